@@ -1,0 +1,154 @@
+"""The canonical schema: what kequn stores for customers, orders and events.
+
+Every source file is mapped onto these columns. Money is ``decimal(18, 2)`` (never
+float), times are naive timestamps in the workspace's time zone, and dates are the
+calendar day in that zone. Anything a file carries beyond these columns is kept in the
+customer's ``attributes`` map so rules can still use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["string", "timestamp", "date", "money", "int", "bool", "gender", "map"]
+
+MONEY_TYPE = "decimal(18, 2)"
+
+#: ibis type for each logical kind; the same on every engine.
+IBIS_TYPES: dict[str, str] = {
+    "string": "string",
+    "timestamp": "timestamp",
+    "date": "date",
+    "money": MONEY_TYPE,
+    "int": "int64",
+    "bool": "boolean",
+    "gender": "string",
+    "map": "map<string, string>",
+}
+
+#: DuckDB DDL type for each logical kind (used only by the store to create tables).
+DUCKDB_TYPES: dict[str, str] = {
+    "string": "VARCHAR",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "money": "DECIMAL(18,2)",
+    "int": "BIGINT",
+    "bool": "BOOLEAN",
+    "gender": "VARCHAR",
+    "map": "MAP(VARCHAR, VARCHAR)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    zh: str
+    en: str
+    required: bool = False
+    personal: bool = False  # personal data: masked for viewers, never logged
+    allowed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+    zh: str
+    en: str
+    extra_ok: bool = False  # unmapped source columns go to ``attributes``
+    system: tuple[str, ...] = field(default=("source_file", "source_row", "import_id"))
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+CUSTOMER_KINDS = ("individual", "enterprise", "government", "institution")
+ORDER_STATUSES = ("paid", "refunded", "cancelled")
+GENDERS = ("female", "male", "other")
+
+CUSTOMERS = TableSpec(
+    name="customers",
+    key="customer_id",
+    zh="客户",
+    en="customers",
+    extra_ok=True,
+    columns=(
+        Column("customer_id", "string", "客户编号", "customer id", required=True),
+        Column("name", "string", "名称", "name", personal=True),
+        Column("kind", "string", "客户性质", "kind", allowed=CUSTOMER_KINDS),
+        Column("created_at", "timestamp", "注册时间", "created at"),
+        Column("country", "string", "国家", "country"),
+        Column("province", "string", "省份", "province"),
+        Column("city", "string", "城市", "city"),
+        Column("address", "string", "地址", "address", personal=True),
+        Column("birth_date", "date", "出生日期", "birth date", personal=True),
+        Column("age", "int", "年龄", "age"),
+        Column("gender", "gender", "性别", "gender", allowed=GENDERS),
+        Column("income", "money", "收入", "income"),
+        Column("industry", "string", "行业", "industry"),
+        Column("industry_code", "string", "行业代码", "industry code"),
+        Column("supply_chain_role", "string", "供应链角色", "supply chain role"),
+        Column("employees", "int", "员工人数", "employees"),
+        Column("annual_revenue", "money", "年营业收入", "annual revenue"),
+        Column("total_assets", "money", "资产总额", "total assets"),
+        Column("source", "string", "来源", "acquisition source"),
+        Column("preferred_channel", "string", "偏好渠道", "preferred channel"),
+        Column("marketing_consent", "bool", "营销许可", "marketing consent"),
+        Column("email", "string", "邮箱", "email", personal=True),
+        Column("phone", "string", "电话", "phone", personal=True),
+        Column("attributes", "map", "其他属性", "other attributes"),
+    ),
+)
+
+ORDERS = TableSpec(
+    name="orders",
+    key="order_id",
+    zh="订单",
+    en="orders",
+    columns=(
+        Column("order_id", "string", "订单编号", "order id", required=True),
+        Column("customer_id", "string", "客户编号", "customer id", required=True),
+        Column("ordered_at", "timestamp", "下单时间", "order time", required=True),
+        Column("amount", "money", "金额", "amount", required=True),
+        Column("quantity", "int", "数量", "quantity"),
+        Column("discount", "money", "优惠金额", "discount"),
+        Column("channel", "string", "渠道", "channel"),
+        Column("status", "string", "状态", "status", allowed=ORDER_STATUSES),
+    ),
+)
+
+EVENTS = TableSpec(
+    name="events",
+    key="event_id",
+    zh="互动",
+    en="events",
+    columns=(
+        Column("event_id", "string", "互动编号", "event id"),
+        Column("customer_id", "string", "客户编号", "customer id", required=True),
+        Column("occurred_at", "timestamp", "发生时间", "time", required=True),
+        Column("type", "string", "类型", "type", required=True),
+        Column("channel", "string", "渠道", "channel"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (CUSTOMERS, ORDERS, EVENTS)}
+
+#: Interaction types the taxonomy knows; other values are kept as they are.
+EVENT_TYPES = (
+    "view", "inquiry", "form", "visit", "email_open", "click", "call", "ticket",
+    "share", "referral", "review", "complaint",
+)
+
+#: Channels, grouped as the taxonomy's channel dimension groups them.
+ONLINE_CHANNELS = ("email", "social", "web", "app", "wechat", "miniprogram", "online", "ecommerce")
+OFFLINE_CHANNELS = ("phone", "sms", "fax", "mail", "store", "offline", "sales_rep", "event")
