@@ -73,7 +73,7 @@ class TableSpec:
 
 
 CUSTOMER_KINDS = ("individual", "enterprise", "government", "institution")
-ORDER_STATUSES = ("paid", "refunded", "cancelled")
+ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
 GENDERS = ("female", "male", "other")
 
 CUSTOMERS = TableSpec(

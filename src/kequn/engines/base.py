@@ -1,0 +1,40 @@
+"""One small interface over the engines: where the canonical tables come from, and how an
+intermediate result is materialised. Features and rules are the same Ibis code on each."""
+
+from __future__ import annotations
+
+import abc
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+
+
+class Engine(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def tables(self) -> dict[str, ir.Table]:
+        """The canonical customers, orders and events tables."""
+
+    @abc.abstractmethod
+    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+        """Write ``expr`` to Parquet at ``path`` and return a table reading it back."""
+
+    def scalar(self, expr: ir.Scalar) -> Any:  # noqa: ANN401 - whatever the engine returns
+        value = expr.execute()
+        return value.item() if hasattr(value, "item") else value
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the engine's resources."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def parquet_glob(path: Path) -> str:
+    """Spark writes a folder of part files, DuckDB one file: read either the same way."""
+    return str(path / "*.parquet") if path.is_dir() else str(path)

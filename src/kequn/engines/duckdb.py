@@ -1,0 +1,39 @@
+"""The embedded default: DuckDB on the workspace's published generation, read-only."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from kequn.engines.base import Engine
+from kequn.store.workspace import Workspace
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def __init__(self, ws: Workspace, *, threads: int | None = None) -> None:
+        self._stack = contextlib.ExitStack()
+        con = self._stack.enter_context(ws.read())
+        # a read-only database still allows settings, temp tables and spilling to disk
+        ws.tmp_dir.mkdir(exist_ok=True)
+        con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
+        con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+        con.execute("SET preserve_insertion_order = false")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        self.raw = con
+        self.con = ibis.duckdb.from_connection(con)
+
+    def tables(self) -> dict[str, ir.Table]:
+        return {name: self.con.table(name) for name in ("customers", "orders", "events")}
+
+    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+        self.con.to_parquet(expr, path)
+        return self.con.read_parquet(path)
+
+    def close(self) -> None:
+        self._stack.close()

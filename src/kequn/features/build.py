@@ -1,0 +1,273 @@
+"""Per-customer features as Ibis expressions: the same code runs on DuckDB and on Spark.
+
+Nothing here executes: every function takes ``ibis.Table`` expressions and returns one.
+Conventions that keep both engines giving the same answer:
+
+- days are counted between *dates* (``date.delta(other, unit="day")``), never timestamps;
+- money is summed exactly (decimal) and only then cast to ``float64``;
+- ranks are computed on the buyers alone, so the engines' different NULL ordering in
+  window functions never matters, and ties get equal ranks (``percent_rank``), never an
+  arbitrary order (``ntile`` would split ties differently on each engine);
+- thresholds are discrete quantiles (the smallest value whose ``cume_dist`` reaches q),
+  which both engines compute exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from kequn.features import reference as ref
+
+EVENT_COUNTS = {
+    "views": "view", "inquiries": "inquiry", "shares": "share", "referrals": "referral",
+    "reviews": "review", "tickets": "ticket", "complaints": "complaint",
+    "email_opens": "email_open", "clicks": "click",
+}
+_CHINA = ("cn", "chn", "中国", "china", "prc", "中华人民共和国", "中国大陆", "mainland china", "p.r.c.")
+
+
+@dataclass(frozen=True)
+class FeatureContext:
+    """What the features depend on besides the data: the date and the business."""
+
+    as_of: dt.date
+    home_city: str = "上海"
+    home_province: str = "上海"
+    home_country: str = "CN"
+    cny_per_unit: float = 1.0
+    eur_per_unit: float = 0.13
+    references: dict[str, Any] = field(default_factory=dict)
+
+    def reference(self, name: str) -> dict[str, Any]:
+        if name not in self.references:
+            self.references[name] = ref.load_reference(name)
+        return self.references[name]
+
+
+def normalise_city(text: str | None) -> str | None:
+    """The Python twin of :func:`city_norm_expr`, for settings such as the home city."""
+    if text is None:
+        return None
+    out = text.strip()
+    if out.endswith("市"):
+        out = out[:-1]
+    return out.lower() or None
+
+
+def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
+    return city.strip().re_replace("市$", "").lower().nullif("")
+
+
+def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
+    folded = country.strip().lower()
+    return (
+        ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
+    )
+
+
+def paid_orders(orders: ir.Table, as_of: dt.date) -> ir.Table:
+    """Orders up to and including ``as_of`` that count as purchases."""
+    dated = orders.mutate(order_date=orders.ordered_at.date())
+    return dated.filter(dated.order_date <= ibis.date(as_of), dated.status == "paid")
+
+
+def purchase_gaps(paid: ir.Table) -> ir.Table:
+    """Days between consecutive purchase days of each customer (one row per gap)."""
+    days = paid.group_by(["customer_id", "order_date"]).aggregate()
+    window = ibis.window(group_by=days.customer_id, order_by=days.order_date)
+    days = days.mutate(previous_date=days.order_date.lag().over(window))
+    days = days.filter(days.previous_date.notnull())
+    return days.select(
+        "customer_id", gap_days=days.order_date.delta(days.previous_date, unit="day").cast("float64")
+    )
+
+
+def discrete_quantile(table: ir.Table, column: str, q: float) -> ir.FloatingScalar:
+    """The smallest value whose cumulative share reaches ``q``: exact and engine-independent."""
+    values = table.filter(table[column].notnull())
+    values = values.mutate(_cd=ibis.cume_dist().over(order_by=values[column]))
+    return values.filter(values._cd >= q)[column].min().cast("float64")
+
+
+def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
+    as_of = ibis.date(ctx.as_of)
+    channel_group = ref.channel_group_expr(paid.channel, ctx.reference("channels"))
+    facts = paid.mutate(
+        days_ago=as_of.delta(paid.order_date, unit="day"),
+        discounted=(paid.discount.fill_null(0) > 0).cast("int64"),
+        online=(channel_group == "online").cast("int64"),
+        quantity_f=paid.quantity.cast("float64"),
+    )
+    agg = facts.group_by("customer_id").aggregate(
+        orders=facts.count(),
+        purchase_days=facts.order_date.nunique(),
+        spend=facts.amount.sum().cast("float64"),
+        max_order_value=facts.amount.max().cast("float64"),
+        avg_quantity=facts.quantity_f.mean(),
+        max_quantity=facts.quantity_f.max(),
+        first_order_date=facts.order_date.min(),
+        last_order_date=facts.order_date.max(),
+        orders_90d=(facts.days_ago < 90).cast("int64").sum(),
+        orders_365d=(facts.days_ago < 365).cast("int64").sum(),
+        spend_365d=ibis.cases((facts.days_ago < 365, facts.amount), else_=0)
+        .sum()
+        .cast("float64"),
+        discounted_orders=facts.discounted.sum(),
+        online_orders=facts.online.sum(),
+    )
+    gaps = purchase_gaps(paid)
+    gap_stats = gaps.group_by("customer_id").aggregate(
+        mean_days_between_orders=gaps.gap_days.mean(),
+        std_days_between_orders=gaps.gap_days.std(),
+    )
+    refunds = orders.mutate(order_date=orders.ordered_at.date())
+    refunds = refunds.filter(refunds.order_date <= as_of, refunds.status == "refunded")
+    refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
+    joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
+    joined = joined.select(
+        *[joined[c] for c in agg.columns],
+        joined.mean_days_between_orders, joined.std_days_between_orders, joined.refunds,
+    )
+    return joined.mutate(
+        avg_order_value=joined.spend / joined.orders,
+        days_since_last_order=as_of.delta(joined.last_order_date, unit="day"),
+        days_since_first_order=as_of.delta(joined.first_order_date, unit="day"),
+        cv_days_between_orders=joined.std_days_between_orders / joined.mean_days_between_orders,
+        discount_share=joined.discounted_orders.cast("float64") / joined.orders,
+        full_price_share=1.0 - joined.discounted_orders.cast("float64") / joined.orders,
+        online_share=joined.online_orders.cast("float64") / joined.orders,
+    ).drop("discounted_orders", "online_orders", "std_days_between_orders")
+
+
+def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
+    day = ibis.date(as_of)
+    dated = events.mutate(event_date=events.occurred_at.date())
+    dated = dated.filter(dated.event_date <= day)
+    counts = {
+        name: (dated.type == kind).cast("int64").sum() for name, kind in EVENT_COUNTS.items()
+    }
+    agg = dated.group_by("customer_id").aggregate(
+        events=dated.count(),
+        events_90d=(day.delta(dated.event_date, unit="day") < 90).cast("int64").sum(),
+        last_event_date=dated.event_date.max(),
+        **counts,
+    )
+    return agg.mutate(days_since_last_event=day.delta(agg.last_event_date, unit="day")).drop(
+        "last_event_date"
+    )
+
+
+def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
+    c = customers
+    as_of = ibis.date(ctx.as_of)
+    age_from_birth = (as_of.delta(c.birth_date, unit="day").cast("float64") / 365.25).floor()
+    code, text = c.industry_code, c.industry
+    revenue_10k_cny = c.annual_revenue.cast("float64") * ctx.cny_per_unit / 10000.0
+    assets_10k_cny = c.total_assets.cast("float64") * ctx.cny_per_unit / 10000.0
+    sizes_cn = ctx.reference("size_cn_2017")
+    return c.select(
+        "customer_id", "kind", "name", "city", "province", "gender", "industry", "source",
+        "marketing_consent", "attributes", "created_at",
+        employees=c.employees.cast("float64"),
+        annual_revenue=c.annual_revenue.cast("float64"),
+        total_assets=c.total_assets.cast("float64"),
+        income=c.income.cast("float64"),
+        age=ibis.coalesce(c.age.cast("float64"), age_from_birth.cast("float64")),
+        city_norm=city_norm_expr(c.city),
+        country_norm=country_norm_expr(c.country),
+        nature=ref.nature_expr(c.kind, c.name, ctx.reference("nature_keywords")),
+        industry_section=ref.industry_section_expr(code),
+        industry_group=ref.industry_group_expr(
+            code, text, c.supply_chain_role, ctx.reference("industry_gbt4754")
+        ),
+        company_size_cn=ref.company_size_cn_expr(
+            code, text, c.employees.cast("float64"), revenue_10k_cny, assets_10k_cny, sizes_cn
+        ),
+        company_size_eu=ref.company_size_eu_expr(
+            c.employees.cast("float64"),
+            c.annual_revenue.cast("float64") * ctx.eur_per_unit,
+            c.total_assets.cast("float64") * ctx.eur_per_unit,
+            ctx.reference("size_eu_2003"),
+        ),
+        source_group=ref.source_group_expr(c.source, ctx.reference("sources")),
+        preferred_channel_group=ref.channel_group_expr(
+            c.preferred_channel, ctx.reference("channels")
+        ),
+    )
+
+
+_ORDER_NUMBERS_ZERO = ("orders", "purchase_days", "spend", "orders_90d", "orders_365d",
+                       "spend_365d", "refunds")
+_EVENT_NUMBERS_ZERO = ("events", "events_90d", *EVENT_COUNTS)
+
+
+def build_features(
+    customers: ir.Table, orders: ir.Table, events: ir.Table, ctx: FeatureContext
+) -> ir.Table:
+    """One row per customer known on ``ctx.as_of`` with every feature of the catalogue.
+
+    Customers created after ``as_of`` (and without an earlier order) are left out, so a
+    run as of an earlier date sees the business as it was then.
+    """
+    as_of = ibis.date(ctx.as_of)
+    paid = paid_orders(orders, ctx.as_of)
+    per_order = order_features(paid, orders, ctx)
+    per_event = event_features(events, ctx.as_of)
+    attrs = attribute_features(customers, ctx)
+    joined = attrs.left_join(per_order, "customer_id").left_join(per_event, "customer_id")
+    keep = [joined[c] for c in attrs.columns]
+    keep += [joined[c] for c in per_order.columns if c != "customer_id"]
+    keep += [joined[c] for c in per_event.columns if c != "customer_id"]
+    t = joined.select(*keep)
+    t = t.mutate(
+        **{name: t[name].fill_null(0) for name in _ORDER_NUMBERS_ZERO + _EVENT_NUMBERS_ZERO}
+    )
+    started = ibis.coalesce(t.created_at.date(), t.first_order_date)
+    t = t.filter(started.isnull() | (started <= as_of) | t.first_order_date.notnull())
+    started = ibis.coalesce(
+        ibis.least(t.created_at.date(), t.first_order_date), t.created_at.date(), t.first_order_date
+    )
+    t = t.mutate(tenure_days=as_of.delta(started, unit="day")).drop("created_at")
+    t = t.mutate(
+        orders_per_year=t.orders.cast("float64")
+        / ibis.greatest(t.tenure_days.cast("float64"), 30.0)
+        * 365.0
+    )
+    return _with_ranks(t)
+
+
+def _with_ranks(t: ir.Table) -> ir.Table:
+    """Percentiles and RFM quintile scores, computed among buyers only."""
+    buyers = t.filter(t.orders > 0)
+
+    def pct(column: str) -> ir.FloatingValue:
+        return ibis.percent_rank().over(order_by=buyers[column])
+
+    def score(rank: ir.FloatingValue) -> ir.IntegerValue:
+        return ibis.least(5, (rank * 5).floor().cast("int64") + 1)
+
+    ranks = buyers.select(
+        "customer_id",
+        spend_pct=pct("spend"),
+        orders_pct=pct("orders"),
+        aov_pct=pct("avg_order_value"),
+        max_order_pct=pct("max_order_value"),
+        quantity_pct=ibis.percent_rank().over(order_by=buyers.avg_quantity.fill_null(0)),
+        r_score=score(ibis.percent_rank().over(order_by=ibis.desc(buyers.days_since_last_order))),
+        f_score=score(pct("orders")),
+        m_score=score(pct("spend")),
+    )
+    joined = t.left_join(ranks, "customer_id")
+    return joined.select(
+        *[joined[c] for c in t.columns], *[joined[c] for c in ranks.columns if c != "customer_id"]
+    )
+
+
+def derive_purchase_cycle(orders: ir.Table, as_of: dt.date) -> ir.FloatingScalar:
+    """The business's purchase cycle: the median number of days between repeat purchases."""
+    return discrete_quantile(purchase_gaps(paid_orders(orders, as_of)), "gap_days", 0.5)

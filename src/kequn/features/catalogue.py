@@ -1,0 +1,134 @@
+"""Every name a taxonomy rule may use: per-customer features and business-wide parameters.
+
+Each entry has a kind (for the rule checker), display names in 中文 and English (for
+reasons), and an optional unit. The builder in :mod:`kequn.features.build` produces
+exactly these columns; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    kind: str  # number | string | date | bool | map
+    zh: str
+    en: str
+    unit_zh: str = ""
+    unit_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+
+def _f(name: str, kind: str, zh: str, en: str, unit: tuple[str, str] = ("", "")) -> Feature:
+    return Feature(name, kind, zh, en, unit[0], unit[1])
+
+
+DAYS = ("天", "d")
+YUAN = ("", "")  # money is shown with the workspace currency by the caller
+
+FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        # purchase behaviour, as of the run date (paid orders only)
+        _f("orders", "number", "订单数", "orders"),
+        _f("purchase_days", "number", "购买天数", "purchase days"),
+        _f("spend", "number", "累计消费", "total spend", YUAN),
+        _f("avg_order_value", "number", "平均订单金额", "average order value", YUAN),
+        _f("max_order_value", "number", "最大订单金额", "largest order", YUAN),
+        _f("avg_quantity", "number", "平均每单件数", "average items per order"),
+        _f("max_quantity", "number", "最大每单件数", "most items in an order"),
+        _f("days_since_last_order", "number", "距上次下单天数", "days since last order", DAYS),
+        _f("days_since_first_order", "number", "距首次下单天数", "days since first order", DAYS),
+        _f("tenure_days", "number", "客户时长", "tenure", DAYS),
+        _f("orders_90d", "number", "近90天订单数", "orders in the last 90 days"),
+        _f("orders_365d", "number", "近365天订单数", "orders in the last 365 days"),
+        _f("spend_365d", "number", "近365天消费", "spend in the last 365 days", YUAN),
+        _f("orders_per_year", "number", "年均订单数", "orders per year"),
+        _f("mean_days_between_orders", "number", "平均购买间隔", "mean days between orders", DAYS),
+        _f("cv_days_between_orders", "number", "购买间隔变异系数", "variation of days between orders"),
+        _f("discount_share", "number", "折扣订单占比", "share of orders with a discount"),
+        _f("full_price_share", "number", "原价订单占比", "share of orders at full price"),
+        _f("online_share", "number", "线上订单占比", "share of orders online"),
+        _f("refunds", "number", "退款订单数", "refunded orders"),
+        _f("first_order_date", "date", "首次下单日期", "first order date"),
+        _f("last_order_date", "date", "最近下单日期", "last order date"),
+        # interactions
+        _f("events", "number", "互动次数", "interactions"),
+        _f("events_90d", "number", "近90天互动次数", "interactions in the last 90 days"),
+        _f("days_since_last_event", "number", "距上次互动天数", "days since last interaction", DAYS),
+        _f("views", "number", "浏览次数", "views"),
+        _f("inquiries", "number", "咨询次数", "inquiries"),
+        _f("shares", "number", "分享次数", "shares"),
+        _f("referrals", "number", "推荐次数", "referrals"),
+        _f("reviews", "number", "评价次数", "reviews"),
+        _f("tickets", "number", "工单次数", "support tickets"),
+        _f("complaints", "number", "投诉次数", "complaints"),
+        _f("email_opens", "number", "邮件打开次数", "email opens"),
+        _f("clicks", "number", "点击次数", "clicks"),
+        # ranks among buyers (0..1) and RFM quintile scores (1..5)
+        _f("spend_pct", "number", "消费百分位", "spend percentile"),
+        _f("orders_pct", "number", "订单数百分位", "orders percentile"),
+        _f("aov_pct", "number", "客单价百分位", "order value percentile"),
+        _f("max_order_pct", "number", "最大订单百分位", "largest-order percentile"),
+        _f("quantity_pct", "number", "每单件数百分位", "items-per-order percentile"),
+        _f("r_score", "number", "R 分", "R score"),
+        _f("f_score", "number", "F 分", "F score"),
+        _f("m_score", "number", "M 分", "M score"),
+        # attributes (as imported, or derived from them)
+        _f("kind", "string", "客户性质（原始）", "declared kind"),
+        _f("nature", "string", "客户性质", "nature"),
+        _f("name", "string", "名称", "name"),
+        _f("city", "string", "城市", "city"),
+        _f("city_norm", "string", "城市", "city"),
+        _f("province", "string", "省份", "province"),
+        _f("country_norm", "string", "国家", "country"),
+        _f("age", "number", "年龄", "age"),
+        _f("gender", "string", "性别", "gender"),
+        _f("income", "number", "收入", "income", YUAN),
+        _f("industry", "string", "行业", "industry"),
+        _f("industry_group", "string", "行业类别", "industry group"),
+        _f("industry_section", "string", "国标门类", "GB/T 4754 section"),
+        _f("employees", "number", "员工人数", "employees"),
+        _f("annual_revenue", "number", "年营业收入", "annual revenue", YUAN),
+        _f("total_assets", "number", "资产总额", "total assets", YUAN),
+        _f("company_size_cn", "string", "企业规模（国标）", "company size (China 2017)"),
+        _f("company_size_eu", "string", "企业规模（欧盟）", "company size (EU)"),
+        _f("source", "string", "来源（原始）", "source as recorded"),
+        _f("source_group", "string", "来源", "acquisition source"),
+        _f("preferred_channel_group", "string", "偏好渠道", "preferred channel"),
+        _f("marketing_consent", "bool", "营销许可", "marketing consent"),
+        _f("attributes", "map", "其他属性", "other attributes"),
+    )
+}
+
+#: Business-wide parameters: derived from the data or settings, or pinned in the taxonomy.
+PARAMETERS: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        _f("purchase_cycle_days", "number", "购买周期", "purchase cycle", DAYS),
+        _f("home_city", "string", "本地城市", "home city"),
+        _f("home_province", "string", "本地省份", "home province"),
+        _f("home_country", "string", "本国", "home country"),
+    )
+}
+
+
+def catalogue(extra: dict[str, Feature] | None = None) -> dict[str, str]:
+    """Name -> kind for the rule checker: features, parameters and derived thresholds."""
+    out = {name: f.kind for name, f in FEATURES.items()}
+    out.update({name: f.kind for name, f in PARAMETERS.items()})
+    for name, f in (extra or {}).items():
+        out[name] = f.kind
+    return out
+
+
+def display_names(lang: str, extra: dict[str, Feature] | None = None) -> dict[str, str]:
+    everything = {**FEATURES, **PARAMETERS, **(extra or {})}
+    return {name: f.label(lang) for name, f in everything.items()}

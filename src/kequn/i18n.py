@@ -1,0 +1,150 @@
+"""User-facing text in 中文 and English.
+
+Every message a person reads goes through :func:`t`. Templates are ours (never user
+text), and parameters are substituted with :meth:`str.format_map` over plain values.
+The language comes from ``--lang``, else ``KEQUN_LANG``, else the POSIX locale.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_current: Lang | None = None
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # workspace
+    "ws.created": ("已创建工作区 {path}", "Created workspace {path}"),
+    "ws.exists": ("工作区已存在: {path}", "Workspace already exists: {path}"),
+    "ws.missing": (
+        "{path} 不是 kequn 工作区（没有 kequn.toml）。先运行 `kequn init`，或用 --workspace 指定。",
+        "{path} is not a kequn workspace (no kequn.toml). Run `kequn init` first, or pass --workspace.",
+    ),
+    "ws.busy": (
+        "另一个进程正在写入工作区，已等待 {seconds} 秒。稍后再试。",
+        "Another process is writing to the workspace; waited {seconds} s. Try again shortly.",
+    ),
+    # import
+    "import.reading": ("读取 {file}", "Reading {file}"),
+    "import.validating": ("校验与转换", "Validating and converting"),
+    "import.writing": ("写入工作区", "Writing to the workspace"),
+    "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
+    "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
+    "import.extra": ("保留为客户属性的列: {columns}", "Columns kept as customer attributes: {columns}"),
+    "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
+    "import.summary": (
+        "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}），隔离 {rejected} 行",
+        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated), "
+        "quarantined {rejected}",
+    ),
+    "import.derived_customers": (
+        "从订单中生成客户 {count} 个", "Derived {count} customers from the orders' buyer columns"
+    ),
+    "import.no_usable_column": (
+        "{file}: 没有可用的列。期望（至少）: {expected}；文件中的列: {found}",
+        "{file}: no usable column. Expected (at least): {expected}; found: {found}",
+    ),
+    "import.missing_required": (
+        "{file}: 缺少必需的列 {missing}。文件中的列: {found}。可用 --mapping 指定映射。",
+        "{file}: required column(s) {missing} not found. Columns in the file: {found}. "
+        "Use --mapping to map them.",
+    ),
+    "import.unsupported": (
+        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet）",
+        "{file}: unsupported file type (supported: .csv .txt .xlsx .parquet)",
+    ),
+    "import.bad_encoding": (
+        "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding 指定。",
+        "{file}: cannot be read as {encoding} (near line {line}). Pass --encoding to override.",
+    ),
+    "import.by_reason": ("  {reason}: {count}", "  {reason}: {count}"),
+    "import.rejected_header": ("隔离原因:", "Quarantined, by reason:"),
+    "import.warned_header": (
+        "已接收但有字段被置空（值无法识别）:", "Accepted with a value left empty (not understood):"
+    ),
+    # quarantine reasons: {column} {value} {detail}
+    "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
+    "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
+    "reason.bad_number": ("{column} 不是可识别的数字: {value}", "{column} is not a number: {value}"),
+    "reason.bad_money": ("{column} 不是可识别的金额: {value}", "{column} is not an amount: {value}"),
+    "reason.bad_bool": ("{column} 不是是/否: {value}", "{column} is not yes/no: {value}"),
+    "reason.bad_choice": (
+        "{column} 的值 {value} 不在允许范围（{detail}）",
+        "{column} value {value} is not one of: {detail}",
+    ),
+    "reason.negative_amount": (
+        "{column} 为负数 {value}，而订单状态不是退款", "{column} is negative ({value}) but the order is not a refund"
+    ),
+    "reason.future_date": (
+        "{column} 在未来: {value}", "{column} is in the future: {value}"
+    ),
+    "reason.duplicate_id": (
+        "{column} {value} 在本文件中重复（首次出现在第 {detail} 行）",
+        "{column} {value} appears twice in this file (first at row {detail})",
+    ),
+    "reason.unknown_customer": (
+        "客户 {value} 不存在（先导入客户，或使用 --create-customers）",
+        "customer {value} does not exist (import customers first, or use --create-customers)",
+    ),
+    "quarantine.empty": ("隔离区为空。", "The quarantine is empty."),
+    "quarantine.title": ("隔离区（被拒绝或被置空的数据）", "Quarantine (rejected rows and emptied values)"),
+    "status.title": ("工作区 {path}", "Workspace {path}"),
+    "status.generation": ("数据版本 {generation}", "Data generation {generation}"),
+    "status.no_runs": ("尚无分类运行。运行 `kequn run`。", "No classification runs yet. Run `kequn run`."),
+    "demo.generating": ("生成演示数据（{customers} 个客户）", "Generating demo data ({customers} customers)"),
+    "demo.done": ("演示完成，用时 {seconds:.1f} 秒。", "Demo finished in {seconds:.1f} s."),
+    "col.table": ("表", "table"),
+    "col.rows": ("行数", "rows"),
+    "col.file": ("文件", "file"),
+    "col.row": ("行", "row"),
+    "col.column": ("列", "column"),
+    "col.reason": ("原因", "reason"),
+    "col.severity": ("处理", "action"),
+    "col.count": ("数量", "count"),
+    "col.share": ("占比", "share"),
+    "col.label": ("标签", "label"),
+    "severity.rejected": ("已隔离", "rejected"),
+    "severity.warning": ("已置空", "emptied"),
+}
+
+
+def current_lang() -> Lang:
+    """The language in force: explicitly set, else ``KEQUN_LANG``, else the locale."""
+    if _current is not None:
+        return _current
+    env = os.environ.get("KEQUN_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh" if env.lower().startswith("zh") else "en"
+
+
+def set_lang(lang: str | None) -> None:
+    """Fix the language for this process (``None`` goes back to the environment)."""
+    global _current  # noqa: PLW0603 - one process-wide setting chosen by the CLI flag
+    if lang is None:
+        _current = None
+        return
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+    _current = lang  # type: ignore[assignment]
+
+
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
+    """Translate ``key`` and fill in ``params``."""
+    zh, en = MESSAGES[key]
+    template = zh if (lang or current_lang()) == "zh" else en
+    return template.format_map(_Params(params))
+
+
+def pick(texts: Mapping[str, str], lang: str | None = None) -> str:
+    """Choose from a ``{"zh": ..., "en": ...}`` mapping, falling back to the other."""
+    want = lang or current_lang()
+    other = "en" if want == "zh" else "zh"
+    return texts.get(want) or texts.get(other) or ""
+
+
+class _Params(dict[str, object]):
+    def __missing__(self, key: str) -> str:  # a missing parameter shows, it never crashes
+        return "{" + key + "}"

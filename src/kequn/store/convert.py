@@ -1,0 +1,139 @@
+"""SQL that turns staged text into canonical values, one fragment per logical kind.
+
+The staged columns are positional (``c0 .. cN``, named by kequn, never by the file), and
+everything that varies per workspace (time zone, synonym lists) is passed as a bound
+parameter, so no text from a file or a user is ever spliced into SQL.
+
+Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
+``2025年1月3日``, ``20250103``, with or without a time, ISO 8601 with an offset (converted
+to the workspace's zone), and ``03/01/2025`` read day-first or month-first as declared.
+Amounts accept ``¥1,234.50``, ``$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
+negative) and ``1.5万``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from kequn.store.mapping import value_synonyms
+
+_YMD = [
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+    "%Y%m%d", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S",
+]
+_DMY = ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
+_MDY = ["%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y"]
+_TZ = ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%d %H:%M%z",
+       "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"]
+
+
+def _fmt_list(formats: list[str]) -> str:
+    # formats are kequn's own constants, never user input
+    return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
+
+
+MACROS = rf"""
+CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
+CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(trim(CAST(s AS VARCHAR)), '');
+CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
+    replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
+    '^(\d{{1,4}})[/.](\d{{1,2}})[/.](\d{{1,4}})', '\1-\2-\3'),
+    '^(\d{{4}}-\d{{1,2}}-\d{{1,2}})T', '\1 '), '\s+', ' ', 'g'));
+CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
+        timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
+    WHEN day_first THEN coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
+                                 try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)}))
+    ELSE coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
+                  try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}))
+    END;
+CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS regexp_replace(
+    regexp_replace(trim(s), '^\((.*)\)$', '-\1'), '[¥￥$€£,\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN kq_money_txt(s) LIKE '%万'
+        THEN try_cast(try_cast(rtrim(kq_money_txt(s), '万') AS DECIMAL(30, 6)) * 10000
+                      AS DECIMAL(18, 2))
+    ELSE try_cast(kq_money_txt(s) AS DECIMAL(18, 2)) END;
+CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE)
+         = floor(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE))
+        THEN try_cast(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE) AS BIGINT)
+    END;
+CREATE OR REPLACE TEMP MACRO kq_pick(s, keys, vals) AS
+    list_extract(vals, list_position(keys, lower(trim(CAST(s AS VARCHAR)))));
+"""
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in MACROS.split(";\n"):
+        if statement.strip():
+            con.execute(statement)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """SQL for one canonical column: its value and, when it can fail, the failure test."""
+
+    value: str
+    failed: str | None  # true when the cell had text but no value could be made of it
+    reason: str | None  # quarantine reason code for that failure
+
+
+def choice_params(kind: str) -> dict[str, list[str | None]]:
+    """Bound parameters for a choice column: raw synonyms and the values they stand for.
+
+    Synonyms of "no value" (未知, unknown, ...) map to NULL and are not failures.
+    """
+    keys: list[str | None] = []
+    vals: list[str | None] = []
+    for value, synonyms in value_synonyms(kind).items():
+        for synonym in synonyms:
+            keys.append(synonym)
+            vals.append(value)
+    return {f"{kind}_keys": keys, f"{kind}_vals": vals}
+
+
+def _choice_fragment(col: str, kind: str) -> Fragment:
+    picked = f"kq_pick({col}, ${kind}_keys, ${kind}_vals)"
+    known = f"list_contains(${kind}_keys, lower(trim(CAST({col} AS VARCHAR))))"
+    return Fragment(picked, f"NOT kq_blank({col}) AND NOT {known}", "bad_choice")
+
+
+def fragment(col: str, logical: str, source_type: str) -> Fragment:
+    """SQL for reading positional column ``col`` (of DuckDB type ``source_type``) as ``logical``.
+
+    ``logical`` is a kind of :mod:`kequn.core.schema` or the name of a choice list
+    (``gender``, ``kind``, ``status``).
+    """
+    text = source_type.upper().startswith("VARCHAR")
+    if logical in {"string", "map"}:
+        return Fragment(f"kq_text({col})", None, None)
+    if logical in {"gender", "kind", "status"}:
+        return _choice_fragment(col, logical)
+    if logical == "bool":
+        if source_type.upper() == "BOOLEAN":
+            return Fragment(col, None, None)
+        picked = _choice_fragment(col, "bool")
+        return Fragment(f"CAST({picked.value} AS BOOLEAN)", picked.failed, "bad_bool")
+    if logical in {"timestamp", "date"}:
+        if text:
+            value = f"kq_ts({col}, $tz, $day_first)"
+        elif "TIME ZONE" in source_type.upper():
+            value = f"timezone($tz, {col})"
+        else:
+            value = f"CAST({col} AS TIMESTAMP)"
+        if logical == "date":
+            value = f"CAST({value} AS DATE)"
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_date")
+    if logical == "money":
+        value = f"kq_money({col})" if text else f"try_cast({col} AS DECIMAL(18, 2))"
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_money")
+    if logical == "int":
+        value = f"kq_int({col})" if text else f"try_cast({col} AS BIGINT)"
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_number")
+    raise ValueError(f"no conversion for {logical}")

@@ -1,0 +1,148 @@
+"""Match a file's column headers to the canonical columns, in Chinese and English."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: Buyer columns an order export may carry; used to derive customers from orders.
+BUYER_COLUMNS = (
+    "customer_name", "customer_phone", "customer_email", "customer_address",
+    "customer_city", "customer_province", "customer_country",
+)
+
+_STRIP = re.compile(r"[\s_\-.:：()（）\[\]【】/]+")
+
+
+def normalise_header(text: str) -> str:
+    """Fold width and case and drop separators, so ``Customer_ID`` == ``客户 ID`` forms match."""
+    folded = unicodedata.normalize("NFKC", str(text)).lower()
+    return _STRIP.sub("", folded)
+
+
+@functools.cache
+def _synonyms() -> dict[str, Any]:
+    text = resources.files("kequn.store").joinpath("headers.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def value_synonyms(kind: str) -> dict[str | None, list[str]]:
+    """Recognised raw values per canonical value, e.g. ``{"male": ["男", "m", ...]}``."""
+    table = _synonyms()["values"][kind]
+    return {
+        (None if key is None else str(key)): [str(v).strip().lower() for v in values]
+        for key, values in table.items()
+    }
+
+
+@dataclass
+class MappingResult:
+    """How a file's headers were matched: canonical column -> index of the file column."""
+
+    columns: dict[str, int] = field(default_factory=dict)
+    extra: list[int] = field(default_factory=list)  # kept as attributes (customers only)
+    ignored: list[int] = field(default_factory=list)
+    fallbacks: dict[str, str] = field(default_factory=dict)  # e.g. customer_id <- customer_email
+
+
+@dataclass
+class MappingFile:
+    """A user's mapping file: ``columns: {canonical: "header in file"}`` plus read options."""
+
+    columns: dict[str, str | None] = field(default_factory=dict)
+    encoding: str | None = None
+    day_first: bool | None = None
+    sheet: str | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> MappingFile:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: a mapping file is a YAML mapping with a 'columns:' section")
+        columns = data.get("columns", {}) or {}
+        if not isinstance(columns, dict):
+            raise ValueError(f"{path}: 'columns' must map canonical names to file headers")
+        return cls(
+            columns={str(k): (None if v is None else str(v)) for k, v in columns.items()},
+            encoding=data.get("encoding"),
+            day_first=data.get("day_first"),
+            sheet=data.get("sheet"),
+        )
+
+
+def match_headers(
+    table: str, headers: list[str], mapping: MappingFile | None = None
+) -> MappingResult:
+    """Map each canonical column of ``table`` to at most one file column.
+
+    Explicit entries of ``mapping`` win; then each header is compared with the synonym
+    lists, and when two headers claim one column the better-ranked synonym wins (for
+    instance 订单创建时间 over 订单付款时间 for the order time).
+    """
+    synonyms: dict[str, list[str]] = _synonyms()[table]
+    canon_names = list(synonyms)
+    normalised = [normalise_header(h) for h in headers]
+    result = MappingResult()
+    taken: set[int] = set()
+
+    explicit = mapping.columns if mapping else {}
+    for canonical, header in explicit.items():
+        if canonical not in synonyms:
+            raise ValueError(
+                f"mapping: unknown column {canonical!r} for {table}; known: {', '.join(canon_names)}"
+            )
+        if header is None:
+            continue
+        want = normalise_header(header)
+        if want not in normalised:
+            raise ValueError(f"mapping: header {header!r} for {canonical} is not in the file")
+        index = normalised.index(want)
+        result.columns[canonical] = index
+        taken.add(index)
+
+    best: dict[str, tuple[int, int]] = {}  # canonical -> (synonym rank, column index)
+    for index, norm in enumerate(normalised):
+        if index in taken or not norm:
+            continue
+        for canonical in canon_names:
+            if canonical in explicit:
+                continue
+            ranks = [normalise_header(s) for s in synonyms[canonical]]
+            if norm in ranks:
+                rank = ranks.index(norm)
+                if canonical not in best or rank < best[canonical][0]:
+                    best[canonical] = (rank, index)
+    # A header may be the best synonym for two columns (e.g. 联系电话): give it to the
+    # column where it ranks better and let the other column go without.
+    by_index: dict[int, tuple[int, str]] = {}
+    for canonical, (rank, index) in best.items():
+        if index not in by_index or rank < by_index[index][0]:
+            by_index[index] = (rank, canonical)
+    for index, (_, canonical) in by_index.items():
+        result.columns[canonical] = index
+        taken.add(index)
+
+    # Shopify and many shops identify buyers by e-mail or phone only.
+    if table == "orders" and "customer_id" not in result.columns:
+        for fallback in ("customer_email", "customer_phone", "customer_name"):
+            if fallback in result.columns:
+                result.columns["customer_id"] = result.columns[fallback]
+                result.fallbacks["customer_id"] = fallback
+                break
+
+    for index in range(len(headers)):
+        if index in taken or index in result.columns.values():
+            continue
+        if table == "customers" and normalised[index]:
+            result.extra.append(index)
+        else:
+            result.ignored.append(index)
+    return result

@@ -1,0 +1,273 @@
+"""Read CSV, Excel and Parquet files into a staging Parquet file of positional columns.
+
+Every source becomes columns ``c0 .. cN`` plus ``_row`` (the row number a person sees
+in a spreadsheet: the header is row 1). Headers are kept aside in Python, so a file's
+own column names never reach SQL text. CSV and Excel cells stay text (parsing is the
+validator's job, where a failure can be reported per row); Parquet keeps its types.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import decimal
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from charset_normalizer import from_bytes
+
+from kequn.i18n import t
+
+BATCH_ROWS = 200_000
+SAMPLE_BYTES = 256 * 1024
+
+
+class SourceError(ValueError):
+    """The file cannot be read as a table; the message names the file and what to do."""
+
+
+@dataclass
+class StagedSource:
+    path: Path  # the staging parquet (or the original parquet)
+    headers: list[str]
+    encoding: str | None
+    rows: int
+    positional: bool  # True: columns are c0..cN and _row; False: original parquet names
+    ragged: list[tuple[int | None, str]] = field(default_factory=list)  # (line, text)
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else GB18030 for Chinese text, else a guess.
+
+    GB18030 is a superset of GBK and GB2312, so files detected as either are read with it.
+    """
+    raw = path.read_bytes()[:SAMPLE_BYTES] if path.stat().st_size else b""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        _decode_sample(raw, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        _decode_sample(raw, "gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw).best()
+    if best is None:
+        return "utf-8"
+    name = best.encoding.lower()
+    return "gb18030" if name in {"gbk", "gb2312", "cp936", "hz"} else name
+
+
+def _decode_sample(raw: bytes, encoding: str) -> None:
+    # the sample may end in the middle of a multi-byte character: decode incrementally
+    decoder = codecs.getincrementaldecoder(encoding)()
+    decoder.decode(raw, final=False)
+
+
+def stage(
+    source: Path,
+    workdir: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> StagedSource:
+    """Stage ``source`` for validation. ``progress`` is called with rows read so far."""
+    suffix = source.suffix.lower()
+    if not source.is_file():
+        raise SourceError(f"{source}: no such file")
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _stage_csv(source, workdir, encoding, progress)
+    if suffix in {".xlsx", ".xlsm"}:
+        return _stage_excel(source, workdir, sheet, progress)
+    if suffix in {".parquet", ".pq"}:
+        meta = pq.ParquetFile(source).metadata
+        return StagedSource(source, pq.read_schema(source).names, None, meta.num_rows, False)
+    raise SourceError(t("import.unsupported", file=source))
+
+
+def _stage_csv(
+    source: Path, workdir: Path, encoding: str | None, progress: Callable[[int], None] | None
+) -> StagedSource:
+    enc = encoding or detect_encoding(source)
+    try:
+        with source.open("r", encoding=enc, newline="") as fh:
+            sample = fh.read(64 * 1024)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(t("import.bad_encoding", file=source, encoding=enc, line=1)) from exc
+    if not sample.strip():
+        raise SourceError(t("import.no_usable_column", file=source, expected="-", found="-"))
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = "\t" if source.suffix.lower() == ".tsv" else ","
+    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    out = workdir / f"stage-{source.stem[:40]}.parquet"
+    try:
+        rows, ragged = _csv_fast(source, out, enc, delimiter, len(header), progress)
+        if ragged:
+            # Arrow skips rows with the wrong number of fields and, when values may hold
+            # line breaks, cannot say where they were. Such files are rare and small:
+            # read them again exactly, so every row keeps its number and bad rows are
+            # quarantined rather than lost.
+            rows, ragged = _csv_exact(source, out, enc, delimiter, len(header), progress)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise SourceError(
+            t("import.bad_encoding", file=source, encoding=enc, line="?") + f" ({exc})"
+        ) from exc
+    return StagedSource(out, header, enc, rows, True, ragged)
+
+
+def _csv_fast(
+    source: Path, out: Path, enc: str, delimiter: str, width: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, list[tuple[int | None, str]]]:
+    names = [f"c{i}" for i in range(width)]
+    ragged: list[tuple[int | None, str]] = []
+
+    def note_ragged(row: pacsv.InvalidRow) -> str:
+        ragged.append((row.number, row.text))
+        return "skip"
+
+    reader = pacsv.open_csv(
+        source,
+        read_options=pacsv.ReadOptions(
+            encoding=enc, skip_rows=1, column_names=names, block_size=8 << 20
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=note_ragged
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    schema = _positional_schema(width)
+    rows = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        for batch in reader:
+            numbers = pa.array(range(rows + 2, rows + 2 + batch.num_rows), pa.int64())
+            writer.write_table(pa.Table.from_batches([batch]).append_column("_row", numbers))
+            rows += batch.num_rows
+            if progress:
+                progress(rows)
+    return rows, ragged
+
+
+def _csv_exact(
+    source: Path, out: Path, enc: str, delimiter: str, width: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, list[tuple[int | None, str]]]:
+    schema = _positional_schema(width)
+    ragged: list[tuple[int | None, str]] = []
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    numbers: list[int] = []
+    rows = 0
+    with source.open("r", encoding=enc, newline="") as fh, pq.ParquetWriter(out, schema) as writer:
+        records = csv.reader(fh, delimiter=delimiter)
+        next(records, None)
+        for record_number, record in enumerate(records, start=2):
+            if len(record) != width:
+                if any(field.strip() for field in record):
+                    ragged.append((record_number, delimiter.join(record)))
+                continue
+            for i, value in enumerate(record):
+                columns[i].append(value)
+            numbers.append(record_number)
+            if len(numbers) >= BATCH_ROWS:
+                rows += _flush(writer, schema, columns, numbers, progress, rows)
+        rows += _flush(writer, schema, columns, numbers, progress, rows)
+    return rows, ragged
+
+
+def _positional_schema(width: int) -> pa.Schema:
+    return pa.schema(
+        [*(pa.field(f"c{i}", pa.string()) for i in range(width)), pa.field("_row", pa.int64())]
+    )
+
+
+def _stage_excel(
+    source: Path, workdir: Path, sheet: str | None, progress: Callable[[int], None] | None
+) -> StagedSource:
+    import openpyxl  # only Excel imports pay for it
+
+    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    try:
+        ws = book[sheet] if sheet else book.worksheets[0]
+        rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
+        header: list[str] = []
+        header_row = 0
+        for header_row, values in enumerate(rows_iter, start=1):  # noqa: B007 - used after
+            if any(v not in (None, "") for v in values):
+                header = ["" if v is None else str(v).strip() for v in values]
+                break
+        while header and header[-1] == "":
+            header.pop()
+        names = [f"c{i}" for i in range(len(header))]
+        schema = _positional_schema(len(header))
+        out = workdir / f"stage-{source.stem[:40]}.parquet"
+        rows = 0
+        with pq.ParquetWriter(out, schema) as writer:
+            columns: list[list[str | None]] = [[] for _ in names]
+            row_numbers: list[int] = []
+            for offset, values in enumerate(rows_iter, start=1):
+                if all(v in (None, "") for v in values):
+                    continue
+                for i in range(len(names)):
+                    columns[i].append(_cell_text(values[i] if i < len(values) else None))
+                row_numbers.append(header_row + offset)
+                if len(row_numbers) >= BATCH_ROWS:
+                    rows += _flush(writer, schema, columns, row_numbers, progress, rows)
+            rows += _flush(writer, schema, columns, row_numbers, progress, rows)
+    finally:
+        book.close()
+    return StagedSource(out, header, None, rows, True)
+
+
+def _flush(
+    writer: pq.ParquetWriter,
+    schema: pa.Schema,
+    columns: list[list[str | None]],
+    row_numbers: list[int],
+    progress: Callable[[int], None] | None,
+    done: int,
+) -> int:
+    count = len(row_numbers)
+    if count:
+        arrays = [pa.array(col, pa.string()) for col in columns]
+        arrays.append(pa.array(row_numbers, pa.int64()))
+        writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        for col in columns:
+            col.clear()
+        row_numbers.clear()
+        if progress:
+            progress(done + count)
+    return count
+
+
+def _cell_text(value: object) -> str | None:
+    """Excel cells as the text a person would type, so one parser serves every format."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return str(value)

@@ -1,0 +1,111 @@
+"""Classification runs: dated, immutable snapshots kept side by side in ``runs/``.
+
+A run folder holds ``labels.parquet`` (one row per customer: features, one column per
+exclusive dimension, a list column per tag dimension), ``taxonomy.yaml`` (the exact
+taxonomy that produced it, so its reasons can be re-rendered later) and ``meta.json``.
+It is written under a temporary name and renamed into place, so a reader sees a whole
+run or none, and earlier runs are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kequn.store.workspace import Workspace
+
+LABELS_FILE = "labels.parquet"
+META_FILE = "meta.json"
+TAXONOMY_FILE = "taxonomy.yaml"
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    as_of: str
+    created_at: str
+    engine: str
+    taxonomy_version: str
+    customers: int = 0
+    seconds: float = 0.0
+    params: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def labels_path(self) -> Path:
+        return Path(self.path) / LABELS_FILE
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return Path(self.path) / TAXONOMY_FILE
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "as_of": self.as_of, "created_at": self.created_at,
+            "engine": self.engine, "customers": self.customers, "seconds": round(self.seconds, 2),
+            "taxonomy_version": self.taxonomy_version,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("path")
+        return data
+
+
+def new_run_id(as_of: dt.date) -> str:
+    now = dt.datetime.now()
+    return f"{now:%Y%m%d-%H%M%S}-{as_of:%Y%m%d}-{secrets.token_hex(2)}"
+
+
+def staging_dir(ws: Workspace, run_id: str) -> Path:
+    path = ws.tmp_dir / f"run-{run_id}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
+    """Write meta.json and move the finished run into ``runs/`` in one rename."""
+    final = ws.runs_dir / info.run_id
+    info.path = str(final)
+    (staging / META_FILE).write_text(
+        json.dumps(info.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    ws.runs_dir.mkdir(exist_ok=True)
+    os.replace(staging, final)
+    return info
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def list_runs(ws: Workspace) -> list[RunInfo]:
+    """Every finished run, newest first (by creation time)."""
+    runs = []
+    if not ws.runs_dir.is_dir():
+        return runs
+    for folder in ws.runs_dir.iterdir():
+        meta = folder / META_FILE
+        if meta.is_file():
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            data["path"] = str(folder)
+            runs.append(RunInfo(**data))
+    runs.sort(key=lambda r: r.created_at, reverse=True)
+    return runs
+
+
+def get_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
+    """A run by id (or unique prefix), or the newest one."""
+    runs = list_runs(ws)
+    if run_id is None:
+        return runs[0] if runs else None
+    matches = [r for r in runs if r.run_id == run_id or r.run_id.startswith(run_id)]
+    return matches[0] if len(matches) == 1 else None

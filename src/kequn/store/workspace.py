@@ -1,0 +1,331 @@
+"""The workspace: a folder with ``kequn.toml``, the data, the taxonomy and the runs.
+
+Layout::
+
+    kequn.toml            business settings (home city, currency, time zone, as-of rule...)
+    taxonomy.yaml         the workspace's editable copy of the taxonomy
+    data/CURRENT          names the published generation, e.g. ``gen-000007.duckdb``
+    data/gen-NNNNNN.duckdb  the canonical tables (customers, orders, events, quarantine...)
+    runs/<run_id>/        one classification snapshot each (Parquet + meta.json)
+    locks/write.lock      held by the one process that is writing
+
+Why generations: DuckDB lets one process write a file, or many read it, never both.
+kequn's server and CLI must read while another process imports or runs, so a writer
+never touches the published file. It copies the current generation, writes the copy,
+checkpoints, and publishes it by atomically replacing ``data/CURRENT``. Readers open the
+generation ``CURRENT`` names, read-only, and hold a shared lock on it so it is not
+removed under them. A writer killed half-way leaves ``CURRENT`` unchanged: the
+workspace is exactly as it was, which is what makes imports atomic. Writers are
+serialised by ``locks/write.lock``; old generations are removed once no reader holds them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+import tomli_w
+
+from kequn.core.schema import DUCKDB_TYPES, TABLES, TableSpec
+from kequn.i18n import t
+
+CONFIG_NAME = "kequn.toml"
+TAXONOMY_NAME = "taxonomy.yaml"
+_GEN_RE = re.compile(r"^gen-(\d{6})\.duckdb$")
+
+
+class WorkspaceError(RuntimeError):
+    """A workspace problem a user can act on; the message is already translated."""
+
+
+@dataclass
+class Settings:
+    """What ``kequn.toml`` holds. Every field has a sensible default for a Chinese shop."""
+
+    home_country: str = "CN"
+    home_city: str = "上海"
+    home_province: str = "上海"
+    currency: str = "CNY"
+    timezone: str = "Asia/Shanghai"
+    as_of: str = "latest"  # "latest" (latest date in the data), "today", or YYYY-MM-DD
+    engine: str = "duckdb"
+    taxonomy: str = TAXONOMY_NAME
+    day_first: bool = False  # how to read 03/01/2025
+    memory_limit: str = "4GB"  # DuckDB's cap while importing and classifying
+    cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
+    eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
+
+    @classmethod
+    def from_toml(cls, data: dict[str, Any]) -> Settings:
+        flat: dict[str, Any] = {}
+        for section in data.values():
+            if isinstance(section, dict):
+                flat.update(section)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in flat.items() if k in known})
+
+    def to_toml(self) -> dict[str, Any]:
+        values = asdict(self)
+        business = ("home_country", "home_city", "home_province", "currency", "timezone",
+                    "cny_per_unit", "eur_per_unit")
+        run = ("as_of", "engine", "taxonomy", "memory_limit")
+        return {
+            "business": {k: values[k] for k in business},
+            "run": {k: values[k] for k in run},
+            "import": {"day_first": values["day_first"]},
+        }
+
+
+def resolve_root(path: str | os.PathLike[str] | None) -> Path:
+    """The workspace folder: ``--workspace``, else ``KEQUN_WORKSPACE``, else the current folder."""
+    if path:
+        return Path(path).expanduser().resolve()
+    env = os.environ.get("KEQUN_WORKSPACE")
+    return Path(env).expanduser().resolve() if env else Path.cwd()
+
+
+class Workspace:
+    """A workspace folder. Open one with :meth:`open` or create one with :meth:`init`."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.root = root
+        self.settings = settings
+
+    # -- paths -------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / ".tmp"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.root / self.settings.taxonomy
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @classmethod
+    def init(cls, root: Path, settings: Settings | None = None, *, exist_ok: bool = False) -> Workspace:
+        """Create a workspace with empty tables and the default taxonomy."""
+        root = Path(root)
+        if (root / CONFIG_NAME).exists():
+            if exist_ok:
+                return cls.open(root)
+            raise WorkspaceError(t("ws.exists", path=root))
+        settings = settings or Settings()
+        for sub in ("data", "runs", "locks", ".tmp"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        ws = cls(root, settings)
+        taxonomy = resources.files("kequn.taxonomy").joinpath("default.yaml")
+        if taxonomy.is_file() and not ws.taxonomy_path.exists():
+            ws.taxonomy_path.write_text(taxonomy.read_text(encoding="utf-8"), encoding="utf-8")
+        with ws.write() as con:
+            create_tables(con)
+        # kequn.toml last: its presence is what marks a finished workspace
+        _atomic_write(root / CONFIG_NAME, tomli_w.dumps(settings.to_toml()))
+        return ws
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
+        root_path = resolve_root(root)
+        config = root_path / CONFIG_NAME
+        if not config.is_file():
+            raise WorkspaceError(t("ws.missing", path=root_path))
+        with config.open("rb") as fh:
+            settings = Settings.from_toml(tomllib.load(fh))
+        return cls(root_path, settings)
+
+    def save_settings(self) -> None:
+        _atomic_write(self.root / CONFIG_NAME, tomli_w.dumps(self.settings.to_toml()))
+
+    # -- generations -------------------------------------------------------------------
+    def current_generation(self) -> str | None:
+        try:
+            return (self.data_dir / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the published data; never blocks on a writer."""
+        for _ in range(20):
+            name = self.current_generation()
+            if name is None:
+                raise WorkspaceError(t("ws.missing", path=self.root))
+            path = self.data_dir / name
+            with _reader_lock(path) as held:
+                # a writer may have published and removed this generation between our
+                # reading CURRENT and taking the lock; then read CURRENT again
+                if not held or not path.exists():
+                    continue
+                con = duckdb.connect(str(path), read_only=True)
+                try:
+                    yield con
+                finally:
+                    con.close()
+                return
+        raise WorkspaceError(t("ws.busy", seconds=0))
+
+    @contextlib.contextmanager
+    def write(self, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to a private copy of the data, published only if the block succeeds."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.root / "locks").mkdir(exist_ok=True)
+        with _exclusive(self.root / "locks" / "write.lock", timeout):
+            self._collect_garbage(keep_unpublished=False)
+            current = self.current_generation()
+            number = int(_GEN_RE.match(current).group(1)) if current and _GEN_RE.match(current) else 0
+            new_name = f"gen-{number + 1:06d}.duckdb"
+            new_path = self.data_dir / new_name
+            # a writer killed earlier may have left this name behind, with a WAL that must
+            # never be replayed onto the fresh copy
+            new_path.unlink(missing_ok=True)
+            Path(str(new_path) + ".wal").unlink(missing_ok=True)
+            if current:
+                shutil.copyfile(self.data_dir / current, new_path)
+            con = duckdb.connect(str(new_path))
+            self.tmp_dir.mkdir(exist_ok=True)
+            con.execute("SET temp_directory = ?", [str(self.tmp_dir)])
+            con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            except BaseException:
+                con.close()
+                new_path.unlink(missing_ok=True)
+                Path(str(new_path) + ".wal").unlink(missing_ok=True)
+                raise
+            con.close()
+            _fsync_file(new_path)
+            _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
+            self._collect_garbage(keep_unpublished=False)
+
+    def _collect_garbage(self, *, keep_unpublished: bool) -> None:
+        """Remove generations nobody reads any more (called with the write lock held)."""
+        current = self.current_generation()
+        for path in self.data_dir.glob("gen-*.duckdb"):
+            if path.name == current:
+                continue
+            number = int(path.name[4:10]) if _GEN_RE.match(path.name) else -1
+            cur_number = int(current[4:10]) if current and _GEN_RE.match(current) else -1
+            if keep_unpublished and number > cur_number:
+                continue
+            lock_path = _reader_lock_path(path)
+            try:
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue  # somebody still reads it
+            try:
+                path.unlink(missing_ok=True)
+                Path(str(path) + ".wal").unlink(missing_ok=True)
+                lock_path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The canonical tables plus the import log and the quarantine."""
+    for spec in TABLES.values():
+        con.execute(_ddl(spec))
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS quarantine (
+            import_id VARCHAR, "table" VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR,
+            reason VARCHAR, severity VARCHAR, value VARCHAR, detail VARCHAR, record VARCHAR)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS imports (
+            import_id VARCHAR, "table" VARCHAR, file VARCHAR, encoding VARCHAR,
+            started_at TIMESTAMP, finished_at TIMESTAMP, rows BIGINT, accepted BIGINT,
+            inserted BIGINT, updated BIGINT, rejected BIGINT, warnings BIGINT,
+            mapping VARCHAR, headers VARCHAR)"""
+    )
+
+
+def _ddl(spec: TableSpec) -> str:
+    cols = [f'"{c.name}" {DUCKDB_TYPES[c.kind]}' for c in spec.columns]
+    cols += ['"source_file" VARCHAR', '"source_row" BIGINT', '"import_id" VARCHAR']
+    return f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({", ".join(cols)})'
+
+
+# -- file locking helpers --------------------------------------------------------------
+def _reader_lock_path(db_path: Path) -> Path:
+    return db_path.with_suffix(".readers")
+
+
+@contextlib.contextmanager
+def _reader_lock(db_path: Path) -> Iterator[bool]:
+    try:
+        fd = os.open(_reader_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        yield False
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield True
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path, timeout: float) -> Iterator[None]:
+    fh: IO[str] = path.open("a+")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WorkspaceError(t("ws.busy", seconds=int(timeout))) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        fh.close()  # closing releases the lock, and so does the process dying
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,205 @@
+"""The taxonomy file's model: dimensions, labels, rules, strategies and thresholds.
+
+A taxonomy is data. ``kequn taxonomy check`` loads it through these models (shape and
+types) and then parses every rule against the feature catalogue (names and operators), so
+an edited file is refused with a precise message before any run uses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kequn.core.rules import Rule, RuleError, parse_rule
+from kequn.features.catalogue import FEATURES, PARAMETERS, Feature, catalogue
+
+Team = Literal["marketing", "sales", "service"]
+Goal = Literal["satisfaction", "loyalty", "market_share", "sales"]
+
+TEAMS: dict[str, tuple[str, str]] = {
+    "marketing": ("市场营销", "marketing"), "sales": ("销售", "sales"), "service": ("客户服务", "service"),
+}
+GOALS: dict[str, tuple[str, str]] = {
+    "satisfaction": ("提升满意度", "satisfaction"), "loyalty": ("提升忠诚度", "loyalty"),
+    "market_share": ("扩大市场份额", "market share"), "sales": ("增加销售", "sales"),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Strategy(_Strict):
+    team: Team
+    goal: Goal
+    zh: str
+    en: str
+    actions: list[str] = Field(default_factory=list)
+    priority: int = Field(50, ge=0, le=100, description="higher comes first in a worklist")
+
+
+class Label(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    zh: str
+    en: str
+    when: str | None = None
+    strategy: Strategy | None = None
+
+
+class Dimension(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    zh: str
+    en: str
+    type: Literal["exclusive", "tags"] = "exclusive"
+    about_zh: str = ""
+    about_en: str = ""
+    fallback: Label | None = None
+    labels: list[Label]
+
+    @model_validator(mode="after")
+    def _labels_unique(self) -> Dimension:
+        ids = [label.id for label in self.labels] + ([self.fallback.id] if self.fallback else [])
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"dimension {self.id}: label ids repeated: {', '.join(sorted(dupes))}")
+        missing = [label.id for label in self.labels if not label.when]
+        if missing:
+            raise ValueError(f"dimension {self.id}: labels without a 'when' rule: {missing}")
+        return self
+
+    def label(self, label_id: str) -> Label | None:
+        for label in [*self.labels, *([self.fallback] if self.fallback else [])]:
+            if label.id == label_id:
+                return label
+        return None
+
+    def tag_column(self, label_id: str) -> str:
+        return f"{self.id}_{label_id}"
+
+
+class Threshold(_Strict):
+    """A business-dependent number: pinned (``value``) or derived from the data."""
+
+    zh: str = ""
+    en: str = ""
+    value: float | str | None = None
+    derive: Literal["purchase_cycle", "quantile", "setting"] | None = None
+    of: str | None = None
+    q: float | None = Field(None, gt=0, lt=1)
+    where: str | None = None
+    setting: str | None = None
+    min: float | None = None
+    max: float | None = None
+    default: float | str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Threshold:
+        if self.value is None and self.derive is None:
+            raise ValueError("a threshold needs a 'value' or a 'derive' rule")
+        if self.derive == "quantile" and (self.of is None or self.q is None):
+            raise ValueError("derive: quantile needs 'of' (a feature) and 'q' (0..1)")
+        if self.derive == "setting" and not self.setting:
+            raise ValueError("derive: setting needs 'setting' (a kequn.toml key)")
+        return self
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, str) or self.derive == "setting":
+            return "string"
+        return "number"
+
+
+class Taxonomy(_Strict):
+    version: str = "1"
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    dimensions: list[Dimension]
+    source_text: str = Field("", exclude=True)
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()[:12]
+
+    def dimension(self, dim_id: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dim_id), None)
+
+    def extra_names(self, upto: int | None = None) -> dict[str, Feature]:
+        """Thresholds, plus what earlier dimensions produce, as names usable in rules."""
+        extra: dict[str, Feature] = {}
+        for name, th in self.thresholds.items():
+            known = PARAMETERS.get(name)
+            extra[name] = Feature(
+                name, th.kind, th.zh or (known.zh if known else name),
+                th.en or (known.en if known else name),
+                known.unit_zh if known else "", known.unit_en if known else "",
+            )
+        for dim in self.dimensions[: len(self.dimensions) if upto is None else upto]:
+            if dim.type == "exclusive":
+                extra[dim.id] = Feature(dim.id, "string", dim.zh, dim.en)
+            else:
+                for label in dim.labels:
+                    col = dim.tag_column(label.id)
+                    extra[col] = Feature(col, "bool", f"{dim.zh}:{label.zh}", f"{dim.en}: {label.en}")
+        return extra
+
+    def rules(self) -> dict[tuple[str, str], Rule]:
+        """Every label's parsed rule, checked against what is known at its dimension."""
+        parsed: dict[tuple[str, str], Rule] = {}
+        for index, dim in enumerate(self.dimensions):
+            names = catalogue(self.extra_names(upto=index))
+            for label in dim.labels:
+                assert label.when is not None
+                try:
+                    parsed[(dim.id, label.id)] = parse_rule(label.when, names)
+                except RuleError as exc:
+                    raise TaxonomyError(f"{dim.id}.{label.id}: {exc}") from exc
+        names = catalogue(self.extra_names(upto=0))
+        for name, th in self.thresholds.items():
+            if th.where:
+                try:
+                    parsed[("threshold", name)] = parse_rule(th.where, names)
+                except RuleError as exc:
+                    raise TaxonomyError(f"thresholds.{name}.where: {exc}") from exc
+            if th.of and th.of not in FEATURES:
+                raise TaxonomyError(f"thresholds.{name}.of: unknown feature {th.of!r}")
+        return parsed
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is not valid; the message says where."""
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Load and fully check a taxonomy file (the shipped default when ``path`` is None)."""
+    if path is None:
+        text = resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+        where = "default.yaml"
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        where = str(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+    try:
+        taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise TaxonomyError(f"{where}: {problems}") from exc
+    ids = [d.id for d in taxonomy.dimensions]
+    if len(ids) != len(set(ids)):
+        raise TaxonomyError(f"{where}: dimension ids repeated")
+    clash = set(ids) & (set(FEATURES) | set(taxonomy.thresholds))
+    if clash:
+        raise TaxonomyError(f"{where}: dimension ids clash with feature names: {sorted(clash)}")
+    try:
+        taxonomy.rules()
+    except TaxonomyError as exc:
+        raise TaxonomyError(f"{where}: {exc}") from exc
+    return taxonomy
