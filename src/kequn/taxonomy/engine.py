@@ -90,13 +90,23 @@ def classify(
     if extra_features is not None:
         features = engine.materialize(extra_features(features), workdir / "features2.parquet")
     params = derive_thresholds(engine, taxonomy, features, tables["orders"], ctx, rules)
-    table = features
-    for dim in taxonomy.dimensions:
-        table = table.mutate(**_dimension_columns(dim, table, rules, params))
+    table = apply_taxonomy(features, taxonomy, params, rules)
     labels = engine.materialize(table, workdir / "labels.parquet")
     counts = count_labels(labels, taxonomy)
     customers = int(engine.scalar(labels.count()))
     return Classification(labels, params, counts, customers)
+
+
+def apply_taxonomy(
+    features: ir.Table, taxonomy: Taxonomy, params: Mapping[str, Any],
+    rules: Mapping[tuple[str, str], Rule] | None = None,
+) -> ir.Table:
+    """Add every dimension's column(s) to a features table (an expression; nothing runs)."""
+    rules = rules if rules is not None else taxonomy.rules()
+    table = features
+    for dim in taxonomy.dimensions:
+        table = table.mutate(**_dimension_columns(dim, table, rules, dict(params)))
+    return table
 
 
 def _dimension_columns(
@@ -120,8 +130,6 @@ def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, in
     keys: list[tuple[str, str, str]] = []
     for d_index, dim in enumerate(taxonomy.dimensions):
         options = [*dim.labels, *([dim.fallback] if dim.fallback and dim.type == "exclusive" else [])]
-        if dim.type == "exclusive" and not dim.fallback:
-            options = [*options]
         for l_index, label in enumerate(options):
             key = f"m{d_index}_{l_index}"
             if dim.type == "tags":

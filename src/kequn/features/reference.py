@@ -1,0 +1,238 @@
+"""Reference-table classifiers as Ibis expressions: channel, source, nature, industry, size.
+
+The tables are YAML data in ``kequn/taxonomy/reference/`` (a workspace may point at edited
+copies); these builders turn them into ``CASE`` expressions over customer columns, so the
+same logic runs on DuckDB and Spark. Keyword lists become one regular expression per
+group; Latin words are matched as whole words so that ``inc`` does not match ``Lincoln``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import yaml
+
+TIERS = ("micro", "small", "medium", "large")
+
+
+def load_reference(name: str, path: Path | None = None) -> dict[str, Any]:
+    """A reference table by name (``channels``, ``sources``, ``nature_keywords``,
+    ``industry_gbt4754``, ``size_cn_2017``, ``size_eu_2003``), or an edited copy at ``path``."""
+    if path is not None:
+        return dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return dict(_packaged(name))
+
+
+@functools.cache
+def _packaged(name: str) -> dict[str, Any]:
+    text = (resources.files("kequn.taxonomy") / "reference" / f"{name}.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text))
+
+
+def keyword_pattern(words: list[str]) -> str:
+    """One case-insensitive regex for a keyword list; Latin words match as whole words."""
+    parts = []
+    for word in words:
+        escaped = re.escape(str(word).lower())
+        parts.append(rf"\b{escaped}\b" if re.fullmatch(r"[a-z0-9 ._,&-]+", str(word).lower()) else escaped)
+    return "(" + "|".join(parts) + ")"
+
+
+def _normal(text: ir.StringValue) -> ir.StringValue:
+    return text.strip().lower()
+
+
+def _grouped(value: ir.StringValue, table: dict[str, Any]) -> ir.StringValue:
+    """Exact synonyms first, then keywords, in the table's group order; else other/unknown."""
+    norm = _normal(value)
+    groups: dict[str, Any] = table["groups"]
+    cases: list[tuple[ir.BooleanValue, str]] = [(norm.isnull() | (norm == ""), "unknown")]
+    for group, spec in groups.items():
+        exact = [str(v).strip().lower() for v in spec.get("exact", [])]
+        if exact:
+            cases.append((norm.isin(exact), group))
+    for group, spec in groups.items():
+        words = spec.get("contains", [])
+        if words:
+            cases.append((norm.re_search(_contains_pattern(words)), group))
+    return ibis.cases(*cases, else_="other")
+
+
+def _contains_pattern(words: list[str]) -> str:
+    return "(" + "|".join(re.escape(str(w).lower()) for w in words) + ")"
+
+
+def channel_group_expr(channel: ir.StringValue, table: dict[str, Any]) -> ir.StringValue:
+    """``online``, ``offline``, ``other`` or ``unknown`` (missing)."""
+    return _grouped(channel, table)
+
+
+def source_group_expr(source: ir.StringValue, table: dict[str, Any]) -> ir.StringValue:
+    """``organic``, ``advertising``, ``partner_referral``, ``social``, ``direct``, ``other``
+    or ``unknown`` (missing)."""
+    return _grouped(source, table)
+
+
+def nature_expr(kind: ir.StringValue, name: ir.StringValue, table: dict[str, Any]) -> ir.StringValue:
+    """The declared kind when it is one of the four, else inferred from the name."""
+    valid = ("individual", "enterprise", "government", "institution")
+    lowered = name.lower()
+    cases: list[tuple[ir.BooleanValue, Any]] = [(kind.isin(valid), kind)]
+    for group in table["order"]:
+        cases.append((lowered.re_search(keyword_pattern(table["keywords"][group])), group))
+    cases.append((name.notnull() & (name.strip() != ""), "individual"))
+    return ibis.cases(*cases, else_="unknown")
+
+
+def _code(code: ir.StringValue) -> ir.StringValue:
+    return code.strip().upper()
+
+
+def division_expr(code: ir.StringValue) -> ir.IntegerValue:
+    """The 2-digit GB/T 4754 division of a code such as ``26``, ``2614`` or ``C26``, else NULL."""
+    digits = _code(code).re_extract(r"^[A-T]?(\d{2})", 1)
+    return ibis.cases((digits != "", digits.cast("int64")), else_=ibis.null("int64"))
+
+
+def industry_section_expr(code: ir.StringValue, table: dict[str, Any] | None = None) -> ir.StringValue:
+    """The section letter (A–T) from a letter or a division/class code; NULL if neither."""
+    sections = (table or load_reference("industry_gbt4754"))["sections"]
+    normalised = _code(code)
+    division = division_expr(code)
+    cases: list[tuple[ir.BooleanValue, Any]] = [
+        (normalised.re_search(r"^[A-T]$"), normalised)
+    ]
+    for letter, (low, high) in sections.items():
+        cases.append((division.between(low, high), letter))
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def industry_group_expr(
+    code: ir.StringValue, text: ir.StringValue, role: ir.StringValue, table: dict[str, Any]
+) -> ir.StringValue:
+    """The taxonomy's industry group, NULL when neither a code nor a text is given.
+
+    An explicit ``supply_chain_role`` decides within manufacturing (or with no code); role
+    keywords in the text refine the manufacturing division default; otherwise a code wins
+    over text keywords.
+    """
+    section = industry_section_expr(code, table)
+    division = division_expr(code)
+    lowered = text.lower()
+    role_norm = _normal(role)
+    manufacturing_or_unknown = section.isnull() | (section == "C")
+    cases: list[tuple[ir.BooleanValue, Any]] = []
+    for group, words in table["roles"].items():
+        cases.append((manufacturing_or_unknown & role_norm.isin([str(w).lower() for w in words]), group))
+    for group in ("raw_materials", "components", "finished_goods"):
+        cases.append(((section == "C") & lowered.re_search(keyword_pattern(table["roles"][group])), group))
+    for group, divisions in table["manufacturing"].items():
+        cases.append(((section == "C") & division.isin(divisions), group))
+    for group, divisions in table["divisions"].items():
+        cases.append((division.isin(divisions), group))
+    cases.append((section.isin(table["service_sections"]), "other_services"))
+    cases.append((section.notnull(), "other"))
+    for group, words in table["keywords"].items():
+        cases.append((lowered.re_search(keyword_pattern(words)), group))
+    cases.append((text.notnull() & (text.strip() != ""), "other"))
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def _tier(value: ir.NumericValue, bounds: list[float]) -> ir.IntegerValue:
+    large, medium, small = bounds
+    return ibis.cases(
+        (value.isnull(), ibis.null("int64")),
+        (value >= large, 3), (value >= medium, 2), (value >= small, 1), else_=0,
+    )
+
+
+def _row_matches(row: dict[str, Any], section: ir.StringValue, division: ir.IntegerValue,
+                 code: ir.StringValue) -> ir.BooleanValue | None:
+    match = row.get("match") or {}
+    parts: list[ir.BooleanValue] = []
+    if match.get("sections"):
+        parts.append(section.isin(match["sections"]))
+    if match.get("divisions"):
+        parts.append(division.isin(match["divisions"]))
+    for prefix in match.get("classes", []):
+        parts.append(_code(code).re_search(rf"^[A-T]?{re.escape(str(prefix))}"))
+    if not parts:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out = out | part
+    return out
+
+
+def _size_parts(
+    code: ir.StringValue, employees: ir.NumericValue, revenue_10k_cny: ir.NumericValue,
+    assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+) -> list[tuple[ir.BooleanValue | None, ir.IntegerValue, str]]:
+    section = industry_section_expr(code)
+    division = division_expr(code)
+    values = {"X": employees, "Y": revenue_10k_cny, "Z": assets_10k_cny}
+    present_only = table.get("missing", "unknown") == "present"
+    parts = []
+    for row in table["rows"]:
+        indicators = [k for k in ("X", "Y", "Z") if k in row]
+        tiers = [_tier(values[k], row[k]) for k in indicators]
+        if present_only:
+            tier = ibis.least(*tiers) if len(tiers) > 1 else tiers[0]
+        else:
+            any_missing = values[indicators[0]].isnull()
+            for k in indicators[1:]:
+                any_missing = any_missing | values[k].isnull()
+            smallest = ibis.least(*tiers) if len(tiers) > 1 else tiers[0]
+            tier = ibis.cases((any_missing, ibis.null("int64")), else_=smallest)
+        basis = f"{row['id']}:{','.join(indicators)}"
+        parts.append((_row_matches(row, section, division, code), tier, basis))
+    return parts
+
+
+def company_size_cn_expr(
+    code: ir.StringValue, text: ir.StringValue, employees: ir.NumericValue,
+    revenue_10k_cny: ir.NumericValue, assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+) -> ir.StringValue:
+    """Size under China's 2017 statistical standard; revenue and assets in 万元 (10,000 CNY).
+
+    ``text`` is accepted for symmetry with the industry builder; rows are chosen by code,
+    and a customer without a code falls to the ``other`` row (employees only).
+    """
+    del text
+    parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
+    default = next(tier for cond, tier, _ in parts if cond is None)
+    tier = ibis.cases(*[(cond, t) for cond, t, _ in parts if cond is not None], else_=default)
+    return ibis.cases(
+        *[(tier == i, name) for i, name in enumerate(TIERS)], else_="unknown"
+    )
+
+
+def company_size_cn_basis_expr(
+    code: ir.StringValue, employees: ir.NumericValue, revenue_10k_cny: ir.NumericValue,
+    assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+) -> ir.StringValue:
+    """Which row and indicators decided the size, e.g. ``industry:X,Y`` (for explanations)."""
+    parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
+    default = next(basis for cond, _, basis in parts if cond is None)
+    return ibis.cases(*[(cond, b) for cond, _, b in parts if cond is not None], else_=default)
+
+
+def company_size_eu_expr(
+    employees: ir.NumericValue, turnover_eur: ir.NumericValue, balance_eur: ir.NumericValue,
+    table: dict[str, Any],
+) -> ir.StringValue:
+    """Size under EU 2003/361: staff is required; either financial ceiling may be met."""
+    cases: list[tuple[ir.BooleanValue, str]] = [(employees.isnull(), "unknown")]
+    for tier in table["tiers"]:
+        financial = (turnover_eur <= tier["turnover_max"]).fill_null(False) | (
+            balance_eur <= tier["balance_max"]
+        ).fill_null(False)
+        no_financials = turnover_eur.isnull() & balance_eur.isnull()
+        cases.append(((employees < tier["staff_below"]) & (financial | no_financials), tier["id"]))
+    return ibis.cases(*cases, else_=table.get("above", "large"))
