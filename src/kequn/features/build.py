@@ -268,6 +268,11 @@ def _with_ranks(t: ir.Table) -> ir.Table:
     )
 
 
-def derive_purchase_cycle(orders: ir.Table, as_of: dt.date) -> ir.FloatingScalar:
-    """The business's purchase cycle: the median number of days between repeat purchases."""
-    return discrete_quantile(purchase_gaps(paid_orders(orders, as_of)), "gap_days", 0.5)
+def derive_purchase_cycle(features: ir.Table) -> ir.FloatingScalar:
+    """The business's purchase cycle: the median, over repeat customers, of each one's mean
+    days between purchases.
+
+    Taken per customer rather than over all gaps, because heavy buyers contribute most of
+    the gaps and would otherwise set a cycle far shorter than a typical customer's.
+    """
+    return discrete_quantile(features, "mean_days_between_orders", 0.5)

@@ -58,7 +58,7 @@ def derive_thresholds(
         elif th.derive == "setting":
             value = settings.get(th.setting or "", th.default)
         elif th.derive == "purchase_cycle":
-            value = engine.scalar(derive_purchase_cycle(orders, ctx.as_of))
+            value = engine.scalar(derive_purchase_cycle(features))
         else:
             table = features
             if th.where:
