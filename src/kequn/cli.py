@@ -12,19 +12,30 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from kequn import i18n
 from kequn.i18n import t
 
 app = typer.Typer(
-    help="kequn (客群): classify customers the way the best CRM teams do, with reasons and strategies.",
+    help="kequn (客群): classify customers the way good CRM teams do, with reasons and strategies.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-taxonomy_app = typer.Typer(help="Inspect and validate the workspace taxonomy.", no_args_is_help=True)
-clv_app = typer.Typer(help="Customer lifetime value models (BG/NBD + Gamma-Gamma).", no_args_is_help=True)
+taxonomy_app = typer.Typer(
+    help="Inspect and validate the workspace taxonomy.", no_args_is_help=True
+)
+clv_app = typer.Typer(
+    help="Customer lifetime value models (BG/NBD + Gamma-Gamma).", no_args_is_help=True
+)
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(clv_app, name="clv")
 console = Console()
@@ -32,27 +43,35 @@ err = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (else $KEQUN_WORKSPACE, else the current folder)."),
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (else $KEQUN_WORKSPACE, else the current folder).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-RunOpt = Annotated[str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")]
+RunOpt = Annotated[
+    str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
+]
 
 
 @app.callback()
 def _main(
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of messages: zh or en.")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of messages: zh or en.")
+    ] = None,
 ) -> None:
     if lang:
         i18n.set_lang(lang)
 
 
-def _ws(path: Path | None) -> Any:  # noqa: ANN401 - a Workspace, imported lazily for a fast --help
+def _ws(path: Path | None) -> Any:
     from kequn.store.workspace import Workspace
 
     return Workspace.open(path)
 
 
-def _print_json(data: Any) -> None:  # noqa: ANN401
+def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
@@ -62,8 +81,13 @@ def _lang() -> str:
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed:,.0f}"), TimeElapsedColumn(), console=err, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
 
 
@@ -71,7 +95,9 @@ def _progress() -> Progress:
 @app.command()
 def init(
     workspace: WorkspaceOpt = None,
-    home_city: Annotated[str, typer.Option(help="The business's home city (for local/elsewhere).")] = "上海",
+    home_city: Annotated[
+        str, typer.Option(help="The business's home city (for local/elsewhere).")
+    ] = "上海",
     home_province: Annotated[str, typer.Option(help="Home province.")] = "上海",
     home_country: Annotated[str, typer.Option(help="Home country code.")] = "CN",
     currency: Annotated[str, typer.Option(help="Currency of amounts.")] = "CNY",
@@ -81,8 +107,13 @@ def init(
     from kequn.store.workspace import Settings, Workspace, resolve_root
 
     root = resolve_root(workspace)
-    settings = Settings(home_country=home_country, home_city=home_city, home_province=home_province,
-                        currency=currency, timezone=timezone)
+    settings = Settings(
+        home_country=home_country,
+        home_city=home_city,
+        home_province=home_province,
+        currency=currency,
+        timezone=timezone,
+    )
     Workspace.init(root, settings)
     console.print(t("ws.created", path=root))
 
@@ -92,14 +123,22 @@ def import_(
     table: Annotated[str, typer.Argument(help="customers, orders or events")],
     file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file", exists=True)],
     workspace: WorkspaceOpt = None,
-    mapping: Annotated[Path | None, typer.Option(help="YAML mapping file: columns: {canonical: header}")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Override the detected encoding (e.g. gb18030)")] = None,
-    day_first: Annotated[bool | None, typer.Option("--day-first/--month-first", help="How to read 03/01/2025")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML mapping file: columns: {canonical: header}")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Override the detected encoding (e.g. gb18030)")
+    ] = None,
+    day_first: Annotated[
+        bool | None, typer.Option("--day-first/--month-first", help="How to read 03/01/2025")
+    ] = None,
     create_customers: Annotated[
         bool | None,
-        typer.Option("--create-customers/--no-create-customers",
-                     help="Derive customers from an order export's buyer columns "
-                          "(default: when the workspace has no customers yet)"),
+        typer.Option(
+            "--create-customers/--no-create-customers",
+            help="Derive customers from an order export's buyer columns "
+            "(default: when the workspace has no customers yet)",
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -113,33 +152,57 @@ def import_(
         task = progress.add_task(t("import.reading", file=file.name), total=None)
 
         def notify(stage: str, rows: int) -> None:
-            label = {"read": t("import.reading", file=file.name), "validate": t("import.validating"),
-                     "write": t("import.writing")}[stage]
+            label = {
+                "read": t("import.reading", file=file.name),
+                "validate": t("import.validating"),
+                "write": t("import.writing"),
+            }[stage]
             progress.update(task, description=label, completed=rows)
 
-        report = import_file(ws, table, file, mapping=mapping_file, encoding=encoding,
-                             day_first=day_first, create_customers=create_customers, progress=notify)
+        report = import_file(
+            ws,
+            table,
+            file,
+            mapping=mapping_file,
+            encoding=encoding,
+            day_first=day_first,
+            create_customers=create_customers,
+            progress=notify,
+        )
     if as_json:
         _print_json(report.to_dict())
         return
     _print_import(report)
 
 
-def _print_import(report: Any) -> None:  # noqa: ANN401 - an ImportReport
+def _print_import(report: Any) -> None:
     from kequn.service import explain_reason
 
     console.print(t("import.encoding", encoding=report.encoding or "parquet"))
-    console.print(t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items())))
+    console.print(
+        t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
+    )
     if report.attributes:
         console.print(t("import.extra", columns=", ".join(report.attributes)))
     if report.ignored:
         console.print(t("import.ignored", columns=", ".join(report.ignored)))
     if report.derived_customers:
         console.print(t("import.derived_customers", count=report.derived_customers))
-    console.print(t("import.summary", table=report.table, rows=report.rows, accepted=report.accepted,
-                    inserted=report.inserted, updated=report.updated, rejected=report.rejected))
-    for header, counts in ((t("import.rejected_header"), report.rejected_by_reason),
-                           (t("import.warned_header"), report.warnings_by_reason)):
+    console.print(
+        t(
+            "import.summary",
+            table=report.table,
+            rows=report.rows,
+            accepted=report.accepted,
+            inserted=report.inserted,
+            updated=report.updated,
+            rejected=report.rejected,
+        )
+    )
+    for header, counts in (
+        (t("import.rejected_header"), report.rejected_by_reason),
+        (t("import.warned_header"), report.warnings_by_reason),
+    ):
         if counts:
             console.print(header)
             for reason, count in counts.items():
@@ -168,8 +231,14 @@ def quarantine(
     for key in ("col.table", "col.file", "col.row", "col.column", "col.severity", "col.reason"):
         out.add_column(t(key))
     for r in rows:
-        out.add_row(r["table"], Path(r["file"]).name, str(r["row"]), r["column"] or "",
-                    t(f"severity.{r['severity']}"), r["message"])
+        out.add_row(
+            r["table"],
+            Path(r["file"]).name,
+            str(r["row"]),
+            r["column"] or "",
+            t(f"severity.{r['severity']}"),
+            r["message"],
+        )
     console.print(out)
 
 
@@ -195,15 +264,19 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     if not data["runs"]:
         console.print(t("status.no_runs"))
     for run in data["runs"]:
-        console.print(f"run {run['run_id']}  as of {run['as_of']}  {run['engine']}  "
-                      f"{run['customers']:,} customers  {run['seconds']} s")
+        console.print(
+            f"run {run['run_id']}  as of {run['as_of']}  {run['engine']}  "
+            f"{run['customers']:,} customers  {run['seconds']} s"
+        )
 
 
 # -- classification --------------------------------------------------------------------
 @app.command()
 def run(
     workspace: WorkspaceOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
+    ] = None,
     engine: Annotated[str | None, typer.Option(help="duckdb (default) or spark")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -213,19 +286,25 @@ def run(
     ws = _ws(workspace)
     with _progress() as progress:
         task = progress.add_task("features", total=None)
-        info = run_taxonomy(ws, as_of=as_of, engine_name=engine,
-                            progress=lambda step: progress.update(task, description=step))
+        info = run_taxonomy(
+            ws,
+            as_of=as_of,
+            engine_name=engine,
+            progress=lambda step: progress.update(task, description=step),
+        )
     if as_json:
         _print_json(info.to_dict())
         return
     _print_run(info)
 
 
-def _print_run(info: Any) -> None:  # noqa: ANN401 - a RunInfo
+def _print_run(info: Any) -> None:
     from kequn.results import segments
 
-    console.print(f"run {info.run_id}: {info.customers:,} customers as of {info.as_of} "
-                  f"({info.engine}, {info.seconds:.1f} s)")
+    console.print(
+        f"run {info.run_id}: {info.customers:,} customers as of {info.as_of} "
+        f"({info.engine}, {info.seconds:.1f} s)"
+    )
     ws_path = Path(info.path).parent.parent
     from kequn.store.workspace import Workspace
 
@@ -255,7 +334,9 @@ def segments_cmd(
         out.add_column(t("col.count"), justify="right")
         out.add_column(t("col.share"), justify="right")
         for lab in dim["labels"]:
-            out.add_row(f"{lab['name']} ({lab['label']})", f"{lab['count']:,}", f"{lab['share']:.1%}")
+            out.add_row(
+                f"{lab['name']} ({lab['label']})", f"{lab['count']:,}", f"{lab['share']:.1%}"
+            )
         console.print(out)
 
 
@@ -276,7 +357,9 @@ def show(
     if as_json:
         _print_json(data)
         return
-    console.print(f"[bold]{customer_id}[/]  (run {data['run']['run_id']}, as of {data['run']['as_of']})")
+    console.print(
+        f"[bold]{customer_id}[/]  (run {data['run']['run_id']}, as of {data['run']['as_of']})"
+    )
     for dim in data["dimensions"]:
         for entry in dim["labels"]:
             console.print(f"[bold]{dim['name']}[/]: [green]{entry['name']}[/] — {entry['reason']}")
@@ -293,7 +376,7 @@ def worklist_cmd(
     limit: Annotated[int, typer.Option(help="How many actions")] = 30,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ranked actions for one team: the highest-priority strategy first, then the biggest spender."""
+    """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""
     from kequn.results import worklist
 
     rows = worklist(_ws(workspace), team, run_id=run_id, lang=_lang(), limit=limit)
@@ -304,8 +387,12 @@ def worklist_cmd(
     for name in ("customer", "spend", "segment", "action"):
         out.add_column(name)
     for r in rows:
-        out.add_row(r["customer_id"], f"{r['spend'] or 0:,.2f}", f"{r['dimension']}={r['label_name']}",
-                    r["action"])
+        out.add_row(
+            r["customer_id"],
+            f"{r['spend'] or 0:,.2f}",
+            f"{r['dimension']}={r['label_name']}",
+            r["action"],
+        )
     console.print(out)
 
 
@@ -328,7 +415,9 @@ def export(
 
 @app.command("history")
 def history_cmd(
-    dimension: Annotated[str, typer.Option(help="An exclusive dimension, e.g. lifecycle")] = "lifecycle",
+    dimension: Annotated[
+        str, typer.Option(help="An exclusive dimension, e.g. lifecycle")
+    ] = "lifecycle",
     workspace: WorkspaceOpt = None,
     before: Annotated[str | None, typer.Option(help="Earlier run id")] = None,
     after: Annotated[str | None, typer.Option(help="Later run id")] = None,
@@ -355,7 +444,9 @@ def history_cmd(
 
 @taxonomy_app.command("check")
 def taxonomy_check(
-    file: Annotated[Path | None, typer.Argument(help="Taxonomy file (default: the workspace's)")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Taxonomy file (default: the workspace's)")
+    ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Validate a taxonomy file: shape, every rule's names and operators, thresholds."""
@@ -368,8 +459,10 @@ def taxonomy_check(
         err.print(f"[red]✗[/] {exc}")
         raise typer.Exit(1) from exc
     labels = sum(len(d.labels) for d in taxonomy.dimensions)
-    console.print(f"[green]✓[/] {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
-                  f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})")
+    console.print(
+        f"[green]✓[/] {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
+        f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})"
+    )
 
 
 @app.command()
@@ -377,8 +470,10 @@ def features(as_json: JsonOpt = False) -> None:
     """List the names rules may use, with their meaning."""
     from kequn.features.catalogue import FEATURES, PARAMETERS
 
-    rows = [{"name": f.name, "kind": f.kind, "zh": f.zh, "en": f.en}
-            for f in [*FEATURES.values(), *PARAMETERS.values()]]
+    rows = [
+        {"name": f.name, "kind": f.kind, "zh": f.zh, "en": f.en}
+        for f in [*FEATURES.values(), *PARAMETERS.values()]
+    ]
     if as_json:
         _print_json(rows)
         return
@@ -393,11 +488,14 @@ def features(as_json: JsonOpt = False) -> None:
 # -- demo ------------------------------------------------------------------------------
 @app.command()
 def demo(
-    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="Where to create the demo workspace")] = Path(
-        "demo-workspace"),
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Where to create the demo workspace")
+    ] = Path("demo-workspace"),
     customers: Annotated[int, typer.Option(help="How many customers to generate")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed")] = 7,
-    runs: Annotated[bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")] = True,
+    runs: Annotated[
+        bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")
+    ] = True,
 ) -> None:
     """Generate realistic demo data, import it, and classify it at two dates a quarter apart."""
     import shutil
@@ -415,15 +513,29 @@ def demo(
     data_dir.mkdir(parents=True, exist_ok=True)
     with _progress() as progress:
         task = progress.add_task(t("demo.generating", customers=f"{customers:,}"), total=customers)
-        files = generate_demo(data_dir, customers, seed=seed,
-                              progress=lambda n: progress.update(task, completed=n))
-        for table, path in (("customers", files.customers), ("orders", files.orders),
-                            ("events", files.events)):
-            progress.update(task, description=t("import.reading", file=path.name), total=None,
-                            completed=0)
+        files = generate_demo(
+            data_dir, customers, seed=seed, progress=lambda n: progress.update(task, completed=n)
+        )
+        for table, path in (
+            ("customers", files.customers),
+            ("orders", files.orders),
+            ("events", files.events),
+        ):
+            progress.update(
+                task, description=t("import.reading", file=path.name), total=None, completed=0
+            )
             report = import_file(ws, table, path, create_customers=False)
-            console.print(t("import.summary", table=table, rows=report.rows, accepted=report.accepted,
-                            inserted=report.inserted, updated=report.updated, rejected=report.rejected))
+            console.print(
+                t(
+                    "import.summary",
+                    table=table,
+                    rows=report.rows,
+                    accepted=report.accepted,
+                    inserted=report.inserted,
+                    updated=report.updated,
+                    rejected=report.rejected,
+                )
+            )
     shutil.rmtree(data_dir, ignore_errors=True)
     if runs:
         from kequn.results import make_engine, run_taxonomy
@@ -435,8 +547,11 @@ def demo(
         for as_of in (latest - dt.timedelta(days=91), latest):
             with _progress() as progress:
                 task = progress.add_task(f"run {as_of}", total=None)
-                info = run_taxonomy(ws, as_of=as_of,
-                                    progress=lambda step: progress.update(task, description=step))
+
+                def step(name: str, progress: Progress = progress, task: TaskID = task) -> None:
+                    progress.update(task, description=name)
+
+                info = run_taxonomy(ws, as_of=as_of, progress=step)
         _print_run(info)
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))
@@ -445,17 +560,24 @@ def demo(
 
 @clv_app.command("fit")
 def clv_fit(
-    transactions: Annotated[Path, typer.Argument(help="CSV with customer id, date and amount columns", exists=True)],
+    transactions: Annotated[
+        Path, typer.Argument(help="CSV with customer id, date and amount columns", exists=True)
+    ],
     calibration_end: Annotated[str, typer.Option("--calibration-end", help="YYYY-MM-DD")],
-    holdout_end: Annotated[str | None, typer.Option("--holdout-end", help="YYYY-MM-DD (default: last date)")] = None,
-    plot: Annotated[Path | None, typer.Option(help="Save a PNG of cumulative predicted vs actual")] = None,
+    holdout_end: Annotated[
+        str | None, typer.Option("--holdout-end", help="YYYY-MM-DD (default: last date)")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Save a PNG of cumulative predicted vs actual")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit BG/NBD + Gamma-Gamma and compare predicted with actual holdout transactions."""
     from kequn.models.report import clv_holdout_report
 
     report = clv_holdout_report(
-        transactions, dt.date.fromisoformat(calibration_end),
+        transactions,
+        dt.date.fromisoformat(calibration_end),
         dt.date.fromisoformat(holdout_end) if holdout_end else None,
     )
     if plot:

@@ -34,15 +34,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.writing": ("写入工作区", "Writing to the workspace"),
     "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
     "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
-    "import.extra": ("保留为客户属性的列: {columns}", "Columns kept as customer attributes: {columns}"),
+    "import.extra": (
+        "保留为客户属性的列: {columns}",
+        "Columns kept as customer attributes: {columns}",
+    ),
     "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
     "import.summary": (
         "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}），隔离 {rejected} 行",
-        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated), "
-        "quarantined {rejected}",
+        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated), quarantined {rejected}",
     ),
     "import.derived_customers": (
-        "从订单中生成客户 {count} 个", "Derived {count} customers from the orders' buyer columns"
+        "从订单中生成客户 {count} 个",
+        "Derived {count} customers from the orders' buyer columns",
     ),
     "import.no_usable_column": (
         "{file}: 没有可用的列。期望（至少）: {expected}；文件中的列: {found}",
@@ -50,8 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.missing_required": (
         "{file}: 缺少必需的列 {missing}。文件中的列: {found}。可用 --mapping 指定映射。",
-        "{file}: required column(s) {missing} not found. Columns in the file: {found}. "
-        "Use --mapping to map them.",
+        "{file}: required column(s) {missing} not found. Columns in the file: {found}. Use --mapping to map them.",
     ),
     "import.unsupported": (
         "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet）",
@@ -64,24 +66,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.by_reason": ("  {reason}: {count}", "  {reason}: {count}"),
     "import.rejected_header": ("隔离原因:", "Quarantined, by reason:"),
     "import.warned_header": (
-        "已接收但有字段被置空（值无法识别）:", "Accepted with a value left empty (not understood):"
+        "已接收但有字段被置空（值无法识别）:",
+        "Accepted with a value left empty (not understood):",
     ),
     # quarantine reasons: {column} {value} {detail}
     "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
     "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
-    "reason.bad_number": ("{column} 不是可识别的数字: {value}", "{column} is not a number: {value}"),
-    "reason.bad_money": ("{column} 不是可识别的金额: {value}", "{column} is not an amount: {value}"),
+    "reason.bad_number": (
+        "{column} 不是可识别的数字: {value}",
+        "{column} is not a number: {value}",
+    ),
+    "reason.bad_money": (
+        "{column} 不是可识别的金额: {value}",
+        "{column} is not an amount: {value}",
+    ),
     "reason.bad_bool": ("{column} 不是是/否: {value}", "{column} is not yes/no: {value}"),
     "reason.bad_choice": (
         "{column} 的值 {value} 不在允许范围（{detail}）",
         "{column} value {value} is not one of: {detail}",
     ),
     "reason.negative_amount": (
-        "{column} 为负数 {value}，而订单状态不是退款", "{column} is negative ({value}) but the order is not a refund"
+        "{column} 为负数 {value}，而订单状态不是退款",
+        "{column} is negative ({value}) but the order is not a refund",
     ),
-    "reason.future_date": (
-        "{column} 在未来: {value}", "{column} is in the future: {value}"
-    ),
+    "reason.future_date": ("{column} 在未来: {value}", "{column} is in the future: {value}"),
     "reason.duplicate_id": (
         "{column} {value} 在本文件中重复（首次出现在第 {detail} 行）",
         "{column} {value} appears twice in this file (first at row {detail})",
@@ -91,11 +99,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "customer {value} does not exist (import customers first, or use --create-customers)",
     ),
     "quarantine.empty": ("隔离区为空。", "The quarantine is empty."),
-    "quarantine.title": ("隔离区（被拒绝或被置空的数据）", "Quarantine (rejected rows and emptied values)"),
+    "quarantine.title": (
+        "隔离区（被拒绝或被置空的数据）",
+        "Quarantine (rejected rows and emptied values)",
+    ),
     "status.title": ("工作区 {path}", "Workspace {path}"),
     "status.generation": ("数据版本 {generation}", "Data generation {generation}"),
-    "status.no_runs": ("尚无分类运行。运行 `kequn run`。", "No classification runs yet. Run `kequn run`."),
-    "demo.generating": ("生成演示数据（{customers} 个客户）", "Generating demo data ({customers} customers)"),
+    "status.no_runs": (
+        "尚无分类运行。运行 `kequn run`。",
+        "No classification runs yet. Run `kequn run`.",
+    ),
+    "demo.generating": (
+        "生成演示数据（{customers} 个客户）",
+        "Generating demo data ({customers} customers)",
+    ),
     "demo.done": ("演示完成，用时 {seconds:.1f} 秒。", "Demo finished in {seconds:.1f} s."),
     "col.table": ("表", "table"),
     "col.rows": ("行数", "rows"),
@@ -128,7 +145,7 @@ def set_lang(lang: str | None) -> None:
         return
     if lang not in LANGS:
         raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
-    _current = lang  # type: ignore[assignment]
+    _current = lang
 
 
 def t(key: str, lang: str | None = None, /, **params: object) -> str:

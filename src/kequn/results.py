@@ -77,8 +77,9 @@ def run_taxonomy(
     with make_engine(ws, engine_name) as engine:
         day = resolve_as_of(ws, engine, as_of)
         s = ws.settings
-        ctx = FeatureContext(day, s.home_city, s.home_province, s.home_country, s.cny_per_unit,
-                             s.eur_per_unit)
+        ctx = FeatureContext(
+            day, s.home_city, s.home_province, s.home_country, s.cny_per_unit, s.eur_per_unit
+        )
         run_id = new_run_id(day)
         staging = staging_dir(ws, run_id)
         try:
@@ -93,10 +94,15 @@ def run_taxonomy(
                 else:
                     target.unlink(missing_ok=True)
             info = RunInfo(
-                run_id=run_id, as_of=day.isoformat(), created_at=dt.datetime.now().isoformat(),
-                engine=engine.name, taxonomy_version=taxonomy.fingerprint,
-                customers=result.customers, seconds=time.perf_counter() - started,
-                params=result.params, counts=result.counts,
+                run_id=run_id,
+                as_of=day.isoformat(),
+                created_at=dt.datetime.now().isoformat(),
+                engine=engine.name,
+                taxonomy_version=taxonomy.fingerprint,
+                customers=result.customers,
+                seconds=time.perf_counter() - started,
+                params=result.params,
+                counts=result.counts,
             )
             return publish(ws, staging, info)
         except BaseException:
@@ -108,7 +114,8 @@ def _require_run(ws: Workspace, run_id: str | None) -> RunInfo:
     run = get_run(ws, run_id)
     if run is None:
         raise WorkspaceError(
-            "没有找到分类运行，先运行 `kequn run`。 / No classification run found; run `kequn run` first."
+            "没有找到分类运行，先运行 `kequn run`。 / "
+            "No classification run found; run `kequn run` first."
         )
     return run
 
@@ -137,14 +144,22 @@ def segments(
         labels = []
         for label_id, count in counts.items():
             label = dim.label(label_id)
-            labels.append({
-                "label": label_id,
-                "name": (label.zh if lang == "zh" else label.en) if label else label_id,
-                "count": count,
-                "share": count / run.customers if run.customers else 0.0,
-            })
-        out.append({"dimension": dim.id, "name": dim.zh if lang == "zh" else dim.en,
-                    "type": dim.type, "labels": labels})
+            labels.append(
+                {
+                    "label": label_id,
+                    "name": (label.zh if lang == "zh" else label.en) if label else label_id,
+                    "count": count,
+                    "share": count / run.customers if run.customers else 0.0,
+                }
+            )
+        out.append(
+            {
+                "dimension": dim.id,
+                "name": dim.zh if lang == "zh" else dim.en,
+                "type": dim.type,
+                "labels": labels,
+            }
+        )
     return {"run": run.summary(), "dimensions": out}
 
 
@@ -179,13 +194,18 @@ def worklist(
         for label in dim.labels:
             if not label.strategy or label.strategy.team != team:
                 continue
-            cond = (labels[dim.tag_column(label.id)] if dim.type == "tags"
-                    else labels[dim.id] == label.id)
+            cond = (
+                labels[dim.tag_column(label.id)]
+                if dim.type == "tags"
+                else labels[dim.id] == label.id
+            )
             parts.append(
                 labels.filter(cond).select(
-                    "customer_id", "spend",
+                    "customer_id",
+                    "spend",
                     priority=ibis.literal(label.strategy.priority),
-                    dimension=ibis.literal(dim.id), label=ibis.literal(label.id),
+                    dimension=ibis.literal(dim.id),
+                    label=ibis.literal(label.id),
                 )
             )
     if not parts:
@@ -194,24 +214,32 @@ def worklist(
     top = union.order_by([ibis.desc("priority"), ibis.desc("spend"), "customer_id"]).limit(limit)
     out = []
     for item in top.to_pyarrow().to_pylist():
-        dim = taxonomy.dimension(item["dimension"])
-        label = dim.label(item["label"]) if dim else None
-        strategy = label.strategy if label else None
-        out.append({
-            "customer_id": item["customer_id"],
-            "spend": item["spend"],
-            "dimension": item["dimension"],
-            "label": item["label"],
-            "label_name": (label.zh if lang == "zh" else label.en) if label else item["label"],
-            "priority": item["priority"],
-            "action": (strategy.zh if lang == "zh" else strategy.en) if strategy else "",
-            "actions": list(strategy.actions) if strategy else [],
-        })
+        found = taxonomy.dimension(item["dimension"])
+        chosen = found.label(item["label"]) if found else None
+        strategy = chosen.strategy if chosen else None
+        out.append(
+            {
+                "customer_id": item["customer_id"],
+                "spend": item["spend"],
+                "dimension": item["dimension"],
+                "label": item["label"],
+                "label_name": (chosen.zh if lang == "zh" else chosen.en)
+                if chosen
+                else item["label"],
+                "priority": item["priority"],
+                "action": (strategy.zh if lang == "zh" else strategy.en) if strategy else "",
+                "actions": list(strategy.actions) if strategy else [],
+            }
+        )
     return out
 
 
 def segment_members(
-    ws: Workspace, dimension: str, label: str, *, run_id: str | None = None,
+    ws: Workspace,
+    dimension: str,
+    label: str,
+    *,
+    run_id: str | None = None,
 ) -> ir.Table:
     run = _require_run(ws, run_id)
     taxonomy = run_taxonomy_of(run)
@@ -248,7 +276,11 @@ def export_segment(
 
 
 def history(
-    ws: Workspace, dimension: str, *, before: str | None = None, after: str | None = None,
+    ws: Workspace,
+    dimension: str,
+    *,
+    before: str | None = None,
+    after: str | None = None,
 ) -> dict[str, Any]:
     """How many customers moved from each label to each other between two runs."""
     from kequn.store.runs import list_runs
@@ -271,13 +303,19 @@ def history(
     b = b.select("customer_id", after_label=b[dimension])
     joined = a.outer_join(b, a.customer_id == b.customer_id)
     moves = joined.group_by(
-        before=joined.before_label.fill_null("(absent)"), after=joined.after_label.fill_null("(absent)")
+        before=joined.before_label.fill_null("(absent)"),
+        after=joined.after_label.fill_null("(absent)"),
     ).aggregate(customers=joined.count())
     rows = moves.order_by(["before", "after"]).to_pyarrow().to_pylist()
-    return {"dimension": dimension, "before": run_a.summary(), "after": run_b.summary(), "moves": rows}
+    return {
+        "dimension": dimension,
+        "before": run_a.summary(),
+        "after": run_b.summary(),
+        "moves": rows,
+    }
 
 
-def _plain(value: Any) -> Any:  # noqa: ANN401 - JSON-ready conversion of Arrow scalars
+def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, list) and value and isinstance(value[0], tuple):
@@ -285,7 +323,11 @@ def _plain(value: Any) -> Any:  # noqa: ANN401 - JSON-ready conversion of Arrow 
     return value
 
 
-def _cell(value: Any) -> Any:  # noqa: ANN401
+def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return ", ".join(f"{k}={v}" for k, v in value) if value and isinstance(value[0], tuple) else str(value)
+        return (
+            ", ".join(f"{k}={v}" for k, v in value)
+            if value and isinstance(value[0], tuple)
+            else str(value)
+        )
     return value

@@ -51,11 +51,18 @@ def explain_reason(
     key = f"reason.{reason}"
     if reason == "bad_row":
         return (
-            f"字段数与表头不一致: {value}" if (lang or "") == "zh"
+            f"字段数与表头不一致: {value}"
+            if (lang or "") == "zh"
             else f"wrong number of fields: {value}"
         )
     try:
-        return t(key, lang, column=column or "", value=value if value is not None else "", detail=detail or "")
+        return t(
+            key,
+            lang,
+            column=column or "",
+            value=value if value is not None else "",
+            detail=detail or "",
+        )
     except KeyError:
         return reason
 
@@ -66,7 +73,9 @@ def _record(record: str | None, headers: str | None) -> dict[str, Any] | None:
         return None
     values = json.loads(record)
     names = json.loads(headers) if headers else [f"column {i + 1}" for i in range(len(values))]
-    return {name or f"column {i + 1}": v for i, (name, v) in enumerate(zip(names, values, strict=False))}
+    return {
+        name or f"column {i + 1}": v for i, (name, v) in enumerate(zip(names, values, strict=False))
+    }
 
 
 def workspace_status(ws: Workspace) -> dict[str, Any]:
@@ -75,9 +84,7 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
             name: int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])  # type: ignore[index]
             for name in TABLES
         }
-        quarantined = con.execute(
-            "SELECT severity, count(*) FROM quarantine GROUP BY 1"
-        ).fetchall()
+        quarantined = con.execute("SELECT severity, count(*) FROM quarantine GROUP BY 1").fetchall()
         imports = con.execute(
             'SELECT "table", file, finished_at, accepted, rejected FROM imports '
             "ORDER BY finished_at DESC LIMIT 5"

@@ -50,9 +50,10 @@ def write(path: Path, text: str, encoding: str) -> Path:
 
 def counts(ws: Workspace) -> dict[str, int]:
     with ws.read() as con:
-        out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-               for t in ("customers", "orders", "events", "quarantine")}
-    return out
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("customers", "orders", "events", "quarantine")
+        }
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -77,12 +78,20 @@ def test_gbk_file_with_broken_rows_every_reason(ws: Workspace, tmp_path: Path) -
     customers = import_file(ws, "customers", write(tmp_path / "c.csv", CUSTOMERS, "gbk"))
     assert customers.rejected_by_reason == {"missing_required": 1, "duplicate_id": 1}
     assert customers.warnings_by_reason == {
-        "bad_bool": 1, "bad_date": 1, "bad_choice": 1, "future_date": 1,
+        "bad_bool": 1,
+        "bad_date": 1,
+        "bad_choice": 1,
+        "future_date": 1,
     }
     orders = import_file(ws, "orders", write(tmp_path / "o.csv", ORDERS, "gbk"))
     assert orders.rejected_by_reason == {
-        "bad_date": 1, "bad_money": 1, "negative_amount": 1, "future_date": 1,
-        "unknown_customer": 1, "bad_choice": 1, "missing_required": 1,
+        "bad_date": 1,
+        "bad_money": 1,
+        "negative_amount": 1,
+        "future_date": 1,
+        "unknown_customer": 1,
+        "bad_choice": 1,
+        "missing_required": 1,
     }
     assert (orders.accepted, orders.rejected) == (5, 7)
     with ws.read() as con:
@@ -90,7 +99,11 @@ def test_gbk_file_with_broken_rows_every_reason(ws: Workspace, tmp_path: Path) -
         status = dict(con.execute("SELECT order_id, status FROM orders").fetchall())
     # every good row kept, amounts exact, refunds may be negative
     assert {k: str(v) for k, v in rows.items()} == {
-        "O1": "1234.50", "O2": "99.00", "O3": "88.00", "O8": "12.00", "O9": "-5.00",
+        "O1": "1234.50",
+        "O2": "99.00",
+        "O3": "88.00",
+        "O8": "12.00",
+        "O9": "-5.00",
     }
     assert status["O3"] == "refunded"
     quarantined = {(r["table"], r["row"], r["reason"]) for r in quarantine_rows(ws)}
@@ -141,14 +154,25 @@ def test_date_forms(ws: Workspace, tmp_path: Path, text: str, expected: dt.datet
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("¥1,234.50", "1234.50"), ("$99", "99.00"), ("88元", "88.00"), ("(12.00)", "-12.00"),
-     ("1.5万", "15000.00"), (" 7 ", "7.00"), ("RMB 10", "10.00"), ("1,2,3x", None)],
+    [
+        ("¥1,234.50", "1234.50"),
+        ("$99", "99.00"),
+        ("88元", "88.00"),
+        ("(12.00)", "-12.00"),
+        ("1.5万", "15000.00"),
+        (" 7 ", "7.00"),
+        ("RMB 10", "10.00"),
+        ("1,2,3x", None),
+    ],
 )
 def test_amount_forms(ws: Workspace, tmp_path: Path, text: str, expected: str | None) -> None:
     write(tmp_path / "c.csv", "customer id\nA\n", "utf-8")
     import_file(ws, "customers", tmp_path / "c.csv")
-    path = write(tmp_path / "o.csv", f'order id,customer id,order date,amount,status\nO1,A,2025-01-01,"{text}",refunded\n',
-                 "utf-8")
+    path = write(
+        tmp_path / "o.csv",
+        f'order id,customer id,order date,amount,status\nO1,A,2025-01-01,"{text}",refunded\n',
+        "utf-8",
+    )
     report = import_file(ws, "orders", path)
     with ws.read() as con:
         got = con.execute("SELECT amount FROM orders").fetchone()
@@ -167,12 +191,17 @@ def test_reimport_is_idempotent_and_overlap_updates(ws: Workspace, tmp_path: Pat
     import_file(ws, "customers", c)
     assert counts(ws) == before
     assert (again.inserted, again.updated) == (0, 5)
-    overlap = write(tmp_path / "o2.csv", "订单编号,会员ID,下单时间,实付金额\nO1,C001,2025-01-03,1000\nO99,C002,2025-05-01,5\n",
-                    "utf-8")
+    overlap = write(
+        tmp_path / "o2.csv",
+        "订单编号,会员ID,下单时间,实付金额\nO1,C001,2025-01-03,1000\nO99,C002,2025-05-01,5\n",
+        "utf-8",
+    )
     report = import_file(ws, "orders", overlap)
     assert (report.inserted, report.updated) == (1, 1)
     with ws.read() as con:
-        amount, status = con.execute("SELECT amount, status FROM orders WHERE order_id = 'O1'").fetchone()
+        amount, status = con.execute(
+            "SELECT amount, status FROM orders WHERE order_id = 'O1'"
+        ).fetchone()
     assert str(amount) == "1000.00"
     assert status == "paid"  # not in the second file: kept, not reset
 
@@ -184,12 +213,16 @@ def test_extra_columns_become_attributes(ws: Workspace, tmp_path: Path) -> None:
     assert attrs["C001"] == {"会员等级": "金卡"}
 
 
-def test_file_without_usable_columns_names_expected_and_found(ws: Workspace, tmp_path: Path) -> None:
+def test_file_without_usable_columns_names_expected_and_found(
+    ws: Workspace, tmp_path: Path
+) -> None:
     path = write(tmp_path / "x.csv", "foo,bar\n1,2\n", "utf-8")
     with pytest.raises(SourceError) as info:
         import_file(ws, "orders", path)
     message = str(info.value)
-    assert "x.csv" in message and "order_id" in message and "foo, bar" in message
+    assert "x.csv" in message
+    assert "order_id" in message
+    assert "foo, bar" in message
 
 
 def test_missing_required_column_is_named(ws: Workspace, tmp_path: Path) -> None:
@@ -230,7 +263,11 @@ def test_excel_import(ws: Workspace, tmp_path: Path) -> None:
     assert (report.accepted, report.warnings) == (3, 1)
     with ws.read() as con:
         got = dict(con.execute("SELECT customer_id, income FROM customers").fetchall())
-    assert {k: str(v) for k, v in got.items()} == {"X1": "120000.00", "X2": "120000.00", "X3": "5.00"}
+    assert {k: str(v) for k, v in got.items()} == {
+        "X1": "120000.00",
+        "X2": "120000.00",
+        "X3": "5.00",
+    }
     assert {r["row"] for r in quarantine_rows(ws)} == {5}  # the sheet's own row number
 
 
@@ -245,8 +282,12 @@ def test_order_export_alone_derives_customers(ws: Workspace, tmp_path: Path) -> 
     assert report.derived_customers == 2
     assert report.mapping["ordered_at"] == "订单创建时间"
     with ws.read() as con:
-        people = {r[0]: r[1:] for r in con.execute(
-            "SELECT customer_id, name, province, city, phone FROM customers").fetchall()}
+        people = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT customer_id, name, province, city, phone FROM customers"
+            ).fetchall()
+        }
         pending = con.execute("SELECT status FROM orders WHERE order_id = 'T3'").fetchone()[0]
     assert people["tb_amy"] == ("艾米", "浙江省", "杭州市", "13800000001")
     assert people["tb_bob"][1:3] == ("上海", "上海市")
@@ -260,7 +301,8 @@ def test_shopify_export_identifies_buyers_by_email(ws: Workspace, tmp_path: Path
     )
     report = import_file(ws, "orders", write(tmp_path / "shopify.csv", shopify, "utf-8"))
     assert report.fallbacks == {"customer_id": "customer_email"}
-    assert report.accepted == 1 and report.derived_customers == 1
+    assert report.accepted == 1
+    assert report.derived_customers == 1
 
 
 def test_reading_while_another_process_writes(ws: Workspace, tmp_path: Path) -> None:
@@ -281,9 +323,21 @@ def test_killed_import_leaves_workspace_as_it_was(ws: Workspace, tmp_path: Path)
         for i in range(1_500_000):
             fh.write(f"O{i},A,2025-01-{1 + i % 28:02d},{i % 500}.5\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kequn.cli", "--lang", "en", "import", "orders", str(big),
-         "--workspace", str(ws.root)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
+        [
+            sys.executable,
+            "-m",
+            "kequn.cli",
+            "--lang",
+            "en",
+            "import",
+            "orders",
+            str(big),
+            "--workspace",
+            str(ws.root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
     )
     deadline = time.monotonic() + 60
     # wait until the writer has its private copy of the data, then kill it mid-import
@@ -296,7 +350,15 @@ def test_killed_import_leaves_workspace_as_it_was(ws: Workspace, tmp_path: Path)
     assert ws.current_generation() == generation
     assert counts(ws) == before
     # the lock died with the process; the next import works and cleans up the leftover
-    report = import_file(ws, "orders", write(tmp_path / "o.csv", "order id,customer id,order date,amount\nO1,A,2025-01-01,1\n", "utf-8"))
+    report = import_file(
+        ws,
+        "orders",
+        write(
+            tmp_path / "o.csv",
+            "order id,customer id,order date,amount\nO1,A,2025-01-01,1\n",
+            "utf-8",
+        ),
+    )
     assert report.accepted == 1
     assert [p.name for p in ws.data_dir.glob("gen-*.duckdb")] == [ws.current_generation()]
     assert not list(ws.data_dir.glob("*.wal"))

@@ -10,14 +10,25 @@ from kequn.features.catalogue import FEATURES
 from kequn.taxonomy.engine import apply_taxonomy
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
-KIND_TYPES = {"number": "float64", "string": "string", "date": "date", "bool": "boolean",
-              "map": "map<string, string>"}
+KIND_TYPES = {
+    "number": "float64",
+    "string": "string",
+    "date": "date",
+    "bool": "boolean",
+    "map": "map<string, string>",
+}
 
 #: Thresholds pinned so the boundaries below are exact (derived ones vary with the data).
 PARAMS: dict[str, Any] = {
-    "purchase_cycle_days": 30.0, "high_value_spend": 1000.0, "medium_value_spend": 300.0,
-    "bulk_order_value": 500.0, "bulk_quantity": 20.0, "small_order_value": 50.0,
-    "home_city": "上海", "home_province": "上海", "home_country": "CN",
+    "purchase_cycle_days": 30.0,
+    "high_value_spend": 1000.0,
+    "medium_value_spend": 300.0,
+    "bulk_order_value": 500.0,
+    "bulk_quantity": 20.0,
+    "small_order_value": 50.0,
+    "home_city": "上海",
+    "home_province": "上海",
+    "home_country": "CN",
 }
 
 
@@ -41,9 +52,22 @@ def taxonomy() -> Taxonomy:
 def classify_rows(taxonomy: Taxonomy) -> Callable[..., list[dict[str, Any]]]:
     """Classify feature rows (unspecified features are null; counts default to 0) on DuckDB."""
     con = ibis.duckdb.connect()
-    zero = {"orders": 0.0, "purchase_days": 0.0, "spend": 0.0, "events": 0.0, "views": 0.0,
-            "inquiries": 0.0, "shares": 0.0, "referrals": 0.0, "reviews": 0.0, "tickets": 0.0,
-            "complaints": 0.0, "email_opens": 0.0, "clicks": 0.0, "refunds": 0.0}
+    zero = {
+        "orders": 0.0,
+        "purchase_days": 0.0,
+        "spend": 0.0,
+        "events": 0.0,
+        "views": 0.0,
+        "inquiries": 0.0,
+        "shares": 0.0,
+        "referrals": 0.0,
+        "reviews": 0.0,
+        "tickets": 0.0,
+        "complaints": 0.0,
+        "email_opens": 0.0,
+        "clicks": 0.0,
+        "refunds": 0.0,
+    }
 
     def run(rows: list[dict[str, Any]], **param_overrides: Any) -> list[dict[str, Any]]:
         schema = feature_schema()

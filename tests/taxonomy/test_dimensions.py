@@ -17,19 +17,63 @@ Classify = Callable[..., list[dict[str, Any]]]
 CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
     "lifecycle": [
         ("never bought", {}, "prospect"),
-        ("recency just over 4C", {"orders": 1, "days_since_last_order": 121, "days_since_first_order": 300}, "churned"),
-        ("recency exactly 4C is dormant, not churned", {"orders": 1, "days_since_last_order": 120, "days_since_first_order": 120}, "dormant"),
-        ("recency just over 2C", {"orders": 1, "days_since_last_order": 61, "days_since_first_order": 61}, "dormant"),
-        ("recency exactly 2C and first order at 90 days is new", {"orders": 1, "days_since_last_order": 60, "days_since_first_order": 90}, "new"),
-        ("first order 91 days ago, few orders", {"orders": 2, "days_since_last_order": 10, "days_since_first_order": 91}, "active"),
-        ("3 orders and 180 days of tenure", {"orders": 3, "days_since_last_order": 10, "days_since_first_order": 180}, "loyal"),
-        ("3 orders but 179 days", {"orders": 3, "days_since_last_order": 10, "days_since_first_order": 179}, "active"),
+        (
+            "recency just over 4C",
+            {"orders": 1, "days_since_last_order": 121, "days_since_first_order": 300},
+            "churned",
+        ),
+        (
+            "recency exactly 4C is dormant, not churned",
+            {"orders": 1, "days_since_last_order": 120, "days_since_first_order": 120},
+            "dormant",
+        ),
+        (
+            "recency just over 2C",
+            {"orders": 1, "days_since_last_order": 61, "days_since_first_order": 61},
+            "dormant",
+        ),
+        (
+            "recency exactly 2C and first order at 90 days is new",
+            {"orders": 1, "days_since_last_order": 60, "days_since_first_order": 90},
+            "new",
+        ),
+        (
+            "first order 91 days ago, few orders",
+            {"orders": 2, "days_since_last_order": 10, "days_since_first_order": 91},
+            "active",
+        ),
+        (
+            "3 orders and 180 days of tenure",
+            {"orders": 3, "days_since_last_order": 10, "days_since_first_order": 180},
+            "loyal",
+        ),
+        (
+            "3 orders but 179 days",
+            {"orders": 3, "days_since_last_order": 10, "days_since_first_order": 179},
+            "active",
+        ),
     ],
     "value": [
-        ("spend at the high line", {"orders": 5, "spend": 1000, "days_since_first_order": 400}, "high"),
-        ("young with a high order value", {"orders": 1, "spend": 999, "days_since_first_order": 180, "aov_pct": 0.8}, "potential_high"),
-        ("old, high order value, medium spend", {"orders": 2, "spend": 300, "days_since_first_order": 181, "aov_pct": 0.9}, "medium"),
-        ("just under medium", {"orders": 2, "spend": 299.99, "days_since_first_order": 400, "aov_pct": 0.1}, "low"),
+        (
+            "spend at the high line",
+            {"orders": 5, "spend": 1000, "days_since_first_order": 400},
+            "high",
+        ),
+        (
+            "young with a high order value",
+            {"orders": 1, "spend": 999, "days_since_first_order": 180, "aov_pct": 0.8},
+            "potential_high",
+        ),
+        (
+            "old, high order value, medium spend",
+            {"orders": 2, "spend": 300, "days_since_first_order": 181, "aov_pct": 0.9},
+            "medium",
+        ),
+        (
+            "just under medium",
+            {"orders": 2, "spend": 299.99, "days_since_first_order": 400, "aov_pct": 0.1},
+            "low",
+        ),
         ("no purchase", {}, "none"),
     ],
     "behaviour": [
@@ -37,14 +81,45 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("just under 6 a year", {"orders": 3, "orders_per_year": 5.99}, "occasional"),
         ("two orders", {"orders": 2, "orders_per_year": 12}, "occasional"),
         ("one order", {"orders": 1}, "one_time"),
-        ("browsing within 180 days", {"views": 1, "events": 1, "days_since_last_event": 180}, "potential_demand"),
-        ("browsing 181 days ago", {"views": 1, "events": 1, "days_since_last_event": 181}, "silent"),
+        (
+            "browsing within 180 days",
+            {"views": 1, "events": 1, "days_since_last_event": 180},
+            "potential_demand",
+        ),
+        (
+            "browsing 181 days ago",
+            {"views": 1, "events": 1, "days_since_last_event": 181},
+            "silent",
+        ),
         ("nothing at all", {}, "silent"),
     ],
     "loyalty": [
-        ("repeat, tenure, recent, full price", {"orders": 3, "tenure_days": 180, "days_since_last_order": 60, "full_price_share": 0.5}, "high"),
-        ("discount buyer who refers", {"orders": 3, "tenure_days": 180, "days_since_last_order": 60, "full_price_share": 0.4, "referrals": 1}, "high"),
-        ("discount buyer", {"orders": 3, "tenure_days": 180, "days_since_last_order": 60, "full_price_share": 0.49}, "medium"),
+        (
+            "repeat, tenure, recent, full price",
+            {"orders": 3, "tenure_days": 180, "days_since_last_order": 60, "full_price_share": 0.5},
+            "high",
+        ),
+        (
+            "discount buyer who refers",
+            {
+                "orders": 3,
+                "tenure_days": 180,
+                "days_since_last_order": 60,
+                "full_price_share": 0.4,
+                "referrals": 1,
+            },
+            "high",
+        ),
+        (
+            "discount buyer",
+            {
+                "orders": 3,
+                "tenure_days": 180,
+                "days_since_last_order": 60,
+                "full_price_share": 0.49,
+            },
+            "medium",
+        ),
         ("two orders, recency 4C", {"orders": 2, "days_since_last_order": 120}, "medium"),
         ("two orders, recency past 4C", {"orders": 2, "days_since_last_order": 121}, "low"),
         ("not a buyer", {}, "unknown"),
@@ -66,11 +141,27 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("no scores", {}, "no_purchase"),
     ],
     "order_size": [
-        ("repeat at the bulk value", {"orders": 2, "avg_order_value": 500, "avg_quantity": 1}, "bulk"),
-        ("repeat at the bulk quantity", {"orders": 2, "avg_order_value": 100, "avg_quantity": 20}, "bulk"),
-        ("one big order is not bulk", {"orders": 1, "avg_order_value": 500, "avg_quantity": 1}, "regular"),
+        (
+            "repeat at the bulk value",
+            {"orders": 2, "avg_order_value": 500, "avg_quantity": 1},
+            "bulk",
+        ),
+        (
+            "repeat at the bulk quantity",
+            {"orders": 2, "avg_order_value": 100, "avg_quantity": 20},
+            "bulk",
+        ),
+        (
+            "one big order is not bulk",
+            {"orders": 1, "avg_order_value": 500, "avg_quantity": 1},
+            "regular",
+        ),
         ("at the small line", {"orders": 3, "avg_order_value": 50, "avg_quantity": 1}, "small"),
-        ("just over the small line", {"orders": 3, "avg_order_value": 50.01, "avg_quantity": 1}, "regular"),
+        (
+            "just over the small line",
+            {"orders": 3, "avg_order_value": 50.01, "avg_quantity": 1},
+            "regular",
+        ),
         ("no orders", {}, "none"),
     ],
     "geography": [
@@ -81,33 +172,58 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("nothing known", {}, "unknown"),
     ],
     "age_group": [
-        ("teen", {"age": 16}, "youth"), ("34", {"age": 34}, "youth"), ("35", {"age": 35}, "middle_aged"),
-        ("59", {"age": 59}, "middle_aged"), ("60", {"age": 60}, "senior"), ("unknown", {}, "unknown"),
+        ("teen", {"age": 16}, "youth"),
+        ("34", {"age": 34}, "youth"),
+        ("35", {"age": 35}, "middle_aged"),
+        ("59", {"age": 59}, "middle_aged"),
+        ("60", {"age": 60}, "senior"),
+        ("unknown", {}, "unknown"),
     ],
     "gender_group": [
-        ("female", {"gender": "female"}, "female"), ("male", {"gender": "male"}, "male"),
-        ("other", {"gender": "other"}, "other"), ("missing", {}, "unknown"),
+        ("female", {"gender": "female"}, "female"),
+        ("male", {"gender": "male"}, "male"),
+        ("other", {"gender": "other"}, "other"),
+        ("missing", {}, "unknown"),
     ],
     "income_level": [
-        ("300k", {"income": 300000}, "high"), ("just under", {"income": 299999}, "middle"),
-        ("60k", {"income": 60000}, "middle"), ("just under 60k", {"income": 59999}, "low"),
+        ("300k", {"income": 300000}, "high"),
+        ("just under", {"income": 299999}, "middle"),
+        ("60k", {"income": 60000}, "middle"),
+        ("just under 60k", {"income": 59999}, "low"),
         ("missing", {}, "unknown"),
     ],
     "customer_nature": [
-        (kind, {"nature": kind}, kind) for kind in ("individual", "enterprise", "government", "institution")
-    ] + [("missing", {}, "unknown")],
+        (kind, {"nature": kind}, kind)
+        for kind in ("individual", "enterprise", "government", "institution")
+    ]
+    + [("missing", {}, "unknown")],
     "company_size": [
         (size, {"company_size_cn": size, "company_size_eu": "large"}, size)
         for size in ("large", "medium", "small", "micro")
-    ] + [("unknown", {"company_size_cn": "unknown"}, "unknown")],
+    ]
+    + [("unknown", {"company_size_cn": "unknown"}, "unknown")],
     "industry_sector": [
         (group, {"industry_group": group}, group)
-        for group in ("raw_materials", "components", "finished_goods", "catering", "finance",
-                      "healthcare", "other_services", "retail", "other")
-    ] + [("individual", {}, "unknown")],
+        for group in (
+            "raw_materials",
+            "components",
+            "finished_goods",
+            "catering",
+            "finance",
+            "healthcare",
+            "other_services",
+            "retail",
+            "other",
+        )
+    ]
+    + [("individual", {}, "unknown")],
     "channel": [
         ("declared online", {"preferred_channel_group": "online", "online_share": 0.0}, "online"),
-        ("declared offline", {"preferred_channel_group": "offline", "online_share": 1.0}, "offline"),
+        (
+            "declared offline",
+            {"preferred_channel_group": "offline", "online_share": 1.0},
+            "offline",
+        ),
         ("half online", {"preferred_channel_group": "unknown", "online_share": 0.5}, "online"),
         ("mostly offline", {"online_share": 0.49}, "offline"),
         ("nothing known", {}, "unknown"),
@@ -115,7 +231,8 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
     "acquisition_source": [
         (group, {"source_group": group}, group)
         for group in ("organic", "advertising", "partner_referral", "social", "direct", "other")
-    ] + [("unknown", {"source_group": "unknown"}, "unknown")],
+    ]
+    + [("unknown", {"source_group": "unknown"}, "unknown")],
 }
 
 TAGS: list[tuple[str, dict[str, Any], str, bool]] = [
@@ -126,12 +243,42 @@ TAGS: list[tuple[str, dict[str, Any], str, bool]] = [
     ("shares twice", {"shares": 2}, "social", True),
     ("shared once", {"shares": 1}, "social", False),
     ("referred someone", {"referrals": 1}, "social", True),
-    ("steady cadence, quiet", {"purchase_days": 4, "cv_days_between_orders": 0.35, "inquiries": 1}, "habitual", True),
-    ("cadence too irregular", {"purchase_days": 4, "cv_days_between_orders": 0.36}, "habitual", False),
-    ("too few purchase days", {"purchase_days": 3, "cv_days_between_orders": 0.1}, "habitual", False),
-    ("steady but engaged", {"purchase_days": 4, "cv_days_between_orders": 0.1, "tickets": 2}, "habitual", False),
-    ("full price repeat", {"orders": 3, "full_price_share": 0.8, "days_since_last_order": 60}, "brand_loyal", True),
-    ("mostly full price", {"orders": 3, "full_price_share": 0.79, "days_since_last_order": 60}, "brand_loyal", False),
+    (
+        "steady cadence, quiet",
+        {"purchase_days": 4, "cv_days_between_orders": 0.35, "inquiries": 1},
+        "habitual",
+        True,
+    ),
+    (
+        "cadence too irregular",
+        {"purchase_days": 4, "cv_days_between_orders": 0.36},
+        "habitual",
+        False,
+    ),
+    (
+        "too few purchase days",
+        {"purchase_days": 3, "cv_days_between_orders": 0.1},
+        "habitual",
+        False,
+    ),
+    (
+        "steady but engaged",
+        {"purchase_days": 4, "cv_days_between_orders": 0.1, "tickets": 2},
+        "habitual",
+        False,
+    ),
+    (
+        "full price repeat",
+        {"orders": 3, "full_price_share": 0.8, "days_since_last_order": 60},
+        "brand_loyal",
+        True,
+    ),
+    (
+        "mostly full price",
+        {"orders": 3, "full_price_share": 0.79, "days_since_last_order": 60},
+        "brand_loyal",
+        False,
+    ),
     ("three questions", {"inquiries": 2, "tickets": 1}, "functional_need", True),
     ("two questions", {"inquiries": 2}, "functional_need", False),
 ]
@@ -139,17 +286,28 @@ TAGS: list[tuple[str, dict[str, Any], str, bool]] = [
 EXCLUSIVE_CASES = [(dim, *case) for dim, cases in CASES.items() for case in cases]
 
 
-@pytest.mark.parametrize(("dimension", "description", "features", "expected"), EXCLUSIVE_CASES,
-                         ids=[f"{c[0]}:{c[1]}" for c in EXCLUSIVE_CASES])
-def test_exclusive_boundaries(classify_rows: Classify, dimension: str, description: str,
-                              features: dict[str, Any], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("dimension", "description", "features", "expected"),
+    EXCLUSIVE_CASES,
+    ids=[f"{c[0]}:{c[1]}" for c in EXCLUSIVE_CASES],
+)
+def test_exclusive_boundaries(
+    classify_rows: Classify,
+    dimension: str,
+    description: str,
+    features: dict[str, Any],
+    expected: str,
+) -> None:
     (row,) = classify_rows([features])
     assert row[dimension] == expected, description
 
 
-@pytest.mark.parametrize(("description", "features", "tag", "expected"), TAGS, ids=[c[0] for c in TAGS])
-def test_trait_boundaries(classify_rows: Classify, description: str, features: dict[str, Any],
-                          tag: str, expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("description", "features", "tag", "expected"), TAGS, ids=[c[0] for c in TAGS]
+)
+def test_trait_boundaries(
+    classify_rows: Classify, description: str, features: dict[str, Any], tag: str, expected: bool
+) -> None:
     (row,) = classify_rows([features])
     assert row[f"traits_{tag}"] is expected, description
 
@@ -166,9 +324,20 @@ def test_eu_standard_is_selectable(classify_rows: Classify) -> None:
 
 
 def test_eleven_types_compose_other_dimensions(classify_rows: Classify) -> None:
-    (row,) = classify_rows([{"orders": 3, "spend": 5000, "days_since_last_order": 10,
-                             "days_since_first_order": 400, "tenure_days": 400,
-                             "full_price_share": 0.2, "discount_share": 0.8, "shares": 3}])
+    (row,) = classify_rows(
+        [
+            {
+                "orders": 3,
+                "spend": 5000,
+                "days_since_last_order": 10,
+                "days_since_first_order": 400,
+                "tenure_days": 400,
+                "full_price_share": 0.2,
+                "discount_share": 0.8,
+                "shares": 3,
+            }
+        ]
+    )
     on = {name.removeprefix("types_") for name, v in row.items() if name.startswith("types_") and v}
     assert on == {"loyal", "high_value", "price_sensitive", "social"}
     (prospect,) = classify_rows([{}])
@@ -177,20 +346,63 @@ def test_eleven_types_compose_other_dimensions(classify_rows: Classify) -> None:
 
 numbers = st.one_of(st.none(), st.floats(min_value=0, max_value=5000, allow_nan=False))
 scores = st.one_of(st.none(), st.integers(min_value=1, max_value=5).map(float))
-texts = st.one_of(st.none(), st.sampled_from(["online", "offline", "social", "上海", "CN", "US",
-                                              "female", "enterprise", "large", "retail", "x"]))
+texts = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "online",
+            "offline",
+            "social",
+            "上海",
+            "CN",
+            "US",
+            "female",
+            "enterprise",
+            "large",
+            "retail",
+            "x",
+        ]
+    ),
+)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.fixed_dictionaries({
-    "orders": st.integers(0, 20).map(float), "spend": numbers, "days_since_last_order": numbers,
-    "days_since_first_order": numbers, "tenure_days": numbers, "orders_per_year": numbers,
-    "r_score": scores, "f_score": scores, "m_score": scores, "avg_order_value": numbers,
-    "avg_quantity": numbers, "age": numbers, "income": numbers, "online_share": numbers,
-    "city_norm": texts, "country_norm": texts, "gender": texts, "nature": texts,
-    "source_group": texts, "preferred_channel_group": texts, "industry_group": texts,
-    "company_size_cn": texts, "discount_share": numbers, "full_price_share": numbers,
-}), min_size=1, max_size=30))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "orders": st.integers(0, 20).map(float),
+                "spend": numbers,
+                "days_since_last_order": numbers,
+                "days_since_first_order": numbers,
+                "tenure_days": numbers,
+                "orders_per_year": numbers,
+                "r_score": scores,
+                "f_score": scores,
+                "m_score": scores,
+                "avg_order_value": numbers,
+                "avg_quantity": numbers,
+                "age": numbers,
+                "income": numbers,
+                "online_share": numbers,
+                "city_norm": texts,
+                "country_norm": texts,
+                "gender": texts,
+                "nature": texts,
+                "source_group": texts,
+                "preferred_channel_group": texts,
+                "industry_group": texts,
+                "company_size_cn": texts,
+                "discount_share": numbers,
+                "full_price_share": numbers,
+            }
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_each_exclusive_dimension_gives_exactly_one_label(
     classify_rows: Classify, taxonomy: Taxonomy, rows: list[dict[str, Any]]
 ) -> None:
@@ -198,5 +410,7 @@ def test_each_exclusive_dimension_gives_exactly_one_label(
         for dim in taxonomy.dimensions:
             if dim.type != "exclusive":
                 continue
-            allowed = {label.id for label in dim.labels} | {dim.fallback.id if dim.fallback else "unknown"}
+            allowed = {label.id for label in dim.labels} | {
+                dim.fallback.id if dim.fallback else "unknown"
+            }
             assert out[dim.id] in allowed, (dim.id, out[dim.id])

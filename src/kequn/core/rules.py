@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +30,23 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-COMPARISONS: dict[type[exp.Expression], str] = {
-    exp.EQ: "=", exp.NEQ: "!=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
+#: a sqlglot AST node (sqlglot 30 types them as ``Expr``; older releases as ``Expression``)
+Node = Any
+
+COMPARISONS: dict[type, str] = {
+    exp.EQ: "=",
+    exp.NEQ: "!=",
+    exp.GT: ">",
+    exp.GTE: ">=",
+    exp.LT: "<",
+    exp.LTE: "<=",
 }
-ARITHMETIC: dict[type[exp.Expression], str] = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}
+ARITHMETIC: dict[type, str] = {
+    exp.Add: "+",
+    exp.Sub: "-",
+    exp.Mul: "*",
+    exp.Div: "/",
+}
 #: function -> (argument kinds; "*" repeats the last, result kind; "same" = first argument's)
 FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "coalesce": (("any", "*"), "same"),
@@ -54,10 +68,22 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "attr": (("literal-string",), "string"),
 }
 _FUNC_NAMES = {
-    exp.Coalesce: "coalesce", exp.Least: "least", exp.Greatest: "greatest", exp.Abs: "abs",
-    exp.Floor: "floor", exp.Ceil: "ceil", exp.Ln: "ln", exp.Sqrt: "sqrt", exp.Round: "round",
-    exp.Lower: "lower", exp.Upper: "upper", exp.Trim: "trim", exp.Length: "length",
-    exp.Contains: "contains", exp.StartsWith: "starts_with", exp.EndsWith: "ends_with",
+    exp.Coalesce: "coalesce",
+    exp.Least: "least",
+    exp.Greatest: "greatest",
+    exp.Abs: "abs",
+    exp.Floor: "floor",
+    exp.Ceil: "ceil",
+    exp.Ln: "ln",
+    exp.Sqrt: "sqrt",
+    exp.Round: "round",
+    exp.Lower: "lower",
+    exp.Upper: "upper",
+    exp.Trim: "trim",
+    exp.Length: "length",
+    exp.Contains: "contains",
+    exp.StartsWith: "starts_with",
+    exp.EndsWith: "ends_with",
 }
 ALLOWED_TEXT = (
     "and, or, not, = != <> < <= > >=, between … and …, in (…), is [not] null, + - * /, "
@@ -69,8 +95,15 @@ ALLOWED_TEXT = (
 class RuleError(ValueError):
     """A rule that cannot be used; says where, why, and what might have been meant."""
 
-    def __init__(self, text: str, message_en: str, message_zh: str, start: int | None = None,
-                 end: int | None = None, suggestion: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        message_en: str,
+        message_zh: str,
+        start: int | None = None,
+        end: int | None = None,
+        suggestion: str | None = None,
+    ) -> None:
         self.text = text
         self.message_en = message_en
         self.message_zh = message_zh
@@ -93,7 +126,7 @@ class Rule:
 
     text: str
     names: frozenset[str]
-    tree: exp.Expression = field(compare=False, repr=False)
+    tree: Node = field(compare=False, repr=False)
 
 
 def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
@@ -117,17 +150,28 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
         first = errors[0]
         col = first.get("col")
         start = max(0, int(col) - 1) if isinstance(col, int) else None
-        raise RuleError(text, f"syntax error: {first.get('description', exc)}",
-                        f"语法错误：{first.get('description', exc)}", start, start) from None
+        raise RuleError(
+            text,
+            f"syntax error: {first.get('description', exc)}",
+            f"语法错误：{first.get('description', exc)}",
+            start,
+            start,
+        ) from None
     if len(statements) != 1 or statements[0] is None:
-        raise RuleError(text, "a rule is a single condition: ';' and statements are not allowed",
-                        "规则只能是一个条件，不允许分号或多条语句")
+        raise RuleError(
+            text,
+            "a rule is a single condition: ';' and statements are not allowed",
+            "规则只能是一个条件，不允许分号或多条语句",
+        )
     tree = statements[0]
     checker = _Checker(text, catalogue)
     kind = checker.kind(tree)
     if kind not in {"bool", "null"}:
-        raise RuleError(text, f"a rule must be a condition (true or false), not a {kind}",
-                        f"规则必须是条件（真或假），而不是{kind}")
+        raise RuleError(
+            text,
+            f"a rule must be a condition (true or false), not a {kind}",
+            f"规则必须是条件（真或假），而不是{kind}",
+        )
     return Rule(text, frozenset(checker.names), tree)
 
 
@@ -141,11 +185,11 @@ class _Checker:
         self.catalogue = catalogue
         self.names: set[str] = set()
 
-    def fail(self, node: exp.Expression, en: str, zh: str, suggestion: str | None = None) -> RuleError:
+    def fail(self, node: Node, en: str, zh: str, suggestion: str | None = None) -> RuleError:
         start, end = _span(node)
         return RuleError(self.text, en, zh, start, end, suggestion)
 
-    def kind(self, node: exp.Expression) -> str:  # noqa: PLR0911, PLR0912 - one branch per node type
+    def kind(self, node: Node) -> str:
         if isinstance(node, exp.Paren):
             return self.kind(node.this)
         if isinstance(node, exp.And | exp.Or):
@@ -160,14 +204,21 @@ class _Checker:
             self.compatible(node, left, right)
             return "bool"
         if isinstance(node, exp.Between):
-            kinds = [self.kind(node.this), self.kind(node.args["low"]), self.kind(node.args["high"])]
+            kinds = [
+                self.kind(node.this),
+                self.kind(node.args["low"]),
+                self.kind(node.args["high"]),
+            ]
             for k in kinds[1:]:
                 self.compatible(node, kinds[0], k)
             return "bool"
         if isinstance(node, exp.In):
             if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
-                raise self.fail(node, "'in' takes a list of values, not a query",
-                                "in 后只能是值列表，不能是查询")
+                raise self.fail(
+                    node,
+                    "'in' takes a list of values, not a query",
+                    "in 后只能是值列表，不能是查询",
+                )
             subject = self.kind(node.this)
             for item in node.expressions:
                 if not isinstance(item, exp.Literal | exp.Boolean | exp.Null | exp.Neg):
@@ -176,8 +227,11 @@ class _Checker:
             return "bool"
         if isinstance(node, exp.Is):
             if not isinstance(node.expression, exp.Null):
-                raise self.fail(node, "only 'is null' and 'is not null' are allowed",
-                                "只允许 is null 与 is not null")
+                raise self.fail(
+                    node,
+                    "only 'is null' and 'is not null' are allowed",
+                    "只允许 is null 与 is not null",
+                )
             self.kind(node.this)
             return "bool"
         if type(node) in ARITHMETIC:
@@ -199,14 +253,19 @@ class _Checker:
         if name is not None:
             return self.function(node, name)
         raise self.fail(
-            node, f"'{node.sql(dialect='duckdb')[:40]}' is not allowed in a rule; allowed: {ALLOWED_TEXT}",
+            node,
+            f"'{node.sql(dialect='duckdb')[:40]}' is not allowed in a rule; "
+            f"allowed: {ALLOWED_TEXT}",
             f"规则中不允许「{node.sql(dialect='duckdb')[:40]}」；允许：{ALLOWED_TEXT}",
         )
 
     def column(self, node: exp.Column) -> str:
         if node.table or node.args.get("db") or node.args.get("catalog"):
-            raise self.fail(node, "qualified names (table.column) are not allowed",
-                            "不允许带表名的字段（表.字段）")
+            raise self.fail(
+                node,
+                "qualified names (table.column) are not allowed",
+                "不允许带表名的字段（表.字段）",
+            )
         name = node.name
         if name.lower() in {"true", "false"}:
             return "bool"
@@ -219,41 +278,59 @@ class _Checker:
                 self.text,
                 f"unknown name '{name}'{where}" + (f"; did you mean '{hint}'?" if hint else ""),
                 f"未知名称「{name}」" + (f"，是否想用「{hint}」？" if hint else ""),
-                start, end, hint,
+                start,
+                end,
+                hint,
             )
         kind = self.catalogue[name]
         if kind == "map":
-            raise self.fail(node, f"'{name}' is a map: use attr('key')", f"「{name}」是映射，请用 attr('键')")
+            raise self.fail(
+                node, f"'{name}' is a map: use attr('key')", f"「{name}」是映射，请用 attr('键')"
+            )
         self.names.add(name)
         return kind
 
-    def function(self, node: exp.Expression, name: str) -> str:
+    def function(self, node: Node, name: str) -> str:
         if name not in FUNCTIONS:
-            raise self.fail(node, f"function '{name}' is not allowed; allowed functions: "
-                            f"{', '.join(sorted(FUNCTIONS))}",
-                            f"不允许函数「{name}」；允许的函数：{', '.join(sorted(FUNCTIONS))}")
+            raise self.fail(
+                node,
+                f"function '{name}' is not allowed; allowed functions: "
+                f"{', '.join(sorted(FUNCTIONS))}",
+                f"不允许函数「{name}」；允许的函数：{', '.join(sorted(FUNCTIONS))}",
+            )
         args = _arguments(node)
         wanted, result = FUNCTIONS[name]
         if name == "attr":
             if len(args) != 1 or not (isinstance(args[0], exp.Literal) and args[0].is_string):
-                raise self.fail(node, "attr() takes one quoted key, e.g. attr('会员等级')",
-                                "attr() 需要一个带引号的键，例如 attr('会员等级')")
+                raise self.fail(
+                    node,
+                    "attr() takes one quoted key, e.g. attr('会员等级')",
+                    "attr() 需要一个带引号的键，例如 attr('会员等级')",
+                )
             if self.catalogue.get("attributes") != "map":
-                raise self.fail(node, "no extra attributes are available here", "此处没有其他属性可用")
+                raise self.fail(
+                    node, "no extra attributes are available here", "此处没有其他属性可用"
+                )
             self.names.add("attributes")
             return "string"
         required = [w for w in wanted if not w.endswith("?") and w != "*"]
         if len(args) < len(required) or ("*" not in wanted and len(args) > len(wanted)):
-            raise self.fail(node, f"{name}() takes {len(required)} argument(s)",
-                            f"{name}() 需要 {len(required)} 个参数")
+            raise self.fail(
+                node,
+                f"{name}() takes {len(required)} argument(s)",
+                f"{name}() 需要 {len(required)} 个参数",
+            )
         kinds = [self.kind(a) for a in args]
         for i, k in enumerate(kinds):
             want = wanted[min(i, len(wanted) - 1)].rstrip("?")
             if want == "*":
                 want = wanted[-2]
             if want in {"number", "string"} and k not in {want, "null"}:
-                raise self.fail(args[i], f"{name}() needs a {want} here, not a {k}",
-                                f"{name}() 此处需要{want}，而不是{k}")
+                raise self.fail(
+                    args[i],
+                    f"{name}() needs a {want} here, not a {k}",
+                    f"{name}() 此处需要{want}，而不是{k}",
+                )
         if result == "same":
             concrete = [k for k in kinds if k != "null"]
             for k in concrete[1:]:
@@ -261,18 +338,20 @@ class _Checker:
             return concrete[0] if concrete else "null"
         return result
 
-    def expect(self, node: exp.Expression, want: str) -> None:
+    def expect(self, node: Node, want: str) -> None:
         got = self.kind(node)
         if got not in {want, "null"}:
-            raise self.fail(node, f"expected a {want} here, found a {got}", f"此处需要{want}，而不是{got}")
+            raise self.fail(
+                node, f"expected a {want} here, found a {got}", f"此处需要{want}，而不是{got}"
+            )
 
-    def compatible(self, node: exp.Expression, a: str, b: str) -> None:
+    def compatible(self, node: Node, a: str, b: str) -> None:
         if "null" in (a, b) or a == b:
             return
         raise self.fail(node, f"cannot compare a {a} with a {b}", f"不能比较{a}与{b}")
 
 
-def _function_name(node: exp.Expression) -> str | None:
+def _function_name(node: Node) -> str | None:
     if isinstance(node, exp.Anonymous):
         return str(node.name).lower()
     name = _FUNC_NAMES.get(type(node))
@@ -283,7 +362,7 @@ def _function_name(node: exp.Expression) -> str | None:
     return None
 
 
-def _arguments(node: exp.Expression) -> list[exp.Expression]:
+def _arguments(node: Node) -> list[Node]:
     if isinstance(node, exp.Anonymous):
         return list(node.expressions)
     args = [node.this] if node.this is not None else []
@@ -295,7 +374,7 @@ def _arguments(node: exp.Expression) -> list[exp.Expression]:
     return args
 
 
-def _span(node: exp.Expression) -> tuple[int | None, int | None]:
+def _span(node: Node) -> tuple[int | None, int | None]:
     """Character positions of a node, from the first and last identifier sqlglot located."""
     positions = [
         (ident.meta["start"], ident.meta["end"])
@@ -316,7 +395,7 @@ def compile_rule(
     The result follows SQL's NULL logic (a comparison with a missing value is NULL); the
     taxonomy engine treats NULL as "does not match".
     """
-    return _Compiler(table, params or {}).compile(rule.tree)  # type: ignore[return-value]
+    return _Compiler(table, params or {}).compile(rule.tree)
 
 
 class _Compiler:
@@ -324,7 +403,7 @@ class _Compiler:
         self.table = table
         self.params = params
 
-    def compile(self, node: exp.Expression) -> Any:  # noqa: ANN401, PLR0911, PLR0912
+    def compile(self, node: Node) -> Any:
         c = self.compile
         if isinstance(node, exp.Paren):
             return c(node.this)
@@ -337,8 +416,12 @@ class _Compiler:
         if type(node) in COMPARISONS:
             left, right = c(node.left), c(node.right)
             ops: dict[str, Callable[[Any, Any], Any]] = {
-                "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
-                ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+                "=": lambda a, b: a == b,
+                "!=": lambda a, b: a != b,
+                ">": lambda a, b: a > b,
+                ">=": lambda a, b: a >= b,
+                "<": lambda a, b: a < b,
+                "<=": lambda a, b: a <= b,
             }
             return ops[COMPARISONS[type(node)]]((left), right)
         if isinstance(node, exp.Between):
@@ -362,25 +445,36 @@ class _Compiler:
             return self.name(node.name)
         return self.function(node, _function_name(node) or "")
 
-    def name(self, name: str) -> Any:  # noqa: ANN401
+    def name(self, name: str) -> Any:
         if name.lower() in {"true", "false"}:
             return ibis.literal(name.lower() == "true")
         if name in self.params:
             return ibis.literal(self.params[name])
         return self.table[name]
 
-    def function(self, node: exp.Expression, name: str) -> Any:  # noqa: ANN401
+    def function(self, node: Node, name: str) -> Any:
         args = [self.compile(a) for a in _arguments(node)] if name != "attr" else []
         if name == "attr":
             key = _python(_arguments(node)[0])
             return self.table["attributes"].get(key)
         first = args[0]
-        unary = {"abs": "abs", "floor": "floor", "ceil": "ceil", "ln": "ln", "sqrt": "sqrt",
-                 "lower": "lower", "upper": "upper", "trim": "strip", "length": "length"}
+        unary = {
+            "abs": "abs",
+            "floor": "floor",
+            "ceil": "ceil",
+            "ln": "ln",
+            "sqrt": "sqrt",
+            "lower": "lower",
+            "upper": "upper",
+            "trim": "strip",
+            "length": "length",
+        }
         if name in unary:
             return getattr(first, unary[name])()
         if name == "round":
-            return first.round(int(_python(_arguments(node)[1]))) if len(args) > 1 else first.round()
+            return (
+                first.round(int(_python(_arguments(node)[1]))) if len(args) > 1 else first.round()
+            )
         if name == "coalesce":
             return ibis.coalesce(*args)
         if name == "least":
@@ -396,7 +490,7 @@ class _Compiler:
         raise ValueError(f"unchecked function {name}")  # parse_rule refuses these first
 
 
-def _python(node: exp.Expression) -> Any:  # noqa: ANN401
+def _python(node: Node) -> Any:
     if isinstance(node, exp.Neg):
         return -_python(node.this)
     if isinstance(node, exp.Boolean):
@@ -415,17 +509,47 @@ def _python(node: exp.Expression) -> Any:  # noqa: ANN401
 
 # -- explaining --------------------------------------------------------------------------
 _WORDS = {
-    "zh": {"and": "且", "or": "或", "not": "非", "between": "介于", "btw_and": "与", "btw_end": "之间",
-           "in": "属于", "is_null": "为空", "none": "空"},
-    "en": {"and": "and", "or": "or", "not": "not", "between": "between", "btw_and": "and",
-           "btw_end": "", "in": "in", "is_null": "is missing", "none": "—"},
+    "zh": {
+        "and": "且",
+        "or": "或",
+        "not": "非",
+        "between": "介于",
+        "btw_and": "与",
+        "btw_end": "之间",
+        "in": "属于",
+        "is_null": "为空",
+        "none": "空",
+    },
+    "en": {
+        "and": "and",
+        "or": "or",
+        "not": "not",
+        "between": "between",
+        "btw_and": "and",
+        "btw_end": "",
+        "in": "in",
+        "is_null": "is missing",
+        "none": "—",
+    },
 }
-_SYMBOLS = {"=": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "*": "×", "/": "÷",
-            "+": "+", "-": "−"}
+_SYMBOLS = {
+    "=": "=",
+    "!=": "≠",
+    ">": ">",
+    ">=": "≥",
+    "<": "<",
+    "<=": "≤",
+    "*": "×",
+    "/": "÷",
+    "+": "+",
+    "-": "−",
+}
 
 
 def render_reason(
-    rule: Rule, values: Mapping[str, object], labels: Mapping[str, str] | None = None,
+    rule: Rule,
+    values: Mapping[str, object],
+    labels: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> str:
     """The rule rewritten for a person, each name followed by this customer's value.
@@ -436,7 +560,7 @@ def render_reason(
     names = labels or {}
 
     def show(value: object) -> str:
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             return words["none"]
         if isinstance(value, bool):
             return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
@@ -449,7 +573,7 @@ def render_reason(
             return value.isoformat()
         return str(value)
 
-    def r(node: exp.Expression) -> str:  # noqa: PLR0911
+    def r(node: Node) -> str:
         if isinstance(node, exp.Paren):
             return f"({r(node.this)})"
         if isinstance(node, exp.And | exp.Or):
@@ -465,8 +589,10 @@ def render_reason(
             return f"{r(node.left)} {_SYMBOLS[ARITHMETIC[type(node)]]} {r(node.right)}"
         if isinstance(node, exp.Between):
             end = f" {words['btw_end']}" if words["btw_end"] else ""
-            return (f"{r(node.this)} {words['between']} {r(node.args['low'])} "
-                    f"{words['btw_and']} {r(node.args['high'])}{end}")
+            return (
+                f"{r(node.this)} {words['between']} {r(node.args['low'])} "
+                f"{words['btw_and']} {r(node.args['high'])}{end}"
+            )
         if isinstance(node, exp.In):
             return f"{r(node.this)} {words['in']} ({', '.join(r(v) for v in node.expressions)})"
         if isinstance(node, exp.Is):

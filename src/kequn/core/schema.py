@@ -145,8 +145,18 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (CUSTOMERS, ORDERS, EVENTS)}
 
 #: Interaction types the taxonomy knows; other values are kept as they are.
 EVENT_TYPES = (
-    "view", "inquiry", "form", "visit", "email_open", "click", "call", "ticket",
-    "share", "referral", "review", "complaint",
+    "view",
+    "inquiry",
+    "form",
+    "visit",
+    "email_open",
+    "click",
+    "call",
+    "ticket",
+    "share",
+    "referral",
+    "review",
+    "complaint",
 )
 
 #: Channels, grouped as the taxonomy's channel dimension groups them.

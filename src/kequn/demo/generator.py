@@ -30,27 +30,71 @@ from kequn.demo import _vocab as v
 DAY_US = 86_400_000_000
 MONEY = pa.decimal128(18, 2)
 
-CUSTOMER_SCHEMA = pa.schema([
-    ("customer_id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
-    ("created_at", pa.timestamp("us")), ("country", pa.string()), ("province", pa.string()),
-    ("city", pa.string()), ("address", pa.string()), ("birth_date", pa.date32()), ("age", pa.int64()),
-    ("gender", pa.string()), ("income", MONEY), ("industry", pa.string()), ("industry_code", pa.string()),
-    ("supply_chain_role", pa.string()), ("employees", pa.int64()), ("annual_revenue", MONEY),
-    ("total_assets", MONEY), ("source", pa.string()), ("preferred_channel", pa.string()),
-    ("marketing_consent", pa.bool_()), ("email", pa.string()), ("phone", pa.string()),
-    ("attributes", pa.map_(pa.string(), pa.string())),
-])
-ORDER_SCHEMA = pa.schema([
-    ("order_id", pa.string()), ("customer_id", pa.string()), ("ordered_at", pa.timestamp("us")),
-    ("amount", MONEY), ("quantity", pa.int64()), ("discount", MONEY), ("channel", pa.string()),
-    ("status", pa.string()),
-])
-EVENT_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("customer_id", pa.string()), ("occurred_at", pa.timestamp("us")),
-    ("type", pa.string()), ("channel", pa.string()),
-])
-EVENT_TYPES = np.array(["view", "inquiry", "form", "visit", "email_open", "click", "call", "ticket",
-                        "share", "referral", "review", "complaint"])
+CUSTOMER_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.string()),
+        ("name", pa.string()),
+        ("kind", pa.string()),
+        ("created_at", pa.timestamp("us")),
+        ("country", pa.string()),
+        ("province", pa.string()),
+        ("city", pa.string()),
+        ("address", pa.string()),
+        ("birth_date", pa.date32()),
+        ("age", pa.int64()),
+        ("gender", pa.string()),
+        ("income", MONEY),
+        ("industry", pa.string()),
+        ("industry_code", pa.string()),
+        ("supply_chain_role", pa.string()),
+        ("employees", pa.int64()),
+        ("annual_revenue", MONEY),
+        ("total_assets", MONEY),
+        ("source", pa.string()),
+        ("preferred_channel", pa.string()),
+        ("marketing_consent", pa.bool_()),
+        ("email", pa.string()),
+        ("phone", pa.string()),
+        ("attributes", pa.map_(pa.string(), pa.string())),
+    ]
+)
+ORDER_SCHEMA = pa.schema(
+    [
+        ("order_id", pa.string()),
+        ("customer_id", pa.string()),
+        ("ordered_at", pa.timestamp("us")),
+        ("amount", MONEY),
+        ("quantity", pa.int64()),
+        ("discount", MONEY),
+        ("channel", pa.string()),
+        ("status", pa.string()),
+    ]
+)
+EVENT_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("customer_id", pa.string()),
+        ("occurred_at", pa.timestamp("us")),
+        ("type", pa.string()),
+        ("channel", pa.string()),
+    ]
+)
+EVENT_TYPES = np.array(
+    [
+        "view",
+        "inquiry",
+        "form",
+        "visit",
+        "email_open",
+        "click",
+        "call",
+        "ticket",
+        "share",
+        "referral",
+        "review",
+        "complaint",
+    ]
+)
 
 
 @dataclass
@@ -64,8 +108,14 @@ class DemoFiles:
 
 
 def generate_demo(
-    out_dir: Path, customers: int = 5000, *, seed: int = 7, end: dt.date = dt.date(2026, 9, 30),
-    years: float = 3.0, chunk_size: int = 100_000, progress: Callable[[int], None] | None = None,
+    out_dir: Path,
+    customers: int = 5000,
+    *,
+    seed: int = 7,
+    end: dt.date = dt.date(2026, 9, 30),
+    years: float = 3.0,
+    chunk_size: int = 100_000,
+    progress: Callable[[int], None] | None = None,
 ) -> DemoFiles:
     """Write ``customers.parquet``, ``orders.parquet`` and ``events.parquet`` to ``out_dir``.
 
@@ -82,12 +132,16 @@ def generate_demo(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = DemoFiles(out_dir / "customers.parquet", out_dir / "orders.parquet", out_dir / "events.parquet")
+    files = DemoFiles(
+        out_dir / "customers.parquet", out_dir / "orders.parquet", out_dir / "events.parquet"
+    )
     end_us = int(np.datetime64(end, "us").astype(np.int64)) + DAY_US - 1
     start_us = end_us - int(years * 365.25 * DAY_US)
-    writers = [pq.ParquetWriter(files.customers, CUSTOMER_SCHEMA),
-               pq.ParquetWriter(files.orders, ORDER_SCHEMA),
-               pq.ParquetWriter(files.events, EVENT_SCHEMA)]
+    writers = [
+        pq.ParquetWriter(files.customers, CUSTOMER_SCHEMA),
+        pq.ParquetWriter(files.orders, ORDER_SCHEMA),
+        pq.ParquetWriter(files.events, EVENT_SCHEMA),
+    ]
     try:
         for chunk, first in enumerate(range(0, customers, chunk_size)):
             n = min(chunk_size, customers - first)
@@ -123,7 +177,9 @@ class _Traits:
     spend_level: np.ndarray
 
 
-def _pick(rng: np.random.Generator, options: list[str], n: int, p: list[float] | None = None) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator, options: list[str], n: int, p: list[float] | None = None
+) -> np.ndarray:
     weights = None if p is None else np.asarray(p, dtype=float) / np.sum(p)
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=n, p=weights)]
 
@@ -136,18 +192,27 @@ def _money(values: np.ndarray) -> pa.Array:
     )
 
 
-def _customers(rng: np.random.Generator, first: int, n: int, start_us: int, end_us: int) -> tuple[pa.Table, _Traits]:
+def _customers(
+    rng: np.random.Generator, first: int, n: int, start_us: int, end_us: int
+) -> tuple[pa.Table, _Traits]:
     ids = np.array([f"C{first + i:08d}" for i in range(n)], dtype=object)
     b2b = rng.random(n) < 0.15
-    kind = np.where(b2b, _pick(rng, ["enterprise", "government", "institution"], n, [0.8, 0.1, 0.1]), "individual")
+    kind = np.where(
+        b2b,
+        _pick(rng, ["enterprise", "government", "institution"], n, [0.8, 0.1, 0.1]),
+        "individual",
+    )
     # acquisition throughout the period, a little faster recently (growth)
     created_us = start_us + (np.sqrt(rng.random(n)) * (end_us - start_us)).astype(np.int64)
 
     english = rng.random(n) < 0.1
     cn_names = _pick(rng, v.SURNAMES, n) + _pick(rng, v.GIVEN, n)
     en_names = _pick(rng, v.EN_FIRST, n) + " " + _pick(rng, v.EN_LAST, n)
-    company = _pick(rng, v.COMPANY_STEMS, n) + _pick(rng, ["科技", "贸易", "实业", "制造", "Trading", "Holdings"], n) \
+    company = (
+        _pick(rng, v.COMPANY_STEMS, n)
+        + _pick(rng, ["科技", "贸易", "实业", "制造", "Trading", "Holdings"], n)
         + _pick(rng, v.COMPANY_SUFFIX, n)
+    )
     names = np.where(english, en_names, cn_names)
     names = np.where(kind == "enterprise", company, names)
     names = np.where(kind == "government", _pick(rng, v.GOV_NAMES, n), names)
@@ -159,13 +224,21 @@ def _customers(rng: np.random.Generator, first: int, n: int, start_us: int, end_
     abroad = (where > 0.94) | (english & (where > 0.5))
     abroad_idx = rng.integers(0, len(v.ABROAD), n)
     province = np.where(abroad, None, np.array([v.CITIES[i][0] for i in city_idx], dtype=object))
-    city = np.where(abroad, np.array([v.ABROAD[i][1] for i in abroad_idx], dtype=object),
-                    np.array([v.CITIES[i][1] for i in city_idx], dtype=object))
-    country = np.where(abroad, np.array([v.ABROAD[i][0] for i in abroad_idx], dtype=object),
-                       np.where(rng.random(n) < 0.6, "CN", None))
+    city = np.where(
+        abroad,
+        np.array([v.ABROAD[i][1] for i in abroad_idx], dtype=object),
+        np.array([v.CITIES[i][1] for i in city_idx], dtype=object),
+    )
+    country = np.where(
+        abroad,
+        np.array([v.ABROAD[i][0] for i in abroad_idx], dtype=object),
+        np.where(rng.random(n) < 0.6, "CN", None),
+    )
     no_place = rng.random(n) < 0.02
     street = _pick(rng, v.STREETS, n) + rng.integers(1, 999, n).astype(str).astype(object) + "号"
-    address = np.where(abroad | no_place, None, np.where(no_place, "", city).astype(object) + street)
+    address = np.where(
+        abroad | no_place, None, np.where(no_place, "", city).astype(object) + street
+    )
     city = np.where(no_place, None, city)
 
     age = np.clip(np.round(rng.gamma(9.0, 4.6, n) + 8), 16, 88).astype(np.int64)
@@ -174,16 +247,22 @@ def _customers(rng: np.random.Generator, first: int, n: int, start_us: int, end_
     age_form = rng.random(n)
     has_birth = ~b2b & (age_form < 0.7)
     has_age = ~b2b & (age_form >= 0.7) & (age_form < 0.85)
-    gender = np.where(b2b, None, _pick(rng, ["female", "male", "other", None], n, [0.49, 0.46, 0.02, 0.03]))
+    gender = np.where(
+        b2b, None, _pick(rng, ["female", "male", "other", None], n, [0.49, 0.46, 0.02, 0.03])
+    )
     income = np.where(b2b | (rng.random(n) < 0.25), np.nan, rng.lognormal(np.log(90_000), 0.7, n))
 
     industry_idx = rng.integers(0, len(v.INDUSTRIES), n)
     size_tier = rng.choice(4, size=n, p=[0.45, 0.3, 0.17, 0.08])  # micro, small, medium, large
     employees, revenue, assets = _firm_size(rng, industry_idx, size_tier)
     is_firm = kind == "enterprise"
-    industry_code = np.where(is_firm, np.array([v.INDUSTRIES[i][0] for i in industry_idx], dtype=object), None)
+    industry_code = np.where(
+        is_firm, np.array([v.INDUSTRIES[i][0] for i in industry_idx], dtype=object), None
+    )
     industry_code = np.where(is_firm & (rng.random(n) < 0.1), None, industry_code)
-    industry = np.where(is_firm, np.array([v.INDUSTRIES[i][1] for i in industry_idx], dtype=object), None)
+    industry = np.where(
+        is_firm, np.array([v.INDUSTRIES[i][1] for i in industry_idx], dtype=object), None
+    )
     public = (kind == "government") | (kind == "institution")
     employees = np.where(is_firm, employees, np.where(public, rng.integers(50, 3000, n), -1))
 
@@ -194,55 +273,93 @@ def _customers(rng: np.random.Generator, first: int, n: int, start_us: int, end_
     online = np.clip(rng.beta(2.5, 1.5, n) - np.where(b2b, 0.3, 0.0), 0, 1)
     preferred = np.where(rng.random(n) < 0.45, None, _pick(rng, v.PREFERRED, n))
 
-    phone = "1" + _pick(rng, ["3", "5", "8"], n) + rng.integers(100_000_000, 999_999_999, n).astype(str)
-    email = np.where(rng.random(n) < 0.5, ids.astype(str) + np.where(b2b, "@corp.example.com", "@mail.example.com"), None)
+    phone = (
+        "1" + _pick(rng, ["3", "5", "8"], n) + rng.integers(100_000_000, 999_999_999, n).astype(str)
+    )
+    email = np.where(
+        rng.random(n) < 0.5,
+        ids.astype(str) + np.where(b2b, "@corp.example.com", "@mail.example.com"),
+        None,
+    )
     tier = _pick(rng, ["普通", "银卡", "金卡"], n, [0.6, 0.3, 0.1])
-    attributes = [[("会员等级", t)] if (not b) and r < 0.4 else [] for t, b, r in zip(tier, b2b, rng.random(n), strict=True)]
+    attributes = [
+        [("会员等级", t)] if (not b) and r < 0.4 else []
+        for t, b, r in zip(tier, b2b, rng.random(n), strict=True)
+    ]
 
     buyer = rng.random(n) < np.where(b2b, 0.85, 0.8)
     traits = _Traits(
-        b2b=b2b, buyer=buyer, browser=~buyer & (rng.random(n) < 0.6), created_us=created_us,
-        regular=buyer & (rng.random(n) < 0.12), bulk=buyer & (b2b & (rng.random(n) < 0.6) | (rng.random(n) < 0.02)),
-        price_sensitive=rng.random(n) < 0.18, social=social, functional=rng.random(n) < 0.06,
-        online=online, spend_level=rng.lognormal(0, 0.9, n),
+        b2b=b2b,
+        buyer=buyer,
+        browser=~buyer & (rng.random(n) < 0.6),
+        created_us=created_us,
+        regular=buyer & (rng.random(n) < 0.12),
+        bulk=buyer & (b2b & (rng.random(n) < 0.6) | (rng.random(n) < 0.02)),
+        price_sensitive=rng.random(n) < 0.18,
+        social=social,
+        functional=rng.random(n) < 0.06,
+        online=online,
+        spend_level=rng.lognormal(0, 0.9, n),
     )
-    table = pa.table({
-        "customer_id": pa.array(ids, pa.string()), "name": pa.array(names, pa.string()),
-        "kind": pa.array(declared_kind, pa.string()), "created_at": pa.array(created_us, pa.timestamp("us")),
-        "country": pa.array(country, pa.string()), "province": pa.array(province, pa.string()),
-        "city": pa.array(city, pa.string()), "address": pa.array(address, pa.string()),
-        "birth_date": pa.array(np.where(has_birth, birth, np.datetime64("NaT")), pa.date32()),
-        "age": pa.array(np.where(has_age, age, -1), pa.int64()).cast(pa.int64()),
-        "gender": pa.array(gender, pa.string()), "income": _money(income),
-        "industry": pa.array(industry, pa.string()), "industry_code": pa.array(industry_code, pa.string()),
-        "supply_chain_role": pa.array([None] * n, pa.string()),
-        "employees": pa.array(employees, pa.int64()),
-        "annual_revenue": _money(np.where(is_firm, revenue, np.nan)),
-        "total_assets": _money(np.where(is_firm, assets, np.nan)),
-        "source": pa.array(source, pa.string()), "preferred_channel": pa.array(preferred, pa.string()),
-        "marketing_consent": pa.array(rng.random(n) < 0.7, pa.bool_()),
-        "email": pa.array(email, pa.string()), "phone": pa.array(phone, pa.string()),
-        "attributes": pa.array(attributes, pa.map_(pa.string(), pa.string())),
-    }, schema=CUSTOMER_SCHEMA)
+    table = pa.table(
+        {
+            "customer_id": pa.array(ids, pa.string()),
+            "name": pa.array(names, pa.string()),
+            "kind": pa.array(declared_kind, pa.string()),
+            "created_at": pa.array(created_us, pa.timestamp("us")),
+            "country": pa.array(country, pa.string()),
+            "province": pa.array(province, pa.string()),
+            "city": pa.array(city, pa.string()),
+            "address": pa.array(address, pa.string()),
+            "birth_date": pa.array(np.where(has_birth, birth, np.datetime64("NaT")), pa.date32()),
+            "age": pa.array(np.where(has_age, age, -1), pa.int64()).cast(pa.int64()),
+            "gender": pa.array(gender, pa.string()),
+            "income": _money(income),
+            "industry": pa.array(industry, pa.string()),
+            "industry_code": pa.array(industry_code, pa.string()),
+            "supply_chain_role": pa.array([None] * n, pa.string()),
+            "employees": pa.array(employees, pa.int64()),
+            "annual_revenue": _money(np.where(is_firm, revenue, np.nan)),
+            "total_assets": _money(np.where(is_firm, assets, np.nan)),
+            "source": pa.array(source, pa.string()),
+            "preferred_channel": pa.array(preferred, pa.string()),
+            "marketing_consent": pa.array(rng.random(n) < 0.7, pa.bool_()),
+            "email": pa.array(email, pa.string()),
+            "phone": pa.array(phone, pa.string()),
+            "attributes": pa.array(attributes, pa.map_(pa.string(), pa.string())),
+        },
+        schema=CUSTOMER_SCHEMA,
+    )
     # -1 marks "not given" above; turn it into nulls
     for name in ("age", "employees"):
         col = table[name]
-        table = table.set_column(table.schema.get_field_index(name), name,
-                                 pc.if_else(pc.equal(col, -1), pa.scalar(None, pa.int64()), col))
+        table = table.set_column(
+            table.schema.get_field_index(name),
+            name,
+            pc.if_else(pc.equal(col, -1), pa.scalar(None, pa.int64()), col),
+        )
     return table, traits
 
 
-def _firm_size(rng: np.random.Generator, industry_idx: np.ndarray, tier: np.ndarray) -> tuple[np.ndarray, ...]:
+def _firm_size(
+    rng: np.random.Generator, industry_idx: np.ndarray, tier: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """Employees, revenue and assets (CNY) that put each firm in its drawn size tier."""
     n = len(tier)
     out = {key: np.zeros(n) for key in ("X", "Y", "Z")}
     for i, (_, _, rows) in enumerate(v.INDUSTRIES):
         mask = industry_idx == i
         for key in ("X", "Y", "Z"):
-            bounds = rows.get(key, {"X": [300, 100, 10], "Y": [10000, 1000, 100], "Z": [10000, 1000, 100]}[key])
+            bounds = rows.get(
+                key, {"X": [300, 100, 10], "Y": [10000, 1000, 100], "Z": [10000, 1000, 100]}[key]
+            )
             large, medium, small = bounds
-            low = np.select([tier == 3, tier == 2, tier == 1], [large, medium, small], default=small / 5)
-            high = np.select([tier == 3, tier == 2, tier == 1], [large * 4, large, medium], default=small)
+            low = np.select(
+                [tier == 3, tier == 2, tier == 1], [large, medium, small], default=small / 5
+            )
+            high = np.select(
+                [tier == 3, tier == 2, tier == 1], [large * 4, large, medium], default=small
+            )
             out[key][mask] = (low + rng.random(n) * (high - low))[mask]
     employees = np.maximum(1, np.round(out["X"] * 0.999)).astype(np.int64)
     return employees, out["Y"] * 10_000 * 0.999, out["Z"] * 10_000 * 0.999
@@ -260,9 +377,11 @@ def _orders(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     rows = np.repeat(np.arange(nb), count)
     first_row = np.repeat(np.cumsum(count) - count, count)
     k = np.arange(len(rows)) - first_row
-    gaps_days = np.where(np.repeat(t.regular[buyers], count),
-                         np.repeat(period, count) * rng.normal(1.0, 0.08, len(rows)),
-                         rng.exponential(np.repeat(mean_gap, count)))
+    gaps_days = np.where(
+        np.repeat(t.regular[buyers], count),
+        np.repeat(period, count) * rng.normal(1.0, 0.08, len(rows)),
+        rng.exponential(np.repeat(mean_gap, count)),
+    )
     gaps_days = np.where(k == 0, rng.exponential(7.0, len(rows)), np.maximum(gaps_days, 0.5))
     gaps_us = (gaps_days * DAY_US).astype(np.int64)
     csum = np.cumsum(gaps_us)
@@ -276,7 +395,9 @@ def _orders(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     bulk = t.bulk[cust]
     base = np.where(bulk, 4000.0, np.where(t.b2b[cust], 900.0, 160.0)) * t.spend_level[cust]
     amount = base * rng.lognormal(0, 0.35, m)
-    quantity = np.where(bulk, rng.integers(40, 600, m), 1 + rng.poisson(np.where(t.b2b[cust], 6, 0.8)))
+    quantity = np.where(
+        bulk, rng.integers(40, 600, m), 1 + rng.poisson(np.where(t.b2b[cust], 6, 0.8))
+    )
     discounted = rng.random(m) < np.where(t.price_sensitive[cust], 0.85, 0.07)
     discount = np.where(discounted, amount * rng.uniform(0.08, 0.35, m), 0.0)
     online = rng.random(m) < t.online[cust]
@@ -285,11 +406,19 @@ def _orders(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
 
     cid = ids.take(pa.array(cust))
     order_id = pc.binary_join_element_wise(cid, pa.array(k + 1).cast(pa.string()), "-")
-    return pa.table({
-        "order_id": order_id, "customer_id": cid, "ordered_at": pa.array(when, pa.timestamp("us")),
-        "amount": _money(amount), "quantity": pa.array(quantity, pa.int64()), "discount": _money(discount),
-        "channel": pa.array(channel, pa.string()), "status": pa.array(status, pa.string()),
-    }, schema=ORDER_SCHEMA)
+    return pa.table(
+        {
+            "order_id": order_id,
+            "customer_id": cid,
+            "ordered_at": pa.array(when, pa.timestamp("us")),
+            "amount": _money(amount),
+            "quantity": pa.array(quantity, pa.int64()),
+            "discount": _money(discount),
+            "channel": pa.array(channel, pa.string()),
+            "status": pa.array(status, pa.string()),
+        },
+        schema=ORDER_SCHEMA,
+    )
 
 
 def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int) -> pa.Table:
@@ -297,7 +426,8 @@ def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     ids = people["customer_id"].combine_chunks()
     per_type = {
         "view": np.where(t.buyer, rng.poisson(4, n), np.where(t.browser, rng.poisson(5, n) + 1, 0)),
-        "inquiry": np.where(t.browser, rng.poisson(1.2, n), rng.poisson(0.3, n)) + np.where(t.functional, rng.poisson(3, n) + 2, 0),
+        "inquiry": np.where(t.browser, rng.poisson(1.2, n), rng.poisson(0.3, n))
+        + np.where(t.functional, rng.poisson(3, n) + 2, 0),
         "email_open": np.where(t.buyer, rng.poisson(2, n), 0),
         "click": np.where(t.buyer | t.browser, rng.poisson(1, n), 0),
         "share": np.where(t.social, rng.poisson(2.5, n), 0),
@@ -313,11 +443,21 @@ def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     start = t.created_us[cust]
     recent = t.browser[cust] & (rng.random(len(cust)) < 0.7)
     span = end_us - start
-    when = start + (rng.random(len(cust)) * np.where(recent, np.minimum(span, 120 * DAY_US), span)).astype(np.int64)
+    when = start + (
+        rng.random(len(cust)) * np.where(recent, np.minimum(span, 120 * DAY_US), span)
+    ).astype(np.int64)
     channel = np.where(rng.random(len(cust)) < t.online[cust], "web", "phone")
     cid = ids.take(pa.array(cust))
-    event_id = pc.binary_join_element_wise(cid, pa.array(np.arange(len(cust))).cast(pa.string()), "-e")
-    return pa.table({
-        "event_id": event_id, "customer_id": cid, "occurred_at": pa.array(when, pa.timestamp("us")),
-        "type": pa.array(types, pa.string()), "channel": pa.array(channel, pa.string()),
-    }, schema=EVENT_SCHEMA)
+    event_id = pc.binary_join_element_wise(
+        cid, pa.array(np.arange(len(cust))).cast(pa.string()), "-e"
+    )
+    return pa.table(
+        {
+            "event_id": event_id,
+            "customer_id": cid,
+            "occurred_at": pa.array(when, pa.timestamp("us")),
+            "type": pa.array(types, pa.string()),
+            "channel": pa.array(channel, pa.string()),
+        },
+        schema=EVENT_SCHEMA,
+    )

@@ -21,7 +21,7 @@ class Engine(abc.ABC):
     def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
         """Write ``expr`` to Parquet at ``path`` and return a table reading it back."""
 
-    def scalar(self, expr: ir.Scalar) -> Any:  # noqa: ANN401 - whatever the engine returns
+    def scalar(self, expr: ir.Scalar) -> Any:
         value = expr.execute()
         return value.item() if hasattr(value, "item") else value
 

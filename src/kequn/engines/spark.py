@@ -22,7 +22,7 @@ TABLE_NAMES = ("customers", "orders", "events")
 
 
 @functools.cache
-def spark_session(master: str = "local[2]") -> Any:  # noqa: ANN401 - pyspark is optional
+def spark_session(master: str = "local[2]") -> Any:
     """One local Spark session per process, bound to loopback, with Arrow transfers."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
@@ -55,9 +55,7 @@ def export_tables(ws: Workspace) -> Path:
         for name in TABLE_NAMES:
             target = folder / f"{name}.parquet"
             # fixed table names; the path is passed as a bound parameter-free literal below
-            con.execute(
-                f"COPY (SELECT * FROM \"{name}\") TO '{_quote(target)}' (FORMAT PARQUET)"
-            )
+            con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{_quote(target)}' (FORMAT PARQUET)")
     (folder / "DONE").write_text("ok")
     return folder
 

@@ -24,11 +24,27 @@ import ibis.expr.types as ir
 from kequn.features import reference as ref
 
 EVENT_COUNTS = {
-    "views": "view", "inquiries": "inquiry", "shares": "share", "referrals": "referral",
-    "reviews": "review", "tickets": "ticket", "complaints": "complaint",
-    "email_opens": "email_open", "clicks": "click",
+    "views": "view",
+    "inquiries": "inquiry",
+    "shares": "share",
+    "referrals": "referral",
+    "reviews": "review",
+    "tickets": "ticket",
+    "complaints": "complaint",
+    "email_opens": "email_open",
+    "clicks": "click",
 }
-_CHINA = ("cn", "chn", "中国", "china", "prc", "中华人民共和国", "中国大陆", "mainland china", "p.r.c.")
+_CHINA = (
+    "cn",
+    "chn",
+    "中国",
+    "china",
+    "prc",
+    "中华人民共和国",
+    "中国大陆",
+    "mainland china",
+    "p.r.c.",
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +81,7 @@ def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
 
 def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
     folded = country.strip().lower()
-    return (
-        ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
-    )
+    return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
 
 
 def paid_orders(orders: ir.Table, as_of: dt.date) -> ir.Table:
@@ -83,7 +97,8 @@ def purchase_gaps(paid: ir.Table) -> ir.Table:
     days = days.mutate(previous_date=days.order_date.lag().over(window))
     days = days.filter(days.previous_date.notnull())
     return days.select(
-        "customer_id", gap_days=days.order_date.delta(days.previous_date, unit="day").cast("float64")
+        "customer_id",
+        gap_days=days.order_date.delta(days.previous_date, unit="day").cast("float64"),
     )
 
 
@@ -114,9 +129,7 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         last_order_date=facts.order_date.max(),
         orders_90d=(facts.days_ago < 90).cast("int64").sum(),
         orders_365d=(facts.days_ago < 365).cast("int64").sum(),
-        spend_365d=ibis.cases((facts.days_ago < 365, facts.amount), else_=0)
-        .sum()
-        .cast("float64"),
+        spend_365d=ibis.cases((facts.days_ago < 365, facts.amount), else_=0).sum().cast("float64"),
         discounted_orders=facts.discounted.sum(),
         online_orders=facts.online.sum(),
     )
@@ -131,7 +144,9 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
     joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
     joined = joined.select(
         *[joined[c] for c in agg.columns],
-        joined.mean_days_between_orders, joined.std_days_between_orders, joined.refunds,
+        joined.mean_days_between_orders,
+        joined.std_days_between_orders,
+        joined.refunds,
     )
     return joined.mutate(
         avg_order_value=joined.spend / joined.orders,
@@ -148,9 +163,7 @@ def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
     day = ibis.date(as_of)
     dated = events.mutate(event_date=events.occurred_at.date())
     dated = dated.filter(dated.event_date <= day)
-    counts = {
-        name: (dated.type == kind).cast("int64").sum() for name, kind in EVENT_COUNTS.items()
-    }
+    counts = {name: (dated.type == kind).cast("int64").sum() for name, kind in EVENT_COUNTS.items()}
     agg = dated.group_by("customer_id").aggregate(
         events=dated.count(),
         events_90d=(day.delta(dated.event_date, unit="day") < 90).cast("int64").sum(),
@@ -171,8 +184,17 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     assets_10k_cny = c.total_assets.cast("float64") * ctx.cny_per_unit / 10000.0
     sizes_cn = ctx.reference("size_cn_2017")
     return c.select(
-        "customer_id", "kind", "name", "city", "province", "gender", "industry", "source",
-        "marketing_consent", "attributes", "created_at",
+        "customer_id",
+        "kind",
+        "name",
+        "city",
+        "province",
+        "gender",
+        "industry",
+        "source",
+        "marketing_consent",
+        "attributes",
+        "created_at",
         employees=c.employees.cast("float64"),
         annual_revenue=c.annual_revenue.cast("float64"),
         total_assets=c.total_assets.cast("float64"),
@@ -201,8 +223,15 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     )
 
 
-_ORDER_NUMBERS_ZERO = ("orders", "purchase_days", "spend", "orders_90d", "orders_365d",
-                       "spend_365d", "refunds")
+_ORDER_NUMBERS_ZERO = (
+    "orders",
+    "purchase_days",
+    "spend",
+    "orders_90d",
+    "orders_365d",
+    "spend_365d",
+    "refunds",
+)
 _EVENT_NUMBERS_ZERO = ("events", "events_90d", *EVENT_COUNTS)
 
 

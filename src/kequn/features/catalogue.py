@@ -52,7 +52,12 @@ FEATURES: dict[str, Feature] = {
         _f("spend_365d", "number", "近365天消费", "spend in the last 365 days", YUAN),
         _f("orders_per_year", "number", "年均订单数", "orders per year"),
         _f("mean_days_between_orders", "number", "平均购买间隔", "mean days between orders", DAYS),
-        _f("cv_days_between_orders", "number", "购买间隔变异系数", "variation of days between orders"),
+        _f(
+            "cv_days_between_orders",
+            "number",
+            "购买间隔变异系数",
+            "variation of days between orders",
+        ),
         _f("discount_share", "number", "折扣订单占比", "share of orders with a discount"),
         _f("full_price_share", "number", "原价订单占比", "share of orders at full price"),
         _f("online_share", "number", "线上订单占比", "share of orders online"),
@@ -62,7 +67,9 @@ FEATURES: dict[str, Feature] = {
         # interactions
         _f("events", "number", "互动次数", "interactions"),
         _f("events_90d", "number", "近90天互动次数", "interactions in the last 90 days"),
-        _f("days_since_last_event", "number", "距上次互动天数", "days since last interaction", DAYS),
+        _f(
+            "days_since_last_event", "number", "距上次互动天数", "days since last interaction", DAYS
+        ),
         _f("views", "number", "浏览次数", "views"),
         _f("inquiries", "number", "咨询次数", "inquiries"),
         _f("shares", "number", "分享次数", "shares"),

@@ -31,7 +31,9 @@ def load_reference(name: str, path: Path | None = None) -> dict[str, Any]:
 
 @functools.cache
 def _packaged(name: str) -> dict[str, Any]:
-    text = (resources.files("kequn.taxonomy") / "reference" / f"{name}.yaml").read_text(encoding="utf-8")
+    text = (resources.files("kequn.taxonomy") / "reference" / f"{name}.yaml").read_text(
+        encoding="utf-8"
+    )
     return dict(yaml.safe_load(text))
 
 
@@ -40,7 +42,9 @@ def keyword_pattern(words: list[str]) -> str:
     parts = []
     for word in words:
         escaped = re.escape(str(word).lower())
-        parts.append(rf"\b{escaped}\b" if re.fullmatch(r"[a-z0-9 ._,&-]+", str(word).lower()) else escaped)
+        parts.append(
+            rf"\b{escaped}\b" if re.fullmatch(r"[a-z0-9 ._,&-]+", str(word).lower()) else escaped
+        )
     return "(" + "|".join(parts) + ")"
 
 
@@ -79,7 +83,9 @@ def source_group_expr(source: ir.StringValue, table: dict[str, Any]) -> ir.Strin
     return _grouped(source, table)
 
 
-def nature_expr(kind: ir.StringValue, name: ir.StringValue, table: dict[str, Any]) -> ir.StringValue:
+def nature_expr(
+    kind: ir.StringValue, name: ir.StringValue, table: dict[str, Any]
+) -> ir.StringValue:
     """The declared kind when it is one of the four, else inferred from the name."""
     valid = ("individual", "enterprise", "government", "institution")
     lowered = name.lower()
@@ -100,14 +106,14 @@ def division_expr(code: ir.StringValue) -> ir.IntegerValue:
     return ibis.cases((digits != "", digits.cast("int64")), else_=ibis.null("int64"))
 
 
-def industry_section_expr(code: ir.StringValue, table: dict[str, Any] | None = None) -> ir.StringValue:
+def industry_section_expr(
+    code: ir.StringValue, table: dict[str, Any] | None = None
+) -> ir.StringValue:
     """The section letter (A–T) from a letter or a division/class code; NULL if neither."""
     sections = (table or load_reference("industry_gbt4754"))["sections"]
     normalised = _code(code)
     division = division_expr(code)
-    cases: list[tuple[ir.BooleanValue, Any]] = [
-        (normalised.re_search(r"^[A-T]$"), normalised)
-    ]
+    cases: list[tuple[ir.BooleanValue, Any]] = [(normalised.re_search(r"^[A-T]$"), normalised)]
     for letter, (low, high) in sections.items():
         cases.append((division.between(low, high), letter))
     return ibis.cases(*cases, else_=ibis.null("string"))
@@ -129,9 +135,13 @@ def industry_group_expr(
     manufacturing_or_unknown = section.isnull() | (section == "C")
     cases: list[tuple[ir.BooleanValue, Any]] = []
     for group, words in table["roles"].items():
-        cases.append((manufacturing_or_unknown & role_norm.isin([str(w).lower() for w in words]), group))
+        cases.append(
+            (manufacturing_or_unknown & role_norm.isin([str(w).lower() for w in words]), group)
+        )
     for group in ("raw_materials", "components", "finished_goods"):
-        cases.append(((section == "C") & lowered.re_search(keyword_pattern(table["roles"][group])), group))
+        cases.append(
+            ((section == "C") & lowered.re_search(keyword_pattern(table["roles"][group])), group)
+        )
     for group, divisions in table["manufacturing"].items():
         cases.append(((section == "C") & division.isin(divisions), group))
     for group, divisions in table["divisions"].items():
@@ -148,12 +158,16 @@ def _tier(value: ir.NumericValue, bounds: list[float]) -> ir.IntegerValue:
     large, medium, small = bounds
     return ibis.cases(
         (value.isnull(), ibis.null("int64")),
-        (value >= large, 3), (value >= medium, 2), (value >= small, 1), else_=0,
+        (value >= large, 3),
+        (value >= medium, 2),
+        (value >= small, 1),
+        else_=0,
     )
 
 
-def _row_matches(row: dict[str, Any], section: ir.StringValue, division: ir.IntegerValue,
-                 code: ir.StringValue) -> ir.BooleanValue | None:
+def _row_matches(
+    row: dict[str, Any], section: ir.StringValue, division: ir.IntegerValue, code: ir.StringValue
+) -> ir.BooleanValue | None:
     match = row.get("match") or {}
     parts: list[ir.BooleanValue] = []
     if match.get("sections"):
@@ -171,8 +185,11 @@ def _row_matches(row: dict[str, Any], section: ir.StringValue, division: ir.Inte
 
 
 def _size_parts(
-    code: ir.StringValue, employees: ir.NumericValue, revenue_10k_cny: ir.NumericValue,
-    assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+    code: ir.StringValue,
+    employees: ir.NumericValue,
+    revenue_10k_cny: ir.NumericValue,
+    assets_10k_cny: ir.NumericValue,
+    table: dict[str, Any],
 ) -> list[tuple[ir.BooleanValue | None, ir.IntegerValue, str]]:
     section = industry_section_expr(code)
     division = division_expr(code)
@@ -196,8 +213,12 @@ def _size_parts(
 
 
 def company_size_cn_expr(
-    code: ir.StringValue, text: ir.StringValue, employees: ir.NumericValue,
-    revenue_10k_cny: ir.NumericValue, assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+    code: ir.StringValue,
+    text: ir.StringValue,
+    employees: ir.NumericValue,
+    revenue_10k_cny: ir.NumericValue,
+    assets_10k_cny: ir.NumericValue,
+    table: dict[str, Any],
 ) -> ir.StringValue:
     """Size under China's 2017 statistical standard; revenue and assets in 万元 (10,000 CNY).
 
@@ -208,14 +229,15 @@ def company_size_cn_expr(
     parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
     default = next(tier for cond, tier, _ in parts if cond is None)
     tier = ibis.cases(*[(cond, t) for cond, t, _ in parts if cond is not None], else_=default)
-    return ibis.cases(
-        *[(tier == i, name) for i, name in enumerate(TIERS)], else_="unknown"
-    )
+    return ibis.cases(*[(tier == i, name) for i, name in enumerate(TIERS)], else_="unknown")
 
 
 def company_size_cn_basis_expr(
-    code: ir.StringValue, employees: ir.NumericValue, revenue_10k_cny: ir.NumericValue,
-    assets_10k_cny: ir.NumericValue, table: dict[str, Any],
+    code: ir.StringValue,
+    employees: ir.NumericValue,
+    revenue_10k_cny: ir.NumericValue,
+    assets_10k_cny: ir.NumericValue,
+    table: dict[str, Any],
 ) -> ir.StringValue:
     """Which row and indicators decided the size, e.g. ``industry:X,Y`` (for explanations)."""
     parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
@@ -224,7 +246,9 @@ def company_size_cn_basis_expr(
 
 
 def company_size_eu_expr(
-    employees: ir.NumericValue, turnover_eur: ir.NumericValue, balance_eur: ir.NumericValue,
+    employees: ir.NumericValue,
+    turnover_eur: ir.NumericValue,
+    balance_eur: ir.NumericValue,
     table: dict[str, Any],
 ) -> ir.StringValue:
     """Size under EU 2003/361: staff is required; either financial ceiling may be met."""

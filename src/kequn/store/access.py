@@ -75,7 +75,7 @@ def add_user(ws: Workspace, name: str, role: str) -> str:
     token = "kq_" + secrets.token_urlsafe(32)
     with _locked(ws):
         users = [u for u in list_users(ws) if u.name != name]
-        users.append(User(name, role, _hash(token), dt.datetime.now().isoformat()))  # type: ignore[arg-type]
+        users.append(User(name, role, _hash(token), dt.datetime.now().isoformat()))
         _atomic_write(_users_path(ws), json.dumps([asdict(u) for u in users], indent=2))
     audit(ws, "system", "user.add", {"user": name, "role": role})
     return token
@@ -93,8 +93,12 @@ def authenticate(ws: Workspace, token: str | None) -> User | None:
 
 def audit(ws: Workspace, who: str, action: str, details: dict[str, Any] | None = None) -> None:
     """Append who did what. Details name objects (ids, files), never personal values."""
-    entry = {"at": dt.datetime.now().isoformat(timespec="seconds"), "who": who, "action": action,
-             "details": details or {}}
+    entry = {
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+        "who": who,
+        "action": action,
+        "details": details or {},
+    }
     with _locked(ws), (ws.root / "audit.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -107,7 +111,7 @@ def read_audit(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
     return [json.loads(line) for line in reversed(lines)]
 
 
-def mask(value: Any, field: str) -> Any:  # noqa: ANN401 - any cell
+def mask(value: Any, field: str) -> Any:
     """Hide personal data from viewers while keeping it recognisable."""
     if value is None or value == "":
         return value

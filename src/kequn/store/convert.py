@@ -20,13 +20,23 @@ import duckdb
 from kequn.store.mapping import value_synonyms
 
 _YMD = [
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    "%Y%m%d", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%Y%m%d %H:%M:%S",
+    "%Y%m%d%H%M%S",
 ]
 _DMY = ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
 _MDY = ["%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y"]
-_TZ = ["%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%d %H:%M%z",
-       "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"]
+_TZ = [
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S.%f%z",
+    "%Y-%m-%d %H:%M%z",
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M %z",
+]
 
 
 def _fmt_list(formats: list[str]) -> str:

@@ -88,7 +88,8 @@ def import_file(
     notify = progress or (lambda _stage, _n: None)
     try:
         staged = stage(
-            path, workdir,
+            path,
+            workdir,
             encoding=encoding or (mapping.encoding if mapping else None),
             sheet=mapping.sheet if mapping else None,
             progress=lambda n: notify("read", n),
@@ -102,8 +103,10 @@ def import_file(
         report.ignored = [staged.headers[i] for i in matched.ignored]
         report.fallbacks = dict(matched.fallbacks)
         if day_first is None:
-            day_first = mapping.day_first if mapping and mapping.day_first is not None else (
-                ws.settings.day_first
+            day_first = (
+                mapping.day_first
+                if mapping and mapping.day_first is not None
+                else (ws.settings.day_first)
             )
         with ws.write() as con:
             notify("validate", 0)
@@ -189,8 +192,9 @@ class _Import:
                 for i, name in enumerate(self.staged.headers)
             ]
             exprs.append(
-                (duckdb.ColumnExpression("file_row_number") + duckdb.ConstantExpression(1))
-                .alias("_row")
+                (duckdb.ColumnExpression("file_row_number") + duckdb.ConstantExpression(1)).alias(
+                    "_row"
+                )
             )
             rel = source.select(*exprs)
         rel.create_view("raw", replace=True)
@@ -224,8 +228,10 @@ class _Import:
             if attrs:
                 select.append(f"{attrs} AS attributes")
                 mapped.append("attributes")
-        self.sql(f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM raw",
-                 extra_names=[self.staged.headers[i] for i in self.matched.extra])
+        self.sql(
+            f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM raw",
+            extra_names=[self.staged.headers[i] for i in self.matched.extra],
+        )
         if self.table == "events" and "event_id" not in mapped:
             # a stable id, so importing the same events twice does not double them
             self.sql("ALTER TABLE parsed ADD COLUMN event_id VARCHAR")
@@ -255,8 +261,16 @@ class _Import:
             return None
         return parts[0] if len(parts) == 1 else f"map_concat({parts[0]}, {parts[1]})"
 
-    def _problem(self, where: str, column: str, reason: str, severity: str,
-                 value: str = "NULL", detail: str = "NULL", **params: Any) -> None:
+    def _problem(
+        self,
+        where: str,
+        column: str,
+        reason: str,
+        severity: str,
+        value: str = "NULL",
+        detail: str = "NULL",
+        **params: Any,
+    ) -> None:
         self.sql(
             f"INSERT INTO problems SELECT _row, '{column}', '{reason}', '{severity}', "
             f"{value}, {detail} FROM parsed WHERE {where}",
@@ -277,11 +291,19 @@ class _Import:
             severity = "rejected" if required or name == "status" else "warning"
             allowed = ", ".join(column.allowed) if column and column.allowed else None
             if required:
-                self._problem(f'"{name}" IS NULL AND kq_blank("raw__{name}")', name,
-                              "missing_required", "rejected")
+                self._problem(
+                    f'"{name}" IS NULL AND kq_blank("raw__{name}")',
+                    name,
+                    "missing_required",
+                    "rejected",
+                )
             self._problem(
-                f'"bad__{name}"', name, f"' || \"why__{name}\" || '", severity,
-                value=f'"raw__{name}"', detail="$allowed" if allowed else "NULL",
+                f'"bad__{name}"',
+                name,
+                f"' || \"why__{name}\" || '",
+                severity,
+                value=f'"raw__{name}"',
+                detail="$allowed" if allowed else "NULL",
                 **({"allowed": allowed} if allowed else {}),
             )
         time_col = {"orders": "ordered_at", "events": "occurred_at", "customers": "created_at"}
@@ -294,8 +316,13 @@ class _Import:
                 self.sql(f"UPDATE parsed SET {when} = NULL WHERE {future}")
         if self.table == "orders":
             refund = "status = 'refunded'" if "status" in columns else "false"
-            self._problem(f"amount < 0 AND NOT ({refund})", "amount", "negative_amount",
-                          "rejected", value="CAST(amount AS VARCHAR)")
+            self._problem(
+                f"amount < 0 AND NOT ({refund})",
+                "amount",
+                "negative_amount",
+                "rejected",
+                value="CAST(amount AS VARCHAR)",
+            )
 
     def _rejected_rows(self) -> str:
         return "(SELECT \"row\" FROM problems WHERE severity = 'rejected')"
@@ -327,24 +354,30 @@ class _Import:
             return f'"{name}"' if name in self.matched.columns else "CAST(NULL AS VARCHAR)"
 
         address = buyer("customer_address")
-        province = f"coalesce({buyer('customer_province')}, NULLIF(regexp_extract({address}, " \
-                   f"'{_PROVINCE_RE}', 1), ''))"
+        province = (
+            f"coalesce({buyer('customer_province')}, NULLIF(regexp_extract({address}, "
+            f"'{_PROVINCE_RE}', 1), ''))"
+        )
         rest = f"substr({address}, length(regexp_extract({address}, '{_PROVINCE_RE}', 0)) + 1)"
-        city = f"coalesce({buyer('customer_city')}, NULLIF(regexp_extract({rest}, '{_CITY_RE}', 1), " \
-               f"''), CASE WHEN {province} IN ('北京', '上海', '天津', '重庆') THEN {province} END)"
+        city = (
+            f"coalesce({buyer('customer_city')}, NULLIF(regexp_extract({rest}, '{_CITY_RE}', 1), "
+            f"''), CASE WHEN {province} IN ('北京', '上海', '天津', '重庆') THEN {province} END)"
+        )
         before = self._count("customers")
         self.sql(
             f"""INSERT INTO customers (customer_id, name, phone, email, address, province, city,
                 country, created_at, source_file, source_row, import_id)
-            SELECT customer_id, arg_min({buyer('customer_name')}, _row),
-                   arg_min({buyer('customer_phone')}, _row), arg_min({buyer('customer_email')}, _row),
+            SELECT customer_id, arg_min({buyer("customer_name")}, _row),
+                   arg_min({buyer("customer_phone")}, _row),
+                   arg_min({buyer("customer_email")}, _row),
                    arg_min({address}, _row), arg_min({province}, _row), arg_min({city}, _row),
-                   arg_min({buyer('customer_country')}, _row), min(ordered_at),
+                   arg_min({buyer("customer_country")}, _row), min(ordered_at),
                    $file, min(_row), $import_id
             FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
             GROUP BY customer_id""",
-            file=self.report.file, import_id=self.report.import_id,
+            file=self.report.file,
+            import_id=self.report.import_id,
         )
         return self._count("customers") - before
 
@@ -356,26 +389,37 @@ class _Import:
         for line, text in self.staged.ragged:
             self.sql(
                 "INSERT INTO problems VALUES ($line, NULL, 'bad_row', 'rejected', $text, NULL)",
-                line=line, text=text[:500],
+                line=line,
+                text=text[:500],
             )
-        record = "to_json([" + ", ".join(
-            f"CAST(raw.c{i} AS VARCHAR)" for i in range(len(self.staged.headers))
-        ) + "])"
-        self.sql('DELETE FROM quarantine WHERE "table" = $table AND file = $file',
-                 table=self.table, file=self.report.file)
+        record = (
+            "to_json(["
+            + ", ".join(f"CAST(raw.c{i} AS VARCHAR)" for i in range(len(self.staged.headers)))
+            + "])"
+        )
+        self.sql(
+            'DELETE FROM quarantine WHERE "table" = $table AND file = $file',
+            table=self.table,
+            file=self.report.file,
+        )
         self.sql(
             f"""INSERT INTO quarantine SELECT $import_id, $table, $file, pr."row", pr."column",
                 pr.reason, pr.severity, pr.value, pr.detail, {record}
             FROM problems pr LEFT JOIN raw ON raw._row = pr."row" """,
-            import_id=self.report.import_id, table=self.table, file=self.report.file,
+            import_id=self.report.import_id,
+            table=self.table,
+            file=self.report.file,
         )
         rows = self.con.execute(
-            "SELECT severity, reason, count(*), count(DISTINCT \"row\") FROM problems "
+            'SELECT severity, reason, count(*), count(DISTINCT "row") FROM problems '
             "GROUP BY ALL ORDER BY 3 DESC"
         ).fetchall()
         for severity, reason, count, _ in rows:
-            target = (self.report.rejected_by_reason if severity == "rejected"
-                      else self.report.warnings_by_reason)
+            target = (
+                self.report.rejected_by_reason
+                if severity == "rejected"
+                else self.report.warnings_by_reason
+            )
             target[reason] = int(count)
         totals = self.con.execute(
             "SELECT count(DISTINCT \"row\") FILTER (WHERE severity = 'rejected'), "
@@ -423,7 +467,7 @@ class _Import:
         self.sql(
             f'INSERT INTO "{target}" ({", ".join(chr(34) + n + chr(34) for n in names)}, '
             f"source_file, source_row, import_id) "
-            f'SELECT {", ".join(values)}, $file, a._row, $import_id FROM accepted a '
+            f"SELECT {', '.join(values)}, $file, a._row, $import_id FROM accepted a "
             f'ANTI JOIN "{target}" t ON t."{key}" = a."{key}"',
             **meta,
         )
@@ -437,9 +481,17 @@ class _Import:
             """INSERT INTO imports VALUES ($import_id, $table, $file, $encoding, $started,
             now()::TIMESTAMP, $rows, $accepted, $inserted, $updated, $rejected, $warnings, $mapping,
             $headers)""",
-            import_id=r.import_id, table=r.table, file=r.file, encoding=r.encoding,
-            started=dt.datetime.now(), rows=r.rows, accepted=r.accepted, inserted=r.inserted,
-            updated=r.updated, rejected=r.rejected, warnings=r.warnings,
+            import_id=r.import_id,
+            table=r.table,
+            file=r.file,
+            encoding=r.encoding,
+            started=dt.datetime.now(),
+            rows=r.rows,
+            accepted=r.accepted,
+            inserted=r.inserted,
+            updated=r.updated,
+            rejected=r.rejected,
+            warnings=r.warnings,
             mapping=json.dumps(r.mapping, ensure_ascii=False),
             headers=json.dumps(r.headers, ensure_ascii=False),
         )

@@ -14,8 +14,13 @@ import yaml
 
 #: Buyer columns an order export may carry; used to derive customers from orders.
 BUYER_COLUMNS = (
-    "customer_name", "customer_phone", "customer_email", "customer_address",
-    "customer_city", "customer_province", "customer_country",
+    "customer_name",
+    "customer_phone",
+    "customer_email",
+    "customer_address",
+    "customer_city",
+    "customer_province",
+    "customer_country",
 )
 
 _STRIP = re.compile(r"[\s_\-.:：()（）\[\]【】/]+")
@@ -88,38 +93,66 @@ def match_headers(
     instance 订单创建时间 over 订单付款时间 for the order time).
     """
     synonyms: dict[str, list[str]] = _synonyms()[table]
-    canon_names = list(synonyms)
     normalised = [normalise_header(h) for h in headers]
     result = MappingResult()
-    taken: set[int] = set()
-
     explicit = mapping.columns if mapping else {}
+    _apply_explicit(table, synonyms, normalised, explicit, result)
+    _apply_synonyms(synonyms, normalised, explicit, result)
+    # Shopify and many shops identify buyers by e-mail or phone only.
+    if table == "orders" and "customer_id" not in result.columns:
+        for fallback in ("customer_email", "customer_phone", "customer_name"):
+            if fallback in result.columns:
+                result.columns["customer_id"] = result.columns[fallback]
+                result.fallbacks["customer_id"] = fallback
+                break
+    taken = set(result.columns.values())
+    for index in range(len(headers)):
+        if index in taken:
+            continue
+        if table == "customers" and normalised[index]:
+            result.extra.append(index)
+        else:
+            result.ignored.append(index)
+    return result
+
+
+def _apply_explicit(
+    table: str,
+    synonyms: dict[str, list[str]],
+    normalised: list[str],
+    explicit: dict[str, str | None],
+    result: MappingResult,
+) -> None:
     for canonical, header in explicit.items():
         if canonical not in synonyms:
-            raise ValueError(
-                f"mapping: unknown column {canonical!r} for {table}; known: {', '.join(canon_names)}"
-            )
+            known = ", ".join(synonyms)
+            raise ValueError(f"mapping: unknown column {canonical!r} for {table}; known: {known}")
         if header is None:
             continue
         want = normalise_header(header)
         if want not in normalised:
             raise ValueError(f"mapping: header {header!r} for {canonical} is not in the file")
-        index = normalised.index(want)
-        result.columns[canonical] = index
-        taken.add(index)
+        result.columns[canonical] = normalised.index(want)
 
+
+def _apply_synonyms(
+    synonyms: dict[str, list[str]],
+    normalised: list[str],
+    explicit: dict[str, str | None],
+    result: MappingResult,
+) -> None:
+    taken = set(result.columns.values())
+    ranked = {c: [normalise_header(s) for s in words] for c, words in synonyms.items()}
     best: dict[str, tuple[int, int]] = {}  # canonical -> (synonym rank, column index)
     for index, norm in enumerate(normalised):
         if index in taken or not norm:
             continue
-        for canonical in canon_names:
-            if canonical in explicit:
+        for canonical, ranks in ranked.items():
+            if canonical in explicit or norm not in ranks:
                 continue
-            ranks = [normalise_header(s) for s in synonyms[canonical]]
-            if norm in ranks:
-                rank = ranks.index(norm)
-                if canonical not in best or rank < best[canonical][0]:
-                    best[canonical] = (rank, index)
+            rank = ranks.index(norm)
+            if canonical not in best or rank < best[canonical][0]:
+                best[canonical] = (rank, index)
     # A header may be the best synonym for two columns (e.g. 联系电话): give it to the
     # column where it ranks better and let the other column go without.
     by_index: dict[int, tuple[int, str]] = {}
@@ -128,21 +161,3 @@ def match_headers(
             by_index[index] = (rank, canonical)
     for index, (_, canonical) in by_index.items():
         result.columns[canonical] = index
-        taken.add(index)
-
-    # Shopify and many shops identify buyers by e-mail or phone only.
-    if table == "orders" and "customer_id" not in result.columns:
-        for fallback in ("customer_email", "customer_phone", "customer_name"):
-            if fallback in result.columns:
-                result.columns["customer_id"] = result.columns[fallback]
-                result.fallbacks["customer_id"] = fallback
-                break
-
-    for index in range(len(headers)):
-        if index in taken or index in result.columns.values():
-            continue
-        if table == "customers" and normalised[index]:
-            result.extra.append(index)
-        else:
-            result.ignored.append(index)
-    return result

@@ -131,7 +131,11 @@ def _stage_csv(
 
 
 def _csv_fast(
-    source: Path, out: Path, enc: str, delimiter: str, width: int,
+    source: Path,
+    out: Path,
+    enc: str,
+    delimiter: str,
+    width: int,
     progress: Callable[[int], None] | None,
 ) -> tuple[int, list[tuple[int | None, str]]]:
     names = [f"c{i}" for i in range(width)]
@@ -168,7 +172,11 @@ def _csv_fast(
 
 
 def _csv_exact(
-    source: Path, out: Path, enc: str, delimiter: str, width: int,
+    source: Path,
+    out: Path,
+    enc: str,
+    delimiter: str,
+    width: int,
     progress: Callable[[int], None] | None,
 ) -> tuple[int, list[tuple[int | None, str]]]:
     schema = _positional_schema(width)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
 import shutil
 from dataclasses import asdict, dataclass, field
@@ -49,8 +48,12 @@ class RunInfo:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "run_id": self.run_id, "as_of": self.as_of, "created_at": self.created_at,
-            "engine": self.engine, "customers": self.customers, "seconds": round(self.seconds, 2),
+            "run_id": self.run_id,
+            "as_of": self.as_of,
+            "created_at": self.created_at,
+            "engine": self.engine,
+            "customers": self.customers,
+            "seconds": round(self.seconds, 2),
             "taxonomy_version": self.taxonomy_version,
         }
 
@@ -79,7 +82,7 @@ def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
         json.dumps(info.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
     ws.runs_dir.mkdir(exist_ok=True)
-    os.replace(staging, final)
+    staging.replace(final)
     return info
 
 
@@ -89,7 +92,7 @@ def discard(staging: Path) -> None:
 
 def list_runs(ws: Workspace) -> list[RunInfo]:
     """Every finished run, newest first (by creation time)."""
-    runs = []
+    runs: list[RunInfo] = []
     if not ws.runs_dir.is_dir():
         return runs
     for folder in ws.runs_dir.iterdir():

@@ -77,8 +77,15 @@ class Settings:
 
     def to_toml(self) -> dict[str, Any]:
         values = asdict(self)
-        business = ("home_country", "home_city", "home_province", "currency", "timezone",
-                    "cny_per_unit", "eur_per_unit")
+        business = (
+            "home_country",
+            "home_city",
+            "home_province",
+            "currency",
+            "timezone",
+            "cny_per_unit",
+            "eur_per_unit",
+        )
         run = ("as_of", "engine", "taxonomy", "memory_limit")
         return {
             "business": {k: values[k] for k in business},
@@ -121,7 +128,9 @@ class Workspace:
 
     # -- lifecycle ---------------------------------------------------------------------
     @classmethod
-    def init(cls, root: Path, settings: Settings | None = None, *, exist_ok: bool = False) -> Workspace:
+    def init(
+        cls, root: Path, settings: Settings | None = None, *, exist_ok: bool = False
+    ) -> Workspace:
         """Create a workspace with empty tables and the default taxonomy."""
         root = Path(root)
         if (root / CONFIG_NAME).exists():
@@ -190,7 +199,8 @@ class Workspace:
         with _exclusive(self.root / "locks" / "write.lock", timeout):
             self._collect_garbage(keep_unpublished=False)
             current = self.current_generation()
-            number = int(_GEN_RE.match(current).group(1)) if current and _GEN_RE.match(current) else 0
+            matched = _GEN_RE.match(current) if current else None
+            number = int(matched.group(1)) if matched else 0
             new_name = f"gen-{number + 1:06d}.duckdb"
             new_path = self.data_dir / new_name
             # a writer killed earlier may have left this name behind, with a WAL that must

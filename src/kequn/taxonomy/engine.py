@@ -10,6 +10,7 @@ eleven customer types) are built without code.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,11 @@ class Classification:
 
 
 def derive_thresholds(
-    engine: Engine, taxonomy: Taxonomy, features: ir.Table, orders: ir.Table, ctx: FeatureContext,
+    engine: Engine,
+    taxonomy: Taxonomy,
+    features: ir.Table,
+    orders: ir.Table,
+    ctx: FeatureContext,
     rules: Mapping[tuple[str, str], Rule],
 ) -> dict[str, Any]:
     """Pinned values as they are; derived ones computed on the engine, then clamped."""
@@ -62,11 +67,13 @@ def derive_thresholds(
         else:
             table = features
             if th.where:
-                table = table.filter(compile_rule(rules[("threshold", name)], table, params)
-                                     .fill_null(False))
-            assert th.of is not None and th.q is not None
+                table = table.filter(
+                    compile_rule(rules[("threshold", name)], table, params).fill_null(False)
+                )
+            assert th.of is not None
+            assert th.q is not None
             value = engine.scalar(discrete_quantile(table, th.of, th.q))
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
             value = th.default
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = float(value)
@@ -79,8 +86,11 @@ def derive_thresholds(
 
 
 def classify(
-    engine: Engine, taxonomy: Taxonomy, ctx: FeatureContext, workdir: Path,
-    extra_features: Any = None,  # noqa: ANN401 - a callable adding model features, see models
+    engine: Engine,
+    taxonomy: Taxonomy,
+    ctx: FeatureContext,
+    workdir: Path,
+    extra_features: Any = None,
 ) -> Classification:
     """Features, thresholds and every dimension for every customer, materialised in ``workdir``."""
     rules = taxonomy.rules()
@@ -98,7 +108,9 @@ def classify(
 
 
 def apply_taxonomy(
-    features: ir.Table, taxonomy: Taxonomy, params: Mapping[str, Any],
+    features: ir.Table,
+    taxonomy: Taxonomy,
+    params: Mapping[str, Any],
     rules: Mapping[tuple[str, str], Rule] | None = None,
 ) -> ir.Table:
     """Add every dimension's column(s) to a features table (an expression; nothing runs)."""
@@ -119,9 +131,7 @@ def _dimension_columns(
     if dim.type == "tags":
         return {dim.tag_column(label.id): cond for label, cond in conditions}
     fallback = dim.fallback.id if dim.fallback else "unknown"
-    return {
-        dim.id: ibis.cases(*[(cond, label.id) for label, cond in conditions], else_=fallback)
-    }
+    return {dim.id: ibis.cases(*[(cond, label.id) for label, cond in conditions], else_=fallback)}
 
 
 def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, int]]:
@@ -129,7 +139,10 @@ def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, in
     metrics: dict[str, ir.Scalar] = {}
     keys: list[tuple[str, str, str]] = []
     for d_index, dim in enumerate(taxonomy.dimensions):
-        options = [*dim.labels, *([dim.fallback] if dim.fallback and dim.type == "exclusive" else [])]
+        options = [
+            *dim.labels,
+            *([dim.fallback] if dim.fallback and dim.type == "exclusive" else []),
+        ]
         for l_index, label in enumerate(options):
             key = f"m{d_index}_{l_index}"
             if dim.type == "tags":
@@ -171,7 +184,8 @@ def explain(
                 reason = render_reason(rule, values, names, lang)
             else:
                 reason = (
-                    "没有规则匹配（数据不足或不适用）" if lang == "zh"
+                    "没有规则匹配（数据不足或不适用）"
+                    if lang == "zh"
                     else "no rule matched (data missing or not applicable)"
                 )
             entries.append(
@@ -194,7 +208,7 @@ def explain(
     return out
 
 
-def _strategy(strategy: Any, lang: str) -> dict[str, Any]:  # noqa: ANN401 - a Strategy
+def _strategy(strategy: Any, lang: str) -> dict[str, Any]:
     from kequn.taxonomy.model import GOALS, TEAMS
 
     index = 0 if lang == "zh" else 1

@@ -22,11 +22,15 @@ Team = Literal["marketing", "sales", "service"]
 Goal = Literal["satisfaction", "loyalty", "market_share", "sales"]
 
 TEAMS: dict[str, tuple[str, str]] = {
-    "marketing": ("市场营销", "marketing"), "sales": ("销售", "sales"), "service": ("客户服务", "service"),
+    "marketing": ("市场营销", "marketing"),
+    "sales": ("销售", "sales"),
+    "service": ("客户服务", "service"),
 }
 GOALS: dict[str, tuple[str, str]] = {
-    "satisfaction": ("提升满意度", "satisfaction"), "loyalty": ("提升忠诚度", "loyalty"),
-    "market_share": ("扩大市场份额", "market share"), "sales": ("增加销售", "sales"),
+    "satisfaction": ("提升满意度", "satisfaction"),
+    "loyalty": ("提升忠诚度", "loyalty"),
+    "market_share": ("扩大市场份额", "market share"),
+    "sales": ("增加销售", "sales"),
 }
 
 
@@ -133,9 +137,12 @@ class Taxonomy(_Strict):
         for name, th in self.thresholds.items():
             known = PARAMETERS.get(name)
             extra[name] = Feature(
-                name, th.kind, th.zh or (known.zh if known else name),
+                name,
+                th.kind,
+                th.zh or (known.zh if known else name),
                 th.en or (known.en if known else name),
-                known.unit_zh if known else "", known.unit_en if known else "",
+                known.unit_zh if known else "",
+                known.unit_en if known else "",
             )
         for dim in self.dimensions[: len(self.dimensions) if upto is None else upto]:
             if dim.type == "exclusive":
@@ -143,7 +150,9 @@ class Taxonomy(_Strict):
             else:
                 for label in dim.labels:
                     col = dim.tag_column(label.id)
-                    extra[col] = Feature(col, "bool", f"{dim.zh}:{label.zh}", f"{dim.en}: {label.en}")
+                    extra[col] = Feature(
+                        col, "bool", f"{dim.zh}:{label.zh}", f"{dim.en}: {label.en}"
+                    )
         return extra
 
     def rules(self) -> dict[tuple[str, str], Rule]:
@@ -176,7 +185,9 @@ class TaxonomyError(ValueError):
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Load and fully check a taxonomy file (the shipped default when ``path`` is None)."""
     if path is None:
-        text = resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+        text = (
+            resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+        )
         where = "default.yaml"
     else:
         text = Path(path).read_text(encoding="utf-8")

@@ -1,0 +1,62 @@
+"""DuckDB and Spark give the same thresholds, features and labels on the same data."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from kequn.engines.base import parquet_glob
+from kequn.results import run_taxonomy
+from kequn.store.runs import RunInfo
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import load_taxonomy
+
+
+def _columns(run: RunInfo) -> list[str]:
+    taxonomy = load_taxonomy(run.taxonomy_path)
+    out = []
+    for dim in taxonomy.dimensions:
+        out += (
+            [dim.tag_column(label.id) for label in dim.labels] if dim.type == "tags" else [dim.id]
+        )
+    return out
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_agree(demo_ws: Workspace) -> None:
+    on_duckdb = run_taxonomy(demo_ws, as_of="2026-06-30", engine_name="duckdb")
+    on_spark = run_taxonomy(demo_ws, as_of="2026-06-30", engine_name="spark")
+    assert on_spark.engine == "spark"
+    assert on_duckdb.params == on_spark.params
+    assert on_duckdb.counts == on_spark.counts
+    con = duckdb.connect()
+    a = parquet_glob(on_duckdb.labels_path)
+    b = parquet_glob(on_spark.labels_path)
+    assert (
+        con.execute("SELECT count(*) FROM read_parquet(?)", [a]).fetchone()
+        == con.execute("SELECT count(*) FROM read_parquet(?)", [b]).fetchone()
+    )
+    for column in _columns(on_duckdb):
+        differ = con.execute(
+            f"SELECT count(*) FROM read_parquet(?) x JOIN read_parquet(?) y USING (customer_id) "
+            f'WHERE x."{column}" IS DISTINCT FROM y."{column}"',
+            [a, b],
+        ).fetchone()[0]
+        assert differ == 0, column
+    for feature in (
+        "spend",
+        "days_since_last_order",
+        "cv_days_between_orders",
+        "r_score",
+        "spend_pct",
+        "age",
+        "tenure_days",
+        "online_share",
+        "orders_365d",
+    ):
+        differ = con.execute(
+            f"SELECT count(*) FROM read_parquet(?) x JOIN read_parquet(?) y USING (customer_id) "
+            f"WHERE abs(coalesce(x.{feature}, -1) - coalesce(y.{feature}, -1)) > 1e-9",
+            [a, b],
+        ).fetchone()[0]
+        assert differ == 0, feature

@@ -1,0 +1,138 @@
+"""Runs, snapshots and reading them back: on demo data every dimension is really used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kequn.results import (
+    customer_profile,
+    export_segment,
+    history,
+    run_taxonomy,
+    segments,
+    worklist,
+)
+from kequn.store.runs import list_runs
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import TaxonomyError
+
+
+@pytest.fixture
+def ws(demo_ws: Workspace, tmp_path: Path) -> Workspace:
+    """A private copy, so edits to its taxonomy do not leak into other tests."""
+    shutil.copytree(demo_ws.root, tmp_path / "ws", ignore=shutil.ignore_patterns("runs", ".cache"))
+    return Workspace.open(tmp_path / "ws")
+
+
+def test_every_dimension_has_more_than_one_label_on_demo_data(ws: Workspace) -> None:
+    run = run_taxonomy(ws)
+    assert run.customers == 1500
+    for dimension, counts in run.counts.items():
+        used = [label for label, n in counts.items() if n > 0]
+        assert len(used) > 1, (dimension, counts)
+        if dimension not in {"traits", "types"}:
+            assert sum(counts.values()) == run.customers, dimension  # exactly one label each
+
+
+def test_show_explains_every_dimension_in_both_languages(ws: Workspace) -> None:
+    run_taxonomy(ws)
+    for lang in ("en", "zh"):
+        profile = customer_profile(ws, "C00000007", lang=lang)
+        assert profile is not None
+        exclusive = [d for d in profile["dimensions"] if d["type"] == "exclusive"]
+        assert all(len(d["labels"]) == 1 for d in exclusive)
+        for dim in exclusive:
+            reason = dim["labels"][0]["reason"]
+            assert (reason and "(" in reason) or "rule" in reason or "规则" in reason
+    zh = customer_profile(ws, "C00000007", lang="zh")
+    assert zh is not None
+    assert zh["dimensions"][0]["name"] == "生命周期"
+
+
+def test_history_shows_movement_between_two_runs(ws: Workspace) -> None:
+    run_taxonomy(ws, as_of="2026-06-30")
+    run_taxonomy(ws, as_of="2026-09-30")
+    moves = history(ws, "lifecycle")["moves"]
+    total = sum(m["customers"] for m in moves)
+    assert total == 1500
+    assert any(m["before"] == "active" and m["after"] == "dormant" for m in moves) or any(
+        m["before"] != m["after"] for m in moves if m["before"] != "(absent)"
+    )
+    assert len(list_runs(ws)) == 2  # earlier snapshots are kept
+
+
+def test_segments_worklist_and_export(ws: Workspace, tmp_path: Path) -> None:
+    run_taxonomy(ws)
+    data = segments(ws, "lifecycle", lang="zh")
+    assert data["dimensions"][0]["name"] == "生命周期"
+    shares = sum(label["share"] for label in data["dimensions"][0]["labels"])
+    assert shares == pytest.approx(1.0)
+    work = worklist(ws, "sales", limit=20)
+    assert work
+    assert all(w["priority"] >= work[-1]["priority"] for w in work)
+    assert work[0]["priority"] == max(w["priority"] for w in work)
+    count = export_segment(ws, "lifecycle", "dormant", tmp_path / "dormant.csv")
+    lines = (tmp_path / "dormant.csv").read_text(encoding="utf-8").splitlines()
+    assert count == len(lines) - 1 > 0
+    assert export_segment(ws, "value", "high", tmp_path / "high.xlsx") > 0
+
+
+def _edit(ws: Workspace, change) -> None:
+    data = yaml.safe_load(ws.taxonomy_path.read_text(encoding="utf-8"))
+    change(data)
+    ws.taxonomy_path.write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+def test_editing_a_threshold_changes_the_next_run(ws: Workspace) -> None:
+    before = run_taxonomy(ws)
+
+    def pin_cycle(data: dict) -> None:
+        data["thresholds"]["purchase_cycle_days"] = {"value": 1000}
+
+    _edit(ws, pin_cycle)
+    after = run_taxonomy(ws)
+    assert after.params["purchase_cycle_days"] == 1000
+    assert after.counts["lifecycle"]["churned"] == 0 < before.counts["lifecycle"]["churned"]
+    assert after.taxonomy_version != before.taxonomy_version
+
+
+def test_adding_a_dimension_needs_no_code(ws: Workspace) -> None:
+    def add(data: dict) -> None:
+        data["dimensions"].append(
+            {
+                "id": "vip",
+                "zh": "会员",
+                "en": "Membership",
+                "fallback": {"id": "none", "zh": "无", "en": "None"},
+                "labels": [
+                    {"id": "gold", "zh": "金卡", "en": "Gold", "when": "attr('会员等级') = '金卡'"},
+                    {
+                        "id": "big_local",
+                        "zh": "本地大客户",
+                        "en": "Big local",
+                        "when": "city_norm = home_city and spend_pct >= 0.9",
+                    },
+                ],
+            }
+        )
+
+    _edit(ws, add)
+    run = run_taxonomy(ws)
+    assert run.counts["vip"]["gold"] > 0
+    assert run.counts["vip"]["big_local"] > 0
+
+
+def test_a_broken_taxonomy_is_refused_before_running(ws: Workspace) -> None:
+    def typo(data: dict) -> None:
+        data["dimensions"][0]["labels"][1]["when"] = "days_since_last_ordr > 10"
+
+    _edit(ws, typo)
+    with pytest.raises(TaxonomyError, match="did you mean 'days_since_last_order'"):
+        run_taxonomy(ws)
+    assert list_runs(ws) == []

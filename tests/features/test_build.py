@@ -1,0 +1,218 @@
+"""Feature values on a tiny hand-made dataset, where every number can be checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pytest
+
+from kequn.core.schema import IBIS_TYPES, TABLES
+from kequn.features.build import FeatureContext, build_features
+from kequn.features.catalogue import FEATURES
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def table(name: str, rows: list[dict[str, Any]]) -> ibis.Table:
+    spec = TABLES[name]
+    schema = ibis.schema({c.name: IBIS_TYPES[c.kind] for c in spec.columns})
+    money = {c.name for c in spec.columns if c.kind == "money"}
+    data = [
+        {
+            c: (Decimal(r[c]) if c in money and r.get(c) is not None else r.get(c))
+            for c in schema.names
+        }
+        for r in rows
+    ]
+    return ibis.memtable(pa.Table.from_pylist(data, schema=schema.to_pyarrow()))
+
+
+def ts(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+@pytest.fixture(scope="module")
+def features() -> dict[str, dict[str, Any]]:
+    customers = table(
+        "customers",
+        [
+            {
+                "customer_id": "A",
+                "name": "张伟",
+                "city": "上海市",
+                "country": "中国",
+                "birth_date": dt.date(1990, 7, 1),
+                "created_at": ts("2024-01-01 09:00"),
+            },
+            {
+                "customer_id": "B",
+                "name": "上海某某贸易有限公司",
+                "industry_code": "5123",
+                "employees": 30,
+                "annual_revenue": "60000000",
+                "country": "US",
+                "source": "小红书",
+                "preferred_channel": "微信",
+            },
+            {
+                "customer_id": "C",
+                "name": "Later",
+                "created_at": ts("2025-08-01 00:00"),
+            },  # after as-of
+            {
+                "customer_id": "D",
+                "name": "Prospect",
+                "created_at": ts("2025-01-01 00:00"),
+                "age": 70,
+            },
+        ],
+    )
+    orders = table(
+        "orders",
+        [
+            {
+                "order_id": "1",
+                "customer_id": "A",
+                "ordered_at": ts("2025-01-01 10:00"),
+                "amount": "100.00",
+                "quantity": 1,
+                "discount": "10.00",
+                "channel": "app",
+                "status": "paid",
+            },
+            {
+                "order_id": "2",
+                "customer_id": "A",
+                "ordered_at": ts("2025-01-01 18:00"),
+                "amount": "50.00",
+                "quantity": 3,
+                "channel": "store",
+                "status": "paid",
+            },  # same day: one purchase day
+            {
+                "order_id": "3",
+                "customer_id": "A",
+                "ordered_at": ts("2025-03-02 10:00"),
+                "amount": "200.00",
+                "quantity": 2,
+                "channel": "web",
+                "status": "paid",
+            },
+            {
+                "order_id": "4",
+                "customer_id": "A",
+                "ordered_at": ts("2025-05-01 10:00"),
+                "amount": "999.00",
+                "quantity": 1,
+                "status": "refunded",
+            },
+            {
+                "order_id": "5",
+                "customer_id": "A",
+                "ordered_at": ts("2025-07-15 10:00"),
+                "amount": "70.00",
+                "quantity": 1,
+                "status": "paid",
+            },  # after as-of: ignored
+            {
+                "order_id": "6",
+                "customer_id": "B",
+                "ordered_at": ts("2025-06-30 23:00"),
+                "amount": "1000.00",
+                "quantity": 100,
+                "status": "paid",
+                "channel": "phone",
+            },
+        ],
+    )
+    events = table(
+        "events",
+        [
+            {
+                "event_id": "e1",
+                "customer_id": "D",
+                "occurred_at": ts("2025-06-01 10:00"),
+                "type": "view",
+            },
+            {
+                "event_id": "e2",
+                "customer_id": "D",
+                "occurred_at": ts("2025-06-20 10:00"),
+                "type": "inquiry",
+            },
+            {
+                "event_id": "e3",
+                "customer_id": "A",
+                "occurred_at": ts("2024-12-01 10:00"),
+                "type": "share",
+            },
+        ],
+    )
+    expr = build_features(customers, orders, events, FeatureContext(AS_OF))
+    rows = ibis.duckdb.connect().to_pyarrow(expr).to_pylist()
+    return {r["customer_id"]: r for r in rows}
+
+
+def test_columns_match_the_catalogue(features: dict[str, dict[str, Any]]) -> None:
+    row = next(iter(features.values()))
+    assert set(FEATURES) <= set(row)
+
+
+def test_customers_created_after_as_of_are_left_out(features: dict[str, dict[str, Any]]) -> None:
+    assert set(features) == {"A", "B", "D"}
+
+
+def test_order_features(features: dict[str, dict[str, Any]]) -> None:
+    a = features["A"]
+    assert a["orders"] == 3  # paid, up to as-of; the refund and the later order do not count
+    assert a["purchase_days"] == 2
+    assert a["spend"] == pytest.approx(350.0)
+    assert a["avg_order_value"] == pytest.approx(350 / 3)
+    assert a["max_order_value"] == pytest.approx(200.0)
+    assert a["refunds"] == 1
+    assert a["days_since_last_order"] == (AS_OF - dt.date(2025, 3, 2)).days
+    assert a["days_since_first_order"] == (AS_OF - dt.date(2025, 1, 1)).days
+    assert a["mean_days_between_orders"] == pytest.approx(60.0)  # 2025-01-01 -> 2025-03-02
+    assert a["cv_days_between_orders"] is None  # one gap: no variation to measure
+    assert a["discount_share"] == pytest.approx(1 / 3)
+    assert a["online_share"] == pytest.approx(2 / 3)  # app, store, web
+    assert a["tenure_days"] == (AS_OF - dt.date(2024, 1, 1)).days
+    assert a["orders_90d"] == 0
+    assert a["orders_365d"] == 3
+
+
+def test_last_moment_of_the_as_of_day_counts(features: dict[str, dict[str, Any]]) -> None:
+    assert features["B"]["orders"] == 1
+    assert features["B"]["days_since_last_order"] == 0
+
+
+def test_attributes_derived(features: dict[str, dict[str, Any]]) -> None:
+    a, b, d = features["A"], features["B"], features["D"]
+    assert a["age"] == 34  # turns 35 on 2025-07-01, the day after as-of
+    assert (a["city_norm"], a["country_norm"]) == ("上海", "CN")
+    assert b["nature"] == "enterprise"
+    assert a["nature"] == "individual"
+    assert b["industry_group"] == "retail"
+    assert b["industry_section"] == "F"
+    assert (
+        b["company_size_cn"] == "medium"
+    )  # wholesale: 30 staff (20-200), 6000万 revenue (5000-40000)
+    assert b["source_group"] == "social"
+    assert b["preferred_channel_group"] == "online"
+    assert d["age"] == 70
+
+
+def test_interactions_and_ranks(features: dict[str, dict[str, Any]]) -> None:
+    d = features["D"]
+    assert (d["orders"], d["views"], d["inquiries"], d["events"]) == (0, 1, 1, 2)
+    assert d["days_since_last_event"] == 10
+    assert d["r_score"] is None
+    assert d["spend_pct"] is None
+    a, b = features["A"], features["B"]
+    assert (a["spend_pct"], b["spend_pct"]) == (0.0, 1.0)
+    assert (a["r_score"], b["r_score"]) == (1, 5)
+    assert a["shares"] == 1

@@ -1,0 +1,225 @@
+"""Reference-table classifiers at their boundaries (table-driven), on DuckDB."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import pytest
+
+from kequn.features import reference as ref
+
+CON = ibis.duckdb.connect()
+
+
+def run(expr_builder, **columns: list[Any]) -> list[Any]:
+    numeric = {"x", "y", "z", "s", "t", "b"}
+    types = {k: ("float64" if k in numeric else "string") for k in columns}
+    t = ibis.memtable(columns, schema=types)
+    return CON.to_pyarrow(t.select(x=expr_builder(t)))["x"].to_pylist()
+
+
+SIZE_CN = [
+    # description, code, employees, revenue 万元, assets 万元, expected
+    ("manufacturing large needs both", "26", 1000, 40000, None, "large"),
+    ("manufacturing: staff large, revenue medium -> medium", "26", 1000, 39999, None, "medium"),
+    ("manufacturing small lower bounds", "C33", 20, 300, None, "small"),
+    ("manufacturing micro: one indicator below small", "3311", 19, 50000, None, "micro"),
+    ("wholesale medium", "51", 20, 5000, None, "medium"),
+    ("wholesale micro", "51", 4, 50000, None, "micro"),
+    ("retail small", "52", 10, 100, None, "small"),
+    ("software large", "65", 300, 10000, None, "large"),
+    ("software medium at bounds", "65", 100, 1000, None, "medium"),
+    ("real-estate development uses Y and Z", "7010", None, 200000, 10000, "large"),
+    ("real-estate development: assets medium", "7010", None, 200000, 5000, "medium"),
+    ("property management (702)", "7020", 300, 1000, None, "medium"),
+    ("leasing uses X and Z", "72", 300, None, 120000, "large"),
+    ("other industries: staff only", "83", 100, None, None, "medium"),
+    ("no code falls to other", None, 9, None, None, "micro"),
+    ("a listed indicator missing -> unknown", "26", 500, None, None, "unknown"),
+]
+
+
+@pytest.mark.parametrize(
+    ("description", "code", "x", "y", "z", "expected"), SIZE_CN, ids=[c[0] for c in SIZE_CN]
+)
+def test_china_2017_size(
+    description: str,
+    code: str | None,
+    x: float | None,
+    y: float | None,
+    z: float | None,
+    expected: str,
+) -> None:
+    table = ref.load_reference("size_cn_2017")
+    got = run(
+        lambda t: ref.company_size_cn_expr(t.code, t.code, t.x, t.y, t.z, table),
+        code=[code],
+        x=[x if x is None else float(x)],
+        y=[y if y is None else float(y)],
+        z=[z if z is None else float(z)],
+    )
+    assert got == [expected], description
+
+
+def test_missing_indicator_policy_present() -> None:
+    table = {**ref.load_reference("size_cn_2017"), "missing": "present"}
+    got = run(
+        lambda t: ref.company_size_cn_expr(t.code, t.code, t.x, t.y, t.z, table),
+        code=["26"],
+        x=[500.0],
+        y=[None],
+        z=[None],
+    )
+    assert got == ["medium"]
+
+
+SIZE_EU = [
+    ("micro", 9, 2_000_000, None, "micro"),
+    ("10 staff is small", 10, 2_000_000, None, "small"),
+    (
+        "staff under 50, turnover over 10m, balance under 10m: small",
+        49,
+        12_000_000,
+        9_000_000,
+        "small",
+    ),
+    ("staff under 50 but both ceilings exceeded: medium", 49, 12_000_000, 11_000_000, "medium"),
+    ("250 staff is large", 250, 1_000_000, 1_000_000, "large"),
+    ("no staff: unknown", None, 1_000_000, 1_000_000, "unknown"),
+]
+
+
+@pytest.mark.parametrize(
+    ("description", "staff", "turnover", "balance", "expected"),
+    SIZE_EU,
+    ids=[c[0] for c in SIZE_EU],
+)
+def test_eu_size(
+    description: str,
+    staff: int | None,
+    turnover: float | None,
+    balance: float | None,
+    expected: str,
+) -> None:
+    table = ref.load_reference("size_eu_2003")
+    got = run(
+        lambda t: ref.company_size_eu_expr(t.s, t.t, t.b, table),
+        s=[None if staff is None else float(staff)],
+        t=[None if turnover is None else float(turnover)],
+        b=[None if balance is None else float(balance)],
+    )
+    assert got == [expected], description
+
+
+NATURE = [
+    ("declared kind wins", "enterprise", "张伟", "enterprise"),
+    ("company suffix", None, "上海华盛科技有限公司", "enterprise"),
+    ("Latin company suffix", None, "Apex Trading Co., Ltd.", "enterprise"),
+    ("Lincoln is not an Inc", None, "Lincoln Wang", "individual"),
+    ("bureau before company words", None, "上海市市场监督管理局", "government"),
+    ("ministry", None, "Ministry of Commerce", "government"),
+    ("university hospital is an institution", None, "复旦大学附属医院", "institution"),
+    ("association", None, "中国计算机学会", "institution"),
+    ("a person", None, "李娜", "individual"),
+    ("nothing known", None, None, "unknown"),
+]
+
+
+@pytest.mark.parametrize(
+    ("description", "kind", "name", "expected"), NATURE, ids=[c[0] for c in NATURE]
+)
+def test_nature(description: str, kind: str | None, name: str | None, expected: str) -> None:
+    table = ref.load_reference("nature_keywords")
+    assert run(lambda t: ref.nature_expr(t.kind, t.name, table), kind=[kind], name=[name]) == [
+        expected
+    ]
+
+
+INDUSTRY = [
+    ("chemicals are raw materials", "26", None, None, "raw_materials", "C"),
+    ("metal products are components", "3311", None, None, "components", "C"),
+    ("garments are finished goods", "18", None, None, "finished_goods", "C"),
+    ("role overrides the division", "26", None, "零部件", "components", "C"),
+    ("keywords refine manufacturing", "38", "整机装配", None, "finished_goods", "C"),
+    ("catering", "62", None, None, "catering", "H"),
+    ("accommodation is another service", "61", None, None, "other_services", "H"),
+    ("banking", "66", None, None, "finance", "J"),
+    ("hospitals", "84", None, None, "healthcare", "Q"),
+    ("wholesale", "51", None, None, "retail", "F"),
+    ("a section letter", "I", None, None, "other_services", "I"),
+    ("agriculture is other", "01", None, None, "other", "A"),
+    ("text only: restaurant", None, "连锁餐厅", None, "catering", None),
+    ("text only: bank", None, "Commercial Bank", None, "finance", None),
+    ("unknown text", None, "神秘行业", None, "other", None),
+    ("nothing", None, None, None, None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("description", "code", "text", "role", "group", "section"),
+    INDUSTRY,
+    ids=[c[0] for c in INDUSTRY],
+)
+def test_industry(
+    description: str,
+    code: str | None,
+    text: str | None,
+    role: str | None,
+    group: str | None,
+    section: str | None,
+) -> None:
+    table = ref.load_reference("industry_gbt4754")
+    got = run(
+        lambda t: ref.industry_group_expr(t.code, t.text, t.role, table),
+        code=[code],
+        text=[text],
+        role=[role],
+    )
+    assert got == [group], description
+    assert run(lambda t: ref.industry_section_expr(t.code), code=[code]) == [section]
+
+
+SOURCES = [
+    ("baidu_cpc", "advertising"),
+    ("信息流", "advertising"),
+    ("utm_medium=cpc", "advertising"),
+    ("渠道商", "partner_referral"),
+    ("Partner", "partner_referral"),
+    ("小红书", "social"),
+    ("老客户推荐", "social"),
+    ("KOL", "social"),
+    ("自然搜索", "organic"),
+    ("seo", "organic"),
+    ("direct", "direct"),
+    ("直接访问", "direct"),
+    ("展会", "other"),
+    (None, "unknown"),
+    ("  ", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), SOURCES)
+def test_sources(raw: str | None, expected: str) -> None:
+    table = ref.load_reference("sources")
+    assert run(lambda t: ref.source_group_expr(t.src, table), src=[raw]) == [expected]
+
+
+CHANNELS = [
+    ("email", "online"),
+    ("微信", "online"),
+    ("小程序", "online"),
+    ("APP", "online"),
+    ("电话", "offline"),
+    ("sms", "offline"),
+    ("门店", "offline"),
+    ("fax", "offline"),
+    ("carrier pigeon", "other"),
+    (None, "unknown"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CHANNELS)
+def test_channels(raw: str | None, expected: str) -> None:
+    table = ref.load_reference("channels")
+    assert run(lambda t: ref.channel_group_expr(t.c, table), c=[raw]) == [expected]

@@ -1,0 +1,104 @@
+"""The CLI end to end, as a user types it, in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kequn import i18n
+from kequn.cli import app
+
+runner = CliRunner()
+COMMANDS = [
+    "init",
+    "import",
+    "quarantine",
+    "status",
+    "run",
+    "segments",
+    "show",
+    "worklist",
+    "export",
+    "history",
+    "features",
+    "demo",
+    "taxonomy check",
+    "clv fit",
+]
+
+
+def kequn(*args: str) -> str:
+    i18n.set_lang(None)
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    out = kequn(*command.split(), "--help")
+    assert "Usage" in out
+
+
+def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:
+    ws = str(tmp_path / "shop")
+    assert "Created workspace" in kequn("init", "-w", ws)
+    assert (
+        "已创建工作区"
+        in runner.invoke(app, ["--lang", "zh", "init", "-w", str(tmp_path / "b")]).output
+    )
+    orders = tmp_path / "orders.csv"
+    lines = ["订单编号,买家会员名,下单时间,实付金额,订单状态,收货地址"]
+    for i in range(60):
+        buyer = f"buyer{i % 12}"
+        lines.append(
+            f"T{i},{buyer},2025-{1 + i % 9:02d}-{1 + i % 27:02d} 10:00,{50 + i * 7}.00,交易成功,"
+            f"{'上海 上海市' if i % 3 else '浙江省 杭州市'} 某区某路{i}号"
+        )
+    lines.append("TBAD,buyer1,not a date,10,交易成功,x")
+    orders.write_text("\n".join(lines) + "\n", encoding="gbk")
+    report = json.loads(kequn("import", "orders", str(orders), "-w", ws, "--json"))
+    assert (report["accepted"], report["rejected"], report["derived_customers"]) == (60, 1, 12)
+    quarantine = json.loads(kequn("quarantine", "-w", ws, "--json"))
+    assert quarantine[0]["row"] == 62
+    assert quarantine[0]["reason"] == "bad_date"
+    assert quarantine[0]["record"]["订单编号"] == "TBAD"
+    zh = runner.invoke(app, ["--lang", "zh", "quarantine", "-w", ws]).output
+    assert "不是可识别的日期" in zh
+    info = json.loads(kequn("run", "-w", ws, "--as-of", "2025-10-01", "--json"))
+    assert info["customers"] == 12
+    status = json.loads(kequn("status", "-w", ws, "--json"))
+    assert status["counts"]["orders"] == 60
+    assert status["runs"][0]["run_id"] == info["run_id"]
+    profile = json.loads(kequn("show", "buyer1", "-w", ws, "--json"))
+    geography = next(d for d in profile["dimensions"] if d["dimension"] == "geography")
+    assert geography["labels"][0]["label"] == "local"
+    assert "本地" in runner.invoke(app, ["--lang", "zh", "show", "buyer1", "-w", ws]).output
+    segments = json.loads(kequn("segments", "lifecycle", "-w", ws, "--json"))
+    assert sum(x["count"] for x in segments["dimensions"][0]["labels"]) == 12
+    assert json.loads(kequn("worklist", "--team", "marketing", "-w", ws, "--json"))
+    out = tmp_path / "active.csv"
+    kequn("export", "value=high", "-o", str(out), "-w", ws)
+    assert out.exists()
+    kequn("run", "-w", ws, "--as-of", "2025-06-01")
+    moves = json.loads(kequn("history", "-w", ws, "--json"))
+    assert moves["before"]["as_of"] == "2025-06-01"
+    assert moves["after"]["as_of"] == "2025-10-01"
+    assert "✓" in kequn("taxonomy", "check", "-w", ws)
+
+
+def test_taxonomy_check_reports_the_problem(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    kequn("init", "-w", str(ws))
+    path = ws / "taxonomy.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("when: orders = 0", "when: ordrs = 0", 1),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["taxonomy", "check", "-w", str(ws)])
+    assert result.exit_code == 1
+    assert "lifecycle.prospect" in result.output
+    assert "did you mean 'orders'" in result.output
