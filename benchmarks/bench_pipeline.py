@@ -83,9 +83,8 @@ def main() -> None:
     print("| step | customers | orders | wall s | peak MiB | orders/s |")
     print("|---|---:|---:|---:|---:|---:|")
     for step, size, orders, seconds, peak in rows:
-        print(
-            f"| {step} | {size:,} | {orders:,} | {seconds:.1f} | {peak:,.0f} | {orders / seconds:,.0f} |"
-        )
+        rate = orders / seconds
+        print(f"| {step} | {size:,} | {orders:,} | {seconds:.1f} | {peak:,.0f} | {rate:,.0f} |")
 
 
 def _orders(ws: Path) -> int:
