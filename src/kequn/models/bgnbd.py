@@ -1,0 +1,184 @@
+"""BG/NBD: how many purchases to expect from each customer, and whether they are still alive.
+
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting Your Customers" the Easy
+Way: An Alternative to the Pareto/NBD Model. *Marketing Science* 24(2), 275-284.
+
+While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each
+purchase they drop out with probability p ~ Beta(a, b). For a customer with ``x`` repeat
+purchases, the last at ``t_x``, observed for ``T`` (same time unit), the likelihood is
+
+.. math::
+
+    L = \\frac{B(a, b+x)}{B(a, b)}
+        \\frac{\\Gamma(r+x)\\alpha^r}{\\Gamma(r)(\\alpha+T)^{r+x}}
+      + \\delta_{x>0} \\frac{B(a+1, b+x-1)}{B(a, b)}
+        \\frac{\\Gamma(r+x)\\alpha^r}{\\Gamma(r)(\\alpha+t_x)^{r+x}}
+
+It depends on the data only through ``(x, t_x, T)``, so the fit runs on the distinct
+combinations with their counts as weights: a million customers become a few thousand
+rows. The fitter is hand-written (scipy's L-BFGS-B on log-parameters with the analytic
+log-likelihood) because that is what makes it fast; tests check it reproduces the
+paper's estimates on CDNOW and matches the closed forms evaluated independently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import minimize
+from scipy.special import betaln, gammaln, hyp2f1
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Distinct ``(x, t_x, T)`` rows with their counts."""
+
+    frequency: Array
+    recency: Array
+    T: Array
+    weights: Array
+
+
+def compress(
+    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, weights: ArrayLike | None = None
+) -> Summary:
+    """Collapse customers into distinct ``(x, t_x, T)`` rows, summing their weights."""
+    x = np.asarray(frequency, dtype=float)
+    t_x = np.asarray(recency, dtype=float)
+    big_t = np.asarray(T, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    if not (x.shape == t_x.shape == big_t.shape == w.shape):
+        raise ValueError("frequency, recency, T and weights must have the same length")
+    if x.size == 0:
+        raise ValueError("no customers to fit")
+    if np.any(x < 0) or np.any(t_x < 0) or np.any(big_t < t_x):
+        raise ValueError("need frequency >= 0 and 0 <= recency <= T")
+    if np.any((x == 0) & (t_x != 0)):
+        raise ValueError("customers without repeat purchases must have recency 0")
+    rows, inverse = np.unique(np.stack([x, t_x, big_t]), axis=1, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=w).astype(float)
+    return Summary(rows[0], rows[1], rows[2], counts)
+
+
+def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
+    """Per-row log-likelihood of the BG/NBD at ``params = (r, alpha, a, b)``."""
+    r, alpha, a, b = np.asarray(params, dtype=float)
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    alive = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    # the x > 0 term; evaluated with x replaced by 1 where x == 0 to stay finite, then masked
+    safe_x = np.where(x > 0, x, 1.0)
+    dropped = betaln(a + 1, b + safe_x - 1) - betaln(a, b) - (r + x) * np.log(alpha + t_x)
+    dropped = np.where(x > 0, dropped, -np.inf)
+    return common + np.logaddexp(alive, dropped)
+
+
+class BetaGeoModel:
+    """BG/NBD, estimated by maximum likelihood; scikit-learn style.
+
+    Parameters
+    ----------
+    penalizer
+        L2 penalty on the parameters (0 reproduces the paper).
+    """
+
+    def __init__(self, penalizer: float = 0.0) -> None:
+        self.penalizer = penalizer
+
+    def fit(
+        self,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        weights: ArrayLike | None = None,
+    ) -> BetaGeoModel:
+        data = compress(frequency, recency, T, weights)
+        total = data.weights.sum()
+
+        def objective(log_params: Array) -> float:
+            params = np.exp(log_params)
+            ll = log_likelihood(params, data.frequency, data.recency, data.T)
+            return float(-(data.weights * ll).sum() / total + self.penalizer * (params**2).sum())
+
+        start = np.log([0.5, max(data.T.mean() / 4, 1e-3), 0.8, 2.5])
+        best = minimize(objective, start, method="L-BFGS-B", bounds=[(-12, 12)] * 4)
+        best = minimize(
+            objective,
+            best.x,
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000},
+        )
+        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in np.exp(best.x))
+        self.log_likelihood_ = (
+            float(-best.fun * total)
+            if self.penalizer == 0
+            else float(
+                (
+                    data.weights
+                    * log_likelihood(self.params_array_, data.frequency, data.recency, data.T)
+                ).sum()
+            )
+        )
+        self.n_customers_ = float(total)
+        self.n_rows_ = int(data.frequency.size)
+        return self
+
+    @property
+    def params_array_(self) -> Array:
+        return np.array([self.r_, self.alpha_, self.a_, self.b_])
+
+    @property
+    def params_(self) -> dict[str, float]:
+        return {"r": self.r_, "alpha": self.alpha_, "a": self.a_, "b": self.b_}
+
+    def probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Array:
+        """P(alive | x, t_x, T) = 1 / (1 + δ(x>0) a/(b+x-1) ((α+T)/(α+t_x))^(r+x)).
+
+        Equals 1 for every customer without a repeat purchase: the model's known quirk.
+        """
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        r, alpha, a, b = self.params_array_
+        safe_x = np.where(x > 0, x, 1.0)
+        log_ratio = (
+            np.log(a)
+            - np.log(b + safe_x - 1)
+            + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
+        )
+        return np.where(x > 0, 1.0 / (1.0 + np.exp(log_ratio)), 1.0)
+
+    def expected_purchases(
+        self, t: float | ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> Array:
+        """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units (eq. 10)."""
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        t = np.asarray(t, dtype=float)
+        r, alpha, a, b = self.params_array_
+        z = t / (alpha + big_t + t)
+        hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
+        head = (a + b + x - 1) / (a - 1)
+        tail = 1 - np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t))) * hyp
+        return head * tail * self.probability_alive(x, t_x, big_t)
+
+    def expected_purchases_unconditional(self, t: float | ArrayLike) -> Array:
+        """E[X(t)] for a customer just acquired (eq. 7)."""
+        t = np.asarray(t, dtype=float)
+        r, alpha, a, b = self.params_array_
+        head = (a + b - 1) / (a - 1)
+        return head * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+    def probability_alive_expr(self, x: Any, t_x: Any, T: Any) -> Any:
+        """The same P(alive) as an Ibis expression, so scoring runs on the engine."""
+        import ibis
+
+        r, alpha, a, b = (float(v) for v in self.params_array_)
+        xf, txf, tf = x.cast("float64"), t_x.cast("float64"), T.cast("float64")
+        log_ratio = (
+            ibis.literal(np.log(a))
+            - (ibis.literal(b - 1) + xf).ln()
+            + (xf + r) * ((tf + alpha).ln() - (txf + alpha).ln())
+        )
+        return ibis.cases((xf > 0, 1.0 / (1.0 + log_ratio.exp())), else_=1.0)
