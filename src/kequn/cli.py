@@ -384,8 +384,8 @@ def worklist_cmd(
         _print_json(rows)
         return
     out = Table()
-    for name in ("customer", "spend", "segment", "action"):
-        out.add_column(name)
+    for key in ("col.customer", "col.spend", "col.segment", "col.action"):
+        out.add_column(t(key))
     for r in rows:
         out.add_row(
             r["customer_id"],
@@ -433,8 +433,15 @@ def history_cmd(
     labels_before = sorted({m["before"] for m in data["moves"]})
     labels_after = sorted({m["after"] for m in data["moves"]})
     cell = {(m["before"], m["after"]): m["customers"] for m in data["moves"]}
-    out = Table(title=f"{dimension}: {data['before']['as_of']} → {data['after']['as_of']}")
-    out.add_column("before \\ after")
+    out = Table(
+        title=t(
+            "history.title",
+            dimension=dimension,
+            before=data["before"]["as_of"],
+            after=data["after"]["as_of"],
+        )
+    )
+    out.add_column(t("history.corner"))
     for b in labels_after:
         out.add_column(b, justify="right")
     for a in labels_before:

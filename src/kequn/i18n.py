@@ -124,6 +124,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.count": ("数量", "count"),
     "col.share": ("占比", "share"),
     "col.label": ("标签", "label"),
+    "col.customer": ("客户", "customer"),
+    "col.spend": ("累计消费", "spend"),
+    "col.segment": ("客群", "segment"),
+    "col.action": ("建议行动", "action"),
+    "history.corner": ("之前 \\ 之后", "before \\ after"),
+    "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }

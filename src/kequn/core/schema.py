@@ -158,7 +158,3 @@ EVENT_TYPES = (
     "review",
     "complaint",
 )
-
-#: Channels, grouped as the taxonomy's channel dimension groups them.
-ONLINE_CHANNELS = ("email", "social", "web", "app", "wechat", "miniprogram", "online", "ecommerce")
-OFFLINE_CHANNELS = ("phone", "sms", "fax", "mail", "store", "offline", "sales_rep", "event")

@@ -79,22 +79,6 @@ EVENT_SCHEMA = pa.schema(
         ("channel", pa.string()),
     ]
 )
-EVENT_TYPES = np.array(
-    [
-        "view",
-        "inquiry",
-        "form",
-        "visit",
-        "email_open",
-        "click",
-        "call",
-        "ticket",
-        "share",
-        "referral",
-        "review",
-        "complaint",
-    ]
-)
 
 
 @dataclass

@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
+
+from kequn.models._fit import minimise_log_params
 
 Array = NDArray[np.float64]
 
@@ -105,16 +106,10 @@ class BetaGeoModel:
             return float(-(data.weights * ll).sum() / total + self.penalizer * (params**2).sum())
 
         start = np.log([0.5, max(data.T.mean() / 4, 1e-3), 0.8, 2.5])
-        best = minimize(objective, start, method="L-BFGS-B", bounds=[(-12, 12)] * 4)
-        best = minimize(
-            objective,
-            best.x,
-            method="Nelder-Mead",
-            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000},
-        )
-        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in np.exp(best.x))
+        fitted, best_fun = minimise_log_params(objective, start)
+        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in fitted)
         self.log_likelihood_ = (
-            float(-best.fun * total)
+            float(-best_fun * total)
             if self.penalizer == 0
             else float(
                 (

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 from scipy.special import gammaln
 
+from kequn.models._fit import minimise_log_params
 from kequn.models.bgnbd import BetaGeoModel
 
 Array = NDArray[np.float64]
@@ -64,15 +64,9 @@ class GammaGammaModel:
             return float(-(w * ll).sum() / total + self.penalizer * np.exp(2 * log_params).sum())
 
         start = np.log([1.0, 1.0, max(float(np.median(z)), 1e-3)])
-        best = minimize(objective, start, method="L-BFGS-B", bounds=[(-12, 12)] * 3)
-        best = minimize(
-            objective,
-            best.x,
-            method="Nelder-Mead",
-            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000},
-        )
-        self.p_, self.q_, self.gamma_ = (float(v) for v in np.exp(best.x))
-        self.log_likelihood_ = float(-best.fun * total)
+        fitted, best_fun = minimise_log_params(objective, start)
+        self.p_, self.q_, self.gamma_ = (float(v) for v in fitted)
+        self.log_likelihood_ = float(-best_fun * total)
         return self
 
     @property

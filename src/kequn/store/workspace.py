@@ -222,7 +222,7 @@ class Workspace:
                 Path(str(new_path) + ".wal").unlink(missing_ok=True)
                 raise
             con.close()
-            _fsync_file(new_path)
+            _fsync(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
 
@@ -322,18 +322,11 @@ def _atomic_write(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
-    _fsync_dir(path.parent)
+    _fsync(path.parent)
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Flush a file's or a folder's entries to disk (a folder: so a rename survives a crash)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
