@@ -103,6 +103,7 @@ def run_taxonomy(
                 seconds=time.perf_counter() - started,
                 params=result.params,
                 counts=result.counts,
+                models=result.models,
             )
             return publish(ws, staging, info)
         except BaseException:

@@ -28,6 +28,7 @@ def test_duckdb_and_spark_agree(demo_ws: Workspace) -> None:
     on_spark = run_taxonomy(demo_ws, as_of="2026-06-30", engine_name="spark")
     assert on_spark.engine == "spark"
     assert on_duckdb.params == on_spark.params
+    assert on_duckdb.models == on_spark.models  # the same fitted BG/NBD and Gamma-Gamma
     assert on_duckdb.counts == on_spark.counts
     con = duckdb.connect()
     a = parquet_glob(on_duckdb.labels_path)
@@ -53,6 +54,10 @@ def test_duckdb_and_spark_agree(demo_ws: Workspace) -> None:
         "tenure_days",
         "online_share",
         "orders_365d",
+        "p_alive",
+        "expected_orders_365d",
+        "clv_365d",
+        "clv_pct",
     ):
         differ = con.execute(
             f"SELECT count(*) FROM read_parquet(?) x JOIN read_parquet(?) y USING (customer_id) "

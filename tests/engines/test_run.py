@@ -94,6 +94,7 @@ def test_editing_a_threshold_changes_the_next_run(ws: Workspace) -> None:
 
     def pin_cycle(data: dict) -> None:
         data["thresholds"]["purchase_cycle_days"] = {"value": 1000}
+        data["thresholds"]["churned_p_alive"] = {"value": 0}
 
     _edit(ws, pin_cycle)
     after = run_taxonomy(ws)
@@ -136,3 +137,27 @@ def test_a_broken_taxonomy_is_refused_before_running(ws: Workspace) -> None:
     with pytest.raises(TaxonomyError, match="did you mean 'days_since_last_order'"):
         run_taxonomy(ws)
     assert list_runs(ws) == []
+
+
+def test_predictions_are_features_and_stored_with_the_run(ws: Workspace) -> None:
+    import duckdb
+
+    run = run_taxonomy(ws)
+    assert run.models["status"] == "fitted"
+    assert set(run.models["bgnbd"]) == {"r", "alpha", "a", "b"}
+    assert run.models["bgnbd_rows"] <= run.models["buyers"]
+    stats = duckdb.execute(
+        "SELECT min(p_alive), max(p_alive), count(p_alive), count(*) FILTER (WHERE orders > 0), "
+        "min(expected_orders_365d), count(*) FILTER (WHERE orders = 0 AND clv_365d IS NOT NULL), "
+        "bool_and(p_alive = 1) FILTER (WHERE purchase_days = 1) FROM read_parquet(?)",
+        [str(run.labels_path)],
+    ).fetchone()
+    low, high, scored, buyers, fewest, prospects_scored, one_time_alive = stats
+    assert 0 <= low < high <= 1
+    assert scored == buyers
+    assert fewest >= 0
+    assert prospects_scored == 0
+    assert one_time_alive  # the BG/NBD quirk, which is why rules use P(alive) for repeat buyers
+    profile = customer_profile(ws, "C00000007")
+    assert profile is not None
+    assert "p_alive" in profile["features"]

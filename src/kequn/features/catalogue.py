@@ -88,6 +88,11 @@ FEATURES: dict[str, Feature] = {
         _f("r_score", "number", "R 分", "R score"),
         _f("f_score", "number", "F 分", "F score"),
         _f("m_score", "number", "M 分", "M score"),
+        # predictions (BG/NBD + Gamma-Gamma, fitted at each run)
+        _f("p_alive", "number", "存活概率", "probability still active"),
+        _f("expected_orders_365d", "number", "未来一年预期订单数", "expected orders next 365 days"),
+        _f("clv_365d", "number", "未来一年客户价值", "expected value next 365 days", YUAN),
+        _f("clv_pct", "number", "客户价值百分位", "lifetime-value percentile"),
         # attributes (as imported, or derived from them)
         _f("kind", "string", "客户性质（原始）", "declared kind"),
         _f("nature", "string", "客户性质", "nature"),
@@ -114,6 +119,9 @@ FEATURES: dict[str, Feature] = {
         _f("attributes", "map", "其他属性", "other attributes"),
     )
 }
+
+#: Features the predictive models add after :func:`kequn.features.build.build_features`.
+PREDICTIONS = frozenset({"p_alive", "expected_orders_365d", "clv_365d", "clv_pct"})
 
 #: Business-wide parameters: derived from the data or settings, or pinned in the taxonomy.
 PARAMETERS: dict[str, Feature] = {

@@ -30,6 +30,7 @@ from kequn.features.build import (
 )
 from kequn.features.catalogue import display_names
 from kequn.i18n import pick
+from kequn.models.predict import add_predictions
 from kequn.taxonomy.model import Dimension, Taxonomy
 
 
@@ -39,6 +40,7 @@ class Classification:
     params: dict[str, Any]
     counts: dict[str, dict[str, int]]
     customers: int
+    models: dict[str, Any]
 
 
 def derive_thresholds(
@@ -97,14 +99,14 @@ def classify(
     tables = engine.tables()
     features = build_features(tables["customers"], tables["orders"], tables["events"], ctx)
     features = engine.materialize(features, workdir / "features.parquet")
-    if extra_features is not None:
-        features = engine.materialize(extra_features(features), workdir / "features2.parquet")
+    predicted, models = add_predictions(engine, features)
+    features = engine.materialize(predicted, workdir / "features2.parquet")
     params = derive_thresholds(engine, taxonomy, features, tables["orders"], ctx, rules)
     table = apply_taxonomy(features, taxonomy, params, rules)
     labels = engine.materialize(table, workdir / "labels.parquet")
     counts = count_labels(labels, taxonomy)
     customers = int(engine.scalar(labels.count()))
-    return Classification(labels, params, counts, customers)
+    return Classification(labels, params, counts, customers, models)
 
 
 def apply_taxonomy(
