@@ -1,0 +1,5 @@
+"""`python -m kequn.cli`."""
+
+from kequn.cli import main
+
+main()

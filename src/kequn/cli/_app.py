@@ -1,0 +1,85 @@
+"""The typer application, shared options and output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from kequn import i18n
+
+app = typer.Typer(
+    help="kequn (客群): classify customers the way good CRM teams do, with reasons and strategies.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+taxonomy_app = typer.Typer(
+    help="Inspect and validate the workspace taxonomy.", no_args_is_help=True
+)
+clv_app = typer.Typer(
+    help="Customer lifetime value models (BG/NBD + Gamma-Gamma).", no_args_is_help=True
+)
+app.add_typer(taxonomy_app, name="taxonomy")
+app.add_typer(clv_app, name="clv")
+console = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (else $KEQUN_WORKSPACE, else the current folder).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+RunOpt = Annotated[
+    str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
+]
+
+
+@app.callback()
+def _main(
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of messages: zh or en.")
+    ] = None,
+) -> None:
+    if lang:
+        i18n.set_lang(lang)
+
+
+def _ws(path: Path | None) -> Any:
+    from kequn.store.workspace import Workspace
+
+    return Workspace.open(path)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _lang() -> str:
+    return i18n.current_lang()
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )

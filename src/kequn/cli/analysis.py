@@ -1,0 +1,281 @@
+"""Commands that classify customers and read the results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kequn.cli._app import (
+    JsonOpt,
+    RunOpt,
+    WorkspaceOpt,
+    _lang,
+    _print_json,
+    _progress,
+    _ws,
+    app,
+    clv_app,
+    console,
+    err,
+    taxonomy_app,
+)
+from kequn.i18n import t
+
+
+@app.command()
+def run(
+    workspace: WorkspaceOpt = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
+    ] = None,
+    engine: Annotated[str | None, typer.Option(help="duckdb (default) or spark")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Classify every customer along every dimension and keep a dated snapshot."""
+    from kequn.results import run_taxonomy
+
+    ws = _ws(workspace)
+    with _progress() as progress:
+        task = progress.add_task("features", total=None)
+        info = run_taxonomy(
+            ws,
+            as_of=as_of,
+            engine_name=engine,
+            progress=lambda step: progress.update(task, description=step),
+        )
+    if as_json:
+        _print_json(info.to_dict())
+        return
+    _print_run(info)
+
+
+def _print_run(info: Any) -> None:
+    from kequn.results import segments
+
+    console.print(
+        f"run {info.run_id}: {info.customers:,} customers as of {info.as_of} "
+        f"({info.engine}, {info.seconds:.1f} s)"
+    )
+    ws_path = Path(info.path).parent.parent
+    from kequn.store.workspace import Workspace
+
+    data = segments(Workspace.open(ws_path), run_id=info.run_id, lang=_lang())
+    for dim in data["dimensions"]:
+        parts = [f"{lab['name']} {lab['count']:,}" for lab in dim["labels"] if lab["count"]]
+        console.print(f"[bold]{dim['name']}[/]: " + " · ".join(parts))
+
+
+@app.command("segments")
+def segments_cmd(
+    dimension: Annotated[str | None, typer.Argument(help="One dimension (default: all)")] = None,
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Customers and share per label for each dimension."""
+    from kequn.results import segments
+
+    data = segments(_ws(workspace), dimension, run_id=run_id, lang=_lang())
+    if as_json:
+        _print_json(data)
+        return
+    for dim in data["dimensions"]:
+        out = Table(title=f"{dim['name']} ({dim['dimension']})")
+        out.add_column(t("col.label"))
+        out.add_column(t("col.count"), justify="right")
+        out.add_column(t("col.share"), justify="right")
+        for lab in dim["labels"]:
+            out.add_row(
+                f"{lab['name']} ({lab['label']})", f"{lab['count']:,}", f"{lab['share']:.1%}"
+            )
+        console.print(out)
+
+
+@app.command()
+def show(
+    customer_id: Annotated[str, typer.Argument(help="Customer id")],
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every label of one customer, with the reason and the strategy."""
+    from kequn.results import customer_profile
+
+    data = customer_profile(_ws(workspace), customer_id, run_id=run_id, lang=_lang())
+    if data is None:
+        err.print(f"customer {customer_id!r} is not in the run")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(data)
+        return
+    console.print(
+        f"[bold]{customer_id}[/]  (run {data['run']['run_id']}, as of {data['run']['as_of']})"
+    )
+    for dim in data["dimensions"]:
+        for entry in dim["labels"]:
+            console.print(f"[bold]{dim['name']}[/]: [green]{entry['name']}[/] — {entry['reason']}")
+            if entry["strategy"]:
+                s = entry["strategy"]
+                console.print(f"    → [{s['team_name']}] {s['text']}")
+
+
+@app.command("worklist")
+def worklist_cmd(
+    team: Annotated[str, typer.Option(help="marketing, sales or service")],
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+    limit: Annotated[int, typer.Option(help="How many actions")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""
+    from kequn.results import worklist
+
+    rows = worklist(_ws(workspace), team, run_id=run_id, lang=_lang(), limit=limit)
+    if as_json:
+        _print_json(rows)
+        return
+    out = Table()
+    for key in ("col.customer", "col.spend", "col.segment", "col.action"):
+        out.add_column(t(key))
+    for r in rows:
+        out.add_row(
+            r["customer_id"],
+            f"{r['spend'] or 0:,.2f}",
+            f"{r['dimension']}={r['label_name']}",
+            r["action"],
+        )
+    console.print(out)
+
+
+@app.command()
+def export(
+    segment: Annotated[str, typer.Argument(help="DIMENSION=LABEL, e.g. lifecycle=dormant")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output .csv or .xlsx")],
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+) -> None:
+    """Export a segment's members to CSV or Excel."""
+    from kequn.results import export_segment
+
+    if "=" not in segment:
+        raise typer.BadParameter("use DIMENSION=LABEL")
+    dimension, label = segment.split("=", 1)
+    count = export_segment(_ws(workspace), dimension, label, output, run_id=run_id)
+    console.print(f"{count:,} → {output}")
+
+
+@app.command("history")
+def history_cmd(
+    dimension: Annotated[
+        str, typer.Option(help="An exclusive dimension, e.g. lifecycle")
+    ] = "lifecycle",
+    workspace: WorkspaceOpt = None,
+    before: Annotated[str | None, typer.Option(help="Earlier run id")] = None,
+    after: Annotated[str | None, typer.Option(help="Later run id")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The transition matrix of a dimension between two runs."""
+    from kequn.results import history
+
+    data = history(_ws(workspace), dimension, before=before, after=after)
+    if as_json:
+        _print_json(data)
+        return
+    labels_before = sorted({m["before"] for m in data["moves"]})
+    labels_after = sorted({m["after"] for m in data["moves"]})
+    cell = {(m["before"], m["after"]): m["customers"] for m in data["moves"]}
+    out = Table(
+        title=t(
+            "history.title",
+            dimension=dimension,
+            before=data["before"]["as_of"],
+            after=data["after"]["as_of"],
+        )
+    )
+    out.add_column(t("history.corner"))
+    for b in labels_after:
+        out.add_column(b, justify="right")
+    for a in labels_before:
+        out.add_row(a, *[f"{cell.get((a, b), 0):,}" for b in labels_after])
+    console.print(out)
+
+
+@taxonomy_app.command("check")
+def taxonomy_check(
+    file: Annotated[
+        Path | None, typer.Argument(help="Taxonomy file (default: the workspace's)")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Validate a taxonomy file: shape, every rule's names and operators, thresholds."""
+    from kequn.taxonomy.model import TaxonomyError, load_taxonomy
+
+    path = file or _ws(workspace).taxonomy_path
+    try:
+        taxonomy = load_taxonomy(path)
+    except TaxonomyError as exc:
+        err.print(f"[red]✗[/] {exc}")
+        raise typer.Exit(1) from exc
+    labels = sum(len(d.labels) for d in taxonomy.dimensions)
+    console.print(
+        f"[green]✓[/] {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
+        f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})"
+    )
+
+
+@app.command()
+def features(as_json: JsonOpt = False) -> None:
+    """List the names rules may use, with their meaning."""
+    from kequn.features.catalogue import FEATURES, PARAMETERS
+
+    rows = [
+        {"name": f.name, "kind": f.kind, "zh": f.zh, "en": f.en}
+        for f in [*FEATURES.values(), *PARAMETERS.values()]
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    out = Table()
+    for col in ("name", "kind", "中文", "English"):
+        out.add_column(col)
+    for r in rows:
+        out.add_row(r["name"], r["kind"], r["zh"], r["en"])
+    console.print(out)
+
+
+# -- demo ------------------------------------------------------------------------------
+
+
+@clv_app.command("fit")
+def clv_fit(
+    transactions: Annotated[
+        Path, typer.Argument(help="CSV with customer id, date and amount columns", exists=True)
+    ],
+    calibration_end: Annotated[str, typer.Option("--calibration-end", help="YYYY-MM-DD")],
+    holdout_end: Annotated[
+        str | None, typer.Option("--holdout-end", help="YYYY-MM-DD (default: last date)")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Save a PNG of cumulative predicted vs actual")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit BG/NBD + Gamma-Gamma and compare predicted with actual holdout transactions."""
+    from kequn.models.report import clv_holdout_report
+
+    report = clv_holdout_report(
+        transactions,
+        dt.date.fromisoformat(calibration_end),
+        dt.date.fromisoformat(holdout_end) if holdout_end else None,
+    )
+    if plot:
+        report.save_plot(plot)
+    data = report.to_dict()
+    if as_json:
+        _print_json(data)
+        return
+    _print_json(data)

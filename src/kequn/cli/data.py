@@ -1,0 +1,281 @@
+"""Commands that create a workspace and bring data in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    Progress,
+    TaskID,
+)
+from rich.table import Table
+
+from kequn.cli._app import (
+    JsonOpt,
+    WorkspaceOpt,
+    _lang,
+    _print_json,
+    _progress,
+    _ws,
+    app,
+    console,
+)
+from kequn.cli.analysis import _print_run, history_cmd
+from kequn.i18n import t
+
+
+@app.command()
+def init(
+    workspace: WorkspaceOpt = None,
+    home_city: Annotated[
+        str, typer.Option(help="The business's home city (for local/elsewhere).")
+    ] = "上海",
+    home_province: Annotated[str, typer.Option(help="Home province.")] = "上海",
+    home_country: Annotated[str, typer.Option(help="Home country code.")] = "CN",
+    currency: Annotated[str, typer.Option(help="Currency of amounts.")] = "CNY",
+    timezone: Annotated[str, typer.Option(help="Time zone of the business.")] = "Asia/Shanghai",
+) -> None:
+    """Create a workspace: kequn.toml, an empty database and an editable taxonomy."""
+    from kequn.store.workspace import Settings, Workspace, resolve_root
+
+    root = resolve_root(workspace)
+    settings = Settings(
+        home_country=home_country,
+        home_city=home_city,
+        home_province=home_province,
+        currency=currency,
+        timezone=timezone,
+    )
+    Workspace.init(root, settings)
+    console.print(t("ws.created", path=root))
+
+
+@app.command("import")
+def import_(
+    table: Annotated[str, typer.Argument(help="customers, orders or events")],
+    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file", exists=True)],
+    workspace: WorkspaceOpt = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML mapping file: columns: {canonical: header}")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Override the detected encoding (e.g. gb18030)")
+    ] = None,
+    day_first: Annotated[
+        bool | None, typer.Option("--day-first/--month-first", help="How to read 03/01/2025")
+    ] = None,
+    create_customers: Annotated[
+        bool | None,
+        typer.Option(
+            "--create-customers/--no-create-customers",
+            help="Derive customers from an order export's buyer columns "
+            "(default: when the workspace has no customers yet)",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate a file and upsert its good rows; bad rows go to the quarantine with reasons."""
+    from kequn.store.importer import import_file
+    from kequn.store.mapping import MappingFile
+
+    ws = _ws(workspace)
+    mapping_file = MappingFile.load(mapping) if mapping else None
+    with _progress() as progress:
+        task = progress.add_task(t("import.reading", file=file.name), total=None)
+
+        def notify(stage: str, rows: int) -> None:
+            label = {
+                "read": t("import.reading", file=file.name),
+                "validate": t("import.validating"),
+                "write": t("import.writing"),
+            }[stage]
+            progress.update(task, description=label, completed=rows)
+
+        report = import_file(
+            ws,
+            table,
+            file,
+            mapping=mapping_file,
+            encoding=encoding,
+            day_first=day_first,
+            create_customers=create_customers,
+            progress=notify,
+        )
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    _print_import(report)
+
+
+def _print_import(report: Any) -> None:
+    from kequn.service import explain_reason
+
+    console.print(t("import.encoding", encoding=report.encoding or "parquet"))
+    console.print(
+        t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
+    )
+    if report.attributes:
+        console.print(t("import.extra", columns=", ".join(report.attributes)))
+    if report.ignored:
+        console.print(t("import.ignored", columns=", ".join(report.ignored)))
+    if report.derived_customers:
+        console.print(t("import.derived_customers", count=report.derived_customers))
+    console.print(
+        t(
+            "import.summary",
+            table=report.table,
+            rows=report.rows,
+            accepted=report.accepted,
+            inserted=report.inserted,
+            updated=report.updated,
+            rejected=report.rejected,
+        )
+    )
+    for header, counts in (
+        (t("import.rejected_header"), report.rejected_by_reason),
+        (t("import.warned_header"), report.warnings_by_reason),
+    ):
+        if counts:
+            console.print(header)
+            for reason, count in counts.items():
+                text = explain_reason(reason, "…", "…", "…").split(":")[0]
+                console.print(t("import.by_reason", reason=f"{reason} ({text})", count=count))
+
+
+@app.command()
+def quarantine(
+    workspace: WorkspaceOpt = None,
+    table: Annotated[str | None, typer.Option(help="Only this table")] = None,
+    limit: Annotated[int, typer.Option(help="Most rows to show")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show rejected rows and emptied values with file, row, column and reason."""
+    from kequn.service import quarantine_rows
+
+    rows = quarantine_rows(_ws(workspace), table=table, limit=limit, lang=_lang())
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        console.print(t("quarantine.empty"))
+        return
+    out = Table(title=t("quarantine.title"))
+    for key in ("col.table", "col.file", "col.row", "col.column", "col.severity", "col.reason"):
+        out.add_column(t(key))
+    for r in rows:
+        out.add_row(
+            r["table"],
+            Path(r["file"]).name,
+            str(r["row"]),
+            r["column"] or "",
+            t(f"severity.{r['severity']}"),
+            r["message"],
+        )
+    console.print(out)
+
+
+@app.command()
+def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of customers, orders, events, quarantine, recent imports and runs."""
+    from kequn.service import workspace_status
+
+    data = workspace_status(_ws(workspace))
+    if as_json:
+        _print_json(data)
+        return
+    console.print(t("status.title", path=data["workspace"]))
+    console.print(t("status.generation", generation=data["generation"]))
+    out = Table()
+    out.add_column(t("col.table"))
+    out.add_column(t("col.rows"), justify="right")
+    for name, count in data["counts"].items():
+        out.add_row(name, f"{count:,}")
+    for severity, count in data["quarantine"].items():
+        out.add_row(f"quarantine ({t('severity.' + severity)})", f"{count:,}")
+    console.print(out)
+    if not data["runs"]:
+        console.print(t("status.no_runs"))
+    for run in data["runs"]:
+        console.print(
+            f"run {run['run_id']}  as of {run['as_of']}  {run['engine']}  "
+            f"{run['customers']:,} customers  {run['seconds']} s"
+        )
+
+
+# -- classification --------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Where to create the demo workspace")
+    ] = Path("demo-workspace"),
+    customers: Annotated[int, typer.Option(help="How many customers to generate")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    runs: Annotated[
+        bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")
+    ] = True,
+) -> None:
+    """Generate realistic demo data, import it, and classify it at two dates a quarter apart."""
+    import shutil
+
+    from kequn.demo import generate_demo
+    from kequn.store.importer import import_file
+    from kequn.store.workspace import Settings, Workspace
+
+    started = time.perf_counter()
+    root = workspace.resolve()
+    if (root / "kequn.toml").exists():
+        shutil.rmtree(root)
+    ws = Workspace.init(root, Settings())
+    data_dir = ws.tmp_dir / "demo-data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        task = progress.add_task(t("demo.generating", customers=f"{customers:,}"), total=customers)
+        files = generate_demo(
+            data_dir, customers, seed=seed, progress=lambda n: progress.update(task, completed=n)
+        )
+        for table, path in (
+            ("customers", files.customers),
+            ("orders", files.orders),
+            ("events", files.events),
+        ):
+            progress.update(
+                task, description=t("import.reading", file=path.name), total=None, completed=0
+            )
+            report = import_file(ws, table, path, create_customers=False)
+            console.print(
+                t(
+                    "import.summary",
+                    table=table,
+                    rows=report.rows,
+                    accepted=report.accepted,
+                    inserted=report.inserted,
+                    updated=report.updated,
+                    rejected=report.rejected,
+                )
+            )
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if runs:
+        from kequn.results import make_engine, run_taxonomy
+        from kequn.taxonomy.engine import latest_date
+
+        with make_engine(ws) as engine:
+            latest = latest_date(engine) or dt.date.today()
+        info = None
+        for as_of in (latest - dt.timedelta(days=91), latest):
+            with _progress() as progress:
+                task = progress.add_task(f"run {as_of}", total=None)
+
+                def step(name: str, progress: Progress = progress, task: TaskID = task) -> None:
+                    progress.update(task, description=name)
+
+                info = run_taxonomy(ws, as_of=as_of, progress=step)
+        _print_run(info)
+        history_cmd(dimension="lifecycle", workspace=root)
+    console.print(t("demo.done", seconds=time.perf_counter() - started))
+    console.print(f"kequn --workspace {root} segments | show <id> | worklist --team sales")
