@@ -149,7 +149,7 @@ def test_predictions_are_features_and_stored_with_the_run(ws: Workspace) -> None
     stats = duckdb.execute(
         "SELECT min(p_alive), max(p_alive), count(p_alive), count(*) FILTER (WHERE orders > 0), "
         "min(expected_orders_365d), count(*) FILTER (WHERE orders = 0 AND clv_365d IS NOT NULL), "
-        "bool_and(p_alive = 1) FILTER (WHERE purchase_days = 1) FROM read_parquet(?)",
+        "bool_and(p_alive < 1) FILTER (WHERE purchase_days = 1) FROM read_parquet(?)",
         [str(run.labels_path)],
     ).fetchone()
     low, high, scored, buyers, fewest, prospects_scored, one_time_alive = stats
@@ -157,7 +157,8 @@ def test_predictions_are_features_and_stored_with_the_run(ws: Workspace) -> None
     assert scored == buyers
     assert fewest >= 0
     assert prospects_scored == 0
-    assert one_time_alive  # the BG/NBD quirk, which is why rules use P(alive) for repeat buyers
+    assert one_time_alive  # the MBG/NBD does not call one-time buyers certainly alive
+    assert run.models["p_alive_model"] == "MBG/NBD"
     profile = customer_profile(ws, "C00000007")
     assert profile is not None
     assert "p_alive" in profile["features"]

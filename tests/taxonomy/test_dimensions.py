@@ -52,6 +52,39 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
             {"orders": 3, "days_since_last_order": 10, "days_since_first_order": 179},
             "active",
         ),
+        (
+            "repeat buyer the model gives up on",
+            {
+                "orders": 3,
+                "purchase_days": 3,
+                "days_since_last_order": 50,
+                "days_since_first_order": 400,
+                "p_alive": 0.049,
+            },
+            "churned",
+        ),
+        (
+            "repeat buyer just alive enough",
+            {
+                "orders": 3,
+                "purchase_days": 3,
+                "days_since_last_order": 50,
+                "days_since_first_order": 400,
+                "p_alive": 0.05,
+            },
+            "loyal",
+        ),
+        (
+            "one-time buyer the model gives up on",
+            {
+                "orders": 1,
+                "purchase_days": 1,
+                "days_since_last_order": 50,
+                "days_since_first_order": 50,
+                "p_alive": 0.049,
+            },
+            "churned",
+        ),
     ],
     "value": [
         (
@@ -68,6 +101,28 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
             "old, high order value, medium spend",
             {"orders": 2, "spend": 300, "days_since_first_order": 181, "aov_pct": 0.9},
             "medium",
+        ),
+        (
+            "young with a high predicted value",
+            {
+                "orders": 1,
+                "spend": 100,
+                "days_since_first_order": 30,
+                "aov_pct": 0.1,
+                "clv_pct": 0.8,
+            },
+            "potential_high",
+        ),
+        (
+            "young, predicted value just under",
+            {
+                "orders": 1,
+                "spend": 100,
+                "days_since_first_order": 30,
+                "aov_pct": 0.1,
+                "clv_pct": 0.79,
+            },
+            "low",
         ),
         (
             "just under medium",
@@ -117,6 +172,17 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
                 "tenure_days": 180,
                 "days_since_last_order": 60,
                 "full_price_share": 0.49,
+            },
+            "medium",
+        ),
+        (
+            "loyal habits but probably gone",
+            {
+                "orders": 3,
+                "tenure_days": 180,
+                "days_since_last_order": 60,
+                "full_price_share": 0.9,
+                "p_alive": 0.49,
             },
             "medium",
         ),

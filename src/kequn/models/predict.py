@@ -1,5 +1,9 @@
 """Predictions as features for the taxonomy: P(alive), expected orders, lifetime value.
 
+Expected orders and value come from the BG/NBD + Gamma-Gamma (validated on CDNOW);
+P(alive) comes from the modified BG/NBD, which, unlike the BG/NBD, does not call every
+one-time buyer certainly alive.
+
 The BG/NBD is fitted on the distinct ``(x, t_x, T)`` rows (in days) pulled once from the
 engine, so its cost does not grow with the customer count; Gamma-Gamma on a fixed sample
 of repeat buyers. Scoring stays on the engine where the maths allows: P(alive) and the
@@ -26,6 +30,7 @@ import pyarrow as pa
 from kequn.engines.base import Engine
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.models.gammagamma import GammaGammaModel
+from kequn.models.mbgnbd import ModifiedBetaGeoModel
 
 HORIZON_DAYS = 365.0
 PERIOD_DAYS = 365.0 / 12
@@ -56,6 +61,8 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
         return _empty(features), {"status": "skipped: fewer than 20 buyers"}
     x, t_x, big_t, n = (combos[c].to_numpy().astype(float) for c in ("x", "t_x", "T", "n"))
     model = BetaGeoModel().fit(x, t_x, big_t, weights=n)
+    # P(alive) from the MBG/NBD: the BG/NBD's is 1 for every one-time buyer
+    alive = ModifiedBetaGeoModel().fit(x, t_x, big_t, weights=n)
 
     repeat = inputs.filter(inputs.x > 0)
     repeaters = int(engine.scalar(repeat.count()))
@@ -103,7 +110,7 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
     )
     per_buyer = joined.select(
         "customer_id",
-        p_alive=model.probability_alive_expr(joined.x, joined.t_x, joined["T"]),
+        p_alive=alive.probability_alive_expr(joined.x, joined.t_x, joined["T"]),
         expected_orders_365d=joined.expected_orders_365d,
         clv_365d=joined.discounted_orders_365d * value,
     )
@@ -119,6 +126,8 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
         "bgnbd_log_likelihood": model.log_likelihood_,
         "bgnbd_rows": model.n_rows_,
         "buyers": model.n_customers_,
+        "p_alive_model": "MBG/NBD",
+        "mbgnbd": alive.params_,
         "gamma_gamma": spend.params_,
         "gamma_gamma_sample": int(sample.num_rows),
         "value_without_repeats": basis,
