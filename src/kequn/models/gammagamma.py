@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from kequn.models._fit import minimise_log_params
 from kequn.models.bgnbd import BetaGeoModel
@@ -50,21 +50,37 @@ class GammaGammaModel:
         x, z, w = x[keep], z[keep], w[keep]
         total = w.sum()
 
-        def objective(log_params: Array) -> float:
+        # terms that depend on the customer only through x are evaluated per distinct x;
+        # the one per-row term is ln(γ + x z̄). The gradient is analytic (digammas).
+        xs, xi = np.unique(x, return_inverse=True)
+        w_by_x = np.bincount(xi.ravel(), weights=w)
+        wx_log_z = float(w @ (x * np.log(z)))
+        w_log_z = float(w @ np.log(z))
+        wx = w * x
+
+        def objective(log_params: Array) -> tuple[float, Array]:
             p, q, g = np.exp(log_params)
+            log_gz = np.log(g + x * z)
             ll = (
-                gammaln(p * x + q)
-                - gammaln(p * x)
-                - gammaln(q)
-                + q * np.log(g)
-                + (p * x - 1) * np.log(z)
-                + p * x * np.log(x)
-                - (p * x + q) * np.log(g + x * z)
+                w_by_x @ (gammaln(p * xs + q) - gammaln(p * xs) + p * xs * np.log(xs))
+                - total * gammaln(q)
+                + total * q * np.log(g)
+                + p * wx_log_z
+                - w_log_z
+                - p * (wx @ log_gz)
+                - q * (w @ log_gz)
             )
-            return float(-(w * ll).sum() / total + self.penalizer * np.exp(2 * log_params).sum())
+            psi_pxq = digamma(p * xs + q)
+            d_p = w_by_x @ (xs * (psi_pxq - digamma(p * xs) + np.log(xs))) + wx_log_z - wx @ log_gz
+            d_q = w_by_x @ psi_pxq - total * digamma(q) + total * np.log(g) - w @ log_gz
+            d_g = total * q / g - (p * wx + q * w) @ (1.0 / (g + x * z))
+            params = np.array([p, q, g])
+            value = -ll / total + self.penalizer * float((params**2).sum())
+            grad = -np.array([d_p, d_q, d_g]) * params / total + 2 * self.penalizer * params**2
+            return float(value), grad
 
         start = np.log([1.0, 1.0, max(float(np.median(z)), 1e-3)])
-        fitted, best_fun = minimise_log_params(objective, start)
+        fitted, best_fun = minimise_log_params(objective, start, gradient=True)
         self.p_, self.q_, self.gamma_ = (float(v) for v in fitted)
         self.log_likelihood_ = float(-best_fun * total)
         return self

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
 
 from kequn.models._fit import minimise_log_params
+from kequn.models._likelihood import MBGNBD, Factored, negative_log_likelihood
 from kequn.models.bgnbd import compress
 
 Array = NDArray[np.float64]
@@ -73,14 +74,13 @@ class ModifiedBetaGeoModel:
     ) -> ModifiedBetaGeoModel:
         data = compress(frequency, recency, T, weights)
         total = data.weights.sum()
+        factored = Factored.of(data.frequency, data.recency, data.T, data.weights)
 
-        def objective(log_params: Array) -> float:
-            params = np.exp(log_params)
-            ll = log_likelihood(params, data.frequency, data.recency, data.T)
-            return float(-(data.weights * ll).sum() / total + self.penalizer * (params**2).sum())
+        def objective(log_params: Array) -> tuple[float, Array]:
+            return negative_log_likelihood(log_params, factored, MBGNBD, self.penalizer)
 
         start = np.log([0.5, max(data.T.mean() / 4, 1e-3), 0.8, 2.5])
-        fitted, best = minimise_log_params(objective, start)
+        fitted, best = minimise_log_params(objective, start, gradient=True)
         self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in fitted)
         self.log_likelihood_ = float(-best * total)
         self.n_customers_ = float(total)
