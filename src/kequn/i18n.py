@@ -124,6 +124,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.count": ("数量", "count"),
     "col.share": ("占比", "share"),
     "col.label": ("标签", "label"),
+    "col.cluster": ("分群", "cluster"),
+    "col.user": ("用户", "user"),
+    "col.role": ("角色", "role"),
+    "serve.listening": ("服务已启动：{url}（工作区 {path}）", "Serving {url} (workspace {path})"),
+    "user.added": (
+        "已创建用户 {name}（{role}）。令牌只显示这一次，请妥善保存：",
+        "Created user {name} ({role}). The token is shown only this once; keep it safe:",
+    ),
+    "user.bad_role": ("角色只能是：{roles}", "The role must be one of: {roles}"),
+    "col.description": ("特征", "description"),
+    "models.bgnbd": (
+        "预测模型：BG/NBD r={r:.3g} α={alpha:.3g} a={a:.3g} b={b:.3g}（{buyers:,.0f} 位买家）",
+        "Models: BG/NBD r={r:.3g} α={alpha:.3g} a={a:.3g} b={b:.3g} ({buyers:,.0f} buyers)",
+    ),
+    "models.churn": (
+        "流失风险：梯度提升，未来 {horizon} 天；按时间外推检验 AUC {auc:.3f}，Brier {brier:.3f}（{customers:,} 位买家，{trained} 训练、{evaluated} 检验）",
+        "Churn risk: gradient boosting, next {horizon} days; out-of-time AUC {auc:.3f}, Brier {brier:.3f} ({customers:,} buyers; trained as of {trained}, evaluated as of {evaluated})",
+    ),
+    "models.churn_fallback": (
+        "流失风险：历史数据不足，无法在 {trained} 训练、在 {evaluated} 检验；改用 1 − 存活概率（MBG/NBD）",
+        "Churn risk: too little history to train as of {trained} and evaluate as of {evaluated}; using 1 − P(alive) from the MBG/NBD instead",
+    ),
+    "models.clusters": (
+        "数据发现分群：{k} 群（按轮廓系数选择），稳定性 ARI {ari:.2f}；查看：kequn segments cluster",
+        "Discovered segments: {k} clusters (chosen by silhouette), stability ARI {ari:.2f}; see `kequn segments cluster`",
+    ),
+    "models.skipped": ("预测模型：未运行（{status}）", "Models: not run ({status})"),
+    "clusters.none": (
+        "这次运行没有数据发现分群（{status}）",
+        "This run has no discovered segments ({status})",
+    ),
+    "clusters.title": (
+        "数据发现分群（k={k}，稳定性 ARI {ari:.2f}）",
+        "Discovered segments (k={k}, stability ARI {ari:.2f})",
+    ),
     "col.customer": ("客户", "customer"),
     "col.spend": ("累计消费", "spend"),
     "col.segment": ("客群", "segment"),

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 
 from kequn.engines.base import Engine, parquet_glob
 from kequn.features.build import FeatureContext
+from kequn.i18n import t
 from kequn.store.runs import (
     TAXONOMY_FILE,
     RunInfo,
@@ -69,6 +70,7 @@ def run_taxonomy(
     as_of: str | dt.date | None = None,
     engine_name: str | None = None,
     progress: Callable[[str], None] | None = None,
+    with_models: bool = True,
 ) -> RunInfo:
     """Classify every customer as of a date and keep the result as a new snapshot."""
     notify = progress or (lambda _step: None)
@@ -84,11 +86,10 @@ def run_taxonomy(
         staging = staging_dir(ws, run_id)
         try:
             notify("features")
-            result = classify(engine, taxonomy, ctx, staging)
+            result = classify(engine, taxonomy, ctx, staging, with_models=with_models)
             notify("publish")
             (staging / TAXONOMY_FILE).write_text(taxonomy.source_text, encoding="utf-8")
-            for scratch in ("features.parquet", "features2.parquet"):
-                target = staging / scratch
+            for target in staging.glob("features*.parquet"):
                 if target.is_dir():
                     shutil.rmtree(target)
                 else:
@@ -127,6 +128,72 @@ def _labels(run: RunInfo) -> ir.Table:
 
 def run_taxonomy_of(run: RunInfo) -> Taxonomy:
     return load_taxonomy(run.taxonomy_path)
+
+
+def discovered_clusters(
+    ws: Workspace, *, run_id: str | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    """The run's k-means segments, each described in the chosen language."""
+    run = _require_run(ws, run_id)
+    info = (run.models or {}).get("clusters") or {}
+    out: dict[str, Any] = {
+        "run_id": run.run_id,
+        "as_of": run.as_of,
+        "status": info.get("status", (run.models or {}).get("status", "not run")),
+    }
+    if info.get("status") != "fitted":
+        return {**out, "clusters": []}
+    return {
+        **out,
+        "k": info["k"],
+        "criterion": info["criterion"],
+        "silhouette": info["silhouette"],
+        "stability_ari": info["stability_ari"],
+        "clusters": [
+            {
+                "id": c["id"],
+                "customers": c["customers"],
+                "share": c["share"],
+                "description": c["zh"] if lang == "zh" else c["en"],
+                "profile": c["profile"],
+            }
+            for c in info["clusters"]
+        ],
+    }
+
+
+def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
+    """What the predictive step fitted and how well, in the user's language."""
+    if models.get("status") != "fitted":
+        return [t("models.skipped", lang, status=models.get("status", "?"))]
+    lines = [t("models.bgnbd", lang, buyers=models["buyers"], **models["bgnbd"])]
+    churn = models.get("churn") or {}
+    if churn.get("status") == "fitted":
+        lines.append(
+            t(
+                "models.churn",
+                lang,
+                horizon=churn["horizon_days"],
+                auc=churn["auc"],
+                brier=churn["brier"],
+                customers=churn["customers"],
+                trained=churn["trained_as_of"],
+                evaluated=churn["evaluated_as_of"],
+            )
+        )
+    elif churn:
+        lines.append(
+            t(
+                "models.churn_fallback",
+                lang,
+                trained=churn.get("trained_as_of"),
+                evaluated=churn.get("evaluated_as_of"),
+            )
+        )
+    clusters = models.get("clusters") or {}
+    if clusters.get("status") == "fitted":
+        lines.append(t("models.clusters", lang, k=clusters["k"], ari=clusters["stability_ari"]))
+    return lines
 
 
 def segments(

@@ -33,6 +33,13 @@ def run(
         str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
     ] = None,
     engine: Annotated[str | None, typer.Option(help="duckdb (default) or spark")] = None,
+    models: Annotated[
+        bool,
+        typer.Option(
+            "--models/--no-models",
+            help="Fit the predictive models (CLV, P(alive), churn risk, clusters)",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
@@ -46,6 +53,7 @@ def run(
             as_of=as_of,
             engine_name=engine,
             progress=lambda step: progress.update(task, description=step),
+            with_models=models,
         )
     if as_json:
         _print_json(info.to_dict())
@@ -67,11 +75,18 @@ def _print_run(info: Any) -> None:
     for dim in data["dimensions"]:
         parts = [f"{lab['name']} {lab['count']:,}" for lab in dim["labels"] if lab["count"]]
         console.print(f"[bold]{dim['name']}[/]: " + " · ".join(parts))
+    from kequn.results import model_summary
+
+    for line in model_summary(info.models or {}, _lang()):
+        console.print(line)
 
 
 @app.command("segments")
 def segments_cmd(
-    dimension: Annotated[str | None, typer.Argument(help="One dimension (default: all)")] = None,
+    dimension: Annotated[
+        str | None,
+        typer.Argument(help="One dimension (default: all), or 'cluster' for discovered segments"),
+    ] = None,
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
     as_json: JsonOpt = False,
@@ -79,6 +94,9 @@ def segments_cmd(
     """Customers and share per label for each dimension."""
     from kequn.results import segments
 
+    if dimension == "cluster":
+        _print_clusters(workspace, run_id, as_json)
+        return
     data = segments(_ws(workspace), dimension, run_id=run_id, lang=_lang())
     if as_json:
         _print_json(data)
@@ -93,6 +111,26 @@ def segments_cmd(
                 f"{lab['name']} ({lab['label']})", f"{lab['count']:,}", f"{lab['share']:.1%}"
             )
         console.print(out)
+
+
+def _print_clusters(workspace: Path | None, run_id: str | None, as_json: bool) -> None:
+    from kequn.results import discovered_clusters
+
+    data = discovered_clusters(_ws(workspace), run_id=run_id, lang=_lang())
+    if as_json:
+        _print_json(data)
+        return
+    if not data["clusters"]:
+        console.print(t("clusters.none", status=data["status"]))
+        return
+    out = Table(title=t("clusters.title", k=data["k"], ari=data["stability_ari"]))
+    out.add_column(t("col.cluster"), justify="right")
+    out.add_column(t("col.count"), justify="right")
+    out.add_column(t("col.share"), justify="right")
+    out.add_column(t("col.description"), overflow="fold")
+    for c in data["clusters"]:
+        out.add_row(str(c["id"]), f"{c['customers']:,}", f"{c['share']:.1%}", c["description"])
+    console.print(out)
 
 
 @app.command()

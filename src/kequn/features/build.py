@@ -235,6 +235,24 @@ _ORDER_NUMBERS_ZERO = (
 _EVENT_NUMBERS_ZERO = ("events", "events_90d", *EVENT_COUNTS)
 
 
+def buyer_behaviour(orders: ir.Table, events: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """Order and interaction features of customers with a paid order by ``ctx.as_of``.
+
+    The behavioural subset of :func:`build_features` without attributes or ranks: a much
+    smaller query, for models that look at several past dates.
+    """
+    per_order = order_features(paid_orders(orders, ctx.as_of), orders, ctx)
+    per_event = event_features(events, ctx.as_of)
+    joined = per_order.left_join(per_event, "customer_id")
+    t = joined.select(
+        *[joined[c] for c in per_order.columns],
+        *[joined[c] for c in per_event.columns if c != "customer_id"],
+    )
+    return t.mutate(
+        **{name: t[name].fill_null(0) for name in _ORDER_NUMBERS_ZERO + _EVENT_NUMBERS_ZERO}
+    )
+
+
 def build_features(
     customers: ir.Table, orders: ir.Table, events: ir.Table, ctx: FeatureContext
 ) -> ir.Table:

@@ -93,6 +93,8 @@ FEATURES: dict[str, Feature] = {
         _f("expected_orders_365d", "number", "未来一年预期订单数", "expected orders next 365 days"),
         _f("clv_365d", "number", "未来一年客户价值", "expected value next 365 days", YUAN),
         _f("clv_pct", "number", "客户价值百分位", "lifetime-value percentile"),
+        _f("churn_risk", "number", "流失风险", "churn risk"),
+        _f("cluster", "number", "数据发现分群", "discovered cluster"),
         # attributes (as imported, or derived from them)
         _f("kind", "string", "客户性质（原始）", "declared kind"),
         _f("nature", "string", "客户性质", "nature"),
@@ -121,7 +123,9 @@ FEATURES: dict[str, Feature] = {
 }
 
 #: Features the predictive models add after :func:`kequn.features.build.build_features`.
-PREDICTIONS = frozenset({"p_alive", "expected_orders_365d", "clv_365d", "clv_pct"})
+PREDICTIONS = frozenset(
+    {"p_alive", "expected_orders_365d", "clv_365d", "clv_pct", "churn_risk", "cluster"}
+)
 
 #: Business-wide parameters: derived from the data or settings, or pinned in the taxonomy.
 PARAMETERS: dict[str, Feature] = {

@@ -58,7 +58,7 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
     inputs = btyd_inputs(features)
     combos = inputs.group_by(["x", "t_x", "T"]).aggregate(n=inputs.count()).to_pyarrow()
     if combos.num_rows == 0 or int(pa.compute.sum(combos["n"]).as_py()) < MIN_BUYERS:
-        return _empty(features), {"status": "skipped: fewer than 20 buyers"}
+        return without_predictions(features, "btyd"), {"status": "skipped: fewer than 20 buyers"}
     x, t_x, big_t, n = (combos[c].to_numpy().astype(float) for c in ("x", "t_x", "T", "n"))
     model = BetaGeoModel().fit(x, t_x, big_t, weights=n)
     # P(alive) from the MBG/NBD: the BG/NBD's is 1 for every one-time buyer
@@ -137,6 +137,10 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
     return out, info
 
 
-def _empty(features: ir.Table) -> ir.Table:
+def without_predictions(features: ir.Table, which: str = "all") -> ir.Table:
+    """NULL prediction columns: the BTYD ones, or (``"all"``) every model's."""
     null = ibis.null("float64")
-    return features.mutate(p_alive=null, expected_orders_365d=null, clv_365d=null, clv_pct=null)
+    columns = dict.fromkeys(("p_alive", "expected_orders_365d", "clv_365d", "clv_pct"), null)
+    if which == "all":
+        columns |= {"churn_risk": null, "cluster": ibis.null("int64")}
+    return features.mutate(**columns)

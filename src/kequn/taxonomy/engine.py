@@ -30,7 +30,9 @@ from kequn.features.build import (
 )
 from kequn.features.catalogue import display_names
 from kequn.i18n import pick
-from kequn.models.predict import add_predictions
+from kequn.models.churn import add_churn_risk, feature_builder
+from kequn.models.clusters import add_clusters
+from kequn.models.predict import add_predictions, without_predictions
 from kequn.taxonomy.model import Dimension, Taxonomy
 
 
@@ -93,14 +95,24 @@ def classify(
     ctx: FeatureContext,
     workdir: Path,
     extra_features: Any = None,
+    *,
+    with_models: bool = True,
 ) -> Classification:
     """Features, thresholds and every dimension for every customer, materialised in ``workdir``."""
     rules = taxonomy.rules()
     tables = engine.tables()
     features = build_features(tables["customers"], tables["orders"], tables["events"], ctx)
     features = engine.materialize(features, workdir / "features.parquet")
-    predicted, models = add_predictions(engine, features)
-    features = engine.materialize(predicted, workdir / "features2.parquet")
+    if with_models:
+        predicted, models = add_predictions(engine, features)
+        features = engine.materialize(predicted, workdir / "features2.parquet")
+        build = feature_builder(engine, tables, ctx, workdir)
+        features, models["churn"] = add_churn_risk(features, build, tables["orders"], ctx.as_of)
+        features, models["clusters"] = add_clusters(features)
+        features = engine.materialize(features, workdir / "features3.parquet")
+    else:
+        features = without_predictions(features)
+        models = {"status": "skipped: run without models"}
     params = derive_thresholds(engine, taxonomy, features, tables["orders"], ctx, rules)
     table = apply_taxonomy(features, taxonomy, params, rules)
     labels = engine.materialize(table, workdir / "labels.parquet")

@@ -1,0 +1,241 @@
+"""Learned churn risk: the probability that a buyer places no order in the next horizon.
+
+A scikit-learn gradient-boosting classifier on behaviour features, trained and judged
+only on what was known at the time:
+
+- **train** on features as of ``as_of − 2h``, labelled by whether each buyer ordered in
+  the following ``h`` days;
+- **evaluate** the same model on features as of ``as_of − h``, labelled by the ``h`` days
+  up to ``as_of``: an out-of-time split, reported as AUC, Brier score and a calibration
+  table (predicted against observed churn per decile);
+- **score** every buyer as of ``as_of`` with that model.
+
+With too little history for either split (fewer than :data:`MIN_BUYERS` buyers, or too
+few of either outcome), the risk falls back to ``1 − P(alive)`` from the MBG/NBD, and the
+run's model info says so. Customers who never ordered get no churn risk.
+
+Features are pulled from the engine sorted by customer id and sampled systematically, so
+DuckDB and Spark fit the same model on the same rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import brier_score_loss, roc_auc_score
+
+from kequn.engines.base import Engine
+from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
+
+#: behaviour features the classifier sees (all numeric; missing values are allowed)
+CHURN_FEATURES = (
+    "days_since_last_order",
+    "days_since_first_order",
+    "purchase_days",
+    "orders",
+    "spend",
+    "avg_order_value",
+    "orders_90d",
+    "orders_365d",
+    "spend_365d",
+    "mean_days_between_orders",
+    "discount_share",
+    "online_share",
+    "refunds",
+    "events_90d",
+    "tickets",
+    "complaints",
+)
+HORIZON_DAYS = 90
+MIN_BUYERS = 200
+MIN_PER_CLASS = 20
+SAMPLE = 200_000
+
+Array = NDArray[np.float64]
+FeatureBuilder = Callable[[dt.date], ir.Table]
+
+
+def feature_builder(
+    engine: Engine, tables: dict[str, ir.Table], ctx: FeatureContext, workdir: Path
+) -> FeatureBuilder:
+    """Features as of any date, from the same tables and settings, materialised once."""
+
+    def build(day: dt.date) -> ir.Table:
+        at = dataclasses.replace(ctx, as_of=day)
+        features = buyer_behaviour(tables["orders"], tables["events"], at)
+        return engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
+
+    return build
+
+
+def labelled(features: ir.Table, orders: ir.Table, start: dt.date, end: dt.date) -> ir.Table:
+    """Buyers as of ``start`` with ``churned`` = no paid order in ``(start, end]``."""
+    buyers = features.filter(features.orders > 0)
+    later = paid_orders(orders, end)
+    later = later.filter(later.order_date > ibis.date(start))
+    active = later.select("customer_id").distinct().mutate(_ordered=ibis.literal(True))
+    joined = buyers.left_join(active, "customer_id")
+    return joined.select(
+        *[joined[c] for c in ("customer_id", *CHURN_FEATURES)],
+        churned=joined._ordered.isnull(),
+    )
+
+
+def matrix(table: pa.Table) -> Array:
+    """The classifier's input matrix (NaN for missing values; 0 for a column with no values,
+    such as days between orders when nobody has bought twice)."""
+    columns = []
+    for name in CHURN_FEATURES:
+        values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
+        columns.append(np.zeros_like(values) if np.isnan(values).all() else values)
+    return np.column_stack(columns)
+
+
+def pull(expr: ir.Table, limit: int | None = SAMPLE) -> pa.Table:
+    """Rows sorted by customer id; at most ``limit``, taken as every k-th row in that order."""
+    expr = expr.order_by("customer_id")
+    if limit is not None:
+        total = int(expr.count().to_pyarrow().as_py())
+        if total > limit:
+            step = int(np.ceil(total / limit))
+            numbered = expr.mutate(_n=ibis.row_number().over(order_by=expr.customer_id))
+            expr = numbered.filter(numbered._n % step == 0).drop("_n").order_by("customer_id")
+    return expr.to_pyarrow()
+
+
+#: more days since the last order can only raise the risk; more recent buying only lower it
+MONOTONIC = {
+    "days_since_last_order": 1,
+    "purchase_days": -1,
+    "orders": -1,
+    "orders_90d": -1,
+    "orders_365d": -1,
+    "spend_365d": -1,
+    "events_90d": -1,
+}
+
+
+def churn_model(random_state: int = 0) -> HistGradientBoostingClassifier:
+    """Gradient boosting set up for churn.
+
+    The model is trained on one date and used at a later one, when every customer is
+    older, so it is kept simple enough to transfer: monotonic constraints where the
+    direction is known, small trees, and the number of trees chosen by early stopping
+    on a held-out fifth of the training rows. On CDNOW (trained as of 1997-06-30 on a
+    13-week horizon, judged on 1997-09-30 over 39 weeks) this gives AUC 0.756; an
+    unconstrained 300-tree model gave 0.724.
+    """
+    return HistGradientBoostingClassifier(
+        learning_rate=0.05,
+        max_iter=300,
+        max_leaf_nodes=7,
+        min_samples_leaf=50,
+        l2_regularization=1.0,
+        monotonic_cst=[MONOTONIC.get(name, 0) for name in CHURN_FEATURES],
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=10,
+        random_state=random_state,
+    )
+
+
+def evaluate(
+    model: HistGradientBoostingClassifier, x: Array, churned: NDArray[np.bool_]
+) -> dict[str, Any]:
+    """AUC, Brier score and a calibration table (deciles of predicted risk)."""
+    risk = model.predict_proba(x)[:, 1]
+    order = np.argsort(risk, kind="stable")
+    bins = []
+    for part in np.array_split(order, 10):
+        if part.size:
+            bins.append(
+                {
+                    "predicted": float(risk[part].mean()),
+                    "observed": float(churned[part].mean()),
+                    "customers": int(part.size),
+                }
+            )
+    return {
+        "auc": float(roc_auc_score(churned, risk)),
+        "brier": float(brier_score_loss(churned, risk)),
+        "base_rate": float(churned.mean()),
+        "calibration": bins,
+        "customers": int(churned.size),
+    }
+
+
+def _usable(table: pa.Table) -> bool:
+    churned = table["churned"].to_numpy(zero_copy_only=False)
+    return (
+        table.num_rows >= MIN_BUYERS
+        and int(churned.sum()) >= MIN_PER_CLASS
+        and int((~churned).sum()) >= MIN_PER_CLASS
+    )
+
+
+def fit_churn(
+    build: FeatureBuilder,
+    orders: ir.Table,
+    as_of: dt.date,
+    horizon_days: int = HORIZON_DAYS,
+) -> tuple[HistGradientBoostingClassifier | None, dict[str, Any]]:
+    """Train at ``as_of − 2h``, evaluate at ``as_of − h``; ``None`` if history is too short."""
+    h = dt.timedelta(days=horizon_days)
+    train_day, eval_day = as_of - 2 * h, as_of - h
+    info: dict[str, Any] = {
+        "horizon_days": horizon_days,
+        "trained_as_of": train_day.isoformat(),
+        "evaluated_as_of": eval_day.isoformat(),
+    }
+    train = pull(labelled(build(train_day), orders, train_day, eval_day))
+    if not _usable(train):
+        return None, {**info, "status": "fallback", "reason": "too little history to train"}
+    test = pull(labelled(build(eval_day), orders, eval_day, as_of))
+    if not _usable(test):
+        return None, {**info, "status": "fallback", "reason": "too little history to evaluate"}
+    model = churn_model().fit(matrix(train), train["churned"].to_numpy(zero_copy_only=False))
+    report = evaluate(model, matrix(test), test["churned"].to_numpy(zero_copy_only=False))
+    return model, {
+        **info,
+        "status": "fitted",
+        "trained_on": train.num_rows,
+        "trees": int(model.n_iter_),
+        **report,
+    }
+
+
+def add_churn_risk(
+    features: ir.Table,
+    build: FeatureBuilder,
+    orders: ir.Table,
+    as_of: dt.date,
+    horizon_days: int = HORIZON_DAYS,
+) -> tuple[ir.Table, dict[str, Any]]:
+    """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``)."""
+    model, info = fit_churn(build, orders, as_of, horizon_days)
+    buyers = features.filter(features.orders > 0)
+    if model is None:
+        risk = ibis.cases((features.orders > 0, 1.0 - features.p_alive), else_=ibis.null("float64"))
+        info["basis"] = "1 - P(alive) (MBG/NBD)"
+        return features.mutate(churn_risk=risk), info
+    current = pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None)
+    scored = pa.table(
+        {
+            "customer_id": current["customer_id"],
+            "churn_risk": model.predict_proba(matrix(current))[:, 1],
+        }
+    )
+    info["basis"] = "gradient boosting"
+    joined = features.left_join(ibis.memtable(scored), "customer_id")
+    out = joined.select(*[joined[c] for c in features.columns], joined.churn_risk)
+    return out, info
