@@ -192,6 +192,11 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     else:
         text = Path(path).read_text(encoding="utf-8")
         where = str(path)
+    return parse_taxonomy(text, where)
+
+
+def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
+    """Parse and fully check taxonomy text (as edited in the dashboard, say)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

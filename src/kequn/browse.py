@@ -1,0 +1,232 @@
+"""What the dashboard and the API read: pages of a segment, one customer, charts' data.
+
+Everything here answers from a run's index (:mod:`kequn.store.run_index`) or the
+workspace's published data with parameterised queries. Column names come only from the
+run's own taxonomy or fixed lists, checked before they are quoted into a query; values
+are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+import ibis
+
+from kequn.core.rules import RuleError, compile_rule, parse_rule
+from kequn.core.schema import TABLES
+from kequn.features.catalogue import catalogue
+from kequn.store import run_index
+from kequn.store.runs import RunInfo
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.engine import explain
+from kequn.taxonomy.model import Taxonomy, load_taxonomy
+
+#: columns a segment page lists, besides the dimensions
+MEMBER_COLUMNS = (
+    "customer_id",
+    "name",
+    "city",
+    "orders",
+    "spend",
+    "days_since_last_order",
+    "clv_365d",
+    "churn_risk",
+)
+SORTABLE = frozenset(MEMBER_COLUMNS)
+PAGE_MAX = 500
+
+#: personal data per table, hidden from viewers (from the canonical schema)
+PERSONAL = frozenset(c.name for c in TABLES["customers"].columns if c.personal)
+
+
+def taxonomy_of(run: RunInfo) -> Taxonomy:
+    return load_taxonomy(run.taxonomy_path)
+
+
+def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
+    if name not in allowed:
+        raise ValueError(f"unknown column {name!r}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _segment_condition(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:
+    dim = taxonomy.dimension(dimension)
+    if dim is None or dim.label(label) is None:
+        raise KeyError(f"{dimension}={label}")
+    if dim.type == "tags":
+        column = dim.tag_column(label)
+        return f"{_quote(column, {column})} = true", []
+    return f"{_quote(dim.id, {dim.id})} = ?", [label]
+
+
+def members(
+    run: RunInfo,
+    dimension: str,
+    label: str,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: str = "spend",
+    descending: bool = True,
+    search: str | None = None,
+    search_names: bool = True,
+    city: str | None = None,
+) -> dict[str, Any]:
+    """One page of a segment's members, sorted and filtered, with the total count."""
+    taxonomy = taxonomy_of(run)
+    where, params = _segment_condition(taxonomy, dimension, label)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if search_names:
+            where += " AND (customer_id ILIKE ? ESCAPE '\\' OR name ILIKE ? ESCAPE '\\')"
+            params += [pattern, pattern]
+        else:
+            where += " AND customer_id ILIKE ? ESCAPE '\\'"
+            params.append(pattern)
+    if city:
+        where += " AND city = ?"
+        params.append(city)
+    order = _quote(sort, SORTABLE) + (" DESC" if descending else " ASC") + " NULLS LAST"
+    limit = max(1, min(limit, PAGE_MAX))
+    offset = max(0, offset)
+    dims = [d.id for d in taxonomy.dimensions if d.type == "exclusive"]
+    columns = ", ".join(
+        _quote(c, set(MEMBER_COLUMNS) | set(dims)) for c in (*MEMBER_COLUMNS, *dims)
+    )
+    with run_index.cursor(run) as cur:
+        total_row = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
+        rows = cur.execute(
+            f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    names = [*MEMBER_COLUMNS, *dims]
+    return {
+        "run_id": run.run_id,
+        "dimension": dimension,
+        "label": label,
+        "total": int(total_row[0]) if total_row else 0,
+        "offset": offset,
+        "limit": limit,
+        "sort": sort,
+        "descending": descending,
+        "rows": [{k: plain(v) for k, v in zip(names, row, strict=True)} for row in rows],
+    }
+
+
+def profile(ws: Workspace, run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
+    """A customer's labels with reasons and strategies, features, attributes and timeline."""
+    with run_index.cursor(run) as cur:
+        result = cur.execute("SELECT * FROM labels WHERE customer_id = ?", [customer_id])
+        names = [d[0] for d in result.description]
+        found = result.fetchone()
+    if found is None:
+        return None
+    row = dict(zip(names, found, strict=True))
+    taxonomy = taxonomy_of(run)
+    with ws.read() as con:
+        customer = con.execute("SELECT * FROM customers WHERE customer_id = ?", [customer_id])
+        cnames = [d[0] for d in customer.description]
+        crow = customer.fetchone()
+        orders = con.execute(
+            "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
+            "FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC LIMIT 200",
+            [customer_id],
+        ).fetchall()
+        events = con.execute(
+            "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
+            "ORDER BY occurred_at DESC LIMIT 200",
+            [customer_id],
+        ).fetchall()
+    attributes = {k: plain(v) for k, v in zip(cnames, crow, strict=True)} if crow else {}
+    return {
+        "run": run.summary(),
+        "customer_id": customer_id,
+        "attributes": attributes,
+        "dimensions": explain(taxonomy, row, run.params, lang),
+        "features": {k: plain(v) for k, v in row.items()},
+        "orders": [
+            dict(
+                zip(
+                    (
+                        "order_id",
+                        "ordered_at",
+                        "amount",
+                        "quantity",
+                        "discount",
+                        "channel",
+                        "status",
+                    ),
+                    (plain(v) for v in o),
+                    strict=True,
+                )
+            )
+            for o in orders
+        ],
+        "events": [
+            dict(zip(("occurred_at", "type", "channel"), (plain(v) for v in e), strict=True))
+            for e in events
+        ],
+    }
+
+
+def mask_personal(data: dict[str, Any]) -> dict[str, Any]:
+    """Viewers see personal fields masked (see :func:`kequn.store.access.mask`)."""
+    from kequn.store.access import mask
+
+    return {k: (mask(v, k) if k in PERSONAL else v) for k, v in data.items()}
+
+
+def rfm_grid(run: RunInfo) -> list[dict[str, Any]]:
+    """Buyers per (R score, F score) cell, with their mean spend."""
+    with run_index.cursor(run) as cur:
+        rows = cur.execute(
+            "SELECT r_score, f_score, count(*), avg(spend) FROM labels "
+            "WHERE r_score IS NOT NULL AND f_score IS NOT NULL GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    return [
+        {"r": int(r), "f": int(f), "customers": int(n), "avg_spend": float(s or 0)}
+        for r, f, n, s in rows
+    ]
+
+
+def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[str, Any]:
+    """How many customers of the run a rule would match (checked like a taxonomy rule)."""
+    taxonomy = taxonomy_of(run)
+    upto = None
+    if dimension:
+        ids = [d.id for d in taxonomy.dimensions]
+        upto = ids.index(dimension) if dimension in ids else None
+    try:
+        rule = parse_rule(rule_text, catalogue(taxonomy.extra_names(upto=upto)))
+    except RuleError as exc:
+        return {"ok": False, "error": str(exc)}
+    path = run_index.build_index(run)
+    con = ibis.duckdb.connect(str(path), read_only=True)
+    try:
+        labels = con.table("labels")
+        matched = int(labels.filter(compile_rule(rule, labels, run.params)).count().execute())
+        total = int(labels.count().execute())
+    finally:
+        con.disconnect()
+    return {
+        "ok": True,
+        "matched": matched,
+        "total": total,
+        "share": matched / total if total else 0,
+    }
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: dates as ISO text, decimals as floats, map entries as a dict."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        return {str(k): plain(v) for k, v in value}
+    return value

@@ -1,0 +1,70 @@
+"""``kequn serve`` and ``kequn user``: the web service and who may use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.i18n import t
+
+user_app = typer.Typer(
+    help="Users of the API and dashboard, and their tokens.", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+def serve(
+    workspace: WorkspaceOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve the REST API (/api, docs at /docs) and the dashboard."""
+    from kequn.web.app import ServerSettings
+    from kequn.web.app import serve as run_server
+
+    ws = _ws(workspace)
+    console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))
+    run_server(ServerSettings(workspace=Path(ws.root), host=host, port=port))
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name")],
+    role: Annotated[str, typer.Option(help="admin, analyst or viewer")] = "viewer",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a user (or replace their token) and print the token once."""
+    from kequn.store.access import ROLES, add_user
+
+    if role not in ROLES:
+        console.print(t("user.bad_role", roles=", ".join(ROLES)))
+        raise typer.Exit(2)
+    token = add_user(_ws(workspace), name, role)
+    if as_json:
+        _print_json({"name": name, "role": role, "token": token})
+        return
+    console.print(t("user.added", name=name, role=role))
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@user_app.command("list")
+def user_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Users and their roles (never their tokens)."""
+    from kequn.store.access import list_users
+
+    users = list_users(_ws(workspace))
+    if as_json:
+        _print_json([{"name": u.name, "role": u.role, "created_at": u.created_at} for u in users])
+        return
+    out = Table()
+    out.add_column(t("col.user"))
+    out.add_column(t("col.role"))
+    for u in users:
+        out.add_row(u.name, u.role)
+    console.print(out)

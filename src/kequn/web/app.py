@@ -1,0 +1,264 @@
+"""The FastAPI application: REST API under ``/api``, dashboard pages at ``/``.
+
+``create_app(settings)`` builds an app bound to one workspace. Every route but
+``/api/health`` (and the login page) needs a token: ``Authorization: Bearer …`` for the
+API, or the ``kequn_token`` cookie the login page sets (HttpOnly, SameSite=Strict) for
+the dashboard. Roles and permissions are those of :mod:`kequn.store.access`.
+
+The server reads the workspace through the same generation/lock protocol as the CLI
+(:meth:`Workspace.read` for data, :mod:`kequn.store.run_index` for runs), and imports
+and runs go through the same functions, so a run started here and one started from the
+CLI at the same time each publish their own snapshot and never see half of the other's.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from kequn.i18n import t
+from kequn.store.access import User, authenticate
+from kequn.store.workspace import Workspace, WorkspaceError
+from kequn.web import text  # noqa: F401 - registers the dashboard's messages
+
+TOKEN_COOKIE = "kequn_token"  # noqa: S105 - the cookie's name, not a secret
+LANG_COOKIE = "kequn_lang"
+
+
+class ServerSettings(BaseModel):
+    """Where the server's workspace is and where it listens."""
+
+    workspace: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class ApiError(HTTPException):
+    """An error the API reports as JSON: ``{"error": {"code", "message"}}``."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(status_code=status, detail=message)
+        self.code = code
+
+
+class LoginRequiredError(Exception):
+    """A page was opened without a valid session; the handler redirects to /login."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+@dataclass
+class Job:
+    """A long operation (import or run) running in a background thread."""
+
+    id: str
+    kind: str
+    user: str
+    state: str = "running"  # running | done | failed
+    step: str = ""
+    done: int = 0
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "user": self.user,
+            "state": self.state,
+            "step": self.step,
+            "done": self.done,
+            "result": self.result,
+            "error": self.error,
+            "seconds": round((self.finished or time.time()) - self.started, 2),
+        }
+
+
+class Jobs:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def start(self, kind: str, user: str, work: Callable[[Job], dict[str, Any]]) -> Job:
+        job = Job(uuid.uuid4().hex[:12], kind, user)
+        with self._lock:
+            self._jobs[job.id] = job
+
+        def target() -> None:
+            try:
+                job.result = work(job)
+                job.state = "done"
+            except Exception as exc:  # reported to the user through the job
+                job.error = str(exc) or type(exc).__name__
+                job.state = "failed"
+                traceback.print_exc()
+            finally:
+                job.finished = time.time()
+
+        threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def wait(self, job: Job, timeout: float = 3600.0) -> Job:
+        deadline = time.time() + timeout
+        while job.state == "running" and time.time() < deadline:
+            time.sleep(0.05)
+        return job
+
+
+class Users:
+    """Token lookup with the users file cached until it changes."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._stamp: float | None = None
+        self._cache: dict[str, User | None] = {}
+        self._lock = threading.Lock()
+
+    def find(self, token: str | None) -> User | None:
+        if not token:
+            return None
+        path = self.ws.root / "users.json"
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        with self._lock:
+            if stamp != self._stamp:
+                self._cache.clear()
+                self._stamp = stamp
+            if token not in self._cache:
+                self._cache[token] = authenticate(self.ws, token)
+            return self._cache[token]
+
+
+def request_lang(request: Request) -> str:
+    """``?lang=``, else the cookie, else the browser's preference, else English."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in ("zh", "en"):
+        return chosen
+    accept = request.headers.get("accept-language", "").lower()
+    return "zh" if accept.startswith("zh") else "en"
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(TOKEN_COOKIE)
+
+
+def current_user(request: Request) -> User:
+    user = request.app.state.users.find(_token(request))
+    if user is None:
+        lang = request_lang(request)
+        raise ApiError(401, "unauthorized", t("web.error.unauthorized", lang))
+    return user
+
+
+def need(permission: str) -> Callable[..., User]:
+    """A dependency: the current user, who must hold ``permission``."""
+
+    def check(request: Request, user: User = Depends(current_user)) -> User:  # noqa: B008
+        if not user.can(permission):
+            lang = request_lang(request)
+            raise ApiError(
+                403, "forbidden", t("web.error.forbidden", lang, role=user.role, what=permission)
+            )
+        return user
+
+    return check
+
+
+def page_user(request: Request) -> User:
+    """For dashboard pages: the signed-in user, or a redirect to the login page."""
+    user = request.app.state.users.find(_token(request))
+    if user is None:
+        raise LoginRequiredError(str(request.url.path))
+    return user
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    from kequn.web import api, pages
+
+    ws = Workspace.open(settings.workspace)
+    app = FastAPI(
+        title="kequn 客群",
+        version="0.1.0",
+        description=(
+            "Customer segmentation: segments, customers, runs, imports and the taxonomy of "
+            "one workspace. Every route except /api/health needs `Authorization: Bearer "
+            "<token>` (create one with `kequn user add NAME --role admin|analyst|viewer`)."
+        ),
+    )
+    app.state.settings = settings
+    app.state.ws = ws
+    app.state.jobs = Jobs()
+    app.state.users = Users(ws)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            {"error": {"code": exc.code, "message": exc.detail}}, status_code=exc.status_code
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"error": {"code": "http_" + str(exc.status_code), "message": str(exc.detail)}},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        return JSONResponse(
+            {"error": {"code": "invalid_request", "message": problems}}, status_code=422
+        )
+
+    @app.exception_handler(WorkspaceError)
+    async def workspace_error(_request: Request, exc: WorkspaceError) -> JSONResponse:
+        return JSONResponse({"error": {"code": "workspace", "message": str(exc)}}, status_code=409)
+
+    @app.exception_handler(LoginRequiredError)
+    async def login(_request: Request, exc: LoginRequiredError) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={exc.target}", status_code=303)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    static = resources.files("kequn.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    return app
+
+
+def serve(settings: ServerSettings) -> None:
+    """Run the server in this process (what ``kequn serve`` does)."""
+    import uvicorn
+
+    os.environ.setdefault("KEQUN_WORKSPACE", str(settings.workspace))
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,  # URLs carry customer ids: personal data stays out of logs
+    )

@@ -1,0 +1,269 @@
+"""Dashboard pages, rendered on the server; charts are drawn by the vendored ECharts."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kequn import browse, results
+from kequn.i18n import t
+from kequn.store.access import User, audit
+from kequn.store.runs import RunInfo, get_run, list_runs
+from kequn.store.workspace import Workspace
+from kequn.web.app import LANG_COOKIE, TOKEN_COOKIE, page_user, request_lang
+
+router = APIRouter(include_in_schema=False)
+
+_templates = Environment(
+    loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
+    autoescape=select_autoescape(["html"]),
+)
+
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def money(value: Any, lang: str, currency: str = "CNY") -> str:
+    """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
+    if value is None:
+        return "–"
+    amount = float(value)
+    symbol = SYMBOLS.get(currency, currency + " ")
+    if lang == "zh" and abs(amount) >= 1e8:
+        return f"{symbol}{amount / 1e8:.2f}亿"
+    if lang == "zh" and abs(amount) >= 1e4:
+        return f"{symbol}{amount / 1e4:.1f}万"
+    return f"{symbol}{amount:,.0f}"
+
+
+def number(value: Any, lang: str) -> str:
+    if value is None:
+        return "–"
+    amount = float(value)
+    if lang == "zh" and abs(amount) >= 1e4:
+        return f"{amount / 1e4:.1f}万"
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+
+
+def _render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
+    lang = request_lang(request)
+    ws: Workspace = request.app.state.ws
+    currency = ws.settings.currency
+
+    def tr(key: str, **params: Any) -> str:
+        return t(key, lang, **params)
+
+    template = _templates.get_template(name)
+    html = template.render(
+        lang=lang,
+        other_lang="en" if lang == "zh" else "zh",
+        t=tr,
+        user=user,
+        money=lambda v: money(v, lang, currency),
+        number=lambda v: number(v, lang),
+        pct=lambda v: "–" if v is None else f"{float(v):.1%}",
+        path=request.url.path,
+        can=(lambda p: user is not None and user.can(p)),
+        **context,
+    )
+    response = HTMLResponse(html)
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
+    return response
+
+
+def _latest(request: Request) -> RunInfo | None:
+    return get_run(request.app.state.ws)
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/", error: bool = False) -> HTMLResponse:
+    return _render(request, "login.html", None, target=_safe_next(next), error=error)
+
+
+@router.post("/login")
+def login(
+    request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    user = request.app.state.users.find(token.strip())
+    if user is None:
+        return RedirectResponse(f"/login?error=1&next={_safe_next(next)}", status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict", max_age=30 * 86400
+    )
+    return response
+
+
+@router.get("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths: a login link cannot send the user to another site."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/")
+def overview(request: Request, user: PageUser) -> HTMLResponse:
+    ws: Workspace = request.app.state.ws
+    run = _latest(request)
+    if run is None:
+        return _render(request, "overview.html", user, run=None)
+    lang = request_lang(request)
+    data = results.segments(ws, run_id=run.run_id, lang=lang)
+    flow = None
+    runs = list_runs(ws)
+    if len(runs) >= 2:
+        try:
+            flow = results.history(ws, "lifecycle")
+        except ValueError:
+            flow = None
+    taxonomy = browse.taxonomy_of(run)
+    names = {
+        d.id: {lab.id: (lab.zh if lang == "zh" else lab.en) for lab in d.labels}
+        for d in taxonomy.dimensions
+    }
+    charts = {
+        "dimensions": data["dimensions"],
+        "rfm": browse.rfm_grid(run),
+        "flow": flow,
+        "names": names,
+        "text": {
+            "r": t("web.rfm.r", lang),
+            "f": t("web.rfm.f", lang),
+            "customers": t("web.customers", lang),
+        },
+    }
+    clusters = results.discovered_clusters(ws, run_id=run.run_id, lang=lang)
+    models = results.model_summary(run.models or {}, lang)
+    return _render(
+        request,
+        "overview.html",
+        user,
+        run=run,
+        dimensions=data["dimensions"],
+        charts=json.dumps(charts, ensure_ascii=False),
+        clusters=clusters,
+        models=models,
+    )
+
+
+@router.get("/segments/{dimension}/{label}")
+def segment_page(
+    request: Request, dimension: str, label: str, user: PageUser, page: int = 0, q: str = ""
+) -> HTMLResponse:
+    run = _latest(request)
+    if run is None:
+        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+    lang = request_lang(request)
+    taxonomy = browse.taxonomy_of(run)
+    dim = taxonomy.dimension(dimension)
+    found = dim.label(label) if dim else None
+    if dim is None or found is None:
+        return _render(
+            request,
+            "error.html",
+            user,
+            message=t("web.error.unknown_segment", lang, segment=f"{dimension}={label}"),
+        )
+    size = 50
+    members = browse.members(
+        run,
+        dimension,
+        label,
+        offset=max(0, page) * size,
+        limit=size,
+        search=q or None,
+        search_names=user.can("personal"),
+    )
+    if user.can("personal"):
+        audit(request.app.state.ws, user.name, "segment.read", {"segment": f"{dimension}={label}"})
+    else:
+        members["rows"] = [browse.mask_personal(r) for r in members["rows"]]
+    return _render(
+        request,
+        "segment.html",
+        user,
+        run=run,
+        dim=dim,
+        label=found,
+        members=members,
+        page=max(0, page),
+        size=size,
+        q=q,
+    )
+
+
+@router.get("/customers/{customer_id}")
+def customer_page(request: Request, customer_id: str, user: PageUser) -> HTMLResponse:
+    run = _latest(request)
+    lang = request_lang(request)
+    if run is None:
+        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+    data = browse.profile(request.app.state.ws, run, customer_id, lang)
+    if data is None:
+        return _render(
+            request, "error.html", user, message=t("web.error.no_customer", lang, id=customer_id)
+        )
+    if user.can("personal"):
+        audit(request.app.state.ws, user.name, "customer.read", {"customer_id": customer_id})
+    else:
+        data["attributes"] = browse.mask_personal(data["attributes"])
+    timeline = [
+        {"date": o["ordered_at"], "amount": o["amount"], "status": o["status"]}
+        for o in reversed(data["orders"])
+    ]
+    return _render(
+        request,
+        "customer.html",
+        user,
+        run=run,
+        c=data,
+        timeline=json.dumps(timeline, ensure_ascii=False),
+    )
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: PageUser) -> HTMLResponse:
+    return _render(request, "upload.html", user)
+
+
+@router.get("/taxonomy")
+def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle") -> HTMLResponse:
+    ws: Workspace = request.app.state.ws
+    current = results.workspace_taxonomy(ws)
+    dim = current.dimension(dimension) or current.dimensions[0]
+    return _render(
+        request,
+        "taxonomy.html",
+        user,
+        taxonomy=current,
+        dim=dim,
+        has_run=_latest(request) is not None,
+    )
+
+
+@router.get("/worklists/{team}")
+def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
+    lang = request_lang(request)
+    run = _latest(request)
+    if team not in ("marketing", "sales", "service") or run is None:
+        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+    items = results.worklist(request.app.state.ws, team, run_id=run.run_id, lang=lang, limit=100)
+    return _render(request, "worklist.html", user, run=run, team=team, items=items)
+
+
+@router.get("/runs")
+def runs_page(request: Request, user: PageUser) -> HTMLResponse:
+    return _render(request, "runs.html", user, runs=list_runs(request.app.state.ws))

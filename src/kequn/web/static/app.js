@@ -1,0 +1,246 @@
+// kequn dashboard: charts (Apache ECharts, vendored) and the few interactive parts.
+// Everything is fetched from this server's own API; nothing leaves 127.0.0.1.
+"use strict";
+
+const LANG = document.body.dataset.lang || "en";
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : ""));
+const fmt = (n) => (LANG === "zh" && Math.abs(n) >= 1e4 ? (n / 1e4).toFixed(1) + "万" : Number(n).toLocaleString(LANG === "zh" ? "zh-CN" : "en-US"));
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { credentials: "same-origin", headers: { "Accept": "application/json" }, ...options });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((body.error && body.error.message) || response.statusText);
+  return body;
+}
+
+function chart(id) {
+  const el = document.getElementById(id);
+  if (!el || !window.echarts) return null;
+  const c = echarts.init(el, null, { renderer: "canvas" });
+  window.addEventListener("resize", () => c.resize());
+  return c;
+}
+
+function overviewCharts() {
+  const node = document.getElementById("charts-data");
+  if (!node) return;
+  const data = JSON.parse(node.textContent);
+  const dims = Object.fromEntries(data.dimensions.map((d) => [d.dimension, d]));
+  const counts = (id) => (dims[id] ? dims[id].labels.filter((l) => l.count > 0) : []);
+  const pyramid = chart("chart-pyramid");
+  if (pyramid) {
+    const labels = counts("value");
+    pyramid.setOption({
+      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)}` },
+      series: [{ type: "funnel", sort: "ascending", gap: 2, label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
+        data: labels.map((l) => ({ name: l.name, value: l.count })) }],
+    });
+  }
+  const funnel = chart("chart-funnel");
+  if (funnel) {
+    const order = ["prospect", "new", "active", "loyal", "dormant", "churned"];
+    const labels = counts("lifecycle").sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
+    funnel.setOption({
+      tooltip: { trigger: "axis" },
+      grid: { left: 90, right: 30, top: 10, bottom: 25 },
+      xAxis: { type: "value" }, yAxis: { type: "category", inverse: true, data: labels.map((l) => l.name) },
+      series: [{ type: "bar", data: labels.map((l) => l.count), label: { show: true, position: "right", formatter: (p) => fmt(p.value) } }],
+    });
+  }
+  const rfm = chart("chart-rfm");
+  if (rfm) {
+    const cells = data.rfm.map((c) => [c.f - 1, c.r - 1, c.customers]);
+    const max = Math.max(1, ...data.rfm.map((c) => c.customers));
+    rfm.setOption({
+      tooltip: { formatter: (p) => `R${p.value[1] + 1} F${p.value[0] + 1}: ${fmt(p.value[2])}` },
+      grid: { left: 60, right: 20, top: 10, bottom: 60 },
+      xAxis: { type: "category", name: data.text.f, nameLocation: "middle", nameGap: 28, data: ["1", "2", "3", "4", "5"] },
+      yAxis: { type: "category", name: data.text.r, nameLocation: "middle", nameGap: 30, data: ["1", "2", "3", "4", "5"] },
+      visualMap: { min: 0, max, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, calculable: false, show: false },
+      series: [{ type: "heatmap", data: cells, label: { show: true, formatter: (p) => fmt(p.value[2]) } }],
+    });
+  }
+  const flow = chart("chart-flow");
+  if (flow) {
+    if (!data.flow) {
+      document.getElementById("chart-flow").hidden = true;
+      document.getElementById("flow-none").hidden = false;
+    } else {
+      const names = data.names.lifecycle || {};
+      const label = (id, side) => `${names[id] || id} (${side})`;
+      const moves = data.flow.moves.filter((m) => m.customers > 0 && m.before !== "(absent)" && m.after !== "(absent)");
+      const nodes = new Set();
+      moves.forEach((m) => { nodes.add(label(m.before, data.flow.before.as_of)); nodes.add(label(m.after, data.flow.after.as_of)); });
+      flow.setOption({
+        tooltip: { trigger: "item" },
+        series: [{ type: "sankey", emphasis: { focus: "adjacency" }, nodeGap: 8, data: [...nodes].map((n) => ({ name: n })),
+          links: moves.map((m) => ({ source: label(m.before, data.flow.before.as_of), target: label(m.after, data.flow.after.as_of), value: m.customers })) }],
+      });
+    }
+  }
+  document.querySelectorAll("[data-dim-chart]").forEach((el) => {
+    const labels = counts(el.dataset.dimChart);
+    const c = echarts.init(el);
+    c.setOption({
+      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)} (${p.percent}%)` },
+      series: [{ type: "pie", radius: ["45%", "75%"], label: { show: false }, data: labels.map((l) => ({ name: l.name, value: l.count })) }],
+    });
+    window.addEventListener("resize", () => c.resize());
+  });
+}
+
+function customerChart() {
+  const node = document.getElementById("timeline-data");
+  const c = chart("chart-orders");
+  if (!node || !c) return;
+  const orders = JSON.parse(node.textContent);
+  c.setOption({
+    tooltip: { trigger: "axis" },
+    grid: { left: 60, right: 20, top: 10, bottom: 30 },
+    xAxis: { type: "time" }, yAxis: { type: "value" },
+    series: [{ type: "bar", barMaxWidth: 8, data: orders.map((o) => [o.date, o.status === "paid" ? o.amount : 0]) }],
+  });
+}
+
+async function pollJob(id, onStep) {
+  for (;;) {
+    const job = await api(`/api/jobs/${id}`);
+    onStep(job);
+    if (job.state !== "running") return job;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function runButton() {
+  const button = document.getElementById("start-run");
+  const status = document.getElementById("run-status");
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const job = await api("/api/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step || "…" }); });
+      if (done.state === "done") {
+        status.textContent = fill(status.dataset.done, { customers: fmt(done.result.customers) });
+        status.className = "good";
+        setTimeout(() => window.location.reload(), 800);
+      } else {
+        status.textContent = fill(status.dataset.failed, { error: done.error });
+        status.className = "bad";
+      }
+    } catch (e) {
+      status.textContent = fill(status.dataset.failed, { error: e.message });
+      status.className = "bad";
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+function uploadForm() {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  const status = document.getElementById("upload-status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const table = document.getElementById("upload-table").value;
+    const body = new FormData();
+    body.append("file", document.getElementById("upload-file").files[0]);
+    status.className = "muted";
+    try {
+      const job = await api(`/api/imports/${table}`, { method: "POST", body });
+      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step || "…" }); });
+      if (done.state !== "done") throw new Error(done.error);
+      const r = done.result;
+      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
+      status.className = r.rejected ? "bad" : "good";
+      const rows = document.querySelector("#quarantine tbody");
+      rows.innerHTML = "";
+      r.quarantine.filter((q) => q.file === r.file).forEach((q) => {
+        const tr = document.createElement("tr");
+        [q.row, q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+        rows.appendChild(tr);
+      });
+      document.getElementById("upload-report").hidden = rows.children.length === 0;
+    } catch (e) {
+      status.textContent = e.message;
+      status.className = "bad";
+    }
+  });
+}
+
+function ruleEditor() {
+  const box = document.getElementById("rules");
+  if (!box) return;
+  const dimension = box.dataset.dimension;
+  box.querySelectorAll(".rule").forEach((rule) => {
+    const text = rule.querySelector(".rule-text");
+    const status = rule.querySelector(".rule-status");
+    const save = rule.querySelector(".rule-save");
+    let timer = null;
+    let original = text.value;
+    const check = async () => {
+      try {
+        const r = await api("/api/taxonomy/preview", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rule: text.value, dimension }) });
+        if (r.ok) {
+          status.textContent = fill(box.dataset.preview, { matched: fmt(r.matched), share: (100 * r.share).toFixed(1) + "%" });
+          status.className = "rule-status good";
+          if (save) save.disabled = text.value === original;
+        } else {
+          status.textContent = fill(box.dataset.invalid, { error: r.error });
+          status.className = "rule-status bad";
+          if (save) save.disabled = true;
+        }
+      } catch (e) {
+        status.textContent = e.message;
+        status.className = "rule-status bad";
+      }
+    };
+    text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
+    if (save) {
+      save.addEventListener("click", async () => {
+        save.disabled = true;
+        try {
+          const current = await api("/api/taxonomy");
+          const edited = replaceRule(current.text, dimension, rule.dataset.label, text.value);
+          await api("/api/taxonomy", { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: edited }) });
+          original = text.value;
+          status.textContent = box.dataset.saved;
+          status.className = "rule-status good";
+        } catch (e) {
+          status.textContent = fill(box.dataset.invalid, { error: e.message });
+          status.className = "rule-status bad";
+        }
+      });
+    }
+  });
+}
+
+// Replace one label's `when:` in the YAML text, keeping comments and layout elsewhere.
+function replaceRule(yaml, dimension, label, rule) {
+  const lines = yaml.split("\n");
+  let inDim = false;
+  let inLabel = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const dimMatch = line.match(/^  - id: (\S+)/);
+    if (dimMatch) { inDim = dimMatch[1] === dimension; inLabel = false; continue; }
+    const labelMatch = line.match(/^      - (?:\{)?id: ([a-z0-9_]+)/);
+    if (inDim && labelMatch) { inLabel = labelMatch[1] === label; if (!inLabel) continue; }
+    if (inDim && inLabel) {
+      const when = line.match(/^(\s+)when: /);
+      if (when) { lines[i] = `${when[1]}when: ${JSON.stringify(rule)}`; return lines.join("\n"); }
+      const inline = line.match(/^(.*\bwhen: )("(?:[^"\\]|\\.)*"|'[^']*')(.*)$/);
+      if (inline) { lines[i] = inline[1] + JSON.stringify(rule) + inline[3]; return lines.join("\n"); }
+    }
+  }
+  throw new Error(`${dimension}.${label}`);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  overviewCharts();
+  customerChart();
+  runButton();
+  uploadForm();
+  ruleEditor();
+});

@@ -1,0 +1,150 @@
+"""The dashboard's and the API's words, in 中文 and English (added to :mod:`kequn.i18n`)."""
+
+from __future__ import annotations
+
+from kequn.i18n import MESSAGES
+
+WEB: dict[str, tuple[str, str]] = {
+    # errors
+    "web.error.unauthorized": ("需要有效的令牌。", "A valid token is required."),
+    "web.error.forbidden": (
+        "角色 {role} 无权执行此操作（{what}）。",
+        "The {role} role may not do this ({what}).",
+    ),
+    "web.error.no_run": (
+        "还没有运行结果。先运行一次分群。",
+        "There is no run yet. Start a run first.",
+    ),
+    "web.error.no_job": ("没有这个任务。", "No such job."),
+    "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
+    "web.error.unknown_table": (
+        "不能导入到 {table}：只能是 customers、orders 或 events。",
+        "Cannot import into {table}: use customers, orders or events.",
+    ),
+    "web.error.unknown_segment": ("没有这个客群：{segment}", "No such segment: {segment}"),
+    "web.error.unknown_team": (
+        "团队只能是 marketing、sales 或 service。",
+        "The team must be marketing, sales or service.",
+    ),
+    "web.error.bad_sort": ("只能按这些列排序：{allowed}", "Sort by one of: {allowed}"),
+    # navigation and common words
+    "web.title": ("客群", "kequn"),
+    "web.nav.overview": ("总览", "Overview"),
+    "web.nav.upload": ("导入数据", "Import"),
+    "web.nav.taxonomy": ("分群规则", "Taxonomy"),
+    "web.nav.worklists": ("工作清单", "Worklists"),
+    "web.nav.runs": ("运行记录", "Runs"),
+    "web.nav.logout": ("退出", "Sign out"),
+    "web.lang.switch": ("English", "中文"),
+    "web.login.title": ("登录", "Sign in"),
+    "web.login.token": ("访问令牌", "Access token"),
+    "web.login.help": (
+        "令牌由管理员用 `kequn user add 名字 --role 角色` 创建。",
+        "An administrator creates tokens with `kequn user add NAME --role ROLE`.",
+    ),
+    "web.login.submit": ("登录", "Sign in"),
+    "web.login.bad": ("令牌无效。", "That token is not valid."),
+    "web.signed_in": ("{name}（{role}）", "{name} ({role})"),
+    "web.customers": ("客户", "customers"),
+    "web.no_run": (
+        "还没有运行结果。导入数据后点击“开始运行”。",
+        "No run yet. Import data, then press “Start a run”.",
+    ),
+    "web.run.start": ("开始运行", "Start a run"),
+    "web.run.running": ("正在运行：{step}", "Running: {step}"),
+    "web.run.done": ("运行完成：{customers} 位客户", "Run finished: {customers} customers"),
+    "web.run.failed": ("运行失败：{error}", "The run failed: {error}"),
+    "web.run.as_of": ("截至 {as_of} · 运行 {run_id}", "As of {as_of} · run {run_id}"),
+    # overview
+    "web.overview.title": ("客群总览", "Customer overview"),
+    "web.overview.pyramid": ("价值金字塔", "Value pyramid"),
+    "web.overview.funnel": ("生命周期漏斗", "Lifecycle funnel"),
+    "web.overview.rfm": ("RFM 分布（R 分 × F 分）", "RFM grid (R score × F score)"),
+    "web.overview.flow": ("生命周期流转（上次 → 本次）", "Lifecycle movement (previous → latest)"),
+    "web.overview.flow_none": (
+        "需要至少两次运行才能显示流转。",
+        "Movement needs at least two runs.",
+    ),
+    "web.overview.models": ("预测模型", "Predictive models"),
+    "web.overview.clusters": ("数据发现分群", "Discovered segments"),
+    "web.rfm.r": ("R 分（近度）", "R score (recency)"),
+    "web.rfm.f": ("F 分（频度）", "F score (frequency)"),
+    # segment page
+    "web.segment.strategy": ("策略", "Strategy"),
+    "web.segment.team": ("负责团队", "Team"),
+    "web.segment.members": ("成员", "Members"),
+    "web.segment.search": ("按编号或名称搜索", "Search by id or name"),
+    "web.segment.export_csv": ("导出 CSV", "Export CSV"),
+    "web.segment.export_xlsx": ("导出 Excel", "Export Excel"),
+    "web.segment.prev": ("上一页", "Previous"),
+    "web.segment.next": ("下一页", "Next"),
+    "web.segment.page": ("第 {first}–{last} 位，共 {total} 位", "{first}–{last} of {total}"),
+    # customer page
+    "web.customer.labels": ("标签与原因", "Labels and reasons"),
+    "web.customer.attributes": ("资料", "Profile"),
+    "web.customer.predictions": ("预测", "Predictions"),
+    "web.customer.orders": ("订单", "Orders"),
+    "web.customer.orders_chart": ("历次订单金额", "Orders over time"),
+    "web.customer.events": ("互动", "Interactions"),
+    "web.customer.strategy": ("建议", "What to do"),
+    # upload page
+    "web.upload.title": ("导入数据", "Import data"),
+    "web.upload.table": ("数据类型", "What the file holds"),
+    "web.upload.file": ("文件（CSV、Excel 或 Parquet）", "File (CSV, Excel or Parquet)"),
+    "web.upload.submit": ("上传并导入", "Upload and import"),
+    "web.upload.running": ("正在导入：{step}", "Importing: {step}"),
+    "web.upload.report": (
+        "共 {total} 行：接受 {accepted} 行，隔离 {rejected} 行",
+        "{total} rows: {accepted} accepted, {rejected} quarantined",
+    ),
+    "web.upload.quarantine": ("被隔离或置空的数据", "Quarantined or emptied values"),
+    "web.table.customers": ("客户", "Customers"),
+    "web.table.orders": ("订单", "Orders"),
+    "web.table.events": ("互动", "Interactions"),
+    # taxonomy page
+    "web.taxonomy.title": ("分群规则", "Taxonomy"),
+    "web.taxonomy.rule": ("规则", "Rule"),
+    "web.taxonomy.preview": (
+        "预计匹配 {matched} 位客户（{share}）",
+        "Would match {matched} customers ({share})",
+    ),
+    "web.taxonomy.invalid": ("规则有误：{error}", "The rule has a problem: {error}"),
+    "web.taxonomy.save": ("保存规则", "Save rule"),
+    "web.taxonomy.saved": ("已保存，下次运行生效。", "Saved; the next run uses it."),
+    "web.taxonomy.readonly": (
+        "你的角色只能查看规则。",
+        "Your role can read the rules but not edit them.",
+    ),
+    # worklists
+    "web.worklist.title": ("{team} 工作清单", "{team} worklist"),
+    "web.team.marketing": ("市场", "Marketing"),
+    "web.team.sales": ("销售", "Sales"),
+    "web.team.service": ("客服", "Service"),
+    # columns
+    "web.col.customer": ("客户", "Customer"),
+    "web.col.name": ("名称", "Name"),
+    "web.col.city": ("城市", "City"),
+    "web.col.orders": ("订单数", "Orders"),
+    "web.col.spend": ("累计消费", "Spend"),
+    "web.col.recency": ("距上次购买（天）", "Days since last order"),
+    "web.col.clv": ("未来一年价值", "Value next year"),
+    "web.col.churn": ("流失风险", "Churn risk"),
+    "web.col.label": ("标签", "Label"),
+    "web.col.reason": ("原因", "Reason"),
+    "web.col.action": ("建议行动", "Action"),
+    "web.col.date": ("时间", "Date"),
+    "web.col.amount": ("金额", "Amount"),
+    "web.col.channel": ("渠道", "Channel"),
+    "web.col.status": ("状态", "Status"),
+    "web.col.type": ("类型", "Type"),
+    "web.col.row": ("行", "Row"),
+    "web.col.column": ("列", "Column"),
+    "web.col.count": ("人数", "Customers"),
+    "web.col.share": ("占比", "Share"),
+    "web.col.run": ("运行", "Run"),
+    "web.col.as_of": ("截至", "As of"),
+    "web.col.engine": ("引擎", "Engine"),
+    "web.col.seconds": ("耗时（秒）", "Seconds"),
+}
+
+MESSAGES.update(WEB)

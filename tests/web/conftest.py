@@ -1,0 +1,90 @@
+"""A real server on loopback over a small demo workspace with two runs and three users."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from kequn.demo import generate_demo
+from kequn.results import run_taxonomy
+from kequn.store.access import add_user
+from kequn.store.importer import import_file
+from kequn.store.workspace import Workspace
+from kequn.web.app import ServerSettings, create_app
+
+
+@dataclass
+class Server:
+    url: str
+    ws: Workspace
+    tokens: dict[str, str]
+
+    def client(self, role: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=120)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def web_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("web")
+    ws = Workspace.init(root / "ws")
+    files = generate_demo(root / "data", 1200, seed=3)
+    for table, path in (
+        ("customers", files.customers),
+        ("orders", files.orders),
+        ("events", files.events),
+    ):
+        import_file(ws, table, path, create_customers=False)
+    run_taxonomy(ws, as_of="2026-06-30")
+    run_taxonomy(ws, as_of="2026-09-30")
+    return ws
+
+
+@pytest.fixture(scope="session")
+def server(web_ws: Workspace) -> Iterator[Server]:
+    tokens = {
+        role: add_user(web_ws, f"{role}-user", role) for role in ("admin", "analyst", "viewer")
+    }
+    port = _free_port()
+    app = create_app(ServerSettings(workspace=web_ws.root, port=port))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not uv.started:
+        if time.time() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", web_ws, tokens)
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def csv_with_problems(tmp_path: Path) -> Path:
+    """An order export with two good rows and two bad ones."""
+    path = tmp_path / "orders-upload.csv"
+    path.write_text(
+        "订单编号,客户编号,下单时间,实付金额\n"
+        "U-1,C00000001,2026-09-01,120.50\n"
+        "U-2,C00000002,2026/9/2,¥80\n"
+        "U-3,C00000003,not a date,10\n"
+        "U-4,C00000004,2026-09-03,-5\n",
+        encoding="utf-8",
+    )
+    return path
