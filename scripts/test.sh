@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
-if [ -d tests/e2e ]; then
+if [ -d tests/web/e2e ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   fc-list 2>/dev/null | grep -qi "noto sans cjk" || need_apt+=(fonts-noto-cjk)
 fi

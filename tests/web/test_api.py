@@ -291,3 +291,55 @@ def test_errors_are_json_and_openapi_is_documented(server: Any) -> None:
     ):
         assert path in paths
     assert json.dumps(spec)  # serialisable
+
+
+def test_a_run_from_the_server_and_one_from_the_cli_at_once(server: Any) -> None:
+    """Both finish, each publishes its own complete snapshot, neither sees the other's."""
+    import subprocess
+    import sys
+    import time
+
+    import duckdb
+
+    with server.client("admin") as client:
+        job = client.post("/api/runs", json={"as_of": "2026-07-31", "models": False}).json()
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kequn.cli",
+                "run",
+                "--workspace",
+                str(server.ws.root),
+                "--as-of",
+                "2026-07-31",
+                "--no-models",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        done = job
+        while done["state"] == "running":
+            time.sleep(0.2)
+            done = client.get(f"/api/jobs/{job['id']}").json()
+        runs = {r["run_id"]: r for r in client.get("/api/runs").json()}
+    assert cli.returncode == 0, cli.stderr
+    assert done["state"] == "done", done
+    from_cli = json.loads(cli.stdout)["run_id"]
+    from_server = done["result"]["run_id"]
+    assert from_cli != from_server
+    assert {from_cli, from_server} <= set(runs)
+    counts = []
+    for run_id in (from_cli, from_server):
+        path = server.ws.runs_dir / run_id / "labels.parquet"
+        counts.append(
+            duckdb.execute(
+                "SELECT count(*), count(DISTINCT customer_id) FROM read_parquet(?)",
+                [str(path) + ("/*.parquet" if path.is_dir() else "")],
+            ).fetchone()
+        )
+    assert counts[0] == counts[1]
+    assert counts[0][0] == counts[0][1] == runs[from_cli]["customers"]

@@ -29,10 +29,12 @@ function overviewCharts() {
   const counts = (id) => (dims[id] ? dims[id].labels.filter((l) => l.count > 0) : []);
   const pyramid = chart("chart-pyramid");
   if (pyramid) {
-    const labels = counts("value");
+    // tiers from the top of the pyramid down, whatever their sizes
+    const tiers = ["high", "potential_high", "medium", "low", "none"];
+    const labels = counts("value").sort((a, b) => tiers.indexOf(a.label) - tiers.indexOf(b.label));
     pyramid.setOption({
       tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)}` },
-      series: [{ type: "funnel", sort: "ascending", gap: 2, label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
+      series: [{ type: "funnel", sort: "none", gap: 2, minSize: "20%", label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
         data: labels.map((l) => ({ name: l.name, value: l.count })) }],
     });
   }
@@ -67,14 +69,21 @@ function overviewCharts() {
       document.getElementById("flow-none").hidden = false;
     } else {
       const names = data.names.lifecycle || {};
-      const label = (id, side) => `${names[id] || id} (${side})`;
+      // node ids say which side they are on (two runs may share an as-of date); labels
+      // show the label's name and the run's date
+      const side = { b: data.flow.before.as_of, a: data.flow.after.as_of };
+      const display = (id) => `${names[id.slice(2)] || id.slice(2)} (${side[id[0]]})`;
       const moves = data.flow.moves.filter((m) => m.customers > 0 && m.before !== "(absent)" && m.after !== "(absent)");
       const nodes = new Set();
-      moves.forEach((m) => { nodes.add(label(m.before, data.flow.before.as_of)); nodes.add(label(m.after, data.flow.after.as_of)); });
+      moves.forEach((m) => { nodes.add("b:" + m.before); nodes.add("a:" + m.after); });
       flow.setOption({
-        tooltip: { trigger: "item" },
-        series: [{ type: "sankey", emphasis: { focus: "adjacency" }, nodeGap: 8, data: [...nodes].map((n) => ({ name: n })),
-          links: moves.map((m) => ({ source: label(m.before, data.flow.before.as_of), target: label(m.after, data.flow.after.as_of), value: m.customers })) }],
+        tooltip: { trigger: "item", formatter: (p) => (p.dataType === "edge"
+          ? `${display(p.data.source)} → ${display(p.data.target)}: ${fmt(p.data.value)}`
+          : `${display(p.name)}: ${fmt(p.value)}`) },
+        series: [{ type: "sankey", left: 8, right: 140, emphasis: { focus: "adjacency" }, nodeGap: 8,
+          label: { formatter: (p) => display(p.name) },
+          data: [...nodes].map((n) => ({ name: n })),
+          links: moves.map((m) => ({ source: "b:" + m.before, target: "a:" + m.after, value: m.customers })) }],
       });
     }
   }

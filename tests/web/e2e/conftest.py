@@ -1,0 +1,81 @@
+"""Debian's Chromium driven by Playwright against the real server (see ../conftest.py).
+
+Every page is watched: console errors and uncaught exceptions fail the test, and any
+request to a host other than 127.0.0.1 is blocked and fails the test too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("KEQUN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class Watch:
+    console_errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; scripts/test.sh installs it")
+    with playwright_api.sync_playwright() as p:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def watch() -> Watch:
+    return Watch()
+
+
+@pytest.fixture
+def page(browser: Any, server: Any, watch: Watch) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+
+    def guard(route: Any) -> None:
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1",) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            watch.outside.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    pg.on(
+        "console",
+        lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    pg.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert watch.console_errors == []
+    assert watch.outside == []
+
+
+@pytest.fixture
+def login(page: Any, server: Any) -> Any:
+    """Sign in through the login page as a user of the given role."""
+
+    def sign_in(role: str = "admin") -> None:
+        page.goto(server.url + "/login")
+        page.fill("#token", server.tokens[role])
+        page.click("#login-submit")
+        page.wait_for_url(server.url + "/")
+
+    return sign_in

@@ -1,0 +1,173 @@
+"""The dashboard in a real browser: what each page shows after each user action."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def _charts_drawn(page: Any, *ids: str) -> None:
+    for chart in ids:
+        page.wait_for_selector(f"#{chart} canvas")
+
+
+def test_login_overview_and_language_switch(page: Any, server: Any, login: Any) -> None:
+    page.goto(server.url + "/")
+    assert "/login" in page.url  # not signed in: sent to the login page
+    page.fill("#token", "kq_not-a-token")
+    page.click("#login-submit")
+    assert page.is_visible("#login-error")
+    login()
+    assert page.inner_text("h1") == "Customer overview"
+    _charts_drawn(page, "chart-pyramid", "chart-funnel", "chart-rfm", "chart-flow")
+    lifecycle = page.inner_text("#dim-lifecycle")
+    assert "Active" in lifecycle
+    assert "Predictive models" in page.inner_text("main")
+    assert page.locator("#models li").count() >= 1
+    page.wait_for_timeout(500)  # let the charts' entry animation finish
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "overview-en.png"), full_page=False)
+
+    page.click("#lang-switch")
+    page.wait_for_selector("text=客群总览")
+    assert page.inner_text("h1") == "客群总览"
+    assert "活跃客户" in page.inner_text("#dim-lifecycle")
+    _charts_drawn(page, "chart-pyramid", "chart-rfm")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "overview-zh.png"), full_page=False)
+    # the choice sticks: the next page is in Chinese too
+    page.goto(server.url + "/runs")
+    assert page.inner_text("h1") == "运行记录"
+
+
+def test_upload_shows_the_validation_report(
+    page: Any, server: Any, login: Any, tmp_path: Path
+) -> None:
+    upload = tmp_path / "订单导出.csv"
+    upload.write_text(
+        "订单编号,客户编号,下单时间,实付金额\n"
+        "E-1,C00000005,2026-09-10,99.00\n"
+        'E-2,C00000006,2026年9月11日,"￥1,200.00"\n'
+        "E-3,C00000007,yesterday,10\n",
+        encoding="gbk",
+    )
+    login()
+    page.click("text=Import")
+    page.select_option("#upload-table", "orders")
+    page.set_input_files("#upload-file", str(upload))
+    page.click("#upload-submit")
+    page.wait_for_function(
+        "document.getElementById('upload-status').textContent.includes('accepted')"
+    )
+    status = page.inner_text("#upload-status")
+    assert re.search(r"3 rows: 2 accepted, 1 quarantined", status), status
+    rows = page.locator("#quarantine tbody tr")
+    assert rows.count() == 1
+    assert "ordered_at" in rows.first.inner_text()
+
+
+def test_start_a_run_from_the_page(page: Any, server: Any, login: Any) -> None:
+    login("analyst")
+    before = page.inner_text("#run-info")
+    page.click("#start-run")
+    page.wait_for_function(
+        "document.getElementById('run-status').className === 'good'", timeout=300_000
+    )
+    assert "Run finished" in page.inner_text("#run-status")
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        f"document.getElementById('run-info') && "
+        f"document.getElementById('run-info').textContent !== {before!r}"
+    )
+
+
+def test_open_a_segment_then_a_customer(page: Any, server: Any, login: Any) -> None:
+    login()
+    page.click("#dim-value >> text=High value")
+    page.wait_for_selector("#members")
+    assert "High value" in page.inner_text("#segment-title")
+    assert page.inner_text("#strategy")  # what to do with this segment
+    shown = page.locator("#members tbody tr").count()
+    assert 0 < shown <= 50
+    total = int(page.inner_text("#member-count").replace(",", ""))
+    assert total >= shown
+    spends = [
+        float(t.replace("¥", "").replace(",", ""))
+        for t in page.locator("#members tbody tr td:nth-child(5)").all_inner_texts()
+    ]
+    assert spends == sorted(spends, reverse=True)
+    first = page.locator("#members tbody tr td:first-child a").first
+    customer_id = first.inner_text()
+    first.click()
+    page.wait_for_selector("#labels")
+    assert customer_id in page.inner_text("#customer-title")
+    labels = page.inner_text("#labels")
+    assert "High value" in labels
+    assert page.locator("#labels tbody tr").count() >= 10  # every dimension has a row
+    _charts_drawn(page, "chart-orders")
+    assert page.locator("#orders tbody tr").count() >= 1
+
+
+def test_viewer_sees_names_masked(page: Any, server: Any, login: Any) -> None:
+    login("viewer")
+    page.goto(server.url + "/segments/lifecycle/active")
+    names = [n for n in page.locator("#members tbody tr td:nth-child(2)").all_inner_texts() if n]
+    assert names
+    assert all("*" in n for n in names)
+    assert page.locator("#export-csv").count() == 0  # viewers cannot export
+
+
+def test_edit_a_rule_with_live_validation(page: Any, server: Any, login: Any) -> None:
+    login("analyst")
+    page.goto(server.url + "/taxonomy?dimension=lifecycle")
+    rule = page.locator(".rule[data-label='loyal']")
+    text = rule.locator("textarea")
+    original = text.input_value()
+    text.fill("orders >>= 3")
+    page.wait_for_function(
+        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
+        ".includes('problem')"
+    )
+    assert rule.locator(".rule-save").is_disabled()
+    text.fill("orders >= 6 and days_since_first_order >= 180")
+    page.wait_for_function(
+        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
+        ".includes('Would match')"
+    )
+    assert re.search(r"Would match [\d,]+ customers", rule.locator(".rule-status").inner_text())
+    rule.locator(".rule-save").click()
+    page.wait_for_function(
+        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
+        ".includes('Saved')"
+    )
+    page.reload()
+    assert (
+        page.locator(".rule[data-label='loyal'] textarea").input_value()
+        == "orders >= 6 and days_since_first_order >= 180"
+    )
+    # put it back for the other tests
+    page.locator(".rule[data-label='loyal'] textarea").fill(original)
+    page.wait_for_function(
+        "!document.querySelector(\".rule[data-label='loyal'] .rule-save\").disabled"
+    )
+    page.locator(".rule[data-label='loyal'] .rule-save").click()
+    page.wait_for_function(
+        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
+        ".includes('Saved')"
+    )
+
+
+def test_worklists_per_team(page: Any, server: Any, login: Any) -> None:
+    login()
+    page.click("text=Worklists")
+    assert page.inner_text("h1") == "Marketing worklist"
+    assert page.locator("#worklist tbody tr").count() > 0
+    page.click("nav.tabs >> text=Sales")
+    assert page.inner_text("h1") == "Sales worklist"
