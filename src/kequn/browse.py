@@ -19,7 +19,6 @@ from kequn.core.schema import TABLES
 from kequn.features.catalogue import catalogue
 from kequn.store import run_index
 from kequn.store.runs import RunInfo
-from kequn.store.workspace import Workspace
 from kequn.taxonomy.engine import explain
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
@@ -95,8 +94,12 @@ def members(
     columns = ", ".join(
         _quote(c, set(MEMBER_COLUMNS) | set(dims)) for c in (*MEMBER_COLUMNS, *dims)
     )
+    # without a filter the run's own counts give the total; no need to count again
+    counted = None if (search or city) else (run.counts or {}).get(dimension, {}).get(label)
     with run_index.cursor(run) as cur:
-        total_row = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
+        if counted is None:
+            found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
+            counted = int(found[0]) if found else 0
         rows = cur.execute(
             f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
             "LIMIT ? OFFSET ?",
@@ -107,7 +110,7 @@ def members(
         "run_id": run.run_id,
         "dimension": dimension,
         "label": label,
-        "total": int(total_row[0]) if total_row else 0,
+        "total": int(counted),
         "offset": offset,
         "limit": limit,
         "sort": sort,
@@ -116,30 +119,30 @@ def members(
     }
 
 
-def profile(ws: Workspace, run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
-    """A customer's labels with reasons and strategies, features, attributes and timeline."""
+def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
+    """A customer's labels with reasons and strategies, features, attributes and timeline
+    (orders and interactions up to the run's date)."""
     with run_index.cursor(run) as cur:
         result = cur.execute("SELECT * FROM labels WHERE customer_id = ?", [customer_id])
         names = [d[0] for d in result.description]
         found = result.fetchone()
-    if found is None:
-        return None
-    row = dict(zip(names, found, strict=True))
-    taxonomy = taxonomy_of(run)
-    with ws.read() as con:
-        customer = con.execute("SELECT * FROM customers WHERE customer_id = ?", [customer_id])
+        if found is None:
+            return None
+        customer = cur.execute("SELECT * FROM customers WHERE customer_id = ?", [customer_id])
         cnames = [d[0] for d in customer.description]
         crow = customer.fetchone()
-        orders = con.execute(
+        orders = cur.execute(
             "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
             "FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC LIMIT 200",
             [customer_id],
         ).fetchall()
-        events = con.execute(
+        events = cur.execute(
             "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
             "ORDER BY occurred_at DESC LIMIT 200",
             [customer_id],
         ).fetchall()
+    row = dict(zip(names, found, strict=True))
+    taxonomy = taxonomy_of(run)
     attributes = {k: plain(v) for k, v in zip(cnames, crow, strict=True)} if crow else {}
     return {
         "run": run.summary(),

@@ -90,11 +90,22 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+_listed: dict[Path, tuple[int, list[RunInfo]]] = {}
+
+
 def list_runs(ws: Workspace) -> list[RunInfo]:
-    """Every finished run, newest first (by creation time)."""
-    runs: list[RunInfo] = []
+    """Every finished run, newest first (by creation time).
+
+    Runs are immutable and appear by a rename into ``runs/``, which changes the folder's
+    modification time; the listing is cached until it does (the server asks per request).
+    """
     if not ws.runs_dir.is_dir():
-        return runs
+        return []
+    stamp = ws.runs_dir.stat().st_mtime_ns
+    cached = _listed.get(ws.runs_dir)
+    if cached and cached[0] == stamp:
+        return list(cached[1])
+    runs: list[RunInfo] = []
     for folder in ws.runs_dir.iterdir():
         meta = folder / META_FILE
         if meta.is_file():
@@ -102,7 +113,8 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
             data["path"] = str(folder)
             runs.append(RunInfo(**data))
     runs.sort(key=lambda r: r.created_at, reverse=True)
-    return runs
+    _listed[ws.runs_dir] = (stamp, runs)
+    return list(runs)
 
 
 def get_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, PARAMETERS, Feature, catalogue
@@ -123,6 +123,7 @@ class Taxonomy(_Strict):
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
     dimensions: list[Dimension]
     source_text: str = Field("", exclude=True)
+    _rules: dict[tuple[str, str], Rule] | None = PrivateAttr(default=None)
 
     @property
     def fingerprint(self) -> str:
@@ -156,7 +157,15 @@ class Taxonomy(_Strict):
         return extra
 
     def rules(self) -> dict[tuple[str, str], Rule]:
-        """Every label's parsed rule, checked against what is known at its dimension."""
+        """Every label's parsed rule, checked against what is known at its dimension.
+
+        Parsed once per taxonomy object (the model is not changed after loading).
+        """
+        if self._rules is None:
+            self._rules = self._parse_rules()
+        return self._rules
+
+    def _parse_rules(self) -> dict[tuple[str, str], Rule]:
         parsed: dict[tuple[str, str], Rule] = {}
         for index, dim in enumerate(self.dimensions):
             names = catalogue(self.extra_names(upto=index))
@@ -182,8 +191,27 @@ class TaxonomyError(ValueError):
     """The taxonomy file is not valid; the message says where."""
 
 
+_loaded: dict[Path, tuple[int, int, Taxonomy]] = {}
+
+
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Load and fully check a taxonomy file (the shipped default when ``path`` is None)."""
+    """Load and fully check a taxonomy file (the shipped default when ``path`` is None).
+
+    A file is parsed once per content: the result is cached until its size or
+    modification time changes (the server loads the run's taxonomy on every page).
+    """
+    if path is not None:
+        found = Path(path).stat()
+        cached = _loaded.get(Path(path))
+        if cached and cached[:2] == (found.st_mtime_ns, found.st_size):
+            return cached[2]
+        taxonomy = _load_taxonomy(path)
+        _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
+        return taxonomy
+    return _load_taxonomy(None)
+
+
+def _load_taxonomy(path: Path | None) -> Taxonomy:
     if path is None:
         text = (
             resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from starlette.background import BackgroundTask
 from kequn import browse, results
 from kequn.i18n import t
 from kequn.service import quarantine_rows, workspace_status
+from kequn.store import run_index
 from kequn.store.access import User, audit
 from kequn.store.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
@@ -157,6 +158,8 @@ def start_run(
         info = results.run_taxonomy(
             ws, as_of=body.as_of, progress=progress, with_models=body.models
         )
+        progress("index")
+        run_index.build_index(info)  # so the run's pages open at once
         audit(ws, user.name, "run", {"run_id": info.run_id, "as_of": info.as_of})
         return info.summary()
 
@@ -332,7 +335,7 @@ def customer(
 ) -> dict[str, Any]:
     """Attributes, labels with reasons and strategies, features, predictions, timeline."""
     lang = request_lang(request)
-    data = browse.profile(_ws(request), _run(request, run), customer_id, lang)
+    data = browse.profile(_run(request, run), customer_id, lang)
     if data is None:
         raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
     if _personal(user):

@@ -211,7 +211,7 @@ def customer_page(request: Request, customer_id: str, user: PageUser) -> HTMLRes
     lang = request_lang(request)
     if run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
-    data = browse.profile(request.app.state.ws, run, customer_id, lang)
+    data = browse.profile(run, customer_id, lang)
     if data is None:
         return _render(
             request, "error.html", user, message=t("web.error.no_customer", lang, id=customer_id)

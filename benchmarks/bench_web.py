@@ -1,0 +1,198 @@
+"""Latency and throughput of the dashboard's customer and segment pages under load.
+
+    python benchmarks/bench_web.py --workspace WS            # 20 and 200 clients, 30 s each
+    python benchmarks/bench_web.py --workspace WS --clients 20 --seconds 10
+
+WS must hold at least one run (e.g. a workspace from ``kequn demo --customers 1000000``;
+``benchmarks/bench_compare.py`` caches one under ``benchmarks/.cache/demo-1000000/ws``).
+The server runs as its own process (``kequn serve`` on 127.0.0.1); the load comes from a
+second process: N concurrent clients (asyncio + httpx), each requesting, back to back
+with no think time, a random customer page (``/customers/{id}``) or a random page of a
+random segment (``/segments/{dimension}/{label}?page=k``), signed in as an analyst.
+Prints one row per client count: requests, errors, throughput and latency percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+KEQUN = [sys.executable, "-m", "kequn.cli"]
+
+
+def _targets(ws: Path, base: str, token: str, sample: int = 2000) -> dict[str, Any]:
+    """Customer ids and segment pages to request, drawn from the newest run."""
+    import duckdb
+
+    from kequn.engines.base import parquet_glob
+    from kequn.store.runs import get_run
+    from kequn.store.workspace import Workspace
+
+    run = get_run(Workspace.open(ws))
+    if run is None:
+        raise SystemExit(f"{ws} has no run; run `kequn run -w {ws}` first")
+    ids = [
+        row[0]
+        for row in duckdb.execute(
+            "SELECT customer_id FROM read_parquet(?) USING SAMPLE reservoir(?) REPEATABLE (7)",
+            [parquet_glob(run.labels_path), sample],
+        ).fetchall()
+    ]
+    counts = httpx.get(
+        f"{base}/api/segments", headers={"Authorization": f"Bearer {token}"}, timeout=600
+    ).json()
+    pages = []
+    for dim in counts["dimensions"]:
+        for lab in dim["labels"]:
+            if lab["count"] and dim["type"] == "exclusive":
+                last = min(20, max(0, (lab["count"] - 1) // 50))
+                pages.append((dim["dimension"], lab["label"], last))
+    return {"ids": ids, "pages": pages, "customers": run.customers}
+
+
+async def _load(base: str, token: str, targets: dict[str, Any], clients: int, seconds: float):
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    stop = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=base, cookies={"kequn_token": token}, timeout=60, limits=limits
+    ) as client:
+
+        async def one(seed: int) -> None:
+            rng = random.Random(seed)
+            while time.perf_counter() < stop:
+                if rng.random() < 0.5:
+                    path = f"/customers/{rng.choice(targets['ids'])}"
+                else:
+                    dim, label, last = rng.choice(targets["pages"])
+                    path = f"/segments/{dim}/{label}?page={rng.randint(0, last)}"
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    if response.status_code != 200:
+                        key = f"HTTP {response.status_code}"
+                        errors[key] = errors.get(key, 0) + 1
+                        continue
+                except httpx.HTTPError as exc:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                    continue
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(one(i) for i in range(clients)))
+    return latencies, errors
+
+
+def worker(options: argparse.Namespace) -> None:
+    """The load-generating process: prints one JSON line with the measurements."""
+    targets = json.loads(Path(options.targets).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    latencies, errors = asyncio.run(
+        _load(options.base, options.token, targets, options.clients, options.seconds)
+    )
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def q(p: float) -> float:
+        return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+
+    print(
+        json.dumps(
+            {
+                "clients": options.clients,
+                "requests": len(latencies) + sum(errors.values()),
+                "ok": len(latencies),
+                "errors": errors,
+                "throughput": len(latencies) / elapsed,
+                "p50": q(0.50),
+                "p95": q(0.95),
+                "p99": q(0.99),
+                "max": 1000 * ordered[-1] if ordered else 0.0,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workspace", type=Path, default=HERE / ".cache/demo-1000000/ws")
+    parser.add_argument("--clients", type=int, nargs="+", default=[20, 200])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--targets", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.worker:
+        worker(options)
+        return
+
+    ws = options.workspace.resolve()
+    made = subprocess.run(
+        [*KEQUN, "user", "add", "bench", "--role", "analyst", "--json", "--workspace", str(ws)],
+        capture_output=True, text=True, check=True,
+    )
+    token = json.loads(made.stdout)["token"]
+    base = f"http://127.0.0.1:{options.port}"
+    server = subprocess.Popen(
+        [*KEQUN, "serve", "--workspace", str(ws), "--port", str(options.port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    rows = []
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        targets = _targets(ws, base, token)
+        # the first request of a run builds its index; measured apart from the load
+        started = time.perf_counter()
+        first = httpx.get(
+            f"{base}/customers/{targets['ids'][0]}", cookies={"kequn_token": token}, timeout=600
+        )
+        first.raise_for_status()
+        warm = time.perf_counter() - started
+        target_file = Path(ws) / ".tmp" / "bench-web-targets.json"
+        target_file.write_text(json.dumps(targets), encoding="utf-8")
+        for clients in options.clients:
+            out = subprocess.run(
+                [sys.executable, __file__, "--worker", "--base", base, "--token", token,
+                 "--targets", str(target_file), "--clients", str(clients),
+                 "--seconds", str(options.seconds)],
+                capture_output=True, text=True, check=True,
+            )
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"workspace: {ws} ({targets['customers']:,} customers); first request {warm:.1f} s")
+    print("| clients | seconds | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        errors = sum(r["errors"].values())
+        print(
+            f"| {r['clients']} | {options.seconds:.0f} | {r['requests']:,} | {errors:,} | "
+            f"{r['throughput']:,.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{r['max']:.1f} |"
+        )
+        if r["errors"]:
+            print(f"  errors at {r['clients']} clients: {r['errors']}")
+
+
+if __name__ == "__main__":
+    main()
