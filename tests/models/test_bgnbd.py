@@ -305,3 +305,14 @@ def test_gamma_gamma_gradient_fit_matches_a_derivative_free_fit(
     model = GammaGammaModel().fit(x, z)
     np.testing.assert_allclose([model.p_, model.q_, model.gamma_], np.exp(reference.x), rtol=1e-4)
     assert model.log_likelihood_ == pytest.approx(-reference.fun, rel=1e-9)
+
+
+def test_models_follow_the_estimator_contract() -> None:
+    from sklearn.base import clone
+
+    from kequn.models.mbgnbd import ModifiedBetaGeoModel
+
+    for model in (BetaGeoModel(penalizer=0.01), ModifiedBetaGeoModel(), GammaGammaModel()):
+        copy = clone(model)
+        assert copy.get_params() == model.get_params()
+        assert copy is not model

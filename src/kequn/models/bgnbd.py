@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
+from sklearn.base import BaseEstimator
 
 from kequn.models._fit import minimise_log_params
 from kequn.models._likelihood import BGNBD, Factored, negative_log_likelihood
@@ -90,7 +91,7 @@ def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
     return common + np.logaddexp(alive, dropped)
 
 
-class BetaGeoModel:
+class BetaGeoModel(BaseEstimator):
     """BG/NBD, estimated by maximum likelihood; scikit-learn style.
 
     Parameters

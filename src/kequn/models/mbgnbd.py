@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
+from sklearn.base import BaseEstimator
 
 from kequn.models._fit import minimise_log_params
 from kequn.models._likelihood import MBGNBD, Factored, negative_log_likelihood
@@ -59,7 +60,7 @@ def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
     return head + np.logaddexp(0.0, _log_odds_dead(p, x, t_x, T))
 
 
-class ModifiedBetaGeoModel:
+class ModifiedBetaGeoModel(BaseEstimator):
     """MBG/NBD by maximum likelihood on distinct ``(x, t_x, T)`` rows; scikit-learn style."""
 
     def __init__(self, penalizer: float = 0.0) -> None:
