@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -44,8 +47,9 @@ def _targets(ws: Path, base: str, token: str, sample: int = 2000) -> dict[str, A
     ids = [
         row[0]
         for row in duckdb.execute(
-            "SELECT customer_id FROM read_parquet(?) USING SAMPLE reservoir(?) REPEATABLE (7)",
-            [parquet_glob(run.labels_path), sample],
+            f"SELECT customer_id FROM read_parquet(?) USING SAMPLE reservoir({int(sample)} ROWS) "
+            "REPEATABLE (7)",
+            [parquet_glob(run.labels_path)],
         ).fetchall()
     ]
     counts = httpx.get(
@@ -96,9 +100,10 @@ async def _load(base: str, token: str, targets: dict[str, Any], clients: int, se
 def worker(options: argparse.Namespace) -> None:
     """The load-generating process: prints one JSON line with the measurements."""
     targets = json.loads(Path(options.targets).read_text(encoding="utf-8"))
+    clients = options.clients[0]
     started = time.perf_counter()
     latencies, errors = asyncio.run(
-        _load(options.base, options.token, targets, options.clients, options.seconds)
+        _load(options.base, os.environ["KEQUN_BENCH_TOKEN"], targets, clients, options.seconds)
     )
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
@@ -109,7 +114,7 @@ def worker(options: argparse.Namespace) -> None:
     print(
         json.dumps(
             {
-                "clients": options.clients,
+                "clients": clients,
                 "requests": len(latencies) + sum(errors.values()),
                 "ok": len(latencies),
                 "errors": errors,
@@ -131,9 +136,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[20, 200])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="kequn serve --workers")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
-    parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--targets", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.worker:
@@ -143,13 +148,30 @@ def main() -> None:
     ws = options.workspace.resolve()
     made = subprocess.run(
         [*KEQUN, "user", "add", "bench", "--role", "analyst", "--json", "--workspace", str(ws)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     token = json.loads(made.stdout)["token"]
     base = f"http://127.0.0.1:{options.port}"
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.get(f"{base}/api/health", timeout=1)
+        # with SO_REUSEPORT a second server would share the port, so refuse instead
+        raise SystemExit(f"something already listens on port {options.port}")
     server = subprocess.Popen(
-        [*KEQUN, "serve", "--workspace", str(ws), "--port", str(options.port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            *KEQUN,
+            "serve",
+            "--workspace",
+            str(ws),
+            "--port",
+            str(options.port),
+            "--workers",
+            str(options.workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so its workers stop with it
     )
     rows = []
     try:
@@ -170,17 +192,39 @@ def main() -> None:
         target_file = Path(ws) / ".tmp" / "bench-web-targets.json"
         target_file.write_text(json.dumps(targets), encoding="utf-8")
         for clients in options.clients:
+            # the token goes by environment, not on a command line others can read
             out = subprocess.run(
-                [sys.executable, __file__, "--worker", "--base", base, "--token", token,
-                 "--targets", str(target_file), "--clients", str(clients),
-                 "--seconds", str(options.seconds)],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    "--base",
+                    base,
+                    "--targets",
+                    str(target_file),
+                    "--clients",
+                    str(clients),
+                    "--seconds",
+                    str(options.seconds),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "KEQUN_BENCH_TOKEN": token},
             )
+            if out.returncode != 0:
+                raise SystemExit(f"load generator failed:\n{out.stderr[-3000:]}")
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"workspace: {ws} ({targets['customers']:,} customers); first request {warm:.1f} s")
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    print(
+        f"workspace: {ws} ({targets['customers']:,} customers); server workers: "
+        f"{options.workers}; first request {warm:.1f} s (builds the run's lookup file)"
+    )
     print("| clients | seconds | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -96,15 +96,29 @@ def members(
     )
     # without a filter the run's own counts give the total; no need to count again
     counted = None if (search or city) else (run.counts or {}).get(dimension, {}).get(label)
+    ready = (
+        sort == "spend"
+        and descending
+        and not search
+        and not city
+        and offset + limit <= run_index.TOP_MEMBERS
+    )
     with run_index.cursor(run) as cur:
         if counted is None:
             found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
             counted = int(found[0]) if found else 0
-        rows = cur.execute(
-            f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
-            "LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
+        if ready:  # the default order's first pages are stored in order
+            rows = cur.execute(
+                f"SELECT {columns} FROM top_members WHERE dimension = ? AND label = ? "
+                "AND rank > ? AND rank <= ? ORDER BY rank",
+                [dimension, label, offset, offset + limit],
+            ).fetchall()
+        else:
+            rows = cur.execute(
+                f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
+                "LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
     names = [*MEMBER_COLUMNS, *dims]
     return {
         "run_id": run.run_id,

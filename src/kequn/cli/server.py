@@ -22,6 +22,9 @@ def serve(
     workspace: WorkspaceOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (more use more cores for pages)")
+    ] = 1,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard."""
     from kequn.web.app import ServerSettings
@@ -29,7 +32,7 @@ def serve(
 
     ws = _ws(workspace)
     console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))
-    run_server(ServerSettings(workspace=Path(ws.root), host=host, port=port))
+    run_server(ServerSettings(workspace=Path(ws.root), host=host, port=port), workers=workers)
 
 
 @user_app.command("add")

@@ -8,7 +8,10 @@ copies into one DuckDB file, each sorted by customer id and stored in small row 
 
 - ``labels``: every feature and label of the run;
 - ``customers``, ``orders``, ``events``: the workspace's rows as of the run's date, for
-  the customer page's profile and timeline (consistent with the labels they explain).
+  the customer page's profile and timeline (consistent with the labels they explain);
+- ``top_members``: the first :data:`TOP_MEMBERS` members of every segment in the default
+  order (spend, highest first), so the pages people open most need no sort of a million
+  rows; other orders and filters query ``labels``.
 
 The file is built under a lock, written to a temporary name and renamed into place, so
 concurrent readers either find the finished file or wait for it; runs are immutable, so
@@ -28,8 +31,11 @@ import duckdb
 
 from kequn.engines.base import parquet_glob
 from kequn.store.runs import RunInfo
+from kequn.store.workspace import Workspace
 
-INDEX_NAME = "index.duckdb"
+INDEX_NAME = "lookup.duckdb"
+#: rows of each segment kept ready in the default order (spend, highest first): 20 pages
+TOP_MEMBERS = 1000
 
 _open: dict[Path, duckdb.DuckDBPyConnection] = {}
 _guard = threading.Lock()
@@ -98,9 +104,42 @@ def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date) -> None:
         [until],
     )
     con.execute("CREATE UNIQUE INDEX labels_customer ON idx.labels (customer_id)")
+    _top_members(con, run)
     con.execute("DETACH src")
     con.execute("CHECKPOINT idx")
     con.execute("DETACH idx")
+
+
+def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
+    from kequn.browse import MEMBER_COLUMNS
+    from kequn.taxonomy.model import load_taxonomy
+
+    taxonomy = load_taxonomy(run.taxonomy_path)
+    exclusive = [d.id for d in taxonomy.dimensions if d.type == "exclusive"]
+    # ids are checked against ^[a-z][a-z0-9_]*$ when the taxonomy loads; quoted anyway
+    shown = ", ".join(f'"{c}"' for c in (*MEMBER_COLUMNS, *exclusive))
+    order = "ORDER BY spend DESC NULLS LAST, customer_id"
+    parts = []
+    for dim in taxonomy.dimensions:
+        if dim.type == "exclusive":
+            parts.append(
+                f"SELECT '{dim.id}' AS dimension, \"{dim.id}\" AS label, "
+                f'row_number() OVER (PARTITION BY "{dim.id}" {order}) AS rank, {shown} '
+                f"FROM idx.labels QUALIFY rank <= {TOP_MEMBERS}"
+            )
+        else:
+            for label in dim.labels:
+                column = dim.tag_column(label.id)
+                parts.append(
+                    f"SELECT '{dim.id}' AS dimension, '{label.id}' AS label, "
+                    f"row_number() OVER ({order}) AS rank, {shown} "
+                    f'FROM idx.labels WHERE "{column}" QUALIFY rank <= {TOP_MEMBERS}'
+                )
+    con.execute(
+        "CREATE TABLE idx.top_members AS "
+        + " UNION ALL ".join(parts)
+        + " ORDER BY dimension, label, rank"
+    )
 
 
 @contextlib.contextmanager
@@ -110,6 +149,8 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
     with _guard:
         con = _open.get(path)
         if con is None:
+            # point lookups gain nothing from parallel scans; one thread per query keeps
+            # concurrent requests from competing for the same cores
             con = duckdb.connect(str(path), read_only=True)
             _open[path] = con
         cur = con.cursor()
@@ -117,6 +158,41 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cur
     finally:
         cur.close()
+
+
+_building: set[Path] = set()
+
+
+def ready_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
+    """The run to show: the one asked for, else the newest whose lookup file is ready.
+
+    A run just finished elsewhere (the CLI, another server process) has no lookup file
+    yet, and building one takes about a minute at a million customers. Rather than make
+    every page wait, its lookup is built in a background thread and the previous run is
+    shown until it is ready. With no ready run at all, the newest is built right away.
+    """
+    from kequn.store.runs import get_run, list_runs
+
+    if run_id is not None:
+        return get_run(ws, run_id)
+    runs = list_runs(ws)
+    if not runs:
+        return None
+    newest = runs[0]
+    if index_path(newest).exists():
+        return newest
+    ready = next((r for r in runs[1:] if index_path(r).exists()), None)
+    if ready is None:
+        build_index(newest)
+        return newest
+    with _guard:
+        start = newest.labels_path not in _building
+        _building.add(newest.labels_path)
+    if start:
+        threading.Thread(
+            target=build_index, args=(newest,), name="kequn-lookup", daemon=True
+        ).start()
+    return ready
 
 
 def close_all() -> None:

@@ -17,7 +17,7 @@ from kequn.i18n import t
 from kequn.service import quarantine_rows, workspace_status
 from kequn.store import run_index
 from kequn.store.access import User, audit
-from kequn.store.runs import RunInfo, get_run, list_runs
+from kequn.store.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
 from kequn.web.app import ApiError, Job, current_user, need, request_lang
@@ -33,7 +33,7 @@ def _ws(request: Request) -> Workspace:
 
 
 def _run(request: Request, run_id: str | None) -> RunInfo:
-    run = get_run(_ws(request), run_id)
+    run = run_index.ready_run(_ws(request), run_id)
     if run is None:
         lang = request_lang(request)
         raise ApiError(404, "no_run", t("web.error.no_run", lang))
@@ -96,7 +96,7 @@ def upload(
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str, done: int) -> None:
-            job.step, job.done = step, done
+            job.update(step=step, done=done)
 
         try:
             report = import_file(
@@ -153,7 +153,7 @@ def start_run(
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str) -> None:
-            job.step = step
+            job.update(step=step)
 
         info = results.run_taxonomy(
             ws, as_of=body.as_of, progress=progress, with_models=body.models
@@ -171,10 +171,10 @@ def start_run(
 
 @router.get("/jobs/{job_id}", tags=["runs"])
 def job_status(request: Request, job_id: str, _user: Reader) -> dict[str, Any]:
-    job = request.app.state.jobs.get(job_id)
+    job: dict[str, Any] | None = request.app.state.jobs.get(job_id)
     if job is None:
         raise ApiError(404, "no_job", t("web.error.no_job", request_lang(request)))
-    return job.to_dict()
+    return job
 
 
 @router.get("/runs", tags=["runs"])

@@ -12,8 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kequn import browse, results
 from kequn.i18n import t
+from kequn.store import run_index
 from kequn.store.access import User, audit
-from kequn.store.runs import RunInfo, get_run, list_runs
+from kequn.store.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 from kequn.web.app import LANG_COOKIE, TOKEN_COOKIE, page_user, request_lang
 
@@ -77,7 +78,7 @@ def _render(request: Request, name: str, user: User | None, **context: Any) -> H
 
 
 def _latest(request: Request) -> RunInfo | None:
-    return get_run(request.app.state.ws)
+    return run_index.ready_run(request.app.state.ws)
 
 
 PageUser = Annotated[User, Depends(page_user)]
