@@ -221,6 +221,12 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+    _print(ws, options, targets, warm, rows)
+
+
+def _print(
+    ws: Path, options: argparse.Namespace, targets: dict[str, Any], warm: float, rows: list
+) -> None:
     print(
         f"workspace: {ws} ({targets['customers']:,} customers); server workers: "
         f"{options.workers}; first request {warm:.1f} s (builds the run's lookup file)"
