@@ -95,16 +95,9 @@ def test_too_little_history_falls_back_and_says_so(cdnow_ws: Workspace, tmp_path
 def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     """k-means on a demo population: k chosen by silhouette, clusters worded in both
     languages, and the partition stable across sample halves and seeds."""
-    from kequn.demo import generate_demo
+    from kequn.demo import demo_workspace
 
-    ws = Workspace.init(tmp_path / "ws")
-    files = generate_demo(tmp_path / "data", 4000, seed=5)
-    for table, path in (
-        ("customers", files.customers),
-        ("orders", files.orders),
-        ("events", files.events),
-    ):
-        import_file(ws, table, path, create_customers=False)
+    ws = demo_workspace(tmp_path, 4000, seed=5)
     with DuckDBEngine(ws) as engine:
         tables = engine.tables()
         ctx = FeatureContext(dt.date(2026, 9, 30))

@@ -13,10 +13,9 @@ import httpx
 import pytest
 import uvicorn
 
-from kequn.demo import generate_demo
+from kequn.demo import demo_workspace
 from kequn.results import run_taxonomy
 from kequn.store.access import add_user
-from kequn.store.importer import import_file
 from kequn.store.workspace import Workspace
 from kequn.web.app import ServerSettings, create_app
 
@@ -40,15 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def web_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    root = tmp_path_factory.mktemp("web")
-    ws = Workspace.init(root / "ws")
-    files = generate_demo(root / "data", 1200, seed=3)
-    for table, path in (
-        ("customers", files.customers),
-        ("orders", files.orders),
-        ("events", files.events),
-    ):
-        import_file(ws, table, path, create_customers=False)
+    ws = demo_workspace(tmp_path_factory.mktemp("web"), 1200, seed=3)
     run_taxonomy(ws, as_of="2026-06-30")
     run_taxonomy(ws, as_of="2026-09-30")
     return ws
