@@ -30,9 +30,6 @@ from kequn.features.build import (
 )
 from kequn.features.catalogue import display_names
 from kequn.i18n import pick
-from kequn.models.churn import add_churn_risk, feature_builder
-from kequn.models.clusters import add_clusters
-from kequn.models.predict import add_predictions, without_predictions
 from kequn.taxonomy.model import Dimension, Taxonomy
 
 
@@ -103,6 +100,11 @@ def classify(
     tables = engine.tables()
     features = build_features(tables["customers"], tables["orders"], tables["events"], ctx)
     features = engine.materialize(features, workdir / "features.parquet")
+    # the models pull in scikit-learn and numba (seconds of imports): only when running
+    from kequn.models.churn import add_churn_risk, feature_builder
+    from kequn.models.clusters import add_clusters
+    from kequn.models.predict import add_predictions, without_predictions
+
     if with_models:
         predicted, models = add_predictions(engine, features)
         features = engine.materialize(predicted, workdir / "features2.parquet")
