@@ -6,7 +6,8 @@
 WS must hold at least one run (e.g. a workspace from ``kequn demo --customers 1000000``;
 ``benchmarks/bench_compare.py`` caches one under ``benchmarks/.cache/demo-1000000/ws``).
 The server runs as its own process (``kequn serve`` on 127.0.0.1); the load comes from a
-second process: N concurrent clients (asyncio + httpx), each requesting, back to back
+second process: N concurrent clients (asyncio, one kept-alive connection each), each
+requesting, back to back
 with no think time, a random customer page (``/customers/{id}``) or a random page of a
 random segment (``/segments/{dimension}/{label}?page=k``), signed in as an analyst.
 Prints one row per client count: requests, errors, throughput and latency percentiles.
@@ -64,36 +65,71 @@ def _targets(ws: Path, base: str, token: str, sample: int = 2000) -> dict[str, A
     return {"ids": ids, "pages": pages, "customers": run.customers}
 
 
+async def _get(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str, token: str
+) -> int:
+    """One HTTP/1.1 GET on a kept-alive connection; the status code (body read and dropped).
+
+    A minimal client on purpose: httpx spent more CPU than the server at 200 clients,
+    and on a two-core machine the load generator's cost shows up as server latency.
+    """
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: kequn_token={token}\r\n\r\n".encode()
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    chunked = False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+        elif name.lower() == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
+
+
 async def _load(base: str, token: str, targets: dict[str, Any], clients: int, seconds: float):
     latencies: list[float] = []
     errors: dict[str, int] = {}
     stop = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, cookies={"kequn_token": token}, timeout=60, limits=limits
-    ) as client:
+    host, port = base.removeprefix("http://").split(":")
 
-        async def one(seed: int) -> None:
-            rng = random.Random(seed)
-            while time.perf_counter() < stop:
-                if rng.random() < 0.5:
-                    path = f"/customers/{rng.choice(targets['ids'])}"
-                else:
-                    dim, label, last = rng.choice(targets["pages"])
-                    path = f"/segments/{dim}/{label}?page={rng.randint(0, last)}"
-                started = time.perf_counter()
-                try:
-                    response = await client.get(path)
-                    if response.status_code != 200:
-                        key = f"HTTP {response.status_code}"
-                        errors[key] = errors.get(key, 0) + 1
-                        continue
-                except httpx.HTTPError as exc:
-                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                    continue
-                latencies.append(time.perf_counter() - started)
+    async def one(seed: int) -> None:
+        rng = random.Random(seed)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        while time.perf_counter() < stop:
+            if rng.random() < 0.5:
+                path = f"/customers/{rng.choice(targets['ids'])}"
+            else:
+                dim, label, last = rng.choice(targets["pages"])
+                path = f"/segments/{dim}/{label}?page={rng.randint(0, last)}"
+            started = time.perf_counter()
+            try:
+                status = await asyncio.wait_for(
+                    _get(reader, writer, f"{host}:{port}", path, token), 60
+                )
+            except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, int(port))
+                continue
+            if status != 200:
+                errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+                continue
+            latencies.append(time.perf_counter() - started)
+        writer.close()
 
-        await asyncio.gather(*(one(i) for i in range(clients)))
+    await asyncio.gather(*(one(i) for i in range(clients)))
     return latencies, errors
 
 

@@ -71,7 +71,7 @@ def build_index(run: RunInfo) -> Path:
                 "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
             ).fetchone()
             assert row is not None
-            con = duckdb.connect()
+            con = duckdb.connect(config={"enable_progress_bar": False})
             try:
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
@@ -151,7 +151,9 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
         if con is None:
             # point lookups gain nothing from parallel scans; one thread per query keeps
             # concurrent requests from competing for the same cores
-            con = duckdb.connect(str(path), read_only=True)
+            # point lookups gain nothing from parallel scans; one thread per query keeps
+            # concurrent requests from oversubscribing the cores
+            con = duckdb.connect(str(path), read_only=True, config={"threads": 1})
             _open[path] = con
         cur = con.cursor()
     try:
