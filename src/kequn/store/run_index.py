@@ -71,8 +71,9 @@ def build_index(run: RunInfo) -> Path:
                 "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
             ).fetchone()
             assert row is not None
-            con = duckdb.connect(config={"enable_progress_bar": False})
+            con = duckdb.connect()
             try:
+                con.execute("SET enable_progress_bar = false")
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
                 con.execute(f"ATTACH {_quoted(row[0])} AS src (READ_ONLY)")
