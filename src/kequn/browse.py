@@ -220,14 +220,13 @@ def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[
         rule = parse_rule(rule_text, catalogue(taxonomy.extra_names(upto=upto)))
     except RuleError as exc:
         return {"ok": False, "error": str(exc)}
-    path = run_index.build_index(run)
-    con = ibis.duckdb.connect(str(path), read_only=True)
-    try:
+    # through the process's shared connection to the lookup file: DuckDB refuses a
+    # second connection to the same file with other settings
+    with run_index.cursor(run) as cur:
+        con = ibis.duckdb.from_connection(cur)
         labels = con.table("labels")
         matched = int(labels.filter(compile_rule(rule, labels, run.params)).count().execute())
         total = int(labels.count().execute())
-    finally:
-        con.disconnect()
     return {
         "ok": True,
         "matched": matched,

@@ -13,6 +13,7 @@ CLI at the same time each publish their own snapshot and never see half of the o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -237,7 +238,18 @@ def create_app(settings: ServerSettings) -> FastAPI:
     from kequn.web import api, pages
 
     ws = Workspace.open(settings.workspace)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # page handlers hold the GIL for most of their time: a few threads per process
+        # serve as many requests as forty, without thrashing when hundreds arrive at once
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 8
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kequn 客群",
         version="0.1.0",
         description=(
@@ -280,14 +292,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @app.exception_handler(LoginRequiredError)
     async def login(_request: Request, exc: LoginRequiredError) -> RedirectResponse:
         return RedirectResponse(f"/login?next={exc.target}", status_code=303)
-
-    @app.on_event("startup")
-    async def fewer_threads() -> None:
-        # page handlers hold the GIL for most of their time: a few threads per process
-        # serve as many requests as forty, without thrashing when hundreds arrive at once
-        import anyio.to_thread
-
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 8
 
     app.include_router(api.router)
     app.include_router(pages.router)
