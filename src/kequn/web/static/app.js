@@ -34,7 +34,7 @@ function overviewCharts() {
     const labels = counts("value").sort((a, b) => tiers.indexOf(a.label) - tiers.indexOf(b.label));
     pyramid.setOption({
       tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)}` },
-      series: [{ type: "funnel", sort: "none", gap: 2, minSize: "20%", label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
+      series: [{ type: "funnel", sort: "none", gap: 2, minSize: "20%", left: "4%", width: "58%", label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
         data: labels.map((l) => ({ name: l.name, value: l.count })) }],
     });
   }
