@@ -12,6 +12,12 @@ from kequn.engines.base import Engine
 from kequn.store.workspace import Workspace
 
 
+#: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
+#: many rows of every column per writing thread, outside what it can spill: with ~100
+#: feature columns that alone ran a 500 MB limit out of memory at 1M customers.
+PARQUET_ROW_GROUP = 16_384
+
+
 class DuckDBEngine(Engine):
     name = "duckdb"
 
@@ -32,7 +38,7 @@ class DuckDBEngine(Engine):
         return {name: self.con.table(name) for name in ("customers", "orders", "events")}
 
     def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
-        self.con.to_parquet(expr, path)
+        self.con.to_parquet(expr, path, row_group_size=PARQUET_ROW_GROUP)
         return self.con.read_parquet(path)
 
     def close(self) -> None:

@@ -98,7 +98,13 @@ def classify(
     """Features, thresholds and every dimension for every customer, materialised in ``workdir``."""
     rules = taxonomy.rules()
     tables = engine.tables()
-    features = build_features(tables["customers"], tables["orders"], tables["events"], ctx)
+    features = build_features(
+        tables["customers"],
+        tables["orders"],
+        tables["events"],
+        ctx,
+        stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
+    )
     features = engine.materialize(features, workdir / "features.parquet")
     # the models pull in scikit-learn and numba (seconds of imports): only when running
     from kequn.models.churn import add_churn_risk, feature_builder
