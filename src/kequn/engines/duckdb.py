@@ -11,7 +11,6 @@ import ibis.expr.types as ir
 from kequn.engines.base import Engine
 from kequn.store.workspace import Workspace
 
-
 #: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
 #: many rows of every column per writing thread, outside what it can spill: with ~100
 #: feature columns that alone ran a 500 MB limit out of memory at 1M customers.
