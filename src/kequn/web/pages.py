@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Annotated, Any
 
@@ -24,6 +23,9 @@ _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
     autoescape=select_autoescape(["html"]),
 )
+# chart data goes into <script type="application/json"> with the `tojson` filter, which
+# escapes < > & ' so a label or a channel named "</script>..." cannot end the element
+_templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
@@ -154,7 +156,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         user,
         run=run,
         dimensions=data["dimensions"],
-        charts=json.dumps(charts, ensure_ascii=False),
+        charts=charts,
         clusters=clusters,
         models=models,
     )
@@ -231,7 +233,7 @@ def customer_page(request: Request, customer_id: str, user: PageUser) -> HTMLRes
         user,
         run=run,
         c=data,
-        timeline=json.dumps(timeline, ensure_ascii=False),
+        timeline=timeline,
     )
 
 
