@@ -62,7 +62,7 @@ class Settings:
     engine: str = "duckdb"
     taxonomy: str = TAXONOMY_NAME
     day_first: bool = False  # how to read 03/01/2025
-    memory_limit: str = "2GB"  # DuckDB spills to .tmp beyond this while importing and classifying
+    memory_limit: str = "1GB"  # DuckDB spills to .tmp beyond this while importing and classifying
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
 
