@@ -177,13 +177,55 @@ def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
 
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
-    c = customers
     as_of = ibis.date(ctx.as_of)
+
+    def industry(t: ir.Table) -> dict[str, ir.Value]:
+        return {
+            "industry_section": ref.industry_section_expr(t.industry_code),
+            "industry_group": ref.industry_group_expr(
+                t.industry_code, t.industry, t.supply_chain_role, ctx.reference("industry_gbt4754")
+            ),
+        }
+
+    def size(t: ir.Table) -> dict[str, ir.Value]:
+        employees = t.employees.cast("float64")
+        revenue, assets = t.annual_revenue.cast("float64"), t.total_assets.cast("float64")
+        cny, eur = ctx.cny_per_unit / 10000.0, ctx.eur_per_unit
+        return {
+            "company_size_cn": ref.company_size_cn_expr(
+                t.industry_code,
+                t.industry_code,
+                employees,
+                revenue * cny,
+                assets * cny,
+                ctx.reference("size_cn_2017"),
+            ),
+            "company_size_eu": ref.company_size_eu_expr(
+                employees, revenue * eur, assets * eur, ctx.reference("size_eu_2003")
+            ),
+        }
+
+    def groups(t: ir.Table) -> dict[str, ir.Value]:
+        return {
+            "source_group": ref.source_group_expr(t.source, ctx.reference("sources")),
+            "preferred_channel_group": ref.channel_group_expr(
+                t.preferred_channel, ctx.reference("channels")
+            ),
+        }
+
+    def places(t: ir.Table) -> dict[str, ir.Value]:
+        return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
+
+    c = ref.by_distinct(customers, ["industry_code", "industry", "supply_chain_role"], industry)
+    c = ref.by_distinct(
+        c,
+        ["industry_code", "employees", "annual_revenue", "total_assets"],
+        size,
+        keys_from=customers,
+    )
+    c = ref.by_distinct(c, ["source", "preferred_channel"], groups, keys_from=customers)
+    c = ref.by_distinct(c, ["city", "country"], places, keys_from=customers)
     age_from_birth = (as_of.delta(c.birth_date, unit="day").cast("float64") / 365.25).floor()
-    code, text = c.industry_code, c.industry
-    revenue_10k_cny = c.annual_revenue.cast("float64") * ctx.cny_per_unit / 10000.0
-    assets_10k_cny = c.total_assets.cast("float64") * ctx.cny_per_unit / 10000.0
-    sizes_cn = ctx.reference("size_cn_2017")
     return c.select(
         "customer_id",
         "kind",
@@ -201,26 +243,15 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         total_assets=c.total_assets.cast("float64"),
         income=c.income.cast("float64"),
         age=ibis.coalesce(c.age.cast("float64"), age_from_birth.cast("float64")),
-        city_norm=city_norm_expr(c.city),
-        country_norm=country_norm_expr(c.country),
+        city_norm=c.city_norm,
+        country_norm=c.country_norm,
         nature=ref.nature_expr(c.kind, c.name, ctx.reference("nature_keywords")),
-        industry_section=ref.industry_section_expr(code),
-        industry_group=ref.industry_group_expr(
-            code, text, c.supply_chain_role, ctx.reference("industry_gbt4754")
-        ),
-        company_size_cn=ref.company_size_cn_expr(
-            code, text, c.employees.cast("float64"), revenue_10k_cny, assets_10k_cny, sizes_cn
-        ),
-        company_size_eu=ref.company_size_eu_expr(
-            c.employees.cast("float64"),
-            c.annual_revenue.cast("float64") * ctx.eur_per_unit,
-            c.total_assets.cast("float64") * ctx.eur_per_unit,
-            ctx.reference("size_eu_2003"),
-        ),
-        source_group=ref.source_group_expr(c.source, ctx.reference("sources")),
-        preferred_channel_group=ref.channel_group_expr(
-            c.preferred_channel, ctx.reference("channels")
-        ),
+        industry_section=c.industry_section,
+        industry_group=c.industry_group,
+        company_size_cn=c.company_size_cn,
+        company_size_eu=c.company_size_eu,
+        source_group=c.source_group,
+        preferred_channel_group=c.preferred_channel_group,
     )
 
 
