@@ -223,3 +223,26 @@ CHANNELS = [
 def test_channels(raw: str | None, expected: str) -> None:
     table = ref.load_reference("channels")
     assert run(lambda t: ref.channel_group_expr(t.c, table), c=[raw]) == [expected]
+
+
+def test_by_distinct_equals_row_by_row_including_missing_inputs() -> None:
+    """Computed once per distinct input and joined back, every row (NULLs too) gets what
+    evaluating the classifier on that row gives, and no row is lost or duplicated."""
+    sources = ["cpc", None, "cpc", "", "抖音", None, "partner", "weird", "CPC ", "抖音"]
+    channels = ["app", "app", None, None, "门店", "app", None, "web", "app", "门店"]
+    t = ibis.memtable(
+        {"id": list(range(len(sources))), "source": sources, "channel": channels},
+        schema={"id": "int64", "source": "string", "channel": "string"},
+    )
+    src, chan = ref.load_reference("sources"), ref.load_reference("channels")
+
+    def outputs(x: Any) -> dict[str, Any]:
+        return {
+            "s": ref.source_group_expr(x.source, src),
+            "c": ref.channel_group_expr(x.channel, chan),
+        }
+
+    direct = CON.to_pyarrow(t.mutate(**outputs(t)).order_by("id")).to_pylist()
+    via = CON.to_pyarrow(ref.by_distinct(t, ["source", "channel"], outputs).order_by("id"))
+    assert via.to_pylist() == direct
+    assert [r["s"] for r in direct][:4] == ["advertising", "unknown", "advertising", "unknown"]
