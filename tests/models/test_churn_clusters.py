@@ -129,3 +129,18 @@ def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     medians = [np.median(spend[cluster == i]) for i in ids]
     assert medians == sorted(medians, reverse=True)
     assert any("spend" in c["en"] for c in info["clusters"])
+
+
+def test_pull_takes_every_kth_buyer_in_id_order() -> None:
+    """The training sample: rows sorted by id, every k-th (k = ceil(n / limit)), whole rows."""
+    import ibis
+
+    rng = np.random.default_rng(3)
+    ids = [f"C{i:03d}" for i in rng.permutation(53)]
+    t = ibis.memtable({"customer_id": ids, "v": [len(i) + n for n, i in enumerate(ids)]})
+    con = ibis.duckdb.connect()
+    table = con.create_table("t", t)
+    out = churn.pull(table, limit=10).to_pylist()
+    ordered = sorted(zip(ids, [len(i) + n for n, i in enumerate(ids)], strict=True))
+    assert [(r["customer_id"], r["v"]) for r in out] == ordered[5::6]  # k = ceil(53/10) = 6
+    assert churn.pull(table, limit=None).num_rows == 53
