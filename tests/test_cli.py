@@ -102,3 +102,47 @@ def test_taxonomy_check_reports_the_problem(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "lifecycle.prospect" in result.output
     assert "did you mean 'orders'" in result.output
+
+
+def test_errors_a_user_can_act_on_print_a_message_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kequn.cli", "--lang", "en", "show", "C1"]
+    command += ["-w", str(tmp_path / "nothing")]
+    env = {**os.environ, "KEQUN_DEBUG": ""}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 1
+    assert "is not a kequn workspace" in done.stderr
+    assert "Traceback" not in done.stderr
+    debug = subprocess.run(
+        command, capture_output=True, text=True, env={**env, "KEQUN_DEBUG": "1"}, check=False
+    )
+    assert "Traceback" in debug.stderr
+    assert "WorkspaceError" in debug.stderr
+
+
+def test_out_of_memory_becomes_advice_about_memory_limit() -> None:
+    import duckdb
+
+    from kequn.cli import user_message
+
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '10MB'")
+    with pytest.raises(duckdb.OutOfMemoryException) as caught:
+        con.execute("SELECT count(DISTINCT i::VARCHAR || 'x') FROM range(5000000) t(i)").fetchall()
+    i18n.set_lang("zh")
+    try:
+        zh = user_message(caught.value)
+    finally:
+        i18n.set_lang(None)
+    i18n.set_lang("en")
+    en = user_message(caught.value)
+    i18n.set_lang(None)
+    assert zh is not None
+    assert "memory_limit" in zh
+    assert "内存不足" in zh
+    assert en is not None
+    assert "memory_limit" in en
+    assert user_message(ValueError("a bug")) is None

@@ -28,6 +28,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另一个进程正在写入工作区，已等待 {seconds} 秒。稍后再试。",
         "Another process is writing to the workspace; waited {seconds} s. Try again shortly.",
     ),
+    "error.memory": (
+        '内存不足：DuckDB 用完了工作区的内存上限（kequn.toml 中 [run] 的 memory_limit，当前 {limit}）。调大它，例如 memory_limit = "4GB"，然后重试。',
+        'Out of memory: DuckDB used up the workspace\'s memory limit (memory_limit under [run] in kequn.toml, now {limit}). Raise it, e.g. memory_limit = "4GB", and try again.',
+    ),
+    "error.debug": (
+        "设置 KEQUN_DEBUG=1 可查看完整的错误堆栈。",
+        "Set KEQUN_DEBUG=1 to see the full traceback.",
+    ),
     # import
     "import.reading": ("读取 {file}", "Reading {file}"),
     "import.validating": ("校验与转换", "Validating and converting"),

@@ -1,11 +1,50 @@
 """The ``kequn`` command. Thin: parses options, calls :mod:`kequn.service` / :mod:`kequn.results`,
 prints tables or JSON. Help is in English; messages follow ``--lang`` / ``KEQUN_LANG``."""
 
-from kequn.cli import analysis, data, server  # noqa: F401 - importing registers the commands
-from kequn.cli._app import app
+from __future__ import annotations
 
-__all__ = ["app", "main"]
+import os
+import re
+
+from rich.markup import escape
+
+from kequn import i18n
+from kequn.cli import analysis, data, server  # noqa: F401 - importing registers the commands
+from kequn.cli._app import app, err
+
+__all__ = ["app", "main", "user_message"]
+
+
+def user_message(exc: BaseException) -> str | None:
+    """What to tell a person about an error they can act on, or None for a bug.
+
+    Workspace, input-file, taxonomy and rule errors already carry a translated message;
+    DuckDB running out of memory becomes advice about ``memory_limit``.
+    """
+    import duckdb
+
+    from kequn.core.rules._grammar import RuleError
+    from kequn.store.readers import SourceError
+    from kequn.store.workspace import WorkspaceError
+    from kequn.taxonomy.model import TaxonomyError
+
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        used = re.search(r"/\s*([\d.]+ ?[KMGT]i?B) used\)", str(exc))
+        return i18n.t("error.memory", limit=used.group(1) if used else "?")
+    if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | RuleError):
+        return str(exc)
+    return None
 
 
 def main() -> None:
-    app()
+    """Run the command; errors a user can act on print one clear message (exit 1), not a
+    traceback, unless ``KEQUN_DEBUG`` is set."""
+    try:
+        app()
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None or os.environ.get("KEQUN_DEBUG"):
+            raise
+        err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+        err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
+        raise SystemExit(1) from None
