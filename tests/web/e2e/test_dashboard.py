@@ -14,8 +14,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def _charts_drawn(page: Any, *ids: str) -> None:
+    """Each chart has rendered and finished its entry animation (ECharts' "finished")."""
     for chart in ids:
-        page.wait_for_selector(f"#{chart} canvas")
+        page.wait_for_selector(f"#{chart}[data-drawn='1'] canvas")
 
 
 def test_login_overview_and_language_switch(page: Any, server: Any, login: Any) -> None:
@@ -31,7 +32,6 @@ def test_login_overview_and_language_switch(page: Any, server: Any, login: Any) 
     assert "Active" in lifecycle
     assert "Predictive models" in page.inner_text("main")
     assert page.locator("#models li").count() >= 1
-    page.wait_for_timeout(500)  # let the charts' entry animation finish
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview-en.png"), full_page=False)
 
@@ -39,8 +39,7 @@ def test_login_overview_and_language_switch(page: Any, server: Any, login: Any) 
     page.wait_for_selector("text=客群总览")
     assert page.inner_text("h1") == "客群总览"
     assert "活跃客户" in page.inner_text("#dim-lifecycle")
-    _charts_drawn(page, "chart-pyramid", "chart-rfm")
-    page.wait_for_timeout(500)
+    _charts_drawn(page, "chart-pyramid", "chart-funnel", "chart-rfm", "chart-flow")
     page.screenshot(path=str(SCREENSHOTS / "overview-zh.png"), full_page=False)
     # the choice sticks: the next page is in Chinese too
     page.goto(server.url + "/runs")

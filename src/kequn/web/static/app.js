@@ -18,6 +18,8 @@ function chart(id) {
   if (!el || !window.echarts) return null;
   const c = echarts.init(el, null, { renderer: "canvas" });
   window.addEventListener("resize", () => c.resize());
+  // set once the first render and its entry animation are complete (tests and screenshots wait for it)
+  c.on("finished", () => { el.dataset.drawn = "1"; });
   return c;
 }
 
