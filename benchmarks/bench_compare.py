@@ -214,9 +214,11 @@ def lifetimes_python() -> tuple[Path | None, str]:
     return python, ""
 
 
-def contenders(orders: Path, ws: Path, out: Path) -> list[tuple[str, list[str] | str]]:
+def contenders(
+    orders: Path, ws: Path, out: Path, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, list[str] | str]]:
     """(step, command) pairs; a string in place of a command is why the step can't run."""
-    python, reason = lifetimes_python()
+    python, reason = (None, "skipped") if "lifetimes" in skip else lifetimes_python()
     lifetimes: list[str] | str = (
         [str(python), "-c", LIFETIMES, str(orders), str(out / "lifetimes.parquet")]
         if python
@@ -237,7 +239,7 @@ def bench(size: int, skip: frozenset[str] = frozenset()) -> list[Row]:
     out = CACHE / f"demo-{size}" / "out"
     out.mkdir(exist_ok=True)
     rows = []
-    for step, command in contenders(orders, ws, out):
+    for step, command in contenders(orders, ws, out, skip):
         row = Row(step, size, n_orders)
         if step.split(" ")[0] in skip:
             row.reason = "skipped (--skip)"
