@@ -132,14 +132,14 @@ def test_out_of_memory_becomes_advice_about_memory_limit() -> None:
     con.execute("SET memory_limit = '10MB'")
     with pytest.raises(duckdb.OutOfMemoryException) as caught:
         con.execute("SELECT count(DISTINCT i::VARCHAR || 'x') FROM range(5000000) t(i)").fetchall()
-    i18n.set_lang("zh")
+    messages = {}
     try:
-        zh = user_message(caught.value)
+        for lang in ("zh", "en"):
+            i18n.set_lang(lang)
+            messages[lang] = user_message(caught.value)
     finally:
         i18n.set_lang(None)
-    i18n.set_lang("en")
-    en = user_message(caught.value)
-    i18n.set_lang(None)
+    zh, en = messages["zh"], messages["en"]
     assert zh is not None
     assert "memory_limit" in zh
     assert "内存不足" in zh

@@ -243,6 +243,6 @@ def test_by_distinct_equals_row_by_row_including_missing_inputs() -> None:
         }
 
     direct = CON.to_pyarrow(t.mutate(**outputs(t)).order_by("id")).to_pylist()
-    via = CON.to_pyarrow(ref.by_distinct(t, ["source", "channel"], outputs).order_by("id"))
+    via = CON.to_pyarrow(ref.by_distinct(t, [(["source", "channel"], outputs)]).order_by("id"))
     assert via.to_pylist() == direct
     assert [r["s"] for r in direct][:4] == ["advertising", "unknown", "advertising", "unknown"]

@@ -216,15 +216,15 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     def places(t: ir.Table) -> dict[str, ir.Value]:
         return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
 
-    c = ref.by_distinct(customers, ["industry_code", "industry", "supply_chain_role"], industry)
     c = ref.by_distinct(
-        c,
-        ["industry_code", "employees", "annual_revenue", "total_assets"],
-        size,
-        keys_from=customers,
+        customers,
+        [
+            (["industry_code", "industry", "supply_chain_role"], industry),
+            (["industry_code", "employees", "annual_revenue", "total_assets"], size),
+            (["source", "preferred_channel"], groups),
+            (["city", "country"], places),
+        ],
     )
-    c = ref.by_distinct(c, ["source", "preferred_channel"], groups, keys_from=customers)
-    c = ref.by_distinct(c, ["city", "country"], places, keys_from=customers)
     age_from_birth = (as_of.delta(c.birth_date, unit="day").cast("float64") / 365.25).floor()
     return c.select(
         "customer_id",

@@ -38,32 +38,34 @@ def _packaged(name: str) -> dict[str, Any]:
     return dict(yaml.safe_load(text))
 
 
-def by_distinct(
-    table: ir.Table,
-    inputs: Sequence[str],
-    outputs: Callable[[ir.Table], Mapping[str, ir.Value]],
-    *,
-    keys_from: ir.Table | None = None,
-) -> ir.Table:
-    """``table`` with the columns ``outputs(t)`` added, computed once per distinct ``inputs``.
+Outputs = Callable[[ir.Table], Mapping[str, ir.Value]]
+
+
+def by_distinct(table: ir.Table, groups: Sequence[tuple[Sequence[str], Outputs]]) -> ir.Table:
+    """``table`` with, for each ``(inputs, outputs)`` group, the columns ``outputs(t)`` added,
+    computed once per distinct combination of ``inputs``.
 
     The classifiers below are long ``CASE`` expressions full of regular expressions, over
     columns with few distinct values (a source, a channel, an industry code and text).
     Evaluated on every row of a million customers they were most of the attribute
     features' time; evaluated on the distinct combinations and joined back (NULL-safe, so
-    a missing input gets its own row) they cost a hash join. ``keys_from`` is the table the
-    distinct combinations are read from (default ``table``): pass the base table when
-    ``table`` is itself built by joins, or the SQL repeats those joins for the keys.
+    a missing input gets its own row) they cost a hash join. Every group's combinations
+    are read from ``table`` itself, not from the result of the previous joins (which made
+    the SQL repeat those joins for each group's keys).
     """
-    keys = (table if keys_from is None else keys_from).select(*inputs).distinct()
-    mapped = keys.mutate(**outputs(keys))
-    added = [c for c in mapped.columns if c not in inputs]
-    mapped = mapped.rename({f"_key{i}": column for i, column in enumerate(inputs)})
-    joined = table.left_join(
-        mapped,
-        [table[column].identical_to(mapped[f"_key{i}"]) for i, column in enumerate(inputs)],
-    )
-    return joined.select(*table.columns, *added)
+    out = table
+    for g, (inputs, outputs) in enumerate(groups):
+        keys = table.select(*inputs).distinct()
+        mapped = keys.mutate(**outputs(keys))
+        added = [c for c in mapped.columns if c not in inputs]
+        names = [f"_key{g}_{i}" for i in range(len(inputs))]
+        mapped = mapped.rename(dict(zip(names, inputs, strict=True)))
+        joined = out.left_join(
+            mapped,
+            [out[c].identical_to(mapped[n]) for c, n in zip(inputs, names, strict=True)],
+        )
+        out = joined.select(*out.columns, *added)
+    return out
 
 
 def keyword_pattern(words: list[str]) -> str:
