@@ -4,8 +4,10 @@
     python benchmarks/bench_compare.py --sizes 20000        # quick
     python benchmarks/bench_compare.py --large              # adds 5M customers
 
-For each size the demo data is generated once (seed 7) and cached under
-benchmarks/.cache/demo-N/: the Parquet files in data/ and an imported workspace in ws/.
+For each size the demo data is generated once (seed 7, buyers buying 1.4x as often as
+in `kequn demo`, so about 10 orders per customer: 100k customers / 1M orders, 1M / 10M,
+5M / 50M) and cached under benchmarks/.cache/demo-N/: the Parquet files in data/ and an
+imported workspace in ws/.
 Then each contender runs as its own process, on the same orders:
 
     floor              one DuckDB SQL query: per-customer recency, frequency, monetary of
@@ -45,6 +47,8 @@ CACHE = HERE / ".cache"
 LIFETIMES_VENV = CACHE / "lifetimes-venv"
 LIFETIMES_REQUIREMENTS = HERE / "lifetimes-requirements.txt"
 SEED = 7
+#: about 10 orders per customer, the issue's sizes (1M customers / 10M orders)
+PURCHASE_RATE = 1.4
 
 # Each contender script takes the orders Parquet file and an output Parquet file.
 FLOOR = """
@@ -178,12 +182,13 @@ def prepare(size: int) -> tuple[Path, Path, int]:
     """
     root = CACHE / f"demo-{size}"
     data, ws, ready = root / "data", root / "ws", root / "ready"
-    if not ready.exists():
+    made = f"seed={SEED} purchase_rate={PURCHASE_RATE}\n"
+    if not ready.exists() or ready.read_text() != made:
         shutil.rmtree(root, ignore_errors=True)
         log(f"generating and importing {size:,} customers into {root}")
         from kequn.demo import generate_demo
 
-        files = generate_demo(data, size, seed=SEED)
+        files = generate_demo(data, size, seed=SEED, purchase_rate=PURCHASE_RATE)
         _check([*KEQUN, "init", "--workspace", str(ws)])
         for table, path in (
             ("customers", files.customers),
@@ -191,7 +196,7 @@ def prepare(size: int) -> tuple[Path, Path, int]:
             ("events", files.events),
         ):
             _check([*KEQUN, "import", table, str(path), "--workspace", str(ws)])
-        ready.touch()
+        ready.write_text(made)
     orders = data / "orders.parquet"
     return orders, ws, pq.ParquetFile(orders).metadata.num_rows
 

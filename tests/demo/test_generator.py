@@ -27,6 +27,17 @@ def test_deterministic(demo: Path, tmp_path: Path) -> None:
         )
 
 
+def test_purchase_rate_scales_orders_only(demo: Path, tmp_path: Path) -> None:
+    files = generate_demo(tmp_path, 4000, seed=3, chunk_size=1500, purchase_rate=1.4)
+    base = pq.read_table(demo / "orders.parquet").num_rows
+    # the same customers, each buying more often: 1.4 gives ~10 orders a customer, not 8.5
+    assert pq.read_table(tmp_path / "customers.parquet").equals(
+        pq.read_table(demo / "customers.parquet")
+    )
+    assert 1.12 < files.n_orders / base < 1.30
+    assert 9.0 < files.n_orders / files.n_customers < 11.5
+
+
 def test_schemas(demo: Path) -> None:
     assert pq.read_schema(demo / "customers.parquet").equals(CUSTOMER_SCHEMA)
     assert pq.read_schema(demo / "orders.parquet").equals(ORDER_SCHEMA)
