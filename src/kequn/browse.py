@@ -60,6 +60,36 @@ def _segment_condition(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[
     return f"{_quote(dim.id, {dim.id})} = ?", [label]
 
 
+def _in_top(
+    offset: int, limit: int, sort: str, descending: bool, search: str | None, city: str | None
+) -> bool:
+    return (
+        sort == "spend"
+        and descending
+        and not search
+        and not city
+        and offset + min(limit, PAGE_MAX) <= run_index.TOP_MEMBERS
+    )
+
+
+def stored_page(
+    run: RunInfo,
+    dimension: str,
+    label: str,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: str = "spend",
+    descending: bool = True,
+    search: str | None = None,
+    city: str | None = None,
+) -> bool:
+    """Whether :func:`members` answers this page from the run's stored first pages alone
+    (SQLite lookups, well under a millisecond), without a DuckDB count or sort."""
+    known = (run.counts or {}).get(dimension, {}).get(label) is not None
+    return known and _in_top(max(0, offset), limit, sort, descending, search, city)
+
+
 def members(
     run: RunInfo,
     dimension: str,
@@ -96,24 +126,20 @@ def members(
     )
     # without a filter the run's own counts give the total; no need to count again
     counted = None if (search or city) else (run.counts or {}).get(dimension, {}).get(label)
-    ready = (
-        sort == "spend"
-        and descending
-        and not search
-        and not city
-        and offset + limit <= run_index.TOP_MEMBERS
-    )
-    with run_index.cursor(run) as cur:
-        if counted is None:
+    ready = _in_top(offset, limit, sort, descending, search, city)
+    if counted is None:
+        with run_index.cursor(run) as cur:
             found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
             counted = int(found[0]) if found else 0
-        if ready:  # the default order's first pages are stored in order
-            rows = cur.execute(
-                f"SELECT {columns} FROM top_members WHERE dimension = ? AND label = ? "
-                "AND rank > ? AND rank <= ? ORDER BY rank",
-                [dimension, label, offset, offset + limit],
-            ).fetchall()
-        else:
+    if ready:  # the default order's first pages are stored in order
+        _, rows = run_index.points(run).query(
+            "top_members",
+            f"SELECT {columns} FROM top_members WHERE dimension = ? AND label = ? "
+            "AND rank > ? AND rank <= ? ORDER BY rank",
+            [dimension, label, offset, offset + limit],
+        )
+    else:
+        with run_index.cursor(run) as cur:
             rows = cur.execute(
                 f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
                 "LIMIT ? OFFSET ?",
@@ -136,26 +162,27 @@ def members(
 def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
     """A customer's labels with reasons and strategies, features, attributes and timeline
     (orders and interactions up to the run's date)."""
-    with run_index.cursor(run) as cur:
-        result = cur.execute("SELECT * FROM labels WHERE customer_id = ?", [customer_id])
-        names = [d[0] for d in result.description]
-        found = result.fetchone()
-        if found is None:
-            return None
-        customer = cur.execute("SELECT * FROM customers WHERE customer_id = ?", [customer_id])
-        cnames = [d[0] for d in customer.description]
-        crow = customer.fetchone()
-        orders = cur.execute(
-            "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
-            "FROM orders WHERE customer_id = ? ORDER BY ordered_at DESC LIMIT 200",
-            [customer_id],
-        ).fetchall()
-        events = cur.execute(
-            "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
-            "ORDER BY occurred_at DESC LIMIT 200",
-            [customer_id],
-        ).fetchall()
-    row = dict(zip(names, found, strict=True))
+    db = run_index.points(run)
+    names, found = db.query("labels", "SELECT * FROM labels WHERE customer_id = ?", [customer_id])
+    if not found:
+        return None
+    cnames, crows = db.query(
+        "customers", "SELECT * FROM customers WHERE customer_id = ? LIMIT 1", [customer_id]
+    )
+    crow = crows[0] if crows else None
+    _, orders = db.query(
+        "orders",
+        "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
+        "FROM orders WHERE customer_id = ? ORDER BY n DESC LIMIT 200",
+        [customer_id],
+    )
+    _, events = db.query(
+        "events",
+        "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
+        "ORDER BY n DESC LIMIT 200",
+        [customer_id],
+    )
+    row = dict(zip(names, found[0], strict=True))
     taxonomy = taxonomy_of(run)
     attributes = {k: plain(v) for k, v in zip(cnames, crow, strict=True)} if crow else {}
     return {
