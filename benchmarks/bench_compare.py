@@ -3,6 +3,7 @@
     python benchmarks/bench_compare.py                      # 100k and 1M customers
     python benchmarks/bench_compare.py --sizes 20000        # quick
     python benchmarks/bench_compare.py --large              # adds 5M customers
+    python benchmarks/bench_compare.py --sizes 1000000 --spark --skip floor pandas lifetimes
 
 For each size the demo data is generated once (seed 7, buyers buying 1.4x as often as
 in `kequn demo`, so about 10 orders per customer: 100k customers / 1M orders, 1M / 10M,
@@ -17,6 +18,8 @@ Then each contender runs as its own process, on the same orders:
                        GammaGammaFitter, P(alive) and 12-month CLV, to Parquet
     kequn (no models)  `kequn run --no-models`: all dimensions, no predictive models
     kequn (all)        `kequn run`: all dimensions, BG/NBD, Gamma-Gamma, churn, clusters
+    kequn (all, Spark) with --spark: `kequn run --engine spark` (local[2]), then its
+                       labels are compared with those of the DuckDB run just before
 
 lifetimes runs in its own virtual environment, benchmarks/.cache/lifetimes-venv, built on
 first use from benchmarks/lifetimes-requirements.txt; if that fails its row says why.
@@ -49,6 +52,8 @@ LIFETIMES_REQUIREMENTS = HERE / "lifetimes-requirements.txt"
 SEED = 7
 #: about 10 orders per customer, the issue's sizes (1M customers / 10M orders)
 PURCHASE_RATE = 1.4
+#: lines printed under the table (the Spark label comparison)
+NOTES: list[str] = []
 
 # Each contender script takes the orders Parquet file and an output Parquet file.
 FLOOR = """
@@ -220,7 +225,7 @@ def lifetimes_python() -> tuple[Path | None, str]:
 
 
 def contenders(
-    orders: Path, ws: Path, out: Path, skip: frozenset[str] = frozenset()
+    orders: Path, ws: Path, out: Path, skip: frozenset[str] = frozenset(), spark: bool = False
 ) -> list[tuple[str, list[str] | str]]:
     """(step, command) pairs; a string in place of a command is why the step can't run."""
     python, reason = (None, "skipped") if "lifetimes" in skip else lifetimes_python()
@@ -236,15 +241,60 @@ def contenders(
         ("lifetimes", lifetimes),
         ("kequn (no models)", [*KEQUN, "run", "--workspace", str(ws), "--no-models"]),
         ("kequn (all)", [*KEQUN, "run", "--workspace", str(ws)]),
+        *(
+            [("kequn (all, Spark)", [*KEQUN, "run", "--workspace", str(ws), "--engine", "spark"])]
+            if spark
+            else []
+        ),
     ]
 
 
-def bench(size: int, skip: frozenset[str] = frozenset()) -> list[Row]:
+def same_labels(ws: Path) -> str:
+    """Whether the newest run (Spark) labels every customer as the one before (DuckDB)."""
+    import duckdb
+
+    from kequn.engines.base import parquet_glob
+    from kequn.store.runs import list_runs
+    from kequn.store.workspace import Workspace
+    from kequn.taxonomy.model import load_taxonomy
+
+    spark, duck = list_runs(Workspace.open(ws))[:2]
+    if (spark.engine, duck.engine, spark.as_of) != ("spark", "duckdb", duck.as_of):
+        return f"not compared: the newest runs are {spark.engine} and {duck.engine}"
+    taxonomy = load_taxonomy(spark.taxonomy_path)
+    columns = [
+        *(d.id for d in taxonomy.dimensions if d.type == "exclusive"),
+        *(
+            d.tag_column(lab.id)
+            for d in taxonomy.dimensions
+            if d.type != "exclusive"
+            for lab in d.labels
+        ),
+    ]
+    # column names from the run's own taxonomy (checked ids), quoted
+    picked = ", ".join(["customer_id", *(f'"{c}"' for c in columns)])
+    a, b = parquet_glob(spark.labels_path), parquet_glob(duck.labels_path)
+    differ = duckdb.execute(
+        f"SELECT (SELECT count(*) FROM (SELECT {picked} FROM read_parquet($a) EXCEPT ALL "
+        f"SELECT {picked} FROM read_parquet($b))) + (SELECT count(*) FROM (SELECT {picked} "
+        f"FROM read_parquet($b) EXCEPT ALL SELECT {picked} FROM read_parquet($a))), "
+        "(SELECT count(*) FROM read_parquet($a))",
+        {"a": a, "b": b},
+    ).fetchone()
+    assert differ is not None
+    verdict = "equal" if differ[0] == 0 else f"DIFFERENT ({differ[0]:,} rows differ)"
+    return (
+        f"Spark labels vs DuckDB's (as of {spark.as_of}): {verdict}, {len(columns)} label "
+        f"columns x {differ[1]:,} customers"
+    )
+
+
+def bench(size: int, skip: frozenset[str] = frozenset(), spark: bool = False) -> list[Row]:
     orders, ws, n_orders = prepare(size)
     out = CACHE / f"demo-{size}" / "out"
     out.mkdir(exist_ok=True)
     rows = []
-    for step, command in contenders(orders, ws, out, skip):
+    for step, command in contenders(orders, ws, out, skip, spark):
         row = Row(step, size, n_orders)
         if step.split(" ")[0] in skip:
             row.reason = "skipped (--skip)"
@@ -256,6 +306,8 @@ def bench(size: int, skip: frozenset[str] = frozenset()) -> list[Row]:
                 row.seconds, row.peak_mib = measure(command)
             except RuntimeError as error:
                 row.reason = _reason(error)
+            if "Spark" in step and row.seconds is not None:
+                NOTES.append(f"{size:,} customers: {same_labels(ws)}")
         rows.append(row)
     return rows
 
@@ -311,12 +363,17 @@ def main() -> None:
         choices=["floor", "pandas", "lifetimes", "kequn"],
         help="contenders to leave out (e.g. pandas and lifetimes at 5M, for memory)",
     )
+    parser.add_argument(
+        "--spark", action="store_true", help="add `kequn run --engine spark` and compare labels"
+    )
     options = parser.parse_args()
     sizes = [*options.sizes, *([5_000_000] if options.large else [])]
     skip = frozenset(options.skip)
-    rows = [row for size in dict.fromkeys(sizes) for row in bench(size, skip)]
+    rows = [row for size in dict.fromkeys(sizes) for row in bench(size, skip, options.spark)]
     print(f"machine: {machine()}")
     print(table(rows))
+    for note in NOTES:
+        print(note)
 
 
 if __name__ == "__main__":
