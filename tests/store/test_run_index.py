@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import json
+import sqlite3
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -147,3 +150,21 @@ def test_a_lookup_file_of_the_old_layout_is_rebuilt(run: RunInfo) -> None:
         assert run_index.is_ready(run)
     finally:
         run_index.points_path(run).with_suffix(".moved").unlink()
+
+
+def test_each_thread_keeps_a_few_readers_open(run: RunInfo, tmp_path: Path) -> None:
+    # the same file under other runs' names, as a server sees after many runs
+    copies = []
+    for i in range(run_index.READERS_PER_THREAD + 2):
+        folder = tmp_path / f"run{i}"
+        folder.mkdir()
+        for name in (run_index.INDEX_NAME, run_index.POINTS_NAME):
+            (folder / name).symlink_to(run.labels_path.parent / name)
+        copies.append(dataclasses.replace(run, path=str(folder)))
+    opened = [run_index.points(c) for c in copies]
+    assert run_index.points(copies[-1]) is opened[-1]  # kept
+    assert run_index.points(copies[0]) is not opened[0]  # closed, opened again
+    with pytest.raises(sqlite3.ProgrammingError):
+        opened[1].con.execute("SELECT 1")  # closed: the least recently used
+    _, rows = run_index.points(copies[2]).query("labels", "SELECT count(*) FROM labels", [])
+    assert rows[0][0] == sum(run.counts["lifecycle"].values())

@@ -313,14 +313,21 @@ class Points:
         return names, rows
 
 
+#: readers kept open per thread, the most recently used runs' (each holds a file open)
+READERS_PER_THREAD = 4
+
+
 def points(run: RunInfo) -> Points:
     """This thread's reader of the run's SQLite lookup file (built on first use)."""
     path = points_path(run)
     readers: dict[Path, Points] = _local.__dict__.setdefault("readers", {})
-    found = readers.get(path)
+    found = readers.pop(path, None)
     if found is None:
         build_index(run)
-        found = readers[path] = Points(path)
+        found = Points(path)
+        while len(readers) >= READERS_PER_THREAD:
+            readers.pop(next(iter(readers))).con.close()  # the least recently used
+    readers[path] = found  # (re)inserted last: dicts keep insertion order
     return found
 
 
