@@ -111,6 +111,10 @@ def build_index(run: RunInfo) -> Path:
             con = duckdb.connect()
             try:
                 con.execute("SET enable_progress_bar = false")
+                # within the workspace's memory budget, like a run (sorts spill to .tmp)
+                ws.tmp_dir.mkdir(exist_ok=True)
+                con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
+                con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
                 con.execute(f"ATTACH {_quoted(row[0])} AS src (READ_ONLY)")
