@@ -186,6 +186,34 @@ def test_order_features(features: dict[str, dict[str, Any]]) -> None:
     assert a["orders_365d"] == 3
 
 
+def test_a_cadence_exactly_at_a_bound_is_exactly_the_bound() -> None:
+    """A customer of the 1M benchmark: gaps 7,12,16,10,9,8,12,12,4 days, mean 10, sample
+    standard deviation 3.5, CV 0.35 = habitual_cv. Unrounded, DuckDB gave
+    0.35000000000000003 (not habitual) where Spark gave 0.35 (habitual)."""
+    days = [dt.date(2024, 7, 4)]
+    for gap in (7, 12, 16, 10, 9, 8, 12, 12, 4):
+        days.append(days[-1] + dt.timedelta(days=gap))
+    orders = table(
+        "orders",
+        [
+            {
+                "order_id": f"O{i}",
+                "customer_id": "H",
+                "ordered_at": dt.datetime.combine(day, dt.time(10)),
+                "amount": "50",
+                "status": "paid",
+            }
+            for i, day in enumerate(days)
+        ],
+    )
+    customers = table("customers", [{"customer_id": "H", "created_at": ts("2024-01-01 09:00")}])
+    events = table("events", [])
+    ctx = FeatureContext(dt.date(2024, 12, 31))
+    row = build_features(customers, orders, events, ctx).to_pyarrow().to_pylist()[0]
+    assert row["mean_days_between_orders"] == 10.0
+    assert row["cv_days_between_orders"] == 0.35  # exactly, not approximately
+
+
 def test_last_moment_of_the_as_of_day_counts(features: dict[str, dict[str, Any]]) -> None:
     assert features["B"]["orders"] == 1
     assert features["B"]["days_since_last_order"] == 0

@@ -153,7 +153,13 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         avg_order_value=joined.spend / joined.orders,
         days_since_last_order=as_of.delta(joined.last_order_date, unit="day"),
         days_since_first_order=as_of.delta(joined.first_order_date, unit="day"),
-        cv_days_between_orders=joined.std_days_between_orders / joined.mean_days_between_orders,
+        # rounded: engines compute a standard deviation in different orders, and a CV that
+        # is exactly a rule's bound (gaps 7,12,16,10,9,8,12,12,4: 3.5 / 10 = 0.35) came out
+        # 0.35000000000000003 on DuckDB and 0.35 on Spark, labelling one customer in 1M
+        # differently (habitual_cv = 0.35)
+        cv_days_between_orders=(
+            joined.std_days_between_orders / joined.mean_days_between_orders
+        ).round(9),
         discount_share=joined.discounted_orders.cast("float64") / joined.orders,
         full_price_share=1.0 - joined.discounted_orders.cast("float64") / joined.orders,
         online_share=joined.online_orders.cast("float64") / joined.orders,
