@@ -262,15 +262,7 @@ def same_labels(ws: Path) -> str:
     if (spark.engine, duck.engine, spark.as_of) != ("spark", "duckdb", duck.as_of):
         return f"not compared: the newest runs are {spark.engine} and {duck.engine}"
     taxonomy = load_taxonomy(spark.taxonomy_path)
-    columns = [
-        *(d.id for d in taxonomy.dimensions if d.type == "exclusive"),
-        *(
-            d.tag_column(lab.id)
-            for d in taxonomy.dimensions
-            if d.type != "exclusive"
-            for lab in d.labels
-        ),
-    ]
+    columns = taxonomy.label_columns()
     # column names from the run's own taxonomy (checked ids), quoted
     picked = ", ".join(["customer_id", *(f'"{c}"' for c in columns)])
     a, b = parquet_glob(spark.labels_path), parquet_glob(duck.labels_path)

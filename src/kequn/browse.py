@@ -72,22 +72,12 @@ def _in_top(
     )
 
 
-def stored_page(
-    run: RunInfo,
-    dimension: str,
-    label: str,
-    *,
-    offset: int = 0,
-    limit: int = 50,
-    sort: str = "spend",
-    descending: bool = True,
-    search: str | None = None,
-    city: str | None = None,
-) -> bool:
-    """Whether :func:`members` answers this page from the run's stored first pages alone
-    (SQLite lookups, well under a millisecond), without a DuckDB count or sort."""
+def stored_page(run: RunInfo, dimension: str, label: str, offset: int, limit: int) -> bool:
+    """Whether :func:`members` answers this page in the default order, unfiltered, from
+    the run's stored first pages alone (SQLite, well under a millisecond), with no
+    DuckDB count or sort."""
     known = (run.counts or {}).get(dimension, {}).get(label) is not None
-    return known and _in_top(max(0, offset), limit, sort, descending, search, city)
+    return known and _in_top(max(0, offset), limit, "spend", True, None, None)
 
 
 def members(

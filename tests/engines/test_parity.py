@@ -13,13 +13,7 @@ from kequn.taxonomy.model import load_taxonomy
 
 
 def _columns(run: RunInfo) -> list[str]:
-    taxonomy = load_taxonomy(run.taxonomy_path)
-    out = []
-    for dim in taxonomy.dimensions:
-        out += (
-            [dim.tag_column(label.id) for label in dim.labels] if dim.type == "tags" else [dim.id]
-        )
-    return out
+    return load_taxonomy(run.taxonomy_path).label_columns()
 
 
 @pytest.mark.spark

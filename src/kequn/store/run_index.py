@@ -142,10 +142,10 @@ def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date, points: 
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072"):
             sq.execute(f"PRAGMA {pragma}")
         sq.execute("CREATE TABLE _columns (tbl TEXT, pos INTEGER, name TEXT, type TEXT)")
-        _to_sqlite(con, sq, "labels", con.sql("SELECT * FROM idx.labels"))
+        _to_sqlite(sq, "labels", con.sql("SELECT * FROM idx.labels"))
         sq.execute("CREATE UNIQUE INDEX labels_customer ON labels (customer_id)")
         customers = con.sql("SELECT * FROM src.customers ORDER BY customer_id")
-        _to_sqlite(con, sq, "customers", customers)
+        _to_sqlite(sq, "customers", customers)
         sq.execute("CREATE INDEX customers_customer ON customers (customer_id)")
         # a customer's rows are contiguous and in time order; the key (customer_id, n),
         # n the row's place in that order, clusters them without a separate index
@@ -155,15 +155,15 @@ def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date, points: 
             "ORDER BY customer_id, ordered_at, order_id",
             params={"until": until},
         )
-        _to_sqlite(con, sq, "orders", orders, key=("customer_id", "n"))
+        _to_sqlite(sq, "orders", orders, key=("customer_id", "n"))
         events = con.sql(
             "SELECT customer_id, occurred_at, type, channel FROM src.events "
             "WHERE occurred_at < $until ORDER BY customer_id, occurred_at",
             params={"until": until},
         )
-        _to_sqlite(con, sq, "events", events, key=("customer_id", "n"))
+        _to_sqlite(sq, "events", events, key=("customer_id", "n"))
         top = con.sql("SELECT * FROM top_members ORDER BY dimension, label, rank")
-        _to_sqlite(con, sq, "top_members", top, key=("dimension", "label", "rank"))
+        _to_sqlite(sq, "top_members", top, key=("dimension", "label", "rank"))
         sq.commit()
     finally:
         sq.close()
@@ -213,7 +213,6 @@ def _decoder(kind: str) -> Callable[[Any], Any] | None:
 
 
 def _to_sqlite(
-    con: duckdb.DuckDBPyConnection,
     sq: sqlite3.Connection,
     table: str,
     rel: duckdb.DuckDBPyRelation,
@@ -338,20 +337,14 @@ def points(run: RunInfo) -> Points:
 _building: set[Path] = set()
 
 
-def answers_now(ws: Workspace) -> bool:
-    """Whether :func:`ready_run` returns without building a lookup (some run is ready)."""
-    from kequn.store.runs import list_runs
+def ready_run(ws: Workspace, run_id: str | None = None, *, wait: bool = True) -> RunInfo | None:
+    """The run to show: the one asked for, else the newest whose lookup files are ready.
 
-    return any(is_ready(r) for r in list_runs(ws))
-
-
-def ready_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
-    """The run to show: the one asked for, else the newest whose lookup file is ready.
-
-    A run just finished elsewhere (the CLI, another server process) has no lookup file
-    yet, and building one takes about a minute at a million customers. Rather than make
-    every page wait, its lookup is built in a background thread and the previous run is
-    shown until it is ready. With no ready run at all, the newest is built right away.
+    A run just finished elsewhere (the CLI, another server process) has no lookup files
+    yet, and building them takes minutes at a million customers. Rather than make every
+    page wait, they are built in a background thread and the previous run is shown until
+    they are ready. With no ready run at all, the newest is built right away, or, with
+    ``wait=False`` (a caller on the event loop), None is returned instead.
     """
     from kequn.store.runs import get_run, list_runs
 
@@ -365,6 +358,8 @@ def ready_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
         return newest
     ready = next((r for r in runs[1:] if is_ready(r)), None)
     if ready is None:
+        if not wait:
+            return None
         build_index(newest)
         return newest
     with _guard:

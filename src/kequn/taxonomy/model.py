@@ -156,6 +156,16 @@ class Taxonomy(_Strict):
                     )
         return extra
 
+    def label_columns(self) -> list[str]:
+        """The snapshot's label columns: one per exclusive dimension, one per tag."""
+        columns: list[str] = []
+        for dim in self.dimensions:
+            if dim.type == "exclusive":
+                columns.append(dim.id)
+            else:
+                columns += [dim.tag_column(label.id) for label in dim.labels]
+        return columns
+
     def rules(self) -> dict[tuple[str, str], Rule]:
         """Every label's parsed rule, checked against what is known at its dimension.
 

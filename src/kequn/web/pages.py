@@ -85,11 +85,9 @@ def warm(app: FastAPI) -> None:
     """Compile the templates and load the shown run's taxonomy before the first request."""
     for name in _templates.list_templates(filter_func=lambda n: n.endswith(".html")):
         _templates.get_template(name)
-    ws: Workspace = app.state.ws
-    if run_index.answers_now(ws):
-        run = run_index.ready_run(ws)
-        if run is not None:
-            browse.taxonomy_of(run)
+    run = run_index.ready_run(app.state.ws, wait=False)
+    if run is not None:
+        browse.taxonomy_of(run)
 
 
 def _latest(request: Request) -> RunInfo | None:
@@ -186,10 +184,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
 
 def _loop_can_answer(request: Request) -> RunInfo | None:
     """The run to show, if finding it cannot block (some run's lookup files are ready)."""
-    ws: Workspace = request.app.state.ws
-    if not run_index.answers_now(ws):
-        return None
-    return _latest(request)
+    return run_index.ready_run(request.app.state.ws, wait=False)
 
 
 @router.get("/segments/{dimension}/{label}")
@@ -198,9 +193,7 @@ async def segment_page(
 ) -> HTMLResponse:
     run = _loop_can_answer(request)
     size = 50
-    if run is not None and browse.stored_page(
-        run, dimension, label, offset=max(0, page) * size, limit=size, search=q or None
-    ):
+    if run is not None and not q and browse.stored_page(run, dimension, label, page * size, size):
         return _segment(request, run, dimension, label, user, page, q)
     return await run_in_threadpool(_segment, request, None, dimension, label, user, page, q)
 
