@@ -72,6 +72,42 @@ def test_upload_shows_the_validation_report(
     assert "ordered_at" in rows.first.inner_text()
 
 
+def test_controls_are_safe_before_the_script_arrives(
+    page: Any, server: Any, login: Any
+) -> None:
+    """On a slow link the page is usable before app.js runs: the upload button waits for
+    it (clicked early it used to submit the form as a plain GET and upload nothing), and
+    a rule typed early is still checked once it runs."""
+    login()
+    held: list[Any] = []
+    page.route("**/static/app.js", lambda route: held.append(route))
+
+    def release() -> None:
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(25)
+        assert held, "the page never asked for app.js"
+        held.pop().continue_()
+
+    page.goto(server.url + "/upload", wait_until="commit")
+    page.wait_for_selector("#upload-submit", state="attached")
+    assert page.locator("#upload-submit").is_disabled()
+    release()
+    page.wait_for_function("!document.getElementById('upload-submit').disabled")
+
+    page.goto(server.url + "/taxonomy?dimension=lifecycle", wait_until="commit")
+    text = page.locator(".rule[data-label='loyal'] textarea")
+    text.fill("orders >= 6 and days_since_first_order >= 180")
+    release()
+    page.wait_for_function(
+        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
+        ".includes('Would match')"
+    )
+    assert not page.locator(".rule[data-label='loyal'] .rule-save").is_disabled()
+    page.unroute("**/static/app.js")
+
+
 def test_start_a_run_from_the_page(page: Any, server: Any, login: Any) -> None:
     login("analyst")
     before = page.inner_text("#run-info")
@@ -121,6 +157,8 @@ def test_viewer_sees_names_masked(page: Any, server: Any, login: Any) -> None:
     assert names
     assert all("*" in n for n in names)
     assert page.locator("#export-csv").count() == 0  # viewers cannot export
+    page.goto(server.url + "/upload")  # "load": app.js has run, and leaves it off
+    assert page.locator("#upload-submit").is_disabled()  # nor import
 
 
 def test_edit_a_rule_with_live_validation(page: Any, server: Any, login: Any) -> None:

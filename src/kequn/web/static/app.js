@@ -146,6 +146,8 @@ function runButton() {
       button.disabled = false;
     }
   });
+  // the page renders it disabled: clicked before this script ran, it would do nothing
+  button.disabled = false;
 }
 
 function uploadForm() {
@@ -178,6 +180,8 @@ function uploadForm() {
       status.className = "bad";
     }
   });
+  // rendered disabled, so a click before this script ran cannot submit the form as a plain GET
+  document.getElementById("upload-submit").disabled = form.dataset.allowed !== "1";
 }
 
 function ruleEditor() {
@@ -189,7 +193,7 @@ function ruleEditor() {
     const status = rule.querySelector(".rule-status");
     const save = rule.querySelector(".rule-save");
     let timer = null;
-    let original = text.value;
+    let original = text.defaultValue;
     const check = async () => {
       try {
         const r = await api("/api/taxonomy/preview", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rule: text.value, dimension }) });
@@ -208,6 +212,7 @@ function ruleEditor() {
       }
     };
     text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
+    if (text.value !== original) check(); // typed before this script ran
     if (save) {
       save.addEventListener("click", async () => {
         save.disabled = true;
