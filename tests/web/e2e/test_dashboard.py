@@ -72,15 +72,13 @@ def test_upload_shows_the_validation_report(
     assert "ordered_at" in rows.first.inner_text()
 
 
-def test_controls_are_safe_before_the_script_arrives(
-    page: Any, server: Any, login: Any
-) -> None:
+def test_controls_are_safe_before_the_script_arrives(page: Any, server: Any, login: Any) -> None:
     """On a slow link the page is usable before app.js runs: the upload button waits for
     it (clicked early it used to submit the form as a plain GET and upload nothing), and
     a rule typed early is still checked once it runs."""
     login()
     held: list[Any] = []
-    page.route("**/static/app.js", lambda route: held.append(route))
+    page.route("**/static/app.js", held.append)
 
     def release() -> None:
         for _ in range(200):
