@@ -153,56 +153,22 @@ def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
     """A customer's labels with reasons and strategies, features, attributes and timeline
     (orders and interactions up to the run's date)."""
     db = run_index.points(run)
-    names, found = db.query("labels", "SELECT * FROM labels WHERE customer_id = ?", [customer_id])
-    if not found:
+    row = db.record("labels", customer_id)
+    if row is None:
         return None
-    cnames, crows = db.query(
-        "customers", "SELECT * FROM customers WHERE customer_id = ? LIMIT 1", [customer_id]
-    )
-    crow = crows[0] if crows else None
-    _, orders = db.query(
-        "orders",
-        "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
-        "FROM orders WHERE customer_id = ? ORDER BY n DESC LIMIT 200",
-        [customer_id],
-    )
-    _, events = db.query(
-        "events",
-        "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
-        "ORDER BY n DESC LIMIT 200",
-        [customer_id],
-    )
-    row = dict(zip(names, found[0], strict=True))
+    customer = db.record("customers", customer_id) or {}
+    orders = db.timeline("orders", customer_id)
+    events = db.timeline("events", customer_id)
     taxonomy = taxonomy_of(run)
-    attributes = {k: plain(v) for k, v in zip(cnames, crow, strict=True)} if crow else {}
+    attributes = {k: plain(v) for k, v in customer.items()}
     return {
         "run": run.summary(),
         "customer_id": customer_id,
         "attributes": attributes,
         "dimensions": explain(taxonomy, row, run.params, lang),
         "features": {k: plain(v) for k, v in row.items()},
-        "orders": [
-            dict(
-                zip(
-                    (
-                        "order_id",
-                        "ordered_at",
-                        "amount",
-                        "quantity",
-                        "discount",
-                        "channel",
-                        "status",
-                    ),
-                    (plain(v) for v in o),
-                    strict=True,
-                )
-            )
-            for o in orders
-        ],
-        "events": [
-            dict(zip(("occurred_at", "type", "channel"), (plain(v) for v in e), strict=True))
-            for e in events
-        ],
+        "orders": [{k: plain(v) for k, v in o.items()} for o in orders],
+        "events": [{k: plain(v) for k, v in e.items()} for e in events],
     }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
-import json
 import sqlite3
 from pathlib import Path
 
@@ -52,20 +52,17 @@ def test_labels_come_back_with_duckdb_types(run: RunInfo) -> None:
     )
     names = [d[0] for d in expected.description]
     want = expected.fetchall()
-    got_names, got = db.query(
-        "labels",
-        "SELECT * FROM labels WHERE customer_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY customer_id",
-        [json.dumps(_ids(run))],
-    )
-    assert got_names == names
+    got = [db.record("labels", w[0]) for w in want]
     assert len(got) == len(want) == 300
-    kinds = {type(v) for row in got for v in row}
+    kinds = {type(v) for row in got if row for v in row.values()}
     assert {dt.date, bool, float, int, str} <= kinds  # dates, flags, scores, counts, labels
     for g, w in zip(got, want, strict=True):
-        for name, a, b in zip(names, g, w, strict=True):
+        assert g is not None
+        assert list(g) == names
+        for name, a, b in zip(names, g.values(), w, strict=True):
             assert type(a) is type(b) or b is None, name
             assert a == b or (a != a and b != b), (name, a, b)  # NaN == NaN here
+    assert db.record("labels", "no such customer") is None
 
 
 def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
@@ -74,50 +71,71 @@ def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
     until = dt.datetime.fromisoformat(run.as_of) + dt.timedelta(days=1)
     ids = _ids(run)
     with ws.read() as con:
-        customers = con.execute(
+        found = con.execute(
             "SELECT * FROM customers WHERE customer_id IN (SELECT unnest(?)) ORDER BY 1", [ids]
-        ).fetchall()
-        orders = con.execute(
-            "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
-            "FROM orders WHERE customer_id = ? AND ordered_at < ? "
-            "ORDER BY ordered_at DESC, order_id DESC",
-            [ids[0], until],
-        ).fetchall()
+        )
+        names = [d[0] for d in found.description]
+        customers = [dict(zip(names, row, strict=True)) for row in found.fetchall()]
         later = con.execute("SELECT count(*) FROM orders WHERE ordered_at >= ?", [until]).fetchone()
-        events = con.execute(
-            "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
-            "AND occurred_at < ? ORDER BY occurred_at DESC",
-            [ids[0], until],
-        ).fetchall()
-    _, got = db.query(
-        "customers",
-        "SELECT * FROM customers WHERE customer_id IN (SELECT value FROM json_each(?)) ORDER BY 1",
-        [json.dumps(ids)],
-    )
-    assert got == customers
-    assert any(isinstance(v, decimal.Decimal) for row in got for v in row)
-    assert any(isinstance(v, dict) and v for row in got for v in row)  # the attributes map
-    _, got_orders = db.query(
-        "orders",
-        "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
-        "FROM orders WHERE customer_id = ? ORDER BY n DESC",
-        [ids[0]],
-    )
-    assert got_orders == orders
-    assert orders
-    assert isinstance(got_orders[0][1], dt.datetime)
-    assert isinstance(got_orders[0][2], decimal.Decimal)
+        timelines = []
+        for customer_id in ids:
+            orders = con.execute(
+                "SELECT order_id, ordered_at, amount, quantity, discount, channel, status "
+                "FROM orders WHERE customer_id = ? AND ordered_at < ? "
+                "ORDER BY ordered_at DESC, order_id DESC",
+                [customer_id, until],
+            ).fetchall()
+            events = con.execute(
+                "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? "
+                "AND occurred_at < ? ORDER BY occurred_at DESC, type DESC, channel DESC",
+                [customer_id, until],
+            ).fetchall()
+            timelines.append((orders, events))
+    assert [db.record("customers", c["customer_id"]) for c in customers] == customers
+    assert any(isinstance(v, decimal.Decimal) for c in customers for v in c.values())
+    assert any(isinstance(v, dict) and v for c in customers for v in c.values())  # the map
+    for customer_id, (orders, events) in zip(ids, timelines, strict=True):
+        assert [tuple(o.values()) for o in db.timeline("orders", customer_id)] == orders
+        assert [tuple(e.values()) for e in db.timeline("events", customer_id)] == events
+    assert sum(len(o) for o, _ in timelines) > 300  # ids have orders, and some have several
+    assert sum(len(e) for _, e in timelines) > 0
+    some = next(o for o, _ in timelines if o)[0]
+    assert isinstance(some[1], dt.datetime)
+    assert isinstance(some[2], decimal.Decimal)
     assert later
-    assert later[0] > 0
-    (latest,) = db.query("orders", "SELECT max(ordered_at) FROM orders", [])[1][0]
-    assert latest < int((until - dt.datetime(1970, 1, 1)).total_seconds() * 1e6)
-    _, got_events = db.query(
-        "events",
-        "SELECT occurred_at, type, channel FROM events WHERE customer_id = ? ORDER BY n DESC",
-        [ids[0]],
+    assert later[0] > 0  # the data goes on after the run's date, and the timelines stop
+    latest = max(o[1] for o, _ in timelines for o in o)
+    assert latest < until
+    assert db.timeline("orders", "no such customer") == []
+
+
+def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_index, "TIMELINE", 3)
+    monkeypatch.setattr(run_index, "BATCH", 2)  # customers' rows span batches
+    con = duckdb.connect()
+    source = (
+        "SELECT customer_id, DATE '2026-01-01' + CAST(i AS INTEGER) AS day, i * 1.5 AS amount "
+        "FROM (VALUES ('a', 5), ('b', 2), ('c', 1), ('d', 0)) t(customer_id, n), range(n) r(i)"
     )
-    assert [e[1:] for e in got_events] == [e[1:] for e in events]
-    assert [e[0] for e in got_events] == [e[0] for e in events]
+    path = tmp_path / "t.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as sq:
+        sq.execute("CREATE TABLE _columns (tbl TEXT, pos INTEGER, name TEXT, type TEXT)")
+        run_index._packed(con, sq, "orders", source, newest="day DESC")
+        sq.commit()
+    db = run_index.Points(path)
+    assert [o["day"] for o in db.timeline("orders", "a")] == [
+        dt.date(2026, 1, 5),
+        dt.date(2026, 1, 4),
+        dt.date(2026, 1, 3),
+    ]
+    assert db.timeline("orders", "b") == [
+        {"day": dt.date(2026, 1, 2), "amount": decimal.Decimal("1.5")},
+        {"day": dt.date(2026, 1, 1), "amount": decimal.Decimal("0.0")},
+    ]
+    assert db.timeline("orders", "c") == [{"day": dt.date(2026, 1, 1), "amount": 0}]
+    assert db.timeline("orders", "d") == []
+    _, count = db.query("orders", "SELECT count(*) FROM orders", [])
+    assert count == [(3,)]  # each customer once
 
 
 def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:

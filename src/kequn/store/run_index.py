@@ -8,18 +8,27 @@ builds two files next to it:
 - ``lookup.duckdb`` (columnar, for questions over many rows): ``labels``, every feature
   and label of the run sorted by customer id, for segment pages in any order or filter,
   the RFM grid and rule previews;
-- ``lookup.sqlite`` (row store with B-tree keys, for questions about one key):
-  ``labels`` and ``customers`` by customer id, the customer's ``orders`` and ``events``
-  as of the run's date (consistent with the labels they explain), and ``top_members``,
-  the first :data:`TOP_MEMBERS` members of every segment in the default order (spend,
-  highest first), so the pages people open most need no sort of a million rows.
+- ``lookup2.sqlite`` (row store with B-tree keys, for questions about one key): one
+  row per customer id in each of ``labels``, ``customers``, ``orders`` and ``events``,
+  its values packed as one JSON array (the orders and interactions as of the run's
+  date, consistent with the labels they explain, newest first, at most
+  :data:`TIMELINE`), and ``top_members``, the first :data:`TOP_MEMBERS` members of every
+  segment in the default order (spend, highest first), so the pages people open most
+  need no sort of a million rows.
+
+Why packed: DuckDB writes the JSON in its own threads, and Python moves one text per
+customer (labels, profile) or per order and interaction instead of one value per column
+(a million customers' labels: 1M values instead of ~170M). At 1M customers with 10M
+orders the build took 180 s with a 3.8 GB peak in one column per SQLite column, and
+takes 64 s with 1.8 GB packed (benchmarks/RESULTS.md). The file is larger (JSON spells
+out what SQLite's record format stores in binary), and a page reads one customer's row
+whole anyway.
 
 Why two engines: a point lookup in DuckDB decompresses a whole vector of every column
 it returns, ~2.5 ms for one customer's 100-column labels row at 1M customers and ~11 ms
 for a customer page's four lookups; SQLite answers each from its B-tree in 0.02-0.15 ms.
-SQLite (the standard library's ``sqlite3``) stores values as given, so each column's
-DuckDB type is kept in ``_columns`` and values are turned back into the same Python
-types DuckDB returns (dates, timestamps, decimals, booleans, maps).
+Each packed column's DuckDB type is kept in ``_columns``, and values are turned back
+into the same Python types DuckDB returns (dates, timestamps, decimals, booleans, maps).
 
 Both files are built under a lock, written to temporary names and renamed into place
 (the DuckDB file last: its presence means the run is ready), so concurrent readers
@@ -34,6 +43,7 @@ import contextlib
 import datetime as dt
 import decimal
 import fcntl
+import itertools
 import json
 import sqlite3
 import threading
@@ -48,9 +58,14 @@ from kequn.store.runs import RunInfo
 from kequn.store.workspace import Workspace
 
 INDEX_NAME = "lookup.duckdb"
-POINTS_NAME = "lookup.sqlite"
+#: the row-store file; a new name whenever its layout changes, so old runs rebuild it
+POINTS_NAME = "lookup2.sqlite"
+#: earlier layouts' files, removed when a run's lookup files are built again
+OLD_POINTS = ("lookup.sqlite",)
 #: rows of each segment kept ready in the default order (spend, highest first): 20 pages
 TOP_MEMBERS = 1000
+#: a customer's newest orders and interactions kept for the profile (each, at most)
+TIMELINE = 200
 ROW_GROUP_SIZE = 8192
 #: rows per batch copied from DuckDB into SQLite
 BATCH = 20_000
@@ -97,7 +112,8 @@ def build_index(run: RunInfo) -> Path:
             return path
         partial = path.with_suffix(".partial")
         partial_points = points_path(run).with_suffix(".partial-sqlite")
-        for stale in (partial, partial_points):
+        old = [path.parent / name for name in OLD_POINTS]
+        for stale in (partial, partial_points, *old):
             stale.unlink(missing_ok=True)
         ws = Workspace.open(run.labels_path.parent.parent.parent)
         # the day after the run's date, as a bound: rows up to the end of the as-of day
@@ -142,26 +158,32 @@ def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date, points: 
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072"):
             sq.execute(f"PRAGMA {pragma}")
         sq.execute("CREATE TABLE _columns (tbl TEXT, pos INTEGER, name TEXT, type TEXT)")
-        _to_sqlite(sq, "labels", con.sql("SELECT * FROM idx.labels"))
-        sq.execute("CREATE UNIQUE INDEX labels_customer ON labels (customer_id)")
-        customers = con.sql("SELECT * FROM src.customers ORDER BY customer_id")
-        _to_sqlite(sq, "customers", customers)
-        sq.execute("CREATE INDEX customers_customer ON customers (customer_id)")
-        # a customer's rows are contiguous and in time order; the key (customer_id, n),
-        # n the row's place in that order, clusters them without a separate index
-        orders = con.sql(
+        _packed(con, sq, "labels", "SELECT * FROM idx.labels")
+        # one profile per customer (either, should an import have left two)
+        _packed(
+            con,
+            sq,
+            "customers",
+            "SELECT * FROM src.customers QUALIFY row_number() OVER (PARTITION BY customer_id) = 1",
+        )
+        _packed(
+            con,
+            sq,
+            "orders",
             "SELECT customer_id, order_id, ordered_at, amount, quantity, discount, channel, "
-            "status FROM src.orders WHERE ordered_at < $until "
-            "ORDER BY customer_id, ordered_at, order_id",
-            params={"until": until},
+            "status FROM src.orders WHERE ordered_at < $until",
+            {"until": until},
+            newest="ordered_at DESC, order_id DESC",
         )
-        _to_sqlite(sq, "orders", orders, key=("customer_id", "n"))
-        events = con.sql(
+        _packed(
+            con,
+            sq,
+            "events",
             "SELECT customer_id, occurred_at, type, channel FROM src.events "
-            "WHERE occurred_at < $until ORDER BY customer_id, occurred_at",
-            params={"until": until},
+            "WHERE occurred_at < $until",
+            {"until": until},
+            newest="occurred_at DESC, type DESC, channel DESC",
         )
-        _to_sqlite(sq, "events", events, key=("customer_id", "n"))
         top = con.sql("SELECT * FROM top_members ORDER BY dimension, label, rank")
         _to_sqlite(sq, "top_members", top, key=("dimension", "label", "rank"))
         sq.commit()
@@ -177,6 +199,8 @@ def _stored(name: str, kind: str) -> str:
     column = '"' + name.replace('"', '""') + '"'
     if kind == "TIMESTAMP":
         return f"epoch_us({column})"
+    if kind == "FLOAT":
+        return f"CAST({column} AS DOUBLE)"  # exactly the float DuckDB returns
     if _nested(kind):
         return f"CAST(to_json({column}) AS VARCHAR)"
     if kind in _NATIVE:
@@ -212,35 +236,73 @@ def _decoder(kind: str) -> Callable[[Any], Any] | None:
     return _DECODERS.get(kind)
 
 
-def _to_sqlite(
-    sq: sqlite3.Connection,
-    table: str,
-    rel: duckdb.DuckDBPyRelation,
-    key: tuple[str, ...] | None = None,
-) -> None:
-    """Copy a relation into a new SQLite table, recording its columns' DuckDB types.
-
-    With ``key`` the table is clustered on it (``WITHOUT ROWID``); a key column ``n``
-    not in the relation is the row's place in the relation's order."""
-    names, kinds = list(rel.columns), [str(t) for t in rel.types]
-    numbered = key is not None and "n" in key and "n" not in names
+def _columns(
+    sq: sqlite3.Connection, table: str, rel: duckdb.DuckDBPyRelation, skip: str = ""
+) -> str:
+    """Record ``rel``'s columns (but ``skip``) and their DuckDB types; return the
+    projection that stores them."""
+    both = [(n, str(t)) for n, t in zip(rel.columns, rel.types, strict=True) if n != skip]
+    names, kinds = [n for n, _ in both], [k for _, k in both]
     sq.executemany(
         "INSERT INTO _columns VALUES (?, ?, ?, ?)",
         [(table, i, n, k) for i, (n, k) in enumerate(zip(names, kinds, strict=True))],
     )
-    stored = [*(["n"] if numbered else []), *names]
-    columns = ", ".join('"' + n.replace('"', '""') + '"' for n in stored)
-    clustered = f", PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID" if key else ")"
-    sq.execute(f"CREATE TABLE {table} ({columns}{clustered}")
-    insert = f"INSERT INTO {table} VALUES ({', '.join('?' * len(stored))})"
-    reader = rel.project(", ".join(_stored(n, k) for n, k in zip(names, kinds, strict=True)))
-    done = 0
-    for batch in reader.to_arrow_reader(BATCH):
-        values = [column.to_pylist() for column in batch.columns]
-        if numbered:
-            values.insert(0, range(done, done + batch.num_rows))
-        sq.executemany(insert, zip(*values, strict=True))
-        done += batch.num_rows
+    return ", ".join(_stored(n, k) for n, k in zip(names, kinds, strict=True))
+
+
+def _packed(
+    con: duckdb.DuckDBPyConnection,
+    sq: sqlite3.Connection,
+    table: str,
+    source: str,
+    params: dict[str, Any] | None = None,
+    newest: str | None = None,
+) -> None:
+    """One row per customer id of ``source`` (a query of ours, with ``params``): its row
+    as a JSON array of its stored values, or with ``newest`` (an order of its columns) a
+    JSON array of up to :data:`TIMELINE` such rows, the first in that order.
+
+    DuckDB writes each row's JSON; a timeline's rows are then joined here as they stream
+    by in order. (DuckDB's ordered ``list`` aggregate would do it in one query, but
+    holds its groups in memory: 100k customers' 1M orders exceeded a 1 GB limit, where a
+    sort spills to disk.)"""
+    params = params or {}
+    # for the columns' names and types only: a relation with parameters is run on the spot
+    rel = con.sql(f"SELECT * FROM ({source}) LIMIT 0", params=params)
+    # a timeline's rows leave out the customer id, the key they are stored under
+    stored = _columns(sq, table, rel, skip="" if newest is None else "customer_id")
+    sq.execute(f"CREATE TABLE {table} (customer_id TEXT PRIMARY KEY, packed TEXT)")
+    insert = f"INSERT INTO {table} VALUES (?, ?)"
+    # in key order: each row lands at the end of SQLite's B-tree
+    rows = con.execute(
+        f"SELECT customer_id, CAST(json_array({stored}) AS VARCHAR) FROM ({source}) "
+        f"ORDER BY customer_id{'' if newest is None else ', ' + newest}",
+        params,
+    ).to_arrow_reader(BATCH)
+    pairs = (zip(*(c.to_pylist() for c in batch.columns), strict=True) for batch in rows)
+    if newest is None:
+        for batch in pairs:
+            sq.executemany(insert, batch)
+        return
+    grouped = itertools.groupby(itertools.chain.from_iterable(pairs), key=lambda p: p[0])
+    timelines = (
+        (key, "[" + ",".join(r for _, r in itertools.islice(group, TIMELINE)) + "]")
+        for key, group in grouped
+    )
+    while chunk := list(itertools.islice(timelines, BATCH)):
+        sq.executemany(insert, chunk)
+
+
+def _to_sqlite(
+    sq: sqlite3.Connection, table: str, rel: duckdb.DuckDBPyRelation, key: tuple[str, ...]
+) -> None:
+    """Copy a relation into a new SQLite table clustered on ``key`` (``WITHOUT ROWID``)."""
+    stored = _columns(sq, table, rel)
+    columns = ", ".join('"' + n.replace('"', '""') + '"' for n in rel.columns)
+    sq.execute(f"CREATE TABLE {table} ({columns}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
+    insert = f"INSERT INTO {table} VALUES ({', '.join('?' * len(rel.columns))})"
+    for batch in rel.project(stored).to_arrow_reader(BATCH):
+        sq.executemany(insert, zip(*(c.to_pylist() for c in batch.columns), strict=True))
 
 
 def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
@@ -300,6 +362,29 @@ class Points:
             "SELECT tbl, name, type FROM _columns ORDER BY tbl, pos"
         ):
             self.decoders.setdefault(table, {})[name] = _decoder(kind)
+
+    def timeline(self, table: str, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's rows of a packed timeline (orders, events), newest first, by
+        column name (without the customer id)."""
+        found = self._unpacked(table, customer_id)
+        return [] if found is None else [self._decoded(table, r) for r in found]
+
+    def record(self, table: str, customer_id: str) -> dict[str, Any] | None:
+        """The customer's row of a packed table (labels, customers), by column name."""
+        found = self._unpacked(table, customer_id)
+        return None if found is None else self._decoded(table, found)
+
+    def _unpacked(self, table: str, customer_id: str) -> Any:
+        found = self.con.execute(
+            f"SELECT packed FROM {table} WHERE customer_id = ?", [customer_id]
+        ).fetchone()
+        return None if found is None else json.loads(found[0])
+
+    def _decoded(self, table: str, values: list[Any]) -> dict[str, Any]:
+        return {
+            n: v if f is None or v is None else f(v)
+            for (n, f), v in zip(self.decoders[table].items(), values, strict=True)
+        }
 
     def query(
         self, table: str, sql: str, params: Sequence[Any]
