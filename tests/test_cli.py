@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -146,3 +147,41 @@ def test_out_of_memory_becomes_advice_about_memory_limit() -> None:
     assert en is not None
     assert "memory_limit" in en
     assert user_message(ValueError("a bug")) is None
+
+
+def _cli(args: list[str], env: dict[str, str] | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kequn.cli", "--lang", "en", *args]
+    full = {**os.environ, "KEQUN_DEBUG": "", **(env or {})}
+    return subprocess.run(command, capture_output=True, text=True, env=full, check=False)
+
+
+def test_a_damaged_workspace_file_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(tmp_path, 60, seed=2)
+    generation = ws.current_generation()
+    assert generation
+    damaged = ws.root / "data" / generation
+    assert damaged.exists()
+    damaged.write_bytes(b"not a database, say a disk that failed half-way" * 100)
+    done = _cli(["run", "-w", str(ws.root)])
+    assert done.returncode == 1
+    assert "A file could not be read or written" in done.stderr
+    assert "not a valid DuckDB database file" in done.stderr  # the engine's own detail
+    assert "Traceback" not in done.stderr
+
+
+def test_spark_without_java_says_what_it_needs(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(tmp_path, 60, seed=2)
+    done = _cli(["run", "--engine", "spark", "-w", str(ws.root)], {"JAVA_HOME": "/nonexistent"})
+    assert done.returncode == 1
+    assert "Spark could not start" in done.stderr
+    assert "Java 17" in done.stderr
+    assert "Traceback" not in done.stderr

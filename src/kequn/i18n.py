@@ -32,6 +32,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '内存不足：DuckDB 用完了工作区的内存上限（kequn.toml 中 [run] 的 memory_limit，当前 {limit}）。调大它，例如 memory_limit = "4GB"，然后重试。',
         'Out of memory: DuckDB used up the workspace\'s memory limit (memory_limit under [run] in kequn.toml, now {limit}). Raise it, e.g. memory_limit = "4GB", and try again.',
     ),
+    "error.io": (
+        "无法读写文件：{detail}\n请检查磁盘空间和文件权限，以及该文件是否完整（工作区文件损坏时，可从备份恢复 data/ 目录）。",
+        "A file could not be read or written: {detail}\nCheck free disk space and permissions, and that the file is intact (if a workspace file is damaged, restore data/ from a backup).",
+    ),
+    "error.spark_start": (
+        "Spark 无法启动：{detail}\nSpark 引擎需要 Java 17（设置 JAVA_HOME 或把 java 加入 PATH）；也可以去掉 --engine spark，使用默认的 DuckDB 引擎。",
+        "Spark could not start: {detail}\nThe Spark engine needs Java 17 (set JAVA_HOME or put java on PATH); or leave out --engine spark to use the default DuckDB engine.",
+    ),
     "error.debug": (
         "设置 KEQUN_DEBUG=1 可查看完整的错误堆栈。",
         "Set KEQUN_DEBUG=1 to see the full traceback.",
