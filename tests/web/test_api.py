@@ -343,3 +343,30 @@ def test_a_run_from_the_server_and_one_from_the_cli_at_once(server: Any) -> None
         )
     assert counts[0] == counts[1]
     assert counts[0][0] == counts[0][1] == runs[from_cli]["customers"]
+
+
+def test_a_failed_run_says_what_to_do_in_the_users_language(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kequn.demo import demo_workspace
+    from kequn.store.access import add_user
+    from kequn.web.app import ServerSettings, create_app
+
+    ws = demo_workspace(tmp_path, 60, seed=3)
+    token = add_user(ws, "owner", "admin")
+    generation = ws.current_generation()
+    assert generation
+    (ws.root / "data" / generation).write_bytes(b"damaged" * 1000)
+    told = {}
+    with TestClient(create_app(ServerSettings(workspace=ws.root))) as client:
+        for lang in ("zh", "en"):
+            job = client.post(
+                f"/api/runs?wait=true&lang={lang}",
+                json={"models": False},
+                headers={"Authorization": f"Bearer {token}"},
+            ).json()
+            assert job["state"] == "failed"
+            told[lang] = job["error"]
+    assert told["en"].startswith("A file could not be read or written")
+    assert told["zh"].startswith("无法读写文件")
+    assert "not a valid DuckDB database file" in told["zh"]  # the engine's detail

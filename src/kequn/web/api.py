@@ -110,7 +110,7 @@ def upload(
         out["quarantine"] = quarantine_rows(ws, table=table, limit=200, lang=lang)
         return out
 
-    job = request.app.state.jobs.start("import", user.name, work)
+    job = request.app.state.jobs.start("import", user.name, work, lang)
     if wait:
         request.app.state.jobs.wait(job)
     return job.to_dict()
@@ -163,7 +163,7 @@ def start_run(
         audit(ws, user.name, "run", {"run_id": info.run_id, "as_of": info.as_of})
         return info.summary()
 
-    job = request.app.state.jobs.start("run", user.name, work)
+    job = request.app.state.jobs.start("run", user.name, work, request_lang(request))
     if wait:
         request.app.state.jobs.wait(job)
     return job.to_dict()

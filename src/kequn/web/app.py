@@ -33,6 +33,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+from kequn.errors import user_message
 from kequn.i18n import t
 from kequn.store.access import User, authenticate
 from kequn.store.workspace import Workspace, WorkspaceError
@@ -119,7 +120,11 @@ class Jobs:
     def __init__(self, ws: Workspace) -> None:
         self.folder = ws.root / "jobs"
 
-    def start(self, kind: str, user: str, work: Callable[[Job], dict[str, Any]]) -> Job:
+    def start(
+        self, kind: str, user: str, work: Callable[[Job], dict[str, Any]], lang: str | None = None
+    ) -> Job:
+        """Run ``work`` in a thread; a failure a user can act on is told in ``lang``
+        (see :func:`kequn.errors.user_message`), any other by its exception's text."""
         job = Job(uuid.uuid4().hex[:12], kind, user, self.folder)
         job.save()
 
@@ -129,9 +134,8 @@ class Jobs:
                 job.update(result=result, state="done", finished=time.time())
             except Exception as exc:  # reported to the user through the job
                 traceback.print_exc()
-                job.update(
-                    error=str(exc) or type(exc).__name__, state="failed", finished=time.time()
-                )
+                told = user_message(exc, lang) or str(exc) or type(exc).__name__
+                job.update(error=told, state="failed", finished=time.time())
 
         threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
         return job

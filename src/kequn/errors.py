@@ -1,0 +1,35 @@
+"""What to tell a person about an error: shared by the CLI and the server's jobs."""
+
+from __future__ import annotations
+
+import re
+
+from kequn import i18n
+
+
+def user_message(exc: BaseException, lang: str | None = None) -> str | None:
+    """What to tell a person about an error they can act on, or None for a bug.
+
+    Workspace, input-file, taxonomy and rule errors already carry a translated message;
+    DuckDB running out of memory becomes advice about ``memory_limit``, a file DuckDB
+    cannot read or write (disk full, damaged database) and a Spark that cannot start
+    (no Java) are told as such, with the engine's own words as the detail. Other engine
+    errors are taken for bugs: they keep their traceback.
+    """
+    import duckdb
+
+    from kequn.core.rules._grammar import RuleError
+    from kequn.store.readers import SourceError
+    from kequn.store.workspace import WorkspaceError
+    from kequn.taxonomy.model import TaxonomyError
+
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        used = re.search(r"/\s*([\d.]+ ?[KMGT]i?B) used\)", str(exc))
+        return i18n.t("error.memory", lang, limit=used.group(1) if used else "?")
+    if isinstance(exc, duckdb.IOException):
+        return i18n.t("error.io", lang, detail=str(exc))
+    if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | RuleError):
+        return str(exc)
+    if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
+        return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)
+    return None
