@@ -186,3 +186,35 @@ def test_each_thread_keeps_a_few_readers_open(run: RunInfo, tmp_path: Path) -> N
         opened[1].con.execute("SELECT 1")  # closed: the least recently used
     _, rows = run_index.points(copies[2]).query("labels", "SELECT count(*) FROM labels", [])
     assert rows[0][0] == sum(run.counts["lifecycle"].values())
+
+
+def test_only_the_newest_runs_keep_their_lookup_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kequn.demo import demo_workspace
+    from kequn.results import run_taxonomy
+    from kequn.store.runs import list_runs
+
+    monkeypatch.setattr(run_index, "KEEP_LOOKUPS", 2)
+    ws = demo_workspace(tmp_path, 80, seed=4)
+    for day in ("2026-05-31", "2026-06-30", "2026-07-31"):
+        run_taxonomy(ws, as_of=day, with_models=False)
+    oldest, middle, newest = reversed(list_runs(ws))
+
+    def has_files(run: RunInfo) -> bool:
+        return run_index.index_path(run).exists() and run_index.points_path(run).exists()
+
+    for run in (oldest, middle):
+        run_index.build_index(run)
+    reader = run_index.points(oldest)  # open before the oldest's files go
+    customer = _ids(oldest)[0]
+    run_index.build_index(newest)
+    assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, True]
+    assert reader.record("labels", customer) is not None  # an open reader still reads
+    assert run_index.points(oldest) is reader  # (the same one: this thread keeps it)
+    with run_index.cursor(oldest) as cur:  # opened anew: built again
+        found = cur.execute("SELECT count(*) FROM labels").fetchone()
+    assert found == (sum(oldest.counts["lifecycle"].values()),)
+    assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]
+    run_index.build_index(newest)  # already built: nothing is pruned on the way
+    assert has_files(oldest)

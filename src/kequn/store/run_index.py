@@ -66,6 +66,9 @@ OLD_POINTS = ("lookup.sqlite",)
 TOP_MEMBERS = 1000
 #: a customer's newest orders and interactions kept for the profile (each, at most)
 TIMELINE = 200
+#: runs whose lookup files are kept (the newest); older runs' are removed when a newer
+#: run's are built, and built again if someone opens that run (2.7 GB each at 1M)
+KEEP_LOOKUPS = 3
 ROW_GROUP_SIZE = 8192
 #: rows per batch copied from DuckDB into SQLite
 BATCH = 20_000
@@ -139,7 +142,39 @@ def build_index(run: RunInfo) -> Path:
                 con.close()
         partial_points.rename(points_path(run))
         partial.rename(path)
+    _prune(ws, run)
     return path
+
+
+def _prune(ws: Workspace, built: RunInfo) -> None:
+    """Remove the lookup files of runs older than the :data:`KEEP_LOOKUPS` newest.
+
+    A process that has one open keeps reading it (its disk space returns when the last
+    reader closes); one that opens it later finds it gone and builds it again (see
+    :func:`_reopen`). A run whose files are being built (its lock held) is left alone."""
+    from kequn.store.runs import list_runs
+
+    for old in list_runs(ws)[KEEP_LOOKUPS:]:
+        folder = old.labels_path.parent
+        if folder == built.labels_path.parent or not (folder / INDEX_NAME).exists():
+            continue
+        with (folder / INDEX_NAME).with_suffix(".lock").open("a+") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            for name in (INDEX_NAME, POINTS_NAME, *OLD_POINTS):  # DuckDB's first: not ready
+                (folder / name).unlink(missing_ok=True)
+        _ready.discard(folder / INDEX_NAME)
+
+
+def _reopen(run: RunInfo) -> Path:
+    """:func:`build_index`, for a caller about to open the files: what this process
+    remembers as ready may have been pruned by another since."""
+    path = index_path(run)
+    if path in _ready and not (path.exists() and points_path(run).exists()):
+        _ready.discard(path)
+    return build_index(run)
 
 
 def _quoted(path: object) -> str:
@@ -336,7 +371,9 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
 @contextlib.contextmanager
 def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the run's DuckDB lookup file (built on first use), shared per process."""
-    path = build_index(run)
+    path = index_path(run)
+    if path not in _open:
+        _reopen(run)
     with _guard:
         con = _open.get(path)
         if con is None:
@@ -411,7 +448,7 @@ def points(run: RunInfo) -> Points:
     readers: dict[Path, Points] = _local.__dict__.setdefault("readers", {})
     found = readers.pop(path, None)
     if found is None:
-        build_index(run)
+        _reopen(run)
         found = Points(path)
         while len(readers) >= READERS_PER_THREAD:
             readers.pop(next(iter(readers))).con.close()  # the least recently used
