@@ -159,6 +159,49 @@ def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
         assert want
 
 
+def test_every_segment_keeps_its_first_members_in_order(
+    run: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each label of every dimension, exclusive or tag, keeps its first TOP_MEMBERS by
+    spend (ties by id), ranked 1..n; with a small cap so that segments overflow it."""
+    from kequn.taxonomy.model import load_taxonomy
+
+    monkeypatch.setattr(run_index, "TOP_MEMBERS", 25)
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS idx")
+    con.execute(
+        "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?)", [parquet_glob(run.labels_path)]
+    )
+    run_index._top_members(con, run)
+    taxonomy = load_taxonomy(run.taxonomy_path)
+    overflowing = 0
+    for dim in taxonomy.dimensions:
+        for label in dim.labels:
+            column, value = (
+                (dim.id, label.id) if dim.type == "exclusive" else (dim.tag_column(label.id), True)
+            )
+            want = con.execute(
+                f'SELECT customer_id FROM idx.labels WHERE "{column}" = ? '
+                "ORDER BY spend DESC NULLS LAST, customer_id",
+                [value],
+            ).fetchall()
+            got = con.execute(
+                "SELECT rank, customer_id FROM top_members WHERE dimension = ? AND label = ? "
+                "ORDER BY rank",
+                [dim.id, label.id],
+            ).fetchall()
+            assert got == [(i + 1, w[0]) for i, w in enumerate(want[:25])], (dim.id, label.id)
+            overflowing += len(want) > 25
+    assert overflowing > 20  # both kinds of dimension have segments over the cap
+    tagged = con.execute(
+        "SELECT count(DISTINCT dimension) FROM top_members WHERE rank = 25 AND dimension IN "
+        "(SELECT unnest(?))",
+        [[d.id for d in taxonomy.dimensions if d.type != "exclusive"]],
+    ).fetchone()
+    assert tagged is not None
+    assert tagged[0] > 0
+
+
 def test_a_lookup_file_of_the_old_layout_is_rebuilt(run: RunInfo) -> None:
     run_index.points_path(run).rename(run_index.points_path(run).with_suffix(".moved"))
     run_index._ready.clear()  # as in a new process: readiness is remembered per process
