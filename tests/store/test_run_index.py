@@ -231,15 +231,14 @@ def test_each_thread_keeps_a_few_readers_open(run: RunInfo, tmp_path: Path) -> N
     assert rows[0][0] == sum(run.counts["lifecycle"].values())
 
 
-def test_only_the_newest_runs_keep_their_lookup_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_only_the_newest_runs_keep_their_lookup_files(tmp_path: Path) -> None:
     from kequn.demo import demo_workspace
     from kequn.results import run_taxonomy
     from kequn.store.runs import list_runs
 
-    monkeypatch.setattr(run_index, "KEEP_LOOKUPS", 2)
     ws = demo_workspace(tmp_path, 80, seed=4)
+    ws.settings.keep_lookups = 2  # [serve] in kequn.toml; the build reads it from there
+    ws.save_settings()
     for day in ("2026-05-31", "2026-06-30", "2026-07-31"):
         run_taxonomy(ws, as_of=day, with_models=False)
     oldest, middle, newest = reversed(list_runs(ws))

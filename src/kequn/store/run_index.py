@@ -67,9 +67,6 @@ OLD_POINTS = ("lookup.sqlite",)
 TOP_MEMBERS = 1000
 #: a customer's newest orders and interactions kept for the profile (each, at most)
 TIMELINE = 200
-#: runs whose lookup files are kept (the newest); older runs' are removed when a newer
-#: run's are built, and built again if someone opens that run (2.7 GB each at 1M)
-KEEP_LOOKUPS = 3
 ROW_GROUP_SIZE = 8192
 #: rows per batch copied from DuckDB into SQLite
 BATCH = 20_000
@@ -148,14 +145,15 @@ def build_index(run: RunInfo) -> Path:
 
 
 def _prune(ws: Workspace, built: RunInfo) -> None:
-    """Remove the lookup files of runs older than the :data:`KEEP_LOOKUPS` newest.
+    """Remove the lookup files of runs older than the newest ``keep_lookups`` (a setting
+    in the workspace's ``kequn.toml``, 3 by default, at least 1; 2.7 GB each at 1M).
 
     A process that has one open keeps reading it (its disk space returns when the last
     reader closes); one that opens it later finds it gone and builds it again (see
     :func:`_reopen`). A run whose files are being built (its lock held) is left alone."""
     from kequn.store.runs import list_runs
 
-    for old in list_runs(ws)[KEEP_LOOKUPS:]:
+    for old in list_runs(ws)[max(1, ws.settings.keep_lookups) :]:
         folder = old.labels_path.parent
         if folder == built.labels_path.parent or not (folder / INDEX_NAME).exists():
             continue

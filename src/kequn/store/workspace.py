@@ -65,6 +65,7 @@ class Settings:
     memory_limit: str = "1GB"  # DuckDB spills to .tmp beyond this while importing and classifying
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
+    keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
 
     @classmethod
     def from_toml(cls, data: dict[str, Any]) -> Settings:
@@ -91,6 +92,7 @@ class Settings:
             "business": {k: values[k] for k in business},
             "run": {k: values[k] for k in run},
             "import": {"day_first": values["day_first"]},
+            "serve": {"keep_lookups": values["keep_lookups"]},
         }
 
 
