@@ -18,6 +18,7 @@ from kequn.core.rules import RuleError, compile_rule, parse_rule
 from kequn.core.schema import TABLES
 from kequn.features.catalogue import catalogue
 from kequn.store import run_index
+from kequn.store.packed import quoted_name
 from kequn.store.runs import RunInfo
 from kequn.taxonomy.engine import explain
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
@@ -47,7 +48,7 @@ def taxonomy_of(run: RunInfo) -> Taxonomy:
 def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
     if name not in allowed:
         raise ValueError(f"unknown column {name!r}")
-    return '"' + name.replace('"', '""') + '"'
+    return quoted_name(name)
 
 
 def _segment_condition(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from kequn.engines.base import parquet_glob
-from kequn.store import run_index
+from kequn.store import packed, run_index
 from kequn.store.runs import RunInfo, get_run
 from kequn.store.workspace import Workspace
 
@@ -110,8 +110,8 @@ def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
 
 
 def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run_index, "TIMELINE", 3)
-    monkeypatch.setattr(run_index, "BATCH", 2)  # customers' rows span batches
+    monkeypatch.setattr(packed, "TIMELINE", 3)
+    monkeypatch.setattr(packed, "BATCH", 2)  # customers' rows span batches
     con = duckdb.connect()
     source = (
         "SELECT customer_id, DATE '2026-01-01' + CAST(i AS INTEGER) AS day, i * 1.5 AS amount "
@@ -119,10 +119,9 @@ def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.Mo
     )
     path = tmp_path / "t.sqlite"
     with contextlib.closing(sqlite3.connect(path)) as sq:
-        sq.execute("CREATE TABLE _columns (tbl TEXT, pos INTEGER, name TEXT, type TEXT)")
-        run_index._packed(con, sq, "orders", source, newest="day DESC")
+        packed.pack(con, sq, "orders", source, newest="day DESC")
         sq.commit()
-    db = run_index.Points(path)
+    db = packed.Points(path)
     assert [o["day"] for o in db.timeline("orders", "a")] == [
         dt.date(2026, 1, 5),
         dt.date(2026, 1, 4),
