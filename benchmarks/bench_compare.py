@@ -253,8 +253,8 @@ def same_labels(ws: Path) -> str:
     """Whether the newest run (Spark) labels every customer as the one before (DuckDB)."""
     import duckdb
 
-    from kequn.engines.base import parquet_glob
-    from kequn.store.runs import list_runs
+    from kequn.core.compute import parquet_glob
+    from kequn.snapshots.runs import list_runs
     from kequn.store.workspace import Workspace
     from kequn.taxonomy.model import load_taxonomy
 

@@ -38,8 +38,8 @@ def _targets(ws: Path, base: str, token: str, sample: int = 2000) -> dict[str, A
     """Customer ids and segment pages to request, drawn from the newest run."""
     import duckdb
 
-    from kequn.engines.base import parquet_glob
-    from kequn.store.runs import get_run
+    from kequn.core.compute import parquet_glob
+    from kequn.snapshots.runs import get_run
     from kequn.store.workspace import Workspace
 
     run = get_run(Workspace.open(ws))
@@ -169,18 +169,18 @@ def _build_lookup(ws: Path) -> tuple[float | None, int]:
     """Build the newest run's lookup files here, timed, before the server starts (None:
     built before), and their size: a server finding them missing builds them in the
     background, showing the previous run meanwhile, which would run alongside the load."""
-    from kequn.store import run_index
-    from kequn.store.runs import get_run
+    from kequn.snapshots import lookup
+    from kequn.snapshots.runs import get_run
     from kequn.store.workspace import Workspace
 
     newest = get_run(Workspace.open(ws))
     if newest is None:
         raise SystemExit(f"{ws} has no run; run `kequn run -w {ws}` first")
     started = time.perf_counter()
-    built = not run_index.is_ready(newest)
-    run_index.build_index(newest)
+    built = not lookup.is_ready(newest)
+    lookup.build_index(newest)
     seconds = time.perf_counter() - started
-    files = (run_index.index_path(newest), run_index.points_path(newest))
+    files = (lookup.index_path(newest), lookup.points_path(newest))
     return (seconds if built else None), sum(p.stat().st_size for p in files)
 
 

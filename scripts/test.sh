@@ -20,4 +20,5 @@ fi
 bash scripts/setup.sh "spark,web,test,dev"
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
+.venv/bin/lint-imports
 .venv/bin/pytest "$@"

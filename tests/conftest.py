@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kequn import i18n
+from kequn.core import i18n
 from kequn.store.workspace import Workspace
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kequn import i18n
 from kequn.cli import app
+from kequn.core import i18n
 
 runner = CliRunner()
 COMMANDS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kequn import i18n
+from kequn.core import i18n
 
 
 def user_message(exc: BaseException, lang: str | None = None) -> str | None:
@@ -19,7 +19,7 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:
     import duckdb
 
     from kequn.core.rules._grammar import RuleError
-    from kequn.store.readers import SourceError
+    from kequn.ingest.readers import SourceError
     from kequn.store.workspace import WorkspaceError
     from kequn.taxonomy.model import TaxonomyError
 

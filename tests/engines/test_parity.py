@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 
-from kequn.engines.base import parquet_glob
-from kequn.results import run_taxonomy
-from kequn.store.runs import RunInfo
+from kequn.core.compute import parquet_glob
+from kequn.pipeline import run as run_taxonomy
+from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import load_taxonomy
 
@@ -18,8 +20,8 @@ def _columns(run: RunInfo) -> list[str]:
 
 @pytest.mark.spark
 def test_duckdb_and_spark_agree(demo_ws: Workspace) -> None:
-    on_duckdb = run_taxonomy(demo_ws, as_of="2026-06-30", engine_name="duckdb")
-    on_spark = run_taxonomy(demo_ws, as_of="2026-06-30", engine_name="spark")
+    on_duckdb = run_taxonomy(demo_ws, as_of=date.fromisoformat("2026-06-30"), engine_name="duckdb")
+    on_spark = run_taxonomy(demo_ws, as_of=date.fromisoformat("2026-06-30"), engine_name="spark")
     assert on_spark.engine == "spark"
     assert on_duckdb.params == on_spark.params
     assert on_duckdb.models == on_spark.models  # the same fitted BG/NBD and Gamma-Gamma

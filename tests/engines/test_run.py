@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kequn.results import (
-    customer_profile,
-    export_segment,
-    history,
-    run_taxonomy,
-    segments,
-    worklist,
-)
-from kequn.store.runs import list_runs
+from kequn.pipeline import run as run_taxonomy
+from kequn.snapshots.read import profile as read_profile
+from kequn.snapshots.read import require_run
+from kequn.snapshots.read import segments as _segments
+from kequn.snapshots.reports import export_segment as _export
+from kequn.snapshots.reports import history
+from kequn.snapshots.reports import worklist as _worklist
+from kequn.snapshots.runs import list_runs
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import TaxonomyError
 
@@ -41,21 +41,21 @@ def test_every_dimension_has_more_than_one_label_on_demo_data(ws: Workspace) -> 
 def test_show_explains_every_dimension_in_both_languages(ws: Workspace) -> None:
     run_taxonomy(ws)
     for lang in ("en", "zh"):
-        profile = customer_profile(ws, "C00000007", lang=lang)
+        profile = read_profile(require_run(ws), "C00000007", lang)
         assert profile is not None
         exclusive = [d for d in profile["dimensions"] if d["type"] == "exclusive"]
         assert all(len(d["labels"]) == 1 for d in exclusive)
         for dim in exclusive:
             reason = dim["labels"][0]["reason"]
             assert (reason and "(" in reason) or "rule" in reason or "规则" in reason
-    zh = customer_profile(ws, "C00000007", lang="zh")
+    zh = read_profile(require_run(ws), "C00000007", "zh")
     assert zh is not None
     assert zh["dimensions"][0]["name"] == "生命周期"
 
 
 def test_history_shows_movement_between_two_runs(ws: Workspace) -> None:
-    run_taxonomy(ws, as_of="2026-06-30")
-    run_taxonomy(ws, as_of="2026-09-30")
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-06-30"))
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-09-30"))
     moves = history(ws, "lifecycle")["moves"]
     total = sum(m["customers"] for m in moves)
     assert total == 1500
@@ -67,18 +67,18 @@ def test_history_shows_movement_between_two_runs(ws: Workspace) -> None:
 
 def test_segments_worklist_and_export(ws: Workspace, tmp_path: Path) -> None:
     run_taxonomy(ws)
-    data = segments(ws, "lifecycle", lang="zh")
+    data = _segments(require_run(ws), "lifecycle", lang="zh")
     assert data["dimensions"][0]["name"] == "生命周期"
     shares = sum(label["share"] for label in data["dimensions"][0]["labels"])
     assert shares == pytest.approx(1.0)
-    work = worklist(ws, "sales", limit=20)
+    work = _worklist(require_run(ws), "sales", limit=20)
     assert work
     assert all(w["priority"] >= work[-1]["priority"] for w in work)
     assert work[0]["priority"] == max(w["priority"] for w in work)
-    count = export_segment(ws, "lifecycle", "dormant", tmp_path / "dormant.csv")
+    count = _export(require_run(ws), "lifecycle", "dormant", tmp_path / "dormant.csv")
     lines = (tmp_path / "dormant.csv").read_text(encoding="utf-8").splitlines()
     assert count == len(lines) - 1 > 0
-    assert export_segment(ws, "value", "high", tmp_path / "high.xlsx") > 0
+    assert _export(require_run(ws), "value", "high", tmp_path / "high.xlsx") > 0
 
 
 def _edit(ws: Workspace, change) -> None:
@@ -159,6 +159,6 @@ def test_predictions_are_features_and_stored_with_the_run(ws: Workspace) -> None
     assert prospects_scored == 0
     assert one_time_alive  # the MBG/NBD does not call one-time buyers certainly alive
     assert run.models["p_alive_model"] == "MBG/NBD"
-    profile = customer_profile(ws, "C00000007")
+    profile = read_profile(require_run(ws), "C00000007", "en")
     assert profile is not None
     assert "p_alive" in profile["features"]

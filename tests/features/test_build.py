@@ -251,10 +251,10 @@ def test_staged_build_gives_the_same_features(tmp_path: Path) -> None:
     """Written out in stages (as `kequn run` does, to bound memory) or as one query: the
     same rows and values."""
     from kequn.demo import demo_workspace
-    from kequn.engines.duckdb import DuckDBEngine
+    from kequn.pipeline import make_engine
 
     ws = demo_workspace(tmp_path, 2000, seed=3)
-    with DuckDBEngine(ws) as engine:
+    with make_engine(ws) as engine:
         tables = engine.tables()
         ctx = FeatureContext(dt.date(2026, 9, 30))
         staged_names: list[str] = []

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from kequn.engines.duckdb import DuckDBEngine
 from kequn.features.build import FeatureContext
+from kequn.ingest.importer import import_file
 from kequn.models import churn, clusters
 from kequn.models.bgnbd import BetaGeoModel
-from kequn.store.importer import import_file
+from kequn.pipeline import make_engine
 from kequn.store.workspace import Workspace
 
 DATA = Path(__file__).parent.parent / "data" / "cdnow"
@@ -41,7 +41,7 @@ def test_churn_risk_on_the_cdnow_split(cdnow_ws: Workspace, tmp_path: Path) -> N
     """Only what was known on 1997-09-30 trains the model: features as of 1997-06-30,
     labelled by the 13 weeks to 1997-09-30. It is judged on 1997-09-30 against the
     39-week holdout, the split the BG/NBD is judged on."""
-    with DuckDBEngine(cdnow_ws) as engine:
+    with make_engine(cdnow_ws) as engine:
         tables = engine.tables()
         build = churn.feature_builder(engine, tables, FeatureContext(CALIBRATION_END), tmp_path)
         train_day = dt.date(1997, 6, 30)
@@ -82,7 +82,7 @@ def test_churn_risk_on_the_cdnow_split(cdnow_ws: Workspace, tmp_path: Path) -> N
 
 
 def test_too_little_history_falls_back_and_says_so(cdnow_ws: Workspace, tmp_path: Path) -> None:
-    with DuckDBEngine(cdnow_ws) as engine:
+    with make_engine(cdnow_ws) as engine:
         tables = engine.tables()
         day = dt.date(1997, 3, 1)  # two horizons back is before the first order
         build = churn.feature_builder(engine, tables, FeatureContext(day), tmp_path)
@@ -98,7 +98,7 @@ def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     from kequn.demo import demo_workspace
 
     ws = demo_workspace(tmp_path, 4000, seed=5)
-    with DuckDBEngine(ws) as engine:
+    with make_engine(ws) as engine:
         tables = engine.tables()
         ctx = FeatureContext(dt.date(2026, 9, 30))
         from kequn.features.build import build_features
@@ -153,7 +153,7 @@ def test_the_sample_is_chosen_before_its_features_are_built(tmp_path: Path) -> N
 
     ws = demo_workspace(tmp_path, 3000, seed=11)
     start, end = dt.date(2026, 7, 1), dt.date(2026, 9, 29)
-    with DuckDBEngine(ws) as engine:
+    with make_engine(ws) as engine:
         tables = engine.tables()
         build = churn.feature_builder(engine, tables, FeatureContext(end), tmp_path)
         everyone = churn.pull(churn.labelled(build(start), tables["orders"], start, end), 150)

@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kequn.service import quarantine_rows
-from kequn.store.importer import import_file
-from kequn.store.readers import SourceError
+from kequn.ingest.importer import import_file
+from kequn.ingest.quarantine import quarantine_rows
+from kequn.ingest.readers import SourceError
 from kequn.store.workspace import Workspace
 
 CUSTOMERS = """会员ID,姓名,性别,城市,出生日期,注册时间,会员等级,营销许可
@@ -240,7 +240,7 @@ def test_ragged_rows_are_quarantined_not_lost(ws: Workspace, tmp_path: Path) -> 
 
 
 def test_mapping_file_overrides(ws: Workspace, tmp_path: Path) -> None:
-    from kequn.store.mapping import MappingFile
+    from kequn.ingest.mapping import MappingFile
 
     mapping = tmp_path / "m.yaml"
     mapping.write_text("columns:\n  customer_id: 编号X\n  city: 所在地\n", encoding="utf-8")

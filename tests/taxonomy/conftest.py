@@ -7,7 +7,7 @@ import ibis
 import pytest
 
 from kequn.features.catalogue import FEATURES
-from kequn.taxonomy.engine import apply_taxonomy
+from kequn.taxonomy.evaluate import apply_taxonomy
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
 KIND_TYPES = {

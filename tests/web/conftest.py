@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ import pytest
 import uvicorn
 
 from kequn.demo import demo_workspace
-from kequn.results import run_taxonomy
+from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 from kequn.web.app import ServerSettings, create_app
@@ -40,8 +41,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def web_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     ws = demo_workspace(tmp_path_factory.mktemp("web"), 1200, seed=3)
-    run_taxonomy(ws, as_of="2026-06-30")
-    run_taxonomy(ws, as_of="2026-09-30")
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-06-30"))
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-09-30"))
     return ws
 
 

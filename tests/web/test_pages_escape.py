@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from kequn.demo import demo_workspace
-from kequn.results import run_taxonomy
+from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
 from kequn.web.app import ServerSettings, create_app
 

@@ -1,15 +1,17 @@
-"""The ``kequn`` command. Thin: parses options, calls :mod:`kequn.service` / :mod:`kequn.results`,
-prints tables or JSON. Help is in English; messages follow ``--lang`` / ``KEQUN_LANG``."""
+"""The ``kequn`` command. Thin: parses options, calls :mod:`kequn.pipeline`,
+:mod:`kequn.ingest` and :mod:`kequn.snapshots`, prints tables or JSON. Help is in English;
+messages follow ``--lang`` / ``KEQUN_LANG``."""
 
 from __future__ import annotations
 
 import os
+import sys
 
 from rich.markup import escape
 
-from kequn import i18n
 from kequn.cli import analysis, data, server  # noqa: F401 - importing registers the commands
 from kequn.cli._app import app, err
+from kequn.core import i18n
 from kequn.errors import user_message
 
 __all__ = ["app", "main", "user_message"]
@@ -19,7 +21,7 @@ def main() -> None:
     """Run the command; errors a user can act on print one clear message (exit 1), not a
     traceback, unless ``KEQUN_DEBUG`` is set."""
     try:
-        app()
+        app(args=global_options_first(sys.argv[1:]), prog_name="kequn")
     except Exception as exc:
         message = user_message(exc)
         if message is None or os.environ.get("KEQUN_DEBUG"):
@@ -27,3 +29,34 @@ def main() -> None:
         err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
         err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
+
+
+#: options that belong to ``kequn`` itself, accepted anywhere on the line
+_GLOBAL = ("--lang",)
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """Move ``--lang X`` (or ``--lang=X``) to the front, so ``kequn show C001 --lang zh``
+    works as the README writes it, as well as ``kequn --lang zh show C001``. Arguments
+    after ``--`` are left alone."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in _GLOBAL:
+            if "=" in arg:
+                front.append(arg)
+            elif i + 1 < len(args):
+                front.extend(args[i : i + 2])
+                i += 1
+            else:
+                front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from kequn import i18n
+from kequn.core import i18n
 
 app = typer.Typer(
     help="kequn (客群): classify customers the way good CRM teams do, with reasons and strategies.",
@@ -44,6 +45,9 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
+]
 RunOpt = Annotated[
     str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
 ]
@@ -57,6 +61,17 @@ def _main(
 ) -> None:
     if lang:
         i18n.set_lang(lang)
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """The command line's as-of date as a date (None: the workspace's rule, by default the
+    latest date in the data). Dates are dates from here inward."""
+    from kequn.pipeline import as_of_from_text
+
+    try:
+        return as_of_from_text(text)
+    except ValueError as exc:
+        raise typer.BadParameter(i18n.t("cli.bad_date", value=text)) from exc
 
 
 def _ws(path: Path | None) -> Any:

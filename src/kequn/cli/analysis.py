@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from kequn.cli._app import (
+    AsOfOpt,
     JsonOpt,
     RunOpt,
     WorkspaceOpt,
@@ -21,17 +22,18 @@ from kequn.cli._app import (
     clv_app,
     console,
     err,
+    parse_as_of,
     taxonomy_app,
 )
-from kequn.i18n import t
+from kequn.core.i18n import t
+from kequn.snapshots import read, reports
+from kequn.snapshots.runs import RunInfo
 
 
 @app.command()
 def run(
     workspace: WorkspaceOpt = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
-    ] = None,
+    as_of: AsOfOpt = None,
     engine: Annotated[str | None, typer.Option(help="duckdb (default) or spark")] = None,
     models: Annotated[
         bool,
@@ -43,14 +45,14 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
-    from kequn.results import run_taxonomy
+    from kequn import pipeline
 
     ws = _ws(workspace)
     with _progress() as progress:
         task = progress.add_task("features", total=None)
-        info = run_taxonomy(
+        info = pipeline.run(
             ws,
-            as_of=as_of,
+            as_of=parse_as_of(as_of),
             engine_name=engine,
             progress=lambda step: progress.update(task, description=step),
             with_models=models,
@@ -61,23 +63,16 @@ def run(
     _print_run(info)
 
 
-def _print_run(info: Any) -> None:
-    from kequn.results import segments
-
+def _print_run(info: RunInfo) -> None:
     console.print(
         f"run {info.run_id}: {info.customers:,} customers as of {info.as_of} "
         f"({info.engine}, {info.seconds:.1f} s)"
     )
-    ws_path = Path(info.path).parent.parent
-    from kequn.store.workspace import Workspace
-
-    data = segments(Workspace.open(ws_path), run_id=info.run_id, lang=_lang())
+    data = read.segments(info, lang=_lang())
     for dim in data["dimensions"]:
         parts = [f"{lab['name']} {lab['count']:,}" for lab in dim["labels"] if lab["count"]]
         console.print(f"[bold]{dim['name']}[/]: " + " · ".join(parts))
-    from kequn.results import model_summary
-
-    for line in model_summary(info.models or {}, _lang()):
+    for line in reports.model_summary(info.models or {}, _lang()):
         console.print(line)
 
 
@@ -92,12 +87,11 @@ def segments_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Customers and share per label for each dimension."""
-    from kequn.results import segments
-
+    run = read.require_run(_ws(workspace), run_id)
     if dimension == "cluster":
-        _print_clusters(workspace, run_id, as_json)
+        _print_clusters(run, as_json)
         return
-    data = segments(_ws(workspace), dimension, run_id=run_id, lang=_lang())
+    data = read.segments(run, dimension, lang=_lang())
     if as_json:
         _print_json(data)
         return
@@ -113,10 +107,8 @@ def segments_cmd(
         console.print(out)
 
 
-def _print_clusters(workspace: Path | None, run_id: str | None, as_json: bool) -> None:
-    from kequn.results import discovered_clusters
-
-    data = discovered_clusters(_ws(workspace), run_id=run_id, lang=_lang())
+def _print_clusters(run: RunInfo, as_json: bool) -> None:
+    data = reports.discovered_clusters(run, lang=_lang())
     if as_json:
         _print_json(data)
         return
@@ -141,9 +133,8 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Every label of one customer, with the reason and the strategy."""
-    from kequn.results import customer_profile
-
-    data = customer_profile(_ws(workspace), customer_id, run_id=run_id, lang=_lang())
+    run = read.require_run(_ws(workspace), run_id)
+    data = read.profile(run, customer_id, _lang())
     if data is None:
         err.print(f"customer {customer_id!r} is not in the run")
         raise typer.Exit(1)
@@ -170,9 +161,8 @@ def worklist_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""
-    from kequn.results import worklist
-
-    rows = worklist(_ws(workspace), team, run_id=run_id, lang=_lang(), limit=limit)
+    run = read.require_run(_ws(workspace), run_id)
+    rows = reports.worklist(run, team, lang=_lang(), limit=limit)
     if as_json:
         _print_json(rows)
         return
@@ -197,12 +187,11 @@ def export(
     run_id: RunOpt = None,
 ) -> None:
     """Export a segment's members to CSV or Excel."""
-    from kequn.results import export_segment
-
     if "=" not in segment:
         raise typer.BadParameter("use DIMENSION=LABEL")
     dimension, label = segment.split("=", 1)
-    count = export_segment(_ws(workspace), dimension, label, output, run_id=run_id)
+    run = read.require_run(_ws(workspace), run_id)
+    count = reports.export_segment(run, dimension, label, output)
     console.print(f"{count:,} → {output}")
 
 
@@ -217,9 +206,7 @@ def history_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The transition matrix of a dimension between two runs."""
-    from kequn.results import history
-
-    data = history(_ws(workspace), dimension, before=before, after=after)
+    data = reports.history(_ws(workspace), dimension, before=before, after=after)
     if as_json:
         _print_json(data)
         return
@@ -285,7 +272,7 @@ def features(as_json: JsonOpt = False) -> None:
     console.print(out)
 
 
-# -- demo ------------------------------------------------------------------------------
+# -- models ----------------------------------------------------------------------------
 
 
 @clv_app.command("fit")
@@ -316,4 +303,44 @@ def clv_fit(
     if as_json:
         _print_json(data)
         return
-    _print_json(data)
+    _print_clv(data)
+
+
+def _print_clv(data: dict[str, Any]) -> None:
+    """The holdout report as a person reads it: parameters, fit, holdout by frequency."""
+    console.print(
+        t(
+            "clv.header",
+            customers=data["customers"],
+            calibration_end=data["calibration_end"],
+            holdout_end=data["holdout_end"],
+            unit=data["unit"],
+        )
+    )
+    params = Table(title=t("clv.parameters"))
+    params.add_column(t("clv.model"))
+    params.add_column(t("clv.parameter"))
+    params.add_column(t("clv.value"), justify="right")
+    for model, values in (("BG/NBD", data["bgnbd"]), ("Gamma-Gamma", data["gamma_gamma"])):
+        for name, value in values.items():
+            params.add_row(model, name, f"{value:.4f}")
+    console.print(params)
+    console.print(t("clv.loglik", value=f"{data['bgnbd_log_likelihood']:,.2f}"))
+    console.print(
+        t(
+            "clv.holdout",
+            predicted=f"{data['predicted_holdout']:,.1f}",
+            actual=f"{data['actual_holdout']:,}",
+        )
+    )
+    freq = Table(title=t("clv.by_frequency"))
+    for key in ("clv.repeats", "col.count", "clv.actual_mean", "clv.predicted_mean"):
+        freq.add_column(t(key), justify="right")
+    for row in data["by_frequency"]:
+        freq.add_row(
+            row["calibration_repeats"],
+            f"{row['customers']:,}",
+            f"{row['actual_mean']:.3f}",
+            f"{row['predicted_mean']:.3f}",
+        )
+    console.print(freq)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import (
-    Progress,
-    TaskID,
-)
 from rich.table import Table
 
 from kequn.cli._app import (
@@ -25,7 +20,7 @@ from kequn.cli._app import (
     console,
 )
 from kequn.cli.analysis import _print_run, history_cmd
-from kequn.i18n import t
+from kequn.core.i18n import t
 
 
 @app.command()
@@ -79,8 +74,8 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and upsert its good rows; bad rows go to the quarantine with reasons."""
-    from kequn.store.importer import import_file
-    from kequn.store.mapping import MappingFile
+    from kequn.ingest.importer import import_file
+    from kequn.ingest.mapping import MappingFile
 
     ws = _ws(workspace)
     mapping_file = MappingFile.load(mapping) if mapping else None
@@ -112,7 +107,7 @@ def import_(
 
 
 def _print_import(report: Any) -> None:
-    from kequn.service import explain_reason
+    from kequn.ingest.quarantine import explain_reason
 
     console.print(t("import.encoding", encoding=report.encoding or "parquet"))
     console.print(
@@ -154,7 +149,7 @@ def quarantine(
     as_json: JsonOpt = False,
 ) -> None:
     """Show rejected rows and emptied values with file, row, column and reason."""
-    from kequn.service import quarantine_rows
+    from kequn.ingest.quarantine import quarantine_rows
 
     rows = quarantine_rows(_ws(workspace), table=table, limit=limit, lang=_lang())
     if as_json:
@@ -206,7 +201,7 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         )
 
 
-# -- classification --------------------------------------------------------------------
+# -- demo ------------------------------------------------------------------------------
 
 
 @app.command()
@@ -223,8 +218,7 @@ def demo(
     """Generate realistic demo data, import it, and classify it at two dates a quarter apart."""
     import shutil
 
-    from kequn.demo import generate_demo
-    from kequn.store.importer import import_file
+    from kequn.demo import import_demo, run_quarter_apart
     from kequn.store.workspace import Settings, Workspace
 
     started = time.perf_counter()
@@ -232,49 +226,39 @@ def demo(
     if (root / "kequn.toml").exists():
         shutil.rmtree(root)
     ws = Workspace.init(root, Settings())
-    data_dir = ws.tmp_dir / "demo-data"
-    data_dir.mkdir(parents=True, exist_ok=True)
     with _progress() as progress:
         task = progress.add_task(t("demo.generating", customers=f"{customers:,}"), total=customers)
-        files = generate_demo(
-            data_dir, customers, seed=seed, progress=lambda n: progress.update(task, completed=n)
-        )
-        for table, path in (
-            ("customers", files.customers),
-            ("orders", files.orders),
-            ("events", files.events),
-        ):
+
+        def reading(_table: str, path: Path) -> None:
             progress.update(
                 task, description=t("import.reading", file=path.name), total=None, completed=0
             )
-            report = import_file(ws, table, path, create_customers=False)
-            console.print(
-                t(
-                    "import.summary",
-                    table=table,
-                    rows=report.rows,
-                    accepted=report.accepted,
-                    inserted=report.inserted,
-                    updated=report.updated,
-                    rejected=report.rejected,
-                )
+
+        reports = import_demo(
+            ws,
+            customers,
+            seed=seed,
+            progress=lambda n: progress.update(task, completed=n),
+            before_import=reading,
+        )
+    for table, report in reports:
+        console.print(
+            t(
+                "import.summary",
+                table=table,
+                rows=report.rows,
+                accepted=report.accepted,
+                inserted=report.inserted,
+                updated=report.updated,
+                rejected=report.rejected,
             )
-    shutil.rmtree(data_dir, ignore_errors=True)
+        )
     if runs:
-        from kequn.results import make_engine, run_taxonomy
-        from kequn.taxonomy.engine import latest_date
-
-        with make_engine(ws) as engine:
-            latest = latest_date(engine) or dt.date.today()
-        info = None
-        for as_of in (latest - dt.timedelta(days=91), latest):
-            with _progress() as progress:
-                task = progress.add_task(f"run {as_of}", total=None)
-
-                def step(name: str, progress: Progress = progress, task: TaskID = task) -> None:
-                    progress.update(task, description=name)
-
-                info = run_taxonomy(ws, as_of=as_of, progress=step)
+        with _progress() as progress:
+            task = progress.add_task("run", total=None)
+            info = run_quarter_apart(
+                ws, lambda day, step: progress.update(task, description=f"run {day}: {step}")
+            )
         _print_run(info)
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))

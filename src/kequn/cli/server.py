@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
-from kequn.i18n import t
+from kequn.core.i18n import t
 
 user_app = typer.Typer(
     help="Users of the API and dashboard, and their tokens.", no_args_is_help=True

@@ -1,32 +1,80 @@
-"""Realistic demo data, seeded, at any size."""
+"""Realistic demo data, seeded, at any size, and the demo workspace built from it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kequn.demo.generator import DemoFiles, generate_demo
 
 if TYPE_CHECKING:
+    from kequn.ingest.importer import ImportReport
+    from kequn.snapshots.runs import RunInfo
     from kequn.store.workspace import Workspace
 
-__all__ = ["DemoFiles", "demo_workspace", "generate_demo"]
+__all__ = ["DemoFiles", "demo_workspace", "generate_demo", "import_demo", "run_quarter_apart"]
+
+
+def import_demo(
+    ws: Workspace,
+    customers: int,
+    *,
+    seed: int = 7,
+    data_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    before_import: Callable[[str, Path], None] | None = None,
+) -> list[tuple[str, ImportReport]]:
+    """Generate demo data and import it into ``ws`` through the same validating import as
+    a user's files; the generated files are removed afterwards."""
+    from kequn.ingest.importer import import_file
+
+    folder = data_dir or ws.tmp_dir / "demo-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        files = generate_demo(folder, customers, seed=seed, progress=progress)
+        reports = []
+        for table, path in (
+            ("customers", files.customers),
+            ("orders", files.orders),
+            ("events", files.events),
+        ):
+            if before_import:
+                before_import(table, path)
+            reports.append((table, import_file(ws, table, path, create_customers=False)))
+        return reports
+    finally:
+        if data_dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_quarter_apart(
+    ws: Workspace, progress: Callable[[dt.date, str], None] | None = None
+) -> RunInfo:
+    """Classify at the latest date in the data and a quarter (91 days) before it, so the
+    demo has movement between runs to show; returns the later run."""
+    from kequn import pipeline
+
+    with pipeline.make_engine(ws) as engine:
+        latest = pipeline.latest_date(engine) or dt.date.today()
+    info = None
+    for as_of in (latest - dt.timedelta(days=91), latest):
+
+        def step(name: str, as_of: dt.date = as_of) -> None:
+            if progress:
+                progress(as_of, name)
+
+        info = pipeline.run(ws, as_of=as_of, progress=step)
+    assert info is not None
+    return info
 
 
 def demo_workspace(root: Path, customers: int, *, seed: int = 7) -> Workspace:
-    """A new workspace at ``root / "ws"`` holding freshly generated demo data.
-
-    The data goes through the same validating import as a user's files.
-    """
-    from kequn.store.importer import import_file
+    """A new workspace at ``root / "ws"`` holding freshly generated demo data."""
     from kequn.store.workspace import Workspace
 
     ws = Workspace.init(Path(root) / "ws")
-    files = generate_demo(Path(root) / "data", customers, seed=seed)
-    for table, path in (
-        ("customers", files.customers),
-        ("orders", files.orders),
-        ("events", files.events),
-    ):
-        import_file(ws, table, path, create_customers=False)
+    import_demo(ws, customers, seed=seed, data_dir=Path(root) / "data")
     return ws

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 
-from kequn.engines.base import Engine
-from kequn.store.workspace import Workspace
+from kequn.core.compute import Engine
 
 #: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
 #: many rows of every column per writing thread, outside what it can spill: with ~100
@@ -18,15 +19,25 @@ PARQUET_ROW_GROUP = 16_384
 
 
 class DuckDBEngine(Engine):
+    """Classify on a read-only connection the caller opens (the published generation),
+    spilling to ``tmp_dir`` beyond ``memory_limit``."""
+
     name = "duckdb"
 
-    def __init__(self, ws: Workspace, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        connection: AbstractContextManager[duckdb.DuckDBPyConnection],
+        *,
+        tmp_dir: Path,
+        memory_limit: str,
+        threads: int | None = None,
+    ) -> None:
         self._stack = contextlib.ExitStack()
-        con = self._stack.enter_context(ws.read())
+        con = self._stack.enter_context(connection)
         # a read-only database still allows settings, temp tables and spilling to disk
-        ws.tmp_dir.mkdir(exist_ok=True)
-        con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
-        con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+        tmp_dir.mkdir(exist_ok=True)
+        con.execute("SET temp_directory = ?", [str(tmp_dir)])
+        con.execute("SET memory_limit = ?", [memory_limit])
         con.execute("SET preserve_insertion_order = false")
         if threads:
             con.execute(f"SET threads = {int(threads)}")

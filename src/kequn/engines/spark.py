@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 
-from kequn.engines.base import Engine, parquet_glob
-from kequn.store.workspace import Workspace
+from kequn.core.compute import Engine, parquet_glob
 
 TABLE_NAMES = ("customers", "orders", "events")
 
@@ -44,14 +45,15 @@ def spark_session(master: str = "local[2]") -> Any:
     return session
 
 
-def export_tables(ws: Workspace) -> Path:
-    """Parquet copies of the canonical tables for the current generation (made once)."""
-    generation = ws.current_generation() or "none"
-    folder = ws.root / ".cache" / "spark" / generation.removesuffix(".duckdb")
+def export_tables(
+    connection: AbstractContextManager[duckdb.DuckDBPyConnection], folder: Path
+) -> Path:
+    """Parquet copies of the canonical tables in ``folder`` (made once per folder: the
+    caller names it after the data generation)."""
     if (folder / "DONE").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    with ws.read() as con:
+    with connection as con:
         for name in TABLE_NAMES:
             target = folder / f"{name}.parquet"
             # fixed table names; the path is passed as a bound parameter-free literal below
@@ -67,9 +69,9 @@ def _quote(path: Path) -> str:
 class SparkEngine(Engine):
     name = "spark"
 
-    def __init__(self, ws: Workspace, *, master: str = "local[2]") -> None:
-        self.ws = ws
-        self.folder = export_tables(ws)
+    def __init__(self, folder: Path, *, master: str = "local[2]") -> None:
+        """Classify the Parquet tables in ``folder`` (see :func:`export_tables`)."""
+        self.folder = folder
         self.con = ibis.pyspark.connect(spark_session(master))
         self._counter = 0
 

@@ -1,6 +1,6 @@
 """Reference-table classifiers as Ibis expressions: channel, source, nature, industry, size.
 
-The tables are YAML data in ``kequn/taxonomy/reference/`` (a workspace may point at edited
+The tables are YAML data in ``kequn/features/refdata/`` (a workspace may point at edited
 copies); these builders turn them into ``CASE`` expressions over customer columns, so the
 same logic runs on DuckDB and Spark. Keyword lists become one regular expression per
 group; Latin words are matched as whole words so that ``inc`` does not match ``Lincoln``.
@@ -32,7 +32,7 @@ def load_reference(name: str, path: Path | None = None) -> dict[str, Any]:
 
 @functools.cache
 def _packaged(name: str) -> dict[str, Any]:
-    text = (resources.files("kequn.taxonomy") / "reference" / f"{name}.yaml").read_text(
+    text = (resources.files("kequn.features") / "refdata" / f"{name}.yaml").read_text(
         encoding="utf-8"
     )
     return dict(yaml.safe_load(text))

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from kequn.engines.base import Engine
+from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
 
 #: behaviour features the classifier sees (all numeric; missing values are allowed)

@@ -27,7 +27,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 
-from kequn.engines.base import Engine
+from kequn.core.compute import Engine
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.models.gammagamma import GammaGammaModel
 from kequn.models.mbgnbd import ModifiedBetaGeoModel

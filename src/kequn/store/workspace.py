@@ -37,8 +37,8 @@ from typing import IO, Any
 import duckdb
 import tomli_w
 
+from kequn.core.i18n import t
 from kequn.core.schema import DUCKDB_TYPES, TABLES, TableSpec
-from kequn.i18n import t
 
 CONFIG_NAME = "kequn.toml"
 TAXONOMY_NAME = "taxonomy.yaml"
@@ -66,6 +66,7 @@ class Settings:
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
+    prepare_lookups: bool = True  # build a run's lookup files right after it is published
 
     @classmethod
     def from_toml(cls, data: dict[str, Any]) -> Settings:
@@ -92,7 +93,7 @@ class Settings:
             "business": {k: values[k] for k in business},
             "run": {k: values[k] for k in run},
             "import": {"day_first": values["day_first"]},
-            "serve": {"keep_lookups": values["keep_lookups"]},
+            "serve": {k: values[k] for k in ("keep_lookups", "prepare_lookups")},
         }
 
 

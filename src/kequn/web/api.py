@@ -12,12 +12,13 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
-from kequn import browse, results
-from kequn.i18n import t
-from kequn.service import quarantine_rows, workspace_status
-from kequn.store import run_index
+from kequn import pipeline
+from kequn.core.i18n import t
+from kequn.ingest.quarantine import quarantine_rows
+from kequn.service import workspace_status
+from kequn.snapshots import lookup, read, reports
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.access import User, audit
-from kequn.store.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
 from kequn.web.app import ApiError, Job, current_user, need, request_lang
@@ -33,7 +34,7 @@ def _ws(request: Request) -> Workspace:
 
 
 def _run(request: Request, run_id: str | None) -> RunInfo:
-    run = run_index.ready_run(_ws(request), run_id)
+    run = lookup.ready_run(_ws(request), run_id)
     if run is None:
         lang = request_lang(request)
         raise ApiError(404, "no_run", t("web.error.no_run", lang))
@@ -80,7 +81,7 @@ def upload(
 ) -> dict[str, Any]:
     """Upload a file and import it; the job's result is the validation report."""
     from kequn.core.schema import TABLES
-    from kequn.store.importer import import_file
+    from kequn.ingest.importer import import_file
 
     lang = request_lang(request)
     if table not in TABLES:
@@ -155,12 +156,13 @@ def start_run(
         def progress(step: str) -> None:
             job.update(step=step)
 
-        info = results.run_taxonomy(
-            ws, as_of=body.as_of, progress=progress, with_models=body.models
+        info = pipeline.run(
+            ws,
+            as_of=pipeline.as_of_from_text(body.as_of),
+            progress=progress,
+            with_models=body.models,
+            who=user.name,
         )
-        progress("index")
-        run_index.build_index(info)  # so the run's pages open at once
-        audit(ws, user.name, "run", {"run_id": info.run_id, "as_of": info.as_of})
         return info.summary()
 
     job = request.app.state.jobs.start("run", user.name, work, request_lang(request))
@@ -198,9 +200,7 @@ def segment_counts(
 ) -> dict[str, Any]:
     """Customers per label for each dimension (or one)."""
     try:
-        return results.segments(
-            _ws(request), dimension, run_id=_run(request, run).run_id, lang=request_lang(request)
-        )
+        return read.segments(_run(request, run), dimension, lang=request_lang(request))
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
 
@@ -213,7 +213,7 @@ def segment_members(
     user: Reader,
     run: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=browse.PAGE_MAX)] = 50,
+    limit: Annotated[int, Query(ge=1, le=read.PAGE_MAX)] = 50,
     sort: str = "spend",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
     q: Annotated[str | None, Query(max_length=100, description="id or name contains")] = None,
@@ -221,13 +221,13 @@ def segment_members(
 ) -> dict[str, Any]:
     """One page of a segment's members, sorted and filtered."""
     lang = request_lang(request)
-    if sort not in browse.SORTABLE:
+    if sort not in read.SORTABLE:
         raise ApiError(
-            400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(browse.MEMBER_COLUMNS))
+            400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(read.MEMBER_COLUMNS))
         )
     found = _run(request, run)
     try:
-        page = browse.members(
+        page = read.members(
             found,
             dimension,
             label,
@@ -246,7 +246,7 @@ def segment_members(
     if _personal(user):
         audit(_ws(request), user.name, "segment.read", {"segment": f"{dimension}={label}"})
     else:
-        page["rows"] = [browse.mask_personal(row) for row in page["rows"]]
+        page["rows"] = [read.mask_personal(row) for row in page["rows"]]
     return page
 
 
@@ -265,7 +265,7 @@ def export(
     folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir))
     target = folder / f"{dimension}-{label}.{format}"
     try:
-        count = results.export_segment(ws, dimension, label, target, run_id=found.run_id)
+        count = reports.export_segment(found, dimension, label, target)
     except ValueError as exc:
         raise ApiError(404, "unknown_segment", str(exc)) from exc
     audit(ws, user.name, "export", {"segment": f"{dimension}={label}", "rows": count})
@@ -280,15 +280,13 @@ def export(
 @router.get("/clusters", tags=["segments"])
 def clusters(request: Request, _user: Reader, run: str | None = None) -> dict[str, Any]:
     """Discovered segments (k-means) of a run, described in words."""
-    return results.discovered_clusters(
-        _ws(request), run_id=_run(request, run).run_id, lang=request_lang(request)
-    )
+    return reports.discovered_clusters(_run(request, run), lang=request_lang(request))
 
 
 @router.get("/rfm", tags=["segments"])
 def rfm(request: Request, _user: Reader, run: str | None = None) -> list[dict[str, Any]]:
     """Buyers per R and F score (the RFM grid)."""
-    return browse.rfm_grid(_run(request, run))
+    return read.rfm_grid(_run(request, run))
 
 
 @router.get("/worklists/{team}", tags=["segments"])
@@ -302,13 +300,7 @@ def worklist(
     """A team's actions, customer by customer, most urgent first."""
     if team not in ("marketing", "sales", "service"):
         raise ApiError(404, "unknown_team", t("web.error.unknown_team", request_lang(request)))
-    return results.worklist(
-        _ws(request),
-        team,
-        run_id=_run(request, run).run_id,
-        lang=request_lang(request),
-        limit=limit,
-    )
+    return reports.worklist(_run(request, run), team, lang=request_lang(request), limit=limit)
 
 
 @router.get("/history", tags=["segments"])
@@ -321,7 +313,7 @@ def history(
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two)."""
     try:
-        return results.history(_ws(request), dimension, before=before, after=after)
+        return reports.history(_ws(request), dimension, before=before, after=after)
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
 
@@ -335,14 +327,14 @@ def customer(
 ) -> dict[str, Any]:
     """Attributes, labels with reasons and strategies, features, predictions, timeline."""
     lang = request_lang(request)
-    data = browse.profile(_run(request, run), customer_id, lang)
+    data = read.profile(_run(request, run), customer_id, lang)
     if data is None:
         raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
     if _personal(user):
         audit(_ws(request), user.name, "customer.read", {"customer_id": customer_id})
     else:
-        data["attributes"] = browse.mask_personal(data["attributes"])
-        data["features"] = browse.mask_personal(data["features"])
+        data["attributes"] = read.mask_personal(data["attributes"])
+        data["features"] = read.mask_personal(data["features"])
     return data
 
 
@@ -362,7 +354,7 @@ class RulePreview(BaseModel):
 def taxonomy(request: Request, _user: Reader) -> dict[str, Any]:
     """The workspace's taxonomy file, and its dimensions."""
     ws = _ws(request)
-    current = results.workspace_taxonomy(ws)
+    current = pipeline.workspace_taxonomy(ws)
     return {
         "text": current.source_text,
         "version": current.fingerprint,
@@ -414,4 +406,4 @@ def preview(
     request: Request, body: RulePreview, _user: Reader, run: str | None = None
 ) -> dict[str, Any]:
     """How many customers of the latest run a rule would match."""
-    return browse.preview(_run(request, run), body.rule, body.dimension)
+    return read.preview(_run(request, run), body.rule, body.dimension)

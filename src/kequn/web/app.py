@@ -6,7 +6,7 @@ API, or the ``kequn_token`` cookie the login page sets (HttpOnly, SameSite=Stric
 the dashboard. Roles and permissions are those of :mod:`kequn.store.access`.
 
 The server reads the workspace through the same generation/lock protocol as the CLI
-(:meth:`Workspace.read` for data, :mod:`kequn.store.run_index` for runs), and imports
+(:meth:`Workspace.read` for data, :mod:`kequn.snapshots.lookup` for runs), and imports
 and runs go through the same functions, so a run started here and one started from the
 CLI at the same time each publish their own snapshot and never see half of the other's.
 """
@@ -33,8 +33,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+from kequn.core.i18n import t
 from kequn.errors import user_message
-from kequn.i18n import t
 from kequn.store.access import User, authenticate
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages

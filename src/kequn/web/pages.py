@@ -10,11 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kequn import browse, results
-from kequn.i18n import t
-from kequn.store import run_index
+from kequn import pipeline
+from kequn.core.i18n import t
+from kequn.snapshots import lookup, read, reports
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.access import User, audit
-from kequn.store.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 from kequn.web.app import LANG_COOKIE, TOKEN_COOKIE, page_user, request_lang
 
@@ -85,13 +85,13 @@ def warm(app: FastAPI) -> None:
     """Compile the templates and load the shown run's taxonomy before the first request."""
     for name in _templates.list_templates(filter_func=lambda n: n.endswith(".html")):
         _templates.get_template(name)
-    run = run_index.ready_run(app.state.ws, wait=False)
+    run = lookup.ready_run(app.state.ws, wait=False)
     if run is not None:
-        browse.taxonomy_of(run)
+        run.taxonomy()
 
 
 def _latest(request: Request) -> RunInfo | None:
-    return run_index.ready_run(request.app.state.ws)
+    return lookup.ready_run(request.app.state.ws)
 
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -135,22 +135,22 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
     if run is None:
         return _render(request, "overview.html", user, run=None)
     lang = request_lang(request)
-    data = results.segments(ws, run_id=run.run_id, lang=lang)
+    data = read.segments(run, lang=lang)
     flow = None
     runs = list_runs(ws)
     if len(runs) >= 2:
         try:
-            flow = results.history(ws, "lifecycle")
+            flow = reports.history(ws, "lifecycle")
         except ValueError:
             flow = None
-    taxonomy = browse.taxonomy_of(run)
+    taxonomy = run.taxonomy()
     names = {
         d.id: {lab.id: (lab.zh if lang == "zh" else lab.en) for lab in d.labels}
         for d in taxonomy.dimensions
     }
     charts = {
         "dimensions": data["dimensions"],
-        "rfm": browse.rfm_grid(run),
+        "rfm": read.rfm_grid(run),
         "flow": flow,
         "names": names,
         "text": {
@@ -159,8 +159,8 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
             "customers": t("web.customers", lang),
         },
     }
-    clusters = results.discovered_clusters(ws, run_id=run.run_id, lang=lang)
-    models = results.model_summary(run.models or {}, lang)
+    clusters = reports.discovered_clusters(run, lang=lang)
+    models = reports.model_summary(run.models or {}, lang)
     return _render(
         request,
         "overview.html",
@@ -184,7 +184,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
 
 def _loop_can_answer(request: Request) -> RunInfo | None:
     """The run to show, if finding it cannot block (some run's lookup files are ready)."""
-    return run_index.ready_run(request.app.state.ws, wait=False)
+    return lookup.ready_run(request.app.state.ws, wait=False)
 
 
 @router.get("/segments/{dimension}/{label}")
@@ -193,7 +193,7 @@ async def segment_page(
 ) -> HTMLResponse:
     run = _loop_can_answer(request)
     size = 50
-    if run is not None and not q and browse.stored_page(run, dimension, label, page * size, size):
+    if run is not None and not q and read.stored_page(run, dimension, label, page * size, size):
         return _segment(request, run, dimension, label, user, page, q)
     return await run_in_threadpool(_segment, request, None, dimension, label, user, page, q)
 
@@ -211,7 +211,7 @@ def _segment(
     if run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     lang = request_lang(request)
-    taxonomy = browse.taxonomy_of(run)
+    taxonomy = run.taxonomy()
     dim = taxonomy.dimension(dimension)
     found = dim.label(label) if dim else None
     if dim is None or found is None:
@@ -222,7 +222,7 @@ def _segment(
             message=t("web.error.unknown_segment", lang, segment=f"{dimension}={label}"),
         )
     size = 50
-    members = browse.members(
+    members = read.members(
         run,
         dimension,
         label,
@@ -234,7 +234,7 @@ def _segment(
     if user.can("personal"):
         audit(request.app.state.ws, user.name, "segment.read", {"segment": f"{dimension}={label}"})
     else:
-        members["rows"] = [browse.mask_personal(r) for r in members["rows"]]
+        members["rows"] = [read.mask_personal(r) for r in members["rows"]]
     return _render(
         request,
         "segment.html",
@@ -262,7 +262,7 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
     lang = request_lang(request)
     if run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
-    data = browse.profile(run, customer_id, lang)
+    data = read.profile(run, customer_id, lang)
     if data is None:
         return _render(
             request, "error.html", user, message=t("web.error.no_customer", lang, id=customer_id)
@@ -270,7 +270,7 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
     if user.can("personal"):
         audit(request.app.state.ws, user.name, "customer.read", {"customer_id": customer_id})
     else:
-        data["attributes"] = browse.mask_personal(data["attributes"])
+        data["attributes"] = read.mask_personal(data["attributes"])
     timeline = [
         {"date": o["ordered_at"], "amount": o["amount"], "status": o["status"]}
         for o in reversed(data["orders"])
@@ -293,7 +293,7 @@ def upload_page(request: Request, user: PageUser) -> HTMLResponse:
 @router.get("/taxonomy")
 def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle") -> HTMLResponse:
     ws: Workspace = request.app.state.ws
-    current = results.workspace_taxonomy(ws)
+    current = pipeline.workspace_taxonomy(ws)
     dim = current.dimension(dimension) or current.dimensions[0]
     return _render(
         request,
@@ -311,7 +311,7 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     run = _latest(request)
     if team not in ("marketing", "sales", "service") or run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
-    items = results.worklist(request.app.state.ws, team, run_id=run.run_id, lang=lang, limit=100)
+    items = reports.worklist(run, team, lang=lang, limit=100)
     return _render(request, "worklist.html", user, run=run, team=team, items=items)
 
 

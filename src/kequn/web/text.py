@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kequn.i18n import MESSAGES
+from kequn.core.i18n import MESSAGES
 
 WEB: dict[str, tuple[str, str]] = {
     # errors

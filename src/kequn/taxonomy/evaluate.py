@@ -1,4 +1,4 @@
-"""Evaluate a taxonomy on an engine, and explain any customer's labels afterwards.
+"""Evaluate a taxonomy on a features table, and explain any customer's labels afterwards.
 
 One engine for every dimension: thresholds are derived first (each one scalar query),
 then every label's rule is compiled to an Ibis boolean and the dimension becomes a
@@ -9,7 +9,6 @@ eleven customer types) are built without code.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,18 +18,17 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from kequn.core.compute import Engine
+from kequn.core.i18n import pick, t
 from kequn.core.rules import Rule, compile_rule, render_reason
-from kequn.engines.base import Engine
 from kequn.features.build import (
     FeatureContext,
-    build_features,
     derive_purchase_cycle,
     discrete_quantile,
     normalise_city,
 )
 from kequn.features.catalogue import display_names
-from kequn.i18n import pick
-from kequn.taxonomy.model import Dimension, Taxonomy
+from kequn.taxonomy.model import GOALS, TEAMS, Dimension, Taxonomy
 
 
 @dataclass
@@ -39,14 +37,12 @@ class Classification:
     params: dict[str, Any]
     counts: dict[str, dict[str, int]]
     customers: int
-    models: dict[str, Any]
 
 
 def derive_thresholds(
     engine: Engine,
     taxonomy: Taxonomy,
     features: ir.Table,
-    orders: ir.Table,
     ctx: FeatureContext,
     rules: Mapping[tuple[str, str], Rule],
 ) -> dict[str, Any]:
@@ -89,44 +85,19 @@ def derive_thresholds(
 def classify(
     engine: Engine,
     taxonomy: Taxonomy,
+    features: ir.Table,
     ctx: FeatureContext,
     workdir: Path,
-    extra_features: Any = None,
-    *,
-    with_models: bool = True,
 ) -> Classification:
-    """Features, thresholds and every dimension for every customer, materialised in ``workdir``."""
+    """Thresholds and every dimension for every customer of ``features`` (built, with the
+    models' predictions, by :mod:`kequn.pipeline`), materialised in ``workdir``."""
     rules = taxonomy.rules()
-    tables = engine.tables()
-    features = build_features(
-        tables["customers"],
-        tables["orders"],
-        tables["events"],
-        ctx,
-        stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
-    )
-    features = engine.materialize(features, workdir / "features.parquet")
-    # the models pull in scikit-learn and numba (seconds of imports): only when running
-    from kequn.models.churn import add_churn_risk, feature_builder
-    from kequn.models.clusters import add_clusters
-    from kequn.models.predict import add_predictions, without_predictions
-
-    if with_models:
-        predicted, models = add_predictions(engine, features)
-        features = engine.materialize(predicted, workdir / "features2.parquet")
-        build = feature_builder(engine, tables, ctx, workdir)
-        features, models["churn"] = add_churn_risk(features, build, tables["orders"], ctx.as_of)
-        features, models["clusters"] = add_clusters(features)
-        features = engine.materialize(features, workdir / "features3.parquet")
-    else:
-        features = without_predictions(features)
-        models = {"status": "skipped: run without models"}
-    params = derive_thresholds(engine, taxonomy, features, tables["orders"], ctx, rules)
+    params = derive_thresholds(engine, taxonomy, features, ctx, rules)
     table = apply_taxonomy(features, taxonomy, params, rules)
     labels = engine.materialize(table, workdir / "labels.parquet")
     counts = count_labels(labels, taxonomy)
     customers = int(engine.scalar(labels.count()))
-    return Classification(labels, params, counts, customers, models)
+    return Classification(labels, params, counts, customers)
 
 
 def apply_taxonomy(
@@ -205,11 +176,7 @@ def explain(
             if rule is not None:
                 reason = render_reason(rule, values, names, lang)
             else:
-                reason = (
-                    "没有规则匹配（数据不足或不适用）"
-                    if lang == "zh"
-                    else "no rule matched (data missing or not applicable)"
-                )
+                reason = t("run.no_rule_matched", lang)
             entries.append(
                 {
                     "label": label.id,
@@ -231,8 +198,6 @@ def explain(
 
 
 def _strategy(strategy: Any, lang: str) -> dict[str, Any]:
-    from kequn.taxonomy.model import GOALS, TEAMS
-
     index = 0 if lang == "zh" else 1
     return {
         "text": pick({"zh": strategy.zh, "en": strategy.en}, lang),
@@ -243,14 +208,3 @@ def _strategy(strategy: Any, lang: str) -> dict[str, Any]:
         "actions": list(strategy.actions),
         "priority": strategy.priority,
     }
-
-
-def latest_date(engine: Engine) -> dt.date | None:
-    """The latest order or event date in the data: the default as-of date."""
-    tables = engine.tables()
-    last_order = engine.scalar(tables["orders"].ordered_at.max())
-    last_event = engine.scalar(tables["events"].occurred_at.max())
-    dates = [d for d in (last_order, last_event) if d is not None]
-    if not dates:
-        return None
-    return max(d.date() if isinstance(d, dt.datetime) else d for d in dates)

@@ -5,7 +5,7 @@ for a timeline such as orders, a JSON array of up to :data:`TIMELINE` such rows,
 first); :func:`to_sqlite` copies a relation column for column; each column's DuckDB
 type is kept in ``_columns``, and :class:`Points` turns values back into the Python types
 DuckDB returns (dates, timestamps, decimals, booleans, maps). What goes into the file,
-and when it is built: :mod:`kequn.store.run_index`.
+and when it is built: :mod:`kequn.snapshots.lookup`.
 
 Why packed: DuckDB writes the JSON in its own threads, and Python moves one text per
 customer (labels, profile) or per order and interaction instead of one value per column

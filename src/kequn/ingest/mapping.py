@@ -34,7 +34,7 @@ def normalise_header(text: str) -> str:
 
 @functools.cache
 def _synonyms() -> dict[str, Any]:
-    text = resources.files("kequn.store").joinpath("headers.yaml").read_text(encoding="utf-8")
+    text = resources.files("kequn.ingest").joinpath("headers.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

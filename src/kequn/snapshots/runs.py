@@ -10,14 +10,16 @@ run or none, and earlier runs are never touched.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import secrets
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
 LABELS_FILE = "labels.parquet"
 META_FILE = "meta.json"
@@ -37,6 +39,22 @@ class RunInfo:
     models: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     path: str = ""
+    #: the workspace the run belongs to (set when it is listed or published; not stored)
+    ws: Workspace | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def workspace(self) -> Workspace:
+        if self.ws is None:
+            raise ValueError(f"run {self.run_id} was not read from a workspace")
+        return self.ws
+
+    @property
+    def as_of_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.as_of)
+
+    def taxonomy(self) -> Taxonomy:
+        """The exact taxonomy that produced this run."""
+        return _taxonomy(self.taxonomy_path)
 
     @property
     def labels_path(self) -> Path:
@@ -58,9 +76,12 @@ class RunInfo:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("path")
-        return data
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("path", "ws")}
+
+
+@functools.lru_cache(maxsize=16)
+def _taxonomy(path: Path) -> Taxonomy:
+    return load_taxonomy(path)  # a run's taxonomy never changes: read it once
 
 
 def new_run_id(as_of: dt.date) -> str:
@@ -78,6 +99,7 @@ def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
     """Write meta.json and move the finished run into ``runs/`` in one rename."""
     final = ws.runs_dir / info.run_id
     info.path = str(final)
+    info.ws = ws
     (staging / META_FILE).write_text(
         json.dumps(info.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
@@ -111,7 +133,7 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
         if meta.is_file():
             data = json.loads(meta.read_text(encoding="utf-8"))
             data["path"] = str(folder)
-            runs.append(RunInfo(**data))
+            runs.append(RunInfo(**data, ws=ws))
     runs.sort(key=lambda r: r.created_at, reverse=True)
     _listed[ws.runs_dir] = (stamp, runs)
     return list(runs)

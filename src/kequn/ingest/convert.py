@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from kequn.store.mapping import value_synonyms
+from kequn.ingest.mapping import value_synonyms
 
 _YMD = [
     "%Y-%m-%d %H:%M:%S",

@@ -26,11 +26,11 @@ from typing import Any
 
 import duckdb
 
+from kequn.core.i18n import t
 from kequn.core.schema import TABLES, Column
-from kequn.i18n import t
-from kequn.store.convert import choice_params, fragment, install_macros
-from kequn.store.mapping import BUYER_COLUMNS, MappingFile, MappingResult, match_headers
-from kequn.store.readers import SourceError, StagedSource, stage
+from kequn.ingest.convert import choice_params, fragment, install_macros
+from kequn.ingest.mapping import BUYER_COLUMNS, MappingFile, MappingResult, match_headers
+from kequn.ingest.readers import SourceError, StagedSource, stage
 from kequn.store.workspace import Workspace
 
 Progress = Callable[[str, int], None]

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from charset_normalizer import from_bytes
 
-from kequn.i18n import t
+from kequn.core.i18n import t
 
 BATCH_ROWS = 200_000
 SAMPLE_BYTES = 256 * 1024

@@ -181,6 +181,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.action": ("建议行动", "action"),
     "history.corner": ("之前 \\ 之后", "before \\ after"),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
+    "run.none": (
+        "没有找到分类运行，先运行 `kequn run`。",
+        "No classification run found; run `kequn run` first.",
+    ),
+    "run.history_needs_two": ("需要至少两次运行。", "History needs at least two runs."),
+    "run.no_rule_matched": (
+        "没有规则匹配（数据不足或不适用）",
+        "no rule matched (data missing or not applicable)",
+    ),
+    "clv.header": (
+        "{customers} 位客户；校准期截至 {calibration_end}，验证期截至 {holdout_end}（单位：{unit}）",
+        "{customers} customers; calibration to {calibration_end}, holdout to {holdout_end} (unit: {unit})",
+    ),
+    "clv.parameters": ("模型参数", "Fitted parameters"),
+    "clv.model": ("模型", "model"),
+    "clv.parameter": ("参数", "parameter"),
+    "clv.value": ("估计值", "estimate"),
+    "clv.loglik": ("BG/NBD 对数似然：{value}", "BG/NBD log-likelihood: {value}"),
+    "clv.holdout": (
+        "验证期重复购买：预测 {predicted}，实际 {actual}",
+        "Holdout repeat purchases: predicted {predicted}, actual {actual}",
+    ),
+    "clv.by_frequency": ("按校准期重复购买次数", "By repeat purchases in calibration"),
+    "clv.repeats": ("校准期重复购买", "calibration repeats"),
+    "clv.actual_mean": ("实际均值", "actual mean"),
+    "clv.predicted_mean": ("预测均值", "predicted mean"),
+    "cli.bad_date": (
+        "日期应为 YYYY-MM-DD、latest 或 today，而不是 {value}",
+        "a date is YYYY-MM-DD, latest or today, not {value}",
+    ),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }

@@ -1,7 +1,8 @@
-"""What the dashboard and the API read: pages of a segment, one customer, charts' data.
+"""Reading one run: its segments, pages of a segment's members, one customer, the RFM
+grid and rule previews. The CLI, the API and the dashboard all read through here.
 
-Everything here answers from a run's index (:mod:`kequn.store.run_index`) or the
-workspace's published data with parameterised queries. Column names come only from the
+Everything here answers from a run's lookup files (:mod:`kequn.snapshots.lookup`) with
+parameterised queries. Column names come only from the
 run's own taxonomy or fixed lists, checked before they are quoted into a query; values
 are always bound parameters.
 """
@@ -14,26 +15,19 @@ from typing import Any
 
 import ibis
 
+from kequn.core.i18n import t
 from kequn.core.rules import RuleError, compile_rule, parse_rule
 from kequn.core.schema import TABLES
 from kequn.features.catalogue import catalogue
-from kequn.store import run_index
-from kequn.store.packed import quoted_name
-from kequn.store.runs import RunInfo
-from kequn.taxonomy.engine import explain
-from kequn.taxonomy.model import Taxonomy, load_taxonomy
+from kequn.snapshots import lookup
+from kequn.snapshots.lookup import MEMBER_COLUMNS
+from kequn.snapshots.packed import quoted_name
+from kequn.snapshots.runs import RunInfo, get_run
+from kequn.store.access import mask
+from kequn.store.workspace import Workspace, WorkspaceError
+from kequn.taxonomy.evaluate import explain
+from kequn.taxonomy.model import Taxonomy
 
-#: columns a segment page lists, besides the dimensions
-MEMBER_COLUMNS = (
-    "customer_id",
-    "name",
-    "city",
-    "orders",
-    "spend",
-    "days_since_last_order",
-    "clv_365d",
-    "churn_risk",
-)
 SORTABLE = frozenset(MEMBER_COLUMNS)
 PAGE_MAX = 500
 
@@ -41,8 +35,12 @@ PAGE_MAX = 500
 PERSONAL = frozenset(c.name for c in TABLES["customers"].columns if c.personal)
 
 
-def taxonomy_of(run: RunInfo) -> Taxonomy:
-    return load_taxonomy(run.taxonomy_path)
+def require_run(ws: Workspace, run_id: str | None = None) -> RunInfo:
+    """The run asked for (id or unique prefix), or the newest; a clear error if none."""
+    run = get_run(ws, run_id)
+    if run is None:
+        raise WorkspaceError(t("run.none"))
+    return run
 
 
 def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
@@ -51,7 +49,7 @@ def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
     return quoted_name(name)
 
 
-def _segment_condition(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:
+def segment_where(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:
     dim = taxonomy.dimension(dimension)
     if dim is None or dim.label(label) is None:
         raise KeyError(f"{dimension}={label}")
@@ -69,8 +67,40 @@ def _in_top(
         and descending
         and not search
         and not city
-        and offset + min(limit, PAGE_MAX) <= run_index.TOP_MEMBERS
+        and offset + min(limit, PAGE_MAX) <= lookup.TOP_MEMBERS
     )
+
+
+def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") -> dict[str, Any]:
+    """Customers per label for each dimension (or one), with shares."""
+    taxonomy = run.taxonomy()
+    dims = [d for d in taxonomy.dimensions if dimension in (None, d.id)]
+    if dimension and not dims:
+        known = ", ".join(d.id for d in taxonomy.dimensions)
+        raise ValueError(f"unknown dimension {dimension!r}; known: {known}")
+    out = []
+    for dim in dims:
+        counts = run.counts.get(dim.id, {})
+        labels = []
+        for label_id, count in counts.items():
+            label = dim.label(label_id)
+            labels.append(
+                {
+                    "label": label_id,
+                    "name": (label.zh if lang == "zh" else label.en) if label else label_id,
+                    "count": count,
+                    "share": count / run.customers if run.customers else 0.0,
+                }
+            )
+        out.append(
+            {
+                "dimension": dim.id,
+                "name": dim.zh if lang == "zh" else dim.en,
+                "type": dim.type,
+                "labels": labels,
+            }
+        )
+    return {"run": run.summary(), "dimensions": out}
 
 
 def stored_page(run: RunInfo, dimension: str, label: str, offset: int, limit: int) -> bool:
@@ -95,8 +125,8 @@ def members(
     city: str | None = None,
 ) -> dict[str, Any]:
     """One page of a segment's members, sorted and filtered, with the total count."""
-    taxonomy = taxonomy_of(run)
-    where, params = _segment_condition(taxonomy, dimension, label)
+    taxonomy = run.taxonomy()
+    where, params = segment_where(taxonomy, dimension, label)
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         if search_names:
@@ -119,18 +149,18 @@ def members(
     counted = None if (search or city) else (run.counts or {}).get(dimension, {}).get(label)
     ready = _in_top(offset, limit, sort, descending, search, city)
     if counted is None:
-        with run_index.cursor(run) as cur:
+        with lookup.cursor(run) as cur:
             found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
             counted = int(found[0]) if found else 0
     if ready:  # the default order's first pages are stored in order
-        _, rows = run_index.points(run).query(
+        _, rows = lookup.points(run).query(
             "top_members",
             f"SELECT {columns} FROM top_members WHERE dimension = ? AND label = ? "
             "AND rank > ? AND rank <= ? ORDER BY rank",
             [dimension, label, offset, offset + limit],
         )
     else:
-        with run_index.cursor(run) as cur:
+        with lookup.cursor(run) as cur:
             rows = cur.execute(
                 f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
                 "LIMIT ? OFFSET ?",
@@ -153,14 +183,14 @@ def members(
 def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
     """A customer's labels with reasons and strategies, features, attributes and timeline
     (orders and interactions up to the run's date)."""
-    db = run_index.points(run)
+    db = lookup.points(run)
     row = db.record("labels", customer_id)
     if row is None:
         return None
     customer = db.record("customers", customer_id) or {}
     orders = db.timeline("orders", customer_id)
     events = db.timeline("events", customer_id)
-    taxonomy = taxonomy_of(run)
+    taxonomy = run.taxonomy()
     attributes = {k: plain(v) for k, v in customer.items()}
     return {
         "run": run.summary(),
@@ -175,14 +205,12 @@ def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
 
 def mask_personal(data: dict[str, Any]) -> dict[str, Any]:
     """Viewers see personal fields masked (see :func:`kequn.store.access.mask`)."""
-    from kequn.store.access import mask
-
     return {k: (mask(v, k) if k in PERSONAL else v) for k, v in data.items()}
 
 
 def rfm_grid(run: RunInfo) -> list[dict[str, Any]]:
     """Buyers per (R score, F score) cell, with their mean spend."""
-    with run_index.cursor(run) as cur:
+    with lookup.cursor(run) as cur:
         rows = cur.execute(
             "SELECT r_score, f_score, count(*), avg(spend) FROM labels "
             "WHERE r_score IS NOT NULL AND f_score IS NOT NULL GROUP BY ALL ORDER BY ALL"
@@ -195,7 +223,7 @@ def rfm_grid(run: RunInfo) -> list[dict[str, Any]]:
 
 def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[str, Any]:
     """How many customers of the run a rule would match (checked like a taxonomy rule)."""
-    taxonomy = taxonomy_of(run)
+    taxonomy = run.taxonomy()
     upto = None
     if dimension:
         ids = [d.id for d in taxonomy.dimensions]
@@ -206,7 +234,7 @@ def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[
         return {"ok": False, "error": str(exc)}
     # through the process's shared connection to the lookup file: DuckDB refuses a
     # second connection to the same file with other settings
-    with run_index.cursor(run) as cur:
+    with lookup.cursor(run) as cur:
         con = ibis.duckdb.from_connection(cur)
         labels = con.table("labels")
         matched = int(labels.filter(compile_rule(rule, labels, run.params)).count().execute())

@@ -7,28 +7,29 @@ import dataclasses
 import datetime as dt
 import decimal
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from kequn.engines.base import parquet_glob
-from kequn.store import packed, run_index
-from kequn.store.runs import RunInfo, get_run
+from kequn.core.compute import parquet_glob
+from kequn.snapshots import lookup, packed
+from kequn.snapshots.runs import RunInfo, get_run
 from kequn.store.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> RunInfo:
     from kequn.demo import demo_workspace
-    from kequn.results import run_taxonomy
+    from kequn.pipeline import run as run_taxonomy
 
     ws = demo_workspace(tmp_path_factory.mktemp("index"), 1500, seed=5)
     # a date inside the data, so the timeline must leave later orders and events out
-    run_taxonomy(ws, as_of="2026-03-31")
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-03-31"))
     found = get_run(Workspace.open(ws.root))
     assert found is not None
-    run_index.build_index(found)
+    lookup.build_index(found)
     return found
 
 
@@ -44,7 +45,7 @@ def _ids(run: RunInfo) -> list[str]:
 
 
 def test_labels_come_back_with_duckdb_types(run: RunInfo) -> None:
-    db = run_index.points(run)
+    db = lookup.points(run)
     expected = duckdb.execute(
         "SELECT * FROM read_parquet(?) WHERE customer_id IN (SELECT unnest(?)) "
         "ORDER BY customer_id",
@@ -67,7 +68,7 @@ def test_labels_come_back_with_duckdb_types(run: RunInfo) -> None:
 
 def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
     ws = Workspace.open(run.labels_path.parent.parent.parent)
-    db = run_index.points(run)
+    db = lookup.points(run)
     until = dt.datetime.fromisoformat(run.as_of) + dt.timedelta(days=1)
     ids = _ids(run)
     with ws.read() as con:
@@ -138,7 +139,7 @@ def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
-    db = run_index.points(run)
+    db = lookup.points(run)
     labels = parquet_glob(run.labels_path)
     counts = run.counts or {}
     for dimension in ("lifecycle", "value", "rfm"):
@@ -151,7 +152,7 @@ def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
         )
         want = duckdb.execute(
             f'SELECT customer_id, spend FROM read_parquet(?) WHERE "{dimension}" = ? '
-            f"ORDER BY spend DESC NULLS LAST, customer_id LIMIT {run_index.TOP_MEMBERS}",
+            f"ORDER BY spend DESC NULLS LAST, customer_id LIMIT {lookup.TOP_MEMBERS}",
             [labels, label],
         ).fetchall()
         assert top == want
@@ -165,13 +166,13 @@ def test_every_segment_keeps_its_first_members_in_order(
     spend (ties by id), ranked 1..n; with a small cap so that segments overflow it."""
     from kequn.taxonomy.model import load_taxonomy
 
-    monkeypatch.setattr(run_index, "TOP_MEMBERS", 25)
+    monkeypatch.setattr(lookup, "TOP_MEMBERS", 25)
     con = duckdb.connect()
     con.execute("ATTACH ':memory:' AS idx")
     con.execute(
         "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?)", [parquet_glob(run.labels_path)]
     )
-    run_index._top_members(con, run)
+    lookup._top_members(con, run)
     taxonomy = load_taxonomy(run.taxonomy_path)
     overflowing = 0
     for dim in taxonomy.dimensions:
@@ -202,60 +203,61 @@ def test_every_segment_keeps_its_first_members_in_order(
 
 
 def test_a_lookup_file_of_the_old_layout_is_rebuilt(run: RunInfo) -> None:
-    run_index.points_path(run).rename(run_index.points_path(run).with_suffix(".moved"))
-    run_index._ready.clear()  # as in a new process: readiness is remembered per process
+    lookup.points_path(run).rename(lookup.points_path(run).with_suffix(".moved"))
+    lookup._ready.clear()  # as in a new process: readiness is remembered per process
     try:
-        assert not run_index.is_ready(run)
-        run_index.build_index(run)
-        assert run_index.is_ready(run)
+        assert not lookup.is_ready(run)
+        lookup.build_index(run)
+        assert lookup.is_ready(run)
     finally:
-        run_index.points_path(run).with_suffix(".moved").unlink()
+        lookup.points_path(run).with_suffix(".moved").unlink()
 
 
 def test_each_thread_keeps_a_few_readers_open(run: RunInfo, tmp_path: Path) -> None:
     # the same file under other runs' names, as a server sees after many runs
     copies = []
-    for i in range(run_index.READERS_PER_THREAD + 2):
+    for i in range(lookup.READERS_PER_THREAD + 2):
         folder = tmp_path / f"run{i}"
         folder.mkdir()
-        for name in (run_index.INDEX_NAME, run_index.POINTS_NAME):
+        for name in (lookup.INDEX_NAME, lookup.POINTS_NAME):
             (folder / name).symlink_to(run.labels_path.parent / name)
         copies.append(dataclasses.replace(run, path=str(folder)))
-    opened = [run_index.points(c) for c in copies]
-    assert run_index.points(copies[-1]) is opened[-1]  # kept
-    assert run_index.points(copies[0]) is not opened[0]  # closed, opened again
+    opened = [lookup.points(c) for c in copies]
+    assert lookup.points(copies[-1]) is opened[-1]  # kept
+    assert lookup.points(copies[0]) is not opened[0]  # closed, opened again
     with pytest.raises(sqlite3.ProgrammingError):
         opened[1].con.execute("SELECT 1")  # closed: the least recently used
-    _, rows = run_index.points(copies[2]).query("labels", "SELECT count(*) FROM labels", [])
+    _, rows = lookup.points(copies[2]).query("labels", "SELECT count(*) FROM labels", [])
     assert rows[0][0] == sum(run.counts["lifecycle"].values())
 
 
 def test_only_the_newest_runs_keep_their_lookup_files(tmp_path: Path) -> None:
     from kequn.demo import demo_workspace
-    from kequn.results import run_taxonomy
-    from kequn.store.runs import list_runs
+    from kequn.pipeline import run as run_taxonomy
+    from kequn.snapshots.runs import list_runs
 
     ws = demo_workspace(tmp_path, 80, seed=4)
     ws.settings.keep_lookups = 2  # [serve] in kequn.toml; the build reads it from there
+    ws.settings.prepare_lookups = False  # this test builds them itself, in its own order
     ws.save_settings()
     for day in ("2026-05-31", "2026-06-30", "2026-07-31"):
-        run_taxonomy(ws, as_of=day, with_models=False)
+        run_taxonomy(ws, as_of=date.fromisoformat(day), with_models=False)
     oldest, middle, newest = reversed(list_runs(ws))
 
     def has_files(run: RunInfo) -> bool:
-        return run_index.index_path(run).exists() and run_index.points_path(run).exists()
+        return lookup.index_path(run).exists() and lookup.points_path(run).exists()
 
     for run in (oldest, middle):
-        run_index.build_index(run)
-    reader = run_index.points(oldest)  # open before the oldest's files go
+        lookup.build_index(run)
+    reader = lookup.points(oldest)  # open before the oldest's files go
     customer = _ids(oldest)[0]
-    run_index.build_index(newest)
+    lookup.build_index(newest)
     assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, True]
     assert reader.record("labels", customer) is not None  # an open reader still reads
-    assert run_index.points(oldest) is reader  # (the same one: this thread keeps it)
-    with run_index.cursor(oldest) as cur:  # opened anew: built again
+    assert lookup.points(oldest) is reader  # (the same one: this thread keeps it)
+    with lookup.cursor(oldest) as cur:  # opened anew: built again
         found = cur.execute("SELECT count(*) FROM labels").fetchone()
     assert found == (sum(oldest.counts["lifecycle"].values()),)
     assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]
-    run_index.build_index(newest)  # already built: nothing is pruned on the way
+    lookup.build_index(newest)  # already built: nothing is pruned on the way
     assert has_files(oldest)

@@ -12,14 +12,14 @@ builds two files next to it:
   row per customer id in each of ``labels``, ``customers``, ``orders`` and ``events``,
   its values packed as one JSON array (the orders and interactions as of the run's
   date, consistent with the labels they explain, newest first, at most
-  :data:`~kequn.store.packed.TIMELINE`), and ``top_members``, the first
+  :data:`~kequn.snapshots.packed.TIMELINE`), and ``top_members``, the first
   :data:`TOP_MEMBERS` members of every segment in the default order (spend, highest
   first), so the pages people open most need no sort of a million rows.
 
 Why two engines: a point lookup in DuckDB decompresses a whole vector of every column
 it returns, ~2.5 ms for one customer's 100-column labels row at 1M customers and ~11 ms
 for a customer page's four lookups; SQLite answers each from its B-tree in 0.02-0.15 ms.
-How the SQLite file stores and returns values: :mod:`kequn.store.packed`.
+How the SQLite file stores and returns values: :mod:`kequn.snapshots.packed`.
 
 Both files are built under a lock, written to temporary names and renamed into place
 (the DuckDB file last: its presence means the run is ready), so concurrent readers
@@ -40,9 +40,9 @@ from pathlib import Path
 
 import duckdb
 
-from kequn.engines.base import parquet_glob
-from kequn.store.packed import Points, pack, quoted_name, to_sqlite
-from kequn.store.runs import RunInfo
+from kequn.core.compute import parquet_glob
+from kequn.snapshots.packed import Points, pack, quoted_name, to_sqlite
+from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
 
 INDEX_NAME = "lookup.duckdb"
@@ -50,6 +50,17 @@ INDEX_NAME = "lookup.duckdb"
 POINTS_NAME = "lookup2.sqlite"
 #: earlier layouts' files, removed when a run's lookup files are built again
 OLD_POINTS = ("lookup.sqlite",)
+#: columns a segment page lists, besides the dimensions
+MEMBER_COLUMNS = (
+    "customer_id",
+    "name",
+    "city",
+    "orders",
+    "spend",
+    "days_since_last_order",
+    "clv_365d",
+    "churn_risk",
+)
 #: rows of each segment kept ready in the default order (spend, highest first): 20 pages
 TOP_MEMBERS = 1000
 ROW_GROUP_SIZE = 8192
@@ -84,8 +95,6 @@ def is_ready(run: RunInfo) -> bool:
 
 def build_index(run: RunInfo) -> Path:
     """Create the run's lookup files if they do not exist yet; return the DuckDB one."""
-    from kequn.store.workspace import Workspace
-
     path = index_path(run)
     if is_ready(run):
         return path
@@ -99,7 +108,7 @@ def build_index(run: RunInfo) -> Path:
         old = [path.parent / name for name in OLD_POINTS]
         for stale in (partial, partial_points, *old):
             stale.unlink(missing_ok=True)
-        ws = Workspace.open(run.labels_path.parent.parent.parent)
+        ws = run.workspace
         # the day after the run's date, as a bound: rows up to the end of the as-of day
         until = dt.date.fromisoformat(run.as_of) + dt.timedelta(days=1)
         with ws.read() as published:
@@ -123,7 +132,7 @@ def build_index(run: RunInfo) -> Path:
                 con.close()
         partial_points.rename(points_path(run))
         partial.rename(path)
-    _prune(ws, run)
+    _prune(run.workspace, run)
     return path
 
 
@@ -134,8 +143,6 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
     A process that has one open keeps reading it (its disk space returns when the last
     reader closes); one that opens it later finds it gone and builds it again (see
     :func:`_reopen`). A run whose files are being built (its lock held) is left alone."""
-    from kequn.store.runs import list_runs
-
     for old in list_runs(ws)[max(1, ws.settings.keep_lookups) :]:
         folder = old.labels_path.parent
         if folder == built.labels_path.parent or not (folder / INDEX_NAME).exists():
@@ -220,10 +227,7 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
     its own, with every shown column, sorted the million rows again for each of ~100
     segments: 22-26 s at 1M in memory, now ~3 s, and it needs less memory (at 1M it
     fits in 150 MB, which the old query did not; the whole build 66 → 52 s)."""
-    from kequn.browse import MEMBER_COLUMNS
-    from kequn.taxonomy.model import load_taxonomy
-
-    taxonomy = load_taxonomy(run.taxonomy_path)
+    taxonomy = run.taxonomy()
     exclusive = [d.id for d in taxonomy.dimensions if d.type == "exclusive"]
     # ids are checked against ^[a-z][a-z0-9_]*$ when the taxonomy loads; quoted anyway
     q = quoted_name
@@ -312,8 +316,6 @@ def ready_run(ws: Workspace, run_id: str | None = None, *, wait: bool = True) ->
     they are ready. With no ready run at all, the newest is built right away, or, with
     ``wait=False`` (a caller on the event loop), None is returned instead.
     """
-    from kequn.store.runs import get_run, list_runs
-
     if run_id is not None:
         return get_run(ws, run_id)
     runs = list_runs(ws)
@@ -336,10 +338,3 @@ def ready_run(ws: Workspace, run_id: str | None = None, *, wait: bool = True) ->
             target=build_index, args=(newest,), name="kequn-lookup", daemon=True
         ).start()
     return ready
-
-
-def close_all() -> None:
-    with _guard:
-        for con in _open.values():
-            con.close()
-        _open.clear()

@@ -1,0 +1,209 @@
+"""Reports over runs: discovered clusters, the models' summary, a team's worklist, a
+segment's export and the movement between two runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from kequn.core.compute import parquet_glob
+from kequn.core.i18n import t
+from kequn.snapshots import lookup
+from kequn.snapshots.read import require_run, segment_where
+from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.store.workspace import Workspace, WorkspaceError
+
+
+def _labels(run: RunInfo) -> ir.Table:
+    return ibis.duckdb.connect().read_parquet(parquet_glob(run.labels_path))
+
+
+def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
+    """The run's k-means segments, each described in the chosen language."""
+    info = (run.models or {}).get("clusters") or {}
+    out: dict[str, Any] = {
+        "run_id": run.run_id,
+        "as_of": run.as_of,
+        "status": info.get("status", (run.models or {}).get("status", "not run")),
+    }
+    if info.get("status") != "fitted":
+        return {**out, "clusters": []}
+    return {
+        **out,
+        "k": info["k"],
+        "criterion": info["criterion"],
+        "silhouette": info["silhouette"],
+        "stability_ari": info["stability_ari"],
+        "clusters": [
+            {
+                "id": c["id"],
+                "customers": c["customers"],
+                "share": c["share"],
+                "description": c["zh"] if lang == "zh" else c["en"],
+                "profile": c["profile"],
+            }
+            for c in info["clusters"]
+        ],
+    }
+
+
+def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
+    """What the predictive step fitted and how well, in the user's language."""
+    if models.get("status") != "fitted":
+        return [t("models.skipped", lang, status=models.get("status", "?"))]
+    lines = [t("models.bgnbd", lang, buyers=models["buyers"], **models["bgnbd"])]
+    churn = models.get("churn") or {}
+    if churn.get("status") == "fitted":
+        lines.append(
+            t(
+                "models.churn",
+                lang,
+                horizon=churn["horizon_days"],
+                auc=churn["auc"],
+                brier=churn["brier"],
+                customers=churn["customers"],
+                trained=churn["trained_as_of"],
+                evaluated=churn["evaluated_as_of"],
+            )
+        )
+    elif churn:
+        lines.append(
+            t(
+                "models.churn_fallback",
+                lang,
+                trained=churn.get("trained_as_of"),
+                evaluated=churn.get("evaluated_as_of"),
+            )
+        )
+    clusters = models.get("clusters") or {}
+    if clusters.get("status") == "fitted":
+        lines.append(t("models.clusters", lang, k=clusters["k"], ari=clusters["stability_ari"]))
+    return lines
+
+
+def worklist(
+    run: RunInfo, team: str, *, lang: str = "en", limit: int = 50
+) -> list[dict[str, Any]]:
+    """The team's actions, customer by customer: highest-priority strategy first, then spend."""
+    taxonomy = run.taxonomy()
+    labels = _labels(run)
+    parts = []
+    for dim in taxonomy.dimensions:
+        for label in dim.labels:
+            if not label.strategy or label.strategy.team != team:
+                continue
+            cond = (
+                labels[dim.tag_column(label.id)]
+                if dim.type == "tags"
+                else labels[dim.id] == label.id
+            )
+            parts.append(
+                labels.filter(cond).select(
+                    "customer_id",
+                    "spend",
+                    priority=ibis.literal(label.strategy.priority),
+                    dimension=ibis.literal(dim.id),
+                    label=ibis.literal(label.id),
+                )
+            )
+    if not parts:
+        return []
+    union = ibis.union(*parts)
+    top = union.order_by([ibis.desc("priority"), ibis.desc("spend"), "customer_id"]).limit(limit)
+    out = []
+    for item in top.to_pyarrow().to_pylist():
+        found = taxonomy.dimension(item["dimension"])
+        chosen = found.label(item["label"]) if found else None
+        strategy = chosen.strategy if chosen else None
+        out.append(
+            {
+                "customer_id": item["customer_id"],
+                "spend": item["spend"],
+                "dimension": item["dimension"],
+                "label": item["label"],
+                "label_name": (chosen.zh if lang == "zh" else chosen.en)
+                if chosen
+                else item["label"],
+                "priority": item["priority"],
+                "action": (strategy.zh if lang == "zh" else strategy.en) if strategy else "",
+                "actions": list(strategy.actions) if strategy else [],
+            }
+        )
+    return out
+
+
+def export_segment(run: RunInfo, dimension: str, label: str, out: Path) -> int:
+    """Write a segment's members (with the labels of every dimension) to CSV or Excel."""
+    where, params = segment_where(run.taxonomy(), dimension, label)
+    with lookup.cursor(run) as cur:
+        table = cur.execute(
+            f"SELECT * FROM labels WHERE {where} ORDER BY spend DESC NULLS LAST, customer_id",
+            params,
+        ).fetch_arrow_table()
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet(f"{dimension}={label}"[:31])
+        sheet.append(table.column_names)
+        for record in table.to_pylist():
+            sheet.append([_cell(v) for v in record.values()])
+        book.save(out)
+    else:
+        import pyarrow.csv as pacsv
+
+        simple = table.drop_columns([c for c in table.column_names if c == "attributes"])
+        pacsv.write_csv(simple, out)
+    return table.num_rows
+
+
+def history(
+    ws: Workspace,
+    dimension: str,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+) -> dict[str, Any]:
+    """How many customers moved from each label to each other between two runs."""
+    runs = list_runs(ws)
+    if after is None and before is None:
+        if len(runs) < 2:
+            raise WorkspaceError(t("run.history_needs_two"))
+        run_b, run_a = runs[0], runs[1]
+        # compare by as-of date, not by creation order
+        run_a, run_b = sorted((run_a, run_b), key=lambda r: r.as_of)
+    else:
+        run_a, run_b = require_run(ws, before), require_run(ws, after)
+    con = ibis.duckdb.connect()
+    a = con.read_parquet(parquet_glob(run_a.labels_path))
+    b = con.read_parquet(parquet_glob(run_b.labels_path))
+    if dimension not in a.columns or dimension not in b.columns:
+        raise ValueError(f"{dimension!r} is not an exclusive dimension of both runs")
+    a = a.select("customer_id", before_label=a[dimension])
+    b = b.select("customer_id", after_label=b[dimension])
+    joined = a.outer_join(b, a.customer_id == b.customer_id)
+    moves = joined.group_by(
+        before=joined.before_label.fill_null("(absent)"),
+        after=joined.after_label.fill_null("(absent)"),
+    ).aggregate(customers=joined.count())
+    rows = moves.order_by(["before", "after"]).to_pyarrow().to_pylist()
+    return {
+        "dimension": dimension,
+        "before": run_a.summary(),
+        "after": run_b.summary(),
+        "moves": rows,
+    }
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return (
+            ", ".join(f"{k}={v}" for k, v in value)
+            if value and isinstance(value[0], tuple)
+            else str(value)
+        )
+    return value
