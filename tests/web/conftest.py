@@ -18,7 +18,8 @@ from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
-from kequn.web.app import ServerSettings, create_app
+from kequn.web.app import create_app
+from kequn.web.settings import ServerSettings
 
 
 @dataclass

@@ -350,7 +350,8 @@ def test_a_failed_run_says_what_to_do_in_the_users_language(tmp_path: Path) -> N
 
     from kequn.demo import demo_workspace
     from kequn.store.access import add_user
-    from kequn.web.app import ServerSettings, create_app
+    from kequn.web.app import create_app
+    from kequn.web.settings import ServerSettings
 
     ws = demo_workspace(tmp_path, 60, seed=3)
     token = add_user(ws, "owner", "admin")

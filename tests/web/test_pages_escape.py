@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
-from kequn.web.app import ServerSettings, create_app
+from kequn.web.app import create_app
+from kequn.web.settings import ServerSettings
 
 HOSTILE = '</script><img src=x onerror="alert(1)">'
 

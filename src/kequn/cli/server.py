@@ -27,8 +27,8 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard."""
-    from kequn.web.app import ServerSettings
-    from kequn.web.app import serve as run_server
+    from kequn.web.server import serve as run_server
+    from kequn.web.settings import ServerSettings
 
     ws = _ws(workspace)
     console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))

@@ -1,112 +1,49 @@
-"""Dashboard pages, rendered on the server; charts are drawn by the vendored ECharts."""
+"""Dashboard pages, rendered on the server (:mod:`kequn.web.render`); not in the OpenAPI
+description."""
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kequn import pipeline
 from kequn.core.i18n import t
 from kequn.snapshots import lookup, read, reports
 from kequn.snapshots.runs import RunInfo, list_runs
-from kequn.store.access import User, audit
-from kequn.store.workspace import Workspace
-from kequn.web.app import LANG_COOKIE, TOKEN_COOKIE, page_user, request_lang
+from kequn.store.access import User
+from kequn.web.deps import (
+    TEAM_NAMES,
+    TOKEN_COOKIE,
+    PageUser,
+    find_user,
+    request_lang,
+    workspace,
+)
+from kequn.web.personal import personal_view, sees_personal
+from kequn.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-_templates = Environment(
-    loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
-    autoescape=select_autoescape(["html"]),
-    auto_reload=False,  # packaged templates do not change under a running server
-)
-# chart data goes into <script type="application/json"> with the `tojson` filter, which
-# escapes < > & ' so a label or a channel named "</script>..." cannot end the element
-_templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
-
-SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
-
-
-def money(value: Any, lang: str, currency: str = "CNY") -> str:
-    """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
-    if value is None:
-        return "–"
-    amount = float(value)
-    symbol = SYMBOLS.get(currency, currency + " ")
-    if lang == "zh" and abs(amount) >= 1e8:
-        return f"{symbol}{amount / 1e8:.2f}亿"
-    if lang == "zh" and abs(amount) >= 1e4:
-        return f"{symbol}{amount / 1e4:.1f}万"
-    return f"{symbol}{amount:,.0f}"
-
-
-def number(value: Any, lang: str) -> str:
-    if value is None:
-        return "–"
-    amount = float(value)
-    if lang == "zh" and abs(amount) >= 1e4:
-        return f"{amount / 1e4:.1f}万"
-    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
-
-
-def _render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
-    lang = request_lang(request)
-    ws: Workspace = request.app.state.ws
-    currency = ws.settings.currency
-
-    def tr(key: str, **params: Any) -> str:
-        return t(key, lang, **params)
-
-    template = _templates.get_template(name)
-    html = template.render(
-        lang=lang,
-        other_lang="en" if lang == "zh" else "zh",
-        t=tr,
-        user=user,
-        money=lambda v: money(v, lang, currency),
-        number=lambda v: number(v, lang),
-        pct=lambda v: "–" if v is None else f"{float(v):.1%}",
-        path=request.url.path,
-        can=(lambda p: user is not None and user.can(p)),
-        **context,
-    )
-    response = HTMLResponse(html)
-    if request.query_params.get("lang") in ("zh", "en"):
-        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
-    return response
-
-
-def warm(app: FastAPI) -> None:
-    """Compile the templates and load the shown run's taxonomy before the first request."""
-    for name in _templates.list_templates(filter_func=lambda n: n.endswith(".html")):
-        _templates.get_template(name)
-    run = lookup.ready_run(app.state.ws, wait=False)
-    if run is not None:
-        run.taxonomy()
+PAGE_SIZE = 50  # members per segment page
 
 
 def _latest(request: Request) -> RunInfo | None:
-    return lookup.ready_run(request.app.state.ws)
-
-
-PageUser = Annotated[User, Depends(page_user)]
+    return lookup.ready_run(workspace(request))
 
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", error: bool = False) -> HTMLResponse:
-    return _render(request, "login.html", None, target=_safe_next(next), error=error)
+    return render(request, "login.html", None, target=_safe_next(next), error=error)
 
 
 @router.post("/login")
 def login(
     request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
-    user = request.app.state.users.find(token.strip())
+    user = find_user(request, token.strip())
     if user is None:
         return RedirectResponse(f"/login?error=1&next={_safe_next(next)}", status_code=303)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -130,10 +67,10 @@ def _safe_next(target: str) -> str:
 
 @router.get("/")
 def overview(request: Request, user: PageUser) -> HTMLResponse:
-    ws: Workspace = request.app.state.ws
+    ws = workspace(request)
     run = _latest(request)
     if run is None:
-        return _render(request, "overview.html", user, run=None)
+        return render(request, "overview.html", user, run=None)
     lang = request_lang(request)
     data = read.segments(run, lang=lang)
     flow = None
@@ -161,7 +98,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
     }
     clusters = reports.discovered_clusters(run, lang=lang)
     models = reports.model_summary(run.models or {}, lang)
-    return _render(
+    return render(
         request,
         "overview.html",
         user,
@@ -184,7 +121,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
 
 def _loop_can_answer(request: Request) -> RunInfo | None:
     """The run to show, if finding it cannot block (some run's lookup files are ready)."""
-    return lookup.ready_run(request.app.state.ws, wait=False)
+    return lookup.ready_run(workspace(request), wait=False)
 
 
 @router.get("/segments/{dimension}/{label}")
@@ -192,7 +129,7 @@ async def segment_page(
     request: Request, dimension: str, label: str, user: PageUser, page: int = 0, q: str = ""
 ) -> HTMLResponse:
     run = _loop_can_answer(request)
-    size = 50
+    size = PAGE_SIZE
     if run is not None and not q and read.stored_page(run, dimension, label, page * size, size):
         return _segment(request, run, dimension, label, user, page, q)
     return await run_in_threadpool(_segment, request, None, dimension, label, user, page, q)
@@ -215,13 +152,13 @@ def _segment(
     dim = taxonomy.dimension(dimension)
     found = dim.label(label) if dim else None
     if dim is None or found is None:
-        return _render(
+        return render(
             request,
             "error.html",
             user,
             message=t("web.error.unknown_segment", lang, segment=f"{dimension}={label}"),
         )
-    size = 50
+    size = PAGE_SIZE
     members = read.members(
         run,
         dimension,
@@ -229,13 +166,12 @@ def _segment(
         offset=max(0, page) * size,
         limit=size,
         search=q or None,
-        search_names=user.can("personal"),
+        search_names=sees_personal(user),
     )
-    if user.can("personal"):
-        audit(request.app.state.ws, user.name, "segment.read", {"segment": f"{dimension}={label}"})
-    else:
-        members["rows"] = [read.mask_personal(r) for r in members["rows"]]
-    return _render(
+    members = personal_view(
+        request, user, members, "segment.read", {"segment": f"{dimension}={label}"}
+    )
+    return render(
         request,
         "segment.html",
         user,
@@ -264,38 +200,27 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     data = read.profile(run, customer_id, lang)
     if data is None:
-        return _render(
+        return render(
             request, "error.html", user, message=t("web.error.no_customer", lang, id=customer_id)
         )
-    if user.can("personal"):
-        audit(request.app.state.ws, user.name, "customer.read", {"customer_id": customer_id})
-    else:
-        data["attributes"] = read.mask_personal(data["attributes"])
+    data = personal_view(request, user, data, "customer.read", {"customer_id": customer_id})
     timeline = [
         {"date": o["ordered_at"], "amount": o["amount"], "status": o["status"]}
         for o in reversed(data["orders"])
     ]
-    return _render(
-        request,
-        "customer.html",
-        user,
-        run=run,
-        c=data,
-        timeline=timeline,
-    )
+    return render(request, "customer.html", user, run=run, c=data, timeline=timeline)
 
 
 @router.get("/upload")
 def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    return _render(request, "upload.html", user)
+    return render(request, "upload.html", user)
 
 
 @router.get("/taxonomy")
 def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle") -> HTMLResponse:
-    ws: Workspace = request.app.state.ws
-    current = pipeline.workspace_taxonomy(ws)
+    current = pipeline.workspace_taxonomy(workspace(request))
     dim = current.dimension(dimension) or current.dimensions[0]
-    return _render(
+    return render(
         request,
         "taxonomy.html",
         user,
@@ -309,12 +234,12 @@ def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle"
 def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     lang = request_lang(request)
     run = _latest(request)
-    if team not in ("marketing", "sales", "service") or run is None:
+    if team not in TEAM_NAMES or run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     items = reports.worklist(run, team, lang=lang, limit=100)
-    return _render(request, "worklist.html", user, run=run, team=team, items=items)
+    return render(request, "worklist.html", user, run=run, team=team, items=items)
 
 
 @router.get("/runs")
 def runs_page(request: Request, user: PageUser) -> HTMLResponse:
-    return _render(request, "runs.html", user, runs=list_runs(request.app.state.ws))
+    return render(request, "runs.html", user, runs=list_runs(workspace(request)))

@@ -1,0 +1,128 @@
+"""Long operations (imports and runs) in background threads, reported through files.
+
+A request that starts an import or a run answers at once with a job; the client polls
+``/api/jobs/{id}``. A job's state is kept in ``jobs/<id>.json`` in the workspace rather
+than in memory, so any server process (``kequn serve --workers N``) can report on a job
+another one started, and a job whose process died is reported as failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kequn.errors import user_message
+from kequn.store.workspace import Workspace, _atomic_write
+
+
+@dataclass
+class Job:
+    """A long operation (import or run) running in a background thread.
+
+    Its state is kept in ``jobs/<id>.json`` in the workspace, so any server process
+    (``kequn serve --workers N``) can report on a job another one started.
+    """
+
+    id: str
+    kind: str
+    user: str
+    folder: Path
+    state: str = "running"  # running | done | failed
+    step: str = ""
+    done: int = 0
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    pid: int = field(default_factory=os.getpid)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "user": self.user,
+            "state": self.state,
+            "step": self.step,
+            "done": self.done,
+            "result": self.result,
+            "error": self.error,
+            "seconds": round((self.finished or time.time()) - self.started, 2),
+            "pid": self.pid,
+        }
+
+    def update(self, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.save()
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.folder / f"{self.id}.json", json.dumps(self.to_dict(), default=str))
+
+
+_JOB_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+class Jobs:
+    """The jobs of one workspace (``app.state.jobs``)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.folder = ws.root / "jobs"
+
+    def start(
+        self, kind: str, user: str, work: Callable[[Job], dict[str, Any]], lang: str | None = None
+    ) -> Job:
+        """Run ``work`` in a thread; a failure a user can act on is told in ``lang``
+        (see :func:`kequn.errors.user_message`), any other by its exception's text."""
+        job = Job(uuid.uuid4().hex[:12], kind, user, self.folder)
+        job.save()
+
+        def target() -> None:
+            try:
+                result = work(job)
+                job.update(result=result, state="done", finished=time.time())
+            except Exception as exc:  # reported to the user through the job
+                traceback.print_exc()
+                told = user_message(exc, lang) or str(exc) or type(exc).__name__
+                job.update(error=told, state="failed", finished=time.time())
+
+        threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """A job's last saved state, from whichever process runs it (None if unknown)."""
+        if not _JOB_ID.match(job_id):  # the id becomes a file name: nothing but hex
+            return None
+        path = self.folder / f"{job_id}.json"
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        if data["state"] == "running" and not _alive(int(data.get("pid", 0))):
+            data.update(state="failed", error="the server process running it stopped")
+        return data
+
+    def wait(self, job: Job, timeout: float = 3600.0) -> Job:
+        deadline = time.time() + timeout
+        while job.state == "running" and time.time() < deadline:
+            time.sleep(0.05)
+        return job
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return pid > 0

@@ -1,0 +1,89 @@
+"""Server-side rendering of the dashboard: the Jinja templates and their helpers.
+
+Charts are drawn in the browser by the vendored ECharts from data the page carries; every
+other piece of a page is rendered here, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kequn.core.i18n import t
+from kequn.snapshots import lookup
+from kequn.store.access import User
+from kequn.web.deps import LANG_COOKIE, request_lang, workspace
+
+_templates = Environment(
+    loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
+    autoescape=select_autoescape(["html"]),
+    auto_reload=False,  # packaged templates do not change under a running server
+)
+# chart data goes into <script type="application/json"> with the `tojson` filter, which
+# escapes < > & ' so a label or a channel named "</script>..." cannot end the element
+_templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def money(value: Any, lang: str, currency: str = "CNY") -> str:
+    """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
+    if value is None:
+        return "–"
+    amount = float(value)
+    symbol = SYMBOLS.get(currency, currency + " ")
+    if lang == "zh" and abs(amount) >= 1e8:
+        return f"{symbol}{amount / 1e8:.2f}亿"
+    if lang == "zh" and abs(amount) >= 1e4:
+        return f"{symbol}{amount / 1e4:.1f}万"
+    return f"{symbol}{amount:,.0f}"
+
+
+def number(value: Any, lang: str) -> str:
+    """A count or measure; 万 for large ones in Chinese."""
+    if value is None:
+        return "–"
+    amount = float(value)
+    if lang == "zh" and abs(amount) >= 1e4:
+        return f"{amount / 1e4:.1f}万"
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+
+
+def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
+    """Template ``name`` in the request's language; a ``?lang=`` choice is remembered."""
+    lang = request_lang(request)
+    currency = workspace(request).settings.currency
+
+    def tr(key: str, **params: Any) -> str:
+        return t(key, lang, **params)
+
+    template = _templates.get_template(name)
+    html = template.render(
+        lang=lang,
+        other_lang="en" if lang == "zh" else "zh",
+        t=tr,
+        user=user,
+        money=lambda v: money(v, lang, currency),
+        number=lambda v: number(v, lang),
+        pct=lambda v: "–" if v is None else f"{float(v):.1%}",
+        path=request.url.path,
+        can=(lambda p: user is not None and user.can(p)),
+        **context,
+    )
+    response = HTMLResponse(html)
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
+    return response
+
+
+def warm(app: FastAPI) -> None:
+    """Compile the templates and load the shown run's taxonomy before the first request."""
+    for name in _templates.list_templates(filter_func=lambda n: n.endswith(".html")):
+        _templates.get_template(name)
+    run = lookup.ready_run(app.state.ws, wait=False)
+    if run is not None:
+        run.taxonomy()

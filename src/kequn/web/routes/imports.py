@@ -1,0 +1,83 @@
+"""Uploading files into the workspace's tables, and the rows an import rejected."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+
+from kequn.core.i18n import t
+from kequn.core.schema import TABLES
+from kequn.ingest.quarantine import quarantine_rows
+from kequn.store.access import User, audit
+from kequn.web.deps import Reader, need, request_lang, workspace
+from kequn.web.errors import ApiError
+from kequn.web.jobs import Job
+from kequn.web.personal import personal_view
+
+router = APIRouter(prefix="/api", tags=["imports"])
+
+# an uploaded file keeps its name (the validation report shows it), minus anything that
+# could leave the upload folder or trouble a shell
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
+
+
+@router.post("/imports/{table}", status_code=202)
+def upload(
+    request: Request,
+    table: str,
+    user: Annotated[User, Depends(need("import"))],
+    file: Annotated[UploadFile, File(description="CSV, Excel (.xlsx) or Parquet")],
+    create_customers: bool | None = None,
+    wait: Annotated[bool, Query(description="answer when the import has finished")] = False,
+) -> dict[str, Any]:
+    """Upload a file and import it; the job's result is the validation report."""
+    from kequn.ingest.importer import import_file
+
+    lang = request_lang(request)
+    if table not in TABLES:
+        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
+    ws = workspace(request)
+    uploads = ws.tmp_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name)[-120:] or "upload"
+    target = Path(tempfile.mkdtemp(dir=uploads)) / name
+    with target.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            out.write(chunk)
+
+    def work(job: Job) -> dict[str, Any]:
+        def progress(step: str, done: int) -> None:
+            job.update(step=step, done=done)
+
+        try:
+            report = import_file(
+                ws, table, target, create_customers=create_customers, progress=progress
+            )
+        finally:
+            target.unlink(missing_ok=True)
+            target.parent.rmdir()
+        audit(ws, user.name, "import", {"table": table, "file": name})
+        out = report.to_dict()
+        out["quarantine"] = quarantine_rows(ws, table=table, limit=200, lang=lang)
+        return out
+
+    job = request.app.state.jobs.start("import", user.name, work, lang)
+    if wait:
+        request.app.state.jobs.wait(job)
+    return job.to_dict()
+
+
+@router.get("/quarantine")
+def quarantine(
+    request: Request,
+    user: Reader,
+    table: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[dict[str, Any]]:
+    """Rejected rows and emptied values, with the reason in plain words."""
+    rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=request_lang(request))
+    return personal_view(request, user, rows, "quarantine.read", {"table": table})

@@ -1,0 +1,141 @@
+"""Segments of a run: counts, members, exports, clusters, the RFM grid, worklists and
+movement between runs."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from kequn.core.i18n import t
+from kequn.snapshots import read, reports
+from kequn.store.access import User, audit
+from kequn.web.deps import TEAM_NAMES, Reader, need, request_lang, run_or_404, workspace
+from kequn.web.errors import ApiError
+from kequn.web.personal import personal_view, sees_personal
+
+router = APIRouter(prefix="/api", tags=["segments"])
+
+
+@router.get("/segments")
+def segment_counts(
+    request: Request, _user: Reader, run: str | None = None, dimension: str | None = None
+) -> dict[str, Any]:
+    """Customers per label for each dimension (or one)."""
+    try:
+        return read.segments(run_or_404(request, run), dimension, lang=request_lang(request))
+    except ValueError as exc:
+        raise ApiError(404, "unknown_dimension", str(exc)) from exc
+
+
+@router.get("/segments/{dimension}/{label}/members")
+def segment_members(
+    request: Request,
+    dimension: str,
+    label: str,
+    user: Reader,
+    run: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=read.PAGE_MAX)] = 50,
+    sort: str = "spend",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+    q: Annotated[str | None, Query(max_length=100, description="id or name contains")] = None,
+    city: str | None = None,
+) -> dict[str, Any]:
+    """One page of a segment's members, sorted and filtered."""
+    lang = request_lang(request)
+    if sort not in read.SORTABLE:
+        raise ApiError(
+            400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(read.MEMBER_COLUMNS))
+        )
+    found = run_or_404(request, run)
+    try:
+        page = read.members(
+            found,
+            dimension,
+            label,
+            offset=offset,
+            limit=limit,
+            sort=sort,
+            descending=order == "desc",
+            search=q,
+            search_names=sees_personal(user),  # viewers may not probe names
+            city=city,
+        )
+    except KeyError as exc:
+        raise ApiError(
+            404, "unknown_segment", t("web.error.unknown_segment", lang, segment=str(exc))
+        ) from exc
+    return personal_view(request, user, page, "segment.read", {"segment": f"{dimension}={label}"})
+
+
+@router.get("/segments/{dimension}/{label}/export")
+def export(
+    request: Request,
+    dimension: str,
+    label: str,
+    user: Annotated[User, Depends(need("export"))],
+    run: str | None = None,
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+) -> FileResponse:
+    """A segment's members with every label, as CSV or Excel."""
+    ws = workspace(request)
+    found = run_or_404(request, run)
+    folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir))
+    target = folder / f"{dimension}-{label}.{format}"
+    try:
+        count = reports.export_segment(found, dimension, label, target)
+    except ValueError as exc:
+        raise ApiError(404, "unknown_segment", str(exc)) from exc
+    audit(ws, user.name, "export", {"segment": f"{dimension}={label}", "rows": count})
+
+    def cleanup() -> None:
+        target.unlink(missing_ok=True)
+        folder.rmdir()
+
+    return FileResponse(target, filename=target.name, background=BackgroundTask(cleanup))
+
+
+@router.get("/clusters")
+def clusters(request: Request, _user: Reader, run: str | None = None) -> dict[str, Any]:
+    """Discovered segments (k-means) of a run, described in words."""
+    return reports.discovered_clusters(run_or_404(request, run), lang=request_lang(request))
+
+
+@router.get("/rfm")
+def rfm(request: Request, _user: Reader, run: str | None = None) -> list[dict[str, Any]]:
+    """Buyers per R and F score (the RFM grid)."""
+    return read.rfm_grid(run_or_404(request, run))
+
+
+@router.get("/worklists/{team}")
+def worklist(
+    request: Request,
+    team: str,
+    _user: Reader,
+    run: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    """A team's actions, customer by customer, most urgent first."""
+    if team not in TEAM_NAMES:
+        raise ApiError(404, "unknown_team", t("web.error.unknown_team", request_lang(request)))
+    return reports.worklist(run_or_404(request, run), team, lang=request_lang(request), limit=limit)
+
+
+@router.get("/history")
+def history(
+    request: Request,
+    _user: Reader,
+    dimension: str = "lifecycle",
+    before: str | None = None,
+    after: str | None = None,
+) -> dict[str, Any]:
+    """Customers moving between labels from one run to another (default: the last two)."""
+    try:
+        return reports.history(workspace(request), dimension, before=before, after=after)
+    except ValueError as exc:
+        raise ApiError(404, "unknown_dimension", str(exc)) from exc

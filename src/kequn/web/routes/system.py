@@ -1,0 +1,31 @@
+"""The service itself: liveness, who is asking, and what the workspace holds."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from kequn.service import workspace_status
+from kequn.store.access import PERMISSIONS, User
+from kequn.web.deps import Reader, current_user, workspace
+
+router = APIRouter(prefix="/api", tags=["service"])
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    """Liveness, without a token: the server answers and the workspace opens."""
+    ws = workspace(request)
+    return {"status": "ok", "generation": ws.current_generation()}
+
+
+@router.get("/me")
+def me(user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
+    return {"name": user.name, "role": user.role, "permissions": sorted(PERMISSIONS[user.role])}
+
+
+@router.get("/status")
+def status(request: Request, _user: Reader) -> dict[str, Any]:
+    """Row counts, imports and runs of the workspace."""
+    return workspace_status(workspace(request))

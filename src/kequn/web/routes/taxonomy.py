@@ -1,0 +1,83 @@
+"""The workspace's taxonomy: reading, checking, saving it, and previewing a rule."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from kequn import pipeline
+from kequn.snapshots import read
+from kequn.store.access import User, audit
+from kequn.store.workspace import _atomic_write
+from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
+from kequn.web.deps import Reader, need, run_or_404, workspace
+from kequn.web.errors import ApiError
+
+router = APIRouter(prefix="/api", tags=["taxonomy"])
+
+
+class TaxonomyText(BaseModel):
+    text: str
+
+
+class RulePreview(BaseModel):
+    rule: str
+    dimension: str | None = None
+
+
+@router.get("/taxonomy")
+def taxonomy(request: Request, _user: Reader) -> dict[str, Any]:
+    """The workspace's taxonomy file, and its dimensions."""
+    current = pipeline.workspace_taxonomy(workspace(request))
+    return {
+        "text": current.source_text,
+        "version": current.fingerprint,
+        "dimensions": [
+            {
+                "id": d.id,
+                "zh": d.zh,
+                "en": d.en,
+                "type": d.type,
+                "labels": [
+                    {"id": lab.id, "zh": lab.zh, "en": lab.en, "when": lab.when} for lab in d.labels
+                ],
+            }
+            for d in current.dimensions
+        ],
+    }
+
+
+@router.post("/taxonomy/validate")
+def validate(body: TaxonomyText, _user: Reader) -> dict[str, Any]:
+    """Check taxonomy text without saving it."""
+    try:
+        parsed = parse_taxonomy(body.text)
+    except TaxonomyError as exc:
+        return {"ok": False, "error": str(exc)}
+    labels = sum(len(d.labels) for d in parsed.dimensions)
+    return {"ok": True, "dimensions": len(parsed.dimensions), "labels": labels}
+
+
+@router.put("/taxonomy")
+def save_taxonomy(
+    request: Request, body: TaxonomyText, user: Annotated[User, Depends(need("taxonomy"))]
+) -> dict[str, Any]:
+    """Validate and save the taxonomy; the next run uses it."""
+    try:
+        parsed = parse_taxonomy(body.text)
+    except TaxonomyError as exc:
+        raise ApiError(400, "invalid_taxonomy", str(exc)) from exc
+    ws = workspace(request)
+    _atomic_write(ws.taxonomy_path, body.text)
+    audit(ws, user.name, "taxonomy.save", {"version": parsed.fingerprint})
+    return {"ok": True, "version": parsed.fingerprint}
+
+
+@router.post("/taxonomy/preview")
+def preview(
+    request: Request, body: RulePreview, _user: Reader, run: str | None = None
+) -> dict[str, Any]:
+    """How many customers of the latest run a rule would match."""
+    return read.preview(run_or_404(request, run), body.rule, body.dimension)

@@ -1,0 +1,16 @@
+"""The server's settings, in a module of their own: the CLI, the app and the process
+manager all need them, and none of those should have to import another to get them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+
+class ServerSettings(BaseModel):
+    """Where the server's workspace is and where it listens."""
+
+    workspace: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
