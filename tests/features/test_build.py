@@ -12,8 +12,10 @@ import pyarrow as pa
 import pytest
 
 from kequn.core.schema import IBIS_TYPES, TABLES
+from kequn.demo import demo_workspace
 from kequn.features.build import FeatureContext, build_features
 from kequn.features.catalogue import FEATURES, PREDICTIONS
+from kequn.pipeline import make_engine
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -250,9 +252,6 @@ def test_interactions_and_ranks(features: dict[str, dict[str, Any]]) -> None:
 def test_staged_build_gives_the_same_features(tmp_path: Path) -> None:
     """Written out in stages (as `kequn run` does, to bound memory) or as one query: the
     same rows and values."""
-    from kequn.demo import demo_workspace
-    from kequn.pipeline import make_engine
-
     ws = demo_workspace(tmp_path, 2000, seed=3)
     with make_engine(ws) as engine:
         tables = engine.tables()

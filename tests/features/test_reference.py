@@ -53,7 +53,7 @@ def test_china_2017_size(
 ) -> None:
     table = ref.load_reference("size_cn_2017")
     got = run(
-        lambda t: ref.company_size_cn_expr(t.code, t.code, t.x, t.y, t.z, table),
+        lambda t: ref.company_size_cn_expr(t.code, t.x, t.y, t.z, table),
         code=[code],
         x=[x if x is None else float(x)],
         y=[y if y is None else float(y)],
@@ -65,7 +65,7 @@ def test_china_2017_size(
 def test_missing_indicator_policy_present() -> None:
     table = {**ref.load_reference("size_cn_2017"), "missing": "present"}
     got = run(
-        lambda t: ref.company_size_cn_expr(t.code, t.code, t.x, t.y, t.z, table),
+        lambda t: ref.company_size_cn_expr(t.code, t.x, t.y, t.z, table),
         code=["26"],
         x=[500.0],
         y=[None],

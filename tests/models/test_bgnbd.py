@@ -10,10 +10,15 @@ import mpmath
 import numpy as np
 import pyarrow.csv as pacsv
 import pytest
+from scipy.optimize import approx_fprime, minimize
+from scipy.special import gammaln
+from sklearn.base import clone
 
 from kequn.features.btyd import btyd_summary
+from kequn.models import _likelihood, bgnbd, mbgnbd
 from kequn.models.bgnbd import BetaGeoModel, compress
 from kequn.models.gammagamma import GammaGammaModel
+from kequn.models.mbgnbd import ModifiedBetaGeoModel
 from kequn.models.report import clv_holdout_report
 
 DATA = Path(__file__).parent.parent / "data" / "cdnow"
@@ -220,8 +225,6 @@ def test_clv_is_discounted_and_positive(
 def test_modified_bgnbd_matches_lifetimes_and_ranks_one_time_buyers(
     summary: dict[str, np.ndarray],
 ) -> None:
-    from kequn.models.mbgnbd import ModifiedBetaGeoModel
-
     model = ModifiedBetaGeoModel().fit(summary["x"], summary["t_x"], summary["T"])
     # lifetimes 0.11.3 ModifiedBetaGeoFitter on the same summary gives these (an independent
     # implementation, run once and recorded)
@@ -250,10 +253,6 @@ def test_modified_bgnbd_matches_lifetimes_and_ranks_one_time_buyers(
 def test_analytic_gradient_matches_finite_differences(
     summary: dict[str, np.ndarray], shape_name: str
 ) -> None:
-    from scipy.optimize import approx_fprime
-
-    from kequn.models import _likelihood, bgnbd, mbgnbd
-
     shape = getattr(_likelihood, shape_name)
     per_row = {"BGNBD": bgnbd.log_likelihood, "MBGNBD": mbgnbd.log_likelihood}[shape_name]
     x, t_x, T = summary["x"], summary["t_x"], summary["T"]
@@ -276,9 +275,6 @@ def test_analytic_gradient_matches_finite_differences(
 def test_gamma_gamma_gradient_fit_matches_a_derivative_free_fit(
     summary: dict[str, np.ndarray],
 ) -> None:
-    from scipy.optimize import minimize
-    from scipy.special import gammaln
-
     x, z = summary["x"], summary["zbar"]
     keep = (x > 0) & (z > 0)
     x, z = x[keep], z[keep]
@@ -308,10 +304,6 @@ def test_gamma_gamma_gradient_fit_matches_a_derivative_free_fit(
 
 
 def test_models_follow_the_estimator_contract() -> None:
-    from sklearn.base import clone
-
-    from kequn.models.mbgnbd import ModifiedBetaGeoModel
-
     for model in (BetaGeoModel(penalizer=0.01), ModifiedBetaGeoModel(), GammaGammaModel()):
         copy = clone(model)
         assert copy.get_params() == model.get_params()

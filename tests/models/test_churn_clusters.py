@@ -6,11 +6,13 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import ibis
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from kequn.features.build import FeatureContext
+from kequn.demo import demo_workspace
+from kequn.features.build import FeatureContext, build_features
 from kequn.ingest.importer import import_file
 from kequn.models import churn, clusters
 from kequn.models.bgnbd import BetaGeoModel
@@ -95,14 +97,10 @@ def test_too_little_history_falls_back_and_says_so(cdnow_ws: Workspace, tmp_path
 def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     """k-means on a demo population: k chosen by silhouette, clusters worded in both
     languages, and the partition stable across sample halves and seeds."""
-    from kequn.demo import demo_workspace
-
     ws = demo_workspace(tmp_path, 4000, seed=5)
     with make_engine(ws) as engine:
         tables = engine.tables()
         ctx = FeatureContext(dt.date(2026, 9, 30))
-        from kequn.features.build import build_features
-
         features = engine.materialize(
             build_features(tables["customers"], tables["orders"], tables["events"], ctx),
             tmp_path / "f.parquet",
@@ -133,8 +131,6 @@ def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
 
 def test_pull_takes_every_kth_buyer_in_id_order() -> None:
     """The training sample: rows sorted by id, every k-th (k = ceil(n / limit)), whole rows."""
-    import ibis
-
     rng = np.random.default_rng(3)
     ids = [f"C{i:03d}" for i in rng.permutation(53)]
     t = ibis.memtable({"customer_id": ids, "v": [len(i) + n for n, i in enumerate(ids)]})
@@ -149,8 +145,6 @@ def test_pull_takes_every_kth_buyer_in_id_order() -> None:
 def test_the_sample_is_chosen_before_its_features_are_built(tmp_path: Path) -> None:
     """Building past features for the sampled buyers alone gives the rows that building
     everyone's and sampling afterwards gave: the same ids, every value equal."""
-    from kequn.demo import demo_workspace
-
     ws = demo_workspace(tmp_path, 3000, seed=11)
     start, end = dt.date(2026, 7, 1), dt.date(2026, 9, 29)
     with make_engine(ws) as engine:

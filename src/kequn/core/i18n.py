@@ -190,6 +190,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有规则匹配（数据不足或不适用）",
         "no rule matched (data missing or not applicable)",
     ),
+    # a rule rewritten for a person (kequn.core.rules.render_reason)
+    "rule.and": ("且", "and"),
+    "rule.or": ("或", "or"),
+    "rule.not": ("非", "not"),
+    "rule.between": ("介于", "between"),
+    "rule.between_and": ("与", "and"),
+    "rule.between_end": ("之间", ""),
+    "rule.in": ("属于", "in"),
+    "rule.is_null": ("为空", "is missing"),
+    "rule.none": ("空", "—"),
+    "rule.yes": ("是", "yes"),
+    "rule.no": ("否", "no"),
     "clv.header": (
         "{customers} 位客户；校准期截至 {calibration_end}，验证期截至 {holdout_end}（单位：{unit}）",
         "{customers} customers; calibration to {calibration_end}, holdout to {holdout_end} (unit: {unit})",

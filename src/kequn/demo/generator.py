@@ -25,60 +25,43 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from kequn.core.schema import TABLES
 from kequn.demo import _vocab as v
 
 DAY_US = 86_400_000_000
 MONEY = pa.decimal128(18, 2)
 
-CUSTOMER_SCHEMA = pa.schema(
-    [
-        ("customer_id", pa.string()),
-        ("name", pa.string()),
-        ("kind", pa.string()),
-        ("created_at", pa.timestamp("us")),
-        ("country", pa.string()),
-        ("province", pa.string()),
-        ("city", pa.string()),
-        ("address", pa.string()),
-        ("birth_date", pa.date32()),
-        ("age", pa.int64()),
-        ("gender", pa.string()),
-        ("income", MONEY),
-        ("industry", pa.string()),
-        ("industry_code", pa.string()),
-        ("supply_chain_role", pa.string()),
-        ("employees", pa.int64()),
-        ("annual_revenue", MONEY),
-        ("total_assets", MONEY),
-        ("source", pa.string()),
-        ("preferred_channel", pa.string()),
-        ("marketing_consent", pa.bool_()),
-        ("email", pa.string()),
-        ("phone", pa.string()),
-        ("attributes", pa.map_(pa.string(), pa.string())),
-    ]
-)
-ORDER_SCHEMA = pa.schema(
-    [
-        ("order_id", pa.string()),
-        ("customer_id", pa.string()),
-        ("ordered_at", pa.timestamp("us")),
-        ("amount", MONEY),
-        ("quantity", pa.int64()),
-        ("discount", MONEY),
-        ("channel", pa.string()),
-        ("status", pa.string()),
-    ]
-)
-EVENT_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("customer_id", pa.string()),
-        ("occurred_at", pa.timestamp("us")),
-        ("type", pa.string()),
-        ("channel", pa.string()),
-    ]
-)
+#: Arrow type for each logical kind of :mod:`kequn.core.schema` (as ``IBIS_TYPES`` there)
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "timestamp": pa.timestamp("us"),
+    "date": pa.date32(),
+    "money": MONEY,
+    "int": pa.int64(),
+    "bool": pa.bool_(),
+    "gender": pa.string(),
+    "map": pa.map_(pa.string(), pa.string()),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a canonical table: its columns, declared once in core.schema."""
+    return pa.schema([(c.name, ARROW_TYPES[c.kind]) for c in TABLES[table].columns])
+
+
+CUSTOMER_SCHEMA = arrow_schema("customers")
+ORDER_SCHEMA = arrow_schema("orders")
+EVENT_SCHEMA = arrow_schema("events")
+
+
+def _table(schema: pa.Schema, columns: dict[str, pa.Array]) -> pa.Table:
+    """The generated ``columns`` in ``schema``'s order; a canonical column the generator
+    does not make (one added to core.schema since) is written empty."""
+    rows = len(next(iter(columns.values())))
+    return pa.table(
+        {f.name: columns[f.name] if f.name in columns else pa.nulls(rows, f.type) for f in schema},
+        schema=schema,
+    )
 
 
 @dataclass
@@ -289,7 +272,8 @@ def _customers(
         online=online,
         spend_level=rng.lognormal(0, 0.9, n),
     )
-    table = pa.table(
+    table = _table(
+        CUSTOMER_SCHEMA,
         {
             "customer_id": pa.array(ids, pa.string()),
             "name": pa.array(names, pa.string()),
@@ -314,9 +298,8 @@ def _customers(
             "marketing_consent": pa.array(rng.random(n) < 0.7, pa.bool_()),
             "email": pa.array(email, pa.string()),
             "phone": pa.array(phone, pa.string()),
-            "attributes": pa.array(attributes, pa.map_(pa.string(), pa.string())),
+            "attributes": pa.array(attributes, ARROW_TYPES["map"]),
         },
-        schema=CUSTOMER_SCHEMA,
     )
     # -1 marks "not given" above; turn it into nulls
     for name in ("age", "employees"):
@@ -396,7 +379,8 @@ def _orders(
 
     cid = ids.take(pa.array(cust))
     order_id = pc.binary_join_element_wise(cid, pa.array(k + 1).cast(pa.string()), "-")
-    return pa.table(
+    return _table(
+        ORDER_SCHEMA,
         {
             "order_id": order_id,
             "customer_id": cid,
@@ -407,7 +391,6 @@ def _orders(
             "channel": pa.array(channel, pa.string()),
             "status": pa.array(status, pa.string()),
         },
-        schema=ORDER_SCHEMA,
     )
 
 
@@ -441,7 +424,8 @@ def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     event_id = pc.binary_join_element_wise(
         cid, pa.array(np.arange(len(cust))).cast(pa.string()), "-e"
     )
-    return pa.table(
+    return _table(
+        EVENT_SCHEMA,
         {
             "event_id": event_id,
             "customer_id": cid,
@@ -449,5 +433,4 @@ def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
             "type": pa.array(types, pa.string()),
             "channel": pa.array(channel, pa.string()),
         },
-        schema=EVENT_SCHEMA,
     )

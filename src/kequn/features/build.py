@@ -200,7 +200,6 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         return {
             "company_size_cn": ref.company_size_cn_expr(
                 t.industry_code,
-                t.industry_code,
                 employees,
                 revenue * cny,
                 assets * cny,

@@ -221,7 +221,9 @@ def _size_parts(
     revenue_10k_cny: ir.NumericValue,
     assets_10k_cny: ir.NumericValue,
     table: dict[str, Any],
-) -> list[tuple[ir.BooleanValue | None, ir.IntegerValue, str]]:
+) -> list[tuple[ir.BooleanValue | None, ir.IntegerValue]]:
+    """Per row of the table: which customers it applies to (None: the default row), and
+    the tier its indicators give."""
     section = industry_section_expr(code)
     division = division_expr(code)
     values = {"X": employees, "Y": revenue_10k_cny, "Z": assets_10k_cny}
@@ -238,14 +240,12 @@ def _size_parts(
                 any_missing = any_missing | values[k].isnull()
             smallest = ibis.least(*tiers) if len(tiers) > 1 else tiers[0]
             tier = ibis.cases((any_missing, ibis.null("int64")), else_=smallest)
-        basis = f"{row['id']}:{','.join(indicators)}"
-        parts.append((_row_matches(row, section, division, code), tier, basis))
+        parts.append((_row_matches(row, section, division, code), tier))
     return parts
 
 
 def company_size_cn_expr(
     code: ir.StringValue,
-    text: ir.StringValue,
     employees: ir.NumericValue,
     revenue_10k_cny: ir.NumericValue,
     assets_10k_cny: ir.NumericValue,
@@ -253,27 +253,13 @@ def company_size_cn_expr(
 ) -> ir.StringValue:
     """Size under China's 2017 statistical standard; revenue and assets in 万元 (10,000 CNY).
 
-    ``text`` is accepted for symmetry with the industry builder; rows are chosen by code,
-    and a customer without a code falls to the ``other`` row (employees only).
+    Rows are chosen by code; a customer without a code falls to the ``other`` row
+    (employees only).
     """
-    del text
     parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
-    default = next(tier for cond, tier, _ in parts if cond is None)
-    tier = ibis.cases(*[(cond, t) for cond, t, _ in parts if cond is not None], else_=default)
+    default = next(tier for cond, tier in parts if cond is None)
+    tier = ibis.cases(*[(cond, t) for cond, t in parts if cond is not None], else_=default)
     return ibis.cases(*[(tier == i, name) for i, name in enumerate(TIERS)], else_="unknown")
-
-
-def company_size_cn_basis_expr(
-    code: ir.StringValue,
-    employees: ir.NumericValue,
-    revenue_10k_cny: ir.NumericValue,
-    assets_10k_cny: ir.NumericValue,
-    table: dict[str, Any],
-) -> ir.StringValue:
-    """Which row and indicators decided the size, e.g. ``industry:X,Y`` (for explanations)."""
-    parts = _size_parts(code, employees, revenue_10k_cny, assets_10k_cny, table)
-    default = next(basis for cond, _, basis in parts if cond is None)
-    return ibis.cases(*[(cond, b) for cond, _, b in parts if cond is not None], else_=default)
 
 
 def company_size_eu_expr(

@@ -23,60 +23,20 @@ paper's estimates on CDNOW and matches the closed forms evaluated independently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+import ibis
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
-from sklearn.base import BaseEstimator
 
-from kequn.models._fit import minimise_log_params
-from kequn.models._likelihood import BGNBD, Factored, negative_log_likelihood
+from kequn.models._fit import BetaGeoFamily, compress
+from kequn.models._likelihood import BGNBD
+
+# compress lives with the shared fitter; callers (tests, benchmarks) import it from here
+__all__ = ["BetaGeoModel", "compress", "log_likelihood"]
 
 Array = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Distinct ``(x, t_x, T)`` rows with their counts."""
-
-    frequency: Array
-    recency: Array
-    T: Array
-    weights: Array
-
-
-def compress(
-    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, weights: ArrayLike | None = None
-) -> Summary:
-    """Collapse customers into distinct ``(x, t_x, T)`` rows, summing their weights."""
-    x = np.asarray(frequency, dtype=float)
-    t_x = np.asarray(recency, dtype=float)
-    big_t = np.asarray(T, dtype=float)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
-    if not (x.shape == t_x.shape == big_t.shape == w.shape):
-        raise ValueError("frequency, recency, T and weights must have the same length")
-    if x.size == 0:
-        raise ValueError("no customers to fit")
-    if np.any(x < 0) or np.any(t_x < 0) or np.any(big_t < t_x):
-        raise ValueError("need frequency >= 0 and 0 <= recency <= T")
-    if np.any((x == 0) & (t_x != 0)):
-        raise ValueError("customers without repeat purchases must have recency 0")
-    # one integer key per row from the three columns' distinct-value indices: a 1-D
-    # unique is an order of magnitude faster than np.unique(..., axis=1) on a million rows
-    indices = [np.unique(column, return_inverse=True) for column in (x, t_x, big_t)]
-    if np.prod([float(values.size) for values, _ in indices]) < 2.0**62:
-        keys = np.zeros(x.size, dtype=np.int64)
-        for values, index in indices:
-            keys = keys * values.size + index.ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    else:  # too many distinct values for one integer key
-        _, first, inverse = np.unique(
-            np.stack([x, t_x, big_t]), axis=1, return_index=True, return_inverse=True
-        )
-    counts = np.bincount(inverse.ravel(), weights=w).astype(float)
-    return Summary(x[first], t_x[first], big_t[first], counts)
 
 
 def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
@@ -91,7 +51,7 @@ def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
     return common + np.logaddexp(alive, dropped)
 
 
-class BetaGeoModel(BaseEstimator):
+class BetaGeoModel(BetaGeoFamily):
     """BG/NBD, estimated by maximum likelihood; scikit-learn style.
 
     Parameters
@@ -100,47 +60,8 @@ class BetaGeoModel(BaseEstimator):
         L2 penalty on the parameters (0 reproduces the paper).
     """
 
-    def __init__(self, penalizer: float = 0.0) -> None:
-        self.penalizer = penalizer
-
-    def fit(
-        self,
-        frequency: ArrayLike,
-        recency: ArrayLike,
-        T: ArrayLike,
-        weights: ArrayLike | None = None,
-    ) -> BetaGeoModel:
-        data = compress(frequency, recency, T, weights)
-        total = data.weights.sum()
-        factored = Factored.of(data.frequency, data.recency, data.T, data.weights)
-
-        def objective(log_params: Array) -> tuple[float, Array]:
-            return negative_log_likelihood(log_params, factored, BGNBD, self.penalizer)
-
-        start = np.log([0.5, max(data.T.mean() / 4, 1e-3), 0.8, 2.5])
-        fitted, best_fun = minimise_log_params(objective, start, gradient=True)
-        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in fitted)
-        self.log_likelihood_ = (
-            float(-best_fun * total)
-            if self.penalizer == 0
-            else float(
-                (
-                    data.weights
-                    * log_likelihood(self.params_array_, data.frequency, data.recency, data.T)
-                ).sum()
-            )
-        )
-        self.n_customers_ = float(total)
-        self.n_rows_ = int(data.frequency.size)
-        return self
-
-    @property
-    def params_array_(self) -> Array:
-        return np.array([self.r_, self.alpha_, self.a_, self.b_])
-
-    @property
-    def params_(self) -> dict[str, float]:
-        return {"r": self.r_, "alpha": self.alpha_, "a": self.a_, "b": self.b_}
+    shape = BGNBD
+    log_likelihood = staticmethod(log_likelihood)
 
     def probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Array:
         """P(alive | x, t_x, T) = 1 / (1 + δ(x>0) a/(b+x-1) ((α+T)/(α+t_x))^(r+x)).
@@ -170,17 +91,8 @@ class BetaGeoModel(BaseEstimator):
         tail = 1 - np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t))) * hyp
         return head * tail * self.probability_alive(x, t_x, big_t)
 
-    def expected_purchases_unconditional(self, t: float | ArrayLike) -> Array:
-        """E[X(t)] for a customer just acquired (eq. 7)."""
-        t = np.asarray(t, dtype=float)
-        r, alpha, a, b = self.params_array_
-        head = (a + b - 1) / (a - 1)
-        return head * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
-
     def probability_alive_expr(self, x: Any, t_x: Any, T: Any) -> Any:
         """The same P(alive) as an Ibis expression, so scoring runs on the engine."""
-        import ibis
-
         r, alpha, a, b = (float(v) for v in self.params_array_)
         xf, txf, tf = x.cast("float64"), t_x.cast("float64"), T.cast("float64")
         log_ratio = (

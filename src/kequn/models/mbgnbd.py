@@ -31,11 +31,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
-from sklearn.base import BaseEstimator
 
-from kequn.models._fit import minimise_log_params
-from kequn.models._likelihood import MBGNBD, Factored, negative_log_likelihood
-from kequn.models.bgnbd import compress
+from kequn.models._fit import BetaGeoFamily
+from kequn.models._likelihood import MBGNBD
 
 Array = NDArray[np.float64]
 
@@ -60,41 +58,11 @@ def log_likelihood(params: ArrayLike, x: Array, t_x: Array, T: Array) -> Array:
     return head + np.logaddexp(0.0, _log_odds_dead(p, x, t_x, T))
 
 
-class ModifiedBetaGeoModel(BaseEstimator):
+class ModifiedBetaGeoModel(BetaGeoFamily):
     """MBG/NBD by maximum likelihood on distinct ``(x, t_x, T)`` rows; scikit-learn style."""
 
-    def __init__(self, penalizer: float = 0.0) -> None:
-        self.penalizer = penalizer
-
-    def fit(
-        self,
-        frequency: ArrayLike,
-        recency: ArrayLike,
-        T: ArrayLike,
-        weights: ArrayLike | None = None,
-    ) -> ModifiedBetaGeoModel:
-        data = compress(frequency, recency, T, weights)
-        total = data.weights.sum()
-        factored = Factored.of(data.frequency, data.recency, data.T, data.weights)
-
-        def objective(log_params: Array) -> tuple[float, Array]:
-            return negative_log_likelihood(log_params, factored, MBGNBD, self.penalizer)
-
-        start = np.log([0.5, max(data.T.mean() / 4, 1e-3), 0.8, 2.5])
-        fitted, best = minimise_log_params(objective, start, gradient=True)
-        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in fitted)
-        self.log_likelihood_ = float(-best * total)
-        self.n_customers_ = float(total)
-        self.n_rows_ = int(data.frequency.size)
-        return self
-
-    @property
-    def params_array_(self) -> Array:
-        return np.array([self.r_, self.alpha_, self.a_, self.b_])
-
-    @property
-    def params_(self) -> dict[str, float]:
-        return {"r": self.r_, "alpha": self.alpha_, "a": self.a_, "b": self.b_}
+    shape = MBGNBD
+    log_likelihood = staticmethod(log_likelihood)
 
     def probability_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Array:
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))

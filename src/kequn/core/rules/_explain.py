@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from sqlglot import exp
 
+from kequn.core.i18n import t
 from kequn.core.rules._grammar import (
     ARITHMETIC,
     COMPARISONS,
@@ -18,30 +19,20 @@ from kequn.core.rules._grammar import (
     _python,
 )
 
-_WORDS = {
-    "zh": {
-        "and": "且",
-        "or": "或",
-        "not": "非",
-        "between": "介于",
-        "btw_and": "与",
-        "btw_end": "之间",
-        "in": "属于",
-        "is_null": "为空",
-        "none": "空",
-    },
-    "en": {
-        "and": "and",
-        "or": "or",
-        "not": "not",
-        "between": "between",
-        "btw_and": "and",
-        "btw_end": "",
-        "in": "in",
-        "is_null": "is missing",
-        "none": "—",
-    },
-}
+#: the words a rendered rule uses, each the message ``rule.<word>`` in kequn.core.i18n
+_WORDS = (
+    "and",
+    "or",
+    "not",
+    "between",
+    "between_and",
+    "between_end",
+    "in",
+    "is_null",
+    "none",
+    "yes",
+    "no",
+)
 _SYMBOLS = {
     "=": "=",
     "!=": "≠",
@@ -66,14 +57,15 @@ def render_reason(
 
     ``days since last order (143) > 2 × purchase cycle (60) and orders (5) ≥ 1``
     """
-    words = _WORDS["zh" if lang == "zh" else "en"]
+    lang = "zh" if lang == "zh" else "en"
+    words = {key: t(f"rule.{key}", lang) for key in _WORDS}
     names = labels or {}
 
     def show(value: object) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return words["none"]
         if isinstance(value, bool):
-            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+            return words["yes"] if value else words["no"]
         if isinstance(value, int | float):
             number = float(value)
             if number.is_integer():
@@ -98,10 +90,10 @@ def render_reason(
         if type(node) in ARITHMETIC:
             return f"{r(node.left)} {_SYMBOLS[ARITHMETIC[type(node)]]} {r(node.right)}"
         if isinstance(node, exp.Between):
-            end = f" {words['btw_end']}" if words["btw_end"] else ""
+            end = f" {words['between_end']}" if words["between_end"] else ""
             return (
                 f"{r(node.this)} {words['between']} {r(node.args['low'])} "
-                f"{words['btw_and']} {r(node.args['high'])}{end}"
+                f"{words['between_and']} {r(node.args['high'])}{end}"
             )
         if isinstance(node, exp.In):
             return f"{r(node.this)} {words['in']} ({', '.join(r(v) for v in node.expressions)})"
