@@ -19,6 +19,8 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:
     import duckdb
 
     from kequn.core.rules._grammar import RuleError
+    from kequn.ingest.formats import ProfileError
+    from kequn.ingest.mapping import MappingError
     from kequn.ingest.readers import SourceError
     from kequn.store.workspace import WorkspaceError
     from kequn.taxonomy.model import TaxonomyError
@@ -28,7 +30,9 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:
         return i18n.t("error.memory", lang, limit=used.group(1) if used else "?")
     if isinstance(exc, duckdb.IOException):
         return i18n.t("error.io", lang, detail=str(exc))
-    if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | RuleError):
+    if isinstance(
+        exc, WorkspaceError | SourceError | TaxonomyError | RuleError | MappingError | ProfileError
+    ):
         return str(exc)
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)

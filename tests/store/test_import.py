@@ -300,7 +300,8 @@ def test_shopify_export_identifies_buyers_by_email(ws: Workspace, tmp_path: Path
         "#1001,a@example.com,paid,2025-01-01 10:00:00 +0000,50.00,5.00,1,Ann,Boston,US,2025-01-01 09:59:00 +0000\n"
     )
     report = import_file(ws, "orders", write(tmp_path / "shopify.csv", shopify, "utf-8"))
-    assert report.fallbacks == {"customer_id": "customer_email"}
+    assert report.format == "shopify"  # recognised by its headers (kequn.ingest.formats)
+    assert report.buyer_key == ["Email"]
     assert report.accepted == 1
     assert report.derived_customers == 1
 

@@ -291,7 +291,9 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
             "offline",
         ),
         ("half online", {"preferred_channel_group": "unknown", "online_share": 0.5}, "online"),
-        ("mostly offline", {"online_share": 0.49}, "offline"),
+        ("mostly offline", {"online_share": 0.49, "offline_share": 0.51}, "offline"),
+        # orders of no known channel (an export without a channel column) are neither
+        ("channel unknown", {"online_share": 0.0, "offline_share": 0.0}, "unknown"),
         ("nothing known", {}, "unknown"),
     ],
     "acquisition_source": [
@@ -453,6 +455,7 @@ texts = st.one_of(
                 "age": numbers,
                 "income": numbers,
                 "online_share": numbers,
+                "offline_share": numbers,
                 "city_norm": texts,
                 "country_norm": texts,
                 "gender": texts,

@@ -17,11 +17,12 @@ from kequn.errors import user_message
 __all__ = ["app", "main", "user_message"]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the command; errors a user can act on print one clear message (exit 1), not a
     traceback, unless ``KEQUN_DEBUG`` is set."""
     try:
-        app(args=global_options_first(sys.argv[1:]), prog_name="kequn")
+        args = global_options_first(sys.argv[1:] if argv is None else list(argv))
+        app(args=args, prog_name="kequn")
     except Exception as exc:
         message = user_message(exc)
         if message is None or os.environ.get("KEQUN_DEBUG"):

@@ -71,6 +71,21 @@ def import_(
             "(default: when the workspace has no customers yet)",
         ),
     ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Platform export format (taobao, jd, pdd, douyin, kuaishou, youzan, weidian, "
+            "xiaohongshu, shopify, woocommerce, generic); default: detected from the headers",
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option("--header-row", min=1, help="Row holding the headers (default: detected)"),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Excel sheet to read (default: detected)")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file and upsert its good rows; bad rows go to the quarantine with reasons."""
@@ -99,6 +114,9 @@ def import_(
             day_first=day_first,
             create_customers=create_customers,
             progress=notify,
+            format=format,
+            header_row=header_row,
+            sheet=sheet,
         )
     if as_json:
         _print_json(report.to_dict())
@@ -109,6 +127,7 @@ def import_(
 def _print_import(report: Any) -> None:
     from kequn.ingest.quarantine import explain_reason
 
+    _print_format(report)
     console.print(t("import.encoding", encoding=report.encoding or "parquet"))
     console.print(
         t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
@@ -141,8 +160,65 @@ def _print_import(report: Any) -> None:
                 console.print(t("import.by_reason", reason=f"{reason} ({text})", count=count))
 
 
-@app.command()
+def _print_format(report: Any) -> None:
+    """What the platform profile found: the format, the buyer key, lines per order, and
+    what to watch for (nicknames as keys, a foreign currency, unknown status words)."""
+    if report.format:
+        console.print(t("import.format", name=report.format_name.get(_lang(), report.format)))
+    if report.buyer_key:
+        console.print(t("import.buyer_key", columns=" > ".join(report.buyer_key)))
+    if report.lines and report.lines != report.rows - report.rejected:
+        console.print(t("import.lines", orders=f"{report.accepted:,}", lines=f"{report.lines:,}"))
+    for note in report.notes:
+        currencies = ", ".join(report.currencies) or "?"
+        console.print(
+            "[yellow]" + t(note, currencies=currencies, currency=_ws_currency(report)) + "[/]"
+        )
+    for skipped in report.skipped:
+        console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
+    for word, count in report.unknown_statuses.items():
+        console.print("[yellow]" + t("import.unknown_status", word=word, count=count) + "[/]")
+    if report.unknown_statuses:
+        console.print(t("import.retry_hint"))
+
+
+quarantine_app = typer.Typer(
+    help="Rejected rows and emptied values; `retry` reads rejected rows again.",
+    invoke_without_command=True,
+)
+app.add_typer(quarantine_app, name="quarantine")
+
+
+@quarantine_app.command("retry")
+def quarantine_retry(
+    workspace: WorkspaceOpt = None,
+    table: Annotated[str, typer.Option(help="customers, orders or events")] = "orders",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="YAML mapping file, e.g. statuses: {待发货: paid}", exists=True),
+    ] = None,
+    format: Annotated[str | None, typer.Option("--format", help="Platform export format")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read the quarantined rows again (after a mapping changed), with no re-upload."""
+    from kequn.ingest.mapping import MappingFile
+    from kequn.ingest.quarantine import retry
+
+    mapping_file = MappingFile.load(mapping) if mapping else None
+    reports = retry(_ws(workspace), table, mapping=mapping_file, format=format)
+    if as_json:
+        _print_json([r.to_dict() for r in reports])
+        return
+    if not reports:
+        console.print(t("quarantine.empty"))
+    for report in reports:
+        console.print(t("quarantine.retried", file=report.file))
+        _print_import(report)
+
+
+@quarantine_app.callback()
 def quarantine(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     table: Annotated[str | None, typer.Option(help="Only this table")] = None,
     limit: Annotated[int, typer.Option(help="Most rows to show")] = 200,
@@ -150,6 +226,9 @@ def quarantine(
 ) -> None:
     """Show rejected rows and emptied values with file, row, column and reason."""
     from kequn.ingest.quarantine import quarantine_rows
+
+    if ctx.invoked_subcommand is not None:
+        return
 
     rows = quarantine_rows(_ws(workspace), table=table, limit=limit, lang=_lang())
     if as_json:
@@ -263,3 +342,7 @@ def demo(
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))
     console.print(f"kequn --workspace {root} segments | show <id> | worklist --team sales")
+
+
+def _ws_currency(report: Any) -> str:
+    return str(getattr(report, "workspace_currency", "") or "CNY")

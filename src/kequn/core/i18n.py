@@ -223,6 +223,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期应为 YYYY-MM-DD、latest 或 today，而不是 {value}",
         "a date is YYYY-MM-DD, latest or today, not {value}",
     ),
+    "mapping.unreadable": ("映射文件 {file} 无法读取：{detail}", "Mapping file {file} cannot be read: {detail}"),
+    "mapping.not_mapping": (
+        "映射文件 {file} 应是 YAML 映射，例如 `columns: {{customer_id: 会员编号}}`、`statuses: {{待发货: paid}}`。",
+        "Mapping file {file} must be a YAML mapping, e.g. `columns: {{customer_id: 会员编号}}`, `statuses: {{待发货: paid}}`.",
+    ),
+    "mapping.unknown_key": (
+        "映射文件 {file} 中有未知的项：{keys}（可用：{known}）",
+        "Mapping file {file} has unknown keys: {keys} (known: {known})",
+    ),
+    "mapping.bad_status": (
+        "映射文件 {file} 的 statuses 只能映射到 {allowed}：{bad}",
+        "In mapping file {file}, statuses must map to one of {allowed}: {bad}",
+    ),
+    "mapping.bad_header_row": (
+        "映射文件 {file} 的 header_row 应是从 1 开始的行号，而不是 {value}",
+        "In mapping file {file}, header_row must be a row number from 1, not {value}",
+    ),
+    "mapping.unknown_column": (
+        "映射文件 {file}：{table} 没有列 {column}。可用：{known}",
+        "Mapping file {file}: {table} has no column {column}. Known: {known}",
+    ),
+    "mapping.missing_header": (
+        "映射文件 {file}：列 {column} 对应的表头 “{header}” 不在文件中。",
+        "Mapping file {file}: the header “{header}” given for {column} is not in the file.",
+    ),
+    "import.format_no_order_id": (
+        "{file} 看起来是 {format} 的导出，但找不到订单编号列。用 --format 指定其他格式，或用 --mapping 映射列。",
+        "{file} looks like a {format} export but has no order id column. Name another --format, or map the columns with --mapping.",
+    ),
+    "import.no_header_row": (
+        "{file} 第 {row} 行之前没有表头。用 --header-row 指定表头所在行。",
+        "{file} has no header by row {row}. Name the header row with --header-row.",
+    ),
+    "import.no_sheet": (
+        "{file} 中没有工作表 “{sheet}”。工作表：{sheets}",
+        "{file} has no sheet “{sheet}”. Sheets: {sheets}",
+    ),
+    "import.format": ("格式：{name}", "Format: {name}"),
+    "import.buyer_key": ("买家标识：{columns}", "Buyer key: {columns}"),
+    "import.key_nickname": (
+        "注意：只有买家昵称可作标识，不同的人可能同名，会被当作同一客户。",
+        "Note: only a nickname identifies buyers; different people may share one and be counted as one customer.",
+    ),
+    "import.key_missing": (
+        "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",
+        "Note: no column identifies buyers (buyer id, phone, e-mail); name one as customer_id with --mapping.",
+    ),
+    "import.currency_differs": (
+        "注意：文件的币种（{currencies}）与工作区的 {currency} 不同；金额未换算，请分开导入或换算后再导入。",
+        "Note: the file's currency ({currencies}) differs from the workspace's {currency}; amounts were not converted. Import them separately or convert first.",
+    ),
+    "import.lines": ("{orders} 个订单，{lines} 行商品明细", "{orders} orders from {lines} item rows"),
+    "import.unknown_status": (
+        "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
+        "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
+    ),
+    "import.retry_hint": (
+        "修改映射后运行 `kequn quarantine retry --mapping 映射.yaml` 重新读取被隔离的行。",
+        "After editing the mapping, `kequn quarantine retry --mapping map.yaml` re-reads the quarantined rows.",
+    ),
+    "import.skipped": (
+        "跳过第 {row} 行（不是数据：{text}）",
+        "Skipped row {row} (not data: {text})",
+    ),
+    "quarantine.retried": ("重新读取 {file} 的隔离行：", "Read the quarantined rows of {file} again:"),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }

@@ -73,7 +73,17 @@ class TableSpec:
 
 
 CUSTOMER_KINDS = ("individual", "enterprise", "government", "institution")
-ORDER_STATUSES = ("paid", "refunded", "cancelled", "pending")
+ORDER_STATUSES = (
+    "paid",
+    "partially_refunded",
+    "refunding",
+    "refunded",
+    "cancelled",
+    "pending",
+)
+#: statuses whose orders count as purchases: the money was paid and (some of it) kept;
+#: a refund being processed counts until it is done
+KEPT_STATUSES = ("paid", "partially_refunded", "refunding")
 GENDERS = ("female", "male", "other")
 
 CUSTOMERS = TableSpec(
@@ -124,6 +134,24 @@ ORDERS = TableSpec(
         Column("discount", "money", "优惠金额", "discount"),
         Column("channel", "string", "渠道", "channel"),
         Column("status", "string", "状态", "status", allowed=ORDER_STATUSES),
+        Column("refunded", "money", "退款金额", "refunded amount"),
+    ),
+)
+
+#: the lines of an order, from exports with one row per item (Shopify, 京东, 抖店 ...)
+ORDER_LINES = TableSpec(
+    name="order_lines",
+    key="order_id",
+    zh="订单明细",
+    en="order lines",
+    columns=(
+        Column("order_id", "string", "订单编号", "order id", required=True),
+        Column("line", "int", "行号", "line", required=True),
+        Column("sku", "string", "商品编码", "SKU"),
+        Column("title", "string", "商品名称", "item"),
+        Column("quantity", "int", "数量", "quantity"),
+        Column("price", "money", "单价", "unit price"),
+        Column("amount", "money", "金额", "line amount"),
     ),
 )
 

@@ -22,6 +22,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from kequn.core.schema import KEPT_STATUSES
 from kequn.features import reference as ref
 
 EVENT_COUNTS = {
@@ -86,9 +87,13 @@ def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
 
 
 def paid_orders(orders: ir.Table, as_of: dt.date) -> ir.Table:
-    """Orders up to and including ``as_of`` that count as purchases."""
-    dated = orders.mutate(order_date=orders.ordered_at.date())
-    return dated.filter(dated.order_date <= ibis.date(as_of), dated.status == "paid")
+    """Orders up to and including ``as_of`` that count as purchases (paid, partly refunded,
+    or with a refund under way), their ``amount`` being the money kept: paid − refunded."""
+    dated = orders.mutate(
+        order_date=orders.ordered_at.date(),
+        amount=(orders.amount - orders.refunded.fill_null(0)).cast(orders.amount.type()),
+    )
+    return dated.filter(dated.order_date <= ibis.date(as_of), dated.status.isin(KEPT_STATUSES))
 
 
 def purchase_gaps(paid: ir.Table) -> ir.Table:
@@ -117,6 +122,7 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         days_ago=as_of.delta(paid.order_date, unit="day"),
         discounted=(paid.discount.fill_null(0) > 0).cast("int64"),
         online=(channel_group == "online").cast("int64"),
+        offline=(channel_group == "offline").cast("int64"),
         quantity_f=paid.quantity.cast("float64"),
     )
     agg = facts.group_by("customer_id").aggregate(
@@ -133,6 +139,7 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         spend_365d=ibis.cases((facts.days_ago < 365, facts.amount), else_=0).sum().cast("float64"),
         discounted_orders=facts.discounted.sum(),
         online_orders=facts.online.sum(),
+        offline_orders=facts.offline.sum(),
     )
     gaps = purchase_gaps(paid)
     gap_stats = gaps.group_by("customer_id").aggregate(
@@ -140,7 +147,9 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         std_days_between_orders=gaps.gap_days.std(),
     )
     refunds = orders.mutate(order_date=orders.ordered_at.date())
-    refunds = refunds.filter(refunds.order_date <= as_of, refunds.status == "refunded")
+    refunds = refunds.filter(
+        refunds.order_date <= as_of, refunds.status.isin(("refunded", "partially_refunded"))
+    )
     refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
     joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
     joined = joined.select(
@@ -163,7 +172,8 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         discount_share=joined.discounted_orders.cast("float64") / joined.orders,
         full_price_share=1.0 - joined.discounted_orders.cast("float64") / joined.orders,
         online_share=joined.online_orders.cast("float64") / joined.orders,
-    ).drop("discounted_orders", "online_orders", "std_days_between_orders")
+        offline_share=joined.offline_orders.cast("float64") / joined.orders,
+    ).drop("discounted_orders", "online_orders", "offline_orders", "std_days_between_orders")
 
 
 def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:

@@ -61,6 +61,7 @@ FEATURES: dict[str, Feature] = {
         _f("discount_share", "number", "折扣订单占比", "share of orders with a discount"),
         _f("full_price_share", "number", "原价订单占比", "share of orders at full price"),
         _f("online_share", "number", "线上订单占比", "share of orders online"),
+        _f("offline_share", "number", "线下订单占比", "share of orders offline"),
         _f("refunds", "number", "退款订单数", "refunded orders"),
         _f("first_order_date", "date", "首次下单日期", "first order date"),
         _f("last_order_date", "date", "最近下单日期", "last order date"),

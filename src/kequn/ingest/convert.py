@@ -46,7 +46,9 @@ def _fmt_list(formats: list[str]) -> str:
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
-CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(trim(CAST(s AS VARCHAR)), '');
+CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(regexp_replace(regexp_replace(
+    trim(CAST(s AS VARCHAR), ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
+    '^="(.*)"$', '\1'), '^''(.)', '\1'), '');
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
     '^(\d{{1,4}})[/.](\d{{1,2}})[/.](\d{{1,4}})', '\1-\2-\3'),

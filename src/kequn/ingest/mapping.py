@@ -24,6 +24,26 @@ BUYER_COLUMNS = (
 )
 
 _STRIP = re.compile(r"[\s_\-.:：()（）\[\]【】/]+")
+#: a unit at the end of a header: 实付金额（元）, 金额(万元), Total (USD)
+_UNIT = re.compile(
+    r"\s*[(（\[【]\s*(元|万元|人民币|rmb|cny|¥|￥|usd|\$|件|个|人|次|%)\s*[)）\]】]\s*$",
+    re.IGNORECASE,
+)
+#: what a unit multiplies a money value by
+UNIT_FACTORS = {"万元": 10_000}
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used; the message is translated and names the file."""
+
+
+def strip_unit(header: str) -> tuple[str, str | None]:
+    """``实付金额（元）`` -> (``实付金额``, ``元``); a header without a unit is returned as is."""
+    text = str(header)
+    found = _UNIT.search(text)
+    if not found:
+        return text, None
+    return text[: found.start()], found.group(1)
 
 
 def normalise_header(text: str) -> str:
@@ -37,6 +57,15 @@ def _synonyms() -> dict[str, Any]:
     text = resources.files("kequn.ingest").joinpath("headers.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+def known_headers() -> set[str]:
+    """Every header kequn recognises for any table, normalised."""
+    out: set[str] = set()
+    for table in ("customers", "orders", "events"):
+        for words in _synonyms()[table].values():
+            out.update(normalise_header(w) for w in words)
+    return out
 
 
 def value_synonyms(kind: str) -> dict[str | None, list[str]]:
@@ -56,6 +85,7 @@ class MappingResult:
     extra: list[int] = field(default_factory=list)  # kept as attributes (customers only)
     ignored: list[int] = field(default_factory=list)
     fallbacks: dict[str, str] = field(default_factory=dict)  # e.g. customer_id <- customer_email
+    units: dict[str, str] = field(default_factory=dict)  # canonical column -> unit in its header
 
 
 @dataclass
@@ -66,20 +96,56 @@ class MappingFile:
     encoding: str | None = None
     day_first: bool | None = None
     sheet: str | None = None
+    #: values as well as columns: ``statuses: {待发货: paid}`` for words no profile knows
+    statuses: dict[str, str] = field(default_factory=dict)
+    format: str | None = None
+    header_row: int | None = None
+    name: str = ""
 
     @classmethod
     def load(cls, path: Path) -> MappingFile:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        from kequn.core.i18n import t
+        from kequn.core.schema import ORDER_STATUSES
+
+        name = Path(path).name
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise MappingError(t("mapping.unreadable", file=name, detail=str(exc)[:300])) from exc
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: a mapping file is a YAML mapping with a 'columns:' section")
+            raise MappingError(t("mapping.not_mapping", file=name))
+        known = {"columns", "encoding", "day_first", "sheet", "statuses", "format", "header_row"}
+        unknown = sorted(set(map(str, data)) - known)
+        if unknown:
+            raise MappingError(
+                t(
+                    "mapping.unknown_key",
+                    file=name,
+                    keys=", ".join(unknown),
+                    known=", ".join(sorted(known)),
+                )
+            )
         columns = data.get("columns", {}) or {}
-        if not isinstance(columns, dict):
-            raise ValueError(f"{path}: 'columns' must map canonical names to file headers")
+        statuses = data.get("statuses", {}) or {}
+        if not isinstance(columns, dict) or not isinstance(statuses, dict):
+            raise MappingError(t("mapping.not_mapping", file=name))
+        bad = {str(k): str(v) for k, v in statuses.items() if str(v) not in ORDER_STATUSES}
+        if bad:
+            raise MappingError(
+                t("mapping.bad_status", file=name, bad=bad, allowed=", ".join(ORDER_STATUSES))
+            )
+        header_row = data.get("header_row")
+        if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+            raise MappingError(t("mapping.bad_header_row", file=name, value=header_row))
         return cls(
             columns={str(k): (None if v is None else str(v)) for k, v in columns.items()},
             encoding=data.get("encoding"),
             day_first=data.get("day_first"),
-            sheet=data.get("sheet"),
+            sheet=None if data.get("sheet") is None else str(data.get("sheet")),
+            statuses={str(k).strip(): str(v) for k, v in statuses.items()},
+            format=None if data.get("format") is None else str(data.get("format")),
+            header_row=header_row,
+            name=name,
         )
 
 
@@ -93,11 +159,15 @@ def match_headers(
     instance 订单创建时间 over 订单付款时间 for the order time).
     """
     synonyms: dict[str, list[str]] = _synonyms()[table]
-    normalised = [normalise_header(h) for h in headers]
+    stripped = [strip_unit(h) for h in headers]
+    normalised = [normalise_header(h) for h, _ in stripped]
     result = MappingResult()
     explicit = mapping.columns if mapping else {}
-    _apply_explicit(table, synonyms, normalised, explicit, result)
+    _apply_explicit(table, synonyms, normalised, explicit, result, mapping.name if mapping else "")
     _apply_synonyms(synonyms, normalised, explicit, result)
+    for canonical, index in result.columns.items():
+        if stripped[index][1]:
+            result.units[canonical] = stripped[index][1] or ""
     # Shopify and many shops identify buyers by e-mail or phone only.
     if table == "orders" and "customer_id" not in result.columns:
         for fallback in ("customer_email", "customer_phone", "customer_name"):
@@ -122,16 +192,23 @@ def _apply_explicit(
     normalised: list[str],
     explicit: dict[str, str | None],
     result: MappingResult,
+    name: str = "",
 ) -> None:
+    from kequn.core.i18n import t
+
     for canonical, header in explicit.items():
         if canonical not in synonyms:
             known = ", ".join(synonyms)
-            raise ValueError(f"mapping: unknown column {canonical!r} for {table}; known: {known}")
+            raise MappingError(
+                t("mapping.unknown_column", file=name, column=canonical, table=table, known=known)
+            )
         if header is None:
             continue
-        want = normalise_header(header)
+        want = normalise_header(strip_unit(header)[0])
         if want not in normalised:
-            raise ValueError(f"mapping: header {header!r} for {canonical} is not in the file")
+            raise MappingError(
+                t("mapping.missing_header", file=name, header=header, column=canonical)
+            )
         result.columns[canonical] = normalised.index(want)
 
 

@@ -3,10 +3,19 @@ reason in plain words and the row as the file had it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+import uuid
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from kequn.core.i18n import t
+from kequn.ingest.importer import ImportReport, import_staged
+from kequn.ingest.mapping import MappingFile
+from kequn.ingest.readers import StagedSource
 from kequn.store.workspace import Workspace
 
 
@@ -75,3 +84,78 @@ def _record(record: str | None, headers: str | None) -> dict[str, Any] | None:
     return {
         name or f"column {i + 1}": v for i, (name, v) in enumerate(zip(names, values, strict=False))
     }
+
+
+def retry(
+    ws: Workspace,
+    table: str = "orders",
+    *,
+    mapping: MappingFile | None = None,
+    format: str | None = None,
+) -> list[ImportReport]:
+    """Read the rejected rows of ``table`` again, file by file, as their files had them,
+    with ``mapping`` (new status words, columns) and ``format``: no re-upload. Rows that
+    now pass are imported and leave the quarantine; the others stay, with today's reason."""
+    with ws.read() as con:
+        rows = con.execute(
+            """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at)
+            FROM quarantine q LEFT JOIN imports i ON i.file = q.file AND i."table" = q."table"
+            WHERE q."table" = ? AND q.severity = 'rejected' AND q.record IS NOT NULL
+            GROUP BY ALL ORDER BY 1, 2""",
+            [table],
+        ).fetchall()
+        derived = {
+            str(f)
+            for (f,) in con.execute(
+                "SELECT DISTINCT source_file FROM customers WHERE source_file IS NOT NULL"
+            ).fetchall()
+        }
+    by_file: dict[str, tuple[list[str], list[tuple[int, list[Any]]]]] = {}
+    for file, row, record, headers in rows:
+        names = json.loads(headers) if headers else []
+        values = json.loads(record)
+        found = by_file.setdefault(file, (names or [f"c{i}" for i in range(len(values))], []))
+        found[1].append((int(row), values))
+    reports = []
+    for file, (headers, records) in by_file.items():
+        import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
+        workdir = ws.tmp_dir / f"retry-{import_id}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            path = workdir / "rows.parquet"
+            columns = {
+                f"c{i}": pa.array(
+                    [None if v is None else str(v) for v in _cells(values, i)], pa.string()
+                )
+                for i, values in enumerate([[r[1] for r in records]] * len(headers))
+            }
+            columns["_row"] = pa.array([r[0] for r in records], pa.int64())
+            pq.write_table(pa.table(columns), path)
+            staged = StagedSource(
+                path,
+                headers,
+                None,
+                len(records),
+                True,
+                retried=[r[0] for r in records],
+            )
+            reports.append(
+                import_staged(
+                    ws,
+                    table,
+                    staged,
+                    file,
+                    import_id=import_id,
+                    mapping=mapping,
+                    format=format,
+                    # buyers of an order export were derived from it: so are the new ones
+                    create_customers=True if table == "orders" and file in derived else None,
+                )
+            )
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return reports
+
+
+def _cells(records: list[list[Any]], index: int) -> list[Any]:
+    return [r[index] if index < len(r) else None for r in records]

@@ -13,9 +13,11 @@ import csv
 import datetime as dt
 import decimal
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -23,6 +25,7 @@ import pyarrow.parquet as pq
 from charset_normalizer import from_bytes
 
 from kequn.core.i18n import t
+from kequn.ingest.mapping import normalise_header, strip_unit
 
 BATCH_ROWS = 200_000
 SAMPLE_BYTES = 256 * 1024
@@ -40,6 +43,39 @@ class StagedSource:
     rows: int
     positional: bool  # True: columns are c0..cN and _row; False: original parquet names
     ragged: list[tuple[int | None, str]] = field(default_factory=list)  # (line, text)
+    header_row: int = 1  # the row (1-based, as a spreadsheet numbers it) holding the headers
+    skipped: list[dict[str, object]] = field(default_factory=list)  # rows that are not data
+    sheet: str | None = None
+    retried: list[int] | None = None  # rows read again from the quarantine
+
+
+#: rows scanned for the header: title rows and blank rows may come before it
+HEADER_SCAN = 30
+
+
+def _known_headers() -> set[str]:
+    from kequn.ingest import formats
+    from kequn.ingest.mapping import known_headers
+
+    names = set(known_headers())
+    for profile in formats.profiles().values():
+        for headers in profile.columns.values():
+            names.update(normalise_header(h) for h in headers)
+    return names
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """Index of the header among the first rows: the first row where at least two cells
+    are known column names (in 中文 or English, or a platform's), else the first row
+    with at least two filled cells, else the first non-empty row."""
+    known = _known_headers()
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        if sum(1 for cell in row if normalise_header(strip_unit(cell)[0]) in known) >= 2:
+            return i
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        if sum(1 for cell in row if str(cell).strip()) >= 2:
+            return i
+    return next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), 0)
 
 
 def detect_encoding(path: Path) -> str:
@@ -82,15 +118,17 @@ def stage(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Callable[[int], None] | None = None,
+    header_row: int | None = None,
 ) -> StagedSource:
-    """Stage ``source`` for validation. ``progress`` is called with rows read so far."""
+    """Stage ``source`` for validation. ``progress`` is called with rows read so far;
+    ``header_row`` (1-based) overrides where the headers are found."""
     suffix = source.suffix.lower()
     if not source.is_file():
-        raise SourceError(f"{source}: no such file")
+        raise SourceError(f"{source.name}: no such file")
     if suffix in {".csv", ".txt", ".tsv"}:
-        return _stage_csv(source, workdir, encoding, progress)
+        return _stage_csv(source, workdir, encoding, progress, header_row)
     if suffix in {".xlsx", ".xlsm"}:
-        return _stage_excel(source, workdir, sheet, progress)
+        return _stage_excel(source, workdir, sheet, progress, header_row)
     if suffix in {".parquet", ".pq"}:
         meta = pq.ParquetFile(source).metadata
         return StagedSource(source, pq.read_schema(source).names, None, meta.num_rows, False)
@@ -98,7 +136,11 @@ def stage(
 
 
 def _stage_csv(
-    source: Path, workdir: Path, encoding: str | None, progress: Callable[[int], None] | None
+    source: Path,
+    workdir: Path,
+    encoding: str | None,
+    progress: Callable[[int], None] | None,
+    header_row: int | None = None,
 ) -> StagedSource:
     enc = encoding or detect_encoding(source)
     try:
@@ -112,22 +154,27 @@ def _stage_csv(
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = "\t" if source.suffix.lower() == ".tsv" else ","
-    header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    header = [h.strip().lstrip("\ufeff") for h in header]
+    lines = list(
+        itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), HEADER_SCAN)
+    )
+    skip = header_row - 1 if header_row else find_header([list(r) for r in lines])
+    if skip >= len(lines):
+        raise SourceError(t("import.no_header_row", file=source.name, row=skip + 1))
+    header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
     out = workdir / f"stage-{source.stem[:40]}.parquet"
     try:
-        rows, ragged = _csv_fast(source, out, enc, delimiter, len(header), progress)
-        if ragged:
+        rows, ragged = _csv_fast(source, out, enc, delimiter, len(header), progress, skip)
+        if skip or ragged:
             # Arrow skips rows with the wrong number of fields and, when values may hold
             # line breaks, cannot say where they were. Such files are rare and small:
             # read them again exactly, so every row keeps its number and bad rows are
             # quarantined rather than lost.
-            rows, ragged = _csv_exact(source, out, enc, delimiter, len(header), progress)
+            rows, ragged = _csv_exact(source, out, enc, delimiter, len(header), progress, skip)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise SourceError(
             t("import.bad_encoding", file=source, encoding=enc, line="?") + f" ({exc})"
         ) from exc
-    return StagedSource(out, header, enc, rows, True, ragged)
+    return StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
 
 
 def _csv_fast(
@@ -137,6 +184,7 @@ def _csv_fast(
     delimiter: str,
     width: int,
     progress: Callable[[int], None] | None,
+    skip: int = 0,
 ) -> tuple[int, list[tuple[int | None, str]]]:
     names = [f"c{i}" for i in range(width)]
     ragged: list[tuple[int | None, str]] = []
@@ -148,7 +196,7 @@ def _csv_fast(
     reader = pacsv.open_csv(
         source,
         read_options=pacsv.ReadOptions(
-            encoding=enc, skip_rows=1, column_names=names, block_size=8 << 20
+            encoding=enc, skip_rows=skip + 1, column_names=names, block_size=8 << 20
         ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=note_ragged
@@ -163,7 +211,8 @@ def _csv_fast(
     rows = 0
     with pq.ParquetWriter(out, schema) as writer:
         for batch in reader:
-            numbers = pa.array(range(rows + 2, rows + 2 + batch.num_rows), pa.int64())
+            first = rows + skip + 2
+            numbers = pa.array(range(first, first + batch.num_rows), pa.int64())
             writer.write_table(pa.Table.from_batches([batch]).append_column("_row", numbers))
             rows += batch.num_rows
             if progress:
@@ -178,6 +227,7 @@ def _csv_exact(
     delimiter: str,
     width: int,
     progress: Callable[[int], None] | None,
+    skip: int = 0,
 ) -> tuple[int, list[tuple[int | None, str]]]:
     schema = _positional_schema(width)
     ragged: list[tuple[int | None, str]] = []
@@ -186,8 +236,9 @@ def _csv_exact(
     rows = 0
     with source.open("r", encoding=enc, newline="") as fh, pq.ParquetWriter(out, schema) as writer:
         records = csv.reader(fh, delimiter=delimiter)
-        next(records, None)
-        for record_number, record in enumerate(records, start=2):
+        for _ in range(skip + 1):
+            next(records, None)
+        for record_number, record in enumerate(records, start=skip + 2):
             if len(record) != width:
                 if any(field.strip() for field in record):
                     ragged.append((record_number, delimiter.join(record)))
@@ -208,41 +259,73 @@ def _positional_schema(width: int) -> pa.Schema:
 
 
 def _stage_excel(
-    source: Path, workdir: Path, sheet: str | None, progress: Callable[[int], None] | None
+    source: Path,
+    workdir: Path,
+    sheet: str | None,
+    progress: Callable[[int], None] | None,
+    header_row: int | None = None,
 ) -> StagedSource:
     import openpyxl  # only Excel imports pay for it
 
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
-        ws = book[sheet] if sheet else book.worksheets[0]
+        if sheet and sheet not in book.sheetnames:
+            raise SourceError(
+                t(
+                    "import.no_sheet",
+                    file=source.name,
+                    sheet=sheet,
+                    sheets=", ".join(book.sheetnames),
+                )
+            )
+        ws = book[sheet] if sheet else _data_sheet(book)
         rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
-        header: list[str] = []
-        header_row = 0
-        for header_row, values in enumerate(rows_iter, start=1):  # noqa: B007 - used after
-            if any(v not in (None, "") for v in values):
-                header = ["" if v is None else str(v).strip() for v in values]
-                break
+        head = [
+            ["" if v is None else str(v).strip() for v in values]
+            for values in itertools.islice(rows_iter, HEADER_SCAN)
+        ]
+        at = header_row - 1 if header_row else find_header(head)
+        if at >= len(head):
+            raise SourceError(t("import.no_header_row", file=source.name, row=at + 1))
+        header = list(head[at])
         while header and header[-1] == "":
             header.pop()
         names = [f"c{i}" for i in range(len(header))]
         schema = _positional_schema(len(header))
         out = workdir / f"stage-{source.stem[:40]}.parquet"
         rows = 0
+        rest = itertools.chain(
+            ((at + 2 + i, tuple(r)) for i, r in enumerate(head[at + 1 :])),
+            ((len(head) + 1 + i, v) for i, v in enumerate(rows_iter)),
+        )
         with pq.ParquetWriter(out, schema) as writer:
             columns: list[list[str | None]] = [[] for _ in names]
             row_numbers: list[int] = []
-            for offset, values in enumerate(rows_iter, start=1):
+            for number, values in rest:
                 if all(v in (None, "") for v in values):
                     continue
                 for i in range(len(names)):
                     columns[i].append(_cell_text(values[i] if i < len(values) else None))
-                row_numbers.append(header_row + offset)
+                row_numbers.append(number)
                 if len(row_numbers) >= BATCH_ROWS:
                     rows += _flush(writer, schema, columns, row_numbers, progress, rows)
             rows += _flush(writer, schema, columns, row_numbers, progress, rows)
+        title = ws.title
     finally:
         book.close()
-    return StagedSource(out, header, None, rows, True)
+    return StagedSource(out, header, None, rows, True, header_row=at + 1, sheet=title)
+
+
+def _data_sheet(book: Any) -> Any:
+    """The first sheet whose first rows hold a recognisable header (a workbook may open
+    with a 说明 or cover sheet), else the first sheet."""
+    known = _known_headers()
+    for sheet in book.worksheets:
+        for values in itertools.islice(sheet.iter_rows(values_only=True), HEADER_SCAN):
+            cells = ["" if v is None else str(v) for v in values]
+            if sum(normalise_header(strip_unit(c)[0]) in known for c in cells) >= 2:
+                return sheet
+    return book.worksheets[0]
 
 
 def _flush(

@@ -38,7 +38,7 @@ import duckdb
 import tomli_w
 
 from kequn.core.i18n import t
-from kequn.core.schema import DUCKDB_TYPES, TABLES, TableSpec
+from kequn.core.schema import DUCKDB_TYPES, ORDER_LINES, TABLES, TableSpec
 
 CONFIG_NAME = "kequn.toml"
 TAXONOMY_NAME = "taxonomy.yaml"
@@ -217,6 +217,7 @@ class Workspace:
             con.execute("SET temp_directory = ?", [str(self.tmp_dir)])
             con.execute("SET memory_limit = ?", [self.settings.memory_limit])
             try:
+                create_tables(con)  # a workspace made by an older kequn gains new columns
                 yield con
                 con.execute("CHECKPOINT")
             except BaseException:
@@ -258,9 +259,15 @@ class Workspace:
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The canonical tables plus the import log and the quarantine."""
-    for spec in TABLES.values():
+    """The canonical tables plus the import log and the quarantine; columns added to the
+    schema since a workspace was made are added to its tables (empty)."""
+    for spec in (*TABLES.values(), ORDER_LINES):
         con.execute(_ddl(spec))
+        for c in spec.columns:
+            con.execute(
+                f'ALTER TABLE "{spec.name}" ADD COLUMN IF NOT EXISTS "{c.name}" '
+                f"{DUCKDB_TYPES[c.kind]}"
+            )
     con.execute(
         """CREATE TABLE IF NOT EXISTS quarantine (
             import_id VARCHAR, "table" VARCHAR, file VARCHAR, "row" BIGINT, "column" VARCHAR,

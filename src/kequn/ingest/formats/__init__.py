@@ -1,0 +1,188 @@
+"""Platform export profiles: what each platform's order export looks like, as data.
+
+One YAML file per platform in this folder (``taobao.yaml``, ``jd.yaml`` ...), each citing
+the public sources it was built from. A profile knows the platform's headers, its status
+words mapped to kequn's statuses, which amount is the money paid, where refunds are,
+whether one order spans several rows (one per item), which columns identify the buyer
+and which of them the platform masks. :func:`detect` picks the profile whose header
+signature a file carries; ``--format NAME`` overrides it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kequn.ingest.mapping import normalise_header
+
+#: the columns a profile may name, besides the canonical order columns
+EXTRA_COLUMNS = (
+    "buyer_id",
+    "buyer_nickname",
+    "paid_at",
+    "list_amount",
+    "refund_amount",
+    "refund_status",
+    "currency",
+    "sku",
+    "title",
+    "line_quantity",
+    "line_price",
+    "line_amount",
+)
+STATUSES = ("paid", "partially_refunded", "refunding", "refunded", "cancelled", "pending")
+REFUND_STATES = ("refunding", "refunded", "partially_refunded", "none")
+BUYER_KEYS = ("buyer_id", "customer_phone", "customer_email", "buyer_nickname")
+
+
+class ProfileError(ValueError):
+    """A profile file that does not describe a format (a packaging or editing mistake)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    zh: str
+    en: str
+    platform: str | None
+    channel: str | None
+    currency: str | None
+    columns: dict[str, tuple[str, ...]]
+    statuses: dict[str, str]
+    refund_statuses: dict[str, str] = field(default_factory=dict)
+    detect_all: tuple[str, ...] = ()
+    detect_any: tuple[str, ...] = ()
+    min_any: int = 1
+    line_items: bool = False
+    amount_scope: str = "order"
+    refund_scope: str = "order"
+    closed_after_refund: str = "refunded"
+    #: status words whose meaning holds whatever the refund columns say (an exchange)
+    status_wins: tuple[str, ...] = ()
+    buyer_key: tuple[str, ...] = ("buyer_id", "customer_phone", "customer_email")
+    nickname_only: bool = False
+    masked: tuple[str, ...] = ()
+    sources: tuple[dict[str, Any], ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def score(self, normalised: set[str]) -> int | None:
+        """How well a file's (normalised) headers fit: None when they do not."""
+        want = [normalise_header(h) for h in self.detect_all]
+        if not all(h in normalised for h in want):
+            return None
+        hits = sum(normalise_header(h) in normalised for h in self.detect_any)
+        if hits < self.min_any:
+            return None
+        return 10 * len(want) + hits
+
+    def match(self, headers: list[str]) -> dict[str, list[int]]:
+        """Each column the profile names -> the file columns carrying it, best first (a
+        value is taken from the first of them that is not empty: Shopify's ``Phone``,
+        else ``Billing Phone``)."""
+        normalised = [normalise_header(h) for h in headers]
+        out: dict[str, list[int]] = {}
+        taken: set[int] = set()
+        for column, names in self.columns.items():
+            found = []
+            for name in names:
+                want = normalise_header(name)
+                if want in normalised and normalised.index(want) not in taken:
+                    found.append(normalised.index(want))
+            if found:
+                out[column] = found
+                # a header may serve two roles (the amount of a one-line order is also
+                # its line amount): the line columns may reuse one
+                if not column.startswith("line_"):
+                    taken.update(found)
+        return out
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _load(name: str, data: dict[str, Any]) -> Profile:
+    if not isinstance(data, dict) or "id" not in data:
+        raise ProfileError(f"{name}: a profile is a mapping with an id")
+    statuses = {str(k).strip(): str(v) for k, v in (data.get("statuses") or {}).items()}
+    bad = {k: v for k, v in statuses.items() if v not in STATUSES}
+    if bad:
+        raise ProfileError(f"{name}: statuses must map to {', '.join(STATUSES)}: {bad}")
+    refunds = {str(k).strip(): str(v) for k, v in (data.get("refund_statuses") or {}).items()}
+    bad = {k: v for k, v in refunds.items() if v not in REFUND_STATES}
+    if bad:
+        raise ProfileError(f"{name}: refund statuses must map to {REFUND_STATES}: {bad}")
+    detect = data.get("detect") or {}
+    amount_scope = str(data.get("amount_scope") or "order")
+    return Profile(
+        id=str(data["id"]),
+        zh=str(data.get("zh") or data["id"]),
+        en=str(data.get("en") or data["id"]),
+        platform=data.get("platform"),
+        channel=data.get("channel"),
+        currency=data.get("currency"),
+        columns={str(k): _tuple(v) for k, v in (data.get("columns") or {}).items() if v},
+        statuses=statuses,
+        refund_statuses=refunds,
+        detect_all=_tuple(detect.get("all")),
+        detect_any=_tuple(detect.get("any")),
+        min_any=int(detect.get("min_any") or 0),
+        line_items=bool(data.get("line_items")),
+        amount_scope=amount_scope,
+        refund_scope=str(data.get("refund_scope") or amount_scope),
+        closed_after_refund=str(data.get("closed_after_refund") or "refunded"),
+        status_wins=tuple(w.strip().lower() for w in _tuple(data.get("status_wins"))),
+        buyer_key=tuple(k for k in _tuple(data.get("buyer_key")) if k in BUYER_KEYS)
+        or ("buyer_id", "customer_phone", "customer_email"),
+        nickname_only=bool(data.get("nickname_only")),
+        masked=_tuple(data.get("masked")),
+        sources=tuple(data.get("sources") or ()),
+    )
+
+
+@functools.cache
+def profiles() -> dict[str, Profile]:
+    """Every packaged profile by id (the generic one last)."""
+    found: dict[str, Profile] = {}
+    folder = resources.files("kequn.ingest.formats")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            profile = _load(entry.name, data)
+            found[profile.id] = profile
+    generic = found.pop("generic", None)
+    if generic:
+        found["generic"] = generic
+    return found
+
+
+def get(name: str) -> Profile:
+    known = profiles()
+    if name not in known:
+        raise ProfileError(f"unknown format {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def detect(headers: list[str]) -> Profile | None:
+    """The platform profile whose header signature fits best, or None. The generic profile
+    is never detected (files people make by hand are read by kequn's synonyms, where a
+    mapping file can name any column); ``--format generic`` chooses it."""
+    normalised = {normalise_header(h) for h in headers}
+    best: tuple[int, Profile] | None = None
+    for profile in profiles().values():
+        if profile.id == "generic":
+            continue
+        score = profile.score(normalised)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, profile)
+    return best[1] if best else None

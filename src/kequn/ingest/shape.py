@@ -1,0 +1,341 @@
+"""Turn a platform's order export into one row per order, in kequn's terms, before the
+usual validation.
+
+What a profile (:mod:`kequn.ingest.formats`) says is applied here, in SQL on the staged
+positional columns (``c0 .. cN``, ``_row``), with every word from a file or a profile
+passed as a bound parameter:
+
+- export guards are stripped from every cell: ``="2948…"``, a leading ``'`` or tab,
+  and a lone ``-`` that stands for an empty cell;
+- rows of one order (one row per item: Shopify, 京东, 抖店, 有赞, WooCommerce) become one
+  order: order fields from its first row that has them, quantities summed, the amount
+  counted once (or summed, where the platform puts each line's amount on its row), and
+  the lines kept for ``order_lines``;
+- the platform's status words become paid / pending / cancelled / refunded / refunding /
+  partially_refunded, refined by the refund columns (a 交易关闭 with 退款金额 is a refund,
+  a paid order with part of its money refunded is partially refunded); a word nobody
+  knows is left as it is, so validation quarantines the order and the summary lists it;
+- the buyer key is the first of the profile's buyer columns that holds a usable value,
+  normalised (e-mail case-folded, phone digits with the country code); a masked or
+  encrypted value (李**, 137****7151, 抖店 ciphertext) is never a key on its own: when
+  nothing else identifies the buyer, all such values of the order together make one.
+
+The result replaces the ``raw`` view: the file's columns (first-row values, cleaned) and
+derived columns after them, which the mapping then points at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from kequn.ingest.formats import Profile
+from kequn.ingest.mapping import value_synonyms
+
+# A cell is masked when it hides characters behind * (李**, 137****7151) or is a
+# platform ciphertext (抖店 wraps its encrypted fields in # / $ / ~ marks).
+_MASKED = r"(\*|＊|^#.{8,}#+$|^\$.{8,}\$+$|^~.{8,}~+$)"
+
+MACROS = rf"""
+CREATE OR REPLACE TEMP MACRO kq_clean(s) AS NULLIF(NULLIF(regexp_replace(regexp_replace(
+    trim(CAST(s AS VARCHAR), ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
+    '^="?(.*?)"?$', '\1'), '^''', ''), ''), '-');
+CREATE OR REPLACE TEMP MACRO kq_masked(s) AS s IS NOT NULL AND regexp_matches(s, '{_MASKED}');
+CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
+    WHEN s IS NULL OR kq_masked(s) THEN NULL
+    WHEN regexp_replace(s, '[^0-9]', '', 'g') SIMILAR TO '(0086|86)?1[3-9][0-9]{{9}}'
+        THEN '+86' || right(regexp_replace(s, '[^0-9]', '', 'g'), 11)
+    WHEN length(regexp_replace(s, '[^0-9]', '', 'g')) >= 7
+        THEN CASE WHEN starts_with(trim(s), '+') THEN '+' ELSE '' END
+             || regexp_replace(s, '[^0-9]', '', 'g')
+    END;
+CREATE OR REPLACE TEMP MACRO kq_email(s) AS CASE
+    WHEN s IS NULL OR kq_masked(s) OR NOT contains(s, '@') THEN NULL ELSE lower(trim(s)) END;
+CREATE OR REPLACE TEMP MACRO kq_id(s) AS CASE
+    WHEN s IS NULL OR kq_masked(s) OR s IN ('0', '-', 'null', 'NULL') THEN NULL ELSE s END;
+"""
+
+
+@dataclass
+class Shaped:
+    """How an export was shaped: canonical column -> index of the shaped column."""
+
+    columns: dict[str, int] = field(default_factory=dict)
+    buyer_key: list[str] = field(default_factory=list)  # the columns that identified buyers
+    notes: list[str] = field(default_factory=list)  # message keys for the summary
+    orders: int = 0
+    lines: int = 0
+    currencies: dict[str, int] = field(default_factory=dict)
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in MACROS.split(";\n"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def status_words(profile: Profile | None, overrides: dict[str, str]) -> dict[str, str]:
+    """Every known status word (lower case) -> canonical status; the user's mapping file
+    first, then the profile, then kequn's general vocabulary."""
+    words: dict[str, str] = {}
+    for value, synonyms in value_synonyms("status").items():
+        for synonym in synonyms:
+            if value is not None:
+                words.setdefault(synonym, value)
+    if profile:
+        words.update({k.strip().lower(): v for k, v in profile.statuses.items()})
+    words.update({k.strip().lower(): v for k, v in overrides.items()})
+    return words
+
+
+def shape(
+    con: duckdb.DuckDBPyConnection,
+    width: int,
+    profile: Profile,
+    matched: dict[str, list[int]],
+    status_overrides: dict[str, str],
+) -> Shaped:
+    """Replace the ``raw`` view by one row per order; see the module's docstring."""
+    install_macros(con)
+    out = Shaped()
+    words = status_words(profile, status_overrides)
+    params: dict[str, Any] = {
+        "skeys": list(words),
+        "svals": list(words.values()),
+        "rkeys": [k.strip().lower() for k in profile.refund_statuses],
+        "rvals": list(profile.refund_statuses.values()),
+    }
+
+    def col(name: str) -> str | None:
+        found = matched.get(name)
+        if not found:
+            return None
+        return "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in found) + ")"
+
+    order = col("order_id")
+    assert order is not None  # checked by the caller
+    rs = col("refund_status")
+    line_refund = f"kq_pick({rs}, $rkeys, $rvals)" if rs else "CAST(NULL AS VARCHAR)"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE kq_rows AS SELECT *, "
+        f"{order} AS k_order, {line_refund} AS k_rs FROM raw",
+        {k: v for k, v in params.items() if f"${k}" in line_refund},
+    )
+    grouped = profile.line_items
+    first = (
+        (lambda e: f"arg_min({e}, _row) FILTER (WHERE ({e}) IS NOT NULL)")
+        if grouped
+        else (lambda e: e)
+    )
+    total = (lambda e: f"sum({e})") if grouped else (lambda e: e)
+    select = [f"{'min(_row)' if grouped else '_row'} AS _row"]
+    select += [f"{first(f'kq_clean(c{i})')} AS c{i}" for i in range(width)]
+    derived: dict[str, str] = {"order_id": first("k_order")}
+
+    derived.update(_derived(profile, col, grouped, first, total, out))
+    select += [f"{expr} AS d_{name}" for name, expr in derived.items()]
+    group = " GROUP BY k_order" if grouped else ""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE kq_orders AS SELECT {', '.join(select)} FROM kq_rows{group}"
+    )
+    _finish(con, width, profile, matched, params, out)
+    return out
+
+
+def _derived(
+    profile: Profile, col: Any, grouped: bool, first: Any, total: Any, out: Shaped
+) -> dict[str, str]:
+    """The order-level values: amount, refunds, quantity, status word, currency, buyer."""
+    derived: dict[str, str] = {}
+    line_amount = col("line_amount")
+    amount = col("amount")
+    derived["amount"] = "CAST(NULL AS VARCHAR)"
+    if amount:
+        if profile.amount_scope == "line" and grouped:
+            derived["amount"] = f"CAST({total(f'kq_money({amount})')} AS VARCHAR)"
+        else:
+            derived["amount"] = first(amount)
+    refund = col("refund_amount")
+    derived["refund_raw"] = "CAST(NULL AS VARCHAR)"
+    if refund:
+        if profile.refund_scope == "line" and grouped:
+            derived["refund_raw"] = f"CAST({total(f'kq_money({refund})')} AS VARCHAR)"
+        else:
+            derived["refund_raw"] = first(refund)
+    # what the item rows say of refunds: all lines refunded, some, or one under way
+    amount_of_line = line_amount or amount or "CAST(NULL AS VARCHAR)"
+    if grouped:
+        derived["lines_refunded"] = (
+            f"CAST(sum(kq_money({amount_of_line})) FILTER (WHERE k_rs = 'refunded') AS VARCHAR)"
+        )
+        derived["refund_state"] = (
+            "CASE WHEN count(*) FILTER (WHERE k_rs = 'refunded') = count(*) THEN 'refunded' "
+            "WHEN count(*) FILTER (WHERE k_rs IN ('refunded', 'partially_refunded')) > 0 "
+            "THEN 'partially_refunded' WHEN bool_or(k_rs = 'refunding') THEN 'refunding' END"
+        )
+    else:
+        derived["lines_refunded"] = "CAST(NULL AS VARCHAR)"
+        derived["refund_state"] = "k_rs"
+    quantity = col("line_quantity") if grouped and col("line_quantity") else col("quantity")
+    if quantity:
+        summed = grouped and quantity == col("line_quantity")
+        derived["quantity"] = (
+            f"CAST({total(f'kq_int({quantity})')} AS VARCHAR)" if summed else first(quantity)
+        )
+    status = col("status")
+    derived["status_word"] = first(status) if status else "CAST(NULL AS VARCHAR)"
+    currency = col("currency")
+    derived["currency"] = first(currency) if currency else "CAST(NULL AS VARCHAR)"
+    derived["buyer"] = first(_buyer_sql(profile, col, out))
+    derived["lines"] = "count(*)" if grouped else "1"
+    return derived
+
+
+def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
+    """The buyer key: the first usable of the profile's buyer columns, normalised; when
+    only masked values exist, all of them together (never one masked value alone)."""
+    parts: list[str] = []
+    for key in profile.buyer_key:
+        expr = col(key)
+        if expr is None:
+            continue
+        out.buyer_key.append(key)
+        if key == "customer_phone":
+            parts.append(f"kq_phone({expr})")
+        elif key == "customer_email":
+            parts.append(f"kq_email({expr})")
+        else:
+            parts.append(f"kq_id({expr})")
+    nickname = col("buyer_nickname")
+    if nickname and (profile.nickname_only or not parts):
+        out.buyer_key.append("buyer_nickname")
+        out.notes.append("import.key_nickname")
+        parts.append(f"kq_id({nickname})")
+    evidence = [
+        e
+        for e in (col("customer_phone"), col("customer_name"), col("customer_address"))
+        if e is not None
+    ]
+    if len(evidence) >= 2:
+        combined = " || '|' || ".join(f"coalesce({e}, '')" for e in evidence)
+        parts.append(
+            f"CASE WHEN {' OR '.join(f'kq_masked({e})' for e in evidence)} "
+            f"THEN 'masked-' || left(md5({combined}), 12) END"
+        )
+    return "coalesce(" + ", ".join(parts) + ")" if parts else "CAST(NULL AS VARCHAR)"
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    width: int,
+    profile: Profile,
+    matched: dict[str, list[int]],
+    params: dict[str, Any],
+    out: Shaped,
+) -> None:
+    """Statuses and refunds from the order-level values; the new ``raw`` view."""
+    closed = profile.closed_after_refund
+    status = (
+        "CASE WHEN d_status_word IS NULL THEN NULL "
+        "ELSE coalesce(kq_pick(d_status_word, $skeys, $svals), d_status_word) END"
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE kq_status AS SELECT *,
+            {status} AS s0, kq_money(d_amount) AS a, kq_money(d_refund_raw) AS r,
+            kq_money(d_lines_refunded) AS rl FROM kq_orders""",
+        {"skeys": params["skeys"], "svals": params["svals"]},
+    )
+    final = f"""CASE
+        WHEN s0 IS NULL THEN NULL
+        WHEN s0 NOT IN ('paid', 'pending', 'cancelled', 'refunded', 'refunding',
+                        'partially_refunded') THEN s0
+        WHEN list_contains($wins, lower(d_status_word)) THEN s0
+        WHEN s0 = 'cancelled' AND coalesce(r, 0) > 0 THEN '{closed}'
+        WHEN s0 = 'cancelled' AND d_refund_state IN ('refunded', 'partially_refunded')
+            THEN d_refund_state
+        WHEN s0 IN ('pending', 'cancelled') THEN s0
+        WHEN d_refund_state = 'refunded' OR s0 = 'refunded' THEN CASE
+            WHEN r > 0 AND a IS NOT NULL AND r < a THEN 'partially_refunded' ELSE 'refunded' END
+        WHEN d_refund_state = 'partially_refunded' THEN 'partially_refunded'
+        WHEN r > 0 AND a IS NOT NULL AND r >= a THEN 'refunded'
+        WHEN r > 0 THEN 'partially_refunded'
+        WHEN d_refund_state = 'refunding' OR s0 = 'refunding' THEN 'refunding'
+        ELSE s0 END"""
+    if profile.closed_after_refund not in ("refunded", "cancelled", "partially_refunded"):
+        raise ValueError(f"closed_after_refund: {profile.closed_after_refund}")
+    refunded = """CASE
+        WHEN st IN ('pending', 'cancelled') THEN 0
+        WHEN st = 'refunded' THEN coalesce(r, a)
+        WHEN st = 'partially_refunded' THEN coalesce(r, rl)
+        ELSE coalesce(r, 0) END"""
+    names = [f"c{i}" for i in range(width)]
+    extra = {
+        "order_id": "d_order_id",
+        "customer_id": "d_buyer",
+        "status": "st",
+        "amount": "d_amount",
+        "refunded": f"CAST({refunded} AS VARCHAR)",
+        "quantity": "d_quantity" if "d_quantity" in _columns(con, "kq_status") else None,
+        "channel": "$platform" if profile.platform and "channel" not in matched else None,
+    }
+    select = ["_row", *names]
+    index = width
+    for canonical, expr in extra.items():
+        if expr is None:
+            continue
+        out.columns[canonical] = index
+        select.append(f"{expr} AS c{index}")
+        index += 1
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} "
+        f"FROM (SELECT *, {final} AS st FROM kq_status)",
+        {"wins": list(profile.status_wins) or [""]}
+        | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")
+    for name in (
+        "ordered_at",
+        "discount",
+        "customer_name",
+        "customer_phone",
+        "customer_email",
+        "customer_address",
+        "customer_city",
+        "customer_province",
+        "customer_country",
+        "channel",
+    ):
+        if name in matched and name not in out.columns:
+            out.columns[name] = matched[name][0]
+    row = con.execute("SELECT count(*), sum(d_lines) FROM kq_status").fetchone()
+    out.orders, out.lines = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
+    for cur, n in con.execute(
+        "SELECT upper(d_currency), count(*) FROM kq_status WHERE d_currency IS NOT NULL GROUP BY 1"
+    ).fetchall():
+        out.currencies[str(cur)] = int(n)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+
+
+def line_rows(con: duckdb.DuckDBPyConnection, matched: dict[str, list[int]]) -> str | None:
+    """SQL for the order lines of the staged rows (``kq_rows``), or None without line
+    columns: order id, line number, sku, title, quantity, unit price, line amount."""
+
+    def col(name: str) -> str:
+        found = matched.get(name)
+        if not found:
+            return "NULL"
+        return "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in found) + ")"
+
+    if not any(matched.get(n) for n in ("sku", "title", "line_quantity", "line_price")):
+        return None
+    return f"""SELECT k_order AS order_id,
+        row_number() OVER (PARTITION BY k_order ORDER BY _row) AS line,
+        {col("sku")} AS sku, {col("title")} AS title,
+        kq_int({col("line_quantity")}) AS quantity, kq_money({col("line_price")}) AS price,
+        kq_money({col("line_amount")}) AS amount
+        FROM kq_rows WHERE k_order IS NOT NULL"""

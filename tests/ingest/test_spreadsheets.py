@@ -1,0 +1,184 @@
+"""Files as people make them, through the CLI: title and blank rows above the header,
+units in headers, totals rows, several sheets, unknown status words that a mapping then
+explains (and a retry reads again), mapping mistakes told as one message, and a run on
+any subset of tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kequn.cli import global_options_first, main
+from kequn.store.workspace import Workspace
+
+HEADER = ["订单号", "会员卡号", "下单时间", "实付金额（元）", "订单状态"]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """The real entry point (`kequn ...`): exit code and everything it printed."""
+
+    def run(*args: object) -> tuple[int, str]:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    return run
+
+
+@pytest.fixture
+def ws(tmp_path: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ws"
+    assert cli("init", "-w", path)[0] == 0
+    return path
+
+
+def _orders(ws: Path) -> dict[str, tuple]:
+    with Workspace.open(ws).read() as con:
+        rows = con.execute("SELECT order_id, customer_id, amount, status FROM orders").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_title_rows_units_and_a_totals_row(cli, ws: Path, tmp_path: Path) -> None:
+    path = tmp_path / "2025年会员订单.csv"
+    lines = [
+        "2025年会员订单,,,,",
+        ",,,,",
+        ",".join(HEADER),
+        "A1,M01,2025-03-01 10:00,120.50,已完成",
+        'A2,M02,2025-03-02 11:00,"1,080.00",已付款',
+        '合计,,,"1,200.50",',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="gbk")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["header_row"] == 3
+    assert report["rejected"] == 0
+    assert [s["row"] for s in report["skipped"]] == [6]
+    orders = _orders(ws)
+    assert set(orders) == {"A1", "A2"}
+    assert str(orders["A2"][1]) == "1080.00"
+
+
+def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
+    path = tmp_path / "大客户.csv"
+    path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 0, out
+    assert str(_orders(ws)["B1"][1]) == "15000.00"
+
+
+def test_the_data_sheet_is_found_and_can_be_named(cli, ws: Path, tmp_path: Path) -> None:
+    path = tmp_path / "订单.xlsx"
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["本表由门店导出"])
+    data = book.create_sheet("订单")
+    data.append(["2025年订单"])
+    data.append([])
+    data.append(HEADER)
+    data.append(["C1", "M09", "2025-04-01", "88", "交易成功"])
+    book.save(path)
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert json.loads(out)["header_row"] == 3
+    assert set(_orders(ws)) == {"C1"}
+    code, out = cli("import", "orders", path, "-w", ws, "--sheet", "不存在")
+    assert code == 1
+    assert "不存在" in out
+    assert "说明" in out
+    assert "Traceback" not in out
+    code, out = cli("import", "orders", path, "-w", ws, "--sheet", "订单", "--header-row", "3")
+    assert code == 0, out
+
+
+def test_unknown_status_words_are_listed_then_retried_with_a_mapping(
+    cli, ws: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "orders.csv"
+    rows = [",".join(HEADER)]
+    rows += [f"D{i},M{i % 3},2025-05-0{1 + i % 9},10,待审核" for i in range(4)]
+    rows += ["D9,M1,2025-05-09,10,已完成"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out = cli("--lang", "zh", "import", "orders", path, "-w", ws)
+    assert code == 0, out
+    assert "待审核" in out
+    assert "statuses: {待审核: paid}" in out
+    assert set(_orders(ws)) == {"D9"}
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("statuses:\n  待审核: paid\n", encoding="utf-8")
+    code, out = cli("quarantine", "retry", "-w", ws, "--mapping", mapping)
+    assert code == 0, out
+    orders = _orders(ws)
+    assert set(orders) == {"D0", "D1", "D2", "D3", "D9"}
+    assert all(o[2] == "paid" for o in orders.values())
+    code, out = cli("quarantine", "-w", ws, "--json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("columns:\n  customer_id: 没有这一列\n", ["没有这一列", "customer_id"]),
+        ("columns: [a, b]\n", ["map.yaml"]),
+        ("colums:\n  customer_id: 会员卡号\n", ["colums"]),
+        ("statuses:\n  待审核: maybe\n", ["maybe", "paid"]),
+        ("columns: {customer_id: [unclosed\n", ["map.yaml"]),
+    ],
+)
+def test_mapping_mistakes_are_one_clear_message(
+    cli, ws: Path, tmp_path: Path, text: str, words: list[str]
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(",".join(HEADER) + "\nE1,M1,2025-01-01,1,已完成\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--mapping", mapping)
+    assert code == 1
+    assert "Traceback" not in out
+    for word in words:
+        assert word in out
+
+
+CUSTOMERS = "客户编号,姓名,城市\nK1,王小明,上海\nK2,李雷,北京\n"
+ORDERS = "订单号,客户编号,下单时间,金额\nO1,K1,2025-06-01,100\nO2,K1,2025-07-01,80\nO3,K2,2025-07-03,50\n"
+EVENTS = "客户编号,时间,类型\nK1,2025-07-05,view\nK3,2025-07-06,click\n"
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [("orders",), ("customers",), ("customers", "orders"), ("events",), ("customers", "events")],
+)
+def test_any_subset_of_tables_runs(cli, ws: Path, tmp_path: Path, tables: tuple[str, ...]) -> None:
+    texts = {"customers": CUSTOMERS, "orders": ORDERS, "events": EVENTS}
+    for table in tables:
+        path = tmp_path / f"{table}.csv"
+        path.write_text(texts[table], encoding="utf-8")
+        extra = ["--create-customers"] if table == "events" and "customers" not in tables else []
+        code, out = cli("import", table, path, "-w", ws, *extra)
+        assert code == 0, out
+    code, out = cli("run", "-w", ws, "--json")
+    assert code == 0, out
+    run = json.loads(out)
+    assert run["customers"] >= 1
+    if "orders" not in tables:
+        assert set(run["counts"]["value"]) >= {"unknown"} or run["counts"]["value"]
+    code, out = cli("show", "K1", "-w", ws, "--lang", "zh")
+    assert code == 0, out
+    assert "生命周期" in out
+
+
+def test_global_options_go_anywhere() -> None:
+    assert global_options_first(["show", "C1", "--lang", "zh"]) == ["--lang", "zh", "show", "C1"]
+    assert global_options_first(["--lang=en", "run"]) == ["--lang=en", "run"]
+    assert global_options_first(["import", "--", "--lang"]) == ["import", "--", "--lang"]
