@@ -1,0 +1,193 @@
+"""Reading the staged columns as typed canonical values: rows that are not data left out
+(totals, footnotes), a platform profile's shaping applied, text parsed per kind with the
+failure kept per cell for the validator."""
+
+from __future__ import annotations
+
+import duckdb
+
+from kequn.ingest import formats
+from kequn.ingest._pass import Pass
+from kequn.ingest.convert import fragment
+from kequn.ingest.mapping import UNIT_FACTORS, MappingResult
+from kequn.ingest.shape import Shaped
+
+_CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
+#: a totals row's first cells: 合计, 总计, 小计, 共计, Total ...
+_TOTAL_RE = r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计|total|totals|grand total|sum)(\s|:|：|$)"
+
+
+class ParsePass(Pass):
+    """Staged text to typed values (see the module's docstring)."""
+
+    def _register_raw(self) -> None:
+        if self.staged.positional:
+            rel = self.con.read_parquet(str(self.staged.path))
+        else:
+            source = self.con.read_parquet(str(self.staged.path), file_row_number=True)
+            exprs = [
+                duckdb.ColumnExpression(name).alias(f"c{i}")
+                for i, name in enumerate(self.staged.headers)
+            ]
+            exprs.append(
+                (duckdb.ColumnExpression("file_row_number") + duckdb.ConstantExpression(1)).alias(
+                    "_row"
+                )
+            )
+            rel = source.select(*exprs)
+        rel.create_view("raw_file", replace=True)
+        self.types = {name: str(kind) for name, kind in zip(rel.columns, rel.types, strict=True)}
+        self._skip_non_data()
+
+    def _skip_non_data(self) -> None:
+        """Rows that are not records, left out with a note: a totals row (合计, 总计,
+        Total ...) and, in a sheet of several columns, a row with one filled cell (a
+        footnote such as 制表人: ...)."""
+        width = len(self.staged.headers)
+        if not self.staged.positional or width == 0:
+            self.con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file")
+            return
+        first = [f"kq_text(c{i})" for i in range(min(width, 3))]
+        total = " OR ".join(f"regexp_matches(lower(coalesce({c}, '')), $total_re)" for c in first)
+        filled = " + ".join(f"(NOT kq_blank(c{i}))::INT" for i in range(width))
+        lone = f"({filled}) <= 1" if width >= 4 else "false"
+        text = "concat_ws(' ', " + ", ".join(f"kq_text(c{i})" for i in range(width)) + ")"
+        self.sql(
+            f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text "
+            f"FROM raw_file WHERE ({total}) OR {lone}",
+            total_re=_TOTAL_RE,
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file "
+            "ANTI JOIN kq_skipped USING (_row)"
+        )
+        for row, text in self.con.execute(
+            "SELECT _row, text FROM kq_skipped ORDER BY 1"
+        ).fetchall():
+            self.report.skipped.append({"row": int(row), "text": text or ""})
+
+    def _shaped(
+        self, profile: formats.Profile, shaped: Shaped, found: dict[str, list[int]]
+    ) -> None:
+        """Point the mapping at the shaped columns and tell the report what was used."""
+        rel = self.con.sql("SELECT * FROM raw")
+        self.types = {n: str(k) for n, k in zip(rel.columns, rel.types, strict=True)}
+        self.matched = MappingResult(columns=dict(shaped.columns))
+        headers = self.staged.headers
+        self.report.mapping = {
+            c: " / ".join(headers[i] for i in found[c]) for c in found if c in shaped.columns
+        }
+        for c in ("order_id", "customer_id", "status", "amount", "refunded"):
+            if c not in self.report.mapping and c in found:
+                self.report.mapping[c] = headers[found[c][0]]
+        self.report.buyer_key = [
+            " / ".join(headers[i] for i in found[key]) for key in shaped.buyer_key if key in found
+        ]
+        self.report.notes = list(shaped.notes)
+        if not self.report.buyer_key:
+            self.report.notes.append("import.key_missing")
+        self.report.lines = shaped.lines
+        self.report.currencies = dict(shaped.currencies)
+        mine = self.ws.settings.currency.upper()
+        if any(c != mine for c in shaped.currencies) or (
+            not shaped.currencies and profile.currency and profile.currency.upper() != mine
+        ):
+            self.report.notes.append("import.currency_differs")
+        used = {i for idx in found.values() for i in idx}
+        self.report.ignored = [h for i, h in enumerate(headers) if i not in used]
+        self.report.attributes = []
+
+    def _parse(self) -> list[str]:
+        select = ["_row"]
+        mapped: list[str] = []
+        for column in self._columns():
+            if column.name == "attributes" or column.name not in self.matched.columns:
+                continue
+            source = f"c{self.matched.columns[column.name]}"
+            logical = _CHOICES.get(column.name, column.kind)
+            text = self.types[source].upper().startswith("VARCHAR")
+            frag = fragment(f"kq_text({source})" if text else source, logical, self.types[source])
+            value = frag.value
+            if column.kind == "money" and self.matched.units.get(column.name) in UNIT_FACTORS:
+                factor = UNIT_FACTORS[self.matched.units[column.name]]
+                value = f"CAST({value} * {int(factor)} AS DECIMAL(18, 2))"
+            if column.name == "status":
+                value = f"coalesce({value}, 'paid')"
+            if self.table == "orders" and column.name == "customer_id" and text:
+                value = self._buyer_key(value)
+            select.append(f'{value} AS "{column.name}"')
+            select.append(f'CAST({source} AS VARCHAR) AS "raw__{column.name}"')
+            select.append(f'{frag.failed or "false"} AS "bad__{column.name}"')
+            select.append(f"'{frag.reason or ''}' AS \"why__{column.name}\"")
+            mapped.append(column.name)
+        if self.table == "customers":
+            attrs = self._attributes_sql()
+            if attrs:
+                select.append(f"{attrs} AS attributes")
+                mapped.append("attributes")
+        self.sql(
+            f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM raw",
+            extra_names=[self.staged.headers[i] for i in self.matched.extra],
+        )
+        if self.table == "orders" and "refunded" in mapped and "status" in mapped:
+            # a refund amount tells what the status word may not: all or part refunded
+            self.sql(
+                """UPDATE parsed SET status = CASE
+                    WHEN status = 'cancelled' THEN 'refunded'
+                    WHEN refunded >= amount THEN 'refunded'
+                    ELSE 'partially_refunded' END
+                WHERE refunded > 0 AND status IN ('paid', 'cancelled') AND NOT bad__status"""
+            )
+        if self.table == "orders" and "refunded" in mapped:
+            self.sql(
+                "UPDATE parsed SET refunded = CASE WHEN status IN ('pending', 'cancelled') "
+                "THEN 0 WHEN status = 'refunded' THEN coalesce(refunded, amount) "
+                "ELSE coalesce(refunded, 0) END"
+            )
+        if self.table == "events" and "event_id" not in mapped:
+            # a stable id, so importing the same events twice does not double them
+            self.sql("ALTER TABLE parsed ADD COLUMN event_id VARCHAR")
+            self.sql("ALTER TABLE parsed ADD COLUMN raw__event_id VARCHAR")
+            self.sql("ALTER TABLE parsed ADD COLUMN bad__event_id BOOLEAN DEFAULT false")
+            self.sql("ALTER TABLE parsed ADD COLUMN why__event_id VARCHAR DEFAULT ''")
+            mapped.append("event_id")
+        if self.table == "events":
+            channel = "coalesce(channel, '')" if "channel" in mapped else "''"
+            self.sql(
+                "UPDATE parsed SET event_id = md5(concat_ws('|', customer_id, "
+                f"CAST(occurred_at AS VARCHAR), type, {channel})) WHERE event_id IS NULL"
+            )
+        return mapped
+
+    def _buyer_key(self, value: str) -> str:
+        """An order's buyer: the id column, else (row by row: a walk-in buyer has no member
+        number) the phone, else the e-mail, normalised so that 136 1111 2222 and
+        13611112222 are one buyer and e-mails compare case-insensitively."""
+        columns = self.matched.columns
+        fallback = self.matched.fallbacks.get("customer_id")
+        if fallback == "customer_phone":
+            return f"coalesce(kq_phone({value}), {value})"
+        if fallback == "customer_email":
+            return f"coalesce(kq_email({value}), {value})"
+        alts = [
+            f"{fn}(kq_text(c{columns[name]}))"
+            for name, fn in (("customer_phone", "kq_phone"), ("customer_email", "kq_email"))
+            if name in columns and columns[name] != columns["customer_id"]
+        ]
+        return f"coalesce({value}, {', '.join(alts)})" if alts else value
+
+    def _attributes_sql(self) -> str | None:
+        parts = []
+        if "attributes" in self.matched.columns:
+            source = f"c{self.matched.columns['attributes']}"
+            if self.types[source].upper().startswith("MAP"):
+                parts.append(f"CAST({source} AS MAP(VARCHAR, VARCHAR))")
+        if self.matched.extra:
+            values = ", ".join(f"kq_text(c{i})" for i in self.matched.extra)
+            parts.append(
+                "map_from_entries(list_filter(list_zip($extra_names::VARCHAR[], "
+                f"[{values}]), lambda x: x[2] IS NOT NULL))"
+            )
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else f"map_concat({parts[0]}, {parts[1]})"

@@ -1,0 +1,42 @@
+"""What an import tells its user: rows read, kept, quarantined and why, what the file's
+columns were taken for, which platform format and buyer key were used."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class ImportReport:
+    import_id: str
+    table: str
+    file: str
+    encoding: str | None
+    rows: int = 0
+    accepted: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    warnings_by_reason: dict[str, int] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    attributes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    derived_customers: int = 0
+    headers: list[str] = field(default_factory=list)
+    format: str | None = None  # the platform profile used (see kequn.ingest.formats)
+    format_name: dict[str, str] = field(default_factory=dict)  # {"zh": ..., "en": ...}
+    buyer_key: list[str] = field(default_factory=list)  # headers that identified buyers
+    notes: list[str] = field(default_factory=list)  # message keys: what to know
+    unknown_statuses: dict[str, int] = field(default_factory=dict)
+    currencies: dict[str, int] = field(default_factory=dict)
+    lines: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
+    header_row: int = 1
+    workspace_currency: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,157 @@
+"""The validation passes, each on the rows the one before left standing: cells (required
+values present and readable; unreadable optional values emptied and reported), duplicate
+ids in the file, references to unknown customers; then the quarantine is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kequn.ingest._pass import Pass
+
+
+class ValidatePass(Pass):
+    """Cells, duplicates and references checked; the quarantine written."""
+
+    def _problem(
+        self,
+        where: str,
+        column: str,
+        reason: str,
+        severity: str,
+        value: str = "NULL",
+        detail: str = "NULL",
+        **params: Any,
+    ) -> None:
+        self.sql(
+            f"INSERT INTO problems SELECT _row, '{column}', '{reason}', '{severity}', "
+            f"{value}, {detail} FROM parsed WHERE {where}",
+            **params,
+        )
+
+    def _check_cells(self, columns: list[str]) -> None:
+        self.sql(
+            'CREATE OR REPLACE TEMP TABLE problems ("row" BIGINT, "column" VARCHAR, '
+            "reason VARCHAR, severity VARCHAR, value VARCHAR, detail VARCHAR)"
+        )
+        for name in columns:
+            if name == "attributes":
+                continue
+            column = next((c for c in self._columns() if c.name == name), None)
+            required = bool(column and column.required)
+            # an order whose status cannot be read might be unpaid: never guess "paid"
+            severity = "rejected" if required or name == "status" else "warning"
+            allowed = ", ".join(column.allowed) if column and column.allowed else None
+            if required:
+                self._problem(
+                    f'"{name}" IS NULL AND kq_blank("raw__{name}")',
+                    name,
+                    "missing_required",
+                    "rejected",
+                )
+            self._problem(
+                f'"bad__{name}"',
+                name,
+                f"' || \"why__{name}\" || '",
+                severity,
+                value=f'"raw__{name}"',
+                detail="$allowed" if allowed else "NULL",
+                **({"allowed": allowed} if allowed else {}),
+            )
+        time_col = {"orders": "ordered_at", "events": "occurred_at", "customers": "created_at"}
+        when = time_col[self.table]
+        if when in columns:
+            future = f"{when} > timezone($tz, now()) + INTERVAL 1 DAY"
+            severity = "warning" if self.table == "customers" else "rejected"
+            self._problem(future, when, "future_date", severity, value=f"CAST({when} AS VARCHAR)")
+            if severity == "warning":
+                self.sql(f"UPDATE parsed SET {when} = NULL WHERE {future}")
+        if self.table == "orders":
+            refund = "status = 'refunded'" if "status" in columns else "false"
+            self._problem(
+                f"amount < 0 AND NOT ({refund})",
+                "amount",
+                "negative_amount",
+                "rejected",
+                value="CAST(amount AS VARCHAR)",
+            )
+
+    def _unknown_statuses(self) -> None:
+        rows = self.con.execute(
+            "SELECT value, count(*) FROM problems WHERE \"column\" = 'status' "
+            "AND reason = 'bad_choice' GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        self.report.unknown_statuses = {str(v): int(n) for v, n in rows if v is not None}
+
+    def _check_duplicates(self) -> None:
+        key = self.spec.key
+        self.sql(
+            f"""INSERT INTO problems
+            SELECT _row, '{key}', 'duplicate_id', 'rejected', "{key}", CAST(first_row AS VARCHAR)
+            FROM (SELECT _row, "{key}", min(_row) OVER (PARTITION BY "{key}") AS first_row
+                  FROM parsed WHERE "{key}" IS NOT NULL AND _row NOT IN {self._rejected_rows()})
+            WHERE _row > first_row"""
+        )
+
+    def _has_customers(self) -> bool:
+        row = self.con.execute("SELECT count(*) > 0 FROM customers").fetchone()
+        return bool(row and row[0])
+
+    def _check_references(self) -> None:
+        self.sql(
+            f"""INSERT INTO problems
+            SELECT p._row, 'customer_id', 'unknown_customer', 'rejected', p.customer_id, NULL
+            FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
+            WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}"""
+        )
+
+    def _quarantine(self) -> None:
+        for line, text in self.staged.ragged:
+            self.sql(
+                "INSERT INTO problems VALUES ($line, NULL, 'bad_row', 'rejected', $text, NULL)",
+                line=line,
+                text=text[:500],
+            )
+        record = (
+            "to_json(["
+            + ", ".join(f"CAST(raw.c{i} AS VARCHAR)" for i in range(len(self.staged.headers)))
+            + "])"
+        )
+        if self.staged.retried is None:
+            self.sql(
+                'DELETE FROM quarantine WHERE "table" = $table AND file = $file',
+                table=self.table,
+                file=self.report.file,
+            )
+        else:  # rows read again from the quarantine: only their entries are replaced
+            self.sql(
+                'DELETE FROM quarantine WHERE "table" = $table AND file = $file '
+                'AND list_contains($rows, "row")',
+                table=self.table,
+                file=self.report.file,
+                rows=self.staged.retried,
+            )
+        self.sql(
+            f"""INSERT INTO quarantine SELECT $import_id, $table, $file, pr."row", pr."column",
+                pr.reason, pr.severity, pr.value, pr.detail, {record}
+            FROM problems pr LEFT JOIN raw ON raw._row = pr."row" """,
+            import_id=self.report.import_id,
+            table=self.table,
+            file=self.report.file,
+        )
+        rows = self.con.execute(
+            'SELECT severity, reason, count(*), count(DISTINCT "row") FROM problems '
+            "GROUP BY ALL ORDER BY 3 DESC"
+        ).fetchall()
+        for severity, reason, count, _ in rows:
+            target = (
+                self.report.rejected_by_reason
+                if severity == "rejected"
+                else self.report.warnings_by_reason
+            )
+            target[reason] = int(count)
+        totals = self.con.execute(
+            "SELECT count(DISTINCT \"row\") FILTER (WHERE severity = 'rejected'), "
+            "count(*) FILTER (WHERE severity = 'warning') FROM problems"
+        ).fetchone()
+        self.report.rejected = int(totals[0]) if totals else 0
+        self.report.warnings = int(totals[1]) if totals else 0

@@ -1,0 +1,148 @@
+"""Writing what passed: customers derived from an order export's buyer columns (or from
+interactions), the upsert by id, an order export's item lines, and the import log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from kequn.ingest._pass import Pass
+from kequn.ingest.shape import line_rows
+
+#: How a derived customer's province and city are read from a Chinese shipping address.
+_PROVINCE_RE = r"^\s*([^\s省]{2,7}省|[^\s]{2,10}?自治区|北京|上海|天津|重庆|香港|澳门)"
+_CITY_RE = r"^(?:市)?\s*([^\s市]{1,8}?(?:市|自治州|地区|盟))"
+_INSERT_DEFAULTS = {"orders": {"status": "'paid'"}}
+
+
+class WritePass(Pass):
+    """Derived customers, the upsert, item lines and the import log."""
+
+    def _derive_customers(self) -> int:
+        def buyer(name: str) -> str:
+            return f'"{name}"' if name in self.matched.columns else "CAST(NULL AS VARCHAR)"
+
+        address = buyer("customer_address")
+        province = (
+            f"coalesce({buyer('customer_province')}, NULLIF(regexp_extract({address}, "
+            f"'{_PROVINCE_RE}', 1), ''))"
+        )
+        rest = f"substr({address}, length(regexp_extract({address}, '{_PROVINCE_RE}', 0)) + 1)"
+        city = (
+            f"coalesce({buyer('customer_city')}, NULLIF(regexp_extract({rest}, '{_CITY_RE}', 1), "
+            f"''), CASE WHEN {province} IN ('北京', '上海', '天津', '重庆') THEN {province} END)"
+        )
+        before = self._count("customers")
+        self.sql(
+            f"""INSERT INTO customers (customer_id, name, phone, email, address, province, city,
+                country, created_at, source_file, source_row, import_id)
+            SELECT customer_id, arg_min({buyer("customer_name")}, _row),
+                   arg_min({buyer("customer_phone")}, _row),
+                   arg_min({buyer("customer_email")}, _row),
+                   arg_min({address}, _row), arg_min({province}, _row), arg_min({city}, _row),
+                   arg_min({buyer("customer_country")}, _row), min(ordered_at),
+                   $file, min(_row), $import_id
+            FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
+            WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
+            GROUP BY customer_id""",
+            file=self.report.file,
+            import_id=self.report.import_id,
+        )
+        return self._count("customers") - before
+
+    def _derive_event_customers(self) -> int:
+        """A workspace made from interactions alone: each id seen becomes a customer (known
+        since its first interaction), so prospects can be classified."""
+        before = self._count("customers")
+        self.sql(
+            f"""INSERT INTO customers (customer_id, created_at, source_file, source_row, import_id)
+            SELECT customer_id, min(occurred_at), $file, min(_row), $import_id
+            FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
+            WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
+            GROUP BY customer_id""",
+            file=self.report.file,
+            import_id=self.report.import_id,
+        )
+        return self._count("customers") - before
+
+    def _upsert(self, columns: list[str]) -> None:
+        key = self.spec.key
+        target = self.spec.name
+        own = [c for c in columns if c in self.spec.names]
+        self.sql(
+            f"""CREATE OR REPLACE TEMP TABLE accepted AS SELECT * FROM parsed
+            WHERE _row NOT IN {self._rejected_rows()} AND "{key}" IS NOT NULL"""
+        )
+        accepted = self._count("accepted")
+        row = self.con.execute(
+            f'SELECT count(*) FROM accepted a SEMI JOIN "{target}" t ON t."{key}" = a."{key}"'
+        ).fetchone()
+        updated = int(row[0]) if row else 0
+        sets = []
+        for name in own:
+            if name == key:
+                continue
+            if name == "attributes":
+                sets.append(
+                    "attributes = map_concat(coalesce(t.attributes, CAST(MAP {} AS "
+                    "MAP(VARCHAR, VARCHAR))), coalesce(a.attributes, CAST(MAP {} AS "
+                    "MAP(VARCHAR, VARCHAR))))"
+                )
+            else:
+                sets.append(f'"{name}" = a."{name}"')
+        sets += ["source_file = $file", "source_row = a._row", "import_id = $import_id"]
+        meta = {"file": self.report.file, "import_id": self.report.import_id}
+        if updated:
+            self.sql(
+                f'UPDATE "{target}" AS t SET {", ".join(sets)} FROM accepted a '
+                f'WHERE t."{key}" = a."{key}"',
+                **meta,
+            )
+        defaults = {k: v for k, v in _INSERT_DEFAULTS.get(target, {}).items() if k not in own}
+        names = own + list(defaults)
+        values = [f'a."{n}"' for n in own] + list(defaults.values())
+        self.sql(
+            f'INSERT INTO "{target}" ({", ".join(chr(34) + n + chr(34) for n in names)}, '
+            f"source_file, source_row, import_id) "
+            f"SELECT {', '.join(values)}, $file, a._row, $import_id FROM accepted a "
+            f'ANTI JOIN "{target}" t ON t."{key}" = a."{key}"',
+            **meta,
+        )
+        self.report.accepted = accepted
+        self.report.updated = updated
+        self.report.inserted = accepted - updated
+
+    def _lines(self, found: dict[str, list[int]]) -> None:
+        query = line_rows(self.con, found)
+        if query is None:
+            return
+        self.sql("DELETE FROM order_lines WHERE order_id IN (SELECT order_id FROM accepted)")
+        self.sql(
+            f"""INSERT INTO order_lines (order_id, line, sku, title, quantity, price, amount,
+                source_file, source_row, import_id)
+            SELECT l.*, $file, NULL, $import_id FROM ({query}) l
+            SEMI JOIN accepted a ON a.order_id = l.order_id""",
+            file=self.report.file,
+            import_id=self.report.import_id,
+        )
+
+    def _log(self) -> None:
+        r = self.report
+        self.sql(
+            """INSERT INTO imports VALUES ($import_id, $table, $file, $encoding, $started,
+            now()::TIMESTAMP, $rows, $accepted, $inserted, $updated, $rejected, $warnings, $mapping,
+            $headers)""",
+            import_id=r.import_id,
+            table=r.table,
+            file=r.file,
+            encoding=r.encoding,
+            started=dt.datetime.now(),
+            rows=r.rows,
+            accepted=r.accepted,
+            inserted=r.inserted,
+            updated=r.updated,
+            rejected=r.rejected,
+            warnings=r.warnings,
+            mapping=json.dumps(r.mapping, ensure_ascii=False),
+            headers=json.dumps(r.headers, ensure_ascii=False),
+        )
