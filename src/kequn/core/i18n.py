@@ -191,6 +191,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no rule matched (data missing or not applicable)",
     ),
     # a rule rewritten for a person (kequn.core.rules.render_reason)
+    "rule.too_long": (
+        "规则太长：{found} 个字符（最多 {limit} 个）。请拆分为多个标签或阈值。",
+        "the rule is too long: {found} characters (at most {limit}). Split it into labels or thresholds.",
+    ),
+    "rule.too_deep": (
+        "规则嵌套太深：{found} 层括号、函数或 not（最多 {limit} 层）。",
+        "the rule is nested too deeply: {found} levels of parentheses, functions or not (at most {limit}).",
+    ),
+    "rule.too_many_terms": (
+        "规则的条件和运算太多：{found} 个（最多 {limit} 个）。请拆分为多个标签或用 in (…) 列表。",
+        "the rule has too many conditions and operations: {found} (at most {limit}). Split it, or use an in (…) list.",
+    ),
+    "rule.number_range": (
+        "数字 {value} 超出范围：绝对值最大 {limit}，有效数字最多 {digits} 位。",
+        "the number {value} is out of range: at most {limit} in magnitude and {digits} significant digits.",
+    ),
+    "rule.personal": (
+        "你的角色不能在预览中使用个人信息字段：{names}。",
+        "personal fields cannot be used in a preview by your role: {names}.",
+    ),
     "rule.and": ("且", "and"),
     "rule.or": ("或", "or"),
     "rule.not": ("非", "not"),

@@ -67,6 +67,11 @@ class Dimension(_Strict):
 
     @model_validator(mode="after")
     def _labels_unique(self) -> Dimension:
+        if not self.labels:
+            raise ValueError(
+                f"dimension {self.id}: has no labels; every dimension needs at least one "
+                "label with a 'when' rule (remove the dimension instead)"
+            )
         ids = [label.id for label in self.labels] + ([self.fallback.id] if self.fallback else [])
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
@@ -124,6 +129,14 @@ class Taxonomy(_Strict):
     dimensions: list[Dimension]
     source_text: str = Field("", exclude=True)
     _rules: dict[tuple[str, str], Rule] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Taxonomy:
+        if not self.dimensions:
+            raise ValueError(
+                "the taxonomy has no dimensions: it would classify nobody; list at least one"
+            )
+        return self
 
     @property
     def fingerprint(self) -> str:
@@ -243,7 +256,8 @@ def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
         taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            ".".join(str(p) for p in err["loc"]) + ": " + err["msg"] if err["loc"] else err["msg"]
+            for err in exc.errors()
         )
         raise TaxonomyError(f"{where}: {problems}") from exc
     ids = [d.id for d in taxonomy.dimensions]
