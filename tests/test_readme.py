@@ -28,8 +28,8 @@ def readme_commands() -> list[str]:
     """The `kequn ...` lines of the README's shell blocks, comments dropped."""
     lines = []
     for block in re.findall(r"```bash\n(.*?)```", README, re.S):
-        for line in block.splitlines():
-            line = re.sub(r"\s+#\s.*$", "", line).strip()
+        for raw in block.splitlines():
+            line = re.sub(r"\s+#\s.*$", "", raw).strip()
             if line.startswith("kequn "):
                 lines.append(line)
     return lines
