@@ -130,6 +130,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Generating demo data ({customers} customers)",
     ),
     "demo.done": ("演示完成，用时 {seconds:.1f} 秒。", "Demo finished in {seconds:.1f} s."),
+    "demo.dashboard": (
+        (
+            "打开看板：先创建用户 `kequn user add admin --role admin -w {workspace}`（会显示一次令牌），"
+            "再运行 `kequn serve -w {workspace}`，然后在浏览器打开 http://127.0.0.1:8000 并用令牌登录。"
+        ),
+        (
+            "Open the dashboard: create a user with `kequn user add admin --role admin -w {workspace}` "
+            "(it prints a token once), run `kequn serve -w {workspace}`, then open "
+            "http://127.0.0.1:8000 and sign in with the token."
+        ),
+    ),
     "col.table": ("表", "table"),
     "col.rows": ("行数", "rows"),
     "col.file": ("文件", "file"),
@@ -211,6 +222,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "你的角色不能在预览中使用个人信息字段：{names}。",
         "personal fields cannot be used in a preview by your role: {names}.",
     ),
+    "privacy.no_customer": (
+        "工作区中没有客户 {id} 的任何数据。",
+        "The workspace holds nothing about customer {id}.",
+    ),
+    "privacy.no_retention": (
+        "未设置隔离数据的保留天数：用 --days 指定，或在 kequn.toml 的 [privacy] 中设置 quarantine_days。",
+        "No retention period for quarantined rows: pass --days, or set quarantine_days under [privacy] in kequn.toml.",
+    ),
+    "privacy.no_run": ("没有运行 {id}。", "There is no run {id}."),
+    "privacy.erased": (
+        "已删除客户 {id} 的数据（审计引用 {subject}）：{removed}",
+        "Erased customer {id} (audit reference {subject}): {removed}",
+    ),
+    "privacy.exported": ("已导出客户 {id} 的全部数据 → {file}", "Exported everything held about {id} → {file}"),
+    "privacy.purged": (
+        "已删除 {days} 天前的隔离行 {count} 条。",
+        "Removed {count} quarantined rows older than {days} days.",
+    ),
+    "privacy.run_deleted": ("已删除运行 {id}。", "Deleted run {id}."),
     "rule.and": ("且", "and"),
     "rule.or": ("或", "or"),
     "rule.not": ("非", "not"),
@@ -337,6 +367,15 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     zh, en = MESSAGES[key]
     template = zh if (lang or current_lang()) == "zh" else en
     return template.format_map(_Params(params))
+
+
+def local(item: object, lang: str | None = None) -> str:
+    """The text of a bilingual item in the language in force: anything with ``zh`` and
+    ``en`` attributes (a taxonomy label, a dimension, a platform profile) or keys.
+    Messages are :func:`t`; data written in both languages is read with this."""
+    if isinstance(item, Mapping):
+        return pick(item, lang)
+    return pick({"zh": getattr(item, "zh", "") or "", "en": getattr(item, "en", "") or ""}, lang)
 
 
 def pick(texts: Mapping[str, str], lang: str | None = None) -> str:

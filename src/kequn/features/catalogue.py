@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kequn.core.i18n import local, pick
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -20,10 +22,10 @@ class Feature:
     unit_en: str = ""
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return local(self, lang)
 
     def unit(self, lang: str) -> str:
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return pick({"zh": self.unit_zh, "en": self.unit_en}, lang)
 
 
 def _f(name: str, kind: str, zh: str, en: str, unit: tuple[str, str] = ("", "")) -> Feature:

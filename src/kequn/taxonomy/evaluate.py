@@ -19,7 +19,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
-from kequn.core.i18n import pick, t
+from kequn.core.i18n import local, pick, t
 from kequn.core.rules import Rule, compile_rule, render_reason
 from kequn.features.build import (
     FeatureContext,
@@ -180,7 +180,7 @@ def explain(
             entries.append(
                 {
                     "label": label.id,
-                    "name": label.zh if lang == "zh" else label.en,
+                    "name": local(label, lang),
                     "reason": reason,
                     "rule": label.when,
                     "strategy": _strategy(label.strategy, lang) if label.strategy else None,
@@ -189,7 +189,7 @@ def explain(
         out.append(
             {
                 "dimension": dim.id,
-                "name": dim.zh if lang == "zh" else dim.en,
+                "name": local(dim, lang),
                 "type": dim.type,
                 "labels": entries,
             }
@@ -198,13 +198,13 @@ def explain(
 
 
 def _strategy(strategy: Any, lang: str) -> dict[str, Any]:
-    index = 0 if lang == "zh" else 1
+    team, goal = TEAMS[strategy.team], GOALS[strategy.goal]
     return {
-        "text": pick({"zh": strategy.zh, "en": strategy.en}, lang),
+        "text": local(strategy, lang),
         "team": strategy.team,
-        "team_name": TEAMS[strategy.team][index],
+        "team_name": pick({"zh": team[0], "en": team[1]}, lang),
         "goal": strategy.goal,
-        "goal_name": GOALS[strategy.goal][index],
+        "goal_name": pick({"zh": goal[0], "en": goal[1]}, lang),
         "actions": list(strategy.actions),
         "priority": strategy.priority,
     }

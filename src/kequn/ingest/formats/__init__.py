@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from kequn.core.i18n import local
 from kequn.ingest.mapping import normalise_header
 
 #: the columns a profile may name, besides the canonical order columns
@@ -69,7 +70,7 @@ class Profile:
     sources: tuple[dict[str, Any], ...] = ()
 
     def name(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return local(self, lang)
 
     def score(self, normalised: set[str]) -> int | None:
         """How well a file's (normalised) headers fit: None when they do not."""
