@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +29,7 @@ class Server:
     url: str
     ws: Workspace
     tokens: dict[str, str]
+    app: Any = None
 
     def client(self, role: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
@@ -47,13 +50,11 @@ def web_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-@pytest.fixture(scope="session")
-def server(web_ws: Workspace) -> Iterator[Server]:
-    tokens = {
-        role: add_user(web_ws, f"{role}-user", role) for role in ("admin", "analyst", "viewer")
-    }
+@contextlib.contextmanager
+def serving(ws: Workspace, tokens: dict[str, str], **settings: Any) -> Iterator[Server]:
+    """A real server (uvicorn, loopback, its own port) for ``ws``, in a thread."""
     port = _free_port()
-    app = create_app(ServerSettings(workspace=web_ws.root, port=port))
+    app = create_app(ServerSettings(workspace=ws.root, port=port, **settings))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -63,9 +64,20 @@ def server(web_ws: Workspace) -> Iterator[Server]:
         if time.time() > deadline:
             raise RuntimeError("server did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", web_ws, tokens)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", ws, tokens, app)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(web_ws: Workspace) -> Iterator[Server]:
+    tokens = {
+        role: add_user(web_ws, f"{role}-user", role) for role in ("admin", "analyst", "viewer")
+    }
+    with serving(web_ws, tokens) as running:
+        yield running
 
 
 @pytest.fixture
@@ -81,3 +93,10 @@ def csv_with_problems(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def serve() -> Any:
+    """:func:`serving` for tests that need a server of their own (own settings or
+    workspace): ``with serve(ws, tokens, max_failed_logins=5) as srv: ...``."""
+    return serving

@@ -58,16 +58,71 @@ def user_add(
 
 @user_app.command("list")
 def user_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Users and their roles (never their tokens)."""
-    from kequn.store.access import list_users
+    """Users, their roles and open dashboard sessions (never their tokens)."""
+    import time
 
-    users = list_users(_ws(workspace))
+    from kequn.store.access import list_sessions, list_users
+
+    ws = _ws(workspace)
+    users = list_users(ws)
+    now = time.time()
+    open_sessions: dict[str, int] = {}
+    for s in list_sessions(ws):
+        if s["expires_at"] > now:
+            open_sessions[s["user"]] = open_sessions.get(s["user"], 0) + 1
     if as_json:
-        _print_json([{"name": u.name, "role": u.role, "created_at": u.created_at} for u in users])
+        _print_json(
+            [
+                {
+                    "name": u.name,
+                    "role": u.role,
+                    "created_at": u.created_at,
+                    "sessions": open_sessions.get(u.name, 0),
+                }
+                for u in users
+            ]
+        )
         return
     out = Table()
     out.add_column(t("col.user"))
     out.add_column(t("col.role"))
+    out.add_column("sessions")
     for u in users:
-        out.add_row(u.name, u.role)
+        out.add_row(u.name, u.role, str(open_sessions.get(u.name, 0)))
     console.print(out)
+
+
+@user_app.command("remove")
+def user_remove(
+    name: Annotated[str, typer.Argument(help="User name")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove a user: their token stops working and their dashboard sessions end."""
+    import kequn.web.text  # noqa: F401 - registers the messages below
+    from kequn.store.access import remove_user
+
+    if not remove_user(_ws(workspace), name):
+        console.print(t("user.unknown", name=name))
+        raise typer.Exit(1)
+    console.print(t("user.removed", name=name))
+
+
+@user_app.command("rotate")
+def user_rotate(
+    name: Annotated[str, typer.Argument(help="User name")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a user a new token (printed once); the old one and their sessions stop working."""
+    import kequn.web.text  # noqa: F401 - registers the messages below
+    from kequn.store.access import rotate_token
+
+    token = rotate_token(_ws(workspace), name)
+    if token is None:
+        console.print(t("user.unknown", name=name))
+        raise typer.Exit(1)
+    if as_json:
+        _print_json({"name": name, "token": token})
+        return
+    console.print(t("user.rotated", name=name))
+    console.print(token, highlight=False, soft_wrap=True)

@@ -2,9 +2,11 @@
 
 Tokens are random, shown once, and stored only as SHA-256 hashes (a token is 32 random
 bytes, so a fast hash is enough: there is nothing to brute-force). Users live in
-``users.json`` and the audit log in ``audit.jsonl``; both are small, change rarely, and
-are written with an atomic replace under a lock (users) or one O_APPEND write (audit), so the
-server and the CLI can use them at the same time.
+``users.json``, dashboard sessions in ``sessions.json`` (a random id per sign-in, stored
+hashed, expiring, revoked on sign-out and when the user is removed or their token
+rotated) and the audit log in ``audit.jsonl``; all are small, created 0600, and written
+with an atomic replace under a lock (users, sessions) or one O_APPEND write (audit), so
+the server and the CLI can use them at the same time.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from kequn.store.workspace import Workspace, _atomic_write
+from kequn.store.workspace import Workspace
 
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")
@@ -46,8 +49,30 @@ class User:
         return permission in PERMISSIONS[self.role]
 
 
-def _hash(token: str) -> str:
+#: Longer credentials are refused without being hashed (ours are 46 characters).
+MAX_TOKEN_LENGTH = 256
+
+
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_hash = token_hash
+
+
+def _private_write(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with a file only its owner can read (0600)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
@@ -69,27 +94,117 @@ def list_users(ws: Workspace) -> list[User]:
     return [User(**u) for u in json.loads(path.read_text(encoding="utf-8"))]
 
 
+def _save_users(ws: Workspace, users: list[User]) -> None:
+    _private_write(_users_path(ws), json.dumps([asdict(u) for u in users], indent=2))
+
+
 def add_user(ws: Workspace, name: str, role: str) -> str:
-    """Create (or replace) a user and return the token, which is not stored anywhere."""
+    """Create (or replace) a user and return the token, which is not stored anywhere.
+
+    Replacing a user's token ends their sessions, as :func:`rotate_token` does."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     token = "kq_" + secrets.token_urlsafe(32)
     with _locked(ws):
         users = [u for u in list_users(ws) if u.name != name]
         users.append(User(name, role, _hash(token), dt.datetime.now().isoformat()))
-        _atomic_write(_users_path(ws), json.dumps([asdict(u) for u in users], indent=2))
+        _save_users(ws, users)
+        _drop_sessions(ws, lambda s: s["user"] == name)
     audit(ws, "system", "user.add", {"user": name, "role": role})
     return token
 
 
+def remove_user(ws: Workspace, name: str) -> bool:
+    """Remove a user: their token stops working and their sessions end. False if unknown."""
+    with _locked(ws):
+        users = list_users(ws)
+        kept = [u for u in users if u.name != name]
+        if len(kept) == len(users):
+            return False
+        _save_users(ws, kept)
+        _drop_sessions(ws, lambda s: s["user"] == name)
+    audit(ws, "system", "user.remove", {"user": name})
+    return True
+
+
+def rotate_token(ws: Workspace, name: str) -> str | None:
+    """A new token for ``name`` (shown once); the old one and their sessions stop working."""
+    with _locked(ws):
+        users = list_users(ws)
+        found = next((u for u in users if u.name == name), None)
+        if found is None:
+            return None
+        token = "kq_" + secrets.token_urlsafe(32)
+        found.token_hash = _hash(token)
+        _save_users(ws, users)
+        _drop_sessions(ws, lambda s: s["user"] == name)
+    audit(ws, "system", "user.rotate", {"user": name})
+    return token
+
+
 def authenticate(ws: Workspace, token: str | None) -> User | None:
-    if not token:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     digest = _hash(token)
     for user in list_users(ws):
         if hmac.compare_digest(user.token_hash, digest):
             return user
     return None
+
+
+# -- sessions -------------------------------------------------------------------------
+
+
+def _sessions_path(ws: Workspace) -> Path:
+    return ws.root / "sessions.json"
+
+
+def list_sessions(ws: Workspace) -> list[dict[str, Any]]:
+    """Session records: ``{"hash", "user", "created_at", "expires_at"}`` (never the id)."""
+    path = _sessions_path(ws)
+    if not path.exists():
+        return []
+    try:
+        found: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return []
+    return found
+
+
+def _drop_sessions(ws: Workspace, doomed: Callable[[dict[str, Any]], bool]) -> None:
+    """Remove the sessions ``doomed(record)`` picks, and expired ones (lock held)."""
+    now = time.time()
+    sessions = list_sessions(ws)
+    kept = [s for s in sessions if not doomed(s) and s["expires_at"] > now]
+    if len(kept) != len(sessions):
+        _private_write(_sessions_path(ws), json.dumps(kept, indent=1))
+
+
+def create_session(ws: Workspace, user: User, seconds: float) -> str:
+    """Start a session for ``user``; returns its random id (for the cookie), kept hashed."""
+    session_id = secrets.token_urlsafe(32)
+    now = time.time()
+    record = {
+        "hash": _hash(session_id),
+        "user": user.name,
+        "created_at": now,
+        "expires_at": now + seconds,
+    }
+    with _locked(ws):
+        sessions = [s for s in list_sessions(ws) if s["expires_at"] > now]
+        sessions.append(record)
+        _private_write(_sessions_path(ws), json.dumps(sessions, indent=1))
+    audit(ws, user.name, "session.start", {})
+    return session_id
+
+
+def end_session(ws: Workspace, session_id: str) -> None:
+    """Revoke a session (sign-out); unknown or expired ids are ignored."""
+    if not session_id or len(session_id) > MAX_TOKEN_LENGTH:
+        return
+    digest = _hash(session_id)
+    with _locked(ws):
+        _drop_sessions(ws, lambda s: hmac.compare_digest(s["hash"], digest))
 
 
 def audit(ws: Workspace, who: str, action: str, details: dict[str, Any] | None = None) -> None:

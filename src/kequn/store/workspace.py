@@ -67,6 +67,10 @@ class Settings:
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
     prepare_lookups: bool = True  # build a run's lookup files right after it is published
+    max_body_mb: float = 1.0  # largest API request body the server reads (JSON, forms)
+    max_upload_mb: float = 200.0  # largest file upload (POST /api/imports/...)
+    session_hours: float = 12.0  # a dashboard sign-in lasts this long
+    job_retention_days: int = 30  # background job reports are removed after this
 
     @classmethod
     def from_toml(cls, data: dict[str, Any]) -> Settings:
@@ -93,8 +97,18 @@ class Settings:
             "business": {k: values[k] for k in business},
             "run": {k: values[k] for k in run},
             "import": {"day_first": values["day_first"]},
-            "serve": {k: values[k] for k in ("keep_lookups", "prepare_lookups")},
+            "serve": {k: values[k] for k in _SERVE},
         }
+
+
+_SERVE = (
+    "keep_lookups",
+    "prepare_lookups",
+    "max_body_mb",
+    "max_upload_mb",
+    "session_hours",
+    "job_retention_days",
+)
 
 
 def resolve_root(path: str | os.PathLike[str] | None) -> Path:

@@ -24,6 +24,7 @@ from kequn.store.workspace import Workspace
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
 from kequn.web.errors import add_handlers
+from kequn.web.guard import Failures, Guard
 from kequn.web.jobs import Jobs
 from kequn.web.routes import customers, imports, pages, runs, segments, system, taxonomy
 from kequn.web.settings import ServerSettings
@@ -65,8 +66,17 @@ def create_app(
     )
     app.state.settings = settings
     app.state.ws = ws
-    app.state.jobs = Jobs(ws)
-    app.state.users = Users(ws)
+    app.state.jobs = Jobs(ws, retention_days=ws.settings.job_retention_days)
+    app.state.users = users = Users(ws)
+    app.state.failures = failures = Failures(settings.max_failed_logins, settings.lockout_seconds)
+    app.add_middleware(
+        Guard,
+        ws=ws,
+        users=users,
+        failures=failures,
+        max_body=int(ws.settings.max_body_mb * 1e6),
+        max_upload=int(ws.settings.max_upload_mb * 1e6),
+    )
     add_handlers(app)
     for module in _ROUTERS:
         app.include_router(module.router)

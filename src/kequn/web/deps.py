@@ -1,8 +1,9 @@
 """What routes depend on: the workspace, the reader's language, and who is asking.
 
 Every route but ``/api/health`` (and the login page) needs a token:
-``Authorization: Bearer …`` for the API, or the ``kequn_token`` cookie the login page sets
-(HttpOnly, SameSite=Strict) for the dashboard. Roles and permissions are those of
+``Authorization: Bearer …`` for the API, or the ``kequn_session`` cookie the login page sets
+(a server-side session: HttpOnly, SameSite=Strict, expiring, revoked on sign-out) for the
+dashboard. Roles and permissions are those of
 :mod:`kequn.store.access`. API routes take the user through :func:`need` (a JSON 401/403
 when missing), dashboard pages through :func:`page_user` (a redirect to the login page).
 """
@@ -10,7 +11,9 @@ when missing), dashboard pages through :func:`page_user` (a redirect to the logi
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, get_args
 
 from fastapi import Depends, Request
@@ -18,12 +21,12 @@ from fastapi import Depends, Request
 from kequn.core.i18n import t
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import RunInfo
-from kequn.store.access import User, authenticate
+from kequn.store.access import MAX_TOKEN_LENGTH, User, list_sessions, list_users, token_hash
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Team
 from kequn.web.errors import ApiError, LoginRequiredError
 
-TOKEN_COOKIE = "kequn_token"  # noqa: S105 - the cookie's name, not a secret
+SESSION_COOKIE = "kequn_session"
 LANG_COOKIE = "kequn_lang"
 
 #: The teams a worklist can be asked for: those a taxonomy's strategies may name.
@@ -31,30 +34,59 @@ TEAM_NAMES: frozenset[str] = frozenset(get_args(Team))
 
 
 class Users:
-    """Token lookup with the users file cached until it changes (``app.state.users``).
+    """Who holds a token or a session (``app.state.users``).
 
-    Every request checks a token; hashing it and reading the file each time would cost
-    more than answering a page from a run's lookup files.
+    Every request checks one; reading the files each time would cost more than answering
+    a page from a run's lookup files, so the users and sessions are kept, by hash, until
+    their files change. Nothing is kept per credential asked about: a wrong token costs
+    one hash and one dictionary look-up, and memory holds only what the files hold.
     """
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self._stamp: float | None = None
-        self._cache: dict[str, User | None] = {}
+        self._stamp: tuple[int | None, int | None] | None = None
+        self._cache: dict[str, User] = {}  # token hash -> user
+        self._sessions: dict[str, tuple[User, float]] = {}  # session hash -> user, expiry
         self._lock = threading.Lock()
 
+    def _refresh(self) -> None:
+        stamp = (_mtime(self.ws.root / "users.json"), _mtime(self.ws.root / "sessions.json"))
+        if stamp == self._stamp:
+            return
+        users = {u.token_hash: u for u in list_users(self.ws)}
+        by_name = {u.name: u for u in users.values()}
+        sessions = {
+            s["hash"]: (by_name[s["user"]], float(s["expires_at"]))
+            for s in list_sessions(self.ws)
+            if s["user"] in by_name
+        }
+        self._cache, self._sessions, self._stamp = users, sessions, stamp
+
     def find(self, token: str | None) -> User | None:
-        if not token:
+        """The user holding API token ``token``."""
+        if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
-        path = self.ws.root / "users.json"
-        stamp = path.stat().st_mtime_ns if path.exists() else None
         with self._lock:
-            if stamp != self._stamp:
-                self._cache.clear()
-                self._stamp = stamp
-            if token not in self._cache:
-                self._cache[token] = authenticate(self.ws, token)
-            return self._cache[token]
+            self._refresh()
+            return self._cache.get(token_hash(token))
+
+    def session(self, session_id: str | None) -> User | None:
+        """The user signed in with session ``session_id``, if it has not expired."""
+        if not session_id or len(session_id) > MAX_TOKEN_LENGTH:
+            return None
+        with self._lock:
+            self._refresh()
+            found = self._sessions.get(token_hash(session_id))
+        if found is None or found[1] <= time.time():
+            return None
+        return found[0]
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 def workspace(request: Request) -> Workspace:
@@ -72,23 +104,32 @@ def request_lang(request: Request) -> str:
     return "zh" if accept.startswith("zh") else "en"
 
 
-def read_token(request: Request) -> str | None:
-    """The bearer token (API clients), else the session cookie (the dashboard)."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.cookies.get(TOKEN_COOKIE)
+def bearer(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip()
+    return None
 
 
 def find_user(request: Request, token: str | None) -> User | None:
-    """The user holding ``token``, if any."""
+    """The user holding API token ``token``, if any."""
     users: Users = request.app.state.users
     return users.find(token)
 
 
+def request_user(request: Request) -> User | None:
+    """Who sent the request: the bearer token (API clients), else the session cookie
+    (the dashboard)."""
+    users: Users = request.app.state.users
+    token = bearer(request.headers.get("authorization"))
+    if token is not None:
+        return users.find(token)
+    return users.session(request.cookies.get(SESSION_COOKIE))
+
+
 def current_user(request: Request) -> User:
     """A dependency: the user whose token came with the request, or a JSON 401."""
-    user = find_user(request, read_token(request))
+    user = request_user(request)
     if user is None:
         lang = request_lang(request)
         raise ApiError(401, "unauthorized", t("web.error.unauthorized", lang))
@@ -113,7 +154,7 @@ async def page_user(request: Request) -> User:
     """For dashboard pages: the signed-in user, or a redirect to the login page.
 
     Async so a page answered on the event loop needs no thread (tokens are cached)."""
-    user = find_user(request, read_token(request))
+    user = request_user(request)
     if user is None:
         raise LoginRequiredError(str(request.url.path))
     return user

@@ -4,6 +4,12 @@ A request that starts an import or a run answers at once with a job; the client 
 ``/api/jobs/{id}``. A job's state is kept in ``jobs/<id>.json`` in the workspace rather
 than in memory, so any server process (``kequn serve --workers N``) can report on a job
 another one started, and a job whose process died is reported as failed.
+
+Job files hold no personal data: an import's quarantined rows are kept as their place and
+reason only (row, column, reason), never the value, the message repeating it or the
+source record; who may see those reads them from ``/api/quarantine``, which is audited.
+Errors name files, never the server's folders. Job files older than the workspace's
+``job_retention_days`` are removed.
 """
 
 from __future__ import annotations
@@ -70,30 +76,67 @@ class Job:
 
 
 _JOB_ID = re.compile(r"^[0-9a-f]{12}$")
+#: what an import job keeps of each quarantined row
+_QUARANTINE_KEPT = ("table", "file", "row", "column", "reason", "severity")
+# an absolute path in an error message: shown by its last part only
+_PATH = re.compile(r"(?<![\w.:/])(?:/[^/\s'\"()\[\]{},;:]+)+/?")
+
+
+def without_personal(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A job's result as it may be stored and shown to any role."""
+    if not result or not isinstance(result.get("quarantine"), list):
+        return result
+    rows = [
+        {k: row.get(k) for k in _QUARANTINE_KEPT}
+        for row in result["quarantine"]
+        if isinstance(row, dict)
+    ]
+    return {**result, "quarantine": rows}
+
+
+def without_paths(text: str | None) -> str | None:
+    """``text`` with every absolute path replaced by its last part."""
+    if not text:
+        return text
+    return _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], text)
 
 
 class Jobs:
     """The jobs of one workspace (``app.state.jobs``)."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, retention_days: float = 30) -> None:
         self.folder = ws.root / "jobs"
+        self.retention = retention_days * 86400
+
+    def prune(self) -> None:
+        """Remove job files older than the retention."""
+        if not self.folder.is_dir():
+            return
+        oldest = time.time() - self.retention
+        for path in self.folder.glob("*.json"):
+            try:
+                if path.stat().st_mtime < oldest:
+                    path.unlink(missing_ok=True)
+            except FileNotFoundError:
+                continue
 
     def start(
         self, kind: str, user: str, work: Callable[[Job], dict[str, Any]], lang: str | None = None
     ) -> Job:
         """Run ``work`` in a thread; a failure a user can act on is told in ``lang``
         (see :func:`kequn.errors.user_message`), any other by its exception's text."""
+        self.prune()
         job = Job(uuid.uuid4().hex[:12], kind, user, self.folder)
         job.save()
 
         def target() -> None:
             try:
-                result = work(job)
+                result = without_personal(work(job))
                 job.update(result=result, state="done", finished=time.time())
             except Exception as exc:  # reported to the user through the job
                 traceback.print_exc()
                 told = user_message(exc, lang) or str(exc) or type(exc).__name__
-                job.update(error=told, state="failed", finished=time.time())
+                job.update(error=without_paths(told), state="failed", finished=time.time())
 
         threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
         return job
@@ -104,11 +147,17 @@ class Jobs:
             return None
         path = self.folder / f"{job_id}.json"
         try:
+            if path.stat().st_mtime < time.time() - self.retention:
+                path.unlink(missing_ok=True)
+                return None
             data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return None
         if data["state"] == "running" and not _alive(int(data.get("pid", 0))):
             data.update(state="failed", error="the server process running it stopped")
+        # files written before results were kept without personal data or paths
+        data["result"] = without_personal(data.get("result"))
+        data["error"] = without_paths(data.get("error"))
         return data
 
     def wait(self, job: Job, timeout: float = 3600.0) -> Job:

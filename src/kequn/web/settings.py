@@ -9,8 +9,14 @@ from pydantic import BaseModel
 
 
 class ServerSettings(BaseModel):
-    """Where the server's workspace is and where it listens."""
+    """Where the server's workspace is and where it listens.
+
+    Body and upload limits, session length and job retention are the workspace's own
+    (``[serve]`` in ``kequn.toml``); sign-in lock-out is set here."""
 
     workspace: Path
     host: str = "127.0.0.1"
     port: int = 8000
+    #: failed sign-ins (wrong tokens) a client may make within ``lockout_seconds``
+    max_failed_logins: int = 30
+    lockout_seconds: float = 300.0

@@ -27,6 +27,32 @@ WEB: dict[str, tuple[str, str]] = {
         "The team must be marketing, sales or service.",
     ),
     "web.error.bad_sort": ("只能按这些列排序：{allowed}", "Sort by one of: {allowed}"),
+    "web.error.locked": (
+        "登录失败次数过多，请 {seconds} 秒后再试。",
+        "Too many failed sign-ins: try again in {seconds} seconds.",
+    ),
+    "web.error.cross_site": (
+        "请求不是来自本服务的页面，已拒绝。",
+        "Refused: the request did not come from this server's pages.",
+    ),
+    "web.error.too_large": (
+        "请求过大：最多 {mb} MB（可在 kequn.toml 的 [serve] 中调整）。",
+        "The request is too large: at most {mb} MB ([serve] in kequn.toml sets this).",
+    ),
+    "web.error.bad_file_name": (
+        "文件名无效：只能是文件名本身，不能包含路径。",
+        "Invalid file name: give a plain file name, without a path.",
+    ),
+    # kequn user (CLI; registered here with the other server words)
+    "user.removed": (
+        "已删除用户 {name}，其令牌和会话均已失效。",
+        "Removed {name}; their token and sessions no longer work.",
+    ),
+    "user.unknown": ("没有用户 {name}。", "There is no user {name}."),
+    "user.rotated": (
+        "已为 {name} 生成新令牌（旧令牌和会话已失效），只显示这一次：",
+        "New token for {name} (the old one and their sessions no longer work), shown only once:",
+    ),
     # navigation and common words
     "web.title": ("客群", "kequn"),
     "web.nav.overview": ("总览", "Overview"),

@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.e2e
+
+# The pages' Content-Security-Policy forbids evaluating strings as script, which is how
+# page.wait_for_function runs its predicate: waits go through locators (expect) instead.
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
@@ -62,9 +67,7 @@ def test_upload_shows_the_validation_report(
     page.select_option("#upload-table", "orders")
     page.set_input_files("#upload-file", str(upload))
     page.click("#upload-submit")
-    page.wait_for_function(
-        "document.getElementById('upload-status').textContent.includes('accepted')"
-    )
+    expect(page.locator("#upload-status")).to_contain_text("accepted")
     status = page.inner_text("#upload-status")
     assert re.search(r"3 rows: 2 accepted, 1 quarantined", status), status
     rows = page.locator("#quarantine tbody tr")
@@ -96,16 +99,13 @@ def test_controls_are_safe_before_the_script_arrives(page: Any, server: Any, log
     page.wait_for_selector("#upload-submit", state="attached")
     assert page.locator("#upload-submit").is_disabled()
     release()
-    page.wait_for_function("!document.getElementById('upload-submit').disabled")
+    expect(page.locator("#upload-submit")).to_be_enabled()
 
     page.goto(server.url + "/taxonomy?dimension=lifecycle", wait_until="commit")
     text = page.locator(".rule[data-label='loyal'] textarea")
     text.fill("orders >= 6 and days_since_first_order >= 180")
     release()
-    page.wait_for_function(
-        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
-        ".includes('Would match')"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-status")).to_contain_text("Would match")
     assert not page.locator(".rule[data-label='loyal'] .rule-save").is_disabled()
     page.unroute("**/static/app.js")
 
@@ -114,15 +114,10 @@ def test_start_a_run_from_the_page(page: Any, server: Any, login: Any) -> None:
     login("analyst")
     before = page.inner_text("#run-info")
     page.click("#start-run")
-    page.wait_for_function(
-        "document.getElementById('run-status').className === 'good'", timeout=300_000
-    )
+    expect(page.locator("#run-status")).to_have_class("good", timeout=300_000)
     assert "Run finished" in page.inner_text("#run-status")
     page.wait_for_load_state("load")
-    page.wait_for_function(
-        f"document.getElementById('run-info') && "
-        f"document.getElementById('run-info').textContent !== {before!r}"
-    )
+    expect(page.locator("#run-info")).not_to_have_text(before)
 
 
 def test_open_a_segment_then_a_customer(page: Any, server: Any, login: Any) -> None:
@@ -170,22 +165,13 @@ def test_edit_a_rule_with_live_validation(page: Any, server: Any, login: Any) ->
     text = rule.locator("textarea")
     original = text.input_value()
     text.fill("orders >>= 3")
-    page.wait_for_function(
-        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
-        ".includes('problem')"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-status")).to_contain_text("problem")
     assert rule.locator(".rule-save").is_disabled()
     text.fill("orders >= 6 and days_since_first_order >= 180")
-    page.wait_for_function(
-        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
-        ".includes('Would match')"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-status")).to_contain_text("Would match")
     assert re.search(r"Would match [\d,]+ customers", rule.locator(".rule-status").inner_text())
     rule.locator(".rule-save").click()
-    page.wait_for_function(
-        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
-        ".includes('Saved')"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-status")).to_contain_text("Saved")
     page.reload()
     assert (
         page.locator(".rule[data-label='loyal'] textarea").input_value()
@@ -193,14 +179,9 @@ def test_edit_a_rule_with_live_validation(page: Any, server: Any, login: Any) ->
     )
     # put it back for the other tests
     page.locator(".rule[data-label='loyal'] textarea").fill(original)
-    page.wait_for_function(
-        "!document.querySelector(\".rule[data-label='loyal'] .rule-save\").disabled"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-save")).to_be_enabled()
     page.locator(".rule[data-label='loyal'] .rule-save").click()
-    page.wait_for_function(
-        "document.querySelector(\".rule[data-label='loyal'] .rule-status\").textContent"
-        ".includes('Saved')"
-    )
+    expect(page.locator(".rule[data-label='loyal'] .rule-status")).to_contain_text("Saved")
 
 
 def test_worklists_per_team(page: Any, server: Any, login: Any) -> None:

@@ -5,29 +5,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kequn import pipeline
-from kequn.core.i18n import t
+from kequn.core.i18n import local, t
 from kequn.snapshots import lookup, read, reports
 from kequn.snapshots.runs import RunInfo, list_runs
-from kequn.store.access import User
+from kequn.store.access import User, audit, create_session, end_session
 from kequn.web.deps import (
+    SESSION_COOKIE,
     TEAM_NAMES,
-    TOKEN_COOKIE,
     PageUser,
     find_user,
     request_lang,
     workspace,
 )
+from kequn.web.guard import client_of
 from kequn.web.personal import personal_view, sees_personal
 from kequn.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50  # members per segment page
+MAX_PAGE = 1_000_000  # beyond any segment; larger numbers are refused, not sent to DuckDB
 
 
 def _latest(request: Request) -> RunInfo | None:
@@ -43,20 +45,30 @@ def login_page(request: Request, next: str = "/", error: bool = False) -> HTMLRe
 def login(
     request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
+    """Trade the API token for a session: the cookie holds a random session id (kept
+    hashed in the workspace, expiring, revoked on sign-out), never the token itself."""
+    ws = workspace(request)
     user = find_user(request, token.strip())
     if user is None:
+        request.app.state.failures.failed(client_of(request.scope))
+        audit(ws, "-", "login.failed", {"via": "form"})
         return RedirectResponse(f"/login?error=1&next={_safe_next(next)}", status_code=303)
+    hours = ws.settings.session_hours
+    session = create_session(ws, user, hours * 3600)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
-        TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict", max_age=30 * 86400
+        SESSION_COOKIE, session, httponly=True, samesite="strict", max_age=int(hours * 3600)
     )
     return response
 
 
 @router.get("/logout")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    session = request.cookies.get(SESSION_COOKIE)
+    if session:
+        end_session(workspace(request), session)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE)
+    response.delete_cookie(SESSION_COOKIE)
     return response
 
 
@@ -82,7 +94,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
             flow = None
     taxonomy = run.taxonomy()
     names = {
-        d.id: {lab.id: (lab.zh if lang == "zh" else lab.en) for lab in d.labels}
+        d.id: {lab.id: local(lab, lang) for lab in d.labels}
         for d in taxonomy.dimensions
     }
     charts = {
@@ -126,7 +138,12 @@ def _loop_can_answer(request: Request) -> RunInfo | None:
 
 @router.get("/segments/{dimension}/{label}")
 async def segment_page(
-    request: Request, dimension: str, label: str, user: PageUser, page: int = 0, q: str = ""
+    request: Request,
+    dimension: str,
+    label: str,
+    user: PageUser,
+    page: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 0,
+    q: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     run = _loop_can_answer(request)
     size = PAGE_SIZE
@@ -237,6 +254,7 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     if team not in TEAM_NAMES or run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     items = reports.worklist(run, team, lang=lang, limit=100)
+    audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
     return render(request, "worklist.html", user, run=run, team=team, items=items)
 
 

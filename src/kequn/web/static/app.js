@@ -4,6 +4,10 @@
 
 const LANG = document.body.dataset.lang || "en";
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : ""));
+// ECharts renders tooltip formatters' strings as HTML: every name in them comes from the
+// taxonomy or the data, so it goes through esc() (chart labels are drawn on the canvas,
+// as text). Everything else on the page is set with textContent, never innerHTML.
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const fmt = (n) => (LANG === "zh" && Math.abs(n) >= 1e4 ? (n / 1e4).toFixed(1) + "万" : Number(n).toLocaleString(LANG === "zh" ? "zh-CN" : "en-US"));
 
 async function api(path, options = {}) {
@@ -35,7 +39,7 @@ function overviewCharts() {
     const tiers = ["high", "potential_high", "medium", "low", "none"];
     const labels = counts("value").sort((a, b) => tiers.indexOf(a.label) - tiers.indexOf(b.label));
     pyramid.setOption({
-      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)}` },
+      tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}: ${esc(fmt(p.value))}` },
       series: [{ type: "funnel", sort: "none", gap: 2, minSize: "20%", left: "4%", width: "58%", label: { formatter: (p) => `${p.name} ${fmt(p.value)}` },
         data: labels.map((l) => ({ name: l.name, value: l.count })) }],
     });
@@ -45,7 +49,7 @@ function overviewCharts() {
     const order = ["prospect", "new", "active", "loyal", "dormant", "churned"];
     const labels = counts("lifecycle").sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label));
     funnel.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: (ps) => ps.map((p) => `${esc(p.name)}: ${esc(fmt(p.value))}`).join("<br>") },
       grid: { left: 90, right: 30, top: 10, bottom: 25 },
       xAxis: { type: "value" }, yAxis: { type: "category", inverse: true, data: labels.map((l) => l.name) },
       series: [{ type: "bar", data: labels.map((l) => l.count), label: { show: true, position: "right", formatter: (p) => fmt(p.value) } }],
@@ -56,7 +60,7 @@ function overviewCharts() {
     const cells = data.rfm.map((c) => [c.f - 1, c.r - 1, c.customers]);
     const max = Math.max(1, ...data.rfm.map((c) => c.customers));
     rfm.setOption({
-      tooltip: { formatter: (p) => `R${p.value[1] + 1} F${p.value[0] + 1}: ${fmt(p.value[2])}` },
+      tooltip: { formatter: (p) => `R${p.value[1] + 1} F${p.value[0] + 1}: ${esc(fmt(p.value[2]))}` },
       grid: { left: 60, right: 20, top: 10, bottom: 60 },
       xAxis: { type: "category", name: data.text.f, nameLocation: "middle", nameGap: 28, data: ["1", "2", "3", "4", "5"] },
       yAxis: { type: "category", name: data.text.r, nameLocation: "middle", nameGap: 30, data: ["1", "2", "3", "4", "5"] },
@@ -80,8 +84,8 @@ function overviewCharts() {
       moves.forEach((m) => { nodes.add("b:" + m.before); nodes.add("a:" + m.after); });
       flow.setOption({
         tooltip: { trigger: "item", formatter: (p) => (p.dataType === "edge"
-          ? `${display(p.data.source)} → ${display(p.data.target)}: ${fmt(p.data.value)}`
-          : `${display(p.name)}: ${fmt(p.value)}`) },
+          ? `${esc(display(p.data.source))} → ${esc(display(p.data.target))}: ${esc(fmt(p.data.value))}`
+          : `${esc(display(p.name))}: ${esc(fmt(p.value))}`) },
         series: [{ type: "sankey", left: 8, right: 140, emphasis: { focus: "adjacency" }, nodeGap: 8,
           label: { formatter: (p) => display(p.name) },
           data: [...nodes].map((n) => ({ name: n })),
@@ -93,7 +97,7 @@ function overviewCharts() {
     const labels = counts(el.dataset.dimChart);
     const c = echarts.init(el);
     c.setOption({
-      tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${fmt(p.value)} (${p.percent}%)` },
+      tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}: ${esc(fmt(p.value))} (${esc(p.percent)}%)` },
       series: [{ type: "pie", radius: ["45%", "75%"], label: { show: false }, data: labels.map((l) => ({ name: l.name, value: l.count })) }],
     });
     window.addEventListener("resize", () => c.resize());
@@ -106,7 +110,7 @@ function customerChart() {
   if (!node || !c) return;
   const orders = JSON.parse(node.textContent);
   c.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", formatter: (ps) => ps.map((p) => `${esc(p.value[0])}: ${esc(fmt(p.value[1]))}`).join("<br>") },
     grid: { left: 60, right: 20, top: 10, bottom: 30 },
     xAxis: { type: "time" }, yAxis: { type: "value" },
     series: [{ type: "bar", barMaxWidth: 8, data: orders.map((o) => [o.date, o.status === "paid" ? o.amount : 0]) }],
@@ -168,8 +172,11 @@ function uploadForm() {
       status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
       status.className = r.rejected ? "bad" : "good";
       const rows = document.querySelector("#quarantine tbody");
-      rows.innerHTML = "";
-      r.quarantine.filter((q) => q.file === r.file).forEach((q) => {
+      rows.replaceChildren();
+      // the job keeps no personal data: the rows and their messages come from the
+      // quarantine itself (masked for those who may not see personal data, and audited)
+      const found = r.rejected || r.warnings ? await api(`/api/quarantine?table=${encodeURIComponent(table)}&limit=1000`) : [];
+      found.filter((q) => q.file === r.file).forEach((q) => {
         const tr = document.createElement("tr");
         [q.row, q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
         rows.appendChild(tr);

@@ -1,0 +1,237 @@
+"""What every request passes before any route sees it: a pure ASGI middleware.
+
+Order matters, so it is done here rather than in the routes, whose bodies FastAPI reads
+before it resolves their dependencies:
+
+1. A client locked out after too many failed sign-ins gets 429 (``/login`` and the API).
+2. A state-changing request made with the session cookie must come from this server's own
+   pages: its ``Origin`` (or ``Referer``) names this host, else 403 (CSRF). Requests that
+   carry a bearer token are not made by a browser on another site's behalf.
+3. Every ``/api`` route but ``/api/health`` needs a valid token or session: checked from
+   the headers alone, so an outsider's body is never read (401).
+4. Bodies are limited (``max_body_mb`` for JSON and forms, ``max_upload_mb`` for
+   ``/api/imports``, in ``kequn.toml`` under ``[serve]``): a larger ``Content-Length`` is
+   refused before reading, and a streamed body is counted as it arrives (413).
+
+Every response gets the browser-safety headers: a Content-Security-Policy without inline
+script, no framing, no MIME sniffing, no referrer to other sites.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kequn.core.i18n import t
+from kequn.store.access import audit
+from kequn.store.workspace import Workspace
+from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
+from kequn.web.errors import ApiError
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_OPEN_API = frozenset({"/api/health"})
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# FastAPI's /docs and /redoc load Swagger UI / ReDoc from a CDN and start it inline; they
+# show only the OpenAPI description, never workspace data
+_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src blob:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+_DOCS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", (_DOCS_CSP if path in _DOCS else CSP).encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+
+class Failures:
+    """Failed sign-ins per client: ``limit`` within ``window`` seconds locks it out until
+    the oldest of them is ``window`` old. Bounded: at most ``clients`` are remembered."""
+
+    def __init__(self, limit: int = 30, window: float = 300.0, clients: int = 10_000) -> None:
+        self.limit, self.window, self.clients = limit, window, clients
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float] | None:
+        seen = self._seen.get(client)
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if seen is not None and not seen:
+            del self._seen[client]
+            return None
+        return seen
+
+    def locked(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0 when it may now)."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._recent(client, now)
+            if seen is None or len(seen) < self.limit:
+                return 0.0
+            return max(1.0, seen[0] + self.window - now)
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if client not in self._seen and len(self._seen) >= self.clients:
+                for old in list(self._seen)[: self.clients // 10 or 1]:
+                    del self._seen[old]
+            self._seen.setdefault(client, deque(maxlen=self.limit)).append(now)
+
+
+def client_of(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class Guard:
+    """The middleware (see the module's description); one per app."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        ws: Workspace,
+        users: Users,
+        failures: Failures,
+        max_body: int,
+        max_upload: int,
+    ) -> None:
+        self.app, self.ws, self.users, self.failures = app, ws, users, failures
+        self.max_body, self.max_upload = max_body, max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [
+                    h for h in message.get("headers", []) if h[0] != b"content-security-policy"
+                ]
+                message = {**message, "headers": headers + _security_headers(path)}
+            await send(message)
+
+        request = Request(scope)
+        refused = self._refuse(request)
+        if refused is not None:
+            await refused(scope, receive, send_with_headers)
+            return
+        limit = self.max_upload if path.startswith("/api/imports/") else self.max_body
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._too_large(request, limit)(scope, receive, send_with_headers)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLargeError(self._too_large_error(request, limit))
+            return message
+
+        try:
+            await self.app(scope, counted, send_with_headers)
+        except _TooLargeError as exc:  # raised outside a route's error handling
+            if started:
+                raise
+            response = _error(exc.status_code, exc.code, str(exc.detail), {"Connection": "close"})
+            await response(scope, receive, send_with_headers)
+
+    def _refuse(self, request: Request) -> JSONResponse | None:
+        """The answer to a request refused from its headers alone, or None to go on."""
+        path, method = request.url.path, request.method
+        lang = request_lang(request)
+        api = path.startswith("/api/") and path not in _OPEN_API
+        signing_in = path == "/login" and method == "POST"
+        client = client_of(request.scope)
+        if api or signing_in:
+            wait = self.failures.locked(client)
+            if wait:
+                return _error(
+                    429,
+                    "too_many_attempts",
+                    t("web.error.locked", lang, seconds=int(wait)),
+                    {"Retry-After": str(int(wait))},
+                )
+        token = bearer(request.headers.get("authorization"))
+        if method not in _SAFE_METHODS and token is None and not _same_origin(request):
+            return _error(403, "cross_site", t("web.error.cross_site", lang))
+        if not api:
+            return None
+        if token is not None:
+            user = self.users.find(token)
+            if user is None:
+                self.failures.failed(client)
+                audit(self.ws, "-", "login.failed", {"via": "token", "path": path})
+        else:
+            user = self.users.session(request.cookies.get(SESSION_COOKIE))
+        if user is None:
+            return _error(401, "unauthorized", t("web.error.unauthorized", lang))
+        return None
+
+    def _too_large_error(self, request: Request, limit: int) -> ApiError:
+        mb = f"{limit / 1e6:g}"
+        return ApiError(413, "too_large", t("web.error.too_large", request_lang(request), mb=mb))
+
+    def _too_large(self, request: Request, limit: int) -> JSONResponse:
+        error = self._too_large_error(request, limit)
+        # the body was not read: close the connection rather than read it to keep it alive
+        return _error(413, error.code, str(error.detail), {"Connection": "close"})
+
+
+class _TooLargeError(ApiError):
+    """A body grew past its limit while read: an HTTPException, so FastAPI passes it on
+    to the API's error handler instead of calling it a malformed body."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.status_code, error.code, str(error.detail))
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether a state-changing request comes from this server's own pages.
+
+    ``Origin``, else ``Referer``, must name the host the request was sent to. A request
+    with neither is allowed only without the session cookie (a script or ``curl`` posting
+    a token to ``/login``), since then it acts for no signed-in browser."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source or source == "null":
+        return SESSION_COOKIE not in request.cookies and not source
+    host = request.headers.get("host", "")
+    return bool(host) and urlsplit(source).netloc.lower() == host.lower()
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
