@@ -190,7 +190,7 @@ def test_reimport_is_idempotent_and_overlap_updates(ws: Workspace, tmp_path: Pat
     again = import_file(ws, "orders", o)
     import_file(ws, "customers", c)
     assert counts(ws) == before
-    assert (again.inserted, again.updated) == (0, 5)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 5)  # "no change"
     overlap = write(
         tmp_path / "o2.csv",
         "订单编号,会员ID,下单时间,实付金额\nO1,C001,2025-01-03,1000\nO99,C002,2025-05-01,5\n",

@@ -16,11 +16,12 @@ Validation happens in three passes, each on the rows the one before left standin
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 
@@ -70,8 +71,10 @@ def import_file(
         raise ValueError(f"table must be one of {', '.join(TABLES)}")
     path = Path(path).resolve()
     import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
+    sweep_stages(ws.tmp_dir)
     workdir = ws.tmp_dir / f"import-{import_id}"
     workdir.mkdir(parents=True, exist_ok=True)
+    claim = claim_stage(workdir)
     notify = progress or (lambda _stage, _n: None)
     try:
         staged = stage(
@@ -96,6 +99,31 @@ def import_file(
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        claim.close()
+
+
+def claim_stage(workdir: Path) -> IO[str]:
+    """Hold a lock on an import's staging folder while the import runs (closing the
+    returned file releases it), so :func:`sweep_stages` can tell live ones from leftovers."""
+    handle = (workdir / ".lock").open("w")
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    return handle
+
+
+def sweep_stages(tmp_dir: Path) -> None:
+    """Remove staging folders that imports killed half-way left behind: their rows (the
+    raw file, personal data included) must not stay on disk. A folder whose lock is held
+    belongs to a running import and is left alone."""
+    for folder in [*tmp_dir.glob("import-*"), *tmp_dir.glob("retry-*")]:
+        lock = folder / ".lock"
+        try:
+            with lock.open("a") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except BlockingIOError:
+            continue
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def import_staged(

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kequn.core.i18n import t
-from kequn.ingest.importer import ImportReport, import_staged
+from kequn.ingest.importer import ImportReport, claim_stage, import_staged, sweep_stages
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.readers import StagedSource
 from kequn.store.workspace import Workspace
@@ -117,10 +117,12 @@ def retry(
         found = by_file.setdefault(file, (names or [f"c{i}" for i in range(len(values))], []))
         found[1].append((int(row), values))
     reports = []
+    sweep_stages(ws.tmp_dir)
     for file, (headers, records) in by_file.items():
         import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
         workdir = ws.tmp_dir / f"retry-{import_id}"
         workdir.mkdir(parents=True, exist_ok=True)
+        claim = claim_stage(workdir)
         try:
             path = workdir / "rows.parquet"
             columns = {
@@ -154,6 +156,7 @@ def retry(
             )
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+            claim.close()
     return reports
 
 

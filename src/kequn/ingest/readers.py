@@ -258,6 +258,34 @@ def _positional_schema(width: int) -> pa.Schema:
     )
 
 
+#: an .xlsx is a zip of XML: refuse one that would unzip to more than this, or whose
+#: parts are compressed more than any spreadsheet is (a zip bomb: 3.7 MB -> 1.1 GB)
+MAX_XLSX_BYTES = 1 << 30
+MAX_XLSX_RATIO = 100
+MAX_XLSX_PARTS = 10_000
+
+
+def check_xlsx(source: Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
+    """Refuse an .xlsx before reading it if it is not a zip, unzips to more than
+    ``max_bytes``, has implausibly many parts, or is compressed like a zip bomb."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
+    total = sum(p.file_size for p in parts)
+    too_dense = any(
+        p.file_size > (1 << 24) and p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1)
+        for p in parts
+    )
+    if len(parts) > MAX_XLSX_PARTS or total > max_bytes or too_dense:
+        raise SourceError(
+            t("import.xlsx_too_big", file=source.name, mb=total >> 20, limit=max_bytes >> 20)
+        )
+
+
 def _stage_excel(
     source: Path,
     workdir: Path,
@@ -265,8 +293,9 @@ def _stage_excel(
     progress: Callable[[int], None] | None,
     header_row: int | None = None,
 ) -> StagedSource:
-    import openpyxl  # only Excel imports pay for it
+    import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
 
+    check_xlsx(source)
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
         if sheet and sheet not in book.sheetnames:

@@ -17,6 +17,7 @@ class ImportReport:
     accepted: int = 0
     inserted: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows already held with the same values
     rejected: int = 0
     warnings: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)

@@ -77,6 +77,24 @@ class WritePass(Pass):
         row = self.con.execute(
             f'SELECT count(*) FROM accepted a SEMI JOIN "{target}" t ON t."{key}" = a."{key}"'
         ).fetchone()
+        existing = int(row[0]) if row else 0
+        # a row is updated only if one of its values changes: re-importing the same file
+        # is "no change", not N rows updated
+        changes = [
+            (
+                "(a.attributes IS NOT NULL AND map_concat(coalesce(t.attributes, MAP {}), "
+                "a.attributes) IS DISTINCT FROM t.attributes)"
+            )
+            if name == "attributes"
+            else f'a."{name}" IS DISTINCT FROM t."{name}"'
+            for name in own
+            if name != key
+        ]
+        changed = " OR ".join(changes) or "false"
+        row = self.con.execute(
+            f'SELECT count(*) FROM accepted a JOIN "{target}" t ON t."{key}" = a."{key}" '
+            f"WHERE {changed}"
+        ).fetchone()
         updated = int(row[0]) if row else 0
         sets = []
         for name in own:
@@ -95,7 +113,7 @@ class WritePass(Pass):
         if updated:
             self.sql(
                 f'UPDATE "{target}" AS t SET {", ".join(sets)} FROM accepted a '
-                f'WHERE t."{key}" = a."{key}"',
+                f'WHERE t."{key}" = a."{key}" AND ({changed})',
                 **meta,
             )
         defaults = {k: v for k, v in _INSERT_DEFAULTS.get(target, {}).items() if k not in own}
@@ -110,7 +128,8 @@ class WritePass(Pass):
         )
         self.report.accepted = accepted
         self.report.updated = updated
-        self.report.inserted = accepted - updated
+        self.report.unchanged = existing - updated
+        self.report.inserted = accepted - existing
 
     def _lines(self, found: dict[str, list[int]]) -> None:
         query = line_rows(self.con, found)
