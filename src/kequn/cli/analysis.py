@@ -185,13 +185,16 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Output .csv or .xlsx")],
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
+    consent_only: Annotated[
+        bool, typer.Option("--consent-only", help="Only customers who allow marketing")
+    ] = False,
 ) -> None:
     """Export a segment's members to CSV or Excel."""
     if "=" not in segment:
         raise typer.BadParameter("use DIMENSION=LABEL")
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
-    count = reports.export_segment(run, dimension, label, output)
+    count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
     console.print(f"{count:,} → {output}")
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+import tomllib
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import ibis
 
-from kequn.core.i18n import t
-from kequn.core.rules import RuleError, compile_rule, parse_rule
+from kequn.core.i18n import local, t
+from kequn.core.rules import Rule, RuleError, compile_rule, parse_rule
 from kequn.core.schema import TABLES
 from kequn.features.catalogue import catalogue
 from kequn.snapshots import lookup
@@ -33,6 +35,50 @@ PAGE_MAX = 500
 
 #: personal data per table, hidden from viewers (from the canonical schema)
 PERSONAL = frozenset(c.name for c in TABLES["customers"].columns if c.personal)
+#: the map of unmapped source columns: personal unless a key is declared public
+#: (``public_attributes`` under ``[privacy]`` in ``kequn.toml``)
+ATTRIBUTES = "attributes"
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """``[privacy]`` in the workspace's ``kequn.toml``.
+
+    ``quarantine_days``: rejected rows older than this are removed by ``kequn privacy
+    purge`` (None: kept); ``marketing_consent``: what a marketing worklist does with a
+    customer who has not consented, ``exclude`` (the default) or ``flag``;
+    ``public_attributes``: attribute keys that are not personal data (all others are).
+    """
+
+    quarantine_days: int | None = None
+    marketing_consent: Literal["exclude", "flag"] = "exclude"
+    public_attributes: frozenset[str] = frozenset()
+
+
+def privacy_settings(ws: Workspace | None) -> PrivacySettings:
+    """The workspace's ``[privacy]`` settings (defaults when absent or unreadable)."""
+    if ws is None:
+        return PrivacySettings()
+    try:
+        with (ws.root / "kequn.toml").open("rb") as fh:
+            section = tomllib.load(fh).get("privacy") or {}
+    except (OSError, tomllib.TOMLDecodeError):
+        section = {}
+    days = section.get("quarantine_days")
+    consent = section.get("marketing_consent", "exclude")
+    return PrivacySettings(
+        quarantine_days=int(days) if isinstance(days, int | float) and days >= 0 else None,
+        marketing_consent="flag" if consent == "flag" else "exclude",
+        public_attributes=frozenset(str(k) for k in section.get("public_attributes") or ()),
+    )
+
+
+def personal_names(rule: Rule, public_attributes: frozenset[str] = frozenset()) -> list[str]:
+    """The personal fields ``rule`` reads: schema columns marked personal, and attribute
+    keys not declared public."""
+    names = sorted(rule.names & PERSONAL)
+    names += [f"attr('{k}')" for k in sorted(rule.attributes - public_attributes)]
+    return names
 
 
 def require_run(ws: Workspace, run_id: str | None = None) -> RunInfo:
@@ -87,7 +133,7 @@ def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") ->
             labels.append(
                 {
                     "label": label_id,
-                    "name": (label.zh if lang == "zh" else label.en) if label else label_id,
+                    "name": local(label, lang) if label else label_id,
                     "count": count,
                     "share": count / run.customers if run.customers else 0.0,
                 }
@@ -95,7 +141,7 @@ def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") ->
         out.append(
             {
                 "dimension": dim.id,
-                "name": dim.zh if lang == "zh" else dim.en,
+                "name": local(dim, lang),
                 "type": dim.type,
                 "labels": labels,
             }
@@ -221,8 +267,19 @@ def rfm_grid(run: RunInfo) -> list[dict[str, Any]]:
     ]
 
 
-def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[str, Any]:
-    """How many customers of the run a rule would match (checked like a taxonomy rule)."""
+def preview(
+    run: RunInfo,
+    rule_text: str,
+    dimension: str | None = None,
+    *,
+    allow_personal: bool = False,
+) -> dict[str, Any]:
+    """How many customers of the run a rule would match (checked like a taxonomy rule).
+
+    Without ``allow_personal`` (the ``personal`` permission: analysts and admins) a rule
+    naming personal fields is refused: counting ``name = '张三'`` or ``attr('手机') =
+    '138…'`` would tell a viewer what they may not see, one guess at a time.
+    """
     taxonomy = run.taxonomy()
     upto = None
     if dimension:
@@ -230,6 +287,14 @@ def preview(run: RunInfo, rule_text: str, dimension: str | None = None) -> dict[
         upto = ids.index(dimension) if dimension in ids else None
     try:
         rule = parse_rule(rule_text, catalogue(taxonomy.extra_names(upto=upto)))
+        personal = personal_names(rule, privacy_settings(run.ws).public_attributes)
+        if personal and not allow_personal:
+            names = ", ".join(personal)
+            raise RuleError(
+                rule_text,
+                t("rule.personal", "en", names=names),
+                t("rule.personal", "zh", names=names),
+            )
     except RuleError as exc:
         return {"ok": False, "error": str(exc)}
     # through the process's shared connection to the lookup file: DuckDB refuses a

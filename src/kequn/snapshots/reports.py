@@ -8,11 +8,13 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import t
+from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
-from kequn.snapshots.read import require_run, segment_where
+from kequn.snapshots.read import privacy_settings, require_run, segment_where
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -42,7 +44,7 @@ def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
                 "id": c["id"],
                 "customers": c["customers"],
                 "share": c["share"],
-                "description": c["zh"] if lang == "zh" else c["en"],
+                "description": local(c, lang),
                 "profile": c["profile"],
             }
             for c in info["clusters"]
@@ -84,12 +86,18 @@ def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
     return lines
 
 
-def worklist(
-    run: RunInfo, team: str, *, lang: str = "en", limit: int = 50
-) -> list[dict[str, Any]]:
-    """The team's actions, customer by customer: highest-priority strategy first, then spend."""
+def worklist(run: RunInfo, team: str, *, lang: str = "en", limit: int = 50) -> list[dict[str, Any]]:
+    """The team's actions, customer by customer: highest-priority strategy first, then spend.
+
+    Marketing may only approach customers who allow it: those whose
+    ``marketing_consent`` is false are left out, or with ``marketing_consent = "flag"``
+    under ``[privacy]`` in ``kequn.toml`` kept and marked (``marketing_consent`` in
+    each row); an unknown consent is kept and shown as unknown (None)."""
     taxonomy = run.taxonomy()
     labels = _labels(run)
+    consent = team == "marketing" and "marketing_consent" in labels.columns
+    if consent and privacy_settings(run.ws).marketing_consent == "exclude":
+        labels = labels.filter(labels.marketing_consent.fill_null(True))
     parts = []
     for dim in taxonomy.dimensions:
         for label in dim.labels:
@@ -104,6 +112,7 @@ def worklist(
                 labels.filter(cond).select(
                     "customer_id",
                     "spend",
+                    consent=labels.marketing_consent if consent else ibis.null("boolean"),
                     priority=ibis.literal(label.strategy.priority),
                     dimension=ibis.literal(dim.id),
                     label=ibis.literal(label.id),
@@ -124,20 +133,28 @@ def worklist(
                 "spend": item["spend"],
                 "dimension": item["dimension"],
                 "label": item["label"],
-                "label_name": (chosen.zh if lang == "zh" else chosen.en)
-                if chosen
-                else item["label"],
+                "label_name": local(chosen, lang) if chosen else item["label"],
                 "priority": item["priority"],
-                "action": (strategy.zh if lang == "zh" else strategy.en) if strategy else "",
+                "action": local(strategy, lang) if strategy else "",
                 "actions": list(strategy.actions) if strategy else [],
+                **({"marketing_consent": item["consent"]} if consent else {}),
             }
         )
     return out
 
 
-def export_segment(run: RunInfo, dimension: str, label: str, out: Path) -> int:
-    """Write a segment's members (with the labels of every dimension) to CSV or Excel."""
+def export_segment(
+    run: RunInfo, dimension: str, label: str, out: Path, *, consent_only: bool = False
+) -> int:
+    """Write a segment's members (with the labels of every dimension) to CSV or Excel.
+
+    ``consent_only`` keeps only customers whose ``marketing_consent`` is true (for a
+    campaign). Text that a spreadsheet would run as a formula (starting with = + - @, a
+    tab or a carriage return) is written with a leading ``'`` (OWASP's rule against CSV
+    injection); numbers stay numbers."""
     where, params = segment_where(run.taxonomy(), dimension, label)
+    if consent_only:
+        where += " AND marketing_consent IS TRUE"
     with lookup.cursor(run) as cur:
         table = cur.execute(
             f"SELECT * FROM labels WHERE {where} ORDER BY spend DESC NULLS LAST, customer_id",
@@ -146,19 +163,49 @@ def export_segment(run: RunInfo, dimension: str, label: str, out: Path) -> int:
     out = Path(out)
     if out.suffix.lower() == ".xlsx":
         import openpyxl
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def cell(value: Any) -> Any:
+            value = safe_text(_cell(value))
+            return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet(f"{dimension}={label}"[:31])
-        sheet.append(table.column_names)
+        sheet.append([cell(c) for c in table.column_names])
         for record in table.to_pylist():
-            sheet.append([_cell(v) for v in record.values()])
+            sheet.append([cell(v) for v in record.values()])
         book.save(out)
     else:
         import pyarrow.csv as pacsv
 
         simple = table.drop_columns([c for c in table.column_names if c == "attributes"])
-        pacsv.write_csv(simple, out)
+        pacsv.write_csv(_safe_table(simple), out)
     return table.num_rows
+
+
+#: what makes a spreadsheet read a cell as a formula (OWASP, CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE = "^[=+\\-@\t\r]"
+
+
+def safe_text(value: Any) -> Any:
+    """Text a spreadsheet would evaluate, quoted with a leading ``'``; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_table(table: pa.Table) -> pa.Table:
+    """:func:`safe_text` on every text column (and the header) of an Arrow table."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.match_substring_regex(column, _FORMULA_RE).fill_null(False)
+            quoted = pc.binary_join_element_wise("'", column, "")
+            columns.append(pc.if_else(risky, quoted, column))
+        else:
+            columns.append(column)
+    return pa.table(columns, names=[safe_text(n) for n in table.column_names])
 
 
 def history(

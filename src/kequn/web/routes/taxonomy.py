@@ -77,7 +77,13 @@ def save_taxonomy(
 
 @router.post("/taxonomy/preview")
 def preview(
-    request: Request, body: RulePreview, _user: Reader, run: str | None = None
+    request: Request, body: RulePreview, user: Reader, run: str | None = None
 ) -> dict[str, Any]:
-    """How many customers of the latest run a rule would match."""
-    return read.preview(run_or_404(request, run), body.rule, body.dimension)
+    """How many customers of the latest run a rule would match (viewers: rules on
+    personal fields refused, see :func:`kequn.snapshots.read.preview`)."""
+    return read.preview(
+        run_or_404(request, run),
+        body.rule,
+        body.dimension,
+        allow_personal=user.can("personal"),
+    )
