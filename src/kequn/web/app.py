@@ -26,11 +26,11 @@ from kequn.web.deps import Users
 from kequn.web.errors import add_handlers
 from kequn.web.guard import Failures, Guard
 from kequn.web.jobs import Jobs
-from kequn.web.routes import customers, imports, pages, runs, segments, system, taxonomy
+from kequn.web.routes import customers, imports, pages, privacy, runs, segments, system, taxonomy
 from kequn.web.settings import ServerSettings
 
 # in this order in the OpenAPI description
-_ROUTERS = (system, imports, runs, segments, customers, taxonomy, pages)
+_ROUTERS = (system, imports, runs, segments, customers, taxonomy, privacy, pages)
 
 
 def create_app(

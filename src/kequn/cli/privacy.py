@@ -1,0 +1,98 @@
+"""Privacy commands (PIPL / GDPR): one person's data exported or erased, old quarantined
+rows purged, runs deleted. The work is :mod:`kequn.privacy`'s."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kequn.cli._app import WorkspaceOpt, _print_json, _ws, app, console, err
+from kequn.core.i18n import t
+
+privacy_app = typer.Typer(
+    help="Personal data: export or erase one person, purge old quarantined rows.",
+    no_args_is_help=True,
+)
+runs_app = typer.Typer(help="Stored classification runs.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(runs_app, name="runs")
+
+CustomerArg = Annotated[str, typer.Argument(help="Customer id")]
+
+
+@privacy_app.command("export")
+def export_cmd(
+    customer_id: CustomerArg,
+    workspace: WorkspaceOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write JSON here (default: stdout)")
+    ] = None,
+) -> None:
+    """Everything held about one person: customer rows, orders, order lines, interactions,
+    rejected rows mentioning them, and their labels in every stored run."""
+    from kequn import privacy
+
+    data = privacy.export_person(_ws(workspace), customer_id)
+    if data is None:
+        err.print(t("privacy.no_customer", id=customer_id))
+        raise typer.Exit(1)
+    if output is None:
+        _print_json(data)
+        return
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    output.write_text(text + "\n", encoding="utf-8")
+    console.print(t("privacy.exported", id=customer_id, file=output))
+
+
+@privacy_app.command("erase")
+def erase_cmd(
+    customer_id: CustomerArg,
+    workspace: WorkspaceOpt = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (asked only on a terminal)")
+    ] = False,
+) -> None:
+    """Erase one person from the data, every run, job reports and staged files; the audit
+    log keeps a pseudonymous reference that it happened. Cannot be undone."""
+    from kequn import privacy
+
+    ws = _ws(workspace)
+    if not yes and sys.stdin.isatty():
+        typer.confirm(f"erase {customer_id} from {ws.root}?", abort=True)
+    result = privacy.erase_person(ws, customer_id)
+    removed = ", ".join(f"{k} {v}" for k, v in result["removed"].items() if v)
+    console.print(t("privacy.erased", id=customer_id, subject=result["subject"], removed=removed))
+
+
+@privacy_app.command("purge")
+def purge_cmd(
+    workspace: WorkspaceOpt = None,
+    days: Annotated[
+        int | None,
+        typer.Option(help="Older than this (default: quarantine_days under [privacy])", min=0),
+    ] = None,
+) -> None:
+    """Remove quarantined rows of imports older than the retention period."""
+    from kequn import privacy
+    from kequn.snapshots.read import privacy_settings
+
+    ws = _ws(workspace)
+    count = privacy.purge_quarantine(ws, days)
+    shown = days if days is not None else privacy_settings(ws).quarantine_days
+    console.print(t("privacy.purged", count=count, days=shown))
+
+
+@runs_app.command("delete")
+def runs_delete(
+    run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix)")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Delete a stored run and its lookup files."""
+    from kequn import privacy
+
+    deleted = privacy.delete_run(_ws(workspace), run_id)
+    console.print(t("privacy.run_deleted", id=deleted))

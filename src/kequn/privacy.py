@@ -1,0 +1,461 @@
+"""Privacy operations on a workspace (PIPL / GDPR), shared by the CLI and the API.
+
+- :func:`export_person`: everything the workspace holds about one person (the customer
+  rows, their orders and order lines, interactions, rejected rows that mention them, and
+  their labels in every stored run);
+- :func:`erase_person`: removes them from the current data (a new generation written
+  through :meth:`Workspace.write`, so readers never see half of it), from every run's
+  labels, from background job reports and staged files under ``.tmp``; the runs' lookup
+  files are removed (rebuilt from the cleaned data when next opened). The audit log
+  records that an erasure happened under a pseudonymous reference (a keyed hash of the
+  id, see :func:`pseudonym`), never the data;
+- :func:`purge_quarantine`: rejected rows older than the retention period;
+- :func:`delete_run`: a whole run and its lookup files.
+
+What is matched as "mentioning" a person: their customer id (as a whole word), and each
+name, phone (also with its digits written apart) and e-mail address stored for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from kequn.core.compute import parquet_glob
+from kequn.core.i18n import t
+from kequn.snapshots import lookup
+from kequn.snapshots.read import plain, privacy_settings
+from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
+from kequn.store.access import audit
+from kequn.store.workspace import Workspace, WorkspaceError, _atomic_write
+
+KEY_FILE = "privacy.key"
+_TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
+
+
+def pseudonym(ws: Workspace, customer_id: str) -> str:
+    """A stable reference to a person that does not reveal them: an HMAC of the id under
+    the workspace's own random key (``privacy.key``, readable by its owner only), so only
+    someone holding the key and the id can tell whom an audit entry is about."""
+    path = ws.root / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32))
+    key = path.read_text(encoding="utf-8").strip().encode("utf-8")
+    return "p_" + hmac.new(key, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One person as the workspace may mention them, and a pattern matching any of it."""
+
+    customer_id: str
+    values: frozenset[str]
+    phones: frozenset[str]
+
+    @property
+    def pattern(self) -> str:
+        """One regular expression (RE2 and Python alike): the id as a whole word, any
+        other value anywhere."""
+        whole = "(^|[^0-9A-Za-z_])" + re.escape(self.customer_id) + "([^0-9A-Za-z_]|$)"
+        others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
+        return "|".join([whole, *others])
+
+    def mentioned_in(self, text: object) -> bool:
+        if text is None:
+            return False
+        value = str(text)
+        if re.search(self.pattern, value):
+            return True
+        digits = re.sub(r"\D", "", value)
+        return any(p in digits for p in self.phones)
+
+
+def identity(con: duckdb.DuckDBPyConnection, customer_id: str) -> Identity:
+    rows = con.execute(
+        "SELECT name, phone, email FROM customers WHERE customer_id = ?", [customer_id]
+    ).fetchall()
+    values = {customer_id} | {str(v).strip() for row in rows for v in row if v and str(v).strip()}
+    phones = {re.sub(r"\D", "", str(r[1])) for r in rows if r[1]}
+    return Identity(customer_id, frozenset(values), frozenset(p for p in phones if len(p) >= 7))
+
+
+# -- export ----------------------------------------------------------------------------
+def export_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any] | None:
+    """Everything held about one customer (None when nothing is), as JSON-ready data."""
+    with ws.read() as con:
+        person = identity(con, customer_id)
+        out: dict[str, Any] = {
+            "customer_id": customer_id,
+            "exported_at": dt.datetime.now().isoformat(timespec="seconds"),
+            "customers": _rows(con, "SELECT * FROM customers WHERE customer_id = ?", customer_id),
+            "orders": _rows(con, "SELECT * FROM orders WHERE customer_id = ?", customer_id),
+            "order_lines": _rows(
+                con,
+                "SELECT * FROM order_lines WHERE order_id IN "
+                "(SELECT order_id FROM orders WHERE customer_id = ?)",
+                customer_id,
+            ),
+            "events": _rows(con, "SELECT * FROM events WHERE customer_id = ?", customer_id),
+            "quarantine": [
+                {k: v for k, v in row.items() if k != "rowid"} for row in _quarantined(con, person)
+            ],
+        }
+    out["runs"] = []
+    scratch = duckdb.connect()
+    try:
+        for run in list_runs(ws):
+            labels = _rows(
+                scratch,
+                "SELECT * FROM read_parquet(?) WHERE customer_id = ?",
+                parquet_glob(run.labels_path),
+                customer_id,
+            )
+            if labels:
+                out["runs"].append({"run_id": run.run_id, "as_of": run.as_of, "labels": labels})
+    finally:
+        scratch.close()
+    held = any(out[k] for k in ("customers", "orders", "events", "quarantine", "runs"))
+    if not held:
+        return None
+    audit(ws, who, "privacy.export", {"subject": pseudonym(ws, customer_id)})
+    return plain_all(out)
+
+
+def plain_all(value: Any) -> Any:
+    """JSON-ready all the way down (:func:`kequn.snapshots.read.plain` per value)."""
+    if isinstance(value, dict):
+        return {str(k): plain_all(v) for k, v in value.items()}
+    if isinstance(value, list) and not (value and isinstance(value[0], tuple)):
+        return [plain_all(v) for v in value]
+    return plain(value)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str, *params: Any) -> list[dict[str, Any]]:
+    found = con.execute(query, list(params))
+    names = [d[0] for d in found.description or []]
+    return [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+
+
+def _quarantined(con: duckdb.DuckDBPyConnection, person: Identity) -> list[dict[str, Any]]:
+    """Rejected rows whose value, detail or source record mentions the person."""
+    text = "concat_ws(chr(10), value, detail, record)"
+    params: dict[str, Any] = {"pattern": person.pattern}
+    where = [f"regexp_matches({text}, $pattern)"]
+    for i, phone in enumerate(sorted(person.phones)):
+        params[f"p{i}"] = phone
+        where.append(f"contains(regexp_replace({text}, '[^0-9]', '', 'g'), $p{i})")
+    found = con.execute(
+        'SELECT rowid, "table", file, "row", "column", reason, severity, value, detail, record '
+        "FROM quarantine WHERE " + " OR ".join(where),
+        params,
+    )
+    names = [d[0] for d in found.description or []]
+    rows = [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+    return [r for r in rows if any(person.mentioned_in(x) for x in _texts(r))]
+
+
+def _texts(row: dict[str, Any]) -> Iterator[str]:
+    for key in ("value", "detail"):
+        if row.get(key):
+            yield str(row[key])
+    if row.get("record"):
+        try:
+            cells = json.loads(row["record"])
+        except ValueError:
+            cells = [row["record"]]
+        yield from (str(c) for c in (cells if isinstance(cells, list) else [cells]) if c)
+
+
+# -- erasure ---------------------------------------------------------------------------
+def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any]:
+    """Remove one customer from everything the workspace keeps; what was removed, counted."""
+    if not customer_id.strip():
+        raise WorkspaceError(t("privacy.no_customer", id=customer_id))
+    removed: dict[str, int] = {}
+    with ws.write() as con:
+        person = identity(con, customer_id)
+        orders = "SELECT order_id FROM orders WHERE customer_id = ?"
+        removed["order_lines"] = _delete(
+            con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", customer_id
+        )
+        for table in ("orders", "events", "customers"):
+            removed[table] = _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", customer_id)
+        rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
+        removed["quarantine"] = (
+            _delete(con, "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)", rowids)
+            if rowids
+            else 0
+        )
+        compact(con)
+    removed["run_labels"] = sum(_erase_from_run(run, customer_id) for run in list_runs(ws))
+    if removed["run_labels"] and ws.runs_dir.is_dir():
+        os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
+    removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
+    removed["job_reports"] = sum(_scrub_job(path, person) for path in _files(ws.root / "jobs"))
+    removed["staged_files"] = _scrub_staged(ws, person)
+    if not any(n for what, n in removed.items() if what != "lookup_files"):
+        raise WorkspaceError(t("privacy.no_customer", id=customer_id))
+    subject = pseudonym(ws, customer_id)
+    audit(ws, who, "privacy.erase", {"subject": subject, "removed": removed})
+    return {"subject": subject, "removed": removed}
+
+
+def compact(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite every table of the generation being written into fresh blocks.
+
+    A DuckDB file keeps deleted rows' bytes in its blocks (and the new generation starts
+    as a copy of the old one), so deleting is not erasing: the tables are copied out,
+    dropped (the emptied file is truncated at the checkpoint) and written back."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    con.execute("ATTACH ':memory:' AS _compact")
+    try:
+        for name in tables:
+            con.execute(f"CREATE TABLE _compact.{_q(name)} AS FROM main.{_q(name)}")
+            con.execute(f"DROP TABLE main.{_q(name)}")
+        con.execute("CHECKPOINT")
+        for name in tables:
+            con.execute(f"CREATE TABLE main.{_q(name)} AS FROM _compact.{_q(name)}")
+    finally:
+        con.execute("DETACH _compact")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _delete(con: duckdb.DuckDBPyConnection, query: str, param: Any) -> int:
+    found = con.execute(query, [param]).fetchone()
+    return int(found[0]) if found else 0
+
+
+def _erase_from_run(run: RunInfo, customer_id: str) -> int:
+    """Rewrite the run's labels without the customer, and its counts without them."""
+    erased: list[dict[str, Any]] = []
+    for path in _parquet_files(run.labels_path):
+        table = pq.read_table(path)
+        hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
+        if not pc.any(hit).as_py():
+            continue
+        erased += table.filter(hit).to_pylist()
+        _replace_parquet(path, table.filter(pc.invert(hit)))
+    if erased:
+        meta_path = Path(run.path) / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["customers"] = max(0, int(meta.get("customers", 0)) - len(erased))
+        taxonomy = run.taxonomy()
+        for row in erased:
+            for dim in taxonomy.dimensions:
+                counts = meta.get("counts", {}).get(dim.id, {})
+                if dim.type == "exclusive":
+                    hits = [str(row.get(dim.id))]
+                else:
+                    hits = [lab.id for lab in dim.labels if row.get(dim.tag_column(lab.id))]
+                for label in hits:
+                    if counts.get(label):
+                        counts[label] -= 1
+        _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=2, default=str))
+    return len(erased)
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(path.rglob("*.parquet")) if path.is_dir() else []
+
+
+def _replace_parquet(path: Path, table: pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _drop_lookups(run: RunInfo) -> int:
+    """Remove the run's lookup files (they hold the person's labels, profile and orders);
+    the next reader builds them again from the cleaned data. This process's open
+    connections to them are closed; other processes' are told by the files' absence
+    the next time they open them (a server keeps an open one until it restarts)."""
+    index = lookup.index_path(run)
+    folder = index.parent
+    removed = 0
+    with index.with_suffix(".lock").open("a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # a build in progress finishes first
+        with lookup._guard:
+            con = lookup._open.pop(index, None)
+            lookup._ready.discard(index)
+        if con is not None:
+            con.close()
+        for name in (lookup.INDEX_NAME, lookup.POINTS_NAME, *lookup.OLD_POINTS):
+            target = folder / name
+            if target.exists():
+                target.unlink()
+                removed += 1
+    return removed
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def _scrub_job(path: Path, person: Identity) -> int:
+    """A background job's report without anything mentioning the person."""
+    if path.suffix != ".json":
+        return 0
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    cleaned = _scrub_value(data, person)
+    if cleaned == data:
+        return 0
+    _atomic_write(path, json.dumps(cleaned, default=str))
+    return 1
+
+
+def _scrub_value(value: Any, person: Identity) -> Any:
+    """Lists lose the items that mention the person; other text mentioning them is erased."""
+    if isinstance(value, list):
+        return [
+            _scrub_value(v, person)
+            for v in value
+            if not person.mentioned_in(json.dumps(v, ensure_ascii=False, default=str))
+        ]
+    if isinstance(value, dict):
+        return {k: _scrub_value(v, person) for k, v in value.items()}
+    if isinstance(value, str) and person.mentioned_in(value):
+        return "[erased]"
+    return value
+
+
+def _scrub_staged(ws: Workspace, person: Identity) -> int:
+    """Files under ``.tmp`` (uploads being imported, staged runs) lose the rows that
+    mention the person (a file that cannot be read row by row is removed if it mentions
+    them); the Spark engine's copies of old generations under ``.cache`` are removed."""
+    changed = 0
+    spark = ws.root / ".cache" / "spark"
+    if spark.is_dir():
+        changed += len(_files(spark))
+        shutil.rmtree(spark, ignore_errors=True)
+    for path in _files(ws.tmp_dir):
+        try:
+            changed += _scrub_file(path, person)
+        except (OSError, ValueError, pa.ArrowException):
+            path.unlink(missing_ok=True)  # unreadable: it may mention them
+            changed += 1
+    return changed
+
+
+def _scrub_file(path: Path, person: Identity) -> int:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        table = pq.read_table(path)
+        hit: Any = None
+        for name in table.column_names:
+            column = table[name].combine_chunks()
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                found = pc.match_substring_regex(column, person.pattern).fill_null(False)
+                hit = found if hit is None else pc.or_(hit, found)
+        if hit is None or not pc.any(hit).as_py():
+            return 0
+        _replace_parquet(path, table.filter(pc.invert(hit)))
+        return 1
+    raw = path.read_bytes()
+    if suffix in _TEXT:
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            encoding, text = "gb18030", raw.decode("gb18030", errors="replace")
+        lines = text.splitlines(keepends=True)
+        kept = [line for line in lines if not person.mentioned_in(line)]
+        if len(kept) == len(lines):
+            return 0
+        path.write_bytes("".join(kept).encode(encoding))
+        return 1
+    found = _xlsx_mentions(path, person) if suffix == ".xlsx" else _mentions_bytes(raw, person)
+    if found:
+        path.unlink()
+    return int(found)
+
+
+def _mentions_bytes(raw: bytes, person: Identity) -> bool:
+    return any(
+        v.encode(enc, errors="ignore") in raw
+        for v in person.values
+        for enc in ("utf-8", "gb18030", "utf-16-le")
+    )
+
+
+def _xlsx_mentions(path: Path, person: Identity) -> bool:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                if any(person.mentioned_in(c) for c in row if c is not None):
+                    return True
+    finally:
+        book.close()
+    return False
+
+
+# -- retention -------------------------------------------------------------------------
+def purge_quarantine(
+    ws: Workspace, days: int | None = None, *, who: str = "cli", now: dt.datetime | None = None
+) -> int:
+    """Remove rejected rows of imports older than ``days`` (default: the workspace's
+    ``quarantine_days`` under ``[privacy]``); how many were removed."""
+    days = privacy_settings(ws).quarantine_days if days is None else days
+    if days is None or days < 0:
+        raise WorkspaceError(t("privacy.no_retention"))
+    cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days)
+    with ws.write() as con:
+        removed = _delete(
+            con,
+            """DELETE FROM quarantine WHERE import_id IN (
+                SELECT q.import_id FROM (SELECT DISTINCT import_id FROM quarantine) q
+                LEFT JOIN (SELECT import_id, max(coalesce(finished_at, started_at)) AS at
+                           FROM imports GROUP BY 1) i USING (import_id)
+                WHERE coalesce(i.at, try_strptime(left(q.import_id, 14), '%Y%m%d%H%M%S'))
+                      < ?)""",
+            cutoff,
+        )
+        if removed:
+            compact(con)
+    audit(ws, who, "privacy.purge", {"days": days, "removed": removed})
+    return removed
+
+
+def delete_run(ws: Workspace, run_id: str, who: str = "cli") -> str:
+    """Remove a run (id or unique prefix) with its lookup files; returns its full id."""
+    run = get_run(ws, run_id)
+    if run is None:
+        raise WorkspaceError(t("privacy.no_run", id=run_id))
+    _drop_lookups(run)
+    trash = ws.tmp_dir / f"deleted-{run.run_id}-{secrets.token_hex(3)}"
+    ws.tmp_dir.mkdir(exist_ok=True)
+    Path(run.path).replace(trash)  # gone from runs/ in one rename, then removed
+    shutil.rmtree(trash, ignore_errors=True)
+    audit(ws, who, "run.delete", {"run_id": run.run_id})
+    return run.run_id

@@ -1,0 +1,51 @@
+"""Privacy requests (PIPL / GDPR), for admins: everything held about a person, and
+erasing them (see :mod:`kequn.privacy`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from kequn import privacy
+from kequn.core.i18n import t
+from kequn.store.access import User
+from kequn.web.deps import current_user, request_lang, workspace
+from kequn.web.errors import ApiError
+
+router = APIRouter(prefix="/api/privacy", tags=["privacy"])
+
+
+def admin(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+    """Only admins answer privacy requests (a JSON 403 for anyone else)."""
+    if user.role != "admin":
+        lang = request_lang(request)
+        raise ApiError(
+            403, "forbidden", t("web.error.forbidden", lang, role=user.role, what="privacy")
+        )
+    return user
+
+
+Admin = Annotated[User, Depends(admin)]
+
+
+class Erasure(BaseModel):
+    customer_id: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/erase")
+def erase(request: Request, body: Erasure, user: Admin) -> dict[str, Any]:
+    """Erase one customer from the data, every run, job reports and staged files. The
+    audit log keeps a pseudonymous reference (``subject``) that it happened."""
+    return privacy.erase_person(workspace(request), body.customer_id, who=user.name)
+
+
+@router.get("/export/{customer_id}")
+def export(request: Request, customer_id: str, user: Admin) -> dict[str, Any]:
+    """Everything held about one customer, as JSON."""
+    data = privacy.export_person(workspace(request), customer_id, who=user.name)
+    if data is None:
+        lang = request_lang(request)
+        raise ApiError(404, "no_customer", t("privacy.no_customer", lang, id=customer_id))
+    return data
