@@ -43,11 +43,49 @@ def _profile(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _quarantine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rejected rows: the offending value hidden, the whole source record dropped."""
+    """Rejected rows: the offending value hidden (in the message too), the whole source
+    record dropped."""
     return [
-        {**row, "value": "***" if row.get("value") else row.get("value"), "record": None}
+        {
+            **row,
+            "value": "***" if row.get("value") else row.get("value"),
+            "message": _without(row.get("message"), row.get("value")),
+            "record": None,
+        }
         for row in rows
     ]
+
+
+def _without(message: Any, value: Any) -> Any:
+    if not isinstance(message, str) or value in (None, ""):
+        return message
+    return message.replace(str(value), "***")
+
+
+def file_name(path: Any) -> Any:
+    """A file's name without the folders it was read from (server paths stay private)."""
+    if not isinstance(path, str) or not path:
+        return path
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _tidy_profile(data: dict[str, Any]) -> dict[str, Any]:
+    attributes = data.get("attributes")
+    if isinstance(attributes, dict) and "source_file" in attributes:
+        attributes = {**attributes, "source_file": file_name(attributes["source_file"])}
+        return {**data, "attributes": attributes}
+    return data
+
+
+def _tidy_quarantine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "file": file_name(row.get("file"))} for row in rows]
+
+
+#: What every reader gets, whatever their role: no server paths.
+_TIDY: dict[str, Callable[[Any], Any]] = {
+    "customer.read": _tidy_profile,
+    "quarantine.read": _tidy_quarantine,
+}
 
 
 #: For each audit action, how what it shows is masked.
@@ -56,6 +94,10 @@ _MASKS: dict[str, Callable[[Any], Any]] = {
     "customer.read": _profile,
     "quarantine.read": _quarantine,
 }
+
+
+def _same(data: Any) -> Any:
+    return data
 
 
 def personal_view(
@@ -67,6 +109,7 @@ def personal_view(
     members, ``customer.read`` for a profile, ``quarantine.read`` for rejected rows).
     """
     mask = _MASKS[what]
+    data = _TIDY.get(what, _same)(data)
     if sees_personal(user):
         audit(workspace(request), user.name, what, details)
         return data

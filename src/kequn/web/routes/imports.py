@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,13 +42,18 @@ def upload(
     if table not in TABLES:
         raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
     ws = workspace(request)
+    name = _upload_name(file.filename, lang)
     uploads = ws.tmp_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
-    name = _SAFE_NAME.sub("_", Path(file.filename or "upload").name)[-120:] or "upload"
-    target = Path(tempfile.mkdtemp(dir=uploads)) / name
-    with target.open("wb") as out:
-        while chunk := file.file.read(1 << 20):
-            out.write(chunk)
+    folder = Path(tempfile.mkdtemp(dir=uploads))
+    target = folder / name
+    try:
+        with target.open("wb") as out:
+            while chunk := file.file.read(1 << 20):
+                out.write(chunk)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str, done: int) -> None:
@@ -58,8 +64,7 @@ def upload(
                 ws, table, target, create_customers=create_customers, progress=progress
             )
         finally:
-            target.unlink(missing_ok=True)
-            target.parent.rmdir()
+            shutil.rmtree(folder, ignore_errors=True)
         audit(ws, user.name, "import", {"table": table, "file": name})
         out = report.to_dict()
         out["quarantine"] = quarantine_rows(ws, table=table, limit=200, lang=lang)
@@ -69,6 +74,17 @@ def upload(
     if wait:
         request.app.state.jobs.wait(job)
     return job.to_dict()
+
+
+def _upload_name(given: str | None, lang: str) -> str:
+    """The name an upload is kept under: a plain file name, or a 400."""
+    given = given or "upload"
+    if "/" in given or "\\" in given or "\x00" in given:
+        raise ApiError(400, "bad_file_name", t("web.error.bad_file_name", lang))
+    name = _SAFE_NAME.sub("_", given)[-120:]
+    if not name.strip("._"):
+        raise ApiError(400, "bad_file_name", t("web.error.bad_file_name", lang))
+    return name
 
 
 @router.get("/quarantine")

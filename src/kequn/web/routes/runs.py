@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 
 from kequn import pipeline
 from kequn.core.i18n import t
 from kequn.snapshots.runs import list_runs
-from kequn.store.access import User
+from kequn.store.access import User, audit
 from kequn.web.deps import Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job
@@ -54,10 +54,15 @@ def start_run(
 
 
 @router.get("/jobs/{job_id}")
-def job_status(request: Request, job_id: str, _user: Reader) -> dict[str, Any]:
+def job_status(
+    request: Request, job_id: Annotated[str, Path(max_length=64)], user: Reader
+) -> dict[str, Any]:
+    """A job's progress and result (an import's report keeps no personal data: the
+    quarantined values themselves are at ``/api/quarantine``)."""
     job: dict[str, Any] | None = request.app.state.jobs.get(job_id)
     if job is None:
         raise ApiError(404, "no_job", t("web.error.no_job", request_lang(request)))
+    audit(workspace(request), user.name, "job.read", {"job": job["id"], "kind": job["kind"]})
     return job
 
 

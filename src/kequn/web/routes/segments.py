@@ -3,6 +3,7 @@ movement between runs."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,9 @@ from kequn.web.errors import ApiError
 from kequn.web.personal import personal_view, sees_personal
 
 router = APIRouter(prefix="/api", tags=["segments"])
+
+#: beyond any segment; larger offsets are refused rather than sent to DuckDB
+MAX_OFFSET = 1_000_000_000
 
 
 @router.get("/segments")
@@ -39,7 +43,7 @@ def segment_members(
     label: str,
     user: Reader,
     run: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=read.PAGE_MAX)] = 50,
     sort: str = "spend",
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
@@ -89,8 +93,16 @@ def export(
     target = folder / f"{dimension}-{label}.{format}"
     try:
         count = reports.export_segment(found, dimension, label, target)
-    except ValueError as exc:
-        raise ApiError(404, "unknown_segment", str(exc)) from exc
+    except (KeyError, ValueError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        segment = f"{dimension}={label}"
+        lang = request_lang(request)
+        raise ApiError(
+            404, "unknown_segment", t("web.error.unknown_segment", lang, segment=segment)
+        ) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     audit(ws, user.name, "export", {"segment": f"{dimension}={label}", "rows": count})
 
     def cleanup() -> None:
@@ -116,14 +128,17 @@ def rfm(request: Request, _user: Reader, run: str | None = None) -> list[dict[st
 def worklist(
     request: Request,
     team: str,
-    _user: Reader,
+    user: Reader,
     run: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
     """A team's actions, customer by customer, most urgent first."""
     if team not in TEAM_NAMES:
         raise ApiError(404, "unknown_team", t("web.error.unknown_team", request_lang(request)))
-    return reports.worklist(run_or_404(request, run), team, lang=request_lang(request), limit=limit)
+    found = run_or_404(request, run)
+    items = reports.worklist(found, team, lang=request_lang(request), limit=limit)
+    audit(workspace(request), user.name, "worklist.read", {"team": team, "run": found.run_id})
+    return items
 
 
 @router.get("/history")

@@ -27,5 +27,9 @@ def me(user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
 
 @router.get("/status")
 def status(request: Request, _user: Reader) -> dict[str, Any]:
-    """Row counts, imports and runs of the workspace."""
-    return workspace_status(workspace(request))
+    """Row counts, imports and runs of the workspace (named by its folder's name: the
+    server's paths are not shown)."""
+    ws = workspace(request)
+    found = workspace_status(ws)
+    found["workspace"] = ws.root.name
+    return found

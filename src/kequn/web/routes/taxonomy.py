@@ -11,7 +11,7 @@ from kequn import pipeline
 from kequn.snapshots import read
 from kequn.store.access import User, audit
 from kequn.store.workspace import _atomic_write
-from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
+from kequn.taxonomy.model import Taxonomy, TaxonomyError, parse_taxonomy
 from kequn.web.deps import Reader, need, run_or_404, workspace
 from kequn.web.errors import ApiError
 
@@ -49,11 +49,22 @@ def taxonomy(request: Request, _user: Reader) -> dict[str, Any]:
     }
 
 
+def _parse(text: str) -> Taxonomy:
+    """``text`` parsed and checked; any way it is not a taxonomy is a TaxonomyError (text
+    that is YAML but not a mapping, say, fails deeper down with other exceptions)."""
+    try:
+        return parse_taxonomy(text)
+    except TaxonomyError:
+        raise
+    except (TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise TaxonomyError(f"taxonomy: {type(exc).__name__}: {exc}") from exc
+
+
 @router.post("/taxonomy/validate")
 def validate(body: TaxonomyText, _user: Reader) -> dict[str, Any]:
     """Check taxonomy text without saving it."""
     try:
-        parsed = parse_taxonomy(body.text)
+        parsed = _parse(body.text)
     except TaxonomyError as exc:
         return {"ok": False, "error": str(exc)}
     labels = sum(len(d.labels) for d in parsed.dimensions)
@@ -66,7 +77,7 @@ def save_taxonomy(
 ) -> dict[str, Any]:
     """Validate and save the taxonomy; the next run uses it."""
     try:
-        parsed = parse_taxonomy(body.text)
+        parsed = _parse(body.text)
     except TaxonomyError as exc:
         raise ApiError(400, "invalid_taxonomy", str(exc)) from exc
     ws = workspace(request)
@@ -79,11 +90,14 @@ def save_taxonomy(
 def preview(
     request: Request, body: RulePreview, user: Reader, run: str | None = None
 ) -> dict[str, Any]:
-    """How many customers of the latest run a rule would match (viewers: rules on
-    personal fields refused, see :func:`kequn.snapshots.read.preview`)."""
-    return read.preview(
-        run_or_404(request, run),
-        body.rule,
-        body.dimension,
-        allow_personal=user.can("personal"),
+    """How many customers of the latest run a rule would match (audited: who previewed
+    what size of rule, never its text, which may name a person)."""
+    found = run_or_404(request, run)
+    result = read.preview(found, body.rule, body.dimension, allow_personal=user.can("personal"))
+    audit(
+        workspace(request),
+        user.name,
+        "rule.preview",
+        {"run": found.run_id, "dimension": body.dimension, "length": len(body.rule)},
     )
+    return result
