@@ -10,7 +10,7 @@ import ibis
 import pytest
 
 from kequn.core.rules import RuleError, compile_rule, parse_rule, render_reason
-from kequn.core.rules._grammar import MAX_DEPTH, MAX_LENGTH, MAX_TERMS
+from kequn.core.rules._limits import MAX_DEPTH, MAX_LENGTH, MAX_TERMS
 from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
 
 CATALOGUE = {"a": "number", "vip": "bool", "city": "string"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import decimal
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,9 +10,9 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
 
 from kequn.core.i18n import t
+from kequn.core.rules._limits import MAX_DEPTH, number_problem, size_problem
 
 #: a sqlglot AST node (sqlglot 30 types them as ``Expr``; older releases as ``Expression``)
 Node = Any
@@ -69,38 +68,6 @@ _FUNC_NAMES = {
     exp.Contains: "contains",
     exp.StartsWith: "starts_with",
     exp.EndsWith: "ends_with",
-}
-#: Limits that keep a rule within what the checker, the compiler and the engines handle
-#: (beyond them Python's recursion limit or the engine's number range is reached): a
-#: rule's length in characters, its nesting (parentheses, function calls and lists), its
-#: terms (conditions and operations joined by and/or/not and + - * /), and its numbers
-#: (magnitude and significant digits, within a float64's exact range).
-MAX_LENGTH = 2000
-MAX_DEPTH = 20
-MAX_TERMS = 100
-MAX_NUMBER = decimal.Decimal("1e15")
-MAX_DIGITS = 15
-_OPERATORS = frozenset(
-    {
-        TokenType.AND,
-        TokenType.OR,
-        TokenType.NOT,
-        TokenType.PLUS,
-        TokenType.DASH,
-        TokenType.STAR,
-        TokenType.SLASH,
-    }
-)
-#: tokens after which a minus sign is a sign, not a subtraction
-_BEFORE_UNARY = frozenset({None, *_OPERATORS, TokenType.L_PAREN, TokenType.COMMA}) | {
-    TokenType.EQ,
-    TokenType.NEQ,
-    TokenType.GT,
-    TokenType.GTE,
-    TokenType.LT,
-    TokenType.LTE,
-    TokenType.BETWEEN,
-    TokenType.IN,
 }
 ALLOWED_TEXT = (
     "and, or, not, = != <> < <= > >=, between … and …, in (…), is [not] null, + - * /, "
@@ -162,7 +129,9 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
     """
     if not text or not text.strip():
         raise RuleError(text, "the rule is empty", "规则为空")
-    _check_size(text)
+    problem = size_problem(text)
+    if problem is not None:
+        raise _limit(text, problem[0], **problem[1])
     try:
         statements = sqlglot.parse(text, dialect="duckdb")
     except RecursionError:  # a backstop: the limits above keep rules well within it
@@ -199,36 +168,6 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
 
 def _limit(text: str, key: str, **params: object) -> RuleError:
     return RuleError(text, t(key, "en", **params), t(key, "zh", **params))
-
-
-def _check_size(text: str) -> None:
-    """Refuse a rule beyond :data:`MAX_LENGTH`, :data:`MAX_DEPTH` or :data:`MAX_TERMS`
-    before it is parsed (the parser and the checker recurse once per level)."""
-    if len(text) > MAX_LENGTH:
-        raise _limit(text, "rule.too_long", found=len(text), limit=MAX_LENGTH)
-    try:
-        tokens = sqlglot.tokenize(text, dialect="duckdb")
-    except TokenError:
-        return  # the parser reports it, with where
-    depth = deepest = unary = 0  # parentheses open, and a run of not / unary minus
-    terms = 1
-    previous: Any = None
-    for token in tokens:
-        kind = token.token_type
-        sign = kind == TokenType.DASH and previous in _BEFORE_UNARY
-        unary = unary + 1 if kind == TokenType.NOT or sign else 0
-        if kind == TokenType.L_PAREN:
-            depth += 1
-        elif kind == TokenType.R_PAREN:
-            depth -= 1
-        if kind in _OPERATORS and not sign:
-            terms += 1
-        deepest = max(deepest, depth + unary)
-        previous = kind
-    if deepest > MAX_DEPTH:
-        raise _limit(text, "rule.too_deep", found=deepest, limit=MAX_DEPTH)
-    if terms > MAX_TERMS:
-        raise _limit(text, "rule.too_many_terms", found=terms, limit=MAX_TERMS)
 
 
 def rule_names(text: str, catalogue: Mapping[str, str]) -> frozenset[str]:
@@ -319,19 +258,11 @@ class _Checker:
         )
 
     def number(self, node: Node) -> None:
-        """Numbers within what every engine computes exactly (a float64 holds 15 digits)."""
-        text = str(node.this)
-        try:
-            value = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            value = decimal.Decimal("NaN")
-        digits = len(value.normalize().as_tuple().digits) if value.is_finite() else 0
-        if not value.is_finite() or abs(value) > MAX_NUMBER or digits > MAX_DIGITS:
-            shown = text if len(text) <= 24 else text[:20] + "…"
-            params = {"value": shown, "limit": "1e15", "digits": MAX_DIGITS}
-            raise self.fail(
-                node, t("rule.number_range", "en", **params), t("rule.number_range", "zh", **params)
-            )
+        """Numbers within what every engine computes exactly (see :data:`MAX_NUMBER`)."""
+        params = number_problem(str(node.this))
+        if params is not None:
+            en, zh = t("rule.number_range", "en", **params), t("rule.number_range", "zh", **params)
+            raise self.fail(node, en, zh)
 
     def column(self, node: exp.Column) -> str:
         if node.table or node.args.get("db") or node.args.get("catalog"):
