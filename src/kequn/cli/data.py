@@ -293,11 +293,22 @@ def demo(
     runs: Annotated[
         bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")
     ] = True,
+    from_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from",
+            exists=True,
+            dir_okay=False,
+            help="Build the demo from your own order export(s) instead of generated data "
+            "(淘宝/天猫, 京东, 拼多多, Shopify … detected from the headers); repeat for several",
+        ),
+    ] = None,
 ) -> None:
-    """Generate realistic demo data, import it, and classify it at two dates a quarter apart."""
+    """Generate realistic demo data (or read your order exports with --from), import it,
+    and classify it at two dates a quarter apart."""
     import shutil
 
-    from kequn.demo import import_demo, run_quarter_apart
+    from kequn.demo import import_demo, import_exports, run_quarter_apart
     from kequn.store.workspace import Settings, Workspace
 
     started = time.perf_counter()
@@ -306,32 +317,30 @@ def demo(
         shutil.rmtree(root)
     ws = Workspace.init(root, Settings())
     with _progress() as progress:
-        task = progress.add_task(t("demo.generating", customers=f"{customers:,}"), total=customers)
+        label = (
+            t("import.reading", file=from_files[0].name)
+            if from_files
+            else t("demo.generating", customers=f"{customers:,}")
+        )
+        task = progress.add_task(label, total=None if from_files else customers)
 
         def reading(_table: str, path: Path) -> None:
             progress.update(
                 task, description=t("import.reading", file=path.name), total=None, completed=0
             )
 
-        reports = import_demo(
-            ws,
-            customers,
-            seed=seed,
-            progress=lambda n: progress.update(task, completed=n),
-            before_import=reading,
-        )
-    for table, report in reports:
-        console.print(
-            t(
-                "import.summary",
-                table=table,
-                rows=report.rows,
-                accepted=report.accepted,
-                inserted=report.inserted,
-                updated=report.updated,
-                rejected=report.rejected,
+        if from_files:
+            reports = import_exports(ws, list(from_files), before_import=reading)
+        else:
+            reports = import_demo(
+                ws,
+                customers,
+                seed=seed,
+                progress=lambda n: progress.update(task, completed=n),
+                before_import=reading,
             )
-        )
+    for _table, report in reports:
+        _print_demo_import(report, full=bool(from_files))
     if runs:
         with _progress() as progress:
             task = progress.add_task("run", total=None)
@@ -342,6 +351,32 @@ def demo(
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))
     console.print(f"kequn --workspace {root} segments | show <id> | worklist --team sales")
+    for lang in ("zh", "en"):
+        console.print(t("demo.dashboard", lang, workspace=root), highlight=False)
+
+
+def _print_demo_import(report: Any, *, full: bool) -> None:
+    """One demo import: the whole summary for a user's file; for generated data the
+    counts, and what a platform export was read as (format, buyer key, lines)."""
+    if full:
+        console.print(f"[bold]{report.file}[/]")
+        _print_import(report)
+        return
+    if report.format:
+        console.print(f"[bold]{report.file}[/]")
+        _print_format(report)
+    console.print(
+        t(
+            "import.summary",
+            table=report.table,
+            rows=report.rows,
+            accepted=report.accepted,
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
+    )
 
 
 def _ws_currency(report: Any) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kequn.demo.exports import PlatformExport
 from kequn.demo.generator import DemoFiles, generate_demo
 
 if TYPE_CHECKING:
@@ -15,7 +16,18 @@ if TYPE_CHECKING:
     from kequn.snapshots.runs import RunInfo
     from kequn.store.workspace import Workspace
 
-__all__ = ["DemoFiles", "demo_workspace", "generate_demo", "import_demo", "run_quarter_apart"]
+__all__ = [
+    "DemoFiles",
+    "PlatformExport",
+    "demo_workspace",
+    "generate_demo",
+    "import_demo",
+    "import_exports",
+    "run_quarter_apart",
+]
+
+#: orders per platform the demo writes as 淘宝/天猫, 京东, 拼多多 and Shopify exports
+PLATFORM_ORDERS = 1000
 
 
 def import_demo(
@@ -26,21 +38,32 @@ def import_demo(
     data_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
     before_import: Callable[[str, Path], None] | None = None,
+    platform_orders: int = PLATFORM_ORDERS,
 ) -> list[tuple[str, ImportReport]]:
     """Generate demo data and import it into ``ws`` through the same validating import as
-    a user's files; the generated files are removed afterwards."""
+    a user's files: customers, the orders some buyers placed on 淘宝/天猫, 京东, 拼多多 and
+    Shopify as those platforms export them (``platform_orders`` per platform), the other
+    orders, then the interactions; each order is in one file only. The generated files are
+    removed afterwards unless ``data_dir`` is given."""
     from kequn.ingest.importer import import_file
 
     folder = data_dir or ws.tmp_dir / "demo-data"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        files = generate_demo(folder, customers, seed=seed, progress=progress)
+        files = generate_demo(
+            folder,
+            customers,
+            seed=seed,
+            progress=progress,
+            platform_orders=platform_orders,
+            currency=ws.settings.currency,
+        )
+        # the exports right after the customers, while each import's copy of the data is small
+        steps = [("customers", files.customers)]
+        steps += [("orders", export.path) for export in files.exports]
+        steps += [("orders", files.orders), ("events", files.events)]
         reports = []
-        for table, path in (
-            ("customers", files.customers),
-            ("orders", files.orders),
-            ("events", files.events),
-        ):
+        for table, path in steps:
             if before_import:
                 before_import(table, path)
             reports.append((table, import_file(ws, table, path, create_customers=False)))
@@ -48,6 +71,24 @@ def import_demo(
     finally:
         if data_dir is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_exports(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    before_import: Callable[[str, Path], None] | None = None,
+) -> list[tuple[str, ImportReport]]:
+    """Import a shop's own order exports into ``ws``, each read with its platform's
+    profile (detected from the headers) and its buyers made customers."""
+    from kequn.ingest.importer import import_file
+
+    reports = []
+    for path in paths:
+        if before_import:
+            before_import("orders", Path(path))
+        reports.append(("orders", import_file(ws, "orders", Path(path), create_customers=True)))
+    return reports
 
 
 def run_quarter_apart(
@@ -71,10 +112,15 @@ def run_quarter_apart(
     return info
 
 
-def demo_workspace(root: Path, customers: int, *, seed: int = 7) -> Workspace:
-    """A new workspace at ``root / "ws"`` holding freshly generated demo data."""
+def demo_workspace(
+    root: Path, customers: int, *, seed: int = 7, platform_orders: int = 0
+) -> Workspace:
+    """A new workspace at ``root / "ws"`` holding freshly generated demo data (by default
+    without platform exports, so every customer keeps its generated id ``C…``)."""
     from kequn.store.workspace import Workspace
 
     ws = Workspace.init(Path(root) / "ws")
-    import_demo(ws, customers, seed=seed, data_dir=Path(root) / "data")
+    import_demo(
+        ws, customers, seed=seed, data_dir=Path(root) / "data", platform_orders=platform_orders
+    )
     return ws

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,43 +25,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from kequn.core.schema import TABLES
 from kequn.demo import _vocab as v
+from kequn.demo._arrow import (
+    ARROW_TYPES,
+    CUSTOMER_SCHEMA,
+    EVENT_SCHEMA,
+    MONEY,
+    ORDER_SCHEMA,
+    make_table,
+)
+from kequn.demo.exports import PlatformExport, write_exports
 
 DAY_US = 86_400_000_000
-MONEY = pa.decimal128(18, 2)
-
-#: Arrow type for each logical kind of :mod:`kequn.core.schema` (as ``IBIS_TYPES`` there)
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "timestamp": pa.timestamp("us"),
-    "date": pa.date32(),
-    "money": MONEY,
-    "int": pa.int64(),
-    "bool": pa.bool_(),
-    "gender": pa.string(),
-    "map": pa.map_(pa.string(), pa.string()),
-}
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    """The Arrow schema of a canonical table: its columns, declared once in core.schema."""
-    return pa.schema([(c.name, ARROW_TYPES[c.kind]) for c in TABLES[table].columns])
-
-
-CUSTOMER_SCHEMA = arrow_schema("customers")
-ORDER_SCHEMA = arrow_schema("orders")
-EVENT_SCHEMA = arrow_schema("events")
-
-
-def _table(schema: pa.Schema, columns: dict[str, pa.Array]) -> pa.Table:
-    """The generated ``columns`` in ``schema``'s order; a canonical column the generator
-    does not make (one added to core.schema since) is written empty."""
-    rows = len(next(iter(columns.values())))
-    return pa.table(
-        {f.name: columns[f.name] if f.name in columns else pa.nulls(rows, f.type) for f in schema},
-        schema=schema,
-    )
 
 
 @dataclass
@@ -70,8 +45,10 @@ class DemoFiles:
     orders: Path
     events: Path
     n_customers: int = 0
-    n_orders: int = 0
+    n_orders: int = 0  # every order made, those in ``exports`` included
     n_events: int = 0
+    #: platform order exports (``platform_orders``), their orders not in ``orders``
+    exports: list[PlatformExport] = field(default_factory=list)
 
 
 def generate_demo(
@@ -84,6 +61,8 @@ def generate_demo(
     chunk_size: int = 100_000,
     purchase_rate: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    platform_orders: int = 0,
+    currency: str | None = "CNY",
 ) -> DemoFiles:
     """Write ``customers.parquet``, ``orders.parquet`` and ``events.parquet`` to ``out_dir``.
 
@@ -100,6 +79,12 @@ def generate_demo(
         the benchmarks use 1.4 for about 10, the "1M customers / 10M orders" size).
     progress
         Called with the number of customers done after each chunk.
+    platform_orders, currency
+        With ``platform_orders`` > 0, up to that many orders per platform (of the first
+        chunk's buyers) are written as 淘宝/天猫, 京东, 拼多多 and Shopify order exports
+        instead of to ``orders.parquet`` (see :mod:`kequn.demo.exports`); ``currency`` is
+        the one Shopify's file states (None: no Currency column). The rest of the output
+        is the same as without, but for those buyers' ids.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +105,18 @@ def generate_demo(
             people, traits = _customers(rng, first, n, start_us, end_us)
             orders = _orders(rng, people, traits, end_us, purchase_rate)
             events = _events(rng, people, traits, end_us)
+            if chunk == 0 and platform_orders > 0:
+                people, orders, events, files.exports = write_exports(
+                    np.random.default_rng([seed, chunk, 1]),
+                    people,
+                    orders,
+                    events,
+                    traits.b2b,
+                    out_dir,
+                    platform_orders,
+                    currency=currency,
+                )
+                files.n_orders += sum(e.orders.num_rows for e in files.exports)
             for writer, table in zip(writers, (people, orders, events), strict=True):
                 writer.write_table(table)
             files.n_customers += people.num_rows
@@ -272,7 +269,7 @@ def _customers(
         online=online,
         spend_level=rng.lognormal(0, 0.9, n),
     )
-    table = _table(
+    table = make_table(
         CUSTOMER_SCHEMA,
         {
             "customer_id": pa.array(ids, pa.string()),
@@ -379,7 +376,7 @@ def _orders(
 
     cid = ids.take(pa.array(cust))
     order_id = pc.binary_join_element_wise(cid, pa.array(k + 1).cast(pa.string()), "-")
-    return _table(
+    return make_table(
         ORDER_SCHEMA,
         {
             "order_id": order_id,
@@ -424,7 +421,7 @@ def _events(rng: np.random.Generator, people: pa.Table, t: _Traits, end_us: int)
     event_id = pc.binary_join_element_wise(
         cid, pa.array(np.arange(len(cust))).cast(pa.string()), "-e"
     )
-    return _table(
+    return make_table(
         EVENT_SCHEMA,
         {
             "event_id": event_id,
