@@ -93,10 +93,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         except ValueError:
             flow = None
     taxonomy = run.taxonomy()
-    names = {
-        d.id: {lab.id: local(lab, lang) for lab in d.labels}
-        for d in taxonomy.dimensions
-    }
+    names = {d.id: {lab.id: local(lab, lang) for lab in d.labels} for d in taxonomy.dimensions}
     charts = {
         "dimensions": data["dimensions"],
         "rfm": read.rfm_grid(run),
