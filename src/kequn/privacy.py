@@ -43,9 +43,9 @@ from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
 from kequn.store.access import audit
-from kequn.store.workspace import Workspace, WorkspaceError, _atomic_write
+from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
 
-KEY_FILE = "privacy.key"
+KEY_FILE = SECRET_KEY_FILE
 _TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
 
 
@@ -53,15 +53,7 @@ def pseudonym(ws: Workspace, customer_id: str) -> str:
     """A stable reference to a person that does not reveal them: an HMAC of the id under
     the workspace's own random key (``privacy.key``, readable by its owner only), so only
     someone holding the key and the id can tell whom an audit entry is about."""
-    path = ws.root / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(secrets.token_hex(32))
-    key = path.read_text(encoding="utf-8").strip().encode("utf-8")
+    key = ws.secret_key().encode("utf-8")
     return "p_" + hmac.new(key, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 

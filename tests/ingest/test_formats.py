@@ -128,3 +128,17 @@ def test_the_orders_alone_classify(imported: Any) -> None:
     assert labels[0] >= 1
     assert labels[0] <= truth["buyers"]
     assert labels[1] == 0, (name, "online shoppers labelled offline")
+
+
+def test_no_phone_or_email_is_a_customer_id(imported: Any) -> None:
+    """A buyer known by phone or e-mail gets a keyed pseudonym as id (issue 15): the
+    phone and e-mail stay in the customer's record, masked for viewers."""
+    name, _, _, ws_path, _ = imported
+    with Workspace.open(ws_path).read() as con:
+        rows = con.execute("SELECT customer_id, phone, email FROM customers").fetchall()
+    for customer_id, phone, email in rows:
+        assert "@" not in customer_id, (name, customer_id)
+        digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+        if len(digits) >= 7 and "*" not in str(phone):
+            assert digits[-7:] not in customer_id, (name, customer_id, phone)
+        assert not email or email.lower() not in customer_id.lower(), (name, customer_id)

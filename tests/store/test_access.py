@@ -58,3 +58,16 @@ def test_audit_log_names_actions_not_personal_values(ws: Workspace) -> None:
     assert entries[0]["action"] == "export"
     assert entries[1]["action"] == "user.add"
     assert all(json.dumps(e) for e in entries)
+
+
+def test_saving_settings_keeps_the_sections_others_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kequn.store.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    config = ws.root / "kequn.toml"
+    config.write_text(config.read_text() + '\n[privacy]\nquarantine_days = 30\n', encoding="utf-8")
+    ws.settings.keep_lookups = 5
+    ws.save_settings()
+    text = config.read_text(encoding="utf-8")
+    assert "quarantine_days = 30" in text
+    assert "keep_lookups = 5" in text

@@ -146,6 +146,7 @@ def _print_import(report: Any) -> None:
             accepted=report.accepted,
             inserted=report.inserted,
             updated=report.updated,
+            unchanged=report.unchanged,
             rejected=report.rejected,
         )
     )
@@ -167,7 +168,7 @@ def _print_format(report: Any) -> None:
         console.print(t("import.format", name=report.format_name.get(_lang(), report.format)))
     if report.buyer_key:
         console.print(t("import.buyer_key", columns=" > ".join(report.buyer_key)))
-    if report.lines and report.lines != report.rows - report.rejected:
+    if report.lines and report.lines != report.accepted:
         console.print(t("import.lines", orders=f"{report.accepted:,}", lines=f"{report.lines:,}"))
     for note in report.notes:
         currencies = ", ".join(report.currencies) or "?"

@@ -255,7 +255,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
         found: dict[str, list[int]] | None = None,
     ) -> None:
         install_macros(self.con)
-        install_shape_macros(self.con)
+        install_shape_macros(self.con, self.ws.secret_key())
         self._register_raw()
         shaped = None
         if profile is not None:

@@ -165,12 +165,13 @@ class ParsePass(Pass):
         13611112222 are one buyer and e-mails compare case-insensitively."""
         columns = self.matched.columns
         fallback = self.matched.fallbacks.get("customer_id")
+        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it
         if fallback == "customer_phone":
-            return f"coalesce(kq_phone({value}), {value})"
+            return f"coalesce(kq_pseudo(kq_phone({value})), {value})"
         if fallback == "customer_email":
-            return f"coalesce(kq_email({value}), {value})"
+            return f"coalesce(kq_pseudo(kq_email({value})), {value})"
         alts = [
-            f"{fn}(kq_text(c{columns[name]}))"
+            f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
             for name, fn in (("customer_phone", "kq_phone"), ("customer_email", "kq_email"))
             if name in columns and columns[name] != columns["customer_id"]
         ]

@@ -53,6 +53,8 @@ CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_email(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) OR NOT contains(s, '@') THEN NULL ELSE lower(trim(s)) END;
+CREATE OR REPLACE TEMP MACRO kq_pseudo(v) AS CASE WHEN v IS NULL THEN NULL
+    ELSE 'p-' || left(sha256(getvariable('kq_key') || v), 16) END;
 CREATE OR REPLACE TEMP MACRO kq_id(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) OR s IN ('0', '-', 'null', 'NULL') THEN NULL ELSE s END;
 """
@@ -70,7 +72,10 @@ class Shaped:
     currencies: dict[str, int] = field(default_factory=dict)
 
 
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+def install_macros(con: duckdb.DuckDBPyConnection, key: str | None = None) -> None:
+    """The macros, and (when given) the workspace key that personal ids are hashed under."""
+    if key is not None:
+        con.execute("SET VARIABLE kq_key = ?", [key])
     for statement in MACROS.split(";\n"):
         if statement.strip():
             con.execute(statement)
@@ -202,10 +207,12 @@ def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
         if expr is None:
             continue
         out.buyer_key.append(key)
+        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it
+        # (the value itself stays in the customer's phone / email, masked for viewers)
         if key == "customer_phone":
-            parts.append(f"kq_phone({expr})")
+            parts.append(f"kq_pseudo(kq_phone({expr}))")
         elif key == "customer_email":
-            parts.append(f"kq_email({expr})")
+            parts.append(f"kq_pseudo(kq_email({expr}))")
         else:
             parts.append(f"kq_id({expr})")
     nickname = col("buyer_nickname")
@@ -222,7 +229,7 @@ def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
         combined = " || '|' || ".join(f"coalesce({e}, '')" for e in evidence)
         parts.append(
             f"CASE WHEN {' OR '.join(f'kq_masked({e})' for e in evidence)} "
-            f"THEN 'masked-' || left(md5({combined}), 12) END"
+            f"THEN 'm-' || right(kq_pseudo({combined}), 16) END"
         )
     return "coalesce(" + ", ".join(parts) + ")" if parts else "CAST(NULL AS VARCHAR)"
 

@@ -25,6 +25,7 @@ import contextlib
 import fcntl
 import os
 import re
+import secrets
 import shutil
 import time
 import tomllib
@@ -42,6 +43,7 @@ from kequn.core.schema import DUCKDB_TYPES, ORDER_LINES, TABLES, TableSpec
 
 CONFIG_NAME = "kequn.toml"
 TAXONOMY_NAME = "taxonomy.yaml"
+SECRET_KEY_FILE = "privacy.key"  # noqa: S105 - the file's name, not a secret
 _GEN_RE = re.compile(r"^gen-(\d{6})\.duckdb$")
 
 
@@ -63,6 +65,7 @@ class Settings:
     taxonomy: str = TAXONOMY_NAME
     day_first: bool = False  # how to read 03/01/2025
     memory_limit: str = "1GB"  # DuckDB spills to .tmp beyond this while importing and classifying
+    refit_days: int = 7  # a run reuses the stored models until they are this many days old
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
@@ -92,7 +95,7 @@ class Settings:
             "cny_per_unit",
             "eur_per_unit",
         )
-        run = ("as_of", "engine", "taxonomy", "memory_limit")
+        run = ("as_of", "engine", "taxonomy", "memory_limit", "refit_days")
         return {
             "business": {k: values[k] for k in business},
             "run": {k: values[k] for k in run},
@@ -177,8 +180,31 @@ class Workspace:
             settings = Settings.from_toml(tomllib.load(fh))
         return cls(root_path, settings)
 
+    def secret_key(self) -> str:
+        """The workspace's own random key (``privacy.key``, readable by its owner only),
+        made on first use: personal values that must serve as ids (a buyer's phone or
+        e-mail) and audit references are keyed hashes under it."""
+        path = self.root / SECRET_KEY_FILE
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(secrets.token_hex(32))
+        return path.read_text(encoding="utf-8").strip()
+
     def save_settings(self) -> None:
-        _atomic_write(self.root / CONFIG_NAME, tomli_w.dumps(self.settings.to_toml()))
+        """Write the settings back, keeping the sections other parts of kequn read from
+        the file themselves (``[privacy]``, ``[automation]`` ...) as they were."""
+        data = self.settings.to_toml()
+        config = self.root / CONFIG_NAME
+        if config.is_file():
+            with config.open("rb") as fh:
+                for section, values in tomllib.load(fh).items():
+                    if section not in data:
+                        data[section] = values
+        _atomic_write(config, tomli_w.dumps(data))
 
     # -- generations -------------------------------------------------------------------
     def current_generation(self) -> str | None:
