@@ -249,9 +249,23 @@ def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
     }
 
 
-def mask_personal(data: dict[str, Any]) -> dict[str, Any]:
-    """Viewers see personal fields masked (see :func:`kequn.store.access.mask`)."""
-    return {k: (mask(v, k) if k in PERSONAL else v) for k, v in data.items()}
+def mask_personal(
+    data: dict[str, Any], public_attributes: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Viewers see personal fields masked (see :func:`kequn.store.access.mask`), and the
+    columns a file carried beyond the schema (身份证号, 微信号 …, kept as ``attributes``)
+    too, unless declared public under ``[privacy]``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in PERSONAL:
+            out[key] = mask(value, key)
+        elif key == "attributes" and isinstance(value, dict):
+            out[key] = {
+                k: (v if k in public_attributes else mask(v, "attribute")) for k, v in value.items()
+            }
+        else:
+            out[key] = value
+    return out
 
 
 def rfm_grid(run: RunInfo) -> list[dict[str, Any]]:
