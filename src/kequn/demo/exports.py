@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kequn.demo._arrow import ORDER_SCHEMA, make_table
+from kequn.ingest.shape import pseudonym_id
 
 #: the formats the demo writes, in the order they are imported
 FORMATS = ("taobao", "jd", "pdd", "shopify")
@@ -96,6 +97,7 @@ def write_exports(
     per_format: int,
     *,
     currency: str | None = "CNY",
+    id_key: str | None = None,
 ) -> tuple[pa.Table, pa.Table, pa.Table, list[PlatformExport]]:
     """Write up to ``per_format`` orders per platform (whole buyers' histories) from one
     generated chunk; return the chunk's customers, orders and events with the slice's ids
@@ -103,7 +105,7 @@ def write_exports(
     from kequn.ingest.formats import profiles
 
     known = profiles()
-    chosen = _choose(rng, people, orders, b2b, per_format)
+    chosen = _choose(rng, people, orders, b2b, per_format, id_key)
     renamed = {old: new for fmt in FORMATS for old, new in chosen[fmt].items()}
     if not renamed:
         return people, orders, events, []
@@ -159,7 +161,12 @@ def write_exports(
 
 
 def _choose(
-    rng: np.random.Generator, people: pa.Table, orders: pa.Table, b2b: np.ndarray, per_format: int
+    rng: np.random.Generator,
+    people: pa.Table,
+    orders: pa.Table,
+    b2b: np.ndarray,
+    per_format: int,
+    id_key: str | None = None,
 ) -> dict[str, dict[str, str]]:
     """Per platform, buyers (individuals, in random order) whose orders add up to about
     ``per_format``: their generated id -> the id the platform's export keys them by."""
@@ -182,7 +189,7 @@ def _choose(
                 "pdd": bool(phones[i]) and phones[i] not in used_phones,
             }.get(fmt, True)
             if filled[fmt] < per_format and usable:
-                chosen[fmt][cid] = _buyer_id(fmt, rng, cid, emails[i], phones[i])
+                chosen[fmt][cid] = _buyer_id(fmt, rng, cid, emails[i], phones[i], id_key)
                 used_phones.add(phones[i] if fmt == "pdd" else "")
                 filled[fmt] += counts[cid]
                 break
@@ -196,15 +203,24 @@ def _headers(columns: dict[str, tuple[str, ...]]) -> Callable[[str], str]:
     return lambda name: columns[name][0]
 
 
-def _buyer_id(fmt: str, rng: np.random.Generator, cid: str, email: str, phone: str) -> str:
+def _buyer_id(
+    fmt: str,
+    rng: np.random.Generator,
+    cid: str,
+    email: str,
+    phone: str,
+    id_key: str | None = None,
+) -> str:
+    """The id the importer gives this buyer: the platform's buyer id, or (拼多多, Shopify)
+    the keyed pseudonym of the normalised phone or e-mail under the workspace's key."""
     number = int(cid.lstrip("C") or 0)
     if fmt == "taobao":
         return f"{_NICK_PREFIXES[int(rng.integers(len(_NICK_PREFIXES)))]}{number + 1000}"
     if fmt == "jd":
         return f"jd_{''.join(rng.choice(list('abcdefghkmnpqrstuvwxyz'), 4))}{number}"
-    if fmt == "pdd":
-        return "+86" + phone  # how the importer keys 拼多多 buyers: the phone, normalised
-    return email.strip().lower()  # Shopify: the e-mail, compared case-folded
+    # 拼多多: the phone, normalised as the importer does; Shopify: the e-mail, case-folded
+    key = "+86" + phone if fmt == "pdd" else email.strip().lower()
+    return pseudonym_id(id_key, key) if id_key is not None else key
 
 
 def _order_id(fmt: str, rng: np.random.Generator, k: int, when: dt.datetime) -> str:

@@ -63,6 +63,7 @@ def generate_demo(
     progress: Callable[[int], None] | None = None,
     platform_orders: int = 0,
     currency: str | None = "CNY",
+    id_key: str | None = None,
 ) -> DemoFiles:
     """Write ``customers.parquet``, ``orders.parquet`` and ``events.parquet`` to ``out_dir``.
 
@@ -102,7 +103,9 @@ def generate_demo(
         for chunk, first in enumerate(range(0, customers, chunk_size)):
             n = min(chunk_size, customers - first)
             rng = np.random.default_rng([seed, chunk])
-            people, traits = _customers(rng, first, n, start_us, end_us)
+            people, traits = _customers(
+                rng, first, n, start_us, end_us, np.random.default_rng([seed, chunk, 2])
+            )
             orders = _orders(rng, people, traits, end_us, purchase_rate)
             events = _events(rng, people, traits, end_us)
             if chunk == 0 and platform_orders > 0:
@@ -115,6 +118,7 @@ def generate_demo(
                     out_dir,
                     platform_orders,
                     currency=currency,
+                    id_key=id_key,
                 )
                 files.n_orders += sum(e.orders.num_rows for e in files.exports)
             for writer, table in zip(writers, (people, orders, events), strict=True):
@@ -160,8 +164,82 @@ def _money(values: np.ndarray) -> pa.Array:
     )
 
 
+def _retired_draws(rng: np.random.Generator, n: int) -> None:
+    """The draws the company, government and institution names used to take from the
+    main stream, still taken so that every value drawn after them stays as it was (the
+    names now come from their own stream, :func:`_entity_names`)."""
+    for size in (15, 6, 6, 6, 8):
+        rng.choice(size, size=n)
+
+
+def _entity_names(
+    rng: np.random.Generator,
+    names: np.ndarray,
+    kind: np.ndarray,
+    industry_idx: np.ndarray,
+    country: np.ndarray,
+    province: np.ndarray,
+    city: np.ndarray,
+) -> np.ndarray:
+    """Companies, government bodies and institutions named as they are where they are:
+    上海天成化工有限公司 and 合肥市商务局 in China; Apex Logistics Inc., Nordstern Logistik
+    GmbH, 株式会社東邦電子, Department for Business and Trade abroad. The industry word in
+    a company's name is its industry's."""
+    out = names.copy()
+    rows = np.flatnonzero(kind != "individual")
+    draws = rng.random((len(rows), 3))
+    for row, (a, b, c) in zip(rows, draws, strict=True):
+        where = country[row] if country[row] not in (None, "CN") else "CN"
+        place = city[row] or ""
+        if kind[row] == "enterprise":
+            out[row] = _company(where, place, province[row], int(industry_idx[row]), a, b, c)
+        elif where != "CN":
+            place = place or next(town for code, town in v.ABROAD if code == where)
+            options = (v.GOV_ABROAD if kind[row] == "government" else v.INST_ABROAD)[place]
+            out[row] = options[int(a * len(options))]
+        elif kind[row] == "government":
+            if place:
+                out[row] = place + v.CN_DEPARTMENTS[int(a * len(v.CN_DEPARTMENTS))]
+            else:
+                region = province[row] or "上海"
+                region = region if region.endswith(("省", "区")) else region + "市"
+                depts = v.CN_PROVINCE_DEPARTMENTS
+                out[row] = region + depts[int(a * len(depts))]
+        else:
+            town = place or (province[row] or "上海") + ("" if province[row] else "市")
+            pattern = v.CN_INSTITUTIONS[int(a * len(v.CN_INSTITUTIONS))]
+            out[row] = pattern.format(city=town, short=town.removesuffix("市"))
+    return out
+
+
+def _company(
+    where: str, place: str, province: str | None, industry: int, a: float, b: float, c: float
+) -> str:
+    if where == "CN":
+        stems = v.COMPANY_STEMS["zh"]
+        short = (place or province or "").removesuffix("市").removesuffix("省")
+        word = v.NAME_WORDS["zh"][industry]
+        form = "股份有限公司" if word in ("银行", "保险") else v.CN_FORMS[int(c * len(v.CN_FORMS))]
+        prefix = short if b < 0.7 else ""  # most firms carry their city in the name
+        return f"{prefix}{stems[int(a * len(stems))]}{word}{form}"
+    lang = v.COUNTRY_LANG.get(where, "en")
+    stems = v.COMPANY_STEMS[lang]
+    stem, word = stems[int(a * len(stems))], v.NAME_WORDS[lang][industry]
+    if lang == "ja":
+        return f"株式会社{stem}{word}" if b < 0.6 else f"{stem}{word}株式会社"
+    if lang == "ko":
+        return f"주식회사 {stem}{word}" if b < 0.6 else f"{stem}{word} 주식회사"
+    forms = v.COMPANY_FORMS.get(where, ["Ltd."])
+    return f"{stem} {word} {forms[int(c * len(forms))]}"
+
+
 def _customers(
-    rng: np.random.Generator, first: int, n: int, start_us: int, end_us: int
+    rng: np.random.Generator,
+    first: int,
+    n: int,
+    start_us: int,
+    end_us: int,
+    names_rng: np.random.Generator | None = None,
 ) -> tuple[pa.Table, _Traits]:
     ids = np.array([f"C{first + i:08d}" for i in range(n)], dtype=object)
     b2b = rng.random(n) < 0.15
@@ -176,15 +254,8 @@ def _customers(
     english = rng.random(n) < 0.1
     cn_names = _pick(rng, v.SURNAMES, n) + _pick(rng, v.GIVEN, n)
     en_names = _pick(rng, v.EN_FIRST, n) + " " + _pick(rng, v.EN_LAST, n)
-    company = (
-        _pick(rng, v.COMPANY_STEMS, n)
-        + _pick(rng, ["科技", "贸易", "实业", "制造", "Trading", "Holdings"], n)
-        + _pick(rng, v.COMPANY_SUFFIX, n)
-    )
+    _retired_draws(rng, n)
     names = np.where(english, en_names, cn_names)
-    names = np.where(kind == "enterprise", company, names)
-    names = np.where(kind == "government", _pick(rng, v.GOV_NAMES, n), names)
-    names = np.where(kind == "institution", _pick(rng, v.INST_NAMES, n), names)
     declared_kind = np.where(b2b & (rng.random(n) < 0.3), None, kind)  # the engine infers these
 
     where = rng.random(n)
@@ -229,7 +300,22 @@ def _customers(
     )
     industry_code = np.where(is_firm & (rng.random(n) < 0.1), None, industry_code)
     industry = np.where(
-        is_firm, np.array([v.INDUSTRIES[i][1] for i in industry_idx], dtype=object), None
+        is_firm,
+        np.where(
+            abroad,
+            np.array([v.INDUSTRY_ABROAD[i] for i in industry_idx], dtype=object),
+            np.array([v.INDUSTRIES[i][1] for i in industry_idx], dtype=object),
+        ),
+        None,
+    )
+    names = _entity_names(
+        names_rng or np.random.default_rng(first),
+        names,
+        kind,
+        industry_idx,
+        country,
+        province,
+        city,
     )
     public = (kind == "government") | (kind == "institution")
     employees = np.where(is_firm, employees, np.where(public, rng.integers(50, 3000, n), -1))

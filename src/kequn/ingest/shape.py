@@ -26,6 +26,7 @@ derived columns after them, which the mapping then points at.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,12 @@ CREATE OR REPLACE TEMP MACRO kq_pseudo(v) AS CASE WHEN v IS NULL THEN NULL
 CREATE OR REPLACE TEMP MACRO kq_id(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) OR s IN ('0', '-', 'null', 'NULL') THEN NULL ELSE s END;
 """
+
+
+def pseudonym_id(key: str, value: str) -> str:
+    """The id a buyer known by ``value`` (a normalised phone or e-mail) gets: what the SQL
+    macro ``kq_pseudo`` computes, for code that must know it beforehand (the demo)."""
+    return "p-" + hashlib.sha256((key + value).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
