@@ -2,6 +2,7 @@
 
     python benchmarks/bench_models.py                   # 1M customers
     python benchmarks/bench_models.py --customers 100000 5000000
+    python benchmarks/bench_models.py --run /tmp/x      # a run refitting, then reusing
 
 Customers are simulated from a BG/NBD with known parameters (r=0.8, α=60 days, a=0.6,
 b=3), observed for 1 to 1,095 days, in whole days as kequn's features give them: that is
@@ -9,6 +10,10 @@ hundreds of thousands of distinct (x, t_x, T) rows at a million customers, the h
 for the fitter. Spend per transaction is Gamma-Gamma (p=6, q=3.7, γ=15). Each fit is
 timed on its own, after one warm-up fit (which loads the compiled likelihood from its
 cache); "recovered" shows the estimates, which should be near the simulated values.
+
+With ``--run WORKSPACE`` (e.g. made by ``kequn demo -w /tmp/x --customers 100000``) it
+times instead one ``kequn run`` that fits and stores every model (``--refit``) and one
+that scores with the stored models, in this process (start-up not counted).
 """
 
 from __future__ import annotations
@@ -56,7 +61,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--customers", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--run", metavar="WORKSPACE", help="time runs with and without refit")
     options = parser.parse_args()
+    if options.run:
+        time_runs(options.run)
+        return
     warm_x, warm_tx, warm_t, _ = simulate(2000, seed=1)
     BetaGeoModel().fit(warm_x, warm_tx, warm_t)
     ModifiedBetaGeoModel().fit(warm_x, warm_tx, warm_t)
@@ -92,6 +101,22 @@ def main() -> None:
         )
         total = squeeze + bg_seconds + gg_seconds
         print(f"| {n:,} | | **BG/NBD + Gamma-Gamma, total** | **{total:.2f}** | |")
+
+
+def time_runs(root: str) -> None:
+    from kequn.pipeline import run
+    from kequn.store.workspace import Workspace
+
+    ws = Workspace.open(root)
+    print("| run | seconds | models |")
+    print("|---|---:|---|")
+    for label, refit in (("refit every model", True), ("stored models", False)):
+        started = time.perf_counter()
+        info = run(ws, refit=refit)
+        stored = (info.models or {}).get("stored", {})
+        what = "reused " + ", ".join(stored["reused"]) if stored.get("reused") else "fitted"
+        seconds = time.perf_counter() - started
+        print(f"| {label} ({info.customers:,} customers) | {seconds:.1f} | {what} |")
 
 
 if __name__ == "__main__":

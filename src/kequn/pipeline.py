@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
@@ -109,10 +110,39 @@ def feature_context(ws: Workspace, day: dt.date) -> FeatureContext:
     )
 
 
+def buyer_stats(engine: Engine, features: ir.Table) -> dict[str, Any]:
+    """The buyers' count and each drift feature's mean and standard deviation, in one query
+    (what stored models are compared with to tell whether the data changed shape)."""
+    from kequn.store.models import DRIFT_FEATURES
+
+    buyers = features.filter(features.orders > 0)
+    names = [n for n in DRIFT_FEATURES if n in features.columns]
+    metrics: dict[str, Any] = {"n": buyers.count()}
+    for i, name in enumerate(names):
+        column = buyers[name].cast("float64")
+        metrics[f"m{i}"] = column.mean()
+        metrics[f"s{i}"] = column.std(how="pop")
+    row = buyers.aggregate(**metrics).to_pyarrow().to_pylist()[0]
+    return {
+        "buyers": int(row["n"] or 0),
+        "features": {name: (row[f"m{i}"], row[f"s{i}"]) for i, name in enumerate(names)},
+    }
+
+
 def features_with_models(
-    engine: Engine, ctx: FeatureContext, workdir: Any, *, with_models: bool = True
+    engine: Engine,
+    ctx: FeatureContext,
+    workdir: Any,
+    *,
+    with_models: bool = True,
+    ws: Workspace | None = None,
+    refit: bool = False,
 ) -> tuple[ir.Table, dict[str, Any]]:
-    """Every customer's features, then the models' predictions added as features."""
+    """Every customer's features, then the models' predictions added as features.
+
+    Given the workspace, the models stored there are reused while they are fresh (see
+    :mod:`kequn.store.models`; ``refit`` forces fitting), and newly fitted ones are
+    stored; without it every model is fitted and nothing is kept."""
     tables = engine.tables()
     features = build_features(
         tables["customers"],
@@ -123,19 +153,97 @@ def features_with_models(
     )
     features = engine.materialize(features, workdir / "features.parquet")
     # the models pull in scikit-learn and numba (seconds of imports): only when running
-    from kequn.models.churn import add_churn_risk, feature_builder
-    from kequn.models.clusters import add_clusters
-    from kequn.models.predict import add_predictions, without_predictions
+    from kequn.models.predict import without_predictions
 
     if not with_models:
         return without_predictions(features), {"status": "skipped: run without models"}
-    predicted, models = add_predictions(engine, features)
-    features = engine.materialize(predicted, workdir / "features2.parquet")
-    build = feature_builder(engine, tables, ctx, workdir)
-    features, models["churn"] = add_churn_risk(features, build, tables["orders"], ctx.as_of)
-    features, models["clusters"] = add_clusters(features)
+    return _predict(engine, ctx, workdir, features, ws, refit)
+
+
+#: which models each stored fit holds
+_MODEL_NAMES = {
+    "btyd": ("bgnbd", "mbgnbd", "gamma_gamma"),
+    "churn": ("churn",),
+    "clusters": ("clusters",),
+}
+
+
+def _predict(
+    engine: Engine,
+    ctx: FeatureContext,
+    workdir: Any,
+    features: ir.Table,
+    ws: Workspace | None,
+    refit: bool,
+) -> tuple[ir.Table, dict[str, Any]]:
+    """The models step: reuse the stored models or fit them, then score everyone."""
+    from kequn.models.churn import ClosedForms, feature_builder, fit_churn, score_churn
+    from kequn.models.clusters import assign_clusters, fit_clusters
+    from kequn.models.predict import fit_btyd, score_btyd, without_predictions
+    from kequn.store import models as store
+
+    stats = buyer_stats(engine, features)
+    stored = store.load(ws) if ws is not None else None
+    reason: dict[str, Any] | None = {"key": "models.refit.none", "params": {}}
+    moved: dict[str, Any] = {}
+    if ws is not None:
+        reason, moved = store.refit_reason(
+            stored, ctx.as_of, stats, refit_days=ws.settings.refit_days, forced=refit
+        )
+    if reason is None and stored is not None:
+        fitted = dict(stored.fitted)
+        models = {k: v for k, v in stored.info.items() if k not in ("notes", "stored")}
+        models["notes"] = [
+            n
+            for n in stored.info.get("notes", [])
+            if n.get("key", "").startswith("models.unidentified")
+        ]
+    else:
+        btyd, models = fit_btyd(engine, features)
+        fitted = {"btyd": btyd}
+    btyd = fitted["btyd"]
+    if btyd is not None:
+        features = engine.materialize(score_btyd(features, btyd), workdir / "features2.parquet")
+    else:
+        features = without_predictions(features, "btyd")
+    if reason is not None:
+        build = feature_builder(engine, engine.tables(), ctx, workdir)
+        fitted["churn"], models["churn"] = fit_churn(build, engine.tables()["orders"], ctx.as_of)
+        if fitted["churn"] is None:
+            models["churn"]["basis"] = "1 - P(alive) (MBG/NBD)"
+        fitted["clusters"], models["clusters"] = fit_clusters(features)
+    closed = ClosedForms(btyd.bgnbd, btyd.mbgnbd) if btyd is not None else None
+    features = score_churn(features, fitted["churn"], closed)
+    if fitted["clusters"] is not None:
+        features, models["clusters"] = assign_clusters(features, fitted["clusters"])
+    else:
+        features = features.mutate(cluster=ibis.null("int64"))
     features = engine.materialize(features, workdir / "features3.parquet")
+
+    present = [n for key, value in fitted.items() if value is not None for n in _MODEL_NAMES[key]]
+    if reason is None and stored is not None:
+        age = (ctx.as_of - dt.date.fromisoformat(stored.as_of)).days
+        models["stored"] = {
+            "reused": present,
+            "fitted_as_of": stored.as_of,
+            "age_days": age,
+            "drift": moved,
+        }
+        params = {"fitted": stored.as_of, "age": age, "sd": moved.get("max_sd", 0.0)}
+        note = {"key": "models.reused", "params": {**params, "models": ", ".join(present)}}
+    else:
+        assert reason is not None
+        models["stored"] = {"reused": [], "fitted": present, "reason": reason, "drift": moved}
+        note = reason
+        if ws is not None:
+            info = {k: v for k, v in models.items() if k != "stored"}
+            store.save(ws, store.StoredModels(ctx.as_of.isoformat(), _now(), stats, fitted, info))
+    models["notes"] = [*models.get("notes", []), note]
     return features, models
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
 
 
 def run(
@@ -146,8 +254,12 @@ def run(
     progress: Callable[[str], None] | None = None,
     with_models: bool = True,
     who: str = "cli",
+    refit: bool = False,
 ) -> RunInfo:
-    """Classify every customer as of a date, keep it as a new snapshot, run the hooks."""
+    """Classify every customer as of a date, keep it as a new snapshot, run the hooks.
+
+    The predictive models stored in the workspace are reused while fresh; ``refit``
+    fits them again regardless."""
     notify = progress or (lambda _step: None)
     taxonomy = workspace_taxonomy(ws)
     started = time.perf_counter()
@@ -159,7 +271,7 @@ def run(
             notify("features")
             ctx = feature_context(ws, day)
             features, models = features_with_models(
-                engine, ctx, staging, with_models=with_models
+                engine, ctx, staging, with_models=with_models, ws=ws, refit=refit
             )
             result = classify(engine, taxonomy, features, ctx, staging)
             notify("publish")

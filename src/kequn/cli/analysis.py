@@ -42,6 +42,9 @@ def run(
             help="Fit the predictive models (CLV, P(alive), churn risk, clusters)",
         ),
     ] = True,
+    refit: Annotated[
+        bool, typer.Option("--refit", help="Fit the models again even if stored ones are fresh")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
@@ -56,6 +59,7 @@ def run(
             engine_name=engine,
             progress=lambda step: progress.update(task, description=step),
             with_models=models,
+            refit=refit,
         )
     if as_json:
         _print_json(info.to_dict())

@@ -10,6 +10,16 @@ only on what was known at the time:
   table (predicted against observed churn per decile);
 - **score** every buyer as of ``as_of`` with that model.
 
+The classifier also sees what the closed forms know, computed as of the same date from a
+BG/NBD and MBG/NBD fitted on that date's buyers (:func:`closed_form`): expected purchases
+and the probability of no purchase in the horizon, P(alive), and the BTYD summary
+``t_x`` (``x`` and ``T`` are ``purchase_days − 1`` and ``days_since_first_order``). Then
+the learned model and the closed form itself (the BG/NBD's expected purchases, turned
+into a probability by a logistic fit on the training rows) are both judged out of time,
+and the one with the higher AUC scores today. On CDNOW's split the classifier reaches
+0.759 with these features (0.756 without) and the closed form 0.773, so the closed form
+is chosen there; on the demo data the classifier wins.
+
 With too little history for either split (fewer than :data:`MIN_BUYERS` buyers, or too
 few of either outcome), the risk falls back to ``1 − P(alive)`` from the MBG/NBD, and the
 run's model info says so. Customers who never ordered get no churn risk.
@@ -22,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,10 +42,13 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
+from kequn.models.bgnbd import BetaGeoModel
+from kequn.models.mbgnbd import ModifiedBetaGeoModel
 
 #: behaviour features the classifier sees (all numeric; missing values are allowed)
 CHURN_FEATURES = (
@@ -55,6 +69,11 @@ CHURN_FEATURES = (
     "tickets",
     "complaints",
 )
+#: what the closed forms add, per buyer as of the features' date
+BTYD_FEATURES = ("btyd_t_x", "btyd_expected", "btyd_p_none", "btyd_p_alive")
+MODEL_FEATURES = (*CHURN_FEATURES, *BTYD_FEATURES)
+LEARNED = "gradient boosting"
+CLOSED_FORM = "BG/NBD expected purchases"
 HORIZON_DAYS = 90
 MIN_BUYERS = 200
 MIN_PER_CLASS = 20
@@ -102,11 +121,11 @@ def labelled(features: ir.Table, orders: ir.Table, start: dt.date, end: dt.date)
     )
 
 
-def matrix(table: pa.Table) -> Array:
+def matrix(table: pa.Table, names: tuple[str, ...] = CHURN_FEATURES) -> Array:
     """The classifier's input matrix (NaN for missing values; 0 for a column with no values,
     such as days between orders when nobody has bought twice)."""
     columns = []
-    for name in CHURN_FEATURES:
+    for name in names:
         values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
         columns.append(np.zeros_like(values) if np.isnan(values).all() else values)
     return np.column_stack(columns)
@@ -148,6 +167,59 @@ def training_rows(
     return pull(labelled(build(start, sample_of(buyers, limit)), orders, start, end), limit)
 
 
+@dataclass
+class ClosedForms:
+    """The BG/NBD (expected purchases, probability of no purchase) and the MBG/NBD
+    (P(alive)) fitted as of one date; ``None`` where the fit was not identified."""
+
+    bgnbd: BetaGeoModel | None
+    mbgnbd: ModifiedBetaGeoModel | None
+
+
+def _summaries(table: pa.Table) -> tuple[Array, Array, Array]:
+    def column(name: str) -> Array:
+        return table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
+
+    big_t = column("days_since_first_order")
+    return column("purchase_days") - 1.0, big_t - column("days_since_last_order"), big_t
+
+
+def fit_closed_forms(table: pa.Table) -> ClosedForms:
+    """BG/NBD and MBG/NBD on the buyers of ``table`` (features as of one date)."""
+    x, t_x, big_t = _summaries(table)
+    if x.size < MIN_BUYERS:
+        return ClosedForms(None, None)
+    bgnbd = BetaGeoModel().fit(x, t_x, big_t)
+    mbgnbd = ModifiedBetaGeoModel().fit(x, t_x, big_t)
+    identified = not bgnbd.unidentified() and not mbgnbd.unidentified()
+    return ClosedForms(bgnbd, mbgnbd) if identified else ClosedForms(None, None)
+
+
+def closed_form(
+    table: pa.Table, horizon_days: float, models: ClosedForms | None = None
+) -> pa.Table:
+    """``table`` with :data:`BTYD_FEATURES` added (NaN when the models are not identified).
+
+    ``btyd_p_none`` is the BG/NBD's probability of no purchase in the next
+    ``horizon_days``: ``1 − P(alive) + P(alive) ((α+T)/(α+T+h))^(r+x)`` (exact, since a
+    BG/NBD customer can drop out only right after a purchase)."""
+    models = models or fit_closed_forms(table)
+    x, t_x, big_t = _summaries(table)
+    nan = np.full(x.size, np.nan)
+    expected, p_none, p_alive = nan, nan, nan
+    if models.bgnbd is not None and models.mbgnbd is not None and x.size:
+        bgnbd = models.bgnbd
+        expected = bgnbd.expected_purchases(horizon_days, x, t_x, big_t)
+        alive = bgnbd.probability_alive(x, t_x, big_t)
+        r, alpha = bgnbd.r_, bgnbd.alpha_
+        quiet = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + horizon_days)))
+        p_none = 1.0 - alive + alive * quiet
+        p_alive = models.mbgnbd.probability_alive(x, t_x, big_t)
+    for name, values in zip(BTYD_FEATURES, (t_x, expected, p_none, p_alive), strict=True):
+        table = table.append_column(name, pa.array(values, pa.float64()))
+    return table
+
+
 #: more days since the last order can only raise the risk; more recent buying only lower it
 MONOTONIC = {
     "days_since_last_order": 1,
@@ -157,10 +229,15 @@ MONOTONIC = {
     "orders_365d": -1,
     "spend_365d": -1,
     "events_90d": -1,
+    "btyd_expected": -1,
+    "btyd_p_none": 1,
+    "btyd_p_alive": -1,
 }
 
 
-def churn_model(random_state: int = 0) -> HistGradientBoostingClassifier:
+def churn_model(
+    random_state: int = 0, names: tuple[str, ...] = CHURN_FEATURES
+) -> HistGradientBoostingClassifier:
     """Gradient boosting set up for churn.
 
     The model is trained on one date and used at a later one, when every customer is
@@ -176,7 +253,7 @@ def churn_model(random_state: int = 0) -> HistGradientBoostingClassifier:
         max_leaf_nodes=7,
         min_samples_leaf=50,
         l2_regularization=1.0,
-        monotonic_cst=[MONOTONIC.get(name, 0) for name in CHURN_FEATURES],
+        monotonic_cst=[MONOTONIC.get(name, 0) for name in names],
         early_stopping=True,
         validation_fraction=0.2,
         n_iter_no_change=10,
@@ -188,7 +265,11 @@ def evaluate(
     model: HistGradientBoostingClassifier, x: Array, churned: NDArray[np.bool_]
 ) -> dict[str, Any]:
     """AUC, Brier score and a calibration table (deciles of predicted risk)."""
-    risk = model.predict_proba(x)[:, 1]
+    return evaluate_risk(model.predict_proba(x)[:, 1], churned)
+
+
+def evaluate_risk(risk: Array, churned: NDArray[np.bool_]) -> dict[str, Any]:
+    """AUC, Brier score and a calibration table of any predicted risk."""
     order = np.argsort(risk, kind="stable")
     bins = []
     for part in np.array_split(order, 10):
@@ -218,12 +299,75 @@ def _usable(table: pa.Table) -> bool:
     )
 
 
+@dataclass
+class ChurnFit:
+    """The chosen churn model: the classifier (``model``), or the closed form (``model``
+    is ``None``): ``risk = 1 / (1 + exp(−(c₀ + c₁ ln(1 + E[purchases]))))``."""
+
+    basis: str
+    model: HistGradientBoostingClassifier | None
+    horizon_days: int
+    calibration: tuple[float, float] = (0.0, -1.0)
+
+    def closed_form_risk(self, expected: Array) -> Array:
+        c0, c1 = self.calibration
+        return 1.0 / (1.0 + np.exp(-(c0 + c1 * np.log1p(np.maximum(expected, 0.0)))))
+
+
+def calibrate(expected: Array, churned: NDArray[np.bool_]) -> tuple[float, float]:
+    """The logistic map from ``ln(1 + expected purchases)`` to the churn probability."""
+    fitted = LogisticRegression().fit(np.log1p(np.maximum(expected, 0.0))[:, None], churned)
+    return float(fitted.intercept_[0]), float(fitted.coef_[0, 0])
+
+
+def choose(
+    train: pa.Table,
+    test: pa.Table,
+    train_horizon: float,
+    test_horizon: float,
+    *,
+    random_state: int = 0,
+) -> tuple[ChurnFit, dict[str, Any]]:
+    """Train the classifier on ``train`` (closed forms added, fitted as of its date), judge
+    it and the closed form on ``test`` out of time, and keep whichever has the higher
+    AUC (the closed form on a tie: it is the simpler)."""
+    train = closed_form(train, train_horizon)
+    test = closed_form(test, test_horizon)
+    churned = test["churned"].to_numpy(zero_copy_only=False)
+    model = churn_model(random_state, MODEL_FEATURES).fit(
+        matrix(train, MODEL_FEATURES), train["churned"].to_numpy(zero_copy_only=False)
+    )
+    learned = evaluate(model, matrix(test, MODEL_FEATURES), churned)
+    candidates = {LEARNED: learned["auc"]}
+    train_expected = train["btyd_expected"].to_numpy(zero_copy_only=False)
+    test_expected = test["btyd_expected"].to_numpy(zero_copy_only=False)
+    closed = None
+    if not (np.isnan(train_expected).any() or np.isnan(test_expected).any()):
+        train_churned = train["churned"].to_numpy(zero_copy_only=False)
+        calibration = calibrate(train_expected, train_churned)
+        closed_fit = ChurnFit(CLOSED_FORM, None, 0, calibration)
+        closed = evaluate_risk(closed_fit.closed_form_risk(test_expected), churned)
+        candidates[CLOSED_FORM] = closed["auc"]
+    if closed is not None and closed["auc"] >= learned["auc"]:
+        chosen, report = closed_fit, closed
+    else:
+        chosen, report = ChurnFit(LEARNED, model, 0), learned
+    return chosen, {
+        **report,
+        "basis": chosen.basis,
+        "candidates_auc": candidates,
+        "trained_on": train.num_rows,
+        "trees": int(model.n_iter_),
+        "features": list(MODEL_FEATURES),
+    }
+
+
 def fit_churn(
     build: FeatureBuilder,
     orders: ir.Table,
     as_of: dt.date,
     horizon_days: int = HORIZON_DAYS,
-) -> tuple[HistGradientBoostingClassifier | None, dict[str, Any]]:
+) -> tuple[ChurnFit | None, dict[str, Any]]:
     """Train at ``as_of − 2h``, evaluate at ``as_of − h``; ``None`` if history is too short."""
     h = dt.timedelta(days=horizon_days)
     train_day, eval_day = as_of - 2 * h, as_of - h
@@ -238,15 +382,33 @@ def fit_churn(
     test = training_rows(build, orders, eval_day, as_of)
     if not _usable(test):
         return None, {**info, "status": "fallback", "reason": "too little history to evaluate"}
-    model = churn_model().fit(matrix(train), train["churned"].to_numpy(zero_copy_only=False))
-    report = evaluate(model, matrix(test), test["churned"].to_numpy(zero_copy_only=False))
-    return model, {
-        **info,
-        "status": "fitted",
-        "trained_on": train.num_rows,
-        "trees": int(model.n_iter_),
-        **report,
-    }
+    chosen, report = choose(train, test, horizon_days, horizon_days)
+    chosen.horizon_days = horizon_days
+    return chosen, {**info, "status": "fitted", **report}
+
+
+def score_churn(
+    features: ir.Table, fit: ChurnFit | None, closed_forms: ClosedForms | None = None
+) -> ir.Table:
+    """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``) with the
+    chosen model; without one, ``1 − P(alive)``. ``closed_forms`` are today's BG/NBD and
+    MBG/NBD (the run's own, when it has them; otherwise fitted on today's buyers)."""
+    if fit is None:
+        risk = ibis.cases((features.orders > 0, 1.0 - features.p_alive), else_=ibis.null("float64"))
+        return features.mutate(churn_risk=risk)
+    buyers = features.filter(features.orders > 0)
+    current = closed_form(
+        pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None),
+        fit.horizon_days,
+        closed_forms,
+    )
+    if fit.model is None:
+        risk = fit.closed_form_risk(current["btyd_expected"].to_numpy(zero_copy_only=False))
+    else:
+        risk = fit.model.predict_proba(matrix(current, MODEL_FEATURES))[:, 1]
+    scored = pa.table({"customer_id": current["customer_id"], "churn_risk": risk})
+    joined = features.left_join(ibis.memtable(scored), "customer_id")
+    return joined.select(*[joined[c] for c in features.columns], joined.churn_risk)
 
 
 def add_churn_risk(
@@ -255,22 +417,10 @@ def add_churn_risk(
     orders: ir.Table,
     as_of: dt.date,
     horizon_days: int = HORIZON_DAYS,
+    closed_forms: ClosedForms | None = None,
 ) -> tuple[ir.Table, dict[str, Any]]:
     """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``)."""
-    model, info = fit_churn(build, orders, as_of, horizon_days)
-    buyers = features.filter(features.orders > 0)
-    if model is None:
-        risk = ibis.cases((features.orders > 0, 1.0 - features.p_alive), else_=ibis.null("float64"))
+    fit, info = fit_churn(build, orders, as_of, horizon_days)
+    if fit is None:
         info["basis"] = "1 - P(alive) (MBG/NBD)"
-        return features.mutate(churn_risk=risk), info
-    current = pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None)
-    scored = pa.table(
-        {
-            "customer_id": current["customer_id"],
-            "churn_risk": model.predict_proba(matrix(current))[:, 1],
-        }
-    )
-    info["basis"] = "gradient boosting"
-    joined = features.left_join(ibis.memtable(scored), "customer_id")
-    out = joined.select(*[joined[c] for c in features.columns], joined.churn_risk)
-    return out, info
+    return score_churn(features, fit, closed_forms), info

@@ -7,7 +7,8 @@
   :data:`SILHOUETTE_SAMPLE` buyers (the criterion and every score are kept with the run).
 - **Fit** on a systematic sample of at most :data:`FIT_SAMPLE` buyers in customer-id
   order (the same rows on every engine); every buyer is then assigned to the nearest
-  centre. Clusters are numbered by median spend, highest first.
+  centre. Clusters are numbered by the sample's median spend, highest first, so a stored
+  model keeps its numbering.
 - **Stability**: the model is refitted on the other half of the sample with another
   seed; the adjusted Rand index between the two assignments of the whole sample is
   reported (1 = identical partitions, 0 = chance).
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -79,39 +81,40 @@ def choose_k(x: Array) -> tuple[int, dict[int, float]]:
     return best, scores
 
 
-def add_clusters(features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
-    """Add ``cluster`` (1 = highest median spend; NULL for customers who never ordered)."""
-    buyers = features.filter(features.orders > 0).select(
+@dataclass
+class ClusterFit:
+    """The fitted standardise + k-means pipeline and the numbering of its clusters."""
+
+    model: Pipeline
+    renumber: NDArray[np.int64]
+    info: dict[str, Any]
+
+
+def _buyers(features: ir.Table) -> ir.Table:
+    return features.filter(features.orders > 0).select(
         "customer_id", *COLUMNS, "mean_days_between_orders"
     )
-    sample = pull(buyers, FIT_SAMPLE)
+
+
+def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]:
+    """Choose k and fit on a sample of the buyers; ``None`` with too few buyers."""
+    sample = pull(_buyers(features), FIT_SAMPLE)
     if sample.num_rows < MIN_BUYERS:
-        skipped = {"status": f"skipped: fewer than {MIN_BUYERS} buyers"}
-        return features.mutate(cluster=ibis.null("int64")), skipped
+        return None, {"status": f"skipped: fewer than {MIN_BUYERS} buyers"}
     x = behaviour_matrix(sample)
     k, scores = choose_k(x)
     model = cluster_model(k).fit(x)
     # stability: the other half of the sample, another seed, compared on the whole sample
     other = cluster_model(k, random_state=1).fit(x[1::2])
     ari = float(adjusted_rand_score(model.predict(x), other.predict(x)))
-
-    everyone = pull(buyers, limit=None)
-    raw = model.predict(behaviour_matrix(everyone))
-    # number clusters by median spend, highest first, so ids mean the same on every engine
-    spend = everyone["spend"].cast(pa.float64()).to_numpy(zero_copy_only=False)
+    # number clusters by median spend in the sample, highest first, so ids mean the same
+    # on every engine and stay put while the fitted model is reused
+    raw = model.predict(x)
+    spend = sample["spend"].cast(pa.float64()).to_numpy(zero_copy_only=False)
     medians = [float(np.median(spend[raw == c])) if (raw == c).any() else 0.0 for c in range(k)]
     order = np.argsort(-np.asarray(medians), kind="stable")
     renumber = np.empty(k, dtype=np.int64)
     renumber[order] = np.arange(1, k + 1)
-    assigned = renumber[raw]
-
-    centres = model[-1].cluster_centers_  # in standard deviations from the sample mean
-    clusters = []
-    for raw_id in order:
-        members = raw == raw_id
-        clusters.append(
-            _describe(int(renumber[raw_id]), centres[raw_id], everyone, members, len(assigned))
-        )
     info: dict[str, Any] = {
         "status": "fitted",
         "k": k,
@@ -120,12 +123,35 @@ def add_clusters(features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
         "stability_ari": ari,
         "fit_sample": int(sample.num_rows),
         "features": list(COLUMNS),
-        "clusters": clusters,
     }
+    return ClusterFit(model, renumber, info), info
+
+
+def assign_clusters(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
+    """Add ``cluster`` to every buyer with ``fit``, and describe each cluster's members."""
+    everyone = pull(_buyers(features), limit=None)
+    raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
+    raw = raw.astype(np.int64)
+    assigned = fit.renumber[raw]
+    centres = fit.model[-1].cluster_centers_  # in standard deviations from the sample mean
+    clusters = []
+    for raw_id in np.argsort(fit.renumber):
+        members = raw == raw_id
+        clusters.append(
+            _describe(int(fit.renumber[raw_id]), centres[raw_id], everyone, members, len(assigned))
+        )
     table = pa.table({"customer_id": everyone["customer_id"], "cluster": pa.array(assigned)})
     joined = features.left_join(ibis.memtable(table), "customer_id")
     out = joined.select(*[joined[c] for c in features.columns], joined.cluster)
-    return out, info
+    return out, {**fit.info, "clusters": clusters}
+
+
+def add_clusters(features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
+    """Add ``cluster`` (1 = highest median spend; NULL for customers who never ordered)."""
+    fit, info = fit_clusters(features)
+    if fit is None:
+        return features.mutate(cluster=ibis.null("int64")), info
+    return assign_clusters(features, fit)
 
 
 def _median(table: pa.Table, column: str, members: NDArray[np.bool_]) -> float | None:

@@ -1,5 +1,10 @@
 """Predictions as features for the taxonomy: P(alive), expected orders, lifetime value.
 
+With few buyers the fits are checked before they are used (:func:`unidentified_reasons`):
+parameters at the optimiser's bounds, a likelihood too flat to determine a parameter, or
+too few repeat buyers leave the predictions NULL, so the taxonomy's recency rules decide,
+and the run's model info says why.
+
 Expected orders and value come from the BG/NBD + Gamma-Gamma (validated on CDNOW);
 P(alive) comes from the modified BG/NBD, which, unlike the BG/NBD, does not call every
 one-time buyer certainly alive.
@@ -20,6 +25,7 @@ repeat transactions (the first purchase excluded); the CDNOW validation in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -37,6 +43,20 @@ PERIOD_DAYS = 365.0 / 12
 MONTHLY_DISCOUNT = 0.01
 GG_SAMPLE = 200_000
 MIN_BUYERS = 20
+#: fewer repeat buyers than this and the BG/NBD's dropout process is not identified
+MIN_REPEATERS = 30
+
+
+@dataclass
+class BtydFit:
+    """The fitted BG/NBD (expected orders), MBG/NBD (P(alive)) and Gamma-Gamma (value),
+    with the value given to buyers without repeat purchases."""
+
+    bgnbd: BetaGeoModel
+    mbgnbd: ModifiedBetaGeoModel
+    spend: GammaGammaModel
+    population_value: float
+    value_basis: str
 
 
 def btyd_inputs(features: ir.Table) -> ir.Table:
@@ -50,20 +70,64 @@ def btyd_inputs(features: ir.Table) -> ir.Table:
     )
 
 
-def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
-    """Add ``p_alive``, ``expected_orders_365d``, ``clv_365d`` and ``clv_pct`` to ``features``.
-
-    With too few buyers to fit, the columns are NULL and the returned info says why.
-    """
+def _combos(features: ir.Table) -> pa.Table:
     inputs = btyd_inputs(features)
-    combos = inputs.group_by(["x", "t_x", "T"]).aggregate(n=inputs.count()).to_pyarrow()
+    return inputs.group_by(["x", "t_x", "T"]).aggregate(n=inputs.count()).to_pyarrow()
+
+
+def unidentified_reasons(
+    bgnbd: BetaGeoModel, mbgnbd: ModifiedBetaGeoModel, min_repeaters: float = MIN_REPEATERS
+) -> list[dict[str, Any]]:
+    """Why the BTYD fits cannot be used (empty when they can), each reason naming its model.
+
+    With few buyers the likelihood runs off to the edge of the parameter space (a
+    30-customer shop: r = 1,490, α = 143,000): the maximum exists but says nothing, and
+    its P(alive) would decide lifecycle and loyalty on noise."""
+    reasons = [{**why, "model": "BG/NBD"} for why in bgnbd.unidentified(min_repeaters)]
+    for why in mbgnbd.unidentified():  # the repeat-buyer count is the same data's
+        reasons.append({**why, "model": "MBG/NBD"})
+    return reasons
+
+
+def fit_btyd(engine: Engine, features: ir.Table) -> tuple[BtydFit | None, dict[str, Any]]:
+    """Fit the BTYD models on the buyers in ``features``; ``None`` (with the reason in the
+    info) when there are too few buyers or the fit is not identified."""
+    combos = _combos(features)
     if combos.num_rows == 0 or int(pa.compute.sum(combos["n"]).as_py()) < MIN_BUYERS:
-        return without_predictions(features, "btyd"), {"status": "skipped: fewer than 20 buyers"}
+        return None, {"status": "skipped: fewer than 20 buyers"}
     x, t_x, big_t, n = (combos[c].to_numpy().astype(float) for c in ("x", "t_x", "T", "n"))
     model = BetaGeoModel().fit(x, t_x, big_t, weights=n)
     # P(alive) from the MBG/NBD: the BG/NBD's is 1 for every one-time buyer
     alive = ModifiedBetaGeoModel().fit(x, t_x, big_t, weights=n)
+    info: dict[str, Any] = {
+        "status": "fitted",
+        "bgnbd": model.params_,
+        "bgnbd_log_likelihood": model.log_likelihood_,
+        "bgnbd_log_param_se": model.log_param_se_,
+        "bgnbd_rows": model.n_rows_,
+        "buyers": model.n_customers_,
+        "repeat_buyers": model.n_repeaters_,
+        "p_alive_model": "MBG/NBD",
+        "mbgnbd": alive.params_,
+        "mbgnbd_log_param_se": alive.log_param_se_,
+    }
+    reasons = unidentified_reasons(model, alive)
+    if reasons:
+        # fall back to the recency rules: P(alive), expected orders and value stay NULL
+        notes = [
+            {
+                "key": "models.unidentified",
+                "params": {"buyers": model.n_customers_, "repeaters": model.n_repeaters_},
+            }
+        ]
+        for why in reasons:
+            params = {k: v for k, v in why.items() if k != "reason"}
+            if "params" in params:
+                params["params"] = ", ".join(params["params"])
+            notes.append({"key": f"models.unidentified.{why['reason']}", "params": params})
+        return None, {**info, "status": "unidentified", "reasons": reasons, "notes": notes}
 
+    inputs = btyd_inputs(features)
     repeat = inputs.filter(inputs.x > 0)
     repeaters = int(engine.scalar(repeat.count()))
     if repeaters > GG_SAMPLE:
@@ -77,7 +141,30 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
     sample_x, sample_value = sample["x"].to_numpy(), sample["value"].to_numpy()
     order = np.lexsort((sample_value, sample_x))
     spend = GammaGammaModel().fit(sample_x[order], sample_value[order])
+    p, q, gamma = spend.p_, spend.q_, spend.gamma_
+    # with q <= 1 the fitted spend distribution has no finite mean (heavy tails), so a
+    # buyer without repeat purchases is valued at the sample's median instead
+    if q > 1:
+        population, basis = p * gamma / (q - 1), "gamma-gamma population mean"
+    else:
+        population, basis = float(np.median(sample_value)), "sample median (q <= 1)"
+    info |= {
+        "gamma_gamma": spend.params_,
+        "gamma_gamma_sample": int(sample.num_rows),
+        "value_without_repeats": basis,
+        "horizon_days": HORIZON_DAYS,
+        "monthly_discount_rate": MONTHLY_DISCOUNT,
+    }
+    return BtydFit(model, alive, spend, population, basis), info
 
+
+def score_btyd(features: ir.Table, fit: BtydFit) -> ir.Table:
+    """Add ``p_alive``, ``expected_orders_365d``, ``clv_365d`` and ``clv_pct`` from ``fit``."""
+    combos = _combos(features)
+    if combos.num_rows == 0:
+        return without_predictions(features, "btyd")
+    x, t_x, big_t = (combos[c].to_numpy().astype(float) for c in ("x", "t_x", "T"))
+    model = fit.bgnbd
     expected = model.expected_purchases(HORIZON_DAYS, x, t_x, big_t)
     factor = np.zeros_like(expected)
     previous = np.zeros_like(expected)
@@ -96,45 +183,37 @@ def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[
             }
         )
     )
-    p, q, gamma = spend.p_, spend.q_, spend.gamma_
-    # with q <= 1 the fitted spend distribution has no finite mean (heavy tails), so a
-    # buyer without repeat purchases is valued at the sample's median instead
-    if q > 1:
-        population, basis = p * gamma / (q - 1), "gamma-gamma population mean"
-    else:
-        population, basis = float(np.median(sample_value)), "sample median (q <= 1)"
+    p, q, gamma = fit.spend.p_, fit.spend.q_, fit.spend.gamma_
+    inputs = btyd_inputs(features)
     joined = inputs.join(scored, ["x", "t_x", "T"])
     value = ibis.cases(
         (joined.x > 0, p * (gamma + joined.x * joined.value) / (p * joined.x + q - 1)),
-        else_=population,
+        else_=fit.population_value,
     )
     per_buyer = joined.select(
         "customer_id",
-        p_alive=alive.probability_alive_expr(joined.x, joined.t_x, joined["T"]),
+        p_alive=fit.mbgnbd.probability_alive_expr(joined.x, joined.t_x, joined["T"]),
         expected_orders_365d=joined.expected_orders_365d,
         clv_365d=joined.discounted_orders_365d * value,
     )
     per_buyer = per_buyer.mutate(clv_pct=ibis.percent_rank().over(order_by=per_buyer.clv_365d))
     out = features.left_join(per_buyer, "customer_id")
-    out = out.select(
+    return out.select(
         *[out[c] for c in features.columns],
         *[out[c] for c in per_buyer.columns if c != "customer_id"],
     )
-    info = {
-        "status": "fitted",
-        "bgnbd": model.params_,
-        "bgnbd_log_likelihood": model.log_likelihood_,
-        "bgnbd_rows": model.n_rows_,
-        "buyers": model.n_customers_,
-        "p_alive_model": "MBG/NBD",
-        "mbgnbd": alive.params_,
-        "gamma_gamma": spend.params_,
-        "gamma_gamma_sample": int(sample.num_rows),
-        "value_without_repeats": basis,
-        "horizon_days": HORIZON_DAYS,
-        "monthly_discount_rate": MONTHLY_DISCOUNT,
-    }
-    return out, info
+
+
+def add_predictions(engine: Engine, features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
+    """Add ``p_alive``, ``expected_orders_365d``, ``clv_365d`` and ``clv_pct`` to ``features``.
+
+    With too few buyers to fit, or a fit that is not identified, the columns are NULL
+    (so the taxonomy's recency rules decide) and the returned info says why.
+    """
+    fit, info = fit_btyd(engine, features)
+    if fit is None:
+        return without_predictions(features, "btyd"), info
+    return score_btyd(features, fit), info
 
 
 def without_predictions(features: ir.Table, which: str = "all") -> ir.Table:

@@ -20,6 +20,7 @@ import numpy as np
 from kequn.features.btyd import btyd_summary, holdout_counts
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.models.gammagamma import GammaGammaModel
+from kequn.models.predict import MIN_REPEATERS
 
 UNITS = {"day": 1.0, "week": 7.0}
 _CUSTOMER = ("customer_id", "customer", "cust_id", "客户编号", "会员id", "id")
@@ -40,6 +41,9 @@ class HoldoutReport:
     actual_holdout: int
     by_frequency: list[dict[str, Any]] = field(default_factory=list)
     weekly: list[dict[str, float]] = field(default_factory=list)
+    #: why the BG/NBD fit cannot be trusted (too few repeat buyers, parameters at the
+    #: optimiser's bounds, a flat likelihood); empty when it can
+    unidentified: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,4 +177,5 @@ def clv_holdout_report(
         actual_holdout=int(actual.sum()),
         by_frequency=by_frequency,
         weekly=weekly,
+        unidentified=model.unidentified(MIN_REPEATERS),
     )

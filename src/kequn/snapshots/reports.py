@@ -54,14 +54,19 @@ def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
 
 def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
     """What the predictive step fitted and how well, in the user's language."""
-    if models.get("status") != "fitted":
-        return [t("models.skipped", lang, status=models.get("status", "?"))]
+    # notes: the models step's own messages (fits not identified, models reused or refitted)
+    notes = [t(n["key"], lang, **n.get("params", {})) for n in models.get("notes", [])]
+    if models.get("status") not in ("fitted", "unidentified"):
+        return [t("models.skipped", lang, status=models.get("status", "?")), *notes]
     lines = [t("models.bgnbd", lang, buyers=models["buyers"], **models["bgnbd"])]
+    lines = lines if models["status"] == "fitted" else []
+    lines += notes
     churn = models.get("churn") or {}
     if churn.get("status") == "fitted":
+        closed = churn.get("basis", "gradient boosting") != "gradient boosting"
         lines.append(
             t(
-                "models.churn",
+                "models.churn_closed_form" if closed else "models.churn",
                 lang,
                 horizon=churn["horizon_days"],
                 auc=churn["auc"],
