@@ -20,7 +20,8 @@ from kequn.cli._app import (
     console,
 )
 from kequn.cli.analysis import _print_run, history_cmd
-from kequn.core.i18n import t
+from kequn.core import display
+from kequn.core.i18n import local, t
 
 
 @app.command()
@@ -138,6 +139,20 @@ def _print_import(report: Any) -> None:
         console.print(t("import.ignored", columns=", ".join(report.ignored)))
     if report.derived_customers:
         console.print(t("import.derived_customers", count=report.derived_customers))
+    _print_summary(report)
+    for header, counts in (
+        (t("import.rejected_header"), report.rejected_by_reason),
+        (t("import.warned_header"), report.warnings_by_reason),
+    ):
+        if counts:
+            console.print(header)
+            for reason, count in counts.items():
+                text = explain_reason(reason, "…", "…", "…").split(":")[0]
+                console.print(t("import.by_reason", reason=f"{reason} ({text})", count=count))
+
+
+def _print_summary(report: Any) -> None:
+    """The counts of one import: rows read, new, updated, unchanged, quarantined."""
     console.print(
         t(
             "import.summary",
@@ -150,15 +165,6 @@ def _print_import(report: Any) -> None:
             rejected=report.rejected,
         )
     )
-    for header, counts in (
-        (t("import.rejected_header"), report.rejected_by_reason),
-        (t("import.warned_header"), report.warnings_by_reason),
-    ):
-        if counts:
-            console.print(header)
-            for reason, count in counts.items():
-                text = explain_reason(reason, "…", "…", "…").split(":")[0]
-                console.print(t("import.by_reason", reason=f"{reason} ({text})", count=count))
 
 
 def _print_format(report: Any) -> None:
@@ -243,7 +249,7 @@ def quarantine(
         out.add_column(t(key))
     for r in rows:
         out.add_row(
-            r["table"],
+            _table_name(r["table"]),
             Path(r["file"]).name,
             str(r["row"]),
             r["column"] or "",
@@ -268,17 +274,31 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     out.add_column(t("col.table"))
     out.add_column(t("col.rows"), justify="right")
     for name, count in data["counts"].items():
-        out.add_row(name, f"{count:,}")
+        out.add_row(_table_name(name), f"{count:,}")
     for severity, count in data["quarantine"].items():
-        out.add_row(f"quarantine ({t('severity.' + severity)})", f"{count:,}")
+        out.add_row(t("status.quarantine", severity=t("severity." + severity)), f"{count:,}")
     console.print(out)
     if not data["runs"]:
         console.print(t("status.no_runs"))
     for run in data["runs"]:
         console.print(
-            f"run {run['run_id']}  as of {run['as_of']}  {run['engine']}  "
-            f"{run['customers']:,} customers  {run['seconds']} s"
+            t(
+                "status.run",
+                run_id=run["run_id"],
+                as_of=display.day(run["as_of"]),
+                engine=display.value("engine", run["engine"]),
+                customers=f"{run['customers']:,}",
+                seconds=f"{float(run['seconds']):.1f}",
+            )
         )
+
+
+def _table_name(name: str) -> str:
+    """A table's name in the language in force (customers → 客户)."""
+    from kequn.core.schema import ORDER_LINES, TABLES
+
+    spec = TABLES.get(name) or (ORDER_LINES if name == ORDER_LINES.name else None)
+    return local(spec) if spec is not None else name
 
 
 # -- demo ------------------------------------------------------------------------------
@@ -366,18 +386,7 @@ def _print_demo_import(report: Any, *, full: bool) -> None:
     if report.format:
         console.print(f"[bold]{report.file}[/]")
         _print_format(report)
-    console.print(
-        t(
-            "import.summary",
-            table=report.table,
-            rows=report.rows,
-            accepted=report.accepted,
-            inserted=report.inserted,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
-        )
-    )
+    _print_summary(report)
 
 
 def _ws_currency(report: Any) -> str:
