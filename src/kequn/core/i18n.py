@@ -249,6 +249,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No classification run found; run `kequn run` first.",
     ),
     "run.history_needs_two": ("需要至少两次运行。", "History needs at least two runs."),
+    # automation: events, journeys, delivery
+    "automation.secret_env_missing": (
+        "环境变量 {name} 未设置（渠道的密钥从这里读取）。",
+        "The environment variable {name} is not set (the channel's secret is read from it).",
+    ),
+    "automation.secret_file_open": (
+        "密钥文件 {path} 可被其他用户读取；请执行 chmod 600。",
+        "The secret file {path} can be read by other users; run chmod 600 on it.",
+    ),
+    "automation.bad_token": (
+        "退订链接无效或不属于此工作区。",
+        "The unsubscribe link is not valid or not from this workspace.",
+    ),
+    "automation.unsubscribed": ("已退订：客户 {customer} 不会再收到营销消息。", "Unsubscribed: customer {customer} gets no more marketing messages."),
+    "automation.journeys_ok": ("journeys.yaml 有效：{journeys} 个旅程，{channels} 个渠道。", "journeys.yaml is valid: {journeys} journeys, {channels} channels."),
+    "automation.no_journeys": ("工作区没有 journeys.yaml。", "The workspace has no journeys.yaml."),
+    "automation.processed": ("运行 {run}：{events} 个事件，{messages} 条消息进入发件箱。", "Run {run}: {events} events, {messages} messages queued."),
+    "automation.delivered": ("已发送 {sent} 条，失败 {failed} 条（将重试或进入死信）。", "Sent {sent}, failed {failed} (to be retried or dead-lettered)."),
+    "automation.pending": ("仍在等待：{pending} 条，最早 {due}（UTC）到期。", "Still waiting: {pending}, the first due at {due} (UTC)."),
+    "automation.replayed": ("消息 {id} 已重新排队。", "Message {id} is queued again."),
+    "automation.not_dead": ("消息 {id} 不在死信中。", "Message {id} is not dead-lettered."),
+    "automation.too_small": (
+        "样本太小，无法判断：每组至少需要 {n} 位客户，且转化与未转化各至少 {k} 位。",
+        "Too small to tell: each group needs at least {n} customers, with at least {k} converting and {k} not.",
+    ),
+    "automation.window_open": ("转化窗口（{days} 天）尚未结束，结果可能变化。", "The conversion window ({days} days) has not ended yet; the result may change."),
+    "automation.no_events": ("没有符合条件的事件。", "No events match."),
     "run.no_rule_matched": (
         "没有规则匹配（数据不足或不适用）",
         "no rule matched (data missing or not applicable)",

@@ -1,0 +1,39 @@
+"""Marketing automation: act on segment changes (issue 17).
+
+After every published run (an :func:`kequn.pipeline.after_publish` hook installed by
+:func:`install`, which the CLI and the server call at start-up) the run's enter/exit
+events are computed against the previous run and each journey in ``journeys.yaml``
+chooses its customers and queues its messages, all in one transaction in
+``automation/automation.duckdb``. ``kequn deliver`` sends them (:mod:`.deliver`),
+``kequn journeys report`` measures treated against holdout (:mod:`.report`).
+
+The pipeline does not know this package: it only runs the hooks registered with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kequn.snapshots.runs import RunInfo
+
+__all__ = ["install", "on_publish"]
+
+log = logging.getLogger("kequn.automation")
+
+
+def on_publish(run: RunInfo, _who: str) -> None:
+    """The after-publish hook: events and journeys for the new run. A failure is logged
+    (the run stays published; ``kequn journeys process --run RUN`` catches up)."""
+    from kequn.automation.plan import process_run
+
+    try:
+        process_run(run)
+    except Exception:
+        log.exception("automation: run %s was not processed", run.run_id)
+
+
+def install() -> None:
+    """Register :func:`on_publish` with the pipeline (idempotent)."""
+    from kequn.pipeline import after_publish
+
+    after_publish(on_publish)

@@ -1,0 +1,215 @@
+"""Sending one message through a channel: a signed webhook, an e-mail over SMTP, or a CSV
+file dropped for an SMS platform or an ad audience upload.
+
+Every send either returns (the receiver accepted it) or raises :class:`SendError` with a
+reason fit for the outbox (no secret, no message body). Secrets are read when sending,
+from the environment or an owner-only file, and never logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import os
+import re
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+
+from kequn.automation.journeys import EmailChannel, FileChannel, WebhookChannel
+from kequn.store.workspace import Workspace
+
+SIGNATURE_HEADER = "X-Kequn-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class SendError(RuntimeError):
+    """A send that failed; the text is the reason kept with the message."""
+
+
+# -- webhook ---------------------------------------------------------------------------
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """``t=<ts>,v1=<HMAC-SHA256 hex of "<ts>.<body>">`` (the scheme Stripe made common):
+    the receiver recomputes it and rejects an old timestamp to stop replays."""
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify(secret: str, body: bytes, header: str, *, tolerance: float = 300.0) -> bool:
+    """What a receiver does with :data:`SIGNATURE_HEADER` (used by the tests; a reference
+    for people writing receivers)."""
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(time.time() - timestamp) > tolerance:
+        return False
+    expected = sign(secret, body, timestamp).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, fields.get("v1", ""))
+
+
+def send_webhook(
+    channel: WebhookChannel, body: bytes, idempotency_key: str, ws: Workspace | None = None
+) -> None:
+    secret = channel.secret.value(ws)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        IDEMPOTENCY_HEADER: idempotency_key,
+        "User-Agent": "kequn",
+    }
+    if secret:
+        headers[SIGNATURE_HEADER] = sign(secret, body, int(time.time()))
+    if not channel.url.startswith(("http://", "https://")):  # checked by the model too
+        raise SendError("webhook url must be http(s)")
+    request = urllib.request.Request(channel.url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=channel.timeout_seconds) as response:  # noqa: S310
+            response.read(1024)
+    except urllib.error.HTTPError as exc:
+        raise SendError(f"HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise SendError(f"{type(exc).__name__}: {reason}") from None
+
+
+# -- e-mail ----------------------------------------------------------------------------
+def build_email(
+    channel: EmailChannel,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    lang: str,
+    message_id: str,
+    unsubscribe_url: str | None,
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = channel.sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    domain = channel.sender.rsplit("@", 1)[-1].strip(">") or "kequn"
+    msg["Message-ID"] = f"<{message_id}@{domain}>"
+    msg[IDEMPOTENCY_HEADER] = message_id
+    if channel.reply_to:
+        msg["Reply-To"] = channel.reply_to
+    if unsubscribe_url:
+        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button
+        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(body)
+    msg["Content-Language"] = "zh-CN" if lang == "zh" else "en"  # after: set_content clears it
+    return msg
+
+
+def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = None) -> None:
+    password = channel.password.value(ws)
+    context = ssl.create_default_context()
+    try:
+        smtp: smtplib.SMTP
+        if channel.security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                channel.host, channel.port, timeout=channel.timeout_seconds, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(channel.host, channel.port, timeout=channel.timeout_seconds)
+        with smtp:
+            smtp.ehlo()
+            if channel.security == "starttls":
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if channel.username and password:
+                smtp.login(channel.username, password)
+            smtp.send_message(msg)
+    except smtplib.SMTPResponseException as exc:
+        raise SendError(f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SendError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# -- file drop -------------------------------------------------------------------------
+_MAINLAND = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_email(value: str | None) -> str | None:
+    """Trimmed and lower case: what Google, Meta and the Chinese ad platforms hash."""
+    return value.strip().lower() if value and value.strip() else None
+
+
+def normalise_phone(value: str | None, style: str = "e164", home_code: str = "86") -> str | None:
+    """A phone as the audience uploads expect it before hashing: ``e164`` (+8613812345678,
+    Google Customer Match), ``digits`` (8613812345678, Meta) or ``national``
+    (13812345678, Tencent/Ocean Engine/Alibaba audiences). A mainland mobile without a
+    country code gets +86."""
+    if not value:
+        return None
+    digits = re.sub(r"\D", "", value)
+    if value.strip().startswith("00"):
+        digits = digits[2:]
+    if not digits:
+        return None
+    if _MAINLAND.match(digits):
+        digits = home_code + digits
+    if style == "national":
+        return digits[len(home_code) :] if digits.startswith(home_code) else digits
+    return ("+" if style == "e164" else "") + digits
+
+
+def hashed(value: str | None, algorithm: str) -> str | None:
+    if value is None or algorithm == "none":
+        return value
+    data = value.encode("utf-8")
+    if algorithm == "md5":  # the ad platforms ask for it; it is a match key, not a secret
+        return hashlib.md5(data, usedforsecurity=False).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    rows = []
+    for contact in contacts:
+        row = []
+        for column in channel.columns:
+            value = contact.get(column)
+            if column == "phone":
+                value = hashed(normalise_phone(value, channel.phone_format), channel.hash)
+            elif column == "email":
+                value = hashed(normalise_email(value), channel.hash)
+            row.append(value)
+        rows.append(row)
+    return rows
+
+
+def write_drop(path: Path, channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> int:
+    """Write the whole file under a temporary name and rename it into place, so a platform
+    picking files up never reads half of one; writing it again gives the same file."""
+    rows = drop_rows(channel, contacts)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = [
+        f"{c}_{channel.hash}" if channel.hash != "none" and c in ("phone", "email") else c
+        for c in channel.columns
+    ]
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(buffer.getvalue())
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return len(rows)

@@ -1,0 +1,117 @@
+"""The automation database: ``automation/automation.duckdb`` in the workspace.
+
+It holds what happens after runs: the segment events of each processed run, the journeys'
+assignments (treated, holdout, excluded and why), the outbox of messages to deliver and
+the opt-outs recorded by unsubscribe links. The generation database stays the importers'
+alone; this file is written by the after-publish hook, the delivery worker and the
+unsubscribe command.
+
+DuckDB lets one process at a time open a file for writing, so every connection is taken
+under an exclusive ``flock`` on ``automation/automation.lock`` and kept only for one short
+transaction: the worker never holds it while it talks to a receiver. A process that dies
+releases the lock with its file descriptors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import duckdb
+
+from kequn.core.i18n import t
+from kequn.store.workspace import Workspace, WorkspaceError
+
+FOLDER = "automation"
+DB_NAME = "automation.duckdb"
+LOCK_NAME = "automation.lock"
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS processed_runs (
+        run_id VARCHAR PRIMARY KEY, previous_run_id VARCHAR, as_of DATE,
+        processed_at TIMESTAMP, events BIGINT, messages BIGINT, note VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS segment_events (
+        run_id VARCHAR NOT NULL, previous_run_id VARCHAR NOT NULL, as_of DATE NOT NULL,
+        customer_id VARCHAR NOT NULL, dimension VARCHAR NOT NULL, label VARCHAR NOT NULL,
+        change VARCHAR NOT NULL, from_label VARCHAR, to_label VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS assignments (
+        journey_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, as_of DATE NOT NULL,
+        customer_id VARCHAR NOT NULL, grp VARCHAR NOT NULL, outcome VARCHAR NOT NULL,
+        message_id VARCHAR, assigned_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (journey_id, run_id, customer_id))""",
+    """CREATE TABLE IF NOT EXISTS outbox (
+        message_id VARCHAR PRIMARY KEY, journey_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL, channel VARCHAR NOT NULL, channel_type VARCHAR NOT NULL,
+        purpose VARCHAR NOT NULL, lang VARCHAR, recipient VARCHAR, subject VARCHAR,
+        body VARCHAR, payload VARCHAR, quiet_start VARCHAR, quiet_end VARCHAR,
+        status VARCHAR NOT NULL, attempts INTEGER NOT NULL, created_at TIMESTAMP NOT NULL,
+        next_attempt_at TIMESTAMP NOT NULL, claimed_by VARCHAR, lease_until TIMESTAMP,
+        sent_at TIMESTAMP, last_error VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS opt_outs (
+        customer_id VARCHAR PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, source VARCHAR)""",
+)
+
+
+def folder(ws: Workspace) -> Path:
+    path = ws.root / FOLDER
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without a zone: how every time in the automation database is kept."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def _locked(path: Path, timeout: float) -> Iterator[None]:
+    fh: IO[str] = path.open("a+")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WorkspaceError(t("ws.busy", seconds=int(timeout))) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        fh.close()
+
+
+@contextlib.contextmanager
+def connect(ws: Workspace, *, timeout: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The automation database, exclusively, for one short unit of work. Work inside a
+    ``BEGIN``/``COMMIT`` is atomic; a process killed half-way leaves the last commit."""
+    base = folder(ws)
+    with _locked(base / LOCK_NAME, timeout):
+        con = duckdb.connect(str(base / DB_NAME))
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            for statement in SCHEMA:
+                con.execute(statement)
+            yield con
+        finally:
+            con.close()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def exists(ws: Workspace) -> bool:
+    return (ws.root / FOLDER / DB_NAME).is_file()

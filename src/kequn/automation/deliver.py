@@ -1,0 +1,354 @@
+"""The delivery worker: the outbox's messages out through their channels, at least once.
+
+A batch is claimed in one short transaction (status ``sending``, a lease, the worker's
+name, one more attempt), sent with the database closed, and the results recorded in a
+second transaction: ``sent``; or ``pending`` again after an exponential backoff; or
+``dead`` with the reason after the journeys' ``max_attempts``. A worker killed with
+SIGKILL leaves its claimed messages ``sending``: another worker takes them back as soon
+as it sees the claiming process is gone (same host) or when the lease ends, and sends
+them again under the same idempotency key, so an idempotent receiver acts on each
+message exactly once and nothing is lost. Quiet hours are checked again when a message
+is due, and a marketing message to someone who unsubscribed meanwhile is cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from kequn.automation import db
+from kequn.automation.channels import (
+    SendError,
+    build_email,
+    send_email,
+    send_webhook,
+    write_drop,
+)
+from kequn.automation.journeys import (
+    EmailChannel,
+    FileChannel,
+    Journeys,
+    JourneysError,
+    WebhookChannel,
+    in_quiet_hours,
+    load_journeys,
+    slug,
+)
+from kequn.automation.plan import _tz
+from kequn.pipeline import workspace_taxonomy
+from kequn.store.workspace import Workspace
+
+_COLUMNS = (
+    "message_id", "journey_id", "run_id", "customer_id", "channel", "channel_type", "purpose",
+    "lang", "recipient", "subject", "body", "payload", "quiet_start", "quiet_end", "attempts",
+)  # fmt: skip
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _gone(claimed_by: str | None) -> bool:
+    """Whether the worker that claimed a message is known to be dead (same host, no such
+    process any more)."""
+    if not claimed_by:
+        return True
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def claim(
+    ws: Workspace,
+    worker: str,
+    *,
+    limit: int,
+    lease: float,
+    now: dt.datetime | None = None,
+    skip: Collection[str] = (),
+) -> list[dict[str, Any]]:
+    """Take up to ``limit`` due messages for ``worker`` (see the module's description),
+    other than those in ``skip``."""
+    now = now or db.utcnow()
+    tz = _tz(ws)
+    local_now = now.replace(tzinfo=dt.UTC).astimezone(tz)
+    with db.connect(ws) as con, db.transaction(con):
+        holders = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sending' "
+                "AND lease_until > ?",
+                [now],
+            ).fetchall()
+        ]
+        dead = [h for h in holders if _gone(h)]
+        con.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
+            "WHERE status IN ('pending', 'sending') AND purpose = 'marketing' "
+            "AND customer_id IN (SELECT customer_id FROM opt_outs)"
+        )
+        rows = con.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM outbox WHERE "
+            "((status = 'pending' AND next_attempt_at <= ?) OR "
+            "(status = 'sending' AND (lease_until <= ? "
+            "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
+            "AND NOT list_contains(CAST(? AS VARCHAR[]), message_id) "
+            "ORDER BY next_attempt_at, message_id LIMIT ?",
+            [now, now, dead, list(skip), limit * 4],
+        ).fetchall()
+        chosen: list[dict[str, Any]] = []
+        for row in rows:
+            item = dict(zip(_COLUMNS, row, strict=True))
+            quiet = (item["quiet_start"], item["quiet_end"]) if item["quiet_start"] else None
+            ends = in_quiet_hours(quiet, local_now)
+            if ends is not None:
+                later = ends.astimezone(dt.UTC).replace(tzinfo=None)
+                con.execute(
+                    "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
+                    "claimed_by = NULL, lease_until = NULL WHERE message_id = ?",
+                    [later, item["message_id"]],
+                )
+                continue
+            if len(chosen) < limit:
+                chosen.append(item)
+        ids = [item["message_id"] for item in chosen]
+        if ids:
+            con.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
+                "claimed_by = ?, lease_until = ? "
+                "WHERE list_contains(CAST(? AS VARCHAR[]), message_id)",
+                [worker, now + dt.timedelta(seconds=lease), ids],
+            )
+    for item in chosen:
+        item["attempts"] += 1
+    return chosen
+
+
+def _file_contacts(ws: Workspace, channel: str, journey: str, run_id: str) -> list[dict[str, Any]]:
+    with db.connect(ws) as con:
+        rows = con.execute(
+            "SELECT customer_id, lang, payload FROM outbox WHERE channel = ? AND journey_id = ? "
+            "AND run_id = ? AND status IN ('sent', 'sending') ORDER BY customer_id",
+            [channel, journey, run_id],
+        ).fetchall()
+    out = []
+    for cid, lang, payload in rows:
+        customer = json.loads(payload).get("customer") or {}
+        out.append({"customer_id": cid, "lang": lang, **customer})
+    return out
+
+
+def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) -> Path:
+    base = Path(channel.folder).expanduser()
+    if not base.is_absolute():
+        base = ws.root / base
+    return base / f"{slug(journey)}-{slug(run_id)}.csv"
+
+
+def send_batch(
+    ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]
+) -> list[tuple[str, str | None]]:
+    """Send each claimed message; (message id, None) when accepted, else the reason."""
+    results: list[tuple[str, str | None]] = []
+    files: dict[tuple[str, str, str], list[str]] = {}
+    for item in batch:
+        channel = journeys.channels.get(item["channel"])
+        mid = item["message_id"]
+        try:
+            if channel is None:
+                raise SendError(f"channel {item['channel']!r} is no longer in journeys.yaml")
+            if isinstance(channel, WebhookChannel):
+                send_webhook(channel, item["payload"].encode("utf-8"), mid, ws)
+            elif isinstance(channel, EmailChannel):
+                payload = json.loads(item["payload"])
+                msg = build_email(
+                    channel,
+                    to=item["recipient"],
+                    subject=item["subject"],
+                    body=item["body"],
+                    lang=item["lang"],
+                    message_id=mid,
+                    unsubscribe_url=payload.get("unsubscribe_url"),
+                )
+                send_email(channel, msg, ws)
+            else:
+                key = (item["channel"], item["journey_id"], item["run_id"])
+                files.setdefault(key, []).append(mid)
+                continue
+        except (SendError, JourneysError, OSError) as exc:
+            results.append((mid, str(exc)[:500] or type(exc).__name__))
+            continue
+        results.append((mid, None))
+    for (name, journey, run_id), ids in files.items():
+        channel = journeys.channels[name]
+        assert isinstance(channel, FileChannel)
+        try:
+            contacts = _file_contacts(ws, name, journey, run_id)
+            write_drop(drop_path(ws, channel, journey, run_id), channel, contacts)
+            error = None
+        except OSError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        results += [(mid, error) for mid in ids]
+    return results
+
+
+def record(
+    ws: Workspace,
+    journeys: Journeys,
+    results: list[tuple[str, str | None]],
+    attempts: dict[str, int],
+    now: dt.datetime | None = None,
+) -> None:
+    now = now or db.utcnow()
+    settings = journeys.delivery
+    rows: list[tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]] = []
+    for mid, error in results:
+        tries = attempts[mid]
+        if error is None:
+            rows.append((mid, "sent", None, None, now))
+        elif tries >= settings.max_attempts:
+            rows.append((mid, "dead", f"after {tries} attempts: {error}", None, None))
+        else:
+            wait = min(settings.backoff_seconds * 2 ** (tries - 1), settings.backoff_max_seconds)
+            rows.append((mid, "pending", error, now + dt.timedelta(seconds=wait), None))
+    if not rows:
+        return
+    names = ("message_id", "status", "last_error", "next_attempt_at", "sent_at")
+    table = pa.table(
+        {
+            name: pa.array([r[i] for r in rows], pa.timestamp("us") if i >= 3 else pa.string())
+            for i, name in enumerate(names)
+        }
+    )
+    with db.connect(ws) as con, db.transaction(con):
+        con.register("results", table)
+        # only messages still being sent: a message cancelled meanwhile stays cancelled
+        con.execute(
+            "UPDATE outbox SET status = r.status, last_error = r.last_error, "
+            "next_attempt_at = coalesce(r.next_attempt_at, outbox.next_attempt_at), "
+            "sent_at = r.sent_at, claimed_by = NULL, lease_until = NULL "
+            "FROM results r WHERE outbox.message_id = r.message_id AND outbox.status = 'sending'"
+        )
+        con.unregister("results")
+
+
+def deliver(
+    ws: Workspace,
+    *,
+    batch: int | None = None,
+    lease: float = 300.0,
+    watch: bool = False,
+    poll: float = 5.0,
+    max_seconds: float | None = None,
+    progress: Callable[[dict[str, int]], None] | None = None,
+) -> dict[str, int]:
+    """Send every message due now, each at most once (a failure waits for its backoff and
+    the next call); with ``watch``, keep going, retries included, until stopped or
+    ``max_seconds`` have passed. Returns the counts sent and failed."""
+    journeys = load_journeys(ws, workspace_taxonomy(ws))
+    worker = worker_name()
+    size = batch or journeys.delivery.batch
+    totals = {"sent": 0, "failed": 0, "batches": 0}
+    started = time.monotonic()
+    tried: set[str] = set()
+    while True:
+        claimed = claim(ws, worker, limit=size, lease=lease, skip=() if watch else tried)
+        tried.update(m["message_id"] for m in claimed)
+        if not claimed:
+            if not watch or (max_seconds is not None and time.monotonic() - started > max_seconds):
+                break
+            time.sleep(poll)
+            continue
+        results = send_batch(ws, journeys, claimed)
+        record(ws, journeys, results, {m["message_id"]: m["attempts"] for m in claimed})
+        totals["batches"] += 1
+        totals["sent"] += sum(1 for _, e in results if e is None)
+        totals["failed"] += sum(1 for _, e in results if e is not None)
+        if progress:
+            progress(dict(totals))
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            break
+    return totals
+
+
+def replay(ws: Workspace, message_id: str) -> bool:
+    """Put a dead-lettered message back in the queue, due now, with its attempts reset."""
+    with db.connect(ws) as con, db.transaction(con):
+        found = con.execute(
+            "SELECT status FROM outbox WHERE message_id = ?", [message_id]
+        ).fetchone()
+        if not found or found[0] != "dead":
+            return False
+        con.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? "
+            "WHERE message_id = ?",
+            [db.utcnow(), message_id],
+        )
+    return True
+
+
+def outbox_status(ws: Workspace, *, status: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """Counts per journey, channel and status, the next due time, and messages (without
+    their text) with the given status."""
+    if not db.exists(ws):
+        return {"counts": [], "messages": [], "next_due": None}
+    with db.connect(ws) as con:
+        counts = con.execute(
+            "SELECT journey_id, channel, status, count(*) FROM outbox GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        due = con.execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'"
+        ).fetchone()
+        where = "status = ?" if status else "true"
+        rows = con.execute(
+            "SELECT message_id, journey_id, run_id, customer_id, channel, status, attempts, "
+            f"created_at, next_attempt_at, sent_at, last_error FROM outbox WHERE {where} "
+            "ORDER BY created_at, message_id LIMIT ?",
+            [status, limit] if status else [limit],
+        ).fetchall()
+    keys = (
+        "message_id", "journey_id", "run_id", "customer_id", "channel", "status", "attempts",
+        "created_at", "next_attempt_at", "sent_at", "last_error",
+    )  # fmt: skip
+    return {
+        "counts": [
+            {"journey": r[0], "channel": r[1], "status": r[2], "messages": int(r[3])}
+            for r in counts
+        ],
+        "next_due": due[0].isoformat() if due and due[0] else None,
+        "messages": [
+            {
+                k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+                for k, v in zip(keys, r, strict=True)
+            }
+            for r in rows
+        ],
+    }

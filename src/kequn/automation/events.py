@@ -1,0 +1,194 @@
+"""Segment events: who entered and who left each label between a run and the run before.
+
+For an exclusive dimension a customer whose label went from A to B yields two events,
+``left A`` and ``entered B`` (a customer new to the run only enters, one gone from it
+only leaves), so ``entered dormant`` counts exactly the customers :func:`history` shows
+moving into dormant from any other label or from absent. A tag dimension yields
+``entered`` when a tag turns on and ``left`` when it turns off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from kequn.automation import db
+from kequn.core.compute import parquet_glob
+from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import Taxonomy
+
+CHANGES = ("entered", "left")
+EVENT_COLUMNS = ("customer_id", "dimension", "label", "change", "from_label", "to_label")
+
+
+def previous_run(run: RunInfo) -> RunInfo | None:
+    """The run published before ``run`` (by publication time), if any."""
+    runs = list_runs(run.workspace)
+    older = [r for r in runs if r.created_at < run.created_at and r.run_id != run.run_id]
+    return older[0] if older else None
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def compute_events(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, taxonomy: Taxonomy
+) -> pa.Table:
+    """Every enter/exit event of ``run`` against ``before``, as an Arrow table, computed by
+    ``con`` (an in-memory DuckDB) from the two runs' label files: one full join of the
+    two runs on the customer id, then one pass per label column."""
+    cur, prev = parquet_glob(run.labels_path), parquet_glob(before.labels_path)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW prev AS SELECT * FROM read_parquet('{_lit(prev)}')")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW cur AS SELECT * FROM read_parquet('{_lit(cur)}')")
+    cur_cols = {r[0] for r in con.execute("DESCRIBE cur").fetchall()}
+    prev_cols = {r[0] for r in con.execute("DESCRIBE prev").fetchall()}
+    # (dimension, label or None for an exclusive dimension, column)
+    columns: list[tuple[str, str | None, str]] = []
+    for dim in taxonomy.dimensions:
+        if dim.type == "exclusive":
+            columns.append((dim.id, None, dim.id))
+        else:
+            columns += [(dim.id, label.id, dim.tag_column(label.id)) for label in dim.labels]
+    columns = [c for c in columns if c[2] in cur_cols and c[2] in prev_cols]
+    empty = pa.table({k: pa.array([], pa.string()) for k in EVENT_COLUMNS})
+    if not columns:
+        return empty
+    picked = ", ".join(
+        f"a.{_q(col)} AS {_q('p' + str(i))}, b.{_q(col)} AS {_q('c' + str(i))}"
+        for i, (_, _, col) in enumerate(columns)
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pair AS SELECT "
+        f"coalesce(a.customer_id, b.customer_id) AS customer_id, {picked} "
+        "FROM prev a FULL JOIN cur b ON a.customer_id = b.customer_id"
+    )
+    parts: list[str] = []
+    for i, (dim_id, label_id, _) in enumerate(columns):
+        p, c = _q(f"p{i}"), _q(f"c{i}")
+        d = f"'{_lit(dim_id)}'"
+        if label_id is None:
+            moved = f"FROM pair WHERE {p} IS DISTINCT FROM {c}"
+            parts.append(
+                f"SELECT customer_id, {d} AS dimension, {c} AS label, 'entered' AS change, "
+                f"{p} AS from_label, {c} AS to_label {moved} AND {c} IS NOT NULL"
+            )
+            parts.append(
+                f"SELECT customer_id, {d} AS dimension, {p} AS label, 'left' AS change, "
+                f"{p} AS from_label, {c} AS to_label {moved} AND {p} IS NOT NULL"
+            )
+        else:
+            lab = f"'{_lit(label_id)}'"
+            parts.append(
+                f"SELECT customer_id, {d} AS dimension, {lab} AS label, "
+                f"CASE WHEN coalesce({c}, false) THEN 'entered' ELSE 'left' END AS change, "
+                f"CASE WHEN coalesce({p}, false) THEN {lab} END AS from_label, "
+                f"CASE WHEN coalesce({c}, false) THEN {lab} END AS to_label "
+                f"FROM pair WHERE coalesce({p}, false) != coalesce({c}, false)"
+            )
+    sql = " UNION ALL ".join(parts) + " ORDER BY dimension, label, change, customer_id"
+    try:
+        return con.execute(sql).fetch_arrow_table()
+    finally:
+        con.execute("DROP TABLE IF EXISTS pair")
+
+
+def _lit(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def write_events(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, events: pa.Table
+) -> int:
+    """Insert a run's events (inside the caller's transaction)."""
+    con.register("new_events", events)
+    try:
+        con.execute(
+            "INSERT INTO segment_events SELECT ?, ?, ?, customer_id, dimension, label, change, "
+            "from_label, to_label FROM new_events",
+            [run.run_id, before.run_id, run.as_of_date],
+        )
+    finally:
+        con.unregister("new_events")
+    return events.num_rows
+
+
+def query_events(
+    ws: Workspace,
+    *,
+    dimension: str | None = None,
+    entered: str | None = None,
+    left: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    run_id: str | None = None,
+    customer_id: str | None = None,
+    limit: int = 100,
+) -> dict[str, Any]:
+    """Stored events matching every filter given: their counts per (run, dimension,
+    label, change) and the first ``limit`` of them. ``since``/``until`` bound the runs'
+    as-of dates (inclusive)."""
+    where: list[str] = ["true"]
+    params: list[Any] = []
+    for column, value in (("dimension", dimension), ("customer_id", customer_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if entered is not None:
+        where.append("change = 'entered' AND label = ?")
+        params.append(entered)
+    if left is not None:
+        where.append("change = 'left' AND label = ?")
+        params.append(left)
+    if since is not None:
+        where.append("as_of >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("as_of <= ?")
+        params.append(until)
+    if run_id is not None:
+        where.append("(run_id = ? OR starts_with(run_id, ?))")
+        params += [run_id, run_id]
+    clause = " AND ".join(where)
+    if not db.exists(ws):
+        return {"counts": [], "events": [], "total": 0}
+    with db.connect(ws) as con:
+        counts = con.execute(
+            "SELECT run_id, previous_run_id, as_of, dimension, label, change, count(*) "
+            f"FROM segment_events WHERE {clause} GROUP BY ALL ORDER BY as_of, run_id, "
+            "dimension, label, change",
+            params,
+        ).fetchall()
+        rows = con.execute(
+            "SELECT run_id, as_of, customer_id, dimension, label, change, from_label, to_label "
+            f"FROM segment_events WHERE {clause} "
+            "ORDER BY as_of, run_id, dimension, label, change, customer_id LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+    keys = ("run_id", "as_of", "customer_id", "dimension", "label", "change", "from", "to")
+    return {
+        "counts": [
+            {
+                "run_id": r[0],
+                "previous_run_id": r[1],
+                "as_of": r[2].isoformat(),
+                "dimension": r[3],
+                "label": r[4],
+                "change": r[5],
+                "customers": int(r[6]),
+            }
+            for r in counts
+        ],
+        "total": sum(int(r[6]) for r in counts),
+        "events": [
+            {
+                k: (v.isoformat() if isinstance(v, dt.date) else v)
+                for k, v in zip(keys, r, strict=True)
+            }
+            for r in rows
+        ],
+    }

@@ -1,0 +1,373 @@
+"""Journeys as data: ``journeys.yaml`` in the workspace, checked like the taxonomy.
+
+A journey says who gets what, when a run shows a change::
+
+    control_group: 0.05            # optional: a stable 5% of customers get no journey
+    delivery: {max_attempts: 8, backoff_seconds: 30, backoff_max_seconds: 3600}
+    channels:
+      mail:
+        type: email
+        host: smtp.example.com
+        port: 587
+        security: starttls          # starttls, ssl or none
+        username: crm@example.com
+        password_env: KEQUN_SMTP_PASSWORD   # or password_file: /path (mode 0600)
+        sender: "Shop <crm@example.com>"
+        unsubscribe_url: "http://127.0.0.1:8000/unsubscribe/{token}"
+      crm:
+        type: webhook
+        url: https://crm.example.com/hooks/kequn
+        secret_env: KEQUN_WEBHOOK_SECRET    # or secret_file
+      ads:
+        type: file
+        folder: drops/ads           # under the workspace unless absolute
+        hash: sha256                # none, md5 or sha256
+    journeys:
+      - id: winback
+        zh: 沉睡唤醒
+        en: Win back the dormant
+        trigger: {entered: lifecycle.dormant}   # or {left: dim.label}, or {rule: "..."}
+        audience: "spend >= 200"                # the rule language; optional
+        channel: mail
+        purpose: marketing           # marketing needs consent unless consent_required: false
+        templates:
+          zh: {subject: "{{ customer.name }}，好久不见", body: "..."}
+          en: {subject: "We miss you, {{ customer.name }}", body: "..."}
+        frequency_cap: {messages: 1, days: 7}   # per customer and channel
+        quiet_hours: {start: "21:00", end: "09:00"}   # in the workspace's time zone
+        holdout: 0.1
+        start: 2026-01-01
+        stop: 2026-12-31
+        conversion_days: 30
+        enabled: true
+
+Templates are Jinja in a sandbox (no attribute access to Python internals, no imports);
+they see ``customer`` (the customer's fields and features), ``labels`` (every dimension's
+label with its name, reason and strategy), ``label``, ``reason`` and ``strategy`` (of the
+trigger's label), ``journey``, ``lang``, ``run`` and, for e-mail, ``unsubscribe_url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from kequn.core.i18n import t
+from kequn.core.rules import Rule, RuleError, parse_rule
+from kequn.features.catalogue import catalogue
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import Taxonomy
+
+JOURNEYS_FILE = "journeys.yaml"
+_ID = r"^[a-z][a-z0-9_-]*$"
+_CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class JourneysError(ValueError):
+    """``journeys.yaml`` is not valid; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Secret(_Strict):
+    """Where a secret comes from: an environment variable or a file only its owner can read.
+    The value itself is never stored in the model, printed or logged."""
+
+    env: str | None = None
+    file: str | None = None
+
+    def value(self, ws: Workspace | None = None) -> str | None:
+        if self.env:
+            found = os.environ.get(self.env)
+            if found is None:
+                raise JourneysError(t("automation.secret_env_missing", name=self.env))
+            return found
+        if self.file:
+            path = Path(self.file).expanduser()
+            if ws is not None and not path.is_absolute():
+                path = ws.root / path
+            mode = path.stat().st_mode
+            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+                raise JourneysError(t("automation.secret_file_open", path=path))
+            return path.read_text(encoding="utf-8").strip()
+        return None
+
+
+class EmailChannel(_Strict):
+    type: Literal["email"]
+    host: str
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    sender: str
+    reply_to: str | None = None
+    unsubscribe_url: str | None = Field(
+        default=None, description="with {token}; e.g. kequn serve's /unsubscribe/{token}"
+    )
+    timeout_seconds: float = Field(default=20.0, gt=0)
+
+    @property
+    def password(self) -> Secret:
+        return Secret(env=self.password_env, file=self.password_file)
+
+
+class WebhookChannel(_Strict):
+    type: Literal["webhook"]
+    url: str = Field(pattern=r"^https?://")
+    secret_env: str | None = None
+    secret_file: str | None = None
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def secret(self) -> Secret:
+        return Secret(env=self.secret_env, file=self.secret_file)
+
+
+class FileChannel(_Strict):
+    type: Literal["file"]
+    folder: str = "drops"
+    hash: Literal["none", "md5", "sha256"] = "none"
+    phone_format: Literal["e164", "digits", "national"] = Field(
+        default="e164",
+        description="e164 (+8613812345678, Google), digits (8613812345678, Meta), "
+        "national (13812345678, Chinese ad platforms)",
+    )
+    columns: list[Literal["customer_id", "phone", "email", "name", "lang"]] = [
+        "customer_id",
+        "phone",
+        "email",
+    ]
+
+
+Channel = Annotated[EmailChannel | WebhookChannel | FileChannel, Field(discriminator="type")]
+
+
+class Template(_Strict):
+    subject: str = ""
+    body: str = ""
+
+
+class Cap(_Strict):
+    messages: int = Field(default=1, ge=1)
+    days: float = Field(default=7, gt=0)
+
+
+class QuietHours(_Strict):
+    start: str = Field(pattern=_CLOCK)
+    end: str = Field(pattern=_CLOCK)
+
+
+class Trigger(_Strict):
+    entered: str | None = Field(default=None, description="dimension.label")
+    left: str | None = Field(default=None, description="dimension.label")
+    rule: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Trigger:
+        if sum(x is not None for x in (self.entered, self.left, self.rule)) != 1:
+            raise ValueError("a trigger is exactly one of entered, left or rule")
+        return self
+
+    @property
+    def change(self) -> str | None:
+        return "entered" if self.entered else "left" if self.left else None
+
+    @property
+    def target(self) -> tuple[str, str] | None:
+        text = self.entered or self.left
+        if not text:
+            return None
+        dim, _, label = text.partition(".")
+        return dim, label
+
+
+class Journey(_Strict):
+    id: str = Field(pattern=_ID)
+    zh: str = ""
+    en: str = ""
+    enabled: bool = True
+    trigger: Trigger
+    audience: str | None = None
+    channel: str
+    purpose: Literal["marketing", "service", "sales"] = "marketing"
+    consent_required: bool | None = None
+    language: Literal["auto", "zh", "en"] = "auto"
+    templates: dict[Literal["zh", "en"], Template]
+    frequency_cap: Cap | None = Cap()
+    quiet_hours: QuietHours | None = None
+    holdout: float = Field(default=0.0, ge=0, lt=1)
+    start: dt.date | None = None
+    stop: dt.date | None = None
+    conversion_days: int = Field(default=30, ge=1, le=3650)
+
+    @property
+    def needs_consent(self) -> bool:
+        """Marketing needs the customer's consent unless the journey says otherwise."""
+        if self.consent_required is not None:
+            return self.consent_required
+        return self.purpose == "marketing"
+
+    def active(self, day: dt.date) -> bool:
+        return (
+            self.enabled
+            and (self.start is None or self.start <= day)
+            and (self.stop is None or day <= self.stop)
+        )
+
+
+class Delivery(_Strict):
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    backoff_seconds: float = Field(default=30.0, gt=0)
+    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    batch: int = Field(default=100, ge=1)
+
+
+class Journeys(_Strict):
+    control_group: float = Field(default=0.0, ge=0, lt=1)
+    delivery: Delivery = Delivery()
+    channels: dict[str, Channel] = Field(default_factory=dict)
+    journeys: list[Journey] = Field(default_factory=list)
+    _parsed: dict[tuple[str, str], Rule] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Journeys:
+        seen: set[str] = set()
+        for journey in self.journeys:
+            if journey.id in seen:
+                raise ValueError(f"journey {journey.id!r} is listed twice")
+            seen.add(journey.id)
+            if journey.channel not in self.channels:
+                known = ", ".join(sorted(self.channels)) or "none"
+                raise ValueError(
+                    f"journey {journey.id!r}: channel {journey.channel!r} is not under "
+                    f"channels (known: {known})"
+                )
+            if journey.start and journey.stop and journey.stop < journey.start:
+                raise ValueError(f"journey {journey.id!r}: stop is before start")
+        return self
+
+    def journey(self, journey_id: str) -> Journey | None:
+        return next((j for j in self.journeys if j.id == journey_id), None)
+
+    def rules(self) -> dict[tuple[str, str], Rule]:
+        """The parsed trigger and audience rules, filled by :func:`check`."""
+        return self._parsed
+
+
+#: the sandbox every template runs in; undefined names are errors, not empty text
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+def template_env() -> SandboxedEnvironment:
+    return _ENV
+
+
+def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) -> Journeys:
+    """Check every rule against the feature catalogue (and the taxonomy's labels), every
+    trigger's label against the taxonomy and every template's syntax."""
+    names = catalogue(taxonomy.extra_names())
+    rules = journeys.rules()
+    problems: list[str] = []
+    for journey in journeys.journeys:
+        target = journey.trigger.target
+        if target is not None:
+            dim = taxonomy.dimension(target[0])
+            if dim is None:
+                problems.append(f"{journey.id}.trigger: unknown dimension {target[0]!r}")
+            elif dim.label(target[1]) is None:
+                labels = ", ".join(label.id for label in dim.labels)
+                problems.append(
+                    f"{journey.id}.trigger: {target[1]!r} is not a label of {dim.id} ({labels})"
+                )
+        for part, text in (("trigger.rule", journey.trigger.rule), ("audience", journey.audience)):
+            if text:
+                try:
+                    rules[(journey.id, part)] = parse_rule(text, names)
+                except RuleError as exc:
+                    problems.append(f"{journey.id}.{part}: {exc}")
+        for lang, template in journey.templates.items():
+            for field in ("subject", "body"):
+                try:
+                    _ENV.parse(getattr(template, field))
+                except TemplateSyntaxError as exc:
+                    problems.append(
+                        f"{journey.id}.templates.{lang}.{field}: line {exc.lineno}: {exc.message}"
+                    )
+        if not journey.templates:
+            problems.append(f"{journey.id}.templates: give at least one language")
+    if problems:
+        raise JourneysError(f"{where}: " + "; ".join(problems))
+    return journeys
+
+
+def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) -> Journeys:
+    """Parse and fully check journeys text (as edited in a file or, later, the dashboard)."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise JourneysError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise JourneysError(f"{where}: expected a mapping with channels and journeys")
+    try:
+        journeys = Journeys.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            ".".join(str(p) for p in err["loc"]) + ": " + err["msg"] if err["loc"] else err["msg"]
+            for err in exc.errors()
+        )
+        raise JourneysError(f"{where}: {problems}") from None
+    return check(journeys, taxonomy, where)
+
+
+def journeys_path(ws: Workspace) -> Path:
+    return ws.root / JOURNEYS_FILE
+
+
+def load_journeys(ws: Workspace, taxonomy: Taxonomy) -> Journeys:
+    """The workspace's journeys (none when there is no ``journeys.yaml``)."""
+    path = journeys_path(ws)
+    if not path.is_file():
+        return Journeys()
+    return parse_journeys(path.read_text(encoding="utf-8"), taxonomy, str(path))
+
+
+def in_quiet_hours(quiet: tuple[str, str] | None, local_now: dt.datetime) -> dt.datetime | None:
+    """When quiet hours covering ``local_now`` end (a local time), or None when it is not
+    quiet. A window may cross midnight (21:00–09:00)."""
+    if not quiet or not quiet[0] or not quiet[1]:
+        return None
+    start, end = (dt.time.fromisoformat(x) for x in quiet)
+    now = local_now.time()
+    if start == end:
+        return None
+    if start < end:
+        inside = start <= now < end
+        end_day = local_now.date()
+    else:
+        inside = now >= start or now < end
+        end_day = local_now.date() + dt.timedelta(days=1) if now >= start else local_now.date()
+    if not inside:
+        return None
+    return dt.datetime.combine(end_day, end, tzinfo=local_now.tzinfo)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+
+def as_dict(journeys: Journeys) -> dict[str, Any]:
+    """What the journeys say, with no secret values (there are none in the model)."""
+    return journeys.model_dump(mode="json")

@@ -1,0 +1,91 @@
+"""Unsubscribe links: a token naming the customer, signed with the workspace's own key,
+and the function that records the opt-out (the CLI's ``kequn unsubscribe TOKEN`` now, the
+server's ``/unsubscribe/{token}`` page later).
+
+An opt-out is kept in the automation database (the customers table belongs to the
+importers) and wins over ``customers.marketing_consent``: no marketing journey selects
+the customer again, and their messages still waiting in the outbox are cancelled.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+
+from kequn.automation import db
+from kequn.core.i18n import t
+from kequn.store.access import audit
+from kequn.store.workspace import Workspace, WorkspaceError
+
+KEY_FILE = "unsubscribe.key"
+
+
+def _key(ws: Workspace) -> bytes:
+    path = db.folder(ws) / KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _mac(key: bytes, customer_id: str) -> str:
+    return hmac.new(key, b"unsubscribe:" + customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[
+        :32
+    ]
+
+
+def make_token(ws: Workspace, customer_id: str) -> str:
+    encoded = base64.urlsafe_b64encode(customer_id.encode("utf-8")).decode("ascii").rstrip("=")
+    return f"{encoded}.{_mac(_key(ws), customer_id)}"
+
+
+def read_token(ws: Workspace, token: str) -> str:
+    """The customer a token names; WorkspaceError for a token this workspace did not sign."""
+    encoded, _, mac = token.strip().partition(".")
+    try:
+        customer_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise WorkspaceError(t("automation.bad_token")) from None
+    if not customer_id or not hmac.compare_digest(_mac(_key(ws), customer_id), mac):
+        raise WorkspaceError(t("automation.bad_token"))
+    return customer_id
+
+
+def unsubscribe_url(template: str | None, ws: Workspace, customer_id: str) -> str | None:
+    if not template:
+        return None
+    return template.replace("{token}", make_token(ws, customer_id))
+
+
+def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str = "link") -> str:
+    """Record that the token's customer wants no more marketing; returns the customer id.
+    Recording it twice is harmless."""
+    customer_id = read_token(ws, token)
+    now = db.utcnow()
+    with db.connect(ws) as con, db.transaction(con):
+        con.execute(
+            "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [customer_id, now, source],
+        )
+        con.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
+            "WHERE customer_id = ? AND purpose = 'marketing' AND status = 'pending'",
+            [customer_id],
+        )
+    audit(ws, who, "unsubscribe", {"customer_id": customer_id, "source": source})
+    return customer_id
+
+
+def opted_out(ws: Workspace) -> set[str]:
+    if not db.exists(ws):
+        return set()
+    with db.connect(ws) as con:
+        return {r[0] for r in con.execute("SELECT customer_id FROM opt_outs").fetchall()}

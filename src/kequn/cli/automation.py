@@ -1,0 +1,294 @@
+"""Commands that act on segment changes: events, journeys, the outbox and its worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kequn.automation import install
+from kequn.cli._app import (
+    JsonOpt,
+    RunOpt,
+    WorkspaceOpt,
+    _lang,
+    _print_json,
+    _ws,
+    app,
+    console,
+    err,
+    parse_as_of,
+)
+from kequn.core.i18n import t
+
+install()  # every run started from this process (CLI or `kequn serve`) yields events
+
+journeys_app = typer.Typer(
+    help="Journeys: who gets which message when their segment changes.", no_args_is_help=True
+)
+app.add_typer(journeys_app, name="journeys")
+
+
+@app.command("events")
+def events_cmd(
+    workspace: WorkspaceOpt = None,
+    dimension: Annotated[str | None, typer.Option(help="e.g. lifecycle")] = None,
+    entered: Annotated[str | None, typer.Option(help="Customers who entered this label")] = None,
+    left: Annotated[str | None, typer.Option(help="Customers who left this label")] = None,
+    since: Annotated[str | None, typer.Option(help="Runs as of this date or later")] = None,
+    until: Annotated[str | None, typer.Option(help="Runs as of this date or earlier")] = None,
+    run_id: RunOpt = None,
+    customer: Annotated[str | None, typer.Option(help="One customer's events")] = None,
+    limit: Annotated[int, typer.Option(help="How many events to list")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
+    from kequn.automation.events import query_events
+
+    data = query_events(
+        _ws(workspace),
+        dimension=dimension,
+        entered=entered,
+        left=left,
+        since=parse_as_of(since),
+        until=parse_as_of(until),
+        run_id=run_id,
+        customer_id=customer,
+        limit=limit,
+    )
+    if as_json:
+        _print_json(data)
+        return
+    if not data["counts"]:
+        console.print(t("automation.no_events"))
+        return
+    out = Table()
+    for name in ("as_of", "run_id", "dimension", "label", "change", "customers"):
+        out.add_column(name, justify="right" if name == "customers" else "left")
+    for c in data["counts"]:
+        out.add_row(
+            c["as_of"], c["run_id"], c["dimension"], c["label"], c["change"], f"{c['customers']:,}"
+        )
+    console.print(out)
+    if data["events"]:
+        rows = Table()
+        for name in ("as_of", "customer_id", "dimension", "change", "from", "to"):
+            rows.add_column(name)
+        for e in data["events"]:
+            rows.add_row(
+                e["as_of"], e["customer_id"], e["dimension"], e["change"], e["from"] or "—",
+                e["to"] or "—",
+            )  # fmt: skip
+        console.print(rows)
+
+
+@journeys_app.command("check")
+def journeys_check(
+    file: Annotated[
+        Path | None, typer.Argument(help="Default: the workspace's journeys.yaml")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Validate journeys.yaml: channels, triggers, rules against the catalogue, templates."""
+    from kequn.automation.journeys import JourneysError, journeys_path, parse_journeys
+    from kequn.pipeline import workspace_taxonomy
+
+    ws = _ws(workspace)
+    path = file or journeys_path(ws)
+    if not path.is_file():
+        err.print(t("automation.no_journeys"))
+        raise typer.Exit(1)
+    try:
+        found = parse_journeys(path.read_text(encoding="utf-8"), workspace_taxonomy(ws), str(path))
+    except JourneysError as exc:
+        err.print(f"[red]✗[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    console.print(
+        "[green]✓[/] "
+        + t("automation.journeys_ok", journeys=len(found.journeys), channels=len(found.channels))
+    )
+
+
+@journeys_app.command("list")
+def journeys_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """The workspace's journeys and their settings (secrets are never shown)."""
+    from kequn.automation.journeys import as_dict, load_journeys
+    from kequn.pipeline import workspace_taxonomy
+
+    ws = _ws(workspace)
+    found = load_journeys(ws, workspace_taxonomy(ws))
+    if as_json:
+        _print_json(as_dict(found))
+        return
+    out = Table()
+    for name in ("id", "name", "trigger", "channel", "holdout", "enabled"):
+        out.add_column(name)
+    for j in found.journeys:
+        trig = j.trigger
+        text = (
+            f"entered {trig.entered}"
+            if trig.entered
+            else f"left {trig.left}"
+            if trig.left
+            else trig.rule
+        )
+        out.add_row(
+            j.id, j.zh if _lang() == "zh" else j.en, text or "", j.channel, f"{j.holdout:.0%}",
+            "✓" if j.enabled else "✗",
+        )  # fmt: skip
+    console.print(out)
+
+
+@journeys_app.command("process")
+def journeys_process(
+    workspace: WorkspaceOpt = None, run_id: RunOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Compute a run's events and plan its journeys now (done after every run; use this for
+    a run published before journeys.yaml existed, or after fixing it). Safe to repeat."""
+    from kequn.automation.plan import process_run
+    from kequn.snapshots.read import require_run
+
+    summary = process_run(require_run(_ws(workspace), run_id))
+    if as_json:
+        _print_json(summary)
+        return
+    console.print(
+        t(
+            "automation.processed",
+            run=summary["run_id"],
+            events=summary["events"] if summary["events"] is not None else "—",
+            messages=summary["messages"],
+        )
+    )
+    for jid, counts in summary["journeys"].items():
+        console.print(f"  {jid}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if summary.get("journeys_error"):
+        err.print(f"[red]{summary['journeys_error']}[/]", soft_wrap=True)
+
+
+@journeys_app.command("report")
+def journeys_report_cmd(
+    workspace: WorkspaceOpt = None,
+    days: Annotated[
+        int | None, typer.Option(help="Conversion window (default: each journey's)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Does it work? Treated vs holdout per journey: conversion, revenue, 95% intervals."""
+    from kequn.automation.report import journeys_report
+
+    data = journeys_report(_ws(workspace), days=days, lang=_lang())
+    if as_json:
+        _print_json(data)
+        return
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1%}"
+
+    def ci(d: dict[str, float | None] | None, fmt: str) -> str:
+        if not d:
+            return "—"
+        low, high = d["ci_low"], d["ci_high"]
+        span = "" if low is None or high is None else f" [{low:{fmt}}, {high:{fmt}}]"
+        return f"{d['difference']:{fmt}}{span}"
+
+    for j in data["journeys"]:
+        out = Table(title=f"{j['name']} ({j['journey']}), {j['window_days']} d")
+        for name in ("", "customers", "conversion", "revenue / customer"):
+            out.add_column(name, justify="right")
+        for g in ("treated", "holdout"):
+            row = j[g]
+            rev = row["revenue_per_customer"]
+            out.add_row(
+                g,
+                f"{row['customers']:,}",
+                pct(row["conversion"]),
+                "—" if rev is None else f"{rev:,.2f}",
+            )
+        out.add_row(
+            "Δ (95% CI)",
+            "",
+            ci(j["conversion_difference"], "+.1%"),
+            ci(j["revenue_difference"], "+,.2f"),
+        )
+        console.print(out)
+        for note in j["notes"]:
+            console.print(f"[yellow]{note}[/]")
+
+
+@app.command("deliver")
+def deliver_cmd(
+    workspace: WorkspaceOpt = None,
+    watch: Annotated[bool, typer.Option(help="Keep running, waiting for new messages")] = False,
+    batch: Annotated[int | None, typer.Option(help="Messages per batch")] = None,
+    lease: Annotated[float, typer.Option(help="Seconds a claimed batch stays claimed")] = 300.0,
+    poll: Annotated[float, typer.Option(help="With --watch: seconds between looks")] = 5.0,
+    max_seconds: Annotated[float | None, typer.Option(help="Stop after this long")] = None,
+    replay: Annotated[
+        str | None, typer.Option(help="Queue a dead-lettered message again (its id)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the outbox's due messages, with retries, backoff and dead letters."""
+    from kequn.automation.deliver import deliver, outbox_status
+    from kequn.automation.deliver import replay as replay_message
+
+    ws = _ws(workspace)
+    if replay:
+        if not replay_message(ws, replay):
+            err.print(t("automation.not_dead", id=replay))
+            raise typer.Exit(1)
+        console.print(t("automation.replayed", id=replay))
+        return
+    totals = deliver(ws, batch=batch, lease=lease, watch=watch, poll=poll, max_seconds=max_seconds)
+    status = outbox_status(ws, status="pending", limit=0)
+    pending = sum(c["messages"] for c in status["counts"] if c["status"] == "pending")
+    if as_json:
+        _print_json({**totals, "pending": pending, "next_due": status["next_due"]})
+        return
+    console.print(t("automation.delivered", sent=totals["sent"], failed=totals["failed"]))
+    if pending:
+        console.print(t("automation.pending", pending=pending, due=status["next_due"]))
+
+
+@app.command("outbox")
+def outbox_cmd(
+    workspace: WorkspaceOpt = None,
+    status: Annotated[
+        str | None, typer.Option(help="pending, sending, sent, dead or cancelled")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many messages to list")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Messages per journey, channel and status; with --status, the messages themselves."""
+    from kequn.automation.deliver import outbox_status
+
+    data = outbox_status(_ws(workspace), status=status, limit=limit if status else 0)
+    if as_json:
+        _print_json(data)
+        return
+    out = Table()
+    for name in ("journey", "channel", "status", "messages"):
+        out.add_column(name)
+    for c in data["counts"]:
+        out.add_row(c["journey"], c["channel"], c["status"], f"{c['messages']:,}")
+    console.print(out)
+    for m in data["messages"]:
+        console.print(
+            f"{m['message_id']}  {m['journey_id']}  {m['customer_id']}  {m['status']}  "
+            f"attempts {m['attempts']}  {m['last_error'] or ''}"
+        )
+
+
+@app.command("unsubscribe")
+def unsubscribe_cmd(
+    token: Annotated[str, typer.Argument(help="The token from an e-mail's unsubscribe link")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Record an opt-out from an unsubscribe link's token (what the link's page will do)."""
+    from kequn.automation.unsubscribe import record_opt_out
+
+    customer = record_opt_out(_ws(workspace), token, source="cli", who="cli")
+    console.print(t("automation.unsubscribed", customer=customer))
