@@ -25,7 +25,8 @@ from kequn.cli._app import (
     parse_as_of,
     taxonomy_app,
 )
-from kequn.core.i18n import t
+from kequn.core import display
+from kequn.core.i18n import local, t
 from kequn.snapshots import read, reports
 from kequn.snapshots.runs import RunInfo
 
@@ -69,12 +70,20 @@ def run(
 
 def _print_run(info: RunInfo) -> None:
     console.print(
-        f"run {info.run_id}: {info.customers:,} customers as of {info.as_of} "
-        f"({info.engine}, {info.seconds:.1f} s)"
+        t(
+            "run.summary",
+            run_id=info.run_id,
+            customers=display.number(info.customers),
+            as_of=display.day(info.as_of),
+            engine=display.value("engine", info.engine),
+            seconds=f"{info.seconds:.1f}",
+        )
     )
     data = read.segments(info, lang=_lang())
     for dim in data["dimensions"]:
-        parts = [f"{lab['name']} {lab['count']:,}" for lab in dim["labels"] if lab["count"]]
+        parts = [
+            f"{lab['name']} {display.number(lab['count'])}" for lab in dim["labels"] if lab["count"]
+        ]
         console.print(f"[bold]{dim['name']}[/]: " + " · ".join(parts))
     for line in reports.model_summary(info.models or {}, _lang()):
         console.print(line)
@@ -100,13 +109,16 @@ def segments_cmd(
         _print_json(data)
         return
     for dim in data["dimensions"]:
+        # the ids in parentheses are what `kequn export DIMENSION=LABEL` is typed with
         out = Table(title=f"{dim['name']} ({dim['dimension']})")
         out.add_column(t("col.label"))
         out.add_column(t("col.count"), justify="right")
         out.add_column(t("col.share"), justify="right")
         for lab in dim["labels"]:
             out.add_row(
-                f"{lab['name']} ({lab['label']})", f"{lab['count']:,}", f"{lab['share']:.1%}"
+                f"{lab['name']} ({lab['label']})",
+                f"{lab['count']:,}",
+                display.pct(lab["share"]),
             )
         console.print(out)
 
@@ -125,7 +137,7 @@ def _print_clusters(run: RunInfo, as_json: bool) -> None:
     out.add_column(t("col.share"), justify="right")
     out.add_column(t("col.description"), overflow="fold")
     for c in data["clusters"]:
-        out.add_row(str(c["id"]), f"{c['customers']:,}", f"{c['share']:.1%}", c["description"])
+        out.add_row(str(c["id"]), f"{c['customers']:,}", display.pct(c["share"]), c["description"])
     console.print(out)
 
 
@@ -134,6 +146,13 @@ def show(
     customer_id: Annotated[str, typer.Argument(help="Customer id")],
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
+    why_not: Annotated[
+        str | None,
+        typer.Option(
+            "--why-not",
+            help="DIMENSION=LABEL, e.g. value=high: which condition fails and by how much",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Every label of one customer, with the reason and the strategy."""
@@ -142,6 +161,9 @@ def show(
     if data is None:
         err.print(f"customer {customer_id!r} is not in the run")
         raise typer.Exit(1)
+    if why_not is not None:
+        _print_why_not(run, data, why_not, as_json)
+        return
     if as_json:
         _print_json(data)
         return
@@ -154,6 +176,35 @@ def show(
             if entry["strategy"]:
                 s = entry["strategy"]
                 console.print(f"    → [{s['team_name']}] {s['text']}")
+
+
+def _print_why_not(run: RunInfo, data: dict[str, Any], spec: str, as_json: bool) -> None:
+    """``--why-not value=high``: the closest way to the label, condition by condition."""
+    from kequn.taxonomy.evaluate import why_not
+
+    dimension, _, label = spec.partition("=")
+    try:
+        if not label:
+            raise ValueError(spec)
+        answer = why_not(
+            run.taxonomy(),
+            data["features"],
+            run.params,
+            dimension.strip(),
+            label.strip(),
+            _lang(),
+            currency=run.ws.settings.currency if run.ws else "CNY",
+        )
+    except ValueError as exc:
+        err.print(t("whynot.bad_option", problem=exc))
+        raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(answer)
+        return
+    console.print(t("whynot.title", dimension=answer["dimension_name"], label=answer["name"]))
+    for c in answer["conditions"]:
+        console.print(f"  {'[green]✓[/]' if c['met'] else '[red]✗[/]'} {c['text']}")
+    console.print(answer["summary"])
 
 
 @app.command("worklist")
@@ -178,7 +229,7 @@ def worklist_cmd(
             r["customer_id"],
             f"{r['spend'] or 0:,.2f}",
             f"{r['dimension']}={r['label_name']}",
-            r["action"],
+            r["action"] + (f"\n→ {r['hint']}" if r.get("hint") else ""),
         )
     console.print(out)
 
@@ -192,14 +243,41 @@ def export(
     consent_only: Annotated[
         bool, typer.Option("--consent-only", help="Only customers who allow marketing")
     ] = False,
+    headers: Annotated[
+        str,
+        typer.Option(
+            "--headers",
+            help="Column headers: ids (machine-readable, the default), zh or en (names)",
+        ),
+    ] = "ids",
 ) -> None:
     """Export a segment's members to CSV or Excel."""
     if "=" not in segment:
         raise typer.BadParameter("use DIMENSION=LABEL")
+    if headers not in display.HEADER_MODES:
+        raise typer.BadParameter("ids, zh or en", param_hint="--headers")
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
     count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
-    console.print(f"{count:,} → {output}")
+    if headers != "ids":
+        _name_headers(run, output, headers)
+    console.print(t("export.done", count=f"{count:,}", file=output))
+
+
+def _name_headers(run: RunInfo, output: Path, lang: str) -> None:
+    """Replace an export's column ids by their names in ``lang`` (schema columns,
+    features, dimensions and tags); the rows stay as written."""
+    from kequn.features.catalogue import FEATURES, PARAMETERS
+
+    names = {
+        f.name: (f.zh if lang == "zh" else f.en) for f in [*FEATURES.values(), *PARAMETERS.values()]
+    }
+    for dim in run.taxonomy().dimensions:
+        names[dim.id] = local(dim, lang)
+        if dim.type == "tags":
+            for lab in dim.labels:
+                names[dim.tag_column(lab.id)] = f"{local(dim, lang)}：{local(lab, lang)}"
+    display.rename_headers(output, lambda column: display.header(column, lang, names))
 
 
 @app.command("history")
@@ -217,22 +295,35 @@ def history_cmd(
     if as_json:
         _print_json(data)
         return
-    labels_before = sorted({m["before"] for m in data["moves"]})
-    labels_after = sorted({m["after"] for m in data["moves"]})
+    taxonomy = read.require_run(_ws(workspace), data["after"]["run_id"]).taxonomy()
+    dim = taxonomy.dimension(dimension)
+    order = [lab.id for lab in dim.labels] if dim else []
+
+    def name(label_id: str) -> str:
+        found = dim.label(label_id) if dim else None
+        if found is not None:
+            return local(found, _lang())
+        return t("history.absent") if label_id == "(absent)" else label_id
+
+    def rank(label_id: str) -> tuple[int, str]:
+        return (order.index(label_id) if label_id in order else len(order), label_id)
+
+    labels_before = sorted({m["before"] for m in data["moves"]}, key=rank)
+    labels_after = sorted({m["after"] for m in data["moves"]}, key=rank)
     cell = {(m["before"], m["after"]): m["customers"] for m in data["moves"]}
     out = Table(
         title=t(
             "history.title",
-            dimension=dimension,
-            before=data["before"]["as_of"],
-            after=data["after"]["as_of"],
+            dimension=local(dim, _lang()) if dim else dimension,
+            before=display.day(data["before"]["as_of"]),
+            after=display.day(data["after"]["as_of"]),
         )
     )
     out.add_column(t("history.corner"))
     for b in labels_after:
-        out.add_column(b, justify="right")
+        out.add_column(name(b), justify="right")
     for a in labels_before:
-        out.add_row(a, *[f"{cell.get((a, b), 0):,}" for b in labels_after])
+        out.add_row(name(a), *[f"{cell.get((a, b), 0):,}" for b in labels_after])
     console.print(out)
 
 
@@ -272,7 +363,7 @@ def features(as_json: JsonOpt = False) -> None:
         _print_json(rows)
         return
     out = Table()
-    for col in ("name", "kind", "中文", "English"):
+    for col in (t("col.feature"), t("col.type"), "中文", "English"):
         out.add_column(col)
     for r in rows:
         out.add_row(r["name"], r["kind"], r["zh"], r["en"])

@@ -243,6 +243,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.segment": ("客群", "segment"),
     "col.action": ("建议行动", "action"),
     "history.corner": ("之前 \\ 之后", "before \\ after"),
+    # value display (kequn.core.display): the CLI's run and status lines
+    "run.summary": (
+        "运行 {run_id}：{customers} 位客户，截至 {as_of}（{engine}，{seconds} 秒）",
+        "run {run_id}: {customers} customers as of {as_of} ({engine}, {seconds} s)",
+    ),
+    "status.run": (
+        "运行 {run_id}  截至 {as_of}  {engine}  {customers} 位客户  {seconds} 秒",
+        "run {run_id}  as of {as_of}  {engine}  {customers} customers  {seconds} s",
+    ),
+    "status.quarantine": ("隔离区（{severity}）", "quarantine ({severity})"),
+    "history.absent": ("（不在该次运行中）", "(not in that run)"),
+    "export.done": ("{count} 位客户 → {file}", "{count} customers → {file}"),
+    "col.feature": ("名称", "name"),
+    "col.type": ("类型", "type"),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
     "run.none": (
         "没有找到分类运行，先运行 `kequn run`。",

@@ -13,7 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kequn.core.i18n import t
+from kequn.core import display
+from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.store.access import User
 from kequn.web.deps import LANG_COOKIE, request_lang, workspace
@@ -27,30 +28,15 @@ _templates = Environment(
 # escapes < > & ' so a label or a channel named "</script>..." cannot end the element
 _templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 
-SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
-
 
 def money(value: Any, lang: str, currency: str = "CNY") -> str:
     """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
-    if value is None:
-        return "–"
-    amount = float(value)
-    symbol = SYMBOLS.get(currency, currency + " ")
-    if lang == "zh" and abs(amount) >= 1e8:
-        return f"{symbol}{amount / 1e8:.2f}亿"
-    if lang == "zh" and abs(amount) >= 1e4:
-        return f"{symbol}{amount / 1e4:.1f}万"
-    return f"{symbol}{amount:,.0f}"
+    return display.money(value, lang, currency)
 
 
 def number(value: Any, lang: str) -> str:
     """A count or measure; 万 for large ones in Chinese."""
-    if value is None:
-        return "–"
-    amount = float(value)
-    if lang == "zh" and abs(amount) >= 1e4:
-        return f"{amount / 1e4:.1f}万"
-    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
+    return display.number(value, lang)
 
 
 def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
@@ -69,7 +55,15 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         user=user,
         money=lambda v: money(v, lang, currency),
         number=lambda v: number(v, lang),
-        pct=lambda v: "–" if v is None else f"{float(v):.1%}",
+        pct=lambda v: display.pct(v, lang),
+        days=lambda v: display.days(v, lang),
+        when=lambda v: display.when(v, lang),
+        day=display.day,
+        value=lambda domain, code: display.value(domain, code, lang),
+        values=lambda domain, codes: display.values(domain, codes or (), lang),
+        field=lambda name, table="customers": display.field(name, lang, table),
+        field_value=lambda name, v: display.field_value(name, v, lang, currency),
+        local=lambda item: local(item, lang),
         path=request.url.path,
         can=(lambda p: user is not None and user.can(p)),
         **context,

@@ -98,6 +98,7 @@ WEB: dict[str, tuple[str, str]] = {
     # segment page
     "web.segment.strategy": ("策略", "Strategy"),
     "web.segment.team": ("负责团队", "Team"),
+    "web.segment.goal": ("目标", "Goal"),
     "web.segment.members": ("成员", "Members"),
     "web.segment.search": ("按编号或名称搜索", "Search by id or name"),
     "web.segment.export_csv": ("导出 CSV", "Export CSV"),
@@ -155,6 +156,7 @@ WEB: dict[str, tuple[str, str]] = {
     "web.col.recency": ("距上次购买（天）", "Days since last order"),
     "web.col.clv": ("未来一年价值", "Value next year"),
     "web.col.churn": ("流失风险", "Churn risk"),
+    "web.col.p_alive": ("仍活跃的概率", "Chance still active"),
     "web.col.label": ("标签", "Label"),
     "web.col.reason": ("原因", "Reason"),
     "web.col.action": ("建议行动", "Action"),

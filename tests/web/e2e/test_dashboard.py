@@ -191,3 +191,31 @@ def test_worklists_per_team(page: Any, server: Any, login: Any) -> None:
     assert page.locator("#worklist tbody tr").count() > 0
     page.click("nav.tabs >> text=Sales")
     assert page.inner_text("h1") == "Sales worklist"
+
+
+def _customer_of(server: Any, nature: str) -> str:
+    """The biggest spender of one customer nature (a person, a company) in the last run."""
+    with server.client("admin") as c:
+        found = c.get(f"/api/segments/customer_nature/{nature}/members?limit=1&sort=spend")
+        assert found.status_code == 200, found.text
+        return str(found.json()["rows"][0]["customer_id"])
+
+
+@pytest.mark.parametrize(("nature", "shot"), [("individual", "b2c"), ("enterprise", "b2b")])
+def test_customer_pages_in_both_languages(
+    page: Any, server: Any, login: Any, nature: str, shot: str
+) -> None:
+    """A person's and a company's page read in 中文 and English: field names, values,
+    times and actions in the language (the screenshots in docs/screenshots)."""
+    customer = _customer_of(server, nature)
+    login()
+    for lang, words in (("zh", ("资料", "注册时间")), ("en", ("Profile", "created at"))):
+        page.goto(f"{server.url}/customers/{customer}?lang={lang}")
+        _charts_drawn(page, "chart-orders")
+        text = page.inner_text("main")
+        for word in words:
+            assert word in text
+        assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", text)  # no microseconds
+        assert "created_at" not in text
+        assert "reactivation_email" not in text
+        page.screenshot(path=str(SCREENSHOTS / f"customer-{shot}-{lang}.png"), full_page=True)

@@ -1,0 +1,363 @@
+"""How values are shown to a person, in 中文 and English.
+
+Messages are :func:`kequn.core.i18n.t`; bilingual data (labels, dimensions) is
+:func:`kequn.core.i18n.local`; the codes stored in the data (a customer's kind, an order's
+status, a channel, an interaction type, a team, a goal, a strategy's actions) are looked
+up in :data:`VALUES` with :func:`value`; field names come from :mod:`kequn.core.schema`
+(:func:`field`). Dates, times, days, money, counts and shares are formatted here, so the
+pages, the CLI and the exports say them the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from kequn.core.i18n import current_lang, pick
+from kequn.core.schema import CUSTOMERS, EVENTS, ORDERS
+
+#: the value catalogue: domain -> code -> (中文, English)
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "kind": {
+        "individual": ("个人", "individual"),
+        "enterprise": ("企业", "company"),
+        "government": ("政府机构", "government body"),
+        "institution": ("事业单位", "institution"),
+    },
+    "status": {
+        "paid": ("已付款", "paid"),
+        "partially_refunded": ("部分退款", "partly refunded"),
+        "refunding": ("退款中", "refund in progress"),
+        "refunded": ("已退款", "refunded"),
+        "cancelled": ("已取消", "cancelled"),
+        "pending": ("待付款", "awaiting payment"),
+    },
+    "channel": {
+        "app": ("App", "app"),
+        "web": ("网站", "website"),
+        "wechat": ("微信", "WeChat"),
+        "miniprogram": ("小程序", "mini program"),
+        "store": ("门店", "store"),
+        "phone": ("电话", "phone"),
+        "sales_rep": ("销售代表", "sales rep"),
+        "email": ("邮件", "e-mail"),
+        "sms": ("短信", "text message"),
+        "offline": ("线下", "offline"),
+        "online": ("线上", "online"),
+        "other": ("其他", "other"),
+        "unknown": ("未知", "unknown"),
+    },
+    "event": {
+        "view": ("浏览", "view"),
+        "inquiry": ("咨询", "inquiry"),
+        "form": ("留资", "form sent"),
+        "visit": ("拜访", "visit"),
+        "email_open": ("打开邮件", "e-mail opened"),
+        "click": ("点击", "click"),
+        "call": ("通话", "call"),
+        "ticket": ("服务工单", "support ticket"),
+        "share": ("分享", "share"),
+        "referral": ("推荐", "referral"),
+        "review": ("评价", "review"),
+        "complaint": ("投诉", "complaint"),
+    },
+    "gender": {"female": ("女", "female"), "male": ("男", "male"), "other": ("其他", "other")},
+    "source": {
+        "organic": ("自然流量", "organic"),
+        "seo": ("搜索优化", "SEO"),
+        "direct": ("直接访问", "direct"),
+        "referral": ("推荐", "referral"),
+        "partner": ("合作伙伴", "partner"),
+        "baidu_cpc": ("百度竞价", "Baidu paid search"),
+        "facebook_ads": ("Facebook 广告", "Facebook ads"),
+        "utm_medium=cpc": ("付费搜索", "paid search"),
+    },
+    "team": {
+        "marketing": ("市场营销", "marketing"),
+        "sales": ("销售", "sales"),
+        "service": ("客户服务", "service"),
+    },
+    "goal": {
+        "satisfaction": ("提升满意度", "satisfaction"),
+        "loyalty": ("提升忠诚度", "loyalty"),
+        "market_share": ("扩大市场份额", "market share"),
+        "sales": ("增加销售", "sales"),
+    },
+    "role": {
+        "admin": ("管理员", "administrator"),
+        "analyst": ("分析师", "analyst"),
+        "viewer": ("查看者", "viewer"),
+    },
+    "engine": {"duckdb": ("DuckDB", "DuckDB"), "spark": ("Spark", "Spark")},
+    "action": {
+        "account_manager": ("专属客户经理", "account manager"),
+        "app_push": ("App 推送", "app push"),
+        "automated_campaign": ("自动化营销", "automated campaign"),
+        "bundle_offer": ("组合优惠", "bundle offer"),
+        "case_studies": ("客户案例", "case studies"),
+        "co_marketing": ("联合营销", "co-marketing"),
+        "community_invite": ("社群邀请", "community invitation"),
+        "compliance_docs": ("合规资料", "compliance documents"),
+        "cross_sell": ("交叉销售", "cross-sell"),
+        "early_access": ("新品抢先体验", "early access"),
+        "email_newsletter": ("邮件简报", "e-mail newsletter"),
+        "entry_range": ("入门款", "entry range"),
+        "first_order_coupon": ("首单优惠券", "first-order coupon"),
+        "flash_sale": ("限时特卖", "flash sale"),
+        "framework_agreement": ("框架协议", "framework agreement"),
+        "instalments": ("分期付款", "instalments"),
+        "key_account_team": ("大客户团队", "key account team"),
+        "local_event": ("本地活动", "local event"),
+        "localised_content": ("本地化内容", "localised content"),
+        "loyalty_points": ("会员积分", "loyalty points"),
+        "nurture_content": ("培育内容", "nurture content"),
+        "onboarding_call": ("入门回访电话", "onboarding call"),
+        "partner_programme": ("合作伙伴计划", "partner programme"),
+        "personalised_offer": ("个性化优惠", "personalised offer"),
+        "phone_support": ("电话支持", "phone support"),
+        "premium_range": ("高端系列", "premium range"),
+        "price_alert": ("降价提醒", "price alert"),
+        "product_docs": ("产品资料", "product documentation"),
+        "reactivation_email": ("唤醒邮件", "reactivation e-mail"),
+        "referral_programme": ("推荐有礼", "referral programme"),
+        "regional_campaign": ("区域活动", "regional campaign"),
+        "replenishment_reminder": ("补货提醒", "replenishment reminder"),
+        "retargeting": ("再营销广告", "retargeting"),
+        "sales_follow_up": ("销售跟进", "sales follow-up"),
+        "satisfaction_survey": ("满意度调查", "satisfaction survey"),
+        "seasonal_campaign": ("季节性活动", "seasonal campaign"),
+        "second_order_coupon": ("复购优惠券", "second-order coupon"),
+        "self_service": ("自助服务", "self-service"),
+        "seo_content": ("搜索内容", "search content"),
+        "shipping_offer": ("包邮优惠", "shipping offer"),
+        "sms": ("短信", "text message"),
+        "social_media": ("社交媒体", "social media"),
+        "store_invite": ("到店邀请", "store invitation"),
+        "subscription_offer": ("订阅优惠", "subscription offer"),
+        "tech_support": ("技术支持", "technical support"),
+        "tender_watch": ("招标跟踪", "tender watch"),
+        "ugc_campaign": ("用户内容活动", "user content campaign"),
+        "upsell": ("升级销售", "upsell"),
+        "vip_service": ("VIP 服务", "VIP service"),
+        "volume_pricing": ("阶梯价格", "volume pricing"),
+        "webinar": ("线上研讨会", "webinar"),
+        "welcome_series": ("欢迎系列", "welcome series"),
+        "win_back_offer": ("挽回优惠", "win-back offer"),
+    },
+}
+#: the customer fields whose values are codes, and the catalogue domain of each
+FIELD_DOMAINS = {
+    "kind": "kind",
+    "gender": "gender",
+    "status": "status",
+    "channel": "channel",
+    "preferred_channel": "channel",
+    "type": "event",
+    "source": "source",
+    "team": "team",
+    "goal": "goal",
+    "engine": "engine",
+}
+_UNITS: dict[str, tuple[str, str]] = {
+    "days": ("{n} 天", "{n} days"),
+    "day": ("{n} 天", "{n} day"),
+    "none": ("–", "–"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+}
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def _lang(lang: str | None) -> str:
+    return lang or current_lang()
+
+
+def value(domain: str, code: Any, lang: str | None = None) -> str:
+    """A stored code as a person reads it (``reactivation_email`` → 唤醒邮件); a value
+    the catalogue does not know (customer-provided text) is shown as it is."""
+    if code is None or code == "":
+        return ""
+    found = VALUES.get(domain, {}).get(str(code))
+    if found is None:
+        return str(code)
+    return pick({"zh": found[0], "en": found[1]}, _lang(lang))
+
+
+def values(domain: str, codes: Iterable[Any], lang: str | None = None) -> str:
+    """Several codes, joined as the language joins a list (、 or , )."""
+    sep = "、" if _lang(lang) == "zh" else ", "
+    return sep.join(value(domain, c, lang) for c in codes)
+
+
+def known(domain: str, code: Any) -> bool:
+    return str(code) in VALUES.get(domain, {})
+
+
+_TABLES = {"customers": CUSTOMERS, "orders": ORDERS, "events": EVENTS}
+
+
+def field(name: str, lang: str | None = None, table: str = "customers") -> str:
+    """A schema column's name in the language (``created_at`` → 注册时间)."""
+    for spec in (_TABLES.get(table), CUSTOMERS, ORDERS, EVENTS):
+        if spec is None:
+            continue
+        for col in spec.columns:
+            if col.name == name:
+                return pick({"zh": col.zh, "en": col.en}, _lang(lang))
+    return name
+
+
+def field_value(  # noqa: PLR0911 - one return per kind of field
+    name: str, raw: Any, lang: str | None = None, currency: str = "CNY"
+) -> str:
+    """A customer field's value for display: codes through the catalogue, times without
+    microseconds, counts and money with the language's units."""
+    if raw is None or raw == "":
+        return ""
+    lang = _lang(lang)
+    if name in FIELD_DOMAINS:
+        return value(FIELD_DOMAINS[name], raw, lang)
+    if name in ("created_at", "ordered_at", "occurred_at"):
+        return when(raw, lang)
+    if name in ("birth_date",):
+        return day(raw)
+    if name in ("income", "annual_revenue", "total_assets", "amount", "discount", "refunded"):
+        return money(raw, lang, currency)
+    if name in ("employees", "age", "quantity"):
+        return number(raw, lang)
+    if name == "marketing_consent":
+        return _UNITS["yes" if raw in (True, "true", "1", 1) else "no"][0 if lang == "zh" else 1]
+    return str(raw)
+
+
+def _parse(raw: Any) -> dt.datetime | dt.date | None:
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw
+    try:
+        return dt.datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
+def when(raw: Any, lang: str | None = None) -> str:
+    """A time as ``2025-11-13 10:36`` (stored times are already in the workspace's time
+    zone; an aware one is shown as it is); a plain date as ``2025-11-13``."""
+    if raw is None or raw == "":
+        return ""
+    parsed = _parse(raw)
+    if parsed is None:
+        return str(raw)
+    if isinstance(parsed, dt.datetime):
+        if parsed.hour == parsed.minute == parsed.second == 0 and not parsed.microsecond:
+            return parsed.strftime("%Y-%m-%d")
+        return parsed.strftime("%Y-%m-%d %H:%M")
+    return parsed.isoformat()
+
+
+def day(raw: Any) -> str:
+    """The calendar day of a date or time: ``2025-11-13``."""
+    if raw is None or raw == "":
+        return ""
+    parsed = _parse(raw)
+    return parsed.strftime("%Y-%m-%d") if parsed is not None else str(raw)[:10]
+
+
+def _missing(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, float) and math.isnan(raw))
+
+
+def money(raw: Any, lang: str | None = None, currency: str = "CNY") -> str:
+    """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
+    if _missing(raw):
+        return "–"
+    amount = float(raw)
+    symbol = SYMBOLS.get(currency, currency + " ")
+    lang = _lang(lang)
+    if lang == "zh" and abs(amount) >= 1e8:
+        return f"{symbol}{amount / 1e8:.2f}亿"
+    if lang == "zh" and abs(amount) >= 1e4:
+        return f"{symbol}{amount / 1e4:.1f}万"
+    return f"{symbol}{amount:,.0f}"
+
+
+def number(raw: Any, lang: str | None = None) -> str:
+    """A count or measure; 万 for large ones in Chinese; at most one decimal."""
+    if _missing(raw):
+        return "–"
+    amount = float(raw)
+    if _lang(lang) == "zh" and abs(amount) >= 1e4:
+        return f"{amount / 1e4:.1f}万"
+    return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.1f}"
+
+
+def days(raw: Any, lang: str | None = None) -> str:
+    """A number of days, whole: ``21 天`` / ``21 days``."""
+    if _missing(raw):
+        return "–"
+    n = round(float(raw))
+    zh, en = _UNITS["day" if n == 1 else "days"]
+    return (zh if _lang(lang) == "zh" else en).format(n=f"{n:,}")
+
+
+def pct(raw: Any, lang: str | None = None) -> str:
+    """A share as a percentage with one decimal: ``12.5%``."""
+    if _missing(raw):
+        return "–"
+    return f"{float(raw):.1%}"
+
+
+# -- export headers ----------------------------------------------------------------------
+
+HEADER_MODES = ("ids", "zh", "en")
+
+
+def header(column: str, mode: str, names: dict[str, str] | None = None) -> str:
+    """An export column's header: the column id (``ids``, machine-readable), or its name
+    in ``zh`` / ``en`` from the schema, the feature catalogue or ``names`` (dimensions)."""
+    if mode == "ids":
+        return column
+    if names and column in names:
+        return names[column]
+    for spec in (CUSTOMERS, ORDERS, EVENTS):
+        for col in spec.columns:
+            if col.name == column:
+                return col.zh if mode == "zh" else col.en
+    return column
+
+
+def rename_headers(path: Path, rename: Callable[[str], str]) -> None:
+    """Rename the header row of a written CSV or Excel export in place; the data rows
+    are left byte for byte (CSV) or cell for cell (Excel) as they were."""
+    path = Path(path)
+    seen: set[str] = set()
+
+    def named(column: str) -> str:  # a name two columns share says which id it is
+        name = rename(column)
+        name = name if name not in seen else f"{name} ({column})"
+        seen.add(name)
+        return name
+
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
+                if isinstance(cell.value, str):
+                    cell.value = named(cell.value)
+        book.save(path)
+        return
+    data = path.read_bytes()
+    end = data.find(b"\n")
+    first, rest = (data, b"") if end < 0 else (data[: end + 1], data[end + 1 :])
+    columns = next(csv.reader(io.StringIO(first.decode("utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(
+        [named(c) for c in columns]
+    )
+    path.write_bytes(out.getvalue().encode("utf-8") + rest)
