@@ -165,10 +165,10 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.init(Path(tmp) / "ws")
-        events = bench_events(ws, args.customers)
-        outbox = bench_outbox(ws, args.customers)
-        delivery = bench_delivery(ws, args.messages)
+        root = Path(tmp)
+        events = bench_events(Workspace.init(root / "events"), args.customers)
+        outbox = bench_outbox(Workspace.init(root / "outbox"), args.customers)
+        delivery = bench_delivery(Workspace.init(root / "delivery"), args.messages)
     print("| step | size | time | peak memory |")
     print("|---|---|---|---|")
     print(

@@ -19,7 +19,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +93,12 @@ def claim(
     limit: int,
     lease: float,
     now: dt.datetime | None = None,
-    skip: Collection[str] = (),
+    due_by: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Take up to ``limit`` due messages for ``worker`` (see the module's description),
-    other than those in ``skip``."""
+    """Take up to ``limit`` messages due by ``due_by`` (default: now) for ``worker`` (see
+    the module's description)."""
     now = now or db.utcnow()
+    due_by = due_by or now
     tz = _tz(ws)
     local_now = now.replace(tzinfo=dt.UTC).astimezone(tz)
     with db.connect(ws) as con, db.transaction(con):
@@ -120,9 +121,8 @@ def claim(
             "((status = 'pending' AND next_attempt_at <= ?) OR "
             "(status = 'sending' AND (lease_until <= ? "
             "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
-            "AND NOT list_contains(CAST(? AS VARCHAR[]), message_id) "
             "ORDER BY next_attempt_at, message_id LIMIT ?",
-            [now, now, dead, list(skip), limit * 4],
+            [due_by, now, dead, limit * 4],
         ).fetchall()
         chosen: list[dict[str, Any]] = []
         for row in rows:
@@ -278,10 +278,11 @@ def deliver(
     size = batch or journeys.delivery.batch
     totals = {"sent": 0, "failed": 0, "batches": 0}
     started = time.monotonic()
-    tried: set[str] = set()
+    # one pass sends what is due now; a failure is due again only after its backoff, so
+    # it waits for the next pass (with ``watch``, every loop is a new pass)
+    pass_started = db.utcnow()
     while True:
-        claimed = claim(ws, worker, limit=size, lease=lease, skip=() if watch else tried)
-        tried.update(m["message_id"] for m in claimed)
+        claimed = claim(ws, worker, limit=size, lease=lease, due_by=None if watch else pass_started)
         if not claimed:
             if not watch or (max_seconds is not None and time.monotonic() - started > max_seconds):
                 break
