@@ -27,7 +27,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,17 @@ def _texts(row: dict[str, Any]) -> Iterator[str]:
 
 
 # -- erasure ---------------------------------------------------------------------------
+#: what else keeps data about people (automation's outbox ...): ``eraser(ws, id) -> rows``
+_ERASERS: list[Callable[[Workspace, str], int]] = []
+
+
+def on_erase(eraser: Callable[[Workspace, str], int]) -> None:
+    """Register a part of kequn above this module that keeps personal data of its own, so
+    an erasure reaches it too (idempotent)."""
+    if eraser not in _ERASERS:
+        _ERASERS.append(eraser)
+
+
 def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any]:
     """Remove one customer from everything the workspace keeps; what was removed, counted."""
     if not customer_id.strip():
@@ -206,6 +217,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
     removed["job_reports"] = sum(_scrub_job(path, person) for path in _files(ws.root / "jobs"))
     removed["staged_files"] = _scrub_staged(ws, person)
+    for eraser in _ERASERS:
+        removed[eraser.__module__.rsplit(".", 1)[-1]] = eraser(ws, customer_id)
     if not any(n for what, n in removed.items() if what != "lookup_files"):
         raise WorkspaceError(t("privacy.no_customer", id=customer_id))
     subject = pseudonym(ws, customer_id)

@@ -34,6 +34,9 @@ def on_publish(run: RunInfo, _who: str) -> None:
 
 def install() -> None:
     """Register :func:`on_publish` with the pipeline (idempotent)."""
+    from kequn.automation.db import erase
     from kequn.pipeline import after_publish
+    from kequn.privacy import on_erase
 
     after_publish(on_publish)
+    on_erase(erase)  # an erasure reaches the outbox, events and opt-outs too

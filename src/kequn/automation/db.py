@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import duckdb
 
-from kequn.core.i18n import t
-from kequn.store.workspace import Workspace, WorkspaceError
+from kequn.store.workspace import Workspace, exclusive
 
 FOLDER = "automation"
 DB_NAME = "automation.duckdb"
@@ -69,29 +65,11 @@ def utcnow() -> dt.datetime:
 
 
 @contextlib.contextmanager
-def _locked(path: Path, timeout: float) -> Iterator[None]:
-    fh: IO[str] = path.open("a+")
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WorkspaceError(t("ws.busy", seconds=int(timeout))) from None
-                time.sleep(0.02)
-        yield
-    finally:
-        fh.close()
-
-
-@contextlib.contextmanager
 def connect(ws: Workspace, *, timeout: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """The automation database, exclusively, for one short unit of work. Work inside a
     ``BEGIN``/``COMMIT`` is atomic; a process killed half-way leaves the last commit."""
     base = folder(ws)
-    with _locked(base / LOCK_NAME, timeout):
+    with exclusive(base / LOCK_NAME, timeout):
         con = duckdb.connect(str(base / DB_NAME))
         try:
             con.execute("SET TimeZone = 'UTC'")
@@ -115,3 +93,34 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 def exists(ws: Workspace) -> bool:
     return (ws.root / FOLDER / DB_NAME).is_file()
+
+
+def erase(ws: Workspace, customer_id: str) -> int:
+    """Remove one customer from the automation database (events, assignments, messages
+    with their recipient and text, opt-outs), then rewrite the file so the deleted rows'
+    bytes do not survive in it; how many rows were removed. Registered with
+    :func:`kequn.privacy.on_erase`."""
+    if not exists(ws):
+        return 0
+    base = folder(ws)
+    fresh = base / "automation.compact.duckdb"
+    with exclusive(base / LOCK_NAME, 120.0):
+        con = duckdb.connect(str(base / DB_NAME))
+        try:
+            removed = 0
+            for table in ("segment_events", "assignments", "outbox", "opt_outs"):
+                row = con.execute(
+                    f"DELETE FROM {table} WHERE customer_id = ?", [customer_id]
+                ).fetchone()
+                removed += int(row[0]) if row else 0
+            fresh.unlink(missing_ok=True)
+            # our own file name, not user text (ATTACH takes no parameters)
+            con.execute("ATTACH '" + str(fresh).replace("'", "''") + "' AS fresh")
+            name = con.execute("SELECT current_database()").fetchone()
+            con.execute(f'COPY FROM DATABASE "{name[0] if name else DB_NAME}" TO fresh')
+            con.execute("DETACH fresh")
+        finally:
+            con.close()
+        fresh.replace(base / DB_NAME)
+        Path(str(base / DB_NAME) + ".wal").unlink(missing_ok=True)
+    return removed

@@ -365,6 +365,10 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
         fh.close()  # closing releases the lock, and so does the process dying
 
 
+#: an exclusive lock on a file, waited for up to ``timeout`` seconds (a clear error after)
+exclusive = _exclusive
+
+
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
