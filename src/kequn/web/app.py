@@ -42,6 +42,11 @@ def create_app(
     process uses it to warm up, see :func:`kequn.web.server.settle`).
     """
     ws = Workspace.open(settings.workspace)
+    # runs started from the server (any worker process) feed automation and erasures
+    # reach its data, as from the CLI
+    from kequn import automation
+
+    automation.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
