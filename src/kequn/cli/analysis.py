@@ -146,6 +146,13 @@ def show(
     customer_id: Annotated[str, typer.Argument(help="Customer id")],
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
+    why_not: Annotated[
+        str | None,
+        typer.Option(
+            "--why-not",
+            help="DIMENSION=LABEL, e.g. value=high: which condition fails and by how much",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Every label of one customer, with the reason and the strategy."""
@@ -154,6 +161,9 @@ def show(
     if data is None:
         err.print(f"customer {customer_id!r} is not in the run")
         raise typer.Exit(1)
+    if why_not is not None:
+        _print_why_not(run, data, why_not, as_json)
+        return
     if as_json:
         _print_json(data)
         return
@@ -166,6 +176,35 @@ def show(
             if entry["strategy"]:
                 s = entry["strategy"]
                 console.print(f"    → [{s['team_name']}] {s['text']}")
+
+
+def _print_why_not(run: RunInfo, data: dict[str, Any], spec: str, as_json: bool) -> None:
+    """``--why-not value=high``: the closest way to the label, condition by condition."""
+    from kequn.taxonomy.evaluate import why_not
+
+    dimension, _, label = spec.partition("=")
+    try:
+        if not label:
+            raise ValueError(spec)
+        answer = why_not(
+            run.taxonomy(),
+            data["features"],
+            run.params,
+            dimension.strip(),
+            label.strip(),
+            _lang(),
+            currency=run.ws.settings.currency if run.ws else "CNY",
+        )
+    except ValueError as exc:
+        err.print(t("whynot.bad_option", problem=exc))
+        raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(answer)
+        return
+    console.print(t("whynot.title", dimension=answer["dimension_name"], label=answer["name"]))
+    for c in answer["conditions"]:
+        console.print(f"  {'[green]✓[/]' if c['met'] else '[red]✗[/]'} {c['text']}")
+    console.print(answer["summary"])
 
 
 @app.command("worklist")
@@ -190,7 +229,7 @@ def worklist_cmd(
             r["customer_id"],
             f"{r['spend'] or 0:,.2f}",
             f"{r['dimension']}={r['label_name']}",
-            r["action"],
+            r["action"] + (f"\n→ {r['hint']}" if r.get("hint") else ""),
         )
     console.print(out)
 

@@ -345,6 +345,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule.none": ("空", "—"),
     "rule.yes": ("是", "yes"),
     "rule.no": ("否", "no"),
+    # why a customer does not carry a label (kequn.taxonomy.evaluate.why_not)
+    "whynot.title": ("为什么不是 {dimension}：{label}", "Why not {dimension}: {label}"),
+    "whynot.has": ("已是{label}。", "Already {label}."),
+    "whynot.met": ("规则已满足。", "The rule holds."),
+    "whynot.blocked": (
+        "规则已满足，但本维度排在前面的{blockers}先匹配（每位客户只取第一个）。",
+        "The rule holds, but a label listed before it in this dimension holds too: {blockers} (the first match wins).",
+    ),
+    "whynot.fallback": (
+        "{label}是其他标签都不匹配时的结果。",
+        "{label} is what a customer gets when no other label matches.",
+    ),
+    "whynot.unmet": ("未满足的条件：{count} 个。", "Conditions not met: {count}."),
+    "whynot.also_blocked": (
+        "另外，本维度排在前面的{blockers}也匹配，会先被选中。",
+        " Besides, a label listed before it in this dimension holds: {blockers}.",
+    ),
+    "whynot.gap_up": ("{subject}再增加 {gap} 即成为{label}", "{subject}: {gap} more makes this customer {label}"),
+    "whynot.gap_down": ("{subject}减少 {gap} 即成为{label}", "{subject}: {gap} less makes this customer {label}"),
+    "whynot.holds": ("{subject} {value}，{op} {target}{desc}", "{subject} {value}, {op} {target}{desc}"),
+    "whynot.needs": ("{subject} {value}；需 {op} {target}{desc}", "{subject} {value}; needs {op} {target}{desc}"),
+    "whynot.needs_up": (
+        "{subject} {value}；需 {op} {target}{desc}：还差 {gap}",
+        "{subject} {value}; needs {op} {target}{desc}: {gap} more",
+    ),
+    "whynot.needs_down": (
+        "{subject} {value}；需 {op} {target}{desc}：需减少 {gap}",
+        "{subject} {value}; needs {op} {target}{desc}: {gap} less",
+    ),
+    "whynot.between": ("介于 {low} 与 {high} 之间", "between {low} and {high}"),
+    "whynot.points": ("{n} 个百分点", "{n} percentage points"),
+    "whynot.bad_option": (
+        "--why-not 需要 维度=标签，例如 value=high：{problem}",
+        "--why-not takes DIMENSION=LABEL, e.g. value=high: {problem}",
+    ),
     "clv.header": (
         "{customers} 位客户；校准期截至 {calibration_end}，验证期截至 {holdout_end}（单位：{unit}）",
         "{customers} customers; calibration to {calibration_end}, holdout to {holdout_end} (unit: {unit})",

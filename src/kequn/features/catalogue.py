@@ -1,7 +1,8 @@
 """Every name a taxonomy rule may use: per-customer features and business-wide parameters.
 
 Each entry has a kind (for the rule checker), display names in 中文 and English (for
-reasons), and an optional unit. The builder in :mod:`kequn.features.build` produces
+reasons), an optional unit, and a format kind (:data:`FORMATS`: how a reason shows its
+value, e.g. ``days`` → 56 天 / 56 days). The builder in :mod:`kequn.features.build` produces
 exactly these columns; a test keeps the two in step.
 """
 
@@ -20,6 +21,16 @@ class Feature:
     en: str
     unit_zh: str = ""
     unit_en: str = ""
+    fmt: str = ""  # one of FORMATS; "" means derived from the kind
+
+    @property
+    def format_kind(self) -> str:
+        """How a value of this feature is shown: explicit, else from its kind."""
+        if self.fmt:
+            return self.fmt
+        return {"string": "text", "date": "date", "bool": "bool", "map": "text"}.get(
+            self.kind, "number"
+        )
 
     def label(self, lang: str) -> str:
         return local(self, lang)
@@ -28,8 +39,65 @@ class Feature:
         return pick({"zh": self.unit_zh, "en": self.unit_en}, lang)
 
 
+#: how a reason shows a value: days (56 天 / 56 days), money (¥5,200; ¥1.2万 in 中文),
+#: pct (a 0..1 share as 12%), int (2,064), number (at most one decimal), text, date,
+#: bool, and label (an earlier dimension's label, by its name)
+FORMATS = ("days", "money", "pct", "int", "number", "text", "date", "bool", "label")
+
+_MONEY = frozenset(
+    {
+        "spend",
+        "avg_order_value",
+        "max_order_value",
+        "spend_365d",
+        "clv_365d",
+        "income",
+        "annual_revenue",
+        "total_assets",
+    }
+)
+_COUNTS = frozenset(
+    {
+        "orders",
+        "purchase_days",
+        "orders_90d",
+        "orders_365d",
+        "refunds",
+        "events",
+        "events_90d",
+        "views",
+        "inquiries",
+        "shares",
+        "referrals",
+        "reviews",
+        "tickets",
+        "complaints",
+        "email_opens",
+        "clicks",
+        "r_score",
+        "f_score",
+        "m_score",
+        "cluster",
+        "employees",
+        "age",
+        "max_quantity",
+    }
+)
+_SHARES = frozenset({"p_alive", "churn_risk", "cv_days_between_orders"})
+
+
 def _f(name: str, kind: str, zh: str, en: str, unit: tuple[str, str] = ("", "")) -> Feature:
-    return Feature(name, kind, zh, en, unit[0], unit[1])
+    fmt = ""
+    if kind == "number":
+        if unit == DAYS:
+            fmt = "days"
+        elif name in _MONEY:
+            fmt = "money"
+        elif name in _COUNTS:
+            fmt = "int"
+        elif name in _SHARES or name.endswith(("_share", "_pct")):
+            fmt = "pct"
+    return Feature(name, kind, zh, en, unit[0], unit[1], fmt)
 
 
 DAYS = ("天", "d")

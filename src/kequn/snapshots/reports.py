@@ -127,8 +127,10 @@ def worklist(run: RunInfo, team: str, *, lang: str = "en", limit: int = 50) -> l
         return []
     union = ibis.union(*parts)
     top = union.order_by([ibis.desc("priority"), ibis.desc("spend"), "customer_id"]).limit(limit)
+    items = top.to_pyarrow().to_pylist()
+    hints = _hints(run, labels, items, lang)
     out = []
-    for item in top.to_pyarrow().to_pylist():
+    for item in items:
         found = taxonomy.dimension(item["dimension"])
         chosen = found.label(item["label"]) if found else None
         strategy = chosen.strategy if chosen else None
@@ -142,9 +144,43 @@ def worklist(run: RunInfo, team: str, *, lang: str = "en", limit: int = 50) -> l
                 "priority": item["priority"],
                 "action": local(strategy, lang) if strategy else "",
                 "actions": list(strategy.actions) if strategy else [],
+                "hint": hints.get((item["customer_id"], item["dimension"], item["label"])),
                 **({"marketing_consent": item["consent"]} if consent else {}),
             }
         )
+    return out
+
+
+def _hints(
+    run: RunInfo, labels: ir.Table, items: list[dict[str, Any]], lang: str
+) -> dict[tuple[str, str, str], str]:
+    """What one step would change, where the label names a ``next`` label and a single
+    numeric condition decides ("orders: 1 more makes this customer loyal")."""
+    from kequn.taxonomy.evaluate import why_not
+
+    taxonomy = run.taxonomy()
+    wanted: dict[tuple[str, str, str], str] = {}
+    for item in items:
+        dim = taxonomy.dimension(item["dimension"])
+        found = dim.label(item["label"]) if dim else None
+        if found is not None and found.next:
+            wanted[(item["customer_id"], item["dimension"], item["label"])] = found.next
+    if not wanted:
+        return {}
+    ids = sorted({key[0] for key in wanted})
+    rows = {
+        r["customer_id"]: r
+        for r in labels.filter(labels.customer_id.isin(ids)).to_pyarrow().to_pylist()
+    }
+    currency = run.ws.settings.currency if run.ws else "CNY"
+    out: dict[tuple[str, str, str], str] = {}
+    for (customer, dim_id, label), target in wanted.items():
+        row = rows.get(customer)
+        if row is None:
+            continue
+        answer = why_not(taxonomy, row, run.params, dim_id, target, lang, currency=currency)
+        if answer["hint"]:
+            out[(customer, dim_id, label)] = answer["hint"]
     return out
 
 

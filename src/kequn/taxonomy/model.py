@@ -7,7 +7,9 @@ an edited file is refused with a precise message before any run uses it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import string
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -16,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.core.rules import Rule, RuleError, parse_rule
-from kequn.features.catalogue import FEATURES, PARAMETERS, Feature, catalogue
+from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
 
 Team = Literal["marketing", "sales", "service"]
 Goal = Literal["satisfaction", "loyalty", "market_share", "sales"]
@@ -47,12 +49,40 @@ class Strategy(_Strict):
     priority: int = Field(50, ge=0, le=100, description="higher comes first in a worklist")
 
 
+#: placeholders a reason may use beyond features, thresholds and dimensions, each computed
+#: by :mod:`kequn.taxonomy.reasons` (which standard and which threshold sized a company)
+COMPUTED_PLACEHOLDERS: dict[str, str] = {"size_basis": "text"}
+
+
+class Reason(_Strict):
+    """Why a customer carries a label, as a person says it, in 中文 and English.
+
+    Placeholders name a feature, a threshold or an earlier dimension, with a format:
+    ``{days_since_last_order:days}`` → 56 天 / 56 days (see :data:`FORMATS`). With
+    ``when`` (a rule), the first variant whose ``when`` holds is used.
+    """
+
+    when: str | None = None
+    zh: str
+    en: str
+
+
 class Label(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     zh: str
     en: str
     when: str | None = None
+    reason: list[Reason] = Field(default_factory=list)
+    #: the label this one can grow into (the worklist's hint: one more order makes …)
+    next: str | None = None
     strategy: Strategy | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_reason(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("reason"), dict):
+            return {**data, "reason": [data["reason"]]}
+        return data
 
 
 class Dimension(_Strict):
@@ -79,6 +109,13 @@ class Dimension(_Strict):
         missing = [label.id for label in self.labels if not label.when]
         if missing:
             raise ValueError(f"dimension {self.id}: labels without a 'when' rule: {missing}")
+        unknown = [
+            f"{label.id} → {label.next}"
+            for label in self.labels
+            if label.next is not None and self.label(label.next) is None
+        ]
+        if unknown:
+            raise ValueError(f"dimension {self.id}: 'next' names no label of it: {unknown}")
         return self
 
     def label(self, label_id: str) -> Label | None:
@@ -129,6 +166,7 @@ class Taxonomy(_Strict):
     dimensions: list[Dimension]
     source_text: str = Field("", exclude=True)
     _rules: dict[tuple[str, str], Rule] | None = PrivateAttr(default=None)
+    _reason_rules: dict[tuple[str, str, int], Rule] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Taxonomy:
@@ -187,6 +225,75 @@ class Taxonomy(_Strict):
         if self._rules is None:
             self._rules = self._parse_rules()
         return self._rules
+
+    def reason_rules(self) -> dict[tuple[str, str, int], Rule]:
+        """The parsed ``when`` of every reason variant that has one."""
+        if self._reason_rules is None:
+            self._reason_rules = self._check_reasons()
+        return self._reason_rules
+
+    def format_of(self, name: str) -> str:
+        """How a name's value is shown when a placeholder gives no format."""
+        if name in COMPUTED_PLACEHOLDERS:
+            return COMPUTED_PLACEHOLDERS[name]
+        if any(d.id == name and d.type == "exclusive" for d in self.dimensions):
+            return "label"
+        found = FEATURES.get(name) or PARAMETERS.get(name)
+        if found is not None:
+            return found.format_kind
+        th = self.thresholds.get(name)
+        if th is not None:
+            if th.of and th.of in FEATURES:
+                return FEATURES[th.of].format_kind
+            return "text" if th.kind == "string" else "number"
+        return "text"
+
+    def _check_reasons(self) -> dict[tuple[str, str, int], Rule]:
+        parsed: dict[tuple[str, str, int], Rule] = {}
+        for index, dim in enumerate(self.dimensions):
+            # a reason may name its own dimension too (the label it explains)
+            extra = self.extra_names(upto=index + 1)
+            names = catalogue(extra)
+            for label in [*dim.labels, *([dim.fallback] if dim.fallback else [])]:
+                for i, variant in enumerate(label.reason):
+                    where = f"{dim.id}.{label.id}.reason"
+                    for lang in ("zh", "en"):
+                        problem = self._template_problem(getattr(variant, lang), names, extra)
+                        if problem:
+                            raise TaxonomyError(f"{where} ({lang}): {problem}")
+                    if variant.when:
+                        try:
+                            parsed[(dim.id, label.id, i)] = parse_rule(variant.when, names)
+                        except RuleError as exc:
+                            raise TaxonomyError(f"{where}.when: {exc}") from exc
+        return parsed
+
+    def _template_problem(
+        self, text: str, names: dict[str, str], extra: dict[str, Feature]
+    ) -> str | None:
+        try:
+            fields = [
+                (name, spec)
+                for _, name, spec, _ in string.Formatter().parse(text)
+                if name is not None
+            ]
+        except ValueError as exc:
+            return f"not a valid template ({exc}); write {{name:format}}, e.g. {{spend:money}}"
+        for name, spec in fields:
+            if name not in names and name not in COMPUTED_PLACEHOLDERS:
+                close = difflib.get_close_matches(name, [*names, *COMPUTED_PLACEHOLDERS], n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                return f"unknown name '{{{name}}}' (features, thresholds, dimensions){hint}"
+            fmt = spec or self.format_of(name)
+            if fmt not in FORMATS:
+                return f"unknown format '{{{name}:{fmt}}}'; formats: {', '.join(FORMATS)}"
+            kind = "string" if name in COMPUTED_PLACEHOLDERS else names.get(name, "string")
+            if fmt in {"days", "money", "pct", "int", "number"} and kind != "number":
+                return f"'{{{name}:{fmt}}}': {name} is a {kind}, not a number"
+            is_dimension = name in extra and extra[name].kind == "string" and self.dimension(name)
+            if fmt == "label" and not is_dimension:
+                return f"'{{{name}:label}}': {name} is not a dimension"
+        return None
 
     def _parse_rules(self) -> dict[tuple[str, str], Rule]:
         parsed: dict[tuple[str, str], Rule] = {}
@@ -268,6 +375,7 @@ def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
         raise TaxonomyError(f"{where}: dimension ids clash with feature names: {sorted(clash)}")
     try:
         taxonomy.rules()
+        taxonomy.reason_rules()
     except TaxonomyError as exc:
         raise TaxonomyError(f"{where}: {exc}") from exc
     return taxonomy

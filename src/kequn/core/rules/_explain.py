@@ -1,10 +1,15 @@
-"""Explaining why a rule fired for one customer, in Chinese or English."""
+"""Explaining why a rule fired for one customer, in Chinese or English.
+
+This is the fallback for a label without a reason template (see the taxonomy's
+``reason``): the rule rewritten with names and values, never its code (text values are
+shown without quotes, ``coalesce(x, …)`` as ``x``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlglot import exp
 
@@ -57,7 +62,22 @@ def render_reason(
 
     ``days since last order (143) > 2 × purchase cycle (60) and orders (5) ≥ 1``
     """
+    return render_node(rule.tree, values, labels, lang)
+
+
+def render_node(
+    node: Node,
+    values: Mapping[str, object] | None,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "en",
+    text: Callable[[str | None, str], str] | None = None,
+) -> str:
+    """A rule or part of one for a person; ``values`` None leaves the values out
+    (``2 × purchase cycle``). ``text(name, value)`` shows a text value compared with
+    ``name`` (a code such as a label id, say), else it is shown as it is."""
     lang = "zh" if lang == "zh" else "en"
+    with_values = values is not None
+    values = values or {}
     words = {key: t(f"rule.{key}", lang) for key in _WORDS}
     names = labels or {}
 
@@ -75,7 +95,14 @@ def render_reason(
             return value.isoformat()
         return str(value)
 
-    def r(node: Node) -> str:
+    def literal(node: Node, subject: Node | None) -> str:
+        value = _python(node)
+        if not isinstance(value, str):
+            return show(value)
+        name = subject.name if isinstance(subject, exp.Column) else None
+        return text(name, value) if text else value
+
+    def r(node: Node, subject: Node | None = None) -> str:
         if isinstance(node, exp.Paren):
             return f"({r(node.this)})"
         if isinstance(node, exp.And | exp.Or):
@@ -86,7 +113,8 @@ def render_reason(
                 return r(node.this).replace(words["is_null"], "≠ " + words["none"])
             return f"{words['not']} {r(node.this)}"
         if type(node) in COMPARISONS:
-            return f"{r(node.left)} {_SYMBOLS[COMPARISONS[type(node)]]} {r(node.right)}"
+            left, right = r(node.left, node.right), r(node.right, node.left)
+            return f"{left} {_SYMBOLS[COMPARISONS[type(node)]]} {right}"
         if type(node) in ARITHMETIC:
             return f"{r(node.left)} {_SYMBOLS[ARITHMETIC[type(node)]]} {r(node.right)}"
         if isinstance(node, exp.Between):
@@ -96,25 +124,31 @@ def render_reason(
                 f"{words['between_and']} {r(node.args['high'])}{end}"
             )
         if isinstance(node, exp.In):
-            return f"{r(node.this)} {words['in']} ({', '.join(r(v) for v in node.expressions)})"
+            items = ", ".join(r(v, node.this) for v in node.expressions)
+            return f"{r(node.this)} {words['in']} ({items})"
         if isinstance(node, exp.Is):
             return f"{r(node.this)} {words['is_null']}"
         if isinstance(node, exp.Neg):
             return f"−{r(node.this)}"
         if isinstance(node, exp.Literal | exp.Boolean | exp.Null):
-            value = _python(node)
-            return f"'{value}'" if isinstance(value, str) else show(value)
+            return literal(node, subject)
         if isinstance(node, exp.Column):
             name = node.name
             if name.lower() in {"true", "false"}:
                 return show(name.lower() == "true")
+            if not with_values:
+                return names.get(name, name)
             return f"{names.get(name, name)} ({show(values.get(name))})"
         fname = _function_name(node) or "?"
         if fname == "attr":
             key = _python(_arguments(node)[0])
+            if not with_values:
+                return str(key)
             attrs = values.get("attributes")
             found = dict(attrs).get(key) if isinstance(attrs, dict | list) else None
             return f"{key} ({show(found)})"
+        if fname == "coalesce":  # a default for a missing value: the value is what counts
+            return r(_arguments(node)[0], subject)
         return f"{fname}({', '.join(r(a) for a in _arguments(node))})"
 
-    return r(rule.tree)
+    return r(node)

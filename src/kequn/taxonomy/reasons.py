@@ -1,0 +1,279 @@
+"""Reasons as a person says them: the taxonomy's templates filled with formatted values.
+
+A template is ``距上次下单已 {days_since_last_order:days}``; each placeholder names a
+feature, a threshold or a dimension, with a format from
+:data:`kequn.features.catalogue.FORMATS`. Missing values read 未知 / "—".
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from kequn.core.i18n import local
+from kequn.core.rules import holds
+from kequn.features.reference import TIERS, load_reference
+from kequn.taxonomy.model import Label, Taxonomy
+
+SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+_NONE = {"zh": "未知", "en": "—"}
+_SIZE_NAMES = {
+    "large": ("大型", "large"),
+    "medium": ("中型", "medium"),
+    "small": ("小型", "small"),
+    "micro": ("微型", "micro"),
+}
+#: English names of the China 2017 standard's rows (the table names them in 中文)
+_CN_ROWS_EN = {
+    "A": "agriculture",
+    "industry": "industry",
+    "E": "construction",
+    "51": "wholesale",
+    "52": "retail",
+    "transport": "transport",
+    "59": "warehousing",
+    "60": "postal services",
+    "H": "hotels and catering",
+    "telecom": "telecommunications",
+    "65": "software and IT services",
+    "7010": "property development",
+    "702": "property management",
+    "L": "leasing and business services",
+    "other": "other industries",
+}
+_INDICATORS = {
+    "X": ("从业人员", "employees"),
+    "Y": ("营业收入", "revenue"),
+    "Z": ("资产总额", "total assets"),
+}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _trim(number: float, decimals: int) -> str:
+    text = f"{number:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(value: float, lang: str, currency: str = "CNY") -> str:
+    """¥5,200; in 中文 ¥1.2万 from 10,000 and ¥3.5亿 from 100,000,000."""
+    symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
+    sign = "−" if value < 0 else ""
+    amount = abs(float(value))
+    if lang == "zh" and amount >= 1e8:
+        return f"{sign}{symbol}{_trim(amount / 1e8, 1)}亿"
+    if lang == "zh" and amount >= 1e4:
+        return f"{sign}{symbol}{_trim(amount / 1e4, 1)}万"
+    if amount >= 100 or amount == int(amount):
+        return f"{sign}{symbol}{round(amount):,}"
+    return f"{sign}{symbol}{_trim(amount, 2)}"
+
+
+def days(value: float, lang: str) -> str:
+    n = round(float(value))
+    if lang == "zh":
+        return f"{n:,} 天"
+    return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
+
+
+def fmt_value(  # noqa: PLR0911 - one return per format
+    value: Any,
+    fmt: str,
+    lang: str,
+    *,
+    currency: str = "CNY",
+    taxonomy: Taxonomy | None = None,
+    name: str = "",
+) -> str:
+    """One value as a reason shows it."""
+    lang = "zh" if lang == "zh" else "en"
+    if _missing(value):
+        return _NONE[lang]
+    if fmt == "label":
+        dim = taxonomy.dimension(name) if taxonomy else None
+        label = dim.label(str(value)) if dim else None
+        if label is None:
+            return _NONE[lang]
+        text = local(label, lang)
+        # "still counted as active": an English name reads lower-case inside a sentence
+        if lang == "en" and len(text) > 1 and text[1].islower():
+            text = text[0].lower() + text[1:]
+        return text
+    if fmt == "bool" or isinstance(value, bool):
+        yes = bool(value)
+        return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
+    if isinstance(value, int | float):
+        number = float(value)
+        if fmt == "days":
+            return days(number, lang)
+        if fmt == "money":
+            return money(number, lang, currency)
+        if fmt == "pct":
+            return f"{_trim(number * 100, 0 if abs(number) >= 0.1 else 1)}%"
+        if fmt == "int":
+            return f"{round(number):,}"
+        if fmt == "number":
+            return _trim(number, 1)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10]
+    return str(value)
+
+
+def render_template(
+    text: str,
+    values: Mapping[str, Any],
+    taxonomy: Taxonomy,
+    lang: str,
+    currency: str = "CNY",
+) -> str:
+    """A reason template with this customer's values (checked when the taxonomy loaded)."""
+    out: list[str] = []
+    for literal, name, spec, _ in string.Formatter().parse(text):
+        out.append(literal)
+        if name is None:
+            continue
+        fmt = spec or taxonomy.format_of(name)
+        value = values.get(name)
+        if name == "size_basis":
+            value = size_basis(values, lang, currency)
+        out.append(fmt_value(value, fmt, lang, currency=currency, taxonomy=taxonomy, name=name))
+    return "".join(out)
+
+
+def choose_reason(
+    taxonomy: Taxonomy, dim_id: str, label: Label, values: Mapping[str, Any]
+) -> int | None:
+    """The index of the first variant of a label's reason whose ``when`` holds."""
+    rules = taxonomy.reason_rules()
+    for i, variant in enumerate(label.reason):
+        if variant.when is None:
+            return i
+        rule = rules.get((dim_id, label.id, i))
+        if rule is not None and holds(rule, values):
+            return i
+    return None
+
+
+# -- company size: which standard, which threshold ---------------------------------------
+def size_basis(values: Mapping[str, Any], lang: str, currency: str = "CNY") -> str:
+    """``国标工业：从业人员 2,064 ≥ 1,000 人`` — what sized the company, under the
+    taxonomy's ``size_standard`` (the standard alone when the figures do not show it)."""
+    lang = "zh" if lang == "zh" else "en"
+    standard = str(values.get("size_standard") or "cn").lower()
+    if standard == "eu":
+        found = _eu_basis(values, lang)
+        return found or ("欧盟 2003/361 标准" if lang == "zh" else "EU 2003/361 standard")
+    found = _cn_basis(values, lang)
+    return found or ("国标（2017）" if lang == "zh" else "China 2017 standard")
+
+
+def _eu_basis(values: Mapping[str, Any], lang: str) -> str | None:
+    size = values.get("company_size_eu")
+    found = values.get("employees")
+    if size not in TIERS or found is None or _missing(found):
+        return None
+    staff = float(found)
+    table = load_reference("size_eu_2003")
+    bounds = {tier["id"]: tier["staff_below"] for tier in table["tiers"]}
+    head = "欧盟 2003/361 标准：" if lang == "zh" else "EU 2003/361 standard: "
+    n = f"{round(staff):,}"
+    if size in bounds:
+        below = f"{bounds[size]:,}"
+        return head + (f"员工 {n} 人 < {below} 人" if lang == "zh" else f"{n} staff < {below}")
+    top = max(bounds.values())
+    if staff >= top:
+        return head + (f"员工 {n} 人 ≥ {top:,} 人" if lang == "zh" else f"{n} staff ≥ {top:,}")
+    return head + (
+        "营业额与资产均超过中型上限"
+        if lang == "zh"
+        else "turnover and balance sheet above the medium ceilings"
+    )
+
+
+def _section_divisions(section: str) -> tuple[int, int] | None:
+    found = load_reference("industry_gbt4754")["sections"].get(section)
+    return (int(found[0]), int(found[1])) if found else None
+
+
+def _cn_row_fits(row: dict[str, Any], section: Any) -> bool:
+    match = row.get("match") or {}
+    if not match:
+        return True
+    if not isinstance(section, str) or not section:
+        return False
+    if section in match.get("sections", []):
+        return True
+    span = _section_divisions(section)
+    if span is None:
+        return False
+    divisions = [int(d) for d in match.get("divisions", [])]
+    divisions += [int(str(c)[:2]) for c in match.get("classes", [])]
+    return any(span[0] <= d <= span[1] for d in divisions)
+
+
+def _cn_tier(value: Any, bounds: list[float]) -> int | None:
+    if _missing(value):
+        return None
+    large, medium, small = bounds
+    v = float(value)
+    return 3 if v >= large else 2 if v >= medium else 1 if v >= small else 0
+
+
+def _cn_basis(values: Mapping[str, Any], lang: str) -> str | None:
+    size = values.get("company_size_cn")
+    if size not in TIERS:
+        return None
+    table = load_reference("size_cn_2017")
+    to_10k = float(values.get("cny_per_unit") or 1.0) / 10000.0
+    measures = {
+        "X": values.get("employees"),
+        "Y": None if _missing(values.get("annual_revenue")) else values["annual_revenue"] * to_10k,
+        "Z": None if _missing(values.get("total_assets")) else values["total_assets"] * to_10k,
+    }
+    rows = [r for r in table["rows"] if r.get("match")] + [
+        r for r in table["rows"] if not r.get("match")
+    ]
+    for row in rows:
+        if not _cn_row_fits(row, values.get("industry_section")):
+            continue
+        indicators = [k for k in ("X", "Y", "Z") if k in row]
+        tiers = {k: _cn_tier(measures[k], row[k]) for k in indicators}
+        known = {k: v for k, v in tiers.items() if v is not None}
+        if not known or min(known.values()) != TIERS.index(size):
+            continue
+        tier = TIERS.index(size)
+        deciding = [k for k in indicators if known.get(k) is not None]
+        if tier < 3:  # the smallest tier reached decides: name that indicator
+            deciding = [next(k for k in deciding if known[k] == tier)]
+        parts = [_cn_part(k, measures[k], row[k], tier, lang) for k in deciding]
+        if lang == "zh":
+            return f"国标{row.get('name', '')}：" + "，".join(parts)
+        name = _CN_ROWS_EN.get(str(row.get("id")), "other industries")
+        return f"China 2017 standard, {name}: " + ", ".join(parts)
+    return None
+
+
+def _cn_part(key: str, value: Any, bounds: list[float], tier: int, lang: str) -> str:
+    """``从业人员 2,064 ≥ 1,000 人`` for the tier reached (or ``< 20`` for micro)."""
+    large, medium, small = bounds
+    lower = {3: large, 2: medium, 1: small}.get(tier)
+    upper = {2: large, 1: medium, 0: small}.get(tier)
+    name = _INDICATORS[key][0 if lang == "zh" else 1]
+
+    def show(v: float) -> str:
+        if key == "X":
+            return f"{round(v):,}"
+        return money(v * 10000.0, lang, "CNY")
+
+    unit = " 人" if key == "X" and lang == "zh" else ""
+    if lower is not None:
+        text = f"{name} {show(float(value))} ≥ {show(lower)}{unit}"
+        if upper is not None:
+            text += f"（< {show(upper)}）" if lang == "zh" else f" (< {show(upper)})"
+        return text
+    assert upper is not None
+    return f"{name} {show(float(value))} < {show(upper)}{unit}"
