@@ -56,8 +56,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
     "import.summary": (
-        "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}），隔离 {rejected} 行",
-        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated), quarantined {rejected}",
+        "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}，无变化 {unchanged}），隔离 {rejected} 行",
+        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated, {unchanged} unchanged), quarantined {rejected}",
     ),
     "import.derived_customers": (
         "从订单中生成客户 {count} 个",
@@ -439,6 +439,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} has no sheet “{sheet}”. Sheets: {sheets}",
     ),
     "import.format": ("格式：{name}", "Format: {name}"),
+    "import.bad_xlsx": (
+        "{file} 不是有效的 Excel (.xlsx) 文件。",
+        "{file} is not a valid Excel (.xlsx) file.",
+    ),
+    "import.xlsx_too_big": (
+        "{file} 解压后约 {mb} MB（或压缩比异常），超过 {limit} MB 的上限，未读取。请拆分后导入，或另存为 CSV。",
+        "{file} unzips to about {mb} MB (or is compressed implausibly), over the {limit} MB limit; not read. Split it, or save it as CSV.",
+    ),
     "import.buyer_key": ("买家标识：{columns}", "Buyer key: {columns}"),
     "import.key_nickname": (
         "注意：只有买家昵称可作标识，不同的人可能同名，会被当作同一客户。",
