@@ -117,6 +117,7 @@ CUSTOMERS = TableSpec(
         Column("email", "string", "邮箱", "email", personal=True),
         Column("phone", "string", "电话", "phone", personal=True),
         Column("attributes", "map", "其他属性", "other attributes"),
+        Column("origin", "string", "数据源", "data source"),
     ),
 )
 
@@ -135,6 +136,7 @@ ORDERS = TableSpec(
         Column("channel", "string", "渠道", "channel"),
         Column("status", "string", "状态", "status", allowed=ORDER_STATUSES),
         Column("refunded", "money", "退款金额", "refunded amount"),
+        Column("origin", "string", "数据源", "data source"),
     ),
 )
 
@@ -166,6 +168,7 @@ EVENTS = TableSpec(
         Column("occurred_at", "timestamp", "发生时间", "time", required=True),
         Column("type", "string", "类型", "type", required=True),
         Column("channel", "string", "渠道", "channel"),
+        Column("origin", "string", "数据源", "data source"),
     ),
 )
 
