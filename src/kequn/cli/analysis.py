@@ -159,7 +159,7 @@ def show(
     run = read.require_run(_ws(workspace), run_id)
     data = read.profile(run, customer_id, _lang())
     if data is None:
-        err.print(f"customer {customer_id!r} is not in the run")
+        err.print(t("show.no_customer", id=customer_id), soft_wrap=True)
         raise typer.Exit(1)
     if why_not is not None:
         _print_why_not(run, data, why_not, as_json)

@@ -474,6 +474,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Skipped row {row} (not data: {text})",
     ),
     "quarantine.retried": ("重新读取 {file} 的隔离行：", "Read the quarantined rows of {file} again:"),
+    "show.no_customer": (
+        "这次运行中没有客户 {id}（用 `kequn segments` 或看板查找客户编号）。",
+        "Customer {id} is not in this run (find ids with `kequn segments` or the dashboard).",
+    ),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }
