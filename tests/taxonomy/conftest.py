@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import ibis
 import pytest
+from ibis.backends import BaseBackend
 
 from kequn.features.catalogue import FEATURES
 from kequn.taxonomy.evaluate import apply_taxonomy
@@ -48,10 +50,39 @@ def taxonomy() -> Taxonomy:
     return load_taxonomy()
 
 
+#: The feature rows the collected table-driven cases will classify, per session.
+_CASE_ROWS = pytest.StashKey[list[dict[str, Any]]]()
+
+
+@pytest.hookimpl(trylast=True)  # after -m/-k deselection: only the cases that will run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rows: dict[str, dict[str, Any]] = {}
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or "classify_rows" not in getattr(item, "fixturenames", ()):
+            continue
+        features = callspec.params.get("features")
+        if isinstance(features, dict):
+            rows.setdefault(_key(features), features)
+    config.stash[_CASE_ROWS] = list(rows.values())
+
+
+def _key(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True, default=str)
+
+
 @pytest.fixture(scope="session")
-def classify_rows(taxonomy: Taxonomy) -> Callable[..., list[dict[str, Any]]]:
-    """Classify feature rows (unspecified features are null; counts default to 0) on DuckDB."""
-    con = ibis.duckdb.connect()
+def classify_rows(
+    request: pytest.FixtureRequest, taxonomy: Taxonomy, backend: BaseBackend
+) -> Callable[..., list[dict[str, Any]]]:
+    """Classify feature rows (unspecified features are null; counts default to 0) on the
+    ``backend`` engine: DuckDB, and Spark under the ``spark`` marker.
+
+    Each query costs seconds on Spark whatever its size, so the first call classifies
+    the rows of every collected table-driven case (``features`` parameter) in one query
+    and later calls with only such rows and the default thresholds are answered from it.
+    Every rule is row by row (thresholds are parameters, not aggregates), so a row is
+    labelled the same alone or in a batch; other calls run their own query."""
     zero = {
         "orders": 0.0,
         "purchase_days": 0.0,
@@ -68,12 +99,32 @@ def classify_rows(taxonomy: Taxonomy) -> Callable[..., list[dict[str, Any]]]:
         "clicks": 0.0,
         "refunds": 0.0,
     }
+    schema = feature_schema()
+
+    def classify(rows: list[dict[str, Any]], **param_overrides: Any) -> list[dict[str, Any]]:
+        data = [
+            {"_row": i, **{name: {**zero, **row}.get(name) for name in schema.names}}
+            for i, row in enumerate(rows)
+        ]
+        table = ibis.memtable(data, schema=ibis.schema({"_row": "int64", **dict(schema.items())}))
+        labelled = apply_taxonomy(table, taxonomy, params_for(taxonomy, **param_overrides))
+        # Spark need not keep the input order
+        out = backend.to_pyarrow(labelled.order_by("_row").drop("_row")).to_pylist()
+        assert len(out) == len(rows)
+        return out
+
+    batched: dict[str, dict[str, Any]] = {}
 
     def run(rows: list[dict[str, Any]], **param_overrides: Any) -> list[dict[str, Any]]:
-        schema = feature_schema()
-        data = [{name: {**zero, **row}.get(name) for name in schema.names} for row in rows]
-        table = ibis.memtable(data, schema=schema)
-        labelled = apply_taxonomy(table, taxonomy, params_for(taxonomy, **param_overrides))
-        return con.to_pyarrow(labelled).to_pylist()
+        if param_overrides or not rows:
+            return classify(rows, **param_overrides)
+        if not batched:
+            cases = request.config.stash.get(_CASE_ROWS, [])
+            if cases:
+                batched.update(zip(map(_key, cases), classify(cases), strict=True))
+        found = [batched.get(_key(row)) for row in rows]
+        if all(out is not None for out in found):
+            return [dict(out) for out in found if out is not None]
+        return classify(rows)
 
     return run
