@@ -27,6 +27,8 @@ class Pass:
     params: dict[str, Any]
     statuses: dict[str, str]
     types: dict[str, str]
+    #: columns whose values the mapping file translates (``channels:``, ``sources:``)
+    value_maps: frozenset[str] = frozenset()
 
     def sql(self, query: str, **extra: Any) -> duckdb.DuckDBPyConnection:
         # bind only the parameters the statement names, as DuckDB requires

@@ -98,6 +98,10 @@ class MappingFile:
     sheet: str | None = None
     #: values as well as columns: ``statuses: {待发货: paid}`` for words no profile knows
     statuses: dict[str, str] = field(default_factory=dict)
+    #: ``channels: {抖音直播: online}``, ``sources: {老客推荐: referral}``: a file's own words
+    #: for a channel or an acquisition source, read as the value given
+    channels: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
     format: str | None = None
     header_row: int | None = None
     name: str = ""
@@ -114,7 +118,17 @@ class MappingFile:
             raise MappingError(t("mapping.unreadable", file=name, detail=str(exc)[:300])) from exc
         if not isinstance(data, dict):
             raise MappingError(t("mapping.not_mapping", file=name))
-        known = {"columns", "encoding", "day_first", "sheet", "statuses", "format", "header_row"}
+        known = {
+            "columns",
+            "encoding",
+            "day_first",
+            "sheet",
+            "statuses",
+            "channels",
+            "sources",
+            "format",
+            "header_row",
+        }
         unknown = sorted(set(map(str, data)) - known)
         if unknown:
             raise MappingError(
@@ -127,7 +141,9 @@ class MappingFile:
             )
         columns = data.get("columns", {}) or {}
         statuses = data.get("statuses", {}) or {}
-        if not isinstance(columns, dict) or not isinstance(statuses, dict):
+        channels = data.get("channels", {}) or {}
+        sources = data.get("sources", {}) or {}
+        if not all(isinstance(x, dict) for x in (columns, statuses, channels, sources)):
             raise MappingError(t("mapping.not_mapping", file=name))
         bad = {str(k): str(v) for k, v in statuses.items() if str(v) not in ORDER_STATUSES}
         if bad:
@@ -143,6 +159,8 @@ class MappingFile:
             day_first=data.get("day_first"),
             sheet=None if data.get("sheet") is None else str(data.get("sheet")),
             statuses={str(k).strip(): str(v) for k, v in statuses.items()},
+            channels={str(k).strip().lower(): str(v) for k, v in channels.items()},
+            sources={str(k).strip().lower(): str(v) for k, v in sources.items()},
             format=None if data.get("format") is None else str(data.get("format")),
             header_row=header_row,
             name=name,

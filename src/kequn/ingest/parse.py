@@ -113,6 +113,9 @@ class ParsePass(Pass):
                 value = f"CAST({value} * {int(factor)} AS DECIMAL(18, 2))"
             if column.name == "status":
                 value = f"coalesce({value}, 'paid')"
+            if column.name in self.value_maps:
+                name = column.name
+                value = f"coalesce(kq_pick({value}, ${name}_map_keys, ${name}_map_vals), {value})"
             if self.table == "orders" and column.name == "customer_id" and text:
                 value = self._buyer_key(value)
             select.append(f'{value} AS "{column.name}"')
