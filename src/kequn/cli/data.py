@@ -53,7 +53,10 @@ def init(
 @app.command("import")
 def import_(
     table: Annotated[str, typer.Argument(help="customers, orders or events")],
-    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx) or Parquet file", exists=True)],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="CSV, Excel (.xlsx) or Parquet file (or: --from)", exists=True),
+    ] = None,
     workspace: WorkspaceOpt = None,
     mapping: Annotated[
         Path | None, typer.Option(help="YAML mapping file: columns: {canonical: header}")
@@ -87,14 +90,72 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Excel sheet to read (default: detected)")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The named source the records come from (e.g. tmall_flagship): its ids are "
+            "its own, stored as NAME:ID. Default: none (ids as given)",
+        ),
+    ] = None,
+    from_url: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Read a database: postgresql://user@host/db or mysql://user@host/db "
+            "(no password here: use --url-env or --url-file)",
+        ),
+    ] = None,
+    url_env: Annotated[
+        str | None, typer.Option("--url-env", help="Environment variable holding the database URL")
+    ] = None,
+    url_file: Annotated[
+        Path | None,
+        typer.Option("--url-file", help="File (mode 0600) whose first line is the database URL"),
+    ] = None,
+    db_table: Annotated[
+        str | None, typer.Option("--table", help="Database table to read (schema.table)")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="SQL query to run on the database instead")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate a file and upsert its good rows; bad rows go to the quarantine with reasons."""
+    """Validate a file (or a database table or query) and upsert its good rows; bad rows go
+    to the quarantine with reasons."""
     from kequn.ingest.importer import import_file
     from kequn.ingest.mapping import MappingFile
+    from kequn.ingest.readers import SourceError
 
     ws = _ws(workspace)
     mapping_file = MappingFile.load(mapping) if mapping else None
+    database = bool(from_url or url_env or url_file)
+    if database == (file is not None):
+        raise SourceError(t("sources.file_or_database"))
+    if database:
+        from kequn.ingest.sources import import_database, resolve_url
+
+        location = resolve_url(from_url, url_env, url_file)
+        with _progress() as progress:
+            task = progress.add_task(t("sources.reading", source=location.masked), total=None)
+            done = import_database(
+                ws,
+                table,
+                location,
+                table=db_table,
+                query=query,
+                origin=source,
+                mapping=mapping_file,
+                day_first=day_first,
+                create_customers=create_customers,
+                progress=lambda _stage, rows: progress.update(task, completed=rows),
+            )
+        if as_json:
+            _print_json(done.report.to_dict())
+        else:
+            _print_import(done.report)
+        return
+    assert file is not None
     with _progress() as progress:
         task = progress.add_task(t("import.reading", file=file.name), total=None)
 
@@ -118,6 +179,7 @@ def import_(
             format=format,
             header_row=header_row,
             sheet=sheet,
+            origin=source,
         )
     if as_json:
         _print_json(report.to_dict())

@@ -426,6 +426,81 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "映射文件 {file}：列 {column} 对应的表头 “{header}” 不在文件中。",
         "Mapping file {file}: the header “{header}” given for {column} is not in the file.",
     ),
+    # sources (named data sources, databases, sync)
+    "sources.bad_name": (
+        "数据源名称 {name} 无效：须以小写字母开头，只含小写字母、数字和下划线，最长 40 个字符（如 tmall_flagship）。",
+        "Invalid source name {name}: start with a lower-case letter, then lower-case letters, digits or _ (at most 40), e.g. tmall_flagship.",
+    ),
+    "sources.need_one_url": (
+        "请只给出一个数据库地址：--from URL（不含密码）、--url-env 环境变量名 或 --url-file 文件（仅所有者可读，0600）。",
+        "Give the database in exactly one way: --from URL (without a password), --url-env VARIABLE or --url-file FILE (readable by its owner only, 0600).",
+    ),
+    "sources.password_in_url": (
+        "{url} 含有密码。密码不能写在命令行或 kequn.toml 中：把完整地址放入环境变量（--url-env / url_env）或仅所有者可读的文件（--url-file / url_file，权限 0600）。",
+        "{url} contains a password. A password must not be on the command line or in kequn.toml: put the URL in an environment variable (--url-env / url_env) or in a file only its owner can read (--url-file / url_file, mode 0600).",
+    ),
+    "sources.env_missing": (
+        "环境变量 {var} 未设置或为空，无法得到数据库地址。",
+        "The environment variable {var} is not set or empty: it should hold the database URL.",
+    ),
+    "sources.file_missing": (
+        "读不到数据库地址文件 {path}（不存在、不是文件或为空）。",
+        "Cannot read the database URL file {path} (missing, not a file, or empty).",
+    ),
+    "sources.file_unsafe": (
+        "拒绝读取 {path}：其权限为 {mode}，或不属于当前用户。存放凭据的文件必须只有所有者可读写（chmod 600）。",
+        "Refusing {path}: its mode is {mode} or it belongs to another user. A file holding credentials must be readable by its owner only (chmod 600).",
+    ),
+    "sources.bad_scheme": (
+        "不支持的数据库地址 {url}：请使用 postgresql://… 或 mysql://…（MariaDB 同样用 mysql://）。",
+        "Unsupported database URL {url}: use postgresql://… or mysql://… (mysql:// for MariaDB too).",
+    ),
+    "sources.bad_table": (
+        "表名 {table} 无效：写作 表 或 模式.表。",
+        "Invalid table name {table}: write TABLE or SCHEMA.TABLE.",
+    ),
+    "sources.need_one_target": (
+        "请给出 --table 表名 或 --query 查询，二者选一。",
+        "Give either --table NAME or --query SQL, one of the two.",
+    ),
+    "sources.file_or_database": (
+        "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
+        "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",
+    ),
+    "sources.read_failed": (
+        "读取数据库 {url} 失败：{detail}",
+        "Reading the database {url} failed: {detail}",
+    ),
+    "sources.missing_driver": (
+        "缺少数据库驱动 {package}：运行 pip install 'kequn[sources]'。",
+        "The database driver {package} is not installed: run pip install 'kequn[sources]'.",
+    ),
+    "sources.no_watermark": (
+        "查询结果中没有水位列 {column}；请在表或查询中包含它。",
+        "The result has no watermark column {column}; include it in the table or query.",
+    ),
+    "sources.no_columns": (
+        "{source} 没有任何列。",
+        "{source} has no columns.",
+    ),
+    "sources.bad_config": (
+        "kequn.toml 中数据源 [sources.{name}] 有误：{detail}（可用键：url_env 或 url_file、table 或 query、kind、watermark、mapping）。",
+        "The source [sources.{name}] in kequn.toml is wrong: {detail} (keys: url_env or url_file, table or query, kind, watermark, mapping).",
+    ),
+    "sources.unknown": (
+        "kequn.toml 中没有数据源 {name}（已有：{known}）。",
+        "No source {name} in kequn.toml (there are: {known}).",
+    ),
+    "sources.none_configured": (
+        "{file} 中还没有数据源：添加 [sources.名称] 一节（url_env、table 或 query、kind、watermark）。",
+        "{file} has no sources yet: add a [sources.NAME] section (url_env, table or query, kind, watermark).",
+    ),
+    "sources.reading": ("正在读取 {source}", "Reading {source}"),
+    "sources.synced": (
+        "{name}：{kind}，自水位 {since} 读取；新水位 {watermark}",
+        "{name}: {kind}, read from watermark {since}; new watermark {watermark}",
+    ),
+    "sources.list_empty": ("还没有数据源。", "No sources yet."),
     "import.format_no_order_id": (
         "{file} 看起来是 {format} 的导出，但找不到订单编号列。用 --format 指定其他格式，或用 --mapping 映射列。",
         "{file} looks like a {format} export but has no order id column. Name another --format, or map the columns with --mapping.",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -43,7 +44,10 @@ from kequn.ingest.validate import ValidatePass
 from kequn.ingest.write import WritePass
 from kequn.store.workspace import Workspace
 
-__all__ = ["ImportReport", "import_file", "import_staged"]
+__all__ = ["SOURCE_NAME_RE", "ImportReport", "import_file", "import_staged"]
+
+#: a source's name: it prefixes the source's ids (``NAME:ID``) and names it in kequn.toml
+SOURCE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 Progress = Callable[[str, int], None]
 
@@ -61,11 +65,13 @@ def import_file(
     format: str | None = None,
     header_row: int | None = None,
     sheet: str | None = None,
+    origin: str | None = None,
 ) -> ImportReport:
     """Validate ``path`` and upsert its good rows into ``table`` (customers, orders or events).
 
     An order export of a known platform is recognised by its headers (or named with
     ``format``) and shaped by that platform's profile first (:mod:`kequn.ingest.shape`).
+    With ``origin`` (a source's name) the records are that source's: see :func:`import_staged`.
     """
     if table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}")
@@ -96,6 +102,7 @@ def import_file(
             create_customers=create_customers,
             notify=notify,
             format=format,
+            origin=origin,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -138,9 +145,17 @@ def import_staged(
     create_customers: bool | None = None,
     notify: Progress | None = None,
     format: str | None = None,
+    origin: str | None = None,
 ) -> ImportReport:
     """Validate and upsert rows already staged (a file just read, or quarantined rows
-    read again by :func:`retry_quarantine`); ``name`` is the file's name as reported."""
+    read again by :func:`retry_quarantine`); ``name`` is the file's name as reported.
+
+    ``origin`` names the source the rows come from (``tmall_flagship``): their ``origin`` is
+    that name and their ids are the source's own, stored as ``NAME:ID`` (customer, order and
+    event ids, and the customer ids of orders and events), so ``C001`` of one source and
+    ``C001`` of another stay two customers. Without it ids are kept as given."""
+    if origin is not None and not SOURCE_NAME_RE.fullmatch(origin):
+        raise SourceError(t("sources.bad_name", name=origin))
     notify = notify or (lambda _stage, _n: None)
     path = Path(name)
     # a mapping that names columns is the user's word on them: no profile is guessed
@@ -185,6 +200,8 @@ def import_staged(
     with ws.write() as con:
         notify("validate", 0)
         job = _Import(con, ws, table, staged, matched, report, bool(day_first), overrides)
+        job.origin = origin
+        job.params["origin"] = origin
         job.run(create_customers, notify, profile, found)
     return report
 
@@ -221,6 +238,8 @@ def _require_columns(table: str, path: Path, staged: StagedSource, matched: Mapp
 
 class _Import(ParsePass, ValidatePass, WritePass):
     """One import: parse, validate, quarantine, write (see the passes' modules)."""
+
+    origin: str | None = None
 
     def __init__(
         self,
@@ -262,6 +281,8 @@ class _Import(ParsePass, ValidatePass, WritePass):
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
+        if self.origin is not None:
+            self._namespace(columns)
         notify("validate", self.staged.rows)
         self._check_cells(columns)
         self._unknown_statuses()
@@ -281,3 +302,28 @@ class _Import(ParsePass, ValidatePass, WritePass):
             self._lines(found or {})
         self._log()
         notify("write", self.report.accepted)
+
+    def _namespace(self, columns: list[str]) -> None:
+        """A source's ids are its own: prefixed with its name, and the rows' origin set."""
+        for key in ("customer_id", "order_id", "event_id"):
+            if key in columns:
+                self.sql(
+                    f'UPDATE parsed SET "{key}" = $origin || \':\' || "{key}" '
+                    f'WHERE "{key}" IS NOT NULL'
+                )
+        if "origin" not in columns:
+            self.sql("ALTER TABLE parsed ADD COLUMN origin VARCHAR")
+            self.sql("ALTER TABLE parsed ADD COLUMN raw__origin VARCHAR")
+            self.sql("ALTER TABLE parsed ADD COLUMN bad__origin BOOLEAN DEFAULT false")
+            self.sql("ALTER TABLE parsed ADD COLUMN why__origin VARCHAR DEFAULT ''")
+            columns.append("origin")
+        self.sql("UPDATE parsed SET origin = $origin")
+
+    def _has_customers(self) -> bool:
+        if self.origin is None:
+            return super()._has_customers()
+        # a source's orders refer to that source's customers only
+        row = self.con.execute(
+            "SELECT count(*) > 0 FROM customers WHERE origin = ?", [self.origin]
+        ).fetchone()
+        return bool(row and row[0])

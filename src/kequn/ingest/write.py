@@ -35,13 +35,13 @@ class WritePass(Pass):
         before = self._count("customers")
         self.sql(
             f"""INSERT INTO customers (customer_id, name, phone, email, address, province, city,
-                country, created_at, source_file, source_row, import_id)
+                country, created_at, origin, source_file, source_row, import_id)
             SELECT customer_id, arg_min({buyer("customer_name")}, _row),
                    arg_min({buyer("customer_phone")}, _row),
                    arg_min({buyer("customer_email")}, _row),
                    arg_min({address}, _row), arg_min({province}, _row), arg_min({city}, _row),
                    arg_min({buyer("customer_country")}, _row), min(ordered_at),
-                   $file, min(_row), $import_id
+                   $origin, $file, min(_row), $import_id
             FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
             GROUP BY customer_id""",
@@ -55,8 +55,9 @@ class WritePass(Pass):
         since its first interaction), so prospects can be classified."""
         before = self._count("customers")
         self.sql(
-            f"""INSERT INTO customers (customer_id, created_at, source_file, source_row, import_id)
-            SELECT customer_id, min(occurred_at), $file, min(_row), $import_id
+            f"""INSERT INTO customers (customer_id, created_at, origin, source_file, source_row,
+                import_id)
+            SELECT customer_id, min(occurred_at), $origin, $file, min(_row), $import_id
             FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
             GROUP BY customer_id""",
@@ -135,6 +136,8 @@ class WritePass(Pass):
         query = line_rows(self.con, found)
         if query is None:
             return
+        if self.params.get("origin") is not None:  # a source's order ids are its own
+            query = f"SELECT * REPLACE ($origin || ':' || order_id AS order_id) FROM ({query})"
         self.sql("DELETE FROM order_lines WHERE order_id IN (SELECT order_id FROM accepted)")
         self.sql(
             f"""INSERT INTO order_lines (order_id, line, sku, title, quantity, price, amount,

@@ -1,0 +1,397 @@
+"""Where a database source is and how its rows are read, in streamed batches.
+
+Connectors, and why these:
+
+* **PostgreSQL: ADBC** (``adbc-driver-postgresql``, Apache Arrow's own driver on libpq).
+  It reads a result with PostgreSQL's binary ``COPY`` straight into Arrow record batches,
+  so a table of millions of rows arrives batch by batch at C speed and never as one list.
+  It is released with Apache Arrow (the pyarrow kequn already uses) and ships libpq in its
+  wheel, so nothing has to be installed on the machine.
+* **MySQL / MariaDB: PyMySQL**, the pure-Python client of the PyMySQL project (the
+  reference driver of SQLAlchemy and Django's MySQL docs). Its unbuffered ``SSCursor``
+  streams a result from the server row by row; we take it ``fetchmany`` at a time. No C
+  library, no server headers, works with MariaDB and MySQL alike.
+* Not DuckDB's postgres/mysql scanner extensions: their pip packages are built for one
+  DuckDB version each (1.5.5) and refuse to load in another (kequn runs DuckDB 1.5.6), and
+  kequn must not download extensions at run time. Not connectorx: it returns a whole result
+  at once, which a table larger than memory does not survive.
+
+Security: the URL (which may carry a password) comes from the environment or from a file
+only its owner can read (see :func:`resolve_url`); every message shows it masked
+(:func:`mask`) and connector errors are scrubbed of it (:func:`scrub`). A user's query is
+sent to *their* database as their own SQL; nothing read here is ever spliced into
+kequn's DuckDB SQL. Table names are quoted as identifiers (``"a"."b"`` / ```a`.`b```).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kequn.core.i18n import t
+from kequn.ingest.readers import SourceError
+
+_SCHEMES = {
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A database's URL (secret: never print it, use :attr:`masked`)."""
+
+    url: str
+
+    def __repr__(self) -> str:  # never leak the password through a repr
+        return f"Location({self.masked!r})"
+
+    @property
+    def kind(self) -> str:
+        scheme = urlsplit(self.url).scheme.split("+")[0].lower()
+        if scheme not in _SCHEMES:
+            raise SourceError(t("sources.bad_scheme", url=self.masked))
+        return _SCHEMES[scheme]
+
+    @property
+    def masked(self) -> str:
+        return mask(self.url)
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.url)
+
+
+def mask(url: str) -> str:
+    """The URL with its password replaced by ``***`` (and nothing else changed)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}:***@{host}"))
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a connector's error) with the URL and its password masked."""
+    out = text.replace(url, mask(url))
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password:
+        for secret in {password, unquote(password), quote(unquote(password), safe="")}:
+            if secret:
+                out = out.replace(secret, "***")
+    return out
+
+
+def resolve_url(
+    url: str | None = None, url_env: str | None = None, url_file: str | Path | None = None
+) -> Location:
+    """The database URL from exactly one place: ``url`` (only without a password: a
+    password on a command line or in kequn.toml is visible to others), an environment
+    variable, or a file that only its owner can read or write (mode 0600 or stricter)."""
+    given = [x for x in (url, url_env, url_file) if x]
+    if len(given) != 1:
+        raise SourceError(t("sources.need_one_url"))
+    if url:
+        location = Location(url.strip())
+        try:
+            has_password = urlsplit(location.url).password is not None
+        except ValueError:
+            has_password = False
+        if has_password:
+            raise SourceError(t("sources.password_in_url", url=location.masked))
+    elif url_env:
+        value = os.environ.get(url_env, "").strip()
+        if not value:
+            raise SourceError(t("sources.env_missing", var=url_env))
+        location = Location(value)
+    else:
+        location = Location(_read_secret_file(Path(str(url_file)).expanduser()))
+    _ = location.kind  # an unknown scheme is refused before any connection
+    return location
+
+
+def _read_secret_file(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        raise SourceError(t("sources.file_missing", path=path)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(t("sources.file_missing", path=path))
+    if info.st_mode & 0o077 or info.st_uid != os.getuid():
+        raise SourceError(t("sources.file_unsafe", path=path, mode=oct(stat.S_IMODE(info.st_mode))))
+    lines = [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if not lines:
+        raise SourceError(t("sources.file_missing", path=path))
+    return lines[0]
+
+
+def quote_table(name: str, kind: str) -> str:
+    """``schema.table`` quoted as identifiers for the database (each part on its own)."""
+    q = '"' if kind == "postgresql" else "`"
+    parts = [p.strip() for p in name.split(".")]
+    if not name.strip() or any(not p for p in parts):
+        raise SourceError(t("sources.bad_table", table=name))
+    return ".".join(q + p.replace(q, q + q) + q for p in parts)
+
+
+def select_sql(
+    kind: str, table: str | None, query: str | None, watermark: str | None, since: bool
+) -> str:
+    """The statement sent to the database. The user's query is theirs, for their own
+    database; kequn adds only a quoted identifier and a bound parameter around it."""
+    if table:
+        source = quote_table(table, kind)
+    else:
+        text = (query or "").strip().rstrip(";").strip()
+        if not text:
+            raise SourceError(t("sources.need_one_target"))
+        if kind == "mysql" and watermark and since:
+            text = text.replace("%", "%%")  # PyMySQL formats with %s when it binds
+        source = f"({text}) AS kq_source"
+    sql = f"SELECT * FROM {source}"
+    if watermark and since:
+        column = quote_table(watermark, kind)
+        sql += f" WHERE {column} >= " + ("$1" if kind == "postgresql" else "%s")
+    return sql
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class Batches:
+    """A result being read: its column names and its batches of text columns."""
+
+    names: list[str]
+    batches: Iterator[tuple[list[pa.Array], list[Any]]]  # (text columns, typed watermark)
+
+
+@contextlib.contextmanager
+def read(
+    location: Location,
+    sql: str,
+    params: list[Any],
+    *,
+    watermark: str | None,
+    batch_rows: int,
+) -> Iterator[Batches]:
+    """Run ``sql`` and stream its result. Every error is one message with the URL masked."""
+    kind = location.kind
+    try:
+        if kind == "postgresql":
+            with _read_postgres(location, sql, params, watermark) as result:
+                yield result
+        else:
+            with _read_mysql(location, sql, params, watermark, batch_rows) as result:
+                yield result
+    except SourceError:
+        raise
+    except ImportError as exc:
+        package = "adbc-driver-postgresql" if kind == "postgresql" else "pymysql"
+        raise SourceError(t("sources.missing_driver", package=package)) from exc
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] in {"adbc_driver_manager", "pymysql", "pyarrow"}:
+            detail = location.scrub(str(exc).strip().splitlines()[0] if str(exc) else "")
+            raise SourceError(
+                t("sources.read_failed", url=location.masked, detail=detail or type(exc).__name__)
+            ) from None
+        raise
+
+
+def _watermark_index(names: list[str], watermark: str | None) -> int | None:
+    if not watermark:
+        return None
+    column = watermark.split(".")[-1]
+    for i, name in enumerate(names):
+        if name == column:
+            return i
+    lowered = [n.lower() for n in names]
+    if column.lower() in lowered:
+        return lowered.index(column.lower())
+    raise SourceError(t("sources.no_watermark", column=watermark))
+
+
+@contextlib.contextmanager
+def _read_postgres(
+    location: Location, sql: str, params: list[Any], watermark: str | None
+) -> Iterator[Batches]:
+    import adbc_driver_postgresql.dbapi as pg
+
+    conn = pg.connect(location.url)
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, params or None)
+            reader = cur.fetch_record_batch()
+            names = list(reader.schema.names)
+            index = _watermark_index(names, watermark)
+
+            def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
+                for batch in reader:
+                    if batch.num_rows == 0:
+                        continue
+                    marks: list[Any] = []
+                    if index is not None:
+                        top = pc.max(batch.column(index)).as_py()
+                        marks = [] if top is None else [top]
+                    yield [_arrow_text(col) for col in batch.columns], marks
+
+            yield Batches(names, batches())
+        finally:
+            cur.close()
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def _read_mysql(
+    location: Location, sql: str, params: list[Any], watermark: str | None, batch_rows: int
+) -> Iterator[Batches]:
+    import pymysql
+    import pymysql.cursors
+
+    parts = urlsplit(location.url)
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    conn = pymysql.connect(
+        host=parts.hostname or "localhost",
+        port=parts.port or 3306,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        database=unquote(parts.path.lstrip("/")) or None,
+        unix_socket=options.get("unix_socket") or options.get("socket"),
+        charset="utf8mb4",
+        connect_timeout=15,
+        cursorclass=pymysql.cursors.SSCursor,
+    )
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(sql, params or None)
+            names = [d[0] for d in cur.description or ()]
+            index = _watermark_index(names, watermark)
+
+            def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
+                while True:
+                    rows = cur.fetchmany(batch_rows)
+                    if not rows:
+                        return
+                    columns = list(zip(*rows, strict=True))
+                    marks: list[Any] = []
+                    if index is not None:
+                        present = [v for v in columns[index] if v is not None]
+                        marks = [max(present)] if present else []
+                    yield [pa.array([_text(v) for v in col], pa.string()) for col in columns], marks
+
+            yield Batches(names, batches())
+        finally:
+            cur.close()
+    finally:
+        conn.close()
+
+
+def _arrow_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A column as text the validator reads (ISO times, plain decimals)."""
+    kind = col.type
+    if pa.types.is_string(kind):
+        return col
+    if pa.types.is_large_string(kind):
+        return pc.cast(col, pa.string())
+    if pa.types.is_timestamp(kind):
+        fmt = "%Y-%m-%d %H:%M:%S%z" if kind.tz else "%Y-%m-%d %H:%M:%S"
+        return pc.strftime(col, format=fmt)
+    if pa.types.is_date(kind):
+        return pc.strftime(col, format="%Y-%m-%d")
+    try:
+        return pc.cast(col, pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return pa.array([_text(v) for v in col.to_pylist()], pa.string())
+
+
+def _text(value: Any) -> str | None:  # noqa: PLR0911 - one return per type
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S%z" if value.tzinfo else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+# -- watermarks ------------------------------------------------------------------------
+
+
+def dump_mark(value: Any) -> dict[str, str]:  # noqa: PLR0911 - one return per type
+    """A watermark value as JSON-able type and text."""
+    if isinstance(value, dt.datetime):
+        return {"type": "datetime", "value": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"type": "date", "value": value.isoformat()}
+    if isinstance(value, bool):
+        return {"type": "int", "value": str(int(value))}
+    if isinstance(value, int):
+        return {"type": "int", "value": str(value)}
+    if isinstance(value, decimal.Decimal):
+        return {"type": "decimal", "value": format(value, "f")}
+    if isinstance(value, float):
+        return {"type": "float", "value": repr(value)}
+    return {"type": "text", "value": str(value)}
+
+
+def load_mark(mark: dict[str, str]) -> Any:
+    kind, text = mark.get("type"), str(mark.get("value"))
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(text)
+    if kind == "date":
+        return dt.date.fromisoformat(text)
+    if kind == "int":
+        return int(text)
+    if kind == "decimal":
+        return decimal.Decimal(text)
+    if kind == "float":
+        return float(text)
+    return text
+
+
+def later(a: Any, b: Any) -> Any:
+    """The larger of two watermarks (either may be None)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    try:
+        return max(a, b)
+    except TypeError:  # naive vs aware times: compare as UTC
+
+        def utc(x: Any) -> Any:
+            return x.replace(tzinfo=dt.UTC) if isinstance(x, dt.datetime) and not x.tzinfo else x
+
+        return a if utc(a) >= utc(b) else b
