@@ -182,3 +182,25 @@ def test_global_options_go_anywhere() -> None:
     assert global_options_first(["show", "C1", "--lang", "zh"]) == ["--lang", "zh", "show", "C1"]
     assert global_options_first(["--lang=en", "run"]) == ["--lang=en", "run"]
     assert global_options_first(["import", "--", "--lang"]) == ["import", "--", "--lang"]
+
+
+def test_a_mapping_names_channel_and_source_words(cli, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    customers = tmp_path / "c.csv"
+    customers.write_text("客户编号,来源\nK1,老客推荐\nK2,百度\n", encoding="utf-8")
+    orders = tmp_path / "o.csv"
+    orders.write_text(
+        "订单号,客户编号,下单时间,金额,渠道\nO1,K1,2025-06-01,100,抖音直播间\n"
+        "O2,K2,2025-06-02,50,门店\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "channels:\n  抖音直播间: douyin\nsources:\n  老客推荐: referral\n", encoding="utf-8"
+    )
+    assert cli("import", "customers", customers, "-w", ws, "--mapping", mapping)[0] == 0
+    assert cli("import", "orders", orders, "-w", ws, "--mapping", mapping)[0] == 0
+    with Workspace.open(ws).read() as con:
+        channels = dict(con.execute("SELECT order_id, channel FROM orders").fetchall())
+        sources = dict(con.execute("SELECT customer_id, source FROM customers").fetchall())
+    assert channels == {"O1": "douyin", "O2": "门店"}
+    assert sources == {"K1": "referral", "K2": "百度"}

@@ -197,9 +197,18 @@ def import_staged(
             else (ws.settings.day_first)
         )
     overrides = dict(mapping.statuses) if mapping else {}
+    values = {
+        "channel": dict(mapping.channels) if mapping else {},
+        "source": dict(mapping.sources) if mapping else {},
+    }
     with ws.write() as con:
         notify("validate", 0)
         job = _Import(con, ws, table, staged, matched, report, bool(day_first), overrides)
+        # the mapping file's own words for channels and sources
+        job.value_maps = frozenset(column for column, words in values.items() if words)
+        for column in job.value_maps:
+            job.params[f"{column}_map_keys"] = list(values[column])
+            job.params[f"{column}_map_vals"] = list(values[column].values())
         job.origin = origin
         job.params["origin"] = origin
         job.run(create_customers, notify, profile, found)
