@@ -19,6 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from kequn import identity
 from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext, build_features
 from kequn.snapshots import lookup
@@ -263,7 +264,9 @@ def run(
     notify = progress or (lambda _step: None)
     taxonomy = workspace_taxonomy(ws)
     started = time.perf_counter()
-    with make_engine(ws, engine_name) as engine:
+    identity.ensure_current(ws)  # with [identity] enabled: persons resolved before features
+    with make_engine(ws, engine_name) as plain:
+        engine = identity.persons_engine(ws, plain)  # plain itself with identity disabled
         day = resolve_as_of(ws, engine, as_of)
         run_id = new_run_id(day)
         staging = staging_dir(ws, run_id)

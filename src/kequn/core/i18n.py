@@ -334,6 +334,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Removed {count} quarantined rows older than {days} days.",
     ),
     "privacy.run_deleted": ("已删除运行 {id}。", "Deleted run {id}."),
+    "identity.ran": (
+        "身份识别：{records} 条客户记录 → {persons} 人；{links} 条链接（其中确定性 {deterministic} 条），{review} 对待复核（kequn identity review）。",
+        "Identity resolution: {records} customer records → {persons} persons; {links} links ({deterministic} deterministic), {review} pairs to review (kequn identity review).",
+    ),
+    "identity.disabled": (
+        "kequn.toml 中 [identity] enabled = false：运行仍按来源记录分类；设为 true 后按人分类。",
+        "[identity] enabled = false in kequn.toml: runs still classify source records; set it to true to classify persons.",
+    ),
+    "identity.not_run": (
+        "尚未进行身份识别：先运行 kequn identity run。",
+        "Identity resolution has not run yet: run kequn identity run first.",
+    ),
+    "identity.unknown": ("没有客户记录或人员 {id}。", "There is no customer record or person {id}."),
+    "identity.duckdb_only": (
+        "身份识别目前只在 DuckDB 引擎上运行：请用 --engine duckdb，或在 kequn.toml 中关闭 [identity]。",
+        "Identity resolution runs on the DuckDB engine only for now: use --engine duckdb, or disable [identity] in kequn.toml.",
+    ),
+    "identity.review.none": ("没有待复核的记录对。", "No pairs to review."),
+    "identity.confirmed": ("已确认 {a} 与 {b} 是同一人；现在共 {persons} 人。", "Confirmed {a} and {b} are one person; {persons} persons now."),
+    "identity.rejected": ("已确认 {a} 与 {b} 不是同一人（今后的导入和运行中保持分开）；现在共 {persons} 人。", "Recorded {a} and {b} as different people (kept apart in later imports and runs); {persons} persons now."),
+    "identity.split": ("已拆分 {id}：其记录各自成为一人；现在共 {persons} 人。", "Split {id}: each of its records is a person of its own; {persons} persons now."),
     "rule.and": ("且", "and"),
     "rule.or": ("或", "or"),
     "rule.not": ("非", "not"),

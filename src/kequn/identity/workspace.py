@@ -1,0 +1,357 @@
+"""Identity resolution in a workspace: settings, the stored result, people's decisions.
+
+Everything is kept in the workspace's published generation (written through
+``Workspace.write()``, so imports copy it forward and it is atomic like an import), except
+the trained model, ``identity/model.json``:
+
+- ``identity_map(customer_id, person_id, origin, name_py, name_rev)``: each record's person;
+- ``identity_persons``: one row per person with the customers table's columns (the
+  surviving profile, see :data:`SURVIVOR_RULE`), ``customer_id`` being the person id;
+- ``identity_links(a, b, rule, probability, weight, evidence, accepted)``: every candidate
+  link with its evidence (deterministic rule, or each comparison's level);
+- ``identity_decisions(a, b, decision, who, decided_at)``: confirm / reject / split, by
+  people; they apply to every later run, whatever is imported meanwhile;
+- ``identity_state``: what the result was computed from (to tell when it is stale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from kequn.core.i18n import t
+from kequn.identity import resolve as linker
+from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
+
+#: which source wins each field of a person's profile
+SURVIVOR_RULE = (
+    "Each field comes from the person's most recently imported record that has it (ties: "
+    "the larger record id); a name written in 汉字 wins over a Latin one; created_at is the "
+    "earliest; origin lists every source."
+)
+
+_SRC_COLUMNS = (
+    "customer_id",
+    "origin",
+    "name",
+    "phone",
+    "email",
+    "city",
+    "address",
+    "birth_date",
+    "attributes",
+)
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    enabled: bool = False
+    threshold: float = 0.95
+
+
+def settings(ws: Workspace) -> IdentitySettings:
+    """``[identity]`` in kequn.toml: ``enabled`` (false), ``threshold`` (0.95)."""
+    try:
+        with (ws.root / CONFIG_NAME).open("rb") as fh:
+            section = tomllib.load(fh).get("identity") or {}
+    except (OSError, tomllib.TOMLDecodeError):
+        section = {}
+    return IdentitySettings(
+        enabled=bool(section.get("enabled", False)),
+        threshold=float(section.get("threshold", 0.95)),
+    )
+
+
+def model_path(ws: Workspace) -> Path:
+    return ws.root / "identity" / "model.json"
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [table]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _signature(con: duckdb.DuckDBPyConnection) -> str:
+    cols = ", ".join(f'"{c}"' for c in _SRC_COLUMNS)
+    row = con.execute(f"SELECT count(*), sum(hash({cols})) FROM customers").fetchone()
+    assert row is not None
+    return f"{row[0]}:{row[1]}"
+
+
+def _decisions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str]]:
+    if not _exists(con, "identity_decisions"):
+        return []
+    return [
+        (r[0], r[1], r[2])
+        for r in con.execute(
+            "SELECT a, b, decision FROM identity_decisions ORDER BY decided_at"
+        ).fetchall()
+    ]
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS identity_decisions (
+            a VARCHAR, b VARCHAR, decision VARCHAR, who VARCHAR, decided_at TIMESTAMP)"""
+    )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS identity_state (
+            signature VARCHAR, threshold DOUBLE, resolved_at TIMESTAMP, report VARCHAR)"""
+    )
+
+
+def is_current(ws: Workspace) -> bool:
+    """Whether the stored result was computed from the customers as they are now."""
+    with ws.read() as con:
+        if not _exists(con, "identity_state") or not _exists(con, "identity_map"):
+            return False
+        row = con.execute("SELECT signature, threshold FROM identity_state").fetchone()
+        if row is None:
+            return False
+        return bool(row[0] == _signature(con) and row[1] == settings(ws).threshold)
+
+
+def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, Any]:
+    """Resolve every customer record to a person and store the result (see the module).
+    The model is trained on the first run (or with ``retrain``) and reused after."""
+    threshold = settings(ws).threshold
+    with ws.read() as con:
+        src = con.execute(f"SELECT {', '.join(_SRC_COLUMNS)} FROM customers").to_arrow_table()
+        decisions = _decisions(con)
+        signature = _signature(con)
+    scratch = duckdb.connect()
+    try:
+        ws.tmp_dir.mkdir(exist_ok=True)
+        scratch.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
+        scratch.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+        scratch.register("src_arrow", src)
+        scratch.execute("CREATE TEMP TABLE src AS SELECT * FROM src_arrow")
+        scratch.unregister("src_arrow")
+        del src
+        path = model_path(ws)
+        report = linker.resolve(
+            scratch,
+            threshold=threshold,
+            model_path=path,
+            retrain=retrain or not path.is_file(),
+            decisions=decisions,
+        )
+        links = _links_table(scratch)
+        names = scratch.execute(
+            "SELECT customer_id, origin, name_py, name_rev FROM rec"
+        ).to_arrow_table()
+        mapping = scratch.execute("SELECT customer_id, person_id FROM person_map").to_arrow_table()
+    finally:
+        scratch.close()
+    with ws.write() as con:
+        _create(con)
+        con.register("links_arrow", links)
+        con.execute("CREATE OR REPLACE TABLE identity_links AS SELECT * FROM links_arrow")
+        con.unregister("links_arrow")
+        con.register("names_arrow", names)
+        con.register("map_arrow", mapping)
+        con.execute(
+            """CREATE OR REPLACE TABLE identity_map AS
+            SELECT n.customer_id, m.person_id, n.origin, n.name_py, n.name_rev
+            FROM names_arrow n JOIN map_arrow m USING (customer_id)"""
+        )
+        con.unregister("names_arrow")
+        con.unregister("map_arrow")
+        _persons(con)
+        review = _count_review(con)
+        report = {**report, "review": review, "threshold": threshold}
+        con.execute("DELETE FROM identity_state")
+        con.execute(
+            "INSERT INTO identity_state VALUES (?, ?, ?, ?)",
+            [signature, threshold, dt.datetime.now(), repr(report)],
+        )
+    return report
+
+
+def _links_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    rows = con.execute("SELECT * FROM links").to_arrow_table().to_pylist()
+    for row in rows:
+        gammas = {k: row.pop(k) for k in list(row) if k.startswith("gamma_")}
+        row["evidence"] = (
+            f"deterministic: {row['rule']}"
+            if row["rule"] != "model"
+            else linker.evidence_text(gammas)
+        )
+    schema = pa.schema(
+        [
+            ("a", pa.string()),
+            ("b", pa.string()),
+            ("rule", pa.string()),
+            ("probability", pa.float64()),
+            ("weight", pa.float64()),
+            ("accepted", pa.bool_()),
+            ("evidence", pa.string()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _persons(con: duckdb.DuckDBPyConnection) -> None:
+    """``identity_persons``: each person's surviving profile (:data:`SURVIVOR_RULE`)."""
+    columns = [r[0] for r in con.execute("DESCRIBE customers").fetchall()]
+    rank = "coalesce(c.import_id, '') || '|' || c.customer_id"
+    parts = []
+    for col in columns:
+        q = f'c."{col}"'
+        if col == "customer_id":
+            parts.append('m.person_id AS "customer_id"')
+        elif col == "origin":
+            parts.append(f"string_agg(DISTINCT {q}, ',' ORDER BY {q}) AS \"origin\"")
+        elif col == "created_at":
+            parts.append(f'min({q}) AS "created_at"')
+        elif col == "name":
+            hz = f"(regexp_matches({q}, '[\\x{{4e00}}-\\x{{9fff}}]'))::INT::VARCHAR"
+            parts.append(f'arg_max({q}, {hz} || {rank}) FILTER (WHERE {q} IS NOT NULL) AS "name"')
+        else:
+            parts.append(f'arg_max({q}, {rank}) FILTER (WHERE {q} IS NOT NULL) AS "{col}"')
+    con.execute(
+        f"""CREATE OR REPLACE TABLE identity_persons AS
+        SELECT {", ".join(parts)}
+        FROM customers c JOIN identity_map m ON c.customer_id = m.customer_id
+        GROUP BY m.person_id"""
+    )
+
+
+def _count_review(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({_REVIEW_SQL})").fetchone()
+    return int(row[0]) if row else 0
+
+
+#: uncertain pairs: scored by the model, not yet decided by a person, and either left in
+#: two persons or joined with a probability below 0.99
+_REVIEW_SQL = """
+    SELECT l.*, ma.person_id AS person_a, mb.person_id AS person_b FROM identity_links l
+    JOIN identity_map ma ON ma.customer_id = l.a
+    JOIN identity_map mb ON mb.customer_id = l.b
+    WHERE l.rule = 'model'
+      AND ((NOT l.accepted AND ma.person_id <> mb.person_id)
+           OR (l.accepted AND l.probability < 0.99))
+      AND NOT EXISTS (SELECT 1 FROM identity_decisions d
+                      WHERE d.a = l.a AND d.b = l.b AND d.decision IN ('confirm', 'reject'))
+"""
+
+
+def _require(con: duckdb.DuckDBPyConnection) -> None:
+    if not _exists(con, "identity_map"):
+        raise WorkspaceError(t("identity.not_run"))
+
+
+def review(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:
+    """The uncertain pairs, most probable first, each with both records and the evidence."""
+    with ws.read() as con:
+        _require(con)
+        rows = con.execute(
+            f"""SELECT r.a, r.b, r.probability, r.accepted, r.evidence,
+                   r.person_a, r.person_b,
+                   ca.origin AS origin_a, ca.name AS name_a, ca.city AS city_a,
+                   cb.origin AS origin_b, cb.name AS name_b, cb.city AS city_b
+            FROM ({_REVIEW_SQL}) r
+            LEFT JOIN customers ca ON ca.customer_id = r.a
+            LEFT JOIN customers cb ON cb.customer_id = r.b
+            ORDER BY r.probability DESC, r.a, r.b LIMIT ?""",
+            [limit],
+        ).to_arrow_table()
+    return list(rows.to_pylist())
+
+
+def decide(ws: Workspace, a: str, b: str | None, decision: str, who: str = "cli") -> dict[str, Any]:
+    """Record a person's decision (``confirm`` or ``reject`` a pair of records, ``split``
+    a record or a person into its records) and apply it at once; it is kept for every
+    later run."""
+    if decision not in ("confirm", "reject", "split"):
+        raise ValueError(decision)
+    with ws.write() as con:
+        _create(con)
+        _require(con)
+        if decision == "split":
+            assert b is None
+            targets = [
+                r[0]
+                for r in con.execute(
+                    "SELECT customer_id FROM identity_map WHERE person_id = ? OR customer_id = ?",
+                    [a, a],
+                ).fetchall()
+            ]
+            if not targets:
+                raise WorkspaceError(t("identity.unknown", id=a))
+            now = dt.datetime.now()
+            for x in targets:
+                con.execute(
+                    "INSERT INTO identity_decisions VALUES (?, NULL, 'split', ?, ?)", [x, who, now]
+                )
+                # a split ends what was confirmed for that record before
+                con.execute(
+                    "DELETE FROM identity_decisions"
+                    " WHERE decision = 'confirm' AND (a = ? OR b = ?)",
+                    [x, x],
+                )
+        else:
+            assert b is not None
+            for x in (a, b):
+                found = con.execute(
+                    "SELECT count(*) FROM customers WHERE customer_id = ?", [x]
+                ).fetchone()
+                if not found or not found[0]:
+                    raise WorkspaceError(t("identity.unknown", id=x))
+            lo, hi = min(a, b), max(a, b)
+            con.execute(
+                "DELETE FROM identity_decisions WHERE a = ? AND b = ? AND decision <> 'split'",
+                [lo, hi],
+            )
+            if decision == "confirm":
+                con.execute(
+                    "DELETE FROM identity_decisions WHERE decision = 'split' AND a IN (?, ?)",
+                    [lo, hi],
+                )
+            con.execute(
+                "INSERT INTO identity_decisions VALUES (?, ?, ?, ?, ?)",
+                [lo, hi, decision, who, dt.datetime.now()],
+            )
+        persons = _recluster(con)
+    return {"persons": persons}
+
+
+def _recluster(con: duckdb.DuckDBPyConnection) -> int:
+    """Cluster the stored links again under the decisions (no new scoring)."""
+    rows = con.execute("SELECT customer_id, name_py, name_rev FROM identity_map").fetchall()
+    ids = [r[0] for r in rows]
+    names = {r[0]: (r[1], r[2]) for r in rows if r[1] is not None}
+    split: set[str] = set()
+    confirmed: list[tuple[str, str]] = []
+    rejected: list[tuple[str, str]] = []
+    for a, b, decision in _decisions(con):
+        if decision == "split":
+            split.add(a)
+        elif decision == "confirm" and b is not None:
+            confirmed.append((a, b))
+        elif b is not None:
+            rejected.append((a, b))
+    accepted = con.execute(
+        "SELECT a, b FROM identity_links WHERE accepted"
+        " ORDER BY rule = 'model', probability DESC, a, b"
+    ).fetchall()
+    edges = [(a, b) for a, b in accepted if a not in split and b not in split]
+    mapping = linker.cluster(ids, edges, rejected, names=names, confirmed=confirmed)
+    con.register(
+        "map_arrow", pa.table({"customer_id": list(mapping), "person_id": list(mapping.values())})
+    )
+    con.execute(
+        """UPDATE identity_map SET person_id = m.person_id FROM map_arrow m
+        WHERE identity_map.customer_id = m.customer_id"""
+    )
+    con.unregister("map_arrow")
+    _persons(con)
+    return len(set(mapping.values()))
