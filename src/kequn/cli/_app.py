@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any
 
 import typer
@@ -78,6 +80,25 @@ def _ws(path: Path | None) -> Any:
     from kequn.store.workspace import Workspace
 
     return Workspace.open(path)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """``name``, imported on first use (registering a command must not import what only
+    running it needs: ibis, DuckDB, the snapshot readers)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None, name
+    assert spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return module
 
 
 def _print_json(data: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,13 +22,19 @@ from kequn.cli._app import (
     clv_app,
     console,
     err,
+    lazy_module,
     parse_as_of,
     taxonomy_app,
 )
 from kequn.core import display
 from kequn.core.i18n import local, t
-from kequn.snapshots import read, reports
-from kequn.snapshots.runs import RunInfo
+
+if TYPE_CHECKING:
+    from kequn.snapshots import read, reports
+    from kequn.snapshots.runs import RunInfo
+else:  # imported when a command reads a run, not when the commands are registered
+    read = lazy_module("kequn.snapshots.read")
+    reports = lazy_module("kequn.snapshots.reports")
 
 
 @app.command()

@@ -1,0 +1,123 @@
+"""A small shop's `kequn run`, end to end, start-up included (issue 19: ≤ 3 s at 10k).
+
+    python benchmarks/bench_small.py                      # 10k customers, 3 repeats
+    python benchmarks/bench_small.py --customers 2000 --repeat 5
+    python benchmarks/bench_small.py --keep /tmp/small    # reuse the workspace next time
+
+Creates a demo workspace once (kequn.demo), then times `kequn run` and
+`kequn run --no-models` as separate processes (the first `kequn run` fits and stores the
+models; later ones reuse them while fresh, as a daily run would, and are reported
+separately), and lists the slowest imports of `python -X importtime -c "import kequn.cli"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KEQUN = [sys.executable, "-m", "kequn.cli"]
+
+
+def wall(args: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def import_offenders(module: str, top: int) -> tuple[float, list[tuple[float, str]]]:
+    """The whole import's seconds and the ``top`` slowest top-level-ish packages
+    (cumulative seconds, first-level imports of each package only)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows: list[tuple[float, int, str]] = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        try:
+            micros = int(cumulative.strip())
+        except ValueError:
+            continue
+        depth = (len(name) - len(name.lstrip())) // 2
+        rows.append((micros / 1e6, depth, name.strip()))
+    total = max((s for s, _, n in rows if n == module), default=0.0)
+    # the biggest packages as a whole: a name's root counted once, at its largest
+    best: dict[str, float] = {}
+    for seconds, _depth, name in rows:
+        root = name.split(".")[0] if not name.startswith("kequn") else name
+        best[root] = max(best.get(root, 0.0), seconds)
+    ranked = sorted(((s, n) for n, s in best.items() if n != module), reverse=True)
+    return total, ranked[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the workspace here")
+    parser.add_argument("--top", type=int, default=12)
+    options = parser.parse_args()
+    base = options.keep or Path(tempfile.mkdtemp(prefix="kequn-small-"))
+    ws = base / f"small-{options.customers}" / "ws"
+    try:
+        if not (ws / "kequn.toml").exists():
+            from kequn.demo import demo_workspace
+
+            started = time.perf_counter()
+            demo_workspace(ws.parent, options.customers)
+            print(f"demo workspace: {time.perf_counter() - started:.1f} s")
+        target = ["--workspace", str(ws)]
+        first = wall([*KEQUN, "run", "--refit", *target])
+        rows = [("kequn run --refit (fit + store models)", [first])]
+        rows.append(
+            (
+                "kequn run (stored models)",
+                [wall([*KEQUN, "run", *target]) for _ in range(options.repeat)],
+            )
+        )
+        rows.append(
+            (
+                "kequn run --no-models",
+                [wall([*KEQUN, "run", "--no-models", *target]) for _ in range(options.repeat)],
+            )
+        )
+        rows.append(
+            ("kequn --help (start-up)", [wall([*KEQUN, "--help"]) for _ in range(options.repeat)])
+        )
+        total, offenders = import_offenders("kequn.cli", options.top)
+    finally:
+        if not options.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print(
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"customers: {options.customers:,}")
+    print("| command | median s | min s | runs |")
+    print("|---|---:|---:|---:|")
+    for name, times in rows:
+        print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {len(times)} |")
+    print(f"\n`import kequn.cli` (-X importtime, cumulative): {total:.2f} s; slowest:")
+    for seconds, name in offenders:
+        print(f"- {name}: {seconds:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

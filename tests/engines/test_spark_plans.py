@@ -1,0 +1,109 @@
+"""Ready for a real cluster: the feature, threshold and label stages on Spark must not
+force per-customer work through one partition or onto the driver.
+
+Every expression the run hands the engine (each materialised stage and each scalar query)
+is compiled by the Ibis PySpark backend and its physical plan inspected. A plan fails when
+an ``Exchange SinglePartition`` moves rows that were not first reduced by a partial
+aggregate (a global sort or an unpartitioned window puts every customer in one task),
+or when it collects rows to the driver (``CollectLimit``, a broadcast of customer rows is
+fine, a ``collect`` of them is not).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import pytest
+
+from kequn import pipeline
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.evaluate import classify
+
+pytestmark = pytest.mark.spark
+
+
+def physical_plan(engine: Any, expr: ir.Expr) -> str:
+    """The executed (physical) plan Spark would run for ``expr``, as text."""
+    sql = str(engine.con.compile(expr))
+    frame = engine.con._session.sql(sql)
+    return str(frame._jdf.queryExecution().executedPlan().toString())
+
+
+_NODE = re.compile(r"^(?P<indent>[\s:+\-|*()\d]*?)(?P<node>[A-Z]\w*)")
+
+
+def single_partition_problems(plan: str) -> list[str]:
+    """Each ``Exchange SinglePartition`` whose input is not a partial aggregate (the only
+    safe kind: one small row per partition), and each collect to the driver."""
+    lines = plan.splitlines()
+    problems = []
+    for i, line in enumerate(lines):
+        if "CollectLimit" in line or "CollectTail" in line:
+            problems.append(line.strip())
+        if "Exchange SinglePartition" not in line:
+            continue
+        child = next((x for x in lines[i + 1 :] if x.strip()), "")
+        reduced = re.search(r"(HashAggregate|ObjectHashAggregate|SortAggregate)", child)
+        if not (reduced and "partial_" in child):
+            problems.append(f"{line.strip()}  <-  {child.strip()}")
+    return problems
+
+
+class PlanRecorder:
+    """Wraps a Spark engine: records every stage's and scalar's plan, then runs it."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.plans: list[tuple[str, str]] = []
+
+    def tables(self) -> dict[str, ir.Table]:
+        return self.engine.tables()
+
+    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+        self.plans.append((path.name, physical_plan(self.engine, expr)))
+        return self.engine.materialize(expr, path)
+
+    def scalar(self, expr: ir.Scalar) -> Any:
+        self.plans.append(("scalar", physical_plan(self.engine, expr.as_table())))
+        return self.engine.scalar(expr)
+
+
+def test_plans_do_not_funnel_customers_through_one_partition(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
+    with pipeline.make_engine(demo_ws, "spark") as spark:
+        engine: Any = PlanRecorder(spark)
+        day = pipeline.resolve_as_of(demo_ws, spark)
+        ctx = pipeline.feature_context(demo_ws, day)
+        features, _ = pipeline.features_with_models(engine, ctx, tmp_path, with_models=False)
+        taxonomy = pipeline.workspace_taxonomy(demo_ws)
+        classify(engine, taxonomy, features, ctx, tmp_path)
+    stages = {name for name, _ in engine.plans}
+    assert {"features-orders.parquet", "features-base.parquet", "features.parquet"} <= stages
+    assert "labels.parquet" in stages
+    assert sum(name == "scalar" for name, _ in engine.plans) >= 3  # the thresholds
+    found = {
+        f"{name} #{i}": problems
+        for i, (name, plan) in enumerate(engine.plans)
+        if (problems := single_partition_problems(plan))
+    }
+    assert not found, found
+
+
+def test_the_check_sees_a_global_window() -> None:
+    plan = """AdaptiveSparkPlan isFinalPlan=false
++- Window [percent_rank(spend#1) windowspecdefinition(spend#1 ASC NULLS FIRST)]
+   +- Sort [spend#1 ASC NULLS FIRST], false, 0
+      +- Exchange SinglePartition, ENSURE_REQUIREMENTS, [plan_id=10]
+         +- Project [customer_id#0, spend#1]
+"""
+    assert single_partition_problems(plan)
+    fine = """+- HashAggregate(keys=[], functions=[count(1)])
+   +- Exchange SinglePartition, ENSURE_REQUIREMENTS, [plan_id=3]
+      +- HashAggregate(keys=[], functions=[partial_count(1)])
+"""
+    assert not single_partition_problems(fine)
