@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kequn import identity
 from kequn.cli import app
 from kequn.identity import synthetic
+from kequn.identity.workspace import forget
 from kequn.ingest.importer import import_file
 from kequn.pipeline import run
 from kequn.store.workspace import Workspace
@@ -132,3 +133,25 @@ def test_a_run_values_a_person_as_the_sum_of_their_sources(ws: Workspace, tmp_pa
     assert float(by_id[person]) == pytest.approx(100.50 + 200.00 + 50.25)
     assert "jd:A2" not in by_id
     assert info.customers < plain.customers
+
+
+def test_forgetting_a_record_leaves_no_identity_rows(ws: Workspace) -> None:
+    identity.run(ws)
+    with ws.write() as con:
+        assert forget(con, "jd:A2") > 0
+        con.execute("DELETE FROM customers WHERE customer_id = 'jd:A2'")
+    with ws.read() as con:
+        for table, where in (
+            ("identity_map", "customer_id"),
+            ("identity_links", "a"),
+            ("identity_links", "b"),
+            ("identity_persons", "customer_id"),
+        ):
+            row = con.execute(f"SELECT count(*) FROM {table} WHERE {where} = 'jd:A2'").fetchone()
+            assert row == (0,), table
+        # the persons view reads the customers as they are: nothing of the record is left
+        row = con.execute(
+            "SELECT count(*) FROM identity_persons WHERE email IS NOT NULL"
+            " AND lower(email) = 'wxm@example.com' AND name = 'Wang Xiaoming'"
+        ).fetchone()
+        assert row == (0,)

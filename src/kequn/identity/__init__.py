@@ -68,7 +68,12 @@ class PersonsEngine(Engine):
         customers = tables["customers"]
         unresolved = customers.anti_join(mapping, customers.customer_id == mapping.customer_id)
         persons = persons.select(
-            [persons[c].cast(customers[c].type()).name(c) for c in customers.columns]
+            [
+                (persons[c] if c in persons.columns else ibis.null())
+                .cast(customers[c].type())
+                .name(c)
+                for c in customers.columns
+            ]
         )
         out = {"customers": persons.union(unresolved.select(customers.columns))}
         for name in ("orders", "events"):

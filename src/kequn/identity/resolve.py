@@ -42,6 +42,8 @@ import pyarrow as pa
 
 #: a name shared by more records than this is not a blocking key alone (张伟 in a big city)
 COMMON_NAME = 200
+#: fewer records than this are linked deterministically only (no model to train)
+MIN_RECORDS = 50
 #: pairs scored at or above this probability are kept as candidate links (for review)
 REVIEW_FLOOR = 0.5
 
@@ -106,6 +108,18 @@ NAMES_AGREE = (
     "least(damerau_levenshtein(name_py_l, name_py_r), damerau_levenshtein(name_py_l, name_rev_r))"
     " <= 1"
 )
+
+
+def record_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """Each customer record's name as (pinyin, reversed), for those with one."""
+    rows = con.execute("SELECT customer_id, name FROM customers WHERE name IS NOT NULL").fetchall()
+    keys: dict[str, tuple[str | None, str | None, str | None]] = {}
+    out: dict[str, tuple[str, str]] = {}
+    for customer_id, name in rows:
+        key = keys.get(name) or keys.setdefault(name, _name_key(name))
+        if key[1] is not None and key[2] is not None:
+            out[customer_id] = (key[1], key[2])
+    return out
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> int:
@@ -303,14 +317,23 @@ def probabilistic_links(
     ``floor``. Trains the model (u by sampling, m by EM) unless one is stored."""
     from splink import DuckDBAPI, Linker
 
+    gammas = ", ".join(f"gamma_{c}" for c, _ in COMPARISONS)
+    n = int(con.execute("SELECT count(*) FROM rec").fetchone()[0])  # type: ignore[index]
+    if n < MIN_RECORDS:  # nothing to train on: deterministic links only
+        nulls = ", ".join(f"NULL::INTEGER AS gamma_{c}" for c, _ in COMPARISONS)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE prob AS SELECT NULL::VARCHAR AS a,
+            NULL::VARCHAR AS b, NULL::DOUBLE AS probability, NULL::DOUBLE AS weight, {nulls},
+            NULL::BOOLEAN AS beyond_mask LIMIT 0"""
+        )
+        return {"trained": False, "model": "none: too few records"}
     logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notes are expected
     db_api = DuckDBAPI(connection=con)
     records = db_api.register("rec")
     trained = model_path.is_file() and not retrain
     linker = Linker(records, str(model_path) if trained else settings(), log_level=None)
-    info: dict[str, Any] = {"trained": not trained}
+    info: dict[str, Any] = {"trained": not trained, "trained_on": n}
     if not trained:
-        n = int(con.execute("SELECT count(*) FROM rec").fetchone()[0])  # type: ignore[index]
         linker.training.estimate_probability_two_random_records_match(
             [
                 "l.email = r.email AND l.name_key = r.name_key",
@@ -328,7 +351,6 @@ def probabilistic_links(
         model_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
     scored = linker.inference.predict(threshold_match_probability=floor)
-    gammas = ", ".join(f"gamma_{c}" for c, _ in COMPARISONS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE prob AS
         SELECT customer_id_l AS a, customer_id_r AS b, match_probability AS probability,

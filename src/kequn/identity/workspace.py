@@ -4,9 +4,10 @@ Everything is kept in the workspace's published generation (written through
 ``Workspace.write()``, so imports copy it forward and it is atomic like an import), except
 the trained model, ``identity/model.json``:
 
-- ``identity_map(customer_id, person_id, origin, name_py, name_rev)``: each record's person;
-- ``identity_persons``: one row per person with the customers table's columns (the
-  surviving profile, see :data:`SURVIVOR_RULE`), ``customer_id`` being the person id;
+- ``identity_map(customer_id, person_id, origin)``: each record's person;
+- ``identity_persons``: a view, one row per person with the customers table's columns
+  (the surviving profile, see :data:`SURVIVOR_RULE`), ``customer_id`` being the person
+  id; a view, so it holds no copy of anyone's personal data;
 - ``identity_links(a, b, rule, probability, weight, evidence, accepted)``: every candidate
   link with its evidence (deterministic rule, or each comparison's level);
 - ``identity_decisions(a, b, decision, who, decided_at)``: confirm / reject / split, by
@@ -17,6 +18,7 @@ the trained model, ``identity/model.json``:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +123,8 @@ def is_current(ws: Workspace) -> bool:
 
 def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, Any]:
     """Resolve every customer record to a person and store the result (see the module).
-    The model is trained on the first run (or with ``retrain``) and reused after."""
+    The model is trained on the first run (or with ``retrain``, or once the records more
+    than doubled since it was trained) and reused otherwise."""
     threshold = settings(ws).threshold
     with ws.read() as con:
         src = con.execute(f"SELECT {', '.join(_SRC_COLUMNS)} FROM customers").to_arrow_table()
@@ -132,22 +135,25 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
         ws.tmp_dir.mkdir(exist_ok=True)
         scratch.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
         scratch.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+        src_rows = src.num_rows
         scratch.register("src_arrow", src)
         scratch.execute("CREATE TEMP TABLE src AS SELECT * FROM src_arrow")
         scratch.unregister("src_arrow")
         del src
         path = model_path(ws)
-        report = linker.resolve(
-            scratch,
-            threshold=threshold,
-            model_path=path,
-            retrain=retrain or not path.is_file(),
-            decisions=decisions,
+        info_path = path.with_name("model-info.json")
+        trained_on = (
+            json.loads(info_path.read_text()).get("records", 0) if info_path.is_file() else 0
         )
+        # train when asked, when there is no model, or when the data more than doubled
+        retrain = retrain or not path.is_file() or src_rows > 2 * trained_on
+        report = linker.resolve(
+            scratch, threshold=threshold, model_path=path, retrain=retrain, decisions=decisions
+        )
+        if report.get("trained"):
+            info_path.write_text(json.dumps({"records": report["trained_on"]}))
         links = _links_table(scratch)
-        names = scratch.execute(
-            "SELECT customer_id, origin, name_py, name_rev FROM rec"
-        ).to_arrow_table()
+        names = scratch.execute("SELECT customer_id, origin FROM rec").to_arrow_table()
         mapping = scratch.execute("SELECT customer_id, person_id FROM person_map").to_arrow_table()
     finally:
         scratch.close()
@@ -160,7 +166,7 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
         con.register("map_arrow", mapping)
         con.execute(
             """CREATE OR REPLACE TABLE identity_map AS
-            SELECT n.customer_id, m.person_id, n.origin, n.name_py, n.name_rev
+            SELECT n.customer_id, m.person_id, n.origin
             FROM names_arrow n JOIN map_arrow m USING (customer_id)"""
         )
         con.unregister("names_arrow")
@@ -200,7 +206,8 @@ def _links_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _persons(con: duckdb.DuckDBPyConnection) -> None:
-    """``identity_persons``: each person's surviving profile (:data:`SURVIVOR_RULE`)."""
+    """The ``identity_persons`` view: each person's surviving profile
+    (:data:`SURVIVOR_RULE`), read from the customers as they are."""
     columns = [r[0] for r in con.execute("DESCRIBE customers").fetchall()]
     rank = "coalesce(c.import_id, '') || '|' || c.customer_id"
     parts = []
@@ -218,7 +225,7 @@ def _persons(con: duckdb.DuckDBPyConnection) -> None:
         else:
             parts.append(f'arg_max({q}, {rank}) FILTER (WHERE {q} IS NOT NULL) AS "{col}"')
     con.execute(
-        f"""CREATE OR REPLACE TABLE identity_persons AS
+        f"""CREATE OR REPLACE VIEW identity_persons AS
         SELECT {", ".join(parts)}
         FROM customers c JOIN identity_map m ON c.customer_id = m.customer_id
         GROUP BY m.person_id"""
@@ -326,9 +333,8 @@ def decide(ws: Workspace, a: str, b: str | None, decision: str, who: str = "cli"
 
 def _recluster(con: duckdb.DuckDBPyConnection) -> int:
     """Cluster the stored links again under the decisions (no new scoring)."""
-    rows = con.execute("SELECT customer_id, name_py, name_rev FROM identity_map").fetchall()
-    ids = [r[0] for r in rows]
-    names = {r[0]: (r[1], r[2]) for r in rows if r[1] is not None}
+    ids = [r[0] for r in con.execute("SELECT customer_id FROM identity_map").fetchall()]
+    names = linker.record_names(con)
     split: set[str] = set()
     confirmed: list[tuple[str, str]] = []
     rejected: list[tuple[str, str]] = []
@@ -355,3 +361,20 @@ def _recluster(con: duckdb.DuckDBPyConnection) -> int:
     con.unregister("map_arrow")
     _persons(con)
     return len(set(mapping.values()))
+
+
+def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
+    """Remove one customer record from identity resolution's tables (for an erasure, on
+    the erasing write connection); the rows removed, counted."""
+    removed = 0
+    for table, where in (
+        ("identity_map", "customer_id = ?"),
+        ("identity_links", "a = ? OR b = ?"),
+        ("identity_decisions", "a = ? OR b = ?"),
+    ):
+        if _exists(con, table):
+            params = [customer_id] * where.count("?")
+            row = con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
+            con.execute(f"DELETE FROM {table} WHERE {where}", params)
+            removed += int(row[0]) if row else 0
+    return removed
