@@ -100,7 +100,8 @@ def main() -> None:
     print(f"precision          {scores['precision']:.4f}")
     print(f"recall             {scores['recall']:.4f}")
     print(f"F1                 {scores['f1']:.4f}")
-    print(f"resolution time    {seconds:.1f} s (training, scoring, clustering)")
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in info["seconds"].items())
+    print(f"resolution time    {seconds:.1f} s ({steps})")
     print(f"peak memory        {memory.peak / 2**30:.2f} GB (resident, whole process)")
 
 

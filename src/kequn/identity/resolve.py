@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -467,9 +468,20 @@ def resolve(
     """Steps 1-5 on ``src``: leaves ``links`` (every candidate pair with its rule,
     probability, evidence and whether it was accepted) and ``person_map(customer_id,
     person_id)`` in ``con``; returns counts for the report."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = round(now - clock, 1)
+        clock = now
+
     records = prepare(con)
     deterministic_links(con)
+    lap("prepare")
     info = probabilistic_links(con, model_path=model_path, retrain=retrain)
+    lap("model")
     gammas = ", ".join(f"p.gamma_{c}" for c, _ in COMPARISONS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE links AS
@@ -517,6 +529,7 @@ def resolve(
     )
     con.execute("CREATE OR REPLACE TEMP TABLE person_map AS SELECT * FROM person_map_arrow")
     con.unregister("person_map_arrow")
+    lap("cluster")
     persons = len(set(mapping.values()))
     counts = con.execute(
         "SELECT count(*) FILTER (WHERE accepted), count(*) FILTER (WHERE rule <> 'model'),"
@@ -530,4 +543,5 @@ def resolve(
         "links": int(counts[0]),
         "deterministic": int(counts[1]),
         "candidates": int(counts[2]),
+        "seconds": seconds,
     }
