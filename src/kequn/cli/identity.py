@@ -38,7 +38,7 @@ def run_cmd(
         return
     console.print(t("identity.ran", **report))
     if not identity.settings(ws).enabled:
-        console.print(t("identity.disabled"), style="dim")
+        console.print(escape(t("identity.disabled")), style="dim")
 
 
 @identity_app.command("review")
