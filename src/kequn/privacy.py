@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from kequn.core.compute import parquet_glob
 from kequn.core.i18n import t
+from kequn.identity.workspace import forget as forget_identity
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
@@ -204,6 +205,7 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
         )
         for table in ("orders", "events", "customers"):
             removed[table] = _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", customer_id)
+        removed["identity"] = forget_identity(con, customer_id)
         rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
         removed["quarantine"] = (
             _delete(con, "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)", rowids)

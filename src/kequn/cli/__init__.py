@@ -9,9 +9,15 @@ import sys
 
 from rich.markup import escape
 
-import kequn.cli.sources  # noqa: F401 - importing registers the commands
-import kequn.cli.identity  # noqa: F401 - importing registers the commands
-from kequn.cli import analysis, automation, data, privacy, server  # noqa: F401 - importing registers the commands
+from kequn.cli import (  # noqa: F401 - importing registers the commands
+    analysis,
+    automation,
+    data,
+    identity,
+    privacy,
+    server,
+    sources,
+)
 from kequn.cli._app import app, err
 from kequn.core import i18n
 from kequn.errors import user_message
