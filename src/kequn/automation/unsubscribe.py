@@ -13,27 +13,16 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
-import secrets
 
 from kequn.automation import db
 from kequn.core.i18n import t
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError
 
-KEY_FILE = "unsubscribe.key"
-
 
 def _key(ws: Workspace) -> bytes:
-    path = db.folder(ws) / KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    # the workspace's own key (privacy.key, owner-only); the MAC below is domain-separated
+    return ws.secret_key().encode("utf-8")
 
 
 def _mac(key: bytes, customer_id: str) -> str:
