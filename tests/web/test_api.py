@@ -202,6 +202,7 @@ def test_upload_reports_validation_and_quarantine(server: Any, csv_with_problems
             files={"file": (csv_with_problems.name, fh, "text/csv")},
         )
         again = client.get("/api/quarantine", params={"table": "orders"}).json()
+        again_zh = client.get("/api/quarantine", params={"table": "orders", "lang": "zh"}).json()
     job = response.json()
     assert job["state"] == "done", job
     report = job["result"]
@@ -211,6 +212,10 @@ def test_upload_reports_validation_and_quarantine(server: Any, csv_with_problems
     assert (4, "ordered_at") in reasons
     assert (5, "amount") in reasons
     assert any(q["file"] == report["file"] for q in again)
+    # the page shows the column as a person knows it, in their language, not the schema id
+    labels = {q["column"]: q["column_label"] for q in again_zh if q["file"] == report["file"]}
+    assert labels["ordered_at"] not in ("", "ordered_at")
+    assert any(ord(c) > 127 for c in labels["amount"])  # 金额, not "amount"
 
 
 def test_runs_jobs_history_and_models(server: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
+from kequn.core import display
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest.quarantine import quarantine_rows
@@ -95,5 +96,9 @@ def quarantine(
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[dict[str, Any]]:
     """Rejected rows and emptied values, with the reason in plain words."""
-    rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=request_lang(request))
+    lang = request_lang(request)
+    rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=lang)
+    for row in rows:  # the column as the user knows it: 下单时间 / order date, not order_date
+        column, table_name = row.get("column"), row.get("table") or "customers"
+        row["column_label"] = display.field(column, lang, table_name) if column else ""
     return personal_view(request, user, rows, "quarantine.read", {"table": table})

@@ -178,7 +178,7 @@ function uploadForm() {
       const found = r.rejected || r.warnings ? await api(`/api/quarantine?table=${encodeURIComponent(table)}&limit=1000`) : [];
       found.filter((q) => q.file === r.file).forEach((q) => {
         const tr = document.createElement("tr");
-        [q.row, q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+        [q.row, q.column_label || q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
         rows.appendChild(tr);
       });
       document.getElementById("upload-report").hidden = rows.children.length === 0;
