@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from automation_helpers import TEMPLATES, runs, write_journeys
 from typer.testing import CliRunner
 
+from kequn import pipeline
 from kequn.automation import db
-from kequn.automation.events import query_events
+from kequn.automation.events import previous_run, query_events
 from kequn.automation.journeys import JourneysError, load_journeys
 from kequn.automation.plan import process_run, share_of
 from kequn.cli import app
@@ -27,6 +29,30 @@ def test_events_written_by_the_hook_match_history(aws: Workspace) -> None:
         found_out = query_events(aws, dimension="lifecycle", left=label)["total"]
         assert (found_in, found_out) == (into, out)
     assert into + out > 0
+
+
+def test_a_backfilled_run_is_compared_with_the_run_before_it_by_as_of(aws: Workspace) -> None:
+    early, late = runs(aws)
+    # made last, but dated between the two: its previous run is the early one (creation
+    # order does not decide), and it is now the one before the late run
+    middle = pipeline.run(aws, as_of=dt.date(2026, 8, 15), with_models=False)
+    oldest = pipeline.run(aws, as_of=dt.date(2026, 3, 31), with_models=False)
+    assert previous_run(middle).run_id == early.run_id  # type: ignore[union-attr]
+    assert previous_run(late).run_id == middle.run_id  # type: ignore[union-attr]
+    assert previous_run(oldest) is None
+    assert previous_run(early).run_id == oldest.run_id  # type: ignore[union-attr]
+    with db.connect(aws) as con:
+        stored = dict(con.execute("SELECT run_id, previous_run_id FROM processed_runs").fetchall())
+    assert stored[middle.run_id] == early.run_id
+    assert stored[oldest.run_id] is None
+    # the events stored for the backfill agree with history between the same two runs
+    moves = history(aws, "lifecycle", before=early.run_id, after=middle.run_id)["moves"]
+    into = sum(
+        m["customers"] for m in moves if m["after"] == "dormant" and m["before"] != "dormant"
+    )
+    found = query_events(aws, dimension="lifecycle", entered="dormant", run_id=middle.run_id)
+    assert found["total"] == into
+    assert {c["previous_run_id"] for c in found["counts"]} <= {early.run_id}
 
 
 def test_events_cli_filters_by_date_and_tags(aws: Workspace) -> None:

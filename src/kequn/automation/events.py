@@ -26,10 +26,18 @@ EVENT_COLUMNS = ("customer_id", "dimension", "label", "change", "from_label", "t
 
 
 def previous_run(run: RunInfo) -> RunInfo | None:
-    """The run published before ``run`` (by publication time), if any."""
-    runs = list_runs(run.workspace)
-    older = [r for r in runs if r.created_at < run.created_at and r.run_id != run.run_id]
-    return older[0] if older else None
+    """The run ``run`` is compared with: the latest published run with an earlier as-of
+    date (of several at that date, the one created last), if any.
+
+    By as-of date, not by creation time: a run made afterwards for an earlier date (a
+    backfill) is not what came before, and ``kequn history`` orders its two runs by as-of
+    date too, so both tell the same story."""
+    older = [
+        r
+        for r in list_runs(run.workspace)
+        if r.as_of_date < run.as_of_date and r.run_id != run.run_id
+    ]
+    return max(older, key=lambda r: (r.as_of_date, r.created_at), default=None)
 
 
 def _q(name: str) -> str:
