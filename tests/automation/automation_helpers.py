@@ -142,3 +142,63 @@ TEMPLATES = {
     },
 }
 FAST = {"max_attempts": 50, "backoff_seconds": 0.01, "backoff_max_seconds": 0.05, "batch": 10}
+
+
+class RobotReceiver:
+    """A chat-group robot on loopback (WeCom, DingTalk or Feishu alike): records each
+    request's path, query and JSON body, and answers with the next of ``replies`` (a JSON
+    object, or ``(http status, object)``), then with ``ok`` once they run out."""
+
+    def __init__(self, ok: dict[str, Any] | None = None) -> None:
+        self.port = free_port()
+        self.requests: list[dict[str, Any]] = []
+        self.replies: list[Any] = []
+        self.ok = ok or {"errcode": 0, "errmsg": "ok"}
+        self.lock = threading.Lock()
+        self.server: ThreadingHTTPServer | None = None
+
+    def url(self, path: str = "/robot/send") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> RobotReceiver:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                from urllib.parse import parse_qs, urlsplit
+
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                parts = urlsplit(self.path)
+                with outer.lock:
+                    outer.requests.append(
+                        {
+                            "path": parts.path,
+                            "raw_query": parts.query,
+                            "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                            "body": json.loads(raw.decode("utf-8")),
+                            "size": len(raw),
+                            "received": time.time(),
+                        }
+                    )
+                    reply = outer.replies.pop(0) if outer.replies else outer.ok
+                status, data = reply if isinstance(reply, tuple) else (200, reply)
+                out = json.dumps(data).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None

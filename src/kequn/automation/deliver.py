@@ -9,6 +9,11 @@ as it sees the claiming process is gone (same host) or when the lease ends, and 
 them again under the same idempotency key, so an idempotent receiver acts on each
 message exactly once and nothing is lost. Quiet hours are checked again when a message
 is due, and a marketing message to someone who unsubscribed meanwhile is cancelled.
+
+Group robots (:mod:`.robots`) add two rules: a failure that sending again cannot fix (a
+wrong key, a bad signature: :class:`~kequn.automation.robots.PermanentSendError`) is
+dead-lettered at once, and once a robot says it is rate limited the rest of the batch
+for that channel waits for the backoff without being sent.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from kequn.automation.channels import (
     write_drop,
 )
 from kequn.automation.journeys import (
+    ROBOT_TYPES,
     EmailChannel,
     FileChannel,
     Journeys,
@@ -44,6 +50,7 @@ from kequn.automation.journeys import (
     slug,
 )
 from kequn.automation.plan import _tz
+from kequn.automation.robots import PermanentSendError, RateLimitedError, send_robot
 from kequn.pipeline import workspace_taxonomy
 from kequn.store.workspace import Workspace
 
@@ -173,19 +180,34 @@ def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) ->
     return base / f"{slug(journey)}-{slug(run_id)}.csv"
 
 
-def send_batch(
-    ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]
-) -> list[tuple[str, str | None]]:
-    """Send each claimed message; (message id, None) when accepted, else the reason."""
-    results: list[tuple[str, str | None]] = []
+#: (message id, None when accepted else the reason, whether to try again)
+Result = tuple[str, str | None, bool]
+
+
+def send_batch(ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]) -> list[Result]:
+    """Send each claimed message; (message id, None, _) when accepted, else the reason
+    and whether another attempt may succeed."""
+    results: list[Result] = []
     files: dict[tuple[str, str, str], list[str]] = {}
+    throttled: dict[str, str] = {}  # robot channel → the rate-limit reason it gave
     for item in batch:
         channel = journeys.channels.get(item["channel"])
         mid = item["message_id"]
         try:
             if channel is None:
                 raise SendError(f"channel {item['channel']!r} is no longer in journeys.yaml")
-            if isinstance(channel, WebhookChannel):
+            if channel.type in ROBOT_TYPES:
+                if item["channel"] in throttled:
+                    raise RateLimitedError(throttled[item["channel"]])
+                send_robot(
+                    channel,  # type: ignore[arg-type]
+                    item["subject"] or "",
+                    item["body"] or "",
+                    item["lang"] or "zh",
+                    mid,
+                    ws,
+                )
+            elif isinstance(channel, WebhookChannel):
                 send_webhook(channel, item["payload"].encode("utf-8"), mid, ws)
             elif isinstance(channel, EmailChannel):
                 payload = json.loads(item["payload"])
@@ -203,10 +225,17 @@ def send_batch(
                 key = (item["channel"], item["journey_id"], item["run_id"])
                 files.setdefault(key, []).append(mid)
                 continue
-        except (SendError, JourneysError, OSError) as exc:
-            results.append((mid, str(exc)[:500] or type(exc).__name__))
+        except RateLimitedError as exc:
+            throttled[item["channel"]] = str(exc)[:500]
+            results.append((mid, str(exc)[:500], True))
             continue
-        results.append((mid, None))
+        except PermanentSendError as exc:
+            results.append((mid, str(exc)[:500], False))
+            continue
+        except (SendError, JourneysError, OSError) as exc:
+            results.append((mid, str(exc)[:500] or type(exc).__name__, True))
+            continue
+        results.append((mid, None, True))
     for (name, journey, run_id), ids in files.items():
         channel = journeys.channels[name]
         assert isinstance(channel, FileChannel)
@@ -216,24 +245,26 @@ def send_batch(
             error = None
         except OSError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-        results += [(mid, error) for mid in ids]
+        results += [(mid, error, True) for mid in ids]
     return results
 
 
 def record(
     ws: Workspace,
     journeys: Journeys,
-    results: list[tuple[str, str | None]],
+    results: list[Result],
     attempts: dict[str, int],
     now: dt.datetime | None = None,
 ) -> None:
     now = now or db.utcnow()
     settings = journeys.delivery
     rows: list[tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]] = []
-    for mid, error in results:
+    for mid, error, again in results:
         tries = attempts[mid]
         if error is None:
             rows.append((mid, "sent", None, None, now))
+        elif not again:
+            rows.append((mid, "dead", f"not retried: {error}", None, None))
         elif tries >= settings.max_attempts:
             rows.append((mid, "dead", f"after {tries} attempts: {error}", None, None))
         else:
@@ -291,8 +322,8 @@ def deliver(
         results = send_batch(ws, journeys, claimed)
         record(ws, journeys, results, {m["message_id"]: m["attempts"] for m in claimed})
         totals["batches"] += 1
-        totals["sent"] += sum(1 for _, e in results if e is None)
-        totals["failed"] += sum(1 for _, e in results if e is not None)
+        totals["sent"] += sum(1 for _, e, _ in results if e is None)
+        totals["failed"] += sum(1 for _, e, _ in results if e is not None)
         if progress:
             progress(dict(totals))
         if max_seconds is not None and time.monotonic() - started > max_seconds:

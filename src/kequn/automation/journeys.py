@@ -22,6 +22,21 @@ A journey says who gets what, when a run shows a change::
         type: file
         folder: drops/ads           # under the workspace unless absolute
         hash: sha256                # none, md5 or sha256
+      sales_robot:                  # a group robot: wecom 企业微信, dingtalk 钉钉, feishu 飞书
+        type: dingtalk
+        token_env: KEQUN_DINGTALK_TOKEN     # access_token (wecom: key; feishu: the hook id)
+        secret_env: KEQUN_DINGTALK_SECRET   # 加签 SEC… (dingtalk, feishu; optional)
+        # url: https://oapi.dingtalk.com/robot/send   (the official host by default)
+    digests:                        # after each run, one message per team: what moved
+      base_url: "https://crm.example.com"   # links to the segment pages
+      teams:
+        sales:
+          channel: sales_robot
+          language: zh
+          min_count: 1
+          movements:
+            - {entered: lifecycle.dormant, among: value.high}
+            - {entered: traits.slipping, among: order_size.bulk}
     journeys:
       - id: winback
         zh: 沉睡唤醒
@@ -65,7 +80,7 @@ from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
-from kequn.taxonomy.model import Taxonomy
+from kequn.taxonomy.model import Taxonomy, Team
 
 JOURNEYS_FILE = "journeys.yaml"
 _ID = r"^[a-z][a-z0-9_-]*$"
@@ -152,7 +167,65 @@ class FileChannel(_Strict):
     ]
 
 
-Channel = Annotated[EmailChannel | WebhookChannel | FileChannel, Field(discriminator="type")]
+class _Robot(_Strict):
+    """A chat group's robot (see :mod:`kequn.automation.robots`): the token is the secret
+    part of its webhook address, so it comes from the environment or an owner-only file."""
+
+    url: str | None = Field(default=None, pattern=r"^https?://", description="default: official")
+    token_env: str | None = None
+    token_file: str | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _has_token(self) -> _Robot:
+        if not (self.token_env or self.token_file):
+            raise ValueError("a robot channel needs token_env or token_file")
+        return self
+
+    @property
+    def token(self) -> Secret:
+        return Secret(env=self.token_env, file=self.token_file)
+
+    @property
+    def secret(self) -> Secret:
+        return Secret(env=self.secret_env, file=self.secret_file)
+
+
+class WecomChannel(_Robot):
+    """企业微信群机器人: ``token`` is the webhook's ``key``; WeCom robots are not signed."""
+
+    type: Literal["wecom"]
+    msgtype: Literal["markdown", "text"] = "markdown"
+
+    @model_validator(mode="after")
+    def _unsigned(self) -> WecomChannel:
+        if self.secret_env or self.secret_file:
+            raise ValueError("wecom robots have no signing secret (give only token_env/file)")
+        return self
+
+
+class DingtalkChannel(_Robot):
+    """钉钉自定义机器人: ``token`` is the ``access_token``, ``secret`` the 加签 key."""
+
+    type: Literal["dingtalk"]
+    msgtype: Literal["markdown", "text"] = "markdown"
+
+
+class FeishuChannel(_Robot):
+    """飞书自定义机器人: ``token`` is the id after ``/bot/v2/hook/``; ``secret``: 签名校验."""
+
+    type: Literal["feishu"]
+    msg_type: Literal["text", "post", "interactive"] = "post"
+
+
+ROBOT_TYPES = ("wecom", "dingtalk", "feishu")
+
+Channel = Annotated[
+    EmailChannel | WebhookChannel | FileChannel | WecomChannel | DingtalkChannel | FeishuChannel,
+    Field(discriminator="type"),
+]
 
 
 class Template(_Strict):
@@ -235,11 +308,62 @@ class Delivery(_Strict):
     batch: int = Field(default=100, ge=1)
 
 
+class Movement(_Strict):
+    """A movement a team wants to hear about: customers who entered (or left) a label in
+    the run, optionally only those carrying other labels in it (``among``)."""
+
+    entered: str | None = Field(default=None, description="dimension.label")
+    left: str | None = Field(default=None, description="dimension.label")
+    among: list[str] = Field(default_factory=list, description="dimension.label, all held")
+    zh: str = Field(default="", description="with {count}: 「{count} 位高价值客户进入沉睡」")
+    en: str = Field(default="", description="with {count}: '{count} high-value ... dormant'")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_among(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("among"), str):
+            return {**data, "among": [data["among"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _one(self) -> Movement:
+        if (self.entered is None) == (self.left is None):
+            raise ValueError("a movement is exactly one of entered or left")
+        return self
+
+    @property
+    def change(self) -> str:
+        return "entered" if self.entered else "left"
+
+    @property
+    def target(self) -> tuple[str, str]:
+        dim, _, label = (self.entered or self.left or "").partition(".")
+        return dim, label
+
+    def amongst(self) -> list[tuple[str, str]]:
+        return [(d, lab) for d, _, lab in (a.partition(".") for a in self.among)]
+
+
+class TeamDigest(_Strict):
+    channel: str
+    language: Literal["zh", "en"] = "zh"
+    min_count: int = Field(default=1, ge=1)
+    examples: int = Field(default=5, ge=0, le=20, description="customer ids per movement")
+    movements: list[Movement] = Field(min_length=1)
+    enabled: bool = True
+
+
+class Digests(_Strict):
+    base_url: str | None = Field(default=None, pattern=r"^https?://")
+    teams: dict[Team, TeamDigest] = Field(default_factory=dict)
+
+
 class Journeys(_Strict):
     control_group: float = Field(default=0.0, ge=0, lt=1)
     delivery: Delivery = Delivery()
     channels: dict[str, Channel] = Field(default_factory=dict)
     journeys: list[Journey] = Field(default_factory=list)
+    digests: Digests = Digests()
     _parsed: dict[tuple[str, str], Rule] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
@@ -257,6 +381,19 @@ class Journeys(_Strict):
                 )
             if journey.start and journey.stop and journey.stop < journey.start:
                 raise ValueError(f"journey {journey.id!r}: stop is before start")
+        for team, digest in self.digests.teams.items():
+            found = self.channels.get(digest.channel)
+            if found is None:
+                known = ", ".join(sorted(self.channels)) or "none"
+                raise ValueError(
+                    f"digests.teams.{team}: channel {digest.channel!r} is not under channels "
+                    f"(known: {known})"
+                )
+            if found.type not in (*ROBOT_TYPES, "webhook"):
+                raise ValueError(
+                    f"digests.teams.{team}: channel {digest.channel!r} is {found.type}; a "
+                    "digest goes to a group robot (wecom, dingtalk, feishu) or a webhook"
+                )
         return self
 
     def journey(self, journey_id: str) -> Journey | None:
@@ -308,9 +445,34 @@ def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
                     )
         if not journey.templates:
             problems.append(f"{journey.id}.templates: give at least one language")
+    problems += _digest_problems(journeys, taxonomy)
     if problems:
         raise JourneysError(f"{where}: " + "; ".join(problems))
     return journeys
+
+
+def _digest_problems(journeys: Journeys, taxonomy: Taxonomy) -> list[str]:
+    """Every digest movement's labels exist in the taxonomy."""
+    problems: list[str] = []
+    for team, digest in journeys.digests.teams.items():
+        for i, movement in enumerate(digest.movements):
+            for part, (dim_id, label_id) in (
+                (movement.change, movement.target),
+                *((f"among[{k}]", pair) for k, pair in enumerate(movement.amongst())),
+            ):
+                where = f"digests.teams.{team}.movements[{i}].{part}"
+                problems += _label_problem(taxonomy, dim_id, label_id, where)
+    return problems
+
+
+def _label_problem(taxonomy: Taxonomy, dim_id: str, label_id: str, where: str) -> list[str]:
+    dim = taxonomy.dimension(dim_id)
+    if dim is None:
+        return [f"{where}: unknown dimension {dim_id!r} (dimension.label)"]
+    if dim.label(label_id) is None:
+        labels = ", ".join(label.id for label in dim.labels)
+        return [f"{where}: {label_id!r} is not a label of {dim.id} ({labels})"]
+    return []
 
 
 def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) -> Journeys:

@@ -1,0 +1,49 @@
+"""The words of group-robot alerts and team digests, in 中文 and English (added to
+:data:`kequn.core.i18n.MESSAGES`; imported by the modules that use them)."""
+
+from __future__ import annotations
+
+from kequn.core.i18n import MESSAGES
+
+AUTOMATION: dict[str, tuple[str, str]] = {
+    "robots.truncated": (
+        "……（内容过长，已截断；完整内容：kequn digest show）",
+        "… (too long, cut here; the whole text: kequn digest show)",
+    ),
+    "digest.title": (
+        "客群变动 · {team} · {as_of}",
+        "Segment movements · {team} · {as_of}",
+    ),
+    "digest.intro": (
+        "运行 {run}（截至 {as_of}，对比 {previous}）：",
+        "Run {run} (as of {as_of}, against {previous}):",
+    ),
+    "digest.entered": (
+        "{count} 位{among}客户进入「{label}」",
+        "{count} {among}customers entered “{label}”",
+    ),
+    "digest.left": (
+        "{count} 位{among}客户离开「{label}」",
+        "{count} {among}customers left “{label}”",
+    ),
+    "digest.among": ("「{names}」", "{names} "),
+    "digest.and": ("、", ", "),
+    "digest.examples": ("例如：{ids}", "e.g. {ids}"),
+    "digest.more": ("等 {count} 位", "and {count} more"),
+    "digest.open": ("查看客群", "open the segment"),
+    "digest.nothing": ("运行 {run} 没有值得通报的变动。", "Run {run}: nothing to report."),
+    "digest.none_for_run": (
+        "运行 {run} 没有团队摘要（没有 digests 配置、首次运行，或变动少于 min_count）。",
+        "Run {run} has no team digests (none configured, a first run, or too few moved).",
+    ),
+    "digest.queued": (
+        "运行 {run}：{teams} 个团队摘要进入发件箱。",
+        "Run {run}: {teams} team digests queued.",
+    ),
+    "digest.status": ("发送状态：{status}", "delivery: {status}"),
+    "digest.team.marketing": ("市场营销", "Marketing"),
+    "digest.team.sales": ("销售", "Sales"),
+    "digest.team.service": ("客户服务", "Service"),
+}
+
+MESSAGES.update(AUTOMATION)
