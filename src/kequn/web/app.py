@@ -26,11 +26,24 @@ from kequn.web.deps import Users
 from kequn.web.errors import add_handlers
 from kequn.web.guard import Failures, Guard
 from kequn.web.jobs import Jobs
-from kequn.web.routes import customers, imports, pages, privacy, runs, segments, system, taxonomy
+from kequn.web.routes import (
+    customers,
+    imports,
+    journeys,
+    pages,
+    privacy,
+    runs,
+    segments,
+    system,
+    taxonomy,
+    unsubscribe,
+)
 from kequn.web.settings import ServerSettings
 
 # in this order in the OpenAPI description
 _ROUTERS = (system, imports, runs, segments, customers, taxonomy, privacy, pages)
+#: routers of their own: the journeys' API and pages, the public unsubscribe link
+_MORE_ROUTERS = (journeys.router, journeys.pages, unsubscribe.router)
 
 
 def create_app(
@@ -85,6 +98,8 @@ def create_app(
     add_handlers(app)
     for module in _ROUTERS:
         app.include_router(module.router)
+    for router in _MORE_ROUTERS:
+        app.include_router(router)
     static = resources.files("kequn.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

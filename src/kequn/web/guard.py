@@ -37,6 +37,9 @@ from kequn.web.errors import ApiError
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _OPEN_API = frozenset({"/api/health"})
+#: public pages whose POST may come from anywhere: an e-mail's unsubscribe link, posted by
+#: a mail client's one-click button (RFC 8058); its signed token is the only credential
+_PUBLIC_POST = ("/unsubscribe/",)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -184,7 +187,8 @@ class Guard:
                     {"Retry-After": str(int(wait))},
                 )
         token = bearer(request.headers.get("authorization"))
-        if method not in _SAFE_METHODS and token is None and not _same_origin(request):
+        checked = method not in _SAFE_METHODS and not path.startswith(_PUBLIC_POST)
+        if checked and token is None and not _same_origin(request):
             return _error(403, "cross_site", t("web.error.cross_site", lang))
         if not api:
             return None

@@ -1,0 +1,419 @@
+"""What the journeys pages and API show, kept apart from the routes: checking edited
+``journeys.yaml`` text with the line of each problem, switching a journey on or off in
+the text without losing its comments, the audience a journey would choose on the latest
+run, its delivery log and its uplift.
+
+The automation package decides who gets a message (:mod:`kequn.automation.plan`); the
+preview here counts the same steps, in the same order, without rendering a message or
+writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+import yaml
+from pydantic import ValidationError
+
+from kequn.automation import db
+from kequn.automation.events import compute_events, previous_run
+from kequn.automation.journeys import (
+    EmailChannel,
+    FileChannel,
+    Journey,
+    Journeys,
+    JourneysError,
+    check,
+    journeys_path,
+)
+from kequn.automation.plan import share_of
+from kequn.automation.report import Z95, journeys_report
+from kequn.core.compute import parquet_glob
+from kequn.core.rules import compile_rule
+from kequn.snapshots.runs import RunInfo
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import Taxonomy
+
+#: the order in which plan.py decides each customer's outcome (see its description)
+OUTCOMES = (
+    "control_group",
+    "opted_out",
+    "no_consent",
+    "no_address",
+    "held_out",
+    "capped",
+    "queued",
+)
+STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
+_JOURNEY_PROBLEM = re.compile(r"; (?=[a-z][a-z0-9_-]*\.)")
+_NAMED_JOURNEY = re.compile(r"journey '([^']+)'")
+_EMAIL = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
+_LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{6,}\d")
+
+
+# -- the file ----------------------------------------------------------------------------
+def read_text(ws: Workspace) -> str:
+    """The workspace's ``journeys.yaml`` ("" when there is none)."""
+    path = journeys_path(ws)
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def version(text: str) -> str:
+    """What an editor saw: saving refuses text edited from an older version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def validate(text: str, taxonomy: Taxonomy) -> tuple[Journeys | None, list[dict[str, Any]]]:
+    """The checked journeys, or None and every problem with its line (1-based, None when
+    it cannot be placed). The checks are the automation package's own."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [{"line": line, "message": f"not valid YAML: {problem}"}]
+    if not isinstance(data, dict):
+        return None, [{"line": 1, "message": "expected a mapping with channels and journeys"}]
+    root = yaml.compose(text)
+    try:
+        journeys = Journeys.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = [str(p) for p in err["loc"]]
+            message = err["msg"]
+            line = _line(root, path) if path else _named_line(root, message)
+            where = ".".join(path) + ": " if path else ""
+            problems.append({"line": line, "message": where + message})
+        return None, problems
+    try:
+        return check(journeys, taxonomy, where=""), []
+    except JourneysError as exc:
+        found = str(exc).removeprefix(": ")
+        problems = []
+        for part in _JOURNEY_PROBLEM.split(found):
+            steps = part.split(":", 1)[0].split(".")
+            index = _journey_index(root, steps[0])
+            line = _line(root, ["journeys", str(index), *steps[1:]]) if index is not None else None
+            problems.append({"line": line, "message": part})
+        return None, problems
+
+
+def _line(root: yaml.Node | None, path: list[str]) -> int | None:
+    """The line of the deepest node ``path`` reaches (a segment naming nothing, such as
+    the type tag pydantic adds for a channel, is skipped)."""
+    node, line = root, None
+    for segment in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == segment:
+                    node, line = value, key.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and segment.isdigit()
+            and int(segment) < len(node.value)
+        ):
+            node = node.value[int(segment)]
+            line = node.start_mark.line + 1
+    return line
+
+
+def _journey_nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "journeys":
+            return list(value.value) if isinstance(value, yaml.SequenceNode) else []
+    return []
+
+
+def _journey_index(root: yaml.Node | None, journey_id: str) -> int | None:
+    for index, node in enumerate(_journey_nodes(root)):
+        if isinstance(node, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "id" and v.value == journey_id
+            for k, v in node.value
+        ):
+            return index
+    return None
+
+
+def _named_line(root: yaml.Node | None, message: str) -> int | None:
+    named = _NAMED_JOURNEY.search(message)
+    index = _journey_index(root, named.group(1)) if named else None
+    return None if index is None else _line(root, ["journeys", str(index)])
+
+
+def set_enabled(text: str, journey_id: str, enabled: bool) -> str:
+    """``text`` with the journey's ``enabled`` set, everything else (comments, layout)
+    kept: the value is replaced where it stands, or the key added after the ``id``."""
+    root = yaml.compose(text)
+    index = _journey_index(root, journey_id)
+    if index is None:
+        raise KeyError(journey_id)
+    node = _journey_nodes(root)[index]
+    assert isinstance(node, yaml.MappingNode)
+    word = "true" if enabled else "false"
+    pairs = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    if "enabled" in pairs:
+        value = pairs["enabled"][1]
+        return text[: value.start_mark.index] + word + text[value.end_mark.index :]
+    key, value = pairs["id"]
+    at = value.end_mark.index
+    if node.flow_style:
+        return text[:at] + f", enabled: {word}" + text[at:]
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    return text[:end] + "\n" + " " * key.start_mark.column + f"enabled: {word}" + text[end:]
+
+
+# -- the list ----------------------------------------------------------------------------
+def outbox_counts(ws: Workspace) -> dict[str, dict[str, int]]:
+    """Messages per journey and status."""
+    if not db.exists(ws):
+        return {}
+    with db.connect(ws) as con:
+        rows = con.execute(
+            "SELECT journey_id, status, count(*) FROM outbox GROUP BY ALL"
+        ).fetchall()
+    out: dict[str, dict[str, int]] = {}
+    for journey_id, status, n in rows:
+        out.setdefault(journey_id, dict.fromkeys(STATUSES, 0))[status] = int(n)
+    return out
+
+
+def summary(journey: Journeys, item: Journey, counts: dict[str, int] | None) -> dict[str, Any]:
+    """One journey as the list shows it."""
+    trigger = item.trigger
+    channel = journey.channels.get(item.channel)
+    return {
+        "id": item.id,
+        "zh": item.zh,
+        "en": item.en,
+        "trigger": {
+            "change": trigger.change or "rule",
+            "target": trigger.entered or trigger.left,
+            "rule": trigger.rule,
+        },
+        "audience": item.audience,
+        "channel": item.channel,
+        "channel_type": channel.type if channel is not None else None,
+        "purpose": item.purpose,
+        "enabled": item.enabled,
+        "active": item.active(dt.datetime.now(dt.UTC).date()),
+        "start": item.start.isoformat() if item.start else None,
+        "stop": item.stop.isoformat() if item.stop else None,
+        "holdout": item.holdout,
+        "messages": counts or dict.fromkeys(STATUSES, 0),
+    }
+
+
+# -- the preview -------------------------------------------------------------------------
+def preview(
+    ws: Workspace,
+    run: RunInfo,
+    journeys: Journeys,
+    journey: Journey,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """How many customers of ``run`` the journey's trigger and audience choose, and what
+    would become of them (:data:`OUTCOMES`), as :func:`kequn.automation.plan.process_run`
+    decides it for a run. ``journeys`` must have been checked against the run's taxonomy
+    (its parsed rules are used)."""
+    now = now or db.utcnow()
+    rules = journeys.rules()
+    mem = duckdb.connect()
+    try:
+        con = ibis.duckdb.from_connection(mem)
+        labels = con.read_parquet(parquet_glob(run.labels_path))
+        target = journey.trigger.target
+        no_previous = False
+        if target is not None:
+            before = previous_run(run)
+            if before is None:
+                no_previous = True
+                labels = labels.filter(ibis.literal(False))
+            else:
+                events = compute_events(mem, run, before, run.taxonomy())
+                ev = ibis.memtable(events.select(["customer_id", "dimension", "label", "change"]))
+                chosen = ev.filter(
+                    (ev.dimension == target[0])
+                    & (ev.label == target[1])
+                    & (ev.change == journey.trigger.change)
+                ).select("customer_id")
+                labels = labels.semi_join(chosen, "customer_id")
+        else:
+            rule = rules[(journey.id, "trigger.rule")]
+            labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
+        if journey.audience:
+            rule = rules[(journey.id, "audience")]
+            labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
+        rows = labels.select("customer_id", "marketing_consent").to_pyarrow().to_pylist()
+    finally:
+        mem.close()
+    ids = [row["customer_id"] for row in rows]
+    channel = journeys.channels[journey.channel]
+    addressed = _addressed(ws, ids, channel)
+    opted: set[str] = set()
+    sent: Counter[str] = Counter()
+    if db.exists(ws):
+        with db.connect(ws) as automation:
+            opted = {
+                r[0] for r in automation.execute("SELECT customer_id FROM opt_outs").fetchall()
+            }
+            cap = journey.frequency_cap
+            if cap is not None:
+                sent = Counter(
+                    {
+                        r[0]: int(r[1])
+                        for r in automation.execute(
+                            "SELECT customer_id, count(*) FROM outbox WHERE channel = ? "
+                            "AND created_at >= ? AND status != 'cancelled' GROUP BY customer_id",
+                            [journey.channel, now - dt.timedelta(days=cap.days)],
+                        ).fetchall()
+                    }
+                )
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for row in rows:
+        counts[_outcome(journeys, journey, row, addressed, opted, sent)] += 1
+    return {
+        "run_id": run.run_id,
+        "as_of": run.as_of,
+        "audience": len(rows),
+        "outcomes": counts,
+        "treated": counts["queued"] + counts["capped"],
+        "holdout": counts["held_out"],
+        "no_previous_run": no_previous,
+    }
+
+
+def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
+    journeys: Journeys,
+    journey: Journey,
+    row: dict[str, Any],
+    addressed: set[str],
+    opted: set[str],
+    sent: Counter[str],
+) -> str:
+    cid = row["customer_id"]
+    cap = journey.frequency_cap
+    if journeys.control_group and share_of("control", cid) < journeys.control_group:
+        return "control_group"
+    if journey.needs_consent and cid in opted:
+        return "opted_out"
+    if journey.needs_consent and row.get("marketing_consent") is not True:
+        return "no_consent"
+    if cid not in addressed:
+        return "no_address"
+    if journey.holdout and share_of(journey.id, cid) < journey.holdout:
+        return "held_out"
+    if cap and sent[cid] >= cap.messages:
+        return "capped"
+    return "queued"
+
+
+def _addressed(ws: Workspace, ids: list[str], channel: Any) -> set[str]:
+    """Those of ``ids`` the channel can reach (an e-mail for e-mail, a phone or e-mail
+    among a file's columns; a webhook reaches everyone). Only whether an address exists
+    is read, never the address."""
+    if isinstance(channel, EmailChannel):
+        fields = ["email"]
+    elif isinstance(channel, FileChannel):
+        fields = [c for c in ("phone", "email") if c in channel.columns]
+    else:
+        return set(ids)
+    if not ids or not fields:
+        return set()
+    present = " OR ".join(f"coalesce(c.{f}, '') <> ''" for f in fields)  # fixed names
+    with ws.read() as con:
+        con.register("wanted", pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())}))
+        rows = con.execute(
+            f"SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) WHERE {present}"
+        ).fetchall()
+        con.unregister("wanted")
+    return {r[0] for r in rows}
+
+
+# -- the delivery log --------------------------------------------------------------------
+_LOG_COLUMNS = (
+    "message_id", "run_id", "customer_id", "channel", "status", "attempts", "created_at",
+    "next_attempt_at", "sent_at", "last_error",
+)  # fmt: skip
+
+
+def delivery_log(
+    ws: Workspace, journey_id: str, *, status: str | None, limit: int, personal: bool
+) -> list[dict[str, Any]]:
+    """The journey's messages, newest first, without their text or recipient. Without
+    ``personal`` the customer id is left out and anything in an error that looks like an
+    address (a receiver may quote it back) is hidden."""
+    if not db.exists(ws):
+        return []
+    where = "journey_id = ?" + (" AND status = ?" if status else "")
+    params: list[Any] = [journey_id, *([status] if status else []), limit]
+    with db.connect(ws) as con:
+        rows = con.execute(
+            f"SELECT {', '.join(_LOG_COLUMNS)}, recipient FROM outbox WHERE {where} "
+            "ORDER BY created_at DESC, message_id LIMIT ?",
+            params,
+        ).fetchall()
+    out = []
+    for row in rows:
+        item = {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v)
+            for k, v in zip(_LOG_COLUMNS, row, strict=False)
+        }
+        if not personal:
+            item["last_error"] = _scrub(item["last_error"], row[2], row[-1])
+            item["customer_id"] = None
+        out.append(item)
+    return out
+
+
+def _scrub(text: str | None, *known: str | None) -> str | None:
+    if not text:
+        return text
+    for value in known:
+        if value:
+            text = text.replace(value, "***")
+    return _LONG_DIGITS.sub("***", _EMAIL.sub("***", text))
+
+
+def message_journey(ws: Workspace, message_id: str) -> str | None:
+    """The journey a message belongs to (None when there is no such message)."""
+    if not db.exists(ws):
+        return None
+    with db.connect(ws) as con:
+        row = con.execute(
+            "SELECT journey_id FROM outbox WHERE message_id = ?", [message_id]
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
+# -- the uplift --------------------------------------------------------------------------
+def uplift(ws: Workspace, journey_id: str, lang: str) -> dict[str, Any] | None:
+    """The journey's entry of :func:`kequn.automation.report.journeys_report`, with each
+    group's conversion interval too (Wald), for the chart's error bars."""
+    report = journeys_report(ws, lang=lang)
+    found = next((j for j in report["journeys"] if j["journey"] == journey_id), None)
+    if found is None:
+        return None
+    for group in ("treated", "holdout"):
+        entry = found[group]
+        n, p = entry["customers"], entry["conversion"]
+        if n and p is not None:
+            half = Z95 * math.sqrt(p * (1 - p) / n)
+            entry["conversion_ci"] = [max(0.0, p - half), min(1.0, p + half)]
+        else:
+            entry["conversion_ci"] = None
+    return {**found, "orders_until": report.get("orders_until")}

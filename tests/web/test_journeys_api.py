@@ -1,0 +1,322 @@
+"""The journeys API and the unsubscribe link, against a real server, a real SMTP server
+(aiosmtpd) and the workspace's real automation database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+from journeys_setup import AUDIENCE, COMMENT, copy_workspace, free_port, prepare, runs
+
+from kequn.automation import db
+from kequn.automation.report import journeys_report
+from kequn.automation.unsubscribe import make_token, opted_out
+from kequn.core.compute import parquet_glob
+from kequn.store.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    from aiosmtpd.controller import Controller
+
+    box, port = Mailbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def jsrv(
+    server: Any, web_ws: Workspace, serve: Any, mailbox: Any, tmp_path_factory: Any
+) -> Iterator[Any]:
+    """A server of its own over a copy of the web workspace, with journeys planned and
+    delivered for the first run (the session server's workspace is left alone)."""
+    ws = copy_workspace(web_ws, tmp_path_factory.mktemp("journeys-api"))
+    with serve(ws, server.tokens) as srv:
+        prepare(ws, mailbox[1], srv.url)
+        yield srv
+
+
+def _text(ws: Workspace) -> str:
+    return (ws.root / "journeys.yaml").read_text(encoding="utf-8")
+
+
+def _labels(ws: Workspace) -> list[dict[str, Any]]:
+    _, late = runs(ws)
+    glob = parquet_glob(late.labels_path).replace("'", "''")
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"SELECT customer_id, orders, spend, marketing_consent FROM read_parquet('{glob}')"
+        ).fetchall()
+    finally:
+        con.close()
+    return [dict(zip(("customer_id", "orders", "spend", "consent"), r, strict=True)) for r in rows]
+
+
+def test_roles(jsrv: Any) -> None:
+    with jsrv.client() as anonymous:
+        assert anonymous.get("/api/journeys").status_code == 401
+        assert anonymous.put("/api/journeys", json={"text": ""}).status_code == 401
+    text = _text(jsrv.ws)
+    with jsrv.client("viewer") as viewer:
+        listed = viewer.get("/api/journeys")
+        assert listed.status_code == 200
+        assert [j["id"] for j in listed.json()["journeys"]] == ["winback", "care"]
+        for response in (
+            viewer.put("/api/journeys", json={"text": text}),
+            viewer.post("/api/journeys/winback/enabled", json={"enabled": False}),
+            viewer.post("/api/journeys/winback/preview", json={}),
+            viewer.post("/api/journeys/messages/x/replay"),
+        ):
+            assert response.status_code == 403, response.text
+            assert response.json()["error"]["code"] == "forbidden"
+    with jsrv.client("analyst") as analyst:
+        refused = analyst.post("/api/journeys/messages/x/replay")
+        assert refused.status_code == 403
+        assert "admin" in refused.json()["error"]["message"]
+    assert _text(jsrv.ws) == text
+
+
+def test_list_counts_messages_per_status(jsrv: Any) -> None:
+    with jsrv.client("viewer") as viewer:
+        data = viewer.get("/api/journeys").json()
+    with db.connect(jsrv.ws) as con:
+        expected = dict(
+            con.execute(
+                "SELECT status, count(*) FROM outbox WHERE journey_id = 'care' GROUP BY ALL"
+            ).fetchall()
+        )
+    care = next(j for j in data["journeys"] if j["id"] == "care")
+    assert {k: v for k, v in care["messages"].items() if v} == expected
+    assert care["messages"]["dead"] > 0  # nothing listens at its webhook
+    winback = next(j for j in data["journeys"] if j["id"] == "winback")
+    assert winback["messages"]["sent"] > 0
+    assert (winback["trigger"], winback["holdout"], winback["channel_type"]) == (
+        {"change": "rule", "target": None, "rule": "orders >= 1"},
+        0.2,
+        "email",
+    )
+
+
+def test_validation_errors_name_their_line(jsrv: Any) -> None:
+    good = _text(jsrv.ws)
+    bad = good.replace(AUDIENCE, "spend >> 3")
+    line = next(i for i, row in enumerate(bad.splitlines(), 1) if "spend >> 3" in row)
+    with jsrv.client("analyst") as analyst:
+        checked = analyst.post("/api/journeys/validate", json={"text": bad}).json()
+        assert checked["ok"] is False
+        assert [p["line"] for p in checked["problems"]] == [line]
+        assert checked["problems"][0]["text"].startswith(f"Line {line}: winback.audience")
+        zh = analyst.post("/api/journeys/validate?lang=zh", json={"text": bad}).json()
+        assert zh["problems"][0]["text"].startswith(f"第 {line} 行：")
+        saved = analyst.put("/api/journeys", json={"text": bad})
+        assert saved.status_code == 400
+        error = saved.json()["error"]
+        assert error["code"] == "invalid_journeys"
+        assert f"Line {line}" in error["message"]
+        # a YAML syntax error, and a channel no journey may use, placed too
+        broken = analyst.post("/api/journeys/validate", json={"text": good + "  - [\n"}).json()
+        assert broken["problems"][0]["line"] == len(good.splitlines()) + 1
+        unknown = good.replace("channel: crm", "channel: nowhere")
+        where = next(i for i, row in enumerate(unknown.splitlines(), 1) if "id: care" in row)
+        found = analyst.post("/api/journeys/validate", json={"text": unknown}).json()
+        assert [p["line"] for p in found["problems"]] == [where]
+        assert "'nowhere' is not under channels" in found["problems"][0]["message"]
+    assert _text(jsrv.ws) == good  # nothing saved
+
+
+def test_save_is_checked_against_the_version(jsrv: Any) -> None:
+    with jsrv.client("analyst") as analyst:
+        listed = analyst.get("/api/journeys").json()
+        edited = listed["text"].replace("holdout: 0.2", "holdout: 0.25")
+        stale = analyst.put("/api/journeys", json={"text": edited, "version": "0" * 16})
+        assert stale.status_code == 409
+        saved = analyst.put("/api/journeys", json={"text": edited, "version": listed["version"]})
+        assert saved.status_code == 200, saved.text
+        assert _text(jsrv.ws) == edited
+        back = listed["text"]
+        assert analyst.put("/api/journeys", json={"text": back}).status_code == 200
+
+
+def test_preview_counts_match_the_snapshot(jsrv: Any) -> None:
+    opted = opted_out(jsrv.ws)
+    rows = _labels(jsrv.ws)
+
+    def expected(threshold: float) -> dict[str, int]:
+        chosen = [r for r in rows if (r["orders"] or 0) >= 1 and (r["spend"] or 0) >= threshold]
+        return {
+            "audience": len(chosen),
+            "opted_out": sum(r["customer_id"] in opted for r in chosen),
+            "no_consent": sum(
+                r["customer_id"] not in opted and r["consent"] is not True for r in chosen
+            ),
+        }
+
+    with jsrv.client("analyst") as analyst:
+        saved = analyst.post("/api/journeys/winback/preview", json={}).json()
+        edited_text = _text(jsrv.ws).replace(AUDIENCE, "spend >= 1000")
+        edited = analyst.post("/api/journeys/winback/preview", json={"text": edited_text}).json()
+        wrong = analyst.post(
+            "/api/journeys/winback/preview", json={"text": edited_text.replace("1000", ">")}
+        )
+        missing = analyst.post("/api/journeys/nope/preview", json={})
+    for found, threshold in ((saved, 300), (edited, 1000)):
+        want = expected(threshold)
+        assert want["audience"] > 0
+        assert found["audience"] == want["audience"]
+        assert found["outcomes"]["no_consent"] == want["no_consent"]
+        assert found["outcomes"]["opted_out"] == want["opted_out"]
+        assert sum(found["outcomes"].values()) == found["audience"]
+        assert found["holdout"] == found["outcomes"]["held_out"] > 0
+    assert edited["audience"] < saved["audience"]
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["problems"][0]["line"]
+    assert missing.status_code == 404
+
+
+def test_enable_and_disable_persist_in_the_file(jsrv: Any) -> None:
+    with jsrv.client("analyst") as analyst:
+        off = analyst.post("/api/journeys/care/enabled", json={"enabled": False})
+        assert off.status_code == 200, off.text
+        text = _text(jsrv.ws)
+        assert text.startswith(COMMENT)
+        data = yaml.safe_load(text)
+        assert [j.get("enabled", True) for j in data["journeys"]] == [True, False]
+        listed = analyst.get("/api/journeys").json()["journeys"]
+        assert [j["enabled"] for j in listed] == [True, False]
+        on = analyst.post("/api/journeys/care/enabled", json={"enabled": True})
+        assert on.status_code == 200
+        assert yaml.safe_load(_text(jsrv.ws))["journeys"][1]["enabled"] is True
+        assert analyst.post("/api/journeys/nope/enabled", json={"enabled": True}).status_code == 404
+
+
+def test_delivery_log_hides_customers_from_viewers(jsrv: Any) -> None:
+    with jsrv.client("viewer") as viewer:
+        seen = viewer.get("/api/journeys/winback/messages").json()
+    with jsrv.client("admin") as admin:
+        full = admin.get("/api/journeys/winback/messages").json()
+        dead = admin.get("/api/journeys/care/messages", params={"status": "dead"}).json()
+    assert seen["personal"] is False
+    assert full["personal"] is True
+    assert len(seen["messages"]) == len(full["messages"]) > 0
+    assert all(m["customer_id"] is None for m in seen["messages"])
+    assert all(m["customer_id"] for m in full["messages"])
+    text = json.dumps(seen)
+    assert "@" not in text
+    assert not any(m["customer_id"] in text for m in full["messages"])
+    assert {m["status"] for m in dead["messages"]} == {"dead"}
+    assert all(m["last_error"] for m in dead["messages"])
+    assert set(full["messages"][0]) >= {"status", "attempts", "last_error", "created_at"}
+
+
+def test_replay_a_dead_letter(jsrv: Any) -> None:
+    with jsrv.client("admin") as admin:
+        dead = admin.get("/api/journeys/care/messages", params={"status": "dead"}).json()
+        message = dead["messages"][0]["message_id"]
+        replayed = admin.post(f"/api/journeys/messages/{message}/replay")
+        assert replayed.status_code == 200, replayed.text
+        assert replayed.json()["journey"] == "care"
+        again = admin.post(f"/api/journeys/messages/{message}/replay")
+        assert again.status_code == 409
+        assert again.json()["error"]["code"] == "not_dead"
+    with db.connect(jsrv.ws) as con:
+        row = con.execute(
+            "SELECT status, attempts FROM outbox WHERE message_id = ?", [message]
+        ).fetchone()
+    assert row == ("pending", 0)
+
+
+def test_uplift_is_the_report(jsrv: Any) -> None:
+    with jsrv.client("viewer") as viewer:
+        found = viewer.get("/api/journeys/winback/uplift").json()
+        none = viewer.get("/api/journeys/nope/uplift").json()
+    assert found["found"] is True
+    assert none["found"] is False
+    report = next(
+        j for j in journeys_report(jsrv.ws, lang="en")["journeys"] if j["journey"] == "winback"
+    )
+    uplift = found["uplift"]
+    assert uplift["treated"]["customers"] == report["treated"]["customers"] > 0
+    assert uplift["holdout"]["customers"] == report["holdout"]["customers"] > 0
+    assert uplift["conversion_difference"] == report["conversion_difference"]
+    low, high = uplift["treated"]["conversion_ci"]
+    assert low <= uplift["treated"]["conversion"] <= high
+
+
+def test_unsubscribe_link_from_a_real_email(jsrv: Any, mailbox: Any) -> None:
+    box, _ = mailbox
+    assert box.messages, "the first run's e-mails were delivered"
+    mail = box.messages[0]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = mail["List-Unsubscribe"].strip("<>")
+    assert url.startswith(jsrv.url + "/unsubscribe/")
+    with db.connect(jsrv.ws) as con:
+        customer = con.execute(
+            "SELECT customer_id FROM outbox WHERE message_id = ?", [mail["Idempotency-Key"]]
+        ).fetchone()[0]
+    lang = "zh" if mail["Content-Language"] == "zh-CN" else "en"
+    with jsrv.client() as browser:  # no sign-in
+        asked = browser.get(url)
+        assert asked.status_code == 200
+        assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in asked.text
+        assert 'id="unsubscribe-confirm"' in asked.text
+        assert customer not in opted_out(jsrv.ws)  # opening the link records nothing
+        # a mail client's one-click (RFC 8058), posted from another origin
+        done = browser.post(
+            url,
+            data={"List-Unsubscribe": "One-Click"},
+            headers={"Origin": "https://mail.example.net"},
+        )
+        assert done.status_code == 200, done.text
+        assert 'id="unsubscribe-done"' in done.text
+        assert customer not in done.text
+        assert customer not in asked.text
+        assert customer in opted_out(jsrv.ws)
+        # a forged or damaged token: a JSON 400, or a page for a browser; nothing recorded
+        forged = make_token(jsrv.ws, "C-nobody")[:-1] + "0"
+        for token in (forged, "not-a-token", "x" * 600):
+            refused = browser.post(f"/unsubscribe/{token}")
+            assert refused.status_code == 400
+            assert refused.json()["error"]["code"] == "bad_token"
+        page = browser.get(f"/unsubscribe/{forged}", headers={"Accept": "text/html"})
+        assert page.status_code == 400
+        assert 'id="unsubscribe-bad"' in page.text
+        assert "Traceback" not in page.text
+    assert "C-nobody" not in opted_out(jsrv.ws)
+    # the next run's plan leaves the customer out of marketing
+    from kequn.automation.plan import process_run
+
+    _, late = runs(jsrv.ws)
+    process_run(late)
+    with db.connect(jsrv.ws) as con:
+        outcome = con.execute(
+            "SELECT outcome FROM assignments WHERE journey_id = 'winback' AND run_id = ? "
+            "AND customer_id = ?",
+            [late.run_id, customer],
+        ).fetchone()
+        queued = con.execute(
+            "SELECT count(*) FROM outbox WHERE customer_id = ? AND journey_id = 'winback' "
+            "AND run_id = ?",
+            [customer, late.run_id],
+        ).fetchone()[0]
+    assert outcome == ("opted_out",)
+    assert queued == 0
