@@ -1,4 +1,5 @@
-"""``kequn serve`` and ``kequn user``: the web service and who may use it."""
+"""``kequn serve``, ``kequn schedule`` and ``kequn user``: the web service, the jobs it
+carries out at set times, and who may use it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
@@ -15,6 +17,12 @@ user_app = typer.Typer(
     help="Users of the API and dashboard, and their tokens.", no_args_is_help=True
 )
 app.add_typer(user_app, name="user")
+schedule_app = typer.Typer(
+    help="Jobs in [schedule] of kequn.toml (sync, run, deliver at set times), carried out "
+    "by kequn serve.",
+    no_args_is_help=True,
+)
+app.add_typer(schedule_app, name="schedule")
 
 
 @app.command()
@@ -25,14 +33,115 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="Server processes (more use more cores for pages)")
     ] = 1,
+    schedule: Annotated[
+        bool,
+        typer.Option(help="Carry out [schedule] of kequn.toml and send due messages while serving"),
+    ] = True,
 ) -> None:
-    """Serve the REST API (/api, docs at /docs) and the dashboard."""
+    """Serve the REST API (/api, docs at /docs) and the dashboard; carry out the schedule."""
     from kequn.web.server import serve as run_server
     from kequn.web.settings import ServerSettings
 
     ws = _ws(workspace)
     console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))
-    run_server(ServerSettings(workspace=Path(ws.root), host=host, port=port), workers=workers)
+    run_server(
+        ServerSettings(workspace=Path(ws.root), host=host, port=port),
+        workers=workers,
+        schedule=schedule,
+    )
+
+
+@schedule_app.command("show")
+def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Each job: when it runs, its steps, the next time, the last run's outcome."""
+    from kequn.automation.schedule import schedule_status
+
+    status = schedule_status(_ws(workspace))
+    if as_json:
+        _print_json(status)
+        return
+    if not status["jobs"]:
+        console.print(t("schedule.none"), highlight=False, markup=False)
+        return
+    console.print(t("schedule.timezone", tz=status["timezone"]), highlight=False)
+    for job in status["jobs"]:
+        last = job["running"] or job["last"]
+        outcome = "running" if job["running"] else (last["outcome"] if last else "never")
+        detail = (last or {}).get("error") or "; ".join(
+            f"{s['step']}: {s.get('detail') or s['outcome']}" for s in (last or {}).get("steps", [])
+        )
+        console.print(
+            f"[bold]{job['name']}[/bold]  {escape(job['when'])}  {' → '.join(job['steps'])}",
+            highlight=False,
+        )
+        lines = [
+            f"{t('schedule.col.next')}: {_time(job['next'])}",
+            (
+                f"{t('schedule.col.last')}: {_time((last or {}).get('started_at'))} "
+                f"{t(f'schedule.outcome.{outcome}')}"
+            ),
+        ]
+        if detail:
+            lines.append(f"{t('schedule.col.detail')}: {detail}")
+        for line in lines:
+            console.print("  " + line, highlight=False, markup=False, soft_wrap=True)
+    delivery = status["delivery"]
+    if delivery["every_seconds"] > 0:
+        console.print(
+            t(
+                "schedule.deliver_loop",
+                seconds=f"{delivery['every_seconds']:g}",
+                at=_time(delivery.get("at")),
+                sent=delivery.get("sent", 0),
+                failed=delivery.get("failed", 0),
+            )
+        )
+    else:
+        console.print(t("schedule.deliver_off"))
+
+
+def _time(text: str | None) -> str:
+    """An ISO time from the schedule's records, as people write it (2026-12-02 06:00)."""
+    return text[:16].replace("T", " ") if text else "-"
+
+
+@schedule_app.command("run")
+def schedule_run(
+    name: Annotated[str, typer.Argument(help="The job ([schedule] NAME in kequn.toml)")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a job now, under the same lock as kequn serve (skipped if it runs elsewhere)."""
+    from kequn import automation
+    from kequn.automation.schedule import find_job, run_job
+
+    ws = _ws(workspace)
+    automation.install()
+    record = run_job(ws, find_job(ws, name), trigger="manual")
+    assert record is not None  # only the scheduler's due-only runs return None
+    if as_json:
+        _print_json(record)
+    else:
+        outcome = t(f"schedule.outcome.{record['outcome']}")
+        console.print(
+            t("schedule.ran", name=name, outcome=outcome, seconds=record["seconds"] or 0.0),
+            highlight=False,
+        )
+        for step in record["steps"]:
+            console.print(
+                t(
+                    "schedule.step",
+                    step=step["step"],
+                    outcome=t(f"schedule.outcome.{step['outcome']}"),
+                    detail=step.get("detail") or step.get("error") or "",
+                ),
+                highlight=False,
+                markup=False,
+            )
+        if record["outcome"] == "skipped":
+            console.print(record["error"], highlight=False, markup=False)
+    if record["outcome"] != "ok":
+        raise typer.Exit(1)
 
 
 @user_app.command("add")

@@ -74,13 +74,16 @@ class Settings:
     max_upload_mb: float = 200.0  # largest file upload (POST /api/imports/...)
     session_hours: float = 12.0  # a dashboard sign-in lasts this long
     job_retention_days: int = 30  # background job reports are removed after this
+    deliver_seconds: float = 60.0  # kequn serve sends due messages this often (0: never)
 
     @classmethod
     def from_toml(cls, data: dict[str, Any]) -> Settings:
         flat: dict[str, Any] = {}
         for section in data.values():
             if isinstance(section, dict):
-                flat.update(section)
+                # a nested table ([schedule] daily = {...}, [sources.crm]) is never a
+                # setting, even when its name is one (a job called "engine")
+                flat.update({k: v for k, v in section.items() if not isinstance(v, dict)})
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in flat.items() if k in known})
 
@@ -111,6 +114,7 @@ _SERVE = (
     "max_upload_mb",
     "session_hours",
     "job_retention_days",
+    "deliver_seconds",
 )
 
 

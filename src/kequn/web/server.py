@@ -6,14 +6,19 @@ uvicorn or touches sockets, and so the app does not import back what serves it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 
 from kequn.web.app import create_app
 from kequn.web.render import warm
 from kequn.web.settings import ServerSettings
 
+if TYPE_CHECKING:
+    from kequn.automation.schedule import Scheduler
 
-def serve(settings: ServerSettings, workers: int = 1) -> None:
+
+def serve(settings: ServerSettings, workers: int = 1, *, schedule: bool = True) -> None:
     """Run the server (what ``kequn serve`` does), in ``workers`` processes.
 
     Each worker is a whole server on its own socket bound with ``SO_REUSEPORT``, and the
@@ -21,7 +26,44 @@ def serve(settings: ServerSettings, workers: int = 1) -> None:
     (data, runs, users, audit and job files), which is built for concurrent processes;
     several let page rendering use more than one core. (uvicorn's own ``workers`` mode
     left TCP_NODELAY off and added ~40 ms to every response on this machine.)
+
+    With ``schedule``, this process also carries out the workspace's ``[schedule]`` and
+    sends due messages (:func:`start_schedule`) until the server stops.
     """
+    import signal
+    import threading
+
+    scheduler = start_schedule(settings) if schedule else None
+    if scheduler is not None and threading.current_thread() is threading.main_thread():
+        # uvicorn shuts down gracefully on SIGTERM, puts back the handler it found and
+        # raises the signal again: this handler turns that into SystemExit, so the
+        # schedule is stopped below instead of the process dying mid-step
+        signal.signal(signal.SIGTERM, _exit)
+    try:
+        _serve(settings, workers)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def _exit(*_args: object) -> None:
+    raise SystemExit(0)
+
+
+def start_schedule(settings: ServerSettings) -> Scheduler:
+    """Start the schedule's loop and the delivery loop in background threads of this
+    process (one process, whatever the number of workers; a second server on the same
+    workspace is kept from running a job twice by the job's lock). A mistake in
+    ``[schedule]`` stops the start with its message."""
+    from kequn import automation
+    from kequn.automation.schedule import Scheduler
+    from kequn.store.workspace import Workspace
+
+    automation.install()  # runs started by a job feed journeys, as from the CLI
+    return Scheduler(Workspace.open(settings.workspace)).start()
+
+
+def _serve(settings: ServerSettings, workers: int) -> None:
     import multiprocessing
     import signal
 

@@ -1,21 +1,25 @@
-"""Classification runs: starting one, following its job, and the runs kept."""
+"""Classification runs: starting one, following its job, the runs kept, and the schedule
+that starts them (``[schedule]`` in kequn.toml, carried out by ``kequn serve``)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from kequn import pipeline
+from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule_status
 from kequn.core.i18n import t
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
-from kequn.web.deps import Reader, need, request_lang, run_or_404, workspace
+from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job
+from kequn.web.render import render
 
-router = APIRouter(prefix="/api", tags=["runs"])
+router = APIRouter(tags=["runs"])
 
 
 class RunRequest(BaseModel):
@@ -23,7 +27,7 @@ class RunRequest(BaseModel):
     models: bool = True
 
 
-@router.post("/runs", status_code=202)
+@router.post("/api/runs", status_code=202)
 def start_run(
     request: Request,
     user: Annotated[User, Depends(need("run"))],
@@ -53,7 +57,7 @@ def start_run(
     return job.to_dict()
 
 
-@router.get("/jobs/{job_id}")
+@router.get("/api/jobs/{job_id}")
 def job_status(
     request: Request, job_id: Annotated[str, Path(max_length=64)], user: Reader
 ) -> dict[str, Any]:
@@ -66,13 +70,66 @@ def job_status(
     return job
 
 
-@router.get("/runs")
+@router.get("/api/runs")
 def runs(request: Request, _user: Reader) -> list[dict[str, Any]]:
     """Every finished run, newest first."""
     return [run.summary() for run in list_runs(workspace(request))]
 
 
-@router.get("/runs/{run_id}")
+@router.get("/api/runs/{run_id}")
 def run_detail(request: Request, run_id: str, _user: Reader) -> dict[str, Any]:
     """A run with its thresholds, counts and fitted models."""
     return run_or_404(request, run_id).to_dict()
+
+
+@router.get("/api/schedule")
+def schedule(request: Request, _user: Reader) -> dict[str, Any]:
+    """Each scheduled job (``[schedule]`` in kequn.toml): its times and steps, the next
+    time it runs (in the workspace's time zone), whether it is overdue or running now, its
+    last execution (outcome, steps, error) and last skip; and the delivery loop's last
+    pass. A mistake in ``[schedule]`` is a 409 naming kequn.toml and the key."""
+    lang = request_lang(request)
+    try:
+        return schedule_status(workspace(request), lang=lang)
+    except ScheduleError as exc:
+        raise ApiError(409, "schedule", str(exc)) from None
+
+
+@router.post("/api/schedule/{name}/run", status_code=202)
+def run_scheduled(
+    request: Request,
+    name: Annotated[str, Path(max_length=64)],
+    user: Annotated[User, Depends(need("run"))],
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Run a scheduled job now, under the same lock as the schedule (a job already
+    running elsewhere is skipped, with the reason in the result); poll ``/api/jobs/{id}``."""
+    ws = workspace(request)
+    lang = request_lang(request)
+    try:
+        job_spec = find_job(ws, name, lang)
+    except ScheduleError as exc:
+        raise ApiError(404, "no_schedule_job", str(exc)) from None
+
+    def work(_job: Job) -> dict[str, Any]:
+        return run_job(ws, job_spec, trigger="manual") or {}
+
+    job = request.app.state.jobs.start("schedule", user.name, work, lang)
+    if wait:
+        request.app.state.jobs.wait(job)
+    return job.to_dict()
+
+
+@router.get("/runs", include_in_schema=False)
+def runs_page(request: Request, user: PageUser) -> HTMLResponse:
+    """The runs kept and the schedule that makes them."""
+    ws = workspace(request)
+    lang = request_lang(request)
+    try:
+        plan: dict[str, Any] | None = schedule_status(ws, lang=lang)
+        problem = None
+    except ScheduleError as exc:
+        plan, problem = None, str(exc)
+    return render(
+        request, "runs.html", user, runs=list_runs(ws), schedule=plan, schedule_error=problem
+    )

@@ -1,0 +1,97 @@
+# ruff: noqa: E501
+# (messages in two languages read best unwrapped, as in kequn.web.text)
+"""The scheduler's words, in 中文 and English (added to :mod:`kequn.core.i18n`)."""
+
+from __future__ import annotations
+
+from kequn.core.i18n import MESSAGES
+
+SCHEDULE: dict[str, tuple[str, str]] = {
+    # kequn.toml mistakes: each names the file and the key
+    "schedule.bad": ("{file} 中 {key}：{detail}", "{file}, {key}: {detail}"),
+    "schedule.bad.table": (
+        '应为表，例如 daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
+        'must be a table, e.g. daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
+    ),
+    "schedule.bad.name": (
+        "任务名只能用小写字母、数字和 _，并以字母开头",
+        "a job name is lower-case letters, digits and _, starting with a letter",
+    ),
+    "schedule.bad.keys": (
+        "不认识的键：{keys}（可用：{known}）",
+        "unknown keys: {keys} (known: {known})",
+    ),
+    "schedule.bad.when": (
+        '需要 at = "HH:MM"（每天）或 cron = "分 时 日 月 周"，二者选一',
+        'needs either at = "HH:MM" (daily) or cron = "min hour day month weekday", not both',
+    ),
+    "schedule.bad.at": ("“{value}” 不是 HH:MM 格式的时间", '"{value}" is not a time as HH:MM'),
+    "schedule.bad.days": (
+        '应为星期列表，例如 ["mon", "fri"]（{detail}）',
+        'must be a list of weekdays, e.g. ["mon", "fri"] ({detail})',
+    ),
+    "schedule.bad.cron": ("cron 表达式无效：{detail}", "not a valid cron expression: {detail}"),
+    "schedule.bad.steps": (
+        "应为步骤列表，只能是 {known}，每个最多一次",
+        "must be a list of steps from {known}, each at most once",
+    ),
+    "schedule.bad.no_sources": (
+        "步骤 sync 需要在 kequn.toml 中配置 [sources.名称]",
+        "the sync step needs a saved source ([sources.NAME] in kequn.toml)",
+    ),
+    "schedule.bad.timezone": ("未知时区 “{value}”", 'unknown time zone "{value}"'),
+    "schedule.unknown_job": (
+        "没有任务 {name}（已配置：{known}）",
+        "No job {name} (configured: {known})",
+    ),
+    "schedule.no_extra": (
+        "定时任务需要 APScheduler：pip install 'kequn[web]'",
+        "Scheduling needs APScheduler: pip install 'kequn[web]'",
+    ),
+    # why a job did not run
+    "schedule.skip.held": (
+        "同一任务正在另一个进程中运行",
+        "the same job is running in another process",
+    ),
+    "schedule.skip.busy": (
+        "工作区正忙（另一个导入或运行持有 locks/write.lock），稍后重试",
+        "the workspace is busy (another import or run holds locks/write.lock); retried later",
+    ),
+    "schedule.interrupted": (
+        "进程在任务完成前退出",
+        "the process ended before the job finished",
+    ),
+    # kequn schedule show / run, the runs page
+    "schedule.none": (
+        'kequn.toml 中没有 [schedule]，例如：[schedule] daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
+        'No [schedule] in kequn.toml, e.g. [schedule] daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
+    ),
+    "schedule.title": ("定时任务", "Schedule"),
+    "schedule.col.job": ("任务", "Job"),
+    "schedule.col.when": ("时间", "When"),
+    "schedule.col.steps": ("步骤", "Steps"),
+    "schedule.col.next": ("下次运行", "Next run"),
+    "schedule.col.last": ("上次运行", "Last run"),
+    "schedule.col.outcome": ("结果", "Outcome"),
+    "schedule.col.detail": ("说明", "Detail"),
+    "schedule.when.daily": ("每天 {at}", "daily at {at}"),
+    "schedule.when.days": ("{days} {at}", "{days} at {at}"),
+    "schedule.timezone": ("时区：{tz}", "Time zone: {tz}"),
+    "schedule.outcome.ok": ("成功", "succeeded"),
+    "schedule.outcome.failed": ("失败", "failed"),
+    "schedule.outcome.skipped": ("跳过", "skipped"),
+    "schedule.outcome.running": ("运行中", "running"),
+    "schedule.outcome.interrupted": ("中断", "interrupted"),
+    "schedule.outcome.never": ("尚未运行", "not run yet"),
+    "schedule.ran": (
+        "任务 {name}：{outcome}（{seconds:.1f} 秒）",
+        "Job {name}: {outcome} ({seconds:.1f} s)",
+    ),
+    "schedule.step": ("  {step}：{outcome} {detail}", "  {step}: {outcome} {detail}"),
+    "schedule.deliver_loop": (
+        "投递循环：每 {seconds} 秒（有旅程时）；上次 {at}：发送 {sent}，失败 {failed}",
+        "Delivery loop: every {seconds} s (when journeys exist); last at {at}: {sent} sent, {failed} failed",
+    ),
+    "schedule.deliver_off": ("投递循环：关闭", "Delivery loop: off"),
+}
+MESSAGES.update(SCHEDULE)
