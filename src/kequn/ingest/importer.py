@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import re
 import shutil
 import uuid
@@ -25,7 +26,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
+from pypinyin import lazy_pinyin
 
+import kequn.ingest.origin_text  # noqa: F401 - registers the source messages used below
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
@@ -34,6 +37,7 @@ from kequn.ingest.mapping import (
     MappingFile,
     MappingResult,
     match_headers,
+    normalise_header,
 )
 from kequn.ingest.parse import ParsePass
 from kequn.ingest.readers import SourceError, StagedSource, stage
@@ -66,12 +70,14 @@ def import_file(
     header_row: int | None = None,
     sheet: str | None = None,
     origin: str | None = None,
+    default_origin: bool = True,
 ) -> ImportReport:
     """Validate ``path`` and upsert its good rows into ``table`` (customers, orders or events).
 
     An order export of a known platform is recognised by its headers (or named with
     ``format``) and shaped by that platform's profile first (:mod:`kequn.ingest.shape`).
-    With ``origin`` (a source's name) the records are that source's: see :func:`import_staged`.
+    With ``origin`` (a source's name) the records are that source's, and without it a
+    platform export's are the platform's (``default_origin``): see :func:`import_staged`.
     """
     if table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}")
@@ -103,6 +109,7 @@ def import_file(
             notify=notify,
             format=format,
             origin=origin,
+            default_origin=default_origin,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -146,6 +153,7 @@ def import_staged(
     notify: Progress | None = None,
     format: str | None = None,
     origin: str | None = None,
+    default_origin: bool = True,
 ) -> ImportReport:
     """Validate and upsert rows already staged (a file just read, or quarantined rows
     read again by :func:`retry_quarantine`); ``name`` is the file's name as reported.
@@ -153,7 +161,15 @@ def import_staged(
     ``origin`` names the source the rows come from (``tmall_flagship``): their ``origin`` is
     that name and their ids are the source's own, stored as ``NAME:ID`` (customer, order and
     event ids, and the customer ids of orders and events), so ``C001`` of one source and
-    ``C001`` of another stay two customers. Without it ids are kept as given."""
+    ``C001`` of another stay two customers.
+
+    Without it, an export read by a platform profile is that platform's source
+    (``taobao``, or ``taobao_<shop>`` when the export names its shop: see
+    :meth:`_Import._default_source`), unless ``default_origin`` is false or the workspace
+    already holds these buyers or this platform's orders without a source (a workspace
+    imported before sources existed keeps its ids, so importing the same file again
+    duplicates nobody). Any other file's ids are kept as given. Each import's source is
+    recorded in ``import_origins``, so retrying its quarantined rows keeps it."""
     if origin is not None and not SOURCE_NAME_RE.fullmatch(origin):
         raise SourceError(t("sources.bad_name", name=origin))
     notify = notify or (lambda _stage, _n: None)
@@ -211,8 +227,43 @@ def import_staged(
             job.params[f"{column}_map_vals"] = list(values[column].values())
         job.origin = origin
         job.params["origin"] = origin
+        job.default_origin = default_origin and origin is None
         job.run(create_customers, notify, profile, found)
+        _record_origin(con, import_id, job.origin, defaulted=origin is None)
     return report
+
+
+def _record_origin(
+    con: duckdb.DuckDBPyConnection, import_id: str, origin: str | None, *, defaulted: bool
+) -> None:
+    """Which source an import's rows belong to (None: ids as given), so that its
+    quarantined rows are read again as that source's (:func:`kequn.ingest.quarantine.retry`)."""
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS import_origins (
+            import_id VARCHAR, origin VARCHAR, defaulted BOOLEAN)"""
+    )
+    con.execute("INSERT INTO import_origins VALUES (?, ?, ?)", [import_id, origin, defaulted])
+
+
+def import_origins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Each recorded import's source (None: its ids were kept as given). Imports made
+    before sources were recorded are absent."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_origins'"
+    ).fetchone()
+    if not found or not found[0]:
+        return {}
+    rows = con.execute("SELECT import_id, origin FROM import_origins").fetchall()
+    return {str(i): o for i, o in rows}
+
+
+def shop_source(base: str, shop: str) -> str:
+    """A source name for one shop of a platform: ``taobao`` and 小明旗舰店 give
+    ``taobao_xiaomingqijiandian`` (pinyin, lower case, letters, digits and ``_``)."""
+    words = "".join(lazy_pinyin(shop.strip())).lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
+    name = f"{base}_{slug}" if slug else base
+    return name[:40].rstrip("_")
 
 
 def _profile(
@@ -249,6 +300,8 @@ class _Import(ParsePass, ValidatePass, WritePass):
     """One import: parse, validate, quarantine, write (see the passes' modules)."""
 
     origin: str | None = None
+    #: without a source named, whether a platform export becomes the platform's source
+    default_origin: bool = False
 
     def __init__(
         self,
@@ -290,6 +343,8 @@ class _Import(ParsePass, ValidatePass, WritePass):
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
+        if self.origin is None and self.default_origin and profile is not None:
+            self._default_source(profile, found or {})
         if self.origin is not None:
             self._namespace(columns)
         notify("validate", self.staged.rows)
@@ -311,6 +366,66 @@ class _Import(ParsePass, ValidatePass, WritePass):
             self._lines(found or {})
         self._log()
         notify("write", self.report.accepted)
+
+    def _default_source(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
+        """A platform export with no source named is the platform's source (its shop's,
+        when the export names one shop), except in a workspace that already holds these
+        buyers or this platform's orders without a source: there the ids stay as given,
+        so an export imported before sources existed, imported again, duplicates nobody."""
+        if not profile.source:
+            return
+        if self._unsourced_overlap() or self._unsourced_platform(profile):
+            self.report.notes.append("import.source_kept_ids")
+            return
+        name = profile.source
+        shops = self._shops(profile)
+        if len(shops) == 1:
+            name = shop_source(name, shops[0])
+        if not SOURCE_NAME_RE.fullmatch(name):
+            return
+        self.origin = name
+        self.params["origin"] = name
+        format_name = dict(self.report.format_name)
+        self.report.format_name = {
+            lang: t("import.source_default", lang, name=format_name.get(lang, ""), source=name)
+            for lang in ("zh", "en")
+        }
+
+    def _shops(self, profile: formats.Profile) -> list[str]:
+        """The distinct shop names the export carries (at most two are read)."""
+        wanted = {normalise_header(h) for h in profile.shop}
+        index = next(
+            (i for i, h in enumerate(self.staged.headers) if normalise_header(h) in wanted), None
+        )
+        if index is None:
+            return []
+        rows = self.con.execute(
+            f"SELECT DISTINCT trim(kq_text(c{index})) AS shop FROM raw "
+            f"WHERE NOT kq_blank(c{index}) LIMIT 2"
+        ).fetchall()
+        return [str(r[0]) for r in rows if r[0]]
+
+    def _unsourced_overlap(self) -> bool:
+        """Whether a buyer of this file is already a customer without a source."""
+        row = self.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM parsed p JOIN customers c "
+            "ON c.customer_id = p.customer_id AND c.origin IS NULL)"
+        ).fetchone()
+        return bool(row and row[0])
+
+    def _unsourced_platform(self, profile: formats.Profile) -> bool:
+        """Whether the workspace holds orders without a source from an export of this
+        platform (told by the headers of the import they came from)."""
+        rows = self.con.execute(
+            """SELECT DISTINCT i.headers FROM imports i
+            WHERE i."table" = 'orders' AND i.headers IS NOT NULL
+              AND i.file IN (SELECT DISTINCT source_file FROM orders WHERE origin IS NULL)"""
+        ).fetchall()
+        for (headers,) in rows:
+            found = formats.detect([str(h or "") for h in json.loads(headers)])
+            if found is not None and found.id == profile.id:
+                return True
+        return False
 
     def _namespace(self, columns: list[str]) -> None:
         """A source's ids are its own: prefixed with its name, and the rows' origin set."""

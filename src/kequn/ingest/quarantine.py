@@ -13,7 +13,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kequn.core.i18n import t
-from kequn.ingest.importer import ImportReport, claim_stage, import_staged, sweep_stages
+from kequn.ingest.importer import (
+    ImportReport,
+    claim_stage,
+    import_origins,
+    import_staged,
+    sweep_stages,
+)
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.readers import StagedSource
 from kequn.store.workspace import Workspace
@@ -95,30 +101,38 @@ def retry(
 ) -> list[ImportReport]:
     """Read the rejected rows of ``table`` again, file by file, as their files had them,
     with ``mapping`` (new status words, columns) and ``format``: no re-upload. Rows that
-    now pass are imported and leave the quarantine; the others stay, with today's reason."""
+    now pass are imported and leave the quarantine; the others stay, with today's reason.
+
+    Each row keeps its source and lineage: it is read as the source its import was
+    (``NAME:ID`` ids, ``origin``; an import whose ids were kept as given, or one made
+    before imports recorded their source, stays without one), and as its file's row."""
     with ws.read() as con:
         rows = con.execute(
-            """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at)
+            """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at),
+                max(q.import_id)
             FROM quarantine q LEFT JOIN imports i ON i.file = q.file AND i."table" = q."table"
             WHERE q."table" = ? AND q.severity = 'rejected' AND q.record IS NOT NULL
-            GROUP BY ALL ORDER BY 1, 2""",
+            GROUP BY q.file, q."row" ORDER BY 1, 2""",
             [table],
         ).fetchall()
+        origins = import_origins(con)
         derived = {
             str(f)
             for (f,) in con.execute(
                 "SELECT DISTINCT source_file FROM customers WHERE source_file IS NOT NULL"
             ).fetchall()
         }
-    by_file: dict[str, tuple[list[str], list[tuple[int, list[Any]]]]] = {}
-    for file, row, record, headers in rows:
+    # one retry per file and source: a file imported as two sources is read as each
+    by_file: dict[tuple[str, str | None], tuple[list[str], list[tuple[int, list[Any]]]]] = {}
+    for file, row, record, headers, import_id in rows:
         names = json.loads(headers) if headers else []
         values = json.loads(record)
-        found = by_file.setdefault(file, (names or [f"c{i}" for i in range(len(values))], []))
+        key = (file, origins.get(str(import_id)))
+        found = by_file.setdefault(key, (names or [f"c{i}" for i in range(len(values))], []))
         found[1].append((int(row), values))
     reports = []
     sweep_stages(ws.tmp_dir)
-    for file, (headers, records) in by_file.items():
+    for (file, origin), (headers, records) in by_file.items():
         import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
         workdir = ws.tmp_dir / f"retry-{import_id}"
         workdir.mkdir(parents=True, exist_ok=True)
@@ -150,6 +164,8 @@ def retry(
                     import_id=import_id,
                     mapping=mapping,
                     format=format,
+                    origin=origin,
+                    default_origin=False,  # the import it came from decided its source
                     # buyers of an order export were derived from it: so are the new ones
                     create_customers=True if table == "orders" and file in derived else None,
                 )

@@ -68,6 +68,10 @@ class Profile:
     nickname_only: bool = False
     masked: tuple[str, ...] = ()
     sources: tuple[dict[str, Any], ...] = ()
+    #: the name an import of this export is the source of when none is given (``taobao``)
+    source: str = ""
+    #: headers naming the shop an export is from (店铺名称): its name extends the source's
+    shop: tuple[str, ...] = ()
 
     def name(self, lang: str) -> str:
         return local(self, lang)
@@ -148,6 +152,8 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         nickname_only=bool(data.get("nickname_only")),
         masked=_tuple(data.get("masked")),
         sources=tuple(data.get("sources") or ()),
+        source=str(data.get("source") or "") if "source" in data else str(data["id"]),
+        shop=_tuple(data.get("shop")),
     )
 
 
