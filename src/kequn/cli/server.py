@@ -43,6 +43,10 @@ def serve(
     from kequn.web.settings import ServerSettings
 
     ws = _ws(workspace)
+    if schedule:
+        from kequn.automation.schedule import load_schedule
+
+        load_schedule(ws)  # a mistake in [schedule] is told before anything starts
     console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))
     run_server(
         ServerSettings(workspace=Path(ws.root), host=host, port=port),
