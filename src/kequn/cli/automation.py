@@ -29,6 +29,11 @@ journeys_app = typer.Typer(
     help="Journeys: who gets which message when their segment changes.", no_args_is_help=True
 )
 app.add_typer(journeys_app, name="journeys")
+digest_app = typer.Typer(
+    help="Team digests: what moved in a run, per team, sent to the team's group robot.",
+    no_args_is_help=True,
+)
+app.add_typer(digest_app, name="digest")
 
 
 @app.command("events")
@@ -147,10 +152,13 @@ def journeys_process(
 ) -> None:
     """Compute a run's events and plan its journeys now (done after every run; use this for
     a run published before journeys.yaml existed, or after fixing it). Safe to repeat."""
+    from kequn.automation.digest import build_digests
     from kequn.automation.plan import process_run
     from kequn.snapshots.read import require_run
 
-    summary = process_run(require_run(_ws(workspace), run_id))
+    run = require_run(_ws(workspace), run_id)
+    summary = process_run(run)
+    summary["digests"] = build_digests(run)
     if as_json:
         _print_json(summary)
         return
@@ -164,8 +172,65 @@ def journeys_process(
     )
     for jid, counts in summary["journeys"].items():
         console.print(f"  {jid}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if summary["digests"]["teams"]:
+        console.print(
+            t("digest.queued", run=summary["run_id"], teams=len(summary["digests"]["teams"]))
+        )
     if summary.get("journeys_error"):
         err.print(f"[red]{summary['journeys_error']}[/]", soft_wrap=True)
+
+
+@digest_app.command("show")
+def digest_show(
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+    team: Annotated[str | None, typer.Option(help="marketing, sales or service")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A run's team digests as queued for the robots, in the chosen language (--lang)."""
+    from kequn.automation import text as _text  # noqa: F401  (registers the messages)
+    from kequn.automation.digest import show_digests
+    from kequn.snapshots.read import require_run
+
+    ws = _ws(workspace)
+    run = require_run(ws, run_id)
+    found = show_digests(ws, run.run_id, _lang(), team)
+    if as_json:
+        _print_json({"run_id": run.run_id, "digests": found})
+        return
+    if not found:
+        console.print(t("digest.none_for_run", run=run.run_id))
+        return
+    for d in found:
+        console.rule(f"{d['subject']}  ({d['channel']})")
+        console.print(d["text"], markup=False, highlight=False)
+        status = d["status"] + (f" — {d['last_error']}" if d["last_error"] else "")
+        console.print(t("digest.status", status=status), markup=False, highlight=False)
+
+
+@digest_app.command("build")
+def digest_build(
+    workspace: WorkspaceOpt = None, run_id: RunOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Queue a run's team digests now (done after every run; for a run published before
+    digests were configured). A team's digest for a run is queued once."""
+    from kequn.automation.digest import build_digests
+    from kequn.automation.plan import process_run
+    from kequn.snapshots.read import require_run
+
+    run = require_run(_ws(workspace), run_id)
+    process_run(run)  # its events, if it was not processed yet (otherwise nothing changes)
+    summary = build_digests(run)
+    if as_json:
+        _print_json(summary)
+        return
+    if summary["error"]:
+        err.print(f"[red]{summary['error']}[/]", soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(t("digest.queued", run=run.run_id, teams=len(summary["teams"])))
+    for team, info in summary["teams"].items():
+        counts = ", ".join(f"{k}: {v}" for k, v in info["movements"].items())
+        console.print(f"  {team}: {counts}", markup=False)
 
 
 @journeys_app.command("report")
