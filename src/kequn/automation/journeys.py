@@ -65,167 +65,69 @@ trigger's label), ``journey``, ``lang``, ``run`` and, for e-mail, ``unsubscribe_
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
-from kequn.core.i18n import t
+# the channel models live in channel_models; importers keep finding them here
+from kequn.automation.channel_models import (
+    ROBOT_TYPES,
+    Channel,
+    DingtalkChannel,
+    EmailChannel,
+    FeishuChannel,
+    FileChannel,
+    JourneysError,
+    Secret,
+    WebhookChannel,
+    WecomChannel,
+    _Strict,
+)
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy, Team
 
+__all__ = [
+    "JOURNEYS_FILE",
+    "ROBOT_TYPES",
+    "Cap",
+    "Channel",
+    "Delivery",
+    "Digests",
+    "DingtalkChannel",
+    "EmailChannel",
+    "FeishuChannel",
+    "FileChannel",
+    "Journey",
+    "Journeys",
+    "JourneysError",
+    "Movement",
+    "QuietHours",
+    "Secret",
+    "TeamDigest",
+    "Template",
+    "Trigger",
+    "WebhookChannel",
+    "WecomChannel",
+    "as_dict",
+    "check",
+    "in_quiet_hours",
+    "journeys_path",
+    "load_journeys",
+    "parse_journeys",
+    "slug",
+    "template_env",
+]
+
 JOURNEYS_FILE = "journeys.yaml"
 _ID = r"^[a-z][a-z0-9_-]*$"
 _CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
-
-
-class JourneysError(ValueError):
-    """``journeys.yaml`` is not valid; the message says where."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Secret(_Strict):
-    """Where a secret comes from: an environment variable or a file only its owner can read.
-    The value itself is never stored in the model, printed or logged."""
-
-    env: str | None = None
-    file: str | None = None
-
-    def value(self, ws: Workspace | None = None) -> str | None:
-        if self.env:
-            found = os.environ.get(self.env)
-            if found is None:
-                raise JourneysError(t("automation.secret_env_missing", name=self.env))
-            return found
-        if self.file:
-            path = Path(self.file).expanduser()
-            if ws is not None and not path.is_absolute():
-                path = ws.root / path
-            mode = path.stat().st_mode
-            if mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise JourneysError(t("automation.secret_file_open", path=path))
-            return path.read_text(encoding="utf-8").strip()
-        return None
-
-
-class EmailChannel(_Strict):
-    type: Literal["email"]
-    host: str
-    port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password_env: str | None = None
-    password_file: str | None = None
-    sender: str
-    reply_to: str | None = None
-    unsubscribe_url: str | None = Field(
-        default=None, description="with {token}; e.g. kequn serve's /unsubscribe/{token}"
-    )
-    timeout_seconds: float = Field(default=20.0, gt=0)
-
-    @property
-    def password(self) -> Secret:
-        return Secret(env=self.password_env, file=self.password_file)
-
-
-class WebhookChannel(_Strict):
-    type: Literal["webhook"]
-    url: str = Field(pattern=r"^https?://")
-    secret_env: str | None = None
-    secret_file: str | None = None
-    timeout_seconds: float = Field(default=10.0, gt=0)
-
-    @property
-    def secret(self) -> Secret:
-        return Secret(env=self.secret_env, file=self.secret_file)
-
-
-class FileChannel(_Strict):
-    type: Literal["file"]
-    folder: str = "drops"
-    hash: Literal["none", "md5", "sha256"] = "none"
-    phone_format: Literal["e164", "digits", "national"] = Field(
-        default="e164",
-        description="e164 (+8613812345678, Google), digits (8613812345678, Meta), "
-        "national (13812345678, Chinese ad platforms)",
-    )
-    columns: list[Literal["customer_id", "phone", "email", "name", "lang"]] = [
-        "customer_id",
-        "phone",
-        "email",
-    ]
-
-
-class _Robot(_Strict):
-    """A chat group's robot (see :mod:`kequn.automation.robots`): the token is the secret
-    part of its webhook address, so it comes from the environment or an owner-only file."""
-
-    url: str | None = Field(default=None, pattern=r"^https?://", description="default: official")
-    token_env: str | None = None
-    token_file: str | None = None
-    secret_env: str | None = None
-    secret_file: str | None = None
-    timeout_seconds: float = Field(default=10.0, gt=0)
-
-    @model_validator(mode="after")
-    def _has_token(self) -> _Robot:
-        if not (self.token_env or self.token_file):
-            raise ValueError("a robot channel needs token_env or token_file")
-        return self
-
-    @property
-    def token(self) -> Secret:
-        return Secret(env=self.token_env, file=self.token_file)
-
-    @property
-    def secret(self) -> Secret:
-        return Secret(env=self.secret_env, file=self.secret_file)
-
-
-class WecomChannel(_Robot):
-    """企业微信群机器人: ``token`` is the webhook's ``key``; WeCom robots are not signed."""
-
-    type: Literal["wecom"]
-    msgtype: Literal["markdown", "text"] = "markdown"
-
-    @model_validator(mode="after")
-    def _unsigned(self) -> WecomChannel:
-        if self.secret_env or self.secret_file:
-            raise ValueError("wecom robots have no signing secret (give only token_env/file)")
-        return self
-
-
-class DingtalkChannel(_Robot):
-    """钉钉自定义机器人: ``token`` is the ``access_token``, ``secret`` the 加签 key."""
-
-    type: Literal["dingtalk"]
-    msgtype: Literal["markdown", "text"] = "markdown"
-
-
-class FeishuChannel(_Robot):
-    """飞书自定义机器人: ``token`` is the id after ``/bot/v2/hook/``; ``secret``: 签名校验."""
-
-    type: Literal["feishu"]
-    msg_type: Literal["text", "post", "interactive"] = "post"
-
-
-ROBOT_TYPES = ("wecom", "dingtalk", "feishu")
-
-Channel = Annotated[
-    EmailChannel | WebhookChannel | FileChannel | WecomChannel | DingtalkChannel | FeishuChannel,
-    Field(discriminator="type"),
-]
 
 
 class Template(_Strict):
