@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from automation_helpers import FAST, RobotReceiver, runs, write_journeys
+from automation_helpers import FAST, Receiver, RobotReceiver, runs, webhook_channel, write_journeys
 from typer.testing import CliRunner
 
 from kequn import privacy
@@ -261,3 +261,38 @@ def test_digest_show_in_each_language_and_erasure_reaches_the_examples(
     assert after["movements"][0]["count"] == zh[0]["movements"][0]["count"]  # an aggregate
     raw = (aws.root / db.FOLDER / db.DB_NAME).read_bytes()
     assert example.encode() not in raw
+
+
+def test_a_digest_can_go_to_a_signed_webhook_and_bad_config_is_named(
+    aws: Workspace, receiver: Receiver
+) -> None:
+    from kequn.automation.journeys import JourneysError, load_journeys
+    from kequn.pipeline import workspace_taxonomy
+
+    receiver.start()
+    _, late = runs(aws)
+    digests = {"teams": {"service": {"channel": "crm", "movements": SERVICE, "language": "en"}}}
+    write_journeys(
+        aws, {"delivery": FAST, "channels": {"crm": webhook_channel(receiver)}, "digests": digests}
+    )
+    build_digests(late)
+    assert deliver(aws)["sent"] == 1
+    (request,) = receiver.requests
+    assert request["ok"]  # signed like every webhook
+    body = request["body"]
+    assert body["kind"] == "digest"
+    assert body["team"] == "service"
+    assert body["run_id"] == late.run_id
+    assert body["subject"].startswith("Segment movements · Service")
+    assert body["movements"][0]["count"] > 0
+    assert "link" in body["movements"][0]
+
+    bad = {"teams": {"sales": {"channel": "crm", "movements": [{"entered": "lifecycle.sleepy"}]}}}
+    write_journeys(aws, {"channels": {"crm": webhook_channel(receiver)}, "digests": bad})
+    with pytest.raises(JourneysError, match=r"digests\.teams\.sales\.movements\[0\]\.entered"):
+        load_journeys(aws, workspace_taxonomy(aws))
+    mail = {"type": "email", "host": "127.0.0.1", "sender": "a@b.c"}
+    wrong = {"teams": {"sales": {"channel": "mail", "movements": SERVICE}}}
+    write_journeys(aws, {"channels": {"mail": mail}, "digests": wrong})
+    with pytest.raises(JourneysError, match="a digest goes to a group robot"):
+        load_journeys(aws, workspace_taxonomy(aws))

@@ -216,3 +216,63 @@ def test_a_refused_message_is_dead_at_once_with_the_robots_reason(
     assert TOKEN not in reason
     raw = (aws.root / db.FOLDER / db.DB_NAME).read_bytes()
     assert TOKEN.encode() not in raw  # the key is read when sending, never stored
+
+
+@pytest.mark.parametrize(
+    ("kind", "style", "limit"),
+    [
+        ("wecom", {"msgtype": "text"}, LIMITS[("wecom", "text")]),
+        ("dingtalk", {"msgtype": "text"}, LIMITS[("dingtalk", "text")]),
+        ("feishu", {"msg_type": "text"}, 20 * 1024),
+        ("feishu", {"msg_type": "interactive"}, 20 * 1024),
+        ("feishu", {"msg_type": "post"}, 20 * 1024),
+    ],
+)
+def test_every_message_type_fits_the_platform(
+    robot: RobotReceiver, kind: str, style: dict[str, str], limit: int
+) -> None:
+    robot.ok = {"code": 0, "msg": "success"} if kind == "feishu" else robot.ok
+    channel = {"wecom": WecomChannel, "dingtalk": DingtalkChannel, "feishu": FeishuChannel}[kind]
+    found = channel.model_validate(_robot(kind, robot.url(), **style))  # type: ignore[attr-defined]
+    body = "\n".join(f"- **{i}** 位客户 [查看](http://crm.test/segments/x/{i})" for i in range(900))
+    send_robot(found, "标题", body, "zh", "m")
+    (req,) = robot.requests
+    sent = req["body"]
+    if kind == "feishu":
+        assert req["size"] <= limit  # the whole request body
+        assert sent["msg_type"] == style["msg_type"]
+    else:
+        assert sent["msgtype"] == "text"
+        content = sent["text"]["content"]
+        assert len(content.encode("utf-8")) <= limit
+        assert "**" not in content  # plain text: no markdown marks
+        assert "查看: http://crm.test/segments/x/0" in content  # links spelled out
+    flat = str(sent)
+    assert "http://crm.test/segments/x/0" in flat
+    assert "http://crm.test/segments/x/899" not in flat  # cut, with the note
+    assert "已截断" in flat
+    if style.get("msg_type") == "interactive":
+        assert sent["card"]["header"]["title"]["content"] == "标题"
+        assert sent["card"]["elements"][0]["tag"] == "markdown"
+
+
+@pytest.mark.parametrize(
+    ("channel", "message"),
+    [
+        ({"type": "wecom", "token_env": "X", "secret_env": "Y"}, "wecom robots have no signing"),
+        ({"type": "dingtalk", "secret_env": "Y"}, "needs token_env or token_file"),
+        ({"type": "feishu", "token_env": "X", "msg_type": "card"}, "msg_type"),
+        ({"type": "dingtalk", "token_env": "X", "url": "ftp://x"}, "url"),
+    ],
+)
+def test_robot_channels_are_checked_with_the_place_named(
+    aws: Workspace, channel: dict[str, Any], message: str
+) -> None:
+    from kequn.automation.journeys import JourneysError, load_journeys
+    from kequn.pipeline import workspace_taxonomy
+
+    write_journeys(aws, {"channels": {"bot": channel}})
+    with pytest.raises(JourneysError, match=message) as caught:
+        load_journeys(aws, workspace_taxonomy(aws))
+    assert "channels.bot" in str(caught.value)
+    assert "journeys.yaml" in str(caught.value)

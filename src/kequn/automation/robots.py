@@ -72,6 +72,8 @@ LIMITS = {
     ("feishu", "interactive"): 15000,
 }
 #: reply codes that mean "too many messages now": retried after the backoff
+#: Feishu's limit on the whole request body, less room for the timestamp and signature
+FEISHU_BODY = 20 * 1024 - 200
 RATE_LIMITED = {
     "wecom": {45009, -1},
     "dingtalk": {410100, 130101, 90030, -1},
@@ -177,11 +179,22 @@ def _dingtalk(channel: DingtalkChannel, subject: str, body: str, lang: str) -> d
 
 
 def _feishu(channel: FeishuChannel, subject: str, body: str, lang: str) -> dict[str, Any]:
+    """Feishu limits the whole request body (20 KB), and a post's or card's JSON around the
+    text varies, so the text is cut until the body fits (room left for the signature)."""
     limit = LIMITS[("feishu", channel.msg_type)]
-    if channel.msg_type == "text":
+    while True:
+        found = _feishu_shape(channel.msg_type, subject, body, limit, lang)
+        size = len(json.dumps(found, ensure_ascii=False).encode("utf-8"))
+        if size <= FEISHU_BODY or limit <= FEISHU_BODY // 8:
+            return found
+        limit -= size - FEISHU_BODY + 256
+
+
+def _feishu_shape(kind: str, subject: str, body: str, limit: int, lang: str) -> dict[str, Any]:
+    if kind == "text":
         return {"msg_type": "text", "content": {"text": _plain_text(subject, body, limit, lang)}}
     body = fit(body, limit, lang)
-    if channel.msg_type == "post":
+    if kind == "post":
         lines = [_post_line(line) for line in body.split("\n") if line.strip()]
         post = {("zh_cn" if lang == "zh" else "en_us"): {"title": subject, "content": lines}}
         return {"msg_type": "post", "content": {"post": post}}

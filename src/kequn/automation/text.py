@@ -7,8 +7,8 @@ from kequn.core.i18n import MESSAGES
 
 AUTOMATION: dict[str, tuple[str, str]] = {
     "robots.truncated": (
-        "……（内容过长，已截断；完整内容：kequn digest show）",
-        "… (too long, cut here; the whole text: kequn digest show)",
+        "……（内容过长，已截断）",
+        "… (too long: cut here)",
     ),
     "digest.title": (
         "客群变动 · {team} · {as_of}",
