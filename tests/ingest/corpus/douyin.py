@@ -23,6 +23,8 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES  # shared vocabulary (corpus/_names.py)
+
 FORMAT = "douyin"
 
 HEADERS = [
@@ -88,28 +90,6 @@ PLACES = [
     ("湖北省", "武汉市", "洪山区", "关山街道"),
     ("江苏省", "南京市", "鼓楼区", "宁海路街道"),
     ("福建省", "厦门市", "思明区", "鹭江街道"),
-]
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "艳",
-    "勇",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "霞",
 ]
 
 

@@ -16,6 +16,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from _names import (  # shared vocabulary (corpus/_names.py)
+    GIVEN,
+    SURNAMES,
+    mask_name,
+    mask_phone,
+    money,
+)
 from openpyxl import Workbook
 
 FORMAT = "jd"
@@ -75,29 +82,6 @@ WORDS = {
     "(删除)锁定": ("refunded", True, True),
 }
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "婷",
-    "鹏",
-    "华",
-]
 PLACES = [
     "北京朝阳区望京街道",
     "上海浦东新区张江镇",
@@ -116,18 +100,6 @@ SKUS = [
     ("100011386554", "得力A4复印纸70g 500张*5包", Decimal("119.90")),
     ("100004559325", "蓝月亮洗衣液3kg*2瓶", Decimal("79.90")),
 ]
-
-
-def _money(d: Decimal) -> str:
-    return f"{d.quantize(Decimal('0.01'))}"
-
-
-def _mask_name(n: str) -> str:
-    return n[0] + "*" * (len(n) - 1)
-
-
-def _mask_phone(p: str) -> str:
-    return p[:3] + "****" + p[-4:]
 
 
 def build(folder: Path) -> dict:
@@ -206,24 +178,24 @@ def build(folder: Path) -> dict:
                     q,
                     "在线支付",
                     f"{created:%Y-%m-%d %H:%M:%S}",
-                    _money(price),
-                    _money(order_amount),
-                    _money(payable if is_paid else Decimal("0")),
+                    money(price),
+                    money(order_amount),
+                    money(payable if is_paid else Decimal("0")),
                     "0.00",
-                    _money(payable),
+                    money(payable),
                     word,
                     "销售订单",
                     b["pin"],
-                    _mask_name(b["name"]),
+                    mask_name(b["name"]),
                     b["addr"][:6] + "****",
-                    _mask_phone(b["phone"]),
+                    mask_phone(b["phone"]),
                     "",
                     "电子发票" if rng.random() < 0.3 else "",
                     "个人" if rng.random() < 0.3 else "",
                     "",
                     "",
                     "",
-                    _money(freight),
+                    money(freight),
                     f"{paid_at:%Y-%m-%d %H:%M:%S}" if is_paid else "",
                     "",
                     "",
@@ -240,8 +212,8 @@ def build(folder: Path) -> dict:
         paid = payable if is_paid else Decimal("0")
         truth[oid] = {
             "status": canon,
-            "paid": _money(paid),
-            "refunded": _money(paid if is_refunded else Decimal("0")),
+            "paid": money(paid),
+            "refunded": money(paid if is_refunded else Decimal("0")),
             "quantity": sum(qtys),
             "buyer": b["label"],
         }

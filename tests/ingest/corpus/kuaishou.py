@@ -17,6 +17,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES, money  # shared vocabulary (corpus/_names.py)
 from openpyxl import Workbook
 
 FORMAT = "kuaishou"
@@ -67,21 +68,6 @@ PLACES = [
     "安徽省 合肥市 蜀山区",
     "广西壮族自治区 南宁市 青秀区",
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "秀英",
-    "桂兰",
-    "建国",
-    "志强",
-    "海燕",
-    "春梅",
-    "国庆",
-    "小龙",
-    "红霞",
-    "玉兰",
-    "德明",
-    "丽娟",
-]
 NICKS = [
     "开心果",
     "快乐每一天",
@@ -127,10 +113,6 @@ SCENARIOS = [
     ("交易成功", "退款成功", "partially_refunded"),
     ("交易成功", "退款关闭", "paid"),
 ]
-
-
-def _money(v: Decimal) -> str:
-    return f"{v:.2f}"
 
 
 def build(folder: Path) -> dict:
@@ -204,12 +186,12 @@ def build(folder: Path) -> dict:
                 spec,
                 sku,
                 qty,
-                _money(price),
-                _money(freight),
-                _money(discount),
-                _money(pay),
+                money(price),
+                money(freight),
+                money(discount),
+                money(pay),
                 refund_word,
-                _money(refund) if refund else "",
+                money(refund) if refund else "",
                 p["uid"],
                 nick,
                 receiver,
@@ -227,8 +209,8 @@ def build(folder: Path) -> dict:
         )
         truth[oid] = {
             "status": t_status,
-            "paid": _money(Decimal("0") if unpaid else pay),
-            "refunded": _money(refund),
+            "paid": money(Decimal("0") if unpaid else pay),
+            "refunded": money(refund),
             "quantity": qty,
             "buyer": p["label"],
         }

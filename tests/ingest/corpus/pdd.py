@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES, money  # shared vocabulary (corpus/_names.py)
+
 FORMAT = "pdd"
 
 HEADERS = [
@@ -75,29 +77,6 @@ PLAN = [
     ("已签收", "部分退款成功", "partially_refunded"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "婷",
-    "鹏",
-    "华",
-]
 PLACES = [
     ("河南省", "郑州市", "金水区"),
     ("河北省", "石家庄市", "长安区"),
@@ -115,10 +94,6 @@ GOODS = [
     ("731002873345", "冰丝凉席三件套1.8m", "1.8m床 浅灰", Decimal("59.00")),
     ("655221004718", "儿童保温水杯带吸管", "粉色 600ml", Decimal("25.80")),
 ]
-
-
-def _money(d: Decimal) -> str:
-    return f"{d.quantize(Decimal('0.01'))}"
 
 
 def build(folder: Path) -> dict:
@@ -182,8 +157,8 @@ def build(folder: Path) -> dict:
         refunded = paid if full else Decimal("0")
         t = {
             "status": canon,
-            "paid": _money(paid),
-            "refunded": _money(refunded),
+            "paid": money(paid),
+            "refunded": money(refunded),
             "quantity": qty,
             "buyer": b["label"],
         }
@@ -195,12 +170,12 @@ def build(folder: Path) -> dict:
                 "商品": gname,
                 "订单号": "\t" + oid,
                 "订单状态": word,
-                "商品总价(元)": _money(total) + "\t",
-                "店铺优惠折扣(元)": _money(shop_disc) + "\t",
-                "平台优惠折扣(元)": _money(plat_disc) + "\t",
-                "邮费(元)": _money(postage) + "\t",
-                "用户实付金额(元)": ("0.00" if unpaid else _money(user_paid)) + "\t",
-                "商家实收金额(元)": ("0.00" if unpaid else _money(merchant)) + "\t",
+                "商品总价(元)": money(total) + "\t",
+                "店铺优惠折扣(元)": money(shop_disc) + "\t",
+                "平台优惠折扣(元)": money(plat_disc) + "\t",
+                "邮费(元)": money(postage) + "\t",
+                "用户实付金额(元)": ("0.00" if unpaid else money(user_paid)) + "\t",
+                "商家实收金额(元)": ("0.00" if unpaid else money(merchant)) + "\t",
                 "商品数量(件)": f"{qty}\t",
                 "收货人": b["name"][0] + "**",
                 "手机": b["mask_phone"],

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES, money  # shared vocabulary (corpus/_names.py)
+
 FORMAT = "taobao"
 
 HEADERS = [
@@ -88,29 +90,6 @@ STATUS_WORDS = {
     "closed": "交易关闭",
 }
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "桂兰",
-    "建华",
-]
 PLACES = [
     ("浙江省", "杭州市", "西湖区", "文三路"),
     ("江苏省", "南京市", "建邺区", "沙洲街道"),
@@ -131,10 +110,6 @@ ITEMS = [
     ("家用收纳箱加厚三件套", Decimal("36.80")),
 ]
 CARRIERS = ["中通快递", "圆通速递", "韵达快递", "顺丰速运", "申通快递"]
-
-
-def _money(d: Decimal) -> str:
-    return f"{d.quantize(Decimal('0.01'))}"
 
 
 def _buyers(rng: random.Random, n: int) -> list[dict]:
@@ -256,13 +231,13 @@ def build(folder: Path) -> dict:
                 "支付单号": ""
                 if unpaid
                 else f'="{paid_at:%Y%m%d}2200{rng.randint(10**13, 10**14 - 1)}"',
-                "支付详情": "" if unpaid else f"支付宝:{_money(paid)}",
-                "买家应付货款": _money(goods - discount),
-                "买家应付邮费": _money(postage),
+                "支付详情": "" if unpaid else f"支付宝:{money(paid)}",
+                "买家应付货款": money(goods - discount),
+                "买家应付邮费": money(postage),
                 "买家支付积分": "0",
-                "总金额": _money(goods + postage),
+                "总金额": money(goods + postage),
                 "返点积分": "0" if unpaid else str(int(paid) // 100),
-                "买家实际支付金额": _money(paid),
+                "买家实际支付金额": money(paid),
                 "买家实际支付积分": "0",
                 "订单状态": word,
                 "买家留言": rng.choice(["", "", "请尽快发货", "不要放快递柜"]),
@@ -287,17 +262,17 @@ def build(folder: Path) -> dict:
                 "卖家服务费": "0",
                 "买家服务费": "0元",
                 "是否手机订单": rng.choice(["手机订单", "手机订单", ""]),
-                "退款金额": _money(refund),
+                "退款金额": money(refund),
                 "确认收货时间": f"{confirmed_at:%Y-%m-%d %H:%M:%S}" if confirmed_at else "",
-                "打款商家金额": f"{_money(paid - refund)}元" if confirmed_at else "0.00元",
+                "打款商家金额": f"{money(paid - refund)}元" if confirmed_at else "0.00元",
                 "含应开票给个人的个人红包": "0",
             }
         )
         rows.append(row)
         truth[oid] = {
             "status": status,
-            "paid": _money(paid),
-            "refunded": _money(refund),
+            "paid": money(paid),
+            "refunded": money(refund),
             "quantity": qty_total,
             "buyer": b["label"],
         }

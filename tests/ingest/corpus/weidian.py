@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES, money  # shared vocabulary (corpus/_names.py)
 from openpyxl import Workbook
 
 FORMAT = "weidian"
@@ -50,8 +51,6 @@ PLAN = [
     ("退款中", "退款中", "refunding", None),
     ("已完成", "部分退款", "partially_refunded", "part"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "婷", "鹏", "华", "霞", "平"]
 NICKS = [
     "小太阳",
     "A宝妈",
@@ -70,10 +69,6 @@ ITEMS = [
     ("宝宝辅食米粉 2罐", Decimal("86.00")),
     ("手作香皂礼盒", Decimal("58.00")),
 ]
-
-
-def _money(d: Decimal) -> str:
-    return f"{d.quantize(Decimal('0.01'))}"
 
 
 def build(folder: Path) -> dict:
@@ -146,19 +141,19 @@ def build(folder: Path) -> dict:
                 b["addr"],
                 item,
                 qty,
-                _money(goods),
-                _money(freight),
-                _money(disc),
-                _money(paid),
-                _money(refund),
+                money(goods),
+                money(freight),
+                money(disc),
+                money(paid),
+                money(refund),
                 "",
                 "",
             ]
         )
         truth[oid] = {
             "status": canon,
-            "paid": _money(paid),
-            "refunded": _money(refund),
+            "paid": money(paid),
+            "refunded": money(refund),
             "quantity": qty,
             "buyer": b["label"],
         }

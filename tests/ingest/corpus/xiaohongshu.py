@@ -18,6 +18,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from _names import SURNAMES, mask_phone, money  # shared vocabulary (corpus/_names.py)
 from openpyxl import Workbook
 
 FORMAT = "xiaohongshu"
@@ -64,7 +65,6 @@ PLACES = [
     ("四川省", "成都市", "锦江区"),
     ("江苏省", "苏州市", "工业园区"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
 SCENARIOS = [
     ("已下单待付款", "无售后", "pending"),
@@ -84,14 +84,6 @@ SCENARIOS = [
     ("已完成", "售后拒绝", "paid"),
     ("已完成", "售后关闭", "paid"),
 ]
-
-
-def _mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:]
-
-
-def _money(v: Decimal) -> str:
-    return f"{v:.2f}"
 
 
 def build(folder: Path) -> dict:
@@ -151,14 +143,14 @@ def build(folder: Path) -> dict:
                 spec,
                 code,
                 qty,
-                _money(goods),
-                _money(freight),
-                _money(shop_disc),
-                _money(plat_disc),
-                _money(pay),
-                _money(refund),
+                money(goods),
+                money(freight),
+                money(shop_disc),
+                money(plat_disc),
+                money(pay),
+                money(refund),
                 p["surname"] + "**",
-                _mask_phone(p["phone"]),
+                mask_phone(p["phone"]),
                 prov,
                 city,
                 dist,
@@ -169,8 +161,8 @@ def build(folder: Path) -> dict:
         )
         truth[oid] = {
             "status": t_status,
-            "paid": _money(Decimal("0") if unpaid else pay),
-            "refunded": _money(refund),
+            "paid": money(Decimal("0") if unpaid else pay),
+            "refunded": money(refund),
             "quantity": qty,
             "buyer": p["label"],
         }

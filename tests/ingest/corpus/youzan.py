@@ -19,6 +19,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from _names import GIVEN, SURNAMES, money  # shared vocabulary (corpus/_names.py)
 from openpyxl import Workbook
 
 FORMAT = "youzan"
@@ -65,21 +66,6 @@ PLACES = [
     ("湖南省", "长沙市", "岳麓区"),
     ("山东省", "青岛市", "市南区"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "晓明",
-    "婷婷",
-    "小雨",
-    "佳怡",
-    "子涵",
-    "浩然",
-    "思琪",
-    "俊杰",
-    "欣怡",
-    "宇航",
-    "雨萱",
-    "梓轩",
-]
 NICKS = [
     "A咖啡控",
     "小鱼",
@@ -118,10 +104,6 @@ SCENARIOS = [  # (订单状态, 商品退款状态 for the refunded line, truth)
     ("已完成", "退款成功", "partially_refunded"),
     ("已完成", "退款关闭", "paid"),
 ]
-
-
-def _money(v: Decimal) -> str:
-    return f"{v:.2f}"
 
 
 def build(folder: Path) -> dict:
@@ -192,13 +174,13 @@ def build(folder: Path) -> dict:
                     title,
                     spec,
                     code,
-                    _money(price),
+                    money(price),
                     qty,
-                    _money(deal),
+                    money(deal),
                     word,
-                    _money(line_refund) if line_refund else "",
-                    _money(freight),
-                    _money(pay),
+                    money(line_refund) if line_refund else "",
+                    money(freight),
+                    money(pay),
                     p["name"],
                     p["phone"],
                     *p["place"],
@@ -211,13 +193,13 @@ def build(folder: Path) -> dict:
             refunded = pay
             # keep the file consistent: the first line carries the freight refund
             last = ws.max_row - len(lines) + 1
-            ws.cell(row=last, column=HEADERS.index("商品已退款金额") + 1).value = _money(
+            ws.cell(row=last, column=HEADERS.index("商品已退款金额") + 1).value = money(
                 lines[0][5] + freight
             )
         truth[oid] = {
             "status": t_status,
-            "paid": _money(Decimal("0") if unpaid else pay),
-            "refunded": _money(refunded),
+            "paid": money(Decimal("0") if unpaid else pay),
+            "refunded": money(refunded),
             "quantity": sum(ln[4] for ln in lines),
             "buyer": p["label"],
         }
