@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -262,6 +263,28 @@ def test_uplift_is_the_report(jsrv: Any) -> None:
     assert low <= uplift["treated"]["conversion"] <= high
 
 
+HOSTILE = '</script><img src=x onerror="alert(1)">'
+
+
+def test_pages_escape_what_journeys_yaml_says(jsrv: Any) -> None:
+    original = _text(jsrv.ws)
+    hostile = original.replace("en: Win back", "en: '" + HOSTILE + "'")
+    with jsrv.client("admin") as admin:
+        assert admin.put("/api/journeys", json={"text": hostile}).status_code == 200
+        try:
+            pages = [admin.get(path) for path in ("/journeys?lang=en", "/journeys/winback?lang=en")]
+        finally:
+            assert admin.put("/api/journeys", json={"text": original}).status_code == 200
+    for page in pages:
+        assert page.status_code == 200
+        assert "<img" not in page.text
+    found = re.search(
+        r'<script type="application/json" id="uplift-data">(.*?)</script>', pages[1].text, re.S
+    )
+    assert found is not None
+    assert json.loads(found.group(1))["uplift"]["name"] == HOSTILE
+
+
 def test_unsubscribe_link_from_a_real_email(jsrv: Any, mailbox: Any) -> None:
     box, _ = mailbox
     assert box.messages, "the first run's e-mails were delivered"
@@ -292,7 +315,8 @@ def test_unsubscribe_link_from_a_real_email(jsrv: Any, mailbox: Any) -> None:
         assert customer not in asked.text
         assert customer in opted_out(jsrv.ws)
         # a forged or damaged token: a JSON 400, or a page for a browser; nothing recorded
-        forged = make_token(jsrv.ws, "C-nobody")[:-1] + "0"
+        signed = make_token(jsrv.ws, "C-nobody")
+        forged = signed[:-1] + ("1" if signed.endswith("0") else "0")  # one digit changed
         for token in (forged, "not-a-token", "x" * 600):
             refused = browser.post(f"/unsubscribe/{token}")
             assert refused.status_code == 400

@@ -64,12 +64,16 @@ def _customer_lang(request: Request, customer_id: str) -> str:
     return request_lang(request)
 
 
-def _page(lang: str, state: str, status: int = 200, token: str = "") -> HTMLResponse:
+def _page(
+    lang: str, state: str, status: int = 200, token: str = "", chosen: str | None = None
+) -> HTMLResponse:
     def tr(key: str, **params: Any) -> str:
         return t(key, lang, **params)
 
+    # the confirmation keeps a language the reader chose
+    action = PREFIX + token + (f"?lang={chosen}" if chosen in ("zh", "en") else "")
     html = _pages.get_template("unsubscribe.html").render(
-        lang=lang, t=tr, state=state, action=PREFIX + token
+        lang=lang, t=tr, state=state, action=action
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -91,7 +95,8 @@ def _confirm(request: Request, token: str) -> Response:
         customer_id = read_token(workspace(request), token)
     except WorkspaceError:
         return _bad(request)
-    return _page(_customer_lang(request, customer_id), "ask", token=token)
+    chosen = request.query_params.get("lang")
+    return _page(_customer_lang(request, customer_id), "ask", token=token, chosen=chosen)
 
 
 def _record(request: Request, token: str) -> Response:

@@ -77,6 +77,9 @@
       saveButton.addEventListener("click", async () => {
         clearTimeout(timer);
         saveButton.disabled = true;
+        // checked first: invalid text is shown with its lines and never sent to be saved
+        if (!(await check())) return;
+        saveButton.disabled = true;
         const r = await call("/api/journeys", "PUT", { text: text.value, version });
         if (r.ok) {
           version = r.data.version;
@@ -92,7 +95,8 @@
         saveButton.disabled = false;
       });
     }
-    if (journey) preview(null);
+    // the saved journey's preview (a file that does not parse has none to show)
+    if (journey && document.getElementById("journey-summary")) preview(null);
   }
 
   async function preview(edited) {
