@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,15 @@ MASKED = [
     {"customer_id": "tmall:M2", "name": "王芳", "phone": "137****7151", "city": "上海"},
     {"customer_id": "pdd:M3", "name": None, "phone": "137****7151", "city": "上海"},
     {"customer_id": "store:M4", "name": "赵敏", "phone": "13712347151", "city": "上海"},
+]
+#: more 张伟 in 上海 than a name can tell apart (each its own person), two of whom show
+#: the same masked phone and nothing else in common
+COMMON = [
+    {"customer_id": f"crm:Z{i:03d}", "name": "张伟", "phone": f"159{i:08d}", "city": "上海"}
+    for i in range(260)
+] + [
+    {"customer_id": "jd:Z1", "name": "张伟", "phone": "138****0001", "city": "上海"},
+    {"customer_id": "tmall:Z2", "name": "Zhang Wei", "phone": "138****0001", "city": "上海市"},
 ]
 
 
@@ -35,7 +45,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], pa
     data = synthetic.generate(2000, seed=11)
     extra = [
         {c: row.get(c) for c in data.column_names} | {"truth": -1 - i, "origin": "x"}
-        for i, row in enumerate(MASKED)
+        for i, row in enumerate(MASKED + COMMON)
     ]
     table = pa.concat_tables([data, pa.Table.from_pylist(extra, schema=data.schema)])
     con = duckdb.connect()
@@ -60,6 +70,26 @@ def test_a_masked_phone_alone_never_links(linked: tuple[dict[str, str], pa.Table
     mapping, _, _ = linked
     persons = [mapping[r["customer_id"]] for r in MASKED]  # type: ignore[index]
     assert len(set(persons)) == len(persons), persons
+
+
+def test_a_masked_phone_and_a_common_name_never_link(
+    linked: tuple[dict[str, str], pa.Table, dict],
+) -> None:
+    mapping, _, _ = linked
+    assert mapping["jd:Z1"] != mapping["tmall:Z2"]
+    assert len({mapping[str(r["customer_id"])] for r in COMMON}) == len(COMMON)
+
+
+def test_a_stored_model_of_other_rules_is_trained_again(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    _load(con, synthetic.generate(300, seed=3))
+    model = tmp_path / "model.json"
+    assert resolve.resolve(con, threshold=0.95, model_path=model)["trained"]
+    assert not resolve.resolve(con, threshold=0.95, model_path=model)["trained"]  # reused
+    stored = json.loads(model.read_text(encoding="utf-8"))
+    stored["blocking_rules_to_generate_predictions"][0]["blocking_rule"] = "l.x = r.x"
+    model.write_text(json.dumps(stored), encoding="utf-8")
+    assert resolve.resolve(con, threshold=0.95, model_path=model)["trained"]
 
 
 def test_names_in_hanzi_pinyin_and_traditional_meet() -> None:

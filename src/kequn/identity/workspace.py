@@ -333,34 +333,44 @@ def decide(ws: Workspace, a: str, b: str | None, decision: str, who: str = "cli"
 
 def _recluster(con: duckdb.DuckDBPyConnection) -> int:
     """Cluster the stored links again under the decisions (no new scoring)."""
-    ids = [r[0] for r in con.execute("SELECT customer_id FROM identity_map").fetchall()]
     names = linker.record_names(con)
-    split: set[str] = set()
-    confirmed: list[tuple[str, str]] = []
-    rejected: list[tuple[str, str]] = []
-    for a, b, decision in _decisions(con):
-        if decision == "split":
-            split.add(a)
-        elif decision == "confirm" and b is not None:
-            confirmed.append((a, b))
-        elif b is not None:
-            rejected.append((a, b))
-    accepted = con.execute(
-        "SELECT a, b FROM identity_links WHERE accepted"
-        " ORDER BY rule = 'model', probability DESC, a, b"
-    ).fetchall()
-    edges = [(a, b) for a, b in accepted if a not in split and b not in split]
-    mapping = linker.cluster(ids, edges, rejected, names=names, confirmed=confirmed)
+    ids = [r[0] for r in con.execute("SELECT customer_id FROM identity_map").fetchall()]
     con.register(
-        "map_arrow", pa.table({"customer_id": list(mapping), "person_id": list(mapping.values())})
+        "_recluster_names",
+        pa.table(
+            {
+                "customer_id": ids,
+                "name_py": [names[x][0] if x in names else None for x in ids],
+                "name_rev": [names[x][1] if x in names else None for x in ids],
+            },
+            schema=pa.schema(
+                [("customer_id", pa.string()), ("name_py", pa.string()), ("name_rev", pa.string())]
+            ),
+        ),
     )
     con.execute(
-        """UPDATE identity_map SET person_id = m.person_id FROM map_arrow m
+        """CREATE OR REPLACE TEMP VIEW _recluster_edges AS
+        SELECT a, b, row_number() OVER (ORDER BY rule = 'model', probability DESC, a, b) AS ord
+        FROM identity_links WHERE accepted"""
+    )
+    confirmed, rejected, split = linker.decisions_of(_decisions(con))
+    counted = linker.cluster_sql(
+        con,
+        records="_recluster_names",
+        edges="_recluster_edges",
+        rejected=rejected,
+        confirmed=confirmed,
+        split=split,
+    )
+    con.execute(
+        """UPDATE identity_map SET person_id = m.person_id FROM person_map m
         WHERE identity_map.customer_id = m.customer_id"""
     )
-    con.unregister("map_arrow")
+    con.execute("DROP VIEW _recluster_edges")
+    con.execute("DROP TABLE person_map")
+    con.unregister("_recluster_names")
     _persons(con)
-    return len(set(mapping.values()))
+    return counted["persons"]
 
 
 def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
