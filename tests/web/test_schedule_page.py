@@ -100,6 +100,10 @@ def test_api_and_runs_page_show_next_time_and_last_outcome(own_ws: Workspace) ->
         analyst = httpx.Client(
             base_url=url, timeout=60, headers={"Authorization": f"Bearer {tokens['analyst']}"}
         )
+        for method, path in (("GET", "/api/schedule"), ("POST", "/api/schedule/daily/run")):
+            anonymous = httpx.request(method, url + path, timeout=60)
+            assert anonymous.status_code == 401
+            assert anonymous.json()["error"]["code"] == "unauthorized"
         before = viewer.get("/api/schedule", params={"lang": "en"})
         assert before.status_code == 200
         (job,) = before.json()["jobs"]
