@@ -2,6 +2,13 @@
 
     python benchmarks/bench_automation.py                      # 1M customers, 5,000 messages
     python benchmarks/bench_automation.py --customers 100000 --messages 2000
+    python benchmarks/bench_automation.py --plan-workspace /tmp/ws1m   # keep/reuse the demo
+
+Planning: a demo workspace of that many customers classified twice (a quarter apart, by
+the pipeline, in a child process), then `process_run` on the later run with two
+journeys (win-back on entering dormant, with consent and a holdout; a rule journey for
+every high-value customer): its events, assignments and rendered messages written in
+one transaction, as the after-publish hook does.
 
 Events: two synthetic runs' label files (lifecycle and value labels, six tags; about a
 fifth of the customers move) compared and written to the automation database, as the
@@ -16,7 +23,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -34,8 +43,8 @@ from kequn.automation import db
 from kequn.automation.channels import SIGNATURE_HEADER, verify
 from kequn.automation.deliver import deliver
 from kequn.automation.events import compute_events, write_events
-from kequn.automation.plan import _OUTBOX_COLUMNS, _insert, message_id
-from kequn.snapshots.runs import RunInfo
+from kequn.automation.plan import _OUTBOX_COLUMNS, _insert, message_id, process_run
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 
 LIFECYCLE = ["potential", "new", "active", "loyal", "dormant", "churned"]
@@ -127,6 +136,50 @@ def bench_outbox(ws: Workspace, n: int) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started, "peak_mib": peak.peak / 2**20}
 
 
+TEMPLATES = {
+    "zh": {"subject": "{{ customer.name }}，好久不见", "body": "{{ customer.name }}：{{ reason }}"},
+    "en": {"subject": "Hello {{ customer.name }}", "body": "{{ customer.name }}: {{ reason }}"},
+}
+
+
+def _demo(root: str, n: int) -> None:
+    from kequn import pipeline
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(Path(root), n)
+    for as_of in (dt.date(2026, 6, 30), dt.date(2026, 9, 30)):
+        pipeline.run(ws, as_of=as_of, with_models=False)
+
+
+def bench_plan(root: Path, n: int) -> dict[str, float]:
+    """process_run on the later of two demo runs (the workspace is made by a child
+    process, so this process's peak is planning's alone)."""
+    if not (root / "ws" / "kequn.toml").is_file():
+        child = multiprocessing.get_context("spawn").Process(target=_demo, args=(str(root), n))
+        child.start()
+        child.join()
+        assert child.exitcode == 0, child.exitcode
+    ws = Workspace.open(root / "ws")
+    shutil.rmtree(ws.root / db.FOLDER, ignore_errors=True)
+    (ws.root / "journeys.yaml").write_text(yaml.safe_dump({
+        "channels": {"crm": {"type": "webhook", "url": "http://127.0.0.1:9/hook"}},
+        "journeys": [
+            {"id": "winback", "zh": "沉睡唤醒", "en": "Win back", "channel": "crm",
+             "trigger": {"entered": "lifecycle.dormant"}, "holdout": 0.1, "templates": TEMPLATES},
+            {"id": "vip", "zh": "高价值关怀", "en": "VIP care", "channel": "crm",
+             "purpose": "service", "trigger": {"rule": "value = 'high'"}, "holdout": 0.1,
+             "templates": TEMPLATES},
+        ],
+    }, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    run = max(list_runs(ws), key=lambda r: r.as_of)
+    started = time.perf_counter()
+    with Peak() as peak:
+        summary = process_run(run)
+    return {"seconds": time.perf_counter() - started, "peak_mib": peak.peak / 2**20,
+            "events": summary["events"], "messages": summary["messages"],
+            "assigned": sum(sum(c.values()) for c in summary["journeys"].values())}  # fmt: skip
+
+
 def bench_delivery(ws: Workspace, n: int) -> dict[str, float]:
     os.environ["KEQUN_BENCH_SECRET"] = "bench"
     seen: set[str] = set()
@@ -163,9 +216,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--plan-workspace", type=Path, help="make (or reuse) the demo here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        plan = bench_plan(args.plan_workspace or root / "plan", args.customers)
         events = bench_events(Workspace.init(root / "events"), args.customers)
         outbox = bench_outbox(Workspace.init(root / "outbox"), args.customers)
         delivery = bench_delivery(Workspace.init(root / "delivery"), args.messages)
@@ -179,6 +234,12 @@ def main() -> None:
     print(
         f"| outbox write (one transaction) | {args.customers:,} messages | "
         f"{outbox['seconds']:.1f} s | {outbox['peak_mib']:,.0f} MiB |"
+    )
+    print(
+        f"| plan a run (events + journeys + rendered outbox, one transaction) | "
+        f"{args.customers:,} customers, {plan['events']:,} events, {plan['assigned']:,} "
+        f"assigned, {plan['messages']:,} messages | {plan['seconds']:.1f} s | "
+        f"{plan['peak_mib']:,.0f} MiB |"
     )
     print(f"| delivery to a local webhook | {args.messages:,} messages | "
           f"{delivery['seconds']:.1f} s ({delivery['per_second']:,.0f}/s) | |")  # fmt: skip

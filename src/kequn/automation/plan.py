@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
-import math
 import zoneinfo
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 from jinja2 import TemplateError
 
 from kequn.automation import db
+from kequn.automation.compose import Composer, customer_lang, message_row, plain
 from kequn.automation.events import EVENT_COLUMNS, compute_events, previous_run, write_events
 from kequn.automation.journeys import (
     EmailChannel,
@@ -43,21 +44,20 @@ from kequn.automation.journeys import (
     JourneysError,
     in_quiet_hours,
     load_journeys,
-    template_env,
 )
 from kequn.automation.unsubscribe import unsubscribe_url
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import local
-from kequn.core.rules import compile_rule, render_reason
-from kequn.features.catalogue import display_names
+from kequn.core.rules import compile_rule
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
-from kequn.taxonomy.evaluate import explain
+
+__all__ = ["customer_lang", "first_attempt", "message_id", "process_run", "share_of"]
 
 log = logging.getLogger("kequn.automation")
 
-_CHINESE = frozenset({"CN", "HK", "MO", "TW"})
-_LANG_KEYS = ("language", "lang", "语言")
+#: treated customers rendered per batch: their full label rows and contacts are read in
+#: batches of this size, so memory does not grow with the audience
+BATCH = 20_000
 
 
 def share_of(*parts: str) -> float:
@@ -69,25 +69,6 @@ def share_of(*parts: str) -> float:
 
 def message_id(journey_id: str, run_id: str, customer_id: str) -> str:
     return hashlib.sha256(f"{journey_id}\x1f{run_id}\x1f{customer_id}".encode()).hexdigest()[:32]
-
-
-def customer_lang(contact: dict[str, Any], ws: Workspace) -> str:
-    """``language`` (or ``lang``/``语言``) among the customer's attributes, else Chinese
-    for mainland China, Hong Kong, Macao and Taiwan (and for no country in a Chinese
-    workspace), else English."""
-    attributes = contact.get("attributes") or {}
-    if isinstance(attributes, list):
-        attributes = dict(attributes)
-    for key in _LANG_KEYS:
-        value = str(attributes.get(key) or "").strip().lower()
-        if value.startswith(("zh", "中", "cn")):
-            return "zh"
-        if value.startswith(("en", "英")):
-            return "en"
-    country = (contact.get("country") or "").strip().upper()
-    if country:
-        return "zh" if country in _CHINESE else "en"
-    return "zh" if ws.settings.home_country.upper() in _CHINESE else "en"
 
 
 def _tz(ws: Workspace) -> dt.tzinfo:
@@ -104,23 +85,10 @@ def first_attempt(journey: Journey, ws: Workspace, now: dt.datetime) -> dt.datet
     return ends.astimezone(dt.UTC).replace(tzinfo=None) if ends else now
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, list) and value and isinstance(value[0], tuple):
-        return dict(value)
-    return value
-
-
-def _candidates(
-    mem: duckdb.DuckDBPyConnection,
-    run: RunInfo,
-    journey: Journey,
-    journeys: Journeys,
-    events: pa.Table,
-) -> list[dict[str, Any]]:
-    con = ibis.duckdb.from_connection(mem)
-    labels = con.read_parquet(parquet_glob(run.labels_path))
+def _audience(
+    labels: ibis.Table, run: RunInfo, journey: Journey, journeys: Journeys, events: pa.Table
+) -> ibis.Table:
+    """The run's label rows the journey's trigger and audience rule select (lazy)."""
     rules = journeys.rules()
     trigger = journey.trigger
     if trigger.target is not None:
@@ -136,84 +104,105 @@ def _candidates(
     if journey.audience:
         rule = rules[(journey.id, "audience")]
         labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
-    rows = labels.order_by("customer_id").to_pyarrow().to_pylist()
-    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+    return labels
 
 
-def _contacts(ws: Workspace, ids: list[str]) -> dict[str, dict[str, Any]]:
-    if not ids:
-        return {}
-    with ws.read() as con:
-        con.register("wanted", pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())}))
-        rows = con.execute(
-            "SELECT c.customer_id, c.name, c.email, c.phone, c.country, c.attributes "
-            "FROM customers c JOIN wanted USING (customer_id)"
-        ).fetchall()
-    keys = ("customer_id", "name", "email", "phone", "country", "attributes")
-    out = {}
-    for row in rows:
-        found = dict(zip(keys, row, strict=True))
-        found["attributes"] = _plain(found["attributes"]) or {}
-        out[row[0]] = found
-    return out
-
-
-def _context(
+def _candidates(
+    mem: duckdb.DuckDBPyConnection,
     run: RunInfo,
     journey: Journey,
     journeys: Journeys,
-    row: dict[str, Any],
-    contact: dict[str, Any],
-    lang: str,
-) -> dict[str, Any]:
-    taxonomy = run.taxonomy()
-    dims = explain(taxonomy, row, run.params or {}, lang)
-    labels: dict[str, Any] = {}
-    for dim in dims:
-        entries = dim["labels"]
-        labels[dim["dimension"]] = entries if dim["type"] == "tags" else (entries or [None])[0]
-    trigger_label: dict[str, Any] | None = None
-    target = journey.trigger.target
-    if target is not None:
-        found = labels.get(target[0])
-        if isinstance(found, list):
-            found = next((e for e in found if e["label"] == target[1]), None)
-        if found and found.get("label") == target[1]:
-            trigger_label = found
-        else:  # left the label: name it, there is no reason to give
-            found_dim = taxonomy.dimension(target[0])
-            chosen = found_dim.label(target[1]) if found_dim else None
-            trigger_label = {
-                "label": target[1],
-                "name": local(chosen, lang) if chosen else target[1],
-                "reason": "",
-                "strategy": None,
-            }
-        reason = trigger_label["reason"]
-    else:
-        names = display_names(lang, taxonomy.extra_names())
-        rule = journeys.rules()[(journey.id, "trigger.rule")]
-        reason = render_reason(rule, {**(run.params or {}), **row}, names, lang)
-    customer = {**row, **{k: v for k, v in contact.items() if k != "attributes"}}
-    customer["attributes"] = contact.get("attributes") or row.get("attributes") or {}
-    return {
-        "customer": customer,
-        "labels": labels,
-        "label": trigger_label,
-        "reason": reason,
-        "strategy": (trigger_label or {}).get("strategy"),
-        "journey": {"id": journey.id, "name": local(journey, lang)},
-        "lang": lang,
-        "run": {"run_id": run.run_id, "as_of": run.as_of},
-    }
+    events: pa.Table,
+) -> pa.Table:
+    """The selected customers' ids and marketing consent, by id: all the decisions
+    before rendering need (their full rows are read later, for the treated only)."""
+    con = ibis.duckdb.from_connection(mem)
+    labels = con.read_parquet(parquet_glob(run.labels_path))
+    chosen = _audience(labels, run, journey, journeys, events)
+    consent = (
+        chosen.marketing_consent.cast("boolean")
+        if "marketing_consent" in chosen.columns
+        else ibis.null().cast("boolean")
+    )
+    picked = chosen.select("customer_id", marketing_consent=consent).order_by("customer_id")
+    return picked.to_pyarrow()
 
 
-def _render(journey: Journey, lang: str, context: dict[str, Any]) -> tuple[str, str]:
-    template = journey.templates.get(lang) or next(iter(journey.templates.values()))  # type: ignore[call-overload]
-    env = template_env()
-    subject = env.from_string(template.subject).render(context).strip()
-    body = env.from_string(template.body).render(context)
-    return subject, body
+def _addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
+    """Which of ``ids`` have an e-mail, which a phone (non-empty)."""
+    if not ids:
+        return set(), set()
+    with ws.read() as con:
+        con.register("wanted", pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())}))
+        rows = con.execute(
+            "SELECT c.customer_id, coalesce(c.email, '') != '', coalesce(c.phone, '') != '' "
+            "FROM customers c JOIN wanted USING (customer_id)"
+        ).fetchall()
+    return {r[0] for r in rows if r[1]}, {r[0] for r in rows if r[2]}
+
+
+def _usable(ws: Workspace, channel: Any, ids: list[str]) -> set[str] | None:
+    """Which of ``ids`` the channel can reach (an e-mail for e-mail; a phone or an e-mail
+    the file has a column for), or None when the channel needs no address."""
+    if not isinstance(channel, EmailChannel | FileChannel):
+        return None
+    emails, phones = _addresses(ws, ids)
+    if isinstance(channel, EmailChannel):
+        return emails
+    return (phones if "phone" in channel.columns else set()) | (
+        emails if "email" in channel.columns else set()
+    )
+
+
+_CONTACT = ("customer_id", "name", "email", "phone", "country", "attributes")
+
+
+def _treated_rows(
+    mem: duckdb.DuckDBPyConnection, run: RunInfo, ids: list[str]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(full label row, contact) of each of ``ids``, by id, read ``BATCH`` at a time."""
+    ids = sorted(ids)
+    path = parquet_glob(run.labels_path).replace("'", "''")  # our own folder, not user text
+    picked = ", ".join(f"c.{k}" for k in _CONTACT[1:])
+    with run.workspace.read() as con:
+        for first in range(0, len(ids), BATCH):
+            wanted = pa.table({"customer_id": pa.array(ids[first : first + BATCH], pa.string())})
+            mem.register("wanted", wanted)
+            con.register("wanted", wanted)
+            try:
+                rows = mem.execute(
+                    f"SELECT * FROM read_parquet('{path}') WHERE customer_id IN "
+                    "(SELECT customer_id FROM wanted) ORDER BY customer_id"
+                ).fetch_arrow_table()
+                found = con.execute(
+                    f"SELECT c.customer_id, {picked} FROM customers c JOIN wanted "
+                    "USING (customer_id)"
+                ).fetchall()
+            finally:
+                mem.unregister("wanted")
+                con.unregister("wanted")
+            contacts = {r[0]: r for r in found}
+            maps = [f.name for f in rows.schema if pa.types.is_map(f.type)]
+            for row in _without_nan(rows).to_pylist():
+                cid = row["customer_id"]
+                contact: dict[str, Any] = {"customer_id": cid}
+                if cid in contacts:
+                    contact = dict(zip(_CONTACT, contacts[cid], strict=True))
+                    contact["attributes"] = plain(contact["attributes"]) or {}
+                for name in maps:
+                    row[name] = plain(row[name])
+                yield row, contact
+
+
+def _without_nan(table: pa.Table) -> pa.Table:
+    """NaN as null in every float column (what :func:`plain` does, by column)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_floating(field.type):
+            column = table.column(i)
+            table = table.set_column(
+                i, field, pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
+            )
+    return table
 
 
 def _recent_sends(
@@ -271,7 +260,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 and j.id not in planned
                 and (j.trigger.target is None or before is not None)
             ]
-            contacts = _contacts(ws, [row["customer_id"] for _, rows in plans for row in rows])
+            composer = Composer(run, journeys)
             for journey, rows in plans:
                 if journey.channel not in sent:
                     days = journey.frequency_cap.days if journey.frequency_cap else 0
@@ -279,7 +268,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                         _recent_sends(con, journey.channel, days, now) if days else Counter()
                     )
                 outcome = _plan_journey(
-                    run, journey, journeys, rows, contacts, opted, sent[journey.channel], now
+                    mem, composer, journey, rows, opted, sent[journey.channel], now
                 )
                 assignments += outcome[0]
                 messages += outcome[1]
@@ -343,137 +332,103 @@ def _insert(
 
 
 def _plan_journey(
-    run: RunInfo,
+    mem: duckdb.DuckDBPyConnection,
+    composer: Composer,
     journey: Journey,
-    journeys: Journeys,
-    rows: list[dict[str, Any]],
-    contacts: dict[str, dict[str, Any]],
+    candidates: pa.Table,
     opted: set[str],
     sent: Counter[str],
     now: dt.datetime,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each candidate's outcome (in the order of the module's description), then the
+    treated customers' messages, rendered from their full rows a batch at a time."""
+    run, journeys = composer.run, composer.journeys
     ws = run.workspace
     channel = journeys.channels[journey.channel]
-    cap = journey.frequency_cap
     due = first_attempt(journey, ws, now)
     assignments: list[dict[str, Any]] = []
     messages: list[dict[str, Any]] = []
-    for row in rows:
+
+    def assign(cid: str, grp: str, outcome: str, mid: str | None = None) -> None:
+        assignments.append(
+            {
+                "journey_id": journey.id,
+                "run_id": run.run_id,
+                "as_of": run.as_of_date,
+                "customer_id": cid,
+                "grp": grp,
+                "outcome": outcome,
+                "message_id": mid,
+                "assigned_at": now,
+            }
+        )
+
+    treated = _decide(composer, journey, candidates, opted, sent, assign)
+    for row, contact in _treated_rows(mem, run, treated):
         cid = row["customer_id"]
-        contact = contacts.get(cid) or {"customer_id": cid}
-
-        def assign(grp: str, outcome: str, mid: str | None = None, cid: str = cid) -> None:
-            assignments.append(
-                {
-                    "journey_id": journey.id,
-                    "run_id": run.run_id,
-                    "as_of": run.as_of_date,
-                    "customer_id": cid,
-                    "grp": grp,
-                    "outcome": outcome,
-                    "message_id": mid,
-                    "assigned_at": now,
-                }
-            )
-
-        if journeys.control_group and share_of("control", cid) < journeys.control_group:
-            assign("control", "control_group")
-            continue
-        if journey.needs_consent and cid in opted:
-            assign("excluded", "opted_out")
-            continue
-        if journey.needs_consent and row.get("marketing_consent") is not True:
-            assign("excluded", "no_consent")
-            continue
-        if isinstance(channel, EmailChannel) and not contact.get("email"):
-            assign("excluded", "no_address")
-            continue
-        if isinstance(channel, FileChannel) and not any(
-            contact.get(c) for c in ("phone", "email") if c in channel.columns
-        ):
-            assign("excluded", "no_address")
-            continue
-        if journey.holdout and share_of(journey.id, cid) < journey.holdout:
-            assign("holdout", "held_out")
-            continue
-        if cap and sent[cid] >= cap.messages:
-            assign("treated", "capped")
-            continue
         lang = journey.language if journey.language != "auto" else customer_lang(contact, ws)
         mid = message_id(journey.id, run.run_id, cid)
-        context = _context(run, journey, journeys, row, contact, lang)
+        context = composer.context(journey, row, contact, lang)
         unsubscribe = None
         if isinstance(channel, EmailChannel):
             unsubscribe = unsubscribe_url(channel.unsubscribe_url, ws, cid)
         context["unsubscribe_url"] = unsubscribe
         try:
-            subject, body = _render(journey, lang, context)
+            subject, body = composer.render(journey, lang, context)
         except TemplateError as exc:
             log.error("journey %s: template error: %s", journey.id, exc)
-            assign("excluded", f"template_error: {exc}"[:200])
+            assign(cid, "excluded", f"template_error: {exc}"[:200])
             continue
         if unsubscribe and unsubscribe not in body:
             footer = "退订：" if lang == "zh" else "Unsubscribe: "
             body = body.rstrip("\n") + f"\n\n{footer}{unsubscribe}\n"
         messages.append(
-            _message(run, journey, channel, mid, contact, lang, subject, body, context, due, now)
+            message_row(
+                run, journey, channel, mid, contact, lang, subject, body, context, (now, due)
+            )
         )
         sent[cid] += 1
-        assign("treated", "queued", mid)
+        assign(cid, "treated", "queued", mid)
     return assignments, messages
 
 
-def _message(
-    run: RunInfo,
+def _decide(
+    composer: Composer,
     journey: Journey,
-    channel: Any,
-    mid: str,
-    contact: dict[str, Any],
-    lang: str,
-    subject: str,
-    body: str,
-    context: dict[str, Any],
-    due: dt.datetime,
-    now: dt.datetime,
-) -> dict[str, Any]:
-    cid = contact["customer_id"]
-    target = journey.trigger.target
-    payload = {
-        "message_id": mid,
-        "journey": journey.id,
-        "run_id": run.run_id,
-        "as_of": run.as_of,
-        "customer_id": cid,
-        "lang": lang,
-        "subject": subject,
-        "text": body,
-        "customer": {k: contact.get(k) for k in ("name", "email", "phone")},
-        "trigger": {
-            "change": journey.trigger.change or "rule",
-            "dimension": target[0] if target else None,
-            "label": target[1] if target else None,
-            "reason": context["reason"],
-        },
-        "unsubscribe_url": context["unsubscribe_url"],
-    }
-    recipient = contact.get("email") if isinstance(channel, EmailChannel) else None
-    return {
-        "message_id": mid,
-        "journey_id": journey.id,
-        "run_id": run.run_id,
-        "customer_id": cid,
-        "channel": journey.channel,
-        "channel_type": channel.type,
-        "purpose": journey.purpose,
-        "lang": lang,
-        "recipient": recipient,
-        "subject": subject,
-        "body": body,
-        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
-        "quiet_start": journey.quiet_hours.start if journey.quiet_hours else None,
-        "quiet_end": journey.quiet_hours.end if journey.quiet_hours else None,
-        "status": "pending",
-        "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": due,
-    }
+    candidates: pa.Table,
+    opted: set[str],
+    sent: Counter[str],
+    assign: Callable[[str, str, str], None],
+) -> list[str]:
+    """Assign every candidate who gets no message (control group, opted out, no consent,
+    no address, holdout, capped); the ids left are to be treated."""
+    journeys, ws = composer.journeys, composer.run.workspace
+    channel = journeys.channels[journey.channel]
+    cap = journey.frequency_cap
+    ids = candidates.column("customer_id").to_pylist()
+    consent = candidates.column("marketing_consent").to_pylist()
+    reachable: list[str] = []
+    for cid, agreed in zip(ids, consent, strict=True):
+        if journeys.control_group and share_of("control", cid) < journeys.control_group:
+            assign(cid, "control", "control_group")
+        elif journey.needs_consent and cid in opted:
+            assign(cid, "excluded", "opted_out")
+        elif journey.needs_consent and agreed is not True:
+            assign(cid, "excluded", "no_consent")
+        else:
+            reachable.append(cid)
+    usable = _usable(ws, channel, reachable)
+    if usable is not None:
+        for cid in reachable:
+            if cid not in usable:
+                assign(cid, "excluded", "no_address")
+        reachable = [cid for cid in reachable if cid in usable]
+    treated: list[str] = []
+    for cid in reachable:
+        if journey.holdout and share_of(journey.id, cid) < journey.holdout:
+            assign(cid, "holdout", "held_out")
+        elif cap and sent[cid] >= cap.messages:
+            assign(cid, "treated", "capped")
+        else:
+            treated.append(cid)
+    return treated
