@@ -215,6 +215,11 @@ def load_schedule(ws: Workspace, lang: str | None = None) -> dict[str, Job]:
     section = data.get("schedule")
     if section is None:
         return {}
-    return parse_schedule(
-        section, ws.settings.timezone, have_sources=bool(saved_sources(ws)), lang=lang
+    # [sources] is read (and checked) only when a job syncs: a mistake there must not
+    # hide the schedule of jobs that never touch it
+    syncs = isinstance(section, dict) and any(
+        isinstance(v, dict) and isinstance(v.get("steps"), list) and "sync" in v["steps"]
+        for v in section.values()
     )
+    have_sources = bool(saved_sources(ws)) if syncs else True
+    return parse_schedule(section, ws.settings.timezone, have_sources=have_sources, lang=lang)
