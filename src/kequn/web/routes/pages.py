@@ -254,7 +254,3 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
     return render(request, "worklist.html", user, run=run, team=team, items=items)
 
-
-@router.get("/runs")
-def runs_page(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "runs.html", user, runs=list_runs(workspace(request)))
