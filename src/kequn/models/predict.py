@@ -26,7 +26,7 @@ repeat transactions (the first purchase excluded); the CDNOW validation in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -34,9 +34,11 @@ import numpy as np
 import pyarrow as pa
 
 from kequn.core.compute import Engine
-from kequn.models.bgnbd import BetaGeoModel
-from kequn.models.gammagamma import GammaGammaModel
-from kequn.models.mbgnbd import ModifiedBetaGeoModel
+
+if TYPE_CHECKING:  # imported where fitted: they pull in scipy and scikit-learn
+    from kequn.models.bgnbd import BetaGeoModel
+    from kequn.models.gammagamma import GammaGammaModel
+    from kequn.models.mbgnbd import ModifiedBetaGeoModel
 
 HORIZON_DAYS = 365.0
 PERIOD_DAYS = 365.0 / 12
@@ -92,6 +94,10 @@ def unidentified_reasons(
 def fit_btyd(engine: Engine, features: ir.Table) -> tuple[BtydFit | None, dict[str, Any]]:
     """Fit the BTYD models on the buyers in ``features``; ``None`` (with the reason in the
     info) when there are too few buyers or the fit is not identified."""
+    from kequn.models.bgnbd import BetaGeoModel
+    from kequn.models.gammagamma import GammaGammaModel
+    from kequn.models.mbgnbd import ModifiedBetaGeoModel
+
     combos = _combos(features)
     if combos.num_rows == 0 or int(pa.compute.sum(combos["n"]).as_py()) < MIN_BUYERS:
         return None, {"status": "skipped: fewer than 20 buyers"}

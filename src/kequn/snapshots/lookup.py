@@ -26,6 +26,18 @@ Both files are built under a lock, written to temporary names and renamed into p
 either find finished files or wait for them; runs are immutable, so they never go stale.
 DuckDB connections are opened once per process and shared through cursors; SQLite
 connections are opened read-only, once per thread.
+
+Incremental builds: most customers look the same from one run to the next (a day's
+orders touch ~1% of them), so a run's SQLite file starts as a copy of the previous run's
+and only what differs is written again. Each build keeps, next to its files,
+``lookup-digests.parquet``: per table and customer id, the row count and the sum of the
+hashes of the JSON stored for them (:func:`~kequn.snapshots.packed.digest_sql`), computed
+in DuckDB. The next build computes the same for its own data; the customers whose digest
+differs, or who are new or gone (an erasure), are deleted from the copy and packed
+again. A table whose columns changed, or most of whose customers did (labels when the
+as-of date moves: recency changes for everyone), is written again whole; the segments'
+first members always are. The result is the file a full build makes (a test compares
+every table row for row).
 """
 
 from __future__ import annotations
@@ -33,23 +45,30 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from kequn.core.compute import parquet_glob
-from kequn.snapshots.packed import Points, pack, quoted_name, to_sqlite
+from kequn.snapshots.incremental import bring_up_to_date, digest, drop
+from kequn.snapshots.packed import Points, quoted_name, to_sqlite
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
 
 INDEX_NAME = "lookup.duckdb"
 #: the row-store file; a new name whenever its layout changes, so old runs rebuild it
 POINTS_NAME = "lookup2.sqlite"
+#: per table and customer, a digest of what the SQLite file holds (for the next build)
+DIGESTS_NAME = "lookup-digests.parquet"
 #: earlier layouts' files, removed when a run's lookup files are built again
 OLD_POINTS = ("lookup.sqlite",)
+
 #: columns a segment page lists, besides the dimensions
 MEMBER_COLUMNS = (
     "customer_id",
@@ -65,6 +84,7 @@ MEMBER_COLUMNS = (
 TOP_MEMBERS = 1000
 ROW_GROUP_SIZE = 8192
 
+
 _open: dict[Path, duckdb.DuckDBPyConnection] = {}
 _guard = threading.Lock()
 _local = threading.local()
@@ -76,6 +96,16 @@ def index_path(run: RunInfo) -> Path:
 
 def points_path(run: RunInfo) -> Path:
     return run.labels_path.parent / POINTS_NAME
+
+
+def digests_path(run: RunInfo) -> Path:
+    return run.labels_path.parent / DIGESTS_NAME
+
+
+#: how the lookup files of each run built in this process were made: "full", or for an
+#: incremental build the previous run's id and, per table, the customers written again
+#: (or "whole"), and the seconds taken
+builds: dict[str, dict[str, Any]] = {}
 
 
 _ready: set[Path] = set()
@@ -93,8 +123,12 @@ def is_ready(run: RunInfo) -> bool:
     return False
 
 
-def build_index(run: RunInfo) -> Path:
-    """Create the run's lookup files if they do not exist yet; return the DuckDB one."""
+def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
+    """Create the run's lookup files if they do not exist yet; return the DuckDB one.
+
+    With ``incremental`` (the default) the SQLite file is brought up to date from the
+    newest earlier run whose files are ready, when there is one (see the module's
+    docstring); otherwise, or without, it is built from scratch."""
     path = index_path(run)
     if is_ready(run):
         return path
@@ -103,15 +137,19 @@ def build_index(run: RunInfo) -> Path:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         if is_ready(run):
             return path
+        started = time.perf_counter()
         partial = path.with_suffix(".partial")
         partial_points = points_path(run).with_suffix(".partial-sqlite")
+        partial_digests = digests_path(run).with_suffix(".partial-parquet")
         old = [path.parent / name for name in OLD_POINTS]
-        for stale in (partial, partial_points, *old):
+        for stale in (partial, partial_points, partial_digests, *old):
             stale.unlink(missing_ok=True)
         ws = run.workspace
         # the day after the run's date, as a bound: rows up to the end of the as-of day
         until = dt.date.fromisoformat(run.as_of) + dt.timedelta(days=1)
-        with ws.read() as published:
+        with contextlib.ExitStack() as held:
+            previous = _previous(run, held) if incremental else None
+            published = held.enter_context(ws.read())
             # hold the published generation (and its reader lock) while copying from it
             row = published.execute(
                 "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
@@ -127,13 +165,37 @@ def build_index(run: RunInfo) -> Path:
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
                 con.execute(f"ATTACH {_quoted(row[0])} AS src (READ_ONLY)")
-                _copy(con, run, until, partial_points)
+                how = _copy(con, run, until, partial_points, partial_digests, previous)
             finally:
                 con.close()
         partial_points.rename(points_path(run))
+        partial_digests.rename(digests_path(run))
         partial.rename(path)
+        builds[run.run_id] = {**how, "seconds": round(time.perf_counter() - started, 3)}
     _prune(run.workspace, run)
     return path
+
+
+def _previous(run: RunInfo, held: contextlib.ExitStack) -> RunInfo | None:
+    """The newest other run whose lookup files (digests included) are ready, held
+    against pruning (a shared lock on its lock file) until ``held`` closes; None when
+    there is none, or when its lock is taken (being pruned or rebuilt: not worth waiting
+    for)."""
+    for other in list_runs(run.workspace):
+        if other.run_id == run.run_id or other.created_at > run.created_at:
+            continue
+        if not (index_path(other).exists() and digests_path(other).exists()):
+            continue
+        fh = held.enter_context(index_path(other).with_suffix(".lock").open("a+"))
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        # pruned between the look and the lock?
+        if all(p.exists() for p in (index_path(other), points_path(other), digests_path(other))):
+            return other
+        return None
+    return None
 
 
 def _prune(ws: Workspace, built: RunInfo) -> None:
@@ -152,7 +214,8 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue
-            for name in (INDEX_NAME, POINTS_NAME, *OLD_POINTS):  # DuckDB's first: not ready
+            # the DuckDB file first: the run is no longer ready
+            for name in (INDEX_NAME, POINTS_NAME, DIGESTS_NAME, *OLD_POINTS):
                 (folder / name).unlink(missing_ok=True)
         _ready.discard(folder / INDEX_NAME)
 
@@ -170,43 +233,34 @@ def _quoted(path: object) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date, points: Path) -> None:
+def _copy(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    until: dt.date,
+    points: Path,
+    digests: Path,
+    previous: RunInfo | None,
+) -> dict[str, Any]:
+    """Build the DuckDB file in ``idx``, the SQLite file at ``points`` (from scratch, or
+    from ``previous``'s) and the digests at ``digests``; return how."""
     con.execute(
         "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",
         [parquet_glob(run.labels_path)],
     )
     _top_members(con, run)
+    layouts = digest(con, until, digests)
+    how: dict[str, Any] = {"previous": None}
+    if previous is not None:
+        shutil.copyfile(points_path(previous), points)
+        how = {"previous": previous.run_id}
     sq = sqlite3.connect(points)
     try:
         # a scratch file written once, renamed into place when complete: no journal
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072"):
             sq.execute(f"PRAGMA {pragma}")
-        pack(con, sq, "labels", "SELECT * FROM idx.labels")
-        # one profile per customer (either, should an import have left two)
-        pack(
-            con,
-            sq,
-            "customers",
-            "SELECT * FROM src.customers QUALIFY row_number() OVER (PARTITION BY customer_id) = 1",
-        )
-        pack(
-            con,
-            sq,
-            "orders",
-            "SELECT customer_id, order_id, ordered_at, amount, quantity, discount, channel, "
-            "status FROM src.orders WHERE ordered_at < $until",
-            {"until": until},
-            newest="ordered_at DESC, order_id DESC",
-        )
-        pack(
-            con,
-            sq,
-            "events",
-            "SELECT customer_id, occurred_at, type, channel FROM src.events "
-            "WHERE occurred_at < $until",
-            {"until": until},
-            newest="occurred_at DESC, type DESC, channel DESC",
-        )
+        old = None if previous is None else digests_path(previous)
+        how |= bring_up_to_date(con, sq, until, layouts, old)
+        drop(sq, "top_members")
         top = con.sql("SELECT * FROM top_members ORDER BY dimension, label, rank")
         to_sqlite(sq, "top_members", top, key=("dimension", "label", "rank"))
         sq.commit()
@@ -215,6 +269,7 @@ def _copy(con: duckdb.DuckDBPyConnection, run: RunInfo, until: dt.date, points: 
     con.execute("DETACH src")
     con.execute("CHECKPOINT idx")
     con.execute("DETACH idx")
+    return how
 
 
 def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:

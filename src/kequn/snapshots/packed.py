@@ -83,19 +83,48 @@ def _decoder(kind: str) -> Callable[[Any], Any] | None:
     return _DECODERS.get(kind)
 
 
+def projection(rel: duckdb.DuckDBPyRelation, skip: str = "") -> tuple[list[tuple[str, str]], str]:
+    """``rel``'s columns (but ``skip``) with their DuckDB types, and the projection that
+    stores them (what :func:`pack` writes, and what :func:`digest_sql` hashes)."""
+    both = [(n, str(t)) for n, t in zip(rel.columns, rel.types, strict=True) if n != skip]
+    return both, ", ".join(_stored(n, k) for n, k in both)
+
+
 def _columns(
     sq: sqlite3.Connection, table: str, rel: duckdb.DuckDBPyRelation, skip: str = ""
 ) -> str:
     """Record ``rel``'s columns (but ``skip``) and their DuckDB types; return the
     projection that stores them."""
-    both = [(n, str(t)) for n, t in zip(rel.columns, rel.types, strict=True) if n != skip]
-    names, kinds = [n for n, _ in both], [k for _, k in both]
+    both, stored = projection(rel, skip)
     sq.execute("CREATE TABLE IF NOT EXISTS _columns (tbl TEXT, pos INTEGER, name TEXT, type TEXT)")
     sq.executemany(
         "INSERT INTO _columns VALUES (?, ?, ?, ?)",
-        [(table, i, n, k) for i, (n, k) in enumerate(zip(names, kinds, strict=True))],
+        [(table, i, n, k) for i, (n, k) in enumerate(both)],
     )
-    return ", ".join(_stored(n, k) for n, k in zip(names, kinds, strict=True))
+    return stored
+
+
+def layout(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    params: dict[str, Any] | None = None,
+    newest: str | None = None,
+) -> tuple[list[tuple[str, str]], str]:
+    """What :func:`pack` would store of ``source``: its columns and their projection."""
+    rel = con.sql(f"SELECT * FROM ({source}) LIMIT 0", params=params or {})
+    return projection(rel, skip="" if newest is None else "customer_id")
+
+
+def digest_sql(source: str, stored: str) -> str:
+    """Per customer id of ``source``: its rows (``n``) and the sum of the 64-bit hashes of
+    their stored JSON (``h``). Two builds that agree on both for a customer store the same
+    packed value for it (a timeline holds the newest of the same rows), so the customer
+    need not be written again; any changed, added or removed row changes them."""
+    return (
+        f"SELECT customer_id, count(*)::BIGINT AS n, "
+        f"sum(hash(CAST(json_array({stored}) AS VARCHAR)))::HUGEINT AS h "
+        f"FROM ({source}) GROUP BY customer_id"
+    )
 
 
 def pack(
@@ -105,6 +134,8 @@ def pack(
     source: str,
     params: dict[str, Any] | None = None,
     newest: str | None = None,
+    *,
+    append: bool = False,
 ) -> None:
     """One row per customer id of ``source`` (a query of ours, with ``params``): its row
     as a JSON array of its stored values, or with ``newest`` (an order of its columns) a
@@ -113,13 +144,19 @@ def pack(
     DuckDB writes each row's JSON; a timeline's rows are then joined here as they stream
     by in order. (DuckDB's ordered ``list`` aggregate would do it in one query, but
     holds its groups in memory: 100k customers' 1M orders exceeded a 1 GB limit, where a
-    sort spills to disk.)"""
+    sort spills to disk.)
+
+    With ``append`` the table and its columns exist already (an earlier run's file being
+    brought up to date): ``source``'s rows are added to it."""
     params = params or {}
-    # for the columns' names and types only: a relation with parameters is run on the spot
-    rel = con.sql(f"SELECT * FROM ({source}) LIMIT 0", params=params)
-    # a timeline's rows leave out the customer id, the key they are stored under
-    stored = _columns(sq, table, rel, skip="" if newest is None else "customer_id")
-    sq.execute(f"CREATE TABLE {table} (customer_id TEXT PRIMARY KEY, packed TEXT)")
+    if append:
+        _, stored = layout(con, source, params, newest)
+    else:
+        # for the columns' names and types only: a relation with parameters runs on the spot
+        rel = con.sql(f"SELECT * FROM ({source}) LIMIT 0", params=params)
+        # a timeline's rows leave out the customer id, the key they are stored under
+        stored = _columns(sq, table, rel, skip="" if newest is None else "customer_id")
+        sq.execute(f"CREATE TABLE {table} (customer_id TEXT PRIMARY KEY, packed TEXT)")
     insert = f"INSERT INTO {table} VALUES (?, ?)"
     # in key order: each row lands at the end of SQLite's B-tree
     rows = con.execute(

@@ -353,10 +353,34 @@ def _load_taxonomy(path: Path | None) -> Taxonomy:
     return parse_taxonomy(text, where)
 
 
+#: taxonomies parsed in this process, by the SHA-256 of their text (a run reads the
+#: workspace's file, then its own copy in the run folder: the same text, parsed once)
+_parsed: dict[str, Taxonomy] = {}
+_PARSED_KEPT = 16
+#: libyaml's loader when PyYAML was built with it: the same safe loading, ~10x faster
+#: (0.02 s instead of 0.23 s for the default taxonomy)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
-    """Parse and fully check taxonomy text (as edited in the dashboard, say)."""
+    """Parse and fully check taxonomy text (as edited in the dashboard, say).
+
+    Text parsed before in this process returns the same (never modified) object; only a
+    valid taxonomy is remembered, so a wrong one is reported with its own ``where``."""
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    found = _parsed.get(key)
+    if found is not None:
+        return found
+    taxonomy = _parse_taxonomy(text, where)
+    while len(_parsed) >= _PARSED_KEPT:
+        _parsed.pop(next(iter(_parsed)))
+    _parsed[key] = taxonomy
+    return taxonomy
+
+
+def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
     try:
