@@ -26,15 +26,17 @@ from kequn.cli._app import (
     parse_as_of,
     taxonomy_app,
 )
+from kequn.cli._linked import print_linked
 from kequn.core import display
 from kequn.core.i18n import local, t
 
 if TYPE_CHECKING:
-    from kequn.snapshots import read, reports
+    from kequn.snapshots import linked, read, reports
     from kequn.snapshots.runs import RunInfo
 else:  # imported when a command reads a run, not when the commands are registered
     read = lazy_module("kequn.snapshots.read")
     reports = lazy_module("kequn.snapshots.reports")
+    linked = lazy_module("kequn.snapshots.linked")
 
 
 @app.command()
@@ -103,6 +105,12 @@ def segments_cmd(
     ] = None,
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Only customers having records from this source (e.g. taobao)"
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Customers and share per label for each dimension."""
@@ -110,10 +118,19 @@ def segments_cmd(
     if dimension == "cluster":
         _print_clusters(run, as_json)
         return
-    data = read.segments(run, dimension, lang=_lang())
+    try:
+        data = read.segments(run, dimension, lang=_lang(), source=source)
+    except linked.UnknownSourceError as exc:
+        err.print(str(exc), soft_wrap=True, markup=False)
+        raise typer.Exit(1) from exc
     if as_json:
         _print_json(data)
         return
+    if source is not None:
+        console.print(
+            t("segments.source", source=source, count=f"{data['source']['customers']:,}"),
+            markup=False,
+        )
     for dim in data["dimensions"]:
         # the ids in parentheses are what `kequn export DIMENSION=LABEL` is typed with
         out = Table(title=f"{dim['name']} ({dim['dimension']})")
@@ -170,6 +187,8 @@ def show(
     if why_not is not None:
         _print_why_not(run, data, why_not, as_json)
         return
+    # the sources and source records behind the customer, from the workspace as it is
+    data["linked"] = linked.linked_records(run.workspace, customer_id)
     if as_json:
         _print_json(data)
         return
@@ -182,6 +201,7 @@ def show(
             if entry["strategy"]:
                 s = entry["strategy"]
                 console.print(f"    → [{s['team_name']}] {s['text']}")
+    print_linked(data["linked"])
 
 
 def _print_why_not(run: RunInfo, data: dict[str, Any], spec: str, as_json: bool) -> None:

@@ -21,7 +21,7 @@ from kequn.core.i18n import local, t
 from kequn.core.rules import Rule, RuleError, compile_rule, parse_rule
 from kequn.core.schema import TABLES
 from kequn.features.catalogue import catalogue
-from kequn.snapshots import lookup
+from kequn.snapshots import linked, lookup
 from kequn.snapshots.lookup import MEMBER_COLUMNS
 from kequn.snapshots.packed import quoted_name
 from kequn.snapshots.runs import RunInfo, get_run
@@ -117,16 +117,22 @@ def _in_top(
     )
 
 
-def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") -> dict[str, Any]:
-    """Customers per label for each dimension (or one), with shares."""
+def segments(
+    run: RunInfo, dimension: str | None = None, *, lang: str = "en", source: str | None = None
+) -> dict[str, Any]:
+    """Customers per label for each dimension (or one), with shares; with ``source``, of
+    the members having records from that source only (shares of those members)."""
     taxonomy = run.taxonomy()
     dims = [d for d in taxonomy.dimensions if dimension in (None, d.id)]
     if dimension and not dims:
         known = ", ".join(d.id for d in taxonomy.dimensions)
         raise ValueError(f"unknown dimension {dimension!r}; known: {known}")
+    customers, all_counts = run.customers, run.counts
+    if source is not None:
+        customers, all_counts = linked.counts_from_source(run, source, lang)
     out = []
     for dim in dims:
-        counts = run.counts.get(dim.id, {})
+        counts = all_counts.get(dim.id, {})
         labels = []
         for label_id, count in counts.items():
             label = dim.label(label_id)
@@ -135,7 +141,7 @@ def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") ->
                     "label": label_id,
                     "name": local(label, lang) if label else label_id,
                     "count": count,
-                    "share": count / run.customers if run.customers else 0.0,
+                    "share": count / customers if customers else 0.0,
                 }
             )
         out.append(
@@ -146,7 +152,10 @@ def segments(run: RunInfo, dimension: str | None = None, *, lang: str = "en") ->
                 "labels": labels,
             }
         )
-    return {"run": run.summary(), "dimensions": out}
+    found: dict[str, Any] = {"run": run.summary(), "dimensions": out}
+    if source is not None:
+        found["source"] = {"name": source, "customers": customers}
+    return found
 
 
 def stored_page(run: RunInfo, dimension: str, label: str, offset: int, limit: int) -> bool:

@@ -28,6 +28,7 @@ from kequn.web.guard import Failures, Guard
 from kequn.web.jobs import Jobs
 from kequn.web.routes import (
     customers,
+    identity,
     imports,
     journeys,
     pages,
@@ -42,8 +43,15 @@ from kequn.web.settings import ServerSettings
 
 # in this order in the OpenAPI description
 _ROUTERS = (system, imports, runs, segments, customers, taxonomy, privacy, pages)
-#: routers of their own: the journeys' API and pages, the public unsubscribe link
-_MORE_ROUTERS = (journeys.router, journeys.pages, unsubscribe.router)
+#: routers of their own: the journeys' and identity review's API and pages, the public
+#: unsubscribe link
+_MORE_ROUTERS = (
+    journeys.router,
+    journeys.pages,
+    identity.router,
+    identity.pages,
+    unsubscribe.router,
+)
 
 
 def create_app(

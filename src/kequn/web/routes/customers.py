@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from kequn.core.i18n import t
-from kequn.snapshots import read
-from kequn.web.deps import Reader, request_lang, run_or_404
+from kequn.snapshots import linked, read
+from kequn.web.deps import Reader, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.personal import personal_view
 
@@ -25,3 +25,17 @@ def customer(
     if data is None:
         raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
     return personal_view(request, user, data, "customer.read", {"customer_id": customer_id})
+
+
+@router.get("/customers/{customer_id}/records")
+def records(request: Request, customer_id: str, _user: Reader) -> dict[str, Any]:
+    """The customer's sources and source records: each record's source, its id there and
+    its lineage (file or query, row, import), and, once identity resolution has linked
+    them into a person, the links between them with rule, probability, evidence and a
+    person's decision. Nothing personal is in it (names and phones stay in the profile,
+    masked for viewers), so every reader gets the same answer."""
+    found = linked.linked_records(workspace(request), customer_id)
+    if not found["records"]:
+        lang = request_lang(request)
+        raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
+    return found

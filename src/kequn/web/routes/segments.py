@@ -14,6 +14,7 @@ from starlette.background import BackgroundTask
 
 from kequn.core.i18n import t
 from kequn.snapshots import read, reports
+from kequn.snapshots.linked import UnknownSourceError
 from kequn.store.access import User, audit
 from kequn.web.deps import TEAM_NAMES, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
@@ -27,11 +28,21 @@ MAX_OFFSET = 1_000_000_000
 
 @router.get("/segments")
 def segment_counts(
-    request: Request, _user: Reader, run: str | None = None, dimension: str | None = None
+    request: Request,
+    _user: Reader,
+    run: str | None = None,
+    dimension: str | None = None,
+    source: Annotated[
+        str | None, Query(max_length=40, description="only members with records from it")
+    ] = None,
 ) -> dict[str, Any]:
-    """Customers per label for each dimension (or one)."""
+    """Customers per label for each dimension (or one); with ``source``, of the members
+    having records from that source only."""
+    lang = request_lang(request)
     try:
-        return read.segments(run_or_404(request, run), dimension, lang=request_lang(request))
+        return read.segments(run_or_404(request, run), dimension, lang=lang, source=source)
+    except UnknownSourceError as exc:
+        raise ApiError(404, "unknown_source", str(exc)) from exc
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
 
