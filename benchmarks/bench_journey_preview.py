@@ -1,0 +1,125 @@
+"""The dashboard's journey audience preview at scale (``POST /api/journeys/{id}/preview``).
+
+    flock /work/staging/bench.lock python benchmarks/bench_journey_preview.py
+    python benchmarks/bench_journey_preview.py --customers 20000 --repeat 5
+    python benchmarks/bench_journey_preview.py --workspace /tmp/preview100k   # keep/reuse
+
+A demo workspace of that many customers classified twice (a quarter apart, without the
+models), then :func:`kequn.web.journeys_view.preview` on the later run for three
+journeys: a rule trigger with an audience rule (marketing e-mail, consent, holdout), an
+``entered lifecycle.dormant`` trigger (the run's events computed against the previous
+run) and a service webhook for every buyer (everyone reachable: the largest audience).
+The route does the same plus parsing the text. Peak memory is this process's resident
+set, sampled every 50 ms. Prints a table; copy it into benchmarks/RESULTS.md with the
+machine's description and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+from kequn import pipeline
+from kequn.automation.journeys import parse_journeys
+from kequn.demo import demo_workspace
+from kequn.snapshots.runs import list_runs
+from kequn.store.workspace import Workspace
+from kequn.web.journeys_view import preview
+
+EARLY, LATE = dt.date(2026, 6, 30), dt.date(2026, 9, 30)
+TEMPLATES = {"en": {"subject": "Hello {{ customer.name }}", "body": "Hello"}}
+JOURNEYS = {
+    "channels": {
+        "mail": {"type": "email", "host": "127.0.0.1", "sender": "crm@example.com"},
+        "crm": {"type": "webhook", "url": "http://127.0.0.1:9/hook"},
+    },
+    "journeys": [
+        {"id": "rule", "trigger": {"rule": "orders >= 1"}, "audience": "spend >= 300",
+         "channel": "mail", "templates": TEMPLATES, "holdout": 0.1},
+        {"id": "dormant", "trigger": {"entered": "lifecycle.dormant"}, "channel": "mail",
+         "templates": TEMPLATES, "holdout": 0.1},
+        {"id": "buyers", "trigger": {"rule": "orders >= 1"}, "channel": "crm",
+         "purpose": "service", "templates": TEMPLATES},
+    ],
+}  # fmt: skip
+
+
+class Peak:
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            self.peak = max(self.peak, me.memory_info().rss)
+            time.sleep(0.05)
+
+    def __enter__(self) -> Peak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def workspace(root: Path, customers: int) -> Workspace:
+    if (root / "ws" / "kequn.toml").is_file() and len(list_runs(Workspace.open(root / "ws"))) >= 2:
+        return Workspace.open(root / "ws")
+    started = time.perf_counter()
+    ws = demo_workspace(root, customers)
+    pipeline.run(ws, as_of=EARLY, with_models=False)
+    pipeline.run(ws, as_of=LATE, with_models=False)
+    print(f"workspace of {customers:,} customers made in {time.perf_counter() - started:.0f} s")
+    return ws
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workspace", type=Path, default=None, help="kept for the next time")
+    args = parser.parse_args()
+    root = args.workspace or Path(tempfile.mkdtemp(prefix="bench-preview-"))
+    root.mkdir(parents=True, exist_ok=True)
+    ws = workspace(root, args.customers)
+    run = max(list_runs(ws), key=lambda r: r.as_of)
+    journeys = parse_journeys(yaml.safe_dump(JOURNEYS), run.taxonomy())
+    rows = []
+    for journey in journeys.journeys:
+        times = []
+        with Peak() as peak:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                found = preview(ws, run, journeys, journey)
+                times.append(time.perf_counter() - started)
+        rows.append((journey.id, found["audience"], found["treated"], found["holdout"],
+                     statistics.median(times), max(times), peak.peak / 2**20))  # fmt: skip
+    print(
+        f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}; {args.customers:,} customers, run {run.run_id}, "
+        f"median of {args.repeat}\n"
+    )
+    print("| journey | audience | treated | holdout | median s | max s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for jid, audience, treated, holdout, median, worst, peak_mb in rows:
+        print(
+            f"| {jid} | {audience:,} | {treated:,} | {holdout:,} | {median:.2f} | {worst:.2f} "
+            f"| {peak_mb:,.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
