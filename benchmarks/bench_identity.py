@@ -8,10 +8,11 @@ The records come from :mod:`kequn.identity.synthetic` (each person in 1-4 source
 typos, pinyin and traditional names, masked phones, shared family phones, moves, common
 names). Resolution is :func:`kequn.identity.resolve.resolve` on a DuckDB connection: it
 prepares the records, links deterministically, trains the splink model by EM (u by
-random sampling), scores the blocked pairs and clusters them. Precision, recall and F1
-are over pairs of records put in one person. Peak memory is this process's resident set
-(DuckDB included), sampled every 50 ms. Copy the output into benchmarks/RESULTS.md with
-the machine's description (nproc, free -g).
+random sampling), scores the blocked pairs and clusters them (set-based, in DuckDB).
+Precision, recall and F1 are over pairs of records put in one person. Peak memory is
+this process's resident set (DuckDB included), sampled every 50 ms. Copy the output into
+benchmarks/RESULTS.md with the machine's description (nproc, free -g). Wrap runs over
+100k records as ``flock /work/staging/bench.lock python …`` so benchmarks never overlap.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def main() -> None:
     print(f"precision          {scores['precision']:.4f}")
     print(f"recall             {scores['recall']:.4f}")
     print(f"F1                 {scores['f1']:.4f}")
+    print(
+        f"clustering         {info['rounds']} label-propagation rounds;"
+        f" {info['checked_components']:,} components by the reference rule"
+    )
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in info["seconds"].items())
     print(f"resolution time    {seconds:.1f} s ({steps})")
     print(f"peak memory        {memory.peak / 2**30:.2f} GB (resident, whole process)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from kequn.identity import resolve, synthetic
+from kequn.identity.model import COMPARISONS, evidence_sql
 
 #: records that share only a masked phone (and a city) with another person's record
 MASKED = [
@@ -110,3 +112,15 @@ def test_clustering_keeps_rejected_pairs_and_different_names_apart() -> None:
     assert mapping["a"] != mapping["b"] == mapping["c"]
     forced = resolve.cluster("ac", [], names=names, confirmed=[("a", "c")])
     assert forced["a"] == forced["c"]
+
+
+def test_evidence_in_sql_reads_as_in_python() -> None:
+    con = duckdb.connect()
+    for levels in itertools.product(*[range(-1, len(spec) - 1) for _, spec in COMPARISONS]):
+        gammas = {f"gamma_{c}": g for (c, _), g in zip(COMPARISONS, levels, strict=True)}
+        if sum(levels) % 7:  # a spread of the combinations, not all of them
+            continue
+        cols = ", ".join(f"{g}::INTEGER AS {k}" for k, g in gammas.items())
+        row = con.execute(f"SELECT {evidence_sql()} FROM (SELECT {cols})").fetchone()
+        assert row is not None
+        assert row[0] == resolve.evidence_text(gammas)

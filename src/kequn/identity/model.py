@@ -251,3 +251,16 @@ def evidence_text(gammas: dict[str, Any]) -> str:
         label = levels[len(levels) - 1 - int(g)][0]
         parts.append(f"{output}: {label}")
     return "; ".join(parts)
+
+
+def evidence_sql() -> str:
+    """:func:`evidence_text` as a SQL expression over a row's ``gamma_*`` columns."""
+    parts = []
+    for output, levels in COMPARISONS:
+        whens = " ".join(
+            f"WHEN {len(levels) - 1 - i} THEN '{output}: {label}'"
+            for i, (label, _) in enumerate(levels)
+            if i > 0
+        )
+        parts.append(f"CASE gamma_{output} {whens} END")
+    return f"concat_ws('; ', {', '.join(parts)})"

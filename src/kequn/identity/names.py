@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
 
 
@@ -15,15 +17,12 @@ def name_key(name: str) -> tuple[str | None, str | None, str | None]:
     """(汉字, pinyin surname first, pinyin the other way round) of a name: 王小明 →
     ("王小明", "wangxiaoming", "xiaomingwang"); "Xiaoming Wang" → (None,
     "xiaomingwang", "wangxiaoming"), so either order of a Latin name meets the 汉字."""
-    from pypinyin import lazy_pinyin
-
     text = "".join(name.split())
     if not text:
         return None, None, None
     if any("\u4e00" <= c <= "\u9fff" for c in text):
         hanzi = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
-        groups = ["".join(lazy_pinyin(hanzi[0])), "".join(lazy_pinyin(hanzi[1:]))]
-        groups = [g.lower() for g in groups if g]
+        groups = [g for g in (_pinyin(hanzi[0]), _pinyin(hanzi[1:])) if g]
         return hanzi, "".join(groups), "".join(reversed(groups))
     parts = [
         "".join(ch for ch in part.lower() if ch.isalpha())
@@ -33,6 +32,15 @@ def name_key(name: str) -> tuple[str | None, str | None, str | None]:
     if not groups:
         return None, None, None
     return None, "".join(groups), "".join(reversed(groups))
+
+
+@functools.lru_cache(maxsize=65536)
+def _pinyin(hanzi: str) -> str:
+    """The pinyin of a surname or a given name, lower case (names repeat their parts:
+    a million records hold a few thousand given names)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(hanzi)).lower()
 
 
 def name_distance(a: tuple[str, str], b: tuple[str, str]) -> int:

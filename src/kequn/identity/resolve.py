@@ -161,5 +161,7 @@ def resolve(
         "links": int(counts[0]),
         "deterministic": int(counts[1]),
         "candidates": int(counts[2]),
+        "checked_components": counted["checked"],
+        "rounds": counted["rounds"],
         "seconds": seconds,
     }

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from kequn.core.i18n import t
 from kequn.identity import resolve as linker
+from kequn.identity.model import evidence_sql as model_evidence_sql
 from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
 
 #: which source wins each field of a person's profile
@@ -183,14 +184,14 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
 
 
 def _links_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    rows = con.execute("SELECT * FROM links").to_arrow_table().to_pylist()
-    for row in rows:
-        gammas = {k: row.pop(k) for k in list(row) if k.startswith("gamma_")}
-        row["evidence"] = (
-            f"deterministic: {row['rule']}"
-            if row["rule"] != "model"
-            else linker.evidence_text(gammas)
-        )
+    """The candidate links with their evidence as text (computed in SQL: a million
+    links are not a million Python dicts)."""
+    rows = con.execute(
+        f"""SELECT a, b, rule, probability, weight, accepted,
+               CASE WHEN rule <> 'model' THEN 'deterministic: ' || rule
+                    ELSE {model_evidence_sql()} END AS evidence
+        FROM links"""
+    ).to_arrow_table()
     schema = pa.schema(
         [
             ("a", pa.string()),
@@ -202,7 +203,7 @@ def _links_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
             ("evidence", pa.string()),
         ]
     )
-    return pa.Table.from_pylist(rows, schema=schema)
+    return rows.cast(schema)
 
 
 def _persons(con: duckdb.DuckDBPyConnection) -> None:
