@@ -10,10 +10,13 @@ the audit entry, and whatever a later feature registers with :func:`after_publis
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -21,6 +24,7 @@ import ibis.expr.types as ir
 
 from kequn import identity
 from kequn.core.compute import Engine
+from kequn.features import state
 from kequn.features.build import FeatureContext, build_features
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import TAXONOMY_FILE, RunInfo, discard, new_run_id, publish, staging_dir
@@ -138,27 +142,68 @@ def features_with_models(
     with_models: bool = True,
     ws: Workspace | None = None,
     refit: bool = False,
+    incremental: bool = False,
 ) -> tuple[ir.Table, dict[str, Any]]:
     """Every customer's features, then the models' predictions added as features.
 
     Given the workspace, the models stored there are reused while they are fresh (see
     :mod:`kequn.store.models`; ``refit`` forces fitting), and newly fitted ones are
-    stored; without it every model is fitted and nothing is kept."""
+    stored; without it every model is fitted and nothing is kept. With ``incremental``
+    (and the workspace), the order and event aggregates come from the workspace's feature
+    state, brought up to date first (:mod:`kequn.features.state`), when it can answer."""
     tables = engine.tables()
-    features = build_features(
-        tables["customers"],
-        tables["orders"],
-        tables["events"],
-        ctx,
-        stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
-    )
-    features = engine.materialize(features, workdir / "features.parquet")
+    with _feature_totals(engine, ws, ctx, tables, incremental) as totals:
+        features = build_features(
+            tables["customers"],
+            tables["orders"],
+            tables["events"],
+            ctx,
+            stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
+            totals=totals,
+        )
+        features = engine.materialize(features, workdir / "features.parquet")
     # the models pull in scikit-learn and numba (seconds of imports): only when running
     from kequn.models.predict import without_predictions
 
     if not with_models:
         return without_predictions(features), {"status": "skipped: run without models"}
     return _predict(engine, ctx, workdir, features, ws, refit)
+
+
+def feature_state_enabled() -> bool:
+    """The feature state is used unless ``KEQUN_FEATURE_STATE=off`` (benchmarks compare
+    with the full rebuild that way)."""
+    return os.environ.get("KEQUN_FEATURE_STATE", "on").strip().lower() not in ("off", "0", "no")
+
+
+@contextlib.contextmanager
+def _feature_totals(
+    engine: Engine,
+    ws: Workspace | None,
+    ctx: FeatureContext,
+    tables: dict[str, ir.Table],
+    incremental: bool,
+) -> Iterator[tuple[ir.Table, ir.Table] | None]:
+    """The feature state's totals for ``ctx``, or None (a full build): on DuckDB only,
+    for now (the Spark path rebuilds every run), and only on the published generation's
+    own tables (not identity's persons)."""
+    raw = getattr(engine, "raw", None)
+    if ws is None or not incremental or engine.name != "duckdb" or raw is None:
+        yield None
+        return
+    found = raw.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    generation = Path(str(found[0])).name if found and found[0] else ""
+    with state.current_totals(
+        ws.root / state.FOLDER,
+        engine,
+        tables,
+        ctx,
+        generation=generation,
+        newest=latest_date(engine),
+    ) as (totals, _refresh):
+        yield totals
 
 
 #: which models each stored fit holds
@@ -274,7 +319,13 @@ def run(
             notify("features")
             ctx = feature_context(ws, day)
             features, models = features_with_models(
-                engine, ctx, staging, with_models=with_models, ws=ws, refit=refit
+                engine,
+                ctx,
+                staging,
+                with_models=with_models,
+                ws=ws,
+                refit=refit,
+                incremental=engine is plain and feature_state_enabled(),
             )
             result = classify(engine, taxonomy, features, ctx, staging)
             notify("publish")

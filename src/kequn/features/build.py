@@ -9,14 +9,7 @@ Conventions that keep both engines giving the same answer:
   window functions never matters, and ties get equal ranks (``percent_rank``), never an
   arbitrary order (``ntile`` would split ties differently on each engine);
 - thresholds are discrete quantiles (the smallest value whose ``cume_dist`` reaches q),
-  which both engines compute exactly.
-
-On Spark (a cluster) nothing may force every customer through one partition: a window
-without ``PARTITION BY`` or a global sort does (``Exchange SinglePartition``). There,
-ranks are computed per bucket of values (:func:`_distributed_percent_rank`, the same exact
-numbers) and thresholds with ``percentile_approx`` (exact up to its accuracy, 10,000
-distinct ranks: below that many buyers the same value; tests/engines/test_spark_plans.py
-checks the plans).
+  which both engines compute exactly (ranks and thresholds: :mod:`kequn.features.ranks`).
 """
 
 from __future__ import annotations
@@ -31,6 +24,7 @@ import ibis.expr.types as ir
 
 from kequn.core.schema import KEPT_STATUSES
 from kequn.features import reference as ref
+from kequn.features.ranks import discrete_quantile, with_ranks
 
 EVENT_COUNTS = {
     "views": "view",
@@ -115,33 +109,24 @@ def purchase_gaps(paid: ir.Table) -> ir.Table:
     )
 
 
-def distributed(table: ir.Table) -> bool:
-    """Whether ``table`` runs on Spark, where whole-table windows and sorts are avoided."""
-    try:
-        return bool(ibis.get_backend(table).name == "pyspark")
-    except Exception:  # an unbound expression: the default (DuckDB) rules
-        return False
+#: order statuses counted as refunds
+REFUND_STATUSES = ("refunded", "partially_refunded")
 
 
-def discrete_quantile(table: ir.Table, column: str, q: float) -> ir.FloatingScalar:
-    """The smallest value whose cumulative share reaches ``q``: exact and engine-independent
-    (on Spark ``percentile_approx``, one partial aggregate per partition instead of a
-    global sort; the same value while the buyers are fewer than its accuracy)."""
-    values = table.filter(table[column].notnull())
-    if distributed(table):
-        return values[column].cast("float64").approx_quantile(q).cast("float64")
-    values = values.mutate(_cd=ibis.cume_dist().over(order_by=values[column]))
-    return values.filter(values._cd >= q)[column].min().cast("float64")
+def order_totals(paid: ir.Table, orders: ir.Table, channels: dict[str, Any]) -> ir.Table:
+    """The per-customer order aggregates that do not depend on the as-of date (counts,
+    sums, extremes, first/last dates, the inter-purchase statistics, the channel mix,
+    refunds), of the customers with a paid order in ``paid``.
 
-
-def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
-    as_of = ibis.date(ctx.as_of)
-    channel_group = ref.channel_group_expr(paid.channel, ctx.reference("channels"))
+    ``paid`` are :func:`paid_orders`, ``orders`` the dated orders they come from (refunds
+    are counted there); each already limited to the dates wanted. Both the full build (up
+    to as-of) and the feature state (every order, usable while as-of is not before the
+    newest order) compute them here, so their values are the same.
+    """
+    channel_group = ref.channel_group_expr(paid.channel, channels)
     facts = paid.mutate(
-        days_ago=as_of.delta(paid.order_date, unit="day"),
-        discounted=(paid.discount.fill_null(0) > 0).cast("int64"),
-        online=(channel_group == "online").cast("int64"),
-        offline=(channel_group == "offline").cast("int64"),
+        discounted=paid.discount.fill_null(0) > 0,
+        channel_group=channel_group,
         quantity_f=paid.quantity.cast("float64"),
     )
     agg = facts.group_by("customer_id").aggregate(
@@ -153,62 +138,155 @@ def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.
         max_quantity=facts.quantity_f.max(),
         first_order_date=facts.order_date.min(),
         last_order_date=facts.order_date.max(),
-        orders_90d=(facts.days_ago < 90).cast("int64").sum(),
-        orders_365d=(facts.days_ago < 365).cast("int64").sum(),
-        spend_365d=ibis.cases((facts.days_ago < 365, facts.amount), else_=0).sum().cast("float64"),
-        discounted_orders=facts.discounted.sum(),
-        online_orders=facts.online.sum(),
-        offline_orders=facts.offline.sum(),
+        # counted, not summed: a sum of int64 is 128-bit on DuckDB, a double in Parquet
+        discounted_orders=facts.count(where=facts.discounted),
+        online_orders=facts.count(where=facts.channel_group == "online"),
+        offline_orders=facts.count(where=facts.channel_group == "offline"),
     )
     gaps = purchase_gaps(paid)
     gap_stats = gaps.group_by("customer_id").aggregate(
         mean_days_between_orders=gaps.gap_days.mean(),
         std_days_between_orders=gaps.gap_days.std(),
     )
-    refunds = orders.mutate(order_date=orders.ordered_at.date())
-    refunds = refunds.filter(
-        refunds.order_date <= as_of, refunds.status.isin(("refunded", "partially_refunded"))
-    )
+    refunds = orders.filter(orders.status.isin(REFUND_STATUSES))
     refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
     joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
-    joined = joined.select(
+    return joined.select(
         *[joined[c] for c in agg.columns],
         joined.mean_days_between_orders,
         joined.std_days_between_orders,
         joined.refunds,
     )
-    return joined.mutate(
-        avg_order_value=joined.spend / joined.orders,
-        days_since_last_order=as_of.delta(joined.last_order_date, unit="day"),
-        days_since_first_order=as_of.delta(joined.first_order_date, unit="day"),
+
+
+def order_windows(paid: ir.Table, as_of: dt.date) -> ir.Table:
+    """The as-of-dependent order counts (orders in the last 90 and 365 days, spend in the
+    last 365) of the customers with a paid order in the last 365 days up to ``as_of``;
+    read from those orders only."""
+    day = ibis.date(as_of)
+    facts = paid.mutate(days_ago=day.delta(paid.order_date, unit="day"))
+    facts = facts.filter(facts.days_ago < 365, facts.days_ago >= 0)
+    return facts.group_by("customer_id").aggregate(
+        orders_90d=facts.count(where=facts.days_ago < 90),
+        orders_365d=facts.count(),
+        spend_365d=facts.amount.sum().cast("float64"),
+    )
+
+
+_WINDOW_COLUMNS = ("orders_90d", "orders_365d", "spend_365d")
+
+
+def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: dt.date) -> ir.Table:
+    """The order features as of ``as_of`` from :func:`order_totals` and
+    :func:`order_windows`: the windows joined (zero without recent orders), recency and
+    the shares derived."""
+    day = ibis.date(as_of)
+    joined = totals.left_join(windows, "customer_id")
+    keep = [joined[c] for c in totals.columns if c not in _WINDOW_COLUMNS]
+    t = joined.select(
+        *keep,
+        orders_90d=joined.orders_90d.fill_null(0),
+        orders_365d=joined.orders_365d.fill_null(0),
+        spend_365d=joined.spend_365d.fill_null(0.0),
+    )
+    t = t.mutate(
+        avg_order_value=t.spend / t.orders,
+        days_since_last_order=day.delta(t.last_order_date, unit="day"),
+        days_since_first_order=day.delta(t.first_order_date, unit="day"),
         # rounded: engines compute a standard deviation in different orders, and a CV that
         # is exactly a rule's bound (gaps 7,12,16,10,9,8,12,12,4: 3.5 / 10 = 0.35) came out
         # 0.35000000000000003 on DuckDB and 0.35 on Spark, labelling one customer in 1M
         # differently (habitual_cv = 0.35)
-        cv_days_between_orders=(
-            joined.std_days_between_orders / joined.mean_days_between_orders
-        ).round(9),
-        discount_share=joined.discounted_orders.cast("float64") / joined.orders,
-        full_price_share=1.0 - joined.discounted_orders.cast("float64") / joined.orders,
-        online_share=joined.online_orders.cast("float64") / joined.orders,
-        offline_share=joined.offline_orders.cast("float64") / joined.orders,
-    ).drop("discounted_orders", "online_orders", "offline_orders", "std_days_between_orders")
+        cv_days_between_orders=(t.std_days_between_orders / t.mean_days_between_orders).round(9),
+        discount_share=t.discounted_orders.cast("float64") / t.orders,
+        full_price_share=1.0 - t.discounted_orders.cast("float64") / t.orders,
+        online_share=t.online_orders.cast("float64") / t.orders,
+        offline_share=t.offline_orders.cast("float64") / t.orders,
+    )
+    return t.select(*ORDER_FEATURE_COLUMNS)
+
+
+#: the order features' columns, in their order
+ORDER_FEATURE_COLUMNS = (
+    "customer_id",
+    "orders",
+    "purchase_days",
+    "spend",
+    "max_order_value",
+    "avg_quantity",
+    "max_quantity",
+    "first_order_date",
+    "last_order_date",
+    "orders_90d",
+    "orders_365d",
+    "spend_365d",
+    "mean_days_between_orders",
+    "refunds",
+    "avg_order_value",
+    "days_since_last_order",
+    "days_since_first_order",
+    "cv_days_between_orders",
+    "discount_share",
+    "full_price_share",
+    "online_share",
+    "offline_share",
+)
+
+
+def dated_orders(orders: ir.Table, as_of: dt.date | None = None) -> ir.Table:
+    """Orders with their ``order_date``, up to ``as_of`` (every dated order without)."""
+    dated = orders.mutate(order_date=orders.ordered_at.date())
+    if as_of is None:
+        return dated.filter(dated.order_date.notnull())
+    return dated.filter(dated.order_date <= ibis.date(as_of))
+
+
+def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """Every order feature as of ``ctx.as_of`` (``paid``: :func:`paid_orders` up to it)."""
+    totals = order_totals(paid, dated_orders(orders, ctx.as_of), ctx.reference("channels"))
+    return finish_order_features(totals, order_windows(paid, ctx.as_of), ctx.as_of)
+
+
+def dated_events(events: ir.Table, as_of: dt.date | None = None) -> ir.Table:
+    """Events with their ``event_date``, up to ``as_of`` (every dated event without)."""
+    dated = events.mutate(event_date=events.occurred_at.date())
+    if as_of is None:
+        return dated.filter(dated.event_date.notnull())
+    return dated.filter(dated.event_date <= ibis.date(as_of))
+
+
+def event_totals(dated: ir.Table) -> ir.Table:
+    """Per-customer interaction counts (all, and of each type) and the last one's date,
+    of the :func:`dated_events` given: independent of the as-of date."""
+    counts = {name: dated.count(where=dated.type == kind) for name, kind in EVENT_COUNTS.items()}
+    return dated.group_by("customer_id").aggregate(
+        events=dated.count(), last_event_date=dated.event_date.max(), **counts
+    )
+
+
+def event_windows(dated: ir.Table, as_of: dt.date) -> ir.Table:
+    """Interactions in the 90 days up to ``as_of``, per customer, from those alone."""
+    day = ibis.date(as_of)
+    ago = day.delta(dated.event_date, unit="day")
+    recent = dated.filter(ago < 90, ago >= 0)
+    return recent.group_by("customer_id").aggregate(events_90d=recent.count())
+
+
+def finish_event_features(totals: ir.Table, windows: ir.Table, as_of: dt.date) -> ir.Table:
+    day = ibis.date(as_of)
+    joined = totals.left_join(windows, "customer_id")
+    return joined.select(
+        joined.customer_id,
+        joined.events,
+        events_90d=joined.events_90d.fill_null(0),
+        **{name: joined[name] for name in EVENT_COUNTS},
+        days_since_last_event=day.delta(joined.last_event_date, unit="day"),
+    )
 
 
 def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
-    day = ibis.date(as_of)
-    dated = events.mutate(event_date=events.occurred_at.date())
-    dated = dated.filter(dated.event_date <= day)
-    counts = {name: (dated.type == kind).cast("int64").sum() for name, kind in EVENT_COUNTS.items()}
-    agg = dated.group_by("customer_id").aggregate(
-        events=dated.count(),
-        events_90d=(day.delta(dated.event_date, unit="day") < 90).cast("int64").sum(),
-        last_event_date=dated.event_date.max(),
-        **counts,
-    )
-    return agg.mutate(days_since_last_event=day.delta(agg.last_event_date, unit="day")).drop(
-        "last_event_date"
-    )
+    dated = dated_events(events, as_of)
+    return finish_event_features(event_totals(dated), event_windows(dated, as_of), as_of)
 
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -330,8 +408,15 @@ def build_features(
     ctx: FeatureContext,
     *,
     stage: Stage | None = None,
+    totals: tuple[ir.Table, ir.Table] | None = None,
 ) -> ir.Table:
     """One row per customer known on ``ctx.as_of`` with every feature of the catalogue.
+
+    ``totals``: the as-of-independent order and event aggregates (:func:`order_totals`,
+    :func:`event_totals`) when the caller keeps them up to date (the feature state,
+    :mod:`kequn.features.state`), valid only if no order or event is dated after
+    ``as_of``; only the windows (last 90 / 365 days) are then read from the orders and
+    events. Without, everything is computed from the orders and events up to ``as_of``.
 
     Customers created after ``as_of`` (and without an earlier order) are left out, so a
     run as of an earlier date sees the business as it was then.
@@ -345,8 +430,13 @@ def build_features(
     """
     as_of = ibis.date(ctx.as_of)
     paid = paid_orders(orders, ctx.as_of)
-    per_order = order_features(paid, orders, ctx)
-    per_event = event_features(events, ctx.as_of)
+    if totals is None:
+        per_order = order_features(paid, orders, ctx)
+        per_event = event_features(events, ctx.as_of)
+    else:
+        per_order = finish_order_features(totals[0], order_windows(paid, ctx.as_of), ctx.as_of)
+        recent = dated_events(events, ctx.as_of)
+        per_event = finish_event_features(totals[1], event_windows(recent, ctx.as_of), ctx.as_of)
     attrs = attribute_features(customers, ctx)
     if stage is not None:
         per_order = stage(per_order, "features-orders")
@@ -373,112 +463,7 @@ def build_features(
     )
     if stage is not None:
         t = stage(t, "features-base")
-    return _with_ranks(t)
-
-
-def _with_ranks(t: ir.Table) -> ir.Table:
-    """Percentiles and RFM quintile scores, computed among buyers only."""
-    buyers = t.filter(t.orders > 0)
-    if distributed(t):
-        return _with_distributed_ranks(t, buyers)
-
-    def pct(column: str) -> ir.FloatingValue:
-        return ibis.percent_rank().over(order_by=buyers[column])
-
-    ranks = buyers.select(
-        "customer_id",
-        spend_pct=pct("spend"),
-        orders_pct=pct("orders"),
-        aov_pct=pct("avg_order_value"),
-        max_order_pct=pct("max_order_value"),
-        quantity_pct=ibis.percent_rank().over(order_by=buyers.avg_quantity.fill_null(0)),
-        r_score=_score(ibis.percent_rank().over(order_by=ibis.desc(buyers.days_since_last_order))),
-        f_score=_score(pct("orders")),
-        m_score=_score(pct("spend")),
-    )
-    return _join_ranks(t, ranks)
-
-
-def _score(rank: ir.FloatingValue) -> ir.IntegerValue:
-    return ibis.least(5, (rank * 5).floor().cast("int64") + 1)
-
-
-def _join_ranks(t: ir.Table, ranks: ir.Table) -> ir.Table:
-    joined = t.left_join(ranks, "customer_id")
-    return joined.select(
-        *[joined[c] for c in t.columns], *[joined[c] for c in ranks.columns if c != "customer_id"]
-    )
-
-
-#: value buckets per distributed rank (each bucket's values are ranked in their own task)
-RANK_BUCKETS = 32
-
-
-def _distributed_percent_rank(buyers: ir.Table, value: ir.NumericValue, name: str) -> ir.Table:
-    """``customer_id`` and ``name``: ``percent_rank()`` over ``value`` ascending, exactly,
-    without a window over the whole table: (buyers with a smaller value) / (buyers − 1).
-
-    The distinct values are counted (partitioned by value), cut into buckets at
-    approximate quantiles, counted below each value within its bucket (a window
-    partitioned by bucket) and offset by the buckets below (a join of two small tables).
-    """
-    values = buyers.select("customer_id", v=value)
-    distinct = values.group_by("v").aggregate(c=values.count())
-    cuts = distinct.aggregate(
-        cuts=distinct.v.cast("float64").approx_quantile(
-            [i / RANK_BUCKETS for i in range(1, RANK_BUCKETS)]
-        ),
-        n=distinct.c.sum(),
-    )
-    placed = distinct.cross_join(cuts)
-    bucket = sum(
-        (
-            (placed.v.cast("float64") >= placed.cuts[i]).cast("int64")
-            for i in range(RANK_BUCKETS - 1)
-        ),
-        ibis.literal(0, "int64"),
-    )
-    placed = placed.select("v", "c", "n", b=bucket)
-    within = ibis.cumulative_window(group_by=placed.b, order_by=placed.v)
-    placed = placed.mutate(below=placed.c.sum().over(within) - placed.c)
-    sizes = placed.group_by("b").aggregate(size=placed.c.sum())
-    lower = sizes.view()
-    offsets = sizes.left_join(lower, lower.b < sizes.b)
-    offsets = offsets.group_by(b=offsets.b).aggregate(offset=offsets.size_right.sum().fill_null(0))
-    ranked = placed.join(offsets, "b")
-    ranked = ranked.select(
-        "v",
-        pct=ibis.cases(
-            (ranked.n > 1, (ranked.offset + ranked.below).cast("float64") / (ranked.n - 1)),
-            else_=0.0,
-        ),
-    )
-    joined = values.join(ranked, "v")
-    return joined.select("customer_id", **{name: joined.pct})
-
-
-def _with_distributed_ranks(t: ir.Table, buyers: ir.Table) -> ir.Table:
-    """:func:`_with_ranks` for Spark: the same numbers, each from
-    :func:`_distributed_percent_rank`, joined by customer (no unpartitioned window)."""
-    parts = {
-        "spend_pct": buyers.spend,
-        "orders_pct": buyers.orders,
-        "aov_pct": buyers.avg_order_value,
-        "max_order_pct": buyers.max_order_value,
-        "quantity_pct": buyers.avg_quantity.fill_null(0),
-        "recency_pct": -buyers.days_since_last_order,  # descending: the latest ranks highest
-    }
-    ranks = buyers.select("customer_id")
-    for name, value in parts.items():
-        part = _distributed_percent_rank(buyers, value, name)
-        joined = ranks.join(part, "customer_id")
-        ranks = joined.select(*ranks.columns, joined[name])
-    ranks = ranks.mutate(
-        r_score=_score(ranks.recency_pct),
-        f_score=_score(ranks.orders_pct),
-        m_score=_score(ranks.spend_pct),
-    ).drop("recency_pct")
-    return _join_ranks(t, ranks)
+    return with_ranks(t)
 
 
 def derive_purchase_cycle(features: ir.Table) -> ir.FloatingScalar:

@@ -1,0 +1,144 @@
+"""Ranks among the buyers and thresholds (discrete quantiles), the same on DuckDB and Spark.
+
+- ranks are computed on the buyers alone, so the engines' different NULL ordering in
+  window functions never matters, and ties get equal ranks (``percent_rank``), never an
+  arbitrary order (``ntile`` would split ties differently on each engine);
+- thresholds are discrete quantiles (the smallest value whose ``cume_dist`` reaches q),
+  which both engines compute exactly.
+
+On Spark (a cluster) nothing may force every customer through one partition: a window
+without ``PARTITION BY`` or a global sort does (``Exchange SinglePartition``). There,
+ranks are computed per bucket of values (:func:`_distributed_percent_rank`, the same exact
+numbers) and thresholds with ``percentile_approx`` (exact up to its accuracy, 10,000
+distinct ranks: below that many buyers the same value; tests/engines/test_spark_plans.py
+checks the plans).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+
+def distributed(table: ir.Table) -> bool:
+    """Whether ``table`` runs on Spark, where whole-table windows and sorts are avoided."""
+    try:
+        return bool(ibis.get_backend(table).name == "pyspark")
+    except Exception:  # an unbound expression: the default (DuckDB) rules
+        return False
+
+
+def discrete_quantile(table: ir.Table, column: str, q: float) -> ir.FloatingScalar:
+    """The smallest value whose cumulative share reaches ``q``: exact and engine-independent
+    (on Spark ``percentile_approx``, one partial aggregate per partition instead of a
+    global sort; the same value while the buyers are fewer than its accuracy)."""
+    values = table.filter(table[column].notnull())
+    if distributed(table):
+        return values[column].cast("float64").approx_quantile(q).cast("float64")
+    values = values.mutate(_cd=ibis.cume_dist().over(order_by=values[column]))
+    return values.filter(values._cd >= q)[column].min().cast("float64")
+
+
+def with_ranks(t: ir.Table) -> ir.Table:
+    """Percentiles and RFM quintile scores, computed among buyers only."""
+    buyers = t.filter(t.orders > 0)
+    if distributed(t):
+        return _with_distributed_ranks(t, buyers)
+
+    def pct(column: str) -> ir.FloatingValue:
+        return ibis.percent_rank().over(order_by=buyers[column])
+
+    ranks = buyers.select(
+        "customer_id",
+        spend_pct=pct("spend"),
+        orders_pct=pct("orders"),
+        aov_pct=pct("avg_order_value"),
+        max_order_pct=pct("max_order_value"),
+        quantity_pct=ibis.percent_rank().over(order_by=buyers.avg_quantity.fill_null(0)),
+        r_score=_score(ibis.percent_rank().over(order_by=ibis.desc(buyers.days_since_last_order))),
+        f_score=_score(pct("orders")),
+        m_score=_score(pct("spend")),
+    )
+    return _join_ranks(t, ranks)
+
+
+def _score(rank: ir.FloatingValue) -> ir.IntegerValue:
+    return ibis.least(5, (rank * 5).floor().cast("int64") + 1)
+
+
+def _join_ranks(t: ir.Table, ranks: ir.Table) -> ir.Table:
+    joined = t.left_join(ranks, "customer_id")
+    return joined.select(
+        *[joined[c] for c in t.columns], *[joined[c] for c in ranks.columns if c != "customer_id"]
+    )
+
+
+#: value buckets per distributed rank (each bucket's values are ranked in their own task)
+RANK_BUCKETS = 32
+
+
+def _distributed_percent_rank(buyers: ir.Table, value: ir.NumericValue, name: str) -> ir.Table:
+    """``customer_id`` and ``name``: ``percent_rank()`` over ``value`` ascending, exactly,
+    without a window over the whole table: (buyers with a smaller value) / (buyers − 1).
+
+    The distinct values are counted (partitioned by value), cut into buckets at
+    approximate quantiles, counted below each value within its bucket (a window
+    partitioned by bucket) and offset by the buckets below (a join of two small tables).
+    """
+    values = buyers.select("customer_id", v=value)
+    distinct = values.group_by("v").aggregate(c=values.count())
+    cuts = distinct.aggregate(
+        cuts=distinct.v.cast("float64").approx_quantile(
+            [i / RANK_BUCKETS for i in range(1, RANK_BUCKETS)]
+        ),
+        n=distinct.c.sum(),
+    )
+    placed = distinct.cross_join(cuts)
+    bucket = sum(
+        (
+            (placed.v.cast("float64") >= placed.cuts[i]).cast("int64")
+            for i in range(RANK_BUCKETS - 1)
+        ),
+        ibis.literal(0, "int64"),
+    )
+    placed = placed.select("v", "c", "n", b=bucket)
+    within = ibis.cumulative_window(group_by=placed.b, order_by=placed.v)
+    placed = placed.mutate(below=placed.c.sum().over(within) - placed.c)
+    sizes = placed.group_by("b").aggregate(size=placed.c.sum())
+    lower = sizes.view()
+    offsets = sizes.left_join(lower, lower.b < sizes.b)
+    offsets = offsets.group_by(b=offsets.b).aggregate(offset=offsets.size_right.sum().fill_null(0))
+    ranked = placed.join(offsets, "b")
+    ranked = ranked.select(
+        "v",
+        pct=ibis.cases(
+            (ranked.n > 1, (ranked.offset + ranked.below).cast("float64") / (ranked.n - 1)),
+            else_=0.0,
+        ),
+    )
+    joined = values.join(ranked, "v")
+    return joined.select("customer_id", **{name: joined.pct})
+
+
+def _with_distributed_ranks(t: ir.Table, buyers: ir.Table) -> ir.Table:
+    """:func:`_with_ranks` for Spark: the same numbers, each from
+    :func:`_distributed_percent_rank`, joined by customer (no unpartitioned window)."""
+    parts = {
+        "spend_pct": buyers.spend,
+        "orders_pct": buyers.orders,
+        "aov_pct": buyers.avg_order_value,
+        "max_order_pct": buyers.max_order_value,
+        "quantity_pct": buyers.avg_quantity.fill_null(0),
+        "recency_pct": -buyers.days_since_last_order,  # descending: the latest ranks highest
+    }
+    ranks = buyers.select("customer_id")
+    for name, value in parts.items():
+        part = _distributed_percent_rank(buyers, value, name)
+        joined = ranks.join(part, "customer_id")
+        ranks = joined.select(*ranks.columns, joined[name])
+    ranks = ranks.mutate(
+        r_score=_score(ranks.recency_pct),
+        f_score=_score(ranks.orders_pct),
+        m_score=_score(ranks.spend_pct),
+    ).drop("recency_pct")
+    return _join_ranks(t, ranks)

@@ -1,0 +1,298 @@
+"""The feature state: per-customer order and event aggregates kept between runs.
+
+Most order and event features do not depend on the as-of date: counts, sums, first and
+last dates, the inter-purchase statistics, the channel mix, refunds, interaction counts
+(:func:`~kequn.features.build.order_totals`, :func:`~kequn.features.build.event_totals`).
+They are kept here, one Parquet file per table, and brought up to date from what changed
+since: a daily refresh reads the new orders and the few customers they touch instead of
+the whole history. The as-of-dependent features (recency, the 90/365-day windows) and
+the ranks are derived at run time from the state and the recent orders, by the same
+functions as a full build, so the labels are the same (tests/features/test_incremental.py
+compares them with EXCEPT ALL both ways).
+
+**What changed.** Every row carries the ``import_id`` of the import that last wrote it,
+and an import that changes a row rewrites its ``import_id``. The state remembers how many
+rows each import had (its watermark). Then:
+
+- rows of an import the state has not seen: their customers are *touched*;
+- an import the state has seen has fewer rows now (its rows were changed by a later
+  import, or deleted by an erasure): the customers whose count of rows from seen imports
+  differs from the state's are touched too (a customer an erasure removed has none);
+- touched customers are computed again from all their rows, and replace their old ones;
+  when more than :data:`REBUILD_SHARE` of the rows are new or changed, or the state is
+  missing, of another version or reference data, the whole state is computed again.
+
+**When it is not used.** It holds every dated row, so it answers only for an as-of date
+on or after the newest order and event (an earlier as-of is built in full, the state left
+as it is), and only for the generation it was brought up to (a run on an older
+generation builds in full). The caller decides which engines use it (DuckDB for now).
+One run at a time updates it, under a lock; a run that finds it locked builds in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from kequn.core.compute import Engine
+from kequn.core.schema import KEPT_STATUSES
+from kequn.features.build import (
+    FeatureContext,
+    dated_events,
+    dated_orders,
+    event_totals,
+    order_totals,
+)
+
+#: bump when the aggregates kept change: a state of another version is rebuilt
+VERSION = 1
+#: the state's folder, under the workspace root
+FOLDER = "feature-state"
+#: above this share of new or changed rows, the whole state is computed again
+REBUILD_SHARE = 0.2
+_META = "state.json"
+_TABLES = ("orders", "events")
+
+
+def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """Per customer with any order row: ``state_rows`` (every row, any status or date)
+    and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
+    dated = dated_orders(orders)
+    paid = dated.mutate(
+        amount=(dated.amount - dated.refunded.fill_null(0)).cast(dated.amount.type())
+    )
+    paid = paid.filter(paid.status.isin(KEPT_STATUSES))
+    return _with_rows(orders, order_totals(paid, dated, ctx.reference("channels")))
+
+
+def event_state(events: ir.Table) -> ir.Table:
+    """Per customer with any event row: ``state_rows`` and :func:`event_totals`."""
+    return _with_rows(events, event_totals(dated_events(events)))
+
+
+def _with_rows(rows: ir.Table, totals: ir.Table) -> ir.Table:
+    counts = rows.group_by("customer_id").aggregate(state_rows=rows.count())
+    joined = counts.left_join(totals, "customer_id")
+    return joined.select(
+        counts.customer_id,
+        counts.state_rows,
+        *[joined[c] for c in totals.columns if c != "customer_id"],
+    )
+
+
+def totals_of(state: ir.Table, table: str) -> ir.Table:
+    """The totals a full build computes, from a state table: its customers with a paid
+    order (orders) or with a dated event (events), without ``state_rows``."""
+    present = state.orders.notnull() if table == "orders" else state.events.notnull()
+    return state.filter(present).drop("state_rows")
+
+
+@dataclass
+class Refresh:
+    """What bringing the state up to date did, for the run's metadata."""
+
+    mode: str  # "built", "refreshed", "unchanged" or why it was not used
+    touched: dict[str, int]
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "touched": self.touched, "seconds": round(self.seconds, 2)}
+
+
+@contextlib.contextmanager
+def current_totals(
+    folder: Path,
+    engine: Engine,
+    tables: dict[str, ir.Table],
+    ctx: FeatureContext,
+    *,
+    generation: str,
+    newest: dt.date | None,
+) -> Iterator[tuple[tuple[ir.Table, ir.Table] | None, Refresh]]:
+    """The order and event totals for ``ctx.as_of`` from the state in ``folder``, brought
+    up to date first; ``(None, why)`` when the state cannot answer (see the module).
+
+    ``generation`` names the data the engine reads (later generations sort later);
+    ``newest`` is the newest order or event date. The state stays locked while the
+    caller uses the tables (they read its files)."""
+    started = time.perf_counter()
+    if newest is not None and newest > ctx.as_of:
+        yield None, Refresh("not used: as-of before the newest order or event", {})
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield None, Refresh("not used: another run is updating it", {})
+            return
+        try:
+            totals, refresh = _update(folder, engine, tables, ctx, generation)
+            refresh.seconds = time.perf_counter() - started
+            yield totals, refresh
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def discard(folder: Path) -> int:
+    """Remove the state (e.g. after an erasure: it holds customer ids); the next run
+    builds it again. How many files were removed."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name != "lock":
+                _remove(path)
+                removed += 1
+    return removed
+
+
+def _update(
+    folder: Path,
+    engine: Engine,
+    tables: dict[str, ir.Table],
+    ctx: FeatureContext,
+    generation: str,
+) -> tuple[tuple[ir.Table, ir.Table], Refresh] | tuple[None, Refresh]:
+    meta = _read_meta(folder, _key(ctx))
+    if meta is not None and str(meta.get("generation", "")) > generation:
+        return None, Refresh("not used: the data read is older than the state", {})
+    files: dict[str, str] = {}
+    touched: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for name in _TABLES:
+        counts[name] = _import_counts(tables[name])
+        old = None if meta is None else folder / meta["files"][name]
+        seen = None if meta is None else meta["imports"][name]
+        files[name], touched[name] = _bring_up_to_date(
+            folder, engine, tables[name], name, ctx, old, seen, counts[name]
+        )
+    values = set(touched.values())
+    mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
+    meta = {"version": VERSION, "key": _key(ctx), "generation": generation}
+    last = {"mode": mode, "touched": touched, "as_of": ctx.as_of.isoformat()}
+    _write_meta(folder, {**meta, "files": files, "imports": counts, "last": last})
+    for path in folder.glob("*.parquet"):
+        if path.name not in files.values():
+            _remove(path)
+    state = {t: _read(tables[t], folder / files[t]) for t in _TABLES}
+    totals = (totals_of(state["orders"], "orders"), totals_of(state["events"], "events"))
+    return totals, Refresh(mode, touched)
+
+
+def _bring_up_to_date(
+    folder: Path,
+    engine: Engine,
+    table: ir.Table,
+    name: str,
+    ctx: FeatureContext,
+    old_file: Path | None,
+    seen: dict[str, int] | None,
+    now: dict[str, int],
+) -> tuple[str, int]:
+    """One table's state file brought up to date, and how many customers were computed
+    again (-1: all of them)."""
+
+    def compute(rows: ir.Table) -> ir.Table:
+        return order_state(rows, ctx) if name == "orders" else event_state(rows)
+
+    target = folder / f"{name}-{uuid.uuid4().hex[:12]}.parquet"
+    if old_file is None or seen is None:
+        engine.materialize(compute(table), target)
+        return target.name, -1
+    new_ids = [k for k in now if k not in seen]
+    changed = [k for k in seen if now.get(k, 0) != seen[k]]
+    if not new_ids and not changed:
+        return old_file.name, 0
+    moved = sum(now[k] for k in new_ids) + sum(abs(seen[k] - now.get(k, 0)) for k in changed)
+    if moved > REBUILD_SHARE * max(sum(now.values()), 1):
+        engine.materialize(compute(table), target)
+        return target.name, -1
+    old = _read(table, old_file)
+    ids = _import_key(table)
+    hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
+    if changed:
+        # rows of seen imports changed or went: whose count of such rows differs
+        known = table.filter(ids.isin(list(seen)))
+        known = known.group_by("customer_id").aggregate(n=known.count())
+        both = old.select("customer_id", "state_rows").outer_join(known, "customer_id")
+        both = both.select(
+            customer_id=ibis.coalesce(both.customer_id, both.customer_id_right),
+            differs=both.state_rows.fill_null(0) != both.n.fill_null(0),
+        )
+        lost = both.filter(both.differs).select("customer_id")
+        hit = lost if hit is None else hit.union(lost)
+    assert hit is not None
+    scratch = folder / f"touched-{target.stem}.parquet"
+    try:
+        hit = engine.materialize(hit.distinct(), scratch)
+        count = int(engine.scalar(hit.count()))
+        again = compute(table.semi_join(hit, "customer_id"))
+        kept = old.anti_join(hit, "customer_id")
+        engine.materialize(kept.union(again.select(*kept.columns)), target)
+    finally:
+        _remove(scratch)
+    return target.name, count
+
+
+def _import_key(table: ir.Table) -> ir.StringValue:
+    return table.import_id.fill_null("")
+
+
+def _import_counts(table: ir.Table) -> dict[str, int]:
+    """Rows per import id (the watermark): a group-by over one column."""
+    ids = table.select(k=_import_key(table))
+    rows = ids.group_by("k").aggregate(n=ids.count()).to_pyarrow().to_pylist()
+    return {str(r["k"]): int(r["n"]) for r in rows}
+
+
+def _key(ctx: FeatureContext) -> str:
+    """What besides the rows the state's values depend on: the channel groups."""
+    text = json.dumps(ctx.reference("channels"), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _read(like: ir.Table, path: Path) -> ir.Table:
+    return ibis.get_backend(like).read_parquet(str(path))
+
+
+def _read_meta(folder: Path, key: str) -> dict[str, Any] | None:
+    """The state's description if it is usable: this version, these reference data, and
+    its files present."""
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("version") != VERSION or meta.get("key") != key:
+        return None
+    files = meta.get("files") or {}
+    if not all((folder / str(files.get(t, "-"))).is_file() for t in _TABLES):
+        return None
+    return meta
+
+
+def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
+    tmp = folder / f".{_META}.{os.getpid()}"
+    tmp.write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+    tmp.replace(folder / _META)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        for part in path.iterdir():
+            part.unlink(missing_ok=True)
+        path.rmdir()
+    else:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,241 @@
+"""The feature state: an incremental run's features and labels equal a full rebuild's.
+
+One demo workspace goes through what a shop's days bring: the state is built, a day of
+orders and interactions is appended, a file re-imported refunds old orders (and moves
+one to another customer), a customer is erased, and a run looks back before the state.
+After each, the run with the state and the full rebuild (``KEQUN_FEATURE_STATE=off``)
+are compared with EXCEPT ALL both ways: the features (before models) and the published
+labels. The state's own record says whether it was refreshed, rebuilt or left alone, so
+a test cannot pass by silently building everything in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kequn import pipeline
+from kequn.demo import demo_workspace
+from kequn.features import state
+from kequn.ingest.importer import import_file
+from kequn.privacy import erase_person
+from kequn.store.workspace import Workspace
+
+END = dt.date(2026, 9, 30)  # the demo data's last day
+DAY = END + dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = demo_workspace(tmp_path_factory.mktemp("incremental"), 1500, seed=5)
+    ws.settings.prepare_lookups = False  # the lookup files are not what is compared here
+    return ws
+
+
+def differing(a: str | Path, b: str | Path) -> tuple[int, int, int]:
+    """Rows of ``a`` not in ``b``, of ``b`` not in ``a`` (EXCEPT ALL), and ``a``'s rows."""
+    con = duckdb.connect()
+    query = "SELECT count(*) FROM (FROM read_parquet(?) EXCEPT ALL FROM read_parquet(?))"
+    one = con.execute(query, [str(a), str(b)]).fetchone()
+    two = con.execute(query, [str(b), str(a)]).fetchone()
+    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(a)]).fetchone()
+    assert one
+    assert two
+    assert rows
+    return int(one[0]), int(two[0]), int(rows[0])
+
+
+def features(ws: Workspace, day: dt.date, folder: Path, incremental: bool) -> Path:
+    """The features before the models, with the state or in full, written to a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"features-{'state' if incremental else 'full'}.parquet"
+    with pipeline.make_engine(ws, "duckdb") as engine:
+        ctx = pipeline.feature_context(ws, day)
+        table, _ = pipeline.features_with_models(
+            engine, ctx, folder, with_models=False, ws=ws, incremental=incremental
+        )
+        engine.materialize(table, out)
+    return out
+
+
+def last_refresh(ws: Workspace) -> dict[str, Any]:
+    meta = json.loads((ws.root / state.FOLDER / "state.json").read_text(encoding="utf-8"))
+    last: dict[str, Any] = meta["last"]
+    return last
+
+
+def assert_same(
+    ws: Workspace, day: dt.date, tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Features and labels with the state equal the full rebuild's; the state's record."""
+    with_state = features(ws, day, tmp / "state", incremental=True)
+    refresh = last_refresh(ws)
+    full = features(ws, day, tmp / "full", incremental=False)
+    one, two, rows = differing(with_state, full)
+    assert rows > 1000
+    assert (one, two) == (0, 0), f"features differ: {one} / {two} of {rows} rows"
+
+    monkeypatch.setenv("KEQUN_FEATURE_STATE", "on")
+    incremental_run = pipeline.run(ws, as_of=day, with_models=False)
+    monkeypatch.setenv("KEQUN_FEATURE_STATE", "off")
+    full_run = pipeline.run(ws, as_of=day, with_models=False)
+    monkeypatch.delenv("KEQUN_FEATURE_STATE")
+    one, two, rows = differing(incremental_run.labels_path, full_run.labels_path)
+    assert rows > 1000
+    assert (one, two) == (0, 0), f"labels differ: {one} / {two} of {rows} rows"
+    return refresh
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    return path
+
+
+def query(ws: Workspace, sql: str) -> list[tuple[Any, ...]]:
+    with ws.read() as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.slow
+def test_incremental_equals_full_rebuild(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customers = query(ws, "SELECT DISTINCT customer_id FROM orders ORDER BY 1 LIMIT 80")
+    ids = [r[0] for r in customers]
+
+    # the first run builds the state
+    built = assert_same(ws, END, tmp_path / "0", monkeypatch)
+    assert built["mode"] == "built"
+
+    # (a) a day of orders (existing customers, one new) and interactions appended
+    orders = [
+        {
+            "order_id": f"D-{i}",
+            "customer_id": cid,
+            "ordered_at": dt.datetime.combine(DAY, dt.time(9 + i % 12, 7)),
+            "amount": Decimal("88.50") + i,
+            "quantity": 1 + i % 3,
+            "discount": Decimal("5.00") if i % 4 == 0 else Decimal("0.00"),
+            "channel": ("app", "store", "wechat")[i % 3],
+            "status": "paid",
+        }
+        for i, cid in enumerate([*ids[:40], "C-NEW-1"])
+    ]
+    import_file(ws, "orders", write(tmp_path / "day-orders.parquet", orders))
+    events = [
+        {
+            "event_id": f"DE-{i}",
+            "customer_id": cid,
+            "occurred_at": dt.datetime.combine(DAY, dt.time(10, i % 60)),
+            "type": ("view", "inquiry", "complaint")[i % 3],
+            "channel": "app",
+        }
+        for i, cid in enumerate(ids[30:60])
+    ]
+    import_file(ws, "events", write(tmp_path / "day-events.parquet", events))
+    refreshed = assert_same(ws, DAY, tmp_path / "a", monkeypatch)
+    assert refreshed["mode"] == "refreshed"
+    assert 0 < refreshed["touched"]["orders"] <= 41  # only the day's customers
+    assert 0 < refreshed["touched"]["events"] <= 30
+    # nothing new: the state is used as it is
+    assert assert_same(ws, DAY, tmp_path / "a2", monkeypatch)["mode"] == "unchanged"
+
+    # (b) a re-import refunds old orders, partly refunds some, and moves one to another
+    # customer (whose old customer then lost a row the state had counted)
+    old = query(
+        ws,
+        """SELECT order_id, customer_id, ordered_at, amount FROM orders
+        WHERE status = 'paid' AND ordered_at < DATE '2026-06-01' ORDER BY order_id LIMIT 30""",
+    )
+    changed = []
+    for i, (oid, cid, at, amount) in enumerate(old):
+        row = {"order_id": oid, "customer_id": cid, "ordered_at": at, "amount": amount}
+        if i % 3 == 0:
+            row |= {"status": "refunded", "refunded": amount}
+        elif i % 3 == 1:
+            row |= {"status": "partially_refunded", "refunded": (amount / 2).quantize(amount)}
+        else:
+            row |= {"status": "paid", "refunded": Decimal("0.00")}
+        changed.append(row)
+    changed[-1]["customer_id"] = ids[-1]  # moved
+    report = import_file(ws, "orders", write(tmp_path / "refunds.parquet", changed))
+    assert report.updated >= 20
+    refunded = assert_same(ws, DAY, tmp_path / "b", monkeypatch)
+    assert refunded["mode"] == "refreshed"
+    assert 0 < refunded["touched"]["orders"] <= 31
+
+    # (c) a customer with orders and interactions erased
+    gone = query(
+        ws,
+        """SELECT o.customer_id FROM orders o SEMI JOIN events e USING (customer_id)
+        WHERE o.customer_id NOT IN (SELECT unnest(?)) ORDER BY 1 LIMIT 1""".replace(
+            "(SELECT unnest(?))", "('" + "','".join(ids) + "')"
+        ),
+    )[0][0]
+    erase_person(ws, gone)
+    erased = assert_same(ws, DAY, tmp_path / "c", monkeypatch)
+    assert erased["mode"] == "refreshed"
+    assert erased["touched"] == {"orders": 1, "events": 1}
+    kept = (
+        duckdb.connect()
+        .execute(
+            "SELECT count(*) FROM read_parquet(?) WHERE customer_id = ?",
+            [str(ws.root / state.FOLDER / "*.parquet"), gone],
+        )
+        .fetchone()
+    )
+    assert kept == (0,)
+
+    # (d) an as-of before the state's newest rows: built in full, the state left as it is
+    before = json.loads((ws.root / state.FOLDER / "state.json").read_text(encoding="utf-8"))
+    earlier = dt.date(2026, 6, 30)
+    with_state = features(ws, earlier, tmp_path / "d" / "state", incremental=True)
+    full = features(ws, earlier, tmp_path / "d" / "full", incremental=False)
+    assert differing(with_state, full)[:2] == (0, 0)
+    after = json.loads((ws.root / state.FOLDER / "state.json").read_text(encoding="utf-8"))
+    assert after == before
+
+
+@pytest.mark.slow
+def test_state_rebuilt_when_most_rows_are_new(tmp_path: Path) -> None:
+    """An import bigger than REBUILD_SHARE of the rows rebuilds the state whole, and a
+    state of another version is not read."""
+    ws = demo_workspace(tmp_path, 300, seed=3)
+    ws.settings.prepare_lookups = False
+    features(ws, END, tmp_path / "0", incremental=True)
+    assert last_refresh(ws)["mode"] == "built"
+    many = query(ws, "SELECT DISTINCT customer_id FROM orders ORDER BY 1")
+    rows = [
+        {
+            "order_id": f"M-{i}-{k}",
+            "customer_id": cid,
+            "ordered_at": dt.datetime.combine(DAY, dt.time(12, k)),
+            "amount": Decimal("10.00"),
+            "status": "paid",
+        }
+        for i, (cid,) in enumerate(many)
+        for k in range(8)
+    ]
+    import_file(ws, "orders", write(tmp_path / "many.parquet", rows))
+    with_state = features(ws, DAY, tmp_path / "1", incremental=True)
+    assert last_refresh(ws)["touched"]["orders"] == -1  # rebuilt whole
+    assert last_refresh(ws)["touched"]["events"] == 0
+    full = features(ws, DAY, tmp_path / "2", incremental=False)
+    assert differing(with_state, full)[:2] == (0, 0)
+
+    meta_path = ws.root / state.FOLDER / "state.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["version"] = -1
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    features(ws, DAY, tmp_path / "3", incremental=True)
+    assert last_refresh(ws)["mode"] == "built"
+    assert state.discard(ws.root / state.FOLDER) >= 3  # two tables and their record
+    assert not list((ws.root / state.FOLDER).glob("*.parquet"))
