@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kequn.demo.exports import PlatformExport
 from kequn.demo.generator import DemoFiles, generate_demo
+from kequn.demo.journeys import simulate_journeys
 
 if TYPE_CHECKING:
     from kequn.ingest.importer import ImportReport
@@ -24,6 +25,7 @@ __all__ = [
     "import_demo",
     "import_exports",
     "run_quarter_apart",
+    "simulate_journeys",
 ]
 
 #: orders per platform the demo writes as 淘宝/天猫, 京东, 拼多多 and Shopify exports
