@@ -16,8 +16,17 @@ Then each contender runs as its own process, on the same orders:
     pandas             the same with pandas: groupby, rank + qcut quintiles, to Parquet
     lifetimes          lifetimes' summary_data_from_transaction_data, BetaGeoFitter,
                        GammaGammaFitter, P(alive) and 12-month CLV, to Parquet
+    kequn clv          exactly the lifetimes row's work with kequn's models (BG/NBD,
+                       Gamma-Gamma, P(alive), 12-month CLV) on the same Parquet; its
+                       parameters, P(alive) and CLV are compared with lifetimes' under
+                       the table
     kequn (no models)  `kequn run --no-models`: all dimensions, no predictive models
     kequn (all)        `kequn run`: all dimensions, BG/NBD, Gamma-Gamma, churn, clusters
+                       (the models stored by an earlier run are reused while fresh)
+    kequn (all, refit) `kequn run --refit`: the same, every model fitted again
+    daily refresh      on a copy of the workspace after the runs above: one more day of
+                       orders (~1% of the history, for existing customers) imported,
+                       then `kequn run`, the dashboard's lookup files included
     kequn (all, Spark) with --spark: `kequn run --engine spark` (local[2]), then its
                        labels are compared with those of the DuckDB run just before
 
@@ -33,6 +42,7 @@ import argparse
 import functools
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -109,6 +119,7 @@ rfm.drop(columns="last_order").reset_index().to_parquet(sys.argv[2])
 """
 
 LIFETIMES = """
+import json
 import sys
 
 import pandas as pd
@@ -133,6 +144,57 @@ summary["clv"] = ggf.customer_lifetime_value(
     time=12, freq="D", discount_rate=0.01,
 )
 summary.reset_index().to_parquet(sys.argv[2])
+with open(sys.argv[2] + ".json", "w") as fh:
+    json.dump({"bgnbd": {k: float(v) for k, v in bgf.params_.items()},
+               "gamma_gamma": {k: float(v) for k, v in ggf.params_.items()}}, fh)
+"""
+
+# lifetimes' summary_data_from_transaction_data (freq "D") in DuckDB, then its four steps
+# with kequn's estimators: the same definitions, so the same numbers up to the optimiser
+KEQUN_CLV = """
+import json
+import sys
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kequn.models.bgnbd import BetaGeoModel
+from kequn.models.gammagamma import GammaGammaModel
+
+summary = duckdb.execute(
+    \"\"\"
+    WITH days AS (
+        SELECT customer_id, ordered_at::DATE AS day, sum(amount::DOUBLE) AS amount
+        FROM read_parquet($orders) WHERE status = 'paid' GROUP BY ALL
+    ),
+    numbered AS (
+        SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY day) AS k FROM days
+    )
+    SELECT customer_id,
+           (count(*) - 1)::DOUBLE AS frequency,
+           date_diff('day', min(day), max(day))::DOUBLE AS recency,
+           date_diff('day', min(day), (SELECT max(ordered_at)::DATE
+                                       FROM read_parquet($orders)))::DOUBLE AS T,
+           coalesce(avg(amount) FILTER (WHERE k > 1), 0) AS monetary_value
+    FROM numbered GROUP BY customer_id
+    \"\"\",
+    {"orders": sys.argv[1]},
+).fetch_arrow_table()
+x, t_x, big_t, value = (
+    summary[c].to_numpy() for c in ("frequency", "recency", "T", "monetary_value")
+)
+bgf = BetaGeoModel().fit(x, t_x, big_t)
+ggf = GammaGammaModel().fit(x, value)  # repeat buyers with a positive value, as lifetimes
+p_alive = bgf.probability_alive(x, t_x, big_t)
+# lifetimes' time=12, freq="D": twelve 30-day steps, each discounted by 1% a step
+clv = ggf.customer_lifetime_value(
+    bgf, x, t_x, big_t, value, horizon=360.0, period=30.0, discount_rate=0.01
+)
+summary = summary.append_column("p_alive", pa.array(p_alive))
+pq.write_table(summary.append_column("clv", pa.array(clv)), sys.argv[2])
+with open(sys.argv[2] + ".json", "w") as fh:
+    json.dump({"bgnbd": bgf.params_, "gamma_gamma": ggf.params_}, fh)
 """
 
 
@@ -239,14 +301,138 @@ def contenders(
         ("floor (DuckDB SQL)", [*python_c, FLOOR, str(orders), str(out / "floor.parquet")]),
         ("pandas", [*python_c, PANDAS, str(orders), str(out / "pandas.parquet")]),
         ("lifetimes", lifetimes),
+        ("kequn clv", [*python_c, KEQUN_CLV, str(orders), str(out / "kequn-clv.parquet")]),
         ("kequn (no models)", [*KEQUN, "run", "--workspace", str(ws), "--no-models"]),
         ("kequn (all)", [*KEQUN, "run", "--workspace", str(ws)]),
+        ("kequn (all, refit)", [*KEQUN, "run", "--workspace", str(ws), "--refit"]),
+        ("daily refresh", DAILY),
         *(
             [("kequn (all, Spark)", [*KEQUN, "run", "--workspace", str(ws), "--engine", "spark"])]
             if spark
             else []
         ),
     ]
+
+
+#: stands for the daily refresh's command, made (untimed) right before it runs
+DAILY = "daily"
+#: the daily refresh's new orders, as a share of the orders held
+DAILY_SHARE = 0.01
+
+
+def daily_refresh(ws: Path, out: Path) -> list[str]:
+    """A copy of the workspace (its newest run and lookup files, for the incremental
+    build) and one more day of orders, ~1% of the history, each for a different existing
+    buyer, a copy of one of their orders moved to the day after the latest; the command
+    imports them and runs, as a nightly job would."""
+    import duckdb
+
+    copy = out / "daily-ws"
+    shutil.rmtree(copy, ignore_errors=True)
+    newest = max((ws / "runs").iterdir(), key=lambda p: p.name) if (ws / "runs").is_dir() else None
+
+    def skip(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) == ws / "runs":
+            return [n for n in names if newest is None or n != newest.name]
+        return [n for n in names if n in (".tmp", ".cache")]
+
+    shutil.copytree(ws, copy, ignore=skip)
+    day_file = out / "daily-orders.parquet"
+    current = (ws / "data" / "CURRENT").read_text().strip()
+    con = duckdb.connect(str(ws / "data" / current), read_only=True)
+    try:
+        # our own paths (COPY takes no parameters)
+        target = str(day_file).replace("'", "''")
+        con.execute(
+            "CREATE TEMP TABLE latest AS SELECT max(ordered_at)::DATE + 1 AS day, "
+            "round(count(*) * ?)::BIGINT AS n FROM orders",
+            [DAILY_SHARE],
+        )
+        con.execute(
+            f"COPY (SELECT o.customer_id, 'D-' || o.order_id AS order_id, "
+            "(SELECT day FROM latest) + (hash(o.order_id) % 86400) * INTERVAL 1 SECOND "
+            "AS ordered_at, o.amount, o.quantity, o.discount, o.channel, 'paid' AS status "
+            "FROM orders o WHERE o.customer_id IN (SELECT customer_id FROM "
+            "(SELECT DISTINCT customer_id FROM orders) ORDER BY hash(customer_id) "
+            "LIMIT (SELECT n FROM latest)) "
+            "QUALIFY row_number() OVER (PARTITION BY o.customer_id ORDER BY o.order_id) = 1) "
+            f"TO '{target}' (FORMAT PARQUET)"
+        )
+    finally:
+        con.close()
+    rows = pq.ParquetFile(day_file).metadata.num_rows
+    NOTES.append(f"daily refresh: {rows:,} new orders on one day, imported and run")
+    script = (
+        f"{shlex.join([*KEQUN, 'import', 'orders', str(day_file), '--workspace', str(copy)])}"
+        f" && {shlex.join([*KEQUN, 'run', '--workspace', str(copy)])}"
+    )
+    return ["sh", "-c", script]
+
+
+def clv_agreement(out: Path) -> str:
+    """How far kequn's CLV row is from lifetimes': parameters, P(alive), CLV."""
+    import json
+
+    import duckdb
+
+    a, b = out / "kequn-clv.parquet", out / "lifetimes.parquet"
+    if not (a.exists() and b.exists()):
+        return "kequn clv vs lifetimes: not compared (a row did not run)"
+    ours = json.loads(Path(f"{a}.json").read_text())
+    theirs = json.loads(Path(f"{b}.json").read_text())
+    names = {"v": "gamma"}  # lifetimes' name for Gamma-Gamma's scale
+    params = max(
+        abs(ours[m][names.get(k, k)] - v) / max(abs(v), 1e-12)
+        for m in ("bgnbd", "gamma_gamma")
+        for k, v in theirs[m].items()
+    )
+    found = duckdb.execute(
+        "SELECT count(*), max(abs(k.p_alive - l.p_alive)), max(abs(k.clv - l.clv)), "
+        "max(abs(k.clv - l.clv) / greatest(abs(l.clv), 1e-9)), "
+        "max(abs(k.frequency - l.frequency) + abs(k.recency - l.recency) + abs(k.T - l.T) "
+        "+ abs(k.monetary_value - l.monetary_value)) "
+        "FROM read_parquet($a) k JOIN read_parquet($b) l USING (customer_id)",
+        {"a": str(a), "b": str(b)},
+    ).fetchone()
+    assert found is not None
+    n, alive, clv, clv_rel, inputs = found
+    verdict = "within 1e-6" if max(params, alive, clv_rel) <= 1e-6 else "NOT within 1e-6"
+    ours_ll, theirs_ll = _log_likelihoods(a, ours), _log_likelihoods(a, theirs)
+    return (
+        f"kequn clv vs lifetimes ({n:,} customers): {verdict}; parameters max relative "
+        f"difference {params:.2e}, P(alive) max |difference| {alive:.2e}, CLV max |difference| "
+        f"{clv:.2e} (relative {clv_rel:.2e}); summary inputs max |difference| {inputs:.2e}. "
+        f"Log-likelihood at kequn's minus at lifetimes' parameters, same data (positive: "
+        f"kequn's fit is the better one): BG/NBD {ours_ll[0] - theirs_ll[0]:+.2e} of "
+        f"{theirs_ll[0]:.1f}, Gamma-Gamma {ours_ll[1] - theirs_ll[1]:+.2e} of {theirs_ll[1]:.1f}"
+    )
+
+
+def _log_likelihoods(summary: Path, fitted: dict[str, dict[str, float]]) -> tuple[float, float]:
+    """The BG/NBD's and the Gamma-Gamma's log-likelihood of ``fitted`` on the summary."""
+    import numpy as np
+    from scipy.special import gammaln
+
+    from kequn.models.bgnbd import log_likelihood
+
+    table = pq.read_table(summary, columns=["frequency", "recency", "T", "monetary_value"])
+    x, t_x, big_t, z = (table[c].to_numpy() for c in table.column_names)
+    bg = fitted["bgnbd"]
+    bg_ll = float(log_likelihood([bg["r"], bg["alpha"], bg["a"], bg["b"]], x, t_x, big_t).sum())
+    gg = fitted["gamma_gamma"]
+    p, q, g = gg["p"], gg["q"], gg.get("gamma", gg.get("v", 0.0))
+    keep = (x > 0) & (z > 0)
+    x, z = x[keep], z[keep]
+    gg_ll = (
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(g)
+        + (p * x - 1) * np.log(z)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(g + x * z)
+    )
+    return bg_ll, float(gg_ll.sum())
 
 
 def same_labels(ws: Path) -> str:
@@ -290,16 +476,20 @@ def bench(size: int, skip: frozenset[str] = frozenset(), spark: bool = False) ->
         row = Row(step, size, n_orders)
         if step.split(" ")[0] in skip:
             row.reason = "skipped (--skip)"
-        elif isinstance(command, str):
+        elif isinstance(command, str) and command != DAILY:
             row.reason = command
         else:
             log(f"{size:,} customers: {step}")
             try:
-                row.seconds, row.peak_mib = measure(command)
+                args = daily_refresh(ws, out) if command == DAILY else command
+                assert not isinstance(args, str)
+                row.seconds, row.peak_mib = measure(args)
             except RuntimeError as error:
                 row.reason = _reason(error)
             if "Spark" in step and row.seconds is not None:
                 NOTES.append(f"{size:,} customers: {same_labels(ws)}")
+            if step == "kequn clv":
+                NOTES.append(f"{size:,} customers: {clv_agreement(out)}")
         rows.append(row)
     return rows
 
@@ -352,7 +542,7 @@ def main() -> None:
         "--skip",
         nargs="+",
         default=[],
-        choices=["floor", "pandas", "lifetimes", "kequn"],
+        choices=["floor", "pandas", "lifetimes", "kequn", "daily"],
         help="contenders to leave out (e.g. pandas and lifetimes at 5M, for memory)",
     )
     parser.add_argument(
