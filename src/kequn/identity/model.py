@@ -29,6 +29,8 @@ from kequn.identity.names import NAMES_AGREE
 
 #: fewer records than this are linked deterministically only (no model to train)
 MIN_RECORDS = 50
+#: blocked pairs EM trains on, at most
+EM_PAIRS = 1e6
 #: pairs scored at or above this probability are kept as candidate links (for review)
 REVIEW_FLOOR = 0.5
 
@@ -210,8 +212,10 @@ def probabilistic_links(
             max_pairs=min(5e6, max(1e5, n * 20.0)), seed=seed
         )
         for rule in ("l.phone_mask = r.phone_mask", "l.name_city = r.name_city"):
+            # m from at most EM_PAIRS blocked pairs (records sampled by a hash on each
+            # side, so matches keep their share): a million records give millions
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                rule, estimate_without_term_frequencies=True, max_pairs=EM_PAIRS
             )
         model_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
