@@ -7,7 +7,8 @@ kept small without changing a character of what is written:
 * the taxonomy's display names are built once per language;
 * when no template of a journey uses ``labels``, only the trigger's dimension is
   explained (its label, reason and strategy, computed exactly as
-  :func:`kequn.taxonomy.evaluate.explain` does), not every dimension of the taxonomy.
+  :func:`kequn.taxonomy.evaluate.explain` does), not every dimension of the taxonomy;
+* a trigger rule's reason is rendered once per distinct set of the values it shows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from jinja2 import Template as JinjaTemplate
 from jinja2 import meta
+from sqlglot import exp
 
 from kequn.automation.journeys import EmailChannel, Journey, Journeys, template_env
 from kequn.core.i18n import local
@@ -71,6 +73,8 @@ class Composer:
         self._names: dict[str, dict[str, str]] = {}
         self._templates: dict[tuple[str, str], tuple[JinjaTemplate, JinjaTemplate]] = {}
         self._uses_labels: dict[str, bool] = {}
+        self._columns: dict[str, tuple[str, ...]] = {}
+        self._reasons: dict[tuple[Any, ...], str] = {}
 
     def names(self, lang: str) -> dict[str, str]:
         if lang not in self._names:
@@ -154,8 +158,7 @@ class Composer:
                 }
             reason = trigger_label["reason"]
         else:
-            rule = self.journeys.rules()[(journey.id, "trigger.rule")]
-            reason = render_reason(rule, {**self.params, **row}, self.names(lang), lang)
+            reason = self._rule_reason(journey, row, lang)
         customer = {**row, **{k: v for k, v in contact.items() if k != "attributes"}}
         customer["attributes"] = contact.get("attributes") or row.get("attributes") or {}
         return {
@@ -168,6 +171,31 @@ class Composer:
             "lang": lang,
             "run": {"run_id": run.run_id, "as_of": run.as_of},
         }
+
+    def _rule_reason(self, journey: Journey, row: dict[str, Any], lang: str) -> str:
+        """The trigger rule rewritten with this customer's values: rendered once per
+        distinct set of the values it shows (the columns and ``attr`` keys it reads)."""
+        rule = self.journeys.rules()[(journey.id, "trigger.rule")]
+        values = {**self.params, **row}
+        if rule.text not in self._columns:
+            self._columns[rule.text] = tuple(
+                sorted({c.name for c in rule.tree.find_all(exp.Column)})
+            )
+        attrs = values.get("attributes")
+        found = dict(attrs) if isinstance(attrs, dict | list) else {}
+        key = (
+            journey.id,
+            lang,
+            tuple(values.get(name) for name in self._columns[rule.text]),
+            tuple(found.get(k) for k in sorted(rule.attributes)),
+        )
+        try:
+            return self._reasons[key]
+        except KeyError:
+            reason = self._reasons[key] = render_reason(rule, values, self.names(lang), lang)
+            return reason
+        except TypeError:  # a value that cannot be a key: render it
+            return render_reason(rule, values, self.names(lang), lang)
 
     def render(self, journey: Journey, lang: str, context: dict[str, Any]) -> tuple[str, str]:
         subject, body = self.templates(journey, lang)
