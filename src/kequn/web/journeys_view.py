@@ -191,10 +191,10 @@ def outbox_counts(ws: Workspace) -> dict[str, dict[str, int]]:
     return out
 
 
-def summary(journey: Journeys, item: Journey, counts: dict[str, int] | None) -> dict[str, Any]:
+def summary(journeys: Journeys, item: Journey, counts: dict[str, int] | None) -> dict[str, Any]:
     """One journey as the list shows it."""
     trigger = item.trigger
-    channel = journey.channels.get(item.channel)
+    channel = journeys.channels.get(item.channel)
     return {
         "id": item.id,
         "zh": item.zh,

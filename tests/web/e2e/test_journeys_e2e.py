@@ -5,6 +5,7 @@ off, the uplift chart; and the unsubscribe page a customer's link opens."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,6 +18,8 @@ from kequn.automation.unsubscribe import make_token, opted_out
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +129,9 @@ def test_edit_preview_toggle_and_uplift(jpage: Any, jsrv: Any) -> None:
     assert log.count() > 0
     assert "dead" in log.first.inner_text()
     assert page.locator("#messages button.replay").count() > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "journey-en.png"))
+    page.locator("#uplift").screenshot(path=str(SCREENSHOTS / "journey-uplift-en.png"))
 
     page.click("#lang-switch")
     expect(page.locator("#journey-title")).to_contain_text("老客召回")

@@ -10,6 +10,7 @@ audited for those who may see personal data, left out for the others.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from kequn import pipeline
 from kequn.automation.deliver import replay as replay_message
-from kequn.automation.journeys import Journeys, journeys_path
+from kequn.automation.journeys import Journey, Journeys, journeys_path
 from kequn.core.i18n import t
 from kequn.snapshots import lookup
 from kequn.store.access import User, audit
@@ -36,6 +37,7 @@ pages = APIRouter(include_in_schema=False)
 
 Editor = Annotated[User, Depends(need("taxonomy"))]
 LOG_LIMIT = 200
+PAGE_LOG_LIMIT = 50  # the page shows the newest; the API gives up to 1,000
 
 
 class JourneysText(BaseModel):
@@ -142,13 +144,13 @@ def save(request: Request, body: JourneysText, user: Editor) -> dict[str, Any] |
     return {"ok": True, "version": view.version(body.text), "journeys": len(found.journeys)}
 
 
-def _lock(request: Request) -> Any:
+def _lock(request: Request) -> Path:
     folder = workspace(request).root / "locks"
     folder.mkdir(exist_ok=True)
     return folder / "journeys.lock"
 
 
-def _journey_or_404(request: Request, found: Journeys | None, journey_id: str) -> Any:
+def _journey_or_404(request: Request, found: Journeys | None, journey_id: str) -> Journey:
     journey = found.journey(journey_id) if found else None
     if journey is None:
         lang = request_lang(request)
@@ -274,7 +276,7 @@ def _journey_page(request: Request, journey_id: str, user: User) -> HTMLResponse
     ws = workspace(request)
     counts = view.outbox_counts(ws).get(journey_id)
     item = view.summary(found, journey, counts) if found and journey else None
-    log = _log(request, user, journey_id, None, LOG_LIMIT)
+    log = _log(request, user, journey_id, None, PAGE_LOG_LIMIT)
     run = lookup.ready_run(ws, wait=False)
     return render(
         request,

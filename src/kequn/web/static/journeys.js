@@ -171,12 +171,13 @@
         const ci = e.ci ? ` [${esc(format(e.ci[0]))}, ${esc(format(e.ci[1]))}]` : "";
         return `${esc(e.name)}: ${esc(format(e.value))}${ci}`;
       } },
-      grid: { left: 70, right: 20, top: 35, bottom: 30 },
+      grid: { left: 70, right: 20, top: 45, bottom: 30 },
       xAxis: { type: "category", data: names },
       yAxis: { type: "value", axisLabel: { formatter: (v) => format(v) } },
       series: [
         { type: "bar", barMaxWidth: 48, data: bars, itemStyle: { color: (p) => ["#2563eb", "#9ca3af", "#15803d"][p.dataIndex] } },
-        { type: "custom", data: whiskers, z: 10, renderItem: (params, api) => {
+        // encode: the intervals count in the axis range, so a whisker is never cut off
+        { type: "custom", data: whiskers, z: 10, encode: { x: 0, y: [1, 2] }, renderItem: (params, api) => {
           const x = api.value(0);
           const low = api.coord([x, api.value(1)]);
           const high = api.coord([x, api.value(2)]);
