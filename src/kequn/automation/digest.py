@@ -54,106 +54,103 @@ def _link(base_url: str | None, dim: str, label: str) -> str | None:
     return f"{base_url.rstrip('/')}/segments/{quote(dim, safe='')}/{quote(label, safe='')}"
 
 
-def _label_columns(
-    run: Any, taxonomy: Any, pairs: set[tuple[str, str]], ids: set[str]
-) -> dict[str, dict[str, Any]]:
-    """For the customers ``ids`` in the run: whether they hold each (dimension, label) of
-    ``pairs``, and their spend (to pick examples), read from the run's label file."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
+def _among_sql(
+    taxonomy: Any, among: list[tuple[str, str]], columns: set[str]
+) -> tuple[str, list[str]] | None:
+    """The condition (on the new run's labels ``l``) that a customer holds every label of
+    ``among``, with its parameters; None when a label's column is not in the run."""
+    from kequn.snapshots.packed import quoted_name
 
-    if not ids:
-        return {}
-    dataset = ds.dataset(str(run.labels_path), format="parquet")
-    names = set(dataset.schema.names)
-    wanted: dict[tuple[str, str], tuple[str, bool]] = {}  # pair → (column, is a tag)
-    for dim_id, label_id in pairs:
+    parts, params = ["true"], []
+    for dim_id, label_id in among:
         dim = taxonomy.dimension(dim_id)
         if dim is None:
-            continue
-        tag = dim.type != "exclusive"
-        column = dim.tag_column(label_id) if tag else dim_id
-        if column in names:
-            wanted[(dim_id, label_id)] = (column, tag)
-    columns = sorted({"customer_id", *(c for c, _ in wanted.values()), *({"spend"} & names)})
-    chosen = pc.field("customer_id").isin(pa.array(sorted(ids), pa.string()))
-    table = dataset.to_table(columns=columns, filter=chosen).to_pydict()
-    spends = table.get("spend") or [None] * len(table["customer_id"])
-    out: dict[str, dict[str, Any]] = {}
-    for i, cid in enumerate(table["customer_id"]):
-        held = {}
-        for pair, (column, tag) in wanted.items():
-            value = table[column][i]
-            held[pair] = value is True if tag else value == pair[1]
-        out[cid] = {"held": held, "spend": spends[i]}
-    return out
+            return None
+        if dim.type == "exclusive":
+            column = dim_id
+            parts.append(f"l.{quoted_name(column)} = ?")
+            params.append(label_id)
+        else:
+            column = dim.tag_column(label_id)
+            parts.append(f"l.{quoted_name(column)} IS TRUE")
+        if column not in columns:
+            return None
+    return " AND ".join(parts), params
 
 
-def compute_digests(
-    run: Any, journeys: Any, events: dict[tuple[str, str, str], list[str]]
-) -> dict[str, dict[str, Any]]:
-    """Each enabled team's digest for ``run`` from its events (``(dimension, label,
-    change)`` → customer ids): the payload kept with the message, with counts,
-    examples, links and the label names in both languages."""
+def _count(
+    mem: Any, taxonomy: Any, movement: Any, columns: set[str], examples: int
+) -> tuple[int, list[str]]:
+    """How many customers made ``movement`` (among its labels in the new run), and the
+    first ``examples`` of them by spend: DuckDB over the events and the run's labels."""
+    found = _among_sql(taxonomy, movement.amongst(), columns)
+    if found is None:
+        return 0, []
+    condition, params = found
+    dim_id, label_id = movement.target
+    spend = "coalesce(TRY_CAST(l.spend AS DOUBLE), 0)" if "spend" in columns else "0"
+    rows = mem.execute(
+        f"SELECT e.customer_id, count(*) OVER () FROM ev e LEFT JOIN cur l USING (customer_id) "
+        f"WHERE e.dimension = ? AND e.label = ? AND e.change = ? AND {condition} "
+        f"ORDER BY {spend} DESC, e.customer_id LIMIT ?",
+        [dim_id, label_id, movement.change, *params, max(examples, 1)],
+    ).fetchall()
+    if not rows:
+        return 0, []
+    return int(rows[0][1]), [r[0] for r in rows[:examples]]
+
+
+def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str, Any]]:
+    """Each enabled team's digest for ``run`` from its events (an Arrow table of
+    customer_id, dimension, label, change): the payload kept with the message, with
+    counts, examples, links and the label names in both languages."""
+    import duckdb
+
+    from kequn.core.compute import parquet_glob
+
     taxonomy = run.taxonomy()
     digests = journeys.digests
-    pairs = {pair for d in digests.teams.values() for m in d.movements for pair in m.amongst()}
-    candidates = {
-        cid
-        for d in digests.teams.values()
-        if d.enabled
-        for m in d.movements
-        for cid in events.get((*m.target, m.change), [])
-    }
-    labels = _label_columns(run, taxonomy, pairs, candidates)
     out: dict[str, dict[str, Any]] = {}
-    for team, cfg in digests.teams.items():
-        if not cfg.enabled:
-            continue
-        moved: list[dict[str, Any]] = []
-        for movement in cfg.movements:
-            dim_id, label_id = movement.target
-            ids = events.get((dim_id, label_id, movement.change), [])
-            among = movement.amongst()
-            if among:
-                ids = [
-                    cid
-                    for cid in ids
-                    if cid in labels and all(labels[cid]["held"].get(p) for p in among)
-                ]
-            if len(ids) < cfg.min_count:
+    mem = duckdb.connect()
+    try:
+        mem.register("ev", events)
+        mem.read_parquet(parquet_glob(run.labels_path)).create_view("cur")
+        columns = {r[0] for r in mem.execute("DESCRIBE cur").fetchall()}
+        for team, cfg in digests.teams.items():
+            if not cfg.enabled:
                 continue
-
-            def spend(cid: str) -> float:
-                value = labels.get(cid, {}).get("spend")
-                return -float(value) if isinstance(value, int | float) else 0.0
-
-            examples = sorted(ids, key=lambda cid: (spend(cid), cid))[: cfg.examples]
-            moved.append(
-                {
-                    "change": movement.change,
-                    "dimension": dim_id,
-                    "label": label_id,
-                    "names": _names(taxonomy, dim_id, label_id),
-                    "among": [
-                        {"dimension": d, "label": lab, "names": _names(taxonomy, d, lab)}
-                        for d, lab in among
-                    ],
-                    "count": len(ids),
-                    "examples": examples,
-                    "link": _link(digests.base_url, dim_id, label_id),
-                    "text": {"zh": movement.zh, "en": movement.en},
+            moved: list[dict[str, Any]] = []
+            for movement in cfg.movements:
+                count, examples = _count(mem, taxonomy, movement, columns, cfg.examples)
+                if count < cfg.min_count:
+                    continue
+                dim_id, label_id = movement.target
+                moved.append(
+                    {
+                        "change": movement.change,
+                        "dimension": dim_id,
+                        "label": label_id,
+                        "names": _names(taxonomy, dim_id, label_id),
+                        "among": [
+                            {"dimension": d, "label": lab, "names": _names(taxonomy, d, lab)}
+                            for d, lab in movement.amongst()
+                        ],
+                        "count": count,
+                        "examples": examples,
+                        "link": _link(digests.base_url, dim_id, label_id),
+                        "text": {"zh": movement.zh, "en": movement.en},
+                    }
+                )
+            if moved:
+                out[team] = {
+                    "kind": "digest",
+                    "team": team,
+                    "lang": cfg.language,
+                    "channel": cfg.channel,
+                    "movements": moved,
                 }
-            )
-        if moved:
-            out[team] = {
-                "kind": "digest",
-                "team": team,
-                "lang": cfg.language,
-                "channel": cfg.channel,
-                "movements": moved,
-            }
+    finally:
+        mem.close()
     return out
 
 
@@ -199,13 +196,11 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
-def _events(con: Any, run_id: str) -> dict[tuple[str, str, str], list[str]]:
-    rows = con.execute(
-        "SELECT dimension, label, change, list(customer_id ORDER BY customer_id) "
-        "FROM segment_events WHERE run_id = ? GROUP BY ALL",
+def _events(con: Any, run_id: str) -> Any:
+    return con.execute(
+        "SELECT customer_id, dimension, label, change FROM segment_events WHERE run_id = ?",
         [run_id],
-    ).fetchall()
-    return {(r[0], r[1], r[2]): list(r[3]) for r in rows}
+    ).to_arrow_table()
 
 
 def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]:
