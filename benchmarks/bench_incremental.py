@@ -3,6 +3,7 @@
     python benchmarks/bench_incremental.py                    # 100k customers
     python benchmarks/bench_incremental.py --sizes 1000000    # 1M / ~10M orders
     python benchmarks/bench_incremental.py --prepare-only     # build the cached workspace
+    python benchmarks/bench_incremental.py --quick            # no --no-models runs
 
 The demo data (seed 7, purchase rate 1.4: ~10 orders per customer, as bench_compare.py)
 is generated and imported once into ``--cache``/demo-N/ws. Then, for each mode, a copy
@@ -98,7 +99,7 @@ def same_labels(a: str, b: str) -> str:
     return f"{n[0]:,} rows; differing: {one[0]} / {two[0]}"
 
 
-def bench(cache: Path, size: int) -> tuple[list[tuple[str, str, float]], str]:
+def bench(cache: Path, size: int, quick: bool) -> tuple[list[tuple[str, str, float]], str]:
     base, day = prepare(cache, size)
     rows: list[tuple[str, str, float]] = []
     finals: dict[str, str] = {}
@@ -119,6 +120,8 @@ def bench(cache: Path, size: int) -> tuple[list[tuple[str, str, float]], str]:
             ("run --no-models", ["run", "--no-models"]),
             ("run (models reused)", ["run"]),
         ]
+        if quick:  # the daily refresh alone: models fitted once, then import + run
+            steps = [s for s in steps if "--no-models" not in s[1]]
         for step, args in steps:
             log(f"{size:,} {mode}: {step}")
             rows.append((mode, step, wall([*KEQUN, *args, "-w", ws], env)))
@@ -134,6 +137,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".cache" / "incr")
     parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="skip the --no-models runs")
     args = parser.parse_args()
     memory = psutil.virtual_memory().total / 2**30
     print(
@@ -144,7 +148,7 @@ def main() -> None:
         if args.prepare_only:
             prepare(args.cache, size)
             continue
-        rows, same = bench(args.cache, size)
+        rows, same = bench(args.cache, size, args.quick)
         print(f"\n{size:,} customers\n")
         print("| mode | step | wall s |")
         print("|---|---|---:|")

@@ -147,6 +147,43 @@ def current_totals(
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def forget(folder: Path, customer_id: str, timeout: float = 600.0) -> int:
+    """Remove one customer's rows from the state (an erasure): its files are rewritten
+    without them, waiting up to ``timeout`` seconds for a run using the state. How many
+    rows were removed. The watermark is left as it is: the next run sees that the
+    erased rows went and finds nothing left to compute for that customer."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not (folder / _META).is_file():
+        return 0
+    with (folder / "lock").open("a+") as lock:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        try:
+            removed = 0
+            for path in sorted(folder.glob("*.parquet")):
+                table = pq.read_table(path)
+                keep = pc.invert(pc.equal(table["customer_id"], customer_id).fill_null(False))
+                kept = table.filter(keep)
+                if kept.num_rows == table.num_rows:
+                    continue
+                removed += table.num_rows - kept.num_rows
+                tmp = path.with_name(f".{path.name}.{os.getpid()}")
+                pq.write_table(kept, tmp)
+                tmp.replace(path)
+            return removed
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def discard(folder: Path) -> int:
     """Remove the state (e.g. after an erasure: it holds customer ids); the next run
     builds it again. How many files were removed."""
