@@ -17,7 +17,12 @@ from kequn.automation import db
 from kequn.cli import app
 from kequn.core.compute import parquet_glob
 from kequn.demo import demo_workspace
-from kequn.demo.journeys import EFFECT_JOURNEY, NO_EFFECT_JOURNEY, simulate_journeys
+from kequn.demo.journeys import (
+    EFFECT_JOURNEY,
+    NO_EFFECT_JOURNEY,
+    effect_lines,
+    simulate_journeys,
+)
 from kequn.snapshots.runs import list_runs
 from kequn.store.workspace import Workspace
 
@@ -117,3 +122,17 @@ def test_the_report_command_shows_both_journeys(played: tuple[Workspace, dict]) 
     assert table.exit_code == 0, table.output
     assert "Win back the dormant" in table.output
     assert "Churned customer care" in table.output
+
+
+def test_the_summary_is_told_in_both_languages(played: tuple[Workspace, dict]) -> None:
+    _ws, report = played
+    win = next(j for j in report["journeys"] if j["journey"] == EFFECT_JOURNEY)
+    english, chinese = effect_lines(report, "en"), effect_lines(report, "zh")
+    assert len(english) == len(chinese) == 3  # two journeys, then what was built in
+    low = f"{win['conversion_difference']['ci_low']:+.1%}"
+    assert any(line.startswith("Win back the dormant") and low in line for line in english)
+    assert any(
+        line.startswith("沉睡唤醒") and "置信区间" in line and low in line for line in chinese
+    )
+    assert "15 points" in english[-1]
+    assert "15 个百分点" in chinese[-1]

@@ -36,8 +36,41 @@ import pyarrow.parquet as pq
 import yaml
 
 from kequn.core.compute import parquet_glob
+from kequn.core.i18n import MESSAGES, local, t
 from kequn.demo._arrow import MONEY, ORDER_SCHEMA, make_table
 from kequn.store.workspace import Workspace
+
+MESSAGES.update(
+    {
+        "demo.journeys.run": ("分群（截至 {as_of}）", "classify as of {as_of}"),
+        "demo.journeys.deliver": ("发送旅程消息", "deliver the journeys' messages"),
+        "demo.journeys.orders": (
+            "生成其后 {days} 天的订单",
+            "make the orders of the {days} days after",
+        ),
+        "demo.journeys.effect": (
+            (
+                "{name}：干预组 {treated:,} 人，对照组 {holdout:,} 人；{days} 天内回购率 "
+                "{rate_t:.1%} 对 {rate_h:.1%}，差 {diff:+.1%}"
+                "（95% 置信区间 {low:+.1%} 至 {high:+.1%}）"
+            ),
+            (
+                "{name}: treated {treated:,}, holdout {holdout:,}; returned within {days} "
+                "days {rate_t:.1%} vs {rate_h:.1%}, {diff:+.1%} (95% CI {low:+.1%} to {high:+.1%})"
+            ),
+        ),
+        "demo.journeys.simulated": (
+            (
+                "演示数据内置的效果：收到唤醒消息的客户回购率高 {points:.0f} 个百分点"
+                "（基准 {base:.0%}）；关怀消息没有效果。"
+            ),
+            (
+                "The effect built into the demo: customers sent the win-back message return "
+                "{points:.0f} points more often (base {base:.0%}); the care message has none."
+            ),
+        ),
+    }
+)
 
 #: the journeys the demo plays (also an example of journeys.yaml)
 JOURNEYS_YAML = """\
@@ -108,9 +141,9 @@ def simulate_journeys(
     from kequn.automation.plan import process_run
     from kequn.automation.report import journeys_report
 
-    def say(step: str) -> None:
+    def say(key: str, **kwargs: Any) -> None:
         if progress:
-            progress(step)
+            progress(t(key, **kwargs))
 
     install()
     write_journeys(ws)
@@ -118,16 +151,16 @@ def simulate_journeys(
         latest = pipeline.latest_date(engine) or dt.date.today()
     run = None
     for as_of in (latest - dt.timedelta(days=91), latest):
-        say(f"run {as_of}")
+        say("demo.journeys.run", as_of=as_of.isoformat())
         run = pipeline.run(ws, as_of=as_of, with_models=with_models)
     assert run is not None
     process_run(run)  # done by the hook already; a no-op then, needed if it failed
-    say("deliver")
+    say("demo.journeys.deliver")
     delivered = deliver(ws)
     write_journeys(ws, enabled=False)
-    say("orders")
+    say("demo.journeys.orders", days=days)
     returned = _append_orders(ws, run, days=days, base=base, lift=lift, seed=seed)
-    say(f"run {latest + dt.timedelta(days=days)}")
+    say("demo.journeys.run", as_of=(latest + dt.timedelta(days=days)).isoformat())
     pipeline.run(ws, as_of=latest + dt.timedelta(days=days), with_models=with_models)
     report = journeys_report(ws)
     report["effect"] = {
@@ -141,6 +174,40 @@ def simulate_journeys(
         **returned,
     }
     return report
+
+
+def effect_lines(report: dict[str, Any], lang: str | None = None) -> list[str]:
+    """What :func:`simulate_journeys` found, one line per journey, then what was built
+    in, in the user's language (for the ``kequn demo`` summary)."""
+    names = {j["id"]: j for j in yaml.safe_load(JOURNEYS_YAML)["journeys"]}
+    lines = []
+    for journey in report["journeys"]:
+        d = journey.get("conversion_difference")
+        if not d or d["ci_low"] is None:
+            continue
+        lines.append(
+            t(
+                "demo.journeys.effect",
+                lang,
+                name=local(names[journey["journey"]], lang)
+                if journey["journey"] in names
+                else journey["name"],
+                treated=journey["treated"]["customers"],
+                holdout=journey["holdout"]["customers"],
+                days=journey["window_days"],
+                rate_t=journey["treated"]["conversion"],
+                rate_h=journey["holdout"]["conversion"],
+                diff=d["difference"],
+                low=d["ci_low"],
+                high=d["ci_high"],
+            )
+        )
+    effect = report.get("effect") or {}
+    if effect:
+        lines.append(
+            t("demo.journeys.simulated", lang, points=effect["lift"] * 100, base=effect["base"])
+        )
+    return lines
 
 
 def _append_orders(
