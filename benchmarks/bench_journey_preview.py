@@ -8,8 +8,10 @@ A demo workspace of that many customers classified twice (a quarter apart, witho
 models), then :func:`kequn.web.journeys_view.preview` on the later run for three
 journeys: a rule trigger with an audience rule (marketing e-mail, consent, holdout), an
 ``entered lifecycle.dormant`` trigger (the run's events computed against the previous
-run) and a service webhook for every buyer (everyone reachable: the largest audience).
-The route does the same plus parsing the text. Peak memory is this process's resident
+run) and a service webhook for every buyer (everyone reachable: the largest audience);
+then the entered trigger again once the run has been processed, as the server's
+after-publish hook does, so its stored events are read instead of computed. The route
+does the same plus parsing the text. Peak memory is this process's resident
 set, sampled every 50 ms. Prints a table; copy it into benchmarks/RESULTS.md with the
 machine's description and its load.
 """
@@ -30,9 +32,10 @@ import psutil
 import yaml
 
 from kequn import pipeline
-from kequn.automation.journeys import parse_journeys
+from kequn.automation.journeys import Journeys, parse_journeys
+from kequn.automation.plan import process_run
 from kequn.demo import demo_workspace
-from kequn.snapshots.runs import list_runs
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 from kequn.web.journeys_view import preview
 
@@ -86,6 +89,21 @@ def workspace(root: Path, customers: int) -> Workspace:
     return ws
 
 
+def timed(
+    ws: Workspace, run: RunInfo, journeys: Journeys, journey_id: str, repeat: int, note: str = ""
+) -> tuple[str, int, int, int, float, float, float]:
+    journey = journeys.journey(journey_id)
+    assert journey is not None
+    times = []
+    with Peak() as peak:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            found = preview(ws, run, journeys, journey)
+            times.append(time.perf_counter() - started)
+    return (journey_id + note, found["audience"], found["treated"], found["holdout"],
+            statistics.median(times), max(times), peak.peak / 2**20)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -99,14 +117,11 @@ def main() -> None:
     journeys = parse_journeys(yaml.safe_dump(JOURNEYS), run.taxonomy())
     rows = []
     for journey in journeys.journeys:
-        times = []
-        with Peak() as peak:
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                found = preview(ws, run, journeys, journey)
-                times.append(time.perf_counter() - started)
-        rows.append((journey.id, found["audience"], found["treated"], found["holdout"],
-                     statistics.median(times), max(times), peak.peak / 2**20))  # fmt: skip
+        rows.append(timed(ws, run, journeys, journey.id, args.repeat))
+    # what a server sees: the after-publish hook has stored the run's events (no
+    # journeys.yaml in this workspace, so only the events are written)
+    process_run(run)
+    rows.append(timed(ws, run, journeys, "dormant", args.repeat, " (events stored)"))
     print(
         f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"load {os.getloadavg()[0]:.1f}; {args.customers:,} customers, run {run.run_id}, "

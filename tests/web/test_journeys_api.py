@@ -344,3 +344,46 @@ def test_unsubscribe_link_from_a_real_email(jsrv: Any, mailbox: Any) -> None:
         ).fetchone()[0]
     assert outcome == ("opted_out",)
     assert queued == 0
+
+
+def test_preview_of_an_entered_trigger_counts_the_runs_changes(
+    jsrv: Any, tmp_path_factory: Any
+) -> None:
+    """After the unsubscribe test the later run has been processed: its stored events are
+    counted; a copy without the automation database computes them. Both match the two
+    runs' labels."""
+    from journeys_setup import copy_workspace
+
+    from kequn.automation.journeys import parse_journeys
+    from kequn.web.journeys_view import preview
+
+    data = yaml.safe_load(_text(jsrv.ws))
+    data["journeys"].append(
+        {"id": "sleepers", "trigger": {"entered": "lifecycle.dormant"}, "channel": "crm",
+         "purpose": "service", "templates": {"en": {"subject": "s", "body": "b"}}}
+    )  # fmt: skip
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    early, late = runs(jsrv.ws)
+    globs = [parquet_glob(r.labels_path).replace("'", "''") for r in (early, late)]
+    con = duckdb.connect()
+    try:
+        row = con.execute(
+            f"SELECT count(*) FROM read_parquet('{globs[1]}') l "
+            f"LEFT JOIN read_parquet('{globs[0]}') e USING (customer_id) "
+            "WHERE l.lifecycle = 'dormant' AND e.lifecycle IS DISTINCT FROM 'dormant'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    entered = row[0]
+    assert entered > 0
+    with jsrv.client("analyst") as analyst:
+        stored = analyst.post("/api/journeys/sleepers/preview", json={"text": text}).json()
+    assert stored["audience"] == entered
+    assert stored["outcomes"]["queued"] + stored["outcomes"]["capped"] == entered  # service
+    fresh = copy_workspace(jsrv.ws, tmp_path_factory.mktemp("no-automation"))
+    _, fresh_late = runs(fresh)
+    journeys = parse_journeys(text, fresh_late.taxonomy())
+    computed = preview(fresh, fresh_late, journeys, journeys.journeys[-1])
+    assert computed["audience"] == entered
+    assert not (fresh.root / "automation" / "automation.duckdb").exists()

@@ -239,19 +239,12 @@ def preview(
         target = journey.trigger.target
         no_previous = False
         if target is not None:
-            before = previous_run(run)
-            if before is None:
+            chosen = _triggered(ws, mem, run, target, journey.trigger.change or "entered")
+            if chosen is None:
                 no_previous = True
                 labels = labels.filter(ibis.literal(False))
             else:
-                events = compute_events(mem, run, before, run.taxonomy())
-                ev = ibis.memtable(events.select(["customer_id", "dimension", "label", "change"]))
-                chosen = ev.filter(
-                    (ev.dimension == target[0])
-                    & (ev.label == target[1])
-                    & (ev.change == journey.trigger.change)
-                ).select("customer_id")
-                labels = labels.semi_join(chosen, "customer_id")
+                labels = labels.semi_join(ibis.memtable(chosen), "customer_id")
         else:
             rule = rules[(journey.id, "trigger.rule")]
             labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
@@ -295,6 +288,42 @@ def preview(
         "holdout": counts["held_out"],
         "no_previous_run": no_previous,
     }
+
+
+def _triggered(
+    ws: Workspace,
+    mem: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    target: tuple[str, str],
+    change: str,
+) -> pa.Table | None:
+    """The customers who made the change in ``run`` (None when it has no previous run):
+    the events the after-publish hook stored for it, else computed as the hook does
+    (a run published before automation was installed)."""
+    where = "run_id = ? AND dimension = ? AND label = ? AND change = ?"
+    if db.exists(ws):
+        with db.connect(ws) as con:
+            stored = con.execute(
+                "SELECT previous_run_id FROM processed_runs WHERE run_id = ?", [run.run_id]
+            ).fetchone()
+            if stored is not None and stored[0] is not None:
+                return con.execute(
+                    f"SELECT DISTINCT customer_id FROM segment_events WHERE {where}",
+                    [run.run_id, *target, change],
+                ).fetch_arrow_table()
+    before = previous_run(run)
+    if before is None:
+        return None
+    events = compute_events(mem, run, before, run.taxonomy())
+    mem.register("computed_events", events)
+    try:
+        return mem.execute(
+            "SELECT DISTINCT customer_id FROM computed_events "
+            "WHERE dimension = ? AND label = ? AND change = ?",
+            [*target, change],
+        ).fetch_arrow_table()
+    finally:
+        mem.unregister("computed_events")
 
 
 def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order

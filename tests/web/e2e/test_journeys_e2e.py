@@ -139,6 +139,7 @@ def test_edit_preview_toggle_and_uplift(jpage: Any, jsrv: Any) -> None:
     page.wait_for_selector("#chart-uplift-conversion[data-drawn='1'] canvas")
     assert "处理组" in page.inner_text("#uplift-table")
     assert "差值（95% 置信区间）" in page.inner_text("#uplift-table")
+    page.locator("#uplift").screenshot(path=str(SCREENSHOTS / "journey-uplift-zh.png"))
     page.fill("#journeys-text", broken)
     page.click("#journeys-check")
     expect(page.locator("#journeys-problems")).to_contain_text(f"第 {line} 行：winback.audience")
