@@ -261,6 +261,15 @@ def test_uplift_is_the_report(jsrv: Any) -> None:
     assert uplift["conversion_difference"] == report["conversion_difference"]
     low, high = uplift["treated"]["conversion_ci"]
     assert low <= uplift["treated"]["conversion"] <= high
+    # a journey without a holdout has nothing to compare: the page says the sample is too small
+    with jsrv.client("viewer") as viewer:
+        care = viewer.get("/api/journeys/care/uplift?lang=zh").json()["uplift"]
+        page = viewer.get("/journeys/care?lang=zh")
+    assert care["too_small"] is True
+    assert care["holdout"]["customers"] == 0
+    assert care["notes"]
+    assert care["notes"][0] in page.text
+    assert 'class="bad uplift-note"' in page.text
 
 
 HOSTILE = '</script><img src=x onerror="alert(1)">'
