@@ -21,8 +21,13 @@ import pyarrow as pa
 
 from kequn.identity.names import agree_sql, name_key
 
-#: a name shared by more records of a city than this is no blocking key (张伟 in 上海)
+#: a name shared by more records of a city than this is as good as no name with a masked
+#: phone (张伟 in 上海)
 COMMON_NAME = 200
+#: a name (with its city) is a blocking key on its own when this few records of the city
+#: share it: then its rarity (TF) can tell; two-character names recur by the dozen in a
+#: city of a million records, and their pairs sharing nothing else are never accepted
+RARE_NAME = 10
 #: a phone given by more records than this is taken as shared, whatever their names (a
 #: person is in a handful of sources; a shop's own number is given by many)
 SHARED_PHONE = 8
@@ -77,7 +82,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> int:
                least(name_py[1], name_rev[1]) || greatest(name_py[1], name_rev[1])
                    AS name_inits,
                CASE WHEN city IS NOT NULL
-                         AND count(*) OVER (PARTITION BY name_key, city) <= {COMMON_NAME}
+                         AND count(*) OVER (PARTITION BY name_key, city) <= {RARE_NAME}
                     THEN name_key || '|' || city END AS name_city,
                coalesce(count(*) OVER (PARTITION BY name_key, city) > {COMMON_NAME}
                         AND name_key IS NOT NULL AND city IS NOT NULL, false) AS name_common,
