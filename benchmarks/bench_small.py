@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,12 +27,21 @@ from pathlib import Path
 KEQUN = [sys.executable, "-m", "kequn.cli"]
 
 
+#: CPU seconds (user + system) of each timed command, in order: unlike wall time, barely
+#: affected by other processes sharing the machine
+CPU: dict[str, list[float]] = {}
+
+
 def wall(args: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(" ".join(a for a in args[3:] if not a.startswith("/")), []).append(cpu)
     return seconds
 
 
@@ -110,10 +120,15 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"customers: {options.customers:,}")
-    print("| command | median s | min s | runs |")
-    print("|---|---:|---:|---:|")
+    print("| command | median s | min s | median CPU s | runs |")
+    print("|---|---:|---:|---:|---:|")
+    cpu = iter(CPU.values())
     for name, times in rows:
-        print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {len(times)} |")
+        used = next(cpu)
+        print(
+            f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | "
+            f"{statistics.median(used):.2f} | {len(times)} |"
+        )
     print(f"\n`import kequn.cli` (-X importtime, cumulative): {total:.2f} s; slowest:")
     for seconds, name in offenders:
         print(f"- {name}: {seconds:.3f} s")

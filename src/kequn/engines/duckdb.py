@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
+from kequn.engines.sqlcache import SqlCache, fingerprint
 
 #: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
 #: many rows of every column per writing thread, outside what it can spill: with ~100
@@ -31,7 +32,10 @@ class DuckDBEngine(Engine):
         tmp_dir: Path,
         memory_limit: str,
         threads: int | None = None,
+        sql_cache: Path | None = None,
     ) -> None:
+        """``sql_cache``: a folder keeping compiled SQL between runs (default
+        ``tmp_dir/sql``; see :mod:`kequn.engines.sqlcache`)."""
         self._stack = contextlib.ExitStack()
         con = self._stack.enter_context(connection)
         # a read-only database still allows settings, temp tables and spilling to disk
@@ -43,13 +47,33 @@ class DuckDBEngine(Engine):
             con.execute(f"SET threads = {int(threads)}")
         self.raw = con
         self.con = ibis.duckdb.from_connection(con)
+        self.sql = SqlCache(sql_cache or tmp_dir / "sql")
 
     def tables(self) -> dict[str, ir.Table]:
         return {name: self.con.table(name) for name in ("customers", "orders", "events")}
 
     def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
-        self.con.to_parquet(expr, path, row_group_size=PARQUET_ROW_GROUP)
-        return self.con.read_parquet(path)
+        """What ``to_parquet`` does, with the SQL compiled once per distinct expression;
+        read back under a name made from the file's, so that expressions built on it are
+        the same from one run to the next (and their SQL is found again)."""
+        key = fingerprint(expr)
+        sql = self.sql.get(key) if key else None
+        if sql is None:
+            sql = str(self.con.compile(expr))
+            if key:
+                self.sql.put(key, sql)
+        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables, as to_parquet
+        target = "'" + str(path).replace("'", "''") + "'"
+        self.raw.execute(
+            f"COPY ({sql}) TO {target} (FORMAT 'parquet', ROW_GROUP_SIZE {PARQUET_ROW_GROUP})"
+        )
+        return self.con.read_parquet(path, table_name=_view_name(path))
 
     def close(self) -> None:
         self._stack.close()
+
+
+def _view_name(path: Path) -> str:
+    """``features-orders.parquet`` -> ``kequn_features_orders``: the same every run."""
+    stem = "".join(c if c.isalnum() else "_" for c in path.name.removesuffix(".parquet"))
+    return f"kequn_{stem}"

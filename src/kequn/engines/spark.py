@@ -20,18 +20,39 @@ import ibis.expr.types as ir
 from kequn.core.compute import Engine, parquet_glob
 
 TABLE_NAMES = ("customers", "orders", "events")
+#: Spark in this process, on two cores, when no cluster is named
+LOCAL = "local[2]"
+
+
+def default_master() -> str:
+    """Where Spark runs: ``$KEQUN_SPARK_MASTER``, else ``$SPARK_MASTER`` (as spark-submit
+    users set it, e.g. ``spark://127.0.0.1:7077`` for benchmarks/spark_cluster.sh), else
+    in this process (``local[2]``)."""
+    return os.environ.get("KEQUN_SPARK_MASTER") or os.environ.get("SPARK_MASTER") or LOCAL
 
 
 @functools.cache
-def spark_session(master: str = "local[2]") -> Any:
-    """One local Spark session per process, bound to loopback, with Arrow transfers."""
+def spark_session(master: str = LOCAL) -> Any:
+    """One Spark session per process, its driver bound to loopback, with Arrow transfers.
+
+    With a cluster's master URL the executors run in the cluster's workers (on this
+    machine: they read and write the same Parquet paths as the driver); each gets
+    ``$KEQUN_SPARK_EXECUTOR_MEMORY`` (1g) and Python workers, should they need any, run
+    this interpreter."""
+    import sys
+
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
+    builder = SparkSession.builder.master(master)
+    if not master.startswith("local"):
+        builder = builder.config(
+            "spark.executor.memory", os.environ.get("KEQUN_SPARK_EXECUTOR_MEMORY", "1g")
+        )
     session = (
-        SparkSession.builder.master(master)
-        .appName("kequn")
+        builder.appName("kequn")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
@@ -69,10 +90,12 @@ def _quote(path: Path) -> str:
 class SparkEngine(Engine):
     name = "spark"
 
-    def __init__(self, folder: Path, *, master: str = "local[2]") -> None:
-        """Classify the Parquet tables in ``folder`` (see :func:`export_tables`)."""
+    def __init__(self, folder: Path, *, master: str | None = None) -> None:
+        """Classify the Parquet tables in ``folder`` (see :func:`export_tables`) on
+        ``master`` (default: :func:`default_master`)."""
         self.folder = folder
-        self.con = ibis.pyspark.connect(spark_session(master))
+        self.master = master or default_master()
+        self.con = ibis.pyspark.connect(spark_session(self.master))
         self._counter = 0
 
     def tables(self) -> dict[str, ir.Table]:

@@ -1,0 +1,112 @@
+"""Compiled SQL is kept between runs under a key only the same expression has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import ibis
+import pyarrow as pa
+import pytest
+
+from kequn.engines.duckdb import DuckDBEngine
+from kequn.engines.sqlcache import fingerprint
+from kequn.features.build import FeatureContext, order_features, paid_orders
+from kequn.store.workspace import Workspace
+
+AS_OF = dt.date(2026, 9, 30)
+
+#: the same features, built in a fresh interpreter with another string-hash seed
+BUILD_ELSEWHERE = """
+import datetime as dt, sys
+from pathlib import Path
+from kequn.engines.duckdb import DuckDBEngine
+from kequn.engines.sqlcache import fingerprint
+from kequn.features.build import FeatureContext, order_features, paid_orders
+from kequn.store.workspace import Workspace
+ws = Workspace.open(Path(sys.argv[1]))
+with DuckDBEngine(ws.read(), tmp_dir=Path(sys.argv[2]), memory_limit="500MB") as engine:
+    orders = engine.tables()["orders"]
+    ctx = FeatureContext(dt.date(2026, 9, 30))
+    print(fingerprint(order_features(paid_orders(orders, ctx.as_of), orders, ctx)))
+"""
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    from kequn.demo import demo_workspace
+
+    return demo_workspace(tmp_path_factory.mktemp("sqlcache"), 300, seed=4)
+
+
+def _features(engine: DuckDBEngine, day: dt.date) -> ibis.Table:
+    orders = engine.tables()["orders"]
+    ctx = FeatureContext(day)
+    return order_features(paid_orders(orders, ctx.as_of), orders, ctx)
+
+
+def test_the_key_names_the_expression_and_nothing_else(ws: Workspace, tmp_path: Path) -> None:
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        key = fingerprint(_features(engine, AS_OF))
+        assert key is not None
+        assert fingerprint(_features(engine, AS_OF)) == key  # built again: equal
+        assert fingerprint(_features(engine, AS_OF - dt.timedelta(days=1))) != key
+        # a string, a number, a type: each its own key
+        orders = engine.tables()["orders"]
+        keys = {
+            fingerprint(orders.filter(orders.channel == "tmall")),
+            fingerprint(orders.filter(orders.channel == "jd")),
+            fingerprint(orders.filter(orders.quantity > 1)),
+            fingerprint(orders.filter(orders.quantity > 1.5)),
+            fingerprint(orders.select(q=orders.quantity.cast("int32"))),
+            fingerprint(orders.select(q=orders.quantity.cast("int64"))),
+        }
+        assert len(keys) == 6
+        # rows in memory would have to be part of the key: none
+        rows = ibis.memtable(pa.table({"customer_id": ["a"], "x": [1.0]}))
+        assert fingerprint(rows.mutate(y=rows.x + 1)) is None
+    # the same in another interpreter, whose string hashes differ
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    elsewhere = subprocess.run(
+        [sys.executable, "-c", BUILD_ELSEWHERE, str(ws.root), str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert elsewhere.stdout.strip() == key
+
+
+def test_a_second_engine_runs_the_kept_sql_with_the_same_result(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    cache = tmp_path / "sql"
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        first = engine.materialize(_features(engine, AS_OF), tmp_path / "a.parquet")
+        assert first.count().execute() > 0
+    kept = list(cache.glob("*.sql"))
+    assert len(kept) == 1
+    # a wrong SQL under that key would show: the second engine must use the file
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        expr = _features(engine, AS_OF)
+        key = fingerprint(expr)
+        assert kept[0].name == f"{key}.sql"
+        kept[0].write_text(kept[0].read_text() + " LIMIT 3")
+        engine.materialize(expr, tmp_path / "b.parquet")
+    assert duckdb.execute(
+        "SELECT count(*) FROM read_parquet(?)", [str(tmp_path / "b.parquet")]
+    ).fetchone() == (3,)
+    # and the kept SQL, untouched, gives exactly what compiling gives
+    kept[0].write_text(kept[0].read_text().removesuffix(" LIMIT 3"))
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        engine.materialize(_features(engine, AS_OF), tmp_path / "c.parquet")
+    differ = duckdb.execute(
+        "SELECT count(*) FROM (SELECT * FROM read_parquet($a) EXCEPT ALL "
+        "SELECT * FROM read_parquet($c))",
+        {"a": str(tmp_path / "a.parquet"), "c": str(tmp_path / "c.parquet")},
+    ).fetchone()
+    assert differ == (0,)
