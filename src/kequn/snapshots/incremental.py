@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from kequn.snapshots.packed import digest_sql, layout, pack
+from kequn.snapshots.packed import digest_sql, layout, pack, to_sqlite
 
 #: a table with more than this share of its customers changed is written again whole
 REWRITE_SHARE = 0.5
@@ -24,6 +24,8 @@ REWRITE_SHARE = 0.5
 BATCH_IDS = 50_000
 
 Layout = list[tuple[str, str]]
+#: the segments' first members, a temporary table the caller made (see lookup._top_members)
+TOP = "top_members"
 
 #: the packed tables: name, source query (of ours), whether it reads the rows up to
 #: ``$until``, and the newest-first order of a timeline (None: one row per customer)
@@ -67,6 +69,12 @@ def digest(con: duckdb.DuckDBPyConnection, until: dt.date, digests: Path) -> dic
         con.execute(
             f"INSERT INTO _digests SELECT '{table}', * FROM ({digest_sql(source, stored)})", params
         )
+    # the segments' first members (a temporary table of the caller's), as one digest
+    layouts[TOP], stored = layout(con, f"SELECT * FROM {TOP}")
+    con.execute(
+        f"INSERT INTO _digests SELECT '{TOP}', '', count(*), "
+        f"sum(hash(CAST(json_array({stored}) AS VARCHAR)))::HUGEINT FROM {TOP}"
+    )
     # our own path (COPY takes no parameters)
     con.execute("COPY _digests TO '" + str(digests).replace("'", "''") + "' (FORMAT PARQUET)")
     return layouts
@@ -79,9 +87,9 @@ def bring_up_to_date(
     layouts: dict[str, Layout],
     previous: Path | None,
 ) -> dict[str, Any]:
-    """Write every packed table into ``sq``: an empty file, or a copy of the file whose
-    digests are at ``previous``. Return, per table, "whole" or the customers written
-    again."""
+    """Write every packed table and the segments' first members into ``sq``: an empty
+    file, or a copy of the file whose digests are at ``previous``. Return, per table,
+    "whole" or the customers written again."""
     how: dict[str, Any] = {}
     kept: dict[str, Layout] = {}
     if previous is not None:
@@ -97,6 +105,13 @@ def bring_up_to_date(
             drop(sq, table)
             pack(con, sq, table, source, params, newest=newest)
             how[table] = "whole"
+    if kept.get(TOP) == layouts[TOP] and _changed(con, TOP) == 0:
+        how[TOP] = 0  # the same members in the same order: kept as they are
+    else:
+        drop(sq, TOP)
+        top = con.sql(f"SELECT * FROM {TOP} ORDER BY dimension, label, rank")
+        to_sqlite(sq, TOP, top, key=("dimension", "label", "rank"))
+        how[TOP] = "whole"
     return how
 
 

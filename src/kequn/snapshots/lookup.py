@@ -56,8 +56,8 @@ from typing import Any
 import duckdb
 
 from kequn.core.compute import parquet_glob
-from kequn.snapshots.incremental import bring_up_to_date, digest, drop
-from kequn.snapshots.packed import Points, quoted_name, to_sqlite
+from kequn.snapshots.incremental import bring_up_to_date, digest
+from kequn.snapshots.packed import Points, quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
 
@@ -260,9 +260,6 @@ def _copy(
             sq.execute(f"PRAGMA {pragma}")
         old = None if previous is None else digests_path(previous)
         how |= bring_up_to_date(con, sq, until, layouts, old)
-        drop(sq, "top_members")
-        top = con.sql("SELECT * FROM top_members ORDER BY dimension, label, rank")
-        to_sqlite(sq, "top_members", top, key=("dimension", "label", "rank"))
         sq.commit()
     finally:
         sq.close()
