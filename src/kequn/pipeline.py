@@ -6,6 +6,13 @@ The engine is chosen and opened here (the only place that knows both the workspa
 the engines). A run is staged under ``.tmp/`` and published by one rename; then every
 after-publish hook runs: building the run's lookup files so pages open at once, writing
 the audit entry, and whatever a later feature registers with :func:`after_publish`.
+
+On DuckDB the order and event aggregates come from the workspace's feature state
+(``feature-state/``, :mod:`kequn.features.state`), brought up to date from the imports
+since the last run, whenever it can answer (an as-of on or after the newest order and
+event, the workspace's own customers rather than identity's persons); otherwise, on
+Spark, or with ``KEQUN_FEATURE_STATE=off``, every run builds them in full. The labels
+are the same either way.
 """
 
 from __future__ import annotations
