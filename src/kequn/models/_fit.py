@@ -7,6 +7,7 @@ the starting point, the optimiser and the fitted attributes are the same, and li
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
@@ -14,7 +15,6 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
-from sklearn.base import BaseEstimator
 
 from kequn.models._likelihood import Factored, Shape, negative_log_likelihood
 
@@ -130,7 +130,33 @@ def compress(
     return Summary(x[first], t_x[first], big_t[first], counts)
 
 
-class BetaGeoFamily(BaseEstimator):
+class Estimator:
+    """scikit-learn's estimator protocol (``get_params``, ``set_params``; so ``clone``
+    and pipelines work) without importing scikit-learn, which takes a second or more:
+    the BTYD models need only numpy and scipy. Parameters are the ``__init__``
+    arguments, kept as attributes of the same name."""
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return [name for name in signature.parameters if name != "self"]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        for name, value in params.items():
+            if name not in self._param_names():
+                raise ValueError(f"{type(self).__name__} has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+class BetaGeoFamily(Estimator):
     """Maximum likelihood on distinct ``(x, t_x, T)`` rows for the BG/NBD and its variants.
 
     A subclass states its likelihood: ``shape`` (for the fused loop with the analytic

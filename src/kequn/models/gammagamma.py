@@ -23,15 +23,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
-from sklearn.base import BaseEstimator
 
-from kequn.models._fit import minimise_log_params
+from kequn.models._fit import Estimator, minimise_log_params
 from kequn.models.bgnbd import BetaGeoModel
 
 Array = NDArray[np.float64]
 
 
-class GammaGammaModel(BaseEstimator):
+class GammaGammaModel(Estimator):
     """Gamma-Gamma spend model, estimated by maximum likelihood; scikit-learn style."""
 
     def __init__(self, penalizer: float = 0.0) -> None:
