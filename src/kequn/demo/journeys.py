@@ -17,8 +17,11 @@
 4. it classifies at ``T + days`` and returns :func:`kequn.automation.report.journeys_report`.
 
 With the defaults (a 10% return rate, +15 points for a delivered win-back message, a
-30% holdout), a demo of 10,000 customers or more shows the win-back uplift with a 95%
-interval above zero, and the care journey's interval around zero.
+30% holdout) the report finds the win-back uplift with a 95% interval above zero and the
+care journey's around zero: seed 7 gives +14.5 points [+4.8, +24.3] against +3.9 [−2.6,
++10.4] at 5,000 customers, and +14.5 [+8.2, +20.9] against +1.7 [−3.4, +6.8] at 10,000.
+The interval is about ±10 points at 5,000 customers and shrinks with the square root of
+the audience; a chance "effect" in the care journey shows 5% of the time, as it should.
 """
 
 from __future__ import annotations
