@@ -288,9 +288,9 @@ def test_order_export_alone_derives_customers(ws: Workspace, tmp_path: Path) -> 
                 "SELECT customer_id, name, province, city, phone FROM customers"
             ).fetchall()
         }
-        pending = con.execute("SELECT status FROM orders WHERE order_id = 'T3'").fetchone()[0]
-    assert people["tb_amy"] == ("艾米", "浙江省", "杭州市", "13800000001")
-    assert people["tb_bob"][1:3] == ("上海", "上海市")
+        pending = con.execute("SELECT status FROM orders WHERE order_id = 'taobao:T3'").fetchone()[0]
+    assert people["taobao:tb_amy"] == ("艾米", "浙江省", "杭州市", "13800000001")
+    assert people["taobao:tb_bob"][1:3] == ("上海", "上海市")
     assert pending == "pending"
 
 
