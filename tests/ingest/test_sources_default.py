@@ -147,3 +147,32 @@ def test_retry_keeps_each_rows_source_and_lineage(ws: Workspace, tmp_path: Path)
         ("taobao:T9", "taobao:tb_eve", "taobao", "a.csv", 3),
     ]
     assert quarantine_rows(ws) == []
+
+
+def test_the_report_names_the_source_and_no_source_keeps_ids(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kequn.cli import app
+
+    runner = CliRunner()
+    for name, extra, want in (
+        ("plain", [], ("taobao", True, "taobao:tb_amy")),
+        ("kept", ["--no-source"], (None, False, "tb_amy")),
+        (
+            "named",
+            ["--source", "tmall_flagship"],
+            ("tmall_flagship", False, "tmall_flagship:tb_amy"),
+        ),
+    ):
+        folder = tmp_path / name
+        assert runner.invoke(app, ["init", "-w", str(folder)]).exit_code == 0
+        file = _taobao(tmp_path / f"{name}.csv", [AMY])
+        result = runner.invoke(
+            app, ["import", "orders", str(file), "-w", str(folder), "--json", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        ids = _rows(Workspace.open(folder), "SELECT customer_id FROM customers")
+        assert (report["origin"], report["origin_defaulted"], ids[0][0]) == want, name

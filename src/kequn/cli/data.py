@@ -95,9 +95,17 @@ def import_(
         typer.Option(
             "--source",
             help="The named source the records come from (e.g. tmall_flagship): its ids are "
-            "its own, stored as NAME:ID. Default: none (ids as given)",
+            "its own, stored as NAME:ID. Default: a platform export is its platform's source "
+            "(taobao, jd, ...); other files keep their ids as given",
         ),
     ] = None,
+    no_source: Annotated[
+        bool,
+        typer.Option(
+            "--no-source",
+            help="Keep a platform export's ids as given instead of making it its platform's source",
+        ),
+    ] = False,
     from_url: Annotated[
         str | None,
         typer.Option(
@@ -180,6 +188,7 @@ def import_(
             header_row=header_row,
             sheet=sheet,
             origin=source,
+            default_origin=not no_source,
         )
     if as_json:
         _print_json(report.to_dict())

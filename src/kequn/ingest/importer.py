@@ -347,6 +347,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
             self._default_source(profile, found or {})
         if self.origin is not None:
             self._namespace(columns)
+        self.report.origin = self.origin
         notify("validate", self.staged.rows)
         self._check_cells(columns)
         self._unknown_statuses()
@@ -385,6 +386,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
             return
         self.origin = name
         self.params["origin"] = name
+        self.report.origin_defaulted = True
         format_name = dict(self.report.format_name)
         self.report.format_name = {
             lang: t("import.source_default", lang, name=format_name.get(lang, ""), source=name)

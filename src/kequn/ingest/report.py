@@ -38,6 +38,8 @@ class ImportReport:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
     header_row: int = 1
     workspace_currency: str = ""
+    origin: str | None = None  # the source the rows belong to (ids stored as ORIGIN:ID)
+    origin_defaulted: bool = False  # the platform's source, as no --source was given
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
