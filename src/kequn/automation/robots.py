@@ -13,18 +13,19 @@ What each platform documents, and what is done here:
   text 2048), 20 messages a minute per robot, reply ``{"errcode": 0, "errmsg": "ok"}``;
   45009 is the rate limit. https://developer.work.weixin.qq.com/document/path/91770
 * DingTalk custom robot, ``POST https://oapi.dingtalk.com/robot/send?access_token=TOKEN``
-  with 加签: ``sign = urlencode(base64(HmacSHA256(key=secret, msg=timestamp + "\\n" +
+  with 加签: ``sign = urlencode(base64(HmacSHA256(key=secret, msg=timestamp + "\n" +
   secret)))``, the timestamp in milliseconds (within an hour of DingTalk's clock), sent as
   ``&timestamp=…&sign=…``; ``{"msgtype": "markdown", "markdown": {"title", "text"}}``;
-  20 messages a minute (410100 / 130101: sent too fast). The message is kept under
-  20,000 bytes. https://open.dingtalk.com/document/orgapp/custom-robots-send-group-messages
-  and https://open.dingtalk.com/document/robots/customize-robot-security-settings
+  20 messages a minute, then 10 minutes throttled (410100 / 130101 "send too fast",
+  90030 "webhook over limit"). The text is kept under 20,000 bytes (our bound, well
+  inside what a group shows). https://open.dingtalk.com/document/group/custom-robot-access
+  and https://open.dingtalk.com/document/development/robot-message-type
 * Feishu custom robot (webhook v2), ``POST https://open.feishu.cn/open-apis/bot/v2/hook/ID``
-  with optional 签名校验: ``sign = base64(HmacSHA256(key=timestamp + "\\n" + secret,
+  with optional 签名校验: ``sign = base64(HmacSHA256(key=timestamp + "\n" + secret,
   msg=""))``, the timestamp in seconds, both in the JSON body; ``msg_type`` text, post
   (rich text) or interactive (a card); the body at most 20 KB; 100 messages a minute and 5
   a second (11232 and 9499: frequency limited); reply ``{"code": 0, "msg": "success"}``.
-  https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
+  https://open.feishu.cn/document/ukTMukTMukTM/ucTM5YjL3ETO24yNxkjN (自定义机器人使用指南)
 
 A reply whose ``errcode``/``code`` is not 0 is a failure with the platform's message as
 the reason; rate limits, HTTP 429, 5xx and network errors are retried with the outbox's
