@@ -1,6 +1,7 @@
 """Unsubscribe links: a token naming the customer, signed with the workspace's own key,
-and the function that records the opt-out (the CLI's ``kequn unsubscribe TOKEN`` now, the
-server's ``/unsubscribe/{token}`` page later).
+and the function that records the opt-out (the CLI's ``kequn unsubscribe TOKEN`` and the
+server's public ``/unsubscribe/{token}`` page, whose confirmation or an RFC 8058 one-click
+POST records it).
 
 An opt-out is kept in the automation database (the customers table belongs to the
 importers) and wins over ``customers.marketing_consent``: no marketing journey selects

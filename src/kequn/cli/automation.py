@@ -352,7 +352,7 @@ def unsubscribe_cmd(
     token: Annotated[str, typer.Argument(help="The token from an e-mail's unsubscribe link")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Record an opt-out from an unsubscribe link's token (what the link's page will do)."""
+    """Record an opt-out from an unsubscribe link's token (what confirming the link's page does)."""
     from kequn.automation.unsubscribe import record_opt_out
 
     customer = record_opt_out(_ws(workspace), token, source="cli", who="cli")
