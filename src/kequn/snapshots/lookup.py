@@ -255,8 +255,10 @@ def _copy(
         how = {"previous": previous.run_id}
     sq = sqlite3.connect(points)
     try:
-        # a scratch file written once, renamed into place when complete: no journal
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072"):
+        # a scratch file written once, renamed into place when complete: no journal; rows
+        # deleted from a copy are zeroed where that costs no extra writes (FAST)
+        pragmas = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072")
+        for pragma in (*pragmas, "secure_delete = FAST"):
             sq.execute(f"PRAGMA {pragma}")
         old = None if previous is None else digests_path(previous)
         how |= bring_up_to_date(con, sq, until, layouts, old)
