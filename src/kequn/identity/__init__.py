@@ -11,6 +11,7 @@ of a person's sources together, so a person's value is the sum over their source
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,17 +55,18 @@ def ensure_current(ws: Workspace) -> dict[str, Any] | None:
 class PersonsEngine(Engine):
     """An engine whose tables are keyed by person: customers are the persons' surviving
     profiles (records not yet resolved stay as they are), orders and events carry their
-    record's person id."""
+    record's person id. ``identity`` gives the ``identity_map`` and ``identity_persons``
+    tables on the inner engine's backend."""
 
-    def __init__(self, inner: Engine, con: Any) -> None:
+    def __init__(self, inner: Engine, identity: Callable[[str], ir.Table]) -> None:
         self.inner = inner
         self.name = inner.name
-        self._con = con
+        self._identity = identity
 
     def tables(self) -> dict[str, ir.Table]:
         tables = self.inner.tables()
-        mapping = self._con.table("identity_map").select("customer_id", "person_id")
-        persons = self._con.table("identity_persons")
+        mapping = self._identity("identity_map").select("customer_id", "person_id")
+        persons = self._identity("identity_persons")
         customers = tables["customers"]
         unresolved = customers.anti_join(mapping, customers.customer_id == mapping.customer_id)
         persons = persons.select(
@@ -102,12 +104,57 @@ class PersonsEngine(Engine):
 
 def persons_engine(ws: Workspace, engine: Engine) -> Engine:
     """``engine`` itself with identity disabled; with it enabled, the same engine with its
-    tables keyed by person (DuckDB only for now)."""
+    tables keyed by person.
+
+    Resolution itself runs on DuckDB (:func:`run`, from the workspace's published data)
+    whatever the run's engine: on DuckDB the run reads its result tables directly; on
+    Spark it reads them as Parquet written next to the engine's own Parquet copies of the
+    canonical tables (:func:`export_identity`), so a Spark run classifies persons too."""
     if not settings(ws).enabled:
         return engine
     con = getattr(engine, "con", None)
-    if engine.name != "duckdb" or con is None:
+    if con is None:
         raise WorkspaceError(t("identity.duckdb_only"))
-    if "identity_map" not in con.list_tables():
-        raise WorkspaceError(t("identity.not_run"))
-    return PersonsEngine(engine, con)
+    if engine.name == "duckdb":
+        if "identity_map" not in con.list_tables():
+            raise WorkspaceError(t("identity.not_run"))
+        return PersonsEngine(engine, con.table)
+    folder = getattr(engine, "folder", None)
+    if folder is None:
+        raise WorkspaceError(t("identity.duckdb_only"))
+    exported = export_identity(ws, Path(folder) / "identity")
+
+    def read(name: str) -> ir.Table:
+        return con.read_parquet(str(exported / f"{name}.parquet"), table_name=f"kequn_{name}")
+
+    return PersonsEngine(engine, read)
+
+
+def export_identity(ws: Workspace, folder: Path) -> Path:
+    """Parquet copies of ``identity_map`` and of the persons' profiles (``identity_persons``,
+    a view over the customers, materialised here) from the published generation, for an
+    engine that reads Parquet (Spark). One folder per content of the map (decisions
+    change it without changing the generation), so a run never reads files another
+    run is writing."""
+    with ws.read() as con:
+        if "identity_map" not in {r[0] for r in con.execute("SHOW TABLES").fetchall()}:
+            raise WorkspaceError(t("identity.not_run"))
+        row = con.execute(
+            "SELECT count(*), coalesce(sum(hash(customer_id, person_id)), 0) FROM identity_map"
+        ).fetchone()
+        # the generation too: a later import changes the persons' profiles, not the map
+        generation = (ws.current_generation() or "none").removesuffix(".duckdb")
+        key = f"{generation}-{row[0]}-{int(row[1]) % 10**12:012d}" if row else generation
+        target = folder / key
+        if (target / "DONE").exists():
+            return target
+        target.mkdir(parents=True, exist_ok=True)
+        for name, query in (
+            ("identity_map", "SELECT customer_id, person_id FROM identity_map"),
+            ("identity_persons", "SELECT * FROM identity_persons"),
+        ):
+            path = str(target / f"{name}.parquet").replace("'", "''")
+            # fixed table names; the path is ours (COPY takes no parameters)
+            con.execute(f"COPY ({query}) TO '{path}' (FORMAT PARQUET)")
+    (target / "DONE").write_text("ok")
+    return target
