@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from kequn.core.compute import parquet_glob
 from kequn.core.i18n import t
+from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
@@ -217,6 +218,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     if removed["run_labels"] and ws.runs_dir.is_dir():
         os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
     removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
+    # the per-customer totals runs bring up to date (spend, dates, channels) go at once
+    removed["feature_state"] = feature_state.forget(ws.root / feature_state.FOLDER, customer_id)
     removed["job_reports"] = sum(_scrub_job(path, person) for path in _files(ws.root / "jobs"))
     removed["staged_files"] = _scrub_staged(ws, person)
     for eraser in _ERASERS:
@@ -312,7 +315,9 @@ def _drop_lookups(run: RunInfo) -> int:
             lookup._ready.discard(index)
         if con is not None:
             con.close()
-        for name in (lookup.INDEX_NAME, lookup.POINTS_NAME, *lookup.OLD_POINTS):
+        # the digests too: customer ids with hashes of their rows, for incremental builds
+        names = (lookup.INDEX_NAME, lookup.POINTS_NAME, lookup.DIGESTS_NAME, *lookup.OLD_POINTS)
+        for name in names:
             target = folder / name
             if target.exists():
                 target.unlink()

@@ -178,6 +178,15 @@ def test_their_id_is_gone_from_tables_and_runs(erased: dict[str, Any]) -> None:
             assert found.fetchone() == (0,)
     for run in list_runs(ws):
         assert cid not in pq.read_table(run.labels_path).column("customer_id").to_pylist()
+    # the feature state the runs keep (their spend, dates, channels) loses them at once,
+    # not at the next run, and so do the lookup builds' per-customer digests
+    state = sorted((ws.root / "feature-state").glob("*.parquet"))
+    assert state, "the runs kept a feature state"
+    assert erased["result"]["removed"]["feature_state"] >= 1
+    for path in state:
+        assert cid not in pq.read_table(path).column("customer_id").to_pylist(), path
+    for path in ws.runs_dir.rglob("lookup-digests.parquet"):  # only ones built since
+        assert cid not in pq.read_table(path).column("customer_id").to_pylist(), path
 
 
 def test_everyone_elses_labels_are_unchanged(erased: dict[str, Any]) -> None:
