@@ -87,14 +87,15 @@ def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
     return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
 
 
-def paid_orders(orders: ir.Table, as_of: dt.date) -> ir.Table:
-    """Orders up to and including ``as_of`` that count as purchases (paid, partly refunded,
-    or with a refund under way), their ``amount`` being the money kept: paid − refunded."""
-    dated = orders.mutate(
-        order_date=orders.ordered_at.date(),
-        amount=(orders.amount - orders.refunded.fill_null(0)).cast(orders.amount.type()),
+def paid_orders(orders: ir.Table, as_of: dt.date | None) -> ir.Table:
+    """Orders up to and including ``as_of`` (every dated order with None) that count as
+    purchases (paid, partly refunded, or with a refund under way), their ``amount`` being
+    the money kept: paid − refunded."""
+    dated = dated_orders(orders, as_of)
+    dated = dated.mutate(
+        amount=(dated.amount - dated.refunded.fill_null(0)).cast(dated.amount.type())
     )
-    return dated.filter(dated.order_date <= ibis.date(as_of), dated.status.isin(KEPT_STATUSES))
+    return dated.filter(dated.status.isin(KEPT_STATUSES))
 
 
 def purchase_gaps(paid: ir.Table) -> ir.Table:

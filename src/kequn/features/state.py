@@ -48,13 +48,13 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
-from kequn.core.schema import KEPT_STATUSES
 from kequn.features.build import (
     FeatureContext,
     dated_events,
     dated_orders,
     event_totals,
     order_totals,
+    paid_orders,
 )
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
@@ -70,12 +70,10 @@ _TABLES = ("orders", "events")
 def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Per customer with any order row: ``state_rows`` (every row, any status or date)
     and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
-    dated = dated_orders(orders)
-    paid = dated.mutate(
-        amount=(dated.amount - dated.refunded.fill_null(0)).cast(dated.amount.type())
+    totals = order_totals(
+        paid_orders(orders, None), dated_orders(orders), ctx.reference("channels")
     )
-    paid = paid.filter(paid.status.isin(KEPT_STATUSES))
-    return _with_rows(orders, order_totals(paid, dated, ctx.reference("channels")))
+    return _with_rows(orders, totals)
 
 
 def event_state(events: ir.Table) -> ir.Table:
