@@ -395,6 +395,14 @@ def demo(
             "(淘宝/天猫, 京东, 拼多多, Shopify … detected from the headers); repeat for several",
         ),
     ] = None,
+    with_journeys: Annotated[
+        bool,
+        typer.Option(
+            "--with-journeys",
+            help="Also play the demo's journeys (a win-back message with an effect built into "
+            "the data, a care message without) and show what `kequn journeys report` finds",
+        ),
+    ] = False,
 ) -> None:
     """Generate realistic demo data (or read your order exports with --from), import it,
     and classify it at two dates a quarter apart."""
@@ -433,7 +441,17 @@ def demo(
             )
     for _table, report in reports:
         _print_demo_import(report, full=bool(from_files))
-    if runs:
+    if with_journeys and not from_files:
+        from kequn.demo.journeys import effect_lines, simulate_journeys
+
+        with _progress() as progress:
+            task = progress.add_task("journeys", total=None)
+            effect = simulate_journeys(
+                ws, seed=seed, progress=lambda step: progress.update(task, description=step)
+            )
+        for line in effect_lines(effect):
+            console.print(line, highlight=False)
+    elif runs:
         with _progress() as progress:
             task = progress.add_task("run", total=None)
             info = run_quarter_apart(
