@@ -53,6 +53,13 @@ def test_a_backfilled_run_is_compared_with_the_run_before_it_by_as_of(aws: Works
     found = query_events(aws, dimension="lifecycle", entered="dormant", run_id=middle.run_id)
     assert found["total"] == into
     assert {c["previous_run_id"] for c in found["counts"]} <= {early.run_id}
+    # by default history compares the newest as-of date with the run before it in time,
+    # the pair events compare, not the two runs made last (the backfills)
+    default = history(aws, "lifecycle")
+    assert (default["before"]["run_id"], default["after"]["run_id"]) == (
+        middle.run_id,
+        late.run_id,
+    )
 
 
 def test_events_cli_filters_by_date_and_tags(aws: Workspace) -> None:

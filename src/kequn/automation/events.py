@@ -17,7 +17,8 @@ import pyarrow as pa
 
 from kequn.automation import db
 from kequn.core.compute import parquet_glob
-from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.snapshots.runs import RunInfo
+from kequn.snapshots.runs import previous_run as runs_previous
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
 
@@ -26,18 +27,9 @@ EVENT_COLUMNS = ("customer_id", "dimension", "label", "change", "from_label", "t
 
 
 def previous_run(run: RunInfo) -> RunInfo | None:
-    """The run ``run`` is compared with: the latest published run with an earlier as-of
-    date (of several at that date, the one created last), if any.
-
-    By as-of date, not by creation time: a run made afterwards for an earlier date (a
-    backfill) is not what came before, and ``kequn history`` orders its two runs by as-of
-    date too, so both tell the same story."""
-    older = [
-        r
-        for r in list_runs(run.workspace)
-        if r.as_of_date < run.as_of_date and r.run_id != run.run_id
-    ]
-    return max(older, key=lambda r: (r.as_of_date, r.created_at), default=None)
+    """The run ``run`` is compared with (:func:`kequn.snapshots.runs.previous_run`: the
+    latest run with an earlier as-of date), as ``kequn history`` compares."""
+    return runs_previous(run)
 
 
 def _q(name: str) -> str:

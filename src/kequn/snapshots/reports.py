@@ -15,7 +15,7 @@ from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.snapshots.read import privacy_settings, require_run, segment_where
-from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.snapshots.runs import RunInfo, latest_pair
 from kequn.store.workspace import Workspace, WorkspaceError
 
 
@@ -257,13 +257,12 @@ def history(
     after: str | None = None,
 ) -> dict[str, Any]:
     """How many customers moved from each label to each other between two runs."""
-    runs = list_runs(ws)
     if after is None and before is None:
-        if len(runs) < 2:
+        # the newest as-of date against the run before it in time (as events compare)
+        pair = latest_pair(ws)
+        if pair is None:
             raise WorkspaceError(t("run.history_needs_two"))
-        run_b, run_a = runs[0], runs[1]
-        # compare by as-of date, not by creation order
-        run_a, run_b = sorted((run_a, run_b), key=lambda r: r.as_of)
+        run_a, run_b = pair
     else:
         run_a, run_b = require_run(ws, before), require_run(ws, after)
     con = ibis.duckdb.connect()

@@ -115,6 +115,30 @@ def discard(staging: Path) -> None:
 _listed: dict[Path, tuple[int, list[RunInfo]]] = {}
 
 
+def previous_run(run: RunInfo, runs: list[RunInfo] | None = None) -> RunInfo | None:
+    """The run ``run`` is compared with: the latest published run with an earlier as-of
+    date (of several at that date, the one created last), if any. By as-of date, not by
+    creation time, so a run made afterwards for an earlier date (a backfill) slots into
+    the timeline; events and ``kequn history`` both compare this way."""
+    older = [
+        r
+        for r in (list_runs(run.workspace) if runs is None else runs)
+        if r.as_of_date < run.as_of_date and r.run_id != run.run_id
+    ]
+    return max(older, key=lambda r: (r.as_of_date, r.created_at), default=None)
+
+
+def latest_pair(ws: Workspace) -> tuple[RunInfo, RunInfo] | None:
+    """The run with the latest as-of date (ties: created last) and its :func:`previous_run`:
+    what ``kequn history`` compares by default."""
+    runs = list_runs(ws)
+    if not runs:
+        return None
+    newest = max(runs, key=lambda r: (r.as_of_date, r.created_at))
+    before = previous_run(newest, runs)
+    return (before, newest) if before is not None else None
+
+
 def list_runs(ws: Workspace) -> list[RunInfo]:
     """Every finished run, newest first (by creation time).
 
