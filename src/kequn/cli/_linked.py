@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from kequn.cli._app import console, lazy_module
 from kequn.core.i18n import t
+from kequn.identity.evidence import evidence_local
 
 if TYPE_CHECKING:
     from kequn.snapshots import linked
@@ -44,7 +45,7 @@ def print_linked(found: dict[str, Any]) -> None:
                 rule=link["rule"] or "-",
                 probability="-" if probability is None else f"{probability:.3f}",
                 decision=linked.decision_text(link),
-                evidence=link["evidence"] or "",
+                evidence=evidence_local(link["evidence"]),
             ),
             markup=False,
             style="dim",

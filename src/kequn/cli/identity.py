@@ -50,6 +50,7 @@ def review_cmd(
     """Uncertain pairs, most probable first, with their evidence. Decide with
     ``kequn identity confirm A B`` or ``reject A B``."""
     from kequn import identity
+    from kequn.identity.evidence import evidence_local
 
     pairs = identity.review(_ws(workspace), limit=limit)
     if as_json:
@@ -65,7 +66,7 @@ def review_cmd(
             f"{escape(str(p['city_a']))})  ↔  {escape(p['b'])} ({escape(str(p['name_b']))}, "
             f"{escape(str(p['city_b']))})"
         )
-        console.print(f"    {escape(p['evidence'] or '')}", style="dim")
+        console.print(f"    {escape(evidence_local(p['evidence']))}", style="dim")
 
 
 @identity_app.command("confirm")

@@ -3,6 +3,7 @@ see and decide, masked names, decisions that last, JSON errors."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,10 +31,18 @@ def _person(site: Site, record: str) -> str:
 
 def test_review_lists_pairs_with_evidence_for_analysts_only(site: Site) -> None:
     with site.client("analyst") as client:
-        pairs = client.get("/api/identity/review", params={"limit": 500}).json()
+        pairs = client.get("/api/identity/review", params={"limit": 500, "lang": "en"}).json()
+        in_zh = client.get("/api/identity/review", params={"limit": 500, "lang": "zh"}).json()
     assert pairs, "the synthetic sources leave uncertain pairs"
     assert pairs == identity.review(site.ws, limit=500)  # the CLI's own list
     assert all(p["evidence"] and 0 <= p["probability"] <= 1 for p in pairs)
+    # the same pairs, the evidence in Chinese for a Chinese reader
+    assert [(p["a"], p["b"]) for p in in_zh] == [(p["a"], p["b"]) for p in pairs]
+    assert all(
+        p["evidence"] and not re.search(r"\b(same|different|missing)\b", p["evidence"])
+        for p in in_zh
+    ), in_zh[:3]
+    assert any("姓名" in p["evidence"] for p in in_zh)
     for role, status in (("viewer", 403), (None, 401)):
         with site.client(role) as client:
             answer = client.get("/api/identity/review")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from kequn.core.i18n import t
+from kequn.identity.evidence import evidence_local
 from kequn.snapshots import linked, read
 from kequn.web.deps import Reader, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
@@ -35,7 +36,9 @@ def records(request: Request, customer_id: str, _user: Reader) -> dict[str, Any]
     person's decision. Nothing personal is in it (names and phones stay in the profile,
     masked for viewers), so every reader gets the same answer."""
     found = linked.linked_records(workspace(request), customer_id)
+    lang = request_lang(request)
     if not found["records"]:
-        lang = request_lang(request)
         raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
+    for link in found["links"]:  # the evidence in the reader's language (stored in English)
+        link["evidence"] = evidence_local(link.get("evidence"), lang)
     return found

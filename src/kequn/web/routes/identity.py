@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from kequn import identity
 from kequn.core.i18n import t
+from kequn.identity.evidence import evidence_local
 from kequn.store.access import User, audit, mask
 from kequn.store.workspace import WorkspaceError
 from kequn.web import identity_text  # noqa: F401 - registers the page's messages
@@ -54,6 +55,11 @@ def _pairs(request: Request, user: User, limit: int) -> list[dict[str, Any]] | N
     return [{**p, **{k: mask(p.get(k), "name") for k in _PERSONAL}} for p in pairs]
 
 
+def _in_lang(pairs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The evidence in the reader's language (it is stored in English)."""
+    return [{**p, "evidence": evidence_local(p.get("evidence"), lang)} for p in pairs]
+
+
 @router.get("/identity/review")
 def review(
     request: Request,
@@ -63,10 +69,10 @@ def review(
     """Uncertain pairs, most probable first: both records (id, source, name, city), the
     model's probability, whether it linked them, and the evidence, comparison by comparison."""
     pairs = _pairs(request, user, limit)
+    lang = request_lang(request)
     if pairs is None:
-        lang = request_lang(request)
         raise ApiError(409, "identity_not_run", t("web.identity.not_run", lang))
-    return pairs
+    return _in_lang(pairs, lang)
 
 
 @router.post("/identity/decisions")
@@ -109,4 +115,6 @@ def review_page(request: Request, user: PageUser) -> HTMLResponse:
         message = t("web.error.forbidden", lang, role=user.role, what="run")
         return render(request, "error.html", user, message=message)
     pairs = _pairs(request, user, 100)
+    if pairs is not None:
+        pairs = _in_lang(pairs, lang)
     return render(request, "identity.html", user, pairs=pairs)
