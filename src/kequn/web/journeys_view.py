@@ -33,6 +33,7 @@ from kequn.automation.journeys import (
     JourneysError,
     check,
     journeys_path,
+    load_yaml,
 )
 from kequn.automation.plan import share_of
 from kequn.automation.report import Z95, journeys_report
@@ -75,7 +76,7 @@ def validate(text: str, taxonomy: Taxonomy) -> tuple[Journeys | None, list[dict[
     """The checked journeys, or None and every problem with its line (1-based, None when
     it cannot be placed). The checks are the automation package's own."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -117,7 +117,7 @@ def list_journeys(request: Request, _user: Reader) -> dict[str, Any]:
 
 
 @router.post("/journeys/validate")
-def validate(request: Request, body: JourneysText, _user: Reader) -> dict[str, Any]:
+def validate(request: Request, body: JourneysText, _user: Editor) -> dict[str, Any]:
     """Check journeys text without saving it: every problem with its line."""
     found, problems = view.validate(body.text, pipeline.workspace_taxonomy(workspace(request)))
     if found is None:
@@ -137,11 +137,24 @@ def save(request: Request, body: JourneysText, user: Editor) -> dict[str, Any] |
     if found is None:
         return _invalid(request, problems)
     with exclusive(_lock(request), 30):
-        if body.version is not None and body.version != view.version(view.read_text(ws)):
+        saved_text = view.read_text(ws)
+        if body.version is not None and body.version != view.version(saved_text):
             raise ApiError(409, "changed", t("web.journeys.changed", request_lang(request)))
+        if user.role != "admin" and found.channels != _saved_channels(saved_text, ws):
+            # a channel names a destination and a secret to read: an analyst who could
+            # write one could send the server's secrets to a host of their choosing
+            lang = request_lang(request)
+            raise ApiError(403, "channels_admin_only", t("web.journeys.channels_admin", lang))
         _atomic_write(journeys_path(ws), body.text)
     audit(ws, user.name, "journeys.save", {"journeys": len(found.journeys)})
     return {"ok": True, "version": view.version(body.text), "journeys": len(found.journeys)}
+
+
+def _saved_channels(text: str, ws: Any) -> dict[str, Any] | None:
+    """The channels of the saved file (None when it has none or is broken: then any
+    channel is a change)."""
+    found, _ = view.validate(text, pipeline.workspace_taxonomy(ws)) if text.strip() else (None, [])
+    return dict(found.channels) if found is not None else None
 
 
 def _lock(request: Request) -> Path:
