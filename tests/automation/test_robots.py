@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import yaml
 from automation_helpers import FAST, RobotReceiver, runs, wait_for, write_journeys
 
 from kequn.automation import db
@@ -276,3 +277,24 @@ def test_robot_channels_are_checked_with_the_place_named(
         load_journeys(aws, workspace_taxonomy(aws))
     assert "channels.bot" in str(caught.value)
     assert "journeys.yaml" in str(caught.value)
+
+
+def test_a_url_urllib_refuses_is_recorded_not_stranded(
+    aws: Workspace, robot: RobotReceiver
+) -> None:
+    """A robot URL with a space makes urllib raise http.client.InvalidURL (not an OSError):
+    the message is recorded as failed and retried, with the token cut out, instead of the
+    batch's messages staying in 'sending' to be sent again after the lease."""
+    queued = _alerts(aws, robot, kind="dingtalk")
+    channels = {"sales_bot": {**_robot("dingtalk", robot.url()), "url": robot.url() + "/a b"}}
+    text = (aws.root / "journeys.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["channels"] = channels
+    (aws.root / "journeys.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    totals = deliver(aws)
+    assert totals["sent"] == 0
+    states = _statuses(aws)
+    assert len(states) == queued
+    assert {s for s, _, _ in states.values()} == {"pending"}  # retried later, none stranded
+    assert all(attempts == 1 and reason for _, attempts, reason in states.values())
+    assert not any(TOKEN in (reason or "") for _, _, reason in states.values())

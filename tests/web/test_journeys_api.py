@@ -263,6 +263,9 @@ def test_delivery_log_hides_customers_from_viewers(jsrv: Any) -> None:
     assert len(seen["messages"]) == len(full["messages"]) > 0
     assert all(m["customer_id"] is None for m in seen["messages"])
     assert all(m["customer_id"] for m in full["messages"])
+    # nor the message id, a hash of (journey, run, customer) a viewer could recompute
+    assert all(m["message_id"] is None for m in seen["messages"])
+    assert not any(m["message_id"] in json.dumps(seen) for m in full["messages"])
     text = json.dumps(seen)
     assert "@" not in text
     assert not any(m["customer_id"] in text for m in full["messages"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import http.client
 import io
 import os
 import re
@@ -77,7 +78,7 @@ def send_webhook(
             response.read(1024)
     except urllib.error.HTTPError as exc:
         raise SendError(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SendError(f"{type(exc).__name__}: {reason}") from None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import socket
 import time
@@ -232,8 +233,12 @@ def send_batch(ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]) -
         except PermanentSendError as exc:
             results.append((mid, str(exc)[:500], False))
             continue
-        except (SendError, JourneysError, OSError) as exc:
-            results.append((mid, str(exc)[:500] or type(exc).__name__, True))
+        except Exception as exc:
+            # anything else is recorded too (so the batch's sent messages are not sent
+            # again after the lease) and retried, with what could be a secret cut out
+            known = isinstance(exc, (SendError, JourneysError, OSError))
+            reason = str(exc)[:500] or type(exc).__name__ if known else _unexpected(exc)
+            results.append((mid, reason, True))
             continue
         results.append((mid, None, True))
     for (name, journey, run_id), ids in files.items():
@@ -247,6 +252,15 @@ def send_batch(ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]) -
             error = f"{type(exc).__name__}: {exc}"[:500]
         results += [(mid, error, True) for mid in ids]
     return results
+
+
+def _unexpected(exc: Exception) -> str:
+    """An unexpected error's text for the outbox: no URL (a webhook's may carry its
+    credential) and no key, token or signature parameter."""
+    from kequn.automation.robots import redact
+
+    text = re.sub(r"[a-z][a-z0-9+.-]*://\S+", "<url>", f"{type(exc).__name__}: {exc}", flags=re.I)
+    return redact(text)[:500]
 
 
 def record(

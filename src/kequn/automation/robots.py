@@ -41,6 +41,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import re
 import time
@@ -281,7 +282,8 @@ def send_robot(
             raw = response.read(65536)
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read(65536) if exc.fp else b""
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        # HTTPException: a URL with a space or control character, a garbled status line
         reason = getattr(exc, "reason", exc)
         text = f"{channel.type}: {type(exc).__name__}: {reason}"
         raise SendError(redact(text, token, secret)) from None

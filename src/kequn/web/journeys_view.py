@@ -406,6 +406,9 @@ def delivery_log(
         if not personal:
             item["last_error"] = _scrub(item["last_error"], row[2], row[-1])
             item["customer_id"] = None
+            # the id is a hash of (journey, run, customer): hashing the ids a viewer sees
+            # in member lists would tell whose message each row is
+            item["message_id"] = None
         out.append(item)
     return out
 
