@@ -219,7 +219,7 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
         os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
     removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
     # the per-customer totals runs bring up to date (spend, dates, channels) go at once
-    removed["feature_state"] = feature_state.forget(ws.root / feature_state.FOLDER, customer_id)
+    removed["feature_state"] = _forget_state(ws, customer_id)
     removed["job_reports"] = sum(_scrub_job(path, person) for path in _files(ws.root / "jobs"))
     removed["staged_files"] = _scrub_staged(ws, person)
     for eraser in _ERASERS:
@@ -298,6 +298,17 @@ def _replace_parquet(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     pq.write_table(table, tmp)
     tmp.replace(path)
+
+
+def _forget_state(ws: Workspace, customer_id: str) -> int:
+    """Take the customer out of the feature state; if a run holds it past the wait, the
+    state goes whole (the next run builds it again) rather than the erasure stopping
+    half-way with the database already cleaned and no audit entry."""
+    folder = ws.root / feature_state.FOLDER
+    try:
+        return feature_state.forget(folder, customer_id)
+    except OSError:
+        return feature_state.discard(folder)
 
 
 def _drop_lookups(run: RunInfo) -> int:
