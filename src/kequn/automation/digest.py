@@ -302,7 +302,8 @@ def erase(ws: Any, customer_id: str) -> int:
         rows = con.execute(
             "SELECT message_id, payload FROM outbox WHERE purpose = ? AND "
             "starts_with(journey_id, ?) AND contains(payload, ?)",
-            [PURPOSE, PREFIX, customer_id],
+            # the id as the JSON text holds it (a quote or backslash in it is escaped there)
+            [PURPOSE, PREFIX, json.dumps(customer_id, ensure_ascii=False)[1:-1]],
         ).fetchall()
         for mid, raw in rows:
             payload = json.loads(raw)
