@@ -118,7 +118,8 @@ class SqlCache:
         finds the whole file or none)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = self.folder / f"{key}.{os.getpid()}.partial"
+            # unique per writer: two threads of one server may write the same key at once
+            partial = self.folder / f"{key}.{os.getpid()}.{uuid.uuid4().hex}.partial"
             partial.write_text(sql, encoding="utf-8")
             partial.replace(self.folder / f"{key}.sql")
             kept = sorted(self.folder.glob("*.sql"), key=_mtime, reverse=True)
