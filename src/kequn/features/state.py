@@ -294,9 +294,17 @@ def _import_counts(table: ir.Table) -> dict[str, int]:
 
 
 def _key(ctx: FeatureContext) -> str:
-    """What besides the rows the state's values depend on: the channel groups."""
+    """What besides the rows the state's values depend on: the channel groups, and the
+    code that computes them (this module, the feature builders, the schema's statuses),
+    so an upgrade that changes a definition rebuilds the state instead of reusing it."""
     text = json.dumps(ctx.reference("channels"), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    from kequn.core import schema
+    from kequn.features import build
+
+    digest = hashlib.sha256(text.encode("utf-8"))
+    for source in (__file__, build.__file__, schema.__file__):
+        digest.update(Path(source or "").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _read(like: ir.Table, path: Path) -> ir.Table:
