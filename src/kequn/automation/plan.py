@@ -47,7 +47,7 @@ from kequn.automation.journeys import (
 )
 from kequn.automation.unsubscribe import unsubscribe_url
 from kequn.core.compute import parquet_glob
-from kequn.core.rules import compile_rule
+from kequn.core.rules import Rule, compile_rule
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 
@@ -89,14 +89,29 @@ def _audience(
     labels: ibis.Table, run: RunInfo, journey: Journey, journeys: Journeys, events: pa.Table
 ) -> ibis.Table:
     """The run's label rows the journey's trigger and audience rule select (lazy)."""
-    rules = journeys.rules()
     trigger = journey.trigger
+    chosen = None
     if trigger.target is not None:
         dim, label = trigger.target
         ev = ibis.memtable(events.select(["customer_id", "dimension", "label", "change"]))
         chosen = ev.filter(
             (ev.dimension == dim) & (ev.label == label) & (ev.change == trigger.change)
         ).select("customer_id")
+    return select_audience(labels, run, journey, journeys.rules(), chosen)
+
+
+def select_audience(
+    labels: ibis.Table,
+    run: RunInfo,
+    journey: Journey,
+    rules: dict[tuple[str, str], Rule],
+    chosen: ibis.Table | None,
+) -> ibis.Table:
+    """``labels`` narrowed to the journey's trigger (``chosen``: the customers who entered
+    or left its label, for such a trigger; else its rule) and its audience rule. Shared by
+    planning and the dashboard's preview, so the two count the same customers."""
+    if journey.trigger.target is not None:
+        assert chosen is not None
         labels = labels.semi_join(chosen, "customer_id")
     else:
         rule = rules[(journey.id, "trigger.rule")]

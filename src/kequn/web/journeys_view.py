@@ -35,10 +35,9 @@ from kequn.automation.journeys import (
     journeys_path,
     load_yaml,
 )
-from kequn.automation.plan import share_of
+from kequn.automation.plan import select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
 from kequn.core.compute import parquet_glob
-from kequn.core.rules import compile_rule
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
@@ -239,19 +238,15 @@ def preview(
         labels = con.read_parquet(parquet_glob(run.labels_path))
         target = journey.trigger.target
         no_previous = False
+        chosen = None
         if target is not None:
-            chosen = _triggered(ws, mem, run, target, journey.trigger.change or "entered")
-            if chosen is None:
-                no_previous = True
-                labels = labels.filter(ibis.literal(False))
-            else:
-                labels = labels.semi_join(ibis.memtable(chosen), "customer_id")
-        else:
-            rule = rules[(journey.id, "trigger.rule")]
-            labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
-        if journey.audience:
-            rule = rules[(journey.id, "audience")]
-            labels = labels.filter(compile_rule(rule, labels, run.params).fill_null(False))
+            found = _triggered(ws, mem, run, target, journey.trigger.change or "entered")
+            no_previous = found is None
+            chosen = ibis.memtable(found) if found is not None else None
+        if no_previous:
+            labels = labels.filter(ibis.literal(False))
+        else:  # the customers planning would choose, by the same function
+            labels = select_audience(labels, run, journey, rules, chosen)
         rows = labels.select("customer_id", "marketing_consent").to_pyarrow().to_pylist()
     finally:
         mem.close()
