@@ -176,3 +176,32 @@ def test_the_report_names_the_source_and_no_source_keeps_ids(tmp_path: Path) -> 
         report = json.loads(result.output)
         ids = _rows(Workspace.open(folder), "SELECT customer_id FROM customers")
         assert (report["origin"], report["origin_defaulted"], ids[0][0]) == want, name
+
+
+def test_show_finds_a_customer_by_the_id_the_platform_shows(tmp_path: Path) -> None:
+    """People type the id the platform shows (tb_amy); it is stored as taobao:tb_amy."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from kequn import pipeline
+    from kequn.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "ws"
+    assert runner.invoke(app, ["init", "-w", str(folder)]).exit_code == 0
+    ws = Workspace.open(folder)
+    import_file(ws, "orders", _taobao(tmp_path / "tb.csv", [AMY, BOB]))
+    pipeline.run(ws, with_models=False)
+    shown = runner.invoke(app, ["show", "tb_amy", "-w", str(folder), "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["customer_id"] == "taobao:tb_amy"
+    # the same id in a second source: which one is asked for, not guessed
+    import_file(ws, "orders", _taobao(tmp_path / "tb2.csv", [AMY]), origin="tmall_flagship")
+    pipeline.run(ws, with_models=False)
+    both = runner.invoke(app, ["show", "tb_amy", "-w", str(folder)])
+    assert both.exit_code == 1
+    assert "taobao:tb_amy" in both.output
+    assert "tmall_flagship:tb_amy" in both.output
+    unknown = runner.invoke(app, ["show", "nobody", "-w", str(folder)])
+    assert unknown.exit_code == 1

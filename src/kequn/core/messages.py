@@ -564,6 +564,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这次运行中没有客户 {id}（用 `kequn segments` 或看板查找客户编号）。",
         "Customer {id} is not in this run (find ids with `kequn segments` or the dashboard).",
     ),
+    "show.which_source": (
+        "客户编号 {id} 出现在多个数据源中，请写明是哪一个：{ids}",
+        "Customer {id} is in several sources; name one: {ids}",
+    ),
+    "show.as_source": ("（{id} 即 {stored}）", "({id} is stored as {stored})"),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import ibis
 
+from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local, t
 from kequn.core.rules import Rule, RuleError, compile_rule, parse_rule
 from kequn.core.schema import TABLES
@@ -256,6 +257,25 @@ def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
         "orders": [{k: plain(v) for k, v in o.items()} for o in orders],
         "events": [{k: plain(v) for k, v in e.items()} for e in events],
     }
+
+
+def source_ids(run: RunInfo, customer_id: str, limit: int = 10) -> list[str]:
+    """The stored ids a bare id stands for in ``run``: ``taobao:tb_amy`` for ``tb_amy``
+    (a platform export is its platform's source, so its ids are stored as ``SOURCE:ID``;
+    people type the id the platform shows). Empty when the id is stored as given or
+    unknown; several when more than one source has it."""
+    if not customer_id or ":" in customer_id:
+        return []
+    import duckdb
+
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "SELECT customer_id FROM read_parquet(?) WHERE ends_with(customer_id, ?) "
+            "AND position(':' IN customer_id) = length(customer_id) - length(?) "
+            "ORDER BY customer_id LIMIT ?",
+            [parquet_glob(run.labels_path), ":" + customer_id, customer_id, limit],
+        ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def mask_personal(
