@@ -1,0 +1,244 @@
+"""The messages of getting data in (imports, database sources, mapping files, quarantine
+reasons, order statuses), as (中文, English) templates by key; merged into
+:data:`kequn.core.messages.MESSAGES`."""
+
+from __future__ import annotations
+
+INGEST: dict[str, tuple[str, str]] = {
+    # import
+    "import.reading": ("读取 {file}", "Reading {file}"),
+    "import.validating": ("校验与转换", "Validating and converting"),
+    "import.writing": ("写入工作区", "Writing to the workspace"),
+    "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
+    "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
+    "import.extra": (
+        "保留为客户属性的列: {columns}",
+        "Columns kept as customer attributes: {columns}",
+    ),
+    "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
+    "import.summary": (
+        "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}，无变化 {unchanged}），隔离 {rejected} 行",
+        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated, {unchanged} unchanged), quarantined {rejected}",
+    ),
+    "import.derived_customers": (
+        "从订单中生成客户 {count} 个",
+        "Derived {count} customers from the orders' buyer columns",
+    ),
+    "import.no_usable_column": (
+        "{file}: 没有可用的列。期望（至少）: {expected}；文件中的列: {found}",
+        "{file}: no usable column. Expected (at least): {expected}; found: {found}",
+    ),
+    "import.missing_required": (
+        "{file}: 缺少必需的列 {missing}。文件中的列: {found}。可用 --mapping 指定映射。",
+        "{file}: required column(s) {missing} not found. Columns in the file: {found}. Use --mapping to map them.",
+    ),
+    "import.unsupported": (
+        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet）",
+        "{file}: unsupported file type (supported: .csv .txt .xlsx .parquet)",
+    ),
+    "import.bad_encoding": (
+        "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding 指定。",
+        "{file}: cannot be read as {encoding} (near line {line}). Pass --encoding to override.",
+    ),
+    "import.by_reason": ("  {reason}: {count}", "  {reason}: {count}"),
+    "import.rejected_header": ("隔离原因:", "Quarantined, by reason:"),
+    "import.warned_header": (
+        "已接收但有字段被置空（值无法识别）:",
+        "Accepted with a value left empty (not understood):",
+    ),
+    # quarantine reasons: {column} {value} {detail}
+    "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
+    "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
+    "reason.bad_number": (
+        "{column} 不是可识别的数字: {value}",
+        "{column} is not a number: {value}",
+    ),
+    "reason.bad_money": (
+        "{column} 不是可识别的金额: {value}",
+        "{column} is not an amount: {value}",
+    ),
+    "reason.bad_bool": ("{column} 不是是/否: {value}", "{column} is not yes/no: {value}"),
+    "reason.bad_choice": (
+        "{column} 的值 {value} 不在允许范围（{detail}）",
+        "{column} value {value} is not one of: {detail}",
+    ),
+    "reason.negative_amount": (
+        "{column} 为负数 {value}，而订单状态不是退款",
+        "{column} is negative ({value}) but the order is not a refund",
+    ),
+    "reason.future_date": ("{column} 在未来: {value}", "{column} is in the future: {value}"),
+    "reason.duplicate_id": (
+        "{column} {value} 在本文件中重复（首次出现在第 {detail} 行）",
+        "{column} {value} appears twice in this file (first at row {detail})",
+    ),
+    "reason.unknown_customer": (
+        "客户 {value} 不存在（先导入客户，或使用 --create-customers）",
+        "customer {value} does not exist (import customers first, or use --create-customers)",
+    ),
+    "quarantine.empty": ("隔离区为空。", "The quarantine is empty."),
+    "quarantine.title": (
+        "隔离区（被拒绝或被置空的数据）",
+        "Quarantine (rejected rows and emptied values)",
+    ),
+    "status.title": ("工作区 {path}", "Workspace {path}"),
+    "status.generation": ("数据版本 {generation}", "Data generation {generation}"),
+    "status.no_runs": (
+        "尚无分类运行。运行 `kequn run`。",
+        "No classification runs yet. Run `kequn run`.",
+    ),
+    "status.run": (
+        "运行 {run_id}  截至 {as_of}  {engine}  {customers} 位客户  {seconds} 秒",
+        "run {run_id}  as of {as_of}  {engine}  {customers} customers  {seconds} s",
+    ),
+    "status.quarantine": ("隔离区（{severity}）", "quarantine ({severity})"),
+    "mapping.unreadable": ("映射文件 {file} 无法读取：{detail}", "Mapping file {file} cannot be read: {detail}"),
+    "mapping.not_mapping": (
+        "映射文件 {file} 应是 YAML 映射，例如 `columns: {{customer_id: 会员编号}}`、`statuses: {{待发货: paid}}`。",
+        "Mapping file {file} must be a YAML mapping, e.g. `columns: {{customer_id: 会员编号}}`, `statuses: {{待发货: paid}}`.",
+    ),
+    "mapping.unknown_key": (
+        "映射文件 {file} 中有未知的项：{keys}（可用：{known}）",
+        "Mapping file {file} has unknown keys: {keys} (known: {known})",
+    ),
+    "mapping.bad_status": (
+        "映射文件 {file} 的 statuses 只能映射到 {allowed}：{bad}",
+        "In mapping file {file}, statuses must map to one of {allowed}: {bad}",
+    ),
+    "mapping.bad_header_row": (
+        "映射文件 {file} 的 header_row 应是从 1 开始的行号，而不是 {value}",
+        "In mapping file {file}, header_row must be a row number from 1, not {value}",
+    ),
+    "mapping.unknown_column": (
+        "映射文件 {file}：{table} 没有列 {column}。可用：{known}",
+        "Mapping file {file}: {table} has no column {column}. Known: {known}",
+    ),
+    "mapping.missing_header": (
+        "映射文件 {file}：列 {column} 对应的表头 “{header}” 不在文件中。",
+        "Mapping file {file}: the header “{header}” given for {column} is not in the file.",
+    ),
+    # sources (named data sources, databases, sync)
+    "sources.bad_name": (
+        "数据源名称 {name} 无效：须以小写字母开头，只含小写字母、数字和下划线，最长 40 个字符（如 tmall_flagship）。",
+        "Invalid source name {name}: start with a lower-case letter, then lower-case letters, digits or _ (at most 40), e.g. tmall_flagship.",
+    ),
+    "sources.need_one_url": (
+        "请只给出一个数据库地址：--from URL（不含密码）、--url-env 环境变量名 或 --url-file 文件（仅所有者可读，0600）。",
+        "Give the database in exactly one way: --from URL (without a password), --url-env VARIABLE or --url-file FILE (readable by its owner only, 0600).",
+    ),
+    "sources.password_in_url": (
+        "{url} 含有密码。密码不能写在命令行或 kequn.toml 中：把完整地址放入环境变量（--url-env / url_env）或仅所有者可读的文件（--url-file / url_file，权限 0600）。",
+        "{url} contains a password. A password must not be on the command line or in kequn.toml: put the URL in an environment variable (--url-env / url_env) or in a file only its owner can read (--url-file / url_file, mode 0600).",
+    ),
+    "sources.env_missing": (
+        "环境变量 {var} 未设置或为空，无法得到数据库地址。",
+        "The environment variable {var} is not set or empty: it should hold the database URL.",
+    ),
+    "sources.file_missing": (
+        "读不到数据库地址文件 {path}（不存在、不是文件或为空）。",
+        "Cannot read the database URL file {path} (missing, not a file, or empty).",
+    ),
+    "sources.file_unsafe": (
+        "拒绝读取 {path}：其权限为 {mode}，或不属于当前用户。存放凭据的文件必须只有所有者可读写（chmod 600）。",
+        "Refusing {path}: its mode is {mode} or it belongs to another user. A file holding credentials must be readable by its owner only (chmod 600).",
+    ),
+    "sources.bad_scheme": (
+        "不支持的数据库地址 {url}：请使用 postgresql://… 或 mysql://…（MariaDB 同样用 mysql://）。",
+        "Unsupported database URL {url}: use postgresql://… or mysql://… (mysql:// for MariaDB too).",
+    ),
+    "sources.bad_table": (
+        "表名 {table} 无效：写作 表 或 模式.表。",
+        "Invalid table name {table}: write TABLE or SCHEMA.TABLE.",
+    ),
+    "sources.need_one_target": (
+        "请给出 --table 表名 或 --query 查询，二者选一。",
+        "Give either --table NAME or --query SQL, one of the two.",
+    ),
+    "sources.file_or_database": (
+        "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
+        "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",
+    ),
+    "sources.read_failed": (
+        "读取数据库 {url} 失败：{detail}",
+        "Reading the database {url} failed: {detail}",
+    ),
+    "sources.missing_driver": (
+        "缺少数据库驱动 {package}：运行 pip install 'kequn[sources]'。",
+        "The database driver {package} is not installed: run pip install 'kequn[sources]'.",
+    ),
+    "sources.no_watermark": (
+        "查询结果中没有水位列 {column}；请在表或查询中包含它。",
+        "The result has no watermark column {column}; include it in the table or query.",
+    ),
+    "sources.no_columns": (
+        "{source} 没有任何列。",
+        "{source} has no columns.",
+    ),
+    "sources.bad_config": (
+        "kequn.toml 中数据源 [sources.{name}] 有误：{detail}（可用键：url_env 或 url_file、table 或 query、kind、watermark、mapping）。",
+        "The source [sources.{name}] in kequn.toml is wrong: {detail} (keys: url_env or url_file, table or query, kind, watermark, mapping).",
+    ),
+    "sources.unknown": (
+        "kequn.toml 中没有数据源 {name}（已有：{known}）。",
+        "No source {name} in kequn.toml (there are: {known}).",
+    ),
+    "sources.none_configured": (
+        "{file} 中还没有数据源：添加 [sources.名称] 一节（url_env、table 或 query、kind、watermark）。",
+        "{file} has no sources yet: add a [sources.NAME] section (url_env, table or query, kind, watermark).",
+    ),
+    "sources.reading": ("正在读取 {source}", "Reading {source}"),
+    "sources.synced": (
+        "{name}：{kind}，自水位 {since} 读取；新水位 {watermark}",
+        "{name}: {kind}, read from watermark {since}; new watermark {watermark}",
+    ),
+    "sources.list_empty": ("还没有数据源。", "No sources yet."),
+    "import.format_no_order_id": (
+        "{file} 看起来是 {format} 的导出，但找不到订单编号列。用 --format 指定其他格式，或用 --mapping 映射列。",
+        "{file} looks like a {format} export but has no order id column. Name another --format, or map the columns with --mapping.",
+    ),
+    "import.no_header_row": (
+        "{file} 第 {row} 行之前没有表头。用 --header-row 指定表头所在行。",
+        "{file} has no header by row {row}. Name the header row with --header-row.",
+    ),
+    "import.no_sheet": (
+        "{file} 中没有工作表 “{sheet}”。工作表：{sheets}",
+        "{file} has no sheet “{sheet}”. Sheets: {sheets}",
+    ),
+    "import.format": ("格式：{name}", "Format: {name}"),
+    "import.bad_xlsx": (
+        "{file} 不是有效的 Excel (.xlsx) 文件。",
+        "{file} is not a valid Excel (.xlsx) file.",
+    ),
+    "import.xlsx_too_big": (
+        "{file} 解压后约 {mb} MB（或压缩比异常），超过 {limit} MB 的上限，未读取。请拆分后导入，或另存为 CSV。",
+        "{file} unzips to about {mb} MB (or is compressed implausibly), over the {limit} MB limit; not read. Split it, or save it as CSV.",
+    ),
+    "import.buyer_key": ("买家标识：{columns}", "Buyer key: {columns}"),
+    "import.key_nickname": (
+        "注意：只有买家昵称可作标识，不同的人可能同名，会被当作同一客户。",
+        "Note: only a nickname identifies buyers; different people may share one and be counted as one customer.",
+    ),
+    "import.key_missing": (
+        "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",
+        "Note: no column identifies buyers (buyer id, phone, e-mail); name one as customer_id with --mapping.",
+    ),
+    "import.currency_differs": (
+        "注意：文件的币种（{currencies}）与工作区的 {currency} 不同；金额未换算，请分开导入或换算后再导入。",
+        "Note: the file's currency ({currencies}) differs from the workspace's {currency}; amounts were not converted. Import them separately or convert first.",
+    ),
+    "import.lines": ("{orders} 个订单，{lines} 行商品明细", "{orders} orders from {lines} item rows"),
+    "import.unknown_status": (
+        "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
+        "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
+    ),
+    "import.retry_hint": (
+        "修改映射后运行 `kequn quarantine retry --mapping 映射.yaml` 重新读取被隔离的行。",
+        "After editing the mapping, `kequn quarantine retry --mapping map.yaml` re-reads the quarantined rows.",
+    ),
+    "import.skipped": (
+        "跳过第 {row} 行（不是数据：{text}）",
+        "Skipped row {row} (not data: {text})",
+    ),
+    "quarantine.retried": ("重新读取 {file} 的隔离行：", "Read the quarantined rows of {file} again:"),
+    "severity.rejected": ("已隔离", "rejected"),
+    "severity.warning": ("已置空", "emptied"),
+}
