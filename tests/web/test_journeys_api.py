@@ -82,6 +82,9 @@ def test_roles(jsrv: Any) -> None:
         listed = viewer.get("/api/journeys")
         assert listed.status_code == 200
         assert [j["id"] for j in listed.json()["journeys"]] == ["winback", "care"]
+        # the file itself (channel hosts, accounts, webhook URLs) is for editors only
+        assert listed.json()["text"] == ""
+        assert "127.0.0.1" not in viewer.get("/journeys/winback").text
         for response in (
             viewer.put("/api/journeys", json={"text": text}),
             viewer.post("/api/journeys/winback/enabled", json={"enabled": False}),

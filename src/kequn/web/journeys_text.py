@@ -18,8 +18,14 @@ JOURNEYS: dict[str, tuple[str, str]] = {
         "journeys.yaml is not valid now, so no journey runs: {error}",
     ),
     "web.journeys.readonly": (
-        "你的角色只能查看旅程，不能修改。",
-        "Your role may view journeys but not change them.",
+        (
+            "你的角色只能查看旅程，不能修改；"
+            "journeys.yaml 的内容（渠道地址、账号等）只对可编辑的角色显示。"
+        ),
+        (
+            "Your role may view journeys but not change them; the text of journeys.yaml "
+            "(channel addresses, accounts) is shown to roles that may edit it."
+        ),
     ),
     "web.journeys.col.id": ("编号", "ID"),
     "web.journeys.col.name": ("名称", "Name"),

@@ -110,10 +110,17 @@ def _listing(request: Request) -> dict[str, Any]:
     }
 
 
+def _for(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The listing as ``user`` may see it: the file's text (channel hosts, accounts, webhook
+    URLs that may carry a credential, secret variable names) only for those who may edit."""
+    return data if user.can("taxonomy") else {**data, "text": ""}
+
+
 @router.get("/journeys")
-def list_journeys(request: Request, _user: Reader) -> dict[str, Any]:
-    """The journeys with their messages per status, the file's text and its version."""
-    return _listing(request)
+def list_journeys(request: Request, user: Reader) -> dict[str, Any]:
+    """The journeys with their messages per status, the file's text (for editors) and its
+    version."""
+    return _for(user, _listing(request))
 
 
 @router.post("/journeys/validate")
@@ -262,7 +269,7 @@ def uplift(request: Request, journey_id: str, _user: Reader) -> dict[str, Any]:
 # -- pages -------------------------------------------------------------------------------
 @pages.get("/journeys")
 def journeys_page(request: Request, user: PageUser) -> HTMLResponse:
-    data = _listing(request)
+    data = _for(user, _listing(request))
     lang = request_lang(request)
     return render(
         request,
@@ -297,7 +304,7 @@ def _journey_page(request: Request, journey_id: str, user: User) -> HTMLResponse
         user,
         journey_id=journey_id,
         item=item,
-        text=text,
+        text=text if user.can("taxonomy") else "",
         version=view.version(text),
         problems=[_problem_text(p, lang) for p in problems],
         log=log,
