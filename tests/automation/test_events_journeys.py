@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from automation_helpers import TEMPLATES, runs, write_journeys
@@ -15,6 +16,7 @@ from kequn.automation.events import previous_run, query_events
 from kequn.automation.journeys import JourneysError, load_journeys
 from kequn.automation.plan import process_run, share_of
 from kequn.cli import app
+from kequn.demo import demo_workspace
 from kequn.pipeline import workspace_taxonomy
 from kequn.snapshots.reports import history
 from kequn.store.workspace import Workspace
@@ -60,6 +62,21 @@ def test_a_backfilled_run_is_compared_with_the_run_before_it_by_as_of(aws: Works
         middle.run_id,
         late.run_id,
     )
+
+
+def test_history_compares_two_runs_of_the_same_date(tmp_path: Path) -> None:
+    """Two runs at one date (a rerun after a taxonomy edit) still make a history: the
+    overview showed a 409 'needs two runs' when no run had an earlier date."""
+    ws = demo_workspace(tmp_path, 300, seed=3)
+    first = pipeline.run(ws, with_models=False)
+    second = pipeline.run(ws, with_models=False)
+    assert first.as_of == second.as_of
+    default = history(ws, "lifecycle")
+    assert (default["before"]["run_id"], default["after"]["run_id"]) == (
+        first.run_id,
+        second.run_id,
+    )
+    assert sum(m["customers"] for m in default["moves"]) == second.customers
 
 
 def test_events_cli_filters_by_date_and_tags(aws: Workspace) -> None:

@@ -129,13 +129,20 @@ def previous_run(run: RunInfo, runs: list[RunInfo] | None = None) -> RunInfo | N
 
 
 def latest_pair(ws: Workspace) -> tuple[RunInfo, RunInfo] | None:
-    """The run with the latest as-of date (ties: created last) and its :func:`previous_run`:
-    what ``kequn history`` compares by default."""
+    """The run with the latest as-of date (ties: created last) and its :func:`previous_run`
+    (or, when every other run has the same date, the one created before it): what
+    ``kequn history`` and the overview compare by default."""
     runs = list_runs(ws)
     if not runs:
         return None
-    newest = max(runs, key=lambda r: (r.as_of_date, r.created_at))
-    before = previous_run(newest, runs)
+    def order(r: RunInfo) -> tuple[dt.date, str]:
+        return (r.as_of_date, r.created_at)
+
+    newest = max(runs, key=order)
+    # runs only at the newest date (a rerun after a taxonomy edit): the one made before it
+    before = previous_run(newest, runs) or max(
+        (r for r in runs if order(r) < order(newest)), key=order, default=None
+    )
     return (before, newest) if before is not None else None
 
 
