@@ -27,7 +27,7 @@ from kequn.core.rules import render_reason
 from kequn.features.catalogue import display_names
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
-from kequn.taxonomy.evaluate import _reason, _strategy, explain
+from kequn.taxonomy.evaluate import explain, explain_dimension
 from kequn.taxonomy.model import Dimension
 
 _CHINESE = frozenset({"CN", "HK", "MO", "TW"})
@@ -106,23 +106,10 @@ class Composer:
     def _one_dimension(self, dim: Dimension, row: dict[str, Any], lang: str) -> Any:
         """``explain(...)``'s entry for one dimension: a label (or None), or a tag list."""
         values = {**self.params, **row}
+        entries = explain_dimension(self.taxonomy, dim, row, values, self.names(lang), lang)
         if dim.type == "tags":
-            chosen = [label for label in dim.labels if row.get(dim.tag_column(label.id))]
-        else:
-            label_id = row.get(dim.id)
-            found = dim.label(str(label_id)) if label_id is not None else None
-            chosen = [found] if found else []
-        entries: list[dict[str, Any] | None] = [
-            {
-                "label": label.id,
-                "name": local(label, lang),
-                "reason": _reason(self.taxonomy, dim, label, values, self.names(lang), lang, "CNY"),
-                "rule": label.when,
-                "strategy": _strategy(label.strategy, lang) if label.strategy else None,
-            }
-            for label in chosen
-        ]
-        return entries if dim.type == "tags" else (entries or [None])[0]
+            return entries
+        return entries[0] if entries else None
 
     def context(
         self, journey: Journey, row: dict[str, Any], contact: dict[str, Any], lang: str

@@ -179,35 +179,44 @@ def explain(
     values; a label without one gets its rule rewritten with names and values."""
     names = display_names(lang, taxonomy.extra_names())
     values = {**params, **row}
-    out: list[dict[str, Any]] = []
-    for dim in taxonomy.dimensions:
-        if dim.type == "tags":
-            chosen = [label for label in dim.labels if row.get(dim.tag_column(label.id))]
-        else:
-            label_id = row.get(dim.id)
-            found = dim.label(str(label_id)) if label_id is not None else None
-            chosen = [found] if found else []
-        entries = []
-        for label in chosen:
-            reason = _reason(taxonomy, dim, label, values, names, lang, currency)
-            entries.append(
-                {
-                    "label": label.id,
-                    "name": local(label, lang),
-                    "reason": reason,
-                    "rule": label.when,
-                    "strategy": _strategy(label.strategy, lang) if label.strategy else None,
-                }
-            )
-        out.append(
-            {
-                "dimension": dim.id,
-                "name": local(dim, lang),
-                "type": dim.type,
-                "labels": entries,
-            }
-        )
-    return out
+    return [
+        {
+            "dimension": dim.id,
+            "name": local(dim, lang),
+            "type": dim.type,
+            "labels": explain_dimension(taxonomy, dim, row, values, names, lang, currency),
+        }
+        for dim in taxonomy.dimensions
+    ]
+
+
+def explain_dimension(
+    taxonomy: Taxonomy,
+    dim: Dimension,
+    row: Mapping[str, Any],
+    values: Mapping[str, Any],
+    names: Mapping[str, str],
+    lang: str,
+    currency: str = "CNY",
+) -> list[dict[str, Any]]:
+    """One dimension's label(s) for a customer's ``row`` (``values``: the run's parameters
+    and the row; ``names``: :func:`display_names`), each with its reason and strategy."""
+    if dim.type == "tags":
+        chosen = [label for label in dim.labels if row.get(dim.tag_column(label.id))]
+    else:
+        label_id = row.get(dim.id)
+        found = dim.label(str(label_id)) if label_id is not None else None
+        chosen = [found] if found else []
+    return [
+        {
+            "label": label.id,
+            "name": local(label, lang),
+            "reason": _reason(taxonomy, dim, label, values, names, lang, currency),
+            "rule": label.when,
+            "strategy": _strategy(label.strategy, lang) if label.strategy else None,
+        }
+        for label in chosen
+    ]
 
 
 def _reason(
