@@ -34,10 +34,10 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
+from _peak import Peak
 
 from kequn.automation import db
 from kequn.automation.channels import SIGNATURE_HEADER, verify
@@ -50,27 +50,6 @@ from kequn.store.workspace import Workspace
 LIFECYCLE = ["potential", "new", "active", "loyal", "dormant", "churned"]
 VALUE = ["high", "medium", "low", "unknown"]
 TAGS = ["slipping", "price_sensitive", "social", "habitual", "brand_loyal", "functional_need"]
-
-
-class Peak:
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, me.memory_info().rss)
-            time.sleep(0.05)
-
-    def __enter__(self) -> Peak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def labels(n: int, seed: int) -> pa.Table:

@@ -20,40 +20,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import duckdb
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _peak import Peak as PeakMemory
 
 from kequn.identity import resolve, synthetic
 
 #: source records per person in the generator, on average
 RECORDS_PER_PERSON = 2.29
-
-
-class PeakMemory:
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-
-    def _watch(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, me.memory_info().rss)
-            time.sleep(0.05)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def records(persons: int, *, cache: bool, seed: int = 2026) -> pa.Table:

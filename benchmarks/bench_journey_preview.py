@@ -24,12 +24,11 @@ import os
 import platform
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
 import yaml
+from _peak import Peak
 
 from kequn import pipeline
 from kequn.automation.journeys import Journeys, parse_journeys
@@ -55,27 +54,6 @@ JOURNEYS = {
          "purpose": "service", "templates": TEMPLATES},
     ],
 }  # fmt: skip
-
-
-class Peak:
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, me.memory_info().rss)
-            time.sleep(0.05)
-
-    def __enter__(self) -> Peak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def workspace(root: Path, customers: int) -> Workspace:
