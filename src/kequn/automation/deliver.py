@@ -51,7 +51,7 @@ from kequn.automation.journeys import (
     slug,
 )
 from kequn.automation.plan import _tz
-from kequn.automation.robots import PermanentSendError, RateLimitedError, send_robot
+from kequn.automation.robots import PermanentSendError, RateLimitedError, redact, send_robot
 from kequn.pipeline import workspace_taxonomy
 from kequn.store.workspace import Workspace
 
@@ -257,8 +257,6 @@ def send_batch(ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]) -
 def _unexpected(exc: Exception) -> str:
     """An unexpected error's text for the outbox: no URL (a webhook's may carry its
     credential) and no key, token or signature parameter."""
-    from kequn.automation.robots import redact
-
     text = re.sub(r"[a-z][a-z0-9+.-]*://\S+", "<url>", f"{type(exc).__name__}: {exc}", flags=re.I)
     return redact(text)[:500]
 

@@ -180,16 +180,14 @@ def show(
 ) -> None:
     """Every label of one customer, with the reason and the strategy."""
     run = read.require_run(_ws(workspace), run_id)
-    data = read.profile(run, customer_id, _lang())
-    if data is None:  # the id a platform shows, stored under its source: tb_amy → taobao:tb_amy
-        stored = read.source_ids(run, customer_id)
-        if len(stored) > 1:
-            err.print(t("show.which_source", id=customer_id, ids=", ".join(stored)))
-            raise typer.Exit(1)
-        if stored:
-            err.print(t("show.as_source", id=customer_id, stored=stored[0]), style="dim")
-            customer_id = stored[0]
-            data = read.profile(run, customer_id, _lang())
+    # the id a platform shows is found under its source too: tb_amy → taobao:tb_amy
+    found, data, several = read.find_profile(run, customer_id, _lang())
+    if several:
+        err.print(t("show.which_source", id=customer_id, ids=", ".join(several)))
+        raise typer.Exit(1)
+    if data is not None and found != customer_id:
+        err.print(t("show.as_source", id=customer_id, stored=found), style="dim")
+        customer_id = found
     if data is None:
         err.print(t("show.no_customer", id=customer_id), soft_wrap=True)
         raise typer.Exit(1)

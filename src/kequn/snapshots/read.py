@@ -278,6 +278,21 @@ def source_ids(run: RunInfo, customer_id: str, limit: int = 10) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def find_profile(
+    run: RunInfo, customer_id: str, lang: str
+) -> tuple[str, dict[str, Any] | None, list[str]]:
+    """:func:`profile` of ``customer_id``, or of the one stored id it stands for
+    (:func:`source_ids`): (the id found, its profile or None, and the stored ids when
+    several sources have it, so the caller can ask which)."""
+    data = profile(run, customer_id, lang)
+    if data is not None:
+        return customer_id, data, []
+    stored = source_ids(run, customer_id)
+    if len(stored) != 1:
+        return customer_id, None, stored
+    return stored[0], profile(run, stored[0], lang), []
+
+
 def mask_personal(
     data: dict[str, Any], public_attributes: frozenset[str] = frozenset()
 ) -> dict[str, Any]:

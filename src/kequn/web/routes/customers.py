@@ -22,13 +22,8 @@ def customer(
 ) -> dict[str, Any]:
     """Attributes, labels with reasons and strategies, features, predictions, timeline."""
     lang = request_lang(request)
-    found_run = run_or_404(request, run)
-    data = read.profile(found_run, customer_id, lang)
-    if data is None:  # the id a platform shows, stored under its source (tb_amy → taobao:tb_amy)
-        stored = read.source_ids(found_run, customer_id)
-        if len(stored) == 1:
-            customer_id = stored[0]
-            data = read.profile(found_run, customer_id, lang)
+    # the id a platform shows is found under its source too (tb_amy → taobao:tb_amy)
+    customer_id, data, _ = read.find_profile(run_or_404(request, run), customer_id, lang)
     if data is None:
         raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
     return personal_view(request, user, data, "customer.read", {"customer_id": customer_id})
