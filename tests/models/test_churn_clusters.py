@@ -13,7 +13,6 @@ from sklearn.metrics import roc_auc_score
 
 from kequn.demo import demo_workspace
 from kequn.features.build import FeatureContext, build_features
-from kequn.ingest.importer import import_file
 from kequn.models import churn, clusters
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.pipeline import make_engine
@@ -22,21 +21,6 @@ from kequn.store.workspace import Workspace
 DATA = Path(__file__).parent.parent / "data" / "cdnow"
 CALIBRATION_END = dt.date(1997, 9, 30)
 HOLDOUT_END = dt.date(1998, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def cdnow_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The CDNOW sample imported as an order export (customers derived from it)."""
-    root = tmp_path_factory.mktemp("cdnow")
-    orders = root / "orders.csv"
-    with (DATA / "cdnow_sample_transactions.csv").open() as src, orders.open("w") as out:
-        writer = csv.writer(out)
-        writer.writerow(["order_id", "customer_id", "order_date", "amount"])
-        for i, row in enumerate(csv.DictReader(src)):
-            writer.writerow([i + 1, row["customer_id"], row["date"], row["amount"]])
-    ws = Workspace.init(root / "ws")
-    import_file(ws, "orders", orders, create_customers=True)
-    return ws
 
 
 def test_churn_risk_on_the_cdnow_split(cdnow_ws: Workspace, tmp_path: Path) -> None:

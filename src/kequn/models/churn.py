@@ -34,21 +34,23 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.models.mbgnbd import ModifiedBetaGeoModel
+from kequn.models.scoring import TreeEnsemble, tree_ensemble
+
+if TYPE_CHECKING:  # imported where fitted: scikit-learn takes seconds to import, and a
+    # run that scores stored models (numpy only, kequn.models.scoring) never needs it
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 #: behaviour features the classifier sees (all numeric; missing values are allowed)
 CHURN_FEATURES = (
@@ -247,6 +249,8 @@ def churn_model(
     13-week horizon, judged on 1997-09-30 over 39 weeks) this gives AUC 0.756; an
     unconstrained 300-tree model gave 0.724.
     """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     return HistGradientBoostingClassifier(
         learning_rate=0.05,
         max_iter=300,
@@ -270,6 +274,8 @@ def evaluate(
 
 def evaluate_risk(risk: Array, churned: NDArray[np.bool_]) -> dict[str, Any]:
     """AUC, Brier score and a calibration table of any predicted risk."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
     order = np.argsort(risk, kind="stable")
     bins = []
     for part in np.array_split(order, 10):
@@ -301,11 +307,13 @@ def _usable(table: pa.Table) -> bool:
 
 @dataclass
 class ChurnFit:
-    """The chosen churn model: the classifier (``model``), or the closed form (``model``
-    is ``None``): ``risk = 1 / (1 + exp(−(c₀ + c₁ ln(1 + E[purchases]))))``."""
+    """The chosen churn model: the classifier (``model``, its trees read into numpy
+    arrays by :func:`kequn.models.scoring.tree_ensemble`, so scoring needs no
+    scikit-learn), or the closed form (``model`` is ``None``):
+    ``risk = 1 / (1 + exp(−(c₀ + c₁ ln(1 + E[purchases]))))``."""
 
     basis: str
-    model: HistGradientBoostingClassifier | None
+    model: TreeEnsemble | None
     horizon_days: int
     calibration: tuple[float, float] = (0.0, -1.0)
 
@@ -316,6 +324,8 @@ class ChurnFit:
 
 def calibrate(expected: Array, churned: NDArray[np.bool_]) -> tuple[float, float]:
     """The logistic map from ``ln(1 + expected purchases)`` to the churn probability."""
+    from sklearn.linear_model import LogisticRegression
+
     fitted = LogisticRegression().fit(np.log1p(np.maximum(expected, 0.0))[:, None], churned)
     return float(fitted.intercept_[0]), float(fitted.coef_[0, 0])
 
@@ -351,7 +361,7 @@ def choose(
     if closed is not None and closed["auc"] >= learned["auc"]:
         chosen, report = closed_fit, closed
     else:
-        chosen, report = ChurnFit(LEARNED, model, 0), learned
+        chosen, report = ChurnFit(LEARNED, tree_ensemble(model), 0), learned
     return chosen, {
         **report,
         "basis": chosen.basis,
@@ -405,7 +415,7 @@ def score_churn(
     if fit.model is None:
         risk = fit.closed_form_risk(current["btyd_expected"].to_numpy(zero_copy_only=False))
     else:
-        risk = fit.model.predict_proba(matrix(current, MODEL_FEATURES))[:, 1]
+        risk = fit.model.probability(matrix(current, MODEL_FEATURES))
     scored = pa.table({"customer_id": current["customer_id"], "churn_risk": risk})
     joined = features.left_join(ibis.memtable(scored), "customer_id")
     return joined.select(*[joined[c] for c in features.columns], joined.churn_risk)

@@ -5,10 +5,12 @@
   buyers only, standardised.
 - **k** from 3 to 8, chosen by the highest silhouette score on a sample of
   :data:`SILHOUETTE_SAMPLE` buyers (the criterion and every score are kept with the run).
-- **Fit** on a systematic sample of at most :data:`FIT_SAMPLE` buyers in customer-id
-  order (the same rows on every engine); every buyer is then assigned to the nearest
-  centre. Clusters are numbered by the sample's median spend, highest first, so a stored
-  model keeps its numbering.
+- **Fit** (scikit-learn's ``StandardScaler`` and ``KMeans``) on a systematic sample of at
+  most :data:`FIT_SAMPLE` buyers in customer-id order (the same rows on every engine);
+  every buyer is then assigned to the nearest centre with the fitted means, scales and
+  centres alone (numpy: :class:`kequn.models.scoring.NearestCentre`, so assigning with a
+  stored model needs no scikit-learn). Clusters are numbered by the sample's median
+  spend, highest first, so a stored model keeps its numbering.
 - **Stability**: the model is refitted on the other half of the sample with another
   seed; the adjusted Rand index between the two assignments of the whole sample is
   reported (1 = identical partitions, 0 = chance).
@@ -20,19 +22,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, silhouette_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from kequn.models.churn import pull
+from kequn.models.scoring import NearestCentre, nearest_centre
+
+if TYPE_CHECKING:  # imported where fitted: assigning stored clusters needs numpy only
+    from sklearn.pipeline import Pipeline
 
 COLUMNS = (
     "spend",
@@ -63,11 +65,17 @@ def behaviour_matrix(table: pa.Table) -> Array:
 
 def cluster_model(k: int, random_state: int = 0) -> Pipeline:
     """Standardise, then k-means; a scikit-learn pipeline."""
+    from sklearn.cluster import KMeans
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(StandardScaler(), KMeans(k, n_init=4, random_state=random_state))
 
 
 def choose_k(x: Array) -> tuple[int, dict[int, float]]:
     """The k in :data:`K_RANGE` with the highest silhouette on an evenly spaced subsample."""
+    from sklearn.metrics import silhouette_score
+
     step = max(1, x.shape[0] // SILHOUETTE_SAMPLE)
     sample = x[::step]
     scores = {}
@@ -83,9 +91,10 @@ def choose_k(x: Array) -> tuple[int, dict[int, float]]:
 
 @dataclass
 class ClusterFit:
-    """The fitted standardise + k-means pipeline and the numbering of its clusters."""
+    """The fitted standardisation and centres (read from the scikit-learn pipeline) and
+    the numbering of the clusters."""
 
-    model: Pipeline
+    model: NearestCentre
     renumber: NDArray[np.int64]
     info: dict[str, Any]
 
@@ -98,6 +107,8 @@ def _buyers(features: ir.Table) -> ir.Table:
 
 def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]:
     """Choose k and fit on a sample of the buyers; ``None`` with too few buyers."""
+    from sklearn.metrics import adjusted_rand_score
+
     sample = pull(_buyers(features), FIT_SAMPLE)
     if sample.num_rows < MIN_BUYERS:
         return None, {"status": f"skipped: fewer than {MIN_BUYERS} buyers"}
@@ -124,7 +135,7 @@ def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]
         "fit_sample": int(sample.num_rows),
         "features": list(COLUMNS),
     }
-    return ClusterFit(model, renumber, info), info
+    return ClusterFit(nearest_centre(model), renumber, info), info
 
 
 def assign_clusters(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
@@ -133,7 +144,7 @@ def assign_clusters(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict
     raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
     raw = raw.astype(np.int64)
     assigned = fit.renumber[raw]
-    centres = fit.model[-1].cluster_centers_  # in standard deviations from the sample mean
+    centres = fit.model.centres  # in standard deviations from the sample mean
     clusters = []
     for raw_id in np.argsort(fit.renumber):
         members = raw == raw_id

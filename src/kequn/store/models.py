@@ -15,12 +15,19 @@ scores with them while they are fresh and fits again (:func:`refit_reason`) when
   changed by more than :data:`COUNT_LIMIT`.
 
 The file is a pickle written by kequn itself (atomically: written aside, then renamed);
-like the workspace's database, it is trusted as the workspace's own data.
+like the workspace's database, it is trusted as the workspace's own data. It holds no
+scikit-learn objects (format 2): the churn classifier and the cluster model are kept as
+the numpy arrays :mod:`kequn.models.scoring` scores with, so a run that reuses them never
+imports scikit-learn. A file of format 1 (scikit-learn objects, before that change) is
+still read: :func:`load` reads its objects into the same arrays (importing scikit-learn
+for that run only), and the next refit writes format 2.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import pickle
@@ -28,12 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sklearn
-
 from kequn import __version__
+from kequn.models.scoring import NearestCentre, TreeEnsemble, nearest_centre, tree_ensemble
 from kequn.store.workspace import Workspace
 
-FORMAT = 1
+#: 2: churn and cluster models as numpy arrays; 1: as scikit-learn objects (read, upgraded)
+FORMAT = 2
 #: a feature whose mean moved this many (fitting-time) standard deviations is drift
 DRIFT_LIMIT = 0.25
 #: a relative change in the number of buyers beyond this is drift
@@ -53,7 +60,9 @@ DRIFT_FEATURES = (
 
 
 def versions() -> dict[str, str]:
-    return {"kequn": __version__, "scikit-learn": sklearn.__version__}
+    """The versions the models were fitted with (scikit-learn's from its installed
+    metadata: importing it to ask would cost seconds)."""
+    return {"kequn": __version__, "scikit-learn": importlib.metadata.version("scikit-learn")}
 
 
 @dataclass
@@ -108,7 +117,27 @@ def load(ws: Workspace) -> StoredModels | None:
             stored = pickle.load(f)  # noqa: S301 - written by kequn into its own workspace
     except Exception:  # an unreadable file is the same as none: fit again
         return None
-    return stored if isinstance(stored, StoredModels) else None
+    if not isinstance(stored, StoredModels):
+        return None
+    if stored.format == 1:
+        try:
+            return upgrade(stored)
+        except Exception:  # objects it cannot read: the same as none, fit again
+            return None
+    return stored
+
+
+def upgrade(stored: StoredModels) -> StoredModels:
+    """Format 1's scikit-learn objects read into the numpy scorers of format 2 (the same
+    predictions: :mod:`kequn.models.scoring`)."""
+    fitted = dict(stored.fitted)
+    churn = fitted.get("churn")
+    if churn is not None and churn.model is not None and not isinstance(churn.model, TreeEnsemble):
+        fitted["churn"] = dataclasses.replace(churn, model=tree_ensemble(churn.model))
+    clusters = fitted.get("clusters")
+    if clusters is not None and not isinstance(clusters.model, NearestCentre):
+        fitted["clusters"] = dataclasses.replace(clusters, model=nearest_centre(clusters.model))
+    return dataclasses.replace(stored, fitted=fitted, format=FORMAT)
 
 
 def save(ws: Workspace, stored: StoredModels) -> None:

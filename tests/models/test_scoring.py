@@ -1,0 +1,105 @@
+"""The numpy scorers equal scikit-learn's predictions on real fitted models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from kequn.demo import demo_workspace
+from kequn.features.build import FeatureContext, build_features
+from kequn.models import churn, clusters
+from kequn.models.scoring import nearest_centre, tree_ensemble
+from kequn.pipeline import make_engine
+from kequn.store.workspace import Workspace
+
+CALIBRATION_END = dt.date(1997, 9, 30)
+HOLDOUT_END = dt.date(1998, 6, 30)
+TRAIN_DAY = dt.date(1997, 6, 30)
+
+
+def test_tree_ensemble_equals_predict_proba_on_cdnow(cdnow_ws: Workspace, tmp_path: Path) -> None:
+    """The churn classifier as kequn fits it (closed-form features included, so some
+    columns are missing for some buyers), trained on the CDNOW split: the arrays give
+    sklearn's raw scores and probabilities, with the data's own NaNs and with a tenth
+    of every column knocked out (each split's learnt direction for missing values)."""
+    with make_engine(cdnow_ws) as engine:
+        tables = engine.tables()
+        build = churn.feature_builder(engine, tables, FeatureContext(CALIBRATION_END), tmp_path)
+        train = churn.pull(
+            churn.labelled(build(TRAIN_DAY), tables["orders"], TRAIN_DAY, CALIBRATION_END)
+        )
+        test = churn.pull(
+            churn.labelled(build(CALIBRATION_END), tables["orders"], CALIBRATION_END, HOLDOUT_END)
+        )
+    train = churn.closed_form(train, (CALIBRATION_END - TRAIN_DAY).days)
+    test = churn.closed_form(test, (HOLDOUT_END - CALIBRATION_END).days)
+    model = churn.churn_model(0, churn.MODEL_FEATURES).fit(
+        churn.matrix(train, churn.MODEL_FEATURES), train["churned"].to_numpy(zero_copy_only=False)
+    )
+    ensemble = tree_ensemble(model)
+    assert len(ensemble.trees) == model.n_iter_ > 10
+
+    x = churn.matrix(test, churn.MODEL_FEATURES)
+    assert np.isnan(x).any()  # one-time buyers have no days between orders
+    rng = np.random.default_rng(19)
+    holed = x.copy()
+    holed[rng.random(x.shape) < 0.1] = np.nan
+    for rows in (x, holed):
+        np.testing.assert_allclose(
+            ensemble.raw_score(rows), model.decision_function(rows), rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            ensemble.probability(rows), model.predict_proba(rows)[:, 1], rtol=0, atol=1e-12
+        )
+    # the missing values mattered: some splits send them left, and scores moved
+    assert any(tree.missing_left[~tree.is_leaf].any() for tree in ensemble.trees)
+    assert not np.allclose(ensemble.probability(holed), ensemble.probability(x))
+    # a single row, and none
+    np.testing.assert_allclose(
+        ensemble.probability(holed[:1]), model.predict_proba(holed[:1])[:, 1], atol=1e-12
+    )
+    assert ensemble.probability(x[:0]).shape == (0,)
+    with pytest.raises(ValueError, match="feature columns"):
+        ensemble.probability(x[:, :3])
+
+
+def test_nearest_centre_equals_the_pipeline_on_demo_buyers(tmp_path: Path) -> None:
+    """Standardise + k-means fitted on demo buyers: the same cluster for every buyer,
+    and the centres kequn describes clusters with are the pipeline's."""
+    ws = demo_workspace(tmp_path, 3000, seed=8)
+    with make_engine(ws) as engine:
+        tables = engine.tables()
+        ctx = FeatureContext(dt.date(2026, 9, 30))
+        features = engine.materialize(
+            build_features(tables["customers"], tables["orders"], tables["events"], ctx),
+            tmp_path / "f.parquet",
+        )
+        buyers = churn.pull(features.filter(features.orders > 0), limit=None)
+    x = clusters.behaviour_matrix(buyers)
+    assert x.shape[0] > 1000
+    for k in (3, 6):
+        pipeline = clusters.cluster_model(k).fit(x[::2])
+        scorer = nearest_centre(pipeline)
+        assert np.array_equal(scorer.predict(x), pipeline.predict(x))
+        np.testing.assert_array_equal(scorer.centres, pipeline[-1].cluster_centers_)
+        np.testing.assert_array_equal(scorer.standardise(x), pipeline[0].transform(x))
+        assert len(set(scorer.predict(x).tolist())) == k
+
+
+def test_what_the_scorers_cannot_reproduce_is_refused() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 3))
+    three = HistGradientBoostingClassifier(max_iter=3).fit(x, rng.integers(0, 3, 300))
+    with pytest.raises(ValueError, match="binary"):
+        tree_ensemble(three)
+    from sklearn.cluster import KMeans
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    other = make_pipeline(MinMaxScaler(), KMeans(3, n_init=1, random_state=0)).fit(x)
+    with pytest.raises(ValueError, match="StandardScaler"):
+        nearest_centre(other)
