@@ -5,9 +5,12 @@ or "page 3 of this segment" from Parquet, or a customer's orders from the worksp
 tables, means scanning millions of rows per request. Instead the first reader of a run
 builds two files next to it:
 
-- ``lookup.duckdb`` (columnar, for questions over many rows): ``labels``, every feature
-  and label of the run sorted by customer id, for segment pages in any order or filter,
-  the RFM grid and rule previews;
+- ``lookup.duckdb`` (columnar, for questions over many rows): ``labels``, a view of the
+  run's own Parquet (every feature and label), for segment pages in any order or filter,
+  the RFM grid and rule previews. It was a sorted copy until the daily refresh was
+  measured: the copy took 10-14 s of a 36 s build at 1M customers (and 220 MB) and made
+  those pages 2-3× faster (a filtered count 10 → 4 ms, a page sorted by another column
+  36 → 15 ms, a search 82 → 45 ms), while the pages people open most come from SQLite;
 - ``lookup2.sqlite`` (row store with B-tree keys, for questions about one key): one
   row per customer id in each of ``labels``, ``customers``, ``orders`` and ``events``,
   its values packed as one JSON array (the orders and interactions as of the run's
@@ -158,6 +161,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
             con = duckdb.connect()
             try:
                 con.execute("SET enable_progress_bar = false")
+                con.execute("SET file_search_path = ?", [str(run.labels_path.parent)])
                 # within the workspace's memory budget, like a run (sorts spill to .tmp)
                 ws.tmp_dir.mkdir(exist_ok=True)
                 con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
@@ -243,15 +247,24 @@ def _copy(
 ) -> dict[str, Any]:
     """Build the DuckDB file in ``idx``, the SQLite file at ``points`` (from scratch, or
     from ``previous``'s) and the digests at ``digests``; return how."""
-    con.execute(
-        "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",
-        [parquet_glob(run.labels_path)],
-    )
-    _top_members(con, run)
-    layouts = digest(con, until, digests)
-    how: dict[str, Any] = {"previous": None}
+    # the previous file (2.6 GB at 1M) is copied while DuckDB ranks and digests
+    copying = None
     if previous is not None:
-        shutil.copyfile(points_path(previous), points)
+        copying = _Copy(points_path(previous), points)
+        copying.start()
+    # the run's own Parquet, read in place: relative to the run's folder (the connection's
+    # file_search_path), so the view holds in a copied or moved workspace
+    relative = Path(parquet_glob(run.labels_path)).relative_to(run.labels_path.parent)
+    try:
+        con.execute(f"CREATE VIEW idx.labels AS SELECT * FROM read_parquet({_quoted(relative)})")
+        _top_members(con, run)
+        layouts = digest(con, until, digests)
+    finally:
+        if copying is not None:
+            copying.join()  # not left writing after a failure
+    how: dict[str, Any] = {"previous": None}
+    if copying is not None and previous is not None:
+        copying.finish()
         how = {"previous": previous.run_id}
     sq = sqlite3.connect(points)
     try:
@@ -269,6 +282,27 @@ def _copy(
     con.execute("CHECKPOINT idx")
     con.execute("DETACH idx")
     return how
+
+
+class _Copy(threading.Thread):
+    """A file copied in a thread (the copy runs in the kernel, without the GIL); its
+    error, if any, raised where it is waited for."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        super().__init__(name="kequn-lookup-copy", daemon=True)
+        self.source, self.target = source, target
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            shutil.copyfile(self.source, self.target)
+        except BaseException as exc:  # re-raised by finish()
+            self.error = exc
+
+    def finish(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
@@ -331,7 +365,12 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
         if con is None:
             # lookups gain little from parallel scans; one thread per query keeps
             # concurrent requests from oversubscribing the cores
-            con = duckdb.connect(str(path), read_only=True, config={"threads": 1})
+            # the labels view reads the run's Parquet by a path relative to its folder;
+            # its footers (~100 columns × row groups) are parsed once, not per query.
+            # (Global settings: every cursor of this connection needs them.)
+            settings = {"threads": 1, "file_search_path": str(path.parent)}
+            con = duckdb.connect(str(path), read_only=True, config=settings)
+            con.execute("SET GLOBAL parquet_metadata_cache = true")
             _open[path] = con
         cur = con.cursor()
     try:

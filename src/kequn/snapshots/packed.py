@@ -158,10 +158,14 @@ def pack(
         stored = _columns(sq, table, rel, skip="" if newest is None else "customer_id")
         sq.execute(f"CREATE TABLE {table} (customer_id TEXT PRIMARY KEY, packed TEXT)")
     insert = f"INSERT INTO {table} VALUES (?, ?)"
-    # in key order: each row lands at the end of SQLite's B-tree
+    # A timeline is grouped as its rows stream by, so it comes in key order. A row per
+    # customer needs no order: the rows are appended by rowid and only the key index
+    # (ids alone, ~30 MB at 1M) takes them in any order. Sorting the JSON first held
+    # ~1 GB of text at 1M customers (peak RSS 1.4 GB against 0.45 GB without) for a
+    # point lookup 0.02 ms faster.
+    order = "" if newest is None else f" ORDER BY customer_id, {newest}"
     rows = con.execute(
-        f"SELECT customer_id, CAST(json_array({stored}) AS VARCHAR) FROM ({source}) "
-        f"ORDER BY customer_id{'' if newest is None else ', ' + newest}",
+        f"SELECT customer_id, CAST(json_array({stored}) AS VARCHAR) FROM ({source}){order}",
         params,
     ).to_arrow_reader(BATCH)
     pairs = (zip(*(c.to_pylist() for c in batch.columns), strict=True) for batch in rows)
