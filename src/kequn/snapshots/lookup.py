@@ -368,8 +368,11 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
             # the labels view reads the run's Parquet by a path relative to its folder;
             # its footers (~100 columns × row groups) are parsed once, not per query.
             # (Global settings: every cursor of this connection needs them.)
-            settings = {"threads": 1, "file_search_path": str(path.parent)}
-            con = duckdb.connect(str(path), read_only=True, config=settings)
+            con = duckdb.connect(
+                str(path),
+                read_only=True,
+                config={"threads": 1, "file_search_path": str(path.parent)},
+            )
             con.execute("SET GLOBAL parquet_metadata_cache = true")
             _open[path] = con
         cur = con.cursor()
