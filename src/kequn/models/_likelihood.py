@@ -19,6 +19,9 @@ costs one pass over the distinct ``(x, t_x, T)`` rows (a loop compiled with numb
 on disk after the first call) and the optimiser needs no extra evaluations for derivatives.
 Tests check the gradient against finite differences and the fit against the paper's CDNOW
 estimates.
+
+The Gamma-Gamma spend model's one per-customer term, ``(px + q) ln(γ + x z̄)``, and its
+derivatives are summed by a second compiled loop, :func:`spend_sums`, for the same reason.
 """
 
 from __future__ import annotations
@@ -50,10 +53,32 @@ class Factored:
 
     @classmethod
     def of(cls, x: Array, t_x: Array, T: Array, weights: Array) -> Factored:
-        xs, xi = np.unique(x, return_inverse=True)
-        ts, ti = np.unique(t_x, return_inverse=True)
-        big_ts, big_ti = np.unique(T, return_inverse=True)
-        return cls(xs, xi.ravel(), ts, ti.ravel(), big_ts, big_ti.ravel(), weights)
+        (xs, xi), (ts, ti), (big_ts, big_ti) = (factorize(v) for v in (x, t_x, T))
+        return cls(xs, xi, ts, ti, big_ts, big_ti, weights)
+
+
+#: a column of whole numbers from 0 to at most this is factorised by counting, not sorting
+DENSE_RANGE = 1 << 24
+
+
+def factorize(column: Array) -> tuple[Array, Index]:
+    """The sorted distinct values of a 1-D float column and each row's index into them.
+
+    What ``np.unique(column, return_inverse=True)`` gives; for whole numbers in a modest
+    range (days, counts: what BTYD summaries hold) by counting instead of sorting, which
+    is several times faster on a million rows.
+    """
+    if column.size and np.all(np.isfinite(column)):
+        low, high = float(column.min()), float(column.max())
+        if low >= 0 and high <= DENSE_RANGE and high + 1 <= 4 * column.size + 1024:
+            whole = column.astype(np.int64)
+            if np.array_equal(whole, column):
+                present = np.zeros(int(high) + 1, dtype=bool)
+                present[whole] = True
+                codes = np.cumsum(present) - 1
+                return np.flatnonzero(present).astype(float), codes[whole]
+    values, inverse = np.unique(column, return_inverse=True)
+    return values, inverse.ravel()
 
 
 @dataclass(frozen=True)
@@ -166,9 +191,14 @@ def _row_sums(
     """The weighted log-likelihood and its partial derivatives, in one pass over the rows.
 
     A fused loop because numpy would make some forty full-length temporaries per
-    evaluation; per-value terms (special functions) arrive precomputed.
+    evaluation; per-value terms (special functions) arrive precomputed. The sums are
+    compensated (Kahan): added one by one into a total of ~10⁷, half a million rows
+    would otherwise leave rounding noise of ~10⁻⁶ in it, enough to hide the last steps
+    to the maximum.
     """
-    ll = d_r = d_alpha = d_a = d_b = 0.0
+    sums = np.zeros(5)
+    lost = np.zeros(5)
+    terms = np.empty(5)
     for i in range(weights.size):
         xi, ti, txi, w = x_index[i], t_index[i], tx_index[i], weights[i]
         r_plus_x = r + x[xi]
@@ -177,15 +207,60 @@ def _row_sums(
         # logaddexp(alive, dropped) with one exp; shares of each term for the gradient
         if dropped > alive:
             small = np.exp(alive - dropped)
-            ll += w * (per_x[xi] + dropped + np.log1p(small))
+            terms[0] = w * (per_x[xi] + dropped + np.log1p(small))
             share_dropped = w / (1.0 + small)
         else:
             small = np.exp(dropped - alive)
-            ll += w * (per_x[xi] + alive + np.log1p(small))
+            terms[0] = w * (per_x[xi] + alive + np.log1p(small))
             share_dropped = w * small / (1.0 + small)
         share_alive = w - share_dropped
-        d_r += w * psi_x[xi] - share_alive * log_alpha_t[ti] - share_dropped * log_alpha_tx[txi]
-        d_alpha -= r_plus_x * (share_alive * inv_alpha_t[ti] + share_dropped * inv_alpha_tx[txi])
-        d_a += share_alive * alive_da[xi] + share_dropped * dropped_da[xi]
-        d_b += share_alive * alive_db[xi] + share_dropped * dropped_db[xi]
-    return ll, d_r, d_alpha, d_a, d_b
+        terms[1] = w * psi_x[xi] - share_alive * log_alpha_t[ti] - share_dropped * log_alpha_tx[txi]
+        terms[2] = -r_plus_x * (share_alive * inv_alpha_t[ti] + share_dropped * inv_alpha_tx[txi])
+        terms[3] = share_alive * alive_da[xi] + share_dropped * dropped_da[xi]
+        terms[4] = share_alive * alive_db[xi] + share_dropped * dropped_db[xi]
+        for k in range(5):
+            y = terms[k] - lost[k]
+            t = sums[k] + y
+            lost[k] = (t - sums[k]) - y
+            sums[k] = t
+    return sums[0], sums[1], sums[2], sums[3], sums[4]
+
+
+def spend_sums(gamma: float, x: Array, value: Array, weights: Array) -> tuple[float, ...]:
+    """The Gamma-Gamma's per-customer sums at scale ``gamma``, in one compiled pass.
+
+    ``(Σ w x ln(γ+x z̄), Σ w ln(γ+x z̄), Σ w x / (γ+x z̄), Σ w / (γ+x z̄))`` over customers
+    with frequency ``x`` and mean repeat value ``z̄``: the log-likelihood and its gradient
+    need nothing else from the rows. One loop instead of numpy's temporaries and BLAS dot
+    products (which, on a busy machine, cost more waiting for their threads than adding).
+    """
+    return tuple(_compiled_spend_sums()(gamma, x, value, weights))
+
+
+@functools.cache
+def _compiled_spend_sums() -> Callable[..., Any]:
+    """:func:`_spend_sums` compiled by numba (cached on disk), on the first fit."""
+    import numba
+
+    return numba.njit(cache=True, nogil=True)(_spend_sums)
+
+
+def _spend_sums(
+    gamma: float, x: Array, value: Array, weights: Array
+) -> tuple[float, float, float, float]:
+    sums = np.zeros(4)
+    lost = np.zeros(4)
+    terms = np.empty(4)
+    for i in range(weights.size):
+        scaled = gamma + x[i] * value[i]
+        w, log_i, inv_i = weights[i], np.log(scaled), 1.0 / scaled
+        terms[0] = w * x[i] * log_i
+        terms[1] = w * log_i
+        terms[2] = w * x[i] * inv_i
+        terms[3] = w * inv_i
+        for k in range(4):  # compensated, as in _row_sums
+            y = terms[k] - lost[k]
+            t = sums[k] + y
+            lost[k] = (t - sums[k]) - y
+            sums[k] = t
+    return sums[0], sums[1], sums[2], sums[3]

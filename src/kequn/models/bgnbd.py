@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, gammaln, hyp2f1
@@ -78,21 +77,24 @@ class BetaGeoModel(BetaGeoFamily):
         )
         return np.where(x > 0, 1.0 / (1.0 + np.exp(log_ratio)), 1.0)
 
-    def expected_purchases(
-        self, t: float | ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    def expected_purchases_if_alive(
+        self, t: float | ArrayLike, frequency: ArrayLike, T: ArrayLike
     ) -> Array:
-        """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units (eq. 10)."""
-        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        """E[Y(t) | alive, x, T]: eq. 10 without its P(alive) factor, which
+        :meth:`expected_purchases` multiplies in."""
+        x, big_t = (np.asarray(v, dtype=float) for v in (frequency, T))
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self.params_array_
         z = t / (alpha + big_t + t)
         hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
         head = (a + b + x - 1) / (a - 1)
         tail = 1 - np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t))) * hyp
-        return head * tail * self.probability_alive(x, t_x, big_t)
+        return np.asarray(head * tail, dtype=float)
 
     def probability_alive_expr(self, x: Any, t_x: Any, T: Any) -> Any:
         """The same P(alive) as an Ibis expression, so scoring runs on the engine."""
+        import ibis  # not at the top: ibis takes a third of a second to import
+
         r, alpha, a, b = (float(v) for v in self.params_array_)
         xf, txf, tf = x.cast("float64"), t_x.cast("float64"), T.cast("float64")
         log_ratio = (

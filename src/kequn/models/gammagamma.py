@@ -20,14 +20,87 @@ own spend and are left out of the fit (they get the population mean ``p γ / (q 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
 
-from kequn.models._fit import Estimator, minimise_log_params
-from kequn.models.bgnbd import BetaGeoModel
+from kequn.models._fit import BetaGeoFamily, Estimator, distinct_rows, minimise_log_params
+from kequn.models._likelihood import spend_sums
 
 Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SpendData:
+    """The fit's sample (repeat buyers with a positive value) and its per-``x`` terms."""
+
+    x: Array
+    value: Array
+    weights: Array
+    xs: Array
+    weights_by_x: Array
+    total: float
+    wx_log_z: float
+    w_log_z: float
+
+    @classmethod
+    def of(
+        cls, frequency: ArrayLike, monetary_value: ArrayLike, weights: ArrayLike | None = None
+    ) -> SpendData:
+        x = np.asarray(frequency, dtype=float)
+        z = np.asarray(monetary_value, dtype=float)
+        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+        keep = (x > 0) & (z > 0)
+        if keep.sum() < 2:
+            raise ValueError(
+                "Gamma-Gamma needs at least two customers with repeat purchases of positive value"
+            )
+        x, z, w = x[keep], z[keep], w[keep]
+        xs, xi = np.unique(x, return_inverse=True)
+        log_z = np.log(z)
+        return cls(
+            x=x,
+            value=z,
+            weights=w,
+            xs=xs,
+            weights_by_x=np.bincount(xi.ravel(), weights=w).astype(float),
+            total=float(w.sum()),
+            wx_log_z=float((w * x * log_z).sum()),
+            w_log_z=float((w * log_z).sum()),
+        )
+
+
+def negative_log_likelihood(
+    log_params: Array, data: SpendData, penalizer: float = 0.0
+) -> tuple[float, Array]:
+    """Mean negative log-likelihood (weighted) and its gradient in ``ln (p, q, γ)``.
+
+    Terms that depend on the customer only through ``x`` are evaluated per distinct ``x``;
+    the one per-row term, ``ln(γ + x z̄)``, is summed by a compiled loop. The gradient is
+    analytic (digammas).
+    """
+    p, q, g = np.exp(log_params)
+    xs, by_x, total = data.xs, data.weights_by_x, data.total
+    x_log, log, x_inv, inv = spend_sums(float(g), data.x, data.value, data.weights)
+    psi_pxq = digamma(p * xs + q)
+    ll = (
+        float(by_x @ (gammaln(p * xs + q) - gammaln(p * xs) + p * xs * np.log(xs)))
+        - total * gammaln(q)
+        + total * q * np.log(g)
+        + p * data.wx_log_z
+        - data.w_log_z
+        - p * x_log
+        - q * log
+    )
+    d_p = float(by_x @ (xs * (psi_pxq - digamma(p * xs) + np.log(xs)))) + data.wx_log_z - x_log
+    d_q = float(by_x @ psi_pxq) - total * digamma(q) + total * np.log(g) - log
+    d_g = total * q / g - (p * x_inv + q * inv)
+    params = np.array([p, q, g])
+    value = -ll / total + penalizer * float((params**2).sum())
+    grad = -np.array([d_p, d_q, d_g]) * params / total + 2 * penalizer * params**2
+    return float(value), grad
 
 
 class GammaGammaModel(Estimator):
@@ -39,50 +112,16 @@ class GammaGammaModel(Estimator):
     def fit(
         self, frequency: ArrayLike, monetary_value: ArrayLike, weights: ArrayLike | None = None
     ) -> GammaGammaModel:
-        x = np.asarray(frequency, dtype=float)
-        z = np.asarray(monetary_value, dtype=float)
-        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
-        keep = (x > 0) & (z > 0)
-        if keep.sum() < 2:
-            raise ValueError(
-                "Gamma-Gamma needs at least two customers with repeat purchases of positive value"
-            )
-        x, z, w = x[keep], z[keep], w[keep]
-        total = w.sum()
-
-        # terms that depend on the customer only through x are evaluated per distinct x;
-        # the one per-row term is ln(γ + x z̄). The gradient is analytic (digammas).
-        xs, xi = np.unique(x, return_inverse=True)
-        w_by_x = np.bincount(xi.ravel(), weights=w)
-        wx_log_z = float(w @ (x * np.log(z)))
-        w_log_z = float(w @ np.log(z))
-        wx = w * x
+        data = SpendData.of(frequency, monetary_value, weights)
 
         def objective(log_params: Array) -> tuple[float, Array]:
-            p, q, g = np.exp(log_params)
-            log_gz = np.log(g + x * z)
-            ll = (
-                w_by_x @ (gammaln(p * xs + q) - gammaln(p * xs) + p * xs * np.log(xs))
-                - total * gammaln(q)
-                + total * q * np.log(g)
-                + p * wx_log_z
-                - w_log_z
-                - p * (wx @ log_gz)
-                - q * (w @ log_gz)
-            )
-            psi_pxq = digamma(p * xs + q)
-            d_p = w_by_x @ (xs * (psi_pxq - digamma(p * xs) + np.log(xs))) + wx_log_z - wx @ log_gz
-            d_q = w_by_x @ psi_pxq - total * digamma(q) + total * np.log(g) - w @ log_gz
-            d_g = total * q / g - (p * wx + q * w) @ (1.0 / (g + x * z))
-            params = np.array([p, q, g])
-            value = -ll / total + self.penalizer * float((params**2).sum())
-            grad = -np.array([d_p, d_q, d_g]) * params / total + 2 * self.penalizer * params**2
-            return float(value), grad
+            return negative_log_likelihood(log_params, data, self.penalizer)
 
-        start = np.log([1.0, 1.0, max(float(np.median(z)), 1e-3)])
-        fitted, best_fun = minimise_log_params(objective, start, gradient=True)
-        self.p_, self.q_, self.gamma_ = (float(v) for v in fitted)
-        self.log_likelihood_ = float(-best_fun * total)
+        start = np.log([1.0, 1.0, max(float(np.median(data.value)), 1e-3)])
+        fitted = minimise_log_params(objective, start, gradient=True)
+        self.p_, self.q_, self.gamma_ = (float(v) for v in fitted.params)
+        self.log_likelihood_ = float(-fitted.value * data.total)
+        self.gradient_norm_ = fitted.gradient_norm * data.total
         return self
 
     @property
@@ -102,7 +141,7 @@ class GammaGammaModel(Estimator):
 
     def customer_lifetime_value(
         self,
-        model: BetaGeoModel,
+        model: BetaGeoFamily,
         frequency: ArrayLike,
         recency: ArrayLike,
         T: ArrayLike,
@@ -115,14 +154,20 @@ class GammaGammaModel(Estimator):
         """Discounted expected value over ``horizon`` in steps of ``period`` (same unit as T).
 
         Each step's expected purchases (the increase of E[Y(t)]) are valued at the expected
-        average transaction value and discounted at ``discount_rate`` per step.
+        average transaction value and discounted at ``discount_rate`` per step. ``model`` is
+        a BG/NBD or an MBG/NBD.
         """
         value = self.conditional_expected_average_profit(frequency, monetary_value)
-        total = np.zeros_like(value)
-        previous = np.zeros_like(value)
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        # E[Y(t) | x, t_x, T] = E[Y(t) | alive; x, T] P(alive | x, t_x, T): the first factor
+        # (a hypergeometric function per step) depends on (x, T) only, a few percent of
+        # the customers, so the discounted sum over steps is made per distinct (x, T)
+        (xs, big_ts), pair = distinct_rows(x, big_t)
+        discounted = np.zeros_like(xs)
+        previous = np.zeros_like(xs)
         steps = int(np.ceil(horizon / period))
         for i in range(1, steps + 1):
-            current = model.expected_purchases(min(i * period, horizon), frequency, recency, T)
-            total += value * (current - previous) / (1 + discount_rate) ** i
+            current = model.expected_purchases_if_alive(min(i * period, horizon), xs, big_ts)
+            discounted += (current - previous) / (1 + discount_rate) ** i
             previous = current
-        return total
+        return value * discounted[pair] * model.probability_alive(x, t_x, big_t)

@@ -68,17 +68,18 @@ class ModifiedBetaGeoModel(BetaGeoFamily):
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         return 1.0 / (1.0 + np.exp(_log_odds_dead(self.params_array_, x, t_x, big_t)))
 
-    def expected_purchases(
-        self, t: float | ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    def expected_purchases_if_alive(
+        self, t: float | ArrayLike, frequency: ArrayLike, T: ArrayLike
     ) -> Array:
-        """E[Y(t) | x, t_x, T] under the MBG/NBD."""
-        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        """E[Y(t) | alive, x, T] under the MBG/NBD; :meth:`expected_purchases` multiplies
+        in P(alive)."""
+        x, big_t = (np.asarray(v, dtype=float) for v in (frequency, T))
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self.params_array_
         hyp = hyp2f1(r + x, b + x + 1, a + b + x, t / (alpha + big_t + t))
         head = (a + b + x) / (a - 1)
         tail = 1 - np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t))) * hyp
-        return head * tail * self.probability_alive(x, t_x, big_t)
+        return np.asarray(head * tail, dtype=float)
 
     def probability_alive_expr(self, x: Any, t_x: Any, T: Any) -> Any:
         """P(alive) as an Ibis expression, so scoring runs on the engine."""
