@@ -341,6 +341,34 @@ class BetaGeoFamily(Estimator):
         (xs, big_ts), pair = distinct_rows(x, big_t)
         return self.expected_purchases_if_alive(t, xs, big_ts)[pair] * alive
 
+    def discounted_purchases(
+        self,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        *,
+        horizon: float,
+        period: float,
+        discount_rate: float,
+    ) -> Array:
+        """Expected purchases over ``horizon`` in steps of ``period`` (the unit of T), each
+        step's (the increase of E[Y(t)]) discounted at ``discount_rate`` per step: the CLV
+        of a customer whose every purchase is worth 1.
+
+        E[Y(t)] is E[Y(t) | alive, x, T] P(alive | x, t_x, T), and only the first factor (a
+        hypergeometric function per step) changes from step to step: it is evaluated per
+        distinct ``(x, T)``, once per step, and P(alive) multiplied in at the end.
+        """
+        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        (xs, big_ts), pair = distinct_rows(x, big_t)
+        discounted = np.zeros_like(xs)
+        previous = np.zeros_like(xs)
+        for i in range(1, int(np.ceil(horizon / period)) + 1):
+            current = self.expected_purchases_if_alive(min(i * period, horizon), xs, big_ts)
+            discounted += (current - previous) / (1 + discount_rate) ** i
+            previous = current
+        return np.asarray(discounted[pair] * self.probability_alive(x, t_x, big_t), dtype=float)
+
     def unidentified(self, min_repeaters: float = 0) -> list[dict[str, Any]]:
         """Why the fit cannot be trusted, one entry per reason (empty when it can):
         too few repeat buyers, parameters at the optimiser's bounds, or a likelihood so

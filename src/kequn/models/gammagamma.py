@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
 
-from kequn.models._fit import BetaGeoFamily, Estimator, distinct_rows, minimise_log_params
+from kequn.models._fit import BetaGeoFamily, Estimator, minimise_log_params
 from kequn.models._likelihood import spend_sums
 
 Array = NDArray[np.float64]
@@ -158,16 +158,7 @@ class GammaGammaModel(Estimator):
         a BG/NBD or an MBG/NBD.
         """
         value = self.conditional_expected_average_profit(frequency, monetary_value)
-        x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        # E[Y(t) | x, t_x, T] = E[Y(t) | alive; x, T] P(alive | x, t_x, T): the first factor
-        # (a hypergeometric function per step) depends on (x, T) only, a few percent of
-        # the customers, so the discounted sum over steps is made per distinct (x, T)
-        (xs, big_ts), pair = distinct_rows(x, big_t)
-        discounted = np.zeros_like(xs)
-        previous = np.zeros_like(xs)
-        steps = int(np.ceil(horizon / period))
-        for i in range(1, steps + 1):
-            current = model.expected_purchases_if_alive(min(i * period, horizon), xs, big_ts)
-            discounted += (current - previous) / (1 + discount_rate) ** i
-            previous = current
-        return value * discounted[pair] * model.probability_alive(x, t_x, big_t)
+        purchases = model.discounted_purchases(
+            frequency, recency, T, horizon=horizon, period=period, discount_rate=discount_rate
+        )
+        return np.asarray(value * purchases, dtype=float)
