@@ -8,11 +8,15 @@ Creates a demo workspace once (kequn.demo), then times `kequn run` and
 `kequn run --no-models` as separate processes (the first `kequn run` fits and stores the
 models; later ones reuse them while fresh, as a daily run would, and are reported
 separately), and lists the slowest imports of `python -X importtime -c "import kequn.cli"`.
+Then one more stored-models run, under cProfile in its own process, says where its time
+goes (steps of the run, imports, and whether scikit-learn was imported): cProfile slows
+Python code down, so its seconds are larger than the table's and are for proportions.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -75,6 +79,61 @@ def import_offenders(module: str, top: int) -> tuple[float, list[tuple[float, st
     return total, ranked[:top]
 
 
+#: a stored-models `kequn run` under cProfile, in a fresh interpreter: prints, as JSON,
+#: the cumulative seconds of each step named in STEPS and whether scikit-learn was imported
+PROFILED = """
+import cProfile, json, pstats, sys, time
+started = time.perf_counter()
+profile = cProfile.Profile()
+profile.enable()
+from kequn.cli import main
+try:
+    main(["run", "--workspace", sys.argv[1]])
+except SystemExit as stop:
+    if stop.code:
+        raise
+profile.disable()
+total = time.perf_counter() - started
+steps = json.loads(sys.argv[2])
+found = {}
+for (path, _line, name), row in pstats.Stats(profile).stats.items():
+    for label, (suffix, function) in steps.items():
+        if name == function and path.endswith(suffix):
+            found[label] = max(found.get(label, 0.0), row[3])
+print(json.dumps({
+    "total": total, "steps": found,
+    "sklearn": any(m.split(".")[0] == "sklearn" for m in sys.modules),
+}))
+"""
+
+#: where a run's time goes: label -> (file suffix, function name)
+STEPS = {
+    "import kequn.cli": ("kequn/cli/__init__.py", "<module>"),
+    "open the engine (DuckDB)": ("kequn/pipeline.py", "make_engine"),
+    "features": ("kequn/features/build.py", "build_features"),
+    "models (load, score)": ("kequn/pipeline.py", "_predict"),
+    "  of which imports of the models": ("kequn/models/churn.py", "<module>"),
+    "thresholds": ("kequn/taxonomy/evaluate.py", "derive_thresholds"),
+    "labels (classify, with thresholds)": ("kequn/taxonomy/evaluate.py", "classify"),
+    "lookup files (after publish)": ("kequn/snapshots/lookup.py", "build_index"),
+    "automation (after publish)": ("kequn/automation/__init__.py", "on_publish"),
+}
+
+
+def profiled(ws: Path) -> dict[str, object]:
+    """One stored-models run under cProfile (see :data:`PROFILED`)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROFILED, str(ws), json.dumps(STEPS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"profiled run failed:\n{done.stderr[-2000:]}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -83,7 +142,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the workspace here")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--no-profile", action="store_true", help="skip the profiled run")
     options = parser.parse_args()
+    load_before = os.getloadavg()[0]
     base = options.keep or Path(tempfile.mkdtemp(prefix="kequn-small-"))
     ws = base / f"small-{options.customers}" / "ws"
     try:
@@ -112,12 +173,13 @@ def main() -> None:
             ("kequn --help (start-up)", [wall([*KEQUN, "--help"]) for _ in range(options.repeat)])
         )
         total, offenders = import_offenders("kequn.cli", options.top)
+        profile = None if options.no_profile else profiled(ws)
     finally:
         if not options.keep:
             shutil.rmtree(base, ignore_errors=True)
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     print(f"customers: {options.customers:,}")
     print("| command | median s | min s | median CPU s | runs |")
@@ -132,6 +194,18 @@ def main() -> None:
     print(f"\n`import kequn.cli` (-X importtime, cumulative): {total:.2f} s; slowest:")
     for seconds, name in offenders:
         print(f"- {name}: {seconds:.3f} s")
+    if profile is not None:
+        steps = profile["steps"]
+        assert isinstance(steps, dict)
+        print(
+            f"\nOne stored-models run under cProfile: {profile['total']:.2f} s "
+            f"(scikit-learn imported: {'yes' if profile['sklearn'] else 'no'})"
+        )
+        print("| step | cumulative s |")
+        print("|---|---:|")
+        for label in STEPS:
+            if label in steps:
+                print(f"| {label} | {steps[label]:.2f} |")
 
 
 if __name__ == "__main__":
