@@ -322,12 +322,19 @@ def _drop_lookups(run: RunInfo) -> int:
     with index.with_suffix(".lock").open("a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # a build in progress finishes first
         with lookup._guard:
-            con = lookup._open.pop(index, None)
+            cons = [lookup._open.pop(p, None) for p in (index, lookup.columns_path(run))]
             lookup._ready.discard(index)
-        if con is not None:
-            con.close()
+        for con in cons:
+            if con is not None:
+                con.close()
         # the digests too: customer ids with hashes of their rows, for incremental builds
-        names = (lookup.INDEX_NAME, lookup.POINTS_NAME, lookup.DIGESTS_NAME, *lookup.OLD_POINTS)
+        names = (
+            lookup.INDEX_NAME,
+            lookup.POINTS_NAME,
+            lookup.DIGESTS_NAME,
+            lookup.COLUMNS_NAME,
+            *lookup.OLD_POINTS,
+        )
         for name in names:
             target = folder / name
             if target.exists():
