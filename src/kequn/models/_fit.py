@@ -88,9 +88,11 @@ NEWTON_STEPS = 5
 def newton_polish(objective: Callable[[Array], tuple[float, Array]], start: Array) -> Minimum:
     """Newton steps from ``start`` while they shrink the gradient without raising the value.
 
-    Nothing is changed where the Hessian is not positive definite (an unidentified fit:
-    the likelihood does not curve up in some direction) or a step would leave the bounds;
-    the Hessian at the point returned comes with it, for the standard errors.
+    The Hessian is taken once, at ``start`` (close enough to the maximum that it hardly
+    changes over the remaining steps, each of which then costs one evaluation), and is
+    returned for the standard errors. Nothing is changed where it is not positive
+    definite (an unidentified fit: the likelihood does not curve up in some direction)
+    or a step would leave the bounds.
     """
     x = start
     value, grad = objective(x)
@@ -116,7 +118,6 @@ def newton_polish(objective: Callable[[Array], tuple[float, Array]], start: Arra
         ):
             break
         x, value, grad = candidate, new_value, new_grad
-        hessian = objective_hessian(lambda p: objective(p)[1], x)
         if np.linalg.norm(step) < 1e-12:
             break
     return Minimum(np.exp(x), float(value), float(np.linalg.norm(grad)), hessian)
