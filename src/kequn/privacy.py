@@ -312,31 +312,21 @@ def _forget_state(ws: Workspace, customer_id: str) -> int:
 
 
 def _drop_lookups(run: RunInfo) -> int:
-    """Remove the run's lookup files (they hold the person's labels, profile and orders);
-    the next reader builds them again from the cleaned data. This process's open
-    connections to them are closed; other processes' are told by the files' absence
-    the next time they open them (a server keeps an open one until it restarts)."""
+    """Remove the run's lookup files (they hold the person's labels, profile and orders),
+    partial ones of an interrupted build included; the next reader builds them again from
+    the cleaned data. This process's shared connections to them are closed; a reader in
+    any thread or process that still has one open notices at its next use that the file
+    it opened is gone (:func:`kequn.snapshots.lookup.points`, ``cursor``) and opens the
+    new one."""
     index = lookup.index_path(run)
     folder = index.parent
     removed = 0
     with index.with_suffix(".lock").open("a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # a build in progress finishes first
-        with lookup._guard:
-            cons = [lookup._open.pop(p, None) for p in (index, lookup.columns_path(run))]
-            lookup._ready.discard(index)
-        for con in cons:
-            if con is not None:
-                con.close()
+        for con in lookup._forget(folder):
+            con.close()
         # the digests too: customer ids with hashes of their rows, for incremental builds
-        names = (
-            lookup.INDEX_NAME,
-            lookup.POINTS_NAME,
-            lookup.DIGESTS_NAME,
-            lookup.COLUMNS_NAME,
-            *lookup.OLD_POINTS,
-        )
-        for name in names:
-            target = folder / name
+        for target in lookup.lookup_files(folder):
             if target.exists():
                 target.unlink()
                 removed += 1

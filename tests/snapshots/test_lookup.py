@@ -168,9 +168,9 @@ def test_every_segment_keeps_its_first_members_in_order(
 
     monkeypatch.setattr(lookup, "TOP_MEMBERS", 25)
     con = duckdb.connect()
-    con.execute("ATTACH ':memory:' AS idx")
     con.execute(
-        "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?)", [parquet_glob(run.labels_path)]
+        f"CREATE TABLE {lookup.LABELS_VIEW} AS SELECT * FROM read_parquet(?)",
+        [parquet_glob(run.labels_path)],
     )
     lookup._top_members(con, run)
     taxonomy = load_taxonomy(run.taxonomy_path)
@@ -181,7 +181,7 @@ def test_every_segment_keeps_its_first_members_in_order(
                 (dim.id, label.id) if dim.type == "exclusive" else (dim.tag_column(label.id), True)
             )
             want = con.execute(
-                f'SELECT customer_id FROM idx.labels WHERE "{column}" = ? '
+                f'SELECT customer_id FROM {lookup.LABELS_VIEW} WHERE "{column}" = ? '
                 "ORDER BY spend DESC NULLS LAST, customer_id",
                 [value],
             ).fetchall()
@@ -254,8 +254,10 @@ def test_only_the_newest_runs_keep_their_lookup_files(tmp_path: Path) -> None:
     lookup.build_index(newest)
     assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, True]
     assert reader.record("labels", customer) is not None  # an open reader still reads
-    assert lookup.points(oldest) is reader  # (the same one: this thread keeps it)
-    with lookup.cursor(oldest) as cur:  # opened anew: built again
+    # ... but is not asked again: its file is gone, so the run's files are built again
+    assert lookup.points(oldest) is not reader
+    assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]
+    with lookup.cursor(oldest) as cur:
         found = cur.execute("SELECT count(*) FROM labels").fetchone()
     assert found == (sum(oldest.counts["lifecycle"].values()),)
     assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]

@@ -1,9 +1,11 @@
 """A run is ready before its columnar copy exists: pages read the run's Parquet through
 a view until the sorted copy is built (in the server, in the background), then the copy;
-both answer the same, and an erasure removes the copy with the other lookup files."""
+both answer the same, and an erasure reaches the copy, partial files and readers that
+other threads keep open."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 from datetime import date
 from pathlib import Path
@@ -17,17 +19,22 @@ from kequn.snapshots.runs import RunInfo, get_run
 from kequn.store.workspace import Workspace
 
 
-@pytest.fixture
-def run(tmp_path: Path) -> RunInfo:
+def _run(root: Path, seed: int = 11) -> RunInfo:
     from kequn.demo import demo_workspace
     from kequn.pipeline import run as run_taxonomy
 
-    ws = demo_workspace(tmp_path, 600, seed=11)
+    ws = demo_workspace(root, 400, seed=seed)
     run_taxonomy(ws, as_of=date.fromisoformat("2026-06-30"), with_models=False)
     found = get_run(Workspace.open(ws.root))
     assert found is not None
     lookup.build_index(found)
     return found
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> RunInfo:
+    # a comma: DuckDB's file_search_path splits on them (the view must not depend on it)
+    return _run(tmp_path / "a,b 工作区")
 
 
 def _pages(run: RunInfo) -> list[object]:
@@ -43,6 +50,18 @@ def _pages(run: RunInfo) -> list[object]:
     ]
 
 
+def _count(run: RunInfo, customer: str | None = None) -> int:
+    with lookup.cursor(run) as cur:
+        if customer is None:
+            found = cur.execute("SELECT count(*) FROM labels").fetchone()
+        else:
+            found = cur.execute(
+                "SELECT count(*) FROM labels WHERE customer_id = ?", [customer]
+            ).fetchone()
+    assert found is not None
+    return int(found[0])
+
+
 def test_ready_without_the_copy_and_the_same_answers_with_it(run: RunInfo) -> None:
     assert lookup.is_ready(run)
     assert not lookup.columns_path(run).exists()  # not part of being ready
@@ -55,17 +74,30 @@ def test_ready_without_the_copy_and_the_same_answers_with_it(run: RunInfo) -> No
     assert _pages(run) == before
     ids = copied["customer_id"].to_pylist()
     assert ids == sorted(ids)  # sorted by id
+    labels = parquet_glob(run.labels_path)
     with duckdb.connect() as con:
         con.register("copied", copied)
         extra = con.execute(
             "SELECT count(*) FROM (SELECT * FROM copied EXCEPT ALL SELECT * FROM read_parquet(?))",
-            [parquet_glob(run.labels_path)],
+            [labels],
         ).fetchone()
         missing = con.execute(
             "SELECT count(*) FROM (SELECT * FROM read_parquet(?) EXCEPT ALL SELECT * FROM copied)",
-            [parquet_glob(run.labels_path)],
+            [labels],
         ).fetchone()
     assert extra == missing == (0,)
+
+
+def test_the_view_reads_this_runs_parquet_whatever_the_working_folder(
+    run: RunInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _run(tmp_path / "other", seed=12)
+    expected = sum(run.counts["lifecycle"].values())
+    assert expected != sum(other.counts["lifecycle"].values())
+    # started inside another run's folder, which has a labels.parquet of its own
+    monkeypatch.chdir(other.labels_path.parent)
+    lookup._forget(run.labels_path.parent)  # as a new process would open it
+    assert _count(run) == expected
 
 
 def test_the_server_builds_the_copy_after_the_first_page(
@@ -74,18 +106,36 @@ def test_the_server_builds_the_copy_after_the_first_page(
     monkeypatch.setattr(lookup, "columns_in_background", True)
     before = read.rfm_grid(run)  # starts the build in a thread
     deadline = time.monotonic() + 60
-    while not lookup.columns_path(run).exists():
+    while lookup._columns_wait.get(lookup.columns_path(run)) != 0.0:
         assert time.monotonic() < deadline, "the columnar copy was not built"
         time.sleep(0.05)
+    assert lookup.columns_path(run).exists()
     assert read.rfm_grid(run) == before
+    assert lookup.columns_path(run) in lookup._open  # the copy answers from now on
 
 
-def test_an_erasure_removes_the_copy(run: RunInfo) -> None:
-    from kequn.privacy import _drop_lookups
+def test_an_erasure_reaches_the_copy_partials_and_other_threads_readers(run: RunInfo) -> None:
+    from kequn.privacy import erase_person
 
+    ws = run.workspace
+    customer = sorted(
+        r["customer_id"] for r in read.members(run, "value", "high", limit=5)["rows"]
+    )[0]
     lookup.build_columns(run)
-    with lookup.cursor(run) as cur:
-        cur.execute("SELECT count(*) FROM labels").fetchone()
-    assert _drop_lookups(run) >= 4
-    assert not lookup.columns_path(run).exists()
-    assert lookup.columns_path(run) not in lookup._open
+    assert _count(run, customer) == 1  # from the copy, kept open in this process
+    leftover = lookup.index_path(run).with_suffix(".partial")  # of an interrupted build
+    leftover.write_bytes(customer.encode())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        # a server thread that keeps its SQLite reader open across requests
+        assert worker.submit(lambda: lookup.points(run).record("labels", customer)).result()
+        erase_person(ws, customer)
+        assert not leftover.exists()
+        assert not lookup.columns_path(run).exists()
+        after = worker.submit(lambda: lookup.points(run).record("labels", customer)).result()
+    assert after is None
+    fresh = get_run(Workspace.open(ws.root), run.run_id)
+    assert fresh is not None
+    lookup.build_columns(fresh)  # built again from the cleaned labels
+    assert _count(fresh, customer) == 0  # not the connection to the removed copy
+    assert _count(fresh) == sum(fresh.counts["lifecycle"].values())
+    assert not [p for p in fresh.labels_path.parent.iterdir() if ".partial" in p.name]

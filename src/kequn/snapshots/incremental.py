@@ -2,7 +2,7 @@
 rewriting only the customers whose stored rows differ (the reasoning is in
 :mod:`kequn.snapshots.lookup`, which builds the files and calls these).
 
-Every function gets an open DuckDB connection with the run's ``idx.labels`` and the
+Every function gets an open DuckDB connection with the run's labels (:data:`LABELS_VIEW`) and the
 published workspace attached as ``src``; the SQL is ours (table names from
 :data:`PACKED`, values bound as parameters).
 """
@@ -24,13 +24,15 @@ REWRITE_SHARE = 0.5
 BATCH_IDS = 50_000
 
 Layout = list[tuple[str, str]]
+#: the run's labels, a temporary view the caller made (see lookup._copy)
+LABELS_VIEW = "run_labels"
 #: the segments' first members, a temporary table the caller made (see lookup._top_members)
 TOP = "top_members"
 
 #: the packed tables: name, source query (of ours), whether it reads the rows up to
 #: ``$until``, and the newest-first order of a timeline (None: one row per customer)
 PACKED: tuple[tuple[str, str, bool, str | None], ...] = (
-    ("labels", "SELECT * FROM idx.labels", False, None),
+    ("labels", f"SELECT * FROM {LABELS_VIEW}", False, None),
     # one profile per customer (either, should an import have left two)
     (
         "customers",

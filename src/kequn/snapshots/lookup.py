@@ -28,7 +28,9 @@ Both files are built under a lock, written to temporary names and renamed into p
 (the DuckDB file last: its presence means the run is ready), so concurrent readers
 either find finished files or wait for them; runs are immutable, so they never go stale.
 DuckDB connections are opened once per process and shared through cursors; SQLite
-connections are opened read-only, once per thread.
+connections are opened read-only, once per thread. Before each use a reader checks that
+the file it opened is still the one in place (device and inode): one that an erasure or
+pruning removed, in this process or another, is never read again.
 
 Incremental builds: most customers look the same from one run to the next (a day's
 orders touch ~1% of them), so a run's SQLite file starts as a copy of the previous run's
@@ -60,7 +62,7 @@ from typing import Any
 import duckdb
 
 from kequn.core.compute import parquet_glob
-from kequn.snapshots.incremental import bring_up_to_date, digest
+from kequn.snapshots.incremental import LABELS_VIEW, bring_up_to_date, digest
 from kequn.snapshots.packed import Points, quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
@@ -148,8 +150,8 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
         partial = path.with_suffix(".partial")
         partial_points = points_path(run).with_suffix(".partial-sqlite")
         partial_digests = digests_path(run).with_suffix(".partial-parquet")
-        old = [path.parent / name for name in OLD_POINTS]
-        for stale in (partial, partial_points, partial_digests, *old):
+        # (a columnar copy left from files built before is of them: built again later)
+        for stale in (*_partials(path.parent), columns_path(run), *_old_points(path.parent)):
             stale.unlink(missing_ok=True)
         ws = run.workspace
         # the day after the run's date, as a bound: rows up to the end of the as-of day
@@ -165,7 +167,6 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
             con = duckdb.connect()
             try:
                 con.execute("SET enable_progress_bar = false")
-                con.execute("SET file_search_path = ?", [str(run.labels_path.parent)])
                 # within the workspace's memory budget, like a run (sorts spill to .tmp)
                 ws.tmp_dir.mkdir(exist_ok=True)
                 con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
@@ -174,6 +175,12 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
                 con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
                 con.execute(f"ATTACH {_quoted(row[0])} AS src (READ_ONLY)")
                 how = _copy(con, run, until, partial_points, partial_digests, previous)
+            except BaseException:
+                # what a failed build wrote holds customers' data: not left behind
+                con.close()
+                for stale in _partials(path.parent):
+                    stale.unlink(missing_ok=True)
+                raise
             finally:
                 con.close()
         partial_points.rename(points_path(run))
@@ -222,10 +229,9 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue
-            # the DuckDB file first: the run is no longer ready
-            for name in (INDEX_NAME, POINTS_NAME, DIGESTS_NAME, COLUMNS_NAME, *OLD_POINTS):
-                (folder / name).unlink(missing_ok=True)
-        _ready.discard(folder / INDEX_NAME)
+            for file in lookup_files(folder):
+                file.unlink(missing_ok=True)
+        _forget(folder)
 
 
 def _reopen(run: RunInfo) -> Path:
@@ -239,6 +245,42 @@ def _reopen(run: RunInfo) -> Path:
 
 def _quoted(path: object) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _labels_sql(run: RunInfo) -> str:
+    """The run's labels Parquet, by its absolute path (our own, quoted): a relative path
+    would be looked up in the process's working folder first."""
+    return f"SELECT * FROM read_parquet({_quoted(parquet_glob(run.labels_path))})"
+
+
+def _partials(folder: Path) -> list[Path]:
+    """Files a build in progress writes (and an interrupted one leaves)."""
+    return [
+        *folder.glob("lookup*.partial*"),
+        *folder.glob("lookup*.wal"),
+    ]
+
+
+def _old_points(folder: Path) -> list[Path]:
+    return [folder / name for name in OLD_POINTS]
+
+
+def lookup_files(folder: Path) -> list[Path]:
+    """Every lookup file of a run's folder, in the order to remove them: the columnar
+    copy first (it must not outlive the files it was made with), the DuckDB file next
+    (the run is then no longer ready), then the rest, partial files included."""
+    names = (COLUMNS_NAME, INDEX_NAME, POINTS_NAME, DIGESTS_NAME)
+    return [*(folder / n for n in names), *_old_points(folder), *_partials(folder)]
+
+
+def _forget(folder: Path) -> list[duckdb.DuckDBPyConnection]:
+    """Drop this process's knowledge of a run folder's lookup files (they were removed):
+    readiness and its shared DuckDB connections (returned, for the caller to close;
+    cursors in use keep theirs)."""
+    with _guard:
+        _ready.discard(folder / INDEX_NAME)
+        _opened_on.pop(folder / COLUMNS_NAME, None)
+        return [c for c in (_open.pop(folder / n, None) for n in (INDEX_NAME, COLUMNS_NAME)) if c]
 
 
 def _copy(
@@ -256,11 +298,10 @@ def _copy(
     if previous is not None:
         copying = _Copy(points_path(previous), points)
         copying.start()
-    # the run's own Parquet, read in place: relative to the run's folder (the connection's
-    # file_search_path), so the view holds in a copied or moved workspace
-    relative = Path(parquet_glob(run.labels_path)).relative_to(run.labels_path.parent)
     try:
-        con.execute(f"CREATE VIEW idx.labels AS SELECT * FROM read_parquet({_quoted(relative)})")
+        # the run's own Parquet, read in place (the DuckDB file is left empty: its
+        # presence says the run is ready; readers make their own view, see cursor())
+        con.execute(f"CREATE TEMP VIEW {LABELS_VIEW} AS {_labels_sql(run)}")
         _top_members(con, run)
         layouts = digest(con, until, digests)
     finally:
@@ -325,12 +366,12 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
     q = quoted_name
     con.execute(
         "CREATE TEMP TABLE _ranked AS SELECT customer_id, row_number() OVER "
-        "(ORDER BY spend DESC NULLS LAST, customer_id) AS pos FROM idx.labels"
+        f"(ORDER BY spend DESC NULLS LAST, customer_id) AS pos FROM {LABELS_VIEW}"
     )
     con.execute(
         "CREATE TEMP TABLE _marks AS SELECT r.pos, "
         + ", ".join(f"l.{q(c)}" for c in taxonomy.label_columns())
-        + " FROM idx.labels l JOIN _ranked r USING (customer_id)"
+        + f" FROM {LABELS_VIEW} l JOIN _ranked r USING (customer_id)"
     )
     parts = []
     for dim in taxonomy.dimensions:
@@ -352,7 +393,7 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
     shown = ", ".join(f"l.{q(c)}" for c in dict.fromkeys((*MEMBER_COLUMNS, *exclusive)))
     con.execute(
         f"CREATE TEMP TABLE top_members AS SELECT c.dimension, c.label, c.rank, {shown} "
-        "FROM _chosen c JOIN _ranked r USING (pos) JOIN idx.labels l USING (customer_id)"
+        f"FROM _chosen c JOIN _ranked r USING (pos) JOIN {LABELS_VIEW} l USING (customer_id)"
     )
     for name in ("_chosen", "_marks", "_ranked"):
         con.execute(f"DROP TABLE {name}")
@@ -360,31 +401,15 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
 
 @contextlib.contextmanager
 def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the run's labels for questions over many rows (built on first use),
-    shared per process: the sorted columnar copy when it is built, else the view of the
-    run's Parquet (starting the copy in the background where :data:`columns_in_background`
-    says so)."""
+    """A cursor on the run's labels (table ``labels``) for questions over many rows,
+    shared per process: the sorted columnar copy once it is built, else a view of the
+    run's Parquet (starting the copy in the background where
+    :data:`columns_in_background` says so)."""
     path = index_path(run)
     if path not in _open:
         _reopen(run)
-    copy = columns_path(run)
-    key = copy if copy.exists() else path  # (removed by pruning or an erasure: the view)
-    with _guard:
-        con = _open.get(key)
-        if con is None:
-            # lookups gain little from parallel scans; one thread per query keeps
-            # concurrent requests from oversubscribing the cores. The view reads the
-            # run's Parquet by a path relative to its folder; its footers (~100 columns
-            # × row groups) are parsed once, not per query (global settings: every
-            # cursor of the connection needs them).
-            config: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
-            if key == path:
-                config["file_search_path"] = str(path.parent)
-            con = duckdb.connect(str(key), read_only=True, config=config)
-            if key == path:
-                con.execute("SET GLOBAL parquet_metadata_cache = true")
-            _open[key] = con
-        cur = con.cursor()
+    con, key = _connection(run)
+    cur = con.cursor()
     if key == path and columns_in_background:
         _columns_later(run)
     try:
@@ -393,10 +418,63 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
+#: the file each shared connection to a columnar copy was opened on (device, inode)
+_opened_on: dict[Path, tuple[int, int]] = {}
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """The shared connection to ask (and its key in ``_open``): the columnar copy if it is
+    there, and the same file this process opened (one removed by an erasure or pruning
+    in another process, and perhaps built again since, is not read any more), else the
+    view of the Parquet."""
+    path, copy = index_path(run), columns_path(run)
+    ws = run.workspace
+    with _guard:
+        on = _file_id(copy)
+        con = _open.get(copy)
+        if con is not None and _opened_on.get(copy) != on:
+            del _open[copy]  # closed when the last cursor on it is (reference counting)
+            con = None
+        if con is None and on is not None:
+            try:
+                # lookups gain little from parallel scans: one thread per query keeps
+                # concurrent requests from oversubscribing the cores
+                con = duckdb.connect(
+                    str(copy),
+                    read_only=True,
+                    config={"threads": 1, "memory_limit": ws.settings.memory_limit},
+                )
+            except duckdb.Error:  # removed between the look and the open: the view
+                con = None
+            else:
+                _open[copy], _opened_on[copy] = con, on
+        if con is not None:
+            return con, copy
+        con = _open.get(path)
+        if con is None:
+            con = duckdb.connect(config={"threads": 1, "memory_limit": ws.settings.memory_limit})
+            # the footers (~100 columns × row groups) parsed once, not per query
+            con.execute("SET GLOBAL parquet_metadata_cache = true")
+            con.execute(f"CREATE VIEW labels AS {_labels_sql(run)}")
+            _open[path] = con
+        return con, path
+
+
 #: whether :func:`cursor` starts building a run's columnar copy in a background thread
-#: when it does not exist (the server sets it; a CLI process would exit before it ends)
+#: when it does not exist (``kequn serve`` sets it; a CLI process would exit first)
 columns_in_background = False
-_building_columns: set[Path] = set()
+#: per copy being built in this process, or failed: when to try again (monotonic s)
+_columns_wait: dict[Path, float] = {}
+#: how long a failed build of a columnar copy is not tried again, seconds
+COLUMNS_RETRY = 600.0
 
 
 def columns_path(run: RunInfo) -> Path:
@@ -410,12 +488,19 @@ def build_columns(run: RunInfo) -> Path | None:
     (at 1M customers a page sorted by orders ~30 ms instead of ~170 ms). It is not part
     of the run being ready: it took 10-14 s of a 36 s lookup build at 1M, so the server
     shows the run first and builds this after (:func:`cursor`). None when the run's
-    lookup files are gone (pruned, or removed by an erasure) meanwhile."""
+    lookup files are gone (pruned, or removed by an erasure) meanwhile.
+
+    Builders take the copy's own lock, and the run's lookup lock shared: a new run's
+    build can start from this run's files meanwhile, and pruning or an erasure (which
+    take the run's lock exclusively) wait for it or skip it."""
     target = columns_path(run)
     if target.exists():
         return target
-    with index_path(run).with_suffix(".lock").open("a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # as the lookup files: pruning waits
+    with contextlib.ExitStack() as held:
+        own = held.enter_context(target.with_suffix(".lock").open("a+"))
+        fcntl.flock(own.fileno(), fcntl.LOCK_EX)
+        shared = held.enter_context(index_path(run).with_suffix(".lock").open("a+"))
+        fcntl.flock(shared.fileno(), fcntl.LOCK_SH)
         if target.exists():
             return target
         if not index_path(run).exists():
@@ -426,6 +511,8 @@ def build_columns(run: RunInfo) -> Path | None:
         con = duckdb.connect()
         try:
             con.execute("SET enable_progress_bar = false")
+            # in a serving process: one thread, so pages keep the other core
+            con.execute("SET threads = 1")
             ws.tmp_dir.mkdir(exist_ok=True)
             con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
             con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
@@ -436,6 +523,11 @@ def build_columns(run: RunInfo) -> Path | None:
             )
             con.execute("CHECKPOINT idx")
             con.execute("DETACH idx")
+        except BaseException:
+            con.close()
+            for stale in (partial, partial.with_name(partial.name + ".wal")):
+                stale.unlink(missing_ok=True)
+            raise
         finally:
             con.close()
         partial.rename(target)
@@ -443,21 +535,26 @@ def build_columns(run: RunInfo) -> Path | None:
 
 
 def _columns_later(run: RunInfo) -> None:
-    """Start :func:`build_columns` in a background thread, once per run and process."""
+    """Start :func:`build_columns` in a background thread, once per run and process at a
+    time; after a failure, not again for :data:`COLUMNS_RETRY` seconds."""
     target = columns_path(run)
+    now = time.monotonic()
     with _guard:
-        if target in _building_columns:
+        if _columns_wait.get(target, 0.0) > now:
             return
-        _building_columns.add(target)
+        _columns_wait[target] = float("inf")  # being built
 
     def build() -> None:
+        retry = 0.0
         try:
             build_columns(run)
-        except Exception:  # the view keeps answering; the next reader tries again
-            log.warning("building the columnar lookup copy of run %s failed", run.run_id)
+        except Exception as exc:  # the view keeps answering
+            retry = time.monotonic() + COLUMNS_RETRY
+            # the error's kind and text: our paths and DuckDB's message, no customer data
+            log.warning("building the columnar copy of run %s failed: %r", run.run_id, exc)
         finally:
             with _guard:
-                _building_columns.discard(target)
+                _columns_wait[target] = retry
 
     threading.Thread(target=build, name="kequn-lookup-columns", daemon=True).start()
 
@@ -471,6 +568,12 @@ def points(run: RunInfo) -> Points:
     path = points_path(run)
     readers: dict[Path, Points] = _local.__dict__.setdefault("readers", {})
     found = readers.pop(path, None)
+    on = _file_id(path)
+    if found is not None and found.file_id != on:
+        # removed (an erasure, pruning) or built again since this thread opened it: an
+        # open reader would go on answering from the old file
+        found.con.close()
+        found = None
     if found is None:
         _reopen(run)
         found = Points(path)

@@ -198,6 +198,10 @@ class Points:
     """Read-only point lookups in a run's SQLite file, values decoded to DuckDB's types."""
 
     def __init__(self, path: Path) -> None:
+        # the file opened (device, inode), looked up before opening: if it is replaced
+        # in between, the reader is taken for stale at its next use, not the other way
+        found = path.stat()
+        self.file_id = (found.st_dev, found.st_ino)
         # immutable: the file never changes once renamed into place, so no locking
         self.con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
         self.decoders: dict[str, dict[str, Callable[[Any], Any] | None]] = {}

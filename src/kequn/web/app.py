@@ -20,7 +20,6 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kequn.snapshots import lookup
 from kequn.store.workspace import Workspace
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
@@ -69,9 +68,6 @@ def create_app(
     from kequn import automation
 
     automation.install()
-    # a run's pages that scan many rows get faster once its columnar copy is built,
-    # in the background, after the run is shown (see lookup.build_columns)
-    lookup.columns_in_background = True
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -127,6 +127,11 @@ def settle(app: FastAPI) -> None:
     """
     import gc
 
+    from kequn.snapshots import lookup
+
+    # a run's pages that scan many rows get faster once its columnar copy is built,
+    # in the background, after the run is shown (see lookup.build_columns)
+    lookup.columns_in_background = True
     warm(app)
     gc.collect()
     gc.freeze()
