@@ -14,7 +14,7 @@ from ibis.backends import BaseBackend
 
 from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext
-from kequn.taxonomy import evaluate, thresholds
+from kequn.taxonomy import thresholds
 from kequn.taxonomy.model import Taxonomy, load_taxonomy, parse_taxonomy
 
 CTX = FeatureContext(dt.date(2026, 9, 30), home_city="上海市", home_country="cn")
@@ -50,27 +50,68 @@ class _On(Engine):
         raise NotImplementedError
 
 
-def _features(backend: BaseBackend, folder: Path) -> ir.Table:
-    """Buyers and non-buyers with missing values, read by ``backend`` from Parquet."""
+def _features(backend: BaseBackend, folder: Path) -> tuple[ir.Table, dict[str, np.ndarray]]:
+    """Buyers and non-buyers with missing values, read by ``backend`` from Parquet; and
+    the same columns as arrays."""
     rng = np.random.default_rng(12)
     n = 800
     orders = rng.poisson(2.0, n)
     spend = np.round(rng.lognormal(6, 1, n) * (orders > 0), 2)
-    gaps = np.where(orders > 1, rng.gamma(2.0, 20.0, n), np.nan)
-    quantity = np.where(orders > 0, rng.integers(1, 50, n).astype(float), np.nan)
+    columns = {
+        "orders": orders.astype("int64"),
+        "spend": spend,
+        "avg_order_value": np.where(orders > 0, spend / np.maximum(orders, 1), np.nan),
+        "avg_quantity": np.where(orders > 0, rng.integers(1, 50, n).astype(float), np.nan),
+        "mean_days_between_orders": np.where(orders > 1, rng.gamma(2.0, 20.0, n), np.nan),
+    }
     table = pa.table(
         {
             "customer_id": [f"C{i:04d}" for i in range(n)],
-            "orders": orders.astype("int64"),
-            "spend": spend,
-            "avg_order_value": np.where(orders > 0, spend / np.maximum(orders, 1), np.nan),
-            "avg_quantity": quantity,
-            "mean_days_between_orders": gaps,
+            # missing values are NULL, as in the features (NaN would be a value, the largest)
+            **{k: pa.array(v, from_pandas=True) for k, v in columns.items()},
         }
     )
     path = folder / "features.parquet"
     pq.write_table(table, path)
-    return backend.read_parquet(str(path), table_name=f"thr_{folder.name}")
+    return backend.read_parquet(str(path), table_name=f"thr_{folder.name}"), columns
+
+
+def _quantile(values: np.ndarray, q: float) -> float | None:
+    """The smallest value whose cumulative share reaches ``q`` (NaN left out)."""
+    kept = np.sort(values[~np.isnan(values)])
+    if not kept.size:
+        return None
+    share = np.searchsorted(kept, kept, side="right") / kept.size
+    return float(kept[share >= q].min())
+
+
+def _clamped(value: float | None, low: float, high: float) -> float | None:
+    return None if value is None else min(max(value, low), high)
+
+
+def _expected(name: str, c: dict[str, np.ndarray]) -> dict[str, float | None]:
+    """The derived thresholds of each taxonomy below, computed with numpy alone."""
+    buyers = c["orders"] > 0
+    gaps = c["mean_days_between_orders"]
+    if name == "default":
+        return {
+            "purchase_cycle_days": _clamped(_quantile(gaps, 0.5), 7, 365),
+            "high_value_spend": _quantile(c["spend"][buyers], 0.8),
+            "medium_value_spend": _quantile(c["spend"][buyers], 0.5),
+            "bulk_order_value": _quantile(c["avg_order_value"][buyers], 0.9),
+            "bulk_quantity": _quantile(c["avg_quantity"][buyers], 0.95),
+            "small_order_value": _quantile(c["avg_order_value"][buyers], 0.25),
+        }
+    big = _quantile(c["spend"][buyers], 0.5)
+    assert big is not None
+    return {
+        "big_spend": big,
+        "cycle": _clamped(_quantile(gaps, 0.5), 7, 365),
+        "bigger_spend": _quantile(c["spend"][c["spend"] > big], 0.5),
+        "pinned": 2.0,
+        "often": _quantile(c["orders"][c["orders"] >= 2].astype(float), 0.75),
+        "nobody": 7.0,  # no rows: the default
+    }
 
 
 @pytest.mark.parametrize(
@@ -78,33 +119,32 @@ def _features(backend: BaseBackend, folder: Path) -> ir.Table:
     [(load_taxonomy(), 1), (parse_taxonomy(CHAINED, "chained"), 2)],
     ids=["default", "chained"],
 )
-def test_thresholds_together_equal_one_by_one(
+def test_thresholds_together_equal_each_computed_alone(
     backend: BaseBackend,
     taxonomy: Taxonomy,
     queries: int,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    features = _features(backend, tmp_path)
-    rules = taxonomy.rules()
-    engine = _On()
-    one_by_one = evaluate.derive_thresholds(engine, taxonomy, features, CTX, rules)
+    """One query (two when a ``where`` needs a derived threshold), and each value what
+    the threshold's own definition gives, in the taxonomy's order."""
+    features, columns = _features(backend, tmp_path)
     calls = []
     original = thresholds.scalars
     monkeypatch.setattr(thresholds, "scalars", lambda e: calls.append(list(e)) or original(e))
-    together = thresholds.derive_thresholds(engine, taxonomy, features, CTX, rules)
-    assert together == one_by_one
-    assert list(together) == list(taxonomy.thresholds)  # in the taxonomy's order
+    together = thresholds.derive_thresholds(_On(), taxonomy, features, CTX, taxonomy.rules())
+    assert list(together) == list(taxonomy.thresholds)
     assert len(calls) == queries
-    if taxonomy.thresholds.get("bigger_spend"):
+    name = "chained" if "bigger_spend" in taxonomy.thresholds else "default"
+    expected = _expected(name, columns)
+    assert {k: together[k] for k in expected} == pytest.approx(expected, rel=1e-12)
+    for key, th in taxonomy.thresholds.items():
+        if th.value is not None and key not in expected:
+            assert together[key] == (th.value if isinstance(th.value, str) else float(th.value))
+    if name == "chained":
         assert calls[0] == ["big_spend", "cycle"]  # computed before the rule that needs one
-        assert together["bigger_spend"] > together["big_spend"]
-        assert together["nobody"] == 7.0  # no rows: the default
-        assert together["pinned"] == 2.0
     else:
-        assert together["home_city"] == "上海"
-        assert together["home_country"] == "CN"
-        assert 7 <= together["purchase_cycle_days"] <= 365
+        assert (together["home_city"], together["home_country"]) == ("上海", "CN")
 
 
 def test_no_derived_thresholds_need_no_query() -> None:
