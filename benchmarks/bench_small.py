@@ -114,6 +114,7 @@ STEPS = {
     "models (load, score)": ("kequn/pipeline.py", "_predict"),
     "  of which imports of the models": ("kequn/models/churn.py", "<module>"),
     "thresholds": ("kequn/taxonomy/evaluate.py", "derive_thresholds"),
+    "thresholds (together)": ("kequn/taxonomy/thresholds.py", "derive_thresholds"),
     "labels (classify, with thresholds)": ("kequn/taxonomy/evaluate.py", "classify"),
     "lookup files (after publish)": ("kequn/snapshots/lookup.py", "build_index"),
     "automation (after publish)": ("kequn/automation/__init__.py", "on_publish"),
