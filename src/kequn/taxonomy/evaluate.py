@@ -1,15 +1,14 @@
 """Evaluate a taxonomy on a features table, and explain any customer's labels afterwards.
 
-One engine for every dimension: thresholds are derived first (each one scalar query),
-then every label's rule is compiled to an Ibis boolean and the dimension becomes a
-``CASE`` (exclusive: first match wins, else the fallback) or one boolean column per tag.
-Later dimensions may use earlier ones by name, which is how the composite views (the
-eleven customer types) are built without code.
+One engine for every dimension: thresholds are derived first (together, in one query:
+:mod:`kequn.taxonomy.thresholds`), then every label's rule is compiled to an Ibis boolean
+and the dimension becomes a ``CASE`` (exclusive: first match wins, else the fallback) or
+one boolean column per tag. Later dimensions may use earlier ones by name, which is how
+the composite views (the eleven customer types) are built without code.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +29,11 @@ from kequn.core.rules import (
     render_node,
     render_reason,
 )
-from kequn.features.build import (
-    FeatureContext,
-    derive_purchase_cycle,
-    discrete_quantile,
-    normalise_city,
-)
+from kequn.features.build import FeatureContext
 from kequn.features.catalogue import FEATURES, PARAMETERS, display_names
 from kequn.taxonomy.model import GOALS, TEAMS, Dimension, Label, Taxonomy
 from kequn.taxonomy.reasons import choose_reason, fmt_value, render_template
+from kequn.taxonomy.thresholds import derive_thresholds
 
 
 @dataclass
@@ -47,49 +42,6 @@ class Classification:
     params: dict[str, Any]
     counts: dict[str, dict[str, int]]
     customers: int
-
-
-def derive_thresholds(
-    engine: Engine,
-    taxonomy: Taxonomy,
-    features: ir.Table,
-    ctx: FeatureContext,
-    rules: Mapping[tuple[str, str], Rule],
-) -> dict[str, Any]:
-    """Pinned values as they are; derived ones computed on the engine, then clamped."""
-    settings = {
-        "home_city": normalise_city(ctx.home_city),
-        "home_province": normalise_city(ctx.home_province),
-        "home_country": ctx.home_country.upper(),
-    }
-    params: dict[str, Any] = {}
-    for name, th in taxonomy.thresholds.items():
-        value: Any
-        if th.value is not None:
-            value = th.value
-        elif th.derive == "setting":
-            value = settings.get(th.setting or "", th.default)
-        elif th.derive == "purchase_cycle":
-            value = engine.scalar(derive_purchase_cycle(features))
-        else:
-            table = features
-            if th.where:
-                table = table.filter(
-                    compile_rule(rules[("threshold", name)], table, params).fill_null(False)
-                )
-            assert th.of is not None
-            assert th.q is not None
-            value = engine.scalar(discrete_quantile(table, th.of, th.q))
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            value = th.default
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = float(value)
-            if th.min is not None:
-                value = max(value, th.min)
-            if th.max is not None:
-                value = min(value, th.max)
-        params[name] = value
-    return params
 
 
 def classify(
