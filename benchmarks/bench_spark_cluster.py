@@ -195,7 +195,7 @@ _TREE_NODE = re.compile(r"^(?P<indent>[\s:+\-|]*)(?P<name>\S.*?) \((?P<id>\d+)\)
 def _funnels(plan: str) -> list[str]:
     """Each ``Exchange`` to ``SinglePartition`` in ``plan`` (as the event log has it, in
     Spark's "formatted" explain: a tree of numbered nodes, then a section per node) whose
-    input is not a partial aggregate: every row of its input goes to one task."""
+    input is not a partial or keyless aggregate: every row of its input goes to one task."""
     tree, _, details = plan.partition("\n\n")
     sections = {}
     for section in details.split("\n\n"):
@@ -212,7 +212,9 @@ def _funnels(plan: str) -> list[str]:
         if name != "Exchange" or "Arguments: SinglePartition" not in sections.get(node, ""):
             continue
         child = next(((n, c) for d, n, c in nodes[i + 1 :] if d > depth), None)
-        if child is None or "partial_" not in sections.get(child[0], ""):
+        below_section = sections.get(child[0], "") if child else ""
+        # a partial aggregate, or one without keys: at most one row per partition
+        if child is None or not ("partial_" in below_section or "Keys: []" in below_section):
             below = f"{child[1]} ({child[0]})" if child else "nothing"
             found.append(f"Exchange ({node}) SinglePartition <- {below} in {_where(plan)}")
     return found
