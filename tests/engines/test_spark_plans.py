@@ -28,6 +28,7 @@ pytestmark = pytest.mark.spark
 def physical_plan(engine: Any, expr: ir.Expr) -> str:
     """The executed (physical) plan Spark would run for ``expr``, as text."""
     sql = str(engine.con.compile(expr))
+    engine.con._register_in_memory_tables(expr)  # the models' scores join in-memory tables
     frame = engine.con._session.sql(sql)
     return str(frame._jdf.queryExecution().executedPlan().toString())
 
@@ -107,3 +108,22 @@ def test_the_check_sees_a_global_window() -> None:
       +- HashAggregate(keys=[], functions=[partial_count(1)])
 """
     assert not single_partition_problems(fine)
+
+
+def test_model_stages_do_not_funnel_customers_through_one_partition(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
+    """The predictions too: ``clv_pct`` was ``percent_rank() OVER (ORDER BY clv_365d)``,
+    every buyer in one task (one 21 MiB shuffle partition at 1M customers)."""
+    with pipeline.make_engine(demo_ws, "spark") as spark:
+        engine: Any = PlanRecorder(spark)
+        day = pipeline.resolve_as_of(demo_ws, spark)
+        ctx = pipeline.feature_context(demo_ws, day)
+        pipeline.features_with_models(engine, ctx, tmp_path, with_models=True)
+    assert "features2.parquet" in {name for name, _ in engine.plans}  # the BTYD scores
+    found = {
+        f"{name} #{i}": problems
+        for i, (name, plan) in enumerate(engine.plans)
+        if (problems := single_partition_problems(plan))
+    }
+    assert not found, found

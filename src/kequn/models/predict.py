@@ -34,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 
 from kequn.core.compute import Engine
+from kequn.features.ranks import with_percent_rank
 
 if TYPE_CHECKING:  # imported where fitted: they pull in scipy and scikit-learn
     from kequn.models.bgnbd import BetaGeoModel
@@ -202,7 +203,8 @@ def score_btyd(features: ir.Table, fit: BtydFit) -> ir.Table:
         expected_orders_365d=joined.expected_orders_365d,
         clv_365d=joined.discounted_orders_365d * value,
     )
-    per_buyer = per_buyer.mutate(clv_pct=ibis.percent_rank().over(order_by=per_buyer.clv_365d))
+    # on Spark without a window over every buyer (one task for all of them at 1M)
+    per_buyer = with_percent_rank(per_buyer, "clv_365d", "clv_pct")
     out = features.left_join(per_buyer, "customer_id")
     return out.select(
         *[out[c] for c in features.columns],
