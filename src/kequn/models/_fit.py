@@ -14,7 +14,6 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 
 from kequn.models._likelihood import Factored, Shape, factorize, negative_log_likelihood
 
@@ -64,6 +63,8 @@ def minimise_log_params(
     a few Newton steps (the Hessian by central differences of that gradient) then take it
     to the maximum itself, to rounding (see :func:`newton_polish`).
     """
+    from scipy.optimize import minimize  # here: scoring stored models never needs it
+
     best = minimize(
         objective,
         start,

@@ -173,12 +173,10 @@ def score_btyd(features: ir.Table, fit: BtydFit) -> ir.Table:
     x, t_x, big_t = (combos[c].to_numpy().astype(float) for c in ("x", "t_x", "T"))
     model = fit.bgnbd
     expected = model.expected_purchases(HORIZON_DAYS, x, t_x, big_t)
-    factor = np.zeros_like(expected)
-    previous = np.zeros_like(expected)
-    for step in range(1, 13):
-        current = model.expected_purchases(min(step * PERIOD_DAYS, HORIZON_DAYS), x, t_x, big_t)
-        factor += (current - previous) / (1 + MONTHLY_DISCOUNT) ** step
-        previous = current
+    # twelve monthly steps, each month's purchases discounted (per distinct (x, T))
+    factor = model.discounted_purchases(
+        x, t_x, big_t, horizon=HORIZON_DAYS, period=PERIOD_DAYS, discount_rate=MONTHLY_DISCOUNT
+    )
     scored = ibis.memtable(
         pa.table(
             {
