@@ -131,7 +131,9 @@ def test_thresholds_together_equal_each_computed_alone(
     features, columns = _features(backend, tmp_path)
     calls = []
     original = thresholds.scalars
-    monkeypatch.setattr(thresholds, "scalars", lambda e: calls.append(list(e)) or original(e))
+    monkeypatch.setattr(
+        thresholds, "scalars", lambda on, e: calls.append(list(e)) or original(on, e)
+    )
     together = thresholds.derive_thresholds(_On(), taxonomy, features, CTX, taxonomy.rules())
     assert list(together) == list(taxonomy.thresholds)
     assert len(calls) == queries
@@ -148,4 +150,4 @@ def test_thresholds_together_equal_each_computed_alone(
 
 
 def test_no_derived_thresholds_need_no_query() -> None:
-    assert thresholds.scalars({}) == {}
+    assert thresholds.scalars(_On(), {}) == {}

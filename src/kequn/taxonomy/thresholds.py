@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
@@ -36,9 +37,8 @@ def derive_thresholds(
 ) -> dict[str, Any]:
     """Every threshold's value for ``features``, in the taxonomy's order.
 
-    ``engine`` is the run's (the derived values are read through the features table's
-    own backend, in as few queries as the ``where`` rules allow)."""
-    del engine  # the features table is bound to the engine's backend already
+    ``engine`` is the run's: the derived values are read through it, in as few queries
+    as the ``where`` rules allow (:func:`scalars`)."""
     settings = {
         "home_city": normalise_city(ctx.home_city),
         "home_province": normalise_city(ctx.home_province),
@@ -48,7 +48,7 @@ def derive_thresholds(
     pending: dict[str, ir.Scalar] = {}
 
     def compute() -> None:
-        for name, value in scalars(pending).items():
+        for name, value in scalars(engine, pending).items():
             params[name] = finish(taxonomy.thresholds[name], value)
         pending.clear()
 
@@ -73,17 +73,19 @@ def derive_thresholds(
     return {name: params[name] for name in taxonomy.thresholds}
 
 
-def scalars(exprs: Mapping[str, ir.Scalar]) -> dict[str, Any]:
-    """The values of several scalar expressions (of one backend) from one query: each a
-    one-row table, cross-joined."""
+def scalars(engine: Engine, exprs: Mapping[str, ir.Scalar]) -> dict[str, Any]:
+    """The values of several scalar expressions (of the engine's backend) from one query:
+    each a one-row table, cross-joined, read as one struct through the engine (so what
+    runs is what the engine runs, and what a test of the engine's plans sees)."""
     if not exprs:
         return {}
     tables = [expr.name(name).as_table() for name, expr in exprs.items()]
     row = tables[0]
     for other in tables[1:]:
         row = row.cross_join(other)
-    values = row.to_pyarrow().to_pylist()
-    return {name: values[0][name] for name in exprs} if values else dict.fromkeys(exprs)
+    value = engine.scalar(ibis.struct({name: row[name] for name in exprs}).first())
+    found = value if isinstance(value, Mapping) else {}
+    return {name: found.get(name) for name in exprs}
 
 
 def finish(th: Threshold, value: Any) -> Any:
