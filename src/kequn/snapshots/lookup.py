@@ -50,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import logging
 import shutil
 import sqlite3
 import threading
@@ -62,20 +61,31 @@ from typing import Any
 import duckdb
 
 from kequn.core.compute import parquet_glob
+from kequn.snapshots.columns import (  # noqa: F401 - also known as lookup.* to callers
+    _columns_wait,
+    build_columns,
+    columns_later,
+)
 from kequn.snapshots.incremental import LABELS_VIEW, bring_up_to_date, digest
+from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.* to callers
+    COLUMNS_NAME,
+    DIGESTS_NAME,
+    INDEX_NAME,
+    POINTS_NAME,
+    ROW_GROUP_SIZE,
+    columns_path,
+    digests_path,
+    file_id,
+    index_path,
+    lookup_files,
+    old_points,
+    partials,
+    points_path,
+    quoted,
+)
 from kequn.snapshots.packed import Points, quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
-
-INDEX_NAME = "lookup.duckdb"
-#: the row-store file; a new name whenever its layout changes, so old runs rebuild it
-POINTS_NAME = "lookup2.sqlite"
-#: per table and customer, a digest of what the SQLite file holds (for the next build)
-DIGESTS_NAME = "lookup-digests.parquet"
-#: the labels as a sorted DuckDB table, built after the run is ready (:func:`build_columns`)
-COLUMNS_NAME = "lookup-columns.duckdb"
-#: earlier layouts' files, removed when a run's lookup files are built again
-OLD_POINTS = ("lookup.sqlite",)
 
 #: columns a segment page lists, besides the dimensions
 MEMBER_COLUMNS = (
@@ -90,25 +100,11 @@ MEMBER_COLUMNS = (
 )
 #: rows of each segment kept ready in the default order (spend, highest first): 20 pages
 TOP_MEMBERS = 1000
-ROW_GROUP_SIZE = 8192
 
 
-log = logging.getLogger(__name__)
 _open: dict[Path, duckdb.DuckDBPyConnection] = {}
 _guard = threading.Lock()
 _local = threading.local()
-
-
-def index_path(run: RunInfo) -> Path:
-    return run.labels_path.parent / INDEX_NAME
-
-
-def points_path(run: RunInfo) -> Path:
-    return run.labels_path.parent / POINTS_NAME
-
-
-def digests_path(run: RunInfo) -> Path:
-    return run.labels_path.parent / DIGESTS_NAME
 
 
 #: how the lookup files of each run built in this process were made: "full", or for an
@@ -151,7 +147,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
         partial_points = points_path(run).with_suffix(".partial-sqlite")
         partial_digests = digests_path(run).with_suffix(".partial-parquet")
         # (a columnar copy left from files built before is of them: built again later)
-        for stale in (*_partials(path.parent), columns_path(run), *_old_points(path.parent)):
+        for stale in (*partials(path.parent), columns_path(run), *old_points(path.parent)):
             stale.unlink(missing_ok=True)
         ws = run.workspace
         # the day after the run's date, as a bound: rows up to the end of the as-of day
@@ -172,13 +168,13 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
                 con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
                 con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
                 # our own paths, not user text (ATTACH takes no parameters)
-                con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-                con.execute(f"ATTACH {_quoted(row[0])} AS src (READ_ONLY)")
+                con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+                con.execute(f"ATTACH {quoted(row[0])} AS src (READ_ONLY)")
                 how = _copy(con, run, until, partial_points, partial_digests, previous)
             except BaseException:
                 # what a failed build wrote holds customers' data: not left behind
                 con.close()
-                for stale in _partials(path.parent):
+                for stale in partials(path.parent):
                     stale.unlink(missing_ok=True)
                 raise
             finally:
@@ -243,34 +239,10 @@ def _reopen(run: RunInfo) -> Path:
     return build_index(run)
 
 
-def _quoted(path: object) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _labels_sql(run: RunInfo) -> str:
     """The run's labels Parquet, by its absolute path (our own, quoted): a relative path
     would be looked up in the process's working folder first."""
-    return f"SELECT * FROM read_parquet({_quoted(parquet_glob(run.labels_path))})"
-
-
-def _partials(folder: Path) -> list[Path]:
-    """Files a build in progress writes (and an interrupted one leaves)."""
-    return [
-        *folder.glob("lookup*.partial*"),
-        *folder.glob("lookup*.wal"),
-    ]
-
-
-def _old_points(folder: Path) -> list[Path]:
-    return [folder / name for name in OLD_POINTS]
-
-
-def lookup_files(folder: Path) -> list[Path]:
-    """Every lookup file of a run's folder, in the order to remove them: the columnar
-    copy first (it must not outlive the files it was made with), the DuckDB file next
-    (the run is then no longer ready), then the rest, partial files included."""
-    names = (COLUMNS_NAME, INDEX_NAME, POINTS_NAME, DIGESTS_NAME)
-    return [*(folder / n for n in names), *_old_points(folder), *_partials(folder)]
+    return f"SELECT * FROM read_parquet({quoted(parquet_glob(run.labels_path))})"
 
 
 def _forget(folder: Path) -> list[duckdb.DuckDBPyConnection]:
@@ -411,7 +383,7 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
     con, key = _connection(run)
     cur = con.cursor()
     if key == path and columns_in_background:
-        _columns_later(run)
+        columns_later(run)
     try:
         yield cur
     finally:
@@ -422,14 +394,6 @@ def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
 _opened_on: dict[Path, tuple[int, int]] = {}
 
 
-def _file_id(path: Path) -> tuple[int, int] | None:
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
-
-
 def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """The shared connection to ask (and its key in ``_open``): the columnar copy if it is
     there, and the same file this process opened (one removed by an erasure or pruning
@@ -438,7 +402,7 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
     path, copy = index_path(run), columns_path(run)
     ws = run.workspace
     with _guard:
-        on = _file_id(copy)
+        on = file_id(copy)
         con = _open.get(copy)
         if con is not None and _opened_on.get(copy) != on:
             del _open[copy]  # closed when the last cursor on it is (reference counting)
@@ -471,92 +435,6 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
 #: whether :func:`cursor` starts building a run's columnar copy in a background thread
 #: when it does not exist (``kequn serve`` sets it; a CLI process would exit first)
 columns_in_background = False
-#: per copy being built in this process, or failed: when to try again (monotonic s)
-_columns_wait: dict[Path, float] = {}
-#: how long a failed build of a columnar copy is not tried again, seconds
-COLUMNS_RETRY = 600.0
-
-
-def columns_path(run: RunInfo) -> Path:
-    return run.labels_path.parent / COLUMNS_NAME
-
-
-def build_columns(run: RunInfo) -> Path | None:
-    """The run's labels as a DuckDB table sorted by customer id (``lookup-columns.duckdb``),
-    for the pages that scan many rows: a filtered count, a page sorted by another column,
-    a search, the RFM grid and rule previews run 2-6× faster on it than on the Parquet
-    (at 1M customers a page sorted by orders ~30 ms instead of ~170 ms). It is not part
-    of the run being ready: it took 10-14 s of a 36 s lookup build at 1M, so the server
-    shows the run first and builds this after (:func:`cursor`). None when the run's
-    lookup files are gone (pruned, or removed by an erasure) meanwhile.
-
-    Builders take the copy's own lock, and the run's lookup lock shared: a new run's
-    build can start from this run's files meanwhile, and pruning or an erasure (which
-    take the run's lock exclusively) wait for it or skip it."""
-    target = columns_path(run)
-    if target.exists():
-        return target
-    with contextlib.ExitStack() as held:
-        own = held.enter_context(target.with_suffix(".lock").open("a+"))
-        fcntl.flock(own.fileno(), fcntl.LOCK_EX)
-        shared = held.enter_context(index_path(run).with_suffix(".lock").open("a+"))
-        fcntl.flock(shared.fileno(), fcntl.LOCK_SH)
-        if target.exists():
-            return target
-        if not index_path(run).exists():
-            return None
-        partial = target.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        ws = run.workspace
-        con = duckdb.connect()
-        try:
-            con.execute("SET enable_progress_bar = false")
-            # in a serving process: one thread, so pages keep the other core
-            con.execute("SET threads = 1")
-            ws.tmp_dir.mkdir(exist_ok=True)
-            con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
-            con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
-            con.execute(f"ATTACH {_quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-            con.execute(
-                "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",
-                [parquet_glob(run.labels_path)],
-            )
-            con.execute("CHECKPOINT idx")
-            con.execute("DETACH idx")
-        except BaseException:
-            con.close()
-            for stale in (partial, partial.with_name(partial.name + ".wal")):
-                stale.unlink(missing_ok=True)
-            raise
-        finally:
-            con.close()
-        partial.rename(target)
-    return target
-
-
-def _columns_later(run: RunInfo) -> None:
-    """Start :func:`build_columns` in a background thread, once per run and process at a
-    time; after a failure, not again for :data:`COLUMNS_RETRY` seconds."""
-    target = columns_path(run)
-    now = time.monotonic()
-    with _guard:
-        if _columns_wait.get(target, 0.0) > now:
-            return
-        _columns_wait[target] = float("inf")  # being built
-
-    def build() -> None:
-        retry = 0.0
-        try:
-            build_columns(run)
-        except Exception as exc:  # the view keeps answering
-            retry = time.monotonic() + COLUMNS_RETRY
-            # the error's kind and text: our paths and DuckDB's message, no customer data
-            log.warning("building the columnar copy of run %s failed: %r", run.run_id, exc)
-        finally:
-            with _guard:
-                _columns_wait[target] = retry
-
-    threading.Thread(target=build, name="kequn-lookup-columns", daemon=True).start()
 
 
 #: readers kept open per thread, the most recently used runs' (each holds a file open)
@@ -568,7 +446,7 @@ def points(run: RunInfo) -> Points:
     path = points_path(run)
     readers: dict[Path, Points] = _local.__dict__.setdefault("readers", {})
     found = readers.pop(path, None)
-    on = _file_id(path)
+    on = file_id(path)
     if found is not None and found.file_id != on:
         # removed (an erasure, pruning) or built again since this thread opened it: an
         # open reader would go on answering from the old file

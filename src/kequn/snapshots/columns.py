@@ -1,0 +1,103 @@
+"""A run's labels as a DuckDB table sorted by customer id (``lookup-columns.duckdb``),
+built after the run is shown (see :func:`build_columns`; the server starts it from
+:func:`kequn.snapshots.lookup.cursor`)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from kequn.core.compute import parquet_glob
+from kequn.snapshots.lookup_files import ROW_GROUP_SIZE, columns_path, index_path, quoted
+from kequn.snapshots.runs import RunInfo
+
+log = logging.getLogger(__name__)
+_guard = threading.Lock()
+#: per copy being built in this process, or failed: when to try again (monotonic s)
+_columns_wait: dict[Path, float] = {}
+#: how long a failed build of a columnar copy is not tried again, seconds
+COLUMNS_RETRY = 600.0
+
+
+def build_columns(run: RunInfo) -> Path | None:
+    """The run's labels as a DuckDB table sorted by customer id (``lookup-columns.duckdb``),
+    for the pages that scan many rows: a filtered count, a page sorted by another column,
+    a search, the RFM grid and rule previews run 2-6× faster on it than on the Parquet
+    (at 1M customers a page sorted by orders ~30 ms instead of ~170 ms). It is not part
+    of the run being ready: it took 10-14 s of a 36 s lookup build at 1M, so the server
+    shows the run first and builds this after (:func:`cursor`). None when the run's
+    lookup files are gone (pruned, or removed by an erasure) meanwhile.
+
+    Builders take the copy's own lock, and the run's lookup lock shared: a new run's
+    build can start from this run's files meanwhile, and pruning or an erasure (which
+    take the run's lock exclusively) wait for it or skip it."""
+    target = columns_path(run)
+    if target.exists():
+        return target
+    with contextlib.ExitStack() as held:
+        own = held.enter_context(target.with_suffix(".lock").open("a+"))
+        fcntl.flock(own.fileno(), fcntl.LOCK_EX)
+        shared = held.enter_context(index_path(run).with_suffix(".lock").open("a+"))
+        fcntl.flock(shared.fileno(), fcntl.LOCK_SH)
+        if target.exists():
+            return target
+        if not index_path(run).exists():
+            return None
+        partial = target.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        ws = run.workspace
+        con = duckdb.connect()
+        try:
+            con.execute("SET enable_progress_bar = false")
+            # in a serving process: one thread, so pages keep the other core
+            con.execute("SET threads = 1")
+            ws.tmp_dir.mkdir(exist_ok=True)
+            con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
+            con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+            con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+            con.execute(
+                "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",
+                [parquet_glob(run.labels_path)],
+            )
+            con.execute("CHECKPOINT idx")
+            con.execute("DETACH idx")
+        except BaseException:
+            con.close()
+            for stale in (partial, partial.with_name(partial.name + ".wal")):
+                stale.unlink(missing_ok=True)
+            raise
+        finally:
+            con.close()
+        partial.rename(target)
+    return target
+
+
+def columns_later(run: RunInfo) -> None:
+    """Start :func:`build_columns` in a background thread, once per run and process at a
+    time; after a failure, not again for :data:`COLUMNS_RETRY` seconds."""
+    target = columns_path(run)
+    now = time.monotonic()
+    with _guard:
+        if _columns_wait.get(target, 0.0) > now:
+            return
+        _columns_wait[target] = float("inf")  # being built
+
+    def build() -> None:
+        retry = 0.0
+        try:
+            build_columns(run)
+        except Exception as exc:  # the view keeps answering
+            retry = time.monotonic() + COLUMNS_RETRY
+            # the error's kind and text: our paths and DuckDB's message, no customer data
+            log.warning("building the columnar copy of run %s failed: %r", run.run_id, exc)
+        finally:
+            with _guard:
+                _columns_wait[target] = retry
+
+    threading.Thread(target=build, name="kequn-lookup-columns", daemon=True).start()

@@ -1,0 +1,72 @@
+"""Where a run's lookup files live, by name, and which files a run's folder holds of
+them (partial ones of an interrupted build included): shared by the build
+(:mod:`kequn.snapshots.lookup`), the columnar copy (:mod:`kequn.snapshots.columns`) and
+erasure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kequn.snapshots.runs import RunInfo
+
+INDEX_NAME = "lookup.duckdb"
+#: the row-store file; a new name whenever its layout changes, so old runs rebuild it
+POINTS_NAME = "lookup2.sqlite"
+#: per table and customer, a digest of what the SQLite file holds (for the next build)
+DIGESTS_NAME = "lookup-digests.parquet"
+#: the labels as a sorted DuckDB table, built after the run is ready (:func:`build_columns`)
+COLUMNS_NAME = "lookup-columns.duckdb"
+#: earlier layouts' files, removed when a run's lookup files are built again
+OLD_POINTS = ("lookup.sqlite",)
+#: rows per row group of the DuckDB files written
+ROW_GROUP_SIZE = 8192
+
+
+def index_path(run: RunInfo) -> Path:
+    return run.labels_path.parent / INDEX_NAME
+
+
+def points_path(run: RunInfo) -> Path:
+    return run.labels_path.parent / POINTS_NAME
+
+
+def digests_path(run: RunInfo) -> Path:
+    return run.labels_path.parent / DIGESTS_NAME
+
+
+def columns_path(run: RunInfo) -> Path:
+    return run.labels_path.parent / COLUMNS_NAME
+
+
+def quoted(path: object) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def partials(folder: Path) -> list[Path]:
+    """Files a build in progress writes (and an interrupted one leaves)."""
+    return [
+        *folder.glob("lookup*.partial*"),
+        *folder.glob("lookup*.wal"),
+    ]
+
+
+def old_points(folder: Path) -> list[Path]:
+    return [folder / name for name in OLD_POINTS]
+
+
+def lookup_files(folder: Path) -> list[Path]:
+    """Every lookup file of a run's folder, in the order to remove them: the columnar
+    copy first (it must not outlive the files it was made with), the DuckDB file next
+    (the run is then no longer ready), then the rest, partial files included."""
+    names = (COLUMNS_NAME, INDEX_NAME, POINTS_NAME, DIGESTS_NAME)
+    return [*(folder / n for n in names), *old_points(folder), *partials(folder)]
+
+
+def file_id(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` (device, inode), or None when there is none: a reader that
+    opened another is reading a file since removed or replaced."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
