@@ -65,6 +65,8 @@ def minimise_log_params(
     """
     from scipy.optimize import minimize  # here: scoring stored models never needs it
 
+    if gradient:
+        objective = _remember_last(objective)
     best = minimize(
         objective,
         start,
@@ -80,6 +82,24 @@ def minimise_log_params(
     if not gradient:
         return Minimum(np.exp(best.x), float(best.fun), float(np.linalg.norm(best.jac)))
     return newton_polish(objective, np.asarray(best.x, dtype=float))
+
+
+def _remember_last(objective: Callable[[Array], Any]) -> Callable[[Array], Any]:
+    """``objective`` answering a repeated call at the same point from memory: the Newton
+    polish starts where L-BFGS-B evaluated last (on a million customers each evaluation
+    is a pass over half a million rows)."""
+    last: list[tuple[bytes, Any]] = []
+
+    def remembered(log_params: Array) -> Any:
+        point = np.asarray(log_params, dtype=float)
+        key = point.tobytes()
+        if last and last[0][0] == key:
+            return last[0][1]
+        value = objective(point)
+        last[:] = [(key, value)]
+        return value
+
+    return remembered
 
 
 #: at most this many Newton steps after L-BFGS-B (two are usually enough)
