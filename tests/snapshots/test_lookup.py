@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from kequn.core.compute import parquet_glob
 from kequn.snapshots import lookup, packed
+from kequn.snapshots.direct import Direct
 from kequn.snapshots.runs import RunInfo, get_run
 from kequn.store.workspace import Workspace
 
@@ -44,8 +46,20 @@ def _ids(run: RunInfo) -> list[str]:
     ]
 
 
-def test_labels_come_back_with_duckdb_types(run: RunInfo) -> None:
-    db = lookup.points(run)
+@pytest.fixture(params=["built", "direct"])
+def db(run: RunInfo, request: pytest.FixtureRequest) -> Iterator[packed.Points | Direct]:
+    """The run's point lookups from its SQLite file, or read on the spot (before the file
+    is built): the same answers."""
+    if request.param == "built":
+        found = lookup.points(run)
+        assert found is not None
+        yield found
+    else:
+        with Direct(run) as direct:
+            yield direct
+
+
+def test_labels_come_back_with_duckdb_types(run: RunInfo, db: packed.Points | Direct) -> None:
     expected = duckdb.execute(
         "SELECT * FROM read_parquet(?) WHERE customer_id IN (SELECT unnest(?)) "
         "ORDER BY customer_id",
@@ -66,9 +80,10 @@ def test_labels_come_back_with_duckdb_types(run: RunInfo) -> None:
     assert db.record("labels", "no such customer") is None
 
 
-def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
+def test_profile_tables_match_the_workspace_as_of_the_run(
+    run: RunInfo, db: packed.Points | Direct
+) -> None:
     ws = Workspace.open(run.labels_path.parent.parent.parent)
-    db = lookup.points(run)
     until = dt.datetime.fromisoformat(run.as_of) + dt.timedelta(days=1)
     ids = _ids(run)
     with ws.read() as con:
@@ -108,6 +123,19 @@ def test_profile_tables_match_the_workspace_as_of_the_run(run: RunInfo) -> None:
     latest = max(o[1] for o, _ in timelines for o in o)
     assert latest < until
     assert db.timeline("orders", "no such customer") == []
+
+
+def test_a_profile_page_is_the_same_before_its_files_are_built(
+    run: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kequn.snapshots import read
+
+    ids = _ids(run)[:60]
+    built = [read.profile(run, c, "zh") for c in ids]
+    monkeypatch.setattr(lookup, "points", lambda _run: None)  # as before the build
+    assert [read.profile(run, c, "zh") for c in ids] == built
+    assert all(b is not None and b["orders"] for b in built[:5])
+    assert read.profile(run, "no such customer", "en") is None
 
 
 def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,17 +277,26 @@ def test_only_the_newest_runs_keep_their_lookup_files(tmp_path: Path) -> None:
 
     for run in (oldest, middle):
         lookup.build_index(run)
+    assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, False]
+    lookup.build_index(oldest)  # pruned when the middle's were built; built again
     reader = lookup.points(oldest)  # open before the oldest's files go
+    assert reader is not None
     customer = _ids(oldest)[0]
     lookup.build_index(newest)
     assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, True]
-    assert reader.record("labels", customer) is not None  # an open reader still reads
-    # ... but is not asked again: its file is gone, so the run's files are built again
-    assert lookup.points(oldest) is not reader
-    assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]
+    labels = reader.record("labels", customer)  # an open reader still reads
+    orders = reader.timeline("orders", customer)
+    assert labels is not None
+    # ... but is not asked again: its file is gone, so the run is read from its Parquet
+    # and the workspace (the same answers), and reading builds nothing
+    assert lookup.points(oldest) is None
+    with lookup.reader(oldest) as db:
+        assert isinstance(db, Direct)
+        assert db.record("labels", customer) == labels
+        assert db.timeline("orders", customer) == orders
     with lookup.cursor(oldest) as cur:
         found = cur.execute("SELECT count(*) FROM labels").fetchone()
     assert found == (sum(oldest.counts["lifecycle"].values()),)
-    assert [has_files(r) for r in (oldest, middle, newest)] == [True, True, True]
+    assert [has_files(r) for r in (oldest, middle, newest)] == [False, True, True]
     lookup.build_index(newest)  # already built: nothing is pruned on the way
-    assert has_files(oldest)
+    assert has_files(middle)

@@ -100,18 +100,52 @@ def test_the_view_reads_this_runs_parquet_whatever_the_working_folder(
     assert _count(run) == expected
 
 
-def test_the_server_builds_the_copy_after_the_first_page(
-    run: RunInfo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(lookup, "columns_in_background", True)
-    before = read.rfm_grid(run)  # starts the build in a thread
+def _built(run: RunInfo) -> None:
+    """Wait for the background thread building the run's lookup files and copy."""
     deadline = time.monotonic() + 60
     while lookup._columns_wait.get(lookup.columns_path(run)) != 0.0:
         assert time.monotonic() < deadline, "the columnar copy was not built"
         time.sleep(0.05)
+
+
+def test_the_server_builds_the_copy_after_the_first_page(
+    run: RunInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup, "build_in_background", True)
+    before = read.rfm_grid(run)  # starts the build in a thread
+    _built(run)
     assert lookup.columns_path(run).exists()
     assert read.rfm_grid(run) == before
     assert lookup.columns_path(run) in lookup._open  # the copy answers from now on
+
+
+def test_a_run_is_shown_at_once_and_its_files_built_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kequn.demo import demo_workspace
+    from kequn.pipeline import run as run_taxonomy
+
+    ws = demo_workspace(tmp_path, 300, seed=13)
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-06-30"), with_models=False)
+    run_taxonomy(ws, as_of=date.fromisoformat("2026-07-31"), with_models=False)
+    newest = lookup.ready_run(ws)  # no lookup files built by the runs (the default)
+    assert newest is not None
+    assert newest.as_of == "2026-07-31"
+    assert not lookup.index_path(newest).exists()
+    label = max(newest.counts["lifecycle"], key=lambda k: newest.counts["lifecycle"][k])
+    first = read.members(newest, "lifecycle", label)  # the default order's first page
+    customer = first["rows"][0]["customer_id"]
+    profile = read.profile(newest, customer, "en")
+    assert profile is not None
+    assert profile["orders"]
+    assert not lookup.index_path(newest).exists()  # reading built nothing
+    monkeypatch.setattr(lookup, "build_in_background", True)
+    assert lookup.ready_run(ws) == newest  # shown, and its files started in a thread
+    _built(newest)
+    assert lookup.is_ready(newest)
+    assert lookup.points(newest) is not None
+    assert read.members(newest, "lifecycle", label) == first  # now from the stored top
+    assert read.profile(newest, customer, "en") == profile
 
 
 def test_an_erasure_reaches_the_copy_partials_and_other_threads_readers(run: RunInfo) -> None:
@@ -127,11 +161,12 @@ def test_an_erasure_reaches_the_copy_partials_and_other_threads_readers(run: Run
     leftover.write_bytes(customer.encode())
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
         # a server thread that keeps its SQLite reader open across requests
-        assert worker.submit(lambda: lookup.points(run).record("labels", customer)).result()
+        assert worker.submit(lambda: read.profile(run, customer, "en")).result()
         erase_person(ws, customer)
         assert not leftover.exists()
         assert not lookup.columns_path(run).exists()
-        after = worker.submit(lambda: lookup.points(run).record("labels", customer)).result()
+        after = worker.submit(lambda: read.profile(run, customer, "en")).result()
+        assert worker.submit(lambda: lookup.points(run)).result() is None  # not the old file
     assert after is None
     fresh = get_run(Workspace.open(ws.root), run.run_id)
     assert fresh is not None

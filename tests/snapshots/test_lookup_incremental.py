@@ -81,6 +81,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     from kequn.pipeline import run as run_taxonomy
 
     ws = demo_workspace(tmp_path_factory.mktemp("incremental"), 1500, seed=11)
+    ws.settings.prepare_lookups = True  # each run builds its files, from the previous run's
+    ws.save_settings()
     first = run_taxonomy(ws, as_of=date.fromisoformat("2026-03-31"), with_models=False)
     # a month later: everyone's recency moves, April's buyers have new orders
     second = run_taxonomy(ws, as_of=date.fromisoformat("2026-04-30"), with_models=False)

@@ -1,6 +1,6 @@
 """A run's labels as a DuckDB table sorted by customer id (``lookup-columns.duckdb``),
-built after the run is shown (see :func:`build_columns`; the server starts it from
-:func:`kequn.snapshots.lookup.cursor`)."""
+built after the run is shown (see :func:`build_columns`; the server starts it, after the
+run's other lookup files, from :func:`kequn.snapshots.lookup.later`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import fcntl
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -54,6 +55,7 @@ def build_columns(run: RunInfo) -> Path | None:
         ws = run.workspace
         con = duckdb.connect()
         try:
+            held.enter_context(interruptible(con))
             con.execute("SET enable_progress_bar = false")
             # in a serving process: one thread, so pages keep the other core
             con.execute("SET threads = 1")
@@ -78,9 +80,49 @@ def build_columns(run: RunInfo) -> Path | None:
     return target
 
 
-def columns_later(run: RunInfo) -> None:
-    """Start :func:`build_columns` in a background thread, once per run and process at a
-    time; after a failure, not again for :data:`COLUMNS_RETRY` seconds."""
+#: the DuckDB connections of builds running in background threads, and those threads
+_building: set[duckdb.DuckDBPyConnection] = set()
+_threads: set[threading.Thread] = set()
+_stopping = threading.Event()
+
+
+@contextlib.contextmanager
+def interruptible(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let :func:`stop_building` interrupt ``con``'s queries while the block runs (a build
+    in a background thread, which a stopping server must not leave inside DuckDB: the
+    process would abort at exit)."""
+    if threading.current_thread() not in _threads:
+        yield
+        return
+    with _guard:
+        _building.add(con)
+    try:
+        if _stopping.is_set():
+            raise InterruptedError("the server is stopping")
+        yield
+    finally:
+        with _guard:
+            _building.discard(con)
+
+
+def stop_building(timeout: float = 10.0) -> None:
+    """Interrupt the lookup builds running in background threads and wait for them (they
+    remove their partial files), before the process exits."""
+    _stopping.set()
+    with _guard:
+        for con in _building:
+            with contextlib.suppress(duckdb.Error):  # (closed meanwhile)
+                con.interrupt()
+        threads = list(_threads)
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def columns_later(run: RunInfo, before: Callable[[RunInfo], object] | None = None) -> None:
+    """Start :func:`build_columns` in a background thread (after ``before``, the run's
+    lookup files it needs), once per run and process at a time; after a failure, not
+    again for :data:`COLUMNS_RETRY` seconds."""
     target = columns_path(run)
     now = time.monotonic()
     with _guard:
@@ -91,13 +133,23 @@ def columns_later(run: RunInfo) -> None:
     def build() -> None:
         retry = 0.0
         try:
+            if before is not None:
+                before(run)
             build_columns(run)
-        except Exception as exc:  # the view keeps answering
+        except Exception as exc:  # the view (and the Parquet) keep answering
             retry = time.monotonic() + COLUMNS_RETRY
-            # the error's kind and text: our paths and DuckDB's message, no customer data
-            log.warning("building the columnar copy of run %s failed: %r", run.run_id, exc)
+            if not _stopping.is_set():
+                # the error's kind and text: our paths and DuckDB's message, no personal data
+                log.warning("building the lookup files of run %s failed: %r", run.run_id, exc)
         finally:
             with _guard:
                 _columns_wait[target] = retry
+                _threads.discard(thread)
 
-    threading.Thread(target=build, name="kequn-lookup-columns", daemon=True).start()
+    thread = threading.Thread(target=build, name="kequn-lookup", daemon=True)
+    with _guard:
+        if _stopping.is_set():
+            _columns_wait[target] = 0.0
+            return
+        _threads.add(thread)
+    thread.start()

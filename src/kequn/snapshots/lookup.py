@@ -2,15 +2,14 @@
 
 A run keeps its labels as Parquet (written by either engine). Answering "this customer"
 or "page 3 of this segment" from Parquet, or a customer's orders from the workspace's
-tables, means scanning millions of rows per request. Instead the first reader of a run
-builds two files next to it:
+tables, means scanning millions of rows per request. So the server builds, next to the
+run, in a background thread once the run is shown (or ``kequn run`` itself, with
+``prepare_lookups``), two files:
 
 - ``lookup.duckdb`` (columnar, for questions over many rows): ``labels``, a view of the
   run's own Parquet (every feature and label), for segment pages in any order or filter,
-  the RFM grid and rule previews. A sorted copy of the labels (``lookup-columns.duckdb``)
-  answers those 2-6× faster, but took 10-14 s of a 36 s build at 1M customers, so it is
-  not part of the run being ready: the server builds it in the background once it shows
-  the run (:func:`build_columns`), and uses it from then on;
+  the RFM grid and rule previews. A sorted copy of the labels (``lookup-columns.duckdb``,
+  :func:`build_columns`) answers those 2-6× faster; it is built after the SQLite file;
 - ``lookup2.sqlite`` (row store with B-tree keys, for questions about one key): one
   row per customer id in each of ``labels``, ``customers``, ``orders`` and ``events``,
   its values packed as one JSON array (the orders and interactions as of the run's
@@ -19,14 +18,20 @@ builds two files next to it:
   :data:`TOP_MEMBERS` members of every segment in the default order (spend, highest
   first), so the pages people open most need no sort of a million rows.
 
+A run is shown as soon as it is published, not when these are built (20-27 s at 1M
+customers with 10M orders for a daily run, most of a daily refresh): until then the
+labels come from the view of the Parquet (:func:`cursor`) and one customer's rows are
+read on the spot (:class:`~kequn.snapshots.direct.Direct`, the same answers, ~0.1 s a
+customer page at 1M against ~1 ms), and segment pages sort the labels themselves.
+
 Why two engines: a point lookup in DuckDB decompresses a whole vector of every column
 it returns, ~2.5 ms for one customer's 100-column labels row at 1M customers and ~11 ms
 for a customer page's four lookups; SQLite answers each from its B-tree in 0.02-0.15 ms.
 How the SQLite file stores and returns values: :mod:`kequn.snapshots.packed`.
 
 Both files are built under a lock, written to temporary names and renamed into place
-(the DuckDB file last: its presence means the run is ready), so concurrent readers
-either find finished files or wait for them; runs are immutable, so they never go stale.
+(the DuckDB file last: its presence means they are ready), so readers find finished
+files or none; runs are immutable, so they never go stale.
 DuckDB connections are opened once per process and shared through cursors; SQLite
 connections are opened read-only, once per thread. Before each use a reader checks that
 the file it opened is still the one in place (device and inode): one that an erasure or
@@ -50,7 +55,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import shutil
 import sqlite3
 import threading
 import time
@@ -65,7 +69,10 @@ from kequn.snapshots.columns import (  # noqa: F401 - also known as lookup.* to 
     _columns_wait,
     build_columns,
     columns_later,
+    interruptible,
+    stop_building,
 )
+from kequn.snapshots.direct import Direct
 from kequn.snapshots.incremental import LABELS_VIEW, bring_up_to_date, digest
 from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.* to callers
     COLUMNS_NAME,
@@ -73,6 +80,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
     INDEX_NAME,
     POINTS_NAME,
     ROW_GROUP_SIZE,
+    FileCopy,
     columns_path,
     digests_path,
     file_id,
@@ -162,6 +170,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
             assert row is not None
             con = duckdb.connect()
             try:
+                held.enter_context(interruptible(con))
                 con.execute("SET enable_progress_bar = false")
                 # within the workspace's memory budget, like a run (sorts spill to .tmp)
                 ws.tmp_dir.mkdir(exist_ok=True)
@@ -214,8 +223,9 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
     in the workspace's ``kequn.toml``, 3 by default, at least 1; 2.7 GB each at 1M).
 
     A process that has one open keeps reading it (its disk space returns when the last
-    reader closes); one that opens it later finds it gone and builds it again (see
-    :func:`_reopen`). A run whose files are being built (its lock held) is left alone."""
+    reader closes); one that looks later finds it gone and reads the run's Parquet and
+    the workspace instead (:func:`reader`). A run whose files are being built (its lock
+    held) is left alone."""
     for old in list_runs(ws)[max(1, ws.settings.keep_lookups) :]:
         folder = old.labels_path.parent
         if folder == built.labels_path.parent or not (folder / INDEX_NAME).exists():
@@ -228,15 +238,6 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
             for file in lookup_files(folder):
                 file.unlink(missing_ok=True)
         _forget(folder)
-
-
-def _reopen(run: RunInfo) -> Path:
-    """:func:`build_index`, for a caller about to open the files: what this process
-    remembers as ready may have been pruned by another since."""
-    path = index_path(run)
-    if path in _ready and not (path.exists() and points_path(run).exists()):
-        _ready.discard(path)
-    return build_index(run)
 
 
 def _labels_sql(run: RunInfo) -> str:
@@ -268,7 +269,7 @@ def _copy(
     # the previous file (2.6 GB at 1M) is copied while DuckDB ranks and digests
     copying = None
     if previous is not None:
-        copying = _Copy(points_path(previous), points)
+        copying = FileCopy(points_path(previous), points)
         copying.start()
     try:
         # the run's own Parquet, read in place (the DuckDB file is left empty: its
@@ -299,27 +300,6 @@ def _copy(
     con.execute("CHECKPOINT idx")
     con.execute("DETACH idx")
     return how
-
-
-class _Copy(threading.Thread):
-    """A file copied in a thread (the copy runs in the kernel, without the GIL); its
-    error, if any, raised where it is waited for."""
-
-    def __init__(self, source: Path, target: Path) -> None:
-        super().__init__(name="kequn-lookup-copy", daemon=True)
-        self.source, self.target = source, target
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            shutil.copyfile(self.source, self.target)
-        except BaseException as exc:  # re-raised by finish()
-            self.error = exc
-
-    def finish(self) -> None:
-        self.join()
-        if self.error is not None:
-            raise self.error
 
 
 def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
@@ -375,15 +355,12 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
 def cursor(run: RunInfo) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor on the run's labels (table ``labels``) for questions over many rows,
     shared per process: the sorted columnar copy once it is built, else a view of the
-    run's Parquet (starting the copy in the background where
-    :data:`columns_in_background` says so)."""
-    path = index_path(run)
-    if path not in _open:
-        _reopen(run)
+    run's Parquet (nothing to wait for; where :data:`build_in_background` says so, the
+    run's lookup files and then the copy are built in a background thread)."""
     con, key = _connection(run)
     cur = con.cursor()
-    if key == path and columns_in_background:
-        columns_later(run)
+    if key == index_path(run) and build_in_background:
+        later(run)
     try:
         yield cur
     finally:
@@ -432,17 +409,25 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
         return con, path
 
 
-#: whether :func:`cursor` starts building a run's columnar copy in a background thread
-#: when it does not exist (``kequn serve`` sets it; a CLI process would exit first)
-columns_in_background = False
+#: whether readers start building a run's lookup files, then its columnar copy, in a
+#: background thread when they are missing (``kequn serve`` sets it; a CLI process would
+#: exit first, and answers from the Parquet and the workspace instead)
+build_in_background = False
+
+
+def later(run: RunInfo) -> None:
+    """Build the run's lookup files, then its columnar copy, in a background thread (once
+    per run and process at a time; after a failure not again for a while)."""
+    columns_later(run, before=build_index)
 
 
 #: readers kept open per thread, the most recently used runs' (each holds a file open)
 READERS_PER_THREAD = 4
 
 
-def points(run: RunInfo) -> Points:
-    """This thread's reader of the run's SQLite lookup file (built on first use)."""
+def points(run: RunInfo) -> Points | None:
+    """This thread's reader of the run's SQLite lookup file; None when it is not built
+    (yet, or any more: removed by an erasure or pruning, in any process)."""
     path = points_path(run)
     readers: dict[Path, Points] = _local.__dict__.setdefault("readers", {})
     found = readers.pop(path, None)
@@ -453,45 +438,48 @@ def points(run: RunInfo) -> Points:
         found.con.close()
         found = None
     if found is None:
-        _reopen(run)
-        found = Points(path)
+        if not (on is not None and index_path(run).exists()):  # (the DuckDB file last)
+            with _guard:
+                _ready.discard(index_path(run))
+            return None
+        try:
+            found = Points(path)
+        except (FileNotFoundError, sqlite3.Error):  # removed between the look and the open
+            return None
         while len(readers) >= READERS_PER_THREAD:
             readers.pop(next(iter(readers))).con.close()  # the least recently used
     readers[path] = found  # (re)inserted last: dicts keep insertion order
     return found
 
 
-_building: set[Path] = set()
+@contextlib.contextmanager
+def reader(run: RunInfo) -> Iterator[Points | Direct]:
+    """Point lookups of one customer in the run: this thread's reader of the SQLite file
+    when it is built, else the same answers read on the spot (:class:`Direct`; where
+    :data:`build_in_background` says so, the files are built meanwhile)."""
+    found = points(run)
+    if found is not None:
+        yield found
+        return
+    if build_in_background:
+        later(run)
+    with Direct(run) as direct:
+        yield direct
 
 
 def ready_run(ws: Workspace, run_id: str | None = None, *, wait: bool = True) -> RunInfo | None:
-    """The run to show: the one asked for, else the newest whose lookup files are ready.
+    """The run to show: the one asked for, else the newest.
 
-    A run just finished elsewhere (the CLI, another server process) has no lookup files
-    yet, and building them takes minutes at a million customers. Rather than make every
-    page wait, they are built in a background thread and the previous run is shown until
-    they are ready. With no ready run at all, the newest is built right away, or, with
-    ``wait=False`` (a caller on the event loop), None is returned instead.
-    """
+    A run is shown as soon as it is published: until its lookup files are built, pages
+    read its Parquet and the workspace (:func:`cursor`, :func:`reader`), and the server
+    builds the files in the background. (``wait`` is kept for callers on the event loop;
+    nothing is built here any more.)"""
+    del wait
     if run_id is not None:
         return get_run(ws, run_id)
     runs = list_runs(ws)
     if not runs:
         return None
-    newest = runs[0]
-    if is_ready(newest):
-        return newest
-    ready = next((r for r in runs[1:] if is_ready(r)), None)
-    if ready is None:
-        if not wait:
-            return None
-        build_index(newest)
-        return newest
-    with _guard:
-        start = newest.labels_path not in _building
-        _building.add(newest.labels_path)
-    if start:
-        threading.Thread(
-            target=build_index, args=(newest,), name="kequn-lookup", daemon=True
-        ).start()
-    return ready
+    if build_in_background and not is_ready(runs[0]):
+        later(runs[0])
+    return runs[0]

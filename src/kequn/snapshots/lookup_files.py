@@ -1,10 +1,12 @@
 """Where a run's lookup files live, by name, and which files a run's folder holds of
-them (partial ones of an interrupted build included): shared by the build
-(:mod:`kequn.snapshots.lookup`), the columnar copy (:mod:`kequn.snapshots.columns`) and
-erasure."""
+them (partial ones of an interrupted build included), and a file copied in a thread:
+shared by the build (:mod:`kequn.snapshots.lookup`), the columnar copy
+(:mod:`kequn.snapshots.columns`) and erasure."""
 
 from __future__ import annotations
 
+import shutil
+import threading
 from pathlib import Path
 
 from kequn.snapshots.runs import RunInfo
@@ -70,3 +72,24 @@ def file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+class FileCopy(threading.Thread):
+    """A file copied in a thread (the copy runs in the kernel, without the GIL); its
+    error, if any, raised where it is waited for."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        super().__init__(name="kequn-lookup-copy", daemon=True)
+        self.source, self.target = source, target
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            shutil.copyfile(self.source, self.target)
+        except BaseException as exc:  # re-raised by finish()
+            self.error = exc
+
+    def finish(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error

@@ -208,8 +208,10 @@ def members(
         with lookup.cursor(run) as cur:
             found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()
             counted = int(found[0]) if found else 0
-    if ready:  # the default order's first pages are stored in order
-        _, rows = lookup.points(run).query(
+    # the default order's first pages are stored in order, once the lookup files are built
+    stored = lookup.points(run) if ready else None
+    if stored is not None:
+        _, rows = stored.query(
             "top_members",
             f"SELECT {columns} FROM top_members WHERE dimension = ? AND label = ? "
             "AND rank > ? AND rank <= ? ORDER BY rank",
@@ -239,13 +241,13 @@ def members(
 def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
     """A customer's labels with reasons and strategies, features, attributes and timeline
     (orders and interactions up to the run's date)."""
-    db = lookup.points(run)
-    row = db.record("labels", customer_id)
-    if row is None:
-        return None
-    customer = db.record("customers", customer_id) or {}
-    orders = db.timeline("orders", customer_id)
-    events = db.timeline("events", customer_id)
+    with lookup.reader(run) as db:
+        row = db.record("labels", customer_id)
+        if row is None:
+            return None
+        customer = db.record("customers", customer_id) or {}
+        orders = db.timeline("orders", customer_id)
+        events = db.timeline("events", customer_id)
     taxonomy = run.taxonomy()
     attributes = {k: plain(v) for k, v in customer.items()}
     return {

@@ -135,6 +135,7 @@ def latest_pair(ws: Workspace) -> tuple[RunInfo, RunInfo] | None:
     runs = list_runs(ws)
     if not runs:
         return None
+
     def order(r: RunInfo) -> tuple[dt.date, str]:
         return (r.as_of_date, r.created_at)
 

@@ -69,7 +69,7 @@ class Settings:
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
-    prepare_lookups: bool = True  # build a run's lookup files right after it is published
+    prepare_lookups: bool = False  # build a run's lookup files in the run (else: the server, after)
     max_body_mb: float = 1.0  # largest API request body the server reads (JSON, forms)
     max_upload_mb: float = 200.0  # largest file upload (POST /api/imports/...)
     session_hours: float = 12.0  # a dashboard sign-in lasts this long

@@ -112,7 +112,14 @@ def _serve_one(settings: ServerSettings) -> None:
         timeout_graceful_shutdown=5,
         timeout_keep_alive=30,  # clients under load reuse connections; do not race them
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        from kequn.snapshots import lookup
+
+        # a lookup build in a background thread is interrupted (and cleans up) rather
+        # than left inside DuckDB while the interpreter exits, which aborts the process
+        lookup.stop_building()
 
 
 def settle(app: FastAPI) -> None:
@@ -131,7 +138,7 @@ def settle(app: FastAPI) -> None:
 
     # a run's pages that scan many rows get faster once its columnar copy is built,
     # in the background, after the run is shown (see lookup.build_columns)
-    lookup.columns_in_background = True
+    lookup.build_in_background = True
     warm(app)
     gc.collect()
     gc.freeze()
