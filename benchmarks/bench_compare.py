@@ -27,7 +27,8 @@ Then each contender runs as its own process, on the same orders:
     kequn (all, refit) `kequn run --refit`: the same, every model fitted again
     daily refresh      on a copy of the workspace after the runs above: one more day of
                        orders (~1% of the history, for existing customers) imported,
-                       then `kequn run`, the dashboard's lookup files included
+                       then `kequn run`, then the dashboard's overview, a segment page
+                       and a customer page with a new order read from the new run
     kequn (all, Spark) with --spark: `kequn run --engine spark` (local[2]), then its
                        labels are compared with those of the DuckDB run just before
 
@@ -369,13 +370,40 @@ def daily_refresh(ws: Path, out: Path) -> list[str]:
         )
     finally:
         con.close()
+    first = pq.read_table(day_file, columns=["customer_id", "order_id"]).slice(0, 1).to_pylist()
     rows = pq.ParquetFile(day_file).metadata.num_rows
-    NOTES.append(f"daily refresh: {rows:,} new orders on one day, imported and run")
+    NOTES.append(
+        f"daily refresh: {rows:,} new orders on one day, imported and run, then the "
+        "dashboard's overview, a segment's first page and a customer page with a new "
+        "order read from the new run, as the server would answer them"
+    )
+    shown = [sys.executable, "-c", DASHBOARD, str(copy), first[0]["customer_id"]]
     script = (
         f"{shlex.join([*KEQUN, 'import', 'orders', str(day_file), '--workspace', str(copy)])}"
         f" && {shlex.join([*KEQUN, 'run', '--workspace', str(copy)])}"
+        f" && {shlex.join([*shown, first[0]['order_id']])}"
     )
     return ["sh", "-c", script]
+
+
+#: the end of the daily refresh: the pages a shop owner opens next, from the new run
+#: (the server answers them the same way; it builds the run's lookup files after)
+DASHBOARD = """
+import sys
+from pathlib import Path
+
+from kequn.snapshots import lookup, read
+from kequn.store.workspace import Workspace
+
+ws = Workspace.open(Path(sys.argv[1]))
+run = lookup.ready_run(ws)
+overview = read.segments(run, "lifecycle")
+label = max(run.counts["lifecycle"], key=lambda k: run.counts["lifecycle"][k])
+page = read.members(run, "lifecycle", label)
+customer = read.profile(run, sys.argv[2], "zh")
+if customer is None or customer["orders"][0]["order_id"] != sys.argv[3] or not page["rows"]:
+    sys.exit("the dashboard does not show the new run")
+"""
 
 
 def clv_agreement(out: Path) -> str:
