@@ -15,7 +15,7 @@ import pytest
 
 from kequn.core.compute import parquet_glob
 from kequn.snapshots import lookup, read
-from kequn.snapshots.runs import RunInfo, get_run
+from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
 
 
@@ -146,6 +146,14 @@ def test_a_run_is_shown_at_once_and_its_files_built_after(
     assert lookup.points(newest) is not None
     assert read.members(newest, "lifecycle", label) == first  # now from the stored top
     assert read.profile(newest, customer, "en") == profile
+    # a run older than the newest keep_lookups is read directly, never built in the back
+    ws.settings.keep_lookups = 1
+    older = list_runs(ws)[1]
+    assert older.workspace.settings.keep_lookups == 1
+    assert read.profile(older, customer, "en") is not None
+    assert read.members(older, "lifecycle", label)["rows"]
+    assert lookup.columns_path(older) not in lookup._columns_wait
+    assert not lookup.index_path(older).exists()
 
 
 def test_an_erasure_reaches_the_copy_partials_and_other_threads_readers(run: RunInfo) -> None:

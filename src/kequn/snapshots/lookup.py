@@ -417,8 +417,13 @@ build_in_background = False
 
 def later(run: RunInfo) -> None:
     """Build the run's lookup files, then its columnar copy, in a background thread (once
-    per run and process at a time; after a failure not again for a while)."""
-    columns_later(run, before=build_index)
+    per run and process at a time, one run after another; after a failure not again for
+    a while). Only for the newest ``keep_lookups`` runs, whose files are kept: an older
+    run is read directly (its files would be pruned by the next build, and someone paging
+    through old runs would have each one's 2.7 GB at 1M built in turn)."""
+    newest = list_runs(run.workspace)[: max(1, run.workspace.settings.keep_lookups)]
+    if any(r.run_id == run.run_id for r in newest):
+        columns_later(run, before=build_index)
 
 
 #: readers kept open per thread, the most recently used runs' (each holds a file open)
