@@ -6,7 +6,8 @@ is compiled by the Ibis PySpark backend and its physical plan inspected. A plan 
 an ``Exchange SinglePartition`` moves rows that were not first reduced by a partial
 aggregate (a global sort or an unpartitioned window puts every customer in one task),
 or when it collects rows to the driver (``CollectLimit``, a broadcast of customer rows is
-fine, a ``collect`` of them is not).
+fine, a ``collect`` of them is not). The scored stage must not read customer rows the
+driver sent (an in-memory table of scores joined back).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ pytestmark = pytest.mark.spark
 def physical_plan(engine: Any, expr: ir.Expr) -> str:
     """The executed (physical) plan Spark would run for ``expr``, as text."""
     sql = str(engine.con.compile(expr))
-    engine.con._register_in_memory_tables(expr)  # the models' scores join in-memory tables
+    # registers what the expression needs in the session: in-memory tables and the
+    # models' scoring functions (Python UDFs run by the executors)
+    engine.con._run_pre_execute_hooks(expr)
     frame = engine.con._session.sql(sql)
     return str(frame._jdf.queryExecution().executedPlan().toString())
 
@@ -128,3 +131,17 @@ def test_model_stages_do_not_funnel_customers_through_one_partition(
         if (problems := single_partition_problems(plan))
     }
     assert not found, found
+    # churn and clusters are scored on the executors, not pulled and joined back from
+    # the driver (tests/engines/test_spark_scoring.py checks the scores themselves)
+    scored = [plan for name, plan in engine.plans if name == "features3.parquet"]
+    assert scored
+    assert not [p for plan in scored if (p := customer_rows_in_memory(plan))]
+
+
+def customer_rows_in_memory(plan: str) -> list[str]:
+    """Scans of in-memory tables (rows the driver sent) that carry customer ids."""
+    return [
+        line.strip()
+        for line in plan.splitlines()
+        if "LocalTableScan" in line and re.search(r"\bcustomer_id#", line)
+    ]

@@ -25,7 +25,8 @@ few of either outcome), the risk falls back to ``1 − P(alive)`` from the MBG/N
 run's model info says so. Customers who never ordered get no churn risk.
 
 Features are pulled from the engine sorted by customer id and sampled systematically, so
-DuckDB and Spark fit the same model on the same rows.
+DuckDB and Spark fit the same model on the same rows. Scoring everyone pulls nobody on
+Spark: the executors score the buyers (:mod:`kequn.models.distributed`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ from numpy.typing import NDArray
 
 from kequn.core.compute import Engine
 from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
+from kequn.features.ranks import distributed
 from kequn.models.bgnbd import BetaGeoModel
+from kequn.models.distributed import Scorer, scores_in_batches
 from kequn.models.mbgnbd import ModifiedBetaGeoModel
 from kequn.models.scoring import TreeEnsemble, tree_ensemble
 
@@ -123,13 +126,20 @@ def labelled(features: ir.Table, orders: ir.Table, start: dt.date, end: dt.date)
     )
 
 
-def matrix(table: pa.Table, names: tuple[str, ...] = CHURN_FEATURES) -> Array:
-    """The classifier's input matrix (NaN for missing values; 0 for a column with no values,
-    such as days between orders when nobody has bought twice)."""
+def matrix(
+    table: pa.Table, names: tuple[str, ...] = CHURN_FEATURES, *, empty_as_zero: bool = True
+) -> Array:
+    """The classifier's input matrix (NaN for missing values; to train, 0 for a column with
+    no values, such as days between orders when nobody has bought twice).
+
+    Scoring keeps NaN (``empty_as_zero=False``): the trees send a missing value the way
+    they learnt, and a row's score must not depend on the other rows scored with it (on
+    Spark a batch of them)."""
     columns = []
     for name in names:
         values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
-        columns.append(np.zeros_like(values) if np.isnan(values).all() else values)
+        empty = empty_as_zero and bool(np.isnan(values).all())
+        columns.append(np.zeros_like(values) if empty else values)
     return np.column_stack(columns)
 
 
@@ -189,12 +199,31 @@ def _summaries(table: pa.Table) -> tuple[Array, Array, Array]:
 def fit_closed_forms(table: pa.Table) -> ClosedForms:
     """BG/NBD and MBG/NBD on the buyers of ``table`` (features as of one date)."""
     x, t_x, big_t = _summaries(table)
-    if x.size < MIN_BUYERS:
+    return _fit_closed_forms(x, t_x, big_t, None)
+
+
+def _fit_closed_forms(x: Array, t_x: Array, big_t: Array, weights: Array | None) -> ClosedForms:
+    if (x.size if weights is None else weights.sum()) < MIN_BUYERS:
         return ClosedForms(None, None)
-    bgnbd = BetaGeoModel().fit(x, t_x, big_t)
-    mbgnbd = ModifiedBetaGeoModel().fit(x, t_x, big_t)
+    bgnbd = BetaGeoModel().fit(x, t_x, big_t, weights=weights)
+    mbgnbd = ModifiedBetaGeoModel().fit(x, t_x, big_t, weights=weights)
     identified = not bgnbd.unidentified() and not mbgnbd.unidentified()
     return ClosedForms(bgnbd, mbgnbd) if identified else ClosedForms(None, None)
+
+
+def closed_forms_of(buyers: ir.Table) -> ClosedForms:
+    """:func:`fit_closed_forms` on every buyer of ``buyers`` (features of one date), from
+    their distinct ``(x, t_x, T)`` and counts: the fits collapse the rows to exactly these
+    (:func:`kequn.models.bgnbd.compress`), so nobody's features leave the engine."""
+    x = (buyers.purchase_days - 1).cast("float64")
+    big_t = buyers.days_since_first_order.cast("float64")
+    t_x = big_t - buyers.days_since_last_order.cast("float64")
+    summary = buyers.select(x=x, t_x=t_x, T=big_t)
+    combos = summary.group_by(["x", "t_x", "T"]).aggregate(n=summary.count()).to_pyarrow()
+    x_, t_x_, big_t_, n = (
+        combos[c].cast(pa.float64()).to_numpy(zero_copy_only=False) for c in ("x", "t_x", "T", "n")
+    )
+    return _fit_closed_forms(x_, t_x_, big_t_, n)
 
 
 def closed_form(
@@ -402,23 +431,55 @@ def score_churn(
 ) -> ir.Table:
     """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``) with the
     chosen model; without one, ``1 − P(alive)``. ``closed_forms`` are today's BG/NBD and
-    MBG/NBD (the run's own, when it has them; otherwise fitted on today's buyers)."""
+    MBG/NBD (the run's own, when it has them; otherwise fitted on today's buyers).
+
+    In process (DuckDB) the buyers' features are pulled and scored here; on Spark the
+    executors score them (:mod:`kequn.models.distributed`), with the same numbers."""
     if fit is None:
         risk = ibis.cases((features.orders > 0, 1.0 - features.p_alive), else_=ibis.null("float64"))
         return features.mutate(churn_risk=risk)
     buyers = features.filter(features.orders > 0)
-    current = closed_form(
-        pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None),
-        fit.horizon_days,
-        closed_forms,
+    models = closed_forms or closed_forms_of(buyers)
+    if distributed(features):
+        # on the executors, a batch of rows at a time: nobody's features reach the driver
+        scorer = _batch_risk(fit, models)
+        inputs = [features.orders, *(features[c] for c in CHURN_FEATURES)]
+        risk = scores_in_batches("kequn_churn_risk", scorer, inputs)
+        return features.mutate(
+            churn_risk=ibis.cases((features.orders > 0, risk), else_=ibis.null("float64"))
+        )
+    current = pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None)
+    scored = pa.table(
+        {"customer_id": current["customer_id"], "churn_risk": churn_risk_of(current, fit, models)}
     )
-    if fit.model is None:
-        risk = fit.closed_form_risk(current["btyd_expected"].to_numpy(zero_copy_only=False))
-    else:
-        risk = fit.model.probability(matrix(current, MODEL_FEATURES))
-    scored = pa.table({"customer_id": current["customer_id"], "churn_risk": risk})
     joined = features.left_join(ibis.memtable(scored), "customer_id")
     return joined.select(*[joined[c] for c in features.columns], joined.churn_risk)
+
+
+def churn_risk_of(buyers: pa.Table, fit: ChurnFit, closed_forms: ClosedForms) -> Array:
+    """The churn risk of each row of ``buyers`` (:data:`CHURN_FEATURES`), row by row."""
+    current = closed_form(buyers, fit.horizon_days, closed_forms)
+    if fit.model is None:
+        return fit.closed_form_risk(current["btyd_expected"].to_numpy(zero_copy_only=False))
+    return fit.model.probability(matrix(current, MODEL_FEATURES, empty_as_zero=False))
+
+
+def _batch_risk(fit: ChurnFit, closed_forms: ClosedForms) -> Scorer:
+    """:func:`churn_risk_of` for a batch of (orders, *CHURN_FEATURES) columns; NaN for
+    the rows of customers who never ordered."""
+
+    def score(columns: list[Array]) -> Array:
+        orders, *values = columns
+        buyers = orders > 0
+        table = pa.table(
+            {name: column[buyers] for name, column in zip(CHURN_FEATURES, values, strict=True)}
+        )
+        risk = np.full(orders.shape[0], np.nan)
+        if table.num_rows:
+            risk[buyers] = churn_risk_of(table, fit, closed_forms)
+        return risk
+
+    return score
 
 
 def add_churn_risk(

@@ -9,7 +9,8 @@
   most :data:`FIT_SAMPLE` buyers in customer-id order (the same rows on every engine);
   every buyer is then assigned to the nearest centre with the fitted means, scales and
   centres alone (numpy: :class:`kequn.models.scoring.NearestCentre`, so assigning with a
-  stored model needs no scikit-learn). Clusters are numbered by the sample's median
+  stored model needs no scikit-learn; on Spark the executors assign, and only each
+  cluster's size and medians reach the driver). Clusters are numbered by the sample's median
   spend, highest first, so a stored model keeps its numbering.
 - **Stability**: the model is refitted on the other half of the sample with another
   seed; the adjusted Rand index between the two assignments of the whole sample is
@@ -30,7 +31,9 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from kequn.features.ranks import distributed
 from kequn.models.churn import pull
+from kequn.models.distributed import scores_in_batches
 from kequn.models.scoring import NearestCentre, nearest_centre
 
 if TYPE_CHECKING:  # imported where fitted: assigning stored clusters needs numpy only
@@ -46,6 +49,8 @@ COLUMNS = (
     "online_share",
 )
 LOGGED = frozenset(COLUMNS[:5])
+#: the medians that describe a cluster
+PROFILED = (*COLUMNS, "mean_days_between_orders")
 K_RANGE = range(3, 9)
 FIT_SAMPLE = 100_000
 SILHOUETTE_SAMPLE = 5_000
@@ -56,9 +61,12 @@ Array = NDArray[np.float64]
 
 
 def behaviour_matrix(table: pa.Table) -> Array:
+    """The features k-means sees, a missing value (NULL or NaN) as 0."""
     columns = []
     for name in COLUMNS:
-        values = table[name].cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
+        values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
+        # NULL arrives as NaN on Spark's executors (pandas), as NULL here: both are 0
+        values = np.where(np.isnan(values), 0.0, values)
         columns.append(np.log1p(np.maximum(values, 0.0)) if name in LOGGED else values)
     return np.column_stack(columns)
 
@@ -100,9 +108,7 @@ class ClusterFit:
 
 
 def _buyers(features: ir.Table) -> ir.Table:
-    return features.filter(features.orders > 0).select(
-        "customer_id", *COLUMNS, "mean_days_between_orders"
-    )
+    return features.filter(features.orders > 0).select("customer_id", *PROFILED)
 
 
 def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]:
@@ -139,22 +145,84 @@ def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]
 
 
 def assign_clusters(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
-    """Add ``cluster`` to every buyer with ``fit``, and describe each cluster's members."""
+    """Add ``cluster`` to every buyer with ``fit``, and describe each cluster's members.
+
+    In process (DuckDB) the buyers are pulled and assigned here; on Spark the executors
+    assign them (:mod:`kequn.models.distributed`) and only each cluster's size and
+    medians (exact: ``percentile``, as ``numpy.median``) reach the driver."""
+    if distributed(features):
+        return _assign_on_engine(features, fit)
     everyone = pull(_buyers(features), limit=None)
     raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
     raw = raw.astype(np.int64)
     assigned = fit.renumber[raw]
-    centres = fit.model.centres  # in standard deviations from the sample mean
-    clusters = []
-    for raw_id in np.argsort(fit.renumber):
+    profiles = {}
+    for raw_id in range(len(fit.renumber)):
         members = raw == raw_id
-        clusters.append(
-            _describe(int(fit.renumber[raw_id]), centres[raw_id], everyone, members, len(assigned))
-        )
+        profile = {name: _median(everyone, name, members) for name in PROFILED}
+        profiles[int(fit.renumber[raw_id])] = (int(members.sum()), profile)
     table = pa.table({"customer_id": everyone["customer_id"], "cluster": pa.array(assigned)})
     joined = features.left_join(ibis.memtable(table), "customer_id")
     out = joined.select(*[joined[c] for c in features.columns], joined.cluster)
-    return out, {**fit.info, "clusters": clusters}
+    return out, {**fit.info, "clusters": _descriptions(fit, profiles, len(assigned))}
+
+
+def _assign_on_engine(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
+    model, renumber = fit.model, fit.renumber
+
+    def assign(columns: list[Array]) -> NDArray[np.int64]:
+        orders, *values = columns
+        buyers = orders > 0
+        out = np.zeros(orders.shape[0], dtype=np.int64)
+        if buyers.any():
+            x = behaviour_matrix(
+                pa.table(dict(zip(COLUMNS, (v[buyers] for v in values), strict=True)))
+            )
+            out[buyers] = renumber[model.predict(x)]
+        return out
+
+    inputs = [features.orders, *(features[c] for c in COLUMNS)]
+    cluster = scores_in_batches("kequn_cluster", assign, inputs, "int64")
+    out = features.mutate(
+        cluster=ibis.cases((features.orders > 0, cluster), else_=ibis.null("int64"))
+    )
+    buyers = out.filter(out.orders > 0)
+
+    def median(name: str) -> ir.FloatingScalar:
+        values = buyers[name].cast("float64")
+        # NaN left out, as numpy's median is taken here (a filter on percentile's input
+        # is compiled into its percentage, which Spark refuses)
+        return ibis.cases((values.isnan(), ibis.null("float64")), else_=values).median()
+
+    stats = (
+        buyers.group_by("cluster")
+        .aggregate(_customers=buyers.count(), **{name: median(name) for name in PROFILED})
+        .to_pyarrow()
+        .to_pylist()
+    )
+    profiles = {
+        int(row["cluster"]): (
+            int(row["_customers"]),
+            {name: None if row[name] is None else float(row[name]) for name in PROFILED},
+        )
+        for row in stats
+    }
+    total = sum(size for size, _ in profiles.values())
+    return out, {**fit.info, "clusters": _descriptions(fit, profiles, total)}
+
+
+def _descriptions(
+    fit: ClusterFit, profiles: dict[int, tuple[int, dict[str, float | None]]], total: int
+) -> list[dict[str, Any]]:
+    """Each cluster described, in its number's order, from its size and medians."""
+    empty: tuple[int, dict[str, float | None]] = (0, dict.fromkeys(PROFILED))
+    centres = fit.model.centres  # in standard deviations from the sample mean
+    described = []
+    for raw_id in np.argsort(fit.renumber):
+        cluster_id = int(fit.renumber[raw_id])
+        size, profile = profiles.get(cluster_id, empty)
+        described.append(_describe(cluster_id, centres[raw_id], profile, size, total))
+    return described
 
 
 def add_clusters(features: ir.Table) -> tuple[ir.Table, dict[str, Any]]:
@@ -172,11 +240,8 @@ def _median(table: pa.Table, column: str, members: NDArray[np.bool_]) -> float |
 
 
 def _describe(
-    cluster_id: int, centre: Array, table: pa.Table, members: NDArray[np.bool_], total: int
+    cluster_id: int, centre: Array, profile: dict[str, float | None], size: int, total: int
 ) -> dict[str, Any]:
-    profile = {
-        name: _median(table, name, members) for name in (*COLUMNS, "mean_days_between_orders")
-    }
     ranked = sorted(range(len(COLUMNS)), key=lambda i: -abs(centre[i]))
     phrases_en, phrases_zh = [], []
     for i in ranked[:3]:
@@ -187,7 +252,6 @@ def _describe(
         phrases_zh.append(zh)
     if not phrases_en:
         phrases_en, phrases_zh = ["close to the average buyer"], ["接近一般买家"]
-    size = int(members.sum())
     return {
         "id": cluster_id,
         "customers": size,

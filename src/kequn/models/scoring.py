@@ -138,12 +138,22 @@ class NearestCentre:
         return (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
 
     def predict(self, x: Array) -> NDArray[np.int64]:
+        """The nearest centre of each row (the first of equally near ones).
+
+        Squared distances are summed feature by feature, element-wise, so a row's
+        distances have the same bits however many rows are scored with it (a row-wise
+        ``sum(axis=1)`` may add in another order for another number of rows): Spark's
+        executors, scoring a batch at a time, assign exactly as a whole table here."""
         z = self.standardise(x)
         if z.shape[0] == 0:
             return np.zeros(0, dtype=np.int64)
-        # squared distances to each centre; k is at most a handful, so a loop over centres
-        # keeps memory at one column per centre
-        distances = np.column_stack([((z - c) ** 2).sum(axis=1) for c in self.centres])
+        distances = np.empty((z.shape[0], self.centres.shape[0]))
+        for i, centre in enumerate(self.centres):
+            total = np.zeros(z.shape[0])
+            for j in range(z.shape[1]):
+                diff = z[:, j] - centre[j]
+                total += diff * diff
+            distances[:, i] = total
         return distances.argmin(axis=1).astype(np.int64)
 
 
