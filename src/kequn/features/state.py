@@ -222,7 +222,7 @@ def _update(
     for path in folder.glob("*.parquet"):
         if path.name not in files.values():
             _remove(path)
-    state = {t: _read(tables[t], folder / files[t]) for t in _TABLES}
+    state = {t: _read(tables[t], folder / files[t], t) for t in _TABLES}
     totals = (totals_of(state["orders"], "orders"), totals_of(state["events"], "events"))
     return totals, Refresh(mode, touched)
 
@@ -255,7 +255,7 @@ def _bring_up_to_date(
     if moved > REBUILD_SHARE * max(sum(now.values()), 1):
         engine.materialize(compute(table), target)
         return target.name, -1
-    old = _read(table, old_file)
+    old = _read(table, old_file, f"{name}_before")
     ids = _import_key(table)
     hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
     if changed:
@@ -307,8 +307,13 @@ def _key(ctx: FeatureContext) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read(like: ir.Table, path: Path) -> ir.Table:
-    return ibis.get_backend(like).read_parquet(str(path))
+def _read(like: ir.Table, path: Path, role: str) -> ir.Table:
+    """``path`` read on ``like``'s backend under a name given by its ``role``, the same in
+    every run: the expressions built on it are then the same from one run to the next,
+    and the engine finds their compiled SQL again (a generated name made the order and
+    event features a new expression each run, compiled again and added to the SQL cache,
+    whose older entries, the attribute features' among them, it pushed out)."""
+    return ibis.get_backend(like).read_parquet(str(path), table_name=f"kequn_state_{role}")
 
 
 def _read_meta(folder: Path, key: str) -> dict[str, Any] | None:
