@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import shutil
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from kequn.store.access import audit
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
+from kequn.taxonomy.thresholds import scalars
 
 #: what runs after a run is published: ``hook(run, who)``; a failing hook is reported, the
 #: run stays published
@@ -72,15 +74,27 @@ def make_engine(ws: Workspace, name: str | None = None) -> Engine:
     raise ValueError(f"engine must be duckdb or spark, not {name!r}")
 
 
+#: each engine's latest date: an engine reads one published generation, which never
+#: changes, and a run needs the date twice (its as-of date, the feature state)
+_LATEST: weakref.WeakKeyDictionary[Engine, dt.date | None] = weakref.WeakKeyDictionary()
+
+
 def latest_date(engine: Engine) -> dt.date | None:
-    """The latest order or event date in the data (None when there is neither)."""
+    """The latest order or event date in the data (None when there is neither), read once
+    per engine, in one query."""
+    if engine in _LATEST:
+        return _LATEST[engine]
     tables = engine.tables()
-    found = [
-        _as_date(engine.scalar(tables["orders"].ordered_at.max())),
-        _as_date(engine.scalar(tables["events"].occurred_at.max())),
-    ]
-    dates = [d for d in found if d is not None]
-    return max(dates) if dates else None
+    found = scalars(
+        engine,
+        {
+            "orders": tables["orders"].ordered_at.max(),
+            "events": tables["events"].occurred_at.max(),
+        },
+    )
+    dates = [d for d in map(_as_date, found.values()) if d is not None]
+    _LATEST[engine] = newest = max(dates) if dates else None
+    return newest
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -57,8 +57,7 @@ def classify(
     params = derive_thresholds(engine, taxonomy, features, ctx, rules)
     table = apply_taxonomy(features, taxonomy, params, rules)
     labels = engine.materialize(table, workdir / "labels.parquet")
-    counts = count_labels(labels, taxonomy)
-    customers = int(engine.scalar(labels.count()))
+    counts, customers = count_labels(labels, taxonomy)
     return Classification(labels, params, counts, customers)
 
 
@@ -89,9 +88,10 @@ def _dimension_columns(
     return {dim.id: ibis.cases(*[(cond, label.id) for label, cond in conditions], else_=fallback)}
 
 
-def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, int]]:
-    """Customers per label of every dimension, in one aggregate query."""
-    metrics: dict[str, ir.Scalar] = {}
+def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> tuple[dict[str, dict[str, int]], int]:
+    """Customers per label of every dimension, and customers in all, in one aggregate
+    query."""
+    metrics: dict[str, ir.Scalar] = {"customers": labels.count()}
     keys: list[tuple[str, str, str]] = []
     for d_index, dim in enumerate(taxonomy.dimensions):
         options = [
@@ -113,7 +113,7 @@ def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, in
     counts: dict[str, dict[str, int]] = {}
     for key, dim_id, label_id in keys:
         counts.setdefault(dim_id, {})[label_id] = int(row[key] or 0)
-    return counts
+    return counts, int(row["customers"] or 0)
 
 
 # -- explanations ------------------------------------------------------------------------
