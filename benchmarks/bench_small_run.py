@@ -4,18 +4,21 @@ included): the median of N cold runs, each a new process, timed from the shell.
     python benchmarks/bench_small_run.py                   # 10k customers, 5 runs
     python benchmarks/bench_small_run.py --repeat 9 --keep /tmp/small   # reuse the workspace
     python benchmarks/bench_small_run.py --lookups         # with the dashboard's lookup files
-    PYTHONPATH=/tmp/before/src python benchmarks/bench_small_run.py --keep /tmp/small
-                                # another tree's code (e.g. `git archive` of an older commit)
+    python benchmarks/bench_small_run.py --tree before=/tmp/before/src --tree after
+                                # trees taking turns (/tmp/before: `git archive` of a commit)
 
 Creates a demo workspace once (kequn.demo), fits and stores the models with one
-`kequn run --refit`, then alternates two kinds of run with stored models, N of each:
+`kequn run --refit`, brings the feature state and the compiled SQL up to date with one
+untimed run, then alternates two kinds of run with stored models, N of each (with
+``--tree``, each tree on its own copy of the workspace, the trees taking turns):
 
 - ``kequn run`` exactly as a user types it, under ``/usr/bin/time -v``: wall seconds, CPU
   seconds (user + system) and peak resident memory of the whole process;
 - the same command in a process that first wraps the run's steps with a clock (no
   profiler: the wrappers cost microseconds), also under ``/usr/bin/time -v``: how the
   wall time divides into start-up, the steps of :func:`kequn.pipeline.run`, printing the
-  summary, and the interpreter's own start and exit.
+  summary, and the interpreter's own start and exit; and the same in CPU seconds (of the
+  process, its DuckDB threads included), which other processes on the machine move less.
 
 By default the workspace's ``prepare_lookups`` is off, so the run is what a command-line
 user waits for (the dashboard's lookup files are built by the server; ``--lookups`` keeps
@@ -42,29 +45,31 @@ from pathlib import Path
 
 KEQUN = [sys.executable, "-m", "kequn.cli"]
 
-#: the staged run: wraps the run's steps with a clock, runs ``kequn run``, writes the
-#: marks (seconds since this script started) as JSON to argv[2]
+#: the staged run: wraps the run's steps with two clocks (wall; CPU of the process, its
+#: DuckDB threads included), runs ``kequn run``, writes the marks (seconds since this
+#: script started) as JSON to argv[2]
 STAGED = r"""
 import time
-began = time.perf_counter()
+began, began_cpu = time.perf_counter(), time.process_time()
 import json, sys
 from kequn.cli import main
 import kequn.pipeline as pipeline
 import kequn.features.state as state
 import kequn.taxonomy.evaluate as evaluate
-imported = time.perf_counter()
-spans = {}
+spans, cpu_spans = {}, {}
 
 def clocked(module, name, label):
     inner = getattr(module, name, None)
     if inner is None:
         return
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         try:
             return inner(*args, **kwargs)
         finally:
-            spans.setdefault(label, []).append((start - began, time.perf_counter() - began))
+            end, end_cpu = time.perf_counter(), time.process_time()
+            spans.setdefault(label, []).append((start - began, end - began))
+            cpu_spans.setdefault(label, []).append((start_cpu - began_cpu, end_cpu - began_cpu))
     setattr(module, name, wrapper)
 
 for module, name, label in json.loads(sys.argv[3]):
@@ -74,9 +79,10 @@ try:
 except SystemExit as stop:
     if stop.code:
         raise
-done = time.perf_counter()
+done, done_cpu = time.perf_counter() - began, time.process_time() - began_cpu
 with open(sys.argv[2], "w") as out:
-    json.dump({"imported": imported - began, "done": done - began, "spans": spans}, out)
+    json.dump({"wall": {"done": done, "spans": spans},
+               "cpu": {"done": done_cpu, "spans": cpu_spans}}, out)
 """
 
 #: what the staged run clocks: (module, function, label); every call of it is a span
@@ -108,8 +114,9 @@ def length(spans: dict[str, list[list[float]]], label: str) -> float:
 _OUTSIDE_THE_RUN = ("interpreter start + exit", "start-up: imports, options", "print the summary")
 
 
-def stages(marks: dict[str, object], wall: float) -> dict[str, float]:
-    """The staged run's wall seconds divided into steps that do not overlap."""
+def stages(marks: dict[str, object], total: float) -> dict[str, float]:
+    """The staged run's seconds (``total``: all of them, as ``/usr/bin/time`` counted)
+    divided into steps that do not overlap; ``marks`` of one clock."""
     spans = marks["spans"]
     assert isinstance(spans, dict)
     run = first(spans, "run")
@@ -122,7 +129,7 @@ def stages(marks: dict[str, object], wall: float) -> dict[str, float]:
     labels = length(spans, "labels")
     thresholds = length(spans, "thresholds")
     out = {
-        "interpreter start + exit": wall - done,
+        "interpreter start + exit": total - done,
         "start-up: imports, options": run[0],
         "taxonomy file": length(spans, "taxonomy"),
         "open the engine": length(spans, "engine"),
@@ -149,12 +156,16 @@ TIME_V = {
 }
 
 
-def timed(args: list[str]) -> dict[str, float]:
-    """``args`` under ``/usr/bin/time -v``: wall and CPU seconds, peak RSS in MiB."""
+def timed(args: list[str], src: str | None = None) -> dict[str, float]:
+    """``args`` under ``/usr/bin/time -v`` (with ``src`` first on ``PYTHONPATH``): wall
+    and CPU seconds, peak RSS in MiB."""
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(
-        ["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=False
+        ["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=False, env=env
     )
     outside = time.perf_counter() - started
     if done.returncode != 0:
@@ -187,51 +198,88 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def measure(ws: Path, repeat: int) -> tuple[list[dict[str, float]], ...]:
-    """``repeat`` runs as typed and ``repeat`` staged runs, alternating: their timings and
-    the staged runs' steps."""
-    target = ["--workspace", str(ws)]
-    plain: list[dict[str, float]] = []
-    staged: list[dict[str, float]] = []
-    steps: list[dict[str, float]] = []
+#: one tree's runs: as typed, staged, the staged runs' steps in wall and in CPU seconds
+Runs = tuple[
+    list[dict[str, float]],
+    list[dict[str, float]],
+    list[dict[str, float]],
+    list[dict[str, float]],
+]
+
+
+def measure(workspaces: dict[str, tuple[Path, str | None]], repeat: int) -> dict[str, Runs]:
+    """``repeat`` rounds; in each, every tree's run as typed and its staged run, trees
+    taking turns (so a change in the machine's load falls on all of them alike)."""
+    out: dict[str, Runs] = {name: ([], [], [], []) for name in workspaces}
     with tempfile.TemporaryDirectory() as scratch:
         marks = Path(scratch) / "marks.json"
         for i in range(repeat):
-            plain.append(timed([*KEQUN, "run", *target]))
-            clocked = [sys.executable, "-c", STAGED, str(ws), str(marks), json.dumps(CLOCKED)]
-            staged.append(timed(clocked))
-            steps.append(stages(json.loads(marks.read_text()), staged[-1]["wall"]))
-            print(
-                f"run {i + 1}: {plain[-1]['wall']:.2f} s as typed, {staged[-1]['wall']:.2f} s "
-                f"staged (load {plain[-1]['load']:.1f})",
-                flush=True,
-            )
-    return plain, staged, steps
+            for name, (ws, src) in workspaces.items():
+                plain, staged, steps, cpu_steps = out[name]
+                plain.append(timed([*KEQUN, "run", "--workspace", str(ws)], src))
+                clocked = [sys.executable, "-c", STAGED, str(ws), str(marks), json.dumps(CLOCKED)]
+                staged.append(timed(clocked, src))
+                clocks = json.loads(marks.read_text())
+                steps.append(stages(clocks["wall"], staged[-1]["wall"]))
+                cpu_steps.append(stages(clocks["cpu"], staged[-1]["cpu"]))
+                print(
+                    f"round {i + 1}, {name}: {plain[-1]['wall']:.2f} s as typed, "
+                    f"{staged[-1]['wall']:.2f} s staged (load {plain[-1]['load']:.1f})",
+                    flush=True,
+                )
+    return out
 
 
-def report(
-    plain: list[dict[str, float]],
-    staged: list[dict[str, float]],
-    steps: list[dict[str, float]],
-) -> None:
-    print(
-        "| `kequn run`, stored models | median wall s | min wall s | median CPU s | "
-        "median peak RSS MiB |"
-    )
-    print("|---|---:|---:|---:|---:|")
-    for name, rows in (("as typed", plain), ("staged (clocked steps)", staged)):
-        print(
-            f"| {name} | {median([r['wall'] for r in rows]):.2f} | "
-            f"{min(r['wall'] for r in rows):.2f} | {median([r['cpu'] for r in rows]):.2f} | "
-            f"{median([r['rss'] for r in rows]):.0f} |"
-        )
-    print()
-    print("| step of the staged run | median s | min s | max s |")
-    print("|---|---:|---:|---:|")
-    for label in steps[0]:
-        values = [s[label] for s in steps]
-        print(f"| {label} | {median(values):.3f} | {min(values):.3f} | {max(values):.3f} |")
-    print(f"| **total (wall)** | {median([r['wall'] for r in staged]):.3f} | | |")
+def report(results: dict[str, Runs]) -> None:
+    names = list(results)
+    head = " | ".join(names)
+    print(f"| `kequn run`, stored models (median of the runs) | {head} |")
+    print("|---|" + "---:|" * len(names))
+    rows = [
+        ("wall s, as typed", lambda r: median([x["wall"] for x in r[0]]), 2),
+        ("min wall s, as typed", lambda r: min(x["wall"] for x in r[0]), 2),
+        ("CPU s (user + system), as typed", lambda r: median([x["cpu"] for x in r[0]]), 2),
+        ("peak RSS MiB, as typed", lambda r: median([x["rss"] for x in r[0]]), 0),
+        ("wall s, staged", lambda r: median([x["wall"] for x in r[1]]), 2),
+    ]
+    for label, value, digits in rows:
+        cells = " | ".join(f"{value(results[n]):.{digits}f}" for n in names)
+        print(f"| {label} | {cells} |")
+    for index, clock in ((2, "wall"), (3, "CPU")):
+        print()
+        print(f"| step of the staged run: median {clock} s (min) | {head} |")
+        print("|---|" + "---:|" * len(names))
+        for label in results[names[0]][index][0]:
+            cells = []
+            for name in names:
+                values = [s[label] for s in results[name][index]]
+                cells.append(f"{median(values):.3f} ({min(values):.3f})")
+            print(f"| {label} | {' | '.join(cells)} |")
+
+
+def prepare(ws: Path, trees: list[tuple[str, str | None]]) -> dict[str, tuple[Path, str | None]]:
+    """A copy of ``ws`` per tree (each keeps its own feature state and compiled SQL, whose
+    keys depend on the code), each brought up to date by one untimed run of that tree."""
+    if len(trees) == 1 and trees[0][1] is None:
+        timed([*KEQUN, "run", "--workspace", str(ws)])
+        return {trees[0][0]: (ws, None)}
+    out = {}
+    for name, src in trees:
+        copy = ws.parent / f"ws-{re.sub(r'[^A-Za-z0-9_-]', '_', name)}"
+        if not copy.exists():
+            shutil.copytree(ws, copy)
+        timed([*KEQUN, "run", "--workspace", str(copy)], src)
+        out[name] = (copy, src)
+    return out
+
+
+def tree(text: str) -> tuple[str, str | None]:
+    """``NAME=SRC`` (SRC a folder holding the ``kequn`` package, put first on PYTHONPATH)
+    or ``NAME`` (the installed tree)."""
+    name, _, src = text.partition("=")
+    if src and not (Path(src) / "kequn" / "__init__.py").is_file():
+        raise argparse.ArgumentTypeError(f"{src}: no kequn package there")
+    return name, src or None
 
 
 def main() -> None:
@@ -246,6 +294,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--no-refit", action="store_true", help="reuse the models stored by an earlier run"
+    )
+    parser.add_argument(
+        "--tree",
+        type=tree,
+        action="append",
+        help="NAME=SRC: also time the kequn package in SRC (e.g. an older commit's src/ "
+        "from `git archive`), taking turns with the others; NAME alone: this tree",
     )
     options = parser.parse_args()
     if not Path("/usr/bin/time").exists():
@@ -264,7 +319,8 @@ def main() -> None:
         if not options.no_refit:
             fit = timed([*KEQUN, "run", "--refit", "--workspace", str(ws)])
             print(f"kequn run --refit (fit and store the models): {fit['wall']:.2f} s", flush=True)
-        plain, staged, steps = measure(ws, options.repeat)
+        workspaces = prepare(ws, options.tree or [("this tree", None)])
+        results = measure(workspaces, options.repeat)
     finally:
         if not options.keep:
             shutil.rmtree(base, ignore_errors=True)
@@ -280,7 +336,7 @@ def main() -> None:
         f"{'yes' if options.lookups else 'no'}; runs of each kind: {options.repeat}"
     )
     print()
-    report(plain, staged, steps)
+    report(results)
 
 
 if __name__ == "__main__":
