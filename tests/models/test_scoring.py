@@ -12,7 +12,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from kequn.demo import demo_workspace
 from kequn.features.build import FeatureContext, build_features
 from kequn.models import churn, clusters
-from kequn.models.scoring import nearest_centre, tree_ensemble
+from kequn.models.scoring import NearestCentre, nearest_centre, tree_ensemble
 from kequn.pipeline import make_engine
 from kequn.store.workspace import Workspace
 
@@ -103,3 +103,31 @@ def test_what_the_scorers_cannot_reproduce_is_refused() -> None:
     other = make_pipeline(MinMaxScaler(), KMeans(3, n_init=1, random_state=0)).fit(x)
     with pytest.raises(ValueError, match="StandardScaler"):
         nearest_centre(other)
+
+
+def test_a_rows_cluster_does_not_depend_on_the_rows_scored_with_it() -> None:
+    """Spark's executors assign a batch at a time: each row's squared distances must have
+    the same bits whatever the batch, ties included (the first nearest centre wins)."""
+    rng = np.random.default_rng(4)
+    centres = rng.normal(size=(5, 7))
+    scorer = NearestCentre(mean=rng.normal(size=7), scale=rng.uniform(0.5, 2, 7), centres=centres)
+    z = rng.normal(size=(3000, 7))
+    z[:200] = (centres[1] + centres[3]) / 2  # equally near two centres, up to rounding
+    z[200:300] = centres[2]  # on a centre
+    x = z * scorer.scale + scorer.mean
+    whole = scorer.predict(x)
+    for size in (1, 7, 1000, 2048):
+        batches = [scorer.predict(x[i : i + size]) for i in range(0, len(x), size)]
+        assert np.array_equal(np.concatenate(batches), whole), size
+    # the reference: each row alone, in Python floats, feature by feature
+    expected = []
+    for row in scorer.standardise(x):
+        distances = []
+        for centre in centres:
+            total = 0.0
+            for value, c in zip(row.tolist(), centre.tolist(), strict=True):
+                total += (value - c) * (value - c)
+            distances.append(total)
+        expected.append(distances.index(min(distances)))
+    assert whole.tolist() == expected
+    assert set(whole[200:300].tolist()) == {2}

@@ -9,8 +9,8 @@ over the feature columns: Spark's executors run it on Arrow batches of the rows 
 hold, with the fitted arrays in its closure, and the scores stay a column of the table.
 
 A row's score depends on that row alone, computed by the same numpy code in the same
-order, so it has the same bits as in process: the scorers compute element by element
-(never a reduction whose order could depend on the batch's size).
+order, so it has the same bits as in process, whatever the batch it arrives in
+(tests/engines/test_spark_scoring.py compares every buyer's scores).
 
 The executors import kequn to unpickle the function: on a cluster, kequn must be
 installed in the executors' Python, as pyspark is.
