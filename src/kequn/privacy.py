@@ -217,6 +217,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     removed["run_labels"] = sum(_erase_from_run(run, customer_id) for run in list_runs(ws))
     if removed["run_labels"] and ws.runs_dir.is_dir():
         os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
+    # no lookup build from now on starts from files made before this point (see lookup)
+    lookup.mark_erasure(ws.root)
     removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
     # the per-customer totals runs bring up to date (spend, dates, channels) go at once
     removed["feature_state"] = _forget_state(ws, customer_id)
@@ -226,6 +228,9 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
         removed[eraser.__module__.rsplit(".", 1)[-1]] = eraser(ws, customer_id)
     if not any(n for what, n in removed.items() if what != "lookup_files"):
         raise WorkspaceError(t("privacy.no_customer", id=customer_id))
+    # the copy of the data before the erasure goes once its readers (a page reading one
+    # customer) are done; one still read after a few seconds goes at the next write
+    removed["old_data_copies_left"] = ws.drop_old_generations()
     subject = pseudonym(ws, customer_id)
     audit(ws, who, "privacy.erase", {"subject": subject, "removed": removed})
     return {"subject": subject, "removed": removed}

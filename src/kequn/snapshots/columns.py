@@ -106,18 +106,22 @@ def interruptible(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             _building.discard(con)
 
 
-def stop_building(timeout: float = 10.0) -> None:
+def stop_building(timeout: float = 20.0) -> None:
     """Interrupt the lookup builds running in background threads and wait for them (they
     remove their partial files), before the process exits."""
     _stopping.set()
-    with _guard:
-        for con in _building:
-            with contextlib.suppress(duckdb.Error):  # (closed meanwhile)
-                con.interrupt()
-        threads = list(_threads)
     deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
+    while True:
+        with _guard:
+            # again and again: an interrupt stops the query running at that moment only
+            # (one that arrives between two queries is lost)
+            for con in _building:
+                with contextlib.suppress(duckdb.Error):  # (closed meanwhile)
+                    con.interrupt()
+            threads = [t for t in _threads if t.is_alive()]
+        if not threads or time.monotonic() >= deadline:
+            return
+        threads[0].join(0.05)
 
 
 def columns_later(run: RunInfo, before: Callable[[RunInfo], object] | None = None) -> None:

@@ -47,7 +47,11 @@ PACKED: tuple[tuple[str, str, bool, str | None], ...] = (
             "status FROM src.orders WHERE ordered_at < $until"
         ),
         True,
-        "ordered_at DESC, order_id DESC",
+        # every column: rows that tie on time and id (imported twice) in one order
+        (
+            "ordered_at DESC, order_id DESC, amount DESC, quantity DESC, discount DESC, "
+            "channel DESC, status DESC"
+        ),
     ),
     (
         "events",

@@ -30,12 +30,10 @@ for a customer page's four lookups; SQLite answers each from its B-tree in 0.02-
 How the SQLite file stores and returns values: :mod:`kequn.snapshots.packed`.
 
 Both files are built under a lock, written to temporary names and renamed into place
-(the DuckDB file last: its presence means they are ready), so readers find finished
-files or none; runs are immutable, so they never go stale.
-DuckDB connections are opened once per process and shared through cursors; SQLite
-connections are opened read-only, once per thread. Before each use a reader checks that
-the file it opened is still the one in place (device and inode): one that an erasure or
-pruning removed, in this process or another, is never read again.
+(the DuckDB file last: its presence means they are ready). DuckDB connections are shared
+per process, SQLite ones kept per thread; before each use a reader checks that the file
+it opened is still the one in place (device and inode): one that an erasure or pruning
+removed, in this process or another, is never read again.
 
 Incremental builds: most customers look the same from one run to the next (a day's
 orders touch ~1% of them), so a run's SQLite file starts as a copy of the previous run's
@@ -55,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -81,11 +80,13 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
     POINTS_NAME,
     ROW_GROUP_SIZE,
     FileCopy,
+    built_after_erasure,
     columns_path,
     digests_path,
     file_id,
     index_path,
     lookup_files,
+    mark_erasure,
     old_points,
     partials,
     points_path,
@@ -150,7 +151,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         if is_ready(run):
             return path
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.time_ns()
         partial = path.with_suffix(".partial")
         partial_points = points_path(run).with_suffix(".partial-sqlite")
         partial_digests = digests_path(run).with_suffix(".partial-parquet")
@@ -188,6 +189,9 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
                 raise
             finally:
                 con.close()
+        # when this build started (it read the data then), for later builds to compare
+        # with the last erasure's mark (see _previous)
+        os.utime(partial_digests, ns=(began, began))
         partial_points.rename(points_path(run))
         partial_digests.rename(digests_path(run))
         partial.rename(path)
@@ -212,9 +216,13 @@ def _previous(run: RunInfo, held: contextlib.ExitStack) -> RunInfo | None:
         except BlockingIOError:
             return None
         # pruned between the look and the lock?
-        if all(p.exists() for p in (index_path(other), points_path(other), digests_path(other))):
-            return other
-        return None
+        if not all(
+            p.exists() for p in (index_path(other), points_path(other), digests_path(other))
+        ):
+            return None
+        # built before an erasure that has not removed it yet: it may hold the person, and
+        # rows deleted from a copy leave bytes behind (built from scratch instead)
+        return other if built_after_erasure(digests_path(other), run.workspace.root) else None
     return None
 
 
@@ -228,8 +236,10 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
     held) is left alone."""
     for old in list_runs(ws)[max(1, ws.settings.keep_lookups) :]:
         folder = old.labels_path.parent
-        if folder == built.labels_path.parent or not (folder / INDEX_NAME).exists():
+        if folder == built.labels_path.parent:
             continue
+        if not (folder / INDEX_NAME).exists() and not partials(folder):
+            continue  # (partial files of an interrupted build go too: customers' data)
         with (folder / INDEX_NAME).with_suffix(".lock").open("a+") as fh:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -5,6 +5,7 @@ shared by the build (:mod:`kequn.snapshots.lookup`), the columnar copy
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -18,6 +19,9 @@ POINTS_NAME = "lookup2.sqlite"
 DIGESTS_NAME = "lookup-digests.parquet"
 #: the labels as a sorted DuckDB table, built after the run is ready (:func:`build_columns`)
 COLUMNS_NAME = "lookup-columns.duckdb"
+#: touched by every erasure (under the workspace's ``locks/``): a run's lookup files whose
+#: build started before it may hold the person, so no later build starts from them
+ERASED_NAME = "lookup-erased"
 #: earlier layouts' files, removed when a run's lookup files are built again
 OLD_POINTS = ("lookup.sqlite",)
 #: rows per row group of the DuckDB files written
@@ -93,3 +97,26 @@ class FileCopy(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
+
+
+def erasure_mark(root: Path) -> Path:
+    """The file an erasure touches in the workspace at ``root`` (see :data:`ERASED_NAME`)."""
+    return root / "locks" / ERASED_NAME
+
+
+def mark_erasure(root: Path) -> None:
+    """Record that an erasure is removing a person's lookup files now."""
+    mark = erasure_mark(root)
+    mark.parent.mkdir(exist_ok=True)
+    mark.touch()
+    os.utime(mark)  # (touch keeps an existing file's time on some file systems)
+
+
+def built_after_erasure(digests: Path, root: Path) -> bool:
+    """Whether the build that wrote ``digests`` started after the last erasure (a build
+    sets its digests' modification time to when it started)."""
+    try:
+        mark = erasure_mark(root).stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+    return digests.stat().st_mtime_ns > mark

@@ -274,6 +274,21 @@ class Workspace:
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
 
+    def drop_old_generations(self, timeout: float = 5.0) -> int:
+        """Remove the generations older than the published one, waiting up to ``timeout``
+        seconds for their readers (a page reading one customer holds one ~0.1 s); how
+        many are left (an erasure's: the next write removes them)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with _exclusive(self.root / "locks" / "write.lock", timeout):
+                self._collect_garbage(keep_unpublished=True)
+            current = self.current_generation() or ""
+            # (names sort by number: gen-000012 < gen-000013; a newer one is being written)
+            left = [p for p in self.data_dir.glob("gen-*.duckdb") if p.name < current]
+            if not left or time.monotonic() >= deadline:
+                return len(left)
+            time.sleep(0.05)
+
     def _collect_garbage(self, *, keep_unpublished: bool) -> None:
         """Remove generations nobody reads any more (called with the write lock held)."""
         current = self.current_generation()

@@ -1,0 +1,152 @@
+"""Lookup files built after a run is shown: an erasure half-way through, a build that a
+stopping server interrupts, partial files in runs that aged out, orders that tie, and
+the copy of the data an erasure leaves while a page reads it (found by a hostile review)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from kequn.snapshots import columns, lookup
+from kequn.snapshots.direct import Direct
+from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.store.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with two runs a day apart, no lookup files (copied per test)."""
+    from kequn.demo import demo_workspace
+    from kequn.pipeline import run as run_taxonomy
+
+    ws = demo_workspace(tmp_path_factory.mktemp("background"), 400, seed=21)
+    with ws.read() as con:
+        found = con.execute("SELECT max(ordered_at) FROM orders").fetchone()
+    assert found is not None
+    last = found[0].date()
+    run_taxonomy(ws, as_of=last - dt.timedelta(days=1), with_models=False)
+    run_taxonomy(ws, as_of=last, with_models=False)
+    return ws.root
+
+
+@pytest.fixture
+def ws(base: Path, tmp_path: Path) -> Workspace:
+    shutil.copytree(base, tmp_path / "ws")
+    return Workspace.open(tmp_path / "ws")
+
+
+def _heaviest(ws: Workspace) -> str:
+    with ws.read() as con:
+        found = con.execute(
+            "SELECT customer_id FROM orders GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()
+    assert found is not None
+    return str(found[0])
+
+
+def test_a_build_during_an_erasure_does_not_start_from_files_made_before_it(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kequn import privacy
+
+    newest, older = list_runs(ws)
+    lookup.build_index(older)
+    person = _heaviest(ws)
+    drop = privacy._drop_lookups
+
+    def drop_then_build(run: RunInfo) -> int:
+        removed = drop(run)
+        if run.run_id == newest.run_id:
+            # a page of the newest run, in the server, while the older run still has the
+            # person's rows: its build would start from the older run's file
+            lookup.build_index(newest)
+        return removed
+
+    monkeypatch.setattr(privacy, "_drop_lookups", drop_then_build)
+    privacy.erase_person(ws, person)
+    assert lookup.builds[newest.run_id]["previous"] is None  # built from scratch
+    written = [p for p in lookup.lookup_files(newest.labels_path.parent) if p.exists()]
+    assert written
+    for path in written:
+        assert person.encode() not in path.read_bytes(), path.name
+    # files built after the erasure are started from again
+    from kequn.pipeline import run as run_taxonomy
+
+    later = run_taxonomy(ws, as_of=dt.date.fromisoformat(newest.as_of), with_models=False)
+    lookup.build_index(later)
+    assert lookup.builds[later.run_id]["previous"] == newest.run_id
+
+
+def test_a_stopping_server_interrupts_a_background_build_and_leaves_nothing(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    newest = list_runs(ws)[0]
+    monkeypatch.setattr(columns, "_stopping", threading.Event())  # this test's server
+    entered = threading.Event()
+    build = lookup.build_index
+
+    def slow_start(run: RunInfo) -> object:
+        entered.set()
+        return build(run)
+
+    columns.columns_later(newest, before=slow_start)
+    assert entered.wait(30)
+    lookup.stop_building(timeout=30)
+    assert not any(t.is_alive() for t in columns._threads)
+    folder = newest.labels_path.parent
+    assert lookup.partials(folder) == []  # built whole, or interrupted and cleaned up
+    # and nothing starts once the server is stopping
+    columns._columns_wait.pop(lookup.columns_path(newest), None)
+    columns.columns_later(newest, before=build)
+    assert not columns._threads
+
+
+def test_partial_files_go_with_a_run_that_ages_out(ws: Workspace) -> None:
+    newest, older = list_runs(ws)
+    ws.settings.keep_lookups = 1
+    leftover = lookup.points_path(older).with_suffix(".partial-sqlite")  # interrupted
+    leftover.write_bytes(b"customer data")
+    assert not lookup.index_path(older).exists()
+    lookup.build_index(newest)
+    assert not leftover.exists()
+
+
+def test_orders_that_tie_are_listed_in_one_order_by_both_readers(ws: Workspace) -> None:
+    newest = list_runs(ws)[0]
+    person = _heaviest(ws)
+    with ws.write() as con:  # one order sent again with other values (two imports)
+        for k, status in enumerate(("paid", "refunded", "cancelled", "paid")):
+            con.execute(
+                "INSERT INTO orders (order_id, customer_id, ordered_at, amount, quantity, "
+                "status) VALUES ('dup', ?, ?, ?, 1, ?)",
+                [person, dt.datetime.fromisoformat(newest.as_of), 10 + k % 2, status],
+            )
+    with Direct(newest) as direct:
+        before = direct.timeline("orders", person)
+    lookup.build_index(newest)
+    stored = lookup.points(newest)
+    assert stored is not None
+    assert stored.timeline("orders", person) == before
+    # amount, then status, highest first (10 + k % 2: paid 10, refunded 11, cancelled 10,
+    # paid 11)
+    assert [(o["amount"], o["status"]) for o in before if o["order_id"] == "dup"] == [
+        (11, "refunded"),
+        (11, "paid"),
+        (10, "paid"),
+        (10, "cancelled"),
+    ]
+
+
+def test_an_old_copy_of_the_data_goes_once_its_reader_is_done(ws: Workspace) -> None:
+    with ws.write() as con:
+        con.execute("DELETE FROM events WHERE false")  # a new generation
+    with ws.read():
+        with ws.write() as con:
+            con.execute("DELETE FROM events WHERE false")
+        assert ws.drop_old_generations(timeout=0.1) == 1  # read now: kept
+    assert ws.drop_old_generations(timeout=0.1) == 0
+    assert [p.name for p in ws.data_dir.glob("gen-*.duckdb")] == [ws.current_generation()]
