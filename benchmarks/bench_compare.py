@@ -17,10 +17,11 @@ Then each contender runs as its own process, on the same orders:
     pandas             the same with pandas: groupby, rank + qcut quintiles, to Parquet
     lifetimes          lifetimes' summary_data_from_transaction_data, BetaGeoFitter,
                        GammaGammaFitter, P(alive) and 12-month CLV, to Parquet
-    kequn clv          exactly the lifetimes row's work with kequn's models (BG/NBD,
-                       Gamma-Gamma, P(alive), 12-month CLV) on the same Parquet; its
-                       parameters, P(alive) and CLV are compared with lifetimes' under
-                       the table
+    kequn clv          exactly the lifetimes row's work with kequn's code (the summary
+                       by kequn.models.transactions from the file's dictionary codes,
+                       BG/NBD, Gamma-Gamma, P(alive), 12-month CLV) on the same Parquet;
+                       its parameters, P(alive) and CLV are compared with lifetimes'
+                       under the table
     kequn (no models)  `kequn run --no-models`: all dimensions, no predictive models
     kequn (all)        `kequn run`: all dimensions, BG/NBD, Gamma-Gamma, churn, clusters
                        (the models stored by an earlier run are reused while fresh)
