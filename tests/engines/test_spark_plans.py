@@ -139,9 +139,10 @@ def test_model_stages_do_not_funnel_customers_through_one_partition(
 
 
 def customer_rows_in_memory(plan: str) -> list[str]:
-    """Scans of in-memory tables (rows the driver sent) that carry customer ids."""
+    """Scans of rows the driver sent (an in-memory table: a local relation, or an RDD of
+    a pandas frame) that carry customer ids."""
     return [
         line.strip()
         for line in plan.splitlines()
-        if "LocalTableScan" in line and re.search(r"\bcustomer_id#", line)
+        if re.search(r"LocalTableScan|ExistingRDD", line) and re.search(r"\bcustomer_id#", line)
     ]

@@ -37,6 +37,7 @@ def test_the_check_sees_scores_joined_from_the_driver() -> None:
       +- LocalTableScan [customer_id#89, churn_risk#90]
 """
     assert customer_rows_in_memory(plan)
+    assert customer_rows_in_memory("+- Scan ExistingRDD arrow[customer_id#89,churn_risk#90]")
     assert not customer_rows_in_memory("+- LocalTableScan [x#1, t_x#2, T#3, n#4]")
 
 
