@@ -293,11 +293,25 @@ def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     as_of = ibis.date(ctx.as_of)
 
+    def sections(t: ir.Table) -> dict[str, ir.Value]:
+        # the section and division once per code, read by name below (see by_distinct)
+        return {
+            "_section": ref.industry_section_expr(
+                t.industry_code, ctx.reference("industry_gbt4754")
+            ),
+            "_division": ref.division_expr(t.industry_code),
+        }
+
     def industry(t: ir.Table) -> dict[str, ir.Value]:
         return {
-            "industry_section": ref.industry_section_expr(t.industry_code),
+            "industry_section": t._section,
             "industry_group": ref.industry_group_expr(
-                t.industry_code, t.industry, t.supply_chain_role, ctx.reference("industry_gbt4754")
+                t.industry_code,
+                t.industry,
+                t.supply_chain_role,
+                ctx.reference("industry_gbt4754"),
+                section=t._section,
+                division=t._division,
             ),
         }
 
@@ -312,6 +326,8 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
                 revenue * cny,
                 assets * cny,
                 ctx.reference("size_cn_2017"),
+                section=t._section,
+                division=t._division,
             ),
             "company_size_eu": ref.company_size_eu_expr(
                 employees, revenue * eur, assets * eur, ctx.reference("size_eu_2003")
@@ -332,8 +348,8 @@ def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     c = ref.by_distinct(
         customers,
         [
-            (["industry_code", "industry", "supply_chain_role"], industry),
-            (["industry_code", "employees", "annual_revenue", "total_assets"], size),
+            (["industry_code", "industry", "supply_chain_role"], industry, sections),
+            (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
             (["source", "preferred_channel"], groups),
             (["city", "country"], places),
         ],
