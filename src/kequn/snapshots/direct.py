@@ -62,7 +62,9 @@ class Direct:
                 "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
             ).fetchone()
             assert row is not None
-            con = duckdb.connect(config={"threads": 1})
+            # one thread and the workspace's memory budget, like the server's other readers
+            limit = self.run.workspace.settings.memory_limit
+            con = duckdb.connect(config={"threads": 1, "memory_limit": limit})
             try:
                 con.execute("SET enable_progress_bar = false")
                 # our own paths, quoted (ATTACH and views take no parameters)

@@ -79,7 +79,8 @@ def _serve(settings: ServerSettings, workers: int) -> None:
         for child in children:
             child.terminate()
         for child in children:
-            child.join(timeout=10)
+            # uvicorn's graceful 5 s, then up to 20 s to interrupt a background lookup build
+            child.join(timeout=30)
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
