@@ -21,7 +21,7 @@ run, in a background thread once the run is shown (or ``kequn run`` itself, with
 A run is shown as soon as it is published, not when these are built (20-27 s at 1M
 customers with 10M orders for a daily run, most of a daily refresh): until then the
 labels come from the view of the Parquet (:func:`cursor`) and one customer's rows are
-read on the spot (:class:`~kequn.snapshots.direct.Direct`, the same answers, ~0.1 s a
+read on the spot (:class:`~kequn.snapshots.direct.Direct`, the same answers, 0.1-0.5 s a
 customer page at 1M against ~1 ms), and segment pages sort the labels themselves.
 
 Why two engines: a point lookup in DuckDB decompresses a whole vector of every column
