@@ -37,7 +37,7 @@ from kequn.features.build import FeatureContext, build_features
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import TAXONOMY_FILE, RunInfo, discard, new_run_id, publish, staging_dir
 from kequn.store.access import audit
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, opened_path
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 from kequn.taxonomy.thresholds import scalars
@@ -212,10 +212,8 @@ def _feature_totals(
     if ws is None or not incremental or engine.name != "duckdb" or raw is None:
         yield None
         return
-    found = raw.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    generation = Path(str(found[0])).name if found and found[0] else ""
+    opened = opened_path(raw)
+    generation = Path(opened).name if opened else ""
     with state.current_totals(
         ws.root / state.FOLDER,
         engine,

@@ -22,12 +22,12 @@ from typing import Any
 
 import duckdb
 
-from kequn.core.compute import parquet_glob
 from kequn.snapshots import packed
 from kequn.snapshots.incremental import LABELS_VIEW, PACKED
-from kequn.snapshots.lookup_files import quoted
-from kequn.snapshots.packed import _decoder, layout
+from kequn.snapshots.lookup_files import labels_sql, quoted
+from kequn.snapshots.packed import _decoder, decoded, layout
 from kequn.snapshots.runs import RunInfo
+from kequn.store.workspace import opened_path
 
 _SOURCES = {table: (source, dated, newest) for table, source, dated, newest in PACKED}
 
@@ -59,21 +59,14 @@ class Direct:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             published = self._held.enter_context(self.run.workspace.read())
-            row = published.execute(
-                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-            ).fetchone()
-            assert row is not None
             # one thread and the workspace's memory budget, like the server's other readers
             limit = self.run.workspace.settings.memory_limit
             con = duckdb.connect(config={"threads": 1, "memory_limit": limit})
             try:
                 con.execute("SET enable_progress_bar = false")
                 # our own paths, quoted (ATTACH and views take no parameters)
-                con.execute(f"ATTACH {quoted(row[0])} AS src (READ_ONLY)")
-                con.execute(
-                    f"CREATE TEMP VIEW {LABELS_VIEW} AS SELECT * FROM "
-                    f"read_parquet({quoted(parquet_glob(self.run.labels_path))})"
-                )
+                con.execute(f"ATTACH {quoted(opened_path(published))} AS src (READ_ONLY)")
+                con.execute(f"CREATE TEMP VIEW {LABELS_VIEW} AS {labels_sql(self.run)}")
             except BaseException:
                 con.close()
                 raise
@@ -93,7 +86,7 @@ class Direct:
             params,
         ).fetchall()
         decoders = [(name, _decoder(kind)) for name, kind in columns]
-        return [_decoded(decoders, json.loads(r[0])) for r in found]
+        return [decoded(decoders, json.loads(r[0])) for r in found]
 
     def record(self, table: str, customer_id: str) -> dict[str, Any] | None:
         """The customer's row of ``labels`` or ``customers``, by column name (either row,
@@ -105,9 +98,3 @@ class Direct:
         """The customer's ``orders`` or ``events`` up to the run's date, newest first, by
         column name (without the customer id)."""
         return self._rows(table, customer_id)
-
-
-def _decoded(decoders: list[tuple[str, Any]], values: list[Any]) -> dict[str, Any]:
-    return {
-        n: v if f is None or v is None else f(v) for (n, f), v in zip(decoders, values, strict=True)
-    }

@@ -63,7 +63,6 @@ from typing import Any
 
 import duckdb
 
-from kequn.core.compute import parquet_glob
 from kequn.snapshots.columns import (  # noqa: F401 - also known as lookup.* to callers
     _columns_wait,
     build_columns,
@@ -85,6 +84,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
     digests_path,
     file_id,
     index_path,
+    labels_sql,
     lookup_files,
     mark_erasure,
     old_points,
@@ -94,7 +94,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
 )
 from kequn.snapshots.packed import Points, quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, opened_path
 
 #: columns a segment page lists, besides the dimensions
 MEMBER_COLUMNS = (
@@ -165,10 +165,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
             previous = _previous(run, held) if incremental else None
             published = held.enter_context(ws.read())
             # hold the published generation (and its reader lock) while copying from it
-            row = published.execute(
-                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-            ).fetchone()
-            assert row is not None
+            source = opened_path(published)
             con = duckdb.connect()
             try:
                 held.enter_context(interruptible(con))
@@ -179,7 +176,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
                 con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-                con.execute(f"ATTACH {quoted(row[0])} AS src (READ_ONLY)")
+                con.execute(f"ATTACH {quoted(source)} AS src (READ_ONLY)")
                 how = _copy(con, run, until, partial_points, partial_digests, previous)
             except BaseException:
                 # what a failed build wrote holds customers' data: not left behind
@@ -250,12 +247,6 @@ def _prune(ws: Workspace, built: RunInfo) -> None:
         _forget(folder)
 
 
-def _labels_sql(run: RunInfo) -> str:
-    """The run's labels Parquet, by its absolute path (our own, quoted): a relative path
-    would be looked up in the process's working folder first."""
-    return f"SELECT * FROM read_parquet({quoted(parquet_glob(run.labels_path))})"
-
-
 def _forget(folder: Path) -> list[duckdb.DuckDBPyConnection]:
     """Drop this process's knowledge of a run folder's lookup files (they were removed):
     readiness and its shared DuckDB connections (returned, for the caller to close;
@@ -284,7 +275,7 @@ def _copy(
     try:
         # the run's own Parquet, read in place (the DuckDB file is left empty: its
         # presence says the run is ready; readers make their own view, see cursor())
-        con.execute(f"CREATE TEMP VIEW {LABELS_VIEW} AS {_labels_sql(run)}")
+        con.execute(f"CREATE TEMP VIEW {LABELS_VIEW} AS {labels_sql(run)}")
         _top_members(con, run)
         layouts = digest(con, until, digests)
     finally:
@@ -414,7 +405,7 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
             con = duckdb.connect(config={"threads": 1, "memory_limit": ws.settings.memory_limit})
             # the footers (~100 columns × row groups) parsed once, not per query
             con.execute("SET GLOBAL parquet_metadata_cache = true")
-            con.execute(f"CREATE VIEW labels AS {_labels_sql(run)}")
+            con.execute(f"CREATE VIEW labels AS {labels_sql(run)}")
             _open[path] = con
         return con, path
 

@@ -5,11 +5,11 @@ shared by the build (:mod:`kequn.snapshots.lookup`), the columnar copy
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
 
+from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
 
 INDEX_NAME = "lookup.duckdb"
@@ -108,8 +108,7 @@ def mark_erasure(root: Path) -> None:
     """Record that an erasure is removing a person's lookup files now."""
     mark = erasure_mark(root)
     mark.parent.mkdir(exist_ok=True)
-    mark.touch()
-    os.utime(mark)  # (touch keeps an existing file's time on some file systems)
+    mark.touch()  # (an existing file's time set to now)
 
 
 def built_after_erasure(digests: Path, root: Path) -> bool:
@@ -120,3 +119,9 @@ def built_after_erasure(digests: Path, root: Path) -> bool:
     except FileNotFoundError:
         return True
     return digests.stat().st_mtime_ns > mark
+
+
+def labels_sql(run: RunInfo) -> str:
+    """The run's labels Parquet, by its absolute path (our own, quoted): a relative path
+    would be looked up in the process's working folder first."""
+    return f"SELECT * FROM read_parquet({quoted(parquet_glob(run.labels_path))})"

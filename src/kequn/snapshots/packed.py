@@ -24,7 +24,7 @@ import decimal
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +194,15 @@ def to_sqlite(
         sq.executemany(insert, zip(*(c.to_pylist() for c in batch.columns), strict=True))
 
 
+def decoded(
+    decoders: Iterable[tuple[str, Callable[[Any], Any] | None]], values: list[Any]
+) -> dict[str, Any]:
+    """A stored row's values (in the stored columns' order) by column name, decoded."""
+    return {
+        n: v if f is None or v is None else f(v) for (n, f), v in zip(decoders, values, strict=True)
+    }
+
+
 class Points:
     """Read-only point lookups in a run's SQLite file, values decoded to DuckDB's types."""
 
@@ -228,10 +237,7 @@ class Points:
         return None if found is None else json.loads(found[0])
 
     def _decoded(self, table: str, values: list[Any]) -> dict[str, Any]:
-        return {
-            n: v if f is None or v is None else f(v)
-            for (n, f), v in zip(self.decoders[table].items(), values, strict=True)
-        }
+        return decoded(self.decoders[table].items(), values)
 
     def query(
         self, table: str, sql: str, params: Sequence[Any]

@@ -317,6 +317,15 @@ class Workspace:
                 os.close(fd)
 
 
+def opened_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The file ``con`` has open (for a reader of :meth:`Workspace.read`: the generation
+    it holds), "" for an in-memory database."""
+    found = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return str(found[0]) if found and found[0] else ""
+
+
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The canonical tables plus the import log and the quarantine; columns added to the
     schema since a workspace was made are added to its tables (empty)."""
