@@ -55,6 +55,10 @@ def test_tree_ensemble_equals_predict_proba_on_cdnow(cdnow_ws: Workspace, tmp_pa
         np.testing.assert_allclose(
             ensemble.probability(rows), model.predict_proba(rows)[:, 1], rtol=0, atol=1e-12
         )
+        # the compiled loop (used from COMPILED_ROWS rows on) makes the same additions
+        assert np.array_equal(
+            ensemble.raw_score(rows, compiled=True), ensemble.raw_score(rows, compiled=False)
+        )
     # the missing values mattered: some splits send them left, and scores moved
     assert any(tree.missing_left[~tree.is_leaf].any() for tree in ensemble.trees)
     assert not np.allclose(ensemble.probability(holed), ensemble.probability(x))
@@ -63,6 +67,10 @@ def test_tree_ensemble_equals_predict_proba_on_cdnow(cdnow_ws: Workspace, tmp_pa
         ensemble.probability(holed[:1]), model.predict_proba(holed[:1])[:, 1], atol=1e-12
     )
     assert ensemble.probability(x[:0]).shape == (0,)
+    assert ensemble.probability(x[:0], compiled=True).shape == (0,)
+    many = np.vstack([holed, x, holed[::-1]])  # several of the compiled loop's blocks
+    assert many.shape[0] > 2 * 1024 + 1
+    assert np.array_equal(ensemble.raw_score(many, compiled=True), ensemble.raw_score(many))
     with pytest.raises(ValueError, match="feature columns"):
         ensemble.probability(x[:, :3])
 

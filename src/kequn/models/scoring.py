@@ -24,6 +24,8 @@ cannot reproduce (several classes, categorical splits, another pipeline shape).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,12 @@ Index = NDArray[np.intp]
 
 #: rows scored per block, so the per-node row indices stay small at millions of buyers
 BLOCK = 262_144
+
+#: from this many rows a tree ensemble is scored by a loop compiled with numba (row by
+#: row, tree by tree, the same additions in the same order); below it numpy's node-by-node
+#: passes are quicker than importing numba (~0.5 s). At 1M buyers and 200 trees the numpy
+#: passes took 5.5 s, the compiled loop well under one.
+COMPILED_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -80,11 +88,20 @@ class TreeEnsemble:
     trees: tuple[Tree, ...]
     n_features: int
 
-    def raw_score(self, x: Array) -> Array:
-        """The log-odds of class 1 for each row of ``x`` (rows × features, NaN missing)."""
+    def raw_score(self, x: Array, *, compiled: bool | None = None) -> Array:
+        """The log-odds of class 1 for each row of ``x`` (rows × features, NaN missing).
+
+        ``compiled``: score with the numba loop (default: from :data:`COMPILED_ROWS` rows
+        on); both ways give the same numbers bit for bit."""
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(f"expected {self.n_features} feature columns, got {x.shape}")
+        if compiled is None:
+            compiled = x.shape[0] >= COMPILED_ROWS
+        if compiled and self.trees:
+            raw = np.empty(x.shape[0])
+            _compiled_walk()(np.ascontiguousarray(x), self.baseline, *self._flat, raw)
+            return raw
         raw = np.full(x.shape[0], self.baseline)
         for start in range(0, x.shape[0], BLOCK):
             block = x[start : start + BLOCK]
@@ -95,9 +112,34 @@ class TreeEnsemble:
                 tree.add_to(part, columns, rows)
         return raw
 
-    def probability(self, x: Array) -> Array:
+    def probability(self, x: Array, *, compiled: bool | None = None) -> Array:
         """P(class 1) for each row of ``x``: ``1 / (1 + exp(-raw))``."""
-        return 1.0 / (1.0 + np.exp(-self.raw_score(x)))
+        return 1.0 / (1.0 + np.exp(-self.raw_score(x, compiled=compiled)))
+
+    @functools.cached_property
+    def _flat(self) -> tuple[Any, ...]:
+        """Every tree's nodes in one set of arrays (children as positions in them) and
+        each tree's root, for the compiled loop."""
+        offsets = np.cumsum([0, *(t.feature.size for t in self.trees[:-1])]).astype(np.intp)
+        return (
+            offsets,
+            np.concatenate([t.feature for t in self.trees]).astype(np.intp),
+            np.concatenate([t.threshold for t in self.trees]),
+            np.concatenate([t.missing_left for t in self.trees]),
+            np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
+            np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
+            np.concatenate([t.is_leaf for t in self.trees]),
+            np.concatenate([t.value for t in self.trees]),
+        )
+
+
+@functools.cache
+def _compiled_walk() -> Callable[..., Any]:
+    """The compiled loop (:func:`kequn.models._trees.walk`), imported on first use: numba
+    takes ~0.5 s to import, which a small run should not pay."""
+    from kequn.models._trees import walk
+
+    return walk
 
 
 def tree_ensemble(model: Any) -> TreeEnsemble:
