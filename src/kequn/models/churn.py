@@ -427,18 +427,25 @@ def fit_churn(
 
 
 def score_churn(
-    features: ir.Table, fit: ChurnFit | None, closed_forms: ClosedForms | None = None
+    features: ir.Table,
+    fit: ChurnFit | None,
+    closed_forms: ClosedForms | None = None,
+    *,
+    source: ir.Table | None = None,
 ) -> ir.Table:
     """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``) with the
     chosen model; without one, ``1 − P(alive)``. ``closed_forms`` are today's BG/NBD and
     MBG/NBD (the run's own, when it has them; otherwise fitted on today's buyers).
+    ``source``: the same customers' :data:`CHURN_FEATURES` in a table that is cheaper to
+    read than ``features`` (the features before the predictions were joined to them).
 
     In process (DuckDB) the buyers' features are pulled and scored here; on Spark the
     executors score them (:mod:`kequn.models.distributed`), with the same numbers."""
     if fit is None:
         risk = ibis.cases((features.orders > 0, 1.0 - features.p_alive), else_=ibis.null("float64"))
         return features.mutate(churn_risk=risk)
-    buyers = features.filter(features.orders > 0)
+    read = features if source is None else source
+    buyers = read.filter(read.orders > 0)
     models = closed_forms or closed_forms_of(buyers)
     if distributed(features):
         # on the executors, a batch of rows at a time: nobody's features reach the driver

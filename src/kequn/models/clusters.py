@@ -144,15 +144,19 @@ def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]
     return ClusterFit(nearest_centre(model), renumber, info), info
 
 
-def assign_clusters(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
+def assign_clusters(
+    features: ir.Table, fit: ClusterFit, *, source: ir.Table | None = None
+) -> tuple[ir.Table, dict[str, Any]]:
     """Add ``cluster`` to every buyer with ``fit``, and describe each cluster's members.
+    ``source``: the same customers' :data:`PROFILED` columns in a table that is cheaper to
+    read than ``features`` (the features before the predictions were joined to them).
 
     In process (DuckDB) the buyers are pulled and assigned here; on Spark the executors
     assign them (:mod:`kequn.models.distributed`) and only each cluster's size and
     medians (exact: ``percentile``, as ``numpy.median``) reach the driver."""
     if distributed(features):
         return _assign_on_engine(features, fit)
-    everyone = pull(_buyers(features), limit=None)
+    everyone = pull(_buyers(features if source is None else source), limit=None)
     raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
     raw = raw.astype(np.int64)
     assigned = fit.renumber[raw]
