@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
-from pypinyin import lazy_pinyin
 
 import kequn.ingest.origin_text  # noqa: F401 - registers the source messages used below
 from kequn.core.i18n import t
@@ -260,6 +259,9 @@ def import_origins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
 def shop_source(base: str, shop: str) -> str:
     """A source name for one shop of a platform: ``taobao`` and 小明旗舰店 give
     ``taobao_xiaomingqijiandian`` (pinyin, lower case, letters, digits and ``_``)."""
+    # pypinyin loads its phrase dictionary on import (~0.3 s): only for a shop's name
+    from pypinyin import lazy_pinyin
+
     words = "".join(lazy_pinyin(shop.strip())).lower()
     slug = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
     name = f"{base}_{slug}" if slug else base
