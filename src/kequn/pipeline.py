@@ -244,7 +244,7 @@ def _predict(
     """The models step: reuse the stored models or fit them, then score everyone."""
     from kequn.models.churn import ClosedForms, feature_builder, fit_churn, score_churn
     from kequn.models.clusters import assign_clusters, fit_clusters
-    from kequn.models.predict import fit_btyd, score_btyd, without_predictions
+    from kequn.models.predict import fit_btyd
     from kequn.store import models as store
 
     stats = buyer_stats(engine, features)
@@ -267,17 +267,9 @@ def _predict(
         btyd, models = fit_btyd(engine, features)
         fitted = {"btyd": btyd}
     btyd = fitted["btyd"]
-    # in process the models read the features as written (none of them needs a
-    # prediction) and every prediction is joined to them in one query, written once
-    # (features3; writing the BTYD scores first cost ~2 s at 1M). On Spark the executors
-    # score from the table itself, so the BTYD scores are staged as before.
+    # the models read the features as written (none of them needs a prediction)
     source = features
-    if btyd is not None:
-        features = score_btyd(features, btyd)
-        if engine.name != "duckdb":
-            features = engine.materialize(features, workdir / "features2.parquet")
-    else:
-        features = without_predictions(features, "btyd")
+    features = _with_btyd(engine, workdir, features, btyd)
     if reason is not None:
         build = feature_builder(engine, engine.tables(), ctx, workdir)
         fitted["churn"], models["churn"] = fit_churn(build, engine.tables()["orders"], ctx.as_of)
@@ -287,9 +279,7 @@ def _predict(
     closed = ClosedForms(btyd.bgnbd, btyd.mbgnbd) if btyd is not None else None
     features = score_churn(features, fitted["churn"], closed, source=source)
     if fitted["clusters"] is not None:
-        features, models["clusters"] = assign_clusters(
-            features, fitted["clusters"], source=source
-        )
+        features, models["clusters"] = assign_clusters(features, fitted["clusters"], source=source)
     else:
         features = features.mutate(cluster=ibis.null("int64"))
     features = engine.materialize(features, workdir / "features3.parquet")
@@ -314,6 +304,20 @@ def _predict(
             store.save(ws, store.StoredModels(ctx.as_of.isoformat(), _now(), stats, fitted, info))
     models["notes"] = [*models.get("notes", []), note]
     return features, models
+
+
+def _with_btyd(engine: Engine, workdir: Any, features: ir.Table, btyd: Any) -> ir.Table:
+    """``features`` with the BTYD predictions (NULL without a fit). In process they are
+    joined in the same query as churn and clusters, written once (features3; writing them
+    first cost ~2 s at 1M); on Spark the executors score from a table, so they are staged."""
+    from kequn.models.predict import score_btyd, without_predictions
+
+    if btyd is None:
+        return without_predictions(features, "btyd")
+    scored = score_btyd(features, btyd)
+    if engine.name == "duckdb":
+        return scored
+    return engine.materialize(scored, workdir / "features2.parquet")
 
 
 def _now() -> str:

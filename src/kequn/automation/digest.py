@@ -104,14 +104,13 @@ def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str,
     """Each enabled team's digest for ``run`` from its events (an Arrow table of
     customer_id, dimension, label, change): the payload kept with the message, with
     counts, examples, links and the label names in both languages."""
-    import duckdb
 
     from kequn.core.compute import parquet_glob
 
     taxonomy = run.taxonomy()
     digests = journeys.digests
     out: dict[str, dict[str, Any]] = {}
-    mem = duckdb.connect()
+    mem = run.workspace.scratch()
     try:
         mem.register("ev", events)
         mem.read_parquet(parquet_glob(run.labels_path)).create_view("cur")

@@ -247,7 +247,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
         summary["journeys_error"] = str(exc)
     before = previous_run(run)
     summary["previous_run_id"] = before.run_id if before else None
-    mem = duckdb.connect()
+    mem = run.workspace.scratch()
     try:
         if before is not None:
             events = compute_events(mem, run, before, taxonomy)

@@ -232,7 +232,7 @@ def preview(
     (its parsed rules are used)."""
     now = now or db.utcnow()
     rules = journeys.rules()
-    mem = duckdb.connect()
+    mem = run.workspace.scratch()
     try:
         con = ibis.duckdb.from_connection(mem)
         labels = con.read_parquet(parquet_glob(run.labels_path))
