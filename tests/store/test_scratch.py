@@ -25,14 +25,23 @@ def test_a_scratch_connection_keeps_to_the_workspace_budget(tmp_path: Path) -> N
     reference.execute("SET memory_limit = '123MB'")
     expected = _setting(reference, "memory_limit")
     reference.close()
-    con = ws.scratch()
-    try:
+    with ws.scratch() as con, ws.scratch() as other:
         assert _setting(con, "memory_limit") == expected != default
-        assert Path(_setting(con, "temp_directory")) == ws.tmp_dir
-        # it works as a connection: more than its budget spills instead of failing
-        row = con.execute(
-            "SELECT count(DISTINCT s) FROM (SELECT md5(i::VARCHAR) AS s FROM range(3000000) r(i))"
-        ).fetchone()
-        assert row == (3000000,)
-    finally:
-        con.close()
+        # each in a spill folder of its own under .tmp/: DuckDB names spill files the
+        # same in every instance and deletes them all from its folder when it closes
+        folder = Path(_setting(con, "temp_directory"))
+        assert folder.parent == ws.tmp_dir
+        assert folder.is_dir()
+        assert Path(_setting(other, "temp_directory")) != folder
+        # more than the budget spills instead of failing, next to another instance that
+        # spills and closes meanwhile
+        con.execute("SET memory_limit = '20MB'")
+        other.execute("SET memory_limit = '20MB'")
+        big = "SELECT i, md5(i::VARCHAR) AS s FROM range(1500000) r(i)"
+        con.execute(f"CREATE TEMP TABLE kept AS {big}")
+        other.execute(f"CREATE TEMP TABLE gone AS {big}")
+        assert any(folder.iterdir())
+        other.close()
+        row = con.execute("SELECT count(*), sum(i), max(s) FROM kept").fetchone()
+        assert row == (1500000, 1499999 * 1500000 // 2, "fffffe98d0963d27015c198262d97221")
+    assert not folder.exists()

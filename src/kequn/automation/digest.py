@@ -110,8 +110,7 @@ def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str,
     taxonomy = run.taxonomy()
     digests = journeys.digests
     out: dict[str, dict[str, Any]] = {}
-    mem = run.workspace.scratch()
-    try:
+    with run.workspace.scratch() as mem:
         mem.register("ev", events)
         mem.read_parquet(parquet_glob(run.labels_path)).create_view("cur")
         columns = {r[0] for r in mem.execute("DESCRIBE cur").fetchall()}
@@ -148,8 +147,6 @@ def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str,
                     "channel": cfg.channel,
                     "movements": moved,
                 }
-    finally:
-        mem.close()
     return out
 
 

@@ -247,8 +247,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
         summary["journeys_error"] = str(exc)
     before = previous_run(run)
     summary["previous_run_id"] = before.run_id if before else None
-    mem = run.workspace.scratch()
-    try:
+    with run.workspace.scratch() as mem:
         if before is not None:
             events = compute_events(mem, run, before, taxonomy)
         else:
@@ -312,8 +311,6 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 _insert(con, "outbox", messages, _OUTBOX_COLUMNS)
             summary["events"] = written if not done else None
             summary["messages"] = len(messages)
-    finally:
-        mem.close()
     return summary
 
 

@@ -131,11 +131,7 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
         src = con.execute(f"SELECT {', '.join(_SRC_COLUMNS)} FROM customers").to_arrow_table()
         decisions = _decisions(con)
         signature = _signature(con)
-    scratch = duckdb.connect()
-    try:
-        ws.tmp_dir.mkdir(exist_ok=True)
-        scratch.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
-        scratch.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+    with ws.scratch() as scratch:
         src_rows = src.num_rows
         scratch.register("src_arrow", src)
         scratch.execute("CREATE TEMP TABLE src AS SELECT * FROM src_arrow")
@@ -156,8 +152,6 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
         links = _links_table(scratch)
         names = scratch.execute("SELECT customer_id, origin FROM rec").to_arrow_table()
         mapping = scratch.execute("SELECT customer_id, person_id FROM person_map").to_arrow_table()
-    finally:
-        scratch.close()
     with ws.write() as con:
         _create(con)
         con.register("links_arrow", links)

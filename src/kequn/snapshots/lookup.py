@@ -170,9 +170,9 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
             try:
                 held.enter_context(interruptible(con))
                 con.execute("SET enable_progress_bar = false")
-                # within the workspace's memory budget, like a run (sorts spill to .tmp)
-                ws.tmp_dir.mkdir(exist_ok=True)
-                con.execute("SET temp_directory = ?", [str(ws.tmp_dir)])
+                # within the workspace's memory budget, like a run (sorts spill to .tmp,
+                # in a folder of this build's own: see Workspace.spill_folder)
+                con.execute("SET temp_directory = ?", [str(held.enter_context(ws.spill_folder()))])
                 con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")

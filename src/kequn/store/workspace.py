@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
@@ -256,39 +257,59 @@ class Workspace:
             Path(str(new_path) + ".wal").unlink(missing_ok=True)
             if current:
                 shutil.copyfile(self.data_dir / current, new_path)
-            con = duckdb.connect(str(new_path))
-            self.tmp_dir.mkdir(exist_ok=True)
-            con.execute("SET temp_directory = ?", [str(self.tmp_dir)])
-            con.execute("SET memory_limit = ?", [self.settings.memory_limit])
-            try:
-                create_tables(con)  # a workspace made by an older kequn gains new columns
-                yield con
-                con.execute("CHECKPOINT")
-            except BaseException:
+            # the new generation is an instance of its own: spill files of its own too
+            with self.spill_folder() as spill:
+                con = duckdb.connect(str(new_path))
+                try:
+                    con.execute("SET temp_directory = ?", [str(spill)])
+                    con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+                    create_tables(con)  # a workspace made by an older kequn gains new columns
+                    yield con
+                    con.execute("CHECKPOINT")
+                except BaseException:
+                    con.close()
+                    new_path.unlink(missing_ok=True)
+                    Path(str(new_path) + ".wal").unlink(missing_ok=True)
+                    raise
                 con.close()
-                new_path.unlink(missing_ok=True)
-                Path(str(new_path) + ".wal").unlink(missing_ok=True)
-                raise
-            con.close()
             _fsync(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
 
-    def scratch(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection for work on a run's files (segment events,
-        journeys, digests), under the workspace's ``memory_limit`` and spilling to its
-        temporary folder. Without, DuckDB may take 80 % of the machine's memory: the
-        segment events of a daily 1M run (a full join of two runs' labels) took a
-        ``kequn run`` to 1.34 GB, after the run itself had kept under 1.0 GB."""
-        con = duckdb.connect()
+    @contextlib.contextmanager
+    def spill_folder(self) -> Iterator[Path]:
+        """A folder of its own under ``.tmp/`` for one DuckDB instance's spill files,
+        removed afterwards. DuckDB names its spill files the same way in every instance
+        and deletes all of them from its folder when it closes, so two instances sharing
+        a folder destroy each other's (reading a spilled block back then crashed the
+        process in a reviewer's reproduction). A workspace that cannot be written to
+        spills to the system's temporary folder."""
         try:
             self.tmp_dir.mkdir(exist_ok=True)
-            con.execute("SET temp_directory = ?", [str(self.tmp_dir)])
-            con.execute("SET memory_limit = ?", [self.settings.memory_limit])
-        except BaseException:
-            con.close()
-            raise
-        return con
+            path = Path(tempfile.mkdtemp(prefix="spill-", dir=self.tmp_dir))
+        except OSError:
+            path = Path(tempfile.mkdtemp(prefix="kequn-spill-"))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB connection for work on a run's files (segment events,
+        journeys, digests), under the workspace's ``memory_limit`` and spilling to a
+        folder of its own (:meth:`spill_folder`). Without the limit DuckDB may take 80 %
+        of the machine: the segment events of a daily 1M run (a full join of two runs'
+        labels) took a ``kequn run`` to 1.34 GB, after the run itself had kept under
+        1.0 GB."""
+        with self.spill_folder() as folder:
+            con = duckdb.connect()
+            try:
+                con.execute("SET temp_directory = ?", [str(folder)])
+                con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+                yield con
+            finally:
+                con.close()
 
     def drop_old_generations(self, timeout: float = 5.0) -> int:
         """Remove the generations older than the published one, waiting up to ``timeout``

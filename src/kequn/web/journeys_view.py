@@ -232,8 +232,7 @@ def preview(
     (its parsed rules are used)."""
     now = now or db.utcnow()
     rules = journeys.rules()
-    mem = run.workspace.scratch()
-    try:
+    with run.workspace.scratch() as mem:
         con = ibis.duckdb.from_connection(mem)
         labels = con.read_parquet(parquet_glob(run.labels_path))
         target = journey.trigger.target
@@ -248,8 +247,6 @@ def preview(
         else:  # the customers planning would choose, by the same function
             labels = select_audience(labels, run, journey, rules, chosen)
         rows = labels.select("customer_id", "marketing_consent").to_pyarrow().to_pylist()
-    finally:
-        mem.close()
     ids = [row["customer_id"] for row in rows]
     channel = journeys.channels[journey.channel]
     addressed = _addressed(ws, ids, channel)
