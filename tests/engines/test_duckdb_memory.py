@@ -27,17 +27,19 @@ def _used(engine: DuckDBEngine) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("keep", ["", "0", "1", "serve"])
 def test_a_stage_gives_back_what_it_read_and_keeps_the_limit(
-    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: bool
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: str
 ) -> None:
     """After a stage is written, the blocks its query read are no longer held (with
-    ``KEQUN_KEEP_DUCKDB_MEMORY`` they are, which is what the release saves), the limit is
-    the one the engine was given, and the next stage reads the same table correctly."""
-    if keep:
-        monkeypatch.setenv("KEQUN_KEEP_DUCKDB_MEMORY", "1")
-    else:
-        monkeypatch.delenv("KEQUN_KEEP_DUCKDB_MEMORY", raising=False)
+    ``KEQUN_KEEP_DUCKDB_MEMORY=1``, or in ``kequn serve``, whose pages share the DuckDB
+    instance, they are: what the release saves), the limit is the one the engine was
+    given, and the next stage reads the same table correctly."""
+    from kequn.engines import duckdb as engine_module
+
+    monkeypatch.setenv("KEQUN_KEEP_DUCKDB_MEMORY", keep if keep != "serve" else "")
+    monkeypatch.setattr(engine_module, "release_between_stages", keep != "serve")
+    kept = keep in ("1", "serve")
     opened = contextlib.closing(duckdb.connect(str(database), read_only=True))
     with DuckDBEngine(opened, tmp_dir=tmp_path / "tmp", memory_limit="300MB") as engine:
         expected = engine.raw.execute("SELECT current_setting('memory_limit')").fetchone()
@@ -49,7 +51,7 @@ def test_a_stage_gives_back_what_it_read_and_keeps_the_limit(
         totals = orders.group_by("customer_id").aggregate(spend=orders.amount.sum())
         staged = engine.materialize(totals, tmp_path / "stage.parquet")
         after = _used(engine)
-        if keep:
+        if kept:
             assert after >= held
         else:
             assert after < held / 2

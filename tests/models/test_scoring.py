@@ -55,7 +55,7 @@ def test_tree_ensemble_equals_predict_proba_on_cdnow(cdnow_ws: Workspace, tmp_pa
         np.testing.assert_allclose(
             ensemble.probability(rows), model.predict_proba(rows)[:, 1], rtol=0, atol=1e-12
         )
-        # the compiled loop (used from COMPILED_ROWS rows on) makes the same additions
+        # the compiled loop (used from COMPILED_WORK rows x trees on) makes the same additions
         assert np.array_equal(
             ensemble.raw_score(rows, compiled=True), ensemble.raw_score(rows, compiled=False)
         )
@@ -139,3 +139,58 @@ def test_a_rows_cluster_does_not_depend_on_the_rows_scored_with_it() -> None:
         expected.append(distances.index(min(distances)))
     assert whole.tolist() == expected
     assert set(whole[200:300].tolist()) == {2}
+
+
+def test_the_compiled_loop_is_chosen_by_work_and_not_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enough rows × trees take the compiled loop by default (the same numbers), and a
+    stored ensemble does not carry the loop's copy of its trees."""
+    import pickle
+
+    from kequn.models import scoring
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(600, 3))
+    x[rng.random(x.shape) < 0.2] = np.nan
+    y = (np.nan_to_num(x[:, 0]) + rng.normal(size=600) > 0).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=30, early_stopping=False).fit(x, y)
+    ensemble = tree_ensemble(model)
+    calls = []
+    walk = scoring._compiled_walk()
+
+    def counted() -> object:
+        calls.append(1)
+        return walk
+
+    monkeypatch.setattr(scoring, "_compiled_walk", counted)
+    monkeypatch.setattr(scoring, "COMPILED_WORK", 600 * len(ensemble.trees))
+    np.testing.assert_allclose(ensemble.raw_score(x), model.decision_function(x), atol=1e-12)
+    assert calls == [1]
+    ensemble.raw_score(x[:599])  # one row less: numpy's passes
+    assert calls == [1]
+    stored = pickle.dumps(ensemble)
+    assert "_flat" in ensemble.__dict__
+    assert b"_flat" not in stored
+    again = pickle.loads(stored)
+    assert np.array_equal(again.raw_score(x, compiled=True), ensemble.raw_score(x, compiled=False))
+
+
+def _add(a: float, b: float) -> float:
+    return a + b
+
+
+def test_numba_without_a_cache_location_compiles_in_memory() -> None:
+    """A function numba can find no cache folder for (here: its file is not a file; in
+    use: a read-only install and no writable home) is compiled without the cache instead
+    of failing the run."""
+    import types
+
+    import numba
+
+    from kequn.models._compile import compiled
+
+    orphan = types.FunctionType(_add.__code__.replace(co_filename="<no file>"), globals(), "add")
+    with pytest.raises(RuntimeError, match="cannot cache"):
+        numba.njit(cache=True)(orphan)
+    assert compiled(orphan, nogil=True)(2.0, 3.5) == 5.5

@@ -19,6 +19,12 @@ from kequn.engines.sqlcache import SqlCache, fingerprint
 #: feature columns that alone ran a 500 MB limit out of memory at 1M customers.
 PARQUET_ROW_GROUP = 16_384
 
+#: give back DuckDB's kept memory after each stage (:meth:`DuckDBEngine.release_memory`).
+#: ``kequn serve`` turns it off: there a run's engine shares its DuckDB instance (the
+#: published generation, opened read-only) with the pages' readers, and a moment's low
+#: limit would fail their queries, or the release itself would fail while they hold memory.
+release_between_stages = True
+
 
 class DuckDBEngine(Engine):
     """Classify on a read-only connection the caller opens (the published generation),
@@ -81,10 +87,17 @@ class DuckDBEngine(Engine):
         moment evicts them (the usual workaround, duckdb/duckdb#15174, #13037): at 1M
         customers a run's peak fell from 1.42-1.49 GB to 1.03 GB, with a refit from
         1.52 to 1.25 GB; the next query reads what it needs again from the page cache."""
-        if os.environ.get("KEQUN_KEEP_DUCKDB_MEMORY"):
+        keep = os.environ.get("KEQUN_KEEP_DUCKDB_MEMORY", "").strip().lower()
+        if not release_between_stages or keep in ("1", "true", "yes", "on"):
             return
-        self.raw.execute("SET memory_limit = '16MB'")
-        self.raw.execute("SET memory_limit = ?", [self.memory_limit])
+        try:
+            self.raw.execute("SET memory_limit = '16MB'")
+        except duckdb.OutOfMemoryException:
+            # someone else on this instance holds memory it cannot evict: the limit is
+            # unchanged (DuckDB refuses the new one), and there is nothing to give back
+            return
+        finally:
+            self.raw.execute("SET memory_limit = ?", [self.memory_limit])
 
     def close(self) -> None:
         self._stack.close()

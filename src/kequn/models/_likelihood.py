@@ -163,9 +163,9 @@ def negative_log_likelihood(
 def _compiled_row_sums() -> Callable[..., Any]:
     """:func:`_row_sums` compiled by numba, on the first fit: numba takes ~0.5 s to import,
     which a run that reuses its stored models (or runs none) should not pay."""
-    import numba
+    from kequn.models._compile import compiled
 
-    return numba.njit(cache=True, nogil=True)(_row_sums)
+    return compiled(_row_sums, nogil=True)
 
 
 def _row_sums(
@@ -240,9 +240,9 @@ def spend_sums(gamma: float, x: Array, value: Array, weights: Array) -> tuple[fl
 @functools.cache
 def _compiled_spend_sums() -> Callable[..., Any]:
     """:func:`_spend_sums` compiled by numba (cached on disk), on the first fit."""
-    import numba
+    from kequn.models._compile import compiled
 
-    return numba.njit(cache=True, nogil=True)(_spend_sums)
+    return compiled(_spend_sums, nogil=True)
 
 
 def _spend_sums(

@@ -1,20 +1,21 @@
 """The tree ensemble's scoring loop, compiled by numba (cached on disk) with the rows
 shared among the cores. Imported only when a run scores many rows
-(:data:`kequn.models.scoring.COMPILED_ROWS`)."""
+(:data:`kequn.models.scoring.COMPILED_WORK`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from kequn.models._compile import compiled
 
 #: rows walked together through one tree, so that tree's nodes stay in the cache
 BLOCK = 1024
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def walk(
+def _walk(
     x: Any,
     baseline: float,
     roots: Any,
@@ -50,3 +51,9 @@ def walk(
                         node = right[node]
                 total[r] += value[node]
         raw[start:stop] = total
+
+
+#: :func:`_walk` compiled, with the rows shared among the cores. numba's threads here are
+#: GNU OpenMP's: a process that forks after scoring and scores again in the child is
+#: stopped by OpenMP (kequn forks no such child; a library user should use "spawn")
+walk = compiled(_walk, nogil=True, parallel=True)

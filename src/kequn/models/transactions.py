@@ -177,9 +177,9 @@ def summarise_transactions(
 def _compiled() -> tuple[Callable[..., Any], Callable[..., Any]]:
     """:func:`_group` and :func:`_walk` compiled by numba (cached on disk), on first use:
     numba takes ~0.5 s to import, which importing this module should not cost."""
-    import numba
+    from kequn.models._compile import compiled
 
-    return numba.njit(cache=True, nogil=True)(_group), numba.njit(cache=True, nogil=True)(_walk)
+    return compiled(_group, nogil=True), compiled(_walk, nogil=True)
 
 
 def _group(

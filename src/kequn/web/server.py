@@ -135,11 +135,14 @@ def settle(app: FastAPI) -> None:
     """
     import gc
 
+    from kequn.engines import duckdb as duckdb_engine
     from kequn.snapshots import lookup
 
     # a run's pages that scan many rows get faster once its columnar copy is built,
     # in the background, after the run is shown (see lookup.build_columns)
     lookup.build_in_background = True
+    # runs here share DuckDB instances with the pages (see the flag)
+    duckdb_engine.release_between_stages = False
     warm(app)
     gc.collect()
     gc.freeze()
