@@ -487,18 +487,3 @@ def _batch_risk(fit: ChurnFit, closed_forms: ClosedForms) -> Scorer:
         return risk
 
     return score
-
-
-def add_churn_risk(
-    features: ir.Table,
-    build: FeatureBuilder,
-    orders: ir.Table,
-    as_of: dt.date,
-    horizon_days: int = HORIZON_DAYS,
-    closed_forms: ClosedForms | None = None,
-) -> tuple[ir.Table, dict[str, Any]]:
-    """Add ``churn_risk`` to ``features`` (which must already carry ``p_alive``)."""
-    fit, info = fit_churn(build, orders, as_of, horizon_days)
-    if fit is None:
-        info["basis"] = "1 - P(alive) (MBG/NBD)"
-    return score_churn(features, fit, closed_forms), info
