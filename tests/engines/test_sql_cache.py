@@ -110,3 +110,38 @@ def test_a_second_engine_runs_the_kept_sql_with_the_same_result(
         {"a": str(tmp_path / "a.parquet"), "c": str(tmp_path / "c.parquet")},
     ).fetchone()
     assert differ == (0,)
+
+
+def test_queries_read_into_python_use_the_kept_sql_too(ws: Workspace, tmp_path: Path) -> None:
+    """to_pyarrow and scalar (the thresholds', the label counts') compile once as well; a
+    row limit, which shapes the SQL, is compiled as asked."""
+
+    def query(engine: DuckDBEngine) -> ibis.Table:
+        orders = engine.tables()["orders"]
+        return orders.group_by("channel").aggregate(n=orders.count()).order_by("channel")
+
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        expected = query(engine).to_pyarrow()
+        assert expected.num_rows > 0
+        kept = list((tmp_path / "sql").glob("*.sql"))
+        assert [p.name for p in kept] == [f"{fingerprint(query(engine))}.sql"]
+        assert query(engine).to_pyarrow(limit=1).num_rows == 1
+    # the second engine reads the file, not a new compilation
+    kept[0].write_text(kept[0].read_text() + " LIMIT 1")
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        assert query(engine).to_pyarrow().num_rows == 1
+    kept[0].write_text(kept[0].read_text().removesuffix(" LIMIT 1"))
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        assert query(engine).to_pyarrow().equals(expected)
+        orders = engine.tables()["orders"]
+        # Python's own types, and None for a missing value
+        latest = engine.scalar(orders.ordered_at.max())
+        assert isinstance(latest, dt.datetime)
+        assert engine.scalar(orders.filter(orders.quantity < 0).ordered_at.max()) is None
+        row = engine.scalar(
+            ibis.struct({"n": orders.count(), "day": orders.ordered_at.max().date()})
+        )
+        assert row == {
+            "n": engine.raw.execute("SELECT count(*) FROM orders").fetchone()[0],
+            "day": latest.date(),
+        }
