@@ -71,6 +71,11 @@ def test_tree_ensemble_equals_predict_proba_on_cdnow(cdnow_ws: Workspace, tmp_pa
     many = np.vstack([holed, x, holed[::-1]])  # several of the compiled loop's blocks
     assert many.shape[0] > 2 * 1024 + 1
     assert np.array_equal(ensemble.raw_score(many, compiled=True), ensemble.raw_score(many))
+    # column-major (how churn.matrix builds the rows) and strided views walk alike
+    for layout in (np.asfortranarray(many), many[::2], np.asfortranarray(many)[::3]):
+        assert np.array_equal(
+            ensemble.raw_score(layout, compiled=True), ensemble.raw_score(layout, compiled=False)
+        )
     with pytest.raises(ValueError, match="feature columns"):
         ensemble.probability(x[:, :3])
 

@@ -135,12 +135,14 @@ def matrix(
     Scoring keeps NaN (``empty_as_zero=False``): the trees send a missing value the way
     they learnt, and a row's score must not depend on the other rows scored with it (on
     Spark a batch of them)."""
-    columns = []
-    for name in names:
+    # column by column into a column-major array: np.column_stack's row-major copy took
+    # 0.2-0.5 s for 791k buyers, and neither the trees nor scikit-learn need row-major
+    x = np.empty((table.num_rows, len(names)), order="F")
+    for j, name in enumerate(names):
         values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
         empty = empty_as_zero and bool(np.isnan(values).all())
-        columns.append(np.zeros_like(values) if empty else values)
-    return np.column_stack(columns)
+        x[:, j] = 0.0 if empty else values
+    return x
 
 
 def sample_of(ids: ir.Table, limit: int = SAMPLE) -> ir.Table | None:

@@ -101,7 +101,9 @@ class TreeEnsemble:
             compiled = x.shape[0] * len(self.trees) >= COMPILED_WORK
         if compiled and self.trees:
             raw = np.empty(x.shape[0])
-            _compiled_walk()(np.ascontiguousarray(x), self.baseline, *self._flat, raw)
+            if not (x.flags.c_contiguous or x.flags.f_contiguous):
+                x = np.ascontiguousarray(x)  # either layout walks as fast (compiled for each)
+            _compiled_walk()(x, self.baseline, *self._flat, raw)
             return raw
         raw = np.full(x.shape[0], self.baseline)
         for start in range(0, x.shape[0], BLOCK):
