@@ -282,7 +282,12 @@ def _predict(
         features, models["clusters"] = assign_clusters(features, fitted["clusters"], source=source)
     else:
         features = features.mutate(cluster=ibis.null("int64"))
-    features = engine.materialize(features, workdir / "features3.parquet")
+    if engine.name != "duckdb":
+        # on Spark the scores come from UDFs on the executors: staged once, not rerun by
+        # every threshold and the labels. In process the thresholds and the labels read
+        # the features and the scores joined (writing them out first cost 2-3 s at 1M,
+        # for +0.2 GB of peak memory without), and their SQL is kept all the same
+        features = engine.materialize(features, workdir / "features3.parquet")
 
     present = [n for key, value in fitted.items() if value is not None for n in _MODEL_NAMES[key]]
     if reason is None and stored is not None:
@@ -308,8 +313,9 @@ def _predict(
 
 def _with_btyd(engine: Engine, workdir: Any, features: ir.Table, btyd: Any) -> ir.Table:
     """``features`` with the BTYD predictions (NULL without a fit). In process they are
-    joined in the same query as churn and clusters, written once (features3; writing them
-    first cost ~2 s at 1M); on Spark the executors score from a table, so they are staged."""
+    joined in the same queries as churn and clusters, the thresholds' and the labels'
+    (writing them first cost ~2 s at 1M); on Spark the executors score from a table, so
+    they are staged."""
     from kequn.models.predict import score_btyd, without_predictions
 
     if btyd is None:

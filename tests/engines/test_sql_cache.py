@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from kequn.engines.duckdb import DuckDBEngine
@@ -145,3 +146,43 @@ def test_queries_read_into_python_use_the_kept_sql_too(ws: Workspace, tmp_path: 
             "n": engine.raw.execute("SELECT count(*) FROM orders").fetchone()[0],
             "day": latest.date(),
         }
+
+
+def test_in_memory_tables_are_read_by_name_and_their_rows_never_kept(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The models' scores are in-memory tables, new in every run: the kept SQL serves the
+    next run's tables of the same schema (their names put back), and holds no row."""
+
+    def joined(engine: DuckDBEngine, scores: dict[str, list[object]]) -> ibis.Table:
+        orders = engine.tables()["orders"]
+        mem = ibis.memtable(pa.table(scores))
+        # a second table, of another schema: each name must go back to its own place
+        doubled = {"customer_id": scores["customer_id"], "s2": [2 * s for s in scores["score"]]}
+        other = ibis.memtable(pa.table(doubled))
+        per = orders.group_by("customer_id").aggregate(n=orders.count())
+        both = per.join(mem, "customer_id").join(other, "customer_id")
+        return both.select("customer_id", "n", "score", "s2").order_by("customer_id")
+
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        ids = engine.raw.execute(
+            "SELECT DISTINCT customer_id FROM orders ORDER BY 1 LIMIT 3"
+        ).fetchall()
+        first = {"customer_id": [i for (i,) in ids], "score": [0.125, 0.25, 0.5]}
+        got = joined(engine, first).to_pyarrow()
+        assert got["score"].to_pylist() == first["score"]
+        assert got["s2"].to_pylist() == [0.25, 0.5, 1.0]
+    kept = list((tmp_path / "sql").glob("*.sql"))
+    assert len(kept) == 1
+    assert "memtable" not in kept[0].read_text()
+    assert "0.125" not in kept[0].read_text()
+    # another run: other rows, other table names, the same kept SQL
+    second = {"customer_id": first["customer_id"][:2], "score": [7.0, 9.0]}
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        again = joined(engine, second)
+        assert again.to_pyarrow()["score"].to_pylist() == [7.0, 9.0]
+        engine.materialize(again, tmp_path / "m.parquet")
+    assert pq.read_table(tmp_path / "m.parquet")["s2"].to_pylist() == [14.0, 18.0]
+    assert list((tmp_path / "sql").glob("*.sql")) == kept
+    # without the list to fill, an in-memory table still has no key
+    assert fingerprint(ibis.memtable(pa.table({"x": [1]}))) is None

@@ -13,7 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
-from kequn.engines.sqlcache import SqlCache, fingerprint
+from kequn.engines.sqlcache import SqlCache, fingerprint, join_names, split_names
 
 #: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
 #: many rows of every column per writing thread, outside what it can spill: with ~100
@@ -71,14 +71,18 @@ class DuckDBEngine(Engine):
         pretty: bool = False,
     ) -> str:
         """The backend's ``compile``, through :attr:`sql` when the expression has a key
-        (:func:`~kequn.engines.sqlcache.fingerprint`) and nothing else shapes the SQL."""
+        (:func:`~kequn.engines.sqlcache.fingerprint`) and nothing else shapes the SQL.
+        In-memory tables (the models' scores) are read by name, so the kept SQL holds
+        none of their rows and serves the next run's tables of the same schema."""
         plain = limit is None and not params and not pretty
-        key = fingerprint(expr) if plain else None
-        sql = self.sql.get(key) if key else None
-        if sql is None:
-            sql = type(self.con).compile(self.con, expr, limit=limit, params=params, pretty=pretty)
-            if key:
-                self.sql.put(key, sql)
+        memtables: list[str] = []
+        key = fingerprint(expr, memtables) if plain else None
+        kept = self.sql.get(key) if key else None
+        if kept is not None:
+            return join_names(kept, memtables)
+        sql = type(self.con).compile(self.con, expr, limit=limit, params=params, pretty=pretty)
+        if key:
+            self.sql.put(key, split_names(sql, memtables))
         return sql
 
     def scalar(self, expr: ir.Scalar) -> Any:

@@ -12,11 +12,13 @@ graph: every node's class and every argument, values by ``repr`` (strings, numbe
 dates, decimals, data types and schemas are exact), other nodes by their position; plus
 the Ibis and SQLGlot versions (which decide the SQL). Two expressions with the same key
 are the same expression, so they compile to the same SQL. An expression with anything
-this description cannot spell exactly (an in-memory table, whose rows would have to be
-part of the key; a value of an unknown type) gets no key and is compiled as before; so
-the rows of an in-memory table (the customer ids sampled for the churn model) are never
-written here. The SQL holds what the expressions hold: the taxonomy's and the settings'
-values, reference tables, dates; no customer's data.
+this description cannot spell exactly (a value of an unknown type) gets no key and is
+compiled as before. In-memory tables (the models' scores, the churn sample's ids) are
+spelled by schema and place, when the caller asks (``memtables``): the SQL reads them by
+a name that is new in each process and never holds their rows, so it is kept with the
+names cut out (:func:`split_names`) and they are put back on reading. The SQL holds what
+the expressions hold: the taxonomy's and the settings' values, reference tables, dates;
+no customer's data.
 Tables are named by their name and schema: the engine reads its intermediate results back
 under names derived from their file names, so tomorrow's run refers to them alike.
 """
@@ -27,7 +29,9 @@ import datetime as dt
 import decimal
 import enum
 import hashlib
+import json
 import os
+import re
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,8 +55,12 @@ class _UnkeyableError(Exception):
     """The expression holds something the key cannot describe exactly."""
 
 
-def fingerprint(expr: ir.Expr) -> str | None:
-    """A key that only this expression (and any equal to it) has, or None."""
+def fingerprint(expr: ir.Expr, memtables: list[str] | None = None) -> str | None:
+    """A key that only this expression (and any equal to it) has, or None.
+
+    With ``memtables`` (a list to fill), an in-memory table is spelled by its schema and
+    its place among them, and its name is appended to the list: the key then stands for
+    SQL that reads those tables by name, whatever their rows (:func:`split_names`)."""
     root = expr.op()
     graph = Graph.from_bfs(root)
     position = {node: i for i, node in enumerate(graph)}
@@ -60,7 +68,12 @@ def fingerprint(expr: ir.Expr) -> str | None:
     try:
         for node in graph:
             if isinstance(node, ops.InMemoryTable):
-                raise _UnkeyableError
+                if memtables is None:
+                    raise _UnkeyableError
+                schema = _spell(node.schema, position, type(node), "schema")
+                parts.append(f"memtable {len(memtables)} {schema}")
+                memtables.append(node.name)
+                continue
             cls = type(node)
             args = [
                 f"{name}={_spell(getattr(node, name), position, cls, name)}"
@@ -99,6 +112,29 @@ def _spell(value: Any, position: dict[Any, int], cls: type, name: str) -> str:  
     if not isinstance(value, frozenset):
         raise _UnkeyableError
     return "set{" + ", ".join(sorted(_spell(v, position, cls, name) for v in value)) + "}"
+
+
+def split_names(sql: str, names: list[str]) -> str:
+    """``sql`` kept without the in-memory tables' names, which are new in every process:
+    a JSON list of the text between them and each one's place in ``names``."""
+    if not names:
+        return sql
+    pattern = "|".join(re.escape(f'"{n}"') for n in sorted(set(names), key=len, reverse=True))
+    place = {f'"{n}"': i for i, n in enumerate(names)}
+    pieces: list[str | int] = []
+    at = 0
+    for found in re.finditer(pattern, sql):
+        pieces += [sql[at : found.start()], place[found.group()]]
+        at = found.end()
+    pieces.append(sql[at:])
+    return json.dumps(pieces)
+
+
+def join_names(kept: str, names: list[str]) -> str:
+    """The SQL of :func:`split_names`' ``kept`` for in-memory tables named ``names``."""
+    if not names:
+        return kept
+    return "".join(p if isinstance(p, str) else f'"{names[p]}"' for p in json.loads(kept))
 
 
 class SqlCache:
