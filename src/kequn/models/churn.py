@@ -134,10 +134,11 @@ def matrix(
 
     Scoring keeps NaN (``empty_as_zero=False``): the trees send a missing value the way
     they learnt, and a row's score must not depend on the other rows scored with it (on
-    Spark a batch of them)."""
-    # column by column into a column-major array: np.column_stack's row-major copy took
-    # 0.2-0.5 s for 791k buyers, and neither the trees nor scikit-learn need row-major
-    x = np.empty((table.num_rows, len(names)), order="F")
+    Spark a batch of them). Its matrix is column-major: filled column by column in
+    0.03 s for 791k buyers, where np.column_stack's row-major copy took 0.2-0.5 s, and
+    the compiled walk is as fast on it. Training keeps the row-major layout scikit-learn
+    was measured with."""
+    x = np.empty((table.num_rows, len(names)), order="C" if empty_as_zero else "F")
     for j, name in enumerate(names):
         values = table[name].cast(pa.float64()).to_numpy(zero_copy_only=False)
         empty = empty_as_zero and bool(np.isnan(values).all())
