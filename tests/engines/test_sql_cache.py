@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from kequn.engines.duckdb import DuckDBEngine
-from kequn.engines.sqlcache import fingerprint
+from kequn.engines.sqlcache import fingerprint, split_names
 from kequn.features.build import FeatureContext, order_features, paid_orders
 from kequn.store.workspace import Workspace
 
@@ -26,7 +27,7 @@ BUILD_ELSEWHERE = """
 import datetime as dt, sys
 from pathlib import Path
 from kequn.engines.duckdb import DuckDBEngine
-from kequn.engines.sqlcache import fingerprint
+from kequn.engines.sqlcache import fingerprint, split_names
 from kequn.features.build import FeatureContext, order_features, paid_orders
 from kequn.store.workspace import Workspace
 ws = Workspace.open(Path(sys.argv[1]))
@@ -186,3 +187,43 @@ def test_in_memory_tables_are_read_by_name_and_their_rows_never_kept(
     assert list((tmp_path / "sql").glob("*.sql")) == kept
     # without the list to fill, an in-memory table still has no key
     assert fingerprint(ibis.memtable(pa.table({"x": [1]}))) is None
+
+
+def test_swapped_tables_of_one_schema_damaged_files_and_inlined_rows(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Two in-memory tables of the same schema share a key whichever is on which side (the
+    names go back by place); a damaged kept file is compiled again; SQL that carries a
+    table's rows instead of its name is never kept; and what is used stays kept."""
+
+    def pair(engine: DuckDBEngine, keep: list[str], drop: list[str]) -> list[str]:
+        ids = engine.tables()["orders"].select(k="customer_id").distinct()
+        a = ibis.memtable(pa.table({"k": pa.array(keep, pa.string())}))
+        b = ibis.memtable(pa.table({"k": pa.array(drop, pa.string())}))
+        expr = ids.semi_join(a, "k").anti_join(b, "k").order_by("k")
+        return expr.to_pyarrow()["k"].to_pylist()
+
+    with ws.read() as con:
+        rows = con.execute("SELECT DISTINCT customer_id FROM orders ORDER BY 1 LIMIT 3")
+        x, y, z = (r[0] for r in rows.fetchall())
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        assert pair(engine, [x, y], [y]) == [x]
+    (kept,) = (tmp_path / "sql").glob("*.sql")
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        # the same key with the tables' roles swapped: the rows follow their own tables
+        assert pair(engine, [y], [x, y]) == []
+        assert pair(engine, [y, z], [x]) == [y, z]
+        assert list((tmp_path / "sql").glob("*.sql")) == [kept]
+        kept.write_text('["SELECT 1 FROM ", 7]')  # a place beyond the tables: a miss
+        assert pair(engine, [z], []) == [z]
+        kept.write_text("not json")
+        assert pair(engine, [x, z], [z]) == [x]
+    assert split_names("SELECT * FROM (VALUES ('alice')) AS t", ["ibis_memtable_x"]) is None
+    assert split_names('SELECT * FROM "m1" JOIN "m10"', ["m10", "m1"]) == json.dumps(
+        ["SELECT * FROM ", 1, " JOIN ", 0, ""]
+    )
+    # a read marks the file as used: the cache keeps the most recently used
+    os.utime(kept, (0, 0))
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        pair(engine, [x], [])
+    assert kept.stat().st_mtime > 0

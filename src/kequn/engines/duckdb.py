@@ -78,11 +78,13 @@ class DuckDBEngine(Engine):
         memtables: list[str] = []
         key = fingerprint(expr, memtables) if plain else None
         kept = self.sql.get(key) if key else None
-        if kept is not None:
-            return join_names(kept, memtables)
+        sql = join_names(kept, memtables) if kept is not None else None
+        if sql is not None:
+            return sql
         sql = type(self.con).compile(self.con, expr, limit=limit, params=params, pretty=pretty)
-        if key:
-            self.sql.put(key, split_names(sql, memtables))
+        stored = split_names(sql, memtables) if key else None
+        if key and stored is not None:
+            self.sql.put(key, stored)
         return sql
 
     def scalar(self, expr: ir.Scalar) -> Any:
@@ -129,6 +131,8 @@ class DuckDBEngine(Engine):
             self.raw.execute("SET memory_limit = ?", [self.memory_limit])
 
     def close(self) -> None:
+        # the backend held this engine through its compile: let both go without a gc pass
+        self.con.__dict__.pop("compile", None)
         self._stack.close()
 
 

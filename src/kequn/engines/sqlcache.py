@@ -11,7 +11,8 @@ The key (:func:`fingerprint`) is a SHA-256 of a complete description of the expr
 graph: every node's class and every argument, values by ``repr`` (strings, numbers,
 dates, decimals, data types and schemas are exact), other nodes by their position; plus
 the Ibis and SQLGlot versions (which decide the SQL). Two expressions with the same key
-are the same expression, so they compile to the same SQL. An expression with anything
+are the same expression, so they compile to the same SQL (up to the in-memory tables'
+names, below). An expression with anything
 this description cannot spell exactly (a value of an unknown type) gets no key and is
 compiled as before. In-memory tables (the models' scores, the churn sample's ids) are
 spelled by schema and place, when the caller asks (``memtables``): the SQL reads them by
@@ -25,6 +26,7 @@ under names derived from their file names, so tomorrow's run refers to them alik
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import enum
@@ -45,8 +47,8 @@ import sqlglot
 from ibis.common.graph import Graph
 from ibis.common.grounds import Concrete
 
-#: SQL files kept (the newest); older ones are removed when a new one is written
-KEEP = 64
+#: SQL files kept (the most recently used); older ones are removed when one is written
+KEEP = 256
 _EXACT = (str, int, float, bool, decimal.Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)
 _EXACT_OTHER = (uuid.UUID, enum.Enum, type(None))
 
@@ -114,11 +116,15 @@ def _spell(value: Any, position: dict[Any, int], cls: type, name: str) -> str:  
     return "set{" + ", ".join(sorted(_spell(v, position, cls, name) for v in value)) + "}"
 
 
-def split_names(sql: str, names: list[str]) -> str:
+def split_names(sql: str, names: list[str]) -> str | None:
     """``sql`` kept without the in-memory tables' names, which are new in every process:
-    a JSON list of the text between them and each one's place in ``names``."""
+    a JSON list of the text between them and each one's place in ``names``. None (keep
+    nothing) unless every table is read by its name: SQL with a table's rows written into
+    it (as some Ibis compilers do, though not DuckDB's) must never be kept."""
     if not names:
         return sql
+    if not all(f'"{n}"' in sql for n in names):
+        return None
     pattern = "|".join(re.escape(f'"{n}"') for n in sorted(set(names), key=len, reverse=True))
     place = {f'"{n}"': i for i, n in enumerate(names)}
     pieces: list[str | int] = []
@@ -130,11 +136,17 @@ def split_names(sql: str, names: list[str]) -> str:
     return json.dumps(pieces)
 
 
-def join_names(kept: str, names: list[str]) -> str:
-    """The SQL of :func:`split_names`' ``kept`` for in-memory tables named ``names``."""
+def join_names(kept: str, names: list[str]) -> str | None:
+    """The SQL of :func:`split_names`' ``kept`` for in-memory tables named ``names``; None
+    for a file that is not what :func:`split_names` writes (damaged, or edited by hand):
+    the caller compiles again."""
     if not names:
         return kept
-    return "".join(p if isinstance(p, str) else f'"{names[p]}"' for p in json.loads(kept))
+    try:
+        pieces = json.loads(kept)
+        return "".join(p if isinstance(p, str) else f'"{names[p]}"' for p in pieces)
+    except (ValueError, IndexError, TypeError):
+        return None
 
 
 class SqlCache:
@@ -144,10 +156,17 @@ class SqlCache:
         self.folder = folder
 
     def get(self, key: str) -> str | None:
+        """The SQL kept under ``key``, marked as used (the files kept are the most recently
+        used: the ones every run needs were deleted after 64 newer writes, and the
+        attribute features' ~2 s of compiling came back every fortnight of daily runs)."""
+        path = self.folder / f"{key}.sql"
         try:
-            return (self.folder / f"{key}.sql").read_text(encoding="utf-8")
+            sql = path.read_text(encoding="utf-8")
         except OSError:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return sql
 
     def put(self, key: str, sql: str) -> None:
         """Keep ``sql`` (written under a temporary name, then renamed: a concurrent reader
