@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -155,3 +156,21 @@ def test_forgetting_a_record_leaves_no_identity_rows(ws: Workspace) -> None:
             " AND lower(email) = 'wxm@example.com' AND name = 'Wang Xiaoming'"
         ).fetchone()
         assert row == (0,)
+
+
+def test_one_source_of_distinct_customers_links_no_one_and_does_not_crash(
+    tmp_path: Path,
+) -> None:
+    """The demo's customers share no e-mail or phone with a name: splink's EM had a prior
+    of 0 to start from and stopped on log2(0) with a traceback (`kequn identity run`, and
+    `kequn run` with [identity] enabled). Now there is simply no model, and no link."""
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(tmp_path, 400, seed=5)
+    result = CliRunner().invoke(app, ["identity", "run", "--workspace", str(ws.root), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["trained"] is False
+    assert report["model"].startswith("none: no two records")
+    assert report["persons"] == report["records"] == 400
+    assert report["links"] == 0

@@ -170,6 +170,17 @@ def _compatible(path: Path) -> bool:
     )
 
 
+def _without_model(con: duckdb.DuckDBPyConnection, why: str) -> dict[str, Any]:
+    """No probabilistic links (an empty ``prob``): the deterministic ones stand alone."""
+    nulls = ", ".join(f"NULL::INTEGER AS gamma_{c}" for c, _ in COMPARISONS)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE prob AS SELECT NULL::VARCHAR AS a,
+        NULL::VARCHAR AS b, NULL::DOUBLE AS probability, NULL::DOUBLE AS weight, {nulls},
+        NULL::BOOLEAN AS beyond_mask LIMIT 0"""
+    )
+    return {"trained": False, "model": why}
+
+
 def probabilistic_links(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -187,13 +198,7 @@ def probabilistic_links(
     gammas = ", ".join(f"gamma_{c}" for c, _ in COMPARISONS)
     n = int(con.execute("SELECT count(*) FROM rec").fetchone()[0])  # type: ignore[index]
     if n < MIN_RECORDS:  # nothing to train on: deterministic links only
-        nulls = ", ".join(f"NULL::INTEGER AS gamma_{c}" for c, _ in COMPARISONS)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE prob AS SELECT NULL::VARCHAR AS a,
-            NULL::VARCHAR AS b, NULL::DOUBLE AS probability, NULL::DOUBLE AS weight, {nulls},
-            NULL::BOOLEAN AS beyond_mask LIMIT 0"""
-        )
-        return {"trained": False, "model": "none: too few records"}
+        return _without_model(con, "none: too few records")
     logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notes are expected
     db_api = DuckDBAPI(connection=con)
     records = db_api.register("rec")
@@ -208,6 +213,12 @@ def probabilistic_links(
             ],
             recall=0.7,
         )
+        prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+        if not 0 < prior < 1:
+            # no two records share an e-mail or a full phone with their name (one source
+            # of distinct customers, such as the demo's): nothing tells a match from a
+            # non-match, and splink's EM would stop on log2(0) with a traceback
+            return _without_model(con, "none: no two records share a contact and a name")
         linker.training.estimate_u_using_random_sampling(
             max_pairs=min(5e6, max(1e5, n * 20.0)), seed=seed
         )
