@@ -285,8 +285,8 @@ def _predict(
     if engine.name != "duckdb":
         # on Spark the scores come from UDFs on the executors: staged once, not rerun by
         # every threshold and the labels. In process the thresholds and the labels read
-        # the features and the scores joined (writing them out first cost 2-3 s at 1M,
-        # for +0.2 GB of peak memory without), and their SQL is kept all the same
+        # the features and the scores joined (writing them out first cost 2-3 s at 1M;
+        # without, the peak moved by -0.1 to +0.2 GB), and their SQL is kept all the same
         features = engine.materialize(features, workdir / "features3.parquet")
 
     present = [n for key, value in fitted.items() if value is not None for n in _MODEL_NAMES[key]]

@@ -12,14 +12,13 @@ graph: every node's class and every argument, values by ``repr`` (strings, numbe
 dates, decimals, data types and schemas are exact), other nodes by their position; plus
 the Ibis and SQLGlot versions (which decide the SQL). Two expressions with the same key
 are the same expression, so they compile to the same SQL (up to the in-memory tables'
-names, below). An expression with anything
-this description cannot spell exactly (a value of an unknown type) gets no key and is
-compiled as before. In-memory tables (the models' scores, the churn sample's ids) are
-spelled by schema and place, when the caller asks (``memtables``): the SQL reads them by
-a name that is new in each process and never holds their rows, so it is kept with the
-names cut out (:func:`split_names`) and they are put back on reading. The SQL holds what
-the expressions hold: the taxonomy's and the settings' values, reference tables, dates;
-no customer's data.
+names, below). An expression with anything this description cannot spell exactly (a
+value of an unknown type) gets no key and is compiled as before. In-memory tables (the
+models' scores, the churn sample's ids) are spelled by schema and place, when the caller
+asks (``memtables``): the SQL reads them by a name that is new in each process and never
+holds their rows, so it is kept with the names cut out (:func:`split_names`) and they are
+put back on reading. The SQL holds what the expressions hold: the taxonomy's and the
+settings' values, reference tables, dates; no customer's data.
 Tables are named by their name and schema: the engine reads its intermediate results back
 under names derived from their file names, so tomorrow's run refers to them alike.
 """
