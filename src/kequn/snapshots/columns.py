@@ -59,8 +59,7 @@ def build_columns(run: RunInfo) -> Path | None:
             con.execute("SET enable_progress_bar = false")
             # in a serving process: one thread, so pages keep the other core
             con.execute("SET threads = 1")
-            con.execute("SET temp_directory = ?", [str(held.enter_context(ws.spill_folder()))])
-            con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+            ws.confine(con, held.enter_context(ws.spill_folder()))
             con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
             con.execute(
                 "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",

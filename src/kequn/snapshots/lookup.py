@@ -172,8 +172,7 @@ def build_index(run: RunInfo, *, incremental: bool = True) -> Path:
                 con.execute("SET enable_progress_bar = false")
                 # within the workspace's memory budget, like a run (sorts spill to .tmp,
                 # in a folder of this build's own: see Workspace.spill_folder)
-                con.execute("SET temp_directory = ?", [str(held.enter_context(ws.spill_folder()))])
-                con.execute("SET memory_limit = ?", [ws.settings.memory_limit])
+                ws.confine(con, held.enter_context(ws.spill_folder()))
                 # our own paths, not user text (ATTACH takes no parameters)
                 con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
                 con.execute(f"ATTACH {quoted(source)} AS src (READ_ONLY)")

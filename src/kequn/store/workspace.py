@@ -261,8 +261,7 @@ class Workspace:
             with self.spill_folder() as spill:
                 con = duckdb.connect(str(new_path))
                 try:
-                    con.execute("SET temp_directory = ?", [str(spill)])
-                    con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+                    self.confine(con, spill)
                     create_tables(con)  # a workspace made by an older kequn gains new columns
                     yield con
                     con.execute("CHECKPOINT")
@@ -294,6 +293,12 @@ class Workspace:
         finally:
             shutil.rmtree(path, ignore_errors=True)
 
+    def confine(self, con: duckdb.DuckDBPyConnection, spill: Path) -> None:
+        """Keep ``con`` within the workspace's ``memory_limit``, spilling to ``spill`` (a
+        :meth:`spill_folder` of its own)."""
+        con.execute("SET temp_directory = ?", [str(spill)])
+        con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+
     @contextlib.contextmanager
     def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """An in-memory DuckDB connection for work on a run's files (segment events,
@@ -305,8 +310,7 @@ class Workspace:
         with self.spill_folder() as folder:
             con = duckdb.connect()
             try:
-                con.execute("SET temp_directory = ?", [str(folder)])
-                con.execute("SET memory_limit = ?", [self.settings.memory_limit])
+                self.confine(con, folder)
                 yield con
             finally:
                 con.close()
