@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -24,6 +23,8 @@ import ibis.expr.types as ir
 
 from kequn.core.schema import KEPT_STATUSES
 from kequn.features import reference as ref
+from kequn.features.attributes import attribute_features, finish_attributes
+from kequn.features.context import FeatureContext
 from kequn.features.ranks import discrete_quantile, with_ranks
 
 EVENT_COUNTS = {
@@ -37,54 +38,6 @@ EVENT_COUNTS = {
     "email_opens": "email_open",
     "clicks": "click",
 }
-_CHINA = (
-    "cn",
-    "chn",
-    "中国",
-    "china",
-    "prc",
-    "中华人民共和国",
-    "中国大陆",
-    "mainland china",
-    "p.r.c.",
-)
-
-
-@dataclass(frozen=True)
-class FeatureContext:
-    """What the features depend on besides the data: the date and the business."""
-
-    as_of: dt.date
-    home_city: str = "上海"
-    home_province: str = "上海"
-    home_country: str = "CN"
-    cny_per_unit: float = 1.0
-    eur_per_unit: float = 0.13
-    references: dict[str, Any] = field(default_factory=dict)
-
-    def reference(self, name: str) -> dict[str, Any]:
-        if name not in self.references:
-            self.references[name] = ref.load_reference(name)
-        return self.references[name]
-
-
-def normalise_city(text: str | None) -> str | None:
-    """The Python twin of :func:`city_norm_expr`, for settings such as the home city."""
-    if text is None:
-        return None
-    out = text.strip()
-    if out.endswith("市"):
-        out = out[:-1]
-    return out.lower() or None
-
-
-def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
-    return city.strip().re_replace("市$", "").lower().nullif("")
-
-
-def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
-    folded = country.strip().lower()
-    return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
 
 
 def paid_orders(orders: ir.Table, as_of: dt.date | None) -> ir.Table:
@@ -290,100 +243,6 @@ def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
     return finish_event_features(event_totals(dated), event_windows(dated, as_of), as_of)
 
 
-def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
-    as_of = ibis.date(ctx.as_of)
-
-    def sections(t: ir.Table) -> dict[str, ir.Value]:
-        # the section and division once per code, read by name below (see by_distinct)
-        return {
-            "_section": ref.industry_section_expr(
-                t.industry_code, ctx.reference("industry_gbt4754")
-            ),
-            "_division": ref.division_expr(t.industry_code),
-        }
-
-    def industry(t: ir.Table) -> dict[str, ir.Value]:
-        return {
-            "industry_section": t._section,
-            "industry_group": ref.industry_group_expr(
-                t.industry_code,
-                t.industry,
-                t.supply_chain_role,
-                ctx.reference("industry_gbt4754"),
-                section=t._section,
-                division=t._division,
-            ),
-        }
-
-    def size(t: ir.Table) -> dict[str, ir.Value]:
-        employees = t.employees.cast("float64")
-        revenue, assets = t.annual_revenue.cast("float64"), t.total_assets.cast("float64")
-        cny, eur = ctx.cny_per_unit / 10000.0, ctx.eur_per_unit
-        return {
-            "company_size_cn": ref.company_size_cn_expr(
-                t.industry_code,
-                employees,
-                revenue * cny,
-                assets * cny,
-                ctx.reference("size_cn_2017"),
-                section=t._section,
-                division=t._division,
-            ),
-            "company_size_eu": ref.company_size_eu_expr(
-                employees, revenue * eur, assets * eur, ctx.reference("size_eu_2003")
-            ),
-        }
-
-    def groups(t: ir.Table) -> dict[str, ir.Value]:
-        return {
-            "source_group": ref.source_group_expr(t.source, ctx.reference("sources")),
-            "preferred_channel_group": ref.channel_group_expr(
-                t.preferred_channel, ctx.reference("channels")
-            ),
-        }
-
-    def places(t: ir.Table) -> dict[str, ir.Value]:
-        return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
-
-    c = ref.by_distinct(
-        customers,
-        [
-            (["industry_code", "industry", "supply_chain_role"], industry, sections),
-            (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
-            (["source", "preferred_channel"], groups),
-            (["city", "country"], places),
-        ],
-    )
-    age_from_birth = (as_of.delta(c.birth_date, unit="day").cast("float64") / 365.25).floor()
-    return c.select(
-        "customer_id",
-        "kind",
-        "name",
-        "city",
-        "province",
-        "gender",
-        "industry",
-        "source",
-        "marketing_consent",
-        "attributes",
-        "created_at",
-        employees=c.employees.cast("float64"),
-        annual_revenue=c.annual_revenue.cast("float64"),
-        total_assets=c.total_assets.cast("float64"),
-        income=c.income.cast("float64"),
-        age=ibis.coalesce(c.age.cast("float64"), age_from_birth.cast("float64")),
-        city_norm=c.city_norm,
-        country_norm=c.country_norm,
-        nature=ref.nature_expr(c.kind, c.name, ctx.reference("nature_keywords")),
-        industry_section=c.industry_section,
-        industry_group=c.industry_group,
-        company_size_cn=c.company_size_cn,
-        company_size_eu=c.company_size_eu,
-        source_group=c.source_group,
-        preferred_channel_group=c.preferred_channel_group,
-    )
-
-
 _ORDER_NUMBERS_ZERO = (
     "orders",
     "purchase_days",
@@ -426,6 +285,7 @@ def build_features(
     *,
     stage: Stage | None = None,
     totals: tuple[ir.Table, ir.Table] | None = None,
+    attributes: ir.Table | None = None,
 ) -> ir.Table:
     """One row per customer known on ``ctx.as_of`` with every feature of the catalogue.
 
@@ -434,6 +294,8 @@ def build_features(
     :mod:`kequn.features.state`), valid only if no order or event is dated after
     ``as_of``; only the windows (last 90 / 365 days) are then read from the orders and
     events. Without, everything is computed from the orders and events up to ``as_of``.
+    ``attributes``: :func:`attribute_columns` of ``customers``, kept by the same caller
+    (only the age is then derived here).
 
     Customers created after ``as_of`` (and without an earlier order) are left out, so a
     run as of an earlier date sees the business as it was then.
@@ -454,11 +316,16 @@ def build_features(
         per_order = finish_order_features(totals[0], order_windows(paid, ctx.as_of), ctx.as_of)
         recent = dated_events(events, ctx.as_of)
         per_event = finish_event_features(totals[1], event_windows(recent, ctx.as_of), ctx.as_of)
-    attrs = attribute_features(customers, ctx)
+    if attributes is None:
+        attrs = attribute_features(customers, ctx)
+    else:
+        attrs = finish_attributes(attributes, ctx.as_of)
     if stage is not None:
         per_order = stage(per_order, "features-orders")
         per_event = stage(per_event, "features-events")
-        attrs = stage(attrs, "features-attributes")
+        if attributes is None:
+            # kept ones are a file already: the age is derived in the join below
+            attrs = stage(attrs, "features-attributes")
     joined = attrs.left_join(per_order, "customer_id").left_join(per_event, "customer_id")
     keep = [joined[c] for c in attrs.columns]
     keep += [joined[c] for c in per_order.columns if c != "customer_id"]

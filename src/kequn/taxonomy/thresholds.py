@@ -19,12 +19,8 @@ import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
 from kequn.core.rules import Rule, compile_rule
-from kequn.features.build import (
-    FeatureContext,
-    derive_purchase_cycle,
-    discrete_quantile,
-    normalise_city,
-)
+from kequn.features.attributes import normalise_city
+from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
 from kequn.taxonomy.model import Taxonomy, Threshold
 
 

@@ -1,0 +1,153 @@
+"""Attribute features: what a customer's own record says (kind, place, industry, size,
+source, age), normalised and grouped with the reference tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+
+from kequn.features import reference as ref
+from kequn.features.context import FeatureContext
+
+_CHINA = (
+    "cn",
+    "chn",
+    "中国",
+    "china",
+    "prc",
+    "中华人民共和国",
+    "中国大陆",
+    "mainland china",
+    "p.r.c.",
+)
+
+
+def normalise_city(text: str | None) -> str | None:
+    """The Python twin of :func:`city_norm_expr`, for settings such as the home city."""
+    if text is None:
+        return None
+    out = text.strip()
+    if out.endswith("市"):
+        out = out[:-1]
+    return out.lower() or None
+
+
+def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
+    return city.strip().re_replace("市$", "").lower().nullif("")
+
+
+def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
+    folded = country.strip().lower()
+    return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
+
+
+def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """Each customer's attribute features on ``ctx.as_of``."""
+    return finish_attributes(attribute_columns(customers, ctx), ctx.as_of)
+
+
+def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """The attribute features that do not depend on the as-of date (every one but the age
+    from a birth date): the feature state keeps them between runs while the customers do
+    not change. ``birth_date`` is kept for :func:`finish_attributes`."""
+
+    def sections(t: ir.Table) -> dict[str, ir.Value]:
+        # the section and division once per code, read by name below (see by_distinct)
+        return {
+            "_section": ref.industry_section_expr(
+                t.industry_code, ctx.reference("industry_gbt4754")
+            ),
+            "_division": ref.division_expr(t.industry_code),
+        }
+
+    def industry(t: ir.Table) -> dict[str, ir.Value]:
+        return {
+            "industry_section": t._section,
+            "industry_group": ref.industry_group_expr(
+                t.industry_code,
+                t.industry,
+                t.supply_chain_role,
+                ctx.reference("industry_gbt4754"),
+                section=t._section,
+                division=t._division,
+            ),
+        }
+
+    def size(t: ir.Table) -> dict[str, ir.Value]:
+        employees = t.employees.cast("float64")
+        revenue, assets = t.annual_revenue.cast("float64"), t.total_assets.cast("float64")
+        cny, eur = ctx.cny_per_unit / 10000.0, ctx.eur_per_unit
+        return {
+            "company_size_cn": ref.company_size_cn_expr(
+                t.industry_code,
+                employees,
+                revenue * cny,
+                assets * cny,
+                ctx.reference("size_cn_2017"),
+                section=t._section,
+                division=t._division,
+            ),
+            "company_size_eu": ref.company_size_eu_expr(
+                employees, revenue * eur, assets * eur, ctx.reference("size_eu_2003")
+            ),
+        }
+
+    def groups(t: ir.Table) -> dict[str, ir.Value]:
+        return {
+            "source_group": ref.source_group_expr(t.source, ctx.reference("sources")),
+            "preferred_channel_group": ref.channel_group_expr(
+                t.preferred_channel, ctx.reference("channels")
+            ),
+        }
+
+    def places(t: ir.Table) -> dict[str, ir.Value]:
+        return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
+
+    c = ref.by_distinct(
+        customers,
+        [
+            (["industry_code", "industry", "supply_chain_role"], industry, sections),
+            (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
+            (["source", "preferred_channel"], groups),
+            (["city", "country"], places),
+        ],
+    )
+    return c.select(
+        "customer_id",
+        "kind",
+        "name",
+        "city",
+        "province",
+        "gender",
+        "industry",
+        "source",
+        "marketing_consent",
+        "attributes",
+        "created_at",
+        employees=c.employees.cast("float64"),
+        annual_revenue=c.annual_revenue.cast("float64"),
+        total_assets=c.total_assets.cast("float64"),
+        income=c.income.cast("float64"),
+        age=c.age.cast("float64"),
+        birth_date=c.birth_date,
+        city_norm=c.city_norm,
+        country_norm=c.country_norm,
+        nature=ref.nature_expr(c.kind, c.name, ctx.reference("nature_keywords")),
+        industry_section=c.industry_section,
+        industry_group=c.industry_group,
+        company_size_cn=c.company_size_cn,
+        company_size_eu=c.company_size_eu,
+        source_group=c.source_group,
+        preferred_channel_group=c.preferred_channel_group,
+    )
+
+
+def finish_attributes(columns: ir.Table, as_of: dt.date) -> ir.Table:
+    """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date."""
+    day = ibis.date(as_of)
+    from_birth = (day.delta(columns.birth_date, unit="day").cast("float64") / 365.25).floor()
+    age = ibis.coalesce(columns.age, from_birth.cast("float64"))
+    kept = [c for c in columns.columns if c != "birth_date"]
+    return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])
