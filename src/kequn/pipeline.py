@@ -173,14 +173,15 @@ def features_with_models(
     (and the workspace), the order and event aggregates come from the workspace's feature
     state, brought up to date first (:mod:`kequn.features.state`), when it can answer."""
     tables = engine.tables()
-    with _feature_totals(engine, ws, ctx, tables, incremental) as totals:
+    with _feature_totals(engine, ws, ctx, tables, incremental) as kept:
         features = build_features(
             tables["customers"],
             tables["orders"],
             tables["events"],
             ctx,
             stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
-            totals=totals,
+            totals=None if kept is None else (kept.orders, kept.events),
+            attributes=None if kept is None else kept.attributes,
         )
         features = engine.materialize(features, workdir / "features.parquet")
     # the models pull in scikit-learn and numba (seconds of imports): only when running
@@ -204,8 +205,8 @@ def _feature_totals(
     ctx: FeatureContext,
     tables: dict[str, ir.Table],
     incremental: bool,
-) -> Iterator[tuple[ir.Table, ir.Table] | None]:
-    """The feature state's totals for ``ctx``, or None (a full build): on DuckDB only,
+) -> Iterator[state.Kept | None]:
+    """What the feature state keeps for ``ctx``, or None (a full build): on DuckDB only,
     for now (the Spark path rebuilds every run), and only on the published generation's
     own tables (not identity's persons)."""
     raw = getattr(engine, "raw", None)
@@ -221,8 +222,8 @@ def _feature_totals(
         ctx,
         generation=generation,
         newest=latest_date(engine),
-    ) as (totals, _refresh):
-        yield totals
+    ) as (kept, _refresh):
+        yield kept
 
 
 #: which models each stored fit holds

@@ -94,6 +94,13 @@ def assert_same(
     return refresh
 
 
+def query_features(path: Path, customer_id: str) -> dict[str, Any]:
+    """One customer's row of a features file."""
+    found = pq.read_table(path, filters=[("customer_id", "=", customer_id)]).to_pylist()
+    assert len(found) == 1
+    return found[0]
+
+
 def write(path: Path, rows: list[dict[str, Any]]) -> Path:
     pq.write_table(pa.Table.from_pylist(rows), path)
     return path
@@ -114,6 +121,7 @@ def test_incremental_equals_full_rebuild(
     # the first run builds the state
     built = assert_same(ws, END, tmp_path / "0", monkeypatch)
     assert built["mode"] == "built"
+    assert built["touched"] == {"orders": -1, "events": -1, "customers": -1}
 
     # (a) a day of orders (existing customers, one new) and interactions appended
     orders = [
@@ -145,8 +153,42 @@ def test_incremental_equals_full_rebuild(
     assert refreshed["mode"] == "refreshed"
     assert 0 < refreshed["touched"]["orders"] <= 41  # only the day's customers
     assert 0 < refreshed["touched"]["events"] <= 30
-    # nothing new: the state is used as it is
-    assert assert_same(ws, DAY, tmp_path / "a2", monkeypatch)["mode"] == "unchanged"
+    # nothing new: the state is used as it is, the attribute columns too, and the age
+    # from a birth date is still the as-of date's (the day after the state was built)
+    unchanged = assert_same(ws, DAY, tmp_path / "a2", monkeypatch)
+    assert unchanged["mode"] == "unchanged"
+    assert unchanged["touched"] == {"orders": 0, "events": 0, "customers": 0}
+    birthdays = query(ws, "SELECT count(*) FROM customers WHERE birth_date IS NOT NULL")
+    assert birthdays[0][0] > 100
+
+    # (a3) customers re-imported with another city, birth date and source: the attribute
+    # columns are written again, and a birthday between two runs moves the age
+    people = query(
+        ws,
+        """SELECT customer_id, name FROM customers WHERE birth_date IS NOT NULL
+        ORDER BY customer_id LIMIT 12""",
+    )
+    moved = [
+        {
+            "customer_id": cid,
+            "name": name,
+            "city": "杭州市",
+            "birth_date": dt.date(1990, DAY.month, DAY.day) + dt.timedelta(days=i % 2),
+            "source": "抖音直播",
+        }
+        for i, (cid, name) in enumerate(people)
+    ]
+    import_file(ws, "customers", write(tmp_path / "moved.parquet", moved))
+    again = assert_same(ws, DAY, tmp_path / "a3", monkeypatch)
+    assert again["touched"]["customers"] == -1
+    assert again["touched"]["orders"] == 0
+    ages = {
+        later: query_features(features(ws, later, tmp_path / f"a3-{later}", True), people[0][0])
+        for later in (DAY, DAY + dt.timedelta(days=400))
+    }
+    assert ages[DAY]["city_norm"] == "杭州"
+    assert ages[DAY]["age"] == DAY.year - 1990
+    assert ages[DAY + dt.timedelta(days=400)]["age"] == DAY.year - 1990 + 1
 
     # (b) a re-import refunds old orders, partly refunds some, and moves one to another
     # customer (whose old customer then lost a row the state had counted)
@@ -195,16 +237,18 @@ def test_incremental_equals_full_rebuild(
         )
         return int(found[0]) if found else -1
 
-    assert in_state(gone) == 2  # its order totals and its event totals
+    assert in_state(gone) == 3  # its order totals, its event totals, its attributes
     erase_person(ws, gone)
     assert state.forget(ws.root / state.FOLDER, gone) in (0, 2)  # 0: the erasure did it
     assert in_state(gone) == 0
     erased = assert_same(ws, DAY, tmp_path / "c", monkeypatch)
-    assert erased["touched"] == {"orders": 0, "events": 0}  # nothing left to compute
+    # nothing left to compute; the customers' rows changed, so their columns are new
+    assert erased["touched"] == {"orders": 0, "events": 0, "customers": -1}
     erase_person(ws, later)
-    left = in_state(later)  # 2, unless the erasure forgets it in the state itself
+    left = in_state(later)  # 3, unless the erasure forgets it in the state itself
     erased = assert_same(ws, DAY, tmp_path / "c2", monkeypatch)
-    assert erased["touched"] == ({"orders": 1, "events": 1} if left else {"orders": 0, "events": 0})
+    expected = {"orders": 1, "events": 1} if left else {"orders": 0, "events": 0}
+    assert erased["touched"] == {**expected, "customers": -1}
     assert in_state(later) == 0
 
     # (d) an as-of before the state's newest rows: built in full, the state left as it is
