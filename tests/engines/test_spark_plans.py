@@ -87,7 +87,7 @@ def test_plans_do_not_funnel_customers_through_one_partition(
         taxonomy = pipeline.workspace_taxonomy(demo_ws)
         classify(engine, taxonomy, features, ctx, tmp_path)
     stages = {name for name, _ in engine.plans}
-    assert {"features-orders.parquet", "features-base.parquet", "features.parquet"} <= stages
+    assert {"features-orders.parquet", "features-ranks.parquet", "features.parquet"} <= stages
     assert "labels.parquet" in stages
     # the thresholds (derived together, one query) and the count of labels
     assert sum(name == "scalar" for name, _ in engine.plans) >= 2

@@ -304,7 +304,7 @@ def test_staged_build_gives_the_same_features(tmp_path: Path, backend: BaseBacke
         "features-orders",
         "features-events",
         "features-attributes",
-        "features-base",
+        "features-ranks",
     ]
     assert whole.num_rows > 1000
     assert staged.column_names == whole.column_names

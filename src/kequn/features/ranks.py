@@ -44,14 +44,20 @@ def discrete_quantile(table: ir.Table, column: str, q: float) -> ir.FloatingScal
 
 def with_ranks(t: ir.Table) -> ir.Table:
     """Percentiles and RFM quintile scores, computed among buyers only."""
-    buyers = t.filter(t.orders > 0)
-    if distributed(t):
-        return _with_distributed_ranks(t, buyers)
+    return join_ranks(t, rank_columns(t.filter(t.orders > 0)))
+
+
+def rank_columns(buyers: ir.Table) -> ir.Table:
+    """``customer_id`` and the percentiles and RFM quintile scores of ``buyers`` (every
+    customer with an order, once each), among themselves: a narrow table that a caller
+    can write out on its own and join (:func:`join_ranks`)."""
+    if distributed(buyers):
+        return _distributed_rank_columns(buyers)
 
     def pct(column: str) -> ir.FloatingValue:
         return ibis.percent_rank().over(order_by=buyers[column])
 
-    ranks = buyers.select(
+    return buyers.select(
         "customer_id",
         spend_pct=pct("spend"),
         orders_pct=pct("orders"),
@@ -62,7 +68,6 @@ def with_ranks(t: ir.Table) -> ir.Table:
         f_score=_score(pct("orders")),
         m_score=_score(pct("spend")),
     )
-    return _join_ranks(t, ranks)
 
 
 def with_percent_rank(table: ir.Table, column: str, name: str) -> ir.Table:
@@ -80,7 +85,8 @@ def _score(rank: ir.FloatingValue) -> ir.IntegerValue:
     return ibis.least(5, (rank * 5).floor().cast("int64") + 1)
 
 
-def _join_ranks(t: ir.Table, ranks: ir.Table) -> ir.Table:
+def join_ranks(t: ir.Table, ranks: ir.Table) -> ir.Table:
+    """``t`` with the columns of :func:`rank_columns` (NULL for those who never bought)."""
     joined = t.left_join(ranks, "customer_id")
     return joined.select(
         *[joined[c] for c in t.columns], *[joined[c] for c in ranks.columns if c != "customer_id"]
@@ -148,8 +154,8 @@ def _counts_below(values: ir.Table) -> ir.Table:
     return counted.select("v", "c", "n", below=counted.offset + counted.below)
 
 
-def _with_distributed_ranks(t: ir.Table, buyers: ir.Table) -> ir.Table:
-    """:func:`_with_ranks` for Spark: the same numbers, each from
+def _distributed_rank_columns(buyers: ir.Table) -> ir.Table:
+    """:func:`rank_columns` for Spark: the same numbers, each from
     :func:`_distributed_percent_rank`, joined by customer (no unpartitioned window)."""
     parts = {
         "spend_pct": buyers.spend,
@@ -164,9 +170,8 @@ def _with_distributed_ranks(t: ir.Table, buyers: ir.Table) -> ir.Table:
         part = _distributed_percent_rank(buyers, value, name)
         joined = ranks.join(part, "customer_id")
         ranks = joined.select(*ranks.columns, joined[name])
-    ranks = ranks.mutate(
+    return ranks.mutate(
         r_score=_score(ranks.recency_pct),
         f_score=_score(ranks.orders_pct),
         m_score=_score(ranks.spend_pct),
     ).drop("recency_pct")
-    return _join_ranks(t, ranks)
