@@ -50,6 +50,49 @@ def test_duckdb_opens_without_the_other_dialects() -> None:
         assert module == "ibis.backends.sql.compilers." + lazy_names()[name], (name, module)
 
 
+RACE = r"""
+import importlib.resources, json, threading
+import kequn
+import ibis.backends.sql.compilers as sc
+listed = "TrinoCompiler" in dir(sc) and "duckdb" in dir(sc)
+files = sorted(p.name for p in importlib.resources.files(sc.__name__).iterdir())
+go, errors = threading.Event(), []
+def everything():
+    go.wait()
+    sc.__all__  # not a listed name: runs the package's own __init__
+def one():
+    go.wait()
+    try:
+        sc.TrinoCompiler
+    except AttributeError as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=everything), threading.Thread(target=one)]
+for thread in threads:
+    thread.start()
+go.set()
+for thread in threads:
+    thread.join()
+print(json.dumps({"listed": listed, "files": files, "errors": errors,
+                  "trino": sc.TrinoCompiler.__module__, "all": len(sc.__all__)}))
+"""
+
+
+def test_threads_and_tools_see_the_whole_package() -> None:
+    """A thread asking for a compiler while another runs the package's own ``__init__``
+    gets it (the eager package makes it wait; the lazy one must not lose the name), and
+    ``dir()`` and ``importlib.resources`` see what they would see without kequn."""
+    out = subprocess.run(
+        [sys.executable, "-c", RACE], capture_output=True, text=True, check=True
+    ).stdout
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["errors"] == []
+    assert seen["trino"] == "ibis.backends.sql.compilers.trino"
+    assert seen["all"] >= 15
+    assert seen["listed"]
+    assert "__init__.py" in seen["files"]
+    assert "duckdb.py" in seen["files"]
+
+
 def lazy_names() -> dict[str, str]:
     import importlib.util
 

@@ -13,7 +13,10 @@ without running its ``__init__``, and answers each name when it is first asked f
 - anything else: the package's own ``__init__`` is run after all, and the name read from it.
 
 So every name resolves to the same object as with the eager package; only the time of
-loading moves. The finder steps aside (and the package loads as usual) when the installed
+loading moves. ``dir()`` lists the compilers before they load, the loader answers
+``importlib.resources`` as the real one does, and while one thread runs the package's own
+``__init__`` the others still get every compiler (as the import lock lets them with the
+eager package). The finder steps aside (and the package loads as usual) when the installed
 Ibis is not a major version it was checked against, or its ``__init__`` does not list its
 compilers in ``__all__`` as expected. tests/core/test_lazy_imports.py checks that opening
 DuckDB leaves the other dialects unloaded and that every listed name still resolves.
@@ -27,6 +30,7 @@ import importlib.machinery
 import importlib.metadata
 import importlib.util
 import sys
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -66,19 +70,30 @@ class _Loader(importlib.abc.Loader):
     def get_source(self, fullname: str) -> str | None:
         return self.real.get_source(fullname)
 
+    def __getattr__(self, name: str) -> Any:
+        # what importlib and its tools ask a loader besides (is_package, get_filename,
+        # get_code, get_resource_reader): the real loader's answers
+        return getattr(self.real, name)
+
     def exec_module(self, module: ModuleType) -> None:
         names = _listed(self.real)
         if names is None:
             self.real.exec_module(module)
             return
-        loaded = False
+        lock = threading.RLock()
+        done: list[bool] = []
 
         def load_all() -> None:
-            nonlocal loaded
-            if not loaded:
-                loaded = True
-                module.__dict__.pop("__getattr__", None)
-                self.real.exec_module(module)
+            # the real __init__, once; meanwhile other threads still get listed names from
+            # __getattr__, and wait here for the others (as the import lock makes them wait
+            # for an eager package). Only a complete load takes __getattr__ away, so one
+            # that fails part way is tried again on the next unlisted name
+            with lock:
+                if not done:
+                    self.real.exec_module(module)
+                    done.append(True)
+                    module.__dict__.pop("__getattr__", None)
+                    module.__dict__.pop("__dir__", None)
 
         def __getattr__(name: str) -> Any:  # noqa: N807 - a module's own __getattr__
             if name in names:
@@ -86,12 +101,17 @@ class _Loader(importlib.abc.Loader):
             elif name in names.values():
                 value = _submodule(module, name)
             else:
-                load_all()
+                if name not in module.__dict__:
+                    load_all()
                 return module.__dict__[name] if name in module.__dict__ else _missing(name)
-            setattr(module, name, value)
+            module.__dict__[name] = value
             return value
 
+        def __dir__() -> list[str]:  # noqa: N807 - a module's own __dir__
+            return sorted({*module.__dict__, *names, *names.values()})
+
         module.__dict__["__getattr__"] = __getattr__
+        module.__dict__["__dir__"] = __dir__
 
 
 def _submodule(module: ModuleType, name: str) -> ModuleType:
