@@ -145,9 +145,16 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
 
 
 def finish_attributes(columns: ir.Table, as_of: dt.date) -> ir.Table:
-    """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date."""
-    day = ibis.date(as_of)
-    from_birth = (day.delta(columns.birth_date, unit="day").cast("float64") / 365.25).floor()
+    """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date.
+
+    The age from a birth date is counted in calendar years, as people count it: one more
+    on each birthday (someone born on 29 February gets a year older on 1 March in other
+    years). Days / 365.25 left people a year short on some birthdays."""
+    born = columns.birth_date
+    later = (born.month() > as_of.month) | (
+        (born.month() == as_of.month) & (born.day() > as_of.day)
+    )
+    from_birth = ibis.literal(as_of.year) - born.year() - later.cast("int64")
     age = ibis.coalesce(columns.age, from_birth.cast("float64"))
     kept = [c for c in columns.columns if c != "birth_date"]
     return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])
