@@ -17,9 +17,10 @@ loading moves. ``dir()`` lists the compilers before they load, the loader answer
 ``importlib.resources`` as the real one does, and while one thread runs the package's own
 ``__init__`` the others still get every compiler (as the import lock lets them with the
 eager package). The finder steps aside (and the package loads as usual) when the installed
-Ibis is not a major version it was checked against, or its ``__init__`` does not list its
-compilers in ``__all__`` as expected. tests/core/test_lazy_imports.py checks that opening
-DuckDB leaves the other dialects unloaded and that every listed name still resolves.
+Ibis is not a major version it was checked against, or its ``__init__`` imports anything
+other than one compiler per line from its dialect's module (read from its source).
+tests/core/test_lazy_imports.py checks that opening DuckDB leaves the other dialects
+unloaded and that every listed name still resolves.
 """
 
 from __future__ import annotations
