@@ -15,8 +15,22 @@ the window functions, at any size (tests/engines/test_spark_plans.py checks the 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+
+#: q as DuckDB's ``quantile_disc`` takes it exactly (a DOUBLE q would be multiplied by
+#: the row count in floating point)
+_Q = dt.Decimal(18, 6)
+
+
+@ibis.udf.agg.builtin(name="quantile_disc")
+def _quantile_disc(value: float, q: _Q) -> float:  # type: ignore[valid-type, empty-body]
+    """DuckDB's exact discrete quantile: the element at ``max(1, ceil(n * q))`` of the
+    sorted values, n the non-NULL count, computed with integer arithmetic for a DECIMAL
+    ``q``: the smallest value whose ``cume_dist`` reaches ``q``."""
 
 
 def distributed(table: ir.Table) -> bool:
@@ -38,8 +52,26 @@ def discrete_quantile(table: ir.Table, column: str, q: float) -> ir.FloatingScal
         # the share as cume_dist computes it: rows up to the value over all rows, in float64
         share = (counted.below + counted.c).cast("float64") / counted.n.cast("float64")
         return counted.filter(share >= q).v.min().cast("float64")
+    exact = _exact_q(q)
+    if exact is not None:
+        # the same value without a window over every row (a sort, and each row's share):
+        # 0.24 -> 0.06 s over 1M values; tests/features/test_quantiles.py compares them
+        return _quantile_disc(values[column].cast("float64"), ibis.literal(exact, type=_Q))
     values = values.mutate(_cd=ibis.cume_dist().over(order_by=values[column]))
     return values.filter(values._cd >= q)[column].min().cast("float64")
+
+
+def _exact_q(q: float) -> Decimal | None:
+    """``q`` as a decimal of at most six places (as a taxonomy writes it: 0.8, 0.95), or
+    None (another q is compared in floating point, as ``cume_dist`` does)."""
+    try:
+        exact = Decimal(repr(float(q)))
+    except (TypeError, ValueError):
+        return None
+    exponent = exact.as_tuple().exponent
+    if not exact.is_finite() or not isinstance(exponent, int) or exponent < -6:
+        return None
+    return exact if 0 <= exact <= 1 else None
 
 
 def with_ranks(t: ir.Table) -> ir.Table:
