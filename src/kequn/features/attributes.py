@@ -43,6 +43,18 @@ def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
     return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
 
 
+#: the reference tables :func:`attribute_columns` reads (the feature state keys its kept
+#: columns on their contents)
+REFERENCES = (
+    "channels",
+    "industry_gbt4754",
+    "nature_keywords",
+    "size_cn_2017",
+    "size_eu_2003",
+    "sources",
+)
+
+
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Each customer's attribute features on ``ctx.as_of``."""
     return finish_attributes(attribute_columns(customers, ctx), ctx.as_of)

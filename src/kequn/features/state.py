@@ -44,7 +44,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,8 @@ def _update(
     ctx: FeatureContext,
     generation: str,
 ) -> tuple[Kept, Refresh] | tuple[None, Refresh]:
-    meta = _read_meta(folder, _key(ctx))
+    key = _key(ctx)
+    meta = _read_meta(folder, key)
     if meta is not None and str(meta.get("generation", "")) > generation:
         return None, Refresh("not used: the data read is older than the state", {})
     files: dict[str, str] = {}
@@ -236,15 +237,18 @@ def _update(
         )
     customers = tables["customers"]
     counts[_ATTRIBUTES] = _import_counts(customers)
-    columns = attribute_columns(customers, ctx)
-    # after the columns' expression, which loads the reference tables it reads
     attributes_key = _attributes_key(ctx)
     files[_ATTRIBUTES], touched[_ATTRIBUTES] = _attributes_up_to_date(
-        folder, engine, columns, meta, attributes_key, counts[_ATTRIBUTES]
+        folder,
+        engine,
+        lambda: attribute_columns(customers, ctx),
+        meta,
+        attributes_key,
+        counts[_ATTRIBUTES],
     )
     values = set(touched.values())
     mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
-    meta = {"version": VERSION, "key": _key(ctx), "generation": generation}
+    meta = {"version": VERSION, "key": key, "generation": generation}
     last = {"mode": mode, "touched": touched, "as_of": ctx.as_of.isoformat()}
     meta |= {"files": files, "imports": counts, "attributes_key": attributes_key, "last": last}
     _write_meta(folder, meta)
@@ -263,7 +267,7 @@ def _update(
 def _attributes_up_to_date(
     folder: Path,
     engine: Engine,
-    columns: ir.Table,
+    columns: Callable[[], ir.Table],
     meta: dict[str, Any] | None,
     key: str,
     now: dict[str, int],
@@ -271,14 +275,15 @@ def _attributes_up_to_date(
     """The attribute columns' file, and 0 when it was kept or -1 when written again: kept
     while no customer row is new, changed or gone since, and the reference tables and
     settings are the same; otherwise written whole (one scan of the customers, where the
-    aggregates' touched customers would need a join as long)."""
+    aggregates' touched customers would need a join as long). ``columns`` builds their
+    expression, only when they are written."""
     if meta is not None and meta.get("attributes_key") == key:
         old = str((meta.get("files") or {}).get(_ATTRIBUTES, ""))
         same = (meta.get("imports") or {}).get(_ATTRIBUTES) == now
         if old and same and (folder / old).is_file():
             return old, 0
     target = folder / f"{_ATTRIBUTES}-{uuid.uuid4().hex[:12]}.parquet"
-    engine.materialize(columns, target)
+    engine.materialize(columns(), target)
     return target.name, -1
 
 
@@ -364,11 +369,12 @@ def _key(ctx: FeatureContext) -> str:
 
 def _attributes_key(ctx: FeatureContext) -> str:
     """What besides the customer rows the attribute columns depend on: the settings, the
-    reference tables (every one the context has loaded) and the code computing them."""
+    reference tables they read and the code computing them."""
     from kequn.features import attributes, reference
 
     settings = {k: v for k, v in vars(ctx).items() if k not in ("as_of", "references")}
-    text = json.dumps([settings, ctx.references], sort_keys=True, ensure_ascii=False, default=str)
+    tables = {name: ctx.reference(name) for name in attributes.REFERENCES}
+    text = json.dumps([settings, tables], sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode("utf-8"))
     for source in (attributes.__file__, reference.__file__):
         digest.update(Path(source or "").read_bytes())
