@@ -16,6 +16,7 @@ from ibis.backends import BaseBackend
 
 from kequn.core.schema import IBIS_TYPES, TABLES
 from kequn.demo import demo_workspace
+from kequn.features import reference as ref
 from kequn.features.build import FeatureContext, build_features
 from kequn.features.catalogue import FEATURES, PREDICTIONS
 from kequn.pipeline import make_engine
@@ -248,6 +249,44 @@ def test_a_cadence_exactly_at_a_bound_is_exactly_the_bound(
     row = table.collect(build_features(customers, orders, events, ctx)).to_pylist()[0]
     assert row["mean_days_between_orders"] == 10.0
     assert row["cv_days_between_orders"] == 0.35  # exactly, not approximately
+
+
+def test_channel_mix_counts_each_order_by_its_own_spelling(
+    backend: BaseBackend, tmp_path: Path
+) -> None:
+    """The channel mix groups each distinct spelling once and joins it back to the orders:
+    every order still counts as its own channel's group, whatever the case, spaces or
+    keyword, and an order without a channel (or an empty one) counts as neither."""
+    table = Tables(backend, tmp_path)
+    channels = [" APP ", "app", "Store", "门店 ", "京东商城", "telephone", None, "", "fair", "App"]
+    orders = table(
+        "orders",
+        [
+            {
+                "order_id": f"O{i}",
+                "customer_id": "M" if i % 3 else "N",
+                "ordered_at": ts("2025-01-01 10:00") + dt.timedelta(days=i),
+                "amount": "10",
+                "channel": channel,
+                "status": "paid",
+            }
+            for i, channel in enumerate(channels)
+        ],
+    )
+    customers = table("customers", [{"customer_id": c} for c in ("M", "N")])
+    ctx = FeatureContext(AS_OF)
+    rows = table.collect(build_features(customers, orders, table("events", []), ctx))
+    got = {r["customer_id"]: r for r in rows.to_pylist()}
+    # each order grouped alone, with the same reference expression
+    alone = ibis.memtable(pa.table({"channel": pa.array(channels, pa.string())}))
+    groups = backend.to_pyarrow(
+        alone.select(g=ref.channel_group_expr(alone.channel, ctx.reference("channels")))
+    )["g"].to_pylist()
+    assert groups.count("online") == 4 and groups.count("offline") == 3  # the spellings vary
+    for customer in ("M", "N"):
+        mine = [g for i, g in enumerate(groups) if ("M" if i % 3 else "N") == customer]
+        assert got[customer]["online_share"] == pytest.approx(mine.count("online") / len(mine))
+        assert got[customer]["offline_share"] == pytest.approx(mine.count("offline") / len(mine))
 
 
 def test_last_moment_of_the_as_of_day_counts(features: dict[str, dict[str, Any]]) -> None:
