@@ -113,6 +113,23 @@ def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     assert any("spend" in c["en"] for c in info["clusters"])
 
 
+def test_silhouettes_equal_scikit_learn_each_labelling() -> None:
+    """k is chosen by silhouettes computed with the distances shared by every k: each
+    must be scikit-learn's own score, a singleton cluster and labels that are not
+    0..k-1 included."""
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(7)
+    x = np.vstack([rng.normal(c, 0.4, size=(300, 3)) for c in (0.0, 2.0, 5.0)])
+    labelings = {k: rng.integers(0, k, x.shape[0]) for k in (3, 5)}
+    labelings[2] = np.r_[np.full(x.shape[0] - 1, 4), [9]]  # one point alone
+    labelings[6] = np.repeat([10, 20, 30], 300)  # the true groups
+    mine = clusters.silhouettes(x, labelings)
+    for k, labels in labelings.items():
+        assert mine[k] == pytest.approx(silhouette_score(x, labels), abs=1e-12)
+    assert mine[6] > 0.5 > abs(mine[3])  # the score tells a good labelling from noise
+
+
 def test_pull_takes_every_kth_buyer_in_id_order() -> None:
     """The training sample: rows sorted by id, every k-th (k = ceil(n / limit)), whole rows."""
     rng = np.random.default_rng(3)
