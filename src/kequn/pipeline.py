@@ -25,7 +25,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -34,6 +34,7 @@ from kequn import identity
 from kequn.core.compute import Engine
 from kequn.features import state
 from kequn.features.build import FeatureContext, build_features
+from kequn.features.ranks import distributed
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import TAXONOMY_FILE, RunInfo, discard, new_run_id, publish, staging_dir
 from kequn.store.access import audit
@@ -41,6 +42,9 @@ from kequn.store.workspace import Workspace, opened_path
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 from kequn.taxonomy.thresholds import scalars
+
+if TYPE_CHECKING:  # the models are imported when a run needs them (seconds)
+    from kequn.models.churn import ClosedForms
 
 #: what runs after a run is published: ``hook(run, who)``; a failing hook is reported, the
 #: run stays published
@@ -234,6 +238,30 @@ _MODEL_NAMES = {
 }
 
 
+def _score(
+    features: ir.Table,
+    source: ir.Table,
+    fitted: dict[str, Any],
+    closed: ClosedForms | None,
+    models: dict[str, Any],
+) -> ir.Table:
+    """Add the churn risk and the cluster (with their fitted or stored models)."""
+    from kequn.models.churn import score_churn
+    from kequn.models.clusters import assign_clusters, score_and_assign
+
+    churn, clusters = fitted["churn"], fitted["clusters"]
+    if not distributed(features) and churn and clusters and closed is not None:
+        features, models["clusters"] = score_and_assign(
+            features, churn, closed, clusters, source=source
+        )
+        return features
+    features = score_churn(features, churn, closed, source=source)
+    if clusters is None:
+        return features.mutate(cluster=ibis.null("int64"))
+    features, models["clusters"] = assign_clusters(features, clusters, source=source)
+    return features
+
+
 def _predict(
     engine: Engine,
     ctx: FeatureContext,
@@ -243,8 +271,8 @@ def _predict(
     refit: bool,
 ) -> tuple[ir.Table, dict[str, Any]]:
     """The models step: reuse the stored models or fit them, then score everyone."""
-    from kequn.models.churn import ClosedForms, feature_builder, fit_churn, score_churn
-    from kequn.models.clusters import assign_clusters, fit_clusters
+    from kequn.models.churn import ClosedForms, feature_builder, fit_churn
+    from kequn.models.clusters import fit_clusters
     from kequn.models.predict import fit_btyd
     from kequn.store import models as store
 
@@ -278,11 +306,7 @@ def _predict(
             models["churn"]["basis"] = "1 - P(alive) (MBG/NBD)"
         fitted["clusters"], models["clusters"] = fit_clusters(source)
     closed = ClosedForms(btyd.bgnbd, btyd.mbgnbd) if btyd is not None else None
-    features = score_churn(features, fitted["churn"], closed, source=source)
-    if fitted["clusters"] is not None:
-        features, models["clusters"] = assign_clusters(features, fitted["clusters"], source=source)
-    else:
-        features = features.mutate(cluster=ibis.null("int64"))
+    features = _score(features, source, fitted, closed, models)
     if engine.name != "duckdb":
         # on Spark the scores come from UDFs on the executors: staged once, not rerun by
         # every threshold and the labels. In process the thresholds and the labels read

@@ -113,6 +113,38 @@ def test_clusters_are_described_and_stable(tmp_path: Path) -> None:
     assert any("spend" in c["en"] for c in info["clusters"])
 
 
+def test_scoring_both_at_once_equals_scoring_each(tmp_path: Path) -> None:
+    """In process the churn risk and the clusters are added from one pull of the buyers
+    and one join: the same table, row for row, and the same descriptions as adding them
+    one after the other."""
+    from kequn import pipeline
+    from kequn.models.predict import fit_btyd
+
+    ws = demo_workspace(tmp_path, 3000, seed=11)
+    with make_engine(ws) as engine:
+        day = pipeline.resolve_as_of(ws, engine)
+        ctx = pipeline.feature_context(ws, day)
+        features, _ = pipeline.features_with_models(engine, ctx, tmp_path, with_models=False)
+        features = features.drop("churn_risk", "cluster")
+        btyd, _ = fit_btyd(engine, features)
+        build = churn.feature_builder(engine, engine.tables(), ctx, tmp_path)
+        churn_fit, _ = churn.fit_churn(build, engine.tables()["orders"], day)
+        cluster_fit, _ = clusters.fit_clusters(features)
+        assert btyd is not None and churn_fit is not None and cluster_fit is not None
+        closed = churn.ClosedForms(btyd.bgnbd, btyd.mbgnbd)
+        apart, apart_info = clusters.assign_clusters(
+            churn.score_churn(features, churn_fit, closed), cluster_fit
+        )
+        together, info = clusters.score_and_assign(features, churn_fit, closed, cluster_fit)
+        assert together.columns == apart.columns
+        a = apart.to_pyarrow().sort_by("customer_id")
+        b = together.to_pyarrow().sort_by("customer_id")
+    assert a.num_rows == 3000
+    assert a.equals(b)
+    assert info == apart_info
+    assert b["churn_risk"].null_count == b["cluster"].null_count < 3000
+
+
 def test_silhouettes_equal_scikit_learn_each_labelling() -> None:
     """k is chosen by silhouettes computed with the distances shared by every k: each
     must be scikit-learn's own score, a singleton cluster and labels that are not

@@ -32,7 +32,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from kequn.features.ranks import distributed
-from kequn.models.churn import pull
+from kequn.models.churn import CHURN_FEATURES, ChurnFit, ClosedForms, churn_risk_of, pull
 from kequn.models.distributed import scores_in_batches
 from kequn.models.scoring import NearestCentre, nearest_centre
 
@@ -195,6 +195,15 @@ def assign_clusters(
     if distributed(features):
         return _assign_on_engine(features, fit)
     everyone = pull(_buyers(features if source is None else source), limit=None)
+    assigned, info = _assign(everyone, fit)
+    table = pa.table({"customer_id": everyone["customer_id"], "cluster": pa.array(assigned)})
+    joined = features.left_join(ibis.memtable(table), "customer_id")
+    out = joined.select(*[joined[c] for c in features.columns], joined.cluster)
+    return out, info
+
+
+def _assign(everyone: pa.Table, fit: ClusterFit) -> tuple[NDArray[np.int64], dict[str, Any]]:
+    """Each row's cluster, and the clusters' descriptions from these rows."""
     raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
     raw = raw.astype(np.int64)
     assigned = fit.renumber[raw]
@@ -203,10 +212,37 @@ def assign_clusters(
         members = raw == raw_id
         profile = {name: _median(everyone, name, members) for name in PROFILED}
         profiles[int(fit.renumber[raw_id])] = (int(members.sum()), profile)
-    table = pa.table({"customer_id": everyone["customer_id"], "cluster": pa.array(assigned)})
+    return assigned, {**fit.info, "clusters": _descriptions(fit, profiles, len(assigned))}
+
+
+def score_and_assign(
+    features: ir.Table,
+    churn: ChurnFit,
+    closed_forms: ClosedForms,
+    clusters: ClusterFit,
+    *,
+    source: ir.Table | None = None,
+) -> tuple[ir.Table, dict[str, Any]]:
+    """:func:`~kequn.models.churn.score_churn` then :func:`assign_clusters`, in process,
+    with the same numbers: the buyers pulled once for both, and one join adding
+    ``churn_risk`` and ``cluster`` (apart, each pulled the buyers and each join was
+    made again by the thresholds and by the labels). Not for Spark, whose executors
+    score (the two functions do that)."""
+    read = features if source is None else source
+    buyers = read.filter(read.orders > 0)
+    names = list(dict.fromkeys((*CHURN_FEATURES, *PROFILED)))
+    everyone = pull(buyers.select("customer_id", *names), limit=None)
+    assigned, info = _assign(everyone, clusters)
+    table = pa.table(
+        {
+            "customer_id": everyone["customer_id"],
+            "churn_risk": churn_risk_of(everyone, churn, closed_forms),
+            "cluster": pa.array(assigned),
+        }
+    )
     joined = features.left_join(ibis.memtable(table), "customer_id")
-    out = joined.select(*[joined[c] for c in features.columns], joined.cluster)
-    return out, {**fit.info, "clusters": _descriptions(fit, profiles, len(assigned))}
+    kept = [joined[c] for c in features.columns]
+    return joined.select(*kept, joined.churn_risk, joined.cluster), info
 
 
 def _assign_on_engine(features: ir.Table, fit: ClusterFit) -> tuple[ir.Table, dict[str, Any]]:
