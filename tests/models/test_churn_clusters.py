@@ -130,7 +130,9 @@ def test_scoring_both_at_once_equals_scoring_each(tmp_path: Path) -> None:
         build = churn.feature_builder(engine, engine.tables(), ctx, tmp_path)
         churn_fit, _ = churn.fit_churn(build, engine.tables()["orders"], day)
         cluster_fit, _ = clusters.fit_clusters(features)
-        assert btyd is not None and churn_fit is not None and cluster_fit is not None
+        assert btyd is not None
+        assert churn_fit is not None
+        assert cluster_fit is not None
         closed = churn.ClosedForms(btyd.bgnbd, btyd.mbgnbd)
         apart, apart_info = clusters.assign_clusters(
             churn.score_churn(features, churn_fit, closed), cluster_fit
@@ -160,6 +162,17 @@ def test_silhouettes_equal_scikit_learn_each_labelling() -> None:
     for k, labels in labelings.items():
         assert mine[k] == pytest.approx(silhouette_score(x, labels), abs=1e-12)
     assert mine[6] > 0.5 > abs(mine[3])  # the score tells a good labelling from noise
+
+
+def test_buyers_all_alike_give_no_clusters() -> None:
+    """k-means finds one group in identical behaviour: no silhouette is defined (scikit-
+    learn raises), so no k is chosen and the clusters are skipped, not fitted anyway."""
+    x = np.tile([1.0, 2.0, 3.0, 0.5, 1.0, 0.0, 1.0], (300, 1))
+    with pytest.warns(Warning, match="distinct clusters"):  # fewer than asked
+        k, scores = clusters.choose_k(x)
+    assert k is None
+    assert scores == {}
+    assert clusters.silhouettes(x, {}) == {}
 
 
 def test_pull_takes_every_kth_buyer_in_id_order() -> None:

@@ -80,8 +80,9 @@ def cluster_model(k: int, random_state: int = 0) -> Pipeline:
     return make_pipeline(StandardScaler(), KMeans(k, n_init=4, random_state=random_state))
 
 
-def choose_k(x: Array) -> tuple[int, dict[int, float]]:
-    """The k in :data:`K_RANGE` with the highest silhouette on an evenly spaced subsample."""
+def choose_k(x: Array) -> tuple[int | None, dict[int, float]]:
+    """The k in :data:`K_RANGE` with the highest silhouette on an evenly spaced subsample;
+    ``None`` when k-means finds a single group for every k (the buyers all alike)."""
     step = max(1, x.shape[0] // SILHOUETTE_SAMPLE)
     sample = x[::step]
     labelings: dict[int, NDArray[np.int64]] = {}
@@ -92,8 +93,11 @@ def choose_k(x: Array) -> tuple[int, dict[int, float]]:
         model = cluster_model(k).fit(sample)
         # the scaler is fitted on the same sample for every k: the same scaled points
         scaled = model[0].transform(sample)
-        labelings[k] = model[-1].labels_
+        if np.unique(model[-1].labels_).size >= 2:  # else no silhouette (every point alike)
+            labelings[k] = model[-1].labels_
     scores = silhouettes(scaled, labelings)
+    if not scores:
+        return None, scores
     best = max(scores, key=lambda k: (scores[k], -k))
     return best, scores
 
@@ -106,9 +110,12 @@ def silhouettes(x: Array, labelings: dict[int, NDArray[np.int64]]) -> dict[int, 
     1.5 s of a refit on 5,000 points, this 0.2 s. The distances are scikit-learn's own
     (``pairwise_distances_chunked``, the diagonal zero); only the per-cluster sums are
     taken here, as matrix products, with the same definition (a singleton cluster's
-    point scores 0); a test compares the two."""
+    point scores 0); a test compares the two. Each labelling needs two clusters or more,
+    as ``silhouette_score`` does."""
     from sklearn.metrics import pairwise_distances_chunked
 
+    if not labelings:
+        return {}
     ks = list(labelings)
     codes = [np.unique(labelings[k], return_inverse=True)[1] for k in ks]
     onehots = [np.eye(int(c.max()) + 1)[c] for c in codes]
@@ -131,7 +138,9 @@ def silhouettes(x: Array, labelings: dict[int, NDArray[np.int64]]) -> dict[int, 
             scores.append(np.nan_to_num(s))
         return tuple(scores)
 
-    chunks = list(pairwise_distances_chunked(x, reduce_func=reduce))
+    # 64 MB of distances at a time: the default (1 GB) held all of up to 9,999 sampled
+    # points' distances at once, 0.8 GB, and was slower
+    chunks = list(pairwise_distances_chunked(x, reduce_func=reduce, working_memory=64))
     return {k: float(np.concatenate([c[i] for c in chunks]).mean()) for i, k in enumerate(ks)}
 
 
@@ -158,6 +167,8 @@ def fit_clusters(features: ir.Table) -> tuple[ClusterFit | None, dict[str, Any]]
         return None, {"status": f"skipped: fewer than {MIN_BUYERS} buyers"}
     x = behaviour_matrix(sample)
     k, scores = choose_k(x)
+    if k is None:
+        return None, {"status": "skipped: the buyers' behaviour forms a single group"}
     model = cluster_model(k).fit(x)
     # stability: the other half of the sample, another seed, compared on the whole sample
     other = cluster_model(k, random_state=1).fit(x[1::2])
