@@ -18,7 +18,9 @@ are the same either way.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import os
 import shutil
 import time
@@ -33,7 +35,7 @@ import ibis.expr.types as ir
 from kequn import identity
 from kequn.core.compute import Engine
 from kequn.features import state
-from kequn.features.build import FeatureContext, build_features
+from kequn.features.build import FeatureContext, build_features, channel_spellings
 from kequn.features.ranks import distributed
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import TAXONOMY_FILE, RunInfo, discard, new_run_id, publish, staging_dir
@@ -177,6 +179,13 @@ def features_with_models(
     (and the workspace), the order and event aggregates come from the workspace's feature
     state, brought up to date first (:mod:`kequn.features.state`), when it can answer."""
     tables = engine.tables()
+    if engine.name == "duckdb":
+        # in process, each channel spelling is grouped once (a query, when first needed);
+        # Spark groups each order where it is, without moving the orders
+        orders, channels = tables["orders"], ctx.reference("channels")
+        ctx = dataclasses.replace(
+            ctx, spellings=functools.cache(lambda: channel_spellings(orders, channels))
+        )
     with _feature_totals(engine, ws, ctx, tables, incremental) as kept:
         features = build_features(
             tables["customers"],

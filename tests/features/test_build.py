@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -16,8 +17,9 @@ from ibis.backends import BaseBackend
 
 from kequn.core.schema import IBIS_TYPES, TABLES
 from kequn.demo import demo_workspace
+from kequn.features import build as build_module
 from kequn.features import reference as ref
-from kequn.features.build import FeatureContext, build_features
+from kequn.features.build import FeatureContext, build_features, channel_spellings
 from kequn.features.catalogue import FEATURES, PREDICTIONS
 from kequn.pipeline import make_engine
 
@@ -251,12 +253,15 @@ def test_a_cadence_exactly_at_a_bound_is_exactly_the_bound(
     assert row["cv_days_between_orders"] == 0.35  # exactly, not approximately
 
 
+@pytest.mark.parametrize("grouped", ["each order", "each spelling"])
 def test_channel_mix_counts_each_order_by_its_own_spelling(
-    backend: BaseBackend, tmp_path: Path
+    backend: BaseBackend, tmp_path: Path, grouped: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The channel mix groups each distinct spelling once and joins it back to the orders:
-    every order still counts as its own channel's group, whatever the case, spaces or
-    keyword, and an order without a channel (or an empty one) counts as neither."""
+    """Each order counts as its own channel's group, whatever the case, spaces or
+    keyword, and an order without a channel (or an empty one) counts as neither: when
+    each order is grouped by itself and when each distinct spelling is grouped once and
+    looked up by its exact text (:func:`channel_spellings`); past its limit of
+    spellings, the latter falls back to the former."""
     table = Tables(backend, tmp_path)
     channels = [" APP ", "app", "Store", "门店 ", "京东商城", "telephone", None, "", "fair", "App"]
     orders = table(
@@ -275,6 +280,14 @@ def test_channel_mix_counts_each_order_by_its_own_spelling(
     )
     customers = table("customers", [{"customer_id": c} for c in ("M", "N")])
     ctx = FeatureContext(AS_OF)
+    if grouped == "each spelling":
+        spellings = channel_spellings(orders, ctx.reference("channels"))
+        assert spellings is not None
+        assert len(spellings) == 9  # NULL is grouped by itself
+        assert spellings[" APP "] == "online"
+        ctx = dataclasses.replace(ctx, spellings=lambda: spellings)
+        monkeypatch.setattr(build_module, "SPELLINGS_LIMIT", 8)
+        assert channel_spellings(orders, ctx.reference("channels")) is None
     rows = table.collect(build_features(customers, orders, table("events", []), ctx))
     got = {r["customer_id"]: r for r in rows.to_pylist()}
     # each order grouped alone, with the same reference expression
@@ -282,7 +295,8 @@ def test_channel_mix_counts_each_order_by_its_own_spelling(
     groups = backend.to_pyarrow(
         alone.select(g=ref.channel_group_expr(alone.channel, ctx.reference("channels")))
     )["g"].to_pylist()
-    assert groups.count("online") == 4 and groups.count("offline") == 3  # the spellings vary
+    assert groups.count("online") == 4  # the spellings vary
+    assert groups.count("offline") == 3
     for customer in ("M", "N"):
         mine = [g for i, g in enumerate(groups) if ("M" if i % 3 else "N") == customer]
         assert got[customer]["online_share"] == pytest.approx(mine.count("online") / len(mine))

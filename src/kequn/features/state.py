@@ -78,9 +78,7 @@ _ATTRIBUTES = "customers"
 def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Per customer with any order row: ``state_rows`` (every row, any status or date)
     and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
-    totals = order_totals(
-        paid_orders(orders, None), dated_orders(orders), ctx.reference("channels")
-    )
+    totals = order_totals(paid_orders(orders, None), dated_orders(orders), ctx)
     return _with_rows(orders, totals)
 
 
@@ -372,7 +370,9 @@ def _attributes_key(ctx: FeatureContext) -> str:
     reference tables they read and the code computing them."""
     from kequn.features import attributes, reference
 
-    settings = {k: v for k, v in vars(ctx).items() if k not in ("as_of", "references")}
+    settings = {
+        k: v for k, v in vars(ctx).items() if k not in ("as_of", "references", "spellings")
+    }
     tables = {name: ctx.reference(name) for name in attributes.REFERENCES}
     text = json.dumps([settings, tables], sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode("utf-8"))
