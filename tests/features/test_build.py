@@ -315,6 +315,41 @@ def test_channel_mix_counts_each_order_by_its_own_spelling(
         assert got[customer]["offline_share"] == pytest.approx(mine.count("offline") / len(mine))
 
 
+def test_channel_spellings_that_sql_text_cannot_hold(tmp_path: Path) -> None:
+    """The looked-up spellings become quoted literals in the query: quotes, backslashes,
+    comment marks, new lines and long text give the same channel mix as grouping each
+    order; a NUL character (which ends a string for DuckDB's parser) turns the lookup
+    off instead of failing the run."""
+    backend = ibis.duckdb.connect()
+    table = Tables(backend, tmp_path)
+    hostile = ["'; DROP TABLE orders; --", "a'b\"c", "web\\", "线上\n商城", "/* app", "x" * 5000]
+    ctx = FeatureContext(AS_OF)
+    for channels, looked_up in ((hostile, True), ([*hostile, "App\x00"], False)):
+        orders = table(
+            "orders",
+            [
+                {
+                    "order_id": f"O{i}",
+                    "customer_id": f"C{i % 2}",
+                    "ordered_at": ts("2025-01-01 10:00") + dt.timedelta(days=i),
+                    "amount": "10",
+                    "channel": channel,
+                    "status": "paid",
+                }
+                for i, channel in enumerate(channels)
+            ],
+        )
+        customers = table("customers", [{"customer_id": c} for c in ("C0", "C1")])
+        spellings = channel_spellings(orders, ctx.reference("channels"))
+        assert (spellings is not None) is looked_up
+        shares = []
+        for c in (ctx, dataclasses.replace(ctx, spellings=lambda s=spellings: s)):
+            rows = table.collect(build_features(customers, orders, table("events", []), c))
+            shares.append(sorted((r["customer_id"], r["online_share"]) for r in rows.to_pylist()))
+        assert shares[0] == shares[1]
+        assert any(share for _, share in shares[0])  # "/* app" and "web\\" are online
+
+
 def test_last_moment_of_the_as_of_day_counts(features: dict[str, dict[str, Any]]) -> None:
     assert features["B"]["orders"] == 1
     assert features["B"]["days_since_last_order"] == 0

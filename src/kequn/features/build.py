@@ -74,7 +74,7 @@ SPELLINGS_LIMIT = 256
 
 def channel_spellings(orders: ir.Table, channels: dict[str, Any]) -> dict[str, str] | None:
     """Every distinct non-NULL ``channel`` of ``orders`` with its group (this runs one
-    query); None with more than :data:`SPELLINGS_LIMIT` of them.
+    query); None with more than :data:`SPELLINGS_LIMIT` of them, or one holding a NUL.
 
     Grouping an order means trimming, lowering, the synonym lists and the keyword
     patterns: half of the churn model's training query at 1M customers (2M orders of
@@ -91,7 +91,12 @@ def channel_spellings(orders: ir.Table, channels: dict[str, Any]) -> dict[str, s
     rows = grouped.limit(SPELLINGS_LIMIT + 1).to_pyarrow().to_pylist()
     if len(rows) > SPELLINGS_LIMIT:
         return None
-    return {str(r["channel"]): str(r["channel_group"]) for r in rows}
+    spellings = {str(r["channel"]): str(r["channel_group"]) for r in rows}
+    # the spellings become quoted literals in the query (Ibis escapes quotes); DuckDB's
+    # parser ends a string at a NUL character, so data holding one is grouped per order
+    if any("\x00" in text for text in spellings):
+        return None
+    return spellings
 
 
 def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
