@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,26 @@ def test_a_cadence_exactly_at_a_bound_is_exactly_the_bound(
     assert row["cv_days_between_orders"] == 0.35  # exactly, not approximately
 
 
+def _paid_on_channels(
+    table: Tables, channels: Sequence[str | None], customer: Callable[[int], str]
+) -> ibis.Table:
+    """One paid order of 10 per channel given, a day apart, order i by ``customer(i)``."""
+    return table(
+        "orders",
+        [
+            {
+                "order_id": f"O{i}",
+                "customer_id": customer(i),
+                "ordered_at": ts("2025-01-01 10:00") + dt.timedelta(days=i),
+                "amount": "10",
+                "channel": channel,
+                "status": "paid",
+            }
+            for i, channel in enumerate(channels)
+        ],
+    )
+
+
 @pytest.mark.parametrize("grouped", ["each order", "each spelling"])
 def test_channel_mix_counts_each_order_by_its_own_spelling(
     backend: BaseBackend, tmp_path: Path, grouped: str, monkeypatch: pytest.MonkeyPatch
@@ -276,20 +297,7 @@ def test_channel_mix_counts_each_order_by_its_own_spelling(
         "App",
         "it's web",
     ]
-    orders = table(
-        "orders",
-        [
-            {
-                "order_id": f"O{i}",
-                "customer_id": "M" if i % 3 else "N",
-                "ordered_at": ts("2025-01-01 10:00") + dt.timedelta(days=i),
-                "amount": "10",
-                "channel": channel,
-                "status": "paid",
-            }
-            for i, channel in enumerate(channels)
-        ],
-    )
+    orders = _paid_on_channels(table, channels, lambda i: "M" if i % 3 else "N")
     customers = table("customers", [{"customer_id": c} for c in ("M", "N")])
     ctx = FeatureContext(AS_OF)
     if grouped == "each spelling":
@@ -325,20 +333,7 @@ def test_channel_spellings_that_sql_text_cannot_hold(tmp_path: Path) -> None:
     hostile = ["'; DROP TABLE orders; --", "a'b\"c", "web\\", "线上\n商城", "/* app", "x" * 5000]
     ctx = FeatureContext(AS_OF)
     for channels, looked_up in ((hostile, True), ([*hostile, "App\x00"], False)):
-        orders = table(
-            "orders",
-            [
-                {
-                    "order_id": f"O{i}",
-                    "customer_id": f"C{i % 2}",
-                    "ordered_at": ts("2025-01-01 10:00") + dt.timedelta(days=i),
-                    "amount": "10",
-                    "channel": channel,
-                    "status": "paid",
-                }
-                for i, channel in enumerate(channels)
-            ],
-        )
+        orders = _paid_on_channels(table, channels, lambda i: f"C{i % 2}")
         customers = table("customers", [{"customer_id": c} for c in ("C0", "C1")])
         spellings = channel_spellings(orders, ctx.reference("channels"))
         assert (spellings is not None) is looked_up
