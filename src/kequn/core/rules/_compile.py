@@ -23,7 +23,8 @@ from kequn.core.rules._grammar import (
 def compile_rule(
     rule: Rule, table: ir.Table, params: Mapping[str, object] | None = None
 ) -> ir.BooleanValue:
-    """The rule as an Ibis boolean over ``table``. Names in ``params`` become literals.
+    """The rule as an Ibis boolean over ``table``. Names in ``params`` become literals, or
+    the Ibis values given for them (a column of a table joined to ``table``).
 
     The result follows SQL's NULL logic (a comparison with a missing value is NULL); the
     taxonomy engine treats NULL as "does not match".
@@ -82,7 +83,8 @@ class _Compiler:
         if name.lower() in {"true", "false"}:
             return ibis.literal(name.lower() == "true")
         if name in self.params:
-            return ibis.literal(self.params[name])
+            value = self.params[name]
+            return value if isinstance(value, ir.Value) else ibis.literal(value)
         return self.table[name]
 
     def function(self, node: Node, name: str) -> Any:

@@ -1,0 +1,92 @@
+"""In process the labels read the thresholds' numbers from a one-row table, so a day's new
+quantiles find yesterday's compiled SQL; the labels are those of the literals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kequn.engines.duckdb import DuckDBEngine
+from kequn.engines.sqlcache import fingerprint
+from kequn.pipeline import feature_context, features_with_models
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.evaluate import apply_taxonomy, classify
+from kequn.taxonomy.model import load_taxonomy
+from kequn.taxonomy.thresholds import derive_thresholds
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    from kequn.demo import demo_workspace
+
+    return demo_workspace(tmp_path_factory.mktemp("threshold-table"), 400, seed=11)
+
+
+def test_labels_read_the_numbers_from_a_table_and_equal_the_literals(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    taxonomy = load_taxonomy()
+    rules = taxonomy.rules()
+    day = dt.date(2026, 9, 30)
+    with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+        ctx = feature_context(ws, day)
+        features, _ = features_with_models(engine, ctx, tmp_path, with_models=False)
+        derived = derive_thresholds(engine, taxonomy, features, ctx, rules)
+        # another day's data: every derived number moved, and a pinned one too
+        moved = {k: v * 1.37 + 1 if isinstance(v, float) else v for k, v in derived.items()}
+        assert moved != derived
+        keys = set()
+        for params in (derived, moved):
+            from_table = apply_taxonomy(features, taxonomy, params, rules, numbers_from_table=True)
+            literal = apply_taxonomy(features, taxonomy, params, rules)
+            assert from_table.schema() == literal.schema()
+            a = engine.materialize(from_table, tmp_path / "table.parquet")
+            b = engine.materialize(literal, tmp_path / "literal.parquet")
+            assert a.count().execute() == b.count().execute() > 300
+            differ = duckdb.execute(
+                "SELECT (SELECT count(*) FROM (FROM read_parquet($a) EXCEPT ALL "
+                "FROM read_parquet($b))) + (SELECT count(*) FROM (FROM read_parquet($b) "
+                "EXCEPT ALL FROM read_parquet($a)))",
+                {"a": str(tmp_path / "table.parquet"), "b": str(tmp_path / "literal.parquet")},
+            ).fetchone()
+            assert differ == (0,)
+            keys.add(fingerprint(from_table, []))
+            assert fingerprint(literal, []) != fingerprint(from_table, [])
+        # the two days' thresholds: one expression, so one compiled SQL
+        assert len(keys) == 1
+        assert None not in keys
+        # and the labels did move with the numbers (the thresholds are not ignored)
+        lifecycle = [
+            engine.con.to_pyarrow(
+                apply_taxonomy(features, taxonomy, params, rules, numbers_from_table=True)
+                .group_by("value")
+                .agg(n=lambda t: t.count())
+                .order_by("value")
+            ).to_pylist()
+            for params in (derived, moved)
+        ]
+        assert lifecycle[0] != lifecycle[1]
+
+
+def test_a_run_on_new_thresholds_compiles_no_new_sql_for_its_labels(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    taxonomy = load_taxonomy()
+    counts = []
+    for i, day in enumerate((dt.date(2026, 9, 30), dt.date(2026, 8, 31))):
+        with DuckDBEngine(ws.read(), tmp_dir=tmp_path, memory_limit="500MB") as engine:
+            ctx = feature_context(ws, day)
+            workdir = tmp_path / str(i)  # a run's own staging folder
+            workdir.mkdir()
+            features, _ = features_with_models(engine, ctx, workdir, with_models=False)
+            before = set((tmp_path / "sql").glob("*.sql"))
+            result = classify(engine, taxonomy, features, ctx, workdir)
+            counts.append(result.counts)
+            new = set((tmp_path / "sql").glob("*.sql")) - before
+        # the first run compiles four queries: the thresholds, the labels, the counts and
+        # the number of customers; a month earlier the thresholds differ and none is new
+        assert len(new) == (4 if i == 0 else 0), new
+    assert counts[0] != counts[1]
