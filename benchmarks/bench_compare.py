@@ -26,7 +26,8 @@ Then each contender runs as its own process, on the same orders:
     kequn (all)        `kequn run`: all dimensions, BG/NBD, Gamma-Gamma, churn, clusters
                        (the models stored by an earlier run are reused while fresh)
     kequn (all, refit) `kequn run --refit`: the same, every model fitted again
-    daily refresh      on a copy of the workspace after the runs above: one more day of
+    daily refresh      on a copy of the workspace after the runs above (with its compiled
+                       SQL, as a nightly job finds it): one more day of
                        orders (~1% of the history, for existing customers) imported,
                        then `kequn run`, then the dashboard's overview, a segment page
                        and a customer page with a new order read from the new run
@@ -333,9 +334,9 @@ DAILY_SHARE = 0.01
 
 def daily_refresh(ws: Path, out: Path) -> list[str]:
     """A copy of the workspace (its newest run and lookup files, for the incremental
-    build) and one more day of orders, ~1% of the history, each for a different existing
-    buyer, a copy of one of their orders moved to the day after the latest; the command
-    imports them and runs, as a nightly job would."""
+    build, and its compiled SQL) and one more day of orders, ~1% of the history, each
+    for a different existing buyer, a copy of one of their orders moved to the day after
+    the latest; the command imports them and runs, as a nightly job would."""
     import duckdb
 
     copy = out / "daily-ws"
@@ -345,7 +346,11 @@ def daily_refresh(ws: Path, out: Path) -> list[str]:
     def skip(folder: str, names: list[str]) -> list[str]:
         if Path(folder) == ws / "runs":
             return [n for n in names if newest is None or n != newest.name]
-        return [n for n in names if n in (".tmp", ".cache")]
+        if Path(folder) == ws / ".tmp":
+            # a nightly job finds the SQL its workspace compiled the day before; the
+            # rest of .tmp is scratch
+            return [n for n in names if n != "sql"]
+        return [n for n in names if n == ".cache"]
 
     shutil.copytree(ws, copy, ignore=skip)
     day_file = out / "daily-orders.parquet"
