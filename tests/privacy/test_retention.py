@@ -12,7 +12,8 @@ from kequn import pipeline
 from kequn.cli import app
 from kequn.ingest.importer import import_file
 from kequn.privacy import purge_quarantine
-from kequn.snapshots.runs import list_runs
+from kequn.snapshots.retention import runs_to_remove
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.access import read_audit
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -79,3 +80,94 @@ def test_cli_export_then_erase(tmp_path: Path) -> None:
     erased = runner.invoke(app, ["privacy", "erase", row[0], "-w", str(ws.root)])
     assert erased.exit_code == 0, erased.output
     assert "p_" in erased.output
+
+
+def _run(as_of: str, created: str) -> RunInfo:
+    return RunInfo(f"r-{as_of}-{created}", as_of, created, "duckdb", "v")
+
+
+def test_the_policy_keeps_the_last_days_and_the_last_run_of_each_month_before() -> None:
+    runs = [
+        *(_run(f"2026-05-{d:02d}", "a") for d in (3, 20, 31)),
+        _run("2026-05-31", "b"),  # a rerun of May's last date: the one created last counts
+        *(_run(f"2026-06-{d:02d}", "a") for d in range(1, 31)),
+        _run("2026-07-01", "a"),
+        _run("2026-07-01", "b"),  # two runs of the newest date
+        _run("2026-06-03", "z"),  # a backfill made after the rest: judged by its date
+    ]
+    gone = runs_to_remove(runs, keep_days=7, keep_monthly=True)
+    kept = {r.run_id for r in runs} - {r.run_id for r in gone}
+    assert kept == {
+        "r-2026-05-31-b",
+        *(f"r-2026-06-{d:02d}-a" for d in range(24, 31)),  # 06-24 .. 06-30: within 7 days
+        "r-2026-07-01-a",
+        "r-2026-07-01-b",
+    }
+    # June's last run is inside the window; oldest first
+    assert [r.as_of for r in gone][:4] == ["2026-05-03", "2026-05-20", "2026-05-31", "2026-06-01"]
+    plain = {r.run_id for r in runs_to_remove(runs, keep_days=7, keep_monthly=False)}
+    assert plain == {r.run_id for r in gone} | {"r-2026-05-31-b"}
+    assert runs_to_remove([], keep_days=1) == []
+    assert runs_to_remove(runs[:1], keep_days=0) == []  # the newest run always stays
+    with pytest.raises(ValueError, match="keep_days"):
+        runs_to_remove(runs, keep_days=-1)
+
+
+def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Path) -> None:
+    from kequn import automation
+    from kequn.demo import demo_workspace
+
+    automation.install()
+    ws = demo_workspace(tmp_path, 30)
+    made = {}
+    for day in ("2026-06-10", "2026-06-30", "2026-07-15", "2026-08-01"):
+        made[day] = pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
+    assert len(list_runs(ws)) == 4  # the default keeps every run
+    runner = CliRunner()
+    off = runner.invoke(app, ["runs", "prune", "-w", str(ws.root)])
+    assert off.exit_code == 2
+    assert "keep_runs_days" in off.output
+    toml = ws.root / "kequn.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "keep_runs_days = 0" in text  # written with the other settings, off
+    toml.write_text(text.replace("keep_runs_days = 0", "keep_runs_days = 5"), encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    made["2026-08-05"] = pipeline.run(ws, as_of=dt.date(2026, 8, 5), with_models=False)
+    left = {r.as_of for r in list_runs(ws)}
+    # 08-01 and 08-05 within five days, June's and July's last runs before: 06-10 went
+    assert left == {"2026-06-30", "2026-07-15", "2026-08-01", "2026-08-05"}
+    assert not Path(made["2026-06-10"].path).exists()
+    # the events of the newest run were computed against the run before, which stays
+    assert made["2026-08-05"].run_id in {r.run_id for r in list_runs(ws)}
+    listed = runner.invoke(
+        app,
+        ["runs", "prune", "--keep-days", "1", "--no-keep-monthly", "--dry-run", "-w", str(ws.root)],
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "2026-06-30" in listed.output
+    assert "2026-08-05" not in listed.output
+    assert len(list_runs(ws)) == 4  # a dry run removes nothing
+    done = runner.invoke(
+        app,
+        [
+            "--lang",
+            "zh",
+            "runs",
+            "prune",
+            "--keep-days",
+            "1",
+            "--no-keep-monthly",
+            "-w",
+            str(ws.root),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "已删除 3 次运行" in done.output
+    assert [r.as_of for r in list_runs(ws)] == ["2026-08-05"]
+    bad = runner.invoke(
+        app, ["--lang", "en", "runs", "prune", "--keep-days", "0", "-w", str(ws.root)]
+    )
+    assert bad.exit_code != 0
+    assert "not a number of days to keep" in str(bad.exception) + bad.output
+    assert [r.as_of for r in list_runs(ws)] == ["2026-08-05"]
+    assert any(e["action"] == "runs.prune" for e in read_audit(ws))

@@ -5,7 +5,8 @@ After every published run (an :func:`kequn.pipeline.after_publish` hook installe
 events are computed against the previous run and each journey in ``journeys.yaml``
 chooses its customers and queues its messages, all in one transaction in
 ``automation/automation.duckdb``; then each team's digest of the movements that matter
-to it is queued (:mod:`.digest`). ``kequn deliver`` sends them (:mod:`.deliver`, with
+to it is queued (:mod:`.digest`); last, the runs the workspace's retention policy no
+longer keeps are removed (:func:`prune_runs`). ``kequn deliver`` sends them (:mod:`.deliver`, with
 group robots in :mod:`.robots`), ``kequn journeys report`` measures treated against
 holdout (:mod:`.report`).
 
@@ -18,7 +19,7 @@ import logging
 
 from kequn.snapshots.runs import RunInfo
 
-__all__ = ["install", "on_publish"]
+__all__ = ["install", "on_publish", "prune_runs"]
 
 log = logging.getLogger("kequn.automation")
 
@@ -44,13 +45,31 @@ def on_publish(run: RunInfo, _who: str) -> None:
         log.error("automation: run %s: team digests: %s", run.run_id, summary["error"])
 
 
+def prune_runs(run: RunInfo, who: str) -> None:
+    """The after-publish hook that follows :func:`on_publish` (whose events compare the
+    run with the one before): the runs the workspace's retention policy no longer keeps
+    are removed (``keep_runs_days`` under ``[run]``; 0, the default, keeps every run).
+    A failure is logged; the run stays published."""
+    from kequn.privacy import prune_runs as prune
+
+    try:
+        removed = prune(run.workspace, who=who)
+    except Exception:
+        log.exception("automation: runs not pruned after run %s", run.run_id)
+        return
+    if removed:
+        log.info("retention: %d runs removed after run %s", len(removed), run.run_id)
+
+
 def install() -> None:
-    """Register :func:`on_publish` with the pipeline (idempotent)."""
+    """Register :func:`on_publish`, then :func:`prune_runs`, with the pipeline
+    (idempotent)."""
     from kequn.automation import digest
     from kequn.automation.db import erase
     from kequn.pipeline import after_publish
     from kequn.privacy import on_erase
 
     after_publish(on_publish)
+    after_publish(prune_runs)
     on_erase(digest.erase)  # ids in team digests' examples, before the file is rewritten
     on_erase(erase)  # an erasure reaches the outbox, events and opt-outs too

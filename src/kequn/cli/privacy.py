@@ -96,3 +96,45 @@ def runs_delete(
 
     deleted = privacy.delete_run(_ws(workspace), run_id)
     console.print(t("privacy.run_deleted", id=deleted))
+
+
+@runs_app.command("prune")
+def runs_prune(
+    keep_days: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-days",
+            help="Keep every run of this many days before the newest run's as-of date "
+            "(default: keep_runs_days under [run] in kequn.toml).",
+        ),
+    ] = None,
+    keep_monthly: Annotated[
+        bool | None,
+        typer.Option(
+            "--keep-monthly/--no-keep-monthly",
+            help="Before those days, keep the last run of each month (default: "
+            "keep_monthly_runs, true).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List the runs that would go; remove nothing.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove old runs: every run of the last days is kept, and one a month before."""
+    from kequn import privacy
+
+    ws = _ws(workspace)
+    days = ws.settings.keep_runs_days if keep_days is None else keep_days
+    if days == 0 and keep_days is None:
+        err.print(t("runs.prune_off"), soft_wrap=True, markup=False)
+        raise typer.Exit(2)
+    runs = privacy.prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
+    monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
+    params = {"count": len(runs), "days": days, "monthly": t("runs.monthly") if monthly else ""}
+    if dry_run:
+        console.print(t("runs.would_prune", **params))
+        for run in runs:
+            console.print(f"  {run.run_id}  {run.as_of}")
+    else:
+        console.print(t("runs.pruned", **params))

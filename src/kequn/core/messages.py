@@ -242,6 +242,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Removed {count} quarantined rows older than {days} days.",
     ),
     "privacy.run_deleted": ("已删除运行 {id}。", "Deleted run {id}."),
+    "runs.bad_keep_days": (
+        "保留天数 {value} 无效：应为 1 以上的整数（kequn.toml 的 [run] keep_runs_days 为 0 表示保留全部运行）。",
+        "{value} is not a number of days to keep: give a whole number of 1 or more (keep_runs_days = 0 under [run] in kequn.toml keeps every run).",
+    ),
+    "runs.bad_keep_monthly": (
+        "kequn.toml 的 [run] keep_monthly_runs 应为 true 或 false，而不是 {value}。",
+        "keep_monthly_runs under [run] in kequn.toml must be true or false, not {value}.",
+    ),
+    "runs.pruned": (
+        "已删除 {count} 次运行（保留最近 {days} 天{monthly}）。",
+        "Removed {count} runs (kept the last {days} days{monthly}).",
+    ),
+    "runs.would_prune": (
+        "将删除 {count} 次运行（保留最近 {days} 天{monthly}）：",
+        "Would remove {count} runs (keeping the last {days} days{monthly}):",
+    ),
+    "runs.monthly": ("，以及更早每月的最后一次", ", and the last run of each month before"),
+    "runs.prune_off": (
+        "未设置保留期：kequn.toml 的 [run] keep_runs_days 为 0，保留全部运行。用 --keep-days 指定天数。",
+        "No retention is set: keep_runs_days under [run] in kequn.toml is 0, so every run is kept. Give --keep-days.",
+    ),
     "identity.ran": (
         "身份识别：{records} 条客户记录 → {persons} 人；{links} 条链接（其中确定性 {deterministic} 条），{review} 对待复核（kequn identity review）。",
         "Identity resolution: {records} customer records → {persons} persons; {links} links ({deterministic} deterministic), {review} pairs to review (kequn identity review).",

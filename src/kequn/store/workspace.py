@@ -67,6 +67,8 @@ class Settings:
     day_first: bool = False  # how to read 03/01/2025
     memory_limit: str = "1GB"  # DuckDB spills to .tmp beyond this while importing and classifying
     refit_days: int = 7  # a run reuses the stored models until they are this many days old
+    keep_runs_days: int = 0  # after each run, remove runs older than this (0: keep every run)
+    keep_monthly_runs: bool = True  # ...except the last run of each month
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
@@ -99,7 +101,15 @@ class Settings:
             "cny_per_unit",
             "eur_per_unit",
         )
-        run = ("as_of", "engine", "taxonomy", "memory_limit", "refit_days")
+        run = (
+            "as_of",
+            "engine",
+            "taxonomy",
+            "memory_limit",
+            "refit_days",
+            "keep_runs_days",
+            "keep_monthly_runs",
+        )
         return {
             "business": {k: values[k] for k in business},
             "run": {k: values[k] for k in run},
