@@ -7,14 +7,18 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import ibis
+import pyarrow as pa
 import pytest
+from ibis.backends import BaseBackend
 
+from kequn.core.rules import holds
 from kequn.engines.duckdb import DuckDBEngine
 from kequn.engines.sqlcache import fingerprint
 from kequn.pipeline import feature_context, features_with_models
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.evaluate import apply_taxonomy, classify
-from kequn.taxonomy.model import load_taxonomy
+from kequn.taxonomy.model import load_taxonomy, parse_taxonomy
 from kequn.taxonomy.thresholds import derive_thresholds
 
 
@@ -90,3 +94,70 @@ def test_a_run_on_new_thresholds_compiles_no_new_sql_for_its_labels(
         # the number of customers; a month earlier the thresholds differ and none is new
         assert len(new) == (4 if i == 0 else 0), new
     assert counts[0] != counts[1]
+
+
+#: thresholds in arithmetic whose decimal text and binary value part at a tie
+TIES = """
+thresholds:
+  cycle: {value: 20.333333333333332}
+  rate: {value: 0.1}
+  third: {value: 0.3}
+dimensions:
+  - id: lapse
+    zh: 流失
+    en: lapse
+    fallback: {id: recent, zh: 近期, en: recent}
+    labels:
+      - {id: lapsed, zh: 已流失, en: lapsed, when: "days_since_last_order > 3 * cycle"}
+  - id: checks
+    type: tags
+    zh: 检查
+    en: checks
+    labels:
+      - {id: exact, zh: 相等, en: exact, when: "rate * 3 = third"}
+      - {id: scaled, zh: 比例, en: scaled, when: "orders * rate <= 0.3"}
+      - {id: listed, zh: 列举, en: listed, when: "orders * rate in (0.3, 0.7)"}
+      - {id: ranged, zh: 区间, en: ranged, when: "orders * rate between third and 0.7"}
+"""
+
+
+def test_a_threshold_is_a_double_in_every_engine_and_in_the_explanations(
+    backend: BaseBackend,
+) -> None:
+    """A purchase cycle of 61/3 days: three cycles are exactly 61 days in floats, as in
+    Python (the reasons); a bare literal would be read as a DECIMAL a little under 61."""
+    taxonomy = parse_taxonomy(TIES, "ties")
+    rules = taxonomy.rules()
+    params = {name: float(th.value) for name, th in taxonomy.thresholds.items()}
+    rows = [
+        {"_row": i, "orders": orders, "days_since_last_order": days}
+        for i, (orders, days) in enumerate((o, d) for o in range(9) for d in (60, 61, 62))
+    ]
+    table = ibis.memtable(
+        pa.Table.from_pylist(
+            rows,
+            pa.schema(
+                [
+                    ("_row", pa.int64()),
+                    ("orders", pa.int64()),
+                    ("days_since_last_order", pa.int64()),
+                ]
+            ),
+        )
+    )
+    ways = [False, True] if backend.name == "duckdb" else [False]
+    for from_table in ways:
+        labelled = apply_taxonomy(table, taxonomy, params, rules, numbers_from_table=from_table)
+        got = backend.to_pyarrow(labelled.order_by("_row")).to_pylist()
+        for row, out in zip(rows, got, strict=True):
+            values = {**row, **params}
+            assert out["lapse"] == (
+                "lapsed" if holds(rules[("lapse", "lapsed")], values) else "recent"
+            )
+            assert out["lapse"] == ("lapsed" if row["days_since_last_order"] > 61 else "recent")
+            dim = taxonomy.dimension("checks")
+            for label in dim.labels:
+                assert out[dim.tag_column(label.id)] == holds(
+                    rules[("checks", label.id)], values
+                ), (label.id, row, from_table)
+        assert not any(r["checks_exact"] for r in got)  # 0.1 * 3 != 0.3 in floats

@@ -87,7 +87,8 @@ def apply_taxonomy(
     in-memory table joined to every row, so that the expression, and its SQL, do not
     change when only the data's quantiles and purchase cycle do (a day's new orders move
     them; compiling the labels' SQL again took 0.4-0.9 s a run, whatever the size). The
-    labels are the same either way: the columns are float64, as the literals are."""
+    labels are the same either way: a threshold's number is a DOUBLE in both
+    (:func:`kequn.core.rules.threshold_value`)."""
     rules = rules if rules is not None else taxonomy.rules()
     table = features
     columns: dict[str, str] = {}

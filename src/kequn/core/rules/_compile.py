@@ -23,13 +23,32 @@ from kequn.core.rules._grammar import (
 def compile_rule(
     rule: Rule, table: ir.Table, params: Mapping[str, object] | None = None
 ) -> ir.BooleanValue:
-    """The rule as an Ibis boolean over ``table``. Names in ``params`` become literals, or
-    the Ibis values given for them (a column of a table joined to ``table``).
+    """The rule as an Ibis boolean over ``table``. Names in ``params`` become their values
+    (:func:`threshold_value`: numbers as DOUBLEs, Ibis values as given).
 
     The result follows SQL's NULL logic (a comparison with a missing value is NULL); the
     taxonomy engine treats NULL as "does not match".
     """
     return _Compiler(table, params or {}).compile(rule.tree)
+
+
+def threshold_value(value: object) -> Any:
+    """A threshold's value in a rule's expression: an Ibis value as given (a column of a
+    joined table), a number as a DOUBLE, anything else as a literal.
+
+    Ibis writes a float literal as a bare number, which DuckDB and Spark SQL read as a
+    DECIMAL: ``3 * 20.333333333333332`` (a purchase cycle of 61/3 days) is then a little
+    under 61 in the SQL but exactly 61 in Python's floats, where the reasons and "why
+    not" are worked out. As a DOUBLE the rule gives the same answer in every engine, in
+    the run's labels whether the number comes as a literal or from a table's float64
+    column (:func:`kequn.taxonomy.evaluate.apply_taxonomy`), and in the explanations.
+    The number goes through its shortest round-trip text (``repr``), which Ibis does not
+    fold back into a bare literal."""
+    if isinstance(value, ir.Value):
+        return value
+    if isinstance(value, float):
+        return ibis.literal(repr(value)).cast("float64")
+    return ibis.literal(value)
 
 
 class _Compiler:
@@ -83,8 +102,7 @@ class _Compiler:
         if name.lower() in {"true", "false"}:
             return ibis.literal(name.lower() == "true")
         if name in self.params:
-            value = self.params[name]
-            return value if isinstance(value, ir.Value) else ibis.literal(value)
+            return threshold_value(self.params[name])
         return self.table[name]
 
     def function(self, node: Node, name: str) -> Any:
