@@ -43,7 +43,6 @@ from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
-from kequn.snapshots.retention import runs_to_remove
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
 from kequn.store.access import audit
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
@@ -485,36 +484,3 @@ def delete_run(ws: Workspace, run_id: str, who: str = "cli") -> str:
     shutil.rmtree(trash, ignore_errors=True)
     audit(ws, who, "run.delete", {"run_id": run.run_id})
     return run.run_id
-
-
-def prune_runs(
-    ws: Workspace,
-    keep_days: int | None = None,
-    keep_monthly: bool | None = None,
-    *,
-    dry_run: bool = False,
-    who: str = "cli",
-) -> list[RunInfo]:
-    """Remove the runs the retention policy does not keep
-    (:func:`kequn.snapshots.retention.runs_to_remove`; by default the workspace's
-    ``keep_runs_days`` and ``keep_monthly_runs`` under ``[run]``, and nothing when
-    ``keep_runs_days`` is 0); the runs removed (or, with ``dry_run``, that would be)."""
-    days = ws.settings.keep_runs_days if keep_days is None else keep_days
-    monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
-    if (
-        isinstance(days, bool)
-        or not isinstance(days, int)
-        or days < (0 if keep_days is None else 1)
-    ):
-        raise WorkspaceError(t("runs.bad_keep_days", value=days))
-    if not isinstance(monthly, bool):
-        raise WorkspaceError(t("runs.bad_keep_monthly", value=monthly))
-    if days == 0:
-        return []  # the setting's default: every run is kept
-    doomed = runs_to_remove(list_runs(ws), keep_days=days, keep_monthly=monthly)
-    if not dry_run:
-        for run in doomed:
-            delete_run(ws, run.run_id, who)
-        done = {"keep_days": days, "monthly": monthly, "removed": len(doomed)}
-        audit(ws, who, "runs.prune", done)
-    return doomed

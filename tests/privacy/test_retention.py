@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from kequn import pipeline
 from kequn.cli import app
 from kequn.ingest.importer import import_file
 from kequn.privacy import purge_quarantine
+from kequn.snapshots import runs as runs_module
 from kequn.snapshots.retention import runs_to_remove
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.access import read_audit
@@ -82,35 +84,62 @@ def test_cli_export_then_erase(tmp_path: Path) -> None:
     assert "p_" in erased.output
 
 
-def _run(as_of: str, created: str) -> RunInfo:
+def _run(as_of: str, created: str = "2026-07-01T23:00:00") -> RunInfo:
     return RunInfo(f"r-{as_of}-{created}", as_of, created, "duckdb", "v")
 
 
+#: the clock: a day after the newest run below, long after the others were made
+NOW = dt.datetime(2026, 7, 2, 9, 0)
+
+
 def test_the_policy_keeps_the_last_days_and_the_last_run_of_each_month_before() -> None:
+    made = "2026-05-01T08:00:00"  # long ago, so only the as-of dates count
     runs = [
-        *(_run(f"2026-05-{d:02d}", "a") for d in (3, 20, 31)),
-        _run("2026-05-31", "b"),  # a rerun of May's last date: the one created last counts
-        *(_run(f"2026-06-{d:02d}", "a") for d in range(1, 31)),
-        _run("2026-07-01", "a"),
-        _run("2026-07-01", "b"),  # two runs of the newest date
-        _run("2026-06-03", "z"),  # a backfill made after the rest: judged by its date
+        *(_run(f"2026-05-{d:02d}", made) for d in (3, 20, 31)),
+        _run("2026-05-31", "2026-05-01T09:00:00"),  # a rerun: the one made last counts
+        *(_run(f"2026-06-{d:02d}", made) for d in range(1, 31)),
+        _run("2026-07-01", made),
+        _run("2026-07-01", "2026-05-02T00:00:00"),  # two runs of the newest date
     ]
-    gone = runs_to_remove(runs, keep_days=7, keep_monthly=True)
+    gone = runs_to_remove(runs, keep_days=7, keep_monthly=True, now=NOW)
     kept = {r.run_id for r in runs} - {r.run_id for r in gone}
     assert kept == {
-        "r-2026-05-31-b",
-        *(f"r-2026-06-{d:02d}-a" for d in range(24, 31)),  # 06-24 .. 06-30: within 7 days
-        "r-2026-07-01-a",
-        "r-2026-07-01-b",
+        f"r-2026-05-31-{'2026-05-01T09:00:00'}",
+        *(f"r-2026-06-{d:02d}-{made}" for d in range(24, 31)),  # within 7 days of 07-01
+        f"r-2026-07-01-{made}",
+        "r-2026-07-01-2026-05-02T00:00:00",
     }
-    # June's last run is inside the window; oldest first
     assert [r.as_of for r in gone][:4] == ["2026-05-03", "2026-05-20", "2026-05-31", "2026-06-01"]
-    plain = {r.run_id for r in runs_to_remove(runs, keep_days=7, keep_monthly=False)}
-    assert plain == {r.run_id for r in gone} | {"r-2026-05-31-b"}
+    plain = {r.run_id for r in runs_to_remove(runs, keep_days=7, keep_monthly=False, now=NOW)}
+    assert plain == {r.run_id for r in gone} | {f"r-2026-05-31-{'2026-05-01T09:00:00'}"}
     assert runs_to_remove([], keep_days=1) == []
-    assert runs_to_remove(runs[:1], keep_days=0) == []  # the newest run always stays
+    assert runs_to_remove(runs[:1], keep_days=0, now=NOW) == []  # the newest run always stays
+    # a window longer than the calendar keeps everything (no overflow)
+    assert runs_to_remove(runs, keep_days=10**12, now=NOW) == []
     with pytest.raises(ValueError, match="keep_days"):
         runs_to_remove(runs, keep_days=-1)
+
+
+def test_the_policy_keeps_backfills_the_run_before_the_newest_and_ignores_future_typos() -> None:
+    old = "2026-01-05T08:00:00"
+    daily = [_run(f"2026-06-{d:02d}", old) for d in range(1, 31)]
+    # a backfill made just now for an old date: kept for keep_days after it was made
+    backfill = _run("2026-03-15", "2026-07-02T08:59:00")
+    both = [*daily, backfill]
+    gone = {r.run_id for r in runs_to_remove(both, keep_days=5, keep_monthly=False, now=NOW)}
+    assert backfill.run_id not in gone
+    later = NOW + dt.timedelta(days=6)
+    gone = {r.run_id for r in runs_to_remove(both, keep_days=5, keep_monthly=False, now=later)}
+    assert backfill.run_id in gone
+    # a gap longer than the window: the newest run's previous one stays for history
+    gap = [_run("2026-06-01", old), _run("2026-06-10", old), _run("2026-06-28", old)]
+    assert [r.as_of for r in runs_to_remove(gap, keep_days=5, now=NOW)] == ["2026-06-01"]
+    # a run for a mistyped date a year ahead: the window counts back from today instead
+    typo = _run("2027-06-30", "2026-07-02T08:30:00")
+    kept = {r.as_of for r in daily} - {
+        r.as_of for r in runs_to_remove([*daily, typo], keep_days=5, keep_monthly=False, now=NOW)
+    }
+    assert kept == {f"2026-06-{d:02d}" for d in range(27, 31)}  # 06-27 .. 06-30 (and 07-02)
 
 
 def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Path) -> None:
@@ -123,6 +152,13 @@ def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Pa
     for day in ("2026-06-10", "2026-06-30", "2026-07-15", "2026-08-01"):
         made[day] = pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
     assert len(list_runs(ws)) == 4  # the default keeps every run
+    # as a workspace run for months: these runs were made long ago
+    for run in made.values():
+        meta = Path(run.path) / "meta.json"
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data["created_at"] = f"2026-01-{int(run.as_of[-2:]):02d}T08:00:00"
+        meta.write_text(json.dumps(data), encoding="utf-8")
+    runs_module._listed.clear()  # the listing is cached by the folder's time, unchanged
     runner = CliRunner()
     off = runner.invoke(app, ["runs", "prune", "-w", str(ws.root)])
     assert off.exit_code == 2
@@ -145,7 +181,8 @@ def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Pa
     )
     assert listed.exit_code == 0, listed.output
     assert "2026-06-30" in listed.output
-    assert "2026-08-05" not in listed.output
+    assert "2026-08-05" not in listed.output  # the newest
+    assert "2026-08-01" not in listed.output  # the one the newest is compared with
     assert len(list_runs(ws)) == 4  # a dry run removes nothing
     done = runner.invoke(
         app,
@@ -162,12 +199,63 @@ def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Pa
         ],
     )
     assert done.exit_code == 0, done.output
-    assert "已删除 3 次运行" in done.output
-    assert [r.as_of for r in list_runs(ws)] == ["2026-08-05"]
+    assert "已删除 2 次运行" in done.output
+    assert [r.as_of for r in list_runs(ws)] == ["2026-08-05", "2026-08-01"]
+    history = runner.invoke(app, ["history", "-w", str(ws.root)])
+    assert history.exit_code == 0, history.output
     bad = runner.invoke(
         app, ["--lang", "en", "runs", "prune", "--keep-days", "0", "-w", str(ws.root)]
     )
     assert bad.exit_code != 0
     assert "not a number of days to keep" in str(bad.exception) + bad.output
-    assert [r.as_of for r in list_runs(ws)] == ["2026-08-05"]
+    assert len(list_runs(ws)) == 2
     assert any(e["action"] == "runs.prune" for e in read_audit(ws))
+
+
+def test_two_prunes_at_once_and_a_bad_setting(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import threading
+
+    from kequn import automation
+    from kequn.automation.retention import prune_runs
+    from kequn.demo import demo_workspace
+
+    automation.install()
+    ws = demo_workspace(tmp_path, 30)
+    for day in ("2026-05-10", "2026-05-20", "2026-06-10", "2026-06-20", "2026-07-01"):
+        run = pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
+        meta = Path(run.path) / "meta.json"  # made long ago
+        meta.write_text(
+            meta.read_text(encoding="utf-8").replace('"created_at": "2026', '"created_at": "2025'),
+            encoding="utf-8",
+        )
+    runs_module._listed.clear()
+    results: list[object] = []
+
+    def prune() -> None:
+        try:
+            results.append(len(prune_runs(ws, 5, False)))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=prune) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # one after the other: the first removes 05-10, 05-20 and 06-10 (06-20 is the run
+    # before the newest), the second finds nothing left to remove
+    assert sorted(results, key=str) == [0, 3]
+    assert [r.as_of for r in list_runs(ws)] == ["2026-07-01", "2026-06-20"]
+    toml = ws.root / "kequn.toml"
+    text = toml.read_text(encoding="utf-8").replace("keep_runs_days = 0", 'keep_runs_days = "5"')
+    toml.write_text(text, encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    with caplog.at_level("ERROR", logger="kequn.automation"):
+        pipeline.run(ws, as_of=dt.date(2026, 7, 2), with_models=False)  # the run stands
+    problems = [r for r in caplog.records if "keep_runs_days" in r.getMessage()]
+    assert len(problems) == 1
+    assert "'5'" in problems[0].getMessage()
+    assert problems[0].exc_info is None  # said in words, no traceback
+    assert len(list_runs(ws)) == 3

@@ -50,10 +50,14 @@ def prune_runs(run: RunInfo, who: str) -> None:
     run with the one before): the runs the workspace's retention policy no longer keeps
     are removed (``keep_runs_days`` under ``[run]``; 0, the default, keeps every run).
     A failure is logged; the run stays published."""
-    from kequn.privacy import prune_runs as prune
+    from kequn.automation.retention import prune_runs as prune
+    from kequn.store.workspace import WorkspaceError
 
     try:
         removed = prune(run.workspace, who=who)
+    except WorkspaceError as exc:  # a setting to correct, already said in words
+        log.error("automation: runs not pruned after run %s: %s", run.run_id, exc)
+        return
     except Exception:
         log.exception("automation: runs not pruned after run %s", run.run_id)
         return

@@ -122,14 +122,14 @@ def runs_prune(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Remove old runs: every run of the last days is kept, and one a month before."""
-    from kequn import privacy
+    from kequn.automation.retention import prune_runs
 
     ws = _ws(workspace)
     days = ws.settings.keep_runs_days if keep_days is None else keep_days
     if days == 0 and keep_days is None:
         err.print(t("runs.prune_off"), soft_wrap=True, markup=False)
         raise typer.Exit(2)
-    runs = privacy.prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
+    runs = prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
     monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
     params = {"count": len(runs), "days": days, "monthly": t("runs.monthly") if monthly else ""}
     if dry_run:

@@ -243,20 +243,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "privacy.run_deleted": ("已删除运行 {id}。", "Deleted run {id}."),
     "runs.bad_keep_days": (
-        "保留天数 {value} 无效：应为 1 以上的整数（kequn.toml 的 [run] keep_runs_days 为 0 表示保留全部运行）。",
-        "{value} is not a number of days to keep: give a whole number of 1 or more (keep_runs_days = 0 under [run] in kequn.toml keeps every run).",
+        "--keep-days {value} 无效：保留天数应为 1 以上的整数。",
+        "--keep-days {value} is not a number of days to keep: give a whole number of 1 or more.",
+    ),
+    "runs.bad_keep_days_setting": (
+        "kequn.toml 的 [run] keep_runs_days 应为 0（保留全部运行）或正整数天数，而不是 {value}；本次未删除任何运行。",
+        "keep_runs_days under [run] in kequn.toml must be 0 (keep every run) or a whole number of days, not {value}; no run was removed.",
     ),
     "runs.bad_keep_monthly": (
-        "kequn.toml 的 [run] keep_monthly_runs 应为 true 或 false，而不是 {value}。",
-        "keep_monthly_runs under [run] in kequn.toml must be true or false, not {value}.",
+        "kequn.toml 的 [run] keep_monthly_runs 应为 true 或 false，而不是 {value}；本次未删除任何运行。",
+        "keep_monthly_runs under [run] in kequn.toml must be true or false, not {value}; no run was removed.",
     ),
     "runs.pruned": (
         "已删除 {count} 次运行（保留最近 {days} 天{monthly}）。",
-        "Removed {count} runs (kept the last {days} days{monthly}).",
+        "Runs removed: {count} (kept: the last {days} days{monthly}).",
     ),
     "runs.would_prune": (
         "将删除 {count} 次运行（保留最近 {days} 天{monthly}）：",
-        "Would remove {count} runs (keeping the last {days} days{monthly}):",
+        "Runs that would be removed: {count} (kept: the last {days} days{monthly}):",
     ),
     "runs.monthly": ("，以及更早每月的最后一次", ", and the last run of each month before"),
     "runs.prune_off": (
