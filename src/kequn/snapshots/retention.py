@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from kequn.snapshots.runs import RunInfo
+from kequn.snapshots.runs import RunInfo, previous_run
 
 
 def runs_to_remove(
@@ -50,9 +50,9 @@ def runs_to_remove(
     made_since = now - dt.timedelta(days=keep_days)
     kept = {r.run_id for r in listed if r.as_of_date >= since or _made(r) >= made_since}
     kept.add(newest.run_id)
-    before = [r for r in listed if r.as_of_date < newest.as_of_date]
-    if before:
-        kept.add(before[-1].run_id)
+    before = previous_run(newest, listed)
+    if before is not None:
+        kept.add(before.run_id)
     if keep_monthly:
         last_of_month: dict[tuple[int, int], RunInfo] = {}
         for r in listed:  # sorted: the last one seen in a month is its last
@@ -67,4 +67,4 @@ def _made(run: RunInfo) -> dt.datetime:
         made = dt.datetime.fromisoformat(run.created_at)
     except ValueError:
         return dt.datetime.max  # unreadable: treated as new, so kept
-    return made.replace(tzinfo=None) if made.tzinfo else made
+    return made.replace(tzinfo=None)
