@@ -135,10 +135,18 @@ def resolve_as_of(ws: Workspace, engine: Engine, as_of: dt.date | None = None) -
     return dt.date.fromisoformat(rule)
 
 
-def feature_context(ws: Workspace, day: dt.date) -> FeatureContext:
+def feature_context(ws: Workspace, day: dt.date, engine: Engine | None = None) -> FeatureContext:
+    """The features' settings on ``day``; given the engine, its way of writing dates into
+    queries (DuckDB's variables: :meth:`~kequn.engines.duckdb.DuckDBEngine.date_value`)."""
     s = ws.settings
     return FeatureContext(
-        day, s.home_city, s.home_province, s.home_country, s.cny_per_unit, s.eur_per_unit
+        day,
+        s.home_city,
+        s.home_province,
+        s.home_country,
+        s.cny_per_unit,
+        s.eur_per_unit,
+        dates=getattr(engine, "date_value", None),
     )
 
 
@@ -389,7 +397,7 @@ def run(
         staging = staging_dir(ws, run_id)
         try:
             notify("features")
-            ctx = feature_context(ws, day)
+            ctx = feature_context(ws, day, engine)
             features, models = features_with_models(
                 engine,
                 ctx,

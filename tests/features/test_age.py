@@ -3,11 +3,15 @@ years, one more on each birthday, on DuckDB and Spark alike."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from pathlib import Path
 
+import duckdb
 import ibis
 import pytest
 
+from kequn.engines.duckdb import DuckDBEngine
 from kequn.features.attributes import finish_attributes
 
 D = dt.date
@@ -24,8 +28,11 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("written", ["literal", "duckdb variable"])
 @pytest.mark.parametrize(("born", "as_of", "age"), CASES)
-def test_age_in_calendar_years(born: dt.date, as_of: dt.date, age: float) -> None:
+def test_age_in_calendar_years(
+    born: dt.date, as_of: dt.date, age: float, written: str, tmp_path: Path
+) -> None:
     columns = ibis.memtable(
         {
             "customer_id": ["a", "b"],
@@ -34,7 +41,16 @@ def test_age_in_calendar_years(born: dt.date, as_of: dt.date, age: float) -> Non
         },
         schema={"customer_id": "string", "age": "float64", "birth_date": "date"},
     )
-    out = finish_attributes(columns, as_of).to_pyarrow().to_pylist()
+    if written == "literal":
+        out = finish_attributes(columns, as_of).to_pyarrow().to_pylist()
+    else:
+        # as a run writes it on DuckDB: the date is a variable set on the connection
+        with DuckDBEngine(
+            contextlib.nullcontext(duckdb.connect()), tmp_dir=tmp_path, memory_limit="200MB"
+        ) as engine:
+            expr = finish_attributes(columns, engine.date_value(as_of))
+            assert "GETVARIABLE" in engine.con.compile(expr)
+            out = engine.con.to_pyarrow(expr).to_pylist()
     assert out == [
         {"customer_id": "a", "age": age},
         {"customer_id": "b", "age": 40.0},  # a stated age wins

@@ -3,13 +3,11 @@ source, age), normalised and grouped with the reference tables."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import ibis
 import ibis.expr.types as ir
 
 from kequn.features import reference as ref
-from kequn.features.context import FeatureContext
+from kequn.features.context import DateLike, FeatureContext, day_value
 
 _CHINA = (
     "cn",
@@ -57,7 +55,7 @@ REFERENCES = (
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Each customer's attribute features on ``ctx.as_of``."""
-    return finish_attributes(attribute_columns(customers, ctx), ctx.as_of)
+    return finish_attributes(attribute_columns(customers, ctx), ctx.day)
 
 
 def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -156,17 +154,17 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     )
 
 
-def finish_attributes(columns: ir.Table, as_of: dt.date) -> ir.Table:
+def finish_attributes(columns: ir.Table, as_of: DateLike) -> ir.Table:
     """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date.
 
     The age from a birth date is counted in calendar years, as people count it: one more
     on each birthday (someone born on 29 February gets a year older on 1 March in other
     years). Days / 365.25 left people a year short on some birthdays."""
-    born = columns.birth_date
-    later = (born.month() > as_of.month) | (
-        (born.month() == as_of.month) & (born.day() > as_of.day)
+    born, day = columns.birth_date, day_value(as_of)
+    later = (born.month() > day.month()) | (
+        (born.month() == day.month()) & (born.day() > day.day())
     )
-    from_birth = ibis.literal(as_of.year) - born.year() - later.cast("int64")
+    from_birth = day.year() - born.year() - later.cast("int64")
     age = ibis.coalesce(columns.age, from_birth.cast("float64"))
     kept = [c for c in columns.columns if c != "birth_date"]
     return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])

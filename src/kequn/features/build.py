@@ -14,7 +14,6 @@ Conventions that keep both engines giving the same answer:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +23,7 @@ import ibis.expr.types as ir
 from kequn.core.schema import KEPT_STATUSES
 from kequn.features import reference as ref
 from kequn.features.attributes import attribute_features, finish_attributes
-from kequn.features.context import FeatureContext
+from kequn.features.context import DateLike, FeatureContext, day_value
 from kequn.features.ranks import discrete_quantile, join_ranks, rank_columns, with_ranks
 
 EVENT_COUNTS = {
@@ -40,7 +39,7 @@ EVENT_COUNTS = {
 }
 
 
-def paid_orders(orders: ir.Table, as_of: dt.date | None) -> ir.Table:
+def paid_orders(orders: ir.Table, as_of: DateLike | None) -> ir.Table:
     """Orders up to and including ``as_of`` (every dated order with None) that count as
     purchases (paid, partly refunded, or with a refund under way), their ``amount`` being
     the money kept: paid − refunded."""
@@ -152,11 +151,11 @@ def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Ta
     )
 
 
-def order_windows(paid: ir.Table, as_of: dt.date) -> ir.Table:
+def order_windows(paid: ir.Table, as_of: DateLike) -> ir.Table:
     """The as-of-dependent order counts (orders in the last 90 and 365 days, spend in the
     last 365) of the customers with a paid order in the last 365 days up to ``as_of``;
     read from those orders only."""
-    day = ibis.date(as_of)
+    day = day_value(as_of)
     facts = paid.mutate(days_ago=day.delta(paid.order_date, unit="day"))
     facts = facts.filter(facts.days_ago < 365, facts.days_ago >= 0)
     return facts.group_by("customer_id").aggregate(
@@ -169,11 +168,11 @@ def order_windows(paid: ir.Table, as_of: dt.date) -> ir.Table:
 _WINDOW_COLUMNS = ("orders_90d", "orders_365d", "spend_365d")
 
 
-def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: dt.date) -> ir.Table:
+def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) -> ir.Table:
     """The order features as of ``as_of`` from :func:`order_totals` and
     :func:`order_windows`: the windows joined (zero without recent orders), recency and
     the shares derived."""
-    day = ibis.date(as_of)
+    day = day_value(as_of)
     joined = totals.left_join(windows, "customer_id")
     keep = [joined[c] for c in totals.columns if c not in _WINDOW_COLUMNS]
     t = joined.select(
@@ -226,26 +225,26 @@ ORDER_FEATURE_COLUMNS = (
 )
 
 
-def dated_orders(orders: ir.Table, as_of: dt.date | None = None) -> ir.Table:
+def dated_orders(orders: ir.Table, as_of: DateLike | None = None) -> ir.Table:
     """Orders with their ``order_date``, up to ``as_of`` (every dated order without)."""
     dated = orders.mutate(order_date=orders.ordered_at.date())
     if as_of is None:
         return dated.filter(dated.order_date.notnull())
-    return dated.filter(dated.order_date <= ibis.date(as_of))
+    return dated.filter(dated.order_date <= day_value(as_of))
 
 
 def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Every order feature as of ``ctx.as_of`` (``paid``: :func:`paid_orders` up to it)."""
-    totals = order_totals(paid, dated_orders(orders, ctx.as_of), ctx)
-    return finish_order_features(totals, order_windows(paid, ctx.as_of), ctx.as_of)
+    totals = order_totals(paid, dated_orders(orders, ctx.day), ctx)
+    return finish_order_features(totals, order_windows(paid, ctx.day), ctx.day)
 
 
-def dated_events(events: ir.Table, as_of: dt.date | None = None) -> ir.Table:
+def dated_events(events: ir.Table, as_of: DateLike | None = None) -> ir.Table:
     """Events with their ``event_date``, up to ``as_of`` (every dated event without)."""
     dated = events.mutate(event_date=events.occurred_at.date())
     if as_of is None:
         return dated.filter(dated.event_date.notnull())
-    return dated.filter(dated.event_date <= ibis.date(as_of))
+    return dated.filter(dated.event_date <= day_value(as_of))
 
 
 def event_totals(dated: ir.Table) -> ir.Table:
@@ -257,16 +256,16 @@ def event_totals(dated: ir.Table) -> ir.Table:
     )
 
 
-def event_windows(dated: ir.Table, as_of: dt.date) -> ir.Table:
+def event_windows(dated: ir.Table, as_of: DateLike) -> ir.Table:
     """Interactions in the 90 days up to ``as_of``, per customer, from those alone."""
-    day = ibis.date(as_of)
+    day = day_value(as_of)
     ago = day.delta(dated.event_date, unit="day")
     recent = dated.filter(ago < 90, ago >= 0)
     return recent.group_by("customer_id").aggregate(events_90d=recent.count())
 
 
-def finish_event_features(totals: ir.Table, windows: ir.Table, as_of: dt.date) -> ir.Table:
-    day = ibis.date(as_of)
+def finish_event_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) -> ir.Table:
+    day = day_value(as_of)
     joined = totals.left_join(windows, "customer_id")
     return joined.select(
         joined.customer_id,
@@ -277,7 +276,7 @@ def finish_event_features(totals: ir.Table, windows: ir.Table, as_of: dt.date) -
     )
 
 
-def event_features(events: ir.Table, as_of: dt.date) -> ir.Table:
+def event_features(events: ir.Table, as_of: DateLike) -> ir.Table:
     dated = dated_events(events, as_of)
     return finish_event_features(event_totals(dated), event_windows(dated, as_of), as_of)
 
@@ -300,8 +299,8 @@ def buyer_behaviour(orders: ir.Table, events: ir.Table, ctx: FeatureContext) -> 
     The behavioural subset of :func:`build_features` without attributes or ranks: a much
     smaller query, for models that look at several past dates.
     """
-    per_order = order_features(paid_orders(orders, ctx.as_of), orders, ctx)
-    per_event = event_features(events, ctx.as_of)
+    per_order = order_features(paid_orders(orders, ctx.day), orders, ctx)
+    per_event = event_features(events, ctx.day)
     joined = per_order.left_join(per_event, "customer_id")
     t = joined.select(
         *[joined[c] for c in per_order.columns],
@@ -348,19 +347,19 @@ def build_features(
     before the ranks (their windows then read it), which wrote every column twice: 2 s of
     a run at 1M.
     """
-    as_of = ibis.date(ctx.as_of)
-    paid = paid_orders(orders, ctx.as_of)
+    as_of = ctx.day
+    paid = paid_orders(orders, as_of)
     if totals is None:
         per_order = order_features(paid, orders, ctx)
-        per_event = event_features(events, ctx.as_of)
+        per_event = event_features(events, as_of)
     else:
-        per_order = finish_order_features(totals[0], order_windows(paid, ctx.as_of), ctx.as_of)
-        recent = dated_events(events, ctx.as_of)
-        per_event = finish_event_features(totals[1], event_windows(recent, ctx.as_of), ctx.as_of)
+        per_order = finish_order_features(totals[0], order_windows(paid, as_of), as_of)
+        recent = dated_events(events, as_of)
+        per_event = finish_event_features(totals[1], event_windows(recent, as_of), as_of)
     if attributes is None:
         attrs = attribute_features(customers, ctx)
     else:
-        attrs = finish_attributes(attributes, ctx.as_of)
+        attrs = finish_attributes(attributes, as_of)
     if stage is not None:
         per_order = stage(per_order, "features-orders")
         per_event = stage(per_event, "features-events")

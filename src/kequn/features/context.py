@@ -6,9 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
+
+import ibis
+import ibis.expr.types as ir
 
 from kequn.features import reference as ref
+
+#: a day: a date, or an expression of one (:meth:`FeatureContext.day`)
+DateLike: TypeAlias = "dt.date | ir.DateValue"
+
+
+def day_value(day: DateLike) -> ir.DateValue:
+    """``day`` as an expression: a literal for a date, the expression itself otherwise."""
+    return day if isinstance(day, ir.Expr) else ibis.date(day)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,16 @@ class FeatureContext:
     spellings: Callable[[], dict[str, str] | None] | None = field(
         default=None, compare=False, repr=False
     )
+
+    #: how a date is written into the queries, when the engine has its own way (DuckDB: a
+    #: variable set on the connection, so that the SQL holding the as-of date is the same
+    #: every day and is found compiled in the engine's cache); without, a literal
+    dates: Callable[[dt.date], ir.DateValue] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def day(self) -> ir.DateValue:
+        """``as_of`` as it goes into the queries."""
+        return self.dates(self.as_of) if self.dates is not None else ibis.date(self.as_of)
 
     def reference(self, name: str) -> dict[str, Any]:
         if name not in self.references:

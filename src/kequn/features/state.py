@@ -371,7 +371,7 @@ def _attributes_key(ctx: FeatureContext) -> str:
     from kequn.features import attributes, reference
 
     settings = {
-        k: v for k, v in vars(ctx).items() if k not in ("as_of", "references", "spellings")
+        k: v for k, v in vars(ctx).items() if k not in ("as_of", "references", "spellings", "dates")
     }
     tables = {name: ctx.reference(name) for name in attributes.REFERENCES}
     text = json.dumps([settings, tables], sort_keys=True, ensure_ascii=False, default=str)

@@ -11,6 +11,7 @@ of a person's sources together, so a person's value is the sum over their source
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,11 @@ class PersonsEngine(Engine):
 
     def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
         return self.inner.materialize(expr, path)
+
+    def date_value(self, day: dt.date) -> ir.DateValue:
+        """The inner engine's way of writing a date into queries, or a literal."""
+        dates = getattr(self.inner, "date_value", None)
+        return dates(day) if dates is not None else ibis.date(day)
 
     def scalar(self, expr: ir.Scalar) -> Any:
         return self.inner.scalar(expr)
