@@ -259,3 +259,83 @@ def test_two_prunes_at_once_and_a_bad_setting(
     assert "'5'" in problems[0].getMessage()
     assert problems[0].exc_info is None  # said in words, no traceback
     assert len(list_runs(ws)) == 3
+
+
+def _events_by_day(ws: Workspace) -> dict[str, int]:
+    from kequn.automation import db
+
+    with db.connect(ws) as con:
+        rows = con.execute(
+            "SELECT as_of, count(*) FROM segment_events GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+    return {r[0].isoformat(): int(r[1]) for r in rows}
+
+
+def test_segment_events_pruned_by_their_own_period(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from kequn import automation
+    from kequn.automation import db
+    from kequn.automation.retention import prune_events
+    from kequn.demo import demo_workspace
+
+    automation.install()
+    ws = demo_workspace(tmp_path, 40)
+    for day in ("2026-06-01", "2026-06-10", "2026-06-20", "2026-07-01"):
+        pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
+    before = _events_by_day(ws)
+    assert set(before) == {"2026-06-10", "2026-06-20", "2026-07-01"}  # the first has none
+    runner = CliRunner()
+    off = runner.invoke(app, ["runs", "prune", "-w", str(ws.root)])
+    assert off.exit_code == 2
+    assert "keep_events_days" in off.output
+    toml = ws.root / "kequn.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "keep_events_days = 0" in text  # written with the other settings, off
+    toml.write_text(text.replace("keep_events_days = 0", "keep_events_days = 15"), "utf-8")
+    ws = Workspace.open(ws.root)
+    pipeline.run(ws, as_of=dt.date(2026, 7, 5), with_models=False)
+    after = _events_by_day(ws)
+    # 15 days before 07-05 is 06-20, kept; 06-10's events went, the runs all stay
+    assert set(after) == {"2026-06-20", "2026-07-01", "2026-07-05"}
+    assert after["2026-06-20"] == before["2026-06-20"]
+    assert len(list_runs(ws)) == 5
+    with db.connect(ws) as con:
+        processed = con.execute("SELECT count(*) FROM processed_runs").fetchone()
+    assert processed == (5,)  # which runs were processed is kept: none is redone
+    # a date typed in the future takes nothing with it: counted from today when earlier
+    assert prune_events(ws, 3, dry_run=True, today=dt.date(2026, 6, 25)) == after["2026-06-20"]
+    assert prune_events(ws, 10**9) == 0  # longer than there are days: nothing is that old
+    listed = runner.invoke(
+        app, ["runs", "prune", "--keep-events-days", "3", "--dry-run", "-w", str(ws.root)]
+    )
+    assert listed.exit_code == 0, listed.output
+    older = after["2026-06-20"] + after["2026-07-01"]
+    assert f"would be removed: {older:,}" in listed.output
+    assert _events_by_day(ws) == after  # a dry run removes nothing
+    done = runner.invoke(
+        app,
+        ["--lang", "zh", "runs", "prune", "--keep-events-days", "3", "-w", str(ws.root)],
+    )
+    assert done.exit_code == 0, done.output
+    assert f"已删除 {older:,} 条分群事件" in done.output
+    assert set(_events_by_day(ws)) == {"2026-07-05"}  # the newest run's stay
+    assert len(list_runs(ws)) == 5  # keep_runs_days is 0: the runs are not touched
+    assert any(e["action"] == "events.prune" for e in read_audit(ws))
+    bad = runner.invoke(
+        app, ["--lang", "en", "runs", "prune", "--keep-events-days", "0", "-w", str(ws.root)]
+    )
+    assert bad.exit_code != 0
+    assert "not a number of days to keep" in str(bad.exception) + bad.output
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "keep_events_days = 15", 'keep_events_days = "15"'
+        ),
+        "utf-8",
+    )
+    ws = Workspace.open(ws.root)
+    with caplog.at_level("ERROR", logger="kequn.automation"):
+        pipeline.run(ws, as_of=dt.date(2026, 7, 6), with_models=False)  # the run stands
+    problems = [r for r in caplog.records if "keep_events_days" in r.getMessage()]
+    assert len(problems) == 1
+    assert problems[0].exc_info is None

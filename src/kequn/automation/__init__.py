@@ -19,7 +19,7 @@ import logging
 
 from kequn.snapshots.runs import RunInfo
 
-__all__ = ["install", "on_publish", "prune_runs"]
+__all__ = ["install", "on_publish", "prune_events", "prune_runs"]
 
 log = logging.getLogger("kequn.automation")
 
@@ -65,6 +65,25 @@ def prune_runs(run: RunInfo, who: str) -> None:
         log.info("retention: %d runs removed after run %s", len(removed), run.run_id)
 
 
+def prune_events(run: RunInfo, who: str) -> None:
+    """The after-publish hook that follows :func:`prune_runs`: the segment events older
+    than the workspace's ``keep_events_days`` under ``[run]`` are removed (0, the
+    default, keeps every event). A failure is logged; the run stays published."""
+    from kequn.automation.retention import prune_events as prune
+    from kequn.store.workspace import WorkspaceError
+
+    try:
+        removed = prune(run.workspace, who=who)
+    except WorkspaceError as exc:  # a setting to correct, already said in words
+        log.error("automation: events not pruned after run %s: %s", run.run_id, exc)
+        return
+    except Exception:
+        log.exception("automation: events not pruned after run %s", run.run_id)
+        return
+    if removed:
+        log.info("retention: %d segment events removed after run %s", removed, run.run_id)
+
+
 def install() -> None:
     """Register :func:`on_publish`, then :func:`prune_runs`, with the pipeline
     (idempotent)."""
@@ -75,5 +94,6 @@ def install() -> None:
 
     after_publish(on_publish)
     after_publish(prune_runs)
+    after_publish(prune_events)
     on_erase(digest.erase)  # ids in team digests' examples, before the file is rewritten
     on_erase(erase)  # an erasure reaches the outbox, events and opt-outs too

@@ -1,10 +1,15 @@
 """The retention policy applied: after every run (:func:`kequn.automation.prune_runs`)
 and on request (``kequn runs prune``). Which runs it keeps is
 :func:`kequn.snapshots.retention.runs_to_remove`; each one removed goes as ``kequn runs
-delete`` removes it (:func:`kequn.privacy.delete_run`: its lookup files too, audited)."""
+delete`` removes it (:func:`kequn.privacy.delete_run`: its lookup files too, audited).
+The segment events, which outlive the runs they compare, have a period of their own
+(:func:`prune_events`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from kequn.automation import db
 from kequn.core.i18n import t
 from kequn.privacy import delete_run
 from kequn.snapshots.retention import runs_to_remove
@@ -50,6 +55,52 @@ def prune_runs(
         done = {"keep_days": days, "monthly": monthly, "removed": len(removed)}
         audit(ws, who, "runs.prune", done)
     return removed
+
+
+def prune_events(
+    ws: Workspace,
+    keep_days: int | None = None,
+    *,
+    dry_run: bool = False,
+    who: str = "cli",
+    today: dt.date | None = None,
+) -> int:
+    """Remove the segment events of runs whose as-of date is more than ``keep_days``
+    (default: the workspace's ``keep_events_days`` under ``[run]``; 0 keeps every event)
+    before the newest run's, or before today if that is earlier (a mistyped future date
+    takes nothing with it); how many were removed (or, with ``dry_run``, would be). The
+    newest run's events always stay; the journeys' assignments and messages, and which
+    runs were processed, are kept. A daily run of a 1M-customer shop records about a
+    million events, so without a period the automation database grows by that every day
+    (its file keeps its size after a removal; DuckDB reuses the space)."""
+    days = ws.settings.keep_events_days if keep_days is None else keep_days
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        if keep_days is not None:
+            raise WorkspaceError(t("events.bad_keep_days", value=days))
+        if days != 0 or isinstance(days, bool):
+            raise WorkspaceError(t("events.bad_keep_days_setting", value=repr(days)))
+        return 0  # the setting's default, 0: every event is kept
+    if not db.exists(ws):
+        return 0
+    (ws.root / "locks").mkdir(exist_ok=True)
+    with exclusive(ws.root / "locks" / "prune.lock", PRUNE_WAIT), db.connect(ws) as con:
+        found = con.execute("SELECT max(as_of) FROM segment_events").fetchone()
+        newest = found[0] if found else None
+        if newest is None:
+            return 0
+        end = min(newest, today or dt.date.today())
+        if days > (end - dt.date.min).days:
+            return 0  # before the first day there is: nothing is that old
+        cutoff = end - dt.timedelta(days=days)
+        counted = con.execute(
+            "SELECT count(*) FROM segment_events WHERE as_of < ?", [cutoff]
+        ).fetchone()
+        count = int(counted[0]) if counted else 0
+        if dry_run or count == 0:
+            return count
+        con.execute("DELETE FROM segment_events WHERE as_of < ?", [cutoff])
+    audit(ws, who, "events.prune", {"keep_days": days, "before": str(cutoff), "removed": count})
+    return count
 
 
 #: seconds a prune waits for another one on the same workspace to finish

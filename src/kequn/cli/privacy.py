@@ -116,25 +116,43 @@ def runs_prune(
             "keep_monthly_runs, true).",
         ),
     ] = None,
+    keep_events_days: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-events-days",
+            help="Keep the segment events of this many days before the newest run's as-of "
+            "date (default: keep_events_days under [run] in kequn.toml).",
+        ),
+    ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List the runs that would go; remove nothing.")
+        bool,
+        typer.Option(
+            "--dry-run", help="List the runs and count the events that would go; remove nothing."
+        ),
     ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Remove old runs: every run of the last days is kept, and one a month before."""
-    from kequn.automation.retention import prune_runs
+    """Remove old runs (every run of the last days is kept, and one a month before) and
+    old segment events."""
+    from kequn.automation.retention import prune_events, prune_runs
 
     ws = _ws(workspace)
     days = ws.settings.keep_runs_days if keep_days is None else keep_days
-    if days == 0 and keep_days is None:
+    event_days = ws.settings.keep_events_days if keep_events_days is None else keep_events_days
+    if days == 0 and keep_days is None and event_days == 0 and keep_events_days is None:
         err.print(t("runs.prune_off"), soft_wrap=True, markup=False)
         raise typer.Exit(2)
-    runs = prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
-    monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
-    params = {"count": len(runs), "days": days, "monthly": t("runs.monthly") if monthly else ""}
-    if dry_run:
-        console.print(t("runs.would_prune", **params))
-        for run in runs:
-            console.print(f"  {run.run_id}  {run.as_of}")
-    else:
-        console.print(t("runs.pruned", **params))
+    if days != 0 or keep_days is not None:
+        runs = prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
+        monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
+        params = {"count": len(runs), "days": days, "monthly": t("runs.monthly") if monthly else ""}
+        if dry_run:
+            console.print(t("runs.would_prune", **params))
+            for run in runs:
+                console.print(f"  {run.run_id}  {run.as_of}")
+        else:
+            console.print(t("runs.pruned", **params))
+    if event_days != 0 or keep_events_days is not None:
+        count = prune_events(ws, keep_events_days, dry_run=dry_run)
+        said = "events.would_prune" if dry_run else "events.pruned"
+        console.print(t(said, count=f"{count:,}", days=event_days))

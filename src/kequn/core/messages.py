@@ -264,8 +264,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "runs.monthly": ("，以及更早每月的最后一次", ", and the last run of each month before"),
     "runs.prune_off": (
-        "未设置保留期：kequn.toml 的 [run] keep_runs_days 为 0，保留全部运行。用 --keep-days 指定天数。",
-        "No retention is set: keep_runs_days under [run] in kequn.toml is 0, so every run is kept. Give --keep-days.",
+        "未设置保留期：kequn.toml 的 [run] keep_runs_days 与 keep_events_days 为 0，保留全部运行与分群事件。用 --keep-days 或 --keep-events-days 指定天数。",
+        "No retention is set: keep_runs_days and keep_events_days under [run] in kequn.toml are 0, so every run and segment event is kept. Give --keep-days or --keep-events-days.",
+    ),
+    "events.bad_keep_days": (
+        "--keep-events-days {value} 无效：保留天数应为 1 以上的整数。",
+        "--keep-events-days {value} is not a number of days to keep: give a whole number of 1 or more.",
+    ),
+    "events.bad_keep_days_setting": (
+        "kequn.toml 的 [run] keep_events_days 应为 0（保留全部分群事件）或正整数天数，而不是 {value}；本次未删除任何事件。",
+        "keep_events_days under [run] in kequn.toml must be 0 (keep every segment event) or a whole number of days, not {value}; no event was removed.",
+    ),
+    "events.pruned": (
+        "已删除 {count} 条分群事件（保留最近 {days} 天）。",
+        "Segment events removed: {count} (kept: the last {days} days).",
+    ),
+    "events.would_prune": (
+        "将删除 {count} 条分群事件（保留最近 {days} 天）。",
+        "Segment events that would be removed: {count} (kept: the last {days} days).",
     ),
     "identity.ran": (
         "身份识别：{records} 条客户记录 → {persons} 人；{links} 条链接（其中确定性 {deterministic} 条），{review} 对待复核（kequn identity review）。",

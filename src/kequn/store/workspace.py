@@ -69,6 +69,7 @@ class Settings:
     refit_days: int = 7  # a run reuses the stored models until they are this many days old
     keep_runs_days: int = 0  # after each run, remove runs older than this (0: keep every run)
     keep_monthly_runs: bool = True  # ...except the last run of each month
+    keep_events_days: int = 0  # after each run, remove older segment events (0: keep all)
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
     keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
@@ -109,6 +110,7 @@ class Settings:
             "refit_days",
             "keep_runs_days",
             "keep_monthly_runs",
+            "keep_events_days",
         )
         return {
             "business": {k: values[k] for k in business},
