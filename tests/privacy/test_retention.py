@@ -261,6 +261,14 @@ def test_two_prunes_at_once_and_a_bad_setting(
     assert len(list_runs(ws)) == 3
 
 
+def _processed_long_ago(ws: Workspace) -> None:
+    """As a workspace run for months: the runs so far were processed long ago."""
+    from kequn.automation import db
+
+    with db.connect(ws) as con:
+        con.execute("UPDATE processed_runs SET processed_at = TIMESTAMP '2026-01-01'")
+
+
 def _events_by_day(ws: Workspace) -> dict[str, int]:
     from kequn.automation import db
 
@@ -285,6 +293,7 @@ def test_segment_events_pruned_by_their_own_period(
         pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
     before = _events_by_day(ws)
     assert set(before) == {"2026-06-10", "2026-06-20", "2026-07-01"}  # the first has none
+    _processed_long_ago(ws)
     runner = CliRunner()
     off = runner.invoke(app, ["runs", "prune", "-w", str(ws.root)])
     assert off.exit_code == 2
@@ -295,6 +304,7 @@ def test_segment_events_pruned_by_their_own_period(
     toml.write_text(text.replace("keep_events_days = 0", "keep_events_days = 15"), "utf-8")
     ws = Workspace.open(ws.root)
     pipeline.run(ws, as_of=dt.date(2026, 7, 5), with_models=False)
+    _processed_long_ago(ws)
     after = _events_by_day(ws)
     # 15 days before 07-05 is 06-20, kept; 06-10's events went, the runs all stay
     assert set(after) == {"2026-06-20", "2026-07-01", "2026-07-05"}
@@ -322,11 +332,37 @@ def test_segment_events_pruned_by_their_own_period(
     assert set(_events_by_day(ws)) == {"2026-07-05"}  # the newest run's stay
     assert len(list_runs(ws)) == 5  # keep_runs_days is 0: the runs are not touched
     assert any(e["action"] == "events.prune" for e in read_audit(ws))
+    # a run dated later, then a day's run and a backfill: each run made recently keeps its
+    # events whatever its date (the one just made is what journeys and digests read)
+    for day in ("2026-09-30", "2026-07-06", "2026-06-15"):
+        pipeline.run(ws, as_of=dt.date.fromisoformat(day), with_models=False)
+    kept = _events_by_day(ws)
+    assert {"2026-07-06", "2026-06-15", "2026-09-30"} <= set(kept)
+    assert prune_events(ws, 3) == 0
+    _processed_long_ago(ws)
+    assert set(_events_by_day(ws)) == set(kept)
+    assert prune_events(ws, 3) == sum(v for k, v in kept.items() if k != "2026-09-30")
+    assert set(_events_by_day(ws)) == {"2026-09-30"}
+    # a bad value is refused before anything is removed, runs included
     bad = runner.invoke(
-        app, ["--lang", "en", "runs", "prune", "--keep-events-days", "0", "-w", str(ws.root)]
+        app,
+        [
+            "--lang",
+            "en",
+            "runs",
+            "prune",
+            "--keep-days",
+            "1",
+            "--no-keep-monthly",
+            "--keep-events-days",
+            "0",
+            "-w",
+            str(ws.root),
+        ],
     )
     assert bad.exit_code != 0
     assert "not a number of days to keep" in str(bad.exception) + bad.output
+    assert len(list_runs(ws)) == 8
     toml.write_text(
         toml.read_text(encoding="utf-8").replace(
             "keep_events_days = 15", 'keep_events_days = "15"'
@@ -335,7 +371,7 @@ def test_segment_events_pruned_by_their_own_period(
     )
     ws = Workspace.open(ws.root)
     with caplog.at_level("ERROR", logger="kequn.automation"):
-        pipeline.run(ws, as_of=dt.date(2026, 7, 6), with_models=False)  # the run stands
+        pipeline.run(ws, as_of=dt.date(2026, 10, 1), with_models=False)  # the run stands
     problems = [r for r in caplog.records if "keep_events_days" in r.getMessage()]
     assert len(problems) == 1
     assert problems[0].exc_info is None

@@ -5,8 +5,9 @@ After every published run (an :func:`kequn.pipeline.after_publish` hook installe
 events are computed against the previous run and each journey in ``journeys.yaml``
 chooses its customers and queues its messages, all in one transaction in
 ``automation/automation.duckdb``; then each team's digest of the movements that matter
-to it is queued (:mod:`.digest`); last, the runs the workspace's retention policy no
-longer keeps are removed (:func:`prune_runs`). ``kequn deliver`` sends them (:mod:`.deliver`, with
+to it is queued (:mod:`.digest`); last, the runs and then the segment events the
+workspace's retention periods no longer keep are removed (:func:`prune_runs`,
+:func:`prune_events`). ``kequn deliver`` sends the messages (:mod:`.deliver`, with
 group robots in :mod:`.robots`), ``kequn journeys report`` measures treated against
 holdout (:mod:`.report`).
 
@@ -85,8 +86,8 @@ def prune_events(run: RunInfo, who: str) -> None:
 
 
 def install() -> None:
-    """Register :func:`on_publish`, then :func:`prune_runs`, with the pipeline
-    (idempotent)."""
+    """Register :func:`on_publish`, then :func:`prune_runs` and :func:`prune_events`,
+    with the pipeline (idempotent)."""
     from kequn.automation import digest
     from kequn.automation.db import erase
     from kequn.pipeline import after_publish

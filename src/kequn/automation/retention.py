@@ -32,13 +32,9 @@ def prune_runs(
     ``keep_runs_days`` is 0); the runs removed (or, with ``dry_run``, that would be).
     One prune at a time per workspace; a run removed meanwhile by someone else is
     skipped."""
-    days = ws.settings.keep_runs_days if keep_days is None else keep_days
+    days = runs_period(ws, keep_days)
     monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        if keep_days is not None:
-            raise WorkspaceError(t("runs.bad_keep_days", value=days))
-        if days != 0 or isinstance(days, bool):
-            raise WorkspaceError(t("runs.bad_keep_days_setting", value=repr(days)))
+    if days == 0:
         return []  # the setting's default, 0: every run is kept
     if not isinstance(monthly, bool):
         raise WorkspaceError(t("runs.bad_keep_monthly", value=repr(monthly)))
@@ -68,19 +64,15 @@ def prune_events(
     """Remove the segment events of runs whose as-of date is more than ``keep_days``
     (default: the workspace's ``keep_events_days`` under ``[run]``; 0 keeps every event)
     before the newest run's, or before today if that is earlier (a mistyped future date
-    takes nothing with it); how many were removed (or, with ``dry_run``, would be). The
-    newest run's events always stay; the journeys' assignments and messages, and which
-    runs were processed, are kept. A daily run of a 1M-customer shop records about a
-    million events, so without a period the automation database grows by that every day
-    (its file keeps its size after a removal; DuckDB reuses the space)."""
-    days = ws.settings.keep_events_days if keep_days is None else keep_days
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        if keep_days is not None:
-            raise WorkspaceError(t("events.bad_keep_days", value=days))
-        if days != 0 or isinstance(days, bool):
-            raise WorkspaceError(t("events.bad_keep_days_setting", value=repr(days)))
-        return 0  # the setting's default, 0: every event is kept
-    if not db.exists(ws):
+    takes nothing with it), and that were processed more than ``keep_days`` ago; how many
+    were removed (or, with ``dry_run``, would be). The newest run's events always stay;
+    the journeys' assignments and messages, and which runs were processed, are kept.
+    The rows removed are not compacted away at once (an erasure's are): DuckDB reuses
+    their space. A daily run of a 1M-customer shop records about a
+    million events, so without a period the automation database grows by that every
+    day."""
+    days = events_period(ws, keep_days)
+    if days == 0 or not db.exists(ws):  # the setting's default, 0: every event is kept
         return 0
     (ws.root / "locks").mkdir(exist_ok=True)
     with exclusive(ws.root / "locks" / "prune.lock", PRUNE_WAIT), db.connect(ws) as con:
@@ -92,15 +84,46 @@ def prune_events(
         if days > (end - dt.date.min).days:
             return 0  # before the first day there is: nothing is that old
         cutoff = end - dt.timedelta(days=days)
+        # as with the runs, a run made recently keeps its events whatever its date: a
+        # backfill's, or a day's after a run dated later, are not removed by the run that
+        # wrote them (the journeys' preview and the digests read them)
+        made = db.utcnow() - dt.timedelta(days=days)
+        old = (
+            "as_of < ? AND run_id NOT IN "
+            "(SELECT run_id FROM processed_runs WHERE processed_at >= ?)"
+        )
         counted = con.execute(
-            "SELECT count(*) FROM segment_events WHERE as_of < ?", [cutoff]
+            f"SELECT count(*) FROM segment_events WHERE {old}", [cutoff, made]
         ).fetchone()
         count = int(counted[0]) if counted else 0
         if dry_run or count == 0:
             return count
-        con.execute("DELETE FROM segment_events WHERE as_of < ?", [cutoff])
+        con.execute(f"DELETE FROM segment_events WHERE {old}", [cutoff, made])
     audit(ws, who, "events.prune", {"keep_days": days, "before": str(cutoff), "removed": count})
     return count
+
+
+def runs_period(ws: Workspace, keep_days: int | None = None) -> int:
+    """Days of runs to keep: ``keep_days``, else ``keep_runs_days`` under ``[run]``; 0
+    (the setting's default) keeps every run. A bad value is refused, in words."""
+    return _period(ws.settings.keep_runs_days, keep_days, "runs")
+
+
+def events_period(ws: Workspace, keep_days: int | None = None) -> int:
+    """Days of segment events to keep: ``keep_days``, else ``keep_events_days`` under
+    ``[run]``; 0 (the setting's default) keeps every event."""
+    return _period(ws.settings.keep_events_days, keep_days, "events")
+
+
+def _period(setting: object, given: int | None, kind: str) -> int:
+    days = setting if given is None else given
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        if given is not None:
+            raise WorkspaceError(t(f"{kind}.bad_keep_days", value=days))
+        if days != 0 or isinstance(days, bool):
+            raise WorkspaceError(t(f"{kind}.bad_keep_days_setting", value=repr(days)))
+        return 0
+    return days
 
 
 #: seconds a prune waits for another one on the same workspace to finish

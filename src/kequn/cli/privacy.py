@@ -133,16 +133,16 @@ def runs_prune(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Remove old runs (every run of the last days is kept, and one a month before) and
-    old segment events."""
-    from kequn.automation.retention import prune_events, prune_runs
+    old segment events, each by its own period (kequn.toml's, or the one given)."""
+    from kequn.automation.retention import events_period, prune_events, prune_runs, runs_period
 
     ws = _ws(workspace)
-    days = ws.settings.keep_runs_days if keep_days is None else keep_days
-    event_days = ws.settings.keep_events_days if keep_events_days is None else keep_events_days
-    if days == 0 and keep_days is None and event_days == 0 and keep_events_days is None:
+    # both periods checked before anything is removed
+    days, event_days = runs_period(ws, keep_days), events_period(ws, keep_events_days)
+    if days == 0 and event_days == 0:
         err.print(t("runs.prune_off"), soft_wrap=True, markup=False)
         raise typer.Exit(2)
-    if days != 0 or keep_days is not None:
+    if days != 0:
         runs = prune_runs(ws, keep_days, keep_monthly, dry_run=dry_run)
         monthly = ws.settings.keep_monthly_runs if keep_monthly is None else keep_monthly
         params = {"count": len(runs), "days": days, "monthly": t("runs.monthly") if monthly else ""}
@@ -152,7 +152,7 @@ def runs_prune(
                 console.print(f"  {run.run_id}  {run.as_of}")
         else:
             console.print(t("runs.pruned", **params))
-    if event_days != 0 or keep_events_days is not None:
+    if event_days != 0:
         count = prune_events(ws, keep_events_days, dry_run=dry_run)
         said = "events.would_prune" if dry_run else "events.pruned"
         console.print(t(said, count=f"{count:,}", days=event_days))

@@ -16,7 +16,8 @@ rotation keeps them. So, with ``keep_days`` set, a run is kept when any of these
   several on that date, the one made last).
 
 Every other run is removed. The segment events already recorded between removed runs
-stay (they are the movement history, in the automation database).
+stay (they are the movement history, in the automation database), for a period of their
+own (``keep_events_days``: :func:`kequn.automation.retention.prune_events`).
 """
 
 from __future__ import annotations
