@@ -17,6 +17,7 @@ The pipeline does not know this package: it only runs the hooks registered with 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from kequn.snapshots.runs import RunInfo
 
@@ -52,18 +53,10 @@ def prune_runs(run: RunInfo, who: str) -> None:
     are removed (``keep_runs_days`` under ``[run]``; 0, the default, keeps every run).
     A failure is logged; the run stays published."""
     from kequn.automation.retention import prune_runs as prune
-    from kequn.store.workspace import WorkspaceError
 
-    try:
-        removed = prune(run.workspace, who=who)
-    except WorkspaceError as exc:  # a setting to correct, already said in words
-        log.error("automation: runs not pruned after run %s: %s", run.run_id, exc)
-        return
-    except Exception:
-        log.exception("automation: runs not pruned after run %s", run.run_id)
-        return
+    removed = _pruned(run, "runs", lambda: len(prune(run.workspace, who=who)))
     if removed:
-        log.info("retention: %d runs removed after run %s", len(removed), run.run_id)
+        log.info("retention: %d runs removed after run %s", removed, run.run_id)
 
 
 def prune_events(run: RunInfo, who: str) -> None:
@@ -71,18 +64,24 @@ def prune_events(run: RunInfo, who: str) -> None:
     than the workspace's ``keep_events_days`` under ``[run]`` are removed (0, the
     default, keeps every event). A failure is logged; the run stays published."""
     from kequn.automation.retention import prune_events as prune
+
+    removed = _pruned(run, "events", lambda: prune(run.workspace, who=who))
+    if removed:
+        log.info("retention: %d segment events removed after run %s", removed, run.run_id)
+
+
+def _pruned(run: RunInfo, what: str, prune: Callable[[], int]) -> int:
+    """How many ``prune`` removed; 0 with the failure logged (a setting to correct in
+    words, anything else with its traceback)."""
     from kequn.store.workspace import WorkspaceError
 
     try:
-        removed = prune(run.workspace, who=who)
-    except WorkspaceError as exc:  # a setting to correct, already said in words
-        log.error("automation: events not pruned after run %s: %s", run.run_id, exc)
-        return
+        return prune()
+    except WorkspaceError as exc:
+        log.error("automation: %s not pruned after run %s: %s", what, run.run_id, exc)
     except Exception:
-        log.exception("automation: events not pruned after run %s", run.run_id)
-        return
-    if removed:
-        log.info("retention: %d segment events removed after run %s", removed, run.run_id)
+        log.exception("automation: %s not pruned after run %s", what, run.run_id)
+    return 0
 
 
 def install() -> None:
