@@ -116,10 +116,11 @@ class DuckDBEngine(Engine):
         in the SQL, the date itself bound where DuckDB binds the query (a constant by then,
         so filters on it still skip row groups). The SQL holding a run's as-of date is then
         the same every day, and a daily run finds it compiled (:attr:`sql`) instead of
-        compiling it again: 0.3-0.5 s of a small shop's run. Each date gets the next number
-        in the order first asked for, and keeps it while the engine lives; a run asks for its
-        as-of date first (the churn model's earlier dates after), so the numbers are the
-        same from one day to the next."""
+        compiling it again (measured: 0.06 s of a 10k shop's run). An unset variable reads
+        as NULL, without an error: the expression runs on this connection only. Each date
+        gets the next number in the order first asked for, and keeps it while the engine
+        lives; a run asks for its as-of date first (the churn model's earlier dates after),
+        so the numbers are the same from one day to the next."""
         name = self._days.get(day)
         if name is None:
             name = f"kequn_day_{len(self._days)}"
