@@ -44,6 +44,40 @@ def test_every_command_has_help(command: str) -> None:
     assert "Usage" in out
 
 
+def _commands() -> list[tuple[list[str], Any]]:
+    import typer
+
+    found: list[tuple[list[str], Any]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append((path, command))
+        # (typer carries its own copy of click: a group is what has commands)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_help_shows_the_kequn_toml_sections_it_names() -> None:
+    """A help text naming a kequn.toml section ("under [run]") shows it: unescaped, Rich
+    read it as markup and printed "under  in kequn.toml"."""
+    import re
+
+    checked = 0
+    for path, command in _commands():
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        sections = {m for text in texts for m in re.findall(r"\[([a-z_]+)\]", text)}
+        if not sections:
+            continue
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        for section in sections:
+            assert f"[{section}]" in result.output, (path, section)
+        checked += 1
+    assert checked >= 4  # runs prune, privacy purge, serve, schedule run
+
+
 def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:
     ws = str(tmp_path / "shop")
     assert "Created workspace" in kequn("init", "-w", ws)

@@ -73,7 +73,7 @@ def purge_cmd(
     workspace: WorkspaceOpt = None,
     days: Annotated[
         int | None,
-        typer.Option(help="Older than this (default: quarantine_days under [privacy])", min=0),
+        typer.Option(help="Older than this (default: quarantine_days under \\[privacy])", min=0),
     ] = None,
 ) -> None:
     """Remove quarantined rows of imports older than the retention period."""
@@ -105,7 +105,7 @@ def runs_prune(
         typer.Option(
             "--keep-days",
             help="Keep every run of this many days before the newest run's as-of date "
-            "(default: keep_runs_days under [run] in kequn.toml).",
+            "(default: keep_runs_days under \\[run] in kequn.toml).",
         ),
     ] = None,
     keep_monthly: Annotated[
@@ -121,7 +121,7 @@ def runs_prune(
         typer.Option(
             "--keep-events-days",
             help="Keep the segment events of this many days before the newest run's as-of "
-            "date (default: keep_events_days under [run] in kequn.toml).",
+            "date (default: keep_events_days under \\[run] in kequn.toml).",
         ),
     ] = None,
     dry_run: Annotated[

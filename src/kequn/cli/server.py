@@ -18,7 +18,7 @@ user_app = typer.Typer(
 )
 app.add_typer(user_app, name="user")
 schedule_app = typer.Typer(
-    help="Jobs in [schedule] of kequn.toml (sync, run, deliver at set times), carried out "
+    help="Jobs in \\[schedule] of kequn.toml (sync, run, deliver at set times), carried out "
     "by kequn serve.",
     no_args_is_help=True,
 )
@@ -35,7 +35,9 @@ def serve(
     ] = 1,
     schedule: Annotated[
         bool,
-        typer.Option(help="Carry out [schedule] of kequn.toml and send due messages while serving"),
+        typer.Option(
+            help="Carry out \\[schedule] of kequn.toml and send due messages while serving"
+        ),
     ] = True,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard; carry out the schedule."""
@@ -111,7 +113,7 @@ def _time(text: str | None) -> str:
 
 @schedule_app.command("run")
 def schedule_run(
-    name: Annotated[str, typer.Argument(help="The job ([schedule] NAME in kequn.toml)")],
+    name: Annotated[str, typer.Argument(help="The job (\\[schedule] NAME in kequn.toml)")],
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
