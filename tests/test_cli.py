@@ -219,3 +219,50 @@ def test_spark_without_java_says_what_it_needs(tmp_path: Path) -> None:
     assert "Spark could not start" in done.stderr
     assert "Java 17" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_users_text_is_printed_as_written_and_bad_names_are_refused_in_words(
+    tmp_path: Path,
+) -> None:
+    """What users type or import is printed as it is, never read as Rich markup (a status
+    word "[/]" in an export stopped `kequn import` with a MarkupError), and an unknown
+    dimension, segment or history column is a message, not a traceback."""
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    from kequn.demo import demo_workspace
+    from kequn.pipeline import run as run_taxonomy
+
+    ws = demo_workspace(tmp_path / "ws", 40)
+    run_taxonomy(ws, as_of=dt.date(2026, 6, 30), with_models=False)
+    run_taxonomy(ws, with_models=False)
+    env = {**os.environ, "KEQUN_DEBUG": ""}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "kequn.cli", "--lang", "en", *args, "-w", str(ws.root)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单编号,客户编号,下单时间,实付金额,订单状态\n"
+        "M1,C900,2026-01-05,10,[/]\nM2,C900,2026-01-06,12,[bold]x\nM3,C901,2026-01-07,8,已付款\n",
+        encoding="utf-8",
+    )
+    done = cli("import", "orders", str(orders))
+    assert done.returncode == 0, done.stderr
+    assert "Unknown order status “[/]”" in done.stdout  # where the MarkupError was
+    assert "“[bold]x”" in done.stdout
+    shown = cli("show", "[bold red]C[/]")
+    assert "Traceback" not in shown.stderr
+    assert "[bold red]C[/]" in shown.stdout + shown.stderr  # as typed, not styled
+    for args, said in (
+        (("segments", "nope"), "There is no dimension nope"),
+        (("history", "--dimension", "name"), "name is not an exclusive dimension"),
+        (("export", "lifecycle=nope", "-o", str(tmp_path / "x.csv")), "No such segment"),
+    ):
+        refused = cli(*args)
+        assert refused.returncode == 1, (args, refused.stdout)
+        assert said in refused.stderr, (args, refused.stderr)
+        assert "Traceback" not in refused.stderr

@@ -185,3 +185,19 @@ def test_status_and_quarantine_name_files_only(tmp_path: Path, serve: Any) -> No
     assert any(q["file"] == "orders-export.csv" for q in quarantine.json())
     for text in (status.text, quarantine.text):
         assert str(tmp_path) not in text
+
+
+@pytest.mark.parametrize("column", ["name", "city", "customer_id", "spend", "traits", "nope"])
+def test_history_moves_only_along_an_exclusive_dimension(server: Any, column: str) -> None:
+    """Any other column of the labels was compared as if it were one: a viewer's
+    ``/api/history?dimension=name`` listed customers' names."""
+    with server.client("viewer") as client:
+        found = client.get("/api/history", params={"dimension": column})
+        assert found.status_code == 404
+        assert found.json()["error"]["code"] == "unknown_dimension"
+        assert "lifecycle" in found.json()["error"]["message"]  # what may be asked instead
+        zh = client.get("/api/history", params={"dimension": column, "lang": "zh"})
+        assert "互斥维度" in zh.json()["error"]["message"]
+        fine = client.get("/api/history", params={"dimension": "lifecycle"})
+        assert fine.status_code == 200
+        assert fine.json()["moves"]

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import sys
 
-from rich.markup import escape
-
 from kequn.cli import (  # noqa: F401 - importing registers the commands
     analysis,
     automation,
@@ -35,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         message = user_message(exc)
         if message is None or os.environ.get("KEQUN_DEBUG"):
             raise
-        err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+        err.print(message, style="red", soft_wrap=True)
         err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
 

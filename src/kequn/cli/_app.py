@@ -35,8 +35,11 @@ clv_app = typer.Typer(
 )
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(clv_app, name="clv")
-console = Console()
-err = Console(stderr=True)
+#: no Rich markup: what is printed holds users' text (ids, names, file names, status
+#: words from their exports), and "[/]" in it stopped a command with a MarkupError while
+#: "[sales]" vanished as a style; styles are given as ``style=`` or :class:`~rich.text.Text`
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -47,9 +50,7 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")
-]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")]
 RunOpt = Annotated[
     str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kequn.cli._app import (
     AsOfOpt,
@@ -92,7 +93,7 @@ def _print_run(info: RunInfo) -> None:
         parts = [
             f"{lab['name']} {display.number(lab['count'])}" for lab in dim["labels"] if lab["count"]
         ]
-        console.print(f"[bold]{dim['name']}[/]: " + " · ".join(parts))
+        console.print(Text.assemble((dim["name"], "bold"), ": " + " · ".join(parts)))
     for line in reports.model_summary(info.models or {}, _lang()):
         console.print(line)
 
@@ -199,12 +200,17 @@ def show(
     if as_json:
         _print_json(data)
         return
+    run = data["run"]
     console.print(
-        f"[bold]{customer_id}[/]  (run {data['run']['run_id']}, as of {data['run']['as_of']})"
+        Text.assemble((customer_id, "bold"), f"  (run {run['run_id']}, as of {run['as_of']})")
     )
     for dim in data["dimensions"]:
         for entry in dim["labels"]:
-            console.print(f"[bold]{dim['name']}[/]: [green]{entry['name']}[/] — {entry['reason']}")
+            console.print(
+                Text.assemble(
+                    (dim["name"], "bold"), ": ", (entry["name"], "green"), f" — {entry['reason']}"
+                )
+            )
             if entry["strategy"]:
                 s = entry["strategy"]
                 console.print(f"    → [{s['team_name']}] {s['text']}")
@@ -236,7 +242,8 @@ def _print_why_not(run: RunInfo, data: dict[str, Any], spec: str, as_json: bool)
         return
     console.print(t("whynot.title", dimension=answer["dimension_name"], label=answer["name"]))
     for c in answer["conditions"]:
-        console.print(f"  {'[green]✓[/]' if c['met'] else '[red]✗[/]'} {c['text']}")
+        mark = ("✓", "green") if c["met"] else ("✗", "red")
+        console.print(Text.assemble("  ", mark, f" {c['text']}"))
     console.print(answer["summary"])
 
 
@@ -374,12 +381,15 @@ def taxonomy_check(
     try:
         taxonomy = load_taxonomy(path)
     except TaxonomyError as exc:
-        err.print(f"[red]✗[/] {exc}")
+        err.print(Text.assemble(("✗", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
     labels = sum(len(d.labels) for d in taxonomy.dimensions)
     console.print(
-        f"[green]✓[/] {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
-        f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})"
+        Text.assemble(
+            ("✓", "green"),
+            f" {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
+            f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})",
+        )
     )
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kequn.automation import install
 from kequn.cli._app import (
@@ -108,12 +109,10 @@ def journeys_check(
     try:
         found = parse_journeys(path.read_text(encoding="utf-8"), workspace_taxonomy(ws), str(path))
     except JourneysError as exc:
-        err.print(f"[red]✗[/] {exc}", soft_wrap=True)
+        err.print(Text.assemble(("✗", "red"), f" {exc}"), soft_wrap=True)
         raise typer.Exit(1) from exc
-    console.print(
-        "[green]✓[/] "
-        + t("automation.journeys_ok", journeys=len(found.journeys), channels=len(found.channels))
-    )
+    done = t("automation.journeys_ok", journeys=len(found.journeys), channels=len(found.channels))
+    console.print(Text.assemble(("✓", "green"), " " + done))
 
 
 @journeys_app.command("list")
@@ -177,7 +176,7 @@ def journeys_process(
             t("digest.queued", run=summary["run_id"], teams=len(summary["digests"]["teams"]))
         )
     if summary.get("journeys_error"):
-        err.print(f"[red]{summary['journeys_error']}[/]", soft_wrap=True)
+        err.print(summary["journeys_error"], style="red", soft_wrap=True)
 
 
 @digest_app.command("show")
@@ -225,7 +224,7 @@ def digest_build(
         _print_json(summary)
         return
     if summary["error"]:
-        err.print(f"[red]{summary['error']}[/]", soft_wrap=True)
+        err.print(summary["error"], style="red", soft_wrap=True)
         raise typer.Exit(1)
     console.print(t("digest.queued", run=run.run_id, teams=len(summary["teams"])))
     for team, info in summary["teams"].items():
@@ -280,7 +279,7 @@ def journeys_report_cmd(
         )
         console.print(out)
         for note in j["notes"]:
-            console.print(f"[yellow]{note}[/]")
+            console.print(note, style="yellow")
 
 
 @app.command("deliver")

@@ -249,13 +249,11 @@ def _print_format(report: Any) -> None:
         console.print(t("import.lines", orders=f"{report.accepted:,}", lines=f"{report.lines:,}"))
     for note in report.notes:
         currencies = ", ".join(report.currencies) or "?"
-        console.print(
-            "[yellow]" + t(note, currencies=currencies, currency=_ws_currency(report)) + "[/]"
-        )
+        console.print(t(note, currencies=currencies, currency=_ws_currency(report)), style="yellow")
     for skipped in report.skipped:
         console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
     for word, count in report.unknown_statuses.items():
-        console.print("[yellow]" + t("import.unknown_status", word=word, count=count) + "[/]")
+        console.print(t("import.unknown_status", word=word, count=count), style="yellow")
     if report.unknown_statuses:
         console.print(t("import.retry_hint"))
 
@@ -469,11 +467,11 @@ def _print_demo_import(report: Any, *, full: bool) -> None:
     """One demo import: the whole summary for a user's file; for generated data the
     counts, and what a platform export was read as (format, buyer key, lines)."""
     if full:
-        console.print(f"[bold]{report.file}[/]")
+        console.print(report.file, style="bold")
         _print_import(report)
         return
     if report.format:
-        console.print(f"[bold]{report.file}[/]")
+        console.print(report.file, style="bold")
         _print_format(report)
     _print_summary(report)
 

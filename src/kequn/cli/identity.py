@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
 from kequn.core.i18n import t
@@ -38,7 +37,7 @@ def run_cmd(
         return
     console.print(t("identity.ran", **report))
     if not identity.settings(ws).enabled:
-        console.print(escape(t("identity.disabled")), style="dim")
+        console.print(t("identity.disabled"), style="dim")
 
 
 @identity_app.command("review")
@@ -62,11 +61,10 @@ def review_cmd(
     for p in pairs:
         mark = "✓" if p["accepted"] else "?"
         console.print(
-            f"{mark} {p['probability']:.3f}  {escape(p['a'])} ({escape(str(p['name_a']))}, "
-            f"{escape(str(p['city_a']))})  ↔  {escape(p['b'])} ({escape(str(p['name_b']))}, "
-            f"{escape(str(p['city_b']))})"
+            f"{mark} {p['probability']:.3f}  {p['a']} ({p['name_a']}, {p['city_a']})  ↔  "
+            f"{p['b']} ({p['name_b']}, {p['city_b']})"
         )
-        console.print(f"    {escape(evidence_local(p['evidence']))}", style="dim")
+        console.print(f"    {evidence_local(p['evidence'])}", style="dim")
 
 
 @identity_app.command("confirm")

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
 from kequn.core.i18n import t
@@ -77,7 +77,7 @@ def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
             f"{s['step']}: {s.get('detail') or s['outcome']}" for s in (last or {}).get("steps", [])
         )
         console.print(
-            f"[bold]{job['name']}[/bold]  {escape(job['when'])}  {' → '.join(job['steps'])}",
+            Text.assemble((job["name"], "bold"), f"  {job['when']}  {' → '.join(job['steps'])}"),
             highlight=False,
         )
         lines = [

@@ -267,6 +267,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置保留期：kequn.toml 的 [run] keep_runs_days 与 keep_events_days 为 0，保留全部运行与分群事件。用 --keep-days 或 --keep-events-days 指定天数。",
         "No retention is set: keep_runs_days and keep_events_days under [run] in kequn.toml are 0, so every run and segment event is kept. Give --keep-days or --keep-events-days.",
     ),
+    "segments.unknown_dimension": (
+        "没有维度 {dimension}；可选：{known}",
+        "There is no dimension {dimension}; known: {known}",
+    ),
+    "segments.unknown_segment": ("没有这个客群：{segment}", "No such segment: {segment}"),
+    "history.not_exclusive": (
+        "{dimension} 不是两次运行都有的互斥维度；可选：{known}",
+        "{dimension} is not an exclusive dimension of both runs; known: {known}",
+    ),
     "events.bad_keep_days": (
         "--keep-events-days {value} 无效：保留天数应为 1 以上的整数。",
         "--keep-events-days {value} is not a number of days to keep: give a whole number of 1 or more.",

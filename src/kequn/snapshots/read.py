@@ -96,10 +96,18 @@ def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
     return quoted_name(name)
 
 
+class UnknownDimensionError(WorkspaceError, KeyError, ValueError):
+    """A dimension or label the run's taxonomy does not have, told in words (callers that
+    catch a KeyError or a ValueError still catch it)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def segment_where(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:
     dim = taxonomy.dimension(dimension)
     if dim is None or dim.label(label) is None:
-        raise KeyError(f"{dimension}={label}")
+        raise UnknownDimensionError(t("segments.unknown_segment", segment=f"{dimension}={label}"))
     if dim.type == "tags":
         column = dim.tag_column(label)
         return f"{_quote(column, {column})} = true", []
@@ -127,7 +135,9 @@ def segments(
     dims = [d for d in taxonomy.dimensions if dimension in (None, d.id)]
     if dimension and not dims:
         known = ", ".join(d.id for d in taxonomy.dimensions)
-        raise ValueError(f"unknown dimension {dimension!r}; known: {known}")
+        raise UnknownDimensionError(
+            t("segments.unknown_dimension", lang, dimension=dimension, known=known)
+        )
     customers, all_counts = run.customers, run.counts
     if source is not None:
         customers, all_counts = linked.counts_from_source(run, source, lang)

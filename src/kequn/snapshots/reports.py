@@ -14,7 +14,12 @@ import pyarrow.compute as pc
 from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
-from kequn.snapshots.read import privacy_settings, require_run, segment_where
+from kequn.snapshots.read import (
+    UnknownDimensionError,
+    privacy_settings,
+    require_run,
+    segment_where,
+)
 from kequn.snapshots.runs import RunInfo, latest_pair
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -255,8 +260,11 @@ def history(
     *,
     before: str | None = None,
     after: str | None = None,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """How many customers moved from each label to each other between two runs."""
+    """How many customers moved from each label to each other between two runs, on an
+    exclusive dimension of both (never another column of the labels: a name or a city
+    is personal data)."""
     if after is None and before is None:
         # the newest as-of date against the run before it in time (as events compare)
         pair = latest_pair(ws)
@@ -268,8 +276,18 @@ def history(
     con = ibis.duckdb.connect()
     a = con.read_parquet(parquet_glob(run_a.labels_path))
     b = con.read_parquet(parquet_glob(run_b.labels_path))
-    if dimension not in a.columns or dimension not in b.columns:
-        raise ValueError(f"{dimension!r} is not an exclusive dimension of both runs")
+    exclusive = [
+        d.id
+        for d in run_a.taxonomy().dimensions
+        if d.type == "exclusive"
+        and d.id in a.columns
+        and d.id in b.columns
+        and any(e.id == d.id and e.type == "exclusive" for e in run_b.taxonomy().dimensions)
+    ]
+    if dimension not in exclusive:
+        raise UnknownDimensionError(
+            t("history.not_exclusive", lang, dimension=dimension, known=", ".join(exclusive))
+        )
     a = a.select("customer_id", before_label=a[dimension])
     b = b.select("customer_id", after_label=b[dimension])
     joined = a.outer_join(b, a.customer_id == b.customer_id)

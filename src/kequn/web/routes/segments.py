@@ -82,8 +82,9 @@ def segment_members(
             city=city,
         )
     except KeyError as exc:
+        segment = f"{dimension}={label}"
         raise ApiError(
-            404, "unknown_segment", t("web.error.unknown_segment", lang, segment=str(exc))
+            404, "unknown_segment", t("web.error.unknown_segment", lang, segment=segment)
         ) from exc
     return personal_view(request, user, page, "segment.read", {"segment": f"{dimension}={label}"})
 
@@ -162,6 +163,8 @@ def history(
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two)."""
     try:
-        return reports.history(workspace(request), dimension, before=before, after=after)
+        return reports.history(
+            workspace(request), dimension, before=before, after=after, lang=request_lang(request)
+        )
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
