@@ -261,6 +261,7 @@ def test_users_text_is_printed_as_written_and_bad_names_are_refused_in_words(
         (("segments", "nope"), "There is no dimension nope"),
         (("history", "--dimension", "name"), "name is not an exclusive dimension"),
         (("export", "lifecycle=nope", "-o", str(tmp_path / "x.csv")), "No such segment"),
+        (("show", "C1", "--run", "nope"), "No run has the id (or prefix) nope"),
     ):
         refused = cli(*args)
         assert refused.returncode == 1, (args, refused.stdout)

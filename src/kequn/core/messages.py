@@ -170,6 +170,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有找到分类运行，先运行 `kequn run`。",
         "No classification run found; run `kequn run` first.",
     ),
+    "run.unknown": (
+        "没有编号（或前缀）为 {id} 的运行；`kequn status` 列出全部运行。",
+        "No run has the id (or prefix) {id}; `kequn status` lists the runs.",
+    ),
     "run.history_needs_two": ("需要至少两次运行。", "History needs at least two runs."),
     # automation: events, journeys, delivery
     "automation.secret_env_missing": (

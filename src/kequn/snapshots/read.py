@@ -86,7 +86,7 @@ def require_run(ws: Workspace, run_id: str | None = None) -> RunInfo:
     """The run asked for (id or unique prefix), or the newest; a clear error if none."""
     run = get_run(ws, run_id)
     if run is None:
-        raise WorkspaceError(t("run.none"))
+        raise WorkspaceError(t("run.none") if run_id is None else t("run.unknown", id=run_id))
     return run
 
 
