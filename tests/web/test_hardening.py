@@ -201,3 +201,19 @@ def test_history_moves_only_along_an_exclusive_dimension(server: Any, column: st
         fine = client.get("/api/history", params={"dimension": "lifecycle"})
         assert fine.status_code == 200
         assert fine.json()["moves"]
+
+
+def test_a_path_or_method_no_route_has_answers_in_the_api_s_error_shape(server: Any) -> None:
+    """Starlette's own 404 and 405 came out as ``{"detail": ...}``, unlike every other error."""
+    with server.client("admin") as client:
+        missing = client.get("/api/nope")
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "http_404"
+        assert missing.json()["error"]["message"]
+        slashed = client.get("/api/customers/a%2Fb")
+        assert slashed.status_code == 404
+        assert "error" in slashed.json()
+        wrong = client.delete("/api/runs")
+        assert wrong.status_code == 405
+        assert wrong.json()["error"]["code"] == "http_405"
+        assert wrong.headers["allow"]  # the header Starlette set is kept

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kequn.store.workspace import WorkspaceError
 
@@ -35,10 +36,11 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": "http_" + str(exc.status_code), "message": str(exc.detail)}},
         status_code=exc.status_code,
+        headers=exc.headers,  # a 405's Allow, a 401's WWW-Authenticate
     )
 
 
@@ -64,7 +66,8 @@ def add_handlers(app: FastAPI) -> None:
     ApiError gets its own code although it is an HTTPException too.
     """
     app.exception_handler(ApiError)(_api_error)
-    app.exception_handler(HTTPException)(_http_error)
+    # Starlette's own (a path no route has, a method a route does not take) too
+    app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid)
     app.exception_handler(WorkspaceError)(_workspace_error)
     app.exception_handler(LoginRequiredError)(_login)
