@@ -276,13 +276,11 @@ def history(
     con = ibis.duckdb.connect()
     a = con.read_parquet(parquet_glob(run_a.labels_path))
     b = con.read_parquet(parquet_glob(run_b.labels_path))
+    in_b = {d.id for d in run_b.taxonomy().dimensions if d.type == "exclusive"}
     exclusive = [
         d.id
         for d in run_a.taxonomy().dimensions
-        if d.type == "exclusive"
-        and d.id in a.columns
-        and d.id in b.columns
-        and any(e.id == d.id and e.type == "exclusive" for e in run_b.taxonomy().dimensions)
+        if d.type == "exclusive" and d.id in in_b and d.id in a.columns and d.id in b.columns
     ]
     if dimension not in exclusive:
         raise UnknownDimensionError(
