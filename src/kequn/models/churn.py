@@ -85,7 +85,11 @@ LEARNED = "gradient boosting"
 CLOSED_FORM = "BG/NBD expected purchases"
 HORIZON_DAYS = 90
 MIN_PER_CLASS = 20
-SAMPLE = 200_000
+#: buyers each churn split (training, evaluation) is sampled down to. At 1M customers on
+#: the demo data, 100k against 200k moved the out-of-time AUC from 0.9474 to 0.9467 and
+#: roughly halved fitting (the features of two past dates for the sample, then the
+#: trees): 8.8-12 s to 5.7 s
+SAMPLE = 100_000
 
 Array = NDArray[np.float64]
 
