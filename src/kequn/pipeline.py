@@ -17,10 +17,12 @@ are the same either way.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import logging
 import os
 import shutil
 import time
@@ -47,6 +49,8 @@ from kequn.taxonomy.thresholds import scalars
 
 if TYPE_CHECKING:  # the models are imported when a run needs them (seconds)
     from kequn.models.churn import ClosedForms
+
+log = logging.getLogger(__name__)
 
 #: what runs after a run is published: ``hook(run, who)``; a failing hook is reported, the
 #: run stays published
@@ -187,6 +191,7 @@ def features_with_models(
     (and the workspace), the order and event aggregates come from the workspace's feature
     state, brought up to date first (:mod:`kequn.features.state`), when it can answer."""
     tables = engine.tables()
+    prepared = _prepare_models(ws, ctx.as_of, refit) if with_models else None
     if engine.name == "duckdb":
         # in process, each channel spelling is grouped once (a query, when first needed);
         # Spark groups each order where it is, without moving the orders
@@ -210,7 +215,42 @@ def features_with_models(
 
     if not with_models:
         return without_predictions(features), {"status": "skipped: run without models"}
-    return _predict(engine, ctx, workdir, features, ws, refit)
+    stored = prepared.result() if prepared is not None else None
+    return _predict(engine, ctx, workdir, features, ws, refit, stored)
+
+
+def _prepare_models(
+    ws: Workspace | None, as_of: dt.date, refit: bool
+) -> concurrent.futures.Future[Any]:
+    """The stored models (:func:`kequn.store.models.load`), read in a thread that then
+    makes ready what the models step will use (:mod:`kequn.models.warm`: scoring with
+    them, and fitting when they are due for it before any drift is known) while DuckDB
+    builds the features. The models step waits for it (``result()``) before importing
+    anything of its own, so the two threads never import the same modules at once.
+    Measured at 1M customers: the models step's imports and numba's loading, 0.8 s of a
+    daily run and 2.5 s of a refit, mostly hidden behind the features' queries."""
+    from kequn.models.predict import without_predictions  # noqa: F401 - before the thread
+    from kequn.store import models as store
+
+    def prepare() -> Any:
+        stored = store.load(ws) if ws is not None else None
+        try:
+            from kequn.models import warm
+
+            if stored is not None:
+                warm.scoring(stored.fitted.get("churn"), int(stored.stats.get("buyers") or 0))
+            days = ws.settings.refit_days if ws is not None else 0
+            if ws is None or store.dated_reason(stored, as_of, refit_days=days, forced=refit):
+                warm.fitting()
+        except Exception:  # only ever a head start: the models step reports its own errors
+            log.debug("making the models ready ahead failed", exc_info=True)
+        return stored
+
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kequn-models")
+    try:
+        return pool.submit(prepare)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def feature_state_enabled() -> bool:
@@ -286,15 +326,16 @@ def _predict(
     features: ir.Table,
     ws: Workspace | None,
     refit: bool,
+    stored: Any,
 ) -> tuple[ir.Table, dict[str, Any]]:
-    """The models step: reuse the stored models or fit them, then score everyone."""
+    """The models step: reuse the stored models (``stored``, as read from ``ws``) or fit
+    them, then score everyone."""
     from kequn.models.churn import ClosedForms, feature_builder, fit_churn
     from kequn.models.clusters import fit_clusters
     from kequn.models.predict import fit_btyd
     from kequn.store import models as store
 
     stats = buyer_stats(engine, features)
-    stored = store.load(ws) if ws is not None else None
     reason: dict[str, Any] | None = {"key": "models.refit.none", "params": {}}
     moved: dict[str, Any] = {}
     if ws is not None:

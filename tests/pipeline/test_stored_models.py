@@ -111,6 +111,11 @@ def test_refit_reason(change: dict[str, object], day: str, key: str | None) -> N
         now["features"].update(change)
     reason, _ = store.refit_reason(stored, dt.date.fromisoformat(day), now, refit_days=7)
     assert (reason or {}).get("key") == key
+    # what is known before the features: the date's reasons, not the drift's
+    dated = store.dated_reason(stored, dt.date.fromisoformat(day), refit_days=7)
+    assert (dated or {}).get("key") == (
+        key if key and key.endswith(("stale", "backdated")) else None
+    )
 
 
 def test_refit_reason_when_none_forced_or_another_version() -> None:
@@ -128,6 +133,9 @@ def test_refit_reason_when_none_forced_or_another_version() -> None:
     other = store.refit_reason(old, today, stats, refit_days=7)[0]
     assert other is not None
     assert other["key"] == "models.refit.version"
+    for stored, forced in ((None, False), (_stored(), True), (old, False)):
+        reason = store.refit_reason(stored, today, stats, refit_days=7, forced=forced)[0]
+        assert store.dated_reason(stored, today, refit_days=7, forced=forced) == reason
 
 
 def test_refit_days_is_a_setting(tmp_path: Path) -> None:

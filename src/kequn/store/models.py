@@ -170,7 +170,35 @@ def drift(before: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
     return {"max_sd": worst, "feature": feature, "buyers_change": count}
 
 
-def refit_reason(  # noqa: PLR0911 - one return per reason reads best
+#: the reasons that come before the stored models' date is looked at
+_UNDATED = ("models.refit.forced", "models.refit.none", "models.refit.version")
+
+
+def dated_reason(
+    stored: StoredModels | None, as_of: dt.date, *, refit_days: int, forced: bool = False
+) -> dict[str, Any] | None:
+    """Why the models must be fitted again, from what is known before the run's features
+    are (forced, none stored, other versions, too old or fitted after ``as_of``); ``None``
+    when only the features' drift can still tell (:func:`refit_reason`)."""
+    if forced:
+        return {"key": "models.refit.forced", "params": {}}
+    if stored is None or stored.format != FORMAT or stored.versions != versions():
+        return {
+            "key": "models.refit.none" if stored is None else "models.refit.version",
+            "params": {},
+        }
+    age = (as_of - dt.date.fromisoformat(stored.as_of)).days
+    if age < 0:
+        return {"key": "models.refit.backdated", "params": {"fitted": stored.as_of}}
+    if age > refit_days:
+        return {
+            "key": "models.refit.stale",
+            "params": {"fitted": stored.as_of, "age": age, "days": refit_days},
+        }
+    return None
+
+
+def refit_reason(
     stored: StoredModels | None,
     as_of: dt.date,
     stats: dict[str, Any],
@@ -180,19 +208,12 @@ def refit_reason(  # noqa: PLR0911 - one return per reason reads best
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """Why the models must be fitted again (a message key and its parameters), or
     ``None`` when the stored ones may be reused; and the drift measured."""
-    if forced:
-        return {"key": "models.refit.forced", "params": {}}, {}
-    if stored is None or stored.format != FORMAT or stored.versions != versions():
-        key = "models.refit.none" if stored is None else "models.refit.version"
-        return {"key": key, "params": {}}, {}
-    fitted = dt.date.fromisoformat(stored.as_of)
-    age = (as_of - fitted).days
+    reason = dated_reason(stored, as_of, refit_days=refit_days, forced=forced)
+    if stored is None or (reason is not None and reason["key"] in _UNDATED):
+        return reason, {}
     moved = drift(stored.stats, stats)
-    if age < 0:
-        return {"key": "models.refit.backdated", "params": {"fitted": stored.as_of}}, moved
-    if age > refit_days:
-        params = {"fitted": stored.as_of, "age": age, "days": refit_days}
-        return {"key": "models.refit.stale", "params": params}, moved
+    if reason is not None:
+        return reason, moved
     if moved["max_sd"] > DRIFT_LIMIT:
         params = {"fitted": stored.as_of, "feature": moved["feature"], "sd": moved["max_sd"]}
         return {"key": "models.refit.drift", "params": params}, moved
