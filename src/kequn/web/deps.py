@@ -156,7 +156,8 @@ async def page_user(request: Request) -> User:
     Async so a page answered on the event loop needs no thread (tokens are cached)."""
     user = request_user(request)
     if user is None:
-        raise LoginRequiredError(str(request.url.path))
+        query = request.url.query
+        raise LoginRequiredError(request.url.path + (f"?{query}" if query else ""))
     return user
 
 

@@ -7,6 +7,8 @@ page opened without a session redirects to the login page instead.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -56,7 +58,8 @@ async def _workspace_error(_request: Request, exc: WorkspaceError) -> JSONRespon
 
 
 async def _login(_request: Request, exc: LoginRequiredError) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={exc.target}", status_code=303)
+    # the page's own query too (its page, search, language), as one encoded parameter
+    return RedirectResponse(f"/login?next={quote(exc.target, safe='/')}", status_code=303)
 
 
 def add_handlers(app: FastAPI) -> None:

@@ -3,7 +3,11 @@
 Order matters, so it is done here rather than in the routes, whose bodies FastAPI reads
 before it resolves their dependencies:
 
-1. A client locked out after too many failed sign-ins gets 429 (``/login`` and the API).
+1. A client (an address) that failed to sign in too often gets 429 for every wrong token
+   and session, without a 401's answer, until the lock-out ends (the sign-in form's
+   tries are counted and refused by ``/login`` itself). A valid token or session still
+   passes: they are random, so the lock-out only has to stop the guessing, and it must
+   not lock out a whole team behind one proxy address with one script's bad token.
 2. A state-changing request made with the session cookie must come from this server's own
    pages: its ``Origin`` (or ``Referer``) names this host, else 403 (CSRF). Requests that
    carry a bearer token are not made by a browser on another site's behalf.
@@ -175,33 +179,25 @@ class Guard:
         path, method = request.url.path, request.method
         lang = request_lang(request)
         api = path.startswith("/api/") and path not in _OPEN_API
-        signing_in = path == "/login" and method == "POST"
         client = client_of(request.scope)
-        if api or signing_in:
-            wait = self.failures.locked(client)
-            if wait:
-                return _error(
-                    429,
-                    "too_many_attempts",
-                    t("web.error.locked", lang, seconds=int(wait)),
-                    {"Retry-After": str(int(wait))},
-                )
         token = bearer(request.headers.get("authorization"))
         checked = method not in _SAFE_METHODS and not path.startswith(_PUBLIC_POST)
         if checked and token is None and not _same_origin(request):
             return _error(403, "cross_site", t("web.error.cross_site", lang))
         if not api:
             return None
+        user = (
+            self.users.find(token)
+            if token is not None
+            else self.users.session(request.cookies.get(SESSION_COOKIE))
+        )
+        if user is not None:
+            return None
+        refused = locked_out(self.failures, client, lang)  # locked before this try
         if token is not None:
-            user = self.users.find(token)
-            if user is None:
-                self.failures.failed(client)
-                audit(self.ws, "-", "login.failed", {"via": "token", "path": path})
-        else:
-            user = self.users.session(request.cookies.get(SESSION_COOKIE))
-        if user is None:
-            return _error(401, "unauthorized", t("web.error.unauthorized", lang))
-        return None
+            self.failures.failed(client)
+            audit(self.ws, "-", "login.failed", {"via": "token", "path": path})
+        return refused or _error(401, "unauthorized", t("web.error.unauthorized", lang))
 
     def _too_large_error(self, request: Request, limit: int) -> ApiError:
         mb = f"{limit / 1e6:g}"
@@ -219,6 +215,19 @@ class _TooLargeError(ApiError):
 
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.status_code, error.code, str(error.detail))
+
+
+def locked_out(failures: Failures, client: str, lang: str) -> JSONResponse | None:
+    """The 429 of a client locked out (:class:`Failures`), or None."""
+    wait = int(failures.locked(client))
+    if not wait:
+        return None
+    return _error(
+        429,
+        "too_many_attempts",
+        t("web.error.locked", lang, seconds=wait),
+        {"Retry-After": str(wait)},
+    )
 
 
 def _same_origin(request: Request) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -65,6 +66,11 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         field_value=lambda name, v: display.field_value(name, v, lang, currency),
         local=lambda item: local(item, lang),
         path=request.url.path,
+        # the language switch keeps the rest of the page's query (its page, its search)
+        switch_query=urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+            + [("lang", "en" if lang == "zh" else "zh")]
+        ),
         can=(lambda p: user is not None and user.can(p)),
         **context,
     )

@@ -4,6 +4,7 @@ description."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -50,9 +51,16 @@ def login(
     ws = workspace(request)
     user = find_user(request, token.strip())
     if user is None:
-        request.app.state.failures.failed(client_of(request.scope))
+        failures, client = request.app.state.failures, client_of(request.scope)
+        wait = int(failures.locked(client))  # locked before this try
+        failures.failed(client)
         audit(ws, "-", "login.failed", {"via": "form"})
-        return RedirectResponse(f"/login?error=1&next={_safe_next(next)}", status_code=303)
+        if wait:  # the form again, saying why (a valid token still signs in: see guard)
+            page = render(request, "login.html", None, target=_safe_next(next), locked=wait)
+            page.status_code = 429
+            page.headers["Retry-After"] = str(wait)
+            return page
+        return RedirectResponse(f"/login?error=1&next={quote(_safe_next(next))}", status_code=303)
     hours = ws.settings.session_hours
     session = create_session(ws, user, hours * 3600)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -253,4 +261,3 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     items = reports.worklist(run, team, lang=lang, limit=100)
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
     return render(request, "worklist.html", user, run=run, team=team, items=items)
-
