@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from kequn.cli import app
 from kequn.core import i18n
+from kequn.core.rules import RuleError
 
 runner = CliRunner()
 COMMANDS = [
@@ -181,6 +183,29 @@ def test_out_of_memory_becomes_advice_about_memory_limit() -> None:
     assert en is not None
     assert "memory_limit" in en
     assert user_message(ValueError("a bug")) is None
+
+
+def test_a_rule_s_arithmetic_out_of_range_and_a_rule_error_are_told_in_the_language() -> None:
+    """A rule overflowing on the data stopped a run with DuckDB's traceback; a rule the
+    grammar refuses was told in English whatever the language."""
+    import duckdb
+
+    from kequn.cli import user_message
+    from kequn.core.rules import parse_rule
+    from kequn.features.catalogue import catalogue
+
+    with pytest.raises(duckdb.OutOfRangeException) as overflow:
+        duckdb.sql("SELECT 4000000000000000000::BIGINT * 4").fetchall()
+    en, zh = user_message(overflow.value, "en"), user_message(overflow.value, "zh")
+    assert en is not None
+    assert "out of range" in en
+    assert "Overflow" in en
+    assert zh is not None
+    assert "超出范围" in zh
+    with pytest.raises(RuleError) as refused:
+        parse_rule("nope > 1", catalogue())
+    assert re.search(r"[\u4e00-\u9fff]", user_message(refused.value, "zh") or "")
+    assert user_message(refused.value, "en") == str(refused.value)
 
 
 def _cli(args: list[str], env: dict[str, str] | None = None) -> Any:

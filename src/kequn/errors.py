@@ -7,10 +7,12 @@ import re
 from kequn.core import i18n
 
 
-def user_message(exc: BaseException, lang: str | None = None) -> str | None:
+def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # noqa: PLR0911 - one return per kind of error
     """What to tell a person about an error they can act on, or None for a bug.
 
     Workspace, input-file, taxonomy and rule errors already carry a translated message;
+    a value out of range or that cannot be cast (a rule's arithmetic on the data) is told
+    as such;
     DuckDB running out of memory becomes advice about ``memory_limit``, a file DuckDB
     cannot read or write (disk full, damaged database) and a Spark that cannot start
     (no Java) are told as such, with the engine's own words as the detail. Other engine
@@ -30,9 +32,13 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:
         return i18n.t("error.memory", lang, limit=used.group(1) if used else "?")
     if isinstance(exc, duckdb.IOException):
         return i18n.t("error.io", lang, detail=str(exc))
-    if isinstance(
-        exc, WorkspaceError | SourceError | TaxonomyError | RuleError | MappingError | ProfileError
-    ):
+    if isinstance(exc, duckdb.OutOfRangeException | duckdb.ConversionException):
+        # a rule's arithmetic on the data (an integer overflowing, a cast that cannot be):
+        # the taxonomy or the data to look at, not a bug to report
+        return i18n.t("error.out_of_range", lang, detail=str(exc).splitlines()[0])
+    if isinstance(exc, RuleError):
+        return exc.message(lang)
+    if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | MappingError | ProfileError):
         return str(exc)
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)

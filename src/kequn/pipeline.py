@@ -116,14 +116,24 @@ def _as_date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+#: the earliest as-of date a run takes; the latest is this many days after today (a date
+#: like 9999-12-31 overflowed the dashboard's date arithmetic after the run)
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+LATEST_AS_OF_DAYS = 3660
+
+
 def as_of_from_text(text: str | None) -> dt.date | None:
     """An as-of date as people write it: YYYY-MM-DD, "today", or "latest"/None (the
-    workspace's rule). Raises ValueError with the text for anything else."""
+    workspace's rule). Raises ValueError with the text for anything else, a date before
+    :data:`EARLIEST_AS_OF` or more than :data:`LATEST_AS_OF_DAYS` after today included."""
     if text is None or text.strip() in ("", "latest"):
         return None
     if text.strip() == "today":
         return dt.date.today()
-    return dt.date.fromisoformat(text.strip())
+    day = dt.date.fromisoformat(text.strip())
+    if not EARLIEST_AS_OF <= day <= dt.date.today() + dt.timedelta(days=LATEST_AS_OF_DAYS):
+        raise ValueError(f"as-of date out of range: {text}")
+    return day
 
 
 def resolve_as_of(ws: Workspace, engine: Engine, as_of: dt.date | None = None) -> dt.date:

@@ -42,7 +42,8 @@ def test_roles_and_replacing_a_user(ws: Workspace) -> None:
     [
         ("ann@example.com", "email", "a***@example.com"),
         ("13812345678", "phone", "138****78"),
-        ("张伟", "name", "张*"),
+        ("张伟", "name", "张**"),
+        ("Alexandra Smith", "name", "A**"),  # the length is not told either
         ("上海市人民路1号", "address", "***"),
         (None, "phone", None),
     ],

@@ -3,11 +3,16 @@ no server paths, audited reads, job results without personal data and their rete
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
 import os
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -15,6 +20,7 @@ from kequn.demo import demo_workspace
 from kequn.ingest.importer import import_file
 from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user, read_audit
+from kequn.store.workspace import Workspace
 
 
 def _audit_since(server: Any, before: int) -> list[dict[str, Any]]:
@@ -217,3 +223,160 @@ def test_a_path_or_method_no_route_has_answers_in_the_api_s_error_shape(server: 
         assert wrong.status_code == 405
         assert wrong.json()["error"]["code"] == "http_405"
         assert wrong.headers["allow"]  # the header Starlette set is kept
+
+
+ODD_IDS = ("VIP/001", "A#1", "B?2", "CA", "C%41", "空 格")
+
+
+@pytest.fixture(scope="module")
+def odd_ids_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[Any]:
+    """A shop whose customer ids hold characters that mean something in a URL."""
+    root = tmp_path_factory.mktemp("odd-ids")
+    orders = root / "orders.csv"
+    lines = ["order_id,customer_id,order_date,amount"]
+    for i, cid in enumerate(ODD_IDS):
+        lines += [f"O{i}-{k},{cid},2026-0{k + 1}-1{i},{50 + 10 * i + k}" for k in range(3)]
+    orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = Workspace.init(root / "ws")
+    import_file(ws, "orders", orders, create_customers=True)
+    run_taxonomy(ws, as_of=dt.date(2026, 9, 30))
+    tokens = {"admin": add_user(ws, "admin", "admin")}
+    with serve(ws, tokens) as srv:
+        yield srv
+
+
+def test_links_open_the_customer_whose_id_they_show(odd_ids_server: Any) -> None:
+    """Ids with a slash, #, ?, % or a space: the segment page's links and the API reach
+    each customer's own profile (C%41 opened CA's; VIP/001 could not be opened)."""
+    with odd_ids_server.client("admin") as client:
+        links: dict[str, str] = {}
+        counts = client.get("/api/segments", params={"dimension": "lifecycle"}).json()
+        for label in {row["label"] for row in counts["dimensions"][0]["labels"]}:
+            page = client.get(f"/segments/lifecycle/{label}")
+            links |= dict(re.findall(r'<a href="(/customers/[^"]+)">([^<]+)</a>', page.text))
+        assert sorted(html.unescape(v) for v in links.values()) == sorted(ODD_IDS)
+        for href, shown in links.items():
+            profile = client.get(html.unescape(href))
+            assert profile.status_code == 200, shown
+            assert f"<h1>{shown}" in profile.text or f">{shown}<" in profile.text
+        for cid in ODD_IDS:
+            found = client.get("/api/customers/" + quote(cid, safe=""))
+            assert found.status_code == 200, cid
+            assert found.json()["customer_id"] == cid
+            records = client.get("/api/customers/" + quote(cid, safe="") + "/records")
+            assert records.status_code == 200, cid
+
+
+def test_rules_that_fail_on_the_data_are_answered_not_crashed(server: Any) -> None:
+    """ln(0) stopped DuckDB (a plain-text 500, and every run of a taxonomy using it):
+    outside its domain it is now no match; an integer overflow is an error in the
+    request's language; so is a rule the grammar refuses."""
+    with server.client("viewer") as client:
+        ln = client.post("/api/taxonomy/preview", json={"rule": "ln(orders) > 1"})
+        assert ln.status_code == 200
+        assert ln.json()["ok"] is True
+        assert 0 < ln.json()["matched"] < ln.json()["total"]
+        huge = {"rule": "orders * 1000000000000000 * 1000000000000000 > 1"}
+        for lang, words in (("en", "could not be evaluated"), ("zh", "无法在数据上计算")):
+            failed = client.post("/api/taxonomy/preview", json=huge, params={"lang": lang})
+            assert failed.status_code == 200
+            assert failed.json()["ok"] is False
+            assert words in failed.json()["error"]
+        unknown = client.post(
+            "/api/taxonomy/preview", json={"rule": "nope > 1"}, params={"lang": "zh"}
+        )
+        assert unknown.json()["ok"] is False
+        assert re.search(r"[\u4e00-\u9fff]", unknown.json()["error"])
+
+
+def test_an_error_no_route_answered_is_a_json_500_in_the_request_s_language(
+    server: Any, serve: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom() -> None:
+        raise RuntimeError("secret value 13800138000")
+
+    with serve(server.ws, server.tokens) as srv:
+        srv.app.add_api_route("/api/boom", boom)
+        with srv.client("admin") as client:
+            en = client.get("/api/boom")
+            zh = client.get("/api/boom", params={"lang": "zh"})
+            missing = client.get("/api/nope", params={"lang": "zh"})
+    assert en.status_code == zh.status_code == 500
+    assert en.json()["error"]["code"] == "internal"
+    assert "internal error" in en.json()["error"]["message"]
+    assert "服务器内部出错" in zh.json()["error"]["message"]
+    assert "13800138000" not in caplog.text  # the log names the error's type, not its text
+    assert "RuntimeError" in caplog.text
+    assert missing.json()["error"]["message"] == "没有这个地址。"
+
+
+@pytest.mark.parametrize("as_of", ["garbage", "2026-02-30", "0001-01-01", "9999-12-31"])
+def test_a_run_s_date_is_checked_before_the_job_starts(server: Any, as_of: str) -> None:
+    """Each of these started a job (garbage failed in Python's words; 9999-12-31 ran and
+    its profiles then failed with a plain-text 500)."""
+    with server.client("admin") as client:
+        for lang, words in (("en", "YYYY-MM-DD"), ("zh", "运行日期")):
+            r = client.post("/api/runs", json={"as_of": as_of}, params={"lang": lang})
+            assert r.status_code == 422
+            assert r.json()["error"]["code"] == "invalid_as_of"
+            assert words in r.json()["error"]["message"]
+            assert as_of in r.json()["error"]["message"]
+
+
+def test_a_viewer_cannot_order_members_by_a_personal_field(server: Any) -> None:
+    """Sorted by name, a viewer's masked page still told the names' order."""
+    url = "/api/segments/lifecycle/{label}/members"
+    with server.client("viewer") as viewer, server.client("analyst") as analyst:
+        counts = viewer.get("/api/segments", params={"dimension": "lifecycle"}).json()
+        label = max(counts["dimensions"][0]["labels"], key=lambda r: r["count"])["label"]
+        refused = viewer.get(url.format(label=label), params={"sort": "name"})
+        assert refused.status_code == 400
+        assert refused.json()["error"]["code"] == "bad_sort"
+        assert "name" not in refused.json()["error"]["message"].split(": ", 1)[1]
+        assert viewer.get(url.format(label=label), params={"sort": "spend"}).status_code == 200
+        assert analyst.get(url.format(label=label), params={"sort": "name"}).status_code == 200
+
+
+def test_dashboard_error_pages_carry_their_status_and_the_language_s_words(server: Any) -> None:
+    """They were sent as 200, and the role and permission kept their English codes."""
+    with server.client("viewer") as client:
+        for path in ("/segments/nope/nope", "/customers/nope"):
+            assert client.get(path).status_code == 404, path
+        refused = client.get("/identity", params={"lang": "zh"})
+        assert refused.status_code == 403
+        assert "角色 查看者 无权执行此操作（运行分群）" in refused.text
+        api = client.post("/api/runs", params={"lang": "zh"})
+        assert api.status_code == 403
+        assert "查看者" in api.json()["error"]["message"]
+
+
+def test_a_run_or_journey_asked_for_by_id_is_said_to_be_missing_as_it_is(server: Any) -> None:
+    """An unknown run id said "There is no run yet"; a prefix two runs share said no run
+    had it; an unknown journey's log and uplift answered 200."""
+    with server.client("viewer") as client:
+        unknown = client.get("/api/segments", params={"run": "nope", "lang": "zh"})
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["code"] == "unknown_run"
+        assert "nope" in unknown.json()["error"]["message"]
+        assert "没有编号" in unknown.json()["error"]["message"]
+        shared = client.get("/api/history", params={"before": "2", "dimension": "lifecycle"})
+        assert shared.status_code == 409
+        assert "give more of the id" in shared.json()["error"]["message"]
+        assert client.get("/api/segments", params={"run": ""}).status_code == 200
+        for part in ("messages", "uplift"):
+            missing = client.get(f"/api/journeys/no-such-journey/{part}")
+            assert missing.status_code == 404, part
+            assert missing.json()["error"]["code"] == "unknown_journey"
+
+
+def test_a_job_s_step_is_told_in_its_reader_s_language(tmp_path: Path) -> None:
+    """The dashboard showed "正在运行：features"."""
+    from kequn.web.jobs import STEPS, Job
+
+    for step in STEPS:
+        zh = Job("a1", "run", "ana", tmp_path, step=step, lang="zh").to_dict()["step_text"]
+        en = Job("a1", "run", "ana", tmp_path, step=step, lang="en").to_dict()["step_text"]
+        assert re.search(r"[\u4e00-\u9fff]", zh), step
+        assert en != step
+        assert re.fullmatch(r"[a-z ,]+", en), step
+    assert Job("a1", "run", "ana", tmp_path, step="", lang="zh").to_dict()["step_text"] == ""

@@ -93,6 +93,16 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "analyst": ("分析师", "analyst"),
         "viewer": ("查看者", "viewer"),
     },
+    "permission": {
+        "read": ("查看", "read"),
+        "personal": ("查看个人信息", "see personal data"),
+        "run": ("运行分群", "run"),
+        "import": ("导入数据", "import"),
+        "taxonomy": ("修改分群规则", "edit the taxonomy"),
+        "export": ("导出", "export"),
+        "users": ("管理用户", "manage users"),
+        "privacy": ("处理隐私请求", "privacy requests"),
+    },
     "engine": {"duckdb": ("DuckDB", "DuckDB"), "spark": ("Spark", "Spark")},
     "action": {
         "account_manager": ("专属客户经理", "account manager"),

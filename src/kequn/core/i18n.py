@@ -19,7 +19,6 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 _current: Lang | None = None
 
 
-
 def current_lang() -> Lang:
     """The language in force: explicitly set, else ``KEQUN_LANG``, else the locale."""
     if _current is not None:

@@ -30,6 +30,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读写文件：{detail}\n请检查磁盘空间和文件权限，以及该文件是否完整（工作区文件损坏时，可从备份恢复 data/ 目录）。",
         "A file could not be read or written: {detail}\nCheck free disk space and permissions, and that the file is intact (if a workspace file is damaged, restore data/ from a backup).",
     ),
+    "error.out_of_range": (
+        "计算时某个值超出范围或无法转换：{detail}\n请检查分群规则中的运算（`kequn taxonomy check`，或在看板上预览该规则）以及数据中的异常值。",
+        "A value went out of range or could not be converted while computing: {detail}\nCheck the arithmetic in the taxonomy's rules (`kequn taxonomy check`, or preview the rule on the dashboard) and unusual values in the data.",
+    ),
+    "rule.failed": (
+        "规则无法在数据上计算：{detail}",
+        "The rule could not be evaluated on the data: {detail}",
+    ),
     "error.spark_start": (
         "Spark 无法启动：{detail}\nSpark 引擎需要 Java 17（设置 JAVA_HOME 或把 java 加入 PATH）；也可以去掉 --engine spark，使用默认的 DuckDB 引擎。",
         "Spark could not start: {detail}\nThe Spark engine needs Java 17 (set JAVA_HOME or put java on PATH); or leave out --engine spark to use the default DuckDB engine.",
@@ -170,6 +178,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有找到分类运行，先运行 `kequn run`。",
         "No classification run found; run `kequn run` first.",
     ),
+    "run.ambiguous": (
+        "有 {count} 次运行的编号以 {id} 开头；请写出更长的编号（`kequn status` 列出全部运行）。",
+        "{count} runs have ids starting with {id}; give more of the id (`kequn status` lists the runs).",
+    ),
     "run.unknown": (
         "没有编号（或前缀）为 {id} 的运行；`kequn status` 列出全部运行。",
         "No run has the id (or prefix) {id}; `kequn status` lists the runs.",
@@ -188,19 +200,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "退订链接无效或不属于此工作区。",
         "The unsubscribe link is not valid or not from this workspace.",
     ),
-    "automation.unsubscribed": ("已退订：客户 {customer} 不会再收到营销消息。", "Unsubscribed: customer {customer} gets no more marketing messages."),
-    "automation.journeys_ok": ("journeys.yaml 有效：{journeys} 个旅程，{channels} 个渠道。", "journeys.yaml is valid: {journeys} journeys, {channels} channels."),
+    "automation.unsubscribed": (
+        "已退订：客户 {customer} 不会再收到营销消息。",
+        "Unsubscribed: customer {customer} gets no more marketing messages.",
+    ),
+    "automation.journeys_ok": (
+        "journeys.yaml 有效：{journeys} 个旅程，{channels} 个渠道。",
+        "journeys.yaml is valid: {journeys} journeys, {channels} channels.",
+    ),
     "automation.no_journeys": ("工作区没有 journeys.yaml。", "The workspace has no journeys.yaml."),
-    "automation.processed": ("运行 {run}：{events} 个事件，{messages} 条消息进入发件箱。", "Run {run}: {events} events, {messages} messages queued."),
-    "automation.delivered": ("已发送 {sent} 条，失败 {failed} 条（将重试或进入死信）。", "Sent {sent}, failed {failed} (to be retried or dead-lettered)."),
-    "automation.pending": ("仍在等待：{pending} 条，最早 {due}（UTC）到期。", "Still waiting: {pending}, the first due at {due} (UTC)."),
+    "automation.processed": (
+        "运行 {run}：{events} 个事件，{messages} 条消息进入发件箱。",
+        "Run {run}: {events} events, {messages} messages queued.",
+    ),
+    "automation.delivered": (
+        "已发送 {sent} 条，失败 {failed} 条（将重试或进入死信）。",
+        "Sent {sent}, failed {failed} (to be retried or dead-lettered).",
+    ),
+    "automation.pending": (
+        "仍在等待：{pending} 条，最早 {due}（UTC）到期。",
+        "Still waiting: {pending}, the first due at {due} (UTC).",
+    ),
     "automation.replayed": ("消息 {id} 已重新排队。", "Message {id} is queued again."),
     "automation.not_dead": ("消息 {id} 不在死信中。", "Message {id} is not dead-lettered."),
     "automation.too_small": (
         "样本太小，无法判断：每组至少需要 {n} 位客户，且转化与未转化各至少 {k} 位。",
         "Too small to tell: each group needs at least {n} customers, with at least {k} converting and {k} not.",
     ),
-    "automation.window_open": ("转化窗口（{days} 天）尚未结束，结果可能变化。", "The conversion window ({days} days) has not ended yet; the result may change."),
+    "automation.window_open": (
+        "转化窗口（{days} 天）尚未结束，结果可能变化。",
+        "The conversion window ({days} days) has not ended yet; the result may change.",
+    ),
     "automation.no_events": ("没有符合条件的事件。", "No events match."),
     "run.no_rule_matched": (
         "没有规则匹配（数据不足或不适用）",
@@ -240,7 +270,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已删除客户 {id} 的数据（审计引用 {subject}）：{removed}",
         "Erased customer {id} (audit reference {subject}): {removed}",
     ),
-    "privacy.exported": ("已导出客户 {id} 的全部数据 → {file}", "Exported everything held about {id} → {file}"),
+    "privacy.exported": (
+        "已导出客户 {id} 的全部数据 → {file}",
+        "Exported everything held about {id} → {file}",
+    ),
     "privacy.purged": (
         "已删除 {days} 天前的隔离行 {count} 条。",
         "Removed {count} quarantined rows older than {days} days.",
@@ -308,15 +341,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "尚未进行身份识别：先运行 kequn identity run。",
         "Identity resolution has not run yet: run kequn identity run first.",
     ),
-    "identity.unknown": ("没有客户记录或人员 {id}。", "There is no customer record or person {id}."),
+    "identity.unknown": (
+        "没有客户记录或人员 {id}。",
+        "There is no customer record or person {id}.",
+    ),
     "identity.duckdb_only": (
         "身份识别目前只在 DuckDB 引擎上运行：请用 --engine duckdb，或在 kequn.toml 中关闭 [identity]。",
         "Identity resolution runs on the DuckDB engine only for now: use --engine duckdb, or disable [identity] in kequn.toml.",
     ),
     "identity.review.none": ("没有待复核的记录对。", "No pairs to review."),
-    "identity.confirmed": ("已确认 {a} 与 {b} 是同一人；现在共 {persons} 人。", "Confirmed {a} and {b} are one person; {persons} persons now."),
-    "identity.rejected": ("已确认 {a} 与 {b} 不是同一人（今后的导入和运行中保持分开）；现在共 {persons} 人。", "Recorded {a} and {b} as different people (kept apart in later imports and runs); {persons} persons now."),
-    "identity.split": ("已拆分 {id}：其记录各自成为一人；现在共 {persons} 人。", "Split {id}: each of its records is a person of its own; {persons} persons now."),
+    "identity.confirmed": (
+        "已确认 {a} 与 {b} 是同一人；现在共 {persons} 人。",
+        "Confirmed {a} and {b} are one person; {persons} persons now.",
+    ),
+    "identity.rejected": (
+        "已确认 {a} 与 {b} 不是同一人（今后的导入和运行中保持分开）；现在共 {persons} 人。",
+        "Recorded {a} and {b} as different people (kept apart in later imports and runs); {persons} persons now.",
+    ),
+    "identity.split": (
+        "已拆分 {id}：其记录各自成为一人；现在共 {persons} 人。",
+        "Split {id}: each of its records is a person of its own; {persons} persons now.",
+    ),
     "rule.and": ("且", "and"),
     "rule.or": ("或", "or"),
     "rule.not": ("非", "not"),
@@ -345,10 +390,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "另外，本维度排在前面的{blockers}也匹配，会先被选中。",
         " Besides, a label listed before it in this dimension holds: {blockers}.",
     ),
-    "whynot.gap_up": ("{subject}再增加 {gap} 即成为{label}", "{subject}: {gap} more makes this customer {label}"),
-    "whynot.gap_down": ("{subject}减少 {gap} 即成为{label}", "{subject}: {gap} less makes this customer {label}"),
-    "whynot.holds": ("{subject} {value}，{op} {target}{desc}", "{subject} {value}, {op} {target}{desc}"),
-    "whynot.needs": ("{subject} {value}；需 {op} {target}{desc}", "{subject} {value}; needs {op} {target}{desc}"),
+    "whynot.gap_up": (
+        "{subject}再增加 {gap} 即成为{label}",
+        "{subject}: {gap} more makes this customer {label}",
+    ),
+    "whynot.gap_down": (
+        "{subject}减少 {gap} 即成为{label}",
+        "{subject}: {gap} less makes this customer {label}",
+    ),
+    "whynot.holds": (
+        "{subject} {value}，{op} {target}{desc}",
+        "{subject} {value}, {op} {target}{desc}",
+    ),
+    "whynot.needs": (
+        "{subject} {value}；需 {op} {target}{desc}",
+        "{subject} {value}; needs {op} {target}{desc}",
+    ),
     "whynot.needs_up": (
         "{subject} {value}；需 {op} {target}{desc}：还差 {gap}",
         "{subject} {value}; needs {op} {target}{desc}: {gap} more",
@@ -381,8 +438,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "clv.actual_mean": ("实际均值", "actual mean"),
     "clv.predicted_mean": ("预测均值", "predicted mean"),
     "cli.bad_date": (
-        "日期应为 YYYY-MM-DD、latest 或 today，而不是 {value}",
-        "a date is YYYY-MM-DD, latest or today, not {value}",
+        "日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
+        "a date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
+    ),
+    "run.bad_as_of": (
+        "运行日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
+        "The run's date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
     ),
     "show.no_customer": (
         "这次运行中没有客户 {id}（用 `kequn segments` 或看板查找客户编号）。",

@@ -91,7 +91,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "run {run_id}  as of {as_of}  {engine}  {customers} customers  {seconds} s",
     ),
     "status.quarantine": ("隔离区（{severity}）", "quarantine ({severity})"),
-    "mapping.unreadable": ("映射文件 {file} 无法读取：{detail}", "Mapping file {file} cannot be read: {detail}"),
+    "mapping.unreadable": (
+        "映射文件 {file} 无法读取：{detail}",
+        "Mapping file {file} cannot be read: {detail}",
+    ),
     "mapping.not_mapping": (
         "映射文件 {file} 应是 YAML 映射，例如 `columns: {{customer_id: 会员编号}}`、`statuses: {{待发货: paid}}`。",
         "Mapping file {file} must be a YAML mapping, e.g. `columns: {{customer_id: 会员编号}}`, `statuses: {{待发货: paid}}`.",
@@ -225,7 +228,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "注意：文件的币种（{currencies}）与工作区的 {currency} 不同；金额未换算，请分开导入或换算后再导入。",
         "Note: the file's currency ({currencies}) differs from the workspace's {currency}; amounts were not converted. Import them separately or convert first.",
     ),
-    "import.lines": ("{orders} 个订单，{lines} 行商品明细", "{orders} orders from {lines} item rows"),
+    "import.lines": (
+        "{orders} 个订单，{lines} 行商品明细",
+        "{orders} orders from {lines} item rows",
+    ),
     "import.unknown_status": (
         "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
         "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
@@ -238,7 +244,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "跳过第 {row} 行（不是数据：{text}）",
         "Skipped row {row} (not data: {text})",
     ),
-    "quarantine.retried": ("重新读取 {file} 的隔离行：", "Read the quarantined rows of {file} again:"),
+    "quarantine.retried": (
+        "重新读取 {file} 的隔离行：",
+        "Read the quarantined rows of {file} again:",
+    ),
     "severity.rejected": ("已隔离", "rejected"),
     "severity.warning": ("已置空", "emptied"),
 }

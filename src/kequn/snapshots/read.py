@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import duckdb
 import ibis
 
 from kequn.core.compute import parquet_glob
@@ -25,7 +26,7 @@ from kequn.features.catalogue import catalogue
 from kequn.snapshots import linked, lookup
 from kequn.snapshots.lookup import MEMBER_COLUMNS
 from kequn.snapshots.packed import quoted_name
-from kequn.snapshots.runs import RunInfo, get_run
+from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.access import mask
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.evaluate import explain
@@ -82,12 +83,23 @@ def personal_names(rule: Rule, public_attributes: frozenset[str] = frozenset()) 
     return names
 
 
-def require_run(ws: Workspace, run_id: str | None = None) -> RunInfo:
-    """The run asked for (id or unique prefix), or the newest; a clear error if none."""
+def require_run(ws: Workspace, run_id: str | None = None, lang: str | None = None) -> RunInfo:
+    """The run asked for (id or unique prefix), or the newest; a clear error in ``lang``
+    if none: no run yet, none with that id, or a prefix several runs share."""
     run = get_run(ws, run_id)
     if run is None:
-        raise WorkspaceError(t("run.none") if run_id is None else t("run.unknown", id=run_id))
+        raise WorkspaceError(missing_run(ws, run_id, lang))
     return run
+
+
+def missing_run(ws: Workspace, run_id: str | None, lang: str | None = None) -> str:
+    """Why :func:`get_run` found no run for ``run_id``, in ``lang``."""
+    if run_id is None:
+        return t("run.none", lang)
+    matches = [r for r in list_runs(ws) if r.run_id.startswith(run_id)]
+    if len(matches) > 1:
+        return t("run.ambiguous", lang, id=run_id, count=len(matches))
+    return t("run.unknown", lang, id=run_id)
 
 
 def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
@@ -343,8 +355,10 @@ def preview(
     dimension: str | None = None,
     *,
     allow_personal: bool = False,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """How many customers of the run a rule would match (checked like a taxonomy rule).
+    """How many customers of the run a rule would match (checked like a taxonomy rule);
+    a rule that cannot be used, or fails on the data, is said so in ``lang``.
 
     Without ``allow_personal`` (the ``personal`` permission: analysts and admins) a rule
     naming personal fields is refused: counting ``name = '张三'`` or ``attr('手机') =
@@ -366,13 +380,17 @@ def preview(
                 t("rule.personal", "zh", names=names),
             )
     except RuleError as exc:
-        return {"ok": False, "error": str(exc)}
+        return {"ok": False, "error": exc.message(lang)}
     # through the process's shared connection to the lookup file: DuckDB refuses a
     # second connection to the same file with other settings
     with lookup.cursor(run) as cur:
         con = ibis.duckdb.from_connection(cur)
         labels = con.table("labels")
-        matched = int(labels.filter(compile_rule(rule, labels, run.params)).count().execute())
+        try:
+            matched = int(labels.filter(compile_rule(rule, labels, run.params)).count().execute())
+        except (duckdb.OutOfRangeException, duckdb.ConversionException) as exc:
+            detail = str(exc).splitlines()[0]
+            return {"ok": False, "error": t("rule.failed", lang, detail=detail)}
         total = int(labels.count().execute())
     return {
         "ok": True,

@@ -196,8 +196,10 @@ def export_segment(
 
     ``consent_only`` keeps only customers whose ``marketing_consent`` is true (for a
     campaign). Text that a spreadsheet would run as a formula (starting with = + - @, a
-    tab or a carriage return) is written with a leading ``'`` (OWASP's rule against CSV
-    injection); numbers stay numbers."""
+    tab or a carriage return) is written, in CSV, with a leading ``'`` (OWASP's rule
+    against CSV injection); in Excel as a text cell with Excel's own quote prefix (the
+    style a typed ``'`` gives: shown as written, kept text when edited), where a ``'`` in
+    the text itself showed as part of the value. Numbers stay numbers."""
     where, params = segment_where(run.taxonomy(), dimension, label)
     if consent_only:
         where += " AND marketing_consent IS TRUE"
@@ -209,11 +211,19 @@ def export_segment(
     out = Path(out)
     if out.suffix.lower() == ".xlsx":
         import openpyxl
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         def cell(value: Any) -> Any:
-            value = safe_text(_cell(value))
-            return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+            value = _cell(value)
+            if not isinstance(value, str):
+                return value
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if not value.startswith(FORMULA_START):
+                return value
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type, text.quotePrefix = "s", True  # never a formula, as written
+            return text
 
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet(f"{dimension}={label}"[:31])
@@ -269,10 +279,10 @@ def history(
         # the newest as-of date against the run before it in time (as events compare)
         pair = latest_pair(ws)
         if pair is None:
-            raise WorkspaceError(t("run.history_needs_two"))
+            raise WorkspaceError(t("run.history_needs_two", lang))
         run_a, run_b = pair
     else:
-        run_a, run_b = require_run(ws, before), require_run(ws, after)
+        run_a, run_b = require_run(ws, before, lang), require_run(ws, after, lang)
     con = ibis.duckdb.connect()
     a = con.read_parquet(parquet_glob(run_a.labels_path))
     b = con.read_parquet(parquet_glob(run_b.labels_path))

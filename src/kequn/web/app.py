@@ -24,7 +24,7 @@ from kequn.store.workspace import Workspace
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
 from kequn.web.errors import add_handlers
-from kequn.web.guard import Failures, Guard
+from kequn.web.guard import CatchAll, Failures, Guard
 from kequn.web.jobs import Jobs
 from kequn.web.routes import (
     customers,
@@ -103,6 +103,7 @@ def create_app(
         max_body=int(ws.settings.max_body_mb * 1e6),
         max_upload=int(ws.settings.max_upload_mb * 1e6),
     )
+    app.add_middleware(CatchAll)  # added last: the outermost, around the guard too
     add_handlers(app)
     for module in _ROUTERS:
         app.include_router(module.router)

@@ -18,16 +18,17 @@ from typing import Annotated, get_args
 
 from fastapi import Depends, Request
 
+from kequn.core import display
 from kequn.core.i18n import t
-from kequn.snapshots import lookup
+from kequn.snapshots import lookup, read
 from kequn.snapshots.runs import RunInfo
 from kequn.store.access import MAX_TOKEN_LENGTH, User, list_sessions, list_users, token_hash
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Team
 from kequn.web.errors import ApiError, LoginRequiredError
+from kequn.web.lang import request_lang
 
 SESSION_COOKIE = "kequn_session"
-LANG_COOKIE = "kequn_lang"
 
 #: The teams a worklist can be asked for: those a taxonomy's strategies may name.
 TEAM_NAMES: frozenset[str] = frozenset(get_args(Team))
@@ -95,13 +96,14 @@ def workspace(request: Request) -> Workspace:
     return ws
 
 
-def request_lang(request: Request) -> str:
-    """``?lang=``, else the cookie, else the browser's preference, else English."""
-    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-    if chosen in ("zh", "en"):
-        return chosen
-    accept = request.headers.get("accept-language", "").lower()
-    return "zh" if accept.startswith("zh") else "en"
+def forbidden(lang: str, role: str, permission: str) -> str:
+    """That ``role`` may not do what ``permission`` allows, in ``lang``'s words for both."""
+    return t(
+        "web.error.forbidden",
+        lang,
+        role=display.value("role", role, lang),
+        what=display.value("permission", permission, lang),
+    )
 
 
 def bearer(authorization: str | None) -> str | None:
@@ -142,9 +144,7 @@ def need(permission: str) -> Callable[..., User]:
     def check(request: Request, user: User = Depends(current_user)) -> User:  # noqa: B008
         if not user.can(permission):
             lang = request_lang(request)
-            raise ApiError(
-                403, "forbidden", t("web.error.forbidden", lang, role=user.role, what=permission)
-            )
+            raise ApiError(403, "forbidden", forbidden(lang, user.role, permission))
         return user
 
     return check
@@ -168,9 +168,13 @@ PageUser = Annotated[User, Depends(page_user)]
 
 
 def run_or_404(request: Request, run_id: str | None) -> RunInfo:
-    """The run asked for (the latest ready one when ``run_id`` is None), or a JSON 404."""
+    """The run asked for (the latest one when ``run_id`` is None or empty), or a JSON 404
+    saying why: no run yet, no run with that id, or a prefix several runs share."""
+    run_id = run_id or None
     run = lookup.ready_run(workspace(request), run_id)
     if run is None:
         lang = request_lang(request)
-        raise ApiError(404, "no_run", t("web.error.no_run", lang))
+        if run_id is None:
+            raise ApiError(404, "no_run", t("web.error.no_run", lang))
+        raise ApiError(404, "unknown_run", read.missing_run(workspace(request), run_id, lang))
     return run

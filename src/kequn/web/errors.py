@@ -7,6 +7,7 @@ page opened without a session redirects to the login page instead.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
@@ -14,7 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kequn.core.i18n import t
 from kequn.store.workspace import WorkspaceError
+from kequn.web.lang import request_lang
 
 
 class ApiError(HTTPException):
@@ -38,19 +41,29 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+#: Starlette's own errors (no such path, a method the path does not take), in the
+#: request's language; any other HTTPException carries a message of its own
+_STARLETTE = {404: "web.error.not_found", 405: "web.error.method"}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    message = str(exc.detail)
+    key = _STARLETTE.get(exc.status_code)
+    if key and message == HTTPStatus(exc.status_code).phrase:
+        message = t(key, request_lang(request))
     return JSONResponse(
-        {"error": {"code": "http_" + str(exc.status_code), "message": str(exc.detail)}},
+        {"error": {"code": "http_" + str(exc.status_code), "message": message}},
         status_code=exc.status_code,
         headers=exc.headers,  # a 405's Allow, a 401's WWW-Authenticate
     )
 
 
-async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Which fields were wrong and pydantic's words for why (English: its own), under a
+    sentence in the request's language."""
     problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-    return JSONResponse(
-        {"error": {"code": "invalid_request", "message": problems}}, status_code=422
-    )
+    message = t("web.error.invalid", request_lang(request), problems=problems)
+    return JSONResponse({"error": {"code": "invalid_request", "message": message}}, status_code=422)
 
 
 async def _workspace_error(_request: Request, exc: WorkspaceError) -> JSONResponse:

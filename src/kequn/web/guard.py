@@ -23,8 +23,10 @@ script, no framing, no MIME sniffing, no referrer to other sites.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+import traceback
 from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +40,8 @@ from kequn.store.access import audit
 from kequn.store.workspace import Workspace
 from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
 from kequn.web.errors import ApiError
+
+log = logging.getLogger(__name__)
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _OPEN_API = frozenset({"/api/health"})
@@ -248,3 +252,42 @@ def _error(
 ) -> JSONResponse:
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+class CatchAll:
+    """The outermost middleware: an error no route or handler answered becomes a JSON 500
+    in the request's language, never a plain-text page or a traceback. The log gets the
+    route, the error's type and where it was raised, not its text, which may quote a
+    customer's data (a value DuckDB could not convert)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:
+                raise
+            where = traceback.extract_tb(exc.__traceback__)[-1:]
+            route = getattr(scope.get("route"), "path", "-")
+            log.error(
+                "unanswered error on %s %s: %s at %s",
+                scope.get("method"),
+                route,
+                type(exc).__name__,
+                f"{where[0].filename}:{where[0].lineno}" if where else "?",
+            )
+            lang = request_lang(Request(scope))
+            message = t("web.error.internal", lang)
+            await _error(500, "internal", message)(scope, receive, send)

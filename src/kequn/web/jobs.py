@@ -15,6 +15,7 @@ Errors name files, never the server's folders. Job files older than the workspac
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -26,8 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kequn.core.i18n import t
 from kequn.errors import user_message
 from kequn.store.workspace import Workspace, _atomic_write
+
+log = logging.getLogger(__name__)
+
+#: the steps a run and an import report (``job.step.*`` in :mod:`kequn.web.text`)
+STEPS = frozenset({"features", "publish", "lookups", "read", "validate", "write"})
 
 
 @dataclass
@@ -50,6 +57,7 @@ class Job:
     started: float = field(default_factory=time.time)
     finished: float | None = None
     pid: int = field(default_factory=os.getpid)
+    lang: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +66,8 @@ class Job:
             "user": self.user,
             "state": self.state,
             "step": self.step,
+            # the step as the job's reader reads it (the dashboard shows this one)
+            "step_text": t(f"job.step.{self.step}", self.lang) if self.step in STEPS else self.step,
             "done": self.done,
             "result": self.result,
             "error": self.error,
@@ -126,7 +136,7 @@ class Jobs:
         """Run ``work`` in a thread; a failure a user can act on is told in ``lang``
         (see :func:`kequn.errors.user_message`), any other by its exception's text."""
         self.prune()
-        job = Job(uuid.uuid4().hex[:12], kind, user, self.folder)
+        job = Job(uuid.uuid4().hex[:12], kind, user, self.folder, lang=lang)
         job.save()
 
         def target() -> None:
@@ -134,7 +144,13 @@ class Jobs:
                 result = without_personal(work(job))
                 job.update(result=result, state="done", finished=time.time())
             except Exception as exc:  # reported to the user through the job
-                traceback.print_exc()
+                # the log: the error's type and where, not its text (it may quote a
+                # customer's data); KEQUN_DEBUG=1 prints the whole traceback
+                where = traceback.extract_tb(exc.__traceback__)[-1:]
+                at = f"{where[0].filename}:{where[0].lineno}" if where else "?"
+                log.error("%s job %s failed: %s at %s", kind, job.id, type(exc).__name__, at)
+                if os.environ.get("KEQUN_DEBUG"):
+                    traceback.print_exc()
                 told = user_message(exc, lang) or str(exc) or type(exc).__name__
                 job.update(error=without_paths(told), state="failed", finished=time.time())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
@@ -18,7 +18,8 @@ from kequn.core import display
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.store.access import User
-from kequn.web.deps import LANG_COOKIE, request_lang, workspace
+from kequn.web.deps import workspace
+from kequn.web.lang import LANG_COOKIE, request_lang
 
 _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
@@ -28,6 +29,10 @@ _templates = Environment(
 # chart data goes into <script type="application/json"> with the `tojson` filter, which
 # escapes < > & ' so a label or a channel named "</script>..." cannot end the element
 _templates.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+# a customer id as one segment of a link's path: every character that means something in
+# a URL encoded, the slash too (Jinja's urlencode keeps it), so VIP/001, A#1, B?2 and
+# C%41 open their own page
+_templates.filters["id_path"] = lambda value: quote(str(value), safe="")
 
 
 def money(value: Any, lang: str, currency: str = "CNY") -> str:
@@ -77,6 +82,14 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     response = HTMLResponse(html)
     if request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
+    return response
+
+
+def error_page(request: Request, user: User | None, message: str, status: int) -> HTMLResponse:
+    """The dashboard's error page saying ``message``, answered with HTTP ``status``
+    (404 for what is not there, 403 for what the role may not see)."""
+    response = render(request, "error.html", user, message=message)
+    response.status_code = status
     return response
 
 

@@ -115,8 +115,6 @@ class _Compiler:
             "abs": "abs",
             "floor": "floor",
             "ceil": "ceil",
-            "ln": "ln",
-            "sqrt": "sqrt",
             "lower": "lower",
             "upper": "upper",
             "trim": "strip",
@@ -124,6 +122,11 @@ class _Compiler:
         }
         if name in unary:
             return getattr(first, unary[name])()
+        if name in ("ln", "sqrt"):
+            # outside their domain (a buyer count of 0: ``ln(orders)``) NULL, as Spark and
+            # the why-not explanation have it; DuckDB would stop the whole query instead
+            inside = first > 0 if name == "ln" else first >= 0
+            return getattr(ibis.ifelse(inside, first.cast("float64"), ibis.null("float64")), name)()
         if name == "round":
             return (
                 first.round(int(_python(_arguments(node)[1]))) if len(args) > 1 else first.round()

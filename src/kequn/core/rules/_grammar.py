@@ -96,8 +96,15 @@ class RuleError(ValueError):
         self.suggestion = suggestion
         super().__init__(self._render())
 
-    def _render(self) -> str:
-        out = self.message_en
+    def message(self, lang: str | None = None) -> str:
+        """The error in ``lang`` (``zh`` or ``en``; else the process's language), with the
+        rule and a caret under the place when known."""
+        from kequn.core.i18n import current_lang
+
+        return self._render(self.message_zh if (lang or current_lang()) == "zh" else None)
+
+    def _render(self, text: str | None = None) -> str:
+        out = text or self.message_en
         if self.start is not None:
             caret = " " * self.start + "^" * max(1, (self.end or self.start) - self.start + 1)
             out += f"\n  {self.text}\n  {caret}"

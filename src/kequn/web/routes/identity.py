@@ -22,10 +22,10 @@ from kequn.identity.evidence import evidence_local
 from kequn.store.access import User, audit, mask
 from kequn.store.workspace import WorkspaceError
 from kequn.web import identity_text  # noqa: F401 - registers the page's messages
-from kequn.web.deps import PageUser, need, request_lang, workspace
+from kequn.web.deps import PageUser, forbidden, need, request_lang, workspace
 from kequn.web.errors import ApiError
 from kequn.web.personal import sees_personal
-from kequn.web.render import render
+from kequn.web.render import error_page, render
 
 router = APIRouter(prefix="/api", tags=["identity"])
 pages = APIRouter(include_in_schema=False)
@@ -112,8 +112,8 @@ def decide(request: Request, body: Decision, user: Reviewer) -> dict[str, Any]:
 def review_page(request: Request, user: PageUser) -> HTMLResponse:
     lang = request_lang(request)
     if not user.can("run"):
-        message = t("web.error.forbidden", lang, role=user.role, what="run")
-        return render(request, "error.html", user, message=message)
+        message = forbidden(lang, user.role, "run")
+        return error_page(request, user, message, 403)
     pairs = _pairs(request, user, 100)
     if pairs is not None:
         pairs = _in_lang(pairs, lang)

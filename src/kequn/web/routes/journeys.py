@@ -30,7 +30,7 @@ from kequn.web import journeys_view as view
 from kequn.web.deps import PageUser, Reader, need, request_lang, workspace
 from kequn.web.errors import ApiError
 from kequn.web.personal import sees_personal
-from kequn.web.render import render
+from kequn.web.render import error_page, render
 
 router = APIRouter(prefix="/api", tags=["journeys"])
 pages = APIRouter(include_in_schema=False)
@@ -241,6 +241,8 @@ def _log(
     ws = workspace(request)
     personal = sees_personal(user)
     rows = view.delivery_log(ws, journey_id, status=status, limit=limit, personal=personal)
+    if not rows and status is None:
+        _known_or_404(request, journey_id)
     if personal and rows:
         audit(ws, user.name, "journeys.messages.read", {"journey": journey_id, "rows": len(rows)})
     return {"journey": journey_id, "personal": personal, "messages": rows}
@@ -263,7 +265,19 @@ def uplift(request: Request, journey_id: str, _user: Reader) -> dict[str, Any]:
     """Treated against holdout: conversion and revenue per customer with 95% intervals
     (:mod:`kequn.automation.report`); ``found`` is false before any assignment."""
     found = view.uplift(workspace(request), journey_id, request_lang(request))
+    if found is None:
+        _known_or_404(request, journey_id)
     return {"journey": journey_id, "found": found is not None, "uplift": found}
+
+
+def _known_or_404(request: Request, journey_id: str) -> None:
+    """A 404 for a journey neither defined now nor with anything kept (a journey taken
+    out of the file keeps its log and its uplift). With a file that does not validate,
+    what is defined is not known: no 404 then."""
+    _, found, _ = _current(request)
+    if found is not None and found.journey(journey_id) is None:
+        lang = request_lang(request)
+        raise ApiError(404, "unknown_journey", t("web.journeys.unknown", lang, id=journey_id))
 
 
 # -- pages -------------------------------------------------------------------------------
@@ -290,9 +304,8 @@ def _journey_page(request: Request, journey_id: str, user: User) -> HTMLResponse
     text, found, problems = _current(request)
     journey = found.journey(journey_id) if found else None
     if found is not None and journey is None:
-        return render(
-            request, "error.html", user, message=t("web.journeys.unknown", lang, id=journey_id)
-        )
+        message = t("web.journeys.unknown", lang, id=journey_id)
+        return error_page(request, user, message, 404)
     ws = workspace(request)
     counts = view.outbox_counts(ws).get(journey_id)
     item = view.summary(found, journey, counts) if found and journey else None

@@ -25,7 +25,7 @@ from kequn.web.deps import (
 )
 from kequn.web.guard import client_of
 from kequn.web.personal import personal_view, sees_personal
-from kequn.web.render import render
+from kequn.web.render import error_page, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -174,12 +174,8 @@ def _segment(
     dim = taxonomy.dimension(dimension)
     found = dim.label(label) if dim else None
     if dim is None or found is None:
-        return render(
-            request,
-            "error.html",
-            user,
-            message=t("web.error.unknown_segment", lang, segment=f"{dimension}={label}"),
-        )
+        message = t("web.error.unknown_segment", lang, segment=f"{dimension}={label}")
+        return error_page(request, user, message, 404)
     size = PAGE_SIZE
     members = read.members(
         run,
@@ -207,7 +203,7 @@ def _segment(
     )
 
 
-@router.get("/customers/{customer_id}")
+@router.get("/customers/{customer_id:path}")  # an id may hold a slash
 async def customer_page(request: Request, customer_id: str, user: PageUser) -> HTMLResponse:
     run = _loop_can_answer(request)
     if run is not None:
@@ -222,9 +218,8 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     data = read.profile(run, customer_id, lang)
     if data is None:
-        return render(
-            request, "error.html", user, message=t("web.error.no_customer", lang, id=customer_id)
-        )
+        message = t("web.error.no_customer", lang, id=customer_id)
+        return error_page(request, user, message, 404)
     data = personal_view(request, user, data, "customer.read", {"customer_id": customer_id})
     timeline = [
         {"date": o["ordered_at"], "amount": o["amount"], "status": o["status"]}

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from kequn import privacy
 from kequn.core.i18n import t
 from kequn.store.access import User
-from kequn.web.deps import current_user, request_lang, workspace
+from kequn.web.deps import current_user, forbidden, request_lang, workspace
 from kequn.web.errors import ApiError
 
 router = APIRouter(prefix="/api/privacy", tags=["privacy"])
@@ -21,9 +21,7 @@ def admin(request: Request, user: Annotated[User, Depends(current_user)]) -> Use
     """Only admins answer privacy requests (a JSON 403 for anyone else)."""
     if user.role != "admin":
         lang = request_lang(request)
-        raise ApiError(
-            403, "forbidden", t("web.error.forbidden", lang, role=user.role, what="privacy")
-        )
+        raise ApiError(403, "forbidden", forbidden(lang, user.role, "privacy"))
     return user
 
 
@@ -41,7 +39,7 @@ def erase(request: Request, body: Erasure, user: Admin) -> dict[str, Any]:
     return privacy.erase_person(workspace(request), body.customer_id, who=user.name)
 
 
-@router.get("/export/{customer_id}")
+@router.get("/export/{customer_id:path}")  # an id may hold a slash
 def export(request: Request, customer_id: str, user: Admin) -> dict[str, Any]:
     """Everything held about one customer, as JSON."""
     data = privacy.export_person(workspace(request), customer_id, who=user.name)

@@ -37,6 +37,11 @@ def start_run(
     """Start classifying every customer; poll ``/api/jobs/{id}`` for progress."""
     ws = workspace(request)
     body = body or RunRequest()
+    try:  # checked before a job starts: a bad date is the request's fault (422)
+        as_of = pipeline.as_of_from_text(body.as_of)
+    except ValueError as exc:
+        message = t("run.bad_as_of", request_lang(request), value=body.as_of)
+        raise ApiError(422, "invalid_as_of", message) from exc
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str) -> None:
@@ -44,7 +49,7 @@ def start_run(
 
         info = pipeline.run(
             ws,
-            as_of=pipeline.as_of_from_text(body.as_of),
+            as_of=as_of,
             progress=progress,
             with_models=body.models,
             who=user.name,

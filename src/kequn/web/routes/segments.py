@@ -63,10 +63,12 @@ def segment_members(
 ) -> dict[str, Any]:
     """One page of a segment's members, sorted and filtered."""
     lang = request_lang(request)
-    if sort not in read.SORTABLE:
-        raise ApiError(
-            400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(read.MEMBER_COLUMNS))
-        )
+    # a viewer sorting by name would learn the names' order, masked or not
+    sortable: tuple[str, ...] = read.MEMBER_COLUMNS
+    if not sees_personal(user):
+        sortable = tuple(c for c in sortable if c not in read.PERSONAL)
+    if sort not in sortable:
+        raise ApiError(400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(sortable)))
     found = run_or_404(request, run)
     try:
         page = read.members(

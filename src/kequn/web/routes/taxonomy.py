@@ -12,7 +12,7 @@ from kequn.snapshots import read
 from kequn.store.access import User, audit
 from kequn.store.workspace import _atomic_write
 from kequn.taxonomy.model import Taxonomy, TaxonomyError, parse_taxonomy
-from kequn.web.deps import Reader, need, run_or_404, workspace
+from kequn.web.deps import Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["taxonomy"])
@@ -93,7 +93,13 @@ def preview(
     """How many customers of the latest run a rule would match (audited: who previewed
     what size of rule, never its text, which may name a person)."""
     found = run_or_404(request, run)
-    result = read.preview(found, body.rule, body.dimension, allow_personal=user.can("personal"))
+    result = read.preview(
+        found,
+        body.rule,
+        body.dimension,
+        allow_personal=user.can("personal"),
+        lang=request_lang(request),
+    )
     audit(
         workspace(request),
         user.name,

@@ -134,7 +134,7 @@ function runButton() {
     button.disabled = true;
     try {
       const job = await api("/api/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
-      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step || "…" }); });
+      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
       if (done.state === "done") {
         status.textContent = fill(status.dataset.done, { customers: fmt(done.result.customers) });
         status.className = "good";
@@ -166,7 +166,7 @@ function uploadForm() {
     status.className = "muted";
     try {
       const job = await api(`/api/imports/${table}`, { method: "POST", body });
-      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step || "…" }); });
+      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
       if (done.state !== "done") throw new Error(done.error);
       const r = done.result;
       status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
