@@ -380,3 +380,23 @@ def test_a_job_s_step_is_told_in_its_reader_s_language(tmp_path: Path) -> None:
         assert en != step
         assert re.fullmatch(r"[a-z ,]+", en), step
     assert Job("a1", "run", "ana", tmp_path, step="", lang="zh").to_dict()["step_text"] == ""
+
+
+def test_a_job_s_failure_is_told_in_the_requester_s_language(server: Any, tmp_path: Path) -> None:
+    """The import job's error came in the server's language ("no usable column…") where
+    the CLI with --lang zh says "没有可用的列…"."""
+    upload = tmp_path / "nothing.csv"
+    upload.write_text("x,y\n1,2\n", encoding="utf-8")
+    errors = {}
+    with server.client("admin") as client:
+        for lang in ("zh", "en"):
+            with upload.open("rb") as fh:
+                job = client.post(
+                    "/api/imports/customers",
+                    params={"wait": "true", "lang": lang},
+                    files={"file": ("nothing.csv", fh, "text/csv")},
+                ).json()
+            assert job["state"] == "failed"
+            errors[lang] = job["error"]
+    assert "没有可用的列" in errors["zh"]
+    assert "no usable column" in errors["en"]

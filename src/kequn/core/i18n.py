@@ -7,9 +7,11 @@ The language comes from ``--lang``, else ``KEQUN_LANG``, else the POSIX locale.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
-from collections.abc import Mapping
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from typing import Literal, cast
 
 from kequn.core.messages import MESSAGES  # the templates (data), kept apart from the logic
 
@@ -17,10 +19,30 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 _current: Lang | None = None
+#: the language of the work in hand, where it is not the process's: a server's job
+#: speaks its requester's language (:func:`speaking`)
+_here: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("kequn_lang", default=None)
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Messages made inside the block (in this thread or task) in ``lang`` (``None``: as
+    outside); other threads keep theirs."""
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+    token = _here.set(cast(Lang | None, lang) or _here.get())
+    try:
+        yield
+    finally:
+        _here.reset(token)
 
 
 def current_lang() -> Lang:
-    """The language in force: explicitly set, else ``KEQUN_LANG``, else the locale."""
+    """The language in force: the work's (:func:`speaking`), else set for the process,
+    else ``KEQUN_LANG``, else the locale."""
+    here = _here.get()
+    if here is not None:
+        return here
     if _current is not None:
         return _current
     env = os.environ.get("KEQUN_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kequn.core.i18n import t
+from kequn.core.i18n import speaking, t
 from kequn.errors import user_message
 from kequn.store.workspace import Workspace, _atomic_write
 
@@ -141,7 +141,8 @@ class Jobs:
 
         def target() -> None:
             try:
-                result = without_personal(work(job))
+                with speaking(lang):  # the work's own messages in the requester's language
+                    result = without_personal(work(job))
                 job.update(result=result, state="done", finished=time.time())
             except Exception as exc:  # reported to the user through the job
                 # the log: the error's type and where, not its text (it may quote a
