@@ -69,12 +69,17 @@ def test_an_analyst_confirms_and_rejects_pairs(page: Any, server: Site, login: A
     expect(page.locator("#identity-pairs button.confirm").first).to_have_text("是同一人")
 
 
-def test_a_viewer_has_no_review_page(page: Any, server: Site, login: Any) -> None:
+def test_a_viewer_has_no_review_page(page: Any, server: Site, login: Any, watch: Any) -> None:
     login("viewer")
     expect(page.locator("#nav-identity")).to_have_count(0)
-    page.goto(server.url + "/identity")
+    response = page.goto(server.url + "/identity")
+    assert response is not None
+    assert response.status == 403  # the error page says so in its status too
     expect(page.locator("#error")).to_contain_text("viewer")
     expect(page.locator("#identity-pairs")).to_have_count(0)
+    # the browser reports the page's own 403 on its console: expected here, nothing else
+    assert all("403" in e for e in watch.console_errors)
+    watch.console_errors.clear()
 
 
 def test_a_persons_page_lists_its_source_records(page: Any, server: Site, login: Any) -> None:
