@@ -30,9 +30,7 @@ def test_an_xlsx_that_unzips_to_far_more_is_refused_before_reading(
         import_file(ws, "orders", bomb)
 
 
-def test_a_file_named_xlsx_that_is_not_one_is_a_clear_error(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_a_file_named_xlsx_that_is_not_one_is_a_clear_error(ws: Workspace, tmp_path: Path) -> None:
     fake = tmp_path / "客户.xlsx"
     fake.write_text("客户编号\nC1\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"客户\.xlsx"):
@@ -50,3 +48,71 @@ def test_a_killed_imports_staged_rows_are_removed_by_the_next_import(
     import_file(ws, "customers", path)
     assert not stale.exists()
     assert not list(ws.tmp_dir.glob("import-*"))
+
+
+TAOBAO = "订单编号,买家会员名,买家实际支付金额,订单状态,订单创建时间,买家留言"
+
+
+def _problems(ws: Workspace) -> list[tuple[object, ...]]:
+    from kequn.ingest.quarantine import quarantine_rows
+
+    return sorted((q["row"], q["reason"]) for q in quarantine_rows(ws))
+
+
+def _orders(ws: Workspace) -> list[tuple[object, ...]]:
+    with ws.read() as con:
+        return con.execute("SELECT order_id, source_row FROM orders ORDER BY 1").fetchall()
+
+
+@pytest.mark.parametrize("comment_column", ["last", "middle"])
+def test_a_quote_never_closed_loses_no_other_row(
+    ws: Workspace, tmp_path: Path, comment_column: str
+) -> None:
+    """Row 1 opens a quote in the buyer's note and never closes it: the rest of the file
+    was read as that one value (three paid orders gone without a word), or, with the
+    note in the middle, as one bad row. Now that line is quarantined as such and every
+    other row is read, with its own line number."""
+    header = TAOBAO.split(",")
+    rows = [
+        ["1001", "amy", "10.00", "交易成功", "2024-01-05 10:00:00", '"尺码L'],
+        ["1002", "ben", "20.00", "交易成功", "2024-01-06 10:00:00", "无"],
+        ["1003", "cat", "30.00", "交易成功", "2024-01-07 10:00:00", ""],
+        ["1004", "dan", "40.00", "交易成功", "2024-01-08 10:00:00", "快点发货"],
+    ]
+    if comment_column == "middle":
+        header.insert(2, header.pop())
+        rows = [[*r[:2], r[5], *r[2:5]] for r in rows]
+    path = tmp_path / "quote.csv"
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    report = import_file(ws, "orders", path)
+    assert report.accepted == 3
+    assert _orders(ws) == [("taobao:1002", 3), ("taobao:1003", 4), ("taobao:1004", 5)]
+    assert _problems(ws) == [(2, "unclosed_quote")]
+
+
+def test_blank_lines_keep_each_row_s_line_number(ws: Workspace, tmp_path: Path) -> None:
+    """Arrow's reader skips blank lines, and every later row's number moved up."""
+    path = tmp_path / "blanks.csv"
+    path.write_text(
+        f"{TAOBAO}\n1001,amy,10.00,交易成功,2024-01-05 10:00:00,\n\n\n"
+        "1002,ben,bad,交易成功,2024-01-06 10:00:00,\n"
+        '1003,cat,30.00,交易成功,2024-01-07 10:00:00,"two\nlines"\n'
+        "1004,dan,worse,交易成功,2024-01-08 10:00:00,\n\n\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", path)
+    assert _orders(ws) == [("taobao:1001", 2), ("taobao:1003", 6)]
+    assert [row for row, _ in _problems(ws)] == [5, 8]
+
+
+def test_a_clean_file_keeps_arrow_s_quick_reading(ws: Workspace, tmp_path: Path) -> None:
+    """Line breaks inside quoted values and blank lines at the end: the rows are the
+    file's lines, so the quick reader's rows stand (row numbers as in the file)."""
+    path = tmp_path / "clean.csv"
+    path.write_text(
+        f'{TAOBAO}\n1001,amy,10.00,交易成功,2024-01-05 10:00:00,"a\nb\nc"\n'
+        "1002,ben,20.00,交易成功,2024-01-06 10:00:00,\n\n\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", path)
+    assert _orders(ws) == [("taobao:1001", 2), ("taobao:1002", 5)]

@@ -205,3 +205,32 @@ def test_show_finds_a_customer_by_the_id_the_platform_shows(tmp_path: Path) -> N
     assert "tmall_flagship:tb_amy" in both.output
     unknown = runner.invoke(app, ["show", "nobody", "-w", str(folder)])
     assert unknown.exit_code == 1
+
+
+def test_next_month_s_export_derives_its_new_buyers_too(ws: Workspace, tmp_path: Path) -> None:
+    """The second export of a platform quarantined every new buyer's paid orders as
+    unknown customers (the source held customers: those the first export derived)."""
+    import_file(ws, "orders", _taobao(tmp_path / "jan.csv", [AMY, BOB]))
+    feb = import_file(ws, "orders", _taobao(tmp_path / "feb.csv", [AMY.replace("T1", "T4"), CAT]))
+    assert feb.rejected == 0
+    assert feb.derived_customers == 1
+    assert ("taobao:tb_cat",) in _rows(ws, "SELECT customer_id FROM customers")
+    assert _rows(ws, "SELECT count(*) FROM orders") == [(4,)]
+
+
+def test_orders_for_customers_no_customers_file_holds_are_still_refused(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Where the customers come from a customers file, an order naming another customer
+    is quarantined as unknown, as before."""
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id,name\nC1,Ann\n", encoding="utf-8")
+    import_file(ws, "customers", customers)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_id,customer_id,order_date,amount\nO1,C1,2025-01-02,10\nO2,C9,2025-01-03,20\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", orders)
+    assert report.rejected == 1
+    assert report.derived_customers == 0

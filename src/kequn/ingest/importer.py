@@ -448,10 +448,14 @@ class _Import(ParsePass, ValidatePass, WritePass):
         self.sql("UPDATE parsed SET origin = $origin")
 
     def _has_customers(self) -> bool:
-        if self.origin is None:
-            return super()._has_customers()
-        # a source's orders refer to that source's customers only
+        """Whether this file's customers are a customers file's (of its source: a
+        source's orders refer to that source's customers only): then an order naming
+        another customer is quarantined as unknown. Customers derived from earlier order
+        or interaction exports do not count, so next month's export derives its new
+        buyers as the first one did (they were all quarantined as unknown)."""
         row = self.con.execute(
-            "SELECT count(*) > 0 FROM customers WHERE origin = ?", [self.origin]
+            """SELECT EXISTS (SELECT 1 FROM customers c JOIN imports i USING (import_id)
+            WHERE i."table" = 'customers' AND c.origin IS NOT DISTINCT FROM ?)""",
+            [self.origin],
         ).fetchone()
         return bool(row and row[0])

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from charset_normalizer import from_bytes
@@ -43,6 +45,8 @@ class StagedSource:
     rows: int
     positional: bool  # True: columns are c0..cN and _row; False: original parquet names
     ragged: list[tuple[int | None, str]] = field(default_factory=list)  # (line, text)
+    #: the line (and its text) where a quote opens that nothing closes, if one does
+    unclosed: tuple[int, str] | None = None
     header_row: int = 1  # the row (1-based, as a spreadsheet numbers it) holding the headers
     skipped: list[dict[str, object]] = field(default_factory=list)  # rows that are not data
     sheet: str | None = None
@@ -163,18 +167,41 @@ def _stage_csv(
     header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
     out = workdir / f"stage-{source.stem[:40]}.parquet"
     try:
-        rows, ragged = _csv_fast(source, out, enc, delimiter, len(header), progress, skip)
-        if skip or ragged:
-            # Arrow skips rows with the wrong number of fields and, when values may hold
-            # line breaks, cannot say where they were. Such files are rare and small:
-            # read them again exactly, so every row keeps its number and bad rows are
-            # quarantined rather than lost.
-            rows, ragged = _csv_exact(source, out, enc, delimiter, len(header), progress, skip)
+        unclosed = None
+        rows, ragged, breaks = _csv_fast(source, out, enc, delimiter, len(header), progress, skip)
+        if skip or ragged or _lines(source, enc) != skip + 1 + rows + breaks:
+            # Arrow skips rows with the wrong number of fields and blank lines and, when
+            # values may hold line breaks, cannot say where they were; a quote opened and
+            # never closed swallows the rest of the file into one value. Then the file's
+            # lines are not the rows read (and the line breaks in them): read it again
+            # exactly, so every row keeps its line number and a bad row is quarantined
+            # rather than lost.
+            rows, ragged, unclosed = _csv_exact(
+                source, out, enc, delimiter, len(header), progress, skip
+            )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise SourceError(
             t("import.bad_encoding", file=source, encoding=enc, line="?") + f" ({exc})"
         ) from exc
-    return StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
+    staged = StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
+    staged.unclosed = unclosed
+    return staged
+
+
+def _lines(source: Path, enc: str) -> int:
+    """The file's lines, blank lines at its end left out (as a reader ignores them)."""
+    count, last = 0, ""
+    with source.open("r", encoding=enc, newline="") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), ""):
+            count += chunk.count("\n")
+            if chunk.strip():
+                last = chunk
+                count_at_last = count
+    if not last:
+        return 0
+    # the lines up to the last one with text, that one included
+    tail = last.rstrip()
+    return count_at_last - last.count("\n") + tail.count("\n") + 1
 
 
 def _csv_fast(
@@ -185,7 +212,9 @@ def _csv_fast(
     width: int,
     progress: Callable[[int], None] | None,
     skip: int = 0,
-) -> tuple[int, list[tuple[int | None, str]]]:
+) -> tuple[int, list[tuple[int | None, str]], int]:
+    """Arrow's reader: the rows, the rows with the wrong number of fields, and how many
+    line breaks the values hold (the file's lines are the header's, the rows' and those)."""
     names = [f"c{i}" for i in range(width)]
     ragged: list[tuple[int | None, str]] = []
 
@@ -208,16 +237,26 @@ def _csv_fast(
         ),
     )
     schema = _positional_schema(width)
-    rows = 0
+    rows = breaks = 0
+    line = skip + 2  # where the next row starts
     with pq.ParquetWriter(out, schema) as writer:
         for batch in reader:
-            first = rows + skip + 2
-            numbers = pa.array(range(first, first + batch.num_rows), pa.int64())
-            writer.write_table(pa.Table.from_batches([batch]).append_column("_row", numbers))
+            # each row starts on the line after the previous row's last: a value's line
+            # breaks move the rows after it down
+            inside = np.zeros(batch.num_rows, dtype=np.int64)
+            for column in batch.columns:
+                inside += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+            taken = 1 + inside
+            starts = line + np.cumsum(taken) - taken
+            writer.write_table(
+                pa.Table.from_batches([batch]).append_column("_row", pa.array(starts))
+            )
+            line += int(taken.sum())
+            breaks += int(inside.sum())
             rows += batch.num_rows
             if progress:
                 progress(rows)
-    return rows, ragged
+    return rows, ragged, breaks
 
 
 def _csv_exact(
@@ -228,17 +267,21 @@ def _csv_exact(
     width: int,
     progress: Callable[[int], None] | None,
     skip: int = 0,
-) -> tuple[int, list[tuple[int | None, str]]]:
+) -> tuple[int, list[tuple[int | None, str]], tuple[int, str] | None]:
     schema = _positional_schema(width)
     ragged: list[tuple[int | None, str]] = []
+    unclosed: tuple[int, str] | None = None
     columns: list[list[str | None]] = [[] for _ in range(width)]
     numbers: list[int] = []
     rows = 0
     with source.open("r", encoding=enc, newline="") as fh, pq.ParquetWriter(out, schema) as writer:
-        records = csv.reader(fh, delimiter=delimiter)
+        records = _records(fh, delimiter)
         for _ in range(skip + 1):
             next(records, None)
-        for record_number, record in enumerate(records, start=skip + 2):
+        for record_number, record in records:
+            if isinstance(record, Unclosed):
+                unclosed = (record_number, record.text)
+                continue
             if len(record) != width:
                 if any(field.strip() for field in record):
                     ragged.append((record_number, delimiter.join(record)))
@@ -249,7 +292,64 @@ def _csv_exact(
             if len(numbers) >= BATCH_ROWS:
                 rows += _flush(writer, schema, columns, numbers, progress, rows)
         rows += _flush(writer, schema, columns, numbers, progress, rows)
-    return rows, ragged
+    return rows, ragged, unclosed
+
+
+class _Counted:
+    """A file's lines, counted, the current record's kept (csv reads a line at a time,
+    only as many as the record it is parsing needs)."""
+
+    def __init__(self, fh: Iterator[str]) -> None:
+        self.fh, self.number, self.pending, self.done = fh, 0, list[str](), False
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self.fh)
+        except StopIteration:
+            self.done = True
+            raise
+        self.number += 1
+        self.pending.append(line)
+        return line
+
+
+@dataclass(frozen=True)
+class Unclosed:
+    """The line where a quote opens that nothing closes (its text)."""
+
+    text: str
+
+
+def _records(fh: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str] | Unclosed]]:
+    """Each record with the number of the line it starts on (a value may hold line
+    breaks). Quotes are read strictly: a quote opened and never closed (the file ends
+    inside it) made the rest of the file one value, silently. Then that record's first
+    line is given as :class:`Unclosed` (to quarantine: the quote cannot be read) and its other
+    lines are read one by one, as the rows they are. Any other quoting error is read
+    leniently, as Python's csv does."""
+    lines = _Counted(fh)
+    while True:
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        try:
+            for record in reader:
+                start = lines.number - len(lines.pending) + 1
+                lines.pending.clear()
+                yield start, record
+            return
+        except csv.Error:
+            pending, start = lines.pending[:], lines.number - len(lines.pending) + 1
+            lines.pending.clear()
+            if lines.done:  # the file ended inside a quote
+                yield start, Unclosed(pending[0].rstrip("\r\n"))
+                for offset, line in enumerate(pending[1:], start=1):
+                    for record in csv.reader([line], delimiter=delimiter):
+                        yield start + offset, record
+                return
+            for record in csv.reader(pending, delimiter=delimiter):
+                yield start, record
 
 
 def _positional_schema(width: int) -> pa.Schema:

@@ -111,6 +111,14 @@ class ValidatePass(Pass):
                 line=line,
                 text=text[:500],
             )
+        if self.staged.unclosed is not None:
+            line, text = self.staged.unclosed
+            self.sql(
+                "INSERT INTO problems VALUES "
+                "($line, NULL, 'unclosed_quote', 'rejected', $text, NULL)",
+                line=line,
+                text=text[:500],
+            )
         record = (
             "to_json(["
             + ", ".join(f"CAST(raw.c{i} AS VARCHAR)" for i in range(len(self.staged.headers)))
