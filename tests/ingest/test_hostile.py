@@ -116,3 +116,64 @@ def test_a_clean_file_keeps_arrow_s_quick_reading(ws: Workspace, tmp_path: Path)
     )
     import_file(ws, "orders", path)
     assert _orders(ws) == [("taobao:1001", 2), ("taobao:1002", 5)]
+
+
+def test_a_file_of_1200_columns_is_read(ws: Workspace, tmp_path: Path) -> None:
+    """DuckDB stopped at its expression depth limit (a sum over every column)."""
+    extra = [f"x{i}" for i in range(1200)]
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        ",".join(["order_id", "customer_id", "order_date", "amount", *extra])
+        + "\n"
+        + ",".join(["O1", "C1", "2024-03-05", "10", *["" for _ in extra]])
+        + "\n",
+        encoding="utf-8",
+    )
+    assert import_file(ws, "orders", path, create_customers=True).accepted == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("zip.xlsx", "zip"), ("binary.parquet", b"\x7fELF" + bytes(range(256)) * 8)],
+)
+def test_files_that_are_not_what_their_names_say_are_clear_errors(
+    ws: Workspace, tmp_path: Path, name: str, content: object
+) -> None:
+    """A zip that is no workbook gave openpyxl's KeyError, a binary named .parquet
+    Arrow's 'Parquet magic bytes': tracebacks both."""
+    path = tmp_path / name
+    if content == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("a.txt", "hello")
+    else:
+        assert isinstance(content, bytes)
+        path.write_bytes(content)
+    with pytest.raises(SourceError, match=name):
+        import_file(ws, "orders", path)
+
+
+def test_a_parquet_file_s_times_as_numbers_are_read_as_times(ws: Workspace, tmp_path: Path) -> None:
+    """int64 Unix times (seconds, milliseconds, microseconds) and yyyymmdd numbers; DuckDB
+    refused to cast BIGINT to TIMESTAMP and the import stopped with a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    at = 1709600000  # 2024-03-05 00:53:20 UTC: 08:53:20 in Shanghai, the default zone
+    table = pa.table(
+        {
+            "订单编号": ["O1", "O2", "O3", "O4"],
+            "买家会员名": ["amy", "ben", "cat", "dan"],
+            "买家实际支付金额": [10.0, 20.0, 30.0, 40.0],
+            "订单状态": ["交易成功"] * 4,
+            "订单创建时间": pa.array([at, at * 1000, at * 1_000_000, 20240305], pa.int64()),
+        }
+    )
+    path = tmp_path / "orders.parquet"
+    pq.write_table(table, path)
+    report = import_file(ws, "orders", path)
+    assert report.accepted == 4
+    with ws.read() as con:
+        got = dict(con.execute("SELECT order_id, ordered_at FROM orders").fetchall())
+    expected = {"O1": "2024-03-05 08:53:20", "O2": "2024-03-05 08:53:20"}
+    expected |= {"O3": "2024-03-05 08:53:20", "O4": "2024-03-05 00:00:00"}
+    assert {k.split(":")[-1]: str(v) for k, v in got.items()} == expected

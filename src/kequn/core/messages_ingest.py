@@ -211,6 +211,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} has no sheet “{sheet}”. Sheets: {sheets}",
     ),
     "import.format": ("格式：{name}", "Format: {name}"),
+    "import.empty_file": (
+        "{file} 是空文件，没有可导入的内容。",
+        "{file} is empty: there is nothing to import.",
+    ),
+    "import.bad_parquet": (
+        "{file} 不是可读取的 Parquet 文件：{detail}",
+        "{file} is not a Parquet file that can be read: {detail}",
+    ),
     "import.bad_xlsx": (
         "{file} 不是有效的 Excel (.xlsx) 文件。",
         "{file} is not a valid Excel (.xlsx) file.",

@@ -116,6 +116,30 @@ def _choice_fragment(col: str, kind: str) -> Fragment:
     return Fragment(picked, f"NOT kq_blank({col}) AND NOT {known}", "bad_choice")
 
 
+#: DuckDB's number types: a date column holding numbers (a Parquet file's int64 time)
+_NUMBERS = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT"}
+    | {"UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"}
+)
+
+
+def _epoch(col: str) -> str:
+    """A number as a time: 20240305 as that day; else a Unix time, in seconds, or
+    milliseconds from 1e11 (1973 in ms, year 5138 in s), or microseconds from 1e14 (as
+    Java and databases write them), an instant turned into the workspace's local time."""
+    v = f"CAST({col} AS DOUBLE)"
+    micros = (
+        f"CASE WHEN abs({v}) >= 1e14 THEN {v} WHEN abs({v}) >= 1e11 THEN {v} * 1e3 "
+        f"ELSE {v} * 1e6 END"
+    )
+    instant = f"timezone($tz, timezone('UTC', make_timestamp(CAST({micros} AS BIGINT))))"
+    day = f"try_strptime(CAST(CAST({v} AS BIGINT) AS VARCHAR), '%Y%m%d')"
+    return (
+        f"CASE WHEN {v} BETWEEN 19000101 AND 29991231 AND {v} = floor({v}) THEN {day} "
+        f"WHEN abs({v}) < 1e17 THEN {instant} END"
+    )
+
+
 def fragment(col: str, logical: str, source_type: str) -> Fragment:
     """SQL for reading positional column ``col`` (of DuckDB type ``source_type``) as ``logical``.
 
@@ -137,8 +161,10 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
             value = f"kq_ts({col}, $tz, $day_first)"
         elif "TIME ZONE" in source_type.upper():
             value = f"timezone($tz, {col})"
+        elif source_type.upper() in _NUMBERS:
+            value = _epoch(col)
         else:
-            value = f"CAST({col} AS TIMESTAMP)"
+            value = f"try_cast({col} AS TIMESTAMP)"
         if logical == "date":
             value = f"CAST({value} AS DATE)"
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_date")

@@ -282,9 +282,15 @@ def _profile(
     return formats.detect(staged.headers) if guess else None
 
 
+#: a message lists at most this many of a file's headers (a sheet may have thousands)
+MAX_HEADERS_SHOWN = 40
+
+
 def _require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
     spec = TABLES[table]
-    found = ", ".join(h or "?" for h in staged.headers) or "-"
+    shown = [h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN]]
+    more = len(staged.headers) - len(shown)
+    found = ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
     if not matched.columns:
         expected = ", ".join(f"{c.name} ({c.zh})" for c in spec.columns if c.required)
         raise SourceError(

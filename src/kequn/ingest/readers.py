@@ -134,8 +134,13 @@ def stage(
     if suffix in {".xlsx", ".xlsm"}:
         return _stage_excel(source, workdir, sheet, progress, header_row)
     if suffix in {".parquet", ".pq"}:
-        meta = pq.ParquetFile(source).metadata
-        return StagedSource(source, pq.read_schema(source).names, None, meta.num_rows, False)
+        try:
+            meta = pq.ParquetFile(source).metadata
+            names = pq.read_schema(source).names
+        except (pa.ArrowException, OSError) as exc:  # not Parquet, or damaged
+            detail = str(exc).splitlines()[0][:200]
+            raise SourceError(t("import.bad_parquet", file=source.name, detail=detail)) from exc
+        return StagedSource(source, names, None, meta.num_rows, False)
     raise SourceError(t("import.unsupported", file=source))
 
 
@@ -153,7 +158,7 @@ def _stage_csv(
     except (UnicodeDecodeError, LookupError) as exc:
         raise SourceError(t("import.bad_encoding", file=source, encoding=enc, line=1)) from exc
     if not sample.strip():
-        raise SourceError(t("import.no_usable_column", file=source, expected="-", found="-"))
+        raise SourceError(t("import.empty_file", file=source.name))
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -394,9 +399,13 @@ def _stage_excel(
     header_row: int | None = None,
 ) -> StagedSource:
     import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
+    from openpyxl.utils.exceptions import InvalidFileException
 
     check_xlsx(source)
-    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
+        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
     try:
         if sheet and sheet not in book.sheetnames:
             raise SourceError(
