@@ -177,3 +177,44 @@ def test_a_parquet_file_s_times_as_numbers_are_read_as_times(ws: Workspace, tmp_
     expected = {"O1": "2024-03-05 08:53:20", "O2": "2024-03-05 08:53:20"}
     expected |= {"O3": "2024-03-05 08:53:20", "O4": "2024-03-05 00:00:00"}
     assert {k.split(":")[-1]: str(v) for k, v in got.items()} == expected
+
+
+def test_an_order_with_an_empty_status_is_not_counted_as_paid(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "status.csv"
+    path.write_text(
+        f"{TAOBAO}\n1001,amy,10.00,交易成功,2024-01-05 10:00:00,\n"
+        "1002,ben,30.00,,2024-01-06 10:00:00,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path)
+    assert report.accepted == 1
+    assert _problems(ws) == [(3, "missing_status")]
+
+
+def test_full_width_and_invisible_characters_are_read_as_what_they_show(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """２００.００ and ２０２４-０３-０５ were "not an amount" / "not a date"; a buyer amy with
+    a zero-width space after it became a second customer printing exactly like amy; a
+    status with one was an unknown word looking like a known one."""
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        f"{TAOBAO}\n1001,amy,２００.００,交易成功,２０２４-０３-０５ １０:００:００,\n"
+        "1002,amy\u200b,10.00,\u200b交易成功,2024-03-06 10:00:00,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path)
+    assert report.accepted == 2
+    assert report.rejected == 0
+    with ws.read() as con:
+        orders = con.execute(
+            "SELECT customer_id, amount, status, ordered_at::DATE FROM orders ORDER BY order_id"
+        ).fetchall()
+        customers = con.execute("SELECT count(*) FROM customers").fetchone()
+    assert [(c, float(a), s, str(d)) for c, a, s, d in orders] == [
+        ("taobao:amy", 200.0, "paid", "2024-03-05"),
+        ("taobao:amy", 10.0, "paid", "2024-03-06"),
+    ]
+    assert customers == (1,)

@@ -48,6 +48,10 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     # quarantine reasons: {column} {value} {detail}
     "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
+    "reason.missing_status": (
+        "订单状态为空：无法判断是否已付款，此行未导入",
+        "the order's status is empty: whether it was paid cannot be told, so the row was not imported",
+    ),
     "reason.unclosed_quote": (
         "这一行的引号没有闭合（文件在引号中结束），此行未导入；其后的各行已按各自的行读取: {value}",
         "a quote opened on this line is never closed (the file ends inside it): this row was not imported; the lines after it were read as rows of their own: {value}",

@@ -44,10 +44,39 @@ def _fmt_list(formats: list[str]) -> str:
     return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
 
 
+#: full-width ASCII (Ｕ+FF01-FF5E) and the ideographic space as their plain forms, as NFKC
+#: has them (２００.００ is 200.00), and the zero-width characters dropped (a buyer
+#: "amy" with U+200B after it was a second customer printing exactly like the first)
+_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+_NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_PLAIN = str.maketrans(_WIDE, _NARROW, _INVISIBLE)
+
+
+def plain_key(word: str) -> str:
+    """A word as :func:`kq_pick` compares cells with it: made plain as :func:`plain`
+    makes a cell (a platform's status 已发货，待收货 has a full-width comma; the cell's
+    has become ","), trimmed, lower case."""
+    return word.translate(_PLAIN).strip().lower()
+
+
+def plain(expr: str) -> str:
+    """SQL for text ``expr`` with full-width ASCII made plain and zero-width characters
+    dropped (the part of NFKC that export files need; DuckDB has NFC only)."""
+    return f"translate({expr}, {_sql_text(_WIDE + _INVISIBLE)}, {_sql_text(_NARROW)})"
+
+
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
 CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(regexp_replace(regexp_replace(
-    trim(CAST(s AS VARCHAR), ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
+    trim({plain("CAST(s AS VARCHAR)")},
+         ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
     '^="(.*)"$', '\1'), '^''(.)', '\1'), '');
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
@@ -105,7 +134,7 @@ def choice_params(kind: str) -> dict[str, list[str | None]]:
     vals: list[str | None] = []
     for value, synonyms in value_synonyms(kind).items():
         for synonym in synonyms:
-            keys.append(synonym)
+            keys.append(plain_key(synonym))
             vals.append(value)
     return {f"{kind}_keys": keys, f"{kind}_vals": vals}
 

@@ -31,7 +31,7 @@ import kequn.ingest.origin_text  # noqa: F401 - registers the source messages us
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
-from kequn.ingest.convert import choice_params, install_macros
+from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
     MappingFile,
     MappingResult,
@@ -222,7 +222,7 @@ def import_staged(
         # the mapping file's own words for channels and sources
         job.value_maps = frozenset(column for column, words in values.items() if words)
         for column in job.value_maps:
-            job.params[f"{column}_map_keys"] = list(values[column])
+            job.params[f"{column}_map_keys"] = [plain_key(k) for k in values[column]]
             job.params[f"{column}_map_vals"] = list(values[column].values())
         job.origin = origin
         job.params["origin"] = origin

@@ -32,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from kequn.ingest.convert import plain, plain_key
 from kequn.ingest.formats import Profile
 from kequn.ingest.mapping import value_synonyms
 
@@ -41,7 +42,7 @@ _MASKED = r"(\*|＊|^#.{8,}#+$|^\$.{8,}\$+$|^~.{8,}~+$)"
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_clean(s) AS NULLIF(NULLIF(regexp_replace(regexp_replace(
-    trim(CAST(s AS VARCHAR), ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
+    trim({plain("CAST(s AS VARCHAR)")}, ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
     '^="?(.*?)"?$', '\1'), '^''', ''), ''), '-');
 CREATE OR REPLACE TEMP MACRO kq_masked(s) AS s IS NOT NULL AND regexp_matches(s, '{_MASKED}');
 CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
@@ -95,10 +96,10 @@ def status_words(profile: Profile | None, overrides: dict[str, str]) -> dict[str
     for value, synonyms in value_synonyms("status").items():
         for synonym in synonyms:
             if value is not None:
-                words.setdefault(synonym, value)
+                words.setdefault(plain_key(synonym), value)
     if profile:
-        words.update({k.strip().lower(): v for k, v in profile.statuses.items()})
-    words.update({k.strip().lower(): v for k, v in overrides.items()})
+        words.update({plain_key(k): v for k, v in profile.statuses.items()})
+    words.update({plain_key(k): v for k, v in overrides.items()})
     return words
 
 
@@ -116,7 +117,7 @@ def shape(
     params: dict[str, Any] = {
         "skeys": list(words),
         "svals": list(words.values()),
-        "rkeys": [k.strip().lower() for k in profile.refund_statuses],
+        "rkeys": [plain_key(k) for k in profile.refund_statuses],
         "rvals": list(profile.refund_statuses.values()),
     }
 
@@ -305,7 +306,7 @@ def _finish(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} "
         f"FROM (SELECT *, {final} AS st FROM kq_status)",
-        {"wins": list(profile.status_wins) or [""]}
+        {"wins": [plain_key(w) for w in profile.status_wins] or [""]}
         | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
     )
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")

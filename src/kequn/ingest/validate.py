@@ -48,6 +48,8 @@ class ValidatePass(Pass):
                     "missing_required",
                     "rejected",
                 )
+            if name == "status":  # a file with statuses and none on this row: never "paid"
+                self._problem('kq_blank("raw__status")', name, "missing_status", "rejected")
             self._problem(
                 f'"bad__{name}"',
                 name,
