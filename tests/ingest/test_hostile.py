@@ -218,3 +218,23 @@ def test_full_width_and_invisible_characters_are_read_as_what_they_show(
         ("taobao:amy", 10.0, "paid", "2024-03-06"),
     ]
     assert customers == (1,)
+
+
+def test_a_decimal_comma_is_quarantined_not_multiplied(ws: Workspace, tmp_path: Path) -> None:
+    """12,50 was stored as 1250.00 and 1.234,50 as 1.23; a thousands comma still reads.
+    The reason names the file's header, not only kequn's field."""
+    from kequn.ingest.quarantine import quarantine_rows
+
+    path = tmp_path / "comma.csv"
+    path.write_text(
+        "订单号,客户编号,下单时间,实付金额\n"
+        'A1,C1,2024-03-05,"1,234.50"\nA2,C2,2024-03-05,"12,50"\nA3,C3,2024-03-05,"1.234,50"\n',
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.accepted == 1
+    with ws.read() as con:
+        assert con.execute("SELECT amount FROM orders").fetchall()[0][0] == 1234.5
+    rows = quarantine_rows(ws, lang="en")
+    assert sorted((q["row"], q["reason"]) for q in rows) == [(3, "bad_money"), (4, "bad_money")]
+    assert all(q["message"].startswith("实付金额 (amount)") for q in rows)

@@ -234,3 +234,15 @@ def test_orders_for_customers_no_customers_file_holds_are_still_refused(
     report = import_file(ws, "orders", orders)
     assert report.rejected == 1
     assert report.derived_customers == 0
+
+
+def test_a_field_in_two_columns_takes_the_one_with_a_value(ws: Workspace, tmp_path: Path) -> None:
+    """Taobao's 联系手机 empty and 联系电话 filled: the phone was lost (only the first of a
+    profile's columns was read for a buyer's fields)."""
+    header = HEADER + ",联系电话 "
+    rows = [AMY + ",", BOB.replace(",13900000002,", ",,") + ",021-55550000"]
+    import_file(ws, "orders", _taobao(tmp_path / "tb.csv", rows, header=header))
+    assert sorted(_rows(ws, "SELECT customer_id, phone FROM customers")) == [
+        ("taobao:tb_amy", "13800000001"),
+        ("taobao:tb_bob", "021-55550000"),
+    ]

@@ -72,6 +72,10 @@ def plain(expr: str) -> str:
     return f"translate({expr}, {_sql_text(_WIDE + _INVISIBLE)}, {_sql_text(_NARROW)})"
 
 
+#: a comma in an amount is read as a thousands separator only where it groups three
+#: digits (1,234.50): "12,50" or "1.234,50" (a decimal comma) is no amount rather than
+#: 1250 or 1.23, and is quarantined with its text
+
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
 CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(regexp_replace(regexp_replace(
@@ -91,10 +95,14 @@ CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     ELSE coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
                   try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}))
     END;
-CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS regexp_replace(
-    regexp_replace(trim(s), '^\((.*)\)$', '-\1'), '[¥￥$€£,\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
+    regexp_replace(trim(s), '^\((.*)\)$', '-\1'), '[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL
+    WHEN contains(kq_money_marked(s), ',')
+         AND NOT regexp_matches(kq_money_marked(s), '^[-+]?\d{{1,3}}(,\d{{3}})+(\.\d*)?万?$')
+        THEN NULL
     WHEN kq_money_txt(s) LIKE '%万'
         THEN try_cast(try_cast(rtrim(kq_money_txt(s), '万') AS DECIMAL(30, 6)) * 10000
                       AS DECIMAL(18, 2))

@@ -31,7 +31,7 @@ def quarantine_rows(
     """Rejected rows and emptied values, newest import first, with reasons in plain words."""
     query = (
         'SELECT q."table", q.file, q."row", q."column", q.reason, q.severity, q.value, q.detail, '
-        "q.record, i.headers FROM quarantine q LEFT JOIN imports i USING (import_id) "
+        "q.record, i.headers, i.mapping FROM quarantine q LEFT JOIN imports i USING (import_id) "
     )
     params: list[Any] = []
     if table:
@@ -42,7 +42,8 @@ def quarantine_rows(
     with ws.read() as con:
         rows = con.execute(query, params).fetchall()
     out = []
-    for tbl, file, row, column, reason, severity, value, detail, record, headers in rows:
+    for tbl, file, row, column, reason, severity, value, detail, record, headers, mapping in rows:
+        shown = _as_in_file(column, mapping)
         out.append(
             {
                 "table": tbl,
@@ -52,11 +53,21 @@ def quarantine_rows(
                 "reason": reason,
                 "severity": severity,
                 "value": value,
-                "message": explain_reason(reason, column, value, detail, lang),
+                "message": explain_reason(reason, shown, value, detail, lang),
                 "record": _record(record, headers),
             }
         )
     return out
+
+
+def _as_in_file(column: str | None, mapping: str | None) -> str | None:
+    """A field as the person knows it: the file's header it was read from, with kequn's
+    name after it ("买家实际支付金额 (amount)"; "amount is not an amount" told nothing)."""
+    try:
+        header = json.loads(mapping).get(column) if mapping and column else None
+    except (ValueError, AttributeError):
+        header = None
+    return f"{header} ({column})" if header and header != column else column
 
 
 def explain_reason(

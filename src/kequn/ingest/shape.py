@@ -295,6 +295,11 @@ def _finish(
         "quantity": "d_quantity" if "d_quantity" in _columns(con, "kq_status") else None,
         "channel": "$platform" if profile.platform and "channel" not in matched else None,
     }
+    # a field the export has in several columns (Shopify's Phone and Billing Phone,
+    # Taobao's 联系手机 and 联系电话) is the first of them that has a value
+    for name in _BUYER_FIELDS:
+        if len(matched.get(name, [])) > 1 and name not in extra:
+            extra[name] = "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in matched[name]) + ")"
     select = ["_row", *names]
     index = width
     for canonical, expr in extra.items():
@@ -310,18 +315,7 @@ def _finish(
         | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
     )
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")
-    for name in (
-        "ordered_at",
-        "discount",
-        "customer_name",
-        "customer_phone",
-        "customer_email",
-        "customer_address",
-        "customer_city",
-        "customer_province",
-        "customer_country",
-        "channel",
-    ):
+    for name in ("ordered_at", "discount", *_BUYER_FIELDS, "channel"):
         if name in matched and name not in out.columns:
             out.columns[name] = matched[name][0]
     row = con.execute("SELECT count(*), sum(d_lines) FROM kq_status").fetchone()
@@ -330,6 +324,17 @@ def _finish(
         "SELECT upper(d_currency), count(*) FROM kq_status WHERE d_currency IS NOT NULL GROUP BY 1"
     ).fetchall():
         out.currencies[str(cur)] = int(n)
+
+
+_BUYER_FIELDS = (
+    "customer_name",
+    "customer_phone",
+    "customer_email",
+    "customer_address",
+    "customer_city",
+    "customer_province",
+    "customer_country",
+)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
