@@ -366,3 +366,26 @@ def test_killed_import_leaves_workspace_as_it_was(ws: Workspace, tmp_path: Path)
     assert report.accepted == 1
     assert [p.name for p in ws.data_dir.glob("gen-*.duckdb")] == [ws.current_generation()]
     assert not list(ws.data_dir.glob("*.wal"))
+
+
+def test_orders_in_another_currency_are_quarantined_not_added_up(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A Shopify file with USD and EUR orders in a CNY workspace: every amount was stored
+    as if it were yuan ($35 shown as ¥35), with a note only."""
+    from kequn.ingest.quarantine import quarantine_rows
+
+    shopify = (
+        "Name,Email,Financial Status,Paid at,Currency,Total,Lineitem quantity,Created at\n"
+        "#1001,a@example.com,paid,2025-01-01 10:00:00 +0000,CNY,50.00,1,2025-01-01 09:59:00 +0000\n"
+        "#1002,b@example.com,paid,2025-01-02 10:00:00 +0000,USD,35.00,1,2025-01-02 09:59:00 +0000\n"
+        "#1003,c@example.com,paid,2025-01-03 10:00:00 +0000,eur,50.00,1,2025-01-03 09:59:00 +0000\n"
+    )
+    report = import_file(ws, "orders", write(tmp_path / "shopify.csv", shopify, "utf-8"))
+    assert report.accepted == 1
+    rows = quarantine_rows(ws, lang="en")
+    assert sorted((q["row"], q["reason"], q["value"]) for q in rows) == [
+        (3, "other_currency", "USD"),
+        (4, "other_currency", "EUR"),
+    ]
+    assert "other orders are in CNY" in rows[0]["message"]

@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> None:
         if message is None or os.environ.get("KEQUN_DEBUG"):
             raise
         err.print(message, style="red", soft_wrap=True)
-        err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
+        if type(exc).__module__.split(".")[0] in ("duckdb", "pyspark", "_duckdb"):
+            # an engine's error told in words: its traceback may still help; a file's
+            # or a workspace's error says all there is
+            err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
 
 

@@ -48,6 +48,10 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     # quarantine reasons: {column} {value} {detail}
     "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
+    "reason.other_currency": (
+        "订单以 {value} 计价，而文件中其余订单（及工作区）以 {detail} 计算：金额不能直接相加，此行未导入（换算后再导入，或导入到以 {value} 计价的工作区）",
+        "the order is in {value} while the file's other orders are in {detail}: the amounts cannot be added up, so the row was not imported (convert it first, or import it into a workspace in {value})",
+    ),
     "reason.missing_status": (
         "订单状态为空：无法判断是否已付款，此行未导入",
         "the order's status is empty: whether it was paid cannot be told, so the row was not imported",
