@@ -246,3 +246,22 @@ def test_a_field_in_two_columns_takes_the_one_with_a_value(ws: Workspace, tmp_pa
         ("taobao:tb_amy", "13800000001"),
         ("taobao:tb_bob", "021-55550000"),
     ]
+
+
+def test_the_same_orders_with_and_without_the_shop_column_are_stored_once(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """An export naming its shop (source taobao_xiaodian) and the same orders exported
+    without 店铺名称 (source taobao) were stored twice: revenue doubled."""
+    with_shop = _taobao(tmp_path / "a.csv", [AMY + ",小店", BOB + ",小店"], header=SHOP_HEADER)
+    import_file(ws, "orders", with_shop)
+    again = import_file(ws, "orders", _taobao(tmp_path / "b.csv", [AMY, BOB, CAT]))
+    assert again.origin == "taobao_xiaodian"
+    assert _rows(ws, "SELECT count(*) FROM orders") == [(3,)]
+    assert _rows(ws, "SELECT count(*) FROM customers") == [(3,)]
+    # and the other way round, in a fresh workspace
+    other = Workspace.init(tmp_path / "other")
+    import_file(other, "orders", _taobao(tmp_path / "c.csv", [AMY, BOB]))
+    import_file(other, "orders", with_shop)
+    assert _rows(other, "SELECT DISTINCT origin FROM orders") == [("taobao",)]
+    assert _rows(other, "SELECT count(*) FROM orders") == [(2,)]

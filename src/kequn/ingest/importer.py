@@ -406,6 +406,10 @@ class _Import(ParsePass, ValidatePass, WritePass):
         shops = self._shops(profile)
         if len(shops) == 1:
             name = shop_source(name, shops[0])
+        # the platform's order ids are its own across shops: orders already imported
+        # under this platform's other source name (an export with 店铺名称 and one
+        # without) keep theirs, rather than being stored a second time
+        name = self._source_holding_these_orders(profile.source) or name
         if not SOURCE_NAME_RE.fullmatch(name):
             return
         self.origin = name
@@ -416,6 +420,19 @@ class _Import(ParsePass, ValidatePass, WritePass):
             lang: t("import.source_default", lang, name=format_name.get(lang, ""), source=name)
             for lang in ("zh", "en")
         }
+
+    def _source_holding_these_orders(self, platform: str) -> str | None:
+        """The source (the platform's, or one of its shops') already holding most of
+        this file's orders, if any does."""
+        row = self.con.execute(
+            """SELECT o.origin FROM parsed p JOIN orders o
+                ON o.order_id = o.origin || ':' || p.order_id
+            WHERE p.order_id IS NOT NULL
+              AND (o.origin = $platform OR starts_with(o.origin, $platform || '_'))
+            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
+            {"platform": platform},
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def _shops(self, profile: formats.Profile) -> list[str]:
         """The distinct shop names the export carries (at most two are read)."""
