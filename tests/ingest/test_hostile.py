@@ -238,3 +238,24 @@ def test_a_decimal_comma_is_quarantined_not_multiplied(ws: Workspace, tmp_path: 
     rows = quarantine_rows(ws, lang="en")
     assert sorted((q["row"], q["reason"]) for q in rows) == [(3, "bad_money"), (4, "bad_money")]
     assert all(q["message"].startswith("实付金额 (amount)") for q in rows)
+
+
+def test_a_report_s_parameter_row_above_the_header_is_not_taken_for_it(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Title, then 日期 | 2024-03-01 至 2024-03-31 | | 状态 | 全部 (two known names), then
+    the real header: the parameter row was taken for the header ("no order id column")."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["订单报表"])
+    sheet.append(["日期", "2024-03-01 至 2024-03-31", None, "状态", "全部"])
+    sheet.append([])
+    sheet.append(["订单编号", "客户编号", "下单时间", "实付金额", "订单状态"])
+    sheet.append(["A1", "C1", "2024-03-05 10:00:00", 12.5, "已完成"])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.accepted == 1

@@ -69,13 +69,18 @@ def _known_headers() -> set[str]:
 
 
 def find_header(rows: list[list[str]]) -> int:
-    """Index of the header among the first rows: the first row where at least two cells
-    are known column names (in 中文 or English, or a platform's), else the first row
-    with at least two filled cells, else the first non-empty row."""
+    """Index of the header among the first rows: the row with the most cells that are
+    known column names (in 中文 or English, or a platform's), at least two, the first of
+    equals (a report's parameter row above it, 日期 … 状态 …, has two or three; the header
+    has more); else the first row with at least two filled cells, else the first
+    non-empty row."""
     known = _known_headers()
-    for i, row in enumerate(rows[:HEADER_SCAN]):
-        if sum(1 for cell in row if normalise_header(strip_unit(cell)[0]) in known) >= 2:
-            return i
+    scores = [
+        sum(1 for cell in row if normalise_header(strip_unit(cell)[0]) in known)
+        for row in rows[:HEADER_SCAN]
+    ]
+    if scores and max(scores) >= 2:
+        return scores.index(max(scores))
     for i, row in enumerate(rows[:HEADER_SCAN]):
         if sum(1 for cell in row if str(cell).strip()) >= 2:
             return i
