@@ -34,7 +34,7 @@ import duckdb
 
 from kequn.ingest.convert import plain, plain_key
 from kequn.ingest.formats import Profile
-from kequn.ingest.mapping import value_synonyms
+from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
 
 # A cell is masked when it hides characters behind * (李**, 137****7151) or is a
 # platform ciphertext (抖店 wraps its encrypted fields in # / $ / ~ marks).
@@ -297,7 +297,7 @@ def _finish(
     }
     # a field the export has in several columns (Shopify's Phone and Billing Phone,
     # Taobao's 联系手机 and 联系电话) is the first of them that has a value
-    for name in _BUYER_FIELDS:
+    for name in BUYER_COLUMNS:
         if len(matched.get(name, [])) > 1 and name not in extra:
             extra[name] = "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in matched[name]) + ")"
     select = ["_row", *names]
@@ -315,7 +315,7 @@ def _finish(
         | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
     )
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")
-    for name in ("ordered_at", "discount", *_BUYER_FIELDS, "channel"):
+    for name in ("ordered_at", "discount", *BUYER_COLUMNS, "channel"):
         if name in matched and name not in out.columns:
             out.columns[name] = matched[name][0]
     row = con.execute("SELECT count(*), sum(d_lines) FROM kq_status").fetchone()
@@ -324,17 +324,6 @@ def _finish(
         "SELECT upper(d_currency), count(*) FROM kq_status WHERE d_currency IS NOT NULL GROUP BY 1"
     ).fetchall():
         out.currencies[str(cur)] = int(n)
-
-
-_BUYER_FIELDS = (
-    "customer_name",
-    "customer_phone",
-    "customer_email",
-    "customer_address",
-    "customer_city",
-    "customer_province",
-    "customer_country",
-)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
