@@ -44,7 +44,7 @@ from kequn.identity.workspace import forget as forget_identity
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
-from kequn.store.access import audit
+from kequn.store.access import audit, pseudonymise_audit
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
 
 KEY_FILE = SECRET_KEY_FILE
@@ -232,6 +232,7 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     # customer) are done; one still read after a few seconds goes at the next write
     removed["old_data_copies_left"] = ws.drop_old_generations()
     subject = pseudonym(ws, customer_id)
+    removed["audit_entries"] = pseudonymise_audit(ws, customer_id, subject)
     audit(ws, who, "privacy.erase", {"subject": subject, "removed": removed})
     return {"subject": subject, "removed": removed}
 

@@ -18,7 +18,7 @@ from kequn.ingest.importer import import_file
 from kequn.privacy import erase_person, export_person
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import list_runs
-from kequn.store.access import read_audit
+from kequn.store.access import audit, read_audit
 from kequn.store.workspace import Workspace, WorkspaceError
 
 
@@ -144,6 +144,10 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert all(lookup.is_ready(r) for r in runs)
     lookup.cursor(runs[0]).__enter__()  # this process holds one open, as a server would
     before = _labels_without(ws, cid)
+    # what a server logs about them: a profile read, an unsubscribe; and someone else's
+    audit(ws, "ana", "customer.read", {"customer_id": cid})
+    audit(ws, "ana", "unsubscribe", {"customer_id": cid, "source": "email"})
+    audit(ws, "ana", "customer.read", {"customer_id": "C99999999"})
     exported = export_person(ws, cid, who="admin")
     result = erase_person(ws, cid, who="admin")
     return {
@@ -226,6 +230,12 @@ def test_the_audit_keeps_a_pseudonym_not_the_person(erased: dict[str, Any]) -> N
     assert erase["details"]["subject"] == erased["result"]["subject"]
     assert erase["details"]["subject"].startswith("p_")
     assert cid not in json.dumps(entries, ensure_ascii=False)
+    # their earlier entries name the pseudonym now; nobody else's changed
+    assert cid not in (ws.root / "audit.jsonl").read_text(encoding="utf-8")
+    reads = [e for e in read_audit(ws, 1000) if e["action"] in ("customer.read", "unsubscribe")]
+    subject = erased["result"]["subject"]
+    assert {e["details"]["customer_id"] for e in reads} >= {subject, "C99999999"}
+    assert erased["result"]["removed"]["audit_entries"] == 2
     assert erased["result"]["removed"]["customers"] == 1
     assert erased["result"]["removed"]["quarantine"] >= 2
 

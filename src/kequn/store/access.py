@@ -226,6 +226,59 @@ def audit(ws: Workspace, who: str, action: str, details: dict[str, Any] | None =
         os.close(fd)
 
 
+def pseudonymise_audit(ws: Workspace, customer_id: str, subject: str) -> int:
+    """Replace ``customer_id`` in the audit's entries (a profile read, an unsubscribe)
+    by ``subject`` (its pseudonym), for an erased person; the entries that were changed.
+
+    The log is rewritten aside and renamed into place; entries appended meanwhile (by
+    O_APPEND writers, which take no lock) are carried over before the rename."""
+    path = ws.root / "audit.jsonl"
+    if not path.exists():
+        return 0
+    before = path.read_bytes()
+    changed = 0
+
+    def scrub(data: bytes) -> bytes:
+        nonlocal changed
+        out = []
+        for line in data.decode("utf-8").splitlines(keepends=True):
+            try:
+                entry = json.loads(line)
+                details = entry.get("details")
+            except (ValueError, AttributeError):
+                out.append(line)
+                continue
+            if not isinstance(details, dict) or customer_id not in _values(details):
+                out.append(line)
+                continue
+            entry["details"] = {
+                k: subject
+                if v == customer_id
+                else [subject if x == customer_id else x for x in v]
+                if isinstance(v, list)
+                else v
+                for k, v in details.items()
+            }
+            out.append(json.dumps(entry, ensure_ascii=False) + "\n")
+            changed += 1
+        return "".join(out).encode("utf-8")
+
+    cleaned = scrub(before)
+    if not changed:
+        return 0
+    aside = path.with_name(f"audit.jsonl.{os.getpid()}.tmp")
+    aside.write_bytes(cleaned)
+    aside.chmod(0o600)
+    with aside.open("ab") as fh:
+        fh.write(scrub(path.read_bytes()[len(before) :]))
+    aside.replace(path)
+    return changed
+
+
+def _values(details: dict[str, Any]) -> list[Any]:
+    return [x for v in details.values() for x in (v if isinstance(v, list) else [v])]
+
+
 def read_audit(ws: Workspace, limit: int = 200) -> list[dict[str, Any]]:
     path = ws.root / "audit.jsonl"
     if not path.exists():
