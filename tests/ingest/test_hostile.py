@@ -86,6 +86,8 @@ def test_a_quote_never_closed_loses_no_other_row(
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
     report = import_file(ws, "orders", path)
     assert report.accepted == 3
+    assert report.rows == 4
+    assert (report.orders, report.lines) == (3, 3)  # no order took several item rows
     assert _orders(ws) == [("taobao:1002", 3), ("taobao:1003", 4), ("taobao:1004", 5)]
     assert _problems(ws) == [(2, "unclosed_quote")]
 

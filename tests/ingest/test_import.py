@@ -235,6 +235,7 @@ def test_ragged_rows_are_quarantined_not_lost(ws: Workspace, tmp_path: Path) -> 
     text = 'customer id,name,city\n1,"a\nb",x\n2,b\n3,c,y\n4,d,z,extra\n5,e,w\n'
     report = import_file(ws, "customers", write(tmp_path / "c.csv", text, "utf-8"))
     assert (report.accepted, report.rejected) == (3, 2)
+    assert report.rows == 5  # the two ragged rows were read too ("read 3 rows" before)
     rows = {(r["row"], r["reason"]) for r in quarantine_rows(ws)}
     # the lines they are on in the file (the first row's value takes two lines)
     assert rows == {(4, "bad_row"), (6, "bad_row")}

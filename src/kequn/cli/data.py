@@ -245,8 +245,10 @@ def _print_format(report: Any) -> None:
         console.print(t("import.format", name=report.format_name.get(_lang(), report.format)))
     if report.buyer_key:
         console.print(t("import.buyer_key", columns=" > ".join(report.buyer_key)))
-    if report.lines and report.lines != report.accepted:
-        console.print(t("import.lines", orders=f"{report.accepted:,}", lines=f"{report.lines:,}"))
+    # only where an order took several item rows (a one-row-per-order file's quarantined
+    # rows made it read as if rows had been merged)
+    if report.lines and report.lines != report.orders:
+        console.print(t("import.lines", orders=f"{report.orders:,}", lines=f"{report.lines:,}"))
     for note in report.notes:
         currencies = ", ".join(report.currencies) or "?"
         console.print(t(note, currencies=currencies, currency=_ws_currency(report)), style="yellow")

@@ -193,7 +193,10 @@ def import_staged(
         found = {}
         matched = match_headers(table, staged.headers, mapping)
         _require_columns(table, path, staged, matched)
-    report = ImportReport(import_id, table, path.name, staged.encoding, rows=staged.rows)
+    # the rows read: those with the wrong number of fields, or the line of a quote never
+    # closed, were read too (and are quarantined)
+    read = staged.rows + len(staged.ragged) + (staged.unclosed is not None)
+    report = ImportReport(import_id, table, path.name, staged.encoding, rows=read)
     report.header_row = staged.header_row
     report.workspace_currency = ws.settings.currency
     report.skipped = list(staged.skipped)

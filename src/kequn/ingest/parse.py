@@ -88,7 +88,7 @@ class ParsePass(Pass):
         self.report.notes = list(shaped.notes)
         if not self.report.buyer_key:
             self.report.notes.append("import.key_missing")
-        self.report.lines = shaped.lines
+        self.report.lines, self.report.orders = shaped.lines, shaped.orders
         self.report.currencies = dict(shaped.currencies)
         mine = self.ws.settings.currency.upper()
         if any(c != mine for c in shaped.currencies) or (

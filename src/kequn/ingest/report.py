@@ -34,7 +34,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # message keys: what to know
     unknown_statuses: dict[str, int] = field(default_factory=dict)
     currencies: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
+    lines: int = 0  # item rows of a platform export, and the orders they made
+    orders: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
     header_row: int = 1
     workspace_currency: str = ""
