@@ -40,7 +40,9 @@ def _files(folder: Path) -> None:
     sheet = book.active
     sheet.append(["客户编号", "姓名", "城市", "手机", "会员等级"])
     for i in range(1, 41):
-        sheet.append([f"C{i:03d}", f"客户{i}", "上海" if i % 2 else "杭州", f"1380000{i:04d}", "金卡"])
+        sheet.append(
+            [f"C{i:03d}", f"客户{i}", "上海" if i % 2 else "杭州", f"1380000{i:04d}", "金卡"]
+        )
     book.save(folder / "客户.xlsx")
     rows = ["订单编号,客户编号,下单时间,实付金额,订单状态"]
     for i in range(400):
@@ -108,9 +110,7 @@ def test_every_readme_command_runs(
         # each of them (Spark is exercised by the tests marked spark)
         plain = re.sub(r"\s*\[[^\]]*\]", "", line)
         variants = [plain] + [
-            f"{plain} {part}"
-            for part in re.findall(r"\[([^\]]*)\]", line)
-            if "spark" not in part
+            f"{plain} {part}" for part in re.findall(r"\[([^\]]*)\]", line) if "spark" not in part
         ]
         for command in variants:
             args = shlex.split(command)[1:]

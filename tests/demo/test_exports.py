@@ -29,9 +29,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Any, list
     root = tmp_path_factory.mktemp("demo")
     ws = Workspace.init(root / "ws")
     reports = import_demo(ws, 1500, seed=5, data_dir=root / "data", platform_orders=150)
-    files = generate_demo(
-        root / "again", 1500, seed=5, platform_orders=150, id_key=ws.secret_key()
-    )
+    files = generate_demo(root / "again", 1500, seed=5, platform_orders=150, id_key=ws.secret_key())
     return ws, files, reports
 
 

@@ -62,7 +62,8 @@ def test_the_head_start_compiles_what_the_run_then_calls(
     assert stored is not None
     assert isinstance(stored.fitted["churn"].model, TreeEnsemble)
     walk = Recorder(_trees.walk)
-    monkeypatch.setattr(_trees, "walk", walk)
+    monkeypatch.setattr(_trees, "walk", walk)  # what the thread compiles
+    monkeypatch.setattr(scoring, "_compiled_walk", lambda: walk)  # what scoring calls (cached)
     monkeypatch.setattr(scoring, "COMPILED_WORK", 1)
     again = run(ws)
     assert again.models is not None

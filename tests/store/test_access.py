@@ -66,7 +66,7 @@ def test_saving_settings_keeps_the_sections_others_read(tmp_path) -> None:  # ty
 
     ws = Workspace.init(tmp_path / "ws")
     config = ws.root / "kequn.toml"
-    config.write_text(config.read_text() + '\n[privacy]\nquarantine_days = 30\n', encoding="utf-8")
+    config.write_text(config.read_text() + "\n[privacy]\nquarantine_days = 30\n", encoding="utf-8")
     ws.settings.keep_lookups = 5
     ws.save_settings()
     text = config.read_text(encoding="utf-8")

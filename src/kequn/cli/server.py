@@ -61,13 +61,14 @@ def serve(
 def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Each job: when it runs, its steps, the next time, the last run's outcome."""
     from kequn.automation.schedule import schedule_status
+    from kequn.automation.schedule.text import EXAMPLE
 
     status = schedule_status(_ws(workspace))
     if as_json:
         _print_json(status)
         return
     if not status["jobs"]:
-        console.print(t("schedule.none"), highlight=False, markup=False)
+        console.print(t("schedule.none", example=EXAMPLE), highlight=False, markup=False)
         return
     console.print(t("schedule.timezone", tz=status["timezone"]), highlight=False)
     for job in status["jobs"]:

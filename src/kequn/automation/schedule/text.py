@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from kequn.core.i18n import MESSAGES
 
+#: a [schedule] to copy into kequn.toml (configuration: the same in both languages, shown
+#: as code on the dashboard)
+EXAMPLE = '[schedule] daily = { at = "06:00", steps = ["sync", "run", "deliver"] }'
+
 SCHEDULE: dict[str, tuple[str, str]] = {
     # kequn.toml mistakes: each names the file and the key
     "schedule.bad": ("{file} 中 {key}：{detail}", "{file}, {key}: {detail}"),
@@ -63,8 +67,8 @@ SCHEDULE: dict[str, tuple[str, str]] = {
     ),
     # kequn schedule show / run, the runs page
     "schedule.none": (
-        'kequn.toml 中没有 [schedule]，例如：[schedule] daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
-        'No [schedule] in kequn.toml, e.g. [schedule] daily = {{ at = "06:00", steps = ["sync", "run", "deliver"] }}',
+        "kequn.toml 中没有 [schedule]，例如：{example}",
+        "No [schedule] in kequn.toml, e.g. {example}",
     ),
     "schedule.title": ("定时任务", "Schedule"),
     "schedule.col.job": ("任务", "Job"),

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from kequn import pipeline
 from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule_status
+from kequn.automation.schedule.text import EXAMPLE
 from kequn.core.i18n import t
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
@@ -136,5 +137,11 @@ def runs_page(request: Request, user: PageUser) -> HTMLResponse:
     except ScheduleError as exc:
         plan, problem = None, str(exc)
     return render(
-        request, "runs.html", user, runs=list_runs(ws), schedule=plan, schedule_error=problem
+        request,
+        "runs.html",
+        user,
+        runs=list_runs(ws),
+        schedule=plan,
+        schedule_error=problem,
+        schedule_example=EXAMPLE,
     )
