@@ -381,20 +381,6 @@ class _Import(ParsePass, ValidatePass, WritePass):
         self._log()
         notify("write", self.report.accepted)
 
-    def _other_currencies(self, currencies: dict[str, int]) -> None:
-        """A file of orders in several currencies keeps those in one: the workspace's if
-        it has any, else its most common; the others are quarantined, since their
-        amounts would be added up as the same money ($35 shown as ¥35 next to €50). (A
-        file in one currency other than the workspace's is imported with a note.)"""
-        mine = self.ws.settings.currency.upper()
-        kept = mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))
-        self.sql(
-            """INSERT INTO problems SELECT _row, 'amount', 'other_currency', 'rejected',
-                upper(d_currency), $kept
-            FROM kq_status WHERE d_currency IS NOT NULL AND upper(d_currency) <> $kept""",
-            kept=kept,
-        )
-
     def _default_source(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
         """A platform export with no source named is the platform's source (its shop's,
         when the export names one shop), except in a workspace that already holds these

@@ -27,6 +27,8 @@ import pyarrow.parquet as pq
 from charset_normalizer import from_bytes
 
 from kequn.core.i18n import t
+from kequn.ingest.csv_lines import Unclosed, file_lines
+from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.mapping import normalise_header, strip_unit
 
 BATCH_ROWS = 200_000
@@ -179,7 +181,7 @@ def _stage_csv(
     try:
         unclosed = None
         rows, ragged, breaks = _csv_fast(source, out, enc, delimiter, len(header), progress, skip)
-        if skip or ragged or _lines(source, enc) != skip + 1 + rows + breaks:
+        if skip or ragged or file_lines(source, enc) != skip + 1 + rows + breaks:
             # Arrow skips rows with the wrong number of fields and blank lines and, when
             # values may hold line breaks, cannot say where they were; a quote opened and
             # never closed swallows the rest of the file into one value. Then the file's
@@ -196,22 +198,6 @@ def _stage_csv(
     staged = StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
     staged.unclosed = unclosed
     return staged
-
-
-def _lines(source: Path, enc: str) -> int:
-    """The file's lines, blank lines at its end left out (as a reader ignores them)."""
-    count, last = 0, ""
-    with source.open("r", encoding=enc, newline="") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), ""):
-            count += chunk.count("\n")
-            if chunk.strip():
-                last = chunk
-                count_at_last = count
-    if not last:
-        return 0
-    # the lines up to the last one with text, that one included
-    tail = last.rstrip()
-    return count_at_last - last.count("\n") + tail.count("\n") + 1
 
 
 def _csv_fast(
@@ -285,7 +271,7 @@ def _csv_exact(
     numbers: list[int] = []
     rows = 0
     with source.open("r", encoding=enc, newline="") as fh, pq.ParquetWriter(out, schema) as writer:
-        records = _records(fh, delimiter)
+        records = records_of(fh, delimiter)
         for _ in range(skip + 1):
             next(records, None)
         for record_number, record in records:
@@ -303,63 +289,6 @@ def _csv_exact(
                 rows += _flush(writer, schema, columns, numbers, progress, rows)
         rows += _flush(writer, schema, columns, numbers, progress, rows)
     return rows, ragged, unclosed
-
-
-class _Counted:
-    """A file's lines, counted, the current record's kept (csv reads a line at a time,
-    only as many as the record it is parsing needs)."""
-
-    def __init__(self, fh: Iterator[str]) -> None:
-        self.fh, self.number, self.pending, self.done = fh, 0, list[str](), False
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        try:
-            line = next(self.fh)
-        except StopIteration:
-            self.done = True
-            raise
-        self.number += 1
-        self.pending.append(line)
-        return line
-
-
-@dataclass(frozen=True)
-class Unclosed:
-    """The line where a quote opens that nothing closes (its text)."""
-
-    text: str
-
-
-def _records(fh: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str] | Unclosed]]:
-    """Each record with the number of the line it starts on (a value may hold line
-    breaks). Quotes are read strictly: a quote opened and never closed (the file ends
-    inside it) made the rest of the file one value, silently. Then that record's first
-    line is given as :class:`Unclosed` (to quarantine: the quote cannot be read) and its other
-    lines are read one by one, as the rows they are. Any other quoting error is read
-    leniently, as Python's csv does."""
-    lines = _Counted(fh)
-    while True:
-        reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        try:
-            for record in reader:
-                start = lines.number - len(lines.pending) + 1
-                lines.pending.clear()
-                yield start, record
-            return
-        except csv.Error:
-            pending, start = lines.pending[:], lines.number - len(lines.pending) + 1
-            lines.pending.clear()
-            if lines.done:  # the file ended inside a quote
-                yield start, Unclosed(pending[0].rstrip("\r\n"))
-                for offset, line in enumerate(pending[1:], start=1):
-                    for record in csv.reader([line], delimiter=delimiter):
-                        yield start + offset, record
-                return
-            for record in csv.reader(pending, delimiter=delimiter):
-                yield start, record
 
 
 def _positional_schema(width: int) -> pa.Schema:

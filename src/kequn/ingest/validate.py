@@ -77,6 +77,20 @@ class ValidatePass(Pass):
                 value="CAST(amount AS VARCHAR)",
             )
 
+    def _other_currencies(self, currencies: dict[str, int]) -> None:
+        """A file of orders in several currencies keeps those in one: the workspace's if
+        it has any, else its most common; the others are quarantined, since their
+        amounts would be added up as the same money ($35 shown as ¥35 next to €50). (A
+        file in one currency other than the workspace's is imported with a note.)"""
+        mine = self.ws.settings.currency.upper()
+        kept = mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))
+        self.sql(
+            """INSERT INTO problems SELECT _row, 'amount', 'other_currency', 'rejected',
+                upper(d_currency), $kept
+            FROM kq_status WHERE d_currency IS NOT NULL AND upper(d_currency) <> $kept""",
+            kept=kept,
+        )
+
     def _unknown_statuses(self) -> None:
         rows = self.con.execute(
             "SELECT value, count(*) FROM problems WHERE \"column\" = 'status' "
