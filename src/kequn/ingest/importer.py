@@ -414,8 +414,11 @@ class _Import(ParsePass, ValidatePass, WritePass):
         """The source (the platform's, or one of its shops') already holding most of
         this file's orders, if any does."""
         row = self.con.execute(
+            # the stored id without its "origin:" prefix against the file's: each side of
+            # the condition from one table, so a hash join (the prefix written onto the
+            # file's ids made a nested-loop join, rows × orders)
             """SELECT o.origin FROM parsed p JOIN orders o
-                ON o.order_id = o.origin || ':' || p.order_id
+                ON substr(o.order_id, length(o.origin) + 2) = p.order_id
             WHERE p.order_id IS NOT NULL
               AND (o.origin = $platform OR starts_with(o.origin, $platform || '_'))
             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
