@@ -69,6 +69,31 @@ def test_title_rows_units_and_a_totals_row(cli, ws: Path, tmp_path: Path) -> Non
     assert str(orders["A2"][1]) == "1080.00"
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Grand Total",
+        "ＴＯＴＡＬ",
+        '="合计"',
+        "\u200b总计：",
+        "\u3000小 计",
+        "'共计",
+        "Sum:",
+        "totals",
+    ],
+)
+def test_totals_rows_in_any_writing_are_skipped(cli, ws: Path, tmp_path: Path, first: str) -> None:
+    # the totals test only cleans cells that can start a totals word: these are the
+    # spellings that cleaning makes one (width, quotes, zero-width and ideographic spaces)
+    path = tmp_path / "orders.csv"
+    lines = [",".join(HEADER), "A1,M01,2025-03-01 10:00,120.50,已完成", f"{first},,,120.50,"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert [s["row"] for s in json.loads(out)["skipped"]] == [3]
+    assert set(_orders(ws)) == {"A1"}
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

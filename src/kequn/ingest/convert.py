@@ -66,15 +66,34 @@ def plain_key(word: str) -> str:
     return word.translate(_PLAIN).strip().lower()
 
 
+#: the characters :func:`plain` changes, as an RE2 class
+_CHANGED = "[\uff01-\uff5e\u3000" + _INVISIBLE + "]"
+
+
 def plain(expr: str) -> str:
     """SQL for text ``expr`` with full-width ASCII made plain and zero-width characters
-    dropped (the part of NFKC that export files need; DuckDB has NFC only)."""
-    return f"translate({expr}, {_sql_text(_WIDE + _INVISIBLE)}, {_sql_text(_NARROW)})"
+    dropped (the part of NFKC that export files need; DuckDB has NFC only).
 
+    Only a cell holding one of them is translated: DuckDB's ``translate`` with these
+    100 characters costs about 2 µs a cell (2.1 s per million, measured), the test for
+    them 0.07 µs, and nearly every cell of an export has none."""
+    changed = f"regexp_matches({expr}, {_sql_text(_CHANGED)})"
+    translated = f"translate({expr}, {_sql_text(_WIDE + _INVISIBLE)}, {_sql_text(_NARROW)})"
+    return f"CASE WHEN {changed} THEN {translated} ELSE {expr} END"
+
+
+#: a plain ISO date or time without a zone, as nearly every export writes it: DuckDB's
+#: cast reads it as the formats below would (hours 00-23, seconds 00-59, at most six
+#: decimals, where the cast alone would also take 24:00 or round a seventh), 10x faster
+#: than normalising the text first (2.8 s per million cells, measured)
+_ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 
 #: a comma in an amount is read as a thousands separator only where it groups three
 #: digits (1,234.50): "12,50" or "1.234,50" (a decimal comma) is no amount rather than
-#: 1250 or 1.23, and is quarantined with its text
+#: 1250 or 1.23, and is quarantined with its text. A plain number (digits, a point, a
+#: sign) is cast at once, as the rest would have it (each rule below reads the cleaned
+#: text again: 0.7 s per million amounts, measured, most of a CSV's parsing); a count
+#: too, up to 15 digits (exact in the DOUBLE the rest goes through)
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
@@ -88,6 +107,7 @@ CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace
     '^(\d{{4}}-\d{{1,2}}-\d{{1,2}})T', '\1 '), '\s+', ' ', 'g'));
 CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     WHEN kq_blank(s) THEN NULL
+    WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
     WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
         timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
     WHEN day_first THEN coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
@@ -100,6 +120,7 @@ CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
 CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL
+    WHEN regexp_full_match(s, '-?\d+(\.\d+)?') THEN try_cast(s AS DECIMAL(18, 2))
     WHEN contains(kq_money_marked(s), ',')
          AND NOT regexp_matches(kq_money_marked(s), '^[-+]?\d{{1,3}}(,\d{{3}})+(\.\d*)?万?$')
         THEN NULL
@@ -109,6 +130,7 @@ CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     ELSE try_cast(kq_money_txt(s) AS DECIMAL(18, 2)) END;
 CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
     WHEN kq_blank(s) THEN NULL
+    WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
     WHEN try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE)
          = floor(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE))
         THEN try_cast(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE) AS BIGINT)
@@ -185,7 +207,8 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
     """
     text = source_type.upper().startswith("VARCHAR")
     if logical in {"string", "map"}:
-        return Fragment(f"kq_text({col})", None, None)
+        # a text column comes cleaned (``kq_text``) already
+        return Fragment(col if text else f"kq_text({col})", None, None)
     if logical in {"gender", "kind", "status"}:
         return _choice_fragment(col, logical)
     if logical == "bool":
