@@ -94,6 +94,28 @@ def test_totals_rows_in_any_writing_are_skipped(cli, ws: Path, tmp_path: Path, f
     assert set(_orders(ws)) == {"A1"}
 
 
+def test_empty_rows_are_counted_and_long_lists_of_skipped_rows_cut(
+    cli, ws: Path, tmp_path: Path
+) -> None:
+    # a sheet saved as CSV keeps ,,,, rows under its data; a footnote row repeats
+    path = tmp_path / "orders.csv"
+    lines = [",".join(HEADER), "A1,M01,2025-03-01 10:00,120.50,已完成", ",,,,"]
+    lines += ["A2,M02,2025-03-02 10:00,80,已完成"] + ["制表人: 张三,,,,"] * 25 + [",,,,"] * 300
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["blank_rows"] == 301
+    assert [s["row"] for s in report["skipped"]] == list(range(5, 30))
+    assert report["rejected"] == 0
+    assert set(_orders(ws)) == {"A1", "A2"}
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 0, out
+    assert out.count("制表人") == 20
+    assert "5 more rows" in out
+    assert "Skipped 301 empty rows" in out
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

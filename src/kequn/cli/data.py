@@ -238,6 +238,10 @@ def _print_summary(report: Any) -> None:
     )
 
 
+#: the rows left out as no data that an import lists (``--json`` has them all)
+SKIPPED_SHOWN = 20
+
+
 def _print_format(report: Any) -> None:
     """What the platform profile found: the format, the buyer key, lines per order, and
     what to watch for (nicknames as keys, a foreign currency, unknown status words)."""
@@ -252,8 +256,12 @@ def _print_format(report: Any) -> None:
     for note in report.notes:
         currencies = ", ".join(report.currencies) or "?"
         console.print(t(note, currencies=currencies, currency=_ws_currency(report)), style="yellow")
-    for skipped in report.skipped:
+    for skipped in report.skipped[:SKIPPED_SHOWN]:
         console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
+    if len(report.skipped) > SKIPPED_SHOWN:
+        console.print(t("import.skipped_more", count=len(report.skipped) - SKIPPED_SHOWN))
+    if report.blank_rows:
+        console.print(t("import.blank_rows", count=report.blank_rows))
     for word, count in report.unknown_statuses.items():
         console.print(t("import.unknown_status", word=word, count=count), style="yellow")
     if report.unknown_statuses:

@@ -264,6 +264,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "跳过第 {row} 行（不是数据：{text}）",
         "Skipped row {row} (not data: {text})",
     ),
+    "import.skipped_more": (
+        "另有 {count} 行不是数据，已跳过（--json 列出全部）",
+        "{count} more rows that are not data were skipped (--json lists them all)",
+    ),
+    "import.blank_rows": (
+        "跳过 {count} 个空行（每个单元格都为空）",
+        "Skipped {count} empty rows (every cell blank)",
+    ),
     "quarantine.retried": (
         "重新读取 {file} 的隔离行：",
         "Read the quarantined rows of {file} again:",

@@ -59,7 +59,9 @@ class ParsePass(Pass):
         # one list, not a chain of +: a chain as long as the columns are many passed
         # DuckDB's expression depth limit (1,000) on a file of 1,000 columns
         filled = "list_sum([" + ", ".join(f"(NOT kq_blank(c{i}))::INT" for i in range(width)) + "])"
-        lone = f"({filled}) <= 1" if width >= 4 else "false"
+        # a row of empty cells (the ,,,, rows a spreadsheet leaves under its data) is
+        # counted, not listed; in a file of few columns it is no record either
+        lone = f"({filled}) <= {1 if width >= 4 else 0}"
         text = "concat_ws(' ', " + ", ".join(f"kq_text(c{i})" for i in range(width)) + ")"
         self.sql(
             f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text "
@@ -74,7 +76,10 @@ class ParsePass(Pass):
         for row, text in self.con.execute(
             "SELECT _row, text FROM kq_skipped ORDER BY 1"
         ).fetchall():
-            self.report.skipped.append({"row": int(row), "text": text or ""})
+            if text:
+                self.report.skipped.append({"row": int(row), "text": text})
+            else:
+                self.report.blank_rows += 1
 
     def _shaped(
         self, profile: formats.Profile, shaped: Shaped, found: dict[str, list[int]]

@@ -37,6 +37,7 @@ class ImportReport:
     lines: int = 0  # item rows of a platform export, and the orders they made
     orders: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
+    blank_rows: int = 0  # rows of empty cells, left out
     header_row: int = 1
     workspace_currency: str = ""
     origin: str | None = None  # the source the rows belong to (ids stored as ORIGIN:ID)
