@@ -21,6 +21,7 @@ from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 from kequn.web.app import create_app
+from kequn.web.server import uvicorn_config
 from kequn.web.settings import ServerSettings
 
 
@@ -55,7 +56,7 @@ def serving(ws: Workspace, tokens: dict[str, str], **settings: Any) -> Iterator[
     """A real server (uvicorn, loopback, its own port) for ``ws``, in a thread."""
     port = _free_port()
     app = create_app(ServerSettings(workspace=ws.root, port=port, **settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = uvicorn_config(app, host="127.0.0.1", port=port)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()

@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -400,3 +401,30 @@ def test_a_job_s_failure_is_told_in_the_requester_s_language(server: Any, tmp_pa
             errors[lang] = job["error"]
     assert "没有可用的列" in errors["zh"]
     assert "no usable column" in errors["en"]
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [b"GET /api/customers?q=" + b"a" * 70_000 + b" HTTP/1.1", b"NOT HTTP AT ALL"],
+)
+def test_a_request_the_server_cannot_parse_gets_a_json_error(
+    server: Any, request_line: bytes
+) -> None:
+    # refused by uvicorn's parser before the app (a request line over its ~64 KB limit,
+    # bytes that are no HTTP): in the app's JSON shape rather than uvicorn's plain text.
+    # A socket of its own: HTTP clients refuse to send such a request
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request_line + b"\r\nHost: x\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert b"content-type: application/json" in head.lower()
+    error = json.loads(body)["error"]
+    assert error["code"] == "bad_request"
+    assert "could not be read" in error["message"]
+    assert "请求无法读取" in error["message"]
+    with server.client("admin") as client:
+        assert client.get("/api/segments/lifecycle/active/members").status_code == 200

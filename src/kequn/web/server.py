@@ -6,7 +6,7 @@ uvicorn or touches sockets, and so the app does not import back what serves it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
@@ -91,6 +91,61 @@ def _serve(settings: ServerSettings, workers: int) -> None:
         stop()
 
 
+def _json_400_protocol() -> type:
+    """uvicorn's HTTP protocol answering a request it cannot parse (a request line or
+    header over its parser's limit, ~64 KB; bytes that are no HTTP) with the app's JSON
+    error instead of its plain-text "Invalid HTTP request received.". Nothing of the
+    request can be read, its language neither: the message is in both."""
+    import json
+
+    from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+    from kequn.core.i18n import t
+
+    body = json.dumps(
+        {
+            "error": {
+                "code": "bad_request",
+                "message": f"{t('web.error.unreadable', 'zh')} {t('web.error.unreadable', 'en')}",
+            }
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+    class JsonErrors(HttpToolsProtocol):
+        def send_400_response(self, msg: str) -> None:
+            content = [STATUS_LINE[400]]
+            for name, value in self.server_state.default_headers:
+                content.extend([name, b": ", value, b"\r\n"])
+            content += [
+                b"content-type: application/json\r\n",
+                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+                b"connection: close\r\n\r\n",
+                body,
+            ]
+            self.transport.write(b"".join(content))
+            self.transport.close()
+
+    return JsonErrors
+
+
+def uvicorn_config(app: FastAPI, **extra: Any) -> Any:
+    """How kequn has uvicorn serve ``app`` (``extra``: host and port, for a server on
+    its own socket)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,  # URLs carry customer ids: personal data stays out of logs
+        backlog=2048,
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=30,  # clients under load reuse connections; do not race them
+        http=_json_400_protocol(),
+        **extra,
+    )
+
+
 def _serve_one(settings: ServerSettings) -> None:
     import socket
 
@@ -105,16 +160,8 @@ def _serve_one(settings: ServerSettings) -> None:
     sock.bind((settings.host, settings.port))
     sock.listen(2048)
     app = create_app(settings, on_start=settle)
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,  # URLs carry customer ids: personal data stays out of logs
-        backlog=2048,
-        timeout_graceful_shutdown=5,
-        timeout_keep_alive=30,  # clients under load reuse connections; do not race them
-    )
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
     finally:
         from kequn.snapshots import lookup
 

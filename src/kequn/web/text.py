@@ -20,6 +20,10 @@ WEB: dict[str, tuple[str, str]] = {
         "The server could not complete the request because of an internal error; it is in the server's log.",
     ),
     "web.error.not_found": ("没有这个地址。", "Not found."),
+    "web.error.unreadable": (
+        "请求无法读取（请求行或请求头格式错误或过长）。",
+        "The request could not be read (a malformed or over-long request line or header).",
+    ),
     "web.error.method": ("这个地址不接受此请求方法。", "This address does not take that method."),
     "web.error.invalid": ("请求无效：{problems}", "Invalid request: {problems}"),
     "job.step.features": ("计算特征、模型与标签", "computing features, models and labels"),
