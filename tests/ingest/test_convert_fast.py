@@ -71,6 +71,7 @@ NUMBERS = [
     "00000000000000000000001.1",
     "١٢٣",
     "１２",
+    "−12.00",
 ]
 
 
@@ -113,9 +114,10 @@ def test_the_number_shortcuts_read_as_the_rules(con, text: str, name: str) -> No
 
 def test_plain_cells_read_as_expected(con) -> None:
     row = con.execute(
-        "SELECT kq_ts('2024-05-05 20:00:45.5', 'UTC', false), kq_money('12.5'), kq_int('42')"
+        "SELECT kq_ts('2024-05-05 20:00:45.5', 'UTC', false), kq_money('12.5'), kq_int('42'), "
+        "kq_money('−12.00')"
     ).fetchone()
-    assert [str(v) for v in row] == ["2024-05-05 20:00:45.500000", "12.50", "42"]
+    assert [str(v) for v in row] == ["2024-05-05 20:00:45.500000", "12.50", "42", "-12.00"]
 
 
 @pytest.mark.parametrize(

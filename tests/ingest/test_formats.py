@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kequn.cli import app
+from kequn.ingest.formats import profiles
 from kequn.store.workspace import Workspace
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -151,3 +152,15 @@ def test_no_phone_or_email_is_a_customer_id(imported: Any) -> None:
         if len(digits) >= 7 and "*" not in str(phone):
             assert digits[-7:] not in customer_id, (name, customer_id, phone)
         assert not email or email.lower() not in customer_id.lower(), (name, customer_id)
+
+
+def test_a_platform_s_orders_came_through_the_platform(imported: Any) -> None:
+    # a column kequn's general headers call a channel (JD's 订单来源: 移动端订单, PC订单)
+    # is the buyer's device in a platform's export: the channel is the platform
+    name, truth, _, ws_path, _ = imported
+    platform = profiles()[truth["format"]].platform
+    if platform in ("", "generic"):
+        pytest.skip(f"{name}: a format of no one platform")
+    with Workspace.open(ws_path).read() as con:
+        channels = {row[0] for row in con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
+    assert channels == {platform}, name

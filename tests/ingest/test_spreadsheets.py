@@ -116,6 +116,95 @@ def test_empty_rows_are_counted_and_long_lists_of_skipped_rows_cut(
     assert "Skipped 301 empty rows" in out
 
 
+def test_ids_excel_cut_to_15_digits_are_refused_not_merged(cli, ws: Path, tmp_path: Path) -> None:
+    # Douyin and newer Taobao order ids have 19 digits (6953489890610190242); Excel keeps
+    # a number's first 15 and shows 6.95348989061019E+18, in the workbook and in a CSV
+    # it saves. Two such orders then share an id: neither may be stored, nor merged
+    path = tmp_path / "订单.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append([6953489890610190242.0, "M01", "2025-03-01 10:00", 169, "交易成功"])
+    sheet.append([6953489890610190243.0, "M02", "2025-03-01 11:00", 50, "交易成功"])
+    sheet.append([123456789012.0, "M03", "2025-03-01 12:00", 20, "交易成功"])  # 12 digits: kept
+    book.save(path)
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["rejected_by_reason"] == {"id_lost_digits": 2}
+    assert report["examples"]["id_lost_digits"]["value"] == "6.95348989061019E+18"
+    assert set(_orders(ws)) == {"123456789012"}
+    saved = tmp_path / "orders.csv"
+    lines = [",".join(HEADER), "1.93068E+15,M01,2025-03-01 10:00,1,交易成功"]
+    lines += ["1.93068E+15,M02,2025-03-02 10:00,2,交易成功", "3E8,M03,2025-03-02 10:00,3,交易成功"]
+    saved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", saved, "-w", ws)
+    assert code == 0, out
+    assert (
+        "id_lost_digits: 2 (e.g. row 2: 订单号 1.93068E+15 is in scientific notation"
+        in " ".join(out.split())
+    )
+    assert set(_orders(ws)) == {"123456789012", "3E8"}
+
+
+def test_two_digit_years_are_read_or_refused_never_year_24(cli, ws: Path, tmp_path: Path) -> None:
+    # 3/1/24 23:29 is how Excel in the US saves a Shopify export's 2024-03-01 23:29:00
+    # -0500; 24/3/1 (year first, two digits) cannot be told from a day or a month
+    path = tmp_path / "orders.csv"
+    lines = [",".join(HEADER), "A1,M01,3/1/24 23:29,10,已完成", "A2,M02,12/31/99,20,已完成"]
+    lines += ["A3,M03,24/3/1,30,已完成", "A4,M04,0024-03-01,40,已完成"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["rejected_by_reason"] == {"bad_date": 2}
+    with Workspace.open(ws).read() as con:
+        rows = con.execute("SELECT order_id, CAST(ordered_at AS VARCHAR) FROM orders").fetchall()
+    assert sorted(rows) == [("A1", "2024-03-01 23:29:00"), ("A2", "1999-12-31 00:00:00")]
+
+
+def test_an_after_sale_word_the_platform_list_lacks_is_told(cli, ws: Path, tmp_path: Path) -> None:
+    # 抖店: the after-sale status decides refunds; a word kequn does not know is read as
+    # none, and said so (it is no reason to refuse a paid order)
+    path = tmp_path / "抖店订单.csv"
+    head = "主订单编号,子订单编号,订单应付金额,订单提交时间,订单状态,售后状态,收件人,收件人手机号,详细地址"
+    lines = [
+        head,
+        "\t11,\t11,20.00,2025-03-01 10:00:00,已完成,退款审核中,~Ab3dE5gH7jK9~Qw2Er4Ty6Ui8Op0As1Df3Gh5~1~,$T7Jd1qX2kZ9a$kq1P3m8sA0bF2Lw9Yx4Rt6Uv8Zz1Q$1$,#Zx1Cv3Bn5Mm7#Lk2Jh4Gf6Ds8Ap0Qo9Wi7Eu5#1##",
+    ]
+    lines += [
+        "\t12,\t12,30.00,2025-03-01 11:00:00,已关闭,退款成功,~Ab3dE5gH7jK9~Qw2Er4Ty6Ui8Op0As1Df3Gh5~1~,$T7Jd1qX2kZ9a$kq1P3m8sA0bF2Lw9Yx4Rt6Uv8Zz1Q$1$,#Zx1Cv3Bn5Mm7#Lk2Jh4Gf6Ds8Ap0Qo9Wi7Eu5#1##"
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["format"] == "douyin"
+    assert report["unknown_refund_words"] == {"退款审核中": 1}
+    with Workspace.open(ws).read() as con:
+        rows = con.execute("SELECT order_id, status, refunded FROM orders ORDER BY 1").fetchall()
+    assert [(r[0], r[1], str(r[2])) for r in rows] == [
+        ("douyin:11", "paid", "0.00"),
+        ("douyin:12", "refunded", "30.00"),
+    ]
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert "Unknown after-sale status “退款审核中” (1 rows)" in " ".join(out.split())
+
+
+def test_taobao_s_item_list_is_named_and_the_order_file_asked_for(
+    cli, ws: Path, tmp_path: Path
+) -> None:
+    # 卖家中心 exports ExportOrderList (orders, buyers) with ExportOrderDetailList (items)
+    path = tmp_path / "ExportOrderDetailList202403101200.csv"
+    head = "订单编号,标题,价格,购买数量,外部系统编号,商品属性,套餐信息,备注,订单状态,商家编码"
+    row = '="1930679858170647",测试宝贝,128.00,1,,颜色分类:红,,,交易成功,SKU1'
+    path.write_text(f"{head}\n{row}\n", encoding="gbk")
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 1
+    assert "is the Taobao / Tmall item list" in " ".join(out.split())
+    assert "ExportOrderList" in out
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

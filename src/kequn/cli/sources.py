@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _progress, _ws, app, console
-from kequn.cli.data import _print_import
+from kequn.cli._import_text import print_import
 from kequn.core.i18n import t
 
 
@@ -60,7 +60,7 @@ def sync_cmd(
                 watermark="-" if r.watermark is None else r.watermark,
             )
         )
-        _print_import(r.result.report)
+        print_import(r.result.report)
 
 
 @app.command("sources")

@@ -41,6 +41,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file}: cannot be read as {encoding} (near line {line}). Pass --encoding to override.",
     ),
     "import.by_reason": ("  {reason}: {count}", "  {reason}: {count}"),
+    "import.by_reason_example": (
+        "  {reason}: {count}（如第 {row} 行：{text}）",
+        "  {reason}: {count} (e.g. row {row}: {text})",
+    ),
     "import.rejected_header": ("隔离原因:", "Quarantined, by reason:"),
     "import.warned_header": (
         "已接收但有字段被置空（值无法识别）:",
@@ -59,6 +63,10 @@ INGEST: dict[str, tuple[str, str]] = {
     "reason.unclosed_quote": (
         "这一行的引号没有闭合（文件在引号中结束），此行未导入；其后的各行已按各自的行读取: {value}",
         "a quote opened on this line is never closed (the file ends inside it): this row was not imported; the lines after it were read as rows of their own: {value}",
+    ),
+    "reason.id_lost_digits": (
+        "{column} {value} 是科学计数法：Excel 只保留 15 位有效数字，编号的末几位已丢失（不同订单可能变成同一个编号），此行未导入。请重新导入平台导出的原文件，或在 Excel 中把该列设为“文本”后再保存",
+        "{column} {value} is in scientific notation: Excel keeps 15 significant digits, so the id's last digits are lost (different orders may now share it) and the row was not imported. Import the platform's original export again, or format the column as Text in Excel before saving",
     ),
     "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
     "reason.bad_number": (
@@ -255,6 +263,14 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.unknown_status": (
         "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
         "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
+    ),
+    "import.unknown_refund_word": (
+        "未知的售后状态 “{word}”（{count} 行）：这些行按“无售后”读取。若它表示退款，请告诉我们这个词，以便加入该平台的词表",
+        "Unknown after-sale status “{word}” ({count} rows): read as no after-sale. If it means a refund, report the word so it joins the platform's list",
+    ),
+    "import.item_file": (
+        "{file} 是{format}的宝贝明细文件：其中没有买家与下单时间。请导入与它一起导出的订单文件（{order_file}…）。",
+        "{file} is the {format} item list: it holds no buyer and no order time. Import the order file exported with it ({order_file}…) instead.",
     ),
     "import.retry_hint": (
         "修改映射后运行 `kequn quarantine retry --mapping 映射.yaml` 重新读取被隔离的行。",

@@ -8,7 +8,7 @@ Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
 ``2025年1月3日``, ``20250103``, with or without a time, ISO 8601 with an offset (converted
 to the workspace's zone), and ``03/01/2025`` read day-first or month-first as declared.
 Amounts accept ``¥1,234.50``, ``$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
-negative) and ``1.5万``.
+negative), ``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ _YMD = [
 ]
 _DMY = ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
 _MDY = ["%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y"]
+#: a year of two digits at the end (3/1/24 23:29: a Shopify export saved again by Excel
+#: in the US), day or month first as declared: 00-68 are 2000-2068, 69-99 1969-1999.
+#: Read as %Y they were the years 3 or 24 (%Y takes one digit as well)
+_DMY2 = ["%d-%m-%y %H:%M:%S", "%d-%m-%y %H:%M", "%d-%m-%y"]
+_MDY2 = ["%m-%d-%y %H:%M:%S", "%m-%d-%y %H:%M", "%m-%d-%y"]
 _TZ = [
     "%Y-%m-%d %H:%M:%S%z",
     "%Y-%m-%d %H:%M:%S.%f%z",
@@ -110,13 +115,17 @@ CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
     WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
         timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
+    WHEN regexp_full_match(kq_norm_dt(s), '\d{{1,2}}-\d{{1,2}}-\d{{2}}( .*)?') THEN CASE
+        WHEN day_first THEN try_strptime(kq_norm_dt(s), {_fmt_list(_DMY2)})
+        ELSE try_strptime(kq_norm_dt(s), {_fmt_list(_MDY2)}) END
     WHEN day_first THEN coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
                                  try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)}))
     ELSE coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
                   try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}))
     END;
 CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
-    regexp_replace(trim(s), '^\((.*)\)$', '-\1'), '[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+    regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
+    '[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
 CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL

@@ -31,6 +31,7 @@ import kequn.ingest.origin_text  # noqa: F401 - registers the source messages us
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
+from kequn.ingest.columns import profile_columns, profile_for, require_columns
 from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
     MappingFile,
@@ -176,23 +177,14 @@ def import_staged(
     # a mapping that names columns is the user's word on them: no profile is guessed
     named = format or (mapping.format if mapping else None)
     guess = not (mapping and mapping.columns)
-    profile = _profile(table, staged, named, guess=guess)
+    profile = profile_for(table, staged, named, guess=guess)
     if profile is not None:
-        found = profile.match(staged.headers)
-        # what the profile does not name, kequn's own synonyms may (下单时间 for the time)
-        general = match_headers(table, staged.headers)
-        taken = {i for idx in found.values() for i in idx}
-        for canonical, index in general.columns.items():
-            if canonical not in found and index not in taken and canonical != "customer_id":
-                found[canonical] = [index]
-                taken.add(index)
-        if "order_id" not in found:
-            raise SourceError(t("import.format_no_order_id", file=path.name, format=profile.id))
+        found = profile_columns(table, staged, profile, path)
         matched = MappingResult(columns={c: i[0] for c, i in found.items()})
     else:
         found = {}
         matched = match_headers(table, staged.headers, mapping)
-        _require_columns(table, path, staged, matched)
+        require_columns(table, path, staged, matched)
     # the rows read: those with the wrong number of fields, or the line of a quote never
     # closed, were read too (and are quarantined)
     read = staged.rows + len(staged.ragged) + (staged.unclosed is not None)
@@ -269,42 +261,6 @@ def shop_source(base: str, shop: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
     name = f"{base}_{slug}" if slug else base
     return name[:40].rstrip("_")
-
-
-def _profile(
-    table: str, staged: StagedSource, name: str | None, *, guess: bool = True
-) -> formats.Profile | None:
-    """The export profile for an order file: the one named, else the one detected."""
-    if table != "orders" or not staged.positional:
-        return None
-    if name:
-        try:
-            return formats.get(name)
-        except formats.ProfileError as exc:
-            raise SourceError(str(exc)) from exc
-    return formats.detect(staged.headers) if guess else None
-
-
-#: a message lists at most this many of a file's headers (a sheet may have thousands)
-MAX_HEADERS_SHOWN = 40
-
-
-def _require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
-    spec = TABLES[table]
-    shown = [h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN]]
-    more = len(staged.headers) - len(shown)
-    found = ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
-    if not matched.columns:
-        expected = ", ".join(f"{c.name} ({c.zh})" for c in spec.columns if c.required)
-        raise SourceError(
-            t("import.no_usable_column", file=path.name, expected=expected, found=found)
-        )
-    missing = [c for c in spec.columns if c.required and c.name not in matched.columns]
-    # events may lack an id (one is derived); customers and orders may not
-    missing = [c for c in missing if not (table == "events" and c.name == "event_id")]
-    if missing:
-        names = ", ".join(f"{c.name} ({c.zh} / {c.en})" for c in missing)
-        raise SourceError(t("import.missing_required", file=path.name, missing=names, found=found))
 
 
 class _Import(ParsePass, ValidatePass, WritePass):

@@ -103,6 +103,7 @@ class ParsePass(Pass):
             self.report.notes.append("import.key_missing")
         self.report.lines, self.report.orders = shaped.lines, shaped.orders
         self.report.currencies = dict(shaped.currencies)
+        self.report.unknown_refund_words = dict(shaped.unknown_refund_words)
         mine = self.ws.settings.currency.upper()
         if any(c != mine for c in shaped.currencies) or (
             not shaped.currencies and profile.currency and profile.currency.upper() != mine

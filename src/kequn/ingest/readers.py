@@ -352,10 +352,10 @@ def _stage_excel(
             )
         ws = book[sheet] if sheet else _data_sheet(book)
         rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
-        head = [
-            ["" if v is None else str(v).strip() for v in values]
-            for values in itertools.islice(rows_iter, HEADER_SCAN)
-        ]
+        # the first rows as found (the data among them read as every other row), and
+        # as text for finding the header
+        first = [tuple(values) for values in itertools.islice(rows_iter, HEADER_SCAN)]
+        head = [["" if v is None else str(v).strip() for v in values] for values in first]
         at = header_row - 1 if header_row else find_header(head)
         if at >= len(head):
             raise SourceError(t("import.no_header_row", file=source.name, row=at + 1))
@@ -367,7 +367,7 @@ def _stage_excel(
         out = workdir / f"stage-{source.stem[:40]}.parquet"
         rows = 0
         rest = itertools.chain(
-            ((at + 2 + i, tuple(r)) for i, r in enumerate(head[at + 1 :])),
+            ((at + 2 + i, r) for i, r in enumerate(first[at + 1 :])),
             ((len(head) + 1 + i, v) for i, v in enumerate(rows_iter)),
         )
         with pq.ParquetWriter(out, schema) as writer:
@@ -421,6 +421,20 @@ def _flush(
     return count
 
 
+#: a number read from a workbook this large has more digits than Excel keeps
+LOST_DIGITS = 1e15
+
+
+def _float_text(value: float) -> str:
+    """A number cell: a whole number without ``.0``. Excel keeps 15 significant digits:
+    a longer whole number (an order id of 16-19 digits) has lost its last ones, and is
+    written as Excel shows it, 6.95348989061019E+18, which an id column refuses
+    (``id_lost_digits``) instead of storing wrong digits."""
+    if not value.is_integer():
+        return repr(value)
+    return format(value, ".15G") if abs(value) >= LOST_DIGITS else str(int(value))
+
+
 def _cell_text(value: object) -> str | None:
     """Excel cells as the text a person would type, so one parser serves every format."""
     if value is None:
@@ -430,7 +444,7 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return _float_text(value)
     if isinstance(value, decimal.Decimal):
         return format(value, "f")
     return str(value)

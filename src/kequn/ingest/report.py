@@ -22,6 +22,8 @@ class ImportReport:
     warnings: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     warnings_by_reason: dict[str, int] = field(default_factory=dict)
+    #: each reason's first row: {"row", "column" (the file's header), "value", "detail"}
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     attributes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -33,6 +35,7 @@ class ImportReport:
     buyer_key: list[str] = field(default_factory=list)  # headers that identified buyers
     notes: list[str] = field(default_factory=list)  # message keys: what to know
     unknown_statuses: dict[str, int] = field(default_factory=dict)
+    unknown_refund_words: dict[str, int] = field(default_factory=dict)  # read as no after-sale
     currencies: dict[str, int] = field(default_factory=dict)
     lines: int = 0  # item rows of a platform export, and the orders they made
     orders: int = 0

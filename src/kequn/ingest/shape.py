@@ -78,6 +78,8 @@ class Shaped:
     orders: int = 0
     lines: int = 0
     currencies: dict[str, int] = field(default_factory=dict)
+    #: after-sale words the profile does not know, and their item rows (read as none)
+    unknown_refund_words: dict[str, int] = field(default_factory=dict)
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, key: str | None = None) -> None:
@@ -136,6 +138,14 @@ def shape(
         f"{order} AS k_order, {line_refund} AS k_rs FROM raw",
         {k: v for k, v in params.items() if f"${k}" in line_refund},
     )
+    if rs:
+        out.unknown_refund_words = {
+            str(word): int(n)
+            for word, n in con.execute(
+                f"SELECT {rs} AS w, count(*) FROM kq_rows WHERE k_rs IS NULL AND w IS NOT NULL "
+                "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
+            ).fetchall()
+        }
     grouped = profile.line_items
     first = (
         (lambda e: f"arg_min({e}, _row) FILTER (WHERE ({e}) IS NOT NULL)")

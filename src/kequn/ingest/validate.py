@@ -8,6 +8,12 @@ from typing import Any
 
 from kequn.ingest._pass import Pass
 
+#: an id as Excel shows a number of more than 15 digits (6.95348989061019E+18, 1E+15):
+#: its last digits are gone, and two orders may now share it. Such a row is refused
+#: rather than stored under wrong digits (or merged with another order). Excel writes
+#: the exponent with its sign and two digits at least; an id such as 3E8 is left alone
+SCIENTIFIC = r"[0-9](\.[0-9]+)?[eE]\+[0-9]{2,}"
+
 
 class ValidatePass(Pass):
     """Cells, duplicates and references checked; the quarantine written."""
@@ -59,6 +65,27 @@ class ValidatePass(Pass):
                 detail="$allowed" if allowed else "NULL",
                 **({"allowed": allowed} if allowed else {}),
             )
+        for name in ("order_id", "customer_id", "event_id"):
+            if name in columns:
+                self._problem(
+                    f'regexp_full_match(trim("raw__{name}"), $scientific)',
+                    name,
+                    "id_lost_digits",
+                    "rejected",
+                    value=f'"raw__{name}"',
+                    scientific=SCIENTIFIC,
+                )
+        for column in self._columns():
+            if column.name in columns and column.kind in ("timestamp", "date"):
+                # a year before 1900 is no order, visit or birthday but a date misread
+                # (a year typed with one or two digits, 24/3/1): never stored as 0024
+                early = f"\"{column.name}\" < DATE '1900-01-01'"
+                severity = "rejected" if column.required else "warning"
+                self._problem(
+                    early, column.name, "bad_date", severity, value=f'"raw__{column.name}"'
+                )
+                if severity == "warning":
+                    self.sql(f'UPDATE parsed SET "{column.name}" = NULL WHERE {early}')
         time_col = {"orders": "ordered_at", "events": "occurred_at", "customers": "created_at"}
         when = time_col[self.table]
         if when in columns:
@@ -173,6 +200,17 @@ class ValidatePass(Pass):
                 else self.report.warnings_by_reason
             )
             target[reason] = int(count)
+        # each reason's first row, told in full by the import's summary
+        for reason, row, column, value, detail in self.con.execute(
+            'SELECT reason, arg_min("row", "row"), arg_min("column", "row"), '
+            'arg_min(value, "row"), arg_min(detail, "row") FROM problems GROUP BY ALL'
+        ).fetchall():
+            self.report.examples[reason] = {
+                "row": int(row),
+                "column": self.report.mapping.get(column) or column,
+                "value": value,
+                "detail": detail,
+            }
         totals = self.con.execute(
             "SELECT count(DISTINCT \"row\") FILTER (WHERE severity = 'rejected'), "
             "count(*) FILTER (WHERE severity = 'warning') FROM problems"

@@ -72,6 +72,10 @@ class Profile:
     source: str = ""
     #: headers naming the shop an export is from (店铺名称): its name extends the source's
     shop: tuple[str, ...] = ()
+    #: every header of the platform's item file, which comes with the order file and
+    #: holds no buyer (Taobao's ExportOrderDetailList), and the order file's name
+    item_file: tuple[str, ...] = ()
+    order_file: str = ""
 
     def name(self, lang: str) -> str:
         return local(self, lang)
@@ -154,6 +158,8 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         sources=tuple(data.get("sources") or ()),
         source=str(data.get("source") or "") if "source" in data else str(data["id"]),
         shop=_tuple(data.get("shop")),
+        item_file=_tuple((data.get("item_file") or {}).get("all")),
+        order_file=str((data.get("item_file") or {}).get("order_file") or ""),
     )
 
 
@@ -193,3 +199,14 @@ def detect(headers: list[str]) -> Profile | None:
         if score is not None and (best is None or score > best[0]):
             best = (score, profile)
     return best[1] if best else None
+
+
+def item_file_of(headers: list[str]) -> Profile | None:
+    """The profile whose item file (no buyers: :attr:`Profile.item_file`) these headers
+    are, or None."""
+    normalised = {normalise_header(h) for h in headers}
+    for profile in profiles().values():
+        needed = {normalise_header(h) for h in profile.item_file}
+        if needed and needed <= normalised:
+            return profile
+    return None

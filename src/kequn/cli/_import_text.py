@@ -1,0 +1,99 @@
+"""How the CLI tells an import's outcome: its counts, what the platform profile found,
+the rows left out, and each quarantine reason with its first row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kequn.cli._app import _lang, console
+from kequn.core.i18n import t
+
+
+def print_import(report: Any) -> None:
+    from kequn.ingest.quarantine import explain_reason
+
+    print_format(report)
+    console.print(t("import.encoding", encoding=report.encoding or "parquet"))
+    console.print(
+        t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
+    )
+    if report.attributes:
+        console.print(t("import.extra", columns=", ".join(report.attributes)))
+    if report.ignored:
+        console.print(t("import.ignored", columns=", ".join(report.ignored)))
+    if report.derived_customers:
+        console.print(t("import.derived_customers", count=report.derived_customers))
+    print_summary(report)
+    for header, counts in (
+        (t("import.rejected_header"), report.rejected_by_reason),
+        (t("import.warned_header"), report.warnings_by_reason),
+    ):
+        if counts:
+            console.print(header)
+            for reason, count in counts.items():
+                seen = report.examples.get(reason)
+                if seen is None:
+                    console.print(t("import.by_reason", reason=reason, count=count))
+                    continue
+                text = explain_reason(reason, seen["column"], seen["value"], seen["detail"])
+                console.print(
+                    t(
+                        "import.by_reason_example",
+                        reason=reason,
+                        count=count,
+                        row=seen["row"],
+                        text=text,
+                    )
+                )
+
+
+def print_summary(report: Any) -> None:
+    """The counts of one import: rows read, new, updated, unchanged, quarantined."""
+    console.print(
+        t(
+            "import.summary",
+            table=report.table,
+            rows=report.rows,
+            accepted=report.accepted,
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
+    )
+
+
+#: the rows left out as no data that an import lists (``--json`` has them all)
+SKIPPED_SHOWN = 20
+
+
+def print_format(report: Any) -> None:
+    """What the platform profile found: the format, the buyer key, lines per order, and
+    what to watch for (nicknames as keys, a foreign currency, unknown status words)."""
+    if report.format:
+        console.print(t("import.format", name=report.format_name.get(_lang(), report.format)))
+    if report.buyer_key:
+        console.print(t("import.buyer_key", columns=" > ".join(report.buyer_key)))
+    # only where an order took several item rows (a one-row-per-order file's quarantined
+    # rows made it read as if rows had been merged)
+    if report.lines and report.lines != report.orders:
+        console.print(t("import.lines", orders=f"{report.orders:,}", lines=f"{report.lines:,}"))
+    for note in report.notes:
+        currencies = ", ".join(report.currencies) or "?"
+        console.print(t(note, currencies=currencies, currency=_ws_currency(report)), style="yellow")
+    for skipped in report.skipped[:SKIPPED_SHOWN]:
+        console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
+    if len(report.skipped) > SKIPPED_SHOWN:
+        console.print(t("import.skipped_more", count=len(report.skipped) - SKIPPED_SHOWN))
+    if report.blank_rows:
+        console.print(t("import.blank_rows", count=report.blank_rows))
+    for word, count in report.unknown_statuses.items():
+        console.print(t("import.unknown_status", word=word, count=count), style="yellow")
+    if report.unknown_statuses:
+        console.print(t("import.retry_hint"))
+    for word, count in report.unknown_refund_words.items():
+        console.print(t("import.unknown_refund_word", word=word, count=count), style="yellow")
+
+
+def _ws_currency(report: Any) -> str:
+    return str(getattr(report, "workspace_currency", "") or "CNY")

@@ -1,0 +1,80 @@
+"""Which of a file's columns an import reads: the platform profile for an order export
+(named, else detected) and the columns it finds, and the required columns checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kequn.core.i18n import local, t
+from kequn.core.schema import TABLES
+from kequn.ingest import formats
+from kequn.ingest.mapping import MappingResult, match_headers
+from kequn.ingest.readers import SourceError, StagedSource
+
+
+def profile_for(
+    table: str, staged: StagedSource, name: str | None, *, guess: bool = True
+) -> formats.Profile | None:
+    """The export profile for an order file: the one named, else the one detected."""
+    if table != "orders" or not staged.positional:
+        return None
+    if name:
+        try:
+            return formats.get(name)
+        except formats.ProfileError as exc:
+            raise SourceError(str(exc)) from exc
+    return formats.detect(staged.headers) if guess else None
+
+
+def profile_columns(
+    table: str, staged: StagedSource, profile: Any, path: Path
+) -> dict[str, list[int]]:
+    """The columns a platform profile finds, and what it does not name that kequn's own
+    synonyms do (下单时间 for the time); not the buyer, nor, for a platform's export, the
+    channel: its orders came through the platform (JD's 订单来源 is the buyer's device,
+    移动端订单, not a sales channel), while a generic shop sheet's 渠道 is its own."""
+    found = profile.match(staged.headers)
+    one_platform = bool(profile.platform) and profile.platform != "generic"
+    general = match_headers(table, staged.headers)
+    taken = {i for idx in found.values() for i in idx}
+    for canonical, index in general.columns.items():
+        own = canonical == "customer_id" or (canonical == "channel" and one_platform)
+        if canonical not in found and index not in taken and not own:
+            found[canonical] = [index]
+            taken.add(index)
+    if "order_id" not in found:
+        raise SourceError(t("import.format_no_order_id", file=path.name, format=profile.id))
+    return found
+
+
+#: a message lists at most this many of a file's headers (a sheet may have thousands)
+MAX_HEADERS_SHOWN = 40
+
+
+def require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
+    spec = TABLES[table]
+    shown = [h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN]]
+    more = len(staged.headers) - len(shown)
+    found = ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
+    if not matched.columns:
+        expected = ", ".join(f"{c.name} ({c.zh})" for c in spec.columns if c.required)
+        raise SourceError(
+            t("import.no_usable_column", file=path.name, expected=expected, found=found)
+        )
+    missing = [c for c in spec.columns if c.required and c.name not in matched.columns]
+    item_file = formats.item_file_of(staged.headers) if table == "orders" and missing else None
+    if item_file is not None:
+        raise SourceError(
+            t(
+                "import.item_file",
+                file=path.name,
+                format=local(item_file),
+                order_file=item_file.order_file,
+            )
+        )
+    # events may lack an id (one is derived); customers and orders may not
+    missing = [c for c in missing if not (table == "events" and c.name == "event_id")]
+    if missing:
+        names = ", ".join(f"{c.name} ({c.zh} / {c.en})" for c in missing)
+        raise SourceError(t("import.missing_required", file=path.name, missing=names, found=found))
