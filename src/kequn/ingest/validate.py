@@ -202,8 +202,8 @@ class ValidatePass(Pass):
             target[reason] = int(count)
         # each reason's first row, told in full by the import's summary
         for reason, row, column, value, detail in self.con.execute(
-            'SELECT reason, arg_min("row", "row"), arg_min("column", "row"), '
-            'arg_min(value, "row"), arg_min(detail, "row") FROM problems GROUP BY ALL'
+            'SELECT reason, "row", "column", value, detail FROM problems QUALIFY '
+            'row_number() OVER (PARTITION BY reason ORDER BY "row", "column") = 1'
         ).fetchall():
             self.report.examples[reason] = {
                 "row": int(row),
