@@ -1,0 +1,116 @@
+"""Importing a large order file as a shop owner has it: a CSV (every cell text) and the
+same rows as an .xlsx-sized Parquet, through `kequn import orders` in a new process.
+
+    python benchmarks/bench_import.py                            # 1M rows
+    python benchmarks/bench_import.py --rows 200000 --repeat 2
+    python benchmarks/bench_import.py --tree before=/tmp/before/src --tree after
+                                 # trees taking turns (/tmp/before: `git archive` of a commit)
+
+The file is a hand-made shop sheet's columns (订单号, 会员卡号, 下单时间, 实付金额（元）,
+数量, 优惠, 渠道, 订单状态, 退款金额), as kequn's general headers read them, written
+once (deterministic) into benchmarks/.cache. Each import goes into a fresh workspace
+(`kequn init`, untimed), so every row is new and is parsed, validated, written and its
+buyer derived. Prints a markdown table: wall seconds, peak resident memory of the
+process tree, rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+from bench_compare import machine, measure
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+
+#: our own SQL and numbers only (COPY takes no parameters)
+ROWS = """
+COPY (
+  SELECT 'A' || lpad(CAST(i AS VARCHAR), 10, '0') AS "订单号",
+         'M' || lpad(CAST(hash(i) % {buyers} AS VARCHAR), 8, '0') AS "会员卡号",
+         strftime(TIMESTAMP '2023-01-01' + (hash(i * 7) % (730 * 86400)) * INTERVAL 1 SECOND,
+                  '%Y-%m-%d %H:%M:%S') AS "下单时间",
+         CAST(round(10 + (hash(i * 3) % 50000) / 100.0, 2) AS DECIMAL(12, 2)) AS "实付金额（元）",
+         1 + hash(i * 5) % 4 AS "数量",
+         CAST((hash(i * 11) % 3) * 5 AS DECIMAL(12, 2)) AS "优惠",
+         ['门店', '小程序', '天猫', '抖音'][1 + CAST(hash(i * 13) % 4 AS BIGINT)] AS "渠道",
+         CASE WHEN hash(i * 17) % 50 = 0 THEN '已退款' ELSE '已完成' END AS "订单状态",
+         CASE WHEN hash(i * 17) % 50 = 0 THEN CAST(round(10 + (hash(i * 3) % 50000) / 100.0, 2)
+              AS DECIMAL(12, 2)) ELSE 0 END AS "退款金额"
+  FROM range({rows}) t(i)
+) TO '{target}' ({options});
+"""
+
+
+def log(text: str) -> None:
+    print(f"[bench_import] {text}", file=sys.stderr, flush=True)
+
+
+def files(rows: int) -> dict[str, Path]:
+    """The order file as CSV and as Parquet, made once."""
+    folder = CACHE / f"import-{rows}"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {"csv": folder / "orders.csv", "parquet": folder / "orders.parquet"}
+    options = {"csv": "HEADER, DELIMITER ','", "parquet": "FORMAT PARQUET"}
+    for kind, path in made.items():
+        if not path.exists():
+            log(f"writing {path.name} ({rows:,} rows)")
+            part = path.with_suffix(".part")
+            sql = ROWS.format(
+                rows=int(rows), buyers=max(1, rows // 8), target=part, options=options[kind]
+            )
+            duckdb.connect().execute(sql)
+            part.rename(path)
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        help="NAME=PATH of a src/ folder to import with (NAME alone: this checkout's)",
+    )
+    args = parser.parse_args()
+    here = str(HERE.parent / "src")
+    trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
+    made = files(args.rows)
+    results: list[tuple[str, str, int, float, float]] = []
+    for repeat in range(args.repeat):
+        for kind, path in made.items():
+            for name, src in trees:
+                env = {**os.environ, "PYTHONPATH": src}
+                with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+                    ws = Path(tmp) / "ws"
+                    subprocess.run(
+                        [sys.executable, "-m", "kequn.cli", "init", "-w", str(ws)],
+                        check=True,
+                        stdout=subprocess.DEVNULL,
+                        env=env,
+                    )
+                    log(f"{name}: {kind} (repeat {repeat + 1})")
+                    # env(1) replaces itself with Python: the process measured is kequn's
+                    cmd = ["env", f"PYTHONPATH={src}", sys.executable, "-m", "kequn.cli"]
+                    seconds, peak = measure([*cmd, "import", "orders", str(path), "-w", str(ws)])
+                    shutil.rmtree(ws, ignore_errors=True)
+                results.append((name, kind, args.rows, seconds, peak))
+    print(machine() + f", load average {os.getloadavg()[0]:.1f}")
+    print("| tree | file | rows | wall s | peak MiB | rows/s |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, kind, rows, seconds, peak in results:
+        rate = rows / seconds
+        print(f"| {name} | {kind} | {rows:,} | {seconds:.1f} | {peak:,.0f} | {rate:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
