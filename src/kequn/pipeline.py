@@ -400,7 +400,8 @@ def _predict(
         if ws is not None:
             info = {k: v for k, v in models.items() if k != "stored"}
             store.save(ws, store.StoredModels(ctx.as_of.isoformat(), _now(), stats, fitted, info))
-    models["notes"] = [*models.get("notes", []), note]
+    if present:  # with no model at all (too few buyers), "fitted now" or "reused" misleads
+        models["notes"] = [*models.get("notes", []), note]
     return features, models
 
 

@@ -145,3 +145,17 @@ def test_refit_days_is_a_setting(tmp_path: Path) -> None:
     assert "refit_days = 7" in toml
     (ws.root / "kequn.toml").write_text(toml.replace("refit_days = 7", "refit_days = 1"))
     assert Workspace.open(ws.root).settings.refit_days == 1
+
+
+def test_a_shop_without_buyers_is_not_told_of_models_fitted_or_reused(tmp_path: Path) -> None:
+    # two customers, no order: no model can be fitted; the summary says so, once
+    path = tmp_path / "customers.csv"
+    path.write_text("客户编号,姓名,注册时间\nC1,张三,2024-01-01\nC2,李四,2024-02-01\n", "utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "-w", str(tmp_path / "ws")]).exit_code == 0
+    ws = Workspace.open(tmp_path / "ws")
+    import_file(ws, "customers", path)
+    for _ in range(2):  # fitted (nothing), then the stored nothing read back
+        notes = [n["key"] for n in (run(ws, as_of=DAY).models or {}).get("notes", [])]
+        assert not {"models.refit.none", "models.reused"} & set(notes), notes
+        assert model_summary(run(ws, as_of=DAY).models or {}, "en")[0].startswith("Models: not run")
