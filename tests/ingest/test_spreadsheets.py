@@ -205,6 +205,108 @@ def test_taobao_s_item_list_is_named_and_the_order_file_asked_for(
     assert "ExportOrderList" in out
 
 
+YOUZAN_GOODS = (
+    "订单号,外部订单号,订单商品状态,交易成功时间,商品名称,商品类型,商品类目,商品规格,规格编码,"
+    "商品编码,商品单价,商品成本价,商品优惠方式,商品优惠后价格,商品数量,商品金额小计,店铺优惠（分摊）,"
+    "商品实际成交金额,商品抵用积分数,商品留言,收货人/提货人,收货人手机号/提货人手机号,收货人省份,"
+    "收货人城市,收货人地区,详细收货地址/提货地址,买家备注,商品发货状态,商品发货方式,商品发货物流公司,"
+    "商品发货物流单号,发货员工,商品发货时间,商品退款状态,商品已退款金额,商家订单备注,周期购信息"
+)
+
+
+def test_youzan_s_goods_export_is_read(cli, ws: Path, tmp_path: Path) -> None:
+    # the 37 columns of Youzan's 商品维度 export (code index 35997434361): no 订单状态,
+    # 订单创建时间 or 订单实付金额; an order is its item rows, its amount theirs summed
+    def row(order: str, status: str, when: str, amount: str, phone: str, refund: str) -> str:
+        cells = [""] * 37
+        cells[0], cells[2], cells[3], cells[4], cells[14] = order, status, when, "牛奶", "1"
+        cells[17], cells[20], cells[21] = amount, "张三", phone
+        cells[33], cells[34] = ("退款成功", refund) if refund != "0.00" else ("", refund)
+        return ",".join(cells)
+
+    lines = [
+        YOUZAN_GOODS,
+        row("E1", "交易成功", "2025-03-05 10:00:00", "59.00", "13800000001", "0.00"),
+    ]
+    lines += [row("E1", "交易成功", "2025-03-05 10:00:00", "40.00", "13800000001", "0.00")]
+    lines += [row("E2", "交易成功", "2025-03-08 10:00:00", "59.00", "13800000002", "59.00")]
+    path = tmp_path / "youzan_goods.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert json.loads(out)["format"] == "youzan"
+    with Workspace.open(ws).read() as con:
+        rows = con.execute(
+            "SELECT order_id, status, amount, refunded FROM orders ORDER BY 1"
+        ).fetchall()
+    assert [(r[0], r[1], str(r[2]), str(r[3])) for r in rows] == [
+        ("youzan:E1", "paid", "99.00", "0.00"),
+        ("youzan:E2", "refunded", "59.00", "59.00"),
+    ]
+    # a platform file lacking its time altogether is told, not a traceback
+    bare = tmp_path / "youzan_no_time.csv"
+    bare.write_text(
+        "\n".join(line.replace("交易成功时间", "成交日") for line in lines[:2]) + "\n", "utf-8"
+    )
+    code, out = cli("import", "orders", bare, "-w", ws)
+    assert code == 1
+    assert "ordered_at" in out
+    assert "Traceback" not in out
+
+
+def test_the_after_sale_word_outranks_a_refund_amount(cli, ws: Path, tmp_path: Path) -> None:
+    # 快手: an amount in 退款金额 beside 退款关闭 (refused) or 退款中 (under way) is no money
+    # back yet; 已签收 is paid (the merchant-side words the profile cites)
+    head = "订单号,订单状态,订单创建时间,订单支付时间,买家ID,买家昵称,实付款,成交数量,退款状态,退款金额"
+    lines = [
+        head,
+        "9001,交易成功,2025-03-01 10:00:00,2025-03-01 10:00:05,200001,A,99.00,1,退款关闭,99.00",
+    ]
+    lines += ["9002,已发货,2025-03-01 10:00:00,2025-03-01 10:00:05,200002,B,99.00,1,退款中,99.00"]
+    lines += ["9003,已签收,2025-03-02 10:00:00,2025-03-02 10:00:05,200002,B,50.00,1,退款成功,20.00"]
+    path = tmp_path / "快手订单.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert json.loads(out)["format"] == "kuaishou"
+    with Workspace.open(ws).read() as con:
+        rows = con.execute("SELECT order_id, status, refunded FROM orders ORDER BY 1").fetchall()
+    assert [(r[0], r[1], str(r[2])) for r in rows] == [
+        ("kuaishou:9001", "paid", "0.00"),
+        ("kuaishou:9002", "refunding", "0.00"),
+        ("kuaishou:9003", "partially_refunded", "20.00"),
+    ]
+
+
+def test_blanked_out_receivers_are_no_buyer(cli, ws: Path, tmp_path: Path) -> None:
+    # 小红书 masks by blanking (陈**, 138****6688, ****): two people look the same, so
+    # an order without 用户ID has no buyer (an encrypted 抖店 receiver still identifies one)
+    head = "订单号,订单状态,售后状态,下单时间,支付时间,用户ID,实付金额,退款金额,收件人,收件人手机号,详细地址"
+    lines = [
+        head,
+        "P1,已完成,无售后,2025-03-01 10:00:00,2025-03-01 10:00:05,5f1a,88.00,,陈**,138****6688,****",
+    ]
+    lines += [
+        "P2,已完成,无售后,2025-03-02 10:00:00,2025-03-02 10:00:05,,60.00,,陈**,138****6688,****"
+    ]
+    path = tmp_path / "小红书订单.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["format"] == "xiaohongshu"
+    assert report["rejected_by_reason"] == {"missing_required": 1}
+    assert set(_orders(ws)) == {"xiaohongshu:P1"}
+
+
+def test_an_xls_file_is_asked_to_be_saved_as_xlsx(cli, ws: Path, tmp_path: Path) -> None:
+    path = tmp_path / "订单.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 1
+    assert "as .xlsx" in " ".join(out.split())
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

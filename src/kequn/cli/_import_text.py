@@ -22,7 +22,8 @@ def print_import(report: Any) -> None:
     if report.ignored:
         console.print(t("import.ignored", columns=", ".join(report.ignored)))
     if report.derived_customers:
-        console.print(t("import.derived_customers", count=report.derived_customers))
+        key = "import.derived_customers_events" if report.table == "events" else None
+        console.print(t(key or "import.derived_customers", count=report.derived_customers))
     print_summary(report)
     for header, counts in (
         (t("import.rejected_header"), report.rejected_by_reason),

@@ -24,6 +24,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "从订单中生成客户 {count} 个",
         "Derived {count} customers from the orders' buyer columns",
     ),
+    "import.derived_customers_events": (
+        "从互动记录中生成客户 {count} 个",
+        "Derived {count} customers from the interactions' customer ids",
+    ),
     "import.no_usable_column": (
         "{file}: 没有可用的列。期望（至少）: {expected}；文件中的列: {found}",
         "{file}: no usable column. Expected (at least): {expected}; found: {found}",
@@ -33,8 +37,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file}: required column(s) {missing} not found. Columns in the file: {found}. Use --mapping to map them.",
     ),
     "import.unsupported": (
-        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet）",
-        "{file}: unsupported file type (supported: .csv .txt .xlsx .parquet)",
+        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet；.xls 或 WPS 的 .et 请在 Excel/WPS 中另存为 .xlsx）",
+        "{file}: unsupported file type (supported: .csv .txt .xlsx .parquet; save an .xls or WPS .et file as .xlsx in Excel or WPS first)",
     ),
     "import.bad_encoding": (
         "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding 指定。",

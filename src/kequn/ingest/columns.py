@@ -45,6 +45,14 @@ def profile_columns(
             taken.add(index)
     if "order_id" not in found:
         raise SourceError(t("import.format_no_order_id", file=path.name, format=profile.id))
+    # an amount is the order's, else its lines' summed (shape); a time must be there
+    needed = {"ordered_at": ("ordered_at",), "amount": ("amount", "line_amount")}
+    lacking = [name for name, anyof in needed.items() if not any(n in found for n in anyof)]
+    if lacking:
+        spec = {c.name: c for c in TABLES[table].columns}
+        names = ", ".join(f"{n} ({spec[n].zh} / {spec[n].en})" for n in lacking)
+        shown = ", ".join(h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN])
+        raise SourceError(t("import.missing_required", file=path.name, missing=names, found=shown))
     return found
 
 

@@ -180,6 +180,9 @@ def _derived(
             derived["amount"] = f"CAST({total(f'kq_money({amount})')} AS VARCHAR)"
         else:
             derived["amount"] = first(amount)
+    elif line_amount and grouped:
+        # an export of item rows without the order's amount (Youzan's 商品维度): its lines'
+        derived["amount"] = f"CAST({total(f'kq_money({line_amount})')} AS VARCHAR)"
     refund = col("refund_amount")
     derived["refund_raw"] = "CAST(NULL AS VARCHAR)"
     if refund:
@@ -198,9 +201,12 @@ def _derived(
             "WHEN count(*) FILTER (WHERE k_rs IN ('refunded', 'partially_refunded')) > 0 "
             "THEN 'partially_refunded' WHEN bool_or(k_rs = 'refunding') THEN 'refunding' END"
         )
+        # every line's after-sale word says there was no refund (退款关闭, 售后关闭)
+        derived["refund_none"] = "count(*) FILTER (WHERE k_rs = 'none') = count(*)"
     else:
         derived["lines_refunded"] = "CAST(NULL AS VARCHAR)"
         derived["refund_state"] = "k_rs"
+        derived["refund_none"] = "coalesce(k_rs = 'none', false)"
     quantity = col("line_quantity") if grouped and col("line_quantity") else col("quantity")
     if quantity:
         summed = grouped and quantity == col("line_quantity")
@@ -243,7 +249,7 @@ def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
         for e in (col("customer_phone"), col("customer_name"), col("customer_address"))
         if e is not None
     ]
-    if len(evidence) >= 2:
+    if len(evidence) >= 2 and profile.masked_key:
         combined = " || '|' || ".join(f"coalesce({e}, '')" for e in evidence)
         parts.append(
             f"CASE WHEN {' OR '.join(f'kq_masked({e})' for e in evidence)} "
@@ -284,14 +290,20 @@ def _finish(
         WHEN d_refund_state = 'refunded' OR s0 = 'refunded' THEN CASE
             WHEN r > 0 AND a IS NOT NULL AND r < a THEN 'partially_refunded' ELSE 'refunded' END
         WHEN d_refund_state = 'partially_refunded' THEN 'partially_refunded'
+        WHEN d_refund_state = 'refunding' THEN 'refunding'
+        WHEN d_refund_none THEN s0
         WHEN r > 0 AND a IS NOT NULL AND r >= a THEN 'refunded'
         WHEN r > 0 THEN 'partially_refunded'
         WHEN d_refund_state = 'refunding' OR s0 = 'refunding' THEN 'refunding'
         ELSE s0 END"""
     if profile.closed_after_refund not in ("refunded", "cancelled", "partially_refunded"):
         raise ValueError(f"closed_after_refund: {profile.closed_after_refund}")
+    # the after-sale word over a refund amount: a refund still under way, or closed
+    # without money back (退款关闭 beside the amount asked), returned nothing yet
     refunded = """CASE
         WHEN st IN ('pending', 'cancelled') THEN 0
+        WHEN st IN ('paid', 'refunding') AND (d_refund_none OR d_refund_state = 'refunding')
+            THEN 0
         WHEN st = 'refunded' THEN coalesce(r, a)
         WHEN st = 'partially_refunded' THEN coalesce(r, rl)
         ELSE coalesce(r, 0) END"""

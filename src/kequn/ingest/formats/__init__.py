@@ -67,6 +67,10 @@ class Profile:
     buyer_key: tuple[str, ...] = ("buyer_id", "customer_phone", "customer_email")
     nickname_only: bool = False
     masked: tuple[str, ...] = ()
+    #: whether masked receiver fields, all together, may stand for a buyer with no key:
+    #: yes where the platform encrypts them (the same person, the same ciphertext), no
+    #: where it blanks them out (陈**, 138****6688: different people look the same)
+    masked_key: bool = True
     sources: tuple[dict[str, Any], ...] = ()
     #: the name an import of this export is the source of when none is given (``taobao``)
     source: str = ""
@@ -155,6 +159,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         or ("buyer_id", "customer_phone", "customer_email"),
         nickname_only=bool(data.get("nickname_only")),
         masked=_tuple(data.get("masked")),
+        masked_key=bool(data.get("masked_key", True)),
         sources=tuple(data.get("sources") or ()),
         source=str(data.get("source") or "") if "source" in data else str(data["id"]),
         shop=_tuple(data.get("shop")),
