@@ -307,6 +307,45 @@ def test_an_xls_file_is_asked_to_be_saved_as_xlsx(cli, ws: Path, tmp_path: Path)
     assert "as .xlsx" in " ".join(out.split())
 
 
+def test_shopify_s_customers_export_maps_without_a_mapping(cli, ws: Path, tmp_path: Path) -> None:
+    # customers_export.csv as Shopify writes it (public importers hold this header)
+    head = (
+        "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
+        "Default Address Address1,Default Address Address2,Default Address City,"
+        "Default Address Province Code,Default Address Country Code,Default Address Zip,"
+        "Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,"
+        "Tax Exempt,Tags"
+    )
+    rows = [
+        (
+            "'7210448301122,Ann,Lee,Ann@Example.com,yes,,1 Main St,,Austin,TX,US,'78701,,"
+            '\'+1 512-555-0101,no,45.00,1,,no,"VIP, wholesale"'
+        ),
+        "'7210448301123,Bob,,bob@example.com,no,,,,,,,,,,no,0.00,0,,no,",
+    ]
+    path = tmp_path / "customers_export.csv"
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    code, out = cli("import", "customers", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert json.loads(out)["warnings"] == 0
+    with Workspace.open(ws).read() as con:
+        got = con.execute(
+            "SELECT customer_id, name, marketing_consent, city, province, country FROM customers "
+            "ORDER BY 1"
+        ).fetchall()
+    assert got == [
+        ("7210448301122", "Ann Lee", True, "Austin", "TX", "US"),
+        ("7210448301123", "Bob", False, None, None, None),
+    ]
+    zh = tmp_path / "会员.csv"
+    zh.write_text("会员编号,姓,名\nV1,王,小明\n", encoding="utf-8")
+    assert cli("import", "customers", zh, "-w", ws)[0] == 0
+    with Workspace.open(ws).read() as con:
+        assert con.execute("SELECT name FROM customers WHERE customer_id = 'V1'").fetchone() == (
+            "王小明",
+        )
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

@@ -197,6 +197,8 @@ def import_staged(
         report.format_name = {"zh": profile.zh, "en": profile.en}
     report.headers = list(staged.headers)
     report.mapping = {c: staged.headers[i] for c, i in matched.columns.items()}
+    if matched.name_parts:
+        report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
     report.attributes = [staged.headers[i] for i in matched.extra]
     report.ignored = [staged.headers[i] for i in matched.ignored]
     report.fallbacks = dict(matched.fallbacks)

@@ -86,6 +86,9 @@ class MappingResult:
     ignored: list[int] = field(default_factory=list)
     fallbacks: dict[str, str] = field(default_factory=dict)  # e.g. customer_id <- customer_email
     units: dict[str, str] = field(default_factory=dict)  # canonical column -> unit in its header
+    #: a customer's name in two columns: (first, last, separator) as the file has them
+    #: (Shopify's First Name / Last Name; 姓 / 名, written together without a space)
+    name_parts: tuple[int, int, str] | None = None
 
 
 @dataclass
@@ -193,7 +196,11 @@ def match_headers(
                 result.columns["customer_id"] = result.columns[fallback]
                 result.fallbacks["customer_id"] = fallback
                 break
+    if table == "customers" and "name" not in result.columns:
+        result.name_parts = _name_parts(normalised, set(result.columns.values()))
     taken = set(result.columns.values())
+    if result.name_parts:
+        taken |= set(result.name_parts[:2])
     for index in range(len(headers)):
         if index in taken:
             continue
@@ -202,6 +209,23 @@ def match_headers(
         else:
             result.ignored.append(index)
     return result
+
+
+#: a given name's and a family name's headers, and how the two are written together
+_NAME_PARTS = (
+    ({"firstname", "givenname", "forename"}, {"lastname", "surname", "familyname"}, " "),
+    ({"名"}, {"姓"}, ""),
+)
+
+
+def _name_parts(normalised: list[str], taken: set[int]) -> tuple[int, int, str] | None:
+    for firsts, lasts, separator in _NAME_PARTS:
+        first = [i for i, h in enumerate(normalised) if h in firsts and i not in taken]
+        last = [i for i, h in enumerate(normalised) if h in lasts and i not in taken]
+        if first and last:
+            # Chinese is written family name first: (姓, 名) joined as 姓名
+            return (first[0], last[0], separator) if separator else (last[0], first[0], "")
+    return None
 
 
 def _apply_explicit(

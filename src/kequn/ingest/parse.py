@@ -140,10 +140,7 @@ class ParsePass(Pass):
             select.append(f"'{frag.reason or ''}' AS \"why__{column.name}\"")
             mapped.append(column.name)
         if self.table == "customers":
-            attrs = self._attributes_sql()
-            if attrs:
-                select.append(f"{attrs} AS attributes")
-                mapped.append("attributes")
+            self._customer_columns(select, mapped)
         self.sql(
             f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM raw",
             extra_names=[self.staged.headers[i] for i in self.matched.extra],
@@ -177,6 +174,20 @@ class ParsePass(Pass):
                 f"CAST(occurred_at AS VARCHAR), type, {channel})) WHERE event_id IS NULL"
             )
         return mapped
+
+    def _customer_columns(self, select: list[str], mapped: list[str]) -> None:
+        """A customer's name from its two columns (First Name + Last Name, 姓 + 名), and
+        the columns kept as attributes."""
+        if self.matched.name_parts is not None:
+            one, two, separator = self.matched.name_parts
+            joined = f"NULLIF(concat_ws('{separator}', kq_text(c{one}), kq_text(c{two})), '')"
+            select += [f'{joined} AS "name"', f'{joined} AS "raw__name"']
+            select += ['false AS "bad__name"', "'' AS \"why__name\""]
+            mapped.append("name")
+        attrs = self._attributes_sql()
+        if attrs:
+            select.append(f"{attrs} AS attributes")
+            mapped.append("attributes")
 
     def _buyer_key(self, value: str) -> str:
         """An order's buyer: the id column, else (row by row: a walk-in buyer has no member
