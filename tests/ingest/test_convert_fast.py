@@ -115,9 +115,16 @@ def test_the_number_shortcuts_read_as_the_rules(con, text: str, name: str) -> No
 def test_plain_cells_read_as_expected(con) -> None:
     row = con.execute(
         "SELECT kq_ts('2024-05-05 20:00:45.5', 'UTC', false), kq_money('12.5'), kq_int('42'), "
-        "kq_money('−12.00')"
+        "kq_money('−12.00'), kq_ts('45292.75', 'UTC', false), kq_ts('70000', 'UTC', false)"
     ).fetchone()
-    assert [str(v) for v in row] == ["2024-05-05 20:00:45.500000", "12.50", "42", "-12.00"]
+    assert [str(v) for v in row] == [
+        "2024-05-05 20:00:45.500000",
+        "12.50",
+        "42",
+        "-12.00",
+        "2024-01-01 18:00:00",  # an Excel serial number
+        "None",  # six digits: no serial
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ parameter, so no text from a file or a user is ever spliced into SQL.
 
 Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
 ``2025年1月3日``, ``20250103``, with or without a time, ISO 8601 with an offset (converted
-to the workspace's zone), and ``03/01/2025`` read day-first or month-first as declared.
+to the workspace's zone), ``03/01/2025`` read day-first or month-first as declared,
+``3/1/24`` (a two-digit year), and an Excel serial number (``45292``).
 Amounts accept ``¥1,234.50``, ``$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
 negative), ``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
 """
@@ -93,6 +94,11 @@ def plain(expr: str) -> str:
 #: than normalising the text first (2.8 s per million cells, measured)
 _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 
+#: a date Excel wrote as its serial number (45292 is 2024-01-01: days since 1899-12-30,
+#: a fraction for the time), as a CSV saved from a sheet whose column was not formatted
+#: as a date has it. Five digits from 10000 (1927) to 69999 (2091); fewer or more are a
+#: year, a yyyymmdd or a Unix time, never a serial
+
 #: a comma in an amount is read as a thousands separator only where it groups three
 #: digits (1,234.50): "12,50" or "1.234,50" (a decimal comma) is no amount rather than
 #: 1250 or 1.23, and is quarantined with its text. A plain number (digits, a point, a
@@ -113,6 +119,8 @@ CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace
 CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
+    WHEN regexp_matches(s, '^[1-6][0-9]{{4}}([.][0-9]+)?$') THEN TIMESTAMP '1899-12-30'
+        + to_microseconds(CAST(round(CAST(s AS DOUBLE) * 86400000000) AS BIGINT))
     WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
         timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
     WHEN regexp_full_match(kq_norm_dt(s), '\d{{1,2}}-\d{{1,2}}-\d{{2}}( .*)?') THEN CASE
