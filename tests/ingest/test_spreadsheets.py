@@ -346,6 +346,23 @@ def test_shopify_s_customers_export_maps_without_a_mapping(cli, ws: Path, tmp_pa
         )
 
 
+def test_woocommerce_s_name_is_first_and_last(cli, ws: Path, tmp_path: Path) -> None:
+    # the default WooCommerce export (SkyVerge formats) has billing_first_name and
+    # billing_last_name and no full name: the buyer's name is both
+    head = "order_id,order_number,date,status,order_total,order_currency,customer_id"
+    head += ",billing_first_name,billing_last_name,billing_email,item_name,item_quantity"
+    rows = ["101,101,2025-03-01 10:00:00,completed,30.00,USD,7,Ann,Lee,ann@example.com,Mug,1"]
+    rows += ["102,102,2025-03-02 10:00:00,completed,12.00,USD,8,Bob,,bob@example.com,Cap,1"]
+    path = tmp_path / "orders-export.csv"
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert json.loads(out)["format"] == "woocommerce"
+    with Workspace.open(ws).read() as con:
+        names = {r[0] for r in con.execute("SELECT name FROM customers").fetchall()}
+    assert names == {"Ann Lee", "Bob"}
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

@@ -322,6 +322,17 @@ def _finish(
     for name in BUYER_COLUMNS:
         if len(matched.get(name, [])) > 1 and name not in extra:
             extra[name] = "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in matched[name]) + ")"
+
+    # a name in two columns (WooCommerce's billing_first_name, billing_last_name): after
+    # any full-name column, the two together
+    def first_of(name: str) -> str:
+        return "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in matched[name]) + ")"
+
+    if "customer_first_name" in matched:
+        last = first_of("customer_last_name") if "customer_last_name" in matched else "NULL"
+        joined = f"NULLIF(concat_ws(' ', {first_of('customer_first_name')}, {last}), '')"
+        full = [f"kq_clean(c{i})" for i in matched.get("customer_name", [])]
+        extra["customer_name"] = "coalesce(" + ", ".join([*full, joined]) + ")"
     select = ["_row", *names]
     index = width
     for canonical, expr in extra.items():
