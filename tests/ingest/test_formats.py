@@ -164,3 +164,16 @@ def test_a_platform_s_orders_came_through_the_platform(imported: Any) -> None:
     with Workspace.open(ws_path).read() as con:
         channels = {row[0] for row in con.execute("SELECT DISTINCT channel FROM orders").fetchall()}
     assert channels == {platform}, name
+
+
+def test_every_order_line_names_its_row_in_the_file(imported: Any) -> None:
+    name, _, _, ws_path, _ = imported
+    with Workspace.open(ws_path).read() as con:
+        lines, missing, first = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE source_row IS NULL), min(source_row) "
+            "FROM order_lines"
+        ).fetchone()
+    if not lines:
+        pytest.skip(f"{name}: no item columns")
+    assert missing == 0, name
+    assert first >= 2, name  # below the header

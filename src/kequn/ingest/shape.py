@@ -365,7 +365,8 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 def line_rows(con: duckdb.DuckDBPyConnection, matched: dict[str, list[int]]) -> str | None:
     """SQL for the order lines of the staged rows (``kq_rows``), or None without line
-    columns: order id, line number, sku, title, quantity, unit price, line amount."""
+    columns: order id, line number, sku, title, quantity, unit price, line amount, and the
+    file's row it came from."""
 
     def col(name: str) -> str:
         found = matched.get(name)
@@ -379,5 +380,5 @@ def line_rows(con: duckdb.DuckDBPyConnection, matched: dict[str, list[int]]) -> 
         row_number() OVER (PARTITION BY k_order ORDER BY _row) AS line,
         {col("sku")} AS sku, {col("title")} AS title,
         kq_int({col("line_quantity")}) AS quantity, kq_money({col("line_price")}) AS price,
-        kq_money({col("line_amount")}) AS amount
+        kq_money({col("line_amount")}) AS amount, _row AS source_row
         FROM kq_rows WHERE k_order IS NOT NULL"""

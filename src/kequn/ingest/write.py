@@ -142,7 +142,7 @@ class WritePass(Pass):
         self.sql(
             f"""INSERT INTO order_lines (order_id, line, sku, title, quantity, price, amount,
                 source_file, source_row, import_id)
-            SELECT l.*, $file, NULL, $import_id FROM ({query}) l
+            SELECT l.* EXCLUDE (source_row), $file, l.source_row, $import_id FROM ({query}) l
             SEMI JOIN accepted a ON a.order_id = l.order_id""",
             file=self.report.file,
             import_id=self.report.import_id,
