@@ -138,6 +138,10 @@ def test_plain_cells_read_as_expected(con) -> None:
         ("'0012", "0012"),
         ("", None),
         ("C1", "C1"),
+        ("-", None),  # a dash standing for nothing
+        (" — ", None),
+        ("-1", "-1"),
+        ("a-b", "a-b"),
     ],
 )
 def test_text_is_made_plain_only_where_needed(con, text: str, plain: str | None) -> None:

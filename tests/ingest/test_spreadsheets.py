@@ -363,6 +363,21 @@ def test_woocommerce_s_name_is_first_and_last(cli, ws: Path, tmp_path: Path) -> 
     assert names == {"Ann Lee", "Bob"}
 
 
+def test_a_dash_is_an_empty_cell(cli, ws: Path, tmp_path: Path) -> None:
+    # hand-made sheets and exports write "-" for nothing: an optional value is simply
+    # empty, a required one missing (never "not an amount: -", never a NULL amount kept)
+    path = tmp_path / "orders.csv"
+    lines = [",".join([*HEADER, "优惠"]), "A1,M01,2025-03-01 10:00,120.50,已完成,-"]
+    lines += ["A2,M02,2025-03-02 10:00,-,待付款,—"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["warnings"] == 0
+    assert report["rejected_by_reason"] == {"missing_required": 1}
+    assert set(_orders(ws)) == {"A1"}
+
+
 def test_a_unit_of_ten_thousand_is_applied(cli, ws: Path, tmp_path: Path) -> None:
     path = tmp_path / "大客户.csv"
     path.write_text("订单号,客户编号,下单日期,金额(万元)\nB1,K1,2025-01-05,1.5\n", encoding="utf-8")

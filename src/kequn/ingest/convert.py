@@ -99,6 +99,9 @@ _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 #: as a date has it. Five digits from 10000 (1927) to 69999 (2091); fewer or more are a
 #: year, a yyyymmdd or a Unix time, never a serial
 
+#: an empty cell: nothing, or a dash standing for nothing (-, --, —: how exports and
+#: hand-made sheets leave a value out; Douyin writes "-" in every empty cell)
+
 #: a comma in an amount is read as a thousands separator only where it groups three
 #: digits (1,234.50): "12,50" or "1.234,50" (a decimal comma) is no amount rather than
 #: 1250 or 1.23, and is quarantined with its text. A plain number (digits, a point, a
@@ -107,11 +110,12 @@ _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 #: too, up to 15 digits (exact in the DOUBLE the rest goes through)
 
 MACROS = rf"""
-CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL OR trim(CAST(s AS VARCHAR)) = '';
-CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(regexp_replace(regexp_replace(
+CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
+    OR list_contains(['', '-', '--', '—', '——', '－'], trim(CAST(s AS VARCHAR)));
+CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(NULLIF(NULLIF(NULLIF(NULLIF(regexp_replace(regexp_replace(
     trim({plain("CAST(s AS VARCHAR)")},
          ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
-    '^="(.*)"$', '\1'), '^''(.)', '\1'), '');
+    '^="(.*)"$', '\1'), '^''(.)', '\1'), ''), '-'), '--'), '—'), '——');
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
     '^(\d{{1,4}})[/.](\d{{1,2}})[/.](\d{{1,4}})', '\1-\2-\3'),

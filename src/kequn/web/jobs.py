@@ -93,8 +93,20 @@ _PATH = re.compile(r"(?<![\w.:/])(?:/[^/\s'\"()\[\]{},;:]+)+/?")
 
 
 def without_personal(result: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A job's result as it may be stored and shown to any role."""
-    if not result or not isinstance(result.get("quarantine"), list):
+    """A job's result as it may be stored and shown to any role: quarantined rows and
+    each reason's first row without their values (a row's cells may be personal)."""
+    if not result:
+        return result
+    if isinstance(result.get("examples"), dict):
+        result = {
+            **result,
+            "examples": {
+                reason: {k: v for k, v in seen.items() if k in ("row", "column")}
+                for reason, seen in result["examples"].items()
+                if isinstance(seen, dict)
+            },
+        }
+    if not isinstance(result.get("quarantine"), list):
         return result
     rows = [
         {k: row.get(k) for k in _QUARANTINE_KEPT}
