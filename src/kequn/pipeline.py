@@ -400,8 +400,7 @@ def _predict(
         if ws is not None:
             info = {k: v for k, v in models.items() if k != "stored"}
             store.save(ws, store.StoredModels(ctx.as_of.isoformat(), _now(), stats, fitted, info))
-    if present:  # with no model at all (too few buyers), "fitted now" or "reused" misleads
-        models["notes"] = [*models.get("notes", []), note]
+    models["notes"] = [*models.get("notes", []), *([note] if present else [])]  # none: no note
     return features, models
 
 
