@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
 from automation_helpers import TEMPLATES, runs, write_journeys
 from typer.testing import CliRunner
 
+from kequn.automation import db
 from kequn.automation.plan import process_run
-from kequn.automation.report import compare
+from kequn.automation.report import compare, journeys_report
 from kequn.cli import app
 from kequn.store.workspace import Workspace
 
@@ -49,3 +51,53 @@ def test_interval_arithmetic() -> None:
     assert out["too_small"] is False
     small = compare({**treated, "n": 10.0, "converted": 3.0, "revenue": 300.0}, holdout)
     assert small["too_small"] is True
+
+
+def test_each_customer_counts_once_in_the_group_of_their_first_assignment(
+    aws: Workspace,
+) -> None:
+    """A rule trigger assigns the same customers on both runs; the holdout share drops to
+    zero before the second, so half of them are held out first and treated later."""
+    early, late = runs(aws)
+    journey = {"id": "buyers", "trigger": {"rule": "orders >= 1"}, "channel": "crm",
+               "templates": TEMPLATES, "holdout": 0.5, "conversion_days": 30,
+               "frequency_cap": None}  # fmt: skip
+    channels = {"crm": {"type": "webhook", "url": "http://127.0.0.1:9/x"}}
+    write_journeys(aws, {"channels": channels, "journeys": [journey]})
+    process_run(early)
+    write_journeys(aws, {"channels": channels, "journeys": [{**journey, "holdout": 0.0}]})
+    process_run(late)
+    with db.connect(aws) as con:
+        rows = con.execute(
+            "SELECT customer_id, as_of, grp FROM assignments WHERE journey_id = 'buyers' "
+            "ORDER BY customer_id, as_of, run_id"
+        ).fetchall()
+    first: dict[str, tuple[dt.date, str]] = {}
+    groups: dict[str, list[str]] = {}
+    for cid, as_of, grp in rows:
+        first.setdefault(cid, (as_of, grp))
+        groups.setdefault(cid, []).append(grp)
+    again = [c for c, g in groups.items() if len(g) > 1 and g[0] in ("treated", "holdout")]
+    flipped = {c for c, g in groups.items() if g[:2] == ["holdout", "treated"]}
+    assert len(again) > 20  # the case is really there: customers assigned on both runs
+    assert len(flipped) > 10  # and some held out first, then treated
+    expected = {
+        arm: {c for c, (_, grp) in first.items() if grp == arm} for arm in ("treated", "holdout")
+    }
+    assert flipped <= expected["holdout"]
+
+    (row,) = journeys_report(aws, lang="en")["journeys"]
+    assert row["treated"]["customers"] == len(expected["treated"])
+    assert row["holdout"]["customers"] == len(expected["holdout"])
+    assert row["triggered_from"] == early.as_of_date.isoformat(), row
+    # conversions: a paid order in the 30 days after the customer's first run, read back
+    with aws.read() as store:
+        orders = store.execute(
+            "SELECT customer_id, ordered_at::DATE FROM orders "
+            "WHERE status IS NULL OR status IN ('paid', 'partially_refunded')"
+        ).fetchall()
+    for arm, ids in expected.items():
+        converted = {
+            cid for cid, day in orders if cid in ids and 0 < (day - first[cid][0]).days <= 30
+        }
+        assert row[arm]["conversions"] == len(converted), arm

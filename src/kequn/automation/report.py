@@ -1,12 +1,21 @@
 """Does a journey work? Treated against holdout, per journey.
 
-For every customer assigned to a journey's treated or holdout group (by the runs that
-triggered it), conversion is any paid order within ``conversion_days`` after the trigger
-run's as-of date, and revenue is the money kept from those orders. The report gives each
-group's size, conversion rate and revenue per customer, and the difference (treated −
-holdout) with a 95% confidence interval: Wald for the difference of two proportions,
-Welch for the difference of two means. Treated counts every customer assigned to be
-treated (intention to treat), also those the frequency cap held back.
+Each customer counts once per journey, in the group of their first assignment to it
+(their first run in it, by as-of date then run id): intention to treat. A journey whose
+trigger is a rule ("the rule holds now") assigns the same customer again on every run
+the rule still holds; those later assignments neither add a customer nor move one to the
+other group (one held out first and treated later, say after the holdout share changed,
+stays in the holdout), and their outcome window starts at that first assignment. A
+customer whose first assignment was neither treated nor holdout (the control group, or
+excluded: no consent, no address, a template error) is in neither group.
+
+Conversion is any paid order within ``conversion_days`` after that first run's as-of
+date, and revenue is the money kept from those orders. The report gives each group's
+size, conversion rate and revenue per customer, and the difference (treated − holdout)
+with a 95% confidence interval: Wald for the difference of two proportions, Welch for
+the difference of two means. Treated counts every customer assigned to be treated, also
+those the frequency cap held back. ``triggered_from`` and ``triggered_to`` are the first
+and last as-of dates at which a counted customer entered.
 """
 
 from __future__ import annotations
@@ -82,8 +91,9 @@ def journeys_report(
         return {"journeys": []}
     with db.connect(ws) as con:
         assigned = con.execute(
-            "SELECT journey_id, customer_id, grp, as_of FROM assignments "
-            "WHERE grp IN ('treated', 'holdout')"
+            "SELECT journey_id, customer_id, grp, as_of FROM (SELECT * FROM assignments "
+            "QUALIFY row_number() OVER (PARTITION BY journey_id, customer_id "
+            "ORDER BY as_of, run_id) = 1) WHERE grp IN ('treated', 'holdout')"
         ).fetch_arrow_table()
     ids = sorted(set(assigned.column("journey_id").to_pylist()))
     windows = pa.table(
