@@ -1,13 +1,14 @@
 """Does a journey work? Treated against holdout, per journey.
 
-Each customer counts once per journey, in the group of their first assignment to it
-(their first run in it, by as-of date then run id): intention to treat. A journey whose
-trigger is a rule ("the rule holds now") assigns the same customer again on every run
-the rule still holds; those later assignments neither add a customer nor move one to the
-other group (one held out first and treated later, say after the holdout share changed,
-stays in the holdout), and their outcome window starts at that first assignment. A
-customer whose first assignment was neither treated nor holdout (the control group, or
-excluded: no consent, no address, a template error) is in neither group.
+Each customer counts once per journey, in the group of their first randomised
+assignment to it (the first run, by as-of date then run id, that put them in treated or
+holdout): intention to treat. A journey whose trigger is a rule ("the rule holds now")
+assigns the same customer again on every run the rule still holds; those later
+assignments neither add a customer nor move one to the other group (one held out first
+and treated later, say after the holdout share changed, stays in the holdout), and
+their outcome window starts at that first assignment. Runs that left a customer out
+before that (the control group, or excluded: no consent yet, no address) do not count:
+a customer who consents later enters the report when they are first randomised.
 
 Conversion is any paid order within ``conversion_days`` after that first run's as-of
 date, and revenue is the money kept from those orders. The report gives each group's
@@ -91,9 +92,10 @@ def journeys_report(
         return {"journeys": []}
     with db.connect(ws) as con:
         assigned = con.execute(
-            "SELECT journey_id, customer_id, grp, as_of FROM (SELECT * FROM assignments "
+            "SELECT journey_id, customer_id, grp, as_of FROM assignments "
+            "WHERE grp IN ('treated', 'holdout') "
             "QUALIFY row_number() OVER (PARTITION BY journey_id, customer_id "
-            "ORDER BY as_of, run_id) = 1) WHERE grp IN ('treated', 'holdout')"
+            "ORDER BY as_of, run_id) = 1"
         ).fetch_arrow_table()
     ids = sorted(set(assigned.column("journey_id").to_pylist()))
     windows = pa.table(
