@@ -24,16 +24,13 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -41,6 +38,14 @@ from kequn.core.compute import parquet_glob
 from kequn.core.i18n import t
 from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
+from kequn.privacy.mentions import (
+    Identity,
+    _files,
+    _replace_parquet,
+    _scrub_job,
+    _scrub_staged,
+    identity,
+)
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain, privacy_settings
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
@@ -48,7 +53,6 @@ from kequn.store.access import audit, pseudonymise_audit
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
 
 KEY_FILE = SECRET_KEY_FILE
-_TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
 
 
 def pseudonym(ws: Workspace, customer_id: str) -> str:
@@ -57,41 +61,6 @@ def pseudonym(ws: Workspace, customer_id: str) -> str:
     someone holding the key and the id can tell whom an audit entry is about."""
     key = ws.secret_key().encode("utf-8")
     return "p_" + hmac.new(key, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
-
-
-@dataclass(frozen=True)
-class Identity:
-    """One person as the workspace may mention them, and a pattern matching any of it."""
-
-    customer_id: str
-    values: frozenset[str]
-    phones: frozenset[str]
-
-    @property
-    def pattern(self) -> str:
-        """One regular expression (RE2 and Python alike): the id as a whole word, any
-        other value anywhere."""
-        whole = "(^|[^0-9A-Za-z_])" + re.escape(self.customer_id) + "([^0-9A-Za-z_]|$)"
-        others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
-        return "|".join([whole, *others])
-
-    def mentioned_in(self, text: object) -> bool:
-        if text is None:
-            return False
-        value = str(text)
-        if re.search(self.pattern, value):
-            return True
-        digits = re.sub(r"\D", "", value)
-        return any(p in digits for p in self.phones)
-
-
-def identity(con: duckdb.DuckDBPyConnection, customer_id: str) -> Identity:
-    rows = con.execute(
-        "SELECT name, phone, email FROM customers WHERE customer_id = ?", [customer_id]
-    ).fetchall()
-    values = {customer_id} | {str(v).strip() for row in rows for v in row if v and str(v).strip()}
-    phones = {re.sub(r"\D", "", str(r[1])) for r in rows if r[1]}
-    return Identity(customer_id, frozenset(values), frozenset(p for p in phones if len(p) >= 7))
 
 
 # -- export ----------------------------------------------------------------------------
@@ -193,46 +162,86 @@ def on_erase(eraser: Callable[[Workspace, str], int]) -> None:
         _ERASERS.append(eraser)
 
 
+def _subjects(con: duckdb.DuckDBPyConnection, customer_id: str) -> tuple[list[str], list[str]]:
+    """(customer records, person ids) an erasure of ``customer_id`` reaches. A person id
+    (identity resolution) stands for all its records; a record that belongs to a person
+    takes that person's rows with it too (runs' labels, messages, feature state): they
+    were computed from, and addressed with, the record's data."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "identity_map" not in tables:
+        return [customer_id], []
+    records = [
+        r[0]
+        for r in con.execute(
+            "SELECT customer_id FROM identity_map WHERE person_id = ? ORDER BY 1", [customer_id]
+        ).fetchall()
+    ]
+    if records:
+        return records, [customer_id]
+    persons = con.execute(
+        "SELECT DISTINCT person_id FROM identity_map WHERE customer_id = ? ORDER BY 1",
+        [customer_id],
+    ).fetchall()
+    return [customer_id], [r[0] for r in persons]
+
+
 def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any]:
-    """Remove one customer from everything the workspace keeps; what was removed, counted."""
+    """Remove one customer from everything the workspace keeps; what was removed, counted.
+    ``customer_id`` is a record's id or, with identity resolution, a person's (see
+    :func:`_subjects`)."""
     if not customer_id.strip():
         raise WorkspaceError(t("privacy.no_customer", id=customer_id))
     removed: dict[str, int] = {}
+
+    def count(what: str, n: int) -> None:
+        removed[what] = removed.get(what, 0) + n
+
     with ws.write() as con:
-        person = identity(con, customer_id)
-        orders = "SELECT order_id FROM orders WHERE customer_id = ?"
-        removed["order_lines"] = _delete(
-            con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", customer_id
-        )
-        for table in ("orders", "events", "customers"):
-            removed[table] = _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", customer_id)
-        removed["identity"] = forget_identity(con, customer_id)
-        rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
-        removed["quarantine"] = (
-            _delete(con, "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)", rowids)
-            if rowids
-            else 0
-        )
+        records, persons = _subjects(con, customer_id)
+        people = [identity(con, record) for record in records]
+        for record, person in zip(records, people, strict=True):
+            orders = "SELECT order_id FROM orders WHERE customer_id = ?"
+            count(
+                "order_lines",
+                _delete(con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", record),
+            )
+            for table in ("orders", "events", "customers"):
+                count(table, _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", record))
+            count("identity", forget_identity(con, record))
+            rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
+            count(
+                "quarantine",
+                _delete(
+                    con, "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)", rowids
+                )
+                if rowids
+                else 0,
+            )
         compact(con)
-    removed["run_labels"] = sum(_erase_from_run(run, customer_id) for run in list_runs(ws))
+    subjects = records + persons
+    runs = list_runs(ws)
+    removed["run_labels"] = sum(_erase_from_run(run, s) for run in runs for s in subjects)
     if removed["run_labels"] and ws.runs_dir.is_dir():
         os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
     # no lookup build from now on starts from files made before this point (see lookup)
     lookup.mark_erasure(ws.root)
     removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
     # the per-customer totals runs bring up to date (spend, dates, channels) go at once
-    removed["feature_state"] = _forget_state(ws, customer_id)
-    removed["job_reports"] = sum(_scrub_job(path, person) for path in _files(ws.root / "jobs"))
-    removed["staged_files"] = _scrub_staged(ws, person)
+    removed["feature_state"] = sum(_forget_state(ws, s) for s in subjects)
+    removed["job_reports"] = sum(
+        _scrub_job(path, person) for person in people for path in _files(ws.root / "jobs")
+    )
+    removed["staged_files"] = sum(_scrub_staged(ws, person) for person in people)
     for eraser in _ERASERS:
-        removed[eraser.__module__.rsplit(".", 1)[-1]] = eraser(ws, customer_id)
+        name = eraser.__module__.rsplit(".", 1)[-1]
+        removed[name] = sum(eraser(ws, s) for s in subjects)
     if not any(n for what, n in removed.items() if what != "lookup_files"):
         raise WorkspaceError(t("privacy.no_customer", id=customer_id))
     # the copy of the data before the erasure goes once its readers (a page reading one
     # customer) are done; one still read after a few seconds goes at the next write
     removed["old_data_copies_left"] = ws.drop_old_generations()
     subject = pseudonym(ws, customer_id)
-    removed["audit_entries"] = pseudonymise_audit(ws, customer_id, subject)
+    removed["audit_entries"] = sum(pseudonymise_audit(ws, s, pseudonym(ws, s)) for s in subjects)
     audit(ws, who, "privacy.erase", {"subject": subject, "removed": removed})
     return {"subject": subject, "removed": removed}
 
@@ -300,12 +309,6 @@ def _parquet_files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.parquet")) if path.is_dir() else []
 
 
-def _replace_parquet(path: Path, table: pa.Table) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
-
-
 def _forget_state(ws: Workspace, customer_id: str) -> int:
     """Take the customer out of the feature state; if a run holds it past the wait, the
     state goes whole (the next run builds it again) rather than the erasure stopping
@@ -337,113 +340,6 @@ def _drop_lookups(run: RunInfo) -> int:
                 target.unlink()
                 removed += 1
     return removed
-
-
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-
-
-def _scrub_job(path: Path, person: Identity) -> int:
-    """A background job's report without anything mentioning the person."""
-    if path.suffix != ".json":
-        return 0
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    cleaned = _scrub_value(data, person)
-    if cleaned == data:
-        return 0
-    _atomic_write(path, json.dumps(cleaned, default=str))
-    return 1
-
-
-def _scrub_value(value: Any, person: Identity) -> Any:
-    """Lists lose the items that mention the person; other text mentioning them is erased."""
-    if isinstance(value, list):
-        return [
-            _scrub_value(v, person)
-            for v in value
-            if not person.mentioned_in(json.dumps(v, ensure_ascii=False, default=str))
-        ]
-    if isinstance(value, dict):
-        return {k: _scrub_value(v, person) for k, v in value.items()}
-    if isinstance(value, str) and person.mentioned_in(value):
-        return "[erased]"
-    return value
-
-
-def _scrub_staged(ws: Workspace, person: Identity) -> int:
-    """Files under ``.tmp`` (uploads being imported, staged runs) lose the rows that
-    mention the person (a file that cannot be read row by row is removed if it mentions
-    them); the Spark engine's copies of old generations under ``.cache`` are removed."""
-    changed = 0
-    spark = ws.root / ".cache" / "spark"
-    if spark.is_dir():
-        changed += len(_files(spark))
-        shutil.rmtree(spark, ignore_errors=True)
-    for path in _files(ws.tmp_dir):
-        try:
-            changed += _scrub_file(path, person)
-        except (OSError, ValueError, pa.ArrowException):
-            path.unlink(missing_ok=True)  # unreadable: it may mention them
-            changed += 1
-    return changed
-
-
-def _scrub_file(path: Path, person: Identity) -> int:
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        table = pq.read_table(path)
-        hit: Any = None
-        for name in table.column_names:
-            column = table[name].combine_chunks()
-            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                found = pc.match_substring_regex(column, person.pattern).fill_null(False)
-                hit = found if hit is None else pc.or_(hit, found)
-        if hit is None or not pc.any(hit).as_py():
-            return 0
-        _replace_parquet(path, table.filter(pc.invert(hit)))
-        return 1
-    raw = path.read_bytes()
-    if suffix in _TEXT:
-        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            encoding, text = "gb18030", raw.decode("gb18030", errors="replace")
-        lines = text.splitlines(keepends=True)
-        kept = [line for line in lines if not person.mentioned_in(line)]
-        if len(kept) == len(lines):
-            return 0
-        path.write_bytes("".join(kept).encode(encoding))
-        return 1
-    found = _xlsx_mentions(path, person) if suffix == ".xlsx" else _mentions_bytes(raw, person)
-    if found:
-        path.unlink()
-    return int(found)
-
-
-def _mentions_bytes(raw: bytes, person: Identity) -> bool:
-    return any(
-        v.encode(enc, errors="ignore") in raw
-        for v in person.values
-        for enc in ("utf-8", "gb18030", "utf-16-le")
-    )
-
-
-def _xlsx_mentions(path: Path, person: Identity) -> bool:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows(values_only=True):
-                if any(person.mentioned_in(c) for c in row if c is not None):
-                    return True
-    finally:
-        book.close()
-    return False
 
 
 # -- retention -------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+"""What mentions a person, and files cleaned of them (for :func:`kequn.privacy.erase_person`).
+
+What is matched as "mentioning" a person: their customer id (as a whole word), and each
+name, phone (also with its digits written apart) and e-mail address stored for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from kequn.store.workspace import Workspace, _atomic_write
+
+_TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One person as the workspace may mention them, and a pattern matching any of it."""
+
+    customer_id: str
+    values: frozenset[str]
+    phones: frozenset[str]
+
+    @property
+    def pattern(self) -> str:
+        """One regular expression (RE2 and Python alike): the id as a whole word, any
+        other value anywhere."""
+        whole = "(^|[^0-9A-Za-z_])" + re.escape(self.customer_id) + "([^0-9A-Za-z_]|$)"
+        others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
+        return "|".join([whole, *others])
+
+    def mentioned_in(self, text: object) -> bool:
+        if text is None:
+            return False
+        value = str(text)
+        if re.search(self.pattern, value):
+            return True
+        digits = re.sub(r"\D", "", value)
+        return any(p in digits for p in self.phones)
+
+
+def identity(con: duckdb.DuckDBPyConnection, customer_id: str) -> Identity:
+    rows = con.execute(
+        "SELECT name, phone, email FROM customers WHERE customer_id = ?", [customer_id]
+    ).fetchall()
+    values = {customer_id} | {str(v).strip() for row in rows for v in row if v and str(v).strip()}
+    phones = {re.sub(r"\D", "", str(r[1])) for r in rows if r[1]}
+    return Identity(customer_id, frozenset(values), frozenset(p for p in phones if len(p) >= 7))
+
+
+def _replace_parquet(path: Path, table: pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def _scrub_job(path: Path, person: Identity) -> int:
+    """A background job's report without anything mentioning the person."""
+    if path.suffix != ".json":
+        return 0
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    cleaned = _scrub_value(data, person)
+    if cleaned == data:
+        return 0
+    _atomic_write(path, json.dumps(cleaned, default=str))
+    return 1
+
+
+def _scrub_value(value: Any, person: Identity) -> Any:
+    """Lists lose the items that mention the person; other text mentioning them is erased."""
+    if isinstance(value, list):
+        return [
+            _scrub_value(v, person)
+            for v in value
+            if not person.mentioned_in(json.dumps(v, ensure_ascii=False, default=str))
+        ]
+    if isinstance(value, dict):
+        return {k: _scrub_value(v, person) for k, v in value.items()}
+    if isinstance(value, str) and person.mentioned_in(value):
+        return "[erased]"
+    return value
+
+
+def _scrub_staged(ws: Workspace, person: Identity) -> int:
+    """Files under ``.tmp`` (uploads being imported, staged runs) lose the rows that
+    mention the person (a file that cannot be read row by row is removed if it mentions
+    them); the Spark engine's copies of old generations under ``.cache`` are removed."""
+    changed = 0
+    spark = ws.root / ".cache" / "spark"
+    if spark.is_dir():
+        changed += len(_files(spark))
+        shutil.rmtree(spark, ignore_errors=True)
+    for path in _files(ws.tmp_dir):
+        try:
+            changed += _scrub_file(path, person)
+        except (OSError, ValueError, pa.ArrowException):
+            path.unlink(missing_ok=True)  # unreadable: it may mention them
+            changed += 1
+    return changed
+
+
+def _scrub_file(path: Path, person: Identity) -> int:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        table = pq.read_table(path)
+        hit: Any = None
+        for name in table.column_names:
+            column = table[name].combine_chunks()
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                found = pc.match_substring_regex(column, person.pattern).fill_null(False)
+                hit = found if hit is None else pc.or_(hit, found)
+        if hit is None or not pc.any(hit).as_py():
+            return 0
+        _replace_parquet(path, table.filter(pc.invert(hit)))
+        return 1
+    raw = path.read_bytes()
+    if suffix in _TEXT:
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            encoding, text = "gb18030", raw.decode("gb18030", errors="replace")
+        lines = text.splitlines(keepends=True)
+        kept = [line for line in lines if not person.mentioned_in(line)]
+        if len(kept) == len(lines):
+            return 0
+        path.write_bytes("".join(kept).encode(encoding))
+        return 1
+    found = _xlsx_mentions(path, person) if suffix == ".xlsx" else _mentions_bytes(raw, person)
+    if found:
+        path.unlink()
+    return int(found)
+
+
+def _mentions_bytes(raw: bytes, person: Identity) -> bool:
+    return any(
+        v.encode(enc, errors="ignore") in raw
+        for v in person.values
+        for enc in ("utf-8", "gb18030", "utf-16-le")
+    )
+
+
+def _xlsx_mentions(path: Path, person: Identity) -> bool:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                if any(person.mentioned_in(c) for c in row if c is not None):
+                    return True
+    finally:
+        book.close()
+    return False
