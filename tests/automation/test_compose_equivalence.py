@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from automation_helpers import SECRET_ENV, runs, write_journeys
 
-from kequn.automation import db, plan
+from kequn.automation import contacts, db, plan
 from kequn.automation.journeys import load_journeys, template_env
 from kequn.automation.unsubscribe import unsubscribe_url
 from kequn.core.compute import parquet_glob
@@ -74,7 +74,7 @@ def _reference(ws: Workspace, run: Any, message: dict[str, Any]) -> tuple[str, s
         "SELECT * FROM read_parquet(?) WHERE customer_id = ?",
         [parquet_glob(run.labels_path), cid],
     ).fetch_arrow_table()
-    row = {k: plan.plain(v) for k, v in table.to_pylist()[0].items()}
+    row = {k: contacts.plain(v) for k, v in table.to_pylist()[0].items()}
     with ws.read() as store:
         found = store.execute(
             "SELECT customer_id, name, email, phone, country, attributes FROM customers "
@@ -85,7 +85,7 @@ def _reference(ws: Workspace, run: Any, message: dict[str, Any]) -> tuple[str, s
     contact = dict(
         zip(("customer_id", "name", "email", "phone", "country", "attributes"), found, strict=True)
     )
-    contact["attributes"] = plan.plain(contact["attributes"]) or {}
+    contact["attributes"] = contacts.plain(contact["attributes"]) or {}
     labels: dict[str, Any] = {}
     for dim in explain(taxonomy, row, params, lang):
         labels[dim["dimension"]] = (
@@ -131,7 +131,7 @@ def _reference(ws: Workspace, run: Any, message: dict[str, Any]) -> tuple[str, s
 def test_planned_messages_equal_the_plain_rendering(
     aws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(plan, "BATCH", 7)  # several batches even in a small run
+    monkeypatch.setattr(contacts, "BATCH", 7)  # several batches even in a small run
     write_journeys(aws, JOURNEYS)
     _, late = runs(aws)
     with db.connect(aws) as con:  # plan the late run again, now with these journeys

@@ -195,6 +195,13 @@ class Journey(_Strict):
             return self.consent_required
         return self.purpose == "marketing"
 
+    @property
+    def honours_opt_out(self) -> bool:
+        """Whether an unsubscribe stops it (and its e-mails carry the link): marketing
+        always, and anything that needs consent; a service message (an order update)
+        goes to someone who opted out of marketing."""
+        return self.needs_consent or self.purpose == "marketing"
+
     def active(self, day: dt.date) -> bool:
         return (
             self.enabled

@@ -12,9 +12,15 @@ Who gets a message, in this order (each customer's outcome is kept in ``assignme
 6. the holdout: a deterministic hash of the customer and the journey, so reruns agree;
 7. the frequency cap per customer and channel, counting messages already in the outbox.
 
-Each message is one row per (customer, journey, trigger run) with a stable id that is
+Each message is one row per (customer, journey, as-of date) with a stable id that is
 also its idempotency key; its text is rendered now, in the customer's language, so a
-retry sends exactly the same thing.
+retry sends exactly the same thing. A run made again for the same date queues nothing
+new (``already_queued``), and a run for a date earlier than one a journey was already
+planned for (a backfill) does not plan that journey at all: a backfill recomputes
+history, it does not write to customers about the past.
+
+Customer ids are the run's: person ids with identity resolution enabled, whose contacts
+and consent come from their surviving profile (:mod:`.contacts`).
 """
 
 from __future__ import annotations
@@ -24,17 +30,17 @@ import hashlib
 import logging
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 from jinja2 import TemplateError
 
 from kequn.automation import db
-from kequn.automation.compose import Composer, customer_lang, message_row, plain
+from kequn.automation.compose import Composer, customer_lang, message_row
+from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
 from kequn.automation.events import EVENT_COLUMNS, compute_events, previous_run, write_events
 from kequn.automation.journeys import (
     EmailChannel,
@@ -55,10 +61,6 @@ __all__ = ["customer_lang", "first_attempt", "message_id", "process_run", "share
 
 log = logging.getLogger("kequn.automation")
 
-#: treated customers rendered per batch: their full label rows and contacts are read in
-#: batches of this size, so memory does not grow with the audience
-BATCH = 20_000
-
 
 def share_of(*parts: str) -> float:
     """A stable number in [0, 1) for the parts: the same customer and journey always
@@ -67,8 +69,12 @@ def share_of(*parts: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def message_id(journey_id: str, run_id: str, customer_id: str) -> str:
-    return hashlib.sha256(f"{journey_id}\x1f{run_id}\x1f{customer_id}".encode()).hexdigest()[:32]
+def message_id(journey_id: str, as_of: dt.date, customer_id: str) -> str:
+    """The message's id and idempotency key: one per journey, customer and as-of date, so
+    a run made again for the same date queues nothing new (its messages are already in
+    the outbox, whatever their state) and a receiver told the same key acts once."""
+    key = f"{journey_id}\x1f{as_of.isoformat()}\x1f{customer_id}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _tz(ws: Workspace) -> dt.tzinfo:
@@ -143,81 +149,17 @@ def _candidates(
     return picked.to_pyarrow()
 
 
-def _addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
-    """Which of ``ids`` have an e-mail, which a phone (non-empty)."""
-    if not ids:
-        return set(), set()
-    with ws.read() as con:
-        con.register("wanted", pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())}))
-        rows = con.execute(
-            "SELECT c.customer_id, coalesce(c.email, '') != '', coalesce(c.phone, '') != '' "
-            "FROM customers c JOIN wanted USING (customer_id)"
-        ).fetchall()
-    return {r[0] for r in rows if r[1]}, {r[0] for r in rows if r[2]}
-
-
 def _usable(ws: Workspace, channel: Any, ids: list[str]) -> set[str] | None:
     """Which of ``ids`` the channel can reach (an e-mail for e-mail; a phone or an e-mail
     the file has a column for), or None when the channel needs no address."""
     if not isinstance(channel, EmailChannel | FileChannel):
         return None
-    emails, phones = _addresses(ws, ids)
+    emails, phones = addresses(ws, ids)
     if isinstance(channel, EmailChannel):
         return emails
     return (phones if "phone" in channel.columns else set()) | (
         emails if "email" in channel.columns else set()
     )
-
-
-_CONTACT = ("customer_id", "name", "email", "phone", "country", "attributes")
-
-
-def _treated_rows(
-    mem: duckdb.DuckDBPyConnection, run: RunInfo, ids: list[str]
-) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """(full label row, contact) of each of ``ids``, by id, read ``BATCH`` at a time."""
-    ids = sorted(ids)
-    path = parquet_glob(run.labels_path).replace("'", "''")  # our own folder, not user text
-    picked = ", ".join(f"c.{k}" for k in _CONTACT[1:])
-    with run.workspace.read() as con:
-        for first in range(0, len(ids), BATCH):
-            wanted = pa.table({"customer_id": pa.array(ids[first : first + BATCH], pa.string())})
-            mem.register("wanted", wanted)
-            con.register("wanted", wanted)
-            try:
-                rows = mem.execute(
-                    f"SELECT * FROM read_parquet('{path}') WHERE customer_id IN "
-                    "(SELECT customer_id FROM wanted) ORDER BY customer_id"
-                ).fetch_arrow_table()
-                found = con.execute(
-                    f"SELECT c.customer_id, {picked} FROM customers c JOIN wanted "
-                    "USING (customer_id)"
-                ).fetchall()
-            finally:
-                mem.unregister("wanted")
-                con.unregister("wanted")
-            contacts = {r[0]: r for r in found}
-            maps = [f.name for f in rows.schema if pa.types.is_map(f.type)]
-            for row in _without_nan(rows).to_pylist():
-                cid = row["customer_id"]
-                contact: dict[str, Any] = {"customer_id": cid}
-                if cid in contacts:
-                    contact = dict(zip(_CONTACT, contacts[cid], strict=True))
-                    contact["attributes"] = plain(contact["attributes"]) or {}
-                for name in maps:
-                    row[name] = plain(row[name])
-                yield row, contact
-
-
-def _without_nan(table: pa.Table) -> pa.Table:
-    """NaN as null in every float column (what :func:`plain` does, by column)."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_floating(field.type):
-            column = table.column(i)
-            table = table.set_column(
-                i, field, pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
-            )
-    return table
 
 
 def _recent_sends(
@@ -262,7 +204,14 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                     "SELECT DISTINCT journey_id FROM assignments WHERE run_id = ?", [run.run_id]
                 ).fetchall()
             }
-            opted = {r[0] for r in con.execute("SELECT customer_id FROM opt_outs").fetchall()}
+            opted = opt_outs(ws, con)
+            # a journey acts on its newest date only: a run made for an earlier date than
+            # one it was planned for (a backfill) queues nothing
+            latest = dict(
+                con.execute(
+                    "SELECT journey_id, max(as_of) FROM assignments GROUP BY journey_id"
+                ).fetchall()
+            )
             today = now.replace(tzinfo=dt.UTC).astimezone(_tz(ws)).date()
             assignments: list[dict[str, Any]] = []
             messages: list[dict[str, Any]] = []
@@ -272,6 +221,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 for j in journeys.journeys
                 if j.active(today)
                 and j.id not in planned
+                and (j.id not in latest or latest[j.id] <= run.as_of_date)
                 and (j.trigger.target is None or before is not None)
             ]
             composer = Composer(run, journeys)
@@ -281,8 +231,17 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                     sent[journey.channel] = (
                         _recent_sends(con, journey.channel, days, now) if days else Counter()
                     )
+                # the same date planned again (a run made twice): who has its message
+                already = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT customer_id FROM assignments WHERE journey_id = ? AND as_of = ? "
+                        "AND message_id IS NOT NULL",
+                        [journey.id, run.as_of_date],
+                    ).fetchall()
+                }
                 outcome = _plan_journey(
-                    mem, composer, journey, rows, opted, sent[journey.channel], now
+                    mem, composer, journey, rows, (opted, already), sent[journey.channel], now
                 )
                 assignments += outcome[0]
                 messages += outcome[1]
@@ -348,12 +307,13 @@ def _plan_journey(
     composer: Composer,
     journey: Journey,
     candidates: pa.Table,
-    opted: set[str],
+    excluded: tuple[OptOuts, set[str]],
     sent: Counter[str],
     now: dt.datetime,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each candidate's outcome (in the order of the module's description), then the
-    treated customers' messages, rendered from their full rows a batch at a time."""
+    treated customers' messages, rendered from their full rows a batch at a time.
+    ``excluded``: the opt-outs, and who already has this journey's message for the date."""
     run, journeys = composer.run, composer.journeys
     ws = run.workspace
     channel = journeys.channels[journey.channel]
@@ -375,14 +335,21 @@ def _plan_journey(
             }
         )
 
-    treated = _decide(composer, journey, candidates, opted, sent, assign)
-    for row, contact in _treated_rows(mem, run, treated):
+    opted, already = excluded
+    treated = []
+    for cid in _decide(composer, journey, candidates, opted, sent, assign):
+        if cid in already:
+            assign(cid, "treated", "already_queued", message_id(journey.id, run.as_of_date, cid))
+        else:
+            treated.append(cid)
+    for row, contact in treated_rows(mem, run, treated):
         cid = row["customer_id"]
         lang = journey.language if journey.language != "auto" else customer_lang(contact, ws)
-        mid = message_id(journey.id, run.run_id, cid)
+        mid = message_id(journey.id, run.as_of_date, cid)
         context = composer.context(journey, row, contact, lang)
         unsubscribe = None
-        if isinstance(channel, EmailChannel):
+        # a link only where it works: opting out stops marketing, not service
+        if isinstance(channel, EmailChannel) and journey.honours_opt_out:
             unsubscribe = unsubscribe_url(channel.unsubscribe_url, ws, cid)
         context["unsubscribe_url"] = unsubscribe
         try:
@@ -408,7 +375,7 @@ def _decide(
     composer: Composer,
     journey: Journey,
     candidates: pa.Table,
-    opted: set[str],
+    opted: OptOuts,
     sent: Counter[str],
     assign: Callable[[str, str, str], None],
 ) -> list[str]:
@@ -423,7 +390,7 @@ def _decide(
     for cid, agreed in zip(ids, consent, strict=True):
         if journeys.control_group and share_of("control", cid) < journeys.control_group:
             assign(cid, "control", "control_group")
-        elif journey.needs_consent and cid in opted:
+        elif journey.honours_opt_out and cid in opted:
             assign(cid, "excluded", "opted_out")
         elif journey.needs_consent and agreed is not True:
             assign(cid, "excluded", "no_consent")

@@ -5,7 +5,10 @@ POST records it).
 
 An opt-out is kept in the automation database (the customers table belongs to the
 importers) and wins over ``customers.marketing_consent``: no marketing journey selects
-the customer again, and their messages still waiting in the outbox are cancelled.
+the customer again, and their messages still waiting in the outbox are cancelled. With
+identity resolution, a token names a person; their records are recorded too, so the
+opt-out holds however the records are linked later (and one recorded under a record
+reaches its person: :func:`kequn.identity.workspace.linked_ids`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import hmac
 
 from kequn.automation import db
 from kequn.core.i18n import t
+from kequn.identity.workspace import linked_ids
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -60,15 +64,22 @@ def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str 
     Recording it twice is harmless."""
     customer_id = read_token(ws, token)
     now = db.utcnow()
+    try:
+        with ws.read() as data:
+            # a person's records too: the opt-out holds when they are linked otherwise
+            ids = sorted(linked_ids(ws, data, {customer_id}))
+    except WorkspaceError:
+        ids = [customer_id]
     with db.connect(ws) as con, db.transaction(con):
-        con.execute(
-            "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [customer_id, now, source],
-        )
+        for cid in ids:
+            con.execute(
+                "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [cid, now, source]
+            )
         con.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
-            "WHERE customer_id = ? AND purpose = 'marketing' AND status = 'pending'",
-            [customer_id],
+            "WHERE list_contains(?::VARCHAR[], customer_id) AND purpose = 'marketing' "
+            "AND status = 'pending'",
+            [ids],
         )
     audit(ws, who, "unsubscribe", {"customer_id": customer_id, "source": source})
     return customer_id

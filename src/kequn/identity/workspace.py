@@ -214,6 +214,9 @@ def _persons(con: duckdb.DuckDBPyConnection) -> None:
             parts.append(f"string_agg(DISTINCT {q}, ',' ORDER BY {q}) AS \"origin\"")
         elif col == "created_at":
             parts.append(f'min({q}) AS "created_at"')
+        elif col == "marketing_consent":
+            # a refusal on any record stands: a newer import elsewhere does not undo it
+            parts.append(f'bool_and({q}) AS "marketing_consent"')
         elif col == "name":
             hz = f"(regexp_matches({q}, '[\\x{{4e00}}-\\x{{9fff}}]'))::INT::VARCHAR"
             parts.append(f'arg_max({q}, {hz} || {rank}) FILTER (WHERE {q} IS NOT NULL) AS "name"')
@@ -225,6 +228,41 @@ def _persons(con: duckdb.DuckDBPyConnection) -> None:
         FROM customers c JOIN identity_map m ON c.customer_id = m.customer_id
         GROUP BY m.person_id"""
     )
+
+
+def _resolved(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
+    return settings(ws).enabled and _exists(con, "identity_map")
+
+
+def profiles_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
+    """A relation (SQL text, no user input) with one customers-like row per id a run keys
+    its customers by: with identity enabled and resolved, each person's surviving profile
+    under the person id plus the records not yet resolved; else the customers table. What
+    automation reads contacts and consent from, so they match the run's ids."""
+    if not _resolved(ws, con):
+        return "customers"
+    return (
+        "(SELECT * FROM identity_persons UNION ALL BY NAME "
+        "SELECT c.* FROM customers c ANTI JOIN identity_map m USING (customer_id))"
+    )
+
+
+def linked_ids(ws: Workspace, con: duckdb.DuckDBPyConnection, ids: set[str]) -> set[str]:
+    """``ids`` with, when identity is resolved, the person of each record among them and
+    the records of each person among them: an opt-out recorded under a record reaches
+    the person a run messages, and one recorded under a person reaches their records."""
+    if not ids or not _exists(con, "identity_map"):
+        return set(ids)
+    con.register("_linked_ids", pa.table({"id": pa.array(sorted(ids), pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT person_id FROM identity_map WHERE customer_id IN (SELECT id FROM _linked_ids) "
+            "UNION SELECT customer_id FROM identity_map "
+            "WHERE person_id IN (SELECT id FROM _linked_ids)"
+        ).fetchall()
+    finally:
+        con.unregister("_linked_ids")
+    return set(ids) | {r[0] for r in rows}
 
 
 def _count_review(con: duckdb.DuckDBPyConnection) -> int:

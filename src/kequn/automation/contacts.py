@@ -1,0 +1,164 @@
+"""Who a message may go to, read from the published data under the run's own ids.
+
+A run keys its customers by person when identity resolution is enabled (``[identity]``
+in kequn.toml): then a customer id in the labels, the assignments and the outbox is a
+person id, and contacts (name, e-mail, phone, language) come from the person's surviving
+profile, consent included (a refusal on any of their records stands, see
+:data:`kequn.identity.SURVIVOR_RULE`). Without identity, they come from the customers
+table. Opt-outs are recorded under whatever id a link or a person named; they are read
+through :func:`kequn.identity.workspace.linked_ids`, so one recorded under a record
+reaches its person and the other way round.
+
+An erasure keeps no one's id, but an opt-out must survive it (so that the same person
+imported again is not written to): it is kept as a keyed hash of the id
+(:func:`kequn.privacy.pseudonym`, source ``erased``), checked here against each
+candidate's hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kequn.automation.compose import plain
+from kequn.core.compute import parquet_glob
+from kequn.identity.workspace import linked_ids, profiles_sql
+from kequn.privacy import pseudonym
+from kequn.snapshots.runs import RunInfo
+from kequn.store.workspace import Workspace
+
+#: treated customers rendered per batch: their full label rows and contacts are read in
+#: batches of this size, so memory does not grow with the audience
+BATCH = 20_000
+
+CONTACT = ("customer_id", "name", "email", "phone", "country", "attributes")
+
+#: the opt-out source of an erased person's opt-out, kept as a keyed hash of their id
+ERASED = "erased"
+
+
+class OptOuts:
+    """Who must get no marketing: opted-out ids (with their persons' and records' ids)
+    and the hashes of erased people who had opted out."""
+
+    def __init__(self, ws: Workspace, rows: list[tuple[str, str | None]]) -> None:
+        self.ws = ws
+        self.hashed = {cid for cid, source in rows if source == ERASED}
+        plain_ids = {cid for cid, source in rows if source != ERASED}
+        self.records: dict[str, list[str]] = {}
+        if plain_ids or self.hashed:
+            with ws.read() as con:
+                plain_ids = linked_ids(ws, con, plain_ids)
+                if self.hashed and "identity_map" in {
+                    r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+                }:
+                    for record, person in con.execute(
+                        "SELECT customer_id, person_id FROM identity_map"
+                    ).fetchall():
+                        self.records.setdefault(person, []).append(record)
+        self.ids = plain_ids
+
+    def __contains__(self, customer_id: object) -> bool:
+        if customer_id in self.ids:
+            return True
+        if not self.hashed:
+            return False
+        cid = str(customer_id)
+        return any(pseudonym(self.ws, x) in self.hashed for x in [cid, *self.records.get(cid, [])])
+
+
+def opt_outs(ws: Workspace, con: duckdb.DuckDBPyConnection) -> OptOuts:
+    """The opt-outs in the automation database ``con``."""
+    return OptOuts(
+        ws,
+        [(r[0], r[1]) for r in con.execute("SELECT customer_id, source FROM opt_outs").fetchall()],
+    )
+
+
+def _wanted(ids: list[str]) -> pa.Table:
+    return pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())})
+
+
+def addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
+    """Which of ``ids`` have an e-mail, which a phone (non-empty)."""
+    if not ids:
+        return set(), set()
+    with ws.read() as con:
+        con.register("wanted", _wanted(ids))
+        rows = con.execute(
+            "SELECT c.customer_id, coalesce(c.email, '') != '', coalesce(c.phone, '') != '' "
+            f"FROM {profiles_sql(ws, con)} c JOIN wanted USING (customer_id)"
+        ).fetchall()
+    return {r[0] for r in rows if r[1]}, {r[0] for r in rows if r[2]}
+
+
+def consenting(ws: Workspace, ids: list[str]) -> set[str]:
+    """Which of ``ids`` agree to marketing now (``marketing_consent`` true in the data as
+    it is, not as it was when their message was planned)."""
+    if not ids:
+        return set()
+    with ws.read() as con:
+        profiles = profiles_sql(ws, con)
+        columns = {r[0] for r in con.execute("DESCRIBE customers").fetchall()}
+        if "marketing_consent" not in columns:
+            return set()
+        con.register("wanted", _wanted(ids))
+        rows = con.execute(
+            f"SELECT c.customer_id FROM {profiles} c JOIN wanted USING (customer_id) "
+            "WHERE c.marketing_consent IS TRUE"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def treated_rows(
+    mem: duckdb.DuckDBPyConnection, run: RunInfo, ids: list[str]
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(full label row, contact) of each of ``ids``, by id, read ``BATCH`` at a time."""
+    ids = sorted(ids)
+    path = parquet_glob(run.labels_path).replace("'", "''")  # our own folder, not user text
+    picked = ", ".join(f"c.{k}" for k in CONTACT[1:])
+    ws = run.workspace
+    with ws.read() as con:
+        profiles = profiles_sql(ws, con)
+        for first in range(0, len(ids), BATCH):
+            wanted = _wanted(ids[first : first + BATCH])
+            mem.register("wanted", wanted)
+            con.register("wanted", wanted)
+            try:
+                rows = mem.execute(
+                    f"SELECT * FROM read_parquet('{path}') WHERE customer_id IN "
+                    "(SELECT customer_id FROM wanted) ORDER BY customer_id"
+                ).fetch_arrow_table()
+                found = con.execute(
+                    f"SELECT c.customer_id, {picked} FROM {profiles} c JOIN wanted "
+                    "USING (customer_id)"
+                ).fetchall()
+            finally:
+                mem.unregister("wanted")
+                con.unregister("wanted")
+            contacts = {r[0]: r for r in found}
+            maps = [f.name for f in rows.schema if pa.types.is_map(f.type)]
+            for row in _without_nan(rows).to_pylist():
+                cid = row["customer_id"]
+                contact: dict[str, Any] = {"customer_id": cid}
+                if cid in contacts:
+                    contact = dict(zip(CONTACT, contacts[cid], strict=True))
+                    contact["attributes"] = plain(contact["attributes"]) or {}
+                for name in maps:
+                    row[name] = plain(row[name])
+                yield row, contact
+
+
+def _without_nan(table: pa.Table) -> pa.Table:
+    """NaN as null in every float column (what :func:`plain` does, by column)."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_floating(field.type):
+            column = table.column(i)
+            table = table.set_column(
+                i, field, pc.if_else(pc.is_nan(column), pa.scalar(None, field.type), column)
+            )
+    return table
