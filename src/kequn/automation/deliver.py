@@ -1,14 +1,18 @@
 """The delivery worker: the outbox's messages out through their channels, at least once.
 
 A batch is claimed in one short transaction (status ``sending``, a lease, the worker's
-name, one more attempt), sent with the database closed, and the results recorded in a
-second transaction: ``sent``; or ``pending`` again after an exponential backoff; or
-``dead`` with the reason after the journeys' ``max_attempts``. A worker killed with
+name, one more attempt: :mod:`.claims`), sent with the database closed, and the results
+recorded in a second transaction: ``sent``; or ``pending`` again after an exponential
+backoff; or ``dead`` with the reason after the journeys' ``max_attempts``. A batch that
+takes longer than a third of its lease records what it sent so far and renews the lease
+on the rest (:class:`Lease`), so a second worker never takes over a batch still being
+sent. A worker killed with
 SIGKILL leaves its claimed messages ``sending``: another worker takes them back as soon
 as it sees the claiming process is gone (same host) or when the lease ends, and sends
 them again under the same idempotency key, so an idempotent receiver acts on each
 message exactly once and nothing is lost. Quiet hours are checked again when a message
-is due, and a marketing message to someone who unsubscribed meanwhile is cancelled.
+is due, and a message needing consent is cancelled when its customer unsubscribed or
+withdrew consent meanwhile.
 
 Group robots (:mod:`.robots`) add two rules: a failure that sending again cannot fix (a
 wrong key, a bad signature: :class:`~kequn.automation.robots.PermanentSendError`) is
@@ -20,12 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
+import logging
 import re
-import secrets
-import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +42,7 @@ from kequn.automation.channels import (
     send_webhook,
     write_drop,
 )
+from kequn.automation.claims import claim, renew, worker_name
 from kequn.automation.journeys import (
     ROBOT_TYPES,
     EmailChannel,
@@ -46,118 +50,67 @@ from kequn.automation.journeys import (
     Journeys,
     JourneysError,
     WebhookChannel,
-    in_quiet_hours,
     load_journeys,
     slug,
 )
-from kequn.automation.plan import _tz
 from kequn.automation.robots import PermanentSendError, RateLimitedError, redact, send_robot
 from kequn.pipeline import workspace_taxonomy
 from kequn.store.workspace import Workspace
 
-_COLUMNS = (
-    "message_id", "journey_id", "run_id", "customer_id", "channel", "channel_type", "purpose",
-    "lang", "recipient", "subject", "body", "payload", "quiet_start", "quiet_end", "attempts",
-)  # fmt: skip
+log = logging.getLogger("kequn.automation")
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+class Lease:
+    """A worker's hold on the batch it is sending. A heartbeat thread, every third of the
+    lease, records what was sent so far and extends the lease on the rest, however long
+    one message takes (a slow SMTP server), so another worker never takes over a batch
+    still being sent; a message another worker did take (this one was presumed dead) is
+    skipped. :meth:`close` stops the heartbeat and records the rest."""
 
+    def __init__(
+        self,
+        ws: Workspace,
+        journeys: Journeys,
+        worker: str,
+        batch: list[dict[str, Any]],
+        lease: float,
+        since: float | None = None,
+    ) -> None:
+        self.ws, self.journeys, self.worker, self.lease = ws, journeys, worker, lease
+        self.attempts = {m["message_id"]: m["attempts"] for m in batch}
+        self.mine = frozenset(self.attempts)
+        self.results: list[Result] = []
+        self._recorded = 0
+        # when the lease was taken (time.monotonic()), so a slow claim counts against it
+        self._since = time.monotonic() if since is None else since
+        self._stop = threading.Event()
+        self._beat = threading.Thread(target=self._heartbeat, daemon=True, name="kequn-lease")
+        self._beat.start()
 
-def _gone(claimed_by: str | None) -> bool:
-    """Whether the worker that claimed a message is known to be dead (same host, no such
-    process any more)."""
-    if not claimed_by:
-        return True
-    host, _, rest = claimed_by.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return _zombie(pid)
+    def holds(self, message_id: str) -> bool:
+        return message_id in self.mine
 
+    def _heartbeat(self) -> None:
+        wait = self.lease / 3 - (time.monotonic() - self._since)
+        while not self._stop.wait(max(0.0, wait)):
+            wait = self.lease / 3
+            try:
+                self._flush()
+                self.mine = frozenset(renew(self.ws, self.worker, sorted(self.mine), self.lease))
+            except Exception:  # the next beat tries again; the batch goes on
+                log.exception("delivery: the lease of worker %s was not renewed", self.worker)
 
-def _zombie(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return False
-    return status.rsplit(")", 1)[-1].split()[0] == "Z"
+    def _flush(self) -> None:
+        fresh = self.results[self._recorded :]
+        self._recorded += len(fresh)
+        if fresh:
+            record(self.ws, self.journeys, fresh, self.attempts, worker=self.worker)
+            self.mine = self.mine - {mid for mid, _, _ in fresh}
 
-
-def claim(
-    ws: Workspace,
-    worker: str,
-    *,
-    limit: int,
-    lease: float,
-    now: dt.datetime | None = None,
-    due_by: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Take up to ``limit`` messages due by ``due_by`` (default: now) for ``worker`` (see
-    the module's description)."""
-    now = now or db.utcnow()
-    due_by = due_by or now
-    tz = _tz(ws)
-    local_now = now.replace(tzinfo=dt.UTC).astimezone(tz)
-    with db.connect(ws) as con, db.transaction(con):
-        holders = [
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sending' "
-                "AND lease_until > ?",
-                [now],
-            ).fetchall()
-        ]
-        dead = [h for h in holders if _gone(h)]
-        con.execute(
-            "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
-            "WHERE status IN ('pending', 'sending') AND purpose = 'marketing' "
-            "AND customer_id IN (SELECT customer_id FROM opt_outs)"
-        )
-        rows = con.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM outbox WHERE "
-            "((status = 'pending' AND next_attempt_at <= ?) OR "
-            "(status = 'sending' AND (lease_until <= ? "
-            "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
-            "ORDER BY next_attempt_at, message_id LIMIT ?",
-            [due_by, now, dead, limit * 4],
-        ).fetchall()
-        chosen: list[dict[str, Any]] = []
-        for row in rows:
-            item = dict(zip(_COLUMNS, row, strict=True))
-            quiet = (item["quiet_start"], item["quiet_end"]) if item["quiet_start"] else None
-            ends = in_quiet_hours(quiet, local_now)
-            if ends is not None:
-                later = ends.astimezone(dt.UTC).replace(tzinfo=None)
-                con.execute(
-                    "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
-                    "claimed_by = NULL, lease_until = NULL WHERE message_id = ?",
-                    [later, item["message_id"]],
-                )
-                continue
-            if len(chosen) < limit:
-                chosen.append(item)
-        ids = [item["message_id"] for item in chosen]
-        if ids:
-            con.execute(
-                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
-                "claimed_by = ?, lease_until = ? "
-                "WHERE list_contains(CAST(? AS VARCHAR[]), message_id)",
-                [worker, now + dt.timedelta(seconds=lease), ids],
-            )
-    for item in chosen:
-        item["attempts"] += 1
-    return chosen
+    def close(self) -> None:
+        self._stop.set()
+        self._beat.join()
+        self._flush()
 
 
 def _file_contacts(ws: Workspace, channel: str, journey: str, run_id: str) -> list[dict[str, Any]]:
@@ -185,13 +138,26 @@ def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) ->
 Result = tuple[str, str | None, bool]
 
 
-def send_batch(ws: Workspace, journeys: Journeys, batch: list[dict[str, Any]]) -> list[Result]:
+def _held(batch: list[dict[str, Any]], lease: Lease | None) -> Iterator[dict[str, Any]]:
+    """The batch's messages, each as it comes up if this worker still holds it."""
+    for item in batch:
+        if lease is None or lease.holds(item["message_id"]):
+            yield item
+
+
+def send_batch(
+    ws: Workspace,
+    journeys: Journeys,
+    batch: list[dict[str, Any]],
+    lease: Lease | None = None,
+) -> list[Result]:
     """Send each claimed message; (message id, None, _) when accepted, else the reason
-    and whether another attempt may succeed."""
-    results: list[Result] = []
+    and whether another attempt may succeed. With a ``lease``, a message this worker no
+    longer holds is skipped (no result)."""
+    results: list[Result] = [] if lease is None else lease.results
     files: dict[tuple[str, str, str], list[str]] = {}
     throttled: dict[str, str] = {}  # robot channel → the rate-limit reason it gave
-    for item in batch:
+    for item in _held(batch, lease):
         channel = journeys.channels.get(item["channel"])
         mid = item["message_id"]
         try:
@@ -267,7 +233,11 @@ def record(
     results: list[Result],
     attempts: dict[str, int],
     now: dt.datetime | None = None,
+    *,
+    worker: str | None = None,
 ) -> None:
+    """Record results of messages being sent (by ``worker``, when given: a message
+    another worker took over is that worker's to record)."""
     now = now or db.utcnow()
     settings = journeys.delivery
     rows: list[tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]] = []
@@ -298,7 +268,9 @@ def record(
             "UPDATE outbox SET status = r.status, last_error = r.last_error, "
             "next_attempt_at = coalesce(r.next_attempt_at, outbox.next_attempt_at), "
             "sent_at = r.sent_at, claimed_by = NULL, lease_until = NULL "
-            "FROM results r WHERE outbox.message_id = r.message_id AND outbox.status = 'sending'"
+            "FROM results r WHERE outbox.message_id = r.message_id AND outbox.status = 'sending' "
+            "AND (CAST(? AS VARCHAR) IS NULL OR outbox.claimed_by = ?)",
+            [worker, worker],
         )
         con.unregister("results")
 
@@ -325,14 +297,25 @@ def deliver(
     # it waits for the next pass (with ``watch``, every loop is a new pass)
     pass_started = db.utcnow()
     while True:
-        claimed = claim(ws, worker, limit=size, lease=lease, due_by=None if watch else pass_started)
+        taken = time.monotonic()
+        claimed = claim(
+            ws,
+            worker,
+            limit=size,
+            lease=lease,
+            due_by=None if watch else pass_started,
+            journeys=journeys,
+        )
         if not claimed:
             if not watch or (max_seconds is not None and time.monotonic() - started > max_seconds):
                 break
             time.sleep(poll)
             continue
-        results = send_batch(ws, journeys, claimed)
-        record(ws, journeys, results, {m["message_id"]: m["attempts"] for m in claimed})
+        held = Lease(ws, journeys, worker, claimed, lease, since=taken)
+        try:
+            results = send_batch(ws, journeys, claimed, held)
+        finally:
+            held.close()
         totals["batches"] += 1
         totals["sent"] += sum(1 for _, e, _ in results if e is None)
         totals["failed"] += sum(1 for _, e, _ in results if e is not None)

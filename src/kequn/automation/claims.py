@@ -1,0 +1,197 @@
+"""Claiming messages for a delivery worker: who holds which message, for how long, and
+which messages may no longer be sent (see :mod:`.deliver` for the whole cycle).
+
+A batch is claimed in one short transaction: status ``sending``, a lease, the worker's
+name, one more attempt. A message whose quiet hours have begun waits for their end. A
+message that needs consent is cancelled instead when its customer opted out (under any
+of their ids: a record or the person a run messaged) or no longer consents in the data
+as it is now (a customers import that withdrew it after the message was planned). A
+worker holding a batch renews its lease while it sends (:func:`renew`); a message whose
+lease ran out, or whose worker is known to be dead, is claimed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import socket
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kequn.automation import db
+from kequn.automation.contacts import consenting, opt_outs
+from kequn.automation.journeys import Journey, Journeys, in_quiet_hours
+from kequn.automation.plan import _tz
+from kequn.store.workspace import Workspace
+
+COLUMNS = (
+    "message_id", "journey_id", "run_id", "customer_id", "channel", "channel_type", "purpose",
+    "lang", "recipient", "subject", "body", "payload", "quiet_start", "quiet_end", "attempts",
+)  # fmt: skip
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _gone(claimed_by: str | None) -> bool:
+    """Whether the worker that claimed a message is known to be dead (same host, no such
+    process any more)."""
+    if not claimed_by:
+        return True
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return status.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def claim(
+    ws: Workspace,
+    worker: str,
+    *,
+    limit: int,
+    lease: float,
+    now: dt.datetime | None = None,
+    due_by: dt.datetime | None = None,
+    journeys: Journeys | None = None,
+) -> list[dict[str, Any]]:
+    """Take up to ``limit`` messages due by ``due_by`` (default: now) for ``worker`` (see
+    the module's description). A message that needs consent (its journey's
+    ``needs_consent``; a marketing one when the journey is gone) is cancelled instead
+    when its customer opted out (under any of their ids) or no longer consents in the
+    data as it is now."""
+    now = now or db.utcnow()
+    known = {j.id: j for j in (journeys.journeys if journeys else [])}
+    due_by = due_by or now
+    tz = _tz(ws)
+    local_now = now.replace(tzinfo=dt.UTC).astimezone(tz)
+    with db.connect(ws) as con, db.transaction(con):
+        holders = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sending' "
+                "AND lease_until > ?",
+                [now],
+            ).fetchall()
+        ]
+        dead = [h for h in holders if _gone(h)]
+        con.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
+            "WHERE status IN ('pending', 'sending') AND purpose = 'marketing' "
+            "AND customer_id IN (SELECT customer_id FROM opt_outs)"
+        )
+        rows = con.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM outbox WHERE "
+            "((status = 'pending' AND next_attempt_at <= ?) OR "
+            "(status = 'sending' AND (lease_until <= ? "
+            "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
+            "ORDER BY next_attempt_at, message_id LIMIT ?",
+            [due_by, now, dead, limit * 4],
+        ).fetchall()
+        items = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+        refused = _refused(ws, con, items, known)
+        if refused:
+            con.execute(
+                "UPDATE outbox SET status = 'cancelled', last_error = r.reason, "
+                "claimed_by = NULL, lease_until = NULL FROM (SELECT unnest(?::VARCHAR[]) AS id, "
+                "unnest(?::VARCHAR[]) AS reason) r WHERE outbox.message_id = r.id",
+                [list(refused), list(refused.values())],
+            )
+        chosen: list[dict[str, Any]] = []
+        for item in items:
+            if item["message_id"] in refused:
+                continue
+            quiet = (item["quiet_start"], item["quiet_end"]) if item["quiet_start"] else None
+            ends = in_quiet_hours(quiet, local_now)
+            if ends is not None:
+                later = ends.astimezone(dt.UTC).replace(tzinfo=None)
+                con.execute(
+                    "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
+                    "claimed_by = NULL, lease_until = NULL WHERE message_id = ?",
+                    [later, item["message_id"]],
+                )
+                continue
+            if len(chosen) < limit:
+                chosen.append(item)
+        ids = [item["message_id"] for item in chosen]
+        if ids:
+            con.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, "
+                "claimed_by = ?, lease_until = ? "
+                "WHERE list_contains(CAST(? AS VARCHAR[]), message_id)",
+                [worker, now + dt.timedelta(seconds=lease), ids],
+            )
+    for item in chosen:
+        item["attempts"] += 1
+    return chosen
+
+
+def _refused(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    items: list[dict[str, Any]],
+    journeys: dict[str, Journey],
+) -> dict[str, str]:
+    """Message id -> why it may not be sent now: its customer opted out (a journey that
+    honours opt-outs; a marketing one when the journey is gone) or no longer consents
+    (a journey that needs consent)."""
+
+    def rule(m: dict[str, Any], what: str) -> bool:
+        journey = journeys.get(m["journey_id"])
+        if journey is None:
+            return bool(m["purpose"] == "marketing")
+        return bool(getattr(journey, what))
+
+    stoppable = [m for m in items if rule(m, "honours_opt_out")]
+    asking = [m for m in items if rule(m, "needs_consent")]
+    if not stoppable and not asking:
+        return {}
+    opted = opt_outs(ws, con)
+    agreeing = consenting(ws, sorted({m["customer_id"] for m in asking}))
+    refused = {m["message_id"]: "no marketing consent any more" for m in asking
+               if m["customer_id"] not in agreeing}  # fmt: skip
+    refused |= {m["message_id"]: "opted out" for m in stoppable if m["customer_id"] in opted}
+    return refused
+
+
+def renew(
+    ws: Workspace, worker: str, ids: list[str], lease: float, now: dt.datetime | None = None
+) -> set[str]:
+    """Extend ``worker``'s lease on ``ids``; the ids it still holds (a message another
+    worker took over, or one cancelled meanwhile, is no longer this worker's to send)."""
+    if not ids:
+        return set()
+    now = now or db.utcnow()
+    with db.connect(ws) as con, db.transaction(con):
+        con.execute(
+            "UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claimed_by = ? "
+            "AND list_contains(CAST(? AS VARCHAR[]), message_id)",
+            [now + dt.timedelta(seconds=lease), worker, ids],
+        )
+        rows = con.execute(
+            "SELECT message_id FROM outbox WHERE status = 'sending' AND claimed_by = ? "
+            "AND list_contains(CAST(? AS VARCHAR[]), message_id)",
+            [worker, ids],
+        ).fetchall()
+    return {r[0] for r in rows}
