@@ -257,6 +257,11 @@ def test_enable_and_disable_persist_in_the_file(jsrv: Any) -> None:
 
 
 def test_delivery_log_hides_customers_from_viewers(jsrv: Any) -> None:
+    with db.connect(jsrv.ws) as con:  # a receiver quoting the customer's name back
+        con.execute(
+            "UPDATE outbox SET last_error = 'after 2 attempts: SMTP 552 mailbox of 韩梅梅 full' "
+            "WHERE message_id = (SELECT min(message_id) FROM outbox WHERE journey_id = 'winback')"
+        )
     with jsrv.client("viewer") as viewer:
         seen = viewer.get("/api/journeys/winback/messages").json()
     with jsrv.client("admin") as admin:
@@ -270,7 +275,10 @@ def test_delivery_log_hides_customers_from_viewers(jsrv: Any) -> None:
     # nor the message id, a hash of (journey, run, customer) a viewer could recompute
     assert all(m["message_id"] is None for m in seen["messages"])
     assert not any(m["message_id"] in json.dumps(seen) for m in full["messages"])
-    text = json.dumps(seen)
+    text = json.dumps(seen, ensure_ascii=False)
+    assert "韩梅梅" not in text
+    assert "韩梅梅" in json.dumps(full, ensure_ascii=False)
+    assert "after 2 attempts: SMTP 552 …" in text
     assert "@" not in text
     assert not any(m["customer_id"] in text for m in full["messages"])
     assert {m["status"] for m in dead["messages"]} == {"dead"}

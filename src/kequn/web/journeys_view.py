@@ -405,13 +405,27 @@ def delivery_log(
     return out
 
 
+#: what of an error a viewer sees: how often it was tried, and the kind of failure (a
+#: status code, an error's class, one of our own reasons), never a receiver's words
+_ERROR_KIND = re.compile(
+    r"((?:after \d+ attempts: |not retried: )*)"
+    r"(SMTP \d{3}|HTTP \d{3}|opted out|no marketing consent any more"
+    r"|[A-Z][A-Za-z]*(?:Error|Exception)|channel '[a-z0-9_-]*' is no longer in journeys\.yaml)?"
+)
+
+
 def _scrub(text: str | None, *known: str | None) -> str | None:
+    """An error as a viewer may see it: its kind only (a receiver may quote back the
+    recipient's name, address or phone), anything else replaced by an ellipsis."""
     if not text:
         return text
     for value in known:
         if value:
             text = text.replace(value, "***")
-    return _LONG_DIGITS.sub("***", _EMAIL.sub("***", text))
+    text = _LONG_DIGITS.sub("***", _EMAIL.sub("***", text))
+    found = _ERROR_KIND.match(text)
+    kept = (found.group(1) + (found.group(2) or "")) if found else ""
+    return (kept.rstrip(": ") + (" …" if len(kept) < len(text) else "")).strip()
 
 
 def message_journey(ws: Workspace, message_id: str) -> str | None:
