@@ -117,13 +117,18 @@ class Receiver:
 
 
 class Mailbox:
+    """What the SMTP server received: each message, and its envelope's recipients (the
+    addresses the server delivers to, whatever the headers say) in ``recipients``."""
+
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.recipients: list[list[str]] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
 
 

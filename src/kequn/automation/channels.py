@@ -2,8 +2,14 @@
 file dropped for an SMS platform or an ad audience upload.
 
 Every send either returns (the receiver accepted it) or raises :class:`SendError` with a
-reason fit for the outbox (no secret, no message body). Secrets are read when sending,
-from the environment or an owner-only file, and never logged.
+reason fit for the outbox (no secret, no message body, no address);
+:class:`PermanentSendError` when sending again cannot succeed (the outbox dead-letters it at
+once). Secrets are read when sending, from the environment or an owner-only file, and
+never logged.
+
+An e-mail goes to exactly one address: the recipient must be one plain addr-spec
+(:func:`single_address`; ``a@x.com, b@y.com``, a display name or a line break is not), and
+it is given to the SMTP server as the only envelope recipient, whatever the headers say.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +43,14 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 class SendError(RuntimeError):
     """A send that failed; the text is the reason kept with the message."""
+
+
+class PermanentSendError(SendError):
+    """A failure sending again will not fix (wrong key or signature, refused message, no
+    valid recipient): dead-lettered at once."""
+
+
+NOT_ONE_ADDRESS = "recipient is not exactly one e-mail address"
 
 
 # -- webhook ---------------------------------------------------------------------------
@@ -84,6 +100,38 @@ def send_webhook(
 
 
 # -- e-mail ----------------------------------------------------------------------------
+#: the common case, decided without the (slow) RFC 5322 parser: a dot-atom local part and
+#: a dot-atom domain, which is always exactly one valid addr-spec
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def single_address(value: Any) -> str | None:
+    """The one addr-spec an e-mail cell holds (surrounding blanks dropped), or None when
+    it is not exactly one: empty, two addresses (``a@x.com, b@y.com``, ``;``, a line
+    break), a display name or angle brackets (``Bob <a@x.com>``), a comment, a quoted
+    local part, a blank or control character, no local part or no domain. What planning
+    counts as an address and what the SMTP envelope gets."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 254 or not text.isprintable() or '"' in text:
+        return None
+    if any(c.isspace() for c in text):
+        return None
+    if _DOT_ATOM.fullmatch(text):
+        return text
+    try:
+        parsed = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):
+        return None
+    # a local part and a domain, written back exactly as given (no comment or quoting
+    # dropped), and one address to a lenient reader too
+    one = [addr for _, addr in getaddresses([text])] == [text]
+    whole = bool(parsed.username and parsed.domain) and parsed.addr_spec == text
+    return text if one and whole else None
+
+
 def build_email(
     channel: EmailChannel,
     *,
@@ -94,9 +142,12 @@ def build_email(
     message_id: str,
     unsubscribe_url: str | None,
 ) -> EmailMessage:
+    address = single_address(to)
+    if address is None:
+        raise PermanentSendError(NOT_ONE_ADDRESS)  # never the address itself
     msg = EmailMessage()
     msg["From"] = channel.sender
-    msg["To"] = to
+    msg["To"] = address
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     domain = channel.sender.rsplit("@", 1)[-1].strip(">") or "kequn"
@@ -114,6 +165,12 @@ def build_email(
 
 
 def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = None) -> None:
+    """Send ``msg`` to the one address of its ``To`` (the envelope's only recipient, so no
+    header can add another)."""
+    found = [a.addr_spec for a in getattr(msg["To"], "addresses", ())]
+    address = single_address(found[0]) if len(found) == 1 else None
+    if address is None:
+        raise PermanentSendError(NOT_ONE_ADDRESS)
     password = channel.password.value(ws)
     context = ssl.create_default_context()
     try:
@@ -131,7 +188,7 @@ def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = 
                 smtp.ehlo()
             if channel.username and password:
                 smtp.login(channel.username, password)
-            smtp.send_message(msg)
+            smtp.send_message(msg, to_addrs=[address])
     except smtplib.SMTPResponseException as exc:
         raise SendError(f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from None
     except (smtplib.SMTPException, OSError) as exc:

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kequn.automation.channels import single_address
 from kequn.automation.compose import plain
 from kequn.core.compute import parquet_glob
 from kequn.identity.workspace import linked_ids, profiles_sql
@@ -84,16 +85,18 @@ def _wanted(ids: list[str]) -> pa.Table:
 
 
 def addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
-    """Which of ``ids`` have an e-mail, which a phone (non-empty)."""
+    """Which of ``ids`` have an e-mail (exactly one address: a cell such as ``a@x.com,
+    b@y.com`` is none, see :func:`~kequn.automation.channels.single_address`), which a
+    phone (non-empty)."""
     if not ids:
         return set(), set()
     with ws.read() as con:
         con.register("wanted", _wanted(ids))
         rows = con.execute(
-            "SELECT c.customer_id, coalesce(c.email, '') != '', coalesce(c.phone, '') != '' "
+            "SELECT c.customer_id, c.email, coalesce(c.phone, '') != '' "
             f"FROM {profiles_sql(ws, con)} c JOIN wanted USING (customer_id)"
         ).fetchall()
-    return {r[0] for r in rows if r[1]}, {r[0] for r in rows if r[2]}
+    return {r[0] for r in rows if single_address(r[1])}, {r[0] for r in rows if r[2]}
 
 
 def consenting(ws: Workspace, ids: list[str]) -> set[str]:

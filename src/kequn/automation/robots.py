@@ -51,7 +51,7 @@ import urllib.request
 from typing import Any
 
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
-from kequn.automation.channels import IDEMPOTENCY_HEADER, SendError
+from kequn.automation.channels import IDEMPOTENCY_HEADER, PermanentSendError, SendError
 from kequn.automation.journeys import DingtalkChannel, FeishuChannel, WecomChannel
 from kequn.core.i18n import t
 from kequn.store.workspace import Workspace
@@ -82,10 +82,6 @@ RATE_LIMITED = {
     "feishu": {11232, 9499},
 }
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-
-
-class PermanentSendError(SendError):
-    """A failure sending again will not fix (wrong key or signature, refused message)."""
 
 
 class RateLimitedError(SendError):
