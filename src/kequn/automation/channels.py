@@ -132,6 +132,18 @@ def single_address(value: Any) -> str | None:
     return text if one and whole else None
 
 
+#: control characters (CR and LF among them) and the Unicode line and paragraph
+#: separators: each becomes a space in a header, so no value can end one or start another
+_NOT_IN_HEADER = dict.fromkeys([*range(32), *range(127, 160), 0x2028, 0x2029], " ")
+
+
+def header_text(value: Any) -> str:
+    """``value`` fit for a header's text: control characters and line breaks as spaces.
+    A subject is rendered with the customer's data (``{{ customer.name }}``), and a
+    name such as ``Bob\r\nBcc: x@y`` made the message impossible to build."""
+    return str(value if value is not None else "").translate(_NOT_IN_HEADER).strip()
+
+
 def build_email(
     channel: EmailChannel,
     *,
@@ -142,25 +154,34 @@ def build_email(
     message_id: str,
     unsubscribe_url: str | None,
 ) -> EmailMessage:
+    """The message to ``to``, which must be exactly one address, else
+    :class:`PermanentSendError`. A message that cannot be built (a header the configuration
+    makes impossible, a body that cannot be encoded) is a :class:`PermanentSendError`
+    too: building it again gives the same error."""
     address = single_address(to)
     if address is None:
         raise PermanentSendError(NOT_ONE_ADDRESS)  # never the address itself
-    msg = EmailMessage()
-    msg["From"] = channel.sender
-    msg["To"] = address
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False)
-    domain = channel.sender.rsplit("@", 1)[-1].strip(">") or "kequn"
-    msg["Message-ID"] = f"<{message_id}@{domain}>"
-    msg[IDEMPOTENCY_HEADER] = message_id
-    if channel.reply_to:
-        msg["Reply-To"] = channel.reply_to
-    if unsubscribe_url:
-        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button
-        msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(body)
-    msg["Content-Language"] = "zh-CN" if lang == "zh" else "en"  # after: set_content clears it
+    try:
+        msg = EmailMessage()
+        msg["From"] = channel.sender
+        msg["To"] = address
+        msg["Subject"] = header_text(subject)
+        msg["Date"] = formatdate(localtime=False)
+        domain = channel.sender.rsplit("@", 1)[-1].strip(">") or "kequn"
+        msg["Message-ID"] = f"<{message_id}@{domain}>"
+        msg[IDEMPOTENCY_HEADER] = message_id
+        if channel.reply_to:
+            msg["Reply-To"] = channel.reply_to
+        if unsubscribe_url:
+            # RFC 2369 and RFC 8058: mail clients show an unsubscribe button
+            msg["List-Unsubscribe"] = f"<{header_text(unsubscribe_url)}>"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        msg.set_content(body)
+        # after set_content, which clears it
+        msg["Content-Language"] = "zh-CN" if lang == "zh" else "en"
+    except (ValueError, TypeError, LookupError, HeaderParseError) as exc:
+        # the type only: the text may quote the header, and so a customer's data
+        raise PermanentSendError(f"the e-mail could not be built: {type(exc).__name__}") from None
     return msg
 
 
