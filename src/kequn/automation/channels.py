@@ -1,5 +1,5 @@
-"""Sending one message through a channel: a signed webhook, an e-mail over SMTP, or a CSV
-file dropped for an SMS platform or an ad audience upload.
+"""Sending one message through a channel: a signed webhook or an e-mail over SMTP (a CSV
+file dropped for an SMS platform or an ad audience upload: :mod:`.drops`).
 
 Every send either returns (the receiver accepted it) or raises :class:`SendError` with a
 reason fit for the outbox (no secret, no message body, no address);
@@ -14,27 +14,22 @@ it is given to the SMTP server as the only envelope recipient, whatever the head
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import http.client
-import io
-import os
 import re
 import smtplib
 import ssl
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses
-from pathlib import Path
 from typing import Any
 
-from kequn.automation.journeys import EmailChannel, FileChannel, WebhookChannel
+from kequn.automation.journeys import EmailChannel, WebhookChannel
 from kequn.store.workspace import Workspace
 
 SIGNATURE_HEADER = "X-Kequn-Signature"
@@ -218,77 +213,3 @@ def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = 
 
 def _text(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-# -- file drop -------------------------------------------------------------------------
-_MAINLAND = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalise_email(value: str | None) -> str | None:
-    """Trimmed and lower case: what Google, Meta and the Chinese ad platforms hash."""
-    return value.strip().lower() if value and value.strip() else None
-
-
-def normalise_phone(value: str | None, style: str = "e164", home_code: str = "86") -> str | None:
-    """A phone as the audience uploads expect it before hashing: ``e164`` (+8613812345678,
-    Google Customer Match), ``digits`` (8613812345678, Meta) or ``national``
-    (13812345678, Tencent/Ocean Engine/Alibaba audiences). A mainland mobile without a
-    country code gets +86."""
-    if not value:
-        return None
-    digits = re.sub(r"\D", "", value)
-    if value.strip().startswith("00"):
-        digits = digits[2:]
-    if not digits:
-        return None
-    if _MAINLAND.match(digits):
-        digits = home_code + digits
-    if style == "national":
-        return digits[len(home_code) :] if digits.startswith(home_code) else digits
-    return ("+" if style == "e164" else "") + digits
-
-
-def hashed(value: str | None, algorithm: str) -> str | None:
-    if value is None or algorithm == "none":
-        return value
-    data = value.encode("utf-8")
-    if algorithm == "md5":  # the ad platforms ask for it; it is a match key, not a secret
-        return hashlib.md5(data, usedforsecurity=False).hexdigest()
-    return hashlib.sha256(data).hexdigest()
-
-
-def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
-    rows = []
-    for contact in contacts:
-        row = []
-        for column in channel.columns:
-            value = contact.get(column)
-            if column == "phone":
-                value = hashed(normalise_phone(value, channel.phone_format), channel.hash)
-            elif column == "email":
-                value = hashed(normalise_email(value), channel.hash)
-            row.append(value)
-        rows.append(row)
-    return rows
-
-
-def write_drop(path: Path, channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> int:
-    """Write the whole file under a temporary name and rename it into place, so a platform
-    picking files up never reads half of one; writing it again gives the same file."""
-    rows = drop_rows(channel, contacts)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    header = [
-        f"{c}_{channel.hash}" if channel.hash != "none" and c in ("phone", "email") else c
-        for c in channel.columns
-    ]
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(buffer.getvalue())
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    return len(rows)

@@ -35,14 +35,9 @@ from typing import Any
 import pyarrow as pa
 
 from kequn.automation import db
-from kequn.automation.channels import (
-    SendError,
-    build_email,
-    send_email,
-    send_webhook,
-    write_drop,
-)
+from kequn.automation.channels import SendError, build_email, send_email, send_webhook
 from kequn.automation.claims import claim, renew, worker_name
+from kequn.automation.drops import drop_journal, write_drop
 from kequn.automation.journeys import (
     ROBOT_TYPES,
     EmailChannel,
@@ -113,21 +108,26 @@ class Lease:
         self._flush()
 
 
-def _file_contacts(ws: Workspace, channel: str, journey: str, run_id: str) -> list[dict[str, Any]]:
-    with db.connect(ws) as con:
-        rows = con.execute(
-            "SELECT customer_id, lang, payload FROM outbox WHERE channel = ? AND journey_id = ? "
-            "AND run_id = ? AND status IN ('sent', 'sending') ORDER BY customer_id",
-            [channel, journey, run_id],
-        ).fetchall()
+def _file_contacts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drop file's rows for these claimed messages, from what each one's payload
+    recorded when it was planned (no query: a batch is written on its own, see
+    :mod:`.drops`), by customer."""
     out = []
-    for cid, lang, payload in rows:
-        customer = json.loads(payload).get("customer") or {}
-        out.append({"customer_id": cid, "lang": lang, **customer})
+    for item in sorted(items, key=lambda i: i["customer_id"]):
+        customer = json.loads(item["payload"]).get("customer") or {}
+        out.append(
+            {
+                "customer_id": item["customer_id"],
+                "lang": item["lang"],
+                **customer,
+                "message_id": item["message_id"],
+            }
+        )
     return out
 
 
 def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) -> Path:
+    """The journey's and run's drop file: every batch of it is appended to it."""
     base = Path(channel.folder).expanduser()
     if not base.is_absolute():
         base = ws.root / base
@@ -155,7 +155,7 @@ def send_batch(
     and whether another attempt may succeed. With a ``lease``, a message this worker no
     longer holds is skipped (no result)."""
     results: list[Result] = [] if lease is None else lease.results
-    files: dict[tuple[str, str, str], list[str]] = {}
+    files: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     throttled: dict[str, str] = {}  # robot channel → the rate-limit reason it gave
     for item in _held(batch, lease):
         channel = journeys.channels.get(item["channel"])
@@ -190,7 +190,7 @@ def send_batch(
                 send_email(channel, msg, ws)
             else:
                 key = (item["channel"], item["journey_id"], item["run_id"])
-                files.setdefault(key, []).append(mid)
+                files.setdefault(key, []).append(item)
                 continue
         except RateLimitedError as exc:
             throttled[item["channel"]] = str(exc)[:500]
@@ -207,17 +207,28 @@ def send_batch(
             results.append((mid, reason, True))
             continue
         results.append((mid, None, True))
-    for (name, journey, run_id), ids in files.items():
-        channel = journeys.channels[name]
-        assert isinstance(channel, FileChannel)
-        try:
-            contacts = _file_contacts(ws, name, journey, run_id)
-            write_drop(drop_path(ws, channel, journey, run_id), channel, contacts)
-            error = None
-        except OSError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        results += [(mid, error, True) for mid in ids]
+    for (name, journey, run_id), items in files.items():
+        results += _send_files(ws, journeys.channels[name], journey, run_id, items)
     return results
+
+
+def _send_files(
+    ws: Workspace, channel: Any, journey: str, run_id: str, items: list[dict[str, Any]]
+) -> list[Result]:
+    """One journey's and run's messages of a batch, appended to its drop file together."""
+    assert isinstance(channel, FileChannel)
+    path = drop_path(ws, channel, journey, run_id)
+    # only a message tried before can already be in the file (see .drops)
+    again = any(item["attempts"] > 1 for item in items)
+    try:
+        contacts = _file_contacts(items)
+        write_drop(path, channel, contacts, journal=drop_journal(ws, path), look_up=again)
+        error = None
+    except OSError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # another writer holding the file too long, a bad payload
+        error = _unexpected(exc)
+    return [(item["message_id"], error, True) for item in items]
 
 
 def _unexpected(exc: Exception) -> str:
