@@ -128,15 +128,20 @@ def single_address(value: Any) -> str | None:
 
 
 #: control characters (CR and LF among them) and the Unicode line and paragraph
-#: separators: each becomes a space in a header, so no value can end one or start another
-_NOT_IN_HEADER = dict.fromkeys([*range(32), *range(127, 160), 0x2028, 0x2029], " ")
+#: separators: each becomes a space, so no value can end a line and start another
+_CONTROLS = dict.fromkeys([*range(32), *range(127, 160), 0x2028, 0x2029], " ")
+
+
+def one_line(text: str) -> str:
+    """``text`` with each control character and line break a space."""
+    return text.translate(_CONTROLS)
 
 
 def header_text(value: Any) -> str:
     """``value`` fit for a header's text: control characters and line breaks as spaces.
     A subject is rendered with the customer's data (``{{ customer.name }}``), and a
     name such as ``Bob\r\nBcc: x@y`` made the message impossible to build."""
-    return str(value if value is not None else "").translate(_NOT_IN_HEADER).strip()
+    return one_line(str(value if value is not None else "")).strip()
 
 
 def build_email(

@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from kequn.automation import db
+from kequn.automation.channels import one_line
 from kequn.automation.journeys import FileChannel, slug
+from kequn.snapshots.reports import safe_text
 from kequn.store.workspace import Workspace, exclusive
 
 #: how long a batch waits for another worker writing the same drop file
@@ -90,7 +92,21 @@ def hashed(value: str | None, algorithm: str) -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
+def text_cell(value: Any) -> Any:
+    """A text cell of a drop file: never a formula a spreadsheet would run when the
+    platform's file is opened in Excel or WPS (a name such as ``=HYPERLINK(…)``,
+    ``+cmd``, ``-…`` or ``@…`` gets a leading ``'``, as segment exports do:
+    :func:`~kequn.snapshots.reports.safe_text`), and on one line (a control character or
+    line break a space: a bare CR was written unquoted and split the row in two, and a
+    platform reading lines takes a quoted line break for a new row)."""
+    value = safe_text(value)
+    return one_line(value) if isinstance(value, str) else value
+
+
 def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
+    """The file's cells for ``contacts``: text as :func:`text_cell` makes it, except a
+    phone (digits after at most a ``+``, never a formula: E.164's ``+8613812345678`` is
+    what the platforms match) and a hash (hex digits)."""
     rows = []
     for contact in contacts:
         row = []
@@ -98,8 +114,10 @@ def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> li
             value = contact.get(column)
             if column == "phone":
                 value = hashed(normalise_phone(value, channel.phone_format), channel.hash)
-            elif column == "email":
+            elif column == "email" and channel.hash != "none":
                 value = hashed(normalise_email(value), channel.hash)
+            else:
+                value = text_cell(normalise_email(value) if column == "email" else value)
             row.append(value)
         rows.append(row)
     return rows
