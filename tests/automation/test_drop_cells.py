@@ -98,3 +98,23 @@ def test_hashed_cells_are_never_quoted(aws: Workspace) -> None:
             hashlib.sha256(b"=1+2@shop.example").hexdigest(),
         )
         assert row["name"] == _cell(people[row["customer_id"]]["name"])
+
+
+def test_an_email_cell_that_is_not_one_address_is_left_empty(aws: Workspace) -> None:
+    with aws.read() as con:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT customer_id FROM customers WHERE phone IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
+    cells = ("a@shop.example, victim@other.example", "a@shop.example;b@other.example",
+             "Victim <victim@other.example>", " Ok@Shop.Example ")  # fmt: skip
+    with aws.write() as con:
+        con.executemany(
+            "UPDATE customers SET email = ? WHERE customer_id = ?",
+            [[cells[i % len(cells)], cid] for i, cid in enumerate(ids)],
+        )
+    rows = _deliver(aws, "none")
+    assert {r["email"] for r in rows} == {"", "ok@shop.example"}
+    assert not any("victim" in v for r in rows for v in r.values())

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from kequn.automation import db
-from kequn.automation.channels import one_line
+from kequn.automation.channels import one_line, single_address
 from kequn.automation.journeys import FileChannel, slug
 from kequn.snapshots.reports import safe_text
 from kequn.store.workspace import Workspace, exclusive
@@ -106,7 +106,8 @@ def text_cell(value: Any) -> Any:
 def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> list[list[Any]]:
     """The file's cells for ``contacts``: text as :func:`text_cell` makes it, except a
     phone (digits after at most a ``+``, never a formula: E.164's ``+8613812345678`` is
-    what the platforms match) and a hash (hex digits)."""
+    what the platforms match) and a hash (hex digits). An e-mail cell that is not exactly
+    one address (:func:`~kequn.automation.channels.single_address`) is empty."""
     rows = []
     for contact in contacts:
         row = []
@@ -114,10 +115,11 @@ def drop_rows(channel: FileChannel, contacts: Iterable[Mapping[str, Any]]) -> li
             value = contact.get(column)
             if column == "phone":
                 value = hashed(normalise_phone(value, channel.phone_format), channel.hash)
-            elif column == "email" and channel.hash != "none":
-                value = hashed(normalise_email(value), channel.hash)
+            elif column == "email":  # one address or none, as planning counts them
+                value = normalise_email(single_address(value))
+                value = hashed(value, channel.hash) if channel.hash != "none" else text_cell(value)
             else:
-                value = text_cell(normalise_email(value) if column == "email" else value)
+                value = text_cell(value)
             row.append(value)
         rows.append(row)
     return rows
