@@ -112,3 +112,33 @@ def test_a_worker_killed_after_writing_or_half_way_leaves_no_row_twice(aws: Work
     assert ids[: len(written)] == written
     assert len(ids) == len(set(ids)) == count
     assert set(ids) == _queued(aws)
+
+
+def test_an_erasure_takes_the_customer_out_of_the_drop_file(aws: Workspace) -> None:
+    from kequn import automation, privacy
+    from kequn.automation.drops import _read_state, _side, drop_journal
+
+    automation.install()  # erasures reach automation, as from the CLI
+    count, path = _plan(aws)
+    deliver(aws)
+    ids = _ids(path.read_text(encoding="utf-8"))
+    assert len(ids) == count
+    who = ids[len(ids) // 2]
+    with aws.read() as con:
+        name = con.execute("SELECT name FROM customers WHERE customer_id = ?", [who]).fetchone()
+    assert name
+    assert name[0]
+    privacy.erase_person(aws, who)
+    text = path.read_text(encoding="utf-8")
+    assert _ids(text) == [c for c in ids if c != who]
+    assert name[0] not in text
+    # the journal follows the file: a later batch appends after the rows kept
+    state = _read_state(_side(drop_journal(aws, path), "state"))
+    assert state["size"] == path.stat().st_size
+    assert state["ino"] == path.stat().st_ino
+    from kequn.automation.plan import message_id
+
+    gone = message_id("buyers", runs(aws)[1].as_of_date, who)
+    kept = _side(drop_journal(aws, path), "ids").read_text(encoding="ascii").split()
+    assert gone not in kept
+    assert len(kept) == count - 1

@@ -280,3 +280,64 @@ def _append(
             os.ftruncate(fd, size)  # no half batch left behind
         raise
     return found.st_dev, found.st_ino, os.fstat(fd).st_size
+
+
+def erase_rows(ws: Workspace, messages: list[dict[str, Any]]) -> int:
+    """Take erased customers' rows out of the drop files still in their folders (a file
+    a platform already took is out of reach); ``messages``: their outbox rows of file
+    channels (``channel``, ``journey_id``, ``run_id``, ``message_id``, ``customer_id``,
+    ``lang``, ``payload``). Each file is rewritten under its journal's lock without the
+    rows those messages gave it (a rename: a reader sees the file before or after), and
+    its journal forgets their ids. How many rows were removed."""
+    from kequn.automation.deliver import _file_contacts, drop_path
+    from kequn.automation.journeys import JourneysError, load_journeys
+    from kequn.pipeline import workspace_taxonomy
+
+    if not messages:
+        return 0
+    try:
+        channels = load_journeys(ws, workspace_taxonomy(ws)).channels
+    except (JourneysError, ValueError, OSError):
+        return 0
+    by_file: dict[Path, tuple[FileChannel, list[dict[str, Any]]]] = {}
+    for message in messages:
+        channel = channels.get(message["channel"])
+        if isinstance(channel, FileChannel):
+            path = drop_path(ws, channel, message["journey_id"], message["run_id"])
+            by_file.setdefault(path, (channel, []))[1].append(message)
+    removed = 0
+    for path, (channel, found) in by_file.items():
+        lines = {_csv(None, [row]) for row in drop_rows(channel, _file_contacts(found))}
+        removed += _rewrite_without(
+            path, drop_journal(ws, path), lines, {m["message_id"] for m in found}
+        )
+    return removed
+
+
+def _rewrite_without(path: Path, journal: Path, lines: set[bytes], ids: set[str]) -> int:
+    if not path.is_file():
+        return 0
+    ids_path, state_path = _side(journal, "ids"), _side(journal, "state")
+    with exclusive(_side(journal, "lock"), LOCK_WAIT):
+        state = _read_state(state_path)
+        with path.open("rb") as fh:
+            current = fh.readlines()
+        kept = current[:1] + [line for line in current[1:] if line not in lines]
+        if len(kept) == len(current):
+            return 0
+        tmp = path.with_name(path.name + ".part")
+        with tmp.open("wb") as fh:
+            fh.write(b"".join(kept))
+            fh.flush()
+            os.fsync(fh.fileno())
+            found = os.fstat(fh.fileno())
+        written = _written(ids_path, state["ids"]) - ids
+        data = "".join(f"{mid}\n" for mid in sorted(written)).encode("ascii")
+        _side(journal, "ids.tmp").write_bytes(data)
+        _side(journal, "ids.tmp").replace(ids_path)
+        tmp.replace(path)
+        _write_state(
+            state_path,
+            {"dev": found.st_dev, "ino": found.st_ino, "size": found.st_size, "ids": len(data)},
+        )
+    return len(current) - len(kept)
