@@ -213,6 +213,35 @@ def test_incremental_equals_full_rebuild(
     refunded = assert_same(ws, DAY, tmp_path / "b", monkeypatch)
     assert refunded["mode"] == "refreshed"
     assert 0 < refunded["touched"]["orders"] <= 31
+    assert json.loads((ws.root / state.FOLDER / "state.json").read_text())["deltas"]
+
+    # (b2) every order of one customer moved to another: the first has no order row left
+    (left_alone,) = query(
+        ws,
+        """SELECT customer_id FROM orders WHERE NOT list_contains(?, customer_id)
+        GROUP BY 1 HAVING count(*) BETWEEN 2 AND 5 ORDER BY 1 DESC LIMIT 1""",
+        [ids],
+    )[0]
+    theirs = query(
+        ws,
+        "SELECT order_id, ordered_at, amount, status FROM orders WHERE customer_id = ?",
+        [left_alone],
+    )
+    handed = [
+        {"order_id": oid, "customer_id": ids[0], "ordered_at": at, "amount": amount,
+         "status": status}
+        for oid, at, amount, status in theirs
+    ]  # fmt: skip
+    import_file(ws, "orders", write(tmp_path / "handed.parquet", handed))
+    assert_same(ws, DAY, tmp_path / "b2", monkeypatch)
+    # and once the customers computed again outgrow their share, a new base is written
+    monkeypatch.setattr(state, "DELTA_SHARE", 0.0)
+    handed[0]["amount"] = Decimal("1.00")
+    import_file(ws, "orders", write(tmp_path / "handed2.parquet", handed[:1]))
+    assert_same(ws, DAY, tmp_path / "b3", monkeypatch)
+    meta = json.loads((ws.root / state.FOLDER / "state.json").read_text())
+    assert "orders" not in meta["deltas"]
+    monkeypatch.setattr(state, "DELTA_SHARE", 0.25)
 
     # (c) a customer with orders and interactions erased
     # one erased and forgotten by the state at once, one found gone by the next run
