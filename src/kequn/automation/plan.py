@@ -216,12 +216,16 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
             assignments: list[dict[str, Any]] = []
             messages: list[dict[str, Any]] = []
             sent: dict[str, Counter[str]] = {}
+            backfill = [
+                j.id for j in journeys.journeys if latest.get(j.id, run.as_of_date) > run.as_of_date
+            ]
+            summary["backfill_skipped"] = backfill
             plans = [
                 (j, _candidates(mem, run, j, journeys, events))
                 for j in journeys.journeys
                 if j.active(today)
                 and j.id not in planned
-                and (j.id not in latest or latest[j.id] <= run.as_of_date)
+                and j.id not in backfill
                 and (j.trigger.target is None or before is not None)
             ]
             composer = Composer(run, journeys)

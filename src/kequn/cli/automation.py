@@ -175,6 +175,11 @@ def journeys_process(
         console.print(
             t("digest.queued", run=summary["run_id"], teams=len(summary["digests"]["teams"]))
         )
+    if summary.get("backfill_skipped"):
+        console.print(
+            t("automation.backfill", journeys=", ".join(summary["backfill_skipped"])),
+            soft_wrap=True,
+        )
     if summary.get("journeys_error"):
         err.print(summary["journeys_error"], style="red", soft_wrap=True)
 

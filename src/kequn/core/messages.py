@@ -213,6 +213,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "运行 {run}：{events} 个事件，{messages} 条消息进入发件箱。",
         "Run {run}: {events} events, {messages} messages queued.",
     ),
+    "automation.backfill": (
+        "补跑更早的日期，不触发这些旅程（它们已按更晚的日期规划过）：{journeys}",
+        (
+            "A backfill of an earlier date plans no message for these journeys "
+            "(already planned for a later date): {journeys}"
+        ),
+    ),
     "automation.delivered": (
         "已发送 {sent} 条，失败 {failed} 条（将重试或进入死信）。",
         "Sent {sent}, failed {failed} (to be retried or dead-lettered).",

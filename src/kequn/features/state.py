@@ -6,10 +6,10 @@ last dates, the inter-purchase statistics, the channel mix, refunds, interaction
 They are kept here, a base Parquet file per table and a delta file of the customers
 computed again since the base was written, and brought up to date from what changed
 since: a daily refresh reads the new orders and the few customers they touch instead of
-the whole history, and writes those customers alone. The as-of-dependent features (recency, the 90/365-day windows) and
-the ranks are derived at run time from the state and the recent orders, by the same
-functions as a full build, so the labels are the same (tests/features/test_incremental.py
-compares them with EXCEPT ALL both ways).
+the whole history, and writes those customers alone. The as-of-dependent features
+(recency, the 90/365-day windows) and the ranks are derived at run time from the state
+and the recent orders, by the same functions as a full build, so the labels are the same
+(tests/features/test_incremental.py compares them with EXCEPT ALL both ways).
 
 The customers' attribute columns (:func:`~kequn.features.attributes.attribute_columns`:
 everything but the age from a birth date) are kept too, whole: computed again when any
