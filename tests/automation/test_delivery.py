@@ -19,6 +19,7 @@ from automation_helpers import (
     Mailbox,
     Receiver,
     runs,
+    unprocess,
     wait_for,
     webhook_channel,
     write_journeys,
@@ -187,6 +188,7 @@ def test_cap_quiet_hours_and_dead_letters(aws: Workspace, receiver: Receiver) ->
              _journey(id="night", quiet_hours=quiet, frequency_cap=None),
          ]},
     )  # fmt: skip
+    unprocess(aws)
     process_run(early)
     process_run(late)
     with db.connect(aws) as con:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import math
 
-from automation_helpers import TEMPLATES, runs, write_journeys
+from automation_helpers import TEMPLATES, runs, unprocess, write_journeys
 from typer.testing import CliRunner
 
 from kequn.automation import db
@@ -25,6 +25,7 @@ def test_report_gives_sizes_intervals_and_a_note_when_small(aws: Workspace) -> N
                        "templates": TEMPLATES, "holdout": 0.5, "conversion_days": 30,
                        "frequency_cap": None}]},
     )  # fmt: skip
+    unprocess(aws)
     process_run(early)
     result = CliRunner().invoke(app, ["journeys", "report", "-w", str(aws.root), "--json"])
     assert result.exit_code == 0, result.output
@@ -64,6 +65,7 @@ def test_each_customer_counts_once_in_the_group_of_their_first_assignment(
                "frequency_cap": None}  # fmt: skip
     channels = {"crm": {"type": "webhook", "url": "http://127.0.0.1:9/x"}}
     write_journeys(aws, {"channels": channels, "journeys": [journey]})
+    unprocess(aws)
     process_run(early)
     write_journeys(aws, {"channels": channels, "journeys": [{**journey, "holdout": 0.0}]})
     process_run(late)

@@ -101,39 +101,25 @@ def claim(
             "WHERE status IN ('pending', 'sending') AND purpose = 'marketing' "
             "AND customer_id IN (SELECT customer_id FROM opt_outs)"
         )
-        rows = con.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM outbox WHERE "
-            "((status = 'pending' AND next_attempt_at <= ?) OR "
-            "(status = 'sending' AND (lease_until <= ? "
-            "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
-            "ORDER BY next_attempt_at, message_id LIMIT ?",
-            [due_by, now, dead, limit * 4],
-        ).fetchall()
-        items = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
-        refused = _refused(ws, con, items, known)
-        if refused:
-            con.execute(
-                "UPDATE outbox SET status = 'cancelled', last_error = r.reason, "
-                "claimed_by = NULL, lease_until = NULL FROM (SELECT unnest(?::VARCHAR[]) AS id, "
-                "unnest(?::VARCHAR[]) AS reason) r WHERE outbox.message_id = r.id",
-                [list(refused), list(refused.values())],
-            )
         chosen: list[dict[str, Any]] = []
-        for item in items:
-            if item["message_id"] in refused:
-                continue
-            quiet = (item["quiet_start"], item["quiet_end"]) if item["quiet_start"] else None
-            ends = in_quiet_hours(quiet, local_now)
-            if ends is not None:
-                later = ends.astimezone(dt.UTC).replace(tzinfo=None)
-                con.execute(
-                    "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
-                    "claimed_by = NULL, lease_until = NULL WHERE message_id = ?",
-                    [later, item["message_id"]],
-                )
-                continue
-            if len(chosen) < limit:
-                chosen.append(item)
+        # messages cancelled or put off make room: look further until some can be sent
+        # (else a worker would stop at a window of withdrawn consents with more due)
+        window, seen = limit * 4, set[str]()
+        while not chosen:
+            rows = con.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM outbox WHERE "
+                "((status = 'pending' AND next_attempt_at <= ?) OR "
+                "(status = 'sending' AND (lease_until <= ? "
+                "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
+                "ORDER BY next_attempt_at, message_id LIMIT ?",
+                [due_by, now, dead, window],
+            ).fetchall()
+            items = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+            fresh = {item["message_id"] for item in items} - seen
+            chosen = _choose(ws, con, items, known, local_now, limit)
+            if len(rows) < window or not fresh:
+                break
+            seen |= fresh
         ids = [item["message_id"] for item in chosen]
         if ids:
             con.execute(
@@ -144,6 +130,43 @@ def claim(
             )
     for item in chosen:
         item["attempts"] += 1
+    return chosen
+
+
+def _choose(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    items: list[dict[str, Any]],
+    known: dict[str, Journey],
+    local_now: dt.datetime,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` of ``items`` that may be sent now; the others are cancelled (see
+    :func:`_refused`) or put off to the end of their quiet hours."""
+    refused = _refused(ws, con, items, known)
+    if refused:
+        con.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = r.reason, "
+            "claimed_by = NULL, lease_until = NULL FROM (SELECT unnest(?::VARCHAR[]) AS id, "
+            "unnest(?::VARCHAR[]) AS reason) r WHERE outbox.message_id = r.id",
+            [list(refused), list(refused.values())],
+        )
+    chosen: list[dict[str, Any]] = []
+    for item in items:
+        if item["message_id"] in refused:
+            continue
+        quiet = (item["quiet_start"], item["quiet_end"]) if item["quiet_start"] else None
+        ends = in_quiet_hours(quiet, local_now)
+        if ends is not None:
+            later = ends.astimezone(dt.UTC).replace(tzinfo=None)
+            con.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ?, "
+                "claimed_by = NULL, lease_until = NULL WHERE message_id = ?",
+                [later, item["message_id"]],
+            )
+            continue
+        if len(chosen) < limit:
+            chosen.append(item)
     return chosen
 
 
@@ -167,7 +190,7 @@ def _refused(
     asking = [m for m in items if rule(m, "needs_consent")]
     if not stoppable and not asking:
         return {}
-    opted = opt_outs(ws, con)
+    opted = opt_outs(ws, con, sorted({m["customer_id"] for m in stoppable}))
     agreeing = consenting(ws, sorted({m["customer_id"] for m in asking}))
     refused = {m["message_id"]: "no marketing consent any more" for m in asking
                if m["customer_id"] not in agreeing}  # fmt: skip

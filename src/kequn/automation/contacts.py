@@ -28,7 +28,7 @@ from kequn.automation.channels import single_address
 from kequn.automation.compose import plain
 from kequn.core.compute import parquet_glob
 from kequn.identity.workspace import linked_ids, profiles_sql
-from kequn.privacy import pseudonym
+from kequn.privacy import pseudonymiser
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 
@@ -46,9 +46,13 @@ class OptOuts:
     """Who must get no marketing: opted-out ids (with their persons' and records' ids)
     and the hashes of erased people who had opted out."""
 
-    def __init__(self, ws: Workspace, rows: list[tuple[str, str | None]]) -> None:
+    def __init__(
+        self, ws: Workspace, rows: list[tuple[str, str | None]], among: list[str] | None = None
+    ) -> None:
         self.ws = ws
         self.hashed = {cid for cid, source in rows if source == ERASED}
+        # the key read once: an HMAC per candidate, not a key file read per candidate too
+        self._hash = pseudonymiser(ws) if self.hashed else None
         plain_ids = {cid for cid, source in rows if source != ERASED}
         self.records: dict[str, list[str]] = {}
         if plain_ids or self.hashed:
@@ -57,26 +61,40 @@ class OptOuts:
                 if self.hashed and "identity_map" in {
                     r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
                 }:
-                    for record, person in con.execute(
-                        "SELECT customer_id, person_id FROM identity_map"
-                    ).fetchall():
-                        self.records.setdefault(person, []).append(record)
+                    self._map_records(con, among)
         self.ids = plain_ids
+
+    def _map_records(self, con: duckdb.DuckDBPyConnection, among: list[str] | None) -> None:
+        """Each person's records (only ``among``'s, when given: a batch of messages)."""
+        query = "SELECT customer_id, person_id FROM identity_map"
+        if among is not None:
+            con.register("_opt_among", _wanted(among))
+            query += " WHERE person_id IN (SELECT customer_id FROM _opt_among)"
+        try:
+            for record, person in con.execute(query).fetchall():
+                self.records.setdefault(person, []).append(record)
+        finally:
+            if among is not None:
+                con.unregister("_opt_among")
 
     def __contains__(self, customer_id: object) -> bool:
         if customer_id in self.ids:
             return True
-        if not self.hashed:
+        if self._hash is None:
             return False
         cid = str(customer_id)
-        return any(pseudonym(self.ws, x) in self.hashed for x in [cid, *self.records.get(cid, [])])
+        return any(self._hash(x) in self.hashed for x in [cid, *self.records.get(cid, [])])
 
 
-def opt_outs(ws: Workspace, con: duckdb.DuckDBPyConnection) -> OptOuts:
-    """The opt-outs in the automation database ``con``."""
+def opt_outs(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, among: list[str] | None = None
+) -> OptOuts:
+    """The opt-outs in the automation database ``con`` (to be asked about ``among`` only,
+    when given)."""
     return OptOuts(
         ws,
         [(r[0], r[1]) for r in con.execute("SELECT customer_id, source FROM opt_outs").fetchall()],
+        among,
     )
 
 

@@ -91,16 +91,20 @@ class Lease:
             wait = self.lease / 3
             try:
                 self._flush()
+            except Exception:  # the next beat records them; the lease is renewed still
+                log.exception("delivery: worker %s could not record its results", self.worker)
+            try:
                 self.mine = frozenset(renew(self.ws, self.worker, sorted(self.mine), self.lease))
             except Exception:  # the next beat tries again; the batch goes on
                 log.exception("delivery: the lease of worker %s was not renewed", self.worker)
 
     def _flush(self) -> None:
         fresh = self.results[self._recorded :]
-        self._recorded += len(fresh)
         if fresh:
+            # counted as recorded once they are: a failed write is tried again next beat
             record(self.ws, self.journeys, fresh, self.attempts, worker=self.worker)
             self.mine = self.mine - {mid for mid, _, _ in fresh}
+        self._recorded += len(fresh)
 
     def close(self) -> None:
         self._stop.set()

@@ -15,9 +15,9 @@ Who gets a message, in this order (each customer's outcome is kept in ``assignme
 Each message is one row per (customer, journey, as-of date) with a stable id that is
 also its idempotency key; its text is rendered now, in the customer's language, so a
 retry sends exactly the same thing. A run made again for the same date queues nothing
-new (``already_queued``), and a run for a date earlier than one a journey was already
-planned for (a backfill) does not plan that journey at all: a backfill recomputes
-history, it does not write to customers about the past.
+new (``already_queued``), and a run for a date earlier than one already processed (a
+backfill) plans no journey, not even one added since: a backfill recomputes history, it
+does not write to customers about the past.
 
 Customer ids are the run's: person ids with identity resolution enabled, whose contacts
 and consent come from their surviving profile (:mod:`.contacts`).
@@ -54,7 +54,7 @@ from kequn.automation.journeys import (
 from kequn.automation.unsubscribe import unsubscribe_url
 from kequn.core.compute import parquet_glob
 from kequn.core.rules import Rule, compile_rule
-from kequn.snapshots.runs import RunInfo
+from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 
 __all__ = ["customer_lang", "first_attempt", "message_id", "process_run", "share_of"]
@@ -205,27 +205,18 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 ).fetchall()
             }
             opted = opt_outs(ws, con)
-            # a journey acts on its newest date only: a run made for an earlier date than
-            # one it was planned for (a backfill) queues nothing
-            latest = dict(
-                con.execute(
-                    "SELECT journey_id, max(as_of) FROM assignments GROUP BY journey_id"
-                ).fetchall()
-            )
+            backfill = _is_backfill(con, run)
             today = now.replace(tzinfo=dt.UTC).astimezone(_tz(ws)).date()
             assignments: list[dict[str, Any]] = []
             messages: list[dict[str, Any]] = []
             sent: dict[str, Counter[str]] = {}
-            backfill = [
-                j.id for j in journeys.journeys if latest.get(j.id, run.as_of_date) > run.as_of_date
-            ]
-            summary["backfill_skipped"] = backfill
+            summary["backfill_skipped"] = [j.id for j in journeys.journeys] if backfill else []
             plans = [
                 (j, _candidates(mem, run, j, journeys, events))
                 for j in journeys.journeys
                 if j.active(today)
                 and j.id not in planned
-                and j.id not in backfill
+                and not backfill
                 and (j.trigger.target is None or before is not None)
             ]
             composer = Composer(run, journeys)
@@ -275,6 +266,19 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
             summary["events"] = written if not done else None
             summary["messages"] = len(messages)
     return summary
+
+
+def _is_backfill(con: duckdb.DuckDBPyConnection, run: RunInfo) -> bool:
+    """Whether ``run`` is for an earlier date than a run already processed: journeys act
+    on the newest date only, so a backfill queues nothing, also for a journey that had no
+    one to plan then or did not exist yet. Only runs still kept count: a run made for a
+    wrong date and deleted blocks nothing."""
+    kept = [r.run_id for r in list_runs(run.workspace) if r.run_id != run.run_id]
+    newest = con.execute(
+        "SELECT max(as_of) FROM processed_runs WHERE list_contains(?::VARCHAR[], run_id)",
+        [kept],
+    ).fetchone()
+    return bool(newest and newest[0] and newest[0] > run.as_of_date)
 
 
 _ASSIGNMENT_COLUMNS = (

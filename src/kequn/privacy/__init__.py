@@ -59,8 +59,17 @@ def pseudonym(ws: Workspace, customer_id: str) -> str:
     """A stable reference to a person that does not reveal them: an HMAC of the id under
     the workspace's own random key (``privacy.key``, readable by its owner only), so only
     someone holding the key and the id can tell whom an audit entry is about."""
+    return pseudonymiser(ws)(customer_id)
+
+
+def pseudonymiser(ws: Workspace) -> Callable[[str], str]:
+    """:func:`pseudonym` with the key read once (for many ids)."""
     key = ws.secret_key().encode("utf-8")
-    return "p_" + hmac.new(key, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+    def of(customer_id: str) -> str:
+        return "p_" + hmac.new(key, customer_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+    return of
 
 
 # -- export ----------------------------------------------------------------------------
