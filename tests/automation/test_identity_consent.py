@@ -248,3 +248,25 @@ def test_erasing_a_person_erases_each_of_their_records(ws: Workspace) -> None:
         ).fetchone()
     assert left == (0,)
     assert json.dumps(result).find("B3") == -1  # the result names no one
+
+
+def test_the_dashboards_preview_counts_what_planning_does(
+    ws: Workspace, smtp_box: tuple[Mailbox, int]
+) -> None:
+    from collections import Counter
+
+    from kequn.automation.journeys import load_journeys
+    from kequn.web.journeys_view import preview
+
+    _, port = smtp_box
+    _journeys(ws, port)
+    record_opt_out(ws, make_token(ws, "jd:B2"))  # under a record: the person is out
+    run = _latest(ws)
+    journeys = load_journeys(ws, run.taxonomy())
+    journey = next(j for j in journeys.journeys if j.id == "thanks")
+    shown = preview(ws, run, journeys, journey)
+    process_run(run)
+    planned = Counter(outcome for _, outcome in _outcomes(ws, "thanks").values())
+    assert planned["queued"] > 0
+    assert planned["opted_out"] == 1
+    assert {k: v for k, v in shown["outcomes"].items() if v} == dict(planned)

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from kequn.automation.channels import single_address
 from kequn.automation.compose import plain
 from kequn.core.compute import parquet_glob
-from kequn.identity.workspace import linked_ids, profiles_sql
+from kequn.identity.workspace import consenting_sql, linked_ids, profiles_sql
 from kequn.privacy import pseudonymiser
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
@@ -123,15 +123,11 @@ def consenting(ws: Workspace, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     with ws.read() as con:
-        profiles = profiles_sql(ws, con)
         columns = {r[0] for r in con.execute("DESCRIBE customers").fetchall()}
         if "marketing_consent" not in columns:
             return set()
         con.register("wanted", _wanted(ids))
-        rows = con.execute(
-            f"SELECT c.customer_id FROM {profiles} c JOIN wanted USING (customer_id) "
-            "WHERE c.marketing_consent IS TRUE"
-        ).fetchall()
+        rows = con.execute(consenting_sql(ws, con)).fetchall()
     return {r[0] for r in rows}
 
 

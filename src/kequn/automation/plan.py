@@ -149,7 +149,7 @@ def _candidates(
     return picked.to_pyarrow()
 
 
-def _usable(ws: Workspace, channel: Any, ids: list[str]) -> set[str] | None:
+def reachable_by(ws: Workspace, channel: Any, ids: list[str]) -> set[str] | None:
     """Which of ``ids`` the channel can reach (an e-mail for e-mail; a phone or an e-mail
     the file has a column for), or None when the channel needs no address."""
     if not isinstance(channel, EmailChannel | FileChannel):
@@ -404,7 +404,7 @@ def _decide(
             assign(cid, "excluded", "no_consent")
         else:
             reachable.append(cid)
-    usable = _usable(ws, channel, reachable)
+    usable = reachable_by(ws, channel, reachable)
     if usable is not None:
         for cid in reachable:
             if cid not in usable:

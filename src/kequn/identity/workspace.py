@@ -247,6 +247,27 @@ def profiles_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def consenting_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
+    """SQL (no user input) for the ids among a registered table ``wanted(customer_id)``
+    whose profile (:func:`profiles_sql`) agrees to marketing, reading only their records:
+    the delivery worker asks this for every batch, and the persons' view aggregates every
+    record. A person agrees when their records do, the rule :func:`_persons` applies."""
+    if not _resolved(ws, con):
+        return (
+            "SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) "
+            "WHERE c.marketing_consent IS TRUE"
+        )
+    return (
+        "SELECT m.person_id FROM identity_map m "
+        "JOIN wanted w ON w.customer_id = m.person_id "
+        "JOIN customers c ON c.customer_id = m.customer_id "
+        "GROUP BY m.person_id HAVING bool_and(c.marketing_consent) IS TRUE "
+        "UNION ALL SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) "
+        "WHERE c.marketing_consent IS TRUE "
+        "AND c.customer_id NOT IN (SELECT customer_id FROM identity_map)"
+    )
+
+
 def linked_ids(ws: Workspace, con: duckdb.DuckDBPyConnection, ids: set[str]) -> set[str]:
     """``ids`` with, when identity is resolved, the person of each record among them and
     the records of each person among them: an opt-out recorded under a record reaches

@@ -15,6 +15,7 @@ import hashlib
 import math
 import re
 from collections import Counter
+from collections.abc import Container
 from typing import Any
 
 import duckdb
@@ -24,10 +25,9 @@ import yaml
 from pydantic import ValidationError
 
 from kequn.automation import db
+from kequn.automation.contacts import opt_outs
 from kequn.automation.events import compute_events, previous_run
 from kequn.automation.journeys import (
-    EmailChannel,
-    FileChannel,
     Journey,
     Journeys,
     JourneysError,
@@ -35,7 +35,7 @@ from kequn.automation.journeys import (
     journeys_path,
     load_yaml,
 )
-from kequn.automation.plan import select_audience, share_of
+from kequn.automation.plan import reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
 from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
@@ -246,17 +246,24 @@ def preview(
             labels = labels.filter(ibis.literal(False))
         else:  # the customers planning would choose, by the same function
             labels = select_audience(labels, run, journey, rules, chosen)
-        rows = labels.select("customer_id", "marketing_consent").to_pyarrow().to_pylist()
+        consent = (
+            labels.marketing_consent.cast("boolean")
+            if "marketing_consent" in labels.columns
+            else ibis.null().cast("boolean")
+        )
+        picked = labels.select("customer_id", marketing_consent=consent)
+        rows = picked.to_pyarrow().to_pylist()
     ids = [row["customer_id"] for row in rows]
     channel = journeys.channels[journey.channel]
-    addressed = _addressed(ws, ids, channel)
-    opted: set[str] = set()
+    # whom the channel reaches and who opted out, read as planning reads them (a person's
+    # profile with identity resolution on; opt-outs under any of their ids)
+    usable = reachable_by(ws, channel, ids)
+    addressed = set(ids) if usable is None else usable
+    opted: Container[str] = frozenset()
     sent: Counter[str] = Counter()
     if db.exists(ws):
         with db.connect(ws) as automation:
-            opted = {
-                r[0] for r in automation.execute("SELECT customer_id FROM opt_outs").fetchall()
-            }
+            opted = opt_outs(ws, automation)
             cap = journey.frequency_cap
             if cap is not None:
                 sent = Counter(
@@ -324,14 +331,14 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
     journey: Journey,
     row: dict[str, Any],
     addressed: set[str],
-    opted: set[str],
+    opted: Container[str],
     sent: Counter[str],
 ) -> str:
     cid = row["customer_id"]
     cap = journey.frequency_cap
     if journeys.control_group and share_of("control", cid) < journeys.control_group:
         return "control_group"
-    if journey.needs_consent and cid in opted:
+    if journey.honours_opt_out and cid in opted:
         return "opted_out"
     if journey.needs_consent and row.get("marketing_consent") is not True:
         return "no_consent"
@@ -342,28 +349,6 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
     if cap and sent[cid] >= cap.messages:
         return "capped"
     return "queued"
-
-
-def _addressed(ws: Workspace, ids: list[str], channel: Any) -> set[str]:
-    """Those of ``ids`` the channel can reach (an e-mail for e-mail, a phone or e-mail
-    among a file's columns; a webhook reaches everyone). Only whether an address exists
-    is read, never the address."""
-    if isinstance(channel, EmailChannel):
-        fields = ["email"]
-    elif isinstance(channel, FileChannel):
-        fields = [c for c in ("phone", "email") if c in channel.columns]
-    else:
-        return set(ids)
-    if not ids or not fields:
-        return set()
-    present = " OR ".join(f"coalesce(c.{f}, '') <> ''" for f in fields)  # fixed names
-    with ws.read() as con:
-        con.register("wanted", pa.table({"customer_id": pa.array(sorted(set(ids)), pa.string())}))
-        rows = con.execute(
-            f"SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) WHERE {present}"
-        ).fetchall()
-        con.unregister("wanted")
-    return {r[0] for r in rows}
 
 
 # -- the delivery log --------------------------------------------------------------------
