@@ -296,3 +296,25 @@ def test_a_digest_can_go_to_a_signed_webhook_and_bad_config_is_named(
     write_journeys(aws, {"channels": {"mail": mail}, "digests": wrong})
     with pytest.raises(JourneysError, match="a digest goes to a group robot"):
         load_journeys(aws, workspace_taxonomy(aws))
+
+
+def test_no_second_digest_for_the_same_date_and_none_for_a_backfill(
+    aws: Workspace, robots: tuple[RobotReceiver, RobotReceiver]
+) -> None:
+    import datetime as dt
+
+    from kequn import pipeline
+    from kequn.snapshots.runs import list_runs
+
+    ding, feishu = robots
+    _, late = runs(aws)
+    _configure(aws, ding, feishu)
+    build_digests(late)
+    first = _digest_rows(aws)
+    assert first
+    pipeline.run(aws, as_of=late.as_of_date, with_models=False)  # the same date again
+    backfill = late.as_of_date - dt.timedelta(days=20)
+    pipeline.run(aws, as_of=backfill, with_models=False)
+    for run in list_runs(aws):
+        build_digests(run)
+    assert _digest_rows(aws) == first

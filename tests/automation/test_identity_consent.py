@@ -270,3 +270,26 @@ def test_the_dashboards_preview_counts_what_planning_does(
     assert planned["queued"] > 0
     assert planned["opted_out"] == 1
     assert {k: v for k, v in shown["outcomes"].items() if v} == dict(planned)
+
+
+def test_an_opt_out_outlives_the_erasure_of_the_record_it_was_under(
+    ws: Workspace, smtp_box: tuple[Mailbox, int]
+) -> None:
+    _, port = smtp_box
+    _journeys(ws, port)
+    with db.connect(ws) as con:  # as recorded before identity linked the records
+        con.execute("INSERT INTO opt_outs VALUES ('jd:B2', now(), 'link')")
+    privacy.erase_person(ws, "jd:B2")
+    day = DAY + dt.timedelta(days=1)
+    pipeline.run(ws, as_of=day, with_models=False)  # identity resolved again, then planned
+    bob = _person(ws, "crm:B3")
+    with db.connect(ws) as con:
+        outcome = con.execute(
+            "SELECT outcome FROM assignments WHERE journey_id = 'thanks' AND customer_id = ? "
+            "AND as_of = ?",
+            [bob, day],
+        ).fetchall()
+        kept = {r[0] for r in con.execute("SELECT customer_id FROM opt_outs").fetchall()}
+    assert outcome == [("opted_out",)]
+    assert "jd:B2" not in kept
+    assert {"crm:B3", "tmall:B1"} <= kept

@@ -95,38 +95,52 @@ def exists(ws: Workspace) -> bool:
     return (ws.root / FOLDER / DB_NAME).is_file()
 
 
+def carry_opt_outs(ws: Workspace, erased: list[str], kept: list[str]) -> None:
+    """Before an erasure: when any of the erased ids or the records their person keeps
+    opted out, every one of them stays opted out (the kept records in plain, the erased
+    as keyed hashes, see :func:`erase`): an opt-out recorded under the one record erased
+    held for the whole person, and must go on holding for the records left. Registered
+    with :func:`kequn.privacy.before_erase`."""
+    from kequn.privacy import pseudonym
+
+    if not exists(ws):
+        return
+    with connect(ws) as con, transaction(con):
+        everyone = [*erased, *kept]
+        found = con.execute(
+            "SELECT count(*) FROM opt_outs WHERE list_contains(?::VARCHAR[], customer_id)",
+            [everyone],
+        ).fetchone()
+        if not found or not found[0]:
+            return
+        now = utcnow()
+        rows = [(cid, "kept") for cid in kept] + [(pseudonym(ws, c), "erased") for c in erased]
+        con.executemany(
+            "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(cid, now, source) for cid, source in rows],
+        )
+
+
 def erase(ws: Workspace, customer_id: str) -> int:
     """Remove one customer from the automation database (events, assignments, messages
-    with their recipient and text, opt-outs) and from the drop files of file channels
-    still in their folders, then rewrite the database file so the deleted rows' bytes do
-    not survive in it; how many rows were removed. Registered with
+    with their recipient and text, opt-outs), then rewrite the database file so the
+    deleted rows' bytes do not survive in it; how many rows were removed (the drop files
+    are cleaned first, by :func:`kequn.automation.drops.erase`). Registered with
     :func:`kequn.privacy.on_erase`.
 
     An opt-out outlives the erasure as a keyed hash of the id (source ``erased``): the
     same customer imported again is still not written to, and the hash names no one
     without the workspace's key."""
-    from kequn.automation.drops import erase_rows
     from kequn.privacy import pseudonym
 
     if not exists(ws):
         return 0
     base = folder(ws)
-    with connect(ws) as con:  # the rows files were given, to take out of them first
-        columns = ("channel", "journey_id", "run_id", "message_id", "customer_id", "lang")
-        dropped = [
-            dict(zip((*columns, "payload"), row, strict=True))
-            for row in con.execute(
-                f"SELECT {', '.join(columns)}, payload FROM outbox "
-                "WHERE customer_id = ? AND channel_type = 'file'",
-                [customer_id],
-            ).fetchall()
-        ]
-    in_files = erase_rows(ws, dropped)
     fresh = base / "automation.compact.duckdb"
     with exclusive(base / LOCK_NAME, 120.0):
         con = duckdb.connect(str(base / DB_NAME))
         try:
-            removed = in_files
+            removed = 0
             opted = con.execute(
                 "SELECT count(*) FROM opt_outs WHERE customer_id = ?", [customer_id]
             ).fetchone()

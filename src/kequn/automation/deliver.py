@@ -29,7 +29,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -37,7 +36,7 @@ import pyarrow as pa
 from kequn.automation import db
 from kequn.automation.channels import SendError, build_email, send_email, send_webhook
 from kequn.automation.claims import claim, renew, worker_name
-from kequn.automation.drops import drop_journal, write_drop
+from kequn.automation.drops import drop_journal, drop_path, file_contacts, write_drop
 from kequn.automation.journeys import (
     ROBOT_TYPES,
     EmailChannel,
@@ -46,7 +45,6 @@ from kequn.automation.journeys import (
     JourneysError,
     WebhookChannel,
     load_journeys,
-    slug,
 )
 from kequn.automation.robots import PermanentSendError, RateLimitedError, redact, send_robot
 from kequn.pipeline import workspace_taxonomy
@@ -110,32 +108,6 @@ class Lease:
         self._stop.set()
         self._beat.join()
         self._flush()
-
-
-def _file_contacts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The drop file's rows for these claimed messages, from what each one's payload
-    recorded when it was planned (no query: a batch is written on its own, see
-    :mod:`.drops`), by customer."""
-    out = []
-    for item in sorted(items, key=lambda i: i["customer_id"]):
-        customer = json.loads(item["payload"]).get("customer") or {}
-        out.append(
-            {
-                "customer_id": item["customer_id"],
-                "lang": item["lang"],
-                **customer,
-                "message_id": item["message_id"],
-            }
-        )
-    return out
-
-
-def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) -> Path:
-    """The journey's and run's drop file: every batch of it is appended to it."""
-    base = Path(channel.folder).expanduser()
-    if not base.is_absolute():
-        base = ws.root / base
-    return base / f"{slug(journey)}-{slug(run_id)}.csv"
 
 
 #: (message id, None when accepted else the reason, whether to try again)
@@ -225,7 +197,7 @@ def _send_files(
     # only a message tried before can already be in the file (see .drops)
     again = any(item["attempts"] > 1 for item in items)
     try:
-        contacts = _file_contacts(items)
+        contacts = file_contacts(items)
         write_drop(path, channel, contacts, journal=drop_journal(ws, path), look_up=again)
         error = None
     except OSError as exc:

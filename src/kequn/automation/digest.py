@@ -28,15 +28,18 @@ from typing import Any
 
 from kequn.automation import db
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
+from kequn.automation.plan import is_backfill
 from kequn.core.i18n import t
 
 PREFIX = "digest:"
 PURPOSE = "digest"
 
 
-def digest_message_id(team: str, run_id: str) -> str:
-    """The digest's id and idempotency key: one per team and run."""
-    return hashlib.sha256(f"{PREFIX}{team}\x1f{run_id}".encode()).hexdigest()[:32]
+def digest_message_id(team: str, as_of: dt.date) -> str:
+    """The digest's id and idempotency key: one per team and as-of date, so a run made
+    again for the same date posts no second digest of the same movements."""
+    key = f"{PREFIX}{team}\x1f{as_of.isoformat()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _names(taxonomy: Any, dim_id: str, label_id: str) -> dict[str, str]:
@@ -221,6 +224,9 @@ def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]
         if found is None or found[0] is None:
             summary["error"] = None if found else "run not processed"
             return summary
+        if is_backfill(con, run):  # movements of the past are news to no team
+            summary["backfill"] = True
+            return summary
         events = _events(con, run.run_id)
     digests = compute_digests(run, journeys, events)
     rows = []
@@ -229,7 +235,7 @@ def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]
         payload |= {"run_id": run.run_id, "previous_run_id": found[0], "as_of": run.as_of}
         subject, body = render(payload, payload["lang"])
         payload |= {"subject": subject, "text": body}
-        mid = digest_message_id(team, run.run_id)
+        mid = digest_message_id(team, run.as_of_date)
         rows.append(
             (mid, PREFIX + team, run.run_id, "", payload["channel"], channel.type, PURPOSE,
              payload["lang"], None, subject, body,

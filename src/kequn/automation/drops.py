@@ -132,6 +132,32 @@ def drop_header(channel: FileChannel) -> list[str]:
     ]
 
 
+def file_contacts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drop file's rows for these claimed messages, from what each one's payload
+    recorded when it was planned (no query: a batch is written on its own, see
+    :mod:`.drops`), by customer."""
+    out = []
+    for item in sorted(items, key=lambda i: i["customer_id"]):
+        customer = json.loads(item["payload"]).get("customer") or {}
+        out.append(
+            {
+                "customer_id": item["customer_id"],
+                "lang": item["lang"],
+                **customer,
+                "message_id": item["message_id"],
+            }
+        )
+    return out
+
+
+def drop_path(ws: Workspace, channel: FileChannel, journey: str, run_id: str) -> Path:
+    """The journey's and run's drop file: every batch of it is appended to it."""
+    base = Path(channel.folder).expanduser()
+    if not base.is_absolute():
+        base = ws.root / base
+    return base / f"{slug(journey)}-{slug(run_id)}.csv"
+
+
 def drop_journal(ws: Workspace, path: Path) -> Path:
     """Where the journal of the drop file ``path`` is kept (the stem of its ``.ids``,
     ``.state`` and ``.lock``): in the workspace, named after the file and a digest of its
@@ -282,6 +308,22 @@ def _append(
     return found.st_dev, found.st_ino, os.fstat(fd).st_size
 
 
+def erase(ws: Workspace, customer_id: str) -> int:
+    """Take one customer's rows out of the drop files (see :func:`erase_rows`), from
+    their file messages in the outbox. Registered with :func:`kequn.privacy.on_erase`
+    before the outbox's own eraser, which removes those messages."""
+    if not db.exists(ws):
+        return 0
+    columns = ("channel", "journey_id", "run_id", "message_id", "customer_id", "lang", "payload")
+    with db.connect(ws) as con:
+        found = con.execute(
+            f"SELECT {', '.join(columns)} FROM outbox "
+            "WHERE customer_id = ? AND channel_type = 'file'",
+            [customer_id],
+        ).fetchall()
+    return erase_rows(ws, [dict(zip(columns, row, strict=True)) for row in found])
+
+
 def erase_rows(ws: Workspace, messages: list[dict[str, Any]]) -> int:
     """Take erased customers' rows out of the drop files still in their folders (a file
     a platform already took is out of reach); ``messages``: their outbox rows of file
@@ -289,7 +331,6 @@ def erase_rows(ws: Workspace, messages: list[dict[str, Any]]) -> int:
     ``lang``, ``payload``). Each file is rewritten under its journal's lock without the
     rows those messages gave it (a rename: a reader sees the file before or after), and
     its journal forgets their ids. How many rows were removed."""
-    from kequn.automation.deliver import _file_contacts, drop_path
     from kequn.automation.journeys import JourneysError, load_journeys
     from kequn.pipeline import workspace_taxonomy
 
@@ -307,7 +348,7 @@ def erase_rows(ws: Workspace, messages: list[dict[str, Any]]) -> int:
             by_file.setdefault(path, (channel, []))[1].append(message)
     removed = 0
     for path, (channel, found) in by_file.items():
-        lines = {_csv(None, [row]) for row in drop_rows(channel, _file_contacts(found))}
+        lines = {_csv(None, [row]) for row in drop_rows(channel, file_contacts(found))}
         removed += _rewrite_without(
             path, drop_journal(ws, path), lines, {m["message_id"] for m in found}
         )

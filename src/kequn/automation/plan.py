@@ -205,7 +205,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 ).fetchall()
             }
             opted = opt_outs(ws, con)
-            backfill = _is_backfill(con, run)
+            backfill = is_backfill(con, run)
             today = now.replace(tzinfo=dt.UTC).astimezone(_tz(ws)).date()
             assignments: list[dict[str, Any]] = []
             messages: list[dict[str, Any]] = []
@@ -268,7 +268,7 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
     return summary
 
 
-def _is_backfill(con: duckdb.DuckDBPyConnection, run: RunInfo) -> bool:
+def is_backfill(con: duckdb.DuckDBPyConnection, run: RunInfo) -> bool:
     """Whether ``run`` is for an earlier date than a run already processed: journeys act
     on the newest date only, so a backfill queues nothing, also for a journey that had no
     one to plan then or did not exist yet. Only runs still kept count: a run made for a

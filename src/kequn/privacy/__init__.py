@@ -171,6 +171,32 @@ def on_erase(eraser: Callable[[Workspace, str], int]) -> None:
         _ERASERS.append(eraser)
 
 
+#: what must hear of an erasure before it, with the person's records that stay:
+#: ``hook(ws, erased ids, kept record ids)`` (an opt-out under an erased record must go on
+#: holding for the records left)
+_BEFORE: list[Callable[[Workspace, list[str], list[str]], None]] = []
+
+
+def before_erase(hook: Callable[[Workspace, list[str], list[str]], None]) -> None:
+    """Register a hook run before an erasure's erasers (idempotent)."""
+    if hook not in _BEFORE:
+        _BEFORE.append(hook)
+
+
+def _kept_records(
+    con: duckdb.DuckDBPyConnection, records: list[str], persons: list[str]
+) -> list[str]:
+    """The records of ``persons`` an erasure of ``records`` leaves."""
+    if not persons:
+        return []
+    rows = con.execute(
+        "SELECT customer_id FROM identity_map WHERE list_contains(?::VARCHAR[], person_id) "
+        "AND NOT list_contains(?::VARCHAR[], customer_id) ORDER BY 1",
+        [persons, records],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def _subjects(con: duckdb.DuckDBPyConnection, customer_id: str) -> tuple[list[str], list[str]]:
     """(customer records, person ids) an erasure of ``customer_id`` reaches. A person id
     (identity resolution) stands for all its records; a record that belongs to a person
@@ -207,6 +233,7 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
 
     with ws.write() as con:
         records, persons = _subjects(con, customer_id)
+        kept = _kept_records(con, records, persons)
         people = [identity(con, record) for record in records]
         for record, person in zip(records, people, strict=True):
             orders = "SELECT order_id FROM orders WHERE customer_id = ?"
@@ -241,6 +268,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
         _scrub_job(path, person) for person in people for path in _files(ws.root / "jobs")
     )
     removed["staged_files"] = sum(_scrub_staged(ws, person) for person in people)
+    for hook in _BEFORE:
+        hook(ws, subjects, kept)
     for eraser in _ERASERS:
         name = eraser.__module__.rsplit(".", 1)[-1]
         removed[name] = sum(eraser(ws, s) for s in subjects)
