@@ -293,3 +293,27 @@ def test_an_opt_out_outlives_the_erasure_of_the_record_it_was_under(
     assert outcome == [("opted_out",)]
     assert "jd:B2" not in kept
     assert {"crm:B3", "tmall:B1"} <= kept
+
+
+def test_an_unsubscribe_after_a_split_reaches_the_address_that_was_mailed(
+    ws: Workspace, smtp_box: tuple[Mailbox, int]
+) -> None:
+    from kequn import identity
+
+    box, port = smtp_box
+    _journeys(ws, port)
+    text = (ws.root / "journeys.yaml").read_text(encoding="utf-8")
+    (ws.root / "journeys.yaml").write_text(  # a journey that does not ask for consent
+        text.replace("frequency_cap: null", "frequency_cap: null\n  consent_required: false"),
+        encoding="utf-8",
+    )
+    alice = _person(ws, "crm:A3")
+    process_run(_latest(ws))
+    deliver(ws)
+    assert [m for m in box.messages if m["To"] == "wxm@example.com"]
+    # the person is split: the id the link names keeps crm:A3 alone, no e-mail on it
+    identity.decide(ws, alice, None, "split")
+    record_opt_out(ws, make_token(ws, alice))
+    with db.connect(ws) as con:
+        ids = {r[0] for r in con.execute("SELECT customer_id FROM opt_outs").fetchall()}
+    assert {"jd:A2", "tmall:A1"} <= ids

@@ -85,7 +85,7 @@ class SlowMailbox(Mailbox):
     """An SMTP server that takes its time over each message."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.3)
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -105,15 +105,15 @@ def test_a_batch_longer_than_its_lease_is_not_sent_twice(aws: Workspace) -> None
              "journeys": [_journey(channel="mail")]},
         )  # fmt: skip
         process_run(late)
-        with db.connect(aws) as con:  # ten messages: over 2 s of sending
+        with db.connect(aws) as con:  # ten messages: over 3 s of sending
             con.execute(
                 "UPDATE outbox SET status = 'cancelled' WHERE message_id NOT IN "
                 "(SELECT message_id FROM outbox ORDER BY message_id LIMIT 10)"
             )
-        first = threading.Thread(target=deliver, args=(aws,), kwargs={"batch": 10, "lease": 1.2})
+        first = threading.Thread(target=deliver, args=(aws,), kwargs={"batch": 10, "lease": 2.0})
         first.start()
         # a second worker watching the outbox takes any message whose lease ran out
-        totals = deliver(aws, batch=10, lease=1.2, watch=True, poll=0.05, max_seconds=3)
+        totals = deliver(aws, batch=10, lease=2.0, watch=True, poll=0.1, max_seconds=4.5)
         first.join(30)
         ids = Counter(str(m["Message-ID"]) for m in box.messages)
         assert len(ids) == 10

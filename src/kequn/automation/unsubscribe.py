@@ -8,7 +8,9 @@ importers) and wins over ``customers.marketing_consent``: no marketing journey s
 the customer again, and their messages still waiting in the outbox are cancelled. With
 identity resolution, a token names a person; their records are recorded too, so the
 opt-out holds however the records are linked later (and one recorded under a record
-reaches its person: :func:`kequn.identity.workspace.linked_ids`).
+reaches its person: :func:`kequn.identity.workspace.linked_ids`), and so are the
+records holding an address the customer's messages went to (a person split after the
+e-mail was sent still has that address on one of their records).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+
+import pyarrow as pa
 
 from kequn.automation import db
 from kequn.core.i18n import t
@@ -64,14 +68,34 @@ def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str 
     Recording it twice is harmless."""
     customer_id = read_token(ws, token)
     now = db.utcnow()
+    mailed: list[str] = []
+    if db.exists(ws):
+        with db.connect(ws) as con:
+            mailed = [
+                r[0].strip().lower()
+                for r in con.execute(
+                    "SELECT DISTINCT recipient FROM outbox WHERE customer_id = ? "
+                    "AND recipient IS NOT NULL",
+                    [customer_id],
+                ).fetchall()
+            ]
     try:
         with ws.read() as data:
             # a person's records too: the opt-out holds when they are linked otherwise
-            ids = sorted(linked_ids(ws, data, {customer_id}))
+            ids = linked_ids(ws, data, {customer_id})
+            if mailed:  # and whoever has the address it was sent to (a person split since)
+                data.register("mailed", pa.table({"email": pa.array(mailed, pa.string())}))
+                ids |= {
+                    r[0]
+                    for r in data.execute(
+                        "SELECT customer_id FROM customers "
+                        "WHERE lower(trim(email)) IN (SELECT email FROM mailed)"
+                    ).fetchall()
+                }
     except WorkspaceError:
-        ids = [customer_id]
+        ids = {customer_id}
     with db.connect(ws) as con, db.transaction(con):
-        for cid in ids:
+        for cid in sorted(ids):
             con.execute(
                 "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [cid, now, source]
             )
@@ -79,7 +103,7 @@ def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str 
             "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
             "WHERE list_contains(?::VARCHAR[], customer_id) AND purpose = 'marketing' "
             "AND status = 'pending'",
-            [ids],
+            [sorted(ids)],
         )
     audit(ws, who, "unsubscribe", {"customer_id": customer_id, "source": source})
     return customer_id

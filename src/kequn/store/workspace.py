@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import random
 import re
 import secrets
 import shutil
@@ -440,7 +441,10 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise WorkspaceError(t("ws.busy", seconds=int(timeout))) from None
-                time.sleep(0.1)
+                # short and uneven: a waiter polling every 0.1 s could lose every round
+                # to another process taking the lock again at once (a delivery worker
+                # renewing its lease behind another's claims)
+                time.sleep(random.uniform(0.005, 0.03))  # noqa: S311 - a wait, not a secret
         yield
     finally:
         fh.close()  # closing releases the lock, and so does the process dying
