@@ -3,13 +3,12 @@
 Most order and event features do not depend on the as-of date: counts, sums, first and
 last dates, the inter-purchase statistics, the channel mix, refunds, interaction counts
 (:func:`~kequn.features.build.order_totals`, :func:`~kequn.features.build.event_totals`).
-They are kept here, a base Parquet file per table and a delta file of the customers
-computed again since the base was written, and brought up to date from what changed
+They are kept here, one Parquet file per table, and brought up to date from what changed
 since: a daily refresh reads the new orders and the few customers they touch instead of
-the whole history, and writes those customers alone. The as-of-dependent features
-(recency, the 90/365-day windows) and the ranks are derived at run time from the state
-and the recent orders, by the same functions as a full build, so the labels are the same
-(tests/features/test_incremental.py compares them with EXCEPT ALL both ways).
+the whole history. The as-of-dependent features (recency, the 90/365-day windows) and
+the ranks are derived at run time from the state and the recent orders, by the same
+functions as a full build, so the labels are the same (tests/features/test_incremental.py
+compares them with EXCEPT ALL both ways).
 
 The customers' attribute columns (:func:`~kequn.features.attributes.attribute_columns`:
 everything but the age from a birth date) are kept too, whole: computed again when any
@@ -65,14 +64,11 @@ from kequn.features.build import (
 )
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
-VERSION = 3
+VERSION = 2
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
 REBUILD_SHARE = 0.2
-#: the customers computed again are kept in a delta file beside the base file, until
-#: they are more than this share of the base: then the two are merged into a new base
-DELTA_SHARE = 0.25
 _META = "state.json"
 _TABLES = ("orders", "events")
 #: the attribute columns' file, under the same watermark as the aggregates
@@ -228,22 +224,15 @@ def _update(
     if meta is not None and str(meta.get("generation", "")) > generation:
         return None, Refresh("not used: the data read is older than the state", {})
     files: dict[str, str] = {}
-    deltas: dict[str, str] = {}
     touched: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     for name in _TABLES:
         counts[name] = _import_counts(tables[name])
-        old = None
-        if meta is not None:
-            delta = (meta.get("deltas") or {}).get(name)
-            old = (folder / meta["files"][name], folder / delta if delta else None)
+        old = None if meta is None else folder / meta["files"][name]
         seen = None if meta is None else meta["imports"][name]
-        base, delta, touched[name] = _bring_up_to_date(
+        files[name], touched[name] = _bring_up_to_date(
             folder, engine, tables[name], name, ctx, old, seen, counts[name]
         )
-        files[name] = base
-        if delta:
-            deltas[name] = delta
     customers = tables["customers"]
     counts[_ATTRIBUTES] = _import_counts(customers)
     attributes_key = _attributes_key(ctx)
@@ -259,13 +248,12 @@ def _update(
     mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
     meta = {"version": VERSION, "key": key, "generation": generation}
     last = {"mode": mode, "touched": touched, "as_of": ctx.as_of.isoformat()}
-    meta |= {"files": files, "deltas": deltas, "imports": counts}
-    meta |= {"attributes_key": attributes_key, "last": last}
+    meta |= {"files": files, "imports": counts, "attributes_key": attributes_key, "last": last}
     _write_meta(folder, meta)
     for path in folder.glob("*.parquet"):
-        if path.name not in {*files.values(), *deltas.values()}:
+        if path.name not in files.values():
             _remove(path)
-    state = {t: _state_table(tables[t], folder, files[t], deltas.get(t), t) for t in _TABLES}
+    state = {t: _read(tables[t], folder / files[t], t) for t in _TABLES}
     kept = Kept(
         totals_of(state["orders"], "orders"),
         totals_of(state["events"], "events"),
@@ -297,54 +285,35 @@ def _attributes_up_to_date(
     return target.name, -1
 
 
-def _state_table(like: ir.Table, folder: Path, base: str, delta: str | None, role: str) -> ir.Table:
-    """One table's state: the base file, with the customers of the delta file (those
-    computed again since the base was written) replaced by their rows there."""
-    table = _read(like, folder / base, role)
-    if not delta:
-        return table
-    newer = _read(like, folder / delta, f"{role}_delta")
-    return table.anti_join(newer, "customer_id").union(newer.select(*table.columns))
-
-
 def _bring_up_to_date(
     folder: Path,
     engine: Engine,
     table: ir.Table,
     name: str,
     ctx: FeatureContext,
-    old_files: tuple[Path, Path | None] | None,
+    old_file: Path | None,
     seen: dict[str, int] | None,
     now: dict[str, int],
-) -> tuple[str, str | None, int]:
-    """One table's state brought up to date: its base file, its delta file (or None) and
-    how many customers were computed again (-1: all of them).
-
-    The customers computed again are written alone, to a new delta file with those of
-    the previous delta that were not computed again (a customer whose rows all went has
-    a row there with ``state_rows`` 0 and no totals, so the base's row no longer counts):
-    a daily refresh writes the few customers the new orders touched, not every
-    customer's row (1.6 s at 1M customers for 1% new orders). Once the delta holds more
-    than :data:`DELTA_SHARE` of the base's customers, the two are merged into a new base."""
+) -> tuple[str, int]:
+    """One table's state file brought up to date, and how many customers were computed
+    again (-1: all of them)."""
 
     def compute(rows: ir.Table) -> ir.Table:
         return order_state(rows, ctx) if name == "orders" else event_state(rows)
 
     target = folder / f"{name}-{uuid.uuid4().hex[:12]}.parquet"
-    if old_files is None or seen is None:
+    if old_file is None or seen is None:
         engine.materialize(compute(table), target)
-        return target.name, None, -1
-    base_file, delta_file = old_files
+        return target.name, -1
     new_ids = [k for k in now if k not in seen]
     changed = [k for k in seen if now.get(k, 0) != seen[k]]
     if not new_ids and not changed:
-        return base_file.name, delta_file.name if delta_file else None, 0
+        return old_file.name, 0
     moved = sum(now[k] for k in new_ids) + sum(abs(seen[k] - now.get(k, 0)) for k in changed)
     if moved > REBUILD_SHARE * max(sum(now.values()), 1):
         engine.materialize(compute(table), target)
-        return target.name, None, -1
-    delta_name = delta_file.name if delta_file else None
-    old = _state_table(table, folder, base_file.name, delta_name, f"{name}_before")
+        return target.name, -1
+    old = _read(table, old_file, f"{name}_before")
     ids = _import_key(table)
     hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
     if changed:
@@ -364,28 +333,11 @@ def _bring_up_to_date(
         hit = engine.materialize(hit.distinct(), scratch)
         count = int(engine.scalar(hit.count()))
         again = compute(table.semi_join(hit, "customer_id"))
-        # every touched customer has a row: one whose rows all went, an empty one
-        rows = hit.left_join(again, "customer_id")
-        columns = [c for c in again.columns if c not in ("customer_id", "state_rows")]
-        fresh = rows.select(
-            hit.customer_id,
-            state_rows=rows.state_rows.fill_null(0).cast(again.state_rows.type()),
-            **{c: rows[c] for c in columns},
-        )
-        if delta_file is not None:
-            before = _read(table, delta_file, f"{name}_delta_before")
-            fresh = before.anti_join(hit, "customer_id").union(fresh.select(*before.columns))
-        written = engine.materialize(fresh, target)
-        in_delta = int(engine.scalar(written.count()))
-        in_base = int(engine.scalar(_read(table, base_file, f"{name}_base").count()))
-        if in_delta > DELTA_SHARE * max(in_base, 1):
-            merged = folder / f"{name}-{uuid.uuid4().hex[:12]}.parquet"
-            whole = _state_table(table, folder, base_file.name, target.name, f"{name}_merge")
-            engine.materialize(whole.filter(whole.state_rows > 0), merged)
-            return merged.name, None, count
+        kept = old.anti_join(hit, "customer_id")
+        engine.materialize(kept.union(again.select(*kept.columns)), target)
     finally:
         _remove(scratch)
-    return base_file.name, target.name, count
+    return target.name, count
 
 
 def _import_key(table: ir.Table) -> ir.StringValue:
@@ -449,9 +401,6 @@ def _read_meta(folder: Path, key: str) -> dict[str, Any] | None:
         return None
     files = meta.get("files") or {}
     if not all((folder / str(files.get(t, "-"))).is_file() for t in _TABLES):
-        return None
-    deltas = meta.get("deltas") or {}
-    if not all((folder / str(name)).is_file() for name in deltas.values()):
         return None
     return meta
 
