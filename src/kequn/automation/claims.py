@@ -207,14 +207,9 @@ def renew(
         return set()
     now = now or db.utcnow()
     with db.connect(ws) as con, db.transaction(con):
-        con.execute(
-            "UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claimed_by = ? "
-            "AND list_contains(CAST(? AS VARCHAR[]), message_id)",
-            [now + dt.timedelta(seconds=lease), worker, ids],
-        )
         rows = con.execute(
-            "SELECT message_id FROM outbox WHERE status = 'sending' AND claimed_by = ? "
-            "AND list_contains(CAST(? AS VARCHAR[]), message_id)",
-            [worker, ids],
+            "UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claimed_by = ? "
+            "AND list_contains(CAST(? AS VARCHAR[]), message_id) RETURNING message_id",
+            [now + dt.timedelta(seconds=lease), worker, ids],
         ).fetchall()
     return {r[0] for r in rows}

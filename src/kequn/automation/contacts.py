@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from kequn.automation.channels import single_address
 from kequn.automation.compose import plain
 from kequn.core.compute import parquet_glob
-from kequn.identity.workspace import consenting_sql, linked_ids, profiles_sql
+from kequn.identity.workspace import consenting_sql, has_map, linked_ids, profiles_sql
 from kequn.privacy import pseudonymiser
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
@@ -58,9 +58,7 @@ class OptOuts:
         if plain_ids or self.hashed:
             with ws.read() as con:
                 plain_ids = linked_ids(ws, con, plain_ids)
-                if self.hashed and "identity_map" in {
-                    r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-                }:
+                if self.hashed and has_map(con):
                     self._map_records(con, among)
         self.ids = plain_ids
 

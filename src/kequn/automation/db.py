@@ -128,10 +128,9 @@ def erase(ws: Workspace, customer_id: str) -> int:
     are cleaned first, by :func:`kequn.automation.drops.erase`). Registered with
     :func:`kequn.privacy.on_erase`.
 
-    An opt-out outlives the erasure as a keyed hash of the id (source ``erased``): the
-    same customer imported again is still not written to, and the hash names no one
-    without the workspace's key."""
-    from kequn.privacy import pseudonym
+    An opt-out outlives the erasure as a keyed hash of the id (source ``erased``, kept by
+    :func:`carry_opt_outs` before the erasure): the same customer imported again is still
+    not written to, and the hash names no one without the workspace's key."""
 
     if not exists(ws):
         return 0
@@ -141,14 +140,6 @@ def erase(ws: Workspace, customer_id: str) -> int:
         con = duckdb.connect(str(base / DB_NAME))
         try:
             removed = 0
-            opted = con.execute(
-                "SELECT count(*) FROM opt_outs WHERE customer_id = ?", [customer_id]
-            ).fetchone()
-            if opted and opted[0]:
-                con.execute(
-                    "INSERT INTO opt_outs VALUES (?, ?, 'erased') ON CONFLICT DO NOTHING",
-                    [pseudonym(ws, customer_id), utcnow()],
-                )
             for table in ("segment_events", "assignments", "outbox", "opt_outs"):
                 row = con.execute(
                     f"DELETE FROM {table} WHERE customer_id = ?", [customer_id]

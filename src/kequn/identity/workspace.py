@@ -230,8 +230,13 @@ def _persons(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def has_map(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether identity resolution ever stored its records-to-persons map here."""
+    return _exists(con, "identity_map")
+
+
 def _resolved(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
-    return settings(ws).enabled and _exists(con, "identity_map")
+    return settings(ws).enabled and has_map(con)
 
 
 def profiles_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
@@ -272,7 +277,7 @@ def linked_ids(ws: Workspace, con: duckdb.DuckDBPyConnection, ids: set[str]) -> 
     """``ids`` with, when identity is resolved, the person of each record among them and
     the records of each person among them: an opt-out recorded under a record reaches
     the person a run messages, and one recorded under a person reaches their records."""
-    if not ids or not _exists(con, "identity_map"):
+    if not ids or not has_map(con):
         return set(ids)
     con.register("_linked_ids", pa.table({"id": pa.array(sorted(ids), pa.string())}))
     try:

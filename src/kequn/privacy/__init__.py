@@ -38,6 +38,7 @@ from kequn.core.compute import parquet_glob
 from kequn.core.i18n import t
 from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
+from kequn.identity.workspace import has_map
 from kequn.privacy.mentions import (
     Identity,
     _files,
@@ -202,8 +203,7 @@ def _subjects(con: duckdb.DuckDBPyConnection, customer_id: str) -> tuple[list[st
     (identity resolution) stands for all its records; a record that belongs to a person
     takes that person's rows with it too (runs' labels, messages, feature state): they
     were computed from, and addressed with, the record's data."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "identity_map" not in tables:
+    if not has_map(con):
         return [customer_id], []
     records = [
         r[0]
