@@ -75,10 +75,15 @@ class WritePass(Pass):
             WHERE _row NOT IN {self._rejected_rows()} AND "{key}" IS NOT NULL"""
         )
         accepted = self._count("accepted")
-        row = self.con.execute(
-            f'SELECT count(*) FROM accepted a SEMI JOIN "{target}" t ON t."{key}" = a."{key}"'
-        ).fetchone()
-        existing = int(row[0]) if row else 0
+        # the accepted ids the table holds already, found once by an inner join: DuckDB
+        # hashes the import's side and skips the table's row groups outside its ids,
+        # where a SEMI or ANTI join against the table hashed every id in it (0.2 s each,
+        # twice, for a day's orders into 10M)
+        self.con.execute(
+            f'CREATE OR REPLACE TEMP TABLE present AS SELECT DISTINCT a."{key}" '
+            f'FROM accepted a JOIN "{target}" t ON t."{key}" = a."{key}"'
+        )
+        existing = self._count("present")
         # a row is updated only if one of its values changes: re-importing the same file
         # is "no change", not N rows updated
         changes = [
@@ -124,9 +129,10 @@ class WritePass(Pass):
             f'INSERT INTO "{target}" ({", ".join(chr(34) + n + chr(34) for n in names)}, '
             f"source_file, source_row, import_id) "
             f"SELECT {', '.join(values)}, $file, a._row, $import_id FROM accepted a "
-            f'ANTI JOIN "{target}" t ON t."{key}" = a."{key}"',
+            f'ANTI JOIN present p ON p."{key}" = a."{key}"',
             **meta,
         )
+        self.con.execute("DROP TABLE present")
         self.report.accepted = accepted
         self.report.updated = updated
         self.report.unchanged = existing - updated
