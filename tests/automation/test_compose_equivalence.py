@@ -24,7 +24,7 @@ from kequn.core.i18n import local
 from kequn.core.rules import render_reason
 from kequn.features.catalogue import display_names
 from kequn.store.workspace import Workspace
-from kequn.taxonomy.evaluate import explain
+from kequn.taxonomy.explain import explain
 
 ALL_LABELS = (
     "{% for dim, l in labels.items() %}{{ dim }}: "

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from kequn.cli import app
 from kequn.features.catalogue import FORMATS
-from kequn.taxonomy.evaluate import explain
+from kequn.taxonomy.explain import explain
 from kequn.taxonomy.model import (
     COMPUTED_PLACEHOLDERS,
     Taxonomy,

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from kequn.cli import app
 from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
-from kequn.taxonomy.evaluate import why_not
+from kequn.taxonomy.explain import why_not
 from kequn.taxonomy.model import Taxonomy
 
 Classify = Callable[..., list[dict[str, Any]]]

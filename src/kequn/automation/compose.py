@@ -7,7 +7,7 @@ kept small without changing a character of what is written:
 * the taxonomy's display names are built once per language;
 * when no template of a journey uses ``labels``, only the trigger's dimension is
   explained (its label, reason and strategy, computed exactly as
-  :func:`kequn.taxonomy.evaluate.explain` does), not every dimension of the taxonomy;
+  :func:`kequn.taxonomy.explain.explain` does), not every dimension of the taxonomy;
 * a trigger rule's reason is rendered once per distinct set of the values it shows.
 """
 
@@ -27,7 +27,7 @@ from kequn.core.rules import render_reason
 from kequn.features.catalogue import display_names
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
-from kequn.taxonomy.evaluate import explain, explain_dimension
+from kequn.taxonomy.explain import explain, explain_dimension
 from kequn.taxonomy.model import Dimension
 
 _CHINESE = frozenset({"CN", "HK", "MO", "TW"})

@@ -219,7 +219,7 @@ def show(
 
 def _print_why_not(run: RunInfo, data: dict[str, Any], spec: str, as_json: bool) -> None:
     """``--why-not value=high``: the closest way to the label, condition by condition."""
-    from kequn.taxonomy.evaluate import why_not
+    from kequn.taxonomy.explain import why_not
 
     dimension, _, label = spec.partition("=")
     try:

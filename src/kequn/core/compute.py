@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import abc
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
+if TYPE_CHECKING:  # for the annotations only: reading a run's files needs no Ibis
+    import ibis.expr.types as ir
 
 
 class Engine(abc.ABC):

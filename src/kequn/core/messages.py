@@ -380,7 +380,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule.none": ("空", "—"),
     "rule.yes": ("是", "yes"),
     "rule.no": ("否", "no"),
-    # why a customer does not carry a label (kequn.taxonomy.evaluate.why_not)
+    # why a customer does not carry a label (kequn.taxonomy.explain.why_not)
     "whynot.title": ("为什么不是 {dimension}：{label}", "Why not {dimension}: {label}"),
     "whynot.has": ("已是{label}。", "Already {label}."),
     "whynot.met": ("规则已满足。", "The rule holds."),

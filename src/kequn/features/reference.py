@@ -8,35 +8,14 @@ group; Latin words are matched as whole words so that ``inc`` does not match ``L
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import yaml
 
-TIERS = ("micro", "small", "medium", "large")
-
-
-def load_reference(name: str, path: Path | None = None) -> dict[str, Any]:
-    """A reference table by name (``channels``, ``sources``, ``nature_keywords``,
-    ``industry_gbt4754``, ``size_cn_2017``, ``size_eu_2003``), or an edited copy at ``path``."""
-    if path is not None:
-        return dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    return dict(_packaged(name))
-
-
-@functools.cache
-def _packaged(name: str) -> dict[str, Any]:
-    text = (resources.files("kequn.features") / "refdata" / f"{name}.yaml").read_text(
-        encoding="utf-8"
-    )
-    return dict(yaml.safe_load(text))
-
+from kequn.features.reftables import TIERS, load_reference
 
 Outputs = Callable[[ir.Table], Mapping[str, ir.Value]]
 #: a group of :func:`by_distinct`: its inputs, its outputs, and optionally helper columns

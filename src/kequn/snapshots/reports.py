@@ -161,7 +161,7 @@ def _hints(
 ) -> dict[tuple[str, str, str], str]:
     """What one step would change, where the label names a ``next`` label and a single
     numeric condition decides ("orders: 1 more makes this customer loyal")."""
-    from kequn.taxonomy.evaluate import why_not
+    from kequn.taxonomy.explain import why_not
 
     taxonomy = run.taxonomy()
     wanted: dict[tuple[str, str, str], str] = {}

@@ -14,7 +14,7 @@ from typing import Any
 
 from kequn.core.i18n import local
 from kequn.core.rules import holds
-from kequn.features.reference import TIERS, load_reference
+from kequn.features.reftables import TIERS, load_reference
 from kequn.taxonomy.model import Label, Taxonomy
 
 SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
