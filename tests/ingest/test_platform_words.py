@@ -48,3 +48,72 @@ def test_every_taobao_status_word_of_the_export_is_known(ws: Workspace, tmp_path
     got = _orders(ws)
     want = {str(1930679858170647 + n): s for n, s in enumerate(TAOBAO_WORDS.values())}
     assert {k: v[0] for k, v in got.items()} == want
+
+
+# 拼多多 商家后台 orders_export.csv as a public report script reads it (utf-8-sig, cells
+# padded with tabs; github-code-index:40189267514): no buyer column at all, and where
+# 用户购买手机号 is exported it is a bare tab (github-code-index:69392119951)
+PDD = (
+    "商品,订单号,订单状态,商品总价(元),店铺优惠折扣(元),平台优惠折扣(元),用户实付金额(元),"
+    "商家实收金额(元),商品数量(件),发货时间,确认收货时间,商品id,样式ID,商品规格,售后状态,"
+    "快递单号,快递公司,订单成交时间,用户购买手机号"
+)
+
+
+def test_an_export_that_names_no_buyer_keeps_every_order(ws: Workspace, tmp_path: Path) -> None:
+    words = [
+        ("待发货", "无售后或售后取消"),
+        ("已发货，待签收", "无售后或售后取消"),
+        ("已签收", "无售后或售后取消"),
+        ("已取消", "无售后或售后取消"),
+        ("未发货，退款成功", "退款成功"),
+    ]
+    lines = [PDD]
+    for n, (status, after_sale) in enumerate(words):
+        lines.append(
+            f'某商品,"\t250108-{123456789012345 + n}",{status},"50.00\t","5.00\t","0\t",'
+            f'"45.00\t","45.00\t","1\t",,,"\t6000{n}","\t1000{n}",红色,{after_sale},,,'
+            f'2025-01-08 12:0{n}:00,"\t"'
+        )
+    path = tmp_path / "orders_export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = import_file(ws, "orders", path)
+    assert result.rejected == 0, result.examples
+    assert result.accepted == 5
+    assert result.guest_orders == 5
+    assert "import.key_guest" in result.notes
+    got = _orders(ws)
+    assert [got[f"250108-{123456789012345 + n}"][0] for n in range(5)] == [
+        "paid",
+        "paid",
+        "paid",
+        "cancelled",
+        "refunded",
+    ]
+    with ws.read() as con:
+        owners = con.execute("SELECT count(DISTINCT customer_id) FROM orders").fetchone()
+    assert owners == (5,)  # nobody is merged with anybody: each order its own guest
+
+
+def test_a_hand_made_sheet_without_a_buyer_is_still_quarantined(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("订单号,会员卡号,实付金额,下单时间\nA1,,10,2025-01-02\n", encoding="utf-8")
+    result = import_file(ws, "orders", path, format="generic")
+    assert (result.rejected, result.accepted) == (1, 0)
+
+
+def test_a_file_that_names_some_buyers_quarantines_an_order_without_one(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    lines = [
+        TAOBAO,
+        '="1001",tb_ann,10.00,交易成功,2025-03-01 10:00:00,2025-03-01 10:00:05,0.00,订单未关闭',
+        '="1002",,20.00,交易成功,2025-03-02 10:00:00,2025-03-02 10:00:05,0.00,订单未关闭',
+    ]
+    path = tmp_path / "ExportOrderList202503021200.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    result = import_file(ws, "orders", path)
+    assert (result.accepted, result.rejected, result.guest_orders) == (1, 1, 0)
+    assert result.rejected_by_reason == {"missing_required": 1}

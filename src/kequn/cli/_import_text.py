@@ -81,7 +81,15 @@ def print_format(report: Any) -> None:
         console.print(t("import.lines", orders=f"{report.orders:,}", lines=f"{report.lines:,}"))
     for note in report.notes:
         currencies = ", ".join(report.currencies) or "?"
-        console.print(t(note, currencies=currencies, currency=_ws_currency(report)), style="yellow")
+        console.print(
+            t(
+                note,
+                currencies=currencies,
+                currency=_ws_currency(report),
+                count=f"{getattr(report, 'guest_orders', 0):,}",
+            ),
+            style="yellow",
+        )
     for skipped in report.skipped[:SKIPPED_SHOWN]:
         console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
     if len(report.skipped) > SKIPPED_SHOWN:

@@ -252,6 +252,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "注意：只有买家昵称可作标识，不同的人可能同名，会被当作同一客户。",
         "Note: only a nickname identifies buyers; different people may share one and be counted as one customer.",
     ),
+    "import.key_guest": (
+        "注意：此导出没有任何可识别买家的信息（买家账号、手机或邮箱），{count} 笔订单各按一位独立的游客买家（g-订单号）计入：销售额完整，客户数为上限（同一买家的多笔订单无法合并）。",
+        "Note: this export identifies no buyer (no buyer id, phone or e-mail), so each of its {count} orders is kept as a guest buyer of its own (g-ORDER ID): every sale counts, and the customer count is an upper bound (one buyer's several orders cannot be joined).",
+    ),
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",
         "Note: no column identifies buyers (buyer id, phone, e-mail); name one as customer_id with --mapping.",

@@ -102,6 +102,7 @@ class ParsePass(Pass):
         if not self.report.buyer_key:
             self.report.notes.append("import.key_missing")
         self.report.lines, self.report.orders = shaped.lines, shaped.orders
+        self.report.guest_orders = shaped.guests
         self.report.currencies = dict(shaped.currencies)
         self.report.unknown_refund_words = dict(shaped.unknown_refund_words)
         mine = self.ws.settings.currency.upper()

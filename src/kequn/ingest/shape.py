@@ -80,6 +80,8 @@ class Shaped:
     currencies: dict[str, int] = field(default_factory=dict)
     #: after-sale words the profile does not know, and their item rows (read as none)
     unknown_refund_words: dict[str, int] = field(default_factory=dict)
+    #: orders with nothing that identifies the buyer, kept as guests of their own
+    guests: int = 0
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, key: str | None = None) -> None:
@@ -308,9 +310,15 @@ def _finish(
         WHEN st = 'partially_refunded' THEN coalesce(r, rl)
         ELSE coalesce(r, 0) END"""
     names = [f"c{i}" for i in range(width)]
+    # an export that identifies no order's buyer (拼多多 exports none; 千牛 desensitises
+    # them all) would be refused whole: each order is then a guest of its own, so every
+    # sale counts and nobody is merged with anybody. A file that names some buyers keeps
+    # the rule for the rest: an order without its buyer is quarantined.
+    known = con.execute("SELECT count(d_buyer) FROM kq_status").fetchone()
+    guests = profile.guest_orders and not (known and known[0])
     extra = {
         "order_id": "d_order_id",
-        "customer_id": "d_buyer",
+        "customer_id": "'g-' || d_order_id" if guests else "d_buyer",
         "status": "st",
         "amount": "d_amount",
         "refunded": f"CAST({refunded} AS VARCHAR)",
@@ -351,8 +359,11 @@ def _finish(
     for name in ("ordered_at", "discount", *BUYER_COLUMNS, "channel"):
         if name in matched and name not in out.columns:
             out.columns[name] = matched[name][0]
-    row = con.execute("SELECT count(*), sum(d_lines) FROM kq_status").fetchone()
+    row = con.execute("SELECT count(*), sum(d_lines), count(d_order_id) FROM kq_status").fetchone()
     out.orders, out.lines = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
+    if guests and row and row[2]:
+        out.guests = int(row[2])
+        out.notes.append("import.key_guest")
     for cur, n in con.execute(
         "SELECT upper(d_currency), count(*) FROM kq_status WHERE d_currency IS NOT NULL GROUP BY 1"
     ).fetchall():

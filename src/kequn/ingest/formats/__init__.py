@@ -71,6 +71,10 @@ class Profile:
     #: yes where the platform encrypts them (the same person, the same ciphertext), no
     #: where it blanks them out (陈**, 138****6688: different people look the same)
     masked_key: bool = True
+    #: whether an order with nothing that identifies its buyer is its own guest buyer
+    #: (``g-<order id>``) rather than quarantined: a platform's export where the buyer
+    #: was not exported (拼多多 exports no buyer id and a blank phone) still holds sales
+    guest_orders: bool = True
     sources: tuple[dict[str, Any], ...] = ()
     #: the name an import of this export is the source of when none is given (``taobao``)
     source: str = ""
@@ -160,6 +164,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         nickname_only=bool(data.get("nickname_only")),
         masked=_tuple(data.get("masked")),
         masked_key=bool(data.get("masked_key", True)),
+        guest_orders=bool(data.get("guest_orders", True)),
         sources=tuple(data.get("sources") or ()),
         source=str(data.get("source") or "") if "source" in data else str(data["id"]),
         shop=_tuple(data.get("shop")),
