@@ -117,3 +117,31 @@ def test_a_file_that_names_some_buyers_quarantines_an_order_without_one(
     result = import_file(ws, "orders", path)
     assert (result.accepted, result.rejected, result.guest_orders) == (1, 1, 0)
     assert result.rejected_by_reason == {"missing_required": 1}
+
+
+# 抖店 orders CSV as a public report script reads it (github-code-index:40487092626):
+# 商品金额 is the unit price ("这是单价"), there is no 订单应付金额, the payable is
+# 商品金额 × 商品数量
+DOUYIN = (
+    "主订单编号,子订单编号,选购商品,商品ID,商家编码,商品数量,商品金额,订单提交时间,"
+    "支付完成时间,订单完成时间,订单状态,取消原因,售后状态"
+)
+
+
+def test_a_douyin_export_priced_per_piece_is_read(ws: Workspace, tmp_path: Path) -> None:
+    head = '"\t6920152002630001","\t6920152002630001'
+    lines = [
+        DOUYIN,
+        f'{head}1",商品A,"\t1001",A01,2,69.00,2026-01-01 10:00:00,2026-01-01 10:01:00,-,已完成,,-',
+        f'{head}2",商品B,"\t1002",B01,1,"1,299.00",2026-01-01 10:00:00,2026-01-01 10:01:00,-,已完成,,-',
+        '"\t6920152002630002","\t69201520026300021",商品B,"\t1002",B01,1,30.00,2026-01-02 10:00:00,-,-,已关闭,超时未支付,-',
+    ]
+    path = tmp_path / "抖店订单.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = import_file(ws, "orders", path)
+    assert result.format == "douyin"
+    assert result.rejected == 0, result.examples
+    assert result.mapping["amount"] == "商品金额 × 商品数量"
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, amount, status FROM orders ORDER BY 1").fetchall()
+    assert [(str(a), s) for _, a, s in rows] == [("1437.00", "paid"), ("30.00", "cancelled")]

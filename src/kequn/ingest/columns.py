@@ -45,8 +45,9 @@ def profile_columns(
             taken.add(index)
     if "order_id" not in found:
         raise SourceError(t("import.format_no_order_id", file=path.name, format=profile.id))
-    # an amount is the order's, else its lines' summed (shape); a time must be there
-    needed = {"ordered_at": ("ordered_at",), "amount": ("amount", "line_amount")}
+    # an amount is the order's, else its lines' summed, else their unit prices times
+    # quantities (shape); a time must be there
+    needed = {"ordered_at": ("ordered_at",), "amount": ("amount", "line_amount", "line_price")}
     lacking = [name for name, anyof in needed.items() if not any(n in found for n in anyof)]
     if lacking:
         spec = {c.name: c for c in TABLES[table].columns}

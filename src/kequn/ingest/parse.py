@@ -95,6 +95,11 @@ class ParsePass(Pass):
         for c in ("order_id", "customer_id", "status", "amount", "refunded"):
             if c not in self.report.mapping and c in found:
                 self.report.mapping[c] = headers[found[c][0]]
+        if "amount" not in self.report.mapping and "line_price" in found:
+            pieces = found.get("line_quantity") or found.get("quantity")
+            self.report.mapping["amount"] = headers[found["line_price"][0]] + (
+                f" × {headers[pieces[0]]}" if pieces else ""
+            )
         self.report.buyer_key = [
             " / ".join(headers[i] for i in found[key]) for key in shaped.buyer_key if key in found
         ]

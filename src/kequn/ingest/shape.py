@@ -176,6 +176,7 @@ def _derived(
     derived: dict[str, str] = {}
     line_amount = col("line_amount")
     amount = col("amount")
+    priced = _priced(col)
     derived["amount"] = "CAST(NULL AS VARCHAR)"
     if amount:
         if profile.amount_scope == "line" and grouped:
@@ -185,6 +186,9 @@ def _derived(
     elif line_amount and grouped:
         # an export of item rows without the order's amount (Youzan's 商品维度): its lines'
         derived["amount"] = f"CAST({total(f'kq_money({line_amount})')} AS VARCHAR)"
+    elif priced:
+        # an export whose only money is the unit price (抖店's 商品金额 in a custom export)
+        derived["amount"] = f"CAST({total(priced)} AS VARCHAR)"
     refund = col("refund_amount")
     derived["refund_raw"] = "CAST(NULL AS VARCHAR)"
     if refund:
@@ -193,10 +197,11 @@ def _derived(
         else:
             derived["refund_raw"] = first(refund)
     # what the item rows say of refunds: all lines refunded, some, or one under way
-    amount_of_line = line_amount or amount or "CAST(NULL AS VARCHAR)"
+    money = line_amount or amount
+    amount_of_line = f"kq_money({money})" if money else priced or "CAST(NULL AS DECIMAL(18, 2))"
     if grouped:
         derived["lines_refunded"] = (
-            f"CAST(sum(kq_money({amount_of_line})) FILTER (WHERE k_rs = 'refunded') AS VARCHAR)"
+            f"CAST(sum({amount_of_line}) FILTER (WHERE k_rs = 'refunded') AS VARCHAR)"
         )
         derived["refund_state"] = (
             "CASE WHEN count(*) FILTER (WHERE k_rs = 'refunded') = count(*) THEN 'refunded' "
@@ -222,6 +227,16 @@ def _derived(
     derived["buyer"] = first(_buyer_sql(profile, col, out))
     derived["lines"] = "count(*)" if grouped else "1"
     return derived
+
+
+def _priced(col: Any) -> str | None:
+    """SQL for a row's money from its unit price: price times quantity (one piece where
+    the quantity is not given), or None without a price column."""
+    price = col("line_price")
+    if not price:
+        return None
+    pieces = col("line_quantity") or col("quantity")
+    return f"kq_money({price}) * " + (f"coalesce(kq_int({pieces}), 1)" if pieces else "1")
 
 
 def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
