@@ -74,6 +74,10 @@ ALLOWED_TEXT = (
     "parentheses, numbers, 'text', true/false/null, and the functions "
     + ", ".join(sorted(FUNCTIONS))
 )
+ALLOWED_TEXT_ZH = (
+    "and、or、not，= != <> < <= > >=，between … and …，in (…)，is [not] null，+ - * /，"
+    "括号、数字、'文本'、true/false/null，以及函数 " + ", ".join(sorted(FUNCTIONS))
+)
 
 
 class RuleError(ValueError):
@@ -261,7 +265,7 @@ class _Checker:
             node,
             f"'{node.sql(dialect='duckdb')[:40]}' is not allowed in a rule; "
             f"allowed: {ALLOWED_TEXT}",
-            f"规则中不允许「{node.sql(dialect='duckdb')[:40]}」；允许：{ALLOWED_TEXT}",
+            f"规则中不允许「{node.sql(dialect='duckdb')[:40]}」；允许：{ALLOWED_TEXT_ZH}",
         )
 
     def number(self, node: Node) -> None:
