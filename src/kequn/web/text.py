@@ -24,6 +24,10 @@ WEB: dict[str, tuple[str, str]] = {
         "请求无法读取（请求行或请求头格式错误或过长）。",
         "The request could not be read (a malformed or over-long request line or header).",
     ),
+    "web.error.body": (
+        "无法读取请求内容（不是有效的 UTF-8 JSON 或表单）。",
+        "The request's body could not be read (not valid UTF-8 JSON or form data).",
+    ),
     "web.error.method": ("这个地址不接受此请求方法。", "This address does not take that method."),
     "web.error.invalid": ("请求无效：{problems}", "Invalid request: {problems}"),
     "job.step.features": ("计算特征、模型与标签", "computing features, models and labels"),
