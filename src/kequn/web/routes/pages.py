@@ -3,7 +3,7 @@ description."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
@@ -106,6 +106,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         "dimensions": data["dimensions"],
         "rfm": read.rfm_grid(run),
         "flow": flow,
+        "flow_names": _flow_names(runs, flow, lang),
         "names": names,
         "text": {
             "r": t("web.rfm.r", lang),
@@ -125,6 +126,25 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         clusters=clusters,
         models=models,
     )
+
+
+def _flow_names(runs: list[RunInfo], flow: dict[str, Any] | None, lang: str) -> Any:
+    """The lifecycle labels' names on each side of the movement chart, each from its own
+    run's taxonomy: a label the newer taxonomy renamed or removed is still named."""
+    if flow is None:
+        return None
+    by_id = {info.run_id: info for info in runs}
+    names: dict[str, dict[str, str]] = {}
+    for side in ("before", "after"):
+        info = by_id.get(flow[side]["run_id"])
+        dims = info.taxonomy().dimensions if info is not None else []
+        names[side] = {
+            label.id: local(label, lang)
+            for dim in dims
+            if dim.id == "lifecycle"
+            for label in [*dim.labels, *([dim.fallback] if dim.fallback else [])]
+        }
+    return names
 
 
 # The two pages people open most, customer and segment, are answered on the event loop

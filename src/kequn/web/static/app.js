@@ -74,11 +74,15 @@ function overviewCharts() {
       document.getElementById("chart-flow").hidden = true;
       document.getElementById("flow-none").hidden = false;
     } else {
-      const names = data.names.lifecycle || {};
-      // node ids say which side they are on (two runs may share an as-of date); labels
-      // show the label's name and the run's date
+      // each side's labels are named by its own run's taxonomy (a label may have been
+      // renamed or removed since); node ids say which side they are on (two runs may
+      // share an as-of date); labels show the label's name and the run's date
+      const latest = data.names.lifecycle || {};
+      const named = data.flow_names || { before: latest, after: latest };
+      const names = { b: named.before || {}, a: named.after || {} };
       const side = { b: data.flow.before.as_of, a: data.flow.after.as_of };
-      const display = (id) => `${names[id.slice(2)] || id.slice(2)} (${side[id[0]]})`;
+      const name = (id) => (Object.hasOwn(names[id[0]], id.slice(2)) ? names[id[0]][id.slice(2)] : id.slice(2));
+      const display = (id) => `${name(id)} (${side[id[0]]})`;
       const moves = data.flow.moves.filter((m) => m.customers > 0 && m.before !== "(absent)" && m.after !== "(absent)");
       const nodes = new Set();
       moves.forEach((m) => { nodes.add("b:" + m.before); nodes.add("a:" + m.after); });
