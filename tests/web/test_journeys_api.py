@@ -286,6 +286,27 @@ def test_delivery_log_hides_customers_from_viewers(jsrv: Any) -> None:
     assert set(full["messages"][0]) >= {"status", "attempts", "last_error", "created_at"}
 
 
+def test_delivery_log_gives_kequns_own_reasons_in_the_readers_language(jsrv: Any) -> None:
+    with db.connect(jsrv.ws) as con:
+        con.execute(
+            "UPDATE outbox SET last_error = 'no marketing consent any more' WHERE message_id = "
+            "(SELECT message_id FROM outbox WHERE journey_id = 'winback' "
+            "ORDER BY created_at DESC, message_id LIMIT 1)"
+        )
+    with jsrv.client("admin") as admin:
+        zh = admin.get("/api/journeys/winback/messages?lang=zh").json()["messages"]
+        en = admin.get("/api/journeys/winback/messages?lang=en").json()["messages"]
+        page_zh = admin.get("/journeys/winback?lang=zh").text
+        page_en = admin.get("/journeys/winback?lang=en").text
+    assert "已不再同意接收营销信息" in [m["error_text"] for m in zh]
+    assert "no marketing consent any more" in [m["error_text"] for m in en]
+    # as stored, for scripts, in either language
+    assert "no marketing consent any more" in [m["last_error"] for m in zh]
+    assert "已不再同意接收营销信息" in page_zh
+    assert "no marketing consent any more" not in page_zh
+    assert "no marketing consent any more" in page_en
+
+
 def test_replay_a_dead_letter(jsrv: Any) -> None:
     with jsrv.client("admin") as admin:
         dead = admin.get("/api/journeys/care/messages", params={"status": "dead"}).json()

@@ -241,6 +241,9 @@ def _log(
     ws = workspace(request)
     personal = sees_personal(user)
     rows = view.delivery_log(ws, journey_id, status=status, limit=limit, personal=personal)
+    lang = request_lang(request)
+    for row in rows:  # last_error as stored (for scripts), error_text in the reader's words
+        row["error_text"] = view.error_text(row["last_error"], lang)
     if not rows and status is None:
         _known_or_404(request, journey_id)
     if personal and rows:
