@@ -221,6 +221,13 @@ def test_cap_quiet_hours_and_dead_letters(aws: Workspace, receiver: Receiver) ->
     assert dead
     assert all(m["journey_id"] == "capped" for m in dead)
     assert all("after 2 attempts" in m["last_error"] for m in dead)
+    # the CLI tells kequn's own reasons in the reader's language
+    args = ["outbox", "--status", "dead", "-w", str(aws.root)]
+    zh = CliRunner().invoke(app, ["--lang", "zh", *args]).output
+    assert "尝试 2 次后失败" in zh
+    assert "after 2 attempts" not in zh
+    assert "旅程" in zh
+    assert "after 2 attempts" in CliRunner().invoke(app, ["--lang", "en", *args]).output
     # quiet hours hold: nothing of "night" was attempted
     assert set(_by_journey(aws, "night")) == {"pending"}
     with db.connect(aws) as con:

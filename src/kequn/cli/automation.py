@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kequn.automation import install
+from kequn.automation.reasons import error_text
 from kequn.cli._app import (
     JsonOpt,
     RunOpt,
@@ -208,7 +209,8 @@ def digest_show(
     for d in found:
         console.rule(f"{d['subject']}  ({d['channel']})")
         console.print(d["text"], markup=False, highlight=False)
-        status = d["status"] + (f" — {d['last_error']}" if d["last_error"] else "")
+        error = error_text(d["last_error"], _lang())
+        status = d["status"] + (f" — {error}" if error else "")
         console.print(t("digest.status", status=status), markup=False, highlight=False)
 
 
@@ -340,14 +342,18 @@ def outbox_cmd(
         return
     out = Table()
     for name in ("journey", "channel", "status", "messages"):
-        out.add_column(name)
+        out.add_column(t(f"outbox.col.{name}"))
     for c in data["counts"]:
         out.add_row(c["journey"], c["channel"], c["status"], f"{c['messages']:,}")
     console.print(out)
     for m in data["messages"]:
+        tries, error = t("outbox.attempts", n=m["attempts"]), error_text(m["last_error"], _lang())
         console.print(
             f"{m['message_id']}  {m['journey_id']}  {m['customer_id']}  {m['status']}  "
-            f"attempts {m['attempts']}  {m['last_error'] or ''}"
+            f"{tries}  {error or ''}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
 
 

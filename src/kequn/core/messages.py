@@ -213,6 +213,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "运行 {run}：{events} 个事件，{messages} 条消息进入发件箱。",
         "Run {run}: {events} events, {messages} messages queued.",
     ),
+    # kequn's own reasons in the outbox's last_error (kequn.automation.reasons)
+    "outbox.error.after": ("尝试 {n} 次后失败：", "after {n} attempts: "),
+    "outbox.error.not_retried": ("未重试：", "not retried: "),
+    "outbox.error.opted_out": ("已退订", "opted out"),
+    "outbox.error.no_consent": ("已不再同意接收营销信息", "no marketing consent any more"),
+    "outbox.error.channel": (
+        "渠道 '{channel}' 已不在 journeys.yaml 中",
+        "channel '{channel}' is no longer in journeys.yaml",
+    ),
+    "outbox.col.journey": ("旅程", "journey"),
+    "outbox.col.channel": ("渠道", "channel"),
+    "outbox.col.status": ("状态", "status"),
+    "outbox.col.messages": ("消息数", "messages"),
+    "outbox.attempts": ("尝试 {n} 次", "attempts {n}"),
     "automation.backfill": (
         "补跑更早的日期，不触发这些旅程（它们已按更晚的日期规划过）：{journeys}",
         (

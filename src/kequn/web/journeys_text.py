@@ -8,14 +8,6 @@ from kequn.core.i18n import MESSAGES
 JOURNEYS: dict[str, tuple[str, str]] = {
     "web.nav.journeys": ("自动旅程", "Journeys"),
     "web.journeys.title": ("自动旅程", "Journeys"),
-    "web.journeys.error.after": ("尝试 {n} 次后失败：", "after {n} attempts: "),
-    "web.journeys.error.not_retried": ("未重试：", "not retried: "),
-    "web.journeys.error.opted_out": ("已退订", "opted out"),
-    "web.journeys.error.no_consent": ("已不再同意接收营销信息", "no marketing consent any more"),
-    "web.journeys.error.channel": (
-        "渠道 '{channel}' 已不在 journeys.yaml 中",
-        "channel '{channel}' is no longer in journeys.yaml",
-    ),
     "web.journeys.none": (
         "还没有旅程。在下方写入 journeys.yaml 并保存即可创建。",
         "There are no journeys yet. Write journeys.yaml below and save it to create some.",

@@ -38,7 +38,6 @@ from kequn.automation.journeys import (
 from kequn.automation.plan import reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import t
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
@@ -412,43 +411,6 @@ def _scrub(text: str | None, *known: str | None) -> str | None:
     found = _ERROR_KIND.match(text)
     kept = (found.group(1) + (found.group(2) or "")) if found else ""
     return (kept.rstrip(": ") + (" …" if len(kept) < len(text) else "")).strip()
-
-
-#: kequn's own delivery reasons, as stored in the outbox (English, for logs and scripts),
-#: and their words on a page: a receiver's own error text is shown as it is
-_OWN_REASONS = (
-    (re.compile(r"after (\d+) attempts: "), "web.journeys.error.after"),
-    (re.compile(r"not retried: "), "web.journeys.error.not_retried"),
-    (re.compile(r"opted out$"), "web.journeys.error.opted_out"),
-    (re.compile(r"no marketing consent any more$"), "web.journeys.error.no_consent"),
-    (
-        re.compile(r"channel '([a-z0-9_-]*)' is no longer in journeys\.yaml"),
-        "web.journeys.error.channel",
-    ),
-)
-
-
-def error_text(text: str | None, lang: str) -> str | None:
-    """A delivery log's error in the reader's language: kequn's own reasons (and the
-    prefixes saying how often it was tried) translated, anything else kept."""
-    if not text:
-        return text
-    out, rest = "", text
-    changed = True
-    while changed and rest:
-        changed = False
-        for pattern, key in _OWN_REASONS:
-            found = pattern.match(rest)
-            if found:
-                groups = found.groups()
-                params = {"n": groups[0]} if key.endswith("after") else {}
-                if key.endswith("channel"):
-                    params = {"channel": groups[0]}
-                out += t(key, lang, **params)
-                rest = rest[found.end() :]
-                changed = True
-                break
-    return out + rest
 
 
 def message_journey(ws: Workspace, message_id: str) -> str | None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from kequn import pipeline
 from kequn.automation.deliver import replay as replay_message
 from kequn.automation.journeys import Journey, Journeys, journeys_path
+from kequn.automation.reasons import error_text
 from kequn.core.i18n import t
 from kequn.snapshots import lookup
 from kequn.store.access import User, audit
@@ -243,7 +244,7 @@ def _log(
     rows = view.delivery_log(ws, journey_id, status=status, limit=limit, personal=personal)
     lang = request_lang(request)
     for row in rows:  # last_error as stored (for scripts), error_text in the reader's words
-        row["error_text"] = view.error_text(row["last_error"], lang)
+        row["error_text"] = error_text(row["last_error"], lang)
     if not rows and status is None:
         _known_or_404(request, journey_id)
     if personal and rows:
