@@ -8,7 +8,7 @@ Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
 ``2025年1月3日``, ``20250103``, with or without a time, ISO 8601 with an offset (converted
 to the workspace's zone), ``03/01/2025`` read day-first or month-first as declared,
 ``3/1/24`` (a two-digit year), and an Excel serial number (``45292``).
-Amounts accept ``¥1,234.50``, ``$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
+Amounts accept ``¥1,234.50``, ``$1,234.50``, ``US$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
 negative), ``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
 """
 
@@ -137,7 +137,7 @@ CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
     regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
-    '[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+    'us\$|[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
 CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL
