@@ -210,6 +210,16 @@ def test_history_moves_only_along_an_exclusive_dimension(server: Any, column: st
         assert fine.json()["moves"]
 
 
+def test_history_between_an_unknown_run_is_a_404_as_everywhere(server: Any) -> None:
+    """``/api/history?before=x`` answered 409 ``workspace``; every other route says 404
+    ``unknown_run`` for a run that is not there (a helper's review)."""
+    with server.client("viewer") as client:
+        for params in ({"before": "nope"}, {"after": "20990101"}):
+            found = client.get("/api/history", params={**params, "lang": "zh"})
+            assert found.status_code == 404
+            assert found.json()["error"]["code"] == "unknown_run"
+
+
 def test_a_path_or_method_no_route_has_answers_in_the_api_s_error_shape(server: Any) -> None:
     """Starlette's own 404 and 405 came out as ``{"detail": ...}``, unlike every other error."""
     with server.client("admin") as client:

@@ -15,6 +15,7 @@ from starlette.background import BackgroundTask
 from kequn.core.i18n import t
 from kequn.snapshots import read, reports
 from kequn.snapshots.linked import UnknownSourceError
+from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
 from kequn.web.deps import TEAM_NAMES, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
@@ -164,6 +165,13 @@ def history(
     after: str | None = None,
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two)."""
+    ws = workspace(request)
+    ids = [r.run_id for r in list_runs(ws)]
+    for run_id in (before, after):
+        # a 404 as every route's unknown run (a prefix several runs share stays a 409)
+        if run_id and not any(i.startswith(run_id) for i in ids):
+            lang = request_lang(request)
+            raise ApiError(404, "unknown_run", read.missing_run(ws, run_id, lang))
     try:
         return reports.history(
             workspace(request), dimension, before=before, after=after, lang=request_lang(request)
