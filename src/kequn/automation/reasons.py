@@ -10,12 +10,12 @@ from kequn.core.i18n import t
 #: kequn's own delivery reasons, as stored in the outbox (English, for logs and scripts),
 #: and their words on a page: a receiver's own error text is shown as it is
 _OWN_REASONS = (
-    (re.compile(r"after (\d+) attempts: "), "outbox.error.after"),
+    (re.compile(r"after (?P<n>\d+) attempts: "), "outbox.error.after"),
     (re.compile(r"not retried: "), "outbox.error.not_retried"),
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
     (
-        re.compile(r"channel '([a-z0-9_-]*)' is no longer in journeys\.yaml"),
+        re.compile(r"channel '(?P<channel>[a-z0-9_-]*)' is no longer in journeys\.yaml"),
         "outbox.error.channel",
     ),
 )
@@ -27,18 +27,13 @@ def error_text(text: str | None, lang: str) -> str | None:
     if not text:
         return text
     out, rest = "", text
-    changed = True
-    while changed and rest:
-        changed = False
+    while rest:
         for pattern, key in _OWN_REASONS:
             found = pattern.match(rest)
             if found:
-                groups = found.groups()
-                params = {"n": groups[0]} if key.endswith("after") else {}
-                if key.endswith("channel"):
-                    params = {"channel": groups[0]}
-                out += t(key, lang, **params)
+                out += t(key, lang, **found.groupdict())
                 rest = rest[found.end() :]
-                changed = True
                 break
+        else:  # the rest is no reason of kequn's: a receiver's words, as they are
+            break
     return out + rest

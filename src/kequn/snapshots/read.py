@@ -380,13 +380,13 @@ def preview(
             )
     except RuleError as exc:
         return {"ok": False, "error": exc.message(lang)}
-    # through the process's shared connection to the lookup file: DuckDB refuses a
-    # second connection to the same file with other settings
     # a rule's preview only: the pages read without Ibis (0.3-0.4 s to import)
     import ibis
 
     from kequn.core.rules import compile_rule
 
+    # through the process's shared connection to the lookup file: DuckDB refuses a
+    # second connection to the same file with other settings
     with lookup.cursor(run) as cur:
         con = ibis.duckdb.from_connection(cur)
         labels = con.table("labels")

@@ -165,16 +165,14 @@ def history(
     after: str | None = None,
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two)."""
-    ws = workspace(request)
-    ids = [r.run_id for r in list_runs(ws)]
-    for run_id in (before, after):
+    ws, lang = workspace(request), request_lang(request)
+    asked = [run_id for run_id in (before, after) if run_id]
+    ids = [r.run_id for r in list_runs(ws)] if asked else []
+    for run_id in asked:
         # a 404 as every route's unknown run (a prefix several runs share stays a 409)
-        if run_id and not any(i.startswith(run_id) for i in ids):
-            lang = request_lang(request)
+        if not any(i.startswith(run_id) for i in ids):
             raise ApiError(404, "unknown_run", read.missing_run(ws, run_id, lang))
     try:
-        return reports.history(
-            workspace(request), dimension, before=before, after=after, lang=request_lang(request)
-        )
+        return reports.history(ws, dimension, before=before, after=after, lang=lang)
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
