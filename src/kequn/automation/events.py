@@ -10,6 +10,7 @@ moving into dormant from any other label or from absent. A tag dimension yields
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -46,6 +47,42 @@ def compute_events(
 
     At 1M customers with 916k events (a benchmark's day): 2.4 s before the customers
     without a change were left out of the join and the sort was dropped, 1.6 s after."""
+    try:
+        return con.execute(_events_query(con, run, before, taxonomy)).to_arrow_table()
+    finally:
+        con.execute("DROP TABLE IF EXISTS pair")
+
+
+def stage_events(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    before: RunInfo | None,
+    taxonomy: Taxonomy,
+    path: Path,
+) -> int:
+    """:func:`compute_events` written by ``con`` to the Parquet file ``path`` (none
+    without ``before``: a file with no rows), and how many there are. The run's hook
+    stores them from there: DuckDB reads its own file on both cores, where inserting
+    the Arrow table took one (at 1M customers and 914k events: fetching 0.5 s and
+    inserting 1.2 s, against writing 0.25 s and inserting 0.6 s)."""
+    query = _NO_EVENTS if before is None else _events_query(con, run, before, taxonomy)
+    target = "'" + _lit(str(path)) + "'"  # our own scratch file (COPY takes no parameters)
+    try:
+        found = con.execute(f"COPY ({query}) TO {target} (FORMAT parquet)").fetchone()
+    finally:
+        con.execute("DROP TABLE IF EXISTS pair")
+    return int(found[0]) if found else 0
+
+
+#: the events' columns with no rows (a first run, or no label column in common)
+_NO_EVENTS = "SELECT " + ", ".join(f"NULL::VARCHAR AS {c}" for c in EVENT_COLUMNS) + " LIMIT 0"
+
+
+def _events_query(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, taxonomy: Taxonomy
+) -> str:
+    """The events' query, reading the temp table ``pair`` (the customers with a change)
+    it creates first; the caller drops it."""
     cur, prev = parquet_glob(run.labels_path), parquet_glob(before.labels_path)
     con.execute(f"CREATE OR REPLACE TEMP VIEW prev AS SELECT * FROM read_parquet('{_lit(prev)}')")
     con.execute(f"CREATE OR REPLACE TEMP VIEW cur AS SELECT * FROM read_parquet('{_lit(cur)}')")
@@ -59,9 +96,8 @@ def compute_events(
         else:
             columns += [(dim.id, label.id, dim.tag_column(label.id)) for label in dim.labels]
     columns = [c for c in columns if c[2] in cur_cols and c[2] in prev_cols]
-    empty = pa.table({k: pa.array([], pa.string()) for k in EVENT_COLUMNS})
     if not columns:
-        return empty
+        return _NO_EVENTS
     picked = ", ".join(
         f"a.{_q(col)} AS {_q('p' + str(i))}, b.{_q(col)} AS {_q('c' + str(i))}"
         for i, (_, _, col) in enumerate(columns)
@@ -99,11 +135,7 @@ def compute_events(
             )
     # no ORDER BY (a tenth of the time at 1M): every reader sorts, and the parts come out
     # grouped by dimension and label all the same
-    sql = " UNION ALL ".join(parts)
-    try:
-        return con.execute(sql).fetch_arrow_table()
-    finally:
-        con.execute("DROP TABLE IF EXISTS pair")
+    return " UNION ALL ".join(parts)
 
 
 def _lit(text: str) -> str:
@@ -111,19 +143,25 @@ def _lit(text: str) -> str:
 
 
 def write_events(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, events: pa.Table
+    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, events: pa.Table | Path
 ) -> int:
-    """Insert a run's events (inside the caller's transaction)."""
-    con.register("new_events", events)
+    """Insert a run's events (inside the caller's transaction): an Arrow table, or the
+    Parquet file :func:`stage_events` wrote; how many."""
+    columns = "customer_id, dimension, label, change, from_label, to_label"
+    if isinstance(events, Path):
+        source = "read_parquet('" + _lit(str(events)) + "')"  # our own scratch file
+    else:
+        con.register("new_events", events)
+        source = "new_events"
     try:
-        con.execute(
-            "INSERT INTO segment_events SELECT ?, ?, ?, customer_id, dimension, label, change, "
-            "from_label, to_label FROM new_events",
+        found = con.execute(
+            f"INSERT INTO segment_events SELECT ?, ?, ?, {columns} FROM {source}",
             [run.run_id, before.run_id, run.as_of_date],
-        )
+        ).fetchone()
     finally:
-        con.unregister("new_events")
-    return events.num_rows
+        if not isinstance(events, Path):
+            con.unregister("new_events")
+    return int(found[0]) if found else 0
 
 
 def query_events(

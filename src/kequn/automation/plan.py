@@ -31,6 +31,7 @@ import logging
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -41,7 +42,7 @@ from jinja2 import TemplateError
 from kequn.automation import db
 from kequn.automation.compose import Composer, customer_lang, message_row
 from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
-from kequn.automation.events import EVENT_COLUMNS, compute_events, previous_run, write_events
+from kequn.automation.events import previous_run, stage_events, write_events
 from kequn.automation.journeys import (
     EmailChannel,
     FileChannel,
@@ -92,14 +93,14 @@ def first_attempt(journey: Journey, ws: Workspace, now: dt.datetime) -> dt.datet
 
 
 def _audience(
-    labels: ibis.Table, run: RunInfo, journey: Journey, journeys: Journeys, events: pa.Table
+    labels: ibis.Table, run: RunInfo, journey: Journey, journeys: Journeys, ev: ibis.Table
 ) -> ibis.Table:
-    """The run's label rows the journey's trigger and audience rule select (lazy)."""
+    """The run's label rows the journey's trigger (``ev``: the run's events) and audience
+    rule select (lazy)."""
     trigger = journey.trigger
     chosen = None
     if trigger.target is not None:
         dim, label = trigger.target
-        ev = ibis.memtable(events.select(["customer_id", "dimension", "label", "change"]))
         chosen = ev.filter(
             (ev.dimension == dim) & (ev.label == label) & (ev.change == trigger.change)
         ).select("customer_id")
@@ -133,13 +134,14 @@ def _candidates(
     run: RunInfo,
     journey: Journey,
     journeys: Journeys,
-    events: pa.Table,
+    events: Path,
 ) -> pa.Table:
     """The selected customers' ids and marketing consent, by id: all the decisions
-    before rendering need (their full rows are read later, for the treated only)."""
+    before rendering need (their full rows are read later, for the treated only).
+    ``events``: the run's events file (:func:`~kequn.automation.events.stage_events`)."""
     con = ibis.duckdb.from_connection(mem)
     labels = con.read_parquet(parquet_glob(run.labels_path))
-    chosen = _audience(labels, run, journey, journeys, events)
+    chosen = _audience(labels, run, journey, journeys, con.read_parquet(events))
     consent = (
         chosen.marketing_consent.cast("boolean")
         if "marketing_consent" in chosen.columns
@@ -189,11 +191,9 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
         summary["journeys_error"] = str(exc)
     before = previous_run(run)
     summary["previous_run_id"] = before.run_id if before else None
-    with run.workspace.scratch() as mem:
-        if before is not None:
-            events = compute_events(mem, run, before, taxonomy)
-        else:
-            events = pa.table({k: pa.array([], pa.string()) for k in EVENT_COLUMNS})
+    with run.workspace.scratch() as mem, run.workspace.spill_folder() as folder:
+        events = folder / "events.parquet"
+        stage_events(mem, run, before, taxonomy, events)
         with db.connect(ws) as con:
             done = con.execute(
                 "SELECT 1 FROM processed_runs WHERE run_id = ?", [run.run_id]
