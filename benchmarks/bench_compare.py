@@ -28,9 +28,10 @@ Then each contender runs as its own process, on the same orders:
     kequn (all, refit) `kequn run --refit`: the same, every model fitted again
     daily refresh      on a copy of the workspace after the runs above (with its compiled
                        SQL, as a nightly job finds it): one more day of
-                       orders (~1% of the history, for existing customers) imported,
-                       then `kequn run`, then the dashboard's overview, a segment page
-                       and a customer page with a new order read from the new run
+                       orders (~1% of the history, for existing customers) imported
+                       and run by one `kequn import --run`, then the dashboard's overview,
+                       a segment page and a customer page with a new order read from the
+                       new run
     kequn (all, Spark) with --spark: `kequn run --engine spark` (local[2]), then its
                        labels are compared with those of the DuckDB run just before
 
@@ -336,7 +337,8 @@ def daily_refresh(ws: Path, out: Path) -> list[str]:
     """A copy of the workspace (its newest run and lookup files, for the incremental
     build, and its compiled SQL) and one more day of orders, ~1% of the history, each
     for a different existing buyer, a copy of one of their orders moved to the day after
-    the latest; the command imports them and runs, as a nightly job would."""
+    the latest; one command imports them and runs (``kequn import --run``), as a nightly
+    job would, then the dashboard's pages are read."""
     import duckdb
 
     copy = out / "daily-ws"
@@ -384,11 +386,9 @@ def daily_refresh(ws: Path, out: Path) -> list[str]:
         "order read from the new run, as the server would answer them"
     )
     shown = [sys.executable, "-c", DASHBOARD, str(copy), first[0]["customer_id"]]
-    script = (
-        f"{shlex.join([*KEQUN, 'import', 'orders', str(day_file), '--workspace', str(copy)])}"
-        f" && {shlex.join([*KEQUN, 'run', '--workspace', str(copy)])}"
-        f" && {shlex.join([*shown, first[0]['order_id']])}"
-    )
+    # one command imports and runs (``import --run``), as a nightly job would
+    nightly = [*KEQUN, "import", "orders", str(day_file), "--workspace", str(copy), "--run"]
+    script = f"{shlex.join(nightly)} && {shlex.join([*shown, first[0]['order_id']])}"
     return ["sh", "-c", script]
 
 

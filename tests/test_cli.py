@@ -127,6 +127,33 @@ def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:
     assert "✓" in kequn("taxonomy", "check", "-w", ws)
 
 
+def test_import_then_run_in_one_command(tmp_path: Path) -> None:
+    """``import --run``: the day's file imported, then a run that already counts it (a
+    nightly job in one process); without ``--run`` no run is made."""
+    ws = str(tmp_path / "ws")
+    kequn("init", "-w", ws)
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "order_id,customer_id,ordered_at,amount,status\nA1,c1,2026-01-05,10,paid\n", "utf-8"
+    )
+    kequn("import", "orders", str(first), "-w", ws, "--json")
+    assert json.loads(kequn("status", "-w", ws, "--json"))["runs"] == []
+    day = tmp_path / "day.csv"
+    day.write_text(
+        "order_id,customer_id,ordered_at,amount,status\n"
+        "A2,c1,2026-01-06,12,paid\nA3,c2,2026-01-06,8,paid\nA4,c3,nope,8,paid\n",
+        "utf-8",
+    )
+    both = json.loads(kequn("import", "orders", str(day), "-w", ws, "--run", "--json"))
+    assert (both["import"]["accepted"], both["import"]["rejected"]) == (2, 1)
+    assert both["run"]["customers"] == 2
+    assert both["run"]["as_of"] == "2026-01-06"
+    shown = json.loads(kequn("show", "c1", "-w", ws, "--json"))
+    assert shown["features"]["orders"] == 2
+    text = kequn("import", "orders", str(day), "-w", ws, "--run")
+    assert "2 customers" in text
+
+
 def test_taxonomy_check_reports_the_problem(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kequn("init", "-w", str(ws))

@@ -51,6 +51,8 @@ def _files(folder: Path) -> None:
             f"{30 + i % 70}.00,交易成功"
         )
     (folder / "订单导出.csv").write_text("\n".join(rows) + "\n", encoding="gbk")
+    day = [rows[0], *(f"D{i},C{i:03d},2026-09-30 09:00,88.00,交易成功" for i in range(1, 6))]
+    (folder / "今天.csv").write_text("\n".join(day) + "\n", encoding="utf-8")
     (folder / "map.yaml").write_text("statuses:\n  交易成功: paid\n", encoding="utf-8")
     shutil.copy(CDNOW, folder / "transactions.csv")
 

@@ -128,6 +128,14 @@ def import_(
     query: Annotated[
         str | None, typer.Option("--query", help="SQL query to run on the database instead")
     ] = None,
+    then_run: Annotated[
+        bool,
+        typer.Option(
+            "--run",
+            help="Then classify every customer, as `kequn run` (stored models), in the same "
+            "process: a nightly job's import and run, without starting twice",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate a file (or a database table or query) and upsert its good rows; bad rows go
@@ -159,10 +167,7 @@ def import_(
                 create_customers=create_customers,
                 progress=lambda _stage, rows: progress.update(task, completed=rows),
             )
-        if as_json:
-            _print_json(done.report.to_dict())
-        else:
-            print_import(done.report)
+        _imported(ws, done.report, then_run, as_json)
         return
     assert file is not None
     with _progress() as progress:
@@ -191,10 +196,29 @@ def import_(
             origin=source,
             default_origin=not no_source,
         )
-    if as_json:
-        _print_json(report.to_dict())
+    _imported(ws, report, then_run, as_json)
+
+
+def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
+    """Print an import's report, and with ``then_run`` run and print the run as
+    ``kequn run`` does (as JSON: ``{"import": ..., "run": ...}``)."""
+    if not then_run:
+        if as_json:
+            _print_json(report.to_dict())
+        else:
+            print_import(report)
         return
-    print_import(report)
+    if not as_json:
+        print_import(report)
+    from kequn import pipeline
+
+    with _progress() as progress:
+        task = progress.add_task("features", total=None)
+        info = pipeline.run(ws, progress=lambda step: progress.update(task, description=step))
+    if as_json:
+        _print_json({"import": report.to_dict(), "run": info.to_dict()})
+        return
+    _print_run(info)
 
 
 quarantine_app = typer.Typer(
