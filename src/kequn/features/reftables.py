@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from kequn.core import yamlfile
+
 TIERS = ("micro", "small", "medium", "large")
 
 
@@ -28,4 +30,4 @@ def _packaged(name: str) -> dict[str, Any]:
     text = (resources.files("kequn.features") / "refdata" / f"{name}.yaml").read_text(
         encoding="utf-8"
     )
-    return dict(yaml.safe_load(text))
+    return dict(yamlfile.safe_load(text))

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from kequn.core import yamlfile
+
 #: Buyer columns an order export may carry; used to derive customers from orders.
 BUYER_COLUMNS = (
     "customer_name",
@@ -55,7 +57,7 @@ def normalise_header(text: str) -> str:
 @functools.cache
 def _synonyms() -> dict[str, Any]:
     text = resources.files("kequn.ingest").joinpath("headers.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yamlfile.safe_load(text)
     return data
 
 

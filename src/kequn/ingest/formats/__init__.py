@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from kequn.core import yamlfile
 from kequn.core.i18n import local
 from kequn.ingest.mapping import normalise_header
 
@@ -180,7 +179,7 @@ def profiles() -> dict[str, Profile]:
     folder = resources.files("kequn.ingest.formats")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            data = yamlfile.safe_load(entry.read_text(encoding="utf-8"))
             profile = _load(entry.name, data)
             found[profile.id] = profile
     generic = found.pop("generic", None)
