@@ -154,6 +154,26 @@ def test_import_then_run_in_one_command(tmp_path: Path) -> None:
     assert "2 customers" in text
 
 
+def test_import_run_that_fails_still_reports_the_import(tmp_path: Path) -> None:
+    """``import --run`` whose run fails (here a broken taxonomy): the import is kept, the
+    error says so, and ``--json`` still prints what was imported (``run``: null), exit 1."""
+    ws = tmp_path / "ws"
+    kequn("init", "-w", str(ws))
+    with (ws / "taxonomy.yaml").open("a", encoding="utf-8") as f:
+        f.write("dimensions: [\n")
+    day = tmp_path / "day.csv"
+    day.write_text("order_id,customer_id,ordered_at,amount,status\nA1,c1,2026-01-05,10,paid\n")
+    i18n.set_lang(None)
+    result = runner.invoke(app, ["import", "orders", str(day), "-w", str(ws), "--run", "--json"])
+    assert result.exit_code != 0
+    both = json.loads(result.stdout)
+    assert both["import"]["accepted"] == 1
+    assert both["run"] is None
+    assert both["import"]["import_id"] in result.stderr
+    assert "kept" in result.stderr
+    assert json.loads(kequn("status", "-w", str(ws), "--json"))["counts"]["orders"] == 1
+
+
 def test_taxonomy_check_reports_the_problem(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     kequn("init", "-w", str(ws))

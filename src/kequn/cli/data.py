@@ -18,6 +18,7 @@ from kequn.cli._app import (
     _ws,
     app,
     console,
+    err,
 )
 from kequn.cli._import_text import print_format, print_import, print_summary
 from kequn.cli.analysis import _print_run, history_cmd
@@ -212,9 +213,17 @@ def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
         print_import(report)
     from kequn import pipeline
 
-    with _progress() as progress:
-        task = progress.add_task("features", total=None)
-        info = pipeline.run(ws, progress=lambda step: progress.update(task, description=step))
+    try:
+        with _progress() as progress:
+            task = progress.add_task("features", total=None)
+            info = pipeline.run(ws, progress=lambda step: progress.update(task, description=step))
+    except Exception:
+        # the import is committed whatever the run does: say so, and with --json still
+        # print what was imported (the run's error follows on stderr, exit 1)
+        if as_json:
+            _print_json({"import": report.to_dict(), "run": None})
+        err.print(t("import.kept_run_failed", import_id=report.import_id), soft_wrap=True)
+        raise
     if as_json:
         _print_json({"import": report.to_dict(), "run": info.to_dict()})
         return

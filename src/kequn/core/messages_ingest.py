@@ -8,6 +8,10 @@ INGEST: dict[str, tuple[str, str]] = {
     # import
     "import.reading": ("读取 {file}", "Reading {file}"),
     "import.validating": ("校验与转换", "Validating and converting"),
+    "import.kept_run_failed": (
+        "导入 {import_id} 已保存；随后的运行失败，排除问题后执行 `kequn run`：",
+        "Import {import_id} was kept; the run after it failed (fix it, then `kequn run`):",
+    ),
     "import.writing": ("写入工作区", "Writing to the workspace"),
     "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
     "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
