@@ -46,7 +46,10 @@ def events_cmd(
     left: Annotated[str | None, typer.Option(help="Customers who left this label")] = None,
     since: Annotated[str | None, typer.Option(help="Runs as of this date or later")] = None,
     until: Annotated[str | None, typer.Option(help="Runs as of this date or earlier")] = None,
-    run_id: RunOpt = None,
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run", help="Run id (or prefix); default: every run's events."),
+    ] = None,
     customer: Annotated[str | None, typer.Option(help="One customer's events")] = None,
     limit: Annotated[int, typer.Option(help="How many events to list")] = 20,
     as_json: JsonOpt = False,

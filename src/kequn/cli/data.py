@@ -133,8 +133,8 @@ def import_(
         bool,
         typer.Option(
             "--run",
-            help="Then classify every customer, as `kequn run` (stored models), in the same "
-            "process: a nightly job's import and run, without starting twice",
+            help="Then classify every customer, as `kequn run` does (stored models reused "
+            "while fresh), in the same process: a nightly job's import and run in one start",
         ),
     ] = False,
     as_json: JsonOpt = False,
