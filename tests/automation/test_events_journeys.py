@@ -181,3 +181,35 @@ def test_consent_control_group_and_holdout_decide_who_is_queued(aws: Workspace) 
     with db.connect(aws) as con:
         n = con.execute("SELECT count(*) FROM outbox").fetchone()[0]
     assert n == summary["messages"]
+
+
+def test_events_are_staged_only_when_something_will_read_them(
+    aws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run processed again with every journey planned reads no events: none are
+    computed (a second at 1M customers); a journey added since still gets them."""
+    from kequn.automation import plan
+
+    _, late = runs(aws)  # processed by the after-publish hook, no journeys then
+    staged: list[str] = []
+    real = plan.stage_events
+
+    def counting(*args: object, **kwargs: object) -> int:
+        staged.append("x")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan, "stage_events", counting)
+    again = process_run(late)
+    assert staged == []
+    assert again["events"] is None
+    write_journeys(
+        aws,
+        {"journeys": [{"id": "gone_dormant", "channel": "crm", "templates": TEMPLATES,
+                       "trigger": {"entered": "lifecycle.dormant"}}],
+         "channels": {"crm": {"type": "file", "columns": ["customer_id"]}}},
+    )  # fmt: skip
+    planned = process_run(late)
+    assert staged == ["x"]
+    entered = query_events(aws, entered="dormant", run_id=late.run_id)["total"]
+    assert entered > 0
+    assert sum(planned["journeys"]["gone_dormant"].values()) == entered

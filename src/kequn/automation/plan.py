@@ -193,7 +193,6 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
     summary["previous_run_id"] = before.run_id if before else None
     with run.workspace.scratch() as mem, run.workspace.spill_folder() as folder:
         events = folder / "events.parquet"
-        stage_events(mem, run, before, taxonomy, events)
         with db.connect(ws) as con:
             done = con.execute(
                 "SELECT 1 FROM processed_runs WHERE run_id = ?", [run.run_id]
@@ -211,14 +210,19 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
             messages: list[dict[str, Any]] = []
             sent: dict[str, Counter[str]] = {}
             summary["backfill_skipped"] = [j.id for j in journeys.journeys] if backfill else []
-            plans = [
-                (j, _candidates(mem, run, j, journeys, events))
+            pending = [
+                j
                 for j in journeys.journeys
                 if j.active(today)
                 and j.id not in planned
                 and not backfill
                 and (j.trigger.target is None or before is not None)
             ]
+            if not done or pending:
+                # (a run processed again with every journey planned needs no events:
+                # ~1 s at 1M customers)
+                stage_events(mem, run, before, taxonomy, events)
+            plans = [(j, _candidates(mem, run, j, journeys, events)) for j in pending]
             composer = Composer(run, journeys)
             for journey, rows in plans:
                 if journey.channel not in sent:
