@@ -1,0 +1,98 @@
+"""京东 and 快手小店 order exports with the words and columns public importers of the real
+files read (each source is named next to its test and in the profile's YAML)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from kequn.ingest.importer import import_file
+from kequn.store.workspace import Workspace
+
+
+def _orders(ws: Workspace) -> dict[str, tuple[str, Decimal, Decimal, str]]:
+    with ws.read() as con:
+        rows = con.execute(
+            "SELECT order_id, status, amount, refunded, customer_id FROM orders"
+        ).fetchall()
+    return {str(o).rsplit(":", 1)[-1]: (s, a, r, str(c)) for o, s, a, r, c in rows}
+
+
+# 京东 商家后台 订单导出 header (github-code-index:44332149538), gb18030 CSV, one row per SKU
+JD = [
+    "订单号",
+    "商品ID",
+    "商品名称",
+    "订购数量",
+    "支付方式",
+    "下单时间",
+    "京东价",
+    "订单金额",
+    "结算金额",
+    "余额支付",
+    "应付金额",
+    "订单状态",
+    "订单类型",
+    "下单帐号",
+    "客户姓名",
+    "客户地址",
+    "联系电话",
+    "付款确认时间",
+]
+
+# words of the export that further importers of it read (sources in jd.yaml)
+JD_WORDS = {
+    "等待发货": "paid",  # github-code-index:7479954621: as 等待出库
+    "延迟付款确认": "pending",  # 7479954621, 30598031628: before payment
+    "(删除)等待付款确认": "cancelled",  # 34074784961: dropped as never paid
+    "(删除)延迟付款确认": "cancelled",  # 34074784961
+    "(删除)新订单": "cancelled",  # 30598031628: 新单 precedes payment
+    "暂停": "refunding",  # 7479954621: LOCKED, as 锁定
+    "(删除)暂停": "refunded",  # 34151702518: a refund of 订单应付金额
+    "(锁定)等待确认收货": "refunding",  # 34151702518: a return under way
+    "(暂停)等待确认收货": "refunding",  # 67183000233: shipped, paused
+}
+
+
+def test_every_jd_status_word_importers_read_is_known(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "jd.csv"
+    with path.open("w", encoding="gb18030", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(JD)
+        for n, word in enumerate(JD_WORDS):
+            # two SKUs per order: the order's money and status repeat on both rows
+            for sku, name, qty, price in (
+                ("100012345678", "保温杯", 2, "￥129.00"),
+                ("100087654321", "杯刷", 1, "￥9.90"),
+            ):
+                out.writerow(
+                    [
+                        str(290000000000 + n),
+                        sku,
+                        name,
+                        qty,
+                        "在线支付",
+                        "2025-03-04 10:15:22",
+                        price,
+                        "1,368.00",
+                        "1,168.00",
+                        "0.00",
+                        "1,168.00",
+                        word,
+                        "销售订单",
+                        f"jd_{n}pin",
+                        "张**",
+                        "广东深圳市南山区****",
+                        "138****1234",
+                        "2025-03-04 10:16:00",
+                    ]
+                )
+    result = import_file(ws, "orders", path)
+    assert result.rejected == 0, result.examples
+    got = _orders(ws)
+    want = {str(290000000000 + n): s for n, s in enumerate(JD_WORDS.values())}
+    assert {k: v[0] for k, v in got.items()} == want
+    assert {v[1] for v in got.values()} == {Decimal("1168.00")}
+    assert got["290000000006"][2] == Decimal("1168.00")  # (删除)暂停: all of it back
+    assert got["290000000000"][3] == "jd:jd_0pin"  # the 下单帐号, not the masked phone
