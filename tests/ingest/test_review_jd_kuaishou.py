@@ -96,3 +96,63 @@ def test_every_jd_status_word_importers_read_is_known(ws: Workspace, tmp_path: P
     assert {v[1] for v in got.values()} == {Decimal("1168.00")}
     assert got["290000000006"][2] == Decimal("1168.00")  # (删除)暂停: all of it back
     assert got["290000000000"][3] == "jd:jd_0pin"  # the 下单帐号, not the masked phone
+
+
+# 快手小店 批量导出 header as a loader of 2025-2026 exports keeps it (github-code-index:61522271937),
+# cut to the columns that matter here; refunds are only in 售后状态
+KUAISHOU = [
+    "订单号",
+    "订单创建时间",
+    "订单支付时间",
+    "订单状态",
+    "实付款",
+    "店铺优惠",
+    "成交数量",
+    "订单备注",
+    "售后状态",
+    "商品名称",
+    "商品ID",
+    "SKU编码",
+    "商品单价",
+    "渠道",
+    "CPS达人ID",
+    "收货人姓名",
+    "收货人电话",
+    "收货地址-省",
+    "收货地址-市",
+    "收货地址",
+]
+
+KUAISHOU_ROWS = [
+    ("待发货", "", "paid"),
+    ("已收货", "", "paid"),
+    ("交易成功", "", "paid"),
+    ("交易关闭", "", "cancelled"),  # closed before payment (34074784961)
+    ("交易关闭", "退款成功", "refunded"),  # 61522271937: closed by a full refund
+    ("交易成功", "退款成功", "refunded"),
+    ("已发货", "售后处理中", "refunding"),  # 61522271937
+    ("交易成功", "售后关闭", "paid"),  # 34074784961: nothing returned
+]
+
+
+def test_kuaishou_after_sale_column_is_read(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "ks.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(KUAISHOU)
+        for n, (status, after_sale, _) in enumerate(KUAISHOU_ROWS):
+            out.writerow([
+                str(2512345678901234500 + n), "2025-03-04 10:15:22", "2025-03-04 10:16:00",
+                status, "¥1,299.90", "¥10.00", "1", "", after_sale, "T恤", "23456789012",
+                "SKU-1", "¥1,309.90", "自营", "", "张三", f"1380000{1000 + n}", "广东省",
+                "深圳市", "广东省深圳市南山区科技园1号",
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.rejected == 0, result.examples
+    assert result.format == "kuaishou"
+    got = _orders(ws)
+    want = {str(2512345678901234500 + n): r[2] for n, r in enumerate(KUAISHOU_ROWS)}
+    assert {k: v[0] for k, v in got.items()} == want
+    assert got["2512345678901234504"][2] == Decimal("1299.90")  # all of it back
+    assert got["2512345678901234506"][2] == Decimal("0")  # not returned yet
+    assert {v[1] for v in got.values()} == {Decimal("1299.90")}
