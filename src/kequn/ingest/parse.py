@@ -201,17 +201,20 @@ class ParsePass(Pass):
         13611112222 are one buyer and e-mails compare case-insensitively."""
         columns = self.matched.columns
         fallback = self.matched.fallbacks.get("customer_id")
+        # a masked value (138****6688, 李**) is no one's id: different buyers look the same
+        # once masked; without another key the row is quarantined (validate: masked_buyer)
+        plain = f"CASE WHEN kq_masked({value}) THEN NULL ELSE {value} END"
         # a phone or e-mail serving as an id is personal: the id is a keyed hash of it
         if fallback == "customer_phone":
-            return f"coalesce(kq_pseudo(kq_phone({value})), {value})"
+            return f"coalesce(kq_pseudo(kq_phone({value})), {plain})"
         if fallback == "customer_email":
-            return f"coalesce(kq_pseudo(kq_email({value})), {value})"
+            return f"coalesce(kq_pseudo(kq_email({value})), {plain})"
         alts = [
             f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
             for name, fn in (("customer_phone", "kq_phone"), ("customer_email", "kq_email"))
             if name in columns and columns[name] != columns["customer_id"]
         ]
-        return f"coalesce({value}, {', '.join(alts)})" if alts else value
+        return f"coalesce({plain}, {', '.join(alts)})" if alts else plain
 
     def _attributes_sql(self) -> str | None:
         parts = []

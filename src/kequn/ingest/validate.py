@@ -34,6 +34,28 @@ class ValidatePass(Pass):
             **params,
         )
 
+    def _check_ids(self, columns: list[str]) -> None:
+        """Ids Excel cut to 15 digits, and an order's buyer that is only a masked value
+        with no other key (parse: ``_buyer_key``)."""
+        if self.table == "orders" and "customer_id" in columns:
+            self._problem(
+                '"customer_id" IS NULL AND kq_masked(trim("raw__customer_id"))',
+                "customer_id",
+                "masked_buyer",
+                "rejected",
+                value='"raw__customer_id"',
+            )
+        for name in ("order_id", "customer_id", "event_id"):
+            if name in columns:
+                self._problem(
+                    f'regexp_full_match(trim("raw__{name}"), $scientific)',
+                    name,
+                    "id_lost_digits",
+                    "rejected",
+                    value=f'"raw__{name}"',
+                    scientific=SCIENTIFIC,
+                )
+
     def _check_cells(self, columns: list[str]) -> None:
         self.sql(
             'CREATE OR REPLACE TEMP TABLE problems ("row" BIGINT, "column" VARCHAR, '
@@ -65,16 +87,7 @@ class ValidatePass(Pass):
                 detail="$allowed" if allowed else "NULL",
                 **({"allowed": allowed} if allowed else {}),
             )
-        for name in ("order_id", "customer_id", "event_id"):
-            if name in columns:
-                self._problem(
-                    f'regexp_full_match(trim("raw__{name}"), $scientific)',
-                    name,
-                    "id_lost_digits",
-                    "rejected",
-                    value=f'"raw__{name}"',
-                    scientific=SCIENTIFIC,
-                )
+        self._check_ids(columns)
         for column in self._columns():
             if column.name in columns and column.kind in ("timestamp", "date"):
                 # a year before 1900 is no order, visit or birthday but a date misread
