@@ -239,6 +239,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} has no sheet “{sheet}”. Sheets: {sheets}",
     ),
     "import.format": ("格式：{name}", "Format: {name}"),
+    "import.bad_csv": (
+        "{file} 的开头无法按 CSV/文本表格读取（{detail}）。请确认它是 CSV 或制表符分隔的文本，或用 --encoding 指定编码。",
+        "{file}: its first lines cannot be read as a CSV or text table ({detail}). Check that it is CSV or tab-separated text, or pass --encoding.",
+    ),
     "import.empty_file": (
         "{file} 是空文件，没有可导入的内容。",
         "{file} is empty: there is nothing to import.",

@@ -170,9 +170,16 @@ def _stage_csv(
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = "\t" if source.suffix.lower() == ".tsv" else ","
-    lines = list(
-        itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), HEADER_SCAN)
-    )
+    # newline="": a line may end in \r alone (Excel for Mac's "CSV (Macintosh)"), which
+    # the default (lines end at \n) made one line the csv module refused, a traceback
+    try:
+        lines = list(
+            itertools.islice(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), HEADER_SCAN
+            )
+        )
+    except csv.Error as exc:
+        raise SourceError(t("import.bad_csv", file=source.name, detail=exc)) from exc
     skip = header_row - 1 if header_row else find_header([list(r) for r in lines])
     if skip >= len(lines):
         raise SourceError(t("import.no_header_row", file=source.name, row=skip + 1))
