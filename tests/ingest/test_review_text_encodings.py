@@ -23,3 +23,50 @@ def test_lines_ending_in_a_carriage_return_alone_are_rows(ws: Workspace, tmp_pat
     report = import_file(ws, "customers", path)
     assert (report.accepted, report.rejected) == (2, 0)
     assert names(ws) == [("C1", "张三"), ("C2", "李四")]
+
+
+def test_a_gbk_file_whose_first_rows_are_ascii_is_read_as_gbk(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The encoding was decided on the first 256 KB alone: ASCII there, so UTF-8, and the
+    import stopped at the first 中文 name further down ("cannot be read as utf-8")."""
+    lines = ["customer id,name,city"]
+    lines += [f"A{i:06d},Name{i},Beijing" for i in range(12_000)]
+    lines += ["Z1,张三丰,北京", "Z2,欧阳锋,广州"]
+    path = tmp_path / "late.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    assert path.read_bytes()[: 256 * 1024].isascii()
+    report = import_file(ws, "customers", path)
+    assert (report.encoding, report.accepted, report.rejected) == ("gb18030", 12_002, 0)
+    assert names(ws)[-2:] == [("Z1", "张三丰"), ("Z2", "欧阳锋")]
+
+
+def test_utf16_without_its_bom_is_read_as_utf16(ws: Workspace, tmp_path: Path) -> None:
+    """UTF-16 written without a BOM is valid UTF-8 (every other byte NUL): the cells held
+    NULs, and no header was recognised. Both byte orders, a column of 中文 only."""
+    text = "客户编号\t姓名\r\nC1\t张三\r\nC2\t李四\r\n"
+    for order in ("le", "be"):
+        path = tmp_path / f"unicode-{order}.txt"
+        path.write_bytes(text.encode(f"utf-16-{order}"))
+        report = import_file(ws, "customers", path)
+        assert (report.encoding, report.accepted) == (f"utf-16-{order}", 2)
+        assert names(ws) == [("C1", "张三"), ("C2", "李四")]
+
+
+def test_a_big5_file_is_not_read_as_gbk(ws: Workspace, tmp_path: Path) -> None:
+    """Big5 (台灣, 香港) decodes as GB18030 without an error, into other characters:
+    陳大文 was stored as 朝ゅ with the private-use characters GBK has there, silently."""
+    rows = ["customer id,name,city", "C5,陳大文,臺北", "C6,許功蓋,高雄", "C7,余裕,台中"]
+    path = tmp_path / "big5.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("big5"))
+    report = import_file(ws, "customers", path)
+    assert (report.encoding, report.accepted) == ("cp950", 3)
+    assert names(ws) == [("C5", "陳大文"), ("C6", "許功蓋"), ("C7", "余裕")]
+
+
+def test_a_gbk_file_is_still_gbk(ws: Workspace, tmp_path: Path) -> None:
+    rows = ["customer id,name,city", "C1,陈伟,北京市朝阳区建国路88号", "C2,王芳,上海"]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("gbk"))
+    assert import_file(ws, "customers", path).encoding == "gb18030"
+    assert names(ws) == [("C1", "陈伟"), ("C2", "王芳")]
