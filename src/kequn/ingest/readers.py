@@ -202,6 +202,17 @@ def stage(
         return _stage_csv(source, workdir, encoding, progress, header_row)
     if suffix in {".xlsx", ".xlsm"}:
         return _stage_excel(source, workdir, sheet, progress, header_row)
+    if suffix in {".xls", ".et"}:
+        # what platforms and ERPs export as "Excel" is often not: an .xlsx, a web page
+        # (HTML table) or tab-separated text under an .xls name. Only a real BIFF
+        # workbook (or WPS .et) must be saved as .xlsx first
+        kind = _sniff_xls(source)
+        if kind == "zip":
+            return _stage_excel(source, workdir, sheet, progress, header_row)
+        if kind == "text":
+            return _stage_csv(source, workdir, encoding, progress, header_row)
+        if kind == "html":
+            raise SourceError(t("import.xls_html", file=source.name))
     if suffix in {".parquet", ".pq"}:
         try:
             meta = pq.ParquetFile(source).metadata
@@ -211,6 +222,27 @@ def stage(
             raise SourceError(t("import.bad_parquet", file=source.name, detail=detail)) from exc
         return StagedSource(source, names, None, meta.num_rows, False)
     raise SourceError(t("import.unsupported", file=source))
+
+
+def _sniff_xls(source: Path) -> str:
+    """What a file named .xls / .et holds: "zip" (an .xlsx), "html", "text", or "binary"
+    (a BIFF workbook, or anything else)."""
+    with source.open("rb") as fh:
+        head = fh.read(8192)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0") or not head.strip():
+        return "binary"
+    try:
+        text = _decode_sample(head, detect_encoding(source)).lstrip("\ufeff \t\r\n")
+    except (UnicodeDecodeError, LookupError):
+        return "binary"
+    if re.match(r"(?i)<(!doctype|html|table|meta|head|\?xml|style|body)", text):
+        return "html"
+    first = text.split("\n", 1)[0]
+    if "\x00" not in text and ("\t" in first or "," in first):
+        return "text"
+    return "binary"
 
 
 def _stage_csv(
@@ -406,7 +438,12 @@ def _stage_excel(
 
     check_xlsx(source)
     try:
-        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        # openpyxl takes a file by its name only with an Excel extension: an .xlsx saved
+        # as .xls is given as bytes (check_xlsx has bounded their size)
+        opened: Path | io.BytesIO = source
+        if source.suffix.lower() not in {".xlsx", ".xlsm"}:
+            opened = io.BytesIO(source.read_bytes())
+        book = openpyxl.load_workbook(opened, read_only=True, data_only=True)
     except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
         raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
     try:
