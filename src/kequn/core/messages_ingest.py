@@ -245,7 +245,7 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.xls_html": (
         "{file} 其实是网页（HTML 表格），只是扩展名为 .xls（许多平台的“导出 Excel”如此）：请用 Excel 或 WPS 打开，另存为 .xlsx 后导入，或在平台改选导出 CSV。",
-        "{file} is a web page (an HTML table) named .xls, as many platforms' \"export to Excel\" write: open it in Excel or WPS and save it as .xlsx, or export CSV from the platform instead.",
+        '{file} is a web page (an HTML table) named .xls, as many platforms\' "export to Excel" write: open it in Excel or WPS and save it as .xlsx, or export CSV from the platform instead.',
     ),
     "import.empty_file": (
         "{file} 是空文件，没有可导入的内容。",
