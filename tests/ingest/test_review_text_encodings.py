@@ -70,3 +70,13 @@ def test_a_gbk_file_is_still_gbk(ws: Workspace, tmp_path: Path) -> None:
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode("gbk"))
     assert import_file(ws, "customers", path).encoding == "gb18030"
     assert names(ws) == [("C1", "陈伟"), ("C2", "王芳")]
+
+
+def test_a_trailing_ctrl_z_is_no_rejected_row(ws: Workspace, tmp_path: Path) -> None:
+    """A file ending in Ctrl-Z (0x1A, the DOS end-of-file mark) had it quarantined as a
+    bad row of its own; the CRLF and LF lines around it are rows as usual."""
+    path = tmp_path / "dos.csv"
+    path.write_bytes("客户编号,姓名\r\nC1,张三\nC2,李四\r\n\x1a".encode())
+    report = import_file(ws, "customers", path)
+    assert (report.accepted, report.rejected) == (2, 0)
+    assert names(ws) == [("C1", "张三"), ("C2", "李四")]

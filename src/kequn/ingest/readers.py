@@ -380,7 +380,8 @@ def _csv_exact(
                 unclosed = (record_number, record.text)
                 continue
             if len(record) != width:
-                if any(field.strip() for field in record):
+                # Ctrl-Z (0x1A), the end-of-file mark DOS-era tools still append, is no row
+                if any(field.replace("\x1a", "").strip() for field in record):
                     ragged.append((record_number, delimiter.join(record)))
                 continue
             for i, value in enumerate(record):
