@@ -80,3 +80,16 @@ def test_a_trailing_ctrl_z_is_no_rejected_row(ws: Workspace, tmp_path: Path) -> 
     report = import_file(ws, "customers", path)
     assert (report.accepted, report.rejected) == (2, 0)
     assert names(ws) == [("C1", "张三"), ("C2", "李四")]
+
+
+def test_a_cell_over_128k_characters_in_a_file_read_line_by_line(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A ragged row sends the file to the line-by-line reader, whose csv module refused a
+    value over 131,072 characters with a traceback; Arrow's reader had taken it."""
+    path = tmp_path / "long.csv"
+    note = "长" * 200_000
+    path.write_text(f"客户编号,姓名,备注\r\nC1,张三,{note}\r\nC2,李四\r\nC3,王五,x\r\n", "utf-8")
+    report = import_file(ws, "customers", path)
+    assert (report.accepted, report.rejected) == (2, 1)
+    assert names(ws) == [("C1", "张三"), ("C3", "王五")]

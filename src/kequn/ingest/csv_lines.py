@@ -61,6 +61,9 @@ def records(fh: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str] 
     line is given as :class:`Unclosed` (to quarantine: the quote cannot be read) and its other
     lines are read one by one, as the rows they are. Any other quoting error is read
     leniently, as Python's csv does."""
+    # the csv module refuses a value over 128 K characters (a long 备注 or a product
+    # list), with a traceback; Arrow's quick reader takes any, so must this one
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     lines = _Counted(fh)
     while True:
         reader = csv.reader(lines, delimiter=delimiter, strict=True)
