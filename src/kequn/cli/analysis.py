@@ -58,23 +58,28 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
-    from kequn import pipeline
-
     ws = _ws(workspace)
-    with _progress() as progress:
-        task = progress.add_task("features", total=None)
-        info = pipeline.run(
-            ws,
-            as_of=parse_as_of(as_of),
-            engine_name=engine,
-            progress=lambda step: progress.update(task, description=step),
-            with_models=models,
-            refit=refit,
-        )
+    info = classify(
+        ws, as_of=parse_as_of(as_of), engine_name=engine, with_models=models, refit=refit
+    )
     if as_json:
         _print_json(info.to_dict())
         return
     _print_run(info)
+
+
+def classify(ws: Any, **options: Any) -> RunInfo:
+    """:func:`kequn.pipeline.run` with ``options``, its steps shown as it goes (``kequn
+    run``, ``kequn import --run``)."""
+    from kequn import pipeline
+
+    with _progress() as progress:
+        task = progress.add_task("features", total=None)
+
+        def step(name: str) -> None:
+            progress.update(task, description=name)
+
+        return pipeline.run(ws, progress=step, **options)
 
 
 def _print_run(info: RunInfo) -> None:

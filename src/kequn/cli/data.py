@@ -21,7 +21,7 @@ from kequn.cli._app import (
     err,
 )
 from kequn.cli._import_text import print_format, print_import, print_summary
-from kequn.cli.analysis import _print_run, history_cmd
+from kequn.cli.analysis import _print_run, classify, history_cmd
 from kequn.core import display
 from kequn.core.i18n import local, t
 
@@ -211,12 +211,8 @@ def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
         return
     if not as_json:
         print_import(report)
-    from kequn import pipeline
-
     try:
-        with _progress() as progress:
-            task = progress.add_task("features", total=None)
-            info = pipeline.run(ws, progress=lambda step: progress.update(task, description=step))
+        info = classify(ws)
     except Exception:
         # the import is committed whatever the run does: say so, and with --json still
         # print what was imported (the run's error follows on stderr, exit 1)
