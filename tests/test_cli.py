@@ -69,7 +69,7 @@ def test_help_shows_the_kequn_toml_sections_it_names() -> None:
     checked = 0
     for path, command in _commands():
         texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
-        sections = {m for text in texts for m in re.findall(r"\[([a-z_]+)\]", text)}
+        sections = {m for text in texts for m in re.findall(r"\[([a-z_]+(?:\.[A-Za-z_]+)?)\]", text)}
         if not sections:
             continue
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
@@ -77,7 +77,7 @@ def test_help_shows_the_kequn_toml_sections_it_names() -> None:
         for section in sections:
             assert f"[{section}]" in result.output, (path, section)
         checked += 1
-    assert checked >= 4  # runs prune, privacy purge, serve, schedule run
+    assert checked >= 5  # runs prune, privacy purge, serve, schedule run, sync
 
 
 def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def sync_cmd(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pull saved database sources ([sources.NAME] in kequn.toml) incrementally by their
+    """Pull saved database sources (\\[sources.NAME] in kequn.toml) incrementally by their
     watermark column; each pull is an import (validated, quarantined, atomic, upserted)."""
     from kequn.ingest.sources import sync
 
