@@ -42,7 +42,7 @@ from _peak import Peak
 from kequn.automation import db
 from kequn.automation.channels import SIGNATURE_HEADER, verify
 from kequn.automation.deliver import deliver
-from kequn.automation.events import compute_events, write_events
+from kequn.automation.events import keep_events, stage_events
 from kequn.automation.plan import _OUTBOX_COLUMNS, _insert, message_id, process_run
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
@@ -84,12 +84,12 @@ def bench_events(ws: Workspace, n: int) -> dict[str, float]:
     before = fake_run(ws, "r1", a, dt.date(2026, 6, 30))
     after = fake_run(ws, "r2", pa.Table.from_pandas(b, preserve_index=False), dt.date(2026, 9, 30))
     started = time.perf_counter()
-    with Peak() as peak:
-        events = compute_events(duckdb.connect(), after, before, taxonomy)
-        with db.connect(ws) as con, db.transaction(con):
-            write_events(con, after, before, events)
+    with Peak() as peak, ws.spill_folder() as folder:
+        count = stage_events(duckdb.connect(), after, before, taxonomy, folder / "e.parquet")
+        with db.connect(ws):
+            keep_events(ws, after, folder / "e.parquet")
     return {"seconds": time.perf_counter() - started, "peak_mib": peak.peak / 2**20,
-            "events": events.num_rows}  # fmt: skip
+            "events": count}  # fmt: skip
 
 
 def queue(ws: Workspace, n: int, channel: str, run_id: str) -> None:

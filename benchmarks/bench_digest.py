@@ -29,7 +29,7 @@ from bench_automation import LIFECYCLE, Peak, fake_run, labels
 
 from kequn.automation import db
 from kequn.automation.digest import build_digests, show_digests
-from kequn.automation.events import compute_events, write_events
+from kequn.automation.events import keep_events, stage_events
 from kequn.snapshots.runs import TAXONOMY_FILE
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import load_taxonomy
@@ -60,20 +60,22 @@ def prepare(ws: Workspace, n: int) -> object:
     for run in (before, after):
         (Path(run.path) / TAXONOMY_FILE).write_text(taxonomy_text, encoding="utf-8")
     taxonomy = load_taxonomy(None)
-    events = compute_events(duckdb.connect(), after, before, taxonomy)
-    with db.connect(ws) as con, db.transaction(con):
-        write_events(con, after, before, events)
-        con.execute(
-            "INSERT INTO processed_runs VALUES ('r2', 'r1', DATE '2026-09-30', now(), ?, 0, NULL)",
-            [events.num_rows],
-        )
+    with ws.spill_folder() as folder:
+        count = stage_events(duckdb.connect(), after, before, taxonomy, folder / "e.parquet")
+        with db.connect(ws) as con, db.transaction(con):
+            keep_events(ws, after, folder / "e.parquet")
+            con.execute(
+                "INSERT INTO processed_runs VALUES "
+                "('r2', 'r1', DATE '2026-09-30', now(), ?, 0, NULL)",
+                [count],
+            )
     channels = {"group": {"type": "wecom", "token_env": "KEQUN_BENCH_WECOM_KEY"}}
     teams = {t: {"channel": "group", "movements": m} for t, m in TEAMS.items()}
     (ws.root / "journeys.yaml").write_text(
         yaml.safe_dump({"channels": channels, "digests": {"base_url": "http://x", "teams": teams}}),
         encoding="utf-8",
     )
-    return after, events.num_rows
+    return after, count
 
 
 def main() -> None:

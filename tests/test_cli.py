@@ -69,7 +69,9 @@ def test_help_shows_the_kequn_toml_sections_it_names() -> None:
     checked = 0
     for path, command in _commands():
         texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
-        sections = {m for text in texts for m in re.findall(r"\[([a-z_]+(?:\.[A-Za-z_]+)?)\]", text)}
+        sections = {
+            m for text in texts for m in re.findall(r"\[([a-z_]+(?:\.[A-Za-z_]+)?)\]", text)
+        }
         if not sections:
             continue
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})

@@ -218,3 +218,5 @@ def unprocess(ws: Workspace) -> None:
     with db.connect(ws) as con:
         con.execute("DELETE FROM segment_events")
         con.execute("DELETE FROM processed_runs")
+        for path in db.event_files(ws):
+            path.unlink()

@@ -273,8 +273,9 @@ def _events_by_day(ws: Workspace) -> dict[str, int]:
     from kequn.automation import db
 
     with db.connect(ws) as con:
+        events = db.with_events(con, ws)
         rows = con.execute(
-            "SELECT as_of, count(*) FROM segment_events GROUP BY ALL ORDER BY 1"
+            f"SELECT as_of, count(*) FROM {events} GROUP BY ALL ORDER BY 1"
         ).fetchall()
     return {r[0].isoformat(): int(r[1]) for r in rows}
 

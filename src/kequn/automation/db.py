@@ -1,10 +1,12 @@
 """The automation database: ``automation/automation.duckdb`` in the workspace.
 
-It holds what happens after runs: the segment events of each processed run, the journeys'
-assignments (treated, holdout, excluded and why), the outbox of messages to deliver and
-the opt-outs recorded by unsubscribe links. The generation database stays the importers'
-alone; this file is written by the after-publish hook, the delivery worker and the
-unsubscribe command.
+It holds what happens after runs: which runs were processed, the journeys' assignments
+(treated, holdout, excluded and why), the outbox of messages to deliver and the opt-outs
+recorded by unsubscribe links. Each processed run's segment events are a Parquet file of
+their own beside it, ``automation/events/<run id>.parquet`` (:func:`event_file`), read
+together with the table older versions kept them in through :func:`with_events`. The
+generation database stays the importers' alone; this file is written by the
+after-publish hook, the delivery worker and the unsubscribe command.
 
 DuckDB lets one process at a time open a file for writing, so every connection is taken
 under an exclusive ``flock`` on ``automation/automation.lock`` and kept only for one short
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +30,12 @@ from kequn.store.workspace import Workspace, exclusive
 FOLDER = "automation"
 DB_NAME = "automation.duckdb"
 LOCK_NAME = "automation.lock"
+EVENTS_FOLDER = "events"
+#: the events' columns, in the order of the table and of every run's events file
+EVENT_TABLE_COLUMNS = (
+    "run_id", "previous_run_id", "as_of", "customer_id", "dimension", "label", "change",
+    "from_label", "to_label",
+)  # fmt: skip
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS processed_runs (
@@ -57,6 +67,46 @@ def folder(ws: Workspace) -> Path:
     path = ws.root / FOLDER
     path.mkdir(exist_ok=True)
     return path
+
+
+def event_file(ws: Workspace, run_id: str) -> Path:
+    """Where the segment events of the run ``run_id`` are kept (written when the run is
+    processed, :func:`kequn.automation.plan.process_run`)."""
+    if not _RUN_ID.fullmatch(run_id):
+        raise ValueError(f"not a run id: {run_id!r}")
+    return ws.root / FOLDER / EVENTS_FOLDER / f"{run_id}.parquet"
+
+
+#: kequn's run ids (:func:`kequn.snapshots.runs.new_run_id`), the only file names here
+_RUN_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,120}")
+
+
+def event_files(ws: Workspace) -> list[Path]:
+    """Every run's events file, oldest run first."""
+    found = ws.root / FOLDER / EVENTS_FOLDER
+    return sorted(found.glob("*.parquet")) if found.is_dir() else []
+
+
+def with_events(con: duckdb.DuckDBPyConnection, ws: Workspace, run_id: str | None = None) -> str:
+    """Create the temporary view ``all_events`` on ``con``: the rows of the table
+    ``segment_events`` (where kequn kept them before) and of every run's events file
+    (with ``run_id``, of that run's only), in the table's columns; its name.
+
+    Each run's events are a file of their own: at 1M customers a day's ~900k events took
+    0.65 s to insert and 0.3-0.6 s more when the database was closed (its checkpoint),
+    and every day made the file an erasure copies whole a million rows longer."""
+    columns = ", ".join(EVENT_TABLE_COLUMNS)
+    parts = [f"SELECT {columns} FROM segment_events"]
+    if run_id is None:
+        files = event_files(ws)
+    else:
+        files = [f for f in [event_file(ws, run_id)] if f.is_file()]
+    if files:
+        # our own folder and run ids (a view takes no parameters)
+        listed = ", ".join(_lit(p) for p in files)
+        parts.append(f"SELECT {columns} FROM read_parquet([{listed}])")
+    con.execute("CREATE OR REPLACE TEMP VIEW all_events AS " + " UNION ALL ".join(parts))
+    return "all_events"
 
 
 def utcnow() -> dt.datetime:
@@ -124,8 +174,9 @@ def carry_opt_outs(ws: Workspace, erased: list[str], kept: list[str]) -> None:
 def erase(ws: Workspace, customer_id: str) -> int:
     """Remove one customer from the automation database (events, assignments, messages
     with their recipient and text, opt-outs), then rewrite the database file so the
-    deleted rows' bytes do not survive in it; how many rows were removed (the drop files
-    are cleaned first, by :func:`kequn.automation.drops.erase`). Registered with
+    deleted rows' bytes do not survive in it, and the runs' events files that hold them
+    without them; how many rows were removed (the drop files are cleaned first, by
+    :func:`kequn.automation.drops.erase`). Registered with
     :func:`kequn.privacy.on_erase`.
 
     An opt-out outlives the erasure as a keyed hash of the id (source ``erased``, kept by
@@ -155,4 +206,38 @@ def erase(ws: Workspace, customer_id: str) -> int:
             con.close()
         fresh.replace(base / DB_NAME)
         Path(str(base / DB_NAME) + ".wal").unlink(missing_ok=True)
+        removed += _erase_from_event_files(ws, customer_id)
     return removed
+
+
+def _erase_from_event_files(ws: Workspace, customer_id: str) -> int:
+    """Rewrite each run's events file holding the customer without them (found in one
+    scan of the files' id columns); how many events went."""
+    files = event_files(ws)
+    if not files:
+        return 0
+    removed = 0
+    with duckdb.connect() as mem:
+        # our own folder and run ids (read_parquet's list takes no parameters)
+        listed = ", ".join(_lit(p) for p in files)
+        hits = mem.execute(
+            f"SELECT filename, count(*) FROM read_parquet([{listed}], filename = true) "
+            "WHERE customer_id = ? GROUP BY ALL",
+            [customer_id],
+        ).fetchall()
+        for name, count in hits:
+            path = Path(name)
+            mem.execute(
+                f"CREATE OR REPLACE TEMP TABLE kept AS FROM read_parquet({_lit(path)}) "
+                "WHERE customer_id IS DISTINCT FROM ?",
+                [customer_id],
+            )
+            tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+            mem.execute(f"COPY kept TO {_lit(tmp)} (FORMAT parquet)")
+            tmp.replace(path)
+            removed += int(count)
+    return removed
+
+
+def _lit(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"

@@ -195,9 +195,10 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
-def _events(con: Any, run_id: str) -> Any:
+def _events(con: Any, ws: Any, run_id: str) -> Any:
+    events = db.with_events(con, ws, run_id)
     return con.execute(
-        "SELECT customer_id, dimension, label, change FROM segment_events WHERE run_id = ?",
+        f"SELECT customer_id, dimension, label, change FROM {events} WHERE run_id = ?",
         [run_id],
     ).to_arrow_table()
 
@@ -227,7 +228,7 @@ def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]
         if is_backfill(con, run):  # movements of the past are news to no team
             summary["backfill"] = True
             return summary
-        events = _events(con, run.run_id)
+        events = _events(con, ws, run.run_id)
     digests = compute_digests(run, journeys, events)
     rows = []
     for team, payload in digests.items():

@@ -10,6 +10,7 @@ moving into dormant from any other label or from absent. A tag dimension yields
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -60,18 +61,37 @@ def stage_events(
     taxonomy: Taxonomy,
     path: Path,
 ) -> int:
-    """:func:`compute_events` written by ``con`` to the Parquet file ``path`` (none
-    without ``before``: a file with no rows), and how many there are. The run's hook
-    stores them from there: DuckDB reads its own file on both cores, where inserting
-    the Arrow table took one (at 1M customers and 914k events: fetching 0.5 s and
-    inserting 1.2 s, against writing 0.25 s and inserting 0.6 s)."""
+    """:func:`compute_events` written by ``con`` to the Parquet file ``path`` in the
+    columns the run's events are kept in (:data:`kequn.automation.db.EVENT_TABLE_COLUMNS`:
+    the run, the one before, the as-of date, then the events'; none without ``before``),
+    and how many there are. The journeys read them from there and :func:`keep_events`
+    keeps the file as it is: DuckDB writes it on both cores, where fetching Arrow and
+    inserting it took one (at 1M customers and 914k events: fetching 0.5 s and inserting
+    1.2 s, against writing 0.25 s)."""
     query = _NO_EVENTS if before is None else _events_query(con, run, before, taxonomy)
-    target = "'" + _lit(str(path)) + "'"  # our own scratch file (COPY takes no parameters)
+    # our own run ids, date and scratch file (COPY takes no parameters)
+    previous = "NULL::VARCHAR" if before is None else f"'{_lit(before.run_id)}'"
+    kept = (
+        f"SELECT '{_lit(run.run_id)}' AS run_id, {previous} AS previous_run_id, "
+        f"DATE '{run.as_of_date.isoformat()}' AS as_of, {', '.join(EVENT_COLUMNS)} "
+        f"FROM ({query})"
+    )
+    target = "'" + _lit(str(path)) + "'"
     try:
-        found = con.execute(f"COPY ({query}) TO {target} (FORMAT parquet)").fetchone()
+        found = con.execute(f"COPY ({kept}) TO {target} (FORMAT parquet)").fetchone()
     finally:
         con.execute("DROP TABLE IF EXISTS pair")
     return int(found[0]) if found else 0
+
+
+def keep_events(ws: Workspace, run: RunInfo, staged: Path) -> Path:
+    """Keep the file :func:`stage_events` wrote as ``run``'s events
+    (:func:`kequn.automation.db.event_file`), replacing any kept before (a run processed
+    again after a crash); the caller holds the automation database's lock."""
+    target = db.event_file(ws, run.run_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(staged, target)  # a rename, unless .tmp is on another file system
+    return target
 
 
 #: the events' columns with no rows (a first run, or no label column in common)
@@ -142,28 +162,6 @@ def _lit(text: str) -> str:
     return text.replace("'", "''")
 
 
-def write_events(
-    con: duckdb.DuckDBPyConnection, run: RunInfo, before: RunInfo, events: pa.Table | Path
-) -> int:
-    """Insert a run's events (inside the caller's transaction): an Arrow table, or the
-    Parquet file :func:`stage_events` wrote; how many."""
-    columns = "customer_id, dimension, label, change, from_label, to_label"
-    if isinstance(events, Path):
-        source = "read_parquet('" + _lit(str(events)) + "')"  # our own scratch file
-    else:
-        con.register("new_events", events)
-        source = "new_events"
-    try:
-        found = con.execute(
-            f"INSERT INTO segment_events SELECT ?, ?, ?, {columns} FROM {source}",
-            [run.run_id, before.run_id, run.as_of_date],
-        ).fetchone()
-    finally:
-        if not isinstance(events, Path):
-            con.unregister("new_events")
-    return int(found[0]) if found else 0
-
-
 def query_events(
     ws: Workspace,
     *,
@@ -204,15 +202,16 @@ def query_events(
     if not db.exists(ws):
         return {"counts": [], "events": [], "total": 0}
     with db.connect(ws) as con:
+        events = db.with_events(con, ws)
         counts = con.execute(
             "SELECT run_id, previous_run_id, as_of, dimension, label, change, count(*) "
-            f"FROM segment_events WHERE {clause} GROUP BY ALL ORDER BY as_of, run_id, "
+            f"FROM {events} WHERE {clause} GROUP BY ALL ORDER BY as_of, run_id, "
             "dimension, label, change",
             params,
         ).fetchall()
         rows = con.execute(
             "SELECT run_id, as_of, customer_id, dimension, label, change, from_label, to_label "
-            f"FROM segment_events WHERE {clause} "
+            f"FROM {events} WHERE {clause} "
             "ORDER BY as_of, run_id, dimension, label, change, customer_id LIMIT ?",
             [*params, limit],
         ).fetchall()

@@ -42,7 +42,7 @@ from jinja2 import TemplateError
 from kequn.automation import db
 from kequn.automation.compose import Composer, customer_lang, message_row
 from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
-from kequn.automation.events import previous_run, stage_events, write_events
+from kequn.automation.events import keep_events, previous_run, stage_events
 from kequn.automation.journeys import (
     EmailChannel,
     FileChannel,
@@ -218,10 +218,11 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 and not backfill
                 and (j.trigger.target is None or before is not None)
             ]
+            staged = 0
             if not done or pending:
                 # (a run processed again with every journey planned needs no events:
                 # ~1 s at 1M customers)
-                stage_events(mem, run, before, taxonomy, events)
+                staged = stage_events(mem, run, before, taxonomy, events)
             plans = [(j, _candidates(mem, run, j, journeys, events)) for j in pending]
             composer = Composer(run, journeys)
             for journey, rows in plans:
@@ -247,29 +248,56 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 summary["journeys"][journey.id] = dict(
                     Counter(f"{a['grp']}:{a['outcome']}" for a in outcome[0])
                 )
-            with db.transaction(con):
-                written = 0
-                if not done:
-                    if before is not None:
-                        written = write_events(con, run, before, events)
-                    con.execute(
-                        "INSERT INTO processed_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            run.run_id,
-                            before.run_id if before else None,
-                            run.as_of_date,
-                            now,
-                            written,
-                            len(messages),
-                            summary["journeys_error"]
-                            or (None if before else "first run: no events"),
-                        ],
-                    )
-                _insert(con, "assignments", assignments, _ASSIGNMENT_COLUMNS)
-                _insert(con, "outbox", messages, _OUTBOX_COLUMNS)
+            written = _record(
+                con, run, before, (done, staged, events), (assignments, messages), summary, now
+            )
             summary["events"] = written if not done else None
             summary["messages"] = len(messages)
     return summary
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    before: RunInfo | None,
+    staging: tuple[Any, int, Path],
+    planned: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    summary: dict[str, Any],
+    now: dt.datetime,
+) -> int:
+    """Record in one transaction that ``run`` was processed (unless it was before:
+    ``staging`` starts with that), with its events kept from the staged file, and the
+    journeys' assignments and messages; how many events were kept."""
+    done, staged, events = staging
+    kept: Path | None = None
+    written = 0
+    try:
+        with db.transaction(con):
+            if not done:
+                if before is not None:
+                    # kept before the commit: a crash between the two leaves the run
+                    # unprocessed, and processing it again writes the file again
+                    kept = keep_events(run.workspace, run, events)
+                    written = staged
+                con.execute(
+                    "INSERT INTO processed_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        run.run_id,
+                        before.run_id if before else None,
+                        run.as_of_date,
+                        now,
+                        written,
+                        len(planned[1]),
+                        summary["journeys_error"] or (None if before else "first run: no events"),
+                    ],
+                )
+            _insert(con, "assignments", planned[0], _ASSIGNMENT_COLUMNS)
+            _insert(con, "outbox", planned[1], _OUTBOX_COLUMNS)
+    except BaseException:
+        if kept is not None:  # the run stays unprocessed, without events
+            kept.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def is_backfill(con: duckdb.DuckDBPyConnection, run: RunInfo) -> bool:

@@ -7,6 +7,7 @@ The segment events, which outlive the runs they compare, have a period of their 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from kequn.automation import db
@@ -67,16 +68,17 @@ def prune_events(
     takes nothing with it), and that were processed more than ``keep_days`` ago; how many
     were removed (or, with ``dry_run``, would be). The newest run's events always stay;
     the journeys' assignments and messages, and which runs were processed, are kept.
-    The rows removed are not compacted away at once (an erasure's are): DuckDB reuses
-    their space. A daily run of a 1M-customer shop records about a
-    million events, so without a period the automation database grows by that every
-    day."""
+    A run's events are a file of their own, removed whole (older versions kept them in
+    the database, whose rows removed are not compacted away at once: DuckDB reuses their
+    space). A daily run of a 1M-customer shop records about a million events, so without a
+    period they grow by that every day."""
     days = events_period(ws, keep_days)
     if days == 0 or not db.exists(ws):  # the setting's default, 0: every event is kept
         return 0
     (ws.root / "locks").mkdir(exist_ok=True)
     with exclusive(ws.root / "locks" / "prune.lock", PRUNE_WAIT), db.connect(ws) as con:
-        found = con.execute("SELECT max(as_of) FROM segment_events").fetchone()
+        events = db.with_events(con, ws)
+        found = con.execute(f"SELECT max(as_of) FROM {events}").fetchone()
         newest = found[0] if found else None
         if newest is None:
             return 0
@@ -93,12 +95,15 @@ def prune_events(
             "(SELECT run_id FROM processed_runs WHERE processed_at >= ?)"
         )
         counted = con.execute(
-            f"SELECT count(*) FROM segment_events WHERE {old}", [cutoff, made]
-        ).fetchone()
-        count = int(counted[0]) if counted else 0
+            f"SELECT run_id, count(*) FROM {events} WHERE {old} GROUP BY run_id", [cutoff, made]
+        ).fetchall()
+        count = sum(int(r[1]) for r in counted)
         if dry_run or count == 0:
             return count
         con.execute(f"DELETE FROM segment_events WHERE {old}", [cutoff, made])
+        for run_id, _ in counted:  # a run's events, all of one as-of date, go together
+            with contextlib.suppress(ValueError):
+                db.event_file(ws, run_id).unlink(missing_ok=True)
     audit(ws, who, "events.prune", {"keep_days": days, "before": str(cutoff), "removed": count})
     return count
 

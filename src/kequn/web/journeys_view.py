@@ -307,8 +307,9 @@ def _triggered(
                 "SELECT previous_run_id FROM processed_runs WHERE run_id = ?", [run.run_id]
             ).fetchone()
             if stored is not None and stored[0] is not None:
+                events = db.with_events(con, ws, run.run_id)
                 return con.execute(
-                    f"SELECT DISTINCT customer_id FROM segment_events WHERE {where}",
+                    f"SELECT DISTINCT customer_id FROM {events} WHERE {where}",
                     [run.run_id, *target, change],
                 ).fetch_arrow_table()
     before = previous_run(run)
