@@ -56,14 +56,28 @@ RunOpt = Annotated[
 ]
 
 
+def _set_lang(lang: str | None) -> str | None:
+    """``--lang``, in force as soon as it is read: it is eager, so ``kequn --lang zh
+    --help`` prints the help in Chinese (click handles an eager ``--help`` while parsing,
+    before the callback of ``kequn`` runs)."""
+    if lang:
+        try:
+            i18n.set_lang(lang)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{lang!r} is not zh or en") from exc
+    return lang
+
+
 @app.callback()
 def _main(
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of messages: zh or en.")
+        str | None,
+        typer.Option(
+            "--lang", help="Language of messages: zh or en.", is_eager=True, callback=_set_lang
+        ),
     ] = None,
 ) -> None:
-    if lang:
-        i18n.set_lang(lang)
+    pass  # --lang is taken by its callback, _set_lang (a docstring here would be help)
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
