@@ -1,6 +1,6 @@
 """The ``kequn`` command. Thin: parses options, calls :mod:`kequn.pipeline`,
-:mod:`kequn.ingest` and :mod:`kequn.snapshots`, prints tables or JSON. Help is in English;
-messages follow ``--lang`` / ``KEQUN_LANG``."""
+:mod:`kequn.ingest` and :mod:`kequn.snapshots`, prints tables or JSON. Help and
+messages follow ``--lang`` / ``KEQUN_LANG`` (help's Chinese: :mod:`kequn.cli.help_zh`)."""
 
 from __future__ import annotations
 

@@ -20,17 +20,16 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from kequn.cli._help import KequnTyper
 from kequn.core import i18n
 
-app = typer.Typer(
+app = KequnTyper(
     help="kequn (客群): classify customers the way good CRM teams do, with reasons and strategies.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-taxonomy_app = typer.Typer(
-    help="Inspect and validate the workspace taxonomy.", no_args_is_help=True
-)
-clv_app = typer.Typer(
+taxonomy_app = KequnTyper(help="Inspect and validate the workspace taxonomy.", no_args_is_help=True)
+clv_app = KequnTyper(
     help="Customer lifetime value models (BG/NBD + Gamma-Gamma).", no_args_is_help=True
 )
 app.add_typer(taxonomy_app, name="taxonomy")

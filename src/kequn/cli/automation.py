@@ -23,15 +23,16 @@ from kequn.cli._app import (
     err,
     parse_as_of,
 )
+from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
 
-journeys_app = typer.Typer(
+journeys_app = KequnTyper(
     help="Journeys: who gets which message when their segment changes.", no_args_is_help=True
 )
 app.add_typer(journeys_app, name="journeys")
-digest_app = typer.Typer(
+digest_app = KequnTyper(
     help="Team digests: what moved in a run, per team, sent to the team's group robot.",
     no_args_is_help=True,
 )

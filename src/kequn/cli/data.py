@@ -20,6 +20,7 @@ from kequn.cli._app import (
     console,
     err,
 )
+from kequn.cli._help import KequnTyper
 from kequn.cli._import_text import print_format, print_import, print_summary
 from kequn.cli.analysis import _print_run, classify, history_cmd
 from kequn.core import display
@@ -226,7 +227,7 @@ def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
     _print_run(info)
 
 
-quarantine_app = typer.Typer(
+quarantine_app = KequnTyper(
     help="Rejected rows and emptied values; `retry` reads rejected rows again.",
     invoke_without_command=True,
 )

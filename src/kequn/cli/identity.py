@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
-identity_app = typer.Typer(
+identity_app = KequnTyper(
     help="Identity resolution: link customer records of all sources into persons, review links.",
     no_args_is_help=True,
 )

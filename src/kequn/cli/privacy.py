@@ -11,13 +11,14 @@ from typing import Annotated
 import typer
 
 from kequn.cli._app import WorkspaceOpt, _print_json, _ws, app, console, err
+from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
-privacy_app = typer.Typer(
+privacy_app = KequnTyper(
     help="Personal data: export or erase one person, purge old quarantined rows.",
     no_args_is_help=True,
 )
-runs_app = typer.Typer(help="Stored classification runs.", no_args_is_help=True)
+runs_app = KequnTyper(help="Stored classification runs.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(runs_app, name="runs")
 

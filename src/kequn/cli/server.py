@@ -11,13 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
-user_app = typer.Typer(
+user_app = KequnTyper(
     help="Users of the API and dashboard, and their tokens.", no_args_is_help=True
 )
 app.add_typer(user_app, name="user")
-schedule_app = typer.Typer(
+schedule_app = KequnTyper(
     help="Jobs in \\[schedule] of kequn.toml (sync, run, deliver at set times), carried out "
     "by kequn serve.",
     no_args_is_help=True,
