@@ -86,9 +86,14 @@ def prepare(cache: Path, size: int) -> tuple[Path, Path]:
     return ws, data / "day.parquet"
 
 
-def labels(ws: Path) -> str:
-    runs = sorted((ws / "runs").glob("*/labels.parquet"))
-    return str(runs[-1])
+def keep_rows(ws: Path, keep: Path) -> None:
+    """The newest run's rows (features and labels) copied to one file, to compare after."""
+    from kequn.snapshots.runs import list_runs
+    from kequn.store.workspace import Workspace
+
+    newest = max(list_runs(Workspace.open(ws)), key=lambda r: r.run_id)
+    target = str(keep).replace("'", "''")  # our own cache file (COPY takes no parameters)
+    duckdb.execute(f"COPY (FROM {newest.rows_sql()}) TO '{target}' (FORMAT parquet)")
 
 
 def same_labels(a: str, b: str) -> str:
@@ -127,7 +132,7 @@ def bench(cache: Path, size: int, quick: bool) -> tuple[list[tuple[str, str, flo
             log(f"{size:,} {mode}: {step}")
             rows.append((mode, step, wall([*KEQUN, *args, "-w", ws], env)))
         keep = cache / f"labels-{size}-{mode.replace(' ', '')}.parquet"
-        shutil.copy(labels(work / "ws"), keep)
+        keep_rows(work / "ws", keep)
         finals[mode] = str(keep)
         shutil.rmtree(work, ignore_errors=True)
     return rows, same_labels(finals["state"], finals["no state"])
@@ -157,7 +162,7 @@ def bench_one_copy(cache: Path, size: int) -> tuple[list[tuple[str, str, float]]
         rows.append((mode, step, wall([*KEQUN, *args, "-w", ws], env)))
         if step == "run (models reused)":
             keep = cache / f"labels-{size}-{mode.replace(' ', '')}-one.parquet"
-            shutil.copy(labels(work / "ws"), keep)
+            keep_rows(work / "ws", keep)
             finals.append(str(keep))
     shutil.rmtree(work, ignore_errors=True)
     return rows, same_labels(finals[0], finals[1])

@@ -35,12 +35,20 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn import identity
-from kequn.core.compute import Engine
+from kequn.core.compute import Engine, parquet_columns
 from kequn.features import state
 from kequn.features.build import FeatureContext, build_features, channel_spellings
 from kequn.features.ranks import distributed
 from kequn.snapshots import lookup
-from kequn.snapshots.runs import TAXONOMY_FILE, RunInfo, discard, new_run_id, publish, staging_dir
+from kequn.snapshots.runs import (
+    FEATURES_FILE,
+    TAXONOMY_FILE,
+    RunInfo,
+    discard,
+    new_run_id,
+    publish,
+    staging_dir,
+)
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, opened_path
 from kequn.taxonomy.evaluate import classify
@@ -458,10 +466,12 @@ def run(
                 refit=refit,
                 incremental=engine is plain and feature_state_enabled(),
             )
-            result = classify(engine, taxonomy, features, ctx, staging)
+            # the run keeps the features file as built; the labels file holds the rest
+            stored = parquet_columns(staging / FEATURES_FILE)
+            result = classify(engine, taxonomy, features, ctx, staging, stored)
             notify("publish")
             (staging / TAXONOMY_FILE).write_text(taxonomy.source_text, encoding="utf-8")
-            for target in staging.glob("features*.parquet"):
+            for target in staging.glob("features-*.parquet"):  # the features' parts
                 if target.is_dir():
                     shutil.rmtree(target)
                 else:

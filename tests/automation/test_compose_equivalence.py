@@ -19,7 +19,6 @@ from automation_helpers import SECRET_ENV, runs, write_journeys
 from kequn.automation import contacts, db, plan
 from kequn.automation.journeys import load_journeys, template_env
 from kequn.automation.unsubscribe import unsubscribe_url
-from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local
 from kequn.core.rules import render_reason
 from kequn.features.catalogue import display_names
@@ -71,8 +70,8 @@ def _reference(ws: Workspace, run: Any, message: dict[str, Any]) -> tuple[str, s
     cid, lang = message["customer_id"], message["lang"]
     con = duckdb.connect()
     table = con.execute(
-        "SELECT * FROM read_parquet(?) WHERE customer_id = ?",
-        [parquet_glob(run.labels_path), cid],
+        f"SELECT * FROM {run.rows_sql()} WHERE customer_id = ?",
+        [cid],
     ).fetch_arrow_table()
     row = {k: contacts.plain(v) for k, v in table.to_pylist()[0].items()}
     with ws.read() as store:

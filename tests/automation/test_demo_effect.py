@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from kequn.automation import db
 from kequn.cli import app
-from kequn.core.compute import parquet_glob
 from kequn.demo import demo_workspace
 from kequn.demo.journeys import (
     EFFECT_JOURNEY,
@@ -43,10 +42,10 @@ def _entered(ws: Workspace, label: str) -> set[str]:
     early, trigger = sorted(list_runs(ws), key=lambda r: r.as_of)[:2]
     con = duckdb.connect()
     rows = con.execute(
-        "SELECT b.customer_id FROM read_parquet(?) b LEFT JOIN read_parquet(?) a "
+        f"SELECT b.customer_id FROM {trigger.rows_sql()} b LEFT JOIN {early.rows_sql()} a "
         "USING (customer_id) WHERE b.lifecycle = ? AND a.lifecycle IS DISTINCT FROM ? "
         "AND b.marketing_consent",
-        [parquet_glob(trigger.labels_path), parquet_glob(early.labels_path), label, label],
+        [label, label],
     ).fetchall()
     entered = {r[0] for r in rows}
     with ws.read() as store:

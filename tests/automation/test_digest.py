@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 from automation_helpers import FAST, Receiver, RobotReceiver, runs, webhook_channel, write_journeys
 from typer.testing import CliRunner
@@ -76,7 +75,7 @@ def _configure(ws: Workspace, ding: RobotReceiver, feishu: RobotReceiver, **sale
 
 
 def _labels(run: RunInfo) -> dict[str, dict[str, Any]]:
-    table = pq.read_table(run.labels_path).to_pylist()
+    table = run.rows().to_pylist()
     return {row["customer_id"]: row for row in table}
 
 

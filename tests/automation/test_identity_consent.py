@@ -236,6 +236,7 @@ def test_erasing_one_record_takes_the_persons_messages_and_labels(
     for run in list_runs(ws):
         ids = ds.dataset(run.labels_path).to_table(columns=["customer_id"]).column(0).to_pylist()
         assert bob not in ids
+        assert bob not in run.rows(["customer_id"]).column(0).to_pylist()
 
 
 def test_erasing_a_person_erases_each_of_their_records(ws: Workspace) -> None:

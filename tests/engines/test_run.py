@@ -152,8 +152,7 @@ def test_predictions_are_features_and_stored_with_the_run(ws: Workspace) -> None
     stats = duckdb.execute(
         "SELECT min(p_alive), max(p_alive), count(p_alive), count(*) FILTER (WHERE orders > 0), "
         "min(expected_orders_365d), count(*) FILTER (WHERE orders = 0 AND clv_365d IS NOT NULL), "
-        "bool_and(p_alive < 1) FILTER (WHERE purchase_days = 1) FROM read_parquet(?)",
-        [str(run.labels_path)],
+        f"bool_and(p_alive < 1) FILTER (WHERE purchase_days = 1) FROM {run.rows_sql()}"
     ).fetchone()
     low, high, scored, buyers, fewest, prospects_scored, one_time_alive = stats
     assert 0 <= low < high <= 1

@@ -27,6 +27,7 @@ from kequn.demo import demo_workspace
 from kequn.features import state
 from kequn.ingest.importer import import_file
 from kequn.privacy import erase_person
+from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 
 END = dt.date(2026, 9, 30)  # the demo data's last day
@@ -40,17 +41,25 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-def differing(a: str | Path, b: str | Path) -> tuple[int, int, int]:
-    """Rows of ``a`` not in ``b``, of ``b`` not in ``a`` (EXCEPT ALL), and ``a``'s rows."""
+def differing(a: str | Path | RunInfo, b: str | Path | RunInfo) -> tuple[int, int, int]:
+    """Rows of ``a`` not in ``b``, of ``b`` not in ``a`` (EXCEPT ALL), and ``a``'s rows:
+    of two Parquet files, or of two runs (their features and labels)."""
+    one_side, other = _source(a), _source(b)
     con = duckdb.connect()
-    query = "SELECT count(*) FROM (FROM read_parquet(?) EXCEPT ALL FROM read_parquet(?))"
-    one = con.execute(query, [str(a), str(b)]).fetchone()
-    two = con.execute(query, [str(b), str(a)]).fetchone()
-    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(a)]).fetchone()
+    query = "SELECT count(*) FROM (FROM {} EXCEPT ALL FROM {})"
+    one = con.execute(query.format(one_side, other)).fetchone()
+    two = con.execute(query.format(other, one_side)).fetchone()
+    rows = con.execute(f"SELECT count(*) FROM {one_side}").fetchone()
     assert one
     assert two
     assert rows
     return int(one[0]), int(two[0]), int(rows[0])
+
+
+def _source(found: str | Path | RunInfo) -> str:
+    if isinstance(found, RunInfo):
+        return found.rows_sql()
+    return "read_parquet('" + str(found).replace("'", "''") + "')"
 
 
 def features(ws: Workspace, day: dt.date, folder: Path, incremental: bool) -> Path:
@@ -88,7 +97,7 @@ def assert_same(
     monkeypatch.setenv("KEQUN_FEATURE_STATE", "off")
     full_run = pipeline.run(ws, as_of=day, with_models=False)
     monkeypatch.delenv("KEQUN_FEATURE_STATE")
-    one, two, rows = differing(incremental_run.labels_path, full_run.labels_path)
+    one, two, rows = differing(incremental_run, full_run)
     assert rows > 1000
     assert (one, two) == (0, 0), f"labels differ: {one} / {two} of {rows} rows"
     return refresh

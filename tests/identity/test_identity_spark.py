@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from kequn.ingest.importer import import_file
@@ -57,7 +56,7 @@ def test_a_spark_run_classifies_persons(tmp_path: Path) -> None:
     on_spark = run(ws, as_of=day, engine_name="spark", with_models=False)
 
     def spend(info: object) -> dict[str, float]:
-        table = pq.read_table(info.labels_path, columns=["customer_id", "spend"])  # type: ignore[attr-defined]
+        table = info.rows(["customer_id", "spend"])  # type: ignore[attr-defined]
         return {r["customer_id"]: float(r["spend"] or 0) for r in table.to_pylist()}
 
     assert spend(on_spark) == spend(on_duckdb)

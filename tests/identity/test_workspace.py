@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -122,14 +121,14 @@ def test_a_run_values_a_person_as_the_sum_of_their_sources(ws: Workspace, tmp_pa
     day = dt.date(2026, 9, 30)
 
     plain = run(ws, as_of=day, with_models=False)  # identity disabled: records as they are
-    labels = pq.read_table(plain.labels_path, columns=["customer_id", "spend"]).to_pylist()
+    labels = plain.rows(["customer_id", "spend"]).to_pylist()
     by_id = {r["customer_id"]: r["spend"] for r in labels}
     assert float(by_id["jd:A2"]) == 200.0
 
     _enable(ws)
     info = run(ws, as_of=day, with_models=False)  # resolves first: the customers changed
     person = _person(ws, "tmall:A1")
-    labels = pq.read_table(info.labels_path, columns=["customer_id", "spend"]).to_pylist()
+    labels = info.rows(["customer_id", "spend"]).to_pylist()
     by_id = {r["customer_id"]: r["spend"] for r in labels}
     assert float(by_id[person]) == pytest.approx(100.50 + 200.00 + 50.25)
     assert "jd:A2" not in by_id

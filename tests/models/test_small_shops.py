@@ -91,7 +91,7 @@ def _check_falls_back(ws: Workspace, as_of: dt.date) -> None:
     models = first.models or {}
     assert models["status"] == "unidentified"
     assert models["reasons"]
-    labels = pq.read_table(first.labels_path)
+    labels = first.rows()
     assert labels["p_alive"].null_count == labels.num_rows
     assert labels["clv_pct"].null_count == labels.num_rows
     assert labels["churn_risk"].null_count == labels.num_rows
@@ -104,7 +104,7 @@ def _check_falls_back(ws: Workspace, as_of: dt.date) -> None:
     _without_p_alive(ws)
     second = run(ws, as_of=as_of, refit=True)
     assert _labels(first.labels_path) == _labels(second.labels_path)
-    lifecycle = pq.read_table(first.labels_path, columns=["lifecycle"])["lifecycle"]
+    lifecycle = first.rows(["lifecycle"])["lifecycle"]
     assert lifecycle.null_count < lifecycle.length()
 
 

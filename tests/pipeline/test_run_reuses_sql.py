@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from kequn.demo import demo_workspace
@@ -36,8 +35,8 @@ def test_second_run_compiles_no_feature_query_again(ws: Workspace) -> None:
     assert _compiled(ws) == after_first
     assert second.counts == first.counts
     assert second.params == first.params
-    one = pq.read_table(first.labels_path).sort_by("customer_id")
-    two = pq.read_table(second.labels_path).sort_by("customer_id")
+    one = first.rows().sort_by("customer_id")
+    two = second.rows().sort_by("customer_id")
     assert one.equals(two)
 
 

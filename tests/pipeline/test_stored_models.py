@@ -8,7 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -53,7 +52,7 @@ def test_reuse_refit_and_drift(ws: Workspace, tmp_path: Path) -> None:
     assert reused["clusters"]["k"] == fitted["clusters"]["k"]
     for lang in ("en", "zh"):
         assert any(DAY.isoformat() in line for line in model_summary(reused, lang))
-    labels = pq.read_table(second.labels_path, columns=["p_alive", "churn_risk", "cluster"])
+    labels = second.rows(["p_alive", "churn_risk", "cluster"])
     for name in labels.column_names:
         assert labels[name].null_count < labels.num_rows  # scored, not left empty
     # the model file was not rewritten by a reusing run

@@ -86,11 +86,7 @@ def _found_in(path: Path, needles: tuple[str, ...]) -> list[str]:
 def _labels_without(ws: Workspace, customer_id: str) -> dict[str, list[dict[str, Any]]]:
     return {
         run.run_id: sorted(
-            (
-                r
-                for r in pq.read_table(run.labels_path).to_pylist()
-                if r["customer_id"] != customer_id
-            ),
+            (r for r in run.rows().to_pylist() if r["customer_id"] != customer_id),
             key=lambda r: r["customer_id"],
         )
         for run in list_runs(ws)
@@ -183,7 +179,10 @@ def test_their_id_is_gone_from_tables_and_runs(erased: dict[str, Any]) -> None:
             found = con.execute(f"SELECT count(*) FROM {table} WHERE customer_id = ?", [cid])
             assert found.fetchone() == (0,)
     for run in list_runs(ws):
-        assert cid not in pq.read_table(run.labels_path).column("customer_id").to_pylist()
+        # each file of the run (its rows join them: one left behind would not show)
+        for path in (run.labels_path, run.features_path):
+            assert path.is_file()
+            assert cid not in pq.read_table(path).column("customer_id").to_pylist(), path
     # the feature state the runs keep (their spend, dates, channels) loses them at once,
     # not at the next run, and so do the lookup builds' per-customer digests
     state = sorted((ws.root / "feature-state").glob("*.parquet"))
@@ -199,7 +198,7 @@ def test_everyone_elses_labels_are_unchanged(erased: dict[str, Any]) -> None:
     ws: Workspace = erased["ws"]
     assert _labels_without(ws, erased["who"][0]) == erased["before"]
     for run in list_runs(ws):
-        rows = pq.read_table(run.labels_path).num_rows
+        rows = run.rows().num_rows
         assert run.customers == rows  # the run's counts follow
         assert sum(run.counts["lifecycle"].values()) == rows
 

@@ -61,9 +61,9 @@ def db(run: RunInfo, request: pytest.FixtureRequest) -> Iterator[packed.Points |
 
 def test_labels_come_back_with_duckdb_types(run: RunInfo, db: packed.Points | Direct) -> None:
     expected = duckdb.execute(
-        "SELECT * FROM read_parquet(?) WHERE customer_id IN (SELECT unnest(?)) "
+        f"SELECT * FROM {run.rows_sql()} WHERE customer_id IN (SELECT unnest(?)) "
         "ORDER BY customer_id",
-        [parquet_glob(run.labels_path), _ids(run)],
+        [_ids(run)],
     )
     names = [d[0] for d in expected.description]
     want = expected.fetchall()
@@ -168,7 +168,6 @@ def test_a_timeline_keeps_the_newest_rows(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
     db = lookup.points(run)
-    labels = parquet_glob(run.labels_path)
     counts = run.counts or {}
     for dimension in ("lifecycle", "value", "rfm"):
         label = max(counts[dimension], key=counts[dimension].__getitem__)
@@ -179,9 +178,9 @@ def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
             [dimension, label],
         )
         want = duckdb.execute(
-            f'SELECT customer_id, spend FROM read_parquet(?) WHERE "{dimension}" = ? '
+            f'SELECT customer_id, spend FROM {run.rows_sql()} WHERE "{dimension}" = ? '
             f"ORDER BY spend DESC NULLS LAST, customer_id LIMIT {lookup.TOP_MEMBERS}",
-            [labels, label],
+            [label],
         ).fetchall()
         assert top == want
         assert want
@@ -196,10 +195,7 @@ def test_every_segment_keeps_its_first_members_in_order(
 
     monkeypatch.setattr(lookup, "TOP_MEMBERS", 25)
     con = duckdb.connect()
-    con.execute(
-        f"CREATE TABLE {lookup.LABELS_VIEW} AS SELECT * FROM read_parquet(?)",
-        [parquet_glob(run.labels_path)],
-    )
+    con.execute(f"CREATE TABLE {lookup.LABELS_VIEW} AS SELECT * FROM {run.rows_sql()}")
     lookup._top_members(con, run)
     taxonomy = load_taxonomy(run.taxonomy_path)
     overflowing = 0

@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kequn.core.compute import parquet_glob
 from kequn.snapshots import lookup, read
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.workspace import Workspace
@@ -74,16 +73,14 @@ def test_ready_without_the_copy_and_the_same_answers_with_it(run: RunInfo) -> No
     assert _pages(run) == before
     ids = copied["customer_id"].to_pylist()
     assert ids == sorted(ids)  # sorted by id
-    labels = parquet_glob(run.labels_path)
+    labels = run.rows_sql()
     with duckdb.connect() as con:
         con.register("copied", copied)
         extra = con.execute(
-            "SELECT count(*) FROM (SELECT * FROM copied EXCEPT ALL SELECT * FROM read_parquet(?))",
-            [labels],
+            f"SELECT count(*) FROM (SELECT * FROM copied EXCEPT ALL SELECT * FROM {labels})"
         ).fetchone()
         missing = con.execute(
-            "SELECT count(*) FROM (SELECT * FROM read_parquet(?) EXCEPT ALL SELECT * FROM copied)",
-            [labels],
+            f"SELECT count(*) FROM (SELECT * FROM {labels} EXCEPT ALL SELECT * FROM copied)"
         ).fetchone()
     assert extra == missing == (0,)
 

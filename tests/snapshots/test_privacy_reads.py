@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -42,13 +41,13 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> RunInfo:
 
 
 def _segment_of(run: RunInfo, customer_id: str) -> str:
-    rows = pq.read_table(run.labels_path).to_pylist()
+    rows = run.rows().to_pylist()
     return next(r["lifecycle"] for r in rows if r["customer_id"] == customer_id)
 
 
 # -- previews ------------------------------------------------------------------------
 def test_viewers_cannot_preview_rules_on_personal_fields(run: RunInfo) -> None:
-    name = next(r["name"] for r in pq.read_table(run.labels_path).to_pylist() if r["name"])
+    name = next(r["name"] for r in run.rows().to_pylist() if r["name"])
     for rule in (f"name = '{name}'", "starts_with(name, '王')", "attr('会员等级') = '金卡'"):
         refused = read.preview(run, rule)
         assert refused["ok"] is False
@@ -114,9 +113,7 @@ def test_xlsx_export_has_no_formula_cells(run: RunInfo, tmp_path: Path) -> None:
 
 # -- consent ---------------------------------------------------------------------------
 def _consent(run: RunInfo) -> dict[str, Any]:
-    return {
-        r["customer_id"]: r["marketing_consent"] for r in pq.read_table(run.labels_path).to_pylist()
-    }
+    return {r["customer_id"]: r["marketing_consent"] for r in run.rows().to_pylist()}
 
 
 def test_marketing_worklists_leave_out_who_did_not_consent(run: RunInfo) -> None:

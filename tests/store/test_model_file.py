@@ -138,7 +138,7 @@ def test_a_run_on_stored_models_does_not_import_sklearn(ws: Workspace) -> None:
     # the same models on the same day: the same scores
     second = ws.root / "runs" / reused["run_id"] / "labels.parquet"
     columns = ["customer_id", "churn_risk", "cluster", "p_alive"]
-    before = pq.read_table(first.labels_path, columns=columns).sort_by("customer_id")
+    before = first.rows(columns).sort_by("customer_id")
     after = pq.read_table(second, columns=columns).sort_by("customer_id")
     assert before.equals(after)
     assert after["churn_risk"].null_count < after.num_rows

@@ -9,13 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from kequn.cli import app
-from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
 from kequn.taxonomy.explain import why_not
 from kequn.taxonomy.model import Taxonomy
@@ -197,9 +195,7 @@ runner = CliRunner()
 
 
 def _labels(run: RunInfo) -> list[dict[str, Any]]:
-    return (
-        ibis.duckdb.connect().read_parquet(parquet_glob(run.labels_path)).to_pyarrow().to_pylist()
-    )
+    return run.rows().to_pylist()
 
 
 @pytest.fixture(scope="module")

@@ -63,11 +63,10 @@ def _text(ws: Workspace) -> str:
 
 def _labels(ws: Workspace) -> list[dict[str, Any]]:
     _, late = runs(ws)
-    glob = parquet_glob(late.labels_path).replace("'", "''")
     con = duckdb.connect()
     try:
         rows = con.execute(
-            f"SELECT customer_id, orders, spend, marketing_consent FROM read_parquet('{glob}')"
+            f"SELECT customer_id, orders, spend, marketing_consent FROM {late.rows_sql()}"
         ).fetchall()
     finally:
         con.close()

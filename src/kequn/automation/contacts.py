@@ -26,7 +26,6 @@ import pyarrow.compute as pc
 
 from kequn.automation.channels import single_address
 from kequn.automation.compose import plain
-from kequn.core.compute import parquet_glob
 from kequn.identity.workspace import consenting_sql, has_map, linked_ids, profiles_sql
 from kequn.privacy import pseudonymiser
 from kequn.snapshots.runs import RunInfo
@@ -134,7 +133,7 @@ def treated_rows(
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(full label row, contact) of each of ``ids``, by id, read ``BATCH`` at a time."""
     ids = sorted(ids)
-    path = parquet_glob(run.labels_path).replace("'", "''")  # our own folder, not user text
+    source = run.rows_sql()  # our own folder, not user text
     picked = ", ".join(f"c.{k}" for k in CONTACT[1:])
     ws = run.workspace
     with ws.read() as con:
@@ -145,7 +144,7 @@ def treated_rows(
             con.register("wanted", wanted)
             try:
                 rows = mem.execute(
-                    f"SELECT * FROM read_parquet('{path}') WHERE customer_id IN "
+                    f"SELECT * FROM {source} WHERE customer_id IN "
                     "(SELECT customer_id FROM wanted) ORDER BY customer_id"
                 ).fetch_arrow_table()
                 found = con.execute(

@@ -108,14 +108,12 @@ def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str,
     customer_id, dimension, label, change): the payload kept with the message, with
     counts, examples, links and the label names in both languages."""
 
-    from kequn.core.compute import parquet_glob
-
     taxonomy = run.taxonomy()
     digests = journeys.digests
     out: dict[str, dict[str, Any]] = {}
     with run.workspace.scratch() as mem:
         mem.register("ev", events)
-        mem.read_parquet(parquet_glob(run.labels_path)).create_view("cur")
+        mem.sql(f"SELECT * FROM {run.rows_sql()}").create_view("cur")
         columns = {r[0] for r in mem.execute("DESCRIBE cur").fetchall()}
         for team, cfg in digests.teams.items():
             if not cfg.enabled:

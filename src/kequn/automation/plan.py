@@ -53,7 +53,6 @@ from kequn.automation.journeys import (
     load_journeys,
 )
 from kequn.automation.unsubscribe import unsubscribe_url
-from kequn.core.compute import parquet_glob
 from kequn.core.rules import Rule, compile_rule
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
@@ -140,7 +139,7 @@ def _candidates(
     before rendering need (their full rows are read later, for the treated only).
     ``events``: the run's events file (:func:`~kequn.automation.events.stage_events`)."""
     con = ibis.duckdb.from_connection(mem)
-    labels = con.read_parquet(parquet_glob(run.labels_path))
+    labels = con.sql(f"SELECT * FROM {run.rows_sql()}")
     chosen = _audience(labels, run, journey, journeys, con.read_parquet(events))
     consent = (
         chosen.marketing_consent.cast("boolean")

@@ -39,3 +39,14 @@ class Engine(abc.ABC):
 def parquet_glob(path: Path) -> str:
     """Spark writes a folder of part files, DuckDB one file: read either the same way."""
     return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
+def parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file, or of a folder of part files (its first part);
+    none when there is neither."""
+    import pyarrow.parquet as pq
+
+    if path.is_dir():
+        parts = sorted(path.rglob("*.parquet"))
+        path = parts[0] if parts else path
+    return list(pq.read_schema(path).names) if path.is_file() else []

@@ -38,7 +38,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from kequn.core.compute import parquet_glob
 from kequn.core.i18n import MESSAGES, local, t
 from kequn.demo._arrow import MONEY, ORDER_SCHEMA, make_table
 from kequn.store.workspace import Workspace
@@ -233,17 +232,16 @@ def _append_orders(
     lifted = np.array([bool(r[1]) for r in rows], dtype=bool)
     con = duckdb.connect()
     try:
-        path = parquet_glob(run.labels_path).replace("'", "''")  # our own run folder
+        rows = run.rows_sql()  # our own run folder
         others = con.execute(
             "SELECT customer_id, coalesce(avg_order_value, 100)::DOUBLE, "
             "greatest(coalesce(mean_days_between_orders, 60), 7)::DOUBLE "
-            f"FROM read_parquet('{path}') WHERE lifecycle IN ('new', 'active', 'loyal') "
+            f"FROM {rows} WHERE lifecycle IN ('new', 'active', 'loyal') "
             "ORDER BY customer_id"
         ).fetchall()
         aov = dict(
             con.execute(
-                "SELECT customer_id, coalesce(avg_order_value, 100)::DOUBLE "
-                f"FROM read_parquet('{path}')"
+                f"SELECT customer_id, coalesce(avg_order_value, 100)::DOUBLE FROM {rows}"
             ).fetchall()
         )
     finally:

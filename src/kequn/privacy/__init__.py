@@ -34,7 +34,6 @@ import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from kequn.core.compute import parquet_glob
 from kequn.core.i18n import t
 from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
@@ -98,11 +97,9 @@ def export_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str
     scratch = duckdb.connect()
     try:
         for run in list_runs(ws):
+            # the run's own folder (SQL takes it as text)
             labels = _rows(
-                scratch,
-                "SELECT * FROM read_parquet(?) WHERE customer_id = ?",
-                parquet_glob(run.labels_path),
-                customer_id,
+                scratch, f"SELECT * FROM {run.rows_sql()} WHERE customer_id = ?", customer_id
             )
             if labels:
                 out["runs"].append({"run_id": run.run_id, "as_of": run.as_of, "labels": labels})
@@ -313,7 +310,13 @@ def _delete(con: duckdb.DuckDBPyConnection, query: str, param: Any) -> int:
 
 
 def _erase_from_run(run: RunInfo, customer_id: str) -> int:
-    """Rewrite the run's labels without the customer, and its counts without them."""
+    """Rewrite the run's labels and features without the customer, and its counts
+    without them."""
+    for path in _parquet_files(run.features_path):
+        table = pq.read_table(path)
+        hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
+        if pc.any(hit).as_py():
+            _replace_parquet(path, table.filter(pc.invert(hit)))
     erased: list[dict[str, Any]] = []
     for path in _parquet_files(run.labels_path):
         table = pq.read_table(path)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 
-from kequn.core.compute import parquet_glob
 from kequn.snapshots.lookup_files import ROW_GROUP_SIZE, columns_path, index_path, quoted
 from kequn.snapshots.runs import RunInfo
 
@@ -61,10 +60,8 @@ def build_columns(run: RunInfo) -> Path | None:
             con.execute("SET threads = 1")
             ws.confine(con, held.enter_context(ws.spill_folder()))
             con.execute(f"ATTACH {quoted(partial)} AS idx (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
-            con.execute(
-                "CREATE TABLE idx.labels AS SELECT * FROM read_parquet(?) ORDER BY customer_id",
-                [parquet_glob(run.labels_path)],
-            )
+            # the run's own folder (SQL takes it as text)
+            con.execute(f"CREATE TABLE idx.labels AS FROM {run.rows_sql()} ORDER BY customer_id")
             con.execute("CHECKPOINT idx")
             con.execute("DETACH idx")
         except BaseException:

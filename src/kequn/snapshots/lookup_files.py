@@ -9,7 +9,6 @@ import shutil
 import threading
 from pathlib import Path
 
-from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
 
 INDEX_NAME = "lookup.duckdb"
@@ -122,6 +121,7 @@ def built_after_erasure(digests: Path, root: Path) -> bool:
 
 
 def labels_sql(run: RunInfo) -> str:
-    """The run's labels Parquet, by its absolute path (our own, quoted): a relative path
-    would be looked up in the process's working folder first."""
-    return f"SELECT * FROM read_parquet({quoted(parquet_glob(run.labels_path))})"
+    """The run's rows (:meth:`~kequn.snapshots.runs.RunInfo.rows_sql`), by the absolute
+    paths of its files (our own, quoted): a relative path would be looked up in the
+    process's working folder first."""
+    return f"SELECT * FROM {run.rows_sql()}"

@@ -11,7 +11,6 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.snapshots.read import (
@@ -25,7 +24,7 @@ from kequn.store.workspace import Workspace, WorkspaceError
 
 
 def _labels(run: RunInfo) -> ir.Table:
-    return ibis.duckdb.connect().read_parquet(parquet_glob(run.labels_path))
+    return ibis.duckdb.connect().sql(f"SELECT * FROM {run.rows_sql()}")
 
 
 def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
@@ -284,8 +283,8 @@ def history(
     else:
         run_a, run_b = require_run(ws, before, lang), require_run(ws, after, lang)
     con = ibis.duckdb.connect()
-    a = con.read_parquet(parquet_glob(run_a.labels_path))
-    b = con.read_parquet(parquet_glob(run_b.labels_path))
+    a = con.sql(f"SELECT * FROM {run_a.rows_sql()}")
+    b = con.sql(f"SELECT * FROM {run_b.rows_sql()}")
     in_b = {d.id for d in run_b.taxonomy().dimensions if d.type == "exclusive"}
     exclusive = [
         d.id

@@ -1,7 +1,9 @@
 """Classification runs: dated, immutable snapshots kept side by side in ``runs/``.
 
-A run folder holds ``labels.parquet`` (one row per customer: features, one column per
-exclusive dimension, a list column per tag dimension), ``taxonomy.yaml`` (the exact
+A run folder holds ``features.parquet`` (one row per customer: its features),
+``labels.parquet`` (one row per customer: the models' predictions, one column per
+exclusive dimension, a boolean column per tag; runs of older versions hold the features
+here too, and no features file), ``taxonomy.yaml`` (the exact
 taxonomy that produced it, so its reasons can be re-rendered later) and ``meta.json``.
 It is written under a temporary name and renamed into place, so a reader sees a whole
 run or none, and earlier runs are never touched.
@@ -14,14 +16,20 @@ import functools
 import json
 import secrets
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kequn.core.compute import parquet_glob
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 LABELS_FILE = "labels.parquet"
+FEATURES_FILE = "features.parquet"
 META_FILE = "meta.json"
 TAXONOMY_FILE = "taxonomy.yaml"
 
@@ -61,6 +69,32 @@ class RunInfo:
         return Path(self.path) / LABELS_FILE
 
     @property
+    def features_path(self) -> Path:
+        return Path(self.path) / FEATURES_FILE
+
+    def rows_sql(self) -> str:
+        """The run's rows as an SQL table expression (for ``FROM``): one per customer,
+        its features then its predictions and labels, the columns a run of an older
+        version kept in its labels file alone. Written in two files, the features as the
+        run built them and the labels beside them, because writing the features a second
+        time with the labels was 1.6 s of a run at 1M customers; reading them joined
+        costs 0.1 s more for a whole scan."""
+        labels = "read_parquet(" + _quoted(parquet_glob(self.labels_path)) + ")"
+        if not self.features_path.exists():
+            return labels
+        features = "read_parquet(" + _quoted(parquet_glob(self.features_path)) + ")"
+        return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
+
+    def rows(self, columns: Sequence[str] | None = None) -> pa.Table:
+        """The run's rows (:meth:`rows_sql`) as an Arrow table: every column, or
+        ``columns``; in no particular order."""
+        import duckdb
+
+        picked = "*" if columns is None else ", ".join(_name(c) for c in columns)
+        with duckdb.connect() as con:
+            return con.execute(f"SELECT {picked} FROM {self.rows_sql()}").to_arrow_table()
+
+    @property
     def taxonomy_path(self) -> Path:
         return Path(self.path) / TAXONOMY_FILE
 
@@ -77,6 +111,14 @@ class RunInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("path", "ws")}
+
+
+def _name(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _quoted(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"  # our own run folder (SQL takes it as text)
 
 
 @functools.lru_cache(maxsize=16)

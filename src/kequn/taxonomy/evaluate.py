@@ -10,7 +10,7 @@ the composite views (the eleven customer types) are built without code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ from kequn.taxonomy.thresholds import derive_thresholds
 
 @dataclass
 class Classification:
-    labels: ir.Table  # the materialised result: features + one column per dimension/tag
+    #: the materialised result: one column per dimension or tag, with the columns of the
+    #: features not ``stored`` beside it (the models' predictions) and the customer id
+    labels: ir.Table
     params: dict[str, Any]
     counts: dict[str, dict[str, int]]
     customers: int
@@ -43,9 +45,12 @@ def classify(
     features: ir.Table,
     ctx: FeatureContext,
     workdir: Path,
+    stored: Sequence[str] = (),
 ) -> Classification:
     """Thresholds and every dimension for every customer of ``features`` (built, with the
-    models' predictions, by :mod:`kequn.pipeline`), materialised in ``workdir``."""
+    models' predictions, by :mod:`kequn.pipeline`), materialised in ``workdir`` as
+    ``labels.parquet``: without the columns ``stored`` (those the run keeps in its
+    features file) but the customer id."""
     rules = taxonomy.rules()
     params = derive_thresholds(engine, taxonomy, features, ctx, rules)
     # in process the SQL is kept between runs (kequn.engines.sqlcache): with the numbers
@@ -53,6 +58,10 @@ def classify(
     table = apply_taxonomy(
         features, taxonomy, params, rules, numbers_from_table=engine.name == "duckdb"
     )
+    if stored:
+        table = table.select(
+            "customer_id", *[c for c in table.columns if c not in set(stored) | {"customer_id"}]
+        )
     labels = engine.materialize(table, workdir / "labels.parquet")
     counts = count_labels(labels, taxonomy)
     # through the engine (what a test of the engine's plans records), not with the counts

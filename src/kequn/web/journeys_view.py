@@ -37,7 +37,6 @@ from kequn.automation.journeys import (
 )
 from kequn.automation.plan import reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
-from kequn.core.compute import parquet_glob
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
@@ -234,7 +233,7 @@ def preview(
     rules = journeys.rules()
     with run.workspace.scratch() as mem:
         con = ibis.duckdb.from_connection(mem)
-        labels = con.read_parquet(parquet_glob(run.labels_path))
+        labels = con.sql(f"SELECT * FROM {run.rows_sql()}")
         target = journey.trigger.target
         no_previous = False
         chosen = None
