@@ -87,10 +87,23 @@ def event_files(ws: Workspace) -> list[Path]:
     return sorted(found.glob("*.parquet")) if found.is_dir() else []
 
 
-def with_events(con: duckdb.DuckDBPyConnection, ws: Workspace, run_id: str | None = None) -> str:
+def with_events(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    run_id: str | None = None,
+    *,
+    prefix: bool = False,
+    unrecorded: bool = False,
+) -> str:
     """Create the temporary view ``all_events`` on ``con``: the rows of the table
-    ``segment_events`` (where kequn kept them before) and of every run's events file
-    (with ``run_id``, of that run's only), in the table's columns; its name.
+    ``segment_events`` (where kequn kept them before) and of the runs' events files
+    (with ``run_id``, of that run's only; with ``prefix`` too, of the runs whose id starts
+    with it), in the table's columns; its name.
+
+    A file is read once its run is recorded in ``processed_runs``: it is kept just before
+    that commit, so a processing killed in between leaves a file of a run that is not
+    processed (processing it again replaces it). Only retention reads those too
+    (``unrecorded``), to remove them with the period's other events.
 
     Each run's events are a file of their own: at 1M customers a day's ~900k events took
     0.65 s to insert and 0.3-0.6 s more when the database was closed (its checkpoint),
@@ -99,8 +112,13 @@ def with_events(con: duckdb.DuckDBPyConnection, ws: Workspace, run_id: str | Non
     parts = [f"SELECT {columns} FROM segment_events"]
     if run_id is None:
         files = event_files(ws)
+    elif prefix:  # one run's file, or a few, not every day's of the year
+        files = [f for f in event_files(ws) if f.stem.startswith(run_id)]
     else:
         files = [f for f in [event_file(ws, run_id)] if f.is_file()]
+    if files and not unrecorded:
+        recorded = {r[0] for r in con.execute("SELECT run_id FROM processed_runs").fetchall()}
+        files = [f for f in files if f.stem in recorded]
     if files:
         # our own folder and run ids (a view takes no parameters)
         listed = ", ".join(_lit(p) for p in files)

@@ -202,7 +202,7 @@ def query_events(
     if not db.exists(ws):
         return {"counts": [], "events": [], "total": 0}
     with db.connect(ws) as con:
-        events = db.with_events(con, ws)
+        events = db.with_events(con, ws, run_id, prefix=True)
         counts = con.execute(
             "SELECT run_id, previous_run_id, as_of, dimension, label, change, count(*) "
             f"FROM {events} WHERE {clause} GROUP BY ALL ORDER BY as_of, run_id, "

@@ -77,7 +77,7 @@ def prune_events(
         return 0
     (ws.root / "locks").mkdir(exist_ok=True)
     with exclusive(ws.root / "locks" / "prune.lock", PRUNE_WAIT), db.connect(ws) as con:
-        events = db.with_events(con, ws)
+        events = db.with_events(con, ws, unrecorded=True)  # a killed processing's too
         found = con.execute(f"SELECT max(as_of) FROM {events}").fetchone()
         newest = found[0] if found else None
         if newest is None:

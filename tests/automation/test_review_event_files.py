@@ -1,0 +1,95 @@
+"""The runs' events files when things go wrong: a processing killed before its commit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from automation_helpers import runs, unprocess
+
+from kequn.automation import db, plan
+from kequn.automation.events import query_events
+from kequn.automation.retention import prune_events
+from kequn.store.workspace import Workspace
+
+_KILLED = """
+import os, sys
+from kequn.automation import plan
+from kequn.snapshots.runs import get_run
+from kequn.store.workspace import Workspace
+
+real = plan._insert
+
+def dying(con, table, *args):
+    if table == "outbox":  # inside the transaction, after the events file was kept
+        os._exit(9)
+    real(con, table, *args)
+
+plan._insert = dying
+plan.process_run(get_run(Workspace.open(sys.argv[1]), sys.argv[2]))
+"""
+
+
+def _ids_in(folder: Path, who: str) -> list[str]:
+    """The files under ``folder`` that hold ``who`` (read as Parquet, or else as bytes)."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            with duckdb.connect() as con:
+                hit = con.execute(
+                    f"SELECT count(*) FROM read_parquet('{path}') WHERE customer_id = ?", [who]
+                ).fetchone()
+            if hit and hit[0]:
+                found.append(path.name)
+        except duckdb.Error:
+            if who.encode() in path.read_bytes():
+                found.append(path.name)
+    return found
+
+
+def test_a_processing_killed_before_its_commit_shows_no_events_until_processed_again(
+    aws: Workspace,
+) -> None:
+    early, late = runs(aws)
+    unprocess(aws)
+    plan.process_run(early)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(aws.root), late.run_id], env=env, check=False
+    )
+    assert done.returncode == 9
+    # the file was kept, the run was not recorded: its events are no one's yet
+    assert db.event_file(aws, late.run_id).is_file()
+    with db.connect(aws) as con:
+        assert con.execute("SELECT count(*) FROM processed_runs").fetchone() == (1,)
+    assert query_events(aws)["total"] == 0
+    assert query_events(aws, run_id=late.run_id)["total"] == 0
+    # processed again (kequn journeys process), they are the run's
+    summary = plan.process_run(late)
+    assert summary["events"] > 0
+    assert query_events(aws)["total"] == summary["events"]
+
+
+def test_a_kept_file_of_a_run_never_recorded_still_goes_with_the_retention_period(
+    aws: Workspace,
+) -> None:
+    _, late = runs(aws)
+    with db.connect(aws) as con:
+        con.execute("DELETE FROM processed_runs WHERE run_id = ?", [late.run_id])
+    assert prune_events(aws, 1, dry_run=True) == 0  # the newest run's events stay
+    orphan = db.event_file(aws, "20250101-000000-20250101-0000")
+    with duckdb.connect() as con:
+        con.execute(
+            "COPY (SELECT * REPLACE ('20250101-000000-20250101-0000' AS run_id, "
+            "DATE '2025-01-01' AS as_of) FROM read_parquet(?)) TO "
+            f"'{orphan}' (FORMAT parquet)",
+            [str(db.event_file(aws, late.run_id))],
+        )
+    counted = prune_events(aws, 1, dry_run=True)
+    assert counted > 0
+    assert prune_events(aws, 1) == counted
+    assert not orphan.exists()
+    assert db.event_file(aws, late.run_id).exists()
