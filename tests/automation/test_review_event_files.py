@@ -1,13 +1,18 @@
-"""The runs' events files when things go wrong: a processing killed before its commit."""
+"""The runs' events files when things go wrong: a processing killed before its commit, a
+move across file systems cut short, and a power cut after the commit (the file must be on
+disk before the run is recorded)."""
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from automation_helpers import runs, unprocess
 
 from kequn.automation import db, plan
@@ -93,3 +98,76 @@ def test_a_kept_file_of_a_run_never_recorded_still_goes_with_the_retention_perio
     assert prune_events(aws, 1) == counted
     assert not orphan.exists()
     assert db.event_file(aws, late.run_id).exists()
+
+
+def test_a_move_across_file_systems_cut_short_leaves_no_broken_events_file(
+    aws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early, late = runs(aws)
+    unprocess(aws)
+    plan.process_run(early)
+
+    def other_fs(real):  # type: ignore[no-untyped-def]
+        def moving(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if Path(src).parent.name.startswith("spill-"):
+                raise OSError(errno.EXDEV, "Invalid cross-device link")
+            return real(src, dst, *args, **kwargs)
+
+        return moving
+
+    def half(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        data = Path(src).read_bytes()
+        Path(dst).write_bytes(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "rename", other_fs(os.rename))
+    monkeypatch.setattr(os, "replace", other_fs(os.replace))
+    monkeypatch.setattr(shutil, "copyfile", half)
+    with pytest.raises(OSError, match="No space left"):
+        plan.process_run(late)
+    monkeypatch.undo()
+    assert [p.name for p in db.folder(aws).joinpath(db.EVENTS_FOLDER).iterdir()] == []
+    assert query_events(aws)["total"] == 0  # every reader still reads
+    summary = plan.process_run(late)
+    assert query_events(aws)["total"] == summary["events"] > 0
+
+
+def test_a_move_across_file_systems_keeps_the_events(
+    aws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early, late = runs(aws)
+    unprocess(aws)
+    plan.process_run(early)
+    real = os.replace
+
+    def other_fs(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(src).parent.name.startswith("spill-"):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", other_fs)
+    summary = plan.process_run(late)
+    monkeypatch.undo()
+    assert query_events(aws)["total"] == summary["events"] > 0
+    assert [p.name for p in db.event_files(aws)] == [f"{late.run_id}.parquet"]
+    assert len(list(db.event_file(aws, late.run_id).parent.iterdir())) == 1
+
+
+def test_the_events_file_is_on_disk_before_the_run_is_recorded(
+    aws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early, late = runs(aws)
+    unprocess(aws)
+    plan.process_run(early)
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    plan.process_run(late)
+    target = db.event_file(aws, late.run_id)
+    assert str(target) in synced  # its bytes (a rename alone may leave an empty file)
+    assert str(target.parent) in synced  # and its name

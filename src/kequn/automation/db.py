@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import os
 import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,6 +128,45 @@ def with_events(
         parts.append(f"SELECT {columns} FROM read_parquet([{listed}])")
     con.execute("CREATE OR REPLACE TEMP VIEW all_events AS " + " UNION ALL ".join(parts))
     return "all_events"
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """Put the file ``source`` in ``target``'s place whole and on disk (a reader, or a
+    power cut, finds the old file or the new one, never an empty or a half-written one):
+    a rename, or, from another file system (``.tmp`` mounted elsewhere), a copy beside
+    ``target`` renamed in its turn. The file and its folder are flushed: the caller
+    records the file as kept right after (the run's processing commits)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        source.replace(target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        copy = _beside(target)
+        try:
+            shutil.copyfile(source, copy)
+            _sync(copy)
+            copy.replace(target)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+        source.unlink(missing_ok=True)
+    _sync(target)
+    _sync(target.parent)
+
+
+def _beside(target: Path) -> Path:
+    """A name for a file being written to replace ``target``: hidden, and ending in
+    ``.tmp`` so no reader lists it (an erasure removes any a killed process left)."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def utcnow() -> dt.datetime:

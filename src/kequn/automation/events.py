@@ -10,7 +10,6 @@ moving into dormant from any other label or from absent. A tag dimension yields
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +85,11 @@ def stage_events(
 
 def keep_events(ws: Workspace, run: RunInfo, staged: Path) -> Path:
     """Keep the file :func:`stage_events` wrote as ``run``'s events
-    (:func:`kequn.automation.db.event_file`), replacing any kept before (a run processed
+    (:func:`kequn.automation.db.event_file`), whole and on disk
+    (:func:`kequn.automation.db.replace_file`), replacing any kept before (a run processed
     again after a crash); the caller holds the automation database's lock."""
     target = db.event_file(ws, run.run_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(staged, target)  # a rename, unless .tmp is on another file system
+    db.replace_file(staged, target)
     return target
 
 
