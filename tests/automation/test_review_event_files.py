@@ -1,6 +1,7 @@
 """The runs' events files when things go wrong: a processing killed before its commit, a
-move across file systems cut short, and a power cut after the commit (the file must be on
-disk before the run is recorded)."""
+move across file systems cut short, a power cut after the commit (the file must be on
+disk before the run is recorded), and an erasure that fails, meets a file it cannot read
+or copies a killed process left, or finds the database removed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import duckdb
 import pytest
 from automation_helpers import runs, unprocess
 
+from kequn import privacy
 from kequn.automation import db, plan
 from kequn.automation.events import query_events
 from kequn.automation.retention import prune_events
@@ -171,3 +173,58 @@ def test_the_events_file_is_on_disk_before_the_run_is_recorded(
     target = db.event_file(aws, late.run_id)
     assert str(target) in synced  # its bytes (a rename alone may leave an empty file)
     assert str(target.parent) in synced  # and its name
+
+
+def test_an_erasure_that_fails_half_way_leaves_no_copy_behind(
+    aws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, late = runs(aws)
+    path = db.event_file(aws, late.run_id)
+    who = str(query_events(aws, limit=1)["events"][0]["customer_id"])
+    real = os.replace
+
+    def failing(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(dst) == path:
+            raise OSError(errno.EIO, "I/O error")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match="I/O error"):
+        db.erase(aws, who)
+    monkeypatch.undo()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_an_erasure_removes_the_person_from_copies_a_killed_rewrite_left(
+    aws: Workspace,
+) -> None:
+    _, late = runs(aws)
+    path = db.event_file(aws, late.run_id)
+    who = str(query_events(aws, limit=1)["events"][0]["customer_id"])
+    # what a process killed while rewriting or keeping a file leaves beside it
+    shutil.copyfile(path, path.with_name(f".{path.name}.0badc0de.tmp"))
+    privacy.erase_person(aws, who)
+    assert _ids_in(path.parent, who) == []
+
+
+def test_an_unreadable_events_file_does_not_stop_an_erasure(aws: Workspace) -> None:
+    _, late = runs(aws)
+    path = db.event_file(aws, late.run_id)
+    who = str(query_events(aws, limit=1)["events"][0]["customer_id"])
+    broken = path.with_name("20250101-000000-20250101-0000.parquet")
+    data = path.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])  # it may hold the person: it cannot be read
+    privacy.erase_person(aws, who)
+    assert _ids_in(path.parent, who) == []
+    assert not broken.exists()
+    assert query_events(aws, customer_id=who)["total"] == 0
+    assert query_events(aws)["total"] > 0
+
+
+def test_an_erasure_reaches_the_events_files_of_a_removed_database(aws: Workspace) -> None:
+    _, late = runs(aws)
+    path = db.event_file(aws, late.run_id)
+    who = str(query_events(aws, limit=1)["events"][0]["customer_id"])
+    (aws.root / db.FOLDER / db.DB_NAME).unlink()  # automation started afresh by hand
+    assert db.erase(aws, who) > 0
+    assert _ids_in(path.parent, who) == []

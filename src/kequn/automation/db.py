@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import logging
 import os
 import re
 import secrets
@@ -33,6 +34,7 @@ from kequn.store.workspace import Workspace, exclusive
 FOLDER = "automation"
 DB_NAME = "automation.duckdb"
 LOCK_NAME = "automation.lock"
+log = logging.getLogger("kequn.automation")
 EVENTS_FOLDER = "events"
 #: the events' columns, in the order of the table and of every run's events file
 EVENT_TABLE_COLUMNS = (
@@ -243,8 +245,11 @@ def erase(ws: Workspace, customer_id: str) -> int:
     :func:`carry_opt_outs` before the erasure): the same customer imported again is still
     not written to, and the hash names no one without the workspace's key."""
 
-    if not exists(ws):
-        return 0
+    if not exists(ws):  # (the events files outlive a database removed to start afresh)
+        if not (ws.root / FOLDER / EVENTS_FOLDER).is_dir():
+            return 0
+        with exclusive(folder(ws) / LOCK_NAME, 120.0):
+            return _erase_from_event_files(ws, customer_id)
     base = folder(ws)
     fresh = base / "automation.compact.duckdb"
     with exclusive(base / LOCK_NAME, 120.0):
@@ -272,31 +277,68 @@ def erase(ws: Workspace, customer_id: str) -> int:
 
 def _erase_from_event_files(ws: Workspace, customer_id: str) -> int:
     """Rewrite each run's events file holding the customer without them (found in one
-    scan of the files' id columns); how many events went."""
+    scan of the files' id columns); how many events went. The caller holds the lock.
+
+    Copies a killed rewrite or move left beside the files are removed (they may hold
+    anyone), and so is a file that cannot be read as Parquet: it may hold the person,
+    and no reader can use it."""
+    found = ws.root / FOLDER / EVENTS_FOLDER
+    if not found.is_dir():
+        return 0
+    removed = 0
+    for stale in found.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
     files = event_files(ws)
     if not files:
         return 0
-    removed = 0
-    with duckdb.connect() as mem:
-        # our own folder and run ids (read_parquet's list takes no parameters)
-        listed = ", ".join(_lit(p) for p in files)
-        hits = mem.execute(
-            f"SELECT filename, count(*) FROM read_parquet([{listed}], filename = true) "
-            "WHERE customer_id = ? GROUP BY ALL",
-            [customer_id],
-        ).fetchall()
-        for name, count in hits:
-            path = Path(name)
+    with ws.scratch() as mem:
+        hits, unreadable = _holding(mem, files, customer_id)
+        for path in unreadable:
+            log.warning("events file %s cannot be read; an erasure removed it", path)
+            path.unlink(missing_ok=True)
+            removed += 1
+        for path, count in hits:
             mem.execute(
                 f"CREATE OR REPLACE TEMP TABLE kept AS FROM read_parquet({_lit(path)}) "
                 "WHERE customer_id IS DISTINCT FROM ?",
                 [customer_id],
             )
-            tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-            mem.execute(f"COPY kept TO {_lit(tmp)} (FORMAT parquet)")
-            tmp.replace(path)
-            removed += int(count)
+            copy = _beside(path)
+            try:
+                mem.execute(f"COPY kept TO {_lit(copy)} (FORMAT parquet)")
+                replace_file(copy, path)
+            except BaseException:
+                copy.unlink(missing_ok=True)
+                raise
+            removed += count
     return removed
+
+
+def _holding(
+    mem: duckdb.DuckDBPyConnection, files: list[Path], customer_id: str
+) -> tuple[list[tuple[Path, int]], list[Path]]:
+    """The files holding the customer with how many of their events, in one scan; and
+    the files that cannot be read (then each file is scanned alone)."""
+    query = "SELECT filename, count(*) FROM read_parquet([{}], filename = true) "
+    query += "WHERE customer_id = ? GROUP BY ALL"
+    try:
+        # our own folder and run ids (read_parquet's list takes no parameters)
+        rows = mem.execute(
+            query.format(", ".join(_lit(p) for p in files)), [customer_id]
+        ).fetchall()
+        return [(Path(r[0]), int(r[1])) for r in rows], []
+    except duckdb.InvalidInputException:
+        pass
+    hits: list[tuple[Path, int]] = []
+    unreadable: list[Path] = []
+    for path in files:
+        try:
+            rows = mem.execute(query.format(_lit(path)), [customer_id]).fetchall()
+        except duckdb.InvalidInputException:
+            unreadable.append(path)
+            continue
+        hits += [(path, int(r[1])) for r in rows]
+    return hits, unreadable
 
 
 def _lit(path: Path) -> str:
