@@ -14,9 +14,10 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     a value out of range or that cannot be cast (a rule's arithmetic on the data) is told
     as such;
     DuckDB running out of memory becomes advice about ``memory_limit``, a file DuckDB
-    cannot read or write (disk full, damaged database) and a Spark that cannot start
-    (no Java) are told as such, with the engine's own words as the detail. Other engine
-    errors are taken for bugs: they keep their traceback.
+    cannot read or write (disk full, damaged database or Parquet file: a run's labels, a
+    run's segment events) and a Spark that cannot start (no Java) are told as such, with
+    the engine's own words as the detail. Other engine errors are taken for bugs: they
+    keep their traceback.
     """
     import duckdb
 
@@ -30,7 +31,9 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     if isinstance(exc, duckdb.OutOfMemoryException):
         used = re.search(r"/\s*([\d.]+ ?[KMGT]i?B) used\)", str(exc))
         return i18n.t("error.memory", lang, limit=used.group(1) if used else "?")
-    if isinstance(exc, duckdb.IOException):
+    if isinstance(exc, duckdb.IOException) or (
+        isinstance(exc, duckdb.InvalidInputException) and _DAMAGED_PARQUET.search(str(exc))
+    ):
         return i18n.t("error.io", lang, detail=str(exc))
     if isinstance(exc, duckdb.OutOfRangeException | duckdb.ConversionException):
         # a rule's arithmetic on the data (an integer overflowing, a cast that cannot be):
@@ -43,3 +46,10 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)
     return None
+
+
+#: DuckDB's words for a Parquet file that is not whole (truncated, emptied, overwritten)
+_DAMAGED_PARQUET = re.compile(
+    r"No magic bytes found|too small to be a Parquet file|Footer length error|"
+    r"Snappy decompression|Could not read Parquet|not a Parquet file"
+)

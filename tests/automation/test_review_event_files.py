@@ -228,3 +228,16 @@ def test_an_erasure_reaches_the_events_files_of_a_removed_database(aws: Workspac
     (aws.root / db.FOLDER / db.DB_NAME).unlink()  # automation started afresh by hand
     assert db.erase(aws, who) > 0
     assert _ids_in(path.parent, who) == []
+
+
+def test_a_damaged_events_file_is_told_in_words_not_a_traceback(aws: Workspace) -> None:
+    from kequn.errors import user_message
+
+    _, late = runs(aws)
+    path = db.event_file(aws, late.run_id)
+    path.write_bytes(path.read_bytes()[:100])  # cut short by hand, or by a full disk
+    with pytest.raises(duckdb.Error) as caught:
+        query_events(aws)
+    told = user_message(caught.value, "en")
+    assert told is not None
+    assert path.name in told
