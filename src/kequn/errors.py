@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import re
 
 from kequn.core import i18n
+
+#: what an operating system's refusal of a path means, in words (the errno's own text
+#: is English whatever the language)
+_OS_REASONS = {
+    errno.EACCES: "error.os.denied",
+    errno.EPERM: "error.os.denied",
+    errno.ENOENT: "error.os.missing",
+    errno.EISDIR: "error.os.is_dir",
+    errno.ENOTDIR: "error.os.not_dir",
+    errno.EEXIST: "error.os.exists",
+    errno.ENOSPC: "error.os.full",
+    errno.EROFS: "error.os.read_only",
+}
 
 
 def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # noqa: PLR0911 - one return per kind of error
@@ -16,8 +30,9 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     DuckDB running out of memory becomes advice about ``memory_limit``, a file DuckDB
     cannot read or write (disk full, damaged database or Parquet file: a run's labels, a
     run's segment events) and a Spark that cannot start (no Java) are told as such, with
-    the engine's own words as the detail. Other engine errors are taken for bugs: they
-    keep their traceback.
+    the engine's own words as the detail. A path the operating system refuses (a folder
+    given for a file, a missing folder, no permission, a full disk) names the path and
+    why. Other engine errors are taken for bugs: they keep their traceback.
     """
     import duckdb
 
@@ -43,6 +58,9 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
         return exc.message(lang)
     if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | MappingError | ProfileError):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in _OS_REASONS and exc.filename:
+        reason = i18n.t(_OS_REASONS[exc.errno], lang)
+        return i18n.t("error.os", lang, path=exc.filename, reason=reason)
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)
     return None

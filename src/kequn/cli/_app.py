@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -88,6 +90,17 @@ def parse_as_of(text: str | None) -> dt.date | None:
         return as_of_from_text(text)
     except ValueError as exc:
         raise typer.BadParameter(i18n.t("cli.bad_date", value=text)) from exc
+
+
+def output_file(path: Path) -> Path:
+    """``path``, checked as a file a command may write before it starts: a folder, or a
+    file in a folder that does not exist, is refused as the operating system would
+    (told by :func:`kequn.errors.user_message`), not by a writer's traceback."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path.parent))
+    return path
 
 
 def _ws(path: Path | None) -> Any:

@@ -24,6 +24,7 @@ from kequn.cli._app import (
     console,
     err,
     lazy_module,
+    output_file,
     parse_as_of,
     taxonomy_app,
 )
@@ -303,6 +304,7 @@ def export(
         raise typer.BadParameter("ids, zh or en", param_hint="--headers")
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
+    output_file(output)
     count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
     if headers != "ids":
         _name_headers(run, output, headers)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kequn.cli._app import WorkspaceOpt, _print_json, _ws, app, console, err
+from kequn.cli._app import WorkspaceOpt, _print_json, _ws, app, console, err, output_file
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
@@ -37,6 +37,8 @@ def export_cmd(
     rejected rows mentioning them, and their labels in every stored run."""
     from kequn import privacy
 
+    if output is not None:
+        output_file(output)
     data = privacy.export_person(_ws(workspace), customer_id)
     if data is None:
         err.print(t("privacy.no_customer", id=customer_id))

@@ -30,6 +30,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读写文件：{detail}\n请检查磁盘空间和文件权限，以及该文件是否完整（工作区文件损坏时，可从备份恢复 data/ 目录）。",
         "A file could not be read or written: {detail}\nCheck free disk space and permissions, and that the file is intact (if a workspace file is damaged, restore data/ from a backup).",
     ),
+    "error.os": (
+        "无法使用 {path}：{reason}。请检查路径（文件还是文件夹、上级文件夹是否存在）和权限，然后重试。",
+        "Cannot use {path}: {reason}. Check the path (a file or a folder, and that its folder exists) and its permissions, then try again.",
+    ),
+    "error.os.denied": ("没有权限", "permission denied"),
+    "error.os.missing": ("文件或文件夹不存在", "no such file or folder"),
+    "error.os.is_dir": ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),
+    "error.os.not_dir": (
+        "路径中有一段是文件，而不是文件夹",
+        "part of the path is a file, not a folder",
+    ),
+    "error.os.exists": ("已经存在", "it already exists"),
+    "error.os.full": ("磁盘已满", "the disk is full"),
+    "error.os.read_only": ("只读文件系统", "the file system is read-only"),
+    "taxonomy.not_mapping": (
+        "{file} 不是分类体系：顶层应为 dimensions:、thresholds: 等键（参考工作区的 taxonomy.yaml）。",
+        "{file} is not a taxonomy: its top level should be keys such as dimensions: and thresholds: (see the workspace's taxonomy.yaml).",
+    ),
     "error.out_of_range": (
         "计算时某个值超出范围或无法转换：{detail}\n请检查分群规则中的运算（`kequn taxonomy check`，或在看板上预览该规则）以及数据中的异常值。",
         "A value went out of range or could not be converted while computing: {detail}\nCheck the arithmetic in the taxonomy's rules (`kequn taxonomy check`, or preview the rule on the dashboard) and unusual values in the data.",

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.core import yamlfile
+from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
 
@@ -381,6 +382,9 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
         data = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+    if data is not None and not isinstance(data, dict):
+        # a CSV or a bare list given for a taxonomy parses as YAML, but not as a mapping
+        raise TaxonomyError(t("taxonomy.not_mapping", file=where))
     try:
         taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
     except ValidationError as exc:
