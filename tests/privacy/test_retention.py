@@ -65,6 +65,24 @@ def test_runs_delete(tmp_path: Path) -> None:
     assert missing.exit_code != 0
 
 
+def test_runs_delete_refuses_an_empty_id_and_says_when_a_prefix_is_shared(tmp_path: Path) -> None:
+    """``kequn runs delete "$RUN"`` with RUN unset matched every run as a prefix and
+    deleted the only one; a prefix two runs share was told as no such run."""
+    from kequn.demo import demo_workspace
+    from kequn.privacy import delete_run
+
+    ws = demo_workspace(tmp_path, 30)
+    only = pipeline.run(ws, with_models=False)
+    for blank in ("", "  "):
+        with pytest.raises(WorkspaceError, match="No run id given"):
+            delete_run(ws, blank)
+    assert [r.run_id for r in list_runs(ws)] == [only.run_id]
+    pipeline.run(ws, with_models=False)
+    with pytest.raises(WorkspaceError, match="2 runs have ids starting with"):
+        delete_run(ws, only.run_id[:4])
+    assert len(list_runs(ws)) == 2
+
+
 def test_cli_export_then_erase(tmp_path: Path) -> None:
     import json
 

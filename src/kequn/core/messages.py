@@ -304,7 +304,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置隔离数据的保留天数：用 --days 指定，或在 kequn.toml 的 [privacy] 中设置 quarantine_days。",
         "No retention period for quarantined rows: pass --days, or set quarantine_days under [privacy] in kequn.toml.",
     ),
-    "privacy.no_run": ("没有运行 {id}。", "There is no run {id}."),
+    "privacy.run_id_empty": (
+        "没有给出运行编号：写出要删除的运行编号（`kequn status` 列出全部运行）。",
+        "No run id given: name the run to delete (`kequn status` lists the runs).",
+    ),
     "privacy.erased": (
         "已删除客户 {id} 的数据（审计引用 {subject}）：{removed}",
         "Erased customer {id} (audit reference {subject}): {removed}",

@@ -47,7 +47,7 @@ from kequn.privacy.mentions import (
     identity,
 )
 from kequn.snapshots import lookup
-from kequn.snapshots.read import plain, privacy_settings
+from kequn.snapshots.read import missing_run, plain, privacy_settings
 from kequn.snapshots.runs import META_FILE, RunInfo, get_run, list_runs
 from kequn.store.access import audit, pseudonymise_audit
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
@@ -411,10 +411,16 @@ def purge_quarantine(
 
 
 def delete_run(ws: Workspace, run_id: str, who: str = "cli") -> str:
-    """Remove a run (id or unique prefix) with its lookup files; returns its full id."""
+    """Remove a run (id or unique prefix) with its lookup files; returns its full id.
+
+    An empty id is refused (as a prefix it matches every run: ``kequn runs delete
+    "$RUN"`` with ``RUN`` unset must not delete the only run), and a prefix several runs
+    share says so rather than that there is no such run."""
+    if not run_id.strip():
+        raise WorkspaceError(t("privacy.run_id_empty"))
     run = get_run(ws, run_id)
     if run is None:
-        raise WorkspaceError(t("privacy.no_run", id=run_id))
+        raise WorkspaceError(missing_run(ws, run_id))
     _drop_lookups(run)
     trash = ws.tmp_dir / f"deleted-{run.run_id}-{secrets.token_hex(3)}"
     ws.tmp_dir.mkdir(exist_ok=True)
