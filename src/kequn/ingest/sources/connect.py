@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import decimal
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,32 +75,66 @@ class Location:
         return scrub(text, self.url)
 
 
-def mask(url: str) -> str:
-    """The URL with its password replaced by ``***`` (and nothing else changed)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "***"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}:***@{host}"))
+#: query parameters that carry a secret (libpq takes ``?password=`` and ``sslpassword``)
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;](?:password|passwd|pwd|sslpassword|secret|token|access_token|api_key)=)[^&;#\s]*"
+)
+#: ``user:password@`` where :func:`urlsplit` sees no password (``u:pw@host``, no scheme)
+_USERINFO = re.compile(r"(^|//|\s)([^\s:/@]*):([^\s/@]*)@")
 
 
-def scrub(text: str, url: str) -> str:
-    """``text`` (a connector's error) with the URL and its password masked."""
-    out = text.replace(url, mask(url))
+def _secrets(url: str) -> list[str]:
+    """The secrets in ``url`` as a message may show them: its password (as written,
+    decoded and encoded, and each part around an ``@`` in it, which a connector splits
+    the URL at) and the values of its secret query parameters."""
+    found: list[str] = []
     try:
         password = urlsplit(url).password
     except ValueError:
         password = None
     if password:
-        for secret in {password, unquote(password), quote(unquote(password), safe="")}:
-            if secret:
-                out = out.replace(secret, "***")
+        for whole in (password, unquote(password), quote(unquote(password), safe="")):
+            found += [whole, *whole.split("@")]
+    found += [m.group(0).split("=", 1)[1] for m in _SECRET_PARAM.finditer(url)]
+    found += [m.group(3) for m in _USERINFO.finditer(url)]
+    # the longest first, so a part never leaves the rest of its whole behind
+    return sorted({x for x in found if x}, key=len, reverse=True)
+
+
+def has_password(url: str) -> bool:
+    """Whether ``url`` carries a password: in its user part or as a query parameter."""
+    try:
+        if urlsplit(url).password is not None:
+            return True
+    except ValueError:
+        pass
+    return bool(_SECRET_PARAM.search(url) or _USERINFO.search(url))
+
+
+def mask(url: str) -> str:
+    """The URL with its password (and secret query parameters) replaced by ``***``,
+    nothing else changed; a URL that cannot be parsed is all ``***``."""
+    try:
+        parts = urlsplit(url)
+        password, port = parts.password, parts.port
+    except ValueError:
+        return "***"
+    if password is None:
+        masked = _USERINFO.sub(r"\1\2:***@", url)
+    else:
+        user = parts.username or ""
+        host = parts.hostname or ""
+        if port:
+            host = f"{host}:{port}"
+        masked = urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    return _SECRET_PARAM.sub(r"\1***", masked)
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a connector's error) with the URL and its secrets masked."""
+    out = text.replace(url, mask(url))
+    for secret in _secrets(url):
+        out = out.replace(secret, "***")
     return out
 
 
@@ -114,11 +149,7 @@ def resolve_url(
         raise SourceError(t("sources.need_one_url"))
     if url:
         location = Location(url.strip())
-        try:
-            has_password = urlsplit(location.url).password is not None
-        except ValueError:
-            has_password = False
-        if has_password:
+        if has_password(location.url):
             raise SourceError(t("sources.password_in_url", url=location.masked))
     elif url_env:
         value = os.environ.get(url_env, "").strip()
@@ -127,6 +158,10 @@ def resolve_url(
         location = Location(value)
     else:
         location = Location(_read_secret_file(Path(str(url_file)).expanduser()))
+    try:
+        _ = urlsplit(location.url).port  # (parses the host and port too)
+    except ValueError as exc:
+        raise SourceError(t("sources.bad_url", url=location.masked, detail=str(exc))) from None
     _ = location.kind  # an unknown scheme is refused before any connection
     return location
 
