@@ -176,6 +176,15 @@ INGEST: dict[str, tuple[str, str]] = {
         "拒绝读取 {path}：其权限为 {mode}，或不属于当前用户。存放凭据的文件必须只有所有者可读写（chmod 600）。",
         "Refusing {path}: its mode is {mode} or it belongs to another user. A file holding credentials must be readable by its owner only (chmod 600).",
     ),
+    "import.bad_table": (
+        "没有表 {table}：可用 {known}。",
+        "There is no table {table}: use one of {known}.",
+    ),
+    "import.no_file": ("没有文件 {file}：检查路径。", "There is no file {file}: check the path."),
+    "import.is_folder": (
+        "{file} 是文件夹：请给出其中要导入的文件。",
+        "{file} is a folder: name the file in it to import.",
+    ),
     "sources.bad_url": (
         "数据库地址 {url} 无法解析（{detail}）：检查主机与端口，例如 postgresql://用户@主机:5432/库名；密码中的 @ : / 等字符需写成 %40 %3A %2F。",
         "The database URL {url} cannot be parsed ({detail}): check its host and port, e.g. postgresql://user@host:5432/db; write @ : / in a password as %40 %3A %2F.",

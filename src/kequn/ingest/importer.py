@@ -40,7 +40,7 @@ from kequn.ingest.mapping import (
     normalise_header,
 )
 from kequn.ingest.parse import ParsePass
-from kequn.ingest.readers import SourceError, StagedSource, stage
+from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import install_macros as install_shape_macros
 from kequn.ingest.shape import shape, status_words
@@ -79,8 +79,7 @@ def import_file(
     With ``origin`` (a source's name) the records are that source's, and without it a
     platform export's are the platform's (``default_origin``): see :func:`import_staged`.
     """
-    if table not in TABLES:
-        raise ValueError(f"table must be one of {', '.join(TABLES)}")
+    check_table(table)
     path = Path(path).resolve()
     import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
     sweep_stages(ws.tmp_dir)

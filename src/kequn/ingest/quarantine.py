@@ -21,7 +21,7 @@ from kequn.ingest.importer import (
     sweep_stages,
 )
 from kequn.ingest.mapping import MappingFile
-from kequn.ingest.readers import StagedSource
+from kequn.ingest.readers import StagedSource, check_table
 from kequn.store.workspace import Workspace
 
 
@@ -35,6 +35,7 @@ def quarantine_rows(
     )
     params: list[Any] = []
     if table:
+        check_table(table)
         query += 'WHERE q."table" = ? '
         params.append(table)
     query += 'ORDER BY q.import_id DESC, q."row" LIMIT ?'
@@ -117,6 +118,7 @@ def retry(
     Each row keeps its source and lineage: it is read as the source its import was
     (``NAME:ID`` ids, ``origin``; an import whose ids were kept as given, or one made
     before imports recorded their source, stays without one), and as its file's row."""
+    check_table(table)
     with ws.read() as con:
         rows = con.execute(
             """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at),

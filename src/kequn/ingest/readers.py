@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kequn.core.i18n import t
+from kequn.core.schema import TABLES
 from kequn.ingest.csv_lines import Unclosed, file_lines
 from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.encoding import decode_sample, detect_encoding
@@ -36,6 +37,15 @@ BATCH_ROWS = 200_000
 
 class SourceError(ValueError):
     """The file cannot be read as a table; the message names the file and what to do."""
+
+
+def check_table(table: str) -> str:
+    """``table`` if kequn has it (customers, orders or events), else a :class:`SourceError`
+    naming the tables: an import, the quarantine and its retry are told, not run on
+    nothing (``kequn quarantine --table order`` said the quarantine was empty)."""
+    if table not in TABLES:
+        raise SourceError(t("import.bad_table", table=table, known=", ".join(TABLES)))
+    return table
 
 
 @dataclass
@@ -101,7 +111,8 @@ def stage(
     ``header_row`` (1-based) overrides where the headers are found."""
     suffix = source.suffix.lower()
     if not source.is_file():
-        raise SourceError(f"{source.name}: no such file")
+        said = "import.is_folder" if source.is_dir() else "import.no_file"
+        raise SourceError(t(said, file=source))
     if suffix in {".csv", ".txt", ".tsv"}:
         return _stage_csv(source, workdir, encoding, progress, header_row)
     if suffix in {".xlsx", ".xlsm"}:

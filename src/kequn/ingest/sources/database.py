@@ -44,7 +44,7 @@ from kequn.ingest.importer import (
     sweep_stages,
 )
 from kequn.ingest.mapping import MappingFile
-from kequn.ingest.readers import SourceError, StagedSource
+from kequn.ingest.readers import SourceError, StagedSource, check_table
 from kequn.ingest.report import ImportReport
 from kequn.ingest.sources.connect import (
     Location,
@@ -150,8 +150,7 @@ def import_database(
 ) -> DatabaseImport:
     """Read a database table or query and import it into ``kind`` (customers, orders or
     events) exactly as a file is imported."""
-    if kind not in TABLES:
-        raise ValueError(f"table must be one of {', '.join(TABLES)}")
+    check_table(kind)
     if origin is not None:
         check_name(origin)
     import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
