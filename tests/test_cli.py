@@ -85,7 +85,7 @@ def test_help_shows_the_kequn_toml_sections_it_names() -> None:
 def test_an_unknown_lang_is_a_usage_error_not_a_traceback() -> None:
     result = runner.invoke(app, ["--lang", "fr", "status"])
     assert result.exit_code == 2, result.exception
-    assert "'fr' is not zh or en" in result.output
+    assert "--lang takes zh or en, not fr" in result.output
 
 
 def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:

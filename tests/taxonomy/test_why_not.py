@@ -184,10 +184,15 @@ def test_or_takes_the_closest_path_and_blocking_labels_are_named(
 
 
 def test_unknown_dimension_or_label_is_a_value_error(taxonomy: Taxonomy) -> None:
-    with pytest.raises(ValueError, match="unknown dimension"):
+    with pytest.raises(ValueError, match="There is no dimension valu; known: lifecycle"):
         why_not(taxonomy, {}, {}, "valu", "high")
-    with pytest.raises(ValueError, match="labels: high"):
+    with pytest.raises(ValueError, match="has no label hihg; known: high"):
         why_not(taxonomy, {}, {}, "value", "hihg")
+    # in the reader's language (the reasons were English in 中文 output)
+    with pytest.raises(ValueError, match="没有维度 valu"):
+        why_not(taxonomy, {}, {}, "valu", "high", "zh")
+    with pytest.raises(ValueError, match="维度 value 没有标签 hihg"):
+        why_not(taxonomy, {}, {}, "value", "hihg", "zh")
 
 
 # -- through the CLI, on a demo run with thresholds pinned at a customer's values ----------

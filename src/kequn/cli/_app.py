@@ -62,10 +62,10 @@ def _set_lang(lang: str | None) -> str | None:
     --help`` prints the help in Chinese (click handles an eager ``--help`` while parsing,
     before the callback of ``kequn`` runs)."""
     if lang:
-        try:
-            i18n.set_lang(lang)
-        except ValueError as exc:
-            raise typer.BadParameter(f"{lang!r} is not zh or en") from exc
+        if lang not in i18n.LANGS:
+            # told in the language of the environment (KEQUN_LANG, else the locale)
+            raise typer.BadParameter(i18n.t("cli.bad_lang", value=lang), param_hint="--lang")
+        i18n.set_lang(lang)
     return lang
 
 

@@ -159,7 +159,7 @@ def _print_clusters(run: RunInfo, as_json: bool) -> None:
         _print_json(data)
         return
     if not data["clusters"]:
-        console.print(t("clusters.none", status=data["status"]))
+        console.print(t("clusters.none", status=data["status_text"]))
         return
     out = Table(title=t("clusters.title", k=data["k"], ari=data["stability_ari"]))
     out.add_column(t("col.cluster"), justify="right")
@@ -208,7 +208,9 @@ def show(
         return
     run = data["run"]
     console.print(
-        Text.assemble((customer_id, "bold"), f"  (run {run['run_id']}, as of {run['as_of']})")
+        Text.assemble(
+            (customer_id, "bold"), t("show.run", run_id=run["run_id"], as_of=run["as_of"])
+        )
     )
     for dim in data["dimensions"]:
         for entry in dim["labels"]:
@@ -299,9 +301,9 @@ def export(
 ) -> None:
     """Export a segment's members to CSV or Excel."""
     if "=" not in segment:
-        raise typer.BadParameter("use DIMENSION=LABEL")
+        raise typer.BadParameter(t("export.bad_segment", segment=segment))
     if headers not in display.HEADER_MODES:
-        raise typer.BadParameter("ids, zh or en", param_hint="--headers")
+        raise typer.BadParameter(t("export.bad_headers", value=headers), param_hint="--headers")
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
     output_file(output)
@@ -391,13 +393,15 @@ def taxonomy_check(
         err.print(Text.assemble(("✗", "red"), f" {exc}"))
         raise typer.Exit(1) from exc
     labels = sum(len(d.labels) for d in taxonomy.dimensions)
-    console.print(
-        Text.assemble(
-            ("✓", "green"),
-            f" {path}: {len(taxonomy.dimensions)} dimensions, {labels} labels, "
-            f"{len(taxonomy.thresholds)} thresholds (version {taxonomy.fingerprint})",
-        )
+    said = t(
+        "taxonomy.checked",
+        path=path,
+        dimensions=len(taxonomy.dimensions),
+        labels=labels,
+        thresholds=len(taxonomy.thresholds),
+        version=taxonomy.fingerprint,
     )
+    console.print(Text.assemble(("✓", "green"), f" {said}"))
 
 
 @app.command()

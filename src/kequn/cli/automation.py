@@ -77,20 +77,21 @@ def events_cmd(
         return
     out = Table()
     for name in ("as_of", "run_id", "dimension", "label", "change", "customers"):
-        out.add_column(name, justify="right" if name == "customers" else "left")
+        out.add_column(t(f"events.col.{name}"), justify="right" if name == "customers" else "left")
     for c in data["counts"]:
         out.add_row(
-            c["as_of"], c["run_id"], c["dimension"], c["label"], c["change"], f"{c['customers']:,}"
-        )
+            c["as_of"], c["run_id"], c["dimension"], c["label"], t(f"events.change.{c['change']}"),
+            f"{c['customers']:,}",
+        )  # fmt: skip
     console.print(out)
     if data["events"]:
         rows = Table()
         for name in ("as_of", "customer_id", "dimension", "change", "from", "to"):
-            rows.add_column(name)
+            rows.add_column(t(f"events.col.{name}"))
         for e in data["events"]:
             rows.add_row(
-                e["as_of"], e["customer_id"], e["dimension"], e["change"], e["from"] or "—",
-                e["to"] or "—",
+                e["as_of"], e["customer_id"], e["dimension"], t(f"events.change.{e['change']}"),
+                e["from"] or "—", e["to"] or "—",
             )  # fmt: skip
         console.print(rows)
 

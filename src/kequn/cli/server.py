@@ -203,7 +203,7 @@ def user_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     out = Table()
     out.add_column(t("col.user"))
     out.add_column(t("col.role"))
-    out.add_column("sessions")
+    out.add_column(t("col.sessions"))
     for u in users:
         out.add_row(u.name, u.role, str(open_sessions.get(u.name, 0)))
     console.print(out)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _progress, _ws, app, console
 from kequn.cli._import_text import print_import
+from kequn.cli.data import _table_name
 from kequn.core.i18n import t
 
 
@@ -93,7 +94,22 @@ def sources_cmd(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
     if not rows:
         console.print(t("sources.list_empty"))
         return
-    table = Table(*rows[0].keys())
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    table = Table(*(t(f"sources.col.{key}") for key in rows[0]))
+    for row, source in zip(rows, saved_sources(ws).values(), strict=True):
+        # the JSON's words ("table x", "env VAR") are for programs; a person reads these
+        shown = {
+            **row,
+            "kind": _table_name(source.kind),
+            "reads": t("sources.reads_table", table=source.table)
+            if source.table
+            else t("sources.reads_query"),
+            "credentials": t("sources.cred_env", var=source.url_env)
+            if source.url_env
+            else (
+                t("sources.cred_file", file=source.url_file)
+                if source.url_file
+                else t("sources.cred_url")
+            ),
+        }
+        table.add_row(*("" if v is None else str(v) for v in shown.values()))
     console.print(table)

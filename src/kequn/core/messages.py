@@ -2,12 +2,15 @@
 
 Data only: :mod:`kequn.core.i18n` translates with them (``t(key, **params)``); getting
 data in (imports, sources, mappings, quarantine reasons) has its own in
-:mod:`kequn.core.messages_ingest`, merged here; the web adds its own from
+:mod:`kequn.core.messages_ingest`, and what the command line's tables and checks say
+(and errors of the operating system) its own in :mod:`kequn.core.messages_cli`, merged
+here; the web adds its own from
 :mod:`kequn.web.text`.
 """
 
 from __future__ import annotations
 
+from kequn.core.messages_cli import CLI
 from kequn.core.messages_ingest import INGEST
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -44,10 +47,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.os.exists": ("已经存在", "it already exists"),
     "error.os.full": ("磁盘已满", "the disk is full"),
     "error.os.read_only": ("只读文件系统", "the file system is read-only"),
-    "taxonomy.not_mapping": (
-        "{file} 不是分类体系：顶层应为 dimensions:、thresholds: 等键（参考工作区的 taxonomy.yaml）。",
-        "{file} is not a taxonomy: its top level should be keys such as dimensions: and thresholds: (see the workspace's taxonomy.yaml).",
-    ),
     "error.out_of_range": (
         "计算时某个值超出范围或无法转换：{detail}\n请检查分群规则中的运算（`kequn taxonomy check`，或在看板上预览该规则）以及数据中的异常值。",
         "A value went out of range or could not be converted while computing: {detail}\nCheck the arithmetic in the taxonomy's rules (`kequn taxonomy check`, or preview the rule on the dashboard) and unusual values in the data.",
@@ -304,10 +303,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未设置隔离数据的保留天数：用 --days 指定，或在 kequn.toml 的 [privacy] 中设置 quarantine_days。",
         "No retention period for quarantined rows: pass --days, or set quarantine_days under [privacy] in kequn.toml.",
     ),
-    "privacy.run_id_empty": (
-        "没有给出运行编号：写出要删除的运行编号（`kequn status` 列出全部运行）。",
-        "No run id given: name the run to delete (`kequn status` lists the runs).",
-    ),
     "privacy.erased": (
         "已删除客户 {id} 的数据（审计引用 {subject}）：{removed}",
         "Erased customer {id} (audit reference {subject}): {removed}",
@@ -499,3 +494,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(INGEST)
+MESSAGES.update(CLI)

@@ -3,6 +3,7 @@ segment's export and the movement between two runs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
         "as_of": run.as_of,
         "status": info.get("status", (run.models or {}).get("status", "not run")),
     }
+    out["status_text"] = model_status(str(out["status"]), lang)
     if info.get("status") != "fitted":
         return {**out, "clusters": []}
     return {
@@ -56,12 +58,33 @@ def discovered_clusters(run: RunInfo, *, lang: str = "en") -> dict[str, Any]:
     }
 
 
+#: why a run's models or discovered segments were skipped, as the models step records it
+#: (English, kept in the run's metadata), and the message that says it
+_SKIPPED = (
+    (re.compile(r"skipped: fewer than (\d+) buyers"), "models.status.few_buyers"),
+    (re.compile(r"skipped: the buyers' behaviour forms a single group"), "models.status.one_group"),
+    (re.compile(r"skipped: run without models"), "models.status.without_models"),
+    (re.compile(r"not run"), "models.status.not_run"),
+)
+
+
+def model_status(status: str, lang: str | None = None) -> str:
+    """A models step's status (``"skipped: fewer than 20 buyers"``) in ``lang``; a status
+    not known here is shown as recorded."""
+    for pattern, key in _SKIPPED:
+        found = pattern.fullmatch(status)
+        if found:
+            return t(key, lang, minimum=found.group(1) if found.groups() else "")
+    return status
+
+
 def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
     """What the predictive step fitted and how well, in the user's language."""
     # notes: the models step's own messages (fits not identified, models reused or refitted)
     notes = [t(n["key"], lang, **n.get("params", {})) for n in models.get("notes", [])]
     if models.get("status") not in ("fitted", "unidentified"):
-        return [t("models.skipped", lang, status=models.get("status", "?")), *notes]
+        status = model_status(str(models.get("status", "?")), lang)
+        return [t("models.skipped", lang, status=status), *notes]
     lines = [t("models.bgnbd", lang, buyers=models["buyers"], **models["bgnbd"])]
     lines = lines if models["status"] == "fitted" else []
     lines += notes

@@ -124,12 +124,14 @@ def why_not(
     dim = taxonomy.dimension(dimension)
     if dim is None:
         known = ", ".join(d.id for d in taxonomy.dimensions)
-        raise ValueError(f"unknown dimension {dimension!r}; dimensions: {known}")
+        raise ValueError(t("segments.unknown_dimension", lang, dimension=dimension, known=known))
     target = dim.label(label)
     if target is None:
         every = [*dim.labels, *([dim.fallback] if dim.fallback else [])]
         known = ", ".join(lab.id for lab in every)
-        raise ValueError(f"{dimension} has no label {label!r}; labels: {known}")
+        raise ValueError(
+            t("segments.unknown_label", lang, dimension=dimension, label=label, known=known)
+        )
     values = {**params, **row}
     names = display_names(lang, taxonomy.extra_names())
     label_name = fmt_value(label, "label", lang, taxonomy=taxonomy, name=dim.id)

@@ -1,0 +1,68 @@
+"""Messages of the command line's tables, checks and refusals, and of the operating
+system's errors, as (中文, English) templates by key: data only, merged into
+:data:`kequn.core.messages.MESSAGES`."""
+
+from __future__ import annotations
+
+CLI: dict[str, tuple[str, str]] = {
+    "taxonomy.not_mapping": (
+        "{file} 不是分类体系：顶层应为 dimensions:、thresholds: 等键（参考工作区的 taxonomy.yaml）。",
+        "{file} is not a taxonomy: its top level should be keys such as dimensions: and thresholds: (see the workspace's taxonomy.yaml).",
+    ),
+    "privacy.run_id_empty": (
+        "没有给出运行编号：写出要删除的运行编号（`kequn status` 列出全部运行）。",
+        "No run id given: name the run to delete (`kequn status` lists the runs).",
+    ),
+    "models.status.few_buyers": ("买家少于 {minimum} 位", "fewer than {minimum} buyers"),
+    "models.status.one_group": (
+        "买家的购买行为只构成一个群体",
+        "the buyers' behaviour forms a single group",
+    ),
+    "models.status.without_models": ("本次运行未使用模型", "the run was made without models"),
+    "models.status.not_run": ("未运行", "not run"),
+    "segments.unknown_label": (
+        "维度 {dimension} 没有标签 {label}；可选：{known}",
+        "The dimension {dimension} has no label {label}; known: {known}",
+    ),
+    "show.run": ("（运行 {run_id}，截至 {as_of}）", "  (run {run_id}, as of {as_of})"),
+    "export.bad_segment": (
+        "客群应写作 维度=标签，例如 lifecycle=dormant，而不是 {segment}",
+        "Write the segment as DIMENSION=LABEL, e.g. lifecycle=dormant, not {segment}",
+    ),
+    "export.bad_headers": (
+        "--headers 只能是 ids、zh 或 en，而不是 {value}",
+        "--headers takes ids, zh or en, not {value}",
+    ),
+    "taxonomy.checked": (
+        "{path}：{dimensions} 个维度、{labels} 个标签、{thresholds} 个阈值（版本 {version}）",
+        "{path}: {dimensions} dimensions, {labels} labels, {thresholds} thresholds (version {version})",
+    ),
+    "col.sessions": ("打开的会话", "sessions"),
+    "sources.col.source": ("数据源", "source"),
+    "sources.col.kind": ("导入到", "kind"),
+    "sources.col.reads": ("读取", "reads"),
+    "sources.col.credentials": ("地址来自", "credentials"),
+    "sources.col.watermark_column": ("水位列", "watermark column"),
+    "sources.col.watermark": ("水位", "watermark"),
+    "sources.col.synced_at": ("上次同步", "synced at"),
+    "sources.reads_table": ("表 {table}", "table {table}"),
+    "sources.reads_query": ("查询", "query"),
+    "sources.cred_env": ("环境变量 {var}", "env {var}"),
+    "sources.cred_file": ("文件 {file}", "file {file}"),
+    "sources.cred_url": ("kequn.toml 中的地址", "url in kequn.toml"),
+    "events.col.as_of": ("截至", "as of"),
+    "events.col.run_id": ("运行", "run"),
+    "events.col.dimension": ("维度", "dimension"),
+    "events.col.label": ("标签", "label"),
+    "events.col.change": ("变化", "change"),
+    "events.col.customers": ("客户数", "customers"),
+    "events.col.customer_id": ("客户", "customer"),
+    "events.col.from": ("原标签", "from"),
+    "events.col.to": ("新标签", "to"),
+    "events.change.entered": ("进入", "entered"),
+    "events.change.left": ("离开", "left"),
+    "cli.bad_lang": (
+        "--lang 只能是 zh 或 en，而不是 {value}",
+        "--lang takes zh or en, not {value}",
+    ),
+}
