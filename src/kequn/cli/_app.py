@@ -92,6 +92,15 @@ def parse_as_of(text: str | None) -> dt.date | None:
         raise typer.BadParameter(i18n.t("cli.bad_date", value=text)) from exc
 
 
+def one_of(value: str, known: Any, option: str) -> str:
+    """``value`` if it is one of ``known``, else a usage error naming them (an unknown
+    team or status listed nothing, as if there were nothing to list)."""
+    if value not in known:
+        said = i18n.t("cli.bad_choice", value=value, known=", ".join(known))
+        raise typer.BadParameter(said, param_hint=option)
+    return value
+
+
 def output_file(path: Path) -> Path:
     """``path``, checked as a file a command may write before it starts: a folder, or a
     file in a folder that does not exist, is refused as the operating system would

@@ -24,6 +24,7 @@ from kequn.cli._app import (
     console,
     err,
     lazy_module,
+    one_of,
     output_file,
     parse_as_of,
     taxonomy_app,
@@ -264,6 +265,9 @@ def worklist_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""
+    from kequn.taxonomy.model import TEAMS
+
+    one_of(team, TEAMS, "--team")
     run = read.require_run(_ws(workspace), run_id)
     rows = reports.worklist(run, team, lang=_lang(), limit=limit)
     if as_json:

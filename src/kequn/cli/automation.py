@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,12 +21,16 @@ from kequn.cli._app import (
     app,
     console,
     err,
+    one_of,
     parse_as_of,
 )
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
+
+#: what an outbox message's status can be (``kequn outbox --status``)
+OUTBOX_STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
 
 journeys_app = KequnTyper(
     help="Journeys: who gets which message when their segment changes.", no_args_is_help=True
@@ -58,8 +62,10 @@ def events_cmd(
     """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
     from kequn.automation.events import query_events
 
+    ws = _ws(workspace)
+    _check_segment(ws, dimension, entered or left)
     data = query_events(
-        _ws(workspace),
+        ws,
         dimension=dimension,
         entered=entered,
         left=left,
@@ -94,6 +100,30 @@ def events_cmd(
                 e["from"] or "—", e["to"] or "—",
             )  # fmt: skip
         console.print(rows)
+
+
+def _check_segment(ws: Any, dimension: str | None, label: str | None) -> None:
+    """A dimension (and label) the newest run's taxonomy does not have is told, not
+    answered with "no matching events" (a typo looked like a quiet month)."""
+    from kequn.snapshots.read import UnknownDimensionError
+    from kequn.snapshots.runs import get_run
+
+    run = get_run(ws) if dimension else None
+    if run is None or dimension is None:
+        return
+    taxonomy = run.taxonomy()
+    dim = taxonomy.dimension(dimension)
+    if dim is None:
+        known = ", ".join(d.id for d in taxonomy.dimensions)
+        raise UnknownDimensionError(
+            t("segments.unknown_dimension", dimension=dimension, known=known)
+        )
+    if label is not None and dim.label(label) is None:
+        every = [*dim.labels, *([dim.fallback] if dim.fallback else [])]
+        known = ", ".join(lab.id for lab in every)
+        raise UnknownDimensionError(
+            t("segments.unknown_label", dimension=dimension, label=label, known=known)
+        )
 
 
 @journeys_app.command("check")
@@ -340,6 +370,9 @@ def outbox_cmd(
 ) -> None:
     """Messages per journey, channel and status; with --status, the messages themselves."""
     from kequn.automation.deliver import outbox_status
+
+    if status is not None:
+        one_of(status, OUTBOX_STATUSES, "--status")
 
     data = outbox_status(_ws(workspace), status=status, limit=limit if status else 0)
     if as_json:

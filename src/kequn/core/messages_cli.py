@@ -65,4 +65,5 @@ CLI: dict[str, tuple[str, str]] = {
         "--lang 只能是 zh 或 en，而不是 {value}",
         "--lang takes zh or en, not {value}",
     ),
+    "cli.bad_choice": ("没有 {value}：可选 {known}", "There is no {value}: use one of {known}"),
 }
