@@ -40,6 +40,7 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     from kequn.ingest.formats import ProfileError
     from kequn.ingest.mapping import MappingError
     from kequn.ingest.readers import SourceError
+    from kequn.models import TransactionsError
     from kequn.store.workspace import WorkspaceError
     from kequn.taxonomy.model import TaxonomyError
 
@@ -56,7 +57,15 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
         return i18n.t("error.out_of_range", lang, detail=str(exc).splitlines()[0])
     if isinstance(exc, RuleError):
         return exc.message(lang)
-    if isinstance(exc, WorkspaceError | SourceError | TaxonomyError | MappingError | ProfileError):
+    if isinstance(
+        exc,
+        WorkspaceError
+        | SourceError
+        | TaxonomyError
+        | MappingError
+        | ProfileError
+        | TransactionsError,
+    ):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in _OS_REASONS and exc.filename:
         reason = i18n.t(_OS_REASONS[exc.errno], lang)

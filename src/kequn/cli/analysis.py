@@ -313,24 +313,8 @@ def export(
     output_file(output)
     count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
     if headers != "ids":
-        _name_headers(run, output, headers)
+        reports.name_export_headers(run, output, headers)
     console.print(t("export.done", count=f"{count:,}", file=output))
-
-
-def _name_headers(run: RunInfo, output: Path, lang: str) -> None:
-    """Replace an export's column ids by their names in ``lang`` (schema columns,
-    features, dimensions and tags); the rows stay as written."""
-    from kequn.features.catalogue import FEATURES, PARAMETERS
-
-    names = {
-        f.name: (f.zh if lang == "zh" else f.en) for f in [*FEATURES.values(), *PARAMETERS.values()]
-    }
-    for dim in run.taxonomy().dimensions:
-        names[dim.id] = local(dim, lang)
-        if dim.type == "tags":
-            for lab in dim.labels:
-                names[dim.tag_column(lab.id)] = f"{local(dim, lang)}：{local(lab, lang)}"
-    display.rename_headers(output, lambda column: display.header(column, lang, names))
 
 
 @app.command("history")
@@ -450,8 +434,8 @@ def clv_fit(
 
     report = clv_holdout_report(
         transactions,
-        dt.date.fromisoformat(calibration_end),
-        dt.date.fromisoformat(holdout_end) if holdout_end else None,
+        _day(calibration_end, "--calibration-end"),
+        _day(holdout_end, "--holdout-end") if holdout_end else None,
     )
     if plot:
         report.save_plot(plot)
@@ -460,6 +444,13 @@ def clv_fit(
         _print_json(data)
         return
     _print_clv(data)
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(t("clv.bad_date", value=text), param_hint=option) from None
 
 
 def _print_clv(data: dict[str, Any]) -> None:

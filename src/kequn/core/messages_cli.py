@@ -66,4 +66,24 @@ CLI: dict[str, tuple[str, str]] = {
         "--lang takes zh or en, not {value}",
     ),
     "cli.bad_choice": ("没有 {value}：可选 {known}", "There is no {value}: use one of {known}"),
+    "clv.bad_date": ("日期应写作 YYYY-MM-DD，而不是 {value}", "a date is YYYY-MM-DD, not {value}"),
+    "clv.column.customer": ("客户编号", "customer id"),
+    "clv.column.date": ("日期", "date"),
+    "clv.column.amount": ("金额", "amount"),
+    "clv.no_column": (
+        "{file} 没有{what}列：表头应为 {wanted} 之一，文件中是 {found}。",
+        "{file} has no {what} column: name one of {wanted}; the file has {found}.",
+    ),
+    "clv.no_rows": (
+        "{file} 没有交易记录（只有表头或为空）。",
+        "{file} holds no transactions (only a header, or nothing).",
+    ),
+    "clv.holdout_before": (
+        "检验期结束日 {holdout_end} 不晚于校准期结束日 {calibration_end}：把 --calibration-end 设得更早，或给出更晚的 --holdout-end。",
+        "The holdout ends on {holdout_end}, not after the calibration end {calibration_end}: give an earlier --calibration-end or a later --holdout-end.",
+    ),
+    "clv.cannot_fit": (
+        "{file} 中截至 {calibration_end} 的交易不足以拟合模型（{detail}）：需要更多有复购的客户，或更晚的 --calibration-end。",
+        "The transactions in {file} up to {calibration_end} are too few to fit the models ({detail}): more customers with repeat purchases are needed, or a later --calibration-end.",
+    ),
 }

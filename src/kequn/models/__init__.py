@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from kequn.models.gammagamma import GammaGammaModel
     from kequn.models.report import HoldoutReport, clv_holdout_report
 
-__all__ = ["BetaGeoModel", "GammaGammaModel", "HoldoutReport", "clv_holdout_report"]
+__all__ = [
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "HoldoutReport",
+    "TransactionsError",
+    "clv_holdout_report",
+]
 
 _WHERE = {
     "BetaGeoModel": "kequn.models.bgnbd",
@@ -28,3 +34,10 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'kequn.models' has no attribute {name!r}")
+
+
+class TransactionsError(ValueError):
+    """A transactions file ``kequn clv fit`` cannot fit: a column missing, no rows, too
+    few repeat buyers, a holdout that ends before it starts. The message is translated
+    and names the file (here, not in :mod:`kequn.models.report`, so that telling it
+    imports no model)."""

@@ -17,7 +17,9 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
+from kequn.core.i18n import t
 from kequn.features.btyd import btyd_summary, holdout_counts
+from kequn.models import TransactionsError
 from kequn.models.bgnbd import BetaGeoModel
 from kequn.models.gammagamma import GammaGammaModel
 from kequn.models.predict import MIN_REPEATERS
@@ -67,13 +69,19 @@ class HoldoutReport:
         plt.close(fig)
 
 
-def _pick(columns: list[str], wanted: tuple[str, ...], what: str) -> str:
+def _pick(columns: list[str], wanted: tuple[str, ...], what: str, where: str) -> str:
     lowered = {c.lower(): c for c in columns}
     for name in wanted:
         if name in lowered:
             return lowered[name]
-    raise ValueError(
-        f"no {what} column; expected one of {', '.join(wanted)}, found {', '.join(columns)}"
+    raise TransactionsError(
+        t(
+            "clv.no_column",
+            file=where,
+            what=t(f"clv.column.{what}"),
+            wanted=", ".join(wanted),
+            found=", ".join(columns),
+        )
     )
 
 
@@ -87,13 +95,14 @@ def clv_holdout_report(
     """Fit on the calibration period and compare predictions with the holdout."""
     if isinstance(transactions, str | Path):
         table = ibis.duckdb.connect().read_csv(str(transactions))
+        where = str(transactions)
     else:
-        table = transactions
+        table, where = transactions, "transactions"
     cols = list(table.columns)
     customer, date, amount = (
-        _pick(cols, _CUSTOMER, "customer"),
-        _pick(cols, _DATE, "date"),
-        _pick(cols, _AMOUNT, "amount"),
+        _pick(cols, _CUSTOMER, "customer", where),
+        _pick(cols, _DATE, "date", where),
+        _pick(cols, _AMOUNT, "amount", where),
     )
     orders = table.select(
         customer_id=table[customer].cast("string"),
@@ -102,7 +111,12 @@ def clv_holdout_report(
     )
     if holdout_end is None:
         holdout_end = orders.order_date.max().to_pyarrow().as_py()
-    assert holdout_end is not None
+    if holdout_end is None:
+        raise TransactionsError(t("clv.no_rows", file=where))
+    if holdout_end <= calibration_end:
+        raise TransactionsError(
+            t("clv.holdout_before", holdout_end=holdout_end, calibration_end=calibration_end)
+        )
     unit_days = UNITS[unit]
     summary = btyd_summary(orders, calibration_end, unit_days=unit_days)
     counts = holdout_counts(orders, calibration_end, holdout_end)
@@ -120,8 +134,13 @@ def clv_holdout_report(
     money = data["monetary_value"].to_numpy()
     actual = data["actual"].to_numpy()
 
-    model = BetaGeoModel().fit(x, t_x, big_t)
-    spend = GammaGammaModel().fit(x, money)
+    try:
+        model = BetaGeoModel().fit(x, t_x, big_t)
+        spend = GammaGammaModel().fit(x, money)
+    except ValueError as exc:  # too few (repeat) buyers before the calibration end
+        raise TransactionsError(
+            t("clv.cannot_fit", file=where, calibration_end=calibration_end, detail=exc)
+        ) from exc
     horizon = (holdout_end - calibration_end).days / unit_days
     predicted = model.expected_purchases(horizon, x, t_x, big_t)
 

@@ -211,6 +211,23 @@ def _hints(
     return out
 
 
+def name_export_headers(run: RunInfo, output: Path, lang: str) -> None:
+    """Replace an export's column ids by their names in ``lang`` (schema columns,
+    features, dimensions and tags); the rows stay as written."""
+    from kequn.core import display
+    from kequn.features.catalogue import FEATURES, PARAMETERS
+
+    names = {
+        f.name: (f.zh if lang == "zh" else f.en) for f in [*FEATURES.values(), *PARAMETERS.values()]
+    }
+    for dim in run.taxonomy().dimensions:
+        names[dim.id] = local(dim, lang)
+        if dim.type == "tags":
+            for lab in dim.labels:
+                names[dim.tag_column(lab.id)] = f"{local(dim, lang)}：{local(lab, lang)}"
+    display.rename_headers(output, lambda column: display.header(column, lang, names))
+
+
 def export_segment(
     run: RunInfo, dimension: str, label: str, out: Path, *, consent_only: bool = False
 ) -> int:
