@@ -120,3 +120,17 @@ def test_export_refusals_and_an_unknown_language(
     assert code == 2
     assert "Traceback" not in out
     assert "--lang takes zh or en, not fr" in out
+
+
+def test_an_import_summary_names_the_table_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    data = tmp_path / "订单.csv"
+    data.write_text("订单编号,会员卡号,下单时间,实付金额\nA1,M1,2026-01-05,12\n", encoding="utf-8")
+    code, out = kequn(capsys, "import", "orders", data, "-w", ws.root, "--lang", "zh")
+    assert code == 0, out
+    assert "订单: 读取 1 行" in out
+    assert "orders:" not in out
+    code, out = kequn(capsys, "import", "orders", data, "-w", ws.root, "--lang", "en")
+    assert "orders: read 1 rows" in out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kequn.cli._app import _lang, console
-from kequn.core.i18n import t
+from kequn.core.i18n import local, t
 
 
 def print_import(report: Any) -> None:
@@ -48,12 +48,20 @@ def print_import(report: Any) -> None:
                 )
 
 
+def _table_name(name: str) -> str:
+    """A table's name in the language in force (customers → 客户)."""
+    from kequn.core.schema import ORDER_LINES, TABLES
+
+    spec = TABLES.get(name) or (ORDER_LINES if name == ORDER_LINES.name else None)
+    return local(spec) if spec is not None else name
+
+
 def print_summary(report: Any) -> None:
     """The counts of one import: rows read, new, updated, unchanged, quarantined."""
     console.print(
         t(
             "import.summary",
-            table=report.table,
+            table=_table_name(report.table),
             rows=report.rows,
             accepted=report.accepted,
             inserted=report.inserted,

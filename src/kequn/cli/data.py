@@ -21,10 +21,10 @@ from kequn.cli._app import (
     err,
 )
 from kequn.cli._help import KequnTyper
-from kequn.cli._import_text import print_format, print_import, print_summary
+from kequn.cli._import_text import _table_name, print_format, print_import, print_summary
 from kequn.cli.analysis import _print_run, classify, history_cmd
 from kequn.core import display
-from kequn.core.i18n import local, t
+from kequn.core.i18n import t
 
 
 @app.command()
@@ -329,14 +329,6 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
                 seconds=f"{float(run['seconds']):.1f}",
             )
         )
-
-
-def _table_name(name: str) -> str:
-    """A table's name in the language in force (customers → 客户)."""
-    from kequn.core.schema import ORDER_LINES, TABLES
-
-    spec = TABLES.get(name) or (ORDER_LINES if name == ORDER_LINES.name else None)
-    return local(spec) if spec is not None else name
 
 
 # -- demo ------------------------------------------------------------------------------

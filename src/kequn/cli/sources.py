@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _progress, _ws, app, console
-from kequn.cli._import_text import print_import
-from kequn.cli.data import _table_name
+from kequn.cli._import_text import _table_name, print_import
 from kequn.core.i18n import t
 
 
