@@ -4,6 +4,8 @@ path and what is wrong with it, in the chosen language, exit 1: never a tracebac
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,28 @@ def test_taxonomy_check_of_a_missing_file_a_folder_or_a_csv(cli, tmp_path: Path)
     assert code == 1
     assert "Traceback" not in out + err
     assert "不是分类体系" in "".join((out + err).split())
+
+
+@pytest.mark.parametrize(
+    ("code", "en", "zh"),
+    [
+        (errno.EROFS, "the file system is read-only", "只读文件系统"),
+        (errno.EACCES, "permission denied", "没有权限"),
+        (errno.ENOSPC, "the disk is full", "磁盘已满"),
+    ],
+)
+def test_a_read_only_or_locked_workspace_is_named(code: int, en: str, zh: str) -> None:
+    """A workspace on a read-only mount or without write permission (chmod -w): every
+    command that takes its lock or writes its reader files stopped with a traceback."""
+    from kequn.errors import user_message
+
+    exc = OSError(code, os.strerror(code), "/srv/shop/locks/write.lock")
+    assert user_message(exc, "en") == (
+        f"Cannot use /srv/shop/locks/write.lock: {en}. Check the path (a file or a folder, "
+        "and that its folder exists) and its permissions, then try again."
+    )
+    said = user_message(exc, "zh")
+    assert said is not None
+    assert said.startswith(f"无法使用 /srv/shop/locks/write.lock：{zh}")
+    # an OSError without a path is not a path's problem: its traceback is kept
+    assert user_message(OSError(code, os.strerror(code)), "en") is None
