@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console, err
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
@@ -163,7 +163,7 @@ def user_add(
     from kequn.store.access import ROLES, add_user
 
     if role not in ROLES:
-        console.print(t("user.bad_role", roles=", ".join(ROLES)))
+        err.print(t("user.bad_role", roles=", ".join(ROLES)))
         raise typer.Exit(2)
     token = add_user(_ws(workspace), name, role)
     if as_json:
@@ -219,7 +219,7 @@ def user_remove(
     from kequn.store.access import remove_user
 
     if not remove_user(_ws(workspace), name):
-        console.print(t("user.unknown", name=name))
+        err.print(t("user.unknown", name=name))
         raise typer.Exit(1)
     console.print(t("user.removed", name=name))
 
@@ -236,7 +236,7 @@ def user_rotate(
 
     token = rotate_token(_ws(workspace), name)
     if token is None:
-        console.print(t("user.unknown", name=name))
+        err.print(t("user.unknown", name=name))
         raise typer.Exit(1)
     if as_json:
         _print_json({"name": name, "token": token})
