@@ -65,7 +65,7 @@ def erase_cmd(
 
     ws = _ws(workspace)
     if not yes and sys.stdin.isatty():
-        typer.confirm(f"erase {customer_id} from {ws.root}?", abort=True)
+        typer.confirm(t("privacy.confirm_erase", id=customer_id, path=ws.root), abort=True)
     result = privacy.erase_person(ws, customer_id)
     removed = ", ".join(f"{k} {v}" for k, v in result["removed"].items() if v)
     console.print(t("privacy.erased", id=customer_id, subject=result["subject"], removed=removed))

@@ -86,4 +86,8 @@ CLI: dict[str, tuple[str, str]] = {
         "{file} 中截至 {calibration_end} 的交易不足以拟合模型（{detail}）：需要更多有复购的客户，或更晚的 --calibration-end。",
         "The transactions in {file} up to {calibration_end} are too few to fit the models ({detail}): more customers with repeat purchases are needed, or a later --calibration-end.",
     ),
+    "privacy.confirm_erase": (
+        "从 {path} 中删除 {id} 的全部数据？此操作无法撤销",
+        "Erase {id} from {path}? This cannot be undone",
+    ),
 }
