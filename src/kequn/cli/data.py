@@ -23,7 +23,7 @@ from kequn.cli._app import (
 from kequn.cli._help import KequnTyper
 from kequn.cli._import_text import _table_name, print_format, print_import, print_summary
 from kequn.cli.analysis import _print_run, classify, history_cmd
-from kequn.core import display
+from kequn.core import display, i18n
 from kequn.core.i18n import t
 
 
@@ -420,7 +420,8 @@ def demo(
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))
     console.print(f"kequn --workspace {root} segments | show <id> | worklist --team sales")
-    for lang in ("zh", "en"):
+    # in both languages unless one was chosen (--lang zh printed the English line too)
+    for lang in (_lang(),) if i18n.chosen() else ("zh", "en"):
         console.print(t("demo.dashboard", lang, workspace=root), highlight=False)
 
 

@@ -60,6 +60,12 @@ def set_lang(lang: str | None) -> None:
     _current = lang
 
 
+def chosen() -> bool:
+    """Whether the language was chosen (``--lang``, :func:`speaking` or ``KEQUN_LANG``),
+    not guessed from the locale: a line a new user must read is then said once, in it."""
+    return bool(_here.get() or _current or os.environ.get("KEQUN_LANG"))
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """Translate ``key`` and fill in ``params``."""
     zh, en = MESSAGES[key]
