@@ -40,6 +40,18 @@ def test_report_gives_sizes_intervals_and_a_note_when_small(aws: Workspace) -> N
     text = CliRunner().invoke(app, ["journeys", "report", "-w", str(aws.root)])
     assert "treated" in text.output
     assert "Δ (95% CI)" in text.output
+    # in 中文 the table is Chinese too (its headers and rows were English), and so is
+    # the list of journeys
+    zh = CliRunner().invoke(app, ["--lang", "zh", "journeys", "report", "-w", str(aws.root)])
+    for word in ("客户数", "转化率", "人均收入", "干预组", "对照组", "差（95% 置信区间）"):
+        assert word in zh.output
+    for word in ("treated", "holdout", "customers", "conversion", "CI"):
+        assert word not in zh.output
+    listed = CliRunner().invoke(app, ["--lang", "zh", "journeys", "list", "-w", str(aws.root)])
+    assert listed.exit_code == 0, listed.output
+    assert "触发" in listed.output
+    for word in ("trigger", "holdout", "enabled", "channel"):
+        assert word not in listed.output
 
 
 def test_interval_arithmetic() -> None:

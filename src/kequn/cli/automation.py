@@ -164,13 +164,13 @@ def journeys_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
         return
     out = Table()
     for name in ("id", "name", "trigger", "channel", "holdout", "enabled"):
-        out.add_column(name)
+        out.add_column(t(f"journeys.col.{name}"))
     for j in found.journeys:
         trig = j.trigger
         text = (
-            f"entered {trig.entered}"
+            t("journeys.trigger.entered", segment=trig.entered)
             if trig.entered
-            else f"left {trig.left}"
+            else t("journeys.trigger.left", segment=trig.left)
             if trig.left
             else trig.rule
         )
@@ -301,20 +301,21 @@ def journeys_report_cmd(
         return f"{d['difference']:{fmt}}{span}"
 
     for j in data["journeys"]:
-        out = Table(title=f"{j['name']} ({j['journey']}), {j['window_days']} d")
-        for name in ("", "customers", "conversion", "revenue / customer"):
-            out.add_column(name, justify="right")
+        title = t("journeys.report.title", name=j["name"], id=j["journey"], days=j["window_days"])
+        out = Table(title=title)
+        for name in ("", "customers", "conversion", "revenue"):
+            out.add_column(t(f"journeys.report.{name}") if name else "", justify="right")
         for g in ("treated", "holdout"):
             row = j[g]
             rev = row["revenue_per_customer"]
             out.add_row(
-                g,
+                t(f"journeys.report.{g}"),
                 f"{row['customers']:,}",
                 pct(row["conversion"]),
                 "—" if rev is None else f"{rev:,.2f}",
             )
         out.add_row(
-            "Δ (95% CI)",
+            t("journeys.report.difference"),
             "",
             ci(j["conversion_difference"], "+.1%"),
             ci(j["revenue_difference"], "+,.2f"),
