@@ -26,7 +26,6 @@ import logging
 import os
 import shutil
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,12 @@ import ibis.expr.types as ir
 
 from kequn import identity
 from kequn.core.compute import Engine, parquet_columns
+from kequn.engines.as_of import (  # noqa: F401 - the pipeline's API, as before
+    EARLIEST_AS_OF,
+    LATEST_AS_OF_DAYS,
+    as_of_from_text,
+    latest_date,
+)
 from kequn.features import state
 from kequn.features.build import FeatureContext, build_features, channel_spellings
 from kequn.features.ranks import distributed
@@ -53,7 +58,6 @@ from kequn.store.access import audit
 from kequn.store.workspace import Workspace, opened_path
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
-from kequn.taxonomy.thresholds import scalars
 
 if TYPE_CHECKING:  # the models are imported when a run needs them (seconds)
     from kequn.models.churn import ClosedForms
@@ -90,58 +94,6 @@ def make_engine(ws: Workspace, name: str | None = None) -> Engine:
         generation = (ws.current_generation() or "none").removesuffix(".duckdb")
         return SparkEngine(export_tables(ws.read(), ws.root / ".cache" / "spark" / generation))
     raise ValueError(f"engine must be duckdb or spark, not {name!r}")
-
-
-#: each engine's latest date: an engine reads one published generation, which never
-#: changes, and a run needs the date twice (its as-of date, the feature state)
-_LATEST: weakref.WeakKeyDictionary[Engine, dt.date | None] = weakref.WeakKeyDictionary()
-
-
-def latest_date(engine: Engine) -> dt.date | None:
-    """The latest order or event date in the data (None when there is neither), read once
-    per engine, in one query."""
-    if engine in _LATEST:
-        return _LATEST[engine]
-    tables = engine.tables()
-    found = scalars(
-        engine,
-        {
-            "orders": tables["orders"].ordered_at.max(),
-            "events": tables["events"].occurred_at.max(),
-        },
-    )
-    dates = [d for d in map(_as_date, found.values()) if d is not None]
-    _LATEST[engine] = newest = max(dates) if dates else None
-    return newest
-
-
-def _as_date(value: Any) -> dt.date | None:
-    # an empty table's max is NULL, which pandas hands back as NaT (a datetime subclass)
-    if value is None or value != value:  # noqa: PLR0124 - NaN and NaT are not equal to themselves
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else None
-
-
-#: the earliest as-of date a run takes; the latest is this many days after today (a date
-#: like 9999-12-31 overflowed the dashboard's date arithmetic after the run)
-EARLIEST_AS_OF = dt.date(1900, 1, 1)
-LATEST_AS_OF_DAYS = 3660
-
-
-def as_of_from_text(text: str | None) -> dt.date | None:
-    """An as-of date as people write it: YYYY-MM-DD, "today", or "latest"/None (the
-    workspace's rule). Raises ValueError with the text for anything else, a date before
-    :data:`EARLIEST_AS_OF` or more than :data:`LATEST_AS_OF_DAYS` after today included."""
-    if text is None or text.strip() in ("", "latest"):
-        return None
-    if text.strip() == "today":
-        return dt.date.today()
-    day = dt.date.fromisoformat(text.strip())
-    if not EARLIEST_AS_OF <= day <= dt.date.today() + dt.timedelta(days=LATEST_AS_OF_DAYS):
-        raise ValueError(f"as-of date out of range: {text}")
-    return day
 
 
 def resolve_as_of(ws: Workspace, engine: Engine, as_of: dt.date | None = None) -> dt.date:
