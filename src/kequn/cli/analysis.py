@@ -103,6 +103,8 @@ def _print_run(info: RunInfo) -> None:
         console.print(Text.assemble((dim["name"], "bold"), ": " + " · ".join(parts)))
     for line in reports.model_summary(info.models or {}, _lang()):
         console.print(line)
+    if not info.customers:
+        err.print(t("run.empty"))
 
 
 @app.command("segments")

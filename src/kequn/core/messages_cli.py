@@ -105,4 +105,11 @@ CLI: dict[str, tuple[str, str]] = {
     "journeys.report.treated": ("干预组", "treated"),
     "journeys.report.holdout": ("对照组", "holdout"),
     "journeys.report.difference": ("差（95% 置信区间）", "Δ (95% CI)"),
+    "run.empty": (
+        "这次运行没有任何客户：请先导入客户或订单（kequn import），或检查 --as-of 日期是否早于数据。",
+        (
+            "This run has no customers: import customers or orders first (kequn import), or check "
+            "that --as-of is not before the data."
+        ),
+    ),
 }
