@@ -58,7 +58,9 @@ def test_a_web_page_named_xls_says_what_it_is(ws: Workspace, tmp_path: Path, enc
     assert "HTML" in t("import.xls_html", "zh", file="x")
 
 
-def test_a_biff_workbook_is_still_asked_to_be_saved_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
+def test_a_damaged_biff_workbook_is_asked_to_be_saved_as_xlsx(
+    ws: Workspace, tmp_path: Path
+) -> None:
     path = tmp_path / "订单.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     with pytest.raises(SourceError, match=r"as \.xlsx"):

@@ -58,7 +58,7 @@ def import_(
     table: Annotated[str, typer.Argument(help="customers, orders or events")],
     file: Annotated[
         Path | None,
-        typer.Argument(help="CSV, Excel (.xlsx) or Parquet file (or: --from)", exists=True),
+        typer.Argument(help="CSV, Excel (.xlsx, .xls) or Parquet file (or: --from)", exists=True),
     ] = None,
     workspace: WorkspaceOpt = None,
     mapping: Annotated[

@@ -82,7 +82,7 @@ HELP_ZH: dict[str, str] = {
     "Currency of amounts.": "金额的币种。",
     "Time zone of the business.": "商家所在时区。",
     "Validate a file (or a database table or query) and upsert its good rows; bad rows go to the quarantine with reasons.": "校验一个文件（或数据库表、查询）并写入其中的有效行（新增或更新）；有问题的行连同原因放入隔离区。",
-    "CSV, Excel (.xlsx) or Parquet file (or: --from)": "CSV、Excel（.xlsx）或 Parquet 文件（或用 --from 读取数据库）",
+    "CSV, Excel (.xlsx, .xls) or Parquet file (or: --from)": "CSV、Excel（.xlsx、.xls）或 Parquet 文件（或用 --from 读取数据库）",
     "YAML mapping file: columns: {canonical: header}": "YAML 映射文件：columns: {标准列名: 文件表头}",
     "Override the detected encoding (e.g. gb18030)": "指定文件编码，代替自动检测的结果（如 gb18030）",
     "How to read 03/01/2025": "如何解读 03/01/2025：日在前，还是月在前",

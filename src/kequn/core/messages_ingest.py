@@ -41,8 +41,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file}: required column(s) {missing} not found. Columns in the file: {found}. Use --mapping to map them.",
     ),
     "import.unsupported": (
-        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .parquet；.xls 或 WPS 的 .et 请在 Excel/WPS 中另存为 .xlsx）",
-        "{file}: unsupported file type (supported: .csv .txt .xlsx .parquet; save an .xls or WPS .et file as .xlsx in Excel or WPS first)",
+        "{file}: 不支持的文件类型（支持 .csv .txt .xlsx .xls .parquet；其他格式请在 Excel/WPS 中另存为 .xlsx）",
+        "{file}: unsupported file type (supported: .csv .txt .xlsx .xls .parquet; save other formats as .xlsx in Excel or WPS first)",
     ),
     "import.bad_encoding": (
         "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding 指定。",
@@ -267,6 +267,10 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.bad_parquet": (
         "{file} 不是可读取的 Parquet 文件：{detail}",
         "{file} is not a Parquet file that can be read: {detail}",
+    ),
+    "import.bad_xls": (
+        "{file} 无法作为 Excel 97-2003 (.xls) 工作簿读取（{detail}）：文件可能已损坏或已加密。请在 Excel/WPS 中打开并另存为 .xlsx 或 CSV 后再导入。",
+        "{file} cannot be read as an Excel 97-2003 (.xls) workbook ({detail}): it may be damaged or encrypted. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.",
     ),
     "import.bad_xlsx": (
         "{file} 不是有效的 Excel (.xlsx) 文件。",

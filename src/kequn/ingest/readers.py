@@ -128,6 +128,8 @@ def stage(
             return _stage_csv(source, workdir, encoding, progress, header_row)
         if kind == "html":
             raise SourceError(t("import.xls_html", file=source.name))
+        if kind == "biff":
+            return _stage_excel(source, workdir, sheet, progress, header_row, biff=True)
     if suffix in {".parquet", ".pq"}:
         try:
             meta = pq.ParquetFile(source).metadata
@@ -140,14 +142,14 @@ def stage(
 
 
 def _sniff_xls(source: Path) -> str:
-    """What a file named .xls / .et holds: "zip" (an .xlsx), "html", "text", or "binary"
-    (a BIFF workbook, or anything else)."""
+    """What a file named .xls / .et holds: "zip" (an .xlsx), "biff" (an Excel 97-2003
+    workbook), "html", "text", or "binary" (anything else)."""
     with source.open("rb") as fh:
         head = fh.read(8192)
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0") or not head.strip():
-        return "binary"
+    magic = {b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "biff"}  # OLE2: Excel 97
+    found = next((kind for start, kind in magic.items() if head.startswith(start)), None)
+    if found or not head.strip():
+        return found or "binary"
     try:
         text = decode_sample(head, detect_encoding(source)).lstrip("\ufeff \t\r\n")
     except (UnicodeDecodeError, LookupError):
@@ -348,20 +350,10 @@ def _stage_excel(
     sheet: str | None,
     progress: Callable[[int], None] | None,
     header_row: int | None = None,
+    *,
+    biff: bool = False,
 ) -> StagedSource:
-    import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    check_xlsx(source)
-    try:
-        # openpyxl takes a file by its name only with an Excel extension: an .xlsx saved
-        # as .xls is given as bytes (check_xlsx has bounded their size)
-        opened: Path | io.BytesIO = source
-        if source.suffix.lower() not in {".xlsx", ".xlsm"}:
-            opened = io.BytesIO(source.read_bytes())
-        book = openpyxl.load_workbook(opened, read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
-        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
+    book = _open_xls(source) if biff else _open_xlsx(source)
     try:
         if sheet and sheet not in book.sheetnames:
             raise SourceError(
@@ -408,6 +400,31 @@ def _stage_excel(
     finally:
         book.close()
     return StagedSource(out, header, None, rows, True, header_row=at + 1, sheet=title)
+
+
+def _open_xlsx(source: Path) -> Any:
+    import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    check_xlsx(source)
+    try:
+        # openpyxl takes a file by its name only with an Excel extension: an .xlsx saved
+        # as .xls is given as bytes (check_xlsx has bounded their size)
+        opened: Path | io.BytesIO = source
+        if source.suffix.lower() not in {".xlsx", ".xlsm"}:
+            opened = io.BytesIO(source.read_bytes())
+        return openpyxl.load_workbook(opened, read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
+        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
+
+
+def _open_xls(source: Path) -> Any:
+    from kequn.ingest.xls import XlsBook, XlsError
+
+    try:
+        return XlsBook(source)
+    except XlsError as exc:
+        raise SourceError(t("import.bad_xls", file=source.name, detail=exc)) from exc
 
 
 def _data_sheet(book: Any) -> Any:

@@ -32,7 +32,7 @@ def upload(
     request: Request,
     table: str,
     user: Annotated[User, Depends(need("import"))],
-    file: Annotated[UploadFile, File(description="CSV, Excel (.xlsx) or Parquet")],
+    file: Annotated[UploadFile, File(description="CSV, Excel (.xlsx, .xls) or Parquet")],
     create_customers: bool | None = None,
     wait: Annotated[bool, Query(description="answer when the import has finished")] = False,
 ) -> dict[str, Any]:
