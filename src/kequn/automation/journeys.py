@@ -88,6 +88,7 @@ from kequn.automation.channel_models import (
     WecomChannel,
     _Strict,
 )
+from kequn.core import validation
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
@@ -434,11 +435,7 @@ def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
     try:
         journeys = Journeys.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            ".".join(str(p) for p in err["loc"]) + ": " + err["msg"] if err["loc"] else err["msg"]
-            for err in exc.errors()
-        )
-        raise JourneysError(f"{where}: {problems}") from None
+        raise JourneysError(f"{where}: {validation.problems(exc.errors())}") from None
     return check(journeys, taxonomy, where)
 
 

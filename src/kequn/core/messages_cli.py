@@ -112,4 +112,63 @@ CLI: dict[str, tuple[str, str]] = {
             "that --as-of is not before the data."
         ),
     ),
+    # pydantic's validation errors, by kind (kequn.core.validation)
+    "validation.missing": ("缺少必填项", "required, but missing"),
+    "validation.extra": ("不认识的字段（是否拼错了？）", "not a known field (a typo?)"),
+    "validation.text": ("应为文本", "should be text"),
+    "validation.integer": ("应为整数", "should be a whole number"),
+    "validation.number": ("应为数字", "should be a number"),
+    "validation.boolean": ("应为 true 或 false", "should be true or false"),
+    "validation.list": ("应为列表", "should be a list"),
+    "validation.mapping": ("应为映射（键: 值）", "should be a mapping (key: value)"),
+    "validation.choice": ("只能是 {expected}", "should be one of {expected}"),
+    # the taxonomy's own checks (kequn.taxonomy.model)
+    "taxonomy.no_labels": (
+        "维度 {dim} 没有任何标签：每个维度至少需要一个带 'when' 规则的标签（不需要这个维度时请删除它）",
+        (
+            "dimension {dim}: has no labels; every dimension needs at least one label with a "
+            "'when' rule (remove the dimension instead)"
+        ),
+    ),
+    "taxonomy.labels_repeated": (
+        "维度 {dim}：标签 id 重复：{ids}",
+        "dimension {dim}: label ids repeated: {ids}",
+    ),
+    "taxonomy.labels_without_when": (
+        "维度 {dim}：这些标签没有 'when' 规则：{ids}",
+        "dimension {dim}: labels without a 'when' rule: {ids}",
+    ),
+    "taxonomy.next_unknown": (
+        "维度 {dim}：'next' 指向的不是本维度的标签：{pairs}",
+        "dimension {dim}: 'next' names no label of it: {pairs}",
+    ),
+    "taxonomy.threshold_source": (
+        "阈值需要 'value' 或 'derive' 规则",
+        "a threshold needs a 'value' or a 'derive' rule",
+    ),
+    "taxonomy.quantile_needs": (
+        "derive: quantile 需要 'of'（一个特征）和 'q'（0 到 1 之间）",
+        "derive: quantile needs 'of' (a feature) and 'q' (0..1)",
+    ),
+    "taxonomy.setting_needs": (
+        "derive: setting 需要 'setting'（kequn.toml 中的一个键）",
+        "derive: setting needs 'setting' (a kequn.toml key)",
+    ),
+    "taxonomy.no_dimensions": (
+        "分群规则没有任何维度：无法给任何客户分类；请至少列出一个维度",
+        "the taxonomy has no dimensions: it would classify nobody; list at least one",
+    ),
+    "taxonomy.unknown_feature": (
+        "thresholds.{name}.of：未知的特征 {feature}",
+        "thresholds.{name}.of: unknown feature {feature}",
+    ),
+    "taxonomy.not_yaml": (
+        "{where}：不是有效的 YAML：{detail}",
+        "{where}: not valid YAML: {detail}",
+    ),
+    "taxonomy.ids_repeated": ("{where}：维度 id 重复", "{where}: dimension ids repeated"),
+    "taxonomy.ids_clash": (
+        "{where}：维度 id 与特征名冲突：{ids}",
+        "{where}: dimension ids clash with feature names: {ids}",
+    ),
 }

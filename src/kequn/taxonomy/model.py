@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from kequn.core import yamlfile
+from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
@@ -100,24 +100,23 @@ class Dimension(_Strict):
     @model_validator(mode="after")
     def _labels_unique(self) -> Dimension:
         if not self.labels:
-            raise ValueError(
-                f"dimension {self.id}: has no labels; every dimension needs at least one "
-                "label with a 'when' rule (remove the dimension instead)"
-            )
+            raise ValueError(t("taxonomy.no_labels", dim=self.id))
         ids = [label.id for label in self.labels] + ([self.fallback.id] if self.fallback else [])
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
-            raise ValueError(f"dimension {self.id}: label ids repeated: {', '.join(sorted(dupes))}")
+            raise ValueError(
+                t("taxonomy.labels_repeated", dim=self.id, ids=", ".join(sorted(dupes)))
+            )
         missing = [label.id for label in self.labels if not label.when]
         if missing:
-            raise ValueError(f"dimension {self.id}: labels without a 'when' rule: {missing}")
+            raise ValueError(t("taxonomy.labels_without_when", dim=self.id, ids=missing))
         unknown = [
             f"{label.id} → {label.next}"
             for label in self.labels
             if label.next is not None and self.label(label.next) is None
         ]
         if unknown:
-            raise ValueError(f"dimension {self.id}: 'next' names no label of it: {unknown}")
+            raise ValueError(t("taxonomy.next_unknown", dim=self.id, pairs=unknown))
         return self
 
     def label(self, label_id: str) -> Label | None:
@@ -148,11 +147,11 @@ class Threshold(_Strict):
     @model_validator(mode="after")
     def _one_source(self) -> Threshold:
         if self.value is None and self.derive is None:
-            raise ValueError("a threshold needs a 'value' or a 'derive' rule")
+            raise ValueError(t("taxonomy.threshold_source"))
         if self.derive == "quantile" and (self.of is None or self.q is None):
-            raise ValueError("derive: quantile needs 'of' (a feature) and 'q' (0..1)")
+            raise ValueError(t("taxonomy.quantile_needs"))
         if self.derive == "setting" and not self.setting:
-            raise ValueError("derive: setting needs 'setting' (a kequn.toml key)")
+            raise ValueError(t("taxonomy.setting_needs"))
         return self
 
     @property
@@ -173,9 +172,7 @@ class Taxonomy(_Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> Taxonomy:
         if not self.dimensions:
-            raise ValueError(
-                "the taxonomy has no dimensions: it would classify nobody; list at least one"
-            )
+            raise ValueError(t("taxonomy.no_dimensions"))
         return self
 
     @property
@@ -315,7 +312,7 @@ class Taxonomy(_Strict):
                 except RuleError as exc:
                     raise TaxonomyError(f"thresholds.{name}.where: {exc}") from exc
             if th.of and th.of not in FEATURES:
-                raise TaxonomyError(f"thresholds.{name}.of: unknown feature {th.of!r}")
+                raise TaxonomyError(t("taxonomy.unknown_feature", name=name, feature=repr(th.of)))
         return parsed
 
 
@@ -381,24 +378,20 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     try:
         data = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:
-        raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+        raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=exc)) from exc
     if data is not None and not isinstance(data, dict):
         # a CSV or a bare list given for a taxonomy parses as YAML, but not as a mapping
         raise TaxonomyError(t("taxonomy.not_mapping", file=where))
     try:
         taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
     except ValidationError as exc:
-        problems = "; ".join(
-            ".".join(str(p) for p in err["loc"]) + ": " + err["msg"] if err["loc"] else err["msg"]
-            for err in exc.errors()
-        )
-        raise TaxonomyError(f"{where}: {problems}") from exc
+        raise TaxonomyError(f"{where}: {validation.problems(exc.errors())}") from exc
     ids = [d.id for d in taxonomy.dimensions]
     if len(ids) != len(set(ids)):
-        raise TaxonomyError(f"{where}: dimension ids repeated")
+        raise TaxonomyError(t("taxonomy.ids_repeated", where=where))
     clash = set(ids) & (set(FEATURES) | set(taxonomy.thresholds))
     if clash:
-        raise TaxonomyError(f"{where}: dimension ids clash with feature names: {sorted(clash)}")
+        raise TaxonomyError(t("taxonomy.ids_clash", where=where, ids=sorted(clash)))
     try:
         taxonomy.rules()
         taxonomy.reason_rules()

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kequn.core import validation
 from kequn.core.i18n import t
 from kequn.store.workspace import WorkspaceError
 from kequn.web.lang import request_lang
@@ -64,10 +65,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """Which fields were wrong and pydantic's words for why (English: its own), under a
-    sentence in the request's language."""
-    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-    message = t("web.error.invalid", request_lang(request), problems=problems)
+    """Which fields were wrong and why (:mod:`kequn.core.validation`), under a sentence,
+    all in the request's language."""
+    lang = request_lang(request)
+    problems = validation.problems(exc.errors(), lang)
+    message = t("web.error.invalid", lang, problems=problems)
     return JSONResponse({"error": {"code": "invalid_request", "message": message}}, status_code=422)
 
 

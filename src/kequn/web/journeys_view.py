@@ -37,6 +37,7 @@ from kequn.automation.journeys import (
 )
 from kequn.automation.plan import reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
+from kequn.core import validation
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
@@ -89,7 +90,7 @@ def validate(text: str, taxonomy: Taxonomy) -> tuple[Journeys | None, list[dict[
         problems = []
         for err in exc.errors():
             path = [str(p) for p in err["loc"]]
-            message = err["msg"]
+            message = validation.describe(err)
             line = _line(root, path) if path else _named_line(root, message)
             where = ".".join(path) + ": " if path else ""
             problems.append({"line": line, "message": where + message})

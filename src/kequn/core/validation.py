@@ -1,0 +1,57 @@
+"""pydantic's validation errors (a taxonomy, journeys.yaml, an API request) in the reader's
+language: the field's path, then what is wrong with it. pydantic words its messages in
+English only; the common kinds (a missing field, an unknown one, a value of the wrong
+type, a choice not among the allowed ones) are said in 中文 too, and any other kind keeps
+pydantic's words. A ``ValueError`` raised by one of kequn's own validators keeps its text
+(the ``Value error,`` prefix pydantic adds is dropped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kequn.core.i18n import current_lang, t
+
+#: the pydantic error types said in both languages (their messages are in
+#: :mod:`kequn.core.messages_cli`)
+_KINDS = {
+    "missing": "validation.missing",
+    "extra_forbidden": "validation.extra",
+    "string_type": "validation.text",
+    "int_type": "validation.integer",
+    "int_parsing": "validation.integer",
+    "int_from_float": "validation.integer",
+    "float_type": "validation.number",
+    "float_parsing": "validation.number",
+    "bool_type": "validation.boolean",
+    "bool_parsing": "validation.boolean",
+    "list_type": "validation.list",
+    "dict_type": "validation.mapping",
+    "model_type": "validation.mapping",
+    "model_attributes_type": "validation.mapping",
+    "literal_error": "validation.choice",
+    "enum": "validation.choice",
+}
+
+
+def describe(error: Mapping[str, Any], lang: str | None = None) -> str:
+    """What is wrong, without the path: one pydantic error in ``lang``."""
+    key = _KINDS.get(str(error.get("type", "")))
+    if key is not None:
+        expected = str((error.get("ctx") or {}).get("expected", ""))
+        if (lang or current_lang()) == "zh":
+            expected = expected.replace(" or ", " 或 ")
+        return t(key, lang, expected=expected)
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
+def path(error: Mapping[str, Any]) -> str:
+    return ".".join(str(p) for p in error.get("loc", ()))
+
+
+def problems(errors: Iterable[Mapping[str, Any]], lang: str | None = None) -> str:
+    """Every error as ``path: what is wrong``, joined by semicolons."""
+    return "; ".join(
+        f"{path(e)}: {describe(e, lang)}" if path(e) else describe(e, lang) for e in errors
+    )
