@@ -5,12 +5,13 @@ path and what is wrong with it, in the chosen language, exit 1: never a tracebac
 from __future__ import annotations
 
 import errno
+import functools
 import os
 from pathlib import Path
 
 import pytest
 
-from kequn.cli import main
+from cli_helpers import kequn_output
 from kequn.demo import demo_workspace
 from kequn.store.workspace import Workspace
 
@@ -18,18 +19,7 @@ from kequn.store.workspace import Workspace
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """The real entry point (`kequn ...`): exit code, stdout and stderr."""
-
-    def run(*args: object) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
+    return functools.partial(kequn_output, capsys)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kequn.cli import main
-from kequn.core import i18n
+from cli_helpers import kequn_words as kequn
 from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
 from kequn.store.workspace import Workspace
@@ -19,18 +18,6 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     ws = demo_workspace(tmp_path_factory.mktemp("shop"), 40, seed=5)
     run_taxonomy(ws)
     return ws
-
-
-def kequn(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
-    i18n.set_lang(None)
-    capsys.readouterr()
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    said = capsys.readouterr()
-    return code, " ".join((said.out + said.err).replace("│", " ").split())
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kequn.cli import main
-from kequn.core import i18n
+from cli_helpers import kequn
 from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
 from kequn.store.workspace import Workspace
@@ -36,18 +35,6 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
             '\n[sources.crm]\nurl_env = "KQ_NO_SUCH_VAR"\ntable = "public.orders"\nkind = "orders"\n'
         )
     return ws
-
-
-def kequn(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
-    i18n.set_lang(None)  # as a new process: the language of the environment (en)
-    capsys.readouterr()
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    said = capsys.readouterr()
-    return code, said.out + said.err
 
 
 def _chinese(text: str, *allowed: str) -> None:

@@ -9,20 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kequn.cli import main
-from kequn.core import i18n
-
-
-def kequn(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
-    i18n.set_lang(None)
-    capsys.readouterr()
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    said = capsys.readouterr()
-    return code, " ".join((said.out + said.err).replace("│", " ").split())
+from cli_helpers import kequn_words as kequn
 
 
 @pytest.mark.parametrize(
