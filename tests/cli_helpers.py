@@ -3,6 +3,8 @@ code and what it printed (stdout and stderr)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kequn.cli import main
@@ -34,3 +36,21 @@ def kequn_words(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int,
     borders taken out), for asserting on a sentence."""
     code, said = kequn(capsys, *args)
     return code, " ".join(said.replace("│", " ").split())
+
+
+def command_tree() -> list[tuple[list[str], Any]]:
+    """Every command and group of ``kequn`` with its path of names (the root: [])."""
+    import typer
+
+    from kequn.cli import app
+
+    found: list[tuple[list[str], Any]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append((path, command))
+        # (typer carries its own copy of click: a group is what has commands)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from cli_helpers import command_tree
 from kequn.cli import app
 from kequn.core import i18n
 from kequn.core.rules import RuleError
@@ -46,28 +47,13 @@ def test_every_command_has_help(command: str) -> None:
     assert "Usage" in out
 
 
-def _commands() -> list[tuple[list[str], Any]]:
-    import typer
-
-    found: list[tuple[list[str], Any]] = []
-
-    def walk(command: Any, path: list[str]) -> None:
-        found.append((path, command))
-        # (typer carries its own copy of click: a group is what has commands)
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, [*path, name])
-
-    walk(typer.main.get_command(app), [])
-    return found
-
-
 def test_help_shows_the_kequn_toml_sections_it_names() -> None:
     """A help text naming a kequn.toml section ("under [run]") shows it: unescaped, Rich
     read it as markup and printed "under  in kequn.toml"."""
     import re
 
     checked = 0
-    for path, command in _commands():
+    for path, command in command_tree():
         texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
         sections = {
             m for text in texts for m in re.findall(r"\[([a-z_]+(?:\.[A-Za-z_]+)?)\]", text)

@@ -10,6 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from cli_helpers import command_tree
 from kequn.cli import app, main
 from kequn.cli._help import KequnCommand, KequnGroup, key
 from kequn.cli.help_zh import HELP_ZH, RICH_ZH
@@ -18,18 +19,6 @@ from kequn.core import i18n
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}  # one line a text, so phrases are found whole
 SECTION = re.compile(r"\\?\[[a-zA-Z_.]+\]")  # "\[run]" (escaped) or "[run]" (Rich markup)
-
-
-def _tree() -> list[tuple[list[str], Any]]:
-    found: list[tuple[list[str], Any]] = []
-
-    def walk(command: Any, path: list[str]) -> None:
-        found.append((path, command))
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, [*path, name])
-
-    walk(typer.main.get_command(app), [])
-    return found
 
 
 def _texts(command: Any) -> list[str]:
@@ -49,7 +38,7 @@ def test_every_help_text_has_its_chinese() -> None:
     """A new option, command or changed English text without its Chinese fails here, and
     the Chinese of a text no longer used is to be removed."""
     missing, used = [], set()
-    for path, command in _tree():
+    for path, command in command_tree():
         # a command made by typer.Typer, not KequnTyper, would print English help
         assert isinstance(command, KequnCommand | KequnGroup), path
         for text in _texts(command):
@@ -127,7 +116,7 @@ def test_lang_en_wins_over_the_environment() -> None:
 def test_english_help_stays_english_before_and_after_chinese() -> None:
     """What is put in Chinese for one help is put back: the English help printed after
     a Chinese one is the English printed before it."""
-    for path, _command in _tree():
+    for path, _command in command_tree():
         before = help_of(*path, "--help")
         assert "Usage:" in before
         assert "Show this message and exit." in before

@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import errno
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from kequn.store.workspace import Workspace, exclusive
+from kequn.store.workspace import Workspace, exclusive, fsync_path
 
 FOLDER = "automation"
 DB_NAME = "automation.duckdb"
@@ -147,28 +146,20 @@ def replace_file(source: Path, target: Path) -> None:
         copy = _beside(target)
         try:
             shutil.copyfile(source, copy)
-            _sync(copy)
+            fsync_path(copy)
             copy.replace(target)
         except BaseException:
             copy.unlink(missing_ok=True)
             raise
         source.unlink(missing_ok=True)
-    _sync(target)
-    _sync(target.parent)
+    fsync_path(target)
+    fsync_path(target.parent)
 
 
 def _beside(target: Path) -> Path:
     """A name for a file being written to replace ``target``: hidden, and ending in
     ``.tmp`` so no reader lists it (an erasure removes any a killed process left)."""
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-
-
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def utcnow() -> dt.datetime:

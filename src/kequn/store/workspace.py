@@ -284,7 +284,7 @@ class Workspace:
                     Path(str(new_path) + ".wal").unlink(missing_ok=True)
                     raise
                 con.close()
-            _fsync(new_path)
+            fsync_path(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
 
@@ -461,10 +461,10 @@ def _atomic_write(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file's or a folder's entries to disk (a folder: so a rename survives a crash)."""
     fd = os.open(path, os.O_RDONLY)
     try:
