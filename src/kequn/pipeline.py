@@ -423,11 +423,7 @@ def run(
             result = classify(engine, taxonomy, features, ctx, staging, stored)
             notify("publish")
             (staging / TAXONOMY_FILE).write_text(taxonomy.source_text, encoding="utf-8")
-            for target in staging.glob("features-*.parquet"):  # the features' parts
-                if target.is_dir():
-                    shutil.rmtree(target)
-                else:
-                    target.unlink(missing_ok=True)
+            drop_intermediates(staging)
             info = RunInfo(
                 run_id=run_id,
                 as_of=day.isoformat(),
@@ -448,6 +444,21 @@ def run(
     for hook in [*_DEFAULT_HOOKS, *_HOOKS]:
         hook(info, who)
     return info
+
+
+def drop_intermediates(staging: Path) -> None:
+    """Remove what building the features left in a run's folder but the features file:
+    their parts (``features-*``) and, on Spark, the features with the predictions staged
+    for the executors (``features2``, ``features3``): copies of every customer's
+    features that no reader reads, and that an erasure (which rewrites the features and
+    labels files) would not reach."""
+    for target in staging.glob("features*.parquet"):
+        if target.name == FEATURES_FILE:
+            continue
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
 
 
 def _audit(run: RunInfo, who: str) -> None:
