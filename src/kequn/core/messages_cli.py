@@ -171,4 +171,11 @@ CLI: dict[str, tuple[str, str]] = {
         "{where}：维度 id 与特征名冲突：{ids}",
         "{where}: dimension ids clash with feature names: {ids}",
     ),
+    "taxonomy.tags_clash": (
+        "{where}：标签列（维度 id _ 标签 id）与特征名或维度名冲突：{ids}",
+        (
+            "{where}: tag columns (dimension id _ label id) clash with feature or dimension "
+            "names: {ids}"
+        ),
+    ),
 }

@@ -389,9 +389,21 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     ids = [d.id for d in taxonomy.dimensions]
     if len(ids) != len(set(ids)):
         raise TaxonomyError(t("taxonomy.ids_repeated", where=where))
-    clash = set(ids) & (set(FEATURES) | set(taxonomy.thresholds))
+    taken = {"customer_id", *FEATURES, *taxonomy.thresholds}
+    clash = set(ids) & taken
     if clash:
         raise TaxonomyError(t("taxonomy.ids_clash", where=where, ids=sorted(clash)))
+    # a tag's column (``dimension_label``) is a column of the run's rows as well: named
+    # like a feature, one of the two would be lost (the labels file keeps no feature)
+    tags = [
+        d.tag_column(label.id)
+        for d in taxonomy.dimensions
+        if d.type == "tags"
+        for label in d.labels
+    ]
+    clash = set(tags) & (taken | set(ids))
+    if clash:
+        raise TaxonomyError(t("taxonomy.tags_clash", where=where, ids=sorted(clash)))
     try:
         taxonomy.rules()
         taxonomy.reason_rules()
