@@ -105,6 +105,17 @@ CLI: dict[str, tuple[str, str]] = {
     "journeys.report.treated": ("干预组", "treated"),
     "journeys.report.holdout": ("对照组", "holdout"),
     "journeys.report.difference": ("差（95% 置信区间）", "Δ (95% CI)"),
+    "run.features_missing": (
+        (
+            "运行 {run_id} 缺少客户特征文件 {file}（与标签一起写入）：从备份恢复该运行的文件夹，"
+            "或删除它（kequn runs delete {run_id}）后重新运行。"
+        ),
+        (
+            "Run {run_id} is missing its features file {file} (written with its labels): "
+            "restore the run's folder from a backup, or delete it (kequn runs delete "
+            "{run_id}) and run again."
+        ),
+    ),
     "run.empty": (
         "这次运行没有任何客户：请先导入客户或订单（kequn import），或检查 --as-of 日期是否早于数据。",
         (

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kequn.core.compute import parquet_glob
-from kequn.store.workspace import Workspace
+from kequn.core.compute import parquet_columns, parquet_glob
+from kequn.core.i18n import t
+from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -81,7 +82,13 @@ class RunInfo:
         costs 0.1 s more for a whole scan."""
         labels = "read_parquet(" + _quoted(parquet_glob(self.labels_path)) + ")"
         if not self.features_path.exists():
-            return labels
+            if "orders" not in parquet_columns(self.labels_path):
+                # a run of this version whose features file went: its rows would lack
+                # every feature, and a customer's page show "— orders" without a word
+                raise WorkspaceError(
+                    t("run.features_missing", run_id=self.run_id, file=str(self.features_path))
+                )
+            return labels  # a run of an older version: everything is in its labels file
         features = "read_parquet(" + _quoted(parquet_glob(self.features_path)) + ")"
         return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
 
