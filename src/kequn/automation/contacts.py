@@ -133,7 +133,8 @@ def treated_rows(
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(full label row, contact) of each of ``ids``, by id, read ``BATCH`` at a time."""
     ids = sorted(ids)
-    source = run.rows_sql()  # our own folder, not user text
+    # each file read for the batch's customers only (our own folder, not user text)
+    source = run.rows_sql(among="SELECT customer_id FROM wanted")
     picked = ", ".join(f"c.{k}" for k in CONTACT[1:])
     ws = run.workspace
     with ws.read() as con:
@@ -144,8 +145,7 @@ def treated_rows(
             con.register("wanted", wanted)
             try:
                 rows = mem.execute(
-                    f"SELECT * FROM {source} WHERE customer_id IN "
-                    "(SELECT customer_id FROM wanted) ORDER BY customer_id"
+                    f"SELECT * FROM {source} ORDER BY customer_id"
                 ).fetch_arrow_table()
                 found = con.execute(
                     f"SELECT c.customer_id, {picked} FROM {profiles} c JOIN wanted "

@@ -73,14 +73,21 @@ class RunInfo:
     def features_path(self) -> Path:
         return Path(self.path) / FEATURES_FILE
 
-    def rows_sql(self) -> str:
+    def rows_sql(self, among: str | None = None) -> str:
         """The run's rows as an SQL table expression (for ``FROM``): one per customer,
         its features then its predictions and labels, the columns a run of an older
         version kept in its labels file alone. Written in two files, the features as the
         run built them and the labels beside them, because writing the features a second
         time with the labels was 1.6 s of a run at 1M customers; reading them joined
-        costs 0.1 s more for a whole scan."""
-        labels = "read_parquet(" + _quoted(parquet_glob(self.labels_path)) + ")"
+        costs 0.1 s more for a whole scan.
+
+        ``among``: a query of customer ids (our own SQL, e.g. ``SELECT customer_id FROM
+        wanted``), to read those customers only. Each file is filtered before the join:
+        filtering the join's result joined every customer first (20k customers of 1M:
+        1.0 s against 0.24 s). One customer by ``WHERE customer_id = ?`` on the result
+        needs nothing of the kind (the filter reaches both files)."""
+        where = "" if among is None else f" WHERE customer_id IN ({among})"
+        labels = _read(self.labels_path, where)
         if not self.features_path.exists():
             if "orders" not in parquet_columns(self.labels_path):
                 # a run of this version whose features file went: its rows would lack
@@ -89,7 +96,7 @@ class RunInfo:
                     t("run.features_missing", run_id=self.run_id, file=str(self.features_path))
                 )
             return labels  # a run of an older version: everything is in its labels file
-        features = "read_parquet(" + _quoted(parquet_glob(self.features_path)) + ")"
+        features = _read(self.features_path, where)
         return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
 
     def rows(self, columns: Sequence[str] | None = None) -> pa.Table:
@@ -118,6 +125,11 @@ class RunInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("path", "ws")}
+
+
+def _read(path: Path, where: str) -> str:
+    scan = "read_parquet(" + _quoted(parquet_glob(path)) + ")"
+    return f"(SELECT * FROM {scan}{where})" if where else scan
 
 
 def _name(column: str) -> str:
