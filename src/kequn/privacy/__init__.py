@@ -312,7 +312,10 @@ def _delete(con: duckdb.DuckDBPyConnection, query: str, param: Any) -> int:
 def _erase_from_run(run: RunInfo, customer_id: str) -> int:
     """Rewrite the run's labels and features without the customer, and its counts
     without them."""
-    for path in _parquet_files(run.features_path):
+    # the features file, and what a Spark run of an earlier build left beside it (the
+    # features with the predictions, features2/features3): every copy of the rows
+    parts = [p for f in sorted(Path(run.path).glob("features*.parquet")) for p in _parquet_files(f)]
+    for path in parts:
         table = pq.read_table(path)
         hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
         if pc.any(hit).as_py():
