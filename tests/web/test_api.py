@@ -283,10 +283,15 @@ def test_errors_are_json_and_openapi_is_documented(server: Any) -> None:
         unknown_table = client.post(
             "/api/imports/products", files={"file": ("x.csv", b"a\n1\n", "text/csv")}
         )
+        # a table kequn has not (the fuzzer sent "null"): told as unknown, never a 500
+        no_such_quarantine = client.get("/api/quarantine", params={"table": "null", "lang": "zh"})
         spec = client.get("/openapi.json").json()
     assert invalid.status_code == 422
     assert invalid.json()["error"]["code"] == "invalid_request"
     assert unknown_table.status_code == 404
+    assert no_such_quarantine.status_code == 404
+    assert no_such_quarantine.json()["error"]["code"] == "unknown_table"
+    assert "null" in no_such_quarantine.json()["error"]["message"]
     paths = set(spec["paths"])
     for path in (
         "/api/health",

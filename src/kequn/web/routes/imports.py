@@ -97,6 +97,8 @@ def quarantine(
 ) -> list[dict[str, Any]]:
     """Rejected rows and emptied values, with the reason in plain words."""
     lang = request_lang(request)
+    if table is not None and table not in TABLES:
+        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
     rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=lang)
     for row in rows:  # the column as the user knows it: 下单时间 / order date, not order_date
         column, table_name = row.get("column"), row.get("table") or "customers"
