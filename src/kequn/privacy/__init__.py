@@ -316,18 +316,10 @@ def _erase_from_run(run: RunInfo, customer_id: str) -> int:
     # features with the predictions, features2/features3): every copy of the rows
     parts = [p for f in sorted(Path(run.path).glob("features*.parquet")) for p in _parquet_files(f)]
     for path in parts:
-        table = pq.read_table(path)
-        hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
-        if pc.any(hit).as_py():
-            _replace_parquet(path, table.filter(pc.invert(hit)))
-    erased: list[dict[str, Any]] = []
-    for path in _parquet_files(run.labels_path):
-        table = pq.read_table(path)
-        hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
-        if not pc.any(hit).as_py():
-            continue
-        erased += table.filter(hit).to_pylist()
-        _replace_parquet(path, table.filter(pc.invert(hit)))
+        _without(path, customer_id)
+    erased = [
+        row for path in _parquet_files(run.labels_path) for row in _without(path, customer_id)
+    ]
     if erased:
         meta_path = Path(run.path) / META_FILE
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -345,6 +337,17 @@ def _erase_from_run(run: RunInfo, customer_id: str) -> int:
                         counts[label] -= 1
         _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=2, default=str))
     return len(erased)
+
+
+def _without(path: Path, customer_id: str) -> list[dict[str, Any]]:
+    """Rewrite the Parquet file ``path`` without the customer's rows, if it has any; the
+    rows removed."""
+    table = pq.read_table(path)
+    hit = pc.equal(table["customer_id"], customer_id).fill_null(False)
+    if not pc.any(hit).as_py():
+        return []
+    _replace_parquet(path, table.filter(pc.invert(hit)))
+    return list(table.filter(hit).to_pylist())
 
 
 def _parquet_files(path: Path) -> list[Path]:
