@@ -5,7 +5,10 @@ is: sheet names, sheets by name, and each sheet's rows as Python values (text, n
 ``datetime`` for cells formatted as dates, booleans, None for empty and error cells).
 
 xlrd reads the strings of a BIFF8 file as UTF-16 and those of older BIFF5 files in the
-file's code page (cp936 for a Chinese Excel 95 file)."""
+file's code page (cp936 for a Chinese Excel 95 file). The format: Microsoft's [MS-XLS]
+"Excel Binary File Format (.xls) Structure" (learn.microsoft.com/openspecs/office_file_formats/
+ms-xls); a formula cell holds its last computed value, which is what is read, never the
+formula; an encrypted workbook (FILEPASS) is refused by xlrd and told as such."""
 
 from __future__ import annotations
 
