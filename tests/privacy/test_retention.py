@@ -57,7 +57,14 @@ def test_runs_delete(tmp_path: Path) -> None:
     ws = demo_workspace(tmp_path, 30)
     first = pipeline.run(ws, with_models=False)
     second = pipeline.run(ws, with_models=False)
-    result = CliRunner().invoke(app, ["runs", "delete", first.run_id[:20], "-w", str(ws.root)])
+    # a prefix of the first run's id only (two runs made within one second share 20
+    # characters, and a shared prefix is refused as ambiguous)
+    prefix = next(
+        first.run_id[:n]
+        for n in range(16, len(first.run_id) + 1)
+        if not second.run_id.startswith(first.run_id[:n])
+    )
+    result = CliRunner().invoke(app, ["runs", "delete", prefix, "-w", str(ws.root)])
     assert result.exit_code == 0, result.output
     assert [r.run_id for r in list_runs(ws)] == [second.run_id]
     assert not Path(first.path).exists()
