@@ -35,6 +35,7 @@ import ibis.expr.types as ir
 
 from kequn import identity
 from kequn.core.compute import Engine, parquet_columns
+from kequn.core.i18n import t
 from kequn.engines.as_of import (  # noqa: F401 - the pipeline's API, as before
     EARLIEST_AS_OF,
     LATEST_AS_OF_DAYS,
@@ -55,7 +56,7 @@ from kequn.snapshots.runs import (
     staging_dir,
 )
 from kequn.store.access import audit
-from kequn.store.workspace import Workspace, opened_path
+from kequn.store.workspace import Workspace, WorkspaceError, opened_path
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
@@ -93,7 +94,7 @@ def make_engine(ws: Workspace, name: str | None = None) -> Engine:
 
         generation = (ws.current_generation() or "none").removesuffix(".duckdb")
         return SparkEngine(export_tables(ws.read(), ws.root / ".cache" / "spark" / generation))
-    raise ValueError(f"engine must be duckdb or spark, not {name!r}")
+    raise WorkspaceError(t("run.bad_engine", name=name))
 
 
 def resolve_as_of(ws: Workspace, engine: Engine, as_of: dt.date | None = None) -> dt.date:

@@ -276,7 +276,10 @@ def test_two_prunes_at_once_and_a_bad_setting(
     toml = ws.root / "kequn.toml"
     text = toml.read_text(encoding="utf-8").replace("keep_runs_days = 0", 'keep_runs_days = "5"')
     toml.write_text(text, encoding="utf-8")
-    ws = Workspace.open(ws.root)
+    with pytest.raises(WorkspaceError, match='keep_runs_days under \\[run\\] is "5"'):
+        Workspace.open(ws.root)  # the file is refused when opened (tests/store)
+    # a workspace given such a value in process: the run stands, the prune says why not
+    ws.settings.keep_runs_days = "5"  # type: ignore[assignment]
     with caplog.at_level("ERROR", logger="kequn.automation"):
         pipeline.run(ws, as_of=dt.date(2026, 7, 2), with_models=False)  # the run stands
     problems = [r for r in caplog.records if "keep_runs_days" in r.getMessage()]
@@ -395,7 +398,9 @@ def test_segment_events_pruned_by_their_own_period(
         ),
         "utf-8",
     )
-    ws = Workspace.open(ws.root)
+    with pytest.raises(WorkspaceError, match="keep_events_days"):
+        Workspace.open(ws.root)  # the file is refused when opened (tests/store)
+    ws.settings.keep_events_days = "15"  # type: ignore[assignment]
     with caplog.at_level("ERROR", logger="kequn.automation"):
         pipeline.run(ws, as_of=dt.date(2026, 10, 1), with_models=False)  # the run stands
     problems = [r for r in caplog.records if "keep_events_days" in r.getMessage()]

@@ -189,4 +189,41 @@ CLI: dict[str, tuple[str, str]] = {
             "names: {ids}"
         ),
     ),
+    # kequn.toml, checked when a workspace is opened (kequn.store.settings)
+    "settings.not_toml": (
+        "{file} 不是有效的 TOML 文件，无法读取设置：{detail}",
+        "{file} is not a TOML file kequn can read: {detail}",
+    ),
+    "settings.bad": (
+        "{file} 中的设置有误，请修改后重试：{problems}",
+        "{file} has settings kequn cannot use; correct them and try again: {problems}",
+    ),
+    "settings.problem": (
+        "{section} {key} = {value}：{why}",
+        "{key} under {section} is {value}: {why}",
+    ),
+    "settings.bad_init": (
+        "无法创建工作区：{problems}",
+        "The workspace was not created: {problems}",
+    ),
+    "settings.option": ("{key} 为 {value}：{why}", "{key} is {value}: {why}"),
+    "settings.memory": (
+        "应为数字加单位，如 1GB、500MB、2GiB（大于 0）",
+        "should be a number with a unit, such as 1GB, 500MB or 2GiB (more than 0)",
+    ),
+    "settings.timezone": (
+        "应为 IANA 时区名，如 Asia/Shanghai、Europe/London",
+        "should be an IANA time zone name, such as Asia/Shanghai or Europe/London",
+    ),
+    "settings.as_of": (
+        "应为 latest（数据中的最新日期）、today 或 YYYY-MM-DD 日期",
+        "should be latest (the newest date in the data), today, or a date YYYY-MM-DD",
+    ),
+    "run.bad_engine": (
+        "没有名为 {name} 的引擎：请用 duckdb 或 spark",
+        "There is no engine called {name}: use duckdb or spark",
+    ),
+    "settings.not_negative": ("应为 0 或正数", "should be 0 or more"),
+    "settings.positive": ("应大于 0", "should be more than 0"),
+    "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),
 }

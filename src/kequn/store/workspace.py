@@ -32,104 +32,25 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import duckdb
 import tomli_w
 
 from kequn.core.i18n import t
 from kequn.core.schema import DUCKDB_TYPES, ORDER_LINES, TABLES, TableSpec
+from kequn.store.settings import (
+    CONFIG_NAME,
+    Settings,
+    WorkspaceError,
+    read_settings,
+    refuse_unusable,
+)
 
-CONFIG_NAME = "kequn.toml"
-TAXONOMY_NAME = "taxonomy.yaml"
 SECRET_KEY_FILE = "privacy.key"  # noqa: S105 - the file's name, not a secret
 _GEN_RE = re.compile(r"^gen-(\d{6})\.duckdb$")
-
-
-class WorkspaceError(RuntimeError):
-    """A workspace problem a user can act on; the message is already translated."""
-
-
-@dataclass
-class Settings:
-    """What ``kequn.toml`` holds. Every field has a sensible default for a Chinese shop."""
-
-    home_country: str = "CN"
-    home_city: str = "上海"
-    home_province: str = "上海"
-    currency: str = "CNY"
-    timezone: str = "Asia/Shanghai"
-    as_of: str = "latest"  # "latest" (latest date in the data), "today", or YYYY-MM-DD
-    engine: str = "duckdb"
-    taxonomy: str = TAXONOMY_NAME
-    day_first: bool = False  # how to read 03/01/2025
-    memory_limit: str = "1GB"  # DuckDB spills to .tmp beyond this while importing and classifying
-    refit_days: int = 7  # a run reuses the stored models until they are this many days old
-    keep_runs_days: int = 0  # after each run, remove runs older than this (0: keep every run)
-    keep_monthly_runs: bool = True  # ...except the last run of each month
-    keep_events_days: int = 0  # after each run, remove older segment events (0: keep all)
-    cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
-    eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
-    keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
-    prepare_lookups: bool = False  # build a run's lookup files in the run (else: the server, after)
-    max_body_mb: float = 1.0  # largest API request body the server reads (JSON, forms)
-    max_upload_mb: float = 200.0  # largest file upload (POST /api/imports/...)
-    session_hours: float = 12.0  # a dashboard sign-in lasts this long
-    job_retention_days: int = 30  # background job reports are removed after this
-    deliver_seconds: float = 60.0  # kequn serve sends due messages this often (0: never)
-
-    @classmethod
-    def from_toml(cls, data: dict[str, Any]) -> Settings:
-        flat: dict[str, Any] = {}
-        for section in data.values():
-            if isinstance(section, dict):
-                # a nested table ([schedule] daily = {...}, [sources.crm]) is never a
-                # setting, even when its name is one (a job called "engine")
-                flat.update({k: v for k, v in section.items() if not isinstance(v, dict)})
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in flat.items() if k in known})
-
-    def to_toml(self) -> dict[str, Any]:
-        values = asdict(self)
-        business = (
-            "home_country",
-            "home_city",
-            "home_province",
-            "currency",
-            "timezone",
-            "cny_per_unit",
-            "eur_per_unit",
-        )
-        run = (
-            "as_of",
-            "engine",
-            "taxonomy",
-            "memory_limit",
-            "refit_days",
-            "keep_runs_days",
-            "keep_monthly_runs",
-            "keep_events_days",
-        )
-        return {
-            "business": {k: values[k] for k in business},
-            "run": {k: values[k] for k in run},
-            "import": {"day_first": values["day_first"]},
-            "serve": {k: values[k] for k in _SERVE},
-        }
-
-
-_SERVE = (
-    "keep_lookups",
-    "prepare_lookups",
-    "max_body_mb",
-    "max_upload_mb",
-    "session_hours",
-    "job_retention_days",
-    "deliver_seconds",
-)
 
 
 def resolve_root(path: str | os.PathLike[str] | None) -> Path:
@@ -176,6 +97,7 @@ class Workspace:
                 return cls.open(root)
             raise WorkspaceError(t("ws.exists", path=root))
         settings = settings or Settings()
+        refuse_unusable(settings)
         for sub in ("data", "runs", "locks", ".tmp"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         ws = cls(root, settings)
@@ -194,9 +116,7 @@ class Workspace:
         config = root_path / CONFIG_NAME
         if not config.is_file():
             raise WorkspaceError(t("ws.missing", path=root_path))
-        with config.open("rb") as fh:
-            settings = Settings.from_toml(tomllib.load(fh))
-        return cls(root_path, settings)
+        return cls(root_path, read_settings(config))
 
     def secret_key(self) -> str:
         """The workspace's own random key (``privacy.key``, readable by its owner only),
