@@ -19,7 +19,14 @@ from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandFunctionType
 
-from kequn.cli.help_zh import HELP_ZH, RICH_ZH, USAGE_ZH
+from kequn.cli.help_zh import (
+    ERRORS_ZH,
+    HELP_ZH,
+    RICH_ZH,
+    USAGE_ERRORS_ZH,
+    USAGE_ZH,
+    VALUE_ERRORS_ZH,
+)
 from kequn.core import i18n
 
 
@@ -92,10 +99,79 @@ def _in_language(command: Any, ctx: Any) -> Iterator[None]:
             setattr(target, name, value)
 
 
+def said_in_chinese(message: str) -> str:
+    """A usage error of click's or typer's (English only) in Chinese, as far as
+    :data:`~kequn.cli.help_zh.USAGE_ERRORS_ZH` knows it; else as it is."""
+    for pattern, chinese_text in USAGE_ERRORS_ZH:
+        matched = re.fullmatch(pattern, message, re.DOTALL)
+        if matched is not None:
+            parts = matched.groupdict()
+            if parts.get("inner") is not None:
+                parts["inner"] = _value_error(parts["inner"])
+            return chinese_text.format(**parts)
+    return message
+
+
+def _value_error(message: str) -> str:
+    for pattern, chinese_text in VALUE_ERRORS_ZH:
+        matched = re.fullmatch(pattern, message, re.DOTALL)
+        if matched is not None:
+            return chinese_text.format(**matched.groupdict())
+    return message
+
+
+#: what :func:`_error_in_language` changed, put back when ``kequn``'s main returns
+_changed: list[tuple[object, str, object]] = []
+
+
+def _error_in_language(exc: BaseException) -> None:
+    """Before typer prints ``exc`` (a usage error, or an abort): its message, the words
+    around it ("Error", "Try ... for help.", "Usage:") in Chinese when the language in
+    force is zh. Done when the error happens, so a command that runs imports nothing
+    more for it (typer's Rich printer, ~50 ms)."""
+    if i18n.current_lang() != "zh" or getattr(exc, "_kequn_said", False):
+        return
+    from typer import rich_utils
+
+    changes: list[tuple[object, str, object]] = [
+        (rich_utils, name, text) for name, text in ERRORS_ZH.items()
+    ]
+    command = getattr(getattr(exc, "ctx", None), "command", None)
+    if command is not None and hasattr(command, "usage_prefix"):
+        changes.append((command, "usage_prefix", USAGE_ZH))
+    for target, name, value in changes:
+        _changed.append((target, name, getattr(target, name)))
+        setattr(target, name, value)
+    english = getattr(exc, "format_message", None)
+    if callable(english):
+        chinese_text = said_in_chinese(str(english()))
+        # (an instance's attribute before the class's method: what typer prints)
+        exc.format_message = lambda: chinese_text  # type: ignore[attr-defined]
+    exc._kequn_said = True  # type: ignore[attr-defined]
+
+
+def _errors_said_in_language(step: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    try:
+        return step(*args, **options)
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click's
+            _error_in_language(exc)
+        raise
+
+
 class KequnCommand(TyperCommand):
-    """A command whose help is printed in the language in force."""
+    """A command whose help, and usage errors, are printed in the language in force."""
 
     usage_prefix: str | None = None  # None: click's "Usage: "
+
+    def make_context(self, *args: Any, **options: Any) -> Any:
+        return _errors_said_in_language(super().make_context, *args, **options)
+
+    def invoke(self, ctx: Any) -> Any:
+        # (a value the command itself checks: typer.BadParameter)
+        return _errors_said_in_language(super().invoke, ctx)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         with _in_language(self, ctx):
@@ -106,10 +182,27 @@ class KequnCommand(TyperCommand):
 
 
 class KequnGroup(TyperGroup):
-    """A group whose help (with its commands' one-line help) is printed in the language
-    in force."""
+    """A group whose help (with its commands' one-line help), and usage errors, are
+    printed in the language in force."""
 
     usage_prefix: str | None = None
+
+    def main(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().main(*args, **options)
+        except typer.Abort as exc:  # (typer prints it in standalone mode)
+            _error_in_language(exc)
+            raise
+        finally:
+            while _changed:
+                target, name, value = _changed.pop()
+                setattr(target, name, value)
+
+    def make_context(self, *args: Any, **options: Any) -> Any:
+        return _errors_said_in_language(super().make_context, *args, **options)
+
+    def resolve_command(self, *args: Any, **options: Any) -> Any:
+        return _errors_said_in_language(super().resolve_command, *args, **options)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         with _in_language(self, ctx):

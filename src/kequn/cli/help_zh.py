@@ -193,3 +193,63 @@ HELP_ZH: dict[str, str] = {
     "Remove a user: their token stops working and their dashboard sessions end.": "删除用户：其令牌失效，看板会话随之结束。",
     "Give a user a new token (printed once); the old one and their sessions stop working.": "为用户生成新令牌（只显示一次）；旧令牌及其会话随即失效。",
 }
+
+#: the words typer prints around a usage error (names in :mod:`typer.rich_utils`)
+ERRORS_ZH: dict[str, str] = {
+    "ERRORS_PANEL_TITLE": "错误",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+    "ABORTED_TEXT": "已中止。",
+}
+
+#: click's and typer's usage errors (typer 0.29's own copy of click, which has no
+#: translations), as patterns on the English message and its Chinese; matched in
+#: order, the whole message; ``{inner}`` is the part after "Invalid value for X:",
+#: itself put through :data:`VALUE_ERRORS_ZH`
+USAGE_ERRORS_ZH: list[tuple[str, str]] = [
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)",
+        "没有这个选项：{name}（可用的选项：{options}）",
+    ),
+    (r"No such option: (?P<name>.+)", "没有这个选项：{name}"),
+    (
+        r"No such command '(?P<name>.*)'\. Did you mean (?P<like>.+)\?",
+        "没有这个命令：'{name}'。你是不是想用 {like}？",
+    ),
+    (r"No such command '(?P<name>.*)'\.", "没有这个命令：'{name}'。"),
+    (r"Missing command\.", "缺少命令。"),
+    (
+        r"Missing argument (?P<name>.+?)\. Choose from:(?P<choices>.*)",
+        "缺少参数 {name}。可选：{choices}",
+    ),
+    (r"Missing argument (?P<name>.+?)\.", "缺少参数 {name}。"),
+    (
+        r"Missing option (?P<name>.+?)\. Choose from:(?P<choices>.*)",
+        "缺少选项 {name}。可选：{choices}",
+    ),
+    (r"Missing option (?P<name>.+?)\.", "缺少选项 {name}。"),
+    (r"Missing parameter (?P<name>.+?)\.", "缺少参数 {name}。"),
+    (r"Option (?P<name>'.+') requires an argument\.", "选项 {name} 需要一个值。"),
+    (r"Option (?P<name>'.+') requires (?P<n>\d+) arguments\.", "选项 {name} 需要 {n} 个值。"),
+    (r"Option (?P<name>'.+') does not take a value\.", "选项 {name} 不接受值。"),
+    (r"Got unexpected extra argument\(s\) \((?P<extra>.*)\)", "多余的参数：{extra}"),
+    (r"Invalid value for (?P<name>.+?): (?P<inner>.*)", "{name} 的值无效：{inner}"),
+    (r"Invalid value: (?P<inner>.*)", "值无效：{inner}"),
+]
+
+#: what a value was wrong about (after "Invalid value for X:"): typer's checks of paths
+#: and choices, pydantic's of numbers
+VALUE_ERRORS_ZH: list[tuple[str, str]] = [
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"Input should be a valid number.*", "应为数字"),
+    (r"Input should be a valid boolean.*", "应为 true 或 false"),
+    (r"Input should be greater than or equal to (?P<n>.+)", "应大于或等于 {n}"),
+    (r"Input should be greater than (?P<n>.+)", "应大于 {n}"),
+    (r"Input should be less than or equal to (?P<n>.+)", "应小于或等于 {n}"),
+    (r"Input should be less than (?P<n>.+)", "应小于 {n}"),
+    (r"(?P<value>'.*') is not one of (?P<choices>.+)\.", "{value} 不是可选值（{choices}）之一。"),
+    (r"(?:path|file|directory) (?P<path>'.*') does not exist\.", "{path} 不存在。"),
+    (r"(?:path|file|directory) (?P<path>'.*') is a directory\.", "{path} 是文件夹，需要文件。"),
+    (r"(?:path|file|directory) (?P<path>'.*') is a file\.", "{path} 是文件，需要文件夹。"),
+    (r"(?:path|file|directory) (?P<path>'.*') is not readable\.", "{path} 不可读。"),
+    (r"(?:path|file|directory) (?P<path>'.*') is not writable\.", "{path} 不可写。"),
+]
