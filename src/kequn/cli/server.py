@@ -160,16 +160,18 @@ def user_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a user (or replace their token) and print the token once."""
-    from kequn.store.access import ROLES, add_user
+    from kequn.store.access import ROLES, add_user, list_users
 
     if role not in ROLES:
         err.print(t("user.bad_role", roles=", ".join(ROLES)))
         raise typer.Exit(2)
-    token = add_user(_ws(workspace), name, role)
+    ws = _ws(workspace)
+    replaced = any(u.name == name for u in list_users(ws))
+    token = add_user(ws, name, role)
     if as_json:
-        _print_json({"name": name, "role": role, "token": token})
+        _print_json({"name": name, "role": role, "token": token, "replaced": replaced})
         return
-    console.print(t("user.added", name=name, role=role))
+    console.print(t("user.replaced" if replaced else "user.added", name=name, role=role))
     console.print(token, highlight=False, soft_wrap=True)
 
 

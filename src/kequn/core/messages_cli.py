@@ -223,6 +223,20 @@ CLI: dict[str, tuple[str, str]] = {
         "没有名为 {name} 的引擎：请用 duckdb 或 spark",
         "There is no engine called {name}: use duckdb or spark",
     ),
+    "user.replaced": (
+        "已替换用户 {name}（{role}）的令牌：旧令牌和已登录的会话都已失效。新令牌只显示这一次，请妥善保存：",
+        (
+            "Replaced the token of user {name} ({role}): the old token and their sessions no "
+            "longer work. The new token is shown only this once; keep it safe:"
+        ),
+    ),
+    "user.bad_name": (
+        "用户名 {name} 不可用：应为 1 到 {most} 个字符，不含换行等控制字符，首尾没有空格",
+        (
+            "The user name {name} cannot be used: 1 to {most} characters, no line breaks or "
+            "other control characters, no space at either end"
+        ),
+    ),
     "settings.not_negative": ("应为 0 或正数", "should be 0 or more"),
     "settings.positive": ("应大于 0", "should be more than 0"),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),

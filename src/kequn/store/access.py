@@ -20,12 +20,14 @@ import json
 import os
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from kequn.store.workspace import Workspace
+from kequn.core.i18n import t
+from kequn.store.workspace import Workspace, WorkspaceError
 
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "analyst", "viewer")
@@ -98,12 +100,29 @@ def _save_users(ws: Workspace, users: list[User]) -> None:
     _private_write(_users_path(ws), json.dumps([asdict(u) for u in users], indent=2))
 
 
+#: the longest user name (it is shown in lists, the audit log and the dashboard)
+NAME_MOST = 64
+
+
+def usable_name(name: str) -> bool:
+    """A user name kequn accepts: 1 to :data:`NAME_MOST` characters, none of them a
+    control character (a line break split ``kequn user list`` in two rows), no space
+    at either end (a name that only looks like another)."""
+    return (
+        0 < len(name) <= NAME_MOST
+        and name == name.strip()
+        and not any(unicodedata.category(c).startswith("C") for c in name)
+    )
+
+
 def add_user(ws: Workspace, name: str, role: str) -> str:
     """Create (or replace) a user and return the token, which is not stored anywhere.
 
     Replacing a user's token ends their sessions, as :func:`rotate_token` does."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not usable_name(name):
+        raise WorkspaceError(t("user.bad_name", name=repr(name), most=NAME_MOST))
     token = "kq_" + secrets.token_urlsafe(32)
     with _locked(ws):
         users = [u for u in list_users(ws) if u.name != name]

@@ -1,0 +1,44 @@
+"""``kequn user add``: a name that would break the lists it is shown in is refused, and
+adding a name that exists says the token was replaced (it said "Created")."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.cli_helpers import kequn_output, kequn_words
+
+from kequn.store.access import list_users
+from kequn.store.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return Workspace.init(tmp_path_factory.mktemp("users") / "shop")
+
+
+@pytest.mark.parametrize("name", ["", " ana", "ana ", "x\ny", "tab\there", "a" * 65, "\u200bana"])
+def test_names_that_would_break_a_list_are_refused(
+    ws: Workspace, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, said = kequn_words(capsys, "user", "add", name, "-w", ws.root)
+    assert code == 1
+    assert "cannot be used: 1 to 64 characters" in said
+    code, said = kequn_words(capsys, "--lang", "zh", "user", "add", name, "-w", ws.root)
+    assert "不可用" in said
+    assert name not in [u.name for u in list_users(ws)]
+
+
+def test_adding_a_name_again_says_the_token_was_replaced(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, said = kequn_words(capsys, "user", "add", "陈 大文", "-w", ws.root)
+    assert code == 0
+    assert "Created user 陈 大文 (viewer)" in said
+    code, out, _ = kequn_output(
+        capsys, "user", "add", "陈 大文", "--role", "admin", "-w", ws.root, "--json"
+    )
+    assert json.loads(out)["replaced"] is True
+    code, said = kequn_words(capsys, "--lang", "zh", "user", "add", "陈 大文", "-w", ws.root)
+    assert "已替换用户 陈 大文（viewer）的令牌" in said
+    assert [u.role for u in list_users(ws) if u.name == "陈 大文"] == ["viewer"]
