@@ -263,7 +263,7 @@ def worklist_cmd(
     team: Annotated[str, typer.Option(help="marketing, sales or service")],
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
-    limit: Annotated[int, typer.Option(help="How many actions")] = 30,
+    limit: Annotated[int, typer.Option(help="How many actions", min=1)] = 30,
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""

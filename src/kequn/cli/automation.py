@@ -56,7 +56,7 @@ def events_cmd(
         typer.Option("--run", help="Run id (or prefix); default: every run's events."),
     ] = None,
     customer: Annotated[str | None, typer.Option(help="One customer's events")] = None,
-    limit: Annotated[int, typer.Option(help="How many events to list")] = 20,
+    limit: Annotated[int, typer.Option(help="How many events to list", min=0)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
@@ -278,7 +278,7 @@ def digest_build(
 def journeys_report_cmd(
     workspace: WorkspaceOpt = None,
     days: Annotated[
-        int | None, typer.Option(help="Conversion window (default: each journey's)")
+        int | None, typer.Option(help="Conversion window (default: each journey's)", min=1)
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -329,10 +329,12 @@ def journeys_report_cmd(
 def deliver_cmd(
     workspace: WorkspaceOpt = None,
     watch: Annotated[bool, typer.Option(help="Keep running, waiting for new messages")] = False,
-    batch: Annotated[int | None, typer.Option(help="Messages per batch")] = None,
-    lease: Annotated[float, typer.Option(help="Seconds a claimed batch stays claimed")] = 300.0,
-    poll: Annotated[float, typer.Option(help="With --watch: seconds between looks")] = 5.0,
-    max_seconds: Annotated[float | None, typer.Option(help="Stop after this long")] = None,
+    batch: Annotated[int | None, typer.Option(help="Messages per batch", min=1)] = None,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a claimed batch stays claimed", min=1)
+    ] = 300.0,
+    poll: Annotated[float, typer.Option(help="With --watch: seconds between looks", min=0.1)] = 5.0,
+    max_seconds: Annotated[float | None, typer.Option(help="Stop after this long", min=0)] = None,
     replay: Annotated[
         str | None, typer.Option(help="Queue a dead-lettered message again (its id)")
     ] = None,
@@ -366,7 +368,7 @@ def outbox_cmd(
     status: Annotated[
         str | None, typer.Option(help="pending, sending, sent, dead or cancelled")
     ] = None,
-    limit: Annotated[int, typer.Option(help="How many messages to list")] = 20,
+    limit: Annotated[int, typer.Option(help="How many messages to list", min=0)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Messages per journey, channel and status; with --status, the messages themselves."""

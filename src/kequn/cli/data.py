@@ -266,7 +266,7 @@ def quarantine(
     ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     table: Annotated[str | None, typer.Option(help="Only this table")] = None,
-    limit: Annotated[int, typer.Option(help="Most rows to show")] = 200,
+    limit: Annotated[int, typer.Option(help="Most rows to show", min=0)] = 200,
     as_json: JsonOpt = False,
 ) -> None:
     """Show rejected rows and emptied values with file, row, column and reason."""
@@ -339,8 +339,8 @@ def demo(
     workspace: Annotated[
         Path, typer.Option("--workspace", "-w", help="Where to create the demo workspace")
     ] = Path("demo-workspace"),
-    customers: Annotated[int, typer.Option(help="How many customers to generate")] = 20_000,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 7,
+    customers: Annotated[int, typer.Option(help="How many customers to generate", min=1)] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed", min=0)] = 7,
     runs: Annotated[
         bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")
     ] = True,

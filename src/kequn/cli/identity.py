@@ -44,7 +44,7 @@ def run_cmd(
 @identity_app.command("review")
 def review_cmd(
     workspace: WorkspaceOpt = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many pairs")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many pairs", min=0)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """Uncertain pairs, most probable first, with their evidence. Decide with

@@ -30,9 +30,9 @@ app.add_typer(schedule_app, name="schedule")
 def serve(
     workspace: WorkspaceOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Server processes (more use more cores for pages)")
+        int, typer.Option(help="Server processes (more use more cores for pages)", min=1)
     ] = 1,
     schedule: Annotated[
         bool,
@@ -42,10 +42,12 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the REST API (/api, docs at /docs) and the dashboard; carry out the schedule."""
+    from kequn.web.server import ensure_free
     from kequn.web.server import serve as run_server
     from kequn.web.settings import ServerSettings
 
     ws = _ws(workspace)
+    ensure_free(host, port)  # told before "Serving ..." is printed
     if schedule:
         from kequn.automation.schedule import load_schedule
 

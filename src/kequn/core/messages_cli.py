@@ -237,6 +237,27 @@ CLI: dict[str, tuple[str, str]] = {
             "other control characters, no space at either end"
         ),
     ),
+    "serve.port_in_use": (
+        "端口 {port} 已被占用（另一个 kequn serve 或其他程序在用）：请用 --port 换一个端口",
+        (
+            "Port {port} is in use (by another kequn serve or another program): choose "
+            "another with --port"
+        ),
+    ),
+    "serve.port_denied": (
+        "没有权限监听端口 {port}（1024 以下的端口需要管理员权限）：请用 --port 换一个端口",
+        (
+            "Not allowed to listen on port {port} (ports below 1024 need administrator "
+            "rights): choose another with --port"
+        ),
+    ),
+    "serve.bad_host": (
+        "无法监听地址 {host}：它不是本机的地址（本机用 127.0.0.1，所有网卡用 0.0.0.0）",
+        (
+            "Cannot listen on {host}: it is not an address of this machine (127.0.0.1 for "
+            "this machine only, 0.0.0.0 for every network)"
+        ),
+    ),
     "settings.not_negative": ("应为 0 或正数", "should be 0 or more"),
     "settings.positive": ("应大于 0", "should be more than 0"),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),

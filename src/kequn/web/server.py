@@ -33,6 +33,7 @@ def serve(settings: ServerSettings, workers: int = 1, *, schedule: bool = True) 
     import signal
     import threading
 
+    ensure_free(settings.host, settings.port)
     scheduler = start_schedule(settings) if schedule else None
     if scheduler is not None and threading.current_thread() is threading.main_thread():
         # uvicorn shuts down gracefully on SIGTERM, puts back the handler it found and
@@ -44,6 +45,39 @@ def serve(settings: ServerSettings, workers: int = 1, *, schedule: bool = True) 
     finally:
         if scheduler is not None:
             scheduler.stop()
+
+
+def ensure_free(host: str, port: int) -> None:
+    """Refuse, in words, an address the server could not listen on, before anything
+    starts: a port in use, one the user may not open, a host that is not this machine's.
+
+    The workers bind with ``SO_REUSEPORT``, which the kernel also grants a second
+    ``kequn serve`` on the same port (as the same user): two servers of two workspaces
+    would then share one port, each request going to either. A bind without it, tried
+    first, fails while any other socket listens there."""
+    import errno
+    import socket
+
+    from kequn.core.i18n import t
+    from kequn.store.workspace import WorkspaceError
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no use
+        probe.bind((host, port))
+    except socket.gaierror:
+        raise WorkspaceError(t("serve.bad_host", host=host)) from None
+    except OSError as exc:
+        key = {
+            errno.EADDRINUSE: "serve.port_in_use",
+            errno.EACCES: "serve.port_denied",
+            errno.EADDRNOTAVAIL: "serve.bad_host",
+        }.get(exc.errno or 0)
+        if key is None:
+            raise
+        raise WorkspaceError(t(key, host=host, port=port)) from None
+    finally:
+        probe.close()
 
 
 def _exit(*_args: object) -> None:
