@@ -429,14 +429,18 @@ def _open_xls(source: Path) -> Any:
 
 def _data_sheet(book: Any) -> Any:
     """The first sheet whose first rows hold a recognisable header (a workbook may open
-    with a 说明 or cover sheet), else the first sheet."""
+    with a 说明 or cover sheet), else the first sheet. Visible sheets come first: a
+    hidden one is what a person does not see in the file (a lookup list behind a
+    dropdown, 客户ID | 姓名), and was read instead of the orders sheet after it."""
     known = _known_headers()
-    for sheet in book.worksheets:
+    sheets = book.worksheets
+    shown = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
+    for sheet in [*shown, *(s for s in sheets if s not in shown)]:
         for values in itertools.islice(sheet.iter_rows(values_only=True), HEADER_SCAN):
             cells = ["" if v is None else str(v) for v in values]
             if sum(normalise_header(strip_unit(c)[0]) in known for c in cells) >= 2:
                 return sheet
-    return book.worksheets[0]
+    return (shown or sheets)[0]
 
 
 def _flush(

@@ -30,6 +30,8 @@ class XlsSheet:
         self._sheet = sheet
         self._datemode = datemode
         self.title = str(sheet.name)
+        #: as openpyxl names it: xlrd's visibility is 0 (visible), 1 (hidden), 2 (very)
+        self.sheet_state = ("visible", "hidden", "veryHidden")[min(int(sheet.visibility), 2)]
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[object, ...]]:
         """Each row's values, as openpyxl gives them with ``values_only``."""

@@ -1,0 +1,42 @@
+"""Files a shop owner makes by hand, not a platform's export: a workbook with a hidden
+sheet, times written 下午3:04, dates written 05.01.2024, an English file in
+Windows-1252, phones Excel turned into 1.38001E+10, and the like (the review of files
+that are not a clean platform export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from kequn.ingest.importer import import_file
+from kequn.store.workspace import Workspace
+
+
+def _orders(ws: Workspace) -> dict[str, tuple[object, ...]]:
+    with ws.read() as con:
+        rows = con.execute(
+            "SELECT order_id, customer_id, ordered_at, amount FROM orders"
+        ).fetchall()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def test_a_hidden_sheet_is_not_read_before_the_visible_one(ws: Workspace, tmp_path: Path) -> None:
+    """A hidden lookup sheet (客户ID | 姓名 | 手机号, behind a dropdown) came first and was
+    read: "order id not found, columns in the file: 客户ID, 姓名, 手机号"."""
+    book = openpyxl.Workbook()
+    hidden = book.active
+    assert hidden is not None
+    hidden.title = "客户表"
+    hidden.append(["客户ID", "姓名", "手机号"])
+    hidden.append(["C001", "张三", "13800138000"])
+    hidden.sheet_state = "hidden"
+    sheet = book.create_sheet("订单明细")
+    sheet.append(["订单号", "客户ID", "下单时间", "金额"])
+    sheet.append(["A001", "C001", "2024-01-05 10:00", 100])
+    path = tmp_path / "shop.xlsx"
+    book.save(path)
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.accepted == 1
+    assert _orders(ws) == {"A001": ("C001", dt.datetime(2024, 1, 5, 10), 100)}
