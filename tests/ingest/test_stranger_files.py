@@ -40,3 +40,16 @@ def test_a_hidden_sheet_is_not_read_before_the_visible_one(ws: Workspace, tmp_pa
     report = import_file(ws, "orders", path, create_customers=True)
     assert report.accepted == 1
     assert _orders(ws) == {"A001": ("C001", dt.datetime(2024, 1, 5, 10), 100)}
+
+
+def test_an_english_file_in_windows_1252_keeps_its_accents(ws: Workspace, tmp_path: Path) -> None:
+    """Excel's "CSV" in English is Windows-1252; the guess among code pages that read it
+    equally well was cp1250, and Señor became Seńor, Hélène Hélčne."""
+    path = tmp_path / "customers.csv"
+    text = "Customer ID,Name,City\nC1,Café Müller,Zürich\nC2,José Señor,Málaga\nC3,Hélène,Reims\n"
+    path.write_bytes(text.encode("cp1252"))
+    report = import_file(ws, "customers", path)
+    assert report.encoding == "cp1252"
+    with ws.read() as con:
+        names = con.execute("SELECT name FROM customers ORDER BY 1").fetchall()
+    assert [n for (n,) in names] == ["Café Müller", "Hélène", "José Señor"]

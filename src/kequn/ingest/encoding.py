@@ -59,9 +59,16 @@ def _guess_encoding(raw: bytes) -> str:
         pass
     else:
         return "cp950" if _is_big5(raw, text) else "gb18030"
-    best = from_bytes(raw).best()
+    found = from_bytes(raw)
+    best = found.best()
     if best is None:
         return "utf-8"
+    if any("cp1252" in m.could_be_from_charset for m in found if m.chaos <= best.chaos):
+        # the Western European code pages read a short sample without a mess alike, and
+        # the guess among them went by a language model's noise (José Señor became José
+        # Seńor in cp1250): on a tie, Windows-1252, what Excel in English, French,
+        # Spanish... writes
+        return "cp1252"
     name = best.encoding.lower()
     return "gb18030" if name in {"gbk", "gb2312", "cp936", "hz"} else name
 
