@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from kequn.ingest.importer import import_file
 from kequn.store.workspace import Workspace
@@ -53,3 +54,32 @@ def test_an_english_file_in_windows_1252_keeps_its_accents(ws: Workspace, tmp_pa
     with ws.read() as con:
         names = con.execute("SELECT name FROM customers ORDER BY 1").fetchall()
     assert [n for (n,) in names] == ["Café Müller", "Hélène", "José Señor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Excel and WPS in 中文 show a time 上午/下午 h:mm; a CSV saved from them keeps it
+        ("2024/1/5 下午3:04", dt.datetime(2024, 1, 5, 15, 4)),
+        ("2024/1/5 上午9:04:05", dt.datetime(2024, 1, 5, 9, 4, 5)),
+        ("2024年1月5日 中午12:30", dt.datetime(2024, 1, 5, 12, 30)),
+        ("1/5/2024 3:04 PM", dt.datetime(2024, 1, 5, 15, 4)),
+        ("2024-01-05 12:10 am", dt.datetime(2024, 1, 5, 0, 10)),
+        # dotted is Europe's writing, day first: read month-first it was 1 May
+        ("05.01.2024", dt.datetime(2024, 1, 5)),
+        ("05.01.2024 10:30", dt.datetime(2024, 1, 5, 10, 30)),
+        ("5.1.24", dt.datetime(2024, 1, 5)),
+        ("5-Jan-24", dt.datetime(2024, 1, 5)),
+        ("Jan 5, 2024", dt.datetime(2024, 1, 5)),
+        # a serial with a time, to the millisecond Excel keeps (not 15:04:00.000002)
+        ("45296.6277777778", dt.datetime(2024, 1, 5, 15, 4)),
+    ],
+)
+def test_times_as_spreadsheets_show_them(
+    ws: Workspace, tmp_path: Path, text: str, expected: dt.datetime
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(f'订单号,客户ID,下单时间,金额\nA1,C1,"{text}",10\n', encoding="utf-8")
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.rejected == 0, report.examples
+    assert _orders(ws)["A1"][1] == expected

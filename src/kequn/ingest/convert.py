@@ -5,9 +5,11 @@ everything that varies per workspace (time zone, synonym lists) is passed as a b
 parameter, so no text from a file or a user is ever spliced into SQL.
 
 Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
-``2025年1月3日``, ``20250103``, with or without a time, ISO 8601 with an offset (converted
-to the workspace's zone), ``03/01/2025`` read day-first or month-first as declared,
-``3/1/24`` (a two-digit year), and an Excel serial number (``45292``).
+``2025年1月3日``, ``20250103``, with or without a time (``15:04``, ``3:04 PM``, ``下午3:04``),
+ISO 8601 with an offset (converted to the workspace's zone), ``03/01/2025`` read
+day-first or month-first as declared, ``03.01.2025`` day-first always (the dotted form is
+Europe's; the US writes no dots), ``3/1/24`` (a two-digit year), ``3-Jan-25`` and
+``Jan 3, 2025``, and an Excel serial number (``45292``).
 Amounts accept ``¥1,234.50``, ``$1,234.50``, ``US$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
 negative), ``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
 """
@@ -31,6 +33,14 @@ _YMD = [
 ]
 _DMY = ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
 _MDY = ["%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y"]
+#: a time of a 12-hour clock: 3:04 PM, and 下午3:04 as Excel and WPS in 中文 show a time
+#: (kq_norm_dt writes 上午 / 下午 as AM / PM after the time)
+_12H = [" %I:%M:%S %p", " %I:%M %p"]
+_YMD += ["%Y-%m-%d" + f for f in _12H]
+_DMY += ["%d-%m-%Y" + f for f in _12H]
+_MDY += ["%m-%d-%Y" + f for f in _12H]
+#: a month by its English name, as Excel shows dates in English (5-Jan-24, Jan 5, 2024)
+_NAMED = ["%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y"]
 #: a year of two digits at the end (3/1/24 23:29: a Shopify export saved again by Excel
 #: in the US), day or month first as declared: 00-68 are 2000-2068, 69-99 1969-1999.
 #: Read as %Y they were the years 3 or 24 (%Y takes one digit as well)
@@ -117,23 +127,32 @@ CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(NULLIF(NULLIF(NULLIF(NULLIF(re
          ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
     '^="(.*)"$', '\1'), '^''(.)', '\1'), ''), '-'), '--'), '—'), '——');
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
+    '上午\s*(\d{{1,2}}:\d{{2}}(:\d{{2}})?)', '\1 AM'),
+    '[下中]午\s*(\d{{1,2}}:\d{{2}}(:\d{{2}})?)', '\1 PM'),
     '^(\d{{1,4}})[/.](\d{{1,2}})[/.](\d{{1,4}})', '\1-\2-\3'),
     '^(\d{{4}}-\d{{1,2}}-\d{{1,2}})T', '\1 '), '\s+', ' ', 'g'));
 CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
     WHEN regexp_matches(s, '^[1-6][0-9]{{4}}([.][0-9]+)?$') THEN TIMESTAMP '1899-12-30'
-        + to_microseconds(CAST(round(CAST(s AS DOUBLE) * 86400000000) AS BIGINT))
+        + to_microseconds(CAST(round(CAST(s AS DOUBLE) * 86400000) AS BIGINT) * 1000)
     WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
         timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
+    WHEN regexp_matches(s, '^\s*\d{{1,2}}\.\d{{1,2}}\.\d{{4}}') THEN
+        try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)})
+    WHEN regexp_matches(s, '^\s*\d{{1,2}}\.\d{{1,2}}\.\d{{2}}(\s|$)') THEN
+        try_strptime(kq_norm_dt(s), {_fmt_list(_DMY2)})
     WHEN regexp_full_match(kq_norm_dt(s), '\d{{1,2}}-\d{{1,2}}-\d{{2}}( .*)?') THEN CASE
         WHEN day_first THEN try_strptime(kq_norm_dt(s), {_fmt_list(_DMY2)})
         ELSE try_strptime(kq_norm_dt(s), {_fmt_list(_MDY2)}) END
     WHEN day_first THEN coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
-                                 try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)}))
+                                 try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)}),
+                                 try_strptime(kq_norm_dt(s), {_fmt_list(_NAMED)}))
     ELSE coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
-                  try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}))
+                  try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}),
+                  try_strptime(kq_norm_dt(s), {_fmt_list(_NAMED)}))
     END;
 CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
     regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
