@@ -83,3 +83,17 @@ def test_times_as_spreadsheets_show_them(
     report = import_file(ws, "orders", path, create_customers=True)
     assert report.rejected == 0, report.examples
     assert _orders(ws)["A1"][1] == expected
+
+
+def test_a_rejected_reason_s_example_is_a_rejected_row(ws: Workspace, tmp_path: Path) -> None:
+    """A discount of 8折 (emptied, the row kept) came first and was the example under
+    "Quarantined, by reason: bad_money" of the amounts that kept rows out."""
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "订单号,客户ID,下单时间,金额,优惠\nA1,C1,2024-01-05,100,8折\nA2,C1,2024-01-05,12.5.0,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert (report.rejected, report.warnings) == (1, 1)
+    seen = report.examples["bad_money"]
+    assert (seen["row"], seen["column"], seen["severity"]) == (3, "金额", "rejected")

@@ -25,15 +25,17 @@ def print_import(report: Any) -> None:
         key = "import.derived_customers_events" if report.table == "events" else None
         console.print(t(key or "import.derived_customers", count=report.derived_customers))
     print_summary(report)
-    for header, counts in (
-        (t("import.rejected_header"), report.rejected_by_reason),
-        (t("import.warned_header"), report.warnings_by_reason),
+    for header, counts, severity in (
+        (t("import.rejected_header"), report.rejected_by_reason, "rejected"),
+        (t("import.warned_header"), report.warnings_by_reason, "warning"),
     ):
         if counts:
             console.print(header)
             for reason, count in counts.items():
                 seen = report.examples.get(reason)
-                if seen is None:
+                # a reason both rejects and empties (an amount, a discount): its example
+                # is a rejected row, told under the rejected only
+                if seen is None or seen.get("severity", severity) != severity:
                     console.print(t("import.by_reason", reason=reason, count=count))
                     continue
                 text = explain_reason(reason, seen["column"], seen["value"], seen["detail"])

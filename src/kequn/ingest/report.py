@@ -22,7 +22,8 @@ class ImportReport:
     warnings: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     warnings_by_reason: dict[str, int] = field(default_factory=dict)
-    #: each reason's first row: {"row", "column" (the file's header), "value", "detail"}
+    #: each reason's first row, a rejected one if any: {"row", "column" (the file's
+    #: header), "value", "detail", "severity"}
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     attributes: list[str] = field(default_factory=list)

@@ -213,16 +213,20 @@ class ValidatePass(Pass):
                 else self.report.warnings_by_reason
             )
             target[reason] = int(count)
-        # each reason's first row, told in full by the import's summary
-        for reason, row, column, value, detail in self.con.execute(
-            'SELECT reason, "row", "column", value, detail FROM problems QUALIFY '
-            'row_number() OVER (PARTITION BY reason ORDER BY "row", "column") = 1'
+        # each reason's first row, told in full by the import's summary: a rejected row
+        # if the reason rejected any (a discount of 8折 emptied on row 2 was shown as
+        # the example of the amounts that were not amounts, rows kept out from row 3)
+        for reason, row, column, value, detail, severity in self.con.execute(
+            'SELECT reason, "row", "column", value, detail, severity FROM problems QUALIFY '
+            "row_number() OVER (PARTITION BY reason ORDER BY severity <> 'rejected', "
+            '"row", "column") = 1'
         ).fetchall():
             self.report.examples[reason] = {
                 "row": int(row),
                 "column": self.report.mapping.get(column) or column,
                 "value": value,
                 "detail": detail,
+                "severity": severity,
             }
         totals = self.con.execute(
             "SELECT count(DISTINCT \"row\") FILTER (WHERE severity = 'rejected'), "
