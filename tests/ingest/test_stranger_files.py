@@ -97,3 +97,30 @@ def test_a_rejected_reason_s_example_is_a_rejected_row(ws: Workspace, tmp_path: 
     assert (report.rejected, report.warnings) == (1, 1)
     seen = report.examples["bad_money"]
     assert (seen["row"], seen["column"], seen["severity"]) == (3, "金额", "rejected")
+
+
+def test_a_phone_excel_cut_to_scientific_notation_is_no_phone(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """1.38001E+10 (a phone column saved from Excel as numbers) was stored as a
+    customer's phone, and as an order's buyer its digits 13800110 were one buyer for
+    every 138001xxxxx phone."""
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "客户ID,姓名,手机号\nC1,张三,1.38001E+10\nC2,李四,13900139000\n", encoding="utf-8"
+    )
+    report = import_file(ws, "customers", customers)
+    assert (report.accepted, report.warnings_by_reason) == (2, {"phone_lost_digits": 1})
+    with ws.read() as con:
+        phones = con.execute("SELECT customer_id, phone FROM customers ORDER BY 1").fetchall()
+    assert phones == [("C1", None), ("C2", "13900139000")]
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单号,会员卡号,手机号,下单时间,金额\n"
+        "A1,,1.38001E+10,2024-01-05,10\nA2,,1.38001E+10,2024-01-06,10\nA3,C2,,2024-01-07,10\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", orders)
+    assert (report.accepted, report.rejected) == (1, 2)  # no buyer: not one made of 13800110
+    assert set(_orders(ws)) == {"A3"}

@@ -76,6 +76,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} {value} 是科学计数法：Excel 只保留 15 位有效数字，编号的末几位已丢失（不同订单可能变成同一个编号），此行未导入。请重新导入平台导出的原文件，或在 Excel 中把该列设为“文本”后再保存",
         "{column} {value} is in scientific notation: Excel keeps 15 significant digits, so the id's last digits are lost (different orders may now share it) and the row was not imported. Import the platform's original export again, or format the column as Text in Excel before saving",
     ),
+    "reason.phone_lost_digits": (
+        "{column} {value} 是科学计数法：Excel 把手机号存成了数字，末几位已丢失（不同客户会变成同一个号码），此值已清空，客户已导入。请在 Excel 中把该列设为“文本”后重新保存并导入",
+        "{column} {value} is in scientific notation: Excel kept the phone as a number and its last digits are lost (different customers would share it), so the value was left empty and the customer imported. Format the column as Text in Excel, save and import again",
+    ),
     "reason.masked_buyer": (
         "买家 {value} 是打码后的值：不同买家打码后可能完全相同，无法区分，此行未导入。请导出带买家编号、会员名或完整手机号的文件，或用 --mapping 指定另一列作为买家",
         "the buyer {value} is masked: different buyers look the same once masked, so it cannot tell them apart and the row was not imported. Export the file with the buyer's id, member name or full phone number, or name another buyer column with --mapping",

@@ -55,6 +55,14 @@ _TZ = [
 ]
 
 
+#: a number as Excel shows one of more than 15 digits (6.95348989061019E+18, 1E+15), or
+#: a phone kept as a number (1.38001E+10): its last digits are gone, and two orders or
+#: two buyers may now share it. Such an id is refused rather than stored under wrong
+#: digits (or merged with another order). Excel writes the exponent with its sign and
+#: two digits at least; an id such as 3E8 is left alone
+SCIENTIFIC = r"[0-9](\.[0-9]+)?[eE]\+[0-9]{2,}"
+
+
 def _fmt_list(formats: list[str]) -> str:
     # formats are kequn's own constants, never user input
     return "[" + ", ".join("'" + f + "'" for f in formats) + "]"

@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from kequn.ingest.convert import plain, plain_key
+from kequn.ingest.convert import SCIENTIFIC, plain, plain_key
 from kequn.ingest.formats import Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
 
@@ -47,6 +47,9 @@ CREATE OR REPLACE TEMP MACRO kq_clean(s) AS NULLIF(NULLIF(regexp_replace(regexp_
 CREATE OR REPLACE TEMP MACRO kq_masked(s) AS s IS NOT NULL AND regexp_matches(s, '{_MASKED}');
 CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) THEN NULL
+    -- 1.38001E+10: a phone Excel kept as a number, its last digits gone; its digits
+    -- (13800110) were a phone that every 138001xxxxx buyer shared
+    WHEN regexp_full_match(trim(s), '{SCIENTIFIC}') THEN NULL
     WHEN regexp_replace(s, '[^0-9]', '', 'g') SIMILAR TO '(0086|86)?1[3-9][0-9]{{9}}'
         THEN '+86' || right(regexp_replace(s, '[^0-9]', '', 'g'), 11)
     WHEN length(regexp_replace(s, '[^0-9]', '', 'g')) >= 7

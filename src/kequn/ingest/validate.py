@@ -7,12 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kequn.ingest._pass import Pass
-
-#: an id as Excel shows a number of more than 15 digits (6.95348989061019E+18, 1E+15):
-#: its last digits are gone, and two orders may now share it. Such a row is refused
-#: rather than stored under wrong digits (or merged with another order). Excel writes
-#: the exponent with its sign and two digits at least; an id such as 3E8 is left alone
-SCIENTIFIC = r"[0-9](\.[0-9]+)?[eE]\+[0-9]{2,}"
+from kequn.ingest.convert import SCIENTIFIC
 
 
 class ValidatePass(Pass):
@@ -55,6 +50,19 @@ class ValidatePass(Pass):
                     value=f'"raw__{name}"',
                     scientific=SCIENTIFIC,
                 )
+        if self.table == "customers" and "phone" in columns:
+            # a customer's phone so cut is emptied (the customer kept): stored, it was a
+            # number every 138001xxxxx customer shared, for matching people and sending
+            lost = 'regexp_full_match(trim("raw__phone"), $scientific)'
+            self._problem(
+                lost,
+                "phone",
+                "phone_lost_digits",
+                "warning",
+                value='"raw__phone"',
+                scientific=SCIENTIFIC,
+            )
+            self.sql(f"UPDATE parsed SET phone = NULL WHERE {lost}", scientific=SCIENTIFIC)
 
     def _check_cells(self, columns: list[str]) -> None:
         self.sql(
