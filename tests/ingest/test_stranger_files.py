@@ -124,3 +124,12 @@ def test_a_phone_excel_cut_to_scientific_notation_is_no_phone(
     report = import_file(ws, "orders", orders)
     assert (report.accepted, report.rejected) == (1, 2)  # no buyer: not one made of 13800110
     assert set(_orders(ws)) == {"A3"}
+
+
+def test_a_column_without_a_header_is_named_by_its_place(ws: Workspace, tmp_path: Path) -> None:
+    """An untitled column was listed as an empty name: "Columns not used: "."""
+    path = tmp_path / "orders.csv"
+    path.write_text("订单号,,客户ID,下单时间,金额\nA1,foo,C1,2024-01-05,100\n", encoding="utf-8")
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.accepted == 1
+    assert report.ignored == ["column 2 (no header)"]

@@ -19,6 +19,7 @@ INGEST: dict[str, tuple[str, str]] = {
         "保留为客户属性的列: {columns}",
         "Columns kept as customer attributes: {columns}",
     ),
+    "import.unnamed_column": ("第 {n} 列（无表头）", "column {n} (no header)"),
     "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
     "import.summary": (
         "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}，无变化 {unchanged}），隔离 {rejected} 行",

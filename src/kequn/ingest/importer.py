@@ -38,6 +38,7 @@ from kequn.ingest.mapping import (
     MappingResult,
     match_headers,
     normalise_header,
+    shown_header,
 )
 from kequn.ingest.parse import ParsePass
 from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
@@ -199,7 +200,7 @@ def import_staged(
     if matched.name_parts:
         report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
     report.attributes = [staged.headers[i] for i in matched.extra]
-    report.ignored = [staged.headers[i] for i in matched.ignored]
+    report.ignored = [shown_header(staged.headers, i) for i in matched.ignored]
     report.fallbacks = dict(matched.fallbacks)
     if day_first is None:
         day_first = (

@@ -48,6 +48,17 @@ def strip_unit(header: str) -> tuple[str, str | None]:
     return text[: found.start()], found.group(1)
 
 
+def shown_header(headers: list[str], index: int) -> str:
+    """A column as the import's summary names it: its header, or where it has none (a
+    trailing comma on every line, a column left untitled) its place, so a list of the
+    columns not used does not read "Columns not used: , "."""
+    if str(headers[index]).strip():
+        return headers[index]
+    from kequn.core.i18n import t
+
+    return t("import.unnamed_column", n=index + 1)
+
+
 def normalise_header(text: str) -> str:
     """Fold width and case and drop separators, so ``Customer_ID`` == ``客户 ID`` forms match."""
     folded = unicodedata.normalize("NFKC", str(text)).lower()

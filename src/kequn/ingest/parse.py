@@ -9,7 +9,7 @@ import duckdb
 from kequn.ingest import formats
 from kequn.ingest._pass import Pass
 from kequn.ingest.convert import fragment
-from kequn.ingest.mapping import UNIT_FACTORS, MappingResult
+from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -116,7 +116,9 @@ class ParsePass(Pass):
         ):
             self.report.notes.append("import.currency_differs")
         used = {i for idx in found.values() for i in idx}
-        self.report.ignored = [h for i, h in enumerate(headers) if i not in used]
+        self.report.ignored = [
+            shown_header(headers, i) for i in range(len(headers)) if i not in used
+        ]
         self.report.attributes = []
 
     def _parse(self) -> list[str]:
