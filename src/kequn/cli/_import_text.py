@@ -13,7 +13,8 @@ def print_import(report: Any) -> None:
     from kequn.ingest.quarantine import explain_reason
 
     print_format(report)
-    console.print(t("import.encoding", encoding=report.encoding or "parquet"))
+    if report.encoding:  # a text file's; a workbook or Parquet file has none to tell
+        console.print(t("import.encoding", encoding=report.encoding))
     console.print(
         t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
     )

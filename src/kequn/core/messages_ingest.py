@@ -13,6 +13,7 @@ INGEST: dict[str, tuple[str, str]] = {
         "Import {import_id} was kept; the run after it failed (fix it, then `kequn run`):",
     ),
     "import.writing": ("写入工作区", "Writing to the workspace"),
+    "reason.bad_row": ("字段数与表头不一致：{value}", "wrong number of fields: {value}"),
     "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
     "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
     "import.extra": (

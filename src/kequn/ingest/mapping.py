@@ -26,13 +26,16 @@ BUYER_COLUMNS = (
 )
 
 _STRIP = re.compile(r"[\s_\-.:：()（）\[\]【】/]+")
-#: a unit at the end of a header: 实付金额（元）, 金额(万元), Total (USD)
+#: a unit at the end of a header: 实付金额（元）, 金额(万元), 金额(千元), 金额（单位：元）,
+#: Total (USD)
 _UNIT = re.compile(
-    r"\s*[(（\[【]\s*(元|万元|人民币|rmb|cny|¥|￥|usd|\$|件|个|人|次|%)\s*[)）\]】]\s*$",
+    r"\s*[(（\[【]\s*(?:单位\s*[:：]\s*)?"
+    r"(元|万元|千元|百万元|亿元|人民币|rmb|cny|¥|￥|usd|\$|件|个|人|次|%)\s*[)）\]】]\s*$",
     re.IGNORECASE,
 )
-#: what a unit multiplies a money value by
-UNIT_FACTORS = {"万元": 10_000}
+#: what a unit multiplies a money value by (a report in 千元 or 万元 of a business
+#: customer's revenue, an order total in 千元)
+UNIT_FACTORS = {"千元": 1_000, "万元": 10_000, "百万元": 1_000_000, "亿元": 100_000_000}
 
 
 class MappingError(ValueError):

@@ -75,12 +75,6 @@ def explain_reason(
     reason: str, column: str | None, value: str | None, detail: str | None, lang: str | None = None
 ) -> str:
     key = f"reason.{reason}"
-    if reason == "bad_row":
-        return (
-            f"字段数与表头不一致: {value}"
-            if (lang or "") == "zh"
-            else f"wrong number of fields: {value}"
-        )
     try:
         return t(
             key,
