@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from kequn.core import yamlfile
+from kequn.ingest.traditional import simplified
 
 #: Buyer columns an order export may carry; used to derive customers from orders.
 BUYER_COLUMNS = (
@@ -43,12 +44,13 @@ class MappingError(ValueError):
 
 
 def strip_unit(header: str) -> tuple[str, str | None]:
-    """``实付金额（元）`` -> (``实付金额``, ``元``); a header without a unit is returned as is."""
+    """``实付金额（元）`` -> (``实付金额``, ``元``); a header without a unit is returned as is.
+    A unit in 繁體 is the same unit (``實付金額（萬元）`` -> (``实付金额``, ``万元``))."""
     text = str(header)
-    found = _UNIT.search(text)
+    found = _UNIT.search(simplified(text))
     if not found:
         return text, None
-    return text[: found.start()], found.group(1)
+    return simplified(text)[: found.start()], found.group(1)
 
 
 def shown_header(headers: list[str], index: int) -> str:
@@ -63,9 +65,10 @@ def shown_header(headers: list[str], index: int) -> str:
 
 
 def normalise_header(text: str) -> str:
-    """Fold width and case and drop separators, so ``Customer_ID`` == ``客户 ID`` forms match."""
+    """Fold width and case, drop separators and make traditional characters simplified, so
+    ``Customer_ID`` == ``customer id`` and ``訂單編號`` == ``订单编号``."""
     folded = unicodedata.normalize("NFKC", str(text)).lower()
-    return _STRIP.sub("", folded)
+    return _STRIP.sub("", simplified(folded))
 
 
 @functools.cache
