@@ -5,10 +5,12 @@ of the ``t2s`` kequn reads with, so a character it would miss (暱 of 暱稱) sh
 
 from __future__ import annotations
 
+import duckdb
 import opencc
 import pytest
 
 from kequn.ingest import formats
+from kequn.ingest.convert import install_macros, other_spellings, plain_key, with_spellings
 from kequn.ingest.mapping import _synonyms, match_headers, normalise_header, strip_unit
 from kequn.ingest.traditional import simplified
 
@@ -62,6 +64,35 @@ def test_each_column_s_headers_in_traditional_map_to_that_column(table: str) -> 
             found = match_headers(table, [convert(word)]).columns
             simple = match_headers(table, [word]).columns
             assert found == simple, (column, word, convert(word))
+
+
+def test_a_file_s_traditional_words_stand_for_the_words_they_spell() -> None:
+    con = duckdb.connect()
+    install_macros(con)
+    con.execute(
+        "CREATE TABLE raw AS SELECT * FROM (VALUES ('交易成功'), (' 交易關閉 '), ('已退款'), "
+        "('退款中'), ('買家已付款，等待賣家發貨'), ('外星狀態'), ('paid'), (NULL)) t(c0)"
+    )
+    keys: list[str | None] = [plain_key(w) for w in ("交易成功", "交易关闭", "已退款", "退款中")]
+    keys.append(plain_key("买家已付款，等待卖家发货"))
+    vals: list[str | None] = ["paid", "cancelled", "refunded", "refunding", "paid"]
+    found = other_spellings(con, "kq_text(c0)", ["c0"], keys)
+    # the cell as kq_pick compares it (trimmed, full-width comma made plain)
+    assert found == {"交易關閉": "交易关闭", "買家已付款,等待賣家發貨": "买家已付款,等待卖家发货"}
+    keys, vals = with_spellings(keys, vals, found)
+    picked = con.execute(
+        "SELECT c0, kq_pick(kq_text(c0), $k, $v) FROM raw", {"k": keys, "v": vals}
+    ).fetchall()
+    assert dict(picked) == {
+        "交易成功": "paid",
+        " 交易關閉 ": "cancelled",
+        "已退款": "refunded",
+        "退款中": "refunding",
+        "買家已付款，等待賣家發貨": "paid",
+        "外星狀態": None,
+        "paid": None,
+        None: None,
+    }
 
 
 def test_a_unit_in_traditional_is_the_unit() -> None:

@@ -8,7 +8,7 @@ import duckdb
 
 from kequn.ingest import formats
 from kequn.ingest._pass import Pass
-from kequn.ingest.convert import fragment
+from kequn.ingest.convert import fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.shape import Shaped
 
@@ -121,7 +121,26 @@ class ParsePass(Pass):
         ]
         self.report.attributes = []
 
+    def _other_spellings(self) -> None:
+        """A file's traditional spellings (交易關閉, 個人, 已訂閱) of the words its choice
+        columns know, and of the mapping file's own words, read as those words."""
+        for column in self._columns():
+            index = self.matched.columns.get(column.name)
+            if index is None or not self.types[f"c{index}"].upper().startswith("VARCHAR"):
+                continue
+            kind = _CHOICES.get(column.name, column.kind)
+            lists = [kind] if kind in {"gender", "kind", "status", "bool"} else []
+            if column.name in self.value_maps:
+                lists.append(f"{column.name}_map")
+            for name in lists:
+                keys, vals = self.params[f"{name}_keys"], self.params[f"{name}_vals"]
+                found = other_spellings(self.con, f"kq_text(c{index})", [f"c{index}"], keys)
+                if found:
+                    keys, vals = with_spellings(keys, vals, found)
+                    self.params[f"{name}_keys"], self.params[f"{name}_vals"] = keys, vals
+
     def _parse(self) -> list[str]:
+        self._other_spellings()
         select = ["_row"]
         mapped: list[str] = []
         for column in self._columns():

@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from kequn.ingest.convert import SCIENTIFIC, plain, plain_key
+from kequn.ingest.convert import SCIENTIFIC, other_spellings, plain, plain_key, with_spellings
 from kequn.ingest.formats import Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
 
@@ -110,6 +110,35 @@ def status_words(profile: Profile | None, overrides: dict[str, str]) -> dict[str
     return words
 
 
+def _word_params(
+    con: duckdb.DuckDBPyConnection,
+    profile: Profile,
+    overrides: dict[str, str],
+    matched: dict[str, list[int]],
+) -> dict[str, Any]:
+    """The status and after-sale words as :func:`kq_pick` is given them, with the file's
+    traditional spellings of them (交易關閉, 退款成功 in 繁體) standing for the same."""
+    words = status_words(profile, overrides)
+    wins = {plain_key(w) for w in profile.status_wins}
+    skeys: list[str | None] = list(words)
+    svals: list[str | None] = list(words.values())
+    rkeys: list[str | None] = [plain_key(k) for k in profile.refund_statuses]
+    rvals: list[str | None] = list(profile.refund_statuses.values())
+
+    def spellings(name: str, known: list[str | None]) -> dict[str, str]:
+        cols = [f"c{i}" for i in matched.get(name, [])]
+        if not cols:
+            return {}
+        expr = "coalesce(" + ", ".join(f"kq_clean({c})" for c in cols) + ")"
+        return other_spellings(con, expr, cols, known)
+
+    found = spellings("status", skeys)
+    skeys, svals = with_spellings(skeys, svals, found)
+    wins |= {cell for cell, word in found.items() if word in wins}
+    rkeys, rvals = with_spellings(rkeys, rvals, spellings("refund_status", rkeys))
+    return {"skeys": skeys, "svals": svals, "rkeys": rkeys, "rvals": rvals, "wins": sorted(wins)}
+
+
 def shape(
     con: duckdb.DuckDBPyConnection,
     width: int,
@@ -120,13 +149,6 @@ def shape(
     """Replace the ``raw`` view by one row per order; see the module's docstring."""
     install_macros(con)
     out = Shaped()
-    words = status_words(profile, status_overrides)
-    params: dict[str, Any] = {
-        "skeys": list(words),
-        "svals": list(words.values()),
-        "rkeys": [plain_key(k) for k in profile.refund_statuses],
-        "rvals": list(profile.refund_statuses.values()),
-    }
 
     def col(name: str) -> str | None:
         found = matched.get(name)
@@ -134,6 +156,7 @@ def shape(
             return None
         return "coalesce(" + ", ".join(f"kq_clean(c{i})" for i in found) + ")"
 
+    params = _word_params(con, profile, status_overrides, matched)
     order = col("order_id")
     assert order is not None  # checked by the caller
     rs = col("refund_status")
@@ -370,7 +393,7 @@ def _finish(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} "
         f"FROM (SELECT *, {final} AS st FROM kq_status)",
-        {"wins": [plain_key(w) for w in profile.status_wins] or [""]}
+        {"wins": params["wins"] or [""]}
         | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
     )
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")
