@@ -91,6 +91,13 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} 不是可识别的数字: {value}",
         "{column} is not a number: {value}",
     ),
+    "reason.ambiguous_money": (
+        "{column} 为 {value}：这一列有用逗号作小数点的金额（如 12,50），{value} 可能是一千多也可能是一点多，请改写成 1234 或 1.234 后重新导入",
+        (
+            "{column} is {value}: this column writes decimals with a comma (12,50), so {value} may "
+            "be a thousand and more or one and a bit; write it as 1234 or 1.234 and import again"
+        ),
+    ),
     "reason.bad_money": (
         "{column} 不是可识别的金额: {value}",
         "{column} is not an amount: {value}",
