@@ -260,5 +260,10 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "settings.not_negative": ("应为 0 或正数", "should be 0 or more"),
     "settings.positive": ("应大于 0", "should be more than 0"),
+    "settings.finite": (
+        "应为有限的数字（不能是 inf 或 nan）",
+        "should be a finite number (not inf or nan)",
+    ),
+    "settings.at_most": ("不能超过 {most}", "should be {most} at most"),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),
 }

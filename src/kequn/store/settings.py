@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import tomllib
 import zoneinfo
@@ -65,8 +66,8 @@ class Settings:
                 # a nested table ([schedule] daily = {...}, [sources.crm]) is never a
                 # setting, even when its name is one (a job called "engine")
                 flat.update({k: v for k, v in section.items() if not isinstance(v, dict)})
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in flat.items() if k in known})
+        kinds = {f.name: str(f.type) for f in fields(cls)}
+        return cls(**{k: _as_written(v, kinds[k]) for k, v in flat.items() if k in kinds})
 
     def to_toml(self) -> dict[str, Any]:
         values = asdict(self)
@@ -108,13 +109,24 @@ _SERVE = (
 )
 
 
+def _as_written(value: Any, kind: str) -> Any:
+    """A value TOML spells its own way, as the setting holds it: a date written bare
+    (``as_of = 2026-01-31``, which kequn read before the settings were checked) as its
+    text, a whole number written ``7.0`` as 7."""
+    if kind == "str" and type(value) is dt.date:
+        return value.isoformat()
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 #: engines a run can use
 ENGINES = ("duckdb", "spark")
 
 #: what DuckDB's ``memory_limit`` accepts: a number and a unit (DuckDB refuses a bare
 #: number or a percentage, reads "-1GB" as no limit at all and cannot start with 0)
 _MEMORY = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|k|kb|kib|kilobytes?|m|mb|mib|megabytes?|g|gb|gib|"
+    r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(b|bytes?|k|kb|kib|kilobytes?|m|mb|mib|megabytes?|g|gb|gib|"
     r"gigabytes?|t|tb|tib|terabytes?)\s*$",
     re.IGNORECASE,
 )
@@ -128,6 +140,14 @@ _NOT_NEGATIVE = (
     "job_retention_days",
     "deliver_seconds",
 )
+#: the most days (or hours) a setting may count: a day further than Python's dates reach
+#: (keep_runs_days = 99999999) stopped a run's pruning with an OverflowError
+_MOST = {name: 36500 for name in _NOT_NEGATIVE if name.endswith("_days")} | {
+    "session_hours": 24 * 36500,
+    "deliver_seconds": 86400 * 36500,
+}
+#: file names in a zone folder that zoneinfo opens but are no zones (DuckDB refuses them)
+_NOT_ZONES = ("localtime", "posixrules", "posix/", "right/")
 #: settings that must be more than 0
 _POSITIVE = ("cny_per_unit", "eur_per_unit", "max_body_mb", "max_upload_mb", "session_hours")
 
@@ -198,6 +218,10 @@ def _value_problem(name: str, value: Any) -> str | None:  # noqa: PLR0911 - one 
         return t("settings.timezone")
     if name == "as_of" and value not in ("latest", "today") and not _date(value):
         return t("settings.as_of")
+    if isinstance(value, float) and not math.isfinite(value):
+        return t("settings.finite")
+    if name in _MOST and value > _MOST[name]:
+        return t("settings.at_most", most=_MOST[name])
     if name in _NOT_NEGATIVE and value < 0:
         return t("settings.not_negative")
     if name in _POSITIVE and not value > 0:
@@ -208,6 +232,8 @@ def _value_problem(name: str, value: Any) -> str | None:  # noqa: PLR0911 - one 
 
 
 def _zone(name: str) -> bool:
+    if name.startswith(_NOT_ZONES):
+        return False
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
