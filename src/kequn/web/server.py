@@ -61,7 +61,9 @@ def ensure_free(host: str, port: int) -> None:
     from kequn.core.i18n import t
     from kequn.store.workspace import WorkspaceError
 
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # the family uvicorn binds with: IPv6 for a host with a colon (::1, ::), else IPv4
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    probe = socket.socket(family, socket.SOCK_STREAM)
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no use
         probe.bind((host, port))
