@@ -61,9 +61,7 @@ def ensure_free(host: str, port: int) -> None:
     from kequn.core.i18n import t
     from kequn.store.workspace import WorkspaceError
 
-    # the family uvicorn binds with: IPv6 for a host with a colon (::1, ::), else IPv4
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    probe = socket.socket(family, socket.SOCK_STREAM)
+    probe = socket.socket(_family(host), socket.SOCK_STREAM)
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no use
         probe.bind((host, port))
@@ -80,6 +78,14 @@ def ensure_free(host: str, port: int) -> None:
         raise WorkspaceError(t(key, host=host, port=port)) from None
     finally:
         probe.close()
+
+
+def _family(host: str) -> int:
+    """The socket family for ``host``: IPv6 for an address with a colon (::1, ::), else
+    IPv4 (as uvicorn chooses)."""
+    import socket
+
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
 def _exit(*_args: object) -> None:
@@ -187,7 +193,7 @@ def _serve_one(settings: ServerSettings) -> None:
 
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(_family(settings.host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     # accepted connections inherit this: without it, small responses wait for the
