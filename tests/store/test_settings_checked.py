@@ -97,6 +97,9 @@ def test_every_problem_is_told_at_once_and_good_spellings_pass(made: Path, tmp_p
         assert check(Settings(memory_limit=memory)) == [], memory
     for as_of in ("latest", "today", "2026-01-31"):
         assert check(Settings(as_of=as_of)) == [], as_of
+    # fromisoformat reads these too; a run refuses them (out of range) or they are no date
+    for as_of in ("20260131", "2026-W01-1", "0001-01-01", "9999-12-31", "2026-1-5"):
+        assert [key for key, _, _ in check(Settings(as_of=as_of))] == ["as_of"], as_of
     assert check(Settings(timezone="Europe/London", refit_days=0, cny_per_unit=7)) == []
 
 

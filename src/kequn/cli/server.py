@@ -52,7 +52,9 @@ def serve(
         from kequn.automation.schedule import load_schedule
 
         load_schedule(ws)  # a mistake in [schedule] is told before anything starts
-    console.print(t("serve.listening", url=f"http://{host}:{port}/", path=ws.root))
+    # an IPv6 address in brackets, as a browser takes it; "" listens everywhere
+    shown = f"[{host}]" if ":" in host else (host or "0.0.0.0")  # noqa: S104 - shown only
+    console.print(t("serve.listening", url=f"http://{shown}:{port}/", path=ws.root))
     run_server(
         ServerSettings(workspace=Path(ws.root), host=host, port=port),
         workers=workers,

@@ -8,7 +8,10 @@ import weakref
 from typing import Any
 
 from kequn.core.compute import Engine
+from kequn.store.settings import EARLIEST_AS_OF, LATEST_AS_OF_DAYS
 from kequn.taxonomy.thresholds import scalars
+
+__all__ = ["EARLIEST_AS_OF", "LATEST_AS_OF_DAYS", "as_of_from_text", "latest_date"]
 
 #: each engine's latest date: an engine reads one published generation, which never
 #: changes, and a run needs the date twice (its as-of date, the feature state)
@@ -40,12 +43,6 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else None
-
-
-#: the earliest as-of date a run takes; the latest is this many days after today (a date
-#: like 9999-12-31 overflowed the dashboard's date arithmetic after the run)
-EARLIEST_AS_OF = dt.date(1900, 1, 1)
-LATEST_AS_OF_DAYS = 3660
 
 
 def as_of_from_text(text: str | None) -> dt.date | None:

@@ -241,12 +241,22 @@ def _zone(name: str) -> bool:
     return True
 
 
+#: the earliest as-of date a run takes; the latest is this many days after today (a date
+#: like 9999-12-31 overflowed the dashboard's date arithmetic after the run)
+EARLIEST_AS_OF = dt.date(1900, 1, 1)
+LATEST_AS_OF_DAYS = 3660
+
+
 def _date(text: str) -> bool:
+    """A date written YYYY-MM-DD within the dates a run takes (Python's fromisoformat
+    also reads 20260131 and 2026-W01-1, and 0001-01-01 would pass)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        return False
     try:
-        dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return False
-    return True
+    return EARLIEST_AS_OF <= day <= dt.date.today() + dt.timedelta(days=LATEST_AS_OF_DAYS)
 
 
 def _sections(data: dict[str, Any]) -> dict[str, str]:
