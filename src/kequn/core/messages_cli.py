@@ -258,6 +258,10 @@ CLI: dict[str, tuple[str, str]] = {
             "this machine only, 0.0.0.0 for every network)"
         ),
     ),
+    "identity.bad_threshold": (
+        "应为 0 到 1 之间的数（如 0.95：两条记录被认为是同一人所需的把握）",
+        "should be a number above 0 and at most 1 (such as 0.95: how sure a match must be)",
+    ),
     "settings.not_negative": ("应为 0 或正数", "should be 0 or more"),
     "settings.positive": ("应大于 0", "should be more than 0"),
     "settings.finite": (

@@ -30,6 +30,7 @@ import pyarrow as pa
 from kequn.core.i18n import t
 from kequn.identity import resolve as linker
 from kequn.identity.model import evidence_sql as model_evidence_sql
+from kequn.store.settings import shown
 from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
 
 #: which source wins each field of a person's profile
@@ -60,15 +61,30 @@ class IdentitySettings:
 
 def settings(ws: Workspace) -> IdentitySettings:
     """``[identity]`` in kequn.toml: ``enabled`` (false), ``threshold`` (0.95)."""
+    path = ws.root / CONFIG_NAME
     try:
-        with (ws.root / CONFIG_NAME).open("rb") as fh:
+        with path.open("rb") as fh:
             section = tomllib.load(fh).get("identity") or {}
     except (OSError, tomllib.TOMLDecodeError):
         section = {}
-    return IdentitySettings(
-        enabled=bool(section.get("enabled", False)),
-        threshold=float(section.get("threshold", 0.95)),
-    )
+    enabled, threshold = section.get("enabled", False), section.get("threshold", 0.95)
+    # a string ("yes", "high") was taken as true, or stopped the run with a traceback
+    problems = []
+    if not isinstance(enabled, bool):
+        problems.append(("enabled", enabled, t("validation.boolean")))
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 < threshold <= 1
+    ):
+        problems.append(("threshold", threshold, t("identity.bad_threshold")))
+    if problems:
+        text = "; ".join(
+            t("settings.problem", section="[identity]", key=key, value=shown(value), why=why)
+            for key, value, why in problems
+        )
+        raise WorkspaceError(t("settings.bad", file=str(path), problems=text))
+    return IdentitySettings(enabled=enabled, threshold=float(threshold))
 
 
 def model_path(ws: Workspace) -> Path:

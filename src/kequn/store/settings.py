@@ -162,7 +162,7 @@ def read_settings(path: Path) -> Settings:
         raise WorkspaceError(t("settings.not_toml", file=str(path), detail=str(exc))) from None
     settings, found = Settings.from_toml(data), _sections(data)
     problems = [
-        t("settings.problem", section=found.get(name, "?"), key=name, value=_shown(value), why=why)
+        t("settings.problem", section=found.get(name, "?"), key=name, value=shown(value), why=why)
         for name, value, why in check(settings)
     ]
     if problems:
@@ -176,7 +176,7 @@ def refuse_unusable(settings: Settings) -> None:
     wrong = check(settings)
     if wrong:
         problems = "; ".join(
-            t("settings.option", key=key, value=_shown(value), why=why) for key, value, why in wrong
+            t("settings.option", key=key, value=shown(value), why=why) for key, value, why in wrong
         )
         raise WorkspaceError(t("settings.bad_init", problems=problems))
 
@@ -271,7 +271,7 @@ def _sections(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """The value as written in TOML: a string quoted, a boolean lower case."""
     if isinstance(value, bool):
         return "true" if value else "false"
