@@ -9,8 +9,8 @@ import string
 from pathlib import Path
 
 import pytest
-from tests.cli_helpers import kequn_words
 
+from cli_helpers import kequn_words
 from kequn.cli.help_zh import USAGE_ERRORS_ZH, VALUE_ERRORS_ZH
 from kequn.store.workspace import Workspace
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.cli_helpers import kequn_words
 
+from cli_helpers import kequn_words
 from kequn.store.settings import Settings, check, read_settings
 from kequn.store.workspace import Workspace, WorkspaceError
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.cli_helpers import kequn_output, kequn_words
 
+from cli_helpers import kequn_output, kequn_words
 from kequn.store.access import list_users
 from kequn.store.workspace import Workspace
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.cli_helpers import kequn_words
 
+from cli_helpers import kequn_words
 from kequn.store.workspace import Workspace
 
 
