@@ -30,7 +30,7 @@ import pyarrow as pa
 from kequn.core.i18n import t
 from kequn.identity import resolve as linker
 from kequn.identity.model import evidence_sql as model_evidence_sql
-from kequn.store.settings import shown
+from kequn.store.settings import refusal
 from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
 
 #: which source wins each field of a person's profile
@@ -79,11 +79,7 @@ def settings(ws: Workspace) -> IdentitySettings:
     ):
         problems.append(("threshold", threshold, t("identity.bad_threshold")))
     if problems:
-        text = "; ".join(
-            t("settings.problem", section="[identity]", key=key, value=shown(value), why=why)
-            for key, value, why in problems
-        )
-        raise WorkspaceError(t("settings.bad", file=str(path), problems=text))
+        raise refusal(path, [("[identity]", *problem) for problem in problems])
     return IdentitySettings(enabled=enabled, threshold=float(threshold))
 
 

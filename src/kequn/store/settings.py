@@ -161,13 +161,20 @@ def read_settings(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(t("settings.not_toml", file=str(path), detail=str(exc))) from None
     settings, found = Settings.from_toml(data), _sections(data)
-    problems = [
-        t("settings.problem", section=found.get(name, "?"), key=name, value=shown(value), why=why)
-        for name, value, why in check(settings)
-    ]
-    if problems:
-        raise WorkspaceError(t("settings.bad", file=str(path), problems="; ".join(problems)))
+    wrong = check(settings)
+    if wrong:
+        raise refusal(path, [(found.get(key, "?"), key, value, why) for key, value, why in wrong])
     return settings
+
+
+def refusal(path: Path, wrong: list[tuple[str, str, Any, str]]) -> WorkspaceError:
+    """The error naming each (section, key, value, what it should be) of ``path`` (a
+    ``kequn.toml``) that kequn cannot use; also for the sections other modules read."""
+    problems = "; ".join(
+        t("settings.problem", section=section, key=key, value=shown(value), why=why)
+        for section, key, value, why in wrong
+    )
+    return WorkspaceError(t("settings.bad", file=str(path), problems=problems))
 
 
 def refuse_unusable(settings: Settings) -> None:
