@@ -66,7 +66,7 @@ def serve(
 def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Each job: when it runs, its steps, the next time, the last run's outcome."""
     from kequn.automation.schedule import schedule_status
-    from kequn.automation.schedule.text import EXAMPLE
+    from kequn.automation.schedule.text import EXAMPLE, step_detail
 
     status = schedule_status(_ws(workspace))
     if as_json:
@@ -80,7 +80,8 @@ def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
         last = job["running"] or job["last"]
         outcome = "running" if job["running"] else (last["outcome"] if last else "never")
         detail = (last or {}).get("error") or "; ".join(
-            f"{s['step']}: {s.get('detail') or s['outcome']}" for s in (last or {}).get("steps", [])
+            f"{s['step']}: {step_detail(s) or t('schedule.outcome.' + s['outcome'])}"
+            for s in (last or {}).get("steps", [])
         )
         console.print(
             Text.assemble((job["name"], "bold"), f"  {job['when']}  {' → '.join(job['steps'])}"),
@@ -126,6 +127,7 @@ def schedule_run(
     """Run a job now, under the same lock as kequn serve (skipped if it runs elsewhere)."""
     from kequn import automation
     from kequn.automation.schedule import find_job, run_job
+    from kequn.automation.schedule.text import step_detail
 
     ws = _ws(workspace)
     automation.install()
@@ -145,7 +147,7 @@ def schedule_run(
                     "schedule.step",
                     step=step["step"],
                     outcome=t(f"schedule.outcome.{step['outcome']}"),
-                    detail=step.get("detail") or step.get("error") or "",
+                    detail=step_detail(step),
                 ),
                 highlight=False,
                 markup=False,

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kequn.automation.schedule.text import step_detail
 from kequn.core import display
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
@@ -68,6 +69,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         value=lambda domain, code: display.value(domain, code, lang),
         values=lambda domain, codes: display.values(domain, codes or (), lang),
         field=lambda name, table="customers": display.field(name, lang, table),
+        step_detail=lambda step: step_detail(step, lang),
         field_value=lambda name, v: display.field_value(name, v, lang, currency),
         local=lambda item: local(item, lang),
         path=request.url.path,

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
-from kequn.core.i18n import MESSAGES
+import re
+from typing import Any
+
+from kequn.core.i18n import MESSAGES, t
 
 #: a [schedule] to copy into kequn.toml (configuration: the same in both languages, shown
 #: as code on the dashboard)
@@ -97,5 +100,44 @@ SCHEDULE: dict[str, tuple[str, str]] = {
         "Delivery loop: every {seconds} s (when journeys exist); last at {at}: {sent} sent, {failed} failed",
     ),
     "schedule.deliver_off": ("投递循环：关闭", "Delivery loop: off"),
+    # a step's outcome as the job's record keeps it (runner.py), shown in words
+    "schedule.detail.deliver": ("发送 {sent}，失败 {failed}", "sent {sent}, failed {failed}"),
+    "schedule.detail.run": (
+        "运行 {run_id}（{customers} 位客户）",
+        "run {run_id} ({customers} customers)",
+    ),
+    "schedule.detail.sync": (
+        "{name}：新增 {inserted}，更新 {updated}，隔离 {rejected}",
+        "{name}: {inserted} new, {updated} updated, {rejected} quarantined",
+    ),
 }
 MESSAGES.update(SCHEDULE)
+
+
+#: a step's detail as the runner records it (in no language: a record outlives the
+#: language it was made in), and its words
+_DETAILS = {
+    "deliver": (
+        re.compile(r"sent (?P<sent>\d+), failed (?P<failed>\d+)"),
+        "schedule.detail.deliver",
+    ),
+    "run": (re.compile(r"(?P<run_id>\S+) \((?P<customers>\d+)\)"), "schedule.detail.run"),
+}
+_SYNCED = re.compile(r"(?P<name>.+): \+(?P<inserted>\d+) ~(?P<updated>\d+) !(?P<rejected>\d+)")
+
+
+def step_detail(step: dict[str, Any], lang: str | None = None) -> str:
+    """What a job's step did, in ``lang``: the sync's sources, the run's id and size, the
+    delivery's counts (the record keeps them in a fixed form); an error or any other
+    detail as recorded."""
+    detail = str(step.get("detail") or "")
+    if not detail or detail == "-":
+        return str(step.get("error") or detail or "")
+    if step.get("step") == "sync":
+        parts = [_SYNCED.fullmatch(part) for part in detail.split("; ")]
+        if all(parts):
+            return "; ".join(t("schedule.detail.sync", lang, **p.groupdict()) for p in parts if p)
+        return detail
+    known = _DETAILS.get(str(step.get("step")))
+    matched = known[0].fullmatch(detail) if known else None
+    return t(known[1], lang, **matched.groupdict()) if known and matched else detail
