@@ -102,21 +102,20 @@ def _in_language(command: Any, ctx: Any) -> Iterator[None]:
 def said_in_chinese(message: str) -> str:
     """A usage error of click's or typer's (English only) in Chinese, as far as
     :data:`~kequn.cli.help_zh.USAGE_ERRORS_ZH` knows it; else as it is."""
-    for pattern, chinese_text in USAGE_ERRORS_ZH:
+    return _first_match(USAGE_ERRORS_ZH, message)
+
+
+def _first_match(patterns: list[tuple[str, str]], message: str) -> str:
+    """The Chinese of the first pattern ``message`` matches whole (its ``inner`` part, what
+    a value was wrong about, put through :data:`~kequn.cli.help_zh.VALUE_ERRORS_ZH`);
+    else ``message``."""
+    for pattern, chinese_text in patterns:
         matched = re.fullmatch(pattern, message, re.DOTALL)
         if matched is not None:
             parts = matched.groupdict()
             if parts.get("inner") is not None:
-                parts["inner"] = _value_error(parts["inner"])
+                parts["inner"] = _first_match(VALUE_ERRORS_ZH, parts["inner"])
             return chinese_text.format(**parts)
-    return message
-
-
-def _value_error(message: str) -> str:
-    for pattern, chinese_text in VALUE_ERRORS_ZH:
-        matched = re.fullmatch(pattern, message, re.DOTALL)
-        if matched is not None:
-            return chinese_text.format(**matched.groupdict())
     return message
 
 

@@ -130,7 +130,7 @@ class ParsePass(Pass):
         columns know, and of the mapping file's own words, read as those words."""
         for column in self._columns():
             index = self.matched.columns.get(column.name)
-            if index is None or not self.types[f"c{index}"].upper().startswith("VARCHAR"):
+            if index is None or not self._text(f"c{index}"):
                 continue
             kind = _CHOICES.get(column.name, column.kind)
             lists = [kind] if kind in {"gender", "kind", "status", "bool"} else []
@@ -143,6 +143,10 @@ class ParsePass(Pass):
                     keys, vals = with_spellings(keys, vals, found)
                     self.params[f"{name}_keys"], self.params[f"{name}_vals"] = keys, vals
 
+    def _text(self, source: str) -> bool:
+        """Whether the file's column ``source`` (c0, c1, ...) was read as text."""
+        return self.types[source].upper().startswith("VARCHAR")
+
     def _decimal_comma_columns(self) -> set[str]:
         """The text money columns where some amount has a decimal comma (12,50 or
         1.234,50: quarantined, as before). In such a column 1.234 is as likely 1234 as
@@ -153,7 +157,7 @@ class ParsePass(Pass):
             for column in self._columns()
             if column.kind == "money"
             and column.name in self.matched.columns
-            and self.types[f"c{self.matched.columns[column.name]}"].upper().startswith("VARCHAR")
+            and self._text(f"c{self.matched.columns[column.name]}")
         }
         if not money:
             return set()
@@ -178,7 +182,7 @@ class ParsePass(Pass):
                 continue
             source = f"c{self.matched.columns[column.name]}"
             logical = _CHOICES.get(column.name, column.kind)
-            text = self.types[source].upper().startswith("VARCHAR")
+            text = self._text(source)
             frag = fragment(f"kq_text({source})" if text else source, logical, self.types[source])
             value = frag.value
             if column.kind == "money" and self.matched.units.get(column.name) in UNIT_FACTORS:
