@@ -151,6 +151,10 @@ NATURE = [
     ("university hospital is an institution", None, "复旦大学附属医院", "institution"),
     ("association", None, "中国计算机学会", "institution"),
     ("a person", None, "李娜", "individual"),
+    ("繁體: a 台灣 company", None, "台灣華盛科技股份有限公司", "enterprise"),
+    ("繁體: a city government", None, "臺北市政府", "government"),
+    ("繁體: a university", None, "國立臺灣大學", "institution"),
+    ("繁體: a group", None, "長榮集團", "enterprise"),
     ("nothing known", None, None, "unknown"),
 ]
 
@@ -190,6 +194,7 @@ INDUSTRY = [
     ("agriculture is other", "01", None, None, "other", "A"),
     ("text only: restaurant", None, "连锁餐厅", None, "catering", None),
     ("text only: bank", None, "Commercial Bank", None, "finance", None),
+    ("text only, 繁體: restaurant", None, "連鎖餐廳", None, "catering", None),
     ("unknown text", None, "神秘行业", None, "other", None),
     ("nothing", None, None, None, None, None),
 ]
@@ -241,6 +246,12 @@ SOURCES = [
     ("direct", "direct"),
     ("直接访问", "direct"),
     ("展会", "other"),
+    # 繁體, as 台灣 and 香港 write them: the simplified words' traditional forms
+    ("朋友推薦", "social"),
+    ("廣告投放", "advertising"),
+    ("經銷商", "partner_referral"),
+    ("自然搜尋", "organic"),
+    ("資訊流", "advertising"),
     (None, "unknown"),
     ("  ", "unknown"),
 ]
@@ -264,6 +275,12 @@ CHANNELS = [
     ("sms", "offline"),
     ("门店", "offline"),
     ("fax", "offline"),
+    # 繁體 (and 台灣's own words: 簡訊 for 短信, 門市 for a shop)
+    ("線上", "online"),
+    ("網站", "online"),
+    ("門市", "offline"),
+    ("實體店", "offline"),
+    ("簡訊", "offline"),
     ("carrier pigeon", "other"),
     (None, "unknown"),
 ]

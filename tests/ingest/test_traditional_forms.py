@@ -9,10 +9,10 @@ import duckdb
 import opencc
 import pytest
 
+from kequn.core.traditional import simplified
 from kequn.ingest import formats
 from kequn.ingest.convert import install_macros, other_spellings, plain_key, with_spellings
 from kequn.ingest.mapping import _synonyms, match_headers, normalise_header, strip_unit
-from kequn.ingest.traditional import simplified
 
 TABLES = ("customers", "orders", "events")
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from kequn.core.traditional import simplified
 from kequn.ingest.mapping import value_synonyms
-from kequn.ingest.traditional import simplified
 
 _YMD = [
     "%Y-%m-%d %H:%M:%S",

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kequn.core import yamlfile
-from kequn.ingest.traditional import simplified
+from kequn.core.traditional import simplified
 
 #: Buyer columns an order export may carry; used to derive customers from orders.
 BUYER_COLUMNS = (
