@@ -149,3 +149,53 @@ def test_an_engine_not_known_on_the_command_line(
     code, said = kequn_words(capsys, "run", "-w", made, "--engine", "sqlite")
     assert "There is no engine called sqlite: use duckdb or spark" in said
     assert "Traceback" not in said
+
+
+@pytest.mark.parametrize(
+    ("line", "english", "chinese"),
+    [
+        # kept rejected rows for ever: a string was taken as no retention at all
+        ('quarantine_days = "30"', "should be a whole number", "应为整数"),
+        ("quarantine_days = -1", "should be 0 or more", "应为 0 或正数"),
+        # left the unconsented out of marketing worklists, as "exclude" does
+        ('marketing_consent = "flagged"', "should be one of exclude / flag", "exclude / flag"),
+        # made the letters t, i, e and r public instead of the key "tier"
+        ('public_attributes = "tier"', "should be a list of attribute names", "应为属性名的列表"),
+    ],
+)
+def test_a_privacy_setting_kequn_cannot_use_is_named(
+    made: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    english: str,
+    chinese: str,
+) -> None:
+    root = _edited(made, tmp_path, "engine", '"duckdb"')
+    toml = root / "kequn.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f"\n[privacy]\n{line}\n", encoding="utf-8")
+    key, value = line.split(" = ")
+    code, said = kequn_words(capsys, "segments", "-w", root)
+    assert code == 1
+    assert f"{key} under [privacy] is {value}: {english}" in said
+    code, said = kequn_words(capsys, "--lang", "zh", "privacy", "purge", "-w", root)
+    assert code == 1
+    assert f"[privacy] {key} = {value}：" in said and chinese in said
+    assert "Traceback" not in said
+
+
+def test_privacy_settings_edited_while_a_server_runs_are_checked_when_read(
+    made: Path, tmp_path: Path
+) -> None:
+    from kequn.snapshots.read import privacy_settings
+
+    root = _edited(made, tmp_path, "engine", '"duckdb"')
+    toml = root / "kequn.toml"
+    good = '\n[privacy]\nquarantine_days = 30.0\npublic_attributes = ["tier"]\n'
+    toml.write_text(toml.read_text(encoding="utf-8") + good, encoding="utf-8")
+    ws = Workspace.open(root)
+    read = privacy_settings(ws)
+    assert (read.quarantine_days, read.public_attributes) == (30, frozenset({"tier"}))
+    toml.write_text(toml.read_text(encoding="utf-8").replace('["tier"]', '"tier"'), "utf-8")
+    with pytest.raises(WorkspaceError, match="public_attributes under"):
+        privacy_settings(ws)

@@ -269,5 +269,9 @@ CLI: dict[str, tuple[str, str]] = {
         "should be a finite number (not inf or nan)",
     ),
     "settings.at_most": ("不能超过 {most}", "should be {most} at most"),
+    "settings.names": (
+        '应为属性名的列表，如 ["会员等级"]',
+        'should be a list of attribute names, such as ["tier"]',
+    ),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),
 }

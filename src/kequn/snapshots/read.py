@@ -27,6 +27,7 @@ from kequn.snapshots.lookup import MEMBER_COLUMNS
 from kequn.snapshots.packed import quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.access import mask
+from kequn.store.settings import CONFIG_NAME, privacy_problems, refusal
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.explain import explain
 from kequn.taxonomy.model import Taxonomy
@@ -60,17 +61,23 @@ def privacy_settings(ws: Workspace | None) -> PrivacySettings:
     """The workspace's ``[privacy]`` settings (defaults when absent or unreadable)."""
     if ws is None:
         return PrivacySettings()
+    path = ws.root / CONFIG_NAME
     try:
-        with (ws.root / "kequn.toml").open("rb") as fh:
+        with path.open("rb") as fh:
             section = tomllib.load(fh).get("privacy") or {}
     except (OSError, tomllib.TOMLDecodeError):
         section = {}
+    if not isinstance(section, dict):
+        section = {}  # `privacy = 5`, not a table: no settings, as Workspace.open reads it
+    # checked again here: a server reads the file after an edit made while it runs
+    problems = privacy_problems(section)
+    if problems:
+        raise refusal(path, [("[privacy]", *problem) for problem in problems])
     days = section.get("quarantine_days")
-    consent = section.get("marketing_consent", "exclude")
     return PrivacySettings(
-        quarantine_days=int(days) if isinstance(days, int | float) and days >= 0 else None,
-        marketing_consent="flag" if consent == "flag" else "exclude",
-        public_attributes=frozenset(str(k) for k in section.get("public_attributes") or ()),
+        quarantine_days=None if days is None else int(days),
+        marketing_consent="flag" if section.get("marketing_consent") == "flag" else "exclude",
+        public_attributes=frozenset(section.get("public_attributes") or ()),
     )
 
 

@@ -139,6 +139,7 @@ _NOT_NEGATIVE = (
     "keep_lookups",
     "job_retention_days",
     "deliver_seconds",
+    "quarantine_days",  # under [privacy]: privacy_problems
 )
 #: the most days (or hours) a setting may count: a day further than Python's dates reach
 #: (keep_runs_days = 99999999) stopped a run's pruning with an OverflowError
@@ -161,10 +162,39 @@ def read_settings(path: Path) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(t("settings.not_toml", file=str(path), detail=str(exc))) from None
     settings, found = Settings.from_toml(data), _sections(data)
-    wrong = check(settings)
+    wrong = [(found.get(key, "?"), key, value, why) for key, value, why in check(settings)]
+    privacy = data.get("privacy")
+    if isinstance(privacy, dict):
+        wrong += [("[privacy]", *problem) for problem in privacy_problems(privacy)]
     if wrong:
-        raise refusal(path, [(found.get(key, "?"), key, value, why) for key, value, why in wrong])
+        raise refusal(path, wrong)
     return settings
+
+
+#: what a marketing worklist may do with a customer who has not consented
+CONSENT_CHOICES = ("exclude", "flag")
+
+
+def privacy_problems(section: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Each value of ``[privacy]`` kequn cannot use: (key, value, what it should be).
+    Read by :func:`kequn.snapshots.read.privacy_settings`; a typo there used to be taken
+    quietly as the default: ``quarantine_days = "30"`` kept rejected rows for ever,
+    ``marketing_consent = "flagged"`` left the unconsented out, and ``public_attributes =
+    "tier"`` made the letters t, i, e and r public instead of the key."""
+    out: list[tuple[str, Any, str]] = []
+    if "quarantine_days" in section:
+        days = _as_written(section["quarantine_days"], "int")
+        why = _type_problem(days, "int") or _value_problem("quarantine_days", days)
+        if why is not None:
+            out.append(("quarantine_days", section["quarantine_days"], why))
+    consent = section.get("marketing_consent", CONSENT_CHOICES[0])
+    if consent not in CONSENT_CHOICES:
+        choices = t("validation.choice", expected=" / ".join(CONSENT_CHOICES))
+        out.append(("marketing_consent", consent, choices))
+    public = section.get("public_attributes", [])
+    if not isinstance(public, list) or not all(isinstance(k, str) for k in public):
+        out.append(("public_attributes", public, t("settings.names")))
+    return out
 
 
 def refusal(path: Path, wrong: list[tuple[str, str, Any, str]]) -> WorkspaceError:
