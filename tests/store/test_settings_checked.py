@@ -180,7 +180,8 @@ def test_a_privacy_setting_kequn_cannot_use_is_named(
     assert f"{key} under [privacy] is {value}: {english}" in said
     code, said = kequn_words(capsys, "--lang", "zh", "privacy", "purge", "-w", root)
     assert code == 1
-    assert f"[privacy] {key} = {value}：" in said and chinese in said
+    assert f"[privacy] {key} = {value}：" in said
+    assert chinese in said
     assert "Traceback" not in said
 
 

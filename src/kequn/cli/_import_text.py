@@ -102,7 +102,8 @@ def print_format(report: Any) -> None:
             style="yellow",
         )
     for skipped in report.skipped[:SKIPPED_SHOWN]:
-        console.print(t("import.skipped", row=skipped["row"], text=skipped["text"]))
+        said = "import.second_header" if skipped.get("header") else "import.skipped"
+        console.print(t(said, row=skipped["row"], text=skipped["text"]))
     if len(report.skipped) > SKIPPED_SHOWN:
         console.print(t("import.skipped_more", count=len(report.skipped) - SKIPPED_SHOWN))
     if report.blank_rows:

@@ -334,6 +334,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "跳过第 {row} 行（不是数据：{text}）",
         "Skipped row {row} (not data: {text})",
     ),
+    "import.second_header": (
+        "第 {row} 行是表头的第二行（合并表头下的列名：{text}），已与表头合并读取",
+        "Row {row} is the header's second row (column names under a merged label: {text}); read with the header",
+    ),
     "import.skipped_more": (
         "另有 {count} 行不是数据，已跳过（--json 列出全部）",
         "{count} more rows that are not data were skipped (--json lists them all)",

@@ -30,7 +30,7 @@ from kequn.core.schema import TABLES
 from kequn.ingest.csv_lines import Unclosed, file_lines
 from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.encoding import decode_sample, detect_encoding
-from kequn.ingest.mapping import normalise_header, strip_unit
+from kequn.ingest.header_rows import HEADER_SCAN, find_header, is_known, second_header
 
 BATCH_ROWS = 200_000
 
@@ -62,40 +62,6 @@ class StagedSource:
     skipped: list[dict[str, object]] = field(default_factory=list)  # rows that are not data
     sheet: str | None = None
     retried: list[int] | None = None  # rows read again from the quarantine
-
-
-#: rows scanned for the header: title rows and blank rows may come before it
-HEADER_SCAN = 30
-
-
-def _known_headers() -> set[str]:
-    from kequn.ingest import formats
-    from kequn.ingest.mapping import known_headers
-
-    names = set(known_headers())
-    for profile in formats.profiles().values():
-        for headers in profile.columns.values():
-            names.update(normalise_header(h) for h in headers)
-    return names
-
-
-def find_header(rows: list[list[str]]) -> int:
-    """Index of the header among the first rows: the row with the most cells that are
-    known column names (in 中文 or English, or a platform's), at least two, the first of
-    equals (a report's parameter row above it, 日期 … 状态 …, has two or three; the header
-    has more); else the first row with at least two filled cells, else the first
-    non-empty row."""
-    known = _known_headers()
-    scores = [
-        sum(1 for cell in row if normalise_header(strip_unit(cell)[0]) in known)
-        for row in rows[:HEADER_SCAN]
-    ]
-    if scores and max(scores) >= 2:
-        return scores.index(max(scores))
-    for i, row in enumerate(rows[:HEADER_SCAN]):
-        if sum(1 for cell in row if str(cell).strip()) >= 2:
-            return i
-    return next((i for i, row in enumerate(rows) if any(str(c).strip() for c in row)), 0)
 
 
 def stage(
@@ -195,11 +161,16 @@ def _stage_csv(
     if skip >= len(lines):
         raise SourceError(t("import.no_header_row", file=source.name, row=skip + 1))
     header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
+    found = [list(r) for r in lines]
+    merged = None if header_row else second_header(found, skip)
+    header = merged or header
+    # the rows above the data: the header's and a second header row's
+    above = skip + (1 if merged else 0)
     out = workdir / f"stage-{source.stem[:40]}.parquet"
     try:
         unclosed = None
-        rows, ragged, breaks = _csv_fast(source, out, enc, delimiter, len(header), progress, skip)
-        if skip or ragged or file_lines(source, enc) != skip + 1 + rows + breaks:
+        rows, ragged, breaks = _csv_fast(source, out, enc, delimiter, len(header), progress, above)
+        if above or ragged or file_lines(source, enc) != above + 1 + rows + breaks:
             # Arrow skips rows with the wrong number of fields and blank lines and, when
             # values may hold line breaks, cannot say where they were; a quote opened and
             # never closed swallows the rest of the file into one value. Then the file's
@@ -207,7 +178,7 @@ def _stage_csv(
             # exactly, so every row keeps its line number and a bad row is quarantined
             # rather than lost.
             rows, ragged, unclosed = _csv_exact(
-                source, out, enc, delimiter, len(header), progress, skip
+                source, out, enc, delimiter, len(header), progress, above
             )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise SourceError(
@@ -215,7 +186,15 @@ def _stage_csv(
         ) from exc
     staged = StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
     staged.unclosed = unclosed
+    if merged:
+        staged.skipped.append(_second_row(skip + 2, found[skip + 1]))
     return staged
+
+
+def _second_row(number: int, cells: list[str]) -> dict[str, object]:
+    """A second header row, as the summary's skipped rows list it."""
+    text = " | ".join(str(c).strip() for c in cells if str(c).strip())
+    return {"row": number, "text": text, "header": True}
 
 
 def _csv_fast(
@@ -373,15 +352,17 @@ def _stage_excel(
         at = header_row - 1 if header_row else find_header(head)
         if at >= len(head):
             raise SourceError(t("import.no_header_row", file=source.name, row=at + 1))
-        header = list(head[at])
+        merged = None if header_row else second_header(head, at)
+        header = merged or list(head[at])
         while header and header[-1] == "":
             header.pop()
+        below = at + 1 + (1 if merged else 0)  # the first row after the header rows
         names = [f"c{i}" for i in range(len(header))]
         schema = _positional_schema(len(header))
         out = workdir / f"stage-{source.stem[:40]}.parquet"
         rows = 0
         rest = itertools.chain(
-            ((at + 2 + i, r) for i, r in enumerate(first[at + 1 :])),
+            ((below + 1 + i, r) for i, r in enumerate(first[below:])),
             ((len(head) + 1 + i, v) for i, v in enumerate(rows_iter)),
         )
         with pq.ParquetWriter(out, schema) as writer:
@@ -399,7 +380,10 @@ def _stage_excel(
         title = ws.title
     finally:
         book.close()
-    return StagedSource(out, header, None, rows, True, header_row=at + 1, sheet=title)
+    staged = StagedSource(out, header, None, rows, True, header_row=at + 1, sheet=title)
+    if merged:
+        staged.skipped.append(_second_row(at + 2, head[at + 1]))
+    return staged
 
 
 def _open_xlsx(source: Path) -> Any:
@@ -432,13 +416,12 @@ def _data_sheet(book: Any) -> Any:
     with a 说明 or cover sheet), else the first sheet. Visible sheets come first: a
     hidden one is what a person does not see in the file (a lookup list behind a
     dropdown, 客户ID | 姓名), and was read instead of the orders sheet after it."""
-    known = _known_headers()
     sheets = book.worksheets
     shown = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
     for sheet in [*shown, *(s for s in sheets if s not in shown)]:
         for values in itertools.islice(sheet.iter_rows(values_only=True), HEADER_SCAN):
             cells = ["" if v is None else str(v) for v in values]
-            if sum(normalise_header(strip_unit(c)[0]) in known for c in cells) >= 2:
+            if sum(is_known(c) for c in cells) >= 2:
                 return sheet
     return (shown or sheets)[0]
 
