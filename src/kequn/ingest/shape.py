@@ -161,10 +161,12 @@ def shape(
     assert order is not None  # checked by the caller
     rs = col("refund_status")
     line_refund = f"kq_pick({rs}, $rkeys, $rvals)" if rs else "CAST(NULL AS VARCHAR)"
+    st = col("status")
+    line_status = f"kq_pick({st}, $skeys, $svals)" if st else "CAST(NULL AS VARCHAR)"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE kq_rows AS SELECT *, "
-        f"{order} AS k_order, {line_refund} AS k_rs FROM raw",
-        {k: v for k, v in params.items() if f"${k}" in line_refund},
+        f"{order} AS k_order, {line_refund} AS k_rs, {line_status} AS k_st FROM raw",
+        {k: v for k, v in params.items() if f"${k}" in line_refund + line_status},
     )
     if rs:
         out.unknown_refund_words = {
@@ -246,13 +248,27 @@ def _derived(
         derived["quantity"] = (
             f"CAST({total(f'kq_int({quantity})')} AS VARCHAR)" if summed else first(quantity)
         )
-    status = col("status")
-    derived["status_word"] = first(status) if status else "CAST(NULL AS VARCHAR)"
+    derived["status_word"] = _status_word(profile, col("status"), grouped, first)
     currency = col("currency")
     derived["currency"] = first(currency) if currency else "CAST(NULL AS VARCHAR)"
     derived["buyer"] = first(_buyer_sql(profile, col, out))
     derived["lines"] = "count(*)" if grouped else "1"
     return derived
+
+
+def _status_word(profile: Profile, status: str | None, grouped: bool, first: Any) -> str:
+    """SQL for an order's status word (as the file writes it)."""
+    if status and grouped:
+        # lines of one order each with its status (千牛's 子订单, 抖店's, 有赞's 订单商品状态):
+        # a line closed or refunded while another is kept leaves the order kept (and
+        # partly refunded), so the order's word is its first line's not closed, if any
+        return (
+            f"arg_min({status}, [CASE WHEN k_st IN ('cancelled', 'refunded') THEN 1 ELSE 0 END, "
+            f"_row]) FILTER (WHERE ({status}) IS NOT NULL)"
+        )
+    if status:
+        return str(first(status))
+    return "CAST(NULL AS VARCHAR)"
 
 
 def _priced(col: Any) -> str | None:
