@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 
 from kequn.ingest.convert import SCIENTIFIC, other_spellings, plain, plain_key, with_spellings
-from kequn.ingest.formats import Profile
+from kequn.ingest.formats import STATUSES, Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
 
 # A cell is masked when it hides characters behind * (李**, 137****7151) or is a
@@ -268,6 +268,9 @@ def _status_word(profile: Profile, status: str | None, grouped: bool, first: Any
         )
     if status:
         return str(first(status))
+    if profile.status_missing in STATUSES:
+        # one of kequn's six words (checked when the profile was read), never a file's
+        return f"'{profile.status_missing}'"
     return "CAST(NULL AS VARCHAR)"
 
 
@@ -377,7 +380,9 @@ def _finish(
         "order_id": "d_order_id",
         "customer_id": "'g-' || d_order_id" if guests else "d_buyer",
         "status": "st",
-        "amount": "d_amount",
+        # a cancelled order may carry no money at all (Amazon leaves item-price empty):
+        # it is kept, at nothing, rather than refused for a missing amount
+        "amount": "CASE WHEN st = 'cancelled' THEN coalesce(d_amount, '0') ELSE d_amount END",
         "refunded": f"CAST({refunded} AS VARCHAR)",
         "quantity": "d_quantity" if "d_quantity" in _columns(con, "kq_status") else None,
         "channel": "$platform" if profile.platform and "channel" not in matched else None,

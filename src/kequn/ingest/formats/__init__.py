@@ -63,6 +63,9 @@ class Profile:
     closed_after_refund: str = "refunded"
     #: status words whose meaning holds whatever the refund columns say (an exchange)
     status_wins: tuple[str, ...] = ()
+    #: every order's status where the file has no status column at all (a report of
+    #: orders to ship lists paid orders only), else None: such an order is refused
+    status_missing: str | None = None
     buyer_key: tuple[str, ...] = ("buyer_id", "customer_phone", "customer_email")
     nickname_only: bool = False
     masked: tuple[str, ...] = ()
@@ -138,6 +141,9 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
     bad = {k: v for k, v in refunds.items() if v not in REFUND_STATES}
     if bad:
         raise ProfileError(f"{name}: refund statuses must map to {REFUND_STATES}: {bad}")
+    missing = data.get("status_missing")
+    if missing is not None and missing not in STATUSES:
+        raise ProfileError(f"{name}: status_missing must be one of {', '.join(STATUSES)}")
     detect = data.get("detect") or {}
     amount_scope = str(data.get("amount_scope") or "order")
     return Profile(
@@ -158,6 +164,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         refund_scope=str(data.get("refund_scope") or amount_scope),
         closed_after_refund=str(data.get("closed_after_refund") or "refunded"),
         status_wins=tuple(w.strip().lower() for w in _tuple(data.get("status_wins"))),
+        status_missing=str(missing) if missing is not None else None,
         buyer_key=tuple(k for k in _tuple(data.get("buyer_key")) if k in BUYER_KEYS)
         or ("buyer_id", "customer_phone", "customer_email"),
         nickname_only=bool(data.get("nickname_only")),
