@@ -9,9 +9,10 @@ Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
 ISO 8601 with an offset (converted to the workspace's zone), ``03/01/2025`` read
 day-first or month-first as declared, ``03.01.2025`` day-first always (the dotted form is
 Europe's; the US writes no dots), ``3/1/24`` (a two-digit year), ``3-Jan-25`` and
-``Jan 3, 2025``, and an Excel serial number (``45292``).
-Amounts accept ``¥1,234.50``, ``$1,234.50``, ``US$1,234.50``, ``1234.5元``, ``(12.00)`` (accounting
-negative), ``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
+``Jan 3, 2025`` (with a time too: ``Jan 3, 2025 1:05 PM``), and an Excel serial number
+(``45292``). Amounts accept ``¥1,234.50``, ``$1,234.50``, ``US$1,234.50`` (HK$, NT$, S$, A$,
+C$ alike, and the codes HKD, TWD ...), ``1234.5元``, ``(12.00)`` (accounting negative),
+``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ _12H = [" %I:%M:%S %p", " %I:%M %p"]
 _YMD += ["%Y-%m-%d" + f for f in _12H]
 _DMY += ["%d-%m-%Y" + f for f in _12H]
 _MDY += ["%m-%d-%Y" + f for f in _12H]
-#: a month by its English name, as Excel shows dates in English (5-Jan-24, Jan 5, 2024)
-_NAMED = ["%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y"]
+#: a month by its English name, as Excel shows dates in English (5-Jan-24, Jan 5, 2024),
+#: with or without the time (Jan 5, 2024 1:05 PM: the time was refused with the date)
+_NAMED_DAYS = ["%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y"]
+_NAMED = [d + t for t in ("", " %H:%M:%S", " %H:%M", *_12H) for d in _NAMED_DAYS]
 #: a year of two digits at the end (3/1/24 23:29: a Shopify export saved again by Excel
 #: in the US), day or month first as declared: 00-68 are 2000-2068, 69-99 1969-1999.
 #: Read as %Y they were the years 3 or 24 (%Y takes one digit as well)
@@ -166,7 +169,8 @@ CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
     regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
-    'us\$|[¥￥$€£\s]|元|rmb|cny|usd|eur|gbp', '', 'gi');
+    '(us|hk|nt|nz|au|ca|mop|s|a|c)?\$|[¥￥€£\s]|元|rmb|cny|usd|eur|gbp|hkd|twd|ntd|sgd|aud|cad|jpy',
+    '', 'gi');
 CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL
