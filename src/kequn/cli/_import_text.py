@@ -101,6 +101,8 @@ def print_format(report: Any) -> None:
             ),
             style="yellow",
         )
+    if report.sheets:
+        console.print(t("import.sheets", count=len(report.sheets), sheets=_sheets(report.sheets)))
     for skipped in report.skipped[:SKIPPED_SHOWN]:
         said = "import.second_header" if skipped.get("header") else "import.skipped"
         console.print(t(said, row=skipped["row"], text=skipped["text"]))
@@ -118,3 +120,25 @@ def print_format(report: Any) -> None:
 
 def _ws_currency(report: Any) -> str:
     return str(getattr(report, "workspace_currency", "") or "CNY")
+
+
+def _sheets(sheets: list[dict[str, Any]]) -> str:
+    """Each sheet read and its rows as this import numbers them (and as the sheet does,
+    where they differ)."""
+    said = []
+    for part in sheets:
+        first, last, own = int(part["first"]), int(part["last"]), int(part["own"])
+        if first == own:
+            said.append(t("import.sheet_rows", sheet=part["sheet"], first=first, last=last))
+        else:
+            said.append(
+                t(
+                    "import.sheet_rows_own",
+                    sheet=part["sheet"],
+                    first=first,
+                    last=last,
+                    own=own,
+                    own_last=own + last - first,
+                )
+            )
+    return "; ".join(said)

@@ -342,6 +342,15 @@ INGEST: dict[str, tuple[str, str]] = {
         "另有 {count} 行不是数据，已跳过（--json 列出全部）",
         "{count} more rows that are not data were skipped (--json lists them all)",
     ),
+    "import.sheets": (
+        "读取了 {count} 个表头相同的工作表：{sheets}",
+        "Read {count} sheets with the same header: {sheets}",
+    ),
+    "import.sheet_rows": ("{sheet}（第 {first}–{last} 行）", "{sheet} (rows {first}–{last})"),
+    "import.sheet_rows_own": (
+        "{sheet}（第 {first}–{last} 行，即该表自己的第 {own}–{own_last} 行）",
+        "{sheet} (rows {first}–{last}: its own rows {own}–{own_last})",
+    ),
     "import.blank_rows": (
         "跳过 {count} 个空行（每个单元格都为空）",
         "Skipped {count} empty rows (every cell blank)",

@@ -192,6 +192,7 @@ def import_staged(
     report.header_row = staged.header_row
     report.workspace_currency = ws.settings.currency
     report.skipped = list(staged.skipped)
+    report.sheets = list(staged.sheets)
     if profile is not None:
         report.format = profile.id
         report.format_name = {"zh": profile.zh, "en": profile.en}

@@ -30,7 +30,8 @@ from kequn.core.schema import TABLES
 from kequn.ingest.csv_lines import Unclosed, file_lines
 from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.encoding import decode_sample, detect_encoding
-from kequn.ingest.header_rows import HEADER_SCAN, find_header, is_known, second_header
+from kequn.ingest.header_rows import HEADER_SCAN, find_header, second_header
+from kequn.ingest.sheets import data_sheet, same_header_sheets
 
 BATCH_ROWS = 200_000
 
@@ -61,6 +62,9 @@ class StagedSource:
     header_row: int = 1  # the row (1-based, as a spreadsheet numbers it) holding the headers
     skipped: list[dict[str, object]] = field(default_factory=list)  # rows that are not data
     sheet: str | None = None
+    #: the sheets read, when more than one: {"sheet", "first", "last" (rows as numbered
+    #: in this import), "own" (the sheet's own number of its first data row)}
+    sheets: list[dict[str, object]] = field(default_factory=list)
     retried: list[int] | None = None  # rows read again from the quarantine
 
 
@@ -343,7 +347,7 @@ def _stage_excel(
                     sheets=", ".join(book.sheetnames),
                 )
             )
-        ws = book[sheet] if sheet else _data_sheet(book)
+        ws = book[sheet] if sheet else data_sheet(book, HEADER_SCAN)
         rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
         # the first rows as found (the data among them read as every other row), and
         # as text for finding the header
@@ -365,22 +369,37 @@ def _stage_excel(
             ((below + 1 + i, r) for i, r in enumerate(first[below:])),
             ((len(head) + 1 + i, v) for i, v in enumerate(rows_iter)),
         )
+        # sheets that continue this one (same header) when no sheet was named: their
+        # rows are numbered on after the previous sheet's, so each row's number is one
+        more = [] if sheet else same_header_sheets(book, ws, header, HEADER_SCAN)
+        parts = itertools.chain([(ws.title, at + 1, rest)], more)
+        read: list[dict[str, object]] = []
+        last = 0
         with pq.ParquetWriter(out, schema) as writer:
             columns: list[list[str | None]] = [[] for _ in names]
             row_numbers: list[int] = []
-            for number, values in rest:
-                if all(v in (None, "") for v in values):
-                    continue
-                for i in range(len(names)):
-                    columns[i].append(_cell_text(values[i] if i < len(values) else None))
-                row_numbers.append(number)
-                if len(row_numbers) >= BATCH_ROWS:
-                    rows += _flush(writer, schema, columns, row_numbers, progress, rows)
+            for title, own_header, part in parts:
+                base = last - own_header if read else 0
+                first_row = base + own_header + 1
+                read.append({"sheet": title, "first": first_row, "own": own_header + 1})
+                for own, values in part:
+                    last = base + own
+                    if all(v in (None, "") for v in values):
+                        continue
+                    for i in range(len(names)):
+                        columns[i].append(_cell_text(values[i] if i < len(values) else None))
+                    row_numbers.append(last)
+                    if len(row_numbers) >= BATCH_ROWS:
+                        rows += _flush(writer, schema, columns, row_numbers, progress, rows)
+                read[-1]["last"] = max(last, first_row - 1)
             rows += _flush(writer, schema, columns, row_numbers, progress, rows)
         title = ws.title
     finally:
         book.close()
-    staged = StagedSource(out, header, None, rows, True, header_row=at + 1, sheet=title)
+    sheets = read if len(read) > 1 else []
+    staged = StagedSource(
+        out, header, None, rows, True, header_row=at + 1, sheet=title, sheets=sheets
+    )
     if merged:
         staged.skipped.append(_second_row(at + 2, head[at + 1]))
     return staged
@@ -409,21 +428,6 @@ def _open_xls(source: Path) -> Any:
         return XlsBook(source)
     except XlsError as exc:
         raise SourceError(t("import.bad_xls", file=source.name, detail=exc)) from exc
-
-
-def _data_sheet(book: Any) -> Any:
-    """The first sheet whose first rows hold a recognisable header (a workbook may open
-    with a 说明 or cover sheet), else the first sheet. Visible sheets come first: a
-    hidden one is what a person does not see in the file (a lookup list behind a
-    dropdown, 客户ID | 姓名), and was read instead of the orders sheet after it."""
-    sheets = book.worksheets
-    shown = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
-    for sheet in [*shown, *(s for s in sheets if s not in shown)]:
-        for values in itertools.islice(sheet.iter_rows(values_only=True), HEADER_SCAN):
-            cells = ["" if v is None else str(v) for v in values]
-            if sum(is_known(c) for c in cells) >= 2:
-                return sheet
-    return (shown or sheets)[0]
 
 
 def _flush(

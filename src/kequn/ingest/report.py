@@ -44,6 +44,9 @@ class ImportReport:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
     blank_rows: int = 0  # rows of empty cells, left out
     header_row: int = 1
+    #: the sheets of a workbook read, when more than one had the data's header: {"sheet",
+    #: "first", "last" (rows as numbered here), "own" (the sheet's own first data row)}
+    sheets: list[dict[str, Any]] = field(default_factory=list)
     workspace_currency: str = ""
     origin: str | None = None  # the source the rows belong to (ids stored as ORIGIN:ID)
     origin_defaulted: bool = False  # the platform's source, as no --source was given
