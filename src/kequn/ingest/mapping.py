@@ -64,11 +64,16 @@ def shown_header(headers: list[str], index: int) -> str:
     return t("import.unnamed_column", n=index + 1)
 
 
+#: characters simplified Chinese writes two ways in a header: 帐号 (京东's 下单帐号, and
+#: OpenCC's 帳 -> 帐) and 账号 (the standard form people type) are one header
+_VARIANTS = str.maketrans({"帐": "账"})
+
+
 def normalise_header(text: str) -> str:
     """Fold width and case, drop separators and make traditional characters simplified, so
-    ``Customer_ID`` == ``customer id`` and ``訂單編號`` == ``订单编号``."""
+    ``Customer_ID`` == ``customer id``, ``訂單編號`` == ``订单编号`` and 下单帐号 == 下单账号."""
     folded = unicodedata.normalize("NFKC", str(text)).lower()
-    return _STRIP.sub("", simplified(folded))
+    return _STRIP.sub("", simplified(folded)).translate(_VARIANTS)
 
 
 @functools.cache
