@@ -18,7 +18,9 @@ before it resolves their dependencies:
    refused before reading, and a streamed body is counted as it arrives (413).
 
 Every response gets the browser-safety headers: a Content-Security-Policy without inline
-script, no framing, no MIME sniffing, no referrer to other sites.
+script, no framing, no MIME sniffing, no referrer to other sites; and every one but the
+static files ``Cache-Control: no-store``, since pages, API answers and exports may hold
+personal data that a browser's or a proxy's cache must not keep after the user leaves.
 """
 
 from __future__ import annotations
@@ -64,15 +66,20 @@ _DOCS_CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 _DOCS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+#: headers a route may have set that :func:`_security_headers` sets instead
+_REPLACED_HEADERS = frozenset({b"content-security-policy", b"cache-control"})
 
 
 def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
-    return [
+    headers = [
         (b"content-security-policy", (_DOCS_CSP if path in _DOCS else CSP).encode()),
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
     ]
+    if not path.startswith("/static/"):  # the same for everyone, and nothing personal
+        headers.append((b"cache-control", b"no-store"))
+    return headers
 
 
 class Failures:
@@ -143,9 +150,7 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = [
-                    h for h in message.get("headers", []) if h[0] != b"content-security-policy"
-                ]
+                headers = [h for h in message.get("headers", []) if h[0] not in _REPLACED_HEADERS]
                 message = {**message, "headers": headers + _security_headers(path)}
             await send(message)
 
@@ -290,4 +295,5 @@ class CatchAll:
             )
             lang = request_lang(Request(scope))
             message = t("web.error.internal", lang)
-            await _error(500, "internal", message)(scope, receive, send)
+            safety = {k.decode(): v.decode() for k, v in _security_headers(scope["path"])}
+            await _error(500, "internal", message, safety)(scope, receive, send)
