@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kequn.core.i18n import t
+from kequn.core.i18n import speaking, t
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace
 from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
@@ -176,7 +176,10 @@ class Guard:
             return message
 
         try:
-            await self.app(scope, counted, send_with_headers)
+            # whatever the routes' code words without naming a language (a workspace's
+            # refusal, a file's problems) is in the reader's, not the server process's
+            with speaking(request_lang(request)):
+                await self.app(scope, counted, send_with_headers)
         except _TooLargeError as exc:  # raised outside a route's error handling
             if started:
                 raise

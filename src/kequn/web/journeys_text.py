@@ -13,6 +13,11 @@ JOURNEYS: dict[str, tuple[str, str]] = {
         "There are no journeys yet. Write journeys.yaml below and save it to create some.",
     ),
     "web.journeys.file": ("journeys.yaml", "journeys.yaml"),
+    "web.journeys.not_yaml": ("不是有效的 YAML：{detail}", "not valid YAML: {detail}"),
+    "web.journeys.not_mapping": (
+        "应为含 channels 与 journeys 的映射",
+        "expected a mapping with channels and journeys",
+    ),
     "web.journeys.broken": (
         "journeys.yaml 目前无效，旅程不会执行：{error}",
         "journeys.yaml is not valid now, so no journey runs: {error}",

@@ -38,6 +38,7 @@ from kequn.automation.journeys import (
 from kequn.automation.plan import reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
 from kequn.core import validation
+from kequn.core.i18n import t
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import Taxonomy
@@ -80,9 +81,9 @@ def validate(text: str, taxonomy: Taxonomy) -> tuple[Journeys | None, list[dict[
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [{"line": line, "message": f"not valid YAML: {problem}"}]
+        return None, [{"line": line, "message": t("web.journeys.not_yaml", detail=problem)}]
     if not isinstance(data, dict):
-        return None, [{"line": 1, "message": "expected a mapping with channels and journeys"}]
+        return None, [{"line": 1, "message": t("web.journeys.not_mapping")}]
     root = yaml.compose(text)
     try:
         journeys = Journeys.model_validate(data)
