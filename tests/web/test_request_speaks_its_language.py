@@ -45,3 +45,43 @@ def test_errors_worded_by_the_server_s_code_follow_the_request(
         assert response.status_code < 500, response.text
         message = _message(response)
         assert bool(HAN.search(message)) == (asked == "zh"), (process, asked, message)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/segments/lifecycle/active/members?limit=-1",
+        "/api/segments/lifecycle/active/members?limit=99999999",
+        "/api/segments/lifecycle/active/members?order=sideways",
+        "/api/segments/lifecycle/active/members?q=" + "x" * 500,
+        "/api/segments/lifecycle/active/export?format=pdf",
+        "/segments/lifecycle/active?page=-3",
+    ],
+)
+def test_a_query_value_out_of_bounds_is_refused_in_the_reader_s_language(
+    server: Any, path: str
+) -> None:
+    with server.client("admin") as client:
+        # (httpx's params= would replace the path's own query)
+        zh = client.get(path + "&lang=zh")
+        en = client.get(path + "&lang=en")
+    assert zh.status_code == en.status_code == 422
+    zh_text, en_text = zh.json()["error"]["message"], en.json()["error"]["message"]
+    # after the field's name, the words are 中文 (pydantic words them in English only)
+    assert HAN.search(zh_text.split(":", 1)[-1]), zh_text
+    assert "Input should" not in zh_text, zh_text
+    assert "String should" not in zh_text, zh_text
+    assert not HAN.search(en_text), en_text
+
+
+def test_a_body_that_is_not_json_is_refused_in_the_reader_s_language(server: Any) -> None:
+    with server.client("admin") as client:
+        response = client.put(
+            "/api/taxonomy",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+            params={"lang": "zh"},
+        )
+    assert response.status_code == 422
+    assert "JSON decode error" not in response.json()["error"]["message"]
+    assert HAN.search(response.json()["error"]["message"].split(":", 1)[-1])

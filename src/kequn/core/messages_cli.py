@@ -133,6 +133,22 @@ CLI: dict[str, tuple[str, str]] = {
     "validation.list": ("应为列表", "should be a list"),
     "validation.mapping": ("应为映射（键: 值）", "should be a mapping (key: value)"),
     "validation.choice": ("只能是 {expected}", "should be one of {expected}"),
+    "validation.at_least": ("应不小于 {ge}", "should be at least {ge}"),
+    "validation.more_than": ("应大于 {gt}", "should be more than {gt}"),
+    "validation.at_most": ("应不大于 {le}", "should be at most {le}"),
+    "validation.less_than": ("应小于 {lt}", "should be less than {lt}"),
+    "validation.too_long": (
+        "最多 {max_length} 个字符",
+        "should have at most {max_length} characters",
+    ),
+    "validation.too_short": (
+        "至少 {min_length} 个字符",
+        "should have at least {min_length} characters",
+    ),
+    "validation.too_many": ("最多 {max_length} 项", "should have at most {max_length} items"),
+    "validation.too_few": ("至少 {min_length} 项", "should have at least {min_length} items"),
+    "validation.pattern": ("格式应符合 {pattern}", "should match the pattern {pattern}"),
+    "validation.json": ("不是有效的 JSON", "not valid JSON"),
     # the taxonomy's own checks (kequn.taxonomy.model)
     "taxonomy.no_labels": (
         "维度 {dim} 没有任何标签：每个维度至少需要一个带 'when' 规则的标签（不需要这个维度时请删除它）",

@@ -7,6 +7,7 @@ pydantic's words. A ``ValueError`` raised by one of kequn's own validators keeps
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,19 +32,43 @@ _KINDS = {
     "model_attributes_type": "validation.mapping",
     "literal_error": "validation.choice",
     "enum": "validation.choice",
+    # bounds a request's or a file's value must keep (the API's query parameters)
+    "greater_than_equal": "validation.at_least",
+    "greater_than": "validation.more_than",
+    "less_than_equal": "validation.at_most",
+    "less_than": "validation.less_than",
+    "string_too_long": "validation.too_long",
+    "string_too_short": "validation.too_short",
+    "too_long": "validation.too_many",
+    "too_short": "validation.too_few",
+    "string_pattern_mismatch": "validation.pattern",
+    "json_invalid": "validation.json",
 }
+
+#: a pattern that only lists choices, ``^(asc|desc)$``: said as the choices
+_CHOICES = re.compile(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$")
 
 
 def describe(error: Mapping[str, Any], lang: str | None = None) -> str:
     """What is wrong, without the path: one pydantic error in ``lang``."""
     key = _KINDS.get(str(error.get("type", "")))
     if key is not None:
-        expected = str((error.get("ctx") or {}).get("expected", ""))
+        ctx = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+        choices = _CHOICES.fullmatch(ctx.get("pattern", ""))
+        if choices is not None:
+            key, ctx["expected"] = "validation.choice", _either(choices.group(1).split("|"))
+        expected = ctx.pop("expected", "")
         if (lang or current_lang()) == "zh":
             expected = expected.replace(" or ", " 或 ")
-        return t(key, lang, expected=expected)
+        return t(key, lang, expected=expected, **ctx)
     message = str(error.get("msg", ""))
     return message.removeprefix("Value error, ")
+
+
+def _either(choices: list[str]) -> str:
+    """``'a', 'b' or 'c'``, as pydantic words a choice."""
+    quoted = [f"'{choice}'" for choice in choices]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def path(error: Mapping[str, Any]) -> str:
