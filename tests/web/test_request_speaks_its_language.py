@@ -85,3 +85,25 @@ def test_a_body_that_is_not_json_is_refused_in_the_reader_s_language(server: Any
     assert response.status_code == 422
     assert "JSON decode error" not in response.json()["error"]["message"]
     assert HAN.search(response.json()["error"]["message"].split(":", 1)[-1])
+
+
+@pytest.mark.parametrize(
+    "content_type", ["multipart/form-data", "multipart/form-data; boundary=xyz"]
+)
+def test_a_form_that_cannot_be_read_is_refused_in_the_reader_s_language(
+    server: Any, content_type: str
+) -> None:
+    with server.client() as client:
+        responses = {
+            lang: client.post(
+                "/login",
+                content=b"garbage",
+                headers={"Content-Type": content_type},
+                params={"lang": lang},
+            )
+            for lang in ("zh", "en")
+        }
+    for lang, response in responses.items():
+        assert response.status_code == 400
+        message = response.json()["error"]["message"]
+        assert bool(HAN.search(message)) == (lang == "zh"), message

@@ -45,9 +45,11 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
 #: Starlette's own errors (no such path, a method the path does not take), in the
 #: request's language; any other HTTPException carries a message of its own
 _STARLETTE = {404: "web.error.not_found", 405: "web.error.method"}
-#: FastAPI's own words for a body it could not read (bytes that are no UTF-8, a form it
-#: cannot parse), in the request's language too
-_FASTAPI = {"There was an error parsing the body": "web.error.body"}
+#: FastAPI's and Starlette's own 400s are all bodies they could not read (bytes that are
+#: no UTF-8, a form or multipart upload they cannot parse: "Missing boundary in
+#: multipart.", "Too many files. …"), said in the request's language too; kequn's own
+#: refusals are ApiErrors, answered by their own handler
+_BODY = "web.error.body"
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -55,8 +57,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     key = _STARLETTE.get(exc.status_code)
     if key and message == HTTPStatus(exc.status_code).phrase:
         message = t(key, request_lang(request))
-    elif message in _FASTAPI:
-        message = t(_FASTAPI[message], request_lang(request))
+    elif exc.status_code == 400:
+        message = t(_BODY, request_lang(request))
     return JSONResponse(
         {"error": {"code": "http_" + str(exc.status_code), "message": message}},
         status_code=exc.status_code,
