@@ -246,6 +246,13 @@ CLI: dict[str, tuple[str, str]] = {
             "longer work. The new token is shown only this once; keep it safe:"
         ),
     ),
+    "user.file_unreadable": (
+        "无法读取 {file}（{detail}）：请从备份恢复它，或删除后用 kequn user add 重新添加用户。",
+        (
+            "{file} cannot be read ({detail}): restore it from a backup, or remove it and add "
+            "the users again with kequn user add."
+        ),
+    ),
     "user.bad_name": (
         "用户名 {name} 不可用：应为 1 到 {most} 个字符，不含换行等控制字符，首尾没有空格",
         (

@@ -90,10 +90,17 @@ def _users_path(ws: Workspace) -> Path:
 
 
 def list_users(ws: Workspace) -> list[User]:
+    """The users of ``users.json``; a :class:`WorkspaceError` naming the file when it
+    cannot be read (never an empty list: that would sign everyone out unexplained, and a
+    ``kequn user add`` would then write over the other users)."""
     path = _users_path(ws)
     if not path.exists():
         return []
-    return [User(**u) for u in json.loads(path.read_text(encoding="utf-8"))]
+    try:
+        return [User(**u) for u in json.loads(path.read_text(encoding="utf-8"))]
+    except (ValueError, TypeError) as exc:  # not JSON or UTF-8, or not a list of users
+        detail = type(exc).__name__
+        raise WorkspaceError(t("user.file_unreadable", file=path.name, detail=detail)) from None
 
 
 def _save_users(ws: Workspace, users: list[User]) -> None:
@@ -184,10 +191,12 @@ def list_sessions(ws: Workspace) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        found: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+        found: Any = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:  # not JSON, or not UTF-8: no one is signed in until it is rewritten
         return []
-    return found
+    if not isinstance(found, list):
+        return []
+    return [s for s in found if isinstance(s, dict) and {"hash", "user", "expires_at"} <= s.keys()]
 
 
 def _drop_sessions(ws: Workspace, doomed: Callable[[dict[str, Any]], bool]) -> None:

@@ -39,7 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kequn.core.i18n import speaking, t
 from kequn.store.access import audit
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
 from kequn.web.errors import ApiError
 
@@ -198,11 +198,15 @@ class Guard:
             return _error(403, "cross_site", t("web.error.cross_site", lang))
         if not api:
             return None
-        user = (
-            self.users.find(token)
-            if token is not None
-            else self.users.session(request.cookies.get(SESSION_COOKIE))
-        )
+        try:
+            with speaking(lang):
+                user = (
+                    self.users.find(token)
+                    if token is not None
+                    else self.users.session(request.cookies.get(SESSION_COOKIE))
+                )
+        except WorkspaceError as exc:  # users.json cannot be read: no one can be checked
+            return _error(503, "workspace", str(exc))
         if user is not None:
             return None
         refused = locked_out(self.failures, client, lang)  # locked before this try

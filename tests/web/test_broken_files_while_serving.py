@@ -1,0 +1,79 @@
+"""A workspace file broken while the server runs (a bad edit, a half-copied backup, a disk
+error) is answered with a JSON error that names the file, in the reader's language, and
+the server recovers once the file is fixed; it was a bare "internal error" 500 on every
+request (users.json), or on the pages that read the file (taxonomy.yaml, kequn.toml), with
+only the exception's type in the log."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kequn.demo import demo_workspace
+from kequn.pipeline import run as run_taxonomy
+from kequn.store.access import add_user
+from kequn.store.workspace import Workspace
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+BROKEN = {"text": b"{[ not: valid", "bytes": b"\x00\xff\xfe garbage {["}
+
+
+@pytest.fixture(scope="module")
+def small_ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = demo_workspace(tmp_path_factory.mktemp("broken"), 150, seed=5)
+    run_taxonomy(ws, with_models=False)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def srv(small_ws: Workspace, serve: Any) -> Iterator[Any]:
+    tokens = {role: add_user(small_ws, role, role) for role in ("admin", "viewer")}
+    with serve(small_ws, tokens) as running:
+        yield running
+
+
+def _broken(path: Path, how: str) -> Iterator[None]:
+    kept = path.read_bytes() if path.exists() else None
+    path.write_bytes(BROKEN[how])
+    try:
+        yield
+    finally:
+        if kept is None:
+            path.unlink()
+        else:
+            path.write_bytes(kept)
+
+
+def _says(response: Any, lang: str, *words: str) -> None:
+    assert 400 <= response.status_code < 600, response.text
+    assert response.status_code != 500, response.text
+    message = response.json()["error"]["message"]
+    for word in words:
+        assert word in message, message
+    assert bool(HAN.search(message)) == (lang == "zh"), message
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_users_file_is_named_and_the_server_recovers(srv: Any, how: str) -> None:
+    with srv.client("viewer") as client:
+        for _ in _broken(srv.ws.root / "users.json", how):
+            assert client.get("/api/health").status_code == 200
+            for lang in ("zh", "en"):
+                _says(client.get(f"/api/segments?lang={lang}"), lang, "users.json")
+                page = client.get(f"/?lang={lang}")
+                _says(page, lang, "users.json")
+        assert client.get("/api/segments").status_code == 200
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_sessions_file_signs_no_one_in_but_tokens_still_work(srv: Any, how: str) -> None:
+    with srv.client("viewer") as client:
+        for _ in _broken(srv.ws.root / "sessions.json", how):
+            assert client.get("/api/segments").status_code == 200
+            client.cookies.set("kequn_session", "x" * 40)
+            client.headers.pop("Authorization")
+            assert client.get("/", follow_redirects=False).status_code == 303
