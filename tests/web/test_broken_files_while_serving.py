@@ -77,3 +77,15 @@ def test_a_broken_sessions_file_signs_no_one_in_but_tokens_still_work(srv: Any, 
             client.cookies.set("kequn_session", "x" * 40)
             client.headers.pop("Authorization")
             assert client.get("/", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_taxonomy_file_is_named_on_its_pages(srv: Any, how: str) -> None:
+    with srv.client("admin") as client:
+        for _ in _broken(srv.ws.taxonomy_path, how):
+            for lang in ("zh", "en"):
+                for path in ("/api/taxonomy", "/taxonomy"):
+                    _says(client.get(f"{path}?lang={lang}"), lang, "taxonomy.yaml")
+            # the segments come from the run's own copy
+            assert client.get("/api/segments").status_code == 200
+        assert client.get("/api/taxonomy").status_code == 200

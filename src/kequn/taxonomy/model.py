@@ -347,8 +347,11 @@ def _load_taxonomy(path: Path | None) -> Taxonomy:
         )
         where = "default.yaml"
     else:
-        text = Path(path).read_text(encoding="utf-8")
         where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:  # not text: as unreadable as text that is no YAML
+            raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=exc)) from None
     return parse_taxonomy(text, where)
 
 

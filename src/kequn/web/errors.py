@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kequn.core import validation
 from kequn.core.i18n import t
 from kequn.store.workspace import WorkspaceError
+from kequn.taxonomy.model import TaxonomyError
 from kequn.web.lang import request_lang
 
 
@@ -79,6 +80,14 @@ async def _workspace_error(_request: Request, exc: WorkspaceError) -> JSONRespon
     return JSONResponse({"error": {"code": "workspace", "message": str(exc)}}, status_code=409)
 
 
+async def _taxonomy_error(_request: Request, exc: TaxonomyError) -> JSONResponse:
+    """The workspace's taxonomy.yaml does not parse (a route that checks text it was sent
+    answers that itself): its problem, already in the request's language."""
+    return JSONResponse(
+        {"error": {"code": "invalid_taxonomy", "message": str(exc)}}, status_code=409
+    )
+
+
 async def _login(_request: Request, exc: LoginRequiredError) -> RedirectResponse:
     # the page's own query too (its page, search, language), as one encoded parameter
     return RedirectResponse(f"/login?next={quote(exc.target, safe='/')}", status_code=303)
@@ -95,4 +104,5 @@ def add_handlers(app: FastAPI) -> None:
     app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid)
     app.exception_handler(WorkspaceError)(_workspace_error)
+    app.exception_handler(TaxonomyError)(_taxonomy_error)
     app.exception_handler(LoginRequiredError)(_login)
