@@ -89,3 +89,15 @@ def test_a_broken_taxonomy_file_is_named_on_its_pages(srv: Any, how: str) -> Non
             # the segments come from the run's own copy
             assert client.get("/api/segments").status_code == 200
         assert client.get("/api/taxonomy").status_code == 200
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_kequn_toml_is_named_by_the_schedule(srv: Any, how: str) -> None:
+    with srv.client("admin") as client:
+        for _ in _broken(srv.ws.root / "kequn.toml", how):
+            for lang in ("zh", "en"):
+                _says(client.get(f"/api/schedule?lang={lang}"), lang, "kequn.toml")
+                page = client.get(f"/runs?lang={lang}")
+                assert page.status_code == 200
+                assert "kequn.toml" in page.text
+        assert client.get("/api/schedule").status_code == 200

@@ -212,6 +212,8 @@ def load_schedule(ws: Workspace, lang: str | None = None) -> dict[str, Job]:
             data = tomllib.load(fh)
     except OSError:
         return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # edited since the start
+        raise ScheduleError(t("settings.not_toml", lang, file=CONFIG_NAME, detail=exc)) from None
     section = data.get("schedule")
     if section is None:
         return {}
