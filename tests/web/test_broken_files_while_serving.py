@@ -101,3 +101,13 @@ def test_a_broken_kequn_toml_is_named_by_the_schedule(srv: Any, how: str) -> Non
                 assert page.status_code == 200
                 assert "kequn.toml" in page.text
         assert client.get("/api/schedule").status_code == 200
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_journeys_file_opens_in_the_editor_with_its_problems(srv: Any, how: str) -> None:
+    with srv.client("admin") as client:
+        for _ in _broken(srv.ws.root / "journeys.yaml", how):
+            listing = client.get("/api/journeys")
+            assert listing.status_code == 200, listing.text
+            assert listing.json()["problems"]
+            assert client.get("/journeys").status_code == 200

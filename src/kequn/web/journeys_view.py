@@ -62,9 +62,11 @@ _LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{6,}\d")
 
 # -- the file ----------------------------------------------------------------------------
 def read_text(ws: Workspace) -> str:
-    """The workspace's ``journeys.yaml`` ("" when there is none)."""
+    """The workspace's ``journeys.yaml`` ("" when there is none); bytes that are no UTF-8
+    shown replaced, so the editor shows a damaged file with its problems (it is not
+    valid YAML) rather than failing to open."""
     path = journeys_path(ws)
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    return path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
 
 
 def version(text: str) -> str:
