@@ -52,6 +52,7 @@ def _says(response: Any, lang: str, *words: str) -> None:
     assert 400 <= response.status_code < 600, response.text
     assert response.status_code != 500, response.text
     message = response.json()["error"]["message"]
+    assert "/broken" not in message, message  # the workspace's folder on the server
     for word in words:
         assert word in message, message
     assert bool(HAN.search(message)) == (lang == "zh"), message
@@ -111,3 +112,16 @@ def test_a_broken_journeys_file_opens_in_the_editor_with_its_problems(srv: Any, 
             assert listing.status_code == 200, listing.text
             assert listing.json()["problems"]
             assert client.get("/journeys").status_code == 200
+
+
+def test_a_run_missing_a_file_is_named_without_the_server_s_folders(srv: Any) -> None:
+    run = sorted((srv.ws.root / "runs").iterdir())[-1]
+    features = run / "features.parquet"
+    kept = features.read_bytes()
+    features.unlink()
+    try:
+        with srv.client("viewer") as client:
+            for lang in ("zh", "en"):
+                _says(client.get(f"/api/worklists/sales?lang={lang}"), lang, "features.parquet")
+    finally:
+        features.write_bytes(kept)

@@ -7,6 +7,7 @@ page opened without a session redirects to the login page instead.
 
 from __future__ import annotations
 
+import os
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -76,15 +77,27 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
     return JSONResponse({"error": {"code": "invalid_request", "message": message}}, status_code=422)
 
 
-async def _workspace_error(_request: Request, exc: WorkspaceError) -> JSONResponse:
-    return JSONResponse({"error": {"code": "workspace", "message": str(exc)}}, status_code=409)
+def _in_workspace(request: Request, message: str) -> str:
+    """``message`` naming the workspace's files from its folder: its messages are worded
+    for the CLI, whose user knows where the workspace is, but the server's folders are
+    not for every reader of the API."""
+    root = request.app.state.ws.root
+    for folder in dict.fromkeys((str(root), str(root.resolve()))):
+        message = message.replace(folder + os.sep, "").replace(folder, root.name)
+    return message
 
 
-async def _taxonomy_error(_request: Request, exc: TaxonomyError) -> JSONResponse:
+async def _workspace_error(request: Request, exc: WorkspaceError) -> JSONResponse:
+    message = _in_workspace(request, str(exc))
+    return JSONResponse({"error": {"code": "workspace", "message": message}}, status_code=409)
+
+
+async def _taxonomy_error(request: Request, exc: TaxonomyError) -> JSONResponse:
     """The workspace's taxonomy.yaml does not parse (a route that checks text it was sent
     answers that itself): its problem, already in the request's language."""
+    message = _in_workspace(request, str(exc))
     return JSONResponse(
-        {"error": {"code": "invalid_taxonomy", "message": str(exc)}}, status_code=409
+        {"error": {"code": "invalid_taxonomy", "message": message}}, status_code=409
     )
 
 
