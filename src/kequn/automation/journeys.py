@@ -74,6 +74,8 @@ from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
+from kequn.automation import text as _text  # noqa: F401  (registers the messages)
+
 # the channel models live in channel_models; importers keep finding them here
 from kequn.automation.channel_models import (
     ROBOT_TYPES,
@@ -89,6 +91,7 @@ from kequn.automation.channel_models import (
     _Strict,
 )
 from kequn.core import validation
+from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
@@ -315,6 +318,9 @@ class Journeys(_Strict):
 
 
 #: the sandbox every template runs in; undefined names are errors, not empty text
+#: the keys of the checks' problems (:mod:`kequn.automation.text`)
+_CHECK = "journeys.check."
+
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
@@ -333,11 +339,14 @@ def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
         if target is not None:
             dim = taxonomy.dimension(target[0])
             if dim is None:
-                problems.append(f"{journey.id}.trigger: unknown dimension {target[0]!r}")
+                problems.append(
+                    f"{journey.id}.trigger: " + t(_CHECK + "no_dimension", dim=target[0])
+                )
             elif dim.label(target[1]) is None:
                 labels = ", ".join(label.id for label in dim.labels)
                 problems.append(
-                    f"{journey.id}.trigger: {target[1]!r} is not a label of {dim.id} ({labels})"
+                    f"{journey.id}.trigger: "
+                    + t(_CHECK + "no_label", label=target[1], dim=dim.id, labels=labels)
                 )
         for part, text in (("trigger.rule", journey.trigger.rule), ("audience", journey.audience)):
             if text:
@@ -351,10 +360,11 @@ def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
                     _ENV.parse(getattr(template, field))
                 except TemplateSyntaxError as exc:
                     problems.append(
-                        f"{journey.id}.templates.{lang}.{field}: line {exc.lineno}: {exc.message}"
+                        f"{journey.id}.templates.{lang}.{field}: "
+                        + t(_CHECK + "template", line=exc.lineno, detail=exc.message)
                     )
         if not journey.templates:
-            problems.append(f"{journey.id}.templates: give at least one language")
+            problems.append(f"{journey.id}.templates: " + t(_CHECK + "no_templates"))
     problems += _digest_problems(journeys, taxonomy)
     if problems:
         raise JourneysError(f"{where}: " + "; ".join(problems))
@@ -378,10 +388,10 @@ def _digest_problems(journeys: Journeys, taxonomy: Taxonomy) -> list[str]:
 def _label_problem(taxonomy: Taxonomy, dim_id: str, label_id: str, where: str) -> list[str]:
     dim = taxonomy.dimension(dim_id)
     if dim is None:
-        return [f"{where}: unknown dimension {dim_id!r} (dimension.label)"]
+        return [f"{where}: " + t(_CHECK + "no_dimension_label", dim=dim_id)]
     if dim.label(label_id) is None:
         labels = ", ".join(label.id for label in dim.labels)
-        return [f"{where}: {label_id!r} is not a label of {dim.id} ({labels})"]
+        return [f"{where}: " + t(_CHECK + "no_label", label=label_id, dim=dim.id, labels=labels)]
     return []
 
 

@@ -6,6 +6,18 @@ from __future__ import annotations
 from kequn.core.i18n import MESSAGES
 
 AUTOMATION: dict[str, tuple[str, str]] = {
+    # journeys.yaml's checks (kequn.automation.journeys.check), each after "journey.part: "
+    "journeys.check.no_dimension": ("没有维度 {dim!r}", "unknown dimension {dim!r}"),
+    "journeys.check.no_label": (
+        "{label!r} 不是 {dim} 的标签（{labels}）",
+        "{label!r} is not a label of {dim} ({labels})",
+    ),
+    "journeys.check.no_dimension_label": (
+        "没有维度 {dim!r}（写作 维度.标签）",
+        "unknown dimension {dim!r} (dimension.label)",
+    ),
+    "journeys.check.template": ("第 {line} 行：{detail}", "line {line}: {detail}"),
+    "journeys.check.no_templates": ("请至少写一种语言", "give at least one language"),
     "robots.truncated": (
         "……（内容过长，已截断）",
         "… (too long: cut here)",
