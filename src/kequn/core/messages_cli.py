@@ -149,6 +149,15 @@ CLI: dict[str, tuple[str, str]] = {
     "validation.too_few": ("至少 {min_length} 项", "should have at least {min_length} items"),
     "validation.pattern": ("格式应符合 {pattern}", "should match the pattern {pattern}"),
     "validation.json": ("不是有效的 JSON", "not valid JSON"),
+    # a rule the parser cannot read, by what its description says (kequn.core.rules)
+    "rule.syntax.incomplete": ("规则在此处不完整，缺少一部分", "the rule is incomplete here"),
+    "rule.syntax.paren": ("缺少右括号 )", "a closing parenthesis ) is missing"),
+    "rule.syntax.unexpected": ("此处有多余或意外的内容", "something unexpected here"),
+    "rule.syntax.token": (
+        "有未闭合的引号，或无法识别的字符",
+        "a quote is not closed, or a character cannot be read",
+    ),
+    "rule.syntax.other": ("此处无法解析：{detail}", "cannot be read here: {detail}"),
     # the taxonomy's own checks (kequn.taxonomy.model)
     "taxonomy.no_labels": (
         "维度 {dim} 没有任何标签：每个维度至少需要一个带 'when' 规则的标签（不需要这个维度时请删除它）",

@@ -152,10 +152,11 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
         first = errors[0]
         col = first.get("col")
         start = max(0, int(col) - 1) if isinstance(col, int) else None
+        key, detail = _syntax_key(str(first.get("description", exc)))
         raise RuleError(
             text,
-            f"syntax error: {first.get('description', exc)}",
-            f"语法错误：{first.get('description', exc)}",
+            "syntax error: " + t(key, "en", detail=detail),
+            "语法错误：" + t(key, "zh", detail=detail),
             start,
             start,
         ) from None
@@ -175,6 +176,24 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
             f"规则必须是条件（真或假），而不是{kind}",
         )
     return Rule(text, frozenset(checker.names), tree, frozenset(checker.attributes))
+
+
+#: what the parser's descriptions (English, naming its own classes) mean, in kequn's words
+_SYNTAX = (
+    ("Required keyword", "rule.syntax.incomplete"),
+    ("Expecting )", "rule.syntax.paren"),
+    ("Error tokenizing", "rule.syntax.token"),
+    ("Invalid expression / Unexpected token", "rule.syntax.unexpected"),
+)
+
+
+def _syntax_key(description: str) -> tuple[str, str]:
+    """The message key for the parser's ``description`` (and the description, for a kind
+    not listed, said as it is)."""
+    for start, key in _SYNTAX:
+        if description.startswith(start):
+            return key, ""
+    return "rule.syntax.other", description
 
 
 def _limit(text: str, key: str, **params: object) -> RuleError:
