@@ -20,12 +20,17 @@ journeys:
 - id: care
   trigger:
     entered: {trigger}
-  channel: audience
+  channel: {channel}
   purpose: marketing
   audience: {audience}
   templates: {templates}
+  start: {start}
+  stop: {stop}
 """
 GOOD = {
+    "channel": "audience",
+    "start": "2026-01-01",
+    "stop": "2026-12-31",
     "trigger": "lifecycle.churned",
     "audience": "spend >= 0",
     "templates": "{en: {subject: Hi, body: Hello}}",
@@ -39,6 +44,8 @@ GOOD = {
         {"trigger": "nowhere.sleepy"},
         {"templates": "{}"},
         {"templates": "{en: {subject: '{{ x', body: Hello}}"},
+        {"channel": "nowhere"},
+        {"stop": "2026-01-01", "start": "2026-02-01"},
     ],
 )
 def test_journey_problems_are_said_in_the_reader_s_language(

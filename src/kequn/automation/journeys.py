@@ -271,6 +271,10 @@ class Digests(_Strict):
     teams: dict[Team, TeamDigest] = Field(default_factory=dict)
 
 
+#: the keys of the checks' problems (:mod:`kequn.automation.text`)
+_CHECK = "journeys.check."
+
+
 class Journeys(_Strict):
     control_group: float = Field(default=0.0, ge=0, lt=1)
     delivery: Delivery = Delivery()
@@ -284,28 +288,25 @@ class Journeys(_Strict):
         seen: set[str] = set()
         for journey in self.journeys:
             if journey.id in seen:
-                raise ValueError(f"journey {journey.id!r} is listed twice")
+                raise ValueError(t(_CHECK + "twice", id=journey.id))
             seen.add(journey.id)
             if journey.channel not in self.channels:
-                known = ", ".join(sorted(self.channels)) or "none"
+                known = ", ".join(sorted(self.channels)) or "-"
                 raise ValueError(
-                    f"journey {journey.id!r}: channel {journey.channel!r} is not under "
-                    f"channels (known: {known})"
+                    t(_CHECK + "no_channel", id=journey.id, channel=journey.channel, known=known)
                 )
             if journey.start and journey.stop and journey.stop < journey.start:
-                raise ValueError(f"journey {journey.id!r}: stop is before start")
+                raise ValueError(t(_CHECK + "stop_first", id=journey.id))
         for team, digest in self.digests.teams.items():
             found = self.channels.get(digest.channel)
             if found is None:
-                known = ", ".join(sorted(self.channels)) or "none"
+                known = ", ".join(sorted(self.channels)) or "-"
                 raise ValueError(
-                    f"digests.teams.{team}: channel {digest.channel!r} is not under channels "
-                    f"(known: {known})"
+                    t(_CHECK + "digest_channel", team=team, channel=digest.channel, known=known)
                 )
             if found.type not in (*ROBOT_TYPES, "webhook"):
                 raise ValueError(
-                    f"digests.teams.{team}: channel {digest.channel!r} is {found.type}; a "
-                    "digest goes to a group robot (wecom, dingtalk, feishu) or a webhook"
+                    t(_CHECK + "digest_type", team=team, channel=digest.channel, type=found.type)
                 )
         return self
 
@@ -318,9 +319,6 @@ class Journeys(_Strict):
 
 
 #: the sandbox every template runs in; undefined names are errors, not empty text
-#: the keys of the checks' problems (:mod:`kequn.automation.text`)
-_CHECK = "journeys.check."
-
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 

@@ -17,6 +17,29 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "unknown dimension {dim!r} (dimension.label)",
     ),
     "journeys.check.template": ("第 {line} 行：{detail}", "line {line}: {detail}"),
+    "journeys.check.twice": ("旅程 {id!r} 重复列出", "journey {id!r} is listed twice"),
+    "journeys.check.no_channel": (
+        "旅程 {id!r}：渠道 {channel!r} 不在 channels 中（已有：{known}）",
+        "journey {id!r}: channel {channel!r} is not under channels (known: {known})",
+    ),
+    "journeys.check.stop_first": (
+        "旅程 {id!r}：stop 早于 start",
+        "journey {id!r}: stop is before start",
+    ),
+    "journeys.check.digest_channel": (
+        "digests.teams.{team}：渠道 {channel!r} 不在 channels 中（已有：{known}）",
+        "digests.teams.{team}: channel {channel!r} is not under channels (known: {known})",
+    ),
+    "journeys.check.digest_type": (
+        (
+            "digests.teams.{team}：渠道 {channel!r} 的类型是 {type}；"
+            "摘要只能发到群机器人（wecom、dingtalk、feishu）或 webhook"
+        ),
+        (
+            "digests.teams.{team}: channel {channel!r} is {type}; a digest goes to a group "
+            "robot (wecom, dingtalk, feishu) or a webhook"
+        ),
+    ),
     "journeys.check.no_templates": ("请至少写一种语言", "give at least one language"),
     "robots.truncated": (
         "……（内容过长，已截断）",

@@ -55,7 +55,7 @@ OUTCOMES = (
 )
 STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
 _JOURNEY_PROBLEM = re.compile(r"; (?=[a-z][a-z0-9_-]*\.)")
-_NAMED_JOURNEY = re.compile(r"journey '([^']+)'")
+_NAMED_JOURNEY = re.compile(r"(?:journey|旅程) '([^']+)'")  # the checks' words, either language
 _EMAIL = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
 _LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{6,}\d")
 
