@@ -47,6 +47,28 @@ class PermanentSendError(SendError):
 
 NOT_ONE_ADDRESS = "recipient is not exactly one e-mail address"
 
+#: the start of a failure's reason when the receiver answered with a redirect (kequn's
+#: words, translated on display by :mod:`.reasons`; the HTTP status follows)
+REDIRECTED = "redirected, not followed (give the final address as url): "
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is the answer, not a way on: urllib would follow a 301/302/303 to a
+    POST with a GET without the body (the signature and idempotency key along, to
+    wherever ``Location`` points), and the message counted as sent though no receiver
+    got it."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def post(request: urllib.request.Request, timeout: float) -> Any:
+    """``urlopen`` that follows no redirect: a 3xx answer raises ``HTTPError``."""
+    return _OPENER.open(request, timeout=timeout)
+
 
 # -- webhook ---------------------------------------------------------------------------
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -85,10 +107,11 @@ def send_webhook(
         raise SendError("webhook url must be http(s)")
     request = urllib.request.Request(channel.url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=channel.timeout_seconds) as response:  # noqa: S310
+        with post(request, channel.timeout_seconds) as response:
             response.read(1024)
     except urllib.error.HTTPError as exc:
-        raise SendError(f"HTTP {exc.code} {exc.reason}") from None
+        moved = REDIRECTED if 300 <= exc.code < 400 else ""
+        raise SendError(f"{moved}HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SendError(f"{type(exc).__name__}: {reason}") from None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from kequn.automation import text as _text  # noqa: F401  (registers the messages)
+from kequn.automation.channels import REDIRECTED
 from kequn.core.i18n import t
 
 #: kequn's own delivery reasons, as stored in the outbox (English, for logs and scripts),
@@ -12,6 +14,7 @@ from kequn.core.i18n import t
 _OWN_REASONS = (
     (re.compile(r"after (?P<n>\d+) attempts: "), "outbox.error.after"),
     (re.compile(r"not retried: "), "outbox.error.not_retried"),
+    (re.compile(re.escape(REDIRECTED)), "outbox.error.redirected"),
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
     (

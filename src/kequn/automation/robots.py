@@ -51,7 +51,13 @@ import urllib.request
 from typing import Any
 
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
-from kequn.automation.channels import IDEMPOTENCY_HEADER, PermanentSendError, SendError
+from kequn.automation.channels import (
+    IDEMPOTENCY_HEADER,
+    REDIRECTED,
+    PermanentSendError,
+    SendError,
+    post,
+)
 from kequn.automation.journeys import DingtalkChannel, FeishuChannel, WecomChannel
 from kequn.core.i18n import t
 from kequn.store.workspace import Workspace
@@ -274,7 +280,7 @@ def send_robot(
     )
     status = 200
     try:
-        with urllib.request.urlopen(request, timeout=channel.timeout_seconds) as response:  # noqa: S310
+        with post(request, channel.timeout_seconds) as response:
             raw = response.read(65536)
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read(65536) if exc.fp else b""
@@ -289,6 +295,8 @@ def send_robot(
         reply = None
     code, message = _reply_code(reply)
     what = f"{channel.type}: "
+    if 300 <= status < 400:
+        raise SendError(redact(f"{REDIRECTED}{what}HTTP {status}", token, secret))
     if status == 429 or code in RATE_LIMITED[channel.type]:
         text = f"{what}rate limited ({code or status}) {message}".strip()
         raise RateLimitedError(redact(text, token, secret))

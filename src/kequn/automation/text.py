@@ -1,5 +1,6 @@
-"""The words of group-robot alerts and team digests, in 中文 and English (added to
-:data:`kequn.core.i18n.MESSAGES`; imported by the modules that use them)."""
+"""The words of group-robot alerts, team digests and kequn's own delivery failures, in
+中文 and English (added to :data:`kequn.core.i18n.MESSAGES`; imported by the modules that
+use them)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,11 @@ AUTOMATION: dict[str, tuple[str, str]] = {
     "digest.team.marketing": ("市场营销", "Marketing"),
     "digest.team.sales": ("销售", "Sales"),
     "digest.team.service": ("客户服务", "Service"),
+    # kequn's own reasons in the outbox's last_error (see kequn.automation.reasons)
+    "outbox.error.redirected": (
+        "接收方返回重定向，未跟随（请把 url 设为最终地址）：",
+        "redirected, not followed (give the final address as url): ",
+    ),
 }
 
 MESSAGES.update(AUTOMATION)
