@@ -24,7 +24,8 @@ _OS_REASONS = {
 def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # noqa: PLR0911 - one return per kind of error
     """What to tell a person about an error they can act on, or None for a bug.
 
-    Workspace, input-file, taxonomy and rule errors already carry a translated message;
+    Workspace, input-file, taxonomy, journeys.yaml and rule errors already carry a
+    translated message;
     a value out of range or that cannot be cast (a rule's arithmetic on the data) is told
     as such;
     DuckDB running out of memory becomes advice about ``memory_limit``, a file DuckDB
@@ -36,6 +37,7 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     """
     import duckdb
 
+    from kequn.automation.channel_models import JourneysError
     from kequn.core.rules._grammar import RuleError
     from kequn.ingest.formats import ProfileError
     from kequn.ingest.mapping import MappingError
@@ -64,7 +66,8 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
         | TaxonomyError
         | MappingError
         | ProfileError
-        | TransactionsError,
+        | TransactionsError
+        | JourneysError,
     ):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in _OS_REASONS and exc.filename:
