@@ -120,9 +120,9 @@ def test_receiver_down_then_back_gets_every_message_once(
     process_run(late)
     ids = set(_outbox(aws))
     assert len(ids) > 10
-    first = deliver(aws)  # the receiver is down: every send fails, nothing is lost
+    first = deliver(aws)  # the receiver is down: sends fail, nothing is lost
     assert first["sent"] == 0
-    assert first["failed"] >= len(ids)
+    assert first["failed"] >= 1  # (a few tries, then the rest wait for the next pass)
     assert set(_outbox(aws).values()) == {"pending"}
     receiver.lose_acks = 7  # back, but the first answers are lost: the worker sends again
     receiver.start()

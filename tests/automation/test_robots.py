@@ -296,5 +296,8 @@ def test_a_url_urllib_refuses_is_recorded_not_stranded(
     states = _statuses(aws)
     assert len(states) == queued
     assert {s for s, _, _ in states.values()} == {"pending"}  # retried later, none stranded
-    assert all(attempts == 1 and reason for _, attempts, reason in states.values())
+    # (the channel fails every time: after a few, the rest wait for the next pass untried)
+    assert all(attempts <= 1 for _, attempts, _ in states.values())
+    assert all(reason for _, attempts, reason in states.values() if attempts)
+    assert any(attempts for _, attempts, _ in states.values())
     assert not any(TOKEN in (reason or "") for _, _, reason in states.values())

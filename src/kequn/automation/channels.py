@@ -4,8 +4,10 @@ file dropped for an SMS platform or an ad audience upload: :mod:`.drops`).
 Every send either returns (the receiver accepted it) or raises :class:`SendError` with a
 reason fit for the outbox (no secret, no message body, no address);
 :class:`PermanentSendError` when sending again cannot succeed (the outbox dead-letters it at
-once). Secrets are read when sending, from the environment or an owner-only file, and
-never logged.
+once), and :class:`ChannelError` when the channel itself failed rather than this message
+(no answer, a refused connection or login, HTTP 5xx): the delivery worker then stops
+sending to that channel for the pass. Secrets are read when sending, from the
+environment or an owner-only file, and never logged.
 
 An e-mail goes to exactly one address: the recipient must be one plain addr-spec
 (:func:`single_address`; ``a@x.com, b@y.com``, a display name or a line break is not), and
@@ -44,6 +46,17 @@ class PermanentSendError(SendError):
     """A failure sending again will not fix (wrong key or signature, refused message, no
     valid recipient): dead-lettered at once."""
 
+
+class ChannelError(SendError):
+    """A failure of the channel, not of the message: the receiver did not answer (a
+    timeout, a refused connection), could not take messages now (HTTP 5xx or 429, SMTP
+    421), refused the login or answered with a redirect. The next message would meet the
+    same failure."""
+
+
+#: HTTP answers about the message itself (its body), not the receiver: another message
+#: may well be taken
+_MESSAGE_LEVEL = frozenset({400, 409, 413, 415, 422})
 
 NOT_ONE_ADDRESS = "recipient is not exactly one e-mail address"
 
@@ -111,10 +124,13 @@ def send_webhook(
             response.read(1024)
     except urllib.error.HTTPError as exc:
         moved = REDIRECTED if 300 <= exc.code < 400 else ""
-        raise SendError(f"{moved}HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        kind = SendError if exc.code in _MESSAGE_LEVEL else ChannelError
+        raise kind(f"{moved}HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise SendError(f"{type(exc).__name__}: {reason}") from None
+        raise ChannelError(f"{type(exc).__name__}: {reason}") from None
+    except ValueError as exc:
+        raise SendError(f"{type(exc).__name__}: {exc}") from None
 
 
 # -- e-mail ----------------------------------------------------------------------------
@@ -233,10 +249,22 @@ def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = 
             if channel.username and password:
                 smtp.login(channel.username, password)
             smtp.send_message(msg, to_addrs=[address])
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+        # this message's recipient or content: the server is there and answering
+        raise SendError(f"{type(exc).__name__}: {_reply(exc)}") from None
     except smtplib.SMTPResponseException as exc:
-        raise SendError(f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from None
+        # a refused login or sender, a server closing (421): every message would meet it
+        raise ChannelError(f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise SendError(f"{type(exc).__name__}: {exc}") from None
+        raise ChannelError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _reply(exc: smtplib.SMTPException) -> str:
+    """The server's code and words, without the refused addresses (a customer's)."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}"
+    replies = getattr(exc, "recipients", {}) or {}
+    return "; ".join(f"SMTP {code} {_text(words)}" for code, words in replies.values())
 
 
 def _text(value: Any) -> str:

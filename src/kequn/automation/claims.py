@@ -75,12 +75,13 @@ def claim(
     now: dt.datetime | None = None,
     due_by: dt.datetime | None = None,
     journeys: Journeys | None = None,
+    skip_channels: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Take up to ``limit`` messages due by ``due_by`` (default: now) for ``worker`` (see
     the module's description). A message that needs consent (its journey's
     ``needs_consent``; a marketing one when the journey is gone) is cancelled instead
     when its customer opted out (under any of their ids) or no longer consents in the
-    data as it is now."""
+    data as it is now. Messages of ``skip_channels`` (down for this pass) are not taken."""
     now = now or db.utcnow()
     known = {j.id: j for j in (journeys.journeys if journeys else [])}
     due_by = due_by or now
@@ -111,8 +112,9 @@ def claim(
                 "((status = 'pending' AND next_attempt_at <= ?) OR "
                 "(status = 'sending' AND (lease_until <= ? "
                 "OR list_contains(CAST(? AS VARCHAR[]), claimed_by)))) "
+                "AND NOT list_contains(CAST(? AS VARCHAR[]), channel) "
                 "ORDER BY next_attempt_at, message_id LIMIT ?",
-                [due_by, now, dead, window],
+                [due_by, now, dead, skip_channels or [], window],
             ).fetchall()
             items = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
             fresh = {item["message_id"] for item in items} - seen

@@ -34,7 +34,13 @@ from typing import Any
 import pyarrow as pa
 
 from kequn.automation import db
-from kequn.automation.channels import SendError, build_email, send_email, send_webhook
+from kequn.automation.channels import (
+    ChannelError,
+    SendError,
+    build_email,
+    send_email,
+    send_webhook,
+)
 from kequn.automation.claims import claim, renew, worker_name
 from kequn.automation.drops import drop_journal, drop_path, file_contacts, write_drop
 from kequn.automation.journeys import (
@@ -51,6 +57,37 @@ from kequn.pipeline import workspace_taxonomy
 from kequn.store.workspace import Workspace
 
 log = logging.getLogger("kequn.automation")
+
+#: failures of a channel itself (:class:`~kequn.automation.channels.ChannelError`) in a
+#: row after which the rest of its messages wait, untried, for the next delivery pass
+DOWN_AFTER = 3
+#: the reason of a message not tried because its channel is down (kequn's words,
+#: translated on display by :mod:`.reasons`), followed by the channel's last failure
+CHANNEL_DOWN = "not tried, the channel failed {n} times in a row (did not answer): "
+
+
+class Outages:
+    """The channels that failed :data:`DOWN_AFTER` times in a row during one delivery
+    pass, each with its last failure: a receiver that hangs costs the pass a few
+    timeouts, not one per message, and an SMTP server refusing the login is not logged
+    in to once per message."""
+
+    def __init__(self) -> None:
+        self._streak: dict[str, int] = {}
+        self.down: dict[str, str] = {}
+
+    def failed(self, channel: str, reason: str) -> None:
+        self._streak[channel] = self._streak.get(channel, 0) + 1
+        if self._streak[channel] >= DOWN_AFTER:
+            self.down[channel] = reason
+
+    def answered(self, channel: str) -> None:
+        self._streak.pop(channel, None)
+
+    def reason(self, channel: str) -> str | None:
+        """Why ``channel``'s messages are not tried now; None while it is not down."""
+        last = self.down.get(channel)
+        return None if last is None else (CHANNEL_DOWN.format(n=DOWN_AFTER) + last)[:500]
 
 
 class Lease:
@@ -126,54 +163,44 @@ def send_batch(
     journeys: Journeys,
     batch: list[dict[str, Any]],
     lease: Lease | None = None,
+    outages: Outages | None = None,
 ) -> list[Result]:
     """Send each claimed message; (message id, None, _) when accepted, else the reason
     and whether another attempt may succeed. With a ``lease``, a message this worker no
-    longer holds is skipped (no result)."""
+    longer holds is skipped (no result). A message whose channel is down (``outages``,
+    kept for a whole pass) is not tried."""
     results: list[Result] = [] if lease is None else lease.results
+    outages = outages or Outages()
     files: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     throttled: dict[str, str] = {}  # robot channel → the rate-limit reason it gave
     for item in _held(batch, lease):
         channel = journeys.channels.get(item["channel"])
         mid = item["message_id"]
+        down = outages.reason(item["channel"])
+        if down is not None:
+            results.append((mid, down, True))
+            continue
         try:
             if channel is None:
                 raise SendError(f"channel {item['channel']!r} is no longer in journeys.yaml")
-            if channel.type in ROBOT_TYPES:
-                if item["channel"] in throttled:
-                    raise RateLimitedError(throttled[item["channel"]])
-                send_robot(
-                    channel,  # type: ignore[arg-type]
-                    item["subject"] or "",
-                    item["body"] or "",
-                    item["lang"] or "zh",
-                    mid,
-                    ws,
-                )
-            elif isinstance(channel, WebhookChannel):
-                send_webhook(channel, item["payload"].encode("utf-8"), mid, ws)
-            elif isinstance(channel, EmailChannel):
-                payload = json.loads(item["payload"])
-                msg = build_email(
-                    channel,
-                    to=item["recipient"],
-                    subject=item["subject"],
-                    body=item["body"],
-                    lang=item["lang"],
-                    message_id=mid,
-                    unsubscribe_url=payload.get("unsubscribe_url"),
-                )
-                send_email(channel, msg, ws)
-            else:
+            if item["channel"] in throttled:
+                raise RateLimitedError(throttled[item["channel"]])
+            if isinstance(channel, FileChannel):
                 key = (item["channel"], item["journey_id"], item["run_id"])
                 files.setdefault(key, []).append(item)
                 continue
+            _send_one(ws, channel, item)
         except RateLimitedError as exc:
             throttled[item["channel"]] = str(exc)[:500]
             results.append((mid, str(exc)[:500], True))
             continue
         except PermanentSendError as exc:
+            outages.answered(item["channel"])
             results.append((mid, str(exc)[:500], False))
+            continue
+        except ChannelError as exc:
+            outages.failed(item["channel"], str(exc)[:300])
+            results.append((mid, str(exc)[:500], True))
             continue
         except Exception as exc:
             # anything else is recorded too (so the batch's sent messages are not sent
@@ -182,10 +209,34 @@ def send_batch(
             reason = str(exc)[:500] or type(exc).__name__ if known else _unexpected(exc)
             results.append((mid, reason, True))
             continue
+        outages.answered(item["channel"])
         results.append((mid, None, True))
     for (name, journey, run_id), items in files.items():
         results += _send_files(ws, journeys.channels[name], journey, run_id, items)
     return results
+
+
+def _send_one(ws: Workspace, channel: Any, item: dict[str, Any]) -> None:
+    """Send one message through a robot, a webhook or e-mail; raise when it was not."""
+    mid = item["message_id"]
+    if channel.type in ROBOT_TYPES:
+        send_robot(
+            channel, item["subject"] or "", item["body"] or "", item["lang"] or "zh", mid, ws
+        )
+    elif isinstance(channel, WebhookChannel):
+        send_webhook(channel, item["payload"].encode("utf-8"), mid, ws)
+    elif isinstance(channel, EmailChannel):
+        payload = json.loads(item["payload"])
+        msg = build_email(
+            channel,
+            to=item["recipient"],
+            subject=item["subject"],
+            body=item["body"],
+            lang=item["lang"],
+            message_id=mid,
+            unsubscribe_url=payload.get("unsubscribe_url"),
+        )
+        send_email(channel, msg, ws)
 
 
 def _send_files(
@@ -283,6 +334,7 @@ def deliver(
     # one pass sends what is due now; a failure is due again only after its backoff, so
     # it waits for the next pass (with ``watch``, every loop is a new pass)
     pass_started = db.utcnow()
+    outages = Outages()  # a channel down is left alone for the rest of the pass
     while True:
         taken = time.monotonic()
         claimed = claim(
@@ -292,15 +344,17 @@ def deliver(
             lease=lease,
             due_by=None if watch else pass_started,
             journeys=journeys,
+            skip_channels=sorted(outages.down),
         )
         if not claimed:
             if not watch or (max_seconds is not None and time.monotonic() - started > max_seconds):
                 break
             time.sleep(poll)
+            outages = Outages()  # watching: the next round is a new pass
             continue
         held = Lease(ws, journeys, worker, claimed, lease, since=taken)
         try:
-            results = send_batch(ws, journeys, claimed, held)
+            results = send_batch(ws, journeys, claimed, held, outages)
         finally:
             held.close()
         totals["batches"] += 1

@@ -15,6 +15,10 @@ _OWN_REASONS = (
     (re.compile(r"after (?P<n>\d+) attempts: "), "outbox.error.after"),
     (re.compile(r"not retried: "), "outbox.error.not_retried"),
     (re.compile(re.escape(REDIRECTED)), "outbox.error.redirected"),
+    (
+        re.compile(r"not tried, the channel failed (?P<n>\d+) times in a row \(did not answer\): "),
+        "outbox.error.channel_down",
+    ),
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
     (

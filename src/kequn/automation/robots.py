@@ -54,6 +54,7 @@ from kequn.automation import text as _text  # noqa: F401  (registers the message
 from kequn.automation.channels import (
     IDEMPOTENCY_HEADER,
     REDIRECTED,
+    ChannelError,
     PermanentSendError,
     SendError,
     post,
@@ -288,7 +289,7 @@ def send_robot(
         # HTTPException: a URL with a space or control character, a garbled status line
         reason = getattr(exc, "reason", exc)
         text = f"{channel.type}: {type(exc).__name__}: {reason}"
-        raise SendError(redact(text, token, secret)) from None
+        raise ChannelError(redact(text, token, secret)) from None
     try:
         reply = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -296,12 +297,12 @@ def send_robot(
     code, message = _reply_code(reply)
     what = f"{channel.type}: "
     if 300 <= status < 400:
-        raise SendError(redact(f"{REDIRECTED}{what}HTTP {status}", token, secret))
+        raise ChannelError(redact(f"{REDIRECTED}{what}HTTP {status}", token, secret))
     if status == 429 or code in RATE_LIMITED[channel.type]:
         text = f"{what}rate limited ({code or status}) {message}".strip()
         raise RateLimitedError(redact(text, token, secret))
     if status >= 500:
-        raise SendError(redact(f"{what}HTTP {status} {message}".strip(), token, secret))
+        raise ChannelError(redact(f"{what}HTTP {status} {message}".strip(), token, secret))
     if code != 0:
         raise PermanentSendError(redact(f"{what}errcode {code}: {message}", token, secret))
     if status >= 400:

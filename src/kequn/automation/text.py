@@ -85,6 +85,10 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "接收方返回重定向，未跟随（请把 url 设为最终地址）：",
         "redirected, not followed (give the final address as url): ",
     ),
+    "outbox.error.channel_down": (
+        "本轮未发送：渠道连续 {n} 次失败（无响应）：",
+        "not tried, the channel failed {n} times in a row (did not answer): ",
+    ),
 }
 
 MESSAGES.update(AUTOMATION)
