@@ -80,6 +80,17 @@ AUTOMATION: dict[str, tuple[str, str]] = {
     "digest.team.marketing": ("市场营销", "Marketing"),
     "digest.team.sales": ("销售", "Sales"),
     "digest.team.service": ("客户服务", "Service"),
+    "automation.template_field_unknown": (
+        (
+            "{where}：模板读取的 customer.{field} 不是客户的字段，用到它的客户将收不到消息"
+            "（`kequn features` 列出可用的名称；可写成 customer.{field} | default('…')）"
+        ),
+        (
+            "{where}: customer.{field} is a field no customer has; the customers this template "
+            "is for will get no message (`kequn features` lists the names; or write "
+            "customer.{field} | default('…'))"
+        ),
+    ),
     # kequn's own reasons in the outbox's last_error (see kequn.automation.reasons)
     "outbox.error.redirected": (
         "接收方返回重定向，未跟随（请把 url 设为最终地址）：",
