@@ -181,12 +181,21 @@ def simulate_journeys(
 def effect_lines(report: dict[str, Any], lang: str | None = None) -> list[str]:
     """What :func:`simulate_journeys` found, one line per journey, then what was built
     in, in the user's language (for the ``kequn demo`` summary)."""
+    from kequn.automation.report import MIN_EVENTS, MIN_GROUP
+
     names = {j["id"]: j for j in yaml.safe_load(JOURNEYS_YAML)["journeys"]}
     lines = []
     for journey in report["journeys"]:
         d = journey.get("conversion_difference")
         if not d or d["ci_low"] is None:
             continue
+        # the report's own caution: a small group (no holdout customer converting, say)
+        # makes the normal interval far too narrow
+        small = (
+            " " + t("automation.too_small", lang, n=MIN_GROUP, k=MIN_EVENTS)
+            if journey.get("too_small")
+            else ""
+        )
         lines.append(
             t(
                 "demo.journeys.effect",
@@ -203,6 +212,7 @@ def effect_lines(report: dict[str, Any], lang: str | None = None) -> list[str]:
                 low=d["ci_low"],
                 high=d["ci_high"],
             )
+            + small
         )
     effect = report.get("effect") or {}
     if effect:
