@@ -133,3 +133,38 @@ def test_a_refused_smtp_login_is_not_tried_for_every_message(aws: Workspace) -> 
     finally:
         os.environ.pop("KEQUN_TEST_SMTP_PW", None)
         controller.stop()
+
+
+class _Throttling(Mailbox):
+    """An SMTP server saying "try later" (451 4.7.0, what a provider's rate limit says)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.tries += 1
+        return "451 4.7.0 Try again later, rate limited"
+
+
+def test_an_smtp_server_saying_try_later_is_left_alone_for_the_pass(aws: Workspace) -> None:
+    from aiosmtpd.controller import Controller
+
+    box = _Throttling()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _, late = runs(aws)
+        mail = {"type": "email", "host": "127.0.0.1", "port": port, "security": "none",
+                "sender": "Shop <crm@shop.example>"}  # fmt: skip
+        write(aws, {"delivery": {**FAST, "batch": 50}, "channels": {"mail": mail},
+                    "journeys": [_journey("mailed", "mail")]})  # fmt: skip
+        process_run(late)
+        assert len(_status(aws, "mailed")) > DOWN_AFTER + 5
+        deliver(aws)
+        assert box.tries == DOWN_AFTER
+        assert set(_status(aws, "mailed").values()) == {"pending"}
+        assert any("451" in e for e in _errors(aws))
+    finally:
+        controller.stop()

@@ -50,7 +50,7 @@ class PermanentSendError(SendError):
 class ChannelError(SendError):
     """A failure of the channel, not of the message: the receiver did not answer (a
     timeout, a refused connection), could not take messages now (HTTP 5xx or 429, SMTP
-    421), refused the login or answered with a redirect. The next message would meet the
+    4xx "try later"), refused the login or answered with a redirect. The next message would meet the
     same failure."""
 
 
@@ -250,13 +250,24 @@ def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = 
                 smtp.login(channel.username, password)
             smtp.send_message(msg, to_addrs=[address])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-        # this message's recipient or content: the server is there and answering
-        raise SendError(f"{type(exc).__name__}: {_reply(exc)}") from None
+        # 5xx: this message's recipient or content, the server is there and answering;
+        # 4xx: try later (a provider's rate limit, a full queue), every message would
+        kind = ChannelError if _temporary(exc) else SendError
+        raise kind(f"{type(exc).__name__}: {_reply(exc)}") from None
     except smtplib.SMTPResponseException as exc:
         # a refused login or sender, a server closing (421): every message would meet it
         raise ChannelError(f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise ChannelError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _temporary(exc: smtplib.SMTPException) -> bool:
+    """Whether the server's answer is a 4xx ("try later")."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        codes = [exc.smtp_code]
+    else:
+        codes = [code for code, _ in (getattr(exc, "recipients", {}) or {}).values()]
+    return bool(codes) and all(400 <= int(code) < 500 for code in codes)
 
 
 def _reply(exc: smtplib.SMTPException) -> str:
