@@ -50,8 +50,8 @@ class PermanentSendError(SendError):
 class ChannelError(SendError):
     """A failure of the channel, not of the message: the receiver did not answer (a
     timeout, a refused connection), could not take messages now (HTTP 5xx or 429, SMTP
-    4xx "try later"), refused the login or answered with a redirect. The next message would meet the
-    same failure."""
+    4xx "try later"), refused the login or answered with a redirect. The next message
+    would meet the same failure."""
 
 
 #: HTTP answers about the message itself (its body), not the receiver: another message
