@@ -199,11 +199,13 @@ def exists(ws: Workspace) -> bool:
 
 
 def carry_opt_outs(ws: Workspace, erased: list[str], kept: list[str]) -> None:
-    """Before an erasure: when any of the erased ids or the records their person keeps
-    opted out, every one of them stays opted out (the kept records in plain, the erased
-    as keyed hashes, see :func:`erase`): an opt-out recorded under the one record erased
-    held for the whole person, and must go on holding for the records left. Registered
-    with :func:`kequn.privacy.before_erase`."""
+    """Before an erasure: every erased id stays opted out, as a keyed hash (see
+    :func:`erase`): an erasure asks to be left alone, and the same id imported again (an
+    old export, a sync from the shop that still has them) must not be written to; and
+    when any of the erased ids or the records their person keeps opted out, the kept
+    records stay opted out too, in plain: an opt-out recorded under the one record
+    erased held for the whole person, and must go on holding for the records left.
+    Registered with :func:`kequn.privacy.before_erase`."""
     from kequn.privacy import pseudonym
 
     if not exists(ws):
@@ -214,10 +216,10 @@ def carry_opt_outs(ws: Workspace, erased: list[str], kept: list[str]) -> None:
             "SELECT count(*) FROM opt_outs WHERE list_contains(?::VARCHAR[], customer_id)",
             [everyone],
         ).fetchone()
-        if not found or not found[0]:
-            return
         now = utcnow()
-        rows = [(cid, "kept") for cid in kept] + [(pseudonym(ws, c), "erased") for c in erased]
+        rows = [(pseudonym(ws, c), "erased") for c in erased]
+        if found and found[0]:
+            rows += [(cid, "kept") for cid in kept]
         con.executemany(
             "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(cid, now, source) for cid, source in rows],
@@ -232,9 +234,9 @@ def erase(ws: Workspace, customer_id: str) -> int:
     :func:`kequn.automation.drops.erase`). Registered with
     :func:`kequn.privacy.on_erase`.
 
-    An opt-out outlives the erasure as a keyed hash of the id (source ``erased``, kept by
-    :func:`carry_opt_outs` before the erasure): the same customer imported again is still
-    not written to, and the hash names no one without the workspace's key."""
+    The erasure leaves an opt-out as a keyed hash of the id (source ``erased``, kept by
+    :func:`carry_opt_outs` before it): the same customer imported again is not written
+    to, and the hash names no one without the workspace's key."""
 
     if not exists(ws):  # (the events files outlive a database removed to start afresh)
         if not (ws.root / FOLDER / EVENTS_FOLDER).is_dir():
