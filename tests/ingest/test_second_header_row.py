@@ -76,6 +76,8 @@ def test_a_csv_whose_group_label_gives_way_to_its_columns(ws: Workspace, tmp_pat
         ([["订单号", "日期", ""], ["", "2024-01-05", "运费"]], None),
         # one name alone is too little to say
         ([["订单号", "金额", ""], ["", "", "运费"]], None),
+        # no name kequn knows: a row of notes beside a note column
+        ([["客户编号", "姓名", "备注", ""], ["", "", "VIP客户", "重要"]], None),
         # a name under a header cell that starts no span
         ([["订单号", "金额", "买家"], ["", "商品金额", "运费"]], None),
         (

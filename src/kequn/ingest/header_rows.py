@@ -69,7 +69,8 @@ def second_header(rows: list[list[str]], at: int) -> list[str] | None:
     The row below is a second header row when it names at least two columns, holds no
     value (a number or a date), and each name it has sits under a blank header cell (a
     merged label's other columns) or under the first column of such a span, at least one
-    of them under a blank: a data row fills the columns the header names."""
+    of them under a blank and one a column name kequn knows: a data row fills the
+    columns the header names."""
     if at + 1 >= len(rows):
         return None
     header = [str(c).strip() for c in rows[at]]
@@ -87,6 +88,10 @@ def second_header(rows: list[list[str]], at: int) -> list[str] | None:
     if not all(blank_above(i) or starts_span(i) for i in filled):
         return None
     if not any(blank_above(i) for i in filled):
+        return None
+    # and a column name kequn knows among them: a row that only fills a note column
+    # and the blank one beside it (备注 | VIP客户 | 重要) is a row of data
+    if not any(is_known(below[i]) for i in filled):
         return None
     width = max(len(header), filled[-1] + 1)
     names = []
