@@ -305,6 +305,7 @@ def _read_mysql(
 ) -> Iterator[Batches]:
     import pymysql
     import pymysql.cursors
+    from pymysql.constants import FIELD_TYPE
 
     parts = urlsplit(location.url)
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -322,8 +323,14 @@ def _read_mysql(
     try:
         cur = conn.cursor()
         try:
-            cur.execute(sql, params or None)
+            # a TIMESTAMP is an instant the server shows in the session's zone (its own,
+            # often UTC): read it in UTC and say so; a DATETIME is a wall clock, as stored
+            cur.execute("SET time_zone = '+00:00'")
+            cur.execute(sql, [_mysql_param(p) for p in params] or None)
             names = [d[0] for d in cur.description or ()]
+            instants = {
+                i for i, d in enumerate(cur.description or ()) if d[1] == FIELD_TYPE.TIMESTAMP
+            }
             index = _watermark_index(names, watermark)
 
             def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
@@ -332,6 +339,8 @@ def _read_mysql(
                     if not rows:
                         return
                     columns = list(zip(*rows, strict=True))
+                    for i in instants:
+                        columns[i] = tuple(_utc(v) for v in columns[i])
                     marks: list[Any] = []
                     if index is not None:
                         present = [v for v in columns[index] if v is not None]
@@ -343,6 +352,22 @@ def _read_mysql(
             cur.close()
     finally:
         conn.close()
+
+
+def _utc(value: Any) -> Any:
+    """A TIMESTAMP read in a UTC session: the instant, as an aware time (a zero date,
+    which PyMySQL gives as text, stays as it is)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _mysql_param(value: Any) -> Any:
+    """A watermark bound for MySQL, whose session runs in UTC: an aware time as UTC wall
+    clock (PyMySQL writes a time's digits and drops its zone)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def _arrow_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -367,7 +392,8 @@ def _text(value: Any) -> str | None:  # noqa: PLR0911 - one return per type
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S%z" if value.tzinfo else "%Y-%m-%d %H:%M:%S")
+        fraction = ".%f" if value.microsecond else ""
+        return value.strftime(f"%Y-%m-%d %H:%M:%S{fraction}" + ("%z" if value.tzinfo else ""))
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

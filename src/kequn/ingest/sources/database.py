@@ -302,6 +302,16 @@ def sync(
         state = read_state(ws, source.name)
         mark = state.get("watermark")
         since = None if full or not source.watermark or not mark else load_mark(mark)
+        if (
+            location.kind == "mysql"
+            and isinstance(since, dt.datetime)
+            and since.tzinfo is None
+            and state.get("session_zone") != "UTC"
+        ):
+            # kept before MySQL sessions ran in UTC, a TIMESTAMP's watermark was in the
+            # server's own zone: read from up to 14 hours earlier once (rows read again
+            # are upserted unchanged) rather than miss what changed in between
+            since -= dt.timedelta(hours=14)
         mapping = None
         if source.mapping:
             path = Path(source.mapping).expanduser()
@@ -324,6 +334,8 @@ def sync(
             "import_id": done.report.import_id,
             "kind": source.kind,
         }
+        if location.kind == "mysql":
+            new_state["session_zone"] = "UTC"
         if source.watermark and top is not None:
             new_state["column"] = source.watermark
             new_state["watermark"] = dump_mark(top)
