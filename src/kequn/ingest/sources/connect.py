@@ -43,6 +43,11 @@ import pyarrow.compute as pc
 from kequn.core.i18n import t
 from kequn.ingest.readers import SourceError
 
+#: seconds to wait for a database to answer when connecting (a URL's own
+#: ``connect_timeout`` wins): a server that accepts and then says nothing must not stop
+#: an import, or a scheduled sync, for ever
+CONNECT_SECONDS = 15
+
 _SCHEMES = {
     "postgresql": "postgresql",
     "postgres": "postgresql",
@@ -273,7 +278,10 @@ def _read_postgres(
 ) -> Iterator[Batches]:
     import adbc_driver_postgresql.dbapi as pg
 
-    conn = pg.connect(location.url)
+    url = location.url
+    if "connect_timeout" not in parse_qs(urlsplit(url).query):
+        url += ("&" if urlsplit(url).query else "?") + f"connect_timeout={CONNECT_SECONDS}"
+    conn = pg.connect(url)
     try:
         cur = conn.cursor()
         try:
@@ -309,6 +317,10 @@ def _read_mysql(
 
     parts = urlsplit(location.url)
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    try:
+        seconds = max(1, int(options.get("connect_timeout", CONNECT_SECONDS)))
+    except ValueError:
+        seconds = CONNECT_SECONDS
     conn = pymysql.connect(
         host=parts.hostname or "localhost",
         port=parts.port or 3306,
@@ -317,9 +329,15 @@ def _read_mysql(
         database=unquote(parts.path.lstrip("/")) or None,
         unix_socket=options.get("unix_socket") or options.get("socket"),
         charset="utf8mb4",
-        connect_timeout=15,
+        connect_timeout=seconds,
+        read_timeout=seconds,  # the server's greeting and the login: for connecting only
         cursorclass=pymysql.cursors.SSCursor,
     )
+    # a long query may take its time: the limit was for connecting only (PyMySQL keeps it
+    # on the connection and applies it to each read)
+    conn._read_timeout = None
+    if conn._sock is not None:
+        conn._sock.settimeout(None)
     try:
         cur = conn.cursor()
         try:
