@@ -66,6 +66,9 @@ class StagedSource:
     #: in this import), "own" (the sheet's own number of its first data row)}
     sheets: list[dict[str, object]] = field(default_factory=list)
     retried: list[int] | None = None  # rows read again from the quarantine
+    #: only some of the source's rows (a sync from its watermark): entries of the rows not
+    #: read again stay in the quarantine
+    incremental: bool = False
 
 
 def stage(

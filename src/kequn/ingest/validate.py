@@ -168,6 +168,23 @@ class ValidatePass(Pass):
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}"""
         )
 
+    def _replace_rows_read_again(self, record: str) -> None:
+        """A sync from its watermark read some of the source's rows: the entries of those
+        rows go (the same row read again, or its id, changed at the source since), the
+        entries of rows not read again stay."""
+        same = f'record IN (SELECT {record} AS "record" FROM raw)'
+        key = self.matched.columns.get(self.spec.key)
+        if key is not None:
+            same += (
+                f" OR json_extract_string(record, '$[{int(key)}]') IN "
+                f"(SELECT CAST(c{int(key)} AS VARCHAR) FROM raw WHERE c{int(key)} IS NOT NULL)"
+            )
+        self.sql(
+            f'DELETE FROM quarantine WHERE "table" = $table AND file = $file AND ({same})',
+            table=self.table,
+            file=self.report.file,
+        )
+
     def _quarantine(self) -> None:
         for line, text in self.staged.ragged:
             self.sql(
@@ -188,7 +205,9 @@ class ValidatePass(Pass):
             + ", ".join(f"CAST(raw.c{i} AS VARCHAR)" for i in range(len(self.staged.headers)))
             + "])"
         )
-        if self.staged.retried is None:
+        if self.staged.incremental:
+            self._replace_rows_read_again(record)
+        elif self.staged.retried is None:
             self.sql(
                 'DELETE FROM quarantine WHERE "table" = $table AND file = $file',
                 table=self.table,

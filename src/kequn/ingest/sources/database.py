@@ -128,7 +128,13 @@ def stage_database(
                 if progress:
                     progress(rows)
     staged = StagedSource(
-        path=target, headers=names, encoding=kind, rows=rows, positional=True, header_row=0
+        path=target,
+        headers=names,
+        encoding=kind,
+        rows=rows,
+        positional=True,
+        header_row=0,
+        incremental=bool(watermark) and since is not None,
     )
     return staged, top
 
