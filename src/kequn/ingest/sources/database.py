@@ -99,8 +99,10 @@ def stage_database(
     since: Any = None,
     progress: Callable[[int], None] | None = None,
     batch_rows: int = BATCH_ROWS,
+    first_row: int = 1,
 ) -> tuple[StagedSource, Any]:
-    """Stream the rows into ``workdir/staged.parquet``; returns it and the largest watermark."""
+    """Stream the rows into ``workdir/staged.parquet``, numbered from ``first_row``;
+    returns it and the largest watermark."""
     if bool(table) == bool(query):
         raise SourceError(t("sources.need_one_target"))
     kind = location.kind
@@ -120,7 +122,8 @@ def stage_database(
                 n = len(columns[0]) if columns else 0
                 if n == 0:
                     continue
-                numbers = pa.array(range(rows + 1, rows + n + 1), pa.int64())
+                start = first_row + rows
+                numbers = pa.array(range(start, start + n), pa.int64())
                 writer.write_batch(pa.record_batch([*columns, numbers], schema=schema))
                 rows += n
                 for mark in marks:
@@ -153,6 +156,7 @@ def import_database(
     day_first: bool | None = None,
     create_customers: bool | None = None,
     progress: Progress | None = None,
+    first_row: int = 1,
 ) -> DatabaseImport:
     """Read a database table or query and import it into ``kind`` (customers, orders or
     events) exactly as a file is imported."""
@@ -175,6 +179,7 @@ def import_database(
             watermark=watermark,
             since=since,
             progress=lambda n: notify("read", n),
+            first_row=first_row,
         )
         if not staged.headers:
             raise SourceError(t("sources.no_columns", source=label))
@@ -333,6 +338,7 @@ def sync(
             since=since,
             mapping=mapping,
             progress=_named(progress, source.name),
+            first_row=1 if since is None else _next_row(ws, source, location),
         )
         top = later(since, done.watermark)
         new_state: dict[str, Any] = {
@@ -348,6 +354,18 @@ def sync(
         write_state(ws, source.name, new_state)
         results.append(SyncResult(source.name, done, since, top))
     return results
+
+
+def _next_row(ws: Workspace, source: SavedSource, location: Location) -> int:
+    """Where a sync from its watermark numbers its rows: after the rows its source has in
+    quarantine, whose entries stay (two rows at one (file, row) were one row to a retry)."""
+    label = label_of(source.name, location, source.table, source.query)
+    with ws.read() as con:
+        found = con.execute(
+            'SELECT max("row") FROM quarantine WHERE "table" = ? AND file = ?',
+            [source.kind, label],
+        ).fetchone()
+    return 1 + int(found[0] if found and found[0] is not None else 0)
 
 
 def _named(progress: Callable[[str, str, int], None] | None, name: str) -> Progress | None:
