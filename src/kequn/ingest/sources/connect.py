@@ -206,13 +206,14 @@ def select_sql(
         text = (query or "").strip().rstrip(";").strip()
         if not text:
             raise SourceError(t("sources.need_one_target"))
-        if kind == "mysql" and watermark and since:
-            text = text.replace("%", "%%")  # PyMySQL formats with %s when it binds
         source = f"({text}) AS kq_source"
     sql = f"SELECT * FROM {source}"
     if watermark and since:
-        column = quote_table(watermark, kind)
-        sql += f" WHERE {column} >= " + ("$1" if kind == "postgresql" else "%s")
+        sql += f" WHERE {quote_table(watermark, kind)} >= "
+        if kind == "mysql":  # PyMySQL binds by % formatting: a % in a name or query stays
+            sql = sql.replace("%", "%%") + "%s"
+        else:
+            sql += "$1"
     return sql
 
 
