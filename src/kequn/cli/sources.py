@@ -4,7 +4,7 @@ A source's URL is never printed (only its masked form) and never written anywher
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -27,7 +27,7 @@ def sync_cmd(
 ) -> None:
     """Pull saved database sources (\\[sources.NAME] in kequn.toml) incrementally by their
     watermark column; each pull is an import (validated, quarantined, atomic, upserted)."""
-    from kequn.ingest.sources import sync
+    from kequn.ingest.sources import SyncError, sync
 
     ws = _ws(workspace)
     with _progress() as progress:
@@ -36,7 +36,19 @@ def sync_cmd(
         def notify(source: str, _stage: str, rows: int) -> None:
             progress.update(task, description=t("sources.reading", source=source), completed=rows)
 
-        results = sync(ws, name, full=full, progress=notify)
+        try:
+            results = sync(ws, name, full=full, progress=notify)
+        except SyncError as exc:  # the sources that were synced are told, then the others
+            failure: SyncError | None = exc
+            results = exc.results
+        else:
+            failure = None
+    _print_synced(results, as_json)
+    if failure is not None:
+        raise failure
+
+
+def _print_synced(results: list[Any], as_json: bool) -> None:
     if as_json:
         _print_json(
             [

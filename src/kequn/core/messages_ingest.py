@@ -246,6 +246,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 中还没有数据源：添加 [sources.名称] 一节（url_env、table 或 query、kind、watermark）。",
         "{file} has no sources yet: add a [sources.NAME] section (url_env, table or query, kind, watermark).",
     ),
+    "sources.sync_failed": (
+        "数据源 {name} 同步失败：{detail}",
+        "Source {name} could not be synced: {detail}",
+    ),
     "sources.reading": ("正在读取 {source}", "Reading {source}"),
     "sources.synced": (
         "{name}：{kind}，自水位 {since} 读取；新水位 {watermark}",

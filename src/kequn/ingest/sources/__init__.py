@@ -11,6 +11,7 @@ from kequn.ingest.sources.connect import Location, mask, resolve_url
 from kequn.ingest.sources.database import (
     DatabaseImport,
     SavedSource,
+    SyncError,
     SyncResult,
     check_name,
     import_database,
@@ -23,6 +24,7 @@ __all__ = [
     "DatabaseImport",
     "Location",
     "SavedSource",
+    "SyncError",
     "SyncResult",
     "check_name",
     "import_database",

@@ -43,7 +43,7 @@ from kequn.ingest.importer import (
     import_staged,
     sweep_stages,
 )
-from kequn.ingest.mapping import MappingFile
+from kequn.ingest.mapping import MappingError, MappingFile
 from kequn.ingest.readers import SourceError, StagedSource, check_table
 from kequn.ingest.report import ImportReport
 from kequn.ingest.sources.connect import (
@@ -289,6 +289,15 @@ class SyncResult:
     watermark: Any
 
 
+class SyncError(SourceError):
+    """Some sources could not be synced (each named in the message); ``results`` holds
+    those that were."""
+
+    def __init__(self, message: str, results: list[SyncResult]) -> None:
+        super().__init__(message)
+        self.results = results
+
+
 def sync(
     ws: Workspace,
     name: str | None = None,
@@ -296,7 +305,9 @@ def sync(
     full: bool = False,
     progress: Callable[[str, str, int], None] | None = None,
 ) -> list[SyncResult]:
-    """Pull each saved source (or the one named) from its watermark; ``full`` reads all."""
+    """Pull each saved source (or the one named) from its watermark; ``full`` reads all.
+    A source that fails does not keep the others from being pulled: a :class:`SyncError`
+    names each that failed, after the others are imported."""
     sources = saved_sources(ws)
     if name is not None:
         check_name(name)
@@ -307,53 +318,69 @@ def sync(
         if not sources:
             raise SourceError(t("sources.none_configured", file=CONFIG_NAME))
         chosen = list(sources.values())
-    results = []
+    results: list[SyncResult] = []
+    failed: list[str] = []
     for source in chosen:
-        location = source.location(ws.root)
-        state = read_state(ws, source.name)
-        mark = state.get("watermark")
-        since = None if full or not source.watermark or not mark else load_mark(mark)
-        if (
-            location.kind == "mysql"
-            and isinstance(since, dt.datetime)
-            and since.tzinfo is None
-            and state.get("session_zone") != "UTC"
-        ):
-            # kept before MySQL sessions ran in UTC, a TIMESTAMP's watermark was in the
-            # server's own zone: read from up to 14 hours earlier once (rows read again
-            # are upserted unchanged) rather than miss what changed in between
-            since -= dt.timedelta(hours=14)
-        mapping = None
-        if source.mapping:
-            path = Path(source.mapping).expanduser()
-            mapping = MappingFile.load(path if path.is_absolute() else ws.root / path)
-        done = import_database(
-            ws,
-            source.kind,
-            location,
-            table=source.table,
-            query=source.query,
-            origin=source.name,
-            watermark=source.watermark,
-            since=since,
-            mapping=mapping,
-            progress=_named(progress, source.name),
-            first_row=1 if since is None else _next_row(ws, source, location),
-        )
-        top = later(since, done.watermark)
-        new_state: dict[str, Any] = {
-            "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "import_id": done.report.import_id,
-            "kind": source.kind,
-        }
-        if location.kind == "mysql":
-            new_state["session_zone"] = "UTC"
-        if source.watermark and top is not None:
-            new_state["column"] = source.watermark
-            new_state["watermark"] = dump_mark(top)
-        write_state(ws, source.name, new_state)
-        results.append(SyncResult(source.name, done, since, top))
+        try:
+            results.append(_sync_one(ws, source, full=full, progress=progress))
+        except (SourceError, MappingError) as exc:
+            failed.append(t("sources.sync_failed", name=source.name, detail=str(exc)))
+    if failed:
+        raise SyncError("\n".join(failed), results)
     return results
+
+
+def _sync_one(
+    ws: Workspace,
+    source: SavedSource,
+    *,
+    full: bool,
+    progress: Callable[[str, str, int], None] | None,
+) -> SyncResult:
+    location = source.location(ws.root)
+    state = read_state(ws, source.name)
+    mark = state.get("watermark")
+    since = None if full or not source.watermark or not mark else load_mark(mark)
+    if (
+        location.kind == "mysql"
+        and isinstance(since, dt.datetime)
+        and since.tzinfo is None
+        and state.get("session_zone") != "UTC"
+    ):
+        # kept before MySQL sessions ran in UTC, a TIMESTAMP's watermark was in the
+        # server's own zone: read from up to 14 hours earlier once (rows read again
+        # are upserted unchanged) rather than miss what changed in between
+        since -= dt.timedelta(hours=14)
+    mapping = None
+    if source.mapping:
+        path = Path(source.mapping).expanduser()
+        mapping = MappingFile.load(path if path.is_absolute() else ws.root / path)
+    done = import_database(
+        ws,
+        source.kind,
+        location,
+        table=source.table,
+        query=source.query,
+        origin=source.name,
+        watermark=source.watermark,
+        since=since,
+        mapping=mapping,
+        progress=_named(progress, source.name),
+        first_row=1 if since is None else _next_row(ws, source, location),
+    )
+    top = later(since, done.watermark)
+    new_state: dict[str, Any] = {
+        "synced_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "import_id": done.report.import_id,
+        "kind": source.kind,
+    }
+    if location.kind == "mysql":
+        new_state["session_zone"] = "UTC"
+    if source.watermark and top is not None:
+        new_state["column"] = source.watermark
+        new_state["watermark"] = dump_mark(top)
+    write_state(ws, source.name, new_state)
+    return SyncResult(source.name, done, since, top)
 
 
 def _next_row(ws: Workspace, source: SavedSource, location: Location) -> int:
