@@ -46,15 +46,8 @@ from kequn.ingest.importer import (
 from kequn.ingest.mapping import MappingError, MappingFile
 from kequn.ingest.readers import SourceError, StagedSource, check_table
 from kequn.ingest.report import ImportReport
-from kequn.ingest.sources.connect import (
-    Location,
-    dump_mark,
-    later,
-    load_mark,
-    read,
-    resolve_url,
-    select_sql,
-)
+from kequn.ingest.sources.connect import Location, read, resolve_url, select_sql
+from kequn.ingest.sources.marks import dump_mark, later, load_mark
 from kequn.store.workspace import CONFIG_NAME, Workspace
 
 #: rows per batch read from a database (and per Parquet row group staged)
