@@ -286,10 +286,19 @@ def _read_postgres(
     try:
         cur = conn.cursor()
         try:
+            # money reaches Arrow as a count of its smallest unit: how many digits that is
+            # (lc_monetary's; 2 for yuan and most locales) is asked first
+            cur.execute("SELECT scale(CAST(CAST(1 AS money) AS numeric)) AS digits")
+            digits = int(cur.fetchone()[0])
             cur.execute(sql, params or None)
             reader = cur.fetch_record_batch()
             names = list(reader.schema.names)
             index = _watermark_index(names, watermark)
+            money = {
+                i
+                for i, f in enumerate(reader.schema)
+                if (f.metadata or {}).get(b"POSTGRESQL:type") == b"money"
+            }
 
             def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
                 for batch in reader:
@@ -299,7 +308,13 @@ def _read_postgres(
                     if index is not None:
                         top = pc.max(batch.column(index)).as_py()
                         marks = [] if top is None else [top]
-                    yield [_arrow_text(col) for col in batch.columns], marks
+                    yield (
+                        [
+                            _money_text(col, digits) if i in money else _arrow_text(col)
+                            for i, col in enumerate(batch.columns)
+                        ],
+                        marks,
+                    )
 
             yield Batches(names, batches())
         finally:
@@ -387,6 +402,17 @@ def _mysql_param(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def _money_text(col: pa.Array, digits: int) -> pa.Array:
+    """A PostgreSQL money column (whole fen or cents) as the amount: 123456 is 1234.56."""
+    return pa.array(
+        [
+            None if v is None else format(decimal.Decimal(v).scaleb(-digits), "f")
+            for v in col.to_pylist()
+        ],
+        pa.string(),
+    )
 
 
 def _arrow_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
