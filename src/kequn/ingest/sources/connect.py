@@ -362,9 +362,9 @@ def _read_mysql(
             cur.execute("SET time_zone = '+00:00'")
             cur.execute(sql, [_mysql_param(p) for p in params] or None)
             names = [d[0] for d in cur.description or ()]
-            instants = {
-                i for i, d in enumerate(cur.description or ()) if d[1] == FIELD_TYPE.TIMESTAMP
-            }
+            described = list(enumerate(cur.description or ()))
+            instants = {i for i, d in described if d[1] == FIELD_TYPE.TIMESTAMP}
+            bits = {i for i, d in described if d[1] == FIELD_TYPE.BIT}  # BIT(1): a boolean
             index = _watermark_index(names, watermark)
 
             def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
@@ -375,6 +375,10 @@ def _read_mysql(
                     columns = list(zip(*rows, strict=True))
                     for i in instants:
                         columns[i] = tuple(_utc(v) for v in columns[i])
+                    for i in bits:
+                        columns[i] = tuple(
+                            None if v is None else int.from_bytes(v, "big") for v in columns[i]
+                        )
                     marks: list[Any] = []
                     if index is not None:
                         present = [v for v in columns[index] if v is not None]
