@@ -306,7 +306,7 @@ def _read_postgres(
                         continue
                     marks: list[Any] = []
                     if index is not None:
-                        top = pc.max(batch.column(index)).as_py()
+                        top = _largest(batch.column(index))
                         marks = [] if top is None else [top]
                     yield (
                         [
@@ -406,6 +406,19 @@ def _mysql_param(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def _largest(col: pa.Array) -> Any:
+    """A batch's largest watermark. PostgreSQL's numeric comes as an opaque text type:
+    compared as numbers (10 after 9.5) and kept as a decimal, which binds back as one."""
+    kind = col.type
+    if isinstance(kind, pa.BaseExtensionType):
+        col = col.storage
+        if getattr(kind, "type_name", "") == "numeric":
+            values = [decimal.Decimal(v) for v in col.to_pylist() if v is not None]
+            finite = [v for v in values if v.is_finite()]
+            return max(finite) if finite else None
+    return pc.max(col).as_py()
 
 
 def _money_text(col: pa.Array, digits: int) -> pa.Array:
