@@ -365,6 +365,11 @@ def _read_mysql(
             described = list(enumerate(cur.description or ()))
             instants = {i for i, d in described if d[1] == FIELD_TYPE.TIMESTAMP}
             bits = {i for i, d in described if d[1] == FIELD_TYPE.BIT}  # BIT(1): a boolean
+            times = {
+                i
+                for i, d in described
+                if d[1] in {FIELD_TYPE.DATE, FIELD_TYPE.DATETIME, FIELD_TYPE.TIMESTAMP}
+            }
             index = _watermark_index(names, watermark)
 
             def batches() -> Iterator[tuple[list[pa.Array], list[Any]]]:
@@ -381,7 +386,10 @@ def _read_mysql(
                         )
                     marks: list[Any] = []
                     if index is not None:
+                        # a zero date (0000-00-00), which PyMySQL gives as text, is no mark
                         present = [v for v in columns[index] if v is not None]
+                        if index in times:
+                            present = [v for v in present if isinstance(v, dt.date)]
                         marks = [max(present)] if present else []
                     yield [pa.array([_text(v) for v in col], pa.string()) for col in columns], marks
 

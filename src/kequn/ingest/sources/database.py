@@ -91,7 +91,7 @@ def stage_database(
     watermark: str | None = None,
     since: Any = None,
     progress: Callable[[int], None] | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
     first_row: int = 1,
 ) -> tuple[StagedSource, Any]:
     """Stream the rows into ``workdir/staged.parquet``, numbered from ``first_row``;
@@ -104,6 +104,7 @@ def stage_database(
     target = workdir / "staged.parquet"
     rows = 0
     top: Any = None
+    batch_rows = batch_rows or BATCH_ROWS
     with read(location, sql, params, watermark=watermark, batch_rows=batch_rows) as result:
         names = [str(n) for n in result.names]
         schema = pa.schema(
