@@ -394,9 +394,23 @@ def _read_mysql(
                     yield [pa.array([_text(v) for v in col], pa.string()) for col in columns], marks
 
             yield Batches(names, batches())
-        finally:
-            cur.close()
+        except BaseException:
+            _abandon(conn)
+            raise
+        cur.close()  # every row was read: nothing left to drain
     finally:
+        with contextlib.suppress(Exception):  # (already closed, or the connection is gone)
+            conn.close()
+
+
+def _abandon(conn: Any) -> None:
+    """Leave a streamed MySQL result unread: PyMySQL reads the rest of it when the cursor
+    is closed or collected, which reads a whole table after an error or, the connection
+    lost, raises from a destructor."""
+    result = getattr(conn, "_result", None)
+    if result is not None and getattr(result, "unbuffered_active", False):
+        result.unbuffered_active = False
+    with contextlib.suppress(Exception):
         conn.close()
 
 
