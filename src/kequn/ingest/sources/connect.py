@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import decimal
 import os
 import re
 import stat
@@ -38,10 +37,17 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from kequn.core.i18n import t
 from kequn.ingest.readers import SourceError
+from kequn.ingest.sources.values import (
+    arrow_text,
+    cell_text,
+    largest,
+    money_text,
+    mysql_param,
+    utc_instant,
+)
 
 #: seconds to wait for a database to answer when connecting (a URL's own
 #: ``connect_timeout`` wins): a server that accepts and then says nothing must not stop
@@ -306,11 +312,11 @@ def _read_postgres(
                         continue
                     marks: list[Any] = []
                     if index is not None:
-                        top = _largest(batch.column(index))
+                        top = largest(batch.column(index))
                         marks = [] if top is None else [top]
                     yield (
                         [
-                            _money_text(col, digits) if i in money else _arrow_text(col)
+                            money_text(col, digits) if i in money else arrow_text(col)
                             for i, col in enumerate(batch.columns)
                         ],
                         marks,
@@ -360,7 +366,7 @@ def _read_mysql(
             # a TIMESTAMP is an instant the server shows in the session's zone (its own,
             # often UTC): read it in UTC and say so; a DATETIME is a wall clock, as stored
             cur.execute("SET time_zone = '+00:00'")
-            cur.execute(sql, [_mysql_param(p) for p in params] or None)
+            cur.execute(sql, [mysql_param(p) for p in params] or None)
             names = [d[0] for d in cur.description or ()]
             described = list(enumerate(cur.description or ()))
             instants = {i for i, d in described if d[1] == FIELD_TYPE.TIMESTAMP}
@@ -379,7 +385,7 @@ def _read_mysql(
                         return
                     columns = list(zip(*rows, strict=True))
                     for i in instants:
-                        columns[i] = tuple(_utc(v) for v in columns[i])
+                        columns[i] = tuple(utc_instant(v) for v in columns[i])
                     for i in bits:
                         columns[i] = tuple(
                             None if v is None else int.from_bytes(v, "big") for v in columns[i]
@@ -391,7 +397,10 @@ def _read_mysql(
                         if index in times:
                             present = [v for v in present if isinstance(v, dt.date)]
                         marks = [max(present)] if present else []
-                    yield [pa.array([_text(v) for v in col], pa.string()) for col in columns], marks
+                    yield (
+                        [pa.array([cell_text(v) for v in col], pa.string()) for col in columns],
+                        marks,
+                    )
 
             yield Batches(names, batches())
         except BaseException:
@@ -412,80 +421,3 @@ def _abandon(conn: Any) -> None:
         result.unbuffered_active = False
     with contextlib.suppress(Exception):
         conn.close()
-
-
-def _utc(value: Any) -> Any:
-    """A TIMESTAMP read in a UTC session: the instant, as an aware time (a zero date,
-    which PyMySQL gives as text, stays as it is)."""
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def _mysql_param(value: Any) -> Any:
-    """A watermark bound for MySQL, whose session runs in UTC: an aware time as UTC wall
-    clock (PyMySQL writes a time's digits and drops its zone)."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
-def _largest(col: pa.Array) -> Any:
-    """A batch's largest watermark. PostgreSQL's numeric comes as an opaque text type:
-    compared as numbers (10 after 9.5) and kept as a decimal, which binds back as one."""
-    kind = col.type
-    if isinstance(kind, pa.BaseExtensionType):
-        col = col.storage
-        if getattr(kind, "type_name", "") == "numeric":
-            values = [decimal.Decimal(v) for v in col.to_pylist() if v is not None]
-            finite = [v for v in values if v.is_finite()]
-            return max(finite) if finite else None
-    return pc.max(col).as_py()
-
-
-def _money_text(col: pa.Array, digits: int) -> pa.Array:
-    """A PostgreSQL money column (whole fen or cents) as the amount: 123456 is 1234.56."""
-    return pa.array(
-        [
-            None if v is None else format(decimal.Decimal(v).scaleb(-digits), "f")
-            for v in col.to_pylist()
-        ],
-        pa.string(),
-    )
-
-
-def _arrow_text(col: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A column as text the validator reads (ISO times, plain decimals)."""
-    kind = col.type
-    if pa.types.is_string(kind):
-        return col
-    if pa.types.is_large_string(kind):
-        return pc.cast(col, pa.string())
-    if pa.types.is_timestamp(kind):
-        fmt = "%Y-%m-%d %H:%M:%S%z" if kind.tz else "%Y-%m-%d %H:%M:%S"
-        return pc.strftime(col, format=fmt)
-    if pa.types.is_date(kind):
-        return pc.strftime(col, format="%Y-%m-%d")
-    try:
-        return pc.cast(col, pa.string())
-    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-        return pa.array([_text(v) for v in col.to_pylist()], pa.string())
-
-
-def _text(value: Any) -> str | None:  # noqa: PLR0911 - one return per type
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        fraction = ".%f" if value.microsecond else ""
-        return value.strftime(f"%Y-%m-%d %H:%M:%S{fraction}" + ("%z" if value.tzinfo else ""))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return format(value, "f")
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).decode("utf-8", errors="replace")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value)
