@@ -143,6 +143,15 @@ class ParsePass(Pass):
                     keys, vals = with_spellings(keys, vals, found)
                     self.params[f"{name}_keys"], self.params[f"{name}_vals"] = keys, vals
 
+    def _read_as(self, name: str, logical: str) -> str:
+        """The type the column mapped to ``name`` is read as: its own, except that a time
+        a database holds as an integer is one (Unix seconds, ``add_time INT``), though
+        staged as text."""
+        index = self.matched.columns[name]
+        if logical in {"timestamp", "date"} and index in self.staged.integers:
+            return "BIGINT"
+        return self.types[f"c{index}"]
+
     def _text(self, source: str) -> bool:
         """Whether the file's column ``source`` (c0, c1, ...) was read as text."""
         return self.types[source].upper().startswith("VARCHAR")
@@ -183,7 +192,8 @@ class ParsePass(Pass):
             source = f"c{self.matched.columns[column.name]}"
             logical = _CHOICES.get(column.name, column.kind)
             text = self._text(source)
-            frag = fragment(f"kq_text({source})" if text else source, logical, self.types[source])
+            kind = self._read_as(column.name, logical)
+            frag = fragment(f"kq_text({source})" if text else source, logical, kind)
             value = frag.value
             if column.kind == "money" and self.matched.units.get(column.name) in UNIT_FACTORS:
                 factor = UNIT_FACTORS[self.matched.units[column.name]]

@@ -69,6 +69,7 @@ class StagedSource:
     #: only some of the source's rows (a sync from its watermark): entries of the rows not
     #: read again stay in the quarantine
     incremental: bool = False
+    integers: frozenset[int] = frozenset()  # columns a database holds as integers
 
 
 def stage(

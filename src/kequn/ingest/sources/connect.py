@@ -232,6 +232,7 @@ class Batches:
 
     names: list[str]
     batches: Iterator[tuple[list[pa.Array], list[Any]]]  # (text columns, typed watermark)
+    integers: frozenset[int] = frozenset()  # the columns the database holds as integers
 
 
 @contextlib.contextmanager
@@ -322,7 +323,10 @@ def _read_postgres(
                         marks,
                     )
 
-            yield Batches(names, batches())
+            integers = frozenset(
+                i for i, f in enumerate(reader.schema) if pa.types.is_integer(f.type)
+            )
+            yield Batches(names, batches(), integers - money)
         finally:
             cur.close()
     finally:
@@ -402,7 +406,12 @@ def _read_mysql(
                         marks,
                     )
 
-            yield Batches(names, batches())
+            whole = {
+                FIELD_TYPE.TINY, FIELD_TYPE.SHORT, FIELD_TYPE.INT24, FIELD_TYPE.LONG,
+                FIELD_TYPE.LONGLONG,
+            }  # fmt: skip
+            integers = frozenset(i for i, d in described if d[1] in whole)
+            yield Batches(names, batches(), integers)
         except BaseException:
             _abandon(conn)
             raise

@@ -104,9 +104,11 @@ def stage_database(
     target = workdir / "staged.parquet"
     rows = 0
     top: Any = None
+    integers: frozenset[int] = frozenset()
     batch_rows = batch_rows or BATCH_ROWS
     with read(location, sql, params, watermark=watermark, batch_rows=batch_rows) as result:
         names = [str(n) for n in result.names]
+        integers = result.integers
         schema = pa.schema(
             [pa.field(f"c{i}", pa.string()) for i in range(len(names))]
             + [pa.field("_row", pa.int64())]
@@ -132,6 +134,7 @@ def stage_database(
         positional=True,
         header_row=0,
         incremental=bool(watermark) and since is not None,
+        integers=integers,
     )
     return staged, top
 
