@@ -3,7 +3,7 @@ integer Unix seconds (``add_time INT(10)``). Read from the database they became 
 "1704128400" and every order was quarantined as "not a date"; a Parquet file's integer
 time column was already read as one. An integer column of the database, mapped to a time,
 is now a Unix time (seconds, milliseconds or microseconds) or a yyyymmdd day, an instant
-turned into the workspace's local time, as the file importer reads it."""
+turned into the workspace's local time, as the file importer reads it; 0 is no time."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_integer_times_are_unix_times(
         "add_time BIGINT, pay_day INT, amount DECIMAL(9, 2), code INT)",
         # 1704128400 is 2024-01-01 17:00 UTC: 2 January, 01:00 in Asia/Shanghai
         f"INSERT INTO {table} VALUES ('U1', 'C1', 1704128400, 20240102, 10, 7), "
-        "('U2', 'C1', 1704128400123, NULL, 20, 8)",
+        "('U2', 'C1', 1704128400123, NULL, 20, 8), ('U3', 'C1', 0, NULL, 30, 9)",
     )
     monkeypatch.setenv("KQ_UNIX_URL", server.url)
     mapping = ws.root / "map.yaml"
@@ -47,4 +47,5 @@ def test_integer_times_are_unix_times(
             ("shop:U1", dt.datetime(2024, 1, 2, 1, 0)),
             ("shop:U2", dt.datetime(2024, 1, 2, 1, 0, 0, 123000)),
         ]
-        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+        # 0 is how PHP apps leave a time unset: told as no date, not an order of 1970
+        assert con.execute('SELECT "row", reason FROM quarantine').fetchall() == [(3, "bad_date")]

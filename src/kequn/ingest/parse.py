@@ -8,7 +8,7 @@ import duckdb
 
 from kequn.ingest import formats
 from kequn.ingest._pass import Pass
-from kequn.ingest.convert import fragment, other_spellings, with_spellings
+from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.shape import Shaped
 
@@ -143,14 +143,22 @@ class ParsePass(Pass):
                     keys, vals = with_spellings(keys, vals, found)
                     self.params[f"{name}_keys"], self.params[f"{name}_vals"] = keys, vals
 
-    def _read_as(self, name: str, logical: str) -> str:
-        """The type the column mapped to ``name`` is read as: its own, except that a time
-        a database holds as an integer is one (Unix seconds, ``add_time INT``), though
-        staged as text."""
+    def _fragment(self, name: str, logical: str, text: bool) -> Fragment:
+        """How the column mapped to ``name`` is read: as its type says, except that a time
+        a database holds as an integer (``add_time INT``, staged as text) is a Unix time
+        or a yyyymmdd day, and its 0, how such a time is left unset, is not a date."""
         index = self.matched.columns[name]
-        if logical in {"timestamp", "date"} and index in self.staged.integers:
-            return "BIGINT"
-        return self.types[f"c{index}"]
+        source = f"c{index}"
+        cell = f"kq_text({source})" if text else source
+        if logical not in {"timestamp", "date"} or index not in self.staged.integers:
+            return fragment(cell, logical, self.types[source])
+        read = fragment(cell, logical, "BIGINT")
+        zero = f"coalesce(CAST({cell} AS VARCHAR) = '0', false)"
+        return Fragment(
+            f"CASE WHEN {zero} THEN NULL ELSE {read.value} END",
+            f"{zero} OR ({read.failed})",
+            read.reason,
+        )
 
     def _text(self, source: str) -> bool:
         """Whether the file's column ``source`` (c0, c1, ...) was read as text."""
@@ -192,8 +200,7 @@ class ParsePass(Pass):
             source = f"c{self.matched.columns[column.name]}"
             logical = _CHOICES.get(column.name, column.kind)
             text = self._text(source)
-            kind = self._read_as(column.name, logical)
-            frag = fragment(f"kq_text({source})" if text else source, logical, kind)
+            frag = self._fragment(column.name, logical, text)
             value = frag.value
             if column.kind == "money" and self.matched.units.get(column.name) in UNIT_FACTORS:
                 factor = UNIT_FACTORS[self.matched.units[column.name]]
