@@ -38,3 +38,22 @@ def test_pg_money_is_read_as_the_amount(
         quarantined = con.execute("SELECT reason, value FROM quarantine").fetchall()
     assert rows == [("erp:M1", "1234.56", "0.05"), ("erp:M2", "7.10", None)]
     assert quarantined == [("negative_amount", "-0.01")]
+
+
+def test_a_server_without_money_still_reads() -> None:
+    """PostgreSQL-speaking servers without a money type (CockroachDB, Redshift): the
+    digits are 2 and the transaction is usable again for the query itself."""
+    from kequn.ingest.sources.connect import _money_digits
+
+    class Refusing:
+        rolled_back = False
+
+        def execute(self, _sql: str) -> None:
+            raise RuntimeError('type "money" does not exist')
+
+        def rollback(self) -> None:
+            self.rolled_back = True
+
+    server = Refusing()
+    assert _money_digits(server, server) == 2
+    assert server.rolled_back

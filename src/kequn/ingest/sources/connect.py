@@ -295,8 +295,7 @@ def _read_postgres(
         try:
             # money reaches Arrow as a count of its smallest unit: how many digits that is
             # (lc_monetary's; 2 for yuan and most locales) is asked first
-            cur.execute("SELECT scale(CAST(CAST(1 AS money) AS numeric)) AS digits")
-            digits = int(cur.fetchone()[0])
+            digits = _money_digits(conn, cur)
             cur.execute(sql, params or None)
             reader = cur.fetch_record_batch()
             names = list(reader.schema.names)
@@ -331,6 +330,17 @@ def _read_postgres(
             cur.close()
     finally:
         conn.close()
+
+
+def _money_digits(conn: Any, cur: Any) -> int:
+    """The digits of the server's money (2 where it has no money type: CockroachDB,
+    Redshift and other PostgreSQL-speaking servers)."""
+    try:
+        cur.execute("SELECT scale(CAST(CAST(1 AS money) AS numeric)) AS digits")
+        return int(cur.fetchone()[0])
+    except Exception:
+        conn.rollback()  # (a failed statement leaves the transaction unusable)
+        return 2
 
 
 @contextlib.contextmanager
