@@ -40,16 +40,80 @@ def with_traditional(table: Any) -> Any:
             return [with_traditional(v) for v in table]
         words: list[Any] = []
         for value in table:
-            for word in (value, *(traditional_forms(value) if isinstance(value, str) else ())):
+            for word in (value, *(forms_of(value) if isinstance(value, str) else ())):
                 if word not in words:
                     words.append(word)
         return words
     return table
 
 
+#: the packaged tables' words and their traditional forms, made once by
+#: ``python -m kequn.features.reftables`` (tests/features/test_traditional_forms_file.py
+#: checks it is current): converting them at each run cost 50-70 ms of OpenCC's loading
+FORMS_FILE = "traditional.yaml"
+#: the packaged tables (every YAML file of refdata but :data:`FORMS_FILE`)
+NAMES = (
+    "channels",
+    "industry_gbt4754",
+    "nature_keywords",
+    "size_cn_2017",
+    "size_eu_2003",
+    "sources",
+)
+
+
+def forms_of(word: str) -> tuple[str, ...]:
+    """:func:`kequn.core.traditional.traditional_forms` of ``word``, from
+    :data:`FORMS_FILE` when it is there (the packaged tables' words), else converted."""
+    known = _known_forms()
+    return tuple(known[word]) if word in known else traditional_forms(word)
+
+
+@functools.cache
+def _known_forms() -> dict[str, list[str]]:
+    return dict(yamlfile.safe_load(_refdata(FORMS_FILE)) or {})
+
+
+def _refdata(file: str) -> str:
+    return (resources.files("kequn.features") / "refdata" / file).read_text(encoding="utf-8")
+
+
+def packaged_words() -> list[str]:
+    """Every word of the packaged tables that is not ASCII, in order, once."""
+    words: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str) and not item.isascii():
+                    words[item] = None
+                else:
+                    walk(item)
+
+    for name in NAMES:
+        walk(yamlfile.safe_load(_refdata(f"{name}.yaml")))
+    return list(words)
+
+
+def forms_file_text() -> str:
+    """What :data:`FORMS_FILE` holds: each packaged word with its traditional forms."""
+    lines = [
+        "# Made by `python -m kequn.features.reftables` from the tables beside it: each word's",
+        "# traditional forms (OpenCC s2t, s2hk, s2twp). Do not edit; make it again instead.",
+    ]
+    # every word, those without another form too ([]): a word missing here is converted
+    lines += [f"{w}: [{', '.join(traditional_forms(w))}]" for w in packaged_words()]
+    return "\n".join(lines) + "\n"
+
+
 @functools.cache
 def _packaged(name: str) -> dict[str, Any]:
-    text = (resources.files("kequn.features") / "refdata" / f"{name}.yaml").read_text(
-        encoding="utf-8"
-    )
-    return dict(with_traditional(yamlfile.safe_load(text)))
+    return dict(with_traditional(yamlfile.safe_load(_refdata(f"{name}.yaml"))))
+
+
+if __name__ == "__main__":
+    target = Path(str(resources.files("kequn.features") / "refdata" / FORMS_FILE))
+    target.write_text(forms_file_text(), encoding="utf-8")
