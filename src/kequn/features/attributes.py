@@ -8,6 +8,7 @@ import ibis.expr.types as ir
 
 from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
+from kequn.features.reftables import NAMES
 
 _CHINA = (
     "cn",
@@ -46,14 +47,7 @@ def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
 
 #: the reference tables :func:`attribute_columns` reads (the feature state keys its kept
 #: columns on their contents)
-REFERENCES = (
-    "channels",
-    "industry_gbt4754",
-    "nature_keywords",
-    "size_cn_2017",
-    "size_eu_2003",
-    "sources",
-)
+REFERENCES = NAMES
 
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:

@@ -51,7 +51,8 @@ def with_traditional(table: Any) -> Any:
 #: ``python -m kequn.features.reftables`` (tests/features/test_traditional_forms_file.py
 #: checks it is current): converting them at each run cost 50-70 ms of OpenCC's loading
 FORMS_FILE = "traditional.yaml"
-#: the packaged tables (every YAML file of refdata but :data:`FORMS_FILE`)
+#: the packaged tables (every YAML file of refdata but :data:`FORMS_FILE`); the
+#: attribute features read all of them (:data:`kequn.features.attributes.REFERENCES`)
 NAMES = (
     "channels",
     "industry_gbt4754",
