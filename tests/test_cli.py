@@ -287,6 +287,21 @@ def test_spark_without_java_says_what_it_needs(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.spark
+@pytest.mark.slow
+def test_a_spark_run_prints_kequns_words_not_sparks_stage_bars(tmp_path: Path) -> None:
+    """`kequn run --engine spark` printed Spark's console progress bars
+    ("[Stage 12:>   (0 + 1) / 1]", hundreds of them) over the CLI's own output."""
+    pytest.importorskip("pyspark")
+    from kequn.demo import demo_workspace
+
+    ws = demo_workspace(tmp_path, 60, seed=2)
+    done = _cli(["run", "--engine", "spark", "--no-models", "-w", str(ws.root)])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Lifecycle" in done.stdout
+    assert "[Stage" not in done.stderr
+
+
 def test_users_text_is_printed_as_written_and_bad_names_are_refused_in_words(
     tmp_path: Path,
 ) -> None:
