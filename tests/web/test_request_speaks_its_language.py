@@ -107,3 +107,31 @@ def test_a_form_that_cannot_be_read_is_refused_in_the_reader_s_language(
         assert response.status_code == 400
         message = response.json()["error"]["message"]
         assert bool(HAN.search(message)) == (lang == "zh"), message
+
+
+@pytest.mark.parametrize(("lang", "han"), [("zh", True), ("en", False)])
+def test_a_job_whose_process_died_is_told_in_the_request_s_language(
+    server: Any, lang: str, han: bool
+) -> None:
+    """A job left "running" by a server process that no longer exists is reported as
+    failed, and why is said in the reader's language (it was English only)."""
+    import json
+    import subprocess
+    import sys
+
+    # the pid of a process that has exited and been reaped: nothing answers to it
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    folder = server.ws.root / "jobs"
+    folder.mkdir(exist_ok=True)
+    job_id = "dead0000" + ("a1b2" if lang == "zh" else "c3d4")
+    (folder / f"{job_id}.json").write_text(
+        json.dumps({"id": job_id, "kind": "run", "state": "running", "pid": child.pid}),
+        encoding="utf-8",
+    )
+    with server.client("viewer") as client:
+        response = client.get(f"/api/jobs/{job_id}", params={"lang": lang})
+    assert response.status_code == 200
+    job = response.json()
+    assert job["state"] == "failed"
+    assert bool(HAN.search(job["error"])) is han, job["error"]

@@ -170,8 +170,9 @@ class Jobs:
         threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
         return job
 
-    def get(self, job_id: str) -> dict[str, Any] | None:
-        """A job's last saved state, from whichever process runs it (None if unknown)."""
+    def get(self, job_id: str, lang: str | None = None) -> dict[str, Any] | None:
+        """A job's last saved state, from whichever process runs it (None if unknown);
+        a job whose process died is failed, saying so in ``lang``."""
         if not _JOB_ID.match(job_id):  # the id becomes a file name: nothing but hex
             return None
         path = self.folder / f"{job_id}.json"
@@ -183,7 +184,7 @@ class Jobs:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
         if data["state"] == "running" and not _alive(int(data.get("pid", 0))):
-            data.update(state="failed", error="the server process running it stopped")
+            data.update(state="failed", error=t("web.error.job_stopped", lang))
         # files written before results were kept without personal data or paths
         data["result"] = without_personal(data.get("result"))
         data["error"] = without_paths(data.get("error"))

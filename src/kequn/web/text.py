@@ -37,6 +37,10 @@ WEB: dict[str, tuple[str, str]] = {
     "job.step.validate": ("校验数据", "validating the rows"),
     "job.step.write": ("写入工作区", "writing to the workspace"),
     "web.error.no_job": ("没有这个任务。", "No such job."),
+    "web.error.job_stopped": (
+        "运行此任务的服务器进程已停止，任务未完成。",
+        "The server process running this job stopped before it finished.",
+    ),
     "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
     "web.error.unknown_table": (
         "不能导入到 {table}：只能是 customers、orders 或 events。",

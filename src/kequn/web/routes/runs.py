@@ -69,9 +69,10 @@ def job_status(
 ) -> dict[str, Any]:
     """A job's progress and result (an import's report keeps no personal data: the
     quarantined values themselves are at ``/api/quarantine``)."""
-    job: dict[str, Any] | None = request.app.state.jobs.get(job_id)
+    lang = request_lang(request)
+    job: dict[str, Any] | None = request.app.state.jobs.get(job_id, lang)
     if job is None:
-        raise ApiError(404, "no_job", t("web.error.no_job", request_lang(request)))
+        raise ApiError(404, "no_job", t("web.error.no_job", lang))
     audit(workspace(request), user.name, "job.read", {"job": job["id"], "kind": job["kind"]})
     return job
 
