@@ -288,11 +288,16 @@ def money(raw: Any, lang: str | None = None, currency: str = "CNY") -> str:
     amount = float(raw)
     symbol = SYMBOLS.get(currency, currency + " ")
     lang = _lang(lang)
-    if lang == "zh" and abs(amount) >= 1e8:
-        return f"{symbol}{amount / 1e8:.2f}亿"
-    if lang == "zh" and abs(amount) >= 1e4:
-        return f"{symbol}{amount / 1e4:.1f}万"
-    return f"{symbol}{amount:,.0f}"
+    size = abs(amount)
+    if lang == "zh" and size >= 1e8:
+        shown = f"{size / 1e8:.2f}亿"
+    elif lang == "zh" and size >= 1e4:
+        shown = f"{size / 1e4:.1f}万"
+    else:
+        shown = f"{size:,.0f}"
+    # the sign before the currency (-¥575, not ¥-575); none on an amount shown as 0
+    sign = "-" if amount < 0 and shown.strip("0.,") else ""
+    return f"{sign}{symbol}{shown}"
 
 
 def number(raw: Any, lang: str | None = None) -> str:
