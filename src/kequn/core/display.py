@@ -180,7 +180,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }
-SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
 
 def _lang(lang: str | None) -> str:
@@ -282,22 +282,32 @@ def _missing(raw: Any) -> bool:
 
 
 def money(raw: Any, lang: str | None = None, currency: str = "CNY") -> str:
-    """¥12,345 in English; ¥1.2万 / ¥3.4亿 in Chinese for large amounts."""
+    """An amount as a person reads it, the one way everywhere (pages, reasons, messages):
+    ¥12,345 in English, ¥1.2万 / ¥3.4亿 in Chinese from 10,000; below 1,000 the cents a
+    price has (¥9.9, ¥199.9, ¥12.34: a ¥9.9 order shown as ¥10 beside its reason's ¥9.9
+    read as two amounts), whole yuan above; the sign before the currency (-¥575, not
+    ¥-575), none on an amount shown as 0."""
     if _missing(raw):
         return "–"
     amount = float(raw)
-    symbol = SYMBOLS.get(currency, currency + " ")
-    lang = _lang(lang)
+    symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
     size = abs(amount)
-    if lang == "zh" and size >= 1e8:
-        shown = f"{size / 1e8:.2f}亿"
-    elif lang == "zh" and size >= 1e4:
-        shown = f"{size / 1e4:.1f}万"
+    if _lang(lang) == "zh" and size >= 1e8:
+        shown = f"{_trimmed(size / 1e8, 2)}亿"
+    elif _lang(lang) == "zh" and size >= 1e4:
+        shown = f"{_trimmed(size / 1e4, 1)}万"
+    elif size < 1000:
+        shown = _trimmed(size, 2)
     else:
-        shown = f"{size:,.0f}"
-    # the sign before the currency (-¥575, not ¥-575); none on an amount shown as 0
-    sign = "-" if amount < 0 and shown.strip("0.,") else ""
+        shown = f"{math.floor(size + 0.5):,}"  # half up, as a till rounds (¥1,234.5: ¥1,235)
+    sign = "-" if amount < 0 and shown.strip("0.,万亿") else ""
     return f"{sign}{symbol}{shown}"
+
+
+def _trimmed(number: float, decimals: int) -> str:
+    """``number`` to at most ``decimals`` places, without trailing zeros (12.50 -> 12.5)."""
+    text = f"{number:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def number(raw: Any, lang: str | None = None) -> str:

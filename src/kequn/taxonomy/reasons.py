@@ -12,12 +12,12 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from kequn.core import display
 from kequn.core.i18n import local
 from kequn.core.rules import holds
 from kequn.features.reftables import TIERS, load_reference
 from kequn.taxonomy.model import Label, Taxonomy
 
-SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 _NONE = {"zh": "未知", "en": "—"}
 _SIZE_NAMES = {
     "large": ("大型", "large"),
@@ -60,17 +60,8 @@ def _trim(number: float, decimals: int) -> str:
 
 
 def money(value: float, lang: str, currency: str = "CNY") -> str:
-    """¥5,200; in 中文 ¥1.2万 from 10,000 and ¥3.5亿 from 100,000,000."""
-    symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
-    sign = "−" if value < 0 else ""
-    amount = abs(float(value))
-    if lang == "zh" and amount >= 1e8:
-        return f"{sign}{symbol}{_trim(amount / 1e8, 1)}亿"
-    if lang == "zh" and amount >= 1e4:
-        return f"{sign}{symbol}{_trim(amount / 1e4, 1)}万"
-    if amount >= 100 or amount == int(amount):
-        return f"{sign}{symbol}{round(amount):,}"
-    return f"{sign}{symbol}{_trim(amount, 2)}"
+    """An amount as every page shows it (:func:`kequn.core.display.money`)."""
+    return display.money(value, lang, currency)
 
 
 def days(value: float, lang: str) -> str:
