@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import uuid
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ release_between_stages = True
 
 class DuckDBEngine(Engine):
     """Classify on a read-only connection the caller opens (the published generation),
-    spilling to ``tmp_dir`` beyond ``memory_limit``."""
+    spilling beyond ``memory_limit`` to a folder of its own under ``tmp_dir``."""
 
     name = "duckdb"
 
@@ -49,7 +50,7 @@ class DuckDBEngine(Engine):
         con = self._stack.enter_context(connection)
         # a read-only database still allows settings, temp tables and spilling to disk
         tmp_dir.mkdir(exist_ok=True)
-        con.execute("SET temp_directory = ?", [str(tmp_dir)])
+        _spill_apart(con, tmp_dir)
         con.execute("SET memory_limit = ?", [memory_limit])
         self.memory_limit = memory_limit
         con.execute("SET preserve_insertion_order = false")
@@ -154,6 +155,20 @@ class DuckDBEngine(Engine):
         # the backend held this engine through its compile: let both go without a gc pass
         self.con.__dict__.pop("compile", None)
         self._stack.close()
+
+
+def _spill_apart(con: duckdb.DuckDBPyConnection, tmp_dir: Path) -> None:
+    """Spill to a folder of this DuckDB instance's own under ``tmp_dir``: DuckDB names its
+    spill files the same in every instance and deletes them all from its folder when it
+    closes, so two runs spilling to ``.tmp/`` itself (two processes, or a server's runs on
+    two generations) read each other's blocks or lost them. The folder is named, not made:
+    DuckDB makes it when it first spills and removes it when the instance closes. An
+    instance that has one already (a server's pages share the run's) keeps it."""
+    row = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    current = Path(str(row[0])) if row and row[0] else None
+    if current is not None and current.parent == tmp_dir and current.name.startswith("spill-"):
+        return
+    con.execute("SET temp_directory = ?", [str(tmp_dir / f"spill-{uuid.uuid4().hex[:12]}")])
 
 
 @ibis.udf.scalar.builtin(name="getvariable")
