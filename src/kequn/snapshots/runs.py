@@ -12,6 +12,7 @@ run or none, and earlier runs are never touched.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import json
 import secrets
@@ -19,7 +20,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kequn.core.compute import parquet_columns, parquet_glob
 from kequn.core.i18n import t
@@ -150,10 +151,56 @@ def new_run_id(as_of: dt.date) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{as_of:%Y%m%d}-{secrets.token_hex(2)}"
 
 
+#: the lock each run in this process holds while it writes its staging folder
+_claims: dict[Path, IO[str]] = {}
+
+
 def staging_dir(ws: Workspace, run_id: str) -> Path:
+    """A run's folder under ``.tmp/`` until it is published, claimed by a lock beside it
+    (``run-ID.lock``: the folder itself is renamed into ``runs/``) held until
+    :func:`publish` or :func:`discard`. Folders that runs killed half-way left behind
+    are removed first (:func:`sweep_staging`)."""
+    sweep_staging(ws)
     path = ws.tmp_dir / f"run-{run_id}"
+    ws.tmp_dir.mkdir(parents=True, exist_ok=True)
+    claim = _lock_path(path).open("a")
+    fcntl.flock(claim.fileno(), fcntl.LOCK_EX)  # before the folder exists: never unclaimed
+    _claims[path] = claim
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def sweep_staging(ws: Workspace) -> int:
+    """Remove the staging folders of runs killed half-way (every customer's features and
+    labels, never published and read by no one); a folder whose lock is held belongs to
+    a run in progress (in any process) and is left alone. How many were removed."""
+    removed = 0
+    folders = {p.with_suffix("") if p.suffix == ".lock" else p for p in ws.tmp_dir.glob("run-*")}
+    for folder in sorted(folders):
+        lock = _lock_path(folder)
+        try:
+            with lock.open("a") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed += 1
+                lock.unlink(missing_ok=True)
+        except BlockingIOError:
+            continue
+        except OSError:
+            continue  # a folder kequn cannot write: nothing to sweep with
+    return removed
+
+
+def _lock_path(staging: Path) -> Path:
+    return staging.with_name(staging.name + ".lock")
+
+
+def _release(staging: Path) -> None:
+    claim = _claims.pop(staging, None)
+    if claim is not None:
+        _lock_path(staging).unlink(missing_ok=True)
+        claim.close()
 
 
 def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
@@ -166,11 +213,13 @@ def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
     )
     ws.runs_dir.mkdir(exist_ok=True)
     staging.replace(final)
+    _release(staging)
     return info
 
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+    _release(staging)
 
 
 _listed: dict[Path, tuple[int, list[RunInfo]]] = {}
