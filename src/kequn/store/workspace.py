@@ -188,8 +188,14 @@ class Workspace:
             # never be replayed onto the fresh copy
             new_path.unlink(missing_ok=True)
             Path(str(new_path) + ".wal").unlink(missing_ok=True)
-            if current:
-                shutil.copyfile(self.data_dir / current, new_path)
+            try:
+                if current:
+                    shutil.copyfile(self.data_dir / current, new_path)
+            except BaseException:
+                # a copy cut short (the disk full) is no generation: its bytes would keep
+                # the disk full until the next write
+                new_path.unlink(missing_ok=True)
+                raise
             # the new generation is an instance of its own: spill files of its own too
             with self.spill_folder() as spill:
                 con = duckdb.connect(str(new_path))
