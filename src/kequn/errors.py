@@ -17,8 +17,13 @@ _OS_REASONS = {
     errno.ENOTDIR: "error.os.not_dir",
     errno.EEXIST: "error.os.exists",
     errno.ENOSPC: "error.os.full",
+    errno.EDQUOT: "error.os.quota",
+    errno.EFBIG: "error.os.too_large",
     errno.EROFS: "error.os.read_only",
 }
+#: refusals of a write: a copy's error names the file it read first and the one it wrote
+#: second (``filename2``), which is the one to tell
+_WRITES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # noqa: PLR0911 - one return per kind of error
@@ -72,7 +77,8 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in _OS_REASONS and exc.filename:
         reason = i18n.t(_OS_REASONS[exc.errno], lang)
-        return i18n.t("error.os", lang, path=exc.filename, reason=reason)
+        path = exc.filename2 if exc.errno in _WRITES and exc.filename2 else exc.filename
+        return i18n.t("error.os", lang, path=path, reason=reason)
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)
     return None

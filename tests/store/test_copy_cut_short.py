@@ -43,6 +43,11 @@ def test_a_copy_cut_short_is_removed(ws: Workspace, tmp_path: Path) -> None:
         check=False,
     )
     assert said.returncode == 1, said.stdout + said.stderr
+    # told in words, naming the copy that could not be written, not the one read
+    written = ws.data_dir / f"gen-{int(published[4:10]) + 1:06d}.duckdb"
+    words = " ".join(said.stderr.split())
+    assert "Traceback" not in said.stderr
+    assert f"Cannot use {written}: the file is larger than the file system" in words
     assert ws.current_generation() == published
     assert sorted(p.name for p in ws.data_dir.glob("gen-*.duckdb*")) == [published]
     # and the next write works

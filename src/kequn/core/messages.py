@@ -46,6 +46,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.os.exists": ("已经存在", "it already exists"),
     "error.os.full": ("磁盘已满", "the disk is full"),
+    "error.os.quota": ("磁盘配额已用完", "the disk quota is used up"),
+    "error.os.too_large": (
+        "文件超出了文件系统或进程允许的大小",
+        "the file is larger than the file system or the process allows",
+    ),
     "error.os.read_only": ("只读文件系统", "the file system is read-only"),
     "error.out_of_range": (
         "计算时某个值超出范围或无法转换：{detail}\n请检查分群规则中的运算（`kequn taxonomy check`，或在看板上预览该规则）以及数据中的异常值。",
