@@ -37,21 +37,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法使用 {path}：{reason}。请检查路径（文件还是文件夹、上级文件夹是否存在）和权限，然后重试。",
         "Cannot use {path}: {reason}. Check the path (a file or a folder, and that its folder exists) and its permissions, then try again.",
     ),
-    "error.os.denied": ("没有权限", "permission denied"),
-    "error.os.missing": ("文件或文件夹不存在", "no such file or folder"),
-    "error.os.is_dir": ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),
-    "error.os.not_dir": (
-        "路径中有一段是文件，而不是文件夹",
-        "part of the path is a file, not a folder",
-    ),
-    "error.os.exists": ("已经存在", "it already exists"),
-    "error.os.full": ("磁盘已满", "the disk is full"),
-    "error.os.quota": ("磁盘配额已用完", "the disk quota is used up"),
-    "error.os.too_large": (
-        "文件超出了文件系统或进程允许的大小",
-        "the file is larger than the file system or the process allows",
-    ),
-    "error.os.read_only": ("只读文件系统", "the file system is read-only"),
     "error.out_of_range": (
         "计算时某个值超出范围或无法转换：{detail}\n请检查分群规则中的运算（`kequn taxonomy check`，或在看板上预览该规则）以及数据中的异常值。",
         "A value went out of range or could not be converted while computing: {detail}\nCheck the arithmetic in the taxonomy's rules (`kequn taxonomy check`, or preview the rule on the dashboard) and unusual values in the data.",

@@ -5,6 +5,21 @@ system's errors, as (中文, English) templates by key: data only, merged into
 from __future__ import annotations
 
 CLI: dict[str, tuple[str, str]] = {
+    "error.os.denied": ("没有权限", "permission denied"),
+    "error.os.missing": ("文件或文件夹不存在", "no such file or folder"),
+    "error.os.is_dir": ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),
+    "error.os.not_dir": (
+        "路径中有一段是文件，而不是文件夹",
+        "part of the path is a file, not a folder",
+    ),
+    "error.os.exists": ("已经存在", "it already exists"),
+    "error.os.full": ("磁盘已满", "the disk is full"),
+    "error.os.quota": ("磁盘配额已用完", "the disk quota is used up"),
+    "error.os.too_large": (
+        "文件超出了文件系统或进程允许的大小",
+        "the file is larger than the file system or the process allows",
+    ),
+    "error.os.read_only": ("只读文件系统", "the file system is read-only"),
     "taxonomy.not_mapping": (
         "{file} 不是分类体系：顶层应为 dimensions:、thresholds: 等键（参考工作区的 taxonomy.yaml）。",
         "{file} is not a taxonomy: its top level should be keys such as dimensions: and thresholds: (see the workspace's taxonomy.yaml).",
