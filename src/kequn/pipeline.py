@@ -401,6 +401,7 @@ def run(
     notify = progress or (lambda _step: None)
     taxonomy = workspace_taxonomy(ws)
     started = time.perf_counter()
+    erasures = ws.erasures()  # before any data is read: see publish
     identity.ensure_current(ws)  # with [identity] enabled: persons resolved before features
     with make_engine(ws, engine_name) as plain:
         engine = identity.persons_engine(ws, plain)  # plain itself with identity disabled
@@ -437,7 +438,7 @@ def run(
                 counts=result.counts,
                 models=models,
             )
-            info = publish(ws, staging, info)
+            info = publish(ws, staging, info, erasures_seen=erasures)
         except BaseException:
             discard(staging)
             raise

@@ -252,13 +252,16 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
             )
         compact(con)
     subjects = records + persons
-    runs = list_runs(ws)
-    removed["run_labels"] = sum(_erase_from_run(run, s) for run in runs for s in subjects)
-    if removed["run_labels"] and ws.runs_dir.is_dir():
-        os.utime(ws.runs_dir)  # every process's listing of runs (and their counts) is re-read
-    # no lookup build from now on starts from files made before this point (see lookup)
-    lookup.mark_erasure(ws.root)
-    removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
+    # a run still reading the data from before is refused when it publishes; those
+    # published until now are cleaned here, no run publishing meanwhile
+    with ws.erasing():
+        runs = list_runs(ws)
+        removed["run_labels"] = sum(_erase_from_run(run, s) for run in runs for s in subjects)
+        if removed["run_labels"] and ws.runs_dir.is_dir():
+            os.utime(ws.runs_dir)  # every process's listing of runs (and counts) is re-read
+        # no lookup build from now on starts from files made before this point (see lookup)
+        lookup.mark_erasure(ws.root)
+        removed["lookup_files"] = sum(_drop_lookups(run) for run in list_runs(ws))
     # the per-customer totals runs bring up to date (spend, dates, channels) go at once
     removed["feature_state"] = sum(_forget_state(ws, s) for s in subjects)
     removed["job_reports"] = sum(

@@ -203,16 +203,26 @@ def _release(staging: Path) -> None:
         claim.close()
 
 
-def publish(ws: Workspace, staging: Path, info: RunInfo) -> RunInfo:
-    """Write meta.json and move the finished run into ``runs/`` in one rename."""
+def publish(
+    ws: Workspace, staging: Path, info: RunInfo, erasures_seen: int | None = None
+) -> RunInfo:
+    """Write meta.json and move the finished run into ``runs/`` in one rename.
+
+    ``erasures_seen``: :meth:`~kequn.store.workspace.Workspace.erasures` as the run found
+    it before reading any data. If an erasure has changed the data since, the run may hold
+    the erased person and is refused (the caller discards it)."""
     final = ws.runs_dir / info.run_id
     info.path = str(final)
     info.ws = ws
-    (staging / META_FILE).write_text(
-        json.dumps(info.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    ws.runs_dir.mkdir(exist_ok=True)
-    staging.replace(final)
+    with ws.publishing() as erasures:
+        if erasures_seen is not None and erasures != erasures_seen:
+            raise WorkspaceError(t("run.erased_meanwhile"))
+        (staging / META_FILE).write_text(
+            json.dumps(info.to_dict(), ensure_ascii=False, indent=2, default=str),
+            encoding="utf-8",
+        )
+        ws.runs_dir.mkdir(exist_ok=True)
+        staging.replace(final)
     _release(staging)
     return info
 

@@ -50,6 +50,8 @@ from kequn.store.settings import (
 )
 
 SECRET_KEY_FILE = "privacy.key"  # noqa: S105 - the file's name, not a secret
+#: how many erasures have changed the data, under ``locks/`` (see :meth:`Workspace.erasing`)
+ERASURES_FILE = "erasures"
 _GEN_RE = re.compile(r"^gen-(\d{6})\.duckdb$")
 
 
@@ -213,6 +215,35 @@ class Workspace:
             fsync_path(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
+
+    # -- runs and erasures ----------------------------------------------------------------
+    def erasures(self) -> int:
+        """How many erasures have changed the data (:meth:`erasing`); a run notes it when
+        it starts and publishes only if it is the same (:meth:`publishing`)."""
+        try:
+            text = (self.root / "locks" / ERASURES_FILE).read_text(encoding="utf-8")
+            return int(text.strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    @contextlib.contextmanager
+    def publishing(self, timeout: float = 600.0) -> Iterator[int]:
+        """The lock a run publishes under and an erasure cleans the runs under; yields
+        :meth:`erasures` as it is while the lock is held."""
+        (self.root / "locks").mkdir(exist_ok=True)
+        with _exclusive(self.root / "locks" / "publish.lock", timeout):
+            yield self.erasures()
+
+    @contextlib.contextmanager
+    def erasing(self) -> Iterator[None]:
+        """Count one more erasure, then hold the publishing lock while the block removes a
+        person from the published runs. Called once the erasure's generation is published:
+        a run that read the data before it sees the count changed and is not published
+        (a run takes minutes at scale; it would bring the person back), and a run
+        published before it is in ``runs/`` for the block to clean."""
+        with self.publishing():
+            _atomic_write(self.root / "locks" / ERASURES_FILE, f"{self.erasures() + 1}\n")
+            yield
 
     @contextlib.contextmanager
     def spill_folder(self) -> Iterator[Path]:
