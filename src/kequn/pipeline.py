@@ -358,7 +358,9 @@ def _predict(
         assert reason is not None
         models["stored"] = {"reused": [], "fitted": present, "reason": reason, "drift": moved}
         note = reason
-        if ws is not None:
+        # a backdated run (a replay of history) keeps the newer models stored: the next
+        # day's run would otherwise fit them all again
+        if ws is not None and reason.get("key") != "models.refit.backdated":
             info = {k: v for k, v in models.items() if k != "stored"}
             store.save(ws, store.StoredModels(ctx.as_of.isoformat(), _now(), stats, fitted, info))
     models["notes"] = [*models.get("notes", []), *([note] if present else [])]  # none: no note

@@ -85,6 +85,27 @@ def test_reuse_refit_and_drift(ws: Workspace, tmp_path: Path) -> None:
     assert any("spend" in line or "order_value" in line for line in model_summary(drifted, "en"))
 
 
+def test_a_backdated_run_fits_for_itself_and_keeps_the_newer_models(ws: Workspace) -> None:
+    """Replaying history (`kequn run --as-of` an earlier month) fitted models for that date
+    and stored them over the newer ones, so the next day's run fitted everything again."""
+    latest = run(ws, as_of=dt.date(2026, 9, 30))  # models stored as of 2026-09-30
+    kept = json.loads((ws.root / "models" / "fitted.json").read_text(encoding="utf-8"))
+    assert kept["as_of"] == "2026-09-30"
+
+    past = run(ws, as_of=dt.date(2026, 6, 30)).models or {}
+    assert past["stored"]["reason"]["key"] == "models.refit.backdated"
+    assert past["stored"]["reused"] == []
+    assert any("kept" in line for line in model_summary(past, "en"))
+    assert any("保留" in line for line in model_summary(past, "zh"))
+    after = json.loads((ws.root / "models" / "fitted.json").read_text(encoding="utf-8"))
+    assert after == kept  # the newer models stay as they were
+
+    nightly = run(ws, as_of=dt.date(2026, 10, 1)).models or {}
+    assert nightly["stored"]["reused"] == ALL
+    assert nightly["stored"]["fitted_as_of"] == "2026-09-30"
+    assert latest.models is not None
+
+
 def _stored(as_of: str = "2026-09-29") -> store.StoredModels:
     stats = {"buyers": 1000, "features": {"spend": (100.0, 50.0), "orders": (3.0, 2.0)}}
     return store.StoredModels(as_of, "2026-09-29T10:00:00", stats, {}, {})

@@ -147,8 +147,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Models: the stored models come from another version, fitted now",
     ),
     "models.refit.backdated": (
-        "预测模型：已保存的模型训练于更晚的 {fitted}，重新训练",
-        "Models: the stored models were fitted as of a later date ({fitted}), fitted now",
+        "预测模型：已保存的模型训练于更晚的 {fitted}，本次为此日期重新训练（仅本次使用，已保存的模型保留不变）",
+        "Models: the stored models were fitted as of a later date ({fitted}); fitted for this date, for this run only (the stored ones are kept)",
     ),
     "models.refit.stale": (
         "预测模型：{fitted} 训练的模型已 {age} 天（超过 {days} 天），重新训练",
