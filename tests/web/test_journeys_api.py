@@ -486,3 +486,29 @@ def test_preview_of_an_entered_trigger_counts_the_runs_changes(
     assert before is not None
     assert computed["audience"] == entered(before, fresh_late)
     assert not (fresh.root / "automation" / "automation.duckdb").exists()
+
+
+def test_a_journeys_trigger_is_named_in_the_readers_language(jsrv: Any) -> None:
+    """The journeys pages showed a trigger as 进入 lifecycle.dormant, the file's ids, on
+    中文 pages too: now the dimension's and the label's names, the id beside them."""
+    from kequn.automation.journeys import journeys_path
+
+    path = journeys_path(jsrv.ws)
+    original = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(original)
+    data["journeys"].append(
+        {"id": "sleepers", "trigger": {"entered": "lifecycle.dormant"}, "channel": "crm",
+         "purpose": "service", "templates": {"en": {"subject": "s", "body": "b"}}}
+    )  # fmt: skip
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        with jsrv.client("analyst") as analyst:
+            listing_zh = analyst.get("/journeys?lang=zh").text
+            page_zh = analyst.get("/journeys/sleepers?lang=zh").text
+            page_en = analyst.get("/journeys/sleepers?lang=en").text
+    finally:
+        path.write_text(original, encoding="utf-8")
+    for page in (listing_zh, page_zh):
+        assert "进入 生命周期：沉睡" in page
+    assert "entered Lifecycle: Dormant" in page_en
+    assert "lifecycle.dormant</code>" in page_zh  # the id, for whoever edits the file

@@ -22,7 +22,7 @@ from kequn import pipeline
 from kequn.automation.deliver import replay as replay_message
 from kequn.automation.journeys import Journey, Journeys, journeys_path
 from kequn.automation.reasons import error_text
-from kequn.core.i18n import t
+from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.store.access import User, audit
 from kequn.store.workspace import _atomic_write, exclusive
@@ -96,6 +96,25 @@ def _current(request: Request) -> tuple[str, Journeys | None, list[dict[str, Any
         return text, Journeys(), []
     found, problems = view.validate(text, pipeline.workspace_taxonomy(ws))
     return text, found, problems
+
+
+def _segment_names(request: Request, lang: str) -> Any:
+    """``lifecycle.dormant`` -> 生命周期：沉睡 / Lifecycle: Dormant, by the workspace's
+    taxonomy (a trigger's target as the file names it, when the taxonomy does not know it)."""
+    try:
+        taxonomy = pipeline.workspace_taxonomy(workspace(request))
+    except Exception:  # an edited taxonomy that does not load: the ids, as written
+        return lambda target: target
+
+    def name(target: str) -> str:
+        dim_id, _, label_id = str(target).partition(".")
+        dim = taxonomy.dimension(dim_id)
+        label = dim.label(label_id) if dim is not None else None
+        if dim is None or label is None:
+            return str(target)
+        return t("web.journeys.segment", lang, dimension=local(dim, lang), label=local(label, lang))
+
+    return name
 
 
 def _listing(request: Request) -> dict[str, Any]:
@@ -295,6 +314,7 @@ def journeys_page(request: Request, user: PageUser) -> HTMLResponse:
         user,
         data=data,
         problems=[_problem_text(p, lang) for p in data["problems"]],
+        segment=_segment_names(request, lang),
     )
 
 
@@ -328,4 +348,5 @@ def _journey_page(request: Request, journey_id: str, user: User) -> HTMLResponse
         run=run,
         uplift=view.uplift(ws, journey_id, lang),
         outcomes=view.OUTCOMES,
+        segment=_segment_names(request, lang),
     )
