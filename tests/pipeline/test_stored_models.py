@@ -103,6 +103,11 @@ def test_a_backdated_run_fits_for_itself_and_keeps_the_newer_models(ws: Workspac
     nightly = run(ws, as_of=dt.date(2026, 10, 1)).models or {}
     assert nightly["stored"]["reused"] == ALL
     assert nightly["stored"]["fitted_as_of"] == "2026-09-30"
+    # the reused models are named, not listed by id (gamma_gamma on a 中文 page)
+    zh, en = model_summary(nightly, "zh"), model_summary(nightly, "en")
+    assert any("流失风险模型" in line and "Gamma-Gamma 客单价模型" in line for line in zh)
+    assert any("BG/NBD, MBG/NBD, Gamma-Gamma, churn risk, clusters" in line for line in en)
+    assert not any("gamma_gamma" in line for line in zh + en)
     assert latest.models is not None
 
 

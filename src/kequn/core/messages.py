@@ -130,6 +130,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "　原因：似然过于平坦，{params} 无法确定（{model}）",
         "  why: the likelihood is too flat to determine {params} ({model})",
     ),
+    "models.name.bgnbd": ("BG/NBD 购买频次模型", "BG/NBD"),
+    "models.name.mbgnbd": ("MBG/NBD 购买频次模型", "MBG/NBD"),
+    "models.name.gamma_gamma": ("Gamma-Gamma 客单价模型", "Gamma-Gamma"),
+    "models.name.churn": ("流失风险模型", "churn risk"),
+    "models.name.clusters": ("聚类", "clusters"),
     "models.reused": (
         "预测模型：沿用 {fitted} 训练的模型（{age} 天前；数据漂移最大 {sd:.2f} 个标准差）：{models}",
         "Models: reused the models fitted as of {fitted} ({age} days old; largest drift {sd:.2f} SD): {models}",

@@ -79,10 +79,30 @@ def model_status(status: str, lang: str | None = None) -> str:
     return status
 
 
+#: the models a run names by id (``store.models``), as a reader calls them
+MODEL_NAMES = ("bgnbd", "mbgnbd", "gamma_gamma", "churn", "clusters")
+
+
+def _named(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A note's parameters with its ``models`` (ids, "bgnbd, churn") as names in ``lang``
+    (BG/NBD、流失风险模型): a reused-models note listed the ids on 中文 pages too."""
+    ids = params.get("models")
+    if not isinstance(ids, str):
+        return params
+    names = [
+        t(f"models.name.{i}", lang) if i in MODEL_NAMES else i
+        for i in (part.strip() for part in ids.split(","))
+        if i
+    ]
+    return {**params, "models": ("、" if lang == "zh" else ", ").join(names)}
+
+
 def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
     """What the predictive step fitted and how well, in the user's language."""
     # notes: the models step's own messages (fits not identified, models reused or refitted)
-    notes = [t(n["key"], lang, **n.get("params", {})) for n in models.get("notes", [])]
+    notes = [
+        t(n["key"], lang, **_named(n.get("params", {}), lang)) for n in models.get("notes", [])
+    ]
     if models.get("status") not in ("fitted", "unidentified"):
         status = model_status(str(models.get("status", "?")), lang)
         return [t("models.skipped", lang, status=status), *notes]
