@@ -83,7 +83,7 @@ def model_status(status: str, lang: str | None = None) -> str:
 MODEL_NAMES = ("bgnbd", "mbgnbd", "gamma_gamma", "churn", "clusters")
 
 
-def _named(params: dict[str, Any], lang: str) -> dict[str, Any]:
+def _named(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
     """A note's parameters with its ``models`` (ids, "bgnbd, churn") as names in ``lang``
     (BG/NBD、流失风险模型): a reused-models note listed the ids on 中文 pages too."""
     ids = params.get("models")
