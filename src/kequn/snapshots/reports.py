@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import local, t
+from kequn.core.i18n import current_lang, local, t
 from kequn.snapshots import lookup
 from kequn.snapshots.read import (
     UnknownDimensionError,
@@ -94,7 +94,8 @@ def _named(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
         for i in (part.strip() for part in ids.split(","))
         if i
     ]
-    return {**params, "models": ("、" if lang == "zh" else ", ").join(names)}
+    joiner = "、" if (lang or current_lang()) == "zh" else ", "
+    return {**params, "models": joiner.join(names)}
 
 
 def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
