@@ -135,3 +135,31 @@ def test_a_job_whose_process_died_is_told_in_the_request_s_language(
     job = response.json()
     assert job["state"] == "failed"
     assert bool(HAN.search(job["error"])) is han, job["error"]
+
+
+def test_a_jobs_step_is_told_in_the_readers_language_not_the_starters(server: Any) -> None:
+    """A job's step was stored as its starter read it (写入数据), and shown so to a reader
+    of the other language."""
+    import json
+    import os
+
+    from kequn.core.i18n import t
+
+    folder = server.ws.root / "jobs"
+    folder.mkdir(exist_ok=True)
+    job_id = "5e9000000001"
+    started_in_zh = {
+        "id": job_id,
+        "kind": "import",
+        "state": "running",
+        "step": "write",
+        "step_text": t("job.step.write", "zh"),
+        "pid": os.getpid(),  # alive: the job is still running
+    }
+    (folder / f"{job_id}.json").write_text(json.dumps(started_in_zh), encoding="utf-8")
+    with server.client("viewer") as client:
+        en = client.get(f"/api/jobs/{job_id}", params={"lang": "en"}).json()
+        zh = client.get(f"/api/jobs/{job_id}", params={"lang": "zh"}).json()
+    assert en["step_text"] == t("job.step.write", "en")
+    assert not HAN.search(en["step_text"])
+    assert zh["step_text"] == t("job.step.write", "zh")

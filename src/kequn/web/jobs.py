@@ -185,6 +185,8 @@ class Jobs:
             return None
         if data["state"] == "running" and not _alive(int(data.get("pid", 0))):
             data.update(state="failed", error=t("web.error.job_stopped", lang))
+        if data.get("step") in STEPS:  # in the reader's language, not the starter's
+            data["step_text"] = t(f"job.step.{data['step']}", lang)
         # files written before results were kept without personal data or paths
         data["result"] = without_personal(data.get("result"))
         data["error"] = without_paths(data.get("error"))
