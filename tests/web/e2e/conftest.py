@@ -80,3 +80,44 @@ def login(page: Any, server: Any) -> Any:
         page.wait_for_url(server.url + "/")
 
     return sign_in
+
+
+@dataclass
+class SignedIn:
+    """A page of its own browser context, signed in, and what its console reported."""
+
+    context: Any
+    page: Any
+    errors: list[str]
+
+
+@pytest.fixture
+def signed_in(browser: Any) -> Iterator[Any]:
+    """``signed_in(server, width=, height=, locale=, role=)``: a new context's page signed
+    in to ``server`` (any of the servers here) as ``role``, its console errors and uncaught
+    exceptions collected in ``errors``; the contexts are closed after the test."""
+    opened: list[Any] = []
+
+    def open_signed_in(
+        srv: Any,
+        *,
+        width: int = 1440,
+        height: int = 900,
+        locale: str = "en-US",
+        role: str = "admin",
+    ) -> SignedIn:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        opened.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(srv.url + "/login")
+        page.fill("#token", srv.tokens[role])
+        page.click("#login-submit")
+        page.wait_for_url(srv.url + "/")
+        return SignedIn(context, page, errors)
+
+    yield open_signed_in
+    for context in opened:
+        context.close()

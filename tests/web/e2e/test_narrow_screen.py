@@ -55,17 +55,10 @@ def _overflow(page: Any) -> int:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_pages_fit_the_window(browser: Any, long_server: Any, width: int) -> None:
+def test_pages_fit_the_window(signed_in: Any, long_server: Any, width: int) -> None:
     srv = long_server
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(srv.url + "/login")
-    page.fill("#token", srv.tokens["admin"])
-    page.click("#login-submit")
-    page.wait_for_url(srv.url + "/")
+    opened = signed_in(srv, width=width, height=800, locale="zh-CN")
+    page, errors = opened.page, opened.errors
     wide = {}
     for path in PAGES:
         page.goto(srv.url + path)
@@ -79,4 +72,3 @@ def test_pages_fit_the_window(browser: Any, long_server: Any, width: int) -> Non
     page.goto(srv.url + "/customers/C00000001")
     assert LONG in page.inner_text("#attributes")  # wrapped, not cut
     assert errors == []
-    context.close()

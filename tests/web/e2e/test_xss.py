@@ -34,17 +34,10 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iter
         yield srv
 
 
-def test_label_names_stay_text_in_chart_tooltips(browser: Any, hostile_server: Any) -> None:
+def test_label_names_stay_text_in_chart_tooltips(signed_in: Any, hostile_server: Any) -> None:
     srv = hostile_server
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(srv.url + "/login")
-    page.fill("#token", srv.tokens["admin"])
-    page.click("#login-submit")
-    page.wait_for_url(srv.url + "/")
+    opened = signed_in(srv)
+    page, errors = opened.page, opened.errors
     page.wait_for_selector("#chart-pyramid[data-drawn='1'] canvas")
     page.wait_for_selector("#chart-funnel[data-drawn='1'] canvas")
     shown = page.evaluate(
@@ -74,7 +67,6 @@ def test_label_names_stay_text_in_chart_tooltips(browser: Any, hostile_server: A
     assert errors == []
     response = page.request.get(srv.url + "/")  # the policy comes with every page
     assert "script-src 'self';" in response.headers["content-security-policy"]
-    context.close()
 
 
 def test_a_script_injected_inline_does_not_run(browser: Any, hostile_server: Any) -> None:
