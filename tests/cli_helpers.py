@@ -54,3 +54,45 @@ def command_tree() -> list[tuple[list[str], Any]]:
 
     walk(typer.main.get_command(app), [])
     return found
+
+
+def small_shop(
+    root: Any, files: dict[str, str], *run_args: str, lang: str = "en"
+) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """A workspace made by hand through the real CLI: ``files`` maps customers, orders or
+    events to CSV text, imported in that order, then ``kequn run RUN_ARGS``. Each
+    customer's labels as ``kequn show --json`` gives them: dimension → [(label, reason)]
+    in ``lang``."""
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from kequn.cli import app
+
+    runner = CliRunner()
+    ws = Path(root) / "ws"
+    i18n.set_lang(None)
+    try:
+        done = runner.invoke(app, ["init", "-w", str(ws)])
+        assert done.exit_code == 0, done.output
+        for table in ("customers", "orders", "events"):
+            if table in files:
+                path = Path(root) / f"{table}.csv"
+                path.write_text(files[table], encoding="utf-8")
+                done = runner.invoke(app, ["import", table, str(path), "-w", str(ws)])
+                assert done.exit_code == 0, done.output
+        done = runner.invoke(app, ["run", "-w", str(ws), *run_args])
+        assert done.exit_code == 0, done.output
+        ids = [line.split(",", 1)[0] for line in files["customers"].splitlines()[1:]]
+        out: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for cid in ids:
+            shown = runner.invoke(app, ["--lang", lang, "show", cid, "-w", str(ws), "--json"])
+            assert shown.exit_code == 0, shown.output
+            out[cid] = {
+                d["dimension"]: [(lab["label"], lab["reason"]) for lab in d["labels"]]
+                for d in json.loads(shown.stdout)["dimensions"]
+            }
+        return out
+    finally:
+        i18n.set_lang(None)

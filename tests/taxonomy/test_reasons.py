@@ -36,6 +36,8 @@ PINNED: dict[str, Any] = {
     "bulk_order_value": 500.0,
     "bulk_quantity": 20.0,
     "small_order_value": 50.0,
+    "typical_order_value": 120.0,
+    "typical_quantity": 2.0,
     "home_city": "上海",
     "home_province": "上海",
     "home_country": "CN",

@@ -26,6 +26,8 @@ PINNED: dict[str, Any] = {  # as tests/taxonomy/conftest.py pins them for classi
     "bulk_order_value": 500.0,
     "bulk_quantity": 20.0,
     "small_order_value": 50.0,
+    "typical_order_value": 120.0,
+    "typical_quantity": 2.0,
     "home_city": "上海",
     "home_province": "上海",
     "home_country": "CN",
@@ -148,7 +150,8 @@ def test_the_value_example(taxonomy: Taxonomy) -> None:
     row = {"orders": 4, "spend": 5200.0, "days_since_first_order": 400, "value": "medium"}
     params = {**params_for(taxonomy), "high_value_spend": 6333.0}
     answer = why_not(taxonomy, row, params, "value", "high", "en")
-    (condition,) = answer["conditions"]
+    condition, above_median = answer["conditions"]
+    assert above_median["met"]
     assert condition["text"] == (
         "total spend ¥5,200; needs ≥ ¥6,333 (high-value spend (top 20%)): ¥1,133 more"
     )

@@ -311,6 +311,9 @@ def _condition(node: Node, ev: _Evaluator, fixed: set[str], integers: set[str]) 
     if met is True or not _number(x):  # the boundary, without a distance
         return _with_gap(base, None, need, direction if met is not True else None)
     gap = need - x if direction == "up" else x - need
+    if op in {">", "<"} and not whole and gap <= 0:
+        # at the line of a strict comparison: any amount more, not "0 more"
+        return _with_gap(base, None, need, direction)
     return _with_gap(base, abs(gap) if op == "=" else gap, need, direction)
 
 
