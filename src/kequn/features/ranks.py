@@ -3,6 +3,10 @@
 - ranks are computed on the buyers alone, so the engines' different NULL ordering in
   window functions never matters, and ties get equal ranks (``percent_rank``), never an
   arbitrary order (``ntile`` would split ties differently on each engine);
+- the R score's ties take the middle of the ranks they span (:func:`_mid_rank`): buyers
+  of the same day tie, and scored at the bottom of their span the buyers of a shop's
+  latest day would be its stalest (everyone R 1, "lost", when all bought on one day);
+  the F and M scores keep ties at the bottom (one order is the fewest there is: F 1);
 - thresholds are discrete quantiles (the smallest value whose ``cume_dist`` reaches q),
   which both engines compute exactly.
 
@@ -89,6 +93,12 @@ def rank_columns(buyers: ir.Table) -> ir.Table:
     def pct(column: str) -> ir.FloatingValue:
         return ibis.percent_rank().over(order_by=buyers[column])
 
+    latest_first = ibis.desc(buyers.days_since_last_order)
+    recency = _mid_rank(
+        ibis.rank().over(order_by=latest_first),  # buyers who last bought earlier
+        buyers.count().over(group_by=buyers.days_since_last_order),
+        buyers.count().over(),
+    )
     ranks = buyers.select(
         "customer_id",
         spend_pct=pct("spend"),
@@ -96,7 +106,7 @@ def rank_columns(buyers: ir.Table) -> ir.Table:
         aov_pct=pct("avg_order_value"),
         max_order_pct=pct("max_order_value"),
         quantity_pct=ibis.percent_rank().over(order_by=buyers.avg_quantity.fill_null(0)),
-        r_score=_score(ibis.percent_rank().over(order_by=ibis.desc(buyers.days_since_last_order))),
+        r_score=_score(recency),
     )
     # the F and M scores from the ranks above: the same windows again cost a tenth
     return ranks.mutate(f_score=_score(ranks.orders_pct), m_score=_score(ranks.spend_pct))
@@ -111,6 +121,15 @@ def with_percent_rank(table: ir.Table, column: str, name: str) -> ir.Table:
     part = _distributed_percent_rank(table, table[column], name)
     joined = table.left_join(part, "customer_id")
     return joined.select(*[joined[c] for c in table.columns], joined[name])
+
+
+def _mid_rank(
+    below: ir.IntegerValue, ties: ir.IntegerValue, n: ir.IntegerValue
+) -> ir.FloatingValue:
+    """The percent rank of a value in the middle of its ties: (rows below + (ties − 1) / 2)
+    / (n − 1), 0.5 for a single row (one expression on both engines, so the same float)."""
+    middle = below.cast("float64") + (ties - 1).cast("float64") / 2.0
+    return ibis.cases((n > 1, middle / (n - 1).cast("float64")), else_=0.5)
 
 
 def _score(rank: ir.FloatingValue) -> ir.IntegerValue:
@@ -129,18 +148,22 @@ def join_ranks(t: ir.Table, ranks: ir.Table) -> ir.Table:
 RANK_BUCKETS = 32
 
 
-def _distributed_percent_rank(buyers: ir.Table, value: ir.NumericValue, name: str) -> ir.Table:
+def _distributed_percent_rank(
+    buyers: ir.Table, value: ir.NumericValue, name: str, *, middle: bool = False
+) -> ir.Table:
     """``customer_id`` and ``name``: ``percent_rank()`` over ``value`` ascending, exactly,
-    without a window over the whole table: (buyers with a smaller value) / (buyers − 1)."""
+    without a window over the whole table: (buyers with a smaller value) / (buyers − 1);
+    with ``middle``, :func:`_mid_rank`."""
     values = buyers.select("customer_id", v=value)
     ranked = _counts_below(values)
-    ranked = ranked.select(
-        "v",
-        pct=ibis.cases(
+    if middle:
+        pct = _mid_rank(ranked.below, ranked.c, ranked.n)
+    else:
+        pct = ibis.cases(
             (ranked.n > 1, ranked.below.cast("float64") / (ranked.n - 1)),
             else_=0.0,
-        ),
-    )
+        )
+    ranked = ranked.select("v", pct=pct)
     joined = values.join(ranked, "v")
     return joined.select("customer_id", **{name: joined.pct})
 
@@ -199,7 +222,7 @@ def _distributed_rank_columns(buyers: ir.Table) -> ir.Table:
     }
     ranks = buyers.select("customer_id")
     for name, value in parts.items():
-        part = _distributed_percent_rank(buyers, value, name)
+        part = _distributed_percent_rank(buyers, value, name, middle=name == "recency_pct")
         joined = ranks.join(part, "customer_id")
         ranks = joined.select(*ranks.columns, joined[name])
     return ranks.mutate(
