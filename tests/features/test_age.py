@@ -24,14 +24,18 @@ CASES = [
     (D(2004, 2, 29), D(2026, 2, 28), 21.0),  # born on 29 February: older on 1 March
     (D(2004, 2, 29), D(2026, 3, 1), 22.0),
     (D(2004, 2, 29), D(2028, 2, 29), 24.0),
-    (D(1990, 1, 1), D(1990, 1, 1), 0.0),
+    # not a customer's age: unknown rather than a youth or a senior
+    (D(1990, 1, 1), D(1990, 1, 1), None),  # born on the day itself
+    (D(2030, 1, 1), D(2026, 3, 1), None),  # born after the as-of date (was -4)
+    (D(1900, 1, 1), D(2026, 3, 1), None),  # a placeholder birth date (was 126)
+    (D(1906, 3, 1), D(2026, 3, 1), 120.0),
 ]
 
 
 @pytest.mark.parametrize("written", ["literal", "duckdb variable"])
 @pytest.mark.parametrize(("born", "as_of", "age"), CASES)
 def test_age_in_calendar_years(
-    born: dt.date, as_of: dt.date, age: float, written: str, tmp_path: Path
+    born: dt.date, as_of: dt.date, age: float | None, written: str, tmp_path: Path
 ) -> None:
     columns = ibis.memtable(
         {
@@ -54,4 +58,22 @@ def test_age_in_calendar_years(
     assert out == [
         {"customer_id": "a", "age": age},
         {"customer_id": "b", "age": 40.0},  # a stated age wins
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stated", "age"), [(0.0, 26.0), (150.0, 26.0), (-3.0, 26.0), (1.0, 1.0), (120.0, 120.0)]
+)
+def test_a_stated_age_out_of_range_is_not_an_age(stated: float, age: float) -> None:
+    # 0 as an export leaves an unset age, 150 a typing slip: the birth date's age instead,
+    # and unknown without one
+    columns = ibis.memtable(
+        {"customer_id": ["a", "b"], "age": [stated, stated], "birth_date": [D(2000, 3, 1), None]},
+        schema={"customer_id": "string", "age": "float64", "birth_date": "date"},
+    )
+    out = finish_attributes(columns, D(2026, 3, 1)).to_pyarrow().to_pylist()
+    unset = 1.0 <= stated <= 120.0
+    assert out == [
+        {"customer_id": "a", "age": age},
+        {"customer_id": "b", "age": stated if unset else None},
     ]

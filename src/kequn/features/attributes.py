@@ -151,8 +151,20 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     )
 
 
+#: the ages a customer can have; outside them an age (0 or 150 as exports leave an unset
+#: one, a birth date after the as-of date or in 1900) is unknown, not a youth or a senior
+AGE_RANGE = (1, 120)
+
+
+def plausible_age(age: ir.FloatingValue) -> ir.FloatingValue:
+    """``age`` when within :data:`AGE_RANGE`, else NULL."""
+    low, high = AGE_RANGE
+    return ibis.cases((age.between(low, high), age), else_=ibis.null("float64"))
+
+
 def finish_attributes(columns: ir.Table, as_of: DateLike) -> ir.Table:
-    """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date.
+    """:func:`attribute_columns` on ``as_of``: the age given, else from the birth date,
+    each only when plausible (:data:`AGE_RANGE`).
 
     The age from a birth date is counted in calendar years, as people count it: one more
     on each birthday (someone born on 29 February gets a year older on 1 March in other
@@ -162,6 +174,6 @@ def finish_attributes(columns: ir.Table, as_of: DateLike) -> ir.Table:
         (born.month() == day.month()) & (born.day() > day.day())
     )
     from_birth = day.year() - born.year() - later.cast("int64")
-    age = ibis.coalesce(columns.age, from_birth.cast("float64"))
+    age = ibis.coalesce(plausible_age(columns.age), plausible_age(from_birth.cast("float64")))
     kept = [c for c in columns.columns if c != "birth_date"]
     return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])
