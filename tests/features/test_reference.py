@@ -60,6 +60,10 @@ SIZE_CN = [
     ("other industries: staff only", "83", 100, None, None, "medium"),
     ("no code falls to other", None, 9, None, None, "micro"),
     ("a listed indicator missing -> unknown", "26", 500, None, None, "unknown"),
+    # micro needs only one indicator below the small line: known without the other
+    ("micro from staff alone, revenue missing", "26", 19, None, None, "micro"),
+    ("micro from revenue alone, staff missing", "51", None, 999, None, "micro"),
+    ("small needs both: revenue missing -> unknown", "26", 20, None, None, "unknown"),
 ]
 
 

@@ -239,7 +239,16 @@ def _size_parts(
             for k in indicators[1:]:
                 any_missing = any_missing | values[k].isnull()
             smallest = ibis.least(*tiers) if len(tiers) > 1 else tiers[0]
-            tier = ibis.cases((any_missing, ibis.null("int64")), else_=smallest)
+            # micro needs one indicator below its line, so one known is enough for it
+            # (20 employees in industry is micro whatever the revenue); the others need all
+            known_micro = tiers[0] == 0
+            for other in tiers[1:]:
+                known_micro = known_micro | (other == 0)
+            tier = ibis.cases(
+                (known_micro.fill_null(False), 0),
+                (any_missing, ibis.null("int64")),
+                else_=smallest,
+            )
         parts.append((_row_matches(row, section, division, code), tier))
     return parts
 
