@@ -50,6 +50,19 @@ def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
 REFERENCES = NAMES
 
 
+#: an industry given as a GB/T 4754 code (C, C26, 26, 2614, C2614) rather than words
+_CODE_LIKE = r"^[A-T]?[0-9]{2,4}$|^[A-T]$"
+
+
+def with_code_from_text(customers: ir.Table) -> ir.Table:
+    """``customers`` with an ``industry_code`` taken from ``industry`` where that column
+    holds a code and no code is given: a single 行业 column of codes is common, and its
+    codes read as words grouped nothing but "other"."""
+    text = customers.industry.strip().upper()
+    code = ibis.cases((text.re_search(_CODE_LIKE), text), else_=ibis.null("string"))
+    return customers.mutate(industry_code=customers.industry_code.fill_null(code))
+
+
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Each customer's attribute features on ``ctx.as_of``."""
     return finish_attributes(attribute_columns(customers, ctx), ctx.day)
@@ -113,7 +126,7 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
 
     c = ref.by_distinct(
-        customers,
+        with_code_from_text(customers),
         [
             (["industry_code", "industry", "supply_chain_role"], industry, sections),
             (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
