@@ -57,10 +57,15 @@ def command_tree() -> list[tuple[list[str], Any]]:
 
 
 def small_shop(
-    root: Any, files: dict[str, str], *run_args: str, lang: str = "en"
+    root: Any,
+    files: dict[str, str],
+    *run_args: str,
+    lang: str = "en",
+    init_args: tuple[str, ...] = (),
 ) -> dict[str, dict[str, list[tuple[str, str]]]]:
-    """A workspace made by hand through the real CLI: ``files`` maps customers, orders or
-    events to CSV text, imported in that order, then ``kequn run RUN_ARGS``. Each
+    """A workspace made by hand through the real CLI (``kequn init INIT_ARGS``): ``files``
+    maps customers, orders or events to CSV text, imported in that order, then
+    ``kequn run RUN_ARGS``. Each
     customer's labels as ``kequn show --json`` gives them: dimension → [(label, reason)]
     in ``lang``."""
     import json
@@ -74,7 +79,7 @@ def small_shop(
     ws = Path(root) / "ws"
     i18n.set_lang(None)
     try:
-        done = runner.invoke(app, ["init", "-w", str(ws)])
+        done = runner.invoke(app, ["init", "-w", str(ws), *init_args])
         assert done.exit_code == 0, done.output
         for table in ("customers", "orders", "events"):
             if table in files:

@@ -38,7 +38,7 @@ def derive_thresholds(
     settings = {
         "home_city": normalise_city(ctx.home_city),
         "home_province": normalise_city(ctx.home_province),
-        "home_country": ctx.home_country.upper(),
+        "home_country": ctx.home_country.strip().upper() or None,  # unset: no country
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}

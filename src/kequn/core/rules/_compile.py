@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 from sqlglot import exp
 
@@ -51,6 +52,12 @@ def threshold_value(value: object) -> Any:
     return ibis.literal(value)
 
 
+def _null_literal(value: Any) -> bool:
+    """Whether ``value`` is a NULL literal (a threshold or setting that has no value)."""
+    op = value.op() if isinstance(value, ir.Value) else None
+    return isinstance(op, ops.Literal) and op.value is None
+
+
 class _Compiler:
     def __init__(self, table: ir.Table, params: Mapping[str, object]) -> None:
         self.table = table
@@ -68,6 +75,11 @@ class _Compiler:
             return ~c(node.this)
         if type(node) in COMPARISONS:
             left, right = c(node.left), c(node.right)
+            if _null_literal(left) or _null_literal(right):
+                # unknown, as SQL and the reasons' evaluator have it: Ibis would write
+                # ``x = NULL`` as ``x IS NULL`` (an unset home city matched every
+                # customer without a city as local)
+                return ibis.null("boolean")
             ops: dict[str, Callable[[Any, Any], Any]] = {
                 "=": lambda a, b: a == b,
                 "!=": lambda a, b: a != b,
