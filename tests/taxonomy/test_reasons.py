@@ -294,3 +294,25 @@ def test_formats(value: Any, fmt: str, lang: str, expected: str) -> None:
 def test_money_uses_the_workspace_currency() -> None:
     assert money(5200, "en", "USD") == "$5,200"
     assert money(15000, "zh", "EUR") == "€1.5万"
+
+
+def test_a_single_order_is_said_in_the_singular(
+    classify_rows: Classify, taxonomy: Taxonomy
+) -> None:
+    # past the new-customer window, within the cycle: active; between the lines: regular
+    one = {"orders": 1, "spend": 120, "avg_order_value": 120, "days_since_last_order": 40}
+    (row,) = classify_rows([{**one, "days_since_first_order": 120}])
+    params = params_for(taxonomy, purchase_cycle_days=30.0)
+    en = _reasons(taxonomy, row, params, "en")
+    assert (row["lifecycle"], row["order_size"]) == ("active", "regular")
+    assert en["lifecycle"] == (
+        "a single order, 40 days ago, within twice the purchase cycle (about 30 days)"
+    )
+    assert en["order_size"] == "a single order of ¥120, what the median buyer spends per order"
+    row = {**row, "avg_order_value": 200.0}
+    assert _reasons(taxonomy, row, params, "en")["order_size"] == (
+        "a single order of ¥200 (small below ¥50, bulk from ¥500)"
+    )
+    assert _reasons(taxonomy, row, params, "zh")["order_size"] == (
+        "只下过 1 单，金额 ¥200（小额线 ¥50，大宗线 ¥500）"
+    )

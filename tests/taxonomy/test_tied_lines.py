@@ -44,13 +44,13 @@ def test_equal_spend_is_medium_value_and_regular_size(tmp_path: Path, lang: str)
         assert (
             reason_value == "累计消费 ¥100，与过半买家持平（中位线 ¥100），达到高价值线也不算突出"
         )
-        assert reason_size == "下单 1 次，平均订单金额 ¥100，正是买家的中位水平"
+        assert reason_size == "只下过 1 单，金额 ¥100，正是买家的中位水平"
     else:
         assert reason_value == (
             "total spend ¥100, the same as half the buyers or more (median ¥100): "
             "reaching the high-value line does not set them apart"
         )
-        assert reason_size.endswith("averaging ¥100, what the median buyer spends per order")
+        assert reason_size == "a single order of ¥100, what the median buyer spends per order"
 
 
 def test_why_not_high_at_a_tied_median_says_no_zero_gap() -> None:
