@@ -63,3 +63,18 @@ def test_why_not_high_at_a_tied_median_says_no_zero_gap() -> None:
     assert unmet["gap"] is None
     assert "¥0" not in unmet["text"]
     assert answer["hint"] is None
+
+
+def test_a_customer_without_a_paid_order_has_no_value_when_the_median_spend_is_zero(
+    tmp_path: Path,
+) -> None:
+    orders = (
+        "order_id,customer_id,time,amount,status\n"
+        "o1,c0,2025-03-01,100,paid\n"
+        "o2,c1,2025-03-01,0,paid\n"  # a free order: the median spend of buyers is ¥0
+        "o3,c2,2025-03-02,100,cancelled\n"
+    )
+    shop = small_shop(tmp_path, {"customers": CUSTOMERS, "orders": orders})
+    assert shop["c2"]["value"] == [("none", "no paid order yet")]
+    assert shop["c9"]["value"] == [("none", "no paid order yet")]
+    assert shop["c1"]["value"][0][0] == "medium"

@@ -150,14 +150,15 @@ def test_the_value_example(taxonomy: Taxonomy) -> None:
     row = {"orders": 4, "spend": 5200.0, "days_since_first_order": 400, "value": "medium"}
     params = {**params_for(taxonomy), "high_value_spend": 6333.0}
     answer = why_not(taxonomy, row, params, "value", "high", "en")
-    condition, above_median = answer["conditions"]
+    bought, condition, above_median = answer["conditions"]
+    assert bought["met"]
     assert above_median["met"]
     assert condition["text"] == (
         "total spend ¥5,200; needs ≥ ¥6,333 (high-value spend (top 20%)): ¥1,133 more"
     )
     assert answer["hint"] == "total spend: ¥1,133 more makes this customer high value"
     zh = why_not(taxonomy, row, params, "value", "high", "zh")
-    assert zh["conditions"][0]["text"] == (
+    assert zh["conditions"][1]["text"] == (
         "累计消费 ¥5,200；需 ≥ ¥6,333（高价值消费线（前20%））：还差 ¥1,133"
     )
     assert zh["hint"] == "累计消费再增加 ¥1,133 即成为高价值"
