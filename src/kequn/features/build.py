@@ -38,6 +38,20 @@ EVENT_COUNTS = {
     "clicks": "click",
 }
 
+#: how exports write each counted type besides its own name (compared trimmed, in lower
+#: case): a Chinese shop's 浏览 and 咨询 went uncounted, its browsing prospects "silent"
+EVENT_TYPE_WORDS = {
+    "view": ["浏览", "瀏覽", "查看", "页面浏览", "浏览商品", "pageview", "page_view", "page view"],
+    "inquiry": ["咨询", "諮詢", "询价", "詢價", "询盘", "问询", "enquiry", "question"],
+    "share": ["分享", "转发", "轉發"],
+    "referral": ["推荐", "推薦", "转介绍", "轉介紹", "refer", "referral_signup"],
+    "review": ["评价", "評價", "评论", "評論", "点评", "點評"],
+    "ticket": ["工单", "工單", "服务工单", "售后工单", "support ticket", "support_ticket"],
+    "complaint": ["投诉", "投訴"],
+    "email_open": ["邮件打开", "郵件打開", "打开邮件", "打開郵件", "email open", "email_opened"],
+    "click": ["点击", "點擊"],
+}
+
 
 def paid_orders(orders: ir.Table, as_of: DateLike | None) -> ir.Table:
     """Orders up to and including ``as_of`` (every dated order with None) that count as
@@ -250,7 +264,11 @@ def dated_events(events: ir.Table, as_of: DateLike | None = None) -> ir.Table:
 def event_totals(dated: ir.Table) -> ir.Table:
     """Per-customer interaction counts (all, and of each type) and the last one's date,
     of the :func:`dated_events` given: independent of the as-of date."""
-    counts = {name: dated.count(where=dated.type == kind) for name, kind in EVENT_COUNTS.items()}
+    kind = dated.type.strip().lower()
+    counts = {
+        name: dated.count(where=kind.isin([word, *EVENT_TYPE_WORDS.get(word, [])]))
+        for name, word in EVENT_COUNTS.items()
+    }
     return dated.group_by("customer_id").aggregate(
         events=dated.count(), last_event_date=dated.event_date.max(), **counts
     )

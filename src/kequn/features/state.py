@@ -64,7 +64,7 @@ from kequn.features.build import (
 )
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
-VERSION = 2
+VERSION = 3  # 3: event types counted by their Chinese and other spellings too
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
