@@ -110,7 +110,22 @@ def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:
     assert "本地" in runner.invoke(app, ["--lang", "zh", "show", "buyer1", "-w", ws]).output
     segments = json.loads(kequn("segments", "lifecycle", "-w", ws, "--json"))
     assert sum(x["count"] for x in segments["dimensions"][0]["labels"]) == 12
-    assert json.loads(kequn("worklist", "--team", "marketing", "-w", ws, "--json"))
+    rows = json.loads(kequn("worklist", "--team", "marketing", "-w", ws, "--json"))
+    assert rows
+    # the table names the dimension and shows money as money (it said rfm=… and 700.00)
+    wide = {"COLUMNS": "200"}
+    table_zh = runner.invoke(
+        app, ["--lang", "zh", "worklist", "--team", "marketing", "-w", ws], env=wide
+    ).output
+    table_en = runner.invoke(
+        app, ["--lang", "en", "worklist", "--team", "marketing", "-w", ws], env=wide
+    ).output
+    first = rows[0]
+    assert f"{first['dimension']}=" not in table_zh + table_en
+    assert "¥" in table_zh
+    assert "¥" in table_en
+    assert f": {first['label_name']}" in table_en  # the JSON speaks English here
+    assert "：" in table_zh
     out = tmp_path / "active.csv"
     kequn("export", "value=high", "-o", str(out), "-w", ws)
     assert out.exists()

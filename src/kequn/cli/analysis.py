@@ -277,12 +277,18 @@ def worklist_cmd(
         return
     out = Table()
     for key in ("col.customer", "col.spend", "col.segment", "col.action"):
-        out.add_column(t(key))
+        out.add_column(t(key), justify="right" if key == "col.spend" else "left")
+    taxonomy, currency = run.taxonomy(), run.workspace.settings.currency
     for r in rows:
+        dim = taxonomy.dimension(r["dimension"])
         out.add_row(
             r["customer_id"],
-            f"{r['spend'] or 0:,.2f}",
-            f"{r['dimension']}={r['label_name']}",
+            display.money(r["spend"] or 0, _lang(), currency),
+            t(
+                "worklist.segment",
+                dimension=local(dim, _lang()) if dim else r["dimension"],
+                label=r["label_name"],
+            ),
             r["action"] + (f"\n→ {r['hint']}" if r.get("hint") else ""),
         )
     console.print(out)
