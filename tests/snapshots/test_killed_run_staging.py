@@ -55,3 +55,27 @@ def test_the_next_run_removes_what_a_killed_run_staged(ws: Workspace, tmp_path: 
     finally:
         discard(live)
     assert list(ws.tmp_dir.glob("run-*")) == []
+
+
+def test_the_next_run_removes_the_spill_folders_of_processes_that_are_gone(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A process killed while DuckDB had spilled left ``.tmp/spill-…`` behind for good
+    (DuckDB removes it only when it closes): at scale, gigabytes of a run's blocks."""
+    from kequn.store.workspace import spill_prefix
+
+    _workspace(ws, tmp_path)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid now names no process
+    ws.tmp_dir.mkdir(exist_ok=True)
+    dead = ws.tmp_dir / f"spill-{gone.pid}-0123456789ab"
+    (dead / "duckdb_temp_storage_DEFAULT-0.tmp").parent.mkdir()
+    (dead / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"\0" * 4096)
+    alive = ws.tmp_dir / f"{spill_prefix()}ba9876543210"  # this process's: in use
+    alive.mkdir()
+    older = ws.tmp_dir / "spill-abcdef"  # an older kequn's name, without a pid: left alone
+    older.mkdir()
+    run(ws, with_models=False)
+    assert not dead.exists()
+    assert alive.is_dir()
+    assert older.is_dir()

@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
 from kequn.engines.sqlcache import SqlCache, fingerprint, join_names, split_names
+from kequn.store.workspace import spill_prefix
 
 #: rows per Parquet row group when materialising. DuckDB's default (122,880) buffers that
 #: many rows of every column per writing thread, outside what it can spill: with ~100
@@ -168,7 +169,9 @@ def _spill_apart(con: duckdb.DuckDBPyConnection, tmp_dir: Path) -> None:
     current = Path(str(row[0])) if row and row[0] else None
     if current is not None and current.parent == tmp_dir and current.name.startswith("spill-"):
         return
-    con.execute("SET temp_directory = ?", [str(tmp_dir / f"spill-{uuid.uuid4().hex[:12]}")])
+    con.execute(
+        "SET temp_directory = ?", [str(tmp_dir / f"{spill_prefix()}{uuid.uuid4().hex[:12]}")]
+    )
 
 
 @ibis.udf.scalar.builtin(name="getvariable")

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kequn.core.compute import parquet_columns, parquet_glob
 from kequn.core.i18n import t
-from kequn.store.workspace import Workspace, WorkspaceError
+from kequn.store.workspace import Workspace, WorkspaceError, sweep_spill_folders
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
@@ -161,6 +161,7 @@ def staging_dir(ws: Workspace, run_id: str) -> Path:
     :func:`publish` or :func:`discard`. Folders that runs killed half-way left behind
     are removed first (:func:`sweep_staging`)."""
     sweep_staging(ws)
+    sweep_spill_folders(ws.tmp_dir)
     path = ws.tmp_dir / f"run-{run_id}"
     ws.tmp_dir.mkdir(parents=True, exist_ok=True)
     claim = _lock_path(path).open("a")

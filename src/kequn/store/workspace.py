@@ -255,7 +255,7 @@ class Workspace:
         spills to the system's temporary folder."""
         try:
             self.tmp_dir.mkdir(exist_ok=True)
-            path = Path(tempfile.mkdtemp(prefix="spill-", dir=self.tmp_dir))
+            path = Path(tempfile.mkdtemp(prefix=spill_prefix(), dir=self.tmp_dir))
         except OSError:
             path = Path(tempfile.mkdtemp(prefix="kequn-spill-"))
         try:
@@ -326,6 +326,31 @@ class Workspace:
                 lock_path.unlink(missing_ok=True)
             finally:
                 os.close(fd)
+
+
+def spill_prefix() -> str:
+    """The start of a DuckDB spill folder's name under ``.tmp/``: ``spill-<pid>-``, so
+    that :func:`sweep_spill_folders` can tell the folders of processes that are gone."""
+    return f"spill-{os.getpid()}-"
+
+
+def sweep_spill_folders(tmp_dir: Path) -> int:
+    """Remove the spill folders (:func:`spill_prefix`) of processes that no longer exist:
+    a process killed half-way leaves its spilled blocks behind (at scale, gigabytes), as
+    DuckDB removes them only when it closes. How many were removed."""
+    removed = 0
+    for folder in tmp_dir.glob("spill-*-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+        except PermissionError:  # another user's live process
+            continue
+    return removed
 
 
 def opened_path(con: duckdb.DuckDBPyConnection) -> str:
