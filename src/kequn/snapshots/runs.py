@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import functools
 import json
+import os
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -164,8 +165,17 @@ def staging_dir(ws: Workspace, run_id: str) -> Path:
     sweep_spill_folders(ws.tmp_dir)
     path = ws.tmp_dir / f"run-{run_id}"
     ws.tmp_dir.mkdir(parents=True, exist_ok=True)
-    claim = _lock_path(path).open("a")
-    fcntl.flock(claim.fileno(), fcntl.LOCK_EX)  # before the folder exists: never unclaimed
+    while True:
+        claim = _lock_path(path).open("a")
+        fcntl.flock(claim.fileno(), fcntl.LOCK_EX)  # before the folder exists: never unclaimed
+        # a sweep that took the lock file between our opening and locking it removed it:
+        # then ours is no one's, and a later sweep would take a new one; claim again
+        try:
+            if os.fstat(claim.fileno()).st_ino == _lock_path(path).stat().st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        claim.close()
     _claims[path] = claim
     path.mkdir(parents=True, exist_ok=True)
     return path
