@@ -280,15 +280,10 @@ def worklist_cmd(
         out.add_column(t(key), justify="right" if key == "col.spend" else "left")
     taxonomy, currency = run.taxonomy(), run.workspace.settings.currency
     for r in rows:
-        dim = taxonomy.dimension(r["dimension"])
         out.add_row(
             r["customer_id"],
             display.money(r["spend"] or 0, _lang(), currency),
-            t(
-                "worklist.segment",
-                dimension=local(dim, _lang()) if dim else r["dimension"],
-                label=r["label_name"],
-            ),
+            taxonomy.segment_name(r["dimension"], r["label"], _lang()),
             r["action"] + (f"\n→ {r['hint']}" if r.get("hint") else ""),
         )
     console.print(out)

@@ -293,18 +293,18 @@ def money(raw: Any, lang: str | None = None, currency: str = "CNY") -> str:
     symbol = SYMBOLS.get(currency.upper(), currency.upper() + " ")
     size = abs(amount)
     if _lang(lang) == "zh" and size >= 1e8:
-        shown = f"{_trimmed(size / 1e8, 2)}亿"
+        shown = f"{trimmed(size / 1e8, 2)}亿"
     elif _lang(lang) == "zh" and size >= 1e4:
-        shown = f"{_trimmed(size / 1e4, 1)}万"
+        shown = f"{trimmed(size / 1e4, 1)}万"
     elif size < 1000:
-        shown = _trimmed(size, 2)
+        shown = trimmed(size, 2)
     else:
         shown = f"{math.floor(size + 0.5):,}"  # half up, as a till rounds (¥1,234.5: ¥1,235)
     sign = "-" if amount < 0 and shown.strip("0.,万亿") else ""
     return f"{sign}{symbol}{shown}"
 
 
-def _trimmed(number: float, decimals: int) -> str:
+def trimmed(number: float, decimals: int) -> str:
     """``number`` to at most ``decimals`` places, without trailing zeros (12.50 -> 12.5)."""
     text = f"{number:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -14,6 +14,7 @@ from kequn.core.messages_cli import CLI
 from kequn.core.messages_ingest import INGEST
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "segment.named": ("{dimension}：{label}", "{dimension}: {label}"),
     "run.erased_meanwhile": (
         "本次运行期间有客户的数据被删除（隐私删除）；为了不再保留被删除的人，本次结果已丢弃。请重新运行。",
         "A customer's data was erased while this run was running; so that the erased person is not kept, the run's results were discarded. Run it again.",

@@ -5,7 +5,6 @@ system's errors, as (中文, English) templates by key: data only, merged into
 from __future__ import annotations
 
 CLI: dict[str, tuple[str, str]] = {
-    "worklist.segment": ("{dimension}：{label}", "{dimension}: {label}"),
     "error.os.denied": ("没有权限", "permission denied"),
     "error.os.missing": ("文件或文件夹不存在", "no such file or folder"),
     "error.os.is_dir": ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),

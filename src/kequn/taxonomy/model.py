@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.core import validation, yamlfile
-from kequn.core.i18n import t
+from kequn.core.i18n import local, t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
 
@@ -181,6 +181,15 @@ class Taxonomy(_Strict):
 
     def dimension(self, dim_id: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.id == dim_id), None)
+
+    def segment_name(self, dim_id: str, label_id: str, lang: str | None = None) -> str:
+        """A segment as a person reads it (生命周期：沉睡 / Lifecycle: Dormant); the ids,
+        ``dim_id.label_id``, for one this taxonomy does not have."""
+        dim = self.dimension(dim_id)
+        label = dim.label(label_id) if dim is not None else None
+        if dim is None or label is None:
+            return f"{dim_id}.{label_id}"
+        return t("segment.named", lang, dimension=local(dim, lang), label=local(label, lang))
 
     def extra_names(self, upto: int | None = None) -> dict[str, Feature]:
         """Thresholds, plus what earlier dimensions produce, as names usable in rules."""

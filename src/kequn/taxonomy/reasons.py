@@ -12,7 +12,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from kequn.core import display
+from kequn.core.display import money, trimmed
 from kequn.core.i18n import local
 from kequn.core.rules import holds
 from kequn.features.reftables import TIERS, load_reference
@@ -52,16 +52,6 @@ _INDICATORS = {
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _trim(number: float, decimals: int) -> str:
-    text = f"{number:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def money(value: float, lang: str, currency: str = "CNY") -> str:
-    """An amount as every page shows it (:func:`kequn.core.display.money`)."""
-    return display.money(value, lang, currency)
 
 
 def days(value: float, lang: str) -> str:
@@ -104,11 +94,11 @@ def fmt_value(  # noqa: PLR0911 - one return per format
         if fmt == "money":
             return money(number, lang, currency)
         if fmt == "pct":
-            return f"{_trim(number * 100, 0 if abs(number) >= 0.1 else 1)}%"
+            return f"{trimmed(number * 100, 0 if abs(number) >= 0.1 else 1)}%"
         if fmt == "int":
             return f"{round(number):,}"
         if fmt == "number":
-            return _trim(number, 1)
+            return trimmed(number, 1)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())[:10]
     return str(value)

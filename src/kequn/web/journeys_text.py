@@ -48,7 +48,6 @@ JOURNEYS: dict[str, tuple[str, str]] = {
     "web.journeys.disable": ("停用", "Disable"),
     "web.journeys.toggled_on": ("已启用，下次运行时生效。", "Enabled: it acts from the next run."),
     "web.journeys.toggled_off": ("已停用。", "Disabled."),
-    "web.journeys.segment": ("{dimension}：{label}", "{dimension}: {label}"),
     "web.journeys.trigger.entered": ("进入 {target}", "entered {target}"),
     "web.journeys.trigger.left": ("离开 {target}", "left {target}"),
     "web.journeys.trigger.rule": ("规则：{rule}", "rule: {rule}"),

@@ -22,7 +22,7 @@ from kequn import pipeline
 from kequn.automation.deliver import replay as replay_message
 from kequn.automation.journeys import Journey, Journeys, journeys_path
 from kequn.automation.reasons import error_text
-from kequn.core.i18n import local, t
+from kequn.core.i18n import t
 from kequn.snapshots import lookup
 from kequn.store.access import User, audit
 from kequn.store.workspace import _atomic_write, exclusive
@@ -105,16 +105,7 @@ def _segment_names(request: Request, lang: str) -> Any:
         taxonomy = pipeline.workspace_taxonomy(workspace(request))
     except Exception:  # an edited taxonomy that does not load: the ids, as written
         return lambda target: target
-
-    def name(target: str) -> str:
-        dim_id, _, label_id = str(target).partition(".")
-        dim = taxonomy.dimension(dim_id)
-        label = dim.label(label_id) if dim is not None else None
-        if dim is None or label is None:
-            return str(target)
-        return t("web.journeys.segment", lang, dimension=local(dim, lang), label=local(label, lang))
-
-    return name
+    return lambda target: taxonomy.segment_name(*str(target).partition(".")[::2], lang)
 
 
 def _listing(request: Request) -> dict[str, Any]:
