@@ -75,21 +75,31 @@ def features(ws: Workspace, day: dt.date, folder: Path, incremental: bool) -> Pa
     return out
 
 
+def state_meta(ws: Workspace) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads(
+        (ws.root / state.FOLDER / "state.json").read_text(encoding="utf-8")
+    )
+    return meta
+
+
 def last_refresh(ws: Workspace) -> dict[str, Any]:
-    meta = json.loads((ws.root / state.FOLDER / "state.json").read_text(encoding="utf-8"))
-    last: dict[str, Any] = meta["last"]
+    last: dict[str, Any] = state_meta(ws)["last"]
     return last
 
 
 def assert_same(
-    ws: Workspace, day: dt.date, tmp: Path, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace,
+    day: dt.date,
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    min_rows: int = 1000,
 ) -> dict[str, Any]:
     """Features and labels with the state equal the full rebuild's; the state's record."""
     with_state = features(ws, day, tmp / "state", incremental=True)
     refresh = last_refresh(ws)
     full = features(ws, day, tmp / "full", incremental=False)
     one, two, rows = differing(with_state, full)
-    assert rows > 1000
+    assert rows > min_rows
     assert (one, two) == (0, 0), f"features differ: {one} / {two} of {rows} rows"
 
     monkeypatch.setenv("KEQUN_FEATURE_STATE", "on")
@@ -98,7 +108,7 @@ def assert_same(
     full_run = pipeline.run(ws, as_of=day, with_models=False)
     monkeypatch.delenv("KEQUN_FEATURE_STATE")
     one, two, rows = differing(incremental_run, full_run)
-    assert rows > 1000
+    assert rows > min_rows
     assert (one, two) == (0, 0), f"labels differ: {one} / {two} of {rows} rows"
     return refresh
 
@@ -131,6 +141,7 @@ def test_incremental_equals_full_rebuild(
     built = assert_same(ws, END, tmp_path / "0", monkeypatch)
     assert built["mode"] == "built"
     assert built["touched"] == {"orders": -1, "events": -1, "customers": -1}
+    bases = state_meta(ws)["files"]
 
     # (a) a day of orders (existing customers, one new) and interactions appended
     orders = [
@@ -162,6 +173,12 @@ def test_incremental_equals_full_rebuild(
     assert refreshed["mode"] == "refreshed"
     assert 0 < refreshed["touched"]["orders"] <= 41  # only the day's customers
     assert 0 < refreshed["touched"]["events"] <= 30
+    # the day's customers went to each table's delta; the bases were left as they were
+    after_day = state_meta(ws)
+    assert {t: after_day["files"][t] for t in ("orders", "events")} == {
+        t: bases[t] for t in ("orders", "events")
+    }
+    assert set(after_day["deltas"]) == {"orders", "events"}
     # nothing new: the state is used as it is, the attribute columns too, and the age
     # from a birth date is still the as-of date's (the day after the state was built)
     unchanged = assert_same(ws, DAY, tmp_path / "a2", monkeypatch)
@@ -242,6 +259,10 @@ def test_incremental_equals_full_rebuild(
     ]  # fmt: skip
     import_file(ws, "orders", write(tmp_path / "handed.parquet", handed))
     assert_same(ws, DAY, tmp_path / "b2", monkeypatch)
+    # its delta row says it has none left (state_rows NULL), which hides its base row
+    delta = ws.root / state.FOLDER / state_meta(ws)["deltas"]["orders"]
+    gone_row = pq.read_table(delta, filters=[("customer_id", "=", left_alone)]).to_pylist()
+    assert [r["state_rows"] for r in gone_row] == [None]
 
     # (c) a customer with orders and interactions erased
     # one erased and forgotten by the state at once, one found gone by the next run
@@ -325,3 +346,44 @@ def test_state_rebuilt_when_most_rows_are_new(tmp_path: Path) -> None:
     assert last_refresh(ws)["mode"] == "built"
     assert state.discard(ws.root / state.FOLDER) >= 3  # two tables and their record
     assert not list((ws.root / state.FOLDER).glob("*.parquet"))
+
+
+@pytest.mark.slow
+def test_delta_folded_into_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delta larger than COMPACT_SHARE of its base is folded into a new base (here at
+    once: the share set to 0), and the state still answers as a full rebuild does; a
+    missing delta file makes the state unusable (built again), never silently stale."""
+    ws = demo_workspace(tmp_path, 300, seed=3)
+    ws.settings.prepare_lookups = False
+    assert_same(ws, END, tmp_path / "0", monkeypatch, 200)
+    first = state_meta(ws)
+    some = query(ws, "SELECT DISTINCT customer_id FROM orders ORDER BY 1 LIMIT 5")
+    rows = [
+        {
+            "order_id": f"F-{i}",
+            "customer_id": cid,
+            "ordered_at": dt.datetime.combine(DAY, dt.time(12, i)),
+            "amount": Decimal("20.00"),
+            "status": "paid",
+        }
+        for i, (cid,) in enumerate(some)
+    ]
+    import_file(ws, "orders", write(tmp_path / "five.parquet", rows))
+    monkeypatch.setattr(state, "COMPACT_SHARE", 0.0)
+    folded = assert_same(ws, DAY, tmp_path / "1", monkeypatch, 200)
+    assert folded["touched"]["orders"] == 5
+    meta = state_meta(ws)
+    assert "orders" not in meta["deltas"]
+    assert meta["files"]["orders"] != first["files"]["orders"]
+    assert sorted(p.name for p in (ws.root / state.FOLDER).glob("orders*.parquet")) == [
+        meta["files"]["orders"]
+    ]
+
+    monkeypatch.setattr(state, "COMPACT_SHARE", 1.0)
+    more = [r | {"order_id": r["order_id"] + "-2"} for r in rows]
+    import_file(ws, "orders", write(tmp_path / "five-more.parquet", more))
+    assert_same(ws, DAY, tmp_path / "2", monkeypatch, 200)
+    meta = state_meta(ws)
+    (ws.root / state.FOLDER / meta["deltas"]["orders"]).unlink()
+    features(ws, DAY, tmp_path / "3", incremental=True)
+    assert last_refresh(ws)["mode"] == "built"

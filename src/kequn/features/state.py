@@ -23,9 +23,11 @@ rows each import had (its watermark). Then:
 - an import the state has seen has fewer rows now (its rows were changed by a later
   import, or deleted by an erasure): the customers whose count of rows from seen imports
   differs from the state's are touched too (a customer an erasure removed has none);
-- touched customers are computed again from all their rows, and replace their old ones;
-  when more than :data:`REBUILD_SHARE` of the rows are new or changed, or the state is
-  missing, of another version or reference data, the whole state is computed again.
+- touched customers are computed again from all their rows, and replace their old ones
+  in the table's *delta* file (the base file is left as it is, see :class:`_Files`; the
+  delta is folded into a new base once it holds :data:`COMPACT_SHARE` of it); when more
+  than :data:`REBUILD_SHARE` of the rows are new or changed, or the state is missing, of
+  another version or reference data, the whole state is computed again.
 
 **When it is not used.** It holds every dated row, so it answers only for an as-of date
 on or after the newest order and event (an earlier as-of is built in full, the state left
@@ -69,6 +71,9 @@ VERSION = 3  # 3: event types counted by their Chinese and other spellings too
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
 REBUILD_SHARE = 0.2
+#: a table's delta (the customers computed again since its base was written) is folded
+#: into a new base once it has this share of the base's rows
+COMPACT_SHARE = 0.2
 _META = "state.json"
 _TABLES = ("orders", "events")
 #: the attribute columns' file, under the same watermark as the aggregates
@@ -224,15 +229,19 @@ def _update(
     if meta is not None and str(meta.get("generation", "")) > generation:
         return None, Refresh("not used: the data read is older than the state", {})
     files: dict[str, str] = {}
+    deltas: dict[str, str] = {}
     touched: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     for name in _TABLES:
         counts[name] = _import_counts(tables[name])
-        old = None if meta is None else folder / meta["files"][name]
+        kept_files = None if meta is None else _Files.of(meta, name)
         seen = None if meta is None else meta["imports"][name]
-        files[name], touched[name] = _bring_up_to_date(
-            folder, engine, tables[name], name, ctx, old, seen, counts[name]
+        done, touched[name] = _bring_up_to_date(
+            folder, engine, tables[name], name, ctx, kept_files, seen, counts[name]
         )
+        files[name] = done.base
+        if done.delta:
+            deltas[name] = done.delta
     customers = tables["customers"]
     counts[_ATTRIBUTES] = _import_counts(customers)
     attributes_key = _attributes_key(ctx)
@@ -248,12 +257,13 @@ def _update(
     mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
     meta = {"version": VERSION, "key": key, "generation": generation}
     last = {"mode": mode, "touched": touched, "as_of": ctx.as_of.isoformat()}
-    meta |= {"files": files, "imports": counts, "attributes_key": attributes_key, "last": last}
+    meta |= {"files": files, "deltas": deltas, "imports": counts}
+    meta |= {"attributes_key": attributes_key, "last": last}
     _write_meta(folder, meta)
     for path in folder.glob("*.parquet"):
-        if path.name not in files.values():
+        if path.name not in {*files.values(), *deltas.values()}:
             _remove(path)
-    state = {t: _read(tables[t], folder / files[t], t) for t in _TABLES}
+    state = {t: _Files(files[t], deltas.get(t)).read(tables[t], folder, t) for t in _TABLES}
     kept = Kept(
         totals_of(state["orders"], "orders"),
         totals_of(state["events"], "events"),
@@ -285,35 +295,65 @@ def _attributes_up_to_date(
     return target.name, -1
 
 
+@dataclass(frozen=True)
+class _Files:
+    """One table's state: the ``base`` file and, after refreshes, the ``delta`` file of
+    the customers computed again since it was written (each one's new row, or a row with
+    ``state_rows`` NULL for a customer with no rows left): a day's refresh writes the few
+    customers it touched instead of the whole table again (1.3-1.5 s at 1M customers),
+    and the delta is folded into a new base once it holds :data:`COMPACT_SHARE` of it."""
+
+    base: str
+    delta: str | None = None
+
+    @classmethod
+    def of(cls, meta: dict[str, Any], name: str) -> _Files:
+        return cls(str(meta["files"][name]), (meta.get("deltas") or {}).get(name))
+
+    def read(self, like: ir.Table, folder: Path, role: str) -> ir.Table:
+        """The state as one table: the base's customers not in the delta, and the delta's
+        rows (but those of customers with no rows left)."""
+        base = _read(like, folder / self.base, role)
+        if self.delta is None:
+            return base
+        delta = _read(like, folder / self.delta, f"{role}_delta")
+        live = delta.filter(delta.state_rows.notnull()).select(*base.columns)
+        return base.anti_join(delta, "customer_id").union(live)
+
+
 def _bring_up_to_date(
     folder: Path,
     engine: Engine,
     table: ir.Table,
     name: str,
     ctx: FeatureContext,
-    old_file: Path | None,
+    old_files: _Files | None,
     seen: dict[str, int] | None,
     now: dict[str, int],
-) -> tuple[str, int]:
-    """One table's state file brought up to date, and how many customers were computed
+) -> tuple[_Files, int]:
+    """One table's state files brought up to date, and how many customers were computed
     again (-1: all of them)."""
 
     def compute(rows: ir.Table) -> ir.Table:
         return order_state(rows, ctx) if name == "orders" else event_state(rows)
 
-    target = folder / f"{name}-{uuid.uuid4().hex[:12]}.parquet"
-    if old_file is None or seen is None:
+    def fresh(kind: str) -> Path:
+        return folder / f"{name}{kind}-{uuid.uuid4().hex[:12]}.parquet"
+
+    if old_files is None or seen is None:
+        target = fresh("")
         engine.materialize(compute(table), target)
-        return target.name, -1
+        return _Files(target.name), -1
     new_ids = [k for k in now if k not in seen]
     changed = [k for k in seen if now.get(k, 0) != seen[k]]
     if not new_ids and not changed:
-        return old_file.name, 0
+        return old_files, 0
     moved = sum(now[k] for k in new_ids) + sum(abs(seen[k] - now.get(k, 0)) for k in changed)
     if moved > REBUILD_SHARE * max(sum(now.values()), 1):
+        target = fresh("")
         engine.materialize(compute(table), target)
-        return target.name, -1
-    old = _read(table, old_file, f"{name}_before")
+        return _Files(target.name), -1
+    old = old_files.read(table, folder, f"{name}_before")
     ids = _import_key(table)
     hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
     if changed:
@@ -328,16 +368,38 @@ def _bring_up_to_date(
         lost = both.filter(both.differs).select("customer_id")
         hit = lost if hit is None else hit.union(lost)
     assert hit is not None
-    scratch = folder / f"touched-{target.stem}.parquet"
+    scratch = folder / f"touched-{name}-{uuid.uuid4().hex[:12]}.parquet"
+    delta = fresh("-delta")
     try:
         hit = engine.materialize(hit.distinct(), scratch)
         count = int(engine.scalar(hit.count()))
         again = compute(table.semi_join(hit, "customer_id"))
-        kept = old.anti_join(hit, "customer_id")
-        engine.materialize(kept.union(again.select(*kept.columns)), target)
+        # every touched customer: its new row, or none (state_rows NULL) if it has no rows
+        marked = hit.left_join(again, "customer_id")
+        rest = [marked[c] for c in old.columns if c != "customer_id"]
+        marked = marked.select(hit.customer_id, *rest)
+        if old_files.delta is not None:
+            before = _read(table, folder / old_files.delta, f"{name}_delta_before")
+            marked = before.anti_join(hit, "customer_id").select(*marked.columns).union(marked)
+        engine.materialize(marked, delta)
     finally:
         _remove(scratch)
-    return target.name, count
+    if _rows(delta) <= COMPACT_SHARE * max(_rows(folder / old_files.base), 1):
+        return _Files(old_files.base, delta.name), count
+    # the delta has grown: folded into a new base
+    target = fresh("")
+    engine.materialize(
+        _Files(old_files.base, delta.name).read(table, folder, f"{name}_fold"), target
+    )
+    _remove(delta)
+    return _Files(target.name), count
+
+
+def _rows(path: Path) -> int:
+    """A Parquet file's row count, from its footer."""
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
 
 
 def _import_key(table: ir.Table) -> ir.StringValue:
@@ -400,7 +462,9 @@ def _read_meta(folder: Path, key: str) -> dict[str, Any] | None:
     if not isinstance(meta, dict) or meta.get("version") != VERSION or meta.get("key") != key:
         return None
     files = meta.get("files") or {}
-    if not all((folder / str(files.get(t, "-"))).is_file() for t in _TABLES):
+    deltas = meta.get("deltas") or {}
+    wanted = [files.get(t, "-") for t in _TABLES] + list(deltas.values())
+    if not all((folder / str(name)).is_file() for name in wanted):
         return None
     return meta
 
