@@ -52,6 +52,12 @@ def test_reuse_refit_and_drift(ws: Workspace, tmp_path: Path) -> None:
     assert reused["clusters"]["k"] == fitted["clusters"]["k"]
     for lang in ("en", "zh"):
         assert any(DAY.isoformat() in line for line in model_summary(reused, lang))
+    # the age in words: "1 day old", and the same day is not "0 days old"
+    assert any("(1 day old;" in line for line in model_summary(reused, "en"))
+    assert any("（1 天前；" in line for line in model_summary(reused, "zh"))
+    same_day = json.loads(json.dumps(reused).replace('"age": 1', '"age": 0'))
+    assert any("(the same day as this run;" in line for line in model_summary(same_day, "en"))
+    assert not any("0 天前" in line for line in model_summary(same_day, "zh"))
     labels = second.rows(["p_alive", "churn_risk", "cluster"])
     for name in labels.column_names:
         assert labels[name].null_count < labels.num_rows  # scored, not left empty

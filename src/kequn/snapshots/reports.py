@@ -85,7 +85,12 @@ MODEL_NAMES = ("bgnbd", "mbgnbd", "gamma_gamma", "churn", "clusters")
 
 def _named(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
     """A note's parameters with its ``models`` (ids, "bgnbd, churn") as names in ``lang``
-    (BG/NBD、流失风险模型): a reused-models note listed the ids on 中文 pages too."""
+    (BG/NBD、流失风险模型): a reused-models note listed the ids on 中文 pages too; and
+    with an ``age`` in days, ``age_text`` ("fitted the same day", not "0 days old")."""
+    age = params.get("age")
+    if isinstance(age, int):
+        key = {0: "models.age.same_day", 1: "models.age.one_day"}.get(age, "models.age.days")
+        params = {**params, "age_text": t(key, lang, age=age)}
     ids = params.get("models")
     if not isinstance(ids, str):
         return params
