@@ -439,6 +439,7 @@ def run(
                 params=result.params,
                 counts=result.counts,
                 models=models,
+                notes=result.notes,
             )
             info = publish(ws, staging, info, erasures_seen=erasures)
         except BaseException:

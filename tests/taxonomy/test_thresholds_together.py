@@ -151,3 +151,55 @@ def test_thresholds_together_equal_each_computed_alone(
 
 def test_no_derived_thresholds_need_no_query() -> None:
     assert thresholds.scalars(_On(), {}) == {}
+
+
+#: derived thresholds whose values are not the ones derived: held to a bound, defaulted
+NOTED = """
+thresholds:
+  short_cycle: {derive: purchase_cycle, min: 7, max: 10, default: 30, zh: 购买周期, en: purchase cycle}
+  floor_spend: {derive: quantile, of: spend, q: 0.5, where: "orders > 0", min: 100000,
+                zh: 消费线, en: spend line}
+  nobody: {derive: quantile, of: spend, q: 0.5, where: "orders > 1000", default: 7,
+           zh: 无人线, en: nobody's line}
+  fine: {derive: quantile, of: orders, q: 0.5}
+dimensions:
+  - id: spender
+    zh: 消费
+    en: spender
+    fallback: {id: other, zh: 其他, en: other}
+    labels:
+      - {id: big, zh: 大, en: big, when: "spend > floor_spend"}
+"""
+
+
+def test_a_run_says_which_thresholds_are_not_as_derived(
+    backend: BaseBackend, tmp_path: Path
+) -> None:
+    """A default used or a value held to its bound is noted, in the threshold's own
+    units and the reader's language; a threshold used as derived is not."""
+    from kequn.snapshots.reports import run_notes
+    from kequn.snapshots.runs import RunInfo
+
+    features, columns = _features(backend, tmp_path)
+    taxonomy = parse_taxonomy(NOTED, "noted")
+    notes: list[dict[str, object]] = []
+    found = thresholds.derive_thresholds(_On(), taxonomy, features, CTX, taxonomy.rules(), notes)
+    assert (found["short_cycle"], found["floor_spend"], found["nobody"]) == (10.0, 100000.0, 7.0)
+    assert [(n["key"], n["params"]["threshold"]) for n in notes] == [  # type: ignore[index]
+        ("threshold.ceiling", "short_cycle"),
+        ("threshold.floor", "floor_spend"),
+        ("threshold.default", "nobody"),
+    ]
+    derived = _quantile(columns["mean_days_between_orders"], 0.5)
+    assert derived is not None
+    assert notes[0]["params"]["raw"] == pytest.approx(derived)  # type: ignore[index]
+    run = RunInfo("r", "2026-09-30", "", "duckdb", "", notes=notes)
+    zh, en = run_notes(run, "zh"), run_notes(run, "en")
+    assert zh[0] == f"购买周期：推算值（{round(derived)} 天）高于上限，按 10 天计算"
+    assert (
+        en[0]
+        == f"purchase cycle: derived as {round(derived)} days, above its upper bound; 10 days is used"
+    )
+    assert "低于下限" in zh[1]
+    assert "¥10万" in zh[1]
+    assert en[2] == "nobody's line: too little data to derive it; the default, ¥7, is used"

@@ -101,7 +101,10 @@ def _print_run(info: RunInfo) -> None:
             f"{lab['name']} {display.number(lab['count'])}" for lab in dim["labels"] if lab["count"]
         ]
         console.print(Text.assemble((dim["name"], "bold"), ": " + " · ".join(parts)))
-    for line in reports.model_summary(info.models or {}, _lang()):
+    for line in [
+        *reports.run_notes(info, _lang()),
+        *reports.model_summary(info.models or {}, _lang()),
+    ]:
         console.print(line)
     if not info.customers:
         err.print(t("run.empty"))

@@ -16,6 +16,18 @@ from kequn.core.messages_models import MODELS
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "segment.named": ("{dimension}：{label}", "{dimension}: {label}"),
+    "threshold.default": (
+        "{name}：数据不足以推算，按默认值（{value}）计算",
+        "{name}: too little data to derive it; the default, {value}, is used",
+    ),
+    "threshold.floor": (
+        "{name}：推算值（{raw}）低于下限，按 {value}计算",
+        "{name}: derived as {raw}, below its lower bound; {value} is used",
+    ),
+    "threshold.ceiling": (
+        "{name}：推算值（{raw}）高于上限，按 {value}计算",
+        "{name}: derived as {raw}, above its upper bound; {value} is used",
+    ),
     "run.erased_meanwhile": (
         "本次运行期间有客户的数据被删除（隐私删除）；为了不再保留被删除的人，本次结果已丢弃。请重新运行。",
         "A customer's data was erased while this run was running; so that the erased person is not kept, the run's results were discarded. Run it again.",

@@ -103,6 +103,35 @@ def _named(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
     return {**params, "models": joiner.join(names)}
 
 
+def run_notes(run: RunInfo, lang: str | None = None) -> list[str]:
+    """What a run says of itself besides its models, in ``lang``: each threshold whose
+    default was used or whose derived value was held to its bounds (money in the
+    workspace's currency)."""
+    from kequn.taxonomy.reasons import fmt_value
+
+    currency = run.ws.settings.currency if run.ws is not None else "CNY"
+    shown = "zh" if (lang or current_lang()) == "zh" else "en"
+    lines = []
+    for note in run.notes or []:
+        params = dict(note.get("params") or {})
+        fmt = str(params.get("fmt") or "number")
+
+        def value(raw: Any, fmt: str = fmt) -> str:
+            return fmt_value(raw, fmt, shown, currency=currency)
+
+        name = params.get(shown) or params.get("threshold") or ""
+        lines.append(
+            t(
+                note["key"],
+                lang,
+                name=name,
+                raw=value(params.get("raw")),
+                value=value(params.get("value")),
+            )
+        )
+    return lines
+
+
 def model_summary(models: dict[str, Any], lang: str | None = None) -> list[str]:
     """What the predictive step fitted and how well, in the user's language."""
     # notes: the models step's own messages (fits not identified, models reused or refitted)

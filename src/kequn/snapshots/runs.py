@@ -49,6 +49,9 @@ class RunInfo:
     params: dict[str, Any] = field(default_factory=dict)
     models: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: what the run says besides its models' notes (a threshold's default used, ...): a
+    #: message key and its params each (:func:`kequn.snapshots.reports.run_notes`)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     path: str = ""
     #: the workspace the run belongs to (set when it is listed or published; not stored)
     ws: Workspace | None = field(default=None, repr=False, compare=False)

@@ -11,7 +11,7 @@ the composite views (the eleven customer types) are built without code.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ class Classification:
     params: dict[str, Any]
     counts: dict[str, dict[str, int]]
     customers: int
+    #: what the run says of its thresholds (:func:`~kequn.taxonomy.thresholds.derivation_note`)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def classify(
@@ -52,7 +54,8 @@ def classify(
     ``labels.parquet``: without the columns ``stored`` (those the run keeps in its
     features file) but the customer id."""
     rules = taxonomy.rules()
-    params = derive_thresholds(engine, taxonomy, features, ctx, rules)
+    notes: list[dict[str, Any]] = []
+    params = derive_thresholds(engine, taxonomy, features, ctx, rules, notes)
     # in process the SQL is kept between runs (kequn.engines.sqlcache): with the numbers
     # read from a one-row table, tomorrow's thresholds find today's SQL
     table = apply_taxonomy(
@@ -66,7 +69,7 @@ def classify(
     counts = count_labels(labels, taxonomy)
     # through the engine (what a test of the engine's plans records), not with the counts
     customers = int(engine.scalar(labels.count()))
-    return Classification(labels, params, counts, customers)
+    return Classification(labels, params, counts, customers, notes)
 
 
 #: the columns of the one-row table that brings the thresholds' numbers to the rules

@@ -21,6 +21,7 @@ from kequn.core.compute import Engine
 from kequn.core.rules import Rule, compile_rule
 from kequn.features.attributes import normalise_city
 from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
+from kequn.features.catalogue import FEATURES, PARAMETERS
 from kequn.taxonomy.model import Taxonomy, Threshold
 
 
@@ -30,11 +31,15 @@ def derive_thresholds(
     features: ir.Table,
     ctx: FeatureContext,
     rules: Mapping[tuple[str, str], Rule],
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every threshold's value for ``features``, in the taxonomy's order.
 
     ``engine`` is the run's: the derived values are read through it, in as few queries
-    as the ``where`` rules allow (:func:`scalars`)."""
+    as the ``where`` rules allow (:func:`scalars`). Given ``notes``, a derived value that
+    could not be derived (its default used) or fell outside its ``min``/``max`` adds a
+    note there (:func:`derivation_note`): a reason saying "the purchase cycle (about 30
+    days)" does not tell that 30 is the default for a shop without repeat buyers."""
     settings = {
         "home_city": normalise_city(ctx.home_city),
         "home_province": normalise_city(ctx.home_province),
@@ -46,6 +51,9 @@ def derive_thresholds(
     def compute() -> None:
         for name, value in scalars(engine, pending).items():
             params[name] = finish(taxonomy.thresholds[name], value)
+            note = derivation_note(name, taxonomy.thresholds[name], value, params[name])
+            if note is not None and notes is not None:
+                notes.append(note)
         pending.clear()
 
     for name, th in taxonomy.thresholds.items():
@@ -82,6 +90,32 @@ def scalars(engine: Engine, exprs: Mapping[str, ir.Scalar]) -> dict[str, Any]:
     value = engine.scalar(ibis.struct({name: row[name] for name in exprs}).first())
     found = value if isinstance(value, Mapping) else {}
     return {name: found.get(name) for name in exprs}
+
+
+def derivation_note(name: str, th: Threshold, raw: Any, used: Any) -> dict[str, Any] | None:
+    """What a run says of a derived threshold whose value is not the one derived: its
+    default (nothing to derive it from) or its ``min``/``max`` (the derived value beyond
+    it); None when the derived value is used. The note keeps the threshold's names and
+    how its values are shown (a message key and params, rendered in the reader's
+    language by :func:`kequn.snapshots.reports.run_notes`)."""
+    if not isinstance(used, int | float) or isinstance(used, bool):
+        return None
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        key = "threshold.default"
+    elif isinstance(raw, int | float) and float(raw) < float(used):
+        key = "threshold.floor"
+    elif isinstance(raw, int | float) and float(raw) > float(used):
+        key = "threshold.ceiling"
+    else:
+        return None
+    if th.derive == "purchase_cycle":
+        shown = PARAMETERS.get("purchase_cycle_days")
+    else:
+        shown = FEATURES.get(th.of or "")
+    fmt = shown.fmt if shown is not None and shown.fmt else "number"
+    derived = None if key == "threshold.default" else float(raw)
+    params = {"threshold": name, "zh": th.zh, "en": th.en, "fmt": fmt}
+    return {"key": key, "params": {**params, "raw": derived, "value": float(used)}}
 
 
 def finish(th: Threshold, value: Any) -> Any:

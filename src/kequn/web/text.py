@@ -116,7 +116,7 @@ WEB: dict[str, tuple[str, str]] = {
         "需要至少两次运行才能显示流转。",
         "Movement needs at least two runs.",
     ),
-    "web.overview.models": ("预测模型", "Predictive models"),
+    "web.overview.models": ("预测模型与阈值", "Models and thresholds"),
     "web.overview.clusters": ("数据发现分群", "Discovered segments"),
     "web.rfm.r": ("R 分（近度）", "R score (recency)"),
     "web.rfm.f": ("F 分（频度）", "F score (frequency)"),

@@ -35,7 +35,7 @@ def test_login_overview_and_language_switch(page: Any, server: Any, login: Any) 
     _charts_drawn(page, "chart-pyramid", "chart-funnel", "chart-rfm", "chart-flow")
     lifecycle = page.inner_text("#dim-lifecycle")
     assert "Active" in lifecycle
-    assert "Predictive models" in page.inner_text("main")
+    assert "Models and thresholds" in page.inner_text("main")
     assert page.locator("#models li").count() >= 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "overview-en.png"), full_page=False)

@@ -115,7 +115,10 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         },
     }
     clusters = reports.discovered_clusters(run, lang=lang)
-    models = reports.model_summary(run.models or {}, lang)
+    models = [
+        *reports.run_notes(run, lang),
+        *reports.model_summary(run.models or {}, lang),
+    ]
     return render(
         request,
         "overview.html",
