@@ -125,6 +125,17 @@ def write(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
+def paid_on_day(order_id: str, customer_id: str, minute: int, amount: Decimal) -> dict[str, Any]:
+    """A paid order on DAY at 12:``minute``."""
+    return {
+        "order_id": order_id,
+        "customer_id": customer_id,
+        "ordered_at": dt.datetime.combine(DAY, dt.time(12, minute)),
+        "amount": amount,
+        "status": "paid",
+    }
+
+
 def query(ws: Workspace, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with ws.read() as con:
         return con.execute(sql, params or []).fetchall()
@@ -321,13 +332,7 @@ def test_state_rebuilt_when_most_rows_are_new(tmp_path: Path) -> None:
     assert last_refresh(ws)["mode"] == "built"
     many = query(ws, "SELECT DISTINCT customer_id FROM orders ORDER BY 1")
     rows = [
-        {
-            "order_id": f"M-{i}-{k}",
-            "customer_id": cid,
-            "ordered_at": dt.datetime.combine(DAY, dt.time(12, k)),
-            "amount": Decimal("10.00"),
-            "status": "paid",
-        }
+        paid_on_day(f"M-{i}-{k}", cid, k, Decimal("10.00"))
         for i, (cid,) in enumerate(many)
         for k in range(8)
     ]
@@ -358,16 +363,7 @@ def test_delta_folded_into_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert_same(ws, END, tmp_path / "0", monkeypatch, 200)
     first = state_meta(ws)
     some = query(ws, "SELECT DISTINCT customer_id FROM orders ORDER BY 1 LIMIT 5")
-    rows = [
-        {
-            "order_id": f"F-{i}",
-            "customer_id": cid,
-            "ordered_at": dt.datetime.combine(DAY, dt.time(12, i)),
-            "amount": Decimal("20.00"),
-            "status": "paid",
-        }
-        for i, (cid,) in enumerate(some)
-    ]
+    rows = [paid_on_day(f"F-{i}", cid, i, Decimal("20.00")) for i, (cid,) in enumerate(some)]
     import_file(ws, "orders", write(tmp_path / "five.parquet", rows))
     monkeypatch.setattr(state, "COMPACT_SHARE", 0.0)
     folded = assert_same(ws, DAY, tmp_path / "1", monkeypatch, 200)
