@@ -17,7 +17,7 @@ from typing import Any
 
 from kequn.core import yamlfile
 from kequn.core.i18n import local
-from kequn.ingest.mapping import normalise_header
+from kequn.ingest.mapping import UNIT_FACTORS, normalise_header, strip_unit
 
 #: the columns a profile may name, besides the canonical order columns
 EXTRA_COLUMNS = (
@@ -37,6 +37,17 @@ EXTRA_COLUMNS = (
 STATUSES = ("paid", "partially_refunded", "refunding", "refunded", "cancelled", "pending")
 REFUND_STATES = ("refunding", "refunded", "partially_refunded", "none")
 BUYER_KEYS = ("buyer_id", "customer_phone", "customer_email", "buyer_nickname")
+
+
+def header_key(header: str) -> str:
+    """A header as a profile compares it: normalised, and without a unit that does not
+    change the value (``用户实付金额(元)`` == ``用户实付金额``, ``商品数量(件)`` ==
+    ``商品数量``): an export version that drops or adds the unit is the same column. A
+    scaling unit (万元, 千元) or a percentage stays part of the header."""
+    name, unit = strip_unit(header)
+    if unit is None or unit in UNIT_FACTORS or unit == "%":
+        return normalise_header(header)
+    return normalise_header(name)
 
 
 class ProfileError(ValueError):
@@ -91,11 +102,11 @@ class Profile:
         return local(self, lang)
 
     def score(self, normalised: set[str]) -> int | None:
-        """How well a file's (normalised) headers fit: None when they do not."""
-        want = [normalise_header(h) for h in self.detect_all]
+        """How well a file's headers (each :func:`header_key`) fit: None when they do not."""
+        want = [header_key(h) for h in self.detect_all]
         if not all(h in normalised for h in want):
             return None
-        hits = sum(normalise_header(h) in normalised for h in self.detect_any)
+        hits = sum(header_key(h) in normalised for h in self.detect_any)
         if hits < self.min_any:
             return None
         return 10 * len(want) + hits
@@ -104,13 +115,13 @@ class Profile:
         """Each column the profile names -> the file columns carrying it, best first (a
         value is taken from the first of them that is not empty: Shopify's ``Phone``,
         else ``Billing Phone``)."""
-        normalised = [normalise_header(h) for h in headers]
+        normalised = [header_key(h) for h in headers]
         out: dict[str, list[int]] = {}
         taken: set[int] = set()
         for column, names in self.columns.items():
             found = []
             for name in names:
-                want = normalise_header(name)
+                want = header_key(name)
                 if want in normalised and normalised.index(want) not in taken:
                     found.append(normalised.index(want))
             if found:
@@ -206,7 +217,7 @@ def detect(headers: list[str]) -> Profile | None:
     """The platform profile whose header signature fits best, or None. The generic profile
     is never detected (files people make by hand are read by kequn's synonyms, where a
     mapping file can name any column); ``--format generic`` chooses it."""
-    normalised = {normalise_header(h) for h in headers}
+    normalised = {header_key(h) for h in headers}
     best: tuple[int, Profile] | None = None
     for profile in profiles().values():
         if profile.id == "generic":
