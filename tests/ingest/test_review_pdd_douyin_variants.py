@@ -101,3 +101,39 @@ def test_pdd_after_sale_and_status_words(ws: Workspace, tmp_path: Path) -> None:
     assert f"250108-{123456789012345 + 7}" not in got
     assert result.unknown_refund_words == {}
     assert result.unknown_statuses == {"待成团": 1}
+
+
+# 抖店 orders CSV exactly as the public report script's three copies read it
+# (github-code-index:40487092626, 40149919627, 40203864399): 主订单编号 and no 子订单编号,
+# 商品金额 the unit price, no 订单应付金额; tabs before the long ids, '-' for empty cells
+DOUYIN = (
+    "主订单编号,选购商品,商品ID,商品数量,商品金额,订单提交时间,支付完成时间,订单完成时间,"
+    "订单状态,取消原因,售后状态,货号,订单类型"
+)
+
+
+def test_a_douyin_export_without_sub_order_numbers_is_douyin(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """It was refused whole: customer, order time and amount 'not found'."""
+    lines = [
+        DOUYIN,
+        '"\t6953489890610190242",苹果,"\t3600000000001",2,49.90,2025-05-01 10:00:00,'
+        "2025-05-01 10:01:00,2025-05-05 10:00:00,已完成,-,-,A1,普通订单",
+        '"\t6953489890610190243",梨,"\t3600000000002",1,29.90,2025-05-02 10:00:00,'
+        "2025-05-02 10:01:00,-,待发货,-,-,A2,普通订单",
+        '"\t6953489890610190244",梨,"\t3600000000002",1,29.90,2025-05-03 10:00:00,'
+        "-,-,已关闭,超时未支付,-,A2,普通订单",
+        '"\t6953489890610190245",梨,"\t3600000000002",1,29.90,2025-05-03 11:00:00,'
+        "2025-05-03 11:00:30,-,已关闭,-,退款成功,A2,普通订单",
+    ]
+    path = tmp_path / "抖店订单.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = import_file(ws, "orders", path)
+    assert result.format == "douyin"
+    assert (result.accepted, result.rejected) == (4, 0), result.examples
+    got = _orders(ws)
+    assert got["6953489890610190242"] == ("paid", Decimal("99.80"), Decimal("0.00"))
+    assert got["6953489890610190243"] == ("paid", Decimal("29.90"), Decimal("0.00"))
+    assert got["6953489890610190244"][0] == "cancelled"
+    assert got["6953489890610190245"] == ("refunded", Decimal("29.90"), Decimal("29.90"))
