@@ -55,6 +55,9 @@ def test_a_pdd_export_whose_headers_drop_the_unit_is_still_pdd(
     assert result.format == "pdd"
     assert result.rejected == 0, result.examples
     assert result.mapping["amount"] == "用户实付金额"
+    # each order is its own guest, said once, not contradicted by 'name a buyer column'
+    assert "import.key_guest" in result.notes
+    assert "import.key_missing" not in result.notes
     got = _orders(ws)
     assert got["250108-123456789012345"][:2] == ("paid", Decimal("45.00"))
     assert got["250108-123456789012346"][:2] == ("paid", Decimal("1299.00"))
