@@ -64,7 +64,11 @@ def test_a_pdd_export_whose_headers_drop_the_unit_is_still_pdd(
 
 
 def test_a_scaling_unit_stays_part_of_the_header() -> None:
-    assert header_key("用户实付金额(元)") == header_key("用户实付金额") == header_key("用户实付金额（元）")
+    assert (
+        header_key("用户实付金额(元)")
+        == header_key("用户实付金额")
+        == header_key("用户实付金额（元）")
+    )
     assert header_key("商品数量(件)") == header_key("商品数量")
     # 万元 multiplies the value: such a column is not the profile's amount in 元
     assert header_key("用户实付金额(万元)") != header_key("用户实付金额")
@@ -115,20 +119,22 @@ DOUYIN = (
 )
 
 
-def test_a_douyin_export_without_sub_order_numbers_is_douyin(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_a_douyin_export_without_sub_order_numbers_is_douyin(ws: Workspace, tmp_path: Path) -> None:
     """It was refused whole: customer, order time and amount 'not found'."""
-    lines = [
-        DOUYIN,
-        '"\t6953489890610190242",苹果,"\t3600000000001",2,49.90,2025-05-01 10:00:00,'
-        "2025-05-01 10:01:00,2025-05-05 10:00:00,已完成,-,-,A1,普通订单",
-        '"\t6953489890610190243",梨,"\t3600000000002",1,29.90,2025-05-02 10:00:00,'
-        "2025-05-02 10:01:00,-,待发货,-,-,A2,普通订单",
-        '"\t6953489890610190244",梨,"\t3600000000002",1,29.90,2025-05-03 10:00:00,'
-        "-,-,已关闭,超时未支付,-,A2,普通订单",
-        '"\t6953489890610190245",梨,"\t3600000000002",1,29.90,2025-05-03 11:00:00,'
-        "2025-05-03 11:00:30,-,已关闭,-,退款成功,A2,普通订单",
+    rows = [
+        ("6953489890610190242", "苹果", "1", 2, "49.90", "2025-05-01 10:00:00", "2025-05-01 10:01:00",
+         "2025-05-05 10:00:00", "已完成", "-", "-"),
+        ("6953489890610190243", "梨", "2", 1, "29.90", "2025-05-02 10:00:00", "2025-05-02 10:01:00",
+         "-", "待发货", "-", "-"),
+        ("6953489890610190244", "梨", "2", 1, "29.90", "2025-05-03 10:00:00", "-",
+         "-", "已关闭", "超时未支付", "-"),
+        ("6953489890610190245", "梨", "2", 1, "29.90", "2025-05-03 11:00:00", "2025-05-03 11:00:30",
+         "-", "已关闭", "-", "退款成功"),
+    ]  # fmt: skip
+    lines = [DOUYIN] + [
+        f'"\t{oid}",{title},"\t360000000000{sku}",{n},{price},{at},{paid},{done},{status},'
+        f"{why},{after},A{sku},普通订单"
+        for oid, title, sku, n, price, at, paid, done, status, why, after in rows
     ]
     path = tmp_path / "抖店订单.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
