@@ -164,6 +164,10 @@ CLI: dict[str, tuple[str, str]] = {
     "validation.too_few": ("至少 {min_length} 项", "should have at least {min_length} items"),
     "validation.pattern": ("格式应符合 {pattern}", "should match the pattern {pattern}"),
     "validation.json": ("不是有效的 JSON", "not valid JSON"),
+    "validation.file": (
+        "应为上传的文件（multipart/form-data 中的文件部分）",
+        "should be an uploaded file (a file part of multipart/form-data)",
+    ),
     # a rule the parser cannot read, by what its description says (kequn.core.rules)
     "rule.syntax.incomplete": ("规则在此处不完整，缺少一部分", "the rule is incomplete here"),
     "rule.syntax.paren": ("缺少右括号 )", "a closing parenthesis ) is missing"),

@@ -45,6 +45,10 @@ _KINDS = {
     "json_invalid": "validation.json",
 }
 
+#: FastAPI's words (a ``value_error``, English only, naming a Python class) for a form
+#: field sent as text where the route takes an uploaded file
+_NOT_A_FILE = "Expected UploadFile"
+
 #: a pattern that only lists choices, ``^(asc|desc)$``: said as the choices
 _CHOICES = re.compile(r"\^\(([\w-]+(?:\|[\w-]+)+)\)\$")
 
@@ -62,6 +66,8 @@ def describe(error: Mapping[str, Any], lang: str | None = None) -> str:
             expected = expected.replace(" or ", " 或 ")
         return t(key, lang, expected=expected, **ctx)
     message = str(error.get("msg", ""))
+    if error.get("type") == "value_error" and _NOT_A_FILE in message:
+        return t("validation.file", lang)
     return message.removeprefix("Value error, ")
 
 
