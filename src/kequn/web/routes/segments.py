@@ -40,8 +40,9 @@ def segment_counts(
     """Customers per label for each dimension (or one); with ``source``, of the members
     having records from that source only."""
     lang = request_lang(request)
-    try:
-        return read.segments(run_or_404(request, run), dimension, lang=lang, source=source)
+    try:  # an empty value asks for no filter, as for ``run`` and ``dimension``
+        found = run_or_404(request, run)
+        return read.segments(found, dimension or None, lang=lang, source=source or None)
     except UnknownSourceError as exc:
         raise ApiError(404, "unknown_source", str(exc)) from exc
     except ValueError as exc:
