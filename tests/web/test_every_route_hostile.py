@@ -182,3 +182,18 @@ def test_a_viewer_reads_no_personal_value_anywhere(server: Any) -> None:
     with server.client("admin") as client:
         for path in ("/api/segments/value/high/members?limit=10", f"/customers/{shown_ids[0]}"):
             assert _shown(client.get(path)) & personal, path
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "工作区中没有客户"), ("en", "The workspace")])
+def test_records_of_an_unknown_customer_do_not_blame_a_run(
+    server: Any, lang: str, words: str
+) -> None:
+    """A customer's records are the workspace's data: 'not in this run' sent readers
+    looking for a run that was never asked about."""
+    with server.client("viewer") as client:
+        response = client.get("/api/customers/nosuch/records", params={"lang": lang})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "no_customer"
+    message = response.json()["error"]["message"]
+    assert words in message, message
+    assert "nosuch" in message

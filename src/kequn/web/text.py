@@ -42,6 +42,11 @@ WEB: dict[str, tuple[str, str]] = {
         "The server process running this job stopped before it finished.",
     ),
     "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
+    # a customer's records are the workspace's data, not a run's
+    "web.error.no_records": (
+        "工作区中没有客户 {id} 的记录。",
+        "The workspace holds no records of customer {id}.",
+    ),
     "web.error.unknown_table": (
         "不能导入到 {table}：只能是 customers、orders 或 events。",
         "Cannot import into {table}: use customers, orders or events.",

@@ -28,7 +28,7 @@ def records(request: Request, customer_id: str, _user: Reader) -> dict[str, Any]
     found = linked.linked_records(workspace(request), customer_id)
     lang = request_lang(request)
     if not found["records"]:
-        raise ApiError(404, "no_customer", t("web.error.no_customer", lang, id=customer_id))
+        raise ApiError(404, "no_customer", t("web.error.no_records", lang, id=customer_id))
     for link in found["links"]:  # the evidence in the reader's language (stored in English)
         link["evidence"] = evidence_local(link.get("evidence"), lang)
     return found
