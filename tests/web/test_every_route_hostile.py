@@ -197,3 +197,44 @@ def test_records_of_an_unknown_customer_do_not_blame_a_run(
     message = response.json()["error"]["message"]
     assert words in message, message
     assert "nosuch" in message
+
+
+_TEMPLATES = "templates: {zh: {subject: a, body: b}, en: {subject: a, body: b}}"
+#: journeys.yaml whose problems are found by the models' own validators
+_MODEL_PROBLEMS = f"""channels:
+  crm: {{type: webhook, url: "http://127.0.0.1:9/hook"}}
+  bot: {{type: wecom, token_env: X, secret_env: Y}}
+  bot2: {{type: dingtalk, secret_env: Y}}
+journeys:
+  - id: j1
+    zh: 一
+    en: one
+    trigger: {{entered: lifecycle.dormant, rule: "orders > 1"}}
+    channel: crm
+    purpose: service
+    {_TEMPLATES}
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_journeys_problems_from_the_models_own_checks_are_in_the_reader_s_words(
+    server: Any, lang: str
+) -> None:
+    """A trigger naming two changes, a WeCom robot with a secret, a robot without a
+    token: the models' validators worded these in English only."""
+    with server.client("analyst") as client:
+        response = client.post(
+            "/api/journeys/validate", params={"lang": lang}, json={"text": _MODEL_PROBLEMS}
+        )
+    assert response.status_code == 200
+    problems = [p["message"] for p in response.json()["problems"]]
+    assert len(problems) == 3, problems
+    for message in problems:
+        assert bool(HAN.search(message)) == (lang == "zh"), message
+    joined = " ".join(problems)
+    if lang == "zh":
+        assert "触发条件" in joined
+        assert "企业微信群机器人没有签名密钥" in joined
+        assert "群机器人渠道需要 token_env 或 token_file" in joined
+    else:
+        assert "a trigger is exactly one of entered, left or rule" in joined

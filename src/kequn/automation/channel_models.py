@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kequn.automation import text as _text  # noqa: F401  (registers the messages)
 from kequn.core.i18n import t
 from kequn.store.workspace import Workspace
 
@@ -111,7 +112,7 @@ class _Robot(_Strict):
     @model_validator(mode="after")
     def _has_token(self) -> _Robot:
         if not (self.token_env or self.token_file):
-            raise ValueError("a robot channel needs token_env or token_file")
+            raise ValueError(t("journeys.check.robot_token"))
         return self
 
     @property
@@ -132,7 +133,7 @@ class WecomChannel(_Robot):
     @model_validator(mode="after")
     def _unsigned(self) -> WecomChannel:
         if self.secret_env or self.secret_file:
-            raise ValueError("wecom robots have no signing secret (give only token_env/file)")
+            raise ValueError(t("journeys.check.wecom_secret"))
         return self
 
 

@@ -157,7 +157,7 @@ class Trigger(_Strict):
     @model_validator(mode="after")
     def _one(self) -> Trigger:
         if sum(x is not None for x in (self.entered, self.left, self.rule)) != 1:
-            raise ValueError("a trigger is exactly one of entered, left or rule")
+            raise ValueError(t(_CHECK + "trigger_one"))
         return self
 
     @property
@@ -241,7 +241,7 @@ class Movement(_Strict):
     @model_validator(mode="after")
     def _one(self) -> Movement:
         if (self.entered is None) == (self.left is None):
-            raise ValueError("a movement is exactly one of entered or left")
+            raise ValueError(t(_CHECK + "movement_one"))
         return self
 
     @property

@@ -19,6 +19,23 @@ AUTOMATION: dict[str, tuple[str, str]] = {
     ),
     "journeys.check.template": ("第 {line} 行：{detail}", "line {line}: {detail}"),
     "journeys.check.twice": ("旅程 {id!r} 重复列出", "journey {id!r} is listed twice"),
+    # the models' own checks, each after "its.place: " (pydantic's validators)
+    "journeys.check.trigger_one": (
+        "触发条件须写 entered、left、rule 三者之一，且只写一个",
+        "a trigger is exactly one of entered, left or rule",
+    ),
+    "journeys.check.movement_one": (
+        "变化须写 entered、left 二者之一，且只写一个",
+        "a movement is exactly one of entered or left",
+    ),
+    "journeys.check.robot_token": (
+        "群机器人渠道需要 token_env 或 token_file",
+        "a robot channel needs token_env or token_file",
+    ),
+    "journeys.check.wecom_secret": (
+        "企业微信群机器人没有签名密钥（只写 token_env 或 token_file）",
+        "wecom robots have no signing secret (give only token_env/file)",
+    ),
     "journeys.check.no_channel": (
         "旅程 {id!r}：渠道 {channel!r} 不在 channels 中（已有：{known}）",
         "journey {id!r}: channel {channel!r} is not under channels (known: {known})",
