@@ -238,3 +238,15 @@ def test_journeys_problems_from_the_models_own_checks_are_in_the_reader_s_words(
         assert "群机器人渠道需要 token_env 或 token_file" in joined
     else:
         assert "a trigger is exactly one of entered, left or rule" in joined
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "团队只能是"), ("en", "marketing")])
+def test_a_worklist_page_of_no_team_is_a_404_saying_which_teams_there_are(
+    server: Any, lang: str, words: str
+) -> None:
+    """It sent the reader back to the overview without a word, where the API said 404."""
+    with server.client("viewer") as client:
+        page = client.get("/worklists/nosuch", params={"lang": lang}, follow_redirects=False)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert words in html.unescape(page.text)

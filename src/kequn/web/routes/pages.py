@@ -273,8 +273,10 @@ def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle"
 @router.get("/worklists/{team}")
 def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     lang = request_lang(request)
+    if team not in TEAM_NAMES:  # a 404 saying which teams there are, as the API's
+        return error_page(request, user, t("web.error.unknown_team", lang), 404)
     run = _latest(request)
-    if team not in TEAM_NAMES or run is None:
+    if run is None:
         return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
     items = reports.worklist(run, team, lang=lang, limit=100)
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
