@@ -140,6 +140,7 @@ def _shown(response: Any) -> set[str]:
     return {part.strip() for part in re.split(r"<[^>]*>|\"", text)} - {""}
 
 
+@pytest.mark.slow
 def test_a_viewer_reads_no_personal_value_anywhere(server: Any) -> None:
     """No name, phone, e-mail or address of any customer is in an answer a viewer gets:
     members, searches, profiles, records, worklists, history, quarantine, status and the
