@@ -94,6 +94,28 @@ def test_totals_rows_in_any_writing_are_skipped(cli, ws: Path, tmp_path: Path, f
     assert set(_orders(ws)) == {"A1"}
 
 
+def test_a_short_totals_row_of_a_csv_is_skipped_not_quarantined(
+    cli, ws: Path, tmp_path: Path
+) -> None:
+    # a totals row with fewer fields than the header (合计 and the sum alone) was a
+    # malformed row in the quarantine; the same row with every field was skipped
+    path = tmp_path / "orders.csv"
+    lines = [
+        ",".join(HEADER),
+        "A1,M01,2025-03-01 10:00,120.50,已完成",
+        "A2,M02,2025-03-02 11:00",  # a record cut short: still quarantined
+        '合计,"120.50"',
+        "Total Wine,1",  # not a totals word alone: a malformed row, as before
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    report = json.loads(out)
+    assert [s["row"] for s in report["skipped"]] == [4]
+    assert report["rejected"] == 2
+    assert set(_orders(ws)) == {"A1"}
+
+
 def test_empty_rows_are_counted_and_long_lists_of_skipped_rows_cut(
     cli, ws: Path, tmp_path: Path
 ) -> None:

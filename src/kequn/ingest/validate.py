@@ -4,10 +4,27 @@ ids in the file, references to unknown customers; then the quarantine is written
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from kequn.ingest._pass import Pass
 from kequn.ingest.convert import SCIENTIFIC
+
+#: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
+_TOTALS_FIELD = re.compile(
+    r"(合\s*计|总\s*计|小\s*计|共\s*计|total|totals|grand total|sum)\s*[:：]?"
+)
+
+
+def totals_line(text: str) -> bool:
+    """Whether a line of a delimited file is a totals row: its first field, read as a
+    spreadsheet writes it (full-width letters, quotes, ="...", zero-width spaces), is a
+    totals word and nothing else (a name such as "Total Wine" is no totals row)."""
+    first = re.split(r"[,\t;|]", text, maxsplit=1)[0]
+    cleaned = unicodedata.normalize("NFKC", first)
+    cleaned = cleaned.strip(" \t\u3000\u200b\u200c\u200d\u2060\ufeff\"'=").lower()
+    return bool(_TOTALS_FIELD.fullmatch(cleaned))
 
 
 class ValidatePass(Pass):
@@ -187,6 +204,11 @@ class ValidatePass(Pass):
 
     def _quarantine(self) -> None:
         for line, text in self.staged.ragged:
+            if totals_line(text):
+                # a totals row with fewer fields than the header (合计,,1200.50): left out
+                # with a note, as the same row with every field is, not quarantined
+                self.report.skipped.append({"row": line, "text": text[:80]})
+                continue
             self.sql(
                 "INSERT INTO problems VALUES ($line, NULL, 'bad_row', 'rejected', $text, NULL)",
                 line=line,
