@@ -39,4 +39,10 @@ def test_admins_export_and_erase_others_may_not(tmp_path: Path) -> None:
         assert erased.json()["removed"]["customers"] == 1
         assert call("admin", "GET", f"/api/privacy/export/{cid}").status_code == 404
         again = call("admin", "POST", "/api/privacy/erase", json={"customer_id": cid})
-        assert again.status_code == 409
+        assert again.status_code == 404
+        assert again.json()["error"]["code"] == "no_customer"
+        # nothing held: the data was not copied into a new generation for it
+        generation = (ws.root / "data" / "CURRENT").read_text()
+        unknown = call("admin", "POST", "/api/privacy/erase", json={"customer_id": "NOBODY-1"})
+        assert unknown.status_code == 404
+        assert (ws.root / "data" / "CURRENT").read_text() == generation

@@ -444,18 +444,32 @@ def _recluster(con: duckdb.DuckDBPyConnection) -> int:
     return counted["persons"]
 
 
-def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
-    """Remove one customer record from identity resolution's tables (for an erasure, on
-    the erasing write connection); the rows removed, counted."""
-    removed = 0
-    for table, where in (
-        ("identity_map", "customer_id = ?"),
-        ("identity_links", "a = ? OR b = ?"),
-        ("identity_decisions", "a = ? OR b = ?"),
-    ):
+#: identity resolution's tables that name a customer record, and how
+_RECORD_ROWS = (
+    ("identity_map", "customer_id = ?"),
+    ("identity_links", "a = ? OR b = ?"),
+    ("identity_decisions", "a = ? OR b = ?"),
+)
+
+
+def held(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
+    """How many rows of identity resolution's tables name one customer record (what
+    :func:`forget` would remove)."""
+    found = 0
+    for table, where in _RECORD_ROWS:
         if _exists(con, table):
             params = [customer_id] * where.count("?")
             row = con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
+            found += int(row[0]) if row else 0
+    return found
+
+
+def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
+    """Remove one customer record from identity resolution's tables (for an erasure, on
+    the erasing write connection); the rows removed, counted."""
+    removed = held(con, customer_id)
+    for table, where in _RECORD_ROWS:
+        if _exists(con, table):
+            params = [customer_id] * where.count("?")
             con.execute(f"DELETE FROM {table} WHERE {where}", params)
-            removed += int(row[0]) if row else 0
     return removed

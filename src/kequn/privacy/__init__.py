@@ -38,6 +38,7 @@ from kequn.core.i18n import t
 from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
 from kequn.identity.workspace import has_map
+from kequn.identity.workspace import held as identity_rows
 from kequn.privacy.mentions import (
     Identity,
     _files,
@@ -53,6 +54,10 @@ from kequn.store.access import audit, pseudonymise_audit
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
 
 KEY_FILE = SECRET_KEY_FILE
+
+
+class NoSuchPersonError(WorkspaceError):
+    """An erasure of an id the workspace holds nothing of (the API answers 404)."""
 
 
 def pseudonym(ws: Workspace, customer_id: str) -> str:
@@ -217,40 +222,71 @@ def _subjects(con: duckdb.DuckDBPyConnection, customer_id: str) -> tuple[list[st
     return [customer_id], [r[0] for r in persons]
 
 
+def _erase_rows(
+    con: duckdb.DuckDBPyConnection, record: str, person: Identity, count: Callable[[str, int], None]
+) -> None:
+    """Delete one customer record's rows from the data (on the erasing write connection):
+    order lines, orders, events, the customer, identity resolution's rows, and the
+    quarantined rows that mention the person; ``count`` is told how many of each."""
+    orders = "SELECT order_id FROM orders WHERE customer_id = ?"
+    count(
+        "order_lines", _delete(con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", record)
+    )
+    for table in ("orders", "events", "customers"):
+        count(table, _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", record))
+    count("identity", forget_identity(con, record))
+    rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
+    if rowids:
+        sql = "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)"
+        count("quarantine", _delete(con, sql, rowids))
+    else:
+        count("quarantine", 0)
+
+
+def _held(ws: Workspace, customer_id: str) -> tuple[list[str], list[str], list[Identity], int]:
+    """The subjects (:func:`_subjects`) and identities of an erasure of ``customer_id``
+    as the published data has them, and how many of its rows name them (customers,
+    orders, events, identity resolution's, quarantined rows mentioning them)."""
+    if ws.current_generation() is None:
+        return [customer_id], [], [Identity(customer_id, frozenset({customer_id}), frozenset())], 0
+    with ws.read() as con:
+        records, persons = _subjects(con, customer_id)
+        people = [identity(con, record) for record in records]
+        found = len(persons)
+        for record, person in zip(records, people, strict=True):
+            for table in ("orders", "events", "customers"):
+                row = con.execute(
+                    f"SELECT count(*) FROM {table} WHERE customer_id = ?", [record]
+                ).fetchone()
+                found += int(row[0]) if row else 0
+            found += identity_rows(con, record) + len(_quarantined(con, person))
+    return records, persons, people, found
+
+
 def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any]:
     """Remove one customer from everything the workspace keeps; what was removed, counted.
     ``customer_id`` is a record's id or, with identity resolution, a person's (see
     :func:`_subjects`)."""
     if not customer_id.strip():
-        raise WorkspaceError(t("privacy.no_customer", id=customer_id))
+        raise NoSuchPersonError(t("privacy.no_customer", id=customer_id))
     removed: dict[str, int] = {}
 
     def count(what: str, n: int) -> None:
         removed[what] = removed.get(what, 0) + n
 
-    with ws.write() as con:
-        records, persons = _subjects(con, customer_id)
-        kept = _kept_records(con, records, persons)
-        people = [identity(con, record) for record in records]
-        for record, person in zip(records, people, strict=True):
-            orders = "SELECT order_id FROM orders WHERE customer_id = ?"
-            count(
-                "order_lines",
-                _delete(con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", record),
-            )
-            for table in ("orders", "events", "customers"):
-                count(table, _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", record))
-            count("identity", forget_identity(con, record))
-            rowids = [int(r["rowid"]) for r in _quarantined(con, person)]
-            count(
-                "quarantine",
-                _delete(
-                    con, "DELETE FROM quarantine WHERE list_contains(?::BIGINT[], rowid)", rowids
-                )
-                if rowids
-                else 0,
-            )
-        compact(con)
+    # the data is copied and rewritten only if it holds the person: an id it does not
+    # hold (traces left in runs, messages or files, or a typing mistake) costs no new
+    # generation of every table (seconds and the data's size again on disk, at scale)
+    records, persons, people, found = _held(ws, customer_id)
+    kept: list[str] = []
+    if found:
+        with ws.write() as con:
+            records, persons = _subjects(con, customer_id)
+            kept = _kept_records(con, records, persons)
+            people = [identity(con, record) for record in records]
+            for record, person in zip(records, people, strict=True):
+                _erase_rows(con, record, person, count)
+            compact(con)
     subjects = records + persons
     # a run still reading the data from before is refused when it publishes; those
     # published until now are cleaned here, no run publishing meanwhile
@@ -274,7 +310,7 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
         name = eraser.__module__.rsplit(".", 1)[-1]
         removed[name] = sum(eraser(ws, s) for s in subjects)
     if not any(n for what, n in removed.items() if what != "lookup_files"):
-        raise WorkspaceError(t("privacy.no_customer", id=customer_id))
+        raise NoSuchPersonError(t("privacy.no_customer", id=customer_id))
     # the copy of the data before the erasure goes once its readers (a page reading one
     # customer) are done; one still read after a few seconds goes at the next write
     removed["old_data_copies_left"] = ws.drop_old_generations()

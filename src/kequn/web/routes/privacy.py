@@ -36,7 +36,12 @@ class Erasure(BaseModel):
 def erase(request: Request, body: Erasure, user: Admin) -> dict[str, Any]:
     """Erase one customer from the data, every run, job reports and staged files. The
     audit log keeps a pseudonymous reference (``subject``) that it happened."""
-    return privacy.erase_person(workspace(request), body.customer_id, who=user.name)
+    try:
+        return privacy.erase_person(workspace(request), body.customer_id, who=user.name)
+    except privacy.NoSuchPersonError:
+        lang = request_lang(request)
+        message = t("privacy.no_customer", lang, id=body.customer_id)
+        raise ApiError(404, "no_customer", message) from None
 
 
 @router.get("/export/{customer_id:path}")  # an id may hold a slash
