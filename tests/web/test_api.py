@@ -41,8 +41,11 @@ ROUTES = [
 def test_health_needs_no_token(server: Any) -> None:
     with server.client() as client:
         response = client.get("/api/health")
+        head = client.head("/api/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+    assert head.status_code == 200  # a monitor's HEAD, not 405
+    assert not head.content
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES)

@@ -13,9 +13,10 @@ from kequn.web.deps import Reader, current_user, workspace
 router = APIRouter(prefix="/api", tags=["service"])
 
 
-@router.get("/health")
+@router.api_route("/health", methods=["GET", "HEAD"])
 def health(request: Request) -> dict[str, Any]:
-    """Liveness, without a token: the server answers and the workspace opens."""
+    """Liveness, without a token: the server answers and the workspace opens (HEAD too,
+    which monitors send)."""
     ws = workspace(request)
     return {"status": "ok", "generation": ws.current_generation()}
 
