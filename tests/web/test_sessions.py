@@ -45,6 +45,26 @@ def test_the_cookie_is_a_server_side_session_not_the_token(server: Any) -> None:
             assert raw.get("/api/me").status_code == 401
 
 
+def test_the_cookie_is_secure_when_served_over_https(server: Any) -> None:
+    """Over HTTPS the session cookie is marked Secure (never sent back over plain HTTP);
+    over plain HTTP (loopback) it cannot be, or the browser would drop it."""
+    from fastapi.testclient import TestClient
+
+    from kequn.web.app import create_app
+    from kequn.web.settings import ServerSettings
+
+    token = server.tokens["analyst"]
+    with httpx.Client(base_url=server.url, timeout=60) as plain:
+        r = plain.post("/login", data={"token": token}, headers={"Origin": server.url})
+    assert "secure" not in r.headers["set-cookie"].lower()
+    app = create_app(ServerSettings(workspace=server.ws.root))
+    with TestClient(app, base_url="https://kequn.example") as tls:
+        origin = {"Origin": "https://kequn.example"}
+        r = tls.post("/login", data={"token": token}, headers=origin, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert "; secure" in r.headers["set-cookie"].lower()
+
+
 def test_sign_out_revokes_the_session(server: Any) -> None:
     client = _sign_in(server, server.tokens["viewer"])
     assert client.get("/api/me").json()["role"] == "viewer"

@@ -64,8 +64,15 @@ def login(
     hours = ws.settings.session_hours
     session = create_session(ws, user, hours * 3600)
     response = RedirectResponse(_safe_next(next), status_code=303)
+    # served over HTTPS (directly, or behind a proxy whose forwarded scheme uvicorn
+    # trusts), the session is never sent back over plain HTTP
     response.set_cookie(
-        SESSION_COOKIE, session, httponly=True, samesite="strict", max_age=int(hours * 3600)
+        SESSION_COOKIE,
+        session,
+        httponly=True,
+        samesite="strict",
+        max_age=int(hours * 3600),
+        secure=request.url.scheme == "https",
     )
     return response
 
