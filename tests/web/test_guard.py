@@ -180,6 +180,10 @@ def test_failed_sign_ins_lock_the_client_out(server: Any, serve: Any) -> None:
     failed = [e for e in new if e["action"] == "login.failed"]
     assert len(failed) == 7  # five, then the form's and the API's while locked out
     assert "kq_guess" not in json.dumps(new)  # no secrets in the audit
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        client.get("/api/customers/C-SECRET-ID", headers={"Authorization": "Bearer kq_x"})
+    entry = read_audit(server.ws, limit=1)[0]
+    assert (entry["action"], entry["details"]["path"]) == ("login.failed", "/api/customers")
 
 
 @contextlib.contextmanager

@@ -212,7 +212,10 @@ class Guard:
         refused = locked_out(self.failures, client, lang)  # locked before this try
         if token is not None:
             self.failures.failed(client)
-            audit(self.ws, "-", "login.failed", {"via": "token", "path": path})
+            # the route's first two parts (/api/customers), not the rest: an id in the
+            # path (a customer's) has no place in the audit of a stranger's try
+            area = "/".join(path.split("/")[:3])
+            audit(self.ws, "-", "login.failed", {"via": "token", "path": area})
         return refused or _error(401, "unauthorized", t("web.error.unauthorized", lang))
 
     def _too_large_error(self, request: Request, limit: int) -> ApiError:
