@@ -221,6 +221,35 @@ def test_upload_reports_validation_and_quarantine(server: Any, csv_with_problems
     assert any(ord(c) > 127 for c in labels["amount"])  # 金额, not "amount"
 
 
+def test_upload_takes_the_import_commands_options(server: Any, tmp_path: Path) -> None:
+    """encoding, format, sheet and header_row reach the import as the command's options
+    do; the message for text that cannot be read names the upload's way to say it."""
+    body = b"order_id,customer_id,ordered_at,amount\nU1,C00000002,2026-08-01 10:00,12.50\n"
+    with server.client("admin") as client:
+        forced = client.post(
+            "/api/imports/orders",
+            params={"wait": "true", "encoding": "utf-16", "lang": "en"},
+            files={"file": ("u.csv", body, "text/csv")},
+        ).json()
+        plain = client.post(
+            "/api/imports/orders",
+            params={"wait": "true", "header_row": "1"},
+            files={"file": ("u.csv", body, "text/csv")},
+        ).json()
+        bad = client.post(
+            "/api/imports/orders",
+            params={"header_row": "0"},
+            files={"file": ("u.csv", body, "text/csv")},
+        )
+    assert forced["state"] != "done", forced
+    assert "encoding=" in forced["error"], forced
+    assert "utf-16" in forced["error"]
+    assert str(server.ws.root) not in forced["error"]  # the file's name, not the server's path
+    assert plain["state"] == "done", plain
+    assert plain["result"]["accepted"] == 1
+    assert bad.status_code == 422
+
+
 def test_runs_jobs_history_and_models(server: Any) -> None:
     with server.client("analyst") as client:
         job = client.post("/api/runs?wait=true", json={"as_of": "2026-08-31"}).json()

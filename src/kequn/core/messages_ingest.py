@@ -47,8 +47,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file}: unsupported file type (supported: .csv .txt .xlsx .xls .parquet; save other formats as .xlsx in Excel or WPS first)",
     ),
     "import.bad_encoding": (
-        "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding 指定。",
-        "{file}: cannot be read as {encoding} (near line {line}). Pass --encoding to override.",
+        "{file}: 无法用编码 {encoding} 读取（第 {line} 行附近）。可用 --encoding（上传时用 encoding 参数）指定。",
+        "{file}: cannot be read as {encoding} (near line {line}). Pass --encoding (encoding= when uploading) to override.",
     ),
     "import.by_reason": ("  {reason}: {count}", "  {reason}: {count}"),
     "import.by_reason_example": (
@@ -270,8 +270,8 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.format": ("格式：{name}", "Format: {name}"),
     "import.bad_csv": (
-        "{file} 的开头无法按 CSV/文本表格读取（{detail}）。请确认它是 CSV 或制表符分隔的文本，或用 --encoding 指定编码。",
-        "{file}: its first lines cannot be read as a CSV or text table ({detail}). Check that it is CSV or tab-separated text, or pass --encoding.",
+        "{file} 的开头无法按 CSV/文本表格读取（{detail}）。请确认它是 CSV 或制表符分隔的文本，或用 --encoding（上传时用 encoding 参数）指定编码。",
+        "{file}: its first lines cannot be read as a CSV or text table ({detail}). Check that it is CSV or tab-separated text, or pass --encoding (encoding= when uploading).",
     ),
     "import.xls_html": (
         "{file} 其实是网页（HTML 表格），只是扩展名为 .xls（许多平台的“导出 Excel”如此）：请用 Excel 或 WPS 打开，另存为 .xlsx 后导入，或在平台改选导出 CSV。",

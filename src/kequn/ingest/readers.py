@@ -147,8 +147,10 @@ def _stage_csv(
     try:
         with source.open("r", encoding=enc, newline="") as fh:
             sample = fh.read(64 * 1024)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise SourceError(t("import.bad_encoding", file=source, encoding=enc, line=1)) from exc
+    except (UnicodeError, LookupError) as exc:
+        # (UnicodeError: utf-16 asked of a file without its byte-order mark is no decode
+        # error but that, raised as it was, in English and with a traceback)
+        raise SourceError(t("import.bad_encoding", file=source.name, encoding=enc, line=1)) from exc
     if not sample.strip():
         raise SourceError(t("import.empty_file", file=source.name))
     try:
@@ -188,9 +190,9 @@ def _stage_csv(
             rows, ragged, unclosed = _csv_exact(
                 source, out, enc, delimiter, len(header), progress, above
             )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+    except (pa.ArrowInvalid, UnicodeError) as exc:
         raise SourceError(
-            t("import.bad_encoding", file=source, encoding=enc, line="?") + f" ({exc})"
+            t("import.bad_encoding", file=source.name, encoding=enc, line="?") + f" ({exc})"
         ) from exc
     staged = StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
     staged.unclosed = unclosed

@@ -35,8 +35,20 @@ def upload(
     file: Annotated[UploadFile, File(description="CSV, Excel (.xlsx, .xls) or Parquet")],
     create_customers: bool | None = None,
     wait: Annotated[bool, Query(description="answer when the import has finished")] = False,
+    encoding: Annotated[
+        str | None, Query(max_length=40, description="the text's encoding (gbk, utf-8...)")
+    ] = None,
+    format: Annotated[
+        str | None, Query(max_length=40, description="a platform's export (taobao, jd...)")
+    ] = None,
+    sheet: Annotated[str | None, Query(max_length=200, description="a workbook's sheet")] = None,
+    header_row: Annotated[
+        int | None, Query(ge=1, le=10_000, description="the line of the header row")
+    ] = None,
 ) -> dict[str, Any]:
-    """Upload a file and import it; the job's result is the validation report."""
+    """Upload a file and import it; the job's result is the validation report. The
+    options are the command's (``kequn import --encoding --format --sheet
+    --header-row``)."""
     from kequn.ingest.importer import import_file
 
     lang = request_lang(request)
@@ -62,7 +74,15 @@ def upload(
 
         try:
             report = import_file(
-                ws, table, target, create_customers=create_customers, progress=progress
+                ws,
+                table,
+                target,
+                create_customers=create_customers,
+                progress=progress,
+                encoding=encoding or None,
+                format=format or None,
+                sheet=sheet or None,
+                header_row=header_row,
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
