@@ -21,7 +21,8 @@ from jinja2 import Template as JinjaTemplate
 from jinja2 import meta
 from sqlglot import exp
 
-from kequn.automation.journeys import EmailChannel, Journey, Journeys, template_env
+from kequn.automation.journeys import ROBOT_TYPES, EmailChannel, Journey, Journeys, template_env
+from kequn.automation.robots import inert
 from kequn.core.i18n import local
 from kequn.core.rules import render_reason
 from kequn.features.catalogue import display_names
@@ -29,6 +30,11 @@ from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
 from kequn.taxonomy.explain import explain, explain_dimension
 from kequn.taxonomy.model import Dimension
+
+#: the sandbox of a journey that alerts a group robot: every ``{{ … }}`` (a customer's
+#: name, a reason quoting their values) is shown without markup of its own, so data
+#: cannot add a link, an image or an @all to the team's group (:func:`.robots.inert`)
+_ROBOT_ENV = template_env().overlay(finalize=inert)
 
 _CHINESE = frozenset({"CN", "HK", "MO", "TW"})
 _LANG_KEYS = ("language", "lang", "语言")
@@ -96,7 +102,12 @@ class Composer:
         key = (journey.id, lang)
         if key not in self._templates:
             template = journey.templates.get(lang) or next(iter(journey.templates.values()))  # type: ignore[call-overload]
-            env = template_env()
+            channel = self.journeys.channels.get(journey.channel)
+            env = (
+                _ROBOT_ENV
+                if channel is not None and channel.type in ROBOT_TYPES
+                else template_env()
+            )
             self._templates[key] = (
                 env.from_string(template.subject),
                 env.from_string(template.body),

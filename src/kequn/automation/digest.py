@@ -29,6 +29,7 @@ from typing import Any
 from kequn.automation import db
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
 from kequn.automation.plan import is_backfill
+from kequn.automation.robots import inert
 from kequn.core.i18n import t
 
 PREFIX = "digest:"
@@ -185,7 +186,8 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, str]:
             line += f" — [{t('digest.open', lang)}]({m['link']})"
         lines.append(f"- {line}")
         if m["examples"]:
-            ids = t("digest.and", lang).join(f"`{cid}`" for cid in m["examples"])
+            # an id is imported data: no backquote of its own ends the code span
+            ids = t("digest.and", lang).join(f"`{inert(cid)}`" for cid in m["examples"])
             more = m["count"] - len(m["examples"])
             if more > 0:
                 ids += " " + t("digest.more", lang, count=f"{more:,}")

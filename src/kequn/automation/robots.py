@@ -133,6 +133,32 @@ def fit(text: str, limit: int, lang: str) -> str:
     return "\n".join(kept) + note
 
 
+#: what customer data must not bring into a robot's message, each as its full-width
+#: twin (read the same in a Chinese group): ``[`` and ``]`` make a link or an image
+#: (``[官方补偿](http://…)``, ``![](http://…)``: a tracking pixel), ``<`` and ``>`` a
+#: mention of the whole group or of anyone (飞书 text ``<at user_id="all"></at>``,
+#: card ``<at id=all></at>``; 企业微信 markdown ``<@userid>``), a colour (``<font>``) or a
+#: quote, the backquote and ``*`` code and emphasis (a masked phone ``138****1234`` is
+#: shown as it is). A line break would start a heading, a list or a quote: it becomes a
+#: space. ``@`` stays (钉钉 mentions only whom the JSON's ``at`` names, which kequn never
+#: sends; 企业微信 needs ``<@``). Sources: 企业微信 群机器人
+#: https://developer.work.weixin.qq.com/document/path/91770, 飞书 自定义机器人使用指南
+#: https://open.feishu.cn/document/ukTMukTMukTM/ucTM5YjL3ETO24yNxkjN
+_INERT = str.maketrans(
+    {"[": "［", "]": "］", "<": "＜", ">": "＞", "`": "｀", "*": "＊"}
+    | {chr(c): " " for c in [*range(32), *range(127, 160), 0x2028, 0x2029]}
+)
+
+
+def inert(value: Any) -> Any:
+    """``value`` as a robot's message may show it, with no markup of its own (see
+    :data:`_INERT`): what every ``{{ … }}`` of a journey's template for a robot gives
+    (the template's own text keeps its markdown), and each customer id of a digest."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value).translate(_INERT)
+
+
 def plain(markdown: str) -> str:
     """Markdown as plain text: ``[label](url)`` → ``label: url``, no ``**`` or ``#``."""
     out = _LINK.sub(lambda m: f"{m.group(1)}: {m.group(2)}", markdown)
