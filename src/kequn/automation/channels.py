@@ -57,6 +57,10 @@ class ChannelError(SendError):
 #: HTTP answers about the message itself (its body), not the receiver: another message
 #: may well be taken
 _MESSAGE_LEVEL = frozenset({400, 409, 413, 415, 422})
+#: of those, the answers the same body will always get (RFC 9110 15.5: the request is
+#: malformed, too large, of a type not taken, or its content refused), dead-lettered at
+#: once; 409 is tried again (a receiver still busy with the same idempotency key says so)
+_REFUSED_FOR_GOOD = frozenset({400, 413, 415, 422})
 
 NOT_ONE_ADDRESS = "recipient is not exactly one e-mail address"
 
@@ -125,6 +129,7 @@ def send_webhook(
     except urllib.error.HTTPError as exc:
         moved = REDIRECTED if 300 <= exc.code < 400 else ""
         kind = SendError if exc.code in _MESSAGE_LEVEL else ChannelError
+        kind = PermanentSendError if exc.code in _REFUSED_FOR_GOOD else kind
         raise kind(f"{moved}HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
@@ -250,9 +255,11 @@ def send_email(channel: EmailChannel, msg: EmailMessage, ws: Workspace | None = 
                 smtp.login(channel.username, password)
             smtp.send_message(msg, to_addrs=[address])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
-        # 5xx: this message's recipient or content, the server is there and answering;
+        # 5xx: this message's recipient or content, refused for good (RFC 5321 4.2.1:
+        # "the SMTP client SHOULD NOT repeat the exact request"): no such mailbox, a
+        # refused message; dead-lettered at once, not tried max_attempts times.
         # 4xx: try later (a provider's rate limit, a full queue), every message would
-        kind = ChannelError if _temporary(exc) else SendError
+        kind = ChannelError if _temporary(exc) else PermanentSendError
         raise kind(f"{type(exc).__name__}: {_reply(exc)}") from None
     except smtplib.SMTPResponseException as exc:
         # a refused login or sender, a server closing (421): every message would meet it
