@@ -90,12 +90,19 @@ class Outages:
         return None if last is None else (CHANNEL_DOWN.format(n=DOWN_AFTER) + last)[:500]
 
 
+#: seconds between recordings of what a batch sent so far: a worker killed mid-batch
+#: leaves at most this long of sent messages to be sent again (an e-mail has no
+#: idempotency key a mail server honours: each would reach its customer twice)
+RECORD_EVERY = 1.0
+
+
 class Lease:
-    """A worker's hold on the batch it is sending. A heartbeat thread, every third of the
-    lease, records what was sent so far and extends the lease on the rest, however long
-    one message takes (a slow SMTP server), so another worker never takes over a batch
-    still being sent; a message another worker did take (this one was presumed dead) is
-    skipped. :meth:`close` stops the heartbeat and records the rest."""
+    """A worker's hold on the batch it is sending. A heartbeat thread records what was
+    sent so far every :data:`RECORD_EVERY` seconds (when something was) and, every third
+    of the lease, extends the lease on the rest, however long one message takes (a slow
+    SMTP server), so another worker never takes over a batch still being sent; a message
+    another worker did take (this one was presumed dead) is skipped. :meth:`close` stops
+    the heartbeat and records the rest."""
 
     def __init__(
         self,
@@ -121,13 +128,15 @@ class Lease:
         return message_id in self.mine
 
     def _heartbeat(self) -> None:
-        wait = self.lease / 3 - (time.monotonic() - self._since)
-        while not self._stop.wait(max(0.0, wait)):
-            wait = self.lease / 3
+        renew_at = self._since + self.lease / 3
+        while not self._stop.wait(max(0.0, min(RECORD_EVERY, renew_at - time.monotonic()))):
             try:
                 self._flush()
             except Exception:  # the next beat records them; the lease is renewed still
                 log.exception("delivery: worker %s could not record its results", self.worker)
+            if time.monotonic() < renew_at:
+                continue
+            renew_at = time.monotonic() + self.lease / 3
             try:
                 self.mine = frozenset(renew(self.ws, self.worker, sorted(self.mine), self.lease))
             except Exception:  # the next beat tries again; the batch goes on
