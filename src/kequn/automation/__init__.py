@@ -89,13 +89,15 @@ def install() -> None:
     with the pipeline (idempotent)."""
     from kequn.automation import digest, drops
     from kequn.automation.db import carry_opt_outs, erase
+    from kequn.automation.unsubscribe import carry_addresses
     from kequn.pipeline import after_publish
-    from kequn.privacy import before_erase, on_erase
+    from kequn.privacy import before_erase, before_erase_contacts, on_erase
 
     after_publish(on_publish)
     after_publish(prune_runs)
     after_publish(prune_events)
     on_erase(digest.erase)  # ids in team digests' examples, before the file is rewritten
     before_erase(carry_opt_outs)  # an opt-out holds for the records an erasure leaves
+    before_erase_contacts(carry_addresses)  # and the erased addresses, under any id
     on_erase(drops.erase)  # drop files, from the outbox's file messages: before those go
     on_erase(erase)  # an erasure reaches the outbox, events and opt-outs too

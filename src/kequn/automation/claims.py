@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from kequn.automation import db
-from kequn.automation.contacts import consenting, opt_outs
+from kequn.automation.contacts import consenting, emails_now, opt_outs
 from kequn.automation.journeys import Journey, Journeys, in_quiet_hours
 from kequn.automation.plan import _tz
 from kequn.store.workspace import Workspace
@@ -31,6 +31,11 @@ COLUMNS = (
     "message_id", "journey_id", "run_id", "customer_id", "channel", "channel_type", "purpose",
     "lang", "recipient", "subject", "body", "payload", "quiet_start", "quiet_end", "attempts",
 )  # fmt: skip
+
+
+#: why a planned e-mail was not sent: its customer has no e-mail address any more (kequn's
+#: words, translated on display by :mod:`.reasons`)
+NO_ADDRESS = "no e-mail address any more"
 
 
 def worker_name() -> str:
@@ -145,7 +150,7 @@ def _choose(
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``items`` that may be sent now; the others are cancelled (see
     :func:`_refused`) or put off to the end of their quiet hours."""
-    refused = _refused(ws, con, items, known)
+    refused = _readdressed(ws, con, items) | _refused(ws, con, items, known)
     if refused:
         con.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = r.reason, "
@@ -192,12 +197,38 @@ def _refused(
     asking = [m for m in items if rule(m, "needs_consent")]
     if not stoppable and not asking:
         return {}
-    opted = opt_outs(ws, con, sorted({m["customer_id"] for m in stoppable}))
+    stopping = sorted({m["customer_id"] for m in stoppable})
+    opted = opt_outs(ws, con, stopping)
     agreeing = consenting(ws, sorted({m["customer_id"] for m in asking}))
     refused = {m["message_id"]: "no marketing consent any more" for m in asking
                if m["customer_id"] not in agreeing}  # fmt: skip
-    refused |= {m["message_id"]: "opted out" for m in stoppable if m["customer_id"] in opted}
+    # an address opted out (under another id, before an erasure) holds for whoever has it
+    held = opted.by_address(stopping)
+    refused |= {m["message_id"]: "opted out" for m in stoppable if m["customer_id"] in opted
+                or m["customer_id"] in held or opted.blocks(m["recipient"])}  # fmt: skip
     return refused
+
+
+def _readdressed(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, items: list[dict[str, Any]]
+) -> dict[str, str]:
+    """E-mails go to their customer's address as it is now, not as it was when they were
+    planned: an import that changed it (the old one given up, perhaps someone else's now)
+    readdresses the message; one that removed it leaves it unsent. Message id -> why it
+    may not be sent (no address any more); the others' ``recipient`` is updated."""
+    mails = [m for m in items if m["channel_type"] == "email"]
+    now = emails_now(ws, sorted({m["customer_id"] for m in mails}))
+    gone: dict[str, str] = {}
+    for m in mails:
+        address = now.get(m["customer_id"])
+        if address is None:
+            gone[m["message_id"]] = NO_ADDRESS
+        elif address.lower() != str(m["recipient"] or "").strip().lower():
+            m["recipient"] = address
+            con.execute(
+                "UPDATE outbox SET recipient = ? WHERE message_id = ?", [address, m["message_id"]]
+            )
+    return gone
 
 
 def renew(

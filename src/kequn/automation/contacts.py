@@ -17,7 +17,7 @@ candidate's hash.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import duckdb
@@ -39,6 +39,46 @@ CONTACT = ("customer_id", "name", "email", "phone", "country", "attributes")
 
 #: the opt-out source of an erased person's opt-out, kept as a keyed hash of their id
 ERASED = "erased"
+#: the opt-out source of an address (an e-mail or a phone) that must get no marketing,
+#: kept as a keyed hash (:func:`address_key`): whoever holds it later, under whatever id
+#: (an import that spells the ids otherwise, another shop's export, a person erased and
+#: imported again), is not written to
+ADDRESS = "address"
+
+
+def address_key(ws: Workspace, kind: str, value: Any) -> str | None:
+    """The keyed hash an opted-out address is kept as: an e-mail trimmed and in lower
+    case, a phone as its digits (and a leading ``+``); None for no address."""
+    return _address_keys(pseudonymiser(ws), [(kind, value)]).pop() if value else None
+
+
+def _address_keys(hash_: Any, pairs: Iterable[tuple[str, Any]]) -> set[str | None]:
+    out: set[str | None] = set()
+    for kind, value in pairs:
+        text = str(value or "").strip()
+        if kind == "phone":
+            text = ("+" if text.startswith("+") else "") + "".join(c for c in text if c.isdigit())
+        text = text.lower()
+        out.add(hash_(f"{kind}:{text}") if text else None)
+    return out
+
+
+def held_addresses(ws: Workspace, ids: Iterable[str]) -> set[str]:
+    """The keyed hashes (:func:`address_key`) of the e-mails and phones ``ids`` have now,
+    in the customers table and, with identity resolved, in their persons' profiles."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    with ws.read() as con:
+        con.register("wanted", _wanted(wanted))
+        rows = con.execute(
+            "SELECT email, phone FROM customers JOIN wanted USING (customer_id) UNION ALL "
+            "SELECT c.email, c.phone "
+            f"FROM {profiles_sql(ws, con)} c JOIN wanted USING (customer_id)"
+        ).fetchall()
+    hash_ = pseudonymiser(ws)
+    found = _address_keys(hash_, [p for r in rows for p in (("email", r[0]), ("phone", r[1]))])
+    return {k for k in found if k}
 
 
 class OptOuts:
@@ -50,9 +90,10 @@ class OptOuts:
     ) -> None:
         self.ws = ws
         self.hashed = {cid for cid, source in rows if source == ERASED}
+        self.addresses = {cid for cid, source in rows if source == ADDRESS}
         # the key read once: an HMAC per candidate, not a key file read per candidate too
         self._hash = pseudonymiser(ws) if self.hashed else None
-        plain_ids = {cid for cid, source in rows if source != ERASED}
+        plain_ids = {cid for cid, source in rows if source not in (ERASED, ADDRESS)}
         self.records: dict[str, list[str]] = {}
         if plain_ids or self.hashed:
             with ws.read() as con:
@@ -73,6 +114,34 @@ class OptOuts:
         finally:
             if among is not None:
                 con.unregister("_opt_among")
+
+    def by_address(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` hold an opted-out address now (an e-mail or a phone)."""
+        if not self.addresses or not ids:
+            return set()
+        return self._held_by(sorted(set(ids)))
+
+    def _held_by(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` hold an opted-out address, in one read."""
+        with self.ws.read() as con:
+            con.register("wanted", _wanted(ids))
+            rows = con.execute(
+                "SELECT customer_id, email, phone FROM customers JOIN wanted USING (customer_id) "
+                "UNION ALL SELECT c.customer_id, c.email, c.phone "
+                f"FROM {profiles_sql(self.ws, con)} c JOIN wanted USING (customer_id)"
+            ).fetchall()
+        hash_ = pseudonymiser(self.ws)
+        return {
+            r[0]
+            for r in rows
+            if _address_keys(hash_, [("email", r[1]), ("phone", r[2])]) & self.addresses
+        }
+
+    def blocks(self, email: Any) -> bool:
+        """Whether ``email`` (the address a message was planned for) opted out."""
+        if not self.addresses or not email:
+            return False
+        return bool(_address_keys(pseudonymiser(self.ws), [("email", email)]) & self.addresses)
 
     def __contains__(self, customer_id: object) -> bool:
         if customer_id in self.ids:
@@ -112,6 +181,21 @@ def addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
             f"FROM {profiles_sql(ws, con)} c JOIN wanted USING (customer_id)"
         ).fetchall()
     return {r[0] for r in rows if single_address(r[1])}, {r[0] for r in rows if r[2]}
+
+
+def emails_now(ws: Workspace, ids: list[str]) -> dict[str, str | None]:
+    """Each of ``ids``'s e-mail in the data as it is now (their profile's, as planning
+    reads it), when it is exactly one address; None for the others."""
+    if not ids:
+        return {}
+    with ws.read() as con:
+        con.register("wanted", _wanted(ids))
+        rows = con.execute(
+            f"SELECT c.customer_id, c.email FROM {profiles_sql(ws, con)} c "
+            "JOIN wanted USING (customer_id)"
+        ).fetchall()
+    found = {r[0]: single_address(r[1]) for r in rows}
+    return {cid: found.get(cid) for cid in ids}
 
 
 def consenting(ws: Workspace, ids: list[str]) -> set[str]:

@@ -435,6 +435,7 @@ def _decide(
             assign(cid, "excluded", "no_consent")
         else:
             reachable.append(cid)
+    reachable = _without_opted_addresses(journey, opted, reachable, assign)
     usable = reachable_by(ws, channel, reachable)
     if usable is not None:
         for cid in reachable:
@@ -450,3 +451,18 @@ def _decide(
         else:
             treated.append(cid)
     return treated
+
+
+def _without_opted_addresses(
+    journey: Journey, opted: OptOuts, ids: list[str], assign: Callable[[str, str, str], None]
+) -> list[str]:
+    """``ids`` less those holding an address that opted out (under whatever id it had
+    then, or before an erasure), who are assigned ``opted_out``, for a journey that
+    honours opt-outs."""
+    if not journey.honours_opt_out:
+        return ids
+    held = opted.by_address(ids)
+    for cid in ids:
+        if cid in held:
+            assign(cid, "excluded", "opted_out")
+    return [cid for cid in ids if cid not in held]

@@ -19,10 +19,12 @@ import base64
 import binascii
 import hashlib
 import hmac
+from typing import Any
 
 import pyarrow as pa
 
 from kequn.automation import db
+from kequn.automation.contacts import ADDRESS, address_key, held_addresses
 from kequn.core.i18n import t
 from kequn.identity.workspace import linked_ids
 from kequn.store.access import audit
@@ -94,10 +96,20 @@ def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str 
                 }
     except WorkspaceError:
         ids = {customer_id}
+    # and the addresses: whoever has them later, under whatever id, gets no marketing
+    try:
+        held = held_addresses(ws, ids)
+    except WorkspaceError:
+        held = set()
+    held |= {key for key in (address_key(ws, "email", m) for m in mailed) if key}
     with db.connect(ws) as con, db.transaction(con):
         for cid in sorted(ids):
             con.execute(
                 "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [cid, now, source]
+            )
+        for key in sorted(held):
+            con.execute(
+                "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [key, now, ADDRESS]
             )
         con.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = 'opted out' "
@@ -110,7 +122,30 @@ def record_opt_out(ws: Workspace, token: str, *, source: str = "link", who: str 
 
 
 def opted_out(ws: Workspace) -> set[str]:
+    """The ids recorded as opted out (not the hashes of erased ids or of addresses)."""
     if not db.exists(ws):
         return set()
     with db.connect(ws) as con:
-        return {r[0] for r in con.execute("SELECT customer_id FROM opt_outs").fetchall()}
+        rows = con.execute(
+            "SELECT customer_id FROM opt_outs WHERE source IS DISTINCT FROM ?", [ADDRESS]
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def carry_addresses(ws: Workspace, contacts: list[tuple[Any, Any]]) -> None:
+    """Before an erasure: the erased records' e-mails and phones (``contacts``, read
+    before they went) stay opted out, as keyed hashes (like the erased ids,
+    :func:`kequn.automation.db.carry_opt_outs`), so the same person imported again under
+    another id (another shop's export, ids spelled otherwise) gets no marketing.
+    Registered with :func:`kequn.privacy.before_erase_contacts`."""
+    keys = {address_key(ws, kind, value) for email, phone in contacts
+            for kind, value in (("email", email), ("phone", phone))}  # fmt: skip
+    keys.discard(None)
+    if not keys:
+        return
+    now = db.utcnow()
+    with db.connect(ws) as con, db.transaction(con):
+        con.executemany(
+            "INSERT INTO opt_outs VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(key, now, ADDRESS) for key in sorted(k for k in keys if k)],
+        )

@@ -186,6 +186,18 @@ def before_erase(hook: Callable[[Workspace, list[str], list[str]], None]) -> Non
         _BEFORE.append(hook)
 
 
+#: what must know the erased records' addresses, read before they go: ``hook(ws,
+#: [(email, phone), ...])`` (an erased address must get no marketing under a new id)
+_CONTACTS: list[Callable[[Workspace, list[tuple[Any, Any]]], None]] = []
+
+
+def before_erase_contacts(hook: Callable[[Workspace, list[tuple[Any, Any]]], None]) -> None:
+    """Register a hook given the erased records' (e-mail, phone), before the erasers run
+    (idempotent)."""
+    if hook not in _CONTACTS:
+        _CONTACTS.append(hook)
+
+
 def _kept_records(
     con: duckdb.DuckDBPyConnection, records: list[str], persons: list[str]
 ) -> list[str]:
@@ -279,11 +291,16 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     # generation of every table (seconds and the data's size again on disk, at scale)
     records, persons, people, found = _held(ws, customer_id)
     kept: list[str] = []
+    contacts: list[tuple[Any, ...]] = []
     if found:
         with ws.write() as con:
             records, persons = _subjects(con, customer_id)
             kept = _kept_records(con, records, persons)
             people = [identity(con, record) for record in records]
+            contacts = con.execute(
+                "SELECT email, phone FROM customers WHERE list_contains(?::VARCHAR[], customer_id)",
+                [records],
+            ).fetchall()
             for record, person in zip(records, people, strict=True):
                 _erase_rows(con, record, person, count)
             compact(con)
@@ -306,6 +323,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     removed["staged_files"] = sum(_scrub_staged(ws, person) for person in people)
     for hook in _BEFORE:
         hook(ws, subjects, kept)
+    for addresses in _CONTACTS:
+        addresses(ws, contacts)
     for eraser in _ERASERS:
         name = eraser.__module__.rsplit(".", 1)[-1]
         removed[name] = sum(eraser(ws, s) for s in subjects)

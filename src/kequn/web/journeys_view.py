@@ -266,7 +266,9 @@ def preview(
     sent: Counter[str] = Counter()
     if db.exists(ws):
         with db.connect(ws) as automation:
-            opted = opt_outs(ws, automation)
+            found = opt_outs(ws, automation)
+            found.ids |= found.by_address(ids)  # an address opted out, under any id
+            opted = found
             cap = journey.frequency_cap
             if cap is not None:
                 sent = Counter(
