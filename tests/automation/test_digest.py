@@ -247,6 +247,10 @@ def test_digest_show_in_each_language_and_erasure_reaches_the_examples(
     assert out.exit_code == 0, out.output
     assert "Segment movements · Sales" in out.output
     assert "pending" in out.output
+    args = ["--lang", "zh", "digest", "show", "-w", str(aws.root), "--run", late.run_id]
+    told = runner.invoke(app, args).output
+    assert "发送状态：待发送" in told  # the status in Chinese too
+    assert "pending" not in told
     shown = runner.invoke(app, ["--lang", "zh", "digest", "show", "-w", str(aws.root), "--json"])
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output)["digests"][0]["subject"].startswith("客群变动")

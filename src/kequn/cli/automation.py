@@ -249,7 +249,7 @@ def digest_show(
         console.rule(f"{d['subject']}  ({d['channel']})")
         console.print(d["text"], markup=False, highlight=False)
         error = error_text(d["last_error"], _lang())
-        status = d["status"] + (f" — {error}" if error else "")
+        status = _status(d["status"]) + (f" — {error}" if error else "")
         console.print(t("digest.status", status=status), markup=False, highlight=False)
 
 
@@ -389,17 +389,22 @@ def outbox_cmd(
     for name in ("journey", "channel", "status", "messages"):
         out.add_column(t(f"outbox.col.{name}"))
     for c in data["counts"]:
-        out.add_row(c["journey"], c["channel"], c["status"], f"{c['messages']:,}")
+        out.add_row(c["journey"], c["channel"], _status(c["status"]), f"{c['messages']:,}")
     console.print(out)
     for m in data["messages"]:
         tries, error = t("outbox.attempts", n=m["attempts"]), error_text(m["last_error"], _lang())
         console.print(
-            f"{m['message_id']}  {m['journey_id']}  {m['customer_id']}  {m['status']}  "
+            f"{m['message_id']}  {m['journey_id']}  {m['customer_id']}  {_status(m['status'])}  "
             f"{tries}  {error or ''}",
             markup=False,
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _status(status: str) -> str:
+    """An outbox status in the reader's language (kept as it is in --json)."""
+    return t(f"outbox.status.{status}") if status in OUTBOX_STATUSES else status
 
 
 @app.command("unsubscribe")

@@ -182,6 +182,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outbox.col.journey": ("旅程", "journey"),
     "outbox.col.channel": ("渠道", "channel"),
     "outbox.col.status": ("状态", "status"),
+    "outbox.status.pending": ("待发送", "pending"),
+    "outbox.status.sending": ("发送中", "sending"),
+    "outbox.status.sent": ("已发送", "sent"),
+    "outbox.status.dead": ("死信", "dead"),
+    "outbox.status.cancelled": ("已取消", "cancelled"),
     "outbox.col.messages": ("消息数", "messages"),
     "outbox.attempts": ("尝试 {n} 次", "attempts {n}"),
     "automation.backfill": (
