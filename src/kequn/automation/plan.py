@@ -57,7 +57,9 @@ from kequn.core.rules import Rule, compile_rule
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.workspace import Workspace
 
-__all__ = ["customer_lang", "first_attempt", "message_id", "process_run", "share_of"]
+__all__ = [
+    "customer_lang", "first_attempt", "held_out", "message_id", "process_run", "share_of",
+]  # fmt: skip
 
 log = logging.getLogger("kequn.automation")
 
@@ -67,6 +69,16 @@ def share_of(*parts: str) -> float:
     fall on the same side of a holdout share, on every run and every machine."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def held_out(journey: Journey, customer_id: str) -> bool:
+    """Whether the journey's holdout keeps ``customer_id``: :func:`share_of` the journey
+    and the customer, the same on every run. A journey named ``control`` is hashed apart
+    from the workspace control group (``share_of("control", id)``, the very same number):
+    else its holdout would be the control group's share, whom the control group has
+    already taken, and hold out no one."""
+    parts = ("journey", journey.id) if journey.id == "control" else (journey.id,)
+    return bool(journey.holdout) and share_of(*parts, customer_id) < journey.holdout
 
 
 def message_id(journey_id: str, as_of: dt.date, customer_id: str) -> str:
@@ -444,7 +456,7 @@ def _decide(
         reachable = [cid for cid in reachable if cid in usable]
     treated: list[str] = []
     for cid in reachable:
-        if journey.holdout and share_of(journey.id, cid) < journey.holdout:
+        if held_out(journey, cid):
             assign(cid, "holdout", "held_out")
         elif cap and sent[cid] >= cap.messages:
             assign(cid, "treated", "capped")

@@ -35,7 +35,7 @@ from kequn.automation.journeys import (
     journeys_path,
     load_yaml,
 )
-from kequn.automation.plan import reachable_by, select_audience, share_of
+from kequn.automation.plan import held_out, reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
 from kequn.core import validation
 from kequn.core.i18n import t
@@ -350,7 +350,7 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
         return "no_consent"
     if cid not in addressed:
         return "no_address"
-    if journey.holdout and share_of(journey.id, cid) < journey.holdout:
+    if held_out(journey, cid):
         return "held_out"
     if cap and sent[cid] >= cap.messages:
         return "capped"
