@@ -12,7 +12,8 @@ from __future__ import annotations
 from jinja2 import TemplateSyntaxError, nodes
 
 from kequn.automation.contacts import CONTACT
-from kequn.automation.journeys import Journeys, template_env
+from kequn.automation.journeys import EmailChannel, Journeys, template_env
+from kequn.core.i18n import t
 from kequn.features.catalogue import catalogue
 from kequn.taxonomy.model import Taxonomy
 
@@ -63,3 +64,20 @@ def _field(node: nodes.Node) -> str | None:
     if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
         return node.arg.value
     return None
+
+
+def unsubscribe_warnings(journeys: Journeys) -> list[str]:
+    """What ``kequn journeys check`` warns about each e-mail journey that honours
+    opt-outs (marketing): its channel has no ``unsubscribe_url`` (its e-mails carry no
+    way to opt out), or one without ``{token}`` (every e-mail the same link, naming no
+    one: the unsubscribe page refuses it). In the reader's language."""
+    out = []
+    for journey in journeys.journeys:
+        channel = journeys.channels.get(journey.channel)
+        if not isinstance(channel, EmailChannel) or not journey.honours_opt_out:
+            continue
+        if not channel.unsubscribe_url:
+            out.append(t("automation.no_unsubscribe", id=journey.id, channel=journey.channel))
+        elif "{token}" not in channel.unsubscribe_url:
+            out.append(t("automation.unsubscribe_token", channel=journey.channel))
+    return sorted(set(out))

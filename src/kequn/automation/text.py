@@ -108,6 +108,23 @@ AUTOMATION: dict[str, tuple[str, str]] = {
             "customer.{field} | default('…'))"
         ),
     ),
+    "automation.no_unsubscribe": (
+        (
+            "旅程 {id!r}：渠道 {channel!r} 没有 unsubscribe_url，营销邮件将不带退订链接"
+            "（例如 kequn serve 的 https://…/unsubscribe/{{token}}）"
+        ),
+        (
+            "journey {id!r}: channel {channel!r} has no unsubscribe_url, so its marketing "
+            "e-mails carry no way to opt out (e.g. kequn serve's https://…/unsubscribe/{{token}})"
+        ),
+    ),
+    "automation.unsubscribe_token": (
+        "渠道 {channel!r}：unsubscribe_url 中没有 {{token}}，每封邮件的退订链接都相同且无效",
+        (
+            "channel {channel!r}: unsubscribe_url has no {{token}}, so every e-mail gets the "
+            "same link, which unsubscribes no one"
+        ),
+    ),
     # kequn's own reasons in the outbox's last_error (see kequn.automation.reasons)
     "outbox.error.redirected": (
         "接收方返回重定向，未跟随（请把 url 设为最终地址）：",

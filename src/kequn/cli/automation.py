@@ -135,7 +135,7 @@ def journeys_check(
 ) -> None:
     """Validate journeys.yaml: channels, triggers, rules against the catalogue, templates."""
     from kequn.automation.journeys import JourneysError, journeys_path, parse_journeys
-    from kequn.automation.template_fields import unknown_fields
+    from kequn.automation.template_fields import unknown_fields, unsubscribe_warnings
     from kequn.pipeline import workspace_taxonomy
 
     ws = _ws(workspace)
@@ -150,8 +150,11 @@ def journeys_check(
         raise typer.Exit(1) from exc
     done = t("automation.journeys_ok", journeys=len(found.journeys), channels=len(found.channels))
     console.print(Text.assemble(("✓", "green"), " " + done))
-    for where, field in unknown_fields(found, workspace_taxonomy(ws)):
-        warning = t("automation.template_field_unknown", where=where, field=field)
+    warnings = [
+        t("automation.template_field_unknown", where=where, field=field)
+        for where, field in unknown_fields(found, workspace_taxonomy(ws))
+    ]
+    for warning in warnings + unsubscribe_warnings(found):
         console.print(Text.assemble(("⚠", "yellow"), " " + warning), soft_wrap=True)
 
 
