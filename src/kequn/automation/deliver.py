@@ -284,17 +284,22 @@ def record(
     worker: str | None = None,
 ) -> None:
     """Record results of messages being sent (by ``worker``, when given: a message
-    another worker took over is that worker's to record)."""
+    another worker took over is that worker's to record). A message not tried because
+    its channel was down (:class:`Outages`) waits for its backoff without spending an
+    attempt: a long outage does not dead-letter messages that were never sent."""
     now = now or db.utcnow()
     settings = journeys.delivery
     rows: list[tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]] = []
+    untried: list[int] = []  # 1 for a message not tried (its channel down): no attempt spent
+    down = CHANNEL_DOWN.format(n=DOWN_AFTER)
     for mid, error, again in results:
         tries = attempts[mid]
+        untried.append(int(error is not None and error.startswith(down)))
         if error is None:
             rows.append((mid, "sent", None, None, now))
         elif not again:
             rows.append((mid, "dead", f"not retried: {error}", None, None))
-        elif tries >= settings.max_attempts:
+        elif tries >= settings.max_attempts and not untried[-1]:
             rows.append((mid, "dead", f"after {tries} attempts: {error}", None, None))
         else:
             wait = min(settings.backoff_seconds * 2 ** (tries - 1), settings.backoff_max_seconds)
@@ -304,8 +309,11 @@ def record(
     names = ("message_id", "status", "last_error", "next_attempt_at", "sent_at")
     table = pa.table(
         {
-            name: pa.array([r[i] for r in rows], pa.timestamp("us") if i >= 3 else pa.string())
-            for i, name in enumerate(names)
+            **{
+                name: pa.array([r[i] for r in rows], pa.timestamp("us") if i >= 3 else pa.string())
+                for i, name in enumerate(names)
+            },
+            "untried": pa.array(untried, pa.int32()),
         }
     )
     with db.connect(ws) as con, db.transaction(con):
@@ -313,6 +321,7 @@ def record(
         # only messages still being sent: a message cancelled meanwhile stays cancelled
         con.execute(
             "UPDATE outbox SET status = r.status, last_error = r.last_error, "
+            "attempts = outbox.attempts - r.untried, "
             "next_attempt_at = coalesce(r.next_attempt_at, outbox.next_attempt_at), "
             "sent_at = r.sent_at, claimed_by = NULL, lease_until = NULL "
             "FROM results r WHERE outbox.message_id = r.message_id AND outbox.status = 'sending' "
