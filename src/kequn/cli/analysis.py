@@ -424,7 +424,10 @@ def features(as_json: JsonOpt = False) -> None:
 @clv_app.command("fit")
 def clv_fit(
     transactions: Annotated[
-        Path, typer.Argument(help="CSV with customer id, date and amount columns", exists=True)
+        Path,
+        typer.Argument(
+            help="CSV with customer id, date and amount columns", exists=True, dir_okay=False
+        ),
     ],
     calibration_end: Annotated[str, typer.Option("--calibration-end", help="YYYY-MM-DD")],
     holdout_end: Annotated[

@@ -97,6 +97,17 @@ CLI: dict[str, tuple[str, str]] = {
         "检验期结束日 {holdout_end} 不晚于校准期结束日 {calibration_end}：把 --calibration-end 设得更早，或给出更晚的 --holdout-end。",
         "The holdout ends on {holdout_end}, not after the calibration end {calibration_end}: give an earlier --calibration-end or a later --holdout-end.",
     ),
+    "clv.unreadable": (
+        "{file} 无法按 UTF-8 编码的 CSV 读取{where}：请另存为 UTF-8 编码的 CSV，含客户编号、日期和金额列。",
+        "{file} cannot be read as a UTF-8 CSV{where}: save it as CSV (UTF-8) with customer id, date and amount columns.",
+    ),
+    "clv.unreadable.line": ("（第 {line} 行）", " (line {line})"),
+    "clv.bad_value": (
+        "{file} 第 {row} 行 {column} 列的值“{value}”不是{what}（文件中共 {count} 个）。",
+        "{file}, row {row}, column {column}: “{value}” is not a {what} (such values in the file: {count}).",
+    ),
+    "clv.kind.date": ("日期（YYYY-MM-DD）", "date (YYYY-MM-DD)"),
+    "clv.kind.number": ("数字", "number"),
     "clv.cannot_fit": (
         "{file} 中截至 {calibration_end} 的交易不足以拟合模型（{detail}）：需要更多有复购的客户，或更晚的 --calibration-end。",
         "The transactions in {file} up to {calibration_end} are too few to fit the models ({detail}): more customers with repeat purchases are needed, or a later --calibration-end.",

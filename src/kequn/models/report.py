@@ -9,6 +9,7 @@ week. The numbers are the model's own; nothing is tuned toward the actual counts
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,53 @@ def _pick(columns: list[str], wanted: tuple[str, ...], what: str, where: str) ->
     )
 
 
+def _read_csv(path: Path) -> ir.Table:
+    """The transactions file as DuckDB reads it (whole: a line it cannot read, such as
+    GBK text or a workbook given for a CSV, is told with its number, not a traceback)."""
+    import duckdb
+
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.strip() and path.stat().st_size <= len(head):
+        raise TransactionsError(t("clv.no_rows", file=path))
+    try:
+        table = ibis.duckdb.connect().read_csv(str(path))
+        table.count().execute()  # reads every line: a bad one far down is found here
+    except duckdb.Error as exc:
+        line = re.search(r"CSV Error on Line: (\d+)", str(exc))
+        where = t("clv.unreadable.line", line=line.group(1)) if line else ""
+        raise TransactionsError(t("clv.unreadable", file=path, where=where)) from exc
+    return table
+
+
+def _check_values(table: ir.Table, column: str, kind: str, where: str) -> None:
+    """A date or amount column DuckDB did not type as such holds values that are not
+    dates or numbers: the first is told with its row (the file's line, the header the
+    first), rather than as a conversion error of the engine's half-way through the fit."""
+    col = table[column]
+    typed = col.type().is_temporal() if kind == "date" else col.type().is_numeric()
+    if typed:
+        return
+    bad = col.notnull() & (col.cast("string").strip().length() > 0)
+    bad &= col.try_cast("date" if kind == "date" else "float64").isnull()
+    found = table.select(value=col.cast("string"), bad=bad).to_pyarrow()
+    flags = found.column("bad").to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(flags)
+    if len(rows):
+        first = int(rows[0])
+        raise TransactionsError(
+            t(
+                "clv.bad_value",
+                file=where,
+                row=first + 2,
+                column=column,
+                value=found.column("value")[first].as_py(),
+                what=t(f"clv.kind.{kind}"),
+                count=len(rows),
+            )
+        )
+
+
 def clv_holdout_report(
     transactions: ir.Table | str | Path,
     calibration_end: dt.date,
@@ -94,8 +142,7 @@ def clv_holdout_report(
 ) -> HoldoutReport:
     """Fit on the calibration period and compare predictions with the holdout."""
     if isinstance(transactions, str | Path):
-        table = ibis.duckdb.connect().read_csv(str(transactions))
-        where = str(transactions)
+        table, where = _read_csv(Path(transactions)), str(transactions)
     else:
         table, where = transactions, "transactions"
     cols = list(table.columns)
@@ -104,6 +151,8 @@ def clv_holdout_report(
         _pick(cols, _DATE, "date", where),
         _pick(cols, _AMOUNT, "amount", where),
     )
+    _check_values(table, date, "date", where)
+    _check_values(table, amount, "number", where)
     orders = table.select(
         customer_id=table[customer].cast("string"),
         order_date=table[date].cast("date"),
