@@ -6,21 +6,8 @@ import errno
 import re
 
 from kequn.core import i18n
+from kequn.core.os_errors import REASONS as _OS_REASONS
 
-#: what an operating system's refusal of a path means, in words (the errno's own text
-#: is English whatever the language)
-_OS_REASONS = {
-    errno.EACCES: "error.os.denied",
-    errno.EPERM: "error.os.denied",
-    errno.ENOENT: "error.os.missing",
-    errno.EISDIR: "error.os.is_dir",
-    errno.ENOTDIR: "error.os.not_dir",
-    errno.EEXIST: "error.os.exists",
-    errno.ENOSPC: "error.os.full",
-    errno.EDQUOT: "error.os.quota",
-    errno.EFBIG: "error.os.too_large",
-    errno.EROFS: "error.os.read_only",
-}
 #: refusals of a write: a copy's error names the file it read first and the one it wrote
 #: second (``filename2``), which is the one to tell
 _WRITES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

@@ -277,6 +277,15 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 其实是网页（HTML 表格），只是扩展名为 .xls（许多平台的“导出 Excel”如此）：请用 Excel 或 WPS 打开，另存为 .xlsx 后导入，或在平台改选导出 CSV。",
         '{file} is a web page (an HTML table) named .xls, as many platforms\' "export to Excel" write: open it in Excel or WPS and save it as .xlsx, or export CSV from the platform instead.',
     ),
+    "mapping.not_utf8": ("第 {line} 行不是 UTF-8 编码的文本", "line {line} is not UTF-8 text"),
+    "import.unknown_format": (
+        "没有名为 {format} 的导出格式：可用 {known}。",
+        "There is no export format {format}: use one of {known}.",
+    ),
+    "import.unknown_encoding": (
+        "没有名为 {encoding} 的编码：可用 utf-8、gb18030、big5 等。",
+        "There is no encoding called {encoding}: use utf-8, gb18030, big5 or another Python knows.",
+    ),
     "import.empty_file": (
         "{file} 是空文件，没有可导入的内容。",
         "{file} is empty: there is nothing to import.",

@@ -20,10 +20,10 @@ def profile_for(
     if table != "orders" or not staged.positional:
         return None
     if name:
-        try:
-            return formats.get(name)
-        except formats.ProfileError as exc:
-            raise SourceError(str(exc)) from exc
+        known = formats.profiles()
+        if name not in known:
+            raise SourceError(t("import.unknown_format", format=name, known=", ".join(known)))
+        return known[name]
     return formats.detect(staged.headers) if guess else None
 
 

@@ -136,13 +136,20 @@ class MappingFile:
     @classmethod
     def load(cls, path: Path) -> MappingFile:
         from kequn.core.i18n import t
+        from kequn.core.os_errors import os_reason
         from kequn.core.schema import ORDER_STATUSES
 
         name = Path(path).name
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise MappingError(t("mapping.unreadable", file=name, detail=str(exc)[:300])) from exc
+            if isinstance(exc, UnicodeDecodeError):
+                line = exc.object[: exc.start].count(b"\n") + 1
+                said: str | None = t("mapping.not_utf8", line=line)
+            else:
+                said = os_reason(exc) if isinstance(exc, OSError) else None
+            detail = said or str(exc)[:300]
+            raise MappingError(t("mapping.unreadable", file=name, detail=detail)) from exc
         if not isinstance(data, dict):
             raise MappingError(t("mapping.not_mapping", file=name))
         known = {

@@ -8,6 +8,7 @@ validator's job, where a failure can be reported per row); Parquet keeps its typ
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import decimal
@@ -144,6 +145,10 @@ def _stage_csv(
     header_row: int | None = None,
 ) -> StagedSource:
     enc = encoding or detect_encoding(source)
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise SourceError(t("import.unknown_encoding", encoding=enc)) from None
     try:
         with source.open("r", encoding=enc, newline="") as fh:
             sample = fh.read(64 * 1024)

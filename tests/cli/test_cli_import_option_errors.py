@@ -1,0 +1,94 @@
+"""Options of ``kequn import`` typed wrong, told in the chosen language: an unknown
+``--format`` (an English sentence under ``--lang zh``), an unknown ``--encoding`` (told
+as "cannot be read as nonsense", as if the file were at fault), and a ``--mapping`` file
+that is missing, a folder or not UTF-8 (Python's "[Errno 2] No such file or directory"
+and codec text under ``--lang zh``). Each stops before anything is imported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import kequn_output
+
+ORDERS = "订单编号,客户编号,下单时间,实付金额,订单状态\nT1,C1,2026-01-02 10:00,30.00,交易成功\n"
+
+
+@pytest.fixture
+def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    code, _, err = kequn_output(capsys, "init", "-w", tmp_path / "shop")
+    assert code == 0, err
+    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "gbk.yaml").write_text("statuses:\n  待审核: paid\n", encoding="gbk")
+    return tmp_path
+
+
+def _refused(capsys: pytest.CaptureFixture[str], shop: Path, lang: str, *options: str) -> str:
+    code, out, err = kequn_output(
+        capsys, "--lang", lang, "import", "orders", shop / "orders.csv", "-w", shop / "shop",
+        *options,
+    )  # fmt: skip
+    assert code == 1, out + err
+    assert "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1, err
+    code, out, _ = kequn_output(capsys, "status", "-w", shop / "shop", "--json")
+    assert code == 0
+    assert json.loads(out)["counts"]["orders"] == 0  # nothing was imported
+    return err.strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "There is no export format tmall: use one of amazon, douyin, jd"),
+        ("zh", "没有名为 tmall 的导出格式：可用 amazon, douyin, jd"),
+    ],
+)
+def test_an_unknown_format(
+    shop: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
+    said = _refused(capsys, shop, lang, "--format", "tmall")
+    assert words in said
+    assert "unknown format" not in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "There is no encoding called gkb: use utf-8, gb18030, big5"),
+        ("zh", "没有名为 gkb 的编码"),
+    ],
+)
+def test_an_unknown_encoding(
+    shop: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
+    said = _refused(capsys, shop, lang, "--encoding", "gkb")
+    assert words in said
+    assert "cannot be read as" not in said
+
+
+@pytest.mark.parametrize(
+    ("mapping", "words"),
+    [
+        ("nosuch.yaml", "映射文件 nosuch.yaml 无法读取：文件或文件夹不存在"),
+        ("folder", "映射文件 folder 无法读取：这是一个文件夹，需要的是文件"),
+        ("gbk.yaml", "映射文件 gbk.yaml 无法读取：第 2 行不是 UTF-8 编码的文本"),
+    ],
+)
+def test_a_mapping_file_it_cannot_read_in_chinese(
+    shop: Path, capsys: pytest.CaptureFixture[str], mapping: str, words: str
+) -> None:
+    said = _refused(capsys, shop, "zh", "--mapping", str(shop / mapping))
+    assert words in said
+    assert "Errno" not in said
+    assert "codec" not in said
+
+
+def test_a_mapping_file_it_cannot_read_in_english(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = _refused(capsys, shop, "en", "--mapping", str(shop / "nosuch.yaml"))
+    assert "Mapping file nosuch.yaml cannot be read: no such file or folder" in said
