@@ -161,13 +161,17 @@ def journeys_check(
 @journeys_app.command("list")
 def journeys_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """The workspace's journeys and their settings (secrets are never shown)."""
-    from kequn.automation.journeys import as_dict, load_journeys
+    from kequn.automation.journeys import as_dict, journeys_path, load_journeys
     from kequn.pipeline import workspace_taxonomy
 
     ws = _ws(workspace)
     found = load_journeys(ws, workspace_taxonomy(ws))
     if as_json:
         _print_json(as_dict(found))
+        return
+    if not found.journeys:  # an empty table said nothing
+        there = journeys_path(ws).exists()
+        console.print(t("journeys.none" if there else "automation.no_journeys"))
         return
     out = Table()
     for name in ("id", "name", "trigger", "channel", "holdout", "enabled"):
@@ -296,6 +300,8 @@ def journeys_report_cmd(
     if as_json:
         _print_json(data)
         return
+    if not data["journeys"]:  # it printed nothing at all
+        console.print(t("journeys.report.none"))
 
     def pct(x: float | None) -> str:
         return "—" if x is None else f"{x:.1%}"
@@ -387,6 +393,9 @@ def outbox_cmd(
     data = outbox_status(_ws(workspace), status=status, limit=limit if status else 0)
     if as_json:
         _print_json(data)
+        return
+    if not data["counts"]:
+        console.print(t("outbox.empty"))
         return
     out = Table()
     for name in ("journey", "channel", "status", "messages"):

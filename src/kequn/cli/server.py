@@ -208,6 +208,9 @@ def user_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
             ]
         )
         return
+    if not users:
+        console.print(t("user.none"))
+        return
     out = Table()
     out.add_column(t("col.user"))
     out.add_column(t("col.role"))

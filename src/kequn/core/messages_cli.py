@@ -116,6 +116,19 @@ CLI: dict[str, tuple[str, str]] = {
         "从 {path} 中删除 {id} 的全部数据？此操作无法撤销",
         "Erase {id} from {path}? This cannot be undone",
     ),
+    "journeys.none": (
+        "journeys.yaml 中还没有旅程。",
+        "journeys.yaml defines no journeys yet.",
+    ),
+    "journeys.report.none": (
+        "还没有旅程把客户分入干预组或对照组，暂无效果可比较。",
+        "No journey has put anyone in a treated or holdout group yet: there is no uplift to compare.",
+    ),
+    "outbox.empty": ("发件箱为空。", "The outbox is empty."),
+    "user.none": (
+        "还没有用户：用 `kequn user add 名称 --role admin` 创建（会显示一次令牌）。",
+        "No users yet: create one with `kequn user add NAME --role admin` (it prints a token once).",
+    ),
     "journeys.col.id": ("编号", "id"),
     "journeys.col.name": ("名称", "name"),
     "journeys.col.trigger": ("触发", "trigger"),
