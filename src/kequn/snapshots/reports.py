@@ -330,7 +330,10 @@ def export_segment(
         import pyarrow.csv as pacsv
 
         simple = table.drop_columns([c for c in table.column_names if c == "attributes"])
-        pacsv.write_csv(_safe_table(simple), out)
+        # opened here, not by Arrow: Arrow's error for a folder that does not exist names
+        # no file, so it was a traceback rather than "cannot use PATH: no such folder"
+        with out.open("wb") as fh:
+            pacsv.write_csv(_safe_table(simple), fh)
     return table.num_rows
 
 
