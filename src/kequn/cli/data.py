@@ -368,14 +368,24 @@ def demo(
     and classify it at two dates a quarter apart."""
     import shutil
 
-    from kequn.demo import import_demo, import_exports, run_quarter_apart
+    from kequn.demo import (
+        import_demo,
+        import_exports,
+        is_demo_workspace,
+        mark_demo_workspace,
+        run_quarter_apart,
+    )
     from kequn.store.workspace import Settings, Workspace
 
     started = time.perf_counter()
     root = workspace.resolve()
     if (root / "kequn.toml").exists():
+        if not is_demo_workspace(root):  # a shop's own workspace: never deleted
+            err.print(t("demo.not_a_demo", path=root), style="red", soft_wrap=True)
+            raise typer.Exit(1)
         shutil.rmtree(root)
     ws = Workspace.init(root, Settings())
+    mark_demo_workspace(ws)
     with _progress() as progress:
         label = (
             t("import.reading", file=from_files[0].name)

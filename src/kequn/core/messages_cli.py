@@ -116,6 +116,10 @@ CLI: dict[str, tuple[str, str]] = {
         "从 {path} 中删除 {id} 的全部数据？此操作无法撤销",
         "Erase {id} from {path}? This cannot be undone",
     ),
+    "demo.not_a_demo": (
+        "{path} 是一个不是由 kequn demo 创建的工作区，演示会删除其中的数据：请用 -w 指定另一个文件夹（若确实不再需要它，请自行删除）。",
+        "{path} is a workspace kequn demo did not make, and the demo would delete its data: name another folder with -w (or delete it yourself if it is no longer needed).",
+    ),
     "journeys.none": (
         "journeys.yaml 中还没有旅程。",
         "journeys.yaml defines no journeys yet.",

@@ -24,9 +24,29 @@ __all__ = [
     "generate_demo",
     "import_demo",
     "import_exports",
+    "is_demo_workspace",
+    "mark_demo_workspace",
     "run_quarter_apart",
     "simulate_journeys",
 ]
+
+#: the file ``kequn demo`` leaves in the workspaces it makes: only such a workspace is
+#: replaced by the next ``kequn demo`` into the same folder (any other, a shop's own,
+#: was deleted with all its data, users and runs, when named with -w)
+DEMO_MARK = ".kequn-demo"
+
+
+def mark_demo_workspace(ws: Workspace) -> None:
+    """Record that ``ws`` was made by ``kequn demo`` (so a later demo may replace it)."""
+    (ws.root / DEMO_MARK).write_text(
+        "made by `kequn demo`: the next `kequn demo` into this folder replaces it\n",
+        encoding="utf-8",
+    )
+
+
+def is_demo_workspace(root: Path) -> bool:
+    return (Path(root) / DEMO_MARK).is_file()
+
 
 #: orders per platform the demo writes as 淘宝/天猫, 京东, 拼多多 and Shopify exports
 PLATFORM_ORDERS = 1000
