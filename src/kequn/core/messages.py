@@ -290,7 +290,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有维度 {dimension}；可选：{known}",
         "There is no dimension {dimension}; known: {known}",
     ),
-    "segments.unknown_segment": ("没有这个客群：{segment}", "No such segment: {segment}"),
+    "segments.unknown_segment": (
+        "没有这个客群：{segment}；可选：{known}",
+        "No such segment: {segment}; known: {known}",
+    ),
     "history.not_exclusive": (
         "{dimension} 不是两次运行都有的互斥维度；可选：{known}",
         "{dimension} is not an exclusive dimension of both runs; known: {known}",

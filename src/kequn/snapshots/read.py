@@ -125,7 +125,17 @@ class UnknownDimensionError(WorkspaceError, KeyError, ValueError):
 def segment_where(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, list[Any]]:
     dim = taxonomy.dimension(dimension)
     if dim is None or dim.label(label) is None:
-        raise UnknownDimensionError(t("segments.unknown_segment", segment=f"{dimension}={label}"))
+        # what there is, as export takes it: the labels of a known dimension, else the
+        # dimensions (a typo told only "no such segment" left the user to guess)
+        known = (
+            [f"{dim.id}={lab.id}" for lab in dim.labels]
+            if dim is not None
+            else [d.id for d in taxonomy.dimensions]
+        )
+        segment = f"{dimension}={label}"
+        raise UnknownDimensionError(
+            t("segments.unknown_segment", segment=segment, known=", ".join(known))
+        )
     if dim.type == "tags":
         column = dim.tag_column(label)
         return f"{_quote(column, {column})} = true", []
