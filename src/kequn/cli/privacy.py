@@ -10,9 +10,19 @@ from typing import Annotated
 
 import typer
 
-from kequn.cli._app import WorkspaceOpt, _print_json, _ws, app, console, err, output_file
+from kequn.cli._app import (
+    WorkspaceOpt,
+    _lang,
+    _print_json,
+    _ws,
+    app,
+    console,
+    err,
+    output_file,
+)
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
+from kequn.core.messages import MESSAGES
 
 privacy_app = KequnTyper(
     help="Personal data: export or erase one person, purge old quarantined rows.",
@@ -67,7 +77,12 @@ def erase_cmd(
     if not yes and sys.stdin.isatty():
         typer.confirm(t("privacy.confirm_erase", id=customer_id, path=ws.root), abort=True)
     result = privacy.erase_person(ws, customer_id)
-    removed = ", ".join(f"{k} {v}" for k, v in result["removed"].items() if v)
+    removed = ("，" if _lang() == "zh" else ", ").join(
+        # the table names were printed as they are in the database, English under zh
+        t(f"privacy.removed.{k}", n=v) if f"privacy.removed.{k}" in MESSAGES else f"{k} {v}"
+        for k, v in result["removed"].items()
+        if v
+    )
     console.print(t("privacy.erased", id=customer_id, subject=result["subject"], removed=removed))
 
 
