@@ -10,6 +10,7 @@ import sys
 from kequn.cli import (  # noqa: F401 - importing registers the commands
     analysis,
     automation,
+    clv,
     data,
     identity,
     privacy,
