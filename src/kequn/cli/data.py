@@ -244,6 +244,14 @@ def quarantine_retry(
         typer.Option(help="YAML mapping file, e.g. statuses: {待发货: paid}", exists=True),
     ] = None,
     format: Annotated[str | None, typer.Option("--format", help="Platform export format")] = None,
+    create_customers: Annotated[
+        bool | None,
+        typer.Option(
+            "--create-customers/--no-create-customers",
+            help="Derive customers from an order export's buyer columns "
+            "(default: when the workspace has no customers yet)",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read the quarantined rows again (after a mapping changed), with no re-upload."""
@@ -251,7 +259,13 @@ def quarantine_retry(
     from kequn.ingest.quarantine import retry
 
     mapping_file = MappingFile.load(mapping) if mapping else None
-    reports = retry(_ws(workspace), table, mapping=mapping_file, format=format)
+    reports = retry(
+        _ws(workspace),
+        table,
+        mapping=mapping_file,
+        format=format,
+        create_customers=create_customers,
+    )
     if as_json:
         _print_json([r.to_dict() for r in reports])
         return

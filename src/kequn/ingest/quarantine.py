@@ -104,10 +104,13 @@ def retry(
     *,
     mapping: MappingFile | None = None,
     format: str | None = None,
+    create_customers: bool | None = None,
 ) -> list[ImportReport]:
     """Read the rejected rows of ``table`` again, file by file, as their files had them,
     with ``mapping`` (new status words, columns) and ``format``: no re-upload. Rows that
     now pass are imported and leave the quarantine; the others stay, with today's reason.
+    ``create_customers``: as the import's (orders of customers the workspace does not
+    know make them, which the unknown-customer reason suggests).
 
     Each row keeps its source and lineage: it is read as the source its import was
     (``NAME:ID`` ids, ``origin``; an import whose ids were kept as given, or one made
@@ -173,8 +176,13 @@ def retry(
                     format=format,
                     origin=origin,
                     default_origin=False,  # the import it came from decided its source
-                    # buyers of an order export were derived from it: so are the new ones
-                    create_customers=True if table == "orders" and file in derived else None,
+                    # buyers of an order export were derived from it: so are the new ones,
+                    # unless the caller says
+                    create_customers=(
+                        create_customers
+                        if create_customers is not None
+                        else (True if table == "orders" and file in derived else None)
+                    ),
                 )
             )
         finally:
