@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from importlib import resources
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from kequn.store.workspace import Workspace
@@ -26,6 +27,7 @@ from kequn.web.deps import Users
 from kequn.web.errors import add_handlers
 from kequn.web.guard import CatchAll, Failures, Guard
 from kequn.web.jobs import Jobs
+from kequn.web.render import invalid_page
 from kequn.web.routes import (
     customers,
     identity,
@@ -105,6 +107,8 @@ def create_app(
     )
     app.add_middleware(CatchAll)  # added last: the outermost, around the guard too
     add_handlers(app)
+    # a page's bad query answers the dashboard's error page, the API's its JSON
+    app.exception_handler(RequestValidationError)(invalid_page)
     for module in _ROUTERS:
         app.include_router(module.router)
     for router in _MORE_ROUTERS:

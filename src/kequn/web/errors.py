@@ -68,13 +68,17 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     )
 
 
-async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def invalid_json(request: Request, exc: RequestValidationError) -> JSONResponse:
     """Which fields were wrong and why (:mod:`kequn.core.validation`), under a sentence,
-    all in the request's language."""
-    lang = request_lang(request)
-    problems = validation.problems(exc.errors(), lang)
-    message = t("web.error.invalid", lang, problems=problems)
+    all in the request's language (a dashboard page answers its error page instead:
+    :func:`kequn.web.render.invalid_page`)."""
+    message = invalid_message(request, exc)
     return JSONResponse({"error": {"code": "invalid_request", "message": message}}, status_code=422)
+
+
+def invalid_message(request: Request, exc: RequestValidationError) -> str:
+    lang = request_lang(request)
+    return t("web.error.invalid", lang, problems=validation.problems(exc.errors(), lang))
 
 
 def _in_workspace(request: Request, message: str) -> str:
@@ -115,7 +119,7 @@ def add_handlers(app: FastAPI) -> None:
     app.exception_handler(ApiError)(_api_error)
     # Starlette's own (a path no route has, a method a route does not take) too
     app.exception_handler(StarletteHTTPException)(_http_error)
-    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(RequestValidationError)(invalid_json)
     app.exception_handler(WorkspaceError)(_workspace_error)
     app.exception_handler(TaxonomyError)(_taxonomy_error)
     app.exception_handler(LoginRequiredError)(_login)

@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kequn.automation.schedule.text import step_detail
@@ -19,7 +20,8 @@ from kequn.core import display
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup
 from kequn.store.access import User
-from kequn.web.deps import workspace
+from kequn.web.deps import request_user, workspace
+from kequn.web.errors import invalid_json, invalid_message
 from kequn.web.lang import LANG_COOKIE, request_lang
 
 _templates = Environment(
@@ -93,6 +95,17 @@ def error_page(request: Request, user: User | None, message: str, status: int) -
     response = render(request, "error.html", user, message=message)
     response.status_code = status
     return response
+
+
+async def invalid_page(request: Request, exc: RequestValidationError) -> Response:
+    """A request with a value it cannot take: for a dashboard page opened by a signed-in
+    user (``?page=-1``), the error page saying which value, in the reader's language
+    (the API's JSON, which a browser showed raw, before); otherwise the API's JSON."""
+    if request.method == "GET" and not request.url.path.startswith("/api/"):
+        user = request_user(request)
+        if user is not None:  # (without one, the page's sign-in comes first)
+            return error_page(request, user, invalid_message(request, exc), 422)
+    return await invalid_json(request, exc)
 
 
 def warm(app: FastAPI) -> None:
