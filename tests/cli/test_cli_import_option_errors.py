@@ -23,6 +23,8 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
     (tmp_path / "folder").mkdir()
     (tmp_path / "gbk.yaml").write_text("statuses:\n  待审核: paid\n", encoding="gbk")
+    # neither UTF-8 nor GB18030 (a lone 0xFF)
+    (tmp_path / "binary.yaml").write_bytes(b"statuses:\n  \xff: paid\n")
     return tmp_path
 
 
@@ -75,7 +77,7 @@ def test_an_unknown_encoding(
     [
         ("nosuch.yaml", "映射文件 nosuch.yaml 无法读取：文件或文件夹不存在"),
         ("folder", "映射文件 folder 无法读取：这是一个文件夹，需要的是文件"),
-        ("gbk.yaml", "映射文件 gbk.yaml 无法读取：第 2 行不是 UTF-8 编码的文本"),
+        ("binary.yaml", "映射文件 binary.yaml 无法读取：第 2 行不是 UTF-8 编码的文本"),
     ],
 )
 def test_a_mapping_file_it_cannot_read_in_chinese(
@@ -92,3 +94,18 @@ def test_a_mapping_file_it_cannot_read_in_english(
 ) -> None:
     said = _refused(capsys, shop, "en", "--mapping", str(shop / "nosuch.yaml"))
     assert "Mapping file nosuch.yaml cannot be read: no such file or folder" in said
+
+
+def test_a_mapping_file_saved_as_gbk_is_read(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notepad's "ANSI" on a Chinese Windows is GBK: its status words are read."""
+    orders = shop / "review.csv"
+    orders.write_text(ORDERS.replace("交易成功", "待审核"), encoding="utf-8")
+    code, out, err = kequn_output(
+        capsys, "import", "orders", orders, "-w", shop / "shop", "--mapping",
+        shop / "gbk.yaml", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["accepted"], report["rejected"]) == (1, 0)
