@@ -57,11 +57,14 @@ def test_the_warned_field_is_what_leaves_customers_out(aws: Workspace) -> None:
     _, late = runs(aws)
     process_run(late)
     with db.connect(aws) as con:
-        outcomes = {
-            r[0]
-            for r in con.execute(
-                "SELECT outcome FROM assignments WHERE journey_id = 'typo'"
-            ).fetchall()
-        }
+        found = con.execute(
+            "SELECT grp, outcome, message_id FROM assignments WHERE journey_id = 'typo'"
+        ).fetchall()
+    outcomes = {r[1] for r in found}
     assert any("nmae" in o for o in outcomes)
     assert not any("nickname" in o or "title" in o for o in outcomes)
+    # sent nothing, yet still in the treated group: the holdout was drawn before the
+    # text was rendered, and the report compares everyone assigned (intention to treat)
+    failed = [r for r in found if "template_error" in r[1]]
+    assert failed
+    assert {(grp, mid) for grp, _, mid in failed} == {("treated", None)}

@@ -407,7 +407,10 @@ def _plan_journey(
             subject, body = composer.render(journey, lang, context)
         except TemplateError as exc:
             log.error("journey %s: template error: %s", journey.id, exc)
-            assign(cid, "excluded", f"template_error: {exc}"[:200])
+            # still treated (intention to treat): the holdout was drawn before the text
+            # was rendered, so leaving them out of the treated group while their holdout
+            # counterparts stayed tilted the comparison
+            assign(cid, "treated", f"template_error: {exc}"[:200])
             continue
         if unsubscribe and unsubscribe not in body:
             footer = "退订：" if lang == "zh" else "Unsubscribe: "

@@ -1,7 +1,7 @@
 """The ``customer.…`` fields a journey's templates read that no customer has.
 
 Templates render with ``StrictUndefined``: a field a customer lacks (a typo such as
-``{{ customer.nmae }}``) leaves that customer out of the run with ``template_error``.
+``{{ customer.nmae }}``) sends that customer nothing (treated, ``template_error``).
 ``kequn journeys check`` warns about such fields beforehand. A warning, not a refusal:
 what a customer has is their run's row (every feature and label of the catalogue) and
 their contact fields, and a use guarded with ``| default(…)`` or ``is defined`` is fine.
