@@ -90,7 +90,7 @@ from kequn.automation.channel_models import (
     WecomChannel,
     _Strict,
 )
-from kequn.core import validation
+from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
@@ -456,7 +456,7 @@ def load_journeys(ws: Workspace, taxonomy: Taxonomy) -> Journeys:
     path = journeys_path(ws)
     if not path.is_file():
         return Journeys()
-    return parse_journeys(path.read_text(encoding="utf-8"), taxonomy, str(path))
+    return parse_journeys(yamlfile.user_text(path.read_bytes()), taxonomy, str(path))
 
 
 def in_quiet_hours(quiet: tuple[str, str] | None, local_now: dt.datetime) -> dt.datetime | None:

@@ -25,6 +25,7 @@ from kequn.cli._app import (
     parse_as_of,
 )
 from kequn.cli._help import KequnTyper
+from kequn.core import yamlfile
 from kequn.core.i18n import t
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
@@ -144,7 +145,9 @@ def journeys_check(
         err.print(t("automation.no_journeys"))
         raise typer.Exit(1)
     try:
-        found = parse_journeys(path.read_text(encoding="utf-8"), workspace_taxonomy(ws), str(path))
+        found = parse_journeys(
+            yamlfile.user_text(path.read_bytes()), workspace_taxonomy(ws), str(path)
+        )
     except JourneysError as exc:
         err.print(Text.assemble(("✗", "red"), f" {exc}"), soft_wrap=True)
         raise typer.Exit(1) from exc

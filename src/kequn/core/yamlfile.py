@@ -16,3 +16,17 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def safe_load(text: str) -> Any:
     """``yaml.safe_load`` of ``text``, through :data:`SafeLoader`."""
     return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+
+
+def user_text(raw: bytes) -> str:
+    """A YAML file a person edited, as text: UTF-8 (with or without a byte-order mark),
+    else GB18030, which a Chinese Windows editor saves as "ANSI" (Notepad's default
+    before 2019): its Chinese words were refused as not UTF-8. Bytes that are neither
+    raise the UTF-8 error, whose position the caller can tell."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise exc from None

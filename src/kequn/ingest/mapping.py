@@ -115,20 +115,6 @@ class MappingResult:
     name_parts: tuple[int, int, str] | None = None
 
 
-def _mapping_text(raw: bytes) -> str:
-    """A mapping file's text: UTF-8 (with or without a byte-order mark), else GB18030,
-    which a Chinese Windows editor saves as "ANSI" (Notepad's default before 2019): its
-    status words (待发货) were refused as not UTF-8. Neither: the UTF-8 error, with its
-    line, is what the user is told."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise exc from None
-
-
 @dataclass
 class MappingFile:
     """A user's mapping file: ``columns: {canonical: "header in file"}`` plus read options."""
@@ -155,7 +141,7 @@ class MappingFile:
 
         name = Path(path).name
         try:
-            data = yaml.safe_load(_mapping_text(Path(path).read_bytes())) or {}
+            data = yaml.safe_load(yamlfile.user_text(Path(path).read_bytes())) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             if isinstance(exc, UnicodeDecodeError):
                 line = exc.object[: exc.start].count(b"\n") + 1

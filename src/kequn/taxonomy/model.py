@@ -358,7 +358,7 @@ def _load_taxonomy(path: Path | None) -> Taxonomy:
     else:
         where = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = yamlfile.user_text(Path(path).read_bytes())
         except UnicodeDecodeError as exc:  # not text: as unreadable as text that is no YAML
             raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=exc)) from None
     return parse_taxonomy(text, where)

@@ -37,7 +37,7 @@ from kequn.automation.journeys import (
 )
 from kequn.automation.plan import held_out, reachable_by, select_audience, share_of
 from kequn.automation.report import Z95, journeys_report
-from kequn.core import validation
+from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import Workspace
@@ -66,7 +66,13 @@ def read_text(ws: Workspace) -> str:
     shown replaced, so the editor shows a damaged file with its problems (it is not
     valid YAML) rather than failing to open."""
     path = journeys_path(ws)
-    return path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else ""
+    if not path.is_file():
+        return ""
+    raw = path.read_bytes()
+    try:
+        return yamlfile.user_text(raw)  # UTF-8, or GBK as a Chinese Windows editor saves
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace")
 
 
 def version(text: str) -> str:

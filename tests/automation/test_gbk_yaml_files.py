@@ -1,0 +1,49 @@
+"""A taxonomy.yaml, journeys.yaml or mapping file saved by a Chinese Windows editor as
+"ANSI" (GBK) is read: their Chinese words were refused as not UTF-8. UTF-8 with a
+byte-order mark is read too; bytes that are neither still raise the UTF-8 error."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from kequn.automation.journeys import journeys_path, load_journeys
+from kequn.core.yamlfile import user_text
+from kequn.pipeline import workspace_taxonomy
+from kequn.store.workspace import Workspace
+from kequn.taxonomy.model import load_taxonomy
+
+
+def test_user_text_reads_utf8_bom_and_gbk() -> None:
+    text = "statuses:\n  待审核: paid\n"
+    assert user_text(text.encode("utf-8")) == text
+    assert user_text(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert user_text(text.encode("gbk")) == text
+    with pytest.raises(UnicodeDecodeError):
+        user_text(b"a: \xff\n")
+
+
+def test_a_gbk_taxonomy_and_journeys_file_are_read(aws: Workspace) -> None:
+    utf8 = load_taxonomy()
+    aws.taxonomy_path.write_bytes(utf8.source_text.encode("gb18030"))
+    gbk = workspace_taxonomy(aws)
+    assert gbk.fingerprint == utf8.fingerprint
+    assert gbk.dimension("lifecycle").zh == utf8.dimension("lifecycle").zh
+
+    journeys = {
+        "channels": {"crm": {"type": "webhook", "url": "http://127.0.0.1:9/hook"}},
+        "journeys": [
+            {
+                "id": "welcome",
+                "trigger": {"rule": "orders >= 1"},
+                "channel": "crm",
+                "purpose": "service",
+                "templates": {"zh": {"subject": "欢迎", "body": "您好，{{ customer.name }}"}},
+            }
+        ],
+    }
+    text = yaml.safe_dump(journeys, allow_unicode=True)
+    journeys_path(aws).write_bytes(text.encode("gbk"))
+    loaded = load_journeys(aws, gbk)
+    assert [j.id for j in loaded.journeys] == ["welcome"]
+    assert loaded.journeys[0].templates["zh"].subject == "欢迎"
