@@ -26,6 +26,16 @@ from kequn.cli.analysis import _print_run, classify, history_cmd
 from kequn.core import display, i18n
 from kequn.core.i18n import t
 
+#: whether an import (or a retry of its quarantined rows) makes the customers it names
+CreateCustomersOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--create-customers/--no-create-customers",
+        help="Derive customers from an order export's buyer columns "
+        "(default: when the workspace has no customers yet)",
+    ),
+]
+
 
 @app.command()
 def init(
@@ -70,14 +80,7 @@ def import_(
     day_first: Annotated[
         bool | None, typer.Option("--day-first/--month-first", help="How to read 03/01/2025")
     ] = None,
-    create_customers: Annotated[
-        bool | None,
-        typer.Option(
-            "--create-customers/--no-create-customers",
-            help="Derive customers from an order export's buyer columns "
-            "(default: when the workspace has no customers yet)",
-        ),
-    ] = None,
+    create_customers: CreateCustomersOpt = None,
     format: Annotated[
         str | None,
         typer.Option(
@@ -244,14 +247,7 @@ def quarantine_retry(
         typer.Option(help="YAML mapping file, e.g. statuses: {待发货: paid}", exists=True),
     ] = None,
     format: Annotated[str | None, typer.Option("--format", help="Platform export format")] = None,
-    create_customers: Annotated[
-        bool | None,
-        typer.Option(
-            "--create-customers/--no-create-customers",
-            help="Derive customers from an order export's buyer columns "
-            "(default: when the workspace has no customers yet)",
-        ),
-    ] = None,
+    create_customers: CreateCustomersOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read the quarantined rows again (after a mapping changed), with no re-upload."""
