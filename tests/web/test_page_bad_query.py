@@ -26,6 +26,11 @@ def test_a_page_with_a_bad_query_is_an_error_page(server: Any) -> None:
     assert "请求" in page.text or "参数" in page.text  # in the reader's language
     assert api.status_code == 422
     assert api.json()["error"]["code"] == "invalid_request"
+    # a client with a token keeps the JSON it can read, pages included
+    with server.client("analyst") as client:
+        page = client.get("/segments/lifecycle/new", params={"page": "-1"})
+    assert page.status_code == 422
+    assert page.json()["error"]["code"] == "invalid_request"
 
 
 def test_signed_out_the_sign_in_comes_first(server: Any) -> None:

@@ -98,10 +98,13 @@ def error_page(request: Request, user: User | None, message: str, status: int) -
 
 
 async def invalid_page(request: Request, exc: RequestValidationError) -> Response:
-    """A request with a value it cannot take: for a dashboard page opened by a signed-in
-    user (``?page=-1``), the error page saying which value, in the reader's language
+    """A request with a value it cannot take: for a dashboard page opened in a signed-in
+    browser (``?page=-1``), the error page saying which value, in the reader's language
     (the API's JSON, which a browser showed raw, before); otherwise the API's JSON."""
-    if request.method == "GET" and not request.url.path.startswith("/api/"):
+    # a browser (a session, no bearer token) gets the page; a client with a token keeps
+    # the JSON it can read
+    browser = "authorization" not in request.headers
+    if request.method == "GET" and browser and not request.url.path.startswith("/api/"):
         user = request_user(request)
         if user is not None:  # (without one, the page's sign-in comes first)
             return error_page(request, user, invalid_message(request, exc), 422)
