@@ -93,23 +93,54 @@ def rank_columns(buyers: ir.Table) -> ir.Table:
     def pct(column: str) -> ir.FloatingValue:
         return ibis.percent_rank().over(order_by=buyers[column])
 
-    latest_first = ibis.desc(buyers.days_since_last_order)
-    recency = _mid_rank(
-        ibis.rank().over(order_by=latest_first),  # buyers who last bought earlier
-        buyers.count().over(group_by=buyers.days_since_last_order),
-        buyers.count().over(),
-    )
-    ranks = buyers.select(
+    # columns of few distinct values (a count of orders, a mean quantity, days) are ranked
+    # from their distinct values' counts (:func:`_ranked_values`) joined back by value:
+    # the windows over every buyer sorted all of them once per column (five of the seven
+    # windows: 0.7 of 1.2 CPU-s at 1M buyers), the counts are a hash aggregate
+    ranked = buyers.mutate(_q=buyers.avg_quantity.fill_null(0))
+    for key, column, latest_first in (
+        ("o", "orders", False),
+        ("q", "_q", False),
+        ("d", "days_since_last_order", True),
+    ):
+        counts = _ranked_values(ranked[column], key, descending=latest_first)
+        joined = ranked.left_join(counts, ranked[column] == counts[f"{key}_v"])
+        ranked = joined.select(*ranked.columns, *[c for c in counts.columns if c != f"{key}_v"])
+    ranks = ranked.select(
         "customer_id",
         spend_pct=pct("spend"),
-        orders_pct=pct("orders"),
+        orders_pct=_percent_rank(ranked.o_below, ranked.o_n),
         aov_pct=pct("avg_order_value"),
         max_order_pct=pct("max_order_value"),
-        quantity_pct=ibis.percent_rank().over(order_by=buyers.avg_quantity.fill_null(0)),
-        r_score=_score(recency),
+        quantity_pct=_percent_rank(ranked.q_below, ranked.q_n),
+        # buyers who last bought earlier are below, ties take the middle
+        r_score=_score(_mid_rank(ranked.d_below, ranked.d_c, ranked.d_n)),
     )
     # the F and M scores from the ranks above: the same windows again cost a tenth
     return ranks.mutate(f_score=_score(ranks.orders_pct), m_score=_score(ranks.spend_pct))
+
+
+def _ranked_values(value: ir.Value, key: str, *, descending: bool = False) -> ir.Table:
+    """Each distinct ``value`` (``<key>_v``) with its rows (``<key>_c``), the rows ranked
+    below it (``<key>_below``: smaller values, or larger ones if ``descending``) and all
+    rows (``<key>_n``): what ``percent_rank`` and ``rank`` over the values count."""
+    values = value.name("v").as_table()
+    distinct = values.group_by("v").aggregate(c=values.count())
+    order = ibis.desc(distinct.v) if descending else distinct.v
+    # the values are distinct: a running sum over rows counts every smaller one
+    running = ibis.cumulative_window(order_by=order)
+    counted = distinct.mutate(
+        below=distinct.c.sum().over(running) - distinct.c, n=distinct.c.sum().over()
+    )
+    return counted.select(
+        **{f"{key}_v": counted.v, f"{key}_c": counted.c},
+        **{f"{key}_below": counted.below, f"{key}_n": counted.n},
+    )
+
+
+def _percent_rank(below: ir.IntegerValue, n: ir.IntegerValue) -> ir.FloatingValue:
+    """``percent_rank()`` from the rows below and all rows: (rank − 1) / (n − 1), 0 alone."""
+    return ibis.cases((n > 1, below.cast("float64") / (n - 1).cast("float64")), else_=0.0)
 
 
 def with_percent_rank(table: ir.Table, column: str, name: str) -> ir.Table:
