@@ -150,3 +150,16 @@ def test_the_kequn_command_prints_chinese_help_with_lang_anywhere(
     out = capsys.readouterr().out
     assert "用法：kequn import" in out
     assert "存放数据库地址的环境变量" in out
+
+
+@pytest.mark.parametrize("args", [["run", "--help"], ["--help"], ["features", "--help"]])
+def test_a_flag_is_shown_without_a_value(args: list[str]) -> None:
+    """``--refit`` takes no value: help shows no ``<bool>`` beside a flag (typer's default
+    made it read as ``--refit <bool>``), while an option with a value keeps its type."""
+    for lang in ("en", "zh"):
+        text = help_of(*args, env={"KEQUN_LANG": lang})
+        assert "<bool>" not in text
+        flags = [line for line in text.splitlines() if "--json" in line or "--help" in line]
+        assert flags
+        assert all("<" not in line for line in flags)
+    assert "<path>" in help_of("run", "--help")  # --workspace keeps its type

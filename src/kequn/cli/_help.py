@@ -173,11 +173,21 @@ class KequnCommand(TyperCommand):
         return _errors_said_in_language(super().invoke, ctx)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        _flags_take_no_value(self, ctx)
         with _in_language(self, ctx):
             super().format_help(ctx, formatter)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _usage(self, ctx, formatter)
+
+
+def _flags_take_no_value(command: Any, ctx: Any) -> None:
+    """Show a flag (``--json``, ``--refit``, ``--models/--no-models``) without a type:
+    typer lists it as ``--json <bool>``, as if it took a value, and ``kequn run --refit
+    true`` then fails on the stray argument."""
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
 
 
 class KequnGroup(TyperGroup):
@@ -204,6 +214,7 @@ class KequnGroup(TyperGroup):
         return _errors_said_in_language(super().resolve_command, *args, **options)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        _flags_take_no_value(self, ctx)
         with _in_language(self, ctx):
             super().format_help(ctx, formatter)
 
