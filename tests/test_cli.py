@@ -74,6 +74,25 @@ def test_an_unknown_lang_is_a_usage_error_not_a_traceback() -> None:
     assert "--lang takes zh or en, not fr" in result.output
 
 
+@pytest.mark.parametrize(("value", "said"), [("fr", True), ("zh_TW", False), ("en_GB", False)])
+def test_a_kequn_lang_it_cannot_speak_is_said_not_ignored(
+    value: str, said: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """KEQUN_LANG=fr was read as English without a word: the command says so, in both
+    languages, and goes on in English; a Chinese or English variant says nothing."""
+    from kequn.cli import main
+
+    monkeypatch.setenv("KEQUN_LANG", value)
+    monkeypatch.setenv("COLUMNS", "300")
+    with pytest.raises(SystemExit) as done:
+        main(["status", "--help"])
+    assert done.value.code == 0
+    captured = capsys.readouterr()
+    assert ("kequn speaks zh or en; English is used" in captured.err) is said
+    assert ("只说中文（zh）或英文（en）" in captured.err) is said
+    assert "Usage" in captured.out or "用法" in captured.out
+
+
 def test_a_shop_from_excel_export_to_worklist(tmp_path: Path) -> None:
     ws = str(tmp_path / "shop")
     assert "Created workspace" in kequn("init", "-w", ws)

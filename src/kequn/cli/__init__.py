@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     traceback, unless ``KEQUN_DEBUG`` is set."""
     try:
         args = global_options_first(sys.argv[1:] if argv is None else list(argv))
+        _unknown_language_said(args)
         app(args=args, prog_name="kequn")
     except Exception as exc:
         message = user_message(exc)
@@ -40,6 +41,16 @@ def main(argv: list[str] | None = None) -> None:
             # or a workspace's error says all there is
             err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
+
+
+def _unknown_language_said(args: list[str]) -> None:
+    """A ``KEQUN_LANG`` that is neither Chinese nor English (``fr``) was read as English
+    without a word: say so, in both languages (no ``--lang`` given to override it)."""
+    value = os.environ.get("KEQUN_LANG", "")
+    if not value or value.lower().startswith(("zh", "en")) or args[:1] == ["--lang"]:
+        return
+    shown = value if value.isprintable() and len(value) <= 20 else repr(value[:20])
+    err.print(i18n.t("error.lang_unknown", "en", value=shown), style="yellow", soft_wrap=True)
 
 
 #: options that belong to ``kequn`` itself, accepted anywhere on the line

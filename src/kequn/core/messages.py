@@ -67,6 +67,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Spark 无法启动：{detail}\nSpark 引擎需要 Java 17（设置 JAVA_HOME 或把 java 加入 PATH）；也可以去掉 --engine spark，使用默认的 DuckDB 引擎。",
         "Spark could not start: {detail}\nThe Spark engine needs Java 17 (set JAVA_HOME or put java on PATH); or leave out --engine spark to use the default DuckDB engine.",
     ),
+    "error.lang_unknown": (
+        "KEQUN_LANG={value}：kequn 只说中文（zh）或英文（en），现按英文输出 / kequn speaks zh or en; English is used",
+        "KEQUN_LANG={value}: kequn speaks zh or en; English is used / kequn 只说中文（zh）或英文（en），现按英文输出",
+    ),
     "error.debug": (
         "设置 KEQUN_DEBUG=1 可查看完整的错误堆栈。",
         "Set KEQUN_DEBUG=1 to see the full traceback.",
