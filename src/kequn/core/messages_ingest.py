@@ -111,6 +111,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} 为负数 {value}，而订单状态不是退款",
         "{column} is negative ({value}) but the order is not a refund",
     ),
+    "reason.refund_over_amount": (
+        "{column} 为 {value}，多于订单实付的 {detail}：其中一个金额有误，此行未导入",
+        "{column} is {value}, more than the {detail} paid for the order: one of the two is wrong, so the row was not imported",
+    ),
     "reason.future_date": ("{column} 在未来: {value}", "{column} is in the future: {value}"),
     "reason.duplicate_id": (
         "{column} {value} 在本文件中重复（首次出现在第 {detail} 行）",

@@ -99,6 +99,8 @@ class ParsePass(Pass):
         for c in ("order_id", "customer_id", "status", "amount", "refunded"):
             if c not in self.report.mapping and c in found:
                 self.report.mapping[c] = headers[found[c][0]]
+        if "refunded" not in self.report.mapping and "refund_amount" in found:
+            self.report.mapping["refunded"] = headers[found["refund_amount"][0]]
         if "amount" not in self.report.mapping and "line_price" in found:
             pieces = found.get("line_quantity") or found.get("quantity")
             self.report.mapping["amount"] = headers[found["line_price"][0]] + (

@@ -383,7 +383,10 @@ def _finish(
         # a cancelled order may carry no money at all (Amazon leaves item-price empty):
         # it is kept, at nothing, rather than refused for a missing amount
         "amount": "CASE WHEN st = 'cancelled' THEN coalesce(d_amount, '0') ELSE d_amount END",
-        "refunded": f"CAST({refunded} AS VARCHAR)",
+        # a refund amount that cannot be read goes on as the file wrote it, so validation
+        # names its row and column (it was read as no refund, unsaid)
+        "refunded": f"CASE WHEN r IS NULL AND d_refund_raw IS NOT NULL THEN d_refund_raw "
+        f"ELSE CAST({refunded} AS VARCHAR) END",
         "quantity": "d_quantity" if "d_quantity" in _columns(con, "kq_status") else None,
         "channel": "$platform" if profile.platform and "channel" not in matched else None,
     }

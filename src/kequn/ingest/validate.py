@@ -141,6 +141,17 @@ class ValidatePass(Pass):
                 "rejected",
                 value="CAST(amount AS VARCHAR)",
             )
+            if "refunded" in columns:
+                # more money back than was paid (拼多多's 退款金额(元) 60 on 用户实付金额(元)
+                # 45): one of the two is wrong, and the order would count as a loss
+                self._problem(
+                    "refunded > amount AND amount >= 0 AND NOT bad__refunded",
+                    "refunded",
+                    "refund_over_amount",
+                    "rejected",
+                    value="CAST(refunded AS VARCHAR)",
+                    detail="CAST(amount AS VARCHAR)",
+                )
 
     def _other_currencies(self, currencies: dict[str, int]) -> None:
         """A file of orders in several currencies keeps those in one: the workspace's if
