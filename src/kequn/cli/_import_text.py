@@ -98,6 +98,7 @@ def print_format(report: Any) -> None:
                 currencies=currencies,
                 currency=_ws_currency(report),
                 count=f"{getattr(report, 'guest_orders', 0):,}",
+                partial=f"{getattr(report, 'partial_refund_unknown', 0):,}",
             ),
             style="yellow",
         )

@@ -319,6 +319,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "注意：此导出没有任何可识别买家的信息（买家账号、手机或邮箱），{count} 笔订单各按一位独立的游客买家（g-订单号）计入：销售额完整，客户数为上限（同一买家的多笔订单无法合并）。",
         "Note: this export identifies no buyer (no buyer id, phone or e-mail), so each of its {count} orders is kept as a guest buyer of its own (g-ORDER ID): every sale counts, and the customer count is an upper bound (one buyer's several orders cannot be joined).",
     ),
+    "import.partial_refund_unknown": (
+        "注意：{partial} 笔订单为部分退款，但文件中没有退款金额：按已付款订单计入，退款记为 0（实际净额更低）。如有售后表或含退款金额的导出，请一并导入。",
+        "Note: {partial} orders were partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). Import the after-sales export, or an export with the refund amount, to correct them.",
+    ),
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",
         "Note: no column identifies buyers (buyer id, phone, e-mail); name one as customer_id with --mapping.",

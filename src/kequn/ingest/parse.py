@@ -116,6 +116,7 @@ class ParsePass(Pass):
             self.report.notes.append("import.key_missing")
         self.report.lines, self.report.orders = shaped.lines, shaped.orders
         self.report.guest_orders = shaped.guests
+        self.report.partial_refund_unknown = shaped.partial_unknown
         self.report.currencies = dict(shaped.currencies)
         self.report.unknown_refund_words = dict(shaped.unknown_refund_words)
         mine = self.ws.settings.currency.upper()

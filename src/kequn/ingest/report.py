@@ -39,6 +39,7 @@ class ImportReport:
     unknown_refund_words: dict[str, int] = field(default_factory=dict)  # read as no after-sale
     currencies: dict[str, int] = field(default_factory=dict)
     guest_orders: int = 0  # orders kept as their own guest buyer (no buyer in the file)
+    partial_refund_unknown: int = 0  # orders partly refunded by an amount no column tells
     lines: int = 0  # item rows of a platform export, and the orders they made
     orders: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders

@@ -85,6 +85,8 @@ class Shaped:
     unknown_refund_words: dict[str, int] = field(default_factory=dict)
     #: orders with nothing that identifies the buyer, kept as guests of their own
     guests: int = 0
+    #: orders partly refunded whose refunded money no column tells (read as 0)
+    partial_unknown: int = 0
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, key: str | None = None) -> None:
@@ -415,12 +417,23 @@ def _finish(
         select.append(f"{expr} AS c{index}")
         index += 1
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} "
-        f"FROM (SELECT *, {final} AS st FROM kq_status)",
-        {"wins": params["wins"] or [""]}
-        | ({"platform": profile.platform} if "$platform" in " ".join(select) else {}),
+        f"CREATE OR REPLACE TEMP TABLE kq_final AS SELECT *, {final} AS st FROM kq_status",
+        {"wins": params["wins"] or [""]},
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} FROM kq_final",
+        {"platform": profile.platform} if "$platform" in " ".join(select) else {},
     )
     con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM kq_shaped")
+    # partly refunded with no amount anywhere (抖店's 部分退款, 拼多多's 部分退款成功 in an
+    # export without 退款金额): kept as a sale with nothing refunded, and said so
+    unknown = con.execute(
+        "SELECT count(*) FROM kq_final WHERE st = 'partially_refunded' "
+        "AND d_refund_raw IS NULL AND rl IS NULL"
+    ).fetchone()
+    if unknown and unknown[0]:
+        out.partial_unknown = int(unknown[0])
+        out.notes.append("import.partial_refund_unknown")
     for name in ("ordered_at", "discount", *BUYER_COLUMNS, "channel"):
         if name in matched and name not in out.columns:
             out.columns[name] = matched[name][0]
