@@ -143,9 +143,11 @@ class ValidatePass(Pass):
             )
             if "refunded" in columns:
                 # more money back than was paid (拼多多's 退款金额(元) 60 on 用户实付金额(元)
-                # 45): one of the two is wrong, and the order would count as a loss
+                # 45): one of the two is wrong, and the order would count as a loss (an
+                # amount of 0 beside a refund is left alone: a platform may write 0 on
+                # an order it closed after refunding it)
                 self._problem(
-                    "refunded > amount AND amount >= 0 AND NOT bad__refunded",
+                    "refunded > amount AND amount > 0 AND NOT bad__refunded",
                     "refunded",
                     "refund_over_amount",
                     "rejected",
