@@ -161,8 +161,8 @@ def test_pdd_partial_refunds_keep_the_purchase(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
 ) -> None:
     """A partial refund stays a purchase with refunded = 退款金额(元); a refund above the
-    paid amount is refused and one that is not a number is named (it was read as no
-    refund, unsaid)."""
+    paid amount keeps the order, refunded in full, and is named, as is one that is not a
+    number (it was read as no refund, unsaid)."""
     path = (_pdd_csv if kind == "csv" else _pdd_xlsx)(tmp_path / f"orders_export.{kind}")
     ws = tmp_path / "ws"
     Workspace.init(ws)
@@ -170,7 +170,7 @@ def test_pdd_partial_refunds_keep_the_purchase(
     assert code == 0, out + err
     report = json.loads(out)
     assert report["format"] == "pdd"
-    assert (report["accepted"], report["rejected"]) == (7, 1)
+    assert (report["accepted"], report["rejected"]) == (8, 0)
     assert report["mapping"]["refunded"] == "退款金额(元)"
     got = _orders(ws)
     zero, paid = Decimal("0.00"), Decimal("45.00")
@@ -181,12 +181,12 @@ def test_pdd_partial_refunds_keep_the_purchase(
         ("refunded", paid, paid),
         ("paid", paid, zero),
         ("refunding", paid, zero),
-        None,
+        ("partially_refunded", paid, paid),  # 60 back of 45 paid: read as all of it
         ("partially_refunded", paid, zero),
     ]
     assert [got.get(f"250108-{123456789012345 + n}") for n in range(8)] == want
     assert _quarantine(ws) == [
-        (path.name, 8, "refunded", "refund_over_amount", "rejected"),
+        (path.name, 8, "refunded", "refund_over_amount", "warning"),
         (path.name, 9, "refunded", "bad_money", "warning"),
     ]
     assert report["examples"]["refund_over_amount"]["column"] == "退款金额(元)"

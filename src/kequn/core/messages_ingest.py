@@ -112,8 +112,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} is negative ({value}) but the order is not a refund",
     ),
     "reason.refund_over_amount": (
-        "{column} 为 {value}，多于订单实付的 {detail}：其中一个金额有误，此行未导入",
-        "{column} is {value}, more than the {detail} paid for the order: one of the two is wrong, so the row was not imported",
+        "{column} 为 {value}，多于订单实付的 {detail}：其中一个金额有误；订单已导入，按全额退款计（退款 {detail}），请核对",
+        "{column} is {value}, more than the {detail} paid for the order: one of the two is wrong; the order was imported as refunded in full ({detail}), check it",
     ),
     "reason.future_date": ("{column} 在未来: {value}", "{column} is in the future: {value}"),
     "reason.duplicate_id": (

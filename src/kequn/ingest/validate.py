@@ -143,17 +143,22 @@ class ValidatePass(Pass):
             )
             if "refunded" in columns:
                 # more money back than was paid (拼多多's 退款金额(元) 60 on 用户实付金额(元)
-                # 45): one of the two is wrong, and the order would count as a loss (an
-                # amount of 0 beside a refund is left alone: a platform may write 0 on
-                # an order it closed after refunding it)
+                # 45): one of the two is wrong. The order is kept, all its money read as
+                # refunded, and the row named: refused, a real order of a real buyer was
+                # lost (a refund with shipping beside an amount without it), and kept
+                # as written it counted as a loss (an amount of 0 beside a refund is
+                # left alone: a platform may write 0 on an order it closed after
+                # refunding it)
+                over = "refunded > amount AND amount > 0 AND NOT bad__refunded"
                 self._problem(
-                    "refunded > amount AND amount > 0 AND NOT bad__refunded",
+                    over,
                     "refunded",
                     "refund_over_amount",
-                    "rejected",
+                    "warning",
                     value="CAST(refunded AS VARCHAR)",
                     detail="CAST(amount AS VARCHAR)",
                 )
+                self.sql(f"UPDATE parsed SET refunded = amount WHERE {over}")
 
     def _other_currencies(self, currencies: dict[str, int]) -> None:
         """A file of orders in several currencies keeps those in one: the workspace's if
