@@ -47,6 +47,7 @@ from kequn.features.build import FeatureContext, build_features, channel_spellin
 from kequn.features.ranks import distributed
 from kequn.snapshots import lookup
 from kequn.snapshots.runs import (
+    ATTRIBUTES_FILE,
     FEATURES_FILE,
     TAXONOMY_FILE,
     RunInfo,
@@ -181,6 +182,10 @@ def features_with_models(
             attributes=None if kept is None else kept.attributes,
         )
         features = engine.materialize(features, workdir / "features.parquet")
+        if kept is not None:
+            # the features hold no attribute columns: the run keeps the state's file of
+            # them (linked while the state is held; a new state writes a new file)
+            link_or_copy(kept.attributes_file, Path(workdir) / ATTRIBUTES_FILE)
     # the models pull in scikit-learn and numba (seconds of imports): only when running
     from kequn.models.predict import without_predictions
 
@@ -422,9 +427,13 @@ def run(
                 refit=refit,
                 incremental=engine is plain and feature_state_enabled(),
             )
-            # the run keeps the features file as built; the labels file holds the rest
+            # the run keeps the features file as built (and the attributes file beside
+            # it, when the features hold none); the labels file holds the rest
             stored = parquet_columns(staging / FEATURES_FILE)
-            result = classify(engine, taxonomy, features, ctx, staging, stored)
+            attributes = kept_attributes(features, staging)
+            if attributes is not None:
+                stored += attributes.columns
+            result = classify(engine, taxonomy, features, ctx, staging, stored, attributes)
             notify("publish")
             (staging / TAXONOMY_FILE).write_text(taxonomy.source_text, encoding="utf-8")
             drop_intermediates(staging)
@@ -449,6 +458,26 @@ def run(
     for hook in [*_DEFAULT_HOOKS, *_HOOKS]:
         hook(info, who)
     return info
+
+
+def kept_attributes(features: ir.Table, workdir: Path) -> ir.Table | None:
+    """The attribute columns :func:`features_with_models` kept beside ``features`` in
+    ``workdir`` (read on their backend), when the features hold none of them; else None.
+    The run's features are the two joined (:func:`kequn.features.attributes.
+    join_attributes`)."""
+    path = Path(workdir) / ATTRIBUTES_FILE
+    if not path.is_file():
+        return None
+    return ibis.get_backend(features).read_parquet(str(path), table_name="kequn_run_attributes")
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as another name of the file ``source`` (no copy of its bytes), or a copy
+    where the file system has no links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def drop_intermediates(staging: Path) -> None:

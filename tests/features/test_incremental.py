@@ -25,6 +25,7 @@ import pytest
 from kequn import pipeline
 from kequn.demo import demo_workspace
 from kequn.features import state
+from kequn.features.attributes import join_attributes
 from kequn.ingest.importer import import_file
 from kequn.privacy import erase_person
 from kequn.snapshots.runs import RunInfo
@@ -71,6 +72,10 @@ def features(ws: Workspace, day: dt.date, folder: Path, incremental: bool) -> Pa
         table, _ = pipeline.features_with_models(
             engine, ctx, folder, with_models=False, ws=ws, incremental=incremental
         )
+        kept = pipeline.kept_attributes(table, folder)
+        assert incremental or kept is None  # only the state keeps the attributes apart
+        if kept is not None:
+            table = join_attributes(table, kept)
         engine.materialize(table, out)
     return out
 

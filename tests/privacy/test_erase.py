@@ -178,11 +178,17 @@ def test_their_id_is_gone_from_tables_and_runs(erased: dict[str, Any]) -> None:
         for table in ("customers", "orders", "events"):
             found = con.execute(f"SELECT count(*) FROM {table} WHERE customer_id = ?", [cid])
             assert found.fetchone() == (0,)
+    attributes_seen = False
     for run in list_runs(ws):
         # each file of the run (its rows join them: one left behind would not show)
         for path in (run.labels_path, run.features_path):
             assert path.is_file()
             assert cid not in pq.read_table(path).column("customer_id").to_pylist(), path
+        if run.attributes_path.is_file():  # the state's file of attributes, linked
+            kept = pq.read_table(run.attributes_path).column("customer_id").to_pylist()
+            assert cid not in kept, run.attributes_path
+            attributes_seen = True
+    assert attributes_seen  # a run from the feature state keeps its attributes apart
     # the feature state the runs keep (their spend, dates, channels) loses them at once,
     # not at the next run, and so do the lookup builds' per-customer digests
     state = sorted((ws.root / "feature-state").glob("*.parquet"))

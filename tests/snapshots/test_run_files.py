@@ -28,16 +28,44 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, RunInfo]:
 
 
 def test_the_features_are_written_once(made: tuple[Workspace, RunInfo]) -> None:
-    _, run = made
+    """The run's features file holds the behaviour and the age as of the run, the
+    attributes file (the feature state's, linked) the customers' other columns, the
+    labels file the rest: each column in one file, read back in one row per customer."""
+    ws, run = made
     features = pq.read_schema(run.features_path).names
+    attributes = pq.read_schema(run.attributes_path).names
     labels = pq.read_schema(run.labels_path).names
     assert set(features) & set(labels) == {"customer_id"}
-    assert {"spend", "orders", "days_since_last_order", "name", "city"} <= set(features)
+    assert set(features) & set(attributes) == {"customer_id", "age"}
+    assert set(attributes) & set(labels) == {"customer_id"}
+    assert {"spend", "orders", "days_since_last_order", "age"} <= set(features)
+    assert {"name", "city", "gender", "source_group"} <= set(attributes)
     assert {"lifecycle", "value", "p_alive", "churn_risk"} <= set(labels)
+    state = list((ws.root / "feature-state").glob("customers-*.parquet"))
+    assert [p.stat().st_ino for p in state] == [run.attributes_path.stat().st_ino]
     rows = run.rows()
-    assert rows.column_names == [*features, *labels[1:]]  # the customer id first, once
+    shown = [c for c in attributes if c not in ("created_at", "birth_date")]
+    assert rows.column_names == [
+        *shown,
+        *[c for c in features if c not in shown],
+        *labels[1:],
+    ]  # the customer id first, once; the columns in the order of a whole build
     assert rows.num_rows == run.customers == pq.read_metadata(run.features_path).num_rows
     assert not list(Path(run.path).glob("features-*"))  # the features' parts are gone
+
+
+def test_rows_of_a_run_from_the_state_equal_a_whole_build(
+    made: tuple[Workspace, RunInfo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run built without the feature state writes every attribute in its features file
+    and no attributes file; its rows are those of the run from the state, column for
+    column and in the same order."""
+    ws, run = made
+    monkeypatch.setenv("KEQUN_FEATURE_STATE", "off")
+    whole = pipeline.run(ws, with_models=False, as_of=run.as_of_date)
+    assert not whole.attributes_path.exists()
+    assert "name" in pq.read_schema(whole.features_path).names
+    assert whole.rows().sort_by("customer_id").equals(run.rows().sort_by("customer_id"))
 
 
 def test_a_run_of_an_older_version_reads_the_same(

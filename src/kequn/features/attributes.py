@@ -190,3 +190,20 @@ def finish_attributes(columns: ir.Table, as_of: DateLike) -> ir.Table:
     age = ibis.coalesce(plausible_age(columns.age), plausible_age(from_birth.cast("float64")))
     kept = [c for c in columns.columns if c != "birth_date"]
     return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])
+
+
+#: attribute columns that are no features (a run's rows never held them)
+NOT_FEATURES = ("created_at", "birth_date")
+
+
+def join_attributes(features: ir.Table, attributes: ir.Table) -> ir.Table:
+    """``features`` built without the attribute columns (:func:`kequn.features.build.
+    build_features` given the kept ones) with them joined from ``attributes``
+    (:func:`attribute_columns`), in the order a whole build gives: each customer's own
+    age as of the run stays the features' one."""
+    left_out = set(features.columns) - {"customer_id"} | set(NOT_FEATURES)
+    joined = features.left_join(
+        attributes.select(*[c for c in attributes.columns if c not in left_out]), "customer_id"
+    )
+    first = [c for c in attributes.columns if c not in NOT_FEATURES]
+    return joined.select(*first, *[c for c in features.columns if c not in first])

@@ -350,8 +350,12 @@ def build_features(
     :mod:`kequn.features.state`), valid only if no order or event is dated after
     ``as_of``; only the windows (last 90 / 365 days) are then read from the orders and
     events. Without, everything is computed from the orders and events up to ``as_of``.
-    ``attributes``: :func:`attribute_columns` of ``customers``, kept by the same caller
-    (only the age is then derived here).
+    ``attributes``: :func:`attribute_columns` of ``customers``, kept by the same caller:
+    the answer then holds of them only the customer id and the age (derived here, as of
+    ``as_of``), and the caller joins the rest (:func:`~kequn.features.attributes.
+    join_attributes`): writing the customers' names, places and other attributes again
+    with every run was half of the features file's time (at 1M customers 2.2 s against
+    1.2 s), for columns that change only when the customers do.
 
     Customers created after ``as_of`` (and without an earlier order) are left out, so a
     run as of an earlier date sees the business as it was then.
@@ -377,7 +381,8 @@ def build_features(
     if attributes is None:
         attrs = attribute_features(customers, ctx)
     else:
-        attrs = finish_attributes(attributes, as_of)
+        used = attributes.select("customer_id", "created_at", "age", "birth_date")
+        attrs = finish_attributes(used, as_of)
     if stage is not None:
         per_order = stage(per_order, "features-orders")
         per_event = stage(per_event, "features-events")

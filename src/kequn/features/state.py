@@ -118,6 +118,9 @@ class Kept:
     orders: ir.Table
     events: ir.Table
     attributes: ir.Table
+    #: the file ``attributes`` reads (never rewritten in place: a new state writes a new
+    #: file, an erasure replaces it), which a run links into its folder
+    attributes_file: Path
 
 
 @dataclass
@@ -268,6 +271,7 @@ def _update(
         totals_of(state["orders"], "orders"),
         totals_of(state["events"], "events"),
         _read(customers, folder / files[_ATTRIBUTES], "attributes"),
+        folder / files[_ATTRIBUTES],
     )
     return kept, Refresh(mode, touched)
 

@@ -371,8 +371,11 @@ def _erase_from_run(run: RunInfo, customer_id: str) -> int:
     """Rewrite the run's labels and features without the customer, and its counts
     without them."""
     # the features file, and what a Spark run of an earlier build left beside it (the
-    # features with the predictions, features2/features3): every copy of the rows
-    parts = [p for f in sorted(Path(run.path).glob("features*.parquet")) for p in _parquet_files(f)]
+    # features with the predictions, features2/features3): every copy of the rows; and
+    # the attributes file (another name of the feature state's: replaced, not rewritten
+    # in place, so the state's own file and other runs' are rewritten each on their own)
+    found = [*sorted(Path(run.path).glob("features*.parquet")), run.attributes_path]
+    parts = [p for f in found for p in _parquet_files(f)]
     for path in parts:
         _without(path, customer_id)
     erased = [

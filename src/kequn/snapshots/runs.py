@@ -1,6 +1,8 @@
 """Classification runs: dated, immutable snapshots kept side by side in ``runs/``.
 
-A run folder holds ``features.parquet`` (one row per customer: its features),
+A run folder holds ``features.parquet`` (one row per customer: its features; in a run
+built from the feature state without the attribute columns, which are then in
+``attributes.parquet``, the state's file of them linked, or copied, into the folder),
 ``labels.parquet`` (one row per customer: the models' predictions, one column per
 exclusive dimension, a boolean column per tag; runs of older versions hold the features
 here too, and no features file), ``taxonomy.yaml`` (the exact
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 
 LABELS_FILE = "labels.parquet"
 FEATURES_FILE = "features.parquet"
+ATTRIBUTES_FILE = "attributes.parquet"
+#: columns of the attributes file that are no features (not among a run's rows)
+_NOT_FEATURES = ("created_at", "birth_date")
 META_FILE = "meta.json"
 TAXONOMY_FILE = "taxonomy.yaml"
 
@@ -78,6 +83,12 @@ class RunInfo:
     def features_path(self) -> Path:
         return Path(self.path) / FEATURES_FILE
 
+    @property
+    def attributes_path(self) -> Path:
+        """The customers' attribute columns, where the features file holds none of them
+        but the age (absent in runs on Spark and of older versions)."""
+        return Path(self.path) / ATTRIBUTES_FILE
+
     def rows_sql(self, among: str | None = None) -> str:
         """The run's rows as an SQL table expression (for ``FROM``): one per customer,
         its features then its predictions and labels, the columns a run of an older
@@ -102,7 +113,19 @@ class RunInfo:
                 )
             return labels  # a run of an older version: everything is in its labels file
         features = _read(self.features_path, where)
-        return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
+        if not self.attributes_path.is_file():
+            return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
+        # the columns in the order of a features file that holds them all
+        own = parquet_columns(self.features_path)
+        first = [c for c in parquet_columns(self.attributes_path) if c not in _NOT_FEATURES]
+        picked = [f"{'f' if c in own else 'a'}.{_name(c)}" for c in first]
+        picked += [f"f.{_name(c)}" for c in own if c not in first]
+        attributes = _read(self.attributes_path, where)
+        return (
+            f"(SELECT {', '.join(picked)}, l.* EXCLUDE (customer_id) FROM {features} AS f "
+            f"LEFT JOIN {attributes} AS a USING (customer_id) "
+            f"JOIN {labels} AS l USING (customer_id))"
+        )
 
     def rows(self, columns: Sequence[str] | None = None) -> pa.Table:
         """The run's rows (:meth:`rows_sql`) as an Arrow table: every column, or
