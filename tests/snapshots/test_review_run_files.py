@@ -61,3 +61,25 @@ def test_a_run_of_an_older_version_still_reads_from_its_labels_file(
     run.features_path.unlink()
     pq.write_table(whole, run.labels_path)  # everything in one file, as runs were written
     assert run.rows().sort_by("customer_id").equals(whole.sort_by("customer_id"))
+
+
+def test_a_run_without_its_attributes_file_says_so(
+    made: tuple[Workspace, RunInfo], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run built from the feature state keeps the customers' attributes in a file of
+    their own: gone, its rows would have no name or city, and every customer's
+    geography read as unknown; it is told instead, as a missing features file is."""
+    ws, run = _copy(made, tmp_path / "ws")
+    assert run.attributes_path.is_file()
+    cid = str(run.rows(["customer_id"]).column(0)[0])
+    run.attributes_path.unlink()
+    with pytest.raises(WorkspaceError, match=r"attributes\.parquet"):
+        run.rows()
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", "zh", "show", cid, "-w", str(ws.root)])
+    assert exited.value.code == 1
+    said = capsys.readouterr()
+    assert "Traceback" not in said.out + said.err
+    assert "缺少客户属性文件" in said.err
+    assert "attributes.parquet" in "".join(said.err.split("\n"))

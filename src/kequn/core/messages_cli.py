@@ -179,6 +179,17 @@ CLI: dict[str, tuple[str, str]] = {
             "{run_id}) and run again."
         ),
     ),
+    "run.attributes_missing": (
+        (
+            "运行 {run_id} 缺少客户属性文件 {file}（姓名、城市等，与特征一起写入）：从备份恢复该运行的"
+            "文件夹，或删除它（kequn runs delete {run_id}）后重新运行。"
+        ),
+        (
+            "Run {run_id} is missing its attributes file {file} (names, cities and the like, "
+            "written with its features): restore the run's folder from a backup, or delete it "
+            "(kequn runs delete {run_id}) and run again."
+        ),
+    ),
     "run.empty": (
         "这次运行没有任何客户：请先导入客户或订单（kequn import），或检查 --as-of 日期是否早于数据。",
         (

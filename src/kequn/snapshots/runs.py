@@ -113,10 +113,16 @@ class RunInfo:
                 )
             return labels  # a run of an older version: everything is in its labels file
         features = _read(self.features_path, where)
+        own = parquet_columns(self.features_path)
         if not self.attributes_path.is_file():
+            if "kind" not in own and "age" in own:
+                # built without its attributes, whose file went: every name, city and
+                # segment of geography would read as unknown, without a word
+                raise WorkspaceError(
+                    t("run.attributes_missing", run_id=self.run_id, file=str(self.attributes_path))
+                )
             return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
         # the columns in the order of a features file that holds them all
-        own = parquet_columns(self.features_path)
         first = [c for c in parquet_columns(self.attributes_path) if c not in _NOT_FEATURES]
         picked = [f"{'f' if c in own else 'a'}.{_name(c)}" for c in first]
         picked += [f"f.{_name(c)}" for c in own if c not in first]
