@@ -24,7 +24,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,6 +51,8 @@ from kequn.snapshots.runs import (
     TAXONOMY_FILE,
     RunInfo,
     discard,
+    drop_intermediates,
+    link_or_copy,
     new_run_id,
     publish,
     staging_dir,
@@ -469,30 +470,6 @@ def kept_attributes(features: ir.Table, workdir: Path) -> ir.Table | None:
     if not path.is_file():
         return None
     return ibis.get_backend(features).read_parquet(str(path), table_name="kequn_run_attributes")
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """``target`` as another name of the file ``source`` (no copy of its bytes), or a copy
-    where the file system has no links."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def drop_intermediates(staging: Path) -> None:
-    """Remove what building the features left in a run's folder but the features file:
-    their parts (``features-*``) and, on Spark, the features with the predictions staged
-    for the executors (``features2``, ``features3``): copies of every customer's
-    features that no reader reads, and that an erasure (which rewrites the features and
-    labels files) would not reach."""
-    for target in staging.glob("features*.parquet"):
-        if target.name == FEATURES_FILE:
-            continue
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink(missing_ok=True)
 
 
 def _audit(run: RunInfo, who: str) -> None:

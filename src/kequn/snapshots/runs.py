@@ -341,3 +341,27 @@ def get_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
         return runs[0] if runs else None
     matches = [r for r in runs if r.run_id == run_id or r.run_id.startswith(run_id)]
     return matches[0] if len(matches) == 1 else None
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as another name of the file ``source`` (no copy of its bytes), or a copy
+    where the file system has no links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def drop_intermediates(staging: Path) -> None:
+    """Remove what building the features left in a run's folder but the features file:
+    their parts (``features-*``) and, on Spark, the features with the predictions staged
+    for the executors (``features2``, ``features3``): copies of every customer's
+    features that no reader reads, and that an erasure (which rewrites the features and
+    labels files) would not reach."""
+    for target in staging.glob("features*.parquet"):
+        if target.name == FEATURES_FILE:
+            continue
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
