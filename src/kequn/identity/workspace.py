@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from kequn.core.i18n import t
+from kequn.core.yamlfile import load_toml
 from kequn.identity import resolve as linker
 from kequn.identity.model import evidence_sql as model_evidence_sql
 from kequn.store.settings import refusal
@@ -63,9 +63,8 @@ def settings(ws: Workspace) -> IdentitySettings:
     """``[identity]`` in kequn.toml: ``enabled`` (false), ``threshold`` (0.95)."""
     path = ws.root / CONFIG_NAME
     try:
-        with path.open("rb") as fh:
-            section = tomllib.load(fh).get("identity") or {}
-    except (OSError, tomllib.TOMLDecodeError):
+        section = load_toml(path).get("identity") or {}
+    except (OSError, ValueError):  # unreadable: Workspace.open has said why
         section = {}
     enabled, threshold = section.get("enabled", False), section.get("threshold", 0.95)
     # a string ("yes", "high") was taken as true, or stopped the run with a traceback

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import tomllib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +20,7 @@ from kequn.core.compute import parquet_glob
 from kequn.core.i18n import local, t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.core.schema import TABLES
+from kequn.core.yamlfile import load_toml
 from kequn.features.catalogue import catalogue
 from kequn.snapshots import linked, lookup
 from kequn.snapshots.lookup import MEMBER_COLUMNS
@@ -63,9 +63,8 @@ def privacy_settings(ws: Workspace | None) -> PrivacySettings:
         return PrivacySettings()
     path = ws.root / CONFIG_NAME
     try:
-        with path.open("rb") as fh:
-            section = tomllib.load(fh).get("privacy") or {}
-    except (OSError, tomllib.TOMLDecodeError):
+        section = load_toml(path).get("privacy") or {}
+    except (OSError, ValueError):  # unreadable: Workspace.open has said why
         section = {}
     if not isinstance(section, dict):
         section = {}  # `privacy = 5`, not a table: no settings, as Workspace.open reads it

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kequn.core.i18n import t
+from kequn.core.yamlfile import load_toml
 
 CONFIG_NAME = "kequn.toml"
 TAXONOMY_NAME = "taxonomy.yaml"
@@ -157,8 +158,7 @@ def read_settings(path: Path) -> Settings:
     """The settings in ``path`` (a ``kequn.toml``), checked: a
     :class:`WorkspaceError` naming every problem."""
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(t("settings.not_toml", file=str(path), detail=str(exc))) from None
     settings, found = Settings.from_toml(data), _sections(data)

@@ -30,7 +30,6 @@ import secrets
 import shutil
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -41,6 +40,7 @@ import tomli_w
 
 from kequn.core.i18n import t
 from kequn.core.schema import DUCKDB_TYPES, ORDER_LINES, TABLES, TableSpec
+from kequn.core.yamlfile import load_toml
 from kequn.store.settings import (
     CONFIG_NAME,
     Settings,
@@ -140,10 +140,9 @@ class Workspace:
         data = self.settings.to_toml()
         config = self.root / CONFIG_NAME
         if config.is_file():
-            with config.open("rb") as fh:
-                for section, values in tomllib.load(fh).items():
-                    if section not in data:
-                        data[section] = values
+            for section, values in load_toml(config).items():
+                if section not in data:
+                    data[section] = values
         _atomic_write(config, tomli_w.dumps(data))
 
     # -- generations -------------------------------------------------------------------

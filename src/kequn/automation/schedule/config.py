@@ -28,6 +28,7 @@ from typing import Any
 
 from kequn.automation.schedule import text  # noqa: F401 - registers the messages used here
 from kequn.core.i18n import t
+from kequn.core.yamlfile import load_toml
 from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
 
 STEPS = ("sync", "run", "deliver")
@@ -208,8 +209,7 @@ def load_schedule(ws: Workspace, lang: str | None = None) -> dict[str, Job]:
 
     config = ws.root / CONFIG_NAME
     try:
-        with config.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(config)
     except OSError:
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # edited since the start

@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import shutil
-import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ import pyarrow.parquet as pq
 
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
+from kequn.core.yamlfile import load_toml
 from kequn.ingest.importer import (
     SOURCE_NAME_RE,
     claim_stage,
@@ -226,9 +226,8 @@ def saved_sources(ws: Workspace) -> dict[str, SavedSource]:
     """The sources kequn.toml names, checked (one message naming the first mistake)."""
     config = ws.root / CONFIG_NAME
     try:
-        with config.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+        data = load_toml(config)
+    except (OSError, ValueError):  # unreadable: Workspace.open has said why
         return {}
     section = data.get("sources", {})
     if not isinstance(section, dict):
