@@ -189,3 +189,8 @@ EVENT_TYPES = (
     "review",
     "complaint",
 )
+
+
+#: the customers' attribute columns the feature state keeps that are no features (a
+#: run's rows never hold them: :func:`kequn.features.attributes.join_attributes`)
+ATTRIBUTES_NOT_FEATURES = ("created_at", "birth_date")

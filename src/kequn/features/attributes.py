@@ -6,6 +6,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
 from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
 from kequn.features.reftables import NAMES
@@ -192,18 +193,14 @@ def finish_attributes(columns: ir.Table, as_of: DateLike) -> ir.Table:
     return columns.select(*[age.name("age") if c == "age" else columns[c] for c in kept])
 
 
-#: attribute columns that are no features (a run's rows never held them)
-NOT_FEATURES = ("created_at", "birth_date")
-
-
 def join_attributes(features: ir.Table, attributes: ir.Table) -> ir.Table:
     """``features`` built without the attribute columns (:func:`kequn.features.build.
     build_features` given the kept ones) with them joined from ``attributes``
     (:func:`attribute_columns`), in the order a whole build gives: each customer's own
     age as of the run stays the features' one."""
-    left_out = set(features.columns) - {"customer_id"} | set(NOT_FEATURES)
+    left_out = set(features.columns) - {"customer_id"} | set(ATTRIBUTES_NOT_FEATURES)
     joined = features.left_join(
         attributes.select(*[c for c in attributes.columns if c not in left_out]), "customer_id"
     )
-    first = [c for c in attributes.columns if c not in NOT_FEATURES]
+    first = [c for c in attributes.columns if c not in ATTRIBUTES_NOT_FEATURES]
     return joined.select(*first, *[c for c in features.columns if c not in first])

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kequn.core.compute import parquet_columns, parquet_glob
 from kequn.core.i18n import t
+from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
 from kequn.store.workspace import Workspace, WorkspaceError, sweep_spill_folders
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 LABELS_FILE = "labels.parquet"
 FEATURES_FILE = "features.parquet"
 ATTRIBUTES_FILE = "attributes.parquet"
-#: columns of the attributes file that are no features (not among a run's rows)
-_NOT_FEATURES = ("created_at", "birth_date")
 META_FILE = "meta.json"
 TAXONOMY_FILE = "taxonomy.yaml"
 
@@ -123,7 +122,9 @@ class RunInfo:
                 )
             return f"(SELECT * FROM {features} AS f JOIN {labels} AS l USING (customer_id))"
         # the columns in the order of a features file that holds them all
-        first = [c for c in parquet_columns(self.attributes_path) if c not in _NOT_FEATURES]
+        first = [
+            c for c in parquet_columns(self.attributes_path) if c not in ATTRIBUTES_NOT_FEATURES
+        ]
         picked = [f"{'f' if c in own else 'a'}.{_name(c)}" for c in first]
         picked += [f"f.{_name(c)}" for c in own if c not in first]
         attributes = _read(self.attributes_path, where)

@@ -27,7 +27,7 @@ from kequn.core.rules import (
 from kequn.features.attributes import join_attributes
 from kequn.features.build import FeatureContext
 from kequn.taxonomy.model import Dimension, Taxonomy
-from kequn.taxonomy.thresholds import derive_thresholds
+from kequn.taxonomy.thresholds import columns_read, derive_thresholds
 
 
 @dataclass
@@ -62,7 +62,7 @@ def classify(
     rules = taxonomy.rules()
     notes: list[dict[str, Any]] = []
     whole = features if attributes is None else join_attributes(features, attributes)
-    read = features if _thresholds_read(taxonomy, rules) <= set(features.columns) else whole
+    read = features if columns_read(taxonomy, rules) <= set(features.columns) else whole
     params = derive_thresholds(engine, taxonomy, read, ctx, rules, notes)
     # in process the SQL is kept between runs (kequn.engines.sqlcache): with the numbers
     # read from a one-row table, tomorrow's thresholds find today's SQL
@@ -78,20 +78,6 @@ def classify(
     # through the engine (what a test of the engine's plans records), not with the counts
     customers = int(engine.scalar(labels.count()))
     return Classification(labels, params, counts, customers, notes)
-
-
-def _thresholds_read(taxonomy: Taxonomy, rules: Mapping[tuple[str, str], Rule]) -> set[str]:
-    """The columns the derived thresholds read (their ``of`` and their ``where`` rules'
-    names that are not thresholds)."""
-    names: set[str] = set()
-    for name, th in taxonomy.thresholds.items():
-        if th.value is not None or th.derive in ("setting", "purchase_cycle"):
-            names |= {"mean_days_between_orders"} if th.derive == "purchase_cycle" else set()
-            continue
-        names |= {th.of} if th.of else set()
-        if th.where:
-            names |= set(rules[("threshold", name)].names)
-    return names - set(taxonomy.thresholds)
 
 
 #: the columns of the one-row table that brings the thresholds' numbers to the rules

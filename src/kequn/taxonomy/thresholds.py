@@ -77,6 +77,24 @@ def derive_thresholds(
     return {name: params[name] for name in taxonomy.thresholds}
 
 
+def columns_read(taxonomy: Taxonomy, rules: Mapping[tuple[str, str], Rule]) -> set[str]:
+    """The columns :func:`derive_thresholds` reads for ``taxonomy``: each derived
+    threshold's ``of`` and its ``where`` rule's names that are no thresholds, and the
+    purchase cycle's."""
+    names: set[str] = set()
+    for name, th in taxonomy.thresholds.items():
+        if th.value is not None or th.derive == "setting":
+            continue
+        if th.derive == "purchase_cycle":
+            names.add("mean_days_between_orders")
+            continue
+        if th.of:
+            names.add(th.of)
+        if th.where:
+            names |= set(rules[("threshold", name)].names)
+    return names - set(taxonomy.thresholds)
+
+
 def scalars(engine: Engine, exprs: Mapping[str, ir.Scalar]) -> dict[str, Any]:
     """The values of several scalar expressions (of the engine's backend) from one query:
     each a one-row table, cross-joined, read as one struct through the engine (so what
