@@ -25,6 +25,7 @@ from kequn.cli._import_text import _table_name, print_format, print_import, prin
 from kequn.cli.analysis import _print_run, classify, history_cmd
 from kequn.core import display, i18n
 from kequn.core.i18n import t
+from kequn.core.schema import TABLES
 
 #: whether an import (or a retry of its quarantined rows) makes the customers it names
 CreateCustomersOpt = Annotated[
@@ -39,6 +40,10 @@ CreateCustomersOpt = Annotated[
 
 @app.command()
 def init(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to create the workspace in (the same as --workspace)"),
+    ] = None,
     workspace: WorkspaceOpt = None,
     home_city: Annotated[
         str, typer.Option(help="The business's home city (for local/elsewhere).")
@@ -49,9 +54,16 @@ def init(
     timezone: Annotated[str, typer.Option(help="Time zone of the business.")] = "Asia/Shanghai",
 ) -> None:
     """Create a workspace: kequn.toml, an empty database and an editable taxonomy."""
-    from kequn.store.workspace import Settings, Workspace, resolve_root
+    from kequn.store.workspace import Settings, Workspace, WorkspaceError, resolve_root
 
-    root = resolve_root(workspace)
+    if (
+        folder is not None
+        and workspace is not None
+        and resolve_root(folder) != resolve_root(workspace)
+    ):
+        # `kequn init shop -w other`: which one was meant is anyone's guess
+        raise WorkspaceError(t("ws.init_two_folders", folder=folder, workspace=workspace))
+    root = resolve_root(folder if folder is not None else workspace)
     settings = Settings(
         home_country=home_country,
         home_city=home_city,
@@ -150,9 +162,13 @@ def import_(
     from kequn.ingest.mapping import MappingFile
     from kequn.ingest.readers import SourceError
 
+    database = bool(from_url or url_env or url_file)
+    if file is None and not database and table not in TABLES and Path(table).is_file():
+        # `kequn import taobao.xlsx`: the file was taken for the table, and "give a file to
+        # import" would answer a user who just gave one
+        raise SourceError(t("import.table_first", file=table, known=", ".join(TABLES)))
     ws = _ws(workspace)
     mapping_file = MappingFile.load(mapping) if mapping else None
-    database = bool(from_url or url_env or url_file)
     if database == (file is not None):
         raise SourceError(t("sources.file_or_database"))
     if database:

@@ -35,6 +35,7 @@ HELP_ZH: dict[str, str] = {
     "Show this message and exit.": "显示此帮助并退出。",
     # options many commands share (kequn.cli._app)
     "Workspace folder (else $KEQUN_WORKSPACE, else the current folder).": "工作区文件夹（默认取 $KEQUN_WORKSPACE，未设置时为当前文件夹）。",
+    "Folder to create the workspace in (the same as --workspace)": "在哪个文件夹创建工作区（与 --workspace 相同）",
     "Print machine-readable JSON.": "输出机器可读的 JSON。",
     "YYYY-MM-DD, 'latest' or 'today'": "截至日期：YYYY-MM-DD、'latest' 或 'today'",
     "Run id (or prefix); default: the latest run.": "运行编号（或其前缀）；默认：最近一次运行。",

@@ -34,6 +34,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # workspace
     "ws.created": ("已创建工作区 {path}", "Created workspace {path}"),
+    "ws.init_two_folders": (
+        "给了两个文件夹（{folder} 和 --workspace {workspace}），不知道在哪里创建工作区：只给一个。",
+        (
+            "Two folders given ({folder} and --workspace {workspace}): which one should hold "
+            "the workspace? Give one."
+        ),
+    ),
     "ws.exists": ("工作区已存在: {path}", "Workspace already exists: {path}"),
     "ws.missing": (
         "{path} 不是 kequn 工作区（没有 kequn.toml）。先运行 `kequn init`，或用 --workspace 指定。",

@@ -218,6 +218,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "请给出 --table 表名 或 --query 查询，二者选一。",
         "Give either --table NAME or --query SQL, one of the two.",
     ),
+    "import.table_first": (
+        "先写文件里是什么（{known}），再写文件，例如：kequn import orders {file}",
+        "Say first what the file holds ({known}), then the file, e.g. kequn import orders {file}",
+    ),
     "sources.file_or_database": (
         "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
         "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",
