@@ -388,3 +388,80 @@ def test_delta_folded_into_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     (ws.root / state.FOLDER / meta["deltas"]["orders"]).unlink()
     features(ws, DAY, tmp_path / "3", incremental=True)
     assert last_refresh(ws)["mode"] == "built"
+
+
+def _state_rows(ws: Workspace) -> str:
+    """The state's order rows as a query over its files: the base's customers not in the
+    delta, and the delta's live rows (as the state reads them)."""
+    folder = ws.root / state.FOLDER
+    meta = state_meta(ws)
+    base = "read_parquet('" + str(folder / meta["files"]["orders"]) + "')"
+    delta = meta["deltas"].get("orders")
+    if delta is None:
+        return f"(SELECT * FROM {base})"
+    new = "read_parquet('" + str(folder / delta) + "')"
+    return (
+        f"(SELECT * FROM {base} WHERE customer_id NOT IN (SELECT customer_id FROM {new}) "
+        f"UNION ALL SELECT * FROM {new} WHERE state_rows IS NOT NULL)"
+    )
+
+
+@pytest.mark.slow
+def test_a_days_orders_added_to_the_kept_sums(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import that only adds orders: the customers whose new purchases all come after
+    their kept last one have them added to their kept sums (no reading of their history),
+    the others are computed again; the state's rows, hidden sums included, equal a state
+    built from every order, and the features and labels a full rebuild's."""
+    ws = demo_workspace(tmp_path, 300, seed=11)
+    ws.settings.prepare_lookups = False
+    assert_same(ws, END, tmp_path / "0", monkeypatch, 200)
+    last = dict(query(ws, "SELECT customer_id, max(ordered_at)::DATE FROM orders GROUP BY 1"))
+    buyers = sorted(last)
+    a, b, c, d, f, g = buyers[:6]
+    on = dt.datetime.combine
+    rows = [
+        paid_on_day("N-A", a, 1, Decimal("12.30")) | {"quantity": 3},  # merged
+        paid_on_day("N-B1", b, 2, Decimal("5.00")),  # merged: two orders on one new day,
+        paid_on_day("N-B2", b, 3, Decimal("7.25")) | {"quantity": 2},  # one quantity
+        # on its kept last day: that day is no new purchase day, computed again
+        paid_on_day("N-C", c, 4, Decimal("9.00")) | {"ordered_at": on(last[c], dt.time(23))},
+        # back-dated: a gap inside the history, computed again
+        paid_on_day("N-D", d, 5, Decimal("8.00"))
+        | {"ordered_at": on(last[d] - dt.timedelta(days=40), dt.time(9))},
+        # a refund alone, no purchase: computed again
+        paid_on_day("N-F", f, 6, Decimal("4.00")) | {"status": "refunded"},
+        # a purchase and a refund on the new day: merged, one refund more
+        paid_on_day("N-G1", g, 7, Decimal("30.00")),
+        paid_on_day("N-G2", g, 8, Decimal("6.00")) | {"status": "refunded"},
+        # a customer without a row before: the new rows are all there is
+        paid_on_day("N-E1", "NEW-E", 9, Decimal("3.00")),
+        paid_on_day("N-E2", "NEW-E", 10, Decimal("4.00"))
+        | {"ordered_at": on(DAY + dt.timedelta(days=1), dt.time(8))},
+    ]
+    import_file(ws, "orders", write(tmp_path / "day.parquet", rows), create_customers=True)
+    later = DAY + dt.timedelta(days=1)
+    refresh = assert_same(ws, later, tmp_path / "1", monkeypatch, 200)
+    assert refresh["mode"] == "refreshed"
+    assert refresh["touched"]["orders"] == 7
+    assert refresh["merged"]["orders"] == 4  # a, b, g and the new customer
+
+    merged = _state_rows(ws)
+    con = duckdb.connect()
+    kept = con.execute(f"FROM {merged} ORDER BY customer_id").fetch_arrow_table()
+    row = {r["customer_id"]: r for r in kept.to_pylist()}
+    assert row[b]["purchase_days"] >= 2
+    assert row[g]["refunds"] >= 1
+    assert row["NEW-E"]["gap_sum"] == 1.0
+    state.discard(ws.root / state.FOLDER)
+    features(ws, later, tmp_path / "2", incremental=True)
+    assert last_refresh(ws)["mode"] == "built"
+    built = con.execute(f"FROM {_state_rows(ws)} ORDER BY customer_id").fetch_arrow_table()
+    assert kept.schema == built.schema
+    query_ = "SELECT count(*) FROM (FROM {} EXCEPT ALL FROM {})"
+    con.register("kept", kept)
+    con.register("built", built)
+    assert con.execute(query_.format("kept", "built")).fetchone() == (0,)
+    assert con.execute(query_.format("built", "kept")).fetchone() == (0,)
+    assert kept.num_rows == built.num_rows

@@ -70,10 +70,34 @@ def purchase_gaps(paid: ir.Table) -> ir.Table:
     window = ibis.window(group_by=days.customer_id, order_by=days.order_date)
     days = days.mutate(previous_date=days.order_date.lag().over(window))
     days = days.filter(days.previous_date.notnull())
+    # a double holding a whole number of days: summed exactly (a sum of int64 is 128-bit
+    # on DuckDB, written as a double to Parquet all the same)
     return days.select(
         "customer_id",
         gap_days=days.order_date.delta(days.previous_date, unit="day").cast("float64"),
     )
+
+
+def gap_mean(gap_sum: ir.FloatingValue, gaps: ir.IntegerValue) -> ir.FloatingValue:
+    """The mean of a customer's ``gaps`` days between purchase days from their exact sum
+    (NULL without a gap): computed from sums, not by ``mean()``, so that the feature state
+    adding a day's orders to its sums (:mod:`kequn.features.state_rows`) gets the same double
+    as a build from every order."""
+    return ibis.cases((gaps > 0, gap_sum / gaps.cast("float64")), else_=None)
+
+
+def gap_std(
+    gap_sum: ir.FloatingValue, gap_squares: ir.FloatingValue, gaps: ir.IntegerValue
+) -> ir.FloatingValue:
+    """The sample standard deviation of ``gaps`` days between purchase days (NULL with
+    fewer than two) from the exact sums of the gaps and of their squares:
+    (n·Σg² − (Σg)²) / (n(n − 1)), whole numbers held exactly in doubles (the gaps sum to
+    at most the days between the first and last purchase, so every term stays far below
+    2⁵³): the same double on every engine and for the state's merged sums
+    (``stddev_samp`` adds in the order the rows come, which a merge cannot repeat)."""
+    n = gaps.cast("float64")
+    spread = n * gap_squares - gap_sum * gap_sum
+    return ibis.cases((gaps > 1, (spread / (n * (n - 1.0))).sqrt()), else_=None)
 
 
 #: order statuses counted as refunds
@@ -138,9 +162,11 @@ def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Ta
     agg = facts.group_by("customer_id").aggregate(
         orders=facts.count(),
         purchase_days=facts.order_date.nunique(),
-        spend=facts.amount.sum().cast("float64"),
+        spend_exact=facts.amount.sum(),
         max_order_value=facts.amount.max().cast("float64"),
-        avg_quantity=facts.quantity_f.mean(),
+        # whole numbers summed as doubles: exact below 2⁵³, and a double in Parquet
+        quantity_sum=facts.quantity_f.sum(),
+        quantity_n=facts.quantity.count(),
         max_quantity=facts.quantity_f.max(),
         first_order_date=facts.order_date.min(),
         last_order_date=facts.order_date.max(),
@@ -151,17 +177,35 @@ def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Ta
     )
     gaps = purchase_gaps(paid)
     gap_stats = gaps.group_by("customer_id").aggregate(
-        mean_days_between_orders=gaps.gap_days.mean(),
-        std_days_between_orders=gaps.gap_days.std(),
+        gap_sum=gaps.gap_days.sum(),
+        gap_squares=(gaps.gap_days * gaps.gap_days).sum(),
     )
     refunds = orders.filter(orders.status.isin(REFUND_STATUSES))
     refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
     joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
-    return joined.select(
+    t = joined.select(
         *[joined[c] for c in agg.columns],
-        joined.mean_days_between_orders,
-        joined.std_days_between_orders,
-        joined.refunds,
+        gap_sum=joined.gap_sum.fill_null(0.0),
+        gap_squares=joined.gap_squares.fill_null(0.0),
+        refunds=joined.refunds,
+    )
+    return with_order_sums_derived(t)
+
+
+def with_order_sums_derived(t: ir.Table) -> ir.Table:
+    """:func:`order_totals`' columns derived from the exact sums it keeps (``spend_exact``,
+    ``quantity_sum`` and ``quantity_n``, ``gap_sum`` and ``gap_squares``), which the
+    feature state adds a day's orders to (:mod:`kequn.features.state_rows`): the same
+    expressions on the same integers and decimals give the same doubles either way."""
+    gaps = t.purchase_days - 1
+    return t.mutate(
+        spend=t.spend_exact.cast("float64"),
+        avg_quantity=ibis.cases(
+            (t.quantity_n > 0, t.quantity_sum / t.quantity_n.cast("float64")),
+            else_=None,
+        ),
+        mean_days_between_orders=gap_mean(t.gap_sum, gaps),
+        std_days_between_orders=gap_std(t.gap_sum, t.gap_squares, gaps),
     )
 
 

@@ -23,11 +23,14 @@ rows each import had (its watermark). Then:
 - an import the state has seen has fewer rows now (its rows were changed by a later
   import, or deleted by an erasure): the customers whose count of rows from seen imports
   differs from the state's are touched too (a customer an erasure removed has none);
-- touched customers are computed again from all their rows, and replace their old ones
-  in the table's *delta* file (the base file is left as it is, see :class:`_Files`; the
-  delta is folded into a new base once it holds :data:`COMPACT_SHARE` of it); when more
-  than :data:`REBUILD_SHARE` of the rows are new or changed, or the state is missing, of
-  another version or reference data, the whole state is computed again.
+- touched customers are computed again from all their rows, or, when the import only
+  added rows and a customer's new purchases all come after the kept last one, have the
+  new rows' totals added to their kept ones (:mod:`kequn.features.state_rows`); either
+  way their rows replace the old ones in the table's *delta* file (the base file is left
+  as it is, see :class:`_Files`; the delta is folded into a new base once it holds
+  :data:`COMPACT_SHARE` of it); when more than :data:`REBUILD_SHARE` of the rows are new
+  or changed, or the state is missing, of another version or reference data, the whole
+  state is computed again.
 
 **When it is not used.** It holds every dated row, so it answers only for an as-of date
 on or after the newest order and event (an earlier as-of is built in full, the state left
@@ -58,15 +61,17 @@ from kequn.core.compute import Engine
 from kequn.features.attributes import attribute_columns
 from kequn.features.build import (
     FeatureContext,
-    dated_events,
-    dated_orders,
-    event_totals,
-    order_totals,
-    paid_orders,
+)
+from kequn.features.state_rows import (
+    event_state,
+    order_state,
+    split_appended,
+    totals_of,
+    touched_rows,
 )
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
-VERSION = 3  # 3: event types counted by their Chinese and other spellings too
+VERSION = 4  # 4: the orders' exact sums kept (kequn.features.state_rows adds to them)
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
@@ -78,35 +83,6 @@ _META = "state.json"
 _TABLES = ("orders", "events")
 #: the attribute columns' file, under the same watermark as the aggregates
 _ATTRIBUTES = "customers"
-
-
-def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
-    """Per customer with any order row: ``state_rows`` (every row, any status or date)
-    and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
-    totals = order_totals(paid_orders(orders, None), dated_orders(orders), ctx)
-    return _with_rows(orders, totals)
-
-
-def event_state(events: ir.Table) -> ir.Table:
-    """Per customer with any event row: ``state_rows`` and :func:`event_totals`."""
-    return _with_rows(events, event_totals(dated_events(events)))
-
-
-def _with_rows(rows: ir.Table, totals: ir.Table) -> ir.Table:
-    counts = rows.group_by("customer_id").aggregate(state_rows=rows.count())
-    joined = counts.left_join(totals, "customer_id")
-    return joined.select(
-        counts.customer_id,
-        counts.state_rows,
-        *[joined[c] for c in totals.columns if c != "customer_id"],
-    )
-
-
-def totals_of(state: ir.Table, table: str) -> ir.Table:
-    """The totals a full build computes, from a state table: its customers with a paid
-    order (orders) or with a dated event (events), without ``state_rows``."""
-    present = state.orders.notnull() if table == "orders" else state.events.notnull()
-    return state.filter(present).drop("state_rows")
 
 
 @dataclass(frozen=True)
@@ -234,12 +210,13 @@ def _update(
     files: dict[str, str] = {}
     deltas: dict[str, str] = {}
     touched: dict[str, int] = {}
+    merged: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     for name in _TABLES:
         counts[name] = _import_counts(tables[name])
         kept_files = None if meta is None else _Files.of(meta, name)
         seen = None if meta is None else meta["imports"][name]
-        done, touched[name] = _bring_up_to_date(
+        done, touched[name], merged[name] = _bring_up_to_date(
             folder, engine, tables[name], name, ctx, kept_files, seen, counts[name]
         )
         files[name] = done.base
@@ -259,7 +236,9 @@ def _update(
     values = set(touched.values())
     mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
     meta = {"version": VERSION, "key": key, "generation": generation}
-    last = {"mode": mode, "touched": touched, "as_of": ctx.as_of.isoformat()}
+    # merged: of the touched customers, those whose new rows were added to their kept
+    # ones (kequn.features.state_rows) instead of being computed again
+    last = {"mode": mode, "touched": touched, "merged": merged, "as_of": ctx.as_of.isoformat()}
     meta |= {"files": files, "deltas": deltas, "imports": counts}
     meta |= {"attributes_key": attributes_key, "last": last}
     _write_meta(folder, meta)
@@ -334,9 +313,10 @@ def _bring_up_to_date(
     old_files: _Files | None,
     seen: dict[str, int] | None,
     now: dict[str, int],
-) -> tuple[_Files, int]:
-    """One table's state files brought up to date, and how many customers were computed
-    again (-1: all of them)."""
+) -> tuple[_Files, int, int]:
+    """One table's state files brought up to date, how many customers were touched (-1:
+    all of them, computed again), and how many of those had the new rows added to their
+    kept ones (:func:`~kequn.features.state_rows.appended`) rather than computed again."""
 
     def compute(rows: ir.Table) -> ir.Table:
         return order_state(rows, ctx) if name == "orders" else event_state(rows)
@@ -347,16 +327,16 @@ def _bring_up_to_date(
     if old_files is None or seen is None:
         target = fresh("")
         engine.materialize(compute(table), target)
-        return _Files(target.name), -1
+        return _Files(target.name), -1, 0
     new_ids = [k for k in now if k not in seen]
     changed = [k for k in seen if now.get(k, 0) != seen[k]]
     if not new_ids and not changed:
-        return old_files, 0
+        return old_files, 0, 0
     moved = sum(now[k] for k in new_ids) + sum(abs(seen[k] - now.get(k, 0)) for k in changed)
     if moved > REBUILD_SHARE * max(sum(now.values()), 1):
         target = fresh("")
         engine.materialize(compute(table), target)
-        return _Files(target.name), -1
+        return _Files(target.name), -1, 0
     old = old_files.read(table, folder, f"{name}_before")
     ids = _import_key(table)
     hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
@@ -373,30 +353,38 @@ def _bring_up_to_date(
         hit = lost if hit is None else hit.union(lost)
     assert hit is not None
     scratch = folder / f"touched-{name}-{uuid.uuid4().hex[:12]}.parquet"
+    added = folder / f"added-{name}-{uuid.uuid4().hex[:12]}.parquet"
     delta = fresh("-delta")
     try:
-        hit = engine.materialize(hit.distinct(), scratch)
-        count = int(engine.scalar(hit.count()))
-        again = compute(table.semi_join(hit, "customer_id"))
-        # every touched customer: its new row, or none (state_rows NULL) if it has no rows
-        marked = hit.left_join(again, "customer_id")
-        rest = [marked[c] for c in old.columns if c != "customer_id"]
-        marked = marked.select(hit.customer_id, *rest)
+        ready: ir.Table | None = None
+        if name == "orders" and not changed:
+            # only rows added: most touched customers' new rows are added to their kept
+            # ones (:mod:`kequn.features.state_rows`), the rest computed again below; the
+            # new rows written first, as their totals read them several times (each a
+            # scan of the whole table: 0.4 s of 0.6 at 10M orders)
+            rows = engine.materialize(table.filter(ids.isin(new_ids)), added)
+            ready, hit, count, again_count = split_appended(engine, old, compute(rows), scratch)
+        else:
+            hit = engine.materialize(hit.distinct(), scratch)
+            count = again_count = int(engine.scalar(hit.count()))
+        marked = touched_rows(compute, table, old, hit, ready, again_count)
         if old_files.delta is not None:
             before = _read(table, folder / old_files.delta, f"{name}_delta_before")
-            marked = before.anti_join(hit, "customer_id").select(*marked.columns).union(marked)
+            touched = marked.select("customer_id")
+            marked = before.anti_join(touched, "customer_id").select(*marked.columns).union(marked)
         engine.materialize(marked, delta)
     finally:
         _remove(scratch)
+        _remove(added)
     if _rows(delta) <= COMPACT_SHARE * max(_rows(folder / old_files.base), 1):
-        return _Files(old_files.base, delta.name), count
+        return _Files(old_files.base, delta.name), count, count - again_count
     # the delta has grown: folded into a new base
     target = fresh("")
     engine.materialize(
         _Files(old_files.base, delta.name).read(table, folder, f"{name}_fold"), target
     )
     _remove(delta)
-    return _Files(target.name), count
+    return _Files(target.name), count, count - again_count
 
 
 def _rows(path: Path) -> int:
