@@ -13,6 +13,7 @@ lease ran out, or whose worker is known to be dead, is claimed again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 import socket
@@ -22,8 +23,9 @@ from typing import Any
 import duckdb
 
 from kequn.automation import db
-from kequn.automation.contacts import consenting, emails_now, opt_outs
-from kequn.automation.journeys import Journey, Journeys, in_quiet_hours
+from kequn.automation.channels import single_address
+from kequn.automation.contacts import consenting, contacts_now, emails_now, opt_outs
+from kequn.automation.journeys import FileChannel, Journey, Journeys, in_quiet_hours
 from kequn.automation.plan import _tz
 from kequn.store.workspace import Workspace
 
@@ -36,6 +38,12 @@ COLUMNS = (
 #: why a planned e-mail was not sent: its customer has no e-mail address any more (kequn's
 #: words, translated on display by :mod:`.reasons`)
 NO_ADDRESS = "no e-mail address any more"
+#: why a planned webhook or file message was not sent: its customer is no longer in the
+#: data (erased, or gone with an import)
+GONE = "customer no longer in the data"
+#: why a planned file message was not sent: its customer has no phone or e-mail the file
+#: takes any more
+NO_CONTACT = "no phone or e-mail address any more"
 
 
 def worker_name() -> str:
@@ -89,6 +97,7 @@ def claim(
     data as it is now. Messages of ``skip_channels`` (down for this pass) are not taken."""
     now = now or db.utcnow()
     known = {j.id: j for j in (journeys.journeys if journeys else [])}
+    channels = dict(journeys.channels) if journeys else {}
     due_by = due_by or now
     tz = _tz(ws)
     local_now = now.replace(tzinfo=dt.UTC).astimezone(tz)
@@ -123,7 +132,7 @@ def claim(
             ).fetchall()
             items = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
             fresh = {item["message_id"] for item in items} - seen
-            chosen = _choose(ws, con, items, known, local_now, limit)
+            chosen = _choose(ws, con, items, (known, channels), local_now, limit)
             if len(rows) < window or not fresh:
                 break
             seen |= fresh
@@ -144,13 +153,19 @@ def _choose(
     ws: Workspace,
     con: duckdb.DuckDBPyConnection,
     items: list[dict[str, Any]],
-    known: dict[str, Journey],
+    config: tuple[dict[str, Journey], dict[str, Any]],
     local_now: dt.datetime,
     limit: int,
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` of ``items`` that may be sent now; the others are cancelled (see
-    :func:`_refused`) or put off to the end of their quiet hours."""
-    refused = _readdressed(ws, con, items) | _refused(ws, con, items, known)
+    :func:`_refused`, :func:`_readdressed`, :func:`_refreshed`) or put off to the end of
+    their quiet hours. ``config``: the journeys and the channels, by name."""
+    known, channels = config
+    refused = (
+        _readdressed(ws, con, items)
+        | _refreshed(ws, con, items, channels)
+        | _refused(ws, con, items, known)
+    )
     if refused:
         con.execute(
             "UPDATE outbox SET status = 'cancelled', last_error = r.reason, "
@@ -229,6 +244,51 @@ def _readdressed(
                 "UPDATE outbox SET recipient = ? WHERE message_id = ?", [address, m["message_id"]]
             )
     return gone
+
+
+def _refreshed(
+    ws: Workspace,
+    con: duckdb.DuckDBPyConnection,
+    items: list[dict[str, Any]],
+    channels: dict[str, Any],
+) -> dict[str, str]:
+    """Webhooks and drop files carry their customer's name, e-mail and phone as they are
+    when the message is sent, not as they were planned (what :func:`_readdressed` does
+    for e-mails): an import that changed them meanwhile is what the receiver or the file
+    gets. A message whose customer the data no longer holds (erased, or gone with an
+    import) is not sent, nor a file message to someone with no phone or e-mail the file
+    takes any more. Message id -> why it may not be sent; the others' ``payload`` is
+    updated in the item and in the outbox (a retry sends the same, and an erasure finds
+    the drop file's row by it). Nothing of a customer's is logged."""
+    found = [m for m in items if m["channel_type"] in ("webhook", "file")]
+    now = contacts_now(ws, sorted({m["customer_id"] for m in found}))
+    refused: dict[str, str] = {}
+    changed: list[tuple[str, str]] = []
+    for m in found:
+        contact = now.get(m["customer_id"])
+        if contact is None:
+            refused[m["message_id"]] = GONE
+            continue
+        channel = channels.get(m["channel"])
+        if isinstance(channel, FileChannel) and not _reaches(channel, contact):
+            refused[m["message_id"]] = NO_CONTACT
+            continue
+        payload = json.loads(m["payload"] or "{}")
+        if payload.get("customer") != contact:
+            payload["customer"] = contact
+            m["payload"] = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+            changed.append((m["payload"], m["message_id"]))
+    if changed:
+        con.executemany("UPDATE outbox SET payload = ? WHERE message_id = ?", changed)
+    return refused
+
+
+def _reaches(channel: FileChannel, contact: dict[str, Any]) -> bool:
+    """Whether a drop file's row for ``contact`` has a phone or an e-mail in it (what
+    planning asks of a file's customer: :func:`kequn.automation.plan.reachable_by`)."""
+    phone = "phone" in channel.columns and str(contact.get("phone") or "").strip()
+    email = "email" in channel.columns and single_address(contact.get("email"))
+    return bool(phone or email)
 
 
 def renew(

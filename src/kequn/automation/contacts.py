@@ -183,19 +183,26 @@ def addresses(ws: Workspace, ids: list[str]) -> tuple[set[str], set[str]]:
     return {r[0] for r in rows if single_address(r[1])}, {r[0] for r in rows if r[2]}
 
 
-def emails_now(ws: Workspace, ids: list[str]) -> dict[str, str | None]:
-    """Each of ``ids``'s e-mail in the data as it is now (their profile's, as planning
-    reads it), when it is exactly one address; None for the others."""
+def contacts_now(ws: Workspace, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The name, e-mail and phone of each of ``ids`` in the data as it is now (their
+    profile's, as planning reads them, cells as they are); an id the data no longer
+    holds (erased, or gone with an import) is left out."""
     if not ids:
         return {}
     with ws.read() as con:
         con.register("wanted", _wanted(ids))
         rows = con.execute(
-            f"SELECT c.customer_id, c.email FROM {profiles_sql(ws, con)} c "
+            f"SELECT c.customer_id, c.name, c.email, c.phone FROM {profiles_sql(ws, con)} c "
             "JOIN wanted USING (customer_id)"
         ).fetchall()
-    found = {r[0]: single_address(r[1]) for r in rows}
-    return {cid: found.get(cid) for cid in ids}
+    return {r[0]: {"name": r[1], "email": r[2], "phone": r[3]} for r in rows}
+
+
+def emails_now(ws: Workspace, ids: list[str]) -> dict[str, str | None]:
+    """Each of ``ids``'s e-mail in the data as it is now (their profile's, as planning
+    reads it), when it is exactly one address; None for the others."""
+    found = contacts_now(ws, ids)
+    return {cid: single_address(found.get(cid, {}).get("email")) for cid in ids}
 
 
 def consenting(ws: Workspace, ids: list[str]) -> set[str]:

@@ -22,6 +22,8 @@ _OWN_REASONS = (
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
     (re.compile(r"no e-mail address any more$"), "outbox.error.no_address"),
+    (re.compile(r"customer no longer in the data$"), "outbox.error.gone"),
+    (re.compile(r"no phone or e-mail address any more$"), "outbox.error.no_contact"),
     (
         re.compile(r"channel '(?P<channel>[a-z0-9_-]*)' is no longer in journeys\.yaml"),
         "outbox.error.channel",

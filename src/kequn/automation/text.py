@@ -134,6 +134,11 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "本轮未发送：渠道连续 {n} 次失败（无响应）：",
         "not tried, the channel failed {n} times in a row (did not answer): ",
     ),
+    "outbox.error.gone": (
+        "客户已不在数据中（已删除或已被导入移除）",
+        "customer no longer in the data",
+    ),
+    "outbox.error.no_contact": ("已没有手机号或电子邮箱", "no phone or e-mail address any more"),
 }
 
 MESSAGES.update(AUTOMATION)
