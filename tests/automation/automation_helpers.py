@@ -152,7 +152,8 @@ FAST = {"max_attempts": 50, "backoff_seconds": 0.01, "backoff_max_seconds": 0.05
 class RobotReceiver:
     """A chat-group robot on loopback (WeCom, DingTalk or Feishu alike): records each
     request's path, query and JSON body, and answers with the next of ``replies`` (a JSON
-    object, or ``(http status, object)``), then with ``ok`` once they run out."""
+    object, ``(http status, object)`` or ``(http status, object, headers)``), then with
+    ``ok`` once they run out."""
 
     def __init__(self, ok: dict[str, Any] | None = None) -> None:
         self.port = free_port()
@@ -189,9 +190,11 @@ class RobotReceiver:
                         }
                     )
                     reply = outer.replies.pop(0) if outer.replies else outer.ok
-                status, data = reply if isinstance(reply, tuple) else (200, reply)
+                status, data, *more = reply if isinstance(reply, tuple) else (200, reply)
                 out = json.dumps(data).encode("utf-8")
                 self.send_response(status)
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()

@@ -108,6 +108,20 @@ class _Robot(_Strict):
     secret_env: str | None = None
     secret_file: str | None = None
     timeout_seconds: float = Field(default=10.0, gt=0)
+    rate_limit_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="rate-limited answers waited out and sent again at once, per message, "
+        "before the message waits for the outbox's backoff (then counted as a failed attempt)",
+    )
+    rate_limit_max_wait_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=600,
+        description="the longest wait for one rate-limited answer (its Retry-After, or this "
+        "when it names none); 0: send again at once",
+    )
 
     @model_validator(mode="after")
     def _has_token(self) -> _Robot:

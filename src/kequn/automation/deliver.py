@@ -16,8 +16,11 @@ withdrew consent meanwhile.
 
 Group robots (:mod:`.robots`) add two rules: a failure that sending again cannot fix (a
 wrong key, a bad signature: :class:`~kequn.automation.robots.PermanentSendError`) is
-dead-lettered at once, and once a robot says it is rate limited the rest of the batch
-for that channel waits for the backoff without being sent.
+dead-lettered at once, and a robot's rate limit is waited out where it happens (the
+back-off its answer asks for, bounded, a few times: no attempt spent); a robot still
+limiting after that fails that message's attempt, and the rest of the batch for that
+channel waits for the backoff without being sent, or any attempt spent
+(:data:`THROTTLED`).
 """
 
 from __future__ import annotations
@@ -66,15 +69,27 @@ DOWN_AFTER = 3
 CHANNEL_DOWN = "not tried, the channel failed {n} times in a row (did not answer): "
 
 
+#: the reason of a robot's message not tried because the robot was rate limited for an
+#: earlier message of the batch (kequn's words, translated on display by :mod:`.reasons`),
+#: followed by the robot's answer: no attempt spent
+THROTTLED = "not tried, the robot is rate limited: "
+
+
 class Outages:
     """The channels that failed :data:`DOWN_AFTER` times in a row during one delivery
     pass, each with its last failure: a receiver that hangs costs the pass a few
     timeouts, not one per message, and an SMTP server refusing the login is not logged
-    in to once per message."""
+    in to once per message. A robot still rate limited after waiting it out (``limited``,
+    with its answer) is left alone for the rest of the pass too."""
 
     def __init__(self) -> None:
         self._streak: dict[str, int] = {}
         self.down: dict[str, str] = {}
+        self.limited: dict[str, str] = {}
+
+    def skipped(self) -> list[str]:
+        """The channels whose messages are not claimed for the rest of the pass."""
+        return sorted({*self.down, *self.limited})
 
     def failed(self, channel: str, reason: str) -> None:
         self._streak[channel] = self._streak.get(channel, 0) + 1
@@ -181,7 +196,6 @@ def send_batch(
     results: list[Result] = [] if lease is None else lease.results
     outages = outages or Outages()
     files: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    throttled: dict[str, str] = {}  # robot channel → the rate-limit reason it gave
     for item in _held(batch, lease):
         channel = journeys.channels.get(item["channel"])
         mid = item["message_id"]
@@ -189,18 +203,19 @@ def send_batch(
         if down is not None:
             results.append((mid, down, True))
             continue
+        if item["channel"] in outages.limited:
+            results.append((mid, (THROTTLED + outages.limited[item["channel"]])[:500], True))
+            continue
         try:
             if channel is None:
                 raise SendError(f"channel {item['channel']!r} is no longer in journeys.yaml")
-            if item["channel"] in throttled:
-                raise RateLimitedError(throttled[item["channel"]])
             if isinstance(channel, FileChannel):
                 key = (item["channel"], item["journey_id"], item["run_id"])
                 files.setdefault(key, []).append(item)
                 continue
             _send_one(ws, channel, item)
         except RateLimitedError as exc:
-            throttled[item["channel"]] = str(exc)[:500]
+            outages.limited[item["channel"]] = str(exc)[:300]
             results.append((mid, str(exc)[:500], True))
             continue
         except PermanentSendError as exc:
@@ -285,8 +300,9 @@ def record(
 ) -> None:
     """Record results of messages being sent (by ``worker``, when given: a message
     another worker took over is that worker's to record). A message not tried because
-    its channel was down (:class:`Outages`) waits for its backoff without spending an
-    attempt: a long outage does not dead-letter messages that were never sent."""
+    its channel was down (:class:`Outages`) or its robot rate limited (:data:`THROTTLED`)
+    waits for its backoff without spending an attempt: a long outage does not
+    dead-letter messages that were never sent."""
     now = now or db.utcnow()
     settings = journeys.delivery
     rows: list[tuple[str, str, str | None, dt.datetime | None, dt.datetime | None]] = []
@@ -294,7 +310,7 @@ def record(
     down = CHANNEL_DOWN.format(n=DOWN_AFTER)
     for mid, error, again in results:
         tries = attempts[mid]
-        untried.append(int(error is not None and error.startswith(down)))
+        untried.append(int(error is not None and error.startswith((down, THROTTLED))))
         if error is None:
             rows.append((mid, "sent", None, None, now))
         elif not again:
@@ -352,7 +368,8 @@ def deliver(
     # one pass sends what is due now; a failure is due again only after its backoff, so
     # it waits for the next pass (with ``watch``, every loop is a new pass)
     pass_started = db.utcnow()
-    outages = Outages()  # a channel down is left alone for the rest of the pass
+    # a channel down, or a robot still rate limited, is left alone for the rest of the pass
+    outages = Outages()
     while True:
         taken = time.monotonic()
         claimed = claim(
@@ -362,7 +379,7 @@ def deliver(
             lease=lease,
             due_by=None if watch else pass_started,
             journeys=journeys,
-            skip_channels=sorted(outages.down),
+            skip_channels=outages.skipped(),
         )
         if not claimed:
             if not watch or (max_seconds is not None and time.monotonic() - started > max_seconds):

@@ -19,6 +19,7 @@ _OWN_REASONS = (
         re.compile(r"not tried, the channel failed (?P<n>\d+) times in a row \(did not answer\): "),
         "outbox.error.channel_down",
     ),
+    (re.compile(r"not tried, the robot is rate limited: "), "outbox.error.throttled"),
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
     (re.compile(r"no e-mail address any more$"), "outbox.error.no_address"),

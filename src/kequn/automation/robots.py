@@ -28,9 +28,17 @@ What each platform documents, and what is done here:
   https://open.feishu.cn/document/ukTMukTMukTM/ucTM5YjL3ETO24yNxkjN (自定义机器人使用指南)
 
 A reply whose ``errcode``/``code`` is not 0 is a failure with the platform's message as
-the reason; rate limits, HTTP 429, 5xx and network errors are retried with the outbox's
-backoff, anything else (a wrong key, a bad signature, a message refused) is
-:class:`PermanentSendError` and goes straight to the dead letters, where
+the reason. A rate limit (HTTP 429, or the platform's own code in a 200 reply:
+:data:`RATE_LIMITED`) is waited out where it happened: the wait the answer asks for
+(``Retry-After``, RFC 9110 10.2.3, or 飞书's ``x-ogw-ratelimit-reset`` in seconds, see
+https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control, whose
+频控策略 also gives 自定义机器人 100 a minute and 5 a second, 11232 when limited), at most
+the channel's ``rate_limit_max_wait_seconds`` (that long when the answer names no wait),
+then the message is sent again, up to ``rate_limit_retries`` times, none of them one of
+the message's attempts; a robot still limiting after that fails the attempt (so one that
+always limits ends in the dead letters after ``max_attempts``). 5xx and network errors
+are retried with the outbox's backoff, anything else (a wrong key, a bad signature, a
+message refused) is :class:`PermanentSendError` and goes straight to the dead letters, where
 ``kequn deliver --replay`` takes it back once the channel is fixed. The token is the
 secret part of the address: it is read when sending, and it, the signing secret and the
 signature are cut out of every error text (:func:`redact`).
@@ -39,6 +47,8 @@ signature are cut out of every error text (:func:`redact`).
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import email.utils
 import hashlib
 import hmac
 import http.client
@@ -48,6 +58,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
@@ -80,9 +91,13 @@ LIMITS = {
     ("feishu", "post"): 15000,
     ("feishu", "interactive"): 15000,
 }
-#: reply codes that mean "too many messages now": retried after the backoff
 #: Feishu's limit on the whole request body, less room for the timestamp and signature
 FEISHU_BODY = 20 * 1024 - 200
+#: reply codes (in a 200 answer) that mean "too many messages now", waited out like a
+#: 429: 企业微信 45009 (https://developer.work.weixin.qq.com/document/path/91770); 钉钉
+#: 410100 / 130101 "send too fast, exceed 20 times per minute" / 90030 "webhook over
+#: limit" (https://open.dingtalk.com/document/group/custom-robot-access); 飞书 11232 and
+#: 9499 (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control)
 RATE_LIMITED = {
     "wecom": {45009, -1},
     "dingtalk": {410100, 130101, 90030, -1},
@@ -92,7 +107,35 @@ _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
 class RateLimitedError(SendError):
-    """The robot refused the message for now: too many messages."""
+    """The robot refused the message for now: too many messages. ``wait``: the seconds
+    its answer asked to wait, when it said."""
+
+    def __init__(self, text: str, wait: float | None = None) -> None:
+        super().__init__(text)
+        self.wait = wait
+
+
+#: headers that say how long to wait before sending again, in seconds or (Retry-After) as
+#: an HTTP-date: RFC 9110 10.2.3, and 飞书's frequency-control answer (see above)
+WAIT_HEADERS = ("Retry-After", "x-ogw-ratelimit-reset")
+
+
+def asked_wait(headers: Mapping[str, str] | None, now: dt.datetime | None = None) -> float | None:
+    """The seconds a rate-limited answer asks to wait (see :data:`WAIT_HEADERS`); None
+    when it names no wait or one that cannot be read."""
+    for name in WAIT_HEADERS:
+        value = str((headers.get(name) if headers is not None else None) or "").strip()
+        if not value:
+            continue
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            continue
+        when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+    return None
 
 
 # -- signatures ------------------------------------------------------------------------
@@ -289,28 +332,50 @@ def send_robot(
     lang: str,
     idempotency_key: str,
     ws: Workspace | None = None,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Post one message to the robot; return when it says ``0``, else raise (see above)."""
+    """Post one message to the robot; return when it says ``0``, else raise (see above).
+    A rate-limited answer is waited out (``sleep``: the wait it asks for, bounded by the
+    channel's ``rate_limit_max_wait_seconds``) and the message sent again, up to the
+    channel's ``rate_limit_retries`` times; then :class:`RateLimitedError`."""
     token = channel.token.value(ws) or ""
     secret = channel.secret.value(ws)
+    data = payload(channel, subject, body, lang)
+    for retry in range(channel.rate_limit_retries + 1):
+        try:
+            _post_once(channel, token, secret, data, idempotency_key)
+            return
+        except RateLimitedError as exc:
+            if retry >= channel.rate_limit_retries:
+                raise
+            most = channel.rate_limit_max_wait_seconds
+            sleep(most if exc.wait is None else min(exc.wait, most))
+
+
+def _post_once(
+    channel: Robot, token: str, secret: str | None, message: dict[str, Any], key: str
+) -> None:
+    """One request (signed now: a retry after a wait gets a fresh timestamp)."""
     url, extra = address(channel, token, secret, time.time())
-    data = json.dumps({**extra, **payload(channel, subject, body, lang)}, ensure_ascii=False)
+    data = json.dumps({**extra, **message}, ensure_ascii=False)
     request = urllib.request.Request(  # noqa: S310 (the url is checked to be http(s))
         url,
         data=data.encode("utf-8"),
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "kequn",
-            IDEMPOTENCY_HEADER: idempotency_key,
+            IDEMPOTENCY_HEADER: key,
         },
         method="POST",
     )
-    status = 200
+    status, headers = 200, None
     try:
         with post(request, channel.timeout_seconds) as response:
-            raw = response.read(65536)
+            raw, headers = response.read(65536), response.headers
     except urllib.error.HTTPError as exc:
-        status, raw = exc.code, exc.read(65536) if exc.fp else b""
+        status, headers = exc.code, exc.headers
+        raw = exc.read(65536) if exc.fp else b""
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         # HTTPException: a URL with a space or control character, a garbled status line
         reason = getattr(exc, "reason", exc)
@@ -320,16 +385,16 @@ def send_robot(
         reply = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (UnicodeDecodeError, json.JSONDecodeError):
         reply = None
-    code, message = _reply_code(reply)
+    code, message_text = _reply_code(reply)
     what = f"{channel.type}: "
     if 300 <= status < 400:
         raise ChannelError(redact(f"{REDIRECTED}{what}HTTP {status}", token, secret))
     if status == 429 or code in RATE_LIMITED[channel.type]:
-        text = f"{what}rate limited ({code or status}) {message}".strip()
-        raise RateLimitedError(redact(text, token, secret))
+        text = f"{what}rate limited ({code or status}) {message_text}".strip()
+        raise RateLimitedError(redact(text, token, secret), asked_wait(headers))
     if status >= 500:
-        raise ChannelError(redact(f"{what}HTTP {status} {message}".strip(), token, secret))
+        raise ChannelError(redact(f"{what}HTTP {status} {message_text}".strip(), token, secret))
     if code != 0:
-        raise PermanentSendError(redact(f"{what}errcode {code}: {message}", token, secret))
+        raise PermanentSendError(redact(f"{what}errcode {code}: {message_text}", token, secret))
     if status >= 400:
         raise PermanentSendError(redact(f"{what}HTTP {status}", token, secret))

@@ -134,6 +134,10 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "本轮未发送：渠道连续 {n} 次失败（无响应）：",
         "not tried, the channel failed {n} times in a row (did not answer): ",
     ),
+    "outbox.error.throttled": (
+        "本轮未发送：机器人限流中：",
+        "not tried, the robot is rate limited: ",
+    ),
     "outbox.error.gone": (
         "客户已不在数据中（已删除或已被导入移除）",
         "customer no longer in the data",
