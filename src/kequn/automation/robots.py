@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.message
 import email.utils
 import hashlib
 import hmac
@@ -120,9 +121,11 @@ class RateLimitedError(SendError):
 WAIT_HEADERS = ("Retry-After", "x-ogw-ratelimit-reset")
 
 
-def asked_wait(headers: Mapping[str, str] | None, now: dt.datetime | None = None) -> float | None:
-    """The seconds a rate-limited answer asks to wait (see :data:`WAIT_HEADERS`); None
-    when it names no wait or one that cannot be read."""
+def asked_wait(
+    headers: Mapping[str, str] | email.message.Message | None, now: dt.datetime | None = None
+) -> float | None:
+    """The seconds a rate-limited answer asks to wait (see :data:`WAIT_HEADERS`; its
+    headers, or a mapping); None when it names no wait or one that cannot be read."""
     for name in WAIT_HEADERS:
         value = str((headers.get(name) if headers is not None else None) or "").strip()
         if not value:
