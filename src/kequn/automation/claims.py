@@ -25,6 +25,7 @@ import duckdb
 from kequn.automation import db
 from kequn.automation.channels import single_address
 from kequn.automation.contacts import consenting, contacts_now, emails_now, opt_outs
+from kequn.automation.digest import PURPOSE as DIGEST
 from kequn.automation.journeys import FileChannel, Journey, Journeys, in_quiet_hours
 from kequn.automation.plan import _tz
 from kequn.store.workspace import Workspace
@@ -260,7 +261,10 @@ def _refreshed(
     takes any more. Message id -> why it may not be sent; the others' ``payload`` is
     updated in the item and in the outbox (a retry sends the same, and an erasure finds
     the drop file's row by it). Nothing of a customer's is logged."""
-    found = [m for m in items if m["channel_type"] in ("webhook", "file")]
+    # a journey's messages, not a team's digest (purpose "digest": no customer's)
+    found = [
+        m for m in items if m["channel_type"] in ("webhook", "file") and m["purpose"] != DIGEST
+    ]
     now = contacts_now(ws, sorted({m["customer_id"] for m in found}))
     refused: dict[str, str] = {}
     changed: list[tuple[str, str]] = []
