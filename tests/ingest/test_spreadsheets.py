@@ -163,7 +163,7 @@ def test_ids_excel_cut_to_15_digits_are_refused_not_merged(cli, ws: Path, tmp_pa
     code, out = cli("import", "orders", saved, "-w", ws)
     assert code == 0, out
     assert (
-        "id_lost_digits: 2 (e.g. row 2: 订单号 1.93068E+15 is in scientific notation"
+        "id cut short by Excel: 2 (e.g. row 2: 订单号 1.93068E+15 is in scientific notation"
         in " ".join(out.split())
     )
     assert set(_orders(ws)) == {"123456789012", "3E8"}

@@ -201,7 +201,7 @@ def test_personal_reads_are_audited_for_those_who_see_them(server: Any) -> None:
 def test_upload_reports_validation_and_quarantine(server: Any, csv_with_problems: Path) -> None:
     with server.client("admin") as client, csv_with_problems.open("rb") as fh:
         response = client.post(
-            "/api/imports/orders?wait=true",
+            "/api/imports/orders?wait=true&lang=en",
             files={"file": (csv_with_problems.name, fh, "text/csv")},
         )
         again = client.get("/api/quarantine", params={"table": "orders"}).json()
@@ -219,6 +219,13 @@ def test_upload_reports_validation_and_quarantine(server: Any, csv_with_problems
     labels = {q["column"]: q["column_label"] for q in again_zh if q["file"] == report["file"]}
     assert labels["ordered_at"] not in ("", "ordered_at")
     assert any(ord(c) > 127 for c in labels["amount"])  # 金额, not "amount"
+    # the reason as a code for machines and in words for people, in the job's result too
+    named = {q["reason"]: q["reason_name"] for q in again_zh if q["file"] == report["file"]}
+    assert named == {"bad_date": "日期无法识别", "negative_amount": "金额为负但不是退款"}
+    assert {q["reason_name"] for q in report["quarantine"] if q["file"] == report["file"]} == {
+        "date not understood",
+        "negative amount, not a refund",
+    }
 
 
 def test_upload_takes_the_import_commands_options(server: Any, tmp_path: Path) -> None:

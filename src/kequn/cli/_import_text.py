@@ -11,6 +11,7 @@ from kequn.core.i18n import local, t
 
 def print_import(report: Any) -> None:
     from kequn.ingest.quarantine import explain_reason
+    from kequn.ingest.reasons import reason_name
 
     print_format(report)
     if report.encoding:  # a text file's; a workbook or Parquet file has none to tell
@@ -37,13 +38,13 @@ def print_import(report: Any) -> None:
                 # a reason both rejects and empties (an amount, a discount): its example
                 # is a rejected row, told under the rejected only
                 if seen is None or seen.get("severity", severity) != severity:
-                    console.print(t("import.by_reason", reason=reason, count=count))
+                    console.print(t("import.by_reason", reason=reason_name(reason), count=count))
                     continue
                 text = explain_reason(reason, seen["column"], seen["value"], seen["detail"])
                 console.print(
                     t(
                         "import.by_reason_example",
-                        reason=reason,
+                        reason=reason_name(reason),
                         count=count,
                         row=seen["row"],
                         text=text,

@@ -317,7 +317,8 @@ def quarantine(
             _table_name(r["table"]),
             Path(r["file"]).name,
             str(r["row"]),
-            r["column"] or "",
+            # the column as the user knows it (下单时间 / order date, not ordered_at)
+            display.field(r["column"], _lang(), r["table"]) if r["column"] else "",
             t(f"severity.{r['severity']}"),
             r["message"],
         )

@@ -4,7 +4,8 @@ Data only: :mod:`kequn.core.i18n` translates with them (``t(key, **params)``); g
 data in (imports, sources, mappings, quarantine reasons) has its own in
 :mod:`kequn.core.messages_ingest`, and what the command line's tables and checks say
 (and errors of the operating system) its own in :mod:`kequn.core.messages_cli`, and
-the predictive models' summaries in :mod:`kequn.core.messages_models`, merged here; the web adds its own from
+the predictive models' summaries in :mod:`kequn.core.messages_models`, each quarantine
+reason in a few words in :mod:`kequn.core.messages_reasons`, merged here; the web adds its own from
 :mod:`kequn.web.text`.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from kequn.core.messages_cli import CLI
 from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
+from kequn.core.messages_reasons import REASON_NAMES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "segment.named": ("{dimension}：{label}", "{dimension}: {label}"),
@@ -455,3 +457,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(INGEST)
 MESSAGES.update(MODELS)
 MESSAGES.update(CLI)
+MESSAGES.update(REASON_NAMES)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from kequn.core.traditional import simplified
+from kequn.ingest import reasons
 from kequn.ingest.mapping import value_synonyms
 
 _YMD = [
@@ -280,7 +281,7 @@ def choice_params(kind: str) -> dict[str, list[str | None]]:
 def _choice_fragment(col: str, kind: str) -> Fragment:
     picked = f"kq_pick({col}, ${kind}_keys, ${kind}_vals)"
     known = f"list_contains(${kind}_keys, lower(trim(CAST({col} AS VARCHAR))))"
-    return Fragment(picked, f"NOT kq_blank({col}) AND NOT {known}", "bad_choice")
+    return Fragment(picked, f"NOT kq_blank({col}) AND NOT {known}", reasons.BAD_CHOICE)
 
 
 #: DuckDB's number types: a date column holding numbers (a Parquet file's int64 time)
@@ -323,7 +324,7 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
         if source_type.upper() == "BOOLEAN":
             return Fragment(col, None, None)
         picked = _choice_fragment(col, "bool")
-        return Fragment(f"CAST({picked.value} AS BOOLEAN)", picked.failed, "bad_bool")
+        return Fragment(f"CAST({picked.value} AS BOOLEAN)", picked.failed, reasons.BAD_BOOL)
     if logical in {"timestamp", "date"}:
         if text:
             value = f"kq_ts({col}, $tz, $day_first)"
@@ -335,11 +336,11 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
             value = f"try_cast({col} AS TIMESTAMP)"
         if logical == "date":
             value = f"CAST({value} AS DATE)"
-        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_date")
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_DATE)
     if logical == "money":
         value = f"kq_money({col})" if text else f"try_cast({col} AS DECIMAL(18, 2))"
-        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_money")
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_MONEY)
     if logical == "int":
         value = f"kq_int({col})" if text else f"try_cast({col} AS BIGINT)"
-        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", "bad_number")
+        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_NUMBER)
     raise ValueError(f"no conversion for {logical}")

@@ -30,7 +30,7 @@ import duckdb
 import kequn.ingest.origin_text  # noqa: F401 - registers the source messages used below
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
-from kequn.ingest import formats
+from kequn.ingest import formats, reasons
 from kequn.ingest.columns import profile_columns, profile_for, require_columns
 from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
@@ -348,7 +348,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
         if not profile.source:
             return
         if self._unsourced_overlap() or self._unsourced_platform(profile):
-            self.report.notes.append("import.source_kept_ids")
+            self.report.notes.append(reasons.note("import.source_kept_ids"))
             return
         name = profile.source
         shops = self._shops(profile)

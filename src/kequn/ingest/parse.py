@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from kequn.ingest import formats
+from kequn.ingest import formats, reasons
 from kequn.ingest._pass import Pass
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
@@ -113,7 +113,7 @@ class ParsePass(Pass):
         # a file whose orders are each their own guest has already been told so; asking
         # for a buyer column with --mapping as well contradicts it
         if not self.report.buyer_key and "import.key_guest" not in self.report.notes:
-            self.report.notes.append("import.key_missing")
+            self.report.notes.append(reasons.note("import.key_missing"))
         self.report.lines, self.report.orders = shaped.lines, shaped.orders
         self.report.guest_orders = shaped.guests
         self.report.partial_refund_unknown = shaped.partial_unknown
@@ -123,7 +123,7 @@ class ParsePass(Pass):
         if any(c != mine for c in shaped.currencies) or (
             not shaped.currencies and profile.currency and profile.currency.upper() != mine
         ):
-            self.report.notes.append("import.currency_differs")
+            self.report.notes.append(reasons.note("import.currency_differs"))
         used = {i for idx in found.values() for i in idx}
         self.report.ignored = [
             shown_header(headers, i) for i in range(len(headers)) if i not in used
@@ -221,7 +221,7 @@ class ParsePass(Pass):
             if column.name in commas:
                 grouped = f"regexp_full_match(kq_money_marked({source}), '{_DOT_GROUPED}')"
                 failed = f"({failed}) OR {grouped}"
-                why = f"CASE WHEN {grouped} THEN 'ambiguous_money' ELSE {why} END"
+                why = f"CASE WHEN {grouped} THEN '{reasons.AMBIGUOUS_MONEY}' ELSE {why} END"
             select.append(f'{value} AS "{column.name}"')
             select.append(f'CAST({source} AS VARCHAR) AS "raw__{column.name}"')
             select.append(f'{failed} AS "bad__{column.name}"')

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kequn.core.i18n import t
+from kequn.core.i18n import MESSAGES, t
 from kequn.ingest.importer import (
     ImportReport,
     claim_stage,
@@ -21,6 +21,7 @@ from kequn.ingest.importer import (
     sweep_stages,
 )
 from kequn.ingest.mapping import MappingFile
+from kequn.ingest.reasons import reason_name
 from kequn.ingest.readers import StagedSource, check_table
 from kequn.store.workspace import Workspace
 
@@ -51,7 +52,8 @@ def quarantine_rows(
                 "file": file,
                 "row": row,
                 "column": column,
-                "reason": reason,
+                "reason": reason,  # the code, for machines
+                "reason_name": reason_name(reason, lang),  # the code in a few words
                 "severity": severity,
                 "value": value,
                 "message": explain_reason(reason, shown, value, detail, lang),
@@ -74,17 +76,17 @@ def _as_in_file(column: str | None, mapping: str | None) -> str | None:
 def explain_reason(
     reason: str, column: str | None, value: str | None, detail: str | None, lang: str | None = None
 ) -> str:
-    key = f"reason.{reason}"
-    try:
-        return t(
-            key,
-            lang,
-            column=column or "",
-            value=value if value is not None else "",
-            detail=detail or "",
-        )
-    except KeyError:
-        return reason
+    """A quarantine reason in full, with its column, value and detail; a code this
+    kequn no longer knows (an older one's, kept in the quarantine) told as such."""
+    key = f"reason.{reason}" if f"reason.{reason}" in MESSAGES else "reason.unknown"
+    return t(
+        key,
+        lang,
+        code=reason,
+        column=column or "",
+        value=value if value is not None else "",
+        detail=detail or "",
+    ).strip()
 
 
 def _record(record: str | None, headers: str | None) -> dict[str, Any] | None:

@@ -32,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from kequn.ingest import reasons
 from kequn.ingest.convert import SCIENTIFIC, other_spellings, plain, plain_key, with_spellings
 from kequn.ingest.formats import STATUSES, Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
@@ -306,7 +307,7 @@ def _buyer_sql(profile: Profile, col: Any, out: Shaped) -> str:
     nickname = col("buyer_nickname")
     if nickname and (profile.nickname_only or not parts):
         out.buyer_key.append("buyer_nickname")
-        out.notes.append("import.key_nickname")
+        out.notes.append(reasons.note("import.key_nickname"))
         parts.append(f"kq_id({nickname})")
     evidence = [
         e
@@ -433,7 +434,7 @@ def _finish(
     ).fetchone()
     if unknown and unknown[0]:
         out.partial_unknown = int(unknown[0])
-        out.notes.append("import.partial_refund_unknown")
+        out.notes.append(reasons.note("import.partial_refund_unknown"))
     for name in ("ordered_at", "discount", *BUYER_COLUMNS, "channel"):
         if name in matched and name not in out.columns:
             out.columns[name] = matched[name][0]
@@ -441,7 +442,7 @@ def _finish(
     out.orders, out.lines = (int(row[0]), int(row[1] or 0)) if row else (0, 0)
     if guests and row and row[2]:
         out.guests = int(row[2])
-        out.notes.append("import.key_guest")
+        out.notes.append(reasons.note("import.key_guest"))
     for cur, n in con.execute(
         "SELECT upper(d_currency), count(*) FROM kq_status WHERE d_currency IS NOT NULL GROUP BY 1"
     ).fetchall():

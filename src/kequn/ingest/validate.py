@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
+from kequn.ingest import reasons
 from kequn.ingest._pass import Pass
 from kequn.ingest.convert import SCIENTIFIC
 
@@ -38,10 +39,22 @@ class ValidatePass(Pass):
         severity: str,
         value: str = "NULL",
         detail: str = "NULL",
+        *,
+        why_column: bool = False,
         **params: Any,
     ) -> None:
+        """Rows ``where`` holds, in the problems with ``reason``: a code of
+        :mod:`kequn.ingest.reasons`, or with ``why_column`` the name of the column giving
+        each row's (parse's why__ columns, which hold such codes: the table's CHECK
+        refuses any other)."""
+        if why_column:
+            said = f'"{reason}"'
+        elif reason in reasons.REASONS:
+            said = f"'{reason}'"
+        else:
+            raise ValueError(f"unregistered reason {reason!r}: add it to kequn.ingest.reasons")
         self.sql(
-            f"INSERT INTO problems SELECT _row, '{column}', '{reason}', '{severity}', "
+            f"INSERT INTO problems SELECT _row, '{column}', {said}, '{severity}', "
             f"{value}, {detail} FROM parsed WHERE {where}",
             **params,
         )
@@ -53,7 +66,7 @@ class ValidatePass(Pass):
             self._problem(
                 '"customer_id" IS NULL AND kq_masked(trim("raw__customer_id"))',
                 "customer_id",
-                "masked_buyer",
+                reasons.MASKED_BUYER,
                 "rejected",
                 value='"raw__customer_id"',
             )
@@ -62,7 +75,7 @@ class ValidatePass(Pass):
                 self._problem(
                     f'regexp_full_match(trim("raw__{name}"), $scientific)',
                     name,
-                    "id_lost_digits",
+                    reasons.ID_LOST_DIGITS,
                     "rejected",
                     value=f'"raw__{name}"',
                     scientific=SCIENTIFIC,
@@ -74,7 +87,7 @@ class ValidatePass(Pass):
             self._problem(
                 lost,
                 "phone",
-                "phone_lost_digits",
+                reasons.PHONE_LOST_DIGITS,
                 "warning",
                 value='"raw__phone"',
                 scientific=SCIENTIFIC,
@@ -84,7 +97,8 @@ class ValidatePass(Pass):
     def _check_cells(self, columns: list[str]) -> None:
         self.sql(
             'CREATE OR REPLACE TEMP TABLE problems ("row" BIGINT, "column" VARCHAR, '
-            "reason VARCHAR, severity VARCHAR, value VARCHAR, detail VARCHAR)"
+            f"reason VARCHAR NOT NULL {reasons.reason_check()}, severity VARCHAR, "
+            "value VARCHAR, detail VARCHAR)"
         )
         for name in columns:
             if name == "attributes":
@@ -98,17 +112,18 @@ class ValidatePass(Pass):
                 self._problem(
                     f'"{name}" IS NULL AND kq_blank("raw__{name}")',
                     name,
-                    "missing_required",
+                    reasons.MISSING_REQUIRED,
                     "rejected",
                 )
             if name == "status":  # a file with statuses and none on this row: never "paid"
-                self._problem('kq_blank("raw__status")', name, "missing_status", "rejected")
+                self._problem('kq_blank("raw__status")', name, reasons.MISSING_STATUS, "rejected")
             self._problem(
                 f'"bad__{name}"',
                 name,
-                f"' || \"why__{name}\" || '",
+                f"why__{name}",
                 severity,
                 value=f'"raw__{name}"',
+                why_column=True,
                 detail="$allowed" if allowed else "NULL",
                 **({"allowed": allowed} if allowed else {}),
             )
@@ -120,7 +135,7 @@ class ValidatePass(Pass):
                 early = f"\"{column.name}\" < DATE '1900-01-01'"
                 severity = "rejected" if column.required else "warning"
                 self._problem(
-                    early, column.name, "bad_date", severity, value=f'"raw__{column.name}"'
+                    early, column.name, reasons.BAD_DATE, severity, value=f'"raw__{column.name}"'
                 )
                 if severity == "warning":
                     self.sql(f'UPDATE parsed SET "{column.name}" = NULL WHERE {early}')
@@ -129,7 +144,7 @@ class ValidatePass(Pass):
         if when in columns:
             future = f"{when} > timezone($tz, now()) + INTERVAL 1 DAY"
             severity = "warning" if self.table == "customers" else "rejected"
-            self._problem(future, when, "future_date", severity, value=f"CAST({when} AS VARCHAR)")
+            self._problem(future, when, reasons.FUTURE_DATE, severity, value=f"CAST({when} AS VARCHAR)")
             if severity == "warning":
                 self.sql(f"UPDATE parsed SET {when} = NULL WHERE {future}")
         if self.table == "orders":
@@ -137,7 +152,7 @@ class ValidatePass(Pass):
             self._problem(
                 f"amount < 0 AND NOT ({refund})",
                 "amount",
-                "negative_amount",
+                reasons.NEGATIVE_AMOUNT,
                 "rejected",
                 value="CAST(amount AS VARCHAR)",
             )
@@ -153,7 +168,7 @@ class ValidatePass(Pass):
                 self._problem(
                     over,
                     "refunded",
-                    "refund_over_amount",
+                    reasons.REFUND_OVER_AMOUNT,
                     "warning",
                     value="CAST(refunded AS VARCHAR)",
                     detail="CAST(amount AS VARCHAR)",
@@ -168,16 +183,18 @@ class ValidatePass(Pass):
         mine = self.ws.settings.currency.upper()
         kept = mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))
         self.sql(
-            """INSERT INTO problems SELECT _row, 'amount', 'other_currency', 'rejected',
+            """INSERT INTO problems SELECT _row, 'amount', $reason, 'rejected',
                 upper(d_currency), $kept
             FROM kq_status WHERE d_currency IS NOT NULL AND upper(d_currency) <> $kept""",
             kept=kept,
+            reason=reasons.OTHER_CURRENCY,
         )
 
     def _unknown_statuses(self) -> None:
         rows = self.con.execute(
             "SELECT value, count(*) FROM problems WHERE \"column\" = 'status' "
-            "AND reason = 'bad_choice' GROUP BY 1 ORDER BY 2 DESC, 1"
+            "AND reason = ? GROUP BY 1 ORDER BY 2 DESC, 1",
+            [reasons.BAD_CHOICE],
         ).fetchall()
         self.report.unknown_statuses = {str(v): int(n) for v, n in rows if v is not None}
 
@@ -185,7 +202,8 @@ class ValidatePass(Pass):
         key = self.spec.key
         self.sql(
             f"""INSERT INTO problems
-            SELECT _row, '{key}', 'duplicate_id', 'rejected', "{key}", CAST(first_row AS VARCHAR)
+            SELECT _row, '{key}', '{reasons.DUPLICATE_ID}', 'rejected', "{key}",
+                CAST(first_row AS VARCHAR)
             FROM (SELECT _row, "{key}", min(_row) OVER (PARTITION BY "{key}") AS first_row
                   FROM parsed WHERE "{key}" IS NOT NULL AND _row NOT IN {self._rejected_rows()})
             WHERE _row > first_row"""
@@ -198,7 +216,8 @@ class ValidatePass(Pass):
     def _check_references(self) -> None:
         self.sql(
             f"""INSERT INTO problems
-            SELECT p._row, 'customer_id', 'unknown_customer', 'rejected', p.customer_id, NULL
+            SELECT p._row, 'customer_id', '{reasons.UNKNOWN_CUSTOMER}', 'rejected', p.customer_id,
+                NULL
             FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}"""
         )
@@ -228,7 +247,8 @@ class ValidatePass(Pass):
                 self.report.skipped.append({"row": line, "text": text[:80]})
                 continue
             self.sql(
-                "INSERT INTO problems VALUES ($line, NULL, 'bad_row', 'rejected', $text, NULL)",
+                "INSERT INTO problems VALUES ($line, NULL, $reason, 'rejected', $text, NULL)",
+                reason=reasons.BAD_ROW,
                 line=line,
                 text=text[:500],
             )
@@ -236,7 +256,8 @@ class ValidatePass(Pass):
             line, text = self.staged.unclosed
             self.sql(
                 "INSERT INTO problems VALUES "
-                "($line, NULL, 'unclosed_quote', 'rejected', $text, NULL)",
+                "($line, NULL, $reason, 'rejected', $text, NULL)",
+                reason=reasons.UNCLOSED_QUOTE,
                 line=line,
                 text=text[:500],
             )

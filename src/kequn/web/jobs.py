@@ -87,7 +87,7 @@ class Job:
 
 _JOB_ID = re.compile(r"^[0-9a-f]{12}$")
 #: what an import job keeps of each quarantined row
-_QUARANTINE_KEPT = ("table", "file", "row", "column", "reason", "severity")
+_QUARANTINE_KEPT = ("table", "file", "row", "column", "reason", "reason_name", "severity")
 # an absolute path in an error message: shown by its last part only
 _PATH = re.compile(r"(?<![\w.:/])(?:/[^/\s'\"()\[\]{},;:]+)+/?")
 

@@ -1,0 +1,84 @@
+"""Every code an import can give a person: why a row was quarantined or a value emptied
+(stored in the quarantine and counted in the report's ``rejected_by_reason`` and
+``warnings_by_reason``), and the notes of its summary (``notes``, message keys).
+
+The code that emits them takes them from here, and the validation's ``problems`` table
+accepts no other reason (a CHECK built from :data:`REASONS`): a new code cannot reach a
+user without being added here, and the tests give each one words in 中文 and English
+(``reason.CODE`` in full, ``reason_name.CODE`` in a few words, :mod:`kequn.core.messages_reasons`).
+``--json`` keeps the codes, for machines; a person reads :func:`reason_name`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kequn.core.i18n import MESSAGES, t
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+#: code -> what emits it (for the reader of this file; the words are in core's messages)
+REASONS: dict[str, str] = {}
+
+
+def _reason(code: str, emitted_by: str) -> str:
+    if not _CODE.fullmatch(code) or code in REASONS:
+        raise ValueError(f"bad or repeated reason code {code!r}")
+    REASONS[code] = emitted_by
+    return code
+
+
+# a cell that could not be read (convert.fragment and parse: the why__ columns)
+BAD_CHOICE = _reason("bad_choice", "convert: a value not in a choice list (status, gender)")
+BAD_BOOL = _reason("bad_bool", "convert: a yes/no column")
+BAD_DATE = _reason("bad_date", "convert: a date or time; validate: a year before 1900")
+BAD_MONEY = _reason("bad_money", "convert: an amount")
+BAD_NUMBER = _reason("bad_number", "convert: a whole number")
+AMBIGUOUS_MONEY = _reason("ambiguous_money", "parse: 1.234 in a column of decimal commas")
+# the validation's checks (validate)
+MISSING_REQUIRED = _reason("missing_required", "validate: a required field empty")
+MISSING_STATUS = _reason("missing_status", "validate: an order's status empty")
+MASKED_BUYER = _reason("masked_buyer", "validate: a buyer known only masked")
+ID_LOST_DIGITS = _reason("id_lost_digits", "validate: an id in scientific notation")
+PHONE_LOST_DIGITS = _reason("phone_lost_digits", "validate: a phone in scientific notation")
+FUTURE_DATE = _reason("future_date", "validate: a time after tomorrow")
+NEGATIVE_AMOUNT = _reason("negative_amount", "validate: a negative amount, not a refund")
+REFUND_OVER_AMOUNT = _reason("refund_over_amount", "validate: more refunded than paid")
+OTHER_CURRENCY = _reason("other_currency", "validate: an order in another currency")
+DUPLICATE_ID = _reason("duplicate_id", "validate: an id twice in the file")
+UNKNOWN_CUSTOMER = _reason("unknown_customer", "validate: an order of an unknown customer")
+# a line of the file that is no row (readers: ragged and unclosed lines)
+BAD_ROW = _reason("bad_row", "validate: a line with more or fewer fields than the header")
+UNCLOSED_QUOTE = _reason("unclosed_quote", "validate: a quote the file never closes")
+
+#: the notes an import's summary can carry (``ImportReport.notes``): message keys
+NOTES: tuple[str, ...] = (
+    "import.key_nickname",
+    "import.key_guest",
+    "import.key_missing",
+    "import.partial_refund_unknown",
+    "import.currency_differs",
+    "import.source_kept_ids",
+)
+
+
+def note(key: str) -> str:
+    """A note's key, checked to be one of :data:`NOTES`."""
+    if key not in NOTES:
+        raise ValueError(f"unregistered import note {key!r}")
+    return key
+
+
+def reason_check(column: str = "reason") -> str:
+    """A CHECK constraint that ``column`` holds a registered code (our own codes, quoted:
+    no user text)."""
+    return f"CHECK ({column} IN ({', '.join(repr(code) for code in sorted(REASONS))}))"
+
+
+def reason_name(code: str, lang: str | None = None) -> str:
+    """A reason in a few words (退款多于实付 / refund more than paid); a code no longer
+    known (kept in an old workspace's quarantine) is named as a code, with words."""
+    key = f"reason_name.{code}"
+    if key in MESSAGES:
+        return t(key, lang)
+    return t("reason_name.unknown", lang, code=code)
