@@ -397,14 +397,21 @@ def taxonomy_check(
 
 
 @app.command()
-def features(as_json: JsonOpt = False) -> None:
-    """List the names rules may use, with their meaning."""
+def features(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """List the names rules may use, with their meaning: the catalogue's, and the
+    thresholds of the workspace's taxonomy."""
     from kequn.features.catalogue import FEATURES, PARAMETERS
 
     rows = [
-        {"name": f.name, "kind": f.kind, "zh": f.zh, "en": f.en}
+        {"name": f.name, "kind": f.kind, "zh": f.zh, "en": f.en, "source": "catalogue"}
         for f in [*FEATURES.values(), *PARAMETERS.values()]
     ]
+    taxonomy = _workspace_taxonomy(workspace)
+    if taxonomy is not None:
+        rows += [
+            {"name": name, "kind": th.kind, "zh": th.zh, "en": th.en, "source": "threshold"}
+            for name, th in taxonomy.thresholds.items()
+        ]
     if as_json:
         _print_json(rows)
         return
@@ -412,5 +419,19 @@ def features(as_json: JsonOpt = False) -> None:
     for col in (t("col.feature"), t("col.type"), "中文", "English"):
         out.add_column(col)
     for r in rows:
-        out.add_row(r["name"], r["kind"], r["zh"], r["en"])
+        kind = t("features.threshold") if r["source"] == "threshold" else r["kind"]
+        out.add_row(r["name"], kind, r["zh"], r["en"])
     console.print(out)
+
+
+def _workspace_taxonomy(workspace: Path | None) -> Any:
+    """The taxonomy of the workspace ``-w`` names (an error when it is none), else of
+    the one ``$KEQUN_WORKSPACE`` or the current folder is, if it is one: ``kequn
+    features`` also lists the catalogue outside any workspace."""
+    from kequn.store.workspace import CONFIG_NAME, resolve_root
+    from kequn.taxonomy.model import load_taxonomy
+
+    if workspace is None and not (resolve_root(None) / CONFIG_NAME).is_file():
+        return None
+    path = _ws(workspace).taxonomy_path
+    return load_taxonomy(path) if path.is_file() else None

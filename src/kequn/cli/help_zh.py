@@ -64,7 +64,7 @@ HELP_ZH: dict[str, str] = {
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
     "Earlier run id": "较早一次运行的编号",
     "Later run id": "较晚一次运行的编号",
-    "List the names rules may use, with their meaning.": "列出规则中可以使用的名称及其含义。",
+    "List the names rules may use, with their meaning: the catalogue's, and the thresholds of the workspace's taxonomy.": "列出规则中可以使用的名称及其含义：特征目录中的名称，以及工作区分类体系中的阈值。",
     # taxonomy, clv
     "Inspect and validate the workspace taxonomy.": "查看并校验工作区的分群规则。",
     "Validate a taxonomy file: shape, every rule's names and operators, thresholds.": "校验分群规则文件：结构、每条规则用到的名称和运算符、阈值。",

@@ -142,6 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.done": ("{count} 位客户 → {file}", "{count} customers → {file}"),
     "col.feature": ("名称", "name"),
     "col.type": ("类型", "type"),
+    "features.threshold": ("阈值（分类体系）", "threshold (taxonomy)"),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
     "run.none": (
         "没有找到分类运行，先运行 `kequn run`。",
