@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from cli_helpers import command_tree, kequn, kequn_output, kequn_words
 
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from cli_helpers import kequn, kequn_words
 
-from kequn.ingest import importer  # noqa: F401 - registers the source notes' messages
+from cli_helpers import kequn, kequn_words
 from kequn.core.i18n import t
-from kequn.ingest import reasons
+from kequn.ingest import (
+    importer,  # noqa: F401 - registers the source notes' messages
+    reasons,
+)
 from kequn.ingest.quarantine import explain_reason
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -33,17 +35,21 @@ def test_the_registry_holds_the_codes_the_import_emits() -> None:
 def test_each_reason_has_words_in_both_languages(code: str) -> None:
     for key in (f"reason_name.{code}", f"reason.{code}"):
         zh, en = t(key, "zh", column="C", value="V", detail="D"), t(key, "en", column="C")
-        assert zh.strip() and en.strip(), key
+        assert zh.strip(), key
+        assert en.strip(), key
         assert zh != en, key
         assert _CJK.search(zh), key  # Chinese words, not the English copied
-        assert code not in zh and code not in en, key  # words, not the code again
+        assert code not in zh, key  # words, not the code again
+        assert code not in en, key
     assert explain_reason(code, "金额", "十元", "1", "zh") != code
 
 
 @pytest.mark.parametrize("key", reasons.NOTES)
 def test_each_note_has_words_in_both_languages(key: str) -> None:
     zh, en = t(key, "zh"), t(key, "en")
-    assert zh.strip() and en.strip() and zh != en
+    assert zh.strip()
+    assert en.strip()
+    assert zh != en
     assert _CJK.search(zh)
 
 
@@ -98,13 +104,16 @@ def test_the_chinese_import_and_quarantine_name_reasons_in_words(capsys, tmp_pat
         assert raw not in said
     code, said = kequn_words(capsys, "quarantine", "-w", ws, "--lang", "zh")
     assert code == 0, said
-    assert "不是可识别的金额" in said and "在本文件中重复" in said and "多于订单实付" in said
+    assert "不是可识别的金额" in said
+    assert "在本文件中重复" in said
+    assert "多于订单实付" in said
     assert "订单编号 已隔离" in said  # the column in words too, not order_id
     for raw in _CODES:
         assert raw not in said
     # English names them in English words
     code, said = kequn_words(capsys, "quarantine", "-w", ws, "--lang", "en")
-    assert "is not an amount" in said and "refund_over_amount" not in said
+    assert "is not an amount" in said
+    assert "refund_over_amount" not in said
     # machines keep the codes, next to the words a person reads
     code, out = kequn(capsys, "quarantine", "-w", ws, "--json", "--lang", "zh")
     rows = json.loads(out)

@@ -436,8 +436,8 @@ def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
     """Parse and fully check journeys text (as edited in a file or, later, the dashboard)."""
     try:
         data = load_yaml(text) or {}
-    except yaml.YAMLError as exc:
-        raise JourneysError(f"{where}: not valid YAML: {exc}") from exc
+    except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
+        raise JourneysError(yamlfile.yaml_error(exc, where, text)) from exc
     if not isinstance(data, dict):
         raise JourneysError(f"{where}: expected a mapping with channels and journeys")
     try:

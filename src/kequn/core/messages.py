@@ -5,7 +5,8 @@ data in (imports, sources, mappings, quarantine reasons) has its own in
 :mod:`kequn.core.messages_ingest`, and what the command line's tables and checks say
 (and errors of the operating system) its own in :mod:`kequn.core.messages_cli`, and
 the predictive models' summaries in :mod:`kequn.core.messages_models`, each quarantine
-reason in a few words in :mod:`kequn.core.messages_reasons`, merged here; the web adds its own from
+reason in a few words in :mod:`kequn.core.messages_reasons`, a YAML file's problems in
+:mod:`kequn.core.messages_yaml`, merged here; the web adds its own from
 :mod:`kequn.web.text`.
 """
 
@@ -15,6 +16,7 @@ from kequn.core.messages_cli import CLI
 from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
 from kequn.core.messages_reasons import REASON_NAMES
+from kequn.core.messages_yaml import YAML
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "segment.named": ("{dimension}：{label}", "{dimension}: {label}"),
@@ -459,3 +461,4 @@ MESSAGES.update(INGEST)
 MESSAGES.update(MODELS)
 MESSAGES.update(CLI)
 MESSAGES.update(REASON_NAMES)
+MESSAGES.update(YAML)

@@ -6,6 +6,7 @@ Windows editor saves (:func:`user_text`)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,103 @@ def load_toml(path: Path) -> dict[str, Any]:
     Raises ``OSError``, ``UnicodeDecodeError`` or ``tomllib.TOMLDecodeError`` (both
     ``ValueError``)."""
     return tomllib.loads(user_text(path.read_bytes()))
+
+
+# -- what is wrong with a YAML file, in words ---------------------------------------------
+# PyYAML's problems are its scanner's, parser's, composer's and constructor's own English
+# (pyyaml lib/yaml/scanner.py, parser.py, composer.py, constructor.py: MarkedYAMLError
+# with context, context_mark, problem, problem_mark; marks count lines and columns from
+# 0), and libyaml's, which CSafeLoader reports, are worded differently (libyaml
+# src/scanner.c, parser.c: "mapping values are not allowed in this context", "did not
+# find expected key"): each pattern takes both. A problem not matched here is told in
+# PyYAML's words after kequn's.
+_PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(pattern))
+    for key, pattern in (
+        ("yaml.mapping_values", r"mapping values are not allowed"),
+        ("yaml.expected_colon", r"could not find expected ':'"),
+        ("yaml.tab", r"found character '\\t' that cannot start|found a tab character"),
+        ("yaml.bad_start", r"found character (?P<char>'.+' )?that cannot start any token"),
+        ("yaml.indentation", r"expected <block end>, but found|did not find expected key"),
+        ("yaml.expected_dash", r"did not find expected '-' indicator"),
+        ("yaml.undefined_alias", r"found undefined alias(?: '(?P<name>[^']*)')?"),
+        ("yaml.unclosed_flow", r"expected ',' or '(?P<close>[\]}])'"),
+        ("yaml.bad_escape", r"found unknown escape character"),
+        ("yaml.tag", r"could not determine a constructor for the tag '(?P<tag>[^']*)'"),
+        ("yaml.two_documents", r"expected a single document in the stream"),
+        ("yaml.anchor_name", r"expected alphabetic or numeric character"),
+        ("yaml.duplicate_anchor", r"found duplicate anchor(?: '(?P<name>[^']*)')?"),
+        ("yaml.too_deep", r"nested too deeply"),
+        ("yaml.too_big", r"expand to more than (?P<count>[\d,]+) characters"),
+    )
+)
+_UNCLOSED_QUOTE = re.compile(r"while scanning a (?:double-|single-)?quoted scalar")
+_NAME_AT = re.compile(r"[*&]?([\w-]*)")
+
+
+def yaml_problem(
+    exc: BaseException, text: str | None = None, lang: str | None = None
+) -> tuple[int | None, int | None, str]:
+    """Where a YAML error is (line and column from 1, from its ``problem_mark``; where
+    the quote opened for one never closed) and what is wrong, in the language: the
+    common problems in kequn's words, any other as "the YAML parser says: …".
+    ``text``, the file's, names what libyaml's messages leave out (the character, the
+    alias)."""
+    from kequn.core.i18n import t
+
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character, with no mark
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "?"
+        before = (text or "")[: exc.position]
+        line = before.count("\n") + 1 if text else None
+        column = len(before) - (before.rfind("\n") + 1) + 1 if text else None
+        return line, column, t("yaml.control_character", lang, char=char)
+    context = str(getattr(exc, "context", None) or "")
+    problem = str(getattr(exc, "problem", None) or "") or (str(exc) if not context else "")
+    mark = getattr(exc, "problem_mark", None)
+    if _UNCLOSED_QUOTE.search(context) and "end of stream" in problem:
+        mark = getattr(exc, "context_mark", None) or mark
+        key, found = "yaml.unclosed_quote", None
+    else:
+        said = f"{context} {problem}"
+        key, found = next(
+            ((k, m) for k, pattern in _PROBLEMS if (m := pattern.search(said))), ("", None)
+        )
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    here = _at(text, line, column)
+    params: dict[str, str] = {k: v for k, v in (found.groupdict() if found else {}).items() if v}
+    if key == "yaml.bad_start":
+        char = params.get("char", "").strip() or repr(here[:1])
+        if char in ("'\\t'", repr("\t")):
+            key = "yaml.tab"
+        params["char"] = char
+    if key in ("yaml.undefined_alias", "yaml.duplicate_anchor") and "name" not in params:
+        named = _NAME_AT.match(here)
+        params["name"] = named.group(1) if named else ""
+    if key == "yaml.unclosed_flow":
+        params["open"] = "[" if params.get("close") == "]" else "{"
+    if not key:
+        detail = "; ".join(part for part in (context, problem) if part) or type(exc).__name__
+        return line, column, t("yaml.other", lang, detail=detail)
+    return line, column, t(key, lang, **params)
+
+
+def yaml_error(
+    exc: BaseException, file: str, text: str | None = None, lang: str | None = None
+) -> str:
+    """A YAML file's error as a person reads it: the file, line and column, and what is
+    wrong (:func:`yaml_problem`)."""
+    from kequn.core.i18n import t
+
+    line, column, problem = yaml_problem(exc, text, lang)
+    if line is None:
+        return t("yaml.nowhere", lang, file=file, problem=problem)
+    return t("yaml.at", lang, file=file, line=line, column=column, problem=problem)
+
+
+def _at(text: str | None, line: int | None, column: int | None) -> str:
+    """The rest of ``text``'s line ``line`` from ``column`` (both from 1), "" if none."""
+    if not text or line is None or column is None:
+        return ""
+    lines = text.splitlines()
+    return lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""

@@ -140,9 +140,13 @@ class MappingFile:
         from kequn.core.schema import ORDER_STATUSES
 
         name = Path(path).name
+        text = None
         try:
-            data = yaml.safe_load(yamlfile.user_text(Path(path).read_bytes())) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            text = yamlfile.user_text(Path(path).read_bytes())
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
+            raise MappingError(yamlfile.yaml_error(exc, name, text)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
             if isinstance(exc, UnicodeDecodeError):
                 line = exc.object[: exc.start].count(b"\n") + 1
                 said: str | None = t("mapping.not_utf8", line=line)

@@ -21,8 +21,8 @@ from kequn.ingest.importer import (
     sweep_stages,
 )
 from kequn.ingest.mapping import MappingFile
-from kequn.ingest.reasons import reason_name
 from kequn.ingest.readers import StagedSource, check_table
+from kequn.ingest.reasons import reason_name
 from kequn.store.workspace import Workspace
 
 

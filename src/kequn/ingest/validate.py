@@ -144,7 +144,9 @@ class ValidatePass(Pass):
         if when in columns:
             future = f"{when} > timezone($tz, now()) + INTERVAL 1 DAY"
             severity = "warning" if self.table == "customers" else "rejected"
-            self._problem(future, when, reasons.FUTURE_DATE, severity, value=f"CAST({when} AS VARCHAR)")
+            self._problem(
+                future, when, reasons.FUTURE_DATE, severity, value=f"CAST({when} AS VARCHAR)"
+            )
             if severity == "warning":
                 self.sql(f"UPDATE parsed SET {when} = NULL WHERE {future}")
         if self.table == "orders":
@@ -255,8 +257,7 @@ class ValidatePass(Pass):
         if self.staged.unclosed is not None:
             line, text = self.staged.unclosed
             self.sql(
-                "INSERT INTO problems VALUES "
-                "($line, NULL, $reason, 'rejected', $text, NULL)",
+                "INSERT INTO problems VALUES ($line, NULL, $reason, 'rejected', $text, NULL)",
                 reason=reasons.UNCLOSED_QUOTE,
                 line=line,
                 text=text[:500],

@@ -360,7 +360,9 @@ def _load_taxonomy(path: Path | None) -> Taxonomy:
         try:
             text = yamlfile.user_text(Path(path).read_bytes())
         except UnicodeDecodeError as exc:  # not text: as unreadable as text that is no YAML
-            raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=exc)) from None
+            line = exc.object[: exc.start].count(b"\n") + 1
+            said = t("mapping.not_utf8", line=line)
+            raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=said)) from None
     return parse_taxonomy(text, where)
 
 
@@ -389,8 +391,8 @@ def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
 def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     try:
         data = yamlfile.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=exc)) from exc
+    except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
+        raise TaxonomyError(yamlfile.yaml_error(exc, where, text)) from exc
     if data is not None and not isinstance(data, dict):
         # a CSV or a bare list given for a taxonomy parses as YAML, but not as a mapping
         raise TaxonomyError(t("taxonomy.not_mapping", file=where))

@@ -85,10 +85,10 @@ def validate(text: str, taxonomy: Taxonomy) -> tuple[Journeys | None, list[dict[
     it cannot be placed). The checks are the automation package's own."""
     try:
         data = load_yaml(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
+    except yaml.YAMLError as exc:  # the problem in the language, its column after its line
+        line, column, problem = yamlfile.yaml_problem(exc, text)
+        if column is not None:
+            problem = t("yaml.here", column=column, problem=problem)
         return None, [{"line": line, "message": t("web.journeys.not_yaml", detail=problem)}]
     if not isinstance(data, dict):
         return None, [{"line": 1, "message": t("web.journeys.not_mapping")}]
