@@ -90,9 +90,10 @@ def test_a_run_on_new_thresholds_compiles_no_new_sql_for_its_labels(
             result = classify(engine, taxonomy, features, ctx, workdir)
             counts.append(result.counts)
             new = set((tmp_path / "sql").glob("*.sql")) - before
-        # the first run compiles four queries: the thresholds, the labels, the counts and
-        # the number of customers; a month earlier the thresholds differ and none is new
-        assert len(new) == (4 if i == 0 else 0), new
+        # the first run compiles five queries: the thresholds, the labels, the counts (of
+        # the exclusive dimensions' labels, and of the tags) and the number of customers;
+        # a month earlier the thresholds differ and none is new
+        assert len(new) == (5 if i == 0 else 0), new
     assert counts[0] != counts[1]
 
 
