@@ -176,10 +176,15 @@ def sample_of(ids: ir.Table, limit: int = SAMPLE) -> ir.Table | None:
     return ibis.memtable(pa.table({"customer_id": chosen}))
 
 
-def pull(expr: ir.Table, limit: int | None = SAMPLE) -> pa.Table:
-    """Rows sorted by customer id; at most ``limit``, taken as every k-th row in that order."""
+def pull(expr: ir.Table, limit: int | None = SAMPLE, *, ordered: bool = True) -> pa.Table:
+    """Rows sorted by customer id; at most ``limit``, taken as every k-th row in that order.
+    Not ``ordered``: every row, in the order they come, for scoring that takes each row
+    alone (sorting 800k ids was 0.2 s of a run); a model is fitted on sorted rows only,
+    as its fit depends on their order."""
     if limit is not None and (sample := sample_of(expr, limit)) is not None:
         expr = expr.semi_join(sample, "customer_id")
+    if not ordered and limit is None:
+        return expr.to_pyarrow()
     return expr.order_by("customer_id").to_pyarrow()
 
 
@@ -405,7 +410,7 @@ def score_churn(
         return features.mutate(
             churn_risk=ibis.cases((features.orders > 0, risk), else_=ibis.null("float64"))
         )
-    current = pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None)
+    current = pull(buyers.select("customer_id", *CHURN_FEATURES), limit=None, ordered=False)
     scored = pa.table(
         {"customer_id": current["customer_id"], "churn_risk": churn_risk_of(current, fit, models)}
     )

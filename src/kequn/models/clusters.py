@@ -205,7 +205,7 @@ def assign_clusters(
     medians (exact: ``percentile``, as ``numpy.median``) reach the driver."""
     if distributed(features):
         return _assign_on_engine(features, fit)
-    everyone = pull(_buyers(features if source is None else source), limit=None)
+    everyone = pull(_buyers(features if source is None else source), limit=None, ordered=False)
     assigned, info = _assign(everyone, fit)
     table = pa.table({"customer_id": everyone["customer_id"], "cluster": pa.array(assigned)})
     joined = features.left_join(ibis.memtable(table), "customer_id")
@@ -218,13 +218,17 @@ def _assign(everyone: pa.Table, fit: ClusterFit) -> tuple[NDArray[np.int64], dic
     raw = fit.model.predict(behaviour_matrix(everyone)) if everyone.num_rows else np.array([])
     raw = raw.astype(np.int64)
     assigned = fit.renumber[raw]
-    # each column converted once, not once per cluster (0.2 s of a 1M-customer run)
-    values = {name: _floats(everyone, name) for name in PROFILED}
+    # each column converted once and put in the clusters' order once, each cluster's
+    # values then a slice of it (a mask per cluster and column was 0.16 s at 1M); a
+    # median is of the values alone, whatever their order
+    order = np.argsort(raw, kind="stable")
+    bounds = np.searchsorted(raw[order], np.arange(len(fit.renumber) + 1))
+    values = {name: _floats(everyone, name)[order] for name in PROFILED}
     profiles = {}
     for raw_id in range(len(fit.renumber)):
-        members = raw == raw_id
-        profile = {name: _median(values[name], members) for name in PROFILED}
-        profiles[int(fit.renumber[raw_id])] = (int(members.sum()), profile)
+        start, stop = int(bounds[raw_id]), int(bounds[raw_id + 1])
+        profile = {name: _median(values[name][start:stop]) for name in PROFILED}
+        profiles[int(fit.renumber[raw_id])] = (stop - start, profile)
     return assigned, {**fit.info, "clusters": _descriptions(fit, profiles, len(assigned))}
 
 
@@ -244,7 +248,7 @@ def score_and_assign(
     read = features if source is None else source
     buyers = read.filter(read.orders > 0)
     names = list(dict.fromkeys((*CHURN_FEATURES, *PROFILED)))
-    everyone = pull(buyers.select("customer_id", *names), limit=None)
+    everyone = pull(buyers.select("customer_id", *names), limit=None, ordered=False)
     assigned, info = _assign(everyone, clusters)
     table = pa.table(
         {
@@ -329,8 +333,7 @@ def _floats(table: pa.Table, column: str) -> NDArray[np.float64]:
     return table[column].cast(pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def _median(column: NDArray[np.float64], members: NDArray[np.bool_]) -> float | None:
-    values = column[members]
+def _median(values: NDArray[np.float64]) -> float | None:
     values = values[~np.isnan(values)]
     return float(np.median(values)) if values.size else None
 
