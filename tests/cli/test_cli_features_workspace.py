@@ -83,3 +83,22 @@ def test_a_folder_that_is_no_workspace_is_refused(
         code, said = kequn_words(capsys, "features", "-w", tmp_path / "none", "--lang", lang)
         assert code == 1, said
         assert words in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "text"), [("zh", "数值", "文本"), ("en", "number", "text")]
+)
+def test_the_kinds_are_said_in_the_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    lang: str, number: str, text: str,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # no workspace: the catalogue alone
+    monkeypatch.delenv("KEQUN_WORKSPACE", raising=False)
+    code, out, err = kequn_output(capsys, "--lang", lang, "features")
+    assert code == 0, err
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 3}
+    assert number in lines["orders"]
+    assert any(text in line for line in lines.values())
+    if lang == "zh":
+        assert "number" not in out
+        assert "string" not in out

@@ -400,6 +400,7 @@ def taxonomy_check(
 def features(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the names rules may use, with their meaning: the catalogue's, and the
     thresholds of the workspace's taxonomy."""
+    from kequn.core.i18n import MESSAGES
     from kequn.features.catalogue import FEATURES, PARAMETERS
 
     rows = [
@@ -419,8 +420,10 @@ def features(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     for col in (t("col.feature"), t("col.type"), "中文", "English"):
         out.add_column(col)
     for r in rows:
-        kind = t("features.threshold") if r["source"] == "threshold" else r["kind"]
-        out.add_row(r["name"], kind, r["zh"], r["en"])
+        kind = f"features.kind.{r['kind']}"
+        if r["source"] == "threshold":
+            kind = "features.threshold"
+        out.add_row(r["name"], t(kind) if kind in MESSAGES else r["kind"], r["zh"], r["en"])
     console.print(out)
 
 

@@ -145,6 +145,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.feature": ("名称", "name"),
     "col.type": ("类型", "type"),
     "features.threshold": ("阈值（分类体系）", "threshold (taxonomy)"),
+    # the kinds of the catalogue's names (kequn.features.catalogue.Feature.kind)
+    "features.kind.number": ("数值", "number"),
+    "features.kind.string": ("文本", "text"),
+    "features.kind.date": ("日期", "date"),
+    "features.kind.bool": ("是/否", "yes/no"),
+    "features.kind.map": ("键值表", "map"),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
     "run.none": (
         "没有找到分类运行，先运行 `kequn run`。",
