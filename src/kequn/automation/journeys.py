@@ -439,7 +439,7 @@ def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
     except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
         raise JourneysError(yamlfile.yaml_error(exc, where, text)) from exc
     if not isinstance(data, dict):
-        raise JourneysError(f"{where}: expected a mapping with channels and journeys")
+        raise JourneysError(t("journeys.not_mapping", where=where))
     try:
         journeys = Journeys.model_validate(data)
     except ValidationError as exc:

@@ -140,6 +140,10 @@ CLI: dict[str, tuple[str, str]] = {
     "privacy.removed.drops": ("投递文件 {n}", "drop files {n}"),
     "privacy.removed.old_data_copies_left": ("旧数据副本 {n}", "old data copies {n}"),
     "privacy.removed.audit_entries": ("审计记录 {n}", "audit entries {n}"),
+    "journeys.not_mapping": (
+        "{where}：应为含 channels（渠道）与 journeys（旅程）的映射",
+        "{where}: expected a mapping with channels and journeys",
+    ),
     "journeys.none": (
         "journeys.yaml 中还没有旅程。",
         "journeys.yaml defines no journeys yet.",

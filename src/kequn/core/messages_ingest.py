@@ -57,8 +57,8 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.rejected_header": ("隔离原因:", "Quarantined, by reason:"),
     "import.warned_header": (
-        "已接收但有字段被置空（值无法识别）:",
-        "Accepted with a value left empty (not understood):",
+        "已接收，但有字段被置空或修正（原因如下）:",
+        "Accepted, with a value left empty or corrected (why, below):",
     ),
     # quarantine reasons: {column} {value} {detail}
     "reason.missing_required": ("必填字段 {column} 为空", "required field {column} is empty"),
