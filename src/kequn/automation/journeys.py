@@ -409,7 +409,7 @@ def load_yaml(text: str) -> Any:
             raise yaml.YAMLError(
                 f"its aliases (*name) expand to more than {MAX_EXPANDED:,} characters"
             )
-        return yaml.safe_load(text)
+        return yamlfile.safe_load(text)
     except RecursionError:
         raise yaml.YAMLError("nested too deeply") from None
 

@@ -68,6 +68,10 @@ YAML: dict[str, tuple[str, str]] = {
         "& 或 * 后面应是名称（字母或数字）",
         "an & or * must be followed by a name (letters or digits)",
     ),
+    "yaml.duplicate_key": (
+        "键 {key} 在同一层写了两次：YAML 只会保留后一个，前一个会被悄悄丢掉；请删去或合并其中一个",
+        "the key {key} is given twice at the same level: YAML would silently keep only the last; remove or merge one",
+    ),
     "yaml.duplicate_anchor": (
         "锚点 &{name} 定义了两次",
         "the anchor &{name} is defined twice",

@@ -14,7 +14,36 @@ from typing import Any
 import yaml
 
 #: libyaml's safe loader, else PyYAML's own
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class SafeLoader(_BaseLoader):
+    """The safe loader, refusing a key given twice in one mapping: PyYAML keeps the last
+    without a word, so a label's second ``when:`` (or a channel's second ``url:``)
+    silently replaced the first. Keys brought in by a merge (``<<: *base``) may be
+    overridden, as YAML means them to be."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                again = key in seen
+            except TypeError:  # a key that is a list or a mapping: no set takes it
+                continue
+            if again:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def safe_load(text: str) -> Any:
@@ -68,6 +97,7 @@ _PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("yaml.two_documents", r"expected a single document in the stream"),
         ("yaml.anchor_name", r"expected alphabetic or numeric character"),
         ("yaml.duplicate_anchor", r"found duplicate anchor(?: '(?P<name>[^']*)')?"),
+        ("yaml.duplicate_key", r"found duplicate key (?P<key>.+)"),
         ("yaml.too_deep", r"nested too deeply"),
         ("yaml.too_big", r"expand to more than (?P<count>[\d,]+) characters"),
     )

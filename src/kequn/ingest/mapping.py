@@ -143,7 +143,7 @@ class MappingFile:
         text = None
         try:
             text = yamlfile.user_text(Path(path).read_bytes())
-            data = yaml.safe_load(text) or {}
+            data = yamlfile.safe_load(text) or {}
         except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
             raise MappingError(yamlfile.yaml_error(exc, name, text)) from exc
         except (OSError, UnicodeDecodeError) as exc:
