@@ -55,6 +55,11 @@ def serve(
     # an IPv6 address in brackets, as a browser takes it; "" listens everywhere
     shown = f"[{host}]" if ":" in host else (host or "0.0.0.0")  # noqa: S104 - shown only
     console.print(t("serve.listening", url=f"http://{shown}:{port}/", path=ws.root))
+    from kequn.store.access import list_users
+
+    if not list_users(ws):
+        # nobody can sign in yet: the login page asks for a token no one has
+        console.print(t("serve.no_users", path=ws.root), highlight=False, markup=False)
     run_server(
         ServerSettings(workspace=Path(ws.root), host=host, port=port),
         workers=workers,

@@ -116,6 +116,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.user": ("用户", "user"),
     "col.role": ("角色", "role"),
     "serve.listening": ("服务已启动：{url}（工作区 {path}）", "Serving {url} (workspace {path})"),
+    "serve.no_users": (
+        (
+            "这个工作区还没有用户，没人能登录：先运行 kequn user add admin --role admin "
+            "-w {path}（它只显示一次令牌），再用令牌登录。"
+        ),
+        (
+            "This workspace has no users yet, so nobody can sign in: run kequn user add "
+            "admin --role admin -w {path} (it shows the token once), then sign in with it."
+        ),
+    ),
     "user.added": (
         "已创建用户 {name}（{role}）。令牌只显示这一次，请妥善保存：",
         "Created user {name} ({role}). The token is shown only this once; keep it safe:",
