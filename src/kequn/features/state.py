@@ -59,9 +59,7 @@ import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
 from kequn.features.attributes import attribute_columns
-from kequn.features.build import (
-    FeatureContext,
-)
+from kequn.features.build import FeatureContext
 from kequn.features.state_rows import (
     event_state,
     order_state,

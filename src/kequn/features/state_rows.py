@@ -99,8 +99,8 @@ def split_appended(
 
 
 def appended(kept: ir.Table, new: ir.Table) -> ir.Table:
-    """Per customer of ``new`` (the state's rows, :func:`~kequn.features.state.
-    order_state`, of the new order rows alone): the state row with the new rows added,
+    """Per customer of ``new`` (the state's rows, :func:`order_state`, of the new order
+    rows alone): the state row with the new rows added,
     in ``kept``'s columns and types, and :data:`MERGED`; where it is false the row is to
     be computed again from all the customer's rows (its other columns are then of no
     use). A customer the state has no row of had no rows before: the new rows are all."""
@@ -161,9 +161,9 @@ def touched_rows(
     ready: ir.Table | None,
     again: int,
 ) -> ir.Table:
-    """The touched customers' new state rows: ``ready`` (merged, :mod:`kequn.features.
-    merge`) and those of ``hit`` (``again`` of them) computed again from all their rows,
-    or none (``state_rows`` NULL) for a customer with no rows left."""
+    """The touched customers' new state rows: ``ready`` (merged, :func:`appended`) and
+    those of ``hit`` (``again`` of them) computed again from all their rows, or none
+    (``state_rows`` NULL) for a customer with no rows left."""
     if ready is not None and not again:
         return ready  # no customer to read the whole table for
     rows = compute(table.semi_join(hit, "customer_id"))
