@@ -90,8 +90,22 @@ def rank_columns(buyers: ir.Table) -> ir.Table:
     if distributed(buyers):
         return _distributed_rank_columns(buyers)
 
-    def pct(column: str) -> ir.FloatingValue:
-        return ibis.percent_rank().over(order_by=buyers[column])
+    # the three columns of many distinct values are ranked by windows over a narrow
+    # table of their own, joined back by customer: a window sorts every column it
+    # carries, and over the buyers with the counts below joined (ten more columns) the
+    # three took 0.7 of the stage's 0.9 s at 1M buyers, against 0.35 s alone
+    narrow = buyers.select("customer_id", "spend", "avg_order_value", "max_order_value")
+    windows = narrow.select(
+        "customer_id",
+        **{
+            name: ibis.percent_rank().over(order_by=narrow[column])
+            for name, column in (
+                ("spend_pct", "spend"),
+                ("aov_pct", "avg_order_value"),
+                ("max_order_pct", "max_order_value"),
+            )
+        },
+    )
 
     # columns of few distinct values (a count of orders, a mean quantity, days) are ranked
     # from their distinct values' counts (:func:`_ranked_values`) joined back by value:
@@ -106,15 +120,22 @@ def rank_columns(buyers: ir.Table) -> ir.Table:
         counts = _ranked_values(ranked[column], key, descending=latest_first)
         joined = ranked.left_join(counts, ranked[column] == counts[f"{key}_v"])
         ranked = joined.select(*ranked.columns, *[c for c in counts.columns if c != f"{key}_v"])
-    ranks = ranked.select(
+    counted = ranked.select(
         "customer_id",
-        spend_pct=pct("spend"),
         orders_pct=_percent_rank(ranked.o_below, ranked.o_n),
-        aov_pct=pct("avg_order_value"),
-        max_order_pct=pct("max_order_value"),
         quantity_pct=_percent_rank(ranked.q_below, ranked.q_n),
         # buyers who last bought earlier are below, ties take the middle
         r_score=_score(_mid_rank(ranked.d_below, ranked.d_c, ranked.d_n)),
+    )
+    joined = windows.join(counted, "customer_id")
+    ranks = joined.select(
+        "customer_id",
+        joined.spend_pct,
+        joined.orders_pct,
+        joined.aov_pct,
+        joined.max_order_pct,
+        joined.quantity_pct,
+        joined.r_score,
     )
     # the F and M scores from the ranks above: the same windows again cost a tenth
     return ranks.mutate(f_score=_score(ranks.orders_pct), m_score=_score(ranks.spend_pct))
