@@ -337,10 +337,10 @@ def _bring_up_to_date(
         return _Files(target.name), -1, 0
     old = old_files.read(table, folder, f"{name}_before")
     ids = _import_key(table)
-    hit = table.filter(ids.isin(new_ids)).select("customer_id") if new_ids else None
+    hit = table.filter(ids.isin(_ids(new_ids))).select("customer_id") if new_ids else None
     if changed:
         # rows of seen imports changed or went: whose count of such rows differs
-        known = table.filter(ids.isin(list(seen)))
+        known = table.filter(ids.isin(_ids(list(seen))))
         known = known.group_by("customer_id").aggregate(n=known.count())
         both = old.select("customer_id", "state_rows").outer_join(known, "customer_id")
         both = both.select(
@@ -363,7 +363,7 @@ def _bring_up_to_date(
             # ones (:mod:`kequn.features.state_rows`), the rest computed again below; the
             # new rows written first, as their totals read them several times (each a
             # scan of the whole table: 0.4 s of 0.6 at 10M orders)
-            rows = engine.materialize(table.filter(ids.isin(new_ids)), added)
+            rows = engine.materialize(table.filter(ids.isin(_ids(new_ids))), added)
             ready, hit, count, again_count = split_appended(engine, old, compute(rows), scratch)
         else:
             hit = engine.materialize(hit.distinct(), scratch)
@@ -397,6 +397,13 @@ def _rows(path: Path) -> int:
 
 def _import_key(table: ir.Table) -> ir.StringValue:
     return table.import_id.fill_null("")
+
+
+def _ids(import_ids: list[str]) -> ir.StringColumn:
+    """Import ids as a column of an in-memory table: the SQL of a query filtering by
+    them is the same whichever they are (an engine keeps it compiled), where a list of
+    literals made each night's new SQL (0.17 s to compile at 1M)."""
+    return ibis.memtable({"k": import_ids}, schema={"k": "string"}).k
 
 
 def _import_counts(table: ir.Table) -> dict[str, int]:
