@@ -434,7 +434,9 @@ def run(
             attributes = kept_attributes(features, staging)
             if attributes is not None:
                 stored += attributes.columns
-            result = classify(engine, taxonomy, features, ctx, staging, stored, attributes)
+            # the features before the predictions, for the thresholds (none reads one)
+            built = engine.written(staging / FEATURES_FILE)
+            result = classify(engine, taxonomy, features, ctx, staging, stored, attributes, built)
             notify("publish")
             (staging / TAXONOMY_FILE).write_text(taxonomy.source_text, encoding="utf-8")
             drop_intermediates(staging)

@@ -22,6 +22,11 @@ class Engine(abc.ABC):
     def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
         """Write ``expr`` to Parquet at ``path`` and return a table reading it back."""
 
+    def written(self, path: Path) -> ir.Table | None:
+        """A file :meth:`materialize` wrote, read again as it returned it; None where
+        only the table it returned reads it (a step takes that one, as on Spark)."""
+        return None
+
     def scalar(self, expr: ir.Scalar) -> Any:
         value = expr.execute()
         return value.item() if hasattr(value, "item") else value

@@ -111,6 +111,10 @@ class DuckDBEngine(Engine):
             f"COPY ({sql}) TO {target} (FORMAT 'parquet', ROW_GROUP_SIZE {PARQUET_ROW_GROUP})"
         )
         self.release_memory()
+        return self.written(path)
+
+    def written(self, path: Path) -> ir.Table:
+        """The file at ``path`` under the name :meth:`materialize` reads it by."""
         return self.con.read_parquet(path, table_name=_view_name(path))
 
     def date_value(self, day: dt.date) -> ir.DateValue:
