@@ -215,7 +215,8 @@ def _prepare_models(
             from kequn.models import warm
 
             if stored is not None:
-                warm.scoring(stored.fitted.get("churn"), int(stored.stats.get("buyers") or 0))
+                fitted, buyers = stored.fitted, int(stored.stats.get("buyers") or 0)
+                warm.scoring(fitted.get("churn"), buyers, fitted.get("clusters"))
             days = ws.settings.refit_days if ws is not None else 0
             if ws is None or store.dated_reason(stored, as_of, refit_days=days, forced=refit):
                 warm.fitting()

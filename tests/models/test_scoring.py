@@ -128,10 +128,14 @@ def test_a_rows_cluster_does_not_depend_on_the_rows_scored_with_it() -> None:
     z[:200] = (centres[1] + centres[3]) / 2  # equally near two centres, up to rounding
     z[200:300] = centres[2]  # on a centre
     x = z * scorer.scale + scorer.mean
-    whole = scorer.predict(x)
-    for size in (1, 7, 1000, 2048):
-        batches = [scorer.predict(x[i : i + size]) for i in range(0, len(x), size)]
-        assert np.array_equal(np.concatenate(batches), whole), size
+    whole = scorer.predict(x, compiled=False)
+    for compiled in (False, True):  # numpy's passes, numba's loop
+        assert np.array_equal(scorer.predict(x, compiled=compiled), whole)
+        for size in (1, 7, 1000, 2048):
+            parts = [
+                scorer.predict(x[i : i + size], compiled=compiled) for i in range(0, 3000, size)
+            ]
+            assert np.array_equal(np.concatenate(parts), whole), (compiled, size)
     # the reference: each row alone, in Python floats, feature by feature
     expected = []
     for row in scorer.standardise(x):
@@ -179,6 +183,46 @@ def test_the_compiled_loop_is_chosen_by_work_and_not_stored(
     assert b"_flat" not in stored
     again = pickle.loads(stored)
     assert np.array_equal(again.raw_score(x, compiled=True), ensemble.raw_score(x, compiled=False))
+
+
+def test_the_compiled_nearest_centre_equals_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numba's nearest-centre loop assigns every row as numpy does, bit for bit: exact
+    ties (a centre twice: the first wins), rows halfway between two centres, NaN (the
+    first NaN distance wins, as ``argmin``'s), infinities and overflows, either memory
+    layout; it is chosen by rows × centres, and never for fewer."""
+    from kequn.models import scoring
+
+    rng = np.random.default_rng(11)
+    for trial in range(12):
+        k = int(rng.integers(1, 9))
+        centres = rng.normal(size=(k, 7)) * rng.lognormal(0, 2)
+        centres = np.vstack([centres, centres[::-1]]) if trial % 2 else centres
+        scorer = NearestCentre(rng.normal(size=7), rng.uniform(0.1, 3, 7), centres)
+        z = rng.normal(size=(40_000, 7)) * rng.lognormal(0, 2, size=(40_000, 1))
+        z[:8000] = (centres[0] + centres[-1]) / 2
+        z[8000:9000] = centres[k // 2]
+        x = z * scorer.scale + scorer.mean
+        holes = rng.random(x.shape) < (0.01 if trial % 3 else 0)
+        x[holes] = rng.choice([np.nan, np.inf, -np.inf, 1e308, -0.0], holes.sum())
+        x = np.asfortranarray(x) if trial % 4 == 3 else x
+        with np.errstate(all="ignore"):
+            expected = scorer.predict(x, compiled=False)
+            assert np.array_equal(scorer.predict(x, compiled=True), expected), trial
+    assert scorer.predict(np.zeros((0, 7)), compiled=True).shape == (0,)
+
+    calls = []
+    nearest = scoring._compiled_nearest()
+
+    def counted() -> object:
+        calls.append(1)
+        return nearest
+
+    monkeypatch.setattr(scoring, "_compiled_nearest", counted)
+    monkeypatch.setattr(scoring, "NEAREST_COMPILED_WORK", 100 * len(centres))
+    assert np.array_equal(scorer.predict(x[:100]), expected[:100])
+    assert calls == [1]
+    assert np.array_equal(scorer.predict(x[:99]), expected[:99])  # one row less: numpy
+    assert calls == [1]
 
 
 def _add(a: float, b: float) -> float:

@@ -14,8 +14,8 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from kequn.demo import demo_workspace
-from kequn.models import _likelihood, _trees, scoring, warm
-from kequn.models.scoring import TreeEnsemble, tree_ensemble
+from kequn.models import _likelihood, _nearest, _trees, scoring, warm
+from kequn.models.scoring import NearestCentre, TreeEnsemble, tree_ensemble
 from kequn.pipeline import run
 from kequn.store import models as store
 
@@ -61,20 +61,27 @@ def test_the_head_start_compiles_what_the_run_then_calls(
     stored = store.load(ws)
     assert stored is not None
     assert isinstance(stored.fitted["churn"].model, TreeEnsemble)
-    walk = Recorder(_trees.walk)
+    assert isinstance(stored.fitted["clusters"].model, NearestCentre)
+    walk, nearest = Recorder(_trees.walk), Recorder(_nearest.nearest)
     monkeypatch.setattr(_trees, "walk", walk)  # what the thread compiles
     monkeypatch.setattr(scoring, "_compiled_walk", lambda: walk)  # what scoring calls (cached)
     monkeypatch.setattr(scoring, "COMPILED_WORK", 1)
+    monkeypatch.setattr(_nearest, "nearest", nearest)
+    monkeypatch.setattr(scoring, "_compiled_nearest", lambda: nearest)
+    monkeypatch.setattr(scoring, "NEAREST_COMPILED_WORK", 1)
     again = run(ws)
     assert again.models is not None
-    assert "churn" in again.models["stored"]["reused"]
+    assert {"churn", "clusters"} <= set(again.models["stored"]["reused"])
     assert walk.called, "the stored churn model scores with the compiled walk"
     assert walk.called <= walk.ahead
+    assert nearest.called, "the stored clusters are assigned with the compiled loop"
+    assert nearest.called <= nearest.ahead
 
 
 def test_scoring_is_prepared_only_for_enough_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Below the work the compiled walk is used from (rows x trees), nothing is compiled;
-    nor for a fit without trees (the closed form chosen) or without a fit."""
+    nor for a fit without trees (the closed form chosen) or without a fit. Likewise the
+    nearest centre (rows x centres)."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=(400, 3))
     y = (x[:, 0] + rng.normal(size=400) > 0).astype(int)
@@ -89,3 +96,14 @@ def test_scoring_is_prepared_only_for_enough_rows(monkeypatch: pytest.MonkeyPatc
     assert signatures == []
     warm.scoring(fit, enough)
     assert len(signatures) == 1
+
+    clusters = SimpleNamespace(model=NearestCentre(np.zeros(7), np.ones(7), np.zeros((4, 7))))
+    compiled: list[object] = []
+    monkeypatch.setattr(_nearest, "nearest", SimpleNamespace(compile=compiled.append))
+    rows = -(-scoring.NEAREST_COMPILED_WORK // 4)
+    warm.scoring(None, rows - 1, clusters)
+    warm.scoring(None, 10**9, None)
+    assert compiled == []
+    warm.scoring(None, rows, clusters)
+    assert len(compiled) == 1
+    assert len(signatures) == 1  # no trees: their walk is not compiled again

@@ -2,10 +2,11 @@
 
 A run's models step begins with seconds of single-threaded Python that do not depend on
 the data: importing scikit-learn (1.1-1.3 s measured in a 1M-customer refit) and SciPy's
-optimisers (0.3 s), and numba loading each compiled loop from its disk cache (about
-0.5 s apiece: the trees' walk when scoring, the BG/NBD's and Gamma-Gamma's sums when
-fitting). The features before it are DuckDB queries, which release the GIL and leave a
-core partly idle, so the pipeline does these in a thread while the features are built
+optimisers (0.3 s), and numba loading the compiled loops from its disk cache (0.4-0.5 s
+for the first, with numba's import, a few ms for each next one measured: the trees' walk
+and the nearest centre when scoring, the BG/NBD's and Gamma-Gamma's sums when fitting).
+The features before it are DuckDB queries, which release the GIL and leave a core
+partly idle, so the pipeline does these in a thread while the features are built
 (:func:`kequn.pipeline.features_with_models`), and the models step waits for it first.
 Each function here only makes later calls quicker; a failure is left for the real call
 to report.
@@ -31,27 +32,43 @@ _FITTING_MODULES = (
 )
 
 
-def scoring(churn: Any, rows: int) -> None:
-    """numba's compiled walk of ``churn``'s trees (a stored :class:`ChurnFit`, or None),
-    for the argument types the scoring passes (rows in column-major order), compiled or
-    read from numba's cache without running it; only if about ``rows`` rows (the buyers
-    when the model was fitted) are enough for the scoring to use it."""
-    from kequn.models.scoring import COMPILED_WORK, TreeEnsemble
+def scoring(churn: Any, rows: int, clusters: Any = None) -> None:
+    """numba's compiled loops for scoring with the stored models, for the argument types
+    the scoring passes, compiled or read from numba's cache without running them: the
+    walk of ``churn``'s trees (a stored :class:`ChurnFit`, or None; rows in column-major
+    order) and the nearest centre of ``clusters`` (a stored ``ClusterFit``, or None; rows
+    in row-major order); each only if about ``rows`` rows (the buyers when the models
+    were fitted) are enough for the scoring to use it."""
+    from kequn.models.scoring import (
+        COMPILED_WORK,
+        NEAREST_COMPILED_WORK,
+        NearestCentre,
+        TreeEnsemble,
+    )
 
     model = getattr(churn, "model", None)
-    if not isinstance(model, TreeEnsemble) or not model.trees:
-        return
-    if rows * len(model.trees) < COMPILED_WORK:
-        return  # scored in numpy: numba is not even imported
-    import numba
+    if isinstance(model, TreeEnsemble) and model.trees and rows * len(model.trees) >= COMPILED_WORK:
+        import numba
 
-    from kequn.models._trees import walk
+        from kequn.models._trees import walk
 
-    # two rows, column-major: only F-contiguous, as a scoring batch is (one row would
-    # count as C-contiguous too, and be typed so)
-    x = np.full((2, model.n_features), np.nan, order="F")
-    args = (x, float(model.baseline), *model._flat, np.empty(2))
-    cast(Any, walk).compile(tuple(numba.typeof(a) for a in args))
+        # two rows, column-major: only F-contiguous, as a scoring batch is (one row would
+        # count as C-contiguous too, and be typed so)
+        x = np.full((2, model.n_features), np.nan, order="F")
+        args = (x, float(model.baseline), *model._flat, np.empty(2))
+        cast(Any, walk).compile(tuple(numba.typeof(a) for a in args))
+    centres = getattr(clusters, "model", None)
+    if isinstance(centres, NearestCentre) and rows * len(centres.centres) >= NEAREST_COMPILED_WORK:
+        import numba
+
+        from kequn.models._nearest import nearest
+
+        # two rows, row-major, as the assignment passes them (one row would be both)
+        x = np.zeros((2, centres.mean.shape[0]))
+        arrays = (centres.mean, centres.scale, centres.centres)
+        args = (x, *map(np.ascontiguousarray, arrays), np.empty(2, dtype=np.int64))
+        cast(Any, nearest).compile(tuple(numba.typeof(a) for a in args))
+    # below both: scored in numpy, numba is not even imported
 
 
 def fitting() -> None:
