@@ -8,6 +8,7 @@ from pathlib import Path
 
 import ibis
 import numpy as np
+import pyarrow as pa
 import pytest
 from sklearn.metrics import roc_auc_score
 
@@ -173,6 +174,31 @@ def test_buyers_all_alike_give_no_clusters() -> None:
     assert k is None
     assert scores == {}
     assert clusters.silhouettes(x, {}) == {}
+
+
+def test_the_behaviour_matrix_is_the_same_in_either_layout() -> None:
+    """Assigning fills the matrix column-major, fitting row-major: the same values. A
+    missing value (NULL, or NaN as from Spark's executors) is 0, and a negative logged
+    feature is 0 before its log1p; the shares are taken as they are."""
+    n = len(clusters.COLUMNS)
+    columns: dict[str, pa.ChunkedArray] = {}
+    for j, name in enumerate(clusters.COLUMNS):
+        first = pa.array([None, float("nan"), -3.0, 0.0, -0.0] if j != 1 else [None, 2, -3, 0, 1])
+        columns[name] = pa.chunked_array([first, pa.array([9.5 + j] if j != 1 else [9])])
+    table = pa.table(columns)
+    rows = clusters.behaviour_matrix(table)
+    by_column = clusters.behaviour_matrix(table, column_major=True)
+    assert rows.flags.c_contiguous
+    assert by_column.flags.f_contiguous
+    assert np.array_equal(rows, by_column)
+    assert rows.shape == (6, n)
+    assert rows[0].tolist() == [0.0] * n
+    assert rows[1].tolist() == [0.0, np.log1p(2.0), *[0.0] * (n - 2)]  # NaN, and a 2
+    logged = [name in clusters.LOGGED for name in clusters.COLUMNS]
+    assert rows[2].tolist() == [0.0 if log else -3.0 for log in logged]
+    assert rows[5, 0] == np.log1p(9.5)
+    assert rows[5, 6] == 15.5
+    assert clusters.behaviour_matrix(table.slice(0, 0), column_major=True).shape == (0, n)
 
 
 def test_pull_takes_every_kth_buyer_in_id_order() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +121,8 @@ def test_what_the_scorers_cannot_reproduce_is_refused() -> None:
 
 def test_a_rows_cluster_does_not_depend_on_the_rows_scored_with_it() -> None:
     """Spark's executors assign a batch at a time: each row's squared distances must have
-    the same bits whatever the batch, ties included (the first nearest centre wins)."""
+    the same bits whatever the batch, ties included (the first nearest centre wins), and
+    whatever the layout of the rows (a run assigns them column-major)."""
     rng = np.random.default_rng(4)
     centres = rng.normal(size=(5, 7))
     scorer = NearestCentre(mean=rng.normal(size=7), scale=rng.uniform(0.5, 2, 7), centres=centres)
@@ -129,11 +131,12 @@ def test_a_rows_cluster_does_not_depend_on_the_rows_scored_with_it() -> None:
     z[200:300] = centres[2]  # on a centre
     x = z * scorer.scale + scorer.mean
     whole = scorer.predict(x, compiled=False)
-    for compiled in (False, True):  # numpy's passes, numba's loop
-        assert np.array_equal(scorer.predict(x, compiled=compiled), whole)
+    # numpy's passes and numba's loop, on row-major and on column-major rows
+    for compiled, rows in itertools.product((False, True), (x, np.asfortranarray(x))):
+        assert np.array_equal(scorer.predict(rows, compiled=compiled), whole)
         for size in (1, 7, 1000, 2048):
             parts = [
-                scorer.predict(x[i : i + size], compiled=compiled) for i in range(0, 3000, size)
+                scorer.predict(rows[i : i + size], compiled=compiled) for i in range(0, 3000, size)
             ]
             assert np.array_equal(np.concatenate(parts), whole), (compiled, size)
     # the reference: each row alone, in Python floats, feature by feature

@@ -31,8 +31,8 @@ def _nearest(x: Any, mean: Any, scale: Any, centres: Any, out: Any) -> None:  # 
         start = block * BLOCK
         rows = min(n, start + BLOCK) - start
         z = np.empty((m, BLOCK))  # the block standardised, a feature's values side by side
-        for r in range(rows):
-            for j in range(m):
+        for j in range(m):
+            for r in range(rows):
                 z[j, r] = (x[start + r, j] - mean[j]) / scale[j]
         best = np.empty(BLOCK)
         nearest = np.zeros(BLOCK, dtype=np.int64)

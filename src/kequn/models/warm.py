@@ -37,7 +37,7 @@ def scoring(churn: Any, rows: int, clusters: Any = None) -> None:
     the scoring passes, compiled or read from numba's cache without running them: the
     walk of ``churn``'s trees (a stored :class:`ChurnFit`, or None; rows in column-major
     order) and the nearest centre of ``clusters`` (a stored ``ClusterFit``, or None; rows
-    in row-major order); each only if about ``rows`` rows (the buyers when the models
+    in column-major order); each only if about ``rows`` rows (the buyers when the models
     were fitted) are enough for the scoring to use it."""
     from kequn.models.scoring import (
         COMPILED_WORK,
@@ -63,8 +63,8 @@ def scoring(churn: Any, rows: int, clusters: Any = None) -> None:
 
         from kequn.models._nearest import nearest
 
-        # two rows, row-major, as the assignment passes them (one row would be both)
-        x = np.zeros((2, centres.mean.shape[0]))
+        # two rows, column-major, as the assignment passes them (one row would be both)
+        x = np.zeros((2, centres.mean.shape[0]), order="F")
         arrays = (centres.mean, centres.scale, centres.centres)
         args = (x, *map(np.ascontiguousarray, arrays), np.empty(2, dtype=np.int64))
         cast(Any, nearest).compile(tuple(numba.typeof(a) for a in args))
