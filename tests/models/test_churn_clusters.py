@@ -165,6 +165,45 @@ def test_silhouettes_equal_scikit_learn_each_labelling() -> None:
     assert mine[6] > 0.5 > abs(mine[3])  # the score tells a good labelling from noise
 
 
+def test_each_clusters_size_and_medians_are_its_members() -> None:
+    """The descriptions' sizes and medians (NaN left out) are those of each cluster's
+    members, taken apart; a cluster nobody is nearest to has no medians."""
+    from kequn.models.scoring import NearestCentre
+
+    rng = np.random.default_rng(9)
+    n = 5000
+    table = pa.table(
+        {
+            **{name: rng.lognormal(2, 1, n) for name in clusters.PROFILED},
+            "purchase_days": rng.integers(1, 30, n),
+            "mean_days_between_orders": np.where(rng.random(n) < 0.3, np.nan, rng.random(n)),
+        }
+    )
+    x = clusters.behaviour_matrix(table)
+    centres = rng.normal(size=(4, len(clusters.COLUMNS)))
+    centres[2] = 1e6  # nobody's
+    model = NearestCentre(x.mean(axis=0), x.std(axis=0), centres)
+    renumber = np.array([3, 1, 4, 2])
+    fit = clusters.ClusterFit(model, renumber, {"k": 4})
+    assigned, info = clusters._assign(table, fit)
+    raw = model.predict(x)
+    assert np.array_equal(assigned, renumber[raw])
+    assert np.count_nonzero(np.bincount(raw)) == 3  # three clusters with members
+    described = {c["id"]: c for c in info["clusters"]}
+    assert sorted(described) == [1, 2, 3, 4]
+    assert described[4]["customers"] == 0
+    assert set(described[4]["profile"].values()) == {None}
+    for raw_id, cluster_id in enumerate(renumber.tolist()):
+        members = raw == raw_id
+        assert described[cluster_id]["customers"] == int(members.sum())
+        if not members.any():
+            continue
+        for name in clusters.PROFILED:
+            values = table[name].to_numpy(zero_copy_only=False).astype(float)[members]
+            expected = float(np.median(values[~np.isnan(values)]))
+            assert described[cluster_id]["profile"][name] == expected, (cluster_id, name)
+
+
 def test_buyers_all_alike_give_no_clusters() -> None:
     """k-means finds one group in identical behaviour: no silhouette is defined (scikit-
     learn raises), so no k is chosen and the clusters are skipped, not fitted anyway."""

@@ -229,11 +229,16 @@ def _assign(everyone: pa.Table, fit: ClusterFit) -> tuple[NDArray[np.int64], dic
     # each column converted once and put in the clusters' order once, each cluster's
     # values then a slice of it (a mask per cluster and column was 0.16 s at 1M); a
     # median is of the values alone, whatever their order
-    order = np.argsort(raw, kind="stable")
-    bounds = np.searchsorted(raw[order], np.arange(len(fit.renumber) + 1))
+    # sorted as the smallest integers that hold every centre's index: a stable sort of
+    # integers of 16 bits or less is a radix sort (numpy.sort's notes,
+    # https://numpy.org/doc/stable/reference/generated/numpy.sort.html), 6 ms at 791k
+    # buyers where int64 took 19 ms; a stable order is the same whatever the algorithm
+    k = len(fit.renumber)
+    order = np.argsort(raw.astype(np.min_scalar_type(max(k - 1, 0))), kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(raw, minlength=k))])
     values = {name: _floats(everyone, name)[order] for name in PROFILED}
     profiles = {}
-    for raw_id in range(len(fit.renumber)):
+    for raw_id in range(k):
         start, stop = int(bounds[raw_id]), int(bounds[raw_id + 1])
         profile = {name: _median(values[name][start:stop]) for name in PROFILED}
         profiles[int(fit.renumber[raw_id])] = (stop - start, profile)
@@ -342,8 +347,8 @@ def _floats(table: pa.Table, column: str) -> NDArray[np.float64]:
 
 
 def _median(values: NDArray[np.float64]) -> float | None:
-    values = values[~np.isnan(values)]
-    return float(np.median(values)) if values.size else None
+    values = values[~np.isnan(values)]  # a copy: the median may reorder it
+    return float(np.median(values, overwrite_input=True)) if values.size else None
 
 
 def _describe(
