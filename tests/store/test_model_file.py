@@ -29,7 +29,7 @@ DAY = dt.date(2026, 9, 29)
 ALL = ["bgnbd", "mbgnbd", "gamma_gamma", "churn", "clusters"]
 
 #: a stored-models run from the command line, in a fresh interpreter; prints the run's
-#: JSON, then the scikit-learn modules that were imported
+#: JSON, then the scikit-learn and numba modules that were imported
 RUN_AND_LIST = """
 import json, sys
 from kequn.cli import main
@@ -39,7 +39,7 @@ except SystemExit as stop:
     if stop.code:
         raise
 print()
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "sklearn")))
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "numba"))))
 """
 
 
@@ -113,7 +113,8 @@ def test_a_run_on_stored_models_does_not_import_sklearn(ws: Workspace) -> None:
     """The first run fits and stores every model (the classifier chosen for churn on this
     data, so its trees are what the next run scores with); a later run, through the
     command line in a fresh interpreter, reuses them all, scores the same, and never
-    imports scikit-learn."""
+    imports scikit-learn, nor numba (the trees and the clusters of a small shop are
+    scored in numpy)."""
     ws = demo_workspace(ws.root.parent / "demo", 2000, seed=3)
     first = run(ws, as_of=DAY)
     assert (first.models or {})["churn"]["basis"] == LEARNED
