@@ -212,6 +212,8 @@ def test_the_compiled_nearest_centre_equals_numpy(monkeypatch: pytest.MonkeyPatc
             expected = scorer.predict(x, compiled=False)
             assert np.array_equal(scorer.predict(x, compiled=True), expected), trial
     assert scorer.predict(np.zeros((0, 7)), compiled=True).shape == (0,)
+    with pytest.raises(ValueError, match="broadcast"):  # another width: numpy refuses it
+        scorer.predict(np.zeros((3, 6)), compiled=True)
 
     calls = []
     nearest = scoring._compiled_nearest()

@@ -47,7 +47,7 @@ COMPILED_WORK = 30_000_000
 
 #: from this many rows × centres the nearest centres are found by a loop compiled with
 #: numba (the same operations in the same order). numpy takes about 45 ns a row and
-#: centre (0.21 s at 791k buyers and 6 centres, 0.28 s with 8), the loop 6-7 ms; loading
+#: centre (0.21 s at 791k buyers and 6 centres, 0.28 s with 8), the loop 6-8 ms; loading
 #: it from numba's cache costs 5 ms once numba is in use (the trees' walk at that size),
 #: 0.4 s with numba's import, which runs make in their head start
 #: (:func:`kequn.models.warm.scoring`). From 2M on numpy would take 90 ms or more.
@@ -210,10 +210,11 @@ class NearestCentre:
         rows × centres on), which makes the same operations in the same order for each
         row alone: the same distances bit for bit, the same centres."""
         x = np.asarray(x, dtype=np.float64)
+        k, width = self.centres.shape[0], self.mean.shape[0]
         if compiled is None:
-            compiled = x.shape[0] * self.centres.shape[0] >= NEAREST_COMPILED_WORK
-        width = self.mean.shape[0]
-        if compiled and x.ndim == 2 and x.shape[1] == width == self.centres.shape[1]:
+            compiled = x.shape[0] * k >= NEAREST_COMPILED_WORK
+        # what numpy would refuse (other widths, no centres) is left to it to refuse
+        if compiled and k and x.ndim == 2 and x.shape[1] == width == self.centres.shape[1]:
             out = np.empty(x.shape[0], dtype=np.int64)
             if not (x.flags.c_contiguous or x.flags.f_contiguous):
                 x = np.ascontiguousarray(x)  # either layout is read as fast (compiled for each)
