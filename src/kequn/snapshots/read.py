@@ -141,6 +141,13 @@ def segment_where(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, 
     return f"{_quote(dim.id, {dim.id})} = ?", [label]
 
 
+def segment_columns(taxonomy: Taxonomy, dimension: str, label: str) -> list[str]:
+    """The column :func:`segment_where` reads (the segment known to be there)."""
+    dim = taxonomy.dimension(dimension)
+    assert dim is not None
+    return [dim.tag_column(label) if dim.type == "tags" else dim.id]
+
+
 def _in_top(
     offset: int, limit: int, sort: str, descending: bool, search: str | None, city: str | None
 ) -> bool:
@@ -220,17 +227,22 @@ def members(
     """One page of a segment's members, sorted and filtered, with the total count."""
     taxonomy = run.taxonomy()
     where, params = segment_where(taxonomy, dimension, label)
+    # the columns the filter and the order read (see RunInfo.page_sql)
+    reads = [*segment_columns(taxonomy, dimension, label), sort]
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         if search_names:
             where += " AND (customer_id ILIKE ? ESCAPE '\\' OR name ILIKE ? ESCAPE '\\')"
             params += [pattern, pattern]
+            reads += ["customer_id", "name"]
         else:
             where += " AND customer_id ILIKE ? ESCAPE '\\'"
             params.append(pattern)
+            reads.append("customer_id")
     if city:
         where += " AND city = ?"
         params.append(city)
+        reads.append("city")
     order = _quote(sort, SORTABLE) + (" DESC" if descending else " ASC") + " NULLS LAST"
     limit = max(1, min(limit, PAGE_MAX))
     offset = max(0, offset)
@@ -255,12 +267,12 @@ def members(
             [dimension, label, offset, offset + limit],
         )
     else:
+        query = f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
+        query += "LIMIT ? OFFSET ?"
+        if not lookup.columns_path(run).exists():  # (the sorted copy needs no help)
+            query = run.page_sql([*MEMBER_COLUMNS, *dims], where, order, reads) or query
         with lookup.cursor(run) as cur:
-            rows = cur.execute(
-                f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
-                "LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            ).fetchall()
+            rows = cur.execute(query, [*params, limit, offset]).fetchall()
     names = [*MEMBER_COLUMNS, *dims]
     return {
         "run_id": run.run_id,
