@@ -221,7 +221,9 @@ def _quoted(path: str) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _taxonomy(path: Path) -> Taxonomy:
-    return load_taxonomy(path)  # a run's taxonomy never changes: read it once
+    # a run's taxonomy never changes: read it once; checked whole when the run was made,
+    # so its rules are parsed when a page first needs them (most name labels only)
+    return load_taxonomy(path, parse_rules=False)
 
 
 def new_run_id(as_of: dt.date) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import string
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -36,6 +37,9 @@ GOALS: dict[str, tuple[str, str]] = {
     "market_share": ("扩大市场份额", "market share"),
     "sales": ("增加销售", "sales"),
 }
+
+
+_Parsed = TypeVar("_Parsed")
 
 
 class _Strict(BaseModel):
@@ -168,6 +172,8 @@ class Taxonomy(_Strict):
     source_text: str = Field("", exclude=True)
     _rules: dict[tuple[str, str], Rule] | None = PrivateAttr(default=None)
     _reason_rules: dict[tuple[str, str, int], Rule] | None = PrivateAttr(default=None)
+    #: the file or text it was read from, named by a problem found in its rules
+    _where: str = PrivateAttr(default="")
 
     @model_validator(mode="after")
     def _not_empty(self) -> Taxonomy:
@@ -231,14 +237,22 @@ class Taxonomy(_Strict):
         Parsed once per taxonomy object (the model is not changed after loading).
         """
         if self._rules is None:
-            self._rules = self._parse_rules()
+            self._rules = self._named(self._parse_rules)
         return self._rules
 
     def reason_rules(self) -> dict[tuple[str, str, int], Rule]:
         """The parsed ``when`` of every reason variant that has one."""
         if self._reason_rules is None:
-            self._reason_rules = self._check_reasons()
+            self._reason_rules = self._named(self._check_reasons)
         return self._reason_rules
+
+    def _named(self, parse: Callable[[], _Parsed]) -> _Parsed:
+        try:
+            return parse()
+        except TaxonomyError as exc:
+            if not self._where:
+                raise
+            raise TaxonomyError(f"{self._where}: {exc}") from exc
 
     def format_of(self, name: str) -> str:
         """How a name's value is shown when a placeholder gives no format."""
@@ -332,24 +346,35 @@ class TaxonomyError(ValueError):
 _loaded: dict[Path, tuple[int, int, Taxonomy]] = {}
 
 
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
+def load_taxonomy(path: Path | None = None, *, parse_rules: bool = True) -> Taxonomy:
     """Load and fully check a taxonomy file (the shipped default when ``path`` is None).
 
     A file is parsed once per content: the result is cached until its size or
     modification time changes (the server loads the run's taxonomy on every page).
+
+    Without ``parse_rules``, for a file checked whole when it was written (a run's own
+    copy of the taxonomy that made it), everything but its rules is checked now, and
+    the rules are parsed when first asked for (:meth:`Taxonomy.rules`,
+    :meth:`Taxonomy.reason_rules`; a problem then names the file all the same). Pages
+    that only name segments and labels need no rule: parsing them all is most of
+    loading a taxonomy.
     """
     if path is not None:
         found = Path(path).stat()
         cached = _loaded.get(Path(path))
         if cached and cached[:2] == (found.st_mtime_ns, found.st_size):
-            return cached[2]
-        taxonomy = _load_taxonomy(path)
-        _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
-        return taxonomy
-    return _load_taxonomy(None)
+            taxonomy = cached[2]
+        else:
+            taxonomy = _load_taxonomy(path, parse_rules)
+            _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
+    else:
+        taxonomy = _load_taxonomy(None, parse_rules)
+    if parse_rules:
+        _parse_all(taxonomy)  # (one cached unparsed: now, or it is refused now)
+    return taxonomy
 
 
-def _load_taxonomy(path: Path | None) -> Taxonomy:
+def _load_taxonomy(path: Path | None, parse_rules: bool = True) -> Taxonomy:
     if path is None:
         text = (
             resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
@@ -363,7 +388,7 @@ def _load_taxonomy(path: Path | None) -> Taxonomy:
             line = exc.object[: exc.start].count(b"\n") + 1
             said = t("mapping.not_utf8", line=line)
             raise TaxonomyError(t("taxonomy.not_yaml", where=where, detail=said)) from None
-    return parse_taxonomy(text, where)
+    return parse_taxonomy(text, where, parse_rules=parse_rules)
 
 
 #: taxonomies parsed in this process, by the SHA-256 of their text (a run reads the
@@ -372,16 +397,21 @@ _parsed: dict[str, Taxonomy] = {}
 _PARSED_KEPT = 16
 
 
-def parse_taxonomy(text: str, where: str = "taxonomy") -> Taxonomy:
-    """Parse and fully check taxonomy text (as edited in the dashboard, say).
+def parse_taxonomy(text: str, where: str = "taxonomy", *, parse_rules: bool = True) -> Taxonomy:
+    """Parse and fully check taxonomy text (as edited in the dashboard, say); without
+    ``parse_rules``, all but the rules (see :func:`load_taxonomy`).
 
     Text parsed before in this process returns the same (never modified) object; only a
-    valid taxonomy is remembered, so a wrong one is reported with its own ``where``."""
+    valid taxonomy is remembered, so a wrong one is reported with its own ``where`` (one
+    whose rules are not parsed yet is not remembered here either)."""
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
     found = _parsed.get(key)
     if found is not None:
         return found
     taxonomy = _parse_taxonomy(text, where)
+    if not parse_rules:
+        return taxonomy
+    _parse_all(taxonomy)
     while len(_parsed) >= _PARSED_KEPT:
         _parsed.pop(next(iter(_parsed)))
     _parsed[key] = taxonomy
@@ -418,9 +448,11 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     clash = set(tags) & (taken | set(ids))
     if clash:
         raise TaxonomyError(t("taxonomy.tags_clash", where=where, ids=sorted(clash)))
-    try:
-        taxonomy.rules()
-        taxonomy.reason_rules()
-    except TaxonomyError as exc:
-        raise TaxonomyError(f"{where}: {exc}") from exc
+    taxonomy._where = where
     return taxonomy
+
+
+def _parse_all(taxonomy: Taxonomy) -> None:
+    """Every rule of ``taxonomy`` parsed and checked (a problem names its file)."""
+    taxonomy.rules()
+    taxonomy.reason_rules()
