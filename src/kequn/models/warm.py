@@ -48,27 +48,32 @@ def scoring(churn: Any, rows: int, clusters: Any = None) -> None:
 
     model = getattr(churn, "model", None)
     if isinstance(model, TreeEnsemble) and model.trees and rows * len(model.trees) >= COMPILED_WORK:
-        import numba
-
         from kequn.models._trees import walk
 
-        # two rows, column-major: only F-contiguous, as a scoring batch is (one row would
-        # count as C-contiguous too, and be typed so)
-        x = np.full((2, model.n_features), np.nan, order="F")
-        args = (x, float(model.baseline), *model._flat, np.empty(2))
-        cast(Any, walk).compile(tuple(numba.typeof(a) for a in args))
+        x = _two_rows(model.n_features)
+        _compile(walk, x, float(model.baseline), *model._flat, np.empty(2))
     centres = getattr(clusters, "model", None)
     if isinstance(centres, NearestCentre) and rows * len(centres.centres) >= NEAREST_COMPILED_WORK:
-        import numba
-
         from kequn.models._nearest import nearest
 
-        # two rows, column-major, as the assignment passes them (one row would be both)
-        x = np.zeros((2, centres.mean.shape[0]), order="F")
         arrays = (centres.mean, centres.scale, centres.centres)
-        args = (x, *map(np.ascontiguousarray, arrays), np.empty(2, dtype=np.int64))
-        cast(Any, nearest).compile(tuple(numba.typeof(a) for a in args))
+        x = _two_rows(centres.mean.shape[0])
+        _compile(nearest, x, *map(np.ascontiguousarray, arrays), np.empty(2, dtype=np.int64))
     # below both: scored in numpy, numba is not even imported
+
+
+def _two_rows(width: int) -> np.ndarray:
+    """Two rows in column-major order, as the scoring passes its rows: only F-contiguous
+    (one row would count as C-contiguous too, and be typed so)."""
+    return np.full((2, width), np.nan, order="F")
+
+
+def _compile(loop: Any, *args: Any) -> None:
+    """numba's ``loop`` compiled (or read from its cache) for the types of ``args``,
+    without running it."""
+    import numba
+
+    cast(Any, loop).compile(tuple(numba.typeof(a) for a in args))
 
 
 def fitting() -> None:
