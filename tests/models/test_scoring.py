@@ -168,14 +168,7 @@ def test_the_compiled_loop_is_chosen_by_work_and_not_stored(
     y = (np.nan_to_num(x[:, 0]) + rng.normal(size=600) > 0).astype(int)
     model = HistGradientBoostingClassifier(max_iter=30, early_stopping=False).fit(x, y)
     ensemble = tree_ensemble(model)
-    calls = []
-    walk = scoring._compiled_walk()
-
-    def counted() -> object:
-        calls.append(1)
-        return walk
-
-    monkeypatch.setattr(scoring, "_compiled_walk", counted)
+    calls = _count_calls(monkeypatch, scoring, "_compiled_walk")
     monkeypatch.setattr(scoring, "COMPILED_WORK", 600 * len(ensemble.trees))
     np.testing.assert_allclose(ensemble.raw_score(x), model.decision_function(x), atol=1e-12)
     assert calls == [1]
@@ -215,14 +208,7 @@ def test_the_compiled_nearest_centre_equals_numpy(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ValueError, match="broadcast"):  # another width: numpy refuses it
         scorer.predict(np.zeros((3, 6)), compiled=True)
 
-    calls = []
-    nearest = scoring._compiled_nearest()
-
-    def counted() -> object:
-        calls.append(1)
-        return nearest
-
-    monkeypatch.setattr(scoring, "_compiled_nearest", counted)
+    calls = _count_calls(monkeypatch, scoring, "_compiled_nearest")
     monkeypatch.setattr(scoring, "NEAREST_COMPILED_WORK", 100 * len(centres))
     assert np.array_equal(scorer.predict(x[:100]), expected[:100])
     assert calls == [1]
@@ -248,3 +234,17 @@ def test_numba_without_a_cache_location_compiles_in_memory() -> None:
     with pytest.raises(RuntimeError, match="cannot cache"):
         numba.njit(cache=True)(orphan)
     assert compiled(orphan, nogil=True)(2.0, 3.5) == 5.5
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:
+    """``module.name`` (a function returning the compiled loop) replaced by one that
+    returns the same loop and counts its calls in the list returned."""
+    calls: list[int] = []
+    loop = getattr(module, name)()
+
+    def counted() -> object:
+        calls.append(1)
+        return loop
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
