@@ -18,12 +18,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from kequn.snapshots.runs import RunInfo
 
-__all__ = ["install", "on_publish", "prune_events", "prune_runs"]
+__all__ = ["install", "on_publish", "prune_events", "prune_runs", "rules_held"]
 
 log = logging.getLogger("kequn.automation")
+
+
+def rules_held(summary: dict[str, Any]) -> str:
+    """What :func:`~kequn.automation.plan.process_run` held back because rules changed
+    (its ``rules_changed_skipped``), as a sentence in the current language."""
+    from kequn.core.i18n import t
+
+    return t(
+        "automation.rules_held",
+        dimensions=", ".join(summary.get("rules_changed") or []),
+        journeys=", ".join(summary.get("rules_changed_skipped") or []),
+        run=summary.get("run_id", ""),
+    )
 
 
 def on_publish(run: RunInfo, _who: str) -> None:
@@ -34,10 +48,12 @@ def on_publish(run: RunInfo, _who: str) -> None:
     from kequn.automation.plan import process_run
 
     try:
-        process_run(run)
+        processed = process_run(run)
     except Exception:
         log.exception("automation: run %s was not processed", run.run_id)
         return
+    if processed.get("rules_changed_skipped"):
+        log.warning("%s", rules_held(processed))
     try:
         summary = build_digests(run)
     except Exception:

@@ -28,6 +28,7 @@ from typing import Any
 
 from kequn.automation import db
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
+from kequn.automation.events import previous_run, redefined
 from kequn.automation.plan import is_backfill
 from kequn.automation.robots import inert
 from kequn.core.i18n import t
@@ -104,10 +105,13 @@ def _count(
     return int(rows[0][1]), [r[0] for r in rows[:examples]]
 
 
-def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str, Any]]:
+def compute_digests(
+    run: Any, journeys: Any, events: Any, redefined: frozenset[str] | set[str] = frozenset()
+) -> dict[str, dict[str, Any]]:
     """Each enabled team's digest for ``run`` from its events (an Arrow table of
     customer_id, dimension, label, change): the payload kept with the message, with
-    counts, examples, links and the label names in both languages."""
+    counts, examples, links and the label names in both languages. A movement in a
+    dimension of ``redefined`` (rules changed since the run before) says so."""
 
     taxonomy = run.taxonomy()
     digests = journeys.digests
@@ -139,6 +143,7 @@ def compute_digests(run: Any, journeys: Any, events: Any) -> dict[str, dict[str,
                         "examples": examples,
                         "link": _link(digests.base_url, dim_id, label_id),
                         "text": {"zh": movement.zh, "en": movement.en},
+                        "rules_changed": dim_id in redefined,
                     }
                 )
             if moved:
@@ -182,6 +187,8 @@ def render(payload: dict[str, Any], lang: str) -> tuple[str, str]:
                 among=among,
                 label=m["names"][lang],
             )
+        if m.get("rules_changed"):
+            line += " " + t("digest.rules_changed", lang)
         if m.get("link"):
             line += f" — [{t('digest.open', lang)}]({m['link']})"
         lines.append(f"- {line}")
@@ -229,7 +236,9 @@ def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]
             summary["backfill"] = True
             return summary
         events = _events(con, ws, run.run_id)
-    digests = compute_digests(run, journeys, events)
+    before = previous_run(run)
+    changed = redefined(before, run.taxonomy()) if before is not None else set()
+    digests = compute_digests(run, journeys, events, changed)
     rows = []
     for team, payload in digests.items():
         channel = journeys.channels[payload["channel"]]

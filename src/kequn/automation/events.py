@@ -33,6 +33,22 @@ def previous_run(run: RunInfo) -> RunInfo | None:
     return runs_previous(run)
 
 
+def redefined(before: RunInfo, taxonomy: Taxonomy) -> set[str]:
+    """The dimensions of ``taxonomy`` whose rules differ from those ``before`` was
+    classified by (:func:`kequn.taxonomy.changes.changed_dimensions`): their movements
+    between the two runs are partly the rules' doing. A run whose taxonomy cannot be
+    read counts all of them changed."""
+    from kequn.taxonomy.changes import changed_dimensions
+    from kequn.taxonomy.model import TaxonomyError
+
+    try:
+        if before.taxonomy_path.read_text(encoding="utf-8") == taxonomy.source_text:
+            return set()  # the same file: nothing to parse (most runs)
+        return changed_dimensions(before.taxonomy(), taxonomy)
+    except (OSError, UnicodeDecodeError, TaxonomyError):
+        return {dim.id for dim in taxonomy.dimensions}
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

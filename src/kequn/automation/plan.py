@@ -42,7 +42,7 @@ from jinja2 import TemplateError
 from kequn.automation import db
 from kequn.automation.compose import Composer, customer_lang, message_row
 from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
-from kequn.automation.events import keep_events, previous_run, stage_events
+from kequn.automation.events import keep_events, previous_run, redefined, stage_events
 from kequn.automation.journeys import (
     EmailChannel,
     FileChannel,
@@ -186,9 +186,17 @@ def _recent_sends(
     return Counter({r[0]: int(r[1]) for r in rows})
 
 
-def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def process_run(
+    run: RunInfo, *, now: dt.datetime | None = None, rule_changes: bool = False
+) -> dict[str, Any]:
     """Write ``run``'s events and its journeys' assignments and messages (once: a run
-    already processed is left as it is, and so is a journey already planned for it)."""
+    already processed is left as it is, and so is a journey already planned for it).
+
+    A journey triggered by entering or leaving a label of a dimension whose rules
+    changed since the run before (:func:`~kequn.automation.events.redefined`) is not
+    planned: its movers are the rule change's, not the customers' doing. It stays
+    unplanned for this run; ``rule_changes`` plans it all the same (``kequn journeys
+    process --rule-changes``)."""
     ws = run.workspace
     now = now or db.utcnow()
     taxonomy = run.taxonomy()
@@ -202,6 +210,8 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
         summary["journeys_error"] = str(exc)
     before = previous_run(run)
     summary["previous_run_id"] = before.run_id if before else None
+    moved_by_rules = redefined(before, taxonomy) if before is not None else set()
+    summary["rules_changed"] = sorted(moved_by_rules)
     with run.workspace.scratch() as mem, run.workspace.spill_folder() as folder:
         events = folder / "events.parquet"
         with db.connect(ws) as con:
@@ -229,6 +239,9 @@ def process_run(run: RunInfo, *, now: dt.datetime | None = None) -> dict[str, An
                 and not backfill
                 and (j.trigger.target is None or before is not None)
             ]
+            held = [j.id for j in pending if (j.trigger.target or ("",))[0] in moved_by_rules]
+            summary["rules_changed_skipped"] = [] if rule_changes else held
+            pending = [j for j in pending if rule_changes or j.id not in held]
             staged = 0
             if not done or pending:
                 # (a run processed again with every journey planned needs no events:

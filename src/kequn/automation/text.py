@@ -84,6 +84,13 @@ AUTOMATION: dict[str, tuple[str, str]] = {
     "digest.examples": ("例如：{ids}", "e.g. {ids}"),
     "digest.more": ("等 {count} 位", "and {count} more"),
     "digest.open": ("查看客群", "open the segment"),
+    "digest.rules_changed": (
+        "（该维度的规则自上次运行后有改动，部分变动来自规则而非客户）",
+        (
+            "(this dimension's rules changed since the run before: some of these moved with "
+            "the rules, not by anything they did)"
+        ),
+    ),
     "digest.nothing": ("运行 {run} 没有值得通报的变动。", "Run {run}: nothing to report."),
     "digest.none_for_run": (
         "运行 {run} 没有团队摘要（没有 digests 配置、首次运行，或变动少于 min_count）。",

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kequn.automation import install
+from kequn.automation import install, rules_held
 from kequn.automation.reasons import error_text
 from kequn.cli._app import (
     JsonOpt,
@@ -197,7 +197,17 @@ def journeys_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
 
 @journeys_app.command("process")
 def journeys_process(
-    workspace: WorkspaceOpt = None, run_id: RunOpt = None, as_json: JsonOpt = False
+    workspace: WorkspaceOpt = None,
+    run_id: RunOpt = None,
+    as_json: JsonOpt = False,
+    rule_changes: Annotated[
+        bool,
+        typer.Option(
+            "--rule-changes",
+            help="Also plan journeys on movements in dimensions whose rules changed since "
+            "the run before (held otherwise)",
+        ),
+    ] = False,
 ) -> None:
     """Compute a run's events and plan its journeys now (done after every run; use this for
     a run published before journeys.yaml existed, or after fixing it). Safe to repeat."""
@@ -206,7 +216,7 @@ def journeys_process(
     from kequn.snapshots.read import require_run
 
     run = require_run(_ws(workspace), run_id)
-    summary = process_run(run)
+    summary = process_run(run, rule_changes=rule_changes)
     summary["digests"] = build_digests(run)
     if as_json:
         _print_json(summary)
@@ -230,6 +240,8 @@ def journeys_process(
             t("automation.backfill", journeys=", ".join(summary["backfill_skipped"])),
             soft_wrap=True,
         )
+    if summary.get("rules_changed_skipped"):
+        console.print(rules_held(summary), soft_wrap=True)
     if summary.get("journeys_error"):
         err.print(summary["journeys_error"], style="red", soft_wrap=True)
 

@@ -133,6 +133,7 @@ HELP_ZH: dict[str, str] = {
     "Default: the workspace's journeys.yaml": "默认：工作区的 journeys.yaml",
     "The workspace's journeys and their settings (secrets are never shown).": "工作区的旅程及其设置（从不显示密钥）。",
     "Compute a run's events and plan its journeys now (done after every run; use this for a run published before journeys.yaml existed, or after fixing it). Safe to repeat.": "立即计算一次运行的事件并规划其旅程（每次运行后都会自动进行；用于 journeys.yaml 创建之前发布的运行，或修正 journeys.yaml 之后）。可以重复执行。",
+    "Also plan journeys on movements in dimensions whose rules changed since the run before (held otherwise)": "也为规则自上次运行后有改动的维度中的分群变动规划旅程（默认暂缓）",
     "Does it work? Treated vs holdout per journey: conversion, revenue, 95% intervals.": "有没有效果？逐个旅程对比处理组与对照组：转化率、收入及 95% 置信区间。",
     "Conversion window (default: each journey's)": "转化窗口天数（默认：各旅程自己的设置）",
     "Team digests: what moved in a run, per team, sent to the team's group robot.": "团队摘要：一次运行中的客群变动，按团队汇总，发送到团队的群机器人。",

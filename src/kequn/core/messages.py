@@ -228,6 +228,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "(already planned for a later date): {journeys}"
         ),
     ),
+    "automation.rules_held": (
+        (
+            "{dimensions} 的规则自上次运行后有改动，客户进出这些分群有一部分是规则改动造成的，"
+            "所以本次不为这些旅程安排消息：{journeys}。确认仍要发送："
+            "kequn journeys process --run {run} --rule-changes"
+        ),
+        (
+            "The rules of {dimensions} changed since the run before, so some of the "
+            "movements into and out of their segments are the change's, not the customers': "
+            "no message is planned for these journeys this time: {journeys}. To plan them "
+            "all the same: kequn journeys process --run {run} --rule-changes"
+        ),
+    ),
     "automation.delivered": (
         "已发送 {sent} 条，失败 {failed} 条（将重试或进入死信）。",
         "Sent {sent}, failed {failed} (to be retried or dead-lettered).",
