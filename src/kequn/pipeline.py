@@ -61,6 +61,7 @@ from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError, opened_path
 from kequn.taxonomy.evaluate import classify
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
+from kequn.taxonomy.upgrade import outdated_note
 
 if TYPE_CHECKING:  # the models are imported when a run needs them (seconds)
     from kequn.models.churn import ClosedForms
@@ -452,7 +453,7 @@ def run(
                 params=result.params,
                 counts=result.counts,
                 models=models,
-                notes=result.notes,
+                notes=[*result.notes, *filter(None, [outdated_note(ws.taxonomy_path)])],
             )
             info = publish(ws, staging, info, erasures_seen=erasures)
         except BaseException:

@@ -396,6 +396,38 @@ def taxonomy_check(
     console.print(Text.assemble(("✓", "green"), f" {said}"))
 
 
+@taxonomy_app.command("upgrade")
+def taxonomy_upgrade(
+    workspace: WorkspaceOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an edited taxonomy too (it is kept beside)")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Replace the workspace's taxonomy.yaml with the default this kequn ships, when it is
+    an unedited copy of an earlier default (an edited one only with --force); the old file
+    is kept beside it."""
+    from kequn.taxonomy.upgrade import upgrade
+
+    path = _ws(workspace).taxonomy_path
+    found, backup = upgrade(path, force=force)
+    dimensions = ", ".join(found.changed) or t("taxonomy.upgrade.none")
+    if as_json:
+        _print_json(
+            {"was": found.state, "changed": list(found.changed), "upgraded": backup is not None,
+             "backup": str(backup) if backup else None}
+        )  # fmt: skip
+    elif backup is not None:
+        said = t("taxonomy.upgrade.done", path=path, backup=backup.name, dimensions=dimensions)
+        console.print(Text.assemble(("✓", "green"), f" {said}"), soft_wrap=True)
+    elif found.state == "edited":
+        err.print(t("taxonomy.upgrade.edited", path=path, dimensions=dimensions), soft_wrap=True)
+    else:
+        console.print(t("taxonomy.upgrade.current", path=path), soft_wrap=True)
+    if found.state == "edited" and backup is None:
+        raise typer.Exit(1)
+
+
 @app.command()
 def features(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the names rules may use, with their meaning: the catalogue's, and the

@@ -133,6 +133,8 @@ HELP_ZH: dict[str, str] = {
     "Default: the workspace's journeys.yaml": "默认：工作区的 journeys.yaml",
     "The workspace's journeys and their settings (secrets are never shown).": "工作区的旅程及其设置（从不显示密钥）。",
     "Compute a run's events and plan its journeys now (done after every run; use this for a run published before journeys.yaml existed, or after fixing it). Safe to repeat.": "立即计算一次运行的事件并规划其旅程（每次运行后都会自动进行；用于 journeys.yaml 创建之前发布的运行，或修正 journeys.yaml 之后）。可以重复执行。",
+    "Replace an edited taxonomy too (it is kept beside)": "已修改过的分类体系也替换（旧文件保留在旁边）",
+    "Replace the workspace's taxonomy.yaml with the default this kequn ships, when it is an unedited copy of an earlier default (an edited one only with --force); the old file is kept beside it.": "当工作区的 taxonomy.yaml 是旧版默认分类体系的未修改副本时，换成当前 kequn 附带的默认版本（修改过的只在加 --force 时替换）；旧文件保留在旁边。",
     "Also plan journeys on movements in dimensions whose rules changed since the run before (held otherwise)": "也为规则自上次运行后有改动的维度中的分群变动规划旅程（默认暂缓）",
     "Does it work? Treated vs holdout per journey: conversion, revenue, 95% intervals.": "有没有效果？逐个旅程对比处理组与对照组：转化率、收入及 95% 置信区间。",
     "Conversion window (default: each journey's)": "转化窗口天数（默认：各旅程自己的设置）",

@@ -120,15 +120,8 @@ def run_notes(run: RunInfo, lang: str | None = None) -> list[str]:
             return fmt_value(raw, fmt, shown, currency=currency)
 
         name = params.get(shown) or params.get("threshold") or ""
-        lines.append(
-            t(
-                note["key"],
-                lang,
-                name=name,
-                raw=value(params.get("raw")),
-                value=value(params.get("value")),
-            )
-        )
+        named = {"name": name, "raw": value(params.get("raw")), "value": value(params.get("value"))}
+        lines.append(t(note["key"], lang, **{**params, **named}))
     return lines
 
 
