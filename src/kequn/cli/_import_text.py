@@ -100,6 +100,7 @@ def print_format(report: Any) -> None:
                 currency=_ws_currency(report),
                 count=f"{getattr(report, 'guest_orders', 0):,}",
                 partial=f"{getattr(report, 'partial_refund_unknown', 0):,}",
+                refunds=f"{getattr(report, 'refund_rows', 0):,}",
             ),
             style="yellow",
         )

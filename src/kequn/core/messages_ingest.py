@@ -120,6 +120,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} {value} 在本文件中重复（首次出现在第 {detail} 行）",
         "{column} {value} appears twice in this file (first at row {detail})",
     ),
+    "reason.refund_order_rejected": (
+        "这一行是订单 {value} 的退款，而该订单（第 {detail} 行）已被隔离：退款随订单一起隔离，订单修正后重试即可一并导入",
+        "this row is a refund of order {value}, whose row ({detail}) was quarantined: the refund is kept with it, and comes back when the order is fixed and retried",
+    ),
     "reason.unknown_customer": (
         "客户 {value} 不存在（先导入客户，或使用 --create-customers）",
         "customer {value} does not exist (import customers first, or use --create-customers)",
@@ -326,6 +330,10 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.partial_refund_unknown": (
         "注意：{partial} 笔订单为部分退款，但文件中没有退款金额：按已付款订单计入，退款记为 0（实际净额更低）。如有售后表或含退款金额的导出，请一并导入。",
         "Note: {partial} orders were partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). Import the after-sales export, or an export with the refund amount, to correct them.",
+    ),
+    "import.refund_rows": (
+        "注意：{refunds} 行是订单的退款（与本文件或此前导入的订单同一编号、金额为负）：已计入这些订单的退款金额，订单状态改为已退款或部分退款，这些行本身不作为订单保存。",
+        "Note: {refunds} rows are refunds of orders (the id of an order in this file or imported before, a negative amount): their money was added to those orders' refunded amounts and the orders marked refunded or partially refunded; the rows are not stored as orders of their own.",
     ),
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",

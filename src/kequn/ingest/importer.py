@@ -307,6 +307,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
     ) -> None:
         install_macros(self.con)
         install_shape_macros(self.con, self.ws.secret_key())
+        self.line_items = bool(profile and profile.line_items)
         self._register_raw()
         shaped = None
         if profile is not None:
@@ -323,7 +324,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
         if shaped is not None and self.table == "orders" and len(shaped.currencies) > 1:
             self._other_currencies(shaped.currencies)
         self._unknown_statuses()
-        self._check_duplicates()
+        self._check_duplicates(columns)
         if self.table in {"orders", "events"}:
             if create_customers is None:
                 create_customers = not self._has_customers()
@@ -332,6 +333,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
             elif create_customers:
                 self.report.derived_customers = self._derive_event_customers()
             self._check_references()
+        self._fold_refunds(columns)
         notify("write", 0)
         self._quarantine()
         self._upsert(columns)

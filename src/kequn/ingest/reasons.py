@@ -46,6 +46,9 @@ NEGATIVE_AMOUNT = _reason("negative_amount", "validate: a negative amount, not a
 REFUND_OVER_AMOUNT = _reason("refund_over_amount", "validate: more refunded than paid")
 OTHER_CURRENCY = _reason("other_currency", "validate: an order in another currency")
 DUPLICATE_ID = _reason("duplicate_id", "validate: an id twice in the file")
+REFUND_ORDER_REJECTED = _reason(
+    "refund_order_rejected", "refunds: a refund row of an order whose row was quarantined"
+)
 UNKNOWN_CUSTOMER = _reason("unknown_customer", "validate: an order of an unknown customer")
 # a line of the file that is no row (readers: ragged and unclosed lines)
 BAD_ROW = _reason("bad_row", "validate: a line with more or fewer fields than the header")
@@ -59,6 +62,7 @@ NOTES: tuple[str, ...] = (
     "import.partial_refund_unknown",
     "import.currency_differs",
     "import.source_kept_ids",
+    "import.refund_rows",
 )
 
 

@@ -40,6 +40,9 @@ class ImportReport:
     currencies: dict[str, int] = field(default_factory=dict)
     guest_orders: int = 0  # orders kept as their own guest buyer (no buyer in the file)
     partial_refund_unknown: int = 0  # orders partly refunded by an amount no column tells
+    #: refund rows (a negative row under an order's id) added to their orders' refunds
+    refund_rows: int = 0
+    refunds_applied: int = 0  # orders of earlier imports whose refunds these rows changed
     lines: int = 0  # item rows of a platform export, and the orders they made
     orders: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders

@@ -9,8 +9,8 @@ import unicodedata
 from typing import Any
 
 from kequn.ingest import reasons
-from kequn.ingest._pass import Pass
 from kequn.ingest.convert import SCIENTIFIC
+from kequn.ingest.refunds import RefundPass
 
 #: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
 _TOTALS_FIELD = re.compile(
@@ -28,7 +28,7 @@ def totals_line(text: str) -> bool:
     return bool(_TOTALS_FIELD.fullmatch(cleaned))
 
 
-class ValidatePass(Pass):
+class ValidatePass(RefundPass):
     """Cells, duplicates and references checked; the quarantine written."""
 
     def _problem(
@@ -151,6 +151,8 @@ class ValidatePass(Pass):
                 self.sql(f"UPDATE parsed SET {when} = NULL WHERE {future}")
         if self.table == "orders":
             refund = "status = 'refunded'" if "status" in columns else "false"
+            # a refund written as a row of its own under its order's id (refunds.py)
+            refund += f" OR {self.refund_row_sql(columns)}"
             self._problem(
                 f"amount < 0 AND NOT ({refund})",
                 "amount",
@@ -200,14 +202,18 @@ class ValidatePass(Pass):
         ).fetchall()
         self.report.unknown_statuses = {str(v): int(n) for v, n in rows if v is not None}
 
-    def _check_duplicates(self) -> None:
+    def _check_duplicates(self, columns: list[str] | None = None) -> None:
+        """A second row with an id the file has already given is quarantined; a refund
+        of an order the file holds, under its order's id, is no duplicate (refunds.py)."""
         key = self.spec.key
+        refunds = self.refund_row_sql(columns or [])
         self.sql(
             f"""INSERT INTO problems
             SELECT _row, '{key}', '{reasons.DUPLICATE_ID}', 'rejected', "{key}",
                 CAST(first_row AS VARCHAR)
             FROM (SELECT _row, "{key}", min(_row) OVER (PARTITION BY "{key}") AS first_row
-                  FROM parsed WHERE "{key}" IS NOT NULL AND _row NOT IN {self._rejected_rows()})
+                  FROM parsed WHERE "{key}" IS NOT NULL AND _row NOT IN {self._rejected_rows()}
+                    AND NOT {refunds})
             WHERE _row > first_row"""
         )
 

@@ -142,6 +142,10 @@ class WritePass(Pass):
         query = line_rows(self.con, found)
         if query is None:
             return
+        if self.report.refund_rows:  # a refund row is no item of its order
+            query = (
+                f"SELECT * FROM ({query}) WHERE source_row NOT IN (SELECT _row FROM kq_refund_rows)"
+            )
         if self.params.get("origin") is not None:  # a source's order ids are its own
             query = f"SELECT * REPLACE ($origin || ':' || order_id AS order_id) FROM ({query})"
         self.sql("DELETE FROM order_lines WHERE order_id IN (SELECT order_id FROM accepted)")
