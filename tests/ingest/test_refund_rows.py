@@ -112,6 +112,9 @@ def test_refunds_of_a_quarantined_order_are_quarantined_with_it(
         (3, "order_id", "refund_order_rejected"),
         (4, "refunded", "refund_over_amount"),
     }
+    with ws.read() as con:  # no buyer derived from a row that was then quarantined
+        buyers = {r[0] for r in con.execute("SELECT customer_id FROM customers").fetchall()}
+    assert buyers == {"M2"}
     said = {q["reason"]: q["message"] for q in quarantine_rows(ws, lang="zh")}
     assert "B1" in said["refund_order_rejected"]
     assert "第 2 行" in said["refund_order_rejected"]
@@ -143,3 +146,40 @@ def test_a_refund_in_a_later_import_reaches_the_stored_order(ws: Workspace, tmp_
     assert (again.refund_rows, again.refunds_applied) == (3, 0)
     assert _orders(ws) == expected
     assert _quarantined(ws) == set()
+
+
+def test_a_later_refund_never_writes_over_an_order_it_does_not_fit(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    sales = HEAD + (
+        "D1,M1,张伟,13812345678,2025-03-01,100,已完成\nD2,M2,李娜,13912345678,2025-03-02,50,待付款\n"
+    )
+    import_file(ws, "orders", _write(tmp_path, "订单.csv", sales), format="generic")
+    refunds = HEAD + (
+        "D1,M9,孙丽,13312345678,2025-03-05,-30,已退款\n"  # another buyer under D1's number
+        "D2,M2,李娜,13912345678,2025-03-06,-50,已退款\n"  # a refund of an unpaid order
+    )
+    report = import_file(ws, "orders", _write(tmp_path, "退款.csv", refunds), format="generic")
+    assert report.rejected_by_reason == {"refund_not_this_order": 2}
+    assert _orders(ws) == {
+        "D1": (Decimal("100.00"), Decimal("0.00"), "paid"),
+        "D2": (Decimal("50.00"), Decimal("0.00"), "pending"),
+    }
+    assert _quarantined(ws) == {
+        (2, "order_id", "refund_not_this_order"),
+        (3, "order_id", "refund_not_this_order"),
+    }
+    said = {q["reason"]: q["message"] for q in quarantine_rows(ws, lang="en")}
+    assert "another buyer's or unpaid" in said["refund_not_this_order"]
+
+
+def test_a_later_sales_csv_return_row_reaches_the_stored_order(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    head = "Order ID,Customer ID,Date,Amount\n"
+    import_file(ws, "orders", _write(tmp_path, "april.csv", head + "S1,C1,2025-04-01,120.00\n"))
+    report = import_file(
+        ws, "orders", _write(tmp_path, "may.csv", head + "S1,C1,2025-05-02,-45.00\n")
+    )
+    assert (report.refund_rows, report.refunds_applied, report.rejected) == (1, 1, 0)
+    assert _orders(ws) == {"S1": (Decimal("120.00"), Decimal("45.00"), "partially_refunded")}

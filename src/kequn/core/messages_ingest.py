@@ -124,6 +124,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "这一行是订单 {value} 的退款，而该订单（第 {detail} 行）已被隔离：退款随订单一起隔离，订单修正后重试即可一并导入",
         "this row is a refund of order {value}, whose row ({detail}) was quarantined: the refund is kept with it, and comes back when the order is fixed and retried",
     ),
+    "reason.refund_not_this_order": (
+        "这一行是编号 {value} 的退款（金额为负），但此前导入的订单 {value} 属于另一位买家或尚未付款：未计入该订单，也未覆盖它，请核对",
+        "this row is a refund (a negative amount) under id {value}, but the order {value} imported before is another buyer's or unpaid: it was not applied to that order nor written over it; check it",
+    ),
     "reason.unknown_customer": (
         "客户 {value} 不存在（先导入客户，或使用 --create-customers）",
         "customer {value} does not exist (import customers first, or use --create-customers)",

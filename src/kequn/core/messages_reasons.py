@@ -24,6 +24,10 @@ REASON_NAMES: dict[str, tuple[str, str]] = {
     "reason_name.other_currency": ("币种与其他订单不同", "currency unlike the other orders'"),
     "reason_name.duplicate_id": ("编号在文件中重复", "id repeated in the file"),
     "reason_name.refund_order_rejected": ("所退订单被隔离", "refund of a quarantined order"),
+    "reason_name.refund_not_this_order": (
+        "退款与已导入的订单不符",
+        "refund unlike the order imported",
+    ),
     "reason_name.unknown_customer": ("客户不存在", "customer unknown"),
     "reason_name.bad_row": ("字段数与表头不一致", "wrong number of fields"),
     "reason_name.unclosed_quote": ("引号未闭合", "quote never closed"),

@@ -325,6 +325,7 @@ class _Import(ParsePass, ValidatePass, WritePass):
             self._other_currencies(shaped.currencies)
         self._unknown_statuses()
         self._check_duplicates(columns)
+        self._check_refunds(columns)
         if self.table in {"orders", "events"}:
             if create_customers is None:
                 create_customers = not self._has_customers()

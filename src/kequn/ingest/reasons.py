@@ -49,6 +49,9 @@ DUPLICATE_ID = _reason("duplicate_id", "validate: an id twice in the file")
 REFUND_ORDER_REJECTED = _reason(
     "refund_order_rejected", "refunds: a refund row of an order whose row was quarantined"
 )
+REFUND_NOT_THIS_ORDER = _reason(
+    "refund_not_this_order", "refunds: a refund row under a stored order's id, not its refund"
+)
 UNKNOWN_CUSTOMER = _reason("unknown_customer", "validate: an order of an unknown customer")
 # a line of the file that is no row (readers: ragged and unclosed lines)
 BAD_ROW = _reason("bad_row", "validate: a line with more or fewer fields than the header")

@@ -26,6 +26,12 @@ own row already says was refunded, never above the amount paid: more is kept as 
 reported) and the order becomes refunded or partially refunded; the row itself is not
 an order and is not stored as one. A refund of an order whose row was quarantined is
 quarantined with it, so fixing the order and retrying brings both back.
+
+A file may hold refunds alone, of orders an earlier import stored: the stored order's
+refunded amount becomes the larger of what it holds and what the file's refund rows of
+it add up to (importing the refunds again changes nothing). A refund under the id of a
+stored order of another buyer, or unpaid, is quarantined: written over the order as an
+order of its own, it replaced a sale by a negative amount.
 """
 
 from __future__ import annotations
@@ -62,9 +68,7 @@ class RefundPass(Pass):
         sale the file holds; false where refund rows do not apply."""
         if not self._refund_rows_apply(columns):
             return "false"
-        said = (
-            "parsed.status IN ('refunded', 'partially_refunded')" if "status" in columns else "true"
-        )
+        said = self._said_refund(columns)
         buyer = (
             " AND s.customer_id IS NOT DISTINCT FROM parsed.customer_id"
             if "customer_id" in columns
@@ -82,9 +86,16 @@ class RefundPass(Pass):
         )
         return f"(parsed.amount < 0 AND {said} AND ({in_file} OR {stored}))"
 
-    def _fold_refunds(self, columns: list[str]) -> None:
-        """Each refund row's money added to its order's sale row, the rows themselves
-        taken out of what is stored (see the module's docstring)."""
+    def _said_refund(self, columns: list[str]) -> str:
+        return (
+            "parsed.status IN ('refunded', 'partially_refunded')" if "status" in columns else "true"
+        )
+
+    def _check_refunds(self, columns: list[str]) -> None:
+        """The refund rows found (after the duplicates, before buyers are derived from
+        the rows): a refund of an order whose row was quarantined is quarantined with it,
+        and one under the id of an order an earlier import stored for another buyer (or
+        unpaid) is quarantined rather than written over that order."""
         if not self._refund_rows_apply(columns):
             return
         rejected = self._rejected_rows()
@@ -93,20 +104,38 @@ class RefundPass(Pass):
             SELECT _row, order_id, -amount AS money FROM parsed
             WHERE {self.refund_row_sql(columns)} AND _row NOT IN {rejected}"""
         )
-        if not self._count("kq_refund_rows"):
-            return
         self.sql(
             f"""CREATE OR REPLACE TEMP TABLE kq_sales AS
             SELECT order_id, min(_row) AS sale_row, bool_or(_row NOT IN {rejected}) AS kept
             FROM parsed p WHERE {self._sale_sql(columns, "p")} GROUP BY order_id"""
         )
-        # the order's row was quarantined (an unknown buyer, a date that is no date): its
+        # the order's row was quarantined (a date that is no date, a duplicate): its
         # refunds go with it, named, so that nothing of either is lost
         self.sql(
             f"""INSERT INTO problems SELECT r._row, 'order_id', '{reasons.REFUND_ORDER_REJECTED}',
                 'rejected', r.order_id, CAST(s.sale_row AS VARCHAR)
             FROM kq_refund_rows r JOIN kq_sales s USING (order_id) WHERE NOT s.kept"""
         )
+        self.sql(
+            f"""INSERT INTO problems SELECT _row, 'order_id', '{reasons.REFUND_NOT_THIS_ORDER}',
+                'rejected', order_id, NULL FROM parsed
+            WHERE amount < 0 AND {self._said_refund(columns)} AND _row NOT IN {rejected}
+              AND order_id IN (SELECT order_id FROM orders WHERE amount >= 0)
+              AND NOT EXISTS (SELECT 1 FROM parsed s WHERE s.order_id = parsed.order_id
+                              AND s.amount >= 0)
+              AND NOT {self.refund_row_sql(columns)}"""
+        )
+
+    def _fold_refunds(self, columns: list[str]) -> None:
+        """Each refund row's money added to its order's sale row, the rows themselves
+        taken out of what is stored (see the module's docstring)."""
+        if not self._refund_rows_apply(columns):
+            return
+        rejected = self._rejected_rows()
+        # a refund row of an unknown buyer was quarantined with its order (the same buyer)
+        self.sql(f"DELETE FROM kq_refund_rows WHERE _row IN {rejected}")
+        if not self._count("kq_refund_rows"):
+            return
         sale = self._sale_sql(columns, "p")
         self.sql(
             f"""CREATE OR REPLACE TEMP TABLE kq_folded AS
