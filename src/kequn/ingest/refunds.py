@@ -53,8 +53,19 @@ class RefundPass(Pass):
     #: whether the rows were one per item, folded already (no refund rows then)
     line_items: bool = False
 
+    #: whether the file has a negative amount (None: not asked yet)
+    _negatives: bool | None = None
+
     def _refund_rows_apply(self, columns: list[str]) -> bool:
-        return self.table == "orders" and "amount" in columns and not self.line_items
+        """Whether refund rows can be in the file: orders, one row per order, and some
+        amount negative (asked once: a file without one, most, pays one scan of its
+        amounts instead of the joins with every stored order the checks need)."""
+        if self.table != "orders" or "amount" not in columns or self.line_items:
+            return False
+        if self._negatives is None:
+            row = self.con.execute("SELECT count(*) FROM parsed WHERE amount < 0").fetchone()
+            self._negatives = bool(row and row[0])
+        return self._negatives
 
     def _sale_sql(self, columns: list[str], alias: str) -> str:
         """A row that is an order's sale (on ``parsed`` as ``alias``)."""
@@ -214,8 +225,12 @@ class RefundPass(Pass):
             f"SELECT count(*) FROM kq_stored s JOIN orders o USING (order_id) WHERE {changed}"
         ).fetchone()
         self.report.refunds_applied = int(row[0]) if row else 0
+        # the order changed: it is this import's now (the feature state finds what an
+        # import changed by the rows each import holds, kequn.features.state)
         self.sql(
-            f"""UPDATE orders o SET refunded = least({total}, o.amount), status = {status}
-            FROM kq_stored s WHERE s.order_id = o.order_id AND {changed}"""
+            f"""UPDATE orders o SET refunded = least({total}, o.amount), status = {status},
+                import_id = $import_id
+            FROM kq_stored s WHERE s.order_id = o.order_id AND {changed}""",
+            import_id=self.report.import_id,
         )
         self.sql("INSERT INTO kq_folded SELECT order_id, NULL, money, rows FROM kq_stored")
