@@ -314,6 +314,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 无法作为 Excel 97-2003 (.xls) 工作簿读取（{detail}）：文件可能已损坏或已加密。请在 Excel/WPS 中打开并另存为 .xlsx 或 CSV 后再导入。",
         "{file} cannot be read as an Excel 97-2003 (.xls) workbook ({detail}): it may be damaged or encrypted. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.",
     ),
+    "import.not_a_workbook": (
+        "{file} 既不是 Excel 工作簿，也不是文本表格：文件可能已损坏。请在 Excel/WPS 中打开并另存为 .xlsx 或 CSV 后再导入。",
+        "{file} is neither an Excel workbook nor a text table: it may be damaged. Open it in Excel or WPS and save it as .xlsx or CSV, then import that.",
+    ),
     "import.bad_xlsx": (
         "{file} 不是有效的 Excel (.xlsx) 文件。",
         "{file} is not a valid Excel (.xlsx) file.",

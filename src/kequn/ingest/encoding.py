@@ -59,6 +59,13 @@ def _guess_encoding(raw: bytes) -> str:
         pass
     else:
         return "cp950" if _is_big5(raw, text) else "gb18030"
+    return _neither_utf8_nor_gb(raw)
+
+
+def _neither_utf8_nor_gb(raw: bytes) -> str:
+    """The encoding of a sample that decodes as neither UTF-8 nor GB18030."""
+    if _mostly_utf8(raw):
+        return "utf-8"
     found = from_bytes(raw)
     best = found.best()
     if best is None:
@@ -71,6 +78,24 @@ def _guess_encoding(raw: bytes) -> str:
         return "cp1252"
     name = best.encoding.lower()
     return "gb18030" if name in {"gbk", "gb2312", "cp936", "hz"} else name
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether as many of the sample's lines with non-ASCII text are UTF-8 as are not: a
+    UTF-8 file with a line pasted in from a GBK one (two exports put together) was read
+    as a Cyrillic code page, every 中文 header garbled; read as UTF-8, its import stops
+    at that line and says which it is. (A file in another encoding has next to no lines
+    that are valid UTF-8 with non-ASCII text in them.)"""
+    good = bad = 0
+    for line in raw.split(b"\n")[:-1]:  # (the sample's last line may be cut)
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    return good > 0 and good >= bad
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -151,3 +176,23 @@ def decode_sample(raw: bytes, encoding: str) -> str:
     # the sample may end in the middle of a multi-byte character: decode incrementally
     decoder = codecs.getincrementaldecoder(encoding)()
     return decoder.decode(raw, final=False)
+
+
+def undecodable_line(path: Path, encoding: str) -> int | None:
+    """The number of the file's first line (1 is the first) holding bytes that do not
+    decode in ``encoding``, or None when all of it decodes: where an import that stopped
+    on the encoding tells the person to look."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            try:
+                lines += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeDecodeError as exc:
+                # the decoder's buffered bytes come first in exc.object; those before the
+                # bad byte decode
+                good = exc.object[: exc.start]
+                return lines + codecs.decode(good, encoding, errors="ignore").count("\n") + 1
+            if not chunk:
+                return None

@@ -14,7 +14,6 @@ import datetime as dt
 import decimal
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,8 @@ from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest.csv_lines import Unclosed, file_lines
 from kequn.ingest.csv_lines import records as records_of
-from kequn.ingest.encoding import decode_sample, detect_encoding
+from kequn.ingest.encoding import detect_encoding, undecodable_line
+from kequn.ingest.file_kind import sniff_xls, workbook_kind
 from kequn.ingest.header_rows import HEADER_SCAN, find_header, second_header
 from kequn.ingest.sheets import data_sheet, same_header_sheets
 
@@ -89,22 +89,16 @@ def stage(
         said = "import.is_folder" if source.is_dir() else "import.no_file"
         raise SourceError(t(said, file=source))
     if suffix in {".csv", ".txt", ".tsv"}:
+        # a workbook renamed .csv is read as the workbook it is (it was said to be text
+        # "that cannot be read as utf-8 near line 1")
+        kind = workbook_kind(source)
+        if kind:
+            return _stage_excel(source, workdir, sheet, progress, header_row, biff=kind == "biff")
         return _stage_csv(source, workdir, encoding, progress, header_row)
     if suffix in {".xlsx", ".xlsm"}:
         return _stage_excel(source, workdir, sheet, progress, header_row)
     if suffix in {".xls", ".et"}:
-        # what platforms and ERPs export as "Excel" is often not: an .xlsx, a web page
-        # (HTML table) or tab-separated text under an .xls name. Only a real BIFF
-        # workbook (or WPS .et) must be saved as .xlsx first
-        kind = _sniff_xls(source)
-        if kind == "zip":
-            return _stage_excel(source, workdir, sheet, progress, header_row)
-        if kind == "text":
-            return _stage_csv(source, workdir, encoding, progress, header_row)
-        if kind == "html":
-            raise SourceError(t("import.xls_html", file=source.name))
-        if kind == "biff":
-            return _stage_excel(source, workdir, sheet, progress, header_row, biff=True)
+        return _stage_xls(source, workdir, encoding, sheet, progress, header_row)
     if suffix in {".parquet", ".pq"}:
         try:
             meta = pq.ParquetFile(source).metadata
@@ -116,25 +110,30 @@ def stage(
     raise SourceError(t("import.unsupported", file=source))
 
 
-def _sniff_xls(source: Path) -> str:
-    """What a file named .xls / .et holds: "zip" (an .xlsx), "biff" (an Excel 97-2003
-    workbook), "html", "text", or "binary" (anything else)."""
-    with source.open("rb") as fh:
-        head = fh.read(8192)
-    magic = {b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "biff"}  # OLE2: Excel 97
-    found = next((kind for start, kind in magic.items() if head.startswith(start)), None)
-    if found or not head.strip():
-        return found or "binary"
-    try:
-        text = decode_sample(head, detect_encoding(source)).lstrip("\ufeff \t\r\n")
-    except (UnicodeDecodeError, LookupError):
-        return "binary"
-    if re.match(r"(?i)<(!doctype|html|table|meta|head|\?xml|style|body)", text):
-        return "html"
-    first = text.split("\n", 1)[0]
-    if "\x00" not in text and ("\t" in first or "," in first):
-        return "text"
-    return "binary"
+def _stage_xls(
+    source: Path,
+    workdir: Path,
+    encoding: str | None,
+    sheet: str | None,
+    progress: Callable[[int], None] | None,
+    header_row: int | None,
+) -> StagedSource:
+    """A file named .xls or .et, read as what it holds: what platforms and ERPs export as
+    "Excel" is often not (an .xlsx, a web page or tab-separated text under an .xls
+    name); only a real BIFF workbook (or WPS .et) is read as one."""
+    kind = sniff_xls(source)
+    if kind == "zip":
+        return _stage_excel(source, workdir, sheet, progress, header_row)
+    if kind == "text":
+        return _stage_csv(source, workdir, encoding, progress, header_row)
+    if kind == "html":
+        raise SourceError(t("import.xls_html", file=source.name))
+    if kind == "biff":
+        return _stage_excel(source, workdir, sheet, progress, header_row, biff=True)
+    # anything else under an .xls name was "unsupported file type (supported: ...
+    # .xls)", which said nothing of what is wrong with it
+    said = "import.empty_file" if not source.stat().st_size else "import.not_a_workbook"
+    raise SourceError(t(said, file=source.name))
 
 
 def _stage_csv(
@@ -182,23 +181,32 @@ def _stage_csv(
     # the rows above the data: the header's and a second header row's
     above = skip + (1 if merged else 0)
     out = workdir / f"stage-{source.stem[:40]}.parquet"
+    unclosed = None
     try:
-        unclosed = None
         rows, ragged, breaks = _csv_fast(source, out, enc, delimiter, len(header), progress, above)
-        if above or ragged or file_lines(source, enc) != above + 1 + rows + breaks:
-            # Arrow skips rows with the wrong number of fields and blank lines and, when
-            # values may hold line breaks, cannot say where they were; a quote opened and
-            # never closed swallows the rest of the file into one value. Then the file's
-            # lines are not the rows read (and the line breaks in them): read it again
-            # exactly, so every row keeps its line number and a bad row is quarantined
-            # rather than lost.
+        # Arrow skips rows with the wrong number of fields and blank lines and, when
+        # values may hold line breaks, cannot say where they were; a quote opened and
+        # never closed swallows the rest of the file into one value. Then the file's
+        # lines are not the rows read (and the line breaks in them): read it again
+        # exactly, so every row keeps its line number and a bad row is quarantined
+        # rather than lost.
+        exact = bool(above or ragged or file_lines(source, enc) != above + 1 + rows + breaks)
+    except (pa.ArrowInvalid, UnicodeError):
+        # Arrow also refuses a file whose header is its last line, without a line end
+        # ("could not skip initial 1 rows": a header-only export was said to be in the
+        # wrong encoding), and one that does not decode, without saying where: the exact
+        # reader reads the first, and finds the line of the second
+        exact = True
+    if exact:
+        try:
             rows, ragged, unclosed = _csv_exact(
                 source, out, enc, delimiter, len(header), progress, above
             )
-    except (pa.ArrowInvalid, UnicodeError) as exc:
-        raise SourceError(
-            t("import.bad_encoding", file=source.name, encoding=enc, line="?") + f" ({exc})"
-        ) from exc
+        except UnicodeError as exc:
+            line = undecodable_line(source, enc) or "?"
+            raise SourceError(
+                t("import.bad_encoding", file=source.name, encoding=enc, line=line)
+            ) from exc
     staged = StagedSource(out, header, enc, rows, True, ragged, header_row=skip + 1)
     staged.unclosed = unclosed
     if merged:
