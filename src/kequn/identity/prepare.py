@@ -42,6 +42,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> int:
         r[0] for r in con.execute("SELECT DISTINCT name FROM src WHERE name IS NOT NULL").fetchall()
     ]
     keyed = [name_key(n) for n in names]
+    # typed: with no names (an orders-only workspace, its buyers derived) the columns
+    # were of type null, and name_py[1] a binder error's traceback
     con.register(
         "name_keys_arrow",
         pa.table(
@@ -50,7 +52,10 @@ def prepare(con: duckdb.DuckDBPyConnection) -> int:
                 "name_hz": [k[0] for k in keyed],
                 "name_py": [k[1] for k in keyed],
                 "name_rev": [k[2] for k in keyed],
-            }
+            },
+            schema=pa.schema(
+                [(c, pa.string()) for c in ("name", "name_hz", "name_py", "name_rev")]
+            ),
         ),
     )
     con.execute("CREATE OR REPLACE TEMP TABLE name_keys AS SELECT * FROM name_keys_arrow")
