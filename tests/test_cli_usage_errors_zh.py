@@ -45,7 +45,11 @@ CASES = [
         "'file' 的值无效：'/no/such/file.csv' 不存在。",
         "Invalid value for 'file'",
     ),
-    (["run", "--as-of", "2024-13-01"], "值无效：日期应为 YYYY-MM-DD", "Invalid value: a date is"),
+    (
+        ["run", "--as-of", "2024-13-01"],
+        "--as-of 的值无效：日期应为 YYYY-MM-DD",
+        "Invalid value for --as-of: a date is",
+    ),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,7 +30,7 @@ from kequn.cli._app import (
 )
 from kequn.cli._linked import print_linked
 from kequn.core import display
-from kequn.core.i18n import local, t
+from kequn.core.i18n import MESSAGES, local, t
 
 if TYPE_CHECKING:
     from kequn.snapshots import linked, read, reports
@@ -74,12 +75,19 @@ def classify(ws: Any, **options: Any) -> RunInfo:
     from kequn import pipeline
 
     with _progress() as progress:
-        task = progress.add_task("features", total=None)
+        task = progress.add_task(t("job.step.features"), total=None)
 
         def step(name: str) -> None:
-            progress.update(task, description=name)
+            progress.update(task, description=step_words(name))
 
         return pipeline.run(ws, progress=step, **options)
+
+
+def step_words(name: str) -> str:
+    """A run's step as the spinner says it, in the language (a step the catalogue does
+    not know shows as its name)."""
+    key = f"job.step.{name}"
+    return t(key) if key in MESSAGES else name
 
 
 def _print_run(info: RunInfo) -> None:
@@ -104,6 +112,10 @@ def _print_run(info: RunInfo) -> None:
         *reports.model_summary(info.models or {}, _lang()),
     ]:
         console.print(line)
+    today = dt.date.today().isoformat()
+    if str(info.as_of)[:10] > today:  # allowed (up to ten years on), but never silently
+        said = t("run.future", as_of=display.day(info.as_of), today=display.day(today))
+        err.print(said, soft_wrap=True)
     if not info.customers:
         err.print(t("run.empty"))
 

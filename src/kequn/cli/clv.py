@@ -63,7 +63,7 @@ def _print_clv(data: dict[str, Any]) -> None:
             customers=data["customers"],
             calibration_end=data["calibration_end"],
             holdout_end=data["holdout_end"],
-            unit=data["unit"],
+            unit=t(f"clv.unit.{data['unit']}"),
         )
     )
     params = Table(title=t("clv.parameters"))

@@ -22,7 +22,7 @@ from kequn.cli._app import (
 )
 from kequn.cli._help import KequnTyper
 from kequn.cli._import_text import _table_name, print_format, print_import, print_summary
-from kequn.cli.analysis import _print_run, classify, history_cmd
+from kequn.cli.analysis import _print_run, classify, history_cmd, step_words
 from kequn.core import display, i18n
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
@@ -442,7 +442,7 @@ def demo(
         from kequn.demo.journeys import effect_lines, simulate_journeys
 
         with _progress() as progress:
-            task = progress.add_task("journeys", total=None)
+            task = progress.add_task(t("demo.journeys"), total=None)
             effect = simulate_journeys(
                 ws, seed=seed, progress=lambda step: progress.update(task, description=step)
             )
@@ -450,9 +450,12 @@ def demo(
             console.print(line, highlight=False)
     elif runs:
         with _progress() as progress:
-            task = progress.add_task("run", total=None)
+            task = progress.add_task(t("job.step.features"), total=None)
             info = run_quarter_apart(
-                ws, lambda day, step: progress.update(task, description=f"run {day}: {step}")
+                ws,
+                lambda day, step: progress.update(
+                    task, description=t("demo.run_step", day=day, step=step_words(step))
+                ),
             )
         _print_run(info)
         history_cmd(dimension="lifecycle", workspace=root)

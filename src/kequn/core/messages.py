@@ -454,6 +454,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{customers} 位客户；校准期截至 {calibration_end}，验证期截至 {holdout_end}（单位：{unit}）",
         "{customers} customers; calibration to {calibration_end}, holdout to {holdout_end} (unit: {unit})",
     ),
+    "clv.unit.week": ("周", "week"),
+    "clv.unit.day": ("天", "day"),
     "clv.parameters": ("模型参数", "Fitted parameters"),
     "clv.model": ("模型", "model"),
     "clv.parameter": ("参数", "parameter"),

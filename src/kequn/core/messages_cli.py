@@ -233,6 +233,19 @@ CLI: dict[str, tuple[str, str]] = {
             "(kequn runs delete {run_id}) and run again."
         ),
     ),
+    # the steps of a run or an import, as the CLI's spinner and the dashboard's jobs say them
+    "job.step.features": ("计算特征、模型与标签", "computing features, models and labels"),
+    "job.step.publish": ("保存结果", "saving the results"),
+    "job.step.lookups": ("准备看板", "preparing the dashboard"),
+    "job.step.read": ("读取文件", "reading the file"),
+    "job.step.validate": ("校验数据", "validating the rows"),
+    "job.step.write": ("写入工作区", "writing to the workspace"),
+    "demo.run_step": ("{day} 的运行：{step}", "run {day}: {step}"),
+    "demo.journeys": ("演示旅程", "playing the journeys"),
+    "run.future": (
+        "截至日期 {as_of} 晚于今天（{today}）：客户按到那天为止都没有再购买来分群（如果是输错了日期，请重新运行）。",
+        "The as-of date {as_of} is after today ({today}): customers are classified as if nobody buys until then (if the date was mistyped, run again).",
+    ),
     "run.empty": (
         "这次运行没有任何客户：请先导入客户或订单（kequn import），或检查 --as-of 日期是否早于数据。",
         (

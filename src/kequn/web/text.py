@@ -30,12 +30,6 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.error.method": ("这个地址不接受此请求方法。", "This address does not take that method."),
     "web.error.invalid": ("请求无效：{problems}", "Invalid request: {problems}"),
-    "job.step.features": ("计算特征、模型与标签", "computing features, models and labels"),
-    "job.step.publish": ("保存结果", "saving the results"),
-    "job.step.lookups": ("准备看板", "preparing the dashboard"),
-    "job.step.read": ("读取文件", "reading the file"),
-    "job.step.validate": ("校验数据", "validating the rows"),
-    "job.step.write": ("写入工作区", "writing to the workspace"),
     "web.error.no_job": ("没有这个任务。", "No such job."),
     "web.error.job_stopped": (
         "运行此任务的服务器进程已停止，任务未完成。",
