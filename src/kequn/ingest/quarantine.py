@@ -22,7 +22,7 @@ from kequn.ingest.importer import (
 )
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.readers import StagedSource, check_table
-from kequn.ingest.reasons import reason_name
+from kequn.ingest.reasons import BAD_ROW, UNCLOSED_QUOTE, reason_name
 from kequn.store.workspace import Workspace
 
 
@@ -124,8 +124,11 @@ def retry(
                 max(q.import_id)
             FROM quarantine q LEFT JOIN imports i ON i.file = q.file AND i."table" = q."table"
             WHERE q."table" = ? AND q.severity = 'rejected' AND q.record IS NOT NULL
+                -- lines never read into fields: their records (in workspaces that stored
+                -- them) are NULLs only; the line must be mended in its file
+                AND q.reason NOT IN (?, ?)
             GROUP BY q.file, q."row" ORDER BY 1, 2""",
-            [table],
+            [table, BAD_ROW, UNCLOSED_QUOTE],
         ).fetchall()
         origins = import_origins(con)
         derived = {

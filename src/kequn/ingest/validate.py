@@ -289,9 +289,13 @@ class ValidatePass(RefundPass):
                 file=self.report.file,
                 rows=self.staged.retried,
             )
+        # a line that was never read into fields (the wrong number of them, a quote never
+        # closed) has no record: a list of NULLs was one, which a retry read back as an
+        # empty row, skipped, and removed from the quarantine with the line's text
         self.sql(
             f"""INSERT INTO quarantine SELECT $import_id, $table, $file, pr."row", pr."column",
-                pr.reason, pr.severity, pr.value, pr.detail, {record}
+                pr.reason, pr.severity, pr.value, pr.detail,
+                CASE WHEN raw._row IS NOT NULL THEN {record} END
             FROM problems pr LEFT JOIN raw ON raw._row = pr."row" """,
             import_id=self.report.import_id,
             table=self.table,
