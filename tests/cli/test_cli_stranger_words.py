@@ -103,3 +103,29 @@ def test_a_run_dated_after_today_says_so(
     )
     assert code == 0, words
     assert said not in words
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "written as .csv or .xlsx"), ("zh", "须以 .csv 或 .xlsx 结尾")]
+)
+def test_an_export_named_neither_csv_nor_xlsx_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, lang: str, said: str
+) -> None:
+    """``-o 沉睡.xls`` (or out.pdf) was written as CSV under that name."""
+    ws = tmp_path / "shop"
+    assert kequn_words(capsys, "init", "-w", ws)[0] == 0
+    assert kequn_words(capsys, "run", "--no-models", "-w", ws)[0] == 0
+    for name in ("沉睡.xls", "out.pdf"):
+        target = tmp_path / name
+        code, words = kequn_words(
+            capsys, "--lang", lang, "export", "lifecycle=dormant", "-o", target, "-w", ws
+        )
+        assert code == 2, words
+        assert said in words
+        assert name in words
+        assert not target.exists()
+    code, words = kequn_words(
+        capsys, "export", "lifecycle=dormant", "-o", tmp_path / "沉睡.xlsx", "-w", ws
+    )
+    assert code == 0, words
+    assert (tmp_path / "沉睡.xlsx").exists()

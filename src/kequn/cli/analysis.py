@@ -327,6 +327,11 @@ def export(
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
     output_file(output)
+    if output.suffix.lower() not in {".csv", ".xlsx"}:
+        # (any other name was written as CSV: dormant.xls opened in Excel as a warning,
+        # out.pdf as text)
+        said = t("export.bad_suffix", file=output.name, stem=output.stem)
+        raise typer.BadParameter(said, param_hint="--output")
     count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
     if headers != "ids":
         reports.name_export_headers(run, output, headers)

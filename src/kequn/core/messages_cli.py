@@ -44,6 +44,10 @@ CLI: dict[str, tuple[str, str]] = {
         "客群应写作 维度=标签，例如 lifecycle=dormant，而不是 {segment}",
         "Write the segment as DIMENSION=LABEL, e.g. lifecycle=dormant, not {segment}",
     ),
+    "export.bad_suffix": (
+        "导出文件须以 .csv 或 .xlsx 结尾，而不是 {file}（例如 {stem}.xlsx）",
+        "An export is written as .csv or .xlsx, not {file} (e.g. {stem}.xlsx)",
+    ),
     "export.bad_headers": (
         "--headers 只能是 ids、zh 或 en，而不是 {value}",
         "--headers takes ids, zh or en, not {value}",
