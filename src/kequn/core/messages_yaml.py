@@ -89,4 +89,14 @@ YAML: dict[str, tuple[str, str]] = {
         "YAML 解析器报告：{detail}",
         "the YAML parser says: {detail}",
     ),
+    # kequn.toml that does not parse: where, then tomllib's own English
+    "toml.at": (
+        "第 {line} 行第 {column} 列：TOML 解析器报告：{detail}",
+        "line {line}, column {column}: the TOML parser says: {detail}",
+    ),
+    "toml.other": ("TOML 解析器报告：{detail}", "the TOML parser says: {detail}"),
+    "toml.not_text": (
+        "第 {line} 行既不是 UTF-8 也不是 GBK 编码的文本",
+        "line {line} is neither UTF-8 nor GBK text",
+    ),
 }

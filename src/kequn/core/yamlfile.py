@@ -73,6 +73,26 @@ def load_toml(path: Path) -> dict[str, Any]:
     return tomllib.loads(user_text(path.read_bytes()))
 
 
+#: where tomllib says its problem is (Python 3.11-3.13 put it at the end of the message:
+#: "Expected ']' at the end of a table declaration (at line 1, column 5)")
+_TOML_AT = re.compile(r"^(?P<detail>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def toml_problem(exc: ValueError, lang: str | None = None) -> str:
+    """What is wrong with a TOML file :func:`load_toml` could not read, in ``lang``: the
+    line and column, then tomllib's own English (where "(at line 1, column 5)" was all a
+    reader of 中文 got to place it), or the line that is no text."""
+    from kequn.core.i18n import t
+
+    if isinstance(exc, UnicodeDecodeError):
+        line = bytes(exc.object[: exc.start]).count(b"\n") + 1
+        return t("toml.not_text", lang, line=line)
+    found = _TOML_AT.match(str(exc))
+    if found is None:
+        return t("toml.other", lang, detail=str(exc))
+    return t("toml.at", lang, line=found["line"], column=found["column"], detail=found["detail"])
+
+
 # -- what is wrong with a YAML file, in words ---------------------------------------------
 # PyYAML's problems are its scanner's, parser's, composer's and constructor's own English
 # (pyyaml lib/yaml/scanner.py, parser.py, composer.py, constructor.py: MarkedYAMLError

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kequn.core.i18n import t
-from kequn.core.yamlfile import load_toml
+from kequn.core.yamlfile import load_toml, toml_problem
 
 CONFIG_NAME = "kequn.toml"
 TAXONOMY_NAME = "taxonomy.yaml"
@@ -160,7 +160,8 @@ def read_settings(path: Path) -> Settings:
     try:
         data = load_toml(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(t("settings.not_toml", file=str(path), detail=str(exc))) from None
+        said = t("settings.not_toml", file=str(path), detail=toml_problem(exc))
+        raise WorkspaceError(said) from None
     settings, found = Settings.from_toml(data), _sections(data)
     wrong = [(found.get(key, "?"), key, value, why) for key, value, why in check(settings)]
     privacy = data.get("privacy")

@@ -28,7 +28,7 @@ from typing import Any
 
 from kequn.automation.schedule import text  # noqa: F401 - registers the messages used here
 from kequn.core.i18n import t
-from kequn.core.yamlfile import load_toml
+from kequn.core.yamlfile import load_toml, toml_problem
 from kequn.store.workspace import CONFIG_NAME, Workspace, WorkspaceError
 
 STEPS = ("sync", "run", "deliver")
@@ -213,7 +213,8 @@ def load_schedule(ws: Workspace, lang: str | None = None) -> dict[str, Job]:
     except OSError:
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # edited since the start
-        raise ScheduleError(t("settings.not_toml", lang, file=CONFIG_NAME, detail=exc)) from None
+        said = t("settings.not_toml", lang, file=CONFIG_NAME, detail=toml_problem(exc, lang))
+        raise ScheduleError(said) from None
     section = data.get("schedule")
     if section is None:
         return {}
