@@ -295,6 +295,7 @@ CLI: dict[str, tuple[str, str]] = {
         "有未闭合的引号，或无法识别的字符",
         "a quote is not closed, or a character cannot be read",
     ),
+    "rule.syntax.arguments": ("函数的参数过多", "a function is given too many arguments"),
     "rule.syntax.other": ("此处无法解析：{detail}", "cannot be read here: {detail}"),
     # the taxonomy's own checks (kequn.taxonomy.model)
     "taxonomy.no_labels": (

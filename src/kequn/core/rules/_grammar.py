@@ -12,7 +12,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from kequn.core.i18n import t
-from kequn.core.rules._limits import MAX_DEPTH, number_problem, size_problem
+from kequn.core.rules._limits import MAX_DEPTH, MAX_DIGITS, number_problem, size_problem
 
 #: a sqlglot AST node (sqlglot 30 types them as ``Expr``; older releases as ``Expression``)
 Node = Any
@@ -69,6 +69,8 @@ _FUNC_NAMES = {
     exp.StartsWith: "starts_with",
     exp.EndsWith: "ends_with",
 }
+#: functions that skip a null argument (the others' result would always be null)
+_NULL_SKIPPED = frozenset({"coalesce", "least", "greatest"})
 ALLOWED_TEXT = (
     "and, or, not, = != <> < <= > >=, between … and …, in (…), is [not] null, + - * /, "
     "parentheses, numbers, 'text', true/false/null, and the functions "
@@ -184,6 +186,7 @@ _SYNTAX = (
     ("Expecting )", "rule.syntax.paren"),
     ("Error tokenizing", "rule.syntax.token"),
     ("Invalid expression / Unexpected token", "rule.syntax.unexpected"),
+    ("The number of provided arguments", "rule.syntax.arguments"),  # abs(spend, 1)
 )
 
 
@@ -223,7 +226,7 @@ class _Checker:
                 self.expect(side, "bool")
             return "bool"
         if isinstance(node, exp.Not):
-            self.expect(node.this, "bool")
+            self.expect(node.this, "bool", null_ok=False)
             return "bool"
         if type(node) in COMPARISONS:
             left, right = self.kind(node.left), self.kind(node.right)
@@ -262,10 +265,10 @@ class _Checker:
             return "bool"
         if type(node) in ARITHMETIC:
             for side in (node.left, node.right):
-                self.expect(side, "number")
+                self.expect(side, "number", null_ok=False)
             return "number"
         if isinstance(node, exp.Neg):
-            self.expect(node.this, "number")
+            self.expect(node.this, "number", null_ok=False)
             return "number"
         if isinstance(node, exp.Literal):
             if not node.is_string:
@@ -351,16 +354,23 @@ class _Checker:
             return "string"
         required = [w for w in wanted if not w.endswith("?") and w != "*"]
         if len(args) < len(required) or ("*" not in wanted and len(args) > len(wanted)):
+            count = str(len(required))
+            if "*" not in wanted and len(wanted) > len(required):  # round(x[, digits])
+                count = f"{len(required)}-{len(wanted)}"
             raise self.fail(
                 node,
-                f"{name}() takes {len(required)} argument(s)",
-                f"{name}() 需要 {len(required)} 个参数",
+                f"{name}() takes {count} argument(s)",
+                f"{name}() 需要 {count} 个参数",
             )
+        if name == "round" and len(args) > 1:
+            self.decimals(args[1])
         kinds = [self.kind(a) for a in args]
         for i, k in enumerate(kinds):
             want = wanted[min(i, len(wanted) - 1)].rstrip("?")
             if want == "*":
                 want = wanted[-2]
+            if k == "null" and want in {"number", "string"} and name not in _NULL_SKIPPED:
+                raise self.null(args[i])
             if want in {"number", "string"} and k not in {want, "null"}:
                 raise self.fail(
                     args[i],
@@ -374,8 +384,36 @@ class _Checker:
             return concrete[0] if concrete else "null"
         return result
 
-    def expect(self, node: Node, want: str) -> None:
+    def decimals(self, node: Node) -> None:
+        """round()'s second argument: a whole number the engines take as the decimals to
+        keep (a column, a fraction or a number beyond an INTEGER failed only when the rule
+        ran, with the engine's own error)."""
+        try:
+            value = _python(node)
+        except ValueError:
+            value = None
+        if type(value) is not int or abs(value) > MAX_DIGITS:
+            raise self.fail(
+                node,
+                f"round()'s second argument, the decimals to keep, must be a whole number "
+                f"from -{MAX_DIGITS} to {MAX_DIGITS}",
+                f"round() 的第二个参数（保留的小数位数）必须是 -{MAX_DIGITS} 到 "
+                f"{MAX_DIGITS} 之间的整数",
+            )
+
+    def null(self, node: Node) -> RuleError:
+        """A null computed with (``null + 1``, ``not null``, ``lower(null)``): always unknown,
+        and the engines have no type to compute it in."""
+        return self.fail(
+            node,
+            "null here is always unknown: test for a missing value with 'is null'",
+            "此处的 null 结果总是未知：判断缺失值请用 is null",
+        )
+
+    def expect(self, node: Node, want: str, null_ok: bool = True) -> None:
         got = self.kind(node)
+        if got == "null" and not null_ok:
+            raise self.null(node)
         if got not in {want, "null"}:
             raise self.fail(
                 node, f"expected a {want} here, found a {got}", f"此处需要{want}，而不是{got}"
@@ -402,7 +440,8 @@ def _arguments(node: Node) -> list[Node]:
     if isinstance(node, exp.Anonymous):
         return list(node.expressions)
     args = [node.this] if node.this is not None else []
-    for key in ("expression", "decimals"):
+    # (round's third, "truncate", is counted so that round(x, 1, 2) is refused, not cut)
+    for key in ("expression", "decimals", "truncate"):
         extra = node.args.get(key)
         if isinstance(extra, exp.Expression):
             args.append(extra)
