@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from kequn.snapshots.read import PERSONAL as PERSONAL_FIELDS
 from kequn.snapshots.read import mask_personal
-from kequn.store.access import User, audit
+from kequn.store.access import User, audit, mask
 from kequn.web.deps import workspace
 
 PERSONAL = "personal"  # the permission to see personal data
@@ -34,12 +35,42 @@ def _members(page: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profile(data: dict[str, Any]) -> dict[str, Any]:
-    """A customer's profile (``read.profile``)."""
+    """A customer's profile (``read.profile``), its personal fields masked; and where a
+    label's reason quotes one (a taxonomy's reason template with ``{name}``, or a rule on
+    ``name`` written out with the customer's values), masked there too."""
+    hidden = _hidden(data["attributes"], data["features"])
     return {
         **data,
         "attributes": mask_personal(data["attributes"]),
         "features": mask_personal(data["features"]),
+        "dimensions": _replaced(data.get("dimensions"), hidden),
     }
+
+
+def _hidden(*shown: dict[str, Any]) -> dict[str, str]:
+    """Each personal value of ``shown`` (its text) -> the same value masked."""
+    return {
+        str(value): str(mask(value, key))
+        for fields in shown
+        for key, value in fields.items()
+        if key in PERSONAL_FIELDS and value not in (None, "")
+    }
+
+
+def _replaced(value: Any, hidden: dict[str, str]) -> Any:
+    """``value`` with every text in it holding a value of ``hidden`` masked (longest
+    first, so a name is not half-masked by a shorter one inside it)."""
+    if not hidden:
+        return value
+    if isinstance(value, str):
+        for raw in sorted(hidden, key=len, reverse=True):
+            value = value.replace(raw, hidden[raw])
+        return value
+    if isinstance(value, list):
+        return [_replaced(item, hidden) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, hidden) for key, item in value.items()}
+    return value
 
 
 def _quarantine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
