@@ -118,7 +118,8 @@ _PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("yaml.anchor_name", r"expected alphabetic or numeric character"),
         ("yaml.duplicate_anchor", r"found duplicate anchor(?: '(?P<name>[^']*)')?"),
         ("yaml.duplicate_key", r"found duplicate key (?P<key>.+)"),
-        ("yaml.too_deep", r"nested too deeply"),
+        # libyaml (0.2.5+) stops deep flow nesting itself: "exceeded maximum nesting depth"
+        ("yaml.too_deep", r"nested too deeply|exceeded maximum nesting depth"),
         ("yaml.too_big", r"expand to more than (?P<count>[\d,]+) characters"),
     )
 )
