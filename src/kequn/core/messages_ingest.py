@@ -28,11 +28,11 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.derived_customers": (
         "从订单中生成客户 {count} 个",
-        "Derived {count} customers from the orders' buyer columns",
+        "Customers made from the orders' buyer columns: {count}",
     ),
     "import.derived_customers_events": (
         "从互动记录中生成客户 {count} 个",
-        "Derived {count} customers from the interactions' customer ids",
+        "Customers made from the interactions' customer ids: {count}",
     ),
     "import.no_usable_column": (
         "{file}: 没有可用的列。期望（至少）: {expected}；文件中的列: {found}",

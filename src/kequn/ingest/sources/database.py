@@ -307,8 +307,10 @@ def sync(
     sources = saved_sources(ws)
     if name is not None:
         check_name(name)
+        if not sources:  # (no list of those there are: there are none)
+            raise SourceError(t("sources.none_configured", file=CONFIG_NAME))
         if name not in sources:
-            raise SourceError(t("sources.unknown", name=name, known=", ".join(sources) or "-"))
+            raise SourceError(t("sources.unknown", name=name, known=", ".join(sources)))
         chosen = [sources[name]]
     else:
         if not sources:
