@@ -295,6 +295,35 @@ def _reaches(channel: FileChannel, contact: dict[str, Any]) -> bool:
     return bool(phone or email)
 
 
+class ErasedSince:
+    """The customers of a claimed batch that an erasure removed while it was being sent.
+
+    A message's customer is checked when the batch is claimed; a batch then takes up to
+    its lease to send, and an erasure meanwhile deletes the queued rows, not the copies a
+    worker holds. An erasure counts itself in the workspace (:meth:`~kequn.store.
+    workspace.Workspace.erasures`) once the person is gone from the data, so before each
+    message the count is read (one small file) and, when it moved, the batch's remaining
+    customers are looked up in the data as it is now: one no longer there is not sent.
+    """
+
+    def __init__(self, ws: Workspace, seen: int, batch: list[dict[str, Any]]) -> None:
+        self.ws, self.seen = ws, seen
+        self.ids = sorted({str(m["customer_id"]) for m in batch if m.get("customer_id")})
+        self.gone: set[str] = set()
+
+    def erased(self, customer_id: str | None) -> bool:
+        """Whether ``customer_id`` (a message's; none for a team's digest) was erased
+        since the batch was claimed."""
+        if not customer_id:
+            return False
+        now = self.ws.erasures()
+        if now != self.seen:
+            present = contacts_now(self.ws, self.ids)
+            self.gone |= {cid for cid in self.ids if cid not in present}
+            self.seen = now
+        return customer_id in self.gone
+
+
 def renew(
     ws: Workspace, worker: str, ids: list[str], lease: float, now: dt.datetime | None = None
 ) -> set[str]:

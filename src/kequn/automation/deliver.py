@@ -44,7 +44,7 @@ from kequn.automation.channels import (
     send_email,
     send_webhook,
 )
-from kequn.automation.claims import claim, renew, worker_name
+from kequn.automation.claims import GONE, ErasedSince, claim, renew, worker_name
 from kequn.automation.drops import drop_journal, drop_path, file_contacts, write_drop
 from kequn.automation.journeys import (
     ROBOT_TYPES,
@@ -188,17 +188,24 @@ def send_batch(
     batch: list[dict[str, Any]],
     lease: Lease | None = None,
     outages: Outages | None = None,
+    erasures: int | None = None,
 ) -> list[Result]:
     """Send each claimed message; (message id, None, _) when accepted, else the reason
     and whether another attempt may succeed. With a ``lease``, a message this worker no
     longer holds is skipped (no result). A message whose channel is down (``outages``,
-    kept for a whole pass) is not tried."""
+    kept for a whole pass) is not tried. ``erasures``: the workspace's count of them
+    when the batch was claimed; a message whose customer was erased since is not sent
+    (:class:`~kequn.automation.claims.ErasedSince`)."""
     results: list[Result] = [] if lease is None else lease.results
     outages = outages or Outages()
+    erased = ErasedSince(ws, ws.erasures() if erasures is None else erasures, batch)
     files: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for item in _held(batch, lease):
         channel = journeys.channels.get(item["channel"])
         mid = item["message_id"]
+        if erased.erased(item.get("customer_id")):
+            results.append((mid, GONE, False))
+            continue
         down = outages.reason(item["channel"])
         if down is not None:
             results.append((mid, down, True))
@@ -236,7 +243,12 @@ def send_batch(
         outages.answered(item["channel"])
         results.append((mid, None, True))
     for (name, journey, run_id), items in files.items():
-        results += _send_files(ws, journeys.channels[name], journey, run_id, items)
+        # (a file is written once the batch is through: erasures until then count too)
+        gone = [m for m in items if erased.erased(m.get("customer_id"))]
+        results += [(m["message_id"], GONE, False) for m in gone]
+        kept = [m for m in items if m not in gone]
+        if kept:
+            results += _send_files(ws, journeys.channels[name], journey, run_id, kept)
     return results
 
 
@@ -372,6 +384,7 @@ def deliver(
     outages = Outages()
     while True:
         taken = time.monotonic()
+        seen = ws.erasures()  # (before the claim checks who is still in the data)
         claimed = claim(
             ws,
             worker,
@@ -389,7 +402,7 @@ def deliver(
             continue
         held = Lease(ws, journeys, worker, claimed, lease, since=taken)
         try:
-            results = send_batch(ws, journeys, claimed, held, outages)
+            results = send_batch(ws, journeys, claimed, held, outages, seen)
         finally:
             held.close()
         totals["batches"] += 1
