@@ -34,6 +34,17 @@ def _assigned(ws: Workspace, journey: str, run_id: str) -> int:
     return int(row[0]) if row else 0
 
 
+def _loosen_dormant(ws: Workspace) -> None:
+    """The analyst's edit: dormant after one purchase cycle instead of two."""
+    text = ws.taxonomy_path.read_text(encoding="utf-8")
+    rule = "when: days_since_last_order > 2 * purchase_cycle_days"
+    assert text.count(rule) == 1
+    ws.taxonomy_path.write_text(
+        text.replace(rule, "when: days_since_last_order > 1 * purchase_cycle_days"),
+        encoding="utf-8",
+    )
+
+
 def test_journeys_on_a_changed_dimension_wait_for_a_confirmation(
     aws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -44,13 +55,7 @@ def test_journeys_on_a_changed_dimension_wait_for_a_confirmation(
                       _journey("now_high", {"entered": "value.high"}),
                       _journey("buyers", {"rule": "orders >= 1"})]},
     )  # fmt: skip
-    text = aws.taxonomy_path.read_text(encoding="utf-8")
-    rule = "when: days_since_last_order > 2 * purchase_cycle_days"
-    assert text.count(rule) == 1
-    aws.taxonomy_path.write_text(
-        text.replace(rule, "when: days_since_last_order > 1 * purchase_cycle_days"),
-        encoding="utf-8",
-    )
+    _loosen_dormant(aws)
     run = pipeline.run(aws, as_of=LATE + dt.timedelta(days=7), with_models=False)
 
     # the hook processed the run: the dormant journey was held, the others planned
@@ -89,11 +94,7 @@ def test_the_next_run_under_the_same_rules_plans_as_usual(aws: Workspace) -> Non
         aws, {"channels": _CHANNELS,
               "journeys": [_journey("gone_dormant", {"entered": "lifecycle.dormant"})]},
     )  # fmt: skip
-    text = aws.taxonomy_path.read_text(encoding="utf-8")
-    aws.taxonomy_path.write_text(
-        text.replace("> 2 * purchase_cycle_days", "> 1 * purchase_cycle_days", 1),
-        encoding="utf-8",
-    )
+    _loosen_dormant(aws)
     first = pipeline.run(aws, as_of=LATE + dt.timedelta(days=7), with_models=False)
     assert process_run(first)["rules_changed_skipped"] == ["gone_dormant"]
     later = pipeline.run(aws, as_of=LATE + dt.timedelta(days=60), with_models=False)
@@ -120,11 +121,7 @@ def test_a_team_digest_says_which_movements_came_with_new_rules(aws: Workspace) 
          "digests": {"teams": {"sales": {"channel": "hook", "language": "en", "min_count": 1,
                                          "movements": movements}}}},
     )  # fmt: skip
-    text = aws.taxonomy_path.read_text(encoding="utf-8")
-    aws.taxonomy_path.write_text(
-        text.replace("> 2 * purchase_cycle_days", "> 1 * purchase_cycle_days", 1),
-        encoding="utf-8",
-    )
+    _loosen_dormant(aws)
     run = pipeline.run(aws, as_of=LATE + dt.timedelta(days=60), with_models=False)
     with db.connect(aws) as con:
         row = con.execute(
