@@ -45,13 +45,7 @@ def test_a_line_in_another_encoding_is_named_by_its_number(
     path.write_bytes(
         "\n".join([HEADER, *rows, ""]).encode() + "O9999,C1,2026-02-01,12.00,已付款\n".encode("gbk")
     )
-    i18n.set_lang(lang)
-    try:
-        with pytest.raises(SourceError) as told:
-            import_file(ws, "orders", path)
-    finally:
-        i18n.set_lang(None)
-    message = str(told.value)
+    message = _refused(ws, path, lang)
     assert said in message
     for arrow_said in ("?", "Arrow", "skip"):
         assert arrow_said not in message
@@ -88,12 +82,18 @@ def test_a_file_named_xls_that_is_no_workbook_says_so(
     path = tmp_path / "export.xls"
     path.write_bytes(content)
     for lang, said in (("en", en), ("zh", zh)):
-        i18n.set_lang(lang)
-        try:
-            with pytest.raises(SourceError) as told:
-                import_file(ws, "orders", path)
-        finally:
-            i18n.set_lang(None)
-        assert said in str(told.value)
-        assert "unsupported" not in str(told.value)
-        assert "13800138000" not in str(told.value)  # the file's bytes are not echoed
+        message = _refused(ws, path, lang)
+        assert said in message
+        assert "unsupported" not in message
+        assert "13800138000" not in message  # the file's bytes are not echoed
+
+
+def _refused(ws: Workspace, path: Path, lang: str) -> str:
+    """Why importing ``path`` as orders is refused, said in ``lang``."""
+    i18n.set_lang(lang)
+    try:
+        with pytest.raises(SourceError) as told:
+            import_file(ws, "orders", path)
+    finally:
+        i18n.set_lang(None)
+    return str(told.value)
