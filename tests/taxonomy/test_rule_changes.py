@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from kequn.taxonomy.changes import changed_dimensions
-from kequn.taxonomy.model import Taxonomy, parse_taxonomy
+from kequn.taxonomy.model import Taxonomy, default_text, parse_taxonomy
 
-DEFAULT = resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+DEFAULT = default_text()
 
 
 def _edited(old: str, new: str) -> Taxonomy:

@@ -15,7 +15,8 @@ from cli_helpers import kequn_words
 from kequn import pipeline
 from kequn.demo import demo_workspace
 from kequn.snapshots.reports import run_notes
-from kequn.taxonomy.upgrade import default_text, standing
+from kequn.taxonomy.model import default_text
+from kequn.taxonomy.upgrade import standing
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = "src/kequn/taxonomy/default.yaml"

@@ -424,10 +424,16 @@ def taxonomy_upgrade(
     """Replace the workspace's taxonomy.yaml with the default this kequn ships, when it is
     an unedited copy of an earlier default (an edited one only with --force); the old file
     is kept beside it."""
-    from kequn.taxonomy.upgrade import upgrade
+    from kequn.store.workspace import _atomic_write
+    from kequn.taxonomy.model import default_text
+    from kequn.taxonomy.upgrade import backup_name, replaceable, standing
 
     path = _ws(workspace).taxonomy_path
-    found, backup = upgrade(path, force=force)
+    found, backup = standing(path), None
+    if replaceable(found, force=force):
+        backup = backup_name(path)
+        backup.write_bytes(path.read_bytes())
+        _atomic_write(path, default_text())
     dimensions = ", ".join(found.changed) or t("taxonomy.upgrade.none")
     if as_json:
         _print_json(

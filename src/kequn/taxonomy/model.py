@@ -374,11 +374,14 @@ def load_taxonomy(path: Path | None = None, *, parse_rules: bool = True) -> Taxo
     return taxonomy
 
 
+def default_text() -> str:
+    """The text of the default taxonomy this kequn ships."""
+    return resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+
+
 def _load_taxonomy(path: Path | None, parse_rules: bool = True) -> Taxonomy:
     if path is None:
-        text = (
-            resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
-        )
+        text = default_text()
         where = "default.yaml"
     else:
         where = str(path)

@@ -6,28 +6,22 @@ workspace made before never sees. A copy nobody edited is recognised by its text
 SHA-256 of every earlier default is listed in ``past_defaults.txt`` (kept by
 ``scripts/past_defaults.py`` from the repository's history; a test fails while one is
 missing). Such a workspace's runs say so (:func:`outdated_note`), and ``kequn taxonomy
-upgrade`` replaces the copy, keeping the old one beside it. An edited copy is the
-user's: it is replaced only when asked to (``--force``), and kept beside it all the same.
+upgrade`` replaces the copy (:func:`replaceable`), keeping the old one beside it. An
+edited copy is the user's: it is replaced only when asked to (``--force``), and kept
+beside it all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kequn.taxonomy.changes import changed_dimensions
-from kequn.taxonomy.model import TaxonomyError, parse_taxonomy
-
-
-def default_text() -> str:
-    """The text of the default taxonomy this kequn ships."""
-    return resources.files("kequn.taxonomy").joinpath("default.yaml").read_text(encoding="utf-8")
+from kequn.taxonomy.model import TaxonomyError, default_text, parse_taxonomy
 
 
 def _past_defaults() -> frozenset[str]:
@@ -87,24 +81,13 @@ def outdated_note(path: Path) -> dict[str, Any] | None:
     return {"key": "taxonomy.outdated", "params": {"dimensions": ", ".join(found.changed)}}
 
 
-def upgrade(path: Path, *, force: bool = False) -> tuple[Standing, Path | None]:
-    """Replace the taxonomy at ``path`` with the shipped default when it is an unedited
-    earlier one, or with ``force`` an edited one; the old file is kept beside it
-    (``taxonomy.yaml.<date-time>.bak``, returned). What it stood as before, and the
-    backup (None when nothing was written: current already, missing, or edited without
-    force)."""
-    found = standing(path)
-    if found.state in ("current", "missing") or (found.state == "edited" and not force):
-        return found, None  # (without a file, runs use the shipped default)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.name}.{stamp}.bak")
-    backup.write_bytes(path.read_bytes())
-    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=".taxonomy-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(default_text())
-        Path(scratch).replace(path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-    return found, backup
+def replaceable(found: Standing, *, force: bool = False) -> bool:
+    """Whether ``kequn taxonomy upgrade`` replaces a file that stands as ``found``: an
+    unedited earlier default, or with ``force`` an edited one (without a file, runs use
+    the shipped default already)."""
+    return found.state == "outdated" or (found.state == "edited" and force)
+
+
+def backup_name(path: Path) -> Path:
+    """Where the file replaced is kept: ``taxonomy.yaml.<date-time>.bak`` beside it."""
+    return path.with_name(f"{path.name}.{dt.datetime.now():%Y%m%d-%H%M%S}.bak")
