@@ -67,9 +67,9 @@ class PlanRecorder:
     def tables(self) -> dict[str, ir.Table]:
         return self.engine.tables()
 
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+    def materialize(self, expr: ir.Table, path: Path, categories: Any = None) -> ir.Table:
         self.plans.append((path.name, physical_plan(self.engine, expr)))
-        return self.engine.materialize(expr, path)
+        return self.engine.materialize(expr, path, categories)
 
     def scalar(self, expr: ir.Scalar) -> Any:
         self.plans.append(("scalar", physical_plan(self.engine, expr.as_table())))

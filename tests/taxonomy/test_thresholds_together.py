@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import ibis.expr.types as ir
 import numpy as np
@@ -46,7 +47,7 @@ class _On(Engine):
     def tables(self) -> dict[str, ir.Table]:
         raise NotImplementedError
 
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+    def materialize(self, expr: ir.Table, path: Path, categories: Any = None) -> ir.Table:
         raise NotImplementedError
 
 

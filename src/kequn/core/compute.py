@@ -4,11 +4,16 @@ intermediate result is materialised. Features and rules are the same Ibis code o
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for the annotations only: reading a run's files needs no Ibis
     import ibis.expr.types as ir
+
+
+#: string columns and the only values each can hold (:meth:`Engine.materialize`)
+Categories = Mapping[str, Sequence[str]]
 
 
 class Engine(abc.ABC):
@@ -19,8 +24,14 @@ class Engine(abc.ABC):
         """The canonical customers, orders and events tables."""
 
     @abc.abstractmethod
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
-        """Write ``expr`` to Parquet at ``path`` and return a table reading it back."""
+    def materialize(
+        self, expr: ir.Table, path: Path, categories: Categories | None = None
+    ) -> ir.Table:
+        """Write ``expr`` to Parquet at ``path`` and return a table reading it back.
+
+        ``categories``: string columns whose every value is one of those listed (a
+        dimension's labels), which an engine may write knowing so; the file holds the
+        same strings either way."""
 
     def written(self, path: Path) -> ir.Table | None:
         """A file :meth:`materialize` wrote, read again as it returned it; None where

@@ -14,7 +14,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 
-from kequn.core.compute import Engine
+from kequn.core.compute import Categories, Engine
 from kequn.engines.sqlcache import SqlCache, fingerprint, join_names, split_names
 from kequn.store.workspace import spill_prefix
 
@@ -100,11 +100,19 @@ class DuckDBEngine(Engine):
     def tables(self) -> dict[str, ir.Table]:
         return {name: self.con.table(name) for name in ("customers", "orders", "events")}
 
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+    def materialize(
+        self, expr: ir.Table, path: Path, categories: Categories | None = None
+    ) -> ir.Table:
         """What ``to_parquet`` does, with the SQL compiled once per distinct expression;
         read back under a name made from the file's, so that expressions built on it are
-        the same from one run to the next (and their SQL is found again)."""
-        sql = self._compile(expr)
+        the same from one run to the next (and their SQL is found again).
+
+        ``categories`` are cast to ENUMs of their values as they are written: Parquet
+        holds the same strings (read back as VARCHAR), but the writer takes each
+        column's dictionary from the type instead of hashing every row's string (a run's
+        labels at 1M customers: 15 such columns of 39, 0.85 s to write as VARCHAR, 0.3-0.4
+        s as ENUMs)."""
+        sql = _with_categories(self._compile(expr), categories or {})
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables, as to_parquet
         target = "'" + str(path).replace("'", "''") + "'"
         self.raw.execute(
@@ -181,6 +189,28 @@ def _spill_apart(con: duckdb.DuckDBPyConnection, tmp_dir: Path) -> None:
 @ibis.udf.scalar.builtin(name="getvariable")
 def _getvariable(variable: str) -> dt.date:  # type: ignore[empty-body]
     """DuckDB's ``getvariable``, typed as the date the engine stored under ``variable``."""
+
+
+def _with_categories(sql: str, categories: Categories) -> str:
+    """``sql`` with each of ``categories``' columns cast to an ENUM of its values. The
+    names and values are a taxonomy's ids (``[a-z][a-z0-9_]*``, checked when it is
+    loaded), quoted all the same."""
+    if not categories:
+        return sql
+
+    def text(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    def name(column: str) -> str:
+        return '"' + column.replace('"', '""') + '"'
+
+    casts = ", ".join(
+        f"CAST({name(column)} AS ENUM({', '.join(text(v) for v in dict.fromkeys(values))})) "
+        f"AS {name(column)}"
+        for column, values in categories.items()
+        if values
+    )
+    return f"SELECT * REPLACE ({casts}) FROM ({sql})" if casts else sql
 
 
 def _view_name(path: Path) -> str:

@@ -17,7 +17,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 
-from kequn.core.compute import Engine, parquet_glob
+from kequn.core.compute import Categories, Engine, parquet_glob
 
 TABLE_NAMES = ("customers", "orders", "events")
 #: Spark in this process, on two cores, when no cluster is named
@@ -108,7 +108,10 @@ class SparkEngine(Engine):
             for name in TABLE_NAMES
         }
 
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
+    def materialize(
+        self, expr: ir.Table, path: Path, categories: Categories | None = None
+    ) -> ir.Table:
+        # Spark writes strings the same way whatever their values: ``categories`` unused
         self.con.to_parquet(expr, path)
         self._counter += 1
         return self.con.read_parquet(parquet_glob(path), table_name=f"kequn_m{self._counter}")

@@ -19,7 +19,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from kequn.core.compute import Engine
+from kequn.core.compute import Categories, Engine
 from kequn.core.i18n import t
 from kequn.identity.workspace import (
     SURVIVOR_RULE,
@@ -93,8 +93,10 @@ class PersonsEngine(Engine):
             )
         return out
 
-    def materialize(self, expr: ir.Table, path: Path) -> ir.Table:
-        return self.inner.materialize(expr, path)
+    def materialize(
+        self, expr: ir.Table, path: Path, categories: Categories | None = None
+    ) -> ir.Table:
+        return self.inner.materialize(expr, path, categories)
 
     def date_value(self, day: dt.date) -> ir.DateValue:
         """The inner engine's way of writing a date into queries, or a literal."""

@@ -29,6 +29,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from importlib import resources
@@ -197,6 +198,9 @@ class Workspace:
                 # the disk full until the next write
                 new_path.unlink(missing_ok=True)
                 raise
+            # the copy's pages go to disk while the block works on them, not all at its
+            # checkpoint (at 1M customers: a 480 MB copy, 0.7 s of a daily import's fsync)
+            flushed = _flush_behind(new_path) if current else None
             # the new generation is an instance of its own: spill files of its own too
             with self.spill_folder() as spill:
                 con = duckdb.connect(str(new_path))
@@ -207,10 +211,14 @@ class Workspace:
                     con.execute("CHECKPOINT")
                 except BaseException:
                     con.close()
+                    if flushed is not None:
+                        flushed.join()
                     new_path.unlink(missing_ok=True)
                     Path(str(new_path) + ".wal").unlink(missing_ok=True)
                     raise
                 con.close()
+            if flushed is not None:
+                flushed.join()
             fsync_path(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
@@ -443,6 +451,22 @@ def _atomic_write(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
     tmp.replace(path)
     fsync_path(path.parent)
+
+
+def _flush_behind(path: Path) -> threading.Thread:
+    """A thread writing ``path``'s cached pages to disk (``fsync``, which releases the
+    GIL), started now: what a generation's copy left in memory reaches the disk while
+    its writer parses and validates, and the checkpoint's own fsync, which waited for
+    all of it, finds little left. A failure is the checkpoint's and :func:`fsync_path`'s
+    to report (they flush the same file again)."""
+
+    def flush() -> None:
+        with contextlib.suppress(OSError):
+            fsync_path(path)
+
+    thread = threading.Thread(target=flush, name="kequn-flush", daemon=True)
+    thread.start()
+    return thread
 
 
 def fsync_path(path: Path) -> None:

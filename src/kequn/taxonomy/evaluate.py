@@ -82,11 +82,23 @@ def classify(
         table = table.select(
             "customer_id", *[c for c in table.columns if c not in set(stored) | {"customer_id"}]
         )
-    labels = engine.materialize(table, workdir / "labels.parquet")
+    labels = engine.materialize(table, workdir / "labels.parquet", label_values(taxonomy))
     counts = count_labels(labels, taxonomy)
     # through the engine (what a test of the engine's plans records), not with the counts
     customers = int(engine.scalar(labels.count()))
     return Classification(labels, params, counts, customers, notes)
+
+
+def label_values(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Each exclusive dimension's column and the values it can hold: its labels and its
+    fallback (what an engine may write as a category: :meth:`~kequn.core.compute.
+    Engine.materialize`)."""
+    return {
+        dim.id: [label.id for label in dim.labels]
+        + [dim.fallback.id if dim.fallback else "unknown"]
+        for dim in taxonomy.dimensions
+        if dim.type == "exclusive"
+    }
 
 
 #: the columns of the one-row table that brings the thresholds' numbers to the rules
