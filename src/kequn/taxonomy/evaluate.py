@@ -82,7 +82,8 @@ def classify(
         table = table.select(
             "customer_id", *[c for c in table.columns if c not in set(stored) | {"customer_id"}]
         )
-    labels = engine.materialize(table, workdir / "labels.parquet", label_values(taxonomy))
+    categories = {k: v for k, v in label_values(taxonomy).items() if k in table.columns}
+    labels = engine.materialize(table, workdir / "labels.parquet", categories)
     counts = count_labels(labels, taxonomy)
     # through the engine (what a test of the engine's plans records), not with the counts
     customers = int(engine.scalar(labels.count()))
