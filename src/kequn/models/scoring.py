@@ -66,6 +66,18 @@ class Tree:
     is_leaf: NDArray[np.bool_]
     value: Array
 
+    @property
+    def depth(self) -> int:
+        """The most splits from the root to a leaf."""
+        deepest, pending = 0, [(0, 0)]
+        while pending:
+            node, depth = pending.pop()
+            if self.is_leaf[node]:
+                deepest = max(deepest, depth)
+            else:
+                pending += [(int(self.left[node]), depth + 1), (int(self.right[node]), depth + 1)]
+        return deepest
+
     def add_to(self, raw: Array, columns: list[Array], rows: Index) -> None:
         """Add to ``raw[rows]`` the value of the leaf each of those rows reaches.
 
@@ -136,17 +148,31 @@ class TreeEnsemble:
 
     @functools.cached_property
     def _flat(self) -> tuple[Any, ...]:
-        """Every tree's nodes in one set of arrays (children as positions in them) and
-        each tree's root, for the compiled loop."""
+        """Every tree's nodes in one set of arrays, for the compiled loop
+        (:func:`kequn.models._trees._walk`): each tree's root and depth, then per node
+        its feature, threshold, missing-goes-left flag, two children (left, right; as
+        positions in these arrays) and value. A leaf's children are itself and its
+        feature 0, so a walk of a tree's depth ends on the leaf whatever the row."""
         offsets = np.cumsum([0, *(t.feature.size for t in self.trees[:-1])]).astype(np.intp)
+        is_leaf = np.concatenate([t.is_leaf for t in self.trees])
+        leaves = np.flatnonzero(is_leaf)
+        child = np.stack(
+            [
+                np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
+                np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
+            ],
+            axis=1,
+        ).astype(np.intp)
+        child[leaves] = leaves[:, None]
+        feature = np.concatenate([t.feature for t in self.trees]).astype(np.intp)
+        feature[leaves] = 0
         return (
             offsets,
-            np.concatenate([t.feature for t in self.trees]).astype(np.intp),
+            np.array([t.depth for t in self.trees], dtype=np.intp),
+            feature,
             np.concatenate([t.threshold for t in self.trees]),
             np.concatenate([t.missing_left for t in self.trees]),
-            np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
-            np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
-            np.concatenate([t.is_leaf for t in self.trees]),
+            child,
             np.concatenate([t.value for t in self.trees]),
         )
 
