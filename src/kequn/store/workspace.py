@@ -199,10 +199,9 @@ class Workspace:
                 new_path.unlink(missing_ok=True)
                 raise
             # the copy's pages go to disk while the block works on them, not all at its
-            # checkpoint (at 1M customers: a 480 MB copy, 0.7 s of a daily import's fsync)
-            flushed = _flush_behind(new_path) if current else None
+            # checkpoint (at 1M customers: a 480 MB copy, 0.7 s of a daily import's fsync);
             # the new generation is an instance of its own: spill files of its own too
-            with self.spill_folder() as spill:
+            with _flush_behind(new_path if current else None), self.spill_folder() as spill:
                 con = duckdb.connect(str(new_path))
                 try:
                     self.confine(con, spill)
@@ -211,14 +210,10 @@ class Workspace:
                     con.execute("CHECKPOINT")
                 except BaseException:
                     con.close()
-                    if flushed is not None:
-                        flushed.join()
                     new_path.unlink(missing_ok=True)
                     Path(str(new_path) + ".wal").unlink(missing_ok=True)
                     raise
                 con.close()
-            if flushed is not None:
-                flushed.join()
             fsync_path(new_path)
             _atomic_write(self.data_dir / "CURRENT", new_name + "\n")
             self._collect_garbage(keep_unpublished=False)
@@ -453,20 +448,38 @@ def _atomic_write(path: Path, text: str) -> None:
     fsync_path(path.parent)
 
 
-def _flush_behind(path: Path) -> threading.Thread:
-    """A thread writing ``path``'s cached pages to disk (``fsync``, which releases the
-    GIL), started now: what a generation's copy left in memory reaches the disk while
-    its writer parses and validates, and the checkpoint's own fsync, which waited for
-    all of it, finds little left. A failure is the checkpoint's and :func:`fsync_path`'s
-    to report (they flush the same file again)."""
+@contextlib.contextmanager
+def _flush_behind(path: Path | None) -> Iterator[None]:
+    """While the block runs, a thread writes ``path``'s cached pages to disk (``fsync``,
+    which releases the GIL): what a generation's copy left in memory reaches the disk
+    while its writer parses and validates, and the checkpoint's own fsync, which waited
+    for all of it, finds little left. A failure is the checkpoint's and
+    :func:`fsync_path`'s to report (they flush the same file again). None: nothing to
+    flush.
+
+    The thread is joined when the block ends, however it ends, and only then is the file
+    closed: closing any descriptor of a file drops every POSIX lock this process holds
+    on it, DuckDB's on the database it has open among them, and another process could
+    then open the generation being written."""
+    fd = None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY)
+    if fd is None:
+        yield
+        return
 
     def flush() -> None:
         with contextlib.suppress(OSError):
-            fsync_path(path)
+            os.fsync(fd)
 
     thread = threading.Thread(target=flush, name="kequn-flush", daemon=True)
     thread.start()
-    return thread
+    try:
+        yield
+    finally:
+        thread.join()
+        os.close(fd)
 
 
 def fsync_path(path: Path) -> None:
