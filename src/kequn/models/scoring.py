@@ -146,6 +146,12 @@ class TreeEnsemble:
         state.pop("_flat", None)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Read without any :attr:`_flat` the file holds: one stored before it was left
+        out is in the layout of the kequn that wrote it, which the compiled loop no
+        longer takes (it is made again from the trees when first needed)."""
+        self.__dict__.update({k: v for k, v in state.items() if k != "_flat"})
+
     @functools.cached_property
     def _flat(self) -> tuple[Any, ...]:
         """Every tree's nodes in one set of arrays, for the compiled loop
