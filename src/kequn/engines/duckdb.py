@@ -114,9 +114,9 @@ class DuckDBEngine(Engine):
         s as ENUMs)."""
         sql = _with_categories(self._compile(expr), categories or {})
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables, as to_parquet
-        target = "'" + str(path).replace("'", "''") + "'"
         self.raw.execute(
-            f"COPY ({sql}) TO {target} (FORMAT 'parquet', ROW_GROUP_SIZE {PARQUET_ROW_GROUP})"
+            f"COPY ({sql}) TO {_text(str(path))} "
+            f"(FORMAT 'parquet', ROW_GROUP_SIZE {PARQUET_ROW_GROUP})"
         )
         self.release_memory()
         return self.written(path)
@@ -195,22 +195,23 @@ def _with_categories(sql: str, categories: Categories) -> str:
     """``sql`` with each of ``categories``' columns cast to an ENUM of its values. The
     names and values are a taxonomy's ids (``[a-z][a-z0-9_]*``, checked when it is
     loaded), quoted all the same."""
-    if not categories:
-        return sql
-
-    def text(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    def name(column: str) -> str:
-        return '"' + column.replace('"', '""') + '"'
-
     casts = ", ".join(
-        f"CAST({name(column)} AS ENUM({', '.join(text(v) for v in dict.fromkeys(values))})) "
-        f"AS {name(column)}"
+        f"CAST({_name(column)} AS ENUM({', '.join(map(_text, dict.fromkeys(values)))})) "
+        f"AS {_name(column)}"
         for column, values in categories.items()
         if values
     )
     return f"SELECT * REPLACE ({casts}) FROM ({sql})" if casts else sql
+
+
+def _text(value: str) -> str:
+    """``value`` as an SQL string literal (our own paths and a taxonomy's ids)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _name(column: str) -> str:
+    """``column`` as a quoted SQL identifier."""
+    return '"' + column.replace('"', '""') + '"'
 
 
 def _view_name(path: Path) -> str:

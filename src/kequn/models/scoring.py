@@ -160,15 +160,10 @@ class TreeEnsemble:
         positions in these arrays) and value. A leaf's children are itself and its
         feature 0, so a walk of a tree's depth ends on the leaf whatever the row."""
         offsets = np.cumsum([0, *(t.feature.size for t in self.trees[:-1])]).astype(np.intp)
-        is_leaf = np.concatenate([t.is_leaf for t in self.trees])
-        leaves = np.flatnonzero(is_leaf)
-        child = np.stack(
-            [
-                np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
-                np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
-            ],
-            axis=1,
-        ).astype(np.intp)
+        leaves = np.flatnonzero(np.concatenate([t.is_leaf for t in self.trees]))
+        pairs = zip(self.trees, offsets, strict=True)
+        child = np.concatenate([np.stack([t.left, t.right], axis=1) + o for t, o in pairs])
+        child = child.astype(np.intp)
         child[leaves] = leaves[:, None]
         feature = np.concatenate([t.feature for t in self.trees]).astype(np.intp)
         feature[leaves] = 0

@@ -181,9 +181,8 @@ def count_labels(labels: ir.Table, taxonomy: Taxonomy) -> dict[str, dict[str, in
         row = labels.aggregate(**sums).to_pyarrow().to_pylist()[0]
         found |= {(d, lab): int(row[f"t{i}"] or 0) for i, (d, lab, _) in enumerate(tags)}
     counts: dict[str, dict[str, int]] = {}
+    exclusive = label_values(taxonomy)
     for dim in taxonomy.dimensions:
-        options = [label.id for label in dim.labels]
-        if dim.type == "exclusive":
-            options.append(dim.fallback.id if dim.fallback else "unknown")
+        options = exclusive.get(dim.id) or [label.id for label in dim.labels]
         counts[dim.id] = {label_id: found.get((dim.id, label_id), 0) for label_id in options}
     return counts
