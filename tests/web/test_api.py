@@ -233,11 +233,13 @@ def test_upload_takes_the_import_commands_options(server: Any, tmp_path: Path) -
     do; the message for text that cannot be read names the upload's way to say it."""
     body = b"order_id,customer_id,ordered_at,amount\nU1,C00000002,2026-08-01 10:00,12.50\n"
     with server.client("admin") as client:
-        forced = client.post(
+        refused = client.post(
             "/api/imports/orders",
             params={"wait": "true", "encoding": "utf-16", "lang": "en"},
             files={"file": ("u.csv", body, "text/csv")},
-        ).json()
+        )
+        assert refused.status_code == 422, refused.text
+        forced = refused.json()["job"]
         plain = client.post(
             "/api/imports/orders",
             params={"wait": "true", "header_row": "1"},
@@ -410,11 +412,13 @@ def test_a_failed_run_says_what_to_do_in_the_users_language(tmp_path: Path) -> N
     told = {}
     with TestClient(create_app(ServerSettings(workspace=ws.root))) as client:
         for lang in ("zh", "en"):
-            job = client.post(
+            answered = client.post(
                 f"/api/runs?wait=true&lang={lang}",
                 json={"models": False},
                 headers={"Authorization": f"Bearer {token}"},
-            ).json()
+            )
+            assert answered.status_code == 422, answered.text
+            job = answered.json()["job"]
             assert job["state"] == "failed"
             told[lang] = job["error"]
     assert told["en"].startswith("A file could not be read or written")

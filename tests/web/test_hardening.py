@@ -165,9 +165,12 @@ def test_no_absolute_server_paths_in_answers(tmp_path: Path, serve: Any) -> None
         generation = ws.current_generation()
         assert generation
         (ws.root / "data" / generation).write_bytes(b"damaged" * 1000)  # the run fails
-        failed = client.post("/api/runs?wait=true", json={"models": False}).json()
+        answered = client.post("/api/runs?wait=true", json={"models": False})
     assert profile.status_code == 200, profile.text
     assert profile.json()["attributes"]["source_file"] == "crm-export.csv"
+    assert answered.status_code == 422, answered.text  # a damaged file: told, not a bug
+    failed = answered.json()["job"]
+    assert answered.json()["error"] == {"code": "run_failed", "message": failed["error"]}
     assert failed["state"] == "failed"
     assert "gen-" in failed["error"]  # the file is named...
     for text in (profile.text, json.dumps(failed)):
@@ -402,13 +405,15 @@ def test_a_job_s_failure_is_told_in_the_requester_s_language(server: Any, tmp_pa
     with server.client("admin") as client:
         for lang in ("zh", "en"):
             with upload.open("rb") as fh:
-                job = client.post(
+                answered = client.post(
                     "/api/imports/customers",
                     params={"wait": "true", "lang": lang},
                     files={"file": ("nothing.csv", fh, "text/csv")},
-                ).json()
-            assert job["state"] == "failed"
-            errors[lang] = job["error"]
+                )
+            assert answered.status_code == 422, answered.text
+            assert answered.json()["job"]["state"] == "failed"
+            assert answered.json()["job"]["fault"] == "input"
+            errors[lang] = answered.json()["error"]["message"]
     assert "没有可用的列" in errors["zh"]
     assert "no usable column" in errors["en"]
 

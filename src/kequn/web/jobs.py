@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fastapi.responses import JSONResponse
+
 from kequn.core.i18n import speaking, t
 from kequn.errors import user_message
 from kequn.store.workspace import Workspace, _atomic_write
@@ -58,6 +60,9 @@ class Job:
     finished: float | None = None
     pid: int = field(default_factory=os.getpid)
     lang: str | None = None
+    #: a failure the requester can act on (a file, the taxonomy, the workspace) or a
+    #: bug (its text is not shown: it may quote a customer's data)
+    fault: str | None = None  # input | internal
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +76,7 @@ class Job:
             "done": self.done,
             "result": self.result,
             "error": self.error,
+            "fault": self.fault,
             "seconds": round((self.finished or time.time()) - self.started, 2),
             "pid": self.pid,
         }
@@ -164,8 +170,13 @@ class Jobs:
                 log.error("%s job %s failed: %s at %s", kind, job.id, type(exc).__name__, at)
                 if os.environ.get("KEQUN_DEBUG"):
                     traceback.print_exc()
-                told = user_message(exc, lang) or str(exc) or type(exc).__name__
-                job.update(error=without_paths(told), state="failed", finished=time.time())
+                told = user_message(exc, lang)
+                fault = "input" if told else "internal"
+                if not told:  # a bug: its type, never its text (a value from a row)
+                    told = t("web.error.job_internal", lang, kind=type(exc).__name__)
+                job.update(
+                    error=without_paths(told), fault=fault, state="failed", finished=time.time()
+                )
 
         threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()
         return job
@@ -197,6 +208,20 @@ class Jobs:
         while job.state == "running" and time.time() < deadline:
             time.sleep(0.05)
         return job
+
+    def answer(self, job: Job, wait: bool) -> JSONResponse:
+        """What a request that started ``job`` is answered: 202 and the job at once, or
+        with ``wait`` the finished job (200), or its failure as an error (422 when the
+        requester can act on it, 500 for a bug) with the job beside it; a job still
+        running when the wait ends is a 202."""
+        if not wait:
+            return JSONResponse(job.to_dict(), status_code=202)
+        body = self.wait(job).to_dict()
+        if body["state"] != "failed":
+            return JSONResponse(body, status_code=200 if body["state"] == "done" else 202)
+        status = 422 if job.fault == "input" else 500
+        error = {"code": f"{job.kind}_failed", "message": job.error}
+        return JSONResponse({"error": error, "job": body}, status_code=status)
 
 
 def _alive(pid: int) -> bool:

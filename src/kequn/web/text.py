@@ -35,6 +35,10 @@ WEB: dict[str, tuple[str, str]] = {
         "运行此任务的服务器进程已停止，任务未完成。",
         "The server process running this job stopped before it finished.",
     ),
+    "web.error.job_internal": (
+        "任务因内部错误（{kind}）未能完成；错误已记入服务器日志。",
+        "The job could not finish because of an internal error ({kind}); it is in the server's log.",
+    ),
     "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
     # a customer's records are the workspace's data, not a run's
     "web.error.no_records": (

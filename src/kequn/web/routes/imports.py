@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 
 from kequn.core import display
 from kequn.core.i18n import t
@@ -45,7 +46,7 @@ def upload(
     header_row: Annotated[
         int | None, Query(ge=1, le=10_000, description="the line of the header row")
     ] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Upload a file and import it; the job's result is the validation report. The
     options are the command's (``kequn import --encoding --format --sheet
     --header-row``)."""
@@ -92,9 +93,7 @@ def upload(
         return out
 
     job = request.app.state.jobs.start("import", user.name, work, lang)
-    if wait:
-        request.app.state.jobs.wait(job)
-    return job.to_dict()
+    return request.app.state.jobs.answer(job, wait)
 
 
 def _upload_name(given: str | None, lang: str) -> str:

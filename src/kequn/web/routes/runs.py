@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
 from kequn import pipeline
@@ -34,7 +34,7 @@ def start_run(
     user: Annotated[User, Depends(need("run"))],
     body: RunRequest | None = None,
     wait: bool = False,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Start classifying every customer; poll ``/api/jobs/{id}`` for progress."""
     ws = workspace(request)
     body = body or RunRequest()
@@ -58,9 +58,7 @@ def start_run(
         return info.summary()
 
     job = request.app.state.jobs.start("run", user.name, work, request_lang(request))
-    if wait:
-        request.app.state.jobs.wait(job)
-    return job.to_dict()
+    return request.app.state.jobs.answer(job, wait)
 
 
 @router.get("/api/jobs/{job_id}")
@@ -108,7 +106,7 @@ def run_scheduled(
     name: Annotated[str, Path(max_length=64)],
     user: Annotated[User, Depends(need("run"))],
     wait: bool = False,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Run a scheduled job now, under the same lock as the schedule (a job already
     running elsewhere is skipped, with the reason in the result); poll ``/api/jobs/{id}``."""
     ws = workspace(request)
@@ -122,9 +120,7 @@ def run_scheduled(
         return run_job(ws, job_spec, trigger="manual") or {}
 
     job = request.app.state.jobs.start("schedule", user.name, work, lang)
-    if wait:
-        request.app.state.jobs.wait(job)
-    return job.to_dict()
+    return request.app.state.jobs.answer(job, wait)
 
 
 @router.get("/runs", include_in_schema=False)
