@@ -8,6 +8,7 @@ import html
 import json
 import os
 import re
+import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -186,11 +187,16 @@ def test_status_and_quarantine_name_files_only(tmp_path: Path, serve: Any) -> No
         encoding="utf-8",
     )
     import_file(ws, "orders", orders)
+    rules = tmp_path / "deep" / "house-rules.yaml"  # kequn.toml may name any path
+    shutil.copy(ws.taxonomy_path, rules)
+    ws.settings.taxonomy = str(rules)
+    ws.save_settings()
     token = add_user(ws, "owner", "admin")
     with serve(ws, {"admin": token}) as srv, srv.client("admin") as client:
         status = client.get("/api/status")
         quarantine = client.get("/api/quarantine")
     assert status.status_code == 200
+    assert status.json()["settings"]["run"]["taxonomy"] == "house-rules.yaml"
     assert quarantine.status_code == 200
     assert any(q["file"] == "orders-export.csv" for q in quarantine.json())
     for text in (status.text, quarantine.text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -33,4 +34,7 @@ def status(request: Request, _user: Reader) -> dict[str, Any]:
     ws = workspace(request)
     found = workspace_status(ws)
     found["workspace"] = ws.root.name
+    run = found["settings"]["run"]
+    if run.get("taxonomy"):  # kequn.toml may give a path anywhere on the server
+        run["taxonomy"] = Path(str(run["taxonomy"])).name
     return found
