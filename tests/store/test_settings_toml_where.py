@@ -14,8 +14,12 @@ from cli_helpers import kequn_words
 @pytest.mark.parametrize(
     ("lang", "where", "not_text"),
     [
-        ("zh", "第 3 行第 5 列：TOML 解析器报告：", "第 2 行既不是 UTF-8 也不是 GBK 编码的文本"),
-        ("en", "line 3, column 5: the TOML parser says:", "line 2 is neither UTF-8 nor GBK text"),
+        ("zh", "第 3 行第 5 列：值无法识别", "第 2 行既不是 UTF-8 也不是 GBK 编码的文本"),
+        (
+            "en",
+            "line 3, column 5: the value is not understood",
+            "line 2 is neither UTF-8 nor GBK text",
+        ),
     ],
 )
 def test_a_broken_kequn_toml_is_placed_in_the_language(
@@ -29,6 +33,7 @@ def test_a_broken_kequn_toml_is_placed_in_the_language(
     assert code == 1, said
     assert where in said
     assert "(at line" not in said
+    assert "Invalid value" not in said  # tomllib's English, told in kequn's words
     toml.write_bytes(b'[run]\nhome_city = "\xff\xfe"\n')
     code, said = kequn_words(capsys, "--lang", lang, "status", "-w", root)
     assert code == 1, said

@@ -95,6 +95,65 @@ YAML: dict[str, tuple[str, str]] = {
         "line {line}, column {column}: the TOML parser says: {detail}",
     ),
     "toml.other": ("TOML 解析器报告：{detail}", "the TOML parser says: {detail}"),
+    "toml.here": (
+        "第 {line} 行第 {column} 列：{problem}",
+        "line {line}, column {column}: {problem}",
+    ),
+    # tomllib's problems (kequn.core.yamlfile._TOML_PROBLEMS)
+    "toml.overwrite": (
+        "这个键已经有值，不能再次赋值（同一个键写了两次）",
+        "this key already has a value (the same key is set twice)",
+    ),
+    "toml.declared_twice": ("表 {key} 声明了两次", "the table {key} is declared twice"),
+    "toml.namespace": (
+        "{key} 已经有值，不能再当作表来添加内容",
+        "{key} already has a value and cannot be extended as a table",
+    ),
+    "toml.duplicate_inline_key": (
+        "内联表 {{…}} 中的键 {key} 出现了两次",
+        "the key {key} appears twice in an inline table {{…}}",
+    ),
+    "toml.unterminated_string": ("字符串缺少结尾的引号", "a string has no closing quote"),
+    "toml.unclosed_inline_table": (
+        "内联表缺少结尾的 }}（内联表须写在一行内）",
+        "an inline table has no closing }} (an inline table must fit on one line)",
+    ),
+    "toml.unclosed_array": ("数组缺少结尾的 ]", "an array has no closing ]"),
+    "toml.invalid_value": (
+        '值无法识别：文字要加引号（如 home_city = "杭州"），真假值写 true / false',
+        'the value is not understood: text needs quotes (home_city = "Hangzhou"); yes/no is true/false',
+    ),
+    "toml.invalid_statement": (
+        "这一行既不是「键 = 值」也不是 [表名]",
+        "this line is neither key = value nor a [table] header",
+    ),
+    "toml.bad_key": (
+        "键名以不允许的字符开头（含空格或中文的键名要加引号）",
+        "a key starts with a character keys cannot start with (quote keys with spaces or Chinese)",
+    ),
+    "toml.bad_hex": (
+        "\\u 或 \\U 后面不是有效的十六进制数字",
+        "\\u or \\U is not followed by valid hexadecimal digits",
+    ),
+    "toml.bad_date": ("日期或时间无效", "the date or time is not valid"),
+    "toml.unclosed_array_table": ("[[表名]] 缺少结尾的 ]]", "a [[table]] header has no closing ]]"),
+    "toml.unclosed_table": ("[表名] 缺少结尾的 ]", "a [table] header has no closing ]"),
+    "toml.expected_equals": ("键后面缺少 =", "a key is not followed by ="),
+    "toml.bad_escape": (
+        "转义序列不是有效的 Unicode 字符",
+        "an escape sequence is not a valid Unicode character",
+    ),
+    "toml.backslash": (
+        "双引号字符串中的 \\ 要写成 \\\\，或改用单引号（如 Windows 路径 'D:\\数据'）",
+        "a \\ inside double quotes is written \\\\, or use single quotes: 'D:\\data'",
+    ),
+    "toml.bad_character": ("出现了不允许的字符 {char}", "the character {char} is not allowed here"),
+    "toml.trailing": (
+        "值后面多出了内容（一行只写一个「键 = 值」；文字要加引号）",
+        "something follows the value (one key = value per line; text needs quotes)",
+    ),
+    "toml.expected": ("缺少结尾的 {what}", "no closing {what}"),
+    "toml.at_end": ("文件末尾：{problem}", "at the end of the file: {problem}"),
     "toml.not_text": (
         "第 {line} 行既不是 UTF-8 也不是 GBK 编码的文本",
         "line {line} is neither UTF-8 nor GBK text",

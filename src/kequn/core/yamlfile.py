@@ -74,23 +74,84 @@ def load_toml(path: Path) -> dict[str, Any]:
 
 
 #: where tomllib says its problem is (Python 3.11-3.13 put it at the end of the message:
-#: "Expected ']' at the end of a table declaration (at line 1, column 5)")
-_TOML_AT = re.compile(r"^(?P<detail>.*?)\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+#: "Expected ']' at the end of a table declaration (at line 1, column 5)", or "(at end
+#: of document)")
+_TOML_AT = re.compile(
+    r"^(?P<detail>.*?)\s*\((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$"
+)
+#: a key as tomllib names it: the tuple of its parts, "('run', 'taxonomy')"
+_TOML_KEY = re.compile(r"^\((?:'[^']*'(?:, )?)+,?\)$")
+
+
+#: tomllib's problems (CPython Lib/tomllib/_parser.py, every ``suffixed_err`` message of
+#: 3.11-3.13), each told in kequn's words; one not listed keeps tomllib's English
+_TOML_PROBLEMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(pattern))
+    for key, pattern in (
+        ("toml.overwrite", r"^Cannot overwrite a value$"),
+        ("toml.declared_twice", r"^Cannot declare (?P<key>.+) twice$"),
+        ("toml.namespace", r"^Cannot (?:mutate immutable|redefine) namespace (?P<key>.+)$"),
+        ("toml.duplicate_inline_key", r"^Duplicate inline table key (?P<key>.+)$"),
+        ("toml.unterminated_string", r"^Unterminated string$"),
+        ("toml.unclosed_inline_table", r"^Unclosed inline table$"),
+        ("toml.unclosed_array", r"^Unclosed array$"),
+        ("toml.invalid_value", r"^Invalid value$"),
+        ("toml.invalid_statement", r"^Invalid statement$"),
+        ("toml.bad_key", r"^Invalid initial character for a key part$"),
+        ("toml.bad_hex", r"^Invalid hex value$"),
+        ("toml.bad_date", r"^Invalid date or datetime$"),
+        ("toml.unclosed_array_table", r"^Expected '\]\]' at the end of an array declaration$"),
+        ("toml.unclosed_table", r"^Expected '\]' at the end of a table declaration$"),
+        ("toml.expected_equals", r"^Expected '=' after a key in a key/value pair$"),
+        ("toml.bad_escape", r"^Escaped character is not a Unicode scalar value$"),
+        ("toml.backslash", r"^Unescaped '\\' in a string$"),
+        # a quote not closed on its line: the line's end is the character refused
+        ("toml.unterminated_string", r"^Illegal character '\\n'$"),
+        ("toml.bad_character", r"^(?:Illegal|Found invalid) character (?P<char>.+)$"),
+        ("toml.trailing", r"^Expected newline or end of document after a statement$"),
+        ("toml.expected", r"^Expected (?P<what>.+)$"),  # a multi-line string's end
+    )
+)
 
 
 def toml_problem(exc: ValueError, lang: str | None = None) -> str:
     """What is wrong with a TOML file :func:`load_toml` could not read, in ``lang``: the
-    line and column, then tomllib's own English (where "(at line 1, column 5)" was all a
-    reader of 中文 got to place it), or the line that is no text."""
+    line and column (where "(at line 1, column 5)" was all a reader of 中文 got to place
+    it) and the problem in kequn's words (tomllib's English for one not known), or the
+    line that is no text."""
     from kequn.core.i18n import t
 
     if isinstance(exc, UnicodeDecodeError):
         line = bytes(exc.object[: exc.start]).count(b"\n") + 1
         return t("toml.not_text", lang, line=line)
     found = _TOML_AT.match(str(exc))
+    detail = found["detail"] if found else str(exc)
+    told = next(
+        (
+            t(key, lang, **{k: _toml_name(k, v) for k, v in m.groupdict().items()})
+            for key, p in _TOML_PROBLEMS
+            if (m := p.match(detail))
+        ),
+        None,
+    )
     if found is None:
-        return t("toml.other", lang, detail=str(exc))
-    return t("toml.at", lang, line=found["line"], column=found["column"], detail=found["detail"])
+        return told or t("toml.other", lang, detail=detail)
+    if found["line"] is None:  # at the end of the file
+        return t("toml.at_end", lang, problem=told or t("toml.other", lang, detail=detail))
+    if told:
+        return t("toml.here", lang, line=found["line"], column=found["column"], problem=told)
+    return t("toml.at", lang, line=found["line"], column=found["column"], detail=detail)
+
+
+def _toml_name(part: str, value: str) -> str:
+    """A key or text as a person writes it: ``run.taxonomy`` for tomllib's ``('run',
+    'taxonomy')``, ``b`` for ``'b'``; a character keeps its quotes (it may be unseen)."""
+    if _TOML_KEY.match(value):
+        return ".".join(re.findall(r"'([^']*)'", value))
+    quoted = re.fullmatch(r"'(.+)'|\"(.+)\"", value)
+    if part != "char" and quoted:
+        return quoted.group(1) or quoted.group(2)
+    return value
 
 
 # -- what is wrong with a YAML file, in words ---------------------------------------------
