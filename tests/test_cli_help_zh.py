@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -163,3 +164,28 @@ def test_a_flag_is_shown_without_a_value(args: list[str]) -> None:
         assert flags
         assert all("<" not in line for line in flags)
     assert "<path>" in help_of("run", "--help")  # --workspace keeps its type
+
+
+def test_each_command_s_line_in_a_group_s_help_is_its_whole_first_paragraph() -> None:
+    """Typer's Rich help kept a docstring's line breaks in the table of commands: "List
+    the names rules may use, with their meaning: the catalogue's, and the" ended the
+    ``features`` line at 80 columns and at 200, and "thresholds of …" started the next."""
+    for path, command in command_tree():
+        subs = getattr(command, "commands", None)
+        if not subs:
+            continue
+        shown = help_of("--lang", "en", *path, "--help")
+        for name, sub in subs.items():
+            if sub.hidden or not sub.help:
+                continue
+            summary = key(sub.help.split("\n\n", 1)[0]).replace("\\[", "[")  # Rich's escape
+            lines = shown.splitlines()
+            at = next(i for i, ln in enumerate(lines) if ln.startswith(f"│ {name} "))
+            row = [lines[at]]  # with the lines its text wraps onto (its name column blank)
+            row += itertools.takewhile(lambda ln: re.match(r"│ {3}", ln), lines[at + 1 :])
+            said = " ".join(" ".join(row).replace("│", " ").split())
+            assert summary in said, (path, name, row)
+            if len(summary) < 150:  # fits the 200 columns: one line, not cut at its "\n"
+                assert len(row) == 1, (path, name, row)
+    chinese = help_of("--lang", "zh", "--help")
+    assert "列出规则中可以使用的名称及其含义" in chinese  # the Chinese line, not the English

@@ -215,11 +215,32 @@ class KequnGroup(TyperGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _flags_take_no_value(self, ctx)
-        with _in_language(self, ctx):
+        with _in_language(self, ctx), _summaries_on_one_line(self):
             super().format_help(ctx, formatter)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _usage(self, ctx, formatter)
+
+
+@contextlib.contextmanager
+def _summaries_on_one_line(group: Any) -> Iterator[None]:
+    """While the block runs, each subcommand's line in the group's help is its help's first
+    paragraph as one line: typer's Rich help keeps a docstring's line breaks there, so
+    "…with their meaning: the catalogue's, and the" ended a line of the table and
+    "thresholds of the workspace's taxonomy." started the next. (Chinese help is one
+    line already: :func:`_in_language` put it in place.)"""
+    subs = [
+        sub
+        for sub in getattr(group, "commands", {}).values()
+        if sub.short_help is None and sub.help and i18n.current_lang() != "zh"
+    ]
+    for sub in subs:
+        sub.short_help = key(sub.help.split("\n\n", 1)[0])
+    try:
+        yield
+    finally:
+        for sub in subs:
+            sub.short_help = None
 
 
 class KequnTyper(typer.Typer):
