@@ -133,6 +133,27 @@ _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 #: text again: 0.7 s per million amounts, measured, most of a CSV's parsing); a count
 #: too, up to 15 digits (exact in the DOUBLE the rest goes through)
 
+#: a declared income, as customer files and survey forms give one (kq_income): an amount
+#: (12000, ¥120,000, 1.5万, 15k), a band read as its middle (5000-10000, 10万-20万, 10-20万
+#: with the unit once, 20k~30k, 10万至20万), an open band as its bound (30万以上, 30w+,
+#: ≥50万, 超过50万) or half of it (5万以下, <5万), per month (月入8千, 8000/月, 税前月薪15k,
+#: or the whole column's header 月收入 / monthly income) made per year (x 12), with
+#: 收入 / 年收入 / 约 / 左右 around it; 保密, 不详 and the like are no income given
+_N = r"(\d+(?:\.\d+)?)"
+_U = "(万|w|千|k)?"
+_TO = "(?:-|~|～|至|到|—|–)"
+_ABOVE = "(?:>=?|≥|超过|高于|大于|多于)"
+_PLUS = "(?:以上|及以上|或以上|\\+|起)"
+_BELOW = "(?:<=?|≤|低于|少于|小于|不足|不到)"
+_MINUS = "(?:以下|及以下|或以下)"
+_SAID = (
+    "^(个人|家庭|税前|税后)*(年|月)?(收入|薪资|薪水|月薪|年薪|薪|工资|入)(水平|区间|范围)?[:：]?"
+)
+_PERIOD = "^(每月|每年)|/月|/年|每月|每年|/month|/year|/mo|/yr|permonth|peryear|monthly|yearly|annual|pa$|pm$|月|年|左右|约|大约"
+_MONTH = "月|/mo|permonth|monthly|pm$"
+_YEAR = "年|/y|peryear|yearly|annual|pa$"
+_UNDISCLOSED = "保密|不详|未知|不便透露|不愿透露|暂无|未填|未填写|不公开|n/?a|unknown|undisclosed|prefer not to say"
+
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
     OR list_contains(['', '-', '--', '—', '——', '－'], trim(CAST(s AS VARCHAR)));
@@ -183,6 +204,35 @@ CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
         THEN try_cast(try_cast(rtrim(kq_money_txt(s), '万') AS DECIMAL(30, 6)) * 10000
                       AS DECIMAL(18, 2))
     ELSE try_cast(kq_money_txt(s) AS DECIMAL(18, 2)) END;
+CREATE OR REPLACE TEMP MACRO kq_unit(u) AS CASE WHEN u IN ('万', 'w') THEN 10000
+    WHEN u IN ('千', 'k') THEN 1000 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO kq_undisclosed(s) AS regexp_full_match(lower(trim(CAST(s AS VARCHAR))),
+    '{_UNDISCLOSED}');
+CREATE OR REPLACE TEMP MACRO kq_income_amount(t) AS CASE
+    WHEN regexp_full_match(t, '{_N}{_U}{_TO}{_N}{_U}') THEN (
+        CAST(regexp_extract(t, '^{_N}', 1) AS DOUBLE)
+            * kq_unit(coalesce(nullif(regexp_extract(t, '^{_N}{_U}', 2), ''),
+                CASE WHEN CAST(regexp_extract(t, '^{_N}', 1) AS DOUBLE)
+                          <= CAST(regexp_extract(t, '{_N}{_U}$', 1) AS DOUBLE)
+                     THEN regexp_extract(t, '{_N}{_U}$', 2) END))
+        + CAST(regexp_extract(t, '{_N}{_U}$', 1) AS DOUBLE)
+            * kq_unit(regexp_extract(t, '{_N}{_U}$', 2))) / 2
+    WHEN regexp_full_match(t, '{_ABOVE}{_N}{_U}(以上)?') OR regexp_full_match(t, '{_N}{_U}{_PLUS}')
+        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE) * kq_unit(regexp_extract(t, '{_N}{_U}', 2))
+    WHEN regexp_full_match(t, '{_BELOW}{_N}{_U}(以下)?') OR regexp_full_match(t, '{_N}{_U}{_MINUS}')
+        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE)
+            * kq_unit(regexp_extract(t, '{_N}{_U}', 2)) / 2
+    WHEN regexp_full_match(t, '{_N}{_U}')
+        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE) * kq_unit(regexp_extract(t, '{_N}{_U}', 2))
+    END;
+CREATE OR REPLACE TEMP MACRO kq_income(s, monthly) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN kq_money(s) IS NOT NULL THEN kq_money(s) * CASE WHEN monthly THEN 12 ELSE 1 END
+    ELSE CAST(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
+            '{_SAID}', ''), '{_PERIOD}', '', 'g'))
+        * CASE WHEN regexp_matches(lower(kq_money_txt(s)), '{_MONTH}') THEN 12
+               WHEN regexp_matches(lower(kq_money_txt(s)), '{_YEAR}') THEN 1
+               WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2)) END;
 CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
@@ -326,21 +376,43 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
         picked = _choice_fragment(col, "bool")
         return Fragment(f"CAST({picked.value} AS BOOLEAN)", picked.failed, reasons.BAD_BOOL)
     if logical in {"timestamp", "date"}:
-        if text:
-            value = f"kq_ts({col}, $tz, $day_first)"
-        elif "TIME ZONE" in source_type.upper():
-            value = f"timezone($tz, {col})"
-        elif source_type.upper() in _NUMBERS:
-            value = _epoch(col)
-        else:
-            value = f"try_cast({col} AS TIMESTAMP)"
-        if logical == "date":
-            value = f"CAST({value} AS DATE)"
-        return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_DATE)
+        return _time_fragment(col, logical, source_type)
     if logical == "money":
         value = f"kq_money({col})" if text else f"try_cast({col} AS DECIMAL(18, 2))"
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_MONEY)
+    if logical in {"income", "income_monthly"}:
+        return _income_fragment(col, logical == "income_monthly", text)
     if logical == "int":
         value = f"kq_int({col})" if text else f"try_cast({col} AS BIGINT)"
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_NUMBER)
     raise ValueError(f"no conversion for {logical}")
+
+
+def _time_fragment(col: str, logical: str, source_type: str) -> Fragment:
+    """A time (or a date): text as people type one, a zoned time in the workspace's zone,
+    a number as a Unix time or a yyyymmdd day."""
+    if source_type.upper().startswith("VARCHAR"):
+        value = f"kq_ts({col}, $tz, $day_first)"
+    elif "TIME ZONE" in source_type.upper():
+        value = f"timezone($tz, {col})"
+    elif source_type.upper() in _NUMBERS:
+        value = _epoch(col)
+    else:
+        value = f"try_cast({col} AS TIMESTAMP)"
+    if logical == "date":
+        value = f"CAST({value} AS DATE)"
+    return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_DATE)
+
+
+def _income_fragment(col: str, monthly: bool, text: bool) -> Fragment:
+    """A declared income, kept per year (bands, units, months: :data:`_N` above); a
+    column of numbers headed per month is multiplied by 12. 保密 and the like are empty
+    without a warning: they say no income was given."""
+    per = "true" if monthly else "false"
+    value = (
+        f"kq_income({col}, {per})"
+        if text
+        else f"CAST(try_cast({col} AS DECIMAL(18, 2)) * {12 if monthly else 1} AS DECIMAL(18, 2))"
+    )
+    failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
+    return Fragment(value, failed, reasons.BAD_MONEY)

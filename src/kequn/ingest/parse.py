@@ -4,6 +4,8 @@ failure kept per cell for the validator."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from kequn.ingest import formats, reasons
@@ -13,6 +15,8 @@ from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
+#: an income column given per month (月收入, 月薪, monthly income): kept per year
+_MONTHLY = re.compile(r"月|month", re.IGNORECASE)
 #: an amount written with a decimal comma: 12,50, 1.234,50, -3,5
 _DECIMAL_COMMA = r"[-+]?\d{1,3}(\.\d{3})*,\d{1,2}|[-+]?\d+,\d{1,2}"
 #: an amount whose point may group thousands: 1.234, 12.345.678
@@ -148,6 +152,15 @@ class ParsePass(Pass):
                     keys, vals = with_spellings(keys, vals, found)
                     self.params[f"{name}_keys"], self.params[f"{name}_vals"] = keys, vals
 
+    def _logical(self, name: str, kind: str) -> str:
+        """How the column mapped to ``name`` is read: a choice list's name, an income
+        (bands, units and months: :func:`kequn.ingest.convert._income_fragment`) per
+        month when its header says so, else its kind."""
+        if name == "income":
+            header = self.staged.headers[self.matched.columns[name]]
+            return "income_monthly" if _MONTHLY.search(header) else "income"
+        return _CHOICES.get(name, kind)
+
     def _fragment(self, name: str, logical: str, text: bool) -> Fragment:
         """How the column mapped to ``name`` is read: as its type says, except that a time
         a database holds as an integer (``add_time INT``, staged as text) is a Unix time
@@ -203,7 +216,7 @@ class ParsePass(Pass):
             if column.name == "attributes" or column.name not in self.matched.columns:
                 continue
             source = f"c{self.matched.columns[column.name]}"
-            logical = _CHOICES.get(column.name, column.kind)
+            logical = self._logical(column.name, column.kind)
             text = self._text(source)
             frag = self._fragment(column.name, logical, text)
             value = frag.value
