@@ -141,3 +141,38 @@ def test_a_team_digest_says_which_movements_came_with_new_rules(aws: Workspace) 
         payload = {"team": "sales", "as_of": run.as_of, "run_id": run.run_id,
                    "movements": [{**moved[0], "rules_changed": False}]}  # fmt: skip
         assert words not in render(payload, lang)[1]
+
+
+def test_a_changed_home_city_holds_the_journeys_on_geography(aws: Workspace) -> None:
+    """Changing the home city in kequn.toml moves every customer of the old and the new
+    city at once (local <-> domestic): the settings' doing, held as a rule change is. A
+    dimension that reads no setting is planned as usual."""
+    write_journeys(
+        aws,
+        {"channels": _CHANNELS,
+         "journeys": [_journey("left_town", {"left": "geography.local"}),
+                      _journey("now_local", {"entered": "geography.local"}),
+                      _journey("gone_dormant", {"entered": "lifecycle.dormant"})]},
+    )  # fmt: skip
+    with aws.read() as con:
+        cities = con.execute(
+            "SELECT city, count(*) FROM customers WHERE city IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    home = aws.settings.home_city
+    other = next(city for city, _ in cities if not city.startswith(home))  # 上海 is 上海市
+    aws.settings.home_city = other
+    aws.save_settings()
+    run = pipeline.run(aws, as_of=LATE + dt.timedelta(days=60), with_models=False)
+    moved = query_events(aws, dimension="geography", entered="local", run_id=run.run_id)
+    assert moved["total"] > 0  # the other city's customers became local
+    summary = process_run(run)
+    assert "geography" in summary["rules_changed"]
+    assert "lifecycle" not in summary["rules_changed"]
+    assert _assigned(aws, "now_local", run.run_id) == 0
+    assert _assigned(aws, "left_town", run.run_id) == 0
+    entered = query_events(aws, dimension="lifecycle", entered="dormant", run_id=run.run_id)
+    assert _assigned(aws, "gone_dormant", run.run_id) == entered["total"] > 0
+
+    # the next run with the same settings plans geography as usual
+    later = pipeline.run(aws, as_of=LATE + dt.timedelta(days=90), with_models=False)
+    assert "geography" not in process_run(later)["rules_changed"]

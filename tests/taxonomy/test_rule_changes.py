@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kequn.taxonomy.changes import changed_dimensions
+from kequn.taxonomy.changes import changed_dimensions, settings_changed
 from kequn.taxonomy.model import Taxonomy, default_text, parse_taxonomy
 
 DEFAULT = default_text()
@@ -69,3 +69,24 @@ def test_labels_reordered_or_a_label_added_change_the_dimension() -> None:
     swapped.source_text = "edited"
     assert "gender_group" in changed_dimensions(before, swapped)
     assert "geography" not in changed_dimensions(before, swapped)
+
+
+def test_a_changed_setting_changes_the_dimensions_reading_it() -> None:
+    taxonomy = parse_taxonomy(DEFAULT)
+    before = {"home_city": "上海", "home_country": "CN", "recent_days": 30}
+    assert settings_changed(taxonomy, before, dict(before)) == set()
+    # a derived threshold changes every run: not a setting
+    assert settings_changed(taxonomy, before, {**before, "recent_days": 45}) == set()
+    moved = settings_changed(taxonomy, before, {**before, "home_city": "杭州"})
+    assert "geography" in moved
+    assert not {"lifecycle", "value", "rfm"} & moved
+    readers = {
+        dim.id
+        for dim in taxonomy.dimensions
+        for label in dim.labels
+        if "geography" in taxonomy.rules()[(dim.id, label.id)].names
+    }
+    assert readers <= moved  # and every dimension whose rules read the geography labels
+    assert "geography" in settings_changed(taxonomy, before, {**before, "home_country": None})
+    # a run that recorded no such value (older runs): not taken for a change
+    assert settings_changed(taxonomy, {}, {"home_city": "杭州"}) == set()

@@ -237,7 +237,7 @@ def build_digests(run: Any, *, now: dt.datetime | None = None) -> dict[str, Any]
             return summary
         events = _events(con, ws, run.run_id)
     before = previous_run(run)
-    changed = redefined(before, run.taxonomy()) if before is not None else set()
+    changed = redefined(before, run.taxonomy(), run) if before is not None else set()
     digests = compute_digests(run, journeys, events, changed)
     rows = []
     for team, payload in digests.items():

@@ -33,18 +33,21 @@ def previous_run(run: RunInfo) -> RunInfo | None:
     return runs_previous(run)
 
 
-def redefined(before: RunInfo, taxonomy: Taxonomy) -> set[str]:
+def redefined(before: RunInfo, taxonomy: Taxonomy, run: RunInfo | None = None) -> set[str]:
     """The dimensions of ``taxonomy`` whose rules differ from those ``before`` was
-    classified by (:func:`kequn.taxonomy.changes.changed_dimensions`): their movements
-    between the two runs are partly the rules' doing. A run whose taxonomy cannot be
-    read counts all of them changed."""
-    from kequn.taxonomy.changes import changed_dimensions
+    classified by (:func:`kequn.taxonomy.changes.changed_dimensions`), or, given ``run``,
+    whose rules read a setting of kequn.toml (the home city...) that changed between the
+    two runs (:func:`kequn.taxonomy.changes.settings_changed`): their movements between
+    the two runs are partly the rules' or the settings' doing. A run whose taxonomy
+    cannot be read counts all of them changed."""
+    from kequn.taxonomy.changes import changed_dimensions, settings_changed
     from kequn.taxonomy.model import TaxonomyError
 
+    by_settings = settings_changed(taxonomy, before.params, run.params) if run else set()
     try:
         if before.taxonomy_path.read_text(encoding="utf-8") == taxonomy.source_text:
-            return set()  # the same file: nothing to parse (most runs)
-        return changed_dimensions(before.taxonomy(), taxonomy)
+            return by_settings  # the same file: nothing to parse (most runs)
+        return changed_dimensions(before.taxonomy(), taxonomy) | by_settings
     except (OSError, UnicodeDecodeError, TaxonomyError):
         return {dim.id for dim in taxonomy.dimensions}
 

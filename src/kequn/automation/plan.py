@@ -210,7 +210,7 @@ def process_run(
         summary["journeys_error"] = str(exc)
     before = previous_run(run)
     summary["previous_run_id"] = before.run_id if before else None
-    moved_by_rules = redefined(before, taxonomy) if before is not None else set()
+    moved_by_rules = redefined(before, taxonomy, run) if before is not None else set()
     summary["rules_changed"] = sorted(moved_by_rules)
     with run.workspace.scratch() as mem, run.workspace.spill_folder() as folder:
         events = folder / "events.parquet"

@@ -85,10 +85,10 @@ AUTOMATION: dict[str, tuple[str, str]] = {
     "digest.more": ("等 {count} 位", "and {count} more"),
     "digest.open": ("查看客群", "open the segment"),
     "digest.rules_changed": (
-        "（该维度的规则自上次运行后有改动，部分变动来自规则而非客户）",
+        "（该维度的规则或其读取的设置自上次运行后有改动，部分变动来自改动而非客户）",
         (
-            "(this dimension's rules changed since the run before: some of these moved with "
-            "the rules, not by anything they did)"
+            "(this dimension's rules changed since the run before, or a setting they read "
+            "did: some of these moved with the change, not by anything they did)"
         ),
     ),
     "digest.nothing": ("运行 {run} 没有值得通报的变动。", "Run {run}: nothing to report."),

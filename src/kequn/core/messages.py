@@ -230,12 +230,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "automation.rules_held": (
         (
-            "{dimensions} 的规则自上次运行后有改动，客户进出这些分群有一部分是规则改动造成的，"
+            "{dimensions} 的规则（或其读取的工作区设置，如本地城市）自上次运行后有改动，"
+            "客户进出这些分群有一部分是改动造成的，"
             "所以本次不为这些旅程安排消息：{journeys}。确认仍要发送："
             "kequn journeys process --run {run} --rule-changes"
         ),
         (
-            "The rules of {dimensions} changed since the run before, so some of the "
+            "The rules of {dimensions} (or a setting they read, such as the home city) "
+            "changed since the run before, so some of the "
             "movements into and out of their segments are the change's, not the customers': "
             "no message is planned for these journeys this time: {journeys}. To plan them "
             "all the same: kequn journeys process --run {run} --rule-changes"

@@ -1,4 +1,5 @@
-"""Which dimensions two taxonomies label differently by definition, not by the data.
+"""Which dimensions two taxonomies (or two runs' settings) label differently by
+definition, not by the data.
 
 Between two runs a customer moves from one label to another because they did something,
 or because someone changed the rules (a threshold raised in the editor, a label's rule
@@ -84,3 +85,45 @@ def _label_columns(taxonomy: Taxonomy) -> dict[str, str]:
         else:
             columns |= {dim.tag_column(label.id): dim.id for label in dim.labels}
     return columns
+
+
+def settings_changed(taxonomy: Taxonomy, before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """The ids of ``taxonomy``'s dimensions whose rules read, directly or through other
+    thresholds and dimensions, a threshold taken from the workspace's settings (``derive:
+    setting``: the home city, province, country) whose value differs between two runs'
+    thresholds ``before`` and ``after`` (each run's ``params``). Changing the home city in
+    kequn.toml moves every customer of that city from local to domestic at once: the
+    settings' doing, like a rule change. A value ``before`` did not record is not taken
+    for a change."""
+    moved = {
+        name
+        for name, threshold in taxonomy.thresholds.items()
+        if threshold.derive == "setting" and name in before and before[name] != after.get(name)
+    }
+    if not moved:
+        return set()
+    return {dim.id for dim in taxonomy.dimensions if _reads(taxonomy, dim.id, set()) & moved}
+
+
+def _reads(taxonomy: Taxonomy, dim_id: str, seen: set[str]) -> set[str]:
+    """Every name ``dim_id``'s rules read: directly, through the thresholds they read
+    (their ``where``) and through the dimensions whose labels they read."""
+    dim = taxonomy.dimension(dim_id)
+    if dim is None:
+        return set()
+    rules = taxonomy.rules()
+    names: set[str] = set()
+    for label in dim.labels:
+        names |= rules[(dim.id, label.id)].names
+    todo = sorted(n for n in names if n in taxonomy.thresholds)
+    while todo:
+        where = rules.get(("threshold", todo.pop()))
+        if where is not None:
+            todo += [n for n in where.names - names if n in taxonomy.thresholds]
+            names |= where.names
+    readable = _label_columns(taxonomy)
+    seen = seen | {dim_id}
+    for name in sorted(names):
+        if name in readable and readable[name] not in seen:
+            names |= _reads(taxonomy, readable[name], seen)
+    return names
