@@ -52,20 +52,31 @@ def profile_columns(
     if lacking:
         spec = {c.name: c for c in TABLES[table].columns}
         names = ", ".join(f"{n} ({spec[n].zh} / {spec[n].en})" for n in lacking)
-        shown = ", ".join(h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN])
+        shown = headers_shown(staged.headers)
         raise SourceError(t("import.missing_required", file=path.name, missing=names, found=shown))
     return found
 
 
-#: a message lists at most this many of a file's headers (a sheet may have thousands)
+#: a message lists at most this many of a file's headers (a sheet may have thousands),
+#: each cut to this many characters (a "header" may be a whole line of text: a file with
+#: one 2 MB line put all of it in the message, the job file and the log)
 MAX_HEADERS_SHOWN = 40
+MAX_HEADER_CHARS = 60
+
+
+def headers_shown(headers: list[str]) -> str:
+    """A file's headers as a message lists them: the first few, each cut short."""
+    shown = [
+        (h[:MAX_HEADER_CHARS] + "…" if len(h) > MAX_HEADER_CHARS else h) if h else "?"
+        for h in headers[:MAX_HEADERS_SHOWN]
+    ]
+    more = len(headers) - len(shown)
+    return ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
 
 
 def require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
     spec = TABLES[table]
-    shown = [h or "?" for h in staged.headers[:MAX_HEADERS_SHOWN]]
-    more = len(staged.headers) - len(shown)
-    found = ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
+    found = headers_shown(staged.headers)
     if not matched.columns:
         expected = ", ".join(f"{c.name} ({c.zh})" for c in spec.columns if c.required)
         raise SourceError(

@@ -22,7 +22,7 @@ from kequn.ingest.importer import (
 )
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.readers import StagedSource, check_table
-from kequn.ingest.reasons import BAD_ROW, UNCLOSED_QUOTE, reason_name
+from kequn.ingest.reasons import BAD_ROW, UNCLOSED_QUOTE, quoted, reason_name
 from kequn.store.workspace import Workspace
 
 
@@ -79,6 +79,7 @@ def explain_reason(
     """A quarantine reason in full, with its column, value and detail; a code this
     kequn no longer knows (an older one's, kept in the quarantine) told as such."""
     key = f"reason.{reason}" if f"reason.{reason}" in MESSAGES else "reason.unknown"
+    value = quoted(value)  # the row itself keeps it whole
     return t(
         key,
         lang,

@@ -89,3 +89,16 @@ def reason_name(code: str, lang: str | None = None) -> str:
     if key in MESSAGES:
         return t(key, lang)
     return t("reason_name.unknown", lang, code=code)
+
+
+#: a reason quotes at most this much of its value: a 100 KB cell was printed whole in
+#: the import's summary, the job's report and every listing of the quarantine
+MAX_VALUE_CHARS = 80
+
+
+def quoted(value: str | None) -> str | None:
+    """``value`` as a message quotes it: at most :data:`MAX_VALUE_CHARS` characters,
+    with the length of a longer one."""
+    if value is not None and len(value) > MAX_VALUE_CHARS:
+        return value[:MAX_VALUE_CHARS] + f"… ({len(value):,})"
+    return value

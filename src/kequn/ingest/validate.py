@@ -323,7 +323,7 @@ class ValidatePass(RefundPass):
             self.report.examples[reason] = {
                 "row": int(row),
                 "column": self.report.mapping.get(column) or column,
-                "value": value,
+                "value": reasons.quoted(value),
                 "detail": detail,
                 "severity": severity,
             }
