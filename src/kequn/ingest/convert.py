@@ -140,7 +140,7 @@ _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 #: or the whole column's header 月收入 / monthly income) made per year (x 12), with
 #: 收入 / 年收入 / 约 / 左右 around it; 保密, 不详 and the like are no income given
 _N = r"(\d+(?:\.\d+)?)"
-_U = "(万|w|千|k)?"
+_U = "(万|w|千|k|亿)?"
 _TO = "(?:-|~|～|至|到|—|–)"
 _ABOVE = "(?:>=?|≥|超过|高于|大于|多于)"
 _PLUS = "(?:以上|及以上|或以上|\\+|起)"
@@ -153,6 +153,13 @@ _PERIOD = "^(每月|每年)|/月|/年|每月|每年|/month|/year|/mo|/yr|permont
 _MONTH = "月|/mo|permonth|monthly|pm$"
 _YEAR = "年|/y|peryear|yearly|annual|pa$"
 _UNDISCLOSED = "保密|不详|未知|不便透露|不愿透露|暂无|未填|未填写|不公开|n/?a|unknown|undisclosed|prefer not to say"
+#: a count of people or years as company-data sites and member files write one, read by
+#: kq_count with the bands of kq_income_amount (the whole part of a band's middle, an open
+#: band's bound, half of "fewer than"): 企查查 / 天眼查's 人员规模 (少于50人, 50-99人,
+#: 100-499人, 10000人以上, 员工 300 人) and a member's 年龄 (25岁, 68周岁, 30-39岁, 60岁以上);
+#: the words around the number are dropped
+_PEOPLE = "[,\\s]|人数|从业人员|员工|职工|雇员|人|名|位|约|大约|左右|staff|employees|people|persons"
+_YEARS_OLD = "[\\s]|周岁|岁|约|大约|左右|years old|years|year|yrs|y/o"
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
@@ -191,21 +198,24 @@ CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
     regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
-    '(us|hk|nt|nz|au|ca|mop|s|a|c)?\$|[¥￥€£\s]|元|rmb|cny|usd|eur|gbp|hkd|twd|ntd|sgd|aud|cad|jpy',
+    '(us|hk|nt|nz|au|ca|mop|s|a|c)?\$|[¥￥€£\s]|元|人民币|rmb|cny|usd|eur|gbp|hkd|twd|ntd|sgd|aud|cad|jpy',
     '', 'gi');
 CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
 CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d+(\.\d+)?') THEN try_cast(s AS DECIMAL(18, 2))
     WHEN contains(kq_money_marked(s), ',')
-         AND NOT regexp_matches(kq_money_marked(s), '^[-+]?\d{{1,3}}(,\d{{3}})+(\.\d*)?万?$')
+         AND NOT regexp_matches(kq_money_marked(s), '^[-+]?\d{{1,3}}(,\d{{3}})+(\.\d*)?[万亿]?$')
         THEN NULL
     WHEN kq_money_txt(s) LIKE '%万'
         THEN try_cast(try_cast(rtrim(kq_money_txt(s), '万') AS DECIMAL(30, 6)) * 10000
                       AS DECIMAL(18, 2))
+    WHEN kq_money_txt(s) LIKE '%亿'
+        THEN try_cast(try_cast(rtrim(kq_money_txt(s), '亿') AS DECIMAL(30, 6)) * 100000000
+                      AS DECIMAL(18, 2))
     ELSE try_cast(kq_money_txt(s) AS DECIMAL(18, 2)) END;
 CREATE OR REPLACE TEMP MACRO kq_unit(u) AS CASE WHEN u IN ('万', 'w') THEN 10000
-    WHEN u IN ('千', 'k') THEN 1000 ELSE 1 END;
+    WHEN u IN ('千', 'k') THEN 1000 WHEN u = '亿' THEN 100000000 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO kq_undisclosed(s) AS regexp_full_match(lower(trim(CAST(s AS VARCHAR))),
     '{_UNDISCLOSED}');
 CREATE OR REPLACE TEMP MACRO kq_income_amount(t) AS CASE
@@ -233,6 +243,15 @@ CREATE OR REPLACE TEMP MACRO kq_income(s, monthly) AS CASE
         * CASE WHEN regexp_matches(lower(kq_money_txt(s)), '{_MONTH}') THEN 12
                WHEN regexp_matches(lower(kq_money_txt(s)), '{_YEAR}') THEN 1
                WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2)) END;
+CREATE OR REPLACE TEMP MACRO kq_band(s) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN kq_money(s) IS NOT NULL THEN kq_money(s)
+    ELSE CAST(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)) END;
+CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
+    WHEN kq_blank(s) THEN NULL
+    WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
+    ELSE CAST(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
+    END;
 CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
@@ -382,6 +401,12 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_MONEY)
     if logical in {"income", "income_monthly"}:
         return _income_fragment(col, logical == "income_monthly", text)
+    if logical in _COUNTS:
+        return _count_fragment(col, logical, text)
+    if logical == "money_band":
+        value = f"kq_band({col})" if text else f"try_cast({col} AS DECIMAL(18, 2))"
+        failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
+        return Fragment(value, failed, reasons.BAD_MONEY)
     if logical == "int":
         value = f"kq_int({col})" if text else f"try_cast({col} AS BIGINT)"
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_NUMBER)
@@ -416,3 +441,18 @@ def _income_fragment(col: str, monthly: bool, text: bool) -> Fragment:
     )
     failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
     return Fragment(value, failed, reasons.BAD_MONEY)
+
+
+#: the counts read with their words and bands (:data:`_PEOPLE`): a headcount and an age
+_COUNTS = {"headcount": _PEOPLE, "age": _YEARS_OLD}
+
+
+def _count_fragment(col: str, logical: str, text: bool) -> Fragment:
+    """A company's headcount or a person's age as written (300人, 50-99人, 少于50人,
+    25岁, 30-39岁): the band read as :func:`kq_count` reads it; 保密 and the like are
+    empty without a warning."""
+    value = (
+        f"kq_count({col}, {_sql_text(_COUNTS[logical])})" if text else f"try_cast({col} AS BIGINT)"
+    )
+    failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
+    return Fragment(value, failed, reasons.BAD_NUMBER)

@@ -15,6 +15,14 @@ from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
+#: customer columns company-data sites and member files give as bands and with words
+#: (人员规模 50-99人, 营业收入 5000万-1亿, 年龄 25岁): read by kq_count and kq_band
+_BANDED = {
+    "employees": "headcount",
+    "age": "age",
+    "annual_revenue": "money_band",
+    "total_assets": "money_band",
+}
 #: an income column given per month (月收入, 月薪, monthly income): kept per year
 _MONTHLY = re.compile(r"月|month", re.IGNORECASE)
 #: an amount written with a decimal comma: 12,50, 1.234,50, -3,5
@@ -159,7 +167,7 @@ class ParsePass(Pass):
         if name == "income":
             header = self.staged.headers[self.matched.columns[name]]
             return "income_monthly" if _MONTHLY.search(header) else "income"
-        return _CHOICES.get(name, kind)
+        return _CHOICES.get(name) or _BANDED.get(name, kind)
 
     def _fragment(self, name: str, logical: str, text: bool) -> Fragment:
         """How the column mapped to ``name`` is read: as its type says, except that a time
