@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from kequn.core.traditional import simplified
-from kequn.ingest import reasons
+from kequn.ingest import reasons, region
 from kequn.ingest.mapping import value_synonyms
 
 _YMD = [
@@ -322,6 +322,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     for statement in MACROS.split(";\n"):
         if statement.strip():
             con.execute(statement)
+    region.install_macros(con)
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,10 @@ def match_headers(
     taken = set(result.columns.values())
     if result.name_parts:
         taken |= set(result.name_parts[:2])
+    if table == "customers" and "region" in result.columns:
+        # read into the place columns, and kept as written (a place in Latin letters,
+        # a district, is not read: kequn.ingest.region)
+        taken.discard(result.columns["region"])
     for index in range(len(headers)):
         if index in taken:
             continue

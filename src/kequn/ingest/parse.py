@@ -12,6 +12,7 @@ from kequn.ingest import formats, reasons
 from kequn.ingest._pass import Pass
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
+from kequn.ingest.region import PARTS, region_part
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -293,10 +294,33 @@ class ParsePass(Pass):
             select += [f'{joined} AS "name"', f'{joined} AS "raw__name"']
             select += ['false AS "bad__name"', "'' AS \"why__name\""]
             mapped.append("name")
+        self._place_columns(select, mapped)
         attrs = self._attributes_sql()
         if attrs:
             select.append(f"{attrs} AS attributes")
             mapped.append("attributes")
+
+    def _place_columns(self, select: list[str], mapped: list[str]) -> None:
+        """The country, province and city a file has no column of, read from its 地区
+        column (浙江省 杭州市, 中国 上海, 美国 纽约), else from the start of the address
+        (:mod:`kequn.ingest.region`)."""
+        columns = self.matched.columns
+        texts = [
+            (f"kq_text(c{columns[name]})", name == "address")
+            for name in ("region", "address")
+            if name in columns
+        ]
+        if not texts:
+            return
+        raw = f"CAST(c{columns['region' if 'region' in columns else 'address']} AS VARCHAR)"
+        for part in PARTS:
+            if part in columns:
+                continue
+            found = [region_part(text, part, address=address) for text, address in texts]
+            value = found[0] if len(found) == 1 else f"coalesce({', '.join(found)})"
+            select += [f'{value} AS "{part}"', f'{raw} AS "raw__{part}"']
+            select += [f'false AS "bad__{part}"', f"'' AS \"why__{part}\""]
+            mapped.append(part)
 
     def _buyer_key(self, value: str) -> str:
         """An order's buyer: the id column, else (row by row: a walk-in buyer has no member
