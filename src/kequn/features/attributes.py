@@ -3,6 +3,8 @@ source, age), normalised and grouped with the reference tables."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
 
@@ -53,15 +55,35 @@ REFERENCES = NAMES
 
 #: an industry given as a GB/T 4754 code (C, C26, 26, 2614, C2614) rather than words
 _CODE_LIKE = r"^[A-T]?[0-9]{2,4}$|^[A-T]$"
+#: a code followed by its name, as 国标行业 columns show one (C3981 电子元件及电子专用材料制造)
+_CODE_FIRST = r"^([A-T]?[0-9]{2,4})[\s:：\-]*[\x{3400}-\x{9fff}]"
 
 
-def with_code_from_text(customers: ir.Table) -> ir.Table:
+def code_of(text: ir.StringValue, names: dict[str, list[str]]) -> ir.StringValue:
+    """The GB/T 4754 code ``text`` gives: a code, a code before its name, or a section's or
+    division's name of the reference table's ``names`` (批发业 is 51); else NULL."""
+    plain = text.strip()
+    upper = plain.upper()
+    cases: list[tuple[ir.BooleanValue, ir.Value]] = [
+        (upper.re_search(_CODE_LIKE), upper),
+        (upper.re_search(_CODE_FIRST), upper.re_extract(_CODE_FIRST, 1)),
+    ]
+    cases += [(plain.isin([str(w) for w in words]), str(code)) for code, words in names.items()]
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def with_code_from_text(customers: ir.Table, table: dict[str, Any] | None = None) -> ir.Table:
     """``customers`` with an ``industry_code`` taken from ``industry`` where that column
-    holds a code and no code is given: a single 行业 column of codes is common, and its
-    codes read as words grouped nothing but "other"."""
-    text = customers.industry.strip().upper()
-    code = ibis.cases((text.re_search(_CODE_LIKE), text), else_=ibis.null("string"))
-    return customers.mutate(industry_code=customers.industry_code.fill_null(code))
+    holds a code, a code and its name, or a section's or division's name (``names`` of
+    the reference ``table``) and no code is given: a single 行业 column of codes is common,
+    and its codes read as words grouped nothing but "other"; a 所属行业 of 企查查 names
+    the section (电力、热力、燃气及水生产和供应业), whose words read as keywords misled
+    (生产: a finished-goods maker). A code column holding a code and its name is read
+    as the code."""
+    names: dict[str, list[str]] = dict((table or {}).get("names") or {})
+    given = customers.industry_code
+    code = ibis.coalesce(code_of(given, names), given, code_of(customers.industry, names))
+    return customers.mutate(industry_code=code)
 
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -127,7 +149,7 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
 
     c = ref.by_distinct(
-        with_code_from_text(customers),
+        with_code_from_text(customers, ctx.reference("industry_gbt4754")),
         [
             (["industry_code", "industry", "supply_chain_role"], industry, sections),
             (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),

@@ -175,12 +175,36 @@ def industry_group_expr(
         cases.append(((section == "C") & division.isin(divisions), group))
     for group, divisions in table["divisions"].items():
         cases.append((division.isin(divisions), group))
+    for letter, group in _whole_sections(table).items():
+        # a section's letter alone (F, or 批发和零售业 read as F): the group all its
+        # divisions are in (F's 51 and 52 are retail), not "other"
+        cases.append((division.isnull() & (section == letter), group))
     cases.append((section.isin(table["service_sections"]), "other_services"))
     cases.append((section.notnull(), "other"))
     for group, words in table["keywords"].items():
         cases.append((lowered.re_search(keyword_pattern(words)), group))
     cases.append((text.notnull() & (text.strip() != ""), "other"))
     return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def _whole_sections(table: dict[str, Any]) -> dict[str, str]:
+    """The sections whose divisions are all in one group of ``divisions``: F (51, 52:
+    retail), J (66-69: finance)."""
+    out = {}
+    for letter, (low, high) in table["sections"].items():
+        groups = {
+            group
+            for group, divisions in table["divisions"].items()
+            for d in range(int(low), int(high) + 1)
+            if d in divisions
+        }
+        covered = all(
+            any(d in divisions for divisions in table["divisions"].values())
+            for d in range(int(low), int(high) + 1)
+        )
+        if covered and len(groups) == 1:
+            out[str(letter)] = groups.pop()
+    return out
 
 
 def _tier(value: ir.NumericValue, bounds: list[float]) -> ir.IntegerValue:

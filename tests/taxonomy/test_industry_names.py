@@ -1,0 +1,78 @@
+"""An industry written as a company list writes it: 企查查 / 天眼查's 所属行业 is a GB/T
+4754-2017 section's or division's name (批发和零售业, 计算机、通信和其他电子设备制造业; the
+standard's names, http://crsrw.com/qiyezixun/48983.html), a 国标行业 column a code before
+its name (C3981 电子元件及电子专用材料制造). Read as keywords they misled: 电力、热力、燃气及水
+生产和供应业 was a finished-goods maker (生产), division 39 a finished-goods maker where its
+code makes it a component maker, 文化、体育和娱乐业 "other" where its code R is a service;
+and a section's letter alone (F) was "other" though all of F is wholesale and retail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from kequn.ingest.importer import import_file
+from kequn.pipeline import run as run_taxonomy
+from kequn.store.workspace import Workspace
+
+INDUSTRIES = [  # (所属行业, 国标行业, the industry group)
+    ("电力、热力、燃气及水生产和供应业", "", "other"),
+    ("水利、环境和公共设施管理业", "", "other_services"),
+    ("文化、体育和娱乐业", "", "other_services"),
+    ("计算机、通信和其他电子设备制造业", "", "components"),
+    ("通用设备制造业", "", "components"),
+    ("石油、煤炭及其他燃料加工业", "", "raw_materials"),
+    ("批发和零售业", "", "retail"),
+    ("批發和零售業", "", "retail"),  # as 台灣 writes it
+    ("C3981 电子元件及电子专用材料制造", "", "components"),
+    ("", "C3981 电子元件及电子专用材料制造", "components"),
+    ("", "F", "retail"),
+    ("", "J", "finance"),
+    ("批发业", "", "retail"),
+    # kept as the keywords read them: sections that mix groups
+    ("制造业", "", "finished_goods"),
+    ("住宿和餐饮业", "", "catering"),
+    ("卫生和社会工作", "", "healthcare"),
+]
+
+
+def test_names_and_codes_with_names_are_grouped_as_their_codes(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    customers = tmp_path / "企业.csv"
+    customers.write_text(
+        "客户编号,企业名称,所属行业,国标行业\n"
+        + "".join(
+            f'C{i:02d},某公司{i},"{text}","{code}"\n'
+            for i, (text, code, _) in enumerate(INDUSTRIES)
+        ),
+        encoding="utf-8",
+    )
+    import_file(ws, "customers", customers)
+    orders = tmp_path / "o.csv"
+    orders.write_text(
+        "订单号,客户编号,下单时间,实付金额\nO1,C00,2026-05-01,100\n", encoding="utf-8"
+    )
+    import_file(ws, "orders", orders)
+    run = run_taxonomy(ws, with_models=False)
+    table = pq.read_table(run.labels_path, columns=["customer_id", "industry_sector"])
+    found = {r["customer_id"]: r["industry_sector"] for r in table.to_pylist()}
+    assert found == {f"C{i:02d}": group for i, (_, _, group) in enumerate(INDUSTRIES)}
+
+
+def test_a_division_name_sizes_by_its_row(ws: Workspace, tmp_path: Path) -> None:
+    """批发业 (51) is sized by wholesale's lines: 30 staff and ¥6,000万 are medium (the
+    'other' row, read without a code, made 30 staff small)."""
+    customers = tmp_path / "企业.csv"
+    customers.write_text(
+        "客户编号,企业名称,所属行业,员工人数,营业收入\nC1,某贸易有限公司,批发业,30,6000万\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "customers", customers)
+    orders = tmp_path / "o.csv"
+    orders.write_text("订单号,客户编号,下单时间,实付金额\nO1,C1,2026-05-01,100\n", encoding="utf-8")
+    import_file(ws, "orders", orders)
+    run = run_taxonomy(ws, with_models=False)
+    table = pq.read_table(run.labels_path, columns=["company_size"])
+    assert table.column("company_size").to_pylist() == ["medium"]
