@@ -250,6 +250,18 @@ SOURCES = [
     ("direct", "direct"),
     ("直接访问", "direct"),
     ("展会", "other"),
+    # WeChat's places and a search engine named alone (its ads are 推广 / cpc)
+    ("微信", "social"),
+    ("公众号", "social"),
+    ("微信公众号文章", "social"),
+    ("视频号直播", "social"),
+    ("朋友圈", "social"),
+    ("微信广告", "advertising"),
+    ("百度", "organic"),
+    ("Baidu", "organic"),
+    ("百度推广", "advertising"),
+    ("facebook", "social"),
+    ("facebook ads", "advertising"),
     # 繁體, as 台灣 and 香港 write them: the simplified words' traditional forms
     ("朋友推薦", "social"),
     ("廣告投放", "advertising"),
