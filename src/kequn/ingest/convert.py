@@ -252,6 +252,15 @@ CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
     ELSE CAST(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
     END;
+CREATE OR REPLACE TEMP MACRO kq_birth_txt(s) AS rtrim(regexp_replace(
+    replace(replace(trim(s), '年', '-'), '月', ''), '[/.]', '-', 'g'), '-');
+CREATE OR REPLACE TEMP MACRO kq_birth_partial(s) AS CASE
+    WHEN regexp_full_match(kq_birth_txt(s), '(19|20)\d{{2}}-(0?[1-9]|1[0-2])')
+        THEN make_date(CAST(split_part(kq_birth_txt(s), '-', 1) AS INTEGER),
+                       CAST(split_part(kq_birth_txt(s), '-', 2) AS INTEGER), 1)
+    WHEN regexp_full_match(kq_birth_txt(s), '(19|20)\d{{2}}')
+        THEN make_date(CAST(kq_birth_txt(s) AS INTEGER), 1, 1)
+    END;
 CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
@@ -397,6 +406,8 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
         return Fragment(f"CAST({picked.value} AS BOOLEAN)", picked.failed, reasons.BAD_BOOL)
     if logical in {"timestamp", "date"}:
         return _time_fragment(col, logical, source_type)
+    if logical == "birth_date":
+        return _birth_fragment(col, source_type)
     if logical == "money":
         value = f"kq_money({col})" if text else f"try_cast({col} AS DECIMAL(18, 2))"
         return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_MONEY)
@@ -427,6 +438,25 @@ def _time_fragment(col: str, logical: str, source_type: str) -> Fragment:
         value = f"try_cast({col} AS TIMESTAMP)"
     if logical == "date":
         value = f"CAST({value} AS DATE)"
+    return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_DATE)
+
+
+def _birth_fragment(col: str, source_type: str) -> Fragment:
+    """A birth date as member files give one: a date, else a year and month (1985年7月,
+    1985-07, 1985.7) read as its 1st, or a year alone (1975, 1975年; a column of numbers
+    1900-2100) as its 1 January: an age needs no more, and they were "not a date" and
+    left empty. A month and day without a year (05-01) is still not a date."""
+    whole = _time_fragment(col, "date", source_type)
+    if source_type.upper().startswith("VARCHAR"):
+        value = f"coalesce({whole.value}, kq_birth_partial({col}))"
+    elif source_type.upper() in _NUMBERS:
+        year = f"CAST({col} AS DOUBLE)"
+        value = (
+            f"CASE WHEN {year} BETWEEN 1900 AND 2100 AND {year} = floor({year}) "
+            f"THEN make_date(CAST({year} AS INTEGER), 1, 1) ELSE {whole.value} END"
+        )
+    else:
+        return whole
     return Fragment(value, f"NOT kq_blank({col}) AND ({value}) IS NULL", reasons.BAD_DATE)
 
 

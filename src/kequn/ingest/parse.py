@@ -19,6 +19,7 @@ _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
 #: customer columns company-data sites and member files give as bands and with words
 #: (人员规模 50-99人, 营业收入 5000万-1亿, 年龄 25岁): read by kq_count and kq_band
 _BANDED = {
+    "birth_date": "birth_date",  # a year and month, or a year, is enough for an age
     "employees": "headcount",
     "age": "age",
     "annual_revenue": "money_band",
