@@ -3,6 +3,7 @@ same rows as an .xlsx-sized Parquet, through `kequn import orders` in a new proc
 
     python benchmarks/bench_import.py                            # 1M rows
     python benchmarks/bench_import.py --rows 200000 --repeat 2
+    python benchmarks/bench_import.py --rows 1000 --extra-columns 1200   # a wide export
     python benchmarks/bench_import.py --tree before=/tmp/before/src --tree after
                                  # trees taking turns (/tmp/before: `git archive` of a commit)
 
@@ -10,7 +11,8 @@ The file is a hand-made shop sheet's columns (订单号, 会员卡号, 下单时
 数量, 优惠, 渠道, 订单状态, 退款金额), as kequn's general headers read them, written
 once (deterministic) into benchmarks/.cache. Each import goes into a fresh workspace
 (`kequn init`, untimed), so every row is new and is parsed, validated, written and its
-buyer derived. Prints a markdown table: wall seconds, peak resident memory of the
+buyer derived. ``--extra-columns N`` adds N columns kequn has no use for (备注1 ...,
+every fifth filled), as a wide ERP or form export has them. Prints a markdown table: wall seconds, peak resident memory of the
 process tree, rows per second.
 """
 
@@ -43,7 +45,7 @@ COPY (
          ['门店', '小程序', '天猫', '抖音'][1 + CAST(hash(i * 13) % 4 AS BIGINT)] AS "渠道",
          CASE WHEN hash(i * 17) % 50 = 0 THEN '已退款' ELSE '已完成' END AS "订单状态",
          CASE WHEN hash(i * 17) % 50 = 0 THEN CAST(round(10 + (hash(i * 3) % 50000) / 100.0, 2)
-              AS DECIMAL(12, 2)) ELSE 0 END AS "退款金额"
+              AS DECIMAL(12, 2)) ELSE 0 END AS "退款金额"{extra}
   FROM range({rows}) t(i)
 ) TO '{target}' ({options});
 """
@@ -53,9 +55,9 @@ def log(text: str) -> None:
     print(f"[bench_import] {text}", file=sys.stderr, flush=True)
 
 
-def files(rows: int) -> dict[str, Path]:
+def files(rows: int, extra: int = 0) -> dict[str, Path]:
     """The order file as CSV and as Parquet, made once."""
-    folder = CACHE / f"import-{rows}"
+    folder = CACHE / (f"import-{rows}" + (f"-wide{extra}" if extra else ""))
     folder.mkdir(parents=True, exist_ok=True)
     made = {"csv": folder / "orders.csv", "parquet": folder / "orders.parquet"}
     options = {"csv": "HEADER, DELIMITER ','", "parquet": "FORMAT PARQUET"}
@@ -63,8 +65,14 @@ def files(rows: int) -> dict[str, Path]:
         if not path.exists():
             log(f"writing {path.name} ({rows:,} rows)")
             part = path.with_suffix(".part")
+            cells = ["CAST(i AS VARCHAR)" if k % 5 == 0 else "''" for k in range(int(extra))]
+            more = "".join(f', {cell} AS "备注{k + 1}"' for k, cell in enumerate(cells))
             sql = ROWS.format(
-                rows=int(rows), buyers=max(1, rows // 8), target=part, options=options[kind]
+                rows=int(rows),
+                buyers=max(1, rows // 8),
+                target=part,
+                options=options[kind],
+                extra=more,
             )
             duckdb.connect().execute(sql)
             part.rename(path)
@@ -75,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--extra-columns", type=int, default=0, help="columns kequn ignores")
     parser.add_argument(
         "--tree",
         action="append",
@@ -84,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     here = str(HERE.parent / "src")
     trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
-    made = files(args.rows)
+    made = files(args.rows, args.extra_columns)
     results: list[tuple[str, str, int, float, float]] = []
     for repeat in range(args.repeat):
         for kind, path in made.items():
@@ -105,11 +114,14 @@ def main() -> None:
                     shutil.rmtree(ws, ignore_errors=True)
                 results.append((name, kind, args.rows, seconds, peak))
     print(machine() + f", load average {os.getloadavg()[0]:.1f}")
-    print("| tree | file | rows | wall s | peak MiB | rows/s |")
-    print("|---|---|---:|---:|---:|---:|")
+    columns = 9 + args.extra_columns
+    print("| tree | file | rows | columns | wall s | peak MiB | rows/s |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for name, kind, rows, seconds, peak in results:
         rate = rows / seconds
-        print(f"| {name} | {kind} | {rows:,} | {seconds:.1f} | {peak:,.0f} | {rate:,.0f} |")
+        print(
+            f"| {name} | {kind} | {rows:,} | {columns:,} | {seconds:.1f} | {peak:,.0f} | {rate:,.0f} |"
+        )
 
 
 if __name__ == "__main__":

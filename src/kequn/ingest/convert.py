@@ -161,13 +161,18 @@ _UNDISCLOSED = "保密|不详|未知|不便透露|不愿透露|暂无|未填|未
 _PEOPLE = "[,\\s]|人数|从业人员|员工|职工|雇员|人|名|位|约|大约|左右|staff|employees|people|persons"
 _YEARS_OLD = "[\\s]|周岁|岁|约|大约|左右|years old|years|year|yrs|y/o"
 
+#: kq_text leaves out the blank words with one list_filter. Five nested NULLIFs did it
+#: before, and DuckDB plans each NULLIF as a CASE that repeats its argument: 32 copies of
+#: the cell's expression, which its planner handles in time growing with the square of a
+#: query's size. A one-row file of 1,200 columns took 209 s to import, 200 columns 4.5 s;
+#: now 1.2 and 0.3 s. Per cell the two cost the same within 5-10% (3M cells, measured).
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
     OR list_contains(['', '-', '--', '—', '——', '－'], trim(CAST(s AS VARCHAR)));
-CREATE OR REPLACE TEMP MACRO kq_text(s) AS NULLIF(NULLIF(NULLIF(NULLIF(NULLIF(regexp_replace(regexp_replace(
+CREATE OR REPLACE TEMP MACRO kq_text(s) AS list_filter([regexp_replace(regexp_replace(
     trim({plain("CAST(s AS VARCHAR)")},
          ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
-    '^="(.*)"$', '\1'), '^''(.)', '\1'), ''), '-'), '--'), '—'), '——');
+    '^="(.*)"$', '\1'), '^''(.)', '\1')], v -> NOT list_contains(['', '-', '--', '—', '——'], v))[1];
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
