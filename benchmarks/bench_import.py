@@ -12,8 +12,8 @@ The file is a hand-made shop sheet's columns (订单号, 会员卡号, 下单时
 once (deterministic) into benchmarks/.cache. Each import goes into a fresh workspace
 (`kequn init`, untimed), so every row is new and is parsed, validated, written and its
 buyer derived. ``--extra-columns N`` adds N columns kequn has no use for (备注1 ...,
-every fifth filled), as a wide ERP or form export has them. Prints a markdown table: wall seconds, peak resident memory of the
-process tree, rows per second.
+every fifth filled), as a wide ERP or form export has them. Prints a markdown table:
+wall seconds, peak resident memory of the process tree, rows per second.
 """
 
 from __future__ import annotations
@@ -119,9 +119,8 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, kind, rows, seconds, peak in results:
         rate = rows / seconds
-        print(
-            f"| {name} | {kind} | {rows:,} | {columns:,} | {seconds:.1f} | {peak:,.0f} | {rate:,.0f} |"
-        )
+        cells = (name, kind, f"{rows:,}", f"{columns:,}", f"{seconds:.1f}", f"{peak:,.0f}")
+        print("| " + " | ".join(cells) + f" | {rate:,.0f} |")
 
 
 if __name__ == "__main__":
