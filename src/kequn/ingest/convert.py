@@ -242,16 +242,16 @@ CREATE OR REPLACE TEMP MACRO kq_income_amount(t) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_income(s, monthly) AS CASE
     WHEN kq_blank(s) THEN NULL
-    WHEN kq_money(s) IS NOT NULL THEN kq_money(s) * CASE WHEN monthly THEN 12 ELSE 1 END
-    ELSE CAST(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
+    ELSE coalesce(kq_money(s) * CASE WHEN monthly THEN 12 ELSE 1 END,
+        CAST(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
             '{_SAID}', ''), '{_PERIOD}', '', 'g'))
         * CASE WHEN regexp_matches(lower(kq_money_txt(s)), '{_MONTH}') THEN 12
                WHEN regexp_matches(lower(kq_money_txt(s)), '{_YEAR}') THEN 1
-               WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2)) END;
+               WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2))) END;
 CREATE OR REPLACE TEMP MACRO kq_band(s) AS CASE
     WHEN kq_blank(s) THEN NULL
-    WHEN kq_money(s) IS NOT NULL THEN kq_money(s)
-    ELSE CAST(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)) END;
+    ELSE coalesce(kq_money(s), CAST(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)))
+    END;
 CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
