@@ -6,6 +6,10 @@ words mapped to kequn's statuses, which amount is the money paid, where refunds 
 whether one order spans several rows (one per item), which columns identify the buyer
 and which of them the platform masks. :func:`detect` picks the profile whose header
 signature a file carries; ``--format NAME`` overrides it.
+
+A profile of ``kind: refunds`` describes a platform's after-sale export instead (天猫's
+退款管理: one row per refund of an order), read by :mod:`kequn.ingest.aftersale`: its rows
+are refunds of the orders the platform's order export (``orders_of``) stored.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ EXTRA_COLUMNS = (
     "line_quantity",
     "line_price",
     "line_amount",
+    "refund_id",
 )
+KINDS = ("orders", "refunds")
 STATUSES = ("paid", "partially_refunded", "refunding", "refunded", "cancelled", "pending")
 REFUND_STATES = ("refunding", "refunded", "partially_refunded", "none")
 BUYER_KEYS = ("buyer_id", "customer_phone", "customer_email", "buyer_nickname")
@@ -97,6 +103,12 @@ class Profile:
     #: holds no buyer (Taobao's ExportOrderDetailList), and the order file's name
     item_file: tuple[str, ...] = ()
     order_file: str = ""
+    #: ``orders`` (an order export) or ``refunds`` (an after-sale export: see the module)
+    kind: str = "orders"
+    #: headers whose presence rules the profile out (an after-sale export has no 订单状态)
+    detect_none: tuple[str, ...] = ()
+    #: for an after-sale export, the id of the order export whose orders it refunds
+    orders_of: str = ""
 
     def name(self, lang: str) -> str:
         return local(self, lang)
@@ -105,6 +117,8 @@ class Profile:
         """How well a file's headers (each :func:`header_key`) fit: None when they do not."""
         want = [header_key(h) for h in self.detect_all]
         if not all(h in normalised for h in want):
+            return None
+        if any(header_key(h) in normalised for h in self.detect_none):
             return None
         hits = sum(header_key(h) in normalised for h in self.detect_any)
         if hits < self.min_any:
@@ -156,6 +170,9 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
     if missing is not None and missing not in STATUSES:
         raise ProfileError(f"{name}: status_missing must be one of {', '.join(STATUSES)}")
     detect = data.get("detect") or {}
+    kind = str(data.get("kind") or "orders")
+    if kind not in KINDS:
+        raise ProfileError(f"{name}: kind must be one of {', '.join(KINDS)}")
     amount_scope = str(data.get("amount_scope") or "order")
     return Profile(
         id=str(data["id"]),
@@ -187,6 +204,9 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         shop=_tuple(data.get("shop")),
         item_file=_tuple((data.get("item_file") or {}).get("all")),
         order_file=str((data.get("item_file") or {}).get("order_file") or ""),
+        kind=kind,
+        detect_none=_tuple(detect.get("none")),
+        orders_of=str(data.get("orders_of") or ""),
     )
 
 
