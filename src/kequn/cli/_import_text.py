@@ -117,6 +117,9 @@ def print_format(report: Any) -> None:
         console.print(t("import.unknown_status", word=word, count=count), style="yellow")
     if report.unknown_statuses:
         console.print(t("import.retry_hint"))
+    for why, count in getattr(report, "refunds_not_applied", {}).items():
+        said = t(f"aftersale.{why}")
+        console.print(t("import.aftersale_not_applied", count=f"{count:,}", reason=said))
     for word, count in report.unknown_refund_words.items():
         console.print(t("import.unknown_refund_word", word=word, count=count), style="yellow")
 

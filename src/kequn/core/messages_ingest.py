@@ -128,6 +128,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "这一行是编号 {value} 的退款（金额为负），但此前导入的订单 {value} 属于另一位买家或尚未付款：未计入该订单，也未覆盖它，请核对",
         "this row is a refund (a negative amount) under id {value}, but the order {value} imported before is another buyer's or unpaid: it was not applied to that order nor written over it; check it",
     ),
+    "reason.aftersale_order_unknown": (
+        "这一行是订单 {value} 的退款（售后导出），但工作区中没有这个订单：退款未计入，也没有据此创建订单。请先导入包含该订单的订单导出，再重试隔离区",
+        "this row is a refund (an after-sale export's) of order {value}, which the workspace does not hold: the refund was not applied and no order was made of it. Import the order export that holds the order first, then retry the quarantine",
+    ),
+    "reason.aftersale_order_unpaid": (
+        "这一行是订单 {value} 的退款（售后导出），但此前导入的该订单尚未付款（{detail}）：退款未计入。请导入该订单付款后的订单导出，再重试隔离区",
+        "this row is a refund (an after-sale export's) of order {value}, but that order was imported unpaid ({detail}): the refund was not applied. Import an order export from after its payment, then retry the quarantine",
+    ),
     "reason.unknown_customer": (
         "客户 {value} 不存在（先导入客户，或使用 --create-customers）",
         "customer {value} does not exist (import customers first, or use --create-customers)",
@@ -342,6 +350,31 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.refund_rows": (
         "注意：{refunds} 行是订单的退款（与本文件或此前导入的订单同一编号、金额为负）：已计入这些订单的退款金额，订单状态改为已退款或部分退款，这些行本身不作为订单保存。",
         "Note: {refunds} rows are refunds of orders (the id of an order in this file or imported before, a negative amount): their money was added to those orders' refunded amounts and the orders marked refunded or partially refunded; the rows are not stored as orders of their own.",
+    ),
+    "import.aftersale_applied": (
+        "注意：这是售后（退款）导出：{refunds} 条成功的退款已计入此前导入的订单的退款金额（同一订单的多条退款相加，重复导入不会重复计入），订单状态改为已退款或部分退款；本文件不创建订单或客户。",
+        "Note: this is an after-sale (refunds) export: {refunds} successful refunds were added to the refunded amounts of the orders imported before (several refunds of one order add up; importing the file again counts nothing twice), and those orders marked refunded or partially refunded; no order or customer is made from this file.",
+    ),
+    "import.aftersale_not_applied": (
+        "{count} 条退款未计入：{reason}",
+        "{count} refunds not applied: {reason}",
+    ),
+    "aftersale.closed": (
+        "退款已关闭、被拒绝或失败，没有退回款项",
+        "closed, refused or failed, so no money went back",
+    ),
+    "aftersale.in_progress": (
+        "退款仍在处理中；退款成功后再次导入该导出即可计入",
+        "still under way; import the export again once they have succeeded",
+    ),
+    "aftersale.unknown": (
+        "退款状态无法识别（见下方未知的售后状态）",
+        "their refund status is not one kequn knows (see the unknown after-sale statuses below)",
+    ),
+    "aftersale.zero": ("退款金额为 0", "their refund amount is 0"),
+    "import.aftersale_columns": (
+        "{file} 看起来是 {format}，但找不到订单编号列或退款金额列。用 --format 指定其他格式，或用 --mapping 映射列。文件中的列：{found}",
+        "{file} looks like a {format} but has no order id or refund amount column. Name another --format, or map the columns with --mapping. Columns in the file: {found}",
     ),
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请用 --mapping 指定 customer_id。",

@@ -35,6 +35,20 @@ def profile_columns(
     channel: its orders came through the platform (JD's 订单来源 is the buyer's device,
     移动端订单, not a sales channel), while a generic shop sheet's 渠道 is its own."""
     found = profile.match(staged.headers)
+    if profile.kind == "refunds":
+        # an after-sale export: its refunds' order ids and money, nothing else (its
+        # 订单付款时间 is no order's time here, its buyer no customer to make)
+        lacking = [name for name in ("order_id", "refund_amount") if name not in found]
+        if lacking:
+            raise SourceError(
+                t(
+                    "import.aftersale_columns",
+                    file=path.name,
+                    format=local(profile),
+                    found=headers_shown(staged.headers),
+                )
+            )
+        return found
     one_platform = bool(profile.platform) and profile.platform != "generic"
     general = match_headers(table, staged.headers)
     taken = {i for idx in found.values() for i in idx}

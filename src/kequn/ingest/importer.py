@@ -31,6 +31,7 @@ import kequn.ingest.origin_text  # noqa: F401 - registers the source messages us
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats, reasons
+from kequn.ingest.aftersale import AfterSalePass
 from kequn.ingest.columns import profile_columns, profile_for, require_columns
 from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
@@ -45,8 +46,6 @@ from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import install_macros as install_shape_macros
 from kequn.ingest.shape import shape, status_words
-from kequn.ingest.validate import ValidatePass
-from kequn.ingest.write import WritePass
 from kequn.store.workspace import Workspace
 
 __all__ = ["SOURCE_NAME_RE", "ImportReport", "import_file", "import_staged"]
@@ -266,7 +265,7 @@ def shop_source(base: str, shop: str) -> str:
     return name[:40].rstrip("_")
 
 
-class _Import(ParsePass, ValidatePass, WritePass):
+class _Import(ParsePass, AfterSalePass):
     """One import: parse, validate, quarantine, write (see the passes' modules)."""
 
     origin: str | None = None
@@ -309,6 +308,11 @@ class _Import(ParsePass, ValidatePass, WritePass):
         install_shape_macros(self.con, self.ws.secret_key())
         self.line_items = bool(profile and profile.line_items)
         self._register_raw()
+        if profile is not None and profile.kind == "refunds":
+            # a platform's after-sale export: refunds of stored orders (aftersale.py)
+            self._after_sale(profile, found or {})
+            notify("write", self.report.accepted)
+            return
         shaped = None
         if profile is not None:
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)

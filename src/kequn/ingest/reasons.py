@@ -52,6 +52,12 @@ REFUND_ORDER_REJECTED = _reason(
 REFUND_NOT_THIS_ORDER = _reason(
     "refund_not_this_order", "refunds: a refund row under a stored order's id, not its refund"
 )
+AFTERSALE_ORDER_UNKNOWN = _reason(
+    "aftersale_order_unknown", "aftersale: a refund in an after-sale export of no stored order"
+)
+AFTERSALE_ORDER_UNPAID = _reason(
+    "aftersale_order_unpaid", "aftersale: a refund in an after-sale export of an unpaid order"
+)
 UNKNOWN_CUSTOMER = _reason("unknown_customer", "validate: an order of an unknown customer")
 # a line of the file that is no row (readers: ragged and unclosed lines)
 BAD_ROW = _reason("bad_row", "validate: a line with more or fewer fields than the header")
@@ -66,6 +72,7 @@ NOTES: tuple[str, ...] = (
     "import.currency_differs",
     "import.source_kept_ids",
     "import.refund_rows",
+    "import.aftersale_applied",
 )
 
 

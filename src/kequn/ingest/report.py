@@ -43,6 +43,9 @@ class ImportReport:
     #: refund rows (a negative row under an order's id) added to their orders' refunds
     refund_rows: int = 0
     refunds_applied: int = 0  # orders of earlier imports whose refunds these rows changed
+    #: an after-sale export's refunds that changed nothing, by why (kequn.ingest.aftersale:
+    #: closed, in_progress, unknown, zero)
+    refunds_not_applied: dict[str, int] = field(default_factory=dict)
     lines: int = 0  # item rows of a platform export, and the orders they made
     orders: int = 0
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
