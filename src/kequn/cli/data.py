@@ -97,9 +97,9 @@ def import_(
         str | None,
         typer.Option(
             "--format",
-            help="Platform export format (taobao, taobao_lines, jd, pdd, douyin, kuaishou, youzan, "
-            "weidian, xiaohongshu, shopify, woocommerce, amazon, generic); default: detected from "
-            "the headers",
+            help="Platform export format (taobao, taobao_lines, taobao_refunds, jd, pdd, douyin, "
+            "kuaishou, youzan, weidian, xiaohongshu, shopify, woocommerce, amazon, generic); "
+            "default: detected from the headers",
         ),
     ] = None,
     header_row: Annotated[
