@@ -353,3 +353,26 @@ def test_a_refunds_export_is_told_from_an_order_export() -> None:
     # a file with 订单状态 is an order file, whatever refund columns it has beside it
     mixed = detect([*REFUND_HEADERS, "订单状态"])
     assert mixed is None or mixed.kind == "orders"
+
+
+def test_a_refund_quarantined_before_its_order_is_applied_on_retry(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The refund of an order not imported yet waits in the quarantine; once the order
+    export that holds it is imported, a retry applies it (the retry names no source: the
+    order's id is found again as the platform's)."""
+    from kequn.ingest.quarantine import retry
+
+    _import_orders(ws, tmp_path)
+    import_file(ws, "orders", _csv(tmp_path / "退款.csv", REFUND_HEADERS, _refund_rows(), "gbk"))
+    late = _order_rows()[:1]
+    late[0][:5] = ['="3129999999999999999"', "tb_sun", "40.00", "40.00", "交易成功"]
+    path = _csv(tmp_path / "ExportOrderList202504.csv", ORDER_HEADERS, late, "gbk")
+    import_file(ws, "orders", path)
+    (report,) = retry(ws)
+    assert (report.refund_rows, report.refunds_applied) == (1, 1)
+    assert report.rejected_by_reason == {"aftersale_order_unpaid": 1}
+    orders, count, _ = _state(ws)
+    assert orders["3129999999999999999"] == (Decimal("40.00"), Decimal("40.00"), "refunded")
+    assert count == 6
+    assert [(q["row"], q["reason"]) for q in quarantine_rows(ws)] == [(9, "aftersale_order_unpaid")]

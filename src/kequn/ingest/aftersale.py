@@ -49,7 +49,6 @@ class AfterSalePass(ValidatePass, WritePass):
     """An after-sale export's refunds applied to the stored orders (see the module)."""
 
     origin: str | None = None
-    default_origin: bool = False
 
     def _after_sale(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
         """The whole import of an after-sale file (``raw`` registered already)."""
@@ -145,21 +144,24 @@ class AfterSalePass(ValidatePass, WritePass):
         self.report.buyer_key = []
 
     def _after_sale_ids(self, profile: formats.Profile) -> None:
-        """Each refund's order id as its order is stored: the source named's, else the
-        platform's or one of its shops' that holds the order, else as given (orders
-        imported before sources existed)."""
+        """Each refund's order id as its order is stored: the source named's, else as
+        given where an order has it (imported before sources existed, or with
+        --no-source), else the platform's or one of its shops' that holds the order.
+        Found row by row on every import, a retry of the quarantine's included (which
+        names no source: the rows' orders may have come since)."""
         if self.origin is not None:
             self.sql("UPDATE parsed SET order_id = $origin || ':' || order_id")
             self.report.origin = self.origin
             return
-        if not (self.default_origin and profile.source):
+        if not profile.source:
             return
         self.sql(
             # the stored id without its "origin:" prefix against the file's (a hash join)
             """CREATE OR REPLACE TEMP TABLE kq_owner AS
             SELECT p._row, min(o.order_id) AS stored, min(o.origin) AS origin
             FROM parsed p JOIN orders o ON substr(o.order_id, length(o.origin) + 2) = p.order_id
-            WHERE o.origin = $platform OR starts_with(o.origin, $platform || '_')
+            WHERE (o.origin = $platform OR starts_with(o.origin, $platform || '_'))
+              AND p.order_id NOT IN (SELECT order_id FROM orders WHERE origin IS NULL)
             GROUP BY p._row""",
             platform=profile.source,
         )

@@ -6,11 +6,12 @@ Which exports write such rows, from their public definitions: Amazon's payment r
 same ``Order ID``, a refund's ``Product Sales`` and ``Total`` negative; Seller Central
 help, itemID 200989190) and the platforms' after-sale exports (天猫 退款管理: 退款编号,
 订单编号, 买家实际支付金额, 买家退款金额, 退款状态 per refund; github-code-index
-43486263103, 7784197486). None of these is an order export a profile of
-:mod:`kequn.ingest.formats` reads: the profiles' exports carry a refund on the order's own
-row (退款金额, Refunded Amount, refunded_total, 售后状态) or fold item rows by
-``line_items``. What remains are sheets that list a refund under its order's number:
-``A1, 100, 已完成`` and then ``A1, -30, 已退款``.
+43486263103, 7784197486; 天猫's is read by its own profile, ``taobao_refunds``, whose rows
+come here as refunds of stored orders: :mod:`kequn.ingest.aftersale`). None of these is an
+order export a profile of :mod:`kequn.ingest.formats` reads: the profiles' exports carry
+a refund on the order's own row (退款金额, Refunded Amount, refunded_total, 售后状态) or
+fold item rows by ``line_items``. What remains are sheets that list a refund under its
+order's number: ``A1, 100, 已完成`` and then ``A1, -30, 已退款``.
 
 Such a row is a refund of the order, unambiguously, when all of these hold:
 
