@@ -344,8 +344,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "Note: this export identifies no buyer (no buyer id, phone or e-mail), so each of its {count} orders is kept as a guest buyer of its own (g-ORDER ID): every sale counts, and the customer count is an upper bound (one buyer's several orders cannot be joined).",
     ),
     "import.partial_refund_unknown": (
-        "注意：{partial} 笔订单为部分退款，但文件中没有退款金额：按已付款订单计入，退款记为 0（实际净额更低）。如有售后表或含退款金额的导出，请一并导入。",
-        "Note: {partial} orders were partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). Import the after-sales export, or an export with the refund amount, to correct them.",
+        "注意：{partial} 笔订单为部分退款，但文件中没有退款金额：按已付款订单计入，退款记为 0（实际净额更低）。如有含退款金额的订单导出（淘宝/天猫还可导入退款管理导出），或按订单号列出退款（金额为负）的表，请一并导入。",
+        "Note: {partial} orders were partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). To correct them, import an order export with the refund amount (for Taobao / Tmall, also the refunds export), or a sheet listing each refund under its order id with a negative amount.",
     ),
     "import.refund_rows": (
         "注意：{refunds} 行是订单的退款（与本文件或此前导入的订单同一编号、金额为负）：已计入这些订单的退款金额，订单状态改为已退款或部分退款，这些行本身不作为订单保存。",
@@ -372,6 +372,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "their refund status is not one kequn knows (see the unknown after-sale statuses below)",
     ),
     "aftersale.zero": ("退款金额为 0", "their refund amount is 0"),
+    "import.aftersale_other": (
+        "{file} 看起来是售后/退款导出（有「{column}」列和退款金额，没有订单状态）：这样的文件列的是退款，不是订单，按订单导入会把每笔退款记成一笔新的销售。kequn 读淘宝/天猫的退款管理导出（--format taobao_refunds）；其他平台的，请整理成按订单号列出退款的表（订单号、买家、金额为负、状态“已退款”）再导入，或导入含退款金额的订单导出。",
+        "{file} looks like an after-sale (refunds) export (a \"{column}\" column and a refund amount, no order status): it lists refunds, not orders, and imported as orders each refund would count as a new sale. kequn reads Taobao / Tmall's refunds export (--format taobao_refunds); for another platform's, list each refund under its order id (order id, buyer, a negative amount, status refunded) and import that, or import an order export with the refund amount.",
+    ),
     "import.aftersale_columns": (
         "{file} 看起来是 {format}，但找不到订单编号列或退款金额列。用 --format 指定其他格式，或用 --mapping 映射列。文件中的列：{found}",
         "{file} looks like a {format} but has no order id or refund amount column. Name another --format, or map the columns with --mapping. Columns in the file: {found}",

@@ -9,7 +9,7 @@ from typing import Any
 from kequn.core.i18n import local, t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
-from kequn.ingest.mapping import MappingResult, match_headers
+from kequn.ingest.mapping import MappingResult, match_headers, normalise_header
 from kequn.ingest.readers import SourceError, StagedSource
 
 
@@ -86,6 +86,31 @@ def headers_shown(headers: list[str]) -> str:
     ]
     more = len(headers) - len(shown)
     return ", ".join(shown) + (f", … (+{more})" if more > 0 else "") or "-"
+
+
+#: the id of a refund or after-sale case, the column an after-sale export is keyed by
+#: (天猫 退款编号, 抖店 / 拼多多 售后单号 / 售后编号, 京东 服务单号): with a refund amount and
+#: no order status, such a file lists refunds, not orders
+_AFTER_SALE_IDS = frozenset(
+    normalise_header(h)
+    for h in (
+        "退款编号", "退款单号", "退款单编号", "退款id", "售后编号", "售后单号", "售后单编号",
+        "售后单id", "售后id", "服务单号", "退货单号", "退换货单号",
+        "refund id", "refund number", "return id", "return number", "rma number",
+    )
+)  # fmt: skip
+
+
+def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
+    """An after-sale export no profile reads (抖店's, 拼多多's, 京东's: their columns are
+    not publicly defined) is refused in words, not read as orders: mapped as orders, each
+    refund became a sale of its own, paid in full, doubling the order it refunds (天猫's
+    is read by its profile, taobao_refunds)."""
+    if table != "orders" or "status" in matched.columns or "refunded" not in matched.columns:
+        return
+    ids = [h for h in staged.headers if normalise_header(str(h or "")) in _AFTER_SALE_IDS]
+    if ids:
+        raise SourceError(t("import.aftersale_other", file=path.name, column=ids[0]))
 
 
 def require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:

@@ -32,7 +32,12 @@ from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats, reasons
 from kequn.ingest.aftersale import AfterSalePass
-from kequn.ingest.columns import profile_columns, profile_for, require_columns
+from kequn.ingest.columns import (
+    profile_columns,
+    profile_for,
+    refuse_after_sale,
+    require_columns,
+)
 from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
     MappingFile,
@@ -183,6 +188,8 @@ def import_staged(
     else:
         found = {}
         matched = match_headers(table, staged.headers, mapping)
+        if guess:  # columns the user mapped are their word that the rows are orders
+            refuse_after_sale(table, path, staged, matched)
         require_columns(table, path, staged, matched)
     # the rows read: those with the wrong number of fields, or the line of a quote never
     # closed, were read too (and are quarantined)
