@@ -334,6 +334,8 @@ class _Import(ParsePass, AfterSalePass):
         self._check_cells(columns)
         if shaped is not None and self.table == "orders" and len(shaped.currencies) > 1:
             self._other_currencies(shaped.currencies)
+        elif shaped is None and self.table == "orders" and "amount" in columns:
+            self._marked_currencies()
         self._unknown_statuses()
         self._check_duplicates(columns)
         self._check_refunds(columns)

@@ -18,6 +18,29 @@ _TOTALS_FIELD = re.compile(
 )
 
 
+#: the currency an amount's own mark names, the marks kq_money drops (US$35, 35 USD, €50,
+#: HK$80, 80元); NULL for none, and for a dollar or yen sign alone: people type $ and ¥
+#: for money of their own (a sheet of ¥ amounts with one $99.00 is one currency), so
+#: only a mark that names a place's dollar or a currency tells another currency
+_CURRENCY_OF = r"""
+CREATE OR REPLACE TEMP MACRO kq_currency_of(s) AS CASE
+    WHEN s IS NULL OR NOT regexp_matches(s, '[a-z][$]|[€£元]|人民币|[a-z]{2,3}', 'i') THEN NULL
+    WHEN regexp_matches(s, 'us\$|usd', 'i') THEN 'USD'
+    WHEN regexp_matches(s, 'hk\$|hkd', 'i') THEN 'HKD'
+    WHEN regexp_matches(s, 'nt\$|ntd|twd', 'i') THEN 'TWD'
+    WHEN regexp_matches(s, 'nz\$|nzd', 'i') THEN 'NZD'
+    WHEN regexp_matches(s, 'ca\$|c\$|cad', 'i') THEN 'CAD'
+    WHEN regexp_matches(s, 'au\$|a\$|aud', 'i') THEN 'AUD'
+    WHEN regexp_matches(s, 's\$|sgd', 'i') THEN 'SGD'
+    WHEN regexp_matches(s, 'mop', 'i') THEN 'MOP'
+    WHEN regexp_matches(s, '€|eur', 'i') THEN 'EUR'
+    WHEN regexp_matches(s, '£|gbp', 'i') THEN 'GBP'
+    WHEN regexp_matches(s, 'jpy', 'i') THEN 'JPY'
+    WHEN regexp_matches(s, '元|人民币|rmb|cny', 'i') THEN 'CNY'
+    END
+"""
+
+
 def totals_line(text: str) -> bool:
     """Whether a line of a delimited file is a totals row: its first field, read as a
     spreadsheet writes it (full-width letters, quotes, ="...", zero-width spaces), is a
@@ -179,7 +202,37 @@ class ValidatePass(RefundPass):
                 )
                 self.sql(f"UPDATE parsed SET refunded = amount WHERE {over}")
 
-    def _other_currencies(self, currencies: dict[str, int]) -> None:
+    def _marked_currencies(self) -> None:
+        """The currencies a file without a currency column marks its amounts with (US$35,
+        €50, 100 USD, 80元): a file all in another currency than the workspace's is
+        imported with a note, a file mixing currencies keeps the workspace's (an amount
+        with no mark counting as its) and quarantines the rest, as for a currency column.
+        Before, the mark was dropped and US$35 stored as ¥35."""
+        mine = self.ws.settings.currency.upper()
+        self.con.execute(_CURRENCY_OF)
+        self.sql(
+            "CREATE OR REPLACE TEMP TABLE kq_marked AS "
+            "SELECT _row, kq_currency_of(raw__amount) AS d_currency FROM parsed"
+        )
+        found = {
+            (str(c) if c is not None else None): int(n)
+            for c, n in self.con.execute(
+                "SELECT d_currency, count(*) FROM kq_marked GROUP BY 1"
+            ).fetchall()
+        }
+        unmarked = found.pop(None, 0)
+        if not found:
+            return
+        currencies = {str(c): n for c, n in found.items()}
+        if unmarked:
+            currencies[mine] = currencies.get(mine, 0) + unmarked
+        self.report.currencies = currencies
+        if any(c != mine for c in currencies):
+            self.report.notes.append(reasons.note("import.currency_differs"))
+        if len(currencies) > 1:
+            self._other_currencies(currencies, table="kq_marked")
+
+    def _other_currencies(self, currencies: dict[str, int], table: str = "kq_status") -> None:
         """A file of orders in several currencies keeps those in one: the workspace's if
         it has any, else its most common; the others are quarantined, since their
         amounts would be added up as the same money ($35 shown as ¥35 next to €50). (A
@@ -187,9 +240,9 @@ class ValidatePass(RefundPass):
         mine = self.ws.settings.currency.upper()
         kept = mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))
         self.sql(
-            """INSERT INTO problems SELECT _row, 'amount', $reason, 'rejected',
+            f"""INSERT INTO problems SELECT _row, 'amount', $reason, 'rejected',
                 upper(d_currency), $kept
-            FROM kq_status WHERE d_currency IS NOT NULL AND upper(d_currency) <> $kept""",
+            FROM {table} WHERE d_currency IS NOT NULL AND upper(d_currency) <> $kept""",
             kept=kept,
             reason=reasons.OTHER_CURRENCY,
         )
