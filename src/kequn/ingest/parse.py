@@ -266,10 +266,13 @@ class ParsePass(Pass):
                 WHERE refunded > 0 AND status IN ('paid', 'cancelled') AND NOT bad__status"""
             )
         if self.table == "orders" and "refunded" in mapped:
+            # without a status column (a shop's sheet of amounts and refunds), as it says
             self.sql(
                 "UPDATE parsed SET refunded = CASE WHEN status IN ('pending', 'cancelled') "
                 "THEN 0 WHEN status = 'refunded' THEN coalesce(refunded, amount) "
                 "ELSE coalesce(refunded, 0) END"
+                if "status" in mapped
+                else "UPDATE parsed SET refunded = coalesce(refunded, 0)"
             )
         if self.table == "events" and "event_id" not in mapped:
             # a stable id, so importing the same events twice does not double them

@@ -1,0 +1,30 @@
+"""An order sheet with a refund amount and no status column (a shop's own sheet of sales
+and what went back) is read: the refund amount was settled by the status words, a
+column such a file does not have, and the import failed with DuckDB's Binder Error
+(Referenced column "status" not found)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from kequn.ingest.importer import import_file
+from kequn.store.workspace import Workspace
+
+
+def test_a_refund_amount_without_a_status_column_is_read(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "销售记录.csv"
+    path.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,30.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert (report.accepted, report.mapping.get("refunded")) == (2, "退款金额")
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, amount, refunded FROM orders ORDER BY 1").fetchall()
+    assert rows == [
+        ("A1", Decimal("100.00"), Decimal("30.00")),
+        ("A2", Decimal("80.00"), Decimal("0.00")),
+    ]
