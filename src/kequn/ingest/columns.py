@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from kequn.core.i18n import local, t
 from kequn.core.schema import TABLES
@@ -89,28 +92,63 @@ def headers_shown(headers: list[str]) -> str:
 
 
 #: the id of a refund or after-sale case, the column an after-sale export is keyed by
-#: (天猫 退款编号, 抖店 / 拼多多 售后单号 / 售后编号, 京东 服务单号): with a refund amount and
-#: no order status, such a file lists refunds, not orders
-_AFTER_SALE_IDS = frozenset(
-    normalise_header(h)
-    for h in (
-        "退款编号", "退款单号", "退款单编号", "退款id", "售后编号", "售后单号", "售后单编号",
-        "售后单id", "售后id", "服务单号", "退货单号", "退换货单号",
-        "refund id", "refund number", "return id", "return number", "rma number",
-    )
-)  # fmt: skip
+#: (天猫 退款编号, 抖店 / 拼多多 售后单号 / 售后编号, 京东 服务单号, 有赞 维权编号, Amazon's
+#: returns report Amazon RMA ID), as normalise_header writes it, with the spellings
+#: exports and sheets give it (售后单号（子单）, 退款单ID, 售后服务单号, 退货退款单号); a
+#: return's tracking number (退货物流单号) is none
+_AFTER_SALE_ID = re.compile(
+    r"((售后|退款|退货|退换货|退货退款|维权|逆向)(服务|申请|工)?单?|服务单)(号|编号|编码|id)(子单|主单)?"
+    r"|(amazon|seller)?(refund|return|returnrequest|rma)(id|number|no)"
+)
+#: a cell saying nothing, or no money (0, 0.00, ¥0.00, 0元)
+_NOTHING = r"\s*([-—－]*|[¥￥$]?\s*0+(\.0+)?\s*元?)\s*"
 
 
 def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
     """An after-sale export no profile reads (抖店's, 拼多多's, 京东's: their columns are
     not publicly defined) is refused in words, not read as orders: mapped as orders, each
     refund became a sale of its own, paid in full, doubling the order it refunds (天猫's
-    is read by its profile, taobao_refunds)."""
+    is read by its profile, taobao_refunds).
+
+    Such a file is a refund in every row. A row of an order without a refund (its
+    after-sale id and refund amount empty or 0) tells an order sheet that notes a
+    refund's number beside the orders refunded, which is read as orders."""
     if table != "orders" or "status" in matched.columns or "refunded" not in matched.columns:
         return
-    ids = [h for h in staged.headers if normalise_header(str(h or "")) in _AFTER_SALE_IDS]
-    if ids:
-        raise SourceError(t("import.aftersale_other", file=path.name, column=ids[0]))
+    ids = [
+        i
+        for i, h in enumerate(staged.headers)
+        if _AFTER_SALE_ID.fullmatch(normalise_header(str(h or "")))
+    ]
+    if ids and not _order_without_refund(staged, ids[0], matched):
+        column = staged.headers[ids[0]]
+        raise SourceError(t("import.aftersale_other", file=path.name, column=column))
+
+
+def _order_without_refund(staged: StagedSource, id_index: int, matched: MappingResult) -> bool:
+    """Whether a row of the file holds an order (its order id) with neither an after-sale
+    id nor any refunded money."""
+    order = matched.columns.get("order_id")
+    if order is None:
+        return False
+    names = [f"c{i}" if staged.positional else h for i, h in enumerate(staged.headers)]
+    cells = {"case_id": id_index, "refunded": matched.columns["refunded"], "order_id": order}
+    con = duckdb.connect()
+    try:
+        rel = con.read_parquet(str(staged.path)).select(
+            *(duckdb.ColumnExpression(names[i]).alias(alias) for alias, i in cells.items())
+        )
+        rel.create_view("kq_cells")
+        row = con.execute(
+            """SELECT count(*) FROM kq_cells WHERE
+                coalesce(trim(CAST(order_id AS VARCHAR)), '') <> ''
+                AND regexp_full_match(coalesce(CAST(case_id AS VARCHAR), ''), $nothing)
+                AND regexp_full_match(coalesce(CAST(refunded AS VARCHAR), ''), $nothing)""",
+            {"nothing": _NOTHING},
+        ).fetchone()
+    finally:
+        con.close()
+    return bool(row and row[0])
 
 
 def require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
