@@ -376,3 +376,24 @@ def test_a_refund_quarantined_before_its_order_is_applied_on_retry(
     assert orders["3129999999999999999"] == (Decimal("40.00"), Decimal("40.00"), "refunded")
     assert count == 6
     assert [(q["row"], q["reason"]) for q in quarantine_rows(ws)] == [(9, "aftersale_order_unpaid")]
+
+
+def test_a_refund_listed_twice_is_counted_once(ws: Workspace, tmp_path: Path) -> None:
+    """One 退款编号 in two rows (the file holds it twice, or an export of March pasted
+    above one of March and April, its refund pending in the first and done in the
+    second) is one refund: its money was added twice (60 of 100 for a 30 refund)."""
+    from kequn.core.i18n import t
+
+    _import_orders(ws, tmp_path)
+    rows = _refund_rows()
+    r01, r05 = rows[0], rows[4]
+    pending = [*r05[:13], "买家已经申请退款，等待卖家同意", *r05[14:]]
+    path = _csv(tmp_path / "三四月退款.csv", REFUND_HEADERS, [r01, pending, r01, r05], "gbk")
+    report = import_file(ws, "orders", path)
+    assert (report.refund_rows, report.refunds_applied) == (2, 2)
+    assert report.refunds_not_applied == {"repeated": 2}
+    orders, _, _ = _state(ws)
+    assert orders["3120000000000000001"][1:] == (Decimal("30.00"), "partially_refunded")
+    assert orders["3120000000000000005"][1:] == (Decimal("50.00"), "partially_refunded")
+    assert "counted once" in t("aftersale.repeated", "en")
+    assert "只计一次" in t("aftersale.repeated", "zh")

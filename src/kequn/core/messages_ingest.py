@@ -372,6 +372,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "their refund status is not one kequn knows (see the unknown after-sale statuses below)",
     ),
     "aftersale.zero": ("退款金额为 0", "their refund amount is 0"),
+    "aftersale.repeated": (
+        "与本文件前面一行的退款编号相同，是同一笔退款，只计一次",
+        "the same refund (退款编号) as an earlier row of the file, counted once",
+    ),
     "import.aftersale_other": (
         "{file} 看起来是售后/退款导出（有「{column}」列和退款金额，没有订单状态）：这样的文件列的是退款，不是订单，按订单导入会把每笔退款记成一笔新的销售。kequn 读淘宝/天猫的退款管理导出（--format taobao_refunds）；其他平台的，请整理成按订单号列出退款的表（订单号、买家、金额为负、状态“已退款”）再导入，或导入含退款金额的订单导出。",
         "{file} looks like an after-sale (refunds) export (a \"{column}\" column and a refund amount, no order status): it lists refunds, not orders, and imported as orders each refund would count as a new sale. kequn reads Taobao / Tmall's refunds export (--format taobao_refunds); for another platform's, list each refund under its order id (order id, buyer, a negative amount, status refunded) and import that, or import an order export with the refund amount.",

@@ -12,7 +12,8 @@ as refunds of stored orders:
   again changes nothing;
 - a refund closed, refused or still under way (退款关闭, 卖家拒绝退款, 等待卖家同意 ...),
   or whose status word no profile knows, changes nothing: it is counted in the report
-  as not applied, with why;
+  as not applied, with why; so is a second row of one refund (its 退款编号 again: the
+  same money, counted once);
 - a refund of an order no import stored, or stored unpaid, is quarantined, naming the
   row and its 订单编号 (import the order export, then retry): nothing in the file ever
   becomes an order or a customer.
@@ -36,10 +37,11 @@ from kequn.ingest.write import WritePass
 _APPLIED = ("refunded", "partially_refunded")
 #: why a refund was not applied -> the rows of ``kq_aftersale`` it covers
 NOT_APPLIED = {
-    "closed": "state = 'none'",
-    "in_progress": "state = 'refunding'",
-    "unknown": "state IS NULL",
-    "zero": f"state IN {_APPLIED} AND money = 0",
+    "repeated": "repeated",
+    "closed": "NOT repeated AND state = 'none'",
+    "in_progress": "NOT repeated AND state = 'refunding'",
+    "unknown": "NOT repeated AND state IS NULL",
+    "zero": f"NOT repeated AND state IN {_APPLIED} AND money = 0",
 }
 #: the columns of ``parsed`` an after-sale file gives (its refunds as refund rows)
 _COLUMNS = ["order_id", "amount", "status"]
@@ -96,12 +98,18 @@ class AfterSalePass(ValidatePass, WritePass):
         if found.get("refund_status"):
             cols = [f"c{i}" for i in found["refund_status"]]
             keys, vals = with_spellings(keys, vals, other_spellings(self.con, word, cols, keys))
+        # a refund is one row (退款编号 unique): a second row of it (the file holds it
+        # twice, or two exports pasted together) is the same money, counted once, its
+        # row that succeeded kept
         self.sql(
             f"""CREATE OR REPLACE TEMP TABLE kq_aftersale AS
-            SELECT _row, order_id, money_text, abs(kq_money(money_text)) AS money, word,
-                kq_pick(word, $rkeys, $rvals) AS state
-            FROM (SELECT _row, {col("order_id")} AS order_id,
-                         {col("refund_amount")} AS money_text, {word} AS word FROM raw)""",
+            SELECT *, refund_id IS NOT NULL AND row_number() OVER (
+                    PARTITION BY order_id, refund_id
+                    ORDER BY coalesce(state IN {_APPLIED}, false) DESC, _row) > 1 AS repeated
+            FROM (SELECT _row, order_id, refund_id, money_text,
+                    abs(kq_money(money_text)) AS money, word, kq_pick(word, $rkeys, $rvals) AS state
+                FROM (SELECT _row, {col("order_id")} AS order_id, {col("refund_id")} AS refund_id,
+                             {col("refund_amount")} AS money_text, {word} AS word FROM raw))""",
             rkeys=keys or [""],
             rvals=vals or [None],
         )
@@ -117,6 +125,7 @@ class AfterSalePass(ValidatePass, WritePass):
             str(w): int(n)
             for w, n in self.con.execute(
                 "SELECT word, count(*) FROM kq_aftersale WHERE state IS NULL AND word IS NOT NULL "
+                "AND NOT repeated "
                 "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"
             ).fetchall()
         }
@@ -132,7 +141,7 @@ class AfterSalePass(ValidatePass, WritePass):
                 'refunded' AS status, word AS raw__status, false AS bad__status,
                 '' AS why__status
             FROM kq_aftersale
-            WHERE state IN {_APPLIED} AND (money IS NULL OR money > 0)"""
+            WHERE state IN {_APPLIED} AND (money IS NULL OR money > 0) AND NOT repeated"""
         )
         headers = self.staged.headers
         shown: dict[str, Any] = {
