@@ -397,3 +397,49 @@ def test_a_refund_listed_twice_is_counted_once(ws: Workspace, tmp_path: Path) ->
     assert orders["3120000000000000005"][1:] == (Decimal("50.00"), "partially_refunded")
     assert "counted once" in t("aftersale.repeated", "en")
     assert "只计一次" in t("aftersale.repeated", "zh")
+
+
+def test_refunds_of_one_order_in_two_months_exports_add_up(ws: Workspace, tmp_path: Path) -> None:
+    """退款管理 is exported by date range: an order's two refunds (one per item) may be
+    one in March's export and one in April's. The order kept the larger file's sum (150
+    of 200 refunded, 50 counted as kept spend); each refund, by its 退款编号, now counts
+    once: 200, and importing March again changes nothing."""
+    _import_orders(ws, tmp_path)
+    rows = _refund_rows()
+    march = _csv(tmp_path / "三月.csv", REFUND_HEADERS, [rows[4]], "gbk")  # R05: 50
+    april = _csv(tmp_path / "四月.csv", REFUND_HEADERS, [rows[5]], "gbk")  # R06: 150
+    import_file(ws, "orders", march)
+    report = import_file(ws, "orders", april)
+    assert (report.refund_rows, report.refunds_applied) == (1, 1)
+    orders, _, _ = _state(ws)
+    assert orders["3120000000000000005"][1:] == (Decimal("200.00"), "refunded")
+    again = import_file(ws, "orders", march)
+    assert (again.refund_rows, again.refunds_applied) == (1, 0)
+    orders, _, _ = _state(ws)
+    assert orders["3120000000000000005"][1:] == (Decimal("200.00"), "refunded")
+
+
+def test_the_refunds_of_an_erased_customer_go_with_their_orders(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The refunds kept by 退款编号 name the customer's orders: an export of the
+    customer's data lists them, and an erasure removes them."""
+    from kequn.core.i18n import t
+    from kequn.privacy import erase_person, export_person
+
+    _import_orders(ws, tmp_path)
+    import_file(ws, "orders", _csv(tmp_path / "退款.csv", REFUND_HEADERS, _refund_rows(), "gbk"))
+    held = export_person(ws, "taobao:tb_zhang")
+    assert held is not None
+    assert sorted(r["refund_id"] for r in held["aftersale_refunds"]) == [
+        "170001",
+        "170005",
+        "170006",
+    ]
+    removed = erase_person(ws, "taobao:tb_zhang")["removed"]
+    assert removed["aftersale_refunds"] == 3
+    assert t("privacy.removed.aftersale_refunds", "en", n=3) == "refunds from after-sale exports 3"
+    assert t("privacy.removed.aftersale_refunds", "zh", n=3) == "售后导出的退款 3"
+    with ws.read() as con:
+        left = con.execute("SELECT order_id FROM aftersale_refunds").fetchall()
+    assert left == []

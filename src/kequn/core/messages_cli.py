@@ -167,6 +167,10 @@ CLI: dict[str, tuple[str, str]] = {
     "privacy.removed.customers": ("客户记录 {n}", "customer records {n}"),
     "privacy.removed.orders": ("订单 {n}", "orders {n}"),
     "privacy.removed.order_lines": ("订单明细 {n}", "order lines {n}"),
+    "privacy.removed.aftersale_refunds": (
+        "售后导出的退款 {n}",
+        "refunds from after-sale exports {n}",
+    ),
     "privacy.removed.events": ("互动 {n}", "interactions {n}"),
     "privacy.removed.identity": ("身份识别记录 {n}", "identity records {n}"),
     "privacy.removed.quarantine": ("隔离行 {n}", "quarantined rows {n}"),

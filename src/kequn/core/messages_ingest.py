@@ -352,8 +352,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "Note: {refunds} rows are refunds of orders (the id of an order in this file or imported before, a negative amount): their money was added to those orders' refunded amounts and the orders marked refunded or partially refunded; the rows are not stored as orders of their own.",
     ),
     "import.aftersale_applied": (
-        "注意：这是售后（退款）导出：{refunds} 条成功的退款已计入此前导入的订单的退款金额（同一订单的多条退款相加，重复导入不会重复计入），订单状态改为已退款或部分退款；本文件不创建订单或客户。",
-        "Note: this is an after-sale (refunds) export: {refunds} successful refunds were added to the refunded amounts of the orders imported before (several refunds of one order add up; importing the file again counts nothing twice), and those orders marked refunded or partially refunded; no order or customer is made from this file.",
+        "注意：这是售后（退款）导出：{refunds} 条成功的退款已计入此前导入的订单的退款金额（每笔退款按退款编号只计一次：同一订单的多条退款相加，分在不同文件中也一样；重复导入不会重复计入），订单状态改为已退款或部分退款；本文件不创建订单或客户。",
+        "Note: this is an after-sale (refunds) export: {refunds} successful refunds were added to the refunded amounts of the orders imported before (each refund counted once by its 退款编号: the refunds of one order add up, in one file or several; importing a file again counts nothing twice), and those orders marked refunded or partially refunded; no order or customer is made from this file.",
     ),
     "import.aftersale_not_applied": (
         "{count} 条退款未计入：{reason}",

@@ -6,10 +6,11 @@ Such a file holds no order: each row is a refund of an order the platform's orde
 export stored. Its rows go through the refund rows' path (:mod:`kequn.ingest.refunds`),
 as refunds of stored orders:
 
-- a refund that succeeded (退款成功) becomes a refund row of its order: its money is
-  added to the order's refunded amount, the refunds of one order in the file summed,
-  and the order keeps the larger of what it held and that sum, so importing the file
-  again changes nothing;
+- a refund that succeeded (退款成功) becomes a refund row of its order: the order's
+  refunded amount becomes the sum of its distinct refunds, by 退款编号, this file's and
+  those earlier files applied (:mod:`kequn.ingest.refund_ledger`: March's and April's
+  exports add up, importing either again changes nothing), or what the order held if
+  that is more;
 - a refund closed, refused or still under way (退款关闭, 卖家拒绝退款, 等待卖家同意 ...),
   or whose status word no profile knows, changes nothing: it is counted in the report
   as not applied, with why; so is a second row of one refund (its 退款编号 again: the
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kequn.ingest import formats, reasons
+from kequn.ingest import formats, reasons, refund_ledger
 from kequn.ingest.convert import other_spellings, plain_key, with_spellings
 from kequn.ingest.validate import ValidatePass
 from kequn.ingest.write import WritePass
@@ -67,7 +68,9 @@ class AfterSalePass(ValidatePass, WritePass):
         self.sql("UPDATE problems SET \"column\" = 'refunded' WHERE \"column\" = 'amount'")
         self._check_after_sale_orders()
         self._check_refunds(columns)
+        self._earlier_refunds(columns)
         self._fold_refunds(columns)
+        self._record_refunds()
         if "import.refund_rows" in self.report.notes:
             self.report.notes.remove("import.refund_rows")
         if self.report.refund_rows:
@@ -133,7 +136,7 @@ class AfterSalePass(ValidatePass, WritePass):
         # validation names its row and column (a 0 refunded nothing: not applied)
         self.sql(
             f"""CREATE OR REPLACE TEMP TABLE parsed AS SELECT _row,
-                order_id, order_id AS raw__order_id, false AS bad__order_id,
+                order_id, refund_id, order_id AS raw__order_id, false AS bad__order_id,
                 '' AS why__order_id,
                 -money AS amount, money_text AS raw__amount,
                 (money_text IS NOT NULL AND money IS NULL) AS bad__amount,
@@ -195,4 +198,45 @@ class AfterSalePass(ValidatePass, WritePass):
                 'rejected', p.raw__order_id, o.status
             FROM parsed p JOIN orders o ON o.order_id = p.order_id
             WHERE (o.status = 'pending' OR o.amount < 0) AND p._row NOT IN {rejected}"""
+        )
+
+    def _earlier_refunds(self, columns: list[str]) -> None:
+        """Each order's refunds that earlier files applied and this one does not list
+        (by 退款编号: refund_ledger) added to the order's first refund row here, so that
+        the order's refunded amount becomes the sum of its distinct refunds, whichever
+        files they came in."""
+        refund_ledger.create(self.con)
+        self.sql(
+            "CREATE OR REPLACE TEMP TABLE kq_file_refunds (_row BIGINT, order_id VARCHAR, "
+            "refund_id VARCHAR, money DECIMAL(18, 2))"
+        )
+        if not self._refund_rows_apply(columns):
+            return  # no refund that succeeded
+        self.sql(
+            """INSERT INTO kq_file_refunds SELECT r._row, r.order_id, p.refund_id, r.money
+            FROM kq_refund_rows r JOIN parsed p USING (_row) WHERE p.refund_id IS NOT NULL"""
+        )
+        self.sql(
+            f"""UPDATE kq_refund_rows r SET money = r.money + e.money
+            FROM (SELECT l.order_id, sum(l.amount) AS money FROM {refund_ledger.TABLE} l
+                  WHERE l.order_id IN (SELECT order_id FROM kq_refund_rows)
+                    AND NOT EXISTS (SELECT 1 FROM parsed p WHERE p.order_id = l.order_id
+                                    AND p.refund_id = l.refund_id)
+                  GROUP BY l.order_id) e,
+                 (SELECT order_id, min(_row) AS first FROM kq_refund_rows GROUP BY 1) f
+            WHERE e.order_id = r.order_id AND f.order_id = r.order_id AND f.first = r._row"""
+        )
+
+    def _record_refunds(self) -> None:
+        """The refunds applied to stored orders kept by their 退款编号 (the amount a
+        later file gives one replaces what an earlier one gave)."""
+        applied = "SELECT * FROM kq_file_refunds WHERE _row IN (SELECT unnest(rows) FROM kq_stored)"
+        self.sql(
+            f"""DELETE FROM {refund_ledger.TABLE} l USING ({applied}) f
+            WHERE l.order_id = f.order_id AND l.refund_id = f.refund_id"""
+        )
+        self.sql(
+            f"""INSERT INTO {refund_ledger.TABLE}
+            SELECT order_id, refund_id, money, $import_id FROM ({applied})""",
+            import_id=self.report.import_id,
         )

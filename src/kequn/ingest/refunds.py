@@ -199,7 +199,8 @@ class RefundPass(Pass):
         sale): the stored order's refunded amount becomes the larger of what it holds and
         what this file's refund rows of it add up to, so importing the same refunds again
         changes nothing (an order's refunds spread over several files count as those of
-        the file with the most)."""
+        the file with the most; an after-sale export's, which name each refund, add up:
+        :mod:`kequn.ingest.aftersale`)."""
         self.sql(
             f"""CREATE OR REPLACE TEMP TABLE kq_stored AS
             SELECT r.order_id, sum(r.money) AS money, list(r._row ORDER BY r._row) AS rows

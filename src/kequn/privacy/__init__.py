@@ -39,6 +39,7 @@ from kequn.features import state as feature_state
 from kequn.identity.workspace import forget as forget_identity
 from kequn.identity.workspace import has_map
 from kequn.identity.workspace import held as identity_rows
+from kequn.ingest import refund_ledger
 from kequn.privacy.mentions import (
     Identity,
     _files,
@@ -94,6 +95,7 @@ def export_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str
                 customer_id,
             ),
             "events": _rows(con, "SELECT * FROM events WHERE customer_id = ?", customer_id),
+            "aftersale_refunds": refund_ledger.held(con, customer_id),
             "quarantine": [
                 {k: v for k, v in row.items() if k != "rowid"} for row in _quarantined(con, person)
             ],
@@ -238,12 +240,13 @@ def _erase_rows(
     con: duckdb.DuckDBPyConnection, record: str, person: Identity, count: Callable[[str, int], None]
 ) -> None:
     """Delete one customer record's rows from the data (on the erasing write connection):
-    order lines, orders, events, the customer, identity resolution's rows, and the
+    order lines, refunds, orders, events, the customer, identity resolution's rows, and the
     quarantined rows that mention the person; ``count`` is told how many of each."""
     orders = "SELECT order_id FROM orders WHERE customer_id = ?"
     count(
         "order_lines", _delete(con, f"DELETE FROM order_lines WHERE order_id IN ({orders})", record)
     )
+    count(refund_ledger.TABLE, refund_ledger.forget(con, record))  # before the orders go
     for table in ("orders", "events", "customers"):
         count(table, _delete(con, f"DELETE FROM {table} WHERE customer_id = ?", record))
     count("identity", forget_identity(con, record))
