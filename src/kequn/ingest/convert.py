@@ -172,7 +172,7 @@ CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
 CREATE OR REPLACE TEMP MACRO kq_text(s) AS list_filter([regexp_replace(regexp_replace(
     trim({plain("CAST(s AS VARCHAR)")},
          ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
-    '^="(.*)"$', '\1'), '^''(.)', '\1')], v -> NOT list_contains(['', '-', '--', '—', '——'], v))[1];
+    '^="(.*)"$', '\1'), '^''(.)', '\1')], lambda v: NOT list_contains(['', '-', '--', '—', '——'], v))[1];
 CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(
     replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),

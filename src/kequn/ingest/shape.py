@@ -49,7 +49,7 @@ _MASKED = r"(\*|＊|^#.{8,}#+$|^\$.{8,}\$+$|^~.{8,}~+$)"
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_clean(s) AS list_filter([regexp_replace(regexp_replace(
     trim({plain("CAST(s AS VARCHAR)")}, ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
-    '^="?(.*?)"?$', '\1'), '^''', '')], v -> NOT list_contains(['', '-'], v))[1];
+    '^="?(.*?)"?$', '\1'), '^''', '')], lambda v: NOT list_contains(['', '-'], v))[1];
 CREATE OR REPLACE TEMP MACRO kq_masked(s) AS s IS NOT NULL AND regexp_matches(s, '{_MASKED}');
 CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) THEN NULL
