@@ -443,3 +443,23 @@ def test_the_refunds_of_an_erased_customer_go_with_their_orders(
     with ws.read() as con:
         left = con.execute("SELECT order_id FROM aftersale_refunds").fetchall()
     assert left == []
+
+
+def test_refunds_of_orders_of_a_named_source_are_told_to_name_it(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Orders imported with --source tmall_flagship are that source's (tmall_flagship:ID);
+    a refunds export imported without it finds none of them (it looks under the taobao
+    source and its shops), and the quarantine's message said to import the order export
+    and retry, which never helps: it now names --source, and with it the refunds apply."""
+    path = _csv(tmp_path / "ExportOrderList1.csv", ORDER_HEADERS, _order_rows(), "gbk")
+    import_file(ws, "orders", path, origin="tmall_flagship")
+    refunds = _csv(tmp_path / "退款.csv", REFUND_HEADERS, _refund_rows()[:1], "gbk")
+    report = import_file(ws, "orders", refunds)
+    assert report.rejected_by_reason == {"aftersale_order_unknown": 1}
+    (held,) = quarantine_rows(ws, lang="en")
+    assert "import this file again with the same --source" in held["message"]
+    (held,) = quarantine_rows(ws, lang="zh")
+    assert "请用同一个 --source 再导入本文件" in held["message"]
+    report = import_file(ws, "orders", refunds, origin="tmall_flagship")
+    assert (report.refund_rows, report.refunds_applied, report.rejected) == (1, 1, 0)

@@ -129,8 +129,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "this row is a refund (a negative amount) under id {value}, but the order {value} imported before is another buyer's or unpaid: it was not applied to that order nor written over it; check it",
     ),
     "reason.aftersale_order_unknown": (
-        "{column} {value}：这一行是该订单的退款（售后导出），但工作区中没有这个订单：退款未计入，也没有据此创建订单。请先导入包含该订单的订单导出，再重试隔离区",
-        "{column} {value}: this row is a refund (an after-sale export's) of that order, which the workspace does not hold: the refund was not applied and no order was made of it. Import the order export that holds the order first, then retry the quarantine",
+        "{column} {value}：这一行是该订单的退款（售后导出），但工作区中没有这个订单：退款未计入，也没有据此创建订单。请先导入包含该订单的订单导出，再重试隔离区；如果订单导入时用了 --source，请用同一个 --source 再导入本文件",
+        "{column} {value}: this row is a refund (an after-sale export's) of that order, which the workspace does not hold: the refund was not applied and no order was made of it. Import the order export that holds the order first, then retry the quarantine; if the orders were imported with --source, import this file again with the same --source",
     ),
     "reason.aftersale_order_unpaid": (
         "{column} {value}：这一行是该订单的退款（售后导出），但此前导入的该订单尚未付款（{detail}）：退款未计入。请导入该订单付款后的订单导出，再重试隔离区",
