@@ -28,3 +28,26 @@ def test_a_refund_amount_without_a_status_column_is_read(ws: Workspace, tmp_path
         ("A1", Decimal("100.00"), Decimal("30.00")),
         ("A2", Decimal("80.00"), Decimal("0.00")),
     ]
+
+
+def test_the_refund_amount_settles_a_new_order_s_status(ws: Workspace, tmp_path: Path) -> None:
+    """As a status column's paid is settled: all of it back, refunded (it was stored paid,
+    a purchase of nothing counted among the buyer's orders); part of it, partially."""
+    path = tmp_path / "销售记录.csv"
+    path.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,30.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,80.00\n"
+        "A3,2025-01-04 10:00:00,小李,50.00,0\n"
+        "A4,2025-01-05 10:00:00,小张,0,0\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", path, create_customers=True)
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, status FROM orders ORDER BY 1").fetchall()
+    assert rows == [
+        ("A1", "partially_refunded"),
+        ("A2", "refunded"),
+        ("A3", "paid"),
+        ("A4", "paid"),
+    ]

@@ -13,6 +13,13 @@ from kequn.ingest.shape import line_rows
 _PROVINCE_RE = r"^\s*([^\s省]{2,7}省|[^\s]{2,10}?自治区|北京|上海|天津|重庆|香港|澳门)"
 _CITY_RE = r"^(?:市)?\s*([^\s市]{1,8}?(?:市|自治州|地区|盟))"
 _INSERT_DEFAULTS = {"orders": {"status": "'paid'"}}
+#: a new order's status in a file of refund amounts without a status column, as a status
+#: column's paid is settled by the refund (parse.py): all of it back, refunded; part,
+#: partially refunded. Paid, a fully refunded order counted as a purchase of nothing.
+_STATUS_BY_REFUND = (
+    "CASE WHEN a.refunded > 0 AND a.refunded >= a.amount THEN 'refunded' "
+    "WHEN a.refunded > 0 THEN 'partially_refunded' ELSE 'paid' END"
+)
 
 
 class WritePass(Pass):
@@ -123,6 +130,8 @@ class WritePass(Pass):
                 **meta,
             )
         defaults = {k: v for k, v in _INSERT_DEFAULTS.get(target, {}).items() if k not in own}
+        if "status" in defaults and "refunded" in own and "amount" in own:
+            defaults["status"] = _STATUS_BY_REFUND
         names = own + list(defaults)
         values = [f'a."{n}"' for n in own] + list(defaults.values())
         self.sql(
