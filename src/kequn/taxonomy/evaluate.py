@@ -132,9 +132,22 @@ def apply_taxonomy(
         if columns:
             row = pa.table({columns[n]: pa.array([v], pa.float64()) for n, v in numbers.items()})
             table = table.cross_join(ibis.memtable(row))
+    # the dimensions are added in as few projections as their references allow: one
+    # mutate per dimension stacked one projection per dimension, and Ibis's compiler
+    # rewrites each over all those below it (quadratic): with 200 dimensions of 5 rules
+    # (1,000 rules) at 49k customers a run compiled its SQL for 48 s of its 60 s, 80
+    # dimensions 7 s against 2.6 s for 20. A dimension starts a new projection only
+    # when its rules read a column one in the current projection adds (a dimension
+    # used by a later one, by its id or as <dimension>_<label>)
+    batch: dict[str, ir.Value] = {}
     for dim in taxonomy.dimensions:
+        read = set().union(*(rules[(dim.id, label.id)].names for label in dim.labels))
+        adds = {dim.id} if dim.type != "tags" else {dim.tag_column(lb.id) for lb in dim.labels}
+        if (read | adds) & batch.keys():
+            table, batch = table.mutate(**batch), {}
         values = {**params, **{name: table[column] for name, column in columns.items()}}
-        table = table.mutate(**_dimension_columns(dim, table, rules, values))
+        batch |= _dimension_columns(dim, table, rules, values)
+    table = table.mutate(**batch) if batch else table
     return table.drop(*columns.values()) if columns else table
 
 
