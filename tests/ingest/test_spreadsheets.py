@@ -457,6 +457,26 @@ def test_unknown_status_words_are_listed_then_retried_with_a_mapping(
     assert json.loads(out) == []
 
 
+def test_a_status_column_of_free_text_lists_the_most_frequent_words(
+    cli, ws: Path, tmp_path: Path
+) -> None:
+    """Each row its own status word (a note typed in the status column): the 20 most
+    frequent are told, the rest counted (they printed one line each, 40,000 lines)."""
+    path = tmp_path / "orders.csv"
+    rows = [",".join(HEADER)]
+    rows += [f"D{i},M{i % 3},2025-05-01,10,待审核" for i in range(3)]
+    rows += [f"E{i},M{i % 3},2025-05-02,10,备注{i}" for i in range(300)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 0, out
+    assert out.count("Unknown order status") == 20
+    assert "“待审核”: 3 rows" in out  # the most frequent first
+    assert "281 more unknown order statuses (281 rows quarantined" in out
+    code, out = cli("--lang", "zh", "import", "orders", path, "-w", ws, "--json")
+    assert code == 0, out
+    assert len(json.loads(out)["unknown_statuses"]) == 301
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [

@@ -400,6 +400,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
         "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
     ),
+    "import.unknown_status_more": (
+        "另有 {words} 个未知的订单状态（{count} 行已隔离；--json 列出全部）",
+        "{words} more unknown order statuses ({count} rows quarantined; --json lists them all)",
+    ),
     "import.unknown_refund_word": (
         "未知的售后状态 “{word}”（{count} 行）：这些行按“无售后”读取。若它表示退款，请告诉我们这个词，以便加入该平台的词表",
         "Unknown after-sale status “{word}” ({count} rows): read as no after-sale. If it means a refund, report the word so it joins the platform's list",
