@@ -4,6 +4,7 @@ same rows as an .xlsx-sized Parquet, through `kequn import orders` in a new proc
     python benchmarks/bench_import.py                            # 1M rows
     python benchmarks/bench_import.py --rows 200000 --repeat 2
     python benchmarks/bench_import.py --rows 1000 --extra-columns 1200   # a wide export
+    python benchmarks/bench_import.py --rows 200000 --ragged 2   # every 2nd row ragged (CSV)
     python benchmarks/bench_import.py --tree before=/tmp/before/src --tree after
                                  # trees taking turns (/tmp/before: `git archive` of a commit)
 
@@ -12,7 +13,9 @@ The file is a hand-made shop sheet's columns (订单号, 会员卡号, 下单时
 once (deterministic) into benchmarks/.cache. Each import goes into a fresh workspace
 (`kequn init`, untimed), so every row is new and is parsed, validated, written and its
 buyer derived. ``--extra-columns N`` adds N columns kequn has no use for (备注1 ...,
-every fifth filled), as a wide ERP or form export has them. Prints a markdown table:
+every fifth filled), as a wide ERP or form export has them. ``--ragged N`` gives every
+N-th row of the CSV a field too many (a note with an unquoted comma), each quarantined
+(the Parquet file is not made). Prints a markdown table:
 wall seconds, peak resident memory of the process tree, rows per second.
 """
 
@@ -55,11 +58,18 @@ def log(text: str) -> None:
     print(f"[bench_import] {text}", file=sys.stderr, flush=True)
 
 
-def files(rows: int, extra: int = 0) -> dict[str, Path]:
-    """The order file as CSV and as Parquet, made once."""
-    folder = CACHE / (f"import-{rows}" + (f"-wide{extra}" if extra else ""))
+def files(rows: int, extra: int = 0, ragged: int = 0) -> dict[str, Path]:
+    """The order file as CSV and as Parquet (not when ``ragged``), made once."""
+    name = (
+        f"import-{rows}"
+        + (f"-wide{extra}" if extra else "")
+        + (f"-ragged{ragged}" if ragged else "")
+    )
+    folder = CACHE / name
     folder.mkdir(parents=True, exist_ok=True)
-    made = {"csv": folder / "orders.csv", "parquet": folder / "orders.parquet"}
+    made = {"csv": folder / "orders.csv"}
+    if not ragged:
+        made["parquet"] = folder / "orders.parquet"
     options = {"csv": "HEADER, DELIMITER ','", "parquet": "FORMAT PARQUET"}
     for kind, path in made.items():
         if not path.exists():
@@ -75,6 +85,11 @@ def files(rows: int, extra: int = 0) -> dict[str, Path]:
                 extra=more,
             )
             duckdb.connect().execute(sql)
+            if ragged:  # the generated values hold no comma or line break
+                lines = part.read_text(encoding="utf-8").splitlines()
+                for i in range(ragged, len(lines), ragged):
+                    lines[i] += ",发顺丰"
+                part.write_text("\n".join(lines) + "\n", encoding="utf-8")
             part.rename(path)
     return made
 
@@ -84,6 +99,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--extra-columns", type=int, default=0, help="columns kequn ignores")
+    parser.add_argument("--ragged", type=int, default=0, help="every N-th row a field too many")
     parser.add_argument(
         "--tree",
         action="append",
@@ -93,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     here = str(HERE.parent / "src")
     trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
-    made = files(args.rows, args.extra_columns)
+    made = files(args.rows, args.extra_columns, args.ragged)
     results: list[tuple[str, str, int, float, float]] = []
     for repeat in range(args.repeat):
         for kind, path in made.items():
