@@ -107,3 +107,42 @@ def test_the_income_dimension_reads_the_bands(ws: Workspace, tmp_path: Path) -> 
     table = pq.read_table(run.labels_path, columns=["customer_id", "income_level"])
     levels = {row["customer_id"]: row["income_level"] for row in table.to_pylist()}
     assert levels == {"C0": "high", "C1": "middle", "C2": "low", "C3": "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("header", "cell"),
+    [
+        ("年收入", "5" * 30),  # past DECIMAL(18, 2)
+        ("年收入", "5" * 400),  # past a DOUBLE: inf
+        ("年收入", "1" + "0" * 20 + "以上"),  # a band's bound past DECIMAL(18, 2)
+        ("月收入", "9" * 16),  # fits, and twelve times it does not
+    ],
+)
+def test_an_income_too_large_to_keep_is_emptied_and_told_not_the_import_stopped(
+    ws: Workspace, tmp_path: Path, header: str, cell: str
+) -> None:
+    """It stopped the whole import: "Could not cast value inf to DECIMAL(18,2)"."""
+    report = import_file(ws, "customers", _customers(tmp_path, header, [cell, "12000"]))
+    assert (report.accepted, report.rejected) == (2, 0)
+    assert report.warnings_by_reason == {"bad_money": 1}
+    assert _incomes(ws) == {"C0": None, "C1": 12000 * (12 if header == "月收入" else 1)}
+
+
+def test_a_monthly_column_of_numbers_too_large_to_keep_per_year_is_emptied(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "customers.parquet"
+    pq.write_table(pa.table({"客户编号": ["A", "B"], "月收入": [9.9e15, 1000.0]}), path)
+    report = import_file(ws, "customers", path)
+    assert report.warnings_by_reason == {"bad_money": 1}
+    assert _incomes(ws) == {"A": None, "B": 12_000}
+
+
+def test_a_headcount_past_the_largest_integer_is_emptied_and_told(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    report = import_file(
+        ws, "customers", _customers(tmp_path, "员工人数", ["9" * 25 + "人", "300人"])
+    )
+    assert (report.accepted, report.rejected) == (2, 0)
+    assert report.warnings_by_reason == {"bad_number": 1}

@@ -138,7 +138,10 @@ _ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
 #: with the unit once, 20k~30k, 10万至20万), an open band as its bound (30万以上, 30w+,
 #: ≥50万, 超过50万) or half of it (5万以下, <5万), per month (月入8千, 8000/月, 税前月薪15k,
 #: or the whole column's header 月收入 / monthly income) made per year (x 12), with
-#: 收入 / 年收入 / 约 / 左右 around it; 保密, 不详 and the like are no income given
+#: 收入 / 年收入 / 约 / 左右 around it; 保密, 不详 and the like are no income given.
+#: A number past DECIMAL(18, 2) (a 30-digit income, 12 x a 16-digit monthly one, a
+#: headcount past BIGINT) is no amount, emptied with a warning: cast outright, it stopped
+#: the whole import ("Could not cast value inf to DECIMAL(18,2)")
 _N = r"(\d+(?:\.\d+)?)"
 _U = "(万|w|千|k|亿)?"
 _TO = "(?:-|~|～|至|到|—|–)"
@@ -242,20 +245,21 @@ CREATE OR REPLACE TEMP MACRO kq_income_amount(t) AS CASE
     END;
 CREATE OR REPLACE TEMP MACRO kq_income(s, monthly) AS CASE
     WHEN kq_blank(s) THEN NULL
-    ELSE coalesce(kq_money(s) * CASE WHEN monthly THEN 12 ELSE 1 END,
-        CAST(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
+    ELSE coalesce(try_cast(CAST(kq_money(s) AS DECIMAL(38, 2))
+            * CASE WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2)),
+        try_cast(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
             '{_SAID}', ''), '{_PERIOD}', '', 'g'))
         * CASE WHEN regexp_matches(lower(kq_money_txt(s)), '{_MONTH}') THEN 12
                WHEN regexp_matches(lower(kq_money_txt(s)), '{_YEAR}') THEN 1
                WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2))) END;
 CREATE OR REPLACE TEMP MACRO kq_band(s) AS CASE
     WHEN kq_blank(s) THEN NULL
-    ELSE coalesce(kq_money(s), CAST(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)))
+    ELSE coalesce(kq_money(s), try_cast(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)))
     END;
 CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
-    ELSE CAST(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
+    ELSE try_cast(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
     END;
 CREATE OR REPLACE TEMP MACRO kq_birth_txt(s) AS rtrim(regexp_replace(
     replace(replace(trim(s), '年', '-'), '月', ''), '[/.]', '-', 'g'), '-');
@@ -473,7 +477,7 @@ def _income_fragment(col: str, monthly: bool, text: bool) -> Fragment:
     value = (
         f"kq_income({col}, {per})"
         if text
-        else f"CAST(try_cast({col} AS DECIMAL(18, 2)) * {12 if monthly else 1} AS DECIMAL(18, 2))"
+        else f"try_cast(try_cast({col} AS DECIMAL(38, 2)) * {12 if monthly else 1} AS DECIMAL(18, 2))"
     )
     failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
     return Fragment(value, failed, reasons.BAD_MONEY)
