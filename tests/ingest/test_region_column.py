@@ -108,3 +108,24 @@ def test_geography_reads_the_region(ws: Workspace, tmp_path: Path) -> None:
     table = pq.read_table(run.labels_path, columns=["customer_id", "geography"])
     found = {r["customer_id"]: r["geography"] for r in table.to_pylist()}
     assert found == {"M1": "local", "M2": "domestic", "M3": "international", "M4": "local"}
+
+
+def test_a_long_region_and_address_give_their_first_places(ws: Workspace, tmp_path: Path) -> None:
+    """A cell of 10 KB (a note pasted into 地区, an address repeated): its first words are
+    the place. Each part of the place split the text ~30 times: 200 such rows took 1.1 GB."""
+    long_region = "浙江省杭州市西湖区" * 1200
+    long_address = "美国 纽约 " + "第五大道" * 2500
+    path = tmp_path / "会员.csv"
+    rows = ["会员编号,地区,地址"]
+    rows += [f"R{i},{long_region},{long_address}" for i in range(20)]
+    rows += [f"A{i},,{long_address}" for i in range(20)]
+    rows += [f'P{i},"{cell}",{long_address}' for i, (cell, _) in enumerate(PLACES)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_file(ws, "customers", path)
+    found = _places(ws)
+    assert {found[f"R{i}"] for i in range(20)} == {(None, "浙江省", "杭州市")}
+    # an address's first two words are no country and city (a street and a number)
+    assert {found[f"A{i}"] for i in range(20)} == {(None, None, None)}
+    assert {k: v for k, v in found.items() if k[0] == "P"} == {
+        f"P{i}": place for i, (_, place) in enumerate(PLACES)
+    }
