@@ -477,6 +477,19 @@ def test_a_status_column_of_free_text_lists_the_most_frequent_words(
     assert len(json.loads(out)["unknown_statuses"]) == 301
 
 
+def test_a_long_unknown_status_word_is_quoted_short(cli, ws: Path, tmp_path: Path) -> None:
+    """A 100 KB cell in the status column: printed whole, twice, its wrapping took most
+    of the import's time."""
+    path = tmp_path / "orders.csv"
+    word = "待审核" + "x" * 100_000
+    path.write_text(f"{','.join(HEADER)}\nD1,M1,2025-05-01,10,{word}\n", encoding="utf-8")
+    code, out = cli("import", "orders", path, "-w", ws)
+    assert code == 0, out
+    assert "Unknown order status" in out
+    assert "(100,003)" in out
+    assert len(out) < 5_000
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
