@@ -83,8 +83,6 @@ SKIPPED_SHOWN = 20
 def print_format(report: Any) -> None:
     """What the platform profile found: the format, the buyer key, lines per order, and
     what to watch for (nicknames as keys, a foreign currency, unknown status words)."""
-    from kequn.ingest.reasons import quoted
-
     if report.format:
         console.print(t("import.format", name=report.format_name.get(_lang(), report.format)))
     if report.buyer_key:
@@ -115,11 +113,17 @@ def print_format(report: Any) -> None:
         console.print(t("import.skipped_more", count=len(report.skipped) - SKIPPED_SHOWN))
     if report.blank_rows:
         console.print(t("import.blank_rows", count=report.blank_rows))
-    # the most frequent words only: a status column of free text (40,000 rows, each its
-    # own word) printed 40,000 lines, 5.7 MB, and the import took 16 s (now 3.1 s, 4 KB)
-    # and each quoted short (reasons.quoted), as every message quotes a cell: a 40 KB
-    # status word printed whole, twice, took the terminal's wrapping 21 s of a 23 s import
-    # of 500 rows
+    _unknown_words(report)
+
+
+def _unknown_words(report: Any) -> None:
+    """The status and refund words no profile knows: the most frequent only (a status
+    column of free text, 40,000 rows each its own word, printed 40,000 lines, 5.7 MB,
+    and the import took 16 s; now 3.1 s, 4 KB), each quoted short (reasons.quoted), as
+    every message quotes a cell (a 40 KB status word printed whole, twice, took the
+    terminal's wrapping 21 s of a 23 s import of 500 rows)."""
+    from kequn.ingest.reasons import quoted
+
     unknown = list(report.unknown_statuses.items())
     for word, count in unknown[:SKIPPED_SHOWN]:
         said = t("import.unknown_status", word=quoted(word), count=count)
@@ -133,8 +137,9 @@ def print_format(report: Any) -> None:
     for why, count in getattr(report, "refunds_not_applied", {}).items():
         said = t(f"aftersale.{why}")
         console.print(t("import.aftersale_not_applied", count=f"{count:,}", reason=said))
-    for word, count in report.unknown_refund_words.items():
-        console.print(t("import.unknown_refund_word", word=word, count=count), style="yellow")
+    for word, count in list(report.unknown_refund_words.items())[:SKIPPED_SHOWN]:
+        said = t("import.unknown_refund_word", word=quoted(word), count=count)
+        console.print(said, style="yellow")
 
 
 def _ws_currency(report: Any) -> str:

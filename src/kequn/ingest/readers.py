@@ -17,7 +17,6 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -33,12 +32,9 @@ from kequn.ingest.encoding import detect_encoding, undecodable_line
 from kequn.ingest.file_kind import sniff_xls, workbook_kind
 from kequn.ingest.header_rows import HEADER_SCAN, find_header, second_header
 from kequn.ingest.sheets import data_sheet, same_header_sheets
+from kequn.ingest.source_error import SourceError
 
 BATCH_ROWS = 200_000
-
-
-class SourceError(ValueError):
-    """The file cannot be read as a table; the message names the file and what to do."""
 
 
 def check_table(table: str) -> str:
@@ -318,34 +314,6 @@ def _positional_schema(width: int) -> pa.Schema:
     )
 
 
-#: an .xlsx is a zip of XML: refuse one that would unzip to more than this, or whose
-#: parts are compressed more than any spreadsheet is (a zip bomb: 3.7 MB -> 1.1 GB)
-MAX_XLSX_BYTES = 1 << 30
-MAX_XLSX_RATIO = 100
-MAX_XLSX_PARTS = 10_000
-
-
-def check_xlsx(source: Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
-    """Refuse an .xlsx before reading it if it is not a zip, unzips to more than
-    ``max_bytes``, has implausibly many parts, or is compressed like a zip bomb."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(source) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
-    total = sum(p.file_size for p in parts)
-    too_dense = any(
-        p.file_size > (1 << 24) and p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1)
-        for p in parts
-    )
-    if len(parts) > MAX_XLSX_PARTS or total > max_bytes or too_dense:
-        raise SourceError(
-            t("import.xlsx_too_big", file=source.name, mb=total >> 20, limit=max_bytes >> 20)
-        )
-
-
 def _stage_excel(
     source: Path,
     workdir: Path,
@@ -355,7 +323,9 @@ def _stage_excel(
     *,
     biff: bool = False,
 ) -> StagedSource:
-    book = _open_xls(source) if biff else _open_xlsx(source)
+    from kequn.ingest.workbook import open_xls, open_xlsx
+
+    book = open_xls(source) if biff else open_xlsx(source)
     try:
         if sheet and sheet not in book.sheetnames:
             raise SourceError(
@@ -422,42 +392,6 @@ def _stage_excel(
     if merged:
         staged.skipped.append(_second_row(at + 2, head[at + 1]))
     return staged
-
-
-def _open_xlsx(source: Path) -> Any:
-    import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    check_xlsx(source)
-    try:
-        # openpyxl takes a file by its name only with an Excel extension: an .xlsx saved
-        # as .xls is given as bytes (check_xlsx has bounded their size)
-        opened: Path | io.BytesIO = source
-        if source.suffix.lower() not in {".xlsx", ".xlsm"}:
-            opened = io.BytesIO(source.read_bytes())
-        book = openpyxl.load_workbook(opened, read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
-        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
-    # A sheet's rows are read as its cells are, not as its <dimension> says: read-only
-    # openpyxl pads every row to the dimension's last column and yields every missing
-    # row up to its last, and Excel keeps a used range as far as a cell ever formatted
-    # (A1:XFD1048576). A 9 KB workbook of 100 orders with one formatted empty cell at
-    # XFD1048576 became 1,048,576 rows of 16,384 cells: killed after 300 s (at row
-    # 8,000: 4.9 s); now 3.2 s. A dimension too small (A1, as some writers leave it)
-    # cut every row to its first column: "customer_id not found".
-    for sheet in book.worksheets:
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-    return book
-
-
-def _open_xls(source: Path) -> Any:
-    from kequn.ingest.xls import XlsBook, XlsError
-
-    try:
-        return XlsBook(source)
-    except XlsError as exc:
-        raise SourceError(t("import.bad_xls", file=source.name, detail=exc)) from exc
 
 
 def _flush(

@@ -161,14 +161,11 @@ def _mentions_bytes(raw: bytes, person: Identity) -> bool:
 def _xlsx_mentions(path: Path, person: Identity) -> bool:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True)
+    from kequn.ingest.workbook import where_cells_are
+
+    book = where_cells_are(openpyxl.load_workbook(path, read_only=True))
     try:
         for sheet in book.worksheets:
-            # its cells, not its <dimension>: one of A1 cut every row to its first cell
-            # (a name in column B was not found, and the upload was kept), one of
-            # A1:XFD1048576 made a million rows of 16,384 cells (see readers._open_xlsx)
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
             for row in sheet.iter_rows(values_only=True):
                 if any(person.mentioned_in(c) for c in row if c is not None):
                     return True
