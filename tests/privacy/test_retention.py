@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from kequn import pipeline
 from kequn.cli import app
 from kequn.ingest.importer import import_file
-from kequn.privacy import purge_quarantine
+from kequn.privacy.retention import purge_quarantine
 from kequn.snapshots import runs as runs_module
 from kequn.snapshots.retention import runs_to_remove
 from kequn.snapshots.runs import RunInfo, list_runs
@@ -76,7 +76,7 @@ def test_runs_delete_refuses_an_empty_id_and_says_when_a_prefix_is_shared(tmp_pa
     """``kequn runs delete "$RUN"`` with RUN unset matched every run as a prefix and
     deleted the only one; a prefix two runs share was told as no such run."""
     from kequn.demo import demo_workspace
-    from kequn.privacy import delete_run
+    from kequn.privacy.retention import delete_run
 
     ws = demo_workspace(tmp_path, 30)
     only = pipeline.run(ws, with_models=False)

@@ -1,7 +1,7 @@
 """The retention policy applied: after every run (:func:`kequn.automation.prune_runs`)
 and on request (``kequn runs prune``). Which runs it keeps is
 :func:`kequn.snapshots.retention.runs_to_remove`; each one removed goes as ``kequn runs
-delete`` removes it (:func:`kequn.privacy.delete_run`: its lookup files too, audited).
+delete`` removes it (:func:`kequn.privacy.retention.delete_run`: its lookup files too, audited).
 The segment events, which outlive the runs they compare, have a period of their own
 (:func:`prune_events`)."""
 
@@ -12,7 +12,7 @@ import datetime as dt
 
 from kequn.automation import db
 from kequn.core.i18n import t
-from kequn.privacy import delete_run
+from kequn.privacy.retention import delete_run
 from kequn.snapshots.retention import runs_to_remove
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
 from kequn.store.access import audit

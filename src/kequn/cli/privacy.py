@@ -95,11 +95,11 @@ def purge_cmd(
     ] = None,
 ) -> None:
     """Remove quarantined rows of imports older than the retention period."""
-    from kequn import privacy
+    from kequn.privacy.retention import purge_quarantine
     from kequn.snapshots.read import privacy_settings
 
     ws = _ws(workspace)
-    count = privacy.purge_quarantine(ws, days)
+    count = purge_quarantine(ws, days)
     shown = days if days is not None else privacy_settings(ws).quarantine_days
     console.print(t("privacy.purged", count=count, days=shown))
 
@@ -110,9 +110,9 @@ def runs_delete(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Delete a stored run and its lookup files."""
-    from kequn import privacy
+    from kequn.privacy.retention import delete_run
 
-    deleted = privacy.delete_run(_ws(workspace), run_id)
+    deleted = delete_run(_ws(workspace), run_id)
     console.print(t("privacy.run_deleted", id=deleted))
 
 
