@@ -63,3 +63,18 @@ def test_typed_cells_are_their_text(con: duckdb.DuckDBPyConnection) -> None:
         "kq_clean(0), kq_text(NULL::INTEGER)"
     ).fetchone()
     assert row == ("42", "-1.5", "2024-01-02", "true", "12.50", "2024-01-02 03:04:05", "0", None)
+
+
+def test_a_place_is_read_without_the_arrow_lambda() -> None:
+    """kq_region binds its split cell with nested lambdas: written with the arrow, every
+    import of customers with a place failed as its macros were installed."""
+    from kequn.ingest import region
+
+    con = duckdb.connect()
+    con.execute("SET lambda_syntax = 'DISABLE_SINGLE_ARROW'")
+    region.install_macros(con)
+    row = con.execute(
+        "SELECT kq_region('中国 浙江 杭州', 'country', true), "
+        "kq_region('浙江省 杭州市', 'province', true), kq_region('美国 纽约', 'city', true)"
+    ).fetchone()
+    assert row == ("中国", "浙江省", "纽约")
