@@ -51,3 +51,41 @@ def test_the_refund_amount_settles_a_new_order_s_status(ws: Workspace, tmp_path:
         ("A3", "paid"),
         ("A4", "paid"),
     ]
+
+
+def test_a_later_sheet_s_refund_settles_a_stored_order(ws: Workspace, tmp_path: Path) -> None:
+    """Orders stored paid from an export with a status column, then the shop's sheet of
+    amounts and refunds without one: the refunded orders' status follows their refund as
+    a new order's does. Kept paid, the buyer's fully refunded order still counted as a
+    purchase (of nothing) and the partly refunded one as no refund at all."""
+    first = tmp_path / "orders.csv"
+    first.write_text(
+        "订单号,下单时间,买家昵称,实付金额,订单状态\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,交易成功\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,交易成功\n"
+        "A3,2025-01-04 10:00:00,小李,50.00,等待买家付款\n"
+        "A4,2025-01-05 10:00:00,小张,60.00,交易成功\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", first, create_customers=True)
+    later = tmp_path / "销售记录.csv"
+    later.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,100.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,30.00\n"
+        "A3,2025-01-04 10:00:00,小李,50.00,50.00\n"
+        "A4,2025-01-05 10:00:00,小张,60.00,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", later)
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, status, refunded FROM orders ORDER BY 1").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("A1", "refunded"),
+        ("A2", "partially_refunded"),
+        ("A3", "pending"),  # never paid: a refund amount does not make it a sale
+        ("A4", "paid"),
+    ]
+    assert report.updated == 4  # A4's refund, blank, is now 0
+    again = import_file(ws, "orders", later)
+    assert (again.updated, again.unchanged) == (0, 4)

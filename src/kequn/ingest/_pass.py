@@ -13,6 +13,23 @@ from kequn.ingest.report import ImportReport
 from kequn.store.workspace import Workspace
 
 
+def settled_by_refund(status: str, refunded: str, amount: str) -> str:
+    """SQL: an order's status once its refund amount is known (each argument a column's
+    SQL). A paid order with money back is refunded when all of it came back, else
+    partly refunded; a cancelled (closed) order with money back was paid and refunded.
+    Any other status stays: pending, refunding and refunded, and a platform's partial
+    refund whose amount is the whole (kept partial, the word being the platform's:
+    ``test_platform_refund_states``). The one rule for a status column beside a refund
+    column (:mod:`kequn.ingest.parse`), a new order from a file without a status column,
+    and a stored order such a file updates (:mod:`kequn.ingest.write`): kept paid, a
+    fully refunded order counted as a purchase of nothing."""
+    return (
+        f"CASE WHEN coalesce({refunded}, 0) <= 0 OR {status} NOT IN ('paid', 'cancelled') "
+        f"THEN {status} WHEN {status} = 'cancelled' OR {refunded} >= {amount} THEN 'refunded' "
+        f"ELSE 'partially_refunded' END"
+    )
+
+
 class Pass:
     """One import's SQL, run on a writer connection. Identifiers are kequn's own; values
     from files and users are bound parameters."""

@@ -9,7 +9,7 @@ import re
 import duckdb
 
 from kequn.ingest import formats, reasons
-from kequn.ingest._pass import Pass
+from kequn.ingest._pass import Pass, settled_by_refund
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.region import PARTS, region_part
@@ -259,11 +259,8 @@ class ParsePass(Pass):
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
             # a refund amount tells what the status word may not: all or part refunded
             self.sql(
-                """UPDATE parsed SET status = CASE
-                    WHEN status = 'cancelled' THEN 'refunded'
-                    WHEN refunded >= amount THEN 'refunded'
-                    ELSE 'partially_refunded' END
-                WHERE refunded > 0 AND status IN ('paid', 'cancelled') AND NOT bad__status"""
+                f"UPDATE parsed SET status = {settled_by_refund('status', 'refunded', 'amount')} "
+                "WHERE NOT bad__status"
             )
         if self.table == "orders" and "refunded" in mapped:
             # without a status column (a shop's sheet of amounts and refunds), as it says

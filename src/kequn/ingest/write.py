@@ -6,20 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from kequn.ingest._pass import Pass
+from kequn.ingest._pass import Pass, settled_by_refund
 from kequn.ingest.shape import line_rows
 
 #: How a derived customer's province and city are read from a Chinese shipping address.
 _PROVINCE_RE = r"^\s*([^\s省]{2,7}省|[^\s]{2,10}?自治区|北京|上海|天津|重庆|香港|澳门)"
 _CITY_RE = r"^(?:市)?\s*([^\s市]{1,8}?(?:市|自治州|地区|盟))"
 _INSERT_DEFAULTS = {"orders": {"status": "'paid'"}}
-#: a new order's status in a file of refund amounts without a status column, as a status
-#: column's paid is settled by the refund (parse.py): all of it back, refunded; part,
-#: partially refunded. Paid, a fully refunded order counted as a purchase of nothing.
-_STATUS_BY_REFUND = (
-    "CASE WHEN a.refunded > 0 AND a.refunded >= a.amount THEN 'refunded' "
-    "WHEN a.refunded > 0 THEN 'partially_refunded' ELSE 'paid' END"
-)
 
 
 class WritePass(Pass):
@@ -103,6 +96,13 @@ class WritePass(Pass):
             for name in own
             if name != key
         ]
+        # a file of refund amounts without a status column settles the stored order's
+        # status as it does a new one's (below): a paid order it says was refunded in
+        # full is no purchase any more
+        settles = "status" not in own and {"refunded", "amount"} <= set(own)
+        settled = settled_by_refund("t.status", "a.refunded", "a.amount")
+        if settles and self.table == "orders":
+            changes.append(f"{settled} IS DISTINCT FROM t.status")
         changed = " OR ".join(changes) or "false"
         row = self.con.execute(
             f'SELECT count(*) FROM accepted a JOIN "{target}" t ON t."{key}" = a."{key}" '
@@ -121,6 +121,8 @@ class WritePass(Pass):
                 )
             else:
                 sets.append(f'"{name}" = a."{name}"')
+        if settles and self.table == "orders":
+            sets.append(f"status = {settled}")
         sets += ["source_file = $file", "source_row = a._row", "import_id = $import_id"]
         meta = {"file": self.report.file, "import_id": self.report.import_id}
         if updated:
@@ -131,7 +133,7 @@ class WritePass(Pass):
             )
         defaults = {k: v for k, v in _INSERT_DEFAULTS.get(target, {}).items() if k not in own}
         if "status" in defaults and "refunded" in own and "amount" in own:
-            defaults["status"] = _STATUS_BY_REFUND
+            defaults["status"] = settled_by_refund("'paid'", "a.refunded", "a.amount")
         names = own + list(defaults)
         values = [f'a."{n}"' for n in own] + list(defaults.values())
         self.sql(
