@@ -89,3 +89,32 @@ def test_a_later_sheet_s_refund_settles_a_stored_order(ws: Workspace, tmp_path: 
     assert report.updated == 4  # A4's refund, blank, is now 0
     again = import_file(ws, "orders", later)
     assert (again.updated, again.unchanged) == (0, 4)
+
+
+def test_refund_rows_beside_a_refund_column_settle_it_too(ws: Workspace, tmp_path: Path) -> None:
+    """A sheet with both a refund column and refund rows (negative amounts), no status:
+    the order whose own row says it was refunded in full is refunded, as in a sheet
+    without refund rows. The rows' path gave the file a status column of its own (the
+    stored one, else paid) and the refund column was no longer read for it: A1 stayed
+    paid."""
+    path = tmp_path / "流水.csv"
+    path.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,100.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,\n"
+        "A2,2025-01-10 10:00:00,小李,-80.00,\n"
+        "A3,2025-01-04 10:00:00,小张,60.00,20\n"
+        "A3,2025-01-11 10:00:00,小张,-10.00,\n"
+        "A4,2025-01-05 10:00:00,小张,30.00,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", path, create_customers=True)
+    assert report.refund_rows == 2
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, status, refunded FROM orders ORDER BY 1").fetchall()
+    assert rows == [
+        ("A1", "refunded", Decimal("100.00")),
+        ("A2", "refunded", Decimal("80.00")),
+        ("A3", "partially_refunded", Decimal("20.00")),  # the larger of 20 and the row's 10
+        ("A4", "paid", Decimal("0.00")),
+    ]

@@ -38,7 +38,7 @@ order of its own, it replaced a sale by a negative amount.
 from __future__ import annotations
 
 from kequn.ingest import reasons
-from kequn.ingest._pass import Pass
+from kequn.ingest._pass import Pass, settled_by_refund
 
 _NEW_COLUMN = (
     "ALTER TABLE parsed ADD COLUMN {name} {kind}; "
@@ -160,6 +160,7 @@ class RefundPass(Pass):
             ) first_sale USING (order_id)
             GROUP BY r.order_id, first_sale.sale_row"""
         )
+        settles = "status" not in columns and "refunded" in columns
         for name, kind in (("refunded", "DECIMAL(18, 2)"), ("status", "VARCHAR")):
             if name not in columns:
                 for statement in _NEW_COLUMN.format(name=name, kind=kind).split("; "):
@@ -170,6 +171,12 @@ class RefundPass(Pass):
                 fallback = "'paid'" if name == "status" else "NULL"
                 self.sql(f'UPDATE parsed SET "{name}" = coalesce({stored}, {fallback})')
                 columns.append(name)
+        if settles:
+            # the file's refund column settles a sale's status, as without refund rows
+            # (kequn.ingest.write): a paid order refunded in full stayed paid
+            self.sql(
+                f"UPDATE parsed SET status = {settled_by_refund('status', 'refunded', 'amount')}"
+            )
         # the order's own row may say some was refunded already (a status 已退款, a refund
         # column): the refund rows may be that same money, so the larger of the two counts
         total = "greatest(coalesce(p.refunded, 0), f.money)"
