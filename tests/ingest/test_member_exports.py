@@ -4,6 +4,7 @@ customer stay attributes (nothing personal is made of them)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from kequn.ingest.importer import import_file
@@ -45,3 +46,38 @@ def test_youzan_customer_export_stores_a_masked_phone_as_written(
         ("娜娜", "李娜", "13912345678", None, "0"),
         ("阿伟", "张伟", "138****1234", None, "50.00"),
     ]
+
+
+#: a 企业微信 customer table (Airomeo/bilinl-nest prisma/migrations/20250517060952_add_customer_table)
+WECOM = ["客户名称", "所属企微号", "所属企业", "添加时间", "标签", "客户系统备注", "客户备注名",
+         "描述信息", "企微手机号", "系统手机", "客户编号", "企微编号"]  # fmt: skip
+
+
+def test_wecom_customers_keep_the_time_they_were_added(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "企业微信客户.csv"
+    path.write_text(
+        ",".join(WECOM) + "\n"
+        "王芳,li.sales,某某科技,2024-03-01 10:00:00,高意向;老客,,王总,,138****1234,,C001,wmAAA\n"
+        "赵强,chen.kf,某某科技,2024/3/2 11:30,,,,,,,C002,wmBBB\n",
+        encoding="utf-8",
+    )
+    result = import_file(ws, "customers", path)
+    assert result.rejected == 0, result.examples
+    with ws.read() as con:
+        got = con.execute(
+            "SELECT customer_id, name, created_at, attributes['所属企微号'] FROM customers "
+            "ORDER BY customer_id"
+        ).fetchall()
+    assert got == [
+        ("C001", "王芳", datetime(2024, 3, 1, 10, 0), "li.sales"),
+        ("C002", "赵强", datetime(2024, 3, 2, 11, 30), "chen.kf"),
+    ]
+
+
+def test_the_staff_member_who_added_a_wecom_customer_is_not_the_customer() -> None:
+    # qwdigital/LinkWechat-Scrm WeCustomerList.java: 客户名称, 首位添加人, 添加时间, 标签
+    headers = ["客户名称", "添加人", "添加时间", "标签", "备注"]
+    matched = match_headers("customers", headers)
+    got = {canonical: headers[i] for canonical, i in matched.columns.items()}
+    assert got == {"name": "客户名称", "created_at": "添加时间"}
+    assert [headers[i] for i in matched.extra] == ["添加人", "标签", "备注"]
