@@ -16,6 +16,9 @@ before it resolves their dependencies:
 4. Bodies are limited (``max_body_mb`` for JSON and forms, ``max_upload_mb`` for
    ``/api/imports``, in ``kequn.toml`` under ``[serve]``): a larger ``Content-Length`` is
    refused before reading, and a streamed body is counted as it arrives (413).
+5. A JSON body holding half of a UTF-16 surrogate pair (``\\ud800``, or its raw bytes)
+   is refused (400): Python's JSON reader lets it through, as a character no UTF-8 text
+   can hold, and it failed wherever the text was written or answered.
 
 Every response gets the browser-safety headers: a Content-Security-Policy without inline
 script, no framing, no MIME sniffing, no referrer to other sites; and every one but the
@@ -26,6 +29,7 @@ personal data that a browser's or a proxy's cache must not keep after the user l
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import traceback
@@ -165,14 +169,23 @@ class Guard:
             await self._too_large(request, limit)(scope, receive, send_with_headers)
             return
         received = 0
+        json_body: list[bytes] | None = [] if _is_json(request) else None
 
         async def counted() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
-                    raise _TooLargeError(self._too_large_error(request, limit))
+                    raise _BodyError(self._too_large_error(request, limit))
+                if json_body is not None:
+                    json_body.append(chunk)
+                    if not message.get("more_body") and _half_pair(b"".join(json_body)):
+                        lang = request_lang(request)
+                        raise _BodyError(
+                            ApiError(400, "invalid_text", t("web.error.half_pair", lang))
+                        )
             return message
 
         try:
@@ -180,7 +193,7 @@ class Guard:
             # refusal, a file's problems) is in the reader's, not the server process's
             with speaking(request_lang(request)):
                 await self.app(scope, counted, send_with_headers)
-        except _TooLargeError as exc:  # raised outside a route's error handling
+        except _BodyError as exc:  # raised outside a route's error handling
             if started:
                 raise
             response = _error(exc.status_code, exc.code, str(exc.detail), {"Connection": "close"})
@@ -228,12 +241,36 @@ class Guard:
         return _error(413, error.code, str(error.detail), {"Connection": "close"})
 
 
-class _TooLargeError(ApiError):
-    """A body grew past its limit while read: an HTTPException, so FastAPI passes it on
-    to the API's error handler instead of calling it a malformed body."""
+class _BodyError(ApiError):
+    """A body refused while read (grown past its limit, text no JSON may carry): an
+    HTTPException, so FastAPI passes it on to the API's error handler instead of calling
+    it a malformed body."""
 
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.status_code, error.code, str(error.detail))
+
+
+#: a JSON string's escapes, one by one (so ``\\`` is one, and the ``u`` after it a
+#: letter): a whole surrogate pair, half of one (group 1), or any other
+_ESCAPES = re.compile(
+    rb"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    rb"|(u[dD][89a-fA-F][0-9a-fA-F]{2})|.)",
+    re.DOTALL,
+)
+#: half a pair written as UTF-8 bytes (no valid UTF-8 has them; Python reads them)
+_RAW_HALF = re.compile(rb"\xed[\xa0-\xbf]")
+
+
+def _is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def _half_pair(body: bytes) -> bool:
+    """Whether a JSON body holds half of a UTF-16 surrogate pair."""
+    if _RAW_HALF.search(body):
+        return True
+    return b"\\u" in body and any(m.group(1) for m in _ESCAPES.finditer(body))
 
 
 def locked_out(failures: Failures, client: str, lang: str) -> JSONResponse | None:

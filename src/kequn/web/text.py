@@ -28,6 +28,10 @@ WEB: dict[str, tuple[str, str]] = {
         "无法读取请求内容（不是有效的 UTF-8 JSON 或表单）。",
         "The request's body could not be read (not valid UTF-8 JSON or form data).",
     ),
+    "web.error.half_pair": (
+        "请求中的文本含有无效字符（落单的 UTF-16 代理项，如 \\ud800），无法读取。",
+        "The request's text holds an invalid character (half of a UTF-16 surrogate pair, such as \\ud800) and cannot be read.",
+    ),
     "web.error.method": ("这个地址不接受此请求方法。", "This address does not take that method."),
     "web.error.invalid": ("请求无效：{problems}", "Invalid request: {problems}"),
     "web.error.no_job": ("没有这个任务。", "No such job."),
