@@ -82,6 +82,14 @@ ALLOWED_TEXT_ZH = (
 )
 
 
+#: the checker's kinds of value, as the 中文 messages say them
+_KINDS_ZH = {"number": "数字", "string": "文本", "date": "日期", "bool": "条件（真或假）"}
+
+
+def _zh(kind: str) -> str:
+    return _KINDS_ZH.get(kind, kind)
+
+
 class RuleError(ValueError):
     """A rule that cannot be used; says where, why, and what might have been meant."""
 
@@ -175,7 +183,7 @@ def parse_rule(text: str, catalogue: Mapping[str, str]) -> Rule:
         raise RuleError(
             text,
             f"a rule must be a condition (true or false), not a {kind}",
-            f"规则必须是条件（真或假），而不是{kind}",
+            f"规则必须是条件（真或假），而不是{_zh(kind)}",
         )
     return Rule(text, frozenset(checker.names), tree, frozenset(checker.attributes))
 
@@ -375,7 +383,7 @@ class _Checker:
                 raise self.fail(
                     args[i],
                     f"{name}() needs a {want} here, not a {k}",
-                    f"{name}() 此处需要{want}，而不是{k}",
+                    f"{name}() 此处需要{_zh(want)}，而不是{_zh(k)}",
                 )
         if result == "same":
             concrete = [k for k in kinds if k != "null"]
@@ -416,13 +424,15 @@ class _Checker:
             raise self.null(node)
         if got not in {want, "null"}:
             raise self.fail(
-                node, f"expected a {want} here, found a {got}", f"此处需要{want}，而不是{got}"
+                node,
+                f"expected a {want} here, found a {got}",
+                f"此处需要{_zh(want)}，而不是{_zh(got)}",
             )
 
     def compatible(self, node: Node, a: str, b: str) -> None:
         if "null" in (a, b) or a == b:
             return
-        raise self.fail(node, f"cannot compare a {a} with a {b}", f"不能比较{a}与{b}")
+        raise self.fail(node, f"cannot compare a {a} with a {b}", f"不能比较{_zh(a)}与{_zh(b)}")
 
 
 def _function_name(node: Node) -> str | None:
