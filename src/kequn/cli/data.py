@@ -410,7 +410,14 @@ def demo(
         if not is_demo_workspace(root):  # a shop's own workspace: never deleted
             err.print(t("demo.not_a_demo", path=root), style="red", soft_wrap=True)
             raise typer.Exit(1)
+        inside = [f for f in from_files or () if f.resolve().is_relative_to(root)]
+        if inside:  # replacing the workspace would delete the export before it is read
+            err.print(t("demo.from_inside", file=inside[0], path=root), style="red", soft_wrap=True)
+            raise typer.Exit(1)
         shutil.rmtree(root)
+    elif root.is_dir() and any(root.iterdir()):  # the next demo would delete all of it
+        err.print(t("demo.not_empty", path=root), style="red", soft_wrap=True)
+        raise typer.Exit(1)
     ws = Workspace.init(root, Settings())
     mark_demo_workspace(ws)
     with _progress() as progress:

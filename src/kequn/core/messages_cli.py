@@ -159,6 +159,14 @@ CLI: dict[str, tuple[str, str]] = {
         "从 {path} 中删除 {id} 的全部数据？此操作无法撤销",
         "Erase {id} from {path}? This cannot be undone",
     ),
+    "demo.not_empty": (
+        "{path} 不是空文件夹，下次运行演示时会删除其中的内容：请用 -w 指定一个新的或空的文件夹。",
+        "{path} is not empty, and the demo would delete what it holds the next time it runs there: name a new or empty folder with -w.",
+    ),
+    "demo.from_inside": (
+        "{file} 位于演示工作区 {path} 中，演示重建工作区时会先删除它：请把它移到工作区之外，或用 -w 指定另一个文件夹。",
+        "{file} is inside the demo workspace {path}, which the demo deletes before it rebuilds it: move the file out of it, or name another folder with -w.",
+    ),
     "demo.not_a_demo": (
         "{path} 是一个不是由 kequn demo 创建的工作区，演示会删除其中的数据：请用 -w 指定另一个文件夹（若确实不再需要它，请自行删除）。",
         "{path} is a workspace kequn demo did not make, and the demo would delete its data: name another folder with -w (or delete it yourself if it is no longer needed).",
