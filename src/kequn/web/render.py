@@ -22,7 +22,7 @@ from kequn.snapshots import lookup
 from kequn.store.access import User
 from kequn.web.deps import request_user, workspace
 from kequn.web.errors import invalid_json, invalid_message
-from kequn.web.lang import LANG_COOKIE, request_lang
+from kequn.web.lang import LANG_COOKIE, language_of, request_lang
 
 _templates = Environment(
     loader=FileSystemLoader(str(resources.files("kequn.web").joinpath("templates"))),
@@ -84,7 +84,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         **context,
     )
     response = HTMLResponse(html)
-    if request.query_params.get("lang") in ("zh", "en"):
+    if language_of(request.query_params.get("lang")) is not None:
         response.set_cookie(LANG_COOKIE, lang, samesite="strict", max_age=365 * 86400)
     return response
 

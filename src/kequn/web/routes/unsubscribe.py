@@ -31,6 +31,7 @@ from kequn.core.i18n import t
 from kequn.store.workspace import WorkspaceError
 from kequn.web import journeys_text  # noqa: F401 - registers the page's messages
 from kequn.web.deps import request_lang, workspace
+from kequn.web.lang import language_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,8 +49,8 @@ _pages = Environment(
 def _customer_lang(request: Request, customer_id: str) -> str:
     """``?lang=``, else the language of the customer's newest message, else the
     browser's."""
-    chosen = request.query_params.get("lang")
-    if chosen in ("zh", "en"):
+    chosen = language_of(request.query_params.get("lang"))
+    if chosen is not None:
         return chosen
     ws = workspace(request)
     if db.exists(ws):
@@ -95,7 +96,7 @@ def _confirm(request: Request, token: str) -> Response:
         customer_id = read_token(workspace(request), token)
     except WorkspaceError:
         return _bad(request)
-    chosen = request.query_params.get("lang")
+    chosen = language_of(request.query_params.get("lang"))
     return _page(_customer_lang(request, customer_id), "ask", token=token, chosen=chosen)
 
 
