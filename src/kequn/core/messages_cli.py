@@ -278,6 +278,10 @@ CLI: dict[str, tuple[str, str]] = {
     "validation.boolean": ("应为 true 或 false", "should be true or false"),
     "validation.list": ("应为列表", "should be a list"),
     "validation.mapping": ("应为映射（键: 值）", "should be a mapping (key: value)"),
+    "validation.key": (
+        "键应为文本（数字或 yes/no/on/off 请加引号，如 '5':）",
+        "keys should be text (quote a number or yes/no/on/off: '5':)",
+    ),
     "validation.choice": ("只能是 {expected}", "should be one of {expected}"),
     "validation.at_least": ("应不小于 {ge}", "should be at least {ge}"),
     "validation.more_than": ("应大于 {gt}", "should be more than {gt}"),

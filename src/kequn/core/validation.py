@@ -30,6 +30,7 @@ _KINDS = {
     "dict_type": "validation.mapping",
     "model_type": "validation.mapping",
     "model_attributes_type": "validation.mapping",
+    "invalid_key": "validation.key",  # 5: or yes: (YAML reads it as true)
     "literal_error": "validation.choice",
     "enum": "validation.choice",
     # bounds a request's or a file's value must keep (the API's query parameters)
