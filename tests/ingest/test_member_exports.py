@@ -18,7 +18,9 @@ YOUZAN = ["客户姓名", "客户昵称", "免费等级", "付费等级", "客�
 def test_youzan_customer_export_reads_the_phone_and_nothing_from_levels_or_balance() -> None:
     matched = match_headers("customers", YOUZAN)
     got = {canonical: YOUZAN[i] for canonical, i in matched.columns.items()}
-    assert got == {"name": "客户姓名", "phone": "客户手机号"}
+    # no member number: the phone gives the id (test_youzan_customers_without_an_id_...)
+    assert got == {"name": "客户姓名", "phone": "客户手机号", "customer_id": "客户手机号"}
+    assert matched.fallbacks == {"customer_id": "phone"}
     kept = [YOUZAN[i] for i in matched.extra]
     assert kept == ["客户昵称", "免费等级", "付费等级", "客户积分", "客户储值余额"]
 
@@ -81,3 +83,38 @@ def test_the_staff_member_who_added_a_wecom_customer_is_not_the_customer() -> No
     got = {canonical: headers[i] for canonical, i in matched.columns.items()}
     assert got == {"name": "客户名称", "created_at": "添加时间"}
     assert [headers[i] for i in matched.extra] == ["添加人", "标签", "备注"]
+
+
+def test_youzan_customers_without_an_id_are_known_by_phone_as_their_orders_are(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """有赞's 客户 export has no member number. It was refused whole (customer_id not
+    found). Its customers now get the id an order export's buyer known by the same phone
+    gets (a keyed hash of the phone, written any way), so their orders find them; a masked
+    phone is no one's id and its row is quarantined with the reason."""
+    customers = tmp_path / "客户导出.csv"
+    customers.write_text(
+        ",".join(YOUZAN) + "\n张伟,阿伟,VIP1,,138 0000 1111,120,50.00\n"
+        "李娜,娜娜,VIP2,黑卡,13800002222,300,0\n"
+        "王五,小王,VIP1,,139****3333,5,0\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "customers", customers)
+    assert (report.accepted, report.rejected) == (2, 1)
+    assert list(report.examples) == ["masked_buyer"]
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单号,下单时间,手机号,实付金额,订单状态\n"
+        "A1,2025-01-02 10:00:00,13800001111,100.00,交易成功\n"
+        "A2,2025-01-03 10:00:00,+86 138-0000-2222,80.00,交易成功\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", orders)
+    with ws.read() as con:
+        rows = con.execute(
+            "SELECT o.order_id, c.name, c.phone FROM orders o "
+            "JOIN customers c USING (customer_id) ORDER BY 1"
+        ).fetchall()
+        ids = [r[0] for r in con.execute("SELECT customer_id FROM customers").fetchall()]
+    assert rows == [("A1", "张伟", "138 0000 1111"), ("A2", "李娜", "13800002222")]
+    assert all(i.startswith("p-") and "1111" not in i and "2222" not in i for i in ids)

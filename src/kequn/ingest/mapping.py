@@ -224,13 +224,7 @@ def match_headers(
     for canonical, index in result.columns.items():
         if stripped[index][1]:
             result.units[canonical] = stripped[index][1] or ""
-    # Shopify and many shops identify buyers by e-mail or phone only.
-    if table == "orders" and "customer_id" not in result.columns:
-        for fallback in ("customer_email", "customer_phone", "customer_name"):
-            if fallback in result.columns:
-                result.columns["customer_id"] = result.columns[fallback]
-                result.fallbacks["customer_id"] = fallback
-                break
+    _id_fallback(table, result)
     if table == "customers" and "name" not in result.columns:
         result.name_parts = _name_parts(normalised, set(result.columns.values()))
     taken = set(result.columns.values())
@@ -248,6 +242,26 @@ def match_headers(
         else:
             result.ignored.append(index)
     return result
+
+
+#: the columns a file without an id column knows its customers by, in order: Shopify and
+#: many shops identify buyers by e-mail or phone only; a member list without a member
+#: number (有赞's 客户 export: 客户姓名, 客户手机号, ...) knows its customers so too, and
+#: they get the ids its orders' buyers get (parse: _buyer_key), so their orders find them
+_ID_FALLBACKS = {
+    "orders": ("customer_email", "customer_phone", "customer_name"),
+    "customers": ("email", "phone"),
+}
+
+
+def _id_fallback(table: str, result: MappingResult) -> None:
+    if "customer_id" in result.columns:
+        return
+    for fallback in _ID_FALLBACKS.get(table, ()):
+        if fallback in result.columns:
+            result.columns["customer_id"] = result.columns[fallback]
+            result.fallbacks["customer_id"] = fallback
+            return
 
 
 #: a given name's and a family name's headers, and how the two are written together

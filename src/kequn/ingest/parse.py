@@ -238,7 +238,7 @@ class ParsePass(Pass):
             if column.name in self.value_maps:
                 name = column.name
                 value = f"coalesce(kq_pick({value}, ${name}_map_keys, ${name}_map_vals), {value})"
-            if self.table == "orders" and column.name == "customer_id" and text:
+            if self.table in ("orders", "customers") and column.name == "customer_id" and text:
                 value = self._buyer_key(value)
             failed, why = frag.failed or "false", f"'{frag.reason or ''}'"
             if column.name in commas:
@@ -326,17 +326,21 @@ class ParsePass(Pass):
     def _buyer_key(self, value: str) -> str:
         """An order's buyer: the id column, else (row by row: a walk-in buyer has no member
         number) the phone, else the e-mail, normalised so that 136 1111 2222 and
-        13611112222 are one buyer and e-mails compare case-insensitively."""
+        13611112222 are one buyer and e-mails compare case-insensitively. A customers
+        file's id column is the id as written; without one, its e-mail or phone gives the
+        id an order export's buyer known by it gets."""
         columns = self.matched.columns
         fallback = self.matched.fallbacks.get("customer_id")
         # a masked value (138****6688, 李**) is no one's id: different buyers look the same
         # once masked; without another key the row is quarantined (validate: masked_buyer)
         plain = f"CASE WHEN kq_masked({value}) THEN NULL ELSE {value} END"
         # a phone or e-mail serving as an id is personal: the id is a keyed hash of it
-        if fallback == "customer_phone":
+        if fallback in ("customer_phone", "phone"):
             return f"coalesce(kq_pseudo(kq_phone({value})), {plain})"
-        if fallback == "customer_email":
+        if fallback in ("customer_email", "email"):
             return f"coalesce(kq_pseudo(kq_email({value})), {plain})"
+        if self.table == "customers":
+            return value  # a member number is the id as written
         alts = [
             f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
             for name, fn in (("customer_phone", "kq_phone"), ("customer_email", "kq_email"))

@@ -85,7 +85,7 @@ class ValidatePass(RefundPass):
     def _check_ids(self, columns: list[str]) -> None:
         """Ids Excel cut to 15 digits, and an order's buyer that is only a masked value
         with no other key (parse: ``_buyer_key``)."""
-        if self.table == "orders" and "customer_id" in columns:
+        if self.table in ("orders", "customers") and "customer_id" in columns:
             self._problem(
                 '"customer_id" IS NULL AND kq_masked(trim("raw__customer_id"))',
                 "customer_id",
