@@ -20,6 +20,7 @@ from kequn.cli import (  # noqa: F401 - importing registers the commands
 from kequn.cli._app import app, err
 from kequn.core import i18n
 from kequn.errors import user_message
+from kequn.store import workspace
 
 __all__ = ["app", "main", "user_message"]
 
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         args = global_options_first(sys.argv[1:] if argv is None else list(argv))
         _unknown_language_said(args)
+        workspace.lock_wait_notice = _say_waiting
         app(args=args, prog_name="kequn")
     except Exception as exc:
         message = user_message(exc)
@@ -41,6 +43,10 @@ def main(argv: list[str] | None = None) -> None:
             # or a workspace's error says all there is
             err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
+
+
+def _say_waiting(timeout: float) -> None:
+    err.print(i18n.t("ws.waiting", seconds=int(timeout)), style="yellow", soft_wrap=True)
 
 
 def _unknown_language_said(args: list[str]) -> None:

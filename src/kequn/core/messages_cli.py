@@ -5,6 +5,10 @@ system's errors, as (中文, English) templates by key: data only, merged into
 from __future__ import annotations
 
 CLI: dict[str, tuple[str, str]] = {
+    "ws.waiting": (
+        "另一个进程正在写入工作区，等待它完成（最多 {seconds} 秒）……",
+        "Another process is writing to the workspace; waiting for it to finish (up to {seconds} s)…",
+    ),
     "error.os.denied": ("没有权限", "permission denied"),
     "error.os.missing": ("文件或文件夹不存在", "no such file or folder"),
     "error.os.is_dir": ("这是一个文件夹，需要的是文件", "it is a folder where a file is needed"),

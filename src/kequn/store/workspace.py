@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import IO
@@ -413,16 +413,25 @@ def _reader_lock(db_path: Path) -> Iterator[bool]:
         os.close(fd)
 
 
+#: told once (with the timeout) when a lock has been held by another for a second: the
+#: CLI says it is waiting, where a command sat silent for up to ten minutes
+lock_wait_notice: Callable[[float], None] | None = None
+
+
 @contextlib.contextmanager
 def _exclusive(path: Path, timeout: float) -> Iterator[None]:
     fh: IO[str] = path.open("a+")
-    deadline = time.monotonic() + timeout
+    start = time.monotonic()
+    deadline, told = start + timeout, False
     try:
         while True:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not told and lock_wait_notice is not None and time.monotonic() > start + 1:
+                    told = True
+                    lock_wait_notice(timeout)
                 if time.monotonic() > deadline:
                     raise WorkspaceError(t("ws.busy", seconds=int(timeout))) from None
                 # short and uneven: a waiter polling every 0.1 s could lose every round
