@@ -306,6 +306,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "没有名为 {format} 的导出格式：可用 {known}。",
         "There is no export format {format}: use one of {known}.",
     ),
+    "import.format_orders_only": (
+        "导出格式（{format}）只用于订单文件；客户和互动文件按列名读取：请去掉 --format（或映射文件中的 format:）。",
+        "An export format ({format}) is for order files only; customers and interactions files are read by their headers: leave out --format (or the mapping file's format:).",
+    ),
     "import.unknown_encoding": (
         "没有名为 {encoding} 的编码：可用 utf-8、gb18030、big5 等。",
         "There is no encoding called {encoding}: use utf-8, gb18030, big5 or another Python knows.",

@@ -19,13 +19,17 @@ from kequn.ingest.readers import SourceError, StagedSource
 def profile_for(
     table: str, staged: StagedSource, name: str | None, *, guess: bool = True
 ) -> formats.Profile | None:
-    """The export profile for an order file: the one named, else the one detected."""
+    """The export profile for an order file: the one named, else the one detected. A
+    name that is no format, or one given for customers or interactions, is refused: it
+    was ignored without a word, and the file read as if the user had not named it."""
+    known = formats.profiles()
+    if name and name not in known:
+        raise SourceError(t("import.unknown_format", format=name, known=", ".join(known)))
+    if name and table != "orders":
+        raise SourceError(t("import.format_orders_only", format=name))
     if table != "orders" or not staged.positional:
         return None
     if name:
-        known = formats.profiles()
-        if name not in known:
-            raise SourceError(t("import.unknown_format", format=name, known=", ".join(known)))
         return known[name]
     return formats.detect(staged.headers) if guess else None
 
