@@ -118,3 +118,30 @@ def test_refund_rows_beside_a_refund_column_settle_it_too(ws: Workspace, tmp_pat
         ("A3", "partially_refunded", Decimal("20.00")),  # the larger of 20 and the row's 10
         ("A4", "paid", Decimal("0.00")),
     ]
+
+
+def test_next_week_s_full_refund_settles_a_partial_one(ws: Workspace, tmp_path: Path) -> None:
+    """A week's sheet says A1 was partly refunded, the next week's that all of it came
+    back: A1 stayed partly refunded (a kept purchase of nothing), where the second sheet
+    alone made it refunded. A blank refund leaves the stored status as it is."""
+    first = tmp_path / "第1周.csv"
+    first.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,30.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,20.00\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", first, create_customers=True)
+    later = tmp_path / "第2周.csv"
+    later.write_text(
+        "订单号,下单时间,买家昵称,实付金额,退款金额\n"
+        "A1,2025-01-02 10:00:00,小王,100.00,100.00\n"
+        "A2,2025-01-03 10:00:00,小李,80.00,\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", later)
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, status FROM orders ORDER BY 1").fetchall()
+    assert rows == [("A1", "refunded"), ("A2", "partially_refunded")]
+    again = import_file(ws, "orders", later)
+    assert (again.updated, again.unchanged) == (0, 2)

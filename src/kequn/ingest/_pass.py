@@ -13,7 +13,7 @@ from kequn.ingest.report import ImportReport
 from kequn.store.workspace import Workspace
 
 
-def settled_by_refund(status: str, refunded: str, amount: str) -> str:
+def settled_by_refund(status: str, refunded: str, amount: str, *, stored: bool = False) -> str:
     """SQL: an order's status once its refund amount is known (each argument a column's
     SQL). A paid order with money back is refunded when all of it came back, else
     partly refunded; a cancelled (closed) order with money back was paid and refunded.
@@ -22,9 +22,13 @@ def settled_by_refund(status: str, refunded: str, amount: str) -> str:
     ``test_platform_refund_states``). The one rule for a status column beside a refund
     column (:mod:`kequn.ingest.parse`), a new order from a file without a status column,
     and a stored order such a file updates (:mod:`kequn.ingest.write`): kept paid, a
-    fully refunded order counted as a purchase of nothing."""
+    fully refunded order counted as a purchase of nothing. With ``stored``, the status is
+    a stored order's and a partial refund is settled again by the file's amount: an
+    order a week's sheet said was partly refunded and the next week's in full stayed
+    partly refunded, a kept purchase of nothing."""
+    settles = "('paid', 'cancelled', 'partially_refunded')" if stored else "('paid', 'cancelled')"
     return (
-        f"CASE WHEN coalesce({refunded}, 0) <= 0 OR {status} NOT IN ('paid', 'cancelled') "
+        f"CASE WHEN coalesce({refunded}, 0) <= 0 OR {status} NOT IN {settles} "
         f"THEN {status} WHEN {status} = 'cancelled' OR {refunded} >= {amount} THEN 'refunded' "
         f"ELSE 'partially_refunded' END"
     )

@@ -175,7 +175,8 @@ class RefundPass(Pass):
             # the file's refund column settles a sale's status, as without refund rows
             # (kequn.ingest.write): a paid order refunded in full stayed paid
             self.sql(
-                f"UPDATE parsed SET status = {settled_by_refund('status', 'refunded', 'amount')}"
+                f"UPDATE parsed SET status = "
+                f"{settled_by_refund('status', 'refunded', 'amount', stored=True)}"
             )
         # the order's own row may say some was refunded already (a status 已退款, a refund
         # column): the refund rows may be that same money, so the larger of the two counts

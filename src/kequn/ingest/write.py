@@ -100,7 +100,7 @@ class WritePass(Pass):
         # status as it does a new one's (below): a paid order it says was refunded in
         # full is no purchase any more
         settles = "status" not in own and {"refunded", "amount"} <= set(own)
-        settled = settled_by_refund("t.status", "a.refunded", "a.amount")
+        settled = settled_by_refund("t.status", "a.refunded", "a.amount", stored=True)
         if settles and self.table == "orders":
             changes.append(f"{settled} IS DISTINCT FROM t.status")
         changed = " OR ".join(changes) or "false"
