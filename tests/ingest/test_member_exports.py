@@ -118,3 +118,28 @@ def test_youzan_customers_without_an_id_are_known_by_phone_as_their_orders_are(
         ids = [r[0] for r in con.execute("SELECT customer_id FROM customers").fetchall()]
     assert rows == [("A1", "张伟", "138 0000 1111"), ("A2", "李娜", "13800002222")]
     assert all(i.startswith("p-") and "1111" not in i and "2222" not in i for i in ids)
+
+
+def test_a_member_without_an_e_mail_is_known_by_phone(ws: Workspace, tmp_path: Path) -> None:
+    """A member list with a phone and an e-mail column, no member number: the e-mail gave
+    every id, so 李四, with a phone only, was refused (missing_required) and his order,
+    known by that phone, found no customer."""
+    customers = tmp_path / "会员.csv"
+    customers.write_text(
+        "客户姓名,客户手机号,邮箱\n张三,13611112222,zs@example.com\n李四,+86 136-2222-3333,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "customers", customers)
+    assert (report.accepted, report.rejected) == (2, 0)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单号,下单时间,手机号,实付金额\nO1,2025-01-02 10:00:00,0086 136 2222 3333,50\n",
+        encoding="utf-8",
+    )
+    assert import_file(ws, "orders", orders).accepted == 1
+    with ws.read() as con:
+        rows = con.execute(
+            "SELECT o.order_id, c.name FROM orders o JOIN customers c USING (customer_id)"
+        ).fetchall()
+    assert rows == [("O1", "李四")]
+    assert import_file(ws, "customers", customers).updated == 0

@@ -334,11 +334,18 @@ class ParsePass(Pass):
         # a masked value (138****6688, 李**) is no one's id: different buyers look the same
         # once masked; without another key the row is quarantined (validate: masked_buyer)
         plain = f"CASE WHEN kq_masked({value}) THEN NULL ELSE {value} END"
-        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it
-        if fallback in ("customer_phone", "phone"):
-            return f"coalesce(kq_pseudo(kq_phone({value})), {plain})"
-        if fallback in ("customer_email", "email"):
-            return f"coalesce(kq_pseudo(kq_email({value})), {plain})"
+        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it; a
+        # row without the e-mail is known by its phone (a member list's customer with a
+        # phone only was refused, missing_required, when an e-mail column gave the ids)
+        prefix = "customer_" if self.table == "orders" else ""
+        personal = {f"{prefix}email": "kq_email", f"{prefix}phone": "kq_phone"}
+        if fallback in personal:
+            keys = [f"kq_pseudo({personal[fallback]}({value}))"] + [
+                f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
+                for name, fn in personal.items()
+                if name != fallback and name in columns
+            ]
+            return f"coalesce({', '.join(keys)}, {plain})"
         if self.table == "customers":
             return value  # a member number is the id as written
         alts = [
