@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 from kequn.cli import (  # noqa: F401 - importing registers the commands
     analysis,
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _say_waiting(timeout: float) -> None:
+    # the command's own wait only: ``kequn serve``'s jobs and requests wait in threads of
+    # the server for one another, and each wait told its log that another process wrote
+    if threading.current_thread() is not threading.main_thread():
+        return
     err.print(i18n.t("ws.waiting", seconds=int(timeout)), style="yellow", soft_wrap=True)
 
 
