@@ -143,3 +143,23 @@ def test_a_member_without_an_e_mail_is_known_by_phone(ws: Workspace, tmp_path: P
         ).fetchall()
     assert rows == [("O1", "李四")]
     assert import_file(ws, "customers", customers).updated == 0
+
+
+def test_a_phone_cell_that_is_no_phone_is_no_one_s_id(ws: Workspace, tmp_path: Path) -> None:
+    """无 in the phone column of a member list without member numbers became the id 无:
+    the next 无 was refused as a duplicate of 张三, and every order of a buyer whose phone
+    was 无 went to 张三. A placeholder is no one's id: its row is quarantined."""
+    customers = tmp_path / "会员.csv"
+    customers.write_text(
+        "客户姓名,客户手机号\n张三,无\n李四,无\n王五,13800001111\n", encoding="utf-8"
+    )
+    report = import_file(ws, "customers", customers)
+    assert (report.accepted, report.rejected) == (1, 2)
+    assert list(report.rejected_by_reason) == ["missing_required"]
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单号,下单时间,手机号,实付金额\nO1,2025-01-02 10:00:00,无,50\n", encoding="utf-8"
+    )
+    assert import_file(ws, "orders", orders, create_customers=True).accepted == 0
+    with ws.read() as con:
+        assert con.execute("SELECT name FROM customers").fetchall() == [("王五",)]

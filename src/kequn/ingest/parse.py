@@ -345,7 +345,7 @@ class ParsePass(Pass):
                 for name, fn in personal.items()
                 if name != fallback and name in columns
             ]
-            return f"coalesce({', '.join(keys)}, {plain})"
+            return f"coalesce({', '.join(keys)})"
         if self.table == "customers":
             return value  # a member number is the id as written
         alts = [

@@ -93,6 +93,16 @@ class ValidatePass(RefundPass):
                 "rejected",
                 value='"raw__customer_id"',
             )
+            # a phone or e-mail column giving the ids, and a cell that is neither (无,
+            # 12345): no one's id, where it was one id that every such row shared
+            self._problem(
+                '"customer_id" IS NULL AND NOT kq_blank("raw__customer_id") '
+                'AND NOT kq_masked(trim("raw__customer_id"))',
+                "customer_id",
+                reasons.MISSING_REQUIRED,
+                "rejected",
+                value='"raw__customer_id"',
+            )
         for name in ("order_id", "customer_id", "event_id"):
             if name in columns:
                 self._problem(
