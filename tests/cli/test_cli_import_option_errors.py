@@ -109,3 +109,24 @@ def test_a_mapping_file_saved_as_gbk_is_read(
     assert code == 0, err
     report = json.loads(out)
     assert (report["accepted"], report["rejected"]) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "--format, --sheet are for importing a file"),
+        ("zh", "--format, --sheet 只用于导入文件"),
+    ],
+)
+def test_file_options_with_a_database_source(
+    shop: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
+    """A database source with a file's options: they were ignored without a word, so the
+    user believed a platform format applied to the table. Refused before connecting."""
+    code, out, err = kequn_output(
+        capsys, "--lang", lang, "import", "orders", "--from", "postgresql://kequn@127.0.0.1:9/shop",
+        "--table", "orders", "--format", "taobao", "--sheet", "Sheet1", "-w", shop / "shop",
+    )  # fmt: skip
+    assert code == 1, out + err
+    assert words in err
+    assert "Traceback" not in out + err

@@ -171,6 +171,15 @@ def import_(
     mapping_file = MappingFile.load(mapping) if mapping else None
     if database == (file is not None):
         raise SourceError(t("sources.file_or_database"))
+    given = {
+        "--format": format,
+        "--encoding": encoding,
+        "--sheet": sheet,
+        "--header-row": header_row,
+    }
+    file_only = [name for name, value in given.items() if value]
+    if database and file_only:  # they were ignored without a word
+        raise SourceError(t("sources.file_options", options=", ".join(file_only)))
     if database:
         from kequn.ingest.sources import import_database, resolve_url
 

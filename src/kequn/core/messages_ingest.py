@@ -238,6 +238,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "先写文件里是什么（{known}），再写文件，例如：kequn import orders {file}",
         "Say first what the file holds ({known}), then the file, e.g. kequn import orders {file}",
     ),
+    "sources.file_options": (
+        "{options} 只用于导入文件；数据库来源按其列名读取：请去掉这些选项（列可用 --mapping 指定）。",
+        "{options} are for importing a file; a database source is read by its columns: leave them out (name columns with --mapping).",
+    ),
     "sources.file_or_database": (
         "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
         "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",
