@@ -19,6 +19,10 @@ def print_import(report: Any) -> None:
     console.print(
         t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
     )
+    contact = ("phone", "email", "customer_phone", "customer_email")
+    if getattr(report, "fallbacks", {}).get("customer_id") in contact:
+        # "手机号 → customer_id" read as if the phone were stored as the id
+        console.print(t("import.id_keyed", column=report.mapping.get("customer_id", "")))
     if report.attributes:
         console.print(t("import.extra", columns=", ".join(report.attributes)))
     if report.ignored:

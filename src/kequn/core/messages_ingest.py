@@ -16,6 +16,10 @@ INGEST: dict[str, tuple[str, str]] = {
     "reason.bad_row": ("字段数与表头不一致：{value}", "wrong number of fields: {value}"),
     "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
     "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
+    "import.id_keyed": (
+        "客户编号由 {column} 生成：用工作区自己的密钥计算的匿名编号（p-…），编号里看不到号码本身。",
+        "Customer ids are made from {column}: pseudonyms keyed with the workspace's own key (p-…), which never show the number or address itself.",
+    ),
     "import.extra": (
         "保留为客户属性的列: {columns}",
         "Columns kept as customer attributes: {columns}",
