@@ -20,7 +20,7 @@ def print_import(report: Any) -> None:
         t("import.mapped", mapped=", ".join(f"{h} → {c}" for c, h in report.mapping.items()))
     )
     contact = ("phone", "email", "customer_phone", "customer_email")
-    if getattr(report, "fallbacks", {}).get("customer_id") in contact:
+    if report.fallbacks.get("customer_id") in contact:
         # "手机号 → customer_id" read as if the phone were stored as the id
         console.print(t("import.id_keyed", column=report.mapping.get("customer_id", "")))
     if report.attributes:

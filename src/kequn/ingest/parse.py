@@ -331,29 +331,25 @@ class ParsePass(Pass):
         id an order export's buyer known by it gets."""
         columns = self.matched.columns
         fallback = self.matched.fallbacks.get("customer_id")
+        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it; a
+        # row without the one the ids come from is known by the other (a member list's
+        # customer with a phone only was refused, missing_required, when an e-mail column
+        # gave the ids)
+        prefix = "customer_" if self.table == "orders" else ""
+        personal = {f"{prefix}phone": "kq_phone", f"{prefix}email": "kq_email"}
+        others = [
+            f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
+            for name, fn in personal.items()
+            if name in columns and columns[name] != columns["customer_id"]
+        ]
+        if fallback in personal:
+            return f"coalesce({', '.join([f'kq_pseudo({personal[fallback]}({value}))', *others])})"
+        if self.table == "customers":
+            return value  # a member number is the id as written
         # a masked value (138****6688, 李**) is no one's id: different buyers look the same
         # once masked; without another key the row is quarantined (validate: masked_buyer)
         plain = f"CASE WHEN kq_masked({value}) THEN NULL ELSE {value} END"
-        # a phone or e-mail serving as an id is personal: the id is a keyed hash of it; a
-        # row without the e-mail is known by its phone (a member list's customer with a
-        # phone only was refused, missing_required, when an e-mail column gave the ids)
-        prefix = "customer_" if self.table == "orders" else ""
-        personal = {f"{prefix}email": "kq_email", f"{prefix}phone": "kq_phone"}
-        if fallback in personal:
-            keys = [f"kq_pseudo({personal[fallback]}({value}))"] + [
-                f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
-                for name, fn in personal.items()
-                if name != fallback and name in columns
-            ]
-            return f"coalesce({', '.join(keys)})"
-        if self.table == "customers":
-            return value  # a member number is the id as written
-        alts = [
-            f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
-            for name, fn in (("customer_phone", "kq_phone"), ("customer_email", "kq_email"))
-            if name in columns and columns[name] != columns["customer_id"]
-        ]
-        return f"coalesce({plain}, {', '.join(alts)})" if alts else plain
+        return f"coalesce({plain}, {', '.join(others)})" if others else plain
 
     def _attributes_sql(self) -> str | None:
         parts = []

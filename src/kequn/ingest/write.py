@@ -99,9 +99,10 @@ class WritePass(Pass):
         # a file of refund amounts without a status column settles the stored order's
         # status as it does a new one's (below): a paid order it says was refunded in
         # full is no purchase any more
-        settles = "status" not in own and {"refunded", "amount"} <= set(own)
+        settles = self.table == "orders" and "status" not in own
+        settles = settles and {"refunded", "amount"} <= set(own)
         settled = settled_by_refund("t.status", "a.refunded", "a.amount", stored=True)
-        if settles and self.table == "orders":
+        if settles:
             changes.append(f"{settled} IS DISTINCT FROM t.status")
         changed = " OR ".join(changes) or "false"
         row = self.con.execute(
@@ -121,7 +122,7 @@ class WritePass(Pass):
                 )
             else:
                 sets.append(f'"{name}" = a."{name}"')
-        if settles and self.table == "orders":
+        if settles:
             sets.append(f"status = {settled}")
         sets += ["source_file = $file", "source_row = a._row", "import_id = $import_id"]
         meta = {"file": self.report.file, "import_id": self.report.import_id}
