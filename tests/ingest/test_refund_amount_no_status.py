@@ -123,7 +123,8 @@ def test_refund_rows_beside_a_refund_column_settle_it_too(ws: Workspace, tmp_pat
 def test_next_week_s_full_refund_settles_a_partial_one(ws: Workspace, tmp_path: Path) -> None:
     """A week's sheet says A1 was partly refunded, the next week's that all of it came
     back: A1 stayed partly refunded (a kept purchase of nothing), where the second sheet
-    alone made it refunded. A blank refund leaves the stored status as it is."""
+    alone made it refunded. A blank refund leaves the stored status as it is, and the
+    stored refund with it: A2 was kept partly refunded of 0.00, a refund of nothing."""
     first = tmp_path / "第1周.csv"
     first.write_text(
         "订单号,下单时间,买家昵称,实付金额,退款金额\n"
@@ -141,7 +142,10 @@ def test_next_week_s_full_refund_settles_a_partial_one(ws: Workspace, tmp_path: 
     )
     import_file(ws, "orders", later)
     with ws.read() as con:
-        rows = con.execute("SELECT order_id, status FROM orders ORDER BY 1").fetchall()
-    assert rows == [("A1", "refunded"), ("A2", "partially_refunded")]
+        rows = con.execute("SELECT order_id, status, refunded FROM orders ORDER BY 1").fetchall()
+    assert rows == [
+        ("A1", "refunded", Decimal("100.00")),
+        ("A2", "partially_refunded", Decimal("20.00")),
+    ]
     again = import_file(ws, "orders", later)
     assert (again.updated, again.unchanged) == (0, 2)

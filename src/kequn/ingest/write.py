@@ -84,6 +84,20 @@ class WritePass(Pass):
             f'FROM accepted a JOIN "{target}" t ON t."{key}" = a."{key}"'
         )
         existing = self._count("present")
+        # a file of refund amounts without a status column settles the stored order's
+        # status as it does a new one's (below): a paid order it says was refunded in
+        # full is no purchase any more. Its empty or 0 refund on an order stored as
+        # refunded keeps the stored refund: it was written as 0 beside the status
+        # refunded, an order refunded of nothing
+        settles = self.table == "orders" and "status" not in own
+        settles = settles and {"refunded", "amount"} <= set(own)
+        settled = settled_by_refund("t.status", "a.refunded", "a.amount", stored=True)
+        value = {name: f'a."{name}"' for name in own}
+        if settles:
+            value["refunded"] = (
+                "CASE WHEN coalesce(a.refunded, 0) <= 0 AND t.status IN "
+                "('refunded', 'partially_refunded') THEN t.refunded ELSE a.refunded END"
+            )
         # a row is updated only if one of its values changes: re-importing the same file
         # is "no change", not N rows updated
         changes = [
@@ -92,16 +106,10 @@ class WritePass(Pass):
                 "a.attributes) IS DISTINCT FROM t.attributes)"
             )
             if name == "attributes"
-            else f'a."{name}" IS DISTINCT FROM t."{name}"'
+            else f'{value[name]} IS DISTINCT FROM t."{name}"'
             for name in own
             if name != key
         ]
-        # a file of refund amounts without a status column settles the stored order's
-        # status as it does a new one's (below): a paid order it says was refunded in
-        # full is no purchase any more
-        settles = self.table == "orders" and "status" not in own
-        settles = settles and {"refunded", "amount"} <= set(own)
-        settled = settled_by_refund("t.status", "a.refunded", "a.amount", stored=True)
         if settles:
             changes.append(f"{settled} IS DISTINCT FROM t.status")
         changed = " OR ".join(changes) or "false"
@@ -121,7 +129,7 @@ class WritePass(Pass):
                     "MAP(VARCHAR, VARCHAR))))"
                 )
             else:
-                sets.append(f'"{name}" = a."{name}"')
+                sets.append(f'"{name}" = {value[name]}')
         if settles:
             sets.append(f"status = {settled}")
         sets += ["source_file = $file", "source_row = a._row", "import_id = $import_id"]
