@@ -54,3 +54,36 @@ def test_a_masked_id_gives_way_to_a_real_phone(ws: Workspace, tmp_path: Path) ->
     assert buyers["B1"] != buyers["B2"]  # two phones behind one mask: two buyers
     assert buyers["B1"].startswith("p-")
     assert buyers["B3"] == "C-7"
+
+
+def test_an_empty_id_beside_a_masked_phone_is_named_as_masked(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A row of an empty 买家会员名 and a masked 联系手机 was quarantined as "required
+    field customer_id is empty", naming neither the column the user sees nor the cause;
+    a member list whose ids come from the e-mail, with the e-mail empty and the phone
+    masked, likewise. A customers file with its own id column still says the id is
+    empty: a contact never stands in for a written id."""
+    sheet = tmp_path / "orders.csv"
+    sheet.write_text(
+        "订单编号,买家会员名,联系手机,订单创建时间,买家实际支付金额,订单状态\n"
+        "A1,,138****8000,2024-01-05,100,交易成功\n"
+        "A2,u2,,2024-01-05,50,交易成功\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", sheet, create_customers=True)
+    assert (report.accepted, report.rejected) == (1, 1)
+    problems = {(q["row"], q["reason"], q["value"]) for q in quarantine_rows(ws)}
+    assert problems == {(2, "masked_buyer", "138****8000")}
+
+    members = tmp_path / "members.csv"
+    members.write_text(
+        "客户姓名,手机号,邮箱\n张三,138****8001,\n李四,13900139000,b@c.cn\n", encoding="utf-8"
+    )
+    report = import_file(ws, "customers", members)
+    assert (report.accepted, report.rejected_by_reason) == (1, {"masked_buyer": 1})
+
+    own = tmp_path / "own_ids.csv"
+    own.write_text("客户编号,手机号\n,138****8002\nK2,13700137000\n", encoding="utf-8")
+    report = import_file(ws, "customers", own)
+    assert (report.accepted, report.rejected_by_reason) == (1, {"missing_required": 1})

@@ -133,3 +133,32 @@ def test_a_column_without_a_header_is_named_by_its_place(ws: Workspace, tmp_path
     report = import_file(ws, "orders", path, create_customers=True)
     assert report.accepted == 1
     assert report.ignored == ["column 2 (no header)"]
+
+
+def test_a_customer_phone_or_email_that_is_none_is_emptied_and_named(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """'abc' in a phone column and a name in an e-mail column were stored as the
+    customer's contact (a channel sent to them, identity matched on them); a word that
+    says the value was not given (暂无, 保密) was stored as a phone too. A masked value
+    stays as written, and the customers are all kept."""
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "客户编号,客户姓名,客户手机号,邮箱\n"
+        "C1,张三,138 0013 8000,a@b.cn\nC2,李四,abc,zhang\nC3,王五,暂无,保密\n"
+        "C4,赵六,138****8000,z***@qq.com\nC5,孙七,12345,\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "customers", customers)
+    assert report.accepted == 5
+    assert report.warnings_by_reason == {"not_a_phone": 2, "not_an_email": 1}
+    assert report.examples["not_a_phone"]["row"] == 3
+    with ws.read() as con:
+        rows = con.execute("SELECT customer_id, phone, email FROM customers ORDER BY 1").fetchall()
+    assert rows == [
+        ("C1", "138 0013 8000", "a@b.cn"),
+        ("C2", None, None),
+        ("C3", None, None),
+        ("C4", "138****8000", "z***@qq.com"),
+        ("C5", None, None),
+    ]

@@ -86,6 +86,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} {value} 是科学计数法：Excel 把手机号存成了数字，末几位已丢失（不同客户会变成同一个号码），此值已清空，客户已导入。请在 Excel 中把该列设为“文本”后重新保存并导入",
         "{column} {value} is in scientific notation: Excel kept the phone as a number and its last digits are lost (different customers would share it), so the value was left empty and the customer imported. Format the column as Text in Excel, save and import again",
     ),
+    "reason.not_a_phone": (
+        "{column} {value} 不是电话号码（数字不足 7 位）：此值已清空，客户已导入。若这一列不是电话，请用 --mapping 把它映射到别的列",
+        "{column} {value} is not a phone number (fewer than 7 digits), so the value was left empty and the customer imported. If the column holds something else, map it elsewhere with --mapping",
+    ),
+    "reason.not_an_email": (
+        "{column} {value} 不是邮箱地址（没有 @）：此值已清空，客户已导入。若这一列不是邮箱，请用 --mapping 把它映射到别的列",
+        "{column} {value} is not an e-mail address (it has no @), so the value was left empty and the customer imported. If the column holds something else, map it elsewhere with --mapping",
+    ),
     "reason.masked_buyer": (
         "买家 {value} 是打码后的值：不同买家打码后可能完全相同，无法区分，此行未导入。请导出带买家编号、会员名或完整手机号的文件，或用 --mapping 指定另一列作为买家",
         "the buyer {value} is masked: different buyers look the same once masked, so it cannot tell them apart and the row was not imported. Export the file with the buyer's id, member name or full phone number, or name another buyer column with --mapping",

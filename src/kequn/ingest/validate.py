@@ -82,6 +82,18 @@ class ValidatePass(RefundPass):
             **params,
         )
 
+    def _masked_contact(self, columns: list[str]) -> str | None:
+        """SQL: a row's first masked phone or e-mail, of the columns that know its buyer
+        when the id is empty (parse: ``_buyer_key``); None when no column does."""
+        if self.table == "customers" and not self.matched.fallbacks.get("customer_id"):
+            return None  # an id column as written: a contact never stands in for it
+        prefix = "customer_" if self.table == "orders" else ""
+        raws = [f'trim("raw__{prefix}{n}")' for n in ("phone", "email") if prefix + n in columns]
+        if not raws:
+            return None
+        picks = [f"CASE WHEN kq_masked({raw}) THEN {raw} END" for raw in raws]
+        return picks[0] if len(picks) == 1 else f"coalesce({', '.join(picks)})"
+
     def _check_ids(self, columns: list[str]) -> None:
         """Ids Excel cut to 15 digits, and an order's buyer that is only a masked value
         with no other key (parse: ``_buyer_key``)."""
@@ -93,6 +105,18 @@ class ValidatePass(RefundPass):
                 "rejected",
                 value='"raw__customer_id"',
             )
+            masked = self._masked_contact(columns)
+            if masked:
+                # no id, and the contact that would have known the buyer masked (联系手机
+                # 138****8000 beside an empty 买家会员名): that, not "customer_id empty"
+                self._problem(
+                    f'"customer_id" IS NULL AND kq_blank("raw__customer_id") '
+                    f"AND {masked} IS NOT NULL",
+                    "customer_id",
+                    reasons.MASKED_BUYER,
+                    "rejected",
+                    value=masked,
+                )
             # a phone or e-mail column giving the ids, and a cell that is neither (无,
             # 12345): no one's id, where it was one id that every such row shared
             self._problem(
@@ -126,6 +150,25 @@ class ValidatePass(RefundPass):
                 scientific=SCIENTIFIC,
             )
             self.sql(f"UPDATE parsed SET phone = NULL WHERE {lost}", scientific=SCIENTIFIC)
+        if self.table == "customers":
+            self._check_contacts(columns)
+
+    def _check_contacts(self, columns: list[str]) -> None:
+        """A customer's phone or e-mail that is none (abc, 12345, a name in the e-mail
+        column) is emptied and reported, the customer kept: stored, a channel sent to it
+        and people were matched on it. A word saying it was not given (保密, 暂无, n/a)
+        is emptied without a report; a masked value is kept as written."""
+        for name, macro, reason in (
+            ("phone", "kq_phone", reasons.NOT_A_PHONE),
+            ("email", "kq_email", reasons.NOT_AN_EMAIL),
+        ):
+            if name not in columns:
+                continue
+            raw = f'trim("raw__{name}")'
+            self.sql(f'UPDATE parsed SET "{name}" = NULL WHERE kq_undisclosed({raw})')
+            wrong = f'"{name}" IS NOT NULL AND NOT kq_masked({raw}) AND {macro}({raw}) IS NULL'
+            self._problem(wrong, name, reason, "warning", value=f'"raw__{name}"')
+            self.sql(f'UPDATE parsed SET "{name}" = NULL WHERE {wrong}')
 
     def _check_cells(self, columns: list[str]) -> None:
         self.sql(
@@ -142,8 +185,10 @@ class ValidatePass(RefundPass):
             severity = "rejected" if required or name == "status" else "warning"
             allowed = ", ".join(column.allowed) if column and column.allowed else None
             if required:
+                masked = self._masked_contact(columns) if name == "customer_id" else None
                 self._problem(
-                    f'"{name}" IS NULL AND kq_blank("raw__{name}")',
+                    f'"{name}" IS NULL AND kq_blank("raw__{name}")'
+                    + (f" AND {masked} IS NULL" if masked else ""),
                     name,
                     reasons.MISSING_REQUIRED,
                     "rejected",
