@@ -163,3 +163,36 @@ def test_a_phone_cell_that_is_no_phone_is_no_one_s_id(ws: Workspace, tmp_path: P
     assert import_file(ws, "orders", orders, create_customers=True).accepted == 0
     with ws.read() as con:
         assert con.execute("SELECT name FROM customers").fetchall() == [("王五",)]
+
+
+def test_a_type_column_of_no_customer_kind_is_kept_as_written(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """客户类型 of 会员 / 粉丝 / 非会员 (member status, not 个人 / 企业) was read as the
+    customer's kind: every value emptied with a warning, and the file's word lost. A
+    column with one value that is a kind is still read as kind, the rest warned."""
+    path = tmp_path / "客户.csv"
+    path.write_text(
+        "客户编号,客户姓名,客户类型,性别\nK1,张三,会员,男\nK2,李四,粉丝,女\nK3,王五,非会员,保密\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "customers", path)
+    assert (report.accepted, report.warnings) == (3, 0)
+    assert report.not_read == {"kind": "客户类型"}
+    assert "kind" not in report.mapping
+    assert "客户类型" in report.attributes
+    with ws.read() as con:
+        rows = con.execute(
+            "SELECT customer_id, kind, gender, attributes['客户类型'] FROM customers ORDER BY 1"
+        ).fetchall()
+    assert rows == [
+        ("K1", None, "male", "会员"),
+        ("K2", None, "female", "粉丝"),
+        ("K3", None, None, "非会员"),
+    ]
+
+    mixed = tmp_path / "混合.csv"
+    mixed.write_text("客户编号,客户类型\nK4,企业\nK5,会员\n", encoding="utf-8")
+    report = import_file(ws, "customers", mixed)
+    assert (report.not_read, report.warnings_by_reason) == ({}, {"bad_choice": 1})
+    assert report.mapping["kind"] == "客户类型"

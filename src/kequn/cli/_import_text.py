@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from kequn.cli._app import _lang, console
+from kequn.core import display
 from kequn.core.i18n import local, t
+from kequn.core.schema import TABLES
 
 
 def print_import(report: Any) -> None:
@@ -25,6 +27,11 @@ def print_import(report: Any) -> None:
         console.print(t("import.id_keyed", column=report.mapping.get("customer_id", "")))
     if report.attributes:
         console.print(t("import.extra", columns=", ".join(report.attributes)))
+    for name, header in report.not_read.items():
+        column = next(c for c in TABLES[report.table].columns if c.name == name)
+        words = display.values(name, column.allowed)
+        said = t("import.not_read", header=header, column=display.field(name), allowed=words)
+        console.print(said, style="yellow")
     if report.ignored:
         console.print(t("import.ignored", columns=", ".join(report.ignored)))
     if report.derived_customers:

@@ -24,6 +24,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "保留为客户属性的列: {columns}",
         "Columns kept as customer attributes: {columns}",
     ),
+    "import.not_read": (
+        "{header} 的值没有一个是{column}（{allowed}），已原样保留为客户属性",
+        "No value of {header} is a {column} ({allowed}), so the column was kept as written, as a customer attribute",
+    ),
     "import.unnamed_column": ("第 {n} 列（无表头）", "column {n} (no header)"),
     "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
     "import.summary": (

@@ -217,8 +217,37 @@ class ParsePass(Pass):
         ).fetchone()
         return {name for name, flag in zip(money, found or (), strict=False) if flag}
 
+    def _choices_not_read(self) -> None:
+        """A customers file's kind or gender column of which no value is one of its words
+        (有赞's 客户类型 of 会员 / 粉丝 / 非会员, a 性别 of 1 / 2) is kept as an attribute,
+        as written, and named in the report: read as the column, every value was emptied
+        with a warning, and what the file said was lost."""
+        if self.table != "customers":
+            return
+        for name in ("kind", "gender"):
+            if name not in self.matched.columns:
+                continue
+            index = self.matched.columns[name]
+            source = f"c{index}"
+            text = self._text(source)
+            frag = self._fragment(name, self._logical(name, name), text)
+            if not frag.failed:
+                continue
+            given = f"NOT kq_blank({source}) AND NOT kq_undisclosed({source})"
+            found = self.sql(
+                f"SELECT bool_or({frag.failed}), bool_or({given} AND NOT ({frag.failed})) FROM raw"
+            ).fetchone()
+            if not found or not found[0] or found[1]:
+                continue
+            del self.matched.columns[name]
+            self.matched.extra.append(index)
+            header = self.report.mapping.pop(name, self.staged.headers[index])
+            self.report.attributes.append(header)
+            self.report.not_read[name] = header
+
     def _parse(self) -> list[str]:
         self._other_spellings()
+        self._choices_not_read()
         commas = self._decimal_comma_columns()
         select = ["_row"]
         mapped: list[str] = []
