@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 from kequn.core.messages import MESSAGES
 
+if TYPE_CHECKING:
+    from kequn.store.workspace import Workspace
+
 privacy_app = KequnTyper(
     help="Personal data: export or erase one person, purge old quarantined rows.",
     no_args_is_help=True,
@@ -32,7 +35,26 @@ runs_app = KequnTyper(help="Stored classification runs.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(runs_app, name="runs")
 
-CustomerArg = Annotated[str, typer.Argument(help="Customer id")]
+CustomerArg = Annotated[
+    str, typer.Argument(help="Customer id, or the customer's phone number or e-mail address")
+]
+
+
+def _subject(ws: Workspace, given: str) -> str:
+    """The customer id a request names: the id given, or the one customer whose phone or
+    e-mail it is (several such: their ids listed, and the command stops)."""
+    from kequn.privacy.contact import subjects
+
+    found = subjects(ws, given)
+    if not found:
+        err.print(t("privacy.no_customer", id=given))
+        raise typer.Exit(1)
+    if len(found) > 1:
+        err.print(t("privacy.several", n=len(found), contact=given, ids=", ".join(found)))
+        raise typer.Exit(1)
+    if found[0] != given.strip():
+        err.print(t("privacy.by_contact", contact=given, id=found[0]))
+    return found[0]
 
 
 @privacy_app.command("export")
@@ -49,7 +71,9 @@ def export_cmd(
 
     if output is not None:
         output_file(output)
-    data = privacy.export_person(_ws(workspace), customer_id)
+    ws = _ws(workspace)
+    customer_id = _subject(ws, customer_id)
+    data = privacy.export_person(ws, customer_id)
     if data is None:
         err.print(t("privacy.no_customer", id=customer_id))
         raise typer.Exit(1)
@@ -74,6 +98,7 @@ def erase_cmd(
     from kequn import privacy
 
     ws = _ws(workspace)
+    customer_id = _subject(ws, customer_id)
     if not yes and sys.stdin.isatty():
         typer.confirm(t("privacy.confirm_erase", id=customer_id, path=ws.root), abort=True)
     result = privacy.erase_person(ws, customer_id)

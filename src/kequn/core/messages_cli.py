@@ -163,6 +163,14 @@ CLI: dict[str, tuple[str, str]] = {
         "从 {path} 中删除 {id} 的全部数据？此操作无法撤销",
         "Erase {id} from {path}? This cannot be undone",
     ),
+    "privacy.several": (
+        "有 {n} 位客户的手机号或邮箱是 {contact}：{ids}。请用其中一个客户编号重新执行。",
+        "{n} customers have the phone or e-mail {contact}: {ids}. Run again with one of these ids.",
+    ),
+    "privacy.by_contact": (
+        "{contact} 是客户 {id} 的手机号或邮箱。",
+        "{contact} is the phone or e-mail of customer {id}.",
+    ),
     "demo.not_empty": (
         "{path} 不是空文件夹，下次运行演示时会删除其中的内容：请用 -w 指定一个新的或空的文件夹。",
         "{path} is not empty, and the demo would delete what it holds the next time it runs there: name a new or empty folder with -w.",

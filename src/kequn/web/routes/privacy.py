@@ -28,16 +28,34 @@ def admin(request: Request, user: Annotated[User, Depends(current_user)]) -> Use
 Admin = Annotated[User, Depends(admin)]
 
 
+def _subject(request: Request, given: str) -> str:
+    """The customer id a request names: the id given, or the one customer whose phone
+    or e-mail it is (:func:`kequn.privacy.contact.subjects`); a JSON 404 for none, a
+    409 listing the ids when several customers share it."""
+    from kequn.privacy.contact import subjects
+
+    found = subjects(workspace(request), given)
+    lang = request_lang(request)
+    if not found:
+        raise ApiError(404, "no_customer", t("privacy.no_customer", lang, id=given))
+    if len(found) > 1:
+        said = t("privacy.several", lang, n=len(found), contact=given, ids=", ".join(found))
+        raise ApiError(409, "several_customers", said)
+    return found[0]
+
+
 class Erasure(BaseModel):
     customer_id: str = Field(min_length=1, max_length=200)
 
 
 @router.post("/erase")
 def erase(request: Request, body: Erasure, user: Admin) -> dict[str, Any]:
-    """Erase one customer from the data, every run, job reports and staged files. The
-    audit log keeps a pseudonymous reference (``subject``) that it happened."""
+    """Erase one customer (an id, or the customer's phone or e-mail) from the data, every
+    run, job reports and staged files. The audit log keeps a pseudonymous reference
+    (``subject``) that it happened."""
     try:
-        return privacy.erase_person(workspace(request), body.customer_id, who=user.name)
+        subject = _subject(request, body.customer_id)
+        return privacy.erase_person(workspace(request), subject, who=user.name)
     except privacy.NoSuchPersonError:
         lang = request_lang(request)
         message = t("privacy.no_customer", lang, id=body.customer_id)
@@ -46,7 +64,8 @@ def erase(request: Request, body: Erasure, user: Admin) -> dict[str, Any]:
 
 @router.get("/export/{customer_id:path}")  # an id may hold a slash
 def export(request: Request, customer_id: str, user: Admin) -> dict[str, Any]:
-    """Everything held about one customer, as JSON."""
+    """Everything held about one customer (an id, or their phone or e-mail), as JSON."""
+    customer_id = _subject(request, customer_id)
     data = privacy.export_person(workspace(request), customer_id, who=user.name)
     if data is None:
         lang = request_lang(request)
