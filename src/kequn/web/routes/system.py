@@ -17,9 +17,11 @@ router = APIRouter(prefix="/api", tags=["service"])
 @router.api_route("/health", methods=["GET", "HEAD"])
 def health(request: Request) -> dict[str, Any]:
     """Liveness, without a token: the server answers and the workspace opens (HEAD too,
-    which monitors send)."""
-    ws = workspace(request)
-    return {"status": "ok", "generation": ws.current_generation()}
+    which monitors send). Nothing about the data: the generation it showed counted the
+    workspace's writes for anyone, telling when a shop imports (``/api/status`` has it,
+    for readers)."""
+    workspace(request).current_generation()
+    return {"status": "ok"}
 
 
 @router.get("/me")
