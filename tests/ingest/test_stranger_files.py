@@ -162,3 +162,26 @@ def test_a_customer_phone_or_email_that_is_none_is_emptied_and_named(
         ("C4", "138****8000", "z***@qq.com"),
         ("C5", None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "可能已损坏、不完整"), ("en", "may be damaged, cut short")]
+)
+def test_a_damaged_parquet_file_is_explained_in_the_language(
+    ws: Workspace, tmp_path: Path, lang: str, said: str
+) -> None:
+    """A Parquet file cut short (a copy that stopped) was refused with pyarrow's English
+    alone, also under zh: what it means and what to do are said in the language."""
+    from kequn.core import i18n
+    from kequn.ingest.readers import SourceError
+
+    path = tmp_path / "orders.parquet"
+    path.write_bytes(b"PAR1" + b"\x00" * 40)
+    i18n.set_lang(lang)
+    try:
+        with pytest.raises(SourceError) as raised:
+            import_file(ws, "orders", path)
+    finally:
+        i18n.set_lang(None)
+    assert said in str(raised.value)
+    assert "orders.parquet" in str(raised.value)

@@ -339,8 +339,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} is empty: there is nothing to import.",
     ),
     "import.bad_parquet": (
-        "{file} 不是可读取的 Parquet 文件：{detail}",
-        "{file} is not a Parquet file that can be read: {detail}",
+        "{file} 不是可读取的 Parquet 文件：它可能已损坏、不完整（下载或复制中断），或并不是 Parquet 格式。请重新导出或复制后再导入（读取器的原文：{detail}）。",
+        "{file} is not a Parquet file that can be read: it may be damaged, cut short (a download or copy that stopped), or not Parquet at all. Export or copy it again, then import (the reader said: {detail}).",
     ),
     "import.bad_xls": (
         "{file} 无法作为 Excel 97-2003 (.xls) 工作簿读取（{detail}）：文件可能已损坏或已加密。请在 Excel/WPS 中打开并另存为 .xlsx 或 CSV 后再导入。",

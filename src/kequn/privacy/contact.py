@@ -28,8 +28,8 @@ def subjects(ws: Workspace, given: str) -> list[str]:
         holders = [t for t in (*_HOLDERS, "identity_map") if t in tables]
         for table in holders:
             columns = "customer_id = ?" + (" OR person_id = ?" if table == "identity_map" else "")
-            params = [given] * columns.count("?")
-            found = con.execute(f"SELECT 1 FROM {table} WHERE {columns} LIMIT 1", params)
+            given_twice = [given] * columns.count("?")
+            found = con.execute(f"SELECT 1 FROM {table} WHERE {columns} LIMIT 1", given_twice)
             if found.fetchone():
                 return [given]
         install_macros(con, ws.secret_key())
@@ -51,7 +51,8 @@ def subjects(ws: Workspace, given: str) -> list[str]:
         params: list[object] = [keyed] * len(queries)
         if "customers" in tables:
             names = {r[0] for r in con.execute("DESCRIBE customers").fetchall()}
-            for column, value, macro in (("phone", phone, "kq_phone"), ("email", email, "kq_email")):
+            contacts = (("phone", phone, "kq_phone"), ("email", email, "kq_email"))
+            for column, value, macro in contacts:
                 if column in names and value is not None:
                     queries.append(f"SELECT customer_id FROM customers WHERE {macro}({column}) = ?")
                     params.append(value)
