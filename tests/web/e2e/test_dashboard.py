@@ -73,6 +73,10 @@ def test_upload_shows_the_validation_report(
     rows = page.locator("#quarantine tbody tr")
     assert rows.count() == 1
     assert "ordered_at" in rows.first.inner_text()
+    # what the import found, as `kequn import` says it: the columns' use, the encoding
+    said = page.inner_text("#upload-said")
+    assert "订单编号 → order_id" in said
+    assert "Encoding" in said
 
 
 def test_controls_are_safe_before_the_script_arrives(page: Any, server: Any, login: Any) -> None:

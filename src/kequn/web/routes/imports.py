@@ -15,6 +15,7 @@ from kequn.core import display
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest.quarantine import quarantine_rows
+from kequn.ingest.summary import found
 from kequn.store.access import User, audit
 from kequn.web.deps import Reader, need, request_lang, workspace
 from kequn.web.errors import ApiError
@@ -89,6 +90,9 @@ def upload(
             shutil.rmtree(folder, ignore_errors=True)
         audit(ws, user.name, "import", {"table": table, "file": name})
         out = report.to_dict()
+        # what `kequn import` says before its counts (the format, the notes to heed, the
+        # columns' use), in the request's language
+        out["said"] = [{"text": line.text, "warn": line.warn} for line in found(report, lang)]
         out["quarantine"] = quarantine_rows(ws, table=table, limit=200, lang=lang)
         return out
 

@@ -175,6 +175,16 @@ function uploadForm() {
       const r = done.result;
       status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
       status.className = r.rejected ? "bad" : "good";
+      // what the import found (format, notes, the columns' use), as `kequn import` says it
+      const said = document.getElementById("upload-said");
+      said.replaceChildren();
+      (r.said || []).forEach((line) => {
+        const li = document.createElement("li");
+        li.textContent = line.text;
+        if (line.warn) li.className = "warn";
+        said.appendChild(li);
+      });
+      said.hidden = said.children.length === 0;
       const rows = document.querySelector("#quarantine tbody");
       rows.replaceChildren();
       // the job keeps no personal data: the rows and their messages come from the
