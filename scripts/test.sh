@@ -9,6 +9,8 @@ command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 # real database servers for tests/sources (started by its conftest on loopback, in a temp dir)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 { [ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null 2>&1; } || need_apt+=(mariadb-server)
+# certificates for the database servers' TLS (tests/sources/test_mysql_tls.py)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ -d tests/web/e2e ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   fc-list 2>/dev/null | grep -qi "noto sans cjk" || need_apt+=(fonts-noto-cjk)

@@ -43,6 +43,10 @@ class Server:
     kind: str
     url: str  # with the password: what a user puts in KEQUN_..._URL
     password: str
+    #: the CA that signed the server's TLS certificate (for 127.0.0.1), when openssl made one
+    ca: Path | None = None
+    #: a user the server admits over TLS only (REQUIRE SSL), with the same password
+    tls_url: str | None = None
 
     def execute(self, *statements: str) -> None:
         if self.kind == "postgresql":
@@ -72,6 +76,54 @@ def _mysql(url: str, **extra: Any) -> Any:
         database=parts.path.lstrip("/") or None,
         **extra,
     )
+
+
+def make_ca(folder: Path, name: str = "ca") -> tuple[Path, Path] | None:
+    """A certificate authority made with the openssl command (scripts/test.sh installs
+    it): its certificate and key, or None without openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [
+            openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(key), "-out", str(cert), "-subj", f"/CN=kequn test {name}",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def _server_certificate(folder: Path, ca: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A server certificate for 127.0.0.1 and localhost, signed by ``ca``."""
+    openssl = shutil.which("openssl") or "openssl"
+    cert, key, request = folder / "server.pem", folder / "server.key", folder / "server.csr"
+    extensions = folder / "server.ext"
+    extensions.write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\n",
+        encoding="ascii",
+    )
+    subprocess.run(
+        [
+            openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+            "-out", str(request), "-subj", "/CN=localhost",
+        ],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [
+            openssl, "x509", "-req", "-in", str(request), "-CA", str(ca[0]),
+            "-CAkey", str(ca[1]), "-CAcreateserial", "-out", str(cert), "-days", "2",
+            "-extfile", str(extensions),
+        ],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
@@ -163,11 +215,19 @@ def mysql_server() -> Iterator[Server]:
         stderr=subprocess.PIPE,
         check=True,
     )
+    # TLS offered (clients not asking for it connect as before), so that a source's
+    # ssl-mode options are tried against a real server
+    ca = make_ca(root)
+    tls: list[str] = []
+    if ca is not None:
+        cert, key = _server_certificate(root, ca)
+        tls = [f"--ssl-ca={ca[0]}", f"--ssl-cert={cert}", f"--ssl-key={key}"]
     log = (root / "log").open("w")
     proc = subprocess.Popen(
         [
             mariadbd,
-            "--no-defaults",
+            "--no-defaults",  # first, or mariadbd refuses it
+            *tls,
             *user,
             f"--datadir={data}",
             f"--socket={sock}",
@@ -197,7 +257,17 @@ def mysql_server() -> Iterator[Server]:
             cur.execute("CREATE DATABASE shop CHARACTER SET utf8mb4")
             cur.execute("CREATE USER 'kequn'@'127.0.0.1' IDENTIFIED BY %s", (password,))
             cur.execute("GRANT ALL ON shop.* TO 'kequn'@'127.0.0.1'")
-        yield Server("mysql", f"mysql://kequn:{password}@127.0.0.1:{port}/shop", password)
+            cur.execute(
+                "CREATE USER 'kequn_tls'@'127.0.0.1' IDENTIFIED BY %s REQUIRE SSL", (password,)
+            )
+            cur.execute("GRANT ALL ON shop.* TO 'kequn_tls'@'127.0.0.1'")
+        yield Server(
+            "mysql",
+            f"mysql://kequn:{password}@127.0.0.1:{port}/shop",
+            password,
+            ca=ca[0] if ca is not None else None,
+            tls_url=f"mysql://kequn_tls:{password}@127.0.0.1:{port}/shop",
+        )
     finally:
         proc.terminate()
         try:

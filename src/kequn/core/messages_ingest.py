@@ -262,6 +262,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
         "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",
     ),
+    "sources.bad_ssl_mode": (
+        "数据库 {url} 的 ssl-mode={value} 无法识别：可用的值为 {allowed}（与 mysql 客户端的 --ssl-mode 相同）。",
+        "The database {url} has ssl-mode={value}, which is none of {allowed} (the mysql client's --ssl-mode values).",
+    ),
+    "sources.no_tls_file": (
+        "数据库 {url} 的 TLS 证书或密钥文件 {file} 不存在或不是文件。",
+        "The TLS certificate or key file {file} of the database {url} does not exist or is not a file.",
+    ),
     "sources.read_failed": (
         "读取数据库 {url} 失败：{detail}",
         "Reading the database {url} failed: {detail}",

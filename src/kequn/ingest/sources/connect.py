@@ -40,6 +40,7 @@ import pyarrow as pa
 
 from kequn.core.i18n import t
 from kequn.ingest.readers import SourceError
+from kequn.ingest.sources.tls import mysql_tls
 from kequn.ingest.sources.values import (
     arrow_text,
     cell_text,
@@ -368,6 +369,7 @@ def _read_mysql(
         connect_timeout=seconds,
         read_timeout=seconds,  # the server's greeting and the login: for connecting only
         cursorclass=pymysql.cursors.SSCursor,
+        **mysql_tls(options, location.masked),
     )
     # a long query may take its time: the limit was for connecting only (PyMySQL keeps it
     # on the connection and applies it to each read)
