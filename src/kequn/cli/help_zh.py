@@ -40,6 +40,7 @@ HELP_ZH: dict[str, str] = {
     "YYYY-MM-DD, 'latest' or 'today'": "截至日期：YYYY-MM-DD、'latest' 或 'today'",
     "Run id (or prefix); default: the latest run.": "运行编号（或其前缀）；默认：最近一次运行。",
     "Customer id": "客户编号",
+    "Customer id, or the customer's phone number or e-mail address": "客户编号，或客户的手机号、邮箱",
     "marketing, sales or service": "marketing（市场营销）、sales（销售）或 service（客户服务）",
     "customers, orders or events": "customers（客户）、orders（订单）或 events（互动）",
     "User name": "用户名",
