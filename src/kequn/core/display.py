@@ -240,7 +240,7 @@ def field_value(  # noqa: PLR0911 - one return per kind of field
         return money(raw, lang, currency)
     if name in ("employees", "age", "quantity"):
         return number(raw, lang)
-    if name == "marketing_consent":
+    if name in ("marketing_consent", "sms_consent"):
         return _UNITS["yes" if raw in (True, "true", "1", 1) else "no"][0 if lang == "zh" else 1]
     return str(raw)
 

@@ -114,6 +114,7 @@ CUSTOMERS = TableSpec(
         Column("source", "string", "来源", "acquisition source"),
         Column("preferred_channel", "string", "偏好渠道", "preferred channel"),
         Column("marketing_consent", "bool", "营销许可", "marketing consent"),
+        Column("sms_consent", "bool", "短信营销许可", "SMS marketing consent"),
         Column("email", "string", "邮箱", "email", personal=True),
         Column("phone", "string", "电话", "phone", personal=True),
         Column("attributes", "map", "其他属性", "other attributes"),

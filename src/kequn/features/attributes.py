@@ -169,6 +169,9 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         "marketing_consent",
         "attributes",
         "created_at",
+        # the SMS answer beside the general one (a workspace not written since the column
+        # came has none: every answer unknown, as an import without it leaves them)
+        sms_consent=c.sms_consent if "sms_consent" in c.columns else ibis.null("boolean"),
         employees=c.employees.cast("float64"),
         annual_revenue=c.annual_revenue.cast("float64"),
         total_assets=c.total_assets.cast("float64"),

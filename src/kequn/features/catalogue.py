@@ -189,6 +189,7 @@ FEATURES: dict[str, Feature] = {
         _f("source_group", "string", "来源", "acquisition source"),
         _f("preferred_channel_group", "string", "偏好渠道", "preferred channel"),
         _f("marketing_consent", "bool", "营销许可", "marketing consent"),
+        _f("sms_consent", "bool", "短信营销许可", "SMS marketing consent"),
         _f("attributes", "map", "其他属性", "other attributes"),
     )
 }
