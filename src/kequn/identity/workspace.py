@@ -228,6 +228,14 @@ def _persons(con: duckdb.DuckDBPyConnection) -> None:
         elif col == "marketing_consent":
             # a refusal on any record stands: a newer import elsewhere does not undo it
             parts.append(f'bool_and({q}) AS "marketing_consent"')
+        elif col == "sms_consent":
+            # unknown while no record has an SMS answer (the general one then holds);
+            # else what SMS_CONSENT says of every record, so a record whose only answer
+            # is a general no (a member list with 营销许可 only) refuses SMS too
+            parts.append(
+                f"CASE WHEN bool_or({q} IS NOT NULL) THEN bool_and({SMS_CONSENT}) END "
+                'AS "sms_consent"'
+            )
         elif col == "name":
             hz = f"(regexp_matches({q}, '[\\x{{4e00}}-\\x{{9fff}}]'))::INT::VARCHAR"
             parts.append(f'arg_max({q}, {hz} || {rank}) FILTER (WHERE {q} IS NOT NULL) AS "name"')
@@ -263,23 +271,32 @@ def profiles_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def consenting_sql(ws: Workspace, con: duckdb.DuckDBPyConnection) -> str:
+#: a customer record's answer for SMS: its own SMS answer when it has one, else its
+#: general marketing consent (an export such as Shopify's has both; a member list only 营销许可)
+SMS_CONSENT = "coalesce(c.sms_consent, c.marketing_consent)"
+
+
+def consenting_sql(ws: Workspace, con: duckdb.DuckDBPyConnection, sms: bool = False) -> str:
     """SQL (no user input) for the ids among a registered table ``wanted(customer_id)``
-    whose profile (:func:`profiles_sql`) agrees to marketing, reading only their records:
-    the delivery worker asks this for every batch, and the persons' view aggregates every
-    record. A person agrees when their records do, the rule :func:`_persons` applies."""
+    whose profile (:func:`profiles_sql`) agrees to marketing (``sms``: to SMS marketing,
+    :data:`SMS_CONSENT`), reading only their records: the delivery worker asks this for
+    every batch, and the persons' view aggregates every record. A person agrees when their
+    records do, the rule :func:`_persons` applies. A customers table without the SMS
+    column (a workspace not written since it came) has the general answer only."""
+    columns = {r[0] for r in con.execute("DESCRIBE customers").fetchall()}
+    agreed = SMS_CONSENT if sms and "sms_consent" in columns else "c.marketing_consent"
     if not _resolved(ws, con):
         return (
             "SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) "
-            "WHERE c.marketing_consent IS TRUE"
+            f"WHERE {agreed} IS TRUE"
         )
     return (
         "SELECT m.person_id FROM identity_map m "
         "JOIN wanted w ON w.customer_id = m.person_id "
         "JOIN customers c ON c.customer_id = m.customer_id "
-        "GROUP BY m.person_id HAVING bool_and(c.marketing_consent) IS TRUE "
+        f"GROUP BY m.person_id HAVING bool_and({agreed}) IS TRUE "
         "UNION ALL SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) "
-        "WHERE c.marketing_consent IS TRUE "
+        f"WHERE {agreed} IS TRUE "
         "AND c.customer_id NOT IN (SELECT customer_id FROM identity_map)"
     )
 
