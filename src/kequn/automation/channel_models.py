@@ -50,8 +50,16 @@ class Secret(_Strict):
         return None
 
 
+#: whose answer a message that needs consent asks, per channel (:mod:`.consent`):
+#: ``marketing`` (``marketing_consent``) or ``sms`` (``sms_consent``, else
+#: ``marketing_consent`` where the data has no SMS answer). E-mail asks ``marketing``.
+ConsentKind = Literal["marketing", "sms"]
+
+
 class EmailChannel(_Strict):
     type: Literal["email"]
+    #: always the general (e-mail) marketing consent; written only to say so
+    consent: Literal["marketing"] = "marketing"
     host: str
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
@@ -65,6 +73,13 @@ class EmailChannel(_Strict):
     )
     timeout_seconds: float = Field(default=20.0, gt=0)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _marketing_consent(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("consent", "marketing") != "marketing":
+            raise ValueError(t("journeys.check.email_consent", consent=data.get("consent")))
+        return data
+
     @property
     def password(self) -> Secret:
         return Secret(env=self.password_env, file=self.password_file)
@@ -76,6 +91,9 @@ class WebhookChannel(_Strict):
     secret_env: str | None = None
     secret_file: str | None = None
     timeout_seconds: float = Field(default=10.0, gt=0)
+    consent: ConsentKind = Field(
+        default="marketing", description="sms: an SMS gateway, asking the SMS answer"
+    )
 
     @property
     def secret(self) -> Secret:
@@ -85,6 +103,9 @@ class WebhookChannel(_Strict):
 class FileChannel(_Strict):
     type: Literal["file"]
     folder: str = "drops"
+    consent: ConsentKind = Field(
+        default="marketing", description="sms: a file for an SMS platform, asking the SMS answer"
+    )
     hash: Literal["none", "md5", "sha256"] = "none"
     phone_format: Literal["e164", "digits", "national"] = Field(
         default="e164",

@@ -5,7 +5,8 @@ A batch is claimed in one short transaction: status ``sending``, a lease, the wo
 name, one more attempt. A message whose quiet hours have begun waits for their end. A
 message that needs consent is cancelled instead when its customer opted out (under any
 of their ids: a record or the person a run messaged) or no longer consents in the data
-as it is now (a customers import that withdrew it after the message was planned). A
+as it is now (a customers import that withdrew it after the message was planned; the
+SMS answer for a channel with ``consent: sms``, :mod:`.consent`). A
 worker holding a batch renews its lease while it sends (:func:`renew`); a message whose
 lease ran out, or whose worker is known to be dead, is claimed again.
 """
@@ -24,6 +25,7 @@ import duckdb
 
 from kequn.automation import db
 from kequn.automation.channels import single_address
+from kequn.automation.consent import WITHDRAWN, consent_of
 from kequn.automation.contacts import consenting, contacts_now, emails_now, opt_outs
 from kequn.automation.digest import PURPOSE as DIGEST
 from kequn.automation.journeys import FileChannel, Journey, Journeys, in_quiet_hours
@@ -161,11 +163,11 @@ def _choose(
     """Up to ``limit`` of ``items`` that may be sent now; the others are cancelled (see
     :func:`_refused`, :func:`_readdressed`, :func:`_refreshed`) or put off to the end of
     their quiet hours. ``config``: the journeys and the channels, by name."""
-    known, channels = config
+    channels = config[1]
     refused = (
         _readdressed(ws, con, items)
         | _refreshed(ws, con, items, channels)
-        | _refused(ws, con, items, known)
+        | _refused(ws, con, items, config)
     )
     if refused:
         con.execute(
@@ -197,11 +199,13 @@ def _refused(
     ws: Workspace,
     con: duckdb.DuckDBPyConnection,
     items: list[dict[str, Any]],
-    journeys: dict[str, Journey],
+    config: tuple[dict[str, Journey], dict[str, Any]],
 ) -> dict[str, str]:
     """Message id -> why it may not be sent now: its customer opted out (a journey that
     honours opt-outs; a marketing one when the journey is gone) or no longer consents
-    (a journey that needs consent)."""
+    (a journey that needs consent) to what its channel asks (:mod:`.consent`: SMS, for
+    a channel with ``consent: sms``). ``config``: the journeys and channels, by name."""
+    journeys, channels = config
 
     def rule(m: dict[str, Any], what: str) -> bool:
         journey = journeys.get(m["journey_id"])
@@ -215,9 +219,12 @@ def _refused(
         return {}
     stopping = sorted({m["customer_id"] for m in stoppable})
     opted = opt_outs(ws, con, stopping)
-    agreeing = consenting(ws, sorted({m["customer_id"] for m in asking}))
-    refused = {m["message_id"]: "no marketing consent any more" for m in asking
-               if m["customer_id"] not in agreeing}  # fmt: skip
+    refused: dict[str, str] = {}
+    for kind in ("marketing", "sms"):
+        theirs = [m for m in asking if consent_of(channels.get(m["channel"])) == kind]
+        agreeing = consenting(ws, sorted({m["customer_id"] for m in theirs}), kind == "sms")
+        refused |= {m["message_id"]: WITHDRAWN[kind] for m in theirs
+                    if m["customer_id"] not in agreeing}  # fmt: skip
     # an address opted out (under another id, before an erasure) holds for whoever has it
     held = opted.by_address(stopping)
     refused |= {m["message_id"]: "opted out" for m in stoppable if m["customer_id"] in opted

@@ -205,9 +205,10 @@ def emails_now(ws: Workspace, ids: list[str]) -> dict[str, str | None]:
     return {cid: single_address(found.get(cid, {}).get("email")) for cid in ids}
 
 
-def consenting(ws: Workspace, ids: list[str]) -> set[str]:
+def consenting(ws: Workspace, ids: list[str], sms: bool = False) -> set[str]:
     """Which of ``ids`` agree to marketing now (``marketing_consent`` true in the data as
-    it is, not as it was when their message was planned)."""
+    it is, not as it was when their message was planned); ``sms``: to SMS marketing
+    (``sms_consent``, or ``marketing_consent`` where it is unknown: :mod:`.consent`)."""
     if not ids:
         return set()
     with ws.read() as con:
@@ -215,7 +216,7 @@ def consenting(ws: Workspace, ids: list[str]) -> set[str]:
         if "marketing_consent" not in columns:
             return set()
         con.register("wanted", _wanted(ids))
-        rows = con.execute(consenting_sql(ws, con)).fetchall()
+        rows = con.execute(consenting_sql(ws, con, sms)).fetchall()
     return {r[0] for r in rows}
 
 

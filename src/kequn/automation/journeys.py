@@ -18,6 +18,11 @@ A journey says who gets what, when a run shows a change::
         type: webhook
         url: https://crm.example.com/hooks/kequn
         secret_env: KEQUN_WEBHOOK_SECRET    # or secret_file
+      sms:
+        type: webhook               # an SMS gateway
+        url: https://sms.example.com/hooks/kequn
+        secret_env: KEQUN_SMS_SECRET
+        consent: sms                # sms_consent, else marketing_consent (default: marketing)
       ads:
         type: file
         folder: drops/ads           # under the workspace unless absolute

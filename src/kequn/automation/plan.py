@@ -7,7 +7,9 @@ Who gets a message, in this order (each customer's outcome is kept in ``assignme
 2. the audience rule, if any;
 3. the workspace control group (a stable share of customers no journey touches);
 4. consent: a journey that needs it (marketing, by default) takes only customers whose
-   ``marketing_consent`` is true and who have not unsubscribed;
+   consent for its channel is true (``marketing_consent``; for a channel with ``consent:
+   sms``, ``sms_consent`` or, where unknown, ``marketing_consent``: :mod:`.consent`) and
+   who have not unsubscribed;
 5. an address for the channel (an e-mail for e-mail; a phone or an e-mail for a file);
 6. the holdout: a deterministic hash of the customer and the journey, so reruns agree;
 7. the frequency cap per customer and channel, counting messages already in the outbox.
@@ -41,6 +43,7 @@ from jinja2 import TemplateError
 
 from kequn.automation import db
 from kequn.automation.compose import Composer, customer_lang, message_row
+from kequn.automation.consent import REFUSED, agreed, consent_of
 from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
 from kequn.automation.events import keep_events, previous_run, redefined, stage_events
 from kequn.automation.journeys import (
@@ -147,18 +150,15 @@ def _candidates(
     journeys: Journeys,
     events: Path,
 ) -> pa.Table:
-    """The selected customers' ids and marketing consent, by id: all the decisions
-    before rendering need (their full rows are read later, for the treated only).
-    ``events``: the run's events file (:func:`~kequn.automation.events.stage_events`)."""
+    """The selected customers' ids and their consent for the journey's channel, by id:
+    all the decisions before rendering need (their full rows are read later, for the
+    treated only). ``events``: the run's events file
+    (:func:`~kequn.automation.events.stage_events`)."""
     con = ibis.duckdb.from_connection(mem)
     labels = con.sql(f"SELECT * FROM {run.rows_sql()}")
     chosen = _audience(labels, run, journey, journeys, con.read_parquet(events))
-    consent = (
-        chosen.marketing_consent.cast("boolean")
-        if "marketing_consent" in chosen.columns
-        else ibis.null().cast("boolean")
-    )
-    picked = chosen.select("customer_id", marketing_consent=consent).order_by("customer_id")
+    kind = consent_of(journeys.channels[journey.channel])
+    picked = chosen.select("customer_id", consent=agreed(chosen, kind)).order_by("customer_id")
     return picked.to_pyarrow()
 
 
@@ -452,15 +452,16 @@ def _decide(
     channel = journeys.channels[journey.channel]
     cap = journey.frequency_cap
     ids = candidates.column("customer_id").to_pylist()
-    consent = candidates.column("marketing_consent").to_pylist()
+    consent = candidates.column("consent").to_pylist()
+    refused = REFUSED[consent_of(channel)]  # which consent is missing: said in the outcome
     reachable: list[str] = []
-    for cid, agreed in zip(ids, consent, strict=True):
+    for cid, agrees in zip(ids, consent, strict=True):
         if journeys.control_group and share_of("control", cid) < journeys.control_group:
             assign(cid, "control", "control_group")
         elif journey.honours_opt_out and cid in opted:
             assign(cid, "excluded", "opted_out")
-        elif journey.needs_consent and agreed is not True:
-            assign(cid, "excluded", "no_consent")
+        elif journey.needs_consent and agrees is not True:
+            assign(cid, "excluded", refused)
         else:
             reachable.append(cid)
     reachable = _without_opted_addresses(journey, opted, reachable, assign)

@@ -22,6 +22,7 @@ _OWN_REASONS = (
     (re.compile(r"not tried, the robot is rate limited: "), "outbox.error.throttled"),
     (re.compile(r"opted out$"), "outbox.error.opted_out"),
     (re.compile(r"no marketing consent any more$"), "outbox.error.no_consent"),
+    (re.compile(r"no SMS consent any more$"), "outbox.error.no_sms_consent"),
     (re.compile(r"no e-mail address any more$"), "outbox.error.no_address"),
     (re.compile(r"customer no longer in the data$"), "outbox.error.gone"),
     (re.compile(r"no phone or e-mail address any more$"), "outbox.error.no_contact"),

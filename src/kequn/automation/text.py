@@ -36,6 +36,16 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "企业微信群机器人没有签名密钥（只写 token_env 或 token_file）",
         "wecom robots have no signing secret (give only token_env/file)",
     ),
+    "journeys.check.email_consent": (
+        (
+            "邮件渠道总是使用营销许可（marketing_consent），不能写 consent: {consent}；"
+            "短信请用 consent: sms 的 webhook 或 file 渠道"
+        ),
+        (
+            "an e-mail channel always asks the marketing consent (marketing_consent), not "
+            "consent: {consent}; for SMS use a webhook or file channel with consent: sms"
+        ),
+    ),
     "journeys.check.no_channel": (
         "旅程 {id!r}：渠道 {channel!r} 不在 channels 中（已有：{known}）",
         "journey {id!r}: channel {channel!r} is not under channels (known: {known})",

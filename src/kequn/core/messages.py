@@ -206,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outbox.error.not_retried": ("未重试：", "not retried: "),
     "outbox.error.opted_out": ("已退订", "opted out"),
     "outbox.error.no_consent": ("已不再同意接收营销信息", "no marketing consent any more"),
+    "outbox.error.no_sms_consent": ("已不再同意接收营销短信", "no SMS consent any more"),
     "outbox.error.no_address": ("已没有电子邮箱地址", "no e-mail address any more"),
     "outbox.error.channel": (
         "渠道 '{channel}' 已不在 journeys.yaml 中",

@@ -102,6 +102,7 @@ JOURNEYS: dict[str, tuple[str, str]] = {
     "web.journeys.outcome.queued": ("将发送", "Would be sent"),
     "web.journeys.outcome.held_out": ("对照组（不发送）", "Holdout (not sent)"),
     "web.journeys.outcome.no_consent": ("无营销许可", "No marketing consent"),
+    "web.journeys.outcome.no_sms_consent": ("无短信营销许可", "No SMS marketing consent"),
     "web.journeys.outcome.opted_out": ("已退订", "Unsubscribed"),
     "web.journeys.outcome.no_address": ("无联系方式", "No address for the channel"),
     "web.journeys.outcome.capped": ("频次上限", "Frequency cap"),

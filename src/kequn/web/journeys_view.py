@@ -25,6 +25,7 @@ import yaml
 from pydantic import ValidationError
 
 from kequn.automation import db
+from kequn.automation.consent import REFUSED, agreed, consent_of
 from kequn.automation.contacts import opt_outs
 from kequn.automation.events import compute_events, previous_run
 from kequn.automation.journeys import (
@@ -48,6 +49,7 @@ OUTCOMES = (
     "control_group",
     "opted_out",
     "no_consent",
+    "no_sms_consent",
     "no_address",
     "held_out",
     "capped",
@@ -255,15 +257,10 @@ def preview(
             labels = labels.filter(ibis.literal(False))
         else:  # the customers planning would choose, by the same function
             labels = select_audience(labels, run, journey, rules, chosen)
-        consent = (
-            labels.marketing_consent.cast("boolean")
-            if "marketing_consent" in labels.columns
-            else ibis.null().cast("boolean")
-        )
-        picked = labels.select("customer_id", marketing_consent=consent)
+        channel = journeys.channels[journey.channel]
+        picked = labels.select("customer_id", consent=agreed(labels, consent_of(channel)))
         rows = picked.to_pyarrow().to_pylist()
     ids = [row["customer_id"] for row in rows]
-    channel = journeys.channels[journey.channel]
     # whom the channel reaches and who opted out, read as planning reads them (a person's
     # profile with identity resolution on; opt-outs under any of their ids)
     usable = reachable_by(ws, channel, ids)
@@ -352,8 +349,8 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
         return "control_group"
     if journey.honours_opt_out and cid in opted:
         return "opted_out"
-    if journey.needs_consent and row.get("marketing_consent") is not True:
-        return "no_consent"
+    if journey.needs_consent and row.get("consent") is not True:
+        return REFUSED[consent_of(journeys.channels[journey.channel])]
     if cid not in addressed:
         return "no_address"
     if held_out(journey, cid):
@@ -406,7 +403,7 @@ def delivery_log(
 #: status code, an error's class, one of our own reasons), never a receiver's words
 _ERROR_KIND = re.compile(
     r"((?:after \d+ attempts: |not retried: )*)"
-    r"(SMTP \d{3}|HTTP \d{3}|opted out|no marketing consent any more"
+    r"(SMTP \d{3}|HTTP \d{3}|opted out|no (?:marketing|SMS) consent any more"
     r"|[A-Z][A-Za-z]*(?:Error|Exception)|channel '[a-z0-9_-]*' is no longer in journeys\.yaml)?"
 )
 
