@@ -185,3 +185,27 @@ def test_a_damaged_parquet_file_is_explained_in_the_language(
         i18n.set_lang(None)
     assert said in str(raised.value)
     assert "orders.parquet" in str(raised.value)
+
+
+def test_a_buyer_phone_that_is_none_is_no_contact_of_the_customer_made(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """An order export's 联系手机 of 'abc' became the phone of the customer the import
+    made from the buyer columns (a customers file's is emptied with a warning); a masked
+    phone is kept as written, a whole one as it is."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "订单号,会员卡号,手机号,邮箱,下单时间,金额\n"
+        "A1,u1,abc,zhang,2024-01-05,100\nA2,u2,138****0000,z***@qq.com,2024-01-05,80\n"
+        "A3,u3,13800138000,c@d.cn,2024-01-05,60\n",
+        encoding="utf-8",
+    )
+    report = import_file(ws, "orders", orders, create_customers=True)
+    assert (report.accepted, report.derived_customers) == (3, 3)
+    with ws.read() as con:
+        rows = con.execute("SELECT customer_id, phone, email FROM customers ORDER BY 1").fetchall()
+    assert rows == [
+        ("u1", None, None),
+        ("u2", "138****0000", "z***@qq.com"),
+        ("u3", "13800138000", "c@d.cn"),
+    ]

@@ -22,6 +22,12 @@ class WritePass(Pass):
         def buyer(name: str) -> str:
             return f'"{name}"' if name in self.matched.columns else "CAST(NULL AS VARCHAR)"
 
+        def contact(name: str, macro: str) -> str:
+            # a phone or e-mail that is none (abc, a name) is no contact of the customer
+            # made (a customers file's is emptied with a warning: validate); masked, kept
+            value = buyer(name)
+            return f"CASE WHEN kq_masked({value}) OR {macro}({value}) IS NOT NULL THEN {value} END"
+
         address = buyer("customer_address")
         province = (
             f"coalesce({buyer('customer_province')}, NULLIF(regexp_extract({address}, "
@@ -37,8 +43,8 @@ class WritePass(Pass):
             f"""INSERT INTO customers (customer_id, name, phone, email, address, province, city,
                 country, created_at, origin, source_file, source_row, import_id)
             SELECT customer_id, arg_min({buyer("customer_name")}, _row),
-                   arg_min({buyer("customer_phone")}, _row),
-                   arg_min({buyer("customer_email")}, _row),
+                   arg_min({contact("customer_phone", "kq_phone")}, _row),
+                   arg_min({contact("customer_email", "kq_email")}, _row),
                    arg_min({address}, _row), arg_min({province}, _row), arg_min({city}, _row),
                    arg_min({buyer("customer_country")}, _row), min(ordered_at),
                    $origin, $file, min(_row), $import_id
