@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tls_certs import make_ca
 
-from conftest import make_ca
 from kequn.ingest.readers import SourceError
 from kequn.ingest.sources import connect
 
