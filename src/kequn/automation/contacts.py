@@ -216,6 +216,8 @@ def consenting(ws: Workspace, ids: list[str], sms: bool = False) -> set[str]:
         if "marketing_consent" not in columns:
             return set()
         con.register("wanted", _wanted(ids))
+        # a customers table without the SMS column (an older workspace): the general answer
+        sms = sms and "sms_consent" in columns
         rows = con.execute(consenting_sql(ws, con, sms)).fetchall()
     return {r[0] for r in rows}
 

@@ -281,10 +281,10 @@ def consenting_sql(ws: Workspace, con: duckdb.DuckDBPyConnection, sms: bool = Fa
     whose profile (:func:`profiles_sql`) agrees to marketing (``sms``: to SMS marketing,
     :data:`SMS_CONSENT`), reading only their records: the delivery worker asks this for
     every batch, and the persons' view aggregates every record. A person agrees when their
-    records do, the rule :func:`_persons` applies. A customers table without the SMS
-    column (a workspace not written since it came) has the general answer only."""
-    columns = {r[0] for r in con.execute("DESCRIBE customers").fetchall()}
-    agreed = SMS_CONSENT if sms and "sms_consent" in columns else "c.marketing_consent"
+    records do, the rule :func:`_persons` applies. ``sms`` needs the customers table's
+    ``sms_consent`` column (the caller has looked: a workspace not written since the
+    column came has the general answer only)."""
+    agreed = SMS_CONSENT if sms else "c.marketing_consent"
     if not _resolved(ws, con):
         return (
             "SELECT c.customer_id FROM customers c JOIN wanted USING (customer_id) "

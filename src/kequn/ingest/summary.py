@@ -13,6 +13,7 @@ from kequn.core import display
 from kequn.core.i18n import current_lang, t
 from kequn.core.schema import TABLES
 from kequn.ingest.reasons import quoted
+from kequn.ingest.report import ImportReport
 
 #: the rows left out, and the unknown words, told one by one (``--json`` has them all)
 SHOWN = 20
@@ -27,12 +28,12 @@ class Line:
     warn: bool = False  # something to heed (shown in yellow, or as a warning)
 
 
-def found(report: Any, lang: str | None = None) -> list[Line]:
+def found(report: ImportReport, lang: str | None = None) -> list[Line]:
     """Every line below, in the order ``kequn import`` prints them."""
     return format_lines(report, lang) + column_lines(report, lang)
 
 
-def format_lines(report: Any, lang: str | None = None) -> list[Line]:
+def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     """What the platform profile found: the format, the buyer key, lines per order, the
     notes (nicknames as keys, a foreign currency ...), the sheets read, the rows left out
     and the status and refund words no profile knows."""
@@ -52,10 +53,10 @@ def format_lines(report: Any, lang: str | None = None) -> list[Line]:
             note,
             lang,
             currencies=", ".join(report.currencies) or "?",
-            currency=str(getattr(report, "workspace_currency", "") or "CNY"),
-            count=f"{getattr(report, 'guest_orders', 0):,}",
-            partial=f"{getattr(report, 'partial_refund_unknown', 0):,}",
-            refunds=f"{getattr(report, 'refund_rows', 0):,}",
+            currency=report.workspace_currency or "CNY",
+            count=f"{report.guest_orders:,}",
+            partial=f"{report.partial_refund_unknown:,}",
+            refunds=f"{report.refund_rows:,}",
         )
         lines.append(Line(said, warn=True))
     if report.sheets:
@@ -71,7 +72,7 @@ def format_lines(report: Any, lang: str | None = None) -> list[Line]:
     return lines + _unknown_words(report, lang)
 
 
-def column_lines(report: Any, lang: str | None = None) -> list[Line]:
+def column_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     """The file's encoding and what each column was taken for: mapped, kept as an
     attribute (and why, for a kind column of no kind), not used; the customers made."""
     lines: list[Line] = []
@@ -104,7 +105,7 @@ def column_lines(report: Any, lang: str | None = None) -> list[Line]:
     return lines
 
 
-def _unknown_words(report: Any, lang: str | None) -> list[Line]:
+def _unknown_words(report: ImportReport, lang: str | None) -> list[Line]:
     """The status and refund words no profile knows: the most frequent only (a status
     column of free text, 40,000 rows each its own word, printed 40,000 lines, 5.7 MB,
     and the import took 16 s; now 3.1 s, 4 KB), each quoted short (reasons.quoted), as
@@ -121,7 +122,7 @@ def _unknown_words(report: Any, lang: str | None) -> list[Line]:
         lines.append(Line(t("import.unknown_status_more", lang, words=words, count=count), True))
     if report.unknown_statuses:
         lines.append(Line(t("import.retry_hint", lang)))
-    for why, count in getattr(report, "refunds_not_applied", {}).items():
+    for why, count in report.refunds_not_applied.items():
         reason = t(f"aftersale.{why}", lang)
         said = t("import.aftersale_not_applied", lang, count=f"{count:,}", reason=reason)
         lines.append(Line(said))
