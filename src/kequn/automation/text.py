@@ -159,6 +159,17 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "客户已不在数据中（已删除或已被导入移除）",
         "customer no longer in the data",
     ),
+    # what a journey decided for a customer (plan.py; the web's audience preview, the CLI)
+    "journeys.outcome.queued": ("进入发件箱", "Queued to send"),
+    "journeys.outcome.held_out": ("对照组（不发送）", "Holdout (not sent)"),
+    "journeys.outcome.no_consent": ("无营销许可", "No marketing consent"),
+    "journeys.outcome.no_sms_consent": ("无短信营销许可", "No SMS marketing consent"),
+    "journeys.outcome.opted_out": ("已退订", "Unsubscribed"),
+    "journeys.outcome.no_address": ("无联系方式", "No address for the channel"),
+    "journeys.outcome.capped": ("频次上限", "Frequency cap"),
+    "journeys.outcome.control_group": ("全局对照组", "Workspace control group"),
+    "journeys.outcome.already_queued": ("本日期已有消息", "Already has this date's message"),
+    "journeys.outcome.template_error": ("模板出错", "Template error"),
     "outbox.error.no_contact": ("已没有手机号或电子邮箱", "no phone or e-mail address any more"),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,8 +26,8 @@ from kequn.cli._app import (
     parse_as_of,
 )
 from kequn.cli._help import KequnTyper
-from kequn.core import yamlfile
-from kequn.core.i18n import t
+from kequn.core import display, yamlfile
+from kequn.core.i18n import MESSAGES, current_lang, t
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
 
@@ -230,7 +231,7 @@ def journeys_process(
         )
     )
     for jid, counts in summary["journeys"].items():
-        console.print(f"  {jid}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        console.print(f"  {jid}: {_outcomes(counts)}", markup=False, highlight=False)
     if summary["digests"]["teams"]:
         console.print(
             t("digest.queued", run=summary["run_id"], teams=len(summary["digests"]["teams"]))
@@ -427,6 +428,20 @@ def outbox_cmd(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _outcomes(counts: dict[str, int]) -> str:
+    """A journey's planned outcomes (``group:outcome`` -> customers, as plan.py counts
+    them) in the reader's language: ``进入发件箱 120，对照组（不发送）30``. A template's error
+    keeps its own words after the outcome's."""
+    said: Counter[str] = Counter()
+    for key, n in counts.items():
+        outcome, _, detail = key.partition(":")[2].partition(": ")
+        name = f"journeys.outcome.{outcome}"
+        text = t(name) if name in MESSAGES else outcome
+        said[f"{text} ({detail})" if detail else text] += n
+    sep = "，" if current_lang() == "zh" else ", "
+    return sep.join(f"{text} {display.number(n)}" for text, n in said.most_common())
 
 
 def _status(status: str) -> str:
