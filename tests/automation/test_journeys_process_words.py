@@ -1,8 +1,10 @@
 """``kequn journeys process`` says what each journey decided in the reader's language: the
-outcomes' names, not plan.py's ``treated:queued`` codes, with the counts planned."""
+outcomes' names, not plan.py's ``treated:queued`` codes, with the counts planned; ``kequn
+events`` names the dimensions and labels (the ids stay in --json)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from automation_helpers import TEMPLATES, runs, write_journeys
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 
 from kequn.automation import db
 from kequn.cli import app
+from kequn.core.i18n import local
 from kequn.store.workspace import Workspace
 
 JOURNEYS = {
@@ -76,3 +79,22 @@ def test_journeys_process_names_outcomes_in_each_language(aws: Workspace) -> Non
     assert f"Holdout (not sent) {counts['held_out']:,}" in line, line
     assert "进入" not in line
     assert "held_out" not in line
+
+
+def test_events_table_names_dimensions_and_labels_in_each_language(aws: Workspace) -> None:
+    _, late = runs(aws)
+    runner = CliRunner()
+    args = ["events", "-w", str(aws.root), "--run", late.run_id, "--dimension", "lifecycle"]
+    as_json = runner.invoke(app, [*args, "--json"])
+    moved = json.loads(as_json.output)
+    labels = {c["label"] for c in moved["counts"]}
+    assert "dormant" in labels
+    taxonomy = late.taxonomy()
+    dormant = taxonomy.dimension("lifecycle").label("dormant")
+    for lang in ("zh", "en"):
+        shown = runner.invoke(app, ["--lang", lang, *args, "--limit", "5"])
+        assert shown.exit_code == 0, shown.output
+        assert local(dormant, lang) in shown.output
+        assert local(taxonomy.dimension("lifecycle"), lang) in shown.output
+        assert " dormant " not in shown.output
+        assert "lifecycle" not in shown.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ from kequn.cli._app import (
 )
 from kequn.cli._help import KequnTyper
 from kequn.core import display, yamlfile
-from kequn.core.i18n import MESSAGES, current_lang, t
+from kequn.core.i18n import MESSAGES, current_lang, local, t
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
 
@@ -83,12 +84,14 @@ def events_cmd(
     if not data["counts"]:
         console.print(t("automation.no_events"))
         return
+    dim_name, label_name = _segment_names(ws)
     out = Table()
     for name in ("as_of", "run_id", "dimension", "label", "change", "customers"):
         out.add_column(t(f"events.col.{name}"), justify="right" if name == "customers" else "left")
     for c in data["counts"]:
         out.add_row(
-            c["as_of"], c["run_id"], c["dimension"], c["label"], t(f"events.change.{c['change']}"),
+            c["as_of"], c["run_id"], dim_name(c["dimension"]),
+            label_name(c["dimension"], c["label"]), t(f"events.change.{c['change']}"),
             f"{c['customers']:,}",
         )  # fmt: skip
     console.print(out)
@@ -97,11 +100,34 @@ def events_cmd(
         for name in ("as_of", "customer_id", "dimension", "change", "from", "to"):
             rows.add_column(t(f"events.col.{name}"))
         for e in data["events"]:
+            dim = e["dimension"]
             rows.add_row(
-                e["as_of"], e["customer_id"], e["dimension"], t(f"events.change.{e['change']}"),
-                e["from"] or "—", e["to"] or "—",
+                e["as_of"], e["customer_id"], dim_name(dim), t(f"events.change.{e['change']}"),
+                label_name(dim, e["from"]) if e["from"] else "—",
+                label_name(dim, e["to"]) if e["to"] else "—",
             )  # fmt: skip
         console.print(rows)
+
+
+def _segment_names(ws: Any) -> tuple[Callable[[str], str], Callable[[str, str], str]]:
+    """A dimension's and a label's name in the reader's language, as the newest run's
+    taxonomy says them; an id it does not know (a dimension since removed) as it is.
+    ``--json`` keeps the ids."""
+    from kequn.snapshots.runs import get_run
+
+    run = get_run(ws)
+    taxonomy = run.taxonomy() if run is not None else None
+
+    def dim_name(dimension: str) -> str:
+        dim = taxonomy.dimension(dimension) if taxonomy is not None else None
+        return local(dim, _lang()) if dim is not None else dimension
+
+    def label_name(dimension: str, label: str) -> str:
+        dim = taxonomy.dimension(dimension) if taxonomy is not None else None
+        found = dim.label(label) if dim is not None else None
+        return local(found, _lang()) if found is not None else label
+
+    return dim_name, label_name
 
 
 def _check_segment(ws: Any, dimension: str | None, label: str | None) -> None:
