@@ -11,7 +11,9 @@ Who gets a message, in this order (each customer's outcome is kept in ``assignme
    sms``, ``sms_consent`` or, where unknown, ``marketing_consent``: :mod:`.consent`) and
    who have not unsubscribed;
 5. an address for the channel (an e-mail for e-mail; a phone or an e-mail for a file);
-6. the holdout: a deterministic hash of the customer and the journey, so reruns agree;
+6. the holdout: a deterministic hash of the customer and the journey, so reruns agree
+   (the control group's and the holdout's hash is of the id the person was first
+   assigned under, should identity resolution give them a new one: :mod:`.groups`);
 7. the frequency cap per customer and channel, counting messages already in the outbox.
 
 Each message is one row per (customer, journey, as-of date) with a stable id that is
@@ -46,6 +48,7 @@ from kequn.automation.compose import Composer, customer_lang, message_row
 from kequn.automation.consent import REFUSED, agreed, consent_of
 from kequn.automation.contacts import OptOuts, addresses, opt_outs, treated_rows
 from kequn.automation.events import keep_events, previous_run, redefined, stage_events
+from kequn.automation.groups import anchors, held_out, in_control_group, share_of
 from kequn.automation.journeys import (
     EmailChannel,
     FileChannel,
@@ -65,23 +68,6 @@ __all__ = [
 ]  # fmt: skip
 
 log = logging.getLogger("kequn.automation")
-
-
-def share_of(*parts: str) -> float:
-    """A stable number in [0, 1) for the parts: the same customer and journey always
-    fall on the same side of a holdout share, on every run and every machine."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
-def held_out(journey: Journey, customer_id: str) -> bool:
-    """Whether the journey's holdout keeps ``customer_id``: :func:`share_of` the journey
-    and the customer, the same on every run. A journey named ``control`` is hashed apart
-    from the workspace control group (``share_of("control", id)``, the very same number):
-    else its holdout would be the control group's share, whom the control group has
-    already taken, and hold out no one."""
-    parts = ("journey", journey.id) if journey.id == "control" else (journey.id,)
-    return bool(journey.holdout) and share_of(*parts, customer_id) < journey.holdout
 
 
 def message_id(journey_id: str, as_of: dt.date, customer_id: str) -> str:
@@ -249,6 +235,7 @@ def process_run(
                 staged = stage_events(mem, run, before, taxonomy, events)
             plans = [(j, _candidates(mem, run, j, journeys, events)) for j in pending]
             composer = Composer(run, journeys)
+            drawn = _anchors(ws, con, plans)
             for journey, rows in plans:
                 if journey.channel not in sent:
                     days = journey.frequency_cap.days if journey.frequency_cap else 0
@@ -265,8 +252,9 @@ def process_run(
                     ).fetchall()
                 }
                 outcome = _plan_journey(
-                    mem, composer, journey, rows, (opted, already), sent[journey.channel], now
-                )
+                    mem, composer, journey, rows, (opted, already, drawn), sent[journey.channel],
+                    now,
+                )  # fmt: skip
                 assignments += outcome[0]
                 messages += outcome[1]
                 summary["journeys"][journey.id] = dict(
@@ -371,13 +359,14 @@ def _plan_journey(
     composer: Composer,
     journey: Journey,
     candidates: pa.Table,
-    excluded: tuple[OptOuts, set[str]],
+    excluded: tuple[OptOuts, set[str], dict[str, str]],
     sent: Counter[str],
     now: dt.datetime,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each candidate's outcome (in the order of the module's description), then the
     treated customers' messages, rendered from their full rows a batch at a time.
-    ``excluded``: the opt-outs, and who already has this journey's message for the date."""
+    ``excluded``: the opt-outs, who already has this journey's message for the date, and
+    the candidates whose groups are drawn under another id (:func:`.groups.anchors`)."""
     run, journeys = composer.run, composer.journeys
     ws = run.workspace
     channel = journeys.channels[journey.channel]
@@ -399,9 +388,9 @@ def _plan_journey(
             }
         )
 
-    opted, already = excluded
+    opted, already, drawn = excluded
     treated = []
-    for cid in _decide(composer, journey, candidates, opted, sent, assign):
+    for cid in _decide(composer, journey, candidates, (opted, drawn), sent, assign):
         if cid in already:
             assign(cid, "treated", "already_queued", message_id(journey.id, run.as_of_date, cid))
         else:
@@ -442,13 +431,15 @@ def _decide(
     composer: Composer,
     journey: Journey,
     candidates: pa.Table,
-    opted: OptOuts,
+    excluded: tuple[OptOuts, dict[str, str]],
     sent: Counter[str],
     assign: Callable[[str, str, str], None],
 ) -> list[str]:
     """Assign every candidate who gets no message (control group, opted out, no consent,
-    no address, holdout, capped); the ids left are to be treated."""
+    no address, holdout, capped); the ids left are to be treated. ``excluded``: the
+    opt-outs, and the ids whose groups are drawn under another (:mod:`.groups`)."""
     journeys, ws = composer.journeys, composer.run.workspace
+    opted, drawn = excluded
     channel = journeys.channels[journey.channel]
     cap = journey.frequency_cap
     ids = candidates.column("customer_id").to_pylist()
@@ -456,7 +447,7 @@ def _decide(
     refused = REFUSED[consent_of(channel)]  # which consent is missing: said in the outcome
     reachable: list[str] = []
     for cid, agrees in zip(ids, consent, strict=True):
-        if journeys.control_group and share_of("control", cid) < journeys.control_group:
+        if in_control_group(journeys, drawn.get(cid, cid)):
             assign(cid, "control", "control_group")
         elif journey.honours_opt_out and cid in opted:
             assign(cid, "excluded", "opted_out")
@@ -473,13 +464,21 @@ def _decide(
         reachable = [cid for cid in reachable if cid in usable]
     treated: list[str] = []
     for cid in reachable:
-        if held_out(journey, cid):
+        if held_out(journey, drawn.get(cid, cid)):
             assign(cid, "holdout", "held_out")
         elif cap and sent[cid] >= cap.messages:
             assign(cid, "treated", "capped")
         else:
             treated.append(cid)
     return treated
+
+
+def _anchors(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, plans: list[tuple[Journey, pa.Table]]
+) -> dict[str, str]:
+    """:func:`.groups.anchors` of every journey's candidates, read once for the run."""
+    ids = {cid for _, rows in plans for cid in rows.column("customer_id").to_pylist()}
+    return anchors(ws, con, ids)
 
 
 def _without_opted_addresses(

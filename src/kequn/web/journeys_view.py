@@ -28,6 +28,7 @@ from kequn.automation import db
 from kequn.automation.consent import REFUSED, agreed, consent_of
 from kequn.automation.contacts import opt_outs
 from kequn.automation.events import compute_events, previous_run
+from kequn.automation.groups import anchors, held_out, in_control_group
 from kequn.automation.journeys import (
     Journey,
     Journeys,
@@ -36,7 +37,7 @@ from kequn.automation.journeys import (
     journeys_path,
     load_yaml,
 )
-from kequn.automation.plan import held_out, reachable_by, select_audience, share_of
+from kequn.automation.plan import reachable_by, select_audience
 from kequn.automation.report import Z95, journeys_report
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
@@ -267,8 +268,10 @@ def preview(
     addressed = set(ids) if usable is None else usable
     opted: Container[str] = frozenset()
     sent: Counter[str] = Counter()
+    drawn: dict[str, str] = {}
     if db.exists(ws):
         with db.connect(ws) as automation:
+            drawn = anchors(ws, automation, ids)  # groups drawn as planning draws them
             found = opt_outs(ws, automation)
             found.ids |= found.by_address(ids)  # an address opted out, under any id
             opted = found
@@ -286,7 +289,8 @@ def preview(
                 )
     counts = dict.fromkeys(OUTCOMES, 0)
     for row in rows:
-        counts[_outcome(journeys, journey, row, addressed, opted, sent)] += 1
+        anchor = drawn.get(row["customer_id"], row["customer_id"])
+        counts[_outcome(journeys, journey, row, anchor, (addressed, opted), sent)] += 1
     return {
         "run_id": run.run_id,
         "as_of": run.as_of,
@@ -339,13 +343,17 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
     journeys: Journeys,
     journey: Journey,
     row: dict[str, Any],
-    addressed: set[str],
-    opted: Container[str],
+    anchor: str,
+    reach: tuple[set[str], Container[str]],
     sent: Counter[str],
 ) -> str:
+    """What planning would do with ``row``'s customer; ``anchor``: the id their groups
+    are drawn under (:mod:`kequn.automation.groups`); ``reach``: who has an address for
+    the channel, and who opted out."""
     cid = row["customer_id"]
+    addressed, opted = reach
     cap = journey.frequency_cap
-    if journeys.control_group and share_of("control", cid) < journeys.control_group:
+    if in_control_group(journeys, anchor):
         return "control_group"
     if journey.honours_opt_out and cid in opted:
         return "opted_out"
@@ -353,7 +361,7 @@ def _outcome(  # noqa: PLR0911 - one return per step of plan.py, in its order
         return REFUSED[consent_of(journeys.channels[journey.channel])]
     if cid not in addressed:
         return "no_address"
-    if held_out(journey, cid):
+    if held_out(journey, anchor):
         return "held_out"
     if cap and sent[cid] >= cap.messages:
         return "capped"
