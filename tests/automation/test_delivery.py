@@ -216,7 +216,12 @@ def test_cap_quiet_hours_and_dead_letters(aws: Workspace, receiver: Receiver) ->
     assert {c for (c,) in capped} <= first
     # the receiver is down and max_attempts is 2: dead letters with the reason
     deliver(aws)
-    wait_for(lambda: deliver(aws) is not None and "pending" not in _by_journey(aws, "capped"))
+    # a pass tries the down channel 3 times (deliver.DOWN_AFTER), so the first run's
+    # messages take dozens of passes: 20 s was too few on a loaded machine
+    wait_for(
+        lambda: deliver(aws) is not None and "pending" not in _by_journey(aws, "capped"),
+        seconds=180,
+    )
     dead = outbox_status(aws, status="dead", limit=1000)["messages"]
     assert dead
     assert all(m["journey_id"] == "capped" for m in dead)
