@@ -362,6 +362,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 不是有效的 Excel (.xlsx) 文件。",
         "{file} is not a valid Excel (.xlsx) file.",
     ),
+    "import.xlsx_encrypted": (
+        "{file} 设置了打开密码（已加密），无法读取。请在 Excel/WPS 中用密码打开，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空）后另存为 .xlsx 或 CSV，再导入。",
+        "{file} is protected with a password to open it (encrypted) and cannot be read. Open it in Excel or WPS with its password, remove the password (File → Info → Protect Workbook → Encrypt with Password, cleared), save it as .xlsx or CSV, then import that.",
+    ),
     "import.xlsx_too_big": (
         "{file} 解压后约 {mb} MB（或压缩比异常），超过 {limit} MB 的上限，未读取。请拆分后导入，或另存为 CSV。",
         "{file} unzips to about {mb} MB (or is compressed implausibly), over the {limit} MB limit; not read. Split it, or save it as CSV.",

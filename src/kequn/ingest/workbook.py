@@ -1,9 +1,9 @@
 """Opening a workbook a user gave: an .xlsx checked before it is unzipped (a zip bomb is
-refused) and read where its cells are, an .xls through kequn's own reader."""
+refused; an encrypted one is told as such) and read with calamine where its cells are,
+an .xls through kequn's own reader."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,29 @@ MAX_XLSX_RATIO = 100
 MAX_XLSX_PARTS = 10_000
 
 
+#: an encrypted .xlsx (a password to open it) is no zip but an OLE2 compound file holding
+#: the encrypted package beside a stream of this name ([MS-OFFCRYPTO] 2.3.4.4)
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def encrypted(source: Path) -> bool:
+    """Whether ``source`` is an Office file encrypted with a password to open it: an OLE2
+    file naming an EncryptionInfo stream (an .xlsx, under whatever name)."""
+    try:
+        with source.open("rb") as fh:
+            if fh.read(8) != _OLE2:
+                return False
+            tail = b""
+            while chunk := fh.read(1 << 20):
+                if _ENCRYPTION_INFO in tail + chunk:
+                    return True
+                tail = chunk[-len(_ENCRYPTION_INFO) :]
+    except OSError:
+        return False
+    return False
+
+
 def check_xlsx(source: Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
     """Refuse an .xlsx before reading it if it is not a zip, unzips to more than
     ``max_bytes``, has implausibly many parts, or is compressed like a zip bomb."""
@@ -26,7 +49,8 @@ def check_xlsx(source: Path, max_bytes: int = MAX_XLSX_BYTES) -> None:
         with zipfile.ZipFile(source) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
+        said = "import.xlsx_encrypted" if encrypted(source) else "import.bad_xlsx"
+        raise SourceError(t(said, file=source.name)) from exc
     total = sum(p.file_size for p in parts)
     too_dense = any(
         p.file_size > (1 << 24) and p.file_size > MAX_XLSX_RATIO * max(p.compress_size, 1)
@@ -56,22 +80,13 @@ def where_cells_are(book: Any) -> Any:
 
 
 def open_xlsx(source: Path) -> Any:
-    """An .xlsx (or an .xlsx named otherwise) opened read-only, its sheets read where
-    their cells are; refused in words if it is no workbook or too large to read."""
-    import openpyxl  # only Excel imports pay for it (with defusedxml installed, it parses safely)
-    from openpyxl.utils.exceptions import InvalidFileException
+    """An .xlsx (or an .xlsx named otherwise) opened with calamine
+    (:mod:`kequn.ingest.xlsx_book`), its sheets read where their cells are; refused in
+    words if it is no workbook, is encrypted or is too large to read."""
+    from kequn.ingest.xlsx_book import XlsxBook
 
     check_xlsx(source)
-    try:
-        # openpyxl takes a file by its name only with an Excel extension: an .xlsx saved
-        # as .xls is given as bytes (check_xlsx has bounded their size)
-        opened: Path | io.BytesIO = source
-        if source.suffix.lower() not in {".xlsx", ".xlsm"}:
-            opened = io.BytesIO(source.read_bytes())
-        book = openpyxl.load_workbook(opened, read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, InvalidFileException) as exc:  # not a workbook
-        raise SourceError(t("import.bad_xlsx", file=source.name)) from exc
-    return where_cells_are(book)
+    return XlsxBook(source)
 
 
 def open_xls(source: Path) -> Any:
@@ -81,4 +96,6 @@ def open_xls(source: Path) -> Any:
     try:
         return XlsBook(source)
     except XlsError as exc:
+        if encrypted(source):  # an encrypted .xlsx named .xls: xlrd said it was no BIFF file
+            raise SourceError(t("import.xlsx_encrypted", file=source.name)) from exc
         raise SourceError(t("import.bad_xls", file=source.name, detail=exc)) from exc
