@@ -351,6 +351,7 @@ def _stage_excel(
             header.pop()
         below = at + 1 + (1 if merged else 0)  # the first row after the header rows
         names = [f"c{i}" for i in range(len(header))]
+        width = len(names)
         schema = _positional_schema(len(header))
         out = workdir / f"stage-{source.stem[:40]}.parquet"
         rows = 0
@@ -375,8 +376,7 @@ def _stage_excel(
                     last = base + own
                     if all(v in (None, "") for v in values):
                         continue
-                    for i in range(len(names)):
-                        columns[i].append(_cell_text(values[i] if i < len(values) else None))
+                    _append_texts(columns, values, width)
                     row_numbers.append(last)
                     if len(row_numbers) >= BATCH_ROWS:
                         rows += _flush(writer, schema, columns, row_numbers, progress, rows)
@@ -392,6 +392,18 @@ def _stage_excel(
     if merged:
         staged.skipped.append(_second_row(at + 2, head[at + 1]))
     return staged
+
+
+def _append_texts(columns: list[list[str | None]], values: tuple[object, ...], width: int) -> None:
+    """A sheet row's cells as text, onto ``columns``: text as it is and a whole number's
+    str() (most cells: no isinstance chain), the others by :func:`_cell_text`; cells past
+    the header's last column are not data, a short row's missing ones None."""
+    for i, value in enumerate(values[:width]):
+        columns[i].append(
+            value if type(value) is str else str(value) if type(value) is int else _cell_text(value)
+        )
+    for i in range(len(values), width):
+        columns[i].append(None)
 
 
 def _flush(
