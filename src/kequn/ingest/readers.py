@@ -35,6 +35,10 @@ from kequn.ingest.sheets import data_sheet, same_header_sheets
 from kequn.ingest.source_error import SourceError
 
 BATCH_ROWS = 200_000
+#: a sheet's rows are written in smaller batches: its cells are held by calamine while
+#: they are read (about 300 MiB for 200,000 rows of 48 columns), and each batch's text
+#: as Python strings beside them (about as much again for 50,000 rows)
+SHEET_BATCH_ROWS = 50_000
 
 
 def check_table(table: str) -> str:
@@ -378,7 +382,7 @@ def _stage_excel(
                         continue
                     _append_texts(columns, values, width)
                     row_numbers.append(last)
-                    if len(row_numbers) >= BATCH_ROWS:
+                    if len(row_numbers) >= SHEET_BATCH_ROWS:
                         rows += _flush(writer, schema, columns, row_numbers, progress, rows)
                 read[-1]["last"] = max(last, first_row - 1)
             rows += _flush(writer, schema, columns, row_numbers, progress, rows)
