@@ -5,6 +5,8 @@ same rows as an .xlsx-sized Parquet, through `kequn import orders` in a new proc
     python benchmarks/bench_import.py --rows 200000 --repeat 2
     python benchmarks/bench_import.py --rows 1000 --extra-columns 1200   # a wide export
     python benchmarks/bench_import.py --rows 200000 --ragged 2   # every 2nd row ragged (CSV)
+    python benchmarks/bench_import.py --rows 200000 --extra-columns 39 --files csv,xlsx
+                                 # a 48-column export as CSV and as the .xlsx shops get
     python benchmarks/bench_import.py --tree before=/tmp/before/src --tree after
                                  # trees taking turns (/tmp/before: `git archive` of a commit)
 
@@ -15,7 +17,10 @@ once (deterministic) into benchmarks/.cache. Each import goes into a fresh works
 buyer derived. ``--extra-columns N`` adds N columns kequn has no use for (备注1 ...,
 every fifth filled), as a wide ERP or form export has them. ``--ragged N`` gives every
 N-th row of the CSV a field too many (a note with an unquoted comma), each quarantined
-(the Parquet file is not made). Prints a markdown table:
+(the Parquet file is not made). ``--files`` picks the files imported: csv, parquet and
+xlsx (the same rows as an Excel workbook, written once with openpyxl from the Parquet
+file: text, numbers as numbers, the times as text as platforms' exports have them).
+Prints a markdown table:
 wall seconds, peak resident memory of the process tree, rows per second.
 """
 
@@ -58,8 +63,31 @@ def log(text: str) -> None:
     print(f"[bench_import] {text}", file=sys.stderr, flush=True)
 
 
-def files(rows: int, extra: int = 0, ragged: int = 0) -> dict[str, Path]:
-    """The order file as CSV and as Parquet (not when ``ragged``), made once."""
+def write_xlsx(parquet: Path, target: Path) -> None:
+    """The Parquet file's rows as an .xlsx (openpyxl, write-only), amounts as numbers."""
+    import decimal
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("订单")
+    source = pq.ParquetFile(parquet)
+    sheet.append(source.schema_arrow.names)
+    for batch in source.iter_batches(batch_size=10_000):
+        for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+            sheet.append(
+                [
+                    float(v) if isinstance(v, decimal.Decimal) else v if v != "" else None
+                    for v in row
+                ]
+            )
+    book.save(target)
+
+
+def files(rows: int, extra: int = 0, ragged: int = 0, xlsx: bool = False) -> dict[str, Path]:
+    """The order file as CSV and as Parquet (not when ``ragged``), made once, and as an
+    .xlsx when ``xlsx``."""
     name = (
         f"import-{rows}"
         + (f"-wide{extra}" if extra else "")
@@ -91,6 +119,13 @@ def files(rows: int, extra: int = 0, ragged: int = 0) -> dict[str, Path]:
                     lines[i] += ",发顺丰"
                 part.write_text("\n".join(lines) + "\n", encoding="utf-8")
             part.rename(path)
+    if xlsx and not ragged:
+        made["xlsx"] = folder / "orders.xlsx"
+        if not made["xlsx"].exists():
+            log(f"writing orders.xlsx ({rows:,} rows)")
+            part = folder / "orders.part.xlsx"
+            write_xlsx(made["parquet"], part)
+            part.rename(made["xlsx"])
     return made
 
 
@@ -101,6 +136,9 @@ def main() -> None:
     parser.add_argument("--extra-columns", type=int, default=0, help="columns kequn ignores")
     parser.add_argument("--ragged", type=int, default=0, help="every N-th row a field too many")
     parser.add_argument(
+        "--files", default="csv,parquet", help="the files imported: csv, parquet, xlsx"
+    )
+    parser.add_argument(
         "--tree",
         action="append",
         default=[],
@@ -109,7 +147,9 @@ def main() -> None:
     args = parser.parse_args()
     here = str(HERE.parent / "src")
     trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
-    made = files(args.rows, args.extra_columns, args.ragged)
+    kinds = [k.strip() for k in args.files.split(",") if k.strip()]
+    made = files(args.rows, args.extra_columns, args.ragged, xlsx="xlsx" in kinds)
+    made = {kind: path for kind, path in made.items() if kind in kinds}
     results: list[tuple[str, str, int, float, float]] = []
     for repeat in range(args.repeat):
         for kind, path in made.items():
