@@ -236,3 +236,37 @@ def test_a_damaged_sheet_is_refused_in_words_naming_the_file(ws: Workspace, tmp_
     with pytest.raises(SourceError) as raised:
         import_file(ws, "orders", path)
     assert str(raised.value) == t("import.bad_xlsx", file="坏表.xlsx")
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_the_xml_s_error_cells_and_long_numbers_are_found_across_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # the sheet's XML is searched in pieces: a cell cut by a piece's end is found whole,
+    # with a namespace prefix (<x:c>, as .NET's Open XML SDK writes) or single quotes
+    from kequn.ingest import xlsx_raw
+
+    rows = []
+    for r in range(1, 41):
+        rows.append(
+            f'<x:row r="{r}"><x:c r="A{r}" t="e"><x:f>NA()</x:f><x:v>#N/A</x:v></x:c>'
+            f"<x:c r='B{r}' s='1'><x:v>{6953489890610190000 + r}</x:v></x:c>"
+            f'<x:c r="C{r}" t="str"><x:v>12345678901234567890</x:v></x:c>'
+            f'<x:c r="D{r}" t="inlineStr"><x:is><x:t>t="e"</x:t></x:is></x:c>'
+            f"<x:c r='AB{r}' t='e'><x:v>#DIV/0!</x:v></x:c><x:c r=\"E{r}\" t=\"e\"/></x:row>"
+        )
+    xml = (
+        '<x:worksheet xmlns:x="main"><x:sheetData>' + "".join(rows) + "</x:sheetData></x:worksheet>"
+    )
+    path = tmp_path / "sheet.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("sheet.xml", xml)
+    monkeypatch.setattr(xlsx_raw, "_CHUNK", chunk)
+    with zipfile.ZipFile(path) as archive:
+        errors = xlsx_raw.error_cells(archive, "sheet.xml")
+        numbers = xlsx_raw.long_numbers(archive, "sheet.xml")
+    assert errors == {
+        **{(r - 1, 0): "#N/A" for r in range(1, 41)},
+        **{(r - 1, 27): "#DIV/0!" for r in range(1, 41)},
+    }
+    assert numbers == {(r - 1, 1): 6953489890610190000 + r for r in range(1, 41)}
