@@ -72,7 +72,9 @@ def where_cells_are(book: Any) -> Any:
     cell at XFD1048576 became 1,048,576 rows of 16,384 cells: killed after 300 s (at row
     8,000: 4.9 s); now 3.2 s. A dimension too small (A1, as some writers leave it) cut
     every row to its first column: "customer_id not found", and an erasure did not find
-    a name in column B."""
+    a name in column B. An import reads with calamine now (:func:`open_xlsx`), which
+    ends a sheet at its last value; an erasure's search (kequn.privacy) still reads
+    with openpyxl, through this."""
     for sheet in book.worksheets:
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
