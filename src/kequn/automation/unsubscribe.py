@@ -54,7 +54,11 @@ def read_token(ws: Workspace, token: str) -> str:
         customer_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise WorkspaceError(t("automation.bad_token")) from None
-    if not customer_id or not hmac.compare_digest(_mac(_key(ws), customer_id), mac):
+    # compare_digest takes only ASCII text (else a TypeError): a forged signature of any
+    # other characters is as wrong as one of the right letters
+    if not customer_id or not mac.isascii():
+        raise WorkspaceError(t("automation.bad_token"))
+    if not hmac.compare_digest(_mac(_key(ws), customer_id), mac):
         raise WorkspaceError(t("automation.bad_token"))
     return customer_id
 
