@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
+import traceback
 import zoneinfo
 from collections.abc import Callable
 from typing import Any
@@ -95,7 +97,10 @@ def error_text(ws: Workspace, exc: BaseException) -> str:
     from kequn.ingest.readers import SourceError
 
     told = isinstance(exc, WorkspaceError | SourceError | JourneysError)
-    text = str(exc) if told else f"{type(exc).__name__}: {exc}"
+    # any other error is a bug, told by its kind: its text may quote a customer's value
+    # (DuckDB's "Could not convert string '138…'"), and the record is read by every role
+    # (/api/schedule, the runs page) and written to the server's log
+    text = str(exc) if told else t("schedule.internal", kind=type(exc).__name__)
     try:
         from kequn.ingest.sources import saved_sources
 
@@ -107,6 +112,18 @@ def error_text(ws: Workspace, exc: BaseException) -> str:
     except Exception:
         log.debug("schedule: sources not read while masking an error")
     return text[:500]
+
+
+def _where(exc: BaseException) -> str:
+    """Where a bug was raised (for the log: its text is not logged), or nothing for an
+    error kequn tells people about."""
+    from kequn.automation.journeys import JourneysError
+    from kequn.ingest.readers import SourceError
+
+    if isinstance(exc, WorkspaceError | SourceError | JourneysError):
+        return ""
+    found = traceback.extract_tb(exc.__traceback__)[-1:]
+    return f" at {found[0].filename}:{found[0].lineno}" if found else ""
 
 
 # -- one job ----------------------------------------------------------------------------
@@ -182,7 +199,9 @@ def _execute(
             detail = STEPS[step](ws, job)
         except Exception as exc:
             error = error_text(ws, exc)
-            log.error("schedule: job %s, step %s failed: %s", job.name, step, error)
+            log.error("schedule: job %s, step %s failed: %s%s", job.name, step, error, _where(exc))
+            if os.environ.get("KEQUN_DEBUG"):
+                traceback.print_exc()
             steps.append(
                 {"step": step, "outcome": "failed", "seconds": _since(step_began), "error": error}
             )

@@ -38,6 +38,11 @@ SCHEDULE: dict[str, tuple[str, str]] = {
         'must be a list of weekdays, e.g. ["mon", "fri"] ({detail})',
     ),
     "schedule.bad.cron": ("cron 表达式无效：{detail}", "not a valid cron expression: {detail}"),
+    # a step's bug, by its kind only (its text may quote a customer's data)
+    "schedule.internal": (
+        "内部错误（{kind}），详情未记录：可能含有客户数据；设置 KEQUN_DEBUG=1 可在服务器日志中看到完整回溯",
+        "internal error ({kind}); its text is not kept, as it may quote customer data: set KEQUN_DEBUG=1 to have the server's log print the whole traceback",
+    ),
     "schedule.bad.steps": (
         "应为步骤列表，只能是 {known}，每个最多一次",
         "must be a list of steps from {known}, each at most once",
