@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from kequn.snapshots.read import ATTRIBUTES, mask_personal
 from kequn.snapshots.read import PERSONAL as PERSONAL_FIELDS
-from kequn.snapshots.read import mask_personal
 from kequn.store.access import User, audit, mask
 from kequn.web.deps import workspace
 
@@ -48,13 +48,26 @@ def _profile(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hidden(*shown: dict[str, Any]) -> dict[str, str]:
-    """Each personal value of ``shown`` (its text) -> the same value masked."""
-    return {
+    """Each personal value of ``shown`` (its text) -> the same value masked; and each
+    extra column's value as a rule written out quotes it (``会员等级 (银卡)``: the
+    attributes are masked whole, so their values are, there)."""
+    hidden = {
         str(value): str(mask(value, key))
         for fields in shown
         for key, value in fields.items()
         if key in PERSONAL_FIELDS and value not in (None, "")
     }
+    for fields in shown:
+        extra = fields.get(ATTRIBUTES)
+        if isinstance(extra, dict):
+            hidden.update(
+                {
+                    f"{key} ({value})": f"{key} ({mask(value, 'attribute')})"
+                    for key, value in extra.items()
+                    if value not in (None, "")
+                }
+            )
+    return hidden
 
 
 def _replaced(value: Any, hidden: dict[str, str]) -> Any:
