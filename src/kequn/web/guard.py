@@ -296,7 +296,11 @@ def _same_origin(request: Request) -> bool:
     if not source or source == "null":
         return SESSION_COOKIE not in request.cookies and not source
     host = request.headers.get("host", "")
-    return bool(host) and urlsplit(source).netloc.lower() == host.lower()
+    try:
+        netloc = urlsplit(source).netloc
+    except ValueError:  # no URL ("http://[::1", an unclosed address): names no host of ours
+        return False
+    return bool(host) and netloc.lower() == host.lower()
 
 
 def _error(
