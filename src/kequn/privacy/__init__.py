@@ -79,6 +79,8 @@ def pseudonymiser(ws: Workspace) -> Callable[[str], str]:
 # -- export ----------------------------------------------------------------------------
 def export_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str, Any] | None:
     """Everything held about one customer (None when nothing is), as JSON-ready data."""
+    if not customer_id.strip():  # no one: every quarantined row "mentions" the empty text
+        return None
     with ws.read() as con:
         person = identity(con, customer_id)
         out: dict[str, Any] = {
