@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from kequn.privacy.mentions import (
     _scrub_job,
     _scrub_staged,
     identity,
+    rejected_rows_of,
 )
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain
@@ -135,7 +136,8 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str, *params: Any) -> list[dict
 
 
 def _quarantined(con: duckdb.DuckDBPyConnection, person: Identity) -> list[dict[str, Any]]:
-    """Rejected rows whose value, detail or source record mentions the person."""
+    """Rejected rows whose value, detail or a cell of its source record is the person's
+    (:func:`kequn.privacy.mentions.rejected_rows_of`)."""
     text = "concat_ws(chr(10), value, detail, record)"
     params: dict[str, Any] = {"pattern": person.pattern}
     where = [f"regexp_matches({text}, $pattern)"]
@@ -143,25 +145,18 @@ def _quarantined(con: duckdb.DuckDBPyConnection, person: Identity) -> list[dict[
         params[f"p{i}"] = phone
         where.append(f"contains(regexp_replace({text}, '[^0-9]', '', 'g'), $p{i})")
     found = con.execute(
-        'SELECT rowid, "table", file, "row", "column", reason, severity, value, detail, record '
-        "FROM quarantine WHERE " + " OR ".join(where),
+        'SELECT rowid, import_id, "table", file, "row", "column", reason, severity, value, '
+        "detail, record FROM quarantine WHERE " + " OR ".join(where),
         params,
     )
     names = [d[0] for d in found.description or []]
     rows = [dict(zip(names, row, strict=True)) for row in found.fetchall()]
-    return [r for r in rows if any(person.mentioned_in(x) for x in _texts(r))]
-
-
-def _texts(row: dict[str, Any]) -> Iterator[str]:
-    for key in ("value", "detail"):
-        if row.get(key):
-            yield str(row[key])
-    if row.get("record"):
-        try:
-            cells = json.loads(row["record"])
-        except ValueError:
-            cells = [row["record"]]
-        yield from (str(c) for c in (cells if isinstance(cells, list) else [cells]) if c)
+    # cell by cell, the id in the id's column: a short id as a word, or as any cell, is in
+    # other people's rows too (their quantity of 1)
+    return [
+        {k: v for k, v in row.items() if k != "import_id"}
+        for row in rejected_rows_of(con, person, rows)
+    ]
 
 
 # -- erasure ---------------------------------------------------------------------------

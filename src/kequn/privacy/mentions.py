@@ -24,6 +24,11 @@ from kequn.store.workspace import Workspace, _atomic_write
 _TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
 
 
+#: an id shorter than this is the person's in a cell only as the whole cell: "1" or "C1"
+#: as a word is in anyone's quantities, dates and addresses (:meth:`Identity.in_cell`)
+SHORT_ID = 6
+
+
 @dataclass(frozen=True)
 class Identity:
     """One person as the workspace may mention them, and a pattern matching any of it."""
@@ -36,9 +41,30 @@ class Identity:
     def pattern(self) -> str:
         """One regular expression (RE2 and Python alike): the id as a whole word, any
         other value anywhere."""
-        whole = "(^|[^0-9A-Za-z_])" + re.escape(self.customer_id) + "([^0-9A-Za-z_]|$)"
         others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
-        return "|".join([whole, *others])
+        return "|".join([self._whole, *others])
+
+    def in_cell(self, text: object, id_here: bool = True) -> bool:
+        """Whether one cell (a rejected row's value, or a cell of its source record) is
+        the person's: their id as a word in it, or, for an id shorter than
+        :data:`SHORT_ID`, as the whole cell of a column that may hold it (``id_here``);
+        or their name, phone or e-mail anywhere in it."""
+        if text is None:
+            return False
+        value = str(text)
+        if len(self.customer_id) >= SHORT_ID:
+            if re.search(self._whole, value):
+                return True
+        elif id_here and value.strip().strip("='\"").strip() == self.customer_id:
+            return True
+        if any(v in value for v in self.values - {self.customer_id}):
+            return True
+        digits = re.sub(r"\D", "", value)
+        return any(p in digits for p in self.phones)
+
+    @property
+    def _whole(self) -> str:
+        return "(^|[^0-9A-Za-z_])" + re.escape(self.customer_id) + "([^0-9A-Za-z_]|$)"
 
     def mentioned_in(self, text: object) -> bool:
         if text is None:
@@ -179,3 +205,49 @@ def _xlsx_mentions(path: Path, person: Identity) -> bool:
     finally:
         book.close()
     return False
+
+
+def rejected_rows_of(
+    con: duckdb.DuckDBPyConnection, person: Identity, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rejected rows (``quarantine``, with their ``import_id``) that are the person's
+    (:meth:`Identity.in_cell`): where the import's file named its customer id column, a
+    short id counts only in that column (as the rejected value or the record's cell)."""
+    where = _id_cells(con, sorted({str(r["import_id"]) for r in rows if r.get("import_id")}))
+    return [r for r in rows if _theirs(person, r, where.get(str(r.get("import_id"))))]
+
+
+def _id_cells(con: duckdb.DuckDBPyConnection, import_ids: list[str]) -> dict[str, int]:
+    """Import -> the position of the customer id among its file's headers, where known."""
+    if not import_ids:
+        return {}
+    found: dict[str, int] = {}
+    for import_id, mapping, headers in con.execute(
+        "SELECT import_id, mapping, headers FROM imports WHERE list_contains(?, import_id)",
+        [import_ids],
+    ).fetchall():
+        try:
+            header, names = json.loads(mapping).get("customer_id"), json.loads(headers)
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if isinstance(names, list) and header in names:
+            found[str(import_id)] = names.index(header)
+    return found
+
+
+def _theirs(person: Identity, row: dict[str, Any], id_cell: int | None) -> bool:
+    try:
+        cells = json.loads(row["record"]) if row.get("record") else []
+    except ValueError:
+        cells = [row["record"]]
+    cells = cells if isinstance(cells, list) else [cells]
+    known = id_cell is not None and id_cell < len(cells)
+    if person.in_cell(row.get("value"), not known or row.get("column") == "customer_id"):
+        return True
+    if person.in_cell(row.get("detail"), not known):
+        return True
+    return any(
+        person.in_cell(cell, not known or i == id_cell)
+        for i, cell in enumerate(cells)
+        if cell not in (None, "")
+    )
