@@ -45,7 +45,9 @@ _HAN = "[\u3400-\u9fff]"
 #: each of country, province and city, each a list of every word of the cell. A 地区 of
 #: 10 KB in 200 rows took 5.6 s and 1.1 GB; a customers file of 500 rows of 10 KB cells,
 #: address and 地区 among them, ran out of the 1 GB memory limit (3.5 GB resident; 40 KB
-#: cells: 13.8 GB). Now 3.1 s and 0.5 GB for the 200 rows
+#: cells: 13.8 GB). Now 3.1 s and 0.5 GB for the 200 rows. kq_places gives the three
+#: parts of one split (an import reads it once per cell, as a column of its own, and takes
+#: the parts from that: kequn.ingest.parse); kq_region is one part of it
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO kq_region_split(s) AS list_filter(string_split(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(trim(s), '[\s/,，、·|>＞\-—]+', ' ', 'g'),
@@ -68,10 +70,13 @@ CREATE OR REPLACE TEMP MACRO kq_region_of(t, china, part, abroad) AS CASE
               WHEN regexp_matches(t[1], '{_CITY_END}') THEN t[1]
               WHEN abroad AND kq_region_foreign(t) THEN t[2] END
     END;
-CREATE OR REPLACE TEMP MACRO kq_region(s, part, abroad) AS CASE
+CREATE OR REPLACE TEMP MACRO kq_places(s, abroad) AS CASE
     WHEN s IS NULL OR NOT regexp_matches(s, '{_HAN}') THEN NULL
     ELSE list_transform([kq_region_split(s)], lambda t: list_transform([kq_region_rest(t)],
-        lambda r: kq_region_of(r, coalesce(t[1] = '中国', false), part, abroad))[1])[1] END;
+        lambda r: list_transform(['country', 'province', 'city'],
+            lambda p: kq_region_of(r, coalesce(t[1] = '中国', false), p, abroad)))[1])[1] END;
+CREATE OR REPLACE TEMP MACRO kq_region(s, part, abroad) AS
+    kq_places(s, abroad)[list_position(['country', 'province', 'city'], part)];
 """
 
 
@@ -81,10 +86,17 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(statement)
 
 
-def region_part(expr: str, part: str, *, address: bool = False) -> str:
-    """SQL for ``part`` (country, province or city) of the place text ``expr``: a 地区
+def places(expr: str, *, address: bool = False) -> str:
+    """SQL for the list [country, province, city] of the place text ``expr``: a 地区
     column's, or (``address``) the start of an address (浙江省杭州市西湖区文三路 1 号), where
-    two words are a street and a number rather than a country and a city."""
+    two words are a street and a number rather than a country and a city. The three
+    parts come from one split of the cell (:func:`place_of` takes one); NULL, and so
+    each part, where the text names no place."""
+    return f"kq_places({expr}, {'false' if address else 'true'})"
+
+
+def place_of(places_sql: str, part: str) -> str:
+    """SQL for ``part`` (country, province or city) of a list :func:`places` made."""
     if part not in PARTS:
         raise ValueError(part)
-    return f"kq_region({expr}, '{part}', {'false' if address else 'true'})"
+    return f"{places_sql}[{PARTS.index(part) + 1}]"
