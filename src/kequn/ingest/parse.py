@@ -12,7 +12,7 @@ from kequn.ingest import formats, reasons
 from kequn.ingest._pass import Pass, settled_by_refund
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
-from kequn.ingest.region import PARTS, region_part
+from kequn.ingest.region import PARTS, place_of, places
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -39,7 +39,20 @@ _TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsS
 
 
 class ParsePass(Pass):
-    """Staged text to typed values (see the module's docstring)."""
+    """Staged text to typed values (see the module's docstring).
+
+    The parse reads a cell cleaned (``kq_text``) as a column of a subquery, ``kq_t<i>``
+    (:meth:`_clean`), and a place column's country, province and city from one list,
+    ``kq_place<i>`` (:meth:`_places`). A macro is copied wherever its argument is used,
+    and DuckDB shares no copy inside a CASE, AND or OR, where every date, amount and
+    place macro uses it: the cleaning was in the query once per use (an address's 10
+    times: its own column, and three for each part of its place, each part splitting
+    the cell again; a date's about 20). Now each cell is cleaned, and split, once."""
+
+    #: the file's columns the parse reads cleaned (:meth:`_clean`)
+    _cleaned: set[int]
+    #: the place columns whose parts it reads, each with whether it is an address
+    _placed: dict[int, bool]
 
     def _register_raw(self) -> None:
         if self.staged.positional:
@@ -177,7 +190,7 @@ class ParsePass(Pass):
         or a yyyymmdd day, and its 0, how such a time is left unset, is not a date."""
         index = self.matched.columns[name]
         source = f"c{index}"
-        cell = f"kq_text({source})" if text else source
+        cell = self._clean(index) if text else source
         if logical not in {"timestamp", "date"} or index not in self.staged.integers:
             return fragment(cell, logical, self.types[source])
         read = fragment(cell, logical, "BIGINT")
@@ -235,7 +248,8 @@ class ParsePass(Pass):
                 continue
             given = f"NOT kq_blank({source}) AND NOT kq_undisclosed({source})"
             found = self.sql(
-                f"SELECT bool_or({frag.failed}), bool_or({given} AND NOT ({frag.failed})) FROM raw"
+                f"SELECT bool_or({frag.failed}), bool_or({given} AND NOT ({frag.failed})) "
+                f"FROM {self._cells()}"
             ).fetchone()
             if not found or not found[0] or found[1]:
                 continue
@@ -245,7 +259,37 @@ class ParsePass(Pass):
             self.report.attributes.append(header)
             self.report.not_read[name] = header
 
+    def _clean(self, index: int) -> str:
+        """The file's column ``index`` cleaned (``kq_text``), as a column of
+        :meth:`_cells`: cleaned once per cell however many fragments read it."""
+        self._cleaned.add(index)
+        return f"kq_t{index}"
+
+    def _places(self, index: int, address: bool) -> str:
+        """The [country, province, city] of the place column ``index`` (a 地区, or an
+        address: :func:`kequn.ingest.region.places`), as a column of :meth:`_cells`."""
+        self._clean(index)
+        self._placed[index] = address
+        return f"kq_place{index}"
+
+    def _cells(self) -> str:
+        """``raw`` with the cleaned cells and place lists the parse asked for as columns
+        of their own (see the class's docstring): a subquery for each step, since the
+        places read the cleaned cells. A column no query reads DuckDB leaves out."""
+        relation = "raw"
+        if self._cleaned:
+            clean = ", ".join(f"kq_text(c{i}) AS kq_t{i}" for i in sorted(self._cleaned))
+            relation = f"(SELECT *, {clean} FROM {relation})"
+        if self._placed:
+            found = ", ".join(
+                f"{places(f'kq_t{i}', address=address)} AS kq_place{i}"
+                for i, address in sorted(self._placed.items())
+            )
+            relation = f"(SELECT *, {found} FROM {relation})"
+        return relation
+
     def _parse(self) -> list[str]:
+        self._cleaned, self._placed = set(), {}
         self._other_spellings()
         self._choices_not_read()
         commas = self._decimal_comma_columns()
@@ -282,7 +326,8 @@ class ParsePass(Pass):
         if self.table == "customers":
             self._customer_columns(select, mapped)
         self.sql(
-            f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM raw",
+            f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} "
+            f"FROM {self._cells()}",
             extra_names=[self.staged.headers[i] for i in self.matched.extra],
         )
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
@@ -320,7 +365,7 @@ class ParsePass(Pass):
         the columns kept as attributes."""
         if self.matched.name_parts is not None:
             one, two, separator = self.matched.name_parts
-            joined = f"NULLIF(concat_ws('{separator}', kq_text(c{one}), kq_text(c{two})), '')"
+            joined = f"NULLIF(concat_ws('{separator}', {self._clean(one)}, {self._clean(two)}), '')"
             select += [f'{joined} AS "name"', f'{joined} AS "raw__name"']
             select += ['false AS "bad__name"', "'' AS \"why__name\""]
             mapped.append("name")
@@ -335,18 +380,18 @@ class ParsePass(Pass):
         column (浙江省 杭州市, 中国 上海, 美国 纽约), else from the start of the address
         (:mod:`kequn.ingest.region`)."""
         columns = self.matched.columns
-        texts = [
-            (f"kq_text(c{columns[name]})", name == "address")
+        lists = [
+            self._places(columns[name], name == "address")
             for name in ("region", "address")
             if name in columns
         ]
-        if not texts:
+        if not lists:
             return
         raw = f"CAST(c{columns['region' if 'region' in columns else 'address']} AS VARCHAR)"
         for part in PARTS:
             if part in columns:
                 continue
-            found = [region_part(text, part, address=address) for text, address in texts]
+            found = [place_of(one, part) for one in lists]
             value = found[0] if len(found) == 1 else f"coalesce({', '.join(found)})"
             select += [f'{value} AS "{part}"', f'{raw} AS "raw__{part}"']
             select += [f'false AS "bad__{part}"', f"'' AS \"why__{part}\""]
@@ -367,7 +412,7 @@ class ParsePass(Pass):
         prefix = "customer_" if self.table == "orders" else ""
         personal = {f"{prefix}phone": "kq_phone", f"{prefix}email": "kq_email"}
         others = [
-            f"kq_pseudo({fn}(kq_text(c{columns[name]})))"
+            f"kq_pseudo({fn}({self._clean(columns[name])}))"
             for name, fn in personal.items()
             if name in columns and columns[name] != columns["customer_id"]
         ]
@@ -387,7 +432,7 @@ class ParsePass(Pass):
             if self.types[source].upper().startswith("MAP"):
                 parts.append(f"CAST({source} AS MAP(VARCHAR, VARCHAR))")
         if self.matched.extra:
-            values = ", ".join(f"kq_text(c{i})" for i in self.matched.extra)
+            values = ", ".join(self._clean(i) for i in self.matched.extra)
             parts.append(
                 "map_from_entries(list_filter(list_zip($extra_names::VARCHAR[], "
                 f"[{values}]), lambda x: x[2] IS NOT NULL))"
