@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+from _trees import add_tree_option, trees
 from bench_compare import machine, measure
 
 HERE = Path(__file__).resolve().parent
@@ -138,22 +139,16 @@ def main() -> None:
     parser.add_argument(
         "--files", default="csv,parquet", help="the files imported: csv, parquet, xlsx"
     )
-    parser.add_argument(
-        "--tree",
-        action="append",
-        default=[],
-        help="NAME=PATH of a src/ folder to import with (NAME alone: this checkout's)",
-    )
+    add_tree_option(parser)
     args = parser.parse_args()
-    here = str(HERE.parent / "src")
-    trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
+    chosen = trees(args)
     kinds = [k.strip() for k in args.files.split(",") if k.strip()]
     made = files(args.rows, args.extra_columns, args.ragged, xlsx="xlsx" in kinds)
     made = {kind: path for kind, path in made.items() if kind in kinds}
     results: list[tuple[str, str, int, float, float]] = []
     for repeat in range(args.repeat):
         for kind, path in made.items():
-            for name, src in trees:
+            for name, src in chosen:
                 env = {**os.environ, "PYTHONPATH": src}
                 with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
                     ws = Path(tmp) / "ws"

@@ -23,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _trees import add_tree_option, trees
 from bench_compare import machine, measure
 
 HERE = Path(__file__).resolve().parent
@@ -65,19 +66,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, action="append", default=[])
     parser.add_argument("--kb", type=int, default=10, help="size of each long cell")
-    parser.add_argument(
-        "--tree",
-        action="append",
-        default=[],
-        help="NAME=PATH of a src/ folder to import with (NAME alone: this checkout's)",
-    )
+    add_tree_option(parser)
     args = parser.parse_args()
-    here = str(HERE.parent / "src")
-    trees = [[*t.split("=", 1), here][:2] for t in args.tree] or [["this", here]]
+    chosen = trees(args)
     results: list[tuple[str, int, float, float, float]] = []
     for rows in args.rows or [500, 2000]:
         path = make(rows, args.kb)
-        for name, src in trees:
+        for name, src in chosen:
             with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
                 ws = Path(tmp) / "ws"
                 cmd = ["env", f"PYTHONPATH={src}", sys.executable, "-m", "kequn.cli"]
