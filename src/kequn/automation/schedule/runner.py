@@ -89,14 +89,20 @@ STEPS: dict[str, Callable[[Workspace, Job], str]] = {
 }
 
 
-def error_text(ws: Workspace, exc: BaseException) -> str:
-    """What to record about a failed step: the message kequn shows a person for errors
-    they can act on, the exception's type and text otherwise; database URLs and their
-    passwords masked; at most 500 characters."""
+def _told(exc: BaseException) -> bool:
+    """Whether ``exc`` is an error kequn tells people about (its text is for them), not
+    a bug."""
     from kequn.automation.journeys import JourneysError
     from kequn.ingest.readers import SourceError
 
-    told = isinstance(exc, WorkspaceError | SourceError | JourneysError)
+    return isinstance(exc, WorkspaceError | SourceError | JourneysError)
+
+
+def error_text(ws: Workspace, exc: BaseException) -> str:
+    """What to record about a failed step: the message kequn shows a person for errors
+    they can act on, the exception's kind otherwise; database URLs and their passwords
+    masked; at most 500 characters."""
+    told = _told(exc)
     # any other error is a bug, told by its kind: its text may quote a customer's value
     # (DuckDB's "Could not convert string '138…'"), and the record is read by every role
     # (/api/schedule, the runs page) and written to the server's log
@@ -117,10 +123,7 @@ def error_text(ws: Workspace, exc: BaseException) -> str:
 def _where(exc: BaseException) -> str:
     """Where a bug was raised (for the log: its text is not logged), or nothing for an
     error kequn tells people about."""
-    from kequn.automation.journeys import JourneysError
-    from kequn.ingest.readers import SourceError
-
-    if isinstance(exc, WorkspaceError | SourceError | JourneysError):
+    if _told(exc):
         return ""
     found = traceback.extract_tb(exc.__traceback__)[-1:]
     return f" at {found[0].filename}:{found[0].lineno}" if found else ""
