@@ -77,10 +77,9 @@ def anchors(
         try:
             # each person's other names: its records, and the person ids they would give
             rows = con.execute(
-                "SELECT m.person_id, m.customer_id FROM identity_map m "
-                "JOIN _anchor_ids w ON w.customer_id = m.person_id "
-                "UNION SELECT m.person_id, 'P' || sha1(m.customer_id)[1:12] FROM identity_map m "
-                "JOIN _anchor_ids w ON w.customer_id = m.person_id"
+                "SELECT DISTINCT m.person_id, "
+                "unnest([m.customer_id, 'P' || sha1(m.customer_id)[1:12]]) "
+                "FROM identity_map m JOIN _anchor_ids w ON w.customer_id = m.person_id"
             ).fetchall()
         finally:
             con.unregister("_anchor_ids")
