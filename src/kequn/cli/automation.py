@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -29,6 +29,9 @@ from kequn.cli._app import (
 from kequn.cli._help import KequnTyper
 from kequn.core import display, yamlfile
 from kequn.core.i18n import MESSAGES, current_lang, local, t
+
+if TYPE_CHECKING:
+    from kequn.taxonomy.model import Taxonomy
 
 install()  # every run started from this process (CLI or `kequn serve`) yields events
 
@@ -66,7 +69,8 @@ def events_cmd(
     from kequn.automation.events import query_events
 
     ws = _ws(workspace)
-    _check_segment(ws, dimension, entered or left)
+    taxonomy = _newest_taxonomy(ws)
+    _check_segment(taxonomy, dimension, entered or left)
     data = query_events(
         ws,
         dimension=dimension,
@@ -84,7 +88,7 @@ def events_cmd(
     if not data["counts"]:
         console.print(t("automation.no_events"))
         return
-    dim_name, label_name = _segment_names(ws)
+    dim_name, label_name = _segment_names(taxonomy)
     out = Table()
     for name in ("as_of", "run_id", "dimension", "label", "change", "customers"):
         out.add_column(t(f"events.col.{name}"), justify="right" if name == "customers" else "left")
@@ -109,14 +113,21 @@ def events_cmd(
         console.print(rows)
 
 
-def _segment_names(ws: Any) -> tuple[Callable[[str], str], Callable[[str, str], str]]:
-    """A dimension's and a label's name in the reader's language, as the newest run's
-    taxonomy says them; an id it does not know (a dimension since removed) as it is.
-    ``--json`` keeps the ids."""
+def _newest_taxonomy(ws: Any) -> Taxonomy | None:
+    """The newest run's taxonomy (None before any run): what ``kequn events`` checks
+    names against and shows them by."""
     from kequn.snapshots.runs import get_run
 
     run = get_run(ws)
-    taxonomy = run.taxonomy() if run is not None else None
+    return run.taxonomy() if run is not None else None
+
+
+def _segment_names(
+    taxonomy: Taxonomy | None,
+) -> tuple[Callable[[str], str], Callable[[str, str], str]]:
+    """A dimension's and a label's name in the reader's language, as ``taxonomy`` (the
+    newest run's) says them; an id it does not know (a dimension since removed) as it
+    is. ``--json`` keeps the ids."""
 
     def dim_name(dimension: str) -> str:
         dim = taxonomy.dimension(dimension) if taxonomy is not None else None
@@ -130,16 +141,13 @@ def _segment_names(ws: Any) -> tuple[Callable[[str], str], Callable[[str, str], 
     return dim_name, label_name
 
 
-def _check_segment(ws: Any, dimension: str | None, label: str | None) -> None:
-    """A dimension (and label) the newest run's taxonomy does not have is told, not
+def _check_segment(taxonomy: Taxonomy | None, dimension: str | None, label: str | None) -> None:
+    """A dimension (and label) the newest run's ``taxonomy`` does not have is told, not
     answered with "no matching events" (a typo looked like a quiet month)."""
     from kequn.snapshots.read import UnknownDimensionError
-    from kequn.snapshots.runs import get_run
 
-    run = get_run(ws) if dimension else None
-    if run is None or dimension is None:
+    if taxonomy is None or dimension is None:
         return
-    taxonomy = run.taxonomy()
     dim = taxonomy.dimension(dimension)
     if dim is None:
         known = ", ".join(d.id for d in taxonomy.dimensions)
