@@ -24,6 +24,15 @@ from kequn.store.workspace import Workspace
 SECRET = "s3cret-for-tests"
 SECRET_ENV = "KEQUN_TEST_WEBHOOK_SECRET"
 EARLY, LATE = dt.date(2026, 6, 30), dt.date(2026, 9, 30)
+#: customers_export.csv's header as Shopify writes it (public importers hold it; the
+#: newest exports put a Customer ID first)
+SHOPIFY_CUSTOMERS = (
+    "First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
+    "Default Address Address1,Default Address Address2,Default Address City,"
+    "Default Address Province Code,Default Address Country Code,Default Address Zip,"
+    "Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,"
+    "Tax Exempt,Tags"
+)
 
 
 def runs(ws: Workspace) -> tuple[RunInfo, RunInfo]:

@@ -23,6 +23,7 @@ from automation_helpers import (
     FAST,
     SECRET,
     SECRET_ENV,
+    SHOPIFY_CUSTOMERS,
     TEMPLATES,
     Mailbox,
     Receiver,
@@ -41,14 +42,6 @@ from kequn.snapshots.runs import list_runs
 from kequn.store.workspace import Workspace
 from kequn.web.journeys_view import preview
 
-#: customers_export.csv's header as Shopify writes it
-HEADER = (
-    "First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
-    "Default Address Address1,Default Address Address2,Default Address City,"
-    "Default Address Province Code,Default Address Country Code,Default Address Zip,"
-    "Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,"
-    "Tax Exempt,Tags"
-)
 #: (first name, e-mail, accepts e-mail marketing, phone, accepts SMS marketing)
 PEOPLE = [
     ("Ann", "ann@example.com", "no", "+15125550101", "yes"),  # SMS only
@@ -63,7 +56,7 @@ def _customers(path: Path, people: list[tuple[str, str, str, str, str]]) -> Path
         f"{first},Lee,{email},{mail},,1 Main St,,Austin,TX,US,'78701,,'{phone},{sms},45.00,1,,no,"
         for first, email, mail, phone, sms in people
     ]
-    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([SHOPIFY_CUSTOMERS, *rows]) + "\n", encoding="utf-8")
     return path
 
 

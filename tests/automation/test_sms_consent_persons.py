@@ -15,7 +15,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from automation_helpers import FAST, SECRET, SECRET_ENV, TEMPLATES, Receiver, write_journeys
+from automation_helpers import (
+    FAST,
+    SECRET,
+    SECRET_ENV,
+    SHOPIFY_CUSTOMERS,
+    TEMPLATES,
+    Receiver,
+    write_journeys,
+)
 
 from kequn import pipeline
 from kequn.automation import db
@@ -25,13 +33,6 @@ from kequn.ingest.importer import import_file
 from kequn.snapshots.runs import list_runs
 from kequn.store.workspace import Workspace
 
-SHOPIFY = (
-    "First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
-    "Default Address Address1,Default Address Address2,Default Address City,"
-    "Default Address Province Code,Default Address Country Code,Default Address Zip,"
-    "Default Address Phone,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Note,"
-    "Tax Exempt,Tags"
-)
 #: (member number, name, phone, 营销许可 in the member list, e-mail, Shopify's e-mail and
 #: SMS answers)
 PEOPLE = [
@@ -64,7 +65,7 @@ def test_a_persons_sms_answer_is_all_their_records(
         "会员编号,姓名,手机,邮箱,营销许可",
         *(f"{p[0]},{p[1]},{p[2]},,{p[3]}" for p in PEOPLE),
     ]
-    shopify = [SHOPIFY, *(f"{p[1]},,{p[4]},{p[5]},,,,,,CN,,,'+86{p[2]},{p[6]},88.00,1,,no,"
+    shopify = [SHOPIFY_CUSTOMERS, *(f"{p[1]},,{p[4]},{p[5]},,,,,,CN,,,'+86{p[2]},{p[6]},88.00,1,,no,"
                           for p in PEOPLE)]  # fmt: skip
     orders = ["订单编号,会员编号,下单时间,实付金额,订单状态"]
     orders += [f"T{i},{p[0]},2026-09-0{i} 10:00:00,88.00,交易成功" for i, p in enumerate(PEOPLE, 1)]
