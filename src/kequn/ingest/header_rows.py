@@ -103,3 +103,28 @@ def second_header(rows: list[list[str]], at: int) -> list[str] | None:
         # gives way to its columns' names
         names.append(sub if sub and (not parent or not is_known(parent)) else parent)
     return names
+
+
+@functools.cache
+def id_headers() -> frozenset[str]:
+    """Every column name kequn reads as a customer's id (headers.yaml's, for customers,
+    orders and events alike, and the platforms' profiles'), normalised: where a file
+    says whose each row is (:mod:`kequn.privacy.mentions` for a short id)."""
+    from kequn.ingest import formats
+    from kequn.ingest.mapping import synonyms_of
+
+    names = {normalise_header(h) for h in synonyms_of("customer_id")}
+    for profile in formats.profiles().values():
+        names.update(normalise_header(h) for h in profile.columns.get("customer_id", ()))
+    return frozenset(names)
+
+
+def id_columns(rows: list[list[str]]) -> frozenset[int]:
+    """The positions of the customer id columns (:func:`id_headers`) in the header among
+    ``rows`` (:func:`find_header`); none where it names no such column."""
+    at = find_header(rows)
+    header = rows[at] if at < len(rows) else []
+    ids = id_headers()
+    return frozenset(
+        i for i, cell in enumerate(header) if normalise_header(strip_unit(str(cell))[0]) in ids
+    )

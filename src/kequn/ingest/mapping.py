@@ -92,6 +92,13 @@ def known_headers() -> set[str]:
     return out
 
 
+def synonyms_of(column: str) -> list[str]:
+    """The headers of canonical ``column`` in any table (as headers.yaml writes them)."""
+    return [
+        w for table in ("customers", "orders", "events") for w in _synonyms()[table].get(column, [])
+    ]
+
+
 def value_synonyms(kind: str) -> dict[str | None, list[str]]:
     """Recognised raw values per canonical value, e.g. ``{"male": ["男", "m", ...]}``."""
     table = _synonyms()["values"][kind]

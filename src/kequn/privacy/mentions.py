@@ -1,15 +1,22 @@
 """What mentions a person, and files cleaned of them (for :func:`kequn.privacy.erase_person`).
 
 What is matched as "mentioning" a person: their customer id (as a whole word), and each
-name, phone (also with its digits written apart) and e-mail address stored for them.
+name, phone (also with its digits written apart) and e-mail address stored for them. An
+id shorter than :data:`SHORT_ID` ("1", "C1") is a word of anyone's quantities, row
+numbers and addresses: it counts only as the whole cell of a column that holds ids (the
+file's customer id column, found by its header), and a job report's numbers are no ids.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import itertools
 import json
 import re
 import secrets
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from kequn.ingest.header_rows import HEADER_SCAN, id_columns
 from kequn.store.workspace import Workspace, _atomic_write
 
 _TEXT = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".log"})
@@ -61,6 +69,17 @@ class Identity:
             return True
         digits = re.sub(r"\D", "", value)
         return any(p in digits for p in self.phones)
+
+    @property
+    def short(self) -> bool:
+        """Whether the id is too short to be looked for as a word (:data:`SHORT_ID`)."""
+        return len(self.customer_id) < SHORT_ID
+
+    @property
+    def others(self) -> str | None:
+        """A pattern of the person's values but their id (None: they have none)."""
+        others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
+        return "|".join(others) or None
 
     @property
     def _whole(self) -> str:
@@ -113,16 +132,26 @@ def _scrub_job(path: Path, person: Identity) -> int:
 def _scrub_value(value: Any, person: Identity) -> Any:
     """Lists lose the items that mention the person; other text mentioning them is erased."""
     if isinstance(value, list):
-        return [
-            _scrub_value(v, person)
-            for v in value
-            if not person.mentioned_in(json.dumps(v, ensure_ascii=False, default=str))
-        ]
+        return [_scrub_value(v, person) for v in value if not _in_report(v, person)]
     if isinstance(value, dict):
         return {k: _scrub_value(v, person) for k, v in value.items()}
-    if isinstance(value, str) and person.mentioned_in(value):
+    if isinstance(value, str) and _in_report(value, person):
         return "[erased]"
     return value
+
+
+def _in_report(value: Any, person: Identity) -> bool:
+    """Whether a job report's item mentions the person. A short id only as a whole text
+    value: the reports keep row numbers, columns and reasons (never a row's values,
+    :func:`kequn.web.jobs.without_personal`), and customer 1's erasure took every
+    quarantined row numbered 1 out of them."""
+    if not person.short:
+        return person.mentioned_in(json.dumps(value, ensure_ascii=False, default=str))
+    if isinstance(value, dict):
+        return any(_in_report(v, person) for v in value.values())
+    if isinstance(value, list):
+        return any(_in_report(v, person) for v in value)
+    return isinstance(value, str) and person.in_cell(value)
 
 
 def _scrub_staged(ws: Workspace, person: Identity) -> int:
@@ -158,8 +187,9 @@ def _scrub_file(path: Path, person: Identity) -> int:
         for name in table.column_names:
             column = table[name].combine_chunks()
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                found = pc.match_substring_regex(column, person.pattern).fill_null(False)
-                hit = found if hit is None else pc.or_(hit, found)
+                found = _parquet_hits(column, name, person)
+                if found is not None:
+                    hit = found if hit is None else pc.or_(hit, found)
         if hit is None or not pc.any(hit).as_py():
             return 0
         _replace_parquet(path, table.filter(pc.invert(hit)))
@@ -172,7 +202,8 @@ def _scrub_file(path: Path, person: Identity) -> int:
         except UnicodeDecodeError:
             encoding, text = "gb18030", raw.decode("gb18030", errors="replace")
         lines = text.splitlines(keepends=True)
-        kept = [line for line in lines if not person.mentioned_in(line)]
+        theirs = _line_test(lines, person, suffix)
+        kept = [line for line in lines if not theirs(line)]
         if len(kept) == len(lines):
             return 0
         path.write_bytes("".join(kept).encode(encoding))
@@ -183,10 +214,50 @@ def _scrub_file(path: Path, person: Identity) -> int:
     return int(found)
 
 
+def _parquet_hits(column: pa.Array, name: str, person: Identity) -> pa.Array | None:
+    """The rows of a staged Parquet file's text column that mention the person (None:
+    none can); a short id only as the whole cell of a column of ids (``customer_id``,
+    ``person_id``, ...)."""
+    if not person.short:
+        return pc.match_substring_regex(column, person.pattern).fill_null(False)
+    found = []
+    if name.endswith("_id"):
+        found.append(pc.equal(column, pa.scalar(person.customer_id, column.type)).fill_null(False))
+    if person.others:
+        found.append(pc.match_substring_regex(column, person.others).fill_null(False))
+    return functools.reduce(pc.or_, found) if found else None
+
+
+def _line_test(lines: list[str], person: Identity, suffix: str) -> Callable[[str], bool]:
+    """Whether a line of a staged text file mentions the person. A short id only as the
+    whole cell of the file's customer id column(s), found by their header among its
+    first rows (none found: by their name, phone or e-mail alone): as a word it took
+    every row with a quantity of 1 out of an upload being imported."""
+    if not person.short:
+        return person.mentioned_in
+    delimiter = "\t" if suffix == ".tsv" else ","
+    head = lines[:HEADER_SCAN]
+    if suffix != ".tsv" and sum(x.count("\t") for x in head) > sum(x.count(",") for x in head):
+        delimiter = "\t"
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in head]
+    ids = id_columns(rows) if suffix in (".csv", ".tsv", ".txt") else frozenset()
+
+    def theirs(line: str) -> bool:
+        if person.in_cell(line, id_here=False):
+            return True
+        cells = next(csv.reader([line], delimiter=delimiter), []) if ids else []
+        return any(person.in_cell(cells[i]) for i in ids if i < len(cells))
+
+    return theirs
+
+
 def _mentions_bytes(raw: bytes, person: Identity) -> bool:
+    """Whether a file read as bytes holds the person's values (a short id is no value
+    here: the byte "1" is in any file)."""
+    values = person.values - {person.customer_id} if person.short else person.values
     return any(
         v.encode(enc, errors="ignore") in raw
-        for v in person.values
+        for v in values
         for enc in ("utf-8", "gb18030", "utf-16-le")
     )
 
@@ -198,12 +269,27 @@ def _xlsx_mentions(path: Path, person: Identity) -> bool:
 
     book = where_cells_are(openpyxl.load_workbook(path, read_only=True))
     try:
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows(values_only=True):
-                if any(person.mentioned_in(c) for c in row if c is not None):
-                    return True
+        return any(
+            _sheet_mentions(sheet.iter_rows(values_only=True), person) for sheet in book.worksheets
+        )
     finally:
         book.close()
+
+
+def _sheet_mentions(rows: Iterator[tuple[Any, ...]], person: Identity) -> bool:
+    """Whether a sheet's rows mention the person; a short id only in the sheet's customer
+    id column, found by its header among the first rows (:func:`_line_test`)."""
+    if not person.short:
+        return any(person.mentioned_in(c) for row in rows for c in row if c is not None)
+    head = [
+        ["" if c is None else str(c) for c in row] for row in itertools.islice(rows, HEADER_SCAN)
+    ]
+    ids = id_columns(head)
+    for row in itertools.chain(head, rows):
+        if any(person.in_cell(c, id_here=False) for c in row if c not in (None, "")):
+            return True
+        if any(person.in_cell(row[i]) for i in ids if i < len(row) and row[i] is not None):
+            return True
     return False
 
 
