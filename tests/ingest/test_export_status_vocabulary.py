@@ -1,0 +1,77 @@
+"""Status and after-sale words that real exports write and public importers of them
+read, beyond the ones the profiles were first built from. Each file is built from the
+public source named beside it (the profiles cite them too): an order whose word nobody
+looked up is refused (a status) or kept as an untouched sale (an after-sale word)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from kequn.ingest.importer import import_file
+from kequn.store.workspace import Workspace
+
+
+def _orders(ws: Workspace) -> dict[str, tuple[str, Decimal, Decimal]]:
+    with ws.read() as con:
+        rows = con.execute("SELECT order_id, status, amount, refunded FROM orders").fetchall()
+    return {str(o).rsplit(":", 1)[-1]: (s, a, r) for o, s, a, r in rows}
+
+
+# the 抖店 订单表 columns a 2022 cleaner of it reads (github-code-index:34074784961)
+DOUYIN = [
+    "主订单编号", "子订单编号", "选购商品", "商品数量", "订单应付金额", "订单提交时间",
+    "支付完成时间", "订单状态", "售后状态", "商家编码", "商品ID", "达人昵称", "达人ID", "商品单价",
+]  # fmt: skip
+
+
+def test_douyin_after_sale_words_of_the_order_table(ws: Workspace, tmp_path: Path) -> None:
+    """The cleaner reads 已全额退款 as money returned (with 退款成功 / 退款中), and meets
+    待收退货 / 售后待处理 / 待退货 in the same column; its 售后表 writes 待买家退货,
+    待商家处理, 待商家收货, 同意退款，退款成功 (34074784961). A resend, 补寄成功, leaves
+    the sale whole (github-code-index:9883214081). 已全额退款 was read as 'no after-sale':
+    a refunded order stayed a paid one."""
+    rows = [
+        # (order, 订单状态, 售后状态, 订单应付金额)
+        ("4901", "已完成", "已全额退款", "100.00"),
+        ("4902", "已关闭", "已全额退款", "80.00"),
+        ("4903", "已完成", "同意退款，退款成功", "1,260.00"),
+        ("4904", "已发货", "待收退货", "60.00"),
+        ("4905", "已发货", "售后待处理", "30.00"),
+        ("4906", "已发货", "待退货", "20.00"),
+        ("4907", "已完成", "待买家退货", "25.00"),
+        ("4908", "已完成", "待商家处理", "35.00"),
+        ("4909", "已完成", "待商家收货", "45.00"),
+        ("4910", "已完成", "补寄成功", "55.00"),
+        ("4911", "已完成", "-", "65.00"),
+    ]
+    path = tmp_path / "抖店订单导出.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(DOUYIN)
+        for n, (order, status, after_sale, amount) in enumerate(rows):
+            main = f"\t69283746501234{order}"
+            out.writerow([
+                main, f"{main}1", "云南古树普洱茶饼", "1", amount, "2022-03-01 10:00:00",
+                "2022-03-01 10:00:30", status, after_sale, f"SKU-{n}", "\t3698271045123456789",
+                "-", "-", amount,
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.format == "douyin"
+    assert result.rejected == 0, result.examples
+    assert result.unknown_refund_words == {}
+    got = {order[-4:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "4901": ("refunded", Decimal("100.00"), Decimal("100.00")),
+        "4902": ("refunded", Decimal("80.00"), Decimal("80.00")),
+        "4903": ("refunded", Decimal("1260.00"), Decimal("1260.00")),
+        "4904": ("refunding", Decimal("60.00"), Decimal("0.00")),
+        "4905": ("refunding", Decimal("30.00"), Decimal("0.00")),
+        "4906": ("refunding", Decimal("20.00"), Decimal("0.00")),
+        "4907": ("refunding", Decimal("25.00"), Decimal("0.00")),
+        "4908": ("refunding", Decimal("35.00"), Decimal("0.00")),
+        "4909": ("refunding", Decimal("45.00"), Decimal("0.00")),
+        "4910": ("paid", Decimal("55.00"), Decimal("0.00")),
+        "4911": ("paid", Decimal("65.00"), Decimal("0.00")),
+    }
