@@ -75,3 +75,49 @@ def test_douyin_after_sale_words_of_the_order_table(ws: Workspace, tmp_path: Pat
         "4910": ("paid", Decimal("55.00"), Decimal("0.00")),
         "4911": ("paid", Decimal("65.00"), Decimal("0.00")),
     }
+
+
+# ExportOrderList as a shop CRM's importer reads it (github-code-index:49055536748)
+TAOBAO = [
+    "订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "总金额",
+    "买家实际支付金额", "订单状态", "收货人姓名", "收货地址 ", "联系手机", "订单创建时间",
+    "订单付款时间 ", "宝贝标题 ", "宝贝总数量", "店铺名称", "订单关闭原因", "退款金额",
+]  # fmt: skip
+
+
+def test_taobao_statuses_of_the_trade_api_in_the_export(ws: Workspace, tmp_path: Path) -> None:
+    """The importer maps 没有创建外部交易, 余额宝0元购合约中 and 外卡支付付款确认中 from the
+    export's 订单状态 (49055536748); ERPs print TRADE_BUYER_SIGNED as 买家已签收（货到付款专用）
+    (github-code-index:5692137477). Each order was refused as an unknown status."""
+    rows = [
+        ("01", "没有创建外部交易", "30.00", ""),
+        ("02", "没有创建外部交易（支付宝交易）", "31.00", ""),
+        ("03", "余额宝0元购合约中", "1,299.00", ""),
+        ("04", "外卡支付付款确认中", "88.00", ""),
+        ("05", "买家已签收（货到付款专用）", "45.00", "2016-05-23 22:02:00"),
+        ("06", "交易成功", "￥59.50", "2016-05-23 22:02:00"),
+    ]
+    path = tmp_path / "ExportOrderList201605240900.csv"
+    with path.open("w", encoding="gb18030", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(TAOBAO)
+        for order, status, amount, paid_at in rows:
+            out.writerow([
+                f'="19306798581706{order}"', f"tb_buyer{order}", "", amount, "0.00", amount,
+                amount, status, "张三", "吉林省 通化市 柳河县 某路1号(135300)",
+                f"'186184860{order}", "2016-05-23 22:00:00", paid_at, "宝贝", "1", "某店",
+                "订单未关闭", "0.00",
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.format == "taobao"
+    assert result.rejected == 0, result.examples
+    assert result.unknown_statuses == {}
+    got = {order[-2:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "01": ("pending", Decimal("30.00"), Decimal("0.00")),
+        "02": ("pending", Decimal("31.00"), Decimal("0.00")),
+        "03": ("pending", Decimal("1299.00"), Decimal("0.00")),
+        "04": ("pending", Decimal("88.00"), Decimal("0.00")),
+        "05": ("paid", Decimal("45.00"), Decimal("0.00")),
+        "06": ("paid", Decimal("59.50"), Decimal("0.00")),
+    }
