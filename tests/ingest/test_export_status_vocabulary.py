@@ -1,7 +1,8 @@
-"""Status and after-sale words that real exports write and public importers of them
-read, beyond the ones the profiles were first built from. Each file is built from the
-public source named beside it (the profiles cite them too): an order whose word nobody
-looked up is refused (a status) or kept as an untouched sale (an after-sale word)."""
+"""Status and after-sale words (and one header set) that real exports write and public
+importers of them read, beyond the ones the profiles were first built from. Each file is
+built from the public source named beside it (the profiles cite them too): an order whose
+word nobody looked up is refused (a status) or kept as an untouched sale (an after-sale
+word)."""
 
 from __future__ import annotations
 
@@ -120,4 +121,41 @@ def test_taobao_statuses_of_the_trade_api_in_the_export(ws: Workspace, tmp_path:
         "04": ("pending", Decimal("88.00"), Decimal("0.00")),
         "05": ("paid", Decimal("45.00"), Decimal("0.00")),
         "06": ("paid", Decimal("59.50"), Decimal("0.00")),
+    }
+
+
+# the 天猫 sub-order 订单表 as a 2022 cleaner reads it (github-code-index:34074784961):
+# 标题 (not 商品标题), its money from 买家应付货款, 退款金额 '无退款申请' where none was asked
+TMALL_LINES = [
+    "主订单编号", "子订单编号", "买家应付货款", "标题", "订单状态", "订单创建时间", "物流单号",
+    "物流公司", "购买数量", "退款状态", "退款金额", "发货时间",
+]  # fmt: skip
+
+
+def test_a_tmall_sub_order_export_without_paid_amount(ws: Workspace, tmp_path: Path) -> None:
+    """Such a file was refused whole (no buyer column: it was read as a hand-made sheet)
+    because the sub-order profile required 买家实付金额."""
+    rows = [
+        ("380", "3801", "59.00", "交易成功", "没有申请退款", "无退款申请", "2"),
+        ("380", "3802", "30.00", "交易关闭", "退款成功", "30.00", "1"),
+        ("381", "3811", "1,299.00", "买家已付款，等待卖家发货", "没有申请退款", "无退款申请", "1"),
+        ("382", "3821", "20.00", "等待买家付款", "没有申请退款", "无退款申请", "1"),
+    ]
+    path = tmp_path / "天猫订单表.csv"
+    with path.open("w", encoding="gb18030", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(TMALL_LINES)
+        for main, sub, paid, status, refund_word, refund, qty in rows:
+            out.writerow([
+                f'="{main}"', f'="{sub}"', paid, "纯棉T恤", status, "2022-03-01 10:00:00",
+                "YT123", "圆通速递", qty, refund_word, refund, "2022-03-02 10:00:00",
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.format == "taobao_lines"
+    assert result.rejected == 0, result.examples
+    assert result.mapping["amount"].startswith("买家应付货款")
+    assert _orders(ws) == {
+        "380": ("partially_refunded", Decimal("89.00"), Decimal("30.00")),
+        "381": ("paid", Decimal("1299.00"), Decimal("0.00")),
+        "382": ("pending", Decimal("20.00"), Decimal("0.00")),
     }
