@@ -159,3 +159,42 @@ def test_a_tmall_sub_order_export_without_paid_amount(ws: Workspace, tmp_path: P
         "381": ("paid", Decimal("1299.00"), Decimal("0.00")),
         "382": ("pending", Decimal("20.00"), Decimal("0.00")),
     }
+
+
+# the older 天猫 sub-order export as a shop's SKU loader reads it (github-code-index:
+# 27333823660): 买家实际支付金额 (not 买家实付金额), 标题, 价格, 支付单号, ids as ="…"
+TMALL_SKU = [
+    "子订单编号", "主订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息",
+    "备注", "订单状态", "商家编码", "支付单号", "买家应付货款", "买家实际支付金额", "退款状态",
+    "退款金额", "订单创建时间", "订单付款时间",
+]  # fmt: skip
+
+
+def test_the_older_tmall_sub_order_export_reads_what_was_paid(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Its paid money is 买家实际支付金额, below 买家应付货款 by the shop's discounts: the
+    file was refused whole, then read at the payable amount."""
+    rows = [
+        ("390", "3901", "2", "118.00", "100.00", "交易成功", "没有申请退款", "0.00"),
+        ("390", "3902", "1", "59.00", "50.00", "交易成功", "退款成功", "50.00"),
+        ("391", "3911", "1", "1,299.00", "1,199.00", "卖家已发货，等待买家确认", "没有申请退款", "0.00"),
+    ]  # fmt: skip
+    path = tmp_path / "tmall_sku_202203.csv"
+    with path.open("w", encoding="gb18030", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(TMALL_SKU)
+        for main, sub, qty, payable, paid, status, refund_word, refund in rows:
+            out.writerow([
+                f'="{sub}"', f'="{main}"', "纯棉T恤", "59.00", qty, "", "颜色分类:白色", "", "",
+                status, "TS-W", '="2022030122001100000000000001"', payable, paid, refund_word,
+                refund, "2022-03-01 10:00:00", "2022-03-01 10:00:30",
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.format == "taobao_lines"
+    assert result.rejected == 0, result.examples
+    assert result.mapping["amount"].startswith("买家实际支付金额")
+    assert _orders(ws) == {
+        "390": ("partially_refunded", Decimal("150.00"), Decimal("50.00")),
+        "391": ("paid", Decimal("1199.00"), Decimal("0.00")),
+    }
