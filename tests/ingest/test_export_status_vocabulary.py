@@ -31,8 +31,9 @@ def test_douyin_after_sale_words_of_the_order_table(ws: Workspace, tmp_path: Pat
     """The cleaner reads 已全额退款 as money returned (with 退款成功 / 退款中), and meets
     待收退货 / 售后待处理 / 待退货 in the same column; its 售后表 writes 待买家退货,
     待商家处理, 待商家收货, 同意退款，退款成功 (34074784961). A resend, 补寄成功, leaves
-    the sale whole (github-code-index:9883214081). 已全额退款 was read as 'no after-sale':
-    a refunded order stayed a paid one."""
+    the sale whole (github-code-index:9883214081), as 补寄/换货 does in the newer export,
+    beside 待买家退货处理 (47169101587). 已全额退款 was read as 'no after-sale': a refunded
+    order stayed a paid one."""
     rows = [
         # (order, 订单状态, 售后状态, 订单应付金额)
         ("4901", "已完成", "已全额退款", "100.00"),
@@ -46,6 +47,10 @@ def test_douyin_after_sale_words_of_the_order_table(ws: Workspace, tmp_path: Pat
         ("4909", "已完成", "待商家收货", "45.00"),
         ("4910", "已完成", "补寄成功", "55.00"),
         ("4911", "已完成", "-", "65.00"),
+        # the newer export's spellings (github-code-index:47169101587)
+        ("4912", "已发货", "待买家退货处理", "75.00"),
+        ("4913", "已发货", "补寄/换货，待买家收货", "85.00"),
+        ("4914", "已完成", "补寄/换货成功", "95.00"),
     ]
     path = tmp_path / "抖店订单导出.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -75,6 +80,9 @@ def test_douyin_after_sale_words_of_the_order_table(ws: Workspace, tmp_path: Pat
         "4909": ("refunding", Decimal("45.00"), Decimal("0.00")),
         "4910": ("paid", Decimal("55.00"), Decimal("0.00")),
         "4911": ("paid", Decimal("65.00"), Decimal("0.00")),
+        "4912": ("refunding", Decimal("75.00"), Decimal("0.00")),
+        "4913": ("paid", Decimal("85.00"), Decimal("0.00")),
+        "4914": ("paid", Decimal("95.00"), Decimal("0.00")),
     }
 
 
