@@ -206,3 +206,48 @@ def test_the_older_tmall_sub_order_export_reads_what_was_paid(
         "390": ("partially_refunded", Decimal("150.00"), Decimal("50.00")),
         "391": ("paid", Decimal("1199.00"), Decimal("0.00")),
     }
+
+
+# a 快手 order export whose after-sale column is 退货退款, as a shop's SKU loader reads the
+# raw files (github-code-index:27333823660: 订单号, 订单创建时间, 订单支付时间, 订单状态, 实付款,
+# 成交数量, 买家留言, 退货退款, 商品名称, 商品规格, 商品单价, 商品ID) and a cleaner names the
+# newer 售后状态 after it (34074784961)
+KUAISHOU = [
+    "订单号", "订单创建时间", "订单支付时间", "订单状态", "实付款", "成交数量", "买家留言",
+    "退货退款", "商品名称", "商品规格", "商品单价", "商品ID", "收货人电话",
+]  # fmt: skip
+
+
+def test_a_kuaishou_export_with_its_after_sale_column_named_return_refund(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """退货退款 was not read: a refunded 交易成功 order stayed a paid one and a 交易关闭 one
+    after its refund became an unpaid cancel."""
+    rows = [
+        ("2401", "交易成功", "¥1,299.90", "退款成功"),
+        ("2402", "交易关闭", "¥88.00", "退款成功"),
+        ("2403", "已发货", "¥66.00", "售后处理中"),
+        ("2404", "交易成功", "¥55.00", "售后关闭"),
+        ("2405", "交易关闭", "¥44.00", ""),
+    ]
+    path = tmp_path / "快手订单导出.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(KUAISHOU)
+        for order, status, paid, after_sale in rows:
+            out.writerow([
+                f"\t2100000000{order}", "2022-03-01 10:00:00", "2022-03-01 10:00:30", status,
+                paid, "1", "", after_sale, "蛋白粉", "1桶", paid, "\t15494940650775",
+                f"1380013{order}",
+            ])  # fmt: skip
+    result = import_file(ws, "orders", path)
+    assert result.format == "kuaishou"
+    assert result.rejected == 0, result.examples
+    got = {order[-4:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "2401": ("refunded", Decimal("1299.90"), Decimal("1299.90")),
+        "2402": ("refunded", Decimal("88.00"), Decimal("88.00")),
+        "2403": ("refunding", Decimal("66.00"), Decimal("0.00")),
+        "2404": ("paid", Decimal("55.00"), Decimal("0.00")),
+        "2405": ("cancelled", Decimal("44.00"), Decimal("0.00")),
+    }
