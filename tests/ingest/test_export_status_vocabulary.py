@@ -10,7 +10,10 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from kequn.ingest.importer import import_file
+from kequn.ingest.source_error import SourceError
 from kequn.store.workspace import Workspace
 
 
@@ -141,8 +144,8 @@ TMALL_LINES = [
 
 
 def test_a_tmall_sub_order_export_without_paid_amount(ws: Workspace, tmp_path: Path) -> None:
-    """Such a file was refused whole (no buyer column: it was read as a hand-made sheet)
-    because the sub-order profile required 买家实付金额."""
+    """Named as the sub-order export, such a file was still refused whole for want of a
+    buyer column: the profile read no 标题, and its money only from 买家实付金额."""
     rows = [
         ("380", "3801", "59.00", "交易成功", "没有申请退款", "无退款申请", "2"),
         ("380", "3802", "30.00", "交易关闭", "退款成功", "30.00", "1"),
@@ -158,7 +161,7 @@ def test_a_tmall_sub_order_export_without_paid_amount(ws: Workspace, tmp_path: P
                 f'="{main}"', f'="{sub}"', paid, "纯棉T恤", status, "2022-03-01 10:00:00",
                 "YT123", "圆通速递", qty, refund_word, refund, "2022-03-02 10:00:00",
             ])  # fmt: skip
-    result = import_file(ws, "orders", path)
+    result = import_file(ws, "orders", path, format="taobao_lines")
     assert result.format == "taobao_lines"
     assert result.rejected == 0, result.examples
     assert result.mapping["amount"].startswith("买家应付货款")
@@ -181,8 +184,8 @@ TMALL_SKU = [
 def test_the_older_tmall_sub_order_export_reads_what_was_paid(
     ws: Workspace, tmp_path: Path
 ) -> None:
-    """Its paid money is 买家实际支付金额, below 买家应付货款 by the shop's discounts: the
-    file was refused whole, then read at the payable amount."""
+    """Its paid money is 买家实际支付金额, below 买家应付货款 by the shop's discounts: named
+    as the sub-order export, the file was refused whole for want of a buyer column."""
     rows = [
         ("390", "3901", "2", "118.00", "100.00", "交易成功", "没有申请退款", "0.00"),
         ("390", "3902", "1", "59.00", "50.00", "交易成功", "退款成功", "50.00"),
@@ -198,7 +201,7 @@ def test_the_older_tmall_sub_order_export_reads_what_was_paid(
                 status, "TS-W", '="2022030122001100000000000001"', payable, paid, refund_word,
                 refund, "2022-03-01 10:00:00", "2022-03-01 10:00:30",
             ])  # fmt: skip
-    result = import_file(ws, "orders", path)
+    result = import_file(ws, "orders", path, format="taobao_lines")
     assert result.format == "taobao_lines"
     assert result.rejected == 0, result.examples
     assert result.mapping["amount"].startswith("买家实际支付金额")
@@ -251,3 +254,41 @@ def test_a_kuaishou_export_with_its_after_sale_column_named_return_refund(
         "2404": ("paid", Decimal("55.00"), Decimal("0.00")),
         "2405": ("cancelled", Decimal("44.00"), Decimal("0.00")),
     }
+
+
+def test_the_item_file_of_an_order_export_leaves_its_orders_alone(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """That older sub-order file is ExportOrderDetailList, exported with ExportOrderList
+    (a shop's report reads the pair, github-code-index:32213070838). Read as orders after
+    the order file, its orders were stored a second time (under the platform's source,
+    as it names no shop: each sale counted twice), or, without a shop name, their buyer
+    became a guest and their money the items' (no postage). Refused, it says which file
+    to import, and how to read it alone."""
+    order_file = tmp_path / "ExportOrderList202203010900.csv"
+    with order_file.open("w", encoding="gb18030", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(TAOBAO)
+        out.writerow([
+            '="1001"', "tb_alice", "", "110.00", "10.00", "120.00", "120.00", "交易成功", "张三",
+            "浙江省 杭州市 西湖区 某路1号(310000)", "'13800138000", "2022-03-01 10:00:00",
+            "2022-03-01 10:00:30", "纯棉T恤", "2", "某店", "订单未关闭", "0.00",
+        ])  # fmt: skip
+    item_file = tmp_path / "ExportOrderDetailList202203010900.csv"
+    with item_file.open("w", encoding="gb18030", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(TMALL_SKU)
+        for sub, title in (("10011", "纯棉T恤"), ("10012", "袜子")):
+            out.writerow([
+                f'="{sub}"', '="1001"', title, "55.00", "1", "", "", "", "", "交易成功", "TS-W",
+                "", "55.00", "55.00", "没有申请退款", "0.00", "2022-03-01 10:00:00",
+                "2022-03-01 10:00:30",
+            ])  # fmt: skip
+    assert import_file(ws, "orders", order_file).accepted == 1
+    with pytest.raises(SourceError) as refused:
+        import_file(ws, "orders", item_file)
+    assert "ExportOrderList" in str(refused.value)
+    assert "--format taobao_lines" in str(refused.value)
+    with ws.read() as con:
+        kept = con.execute("SELECT order_id, amount, customer_id FROM orders").fetchall()
+    assert kept == [("taobao_moudian:1001", Decimal("120.00"), "taobao_moudian:tb_alice")]

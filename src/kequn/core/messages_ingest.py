@@ -448,6 +448,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 是{format}的宝贝明细文件：其中没有买家与下单时间。请导入与它一起导出的订单文件（{order_file}…）。",
         "{file} is the {format} item list: it holds no buyer and no order time. Import the order file exported with it ({order_file}…) instead.",
     ),
+    "import.item_file_alone": (
+        "{file} 是{format}的宝贝明细文件：其中没有买家，若在订单文件之后导入会替换这些订单的买家与金额。请导入与它一起导出的订单文件（{order_file}…）；只有这个文件时，用 --format {id} 单独读取（每个订单各为一位访客买家）。",
+        "{file} is the {format} item list: it names no buyer, and imported after the order file it would replace those orders' buyers and money. Import the order file exported with it ({order_file}…) instead; with this file alone, read it with --format {id} (each order its own guest buyer).",
+    ),
     "import.retry_hint": (
         "修改映射后运行 `kequn quarantine retry --mapping 映射.yaml` 重新读取被隔离的行。",
         "After editing the mapping, `kequn quarantine retry --mapping map.yaml` re-reads the quarantined rows.",

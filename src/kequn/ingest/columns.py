@@ -168,10 +168,11 @@ def require_columns(table: str, path: Path, staged: StagedSource, matched: Mappi
     if item_file is not None:
         raise SourceError(
             t(
-                "import.item_file",
+                "import.item_file_alone" if item_file.item_file_alone else "import.item_file",
                 file=path.name,
                 format=local(item_file),
                 order_file=item_file.order_file,
+                id=item_file.id,
             )
         )
     # events may lack an id (one is derived); customers and orders may not

@@ -103,6 +103,10 @@ class Profile:
     #: holds no buyer (Taobao's ExportOrderDetailList), and the order file's name
     item_file: tuple[str, ...] = ()
     order_file: str = ""
+    #: whether the profile reads its item file alone when named (``--format``): each
+    #: order then its own guest buyer; detected, the file is refused, as it would replace
+    #: the buyers and money the order file stored for the same orders
+    item_file_alone: bool = False
     #: ``orders`` (an order export) or ``refunds`` (an after-sale export: see the module)
     kind: str = "orders"
     #: headers whose presence rules the profile out (an after-sale export has no 订单状态)
@@ -204,6 +208,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         shop=_tuple(data.get("shop")),
         item_file=_tuple((data.get("item_file") or {}).get("all")),
         order_file=str((data.get("item_file") or {}).get("order_file") or ""),
+        item_file_alone=bool((data.get("item_file") or {}).get("alone")),
         kind=kind,
         detect_none=_tuple(detect.get("none")),
         orders_of=str(data.get("orders_of") or ""),
