@@ -10,6 +10,7 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from kequn.ingest.importer import import_file
@@ -292,3 +293,47 @@ def test_the_item_file_of_an_order_export_leaves_its_orders_alone(
     with ws.read() as con:
         kept = con.execute("SELECT order_id, amount, customer_id FROM orders").fetchall()
     assert kept == [("taobao_moudian:1001", Decimal("120.00"), "taobao_moudian:tb_alice")]
+
+
+# an 有赞 order list with the trade API's status descriptions, as the 有赞 SDKs document
+# youzan.trades.sold.get (github-code-index:41615572716, 30894754203)
+YOUZAN = [
+    "订单号", "订单状态", "订单创建时间", "买家付款时间", "买家手机号", "订单实付金额", "商品名称",
+    "商品数量", "商品实际成交金额",
+]  # fmt: skip
+
+
+def test_youzan_trade_status_descriptions(ws: Workspace, tmp_path: Path) -> None:
+    """等待成团 (paid, waiting for the group), 买家已签收, 没有创建支付交易, 等待支付确认 and the
+    two closes were refused as unknown statuses."""
+    rows = [
+        ("E01", "等待成团", "39.00", "2022-03-01 10:00:30"),
+        ("E02", "买家已签收", "49.00", "2022-03-01 10:00:30"),
+        ("E03", "没有创建支付交易", "59.00", ""),
+        ("E04", "等待支付确认", "69.00", ""),
+        ("E05", "付款以前，卖家或买家主动关闭交易", "79.00", ""),
+        ("E06", "付款以后用户退款成功，交易自动关闭", "89.00", "2022-03-01 10:00:30"),
+    ]
+    path = tmp_path / "有赞订单.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(YOUZAN)
+    for n, (order, status, paid, paid_at) in enumerate(rows):
+        sheet.append([
+            f"E2022030110000{order}", status, "2022-03-01 10:00:00", paid_at, f"1390000000{n}",
+            paid, "手工皂", 1, paid,
+        ])  # fmt: skip
+    book.save(path)
+    result = import_file(ws, "orders", path)
+    assert result.format == "youzan"
+    assert result.rejected == 0, result.examples
+    got = {order[-3:]: value[0] for order, value in _orders(ws).items()}
+    assert got == {
+        "E01": "paid",
+        "E02": "paid",
+        "E03": "pending",
+        "E04": "pending",
+        "E05": "cancelled",
+        "E06": "refunded",
+    }
