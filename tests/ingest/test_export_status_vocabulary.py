@@ -262,10 +262,9 @@ def test_the_item_file_of_an_order_export_leaves_its_orders_alone(
 ) -> None:
     """That older sub-order file is ExportOrderDetailList, exported with ExportOrderList
     (a shop's report reads the pair, github-code-index:32213070838). Read as orders after
-    the order file, its orders were stored a second time (under the platform's source,
-    as it names no shop: each sale counted twice), or, without a shop name, their buyer
-    became a guest and their money the items' (no postage). Refused, it says which file
-    to import, and how to read it alone."""
+    the order file, it replaced each order's buyer by a guest and its money by the items'
+    (no postage): measured, taobao_moudian:1001 went from tb_alice and 120.00 to g-1001
+    and 110.00. Refused, it says which file to import, and how to read it alone."""
     order_file = tmp_path / "ExportOrderList202203010900.csv"
     with order_file.open("w", encoding="gb18030", newline="") as handle:
         out = csv.writer(handle)
