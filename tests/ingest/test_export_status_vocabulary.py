@@ -182,36 +182,6 @@ TMALL_SKU = [
 ]  # fmt: skip
 
 
-def test_the_older_tmall_sub_order_export_reads_what_was_paid(
-    ws: Workspace, tmp_path: Path
-) -> None:
-    """Its paid money is 买家实际支付金额, below 买家应付货款 by the shop's discounts: named
-    as the sub-order export, the file was refused whole for want of a buyer column."""
-    rows = [
-        ("390", "3901", "2", "118.00", "100.00", "交易成功", "没有申请退款", "0.00"),
-        ("390", "3902", "1", "59.00", "50.00", "交易成功", "退款成功", "50.00"),
-        ("391", "3911", "1", "1,299.00", "1,199.00", "卖家已发货，等待买家确认", "没有申请退款", "0.00"),
-    ]  # fmt: skip
-    path = tmp_path / "tmall_sku_202203.csv"
-    with path.open("w", encoding="gb18030", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(TMALL_SKU)
-        for main, sub, qty, payable, paid, status, refund_word, refund in rows:
-            out.writerow([
-                f'="{sub}"', f'="{main}"', "纯棉T恤", "59.00", qty, "", "颜色分类:白色", "", "",
-                status, "TS-W", '="2022030122001100000000000001"', payable, paid, refund_word,
-                refund, "2022-03-01 10:00:00", "2022-03-01 10:00:30",
-            ])  # fmt: skip
-    result = import_file(ws, "orders", path, format="taobao_lines")
-    assert result.format == "taobao_lines"
-    assert result.rejected == 0, result.examples
-    assert result.mapping["amount"].startswith("买家实际支付金额")
-    assert _orders(ws) == {
-        "390": ("partially_refunded", Decimal("150.00"), Decimal("50.00")),
-        "391": ("paid", Decimal("1199.00"), Decimal("0.00")),
-    }
-
-
 # a 快手 order export whose after-sale column is 退货退款, as a shop's SKU loader reads the
 # raw files (github-code-index:27333823660: 订单号, 订单创建时间, 订单支付时间, 订单状态, 实付款,
 # 成交数量, 买家留言, 退货退款, 商品名称, 商品规格, 商品单价, 商品ID) and a cleaner names the
