@@ -71,6 +71,20 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     return None
 
 
+class Interrupted(Exception):  # noqa: N818 - what happened, not a fault
+    """A command cut short by Ctrl-C (SIGINT): told in words, exit status 130."""
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C: Python's KeyboardInterrupt, or what DuckDB raises when
+    the signal arrives during a query (a plain RuntimeError, "Query interrupted")."""
+    if isinstance(exc, KeyboardInterrupt | Interrupted):
+        return True
+    return type(exc).__name__ in ("RuntimeError", "InterruptException") and str(exc).startswith(
+        "Query interrupted"
+    )
+
+
 #: DuckDB's words for a Parquet file that is not whole (truncated, emptied, overwritten)
 _DAMAGED_PARQUET = re.compile(
     r"No magic bytes found|too small to be a Parquet file|Footer length error|"

@@ -7,21 +7,25 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from typing import NoReturn
 
-from kequn.cli import (  # noqa: F401 - importing registers the commands
-    analysis,
-    automation,
-    clv,
-    data,
-    identity,
-    privacy,
-    server,
-    sources,
-)
-from kequn.cli._app import app, err
-from kequn.core import i18n
-from kequn.errors import user_message
-from kequn.store import workspace
+try:
+    from kequn.cli import (  # noqa: F401 - importing registers the commands
+        analysis,
+        automation,
+        clv,
+        data,
+        identity,
+        privacy,
+        server,
+        sources,
+    )
+    from kequn.cli._app import app, err
+    from kequn.core import i18n
+    from kequn.errors import interrupted, user_message
+    from kequn.store import workspace
+except KeyboardInterrupt:  # Ctrl-C while kequn starts: nothing done, no traceback
+    raise SystemExit(130) from None
 
 __all__ = ["app", "main", "user_message"]
 
@@ -34,7 +38,11 @@ def main(argv: list[str] | None = None) -> None:
         _unknown_language_said(args)
         workspace.lock_wait_notice = _say_waiting
         app(args=args, prog_name="kequn")
+    except KeyboardInterrupt:
+        _say_interrupted()
     except Exception as exc:
+        if interrupted(exc):
+            _say_interrupted()
         message = user_message(exc)
         if message is None or os.environ.get("KEQUN_DEBUG"):
             raise
@@ -44,6 +52,13 @@ def main(argv: list[str] | None = None) -> None:
             # or a workspace's error says all there is
             err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
         raise SystemExit(1) from None
+
+
+def _say_interrupted() -> NoReturn:
+    """Ctrl-C: what it left, in words, not a traceback (DuckDB's "Query interrupted") nor
+    typer's silent exit; 130, as a shell reports a command its SIGINT ended."""
+    err.print(i18n.t("cli.interrupted"), style="yellow", soft_wrap=True)
+    raise SystemExit(130) from None
 
 
 def _say_waiting(timeout: float) -> None:

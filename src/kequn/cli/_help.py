@@ -28,6 +28,7 @@ from kequn.cli.help_zh import (
     VALUE_ERRORS_ZH,
 )
 from kequn.core import i18n
+from kequn.errors import Interrupted
 
 
 def key(text: str) -> str:
@@ -154,6 +155,9 @@ def _errors_said_in_language(step: Callable[..., Any], *args: Any, **options: An
         return step(*args, **options)
     except (typer.Exit, typer.Abort):
         raise
+    except KeyboardInterrupt as exc:
+        # typer turns it into a silent exit 130; kequn's main() says what it means
+        raise Interrupted from exc
     except Exception as exc:
         if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):  # click's
             _error_in_language(exc)

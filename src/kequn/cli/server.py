@@ -60,11 +60,15 @@ def serve(
     if not list_users(ws):
         # nobody can sign in yet: the login page asks for a token no one has
         console.print(t("serve.no_users", path=ws.root), highlight=False, markup=False)
-    run_server(
-        ServerSettings(workspace=Path(ws.root), host=host, port=port),
-        workers=workers,
-        schedule=schedule,
-    )
+    try:
+        run_server(
+            ServerSettings(workspace=Path(ws.root), host=host, port=port),
+            workers=workers,
+            schedule=schedule,
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C is how a server is stopped, not a command cut short: exit as before
+        raise typer.Exit(130) from None
 
 
 @schedule_app.command("show")

@@ -7,7 +7,8 @@ data in (imports, sources, mappings, quarantine reasons) has its own in
 the predictive models' summaries in :mod:`kequn.core.messages_models`, automation's
 events, journeys and delivery in :mod:`kequn.core.messages_automation`, each quarantine
 reason in a few words in :mod:`kequn.core.messages_reasons`, a YAML file's problems in
-:mod:`kequn.core.messages_yaml`, merged here; the web adds its own from
+:mod:`kequn.core.messages_yaml`, a command cut short in :mod:`kequn.core.messages_recovery`,
+merged here; the web adds its own from
 :mod:`kequn.web.text`.
 """
 
@@ -18,6 +19,7 @@ from kequn.core.messages_cli import CLI
 from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
 from kequn.core.messages_reasons import REASON_NAMES
+from kequn.core.messages_recovery import RECOVERY
 from kequn.core.messages_yaml import YAML
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -408,6 +410,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(INGEST)
 MESSAGES.update(AUTOMATION)
 MESSAGES.update(MODELS)
+MESSAGES.update(RECOVERY)
 MESSAGES.update(CLI)
 MESSAGES.update(REASON_NAMES)
 MESSAGES.update(YAML)
