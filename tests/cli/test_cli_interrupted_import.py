@@ -1,6 +1,7 @@
 """An import cut short, by Ctrl-C or a kill, in a real process. Ctrl-C during the write
 printed DuckDB's "RuntimeError: Query interrupted" with a traceback (or, between two
-queries, nothing at all: typer's silent exit 130)."""
+queries, nothing at all: typer's silent exit 130); a killed import's DuckDB spill folder
+stayed in ``.tmp`` until the next ``kequn run``, however many imports came between."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import duckdb
 
 from kequn.store.workspace import Workspace
 
@@ -55,3 +58,26 @@ def test_ctrl_c_mid_import_is_told_in_words_and_keeps_the_workspace(tmp_path: Pa
     assert "kequn status" in err
     assert ws.current_generation() == generation
     assert _orders(ws) == 0
+
+
+def test_the_next_import_removes_a_killed_imports_spill_folder(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    proc = _import_while_writing(ws, tmp_path, "en")
+    spill = list(ws.tmp_dir.glob(f"spill-{proc.pid}-*"))
+    assert spill, "the import spills to a folder of its own while it writes"
+    (spill[0] / "block.tmp").write_bytes(b"\0" * 1024)  # as DuckDB leaves them at scale
+    proc.kill()
+    proc.communicate(timeout=60)
+    small = tmp_path / "small.csv"
+    small.write_text("order id,customer id,order date,amount\nO1,A,2025-01-01,1\n", "utf-8")
+    done = subprocess.run(
+        [*KEQUN, "import", "orders", str(small), "-w", str(ws.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(ws.tmp_dir.glob(f"spill-{proc.pid}-*"))
+    with duckdb.connect(str(ws.data_dir / str(ws.current_generation())), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (1,)

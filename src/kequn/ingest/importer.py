@@ -51,7 +51,7 @@ from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import install_macros as install_shape_macros
 from kequn.ingest.shape import shape, status_words
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, sweep_spill_folders
 
 __all__ = ["SOURCE_NAME_RE", "ImportReport", "import_file", "import_staged"]
 
@@ -88,6 +88,8 @@ def import_file(
     path = Path(path).resolve()
     import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
     sweep_stages(ws.tmp_dir)
+    # and a killed import's DuckDB spill folder: otherwise only a run removed them
+    sweep_spill_folders(ws.tmp_dir)
     workdir = ws.tmp_dir / f"import-{import_id}"
     workdir.mkdir(parents=True, exist_ok=True)
     claim = claim_stage(workdir)
