@@ -114,9 +114,14 @@ def output_file(path: Path) -> Path:
 
 
 def _ws(path: Path | None) -> Any:
+    from kequn.store.access import unfinished_erasures
     from kequn.store.workspace import Workspace
 
-    return Workspace.open(path)
+    ws = Workspace.open(path)
+    # every command says so until it is finished: the person may still be in the runs
+    for subject, when in unfinished_erasures(ws):
+        err.print(i18n.t("privacy.erase_unfinished", subject=subject, when=when), style="yellow")
+    return ws
 
 
 def lazy_module(name: str) -> ModuleType:

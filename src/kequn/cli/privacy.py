@@ -23,6 +23,7 @@ from kequn.cli._app import (
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 from kequn.core.messages import MESSAGES
+from kequn.errors import interrupted
 
 if TYPE_CHECKING:
     from kequn.store.workspace import Workspace
@@ -43,8 +44,14 @@ CustomerArg = Annotated[
 def _subject(ws: Workspace, given: str) -> str:
     """The customer id a request names: the id given, or the one customer whose phone or
     e-mail it is (several such: their ids listed, and the command stops)."""
+    from kequn.privacy import pseudonym
     from kequn.privacy.contact import subjects
+    from kequn.store.access import unfinished_erasures
 
+    unfinished = [ref for ref, _when in unfinished_erasures(ws)]
+    if unfinished and pseudonym(ws, given.strip()) in unfinished:
+        # an erasure cut short: the data no longer holds the id, the runs may
+        return given.strip()
     found = subjects(ws, given)
     if not found:
         err.print(t("privacy.no_customer", id=given))
@@ -101,7 +108,14 @@ def erase_cmd(
     customer_id = _subject(ws, customer_id)
     if not yes and sys.stdin.isatty():
         typer.confirm(t("privacy.confirm_erase", id=customer_id, path=ws.root), abort=True)
-    result = privacy.erase_person(ws, customer_id)
+    try:
+        result = privacy.erase_person(ws, customer_id)
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
+        # not "nothing kept": the data may be published without them, the runs not yet
+        err.print(t("privacy.erase_interrupted", id=customer_id), style="yellow")
+        raise SystemExit(130) from None
     removed = ("，" if _lang() == "zh" else ", ").join(
         # the table names were printed as they are in the database, English under zh
         t(f"privacy.removed.{k}", n=v) if f"privacy.removed.{k}" in MESSAGES else f"{k} {v}"

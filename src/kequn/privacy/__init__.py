@@ -50,7 +50,13 @@ from kequn.privacy.mentions import (
 from kequn.snapshots import lookup
 from kequn.snapshots.read import plain
 from kequn.snapshots.runs import META_FILE, RunInfo, list_runs
-from kequn.store.access import audit, pseudonymise_audit
+from kequn.store.access import (
+    audit,
+    erasure_finished,
+    erasure_started,
+    pseudonymise_audit,
+    unfinished_erasures,
+)
 from kequn.store.workspace import SECRET_KEY_FILE, Workspace, WorkspaceError, _atomic_write
 
 KEY_FILE = SECRET_KEY_FILE
@@ -280,6 +286,11 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     if not customer_id.strip():
         raise NoSuchPersonError(t("privacy.no_customer", id=customer_id))
     removed: dict[str, int] = {}
+    # marked until the end (:func:`unfinished_erasures`): the steps below are published
+    # one by one, and a process killed between them leaves the person in the later ones
+    subject = pseudonym(ws, customer_id)
+    resumed = any(ref == subject for ref, _when in unfinished_erasures(ws))
+    erasure_started(ws, subject)
 
     def count(what: str, n: int) -> None:
         removed[what] = removed.get(what, 0) + n
@@ -322,7 +333,8 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     for eraser in _ERASERS:
         name = eraser.__module__.rsplit(".", 1)[-1]
         removed[name] = sum(eraser(ws, s) for s in subjects)
-    if not any(n for what, n in removed.items() if what != "lookup_files"):
+    if not resumed and not any(n for what, n in removed.items() if what != "lookup_files"):
+        erasure_finished(ws, subject)
         raise NoSuchPersonError(t("privacy.no_customer", id=customer_id))
     # job reports and files being imported, only for someone the workspace holds: they
     # are searched as text, where an id nobody has ('x', '1') is a word of other
@@ -334,9 +346,9 @@ def erase_person(ws: Workspace, customer_id: str, who: str = "cli") -> dict[str,
     # the copy of the data before the erasure goes once its readers (a page reading one
     # customer) are done; one still read after a few seconds goes at the next write
     removed["old_data_copies_left"] = ws.drop_old_generations()
-    subject = pseudonym(ws, customer_id)
     removed["audit_entries"] = sum(pseudonymise_audit(ws, s, pseudonym(ws, s)) for s in subjects)
     audit(ws, who, "privacy.erase", {"subject": subject, "removed": removed})
+    erasure_finished(ws, subject)
     return {"subject": subject, "removed": removed}
 
 

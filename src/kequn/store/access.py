@@ -328,3 +328,33 @@ def mask(value: Any, field: str) -> Any:
     if field == "name":
         return text[:1] + "**"  # as many stars for any name: its length stays hidden
     return "***"
+
+
+# -- erasures under way ------------------------------------------------------------------
+#: ``locks/erasing-<reference>`` marks an erasure begun and not finished: an erasure
+#: publishes the data without the person first, then cleans the runs, the feature state,
+#: messages and files, and one killed between leaves the person in those. The name holds
+#: the audit reference (a keyed hash), never the id.
+_ERASING = "erasing-"
+
+
+def erasure_started(ws: Workspace, subject: str) -> None:
+    """Mark an erasure of ``subject`` (its audit reference) as under way."""
+    (ws.root / "locks").mkdir(exist_ok=True)
+    _private_write(ws.root / "locks" / f"{_ERASING}{subject}", dt.datetime.now().isoformat())
+
+
+def erasure_finished(ws: Workspace, subject: str) -> None:
+    (ws.root / "locks" / f"{_ERASING}{subject}").unlink(missing_ok=True)
+
+
+def unfinished_erasures(ws: Workspace) -> list[tuple[str, str]]:
+    """(audit reference, when it began) of each erasure begun and not finished."""
+    found = []
+    for path in sorted((ws.root / "locks").glob(f"{_ERASING}*")):
+        try:
+            when = path.read_text(encoding="utf-8").strip()[:16].replace("T", " ")
+        except OSError:
+            when = "?"
+        found.append((path.name.removeprefix(_ERASING), when))
+    return found
