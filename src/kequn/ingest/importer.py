@@ -51,7 +51,8 @@ from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import install_macros as install_shape_macros
 from kequn.ingest.shape import shape, status_words
-from kequn.store.workspace import Workspace, sweep_spill_folders
+from kequn.store.files import sweep_spill_folders
+from kequn.store.workspace import Workspace
 
 __all__ = ["SOURCE_NAME_RE", "ImportReport", "import_file", "import_staged"]
 

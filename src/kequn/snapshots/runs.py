@@ -28,7 +28,8 @@ from typing import IO, TYPE_CHECKING, Any
 from kequn.core.compute import parquet_columns, parquet_glob
 from kequn.core.i18n import t
 from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
-from kequn.store.workspace import Workspace, WorkspaceError, sweep_spill_folders
+from kequn.store.files import sweep_spill_folders
+from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.model import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:

@@ -29,7 +29,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -42,6 +41,14 @@ import tomli_w
 from kequn.core.i18n import t
 from kequn.core.schema import DUCKDB_TYPES, ORDER_LINES, TABLES, TableSpec
 from kequn.core.yamlfile import load_toml
+from kequn.store.files import (
+    _atomic_write,
+    _flush_behind,
+    _reader_lock,
+    _reader_lock_path,
+    fsync_path,
+    spill_prefix,
+)
 from kequn.store.settings import (
     CONFIG_NAME,
     Settings,
@@ -330,31 +337,6 @@ class Workspace:
                 os.close(fd)
 
 
-def spill_prefix() -> str:
-    """The start of a DuckDB spill folder's name under ``.tmp/``: ``spill-<pid>-``, so
-    that :func:`sweep_spill_folders` can tell the folders of processes that are gone."""
-    return f"spill-{os.getpid()}-"
-
-
-def sweep_spill_folders(tmp_dir: Path) -> int:
-    """Remove the spill folders (:func:`spill_prefix`) of processes that no longer exist:
-    a process killed half-way leaves its spilled blocks behind (at scale, gigabytes), as
-    DuckDB removes them only when it closes. How many were removed."""
-    removed = 0
-    for folder in tmp_dir.glob("spill-*-*"):
-        pid = folder.name.split("-")[1]
-        if not pid.isdigit() or not folder.is_dir():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-        except PermissionError:  # another user's live process
-            continue
-    return removed
-
-
 def opened_path(con: duckdb.DuckDBPyConnection) -> str:
     """The file ``con`` has open (for a reader of :meth:`Workspace.read`: the generation
     it holds), "" for an in-memory database."""
@@ -394,25 +376,6 @@ def _ddl(spec: TableSpec) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({", ".join(cols)})'
 
 
-# -- file locking helpers --------------------------------------------------------------
-def _reader_lock_path(db_path: Path) -> Path:
-    return db_path.with_suffix(".readers")
-
-
-@contextlib.contextmanager
-def _reader_lock(db_path: Path) -> Iterator[bool]:
-    try:
-        fd = os.open(_reader_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
-    except FileNotFoundError:
-        yield False
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
-        yield True
-    finally:
-        os.close(fd)
-
-
 #: told once (with the timeout) when a lock has been held by another for a second: the
 #: CLI says it is waiting, where a command sat silent for up to ten minutes
 lock_wait_notice: Callable[[float], None] | None = None
@@ -445,56 +408,3 @@ def _exclusive(path: Path, timeout: float) -> Iterator[None]:
 
 #: an exclusive lock on a file, waited for up to ``timeout`` seconds (a clear error after)
 exclusive = _exclusive
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    fsync_path(path.parent)
-
-
-@contextlib.contextmanager
-def _flush_behind(path: Path | None) -> Iterator[None]:
-    """While the block runs, a thread writes ``path``'s cached pages to disk (``fsync``,
-    which releases the GIL): what a generation's copy left in memory reaches the disk
-    while its writer parses and validates, and the checkpoint's own fsync, which waited
-    for all of it, finds little left. A failure is the checkpoint's and
-    :func:`fsync_path`'s to report (they flush the same file again). None: nothing to
-    flush.
-
-    The thread is joined when the block ends, however it ends, and only then is the file
-    closed: closing any descriptor of a file drops every POSIX lock this process holds
-    on it, DuckDB's on the database it has open among them, and another process could
-    then open the generation being written."""
-    fd = None
-    if path is not None:
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_RDONLY)
-    if fd is None:
-        yield
-        return
-
-    def flush() -> None:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-
-    thread = threading.Thread(target=flush, name="kequn-flush", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-        os.close(fd)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file's or a folder's entries to disk (a folder: so a rename survives a crash)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
