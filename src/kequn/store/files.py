@@ -5,6 +5,7 @@ atomic replace, flushes to disk, the readers' shared locks on a generation (spli
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import shutil
@@ -44,11 +45,25 @@ def _reader_lock_path(db_path: Path) -> Path:
 
 @contextlib.contextmanager
 def _reader_lock(db_path: Path) -> Iterator[bool]:
+    """A shared lock keeping the generation ``db_path`` from being removed; False: it is
+    gone (read ``CURRENT`` again). A workspace this process may not write (read-only
+    media, a backup, another user's folder) is read too: the lock needs only a read-only
+    descriptor, and with no lock file there, one cannot be made by anyone who could
+    remove the generation either (it was refused as "the file system is read-only")."""
+    path = _reader_lock_path(db_path)
     try:
-        fd = os.open(_reader_lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except FileNotFoundError:
         yield False
         return
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            yield db_path.exists()
+            return
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         yield True
