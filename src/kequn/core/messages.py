@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 不是 kequn 工作区（没有 kequn.toml）。先运行 `kequn init`，或用 --workspace 指定。",
         "{path} is not a kequn workspace (no kequn.toml). Run `kequn init` first, or pass --workspace.",
     ),
+    "ws.a_file": (
+        "{where} 指向的 {path} 是一个文件，不是工作区文件夹：请指定含有 kequn.toml 的文件夹。",
+        "{where} names {path}, which is a file, not a workspace folder: give the folder that holds kequn.toml.",
+    ),
     "ws.busy": (
         "另一个进程正在写入工作区，已等待 {seconds} 秒。稍后再试。",
         "Another process is writing to the workspace; waited {seconds} s. Try again shortly.",

@@ -123,6 +123,10 @@ class Workspace:
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
         root_path = resolve_root(root)
+        if root_path.is_file():
+            # (was "not a workspace: run kequn init", which then failed on the file)
+            where = "--workspace" if root else "KEQUN_WORKSPACE"
+            raise WorkspaceError(t("ws.a_file", path=root_path, where=where))
         config = root_path / CONFIG_NAME
         if not config.is_file():
             raise WorkspaceError(t("ws.missing", path=root_path))
