@@ -115,12 +115,21 @@ def output_file(path: Path) -> Path:
 
 def _ws(path: Path | None) -> Any:
     from kequn.store.access import unfinished_erasures
+    from kequn.store.settings import CONFIG_NAME, unknown_settings
     from kequn.store.workspace import Workspace
 
     ws = Workspace.open(path)
+    unknown = unknown_settings(ws.root / CONFIG_NAME)
+    if unknown:
+        said = i18n.t("settings.unknown", keys=", ".join(unknown))
+        err.print(said, style="yellow", soft_wrap=True)
     # every command says so until it is finished: the person may still be in the runs
     for subject, when in unfinished_erasures(ws):
-        err.print(i18n.t("privacy.erase_unfinished", subject=subject, when=when), style="yellow")
+        err.print(
+            i18n.t("privacy.erase_unfinished", subject=subject, when=when),
+            style="yellow",
+            soft_wrap=True,
+        )
     return ws
 
 

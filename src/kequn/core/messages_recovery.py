@@ -17,4 +17,8 @@ RECOVERY: dict[str, tuple[str, str]] = {
         "删除 {id} 的操作被中断：此人的部分数据可能仍在工作区中。请再次运行 kequn privacy erase {id} 以完成删除。",
         "The erasure of {id} was interrupted: part of their data may still be in the workspace. Run `kequn privacy erase {id}` again to finish it.",
     ),
+    "settings.unknown": (
+        "kequn.toml 中有本版本 kequn 不认识的设置，已忽略：{keys}（拼写错误，或更新版本 kequn 的设置）。",
+        "kequn.toml holds settings this kequn does not know, and ignores: {keys} (a spelling mistake, or a newer kequn's settings).",
+    ),
 }

@@ -314,3 +314,24 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def unknown_settings(path: Path) -> list[str]:
+    """The keys of ``path`` (a ``kequn.toml``) that are no setting this kequn reads, as
+    ``[run] new_key``: a spelling mistake, or a setting of a newer kequn, both ignored
+    without a word before. Only the sections :class:`Settings` owns and keys outside
+    any section are looked at: ``[privacy]``, ``[identity]``, ``[schedule]``... belong
+    to the parts that read them."""
+    try:
+        data = load_toml(path)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []  # (read_settings says what is wrong with it)
+    known = {f.name for f in fields(Settings)}
+    owned = set(Settings().to_toml())
+    found = []
+    for name, value in data.items():
+        if not isinstance(value, dict):
+            found.append(name)
+        elif name in owned:
+            found += [f"[{name}] {key}" for key in value if key not in known]
+    return found
