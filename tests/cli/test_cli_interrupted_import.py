@@ -63,7 +63,12 @@ def test_ctrl_c_mid_import_is_told_in_words_and_keeps_the_workspace(tmp_path: Pa
 def test_the_next_import_removes_a_killed_imports_spill_folder(tmp_path: Path) -> None:
     ws = Workspace.init(tmp_path / "ws")
     proc = _import_while_writing(ws, tmp_path, "en")
+    # (made once the copy of the data is complete, a moment after the copy appears)
+    deadline = time.monotonic() + 60
     spill = list(ws.tmp_dir.glob(f"spill-{proc.pid}-*"))
+    while not spill and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        spill = list(ws.tmp_dir.glob(f"spill-{proc.pid}-*"))
     assert spill, "the import spills to a folder of its own while it writes"
     (spill[0] / "block.tmp").write_bytes(b"\0" * 1024)  # as DuckDB leaves them at scale
     proc.kill()
