@@ -123,6 +123,10 @@ WEB: dict[str, tuple[str, str]] = {
         "需要至少两次运行才能显示流转。",
         "Movement needs at least two runs.",
     ),
+    "web.overview.flow_empty": (
+        "上次运行与本次运行没有共同的客户，没有可显示的流转。",
+        "No customer is in both the previous run and the latest: there is no movement to show.",
+    ),
     "web.overview.models": ("预测模型与阈值", "Models and thresholds"),
     "web.overview.clusters": ("数据发现分群", "Discovered segments"),
     "web.rfm.r": ("R 分（近度）", "R score (recency)"),

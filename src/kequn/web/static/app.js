@@ -70,9 +70,12 @@ function overviewCharts() {
   }
   const flow = chart("chart-flow");
   if (flow) {
-    if (!data.flow) {
+    // no earlier run, or no customer in both runs (the earlier one had none, say): a
+    // sentence instead of an empty chart
+    const moved = data.flow ? data.flow.moves.filter((m) => m.customers > 0 && m.before !== "(absent)" && m.after !== "(absent)") : [];
+    if (moved.length === 0) {
       document.getElementById("chart-flow").hidden = true;
-      document.getElementById("flow-none").hidden = false;
+      document.getElementById(data.flow ? "flow-empty" : "flow-none").hidden = false;
     } else {
       // each side's labels are named by its own run's taxonomy (a label may have been
       // renamed or removed since); node ids say which side they are on (two runs may
@@ -83,7 +86,7 @@ function overviewCharts() {
       const side = { b: data.flow.before.as_of, a: data.flow.after.as_of };
       const name = (id) => (Object.hasOwn(names[id[0]], id.slice(2)) ? names[id[0]][id.slice(2)] : id.slice(2));
       const display = (id) => `${name(id)} (${side[id[0]]})`;
-      const moves = data.flow.moves.filter((m) => m.customers > 0 && m.before !== "(absent)" && m.after !== "(absent)");
+      const moves = moved;
       const nodes = new Set();
       moves.forEach((m) => { nodes.add("b:" + m.before); nodes.add("a:" + m.after); });
       flow.setOption({
