@@ -24,6 +24,7 @@ from kequn.web.deps import (
     workspace,
 )
 from kequn.web.guard import client_of
+from kequn.web.lang import language_of
 from kequn.web.personal import personal_view, sees_personal
 from kequn.web.render import error_page, render
 
@@ -166,6 +167,13 @@ def _flow_names(runs: list[RunInfo], flow: dict[str, Any] | None, lang: str) -> 
 # files, a search, a sort or page that needs DuckDB) still runs in the thread pool.
 
 
+def _to_overview(request: Request) -> RedirectResponse:
+    """Sent to the overview (no run yet, it says what to do), in the language the link
+    asked for: ``?lang=en`` is kept, so the page answers in it and the choice sticks."""
+    lang = language_of(request.query_params.get("lang"))
+    return RedirectResponse(f"/?lang={lang}" if lang else "/", status_code=303)
+
+
 def _loop_can_answer(request: Request) -> RunInfo | None:
     """The run to show, if finding it cannot block (some run's lookup files are ready)."""
     return lookup.ready_run(workspace(request), wait=False)
@@ -198,7 +206,7 @@ def _segment(
 ) -> HTMLResponse:
     run = run or _latest(request)
     if run is None:
-        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+        return _to_overview(request)  # type: ignore[return-value]
     lang = request_lang(request)
     taxonomy = run.taxonomy()
     dim = taxonomy.dimension(dimension)
@@ -245,7 +253,7 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
     run = run or _latest(request)
     lang = request_lang(request)
     if run is None:
-        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+        return _to_overview(request)  # type: ignore[return-value]
     data = read.profile(run, customer_id, lang)
     if data is None:
         message = t("web.error.no_customer", lang, id=customer_id)
@@ -284,7 +292,7 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
         return error_page(request, user, t("web.error.unknown_team", lang), 404)
     run = _latest(request)
     if run is None:
-        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
+        return _to_overview(request)  # type: ignore[return-value]
     items = reports.worklist(run, team, lang=lang, limit=100)
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
     return render(request, "worklist.html", user, run=run, team=team, items=items)
