@@ -256,25 +256,76 @@ function ruleEditor() {
   });
 }
 
-// Replace one label's `when:` in the YAML text, keeping comments and layout elsewhere.
+// Replace one label's own `when:` in the YAML text, keeping comments and layout elsewhere.
+// Only the label's own key: its reasons have `when:`s of their own (deeper in a block
+// label, nested in a flow one, and maybe an anchor other labels share), which are not it.
 function replaceRule(yaml, dimension, label, rule) {
   const lines = yaml.split("\n");
+  const indent = (line) => line.length - line.trimStart().length;
+  const skipped = (line) => line.trim() === "" || line.trimStart().startsWith("#");
   let inDim = false;
-  let inLabel = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const dimMatch = line.match(/^  - id: (\S+)/);
-    if (dimMatch) { inDim = dimMatch[1] === dimension; inLabel = false; continue; }
-    const labelMatch = line.match(/^      - (?:\{)?id: ([a-z0-9_]+)/);
-    if (inDim && labelMatch) { inLabel = labelMatch[1] === label; if (!inLabel) continue; }
-    if (inDim && inLabel) {
-      const when = line.match(/^(\s+)when: /);
-      if (when) { lines[i] = `${when[1]}when: ${JSON.stringify(rule)}`; return lines.join("\n"); }
-      const inline = line.match(/^(.*\bwhen: )("(?:[^"\\]|\\.)*"|'[^']*')(.*)$/);
-      if (inline) { lines[i] = inline[1] + JSON.stringify(rule) + inline[3]; return lines.join("\n"); }
+    const dimMatch = lines[i].match(/^  - id: (\S+)/);
+    if (dimMatch) { inDim = dimMatch[1] === dimension; continue; }
+    const labelMatch = inDim && lines[i].match(/^(\s{3,})- (\{\s*)?id: ([a-z0-9_]+)/);
+    if (!labelMatch || labelMatch[3] !== label) continue;
+    if (labelMatch[2]) { // a flow mapping: {id: x, ..., when: "...", ...}
+      const text = lines.join("\n");
+      const at = lines.slice(0, i).reduce((n, line) => n + line.length + 1, 0) + labelMatch[1].length + 2;
+      const found = flowWhen(text, at);
+      if (found) return text.slice(0, found[0]) + JSON.stringify(rule) + text.slice(found[1]);
+      break;
     }
+    const keys = labelMatch[1].length + 2; // the column of the label's own keys
+    for (let j = i + 1; j < lines.length; j++) {
+      if (skipped(lines[j])) continue;
+      if (indent(lines[j]) < keys) break; // the next label, or the dimension's next key
+      if (indent(lines[j]) === keys && lines[j].slice(keys).startsWith("when:")) {
+        // the value's continuation lines too (a folded `>-` rule, a plain one over lines)
+        let end = j + 1;
+        while (end < lines.length && (lines[end].trim() === "" || indent(lines[end]) > keys)) end++;
+        while (end > j + 1 && lines[end - 1].trim() === "") end--;
+        lines.splice(j, end - j, `${" ".repeat(keys)}when: ${JSON.stringify(rule)}`);
+        return lines.join("\n");
+      }
+    }
+    break;
   }
   throw new Error(`${dimension}.${label}`);
+}
+
+// In the flow mapping opening at text[open] ("{"), where the value of its own `when:` key
+// starts and ends, or null: quoted text, nested mappings and lists, comments are skipped.
+function flowWhen(text, open) {
+  const quoted = (k) => { // k at an opening quote: the index just after its closing one
+    const q = text[k];
+    for (k++; k < text.length; k++) {
+      if (q === '"' && text[k] === "\\") k++;
+      else if (text[k] === q) {
+        if (q === "'" && text[k + 1] === "'") k++;
+        else return k + 1;
+      }
+    }
+    return k;
+  };
+  let depth = 0;
+  for (let k = open; k < text.length; k++) {
+    const c = text[k];
+    if (c === '"' || c === "'") { k = quoted(k) - 1; continue; }
+    if (c === "#" && /\s/.test(text[k - 1])) { while (k < text.length && text[k] !== "\n") k++; continue; }
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") { depth--; if (depth === 0) return null; }
+    else if (depth === 1 && /[{,\s]/.test(text[k - 1]) && text.startsWith("when:", k)) {
+      let v = k + 5;
+      while (text[v] === " ") v++;
+      if (text[v] === '"' || text[v] === "'") return [v, quoted(v)];
+      let e = v;
+      while (e < text.length && !",}\n".includes(text[e])) e++;
+      while (e > v && text[e - 1] === " ") e--;
+      return [v, e];
+    }
+  }
+  return null;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
