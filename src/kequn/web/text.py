@@ -155,6 +155,10 @@ WEB: dict[str, tuple[str, str]] = {
     "web.upload.table": ("数据类型", "What the file holds"),
     "web.upload.file": ("文件（CSV、Excel 或 Parquet）", "File (CSV, Excel or Parquet)"),
     "web.upload.submit": ("上传并导入", "Upload and import"),
+    "web.upload.readonly": (
+        "你的角色不能导入数据：只有管理员可以。",
+        "Your role cannot import data: only administrators can.",
+    ),
     "web.upload.running": ("正在导入：{step}", "Importing: {step}"),
     "web.upload.report": (
         "共 {total} 行：接受 {accepted} 行，隔离 {rejected} 行",
