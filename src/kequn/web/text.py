@@ -155,6 +155,13 @@ WEB: dict[str, tuple[str, str]] = {
     "web.upload.table": ("数据类型", "What the file holds"),
     "web.upload.file": ("文件（CSV、Excel 或 Parquet）", "File (CSV, Excel or Parquet)"),
     "web.upload.submit": ("上传并导入", "Upload and import"),
+    "web.upload.create_customers": (
+        "为文件中工作区还没有的客户建立客户记录（取自买家列；否则这些行被隔离）",
+        (
+            "Create the customers the file names that the workspace lacks (from its "
+            "buyer columns; otherwise their rows are quarantined)"
+        ),
+    ),
     "web.upload.readonly": (
         "你的角色不能导入数据：只有管理员可以。",
         "Your role cannot import data: only administrators can.",

@@ -172,7 +172,10 @@ function uploadForm() {
     body.append("file", document.getElementById("upload-file").files[0]);
     status.className = "muted";
     try {
-      const job = await api(`/api/imports/${table}`, { method: "POST", body });
+      // ticked: the orders' (or interactions') unknown customers are made, as
+      // `kequn import --create-customers` does; unticked: the import's own default
+      const create = table !== "customers" && document.getElementById("upload-create").checked ? "?create_customers=true" : "";
+      const job = await api(`/api/imports/${table}${create}`, { method: "POST", body });
       const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
       if (done.state !== "done") throw new Error(done.error);
       const r = done.result;
@@ -204,6 +207,12 @@ function uploadForm() {
       status.className = "bad";
     }
   });
+  // making customers is for the files that name them (orders, interactions)
+  const tableSelect = document.getElementById("upload-table");
+  const createLabel = document.getElementById("upload-create-label");
+  const showCreate = () => { createLabel.style.display = tableSelect.value === "customers" ? "none" : ""; };
+  tableSelect.addEventListener("change", showCreate);
+  showCreate();
   // rendered disabled, so a click before this script ran cannot submit the form as a plain GET
   document.getElementById("upload-submit").disabled = form.dataset.allowed !== "1";
 }
