@@ -108,6 +108,17 @@ WEB: dict[str, tuple[str, str]] = {
         "还没有运行结果。导入数据后点击“开始运行”。",
         "No run yet. Import data, then press “Start a run”.",
     ),
+    "web.no_run_analyst": (
+        "还没有运行结果。有数据后点击“开始运行”（数据由管理员导入）。",
+        "No run yet. Press “Start a run” once there is data (administrators import it).",
+    ),
+    "web.no_run_viewer": (
+        "还没有运行结果。管理员或分析师导入数据并运行后，客群会显示在这里。",
+        (
+            "No run yet. The customer groups show here once an administrator or analyst "
+            "has imported data and run it."
+        ),
+    ),
     "web.run.start": ("开始运行", "Start a run"),
     "web.run.running": ("正在运行：{step}", "Running: {step}"),
     "web.run.done": ("运行完成：{customers} 位客户", "Run finished: {customers} customers"),
