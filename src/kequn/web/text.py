@@ -148,6 +148,7 @@ WEB: dict[str, tuple[str, str]] = {
     "web.segment.goal": ("目标", "Goal"),
     "web.segment.members": ("成员", "Members"),
     "web.segment.search": ("按编号或名称搜索", "Search by id or name"),
+    "web.segment.search_ids": ("按客户编号搜索", "Search by customer id"),
     "web.segment.export_csv": ("导出 CSV", "Export CSV"),
     "web.segment.export_xlsx": ("导出 Excel", "Export Excel"),
     "web.segment.prev": ("上一页", "Previous"),
