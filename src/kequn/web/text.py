@@ -154,6 +154,11 @@ WEB: dict[str, tuple[str, str]] = {
     "web.segment.prev": ("上一页", "Previous"),
     "web.segment.next": ("下一页", "Next"),
     "web.segment.page": ("第 {first}–{last} 位，共 {total} 位", "{first}–{last} of {total}"),
+    "web.segment.past_end": (
+        "这一页已超出最后一位成员（共 {total} 位）。",
+        "This page is past the last member ({total} in all).",
+    ),
+    "web.segment.last_page": ("最后一页", "Last page"),
     # customer page
     "web.customer.labels": ("标签与原因", "Labels and reasons"),
     "web.customer.attributes": ("资料", "Profile"),
