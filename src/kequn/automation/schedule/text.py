@@ -100,6 +100,10 @@ SCHEDULE: dict[str, tuple[str, str]] = {
         "Job {name}: {outcome} ({seconds:.1f} s)",
     ),
     "schedule.step": ("  {step}：{outcome} {detail}", "  {step}: {outcome} {detail}"),
+    # a step's name on the dashboard (kequn.toml spells it sync, run or deliver)
+    "schedule.step_name.sync": ("同步数据源", "sync"),
+    "schedule.step_name.run": ("运行分群", "run"),
+    "schedule.step_name.deliver": ("投递消息", "deliver"),
     "schedule.deliver_loop": (
         "投递循环：每 {seconds} 秒（有旅程时）；上次 {at}：发送 {sent}，失败 {failed}",
         "Delivery loop: every {seconds} s (when journeys exist); last at {at}: {sent} sent, {failed} failed",
