@@ -179,8 +179,6 @@ function uploadForm() {
       const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
       if (done.state !== "done") throw new Error(done.error);
       const r = done.result;
-      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
-      status.className = r.rejected ? "bad" : "good";
       // what the import found (format, notes, the columns' use), as `kequn import` says it
       const said = document.getElementById("upload-said");
       said.replaceChildren();
@@ -202,6 +200,9 @@ function uploadForm() {
         rows.appendChild(tr);
       });
       document.getElementById("upload-report").hidden = rows.children.length === 0;
+      // the counts last, once the report they sum up is there to read
+      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
+      status.className = r.rejected ? "bad" : "good";
     } catch (e) {
       status.textContent = e.message;
       status.className = "bad";
