@@ -134,6 +134,10 @@ WEB: dict[str, tuple[str, str]] = {
         "需要至少两次运行才能显示流转。",
         "Movement needs at least two runs.",
     ),
+    "web.overview.no_customers": (
+        "这次运行没有客户：先导入数据，再运行一次。",
+        "This run has no customers: import data, then run again.",
+    ),
     "web.overview.flow_empty": (
         "上次运行与本次运行没有共同的客户，没有可显示的流转。",
         "No customer is in both the previous run and the latest: there is no movement to show.",
