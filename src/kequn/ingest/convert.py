@@ -2,17 +2,8 @@
 
 The staged columns are positional (``c0 .. cN``, named by kequn, never by the file), and
 everything that varies per workspace (time zone, synonym lists) is passed as a bound
-parameter, so no text from a file or a user is ever spliced into SQL.
-
-Dates accept the forms people type: ``2025-01-03``, ``2025/1/3``, ``2025.1.3``,
-``2025年1月3日``, ``20250103``, with or without a time (``15:04``, ``3:04 PM``, ``下午3:04``),
-ISO 8601 with an offset (converted to the workspace's zone), ``03/01/2025`` read
-day-first or month-first as declared, ``03.01.2025`` day-first always (the dotted form is
-Europe's; the US writes no dots), ``3/1/24`` (a two-digit year), ``3-Jan-25`` and
-``Jan 3, 2025`` (with a time too: ``Jan 3, 2025 1:05 PM``), and an Excel serial number
-(``45292``). Amounts accept ``¥1,234.50``, ``$1,234.50``, ``US$1,234.50`` (HK$, NT$, S$, A$,
-C$ alike, and the codes HKD, TWD ...), ``1234.5元``, ``(12.00)`` (accounting negative),
-``−12.00`` (the minus sign U+2212, as typeset reports have it) and ``1.5万``.
+parameter, so no text from a file or a user is ever spliced into SQL. What each kind
+accepts is told in :mod:`kequn.ingest.cell_macros`, whose macros read the cells.
 """
 
 from __future__ import annotations
@@ -24,263 +15,8 @@ import duckdb
 
 from kequn.core.traditional import simplified
 from kequn.ingest import reasons, region
+from kequn.ingest.cell_macros import MACROS, PEOPLE_WORDS, YEARS_OLD_WORDS, plain_key, sql_text
 from kequn.ingest.mapping import value_synonyms
-
-_YMD = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y%m%d",
-    "%Y%m%d %H:%M:%S",
-    "%Y%m%d%H%M%S",
-]
-_DMY = ["%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y"]
-_MDY = ["%m-%d-%Y %H:%M:%S", "%m-%d-%Y %H:%M", "%m-%d-%Y"]
-#: a time of a 12-hour clock: 3:04 PM, and 下午3:04 as Excel and WPS in 中文 show a time
-#: (kq_norm_dt writes 上午 / 下午 as AM / PM after the time)
-_12H = [" %I:%M:%S %p", " %I:%M %p"]
-_YMD += ["%Y-%m-%d" + f for f in _12H]
-_DMY += ["%d-%m-%Y" + f for f in _12H]
-_MDY += ["%m-%d-%Y" + f for f in _12H]
-#: a month by its English name, as Excel shows dates in English (5-Jan-24, Jan 5, 2024),
-#: with or without the time (Jan 5, 2024 1:05 PM: the time was refused with the date)
-_NAMED_DAYS = ["%d-%b-%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y"]
-_NAMED = [d + t for t in ("", " %H:%M:%S", " %H:%M", *_12H) for d in _NAMED_DAYS]
-#: a year of two digits at the end (3/1/24 23:29: a Shopify export saved again by Excel
-#: in the US), day or month first as declared: 00-68 are 2000-2068, 69-99 1969-1999.
-#: Read as %Y they were the years 3 or 24 (%Y takes one digit as well)
-_DMY2 = ["%d-%m-%y %H:%M:%S", "%d-%m-%y %H:%M", "%d-%m-%y"]
-_MDY2 = ["%m-%d-%y %H:%M:%S", "%m-%d-%y %H:%M", "%m-%d-%y"]
-_TZ = [
-    "%Y-%m-%d %H:%M:%S%z",
-    "%Y-%m-%d %H:%M:%S.%f%z",
-    "%Y-%m-%d %H:%M%z",
-    "%Y-%m-%d %H:%M:%S %z",
-    "%Y-%m-%d %H:%M %z",
-]
-
-
-#: a number as Excel shows one of more than 15 digits (6.95348989061019E+18, 1E+15), or
-#: a phone kept as a number (1.38001E+10): its last digits are gone, and two orders or
-#: two buyers may now share it. Such an id is refused rather than stored under wrong
-#: digits (or merged with another order). Excel writes the exponent with its sign and
-#: two digits at least; an id such as 3E8 is left alone
-SCIENTIFIC = r"[0-9](\.[0-9]+)?[eE]\+[0-9]{2,}"
-
-
-def _fmt_list(formats: list[str]) -> str:
-    # formats are kequn's own constants, never user input
-    return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
-
-
-#: full-width ASCII (Ｕ+FF01-FF5E) and the ideographic space as their plain forms, as NFKC
-#: has them (２００.００ is 200.00), and the zero-width characters dropped (a buyer
-#: "amy" with U+200B after it was a second customer printing exactly like the first)
-_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
-_NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-_PLAIN = str.maketrans(_WIDE, _NARROW, _INVISIBLE)
-
-
-def plain_key(word: str) -> str:
-    """A word as :func:`kq_pick` compares cells with it: made plain as :func:`plain`
-    makes a cell (a platform's status 已发货，待收货 has a full-width comma; the cell's
-    has become ","), trimmed, lower case."""
-    return word.translate(_PLAIN).strip().lower()
-
-
-#: the characters :func:`plain` changes, as an RE2 class
-_CHANGED = "[\uff01-\uff5e\u3000" + _INVISIBLE + "]"
-
-
-def plain(expr: str) -> str:
-    """SQL for text ``expr`` with full-width ASCII made plain and zero-width characters
-    dropped (the part of NFKC that export files need; DuckDB has NFC only).
-
-    Only a cell holding one of them is translated: DuckDB's ``translate`` with these
-    100 characters costs about 2 µs a cell (2.1 s per million, measured), the test for
-    them 0.07 µs, and nearly every cell of an export has none."""
-    changed = f"regexp_matches({expr}, {_sql_text(_CHANGED)})"
-    translated = f"translate({expr}, {_sql_text(_WIDE + _INVISIBLE)}, {_sql_text(_NARROW)})"
-    return f"CASE WHEN {changed} THEN {translated} ELSE {expr} END"
-
-
-#: a plain ISO date or time without a zone, as nearly every export writes it: DuckDB's
-#: cast reads it as the formats below would (hours 00-23, seconds 00-59, at most six
-#: decimals, where the cast alone would also take 24:00 or round a seventh), 10x faster
-#: than normalising the text first (2.8 s per million cells, measured)
-_ISO = r"\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
-
-#: a date Excel wrote as its serial number (45292 is 2024-01-01: days since 1899-12-30,
-#: a fraction for the time), as a CSV saved from a sheet whose column was not formatted
-#: as a date has it. Five digits from 10000 (1927) to 69999 (2091); fewer or more are a
-#: year, a yyyymmdd or a Unix time, never a serial
-
-#: an empty cell: nothing, or a dash standing for nothing (-, --, —: how exports and
-#: hand-made sheets leave a value out; Douyin writes "-" in every empty cell)
-
-#: a comma in an amount is read as a thousands separator only where it groups three
-#: digits (1,234.50): "12,50" or "1.234,50" (a decimal comma) is no amount rather than
-#: 1250 or 1.23, and is quarantined with its text. A plain number (digits, a point, a
-#: sign) is cast at once, as the rest would have it (each rule below reads the cleaned
-#: text again: 0.7 s per million amounts, measured, most of a CSV's parsing); a count
-#: too, up to 15 digits (exact in the DOUBLE the rest goes through)
-
-#: a declared income, as customer files and survey forms give one (kq_income): an amount
-#: (12000, ¥120,000, 1.5万, 15k), a band read as its middle (5000-10000, 10万-20万, 10-20万
-#: with the unit once, 20k~30k, 10万至20万), an open band as its bound (30万以上, 30w+,
-#: ≥50万, 超过50万) or half of it (5万以下, <5万), per month (月入8千, 8000/月, 税前月薪15k,
-#: or the whole column's header 月收入 / monthly income) made per year (x 12), with
-#: 收入 / 年收入 / 约 / 左右 around it; 保密, 不详 and the like are no income given.
-#: A number past DECIMAL(18, 2) (a 30-digit income, 12 x a 16-digit monthly one, a
-#: headcount past BIGINT) is no amount, emptied with a warning: cast outright, it stopped
-#: the whole import ("Could not cast value inf to DECIMAL(18,2)")
-_N = r"(\d+(?:\.\d+)?)"
-_U = "(万|w|千|k|亿)?"
-_TO = "(?:-|~|～|至|到|—|–)"
-_ABOVE = "(?:>=?|≥|超过|高于|大于|多于)"
-_PLUS = "(?:以上|及以上|或以上|\\+|起)"
-_BELOW = "(?:<=?|≤|低于|少于|小于|不足|不到)"
-_MINUS = "(?:以下|及以下|或以下)"
-_SAID = (
-    "^(个人|家庭|税前|税后)*(年|月)?(收入|薪资|薪水|月薪|年薪|薪|工资|入)(水平|区间|范围)?[:：]?"
-)
-_PERIOD = "^(每月|每年)|/月|/年|每月|每年|/month|/year|/mo|/yr|permonth|peryear|monthly|yearly|annual|pa$|pm$|月|年|左右|约|大约"
-_MONTH = "月|/mo|permonth|monthly|pm$"
-_YEAR = "年|/y|peryear|yearly|annual|pa$"
-_UNDISCLOSED = "保密|不详|未知|不便透露|不愿透露|暂无|未填|未填写|不公开|n/?a|unknown|undisclosed|prefer not to say"
-#: a count of people or years as company-data sites and member files write one, read by
-#: kq_count with the bands of kq_income_amount (the whole part of a band's middle, an open
-#: band's bound, half of "fewer than"): 企查查 / 天眼查's 人员规模 (少于50人, 50-99人,
-#: 100-499人, 10000人以上, 员工 300 人) and a member's 年龄 (25岁, 68周岁, 30-39岁, 60岁以上);
-#: the words around the number are dropped
-_PEOPLE = "[,\\s]|人数|从业人员|员工|职工|雇员|人|名|位|约|大约|左右|staff|employees|people|persons"
-_YEARS_OLD = "[\\s]|周岁|岁|约|大约|左右|years old|years|year|yrs|y/o"
-
-#: kq_text leaves out the blank words with one list_filter. Five nested NULLIFs did it
-#: before, and DuckDB plans each NULLIF as a CASE that repeats its argument: 32 copies of
-#: the cell's expression, which its planner handles in time growing with the square of a
-#: query's size. A one-row file of 1,200 columns took 209 s to import, 200 columns 4.5 s;
-#: now 1.2 and 0.3 s. Per cell the two cost the same within 5-10% (3M cells, measured).
-MACROS = rf"""
-CREATE OR REPLACE TEMP MACRO kq_blank(s) AS s IS NULL
-    OR list_contains(['', '-', '--', '—', '——', '－'], trim(CAST(s AS VARCHAR)));
-CREATE OR REPLACE TEMP MACRO kq_text(s) AS list_filter([regexp_replace(regexp_replace(
-    trim({plain("CAST(s AS VARCHAR)")},
-         ' ' || chr(9) || chr(10) || chr(13) || chr(12288)),
-    '^="(.*)"$', '\1'), '^''(.)', '\1')], lambda v: NOT list_contains(['', '-', '--', '—', '——'], v))[1];
-CREATE OR REPLACE TEMP MACRO kq_norm_dt(s) AS trim(regexp_replace(regexp_replace(regexp_replace(
-    regexp_replace(regexp_replace(
-    replace(replace(replace(replace(trim(s), '年', '-'), '月', '-'), '日', ' '), '号', ' '),
-    '上午\s*(\d{{1,2}}:\d{{2}}(:\d{{2}})?)', '\1 AM'),
-    '[下中]午\s*(\d{{1,2}}:\d{{2}}(:\d{{2}})?)', '\1 PM'),
-    '^(\d{{1,4}})[/.](\d{{1,2}})[/.](\d{{1,4}})', '\1-\2-\3'),
-    '^(\d{{4}}-\d{{1,2}}-\d{{1,2}})T', '\1 '), '\s+', ' ', 'g'));
-CREATE OR REPLACE TEMP MACRO kq_ts(s, tz, day_first) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
-    WHEN regexp_matches(s, '^[1-6][0-9]{{4}}([.][0-9]+)?$') THEN TIMESTAMP '1899-12-30'
-        + to_microseconds(CAST(round(CAST(s AS DOUBLE) * 86400000) AS BIGINT) * 1000)
-    WHEN regexp_matches(kq_norm_dt(s), '\d:\d{{2}}(:\d{{2}}(\.\d+)?)?\s*(Z|[+-]\d{{2}}:?\d{{2}})$') THEN
-        timezone(tz, try_strptime(regexp_replace(kq_norm_dt(s), 'Z$', '+00:00'), {_fmt_list(_TZ)}))
-    WHEN regexp_matches(s, '^\s*\d{{1,2}}\.\d{{1,2}}\.\d{{4}}') THEN
-        try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)})
-    WHEN regexp_matches(s, '^\s*\d{{1,2}}\.\d{{1,2}}\.\d{{2}}(\s|$)') THEN
-        try_strptime(kq_norm_dt(s), {_fmt_list(_DMY2)})
-    WHEN regexp_full_match(kq_norm_dt(s), '\d{{1,2}}-\d{{1,2}}-\d{{2}}( .*)?') THEN CASE
-        WHEN day_first THEN try_strptime(kq_norm_dt(s), {_fmt_list(_DMY2)})
-        ELSE try_strptime(kq_norm_dt(s), {_fmt_list(_MDY2)}) END
-    WHEN day_first THEN coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
-                                 try_strptime(kq_norm_dt(s), {_fmt_list(_DMY)}),
-                                 try_strptime(kq_norm_dt(s), {_fmt_list(_NAMED)}))
-    ELSE coalesce(try_strptime(kq_norm_dt(s), {_fmt_list(_YMD)}),
-                  try_strptime(kq_norm_dt(s), {_fmt_list(_MDY)}),
-                  try_strptime(kq_norm_dt(s), {_fmt_list(_NAMED)}))
-    END;
-CREATE OR REPLACE TEMP MACRO kq_money_marked(s) AS regexp_replace(
-    regexp_replace(replace(trim(s), '−', '-'), '^\((.*)\)$', '-\1'),
-    '(us|hk|nt|nz|au|ca|mop|s|a|c)?\$|[¥￥€£\s]|元|人民币|rmb|cny|usd|eur|gbp|hkd|twd|ntd|sgd|aud|cad|jpy',
-    '', 'gi');
-CREATE OR REPLACE TEMP MACRO kq_money_txt(s) AS replace(kq_money_marked(s), ',', '');
-CREATE OR REPLACE TEMP MACRO kq_money(s) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    WHEN regexp_full_match(s, '-?\d+(\.\d+)?') THEN try_cast(s AS DECIMAL(18, 2))
-    WHEN contains(kq_money_marked(s), ',')
-         AND NOT regexp_matches(kq_money_marked(s), '^[-+]?\d{{1,3}}(,\d{{3}})+(\.\d*)?[万亿]?$')
-        THEN NULL
-    WHEN kq_money_txt(s) LIKE '%万'
-        THEN try_cast(try_cast(rtrim(kq_money_txt(s), '万') AS DECIMAL(30, 6)) * 10000
-                      AS DECIMAL(18, 2))
-    WHEN kq_money_txt(s) LIKE '%亿'
-        THEN try_cast(try_cast(rtrim(kq_money_txt(s), '亿') AS DECIMAL(30, 6)) * 100000000
-                      AS DECIMAL(18, 2))
-    ELSE try_cast(kq_money_txt(s) AS DECIMAL(18, 2)) END;
-CREATE OR REPLACE TEMP MACRO kq_unit(u) AS CASE WHEN u IN ('万', 'w') THEN 10000
-    WHEN u IN ('千', 'k') THEN 1000 WHEN u = '亿' THEN 100000000 ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO kq_undisclosed(s) AS regexp_full_match(lower(trim(CAST(s AS VARCHAR))),
-    '{_UNDISCLOSED}');
-CREATE OR REPLACE TEMP MACRO kq_income_amount(t) AS CASE
-    WHEN regexp_full_match(t, '{_N}{_U}{_TO}{_N}{_U}') THEN (
-        CAST(regexp_extract(t, '^{_N}', 1) AS DOUBLE)
-            * kq_unit(coalesce(nullif(regexp_extract(t, '^{_N}{_U}', 2), ''),
-                CASE WHEN CAST(regexp_extract(t, '^{_N}', 1) AS DOUBLE)
-                          <= CAST(regexp_extract(t, '{_N}{_U}$', 1) AS DOUBLE)
-                     THEN regexp_extract(t, '{_N}{_U}$', 2) END))
-        + CAST(regexp_extract(t, '{_N}{_U}$', 1) AS DOUBLE)
-            * kq_unit(regexp_extract(t, '{_N}{_U}$', 2))) / 2
-    WHEN regexp_full_match(t, '{_ABOVE}{_N}{_U}(以上)?') OR regexp_full_match(t, '{_N}{_U}{_PLUS}')
-        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE) * kq_unit(regexp_extract(t, '{_N}{_U}', 2))
-    WHEN regexp_full_match(t, '{_BELOW}{_N}{_U}(以下)?') OR regexp_full_match(t, '{_N}{_U}{_MINUS}')
-        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE)
-            * kq_unit(regexp_extract(t, '{_N}{_U}', 2)) / 2
-    WHEN regexp_full_match(t, '{_N}{_U}')
-        THEN CAST(regexp_extract(t, '{_N}', 1) AS DOUBLE) * kq_unit(regexp_extract(t, '{_N}{_U}', 2))
-    END;
-CREATE OR REPLACE TEMP MACRO kq_income(s, monthly) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    ELSE coalesce(try_cast(CAST(kq_money(s) AS DECIMAL(38, 2))
-            * CASE WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2)),
-        try_cast(kq_income_amount(regexp_replace(regexp_replace(lower(kq_money_txt(s)),
-            '{_SAID}', ''), '{_PERIOD}', '', 'g'))
-        * CASE WHEN regexp_matches(lower(kq_money_txt(s)), '{_MONTH}') THEN 12
-               WHEN regexp_matches(lower(kq_money_txt(s)), '{_YEAR}') THEN 1
-               WHEN monthly THEN 12 ELSE 1 END AS DECIMAL(18, 2))) END;
-CREATE OR REPLACE TEMP MACRO kq_band(s) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    ELSE coalesce(kq_money(s), try_cast(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)))
-    END;
-CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
-    ELSE try_cast(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
-    END;
-CREATE OR REPLACE TEMP MACRO kq_birth_txt(s) AS rtrim(regexp_replace(
-    replace(replace(trim(s), '年', '-'), '月', ''), '[/.]', '-', 'g'), '-');
-CREATE OR REPLACE TEMP MACRO kq_birth_partial(s) AS CASE
-    WHEN regexp_full_match(kq_birth_txt(s), '(19|20)\d{{2}}-(0?[1-9]|1[0-2])')
-        THEN make_date(CAST(split_part(kq_birth_txt(s), '-', 1) AS INTEGER),
-                       CAST(split_part(kq_birth_txt(s), '-', 2) AS INTEGER), 1)
-    WHEN regexp_full_match(kq_birth_txt(s), '(19|20)\d{{2}}')
-        THEN make_date(CAST(kq_birth_txt(s) AS INTEGER), 1, 1)
-    END;
-CREATE OR REPLACE TEMP MACRO kq_int(s) AS CASE
-    WHEN kq_blank(s) THEN NULL
-    WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
-    WHEN try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE)
-         = floor(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE))
-        THEN try_cast(try_cast(regexp_replace(trim(s), '[,\s人名个家]', '', 'g') AS DOUBLE) AS BIGINT)
-    END;
-CREATE OR REPLACE TEMP MACRO kq_pick(s, keys, vals) AS
-    list_extract(vals, list_position(keys, lower(trim(CAST(s AS VARCHAR)))));
-"""
-
 
 #: a column with more distinct unknown words than this is no column of choices (a name or
 #: an address taken for one): its words are not looked at
@@ -483,8 +219,8 @@ def _income_fragment(col: str, monthly: bool, text: bool) -> Fragment:
     return Fragment(value, failed, reasons.BAD_MONEY)
 
 
-#: the counts read with their words and bands (:data:`_PEOPLE`): a headcount and an age
-_COUNTS = {"headcount": _PEOPLE, "age": _YEARS_OLD}
+#: the counts read with their words and bands (:data:`PEOPLE_WORDS`): a headcount and an age
+_COUNTS = {"headcount": PEOPLE_WORDS, "age": YEARS_OLD_WORDS}
 
 
 def _count_fragment(col: str, logical: str, text: bool) -> Fragment:
@@ -492,7 +228,7 @@ def _count_fragment(col: str, logical: str, text: bool) -> Fragment:
     25岁, 30-39岁): the band read as :func:`kq_count` reads it; 保密 and the like are
     empty without a warning."""
     value = (
-        f"kq_count({col}, {_sql_text(_COUNTS[logical])})" if text else f"try_cast({col} AS BIGINT)"
+        f"kq_count({col}, {sql_text(_COUNTS[logical])})" if text else f"try_cast({col} AS BIGINT)"
     )
     failed = f"NOT kq_blank({col}) AND NOT kq_undisclosed({col}) AND ({value}) IS NULL"
     return Fragment(value, failed, reasons.BAD_NUMBER)

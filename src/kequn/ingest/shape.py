@@ -33,7 +33,8 @@ from typing import Any
 import duckdb
 
 from kequn.ingest import reasons
-from kequn.ingest.convert import SCIENTIFIC, other_spellings, plain, plain_key, with_spellings
+from kequn.ingest.cell_macros import SCIENTIFIC, plain, plain_key
+from kequn.ingest.convert import other_spellings, with_spellings
 from kequn.ingest.formats import STATUSES, Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
 

@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from kequn.ingest import reasons
-from kequn.ingest.convert import SCIENTIFIC
+from kequn.ingest.cell_macros import SCIENTIFIC
 from kequn.ingest.refunds import RefundPass
 
 #: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
