@@ -153,7 +153,14 @@ _UNDISCLOSED = "保密|不详|未知|不便透露|不愿透露|暂无|未填|未
 PEOPLE_WORDS = (
     "[,\\s]|人数|从业人员|员工|职工|雇员|人|名|位|约|大约|左右|staff|employees|people|persons"
 )
-YEARS_OLD_WORDS = "[\\s]|周岁|岁|约|大约|左右|years old|years|year|yrs|y/o"
+YEARS_OLD_WORDS = "[\\s]|周岁|週歲|岁|歲|约|大约|左右|years old|years|year|yrs|y/o"
+#: a number in Chinese numerals, as a member's 年龄 is typed (三十二, 三十二岁, 二十五周岁,
+#: 六十岁以上, 三十至四十岁) and a headcount too (五十人): kq_cn_numbers writes each run of
+#: these characters as digits, positionally (三十二 32, 十八 18, 一百零五 105, 两百 200) or
+#: digit by digit (一九九零 1990, 九五 95), and kq_count reads the rest as it reads 32岁.
+#: A run that is no number (百) is left as it is, and the cell is told as no number
+_CN_DIGITS = "〇零一二两兩三四五六七八九"
+_CN = _CN_DIGITS + "十百"
 
 #: kq_text leaves out the blank words with one list_filter. Five nested NULLIFs did it
 #: before, and DuckDB plans each NULLIF as a CASE that repeats its argument: 32 copies of
@@ -247,9 +254,25 @@ CREATE OR REPLACE TEMP MACRO kq_band(s) AS CASE
     WHEN kq_blank(s) THEN NULL
     ELSE coalesce(kq_money(s), try_cast(kq_income_amount(lower(kq_money_txt(s))) AS DECIMAL(18, 2)))
     END;
+CREATE OR REPLACE TEMP MACRO kq_cn_value(d) AS CASE
+    WHEN regexp_full_match(d, '\d+') THEN d
+    WHEN regexp_full_match(d, '(\d百)?0?(\d?十)?\d?') THEN CAST(
+        coalesce(try_cast(regexp_extract(d, '(\d)百', 1) AS INTEGER), 0) * 100
+        + CASE WHEN contains(d, '十')
+               THEN coalesce(try_cast(regexp_extract(d, '(\d?)十', 1) AS INTEGER), 1) * 10
+               ELSE 0 END
+        + coalesce(try_cast(regexp_extract(d, '[百十0](\d)$', 1) AS INTEGER), 0) AS VARCHAR)
+    END;
+CREATE OR REPLACE TEMP MACRO kq_cn_numbers(s) AS array_to_string(list_transform(
+    regexp_extract_all(s, '[{_CN}]+|[^{_CN}]+'),
+    lambda w: coalesce(CASE WHEN regexp_matches(w, '^[{_CN}]')
+                            THEN kq_cn_value(translate(w, '{_CN_DIGITS}', '0012223456789')) END, w)), '');
 CREATE OR REPLACE TEMP MACRO kq_count(s, words) AS CASE
     WHEN kq_blank(s) THEN NULL
     WHEN regexp_full_match(s, '-?\d{{1,15}}') THEN try_cast(s AS BIGINT)
+    WHEN regexp_matches(s, '[{_CN}]') THEN list_transform(
+        [regexp_replace(lower(trim(kq_cn_numbers(s))), words, '', 'g')],
+        lambda t: try_cast(floor(kq_income_amount(t)) AS BIGINT))[1]
     ELSE try_cast(floor(kq_income_amount(regexp_replace(lower(trim(s)), words, '', 'g'))) AS BIGINT)
     END;
 CREATE OR REPLACE TEMP MACRO kq_birth_txt(s) AS rtrim(regexp_replace(
