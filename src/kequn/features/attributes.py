@@ -3,6 +3,7 @@ source, age), normalised and grouped with the reference tables."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ibis
@@ -29,18 +30,21 @@ _CHINA = (
 )
 
 
+#: what a city's name may end with and still be that city: 上海市 is 上海, and 香港特别行政区
+#: (as member files and 地区 columns write Hong Kong and Macao) is 香港, the home city as
+#: a shop there sets it; it was a city elsewhere in China, and its customers domestic
+_CITY_SUFFIX = "(市|特别行政区|特別行政區)$"
+
+
 def normalise_city(text: str | None) -> str | None:
     """The Python twin of :func:`city_norm_expr`, for settings such as the home city."""
     if text is None:
         return None
-    out = text.strip()
-    if out.endswith("市"):
-        out = out[:-1]
-    return out.lower() or None
+    return re.sub(_CITY_SUFFIX, "", text.strip()).lower() or None
 
 
 def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
-    return city.strip().re_replace("市$", "").lower().nullif("")
+    return city.strip().re_replace(_CITY_SUFFIX, "").lower().nullif("")
 
 
 def country_norm_expr(country: ir.StringValue) -> ir.StringValue:

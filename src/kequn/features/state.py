@@ -69,7 +69,9 @@ from kequn.features.state_rows import (
 )
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
-VERSION = 4  # 4: the orders' exact sums kept (kequn.features.state_rows adds to them)
+#: (4: the orders' exact sums kept, kequn.features.state_rows adds to them; 5: the kept
+#: city_norm drops a 特别行政区, kequn.features.attributes._CITY_SUFFIX)
+VERSION = 5
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
