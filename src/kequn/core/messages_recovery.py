@@ -13,6 +13,10 @@ RECOVERY: dict[str, tuple[str, str]] = {
         "有一次删除（审计参考号 {subject}，开始于 {when}）未完成：此人的数据可能仍留在运行结果、特征状态或其他文件中。请用同一编号再次运行 kequn privacy erase 以完成删除。",
         "An erasure (audit reference {subject}, begun {when}) was cut short: that person's data may still be in runs, the feature state or other files. Run `kequn privacy erase` again with the same id to finish it.",
     ),
+    "web.erase_unfinished": (
+        "有一次删除（审计参考号 {subject}，开始于 {when}）未完成：此人的数据可能仍留在运行结果、特征状态或其他文件中。请用同一编号再次删除（kequn privacy erase，或 API 的 /api/privacy/erase）以完成。",
+        "An erasure (audit reference {subject}, begun {when}) was cut short: that person's data may still be in runs, the feature state or other files. Erase the same id again (`kequn privacy erase`, or the API's /api/privacy/erase) to finish it.",
+    ),
     "privacy.erase_interrupted": (
         "删除 {id} 的操作被中断：此人的部分数据可能仍在工作区中。请再次运行 kequn privacy erase {id} 以完成删除。",
         "The erasure of {id} was interrupted: part of their data may still be in the workspace. Run `kequn privacy erase {id}` again to finish it.",

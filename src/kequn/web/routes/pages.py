@@ -14,7 +14,7 @@ from kequn import pipeline
 from kequn.core.i18n import local, t
 from kequn.snapshots import lookup, read, reports
 from kequn.snapshots.runs import RunInfo, list_runs
-from kequn.store.access import User, audit, create_session, end_session
+from kequn.store.access import User, audit, create_session, end_session, unfinished_erasures
 from kequn.web.deps import (
     SESSION_COOKIE,
     TEAM_NAMES,
@@ -97,8 +97,11 @@ def _safe_next(target: str) -> str:
 def overview(request: Request, user: PageUser) -> HTMLResponse:
     ws = workspace(request)
     run = _latest(request)
+    # an erasure cut short (kequn.store.access.erasure_started) is told to those who
+    # erase, as every command tells it: the person may still be in runs and files
+    erasures = unfinished_erasures(ws) if user.can("users") else []
     if run is None:
-        return render(request, "overview.html", user, run=None)
+        return render(request, "overview.html", user, run=None, erasures=erasures)
     lang = request_lang(request)
     data = read.segments(run, lang=lang)
     flow = None
@@ -136,6 +139,7 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
         charts=charts,
         clusters=clusters,
         models=models,
+        erasures=erasures,
     )
 
 
