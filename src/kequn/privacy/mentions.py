@@ -49,8 +49,8 @@ class Identity:
     def pattern(self) -> str:
         """One regular expression (RE2 and Python alike): the id as a whole word, any
         other value anywhere."""
-        others = [re.escape(v) for v in sorted(self.values - {self.customer_id})]
-        return "|".join([self._whole, *others])
+        others = self.others
+        return self._whole if others is None else f"{self._whole}|{others}"
 
     def in_cell(self, text: object, id_here: bool = True) -> bool:
         """Whether one cell (a rejected row's value, or a cell of its source record) is
