@@ -145,7 +145,16 @@ def _word_params(
     skeys, svals = with_spellings(skeys, svals, found)
     wins |= {cell for cell, word in found.items() if word in wins}
     rkeys, rvals = with_spellings(rkeys, rvals, spellings("refund_status", rkeys))
-    return {"skeys": skeys, "svals": svals, "rkeys": rkeys, "rvals": rvals, "wins": sorted(wins)}
+    paid = {plain_key(w) for w in profile.closed_when_paid}
+    paid |= {cell for cell, word in found.items() if word in paid}
+    return {
+        "skeys": skeys,
+        "svals": svals,
+        "rkeys": rkeys,
+        "rvals": rvals,
+        "wins": sorted(wins),
+        "paid_closes": sorted(paid),
+    }
 
 
 def shape(
@@ -258,6 +267,10 @@ def _derived(
             f"CAST({total(f'kq_int({quantity})')} AS VARCHAR)" if summed else first(quantity)
         )
     derived["status_word"] = _status_word(profile, col("status"), grouped, first)
+    # a payment time on the order: with a refund amount missing, whether a close word of
+    # closed_when_paid was a refund after payment (淘宝's TRADE_CLOSED) or a close before
+    paid = col("paid_at") if profile.closed_when_paid else None
+    derived["paid_seen"] = f"NOT kq_blank({first(paid)})" if paid else "false"
     currency = col("currency")
     derived["currency"] = first(currency) if currency else "CAST(NULL AS VARCHAR)"
     derived["buyer"] = first(_buyer_sql(profile, col, out))
@@ -355,6 +368,8 @@ def _finish(
                         'partially_refunded') THEN s0
         WHEN list_contains($wins, lower(d_status_word)) THEN s0
         WHEN s0 = 'cancelled' AND coalesce(r, 0) > 0 THEN '{closed}'
+        WHEN s0 = 'cancelled' AND d_refund_raw IS NULL AND d_paid_seen
+            AND list_contains($paid_closes, lower(d_status_word)) THEN '{closed}'
         WHEN s0 = 'cancelled' AND d_refund_state IN ('refunded', 'partially_refunded')
             THEN d_refund_state
         WHEN s0 IN ('pending', 'cancelled') THEN s0
@@ -425,7 +440,7 @@ def _finish(
         index += 1
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE kq_final AS SELECT *, {final} AS st FROM kq_status",
-        {"wins": params["wins"] or [""]},
+        {"wins": params["wins"] or [""], "paid_closes": params["paid_closes"] or [""]},
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE kq_shaped AS SELECT {', '.join(select)} FROM kq_final",

@@ -78,6 +78,10 @@ class Profile:
     amount_scope: str = "order"
     refund_scope: str = "order"
     closed_after_refund: str = "refunded"
+    #: status words that mean a refund, not a cancellation, on an order the file shows as
+    #: paid (a payment time) while it has no refund amount for it: 淘宝's older export
+    #: prints 交易关闭 for both and has no 退款金额 column (see taobao.yaml)
+    closed_when_paid: tuple[str, ...] = ()
     #: status words whose meaning holds whatever the refund columns say (an exchange)
     status_wins: tuple[str, ...] = ()
     #: every order's status where the file has no status column at all (a report of
@@ -195,6 +199,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         amount_scope=amount_scope,
         refund_scope=str(data.get("refund_scope") or amount_scope),
         closed_after_refund=str(data.get("closed_after_refund") or "refunded"),
+        closed_when_paid=tuple(w.strip() for w in _tuple(data.get("closed_when_paid"))),
         status_wins=tuple(w.strip().lower() for w in _tuple(data.get("status_wins"))),
         status_missing=str(missing) if missing is not None else None,
         buyer_key=tuple(k for k in _tuple(data.get("buyer_key")) if k in BUYER_KEYS)
