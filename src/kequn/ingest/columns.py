@@ -158,10 +158,18 @@ def _order_without_refund(staged: StagedSource, id_index: int, matched: MappingR
 def require_columns(table: str, path: Path, staged: StagedSource, matched: MappingResult) -> None:
     spec = TABLES[table]
     found = headers_shown(staged.headers)
+
+    def wanted(missing: list[str]) -> dict[str, Any]:
+        # what the dashboard asks instead of a mapping file: which header holds each
+        headers = [h for h in dict.fromkeys(staged.headers) if h and h.strip()]
+        return {"table": table, "missing": missing, "headers": headers[:WANTED_HEADERS]}
+
     if not matched.columns:
-        expected = ", ".join(f"{c.name} ({c.zh})" for c in spec.columns if c.required)
+        required = [c for c in spec.columns if c.required]
+        expected = ", ".join(f"{c.name} ({c.zh})" for c in required)
         raise SourceError(
-            t("import.no_usable_column", file=path.name, expected=expected, found=found)
+            t("import.no_usable_column", file=path.name, expected=expected, found=found),
+            wanted=wanted([c.name for c in required if not _derived_id(table, c.name)]),
         )
     missing = [c for c in spec.columns if c.required and c.name not in matched.columns]
     item_file = formats.item_file_of(staged.headers) if table == "orders" and missing else None
@@ -176,7 +184,20 @@ def require_columns(table: str, path: Path, staged: StagedSource, matched: Mappi
             )
         )
     # events may lack an id (one is derived); customers and orders may not
-    missing = [c for c in missing if not (table == "events" and c.name == "event_id")]
+    missing = [c for c in missing if not _derived_id(table, c.name)]
     if missing:
         names = ", ".join(f"{c.name} ({c.zh} / {c.en})" for c in missing)
-        raise SourceError(t("import.missing_required", file=path.name, missing=names, found=found))
+        raise SourceError(
+            t("import.missing_required", file=path.name, missing=names, found=found),
+            wanted=wanted([c.name for c in missing]),
+        )
+
+
+#: the most headers a file's missing-columns error hands the dashboard to choose from
+WANTED_HEADERS = 500
+
+
+def _derived_id(table: str, name: str) -> bool:
+    """Whether a required column is one an import makes when the file lacks it (an
+    interaction's id)."""
+    return table == "events" and name == "event_id"

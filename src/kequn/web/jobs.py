@@ -63,6 +63,10 @@ class Job:
     #: a failure the requester can act on (a file, the taxonomy, the workspace) or a
     #: bug (its text is not shown: it may quote a customer's data)
     fault: str | None = None  # input | internal
+    #: for an import whose file lacks required columns: the columns missing and the
+    #: file's headers (:class:`kequn.ingest.source_error.SourceError`'s ``wanted``), so
+    #: the upload page can ask which header holds each
+    wanted: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,7 @@ class Job:
             "result": self.result,
             "error": self.error,
             "fault": self.fault,
+            "wanted": self.wanted,
             "seconds": round((self.finished or time.time()) - self.started, 2),
             "pid": self.pid,
         }
@@ -174,8 +179,13 @@ class Jobs:
                 fault = "input" if told else "internal"
                 if not told:  # a bug: its type, never its text (a value from a row)
                     told = t("web.error.job_internal", lang, kind=type(exc).__name__)
+                wanted = getattr(exc, "wanted", None) if told else None
                 job.update(
-                    error=without_paths(told), fault=fault, state="failed", finished=time.time()
+                    error=without_paths(told),
+                    fault=fault,
+                    wanted=wanted if isinstance(wanted, dict) else None,
+                    state="failed",
+                    finished=time.time(),
                 )
 
         threading.Thread(target=target, name=f"kequn-{kind}-{job.id}", daemon=True).start()

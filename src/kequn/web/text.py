@@ -53,6 +53,14 @@ WEB: dict[str, tuple[str, str]] = {
         "不能导入到 {table}：只能是 customers、orders 或 events。",
         "Cannot import into {table}: use customers, orders or events.",
     ),
+    "web.error.bad_columns": (
+        'columns 应是 JSON 对象：每个列名对应文件中的一个表头，如 {{"customer_id": "会员编号"}}。列名可以是：{columns}',
+        'columns must be a JSON object naming one of the file\'s headers for each column, e.g. {{"customer_id": "Member no."}}. The columns are: {columns}',
+    ),
+    "web.error.unknown_column": (
+        "没有 {name} 这一列。列名可以是：{columns}",
+        "There is no column {name}. The columns are: {columns}",
+    ),
     "web.error.unknown_segment": ("没有这个客群：{segment}", "No such segment: {segment}"),
     "web.error.unknown_team": (
         "团队只能是 marketing、sales 或 service。",
@@ -192,6 +200,12 @@ WEB: dict[str, tuple[str, str]] = {
         "共 {total} 行：接受 {accepted} 行，隔离 {rejected} 行",
         "{total} rows: {accepted} accepted, {rejected} quarantined",
     ),
+    "web.upload.map_title": (
+        "文件中没有找到下面这些列。请为每一列选出文件中对应的表头，然后再导入一次：",
+        "These columns were not found in the file. Choose which of its headers holds each, then import it again:",
+    ),
+    "web.upload.map_pick": ("（选择表头）", "(choose a header)"),
+    "web.upload.map_submit": ("按所选的列导入", "Import with these columns"),
     "web.upload.quarantine": ("被隔离或置空的数据", "Quarantined or emptied values"),
     "web.table.customers": ("客户", "Customers"),
     "web.table.orders": ("订单", "Orders"),

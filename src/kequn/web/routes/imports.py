@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from kequn.core import display
@@ -47,15 +48,27 @@ def upload(
     header_row: Annotated[
         int | None, Query(ge=1, le=10_000, description="the line of the header row")
     ] = None,
+    columns: Annotated[
+        str | None,
+        Form(
+            max_length=100_000,
+            description='which header holds each column, as JSON: {"customer_id": "会员编号"}',
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Upload a file and import it; the job's result is the validation report. The
     options are the command's (``kequn import --encoding --format --sheet
-    --header-row``)."""
+    --header-row``); ``columns`` is what a mapping file's ``columns:`` says (``--mapping``).
+    A file lacking required columns fails with the job's ``wanted``: the columns missing
+    and the file's headers, to choose from and upload again with ``columns``."""
     from kequn.ingest.importer import import_file
+    from kequn.ingest.mapping import MappingFile
 
     lang = request_lang(request)
     if table not in TABLES:
         raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
+    chosen = _columns(table, columns, lang)
+    mapping = MappingFile(columns=dict(chosen), name="columns") if chosen else None
     ws = workspace(request)
     name = _upload_name(file.filename, lang)
     uploads = ws.tmp_dir / "uploads"
@@ -79,6 +92,7 @@ def upload(
                 ws,
                 table,
                 target,
+                mapping=mapping,
                 create_customers=create_customers,
                 progress=progress,
                 encoding=encoding or None,
@@ -98,6 +112,35 @@ def upload(
 
     job = request.app.state.jobs.start("import", user.name, work, lang)
     return request.app.state.jobs.answer(job, wait)
+
+
+def _columns(table: str, given: str | None, lang: str) -> dict[str, str]:
+    """The ``columns`` field: a JSON object of the table's column names, each to one of
+    the file's headers (text); anything else is a 400 that says what it should be."""
+    if not given:
+        return {}
+    names = [c.name for c in TABLES[table].columns]
+    try:
+        data = json.loads(given)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not data:
+        raise ApiError(
+            400, "bad_columns", t("web.error.bad_columns", lang, columns=", ".join(names))
+        )
+    chosen: dict[str, str] = {}
+    for name, header in data.items():
+        if name not in names:
+            known = ", ".join(names)
+            raise ApiError(
+                400, "unknown_column", t("web.error.unknown_column", lang, name=name, columns=known)
+            )
+        if not isinstance(header, str) or not header.strip() or len(header) > 1000:
+            raise ApiError(
+                400, "bad_columns", t("web.error.bad_columns", lang, columns=", ".join(names))
+            )
+        chosen[name] = header
+    return chosen
 
 
 def _upload_name(given: str | None, lang: str) -> str:

@@ -12,12 +12,14 @@ from pydantic import BaseModel
 from kequn import pipeline
 from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule_status
 from kequn.automation.schedule.text import EXAMPLE
+from kequn.core import display
 from kequn.core.i18n import t
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job
+from kequn.web.personal import sees_personal
 from kequn.web.render import render
 
 router = APIRouter(tags=["runs"])
@@ -72,6 +74,15 @@ def job_status(
     if job is None:
         raise ApiError(404, "no_job", t("web.error.no_job", lang))
     audit(workspace(request), user.name, "job.read", {"job": job["id"], "kind": job["kind"]})
+    wanted = job.get("wanted")
+    if wanted and not sees_personal(user):
+        # a file read without its header row offers its first row as the headers
+        job["wanted"] = None
+    elif isinstance(wanted, dict):
+        # the missing columns' names as the reader reads them (下单时间 / order time)
+        table = str(wanted.get("table") or "customers")
+        missing = [str(name) for name in wanted.get("missing") or []]
+        job["wanted"] = {**wanted, "labels": {n: display.field(n, lang, table) for n in missing}}
     return job
 
 

@@ -165,19 +165,56 @@ function uploadForm() {
   const form = document.getElementById("upload-form");
   if (!form) return;
   const status = document.getElementById("upload-status");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  const mapForm = document.getElementById("upload-map");
+  const mapFields = document.getElementById("upload-map-fields");
+  // a file lacking required columns: the job says which, and the file's headers; the
+  // user picks a header for each and the same file is uploaded again with them
+  const askColumns = (wanted) => {
+    mapFields.replaceChildren();
+    (wanted.missing || []).forEach((name) => {
+      const label = document.createElement("label");
+      label.textContent = `${(wanted.labels || {})[name] || name} (${name}) `;
+      const select = document.createElement("select");
+      select.dataset.column = name;
+      select.required = true;
+      const none = document.createElement("option");
+      none.value = "";
+      none.textContent = mapForm.dataset.pick;
+      select.appendChild(none);
+      (wanted.headers || []).forEach((header) => {
+        const option = document.createElement("option");
+        option.value = header;
+        option.textContent = header;
+        select.appendChild(option);
+      });
+      label.appendChild(select);
+      mapFields.appendChild(label);
+    });
+    mapForm.hidden = mapFields.children.length === 0;
+    return !mapForm.hidden;
+  };
+  const upload = async (columns) => {
     const table = document.getElementById("upload-table").value;
     const body = new FormData();
     body.append("file", document.getElementById("upload-file").files[0]);
+    if (columns) body.append("columns", JSON.stringify(columns));
     status.className = "muted";
+    mapForm.hidden = true;
     try {
       // ticked: the orders' (or interactions') unknown customers are made, as
       // `kequn import --create-customers` does; unticked: the import's own default
       const create = table !== "customers" && document.getElementById("upload-create").checked ? "?create_customers=true" : "";
       const job = await api(`/api/imports/${table}${create}`, { method: "POST", body });
       const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
-      if (done.state !== "done") throw new Error(done.error);
+      if (done.state !== "done") {
+        // the form says what is missing, in the page's words (the job's message advises
+        // the command's --mapping)
+        if (done.wanted && askColumns(done.wanted)) {
+          status.textContent = "";
+          return;
+        }
+        throw new Error(done.error);
+      }
       const r = done.result;
       // what the import found (format, notes, the columns' use), as `kequn import` says it
       const said = document.getElementById("upload-said");
@@ -207,7 +244,19 @@ function uploadForm() {
       status.textContent = e.message;
       status.className = "bad";
     }
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    upload(null);
   });
+  mapForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const columns = {};
+    mapFields.querySelectorAll("select").forEach((s) => { if (s.value) columns[s.dataset.column] = s.value; });
+    upload(columns);
+  });
+  // a new file or table: the columns asked for the last one no longer apply
+  ["upload-file", "upload-table"].forEach((id) => document.getElementById(id).addEventListener("change", () => { mapForm.hidden = true; }));
   // making customers is for the files that name them (orders, interactions)
   const tableSelect = document.getElementById("upload-table");
   const createLabel = document.getElementById("upload-create-label");
