@@ -57,6 +57,10 @@ WEB: dict[str, tuple[str, str]] = {
         'columns 应是 JSON 对象：每个列名对应文件中的一个表头，如 {{"customer_id": "会员编号"}}。列名可以是：{columns}',
         'columns must be a JSON object naming one of the file\'s headers for each column, e.g. {{"customer_id": "Member no."}}. The columns are: {columns}',
     ),
+    "web.error.bad_statuses": (
+        "statuses 应把文件中的每个状态词（非空，最多 200 字）对应到以下之一：{allowed}",
+        "statuses must give each of the file's status words (not empty, at most 200 characters) one of: {allowed}",
+    ),
     "web.error.unknown_column": (
         "没有 {name} 这一列。列名可以是：{columns}",
         "There is no column {name}. The columns are: {columns}",
@@ -206,6 +210,13 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.upload.map_pick": ("（选择表头）", "(choose a header)"),
     "web.upload.map_submit": ("按所选的列导入", "Import with these columns"),
+    "web.upload.words_title": (
+        "文件中的这些订单状态 kequn 不认识，相应的订单已隔离。请说明每个状态的含义，再重新读取被隔离的行：",
+        "kequn does not know these order statuses of the file, so their orders were quarantined. Say what each means, then read the quarantined rows again:",
+    ),
+    "web.upload.words_count": ("{count} 个订单", "{count} orders"),
+    "web.upload.words_pick": ("（选择含义）", "(choose a meaning)"),
+    "web.upload.words_submit": ("按所选含义重新读取", "Read them again with these meanings"),
     "web.upload.quarantine": ("被隔离或置空的数据", "Quarantined or emptied values"),
     "web.table.customers": ("客户", "Customers"),
     "web.table.orders": ("订单", "Orders"),

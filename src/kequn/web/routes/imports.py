@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from kequn.core import display
 from kequn.core.i18n import t
@@ -20,7 +21,7 @@ from kequn.ingest.summary import found
 from kequn.store.access import User, audit
 from kequn.web.deps import Reader, need, request_lang, workspace
 from kequn.web.errors import ApiError
-from kequn.web.jobs import Job
+from kequn.web.jobs import Job, without_personal
 from kequn.web.personal import personal_view
 
 router = APIRouter(prefix="/api", tags=["imports"])
@@ -152,6 +153,61 @@ def _upload_name(given: str | None, lang: str) -> str:
     if not name.strip("._"):
         raise ApiError(400, "bad_file_name", t("web.error.bad_file_name", lang))
     return name
+
+
+#: the most status words one retry may give a meaning
+MAX_WORDS = 500
+
+
+class RetryRequest(BaseModel):
+    """What ``kequn quarantine retry`` is given: the table, and a mapping file's
+    ``statuses:`` (``{"待发货": "paid"}``: what an export's own status words mean)."""
+
+    table: str = "orders"
+    statuses: dict[str, str] = Field(default_factory=dict)
+    create_customers: bool | None = None
+
+
+@router.post("/quarantine/retry", status_code=202)
+def retry_quarantined(
+    request: Request,
+    body: RetryRequest,
+    user: Annotated[User, Depends(need("import"))],
+    wait: Annotated[bool, Query(description="answer when the retry has finished")] = False,
+) -> JSONResponse:
+    """Read the quarantined rows of a table again, with the status words' meanings given,
+    as ``kequn quarantine retry --mapping`` does (no re-upload): rows that now pass are
+    imported and leave the quarantine. The job's result sums the files' reports."""
+    from kequn.core.schema import ORDER_STATUSES
+    from kequn.ingest.mapping import MappingFile
+    from kequn.ingest.quarantine import retry
+
+    lang = request_lang(request)
+    if body.table not in TABLES:
+        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=body.table))
+    allowed = ", ".join(ORDER_STATUSES)
+    words = {word.strip(): status for word, status in body.statuses.items()}
+    if len(words) > MAX_WORDS or any(
+        not word or len(word) > 200 or status not in ORDER_STATUSES
+        for word, status in words.items()
+    ):
+        raise ApiError(400, "bad_statuses", t("web.error.bad_statuses", lang, allowed=allowed))
+    mapping = MappingFile(statuses=words, name="statuses") if words else None
+    ws = workspace(request)
+
+    def work(job: Job) -> dict[str, Any]:
+        job.update(step="validate")
+        reports = retry(ws, body.table, mapping=mapping, create_customers=body.create_customers)
+        audit(ws, user.name, "quarantine.retry", {"table": body.table, "files": len(reports)})
+        totals = {
+            name: sum(int(getattr(r, name)) for r in reports)
+            for name in ("rows", "accepted", "rejected")
+        }
+        # (each file's report as a job keeps one: its examples without their values)
+        return {**totals, "files": [without_personal(r.to_dict()) for r in reports]}
+
+    job = request.app.state.jobs.start("import", user.name, work, lang)
+    return request.app.state.jobs.answer(job, wait)
 
 
 @router.get("/quarantine")

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kequn import pipeline
 from kequn.core.i18n import local, t
+from kequn.core.schema import ORDER_STATUSES
 from kequn.snapshots import lookup, read, reports
 from kequn.snapshots.runs import RunInfo, list_runs
 from kequn.store.access import User, audit, create_session, end_session, unfinished_erasures
@@ -272,7 +273,8 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
 
 @router.get("/upload")
 def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "upload.html", user)
+    # what an unknown status word can be said to mean (the quarantine's retry)
+    return render(request, "upload.html", user, statuses=ORDER_STATUSES)
 
 
 @router.get("/taxonomy")

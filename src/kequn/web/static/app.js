@@ -226,17 +226,8 @@ function uploadForm() {
         said.appendChild(li);
       });
       said.hidden = said.children.length === 0;
-      const rows = document.querySelector("#quarantine tbody");
-      rows.replaceChildren();
-      // the job keeps no personal data: the rows and their messages come from the
-      // quarantine itself (masked for those who may not see personal data, and audited)
-      const found = r.rejected || r.warnings ? await api(`/api/quarantine?table=${encodeURIComponent(table)}&limit=1000`) : [];
-      found.filter((q) => q.file === r.file).forEach((q) => {
-        const tr = document.createElement("tr");
-        [q.row, q.column_label || q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
-        rows.appendChild(tr);
-      });
-      document.getElementById("upload-report").hidden = rows.children.length === 0;
+      await showQuarantine(table, r.file, r.rejected || r.warnings);
+      askWords(table === "orders" ? r.unknown_statuses : null, r.file);
       // the counts last, once the report they sum up is there to read
       status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
       status.className = r.rejected ? "bad" : "good";
@@ -245,6 +236,60 @@ function uploadForm() {
       status.className = "bad";
     }
   };
+  const showQuarantine = async (table, file, any) => {
+    const rows = document.querySelector("#quarantine tbody");
+    rows.replaceChildren();
+    // the job keeps no personal data: the rows and their messages come from the
+    // quarantine itself (masked for those who may not see personal data, and audited)
+    const found = any ? await api(`/api/quarantine?table=${encodeURIComponent(table)}&limit=1000`) : [];
+    found.filter((q) => q.file === file).forEach((q) => {
+      const tr = document.createElement("tr");
+      [q.row, q.column_label || q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+      rows.appendChild(tr);
+    });
+    document.getElementById("upload-report").hidden = rows.children.length === 0;
+  };
+  // order status words nobody looked up (their orders quarantined): the user says what
+  // each means and the quarantined rows are read again, as `kequn quarantine retry
+  // --mapping` with `statuses:` does
+  const wordsForm = document.getElementById("upload-words");
+  const wordsFields = document.getElementById("upload-words-fields");
+  const askWords = (unknown, file) => {
+    wordsFields.replaceChildren();
+    Object.entries(unknown || {}).forEach(([word, count]) => {
+      const label = document.createElement("label");
+      label.textContent = `${word} (${fill(wordsForm.dataset.count, { count: fmt(count) })}) `;
+      const select = document.getElementById("upload-words-choices").content.firstElementChild.cloneNode(true);
+      select.dataset.word = word;
+      label.appendChild(select);
+      wordsFields.appendChild(label);
+    });
+    wordsForm.dataset.file = file || "";
+    wordsForm.hidden = wordsFields.children.length === 0;
+  };
+  wordsForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const statuses = {};
+    wordsFields.querySelectorAll("select").forEach((s) => { if (s.value) statuses[s.dataset.word] = s.value; });
+    const create = document.getElementById("upload-create").checked ? true : null;
+    status.className = "muted";
+    try {
+      const job = await api("/api/quarantine/retry", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ table: "orders", statuses, create_customers: create }) });
+      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
+      if (done.state !== "done") throw new Error(done.error);
+      const r = done.result;
+      const file = wordsForm.dataset.file;
+      const still = {};
+      (r.files || []).filter((f) => f.file === file).forEach((f) => Object.assign(still, f.unknown_statuses || {}));
+      await showQuarantine("orders", file, true);
+      askWords(still, file);
+      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
+      status.className = r.rejected ? "bad" : "good";
+    } catch (e) {
+      status.textContent = e.message;
+      status.className = "bad";
+    }
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     upload(null);
@@ -256,7 +301,7 @@ function uploadForm() {
     upload(columns);
   });
   // a new file or table: the columns asked for the last one no longer apply
-  ["upload-file", "upload-table"].forEach((id) => document.getElementById(id).addEventListener("change", () => { mapForm.hidden = true; }));
+  ["upload-file", "upload-table"].forEach((id) => document.getElementById(id).addEventListener("change", () => { mapForm.hidden = true; wordsForm.hidden = true; }));
   // making customers is for the files that name them (orders, interactions)
   const tableSelect = document.getElementById("upload-table");
   const createLabel = document.getElementById("upload-create-label");
