@@ -60,6 +60,16 @@ import ibis.expr.types as ir
 from kequn.core.compute import Engine
 from kequn.features.attributes import attribute_columns
 from kequn.features.build import FeatureContext
+from kequn.features.state_files import META as _META
+from kequn.features.state_files import TABLES as _TABLES
+from kequn.features.state_files import Files as _Files
+from kequn.features.state_files import ids as _ids
+from kequn.features.state_files import import_counts as _import_counts
+from kequn.features.state_files import import_key as _import_key
+from kequn.features.state_files import read as _read
+from kequn.features.state_files import read_meta, write_meta
+from kequn.features.state_files import remove as _remove
+from kequn.features.state_files import rows as _rows
 from kequn.features.state_rows import (
     event_state,
     order_state,
@@ -79,8 +89,6 @@ REBUILD_SHARE = 0.2
 #: a table's delta (the customers computed again since its base was written) is folded
 #: into a new base once it has this share of the base's rows
 COMPACT_SHARE = 0.2
-_META = "state.json"
-_TABLES = ("orders", "events")
 #: the attribute columns' file, under the same watermark as the aggregates
 _ATTRIBUTES = "customers"
 
@@ -204,7 +212,7 @@ def _update(
     generation: str,
 ) -> tuple[Kept, Refresh] | tuple[None, Refresh]:
     key = _key(ctx)
-    meta = _read_meta(folder, key)
+    meta = read_meta(folder, key, VERSION)
     if meta is not None and str(meta.get("generation", "")) > generation:
         return None, Refresh("not used: the data read is older than the state", {})
     files: dict[str, str] = {}
@@ -241,7 +249,7 @@ def _update(
     last = {"mode": mode, "touched": touched, "merged": merged, "as_of": ctx.as_of.isoformat()}
     meta |= {"files": files, "deltas": deltas, "imports": counts}
     meta |= {"attributes_key": attributes_key, "last": last}
-    _write_meta(folder, meta)
+    write_meta(folder, meta)
     for path in folder.glob("*.parquet"):
         if path.name not in {*files.values(), *deltas.values()}:
             _remove(path)
@@ -276,32 +284,6 @@ def _attributes_up_to_date(
     target = folder / f"{_ATTRIBUTES}-{uuid.uuid4().hex[:12]}.parquet"
     engine.materialize(columns(), target)
     return target.name, -1
-
-
-@dataclass(frozen=True)
-class _Files:
-    """One table's state: the ``base`` file and, after refreshes, the ``delta`` file of
-    the customers computed again since it was written (each one's new row, or a row with
-    ``state_rows`` NULL for a customer with no rows left): a day's refresh writes the few
-    customers it touched instead of the whole table again (1.3-1.5 s at 1M customers),
-    and the delta is folded into a new base once it holds :data:`COMPACT_SHARE` of it."""
-
-    base: str
-    delta: str | None = None
-
-    @classmethod
-    def of(cls, meta: dict[str, Any], name: str) -> _Files:
-        return cls(str(meta["files"][name]), (meta.get("deltas") or {}).get(name))
-
-    def read(self, like: ir.Table, folder: Path, role: str) -> ir.Table:
-        """The state as one table: the base's customers not in the delta, and the delta's
-        rows (but those of customers with no rows left)."""
-        base = _read(like, folder / self.base, role)
-        if self.delta is None:
-            return base
-        delta = _read(like, folder / self.delta, f"{role}_delta")
-        live = delta.filter(delta.state_rows.notnull()).select(*base.columns)
-        return base.anti_join(delta, "customer_id").union(live)
 
 
 def _bring_up_to_date(
@@ -390,31 +372,6 @@ def _bring_up_to_date(
     return _Files(target.name), count, count - again_count
 
 
-def _rows(path: Path) -> int:
-    """A Parquet file's row count, from its footer."""
-    import pyarrow.parquet as pq
-
-    return int(pq.ParquetFile(path).metadata.num_rows)
-
-
-def _import_key(table: ir.Table) -> ir.StringValue:
-    return table.import_id.fill_null("")
-
-
-def _ids(import_ids: list[str]) -> ir.StringColumn:
-    """Import ids as a column of an in-memory table: the SQL of a query filtering by
-    them is the same whichever they are (an engine keeps it compiled), where a list of
-    literals made each night's new SQL (0.17 s to compile at 1M)."""
-    return ibis.memtable({"k": import_ids}, schema={"k": "string"}).k
-
-
-def _import_counts(table: ir.Table) -> dict[str, int]:
-    """Rows per import id (the watermark): a group-by over one column."""
-    ids = table.select(k=_import_key(table))
-    rows = ids.group_by("k").aggregate(n=ids.count()).to_pyarrow().to_pylist()
-    return {str(r["k"]): int(r["n"]) for r in rows}
-
-
 def _key(ctx: FeatureContext) -> str:
     """What besides the rows the state's values depend on: the channel groups, and the
     code that computes them (this module, the state's rows, the feature builders, the
@@ -444,44 +401,3 @@ def _attributes_key(ctx: FeatureContext) -> str:
     for source in (attributes.__file__, reference.__file__):
         digest.update(Path(source or "").read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _read(like: ir.Table, path: Path, role: str) -> ir.Table:
-    """``path`` read on ``like``'s backend under a name given by its ``role``, the same in
-    every run: the expressions built on it are then the same from one run to the next,
-    and the engine finds their compiled SQL again (a generated name made the order and
-    event features a new expression each run, compiled again and added to the SQL cache,
-    whose older entries, the attribute features' among them, it pushed out)."""
-    return ibis.get_backend(like).read_parquet(str(path), table_name=f"kequn_state_{role}")
-
-
-def _read_meta(folder: Path, key: str) -> dict[str, Any] | None:
-    """The state's description if it is usable: this version, these reference data, and
-    its files present."""
-    try:
-        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or meta.get("version") != VERSION or meta.get("key") != key:
-        return None
-    files = meta.get("files") or {}
-    deltas = meta.get("deltas") or {}
-    wanted = [files.get(t, "-") for t in _TABLES] + list(deltas.values())
-    if not all((folder / str(name)).is_file() for name in wanted):
-        return None
-    return meta
-
-
-def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
-    tmp = folder / f".{_META}.{os.getpid()}"
-    tmp.write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-    tmp.replace(folder / _META)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        for part in path.iterdir():
-            part.unlink(missing_ok=True)
-        path.rmdir()
-    else:
-        path.unlink(missing_ok=True)
