@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from kequn.core.i18n import t
 from kequn.service import workspace_status
-from kequn.store.access import PERMISSIONS, User
-from kequn.web.deps import Reader, current_user, workspace
+from kequn.store.access import PERMISSIONS, User, unfinished_erasures
+from kequn.web.deps import Reader, current_user, request_lang, workspace
 
 router = APIRouter(prefix="/api", tags=["service"])
 
@@ -30,11 +31,22 @@ def me(user: Annotated[User, Depends(current_user)]) -> dict[str, Any]:
 
 
 @router.get("/status")
-def status(request: Request, _user: Reader) -> dict[str, Any]:
+def status(request: Request, user: Reader) -> dict[str, Any]:
     """Row counts, imports and runs of the workspace (named by its folder's name: the
-    server's paths are not shown)."""
+    server's paths are not shown); for administrators, the erasures cut short
+    (``unfinished_erasures``), as every command and the overview tell them."""
     ws = workspace(request)
     found = workspace_status(ws)
+    if user.can("users"):  # those who erase, and so can finish one
+        lang = request_lang(request)
+        found["unfinished_erasures"] = [
+            {
+                "reference": subject,
+                "began": when,
+                "message": t("web.erase_unfinished", lang, subject=subject, when=when),
+            }
+            for subject, when in unfinished_erasures(ws)
+        ]
     found["workspace"] = ws.root.name
     run = found["settings"]["run"]
     if run.get("taxonomy"):  # kequn.toml may give a path anywhere on the server
