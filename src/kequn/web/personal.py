@@ -9,15 +9,17 @@ half of it. What is masked depends on what is shown; the audit action names both
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from fastapi import Request
 
-from kequn.snapshots.read import ATTRIBUTES, mask_personal
+from kequn.snapshots.read import ATTRIBUTES, mask_personal, privacy_settings
 from kequn.snapshots.read import PERSONAL as PERSONAL_FIELDS
 from kequn.store.access import User, audit, mask
+from kequn.taxonomy.model import Taxonomy
 from kequn.web.deps import workspace
+from kequn.web.rule_privacy import masked_reason, masked_rule, personal_literals
 
 PERSONAL = "personal"  # the permission to see personal data
 
@@ -144,6 +146,50 @@ def _same(data: Any) -> Any:
     return data
 
 
+def hidden_literals(request: Request, user: User, rules: Iterable[str | None]) -> dict[str, str]:
+    """What of ``rules`` ``user`` sees masked: nothing for those who see personal data,
+    else each value a rule compares a personal field with -> masked
+    (:mod:`kequn.web.rule_privacy`)."""
+    if sees_personal(user):
+        return {}
+    public = privacy_settings(workspace(request)).public_attributes
+    return personal_literals(rules, public)
+
+
+def taxonomy_rules(taxonomy: Taxonomy) -> list[str | None]:
+    """Every rule a taxonomy file writes: each label's, its fallback's, its reasons'."""
+    labels = [
+        label
+        for dim in taxonomy.dimensions
+        for label in [*dim.labels, *([dim.fallback] if dim.fallback else [])]
+    ]
+    return [label.when for label in labels] + [
+        variant.when for label in labels for variant in label.reason
+    ]
+
+
+def _label_rules(request: Request, user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """A profile's labels with the literals of their rules masked, in the rule and in
+    the reason written out from it."""
+    dimensions = data.get("dimensions")
+    if not isinstance(dimensions, list):
+        return data
+    shown = []
+    for dim in dimensions:
+        labels = []
+        for label in dim.get("labels") or []:
+            hidden = hidden_literals(request, user, [label.get("rule")])
+            labels.append(
+                {
+                    **label,
+                    "rule": masked_rule(label.get("rule"), hidden),
+                    "reason": masked_reason(label.get("reason"), hidden),
+                }
+            )
+        shown.append({**dim, "labels": labels})
+    return {**data, "dimensions": shown}
+
+
 def personal_view(
     request: Request, user: User, data: Shown, what: str, details: dict[str, Any]
 ) -> Shown:
@@ -158,4 +204,8 @@ def personal_view(
         audit(workspace(request), user.name, what, details)
         return data
     masked: Shown = mask(data)
+    if what == "customer.read" and isinstance(masked, dict):
+        # the values a label's rule names (name = '张伟'), in its rule and its reason
+        shown: Shown = _label_rules(request, user, masked)
+        return shown
     return masked

@@ -30,8 +30,9 @@ from kequn.web import journeys_text  # noqa: F401 - registers the journeys' mess
 from kequn.web import journeys_view as view
 from kequn.web.deps import PageUser, Reader, need, request_lang, workspace
 from kequn.web.errors import ApiError
-from kequn.web.personal import sees_personal
+from kequn.web.personal import hidden_literals, sees_personal
 from kequn.web.render import error_page, render
+from kequn.web.rule_privacy import masked_rule
 
 router = APIRouter(prefix="/api", tags=["journeys"])
 pages = APIRouter(include_in_schema=False)
@@ -121,17 +122,35 @@ def _listing(request: Request) -> dict[str, Any]:
     }
 
 
-def _for(user: User, data: dict[str, Any]) -> dict[str, Any]:
+def _for(request: Request, user: User, data: dict[str, Any]) -> dict[str, Any]:
     """The listing as ``user`` may see it: the file's text (channel hosts, accounts, webhook
-    URLs that may carry a credential, secret variable names) only for those who may edit."""
-    return data if user.can("taxonomy") else {**data, "text": ""}
+    URLs that may carry a credential, secret variable names) only for those who may edit;
+    the values the journeys' rules compare a personal field with only for those who see
+    personal data."""
+    if not user.can("taxonomy"):
+        data = {**data, "text": ""}
+    return {**data, "journeys": [_rules_for(request, user, j) for j in data["journeys"]]}
+
+
+def _rules_for(request: Request, user: User, item: dict[str, Any]) -> dict[str, Any]:
+    """One journey's summary (:func:`view.summary`) with its trigger's and audience's
+    personal literals masked for readers without personal data."""
+    trigger = item["trigger"]
+    hidden = hidden_literals(request, user, [trigger.get("rule"), item.get("audience")])
+    if not hidden:
+        return item
+    return {
+        **item,
+        "trigger": {**trigger, "rule": masked_rule(trigger.get("rule"), hidden)},
+        "audience": masked_rule(item.get("audience"), hidden),
+    }
 
 
 @router.get("/journeys")
 def list_journeys(request: Request, user: Reader) -> dict[str, Any]:
     """The journeys with their messages per status, the file's text (for editors) and its
     version."""
-    return _for(user, _listing(request))
+    return _for(request, user, _listing(request))
 
 
 @router.post("/journeys/validate")
@@ -297,7 +316,7 @@ def _known_or_404(request: Request, journey_id: str) -> None:
 # -- pages -------------------------------------------------------------------------------
 @pages.get("/journeys")
 def journeys_page(request: Request, user: PageUser) -> HTMLResponse:
-    data = _for(user, _listing(request))
+    data = _for(request, user, _listing(request))
     lang = request_lang(request)
     return render(
         request,
@@ -323,7 +342,11 @@ def _journey_page(request: Request, journey_id: str, user: User) -> HTMLResponse
         return error_page(request, user, message, 404)
     ws = workspace(request)
     counts = view.outbox_counts(ws).get(journey_id)
-    item = view.summary(found, journey, counts) if found and journey else None
+    item = (
+        _rules_for(request, user, view.summary(found, journey, counts))
+        if found and journey
+        else None
+    )
     log = _log(request, user, journey_id, None, PAGE_LOG_LIMIT)
     run = lookup.ready_run(ws, wait=False)
     return render(

@@ -26,8 +26,9 @@ from kequn.web.deps import (
 )
 from kequn.web.guard import client_of
 from kequn.web.lang import language_of
-from kequn.web.personal import personal_view, sees_personal
+from kequn.web.personal import hidden_literals, personal_view, sees_personal
 from kequn.web.render import error_page, render
+from kequn.web.rule_privacy import masked_rule
 
 router = APIRouter(include_in_schema=False)
 
@@ -281,12 +282,14 @@ def upload_page(request: Request, user: PageUser) -> HTMLResponse:
 def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle") -> HTMLResponse:
     current = pipeline.workspace_taxonomy(workspace(request))
     dim = current.dimension(dimension) or current.dimensions[0]
+    hidden = hidden_literals(request, user, [lab.when for lab in dim.labels])
     return render(
         request,
         "taxonomy.html",
         user,
         taxonomy=current,
         dim=dim,
+        rules={lab.id: masked_rule(lab.when, hidden) for lab in dim.labels},
         has_run=_latest(request) is not None,
     )
 

@@ -14,6 +14,8 @@ from kequn.store.workspace import _atomic_write
 from kequn.taxonomy.model import Taxonomy, TaxonomyError, parse_taxonomy
 from kequn.web.deps import Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
+from kequn.web.personal import hidden_literals, taxonomy_rules
+from kequn.web.rule_privacy import masked_rule
 
 router = APIRouter(prefix="/api", tags=["taxonomy"])
 
@@ -28,11 +30,13 @@ class RulePreview(BaseModel):
 
 
 @router.get("/taxonomy")
-def taxonomy(request: Request, _user: Reader) -> dict[str, Any]:
-    """The workspace's taxonomy file, and its dimensions."""
+def taxonomy(request: Request, user: Reader) -> dict[str, Any]:
+    """The workspace's taxonomy file, and its dimensions (for readers without personal
+    data, the values its rules compare a personal field with masked)."""
     current = pipeline.workspace_taxonomy(workspace(request))
+    hidden = hidden_literals(request, user, taxonomy_rules(current))
     return {
-        "text": current.source_text,
+        "text": masked_rule(current.source_text, hidden),
         "version": current.fingerprint,
         "dimensions": [
             {
@@ -41,7 +45,13 @@ def taxonomy(request: Request, _user: Reader) -> dict[str, Any]:
                 "en": d.en,
                 "type": d.type,
                 "labels": [
-                    {"id": lab.id, "zh": lab.zh, "en": lab.en, "when": lab.when} for lab in d.labels
+                    {
+                        "id": lab.id,
+                        "zh": lab.zh,
+                        "en": lab.en,
+                        "when": masked_rule(lab.when, hidden),
+                    }
+                    for lab in d.labels
                 ],
             }
             for d in current.dimensions
