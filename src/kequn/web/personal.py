@@ -31,28 +31,28 @@ def sees_personal(user: User) -> bool:
     return user.can(PERSONAL)
 
 
-def _members(page: dict[str, Any]) -> dict[str, Any]:
+def _members(page: dict[str, Any], public: frozenset[str]) -> dict[str, Any]:
     """A page of a segment's members (``read.members``)."""
-    return {**page, "rows": [mask_personal(row) for row in page["rows"]]}
+    return {**page, "rows": [mask_personal(row, public) for row in page["rows"]]}
 
 
-def _profile(data: dict[str, Any]) -> dict[str, Any]:
+def _profile(data: dict[str, Any], public: frozenset[str]) -> dict[str, Any]:
     """A customer's profile (``read.profile``), its personal fields masked; and where a
     label's reason quotes one (a taxonomy's reason template with ``{name}``, or a rule on
     ``name`` written out with the customer's values), masked there too."""
-    hidden = _hidden(data["attributes"], data["features"])
+    hidden = _hidden(public, data["attributes"], data["features"])
     return {
         **data,
-        "attributes": mask_personal(data["attributes"]),
-        "features": mask_personal(data["features"]),
+        "attributes": mask_personal(data["attributes"], public),
+        "features": mask_personal(data["features"], public),
         "dimensions": _replaced(data.get("dimensions"), hidden),
     }
 
 
-def _hidden(*shown: dict[str, Any]) -> dict[str, str]:
+def _hidden(public: frozenset[str], *shown: dict[str, Any]) -> dict[str, str]:
     """Each personal value of ``shown`` (its text) -> the same value masked; and each
     extra column's value as a rule written out quotes it (``会员等级 (银卡)``: the
-    attributes are masked whole, so their values are, there)."""
+    attributes not declared ``public`` are masked, so their values are, there)."""
     hidden = {
         str(value): str(mask(value, key))
         for fields in shown
@@ -66,7 +66,7 @@ def _hidden(*shown: dict[str, Any]) -> dict[str, str]:
                 {
                     f"{key} ({value})": f"{key} ({mask(value, 'attribute')})"
                     for key, value in extra.items()
-                    if value not in (None, "")
+                    if value not in (None, "") and key not in public
                 }
             )
     return hidden
@@ -88,9 +88,9 @@ def _replaced(value: Any, hidden: dict[str, str]) -> Any:
     return value
 
 
-def _quarantine(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _quarantine(rows: list[dict[str, Any]], _public: frozenset[str]) -> list[dict[str, Any]]:
     """Rejected rows: the offending value hidden (in the message too), the whole source
-    record dropped."""
+    record dropped (whatever its column: a value refused is shown to those who fix it)."""
     return [
         {
             **row,
@@ -134,8 +134,9 @@ _TIDY: dict[str, Callable[[Any], Any]] = {
 }
 
 
-#: For each audit action, how what it shows is masked.
-_MASKS: dict[str, Callable[[Any], Any]] = {
+#: For each audit action, how what it shows is masked (given the extra columns declared
+#: public under ``[privacy]``).
+_MASKS: dict[str, Callable[[Any, frozenset[str]], Any]] = {
     "segment.read": _members,
     "customer.read": _profile,
     "quarantine.read": _quarantine,
@@ -203,7 +204,9 @@ def personal_view(
     if sees_personal(user):
         audit(workspace(request), user.name, what, details)
         return data
-    masked: Shown = mask(data)
+    # the columns beyond the schema declared public are shown, as rule previews allow them
+    public = privacy_settings(workspace(request)).public_attributes
+    masked: Shown = mask(data, public)
     if what == "customer.read" and isinstance(masked, dict):
         # the values a label's rule names (name = '张伟'), in its rule and its reason
         shown: Shown = _label_rules(request, user, masked)
