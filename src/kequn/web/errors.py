@@ -98,7 +98,18 @@ async def _workspace_error(request: Request, exc: WorkspaceError) -> JSONRespons
 
 async def _taxonomy_error(request: Request, exc: TaxonomyError) -> JSONResponse:
     """The workspace's taxonomy.yaml does not parse (a route that checks text it was sent
-    answers that itself): its problem, already in the request's language."""
+    answers that itself): its problem, already in the request's language; to a reader
+    without personal data only that there is one, since the problem quotes the rule, and
+    a rule may name a person (``name = '张伟'``, see :mod:`kequn.web.rule_privacy`)."""
+    from kequn.web.deps import request_user  # deps raises this module's errors
+
+    user = request_user(request)
+    if user is None or not user.can("personal"):
+        name = request.app.state.ws.taxonomy_path.name
+        message = t("web.error.taxonomy_hidden", request_lang(request), file=name)
+        return JSONResponse(
+            {"error": {"code": "invalid_taxonomy", "message": message}}, status_code=409
+        )
     message = _in_workspace(request, str(exc))
     return JSONResponse(
         {"error": {"code": "invalid_taxonomy", "message": message}}, status_code=409

@@ -24,6 +24,10 @@ WEB: dict[str, tuple[str, str]] = {
         "请求无法读取（请求行或请求头格式错误或过长）。",
         "The request could not be read (a malformed or over-long request line or header).",
     ),
+    "web.error.taxonomy_hidden": (
+        "工作区的分类体系文件（{file}）有问题，需由分析师或管理员修正，他们可以看到问题所在。",
+        "The workspace's taxonomy file ({file}) has a problem an analyst or administrator must fix; they can see what it is.",
+    ),
     "web.error.body": (
         "无法读取请求内容（不是有效的 UTF-8 JSON 或表单）。",
         "The request's body could not be read (not valid UTF-8 JSON or form data).",
