@@ -169,9 +169,9 @@ def taxonomy_rules(taxonomy: Taxonomy) -> list[str | None]:
     ]
 
 
-def _label_rules(request: Request, user: User, data: dict[str, Any]) -> dict[str, Any]:
-    """A profile's labels with the literals of their rules masked, in the rule and in
-    the reason written out from it."""
+def _label_rules(data: dict[str, Any], public: frozenset[str]) -> dict[str, Any]:
+    """A profile's labels with the personal literals of their rules masked, in the rule
+    and in the reason written out from it."""
     dimensions = data.get("dimensions")
     if not isinstance(dimensions, list):
         return data
@@ -179,7 +179,7 @@ def _label_rules(request: Request, user: User, data: dict[str, Any]) -> dict[str
     for dim in dimensions:
         labels = []
         for label in dim.get("labels") or []:
-            hidden = hidden_literals(request, user, [label.get("rule")])
+            hidden = personal_literals([label.get("rule")], public)
             labels.append(
                 {
                     **label,
@@ -209,6 +209,6 @@ def personal_view(
     masked: Shown = mask(data, public)
     if what == "customer.read" and isinstance(masked, dict):
         # the values a label's rule names (name = '张伟'), in its rule and its reason
-        shown: Shown = _label_rules(request, user, masked)
+        shown: Shown = _label_rules(masked, public)
         return shown
     return masked
