@@ -21,13 +21,14 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, WorkspaceError
+from kequn.taxonomy.model import TaxonomyError
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
-from kequn.web.errors import add_handlers
+from kequn.web.errors import add_handlers, taxonomy_error, workspace_error
 from kequn.web.guard import CatchAll, Failures, Guard
 from kequn.web.jobs import Jobs
-from kequn.web.render import invalid_page
+from kequn.web.render import invalid_page, page_or_json
 from kequn.web.routes import (
     customers,
     identity,
@@ -109,6 +110,9 @@ def create_app(
     add_handlers(app)
     # a page's bad query answers the dashboard's error page, the API's its JSON
     app.exception_handler(RequestValidationError)(invalid_page)
+    # and a workspace or taxonomy.yaml that cannot be read, its error page
+    app.exception_handler(TaxonomyError)(page_or_json(taxonomy_error))
+    app.exception_handler(WorkspaceError)(page_or_json(workspace_error))
     for module in _ROUTERS:
         app.include_router(module.router)
     for router in _MORE_ROUTERS:

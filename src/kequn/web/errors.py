@@ -91,12 +91,12 @@ def _in_workspace(request: Request, message: str) -> str:
     return message
 
 
-async def _workspace_error(request: Request, exc: WorkspaceError) -> JSONResponse:
+async def workspace_error(request: Request, exc: WorkspaceError) -> JSONResponse:
     message = _in_workspace(request, str(exc))
     return JSONResponse({"error": {"code": "workspace", "message": message}}, status_code=409)
 
 
-async def _taxonomy_error(request: Request, exc: TaxonomyError) -> JSONResponse:
+async def taxonomy_error(request: Request, exc: TaxonomyError) -> JSONResponse:
     """The workspace's taxonomy.yaml does not parse (a route that checks text it was sent
     answers that itself): its problem, already in the request's language; to a reader
     without personal data only that there is one, since the problem quotes the rule, and
@@ -131,6 +131,6 @@ def add_handlers(app: FastAPI) -> None:
     # Starlette's own (a path no route has, a method a route does not take) too
     app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(invalid_json)
-    app.exception_handler(WorkspaceError)(_workspace_error)
-    app.exception_handler(TaxonomyError)(_taxonomy_error)
+    app.exception_handler(WorkspaceError)(workspace_error)
+    app.exception_handler(TaxonomyError)(taxonomy_error)
     app.exception_handler(LoginRequiredError)(_login)

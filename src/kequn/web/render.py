@@ -6,13 +6,15 @@ other piece of a page is rendered here, in the reader's language.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kequn.automation.schedule.text import step_detail
@@ -97,17 +99,40 @@ def error_page(request: Request, user: User | None, message: str, status: int) -
     return response
 
 
+def _browser_page(request: Request) -> User | None:
+    """The signed-in user of a dashboard page opened in a browser (a session, no bearer
+    token: a client with a token keeps the JSON it can read), else None."""
+    browser = "authorization" not in request.headers
+    if request.method == "GET" and browser and not request.url.path.startswith("/api/"):
+        return request_user(request)
+    return None
+
+
+def page_or_json(
+    handler: Callable[[Request, Any], Awaitable[JSONResponse]],
+) -> Callable[[Request, Any], Awaitable[Response]]:
+    """An error handler answering the API's JSON (``handler``'s), or, for a dashboard
+    page opened in a signed-in browser, the error page saying the same message with the
+    same status (a broken taxonomy.yaml on /taxonomy was raw JSON in the browser)."""
+
+    async def answer(request: Request, exc: Any) -> Response:
+        response = await handler(request, exc)
+        user = _browser_page(request)
+        if user is None:
+            return response
+        message = json.loads(bytes(response.body))["error"]["message"]
+        return error_page(request, user, message, response.status_code)
+
+    return answer
+
+
 async def invalid_page(request: Request, exc: RequestValidationError) -> Response:
     """A request with a value it cannot take: for a dashboard page opened in a signed-in
     browser (``?page=-1``), the error page saying which value, in the reader's language
     (the API's JSON, which a browser showed raw, before); otherwise the API's JSON."""
-    # a browser (a session, no bearer token) gets the page; a client with a token keeps
-    # the JSON it can read
-    browser = "authorization" not in request.headers
-    if request.method == "GET" and browser and not request.url.path.startswith("/api/"):
-        user = request_user(request)
-        if user is not None:  # (without one, the page's sign-in comes first)
-            return error_page(request, user, invalid_message(request, exc), 422)
+    user = _browser_page(request)
+    if user is not None:  # (without one, the page's sign-in comes first)
+        return error_page(request, user, invalid_message(request, exc), 422)
     return await invalid_json(request, exc)
 
 
