@@ -303,7 +303,14 @@ def profile(run: RunInfo, customer_id: str, lang: str) -> dict[str, Any] | None:
         "run": run.summary(),
         "customer_id": customer_id,
         "attributes": attributes,
-        "dimensions": explain(taxonomy, row, run.params, lang),
+        # money in the reasons is the workspace's currency ($90 in a USD shop, never ¥90)
+        "dimensions": explain(
+            taxonomy,
+            row,
+            run.params,
+            lang,
+            currency=run.ws.settings.currency if run.ws is not None else "CNY",
+        ),
         "features": {k: plain(v) for k, v in row.items()},
         "orders": [{k: plain(v) for k, v in o.items()} for o in orders],
         "events": [{k: plain(v) for k, v in e.items()} for e in events],
