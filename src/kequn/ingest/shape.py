@@ -242,6 +242,10 @@ def _derived(
             derived["refund_raw"] = f"CAST({total(f'kq_money({refund})')} AS VARCHAR)"
         else:
             derived["refund_raw"] = first(refund)
+    discount = col("discount")
+    if discount and grouped and profile.discount_scope == "line":
+        # Amazon writes each item's promotion as a negative amount: the order's is the sum
+        derived["discount"] = f"CAST(abs(sum(kq_money({discount}))) AS VARCHAR)"
     # what the item rows say of refunds: all lines refunded, some, or one under way
     money = line_amount or amount
     amount_of_line = f"kq_money({money})" if money else priced or "CAST(NULL AS DECIMAL(18, 2))"
@@ -412,6 +416,7 @@ def _finish(
         "refunded": f"CASE WHEN r IS NULL AND d_refund_raw IS NOT NULL THEN d_refund_raw "
         f"ELSE CAST({refunded} AS VARCHAR) END",
         "quantity": "d_quantity" if "d_quantity" in _columns(con, "kq_status") else None,
+        "discount": "d_discount" if "d_discount" in _columns(con, "kq_status") else None,
         "channel": "$platform" if profile.platform and "channel" not in matched else None,
     }
     # a field the export has in several columns (Shopify's Phone and Billing Phone,

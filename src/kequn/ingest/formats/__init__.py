@@ -77,6 +77,9 @@ class Profile:
     line_items: bool = False
     amount_scope: str = "order"
     refund_scope: str = "order"
+    #: ``line``: each item row holds its own discount (Amazon's item-promotion-discount),
+    #: the order's is their sum; ``order``: the order's, from its first row that has one
+    discount_scope: str = "order"
     closed_after_refund: str = "refunded"
     #: status words that mean a refund, not a cancellation, on an order the file shows as
     #: paid (a payment time) while it has no refund amount for it: 淘宝's older export
@@ -198,6 +201,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         line_items=bool(data.get("line_items")),
         amount_scope=amount_scope,
         refund_scope=str(data.get("refund_scope") or amount_scope),
+        discount_scope=str(data.get("discount_scope") or "order"),
         closed_after_refund=str(data.get("closed_after_refund") or "refunded"),
         closed_when_paid=tuple(w.strip() for w in _tuple(data.get("closed_when_paid"))),
         status_wins=tuple(w.strip().lower() for w in _tuple(data.get("status_wins"))),
