@@ -98,8 +98,8 @@ def import_(
         typer.Option(
             "--format",
             help="Platform export format (taobao, taobao_lines, taobao_refunds, jd, pdd, douyin, "
-            "kuaishou, youzan, weidian, xiaohongshu, weixin_shop, shopify, woocommerce, amazon, "
-            "generic); default: detected from the headers",
+            "kuaishou, youzan, weidian, xiaohongshu, weixin_shop, shopify, woocommerce, "
+            "woocommerce_aoe, amazon, generic); default: detected from the headers",
         ),
     ] = None,
     header_row: Annotated[

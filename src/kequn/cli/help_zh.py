@@ -89,7 +89,7 @@ HELP_ZH: dict[str, str] = {
     "Override the detected encoding (e.g. gb18030)": "指定文件编码，代替自动检测的结果（如 gb18030）",
     "How to read 03/01/2025": "如何解读 03/01/2025：日在前，还是月在前",
     "Derive customers from an order export's buyer columns (default: when the workspace has no customers yet)": "从订单导出文件的买家列生成客户（默认：工作区还没有客户时生成）",
-    "Platform export format (taobao, taobao_lines, taobao_refunds, jd, pdd, douyin, kuaishou, youzan, weidian, xiaohongshu, weixin_shop, shopify, woocommerce, amazon, generic); default: detected from the headers": "平台导出格式（taobao、taobao_lines、taobao_refunds、jd、pdd、douyin、kuaishou、youzan、weidian、xiaohongshu、weixin_shop、shopify、woocommerce、amazon、generic）；默认：根据表头自动识别",
+    "Platform export format (taobao, taobao_lines, taobao_refunds, jd, pdd, douyin, kuaishou, youzan, weidian, xiaohongshu, weixin_shop, shopify, woocommerce, woocommerce_aoe, amazon, generic); default: detected from the headers": "平台导出格式（taobao、taobao_lines、taobao_refunds、jd、pdd、douyin、kuaishou、youzan、weidian、xiaohongshu、weixin_shop、shopify、woocommerce、woocommerce_aoe、amazon、generic）；默认：根据表头自动识别",
     "Row holding the headers (default: detected)": "表头所在的行（默认：自动识别）",
     "Excel sheet to read (default: detected)": "要读取的 Excel 工作表（默认：自动识别）",
     "The named source the records come from (e.g. tmall_flagship): its ids are its own, stored as NAME:ID. Default: a platform export is its platform's source (taobao, jd, ...); other files keep their ids as given": "记录所属的命名数据源（如 tmall_flagship）：编号只在该数据源内有效，保存为 名称:编号。默认：平台导出文件归入其平台的数据源（taobao、jd 等）；其他文件的编号保持原样",
