@@ -76,6 +76,8 @@ class Composer:
         self.journeys = journeys
         self.taxonomy = run.taxonomy()
         self.params = run.params or {}
+        # money in a message's reasons is the workspace's currency ($90, never ¥90)
+        self.currency = run.ws.settings.currency if run.ws is not None else "CNY"
         self._names: dict[str, dict[str, str]] = {}
         self._templates: dict[tuple[str, str], tuple[JinjaTemplate, JinjaTemplate]] = {}
         self._uses_labels: dict[str, bool] = {}
@@ -117,7 +119,9 @@ class Composer:
     def _one_dimension(self, dim: Dimension, row: dict[str, Any], lang: str) -> Any:
         """``explain(...)``'s entry for one dimension: a label (or None), or a tag list."""
         values = {**self.params, **row}
-        entries = explain_dimension(self.taxonomy, dim, row, values, self.names(lang), lang)
+        entries = explain_dimension(
+            self.taxonomy, dim, row, values, self.names(lang), lang, self.currency
+        )
         if dim.type == "tags":
             return entries
         return entries[0] if entries else None
@@ -129,7 +133,7 @@ class Composer:
         labels: dict[str, Any] = {}
         target = journey.trigger.target
         if self.uses_labels(journey):
-            for dim in explain(taxonomy, row, self.params, lang):
+            for dim in explain(taxonomy, row, self.params, lang, currency=self.currency):
                 entries = dim["labels"]
                 labels[dim["dimension"]] = (
                     entries if dim["type"] == "tags" else (entries or [None])[0]
