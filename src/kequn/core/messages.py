@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from kequn.core.messages_automation import AUTOMATION
 from kequn.core.messages_cli import CLI
+from kequn.core.messages_files import FILES
 from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
 from kequn.core.messages_reasons import REASON_NAMES
@@ -418,3 +419,4 @@ MESSAGES.update(RECOVERY)
 MESSAGES.update(CLI)
 MESSAGES.update(REASON_NAMES)
 MESSAGES.update(YAML)
+MESSAGES.update(FILES)

@@ -112,12 +112,22 @@ def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: Map
     """An after-sale export no profile reads (抖店's, 拼多多's, 京东's: their columns are
     not publicly defined) is refused in words, not read as orders: mapped as orders, each
     refund became a sale of its own, paid in full, doubling the order it refunds (天猫's
-    is read by its profile, taobao_refunds).
+    is read by its profile, taobao_refunds). So is a platform's export a profile reads,
+    given as customers or interactions: a Shopify orders_export.csv imported as customers
+    made a customer of each order, named #1001 and keyed by the order's Id.
 
     Such a file is a refund in every row. A row of an order without a refund (its
     after-sale id and refund amount empty or 0) tells an order sheet that notes a
     refund's number beside the orders refunded, which is read as orders."""
-    if table != "orders" or "status" in matched.columns or "refunded" not in matched.columns:
+    if table != "orders":
+        found = formats.detect(staged.headers) if staged.positional else None
+        if found is not None:
+            what, name = t(f"import.table_{table}"), local(found)
+            raise SourceError(
+                t("import.platform_export_not_table", file=path.name, format=name, table=what)
+            )
+        return
+    if "status" in matched.columns or "refunded" not in matched.columns:
         return
     ids = [
         i
