@@ -62,12 +62,9 @@ def order_values(
         derived["lines_refunded"] = "CAST(NULL AS VARCHAR)"
         derived["refund_state"] = "k_rs"
         derived["refund_none"] = "coalesce(k_rs = 'none', false)"
-    quantity = col("line_quantity") if grouped and col("line_quantity") else col("quantity")
+    quantity = _quantity(col, grouped, first, total)
     if quantity:
-        summed = grouped and quantity == col("line_quantity")
-        derived["quantity"] = (
-            f"CAST({total(f'kq_int({quantity})')} AS VARCHAR)" if summed else first(quantity)
-        )
+        derived["quantity"] = quantity
     derived["status_word"] = _status_word(profile, col("status"), grouped, first)
     # a payment time on the order: with a refund amount missing, whether a close word of
     # closed_when_paid was a refund after payment (淘宝's TRADE_CLOSED) or a close before
@@ -78,6 +75,23 @@ def order_values(
     derived["buyer"] = first(_buyer_sql(profile, col, out))
     derived["lines"] = "count(*)" if grouped else "1"
     return derived
+
+
+def _quantity(col: Any, grouped: bool, first: Any, total: Any) -> str | None:
+    """SQL for an order's quantity: its item rows' summed, else the order's column, else
+    the items packed in one cell summed; None without any."""
+    quantity = col("line_quantity") if grouped and col("line_quantity") else col("quantity")
+    if quantity:
+        summed = grouped and quantity == col("line_quantity")
+        return f"CAST({total(f'kq_int({quantity})')} AS VARCHAR)" if summed else first(quantity)
+    if packed := col("packed_items"):
+        # one row per order, its items packed in one cell: WooCommerce's Default format
+        # writes "id:1|name:Shirt|sku:SH-1|quantity:1|...;id:2|...|quantity:2|..."
+        # (its import format the same as JSON, "quantity":2): the order's is their sum
+        pieces = f"""regexp_extract_all({packed}, '(^|[|;{{,])"?quantity"?:\\s*([0-9]+)', 2)"""
+        summed_pieces = f"list_sum(list_transform({pieces}, lambda q: CAST(q AS BIGINT)))"
+        return str(first(f"CAST({summed_pieces} AS VARCHAR)"))
+    return None
 
 
 def _status_word(profile: Profile, status: str | None, grouped: bool, first: Any) -> str:

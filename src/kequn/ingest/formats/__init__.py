@@ -37,6 +37,7 @@ EXTRA_COLUMNS = (
     "line_quantity",
     "line_price",
     "line_amount",
+    "packed_items",  # all of an order's items in one cell (WooCommerce's line_items)
     "refund_id",
 )
 KINDS = ("orders", "refunds")
