@@ -4,13 +4,29 @@ currency and buyer key."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from kequn.ingest import reasons
 from kequn.ingest.formats import STATUSES, Profile
 
-if TYPE_CHECKING:
-    from kequn.ingest.shape import Shaped
+
+@dataclass
+class Shaped:
+    """How an export was shaped: canonical column -> index of the shaped column."""
+
+    columns: dict[str, int] = field(default_factory=dict)
+    buyer_key: list[str] = field(default_factory=list)  # the columns that identified buyers
+    notes: list[str] = field(default_factory=list)  # message keys for the summary
+    orders: int = 0
+    lines: int = 0
+    currencies: dict[str, int] = field(default_factory=dict)
+    #: after-sale words the profile does not know, and their item rows (read as none)
+    unknown_refund_words: dict[str, int] = field(default_factory=dict)
+    #: orders with nothing that identifies the buyer, kept as guests of their own
+    guests: int = 0
+    #: orders partly refunded whose refunded money no column tells (read as 0)
+    partial_unknown: int = 0
 
 
 def order_values(

@@ -27,7 +27,6 @@ derived columns after them, which the mapping then points at.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -37,7 +36,7 @@ from kequn.ingest.cell_macros import SCIENTIFIC, plain, plain_key
 from kequn.ingest.convert import other_spellings, with_spellings
 from kequn.ingest.formats import Profile
 from kequn.ingest.mapping import BUYER_COLUMNS, value_synonyms
-from kequn.ingest.order_values import order_values
+from kequn.ingest.order_values import Shaped, order_values
 
 # A cell is masked when it hides characters behind * (李**, 137****7151) or is a
 # platform ciphertext (抖店 wraps its encrypted fields in # / $ / ~ marks).
@@ -77,24 +76,6 @@ def pseudonym_id(key: str, value: str) -> str:
     """The id a buyer known by ``value`` (a normalised phone or e-mail) gets: what the SQL
     macro ``kq_pseudo`` computes, for code that must know it beforehand (the demo)."""
     return "p-" + hashlib.sha256((key + value).encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass
-class Shaped:
-    """How an export was shaped: canonical column -> index of the shaped column."""
-
-    columns: dict[str, int] = field(default_factory=dict)
-    buyer_key: list[str] = field(default_factory=list)  # the columns that identified buyers
-    notes: list[str] = field(default_factory=list)  # message keys for the summary
-    orders: int = 0
-    lines: int = 0
-    currencies: dict[str, int] = field(default_factory=dict)
-    #: after-sale words the profile does not know, and their item rows (read as none)
-    unknown_refund_words: dict[str, int] = field(default_factory=dict)
-    #: orders with nothing that identifies the buyer, kept as guests of their own
-    guests: int = 0
-    #: orders partly refunded whose refunded money no column tells (read as 0)
-    partial_unknown: int = 0
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, key: str | None = None) -> None:

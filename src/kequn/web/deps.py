@@ -125,8 +125,12 @@ def request_user(request: Request) -> User | None:
     users: Users = request.app.state.users
     token = bearer(request.headers.get("authorization"))
     if token is not None:
-        return users.find(token)
-    return users.session(request.cookies.get(SESSION_COOKIE))
+        user = users.find(token)
+    else:
+        user = users.session(request.cookies.get(SESSION_COOKIE))
+    # for the error handlers (kequn.web.errors), which tell each reader what they may see
+    request.state.kequn_user = user
+    return user
 
 
 def current_user(request: Request) -> User:

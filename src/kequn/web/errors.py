@@ -101,9 +101,9 @@ async def taxonomy_error(request: Request, exc: TaxonomyError) -> JSONResponse:
     answers that itself): its problem, already in the request's language; to a reader
     without personal data only that there is one, since the problem quotes the rule, and
     a rule may name a person (``name = '张伟'``, see :mod:`kequn.web.rule_privacy`)."""
-    from kequn.web.deps import request_user  # deps raises this module's errors
-
-    user = request_user(request)
+    # who asked, as the request's authentication found them (kequn.web.deps, which
+    # raises this module's errors); nobody found yet reads the problem as a viewer would
+    user = getattr(request.state, "kequn_user", None)
     if user is None or not user.can("personal"):
         name = request.app.state.ws.taxonomy_path.name
         message = t("web.error.taxonomy_hidden", request_lang(request), file=name)
