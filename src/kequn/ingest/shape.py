@@ -54,6 +54,11 @@ CREATE OR REPLACE TEMP MACRO kq_clean(s) AS list_filter([regexp_replace(regexp_r
 CREATE OR REPLACE TEMP MACRO kq_masked(s) AS s IS NOT NULL AND regexp_matches(s, '{_MASKED}');
 CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
     WHEN s IS NULL OR kq_masked(s) THEN NULL
+    -- letters beside the digits (1381234abcd) are no phone; a label (tel, mobile), "ext"
+    -- or "x" before an extension, and words in other scripts (手机, 转) are notes
+    WHEN regexp_matches(regexp_replace(lower(s),
+        '(telephone|phone|mobile|mob|cell|tel|extension|ext)\.?|(^|[^a-z])x\s*[0-9]', ' ', 'g'),
+        '[a-z]') THEN NULL
     -- 1.38001E+10: a phone Excel kept as a number, its last digits gone; its digits
     -- (13800110) were a phone that every 138001xxxxx buyer shared
     WHEN regexp_full_match(trim(s), '{SCIENTIFIC}') THEN NULL
@@ -64,7 +69,10 @@ CREATE OR REPLACE TEMP MACRO kq_phone(s) AS CASE
              || regexp_replace(s, '[^0-9]', '', 'g')
     END;
 CREATE OR REPLACE TEMP MACRO kq_email(s) AS CASE
-    WHEN s IS NULL OR kq_masked(s) OR NOT contains(s, '@') THEN NULL ELSE lower(trim(s)) END;
+    WHEN s IS NULL OR kq_masked(s) THEN NULL
+    -- one @ between a name and a domain with a dot (nana@@bad, a@b, @qq.com are none)
+    WHEN NOT regexp_full_match(trim(s), '[^@\s]+@[^@\s.]+(\.[^@\s.]+)+') THEN NULL
+    ELSE lower(trim(s)) END;
 CREATE OR REPLACE TEMP MACRO kq_pseudo(v) AS CASE WHEN v IS NULL THEN NULL
     ELSE 'p-' || left(sha256(getvariable('kq_key') || v), 16) END;
 CREATE OR REPLACE TEMP MACRO kq_id(s) AS CASE
