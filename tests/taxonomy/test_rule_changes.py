@@ -42,8 +42,8 @@ def test_a_rewritten_rule_changes_its_dimension_and_those_reading_it() -> None:
 
 def test_a_threshold_changes_the_dimensions_whose_rules_read_it() -> None:
     before = parse_taxonomy(DEFAULT)
-    after = _edited("high_value_spend: {derive: quantile, of: spend, q: 0.8,",
-                    "high_value_spend: {derive: quantile, of: spend, q: 0.9,")  # fmt: skip
+    after = _edited("high_value_spend: {derive: quantile, of: spend, top: 0.2,",
+                    "high_value_spend: {derive: quantile, of: spend, top: 0.1,")  # fmt: skip
     changed = changed_dimensions(before, after)
     users = {
         key[0]

@@ -350,8 +350,8 @@ CLI: dict[str, tuple[str, str]] = {
         "a threshold needs a 'value' or a 'derive' rule",
     ),
     "taxonomy.quantile_needs": (
-        "derive: quantile 需要 'of'（一个特征）和 'q'（0 到 1 之间）",
-        "derive: quantile needs 'of' (a feature) and 'q' (0..1)",
+        "derive: quantile 需要 'of'（一个特征），以及 'q'（分位数，0 到 1 之间）或 'top'（前多少比例，0 到 1 之间）二者之一",
+        "derive: quantile needs 'of' (a feature) and one of 'q' (the quantile, 0..1) or 'top' (the top share, 0..1)",
     ),
     "taxonomy.setting_needs": (
         "derive: setting 需要 'setting'（kequn.toml 中的一个键）",

@@ -71,10 +71,23 @@ def derive_thresholds(
                     compute()  # the rule needs a value not computed yet
                 table = table.filter(compile_rule(rule, table, params).fill_null(False))
             assert th.of is not None
-            assert th.q is not None
-            pending[name] = discrete_quantile(table, th.of, th.q)
+            if th.top is not None:
+                pending[name] = top_line(table, th.of, th.top)
+            else:
+                assert th.q is not None
+                pending[name] = discrete_quantile(table, th.of, th.q)
     compute()
     return {name: params[name] for name in taxonomy.thresholds}
+
+
+def top_line(table: ir.Table, column: str, top: float) -> ir.FloatingScalar:
+    """The smallest value of the top ``top`` share of ``column``'s values: the
+    ⌈top·n⌉-th largest (ties with it are in the top too), so that ``value >= line`` holds
+    for ⌈top·n⌉ of n distinct values: 2 of 10 for the top 20%, 1 of 5, 1 of 3. It is
+    the discrete quantile of the values negated (:func:`discrete_quantile`: exact, and
+    the same on every engine)."""
+    negated = table.mutate(_top_line=-table[column].cast("float64"))
+    return -discrete_quantile(negated, "_top_line", top)
 
 
 def columns_read(taxonomy: Taxonomy, rules: Mapping[tuple[str, str], Rule]) -> set[str]:
