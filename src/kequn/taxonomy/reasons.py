@@ -8,6 +8,7 @@ feature, a threshold or a dimension, with a format from
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -218,6 +219,64 @@ def _cn_basis(values: Mapping[str, Any], lang: str) -> str | None:
     rows = [r for r in table["rows"] if r.get("match")] + [
         r for r in table["rows"] if not r.get("match")
     ]
+    code = _industry_code(values.get("industry"))
+    if code is not None:
+        # the row the code selects, as the size was computed: the section alone fits
+        # several (I: telecommunications 63-64 and software 65), and the first whose
+        # tier matched was named (software sized by the telecommunications lines)
+        chosen = [r for r in rows if _cn_row_of_code(r, code, values.get("industry_section"))]
+        found = _cn_basis_by(chosen[:1], values, measures, size, lang)
+        if found is not None:
+            return found
+    return _cn_basis_by(rows, values, measures, size, lang)
+
+
+#: an industry written as a GB/T 4754 code, or a code before its name (the Python twin of
+#: :data:`kequn.features.attributes._CODE_LIKE` and ``_CODE_FIRST``)
+_CODE_LIKE = re.compile(r"^[A-T]?[0-9]{2,4}$")
+_CODE_FIRST = re.compile(r"^([A-T]?[0-9]{2,4})[\s:：\-]*[\u3400-\u9fff]")
+
+
+def _industry_code(text: Any) -> str | None:
+    """The GB/T 4754 code (with its division) an industry text gives, else None."""
+    if not isinstance(text, str):
+        return None
+    plain = text.strip()
+    upper = plain.upper()
+    if _CODE_LIKE.match(upper):
+        return upper
+    first = _CODE_FIRST.match(upper)
+    if first:
+        return first.group(1)
+    names = load_reference("industry_gbt4754").get("names") or {}
+    for code, words in names.items():
+        if plain in [str(w) for w in words] and str(code).isdigit():
+            return str(code)
+    return None
+
+
+def _cn_row_of_code(row: dict[str, Any], code: str, section: Any) -> bool:
+    """Whether the size table's ``row`` applies to ``code`` (the default row: always),
+    as :func:`kequn.features.reference._row_matches` decides it."""
+    match = row.get("match") or {}
+    if not match:
+        return True
+    digits = re.match(r"^[A-T]?(\d{2})", code)
+    division = int(digits.group(1)) if digits else None
+    if section in match.get("sections", []):
+        return True
+    if division is not None and division in [int(d) for d in match.get("divisions", [])]:
+        return True
+    return any(re.match(rf"^[A-T]?{re.escape(str(c))}", code) for c in match.get("classes", []))
+
+
+def _cn_basis_by(
+    rows: list[dict[str, Any]],
+    values: Mapping[str, Any],
+    measures: dict[str, Any],
+    size: Any,
+    lang: str,
+) -> str | None:
     for row in rows:
         if not _cn_row_fits(row, values.get("industry_section")):
             continue
