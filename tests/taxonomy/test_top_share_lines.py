@@ -48,7 +48,8 @@ def test_two_of_ten_buyers_are_the_top_20_percent(tmp_path: Path, lang: str, rea
     ],
 )
 def test_top_line(backend: BaseBackend, values: list[float], top: float, line: float) -> None:
-    table = ibis.memtable({"spend": [float(v) for v in values]})
+    name = f"top_{len(values)}_{int(top * 100)}_{int(values[-1])}"
+    table = backend.create_table(name, ibis.memtable({"spend": [float(v) for v in values]}))
     assert backend.execute(top_line(table, "spend", top)) == line
 
 
