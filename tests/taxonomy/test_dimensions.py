@@ -14,6 +14,9 @@ from kequn.taxonomy.model import Taxonomy
 Classify = Callable[..., list[dict[str, Any]]]
 
 # (description, features, expected) per exclusive dimension; purchase cycle C = 30 days
+#: a repeat buyer on a steady cycle (bulk needs one): three purchase days, even intervals
+STEADY = {"orders": 3, "purchase_days": 3, "cv_days_between_orders": 0.1}
+
 CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
     "lifecycle": [
         ("never bought", {}, "prospect"),
@@ -208,14 +211,29 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
     ],
     "order_size": [
         (
-            "repeat at the bulk value",
-            {"orders": 2, "avg_order_value": 500, "avg_quantity": 1},
+            "repeat at the bulk value, on a steady cycle",
+            {**STEADY, "avg_order_value": 500, "avg_quantity": 1},
             "bulk",
         ),
         (
-            "repeat at the bulk quantity",
-            {"orders": 2, "avg_order_value": 100, "avg_quantity": 20},
+            "repeat at the bulk quantity, on a steady cycle",
+            {**STEADY, "avg_order_value": 100, "avg_quantity": 20},
             "bulk",
+        ),
+        (
+            "repeat at the bulk value, uneven intervals",
+            {**STEADY, "cv_days_between_orders": 0.51, "avg_order_value": 500, "avg_quantity": 1},
+            "regular",
+        ),
+        (
+            "repeat at the bulk value, variation at the line",
+            {**STEADY, "cv_days_between_orders": 0.5, "avg_order_value": 500, "avg_quantity": 1},
+            "bulk",
+        ),
+        (
+            "repeat at the bulk value, two purchase days",
+            {"orders": 2, "purchase_days": 2, "avg_order_value": 500, "avg_quantity": 1},
+            "regular",
         ),
         (
             "one big order is not bulk",

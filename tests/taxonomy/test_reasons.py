@@ -311,7 +311,7 @@ def test_a_single_order_is_said_in_the_singular(
     assert en["order_size"] == "a single order of ¥120, what the median buyer spends per order"
     row = {**row, "avg_order_value": 200.0}
     assert _reasons(taxonomy, row, params, "en")["order_size"] == (
-        "a single order of ¥200 (small below ¥50, bulk from ¥500)"
+        "a single order of ¥200 (small up to ¥50, bulk from ¥500)"
     )
     assert _reasons(taxonomy, row, params, "zh")["order_size"] == (
         "只下过 1 单，金额 ¥200（小额线 ¥50，大宗线 ¥500）"

@@ -89,7 +89,7 @@ BOUNDARIES: list[tuple[str, dict[str, Any], float, str, str, dict[str, Any]]] = 
     ),
     (
         "order_size=bulk",
-        {"orders": 2, "avg_order_value": 499, "avg_quantity": 1},
+        {"orders": 3, "purchase_days": 3, "cv_days_between_orders": 0.1, "avg_order_value": 499},
         1,
         "¥1",
         "up",
@@ -97,11 +97,11 @@ BOUNDARIES: list[tuple[str, dict[str, Any], float, str, str, dict[str, Any]]] = 
     ),
     (
         "order_size=bulk",
-        {"orders": 1, "avg_order_value": 900, "avg_quantity": 1},
+        {"orders": 2, "purchase_days": 2, "cv_days_between_orders": 0.1, "avg_order_value": 900},
         1,
         "1",
         "up",
-        {"orders": 2},
+        {"orders": 3, "purchase_days": 3},
     ),
 ]
 
@@ -168,7 +168,17 @@ def test_or_takes_the_closest_path_and_blocking_labels_are_named(
     classify_rows: Classify, taxonomy: Taxonomy
 ) -> None:
     # bulk by value (¥1 short) is closer than bulk by items (19 short)
-    (row,) = classify_rows([{"orders": 2, "avg_order_value": 499, "avg_quantity": 1}])
+    (row,) = classify_rows(
+        [
+            {
+                "orders": 3,
+                "purchase_days": 3,
+                "cv_days_between_orders": 0.1,
+                "avg_order_value": 499,
+                "avg_quantity": 1,
+            }
+        ]
+    )
     answer = why_not(taxonomy, row, params_for(taxonomy), "order_size", "bulk", "en")
     assert answer["gap"]["feature"] == "avg_order_value"
     # a new customer with enough orders is still new: 'new' comes before 'loyal'
@@ -240,8 +250,12 @@ def test_why_not_through_the_cli_at_the_boundaries(demo: tuple[Any, list[dict[st
     buyers = [r for r in rows if (r["orders"] or 0) >= 2]
     # loyalty=medium: orders = 2, recency one day over 4 × the purchase cycle
     b = next(r for r in buyers if r["orders"] == 2 and r["days_since_last_order"] >= 8)
-    # value=high: one yuan short; order size=bulk: one yuan short on order value
-    a = max(buyers, key=lambda r: r["spend"])
+    # value=high: one yuan short; order size=bulk: one yuan short on order value (a buyer
+    # on a steady cycle: bulk needs one)
+    steady = [
+        r for r in buyers if r["purchase_days"] >= 3 and (r["cv_days_between_orders"] or 1) <= 0.5
+    ]
+    a = max(steady, key=lambda r: r["spend"])
     cycle_below = (b["days_since_last_order"] - 1) / 4
     # lifecycle=loyal: one order short, tenure exactly at the line; active under this cycle
     c = next(
