@@ -47,6 +47,18 @@ def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
     return city.strip().re_replace(_CITY_SUFFIX, "").lower().nullif("")
 
 
+def normalise_country(text: str | None) -> str | None:
+    """The Python twin of :func:`country_norm_expr`, for the home country setting: 中国,
+    China or cn is CN, as a customer's country is (a shop that set 中国 had every Chinese
+    customer international: "based in CN, not the home country (中国)")."""
+    if text is None:
+        return None
+    folded = text.strip().lower()
+    if folded in _CHINA:
+        return "CN"
+    return text.strip().upper() or None
+
+
 def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
     folded = country.strip().lower()
     return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")

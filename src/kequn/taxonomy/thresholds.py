@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
 from kequn.core.rules import Rule, compile_rule
-from kequn.features.attributes import normalise_city
+from kequn.features.attributes import normalise_city, normalise_country
 from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
 from kequn.features.catalogue import FEATURES, PARAMETERS
 from kequn.taxonomy.model import Taxonomy, Threshold
@@ -43,7 +43,7 @@ def derive_thresholds(
     settings = {
         "home_city": normalise_city(ctx.home_city),
         "home_province": normalise_city(ctx.home_province),
-        "home_country": ctx.home_country.strip().upper() or None,  # unset: no country
+        "home_country": normalise_country(ctx.home_country),  # unset: no country
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}
