@@ -42,7 +42,7 @@ def test_chinese_event_types_are_counted(tmp_path: Path, lang: str) -> None:
             "no order yet, but views: 1, inquiries: 1, clicks: 0, email opens: 0; "
             "the latest 8 days ago"
         )
-        assert traits["social"] == "2 shares and 0 referrals"
+        assert traits["social"] == "shares: 2, referrals: 0"
         assert shop["c3"]["lifecycle"] == [("prospect", "no paid order yet (interactions: 0)")]
         # not "social: 0 shares and 0 referrals" for a customer who came through 小红书
         assert social == "social: came through social media or word of mouth"

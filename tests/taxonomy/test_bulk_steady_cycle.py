@@ -56,7 +56,7 @@ EXPECTED = {
             "regular",
             (
                 "2 orders averaging ¥5,000, at or above the bulk line of ¥5,000, but bought on "
-                "2 days only: bulk needs a steady cycle over at least 3"
+                "too few days (purchase days: 2): bulk needs a steady cycle over at least 3"
             ),
         ),
         "items": (
