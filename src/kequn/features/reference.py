@@ -113,6 +113,11 @@ def nature_expr(
     valid = ("individual", "enterprise", "government", "institution")
     lowered = name.lower()
     cases: list[tuple[ir.BooleanValue, Any]] = [(kind.isin(valid), kind)]
+    # a company's legal form (有限公司, Ltd) says enterprise whatever else the name holds:
+    # 中华书局有限公司 is a publisher, not a government bureau (局)
+    forms = [str(w) for w in table.get("legal_forms") or []]
+    if forms:
+        cases.append((lowered.re_search(keyword_pattern(forms)), "enterprise"))
     for group in table["order"]:
         cases.append((lowered.re_search(keyword_pattern(table["keywords"][group])), group))
     cases.append((name.notnull() & (name.strip() != ""), "individual"))
