@@ -25,6 +25,7 @@ from kequn.features import reference as ref
 from kequn.features.attributes import attribute_features, finish_attributes
 from kequn.features.context import DateLike, FeatureContext, day_value
 from kequn.features.ranks import discrete_quantile, join_ranks, rank_columns, with_ranks
+from kequn.features.seen import known_on
 
 EVENT_COUNTS = {
     "views": "view",
@@ -422,7 +423,9 @@ def build_features(
     1.2 s), for columns that change only when the customers do.
 
     Customers created after ``as_of`` (and without an earlier order) are left out, so a
-    run as of an earlier date sees the business as it was then.
+    run as of an earlier date sees the business as it was then; so are those without a
+    creation date first seen (an order or an interaction) after it
+    (:func:`~kequn.features.seen.known_on`).
 
     With ``stage`` (e.g. an engine's ``materialize``), the per-order, per-event and
     attribute parts are written out first, then the buyers' ranks from the per-order part
@@ -467,6 +470,8 @@ def build_features(
     )
     started = ibis.coalesce(t.created_at.date(), t.first_order_date)
     t = t.filter(started.isnull() | (started <= as_of) | t.first_order_date.notnull())
+    if totals is None:  # (with totals, nothing is dated after as_of)
+        t = known_on(t, orders, events, as_of)
     started = ibis.coalesce(
         ibis.least(t.created_at.date(), t.first_order_date), t.created_at.date(), t.first_order_date
     )
