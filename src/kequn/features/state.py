@@ -395,11 +395,11 @@ def _key(ctx: FeatureContext) -> str:
     instead of reusing it."""
     text = json.dumps(ctx.reference("channels"), sort_keys=True, ensure_ascii=False, default=str)
     from kequn.core import schema
-    from kequn.features import build, state_rows, state_windows
+    from kequn.features import build, gaps, state_rows, state_windows
 
     digest = hashlib.sha256(text.encode("utf-8"))
     sources = (__file__, state_rows.__file__, state_windows.__file__, build.__file__)
-    for source in (*sources, schema.__file__):
+    for source in (*sources, gaps.__file__, schema.__file__):
         digest.update(Path(source or "").read_bytes())
     return digest.hexdigest()[:16]
 
