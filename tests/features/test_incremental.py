@@ -292,29 +292,26 @@ def test_incremental_equals_full_rebuild(
         )
     )
 
-    def in_state(cid: str, files: str = "*.parquet") -> int:
+    def in_state(cid: str) -> int:
         found = (
             duckdb.connect()
             .execute(
                 "SELECT count(*) FROM read_parquet(?) WHERE customer_id = ?",
-                [str(ws.root / state.FOLDER / files), cid],
+                [str(ws.root / state.FOLDER / "*.parquet"), cid],
             )
             .fetchone()
         )
         return int(found[0]) if found else -1
 
-    # its order totals, its event totals, its attributes; and its windows: an order or an
-    # interaction in the last 90 / 365 days is a row in each table's windows file
-    windows = in_state(gone, "windows-*.parquet")
-    assert in_state(gone) == 3 + windows
+    assert in_state(gone) == 3  # its order totals, its event totals, its attributes
     erase_person(ws, gone)
-    assert state.forget(ws.root / state.FOLDER, gone) in (0, 2 + windows)  # 0: by the erasure
+    assert state.forget(ws.root / state.FOLDER, gone) in (0, 2)  # 0: the erasure did it
     assert in_state(gone) == 0
     erased = assert_same(ws, DAY, tmp_path / "c", monkeypatch)
     # nothing left to compute; the customers' rows changed, so their columns are new
     assert erased["touched"] == {"orders": 0, "events": 0, "customers": -1}
     erase_person(ws, later)
-    left = in_state(later)  # 3 and its windows, unless the erasure forgets it in the state
+    left = in_state(later)  # 3, unless the erasure forgets it in the state itself
     erased = assert_same(ws, DAY, tmp_path / "c2", monkeypatch)
     expected = {"orders": 1, "events": 1} if left else {"orders": 0, "events": 0}
     assert erased["touched"] == {**expected, "customers": -1}

@@ -183,26 +183,13 @@ def order_windows(paid: ir.Table, as_of: DateLike) -> ir.Table:
     """The as-of-dependent order counts (orders in the last 90 and 365 days, spend in the
     last 365) of the customers with a paid order in the last 365 days up to ``as_of``;
     read from those orders only."""
-    sums = order_window_sums(paid, as_of)
-    return sums.select(
-        "customer_id",
-        "orders_90d",
-        "orders_365d",
-        spend_365d=sums.spend_365d_exact.cast("float64"),
-    )
-
-
-def order_window_sums(paid: ir.Table, as_of: DateLike) -> ir.Table:
-    """:func:`order_windows` with the spend as its exact decimal sum
-    (``spend_365d_exact``), as the feature state keeps it to roll it forward by
-    subtracting (:mod:`kequn.features.state_windows`)."""
     day = day_value(as_of)
     facts = paid.mutate(days_ago=day.delta(paid.order_date, unit="day"))
     facts = facts.filter(facts.days_ago < 365, facts.days_ago >= 0)
     return facts.group_by("customer_id").aggregate(
         orders_90d=facts.count(where=facts.days_ago < 90),
         orders_365d=facts.count(),
-        spend_365d_exact=facts.amount.sum(),
+        spend_365d=facts.amount.sum().cast("float64"),
     )
 
 
@@ -369,7 +356,6 @@ def build_features(
     stage: Stage | None = None,
     totals: tuple[ir.Table, ir.Table] | None = None,
     attributes: ir.Table | None = None,
-    windows: tuple[ir.Table, ir.Table] | None = None,
 ) -> ir.Table:
     """One row per customer known on ``ctx.as_of`` with every feature of the catalogue.
 
@@ -378,8 +364,6 @@ def build_features(
     :mod:`kequn.features.state`), valid only if no order or event is dated after
     ``as_of``; only the windows (last 90 / 365 days) are then read from the orders and
     events. Without, everything is computed from the orders and events up to ``as_of``.
-    ``windows``: :func:`order_windows` and :func:`event_windows` as of ``as_of``, kept by
-    the same caller (with ``totals`` only): then the orders and events are not read.
     ``attributes``: :func:`attribute_columns` of ``customers``, kept by the same caller:
     the answer then holds of them only the customer id and the age (derived here, as of
     ``as_of``), and the caller joins the rest (:func:`~kequn.features.attributes.
@@ -406,10 +390,6 @@ def build_features(
     if totals is None:
         per_order = order_features(paid, orders, ctx)
         per_event = event_features(events, as_of)
-    elif windows is not None:
-        # the same caller keeps the windows too, rolled forward to ``as_of``
-        per_order = finish_order_features(totals[0], windows[0], as_of)
-        per_event = finish_event_features(totals[1], windows[1], as_of)
     else:
         per_order = finish_order_features(totals[0], order_windows(paid, as_of), as_of)
         recent = dated_events(events, as_of)

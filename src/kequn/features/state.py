@@ -58,7 +58,6 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
-from kequn.features import state_windows as windows
 from kequn.features.attributes import attribute_columns
 from kequn.features.build import FeatureContext
 from kequn.features.state_files import META as _META
@@ -106,9 +105,6 @@ class Kept:
     #: the file ``attributes`` reads (never rewritten in place: a new state writes a new
     #: file, an erasure replaces it), which a run links into its folder
     attributes_file: Path
-    #: :func:`~kequn.features.build.order_windows` and ``event_windows`` as of the run's
-    #: date (:mod:`kequn.features.state_windows`)
-    windows: tuple[ir.Table, ir.Table] | None = None
 
 
 @dataclass
@@ -223,13 +219,12 @@ def _update(
     deltas: dict[str, str] = {}
     touched: dict[str, int] = {}
     merged: dict[str, int] = {}
-    hit: dict[str, str | Path | None] = {}
     counts: dict[str, dict[str, int]] = {}
     for name in _TABLES:
         counts[name] = _import_counts(tables[name])
         kept_files = None if meta is None else _Files.of(meta, name)
         seen = None if meta is None else meta["imports"][name]
-        done, touched[name], merged[name], hit[name] = _bring_up_to_date(
+        done, touched[name], merged[name] = _bring_up_to_date(
             folder, engine, tables[name], name, ctx, kept_files, seen, counts[name]
         )
         files[name] = done.base
@@ -246,9 +241,6 @@ def _update(
         attributes_key,
         counts[_ATTRIBUTES],
     )
-    # the 90 / 365-day windows, rolled forward from the kept ones to this as-of date
-    kept_windows = None if meta is None else meta.get(windows.META_KEY)
-    rolled, windows_meta = windows.up_to_date(folder, engine, tables, ctx, kept_windows, hit)
     values = set(touched.values())
     mode = "built" if values == {-1} else "unchanged" if values == {0} else "refreshed"
     meta = {"version": VERSION, "key": key, "generation": generation}
@@ -256,10 +248,10 @@ def _update(
     # ones (kequn.features.state_rows) instead of being computed again
     last = {"mode": mode, "touched": touched, "merged": merged, "as_of": ctx.as_of.isoformat()}
     meta |= {"files": files, "deltas": deltas, "imports": counts}
-    meta |= {"attributes_key": attributes_key, "last": last, windows.META_KEY: windows_meta}
+    meta |= {"attributes_key": attributes_key, "last": last}
     write_meta(folder, meta)
     for path in folder.glob("*.parquet"):
-        if path.name not in {*files.values(), *deltas.values(), *rolled.files.values()}:
+        if path.name not in {*files.values(), *deltas.values()}:
             _remove(path)
     state = {t: _Files(files[t], deltas.get(t)).read(tables[t], folder, t) for t in _TABLES}
     kept = Kept(
@@ -267,7 +259,6 @@ def _update(
         totals_of(state["events"], "events"),
         _read(customers, folder / files[_ATTRIBUTES], "attributes"),
         folder / files[_ATTRIBUTES],
-        (rolled.orders, rolled.events),
     )
     return kept, Refresh(mode, touched)
 
@@ -304,12 +295,10 @@ def _bring_up_to_date(
     old_files: _Files | None,
     seen: dict[str, int] | None,
     now: dict[str, int],
-) -> tuple[_Files, int, int, str | Path | None]:
+) -> tuple[_Files, int, int]:
     """One table's state files brought up to date, how many customers were touched (-1:
-    all of them, computed again), how many of those had the new rows added to their
-    kept ones (:func:`~kequn.features.state_rows.appended`) rather than computed again,
-    and who was touched for the windows (:mod:`kequn.features.state_windows`): ``ALL``,
-    None, or a file of their rows (``marked-<table>.parquet``, the caller removes it)."""
+    all of them, computed again), and how many of those had the new rows added to their
+    kept ones (:func:`~kequn.features.state_rows.appended`) rather than computed again."""
 
     def compute(rows: ir.Table) -> ir.Table:
         return order_state(rows, ctx) if name == "orders" else event_state(rows)
@@ -320,16 +309,16 @@ def _bring_up_to_date(
     if old_files is None or seen is None:
         target = fresh("")
         engine.materialize(compute(table), target)
-        return _Files(target.name), -1, 0, windows.ALL
+        return _Files(target.name), -1, 0
     new_ids = [k for k in now if k not in seen]
     changed = [k for k in seen if now.get(k, 0) != seen[k]]
     if not new_ids and not changed:
-        return old_files, 0, 0, None
+        return old_files, 0, 0
     moved = sum(now[k] for k in new_ids) + sum(abs(seen[k] - now.get(k, 0)) for k in changed)
     if moved > REBUILD_SHARE * max(sum(now.values()), 1):
         target = fresh("")
         engine.materialize(compute(table), target)
-        return _Files(target.name), -1, 0, windows.ALL
+        return _Files(target.name), -1, 0
     old = old_files.read(table, folder, f"{name}_before")
     ids = _import_key(table)
     hit = table.filter(ids.isin(_ids(new_ids))).select("customer_id") if new_ids else None
@@ -363,12 +352,7 @@ def _bring_up_to_date(
         else:
             hit = engine.materialize(hit.distinct(), scratch)
             count = again_count = int(engine.scalar(hit.count()))
-        # tonight's touched customers' rows, written once: the delta holds them, and the
-        # windows count those customers again (the caller removes the file)
-        marks = folder / f"marked-{name}.parquet"
-        marked = engine.materialize(
-            touched_rows(compute, table, old, hit, ready, again_count), marks
-        )
+        marked = touched_rows(compute, table, old, hit, ready, again_count)
         if old_files.delta is not None:
             before = _read(table, folder / old_files.delta, f"{name}_delta_before")
             touched = marked.select("customer_id")
@@ -378,14 +362,14 @@ def _bring_up_to_date(
         _remove(scratch)
         _remove(added)
     if _rows(delta) <= COMPACT_SHARE * max(_rows(folder / old_files.base), 1):
-        return _Files(old_files.base, delta.name), count, count - again_count, marks
+        return _Files(old_files.base, delta.name), count, count - again_count
     # the delta has grown: folded into a new base
     target = fresh("")
     engine.materialize(
         _Files(old_files.base, delta.name).read(table, folder, f"{name}_fold"), target
     )
     _remove(delta)
-    return _Files(target.name), count, count - again_count, marks
+    return _Files(target.name), count, count - again_count
 
 
 def _key(ctx: FeatureContext) -> str:
@@ -395,11 +379,10 @@ def _key(ctx: FeatureContext) -> str:
     instead of reusing it."""
     text = json.dumps(ctx.reference("channels"), sort_keys=True, ensure_ascii=False, default=str)
     from kequn.core import schema
-    from kequn.features import build, gaps, state_rows, state_windows
+    from kequn.features import build, gaps, state_rows
 
     digest = hashlib.sha256(text.encode("utf-8"))
-    sources = (__file__, state_rows.__file__, state_windows.__file__, build.__file__)
-    for source in (*sources, gaps.__file__, schema.__file__):
+    for source in (__file__, state_rows.__file__, build.__file__, gaps.__file__, schema.__file__):
         digest.update(Path(source or "").read_bytes())
     return digest.hexdigest()[:16]
 
