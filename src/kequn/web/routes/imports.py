@@ -121,27 +121,22 @@ def _columns(table: str, given: str | None, lang: str) -> dict[str, str]:
     if not given:
         return {}
     names = [c.name for c in TABLES[table].columns]
+    known = ", ".join(names)
+    bad = ApiError(400, "bad_columns", t("web.error.bad_columns", lang, columns=known))
     try:
         data = json.loads(given)
     except ValueError:
-        data = None
+        raise bad from None
     if not isinstance(data, dict) or not data:
-        raise ApiError(
-            400, "bad_columns", t("web.error.bad_columns", lang, columns=", ".join(names))
-        )
-    chosen: dict[str, str] = {}
+        raise bad
     for name, header in data.items():
         if name not in names:
-            known = ", ".join(names)
             raise ApiError(
                 400, "unknown_column", t("web.error.unknown_column", lang, name=name, columns=known)
             )
         if not isinstance(header, str) or not header.strip() or len(header) > 1000:
-            raise ApiError(
-                400, "bad_columns", t("web.error.bad_columns", lang, columns=", ".join(names))
-            )
-        chosen[name] = header
-    return chosen
+            raise bad
+    return dict(data)
 
 
 def _upload_name(given: str | None, lang: str) -> str:

@@ -165,6 +165,15 @@ function uploadForm() {
   const form = document.getElementById("upload-form");
   if (!form) return;
   const status = document.getElementById("upload-status");
+  // a job followed to its end, its step said as it goes
+  const finished = (job) => pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
+  // a labelled choice of the forms below
+  const choice = (fields, text, select) => {
+    const label = document.createElement("label");
+    label.textContent = `${text} `;
+    label.appendChild(select);
+    fields.appendChild(label);
+  };
   const mapForm = document.getElementById("upload-map");
   const mapFields = document.getElementById("upload-map-fields");
   // a file lacking required columns: the job says which, and the file's headers; the
@@ -172,8 +181,6 @@ function uploadForm() {
   const askColumns = (wanted) => {
     mapFields.replaceChildren();
     (wanted.missing || []).forEach((name) => {
-      const label = document.createElement("label");
-      label.textContent = `${(wanted.labels || {})[name] || name} (${name}) `;
       const select = document.createElement("select");
       select.dataset.column = name;
       select.required = true;
@@ -187,8 +194,7 @@ function uploadForm() {
         option.textContent = header;
         select.appendChild(option);
       });
-      label.appendChild(select);
-      mapFields.appendChild(label);
+      choice(mapFields, `${(wanted.labels || {})[name] || name} (${name})`, select);
     });
     mapForm.hidden = mapFields.children.length === 0;
     return !mapForm.hidden;
@@ -205,7 +211,7 @@ function uploadForm() {
       // `kequn import --create-customers` does; unticked: the import's own default
       const create = table !== "customers" && document.getElementById("upload-create").checked ? "?create_customers=true" : "";
       const job = await api(`/api/imports/${table}${create}`, { method: "POST", body });
-      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
+      const done = await finished(job);
       if (done.state !== "done") {
         // the form says what is missing, in the page's words (the job's message advises
         // the command's --mapping)
@@ -257,12 +263,9 @@ function uploadForm() {
   const askWords = (unknown, file) => {
     wordsFields.replaceChildren();
     Object.entries(unknown || {}).forEach(([word, count]) => {
-      const label = document.createElement("label");
-      label.textContent = `${word} (${fill(wordsForm.dataset.count, { count: fmt(count) })}) `;
       const select = document.getElementById("upload-words-choices").content.firstElementChild.cloneNode(true);
       select.dataset.word = word;
-      label.appendChild(select);
-      wordsFields.appendChild(label);
+      choice(wordsFields, `${word} (${fill(wordsForm.dataset.count, { count: fmt(count) })})`, select);
     });
     wordsForm.dataset.file = file || "";
     wordsForm.hidden = wordsFields.children.length === 0;
@@ -275,7 +278,7 @@ function uploadForm() {
     status.className = "muted";
     try {
       const job = await api("/api/quarantine/retry", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ table: "orders", statuses, create_customers: create }) });
-      const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
+      const done = await finished(job);
       if (done.state !== "done") throw new Error(done.error);
       const r = done.result;
       const file = wordsForm.dataset.file;
