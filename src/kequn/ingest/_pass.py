@@ -69,5 +69,8 @@ class Pass:
     def _columns(self) -> list[Column]:
         cols = list(self.spec.columns)
         if self.table == "orders":
-            cols += [Column(name, "string", name, name) for name in BUYER_COLUMNS]
+            cols += [
+                Column(name, "bool" if name.endswith("_consent") else "string", name, name)
+                for name in BUYER_COLUMNS
+            ]
         return cols

@@ -349,6 +349,8 @@ class _Import(ParsePass, AfterSalePass):
                 self.report.derived_customers = self._derive_customers()
             elif create_customers:
                 self.report.derived_customers = self._derive_event_customers()
+            if self.table == "orders":
+                self._carry_consent()
             self._check_references()
         self._fold_refunds(columns)
         notify("write", 0)

@@ -24,6 +24,9 @@ BUYER_COLUMNS = (
     "customer_city",
     "customer_province",
     "customer_country",
+    # the buyer's answer to e-mail marketing an order export carries (Shopify's
+    # Accepts Marketing): the marketing_consent of the customer made from it
+    "customer_marketing_consent",
 )
 
 _STRIP = re.compile(r"[\s_\-.:：()（）\[\]【】/]+")

@@ -13,6 +13,8 @@ from kequn.ingest.shape import line_rows
 _PROVINCE_RE = r"^\s*([^\s省]{2,7}省|[^\s]{2,10}?自治区|北京|上海|天津|重庆|香港|澳门)"
 _CITY_RE = r"^(?:市)?\s*([^\s市]{1,8}?(?:市|自治州|地区|盟))"
 _INSERT_DEFAULTS = {"orders": {"status": "'paid'"}}
+#: columns an update leaves as stored where the file's cell is blank
+_KEPT_WHEN_BLANK = {"customers": ("marketing_consent", "sms_consent")}
 
 
 class WritePass(Pass):
@@ -41,12 +43,14 @@ class WritePass(Pass):
         before = self._count("customers")
         self.sql(
             f"""INSERT INTO customers (customer_id, name, phone, email, address, province, city,
-                country, created_at, origin, source_file, source_row, import_id)
+                country, marketing_consent, created_at, origin, source_file, source_row,
+                import_id)
             SELECT customer_id, arg_min({buyer("customer_name")}, _row),
                    arg_min({contact("customer_phone", "kq_phone")}, _row),
                    arg_min({contact("customer_email", "kq_email")}, _row),
                    arg_min({address}, _row), arg_min({province}, _row), arg_min({city}, _row),
-                   arg_min({buyer("customer_country")}, _row), min(ordered_at),
+                   arg_min({buyer("customer_country")}, _row),
+                   bool_and({self._consent_given()}), min(ordered_at),
                    $origin, $file, min(_row), $import_id
             FROM parsed p ANTI JOIN customers c ON c.customer_id = p.customer_id
             WHERE p.customer_id IS NOT NULL AND p._row NOT IN {self._rejected_rows()}
@@ -55,6 +59,34 @@ class WritePass(Pass):
             import_id=self.report.import_id,
         )
         return self._count("customers") - before
+
+    def _consent_given(self) -> str:
+        """The buyer's e-mail marketing answer on each parsed order row (NULL: not said)."""
+        if "customer_marketing_consent" in self.matched.columns:
+            return "customer_marketing_consent"
+        return "CAST(NULL AS BOOLEAN)"
+
+    def _carry_consent(self) -> None:
+        """An order export's answer to e-mail marketing (Shopify's Accepts Marketing, on
+        each order's first row) on the customers it names that the table held already:
+        a no is stored, whatever was; a yes only where nothing was said. A buyer who
+        said no on any order of the file said no (Shopify asks at each checkout, and a
+        refusal is the answer that must not be lost); a blank says nothing. A stored no
+        is undone only by the customer's own record saying yes (a customers export)."""
+        if "customer_marketing_consent" not in self.matched.columns:
+            return
+        self.sql(
+            f"""UPDATE customers AS c
+            SET marketing_consent = CASE WHEN a.said THEN coalesce(c.marketing_consent, true)
+                                         ELSE false END
+            FROM (SELECT customer_id, bool_and(customer_marketing_consent) AS said
+                  FROM parsed
+                  WHERE customer_id IS NOT NULL AND _row NOT IN {self._rejected_rows()}
+                  GROUP BY customer_id) a
+            WHERE c.customer_id = a.customer_id AND a.said IS NOT NULL
+              AND c.marketing_consent IS DISTINCT FROM
+                  CASE WHEN a.said THEN coalesce(c.marketing_consent, true) ELSE false END"""
+        )
 
     def _derive_event_customers(self) -> int:
         """A workspace made from interactions alone: each id seen becomes a customer (known
@@ -99,6 +131,11 @@ class WritePass(Pass):
         settles = settles and {"refunded", "amount"} <= set(own)
         settled = settled_by_refund("t.status", "a.refunded", "a.amount", stored=True)
         value = {name: f'a."{name}"' for name in own}
+        # a blank consent cell says nothing: the answer stored stays (a member list's
+        # row without 营销许可 does not undo the no an order export recorded)
+        for name in _KEPT_WHEN_BLANK.get(target, ()):
+            if name in value:
+                value[name] = f'coalesce(a."{name}", t."{name}")'
         if settles:
             value["refunded"] = (
                 "CASE WHEN coalesce(a.refunded, 0) <= 0 AND t.status IN "
