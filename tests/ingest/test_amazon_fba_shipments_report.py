@@ -73,7 +73,9 @@ def test_an_fba_shipments_report_has_quantities_and_promotions(
         }
         buyers = con.execute("SELECT count(DISTINCT customer_id) FROM orders").fetchone()
     assert buyers == (2,)
-    # each shipped row's item-price is its items': the order's amount is their sum
+    # each shipped row's item-price is its items': the order's amount is their sum (the
+    # shipping of 175 a row is given back by its ship-promotion-discount of -175)
     assert got["503-8346168-3395065"] == (Decimal("77760"), 2, Decimal("0"), "paid")
-    # the item's promotion of -1000 is the order's discount of 1000, whatever row it is on
-    assert got["249-5507672-9257449"] == (Decimal("49464"), 2, Decimal("1000"), "paid")
+    # the item's promotion of -1000 is the order's discount of 1000, whatever row it is on,
+    # and what the buyer did not pay: 38880 + 10584 - 1000
+    assert got["249-5507672-9257449"] == (Decimal("48464"), 2, Decimal("1000"), "paid")

@@ -40,7 +40,7 @@ def order_values(
     derived["amount"] = "CAST(NULL AS VARCHAR)"
     if amount:
         if profile.amount_scope == "line" and grouped:
-            derived["amount"] = f"CAST({total(f'kq_money({amount})')} AS VARCHAR)"
+            derived["amount"] = f"CAST({total(_paid(profile, col, amount))} AS VARCHAR)"
         else:
             derived["amount"] = first(amount)
     elif line_amount and grouped:
@@ -126,6 +126,24 @@ def _status_word(profile: Profile, status: str | None, grouped: bool, first: Any
         # one of kequn's six words (checked when the profile was read), never a file's
         return f"'{profile.status_missing}'"
     return "CAST(NULL AS VARCHAR)"
+
+
+def _paid(profile: Profile, col: Any, amount: str) -> str:
+    """SQL for an item row's money paid: its amount with the charges the profile names
+    beside it (shipping, gift wrap) and less its promotions: the item's own where the
+    amount is before it (``amount_before_discount``), the shipping's. A promotion is
+    taken by its size: Amazon's shipments report writes it negative (-175), and one
+    written as a positive amount off reads the same. A row without its amount has none
+    (a cancelled item): its charges alone are no sale."""
+    parts = [f"kq_money({amount})"]
+    for name in ("shipping_fee", "wrap_fee"):
+        if charge := col(name):
+            parts.append(f"+ coalesce(kq_money({charge}), 0)")
+    less = ["discount"] if profile.amount_before_discount else []
+    for name in [*less, "shipping_discount"]:
+        if promotion := col(name):
+            parts.append(f"- abs(coalesce(kq_money({promotion}), 0))")
+    return "(" + " ".join(parts) + ")"
 
 
 def _priced(col: Any) -> str | None:

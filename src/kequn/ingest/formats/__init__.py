@@ -39,7 +39,15 @@ EXTRA_COLUMNS = (
     "line_amount",
     "packed_items",  # all of an order's items in one cell (WooCommerce's line_items)
     "refund_id",
+    # charges an item row's amount leaves out and its buyer pays (Amazon's shipping-price
+    # and gift-wrap-price), and a promotion on the shipping (ship-promotion-discount):
+    # with ``amount_scope: line`` the order's amount is the rows' amounts with them
+    "shipping_fee",
+    "wrap_fee",
+    "shipping_discount",
 )
+#: the columns that make a row's amount the money paid (:attr:`Profile.amount_before_discount`)
+AMOUNT_PARTS = ("shipping_fee", "wrap_fee", "shipping_discount")
 KINDS = ("orders", "refunds")
 STATUSES = ("paid", "partially_refunded", "refunding", "refunded", "cancelled", "pending")
 REFUND_STATES = ("refunding", "refunded", "partially_refunded", "none")
@@ -81,6 +89,9 @@ class Profile:
     #: ``line``: each item row holds its own discount (Amazon's item-promotion-discount),
     #: the order's is their sum; ``order``: the order's, from its first row that has one
     discount_scope: str = "order"
+    #: whether the amount column is the price before the ``discount`` column's promotion
+    #: (Amazon's item-price): the money paid is the amount less the discount
+    amount_before_discount: bool = False
     closed_after_refund: str = "refunded"
     #: status words that mean a refund, not a cancellation, on an order the file shows as
     #: paid (a payment time) while it has no refund amount for it: 淘宝's older export
@@ -186,6 +197,15 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
     if kind not in KINDS:
         raise ProfileError(f"{name}: kind must be one of {', '.join(KINDS)}")
     amount_scope = str(data.get("amount_scope") or "order")
+    columns = {str(k): _tuple(v) for k, v in (data.get("columns") or {}).items() if v}
+    before = bool(data.get("amount_before_discount"))
+    if (before or any(c in columns for c in AMOUNT_PARTS)) and not (
+        amount_scope == "line" and data.get("line_items")
+    ):
+        raise ProfileError(
+            f"{name}: the parts of a row's amount ({', '.join(AMOUNT_PARTS)}, "
+            "amount_before_discount) need line_items and amount_scope: line"
+        )
     return Profile(
         id=str(data["id"]),
         zh=str(data.get("zh") or data["id"]),
@@ -193,7 +213,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         platform=data.get("platform"),
         channel=data.get("channel"),
         currency=data.get("currency"),
-        columns={str(k): _tuple(v) for k, v in (data.get("columns") or {}).items() if v},
+        columns=columns,
         statuses=statuses,
         refund_statuses=refunds,
         detect_all=_tuple(detect.get("all")),
@@ -203,6 +223,7 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         amount_scope=amount_scope,
         refund_scope=str(data.get("refund_scope") or amount_scope),
         discount_scope=str(data.get("discount_scope") or "order"),
+        amount_before_discount=before,
         closed_after_refund=str(data.get("closed_after_refund") or "refunded"),
         closed_when_paid=tuple(w.strip() for w in _tuple(data.get("closed_when_paid"))),
         status_wins=tuple(w.strip().lower() for w in _tuple(data.get("status_wins"))),
