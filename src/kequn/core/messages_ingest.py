@@ -90,6 +90,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{column} {value} 是科学计数法：Excel 把手机号存成了数字，末几位已丢失（不同客户会变成同一个号码），此值已清空，客户已导入。请在 Excel 中把该列设为“文本”后重新保存并导入",
         "{column} {value} is in scientific notation: Excel kept the phone as a number and its last digits are lost (different customers would share it), so the value was left empty and the customer imported. Format the column as Text in Excel, save and import again",
     ),
+    "reason.number_lost_digits": (
+        "{column} {value} 是科学计数法：Excel 只保留 15 位有效数字，这个数字（证件号、卡号等）的末几位已丢失，此值未保存，客户已导入（隔离区保留了该行原文）。请在 Excel 中把该列设为“文本”后重新保存并导入，或导入平台导出的原文件",
+        "{column} {value} is in scientific notation: Excel keeps 15 significant digits, so the number's last digits (an ID or card number's) are lost; the value was not stored and the customer imported (the quarantine keeps the row as written). Format the column as Text in Excel, save and import again, or import the platform's original export",
+    ),
     "reason.not_a_phone": (
         "{column} {value} 不是电话号码（数字不足 7 位）：此值已清空，客户已导入。若这一列不是电话，请用 --mapping 把它映射到别的列",
         "{column} {value} is not a phone number (fewer than 7 digits), so the value was left empty and the customer imported. If the column holds something else, map it elsewhere with --mapping",

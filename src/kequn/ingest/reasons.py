@@ -41,6 +41,9 @@ MISSING_STATUS = _reason("missing_status", "validate: an order's status empty")
 MASKED_BUYER = _reason("masked_buyer", "validate: a buyer known only masked")
 ID_LOST_DIGITS = _reason("id_lost_digits", "validate: an id in scientific notation")
 PHONE_LOST_DIGITS = _reason("phone_lost_digits", "validate: a phone in scientific notation")
+NUMBER_LOST_DIGITS = _reason(
+    "number_lost_digits", "validate: a customer's other column in scientific notation"
+)
 NOT_A_PHONE = _reason("not_a_phone", "validate: a customer's phone with too few digits (abc)")
 NOT_AN_EMAIL = _reason("not_an_email", "validate: a customer's e-mail without an @")
 FUTURE_DATE = _reason("future_date", "validate: a time after tomorrow")

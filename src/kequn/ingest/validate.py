@@ -152,6 +152,32 @@ class ValidatePass(RefundPass):
             self.sql(f"UPDATE parsed SET phone = NULL WHERE {lost}", scientific=SCIENTIFIC)
         if self.table == "customers":
             self._check_contacts(columns)
+            self._check_kept_numbers(columns)
+
+    def _check_kept_numbers(self, columns: list[str]) -> None:
+        """A column kept among a customer's attributes (身份证号, 银行卡号 ...) whose
+        cell is a number of more than 15 digits as Excel shows one (1.10101199003151E+17):
+        its last digits are gone, and it was stored so without a word, a wrong number
+        standing for the customer's. It is left out of the attributes, the customer kept,
+        and named by row and header (the quarantine keeps the row as the file had it)."""
+        if "attributes" not in columns or not self.matched.extra:
+            return
+        for index in self.matched.extra:
+            header = self.staged.headers[index]
+            cell = "element_at(attributes, $header)[1]"
+            lost = f"regexp_full_match(trim({cell}), $scientific)"
+            self.sql(
+                f"""INSERT INTO problems SELECT _row, $header, '{reasons.NUMBER_LOST_DIGITS}',
+                    'warning', {cell}, NULL FROM parsed WHERE {lost}""",
+                header=header,
+                scientific=SCIENTIFIC,
+            )
+            self.sql(
+                "UPDATE parsed SET attributes = map_from_entries(list_filter("
+                f"map_entries(attributes), lambda e: e.key <> $header)) WHERE {lost}",
+                header=header,
+                scientific=SCIENTIFIC,
+            )
 
     def _check_contacts(self, columns: list[str]) -> None:
         """A customer's phone or e-mail that is none (abc, 12345, a name in the e-mail
