@@ -106,6 +106,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "买家 {value} 是打码后的值：不同买家打码后可能完全相同，无法区分，此行未导入。请导出带买家编号、会员名或完整手机号的文件，或用 --mapping 指定另一列作为买家",
         "the buyer {value} is masked: different buyers look the same once masked, so it cannot tell them apart and the row was not imported. Export the file with the buyer's id, member name or full phone number, or name another buyer column with --mapping",
     ),
+    "reason.birthday_no_year": (
+        "{column} {value} 只有月和日，没有年份：出生日期需要年份，此值未保存，也不据此推算年龄；客户已导入",
+        "{column} {value} has a month and day but no year: a birth date needs its year, so the value was not stored and no age is derived from it; the customer was imported",
+    ),
     "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
     "reason.bad_number": (
         "{column} 不是可识别的数字: {value}",

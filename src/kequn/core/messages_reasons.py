@@ -10,6 +10,7 @@ REASON_NAMES: dict[str, tuple[str, str]] = {
     "reason_name.bad_choice": ("值不在允许范围内", "value not one of those allowed"),
     "reason_name.bad_bool": ("不是“是/否”", "not yes or no"),
     "reason_name.bad_date": ("日期无法识别", "date not understood"),
+    "reason_name.birthday_no_year": ("生日缺少年份", "birthday without a year"),
     "reason_name.bad_money": ("金额无法识别", "amount not understood"),
     "reason_name.bad_number": ("数字无法识别", "number not understood"),
     "reason_name.ambiguous_money": ("金额的小数点有歧义", "amount with an unclear decimal mark"),

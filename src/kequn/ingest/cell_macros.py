@@ -171,6 +171,16 @@ _D = f"[{_CN_DIGITS}]"
 #: year's 1 January; an age column the age it gives in the year of the import (90后 is 31
 #: in an import of 2026), as any age the column gives is kept as of its import
 _GENERATION = r"^((19|20)?\d{2})年?[后後]$"
+#: a birthday without its year, as member lists and forms keep one (生日 03-15, 3月15日,
+#: 15/03, March 15, 15 Mar; vCard's and ISO 8601's --03-15, --0315): no birth date, as a
+#: date needs its year and an age more so; told as such rather than "not a date"
+_M = "(0?[1-9]|1[0-2])"
+_DAY = "(0?[1-9]|[12][0-9]|3[01])"
+_MONTH_NAME = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?"
+MONTH_DAY = (
+    f"(--)?{_M}[-/.]{_DAY}\\.?|--{_M}{_DAY}|{_DAY}[-/.]{_M}\\.?|{_M}月{_DAY}[日号]?"
+    f"|{_MONTH_NAME},?\\s*{_DAY}(st|nd|rd|th)?|{_DAY}(st|nd|rd|th)?\\s*(of\\s+)?{_MONTH_NAME}"
+)
 
 #: the words a cell holds for no value: nothing, a dash (-, --, —: how exports and hand-made
 #: sheets leave a value out; Douyin writes "-" in every empty cell), the text null (淘宝's

@@ -10,6 +10,7 @@ import duckdb
 
 from kequn.ingest import formats, reasons
 from kequn.ingest._pass import Pass, settled_by_refund
+from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
 from kequn.ingest.region import PARTS, place_of, places
@@ -201,6 +202,23 @@ class ParsePass(Pass):
             read.reason,
         )
 
+    def _failure(
+        self, frag: Fragment, index: int, commas: bool, logical: str, text: bool
+    ) -> tuple[str, str]:
+        """SQL for whether the file's column ``index`` failed to be read as its fragment
+        reads it, and the reason code why: 1.234 in a column of decimal commas is
+        ambiguous, and 03-15 or 3月15日 in a birth column a birthday without its year."""
+        source = f"c{index}"
+        failed, why = frag.failed or "false", f"'{frag.reason or ''}'"
+        if commas:
+            grouped = f"regexp_full_match(kq_money_marked({source}), '{_DOT_GROUPED}')"
+            failed = f"({failed}) OR {grouped}"
+            why = f"CASE WHEN {grouped} THEN '{reasons.AMBIGUOUS_MONEY}' ELSE {why} END"
+        if logical == "birth_date" and text:
+            no_year = f"regexp_full_match(lower({self._clean(index)}), '{MONTH_DAY}')"
+            why = f"CASE WHEN {no_year} THEN '{reasons.BIRTHDAY_NO_YEAR}' ELSE {why} END"
+        return failed, why
+
     def _text(self, source: str) -> bool:
         """Whether the file's column ``source`` (c0, c1, ...) was read as text."""
         return self.types[source].upper().startswith("VARCHAR")
@@ -298,7 +316,8 @@ class ParsePass(Pass):
         for column in self._columns():
             if column.name == "attributes" or column.name not in self.matched.columns:
                 continue
-            source = f"c{self.matched.columns[column.name]}"
+            index = self.matched.columns[column.name]
+            source = f"c{index}"
             logical = self._logical(column.name, column.kind)
             text = self._text(source)
             frag = self._fragment(column.name, logical, text)
@@ -313,11 +332,7 @@ class ParsePass(Pass):
                 value = f"coalesce(kq_pick({value}, ${name}_map_keys, ${name}_map_vals), {value})"
             if self.table in ("orders", "customers") and column.name == "customer_id" and text:
                 value = self._buyer_key(value)
-            failed, why = frag.failed or "false", f"'{frag.reason or ''}'"
-            if column.name in commas:
-                grouped = f"regexp_full_match(kq_money_marked({source}), '{_DOT_GROUPED}')"
-                failed = f"({failed}) OR {grouped}"
-                why = f"CASE WHEN {grouped} THEN '{reasons.AMBIGUOUS_MONEY}' ELSE {why} END"
+            failed, why = self._failure(frag, index, column.name in commas, logical, text)
             select.append(f'{value} AS "{column.name}"')
             select.append(f'CAST({source} AS VARCHAR) AS "raw__{column.name}"')
             select.append(f'{failed} AS "bad__{column.name}"')

@@ -32,6 +32,7 @@ def _reason(code: str, emitted_by: str) -> str:
 BAD_CHOICE = _reason("bad_choice", "convert: a value not in a choice list (status, gender)")
 BAD_BOOL = _reason("bad_bool", "convert: a yes/no column")
 BAD_DATE = _reason("bad_date", "convert: a date or time; validate: a year before 1900")
+BIRTHDAY_NO_YEAR = _reason("birthday_no_year", "parse: a birth date of a month and day only")
 BAD_MONEY = _reason("bad_money", "convert: an amount")
 BAD_NUMBER = _reason("bad_number", "convert: a whole number")
 AMBIGUOUS_MONEY = _reason("ambiguous_money", "parse: 1.234 in a column of decimal commas")
