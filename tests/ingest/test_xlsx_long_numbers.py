@@ -72,3 +72,23 @@ def test_a_long_order_number_is_refused_with_its_row_and_header(
     [entry] = quarantine_rows(ws, lang="zh")
     assert (entry["file"], entry["row"], entry["column"]) == ("orders.xlsx", 3, "order_id")
     assert entry["message"].startswith("订单编号 (order_id) 6.95348989061019E+18 是科学计数法")
+
+
+def test_a_cut_phone_keying_an_orders_buyer_is_told_once(ws: Workspace, tmp_path: Path) -> None:
+    # no buyer id: the phone is the key (a 17-digit number, as an international
+    # number with its prefix typed twice, kept by Excel as 1.38001380012346E+16)
+    path = _book(
+        tmp_path / "orders.xlsx",
+        [
+            ["订单号", "手机号", "下单时间", "实付金额", "订单状态"],
+            ["A1", 13800138000, "2024-03-05 10:00:00", 10.5, "已付款"],
+            ["A2", 13800138001234567, "2024-03-05 10:00:00", 20, "已付款"],
+        ],
+    )
+    report = import_file(ws, "orders", path)
+    assert report.accepted == 1
+    # the cell is not empty: it was said to be ("required field 手机号 is empty") as well
+    assert report.rejected_by_reason == {"id_lost_digits": 1}
+    [entry] = quarantine_rows(ws, lang="en")
+    assert (entry["file"], entry["row"], entry["column"]) == ("orders.xlsx", 3, "customer_id")
+    assert entry["message"].startswith("手机号 (customer_id) 1.38001380012346E+16 is in scientific")

@@ -118,14 +118,17 @@ class ValidatePass(RefundPass):
                     value=masked,
                 )
             # a phone or e-mail column giving the ids, and a cell that is neither (无,
-            # 12345): no one's id, where it was one id that every such row shared
+            # 12345): no one's id, where it was one id that every such row shared. A
+            # phone Excel cut (1.38001380012346E+16) is told as that, below, not as empty
             self._problem(
                 '"customer_id" IS NULL AND NOT kq_blank("raw__customer_id") '
-                'AND NOT kq_masked(trim("raw__customer_id"))',
+                'AND NOT kq_masked(trim("raw__customer_id")) '
+                'AND NOT regexp_full_match(trim("raw__customer_id"), $scientific)',
                 "customer_id",
                 reasons.MISSING_REQUIRED,
                 "rejected",
                 value='"raw__customer_id"',
+                scientific=SCIENTIFIC,
             )
         for name in ("order_id", "customer_id", "event_id"):
             if name in columns:
