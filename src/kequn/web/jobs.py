@@ -67,6 +67,9 @@ class Job:
     #: file's headers (:class:`kequn.ingest.source_error.SourceError`'s ``wanted``), so
     #: the upload page can ask which header holds each
     wanted: dict[str, Any] | None = None
+    #: what kind of error failed the job (``source_error``, ``taxonomy_error`` …): what a
+    #: reader who may not see its text (it may quote a customer's data) is told of it
+    error_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class Job:
             "result": self.result,
             "error": self.error,
             "fault": self.fault,
+            "error_code": self.error_code,
             "wanted": self.wanted,
             "seconds": round((self.finished or time.time()) - self.started, 2),
             "pid": self.pid,
@@ -183,6 +187,7 @@ class Jobs:
                 job.update(
                     error=without_paths(told),
                     fault=fault,
+                    error_code=_code(exc),
                     wanted=wanted if isinstance(wanted, dict) else None,
                     state="failed",
                     finished=time.time(),
@@ -232,6 +237,22 @@ class Jobs:
         status = 422 if job.fault == "input" else 500
         error = {"code": f"{job.kind}_failed", "message": job.error}
         return JSONResponse({"error": error, "job": body}, status_code=status)
+
+
+def error_for_viewer(data: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """A job as a reader without personal data sees it: a failure the requester could act
+    on (a file's, the taxonomy's) told as what kind it was, not in its own words, which
+    may quote a cell of the file or a rule's literal (``found: C1, 张伟, 139…``,
+    ``name = '张伟'``); the rest (a bug's type, a stopped process) quotes nothing."""
+    if data.get("state") != "failed" or data.get("fault") != "input":
+        return data
+    code = str(data.get("error_code") or "input")
+    return {**data, "error": t("web.error.job_hidden", lang, code=code)}
+
+
+def _code(exc: BaseException) -> str:
+    """``SourceError`` -> ``source_error``: the kind of an error, without its text."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
 def _alive(pid: int) -> bool:
