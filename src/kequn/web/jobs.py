@@ -239,15 +239,49 @@ class Jobs:
         return JSONResponse({"error": error, "job": body}, status_code=status)
 
 
-def error_for_viewer(data: dict[str, Any], lang: str | None) -> dict[str, Any]:
-    """A job as a reader without personal data sees it: a failure the requester could act
-    on (a file's, the taxonomy's) told as what kind it was, not in its own words, which
-    may quote a cell of the file or a rule's literal (``found: C1, 张伟, 139…``,
-    ``name = '张伟'``); the rest (a bug's type, a stopped process) quotes nothing."""
-    if data.get("state") != "failed" or data.get("fault") != "input":
-        return data
-    code = str(data.get("error_code") or "input")
-    return {**data, "error": t("web.error.job_hidden", lang, code=code)}
+def for_viewer(data: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """A job as a reader without personal data sees it.
+
+    A failure the requester could act on (a file's, the taxonomy's) is told as what kind
+    it was, not in its own words, which may quote a cell of the file or a rule's literal
+    (``found: C1, 张伟, 139…``, ``name = '张伟'``); the rest (a bug's type, a stopped
+    process) quotes nothing. An import's rows left out as no data (a row holding one
+    cell: ``,张伟,,``) are listed without their text, in the summary's lines too."""
+    if data.get("state") == "failed" and data.get("fault") == "input":
+        code = str(data.get("error_code") or "input")
+        data = {**data, "error": t("web.error.job_hidden", lang, code=code)}
+    result = data.get("result")
+    if isinstance(result, dict):
+        files = result.get("files")
+        if isinstance(files, list):  # a quarantine retry's: each file's report
+            result = {**result, "files": [_unskipped(f) for f in files]}
+        data = {**data, "result": _unskipped(result)}
+    return data
+
+
+def _unskipped(report: Any) -> Any:
+    """An import's report with the text of its skipped rows masked, where it lists them
+    and where its summary's lines quote them."""
+    if not isinstance(report, dict) or not isinstance(report.get("skipped"), list):
+        return report
+    rows = [row for row in report["skipped"] if isinstance(row, dict)]
+    texts = sorted({str(row["text"]) for row in rows if row.get("text")}, key=len, reverse=True)
+
+    def masked(line: Any) -> Any:
+        if not isinstance(line, dict) or not isinstance(line.get("text"), str):
+            return line
+        text = line["text"]
+        for value in texts:
+            text = text.replace(value, "***")
+        return {**line, "text": text}
+
+    shown = {
+        **report,
+        "skipped": [{**row, "text": "***"} if row.get("text") else row for row in rows],
+    }
+    if isinstance(report.get("said"), list):
+        shown["said"] = [masked(line) for line in report["said"]]
+    return shown
 
 
 def _code(exc: BaseException) -> str:

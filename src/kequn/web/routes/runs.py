@@ -18,7 +18,7 @@ from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
-from kequn.web.jobs import Job, error_for_viewer
+from kequn.web.jobs import Job, for_viewer
 from kequn.web.personal import sees_personal
 from kequn.web.render import render
 
@@ -75,7 +75,7 @@ def job_status(
         raise ApiError(404, "no_job", t("web.error.no_job", lang))
     audit(workspace(request), user.name, "job.read", {"job": job["id"], "kind": job["kind"]})
     if not sees_personal(user):
-        job = error_for_viewer(job, lang)
+        job = for_viewer(job, lang)
     wanted = job.get("wanted")
     if wanted and not sees_personal(user):
         # a file read without its header row offers its first row as the headers
