@@ -129,6 +129,10 @@ def _columns(table: str, given: str | None, lang: str) -> dict[str, str]:
         raise bad from None
     if not isinstance(data, dict) or not data:
         raise bad
+    if not _whole(json.dumps(data, ensure_ascii=False)):
+        # "\\ud800" in the JSON: half a pair, which no file's header holds and no answer
+        # can quote (an error naming it could not be written out as UTF-8)
+        raise ApiError(400, "invalid_text", t("web.error.half_pair", lang))
     for name, header in data.items():
         if name not in names:
             raise ApiError(
@@ -137,6 +141,15 @@ def _columns(table: str, given: str | None, lang: str) -> dict[str, str]:
         if not isinstance(header, str) or not header.strip() or len(header) > 1000:
             raise bad
     return dict(data)
+
+
+def _whole(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (no half of a UTF-16 surrogate pair)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _upload_name(given: str | None, lang: str) -> str:

@@ -1,0 +1,45 @@
+"""The upload's ``columns`` field (JSON: which header holds each column) sent by a client
+that is not the upload page: half of a UTF-16 surrogate pair (``"\\ud800"``) in a header
+or a column's name failed the job as an internal error (500, UnicodeEncodeError) or could
+not be answered at all. Every such field is a 400 in the JSON error shape, in the
+request's language, and nothing is imported."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from kequn.store.access import add_user
+from kequn.store.workspace import Workspace
+
+ORDERS = "票据,顾客代码,成交日,款项\nP-1,K1,2026-09-01,100.00\n"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        '{"order_id": "\\ud800"}',  # half a pair in a header
+        '{"order_id": "票据\\udfff"}',
+        '{"\\ud800": "票据"}',  # half a pair in a column's name
+    ],
+)
+def test_half_a_pair_in_columns_is_a_400(ws: Workspace, serve: Any, columns: str) -> None:
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        for lang in ("zh", "en"):
+            answer = client.post(
+                "/api/imports/orders",
+                params={"wait": "true", "lang": lang, "create_customers": "true"},
+                files={"file": ("台账.csv", ORDERS.encode("utf-8"), "text/csv")},
+                data={"columns": columns},
+            )
+            assert answer.status_code == 400, answer.text
+            assert answer.headers["content-type"].startswith("application/json")
+            error = answer.json()["error"]
+            assert error["code"] == "invalid_text"
+            assert bool(HAN.search(error["message"])) == (lang == "zh"), error
+    with ws.read() as con:
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)
