@@ -37,6 +37,26 @@ def speaking(lang: str | None) -> Iterator[None]:
         _here.reset(token)
 
 
+#: whether the work in hand answers the dashboard or the API (:func:`on_web`)
+_web: contextvars.ContextVar[bool] = contextvars.ContextVar("kequn_web", default=False)
+#: what a message's web variant is registered as: ``import.no_header_row@web``
+WEB_VARIANT = "@web"
+
+
+@contextlib.contextmanager
+def on_web() -> Iterator[None]:
+    """Messages made inside the block (in this thread or task) as the dashboard and the
+    API say them: where a message tells the command's user to pass an option
+    (``--mapping``, ``--header-row``) and a web variant of it is registered
+    (``key@web``), the variant says what to do on the dashboard or with the API's
+    parameter instead."""
+    token = _web.set(True)
+    try:
+        yield
+    finally:
+        _web.reset(token)
+
+
 def current_lang() -> Lang:
     """The language in force: the work's (:func:`speaking`), else set for the process,
     else ``KEQUN_LANG``, else the locale."""
@@ -67,8 +87,11 @@ def chosen() -> bool:
 
 
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
-    """Translate ``key`` and fill in ``params``."""
+    """Translate ``key`` and fill in ``params`` (its web variant, if any, on the web:
+    :func:`on_web`)."""
     zh, en = MESSAGES[key]
+    if _web.get():
+        zh, en = MESSAGES.get(key + WEB_VARIANT, (zh, en))
     template = zh if (lang or current_lang()) == "zh" else en
     return template.format_map(_Params(params))
 

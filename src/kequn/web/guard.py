@@ -41,7 +41,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kequn.core.i18n import speaking, t
+from kequn.core.i18n import on_web, speaking, t
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
@@ -331,7 +331,10 @@ class CatchAll:
             await send(message)
 
         try:
-            await self.app(scope, receive, sending)
+            # the messages of the request and what it calls: the dashboard's and the
+            # API's words (no command line options)
+            with on_web():
+                await self.app(scope, receive, sending)
         except Exception as exc:
             if started:
                 raise

@@ -29,7 +29,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from kequn.core.i18n import speaking, t
+from kequn.core.i18n import on_web, speaking, t
 from kequn.errors import user_message
 from kequn.store.workspace import Workspace, _atomic_write
 
@@ -168,7 +168,8 @@ class Jobs:
 
         def target() -> None:
             try:
-                with speaking(lang):  # the work's own messages in the requester's language
+                # the work's own messages in the requester's language, in the web's words
+                with speaking(lang), on_web():
                     result = without_personal(work(job))
                 job.update(result=result, state="done", finished=time.time())
             except Exception as exc:  # reported to the user through the job

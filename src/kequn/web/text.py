@@ -277,3 +277,6 @@ WEB: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(WEB)
+
+# the web variants of the command line's messages that name its options
+from kequn.web import web_variants  # noqa: E402, F401

@@ -1,0 +1,73 @@
+"""Messages a dashboard or API user reads used to send them to the command's options
+("Pass --encoding", "use --create-customers", "add this line to a mapping file"), which
+the upload page does not offer. On the web each says what to do there (tick the box, say
+what the status word means) or names the upload's own parameter; the command line keeps
+its own wording."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kequn.core.i18n import t
+from kequn.store.access import add_user
+from kequn.store.workspace import Workspace
+
+OPTION = re.compile(r"--[a-z]")
+# orders of customers the workspace does not hold, one with a status word nobody knows
+ORDERS = (
+    "订单编号,客户编号,下单时间,实付金额,订单状态\n"
+    "W-1,NOBODY-1,2026-09-01,10.00,交易成功\n"
+    "W-2,NOBODY-2,2026-09-01,10.00,买家已签收吧\n"
+)
+
+
+def _upload(client: Any, data: bytes, lang: str, name: str = "o.csv") -> Any:
+    return client.post(
+        "/api/imports/orders",
+        params={"wait": "true", "lang": lang},
+        files={"file": (name, data, "text/csv")},
+    )
+
+
+def test_the_web_says_what_to_do_there(ws: Workspace, serve: Any) -> None:
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        # a workspace holding customers: an order of one it lacks is quarantined
+        customers = client.post(
+            "/api/imports/customers",
+            params={"wait": "true"},
+            files={"file": ("c.csv", "客户编号,姓名\nC1,甲\n".encode(), "text/csv")},
+        )
+        assert customers.status_code == 200, customers.text
+        for lang, tick, say in (("zh", "勾选", "导入页面"), ("en", "tick", "import page")):
+            # bytes that are no text in any encoding: the file's encoding is to fix
+            failed = _upload(client, bytes(range(256)) * 50, lang, "binary.csv")
+            assert failed.status_code == 422, failed.text
+            message = failed.json()["error"]["message"]
+            assert "encoding" in message, message
+            assert "UTF-8" in message, message
+            assert not OPTION.search(message), message
+
+            done = _upload(client, ORDERS.encode("utf-8"), lang)
+            assert done.status_code == 200, done.text
+            said = " ".join(line["text"] for line in done.json()["result"]["said"])
+            assert "买家已签收吧" in said, said
+            assert say in said, said
+            assert not OPTION.search(said), said
+
+            rows = client.get("/api/quarantine", params={"table": "orders", "lang": lang})
+            assert rows.status_code == 200, rows.text
+            reasons = [r["message"] for r in rows.json() if r.get("reason") == "unknown_customer"]
+            assert reasons, rows.json()
+            for reason in reasons:
+                assert tick in reason.lower(), reason
+                assert not OPTION.search(reason), reason
+
+
+def test_the_command_line_keeps_its_options() -> None:
+    for lang in ("zh", "en"):
+        assert "--create-customers" in t("reason.unknown_customer", lang, value="C1")
+        assert "--encoding" in t(
+            "import.bad_encoding", lang, file="a.csv", encoding="utf-8", line=1
+        )
