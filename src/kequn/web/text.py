@@ -61,6 +61,10 @@ WEB: dict[str, tuple[str, str]] = {
         "不能导入到 {table}：只能是 customers、orders 或 events。",
         "Cannot import into {table}: use customers, orders or events.",
     ),
+    "web.error.no_table": (
+        "没有 {table} 这个表：只能是 customers、orders 或 events。",
+        "There is no table {table}: use customers, orders or events.",
+    ),
     "web.error.bad_columns": (
         'columns 应是 JSON 对象：每个列名对应文件中的一个表头，如 {{"customer_id": "会员编号"}}。列名可以是：{columns}',
         'columns must be a JSON object naming one of the file\'s headers for each column, e.g. {{"customer_id": "Member no."}}. The columns are: {columns}',

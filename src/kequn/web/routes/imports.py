@@ -67,7 +67,7 @@ def upload(
 
     lang = request_lang(request)
     if table not in TABLES:
-        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
+        raise _unknown_table("web.error.unknown_table", table, lang)
     chosen = _columns(table, columns, lang)
     mapping = MappingFile(columns=dict(chosen), name="columns") if chosen else None
     ws = workspace(request)
@@ -113,6 +113,20 @@ def upload(
 
     job = request.app.state.jobs.start("import", user.name, work, lang)
     return request.app.state.jobs.answer(job, wait)
+
+
+#: the most of a table name that was asked for that an error quotes
+_SHOWN_NAME = 40
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _unknown_table(key: str, table: str, lang: str) -> ApiError:
+    """The 404 of a table that is none of the workspace's, quoting what was asked for
+    short and without control characters (a path's NUL, a 100,000-character name)."""
+    shown = _CONTROL.sub("?", table)
+    if len(shown) > _SHOWN_NAME:
+        shown = shown[:_SHOWN_NAME] + "…"
+    return ApiError(404, "unknown_table", t(key, lang, table=shown))
 
 
 def _columns(table: str, given: str | None, lang: str) -> dict[str, str]:
@@ -192,7 +206,7 @@ def retry_quarantined(
 
     lang = request_lang(request)
     if body.table not in TABLES:
-        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=body.table))
+        raise _unknown_table("web.error.unknown_table", body.table, lang)
     allowed = ", ".join(ORDER_STATUSES)
     words = {word.strip(): status for word, status in body.statuses.items()}
     if len(words) > MAX_WORDS or any(
@@ -228,7 +242,7 @@ def quarantine(
     """Rejected rows and emptied values, with the reason in plain words."""
     lang = request_lang(request)
     if table is not None and table not in TABLES:
-        raise ApiError(404, "unknown_table", t("web.error.unknown_table", lang, table=table))
+        raise _unknown_table("web.error.no_table", table, lang)
     rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=lang)
     for row in rows:  # the column as the user knows it: 下单时间 / order date, not order_date
         column, table_name = row.get("column"), row.get("table") or "customers"
