@@ -6,6 +6,7 @@ request's language, and nothing is imported."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -43,3 +44,28 @@ def test_half_a_pair_in_columns_is_a_400(ws: Workspace, serve: Any, columns: str
             assert bool(HAN.search(error["message"])) == (lang == "zh"), error
     with ws.read() as con:
         assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)
+
+
+def test_a_long_header_offered_can_be_chosen(ws: Workspace, serve: Any) -> None:
+    """A header of 10,000 characters was offered by the failed job (its ``wanted``) and
+    refused when chosen (a 400 saying columns must name the file's headers)."""
+    long = "款项说明" * 2500
+    data = f"票据,顾客代码,成交日,{long}\nP-1,K1,2026-09-01,100.00\n".encode()
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        params = {"wait": "true", "lang": "en", "create_customers": "true"}
+        failed = client.post(
+            "/api/imports/orders", params=params, files={"file": ("a.csv", data, "text/csv")}
+        )
+        assert failed.status_code == 422, failed.text
+        headers = failed.json()["job"]["wanted"]["headers"]
+        assert long in headers
+        chosen = {"order_id": "票据", "customer_id": "顾客代码", "ordered_at": "成交日"}
+        done = client.post(
+            "/api/imports/orders",
+            params=params,
+            files={"file": ("a.csv", data, "text/csv")},
+            data={"columns": json.dumps({**chosen, "amount": long})},
+        )
+    assert done.status_code == 200, done.text[:300]
+    assert done.json()["result"]["accepted"] == 1
