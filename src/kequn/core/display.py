@@ -88,6 +88,15 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "market_share": ("扩大市场份额", "market share"),
         "sales": ("增加销售", "sales"),
     },
+    # a channel's type in journeys.yaml (kequn.automation.channel_models)
+    "channel_type": {
+        "email": ("邮件", "e-mail"),
+        "webhook": ("Webhook 回调", "webhook"),
+        "file": ("文件", "file"),
+        "wecom": ("企业微信", "WeCom"),
+        "dingtalk": ("钉钉", "DingTalk"),
+        "feishu": ("飞书", "Feishu"),
+    },
     "role": {
         "admin": ("管理员", "administrator"),
         "analyst": ("分析师", "analyst"),
