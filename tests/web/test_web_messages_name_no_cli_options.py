@@ -71,3 +71,15 @@ def test_the_command_line_keeps_its_options() -> None:
         assert "--encoding" in t(
             "import.bad_encoding", lang, file="a.csv", encoding="utf-8", line=1
         )
+
+
+def test_the_overview_points_to_its_own_clusters(server: Any) -> None:
+    """The overview's model notes said 'see `kequn segments cluster`' above the page's
+    own table of the clusters."""
+    with server.client("viewer") as client:
+        for lang, words in (("zh", "数据发现分群："), ("en", "Discovered segments: ")):
+            page = client.get("/", params={"lang": lang})
+            assert page.status_code == 200
+            assert words in page.text
+            assert 'id="clusters"' in page.text
+            assert "kequn segments cluster" not in page.text

@@ -93,6 +93,11 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "{column} {value}：这一行是该订单的退款（售后导出），但工作区中没有这个订单：退款未计入，也没有据此创建订单。请先导入包含该订单的订单导出，再重试隔离区；如果订单是在命令行用 --source 导入的，本文件也须在命令行用同一个 --source 导入",
         "{column} {value}: this row is a refund (an after-sale export's) of that order, which the workspace does not hold: the refund was not applied and no order was made of it. Import the order export that holds the order first, then retry the quarantine; if the orders were imported from the command line with --source, this file must be imported there with the same --source",
     ),
+    # the overview's model notes: the clusters are listed on the page itself
+    "models.clusters": (
+        "数据发现分群：{k} 群（按轮廓系数选择），稳定性 ARI {ari:.2f}；各群列于总览页（API：/api/clusters）",
+        "Discovered segments: {k} clusters (chosen by silhouette), stability ARI {ari:.2f}; the overview lists them (API: /api/clusters)",
+    ),
 }
 
 MESSAGES.update({key + WEB_VARIANT: words for key, words in VARIANTS.items()})
