@@ -83,3 +83,19 @@ def test_the_overview_points_to_its_own_clusters(server: Any) -> None:
             assert words in page.text
             assert 'id="clusters"' in page.text
             assert "kequn segments cluster" not in page.text
+
+
+def test_the_identity_page_says_how_resolution_runs_from_the_dashboard(server: Any) -> None:
+    """The identity page of a workspace whose identity resolution has not run said only
+    'run kequn identity run'; a run started from the dashboard resolves identities too,
+    once [identity] is enabled."""
+    with server.client("admin") as client:
+        for lang, words in (("zh", "总览页"), ("en", "from the overview")):
+            page = client.get("/identity", params={"lang": lang})
+            assert page.status_code == 200
+            assert 'id="identity-not-run"' in page.text
+            assert "enabled = true" in page.text
+            assert words in page.text
+            answer = client.get("/api/identity/review", params={"lang": lang})
+            assert answer.status_code == 409, answer.text
+            assert words in answer.json()["error"]["message"]

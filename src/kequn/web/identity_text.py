@@ -21,8 +21,16 @@ IDENTITY_WEB: dict[str, tuple[str, str]] = {
     ),
     "web.identity.none": ("没有待复核的记录对。", "No pairs to review."),
     "web.identity.not_run": (
-        "还没有运行身份识别：先运行 kequn identity run。",
-        "Identity resolution has not run yet: run kequn identity run first.",
+        (
+            "还没有运行身份识别：在 kequn.toml 中设置 [identity] enabled = true 后，"
+            "每次运行分群前都会先进行身份识别（可在总览页开始运行）；"
+            "管理员也可以在命令行运行 kequn identity run。"
+        ),
+        (
+            "Identity resolution has not run yet: with [identity] enabled = true in "
+            "kequn.toml it runs before every run (start one from the overview); an "
+            "administrator can also run kequn identity run."
+        ),
     ),
     "web.identity.col.a": ("记录 A", "Record A"),
     "web.identity.col.b": ("记录 B", "Record B"),
