@@ -51,6 +51,10 @@ WEB: dict[str, tuple[str, str]] = {
         "任务未能完成（{code}）。错误信息可能含有客户的个人数据，只有可查看个人数据的角色（管理员、分析师）能看到全文，请联系他们。",
         "The job could not finish ({code}). Its error may quote customers' personal data, so only roles that see personal data (administrators, analysts) can read it in full: ask one of them.",
     ),
+    "web.error.schedule_hidden": (
+        "此步骤失败。失败原因可能含有客户的个人数据，只有可查看个人数据的角色（管理员、分析师）能看到。",
+        "This step failed. Why may quote customers' personal data, so only roles that see personal data (administrators, analysts) can read it.",
+    ),
     "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
     # a customer's records are the workspace's data, not a run's
     "web.error.no_records": (

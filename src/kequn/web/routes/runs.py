@@ -21,6 +21,7 @@ from kequn.web.errors import ApiError
 from kequn.web.jobs import Job, for_viewer
 from kequn.web.personal import sees_personal
 from kequn.web.render import render
+from kequn.web.schedule_view import without_error_texts
 
 router = APIRouter(tags=["runs"])
 
@@ -76,6 +77,8 @@ def job_status(
     audit(workspace(request), user.name, "job.read", {"job": job["id"], "kind": job["kind"]})
     if not sees_personal(user):
         job = for_viewer(job, lang)
+        if job.get("kind") == "schedule":  # the scheduled job's record
+            job = {**job, "result": without_error_texts(job.get("result"), lang)}
     wanted = job.get("wanted")
     if wanted and not sees_personal(user):
         # a file read without its header row offers its first row as the headers
@@ -101,16 +104,20 @@ def run_detail(request: Request, run_id: str, _user: Reader) -> dict[str, Any]:
 
 
 @router.get("/api/schedule")
-def schedule(request: Request, _user: Reader) -> dict[str, Any]:
+def schedule(request: Request, user: Reader) -> dict[str, Any]:
     """Each scheduled job (``[schedule]`` in kequn.toml): its times and steps, the next
     time it runs (in the workspace's time zone), whether it is overdue or running now, its
     last execution (outcome, steps, error) and last skip; and the delivery loop's last
     pass. A mistake in ``[schedule]`` is a 409 naming kequn.toml and the key."""
     lang = request_lang(request)
     try:
-        return schedule_status(workspace(request), lang=lang)
+        status = schedule_status(workspace(request), lang=lang)
     except ScheduleError as exc:
         raise ApiError(409, "schedule", str(exc)) from None
+    if sees_personal(user):
+        return status
+    shown: dict[str, Any] = without_error_texts(status, lang)
+    return shown
 
 
 @router.post("/api/schedule/{name}/run", status_code=202)
@@ -143,6 +150,8 @@ def runs_page(request: Request, user: PageUser) -> HTMLResponse:
     lang = request_lang(request)
     try:
         plan: dict[str, Any] | None = schedule_status(ws, lang=lang)
+        if not sees_personal(user):
+            plan = without_error_texts(plan, lang)
         problem = None
     except ScheduleError as exc:
         plan, problem = None, str(exc)
