@@ -99,3 +99,39 @@ def test_the_identity_page_says_how_resolution_runs_from_the_dashboard(server: A
             answer = client.get("/api/identity/review", params={"lang": lang})
             assert answer.status_code == 409, answer.text
             assert words in answer.json()["error"]["message"]
+
+
+# a Taobao / Tmall order export's header (ExportOrderList*.csv, GBK; the header names as
+# in src/kequn/ingest/formats/taobao.yaml's sources, e.g. github-code-index:20138030607)
+TAOBAO = (
+    "订单编号,买家会员名,买家实际支付金额,订单状态,收货人姓名,联系手机,订单创建时间,宝贝总数量\n"
+    "T1,tb_amy,199.00,交易成功,艾米,13800000001,2025-03-01 10:00:00,2\n"
+)
+
+
+def test_an_export_uploaded_as_customers_says_to_upload_it_as_orders(
+    ws: Workspace, serve: Any
+) -> None:
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        for lang in ("zh", "en"):
+            failed = client.post(
+                "/api/imports/customers",
+                params={"wait": "true", "lang": lang},
+                files={"file": ("ExportOrderList.csv", TAOBAO.encode("gbk"), "text/csv")},
+            )
+            assert failed.status_code == 422, failed.text
+            message = failed.json()["error"]["message"]
+            assert "orders" in message, message
+            assert ("导入页面" if lang == "zh" else "import page") in message, message
+            assert "kequn import" not in message, message
+
+
+def test_an_unknown_run_points_to_the_runs_page(server: Any) -> None:
+    with server.client("viewer") as client:
+        for lang in ("zh", "en"):
+            answer = client.get("/api/runs/nosuchrun", params={"lang": lang})
+            assert answer.status_code == 404, answer.text
+            message = answer.json()["error"]["message"]
+            assert "/api/runs" in message, message
+            assert "kequn status" not in message, message

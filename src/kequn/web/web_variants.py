@@ -51,6 +51,10 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "{file} 是{format}的宝贝明细文件：其中没有买家，若在订单文件之后导入会替换这些订单的买家与金额。请导入与它一起导出的订单文件（{order_file}…）；只有这个文件时，通过 API 上传并用 format={id} 单独读取（每个订单各为一位访客买家）。",
         "{file} is the {format} item list: it names no buyer, and imported after the order file it would replace those orders' buyers and money. Import the order file exported with it ({order_file}…) instead; with this file alone, upload it through the API with format={id} (each order its own guest buyer).",
     ),
+    "import.platform_export_not_table": (
+        "{file} 是{format}的订单导出，不是{table}文件：请在导入页面选择“订单”后重新上传（通过 API 则上传到 orders 表），其中的买家会自动成为客户；未导入任何内容。",
+        "{file} is a {format} order export, not a {table} file: upload it again as orders (Orders on the import page, or the orders table through the API), and its buyers become customers; nothing was imported.",
+    ),
     # what an import found (its summary's lines)
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请导出带买家列的文件，或通过 API 上传时用 columns 参数指定 customer_id。",
@@ -92,6 +96,20 @@ VARIANTS: dict[str, tuple[str, str]] = {
     "reason.aftersale_order_unknown": (
         "{column} {value}：这一行是该订单的退款（售后导出），但工作区中没有这个订单：退款未计入，也没有据此创建订单。请先导入包含该订单的订单导出，再重试隔离区；如果订单是在命令行用 --source 导入的，本文件也须在命令行用同一个 --source 导入",
         "{column} {value}: this row is a refund (an after-sale export's) of that order, which the workspace does not hold: the refund was not applied and no order was made of it. Import the order export that holds the order first, then retry the quarantine; if the orders were imported from the command line with --source, this file must be imported there with the same --source",
+    ),
+    # a run asked for by id (the API's ?run=, /api/runs/{id})
+    "run.unknown": (
+        "没有编号（或前缀）为 {id} 的运行；运行记录页（API：/api/runs）列出全部运行。",
+        "No run has the id (or prefix) {id}; the Runs page (API: /api/runs) lists the runs.",
+    ),
+    "run.ambiguous": (
+        "有 {count} 次运行的编号以 {id} 开头；请写出更长的编号（运行记录页或 /api/runs 列出全部运行）。",
+        "{count} runs have ids starting with {id}; give more of the id (the Runs page or /api/runs lists the runs).",
+    ),
+    # a run started from the dashboard
+    "error.out_of_range": (
+        "计算时某个值超出范围或无法转换：{detail}\n请在分群规则页面预览各条规则，检查其中的运算以及数据中的异常值。",
+        "A value went out of range or could not be converted while computing: {detail}\nPreview the rules on the taxonomy page to check their arithmetic, and look for unusual values in the data.",
     ),
     # the overview's model notes: the clusters are listed on the page itself
     "models.clusters": (
