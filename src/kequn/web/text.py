@@ -77,6 +77,10 @@ WEB: dict[str, tuple[str, str]] = {
         "statuses 应把文件中的每个状态词（非空，最多 200 字）对应到以下之一：{allowed}",
         "statuses must give each of the file's status words (not empty, at most 200 characters) one of: {allowed}",
     ),
+    "web.error.status_twice": (
+        "statuses 给状态词 “{word}” 指定了两个不同的含义（去掉首尾空格后是同一个词）：请只给一个。",
+        "statuses gives the status word “{word}” two different meanings (the same word once its spaces are trimmed): give one.",
+    ),
     "web.error.unknown_column": (
         "没有 {name} 这一列。列名可以是：{columns}",
         "There is no column {name}. The columns are: {columns}",

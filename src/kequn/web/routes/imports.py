@@ -210,7 +210,12 @@ def retry_quarantined(
     if body.table not in TABLES:
         raise _unknown_table("web.error.unknown_table", body.table, lang)
     allowed = ", ".join(ORDER_STATUSES)
-    words = {word.strip(): status for word, status in body.statuses.items()}
+    words: dict[str, str] = {}
+    for word, status in body.statuses.items():
+        # " 待发货" and "待发货 " are one word: given two meanings, neither is chosen
+        if words.setdefault(word.strip(), status) != status:
+            shown = word.strip()[:200]
+            raise ApiError(400, "bad_statuses", t("web.error.status_twice", lang, word=shown))
     if len(words) > MAX_WORDS or any(
         not word or len(word) > 200 or status not in ORDER_STATUSES
         for word, status in words.items()
