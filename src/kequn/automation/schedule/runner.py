@@ -120,6 +120,12 @@ def error_text(ws: Workspace, exc: BaseException) -> str:
     return text[:500]
 
 
+def _kind(exc: BaseException) -> str:
+    """What the log says of a failure: the error's kind (``SourceError``), never its text,
+    which for an error told to people may quote a customer's data."""
+    return type(exc).__name__
+
+
 def _where(exc: BaseException) -> str:
     """Where a bug was raised (for the log: its text is not logged), or nothing for an
     error kequn tells people about."""
@@ -202,7 +208,11 @@ def _execute(
             detail = STEPS[step](ws, job)
         except Exception as exc:
             error = error_text(ws, exc)
-            log.error("schedule: job %s, step %s failed: %s%s", job.name, step, error, _where(exc))
+            # the log is told the kind, not the text: a told error may quote the data
+            # ("found: C1, 张伟, 139…"); the record keeps it for those who may read it
+            log.error(
+                "schedule: job %s, step %s failed: %s%s", job.name, step, _kind(exc), _where(exc)
+            )
             if os.environ.get("KEQUN_DEBUG"):
                 traceback.print_exc()
             steps.append(
@@ -375,7 +385,7 @@ class Scheduler:
             totals: dict[str, Any] = dict(deliver(self.ws))
         except Exception as exc:
             totals = {"error": error_text(self.ws, exc)}
-            log.error("schedule: delivery failed: %s", totals["error"])
+            log.error("schedule: delivery failed: %s%s", _kind(exc), _where(exc))
         totals["at"] = records.iso(self.clock(), tz)
         records.write_delivery(self.ws, totals)
         return totals
