@@ -168,10 +168,16 @@ def features_with_models(
     prepared = _prepare_models(ws, ctx.as_of, refit) if with_models else None
     if engine.name == "duckdb":
         # in process, each channel spelling is grouped once (a query, when first needed);
-        # Spark groups each order where it is, without moving the orders
-        orders, channels = tables["orders"], ctx.reference("channels")
+        # Spark groups each order and interaction where it is, without moving them. The
+        # spellings are the orders' and the interactions' (both are grouped with them)
+        rows = (
+            tables["orders"]
+            .select("channel")
+            .union(tables["events"].select("channel"), distinct=False)
+        )
+        channels = ctx.reference("channels")
         ctx = dataclasses.replace(
-            ctx, spellings=functools.cache(lambda: channel_spellings(orders, channels))
+            ctx, spellings=functools.cache(lambda: channel_spellings(rows, channels))
         )
     with _feature_totals(engine, ws, ctx, tables, incremental) as kept:
         features = build_features(

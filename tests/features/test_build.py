@@ -175,12 +175,14 @@ def features(
                 "customer_id": "D",
                 "occurred_at": ts("2025-06-01 10:00"),
                 "type": "view",
+                "channel": "微信",
             },
             {
                 "event_id": "e2",
                 "customer_id": "D",
                 "occurred_at": ts("2025-06-20 10:00"),
                 "type": "inquiry",
+                "channel": " Phone ",
             },
             {
                 "event_id": "e3",
@@ -376,6 +378,21 @@ def test_interactions_and_ranks(features: dict[str, dict[str, Any]]) -> None:
     assert (a["spend_pct"], b["spend_pct"]) == (0.0, 1.0)
     assert (a["r_score"], b["r_score"]) == (1, 5)
     assert a["shares"] == 1
+
+
+def test_channel_mix_of_orders_and_interactions(features: dict[str, dict[str, Any]]) -> None:
+    """The channel mix a customer shows counts the interactions too (TAXONOMY.md: "the
+    mix of order and interaction channels"), each once; one of no channel is neither."""
+    d, a, b = features["D"], features["A"], features["B"]
+    # a prospect: a view on WeChat and an inquiry by phone
+    assert (d["interaction_online_share"], d["interaction_offline_share"]) == (0.5, 0.5)
+    assert (d["contact_online_share"], d["contact_offline_share"]) == (0.5, 0.5)
+    # app, store and web orders and a share of no channel: 2 of 4 online, 1 offline
+    assert (a["interaction_online_share"], a["interaction_offline_share"]) == (0.0, 0.0)
+    assert (a["contact_online_share"], a["contact_offline_share"]) == (0.5, 0.25)
+    # orders only: the orders' mix; nothing at all: none
+    assert b["interaction_online_share"] is None
+    assert (b["contact_online_share"], b["contact_offline_share"]) == (0.0, 1.0)
 
 
 def test_staged_build_gives_the_same_features(tmp_path: Path, backend: BaseBackend) -> None:

@@ -308,10 +308,24 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
             {"preferred_channel_group": "offline", "online_share": 1.0},
             "offline",
         ),
-        ("half online", {"preferred_channel_group": "unknown", "online_share": 0.5}, "online"),
-        ("mostly offline", {"online_share": 0.49, "offline_share": 0.51}, "offline"),
+        (
+            "half online",
+            {"preferred_channel_group": "unknown", "contact_online_share": 0.5},
+            "online",
+        ),
+        (
+            "mostly offline",
+            {"contact_online_share": 0.49, "contact_offline_share": 0.51},
+            "offline",
+        ),
+        # orders and interactions together: online orders, offline contact otherwise
+        (
+            "orders online, interactions offline",
+            {"online_share": 1.0, "contact_online_share": 0.25, "contact_offline_share": 0.75},
+            "offline",
+        ),
         # orders of no known channel (an export without a channel column) are neither
-        ("channel unknown", {"online_share": 0.0, "offline_share": 0.0}, "unknown"),
+        ("channel unknown", {"contact_online_share": 0.0, "contact_offline_share": 0.0}, "unknown"),
         ("nothing known", {}, "unknown"),
     ],
     "acquisition_source": [
@@ -474,6 +488,8 @@ texts = st.one_of(
                 "income": numbers,
                 "online_share": numbers,
                 "offline_share": numbers,
+                "contact_online_share": numbers,
+                "contact_offline_share": numbers,
                 "city_norm": texts,
                 "country_norm": texts,
                 "gender": texts,

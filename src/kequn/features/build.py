@@ -78,6 +78,8 @@ SPELLINGS_LIMIT = 256
 def channel_spellings(orders: ir.Table, channels: dict[str, Any]) -> dict[str, str] | None:
     """Every distinct non-NULL ``channel`` of ``orders`` with its group (this runs one
     query); None with more than :data:`SPELLINGS_LIMIT` of them, or one holding a NUL.
+    ``orders`` is any table with a ``channel`` column: the pipeline gives the orders' and
+    the events' channels together, as both are grouped (:func:`channel_group`).
 
     Grouping an order means trimming, lowering, the synonym lists and the keyword
     patterns: half of the churn model's training query at 1M customers (2M orders of
@@ -106,6 +108,17 @@ def channel_spellings(orders: ir.Table, channels: dict[str, Any]) -> dict[str, s
     return spellings
 
 
+def channel_group(channel: ir.StringValue, ctx: FeatureContext) -> ir.StringValue:
+    """Each order's or interaction's channel group (``online``, ``offline``; other values
+    are neither), looked up in ``ctx``'s spellings when it has them (they must hold every
+    spelling of the rows: the pipeline's cover the orders' and the events' channels)."""
+    spellings = ctx.channel_spellings()
+    if spellings is None:
+        return ref.channel_group_expr(channel, ctx.reference("channels"))
+    # NULL (no channel) counts as neither online nor offline, as its group (unknown)
+    return channel.substitute(spellings, else_=ibis.null("string"))
+
+
 def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """The per-customer order aggregates that do not depend on the as-of date (counts,
     sums, extremes, first/last dates, the inter-purchase statistics, the channel mix,
@@ -115,18 +128,11 @@ def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Ta
     are counted there); each already limited to the dates wanted. Both the full build (up
     to as-of) and the feature state (every order, usable while as-of is not before the
     newest order) compute them here, so their values are the same. The channel groups
-    are looked up in ``ctx``'s spellings when it has them (:func:`channel_spellings` of
-    the same orders: they must hold every spelling there is).
+    are looked up in ``ctx``'s spellings when it has them (:func:`channel_group`).
     """
-    spellings = ctx.channel_spellings()
-    if spellings is None:
-        channel_group = ref.channel_group_expr(paid.channel, ctx.reference("channels"))
-    else:
-        # NULL (no channel) counts as neither online nor offline, as its group (unknown)
-        channel_group = paid.channel.substitute(spellings, else_=ibis.null("string"))
     facts = paid.mutate(
         discounted=paid.discount.fill_null(0) > 0,
-        channel_group=channel_group,
+        channel_group=channel_group(paid.channel, ctx),
         quantity_f=paid.quantity.cast("float64"),
     )
     agg = facts.group_by("customer_id").aggregate(
@@ -223,7 +229,7 @@ def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) 
         online_share=t.online_orders.cast("float64") / t.orders,
         offline_share=t.offline_orders.cast("float64") / t.orders,
     )
-    return t.select(*ORDER_FEATURE_COLUMNS)
+    return t.select(*ORDER_FEATURE_COLUMNS, *_CHANNEL_COUNTS[:2])
 
 
 #: the order features' columns, in their order
@@ -275,16 +281,23 @@ def dated_events(events: ir.Table, as_of: DateLike | None = None) -> ir.Table:
     return dated.filter(dated.event_date <= day_value(as_of))
 
 
-def event_totals(dated: ir.Table) -> ir.Table:
-    """Per-customer interaction counts (all, and of each type) and the last one's date,
-    of the :func:`dated_events` given: independent of the as-of date."""
-    kind = dated.type.strip().lower()
+def event_totals(dated: ir.Table, ctx: FeatureContext) -> ir.Table:
+    """Per-customer interaction counts (all, of each type, and online and offline by
+    their channel, :func:`channel_group`) and the last one's date, of the
+    :func:`dated_events` given: independent of the as-of date."""
+    # a column, as the orders' (with no spelling at all the group is a NULL literal)
+    dated = dated.mutate(channel_group=channel_group(dated.channel, ctx))
+    kind, group = dated.type.strip().lower(), dated.channel_group
     counts = {
         name: dated.count(where=kind.isin([word, *EVENT_TYPE_WORDS.get(word, [])]))
         for name, word in EVENT_COUNTS.items()
     }
     return dated.group_by("customer_id").aggregate(
-        events=dated.count(), last_event_date=dated.event_date.max(), **counts
+        events=dated.count(),
+        last_event_date=dated.event_date.max(),
+        **counts,
+        online_events=dated.count(where=group == "online"),
+        offline_events=dated.count(where=group == "offline"),
     )
 
 
@@ -305,12 +318,36 @@ def finish_event_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) 
         events_90d=joined.events_90d.fill_null(0),
         **{name: joined[name] for name in EVENT_COUNTS},
         days_since_last_event=day.delta(joined.last_event_date, unit="day"),
+        interaction_online_share=joined.online_events.cast("float64") / joined.events,
+        interaction_offline_share=joined.offline_events.cast("float64") / joined.events,
+        online_events=joined.online_events,
+        offline_events=joined.offline_events,
     )
 
 
-def event_features(events: ir.Table, as_of: DateLike) -> ir.Table:
-    dated = dated_events(events, as_of)
-    return finish_event_features(event_totals(dated), event_windows(dated, as_of), as_of)
+def event_features(events: ir.Table, ctx: FeatureContext) -> ir.Table:
+    dated = dated_events(events, ctx.day)
+    totals = event_totals(dated, ctx)
+    return finish_event_features(totals, event_windows(dated, ctx.day), ctx.day)
+
+
+#: the online and offline orders and interactions, carried from the order and event
+#: features into :func:`with_contact_channels`, which leaves them out
+_CHANNEL_COUNTS = ("online_orders", "offline_orders", "online_events", "offline_events")
+
+
+def with_contact_channels(t: ir.Table) -> ir.Table:
+    """``t`` (orders and events joined, their counts zero-filled) with the channel mix of
+    the orders and interactions together (``contact_online_share``, ``contact_offline_
+    share``: of all of them, NULL without any), without the counts it is made of."""
+    counts = {name: t[name].fill_null(0) for name in _CHANNEL_COUNTS}
+    total = (t.orders + t.events).cast("float64")
+    online = counts["online_orders"] + counts["online_events"]
+    offline = counts["offline_orders"] + counts["offline_events"]
+    return t.mutate(
+        contact_online_share=ibis.cases((total > 0, online.cast("float64") / total), else_=None),
+        contact_offline_share=ibis.cases((total > 0, offline.cast("float64") / total), else_=None),
+    ).drop(*_CHANNEL_COUNTS)
 
 
 _ORDER_NUMBERS_ZERO = (
@@ -332,15 +369,16 @@ def buyer_behaviour(orders: ir.Table, events: ir.Table, ctx: FeatureContext) -> 
     smaller query, for models that look at several past dates.
     """
     per_order = order_features(paid_orders(orders, ctx.day), orders, ctx)
-    per_event = event_features(events, ctx.day)
+    per_event = event_features(events, ctx)
     joined = per_order.left_join(per_event, "customer_id")
     t = joined.select(
         *[joined[c] for c in per_order.columns],
         *[joined[c] for c in per_event.columns if c != "customer_id"],
     )
-    return t.mutate(
+    t = t.mutate(
         **{name: t[name].fill_null(0) for name in _ORDER_NUMBERS_ZERO + _EVENT_NUMBERS_ZERO}
     )
+    return with_contact_channels(t)
 
 
 #: writes an expression out under a name and returns a table reading it back
@@ -389,7 +427,7 @@ def build_features(
     paid = paid_orders(orders, as_of)
     if totals is None:
         per_order = order_features(paid, orders, ctx)
-        per_event = event_features(events, as_of)
+        per_event = event_features(events, ctx)
     else:
         per_order = finish_order_features(totals[0], order_windows(paid, as_of), as_of)
         recent = dated_events(events, as_of)
@@ -413,6 +451,7 @@ def build_features(
     t = t.mutate(
         **{name: t[name].fill_null(0) for name in _ORDER_NUMBERS_ZERO + _EVENT_NUMBERS_ZERO}
     )
+    t = with_contact_channels(t)
     started = ibis.coalesce(t.created_at.date(), t.first_order_date)
     t = t.filter(started.isnull() | (started <= as_of) | t.first_order_date.notnull())
     if totals is None:  # (with totals, nothing is dated after as_of)

@@ -150,6 +150,21 @@ FEATURES: dict[str, Feature] = {
         _f("complaints", "number", "投诉次数", "complaints"),
         _f("email_opens", "number", "邮件打开次数", "email opens"),
         _f("clicks", "number", "点击次数", "clicks"),
+        _f("interaction_online_share", "number", "线上互动占比", "share of interactions online"),
+        _f("interaction_offline_share", "number", "线下互动占比", "share of interactions offline"),
+        # orders and interactions together: the channel mix a customer shows
+        _f(
+            "contact_online_share",
+            "number",
+            "线上占比（订单与互动）",
+            "share of orders and interactions online",
+        ),
+        _f(
+            "contact_offline_share",
+            "number",
+            "线下占比（订单与互动）",
+            "share of orders and interactions offline",
+        ),
         # ranks among buyers (0..1) and RFM quintile scores (1..5)
         _f("spend_pct", "number", "消费百分位", "spend percentile"),
         _f("orders_pct", "number", "订单数百分位", "orders percentile"),

@@ -80,8 +80,9 @@ from kequn.features.state_rows import (
 
 #: bump when the aggregates kept change: a state of another version is rebuilt
 #: (4: the orders' exact sums kept, kequn.features.state_rows adds to them; 5: the kept
-#: city_norm drops a 特别行政区, kequn.features.attributes._CITY_SUFFIX)
-VERSION = 5
+#: city_norm drops a 特别行政区, kequn.features.attributes._CITY_SUFFIX; 6: the events'
+#: online and offline counts, for the channel mix of orders and interactions together)
+VERSION = 6
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
@@ -301,7 +302,7 @@ def _bring_up_to_date(
     kept ones (:func:`~kequn.features.state_rows.appended`) rather than computed again."""
 
     def compute(rows: ir.Table) -> ir.Table:
-        return order_state(rows, ctx) if name == "orders" else event_state(rows)
+        return order_state(rows, ctx) if name == "orders" else event_state(rows, ctx)
 
     def fresh(kind: str) -> Path:
         return folder / f"{name}{kind}-{uuid.uuid4().hex[:12]}.parquet"

@@ -64,9 +64,9 @@ def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     return _with_rows(orders, totals)
 
 
-def event_state(events: ir.Table) -> ir.Table:
+def event_state(events: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Per customer with any event row: ``state_rows`` and :func:`event_totals`."""
-    return _with_rows(events, event_totals(dated_events(events)))
+    return _with_rows(events, event_totals(dated_events(events), ctx))
 
 
 def _with_rows(rows: ir.Table, totals: ir.Table) -> ir.Table:
