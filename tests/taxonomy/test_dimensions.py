@@ -253,6 +253,9 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("abroad", {"city_norm": "boston", "country_norm": "US"}, "international"),
         ("another Chinese city", {"city_norm": "杭州", "country_norm": "CN"}, "domestic"),
         ("city without country", {"city_norm": "杭州"}, "domestic"),
+        # the province alone: the home municipality's is local, another is domestic
+        ("home municipality as the province", {"province_norm": "上海"}, "local"),
+        ("another province alone", {"province_norm": "浙江"}, "domestic"),
         ("nothing known", {}, "unknown"),
     ],
     "age_group": [

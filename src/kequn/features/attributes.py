@@ -12,6 +12,7 @@ import ibis.expr.types as ir
 from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
 from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
+from kequn.features.places import province_norm_expr
 from kequn.features.reftables import NAMES
 
 _CHINA = (
@@ -162,7 +163,12 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         }
 
     def places(t: ir.Table) -> dict[str, ir.Value]:
-        return {"city_norm": city_norm_expr(t.city), "country_norm": country_norm_expr(t.country)}
+        country = country_norm_expr(t.country)
+        return {
+            "city_norm": city_norm_expr(t.city),
+            "province_norm": province_norm_expr(t.province, country),
+            "country_norm": country,
+        }
 
     c = ref.by_distinct(
         with_code_from_text(customers, ctx.reference("industry_gbt4754")),
@@ -170,7 +176,7 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
             (["industry_code", "industry", "supply_chain_role"], industry, sections),
             (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
             (["source", "preferred_channel"], groups),
-            (["city", "country"], places),
+            (["city", "province", "country"], places),
         ],
     )
     return c.select(
@@ -195,6 +201,7 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         age=c.age.cast("float64"),
         birth_date=c.birth_date,
         city_norm=c.city_norm,
+        province_norm=c.province_norm,
         country_norm=c.country_norm,
         nature=ref.nature_expr(c.kind, c.name, ctx.reference("nature_keywords")),
         industry_section=c.industry_section,

@@ -188,6 +188,7 @@ FEATURES: dict[str, Feature] = {
         _f("city", "string", "城市", "city"),
         _f("city_norm", "string", "城市", "city"),
         _f("province", "string", "省份", "province"),
+        _f("province_norm", "string", "省份（归一）", "province (normalised)"),
         _f("country_norm", "string", "国家", "country"),
         _f("age", "number", "年龄", "age"),
         _f("gender", "string", "性别", "gender"),

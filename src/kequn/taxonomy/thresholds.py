@@ -22,6 +22,7 @@ from kequn.core.rules import Rule, compile_rule
 from kequn.features.attributes import normalise_city, normalise_country
 from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
 from kequn.features.catalogue import FEATURES, PARAMETERS
+from kequn.features.places import normalise_province
 from kequn.taxonomy.model import Taxonomy, Threshold
 
 
@@ -40,10 +41,12 @@ def derive_thresholds(
     could not be derived (its default used) or fell outside its ``min``/``max`` adds a
     note there (:func:`derivation_note`): a reason saying "the purchase cycle (about 30
     days)" does not tell that 30 is the default for a shop without repeat buyers."""
+    home_country = normalise_country(ctx.home_country)  # unset: no country
     settings = {
         "home_city": normalise_city(ctx.home_city),
-        "home_province": normalise_city(ctx.home_province),
-        "home_country": normalise_country(ctx.home_country),  # unset: no country
+        # compared with the customers' province_norm: 浙江省, Zhejiang and (in China) ZJ
+        "home_province": normalise_province(ctx.home_province, home_country),
+        "home_country": home_country,
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}

@@ -1,0 +1,108 @@
+"""A customer's province, normalised so that the ways exports write one compare equal:
+浙江省 (a 地区 column or an address read by :mod:`kequn.ingest.region`), 浙江, 浙江 in
+traditional characters where they differ (廣東), and the pinyin of an English export or a
+Shopify-style ``Province`` column (Zhejiang, Zhejiang Province, Guangxi Zhuang Autonomous
+Region, Inner Mongolia / Nei Mongol, Tibet / Xizang) are all 浙江, 广东, 广西..., and so is
+the ISO 3166-2 code a Shopify export's ``Province Code`` column holds (ZJ: "the subdivision
+code without the country", Shopify's customer CSV description, e.g. ssopdot.com/blog/
+14162.html), read as one only for a customer in China (SC is Sichuan there, South Carolina
+in the US).
+
+The provinces' names, pinyin and codes: GB/T 2260 and ISO 3166-2:CN (the provincial
+divisions with their English names and two-letter codes, e.g. github.com/LYZhelloworld/
+QslNetWebsite src/references/provinces.md; the pinyin-to-Chinese table of github.com/
+Priest-seeker/TRAVELER vue/public/China.js). Other text (a province of another country:
+Ontario, Bavaria) is kept, trimmed and in lower case, as a city's is.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ibis
+import ibis.expr.types as ir
+
+#: what a province's name may end with and still be that province (浙江省, 广西壮族自治区,
+#: 上海市, 香港特别行政区), in simplified and traditional characters, and in English
+_SUFFIX = (
+    "(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区"
+    "|壯族自治區|回族自治區|維吾爾自治區|自治區|特別行政區"
+    "| province| sheng| shi| municipality| city"
+    "| zhuang autonomous region| hui autonomous region| uygur autonomous region"
+    "| uyghur autonomous region| autonomous region| special administrative region| sar)$"
+)
+
+#: each province (simplified, without its suffix) and the other ways it is written: the
+#: traditional characters where they differ, and the pinyin (lower case)
+PROVINCES: dict[str, tuple[str, ...]] = {
+    "北京": ("beijing", "peking"),
+    "天津": ("tianjin",),
+    "河北": ("hebei",),
+    "山西": ("shanxi",),
+    "内蒙古": ("內蒙古", "inner mongolia", "nei mongol", "neimenggu"),
+    "辽宁": ("遼寧", "liaoning"),
+    "吉林": ("jilin",),
+    "黑龙江": ("黑龍江", "heilongjiang"),
+    "上海": ("shanghai",),
+    "江苏": ("江蘇", "jiangsu"),
+    "浙江": ("zhejiang",),
+    "安徽": ("anhui",),
+    "福建": ("fujian",),
+    "江西": ("jiangxi",),
+    "山东": ("山東", "shandong"),
+    "河南": ("henan",),
+    "湖北": ("hubei",),
+    "湖南": ("hunan",),
+    "广东": ("廣東", "guangdong"),
+    "广西": ("廣西", "guangxi"),
+    "海南": ("hainan",),
+    "重庆": ("重慶", "chongqing"),
+    "四川": ("sichuan",),
+    "贵州": ("貴州", "guizhou"),
+    "云南": ("雲南", "yunnan"),
+    "西藏": ("xizang", "tibet"),
+    "陕西": ("陝西", "shaanxi"),
+    "甘肃": ("甘肅", "gansu"),
+    "青海": ("qinghai",),
+    "宁夏": ("寧夏", "ningxia"),
+    "新疆": ("xinjiang",),
+    "台湾": ("台灣", "臺灣", "taiwan"),
+    "香港": ("hong kong", "hongkong"),
+    "澳门": ("澳門", "macao", "macau"),
+}
+
+#: ISO 3166-2:CN's codes (2017) of the provinces, as Shopify writes a Chinese address's
+#: province code (without the CN-)
+CODES = {
+    "AH": "安徽", "BJ": "北京", "CQ": "重庆", "FJ": "福建", "GD": "广东", "GS": "甘肃",
+    "GX": "广西", "GZ": "贵州", "HA": "河南", "HB": "湖北", "HE": "河北", "HI": "海南",
+    "HK": "香港", "HL": "黑龙江", "HN": "湖南", "JL": "吉林", "JS": "江苏", "JX": "江西",
+    "LN": "辽宁", "MO": "澳门", "NM": "内蒙古", "NX": "宁夏", "QH": "青海", "SC": "四川",
+    "SD": "山东", "SH": "上海", "SN": "陕西", "SX": "山西", "TJ": "天津", "TW": "台湾",
+    "XJ": "新疆", "XZ": "西藏", "YN": "云南", "ZJ": "浙江",
+}  # fmt: skip
+
+#: every other spelling and the province it names
+_SPELLINGS = {other: name for name, others in PROVINCES.items() for other in others}
+
+
+def normalise_province(text: str | None, country: str | None = "CN") -> str | None:
+    """The Python twin of :func:`province_norm_expr`, for the home province setting
+    (``country``: the normalised home country)."""
+    if text is None:
+        return None
+    if country == "CN" and text.strip().upper() in CODES:
+        return CODES[text.strip().upper()]
+    bare = re.sub(_SUFFIX, "", text.strip().lower()).strip()
+    return _SPELLINGS.get(bare, bare) or None
+
+
+def province_norm_expr(province: ir.StringValue, country: ir.StringValue) -> ir.StringValue:
+    """A customer's province as :func:`normalise_province` gives it, NULL when empty
+    (``country``: the customer's normalised country, ``country_norm``)."""
+    code = province.strip().upper()
+    bare = province.strip().lower().re_replace(_SUFFIX, "").strip()
+    return ibis.cases(
+        ((country == "CN") & code.isin(list(CODES)), code.substitute(CODES)),
+        else_=bare.substitute(_SPELLINGS, else_=bare),
+    ).nullif("")
