@@ -31,9 +31,37 @@ CASES: dict[str, list[tuple[str, dict[str, Any], str]]] = {
             "dormant",
         ),
         (
-            "recency just over 2C",
-            {"orders": 1, "days_since_last_order": 61, "days_since_first_order": 61},
+            "recency just over 2C, first order before the new-customer window",
+            {"orders": 1, "days_since_last_order": 91, "days_since_first_order": 91},
             "dormant",
+        ),
+        # a first-time buyer within the window is new, however short the cycle: just
+        # acquired, to be led to a second order (not a lapsed relationship)
+        (
+            "one order 61 days ago, over 2C, within the window",
+            {"orders": 1, "days_since_last_order": 61, "days_since_first_order": 61},
+            "new",
+        ),
+        (
+            "one order 90 days ago, over 2C, the window's last day",
+            {"orders": 1, "days_since_last_order": 90, "days_since_first_order": 90},
+            "new",
+        ),
+        # a repeat buyer within the window who lapsed has a relationship to wake
+        (
+            "two orders within the window, the last over 2C ago",
+            {"orders": 2, "days_since_last_order": 61, "days_since_first_order": 80},
+            "dormant",
+        ),
+        (
+            "two orders within the window, the model gives up",
+            {
+                "orders": 2,
+                "days_since_last_order": 20,
+                "days_since_first_order": 80,
+                "p_alive": 0.01,
+            },
+            "churned",
         ),
         (
             "recency exactly 2C and first order at 90 days is new",
@@ -413,6 +441,20 @@ def test_trait_boundaries(
 ) -> None:
     (row,) = classify_rows([features])
     assert row[f"traits_{tag}"] is expected, description
+
+
+def test_a_first_time_buyer_is_new_through_the_window_whatever_the_cycle(
+    classify_rows: Classify,
+) -> None:
+    """A short purchase cycle (15 days: 2C 30, 4C 60) does not make a first-time buyer
+    of the new-customer window (90 days) dormant or churned: just acquired, not lapsed.
+    Past the window, recency against the cycle decides again."""
+    rows = [
+        {"orders": 1, "days_since_last_order": d, "days_since_first_order": d}
+        for d in (31, 61, 90, 91)
+    ]
+    found = [r["lifecycle"] for r in classify_rows(rows, purchase_cycle_days=15.0)]
+    assert found == ["new", "new", "new", "churned"]
 
 
 def test_every_dimension_of_the_spec_is_covered(taxonomy: Taxonomy) -> None:
