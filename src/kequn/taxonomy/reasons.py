@@ -154,26 +154,66 @@ def size_basis(values: Mapping[str, Any], lang: str, currency: str = "CNY") -> s
 
 
 def _eu_basis(values: Mapping[str, Any], lang: str) -> str | None:
+    """``EU 2003/361 standard: 30 staff < 50, turnover €8,000,000 ≤ €10,000,000``: what
+    sized the company under the Recommendation (staff below the tier's headcount AND
+    turnover OR balance sheet within its ceiling, :func:`~kequn.features.reference.
+    company_size_eu_expr`), with the money in euros (the workspace's ``eur_per_unit``),
+    and why not the tier below when the staff would have fitted it (the ceilings)."""
     size = values.get("company_size_eu")
     found = values.get("employees")
     if size not in TIERS or found is None or _missing(found):
         return None
-    staff = float(found)
-    table = load_reference("size_eu_2003")
-    bounds = {tier["id"]: tier["staff_below"] for tier in table["tiers"]}
-    head = "欧盟 2003/361 标准：" if lang == "zh" else "EU 2003/361 standard: "
+    staff, zh = float(found), lang == "zh"
+    to_eur = float(values.get("eur_per_unit") or 0.13)
+    figures = {
+        key: None if _missing(values.get(name)) else float(values[name]) * to_eur
+        for key, name in (("turnover", "annual_revenue"), ("balance", "total_assets"))
+    }
+    tiers = load_reference("size_eu_2003")["tiers"]
+    head = "欧盟 2003/361 标准：" if zh else "EU 2003/361 standard: "
     n = f"{round(staff):,}"
-    if size in bounds:
-        below = f"{bounds[size]:,}"
-        return head + (f"员工 {n} 人 < {below} 人" if lang == "zh" else f"{n} staff < {below}")
-    top = max(bounds.values())
-    if staff >= top:
-        return head + (f"员工 {n} 人 ≥ {top:,} 人" if lang == "zh" else f"{n} staff ≥ {top:,}")
-    return head + (
-        "营业额与资产均超过中型上限"
-        if lang == "zh"
-        else "turnover and balance sheet above the medium ceilings"
-    )
+
+    def euros(v: float) -> str:
+        return money(v, lang, "EUR")
+
+    def over(tier: dict[str, Any]) -> str:
+        """Why the figures exceed ``tier``'s ceilings (both, as the standard asks)."""
+        parts = [
+            f"{_EU_NAMES[key][0 if zh else 1]} {euros(v)} > {euros(tier[key + '_max'])}"
+            for key, v in figures.items()
+            if v is not None
+        ]
+        return ("，" if zh else " and ").join(parts)
+
+    index = next((i for i, tier in enumerate(tiers) if tier["id"] == size), None)
+    if index is None:  # large: staff at the medium headcount, or both figures above
+        top = tiers[-1]
+        if staff >= top["staff_below"]:
+            below = f"{top['staff_below']:,}"
+            return head + (f"员工 {n} 人 ≥ {below} 人" if zh else f"{n} staff ≥ {below}")
+        return head + (f"员工 {n} 人，但" if zh else f"{n} staff, but ") + over(top)
+    tier = tiers[index]
+    below = f"{tier['staff_below']:,}"
+    text = f"员工 {n} 人 < {below} 人" if zh else f"{n} staff < {below}"
+    met = [
+        f"{_EU_NAMES[key][0 if zh else 1]} {euros(v)} ≤ {euros(tier[key + '_max'])}"
+        for key, v in figures.items()
+        if v is not None and v <= tier[key + "_max"]
+    ]
+    if met:
+        text += ("，" if zh else ", ") + met[0]
+    elif all(v is None for v in figures.values()):
+        text += "（未提供营业额与资产）" if zh else " (no turnover or balance sheet given)"
+    if index > 0 and staff < tiers[index - 1]["staff_below"]:
+        # the staff fit the tier below: its ceilings were both exceeded
+        text += ("；超过下一档上限：" if zh else "; above the lower tier's ceilings: ") + over(
+            tiers[index - 1]
+        )
+    return head + text
+
+
+#: the EU standard's financial figures, in 中文 and English
+_EU_NAMES = {"turnover": ("营业额", "turnover"), "balance": ("资产负债表总额", "balance sheet")}
 
 
 def _section_divisions(section: str) -> tuple[int, int] | None:

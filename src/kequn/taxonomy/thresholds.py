@@ -47,6 +47,9 @@ def derive_thresholds(
         # compared with the customers' province_norm: 浙江省, Zhejiang and (in China) ZJ
         "home_province": normalise_province(ctx.home_province, home_country),
         "home_country": home_country,
+        # the money conversions the company size used, which its reason shows
+        "cny_per_unit": ctx.cny_per_unit,
+        "eur_per_unit": ctx.eur_per_unit,
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}
