@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
-import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -27,10 +25,9 @@ from typing import IO, Any
 
 import duckdb
 
-import kequn.ingest.origin_text  # noqa: F401 - registers the source messages used below
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
-from kequn.ingest import formats, reasons
+from kequn.ingest import formats
 from kequn.ingest.aftersale import AfterSalePass
 from kequn.ingest.columns import (
     profile_columns,
@@ -43,8 +40,14 @@ from kequn.ingest.mapping import (
     MappingFile,
     MappingResult,
     match_headers,
-    normalise_header,
     shown_header,
+)
+from kequn.ingest.origin_pass import (
+    SOURCE_NAME_RE,
+    OriginPass,
+    import_origins,
+    record_origin,
+    shop_source,
 )
 from kequn.ingest.parse import ParsePass
 from kequn.ingest.readers import SourceError, StagedSource, check_table, stage
@@ -54,10 +57,15 @@ from kequn.ingest.shape import shape, status_words
 from kequn.store.files import sweep_spill_folders
 from kequn.store.workspace import Workspace
 
-__all__ = ["SOURCE_NAME_RE", "ImportReport", "import_file", "import_staged"]
+__all__ = [
+    "SOURCE_NAME_RE",
+    "ImportReport",
+    "import_file",
+    "import_origins",
+    "import_staged",
+    "shop_source",
+]
 
-#: a source's name: it prefixes the source's ids (``NAME:ID``) and names it in kequn.toml
-SOURCE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 Progress = Callable[[str, int], None]
 
@@ -172,7 +180,7 @@ def import_staged(
 
     Without it, an export read by a platform profile is that platform's source
     (``taobao``, or ``taobao_<shop>`` when the export names its shop: see
-    :meth:`_Import._default_source`), unless ``default_origin`` is false or the workspace
+    :meth:`OriginPass._default_source`), unless ``default_origin`` is false or the workspace
     already holds these buyers or this platform's orders without a source (a workspace
     imported before sources existed keeps its ids, so importing the same file again
     duplicates nobody). Any other file's ids are kept as given. Each import's source is
@@ -235,52 +243,12 @@ def import_staged(
         job.params["origin"] = origin
         job.default_origin = default_origin and origin is None
         job.run(create_customers, notify, profile, found)
-        _record_origin(con, import_id, job.origin, defaulted=origin is None)
+        record_origin(con, import_id, job.origin, defaulted=origin is None)
     return report
 
 
-def _record_origin(
-    con: duckdb.DuckDBPyConnection, import_id: str, origin: str | None, *, defaulted: bool
-) -> None:
-    """Which source an import's rows belong to (None: ids as given), so that its
-    quarantined rows are read again as that source's (:func:`kequn.ingest.quarantine.retry`)."""
-    con.execute(
-        """CREATE TABLE IF NOT EXISTS import_origins (
-            import_id VARCHAR, origin VARCHAR, defaulted BOOLEAN)"""
-    )
-    con.execute("INSERT INTO import_origins VALUES (?, ?, ?)", [import_id, origin, defaulted])
-
-
-def import_origins(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
-    """Each recorded import's source (None: its ids were kept as given). Imports made
-    before sources were recorded are absent."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_origins'"
-    ).fetchone()
-    if not found or not found[0]:
-        return {}
-    rows = con.execute("SELECT import_id, origin FROM import_origins").fetchall()
-    return {str(i): o for i, o in rows}
-
-
-def shop_source(base: str, shop: str) -> str:
-    """A source name for one shop of a platform: ``taobao`` and 小明旗舰店 give
-    ``taobao_xiaomingqijiandian`` (pinyin, lower case, letters, digits and ``_``)."""
-    # pypinyin loads its phrase dictionary on import (~0.3 s): only for a shop's name
-    from pypinyin import lazy_pinyin
-
-    words = "".join(lazy_pinyin(shop.strip())).lower()
-    slug = re.sub(r"[^a-z0-9]+", "_", words).strip("_")
-    name = f"{base}_{slug}" if slug else base
-    return name[:40].rstrip("_")
-
-
-class _Import(ParsePass, AfterSalePass):
+class _Import(ParsePass, AfterSalePass, OriginPass):
     """One import: parse, validate, quarantine, write (see the passes' modules)."""
-
-    origin: str | None = None
-    #: without a source named, whether a platform export becomes the platform's source
-    default_origin: bool = False
 
     def __init__(
         self,
@@ -360,103 +328,6 @@ class _Import(ParsePass, AfterSalePass):
             self._lines(found or {})
         self._log()
         notify("write", self.report.accepted)
-
-    def _default_source(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
-        """A platform export with no source named is the platform's source (its shop's,
-        when the export names one shop), except in a workspace that already holds these
-        buyers or this platform's orders without a source: there the ids stay as given,
-        so an export imported before sources existed, imported again, duplicates nobody."""
-        if not profile.source:
-            return
-        if self._unsourced_overlap() or self._unsourced_platform(profile):
-            self.report.notes.append(reasons.note("import.source_kept_ids"))
-            return
-        name = profile.source
-        shops = self._shops(profile)
-        if len(shops) == 1:
-            name = shop_source(name, shops[0])
-        # the platform's order ids are its own across shops: orders already imported
-        # under this platform's other source name (an export with 店铺名称 and one
-        # without) keep theirs, rather than being stored a second time
-        name = self._source_holding_these_orders(profile.source) or name
-        if not SOURCE_NAME_RE.fullmatch(name):
-            return
-        self.origin = name
-        self.params["origin"] = name
-        self.report.origin_defaulted = True
-        format_name = dict(self.report.format_name)
-        self.report.format_name = {
-            lang: t("import.source_default", lang, name=format_name.get(lang, ""), source=name)
-            for lang in ("zh", "en")
-        }
-
-    def _source_holding_these_orders(self, platform: str) -> str | None:
-        """The source (the platform's, or one of its shops') already holding most of
-        this file's orders, if any does."""
-        row = self.con.execute(
-            # the stored id without its "origin:" prefix against the file's: each side of
-            # the condition from one table, so a hash join (the prefix written onto the
-            # file's ids made a nested-loop join, rows × orders)
-            """SELECT o.origin FROM parsed p JOIN orders o
-                ON substr(o.order_id, length(o.origin) + 2) = p.order_id
-            WHERE p.order_id IS NOT NULL
-              AND (o.origin = $platform OR starts_with(o.origin, $platform || '_'))
-            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
-            {"platform": platform},
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def _shops(self, profile: formats.Profile) -> list[str]:
-        """The distinct shop names the export carries (at most two are read)."""
-        wanted = {normalise_header(h) for h in profile.shop}
-        index = next(
-            (i for i, h in enumerate(self.staged.headers) if normalise_header(h) in wanted), None
-        )
-        if index is None:
-            return []
-        rows = self.con.execute(
-            f"SELECT DISTINCT trim(kq_text(c{index})) AS shop FROM raw "
-            f"WHERE NOT kq_blank(c{index}) LIMIT 2"
-        ).fetchall()
-        return [str(r[0]) for r in rows if r[0]]
-
-    def _unsourced_overlap(self) -> bool:
-        """Whether a buyer of this file is already a customer without a source."""
-        row = self.con.execute(
-            "SELECT EXISTS (SELECT 1 FROM parsed p JOIN customers c "
-            "ON c.customer_id = p.customer_id AND c.origin IS NULL)"
-        ).fetchone()
-        return bool(row and row[0])
-
-    def _unsourced_platform(self, profile: formats.Profile) -> bool:
-        """Whether the workspace holds orders without a source from an export of this
-        platform (told by the headers of the import they came from)."""
-        rows = self.con.execute(
-            """SELECT DISTINCT i.headers FROM imports i
-            WHERE i."table" = 'orders' AND i.headers IS NOT NULL
-              AND i.file IN (SELECT DISTINCT source_file FROM orders WHERE origin IS NULL)"""
-        ).fetchall()
-        for (headers,) in rows:
-            found = formats.detect([str(h or "") for h in json.loads(headers)])
-            if found is not None and found.id == profile.id:
-                return True
-        return False
-
-    def _namespace(self, columns: list[str]) -> None:
-        """A source's ids are its own: prefixed with its name, and the rows' origin set."""
-        for key in ("customer_id", "order_id", "event_id"):
-            if key in columns:
-                self.sql(
-                    f'UPDATE parsed SET "{key}" = $origin || \':\' || "{key}" '
-                    f'WHERE "{key}" IS NOT NULL'
-                )
-        if "origin" not in columns:
-            self.sql("ALTER TABLE parsed ADD COLUMN origin VARCHAR")
-            self.sql("ALTER TABLE parsed ADD COLUMN raw__origin VARCHAR")
-            self.sql("ALTER TABLE parsed ADD COLUMN bad__origin BOOLEAN DEFAULT false")
-            self.sql("ALTER TABLE parsed ADD COLUMN why__origin VARCHAR DEFAULT ''")
-            columns.append("origin")
-        self.sql("UPDATE parsed SET origin = $origin")
 
     def _has_customers(self) -> bool:
         """Whether this file's customers are a customers file's (of its source: a
