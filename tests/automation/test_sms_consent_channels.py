@@ -73,7 +73,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"{1001 + i},{p[1]},2026-09-0{1 + i} 10:00:00,45.00,paid" for i, p in enumerate(PEOPLE)
     ]
     (root / "orders.csv").write_text("\n".join(orders) + "\n", encoding="utf-8")
-    assert import_file(ws, "orders", root / "orders.csv").rejected == 0
+    # the shop's orders: the customers export's source (its customers are keyed, as
+    # Shopify's orders export keys its buyers, by e-mail under the source shopify)
+    assert import_file(ws, "orders", root / "orders.csv", origin="shopify").rejected == 0
     pipeline.run(ws, as_of=dt.date(2026, 9, 30), with_models=False)
     return ws.root
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from kequn.cli import global_options_first, main
+from kequn.ingest.shape import pseudonym_id
 from kequn.store.workspace import Workspace
 
 HEADER = ["订单号", "会员卡号", "下单时间", "实付金额（元）", "订单状态"]
@@ -351,15 +352,21 @@ def test_shopify_s_customers_export_maps_without_a_mapping(cli, ws: Path, tmp_pa
     code, out = cli("import", "customers", path, "-w", ws, "--json")
     assert code == 0, out
     assert json.loads(out)["warnings"] == 0
-    with Workspace.open(ws).read() as con:
+    opened = Workspace.open(ws)
+    with opened.read() as con:
         got = con.execute(
-            "SELECT customer_id, name, marketing_consent, city, province, country FROM customers "
-            "ORDER BY 1"
+            "SELECT customer_id, name, marketing_consent, city, province, country, "
+            "attributes['Customer ID'] FROM customers ORDER BY name"
         ).fetchall()
+    # keyed as Shopify's orders export keys its buyers (the e-mail, case-folded, under the
+    # source shopify: test_shopify_customers_meet_orders), Shopify's own id kept beside
+    key = opened.secret_key()
     assert got == [
-        ("7210448301122", "Ann Lee", True, "Austin", "TX", "US"),
-        ("7210448301123", "Bob", False, None, None, None),
-    ]
+        ("shopify:" + pseudonym_id(key, "ann@example.com"), "Ann Lee", True, "Austin", "TX", "US",
+         "7210448301122"),
+        ("shopify:" + pseudonym_id(key, "bob@example.com"), "Bob", False, None, None, None,
+         "7210448301123"),
+    ]  # fmt: skip
     zh = tmp_path / "会员.csv"
     zh.write_text("会员编号,姓,名\nV1,王,小明\n", encoding="utf-8")
     assert cli("import", "customers", zh, "-w", ws)[0] == 0

@@ -78,6 +78,41 @@ def profile_columns(
     return found
 
 
+#: a buyer-key column of an order profile -> the customers column that holds the same
+_KEY_COLUMNS = {"customer_email": "email", "customer_phone": "phone"}
+
+
+def key_as_buyers(
+    table: str, staged: StagedSource, matched: MappingResult
+) -> tuple[formats.Profile, list[str]] | None:
+    """A platform's customers export (Shopify's customers_export.csv: see its profile's
+    ``customers_export``) is keyed as that platform's order export keys its buyers, so a
+    customer and her orders meet whichever file came first: with Shopify's, the e-mail
+    case-folded, else the phone, each a keyed pseudonym (parse: ``_buyer_key``; the
+    profile's ``buyer_key``), not Shopify's Customer ID, which the orders export does not
+    carry: that column is kept among the customer's attributes. ``matched`` is changed
+    so; returns the profile (whose source the rows then take) and the columns of the
+    key, best first, or None for any other file (a member list keeps its own id)."""
+    if table != "customers" or not staged.positional:
+        return None
+    profile = formats.customers_export_of(staged.headers)
+    if profile is None or profile.customers_export is None:
+        return None
+    keys = [_KEY_COLUMNS[k] for k in profile.buyer_key if k in _KEY_COLUMNS]
+    keys = [k for k in keys if k in matched.columns]
+    if not keys:
+        return None  # neither column: the file's own id, as any customers file's
+    own = {normalise_header(h) for h in profile.customers_export.own_id}
+    index = matched.columns.get("customer_id")
+    if index is not None and not matched.fallbacks.get("customer_id"):
+        if normalise_header(staged.headers[index]) not in own:
+            return None  # an id column the platform does not write: the user's own
+        matched.extra = sorted([*matched.extra, index])
+    matched.columns["customer_id"] = matched.columns[keys[0]]
+    matched.fallbacks["customer_id"] = keys[0]
+    return profile, keys
+
+
 #: a message lists at most this many of a file's headers (a sheet may have thousands),
 #: each cut to this many characters (a "header" may be a whole line of text: a file with
 #: one 2 MB line put all of it in the message, the job file and the log)

@@ -30,6 +30,7 @@ from kequn.core.schema import TABLES
 from kequn.ingest import formats
 from kequn.ingest.aftersale import AfterSalePass
 from kequn.ingest.columns import (
+    key_as_buyers,
     profile_columns,
     profile_for,
     refuse_after_sale,
@@ -193,6 +194,8 @@ def import_staged(
     named = format or (mapping.format if mapping else None)
     guess = not (mapping and mapping.columns)
     profile = profile_for(table, staged, named, guess=guess)
+    # a platform's customers export: keyed as its order export keys the same buyers
+    keyed: tuple[formats.Profile, list[str]] | None = None
     if profile is not None:
         found = profile_columns(table, staged, profile, path)
         matched = MappingResult(columns={c: i[0] for c, i in found.items()})
@@ -201,25 +204,9 @@ def import_staged(
         matched = match_headers(table, staged.headers, mapping)
         if guess:  # columns the user mapped are their word that the rows are orders
             refuse_after_sale(table, path, staged, matched)
+            keyed = key_as_buyers(table, staged, matched)
         require_columns(table, path, staged, matched)
-    # the rows read: those with the wrong number of fields, or the line of a quote never
-    # closed, were read too (and are quarantined)
-    read = staged.rows + len(staged.ragged) + (staged.unclosed is not None)
-    report = ImportReport(import_id, table, path.name, staged.encoding, rows=read)
-    report.header_row = staged.header_row
-    report.workspace_currency = ws.settings.currency
-    report.skipped = list(staged.skipped)
-    report.sheets = list(staged.sheets)
-    if profile is not None:
-        report.format = profile.id
-        report.format_name = {"zh": profile.zh, "en": profile.en}
-    report.headers = list(staged.headers)
-    report.mapping = {c: staged.headers[i] for c, i in matched.columns.items()}
-    if matched.name_parts:
-        report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
-    report.attributes = [staged.headers[i] for i in matched.extra]
-    report.ignored = [shown_header(staged.headers, i) for i in matched.ignored]
-    report.fallbacks = dict(matched.fallbacks)
+    report = _report(ws, table, staged, path, import_id, matched, profile, keyed)
     if day_first is None:
         day_first = (
             mapping.day_first
@@ -242,13 +229,56 @@ def import_staged(
         job.origin = origin
         job.params["origin"] = origin
         job.default_origin = default_origin and origin is None
+        job.keyed_as = keyed[0] if keyed else None
         job.run(create_customers, notify, profile, found)
         record_origin(con, import_id, job.origin, defaulted=origin is None)
     return report
 
 
+def _report(
+    ws: Workspace,
+    table: str,
+    staged: StagedSource,
+    path: Path,
+    import_id: str,
+    matched: MappingResult,
+    profile: formats.Profile | None,
+    keyed: tuple[formats.Profile, list[str]] | None,
+) -> ImportReport:
+    """An import's report as the file's reading left it: the rows read, the format, and
+    what each column was taken for (the validation and writing fill in the rest)."""
+    # the rows read: those with the wrong number of fields, or the line of a quote never
+    # closed, were read too (and are quarantined)
+    read = staged.rows + len(staged.ragged) + (staged.unclosed is not None)
+    report = ImportReport(import_id, table, path.name, staged.encoding, rows=read)
+    report.header_row = staged.header_row
+    report.workspace_currency = ws.settings.currency
+    report.skipped = list(staged.skipped)
+    report.sheets = list(staged.sheets)
+    if profile is not None:
+        report.format = profile.id
+        report.format_name = {"zh": profile.zh, "en": profile.en}
+    elif keyed is not None and keyed[0].customers_export is not None:
+        export = keyed[0].customers_export
+        report.format = keyed[0].id
+        report.format_name = {"zh": export.zh, "en": export.en}
+        report.buyer_key = [staged.headers[matched.columns[c]] for c in keyed[1]]
+    report.headers = list(staged.headers)
+    report.mapping = {c: staged.headers[i] for c, i in matched.columns.items()}
+    if matched.name_parts:
+        report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
+    report.attributes = [staged.headers[i] for i in matched.extra]
+    report.ignored = [shown_header(staged.headers, i) for i in matched.ignored]
+    report.fallbacks = dict(matched.fallbacks)
+    return report
+
+
 class _Import(ParsePass, AfterSalePass, OriginPass):
     """One import: parse, validate, quarantine, write (see the passes' modules)."""
+
+    #: the order profile a platform's customers export is keyed as (columns.key_as_buyers):
+    #: its rows take that profile's source as the order export's do
+    keyed_as: formats.Profile | None = None
 
     def __init__(
         self,
@@ -296,8 +326,9 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
-        if self.origin is None and self.default_origin and profile is not None:
-            self._default_source(profile, found or {})
+        platform = profile or self.keyed_as
+        if self.origin is None and self.default_origin and platform is not None:
+            self._default_source(platform, found or {})
         if self.origin is not None:
             self._namespace(columns)
         self.report.origin = self.origin

@@ -79,7 +79,8 @@ class OriginPass(Pass):
         # the platform's order ids are its own across shops: orders already imported
         # under this platform's other source name (an export with 店铺名称 and one
         # without) keep theirs, rather than being stored a second time
-        name = self._source_holding_these_orders(profile.source) or name
+        if self.table == "orders":
+            name = self._source_holding_these_orders(profile.source) or name
         if not SOURCE_NAME_RE.fullmatch(name):
             return
         self.origin = name

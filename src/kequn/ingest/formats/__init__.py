@@ -70,6 +70,29 @@ class ProfileError(ValueError):
 
 
 @dataclass(frozen=True)
+class CustomersExport:
+    """A platform's customers export (a profile's ``customers_export``: Shopify's
+    customers_export.csv), told by its headers like an order export. It is read as
+    customers, by kequn's own header synonyms, whose ids are those the platform's order
+    export gives the same buyers (:attr:`Profile.buyer_key`) under the profile's source;
+    the platform's own customer id (``own_id``), which the order export does not carry,
+    is kept among the customer's attributes."""
+
+    zh: str
+    en: str
+    detect_all: tuple[str, ...]
+    detect_any: tuple[str, ...]
+    min_any: int
+    own_id: tuple[str, ...] = ()
+
+    def fits(self, normalised: set[str]) -> bool:
+        """Whether a file's headers (each :func:`header_key`) carry the signature."""
+        if not all(header_key(h) in normalised for h in self.detect_all):
+            return False
+        return sum(header_key(h) in normalised for h in self.detect_any) >= self.min_any
+
+
+@dataclass(frozen=True)
 class Profile:
     id: str
     zh: str
@@ -132,6 +155,9 @@ class Profile:
     detect_none: tuple[str, ...] = ()
     #: for an after-sale export, the id of the order export whose orders it refunds
     orders_of: str = ""
+    #: the platform's customers export, read as customers keyed as this export keys
+    #: its buyers (:class:`CustomersExport`), if the platform has one
+    customers_export: CustomersExport | None = None
 
     def name(self, lang: str) -> str:
         return local(self, lang)
@@ -243,6 +269,23 @@ def _load(name: str, data: dict[str, Any]) -> Profile:
         kind=kind,
         detect_none=_tuple(detect.get("none")),
         orders_of=str(data.get("orders_of") or ""),
+        customers_export=_customers_export(name, data.get("customers_export")),
+    )
+
+
+def _customers_export(name: str, data: Any) -> CustomersExport | None:
+    if data is None:
+        return None
+    detect = data.get("detect") if isinstance(data, dict) else None
+    if not isinstance(detect, dict) or not detect.get("all"):
+        raise ProfileError(f"{name}: a customers_export has detect: all: [headers]")
+    return CustomersExport(
+        zh=str(data.get("zh") or ""),
+        en=str(data.get("en") or ""),
+        detect_all=_tuple(detect.get("all")),
+        detect_any=_tuple(detect.get("any")),
+        min_any=int(detect.get("min_any") or 0),
+        own_id=_tuple(data.get("own_id")),
     )
 
 
@@ -282,6 +325,16 @@ def detect(headers: list[str]) -> Profile | None:
         if score is not None and (best is None or score > best[0]):
             best = (score, profile)
     return best[1] if best else None
+
+
+def customers_export_of(headers: list[str]) -> Profile | None:
+    """The profile whose platform's customers export these headers are (its
+    :attr:`Profile.customers_export` fits), or None."""
+    normalised = {header_key(h) for h in headers}
+    for profile in profiles().values():
+        if profile.customers_export is not None and profile.customers_export.fits(normalised):
+            return profile
+    return None
 
 
 def item_file_of(headers: list[str]) -> Profile | None:
