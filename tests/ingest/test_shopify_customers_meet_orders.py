@@ -216,3 +216,19 @@ def test_a_member_list_keeps_its_own_ids(ws: Workspace, tmp_path: Path) -> None:
         assert con.execute(
             "SELECT customer_id FROM customers WHERE name = 'Ann Lee'"
         ).fetchall() == [("M7",)]
+
+
+def test_a_customer_with_neither_e_mail_nor_phone_is_kept_by_shopify_s_id(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # a customer added by hand in the admin, or at a till, with a name only: no order of
+    # the orders export can be hers, and she was read (by her Customer ID) before, so
+    # she is not quarantined for an empty Email
+    customers = NEWEST.replace("bob@example.com", "")
+    report = import_file(ws, "customers", _write(tmp_path / "customers_export.csv", customers))
+    assert (report.rejected, report.accepted) == (0, 2), report.examples
+    got = _customers(ws)
+    assert got["None"][:4] == ("shopify:7285214281988", "shopify", False, "Austin")
+    assert got["jane@example.com"][0] == "shopify:" + pseudonym_id(
+        ws.secret_key(), "jane@example.com"
+    )

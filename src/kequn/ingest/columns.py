@@ -90,7 +90,8 @@ def key_as_buyers(
     customer and her orders meet whichever file came first: with Shopify's, the e-mail
     case-folded, else the phone, each a keyed pseudonym (parse: ``_buyer_key``; the
     profile's ``buyer_key``), not Shopify's Customer ID, which the orders export does not
-    carry: that column is kept among the customer's attributes. ``matched`` is changed
+    carry: that column is kept among the customer's attributes, and is the id of a
+    customer with neither (no order of the export can be hers). ``matched`` is changed
     so; returns the profile (whose source the rows then take) and the columns of the
     key, best first, or None for any other file (a member list keeps its own id)."""
     if table != "customers" or not staged.positional:
@@ -108,6 +109,7 @@ def key_as_buyers(
         if normalise_header(staged.headers[index]) not in own:
             return None  # an id column the platform does not write: the user's own
         matched.extra = sorted([*matched.extra, index])
+        matched.own_id = index
     matched.columns["customer_id"] = matched.columns[keys[0]]
     matched.fallbacks["customer_id"] = keys[0]
     return profile, keys

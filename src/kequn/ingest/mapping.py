@@ -123,6 +123,9 @@ class MappingResult:
     #: a customer's name in two columns: (first, last, separator) as the file has them
     #: (Shopify's First Name / Last Name; 姓 / 名, written together without a space)
     name_parts: tuple[int, int, str] | None = None
+    #: the file's own customer id where a contact keys its customers (Shopify's Customer
+    #: ID, columns.key_as_buyers): the id of a row with neither e-mail nor phone
+    own_id: int | None = None
 
 
 @dataclass

@@ -431,6 +431,9 @@ class ParsePass(Pass):
             for name, fn in personal.items()
             if name in columns and columns[name] != columns["customer_id"]
         ]
+        if self.matched.own_id is not None:
+            # a Shopify customer with neither: the platform's own id (columns.key_as_buyers)
+            others.append(f"kq_id({self._clean(self.matched.own_id)})")
         if fallback in personal:
             return f"coalesce({', '.join([f'kq_pseudo({personal[fallback]}({value}))', *others])})"
         if self.table == "customers":
