@@ -43,7 +43,7 @@ MIDDLE = (
     "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Company,Address1,Address2,"
     "City,Province,Province Code,Country,Country Code,Zip,Phone,Accepts SMS Marketing,"
     "Total Spent,Total Orders,Tags,Note,Tax Exempt\n"
-    "'7285214281987,Jane,Doe,Jane@Example.com,yes,,1 Main St,,New York,New York,NY,"
+    "'7285214281987,Jane,Doe,Jane@Example.com,yes,Acme Inc,1 Main St,,New York,New York,NY,"
     "United States,US,'10001,'+1 212-555-0100,no,90.00,2,\"VIP, newsletter\",,no\n"
     "'7285214281988,Bob,Ray,bob@example.com,no,,,,Austin,Texas,TX,United States,US,,,no,"
     "24.00,1,,,no\n"
@@ -52,7 +52,7 @@ MIDDLE = (
 OLDEST = (
     "First Name,Last Name,Email,Company,Address1,Address2,City,Province,Province Code,Country,"
     "Country Code,Zip,Phone,Accepts Marketing,Total Spent,Total Orders,Tags,Note,Tax Exempt\n"
-    "Jane,Doe,Jane@Example.com,,1 Main St,,New York,New York,NY,United States,US,'10001,"
+    "Jane,Doe,Jane@Example.com,Acme Inc,1 Main St,,New York,New York,NY,United States,US,'10001,"
     '\'+1 212-555-0100,yes,90.00,2,"VIP, newsletter",,no\n'
     "Bob,Ray,bob@example.com,,,,Austin,Texas,TX,United States,US,,,no,24.00,1,,,no\n"
 )
@@ -149,6 +149,13 @@ def test_the_older_customers_exports_meet_the_orders_too(
     shopify_id = "7285214281987" if header == "middle" else None
     assert got["jane@example.com"][1:5] == ("shopify", True, "New York", shopify_id)
     assert got["jane@example.com"][6] == ["shopify:#1001", "shopify:#1002"]
+    # named by her First Name and Last Name, not by the company she works for
+    assert report.mapping["name"] == "First Name + Last Name"
+    with ws.read() as con:
+        names = con.execute(
+            "SELECT name, attributes['Company'] FROM customers ORDER BY 1"
+        ).fetchall()
+    assert names == [("Bob Ray", None), ("Jane Doe", "Acme Inc")]
 
 
 def test_a_customer_without_an_e_mail_meets_her_orders_by_phone(

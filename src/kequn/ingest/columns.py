@@ -112,7 +112,25 @@ def key_as_buyers(
         matched.own_id = index
     matched.columns["customer_id"] = matched.columns[keys[0]]
     matched.fallbacks["customer_id"] = keys[0]
+    _platform_name(profile.customers_export.name, staged.headers, matched)
     return profile, keys
+
+
+def _platform_name(name: tuple[str, ...], headers: list[str], matched: MappingResult) -> None:
+    """The customer's name as the platform's export gives it (Shopify's First Name and
+    Last Name), not a column kequn's synonyms took for a name (the older exports'
+    Company, where she works), which is kept among her attributes."""
+    normalised = [normalise_header(h) for h in headers]
+    parts = [
+        normalised.index(normalise_header(h)) for h in name if normalise_header(h) in normalised
+    ]
+    index = matched.columns.get("name")
+    if len(parts) != 2 or index is None or index in parts:
+        return
+    del matched.columns["name"]
+    matched.extra = sorted([*matched.extra, index])
+    matched.extra = [i for i in matched.extra if i not in parts]
+    matched.name_parts = (parts[0], parts[1], " ")
 
 
 #: a message lists at most this many of a file's headers (a sheet may have thousands),

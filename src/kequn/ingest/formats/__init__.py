@@ -84,6 +84,8 @@ class CustomersExport:
     detect_any: tuple[str, ...]
     min_any: int
     own_id: tuple[str, ...] = ()
+    #: the headers of the customer's given and family name, written together in that order
+    name: tuple[str, ...] = ()
 
     def fits(self, normalised: set[str]) -> bool:
         """Whether a file's headers (each :func:`header_key`) carry the signature."""
@@ -286,6 +288,7 @@ def _customers_export(name: str, data: Any) -> CustomersExport | None:
         detect_any=_tuple(detect.get("any")),
         min_any=int(detect.get("min_any") or 0),
         own_id=_tuple(data.get("own_id")),
+        name=_tuple(data.get("name")),
     )
 
 
