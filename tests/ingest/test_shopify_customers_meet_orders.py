@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kequn.ingest.importer import import_file
+from kequn.ingest.mapping import MappingFile
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import pseudonym_id
 from kequn.ingest.summary import found
@@ -239,3 +240,25 @@ def test_a_customer_with_neither_e_mail_nor_phone_is_kept_by_shopify_s_id(
     assert got["jane@example.com"][0] == "shopify:" + pseudonym_id(
         ws.secret_key(), "jane@example.com"
     )
+
+
+def test_customers_stored_by_their_customer_id_are_not_stored_twice(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # a workspace holding the export as it was read before (Customer ID, no source), as a
+    # mapping file naming the id column still reads it: imported again, the same records
+    # are updated, not joined by a second Jane under shopify:p-…
+    mapping = _write(tmp_path / "mapping.yaml", "columns:\n  customer_id: Customer ID\n")
+    path = _write(tmp_path / "customers_export.csv", NEWEST)
+    first = import_file(ws, "customers", path, mapping=MappingFile.load(mapping))
+    assert (first.rejected, first.inserted) == (0, 2), first.examples
+    again = import_file(ws, "customers", _write(tmp_path / "customers_export.csv", NEWEST))
+    assert (again.rejected, again.inserted, again.origin) == (0, 0, None), again.examples
+    assert "import.source_kept_ids" in again.notes
+    assert "Ids kept as given" in _said(again, "en")
+    with ws.read() as con:
+        ids = con.execute("SELECT customer_id, origin FROM customers ORDER BY 1").fetchall()
+    assert ids == [("7285214281987", None), ("7285214281988", None)]
+    # a source named is the user's word: the export is that source's, keyed as its orders
+    named = import_file(ws, "customers", path, origin="shop")
+    assert (named.rejected, named.inserted, named.origin) == (0, 2, "shop")

@@ -12,6 +12,7 @@ import duckdb
 from kequn.core.i18n import local, t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
+from kequn.ingest.convert import install_macros
 from kequn.ingest.mapping import MappingResult, match_headers, normalise_header
 from kequn.ingest.readers import SourceError, StagedSource
 
@@ -114,6 +115,21 @@ def key_as_buyers(
     matched.fallbacks["customer_id"] = keys[0]
     _platform_name(profile.customers_export.name, staged.headers, matched)
     return profile, keys
+
+
+def held_as_given(con: duckdb.DuckDBPyConnection, staged: StagedSource, own_id: int) -> bool:
+    """Whether the workspace already holds a customer of this customers export by the
+    platform's own id, without a source (imported before such an export was keyed as its
+    orders' buyers: Shopify's customers by their Customer ID): then it is read so again,
+    and importing the same export again duplicates nobody, as an order export imported
+    before sources existed keeps its ids (origin_pass: ``_default_source``)."""
+    install_macros(con)
+    row = con.execute(
+        f"""SELECT EXISTS (SELECT 1 FROM read_parquet($path) r JOIN customers c
+            ON c.customer_id = kq_text(r.c{int(own_id)}) AND c.origin IS NULL)""",
+        {"path": str(staged.path)},
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _platform_name(name: tuple[str, ...], headers: list[str], matched: MappingResult) -> None:

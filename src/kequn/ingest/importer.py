@@ -15,6 +15,7 @@ Validation happens in three passes, each on the rows the one before left standin
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fcntl
 import shutil
@@ -27,9 +28,10 @@ import duckdb
 
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
-from kequn.ingest import formats
+from kequn.ingest import formats, reasons
 from kequn.ingest.aftersale import AfterSalePass
 from kequn.ingest.columns import (
+    held_as_given,
     key_as_buyers,
     profile_columns,
     profile_for,
@@ -196,6 +198,7 @@ def import_staged(
     profile = profile_for(table, staged, named, guess=guess)
     # a platform's customers export: keyed as its order export keys the same buyers
     keyed: tuple[formats.Profile, list[str]] | None = None
+    plain: MappingResult | None = None  # its columns as any customers file's
     if profile is not None:
         found = profile_columns(table, staged, profile, path)
         matched = MappingResult(columns={c: i[0] for c, i in found.items()})
@@ -204,6 +207,7 @@ def import_staged(
         matched = match_headers(table, staged.headers, mapping)
         if guess:  # columns the user mapped are their word that the rows are orders
             refuse_after_sale(table, path, staged, matched)
+            plain = copy.deepcopy(matched)
             keyed = key_as_buyers(table, staged, matched)
         require_columns(table, path, staged, matched)
     report = _report(ws, table, staged, path, import_id, matched, profile, keyed)
@@ -219,6 +223,11 @@ def import_staged(
         "source": dict(mapping.sources) if mapping else {},
     }
     with ws.write() as con:
+        own_id = matched.own_id if plain is not None and origin is None else None
+        if plain is not None and own_id is not None and held_as_given(con, staged, own_id):
+            matched, keyed = plain, None  # as imported before: ids as given
+            report = _report(ws, table, staged, path, import_id, matched, profile, keyed)
+            report.notes.append(reasons.note("import.source_kept_ids"))
         notify("validate", 0)
         job = _Import(con, ws, table, staged, matched, report, bool(day_first), overrides)
         # the mapping file's own words for channels and sources
