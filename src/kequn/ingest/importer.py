@@ -10,7 +10,8 @@ Validation happens in three passes, each on the rows the one before left standin
    emptied and reported as warnings (the row is kept), never silently dropped;
 2. duplicates: a second row with an id already seen in the file is quarantined;
 3. references: orders and events of unknown customers are quarantined, unless customers
-   are derived from the orders' own buyer columns (``create_customers``).
+   are derived from the orders' own buyer columns (``create_customers``; by default for
+   a platform's order export, and for any file whose source has no customers file).
 """
 
 from __future__ import annotations
@@ -352,7 +353,12 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         self._check_refunds(columns)
         if self.table in {"orders", "events"}:
             if create_customers is None:
-                create_customers = not self._has_customers()
+                # a platform's order export names its buyers (an e-mail, a phone, a member
+                # name): one missing from the shop's customers export (taken a day
+                # earlier) is a customer all the same. Only other order files are held to
+                # the customers file of their source, whose ids they use
+                platform_orders = shaped is not None and self.table == "orders"
+                create_customers = platform_orders or not self._has_customers()
             if create_customers and self.table == "orders":
                 self.report.derived_customers = self._derive_customers()
             elif create_customers:
