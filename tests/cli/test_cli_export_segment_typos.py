@@ -24,7 +24,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.mark.parametrize(
     ("lang", "segment", "words"),
     [
-        ("en", "lifecycle=dormnat", "No such segment: lifecycle=dormnat; known: lifecycle=prospect, lifecycle=churned, lifecycle=dormant"),
+        ("en", "lifecycle=dormnat", "No such segment: lifecycle=dormnat; known: lifecycle=prospect, lifecycle=new, lifecycle=churned, lifecycle=dormant"),
         ("zh", "lifecycle=dormnat", "没有这个客群：lifecycle=dormnat；可选：lifecycle=prospect"),
         ("en", "lifecyle=dormant", "No such segment: lifecyle=dormant; known: lifecycle, value, behaviour"),
     ],
