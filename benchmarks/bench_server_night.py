@@ -58,15 +58,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _settled(ws: Path) -> bool:
-    """Whether the newest run's lookup files are built (the server builds them after a
-    run; a night later they long have been)."""
+def _settled(ws: Path, process: psutil.Process) -> bool:
+    """Whether the newest run's lookup files and its columnar copy are built (the server
+    builds them after a run, in the background; a night later they long have been) and
+    the server is idle (under 5 % of a core over a second)."""
     from kequn.snapshots import lookup
+    from kequn.snapshots.lookup_files import columns_path
     from kequn.snapshots.runs import list_runs
     from kequn.store.workspace import Workspace
 
     runs = list_runs(Workspace.open(ws))
-    return bool(runs) and lookup.is_ready(runs[0])
+    if not runs or not lookup.is_ready(runs[0]) or not columns_path(runs[0]).exists():
+        return False
+    before = sum(process.cpu_times()[:2])
+    time.sleep(1.0)
+    return sum(process.cpu_times()[:2]) - before < 0.05
 
 
 @contextmanager
@@ -103,9 +109,10 @@ def _server(ws: Path) -> Iterator[tuple[httpx.Client, psutil.Process]]:
         # a server that has been up: it has served pages, and the run before is settled
         client.get("/api/segments").raise_for_status()
         deadline = time.monotonic() + 900
-        while not _settled(ws) and time.monotonic() < deadline:
+        server = psutil.Process(proc.pid)
+        while not _settled(ws, server) and time.monotonic() < deadline:
             time.sleep(0.5)
-        yield client, psutil.Process(proc.pid)
+        yield client, server
     finally:
         client.close()
         proc.send_signal(signal.SIGINT)
