@@ -87,3 +87,28 @@ def test_amount_parts_need_an_amount_per_item_row() -> None:
     data = {"id": "x", "columns": {"amount": ["Total"], "shipping_fee": ["Shipping"]}}
     with pytest.raises(formats.ProfileError, match="amount_scope: line"):
         formats._load("x.yaml", data)
+
+
+def test_an_unreadable_part_of_the_sum_is_told_by_row_and_header(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # the second item row's shipping and its quantity are no numbers: the order keeps
+    # what its other cells say, and each cell is told as a warning naming its row
+    good = _row("111-0000001-0000001", "Shipped", "S1", ("20.00", "1.80", "4.99", "0",
+                                                          "", "", "", ""))  # fmt: skip
+    odd = _row("111-0000001-0000001", "Shipped", "S2", ("10.00", "0.90", "abc", "0",
+                                                         "", "", "", "")).split("\t")  # fmt: skip
+    odd[13] = "two"  # quantity
+    path = tmp_path / "All Orders Report.txt"
+    path.write_text("\n".join([HEADER, good, "\t".join(odd)]) + "\n", encoding="utf-8")
+    report = import_file(ws, "orders", path)
+    assert report.format == "amazon"
+    assert report.rejected == 0, report.examples
+    assert report.warnings_by_reason == {"bad_money": 1, "bad_number": 1}, report.examples
+    with ws.read() as con:
+        told = con.execute(
+            'SELECT "row", "column", reason, value FROM quarantine ORDER BY reason'
+        ).fetchall()
+        (amount,) = con.execute("SELECT amount FROM orders").fetchone() or (None,)
+    assert told == [(3, "shipping-price", "bad_money", "abc"), (3, "quantity", "bad_number", "two")]
+    assert amount == Decimal("34.99")  # 20.00 + 4.99 + 10.00: the unreadable shipping left out

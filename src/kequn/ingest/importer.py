@@ -344,6 +344,7 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         self.report.origin = self.origin
         notify("validate", self.staged.rows)
         self._check_cells(columns)
+        self._check_summed_cells(profile if shaped is not None else None, found or {})
         if shaped is not None and self.table == "orders" and len(shaped.currencies) > 1:
             self._other_currencies(shaped.currencies)
         elif shaped is None and self.table == "orders" and "amount" in columns:
@@ -374,6 +375,44 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
             self._lines(found or {})
         self._log()
         notify("write", self.report.accepted)
+
+    def _check_summed_cells(
+        self, profile: formats.Profile | None, found: dict[str, list[int]]
+    ) -> None:
+        """A cell of an item row that an order's value adds up (its amount, shipping or
+        promotion, its quantity) and that is no number is told as a warning naming its
+        row and header. The sum leaves it out (an order keeps what its other rows say),
+        where the order's own cell would have been told when parsed; before, an Amazon
+        row's shipping-price of "abc" was read as nothing without a word. Nothing for a
+        file not shaped by a profile of item rows."""
+        if profile is None or not profile.line_items:
+            return
+        summed = ["line_amount", "line_price", "shipping_fee", "wrap_fee", "shipping_discount"]
+        summed += [
+            name
+            for name, scope in (
+                ("amount", profile.amount_scope),
+                ("discount", profile.discount_scope),
+                ("refund_amount", profile.refund_scope),
+            )
+            if scope == "line"
+        ]
+        checks = [(name, "kq_money", reasons.BAD_MONEY) for name in summed]
+        checks.append(("line_quantity", "kq_int", reasons.BAD_NUMBER))
+        done: set[int] = set()
+        for name, macro, reason in checks:
+            for index in found.get(name, []):
+                if index in done:
+                    continue
+                done.add(index)
+                cell = f"kq_clean(c{int(index)})"
+                self.sql(
+                    f"""INSERT INTO problems SELECT _row, $header, $reason, 'warning', {cell},
+                        NULL FROM kq_rows WHERE NOT kq_blank({cell}) AND NOT kq_masked({cell})
+                        AND NOT kq_undisclosed({cell}) AND {macro}({cell}) IS NULL""",
+                    header=self.staged.headers[index],
+                    reason=reason,
+                )
 
     def _has_customers(self) -> bool:
         """Whether this file's customers are a customers file's (of its source: a
