@@ -135,3 +135,24 @@ def test_an_unknown_run_points_to_the_runs_page(server: Any) -> None:
             message = answer.json()["error"]["message"]
             assert "/api/runs" in message, message
             assert "kequn status" not in message, message
+
+
+def test_a_chosen_header_not_in_the_file_is_told_as_a_choice(ws: Workspace, serve: Any) -> None:
+    # the upload page's columns field is no mapping file: "Mapping file columns: the
+    # header … is not in the file" named a file the user never wrote
+    tokens = {"admin": add_user(ws, "chooser", "admin")}
+    sheet = "单号,会员,日期,金额\nX-1,C1,2026-09-01,10.00\n".encode()
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        for lang, chosen in (("zh", "重新选择"), ("en", "Choose again")):
+            failed = client.post(
+                "/api/imports/orders",
+                params={"wait": "true", "lang": lang},
+                files={"file": ("o.csv", sheet, "text/csv")},
+                data={"columns": '{"order_id": "订单号不在此"}'},
+            )
+            assert failed.status_code == 422, failed.text
+            message = failed.json()["error"]["message"]
+            assert "订单号不在此" in message, message
+            assert chosen in message, message
+            assert "映射文件" not in message, message
+            assert "Mapping file" not in message, message

@@ -111,6 +111,11 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "计算时某个值超出范围或无法转换：{detail}\n请在分群规则页面预览各条规则，检查其中的运算以及数据中的异常值。",
         "A value went out of range or could not be converted while computing: {detail}\nPreview the rules on the taxonomy page to check their arithmetic, and look for unusual values in the data.",
     ),
+    # the headers chosen on the import page (the upload's columns field), not a file's
+    "mapping.missing_header": (
+        "为 {column} 选择的表头 “{header}” 不在文件中。请在导入页面从文件的表头中重新选择（通过 API 上传时检查 columns 参数）。",
+        "The header “{header}” chosen for {column} is not in the file. Choose again from the file's headers on the import page (check columns= when uploading through the API).",
+    ),
     # the overview's model notes: the clusters are listed on the page itself
     "models.clusters": (
         "数据发现分群：{k} 群（按轮廓系数选择），稳定性 ARI {ari:.2f}；各群列于总览页（API：/api/clusters）",
