@@ -26,7 +26,7 @@ from kequn.ingest.importer import import_file
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.report import ImportReport
 from kequn.ingest.shape import pseudonym_id
-from kequn.ingest.summary import found
+from kequn.ingest.summary import column_lines, found
 from kequn.store.workspace import Workspace
 
 NEWEST = (
@@ -171,6 +171,9 @@ def test_a_customer_without_an_e_mail_meets_her_orders_by_phone(
     orders = orders.replace("Mug,20.00,,,,\n", "Mug,20.00,,,,+12125550100\n")
     report = import_file(ws, "customers", _write(tmp_path / "customers_export.csv", customers))
     assert report.rejected == 0, report.examples
+    # the summary names both keys: Jane's id is made from her phone, not an e-mail
+    said = "\n".join(line.text for line in column_lines(report, "en"))
+    assert "Customer ids are made from Email > Phone" in said, said
     report = import_file(ws, "orders", _write(tmp_path / "orders_export_1.csv", orders))
     assert report.rejected == 0, report.examples
     got = _customers(ws)

@@ -83,6 +83,8 @@ def column_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     if report.fallbacks.get("customer_id") in _CONTACTS:
         # "手机号 → customer_id" read as if the phone were stored as the id
         column = report.mapping.get("customer_id", "")
+        if len(report.buyer_key) > 1:  # a row without the first key takes the next one
+            column = " > ".join(report.buyer_key)
         lines.append(Line(t("import.id_keyed", lang, column=column)))
     if report.attributes:
         lines.append(Line(t("import.extra", lang, columns=", ".join(report.attributes))))
