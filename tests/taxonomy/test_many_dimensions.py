@@ -63,7 +63,12 @@ def test_many_dimensions_label_as_one_after_another() -> None:
     columns["orders"] = pa.array([float(i % 5) for i in range(n)])
     features = ibis.memtable(pa.table(columns))
     params = {name: th.value for name, th in taxonomy.thresholds.items() if th.value is not None}
-    params |= {"purchase_cycle_days": 30.0, "home_city": "上海", "home_country": "CN"}
+    params |= {
+        "purchase_cycle_days": 30.0,
+        "home_city": "上海",
+        "home_province": "上海",
+        "home_country": "CN",
+    }
     for name in taxonomy.thresholds:
         params.setdefault(name, 100.0)
     got = apply_taxonomy(features, taxonomy, params, rules)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kequn.core.i18n import t
+from kequn.core.i18n import on_web, t
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 
@@ -73,16 +73,18 @@ def test_the_command_line_keeps_its_options() -> None:
         )
 
 
-def test_the_overview_points_to_its_own_clusters(server: Any) -> None:
+def test_the_overview_points_to_its_own_clusters() -> None:
     """The overview's model notes said 'see `kequn segments cluster`' above the page's
-    own table of the clusters."""
-    with server.client("viewer") as client:
-        for lang, words in (("zh", "数据发现分群："), ("en", "Discovered segments: ")):
-            page = client.get("/", params={"lang": lang})
-            assert page.status_code == 200
-            assert words in page.text
-            assert 'id="clusters"' in page.text
-            assert "kequn segments cluster" not in page.text
+    own table of the clusters. (Told through the note's words: the shared server's
+    newest run, which the overview shows, may have been made by another test with its
+    models reused, whose notes do not describe the clusters; that requests and jobs
+    use the web's words is the first test's.)"""
+    for lang, words in (("zh", "总览页"), ("en", "the overview lists them")):
+        with on_web():
+            said = t("models.clusters", lang, k=4, ari=0.91)
+        assert words in said, said
+        assert "kequn segments cluster" not in said, said
+        assert "kequn segments cluster" in t("models.clusters", lang, k=4, ari=0.91)
 
 
 def test_the_identity_page_says_how_resolution_runs_from_the_dashboard(server: Any) -> None:
