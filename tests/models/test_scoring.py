@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -158,7 +159,6 @@ def test_the_compiled_loop_is_chosen_by_work_and_not_stored(
 ) -> None:
     """Enough rows × trees take the compiled loop by default (the same numbers), and a
     stored ensemble does not carry the loop's copy of its trees."""
-    import pickle
 
     from kequn.models import scoring
 
@@ -248,3 +248,42 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> 
 
     monkeypatch.setattr(module, name, counted)
     return calls
+
+
+@pytest.mark.parametrize("leaves", [2, 3, 7, 11, 12])
+def test_trees_of_few_splits_are_scored_by_their_table_as_walked(
+    leaves: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Trees of at most MAX_TABLE_SPLITS splits are scored by testing every split of a
+    tree for each row and looking the leaf up in a table (leaves - 1 splits: 1, 2, 6,
+    10); one more (11) and they are walked. Either way the same numbers as numpy's
+    node-by-node passes, bit for bit, on values lying exactly on the thresholds, missing
+    ones and infinities, in both layouts."""
+    from kequn.models import scoring
+
+    rng = np.random.default_rng(leaves)
+    x = rng.normal(size=(5000, 4))
+    x[rng.random(x.shape) < 0.15] = np.nan
+    y = np.nan_to_num(x[:, 0]) + np.nan_to_num(x[:, 1]) * rng.normal(size=5000) > 0
+    model = HistGradientBoostingClassifier(
+        max_iter=25, max_leaf_nodes=leaves, early_stopping=False, random_state=0
+    ).fit(x, y.astype(int))
+    ensemble = tree_ensemble(model)
+    splits = max(int((~tree.is_leaf).sum()) for tree in ensemble.trees)
+    assert splits == leaves - 1
+    assert (ensemble._splits is not None) == (splits <= scoring.MAX_TABLE_SPLITS)
+    called = _count_calls(monkeypatch, scoring, "_compiled_by_splits")
+    walked = _count_calls(monkeypatch, scoring, "_compiled_walk")
+    on = np.concatenate([t.threshold[~t.is_leaf] for t in ensemble.trees])  # on a threshold
+    rows = np.vstack([x, np.tile(on[: 4 * (len(on) // 4)].reshape(-1, 4), (3, 1))])
+    rows[:7] = [np.inf, -np.inf, np.nan, 0.0]
+    for layout in (rows, np.asfortranarray(rows), rows[::3]):
+        expected = ensemble.raw_score(layout, compiled=False)
+        np.testing.assert_allclose(expected, model.decision_function(layout), atol=1e-12)
+        assert np.array_equal(ensemble.raw_score(layout, compiled=True), expected)
+    assert (called, walked) == (([1, 1, 1], []) if ensemble._splits is not None else ([], [1] * 3))
+    kept = pickle.dumps(ensemble)  # the loops' copies of the trees are not stored
+    assert b"_splits" not in kept
+    assert b"_flat" not in kept
+    again = pickle.loads(kept).raw_score(rows, compiled=True)
+    assert np.array_equal(again, ensemble.raw_score(rows, compiled=False))

@@ -47,8 +47,8 @@ def test_the_head_start_compiles_what_the_run_then_calls(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run that fits: the thread evaluates the likelihoods' loops with the types the
-    fits then pass. A run on the stored models (here every scoring takes the compiled
-    walk): the thread compiles the walk for the types the scoring then passes."""
+    fits then pass. A run on the stored models (here every scoring takes a compiled
+    loop): the thread compiles the trees' loop for the types the scoring then passes."""
     ws = demo_workspace(tmp_path, 3000, seed=8)
     rows, spend = Recorder(_likelihood._row_sums), Recorder(_likelihood._spend_sums)
     monkeypatch.setattr(_likelihood, "_compiled_row_sums", lambda: rows)
@@ -62,9 +62,11 @@ def test_the_head_start_compiles_what_the_run_then_calls(
     assert stored is not None
     assert isinstance(stored.fitted["churn"].model, TreeEnsemble)
     assert isinstance(stored.fitted["clusters"].model, NearestCentre)
-    walk, nearest = Recorder(_trees.walk), Recorder(_nearest.nearest)
-    monkeypatch.setattr(_trees, "walk", walk)  # what the thread compiles
-    monkeypatch.setattr(scoring, "_compiled_walk", lambda: walk)  # what scoring calls (cached)
+    # the churn model's trees have few splits: scored by testing each (not walked)
+    assert stored.fitted["churn"].model._splits is not None
+    trees, nearest = Recorder(_trees.by_splits), Recorder(_nearest.nearest)
+    monkeypatch.setattr(_trees, "by_splits", trees)  # what the thread compiles
+    monkeypatch.setattr(scoring, "_compiled_by_splits", lambda: trees)  # what scoring calls
     monkeypatch.setattr(scoring, "COMPILED_WORK", 1)
     monkeypatch.setattr(_nearest, "nearest", nearest)
     monkeypatch.setattr(scoring, "_compiled_nearest", lambda: nearest)
@@ -72,8 +74,8 @@ def test_the_head_start_compiles_what_the_run_then_calls(
     again = run(ws)
     assert again.models is not None
     assert {"churn", "clusters"} <= set(again.models["stored"]["reused"])
-    assert walk.called, "the stored churn model scores with the compiled walk"
-    assert walk.called <= walk.ahead
+    assert trees.called, "the stored churn model scores with the compiled loop"
+    assert trees.called <= trees.ahead
     assert nearest.called, "the stored clusters are assigned with the compiled loop"
     assert nearest.called <= nearest.ahead
 

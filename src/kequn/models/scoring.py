@@ -122,8 +122,11 @@ class TreeEnsemble:
         if compiled and self.trees:
             raw = np.empty(x.shape[0])
             if not (x.flags.c_contiguous or x.flags.f_contiguous):
-                x = np.ascontiguousarray(x)  # either layout walks as fast (compiled for each)
-            _compiled_walk()(x, self.baseline, *self._flat, raw)
+                x = np.ascontiguousarray(x)  # (compiled for either layout)
+            if self._splits is not None:
+                _compiled_by_splits()(x, self.baseline, *self._splits, raw)
+            else:
+                _compiled_walk()(x, self.baseline, *self._flat, raw)
             return raw
         raw = np.full(x.shape[0], self.baseline)
         for start in range(0, x.shape[0], BLOCK):
@@ -140,17 +143,19 @@ class TreeEnsemble:
         return 1.0 / (1.0 + np.exp(-self.raw_score(x, compiled=compiled)))
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (stored with the workspace's models) without :attr:`_flat`, which is
-        the trees again in another layout (it doubled the stored file)."""
+        """Pickled (stored with the workspace's models) without :attr:`_flat` and
+        :attr:`_splits`, which are the trees again in other layouts (one doubled the
+        stored file)."""
         state = dict(self.__dict__)
         state.pop("_flat", None)
+        state.pop("_splits", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Read without any :attr:`_flat` the file holds: one stored before it was left
         out is in the layout of the kequn that wrote it, which the compiled loop no
         longer takes (it is made again from the trees when first needed)."""
-        self.__dict__.update({k: v for k, v in state.items() if k != "_flat"})
+        self.__dict__.update({k: v for k, v in state.items() if k not in ("_flat", "_splits")})
 
     @functools.cached_property
     def _flat(self) -> tuple[Any, ...]:
@@ -176,6 +181,51 @@ class TreeEnsemble:
             child,
             np.concatenate([t.value for t in self.trees]),
         )
+
+    @functools.cached_property
+    def _splits(self) -> tuple[Any, ...] | None:
+        """Every tree as its splits and a table of its leaves, for the compiled loop that
+        tests every split of a tree (:func:`kequn.models._trees._by_splits`): per tree the
+        number of its splits, then per split (in the order of the tree's nodes) its
+        feature, threshold and missing-goes-left flag, and the value of the leaf reached
+        by each combination of the splits' answers (bit ``j`` set: split ``j`` sends the
+        row left). None when a tree has more than :data:`MAX_TABLE_SPLITS` splits (its
+        table would be too long): those are walked (:attr:`_flat`)."""
+        inner = [np.flatnonzero(~t.is_leaf) for t in self.trees]
+        most = max(len(k) for k in inner)
+        if most > MAX_TABLE_SPLITS:
+            return None
+        size = len(self.trees)
+        feature = np.zeros((size, most), dtype=np.intp)
+        threshold = np.zeros((size, most))
+        missing_left = np.zeros((size, most), dtype=np.bool_)
+        leaf = np.zeros((size, 1 << most))
+        for i, (tree, nodes) in enumerate(zip(self.trees, inner, strict=True)):
+            feature[i, : len(nodes)] = tree.feature[nodes]
+            threshold[i, : len(nodes)] = tree.threshold[nodes]
+            missing_left[i, : len(nodes)] = tree.missing_left[nodes]
+            position = {int(node): j for j, node in enumerate(nodes)}
+            for number in range(1 << len(nodes)):
+                node = 0
+                while not tree.is_leaf[node]:
+                    left = (number >> position[node]) & 1
+                    node = int(tree.left[node] if left else tree.right[node])
+                leaf[i, number] = tree.value[node]
+        count = np.array([len(k) for k in inner], dtype=np.intp)
+        return count, feature, threshold, missing_left, leaf
+
+
+#: trees of at most this many splits are scored by testing each split for every row (a
+#: table of 2 ** splits leaves per tree); the churn model's have six (seven leaves)
+MAX_TABLE_SPLITS = 10
+
+
+@functools.cache
+def _compiled_by_splits() -> Callable[..., Any]:
+    """The compiled loop :func:`kequn.models._trees.by_splits`, imported on first use."""
+    from kequn.models._trees import by_splits
+
+    return by_splits
 
 
 @functools.cache

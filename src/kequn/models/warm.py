@@ -3,7 +3,7 @@
 A run's models step begins with seconds of single-threaded Python that do not depend on
 the data: importing scikit-learn (1.1-1.3 s measured in a 1M-customer refit) and SciPy's
 optimisers (0.3 s), and numba loading the compiled loops from its disk cache (0.4-0.5 s
-for the first, with numba's import, a few ms for each next one measured: the trees' walk
+for the first, with numba's import, a few ms for each next one measured: the trees' loop
 and the nearest centre when scoring, the BG/NBD's and Gamma-Gamma's sums when fitting).
 The features before it are DuckDB queries, which release the GIL and leave a core
 partly idle, so the pipeline does these in a thread while the features are built
@@ -48,10 +48,13 @@ def scoring(churn: Any, rows: int, clusters: Any = None) -> None:
 
     model = getattr(churn, "model", None)
     if isinstance(model, TreeEnsemble) and model.trees and rows * len(model.trees) >= COMPILED_WORK:
-        from kequn.models._trees import walk
+        from kequn.models._trees import by_splits, walk
 
         x = _two_rows(model.n_features)
-        _compile(walk, x, float(model.baseline), *model._flat, np.empty(2))
+        if model._splits is not None:  # the loop the scoring will take
+            _compile(by_splits, x, float(model.baseline), *model._splits, np.empty(2))
+        else:
+            _compile(walk, x, float(model.baseline), *model._flat, np.empty(2))
     centres = getattr(clusters, "model", None)
     if isinstance(centres, NearestCentre) and rows * len(centres.centres) >= NEAREST_COMPILED_WORK:
         from kequn.models._nearest import nearest
