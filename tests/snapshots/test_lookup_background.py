@@ -150,3 +150,22 @@ def test_an_old_copy_of_the_data_goes_once_its_reader_is_done(ws: Workspace) -> 
         assert ws.drop_old_generations(timeout=0.1) == 1  # read now: kept
     assert ws.drop_old_generations(timeout=0.1) == 0
     assert [p.name for p in ws.data_dir.glob("gen-*.duckdb")] == [ws.current_generation()]
+
+
+def test_a_background_build_leaves_the_pages_a_core(ws: Workspace) -> None:
+    """In the server (a build in a background thread) the lookup files are built on one
+    of DuckDB's threads, so the first pages of the run, read from its Parquet meanwhile,
+    keep the other core; built in the foreground (by the run itself where
+    ``prepare_lookups`` is set) they take every core DuckDB would."""
+    import duckdb
+
+    newest, older = list_runs(ws)
+    lookup.build_index(older)
+    default = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()
+    assert default is not None
+    assert lookup.builds[older.run_id]["threads"] == default[0]
+    columns.columns_later(newest, before=lookup.build_index)
+    for thread in list(columns._threads):
+        thread.join(60)
+    assert lookup.is_ready(newest)
+    assert lookup.builds[newest.run_id]["threads"] == 1

@@ -82,12 +82,18 @@ _stopping = threading.Event()
 _one_at_a_time = threading.Lock()
 
 
+def in_background() -> bool:
+    """Whether this is a build running in a background thread (:func:`columns_later`):
+    in a serving process, next to the pages' queries."""
+    return threading.current_thread() in _threads
+
+
 @contextlib.contextmanager
 def interruptible(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Let :func:`stop_building` interrupt ``con``'s queries while the block runs (a build
     in a background thread, which a stopping server must not leave inside DuckDB: the
     process would abort at exit)."""
-    if threading.current_thread() not in _threads:
+    if not in_background():
         yield
         return
     with _guard:
