@@ -256,6 +256,46 @@ def test_a_cadence_exactly_at_a_bound_is_exactly_the_bound(
     assert row["cv_days_between_orders"] == 0.35  # exactly, not approximately
 
 
+def test_the_windows_begin_at_the_first_moment_of_their_first_day(
+    backend: BaseBackend, tmp_path: Path
+) -> None:
+    """The last 365 days of orders and 90 of interactions, up to the as-of day: an order
+    or interaction at the first and last moment of the window's first day is in it, one
+    a second before that day is not, and one after the as-of day is not either (each
+    window is bounded on the timestamp as well as on the date: the same rows)."""
+    table = Tables(backend, tmp_path)
+    as_of = dt.date(2025, 6, 30)
+    year = dt.datetime.combine(as_of - dt.timedelta(days=364), dt.time())
+    quarter = dt.datetime.combine(as_of - dt.timedelta(days=89), dt.time())
+    second = dt.timedelta(seconds=1)
+    after = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    stamps = {"in": (year, year + dt.timedelta(days=1) - second), "out": (year - second, after)}
+    orders = table(
+        "orders",
+        [
+            {"order_id": f"{k}{i}", "customer_id": "W", "ordered_at": at, "amount": "10"}
+            | {"status": "paid"}
+            for k, both in stamps.items()
+            for i, at in enumerate(both)
+        ],
+    )
+    near = (quarter, quarter + dt.timedelta(days=1) - second, quarter - second, after)
+    events = table(
+        "events",
+        [
+            {"event_id": f"E{i}", "customer_id": "W", "occurred_at": at, "type": "view"}
+            for i, at in enumerate(near)
+        ],
+    )
+    customers = table("customers", [{"customer_id": "W", "created_at": ts("2020-01-01 09:00")}])
+    row = table.collect(
+        build_features(customers, orders, events, FeatureContext(as_of))
+    ).to_pylist()[0]
+    assert (row["orders"], row["orders_365d"], row["orders_90d"]) == (3, 2, 0)
+    assert row["spend_365d"] == 20.0
+    assert (row["events"], row["events_90d"]) == (3, 2)
+
+
 def _paid_on_channels(
     table: Tables, channels: Sequence[str | None], customer: Callable[[int], str]
 ) -> ibis.Table:

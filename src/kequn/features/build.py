@@ -190,7 +190,8 @@ def order_windows(paid: ir.Table, as_of: DateLike) -> ir.Table:
     last 365) of the customers with a paid order in the last 365 days up to ``as_of``;
     read from those orders only."""
     day = day_value(as_of)
-    facts = paid.mutate(days_ago=day.delta(paid.order_date, unit="day"))
+    facts = paid.filter(since(paid.ordered_at, day, 365))
+    facts = facts.mutate(days_ago=day.delta(facts.order_date, unit="day"))
     facts = facts.filter(facts.days_ago < 365, facts.days_ago >= 0)
     return facts.group_by("customer_id").aggregate(
         orders_90d=facts.count(where=facts.days_ago < 90),
@@ -200,6 +201,15 @@ def order_windows(paid: ir.Table, as_of: DateLike) -> ir.Table:
 
 
 _WINDOW_COLUMNS = ("orders_90d", "orders_365d", "spend_365d")
+
+
+def since(stamp: ir.TimestampValue, day: ir.DateValue, days: int) -> ir.BooleanValue:
+    """Whether ``stamp`` falls on one of the ``days`` days up to ``day`` or later: the
+    lower bound of a window, on the timestamp itself. The window's own filter on the
+    dates says the same; this one DuckDB applies as it reads the table, instead of
+    taking every row's date first (an interactions window at 8.2M rows: 0.33 s against
+    0.44-0.47)."""
+    return stamp >= (day - ibis.interval(days=days - 1)).cast("timestamp")
 
 
 def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) -> ir.Table:
@@ -304,6 +314,7 @@ def event_totals(dated: ir.Table, ctx: FeatureContext) -> ir.Table:
 def event_windows(dated: ir.Table, as_of: DateLike) -> ir.Table:
     """Interactions in the 90 days up to ``as_of``, per customer, from those alone."""
     day = day_value(as_of)
+    dated = dated.filter(since(dated.occurred_at, day, 90))
     ago = day.delta(dated.event_date, unit="day")
     recent = dated.filter(ago < 90, ago >= 0)
     return recent.group_by("customer_id").aggregate(events_90d=recent.count())
