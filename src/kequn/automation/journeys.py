@@ -398,43 +398,15 @@ def _label_problem(taxonomy: Taxonomy, dim_id: str, label_id: str, where: str) -
     return []
 
 
-#: characters a journeys file may stand for once its aliases are expanded
-MAX_EXPANDED = 4_000_000
-
-
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` of text whose aliases do not expand past :data:`MAX_EXPANDED`
-    characters (``*name`` repeating a large template thousands of times, each then
-    parsed, was a cheap way to tie up the server; aliases themselves are fine, and
-    ``yaml.safe_dump`` writes them), with nesting too deep for the parser reported as an
-    error, not a crash."""
+    """:func:`kequn.core.yamlfile.safe_load` (aliases may not expand past
+    :data:`~kequn.core.yamlfile.MAX_EXPANDED` characters: ``*name`` repeating a large
+    template thousands of times, each then parsed, was a cheap way to tie up the server),
+    with nesting too deep for the parser reported as an error, not a crash."""
     try:
-        root = yaml.compose(text)
-        if root is not None and _expanded(root, {}) > MAX_EXPANDED:
-            raise yaml.YAMLError(
-                f"its aliases (*name) expand to more than {MAX_EXPANDED:,} characters"
-            )
         return yamlfile.safe_load(text)
     except RecursionError:
         raise yaml.YAMLError("nested too deeply") from None
-
-
-def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
-    """How many characters ``node`` stands for with every alias expanded: the node graph
-    shares an aliased node, so each is counted once and multiplied, in linear time."""
-    known = seen.get(id(node))
-    if known is not None:
-        return known
-    if isinstance(node, yaml.ScalarNode):
-        size = len(str(node.value)) + 1
-    elif isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded(child, seen) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
-    else:
-        size = 1
-    seen[id(node)] = size
-    return size
 
 
 def parse_journeys(text: str, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) -> Journeys:
