@@ -76,8 +76,10 @@ class ParsePass(Pass):
 
     def _skip_non_data(self) -> None:
         """Rows that are not records, left out with a note: a totals row (合计, 总计,
-        Total ...) and, in a sheet of several columns, a row with one filled cell (a
-        footnote such as 制表人: ...)."""
+        Total ...), in a sheet of several columns a row with one filled cell (a
+        footnote such as 制表人: ...), and the header again (exports of several days or
+        pages pasted under one another, each with its header: it was quarantined as an
+        order of status 订单状态, with the advice to map that word to paid)."""
         width = len(self.staged.headers)
         if not self.staged.positional or width == 0:
             self.con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file")
@@ -94,21 +96,33 @@ class ParsePass(Pass):
         # a row of empty cells (the ,,,, rows a spreadsheet leaves under its data) is
         # counted, not listed; in a file of few columns it is no record either
         lone = f"({filled}) <= {1 if width >= 4 else 0}"
+        # the header again: two or more cells, and at least half of those filled, are
+        # their columns' headers (a plain comparison: no cleaning of every cell)
+        named = [(i, h.strip()) for i, h in enumerate(self.staged.headers) if h.strip()]
+        same = [
+            f"coalesce(trim(CAST(c{i} AS VARCHAR)) = $headers[{n + 1}], false)::INT"
+            for n, (i, _) in enumerate(named)
+        ]
+        again = f"list_sum([{', '.join(same)}])" if same else "0"
+        header = f"({again}) >= 2 AND 2 * ({again}) >= ({filled})"
         text = "concat_ws(' ', " + ", ".join(f"kq_text(c{i})" for i in range(width)) + ")"
         self.sql(
-            f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text "
-            f"FROM raw_file WHERE ({total}) OR {lone}",
+            f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text, "
+            f"{header} AS again FROM raw_file WHERE ({total}) OR {lone} OR ({header})",
             total_re=_TOTAL_RE,
             total_start=_TOTAL_START,
+            headers=[h for _, h in named],
         )
         self.con.execute(
             "CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file "
             "ANTI JOIN kq_skipped USING (_row)"
         )
-        for row, text in self.con.execute(
-            "SELECT _row, text FROM kq_skipped ORDER BY 1"
+        for row, text, header_again in self.con.execute(
+            "SELECT _row, text, again FROM kq_skipped ORDER BY 1"
         ).fetchall():
-            if text:
+            if header_again:
+                self.report.skipped.append({"row": int(row), "text": text, "again": True})
+            elif text:
                 self.report.skipped.append({"row": int(row), "text": text})
             else:
                 self.report.blank_rows += 1

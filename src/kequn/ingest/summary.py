@@ -64,6 +64,7 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
         lines.append(Line(t("import.sheets", lang, count=len(report.sheets), sheets=sheets)))
     for skipped in report.skipped[:SHOWN]:
         key = "import.second_header" if skipped.get("header") else "import.skipped"
+        key = "import.header_again" if skipped.get("again") else key
         lines.append(Line(t(key, lang, row=skipped["row"], text=skipped["text"])))
     if len(report.skipped) > SHOWN:
         lines.append(Line(t("import.skipped_more", lang, count=len(report.skipped) - SHOWN)))
