@@ -370,6 +370,7 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         self._fold_refunds(columns)
         notify("write", 0)
         self._quarantine()
+        self._keep_applied_refunds(columns)
         self._upsert(columns)
         if shaped is not None and self.table == "orders":
             self._lines(found or {})

@@ -7,7 +7,8 @@ first closed) may come in two files, March's and April's. The stored order holds
 the sum, so without the refunds themselves a second file could not tell a refund seen
 before (importing March again: nothing to add) from a new one (April's: to add). An
 order's refunded amount is the sum of the distinct refunds kept here, never less than
-what its own export says (退款金额).
+what its own export says (退款金额), and never less than these refunds when its order
+export is imported again (:meth:`kequn.ingest.write.WritePass._keep_applied_refunds`).
 
 The rows name orders, so an erasure of a customer removes those of their orders
 (:func:`forget`) and a subject access export lists them (:func:`held`)."""
@@ -29,7 +30,7 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_CREATE)
 
 
-def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+def exists(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [TABLE]
     ).fetchone()
@@ -38,7 +39,7 @@ def _exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
     """Remove the refunds of a customer's orders (before the orders go); how many."""
-    if not _exists(con):
+    if not exists(con):
         return 0
     row = con.execute(
         f"DELETE FROM {TABLE} WHERE order_id IN "
@@ -50,7 +51,7 @@ def forget(con: duckdb.DuckDBPyConnection, customer_id: str) -> int:
 
 def held(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[dict[str, Any]]:
     """The refunds of a customer's orders, as rows."""
-    if not _exists(con):
+    if not exists(con):
         return []
     found = con.execute(
         f"SELECT * FROM {TABLE} WHERE order_id IN "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from kequn.ingest import refund_ledger
 from kequn.ingest._pass import Pass, settled_by_refund
 from kequn.ingest.shape import line_rows
 
@@ -103,6 +104,44 @@ class WritePass(Pass):
             import_id=self.report.import_id,
         )
         return self._count("customers") - before
+
+    def _keep_applied_refunds(self, columns: list[str]) -> None:
+        """An order imported again keeps the refunds an after-sale export applied to it
+        (kept by their 退款编号 in :mod:`~kequn.ingest.refund_ledger`): its refunded amount
+        is the larger of what the file says and what those refunds add up to (never more
+        than it paid), and a paid order becomes refunded or partly refunded as the refunds
+        made it. The order export taken before the refunds, imported again after the
+        退款管理 export, put the order back to paid with nothing refunded, and a full
+        refund counted as a purchase again."""
+        if self.table != "orders" or "amount" not in columns or not refund_ledger.exists(self.con):
+            return
+        self.sql(
+            f"""CREATE OR REPLACE TEMP TABLE kq_ledger AS
+            SELECT l.order_id, sum(l.amount) AS money FROM {refund_ledger.TABLE} l
+            WHERE l.order_id IN (SELECT order_id FROM parsed) GROUP BY l.order_id"""
+        )
+        if not self._count("kq_ledger"):
+            return
+        if "refunded" not in columns:  # the others keep what the workspace holds
+            self.sql("ALTER TABLE parsed ADD COLUMN refunded DECIMAL(18, 2)")
+            self.sql(
+                "UPDATE parsed SET refunded = "
+                "(SELECT o.refunded FROM orders o WHERE o.order_id = parsed.order_id)"
+            )
+            columns.append("refunded")
+        total = "least(greatest(coalesce(p.refunded, 0), k.money), p.amount)"
+        # without a status column the upsert settles the stored order's status by the
+        # refund (settled_by_refund), as for any file of refund amounts
+        status = (
+            f", status = {settled_by_refund('p.status', total, 'p.amount', stored=True)}"
+            if "status" in columns
+            else ""
+        )
+        self.sql(
+            f"""UPDATE parsed p SET refunded = {total}{status} FROM kq_ledger k
+            WHERE k.order_id = p.order_id AND p.amount > 0
+              AND p._row NOT IN {self._rejected_rows()}"""
+        )
 
     def _upsert(self, columns: list[str]) -> None:
         key = self.spec.key
