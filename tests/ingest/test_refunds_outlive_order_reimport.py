@@ -102,3 +102,34 @@ def test_a_later_order_export_saying_the_refund_counts_it_once(
     report = import_file(ws, "orders", _orders(tmp_path, later))
     assert report.rejected == 0
     assert _state(ws) == REFUNDED
+
+
+def test_a_sales_sheet_again_keeps_the_refund_rows_of_another_file(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A hand sheet's sale rows imported again after a file of its refund rows (``A1,
+    -30, 已退款``: kequn.ingest.refunds) keep the refund: the order was set back to paid
+    with its 30 still refunded."""
+    sales = tmp_path / "销售.csv"
+    sales.write_text(
+        "订单编号,客户编号,下单时间,实付金额,订单状态\n"
+        "A1,C1,2025-01-03,100,已完成\nA2,C2,2025-01-04,60,已完成\nA3,C3,2025-01-05,20,已完成\n",
+        encoding="utf-8",
+    )
+    returns = tmp_path / "退货.csv"
+    returns.write_text(
+        "订单编号,客户编号,下单时间,实付金额,订单状态\n"
+        "A1,C1,2025-01-10,-30,已退款\nA3,C3,2025-01-11,-20,已退款\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "orders", sales)
+    import_file(ws, "orders", returns)
+    kept = {
+        "A1": (Decimal("30.00"), "partially_refunded"),
+        "A2": (None, "paid"),
+        "A3": (Decimal("20.00"), "refunded"),
+    }
+    assert _state(ws) == kept
+    again = import_file(ws, "orders", sales)
+    assert (again.updated, again.unchanged) == (0, 3)
+    assert _state(ws) == kept

@@ -371,6 +371,7 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         notify("write", 0)
         self._quarantine()
         self._keep_applied_refunds(columns)
+        self._keep_stored_refunds(columns)
         self._upsert(columns)
         if shaped is not None and self.table == "orders":
             self._lines(found or {})

@@ -143,6 +143,23 @@ class WritePass(Pass):
               AND p._row NOT IN {self._rejected_rows()}"""
         )
 
+    def _keep_stored_refunds(self, columns: list[str]) -> None:
+        """An order imported again from a file that says nothing of refunds (a status
+        column, no refund column) keeps the refund stored, its status settled by it: a
+        sheet's sale row ``A1, 100, 已完成`` imported again after the refund row ``A1,
+        -30, 已退款`` of another file set the order back to paid, its 30 still refunded (a
+        paid order with money back, which no other path stores)."""
+        if self.table != "orders" or "refunded" in columns:
+            return
+        if not {"status", "amount"} <= set(columns):
+            return
+        settled = settled_by_refund("p.status", "o.refunded", "p.amount", stored=True)
+        self.sql(
+            f"""UPDATE parsed p SET status = {settled} FROM orders o
+            WHERE o.order_id = p.order_id AND o.refunded > 0 AND p.amount > 0
+              AND p._row NOT IN {self._rejected_rows()}"""
+        )
+
     def _upsert(self, columns: list[str]) -> None:
         key = self.spec.key
         target = self.spec.name
