@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from kequn.ingest import reasons
-from kequn.ingest.cell_macros import SCIENTIFIC
+from kequn.ingest.cell_macros import SCIENTIFIC, plain
 from kequn.ingest.refunds import RefundPass
 
 #: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
@@ -186,14 +186,16 @@ class ValidatePass(RefundPass):
         """A customer's phone or e-mail that is none (abc, 12345, a name in the e-mail
         column) is emptied and reported, the customer kept: stored, a channel sent to it
         and people were matched on it. A word saying it was not given (保密, 暂无, n/a)
-        is emptied without a report; a masked value is kept as written."""
+        is emptied without a report; a masked value is kept as written. The cell is
+        read as the value was (full-width digits plain: a phone typed in a Chinese input
+        method's full-width mode, １３８００１３８０００, was emptied as having no digits)."""
         for name, macro, reason in (
             ("phone", "kq_phone", reasons.NOT_A_PHONE),
             ("email", "kq_email", reasons.NOT_AN_EMAIL),
         ):
             if name not in columns:
                 continue
-            raw = f'trim("raw__{name}")'
+            raw = "trim(" + plain(f'"raw__{name}"') + ")"
             self.sql(f'UPDATE parsed SET "{name}" = NULL WHERE kq_undisclosed({raw})')
             wrong = f'"{name}" IS NOT NULL AND NOT kq_masked({raw}) AND {macro}({raw}) IS NULL'
             self._problem(wrong, name, reason, "warning", value=f'"raw__{name}"')
