@@ -63,11 +63,14 @@ def _fmt_list(formats: list[str]) -> str:
     return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
 
 
-#: full-width ASCII (Ｕ+FF01-FF5E) and the ideographic space as their plain forms, as NFKC
-#: has them (２００.００ is 200.00), and the zero-width characters dropped (a buyer
-#: "amy" with U+200B after it was a second customer printing exactly like the first)
-_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
-_NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
+#: full-width ASCII (Ｕ+FF01-FF5E), the ideographic space and the no-break spaces as their
+#: plain forms, as NFKC has them (２００.００ is 200.00), and the zero-width characters
+#: dropped (a buyer "amy" with U+200B after it was a second customer printing exactly like
+#: the first; so was "C1" with the U+00A0 a cell copied from a web page or set with
+#: Excel's CHAR(160) ends with: trimmed only once it is a space)
+_SPACES = "\u3000\u00a0\u2007\u202f"
+_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + _SPACES
+_NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " " * len(_SPACES)
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
@@ -86,7 +89,7 @@ def plain_key(word: str) -> str:
 
 
 #: the characters :func:`plain` changes, as an RE2 class
-_CHANGED = "[\uff01-\uff5e\u3000" + _INVISIBLE + "]"
+_CHANGED = "[\uff01-\uff5e" + _SPACES + _INVISIBLE + "]"
 
 
 def plain(expr: str) -> str:
