@@ -32,8 +32,13 @@ _MONTHLY = re.compile(r"月|month", re.IGNORECASE)
 _DECIMAL_COMMA = r"[-+]?\d{1,3}(\.\d{3})*,\d{1,2}|[-+]?\d+,\d{1,2}"
 #: an amount whose point may group thousands: 1.234, 12.345.678
 _DOT_GROUPED = r"[-+]?\d{1,3}(\.\d{3})+"
-#: a totals row's first cells: 合计, 总计, 小计, 共计, Total ...
-_TOTAL_RE = r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计|total|totals|grand total|sum)(\s|:|：|$)"
+#: a totals row's first cells: 合计, 总计, 小计, 共计 (and what follows them) ...
+_TOTAL_RE = r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)(\s|:|：|$)"
+#: ... or Total, Sum: alone, before a colon or before a figure (Total 1,234.50), never
+#: before a word, and in a row with no other cell of words (:meth:`ParsePass._skip_non_data`):
+#: a customer "Sum Ying" (岑, a Cantonese surname), "Total Wong" or "Grand Total Ltd", or
+#: one whose Last Name is Sum, was left out as a totals row
+_TOTAL_LATIN_RE = r"^\s*(total|totals|grand total|sum)\s*([:：]|$|[^a-z\s])"
 #: what a cell :data:`_TOTAL_RE` matches (once cleaned) starts with, as it stands in the
 #: file: only such cells are cleaned and matched (1.9 s -> 0.1 s for a million rows)
 _TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsSgGｔＴｓＳｇＧ]"
@@ -85,10 +90,27 @@ class ParsePass(Pass):
             self.con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file")
             return
         first = [f"kq_text(c{i})" for i in range(min(width, 3))]
-        total = " OR ".join(
-            f"(regexp_matches(CAST(c{i} AS VARCHAR), $total_start) "
-            f"AND regexp_matches(lower(coalesce({c}, '')), $total_re))"
-            for i, c in enumerate(first)
+
+        def cells_matching(pattern: str) -> str:
+            return " OR ".join(
+                f"(regexp_matches(CAST(c{i} AS VARCHAR), $total_start) "
+                f"AND regexp_matches(lower(coalesce({c}, '')), ${pattern}))"
+                for i, c in enumerate(first)
+            )
+
+        # the Latin words are names too: such a row is a total only if no other of its
+        # cells holds words (counted only for the rows the word begins)
+        worded = (
+            "list_sum(["
+            + ", ".join(
+                f"coalesce(regexp_matches(CAST(c{i} AS VARCHAR), '\\p{{L}}'), false)::INT"
+                for i in range(width)
+            )
+            + "])"
+        )
+        total = (
+            f"({cells_matching('total_re')}) OR CASE WHEN ({cells_matching('total_latin')}) "
+            f"THEN {worded} <= 1 ELSE false END"
         )
         # one list, not a chain of +: a chain as long as the columns are many passed
         # DuckDB's expression depth limit (1,000) on a file of 1,000 columns
@@ -110,6 +132,7 @@ class ParsePass(Pass):
             f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text, "
             f"{header} AS again FROM raw_file WHERE ({total}) OR {lone} OR ({header})",
             total_re=_TOTAL_RE,
+            total_latin=_TOTAL_LATIN_RE,
             total_start=_TOTAL_START,
             headers=[h for _, h in named],
         )
