@@ -1,6 +1,6 @@
 """Reading the staged columns as typed canonical values: rows that are not data left out
-(totals, footnotes), a platform profile's shaping applied, text parsed per kind with the
-failure kept per cell for the validator."""
+(totals, footnotes: :mod:`kequn.ingest.non_data`), a platform profile's shaping applied,
+text parsed per kind with the failure kept per cell for the validator."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import re
 import duckdb
 
 from kequn.ingest import formats, reasons
-from kequn.ingest._pass import Pass, settled_by_refund
+from kequn.ingest._pass import settled_by_refund
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
+from kequn.ingest.non_data import NonDataPass
 from kequn.ingest.region import PARTS, place_of, places
 from kequn.ingest.shape import Shaped
 
@@ -32,19 +33,9 @@ _MONTHLY = re.compile(r"月|month", re.IGNORECASE)
 _DECIMAL_COMMA = r"[-+]?\d{1,3}(\.\d{3})*,\d{1,2}|[-+]?\d+,\d{1,2}"
 #: an amount whose point may group thousands: 1.234, 12.345.678
 _DOT_GROUPED = r"[-+]?\d{1,3}(\.\d{3})+"
-#: a totals row's first cells: 合计, 总计, 小计, 共计 (and what follows them) ...
-_TOTAL_RE = r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)(\s|:|：|$)"
-#: ... or Total, Sum: alone, before a colon or before a figure (Total 1,234.50), never
-#: before a word, and in a row with no other cell of words (:meth:`ParsePass._skip_non_data`):
-#: a customer "Sum Ying" (岑, a Cantonese surname), "Total Wong" or "Grand Total Ltd", or
-#: one whose Last Name is Sum, was left out as a totals row
-_TOTAL_LATIN_RE = r"^\s*(total|totals|grand total|sum)\s*([:：]|$|[^a-z\s])"
-#: what a cell :data:`_TOTAL_RE` matches (once cleaned) starts with, as it stands in the
-#: file: only such cells are cleaned and matched (1.9 s -> 0.1 s for a million rows)
-_TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsSgGｔＴｓＳｇＧ]"
 
 
-class ParsePass(Pass):
+class ParsePass(NonDataPass):
     """Staged text to typed values (see the module's docstring).
 
     The parse reads a cell cleaned (``kq_text``) as a column of a subquery, ``kq_t<i>``
@@ -78,77 +69,6 @@ class ParsePass(Pass):
         rel.create_view("raw_file", replace=True)
         self.types = {name: str(kind) for name, kind in zip(rel.columns, rel.types, strict=True)}
         self._skip_non_data()
-
-    def _skip_non_data(self) -> None:
-        """Rows that are not records, left out with a note: a totals row (合计, 总计,
-        Total ...), in a sheet of several columns a row with one filled cell (a
-        footnote such as 制表人: ...), and the header again (exports of several days or
-        pages pasted under one another, each with its header: it was quarantined as an
-        order of status 订单状态, with the advice to map that word to paid)."""
-        width = len(self.staged.headers)
-        if not self.staged.positional or width == 0:
-            self.con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file")
-            return
-        first = [f"kq_text(c{i})" for i in range(min(width, 3))]
-
-        def cells_matching(pattern: str) -> str:
-            return " OR ".join(
-                f"(regexp_matches(CAST(c{i} AS VARCHAR), $total_start) "
-                f"AND regexp_matches(lower(coalesce({c}, '')), ${pattern}))"
-                for i, c in enumerate(first)
-            )
-
-        # the Latin words are names too: such a row is a total only if no other of its
-        # cells holds words (counted only for the rows the word begins)
-        worded = (
-            "list_sum(["
-            + ", ".join(
-                f"coalesce(regexp_matches(CAST(c{i} AS VARCHAR), '\\p{{L}}'), false)::INT"
-                for i in range(width)
-            )
-            + "])"
-        )
-        total = (
-            f"({cells_matching('total_re')}) OR CASE WHEN ({cells_matching('total_latin')}) "
-            f"THEN {worded} <= 1 ELSE false END"
-        )
-        # one list, not a chain of +: a chain as long as the columns are many passed
-        # DuckDB's expression depth limit (1,000) on a file of 1,000 columns
-        filled = "list_sum([" + ", ".join(f"(NOT kq_blank(c{i}))::INT" for i in range(width)) + "])"
-        # a row of empty cells (the ,,,, rows a spreadsheet leaves under its data) is
-        # counted, not listed; in a file of few columns it is no record either
-        lone = f"({filled}) <= {1 if width >= 4 else 0}"
-        # the header again: two or more cells, and at least half of those filled, are
-        # their columns' headers (a plain comparison: no cleaning of every cell)
-        named = [(i, h.strip()) for i, h in enumerate(self.staged.headers) if h.strip()]
-        same = [
-            f"coalesce(trim(CAST(c{i} AS VARCHAR)) = $headers[{n + 1}], false)::INT"
-            for n, (i, _) in enumerate(named)
-        ]
-        again = f"list_sum([{', '.join(same)}])" if same else "0"
-        header = f"({again}) >= 2 AND 2 * ({again}) >= ({filled})"
-        text = "concat_ws(' ', " + ", ".join(f"kq_text(c{i})" for i in range(width)) + ")"
-        self.sql(
-            f"CREATE OR REPLACE TEMP TABLE kq_skipped AS SELECT _row, left({text}, 80) AS text, "
-            f"{header} AS again FROM raw_file WHERE ({total}) OR {lone} OR ({header})",
-            total_re=_TOTAL_RE,
-            total_latin=_TOTAL_LATIN_RE,
-            total_start=_TOTAL_START,
-            headers=[h for _, h in named],
-        )
-        self.con.execute(
-            "CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file "
-            "ANTI JOIN kq_skipped USING (_row)"
-        )
-        for row, text, header_again in self.con.execute(
-            "SELECT _row, text, again FROM kq_skipped ORDER BY 1"
-        ).fetchall():
-            if header_again:
-                self.report.skipped.append({"row": int(row), "text": text, "again": True})
-            elif text:
-                self.report.skipped.append({"row": int(row), "text": text})
-            else:
-                self.report.blank_rows += 1
 
     def _shaped(
         self, profile: formats.Profile, shaped: Shaped, found: dict[str, list[int]]
