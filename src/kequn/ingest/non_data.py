@@ -16,14 +16,20 @@ _TOTAL_LATIN_RE = r"^\s*(total|totals|grand total|sum)\s*([:：]|$|[^a-z\s])"
 #: file: only such cells are cleaned and matched (1.9 s -> 0.1 s for a million rows)
 _TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsSgGｔＴｓＳｇＧ]"
 
+#: a row's one filled cell, first in the row, that is a code (C2, 1001, VIP-0042, an
+#: e-mail): the id of a record the file knows nothing else of (a member list's member
+#: with no name or phone yet), not a footnote (制表人：王五, 数据截止 2024-03-01), where it
+#: was left out as one
+_ID_LIKE = r"[+]?[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
+
 
 class NonDataPass(Pass):
     """:meth:`_skip_non_data`: the view ``raw``, the staged rows that are records."""
 
     def _skip_non_data(self) -> None:
         """Rows that are not records, left out with a note: a totals row (合计, 总计,
-        Total ...), in a sheet of several columns a row with one filled cell (a
-        footnote such as 制表人: ...), and the header again (exports of several days or
+        Total ...), in a sheet of several columns a row with one filled cell that is no
+        id (a footnote such as 制表人: ...), and the header again (exports of several days or
         pages pasted under one another, each with its header: it was quarantined as an
         order of status 订单状态, with the advice to map that word to paid)."""
         width = len(self.staged.headers)
@@ -59,6 +65,8 @@ class NonDataPass(Pass):
         # a row of empty cells (the ,,,, rows a spreadsheet leaves under its data) is
         # counted, not listed; in a file of few columns it is no record either
         lone = f"({filled}) <= {1 if width >= 4 else 0}"
+        if width >= 4:  # a lone first cell that is a code is a record's id, not a note
+            lone += " AND NOT coalesce(regexp_full_match(kq_text(c0), $id_like), false)"
         # the header again: two or more cells, and at least half of those filled, are
         # their columns' headers (a plain comparison: no cleaning of every cell)
         named = [(i, h.strip()) for i, h in enumerate(self.staged.headers) if h.strip()]
@@ -75,6 +83,7 @@ class NonDataPass(Pass):
             total_re=_TOTAL_RE,
             total_latin=_TOTAL_LATIN_RE,
             total_start=_TOTAL_START,
+            id_like=_ID_LIKE,
             headers=[h for _, h in named],
         )
         self.con.execute(
