@@ -12,7 +12,12 @@ import ibis.expr.types as ir
 from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
 from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
-from kequn.features.places import province_norm_expr
+from kequn.features.places import (
+    home_city_spellings,
+    latin_city_key_expr,
+    normalise_province,
+    province_norm_expr,
+)
 from kequn.features.reftables import NAMES
 
 _CHINA = (
@@ -46,6 +51,38 @@ def normalise_city(text: str | None) -> str | None:
 
 def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
     return city.strip().re_replace(_CITY_SUFFIX, "").lower().nullif("")
+
+
+def home_city_norm(text: str | None) -> str | None:
+    """The home city setting as customers' ``city_norm`` are compared with it: 杭州市 is
+    杭州, Shanghai is 上海 (:func:`~kequn.features.places.home_city_spellings`)."""
+    return home_city_spellings(normalise_city(text))[0]
+
+
+def home_city_expr(
+    city_norm: ir.StringValue,
+    province_norm: ir.StringValue,
+    country_norm: ir.StringValue,
+    ctx: FeatureContext,
+) -> ir.StringValue:
+    """``city_norm`` with the home city written in another script made the home city's
+    form: Hangzhou, HANG ZHOU City and 杭州 are one city to a shop in 杭州, and 廣州 is 广州
+    (:func:`~kequn.features.places.home_city_spellings`). A customer whose province or
+    country is given and is not the home's keeps their own: pinyin is shared by cities
+    (Suzhou: 苏州 in 江苏, 宿州 in 安徽)."""
+    home, keys, forms = home_city_spellings(normalise_city(ctx.home_city))
+    if home is None or not (keys or forms):
+        return city_norm
+    same = city_norm.isin(list(forms)) if forms else ibis.literal(False)
+    if keys:
+        same = same | latin_city_key_expr(city_norm).isin(sorted(keys))
+    home_country = normalise_country(ctx.home_country)
+    home_province = normalise_province(ctx.home_province, home_country)
+    if home_province is not None:
+        same = same & (province_norm.isnull() | (province_norm == home_province))
+    if home_country is not None:
+        same = same & (country_norm.isnull() | (country_norm == home_country))
+    return ibis.cases((same.fill_null(False), home), else_=city_norm)
 
 
 def normalise_country(text: str | None) -> str | None:
@@ -164,9 +201,10 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
 
     def places(t: ir.Table) -> dict[str, ir.Value]:
         country = country_norm_expr(t.country)
+        province = province_norm_expr(t.province, country)
         return {
-            "city_norm": city_norm_expr(t.city),
-            "province_norm": province_norm_expr(t.province, country),
+            "city_norm": home_city_expr(city_norm_expr(t.city), province, country, ctx),
+            "province_norm": province,
             "country_norm": country,
         }
 

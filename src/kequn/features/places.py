@@ -106,3 +106,68 @@ def province_norm_expr(province: ir.StringValue, country: ir.StringValue) -> ir.
         ((country == "CN") & code.isin(list(CODES)), code.substitute(CODES)),
         else_=bare.substitute(_SPELLINGS, else_=bare),
     ).nullif("")
+
+
+#: the cities that are provinces (直辖市, 特别行政区): their other names (Peking, Hong
+#: Kong, Macau) are the city's too
+MUNICIPALITIES = ("北京", "天津", "上海", "重庆", "香港", "澳门")
+
+#: what a city written in Latin letters may end with and still be that city (Hangzhou
+#: City, Hangzhou Shi, Chongqing Municipality, Hong Kong SAR)
+_LATIN_CITY_SUFFIX = r"( city| shi| municipality| special administrative region| sar)$"
+#: what a Latin spelling may hold or not between its syllables: Hang Zhou, Xi'an, Lu’an
+_LATIN_GAPS = r"[\s'’.\-]"
+#: pinyin combinations of a home city's polyphonic characters kept at most (朝阳:
+#: zhaoyang and chaoyang)
+_READINGS = 16
+
+
+def latin_city_key(text: str) -> str:
+    """A city's Latin spelling compared without case, suffix or gaps (Hang Zhou City,
+    HANGZHOU: hangzhou); the Python twin of :func:`latin_city_key_expr`."""
+    folded = re.sub(_LATIN_CITY_SUFFIX, "", text.strip().lower())
+    return re.sub(_LATIN_GAPS, "", folded)
+
+
+def latin_city_key_expr(city_norm: ir.StringValue) -> ir.StringValue:
+    return city_norm.re_replace(_LATIN_CITY_SUFFIX, "").re_replace(_LATIN_GAPS, "")
+
+
+def home_city_spellings(home: str | None) -> tuple[str | None, frozenset[str], frozenset[str]]:
+    """The home city ``home`` (as :func:`~kequn.features.attributes.normalise_city` gives
+    it) in the form a customer's ``city_norm`` compares with, and the other ways
+    customers write it: its Latin keys (:func:`latin_city_key`: the pinyin of
+    杭州, hangzhou; Peking for 北京) and its traditional forms (廣州 for 广州).
+
+    A home city set in 汉字 is matched in every script. One set in pinyin is matched in
+    Latin spellings only, unless it is a province-level city (Shanghai is 上海): pinyin
+    does not tell which characters it stands for (Suzhou is 苏州 and 宿州), and kequn
+    keeps no list of the country's cities to look them up in. The pinyin is pypinyin's
+    (its phrase dictionary reads 重庆 as chongqing), every reading of a polyphonic
+    character kept."""
+    from kequn.core.traditional import simplified, traditional_forms
+
+    if home is None or not home.strip():
+        return None, frozenset(), frozenset()
+    bare = simplified(home.strip().lower())
+    if bare.isascii():
+        key = latin_city_key(bare)
+        for name in MUNICIPALITIES:
+            if key in {latin_city_key(other) for other in PROVINCES[name]}:
+                bare = name
+                break
+        else:
+            return bare, frozenset({key}), frozenset()
+    keys = {latin_city_key(other) for other in PROVINCES.get(bare, ()) if other.isascii()}
+    keys |= _pinyin_keys(bare)
+    return bare, frozenset(keys), frozenset(traditional_forms(bare))
+
+
+def _pinyin_keys(hanzi: str) -> set[str]:
+    from itertools import islice, product
+
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(hanzi, style=Style.NORMAL, heteronym=True)
+    combos = islice(product(*readings), _READINGS)
+    return {latin_city_key("".join(combo)) for combo in combos}

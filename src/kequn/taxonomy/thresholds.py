@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 
 from kequn.core.compute import Engine
 from kequn.core.rules import Rule, compile_rule
-from kequn.features.attributes import normalise_city, normalise_country
+from kequn.features.attributes import home_city_norm, normalise_country
 from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
 from kequn.features.catalogue import FEATURES, PARAMETERS
 from kequn.features.places import normalise_province
@@ -43,7 +43,8 @@ def derive_thresholds(
     days)" does not tell that 30 is the default for a shop without repeat buyers."""
     home_country = normalise_country(ctx.home_country)  # unset: no country
     settings = {
-        "home_city": normalise_city(ctx.home_city),
+        # as customers' city_norm: 杭州市 is 杭州, Shanghai is 上海
+        "home_city": home_city_norm(ctx.home_city),
         # compared with the customers' province_norm: 浙江省, Zhejiang and (in China) ZJ
         "home_province": normalise_province(ctx.home_province, home_country),
         "home_country": home_country,
