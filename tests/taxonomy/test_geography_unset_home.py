@@ -40,7 +40,10 @@ c4,王五,北京,
                     "the workspace sets no home city, so local or elsewhere cannot be told",
                 ),
                 "c2": ("unknown", "no country or city given"),
-                "c3": ("international", "based in UK, not the home country (CN)"),
+                "c3": (
+                    "international",
+                    "based in GB, not the home country (CN)",
+                ),  # UK: GB, its ISO code
                 "c4": (
                     "unknown",
                     "the workspace sets no home city, so local or elsewhere cannot be told",

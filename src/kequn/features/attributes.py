@@ -12,6 +12,7 @@ import ibis.expr.types as ir
 from kequn.core.schema import ATTRIBUTES_NOT_FEATURES
 from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
+from kequn.features.countries import normalise_country, with_country_code
 from kequn.features.places import (
     home_city_spellings,
     latin_city_key_expr,
@@ -19,22 +20,6 @@ from kequn.features.places import (
     province_norm_expr,
 )
 from kequn.features.reftables import NAMES
-
-_CHINA = (
-    "cn",
-    "chn",
-    "中国",
-    "中國",
-    "china",
-    "prc",
-    "中华人民共和国",
-    "中華人民共和國",
-    "中国大陆",
-    "中國大陸",
-    "mainland china",
-    "p.r.c.",
-)
-
 
 #: what a city's name may end with and still be that city: 上海市 is 上海, and 香港特别行政区
 #: (as member files and 地区 columns write Hong Kong and Macao) is 香港, the home city as
@@ -83,23 +68,6 @@ def home_city_expr(
     if home_country is not None:
         same = same & (country_norm.isnull() | (country_norm == home_country))
     return ibis.cases((same.fill_null(False), home), else_=city_norm)
-
-
-def normalise_country(text: str | None) -> str | None:
-    """The Python twin of :func:`country_norm_expr`, for the home country setting: 中国,
-    China or cn is CN, as a customer's country is (a shop that set 中国 had every Chinese
-    customer international: "based in CN, not the home country (中国)")."""
-    if text is None:
-        return None
-    folded = text.strip().lower()
-    if folded in _CHINA:
-        return "CN"
-    return text.strip().upper() or None
-
-
-def country_norm_expr(country: ir.StringValue) -> ir.StringValue:
-    folded = country.strip().lower()
-    return ibis.cases((folded.isin(_CHINA), "CN"), else_=country.strip().upper()).nullif("")
 
 
 #: the reference tables :func:`attribute_columns` reads (the feature state keys its kept
@@ -199,22 +167,25 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
             ),
         }
 
+    # the province once, read by name below (the home city reads it too)
+    def province(t: ir.Table) -> dict[str, ir.Value]:
+        return {"_province": province_norm_expr(t.province, t._country)}
+
     def places(t: ir.Table) -> dict[str, ir.Value]:
-        country = country_norm_expr(t.country)
-        province = province_norm_expr(t.province, country)
         return {
-            "city_norm": home_city_expr(city_norm_expr(t.city), province, country, ctx),
-            "province_norm": province,
-            "country_norm": country,
+            "city_norm": home_city_expr(city_norm_expr(t.city), t._province, t._country, ctx),
+            "province_norm": t._province,
+            "country_norm": t._country,
         }
 
+    coded = with_country_code(customers, "_country")
     c = ref.by_distinct(
-        with_code_from_text(customers, ctx.reference("industry_gbt4754")),
+        with_code_from_text(coded, ctx.reference("industry_gbt4754")),
         [
             (["industry_code", "industry", "supply_chain_role"], industry, sections),
             (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
             (["source", "preferred_channel"], groups),
-            (["city", "province", "country"], places),
+            (["city", "province", "_country"], places, province),
         ],
     )
     return c.select(

@@ -391,7 +391,7 @@ def _key(ctx: FeatureContext) -> str:
 def _attributes_key(ctx: FeatureContext) -> str:
     """What besides the customer rows the attribute columns depend on: the settings, the
     reference tables they read and the code computing them."""
-    from kequn.features import attributes, places, reference
+    from kequn.features import attributes, countries, places, reference
 
     settings = {
         k: v for k, v in vars(ctx).items() if k not in ("as_of", "references", "spellings", "dates")
@@ -399,6 +399,7 @@ def _attributes_key(ctx: FeatureContext) -> str:
     tables = {name: ctx.reference(name) for name in attributes.REFERENCES}
     text = json.dumps([settings, tables], sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode("utf-8"))
-    for source in (attributes.__file__, places.__file__, reference.__file__):
+    digest.update(countries.countries_text().encode("utf-8"))
+    for source in (attributes.__file__, countries.__file__, places.__file__, reference.__file__):
         digest.update(Path(source or "").read_bytes())
     return digest.hexdigest()[:16]
