@@ -169,3 +169,47 @@ def test_a_background_build_leaves_the_pages_a_core(ws: Workspace) -> None:
         thread.join(60)
     assert lookup.is_ready(newest)
     assert lookup.builds[newest.run_id]["threads"] == 1
+
+
+def test_a_background_build_starts_when_no_page_is_being_answered(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build the server starts waits for a quiet moment: while a request is answered
+    (the pages just after a run, read from its Parquet meanwhile) and for QUIET_SECONDS
+    after, then it begins; it waits no longer than QUIET_AT_MOST whatever the requests,
+    and not at all in a process that answers none."""
+    newest, older = list_runs(ws)
+    began: list[float] = []
+    paused: list[float] = []
+    request = columns.answering()
+    request.__enter__()
+
+    def pause(seconds: float) -> bool:  # the time the build waits, passing at once
+        paused.append(seconds)
+        if len(paused) == 2:
+            request.__exit__(None, None, None)  # the page is answered
+        if len(paused) == 3:
+            monkeypatch.setattr(columns, "_last_request", float("-inf"))  # and time went by
+        return False
+
+    def build(run: RunInfo) -> object:
+        began.append(len(paused))
+        return lookup.build_index(run)
+
+    monkeypatch.setattr(columns, "_pause", pause)
+    columns.columns_later(newest, before=build)
+    for thread in list(columns._threads):
+        thread.join(60)
+    assert began == [3]  # after the request ended and the quiet moment passed
+    assert paused[:2] == [columns.QUIET_SECONDS] * 2
+    assert 0 < paused[2] <= columns.QUIET_SECONDS
+    assert columns.busy_for() == 0.0
+    # a server answering without a pause: the build starts after QUIET_AT_MOST
+    monkeypatch.setattr(columns, "QUIET_AT_MOST", 0.0)
+    paused.clear()
+    with columns.answering():
+        columns.columns_later(older, before=build)
+        for thread in list(columns._threads):
+            thread.join(60)
+    assert paused == []
+    assert lookup.is_ready(older)

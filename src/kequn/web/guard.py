@@ -42,6 +42,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kequn.core.i18n import on_web, speaking, t
+from kequn.snapshots import columns
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.web.deps import SESSION_COOKIE, Users, bearer, request_lang
@@ -333,7 +334,7 @@ class CatchAll:
         try:
             # the messages of the request and what it calls: the dashboard's and the
             # API's words (no command line options)
-            with on_web():
+            with on_web(), columns.answering():  # (a lookup build waits for a quiet moment)
                 await self.app(scope, receive, sending)
         except Exception as exc:
             if started:
