@@ -181,13 +181,12 @@ def test_a_background_build_starts_when_no_page_is_being_answered(
     newest, older = list_runs(ws)
     began: list[float] = []
     paused: list[float] = []
-    request = columns.answering()
-    request.__enter__()
+    columns.request_started()
 
     def pause(seconds: float) -> bool:  # the time the build waits, passing at once
         paused.append(seconds)
         if len(paused) == 2:
-            request.__exit__(None, None, None)  # the page is answered
+            columns.request_ended()  # the page is answered
         if len(paused) == 3:
             monkeypatch.setattr(columns, "_last_request", float("-inf"))  # and time went by
         return False
@@ -207,9 +206,12 @@ def test_a_background_build_starts_when_no_page_is_being_answered(
     # a server answering without a pause: the build starts after QUIET_AT_MOST
     monkeypatch.setattr(columns, "QUIET_AT_MOST", 0.0)
     paused.clear()
-    with columns.answering():
+    columns.request_started()
+    try:
         columns.columns_later(older, before=build)
         for thread in list(columns._threads):
             thread.join(60)
+    finally:
+        columns.request_ended()
     assert paused == []
     assert lookup.is_ready(older)

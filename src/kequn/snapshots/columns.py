@@ -76,7 +76,7 @@ def build_columns(run: RunInfo) -> Path | None:
 
 
 #: the requests the server is answering (counted by its outermost middleware,
-#: :func:`answering`) and when the last of them ended (monotonic s)
+#: :func:`request_started`) and when the last of them ended (monotonic s)
 _requests = 0
 _last_request = float("-inf")
 #: a build in a background thread starts once the server has answered no request for
@@ -88,18 +88,19 @@ QUIET_SECONDS = 0.5
 QUIET_AT_MOST = 15.0
 
 
-@contextlib.contextmanager
-def answering() -> Iterator[None]:
-    """Count a request being answered while the block runs (see :data:`QUIET_SECONDS`)."""
-    global _requests, _last_request  # noqa: PLW0603 - the process's one count
+def request_started() -> None:
+    """Count a request being answered (see :data:`QUIET_SECONDS`) until
+    :func:`request_ended` is called for it, once."""
+    global _requests  # noqa: PLW0603 - the process's one count
     with _guard:
         _requests += 1
-    try:
-        yield
-    finally:
-        with _guard:
-            _requests -= 1
-            _last_request = time.monotonic()
+
+
+def request_ended() -> None:
+    global _requests, _last_request  # noqa: PLW0603 - the process's one count
+    with _guard:
+        _requests -= 1
+        _last_request = time.monotonic()
 
 
 def busy_for() -> float:

@@ -325,16 +325,29 @@ class CatchAll:
             await self.app(scope, receive, send)
             return
         started = False
+        # counted while answered, so that a lookup build waits for a quiet moment; out
+        # again before the answer's last part is sent (its client then finds it counted
+        # out), or when the app is done without it
+        columns.request_started()
+        counted = True
+
+        def count_out() -> None:
+            nonlocal counted
+            if counted:
+                counted = False
+                columns.request_ended()
 
         async def sending(message: Message) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                count_out()
             await send(message)
 
         try:
             # the messages of the request and what it calls: the dashboard's and the
             # API's words (no command line options)
-            with on_web(), columns.answering():  # (a lookup build waits for a quiet moment)
+            with on_web():
                 await self.app(scope, receive, sending)
         except Exception as exc:
             if started:
@@ -351,4 +364,7 @@ class CatchAll:
             lang = request_lang(Request(scope))
             message = t("web.error.internal", lang)
             safety = {k.decode(): v.decode() for k, v in _security_headers(scope["path"])}
+            count_out()
             await _error(500, "internal", message, safety)(scope, receive, send)
+        finally:
+            count_out()
