@@ -14,6 +14,7 @@ from kequn.features import reference as ref
 from kequn.features.context import DateLike, FeatureContext, day_value
 from kequn.features.countries import normalise_country, with_country_code
 from kequn.features.places import (
+    home_city_form,
     home_city_spellings,
     latin_city_key_expr,
     normalise_province,
@@ -41,7 +42,7 @@ def city_norm_expr(city: ir.StringValue) -> ir.StringValue:
 def home_city_norm(text: str | None) -> str | None:
     """The home city setting as customers' ``city_norm`` are compared with it: 杭州市 is
     杭州, Shanghai is 上海 (:func:`~kequn.features.places.home_city_spellings`)."""
-    return home_city_spellings(normalise_city(text))[0]
+    return home_city_form(normalise_city(text))
 
 
 def home_city_expr(
