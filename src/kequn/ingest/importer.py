@@ -336,9 +336,8 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
-        platform = profile or self.keyed_as
-        if self.origin is None and self.default_origin and platform is not None:
-            self._default_source(platform, found or {})
+        if self.origin is None and self.default_origin:
+            self._choose_source(profile or self.keyed_as, found or {})
         if self.origin is not None:
             self._namespace(columns)
         self.report.origin = self.origin

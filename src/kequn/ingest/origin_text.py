@@ -23,6 +23,29 @@ ORIGIN_MESSAGES: dict[str, tuple[str, str]] = {
             "this platform's orders, without a source; name one with --source to keep them apart."
         ),
     ),
+    "import.source_of_customers": (
+        (
+            "这些行的客户编号只以数据源 {source} 的客户保存（{source}:编号），"
+            "故按 {source} 的数据导入，与 --source {source} 相同；"
+            "不是该来源的，请用 --source 指定或用 --no-source 原样保存。"
+        ),
+        (
+            "These rows' customer ids are stored only as source {source}'s customers "
+            "({source}:ID), so the rows are imported as {source}'s, as --source {source} would; "
+            "if they are not, name their source with --source, or keep the ids with --no-source."
+        ),
+    ),
+    "import.source_ids_elsewhere": (
+        (
+            "编号按原样保存：这些客户编号只以其他数据源的客户保存（来源:编号），且不止一个来源或"
+            "不足一半，可能会与之重复；请用 --source 指明这些行的数据源。"
+        ),
+        (
+            "Ids kept as given: these customer ids are stored only as other sources' customers "
+            "(SOURCE:ID), of more than one source or under half of them, so they may duplicate "
+            "those; name the rows' source with --source."
+        ),
+    ),
 }
 
 MESSAGES.update(ORIGIN_MESSAGES)

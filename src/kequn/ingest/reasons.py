@@ -77,6 +77,8 @@ NOTES: tuple[str, ...] = (
     "import.partial_refund_unknown",
     "import.currency_differs",
     "import.source_kept_ids",
+    "import.source_of_customers",
+    "import.source_ids_elsewhere",
     "import.refund_rows",
     "import.aftersale_applied",
 )
