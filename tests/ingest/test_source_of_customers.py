@@ -1,17 +1,18 @@
 """Customers imported with ``--source crm``, then their orders or interactions without a
-source: the rows are the source's (as ``--source crm`` would make them), not new empty
-customers ``C001`` beside ``crm:C001``. Where that is not clear (several sources hold
-the ids, few of them match, or some are stored as given) the ids stay as given and a
-note says to name the source."""
+source: a row naming ``C001``, stored nowhere as given but as ``crm:C001``, is
+quarantined with a message naming the stored id and the ways on, not made a second,
+empty customer beside ``crm:C001`` without a word, nor joined to crm's customer on a
+coincidence of ids (two systems' numbered customers)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kequn.core.i18n import t
+from kequn.core.i18n import on_web, t
 from kequn.ingest.importer import import_file
-from kequn.ingest.summary import format_lines
+from kequn.ingest.quarantine import quarantine_rows
 from kequn.store.workspace import Workspace
+from kequn.web import web_variants  # noqa: F401 - registers the web's words
 
 
 def _csv(path: Path, text: str) -> Path:
@@ -31,103 +32,69 @@ ORDERS = (
 )
 
 
-def test_orders_without_a_source_take_their_customers_source(ws: Workspace, tmp_path: Path) -> None:
-    import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS), origin="crm")
-    report = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS))
-    assert report.origin == "crm"
-    assert "import.source_of_customers" in report.notes
-    # no second, empty customer beside crm:C001; the orders are crm's
-    assert _rows(ws, "SELECT customer_id FROM customers") == [("crm:C001",), ("crm:C002",)]
-    assert _rows(ws, "SELECT order_id, customer_id, origin FROM orders") == [
-        ("crm:O1", "crm:C001", "crm"),
-        ("crm:O2", "crm:C002", "crm"),
-    ]
-    # C003 is no customer of crm's: quarantined as unknown, as with --source crm, and said
-    assert report.rejected == 1
-    assert _rows(ws, "SELECT reason, value FROM quarantine") == [("unknown_customer", "crm:C003")]
-    # the summary names the source and the ways out, in both languages
-    for lang in ("en", "zh"):
-        said = " ".join(line.text for line in format_lines(report, lang))
-        assert "crm:" in said
-        assert "--source crm" in said
-        assert "--no-source" in said
-    # the same file again: nothing new, nobody duplicated
-    again = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS))
-    assert (again.inserted, again.unchanged) == (0, 2)
-    assert _rows(ws, "SELECT count(*) FROM customers") == [(2,)]
-    # and with --source crm named: the same rows
-    named = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS), origin="crm")
-    assert (named.inserted, named.unchanged) == (0, 2)
-
-
-def test_interactions_without_a_source_take_their_customers_source(
+def test_orders_of_a_source_s_customers_are_held_until_the_source_is_named(
     ws: Workspace, tmp_path: Path
 ) -> None:
     import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS), origin="crm")
-    events = _csv(
-        tmp_path / "e.csv",
-        "event_id,customer_id,occurred_at,type\nE1,C001,2026-01-02,view\nE2,C002,2026-01-03,view\n",
-    )
-    report = import_file(ws, "events", events)
-    assert report.origin == "crm"
-    assert _rows(ws, "SELECT customer_id FROM events") == [("crm:C001",), ("crm:C002",)]
-    assert _rows(ws, "SELECT count(*) FROM customers") == [(2,)]
-
-
-def test_ids_of_two_sources_stay_as_given_with_a_note(ws: Workspace, tmp_path: Path) -> None:
-    import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS), origin="crm")
-    import_file(ws, "customers", _csv(tmp_path / "s.csv", CUSTOMERS), origin="shop")
     report = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS))
-    assert report.origin is None
-    assert "import.source_ids_elsewhere" in report.notes
-    assert ("O1", "C001") in _rows(ws, "SELECT order_id, customer_id FROM orders")
-    said = " ".join(line.text for line in format_lines(report, "en"))
-    assert "--source" in said
-    assert "--source" in t("import.source_ids_elsewhere", "zh")
+    # no second, empty customer beside crm:C001 and crm:C002; C003 is nobody's: derived
+    assert _rows(ws, "SELECT customer_id FROM customers") == [
+        ("C003",),
+        ("crm:C001",),
+        ("crm:C002",),
+    ]
+    assert _rows(ws, "SELECT order_id, customer_id FROM orders") == [("O3", "C003")]
+    assert report.rejected == 2
+    held = _rows(ws, 'SELECT "row", reason, value FROM quarantine')
+    assert held == [(2, "customer_of_source", "C001"), (3, "customer_of_source", "C002")]
+    # the message names the stored id and both ways on, in both languages
+    for lang in ("en", "zh"):
+        said = [r["message"] for r in quarantine_rows(ws, table="orders", lang=lang)]
+        assert any("crm:C001" in m and "--source" in m and "--no-source" in m for m in said)
+    # named: the rows are crm's
+    named = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS), origin="crm")
+    assert ("crm:O1", "crm:C001") in _rows(ws, "SELECT order_id, customer_id FROM orders")
+    assert named.rejected == 1  # crm:C003 is no customer of crm's
 
 
-def test_few_matching_ids_stay_as_given(ws: Workspace, tmp_path: Path) -> None:
-    """One id of three is crm's: a coincidence as likely as a source, so nothing moves."""
-    import_file(
-        ws, "customers", _csv(tmp_path / "c.csv", "customer_id,name\nC001,Amy\n"), origin="crm"
-    )
-    report = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS))
-    assert report.origin is None
-    assert "import.source_ids_elsewhere" in report.notes
-    assert _rows(ws, "SELECT origin FROM orders") == [(None,), (None,), (None,)]
-
-
-def test_ids_stored_as_given_or_no_source_asked_are_kept(ws: Workspace, tmp_path: Path) -> None:
+def test_no_source_keeps_the_ids_as_given(ws: Workspace, tmp_path: Path) -> None:
     import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS), origin="crm")
-    # --no-source: the ids as given, no note
     kept = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS), default_origin=False)
-    assert kept.origin is None
-    assert not kept.notes
+    assert kept.rejected == 0
     assert ("O1", "C001") in _rows(ws, "SELECT order_id, customer_id FROM orders")
-    # now C001 is stored as given too: the next file's ids stay as given
+    # C001 is now stored as given: the next file naming it is not held
     more = "order_id,customer_id,ordered_at,amount,status\nO4,C001,2026-02-02,10,paid\n"
     report = import_file(ws, "orders", _csv(tmp_path / "o2.csv", more))
-    assert report.origin is None
-    assert ("O4", "C001") in _rows(ws, "SELECT order_id, customer_id FROM orders")
+    assert report.rejected == 0
+
+
+def test_interactions_are_held_too_and_two_sources_are_named(ws: Workspace, tmp_path: Path) -> None:
+    import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS), origin="crm")
+    import_file(ws, "customers", _csv(tmp_path / "s.csv", CUSTOMERS), origin="shop")
+    events = _csv(
+        tmp_path / "e.csv",
+        "event_id,customer_id,occurred_at,type\nE1,C001,2026-01-02,view\n",
+    )
+    report = import_file(ws, "events", events)
+    assert report.rejected == 1
+    assert _rows(ws, "SELECT reason, value, detail FROM quarantine") == [
+        ("customer_of_source", "C001", "crm:C001, shop:C001")
+    ]
+    assert _rows(ws, "SELECT count(*) FROM events") == [(0,)]
 
 
 def test_a_workspace_without_sources_is_unchanged(ws: Workspace, tmp_path: Path) -> None:
     import_file(ws, "customers", _csv(tmp_path / "c.csv", CUSTOMERS))
     report = import_file(ws, "orders", _csv(tmp_path / "o.csv", ORDERS))
-    assert report.origin is None
-    assert not report.notes
-    assert _rows(ws, "SELECT order_id FROM orders") == [("O1",), ("O2",)]
+    assert report.rejected == 1
+    assert _rows(ws, "SELECT reason FROM quarantine") == [("unknown_customer",)]
 
 
-def test_the_web_names_no_option() -> None:
-    """The upload has no source parameter: on the web the notes send to the command."""
-    from kequn.core.i18n import on_web
-    from kequn.web import web_variants  # noqa: F401 - registers the variants
-
-    for key in ("import.source_of_customers", "import.source_ids_elsewhere"):
-        for lang in ("zh", "en"):
-            assert "--" in t(key, lang, source="crm")
-            with on_web():
-                said = t(key, lang, source="crm")
-            assert "--" not in said
-            assert "kequn import" in said
+def test_the_web_names_the_upload_s_parameters() -> None:
+    for lang in ("zh", "en"):
+        assert "--source" in t("reason.customer_of_source", lang, value="C1", detail="crm:C1")
+        with on_web():
+            said = t("reason.customer_of_source", lang, value="C1", detail="crm:C1")
+        assert "--" not in said
+        assert "source" in said
+        assert "no_source=true" in said

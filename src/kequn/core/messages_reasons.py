@@ -35,6 +35,7 @@ REASON_NAMES: dict[str, tuple[str, str]] = {
     "reason_name.aftersale_order_unknown": ("所退订单未导入", "refund of an order not imported"),
     "reason_name.aftersale_order_unpaid": ("所退订单未付款", "refund of an unpaid order"),
     "reason_name.unknown_customer": ("客户不存在", "customer unknown"),
+    "reason_name.customer_of_source": ("客户属于某数据源", "a source's customer"),
     "reason_name.bad_row": ("字段数与表头不一致", "wrong number of fields"),
     "reason_name.unclosed_quote": ("引号未闭合", "quote never closed"),
     # a code an older kequn stored that this one no longer knows

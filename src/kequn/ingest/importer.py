@@ -336,8 +336,9 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
             shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
-        if self.origin is None and self.default_origin:
-            self._choose_source(profile or self.keyed_as, found or {})
+        platform = profile or self.keyed_as
+        if self.origin is None and self.default_origin and platform is not None:
+            self._default_source(platform, found or {})
         if self.origin is not None:
             self._namespace(columns)
         self.report.origin = self.origin
@@ -351,6 +352,7 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         self._unknown_statuses()
         self._check_duplicates(columns)
         self._check_refunds(columns)
+        self._check_sourced_customers(platform)
         if self.table in {"orders", "events"}:
             if create_customers is None:
                 # a platform's order export names its buyers (an e-mail, a phone, a member

@@ -62,15 +62,6 @@ class OriginPass(Pass):
     #: without a source named, whether a platform export becomes the platform's source
     default_origin: bool = False
 
-    def _choose_source(self, platform: formats.Profile | None, found: dict[str, list[int]]) -> None:
-        """With no source named: a platform export's (:meth:`_default_source`), or the
-        source whose customers an order or interaction file names
-        (:meth:`_customers_source`)."""
-        if platform is not None:
-            self._default_source(platform, found)
-        elif self.table in {"orders", "events"}:
-            self._customers_source()
-
     def _default_source(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
         """A platform export with no source named is the platform's source (its shop's,
         when the export names one shop), except in a workspace that already holds these
@@ -101,37 +92,38 @@ class OriginPass(Pass):
             for lang in ("zh", "en")
         }
 
-    def _customers_source(self) -> None:
-        """An order or interaction file with no source named whose customers are one
-        source's: customers imported with ``--source crm``, then their orders without.
-        The ids ``C001`` are stored nowhere as given but as ``crm:C001``; kept as given,
-        each would have made a second, empty customer beside ``crm:C001``. The rows are
-        then that source's, as ``--source crm`` would make them (an order naming a
-        customer the source does not hold is quarantined as unknown, as it would be).
-        Not when any of the file's customers is stored as given, nor when the ids are
-        several sources' or fewer than half of them are the one source's: the ids stay
-        as given and a note says to name the source."""
-        found = self.con.execute(
+    def _check_sourced_customers(self, platform: formats.Profile | None) -> None:
+        """Customers imported with ``--source crm``, then their orders or interactions
+        without: a row naming ``C001``, stored nowhere as given but as ``crm:C001``, is
+        quarantined, its message naming the stored ids and the ways on (``--source crm``,
+        or ``--no-source`` to keep the ids as given). Kept as given, each made a second,
+        empty customer beside ``crm:C001`` without a word; taking the source for the
+        file joined two systems whose ids coincide (numbered customers of a CRM and of a
+        web shop) with no undo. Only for a file with no source named or defaulted (a
+        platform export is its platform's) and without ``--no-source``."""
+        if self.origin is not None or not self.default_origin or platform is not None:
+            return
+        if self.table not in {"orders", "events"}:
+            return
+        self.sql(
             # the stored id without its "origin:" prefix against the file's, each side of
             # the condition from one table (a hash join; see _source_holding_these_orders)
-            """WITH ids AS (SELECT DISTINCT customer_id FROM parsed
-                            WHERE customer_id IS NOT NULL)
-            SELECT c.origin, count(DISTINCT i.customer_id) AS n,
-                   (SELECT count(*) FROM ids) AS total
-            FROM ids i JOIN customers c
-              ON substr(c.customer_id, length(c.origin) + 2) = i.customer_id
-            WHERE c.origin IS NOT NULL AND starts_with(c.customer_id, c.origin || ':')
-            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2"""
-        ).fetchall()
-        if not found or self._unsourced_overlap():
-            return
-        name, matched, total = str(found[0][0]), int(found[0][1]), int(found[0][2])
-        if len(found) > 1 or 2 * matched < total or not SOURCE_NAME_RE.fullmatch(name):
-            self.report.notes.append(reasons.note("import.source_ids_elsewhere"))
-            return
-        self.origin = name
-        self.params["origin"] = name
-        self.report.notes.append(reasons.note("import.source_of_customers"))
+            f"""INSERT INTO problems
+            WITH ids AS (SELECT DISTINCT customer_id FROM parsed
+                         WHERE customer_id IS NOT NULL),
+            elsewhere AS (
+                SELECT i.customer_id, string_agg(c.customer_id, ', ' ORDER BY c.customer_id)
+                    AS stored
+                FROM ids i JOIN customers c
+                  ON substr(c.customer_id, length(c.origin) + 2) = i.customer_id
+                WHERE c.origin IS NOT NULL AND starts_with(c.customer_id, c.origin || ':')
+                GROUP BY 1)
+            SELECT p._row, 'customer_id', '{reasons.CUSTOMER_OF_SOURCE}', 'rejected',
+                p.customer_id, e.stored
+            FROM parsed p JOIN elsewhere e USING (customer_id)
+            WHERE p._row NOT IN {self._rejected_rows()}
+              AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = p.customer_id)"""
+        )
 
     def _source_holding_these_orders(self, platform: str) -> str | None:
         """The source (the platform's, or one of its shops') already holding most of

@@ -23,27 +23,16 @@ ORIGIN_MESSAGES: dict[str, tuple[str, str]] = {
             "this platform's orders, without a source; name one with --source to keep them apart."
         ),
     ),
-    "import.source_of_customers": (
+    # why a row was quarantined: a file with no source naming a source's customer
+    "reason.customer_of_source": (
         (
-            "这些行的客户编号只以数据源 {source} 的客户保存（{source}:编号），"
-            "故按 {source} 的数据导入，与 --source {source} 相同；"
-            "不是该来源的，请用 --source 指定或用 --no-source 原样保存。"
+            "客户 {value} 只以数据源的客户保存（{detail}），而本文件未注明数据源："
+            "若这些行属于该来源，请用 --source 指明后重新导入；若不是，请用 --no-source 按原样导入"
         ),
         (
-            "These rows' customer ids are stored only as source {source}'s customers "
-            "({source}:ID), so the rows are imported as {source}'s, as --source {source} would; "
-            "if they are not, name their source with --source, or keep the ids with --no-source."
-        ),
-    ),
-    "import.source_ids_elsewhere": (
-        (
-            "编号按原样保存：这些客户编号只以其他数据源的客户保存（来源:编号），且不止一个来源或"
-            "不足一半，可能会与之重复；请用 --source 指明这些行的数据源。"
-        ),
-        (
-            "Ids kept as given: these customer ids are stored only as other sources' customers "
-            "(SOURCE:ID), of more than one source or under half of them, so they may duplicate "
-            "those; name the rows' source with --source."
+            "customer {value} is stored only as a source's customer ({detail}) and this file "
+            "names no source: import it again with --source naming the source the rows are, "
+            "or with --no-source to keep the ids as given"
         ),
     ),
 }

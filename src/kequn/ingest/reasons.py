@@ -65,6 +65,9 @@ AFTERSALE_ORDER_UNPAID = _reason(
     "aftersale_order_unpaid", "aftersale: a refund in an after-sale export of an unpaid order"
 )
 UNKNOWN_CUSTOMER = _reason("unknown_customer", "validate: an order of an unknown customer")
+CUSTOMER_OF_SOURCE = _reason(
+    "customer_of_source", "origin: a file with no source naming a customer stored as a source's"
+)
 # a line of the file that is no row (readers: ragged and unclosed lines)
 BAD_ROW = _reason("bad_row", "validate: a line with more or fewer fields than the header")
 UNCLOSED_QUOTE = _reason("unclosed_quote", "validate: a quote the file never closes")
@@ -77,8 +80,6 @@ NOTES: tuple[str, ...] = (
     "import.partial_refund_unknown",
     "import.currency_differs",
     "import.source_kept_ids",
-    "import.source_of_customers",
-    "import.source_ids_elsewhere",
     "import.refund_rows",
     "import.aftersale_applied",
 )

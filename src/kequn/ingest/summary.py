@@ -57,7 +57,6 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
             count=f"{report.guest_orders:,}",
             partial=f"{report.partial_refund_unknown:,}",
             refunds=f"{report.refund_rows:,}",
-            source=report.origin or "",
         )
         lines.append(Line(said, warn=True))
     if report.sheets:

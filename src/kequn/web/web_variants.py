@@ -60,18 +60,14 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请导出带买家列的文件，或通过 API 上传时用 columns 参数指定 customer_id。",
         "Note: no column identifies buyers (buyer id, phone, e-mail): export the file with one, or name one as customer_id with columns= when uploading through the API.",
     ),
-    # the upload names no source: its choice is the command line's (kequn import)
+    # the upload's source= and no_source= are the command's --source and --no-source
     "import.source_kept_ids": (
-        "编号按原样保存（不加数据源前缀）：本工作区已有未注明数据源的这些买家或此平台的订单；如需分开，请在命令行用 kequn import 导入并指定数据源。",
-        "Ids kept as given (no source prefix): this workspace already holds these buyers, or this platform's orders, without a source; to keep them apart, import the file with kequn import and name its source there.",
+        "编号按原样保存（不加数据源前缀）：本工作区已有未注明数据源的这些买家或此平台的订单；如需分开，请在上传时用 source 参数指定数据源。",
+        "Ids kept as given (no source prefix): this workspace already holds these buyers, or this platform's orders, without a source; to keep them apart, name a source with source= when uploading.",
     ),
-    "import.source_of_customers": (
-        "这些行的客户编号只以数据源 {source} 的客户保存（{source}:编号），故按 {source} 的数据导入；若它们属于其他来源，请在命令行用 kequn import 导入并指定数据源。",
-        "These rows' customer ids are stored only as source {source}'s customers ({source}:ID), so the rows are imported as {source}'s; if they are another source's, import the file with kequn import and name its source there.",
-    ),
-    "import.source_ids_elsewhere": (
-        "编号按原样保存：这些客户编号只以其他数据源的客户保存（来源:编号），且不止一个来源或不足一半，可能会与之重复；请在命令行用 kequn import 导入并指定数据源。",
-        "Ids kept as given: these customer ids are stored only as other sources' customers (SOURCE:ID), of more than one source or under half of them, so they may duplicate those; import the file with kequn import and name its source there.",
+    "reason.customer_of_source": (
+        "客户 {value} 只以数据源的客户保存（{detail}），而本次上传未注明数据源：请在上传时用 source 参数指明这些行的数据源后重新上传；若不是，用 no_source=true 按原样导入（命令行为 kequn import）。",
+        "customer {value} is stored only as a source's customer ({detail}) and this upload names no source: upload the file again with source= naming the rows' source, or no_source=true to keep the ids as given (kequn import on the command line).",
     ),
     "import.skipped_more": (
         "另有 {count} 行不是数据，已跳过（导入结果的 skipped 列出全部）",

@@ -49,6 +49,16 @@ def upload(
     header_row: Annotated[
         int | None, Query(ge=1, le=10_000, description="the line of the header row")
     ] = None,
+    source: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[a-z][a-z0-9_]{0,39}$",
+            description="the source the rows are, their ids stored as SOURCE:ID (--source)",
+        ),
+    ] = None,
+    no_source: Annotated[
+        bool, Query(description="keep the ids as given, with no source (--no-source)")
+    ] = False,
     columns: Annotated[
         str | None,
         Form(
@@ -58,8 +68,9 @@ def upload(
     ] = None,
 ) -> JSONResponse:
     """Upload a file and import it; the job's result is the validation report. The
-    options are the command's (``kequn import --encoding --format --sheet
-    --header-row``); ``columns`` is what a mapping file's ``columns:`` says (``--mapping``).
+    options are the command's (``kequn import --encoding --format --sheet --header-row
+    --source --no-source``); ``columns`` is what a mapping file's ``columns:`` says
+    (``--mapping``).
     A file lacking required columns fails with the job's ``wanted``: the columns missing
     and the file's headers, to choose from and upload again with ``columns``."""
     from kequn.ingest.importer import import_file
@@ -100,6 +111,8 @@ def upload(
                 format=format or None,
                 sheet=sheet or None,
                 header_row=header_row,
+                origin=source or None,
+                default_origin=not no_source,
             )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
