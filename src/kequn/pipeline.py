@@ -40,6 +40,7 @@ from kequn.engines.as_of import (  # noqa: F401 - the pipeline's API, as before
     LATEST_AS_OF_DAYS,
     as_of_from_text,
     latest_date,
+    local_today,
 )
 from kequn.features import state
 from kequn.features.build import FeatureContext, build_features, channel_spellings
@@ -107,9 +108,9 @@ def resolve_as_of(ws: Workspace, engine: Engine, as_of: dt.date | None = None) -
         return as_of
     rule = str(ws.settings.as_of or "latest")
     if rule == "today":
-        return dt.date.today()
+        return local_today(ws.settings.timezone)
     if rule == "latest":
-        return latest_date(engine) or dt.date.today()
+        return latest_date(engine) or local_today(ws.settings.timezone)
     return dt.date.fromisoformat(rule)
 
 

@@ -81,14 +81,17 @@ def _main(
     pass  # --lang is taken by its callback, _set_lang (a docstring here would be help)
 
 
-def parse_as_of(text: str | None, option: str = "--as-of") -> dt.date | None:
+def parse_as_of(
+    text: str | None, option: str = "--as-of", today: dt.date | None = None
+) -> dt.date | None:
     """The command line's as-of date as a date (None: the workspace's rule, by default the
-    latest date in the data). Dates are dates from here inward. A date that is none is a
-    usage error naming ``option`` (it said "Invalid value" of no option)."""
+    latest date in the data; "today" is ``today``, the workspace's). Dates are dates
+    from here inward. A date that is none is a usage error naming ``option`` (it said
+    "Invalid value" of no option)."""
     from kequn.pipeline import as_of_from_text
 
     try:
-        return as_of_from_text(text)
+        return as_of_from_text(text, today)
     except ValueError as exc:
         raise typer.BadParameter(i18n.t("cli.bad_date", value=text), param_hint=option) from exc
 

@@ -59,10 +59,11 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
+    from kequn.engines.as_of import local_today
+
     ws = _ws(workspace)
-    info = classify(
-        ws, as_of=parse_as_of(as_of), engine_name=engine, with_models=models, refit=refit
-    )
+    day = parse_as_of(as_of, today=local_today(ws.settings.timezone))
+    info = classify(ws, as_of=day, engine_name=engine, with_models=models, refit=refit)
     if as_json:
         _print_json(info.to_dict())
         return

@@ -42,7 +42,7 @@ def start_run(
     ws = workspace(request)
     body = body or RunRequest()
     try:  # checked before a job starts: a bad date is the request's fault (422)
-        as_of = pipeline.as_of_from_text(body.as_of)
+        as_of = pipeline.as_of_from_text(body.as_of, pipeline.local_today(ws.settings.timezone))
     except ValueError as exc:
         message = t("run.bad_as_of", request_lang(request), value=body.as_of)
         raise ApiError(422, "invalid_as_of", message) from exc
