@@ -173,6 +173,7 @@ def import_staged(
     format: str | None = None,
     origin: str | None = None,
     default_origin: bool = True,
+    sourced_check: bool | None = None,
 ) -> ImportReport:
     """Validate and upsert rows already staged (a file just read, or quarantined rows
     read again by :func:`retry_quarantine`); ``name`` is the file's name as reported.
@@ -188,7 +189,9 @@ def import_staged(
     already holds these buyers or this platform's orders without a source (a workspace
     imported before sources existed keeps its ids, so importing the same file again
     duplicates nobody). Any other file's ids are kept as given. Each import's source is
-    recorded in ``import_origins``, so retrying its quarantined rows keeps it."""
+    recorded in ``import_origins``, so retrying its quarantined rows keeps it.
+    ``sourced_check``: whether rows naming a customer stored only as a source's are
+    held (:meth:`OriginPass._check_sourced_customers`; None: as ``default_origin``)."""
     if origin is not None and not SOURCE_NAME_RE.fullmatch(origin):
         raise SourceError(t("sources.bad_name", name=origin))
     notify = notify or (lambda _stage, _n: None)
@@ -239,6 +242,7 @@ def import_staged(
         job.origin = origin
         job.params["origin"] = origin
         job.default_origin = default_origin and origin is None
+        job.sourced_check = sourced_check
         job.keyed_as = keyed[0] if keyed else None
         job.run(create_customers, notify, profile, found)
         record_origin(con, import_id, job.origin, defaulted=origin is None)

@@ -61,6 +61,9 @@ class OriginPass(Pass):
     origin: str | None = None
     #: without a source named, whether a platform export becomes the platform's source
     default_origin: bool = False
+    #: without a source named, whether rows naming only a source's customer are held
+    #: (None: as ``default_origin``; a retry of such held rows says True)
+    sourced_check: bool | None = None
 
     def _default_source(self, profile: formats.Profile, found: dict[str, list[int]]) -> None:
         """A platform export with no source named is the platform's source (its shop's,
@@ -101,7 +104,8 @@ class OriginPass(Pass):
         file joined two systems whose ids coincide (numbered customers of a CRM and of a
         web shop) with no undo. Only for a file with no source named or defaulted (a
         platform export is its platform's) and without ``--no-source``."""
-        if self.origin is not None or not self.default_origin or platform is not None:
+        check = self.default_origin if self.sourced_check is None else self.sourced_check
+        if self.origin is not None or not check or platform is not None:
             return
         if self.table not in {"orders", "events"}:
             return

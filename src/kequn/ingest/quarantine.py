@@ -22,7 +22,13 @@ from kequn.ingest.importer import (
 )
 from kequn.ingest.mapping import MappingFile
 from kequn.ingest.readers import StagedSource, check_table
-from kequn.ingest.reasons import BAD_ROW, UNCLOSED_QUOTE, quoted, reason_name
+from kequn.ingest.reasons import (
+    BAD_ROW,
+    CUSTOMER_OF_SOURCE,
+    UNCLOSED_QUOTE,
+    quoted,
+    reason_name,
+)
 from kequn.store.workspace import Workspace
 
 
@@ -122,14 +128,14 @@ def retry(
     with ws.read() as con:
         rows = con.execute(
             """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at),
-                max(q.import_id)
+                max(q.import_id), bool_or(q.reason = ?)
             FROM quarantine q LEFT JOIN imports i ON i.file = q.file AND i."table" = q."table"
             WHERE q."table" = ? AND q.severity = 'rejected' AND q.record IS NOT NULL
                 -- lines never read into fields: their records (in workspaces that stored
                 -- them) are NULLs only; the line must be mended in its file
                 AND q.reason NOT IN (?, ?)
             GROUP BY q.file, q."row" ORDER BY 1, 2""",
-            [table, BAD_ROW, UNCLOSED_QUOTE],
+            [CUSTOMER_OF_SOURCE, table, BAD_ROW, UNCLOSED_QUOTE],
         ).fetchall()
         origins = import_origins(con)
         derived = {
@@ -140,12 +146,18 @@ def retry(
         }
     # one retry per file and source: a file imported as two sources is read as each
     by_file: dict[tuple[str, str | None], tuple[list[str], list[tuple[int, list[Any]]]]] = {}
-    for file, row, record, headers, import_id in rows:
+    # files whose rows were held as naming a source's customer with no source named: their
+    # import was no --no-source, so the rows are held again (taken as given, each made the
+    # second, empty customer the check is there to prevent)
+    held: set[tuple[str, str | None]] = set()
+    for file, row, record, headers, import_id, of_source in rows:
         names = json.loads(headers) if headers else []
         values = json.loads(record)
         key = (file, origins.get(str(import_id)))
         found = by_file.setdefault(key, (names or [f"c{i}" for i in range(len(values))], []))
         found[1].append((int(row), values))
+        if of_source:
+            held.add(key)
     reports = []
     sweep_stages(ws.tmp_dir)
     for (file, origin), (headers, records) in by_file.items():
@@ -182,6 +194,7 @@ def retry(
                     format=format,
                     origin=origin,
                     default_origin=False,  # the import it came from decided its source
+                    sourced_check=(file, origin) in held,
                     # buyers of an order export were derived from it: so are the new ones,
                     # unless the caller says
                     create_customers=(
