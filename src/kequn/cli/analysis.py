@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -67,7 +66,7 @@ def run(
     if as_json:
         _print_json(info.to_dict())
         return
-    _print_run(info)
+    _print_run(info, ws.settings.timezone)
 
 
 def classify(ws: Any, **options: Any) -> RunInfo:
@@ -91,7 +90,7 @@ def step_words(name: str) -> str:
     return t(key) if key in MESSAGES else name
 
 
-def _print_run(info: RunInfo) -> None:
+def _print_run(info: RunInfo, timezone: str | None) -> None:
     console.print(
         t(
             "run.summary",
@@ -113,7 +112,11 @@ def _print_run(info: RunInfo) -> None:
         *reports.model_summary(info.models or {}, _lang()),
     ]:
         console.print(line)
-    today = dt.date.today().isoformat()
+    from kequn.engines.as_of import local_today
+
+    # today where the business is, as "--as-of today" is: the machine's date, a day behind
+    # the workspace's east of it, called that day the future
+    today = local_today(timezone).isoformat()
     if str(info.as_of)[:10] > today:  # allowed (up to ten years on), but never silently
         said = t("run.future", as_of=display.day(info.as_of), today=display.day(today))
         err.print(said, soft_wrap=True)

@@ -253,7 +253,7 @@ def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
     if as_json:
         _print_json({"import": report.to_dict(), "run": info.to_dict()})
         return
-    _print_run(info)
+    _print_run(info, ws.settings.timezone)
 
 
 quarantine_app = KequnTyper(
@@ -473,7 +473,7 @@ def demo(
                     task, description=t("demo.run_step", day=day, step=step_words(step))
                 ),
             )
-        _print_run(info)
+        _print_run(info, ws.settings.timezone)
         history_cmd(dimension="lifecycle", workspace=root)
     console.print(t("demo.done", seconds=time.perf_counter() - started))
     console.print(f"kequn --workspace {root} segments | show <id> | worklist --team sales")
