@@ -193,6 +193,7 @@ def import_(
                 table=db_table,
                 query=query,
                 origin=source,
+                default_origin=not no_source,
                 mapping=mapping_file,
                 day_first=day_first,
                 create_customers=create_customers,

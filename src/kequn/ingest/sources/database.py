@@ -147,6 +147,7 @@ def import_database(
     table: str | None = None,
     query: str | None = None,
     origin: str | None = None,
+    default_origin: bool = True,
     watermark: str | None = None,
     since: Any = None,
     mapping: MappingFile | None = None,
@@ -156,7 +157,8 @@ def import_database(
     first_row: int = 1,
 ) -> DatabaseImport:
     """Read a database table or query and import it into ``kind`` (customers, orders or
-    events) exactly as a file is imported."""
+    events) exactly as a file is imported (``default_origin`` false: ``--no-source``, the
+    ids kept as given even where they are only a source's customers)."""
     check_table(kind)
     if origin is not None:
         check_name(origin)
@@ -191,6 +193,7 @@ def import_database(
             create_customers=create_customers,
             notify=notify,
             origin=origin,
+            default_origin=default_origin,
         )
         return DatabaseImport(report, top, label)
     finally:
