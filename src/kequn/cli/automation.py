@@ -67,17 +67,19 @@ def events_cmd(
 ) -> None:
     """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
     from kequn.automation.events import query_events
+    from kequn.engines.as_of import local_today
 
     ws = _ws(workspace)
     taxonomy = _newest_taxonomy(ws)
     _check_segment(taxonomy, dimension, entered or left)
+    today = local_today(ws.settings.timezone)
     data = query_events(
         ws,
         dimension=dimension,
         entered=entered,
         left=left,
-        since=parse_as_of(since, "--since"),
-        until=parse_as_of(until, "--until"),
+        since=parse_as_of(since, "--since", today),
+        until=parse_as_of(until, "--until", today),
         run_id=run_id,
         customer_id=customer,
         limit=limit,
