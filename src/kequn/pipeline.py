@@ -34,6 +34,7 @@ import ibis.expr.types as ir
 
 from kequn import identity
 from kequn.core.compute import Engine, parquet_columns
+from kequn.core.gcpause import gc_paused
 from kequn.core.i18n import t
 from kequn.engines.as_of import (  # noqa: F401 - the pipeline's API, as before
     EARLIEST_AS_OF,
@@ -401,6 +402,7 @@ def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
+@gc_paused
 def run(
     ws: Workspace,
     *,

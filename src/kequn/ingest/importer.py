@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import duckdb
 
+from kequn.core.gcpause import gc_paused
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats, reasons
@@ -74,6 +75,7 @@ __all__ = [
 Progress = Callable[[str, int], None]
 
 
+@gc_paused
 def import_file(
     ws: Workspace,
     table: str,
@@ -159,6 +161,7 @@ def sweep_stages(tmp_dir: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@gc_paused
 def import_staged(
     ws: Workspace,
     table: str,
