@@ -1,6 +1,7 @@
 """What kequn says of a file given for the wrong kind of records (a platform's order
-export imported as customers) and of a file's rows that are not records, as (中文,
-English) templates by key; merged into :data:`kequn.core.messages.MESSAGES`."""
+export imported as customers), of a file's rows that are not records and of a header
+heading several columns, as (中文, English) templates by key; merged into
+:data:`kequn.core.messages.MESSAGES`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,20 @@ FILES: dict[str, tuple[str, str]] = {
         "跳过第 {row} 行：它重复了表头（{text}），不是数据",
         "Skipped row {row}: it repeats the header ({text}), not data",
     ),
+    "import.duplicate_header": (
+        "表头“{header}”出现在第 {columns} 列：",
+        "The header '{header}' heads columns {columns}: ",
+    ),
+    "import.duplicate_read": ("第 {column} 列读作{what}", "column {column} is read as {what}"),
+    "import.duplicate_kept": (
+        "第 {column} 列保存为客户属性“{what}”",
+        "column {column} is kept as the customer attribute '{what}'",
+    ),
+    "import.duplicate_parts": (
+        "第 {column} 列读作姓名的一部分",
+        "column {column} is read as part of the name",
+    ),
+    "import.duplicate_unused": ("第 {column} 列未使用", "column {column} is not used"),
     "import.table_customers": ("客户", "customers"),
     "import.table_events": ("互动", "interactions"),
 }

@@ -44,6 +44,8 @@ from kequn.ingest.convert import choice_params, install_macros, plain_key
 from kequn.ingest.mapping import (
     MappingFile,
     MappingResult,
+    attribute_name,
+    duplicate_headers,
     match_headers,
     shown_header,
 )
@@ -248,6 +250,7 @@ def import_staged(
         job.sourced_check = sourced_check
         job.keyed_as = keyed[0] if keyed else None
         job.run(create_customers, notify, profile, found)
+        report.duplicate_headers = duplicate_headers(staged.headers, job.matched)
         record_origin(con, import_id, job.origin, defaulted=origin is None)
     return report
 
@@ -284,7 +287,7 @@ def _report(
     report.mapping = {c: staged.headers[i] for c, i in matched.columns.items()}
     if matched.name_parts:
         report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
-    report.attributes = [staged.headers[i] for i in matched.extra]
+    report.attributes = [attribute_name(staged.headers, i) for i in matched.extra]
     report.ignored = [shown_header(staged.headers, i) for i in matched.ignored]
     report.fallbacks = dict(matched.fallbacks)
     return report

@@ -67,6 +67,54 @@ def shown_header(headers: list[str], index: int) -> str:
     return t("import.unnamed_column", n=index + 1)
 
 
+def attribute_name(headers: list[str], index: int) -> str:
+    """The key a column kept among a customer's attributes is stored under: its header,
+    with its place where another column of the file has the same header (two 备注 columns
+    are ``备注 (3)`` and ``备注 (4)``): under one key the import stopped ("Map keys must be
+    unique"), and a second phone column beside the one read would pass for it."""
+    header = str(headers[index])
+    return f"{header} ({index + 1})" if headers.count(header) > 1 else header
+
+
+def duplicate_headers(headers: list[str], matched: MappingResult) -> list[dict[str, Any]]:
+    """The headers that head more than one column (two ``手机``, ``phone`` and ``Phone``,
+    a 淘宝 export's repeated 备注), each with what its columns were taken for: only one
+    can be read as a field, and the user is told which and where the others went.
+
+    Each: ``{"header", "columns": [place, ...], "uses": [[place, use, what], ...]}``
+    with use ``read`` (what: the field), ``kept`` (what: the attribute's key),
+    ``parts`` (a part of the name) or ``unused``; places count from 1."""
+    groups: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        norm = normalise_header(header)
+        if norm:
+            groups.setdefault(norm, []).append(index)
+    fields: dict[int, str] = {}
+    # a fallback (customer_id <- email) names the column its own field was read from
+    for canonical, index in sorted(
+        matched.columns.items(), key=lambda c: c[0] in matched.fallbacks
+    ):
+        fields.setdefault(index, canonical)
+    parts = set(matched.name_parts[:2]) if matched.name_parts else set()
+    found = []
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        uses: list[list[Any]] = []
+        for index in indices:
+            if index in fields:
+                uses.append([index + 1, "read", fields[index]])
+            elif index in matched.extra:
+                uses.append([index + 1, "kept", attribute_name(headers, index)])
+            elif index in parts:
+                uses.append([index + 1, "parts", ""])
+            else:
+                uses.append([index + 1, "unused", ""])
+        columns = [i + 1 for i in indices]
+        found.append({"header": str(headers[indices[0]]), "columns": columns, "uses": uses})
+    return found
+
+
 #: characters simplified Chinese writes two ways in a header: 帐号 (京东's 下单帐号, and
 #: OpenCC's 帳 -> 帐) and 账号 (the standard form people type) are one header
 _VARIANTS = str.maketrans({"帐": "账"})

@@ -12,7 +12,7 @@ from kequn.ingest import formats, reasons
 from kequn.ingest._pass import settled_by_refund
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
-from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, shown_header
+from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, attribute_name, shown_header
 from kequn.ingest.non_data import NonDataPass
 from kequn.ingest.region import PARTS, place_of, places
 from kequn.ingest.shape import Shaped
@@ -231,7 +231,7 @@ class ParsePass(NonDataPass):
             del self.matched.columns[name]
             self.matched.extra.append(index)
             header = self.report.mapping.pop(name, self.staged.headers[index])
-            self.report.attributes.append(header)
+            self.report.attributes.append(attribute_name(self.staged.headers, index))
             self.report.not_read[name] = header
 
     def _clean(self, index: int) -> str:
@@ -300,7 +300,7 @@ class ParsePass(NonDataPass):
         self.sql(
             f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} "
             f"FROM {self._cells()}",
-            extra_names=[self.staged.headers[i] for i in self.matched.extra],
+            extra_names=[attribute_name(self.staged.headers, i) for i in self.matched.extra],
         )
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
             # a refund amount tells what the status word may not: all or part refunded

@@ -28,6 +28,9 @@ class ImportReport:
     mapping: dict[str, str] = field(default_factory=dict)
     attributes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: headers heading more than one column, and what each was taken for
+    #: (kequn.ingest.mapping.duplicate_headers)
+    duplicate_headers: list[dict[str, Any]] = field(default_factory=list)
     #: choice columns none of whose values was one of its words, kept as attributes
     #: instead: canonical column -> the file's header (kequn.ingest.parse)
     not_read: dict[str, str] = field(default_factory=dict)

@@ -101,11 +101,25 @@ def column_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
         lines.append(Line(said, warn=True))
     if report.ignored:
         lines.append(Line(t("import.ignored", lang, columns=", ".join(report.ignored))))
+    lines += [_duplicate_header(found, report.table, lang) for found in report.duplicate_headers]
     if report.derived_customers:
         key = "import.derived_customers_events" if report.table == "events" else None
         count = report.derived_customers
         lines.append(Line(t(key or "import.derived_customers", lang, count=count)))
     return lines
+
+
+def _duplicate_header(found: dict[str, Any], table: str, lang: str | None) -> Line:
+    """One header over several columns: which column was read as what, and where the
+    others went (kept as attributes under their place, or not used), so a second phone or
+    amount column differing from the first is never dropped without a word."""
+    uses = []
+    for column, use, what in found["uses"]:
+        shown = display.field(what, lang, table) if use == "read" else what
+        uses.append(t(f"import.duplicate_{use}", lang, column=column, what=shown))
+    columns = display.values("", found["columns"], lang)
+    said = t("import.duplicate_header", lang, header=found["header"], columns=columns)
+    return Line(said + ("；" if (lang or current_lang()) == "zh" else "; ").join(uses), warn=True)
 
 
 def _unknown_words(report: ImportReport, lang: str | None) -> list[Line]:

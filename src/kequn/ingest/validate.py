@@ -10,6 +10,7 @@ from typing import Any
 
 from kequn.ingest import reasons
 from kequn.ingest.cell_macros import SCIENTIFIC, plain
+from kequn.ingest.mapping import attribute_name
 from kequn.ingest.refunds import RefundPass
 
 #: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
@@ -166,19 +167,20 @@ class ValidatePass(RefundPass):
         if "attributes" not in columns or not self.matched.extra:
             return
         for index in self.matched.extra:
-            header = self.staged.headers[index]
-            cell = "element_at(attributes, $header)[1]"
+            header, key = self.staged.headers[index], attribute_name(self.staged.headers, index)
+            cell = "element_at(attributes, $key)[1]"
             lost = f"regexp_full_match(trim({cell}), $scientific)"
             self.sql(
                 f"""INSERT INTO problems SELECT _row, $header, '{reasons.NUMBER_LOST_DIGITS}',
                     'warning', {cell}, NULL FROM parsed WHERE {lost}""",
                 header=header,
+                key=key,
                 scientific=SCIENTIFIC,
             )
             self.sql(
                 "UPDATE parsed SET attributes = map_from_entries(list_filter("
-                f"map_entries(attributes), lambda e: e.key <> $header)) WHERE {lost}",
-                header=header,
+                f"map_entries(attributes), lambda e: e.key <> $key)) WHERE {lost}",
+                key=key,
                 scientific=SCIENTIFIC,
             )
 
