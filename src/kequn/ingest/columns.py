@@ -100,6 +100,7 @@ def key_as_buyers(
     profile = formats.customers_export_of(staged.headers)
     if profile is None or profile.customers_export is None:
         return None
+    _platform_phone(profile.customers_export.phone, staged.headers, matched)
     keys = [_KEY_COLUMNS[k] for k in profile.buyer_key if k in _KEY_COLUMNS]
     keys = [k for k in keys if k in matched.columns]
     if not keys:
@@ -130,6 +131,23 @@ def held_as_given(con: duckdb.DuckDBPyConnection, staged: StagedSource, own_id: 
         {"path": str(staged.path)},
     ).fetchone()
     return bool(row and row[0])
+
+
+def _platform_phone(phone: tuple[str, ...], headers: list[str], matched: MappingResult) -> None:
+    """The customer's phone as the platform's export gives it, row by row the first filled
+    of its columns: Shopify's Phone, else Default Address Phone (the phone of her address,
+    which her orders' Billing Phone carries and the orders export keys her by when she
+    left neither e-mail nor Phone). The later columns stay among her attributes too."""
+    normalised = [normalise_header(h) for h in headers]
+    found = [
+        normalised.index(normalise_header(h)) for h in phone if normalise_header(h) in normalised
+    ]
+    if not found:
+        return
+    matched.columns["phone"] = found[0]
+    matched.extra = [i for i in matched.extra if i != found[0]]
+    if len(found) > 1:
+        matched.fallback_cells[found[0]] = found[1:]
 
 
 def _platform_name(name: tuple[str, ...], headers: list[str], matched: MappingResult) -> None:

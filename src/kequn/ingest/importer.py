@@ -47,6 +47,7 @@ from kequn.ingest.mapping import (
     attribute_name,
     duplicate_headers,
     match_headers,
+    shown_columns,
     shown_header,
 )
 from kequn.ingest.origin_pass import (
@@ -284,7 +285,9 @@ def _report(
         report.format_name = {"zh": export.zh, "en": export.en}
         report.buyer_key = [staged.headers[matched.columns[c]] for c in keyed[1]]
     report.headers = list(staged.headers)
-    report.mapping = {c: staged.headers[i] for c, i in matched.columns.items()}
+    report.mapping = {
+        c: shown_columns(staged.headers, matched, i) for c, i in matched.columns.items()
+    }
     if matched.name_parts:
         report.mapping["name"] = " + ".join(staged.headers[i] for i in matched.name_parts[:2])
     report.attributes = [attribute_name(staged.headers, i) for i in matched.extra]

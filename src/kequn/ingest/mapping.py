@@ -76,6 +76,12 @@ def attribute_name(headers: list[str], index: int) -> str:
     return f"{header} ({index + 1})" if headers.count(header) > 1 else header
 
 
+def shown_columns(headers: list[str], matched: MappingResult, index: int) -> str:
+    """A column as the summary names what a field was read from: its header, and the
+    headers its empty cells are read from (``Phone / Default Address Phone``)."""
+    return " / ".join(str(headers[i]) for i in [index, *matched.fallback_cells.get(index, [])])
+
+
 def duplicate_headers(headers: list[str], matched: MappingResult) -> list[dict[str, Any]]:
     """The headers that head more than one column (two ``手机``, ``phone`` and ``Phone``,
     a 淘宝 export's repeated 备注), each with what its columns were taken for: only one
@@ -174,6 +180,9 @@ class MappingResult:
     #: the file's own customer id where a contact keys its customers (Shopify's Customer
     #: ID, columns.key_as_buyers): the id of a row with neither e-mail nor phone
     own_id: int | None = None
+    #: a column whose empty cells are read from other columns, in order (Shopify's Phone,
+    #: else Default Address Phone: columns.key_as_buyers)
+    fallback_cells: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass

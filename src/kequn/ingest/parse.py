@@ -240,6 +240,24 @@ class ParsePass(NonDataPass):
         self._cleaned.add(index)
         return f"kq_t{index}"
 
+    def _cell(self, index: int) -> str:
+        """The cleaned cell of column ``index``, or where it is empty the first filled of
+        the columns its empty cells are read from (MappingResult.fallback_cells)."""
+        cells = [f"kq_text(c{i})" for i in [index, *self.matched.fallback_cells.get(index, [])]]
+        return cells[0] if len(cells) == 1 else f"coalesce({', '.join(cells)})"
+
+    def _raw(self, index: int) -> str:
+        """The cell of column ``index`` as the file has it, or the one :meth:`_cell` read
+        in its place: a value emptied or refused is reported as it was written."""
+        first = f"CAST(c{index} AS VARCHAR)"
+        later = self.matched.fallback_cells.get(index, [])
+        if not later:
+            return first
+        cases = " ".join(
+            f"WHEN NOT kq_blank(c{i}) THEN CAST(c{i} AS VARCHAR)" for i in [index, *later]
+        )
+        return f"CASE {cases} ELSE {first} END"
+
     def _places(self, index: int, address: bool) -> str:
         """The [country, province, city] of the place column ``index`` (a 地区, or an
         address: :func:`kequn.ingest.region.places`), as a column of :meth:`_cells`."""
@@ -253,7 +271,7 @@ class ParsePass(NonDataPass):
         places read the cleaned cells. A column no query reads DuckDB leaves out."""
         relation = "raw"
         if self._cleaned:
-            clean = ", ".join(f"kq_text(c{i}) AS kq_t{i}" for i in sorted(self._cleaned))
+            clean = ", ".join(f"{self._cell(i)} AS kq_t{i}" for i in sorted(self._cleaned))
             relation = f"(SELECT *, {clean} FROM {relation})"
         if self._placed:
             found = ", ".join(
@@ -291,7 +309,7 @@ class ParsePass(NonDataPass):
                 value = self._buyer_key(value)
             failed, why = self._failure(frag, index, column.name in commas, logical, text)
             select.append(f'{value} AS "{column.name}"')
-            select.append(f'CAST({source} AS VARCHAR) AS "raw__{column.name}"')
+            select.append(f'{self._raw(index)} AS "raw__{column.name}"')
             select.append(f'{failed} AS "bad__{column.name}"')
             select.append(f'{why} AS "why__{column.name}"')
             mapped.append(column.name)

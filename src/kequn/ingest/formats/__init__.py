@@ -86,6 +86,8 @@ class CustomersExport:
     own_id: tuple[str, ...] = ()
     #: the headers of the customer's given and family name, written together in that order
     name: tuple[str, ...] = ()
+    #: the headers of the customer's phone, best first: a row's first filled one is hers
+    phone: tuple[str, ...] = ()
 
     def fits(self, normalised: set[str]) -> bool:
         """Whether a file's headers (each :func:`header_key`) carry the signature."""
@@ -289,6 +291,7 @@ def _customers_export(name: str, data: Any) -> CustomersExport | None:
         min_any=int(detect.get("min_any") or 0),
         own_id=_tuple(data.get("own_id")),
         name=_tuple(data.get("name")),
+        phone=_tuple(data.get("phone")),
     )
 
 
