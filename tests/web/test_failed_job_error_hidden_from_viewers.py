@@ -47,8 +47,10 @@ def test_a_viewer_reads_the_kind_of_failure_not_its_text(ws: Workspace, serve: A
             assert value not in text, (lang, value)
 
 
-# a row holding one cell is left out as no data, its text listed in the report
-LONE = "客户编号,姓名,手机,邮箱\nC1,李四,13700000000,l@example.com\n,张伟,,\n"
+# a row holding one cell, in the first column and no code, is left out as no data (a note),
+# its text listed in the report (a name alone under 姓名 is a customer lacking her id,
+# quarantined: test_name_only_customer_row.py)
+LONE = "客户编号,姓名,手机,邮箱\nC1,李四,13700000000,l@example.com\n张伟,,,\n"
 
 
 def test_a_viewer_reads_that_a_row_was_skipped_not_its_text(ws: Workspace, serve: Any) -> None:

@@ -67,6 +67,12 @@ class NonDataPass(Pass):
         lone = f"({filled}) <= {1 if width >= 4 else 0}"
         if width >= 4:  # a lone first cell that is a code is a record's id, not a note
             lone += " AND NOT coalesce(regexp_full_match(kq_text(c0), $id_like), false)"
+            # and a lone cell under a field past the first column (a customer's name with
+            # id, phone and e-mail blank) is a record lacking the rest, quarantined for it
+            # where it can be retried: it was left out as a note ("not data: Bob")
+            fields = sorted({*self.matched.columns.values(), *(self.matched.name_parts or ())[:2]})
+            for i in (i for i in fields if 0 < i < width):
+                lone += f" AND kq_blank(c{i})"
         # the header again: two or more cells, and at least half of those filled, are
         # their columns' headers (a plain comparison: no cleaning of every cell)
         named = [(i, h.strip()) for i, h in enumerate(self.staged.headers) if h.strip()]
