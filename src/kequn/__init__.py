@@ -7,5 +7,5 @@ __version__ = "0.1.0"
 
 # Ibis's SQL compilers one dialect at a time, not all twenty when DuckDB opens (0.25 s)
 _lazy_imports.install()
-# numpy's large arrays in fresh 4 kB pages, not hugepages compacted for on the spot
+# numpy's large arrays in 4 kB pages: 2 MB ones were at times far slower to first touch
 _hugepages.install()
