@@ -22,7 +22,11 @@ def _collector_on() -> Iterator[None]:
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    # as it was, whatever a test left: a collector left off for the rest of a session
+    # kept every Py4J proxy in a cycle, and the Spark driver's heap filled until it hung
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
