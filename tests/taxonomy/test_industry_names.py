@@ -76,3 +76,45 @@ def test_a_division_name_sizes_by_its_row(ws: Workspace, tmp_path: Path) -> None
     run = run_taxonomy(ws, with_models=False)
     table = pq.read_table(run.labels_path, columns=["company_size"])
     assert table.column("company_size").to_pylist() == ["medium"]
+
+
+def test_a_mixed_section_name_sizes_by_its_lines(ws: Workspace, tmp_path: Path) -> None:
+    """住宿和餐饮业 and 制造业 are left to the keywords for the group, but the size standard
+    (统计上大中小微型企业划分办法（2017）) gives each its lines: 150 staff and ¥1,500万 in
+    accommodation and catering are small (revenue under 2,000万), and 200 staff at a
+    manufacturer are small (industry's medium starts at 300); read as "other industries",
+    by the staff alone, both were medium. 卫生和社会工作 has no lines of its own."""
+    customers = tmp_path / "企业.csv"
+    customers.write_text(
+        "客户编号,企业名称,所属行业,员工人数,营业收入\n"
+        "C1,某酒店管理有限公司,住宿和餐饮业,150,1500万\n"
+        "C2,某机械有限公司,制造业,200,10000万\n"
+        "C3,某诊所,卫生和社会工作,150,1500万\n",
+        encoding="utf-8",
+    )
+    import_file(ws, "customers", customers)
+    orders = tmp_path / "o.csv"
+    orders.write_text("订单号,客户编号,下单时间,实付金额\nO1,C1,2026-05-01,100\n", encoding="utf-8")
+    import_file(ws, "orders", orders)
+    run = run_taxonomy(ws, with_models=False)
+    table = pq.read_table(
+        run.labels_path, columns=["customer_id", "company_size", "industry_sector"]
+    )
+    found = {r["customer_id"]: (r["company_size"], r["industry_sector"]) for r in table.to_pylist()}
+    assert found == {
+        "C1": ("small", "catering"),
+        "C2": ("small", "finished_goods"),
+        "C3": ("medium", "healthcare"),
+    }
+
+
+def test_a_mixed_section_names_its_lines_in_the_reason() -> None:
+    """The reason names the lines that sized the company (the standard alone before)."""
+    from kequn.taxonomy.reasons import size_basis
+
+    hotel = {"industry": "住宿和餐饮业", "employees": 150, "annual_revenue": 15_000_000}
+    maker = {"industry": "制造业", "employees": 200, "annual_revenue": 100_000_000}
+    for values in (hotel, maker):
+        values |= {"industry_section": None, "company_size_cn": "small", "cny_per_unit": 1.0}
+    assert size_basis(hotel, "zh") == "国标住宿业和餐饮业：营业收入 ¥1,500万 ≥ ¥100万（< ¥2,000万）"
+    assert size_basis(maker, "en") == "China 2017 standard, industry: employees 200 ≥ 20 (< 300)"

@@ -4,6 +4,7 @@ source, age), normalised and grouped with the reference tables."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import ibis
@@ -106,7 +107,12 @@ def with_code_from_text(customers: ir.Table, table: dict[str, Any] | None = None
     names: dict[str, list[str]] = dict((table or {}).get("names") or {})
     given = customers.industry_code
     code = ibis.coalesce(code_of(given, names), given, code_of(customers.industry, names))
-    return customers.mutate(industry_code=code)
+    # the sections whose names are left out of ``names`` (their divisions fall in
+    # different groups, and the keywords decide the group) still say which lines of
+    # the size standard apply: 制造业 is sized as industry, not as "other industries"
+    sized = dict((table or {}).get("size_names") or {})
+    size_code = ibis.coalesce(code, code_of(customers.industry, sized)) if sized else code
+    return customers.mutate(industry_code=code, _size_code=size_code)
 
 
 def attribute_features(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -119,14 +125,15 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     from a birth date): the feature state keeps them between runs while the customers do
     not change. ``birth_date`` is kept for :func:`finish_attributes`."""
 
-    def sections(t: ir.Table) -> dict[str, ir.Value]:
-        # the section and division once per code, read by name below (see by_distinct)
-        return {
-            "_section": ref.industry_section_expr(
-                t.industry_code, ctx.reference("industry_gbt4754")
-            ),
-            "_division": ref.division_expr(t.industry_code),
-        }
+    def sections_of(column: str) -> Callable[[ir.Table], dict[str, ir.Value]]:
+        def sections(t: ir.Table) -> dict[str, ir.Value]:
+            # the section and division once per code, read by name below (see by_distinct)
+            return {
+                "_section": ref.industry_section_expr(t[column], ctx.reference("industry_gbt4754")),
+                "_division": ref.division_expr(t[column]),
+            }
+
+        return sections
 
     def industry(t: ir.Table) -> dict[str, ir.Value]:
         return {
@@ -147,7 +154,7 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
         cny, eur = ctx.cny_per_unit / 10000.0, ctx.eur_per_unit
         return {
             "company_size_cn": ref.company_size_cn_expr(
-                t.industry_code,
+                t._size_code,
                 employees,
                 revenue * cny,
                 assets * cny,
@@ -183,8 +190,16 @@ def attribute_columns(customers: ir.Table, ctx: FeatureContext) -> ir.Table:
     c = ref.by_distinct(
         with_code_from_text(coded, ctx.reference("industry_gbt4754")),
         [
-            (["industry_code", "industry", "supply_chain_role"], industry, sections),
-            (["industry_code", "employees", "annual_revenue", "total_assets"], size, sections),
+            (
+                ["industry_code", "industry", "supply_chain_role"],
+                industry,
+                sections_of("industry_code"),
+            ),
+            (
+                ["_size_code", "employees", "annual_revenue", "total_assets"],
+                size,
+                sections_of("_size_code"),
+            ),
             (["source", "preferred_channel"], groups),
             (["city", "province", "_country"], places, province),
         ],

@@ -260,6 +260,10 @@ def _cn_basis(values: Mapping[str, Any], lang: str) -> str | None:
         r for r in table["rows"] if not r.get("match")
     ]
     code = _industry_code(values.get("industry"))
+    section = _sized_section(values.get("industry")) if code is None else None
+    if section is not None and not values.get("industry_section"):
+        # a section named for the size alone (制造业): its lines sized the company
+        values = {**values, "industry_section": section}
     if code is not None:
         # the row the code selects, as the size was computed: the section alone fits
         # several (I: telecommunications 63-64 and software 65), and the first whose
@@ -293,6 +297,16 @@ def _industry_code(text: Any) -> str | None:
         if plain in [str(w) for w in words] and str(code).isdigit():
             return str(code)
     return None
+
+
+def _sized_section(text: Any) -> str | None:
+    """The section a name of the reference table's ``size_names`` gives (制造业 is C), as
+    :func:`kequn.features.attributes.with_code_from_text` reads it for the size."""
+    if not isinstance(text, str):
+        return None
+    plain = text.strip()
+    sized = load_reference("industry_gbt4754").get("size_names") or {}
+    return next((str(k) for k, words in sized.items() if plain in [str(w) for w in words]), None)
 
 
 def _cn_row_of_code(row: dict[str, Any], code: str, section: Any) -> bool:
