@@ -236,8 +236,8 @@ def test_missing_values_read_unknown(taxonomy: Taxonomy) -> None:
     row = {"lifecycle": "new", "days_since_first_order": None}
     zh = _reasons(taxonomy, row, params_for(taxonomy), "zh")["lifecycle"]
     en = _reasons(taxonomy, row, params_for(taxonomy), "en")["lifecycle"]
-    assert zh == "首次下单在 未知前，仍在 90 天的新客期内"
-    assert en == "first order — ago, within the 90 days of a new customer"
+    assert zh == "首次下单在 未知，仍在 90 天的新客期内"
+    assert en == "first order —, within the 90 days of a new customer"
 
 
 def _reasons(
@@ -278,6 +278,11 @@ def test_a_label_without_a_template_falls_back_to_its_rule_without_code() -> Non
         (56.4, "days", "zh", "56 天"),
         (56, "days", "en", "56 days"),
         (1, "days", "en", "1 day"),
+        (0, "ago", "en", "today"),
+        (0, "ago", "zh", "今天"),
+        (1, "ago", "en", "1 day ago"),
+        (56, "ago", "zh", "56 天前"),
+        (None, "ago", "en", "—"),
         (0.12, "pct", "en", "12%"),
         (0.055, "pct", "zh", "5.5%"),
         (2064, "int", "zh", "2,064"),
@@ -316,3 +321,16 @@ def test_a_single_order_is_said_in_the_singular(
     assert _reasons(taxonomy, row, params, "zh")["order_size"] == (
         "只下过 1 单，金额 ¥200（小额线 ¥50，大宗线 ¥500）"
     )
+
+
+def test_an_order_on_the_as_of_day_is_said_today(
+    classify_rows: Classify, taxonomy: Taxonomy
+) -> None:
+    """A first order placed on the run's day read "a single order, 0 days ago"."""
+    one = {"orders": 1, "spend": 120, "avg_order_value": 120, "days_since_last_order": 0}
+    (row,) = classify_rows([{**one, "days_since_first_order": 0}])
+    params = params_for(taxonomy, purchase_cycle_days=30.0)
+    en, zh = (_reasons(taxonomy, row, params, lang)["lifecycle"] for lang in ("en", "zh"))
+    assert row["lifecycle"] == "new"
+    assert en == "first order today, within the 90 days of a new customer"
+    assert zh == "首次下单在 今天，仍在 90 天的新客期内"

@@ -42,7 +42,7 @@ class Feature:
 #: how a reason shows a value: days (56 天 / 56 days), money (¥5,200; ¥1.2万 in 中文),
 #: pct (a 0..1 share as 12%), int (2,064), number (at most one decimal), text, date,
 #: bool, and label (an earlier dimension's label, by its name)
-FORMATS = ("days", "money", "pct", "int", "number", "text", "date", "bool", "label")
+FORMATS = ("days", "ago", "money", "pct", "int", "number", "text", "date", "bool", "label")
 
 _MONEY = frozenset(
     {

@@ -316,7 +316,7 @@ class Taxonomy(_Strict):
             if fmt not in FORMATS:
                 return f"unknown format '{{{name}:{fmt}}}'; formats: {', '.join(FORMATS)}"
             kind = "string" if name in COMPUTED_PLACEHOLDERS else names.get(name, "string")
-            if fmt in {"days", "money", "pct", "int", "number"} and kind != "number":
+            if fmt in {"days", "ago", "money", "pct", "int", "number"} and kind != "number":
                 return f"'{{{name}:{fmt}}}': {name} is a {kind}, not a number"
             is_dimension = name in extra and extra[name].kind == "string" and self.dimension(name)
             if fmt == "label" and not is_dimension:

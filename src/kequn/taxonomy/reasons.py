@@ -62,7 +62,27 @@ def days(value: float, lang: str) -> str:
     return f"{n:,} day" if abs(n) == 1 else f"{n:,} days"
 
 
-def fmt_value(  # noqa: PLR0911 - one return per format
+def ago(value: float, lang: str) -> str:
+    """How long ago, in whole days: 今天 / today for 0 (an order on the as-of day read
+    "0 days ago"), else 21 天前 / 21 days ago."""
+    n = round(float(value))
+    if n == 0:
+        return "今天" if lang == "zh" else "today"
+    return days(n, lang) + ("前" if lang == "zh" else " ago")
+
+
+#: how a number is shown in each numeric format: (value, lang, currency) -> text
+_NUMBER_FORMATS: dict[str, Any] = {
+    "days": lambda n, lang, _c: days(n, lang),
+    "ago": lambda n, lang, _c: ago(n, lang),
+    "money": money,
+    "pct": lambda n, _l, _c: f"{trimmed(n * 100, 0 if abs(n) >= 0.1 else 1)}%",
+    "int": lambda n, _l, _c: f"{round(n):,}",
+    "number": lambda n, _l, _c: trimmed(n, 1),
+}
+
+
+def fmt_value(  # noqa: PLR0911 - one return per kind of value
     value: Any,
     fmt: str,
     lang: str,
@@ -88,18 +108,8 @@ def fmt_value(  # noqa: PLR0911 - one return per format
     if fmt == "bool" or isinstance(value, bool):
         yes = bool(value)
         return ("是" if yes else "否") if lang == "zh" else ("yes" if yes else "no")
-    if isinstance(value, int | float):
-        number = float(value)
-        if fmt == "days":
-            return days(number, lang)
-        if fmt == "money":
-            return money(number, lang, currency)
-        if fmt == "pct":
-            return f"{trimmed(number * 100, 0 if abs(number) >= 0.1 else 1)}%"
-        if fmt == "int":
-            return f"{round(number):,}"
-        if fmt == "number":
-            return trimmed(number, 1)
+    if isinstance(value, int | float) and fmt in _NUMBER_FORMATS:
+        return _NUMBER_FORMATS[fmt](float(value), lang, currency)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())[:10]
     return str(value)
