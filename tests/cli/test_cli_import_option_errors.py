@@ -130,3 +130,17 @@ def test_file_options_with_a_database_source(
     assert code == 1, out + err
     assert words in err
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "--source crm and --no-source contradict each other"),
+        ("zh", "--source crm 与 --no-source 不能同时使用"),
+    ],
+)
+def test_a_source_and_no_source(
+    shop: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
+    """The source won without a word: the user who also said --no-source got crm:C1."""
+    assert words in _refused(capsys, shop, lang, "--source", "crm", "--no-source")

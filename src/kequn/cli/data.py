@@ -167,6 +167,8 @@ def import_(
         # `kequn import taobao.xlsx`: the file was taken for the table, and "give a file to
         # import" would answer a user who just gave one
         raise SourceError(t("import.table_first", file=table, known=", ".join(TABLES)))
+    if source and no_source:  # which was meant? (the source won without a word)
+        raise SourceError(t("import.source_and_no_source", source=source))
     ws = _ws(workspace)
     mapping_file = MappingFile.load(mapping) if mapping else None
     if database == (file is not None):

@@ -6,6 +6,10 @@ heading several columns, as (中文, English) templates by key; merged into
 from __future__ import annotations
 
 FILES: dict[str, tuple[str, str]] = {
+    "import.source_and_no_source": (
+        "--source {source} 与 --no-source 不能同时使用：前者把记录的编号存为 {source}:编号，后者按原样保留。请只选一个；未导入任何内容。",
+        "--source {source} and --no-source contradict each other: the first stores the records' ids as {source}:ID, the second keeps them as given. Choose one; nothing was imported.",
+    ),
     "import.platform_export_not_table": (
         "{file} 是{format}的订单导出，不是{table}文件：请用 `kequn import orders` 导入（其中的买家会自动成为客户）；未导入任何内容。",
         "{file} is a {format} order export, not a {table} file: import it with `kequn import orders` (its buyers become customers); nothing was imported.",
