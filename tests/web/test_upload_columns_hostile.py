@@ -69,3 +69,24 @@ def test_a_long_header_offered_can_be_chosen(ws: Workspace, serve: Any) -> None:
         )
     assert done.status_code == 200, done.text[:300]
     assert done.json()["result"]["accepted"] == 1
+
+
+def test_a_source_and_no_source_is_a_422(ws: Workspace, serve: Any) -> None:
+    """As the command refuses them: the source won without a word, storing crm:K1 for a
+    client that asked for the ids as given."""
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        for lang in ("zh", "en"):
+            params = {"wait": "true", "lang": lang, "create_customers": "true"}
+            answer = client.post(
+                "/api/imports/orders",
+                params={**params, "source": "crm", "no_source": "true"},
+                files={"file": ("台账.csv", ORDERS.encode("utf-8"), "text/csv")},
+            )
+            assert answer.status_code == 422, answer.text
+            error = answer.json()["error"]
+            assert error["code"] == "source_and_no_source"
+            assert "--no-source" in error["message"]
+            assert bool(HAN.search(error["message"])) == (lang == "zh"), error
+    with ws.read() as con:
+        assert con.execute("SELECT count(*) FROM orders").fetchone() == (0,)

@@ -79,6 +79,11 @@ def upload(
     lang = request_lang(request)
     if table not in TABLES:
         raise _unknown_table("web.error.unknown_table", table, lang)
+    if source and no_source:  # as the command refuses them (the source won unsaid)
+        shown = _CONTROL.sub("?", source)[:_SHOWN_NAME]
+        raise ApiError(
+            422, "source_and_no_source", t("import.source_and_no_source", lang, source=shown)
+        )
     chosen = _columns(table, columns, lang)
     mapping = MappingFile(columns=dict(chosen), name="columns") if chosen else None
     ws = workspace(request)
