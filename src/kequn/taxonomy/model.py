@@ -152,6 +152,9 @@ class Threshold(_Strict):
     min: float | None = None
     max: float | None = None
     default: float | str | None = None
+    #: the currency a pinned ``value`` is in (CNY or EUR), converted to the workspace's
+    #: with its ``cny_per_unit`` or ``eur_per_unit``; without, the workspace's own
+    currency: Literal["CNY", "EUR"] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> Threshold:

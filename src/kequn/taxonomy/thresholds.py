@@ -63,8 +63,13 @@ def derive_thresholds(
                 notes.append(note)
         pending.clear()
 
+    # how many of the workspace's money units one CNY or one EUR is
+    per_unit = {"CNY": ctx.cny_per_unit, "EUR": ctx.eur_per_unit}
     for name, th in taxonomy.thresholds.items():
-        if th.value is not None:
+        if th.value is not None and th.currency and isinstance(th.value, int | float):
+            # a line set in CNY (a yearly income of ¥300,000), in the workspace's money
+            params[name] = finish(th, th.value / per_unit[th.currency])
+        elif th.value is not None:
             params[name] = finish(th, th.value)
         elif th.derive == "setting":
             params[name] = finish(th, settings.get(th.setting or "", th.default))
