@@ -13,6 +13,7 @@ from kequn.ingest import summary
 def print_import(report: Any) -> None:
     from kequn.ingest.quarantine import explain_reason
     from kequn.ingest.reasons import reason_name
+    from kequn.ingest.report import sheet_row
 
     print_format(report)
     _print(summary.column_lines(report))
@@ -31,14 +32,15 @@ def print_import(report: Any) -> None:
                     console.print(t("import.by_reason", reason=reason_name(reason), count=count))
                     continue
                 text = explain_reason(reason, seen["column"], seen["value"], seen["detail"])
+                # the row as the workbook shows it: its sheet and the sheet's own number
+                sheet, row = sheet_row(int(seen["row"]), report.sheets)
+                key = (
+                    "import.by_reason_example"
+                    if sheet is None
+                    else "import.by_reason_example_sheet"
+                )
                 console.print(
-                    t(
-                        "import.by_reason_example",
-                        reason=reason_name(reason),
-                        count=count,
-                        row=seen["row"],
-                        text=text,
-                    )
+                    t(key, reason=reason_name(reason), count=count, row=row, text=text, sheet=sheet)
                 )
 
 

@@ -323,11 +323,16 @@ def quarantine(
         return
     out = Table(title=t("quarantine.title"))
     for key in ("col.table", "col.file", "col.row", "col.column", "col.severity", "col.reason"):
-        out.add_column(t(key))
+        # a file's cell folds, never cut short: 订单.xlsx（工作表「订单2」） has no space to
+        # wrap at, and an ellipsis hid the sheet the row is on
+        out.add_column(t(key), overflow="fold" if key == "col.file" else "ellipsis")
     for r in rows:
         out.add_row(
             _table_name(r["table"]),
-            Path(r["file"]).name,
+            # a workbook of several sheets: the sheet, and the row as that sheet numbers it
+            t("quarantine.file_sheet", file=Path(r["file"]).name, sheet=r["sheet"])
+            if r.get("sheet")
+            else Path(r["file"]).name,
             str(r["row"]),
             # the column as the user knows it (下单时间 / order date, not ordered_at)
             display.field(r["column"], _lang(), r["table"]) if r["column"] else "",

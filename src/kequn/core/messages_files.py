@@ -10,6 +10,24 @@ FILES: dict[str, tuple[str, str]] = {
         "--source {source} 与 --no-source 不能同时使用：前者把记录的编号存为 {source}:编号，后者按原样保留。请只选一个；未导入任何内容。",
         "--source {source} and --no-source contradict each other: the first stores the records' ids as {source}:ID, the second keeps them as given. Choose one; nothing was imported.",
     ),
+    # a row of a workbook of several sheets, told as Excel shows it: the sheet's own row
+    "import.by_reason_example_sheet": (
+        "  {reason}: {count}（如工作表「{sheet}」第 {row} 行：{text}）",
+        "  {reason}: {count} (e.g. sheet {sheet}, row {row}: {text})",
+    ),
+    "import.skipped_sheet": (
+        "跳过工作表「{sheet}」第 {row} 行（不是数据：{text}）",
+        "Skipped sheet {sheet}, row {row} (not data: {text})",
+    ),
+    "import.second_header_sheet": (
+        "工作表「{sheet}」第 {row} 行是表头的第二行（合并表头下的列名：{text}），已与表头合并读取",
+        "Sheet {sheet}, row {row} is the header's second row (column names under a merged label: {text}); read with the header",
+    ),
+    "import.header_again_sheet": (
+        "跳过工作表「{sheet}」第 {row} 行：它重复了表头（{text}），不是数据",
+        "Skipped sheet {sheet}, row {row}: it repeats the header ({text}), not data",
+    ),
+    "quarantine.file_sheet": ("{file}（工作表「{sheet}」）", "{file} (sheet {sheet})"),
     "import.platform_export_not_table": (
         "{file} 是{format}的订单导出，不是{table}文件：请用 `kequn import orders` 导入（其中的买家会自动成为客户）；未导入任何内容。",
         "{file} is a {format} order export, not a {table} file: import it with `kequn import orders` (its buyers become customers); nothing was imported.",

@@ -481,10 +481,6 @@ INGEST: dict[str, tuple[str, str]] = {
         "Read {count} sheets with the same header: {sheets}",
     ),
     "import.sheet_rows": ("{sheet}（第 {first}–{last} 行）", "{sheet} (rows {first}–{last})"),
-    "import.sheet_rows_own": (
-        "{sheet}（第 {first}–{last} 行，即该表自己的第 {own}–{own_last} 行）",
-        "{sheet} (rows {first}–{last}: its own rows {own}–{own_last})",
-    ),
     "import.blank_rows": (
         "跳过 {count} 个空行（每个单元格都为空）",
         "Skipped {count} empty rows (every cell blank)",

@@ -29,6 +29,7 @@ from kequn.ingest.reasons import (
     quoted,
     reason_name,
 )
+from kequn.ingest.report import sheet_row
 from kequn.store.workspace import Workspace
 
 
@@ -38,7 +39,8 @@ def quarantine_rows(
     """Rejected rows and emptied values, newest import first, with reasons in plain words."""
     query = (
         'SELECT q."table", q.file, q."row", q."column", q.reason, q.severity, q.value, q.detail, '
-        "q.record, i.headers, i.mapping FROM quarantine q LEFT JOIN imports i USING (import_id) "
+        "q.record, i.headers, i.mapping, i.sheets "
+        "FROM quarantine q LEFT JOIN imports i USING (import_id) "
     )
     params: list[Any] = []
     if table:
@@ -50,12 +52,18 @@ def quarantine_rows(
     with ws.read() as con:
         rows = con.execute(query, params).fetchall()
     out = []
-    for tbl, file, row, column, reason, severity, value, detail, record, headers, mapping in rows:
+    for tbl, file, number, column, reason, severity, value, detail, record, *rest in rows:
+        headers, mapping, sheets = rest
         shown = _as_in_file(column, mapping)
+        # the row as the workbook shows it: its sheet's own number, and the sheet
+        sheet, row = (
+            (None, number) if number is None else sheet_row(number, json.loads(sheets or "[]"))
+        )
         out.append(
             {
                 "table": tbl,
                 "file": file,
+                "sheet": sheet,
                 "row": row,
                 "column": column,
                 "reason": reason,  # the code, for machines
@@ -128,7 +136,7 @@ def retry(
     with ws.read() as con:
         rows = con.execute(
             """SELECT q.file, q."row", any_value(q.record), arg_max(i.headers, i.finished_at),
-                max(q.import_id), bool_or(q.reason = ?)
+                max(q.import_id), bool_or(q.reason = ?), arg_max(i.sheets, i.finished_at)
             FROM quarantine q LEFT JOIN imports i ON i.file = q.file AND i."table" = q."table"
             WHERE q."table" = ? AND q.severity = 'rejected' AND q.record IS NOT NULL
                 -- lines never read into fields: their records (in workspaces that stored
@@ -146,14 +154,17 @@ def retry(
         }
     # one retry per file and source: a file imported as two sources is read as each
     by_file: dict[tuple[str, str | None], tuple[list[str], list[tuple[int, list[Any]]]]] = {}
+    sheets: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     # files whose rows were held as naming a source's customer with no source named: their
     # import was no --no-source, so the rows are held again (taken as given, each made the
     # second, empty customer the check is there to prevent)
     held: set[tuple[str, str | None]] = set()
-    for file, row, record, headers, import_id, of_source in rows:
+    for file, row, record, headers, import_id, of_source, parts in rows:
         names = json.loads(headers) if headers else []
         values = json.loads(record)
         key = (file, origins.get(str(import_id)))
+        # the rows keep the workbook's numbering, and so their sheets
+        sheets.setdefault(key, json.loads(parts) if parts else [])
         found = by_file.setdefault(key, (names or [f"c{i}" for i in range(len(values))], []))
         found[1].append((int(row), values))
         if of_source:
@@ -181,6 +192,7 @@ def retry(
                 None,
                 len(records),
                 True,
+                sheets=sheets[(file, origin)],
                 retried=[r[0] for r in records],
             )
             reports.append(

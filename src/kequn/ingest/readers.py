@@ -63,8 +63,8 @@ class StagedSource:
     header_row: int = 1  # the row (1-based, as a spreadsheet numbers it) holding the headers
     skipped: list[dict[str, object]] = field(default_factory=list)  # rows that are not data
     sheet: str | None = None
-    #: the sheets read, when more than one: {"sheet", "first", "last" (rows as numbered
-    #: in this import), "own" (the sheet's own number of its first data row)}
+    #: the sheets read, of a workbook of more than one: {"sheet", "first", "last" (rows
+    #: as numbered in this import), "own" (the sheet's own number of its first data row)}
     sheets: list[dict[str, object]] = field(default_factory=list)
     retried: list[int] | None = None  # rows read again from the quarantine
     #: only some of the source's rows (a sync from its watermark): entries of the rows not
@@ -387,9 +387,11 @@ def _stage_excel(
                 read[-1]["last"] = max(last, first_row - 1)
             rows += _flush(writer, schema, columns, row_numbers, progress, rows)
         title = ws.title
+        # a row is told by its sheet where the workbook has several (row 3 of 订单2, not
+        # row 6, which no sheet of the file shows)
+        sheets = read if len(book.sheetnames) > 1 else []
     finally:
         book.close()
-    sheets = read if len(read) > 1 else []
     staged = StagedSource(
         out, header, None, rows, True, header_row=at + 1, sheet=title, sheets=sheets
     )

@@ -57,8 +57,9 @@ class ImportReport:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # total rows, not orders
     blank_rows: int = 0  # rows of empty cells, left out
     header_row: int = 1
-    #: the sheets of a workbook read, when more than one had the data's header: {"sheet",
-    #: "first", "last" (rows as numbered here), "own" (the sheet's own first data row)}
+    #: the sheets read, of a workbook of more than one (several when more than one had the
+    #: data's header): {"sheet", "first", "last" (rows as numbered here), "own" (the
+    #: sheet's own first data row)}
     sheets: list[dict[str, Any]] = field(default_factory=list)
     workspace_currency: str = ""
     origin: str | None = None  # the source the rows belong to (ids stored as ORIGIN:ID)
@@ -66,3 +67,16 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def sheet_row(row: int, sheets: list[dict[str, Any]]) -> tuple[str | None, int]:
+    """A row as this import numbers it (the sheets after the first numbered on, so each
+    row's number is one), as the workbook shows it: its sheet and that sheet's own row
+    number (1-based, the header counted); a file of one sheet: no sheet, the row."""
+    if not sheets:
+        return None, row
+    found = sheets[0]
+    for part in sheets[1:]:
+        if row >= int(part["first"]):
+            found = part
+    return str(found["sheet"]), row - int(found["first"]) + int(found["own"])

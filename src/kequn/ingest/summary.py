@@ -13,7 +13,7 @@ from kequn.core import display
 from kequn.core.i18n import current_lang, t
 from kequn.core.schema import TABLES
 from kequn.ingest.reasons import quoted
-from kequn.ingest.report import ImportReport
+from kequn.ingest.report import ImportReport, sheet_row
 
 #: the rows left out, and the unknown words, told one by one (``--json`` has them all)
 SHOWN = 20
@@ -59,13 +59,15 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
             refunds=f"{report.refund_rows:,}",
         )
         lines.append(Line(said, warn=True))
-    if report.sheets:
+    if len(report.sheets) > 1:
         sheets = _sheets(report.sheets, lang)
         lines.append(Line(t("import.sheets", lang, count=len(report.sheets), sheets=sheets)))
     for skipped in report.skipped[:SHOWN]:
         key = "import.second_header" if skipped.get("header") else "import.skipped"
         key = "import.header_again" if skipped.get("again") else key
-        lines.append(Line(t(key, lang, row=skipped["row"], text=skipped["text"])))
+        sheet, row = sheet_row(int(skipped["row"]), report.sheets)
+        key, extra = (key, {}) if sheet is None else (f"{key}_sheet", {"sheet": sheet})
+        lines.append(Line(t(key, lang, row=row, text=skipped["text"], **extra)))
     if len(report.skipped) > SHOWN:
         lines.append(Line(t("import.skipped_more", lang, count=len(report.skipped) - SHOWN)))
     if report.blank_rows:
@@ -150,14 +152,12 @@ def _unknown_words(report: ImportReport, lang: str | None) -> list[Line]:
 
 
 def _sheets(sheets: list[dict[str, Any]], lang: str | None) -> str:
-    """Each sheet read and its rows as this import numbers them (and as the sheet does,
-    where they differ)."""
+    """Each sheet read and its rows as the sheet numbers them (as every message tells a
+    row: by its sheet and the sheet's own number)."""
     said = []
     for part in sheets:
         first, last, own = int(part["first"]), int(part["last"]), int(part["own"])
-        if first == own:
-            key, extra = "import.sheet_rows", {}
-        else:
-            key, extra = "import.sheet_rows_own", {"own": own, "own_last": own + last - first}
-        said.append(t(key, lang, sheet=part["sheet"], first=first, last=last, **extra))
+        said.append(
+            t("import.sheet_rows", lang, sheet=part["sheet"], first=own, last=own + last - first)
+        )
     return "; ".join(said)

@@ -284,9 +284,11 @@ class WritePass(Pass):
     def _log(self) -> None:
         r = self.report
         self.sql(
-            """INSERT INTO imports VALUES ($import_id, $table, $file, $encoding, $started,
-            now()::TIMESTAMP, $rows, $accepted, $inserted, $updated, $rejected, $warnings, $mapping,
-            $headers)""",
+            """INSERT INTO imports (import_id, "table", file, encoding, started_at, finished_at,
+                rows, accepted, inserted, updated, rejected, warnings, mapping, headers, sheets)
+            VALUES ($import_id, $table, $file, $encoding, $started, now()::TIMESTAMP, $rows,
+                $accepted, $inserted, $updated, $rejected, $warnings, $mapping, $headers,
+                $sheets)""",
             import_id=r.import_id,
             table=r.table,
             file=r.file,
@@ -300,4 +302,5 @@ class WritePass(Pass):
             warnings=r.warnings,
             mapping=json.dumps(r.mapping, ensure_ascii=False),
             headers=json.dumps(r.headers, ensure_ascii=False),
+            sheets=json.dumps(r.sheets, ensure_ascii=False) if r.sheets else None,
         )

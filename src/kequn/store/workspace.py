@@ -372,6 +372,8 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
             inserted BIGINT, updated BIGINT, rejected BIGINT, warnings BIGINT,
             mapping VARCHAR, headers VARCHAR)"""
     )
+    # a workbook's sheets and where their rows start (kequn.ingest.report.sheet_row)
+    con.execute("ALTER TABLE imports ADD COLUMN IF NOT EXISTS sheets VARCHAR")
 
 
 def _ddl(spec: TableSpec) -> str:

@@ -250,7 +250,8 @@ function uploadForm() {
     const found = any ? await api(`/api/quarantine?table=${encodeURIComponent(table)}&limit=1000`) : [];
     found.filter((q) => q.file === file).forEach((q) => {
       const tr = document.createElement("tr");
-      [q.row, q.column_label || q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+      // a workbook of several sheets: the sheet and the row as that sheet numbers it
+      [q.sheet ? `${q.sheet} · ${q.row}` : q.row, q.column_label || q.column || "", q.message].forEach((v) => { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
       rows.appendChild(tr);
     });
     document.getElementById("upload-report").hidden = rows.children.length === 0;
