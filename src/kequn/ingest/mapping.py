@@ -294,6 +294,8 @@ def match_headers(
     for canonical, index in result.columns.items():
         if stripped[index][1]:
             result.units[canonical] = stripped[index][1] or ""
+    if table == "customers":
+        _first_filled(synonyms, normalised, explicit, result)
     _id_fallback(table, result)
     if table == "customers" and "name" not in result.columns:
         result.name_parts = _name_parts(normalised, set(result.columns.values()))
@@ -349,6 +351,36 @@ def _name_parts(normalised: list[str], taken: set[int]) -> tuple[int, int, str] 
             # Chinese is written family name first: (姓, 名) joined as 姓名
             return (first[0], last[0], separator) if separator else (last[0], first[0], "")
     return None
+
+
+#: a customer's contact given in two columns (手机 empty, 手机号码 filled; two 手机): each
+#: row's first filled is read
+_FIRST_FILLED = ("phone", "email")
+
+
+def _first_filled(
+    synonyms: dict[str, list[str]],
+    normalised: list[str],
+    explicit: dict[str, str | None],
+    result: MappingResult,
+) -> None:
+    """A contact column's empty cells read from the file's other columns headed as that
+    contact (the better synonym first, then by place), as Shopify's Phone is backed by
+    Default Address Phone: a member list of 手机 (empty on some rows) and 手机号码 left
+    those customers without a phone, the number among their attributes only. The other
+    columns stay attributes too, and two columns of one header are still told."""
+    taken = set(result.columns.values())
+    for canonical in _FIRST_FILLED:
+        if canonical in explicit or canonical not in result.columns:
+            continue
+        ranks = [normalise_header(word) for word in synonyms[canonical]]
+        others = [
+            (ranks.index(norm), index)
+            for index, norm in enumerate(normalised)
+            if norm in ranks and index not in taken
+        ]
+        if others:
+            result.fallback_cells[result.columns[canonical]] = [i for _, i in sorted(others)]
 
 
 def _apply_explicit(
