@@ -10,6 +10,11 @@ FILES: dict[str, tuple[str, str]] = {
         "--source {source} 与 --no-source 不能同时使用：前者把记录的编号存为 {source}:编号，后者按原样保留。请只选一个；未导入任何内容。",
         "--source {source} and --no-source contradict each other: the first stores the records' ids as {source}:ID, the second keeps them as given. Choose one; nothing was imported.",
     ),
+    # an id a copy and paste broke (validate: id_control_char)
+    "reason.id_control_char": (
+        "{column} {value} 中间含有制表符、换行符或空字符（NUL）：这几乎总是复制粘贴带进来的，去掉它就是另一个编号，因此此行未导入。请在文件中改正该单元格后重新导入",
+        "{column} {value} holds a tab, a line break or a NUL character inside: almost always carried in by a copy and paste, and without it the id is another, so the row was not imported. Correct the cell in the file and import it again",
+    ),
     # a row of a workbook of several sheets, told as Excel shows it: the sheet's own row
     "import.by_reason_example_sheet": (
         "  {reason}: {count}（如工作表「{sheet}」第 {row} 行：{text}）",

@@ -18,6 +18,7 @@ REASON_NAMES: dict[str, tuple[str, str]] = {
     "reason_name.missing_status": ("订单状态为空", "order status empty"),
     "reason_name.masked_buyer": ("买家已打码，无法区分", "buyer masked, cannot be told apart"),
     "reason_name.id_lost_digits": ("编号被 Excel 截断", "id cut short by Excel"),
+    "reason_name.id_control_char": ("编号中含控制字符", "id holding a control character"),
     "reason_name.phone_lost_digits": ("手机号被 Excel 截断", "phone cut short by Excel"),
     "reason_name.number_lost_digits": ("数字被 Excel 截断", "number cut short by Excel"),
     "reason_name.not_a_phone": ("不是电话号码", "not a phone number"),

@@ -77,7 +77,8 @@ _NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " " * len(_S
 #: isolates a right-to-left page or Excel's BIDI functions leave, the invisible operators):
 #: "C005" with a BEL, U+0085 or U+200E copied along was a second customer, and an order
 #: naming the plain "C005" was quarantined for an unknown customer. NUL is left out: a
-#: DuckDB string literal cannot hold it
+#: DuckDB string literal cannot hold it (chr(0) and a bound parameter can); an id holding
+#: one, a tab or a line break is refused (validate: id_control_char)
 _CONTROLS = "".join(
     chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
 )

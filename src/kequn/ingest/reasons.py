@@ -41,6 +41,7 @@ MISSING_REQUIRED = _reason("missing_required", "validate: a required field empty
 MISSING_STATUS = _reason("missing_status", "validate: an order's status empty")
 MASKED_BUYER = _reason("masked_buyer", "validate: a buyer known only masked")
 ID_LOST_DIGITS = _reason("id_lost_digits", "validate: an id in scientific notation")
+ID_CONTROL_CHAR = _reason("id_control_char", "validate: an id holding a tab, line break or NUL")
 PHONE_LOST_DIGITS = _reason("phone_lost_digits", "validate: a phone in scientific notation")
 NUMBER_LOST_DIGITS = _reason(
     "number_lost_digits", "validate: a customer's other column in scientific notation"
