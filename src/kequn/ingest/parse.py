@@ -12,9 +12,17 @@ from kequn.ingest import formats, reasons
 from kequn.ingest._pass import settled_by_refund
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
-from kequn.ingest.mapping import UNIT_FACTORS, MappingResult, attribute_name, shown_header
+from kequn.ingest.mapping import (
+    UNIT_FACTORS,
+    MappingResult,
+    attribute_name,
+    normalise_header,
+    shown_header,
+)
 from kequn.ingest.non_data import NonDataPass
 from kequn.ingest.region import PARTS, place_of, places
+from kequn.ingest.resident_id import HEADERS as ID_HEADERS
+from kequn.ingest.resident_id import birth_date_sql, gender_sql
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -360,10 +368,31 @@ class ParsePass(NonDataPass):
             select += ['false AS "bad__name"', "'' AS \"why__name\""]
             mapped.append("name")
         self._place_columns(select, mapped)
+        self._resident_id_columns(select, mapped)
         attrs = self._attributes_sql()
         if attrs:
             select.append(f"{attrs} AS attributes")
             mapped.append("attributes")
+
+    def _resident_id_columns(self, select: list[str], mapped: list[str]) -> None:
+        """The birth date and gender a resident ID number column gives (身份证号, kept as
+        an attribute: :mod:`kequn.ingest.resident_id`), where the file has no column of
+        its own for them: the age groups and gender rules had nothing to go on."""
+        found = [
+            i for i in self.matched.extra if normalise_header(self.staged.headers[i]) in ID_HEADERS
+        ]
+        if not found:
+            return
+        cell = self._clean(found[0])
+        for name, value in (("birth_date", birth_date_sql), ("gender", gender_sql)):
+            if name in self.matched.columns or name in mapped:
+                continue
+            # the number is not shown as the raw value: a message of this column names
+            # no personal number
+            select += [f'{value(cell)} AS "{name}"', f'NULL AS "raw__{name}"']
+            select += [f'false AS "bad__{name}"', f"'' AS \"why__{name}\""]
+            mapped.append(name)
+            self.report.mapping[name] = self.staged.headers[found[0]]  # told as read
 
     def _place_columns(self, select: list[str], mapped: list[str]) -> None:
         """The country, province and city a file has no column of, read from its 地区
