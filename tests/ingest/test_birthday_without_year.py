@@ -43,9 +43,9 @@ def test_a_birthday_without_a_year_keeps_the_customer_and_says_why(
     # the file's row 2 is its first customer's: row and column named, the cell quoted
     assert told[2]["column"] == "birth_date"
     assert told[2]["message"] == (
-        "生日 (birth_date) 03-15 has a month and day but no year: a birth date needs its "
-        "year, so the value was not stored and no age is derived from it; the customer was "
-        "imported"
+        "生日 (birth_date) 03-15 has a month and day but no year: it was kept as the "
+        "birthday (month and day), with no birth date and no age derived from it; the "
+        "customer was imported"
     )
     assert told[len(cells) + 1]["reason"] == "bad_date"  # abc is no date at all
     assert told[len(cells)]["reason"] == "bad_date"  # nor is 保密 one

@@ -107,8 +107,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "the buyer {value} is masked: different buyers look the same once masked, so it cannot tell them apart and the row was not imported. Export the file with the buyer's id, member name or full phone number, or name another buyer column with --mapping",
     ),
     "reason.birthday_no_year": (
-        "{column} {value} 只有月和日，没有年份：出生日期需要年份，此值未保存，也不据此推算年龄；客户已导入",
-        "{column} {value} has a month and day but no year: a birth date needs its year, so the value was not stored and no age is derived from it; the customer was imported",
+        "{column} {value} 只有月和日，没有年份：已作为生日（月-日）保存，但没有出生日期，也不据此推算年龄；客户已导入",
+        "{column} {value} has a month and day but no year: it was kept as the birthday (month and day), with no birth date and no age derived from it; the customer was imported",
     ),
     "reason.bad_date": ("{column} 不是可识别的日期: {value}", "{column} is not a date: {value}"),
     "reason.bad_number": (

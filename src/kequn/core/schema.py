@@ -102,6 +102,9 @@ CUSTOMERS = TableSpec(
         Column("city", "string", "城市", "city"),
         Column("address", "string", "地址", "address", personal=True),
         Column("birth_date", "date", "出生日期", "birth date", personal=True),
+        # month and day (MM-DD): a birth date's, none for one given as a year alone or a
+        # year and month, and a month and day given alone (kequn.ingest.birthday)
+        Column("birthday", "string", "生日", "birthday", personal=True),
         Column("age", "int", "年龄", "age"),
         Column("gender", "gender", "性别", "gender", allowed=GENDERS),
         Column("income", "money", "收入", "income"),

@@ -53,6 +53,14 @@ _SRC_COLUMNS = (
 )
 
 
+#: a birth date given whole (it has a birthday) is evidence; one stored as the 1 January
+#: of a year given alone (1990) is not the same date as another's (kequn.ingest.birthday)
+_SRC_SELECT = ", ".join(
+    "CASE WHEN birthday IS NOT NULL THEN birth_date END AS birth_date" if c == "birth_date" else c
+    for c in _SRC_COLUMNS
+)
+
+
 @dataclass(frozen=True)
 class IdentitySettings:
     enabled: bool = False
@@ -139,7 +147,7 @@ def run(ws: Workspace, *, retrain: bool = False, who: str = "cli") -> dict[str, 
     than doubled since it was trained) and reused otherwise."""
     threshold = settings(ws).threshold
     with ws.read() as con:
-        src = con.execute(f"SELECT {', '.join(_SRC_COLUMNS)} FROM customers").to_arrow_table()
+        src = con.execute(f"SELECT {_SRC_SELECT} FROM customers").to_arrow_table()
         decisions = _decisions(con)
         signature = _signature(con)
     with ws.scratch() as scratch:

@@ -10,6 +10,7 @@ import duckdb
 
 from kequn.ingest import formats, reasons
 from kequn.ingest._pass import settled_by_refund
+from kequn.ingest.birthday import birthday_sql
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import (
@@ -328,6 +329,8 @@ class ParsePass(NonDataPass):
             f"FROM {self._cells()}",
             extra_names=[attribute_name(self.staged.headers, i) for i in self.matched.extra],
         )
+        if self.table == "customers" and "birth_date" in mapped:
+            self._birthday(mapped)
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
             # a refund amount tells what the status word may not: all or part refunded
             self.sql(
@@ -357,6 +360,16 @@ class ParsePass(NonDataPass):
                 f"CAST(occurred_at AS VARCHAR), type, {channel})) WHERE event_id IS NULL"
             )
         return mapped
+
+    def _birthday(self, mapped: list[str]) -> None:
+        """The birthday (MM-DD) beside the birth date: none for a year or a year and month
+        read as its 1st, and a month and day alone's (:mod:`kequn.ingest.birthday`)."""
+        self.sql("ALTER TABLE parsed ADD COLUMN birthday VARCHAR")
+        self.sql("ALTER TABLE parsed ADD COLUMN raw__birthday VARCHAR")
+        self.sql("ALTER TABLE parsed ADD COLUMN bad__birthday BOOLEAN DEFAULT false")
+        self.sql("ALTER TABLE parsed ADD COLUMN why__birthday VARCHAR DEFAULT ''")
+        self.sql(f"UPDATE parsed SET birthday = {birthday_sql('raw__birth_date', 'birth_date')}")
+        mapped.append("birthday")
 
     def _customer_columns(self, select: list[str], mapped: list[str]) -> None:
         """A customer's name from its two columns (First Name + Last Name, 姓 + 名), and
