@@ -472,5 +472,9 @@ CLI: dict[str, tuple[str, str]] = {
         '应为属性名的列表，如 ["会员等级"]',
         'should be a list of attribute names, such as ["tier"]',
     ),
+    "settings.id_number": (
+        "不能包含身份证号等证件号码列（{names}）：证件号码是敏感个人信息，查看者一律看不到",
+        "may not name an ID number column ({names}): an ID number is sensitive personal data, never shown to viewers",
+    ),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),
 }

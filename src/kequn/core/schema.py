@@ -198,3 +198,12 @@ EVENT_TYPES = (
 #: the customers' attribute columns the feature state keeps that are no features (a
 #: run's rows never hold them: :func:`kequn.features.attributes.join_attributes`)
 ATTRIBUTES_NOT_FEATURES = ("created_at", "birth_date")
+
+#: the headers of a resident ID number column (身份证号: GB 11643-1999), kept among a
+#: customer's attributes: sensitive personal data (PIPL art. 28) that no setting makes
+#: public to viewers (kequn.store.settings), and read for a birth date and gender where
+#: a file has none (kequn.ingest.resident_id); 证件号码 may hold a passport's number too
+RESIDENT_ID_HEADERS = (
+    "身份证号", "身份证号码", "身份证", "公民身份号码", "居民身份证号码", "身份证件号码",
+    "证件号码", "证件号", "id card", "id card no", "id card number",
+)  # fmt: skip

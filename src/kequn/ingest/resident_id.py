@@ -14,17 +14,11 @@ masked (kequn.snapshots.read.mask_personal) and an erasure removes with the cust
 
 from __future__ import annotations
 
+from kequn.core.schema import RESIDENT_ID_HEADERS
 from kequn.ingest.mapping import normalise_header
 
-#: the headers of such a column, normalised (kequn.ingest.mapping.normalise_header);
-#: 证件号码 may hold a passport's number too: the check character tells them apart
-HEADERS = frozenset(
-    normalise_header(h)
-    for h in (
-        "身份证号", "身份证号码", "身份证", "公民身份号码", "居民身份证号码", "身份证件号码",
-        "证件号码", "证件号", "id card", "id card no", "id card number",
-    )
-)  # fmt: skip
+#: the headers of such a column, normalised (kequn.ingest.mapping.normalise_header)
+HEADERS = frozenset(normalise_header(h) for h in RESIDENT_ID_HEADERS)
 
 #: ISO 7064 MOD 11-2 weights of the first 17 digits (2^(18-i) mod 11), and the check
 #: character for each remainder of the weighted sum by 11

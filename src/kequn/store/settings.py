@@ -15,12 +15,14 @@ import json
 import math
 import re
 import tomllib
+import unicodedata
 import zoneinfo
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from kequn.core.i18n import t
+from kequn.core.schema import RESIDENT_ID_HEADERS
 from kequn.core.yamlfile import load_toml, toml_problem
 
 CONFIG_NAME = "kequn.toml"
@@ -195,7 +197,18 @@ def privacy_problems(section: dict[str, Any]) -> list[tuple[str, Any, str]]:
     public = section.get("public_attributes", [])
     if not isinstance(public, list) or not all(isinstance(k, str) for k in public):
         out.append(("public_attributes", public, t("settings.names")))
+    elif named := [k for k in public if _plain(k) in _ID_NUMBERS]:
+        # an ID number shown to every viewer of the dashboard: never, whatever the file
+        out.append(("public_attributes", public, t("settings.id_number", names=", ".join(named))))
     return out
+
+
+#: a header as compared with RESIDENT_ID_HEADERS: width, case and spaces folded
+_ID_NUMBERS = frozenset(re.sub(r"[\s_\-]", "", h.lower()) for h in RESIDENT_ID_HEADERS)
+
+
+def _plain(key: str) -> str:
+    return re.sub(r"[\s_\-]", "", unicodedata.normalize("NFKC", key).lower())
 
 
 def refusal(path: Path, wrong: list[tuple[str, str, Any, str]]) -> WorkspaceError:
