@@ -79,3 +79,24 @@ def test_the_cli_tells_the_sheet_and_row(
     assert code == 0, said
     # the file's cell, wrapped by the table: the file and the sheet
     assert all(word in said for word in listed), said
+
+
+def test_the_first_row_of_a_repeated_id_is_told_by_its_sheet(ws: Workspace, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "订单"
+    first.append(HEADER)
+    first.append(["O1", "C1", "2024-05-01", 100])
+    second = book.create_sheet("订单2")
+    second.append(HEADER)
+    second.append(["O4", "C4", "2024-05-04", 30])  # the import's row 3
+    second.append(["O4", "C5", "2024-05-05", 30])
+    second.append(["O1", "C5", "2024-05-05", 30])
+    book.save(tmp_path / "orders.xlsx")
+    import_file(ws, "orders", tmp_path / "orders.xlsx", create_customers=True)
+    said = {q["row"]: q["message"] for q in quarantine_rows(ws, lang="en")}
+    assert said[3].endswith("appears twice in this file (first at sheet 订单2, row 2)")
+    assert said[4].endswith("appears twice in this file (first at sheet 订单, row 2)")
+    zh = {q["row"]: q["message"] for q in quarantine_rows(ws, lang="zh")}
+    assert zh[3].endswith("在本文件中重复（首次出现在工作表「订单2」第 2 行）")

@@ -31,7 +31,9 @@ def print_import(report: Any) -> None:
                 if seen is None or seen.get("severity", severity) != severity:
                     console.print(t("import.by_reason", reason=reason_name(reason), count=count))
                     continue
-                text = explain_reason(reason, seen["column"], seen["value"], seen["detail"])
+                text = explain_reason(
+                    reason, seen["column"], seen["value"], seen["detail"], sheets=report.sheets
+                )
                 # the row as the workbook shows it: its sheet and the sheet's own number
                 sheet, row = sheet_row(int(seen["row"]), report.sheets)
                 key = (

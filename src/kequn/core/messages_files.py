@@ -32,6 +32,14 @@ FILES: dict[str, tuple[str, str]] = {
         "跳过工作表「{sheet}」第 {row} 行：它重复了表头（{text}），不是数据",
         "Skipped sheet {sheet}, row {row}: it repeats the header ({text}), not data",
     ),
+    "reason.duplicate_id_sheet": (
+        "{column} {value} 在本文件中重复（首次出现在工作表「{sheet}」第 {detail} 行）",
+        "{column} {value} appears twice in this file (first at sheet {sheet}, row {detail})",
+    ),
+    "reason.refund_order_rejected_sheet": (
+        "这一行是订单 {value} 的退款，而该订单（工作表「{sheet}」第 {detail} 行）已被隔离：退款随订单一起隔离，订单修正后重试即可一并导入",
+        "this row is a refund of order {value}, whose row (sheet {sheet}, row {detail}) was quarantined: the refund is kept with it, and comes back when the order is fixed and retried",
+    ),
     "quarantine.file_sheet": ("{file}（工作表「{sheet}」）", "{file} (sheet {sheet})"),
     "import.platform_export_not_table": (
         "{file} 是{format}的订单导出，不是{table}文件：请用 `kequn import orders` 导入（其中的买家会自动成为客户）；未导入任何内容。",

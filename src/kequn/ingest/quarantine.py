@@ -56,9 +56,8 @@ def quarantine_rows(
         headers, mapping, sheets = rest
         shown = _as_in_file(column, mapping)
         # the row as the workbook shows it: its sheet's own number, and the sheet
-        sheet, row = (
-            (None, number) if number is None else sheet_row(number, json.loads(sheets or "[]"))
-        )
+        parts = json.loads(sheets or "[]")
+        sheet, row = (None, number) if number is None else sheet_row(number, parts)
         out.append(
             {
                 "table": tbl,
@@ -70,7 +69,7 @@ def quarantine_rows(
                 "reason_name": reason_name(reason, lang),  # the code in a few words
                 "severity": severity,
                 "value": value,
-                "message": explain_reason(reason, shown, value, detail, lang),
+                "message": explain_reason(reason, shown, value, detail, lang, parts),
                 "record": _record(record, headers),
             }
         )
@@ -88,11 +87,22 @@ def _as_in_file(column: str | None, mapping: str | None) -> str | None:
 
 
 def explain_reason(
-    reason: str, column: str | None, value: str | None, detail: str | None, lang: str | None = None
+    reason: str,
+    column: str | None,
+    value: str | None,
+    detail: str | None,
+    lang: str | None = None,
+    sheets: list[dict[str, Any]] | None = None,
 ) -> str:
     """A quarantine reason in full, with its column, value and detail; a code this
-    kequn no longer knows (an older one's, kept in the quarantine) told as such."""
+    kequn no longer knows (an older one's, kept in the quarantine) told as such. A detail
+    that is another row of the file (the first row of a repeated id) is told as the
+    workbook of ``sheets`` shows it: its sheet and that sheet's row."""
     key = f"reason.{reason}" if f"reason.{reason}" in MESSAGES else "reason.unknown"
+    sheet = None
+    if sheets and detail and detail.isdigit() and f"{key}_sheet" in MESSAGES:
+        sheet, row = sheet_row(int(detail), sheets)
+        key, detail = f"{key}_sheet", str(row)
     value = quoted(value)  # the row itself keeps it whole
     return t(
         key,
@@ -101,6 +111,7 @@ def explain_reason(
         column=column or "",
         value=value if value is not None else "",
         detail=detail or "",
+        sheet=sheet or "",
     ).strip()
 
 
