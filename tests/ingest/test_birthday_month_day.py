@@ -34,6 +34,8 @@ CASES = [
     ("a month and day in Chinese", "3月15日", None, "03-15"),
     ("vCard's month and day", "--0229", None, "02-29"),
     ("a day that cannot be a month first", "15/03", None, "03-15"),
+    ("a month's name first", "Mar. 15", None, "03-15"),
+    ("a month's name last", "1st of September", None, "09-01"),
     ("no such day", "02-30", None, None),
 ]
 

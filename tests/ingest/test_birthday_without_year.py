@@ -39,6 +39,13 @@ def test_a_birthday_without_a_year_keeps_the_customer_and_says_why(
         born = dict(con.execute("SELECT customer_id, birth_date FROM customers").fetchall())
     assert born.pop("M15") == dt.date(1990, 3, 15)
     assert set(born.values()) == {None}  # no year made up: no age from it
+    with ws.read() as con:
+        kept = dict(con.execute("SELECT customer_id, birthday FROM customers").fetchall())
+    # each kept as the birthday the warning says it is (3/15 and 15/03 alike)
+    assert [kept[f"M{n}"] for n in range(len(NO_YEAR))] == [
+        "03-15", "03-15", "03-15", "03-15", "03-15", "03-15", "03-15", "12-31", "02-29",
+        "03-15", "03-15", "03-15", "09-01", "03-15", "03-15",
+    ]  # fmt: skip
     told = {e["row"]: e for e in quarantine_rows(ws, lang="en")}
     # the file's row 2 is its first customer's: row and column named, the cell quoted
     assert told[2]["column"] == "birth_date"

@@ -20,6 +20,12 @@ from __future__ import annotations
 _PAIR = r"^(?:--)?(\d{1,2})[-/.](\d{1,2})\.?$"
 _PACKED = r"^--(\d{2})(\d{2})$"
 _CHINESE = r"^(\d{1,2})月(\d{1,2})[日号]?$"
+#: and in English, as the birthday column's warning reads them (cell_macros.MONTH_DAY):
+#: March 15, Mar. 15, Sep 1st; 15 March, 1st of Sep
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NAME = f"({'|'.join(_MONTHS)})[a-z]*\\.?"
+_NAMED_FIRST = f"^{_NAME},?\\s*(\\d{{1,2}})(st|nd|rd|th)?$"
+_NAMED_LAST = f"^(\\d{{1,2}})(st|nd|rd|th)?\\s*(of\\s+)?{_NAME}$"
 
 
 def _month_day(cell: str) -> str:
@@ -34,6 +40,13 @@ def _month_day(cell: str) -> str:
             day = f"CASE WHEN {first} > 12 THEN {first} ELSE {second} END"
         else:
             month, day = first, second
+        parts.append(f"strftime(try(make_date(2000, {month}, {day})), '%m-%d')")
+    names = "[" + ", ".join(f"'{m}'" for m in _MONTHS) + "]"
+    for pattern, month_at, day_at in ((_NAMED_FIRST, 1, 2), (_NAMED_LAST, 4, 1)):
+        month = (
+            f"nullif(list_position({names}, regexp_extract({cell}, '{pattern}', {month_at})), 0)"
+        )
+        day = f"try_cast(nullif(regexp_extract({cell}, '{pattern}', {day_at}), '') AS INTEGER)"
         parts.append(f"strftime(try(make_date(2000, {month}, {day})), '%m-%d')")
     return f"coalesce({', '.join(parts)})"
 
