@@ -62,8 +62,10 @@ def small_shop(
     *run_args: str,
     lang: str = "en",
     init_args: tuple[str, ...] = (),
+    settings: dict[str, str] | None = None,
 ) -> dict[str, dict[str, list[tuple[str, str]]]]:
-    """A workspace made by hand through the real CLI (``kequn init INIT_ARGS``): ``files``
+    """A workspace made by hand through the real CLI (``kequn init INIT_ARGS``, then each
+    of ``settings``' kequn.toml lines ``key = value`` replaced): ``files``
     maps customers, orders or events to CSV text, imported in that order, then
     ``kequn run RUN_ARGS``. Each
     customer's labels as ``kequn show --json`` gives them: dimension → [(label, reason)]
@@ -81,6 +83,14 @@ def small_shop(
     try:
         done = runner.invoke(app, ["init", "-w", str(ws), *init_args])
         assert done.exit_code == 0, done.output
+        if settings:
+            import re
+
+            toml = ws / "kequn.toml"
+            text = toml.read_text(encoding="utf-8")
+            for key, value in settings.items():
+                text = re.sub(rf"(?m)^{re.escape(key)} = .*$", f"{key} = {value}", text)
+            toml.write_text(text, encoding="utf-8")
         for table in ("customers", "orders", "events"):
             if table in files:
                 path = Path(root) / f"{table}.csv"

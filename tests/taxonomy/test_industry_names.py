@@ -64,18 +64,23 @@ def test_names_and_codes_with_names_are_grouped_as_their_codes(
 def test_a_division_name_sizes_by_its_row(ws: Workspace, tmp_path: Path) -> None:
     """批发业 (51) is sized by wholesale's lines: 30 staff and ¥6,000万 are medium (the
     'other' row, read without a code, made 30 staff small)."""
+    found = _sized(ws, tmp_path, "C1,某贸易有限公司,批发业,30,6000万\n")
+    assert found == {"C1": ("medium", "retail")}
+
+
+def _sized(ws: Workspace, tmp_path: Path, rows: str) -> dict[str, tuple[str, str]]:
+    """Each customer's size and industry group after a run, from company-list ``rows``
+    (客户编号, 企业名称, 所属行业, 员工人数, 营业收入) and one order of C1."""
     customers = tmp_path / "企业.csv"
-    customers.write_text(
-        "客户编号,企业名称,所属行业,员工人数,营业收入\nC1,某贸易有限公司,批发业,30,6000万\n",
-        encoding="utf-8",
-    )
+    customers.write_text("客户编号,企业名称,所属行业,员工人数,营业收入\n" + rows, encoding="utf-8")
     import_file(ws, "customers", customers)
     orders = tmp_path / "o.csv"
     orders.write_text("订单号,客户编号,下单时间,实付金额\nO1,C1,2026-05-01,100\n", encoding="utf-8")
     import_file(ws, "orders", orders)
     run = run_taxonomy(ws, with_models=False)
-    table = pq.read_table(run.labels_path, columns=["company_size"])
-    assert table.column("company_size").to_pylist() == ["medium"]
+    columns = ["customer_id", "company_size", "industry_sector"]
+    table = pq.read_table(run.labels_path, columns=columns).to_pylist()
+    return {r["customer_id"]: (r["company_size"], r["industry_sector"]) for r in table}
 
 
 def test_a_mixed_section_name_sizes_by_its_lines(ws: Workspace, tmp_path: Path) -> None:
@@ -84,23 +89,13 @@ def test_a_mixed_section_name_sizes_by_its_lines(ws: Workspace, tmp_path: Path) 
     accommodation and catering are small (revenue under 2,000万), and 200 staff at a
     manufacturer are small (industry's medium starts at 300); read as "other industries",
     by the staff alone, both were medium. 卫生和社会工作 has no lines of its own."""
-    customers = tmp_path / "企业.csv"
-    customers.write_text(
-        "客户编号,企业名称,所属行业,员工人数,营业收入\n"
+    found = _sized(
+        ws,
+        tmp_path,
         "C1,某酒店管理有限公司,住宿和餐饮业,150,1500万\n"
         "C2,某机械有限公司,制造业,200,10000万\n"
         "C3,某诊所,卫生和社会工作,150,1500万\n",
-        encoding="utf-8",
     )
-    import_file(ws, "customers", customers)
-    orders = tmp_path / "o.csv"
-    orders.write_text("订单号,客户编号,下单时间,实付金额\nO1,C1,2026-05-01,100\n", encoding="utf-8")
-    import_file(ws, "orders", orders)
-    run = run_taxonomy(ws, with_models=False)
-    table = pq.read_table(
-        run.labels_path, columns=["customer_id", "company_size", "industry_sector"]
-    )
-    found = {r["customer_id"]: (r["company_size"], r["industry_sector"]) for r in table.to_pylist()}
     assert found == {
         "C1": ("small", "catering"),
         "C2": ("small", "finished_goods"),
