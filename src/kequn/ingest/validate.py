@@ -13,13 +13,13 @@ from kequn.ingest.cell_macros import SCIENTIFIC, plain
 from kequn.ingest.mapping import attribute_name
 from kequn.ingest.refunds import RefundPass
 
-#: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
 #: an id's control characters as a message shows them (\t, \n, \r, \x00): printed, a tab
 #: looked like spaces and a line break broke the line (the quarantine keeps the cell whole)
 _SHOWN_CONTROLS = (
     "replace(replace(replace(replace({}, chr(9), '\\t'), chr(10), '\\n'), chr(13), '\\r'), "
     "chr(0), '\\x00')"
 )
+#: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
 _TOTALS_FIELD = re.compile(
     r"(合\s*计|总\s*计|小\s*计|共\s*计|total|totals|grand total|sum)\s*[:：]?"
 )
