@@ -72,3 +72,35 @@ def test_a_failure_not_waited_for_is_still_accepted(ws: Workspace) -> None:
     jobs.wait(job)  # failed before the answer is made
     answer = jobs.answer(job, wait=False)
     assert answer.status_code == 202
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_waiting_request_is_woken_when_its_job_ends(
+    ws: Workspace, fails: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Waiting polls nothing: the request is woken by the job's end, done or failed (a
+    poll every 50 ms answered 25 ms late on average, twice in a shop's nightly import
+    and run)."""
+    import threading
+
+    import kequn.web.jobs as jobs_module
+
+    def no_sleep(_seconds: float) -> None:
+        raise AssertionError("the wait polled")
+
+    monkeypatch.setattr(jobs_module.time, "sleep", no_sleep)
+    release = threading.Event()
+
+    def work(_job: Job) -> dict[str, Any]:
+        release.wait(60)
+        if fails:
+            raise SourceError("orders.csv: no usable column")
+        return {"accepted": 1}
+
+    jobs = Jobs(ws)
+    job = jobs.start("import", "owner", work, "en")
+    assert jobs.wait(job, timeout=0.01).state == "running"  # not ended: the wait times out
+    release.set()
+    answer = jobs.answer(job, wait=True)
+    assert answer.status_code == (422 if fails else 200)
+    assert job.ended.is_set()
