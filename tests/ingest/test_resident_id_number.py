@@ -2,7 +2,11 @@
 carry one beside 证件类型) and no birth or gender column: the birth date (digits 7-14)
 and gender (the 17th digit, odd for a man) are read from a number whose GB 11643-1999
 check character (ISO 7064 MOD 11-2) is right; a mistyped number gives neither. The
-number stays an attribute. Before, the age groups and gender had nothing to go on."""
+number stays an attribute. Before, the age groups and gender had nothing to go on.
+
+A first-generation 15-digit number (GB 11643-1989, no check character: YYMMDD of the
+1900s, the last digit odd for a man) gave nothing; it is read when its first digit is a
+region's (1-8) and its date a real one."""
 
 from __future__ import annotations
 
@@ -36,8 +40,27 @@ CASES = [
      "born": None, "gender": None},
     {"description": "no date in digits 7-14", "id": "360426199113010079",
      "born": None, "gender": None},
-    {"description": "15-digit old number", "id": "110101900307451",
+    # the first-generation 15-digit number (GB 11643-1989): YYMMDD of the 1900s, the
+    # 15th digit odd for a man; hutool's IdcardUtilTest.convert15To18Test numbers
+    # (150102880730303 is 150102198807303035, 330102200403064 is 33010219200403064X)
+    {"description": "15-digit old number, odd last digit", "id": "150102880730303",
+     "born": dt.date(1988, 7, 30), "gender": "male"},
+    {"description": "15-digit old number, even last digit", "id": "330102200403064",
+     "born": dt.date(1920, 4, 3), "gender": "female"},
+    {"description": "the same person's 18-digit number", "id": "150102198807303035",
+     "born": dt.date(1988, 7, 30), "gender": "male"},
+    {"description": "15-digit old number, knifer-go's example", "id": "130503670401001",
+     "born": dt.date(1967, 4, 1), "gender": "male"},
+    {"description": "15 digits, 29 February of no leap year", "id": "110105710229581",
      "born": None, "gender": None},
+    {"description": "15 digits, no month 13", "id": "110105711323581",
+     "born": None, "gender": None},
+    {"description": "15 digits, no region starts with 9", "id": "910105710923581",
+     "born": None, "gender": None},
+    {"description": "15 digits, no region starts with 0", "id": "010105710923581",
+     "born": None, "gender": None},
+    {"description": "14 digits", "id": "11010571092358", "born": None, "gender": None},
+    {"description": "16 digits", "id": "1101057109235812", "born": None, "gender": None},
     {"description": "not a number", "id": "护照E12345678", "born": None, "gender": None},
 ]  # fmt: skip
 

@@ -8,8 +8,20 @@ the order, odd for a man and even for a woman, and a check character by ISO 7064
 11-2, X standing for 10 (python-stdnum's stdnum/cn/ric.py; the standard's layout as
 jayknoxqu/id-number-util's README quotes it). Only a number whose check character is
 right and whose date is a date is read: a mistyped one gives nothing, rather than a
-wrong age. The number itself stays among the customer's attributes, which viewers see
-masked (kequn.snapshots.read.mask_personal) and an erasure removes with the customer.
+wrong age.
+
+The first-generation number, issued before 1999 and still found in old member lists, has
+15 digits (GB 11643-1989): 6 of the place, 6 of the birth date without its century
+(YYMMDD, all in the 1900s), 3 of the order, the last odd for a man; no check character
+(hutool's CIN.convert15To18 inserts "19" before the date and appends the check character
+to make the 18-digit form: github dromara/hutool, hutool-core/src/main/java/org/dromara/
+hutool/core/data/CIN.java; LXKing/ccclubs-bj's WebRoot/js/ccclubs.check.idcard.js splits
+it 6+2+2+2+3 the same way). With nothing to check it by, it is read only when its first
+digit is a region's (1-8: GB/T 2260's 11 北京 to 82 澳门) and its digits 7-12 a real
+date (710229 is none): other 15 digits (a card number in a 证件号码 column) give nothing.
+
+The number itself stays among the customer's attributes, which viewers see masked
+(kequn.snapshots.read.mask_personal) and an erasure removes with the customer.
 """
 
 from __future__ import annotations
@@ -47,17 +59,29 @@ def valid_sql(cell: str) -> str:
     )
 
 
+def _born_15_sql(cell: str) -> str:
+    """SQL: the birth date (a timestamp) of a 15-digit first-generation number, else
+    NULL: a region's first digit, and 19YYMMDD a date."""
+    return (
+        f"CASE WHEN coalesce(regexp_full_match({cell}, '[1-8][0-9]{{14}}'), false) "
+        f"THEN try_strptime('19' || substr({cell}, 7, 6), '%Y%m%d') END"
+    )
+
+
 def birth_date_sql(cell: str) -> str:
-    """SQL: the birth date a valid number gives, else NULL."""
+    """SQL: the birth date a valid number gives (18 digits or 15), else NULL."""
     return (
         f"CASE WHEN {valid_sql(cell)} "
-        f"THEN CAST(try_strptime(substr({cell}, 7, 8), '%Y%m%d') AS DATE) END"
+        f"THEN CAST(try_strptime(substr({cell}, 7, 8), '%Y%m%d') AS DATE) "
+        f"ELSE CAST({_born_15_sql(cell)} AS DATE) END"
     )
 
 
 def gender_sql(cell: str) -> str:
-    """SQL: 'male' for an odd 17th digit of a valid number, 'female' for an even one."""
-    return (
-        f"CASE WHEN {valid_sql(cell)} THEN CASE WHEN try_cast(substr({cell}, 17, 1) AS INTEGER) "
-        "% 2 = 1 THEN 'male' ELSE 'female' END END"
+    """SQL: 'male' for an odd order digit of a valid number (the 17th of 18, the 15th of
+    15), 'female' for an even one."""
+    digit = (
+        f"CASE WHEN {valid_sql(cell)} THEN substr({cell}, 17, 1) "
+        f"WHEN {_born_15_sql(cell)} IS NOT NULL THEN substr({cell}, 15, 1) END"
     )
+    return f"CASE try_cast({digit} AS INTEGER) % 2 WHEN 1 THEN 'male' WHEN 0 THEN 'female' END"
