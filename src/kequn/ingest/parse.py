@@ -23,7 +23,7 @@ from kequn.ingest.mapping import (
 from kequn.ingest.non_data import NonDataPass
 from kequn.ingest.region import PARTS, place_of, places
 from kequn.ingest.resident_id import HEADERS as ID_HEADERS
-from kequn.ingest.resident_id import birth_date_sql, gender_sql
+from kequn.ingest.resident_id import birth_date_sql, fill_birth_sql, gender_sql
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -370,6 +370,9 @@ class ParsePass(NonDataPass):
         self.sql("ALTER TABLE parsed ADD COLUMN why__birthday VARCHAR DEFAULT ''")
         self.sql(f"UPDATE parsed SET birthday = {birthday_sql('raw__birth_date', 'birth_date')}")
         mapped.append("birthday")
+        if "kq_id_born" in self.con.table("parsed").columns:
+            self.sql(fill_birth_sql("kq_id_born", "trim(raw__birth_date)"))
+            self.sql("ALTER TABLE parsed DROP COLUMN kq_id_born")
 
     def _customer_columns(self, select: list[str], mapped: list[str]) -> None:
         """A customer's name from its two columns (First Name + Last Name, 姓 + 名), and
@@ -397,6 +400,8 @@ class ParsePass(NonDataPass):
         if not found:
             return
         cell = self._clean(found[0])
+        if "birth_date" in self.matched.columns:  # what the file's own birth cells lack
+            select.append(f'{birth_date_sql(cell)} AS "kq_id_born"')
         for name, value in (("birth_date", birth_date_sql), ("gender", gender_sql)):
             if name in self.matched.columns or name in mapped:
                 continue

@@ -1,5 +1,6 @@
 """The birth date and gender a mainland resident ID number (居民身份证号码) gives, for a
-customers file that has no birth or gender column of its own.
+customers file that has no birth or gender column of its own, and for the rows whose
+birth cell lacks them where it has one (:func:`fill_birth_sql`).
 
 Member lists and offline forms carry one (a member import template's 证件类型 | 身份证号
 columns: github biaobro/DataAnalysis_2024, S001_HengDa_UserData_Process/10.sql). The
@@ -85,3 +86,41 @@ def gender_sql(cell: str) -> str:
         f"WHEN {_born_15_sql(cell)} IS NOT NULL THEN substr({cell}, 15, 1) END"
     )
     return f"CASE try_cast({digit} AS INTEGER) % 2 WHEN 1 THEN 'male' WHEN 0 THEN 'female' END"
+
+
+#: a birth cell giving a year alone (1990, 1990年, 1990.0 from a number column), as
+#: kequn.ingest.birthday reads one for its 1 January
+_YEAR_ALONE = r"(19|20)\d{2}年?(\.0+)?"
+
+
+def fill_birth_sql(born: str, raw: str) -> str:
+    """SQL: an UPDATE of the parsed rows of a file with a birth column of its own and an
+    ID number column, where ``born`` is the date the number gives (:func:`birth_date_sql`)
+    and ``raw`` the birth cell as written. The file's column wins for what it gives; the
+    number fills what it does not, row by row:
+
+    - a cell empty or no date (abc, 02-30): the number's birth date and birthday (the
+      cell's warning stays: it was no date);
+    - a month and day alone (03-15): the number's birth date, for the age; the birthday
+      stays the cell's, even where the number's differs (a birthday kept by the lunar
+      calendar, or the day the customer celebrates: what the shop's coupon is sent on),
+      and the "no year" warning goes, the customer having a birth date after all;
+    - a year, a year and month, a generation (1990, 1990年3月, 90后): the number's whole
+      date and birthday where it falls in them (the same year, month, decade); where it
+      does not, the cell's stays, the number is not read;
+    - a whole date: the cell's, the number not read, whether they agree or not.
+    """
+    generation = f"contains({raw}, '后') OR contains({raw}, '後')"
+    agrees = (
+        f"CASE WHEN {generation} THEN year({born}) // 10 = year(birth_date) // 10 "
+        f"WHEN regexp_full_match(trim({raw}), '{_YEAR_ALONE}') "
+        f"THEN year({born}) = year(birth_date) "
+        f"ELSE year({born}) = year(birth_date) AND month({born}) = month(birth_date) END"
+    )
+    return (
+        f"UPDATE parsed SET birth_date = {born}, "
+        f"birthday = coalesce(birthday, strftime({born}, '%m-%d')), "
+        f"bad__birth_date = bad__birth_date AND birthday IS NULL "
+        f"WHERE {born} IS NOT NULL AND (birth_date IS NULL "
+        f"OR (birthday IS NULL AND coalesce({agrees}, false)))"
+    )
