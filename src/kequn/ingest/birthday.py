@@ -28,7 +28,7 @@ _NAMED_FIRST = f"^{_NAME},?\\s*(\\d{{1,2}})(st|nd|rd|th)?$"
 _NAMED_LAST = f"^(\\d{{1,2}})(st|nd|rd|th)?\\s*(of\\s+)?{_NAME}$"
 
 
-def _month_day(cell: str) -> str:
+def month_day(cell: str) -> str:
     """SQL: 'MM-DD' of a month-and-day ``cell``, NULL for anything else (a date that is
     none, 02-30, too). 29 February is a birthday (tried in the leap year 2000)."""
     parts = []
@@ -64,7 +64,7 @@ def birthday_sql(raw: str, born: str) -> str:
     year and month, a generation)."""
     cell = f"trim(CAST({raw} AS VARCHAR))"
     return (
-        f"CASE WHEN {born} IS NULL THEN {_month_day(f'lower({cell})')} "
+        f"CASE WHEN {born} IS NULL THEN {month_day(f'lower({cell})')} "
         f"WHEN NOT coalesce(regexp_full_match({cell}, '{_PARTIAL}'), false) "
         f"THEN strftime({born}, '%m-%d') END"
     )

@@ -10,7 +10,7 @@ import duckdb
 
 from kequn.ingest import formats, reasons
 from kequn.ingest._pass import settled_by_refund
-from kequn.ingest.birthday import birthday_sql
+from kequn.ingest.birthday import birthday_sql, month_day
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
 from kequn.ingest.mapping import (
@@ -181,7 +181,9 @@ class ParsePass(NonDataPass):
             failed = f"({failed}) OR {grouped}"
             why = f"CASE WHEN {grouped} THEN '{reasons.AMBIGUOUS_MONEY}' ELSE {why} END"
         if logical == "birth_date" and text:
-            no_year = f"regexp_full_match(lower({self._clean(index)}), '{MONTH_DAY}')"
+            # a month and day of no calendar (02-30) is kept as nothing: told as no date
+            cell = f"lower({self._clean(index)})"
+            no_year = f"regexp_full_match({cell}, '{MONTH_DAY}') AND {month_day(cell)} IS NOT NULL"
             why = f"CASE WHEN {no_year} THEN '{reasons.BIRTHDAY_NO_YEAR}' ELSE {why} END"
         return failed, why
 
