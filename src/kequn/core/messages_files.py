@@ -6,6 +6,15 @@ heading several columns, as (中文, English) templates by key; merged into
 from __future__ import annotations
 
 FILES: dict[str, tuple[str, str]] = {
+    # a value DuckDB cannot convert in the query reading the file (kequn.ingest.value_failed)
+    "import.value_failed_column": (
+        "导入 {file} 时中止：列「{column}」中有一个值无法换算（例如位数过多的数字）。本次未导入任何内容。请检查该列中的异常值，改正后重新导入。",
+        "The import of {file} stopped: a value in column {column} could not be converted (a number with too many digits, say). Nothing was imported. Check that column for an unusual value, correct it and import the file again.",
+    ),
+    "import.value_failed": (
+        "导入 {file} 时中止：有一个值无法换算（例如位数过多的数字）。本次未导入任何内容。请检查文件中的异常值，改正后重新导入。",
+        "The import of {file} stopped: a value could not be converted (a number with too many digits, say). Nothing was imported. Check the file for an unusual value, correct it and import the file again.",
+    ),
     "import.source_and_no_source": (
         "--source {source} 与 --no-source 不能同时使用：前者把记录的编号存为 {source}:编号，后者按原样保留。请只选一个；未导入任何内容。",
         "--source {source} and --no-source contradict each other: the first stores the records' ids as {source}:ID, the second keeps them as given. Choose one; nothing was imported.",

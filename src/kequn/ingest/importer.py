@@ -30,7 +30,7 @@ import duckdb
 from kequn.core.gcpause import gc_paused
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
-from kequn.ingest import formats, reasons
+from kequn.ingest import formats, reasons, value_failed
 from kequn.ingest.aftersale import AfterSalePass
 from kequn.ingest.columns import (
     held_as_given,
@@ -250,7 +250,7 @@ def import_staged(
         job.default_origin = default_origin and origin is None
         job.sourced_check = sourced_check
         job.keyed_as = keyed[0] if keyed else None
-        job.run(create_customers, notify, profile, found)
+        job.run_told(path.name, create_customers, notify, profile, found)
         report.duplicate_headers = duplicate_headers(staged.headers, job.matched)
         record_origin(con, import_id, job.origin, defaulted=origin is None)
     return report
@@ -328,6 +328,16 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
         words = status_words(None, self.statuses)
         self.params.update({"status_keys": list(words), "status_vals": list(words.values())})
 
+    def run_told(self, name: str, *args: Any) -> None:
+        """:meth:`run`, a value DuckDB cannot convert told as this import's failure of
+        file ``name`` (the write is rolled back: nothing is kept)."""
+        try:
+            self.run(*args)
+        except value_failed.ValueFailed as exc:
+            raise value_failed.told(name, exc.headers) from exc
+        except value_failed.ENGINE_VALUE_ERRORS as exc:
+            raise value_failed.told(name) from exc
+
     def run(
         self,
         create_customers: bool | None,
@@ -346,7 +356,14 @@ class _Import(ParsePass, AfterSalePass, OriginPass):
             return
         shaped = None
         if profile is not None:
-            shaped = shape(self.con, len(self.staged.headers), profile, found or {}, self.statuses)
+            shaped = shape(
+                self.con,
+                len(self.staged.headers),
+                profile,
+                found or {},
+                self.statuses,
+                self.staged.headers,
+            )
             self._shaped(profile, shaped, found or {})
         columns = self._parse()
         platform = profile or self.keyed_as

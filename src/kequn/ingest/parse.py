@@ -8,7 +8,7 @@ import re
 
 import duckdb
 
-from kequn.ingest import formats, reasons
+from kequn.ingest import formats, reasons, value_failed
 from kequn.ingest._pass import settled_by_refund
 from kequn.ingest.birthday import birthday_sql, month_day
 from kequn.ingest.cell_macros import MONTH_DAY
@@ -326,11 +326,7 @@ class ParsePass(NonDataPass):
             mapped.append(column.name)
         if self.table == "customers":
             self._customer_columns(select, mapped)
-        self.sql(
-            f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} "
-            f"FROM {self._cells()}",
-            extra_names=[attribute_name(self.staged.headers, i) for i in self.matched.extra],
-        )
+        self._create_parsed(select)
         if self.table == "customers" and "birth_date" in mapped:
             self._birthday(mapped)
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
@@ -362,6 +358,19 @@ class ParsePass(NonDataPass):
                 f"CAST(occurred_at AS VARCHAR), type, {channel})) WHERE event_id IS NULL"
             )
         return mapped
+
+    def _create_parsed(self, select: list[str]) -> None:
+        """The table ``parsed`` of the ``select`` list; a value DuckDB cannot convert is
+        told naming its column (:mod:`kequn.ingest.value_failed`)."""
+        cells = self._cells()
+        query = f"CREATE OR REPLACE TEMP TABLE parsed AS SELECT {', '.join(select)} FROM {cells}"
+        names = [attribute_name(self.staged.headers, i) for i in self.matched.extra]
+        try:
+            self.sql(query, extra_names=names)
+        except value_failed.ENGINE_VALUE_ERRORS as exc:
+            params = {**self.params, "extra_names": names}
+            found = value_failed.failing(self.con, select, cells, self.staged.headers, params)
+            raise value_failed.ValueFailed(found) from exc
 
     def _birthday(self, mapped: list[str]) -> None:
         """The birthday (MM-DD) beside the birth date: none for a year or a year and month

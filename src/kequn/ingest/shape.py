@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from kequn.ingest import reasons
+from kequn.ingest import reasons, value_failed
 from kequn.ingest.cell_macros import SCIENTIFIC, cleaned, plain_key
 from kequn.ingest.convert import other_spellings, with_spellings
 from kequn.ingest.formats import Profile
@@ -160,8 +160,11 @@ def shape(
     profile: Profile,
     matched: dict[str, list[int]],
     status_overrides: dict[str, str],
+    headers: list[str] | None = None,
 ) -> Shaped:
-    """Replace the ``raw`` view by one row per order; see the module's docstring."""
+    """Replace the ``raw`` view by one row per order; see the module's docstring.
+    ``headers``: the file's, to name the column of a value that cannot be converted
+    (:mod:`kequn.ingest.value_failed`)."""
     install_macros(con)
     out = Shaped()
 
@@ -205,9 +208,9 @@ def shape(
     derived.update(order_values(profile, col, grouped, first, total, out))
     select += [f"{expr} AS d_{name}" for name, expr in derived.items()]
     group = " GROUP BY k_order" if grouped else ""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE kq_orders AS SELECT {', '.join(select)} FROM kq_rows{group}"
-    )
+    query = f"CREATE OR REPLACE TEMP TABLE kq_orders AS SELECT {', '.join(select)} FROM kq_rows"
+    exprs = list(derived.values())
+    value_failed.create(con, query + group, {}, exprs, "kq_rows", headers or [], group)
     _finish(con, width, profile, matched, params, out)
     return out
 
