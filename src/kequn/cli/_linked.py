@@ -25,10 +25,11 @@ def print_linked(found: dict[str, Any]) -> None:
     for r in found["records"]:
         console.print(
             t(
-                "linked.record",
+                "linked.record_sheet" if r.get("sheet") else "linked.record",
                 source=r["source"] or none,
                 source_id=r["source_id"],
                 file=r["file"] or "-",
+                sheet=r.get("sheet") or "",
                 row=r["row"] if r["row"] is not None else "-",
             ),
             markup=False,

@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kequn.core.sheet_rows import sheet_row
+
+__all__ = ["ImportReport", "sheet_row"]
+
 
 @dataclass
 class ImportReport:
@@ -67,16 +71,3 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def sheet_row(row: int, sheets: list[dict[str, Any]]) -> tuple[str | None, int]:
-    """A row as this import numbers it (the sheets after the first numbered on, so each
-    row's number is one), as the workbook shows it: its sheet and that sheet's own row
-    number (1-based, the header counted); a file of one sheet: no sheet, the row."""
-    if not sheets:
-        return None, row
-    found = sheets[0]
-    for part in sheets[1:]:
-        if row >= int(part["first"]):
-            found = part
-    return str(found["sheet"]), row - int(found["first"]) + int(found["own"])

@@ -12,6 +12,7 @@ Table and column names are fixed here; ids and source names are bound parameters
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 
 import kequn.snapshots.linked_text  # noqa: F401 - registers the words its readers print
 from kequn.core.i18n import t
+from kequn.core.sheet_rows import sheet_row
 from kequn.snapshots import lookup
 from kequn.snapshots.packed import quoted_name
 from kequn.snapshots.runs import RunInfo
@@ -48,7 +50,8 @@ def linked_records(ws: Workspace, customer_id: str) -> dict[str, Any]:
 
     ``records``: each record of the person (or the record alone when identity resolution
     has not linked it) with its source, its id in that source, its lineage (file or
-    query, row, import) and city; ``links``: the candidate
+    query, row, import; a workbook of several sheets' ``sheet`` and the sheet's own
+    ``row``, as Excel shows it) and city; ``links``: the candidate
     links between those records with rule, probability, evidence, whether the model
     accepted it and a person's decision; ``person_id``: the person, when resolved.
     """
@@ -69,22 +72,28 @@ def linked_records(ws: Workspace, customer_id: str) -> dict[str, Any]:
                         [person],
                     ).fetchall()
                 ]
-        columns = ", ".join(quoted_name(c) for c in RECORD_COLUMNS)
+        columns = ", ".join(f"c.{quoted_name(c)}" for c in RECORD_COLUMNS)
+        # the import's sheets: a workbook of several numbers its rows on from sheet to sheet
         rows = con.execute(
-            f"SELECT customer_id, origin, source_file, source_row, import_id, {columns} "
-            "FROM customers WHERE list_contains(?, customer_id) ORDER BY origin NULLS LAST, 1",
+            f"SELECT c.customer_id, c.origin, c.source_file, c.source_row, c.import_id, "
+            f"i.sheets, {columns} "
+            "FROM customers c LEFT JOIN imports i USING (import_id) "
+            "WHERE list_contains(?, c.customer_id) ORDER BY c.origin NULLS LAST, 1",
             [ids],
         ).fetchall()
         links = _links(con, ids) if person is not None else []
     records = []
-    for record_id, origin, file, line, import_id, *values in rows:
+    for record_id, origin, file, line, import_id, sheets, *values in rows:
+        # the row as the workbook shows it: its sheet and the sheet's own row number
+        sheet, shown = (None, line) if line is None else sheet_row(line, json.loads(sheets or "[]"))
         records.append(
             {
                 "record_id": record_id,
                 "source": origin,
                 "source_id": source_id(record_id, origin),
                 "file": _file_name(file),
-                "row": line,
+                "sheet": sheet,
+                "row": shown,
                 "import_id": import_id,
                 **dict(zip(RECORD_COLUMNS, values, strict=True)),
             }

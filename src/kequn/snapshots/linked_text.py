@@ -16,6 +16,10 @@ LINKED_MESSAGES: dict[str, tuple[str, str]] = {
         "  {source} · {source_id}（{file} 第 {row} 行）",
         "  {source} · {source_id} ({file}, row {row})",
     ),
+    "linked.record_sheet": (
+        "  {source} · {source_id}（{file} 工作表「{sheet}」第 {row} 行）",
+        "  {source} · {source_id} ({file}, sheet {sheet}, row {row})",
+    ),
     "linked.links": ("关联：", "Links:"),
     "linked.link": (
         "  {a} ↔ {b}：{rule}，概率 {probability}，{decision} — {evidence}",

@@ -112,7 +112,8 @@ def test_a_persons_records_and_segments_of_one_source(site: Site) -> None:
         assert ("tmall", "0000001", "tmall.csv") in {
             (r["source"], r["source_id"], r["file"]) for r in found["records"]
         }
-        assert all(set(r) == {"record_id", "source", "source_id", "file", "row", "import_id", "city"}
+        assert all(set(r) == {"record_id", "source", "source_id", "file", "sheet", "row", "import_id",
+                              "city"}
                    for r in found["records"])  # fmt: skip
     with site.client("viewer") as client:
         missing = client.get("/api/customers/nosuch/records")

@@ -84,7 +84,9 @@
       tr.dataset.record = r.record_id;
       cell(tr, r.source || box.dataset.none);
       cell(tr, r.source_id, "code");
-      cell(tr, r.row === null || r.row === undefined ? r.file : (r.file || "–") + " · " + r.row);
+      // a workbook of several sheets: the sheet and the sheet's own row, as Excel shows it
+      const place = r.sheet ? r.sheet + " · " + r.row : r.row;
+      cell(tr, r.row === null || r.row === undefined ? r.file : (r.file || "–") + " · " + place);
       cell(tr, r.city);
       records.appendChild(tr);
     });
