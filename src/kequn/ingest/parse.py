@@ -309,8 +309,14 @@ class ParsePass(NonDataPass):
             frag = self._fragment(column.name, logical, text)
             value = frag.value
             if column.kind == "money" and self.matched.units.get(column.name) in UNIT_FACTORS:
+                # 实付金额(万元): an amount too large once in 元 (99999999999999 万元) is no
+                # amount, told with its row, as one too large written in 元 is
                 factor = UNIT_FACTORS[self.matched.units[column.name]]
-                value = f"CAST({value} * {int(factor)} AS DECIMAL(18, 2))"
+                value = (
+                    f"try_cast(CAST({value} AS DECIMAL(38, 2)) * {int(factor)} AS DECIMAL(18, 2))"
+                )
+                over = f"({frag.value}) IS NOT NULL AND ({value}) IS NULL"
+                frag = Fragment(value, f"({frag.failed}) OR ({over})", frag.reason)
             if column.name == "status":
                 value = f"coalesce({value}, 'paid')"
             if column.name in self.value_maps:
