@@ -192,9 +192,18 @@ def _upload_name(given: str | None, lang: str) -> str:
     if "/" in given or "\\" in given or "\x00" in given:
         raise ApiError(400, "bad_file_name", t("web.error.bad_file_name", lang))
     name = _SAFE_NAME.sub("_", given)[-120:]
+    # a file system takes 255 bytes of a name, not characters: 120 汉字 are 360 bytes in
+    # UTF-8 (ENAMETOOLONG, a 500); the end is kept, where the suffix that says the kind is
+    while len(name.encode("utf-8")) > _NAME_BYTES:
+        name = name[1:]
     if not name.strip("._"):
         raise ApiError(400, "bad_file_name", t("web.error.bad_file_name", lang))
     return name
+
+
+#: the most bytes of an upload's name kept (file systems take 255; room for the suffix
+#: a temporary copy may add)
+_NAME_BYTES = 200
 
 
 #: the most status words one retry may give a meaning
