@@ -336,9 +336,9 @@ def export(
         # out.pdf as text)
         said = t("export.bad_suffix", file=output.name, stem=output.stem)
         raise typer.BadParameter(said, param_hint="--output")
-    count = reports.export_segment(run, dimension, label, output, consent_only=consent_only)
-    if headers != "ids":
-        reports.name_export_headers(run, output, headers)
+    count = reports.export_segment(
+        run, dimension, label, output, consent_only=consent_only, headers=headers
+    )
     console.print(t("export.done", count=f"{count:,}", file=output))
 
 

@@ -10,12 +10,9 @@ pages, the CLI and the exports say them the same way.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from kequn.core.i18n import current_lang, pick
@@ -364,34 +361,13 @@ def header(column: str, mode: str, names: dict[str, str] | None = None) -> str:
     return column
 
 
-def rename_headers(path: Path, rename: Callable[[str], str]) -> None:
-    """Rename the header row of a written CSV or Excel export in place; the data rows
-    are left byte for byte (CSV) or cell for cell (Excel) as they were."""
-    path = Path(path)
+def named_headers(columns: list[str], rename: Callable[[str], str]) -> list[str]:
+    """``rename`` of each column id; a name two columns share says which id it is."""
     seen: set[str] = set()
-
-    def named(column: str) -> str:  # a name two columns share says which id it is
+    out = []
+    for column in columns:
         name = rename(column)
         name = name if name not in seen else f"{name} ({column})"
         seen.add(name)
-        return name
-
-    if path.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path)
-        for sheet in book.worksheets:
-            for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
-                if isinstance(cell.value, str):
-                    cell.value = named(cell.value)
-        book.save(path)
-        return
-    data = path.read_bytes()
-    end = data.find(b"\n")
-    first, rest = (data, b"") if end < 0 else (data[: end + 1], data[end + 1 :])
-    columns = next(csv.reader(io.StringIO(first.decode("utf-8"))))
-    out = io.StringIO()
-    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(
-        [named(c) for c in columns]
-    )
-    path.write_bytes(out.getvalue().encode("utf-8") + rest)
+        out.append(name)
+    return out

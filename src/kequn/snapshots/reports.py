@@ -4,6 +4,7 @@ segment's export and the movement between two runs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -260,11 +261,14 @@ def _hints(
     return out
 
 
-def name_export_headers(run: RunInfo, output: Path, lang: str) -> None:
-    """Replace an export's column ids by their names in ``lang`` (schema columns,
-    features, dimensions and tags); the rows stay as written."""
+def _header_names(run: RunInfo, lang: str) -> Callable[[str], str]:
+    """A column id's name in ``lang`` (schema columns, features, dimensions and tags;
+    ``ids``: the id itself) for a run's export."""
     from kequn.core import display
     from kequn.features.catalogue import FEATURES, PARAMETERS
+
+    if lang == "ids":
+        return str
 
     names = {
         f.name: (f.zh if lang == "zh" else f.en) for f in [*FEATURES.values(), *PARAMETERS.values()]
@@ -274,13 +278,20 @@ def name_export_headers(run: RunInfo, output: Path, lang: str) -> None:
         if dim.type == "tags":
             for lab in dim.labels:
                 names[dim.tag_column(lab.id)] = f"{local(dim, lang)}：{local(lab, lang)}"
-    display.rename_headers(output, lambda column: display.header(column, lang, names))
+    return lambda column: display.header(column, lang, names)
 
 
 def export_segment(
-    run: RunInfo, dimension: str, label: str, out: Path, *, consent_only: bool = False
+    run: RunInfo,
+    dimension: str,
+    label: str,
+    out: Path,
+    *,
+    consent_only: bool = False,
+    headers: str = "ids",
 ) -> int:
-    """Write a segment's members (with the labels of every dimension) to CSV or Excel.
+    """Write a segment's members (with the labels of every dimension) to CSV or Excel,
+    its header the columns' ids or (``headers`` zh or en) their names.
 
     ``consent_only`` keeps only customers whose ``marketing_consent`` is true (for a
     campaign). Text that a spreadsheet would run as a formula (starting with = + - @, a
@@ -296,7 +307,10 @@ def export_segment(
             f"SELECT * FROM labels WHERE {where} ORDER BY spend DESC NULLS LAST, customer_id",
             params,
         ).fetch_arrow_table()
+    from kequn.core.display import named_headers
+
     out = Path(out)
+    names = _header_names(run, headers)
     if out.suffix.lower() == ".xlsx":
         import openpyxl
         from openpyxl.cell import WriteOnlyCell
@@ -315,7 +329,7 @@ def export_segment(
 
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet(f"{dimension}={label}"[:31])
-        sheet.append([cell(c) for c in table.column_names])
+        sheet.append([cell(c) for c in named_headers(table.column_names, names)])
         for record in table.to_pylist():
             sheet.append([cell(v) for v in record.values()])
         book.save(out)
@@ -323,6 +337,7 @@ def export_segment(
         import pyarrow.csv as pacsv
 
         simple = table.drop_columns([c for c in table.column_names if c == "attributes"])
+        simple = simple.rename_columns(named_headers(simple.column_names, names))
         # opened here, not by Arrow: Arrow's error for a folder that does not exist names
         # no file, so it was a traceback rather than "cannot use PATH: no such folder"
         with out.open("wb") as fh:

@@ -101,14 +101,22 @@ def export(
     user: Annotated[User, Depends(need("export"))],
     run: str | None = None,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+    headers: Annotated[
+        str,
+        Query(
+            pattern="^(ids|zh|en)$",
+            description="column headers: ids (machine-readable), zh or en (names)",
+        ),
+    ] = "ids",
 ) -> FileResponse:
-    """A segment's members with every label, as CSV or Excel."""
+    """A segment's members with every label, as CSV or Excel (``headers``: as
+    ``kequn export --headers``; the dashboard's buttons ask for its language's)."""
     ws = workspace(request)
     found = run_or_404(request, run)
     folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir))
     target = folder / f"{dimension}-{label}.{format}"
     try:
-        count = reports.export_segment(found, dimension, label, target)
+        count = reports.export_segment(found, dimension, label, target, headers=headers)
     except (KeyError, ValueError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         segment = f"{dimension}={label}"
