@@ -108,6 +108,9 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "export": ("导出", "export"),
         "users": ("管理用户", "manage users"),
         "privacy": ("处理隐私请求", "privacy requests"),
+        # what a route guarded by another permission does (deps.need's ``what``)
+        "journeys": ("修改自动旅程", "change the journeys"),
+        "identity": ("复核身份匹配", "review identity matches"),
     },
     "engine": {"duckdb": ("DuckDB", "DuckDB"), "spark": ("Spark", "Spark")},
     "action": {

@@ -142,13 +142,17 @@ def current_user(request: Request) -> User:
     return user
 
 
-def need(permission: str) -> Callable[..., User]:
-    """A dependency: the current user, who must hold ``permission`` (else a JSON 403)."""
+def need(permission: str, what: str | None = None) -> Callable[..., User]:
+    """A dependency: the current user, who must hold ``permission`` (else a JSON 403
+    saying what was refused: ``what``, a permission's display word, else the
+    permission's own: a journey is changed with the taxonomy's permission, but a
+    viewer refused it is not told they may not edit the taxonomy)."""
 
     def check(request: Request, user: User = Depends(current_user)) -> User:  # noqa: B008
         if not user.can(permission):
             lang = request_lang(request)
-            raise ApiError(403, "forbidden", forbidden(lang, user.role, permission))
+            refused = forbidden(lang, user.role, what or permission)
+            raise ApiError(403, "forbidden", refused)
         return user
 
     return check

@@ -30,7 +30,7 @@ from kequn.web.render import error_page, render
 router = APIRouter(prefix="/api", tags=["identity"])
 pages = APIRouter(include_in_schema=False)
 
-Reviewer = Annotated[User, Depends(need("run"))]
+Reviewer = Annotated[User, Depends(need("run", what="identity"))]
 #: the review's largest page
 REVIEW_MAX = 500
 _PERSONAL = ("name_a", "name_b")

@@ -37,7 +37,7 @@ from kequn.web.rule_privacy import masked_rule
 router = APIRouter(prefix="/api", tags=["journeys"])
 pages = APIRouter(include_in_schema=False)
 
-Editor = Annotated[User, Depends(need("taxonomy"))]
+Editor = Annotated[User, Depends(need("taxonomy", what="journeys"))]
 LOG_LIMIT = 200
 PAGE_LOG_LIMIT = 50  # the page shows the newest; the API gives up to 1,000
 
