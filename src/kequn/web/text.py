@@ -251,6 +251,11 @@ WEB: dict[str, tuple[str, str]] = {
     "web.taxonomy.invalid": ("规则有误：{error}", "The rule has a problem: {error}"),
     "web.taxonomy.save": ("保存规则", "Save rule"),
     "web.taxonomy.saved": ("已保存，下次运行生效。", "Saved; the next run uses it."),
+    # the page edits the file's text: a layout it cannot follow is no fault of the rule
+    "web.taxonomy.unfound": (
+        "未保存：在 taxonomy.yaml 中找不到标签 {label} 的规则（when:）写在哪里，文件的写法本页无法处理。请直接编辑该文件。",
+        "Not saved: where the rule (when:) of label {label} is written in taxonomy.yaml could not be found; the page cannot follow the file's layout. Edit the file itself.",
+    ),
     "web.taxonomy.readonly": (
         "你的角色只能查看规则。",
         "Your role can read the rules but not edit them.",

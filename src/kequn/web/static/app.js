@@ -351,6 +351,11 @@ function ruleEditor() {
         try {
           const current = await api("/api/taxonomy");
           const edited = replaceRule(current.text, dimension, rule.dataset.label, text.value);
+          if (edited === null) {
+            status.textContent = fill(box.dataset.unfound, { label: rule.dataset.label });
+            status.className = "rule-status bad";
+            return;
+          }
           await api("/api/taxonomy", { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: edited }) });
           original = text.value;
           status.textContent = box.dataset.saved;
@@ -371,11 +376,21 @@ function replaceRule(yaml, dimension, label, rule) {
   const lines = yaml.split("\n");
   const indent = (line) => line.length - line.trimStart().length;
   const skipped = (line) => line.trim() === "" || line.trimStart().startsWith("#");
+  // the dimensions are the items of `dimensions:` at its first item's indent: two
+  // spaces as kequn writes the file, none as PyYAML and many editors write lists
+  const start = lines.findIndex((line) => /^dimensions:/.test(line));
+  let dimIndent = -1;
   let inDim = false;
-  for (let i = 0; i < lines.length; i++) {
-    const dimMatch = lines[i].match(/^  - id: (\S+)/);
-    if (dimMatch) { inDim = dimMatch[1] === dimension; continue; }
-    const labelMatch = inDim && lines[i].match(/^(\s{3,})- (\{\s*)?id: ([a-z0-9_]+)/);
+  for (let i = start + 1; start >= 0 && i < lines.length; i++) {
+    if (skipped(lines[i])) continue;
+    if (indent(lines[i]) === 0 && !lines[i].startsWith("-")) break; // the next top-level key
+    const item = lines[i].match(/^(\s*)- (\{\s*)?id: ([a-z0-9_]+)/);
+    if (item && (dimIndent < 0 || item[1].length === dimIndent)) {
+      dimIndent = item[1].length;
+      inDim = item[3] === dimension;
+      continue;
+    }
+    const labelMatch = inDim && item && item[1].length > dimIndent ? item : null;
     if (!labelMatch || labelMatch[3] !== label) continue;
     if (labelMatch[2]) { // a flow mapping: {id: x, ..., when: "...", ...}
       const text = lines.join("\n");
@@ -399,7 +414,7 @@ function replaceRule(yaml, dimension, label, rule) {
     }
     break;
   }
-  throw new Error(`${dimension}.${label}`);
+  return null; // not found: the caller says so (the rule itself may be fine)
 }
 
 // In the flow mapping opening at text[open] ("{"), where the value of its own `when:` key
