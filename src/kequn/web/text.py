@@ -220,6 +220,10 @@ WEB: dict[str, tuple[str, str]] = {
         "Your role cannot import data: only administrators can.",
     ),
     "web.upload.running": ("正在导入：{step}", "Importing: {step}"),
+    "web.upload.no_rows": (
+        "{file} 的表头下面没有数据行：没有导入任何内容。请确认上传的是导出的数据，而不是空白模板。",
+        "{file} has no rows under its header: nothing was imported. Check that this is the export with the data, not an empty template.",
+    ),
     "web.upload.report": (
         "共 {total} 行：接受 {accepted} 行，隔离 {rejected} 行",
         "{total} rows: {accepted} accepted, {rejected} quarantined",

@@ -126,6 +126,9 @@ def upload(
         # what `kequn import` says before its counts (the format, the notes to heed, the
         # columns' use), in the request's language
         out["said"] = [{"text": line.text, "warn": line.warn} for line in found(report, lang)]
+        # a header alone (an empty template): said, not only a green "0 rows"
+        if not (report.rows or report.refund_rows or report.skipped):
+            out["said"].append({"text": t("web.upload.no_rows", lang, file=name), "warn": True})
         out["quarantine"] = quarantine_rows(ws, table=table, limit=200, lang=lang)
         return out
 
