@@ -68,6 +68,9 @@ __all__ = [
 ]  # fmt: skip
 
 log = logging.getLogger("kequn.automation")
+#: what a template (its writer's text, in the sandbox) may raise rendering: 1/0, {{ customer.age
+#: + 1 }} with no age, {% include %}, a macro's recursion; its message's error, not the run's
+_RENDER_ERRORS = (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RuntimeError)
 
 
 def message_id(journey_id: str, as_of: dt.date, customer_id: str) -> str:
@@ -407,7 +410,7 @@ def _plan_journey(
         context["unsubscribe_url"] = unsubscribe
         try:
             subject, body = composer.render(journey, lang, context)
-        except TemplateError as exc:
+        except _RENDER_ERRORS as exc:
             log.error("journey %s: template error: %s", journey.id, exc)
             # still treated (intention to treat): the holdout was drawn before the text
             # was rendered, so leaving them out of the treated group while their holdout
