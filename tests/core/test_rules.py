@@ -107,6 +107,10 @@ CASES = [
     ("bare boolean feature", "vip", [True, False, False]),
     ("null arithmetic is not a match", "a + c > 0", [False, True, False]),
     ("division is real", "a / b > 1", [False, True, False]),
+    # DuckDB's 1/0 is infinity and 0/0 NaN, which is greater than any number: a rule
+    # `spend / orders > 500` held for every customer without orders
+    ("division by zero is no match", "orders / (a - a) > 1", [False, False, False]),
+    ("division by zero is no match either way", "orders / (a - a) <= 1", [False, False, False]),
     ("functions", "least(a, b) = 1 and greatest(a, b) = 2 and abs(-a) >= 1", [True, True, False]),
     (
         "string functions",

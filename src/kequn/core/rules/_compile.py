@@ -99,8 +99,8 @@ class _Compiler:
         if type(node) in ARITHMETIC:
             left, right = (c(node.left)), c(node.right)
             symbol = ARITHMETIC[type(node)]
-            if symbol == "/":
-                return left.cast("float64") / right
+            if symbol == "/":  # by zero: no value (DuckDB's NaN > 1 held; Spark says NULL)
+                return left.cast("float64") / right.nullif(0)
             return {"+": left + right, "-": left - right, "*": left * right}[symbol]
         if isinstance(node, exp.Neg):
             return -(c(node.this))

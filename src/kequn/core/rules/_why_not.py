@@ -91,10 +91,8 @@ class _Evaluator:
             if a is None or b is None:
                 return None
             symbol = ARITHMETIC[type(node)]
-            if symbol == "/":  # by zero: DuckDB's ±infinity (Spark says NULL)
-                if b == 0:
-                    return None if a == 0 else math.copysign(math.inf, a)
-                return a / b
+            if symbol == "/":  # by zero: no value, as the compiled rule has it
+                return None if b == 0 else a / b
             return {"+": a + b, "-": a - b, "*": a * b}[symbol]
         if isinstance(node, exp.Neg):
             inner = v(node.this)
