@@ -15,6 +15,7 @@ try:
         automation,
         clv,
         data,
+        demo,
         identity,
         privacy,
         server,
