@@ -11,9 +11,9 @@ from kequn.ingest import summary
 
 
 def print_import(report: Any) -> None:
+    from kequn.core.sheet_rows import sheet_row
     from kequn.ingest.quarantine import explain_reason
     from kequn.ingest.reasons import reason_name
-    from kequn.ingest.report import sheet_row
 
     print_format(report)
     _print(summary.column_lines(report))

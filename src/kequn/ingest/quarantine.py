@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kequn.core.i18n import MESSAGES, t
+from kequn.core.sheet_rows import sheet_row
 from kequn.ingest.importer import (
     ImportReport,
     claim_stage,
@@ -29,7 +30,6 @@ from kequn.ingest.reasons import (
     quoted,
     reason_name,
 )
-from kequn.ingest.report import sheet_row
 from kequn.store.workspace import Workspace
 
 

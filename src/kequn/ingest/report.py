@@ -6,10 +6,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kequn.core.sheet_rows import sheet_row
-
-__all__ = ["ImportReport", "sheet_row"]
-
 
 @dataclass
 class ImportReport:

@@ -12,8 +12,9 @@ from typing import Any
 from kequn.core import display
 from kequn.core.i18n import current_lang, t
 from kequn.core.schema import TABLES
+from kequn.core.sheet_rows import sheet_row
 from kequn.ingest.reasons import quoted
-from kequn.ingest.report import ImportReport, sheet_row
+from kequn.ingest.report import ImportReport
 
 #: the rows left out, and the unknown words, told one by one (``--json`` has them all)
 SHOWN = 20
