@@ -190,11 +190,10 @@ def order_windows(paid: ir.Table, as_of: DateLike) -> ir.Table:
     last 365) of the customers with a paid order in the last 365 days up to ``as_of``;
     read from those orders only."""
     day = day_value(as_of)
+    # (``paid`` ends on ``as_of``: :func:`dated_orders`)
     facts = paid.filter(since(paid.ordered_at, day, 365))
-    facts = facts.mutate(days_ago=day.delta(facts.order_date, unit="day"))
-    facts = facts.filter(facts.days_ago < 365, facts.days_ago >= 0)
     return facts.group_by("customer_id").aggregate(
-        orders_90d=facts.count(where=facts.days_ago < 90),
+        orders_90d=facts.count(where=since(facts.ordered_at, day, 90)),
         orders_365d=facts.count(),
         spend_365d=facts.amount.sum().cast("float64"),
     )
@@ -205,11 +204,19 @@ _WINDOW_COLUMNS = ("orders_90d", "orders_365d", "spend_365d")
 
 def since(stamp: ir.TimestampValue, day: ir.DateValue, days: int) -> ir.BooleanValue:
     """Whether ``stamp`` falls on one of the ``days`` days up to ``day`` or later: the
-    lower bound of a window, on the timestamp itself. The window's own filter on the
-    dates says the same; this one DuckDB applies as it reads the table, instead of
-    taking every row's date first (an interactions window at 8.2M rows: 0.33 s against
+    lower bound of a window, on the timestamp itself (its date is at most ``days - 1``
+    days before ``day``). DuckDB applies it as it reads the table, instead of taking
+    every row's date first (an interactions window at 8.2M rows: 0.33 s against
     0.44-0.47)."""
     return stamp >= (day - ibis.interval(days=days - 1)).cast("timestamp")
+
+
+def until(stamp: ir.TimestampValue, day: ir.DateValue) -> ir.BooleanValue:
+    """Whether ``stamp`` falls on ``day`` or before (its date is ``day`` at the latest),
+    on the timestamp itself, as :func:`since`: the date of each of 10M orders taken and
+    compared, and each one's days before ``day`` for the windows, were a quarter of the
+    order features' CPU time at 1M customers."""
+    return stamp < (day + ibis.interval(days=1)).cast("timestamp")
 
 
 def finish_order_features(totals: ir.Table, windows: ir.Table, as_of: DateLike) -> ir.Table:
@@ -274,7 +281,7 @@ def dated_orders(orders: ir.Table, as_of: DateLike | None = None) -> ir.Table:
     dated = orders.mutate(order_date=orders.ordered_at.date())
     if as_of is None:
         return dated.filter(dated.order_date.notnull())
-    return dated.filter(dated.order_date <= day_value(as_of))
+    return dated.filter(until(dated.ordered_at, day_value(as_of)))
 
 
 def order_features(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -288,7 +295,7 @@ def dated_events(events: ir.Table, as_of: DateLike | None = None) -> ir.Table:
     dated = events.mutate(event_date=events.occurred_at.date())
     if as_of is None:
         return dated.filter(dated.event_date.notnull())
-    return dated.filter(dated.event_date <= day_value(as_of))
+    return dated.filter(until(dated.occurred_at, day_value(as_of)))
 
 
 def event_totals(dated: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -314,9 +321,8 @@ def event_totals(dated: ir.Table, ctx: FeatureContext) -> ir.Table:
 def event_windows(dated: ir.Table, as_of: DateLike) -> ir.Table:
     """Interactions in the 90 days up to ``as_of``, per customer, from those alone."""
     day = day_value(as_of)
-    dated = dated.filter(since(dated.occurred_at, day, 90))
-    ago = day.delta(dated.event_date, unit="day")
-    recent = dated.filter(ago < 90, ago >= 0)
+    # (``dated`` ends on ``as_of``: :func:`dated_events`)
+    recent = dated.filter(since(dated.occurred_at, day, 90))
     return recent.group_by("customer_id").aggregate(events_90d=recent.count())
 
 
