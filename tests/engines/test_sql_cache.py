@@ -17,7 +17,8 @@ import pytest
 
 from kequn.engines.duckdb import DuckDBEngine
 from kequn.engines.sqlcache import fingerprint, split_names
-from kequn.features.build import FeatureContext, order_features, paid_orders
+from kequn.features.build import FeatureContext, order_features
+from kequn.features.dated import paid_orders
 from kequn.store.workspace import Workspace
 
 AS_OF = dt.date(2026, 9, 30)
@@ -28,7 +29,8 @@ import datetime as dt, sys
 from pathlib import Path
 from kequn.engines.duckdb import DuckDBEngine
 from kequn.engines.sqlcache import fingerprint, split_names
-from kequn.features.build import FeatureContext, order_features, paid_orders
+from kequn.features.build import FeatureContext, order_features
+from kequn.features.dated import paid_orders
 from kequn.store.workspace import Workspace
 ws = Workspace.open(Path(sys.argv[1]))
 with DuckDBEngine(ws.read(), tmp_dir=Path(sys.argv[2]), memory_limit="500MB") as engine:

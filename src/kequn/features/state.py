@@ -380,10 +380,11 @@ def _key(ctx: FeatureContext) -> str:
     instead of reusing it."""
     text = json.dumps(ctx.reference("channels"), sort_keys=True, ensure_ascii=False, default=str)
     from kequn.core import schema
-    from kequn.features import build, gaps, state_rows
+    from kequn.features import build, dated, gaps, state_rows
 
     digest = hashlib.sha256(text.encode("utf-8"))
-    for source in (__file__, state_rows.__file__, build.__file__, gaps.__file__, schema.__file__):
+    sources = (state_rows, build, dated, gaps, schema)
+    for source in (__file__, *[module.__file__ for module in sources]):
         digest.update(Path(source or "").read_bytes())
     return digest.hexdigest()[:16]
 

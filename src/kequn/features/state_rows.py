@@ -32,13 +32,11 @@ import ibis.expr.types as ir
 from kequn.core.compute import Engine
 from kequn.features.build import (
     FeatureContext,
-    dated_events,
-    dated_orders,
     event_totals,
     order_totals,
-    paid_orders,
     with_order_sums_derived,
 )
+from kequn.features.dated import dated_events, dated_orders, paid_orders
 
 #: whether a row of :func:`appended` was merged (else: compute the customer again)
 MERGED = "_merged"

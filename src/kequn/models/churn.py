@@ -44,7 +44,8 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from kequn.core.compute import Engine
-from kequn.features.build import FeatureContext, buyer_behaviour, paid_orders
+from kequn.features.build import FeatureContext, buyer_behaviour
+from kequn.features.dated import paid_orders
 from kequn.features.ranks import distributed
 from kequn.models.closed_forms import (
     BTYD_FEATURES,
