@@ -75,8 +75,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.automation import text as _text  # noqa: F401  (registers the messages)
@@ -95,6 +94,7 @@ from kequn.automation.channel_models import (
     WecomChannel,
     _Strict,
 )
+from kequn.automation.sandbox import template_env
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
 from kequn.core.rules import Rule, RuleError, parse_rule
@@ -323,14 +323,6 @@ class Journeys(_Strict):
         return self._parsed
 
 
-#: the sandbox every template runs in; undefined names are errors, not empty text
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-
-
-def template_env() -> SandboxedEnvironment:
-    return _ENV
-
-
 def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) -> Journeys:
     """Check every rule against the feature catalogue (and the taxonomy's labels), every
     trigger's label against the taxonomy and every template's syntax."""
@@ -360,7 +352,7 @@ def check(journeys: Journeys, taxonomy: Taxonomy, where: str = JOURNEYS_FILE) ->
         for lang, template in journey.templates.items():
             for field in ("subject", "body"):
                 try:
-                    _ENV.parse(getattr(template, field))
+                    template_env().parse(getattr(template, field))
                 except TemplateSyntaxError as exc:
                     problems.append(
                         f"{journey.id}.templates.{lang}.{field}: "

@@ -18,6 +18,13 @@ AUTOMATION: dict[str, tuple[str, str]] = {
         "unknown dimension {dim!r} (dimension.label)",
     ),
     "journeys.check.template": ("第 {line} 行：{detail}", "line {line}: {detail}"),
+    "journeys.template_tag": (
+        "模板不能用 {tag}：旅程的文字写在模板里，不能引用其他模板或文件",
+        (
+            "a template may not use {tag}: a journey's text is in the template, not in other"
+            " templates or files"
+        ),
+    ),
     "journeys.check.twice": ("旅程 {id!r} 重复列出", "journey {id!r} is listed twice"),
     # the models' own checks, each after "its.place: " (pydantic's validators)
     "journeys.check.trigger_one": (
