@@ -97,6 +97,7 @@ from kequn.automation.channel_models import (
 from kequn.automation.sandbox import template_env
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
+from kequn.core.invisible import VisibleName
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
@@ -180,8 +181,8 @@ class Trigger(_Strict):
 
 class Journey(_Strict):
     id: str = Field(pattern=_ID)
-    zh: str = ""
-    en: str = ""
+    zh: VisibleName = ""
+    en: VisibleName = ""
     enabled: bool = True
     trigger: Trigger
     audience: str | None = None

@@ -429,6 +429,15 @@ CLI: dict[str, tuple[str, str]] = {
             "the users again with kequn user add."
         ),
     ),
+    # a name an editor writes (kequn.core.invisible), after the field's path
+    "name.invisible": (
+        "名称含有不显示的字符 {char}（如从右到左覆盖、零宽空格）：名称会显示得与所写不同，请删去它",
+        (
+            "the name holds the invisible character {char} (such as a right-to-left override"
+            " or a zero-width space): the name would show differently from what it says;"
+            " remove it"
+        ),
+    ),
     "user.bad_name": (
         "用户名 {name} 不可用：应为 1 到 {most} 个字符，不含换行等控制字符，首尾没有空格",
         (

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kequn.core.invisible import INVISIBLE
+
 _YMD = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f",
@@ -73,21 +75,9 @@ def _fmt_list(formats: list[str]) -> str:
 _SPACES = "\u3000\u00a0\u2007\u202f"
 _WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + _SPACES
 _NARROW = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " " * len(_SPACES)
-#: the control characters (C0 but tab, line feed and carriage return, which kq_text trims
-#: at a cell's edges and a note or an address may hold inside; DEL; C1) and the format
-#: characters that print as nothing (soft hyphen, the direction marks, embeddings and
-#: isolates a right-to-left page or Excel's BIDI functions leave, the invisible operators):
-#: "C005" with a BEL, U+0085 or U+200E copied along was a second customer, and an order
-#: naming the plain "C005" was quarantined for an unknown customer. NUL is left out: a
-#: DuckDB string literal cannot hold it (chr(0) and a bound parameter can); an id holding
-#: one, a tab or a line break is refused (validate: id_control_char)
-_CONTROLS = "".join(
-    chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
-)
-_FORMAT = "\u00ad\u180e\u200e\u200f" + "".join(
-    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2061, 0x2065), *range(0x2066, 0x206A))
-)
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff" + _FORMAT + _CONTROLS
+#: the controls and the characters that print as nothing (kequn.core.invisible: one set
+#: for the cells and the names an editor writes)
+_INVISIBLE = INVISIBLE
 
 
 def sql_text(text: str) -> str:

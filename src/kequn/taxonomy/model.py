@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import local, t
+from kequn.core.invisible import VisibleName
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
 
@@ -49,8 +50,8 @@ class _Strict(BaseModel):
 class Strategy(_Strict):
     team: Team
     goal: Goal
-    zh: str
-    en: str
+    zh: VisibleName
+    en: VisibleName
     actions: list[str] = Field(default_factory=list)
     priority: int = Field(50, ge=0, le=100, description="higher comes first in a worklist")
 
@@ -75,8 +76,8 @@ class Reason(_Strict):
 
 class Label(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    zh: str
-    en: str
+    zh: VisibleName
+    en: VisibleName
     when: str | None = None
     reason: list[Reason] = Field(default_factory=list)
     #: the label this one can grow into (the worklist's hint: one more order makes …)
@@ -93,8 +94,8 @@ class Label(_Strict):
 
 class Dimension(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    zh: str
-    en: str
+    zh: VisibleName
+    en: VisibleName
     type: Literal["exclusive", "tags"] = "exclusive"
     about_zh: str = ""
     about_en: str = ""
@@ -136,8 +137,8 @@ class Dimension(_Strict):
 class Threshold(_Strict):
     """A business-dependent number: pinned (``value``) or derived from the data."""
 
-    zh: str = ""
-    en: str = ""
+    zh: VisibleName = ""
+    en: VisibleName = ""
     value: float | str | None = None
     derive: Literal["purchase_cycle", "quantile", "setting"] | None = None
     of: str | None = None

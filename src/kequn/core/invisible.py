@@ -1,0 +1,49 @@
+"""The characters that print as nothing: controls and the format characters.
+
+One set for every place that meets them. Ingest drops them from cells
+(:mod:`kequn.ingest.cell_macros`): "C005" with a BEL, U+0085 or U+200E copied along was
+a second customer. A name an editor writes (a label's, a dimension's, a threshold's, a
+journey's) refuses them: U+202E (right-to-left override) made a label named
+``\\u202e户客级超`` show as 超级客户 reversed in the dashboard, the exports and the
+audit, and a zero-width space made two labels print alike. Refused rather than dropped:
+the name is in a file the editor keeps, and what the file says is what is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from kequn.core.i18n import t
+
+#: the control characters (C0 but tab, line feed and carriage return, which kq_text trims
+#: at a cell's edges and a note or an address may hold inside; DEL; C1). NUL is left out:
+#: a DuckDB string literal cannot hold it (chr(0) and a bound parameter can); an id
+#: holding one, a tab or a line break is refused (validate: id_control_char)
+CONTROLS = "".join(
+    chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+)
+#: the format characters that print as nothing (soft hyphen, the direction marks,
+#: embeddings, overrides and isolates a right-to-left page or Excel's BIDI functions
+#: leave, the invisible operators)
+FORMAT = "\u00ad\u180e\u200e\u200f" + "".join(
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2061, 0x2065), *range(0x2066, 0x206A))
+)
+#: the zero-width characters, the format characters and the controls
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff" + FORMAT + CONTROLS
+
+_INVISIBLE_SET = frozenset(INVISIBLE + "\x00\t\n\r")
+
+
+def visible(text: str) -> str:
+    """``text`` when it holds none of :data:`INVISIBLE` (nor NUL, a tab or a line break);
+    else a ``ValueError`` naming the first such character by its code point."""
+    for char in text:
+        if char in _INVISIBLE_SET:
+            raise ValueError(t("name.invisible", char=f"U+{ord(char):04X}"))
+    return text
+
+
+#: a name an editor writes, refused with an invisible character (pydantic names the field)
+VisibleName = Annotated[str, AfterValidator(visible)]
