@@ -15,6 +15,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+import yaml
+
+from kequn.demo import demo_workspace
+from kequn.pipeline import run as run_taxonomy
+from kequn.store.access import add_user
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -121,3 +126,24 @@ def signed_in(browser: Any) -> Iterator[Any]:
     yield open_signed_in
     for context in opened:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def rules_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[Any]:
+    """A server of the module's own over a demo workspace with one run, and an analyst
+    ("editor") who may save rules: the taxonomy page's tests change its file."""
+    ws = demo_workspace(tmp_path_factory.mktemp("rules"), 200, seed=7)
+    run_taxonomy(ws, with_models=False)
+    with serve(ws, {"analyst": add_user(ws, "editor", "analyst")}) as srv:
+        yield srv
+
+
+def _labels(text: str) -> dict[tuple[str, str], dict[str, Any]]:
+    data = yaml.safe_load(text)
+    return {(d["id"], lab["id"]): lab for d in data["dimensions"] for lab in d.get("labels", [])}
+
+
+@pytest.fixture
+def taxonomy_labels() -> Any:
+    """``taxonomy_labels(text)``: a taxonomy file's labels by (dimension, label)."""
+    return _labels

@@ -7,15 +7,10 @@ is said as such, not blamed on the rule."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
-
-from kequn.demo import demo_workspace
-from kequn.pipeline import run as run_taxonomy
-from kequn.store.access import add_user
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -24,44 +19,33 @@ pytestmark = pytest.mark.e2e
 RULE = "days_since_first_order <= new_customer_days and orders >= 1"
 
 
-@pytest.fixture(scope="module")
-def dumped_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[Any]:
-    ws = demo_workspace(tmp_path_factory.mktemp("dumped"), 200, seed=5)
-    run_taxonomy(ws, with_models=False)
-    with serve(ws, {"analyst": add_user(ws, "editor", "analyst")}) as srv:
-        yield srv
-
-
-def _labels(text: str) -> dict[tuple[str, str], dict[str, Any]]:
-    data = yaml.safe_load(text)
-    return {(d["id"], lab["id"]): lab for d in data["dimensions"] for lab in d.get("labels", [])}
-
-
-def test_a_rule_is_saved_in_a_file_of_unindented_lists(signed_in: Any, dumped_server: Any) -> None:
-    path = dumped_server.ws.taxonomy_path
+def test_a_rule_is_saved_in_a_file_of_unindented_lists(
+    signed_in: Any, rules_server: Any, taxonomy_labels: Any
+) -> None:
+    path = rules_server.ws.taxonomy_path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
     assert "\n- id: lifecycle\n" in dumped  # the lists at their keys' margin
     path.write_text(dumped, encoding="utf-8")
-    before = _labels(dumped)
+    before = taxonomy_labels(dumped)
 
-    page = signed_in(dumped_server, role="analyst").page
-    page.goto(f"{dumped_server.url}/taxonomy?dimension=lifecycle")
+    page = signed_in(rules_server, role="analyst").page
+    page.goto(f"{rules_server.url}/taxonomy?dimension=lifecycle")
     box = page.locator(".rule[data-label='new']")
     box.locator("textarea").fill(RULE)
     expect(box.locator(".rule-status")).to_contain_text("Would match")
     box.locator(".rule-save").click()
     expect(box.locator(".rule-status")).to_contain_text("Saved")
 
-    after = _labels(path.read_text(encoding="utf-8"))
+    after = taxonomy_labels(path.read_text(encoding="utf-8"))
     assert after[("lifecycle", "new")]["when"] == RULE
     assert {key for key in before if before[key] != after[key]} == {("lifecycle", "new")}
 
 
-def test_a_layout_the_page_cannot_follow_is_said_so(signed_in: Any, dumped_server: Any) -> None:
+def test_a_layout_the_page_cannot_follow_is_said_so(signed_in: Any, rules_server: Any) -> None:
     """A label whose rule the page cannot place (here: its mapping begun on the line
     after its ``-``) is not blamed on the rule, and the file is left as it was."""
-    path = dumped_server.ws.taxonomy_path
+    path = rules_server.ws.taxonomy_path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
     assert "\n  - id: dormant\n" in dumped
@@ -69,9 +53,9 @@ def test_a_layout_the_page_cannot_follow_is_said_so(signed_in: Any, dumped_serve
     assert yaml.safe_load(text) == data
     path.write_text(text, encoding="utf-8")
 
-    opened = signed_in(dumped_server, role="analyst")
+    opened = signed_in(rules_server, role="analyst")
     page = opened.page
-    page.goto(f"{dumped_server.url}/taxonomy?dimension=lifecycle")
+    page.goto(f"{rules_server.url}/taxonomy?dimension=lifecycle")
     box = page.locator(".rule[data-label='dormant']")
     box.locator("textarea").fill("days_since_last_order > 3 * purchase_cycle_days")
     expect(box.locator(".rule-status")).to_contain_text("Would match")

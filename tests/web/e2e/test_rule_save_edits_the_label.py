@@ -9,32 +9,13 @@ condition instead (and every label sharing it), or left the folded rule's lines 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
-
-from kequn.demo import demo_workspace
-from kequn.pipeline import run as run_taxonomy
-from kequn.store.access import add_user
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def rules_server(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[Any]:
-    ws = demo_workspace(tmp_path_factory.mktemp("rules"), 200, seed=7)
-    run_taxonomy(ws, with_models=False)
-    with serve(ws, {"analyst": add_user(ws, "editor", "analyst")}) as srv:
-        yield srv
-
-
-def _labels(text: str) -> dict[tuple[str, str], dict[str, Any]]:
-    data = yaml.safe_load(text)
-    return {(d["id"], lab["id"]): lab for d in data["dimensions"] for lab in d.get("labels", [])}
 
 
 @pytest.mark.parametrize(
@@ -46,10 +27,15 @@ def _labels(text: str) -> dict[tuple[str, str], dict[str, Any]]:
     ],
 )
 def test_saving_a_rule_changes_only_that_label(
-    signed_in: Any, rules_server: Any, dimension: str, label: str, rule: str
+    signed_in: Any,
+    rules_server: Any,
+    taxonomy_labels: Any,
+    dimension: str,
+    label: str,
+    rule: str,
 ) -> None:
     path = rules_server.ws.taxonomy_path
-    before = _labels(path.read_text(encoding="utf-8"))
+    before = taxonomy_labels(path.read_text(encoding="utf-8"))
     opened = signed_in(rules_server, role="analyst")
     page = opened.page
     page.goto(f"{rules_server.url}/taxonomy?dimension={dimension}")
@@ -59,7 +45,7 @@ def test_saving_a_rule_changes_only_that_label(
     box.locator(".rule-save").click()
     expect(box.locator(".rule-status")).to_contain_text("Saved")
 
-    after = _labels(path.read_text(encoding="utf-8"))
+    after = taxonomy_labels(path.read_text(encoding="utf-8"))
     assert after[(dimension, label)]["when"] == rule
     changed = {key for key in before if before[key] != after[key]}
     assert changed == {(dimension, label)}
