@@ -176,8 +176,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No classification run found; run `kequn run` first.",
     ),
     "run.ambiguous": (
-        "有 {count} 次运行的编号以 {id} 开头；请写出更长的编号（`kequn status` 列出全部运行）。",
-        "{count} runs have ids starting with {id}; give more of the id (`kequn status` lists the runs).",
+        "有 {count} 次运行的编号以 {id} 开头：{runs}；请写出更长的编号（`kequn status` 列出全部运行）。",
+        "{count} runs have ids starting with {id}: {runs}; give more of the id (`kequn status` lists the runs).",
     ),
     "run.unknown": (
         "没有编号（或前缀）为 {id} 的运行；`kequn status` 列出全部运行。",

@@ -101,10 +101,21 @@ def missing_run(ws: Workspace, run_id: str | None, lang: str | None = None) -> s
     """Why :func:`get_run` found no run for ``run_id``, in ``lang``."""
     if run_id is None:
         return t("run.none", lang)
-    matches = [r for r in list_runs(ws) if r.run_id.startswith(run_id)]
+    matches = matching_runs(ws, run_id)
     if len(matches) > 1:
-        return t("run.ambiguous", lang, id=run_id, count=len(matches))
+        shown = ", ".join(matches[:_LISTED]) + (" …" if len(matches) > _LISTED else "")
+        return t("run.ambiguous", lang, id=run_id, count=len(matches), runs=shown)
     return t("run.unknown", lang, id=run_id)
+
+
+#: the most runs an ambiguous prefix's message lists (the newest first)
+_LISTED = 10
+
+
+def matching_runs(ws: Workspace, run_id: str) -> list[str]:
+    """The ids of the runs ``run_id`` names (it, or runs it is a prefix of), newest first:
+    more than one is an ambiguous prefix."""
+    return [r.run_id for r in list_runs(ws) if r.run_id.startswith(run_id)]
 
 
 def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:

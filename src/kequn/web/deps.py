@@ -176,13 +176,25 @@ PageUser = Annotated[User, Depends(page_user)]
 
 
 def run_or_404(request: Request, run_id: str | None) -> RunInfo:
-    """The run asked for (the latest one when ``run_id`` is None or empty), or a JSON 404
-    saying why: no run yet, no run with that id, or a prefix several runs share."""
+    """The run asked for (the latest one when ``run_id`` is None or empty), or a JSON
+    error saying why (:func:`no_such_run`)."""
     run_id = run_id or None
     run = lookup.ready_run(workspace(request), run_id)
     if run is None:
-        lang = request_lang(request)
         if run_id is None:
-            raise ApiError(404, "no_run", t("web.error.no_run", lang))
-        raise ApiError(404, "unknown_run", read.missing_run(workspace(request), run_id, lang))
+            raise ApiError(404, "no_run", t("web.error.no_run", request_lang(request)))
+        raise no_such_run(request, run_id)
     return run
+
+
+def no_such_run(request: Request, run_id: str) -> ApiError:
+    """Why no one run answers to ``run_id``, the same on every route: a 404 when no run
+    has that id or prefix; a 409 (as for a phone several customers share) listing the
+    runs when several have it (``runs`` in the JSON too): they exist, the request did
+    not say which one."""
+    ws, lang = workspace(request), request_lang(request)
+    said = read.missing_run(ws, run_id, lang)
+    matches = read.matching_runs(ws, run_id)
+    if len(matches) > 1:
+        return ApiError(409, "ambiguous_run", said, {"runs": matches})
+    return ApiError(404, "unknown_run", said)

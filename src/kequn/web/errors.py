@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
@@ -24,11 +25,15 @@ from kequn.web.lang import request_lang
 
 
 class ApiError(HTTPException):
-    """An error the API reports as JSON: ``{"error": {"code", "message"}}``."""
+    """An error the API reports as JSON: ``{"error": {"code", "message"}}``, and any
+    ``extra`` fields beside them (the runs an ambiguous prefix names)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(status_code=status, detail=message)
         self.code = code
+        self.extra = extra or {}
 
 
 class LoginRequiredError(Exception):
@@ -40,7 +45,8 @@ class LoginRequiredError(Exception):
 
 async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": exc.code, "message": exc.detail}}, status_code=exc.status_code
+        {"error": {"code": exc.code, "message": exc.detail, **exc.extra}},
+        status_code=exc.status_code,
     )
 
 

@@ -120,8 +120,8 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "No run has the id (or prefix) {id}; the Runs page (API: /api/runs) lists the runs.",
     ),
     "run.ambiguous": (
-        "有 {count} 次运行的编号以 {id} 开头；请写出更长的编号（运行记录页或 /api/runs 列出全部运行）。",
-        "{count} runs have ids starting with {id}; give more of the id (the Runs page or /api/runs lists the runs).",
+        "有 {count} 次运行的编号以 {id} 开头：{runs}；请写出更长的编号（运行记录页或 /api/runs 列出全部运行）。",
+        "{count} runs have ids starting with {id}: {runs}; give more of the id (the Runs page or /api/runs lists the runs).",
     ),
     # a run started from the dashboard
     "error.out_of_range": (

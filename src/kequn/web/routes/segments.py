@@ -15,9 +15,16 @@ from starlette.background import BackgroundTask
 from kequn.core.i18n import t
 from kequn.snapshots import read, reports
 from kequn.snapshots.linked import UnknownSourceError
-from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
-from kequn.web.deps import TEAM_NAMES, Reader, need, request_lang, run_or_404, workspace
+from kequn.web.deps import (
+    TEAM_NAMES,
+    Reader,
+    need,
+    no_such_run,
+    request_lang,
+    run_or_404,
+    workspace,
+)
 from kequn.web.errors import ApiError
 from kequn.web.personal import personal_view, sees_personal
 
@@ -175,12 +182,10 @@ def history(
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two)."""
     ws, lang = workspace(request), request_lang(request)
-    asked = [run_id for run_id in (before, after) if run_id]
-    ids = [r.run_id for r in list_runs(ws)] if asked else []
-    for run_id in asked:
-        # a 404 as every route's unknown run (a prefix several runs share stays a 409)
-        if not any(i.startswith(run_id) for i in ids):
-            raise ApiError(404, "unknown_run", read.missing_run(ws, run_id, lang))
+    for run_id in (before, after):
+        # as every route's run: one run, else a 404 (none) or a 409 (several)
+        if run_id and len(read.matching_runs(ws, run_id)) != 1:
+            raise no_such_run(request, run_id)
     try:
         return reports.history(ws, dimension, before=before, after=after, lang=lang)
     except ValueError as exc:
