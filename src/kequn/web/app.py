@@ -49,6 +49,7 @@ _ROUTERS = (system, imports, runs, segments, customers, taxonomy, privacy, pages
 #: routers of their own: the journeys' and identity review's API and pages, the public
 #: unsubscribe link
 _MORE_ROUTERS = (
+    system.docs,
     journeys.router,
     journeys.pages,
     identity.router,
@@ -87,6 +88,9 @@ def create_app(
         lifespan=lifespan,
         title="kequn 客群",
         version="0.1.0",
+        # no Swagger UI nor ReDoc: both load from a CDN (kequn.web.routes.system.docs)
+        docs_url=None,
+        redoc_url=None,
         description=(
             "Customer segmentation: segments, customers, runs, imports and the taxonomy of "
             "one workspace. Every route except /api/health needs `Authorization: Bearer "

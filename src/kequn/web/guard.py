@@ -61,23 +61,13 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# FastAPI's /docs and /redoc load Swagger UI / ReDoc from a CDN and start it inline; they
-# show only the OpenAPI description, never workspace data
-_DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-    "font-src 'self' https://fonts.gstatic.com; worker-src blob:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-_DOCS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 #: headers a route may have set that :func:`_security_headers` sets instead
 _REPLACED_HEADERS = frozenset({b"content-security-policy", b"cache-control"})
 
 
 def _security_headers(path: str) -> list[tuple[bytes, bytes]]:
     headers = [
-        (b"content-security-policy", (_DOCS_CSP if path in _DOCS else CSP).encode()),
+        (b"content-security-policy", CSP.encode()),
         (b"x-frame-options", b"DENY"),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),

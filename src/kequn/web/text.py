@@ -11,6 +11,18 @@ WEB: dict[str, tuple[str, str]] = {
         "角色 {role} 无权执行此操作（{what}）。",
         "The {role} role may not do this ({what}).",
     ),
+    # /docs and /redoc (kequn.web.routes.system.docs)
+    "web.no_docs": (
+        (
+            "不提供交互式接口文档（Swagger UI 与 ReDoc 要从外网 CDN 加载脚本，内网打不开，"
+            "且只有英文）；接口说明在 /openapi.json，可导入任何 OpenAPI 工具或生成客户端。"
+        ),
+        (
+            "No interactive API documentation is served (Swagger UI and ReDoc load their"
+            " scripts from a CDN that intranets cannot reach, and speak English only); the"
+            " API is described at /openapi.json, for any OpenAPI tool or client generator."
+        ),
+    ),
     "web.error.no_run": (
         "还没有运行结果。先运行一次分群。",
         "There is no run yet. Start a run first.",

@@ -11,8 +11,22 @@ from kequn.core.i18n import t
 from kequn.service import workspace_status
 from kequn.store.access import PERMISSIONS, User, unfinished_erasures
 from kequn.web.deps import Reader, current_user, request_lang, workspace
+from kequn.web.errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["service"])
+#: FastAPI's /docs (Swagger UI) and /redoc load their scripts from a CDN: a blank page on
+#: an intranet (and on this project's machines), English only, and a page policy that had
+#: to let a CDN's scripts run. They are turned off (``create_app``); the addresses say
+#: where the API's description is instead.
+docs = APIRouter(include_in_schema=False)
+
+
+@docs.get("/docs")
+@docs.get("/docs/oauth2-redirect")
+@docs.get("/redoc")
+def no_docs(request: Request) -> None:
+    """A JSON 404 pointing to /openapi.json, in the request's language."""
+    raise ApiError(404, "no_docs", t("web.no_docs", request_lang(request)))
 
 
 @router.get("/health")
