@@ -10,20 +10,16 @@ import duckdb
 
 from kequn.ingest import formats, reasons, value_failed
 from kequn.ingest._pass import settled_by_refund
-from kequn.ingest.birthday import birthday_sql, month_day
+from kequn.ingest.birthday import month_day
 from kequn.ingest.cell_macros import MONTH_DAY
 from kequn.ingest.convert import Fragment, fragment, other_spellings, with_spellings
+from kequn.ingest.customer_columns import CustomerColumnsPass
 from kequn.ingest.mapping import (
     UNIT_FACTORS,
     MappingResult,
     attribute_name,
-    normalise_header,
     shown_header,
 )
-from kequn.ingest.non_data import NonDataPass
-from kequn.ingest.region import PARTS, place_of, places
-from kequn.ingest.resident_id import HEADERS as ID_HEADERS
-from kequn.ingest.resident_id import birth_date_sql, fill_birth_sql, gender_sql
 from kequn.ingest.shape import Shaped
 
 _CHOICES = {"gender": "gender", "kind": "kind", "status": "status"}
@@ -44,21 +40,10 @@ _DECIMAL_COMMA = r"[-+]?\d{1,3}(\.\d{3})*,\d{1,2}|[-+]?\d+,\d{1,2}"
 _DOT_GROUPED = r"[-+]?\d{1,3}(\.\d{3})+"
 
 
-class ParsePass(NonDataPass):
-    """Staged text to typed values (see the module's docstring).
-
-    The parse reads a cell cleaned (``kq_text``) as a column of a subquery, ``kq_t<i>``
-    (:meth:`_clean`), and a place column's country, province and city from one list,
-    ``kq_place<i>`` (:meth:`_places`). A macro is copied wherever its argument is used,
-    and DuckDB shares no copy inside a CASE, AND or OR, where every date, amount and
-    place macro uses it: the cleaning was in the query once per use (an address's 10
-    times: its own column, and three for each part of its place, each part splitting
-    the cell again; a date's about 20). Now each cell is cleaned, and split, once."""
-
-    #: the file's columns the parse reads cleaned (:meth:`_clean`)
-    _cleaned: set[int]
-    #: the place columns whose parts it reads, each with whether it is an address
-    _placed: dict[int, bool]
+class ParsePass(CustomerColumnsPass):
+    """Staged text to typed values (see the module's docstring); the cells cleaned once
+    (:class:`kequn.ingest.parse_cells.CellsPass`), a customers file's own columns
+    (:class:`kequn.ingest.customer_columns.CustomerColumnsPass`)."""
 
     def _register_raw(self) -> None:
         if self.staged.positional:
@@ -245,53 +230,6 @@ class ParsePass(NonDataPass):
             self.report.attributes.append(attribute_name(self.staged.headers, index))
             self.report.not_read[name] = header
 
-    def _clean(self, index: int) -> str:
-        """The file's column ``index`` cleaned (``kq_text``), as a column of
-        :meth:`_cells`: cleaned once per cell however many fragments read it."""
-        self._cleaned.add(index)
-        return f"kq_t{index}"
-
-    def _cell(self, index: int) -> str:
-        """The cleaned cell of column ``index``, or where it is empty the first filled of
-        the columns its empty cells are read from (MappingResult.fallback_cells)."""
-        cells = [f"kq_text(c{i})" for i in [index, *self.matched.fallback_cells.get(index, [])]]
-        return cells[0] if len(cells) == 1 else f"coalesce({', '.join(cells)})"
-
-    def _raw(self, index: int) -> str:
-        """The cell of column ``index`` as the file has it, or the one :meth:`_cell` read
-        in its place: a value emptied or refused is reported as it was written."""
-        first = f"CAST(c{index} AS VARCHAR)"
-        later = self.matched.fallback_cells.get(index, [])
-        if not later:
-            return first
-        cases = " ".join(
-            f"WHEN NOT kq_blank(c{i}) THEN CAST(c{i} AS VARCHAR)" for i in [index, *later]
-        )
-        return f"CASE {cases} ELSE {first} END"
-
-    def _places(self, index: int, address: bool) -> str:
-        """The [country, province, city] of the place column ``index`` (a 地区, or an
-        address: :func:`kequn.ingest.region.places`), as a column of :meth:`_cells`."""
-        self._clean(index)
-        self._placed[index] = address
-        return f"kq_place{index}"
-
-    def _cells(self) -> str:
-        """``raw`` with the cleaned cells and place lists the parse asked for as columns
-        of their own (see the class's docstring): a subquery for each step, since the
-        places read the cleaned cells. A column no query reads DuckDB leaves out."""
-        relation = "raw"
-        if self._cleaned:
-            clean = ", ".join(f"{self._cell(i)} AS kq_t{i}" for i in sorted(self._cleaned))
-            relation = f"(SELECT *, {clean} FROM {relation})"
-        if self._placed:
-            found = ", ".join(
-                f"{places(f'kq_t{i}', address=address)} AS kq_place{i}"
-                for i, address in sorted(self._placed.items())
-            )
-            relation = f"(SELECT *, {found} FROM {relation})"
-        return relation
-
     def _parse(self) -> list[str]:
         self._cleaned, self._placed = set(), {}
         self._other_spellings()
@@ -378,79 +316,6 @@ class ParsePass(NonDataPass):
             found = value_failed.failing(self.con, select, cells, self.staged.headers, params)
             raise value_failed.ValueFailed(found) from exc
 
-    def _birthday(self, mapped: list[str]) -> None:
-        """The birthday (MM-DD) beside the birth date: none for a year or a year and month
-        read as its 1st, and a month and day alone's (:mod:`kequn.ingest.birthday`)."""
-        self.sql("ALTER TABLE parsed ADD COLUMN birthday VARCHAR")
-        self.sql("ALTER TABLE parsed ADD COLUMN raw__birthday VARCHAR")
-        self.sql("ALTER TABLE parsed ADD COLUMN bad__birthday BOOLEAN DEFAULT false")
-        self.sql("ALTER TABLE parsed ADD COLUMN why__birthday VARCHAR DEFAULT ''")
-        self.sql(f"UPDATE parsed SET birthday = {birthday_sql('raw__birth_date', 'birth_date')}")
-        mapped.append("birthday")
-        if "kq_id_born" in self.con.table("parsed").columns:
-            self.sql(fill_birth_sql("kq_id_born", "trim(raw__birth_date)"))
-            self.sql("ALTER TABLE parsed DROP COLUMN kq_id_born")
-
-    def _customer_columns(self, select: list[str], mapped: list[str]) -> None:
-        """A customer's name from its two columns (First Name + Last Name, 姓 + 名), and
-        the columns kept as attributes."""
-        if self.matched.name_parts is not None:
-            one, two, separator = self.matched.name_parts
-            joined = f"NULLIF(concat_ws('{separator}', {self._clean(one)}, {self._clean(two)}), '')"
-            select += [f'{joined} AS "name"', f'{joined} AS "raw__name"']
-            select += ['false AS "bad__name"', "'' AS \"why__name\""]
-            mapped.append("name")
-        self._place_columns(select, mapped)
-        self._resident_id_columns(select, mapped)
-        attrs = self._attributes_sql()
-        if attrs:
-            select.append(f"{attrs} AS attributes")
-            mapped.append("attributes")
-
-    def _resident_id_columns(self, select: list[str], mapped: list[str]) -> None:
-        """The birth date and gender a resident ID number column gives (身份证号, kept as
-        an attribute: :mod:`kequn.ingest.resident_id`), where the file has no column of
-        its own for them: the age groups and gender rules had nothing to go on."""
-        found = [
-            i for i in self.matched.extra if normalise_header(self.staged.headers[i]) in ID_HEADERS
-        ]
-        if not found:
-            return
-        cell = self._clean(found[0])
-        if "birth_date" in self.matched.columns:  # what the file's own birth cells lack
-            select.append(f'{birth_date_sql(cell)} AS "kq_id_born"')
-        for name, value in (("birth_date", birth_date_sql), ("gender", gender_sql)):
-            if name in self.matched.columns or name in mapped:
-                continue
-            # the number is not shown as the raw value: a message of this column names
-            # no personal number
-            select += [f'{value(cell)} AS "{name}"', f'NULL AS "raw__{name}"']
-            select += [f'false AS "bad__{name}"', f"'' AS \"why__{name}\""]
-            mapped.append(name)
-            self.report.mapping[name] = self.staged.headers[found[0]]  # told as read
-
-    def _place_columns(self, select: list[str], mapped: list[str]) -> None:
-        """The country, province and city a file has no column of, read from its 地区
-        column (浙江省 杭州市, 中国 上海, 美国 纽约), else from the start of the address
-        (:mod:`kequn.ingest.region`)."""
-        columns = self.matched.columns
-        lists = [
-            self._places(columns[name], name == "address")
-            for name in ("region", "address")
-            if name in columns
-        ]
-        if not lists:
-            return
-        raw = f"CAST(c{columns['region' if 'region' in columns else 'address']} AS VARCHAR)"
-        for part in PARTS:
-            if part in columns:
-                continue
-            found = [place_of(one, part) for one in lists]
-            value = found[0] if len(found) == 1 else f"coalesce({', '.join(found)})"
-            select += [f'{value} AS "{part}"', f'{raw} AS "raw__{part}"']
-            select += [f'false AS "bad__{part}"', f"'' AS \"why__{part}\""]
-            mapped.append(part)
-
     def _buyer_key(self, value: str) -> str:
         """An order's buyer: the id column, else (row by row: a walk-in buyer has no member
         number) the phone, else the e-mail, normalised so that 136 1111 2222 and
@@ -481,19 +346,3 @@ class ParsePass(NonDataPass):
         # once masked; without another key the row is quarantined (validate: masked_buyer)
         plain = f"CASE WHEN kq_masked({value}) THEN NULL ELSE {value} END"
         return f"coalesce({plain}, {', '.join(others)})" if others else plain
-
-    def _attributes_sql(self) -> str | None:
-        parts = []
-        if "attributes" in self.matched.columns:
-            source = f"c{self.matched.columns['attributes']}"
-            if self.types[source].upper().startswith("MAP"):
-                parts.append(f"CAST({source} AS MAP(VARCHAR, VARCHAR))")
-        if self.matched.extra:
-            values = ", ".join(self._clean(i) for i in self.matched.extra)
-            parts.append(
-                "map_from_entries(list_filter(list_zip($extra_names::VARCHAR[], "
-                f"[{values}]), lambda x: x[2] IS NOT NULL))"
-            )
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else f"map_concat({parts[0]}, {parts[1]})"
