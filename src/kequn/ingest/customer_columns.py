@@ -49,7 +49,9 @@ class CustomerColumnsPass(CellsPass):
     def _resident_id_columns(self, select: list[str], mapped: list[str]) -> None:
         """The birth date and gender a resident ID number column gives (身份证号, kept as
         an attribute: :mod:`kequn.ingest.resident_id`), where the file has no column of
-        its own for them: the age groups and gender rules had nothing to go on."""
+        its own for them: the age groups and gender rules had nothing to go on. Where it
+        has one, the number fills its cells that give none (:meth:`_gender_from_id`;
+        the birth cells: :func:`kequn.ingest.resident_id.fill_birth_sql`)."""
         found = [
             i for i in self.matched.extra if normalise_header(self.staged.headers[i]) in ID_HEADERS
         ]
@@ -58,6 +60,8 @@ class CustomerColumnsPass(CellsPass):
         cell = self._clean(found[0])
         if "birth_date" in self.matched.columns:  # what the file's own birth cells lack
             select.append(f'{birth_date_sql(cell)} AS "kq_id_born"')
+        if "gender" in self.matched.columns:
+            select.append(f'{gender_sql(cell)} AS "kq_id_gender"')
         for name, value in (("birth_date", birth_date_sql), ("gender", gender_sql)):
             if name in self.matched.columns or name in mapped:
                 continue
@@ -67,6 +71,25 @@ class CustomerColumnsPass(CellsPass):
             select += [f'false AS "bad__{name}"', f"'' AS \"why__{name}\""]
             mapped.append(name)
             self.report.mapping[name] = self.staged.headers[found[0]]  # told as read
+
+    def _filled_customer_columns(self, mapped: list[str]) -> None:
+        """After the parse: the birthday beside a birth date, and the birth and gender
+        cells the ID number fills."""
+        if "birth_date" in mapped:
+            self._birthday(mapped)
+        self._gender_from_id()
+
+    def _gender_from_id(self) -> None:
+        """A gender cell that gives none (empty, 保密, a word of no gender list), filled
+        with the ID number's gender, row by row, as the number fills a birth cell that
+        gives no date: a member list whose 性别 was left blank on some rows had no gender
+        for them though their 身份证号 gave it. A cell's warning stays (it was read as
+        nothing); a cell giving a gender wins, whether the number agrees or not (a
+        number typed on the wrong row, or a gender the customer gave: the file's word)."""
+        if "kq_id_gender" not in self.con.table("parsed").columns:
+            return
+        self.sql("UPDATE parsed SET gender = kq_id_gender WHERE gender IS NULL")
+        self.sql("ALTER TABLE parsed DROP COLUMN kq_id_gender")
 
     def _place_columns(self, select: list[str], mapped: list[str]) -> None:
         """The country, province and city a file has no column of, read from its 地区

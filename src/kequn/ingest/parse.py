@@ -271,8 +271,8 @@ class ParsePass(CustomerColumnsPass):
         if self.table == "customers":
             self._customer_columns(select, mapped)
         self._create_parsed(select)
-        if self.table == "customers" and "birth_date" in mapped:
-            self._birthday(mapped)
+        if self.table == "customers":
+            self._filled_customer_columns(mapped)
         if self.table == "orders" and "refunded" in mapped and "status" in mapped:
             # a refund amount tells what the status word may not: all or part refunded
             self.sql(
