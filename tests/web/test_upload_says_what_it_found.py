@@ -33,7 +33,12 @@ def test_the_upload_says_what_the_import_found_in_the_language(tmp_path: Path) -
                 said[f"{table}-{lang}"] = answer.json()["result"]["said"]
     texts = {key: [line["text"] for line in lines] for key, lines in said.items()}
     warned = {key: [line["text"] for line in lines if line["warn"]] for key, lines in said.items()}
-    assert "客户编号 → customer_id" in " ".join(texts["customers-zh"])
+    # the fields named as the rest of the UI names them, in the language
+    assert "客户编号 → 客户编号" in " ".join(texts["customers-zh"])
+    assert "订单状态 → 状态" in " ".join(texts["orders-zh"])
+    assert "订单状态 → status" in " ".join(texts["orders-en"])
+    assert "下单时间 → order time" in " ".join(texts["orders-en"])
+    assert not any("customer_id" in s or "ordered_at" in s for s in texts["orders-en"])
     assert any("客户类型 的值没有一个是客户性质" in s for s in warned["customers-zh"])
     assert any("No value of 客户类型 is a kind" in s for s in warned["customers-en"])
     # an unknown status word, told (and quarantined) where the page said nothing

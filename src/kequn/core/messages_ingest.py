@@ -16,6 +16,8 @@ INGEST: dict[str, tuple[str, str]] = {
     "reason.bad_row": ("字段数与表头不一致：{value}", "wrong number of fields: {value}"),
     "import.encoding": ("编码: {encoding}", "Encoding: {encoding}"),
     "import.mapped": ("列映射: {mapped}", "Column mapping: {mapped}"),
+    "import.buyer_field": ("买家{field}", "buyer's {field}"),
+    "import.refund_status": ("退款状态", "refund status"),
     "import.id_keyed": (
         "客户编号由 {column} 生成：用工作区自己的密钥计算的匿名编号（p-…），编号里看不到号码本身。",
         "Customer ids are made from {column}: pseudonyms keyed with the workspace's own key (p-…), which never show the number or address itself.",

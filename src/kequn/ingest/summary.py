@@ -76,13 +76,29 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     return lines + _unknown_words(report, lang)
 
 
+def column_name(column: str, table: str, lang: str | None = None) -> str:
+    """What a column a file's header was taken for is called in the language, as the
+    rest of the UI names it (订单编号 → 订单编号, not order_id; the JSON's keys stay the
+    ids): a table's column by its schema name, an order export's buyer column
+    (customer_phone) as the buyer's field (买家电话), an after-sale file's refund state."""
+    if column.startswith("customer_") and column != "customer_id":
+        field = column.removeprefix("customer_")
+        if any(c.name == field for c in TABLES["customers"].columns):
+            return t("import.buyer_field", lang, field=display.field(field, lang))
+    if column == "refund_status":
+        return t("import.refund_status", lang)
+    return display.field(column, lang, table)
+
+
 def column_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     """The file's encoding and what each column was taken for: mapped, kept as an
     attribute (and why, for a kind column of no kind), not used; the customers made."""
     lines: list[Line] = []
     if report.encoding:  # a text file's; a workbook or Parquet file has none to tell
         lines.append(Line(t("import.encoding", lang, encoding=report.encoding)))
-    mapped = ", ".join(f"{h} → {c}" for c, h in report.mapping.items())
+    mapped = ", ".join(
+        f"{h} → {column_name(c, report.table, lang)}" for c, h in report.mapping.items()
+    )
     lines.append(Line(t("import.mapped", lang, mapped=mapped)))
     if report.fallbacks.get("customer_id") in _CONTACTS:
         # "手机号 → customer_id" read as if the phone were stored as the id

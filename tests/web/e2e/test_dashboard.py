@@ -75,7 +75,7 @@ def test_upload_shows_the_validation_report(
     assert "ordered_at" in rows.first.inner_text()
     # what the import found, as `kequn import` says it: the columns' use, the encoding
     said = page.inner_text("#upload-said")
-    assert "订单编号 → order_id" in said
+    assert "订单编号 → order id" in said
     assert "Encoding" in said
 
 
