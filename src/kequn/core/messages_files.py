@@ -6,6 +6,11 @@ heading several columns, as (中文, English) templates by key; merged into
 from __future__ import annotations
 
 FILES: dict[str, tuple[str, str]] = {
+    # a workbook none of whose sheets has a header of the table (kequn.ingest.columns)
+    "import.no_usable_sheet": (
+        "{file}: 工作表 {sheets} 都没有可用的列。期望（至少）: {expected}；工作表 {sheet} 的列: {found}",
+        "{file}: no sheet has a usable column (sheets: {sheets}). Expected (at least): {expected}; found in sheet {sheet}: {found}",
+    ),
     # a value DuckDB cannot convert in the query reading the file (kequn.ingest.value_failed)
     "import.value_failed_column": (
         "导入 {file} 时中止：列「{column}」中有一个值无法换算（例如位数过多的数字）。本次未导入任何内容。请检查该列中的异常值，改正后重新导入。",

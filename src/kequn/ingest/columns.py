@@ -13,7 +13,7 @@ from kequn.core.i18n import local, t
 from kequn.core.schema import TABLES
 from kequn.ingest import formats
 from kequn.ingest.convert import install_macros
-from kequn.ingest.mapping import MappingResult, match_headers, normalise_header
+from kequn.ingest.mapping import MappingFile, MappingResult, match_headers, normalise_header
 from kequn.ingest.readers import SourceError, StagedSource
 
 
@@ -264,12 +264,7 @@ def require_columns(table: str, path: Path, staged: StagedSource, matched: Mappi
         return {"table": table, "missing": missing, "headers": headers[:WANTED_HEADERS]}
 
     if not matched.columns:
-        required = [c for c in spec.columns if c.required]
-        expected = ", ".join(f"{c.name} ({c.zh})" for c in required)
-        raise SourceError(
-            t("import.no_usable_column", file=path.name, expected=expected, found=found),
-            wanted=wanted([c.name for c in required if not _derived_id(table, c.name)]),
-        )
+        raise no_usable_column(table, path, staged.headers)
     missing = [c for c in spec.columns if c.required and c.name not in matched.columns]
     item_file = formats.item_file_of(staged.headers) if table == "orders" and missing else None
     if item_file is not None:
@@ -290,6 +285,58 @@ def require_columns(table: str, path: Path, staged: StagedSource, matched: Mappi
             t("import.missing_required", file=path.name, missing=names, found=found),
             wanted=wanted([c.name for c in missing]),
         )
+
+
+def no_usable_column(
+    table: str, path: Path, headers: list[str], sheets: list[str] | None = None
+) -> SourceError:
+    """The error of a file none of whose ``headers`` is a column of ``table``; of a
+    workbook of several ``sheets`` none of which has one, naming them (``headers`` the
+    first's)."""
+    required = [c for c in TABLES[table].columns if c.required]
+    expected = ", ".join(f"{c.name} ({c.zh})" for c in required)
+    found = headers_shown(headers)
+    if sheets and len(sheets) > 1:
+        said = t(
+            "import.no_usable_sheet",
+            file=path.name,
+            sheets=", ".join(sheets),
+            sheet=sheets[0],
+            expected=expected,
+            found=found,
+        )
+    else:
+        said = t("import.no_usable_column", file=path.name, expected=expected, found=found)
+    names = [h for h in dict.fromkeys(headers) if h and h.strip()]
+    missing = [c.name for c in required if not _derived_id(table, c.name)]
+    return SourceError(
+        said, wanted={"table": table, "missing": missing, "headers": names[:WANTED_HEADERS]}
+    )
+
+
+def refuse_unusable(
+    table: str,
+    path: Path,
+    found: list[tuple[str, list[str]]],
+    mapping: MappingFile | None,
+    named: str | None,
+) -> None:
+    """Refuse a workbook none of whose sheets' headers (``found``: title and names, as
+    :func:`kequn.ingest.sheets.header_candidates` reads them from their first rows) has
+    a column of ``table``, before any sheet is read whole: a workbook of 8 sheets and
+    770 MB of other columns was read to its end first. A named format, or a header a
+    platform's profile knows, is left to the import to judge."""
+    if named:
+        return
+    for _title, headers in found:
+        if table == "orders" and not (mapping and mapping.columns) and formats.detect(headers):
+            return
+        try:
+            if match_headers(table, headers, mapping).columns:
+                return
+        except SourceError:
+            return  # the mapping file's own error is told where it was
+    raise no_usable_column(table, path, found[0][1], [title for title, _ in found])
 
 
 #: the most headers a file's missing-columns error hands the dashboard to choose from

@@ -38,6 +38,7 @@ from kequn.ingest.columns import (
     profile_columns,
     profile_for,
     refuse_after_sale,
+    refuse_unusable,
     require_columns,
 )
 from kequn.ingest.convert import choice_params, install_macros, plain_key
@@ -120,6 +121,9 @@ def import_file(
             sheet=sheet or (mapping.sheet if mapping else None),
             progress=lambda n: notify("read", n),
             header_row=header_row or (mapping.header_row if mapping else None),
+            check=lambda found: refuse_unusable(
+                table, path, found, mapping, format or (mapping.format if mapping else None)
+            ),
         )
         return import_staged(
             ws,

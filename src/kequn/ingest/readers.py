@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,7 +32,7 @@ from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.encoding import detect_encoding, undecodable_line
 from kequn.ingest.file_kind import sniff_xls, workbook_kind
 from kequn.ingest.header_rows import HEADER_SCAN, find_header, second_header
-from kequn.ingest.sheets import data_sheet, same_header_sheets
+from kequn.ingest.sheets import data_sheet, header_candidates, same_header_sheets
 from kequn.ingest.source_error import SourceError
 
 BATCH_ROWS = 200_000
@@ -81,9 +82,12 @@ def stage(
     sheet: str | None = None,
     progress: Callable[[int], None] | None = None,
     header_row: int | None = None,
+    check: Callable[[list[tuple[str, list[str]]]], None] | None = None,
 ) -> StagedSource:
     """Stage ``source`` for validation. ``progress`` is called with rows read so far;
-    ``header_row`` (1-based) overrides where the headers are found."""
+    ``header_row`` (1-based) overrides where the headers are found; ``check`` is given a
+    workbook's sheets' headers read from their first rows, before any is read whole, to
+    refuse it early (:func:`kequn.ingest.columns.refuse_unusable`)."""
     suffix = source.suffix.lower()
     if not source.is_file():
         said = "import.is_folder" if source.is_dir() else "import.no_file"
@@ -93,10 +97,11 @@ def stage(
         # "that cannot be read as utf-8 near line 1")
         kind = workbook_kind(source)
         if kind:
-            return _stage_excel(source, workdir, sheet, progress, header_row, biff=kind == "biff")
+            biff = kind == "biff"
+            return _stage_excel(source, workdir, sheet, progress, header_row, check, biff=biff)
         return _stage_csv(source, workdir, encoding, progress, header_row)
     if suffix in {".xlsx", ".xlsm"}:
-        return _stage_excel(source, workdir, sheet, progress, header_row)
+        return _stage_excel(source, workdir, sheet, progress, header_row, check)
     if suffix in {".xls", ".et"}:
         return _stage_xls(source, workdir, encoding, sheet, progress, header_row)
     if suffix in {".parquet", ".pq"}:
@@ -324,6 +329,7 @@ def _stage_excel(
     sheet: str | None,
     progress: Callable[[int], None] | None,
     header_row: int | None = None,
+    check: Callable[[list[tuple[str, list[str]]]], None] | None = None,
     *,
     biff: bool = False,
 ) -> StagedSource:
@@ -340,7 +346,7 @@ def _stage_excel(
                     sheets=", ".join(book.sheetnames),
                 )
             )
-        ws = book[sheet] if sheet else data_sheet(book, HEADER_SCAN)
+        ws = _first_sheet(book, sheet, header_row, check)
         rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
         # the first rows as found (the data among them read as every other row), and
         # as text for finding the header
@@ -398,6 +404,20 @@ def _stage_excel(
     if merged:
         staged.skipped.append(_second_row(at + 2, head[at + 1]))
     return staged
+
+
+def _first_sheet(
+    book: Any,
+    sheet: str | None,
+    header_row: int | None,
+    check: Callable[[list[tuple[str, list[str]]]], None] | None,
+) -> Any:
+    """The sheet read first: the one named, else the data sheet; ``check`` given the
+    sheets' headers from their first rows before (see :func:`stage`)."""
+    found = header_candidates(book, sheet, header_row, HEADER_SCAN) if check else None
+    if check and found:
+        check(found)
+    return book[sheet] if sheet else data_sheet(book, HEADER_SCAN)
 
 
 def _append_texts(columns: list[list[str | None]], values: tuple[object, ...], width: int) -> None:

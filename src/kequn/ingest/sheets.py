@@ -71,3 +71,40 @@ def data_sheet(book: Any, scan: int) -> Any:
             if sum(is_known(c) for c in cells) >= 2:
                 return sheet
     return (shown or sheets)[0]
+
+
+def header_candidates(
+    book: Any, sheet: str | None, header_row: int | None, scan: int
+) -> list[tuple[str, list[str]]] | None:
+    """Each sheet's header (its title and names) as the import would find it, read from
+    the sheets' first rows alone (``book.head``: :mod:`kequn.ingest.xlsx_head`), the one
+    :func:`data_sheet` would read first; the named sheet's alone. None where they cannot
+    be read so (a workbook with no ``head``, a part not found, a header row asked for
+    below the rows): the import then reads the sheets as it did."""
+    head_of = getattr(book, "head", None)
+    if head_of is None:
+        return None
+    sheets = [book[sheet]] if sheet else list(book.worksheets)
+    shown = [s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"]
+    found: list[tuple[str, list[str]]] = []
+    pick: int | None = None
+    for s in [*shown, *(s for s in sheets if s not in shown)]:
+        rows = head_of(s.title, scan)
+        if rows is None:
+            return None
+        head = [header_cells(values) for values in rows]
+        if not head:
+            found.append((s.title, []))
+            continue
+        at = header_row - 1 if header_row else find_header(head)
+        if at >= len(head):
+            return None
+        if pick is None and any(sum(is_known(c) for c in row) >= 2 for row in head):
+            pick = len(found)
+        header = (None if header_row else second_header(head, at)) or list(head[at])
+        while header and header[-1] == "":
+            header.pop()
+        found.append((s.title, header))
+    if pick:
+        found.insert(0, found.pop(pick))
+    return found or None

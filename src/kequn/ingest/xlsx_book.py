@@ -174,6 +174,23 @@ class XlsxBook:
                 pass  # calamine read it; nothing more is looked up
         return self._found[key]
 
+    def head(self, name: str, count: int) -> list[tuple[object, ...]] | None:
+        """The first ``count`` rows of sheet ``name``, read without reading the sheet
+        whole (:mod:`kequn.ingest.xlsx_head`); None where its part cannot be found."""
+        from kequn.ingest import xlsx_head
+
+        try:
+            with zipfile.ZipFile(self._source) as archive:
+                if self._parts is None:
+                    self._parts = xlsx_raw.sheet_parts(archive)
+                part = self._parts.get(name)
+                if not part:
+                    return None
+                shared = xlsx_head.shared_strings_part(archive)
+                return xlsx_head.first_rows(archive, part, count, shared)
+        except (zipfile.BadZipFile, OSError):
+            return None
+
     def close(self) -> None:
         self._held = None
         self._book.close()
