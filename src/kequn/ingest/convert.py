@@ -115,20 +115,32 @@ _NUMBERS = frozenset(
 )
 
 
-def _epoch(col: str) -> str:
-    """A number as a time: 20240305 as that day; else a Unix time, in seconds, or
-    milliseconds from 1e11 (1973 in ms, year 5138 in s), or microseconds from 1e14 (as
-    Java and databases write them), an instant turned into the workspace's local time."""
+def _epoch(col: str, record: bool = True) -> str:
+    """A number as a time: 20240305 as that day; else a Unix time, told by its size (a
+    Parquet INT64 without a TIMESTAMP logical type carries no unit: apache/parquet-format
+    LogicalTypes.md gives the unit, MILLIS, MICROS or NANOS, only with that annotation),
+    each unit's range giving 1973 to 5138: seconds from 1e8, milliseconds from 1e11,
+    microseconds from 1e14 (as Java and databases write them), nanoseconds from 1e17 (a
+    pandas time as an integer: pandas.Timestamp.value), an instant turned into the
+    workspace's local time.
+
+    A record's time (``record``: an order's, an interaction's, a customer's sign-up) of
+    a smaller number is none: 0 (how a time is left unset), -1, a year (2024), a count
+    of days (20061: polars' from_epoch time_unit="d") or an Excel serial (45627) all read
+    as the first hours of 1970 and were kept as such, silently. A birth date may be
+    before 1973, or 1970: its seconds are read whatever their size."""
     v = f"CAST({col} AS DOUBLE)"
+    nanos = f"CAST({col} AS HUGEINT) // 1000"  # exact: a DOUBLE holds 2^53, not 1.7e18
     micros = (
-        f"CASE WHEN abs({v}) >= 1e14 THEN {v} WHEN abs({v}) >= 1e11 THEN {v} * 1e3 "
-        f"ELSE {v} * 1e6 END"
+        f"CASE WHEN abs({v}) >= 1e17 THEN {nanos} WHEN abs({v}) >= 1e14 THEN {v} "
+        f"WHEN abs({v}) >= 1e11 THEN {v} * 1e3 ELSE {v} * 1e6 END"
     )
     instant = f"timezone($tz, timezone('UTC', make_timestamp(CAST({micros} AS BIGINT))))"
     day = f"try_strptime(CAST(CAST({v} AS BIGINT) AS VARCHAR), '%Y%m%d')"
+    smallest = f"{v} >= 1e8" if record else "true"
     return (
         f"CASE WHEN {v} BETWEEN 19000101 AND 29991231 AND {v} = floor({v}) THEN {day} "
-        f"WHEN abs({v}) < 1e17 THEN {instant} END"
+        f"WHEN {smallest} AND abs({v}) < 9.2e18 THEN {instant} END"
     )
 
 
@@ -170,15 +182,16 @@ def fragment(col: str, logical: str, source_type: str) -> Fragment:
     raise ValueError(f"no conversion for {logical}")
 
 
-def _time_fragment(col: str, logical: str, source_type: str) -> Fragment:
+def _time_fragment(col: str, logical: str, source_type: str, record: bool = True) -> Fragment:
     """A time (or a date): text as people type one, a zoned time in the workspace's zone,
-    a number as a Unix time or a yyyymmdd day."""
+    a number as a Unix time or a yyyymmdd day (:func:`_epoch`: ``record``, a record's
+    time, not a birth date)."""
     if source_type.upper().startswith("VARCHAR"):
         value = f"kq_ts({col}, $tz, $day_first)"
     elif "TIME ZONE" in source_type.upper():
         value = f"timezone($tz, {col})"
     elif source_type.upper() in _NUMBERS:
-        value = _epoch(col)
+        value = _epoch(col, record)
     else:
         value = f"try_cast({col} AS TIMESTAMP)"
     if logical == "date":
@@ -193,7 +206,7 @@ def _birth_fragment(col: str, source_type: str) -> Fragment:
     left empty. A month and day without a year (05-01) is still not a date. A generation
     (90后, 95后) is the 1 January of the year it stands for (:func:`_count_fragment`),
     tested first: a cell that is no date costs kq_ts 25 µs (one thread, measured)."""
-    whole = _time_fragment(col, "date", source_type)
+    whole = _time_fragment(col, "date", source_type, record=False)
     if source_type.upper().startswith("VARCHAR"):
         value = (
             f"CASE WHEN kq_blank({col}) THEN NULL "
