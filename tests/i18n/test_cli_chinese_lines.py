@@ -120,4 +120,4 @@ def test_an_import_summary_names_the_table_in_chinese(
     assert "订单: 读取 1 行" in out
     assert "orders:" not in out
     code, out = kequn(capsys, "import", "orders", data, "-w", ws.root, "--lang", "en")
-    assert "orders: read 1 rows" in out
+    assert "orders: read 1 row," in out  # one row, not "1 rows"

@@ -298,7 +298,7 @@ def test_the_cli_reports_refunds_not_applied_and_the_run_sees_the_refunds(
     text = " ".join(out.output.split())
     assert "this is an after-sale (refunds) export: 3 successful refunds" in text
     assert "2 refunds not applied: closed, refused or failed" in text
-    assert "1 refunds not applied: still under way" in text
+    assert "1 refund not applied: still under way" in text
     zh = runner.invoke(app, ["--lang", "zh", "import", "orders", str(path), "-w", str(ws.root)])
     assert zh.exit_code == 0, zh.output
     said = "".join(zh.output.split())

@@ -211,7 +211,7 @@ def test_an_after_sale_word_the_platform_list_lacks_is_told(cli, ws: Path, tmp_p
         ("douyin:12", "refunded", "30.00"),
     ]
     code, out = cli("import", "orders", path, "-w", ws)
-    assert "Unknown after-sale status “退款审核中” (1 rows)" in " ".join(out.split())
+    assert "Unknown after-sale status “退款审核中” (1 row)" in " ".join(out.split())
 
 
 def test_taobao_s_item_list_is_named_and_the_order_file_asked_for(

@@ -2,6 +2,9 @@
 
 Every message a person reads goes through :func:`t`. Templates are ours (never user
 text), and parameters are substituted with :meth:`str.format_map` over plain values.
+An English noun after a count takes its number from it with a spec of the singular and
+the plural (``{rows} {rows:row|rows}``: "1 row", "2 rows"; :class:`_Counted`): "read 1
+rows" was printed; Chinese has no plural, and its templates need none.
 The language comes from ``--lang``, else ``KEQUN_LANG``, else the POSIX locale.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import string
 from collections.abc import Iterator, Mapping
 from typing import Literal, cast
 
@@ -93,6 +97,8 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     if _web.get():
         zh, en = MESSAGES.get(key + WEB_VARIANT, (zh, en))
     template = zh if (lang or current_lang()) == "zh" else en
+    if "|" in template:  # a noun of a count (:class:`_Counted`)
+        return _COUNTED.vformat(template, (), _Params(params))
     return template.format_map(_Params(params))
 
 
@@ -115,3 +121,25 @@ def pick(texts: Mapping[str, str], lang: str | None = None) -> str:
 class _Params(dict[str, object]):
     def __missing__(self, key: str) -> str:  # a missing parameter shows, it never crashes
         return "{" + key + "}"
+
+
+def _one(value: object) -> bool:
+    """Whether a count is one: 1, 1.0, or the text of 1 as a message gives a count
+    (``f"{n:,}"``)."""
+    if isinstance(value, str):
+        return value.replace(",", "").strip() in {"1", "1.0"}
+    return isinstance(value, int | float) and value == 1
+
+
+class _Counted(string.Formatter):
+    """:meth:`str.format_map`, and a field whose spec is ``singular|plural`` gives the
+    form its value's count takes (the count itself is a field of its own)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            singular, plural = format_spec.split("|", 1)
+            return singular if _one(value) else plural
+        return str(super().format_field(value, format_spec))
+
+
+_COUNTED = _Counted()

@@ -157,7 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # value display (kequn.core.display): the CLI's run and status lines
     "run.summary": (
         "运行 {run_id}：{customers} 位客户，截至 {as_of}（{engine}，{seconds} 秒）",
-        "run {run_id}: {customers} customers as of {as_of} ({engine}, {seconds} s)",
+        "run {run_id}: {customers} {customers:customer|customers} as of {as_of} ({engine}, {seconds} s)",
     ),
     "history.absent": ("（不在该次运行中）", "(not in that run)"),
     "export.done": ("{count} 位客户 → {file}", "{count} customers → {file}"),
@@ -227,7 +227,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "privacy.purged": (
         "已删除 {days} 天前的隔离行 {count} 条。",
-        "Removed {count} quarantined rows older than {days} days.",
+        "Removed {count} quarantined {count:row|rows} older than {days} {days:day|days}.",
     ),
     "privacy.run_deleted": ("已删除运行 {id}。", "Deleted run {id}."),
     "runs.bad_keep_days": (
@@ -244,11 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "runs.pruned": (
         "已删除 {count} 次运行（保留最近 {days} 天{monthly}）。",
-        "Runs removed: {count} (kept: the last {days} days{monthly}).",
+        "Runs removed: {count} (kept: the last {days} {days:day|days}{monthly}).",
     ),
     "runs.would_prune": (
         "将删除 {count} 次运行（保留最近 {days} 天{monthly}）：",
-        "Runs that would be removed: {count} (kept: the last {days} days{monthly}):",
+        "Runs that would be removed: {count} (kept: the last {days} {days:day|days}{monthly}):",
     ),
     "runs.monthly": ("，以及更早每月的最后一次", ", and the last run of each month before"),
     "runs.prune_off": (
@@ -277,11 +277,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "events.pruned": (
         "已删除 {count} 条分群事件（保留最近 {days} 天）。",
-        "Segment events removed: {count} (kept: the last {days} days).",
+        "Segment events removed: {count} (kept: the last {days} {days:day|days}).",
     ),
     "events.would_prune": (
         "将删除 {count} 条分群事件（保留最近 {days} 天）。",
-        "Segment events that would be removed: {count} (kept: the last {days} days).",
+        "Segment events that would be removed: {count} (kept: the last {days} {days:day|days}).",
     ),
     "identity.ran": (
         "身份识别：{records} 条客户记录 → {persons} 人；{links} 条链接（其中确定性 {deterministic} 条），{review} 对待复核（kequn identity review）。",

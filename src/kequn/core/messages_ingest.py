@@ -34,7 +34,7 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.ignored": ("未使用的列: {columns}", "Columns not used: {columns}"),
     "import.summary": (
         "{table}: 读取 {rows} 行，接收 {accepted} 行（新增 {inserted}，更新 {updated}，无变化 {unchanged}），隔离 {rejected} 行",
-        "{table}: read {rows} rows, accepted {accepted} ({inserted} new, {updated} updated, {unchanged} unchanged), quarantined {rejected}",
+        "{table}: read {rows} {rows:row|rows}, accepted {accepted} ({inserted} new, {updated} updated, {unchanged} unchanged), quarantined {rejected}",
     ),
     "import.derived_customers": (
         "从订单中生成客户 {count} 个",
@@ -179,7 +179,7 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "status.run": (
         "运行 {run_id}  截至 {as_of}  {engine}  {customers} 位客户  {seconds} 秒",
-        "run {run_id}  as of {as_of}  {engine}  {customers} customers  {seconds} s",
+        "run {run_id}  as of {as_of}  {engine}  {customers} {customers:customer|customers}  {seconds} s",
     ),
     "status.quarantine": ("隔离区（{severity}）", "quarantine ({severity})"),
     "mapping.unreadable": (
@@ -387,23 +387,23 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.key_guest": (
         "注意：此导出没有任何可识别买家的信息（买家账号、手机或邮箱），{count} 笔订单各按一位独立的游客买家（g-订单号）计入：销售额完整，客户数为上限（同一买家的多笔订单无法合并）。",
-        "Note: this export identifies no buyer (no buyer id, phone or e-mail), so each of its {count} orders is kept as a guest buyer of its own (g-ORDER ID): every sale counts, and the customer count is an upper bound (one buyer's several orders cannot be joined).",
+        "Note: this export identifies no buyer (no buyer id, phone or e-mail), so each of its {count} {count:order|orders} is kept as a guest buyer of its own (g-ORDER ID): every sale counts, and the customer count is an upper bound (one buyer's several orders cannot be joined).",
     ),
     "import.partial_refund_unknown": (
         "注意：{partial} 笔订单为部分退款，但文件中没有退款金额：按已付款订单计入，退款记为 0（实际净额更低）。如有含退款金额的订单导出（淘宝/天猫还可导入退款管理导出），或按订单号列出退款（金额为负）的表，请一并导入。",
-        "Note: {partial} orders were partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). To correct them, import an order export with the refund amount (for Taobao / Tmall, also the refunds export), or a sheet listing each refund under its order id with a negative amount.",
+        "Note: {partial} {partial:order was|orders were} partly refunded but the file gives no refund amount: they count as sales with 0 refunded (the real net is lower). To correct them, import an order export with the refund amount (for Taobao / Tmall, also the refunds export), or a sheet listing each refund under its order id with a negative amount.",
     ),
     "import.refund_rows": (
         "注意：{refunds} 行是订单的退款（与本文件或此前导入的订单同一编号、金额为负）：已计入这些订单的退款金额，订单状态改为已退款或部分退款，这些行本身不作为订单保存。",
-        "Note: {refunds} rows are refunds of orders (the id of an order in this file or imported before, a negative amount): their money was added to those orders' refunded amounts and the orders marked refunded or partially refunded; the rows are not stored as orders of their own.",
+        "Note: {refunds} {refunds:row is a refund of an order|rows are refunds of orders} (the id of an order in this file or imported before, a negative amount): {refunds:its|their} money was added to {refunds:the order's refunded amount and the order|those orders' refunded amounts and the orders} marked refunded or partially refunded; {refunds:the row is not stored as an order|the rows are not stored as orders} of {refunds:its|their} own.",
     ),
     "import.aftersale_applied": (
         "注意：这是售后（退款）导出：{refunds} 条成功的退款已计入此前导入的订单的退款金额（每笔退款按退款编号只计一次：同一订单的多条退款相加，分在不同文件中也一样；重复导入不会重复计入），订单状态改为已退款或部分退款；本文件不创建订单或客户。",
-        "Note: this is an after-sale (refunds) export: {refunds} successful refunds were added to the refunded amounts of the orders imported before (each refund counted once by its 退款编号: the refunds of one order add up, in one file or several; importing a file again counts nothing twice), and those orders marked refunded or partially refunded; no order or customer is made from this file.",
+        "Note: this is an after-sale (refunds) export: {refunds} successful {refunds:refund was|refunds were} added to the refunded amounts of the orders imported before (each refund counted once by its 退款编号: the refunds of one order add up, in one file or several; importing a file again counts nothing twice), and those orders marked refunded or partially refunded; no order or customer is made from this file.",
     ),
     "import.aftersale_not_applied": (
         "{count} 条退款未计入：{reason}",
-        "{count} refunds not applied: {reason}",
+        "{count} {count:refund|refunds} not applied: {reason}",
     ),
     "aftersale.closed": (
         "退款已关闭、被拒绝或失败，没有退回款项",
@@ -440,19 +440,19 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.lines": (
         "{orders} 个订单，{lines} 行商品明细",
-        "{orders} orders from {lines} item rows",
+        "{orders} {orders:order|orders} from {lines} item {lines:row|rows}",
     ),
     "import.unknown_status": (
         "未知的订单状态 “{word}”：{count} 行已隔离。若它表示已付款，在映射文件中加一行：  statuses: {{{word}: paid}}",
-        "Unknown order status “{word}”: {count} rows quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
+        "Unknown order status “{word}”: {count} {count:row|rows} quarantined. If it means paid, add this line to a mapping file:  statuses: {{{word}: paid}}",
     ),
     "import.unknown_status_more": (
         "另有 {words} 个未知的订单状态（{count} 行已隔离；--json 列出全部）",
-        "{words} more unknown order statuses ({count} rows quarantined; --json lists them all)",
+        "{words} more unknown order statuses ({count} {count:row|rows} quarantined; --json lists them all)",
     ),
     "import.unknown_refund_word": (
         "未知的售后状态 “{word}”（{count} 行）：这些行按“无售后”读取。若它表示退款，请告诉我们这个词，以便加入该平台的词表",
-        "Unknown after-sale status “{word}” ({count} rows): read as no after-sale. If it means a refund, report the word so it joins the platform's list",
+        "Unknown after-sale status “{word}” ({count} {count:row|rows}): read as no after-sale. If it means a refund, report the word so it joins the platform's list",
     ),
     "import.item_file": (
         "{file} 是{format}的宝贝明细文件：其中没有买家与下单时间。请导入与它一起导出的订单文件（{order_file}…）。",
@@ -476,7 +476,7 @@ INGEST: dict[str, tuple[str, str]] = {
     ),
     "import.skipped_more": (
         "另有 {count} 行不是数据，已跳过（--json 列出全部）",
-        "{count} more rows that are not data were skipped (--json lists them all)",
+        "{count} more {count:row that is|rows that are} not data {count:was|were} skipped (--json lists them all)",
     ),
     "import.sheets": (
         "读取了 {count} 个表头相同的工作表：{sheets}",
@@ -485,7 +485,7 @@ INGEST: dict[str, tuple[str, str]] = {
     "import.sheet_rows": ("{sheet}（第 {first}–{last} 行）", "{sheet} (rows {first}–{last})"),
     "import.blank_rows": (
         "跳过 {count} 个空行（每个单元格都为空）",
-        "Skipped {count} empty rows (every cell blank)",
+        "Skipped {count} empty {count:row|rows} (every cell blank)",
     ),
     "quarantine.retried": (
         "重新读取 {file} 的隔离行：",

@@ -79,15 +79,15 @@ VARIANTS: dict[str, tuple[str, str]] = {
     ),
     "import.skipped_more": (
         "另有 {count} 行不是数据，已跳过（导入结果的 skipped 列出全部）",
-        "{count} more rows that are not data were skipped (the import's result lists them all under skipped)",
+        "{count} more {count:row that is|rows that are} not data {count:was|were} skipped (the import's result lists them all under skipped)",
     ),
     "import.unknown_status": (
         "未知的订单状态 “{word}”：{count} 行已隔离。请在导入页面说明它的含义（如“已付款”），再重新读取被隔离的行。",
-        "Unknown order status “{word}”: {count} rows quarantined. Say what it means (paid, for one) on the import page and read the quarantined rows again.",
+        "Unknown order status “{word}”: {count} {count:row|rows} quarantined. Say what it means (paid, for one) on the import page and read the quarantined rows again.",
     ),
     "import.unknown_status_more": (
         "另有 {words} 个未知的订单状态（{count} 行已隔离；导入结果的 unknown_statuses 列出全部）",
-        "{words} more unknown order statuses ({count} rows quarantined; the import's result lists them all under unknown_statuses)",
+        "{words} more unknown order statuses ({count} {count:row|rows} quarantined; the import's result lists them all under unknown_statuses)",
     ),
     "import.retry_hint": (
         "说明状态的含义后，被隔离的行会重新读取（API：POST /api/quarantine/retry，附 statuses）。",

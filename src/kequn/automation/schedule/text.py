@@ -113,7 +113,7 @@ SCHEDULE: dict[str, tuple[str, str]] = {
     "schedule.detail.deliver": ("发送 {sent}，失败 {failed}", "sent {sent}, failed {failed}"),
     "schedule.detail.run": (
         "运行 {run_id}（{customers} 位客户）",
-        "run {run_id} ({customers} customers)",
+        "run {run_id} ({customers} {customers:customer|customers})",
     ),
     "schedule.detail.sync": (
         "{name}：新增 {inserted}，更新 {updated}，隔离 {rejected}",
