@@ -165,7 +165,10 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.run.start": ("开始运行", "Start a run"),
     "web.run.running": ("正在运行：{step}", "Running: {step}"),
-    "web.run.done": ("运行完成：{customers} 位客户", "Run finished: {customers} customers"),
+    "web.run.done": (
+        "运行完成：{customers} 位客户",
+        "Run finished: {customers} {customers:customer|customers}",
+    ),
     "web.run.failed": ("运行失败：{error}", "The run failed: {error}"),
     "web.run.as_of": ("截至 {as_of} · 运行 {run_id}", "As of {as_of} · run {run_id}"),
     # overview
@@ -238,7 +241,7 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.upload.report": (
         "共 {total} 行：接受 {accepted} 行，隔离 {rejected} 行",
-        "{total} rows: {accepted} accepted, {rejected} quarantined",
+        "{total} {total:row|rows}: {accepted} accepted, {rejected} quarantined",
     ),
     "web.upload.map_title": (
         "文件中没有找到下面这些列。请为每一列选出文件中对应的表头，然后再导入一次：",
@@ -250,7 +253,7 @@ WEB: dict[str, tuple[str, str]] = {
         "文件中的这些订单状态 kequn 不认识，相应的订单已隔离。请说明每个状态的含义，再重新读取被隔离的行：",
         "kequn does not know these order statuses of the file, so their orders were quarantined. Say what each means, then read the quarantined rows again:",
     ),
-    "web.upload.words_count": ("{count} 个订单", "{count} orders"),
+    "web.upload.words_count": ("{count} 个订单", "{count} {count:order|orders}"),
     "web.upload.words_pick": ("（选择含义）", "(choose a meaning)"),
     "web.upload.words_submit": ("按所选含义重新读取", "Read them again with these meanings"),
     "web.upload.quarantine": ("被隔离或置空的数据", "Quarantined or emptied values"),

@@ -4,6 +4,9 @@
 
 const LANG = document.body.dataset.lang || "en";
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : ""));
+// a message of a count: the element's data-NAME, or data-NAME-one for a count of one
+// ("1 row", not "1 rows": the server renders both, kequn.core.i18n._Counted)
+const counted = (el, name, n) => (Number(n) === 1 && el.dataset[`${name}One`]) || el.dataset[name];
 // ECharts renders tooltip formatters' strings as HTML: every name in them comes from the
 // taxonomy or the data, so it goes through esc() (chart labels are drawn on the canvas,
 // as text). Everything else on the page is set with textContent, never innerHTML.
@@ -143,7 +146,7 @@ function runButton() {
       const job = await api("/api/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
       const done = await pollJob(job.id, (j) => { status.textContent = fill(status.dataset.running, { step: j.step_text || j.step || "…" }); });
       if (done.state === "done") {
-        status.textContent = fill(status.dataset.done, { customers: fmt(done.result.customers) });
+        status.textContent = fill(counted(status, "done", done.result.customers), { customers: fmt(done.result.customers) });
         status.className = "good";
         setTimeout(() => window.location.reload(), 800);
       } else {
@@ -235,7 +238,7 @@ function uploadForm() {
       await showQuarantine(table, r.file, r.rejected || r.warnings);
       askWords(table === "orders" ? r.unknown_statuses : null, r.file);
       // the counts last, once the report they sum up is there to read
-      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
+      status.textContent = fill(counted(status, "report", r.rows), { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
       status.className = r.rejected ? "bad" : "good";
     } catch (e) {
       status.textContent = e.message;
@@ -266,7 +269,7 @@ function uploadForm() {
     Object.entries(unknown || {}).forEach(([word, count]) => {
       const select = document.getElementById("upload-words-choices").content.firstElementChild.cloneNode(true);
       select.dataset.word = word;
-      choice(wordsFields, `${word} (${fill(wordsForm.dataset.count, { count: fmt(count) })})`, select);
+      choice(wordsFields, `${word} (${fill(counted(wordsForm, "count", count), { count: fmt(count) })})`, select);
     });
     wordsForm.dataset.file = file || "";
     wordsForm.hidden = wordsFields.children.length === 0;
@@ -287,7 +290,7 @@ function uploadForm() {
       (r.files || []).filter((f) => f.file === file).forEach((f) => Object.assign(still, f.unknown_statuses || {}));
       await showQuarantine("orders", file, true);
       askWords(still, file);
-      status.textContent = fill(status.dataset.report, { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
+      status.textContent = fill(counted(status, "report", r.rows), { total: fmt(r.rows), accepted: fmt(r.accepted), rejected: fmt(r.rejected) });
       status.className = r.rejected ? "bad" : "good";
     } catch (e) {
       status.textContent = e.message;
