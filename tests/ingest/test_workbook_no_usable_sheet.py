@@ -183,3 +183,29 @@ def _shared(path: Path, out: Path, extra: dict[str, str]) -> Path:
             f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>',
         )
     return out
+
+
+@pytest.mark.parametrize("table", ["customers", "events"])
+def test_an_order_export_workbook_is_still_told_as_one(
+    ws: Workspace, tmp_path: Path, table: str
+) -> None:
+    """A platform's order export in a workbook (千牛's ExportOrderList headers, as
+    formats/taobao.yaml names them), given as customers, has no customers' column: told as
+    the order export it is, not as a file of no usable column."""
+    header = [
+        "订单编号",
+        "买家会员名",
+        "订单状态",
+        "订单创建时间",
+        "订单付款时间 ",
+        "买家实际支付金额",
+    ]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    sheet.append(["1930679858170647", "amy", "交易成功", "2024-03-05 14:03", "", "88.00"])
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+    with pytest.raises(SourceError) as raised:
+        import_file(ws, table, path)
+    assert "kequn import orders" in str(raised.value)

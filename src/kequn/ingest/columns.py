@@ -325,12 +325,13 @@ def refuse_unusable(
     :func:`kequn.ingest.sheets.header_candidates` reads them from their first rows) has
     a column of ``table``, before any sheet is read whole: a workbook of 8 sheets and
     770 MB of other columns was read to its end first. A named format, or a header a
-    platform's profile knows, is left to the import to judge."""
+    platform's profile knows, is left to the import to judge (an order export given as
+    customers is told as such: :func:`refuse_after_sale`)."""
     if named:
         return
     for _title, headers in found:
-        if table == "orders" and not (mapping and mapping.columns) and formats.detect(headers):
-            return
+        if not (mapping and mapping.columns) and formats.detect(headers):
+            return  # a platform's export: read, or told as one given for another table
         try:
             if match_headers(table, headers, mapping).columns:
                 return
