@@ -17,15 +17,15 @@ looked at.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from kequn.ingest.xlsx_raw import relations, workbook_part
+
 #: the relationship type of a workbook's shared strings part (ECMA-376 Part 1, 18.4)
 _SHARED = "/sharedStrings"
-_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: a column's letters in a cell reference (B in B3)
 _COLUMN = re.compile(r"[A-Z]{1,3}")
 #: a character escaped in a shared string (_x000D_ for a carriage return)
@@ -54,22 +54,10 @@ def shared_strings_part(archive: zipfile.ZipFile) -> str | None:
     from defusedxml import ElementTree
 
     try:
-        top = ElementTree.fromstring(archive.read("_rels/.rels"))
-        book = next(
-            rel.get("Target", "").lstrip("/")
-            for rel in top.iter(f"{{{_REL}}}Relationship")
-            if rel.get("Type", "").endswith("/officeDocument")
-        )
-        folder, name = posixpath.split(book)
-        rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+        found = relations(archive, workbook_part(archive))
     except (KeyError, StopIteration, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
-    for rel in rels.iter(f"{{{_REL}}}Relationship"):
-        if rel.get("Type", "").endswith(_SHARED):
-            target = rel.get("Target", "")
-            where = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            return posixpath.normpath(where)
-    return None
+    return next((where for _, kind, where in found if kind.endswith(_SHARED)), None)
 
 
 def _strings(archive: zipfile.ZipFile, part: str | None, wanted: set[int]) -> dict[int, str]:

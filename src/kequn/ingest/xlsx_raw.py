@@ -40,31 +40,42 @@ _LONG = re.compile(rb"v>(-?[0-9]{16,})</")
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
+def workbook_part(archive: zipfile.ZipFile) -> str:
+    """The workbook part's path in the zip (xl/workbook.xml as Excel names it), from the
+    package's relationships; KeyError, StopIteration or a parse error when there is none."""
+    from defusedxml import ElementTree
+
+    top = ElementTree.fromstring(archive.read("_rels/.rels"))
+    return next(
+        rel.get("Target", "").lstrip("/")
+        for rel in top.iter(f"{{{_REL}}}Relationship")
+        if rel.get("Type", "").endswith("/officeDocument")
+    )
+
+
+def relations(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """``part``'s relationships: each one's id, type and target (a path in the zip);
+    KeyError or a parse error when it has no relationships part."""
+    from defusedxml import ElementTree
+
+    folder, name = posixpath.split(part)
+    found = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+    out = []
+    for rel in found.iter(f"{{{_REL}}}Relationship"):
+        target = rel.get("Target", "")
+        where = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out.append((rel.get("Id", ""), rel.get("Type", ""), posixpath.normpath(where)))
+    return out
+
+
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Each sheet's name and the part (path in the zip) holding its cells; empty when the
     workbook's relationships cannot be followed (then nothing is looked up)."""
     from defusedxml import ElementTree
 
-    def rels(part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        found = ElementTree.fromstring(
-            archive.read(posixpath.join(folder, "_rels", name + ".rels"))
-        )
-        targets = {}
-        for rel in found.iter(f"{{{_REL}}}Relationship"):
-            target = rel.get("Target", "")
-            where = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-            targets[rel.get("Id", "")] = posixpath.normpath(where)
-        return targets
-
     try:
-        top = ElementTree.fromstring(archive.read("_rels/.rels"))
-        book = next(
-            rel.get("Target", "").lstrip("/")
-            for rel in top.iter(f"{{{_REL}}}Relationship")
-            if rel.get("Type", "").endswith("/officeDocument")
-        )
-        targets = rels(book)
+        book = workbook_part(archive)
+        targets = {rid: where for rid, _, where in relations(archive, book)}
         parts = {}
         for element in ElementTree.fromstring(archive.read(book)).iter():
             if element.tag.rsplit("}", 1)[-1] != "sheet":
