@@ -17,6 +17,7 @@ import pytest
 
 from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
+from kequn.privacy.shown_ids import id_cipher
 from kequn.store.access import add_user
 
 TIER = "会员等级"
@@ -59,6 +60,7 @@ def test_a_viewer_reads_an_attribute_declared_public(public: Any) -> None:
             f"WHERE attributes['{TIER}'] IS NOT NULL AND length(name) >= 2 "
             "ORDER BY customer_id LIMIT 1"
         ).fetchone()
+    customer = id_cipher(public.ws).seal(customer)  # the id as a viewer is shown it
     with public.client("viewer") as client:
         profile = client.get(f"/api/customers/{customer}", params={"lang": "zh"})
         page = client.get(f"/customers/{customer}", params={"lang": "zh"})

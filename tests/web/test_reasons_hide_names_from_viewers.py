@@ -15,6 +15,7 @@ import pytest
 
 from kequn.demo import demo_workspace
 from kequn.pipeline import run as run_taxonomy
+from kequn.privacy.shown_ids import id_cipher
 from kequn.store.access import add_user
 
 # appended to the demo's dimensions (the file's last section): every customer with a
@@ -66,6 +67,7 @@ def _reasons(profile: dict[str, Any]) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_viewer_reads_reasons_without_the_name(named: Any, lang: str) -> None:
     customer, name = _someone(named)
+    customer = id_cipher(named.ws).seal(customer)  # the id as a viewer is shown it
     with named.client("viewer") as client:
         profile = client.get(f"/api/customers/{customer}", params={"lang": lang})
         page = client.get(f"/customers/{customer}", params={"lang": lang})

@@ -25,7 +25,13 @@ from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.model import TaxonomyError
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
-from kequn.web.errors import add_handlers, taxonomy_error, workspace_error
+from kequn.web.errors import (
+    UnknownCustomerError,
+    add_handlers,
+    taxonomy_error,
+    unknown_customer,
+    workspace_error,
+)
 from kequn.web.guard import CatchAll, Failures, Guard
 from kequn.web.jobs import Jobs
 from kequn.web.render import invalid_page, page_or_json
@@ -117,6 +123,8 @@ def create_app(
     # and a workspace or taxonomy.yaml that cannot be read, its error page
     app.exception_handler(TaxonomyError)(page_or_json(taxonomy_error))
     app.exception_handler(WorkspaceError)(page_or_json(workspace_error))
+    # a customer id a viewer may not ask for: as for no such customer (kequn.web.personal)
+    app.exception_handler(UnknownCustomerError)(page_or_json(unknown_customer))
     for module in _ROUTERS:
         app.include_router(module.router)
     for router in _MORE_ROUTERS:

@@ -36,6 +36,17 @@ class ApiError(HTTPException):
         self.extra = extra or {}
 
 
+class UnknownCustomerError(Exception):
+    """A customer id a route was given that names no customer the reader may ask for (a
+    viewer's text that is no token of :mod:`kequn.privacy.shown_ids`): answered as for
+    an id no customer has, a JSON 404 (``message``, the key saying it, names ``given``),
+    or the error page for a dashboard page."""
+
+    def __init__(self, given: str, message: str = "web.error.no_customer") -> None:
+        self.given = given
+        self.message = message
+
+
 class LoginRequiredError(Exception):
     """A page was opened without a valid session; the handler redirects to /login."""
 
@@ -48,6 +59,11 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         {"error": {"code": exc.code, "message": exc.detail, **exc.extra}},
         status_code=exc.status_code,
     )
+
+
+async def unknown_customer(request: Request, exc: UnknownCustomerError) -> JSONResponse:
+    message = t(exc.message, request_lang(request), id=exc.given)
+    return JSONResponse({"error": {"code": "no_customer", "message": message}}, status_code=404)
 
 
 #: Starlette's own errors (no such path, a method the path does not take), in the

@@ -9,21 +9,28 @@ half of it. What is masked depends on what is shown; the audit action names both
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from fastapi import Request
 
+from kequn.privacy.shown_ids import IdCipher, id_cipher
 from kequn.snapshots.read import ATTRIBUTES, mask_personal, privacy_settings
 from kequn.snapshots.read import PERSONAL as PERSONAL_FIELDS
 from kequn.store.access import User, audit, mask
 from kequn.taxonomy.model import Taxonomy
-from kequn.web.deps import workspace
+from kequn.web.deps import request_user, workspace
+from kequn.web.errors import UnknownCustomerError
 from kequn.web.rule_privacy import masked_reason, masked_rule, personal_literals
 
 PERSONAL = "personal"  # the permission to see personal data
 
 Shown = TypeVar("Shown", dict[str, Any], list[dict[str, Any]])
+
+#: The keys whose values are customer ids (a record's, a person's), wherever shown.
+ID_KEYS = frozenset({"customer_id", "record_id", "person_id"})
+#: A record's id in its own source (the buyer's nickname of ``taobao:nickname``).
+SOURCE_ID = "source_id"
 
 
 def sees_personal(user: User) -> bool:
@@ -209,6 +216,75 @@ def personal_view(
     masked: Shown = mask(data, public)
     if what == "customer.read" and isinstance(masked, dict):
         # the values a label's rule names (name = '张伟'), in its rule and its reason
-        shown: Shown = _label_rules(masked, public)
-        return shown
-    return masked
+        masked = _label_rules(masked, public)
+    return shown_ids(request, user, masked)
+
+
+def cipher(request: Request) -> IdCipher:
+    """The served workspace's :class:`IdCipher` (its key derived once per app)."""
+    state = request.app.state
+    found: IdCipher | None = getattr(state, "id_cipher", None)
+    if found is None:
+        found = state.id_cipher = id_cipher(workspace(request))
+    return found
+
+
+def shown_ids(request: Request, user: User, data: Shown) -> Shown:
+    """``data`` with every customer id in it as ``user`` may see it: as it is for those
+    who see personal data; else as its token (:mod:`kequn.privacy.shown_ids`: an id may
+    be a buyer's nickname), under :data:`ID_KEYS` and wherever else the same id is a
+    value (the ends of an identity link), a record's own id in its source masked."""
+    if sees_personal(user):
+        return data
+    seal = cipher(request).seal
+    ids: set[str] = set()
+    _collect(data, ids)
+    tokens = {raw: seal(raw) for raw in ids}
+    shown: Shown = _sealed(data, tokens)
+    return shown
+
+
+def _collect(value: Any, ids: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ID_KEYS and isinstance(item, str) and item:
+                ids.add(item)
+            else:
+                _collect(item, ids)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, ids)
+
+
+def _sealed(value: Any, tokens: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return tokens.get(value, value)
+    if isinstance(value, list):
+        return [_sealed(item, tokens) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: mask(item, key) if key == SOURCE_ID else _sealed(item, tokens)
+            for key, item in value.items()
+        }
+    return value
+
+
+def asked_customer(message: str = "web.error.no_customer") -> Callable[..., Awaitable[str]]:
+    """A dependency: the customer id of the route's ``customer_id`` path parameter as the
+    asker means it: a token (:func:`shown_ids`) opened back into its id, whoever sends
+    it; else the id as sent by those who see personal data. Anything else a viewer sends
+    (a real id, a nickname) is answered as an id no customer has (``message``), so ids
+    cannot be probed for."""
+
+    async def asked(request: Request, customer_id: str) -> str:
+        user = request_user(request)
+        if user is None:
+            return customer_id  # the route's own sign-in answers
+        found = cipher(request).open(customer_id)
+        if found is not None:  # a viewer's link opens for anyone (an admin sent it too)
+            return found
+        if not sees_personal(user):
+            raise UnknownCustomerError(customer_id, message)
+        return customer_id
+
+    return asked

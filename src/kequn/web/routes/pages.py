@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -26,7 +26,13 @@ from kequn.web.deps import (
 )
 from kequn.web.guard import client_of
 from kequn.web.lang import language_of
-from kequn.web.personal import hidden_literals, personal_view, sees_personal
+from kequn.web.personal import (
+    asked_customer,
+    hidden_literals,
+    personal_view,
+    sees_personal,
+    shown_ids,
+)
 from kequn.web.render import error_page, render
 from kequn.web.rule_privacy import masked_rule
 
@@ -248,7 +254,11 @@ def _segment(
 
 
 @router.get("/customers/{customer_id:path}")  # an id may hold a slash
-async def customer_page(request: Request, customer_id: str, user: PageUser) -> HTMLResponse:
+async def customer_page(
+    request: Request,
+    customer_id: Annotated[str, Depends(asked_customer())],  # a viewer's token, opened
+    user: PageUser,
+) -> HTMLResponse:
     run = _loop_can_answer(request)
     if run is not None:
         return _customer(request, run, customer_id, user)
@@ -261,8 +271,8 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
     if run is None:
         return _to_overview(request)  # type: ignore[return-value]
     data = read.profile(run, customer_id, lang)
-    if data is None:
-        message = t("web.error.no_customer", lang, id=customer_id)
+    if data is None:  # named as sent: a viewer's token stays one
+        message = t("web.error.no_customer", lang, id=request.path_params["customer_id"])
         return error_page(request, user, message, 404)
     data = personal_view(request, user, data, "customer.read", {"customer_id": customer_id})
     timeline = [
@@ -302,6 +312,6 @@ def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
     run = _latest(request)
     if run is None:
         return _to_overview(request)  # type: ignore[return-value]
-    items = reports.worklist(run, team, lang=lang, limit=100)
+    items = shown_ids(request, user, reports.worklist(run, team, lang=lang, limit=100))
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
     return render(request, "worklist.html", user, run=run, team=team, items=items)

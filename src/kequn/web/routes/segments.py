@@ -26,7 +26,7 @@ from kequn.web.deps import (
     workspace,
 )
 from kequn.web.errors import ApiError
-from kequn.web.personal import personal_view, sees_personal
+from kequn.web.personal import personal_view, sees_personal, shown_ids
 
 router = APIRouter(prefix="/api", tags=["segments"])
 
@@ -169,7 +169,7 @@ def worklist(
     found = run_or_404(request, run)
     items = reports.worklist(found, team, lang=request_lang(request), limit=limit)
     audit(workspace(request), user.name, "worklist.read", {"team": team, "run": found.run_id})
-    return items
+    return shown_ids(request, user, items)  # a viewer's ids are tokens
 
 
 @router.get("/history")
