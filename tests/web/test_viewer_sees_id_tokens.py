@@ -152,3 +152,31 @@ def test_an_admin_sees_the_ids(shop: tuple[Any, list[str]]) -> None:
         shared = admin.get(f"/api/customers/{id_cipher(srv.ws).seal(real)}")
         assert shared.status_code == 200, shared.text
         assert shared.json()["customer_id"] == real
+
+
+def test_a_viewer_searches_members_by_token_not_by_nickname(shop: tuple[Any, list[str]]) -> None:
+    """A viewer searching members for "jessie_lee" found the member whose id holds it:
+    the token shown beside it was then known to be that buyer's."""
+    srv, _nicks = shop
+    nick = "jessie_lee4275"
+    path = "/api/segments/lifecycle/new/members"
+    with srv.client("admin") as admin:
+        found = admin.get(path, params={"q": nick[:10]}).json()
+    assert [row["customer_id"] for row in found["rows"]] == [f"taobao_qingmushenghuoguan:{nick}"]
+    token = id_cipher(srv.ws).seal(found["rows"][0]["customer_id"])
+    with srv.client("viewer") as viewer:
+        for probe in (nick[:10], nick, f"taobao_qingmushenghuoguan:{nick}", "taobao"):
+            answer = viewer.get(path, params={"q": probe})
+            assert answer.status_code == 200, answer.text
+            assert (answer.json()["total"], answer.json()["rows"]) == (0, []), probe
+        by_token = viewer.get(path, params={"q": token}).json()
+    assert [row["customer_id"] for row in by_token["rows"]] == [token]
+    assert by_token["total"] == 1
+    with httpx.Client(base_url=srv.url, timeout=120) as browser:
+        _signed_in(browser, srv, "viewer")
+        probed = browser.get("/segments/lifecycle/new", params={"q": nick[:10]})
+        assert probed.status_code == 200
+        assert 'href="/customers/' not in probed.text
+        searched = browser.get("/segments/lifecycle/new", params={"q": token})
+        assert searched.text.count('href="/customers/') == 1
+        assert f'href="/customers/{token}"' in searched.text

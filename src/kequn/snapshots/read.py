@@ -234,8 +234,10 @@ def members(
     search: str | None = None,
     search_names: bool = True,
     city: str | None = None,
+    only_id: str | None = None,
 ) -> dict[str, Any]:
-    """One page of a segment's members, sorted and filtered, with the total count."""
+    """One page of a segment's members, sorted and filtered, with the total count;
+    ``only_id``: the one customer of that id, if a member (an empty one matches none)."""
     taxonomy = run.taxonomy()
     where, params = segment_where(taxonomy, dimension, label)
     # the columns the filter and the order read (see RunInfo.page_sql)
@@ -254,6 +256,10 @@ def members(
         where += " AND city = ?"
         params.append(city)
         reads.append("city")
+    if only_id is not None:
+        where += " AND customer_id = ?"
+        params.append(only_id)
+        reads.append("customer_id")
     order = _quote(sort, SORTABLE) + (" DESC" if descending else " ASC") + " NULLS LAST"
     limit = max(1, min(limit, PAGE_MAX))
     offset = max(0, offset)
@@ -262,8 +268,9 @@ def members(
         _quote(c, set(MEMBER_COLUMNS) | set(dims)) for c in (*MEMBER_COLUMNS, *dims)
     )
     # without a filter the run's own counts give the total; no need to count again
-    counted = None if (search or city) else (run.counts or {}).get(dimension, {}).get(label)
-    ready = _in_top(offset, limit, sort, descending, search, city)
+    filtered = bool(search or city) or only_id is not None
+    counted = None if filtered else (run.counts or {}).get(dimension, {}).get(label)
+    ready = not filtered and _in_top(offset, limit, sort, descending, search, city)
     if counted is None:
         with lookup.cursor(run) as cur:
             found = cur.execute(f"SELECT count(*) FROM labels WHERE {where}", params).fetchone()

@@ -269,6 +269,16 @@ def _sealed(value: Any, tokens: dict[str, str]) -> Any:
     return value
 
 
+def member_search(request: Request, user: User, q: str | None) -> tuple[str | None, str | None]:
+    """What a search of a segment's members by ``q`` looks for, as ``read.members``'s
+    ``search`` and ``only_id``: ids (and names) containing it, for those who see personal
+    data; for anyone else, only the customer a token of :func:`shown_ids` stands for (a
+    viewer finding members whose id holds "jessie" learnt their nicknames), else no one."""
+    if not q or sees_personal(user):
+        return q or None, None
+    return None, cipher(request).open(q.strip()) or ""
+
+
 def asked_customer(message: str = "web.error.no_customer") -> Callable[..., Awaitable[str]]:
     """A dependency: the customer id of the route's ``customer_id`` path parameter as the
     asker means it: a token (:func:`shown_ids`) opened back into its id, whoever sends

@@ -29,6 +29,7 @@ from kequn.web.lang import language_of
 from kequn.web.personal import (
     asked_customer,
     hidden_literals,
+    member_search,
     personal_view,
     sees_personal,
     shown_ids,
@@ -227,14 +228,16 @@ def _segment(
         message = t("web.error.unknown_segment", lang, segment=f"{dimension}={label}")
         return error_page(request, user, message, 404)
     size = PAGE_SIZE
+    search, only_id = member_search(request, user, q)  # a viewer's: a token, opened
     members = read.members(
         run,
         dimension,
         label,
         offset=max(0, page) * size,
         limit=size,
-        search=q or None,
+        search=search,
         search_names=sees_personal(user),
+        only_id=only_id,
     )
     members = personal_view(
         request, user, members, "segment.read", {"segment": f"{dimension}={label}"}

@@ -26,7 +26,7 @@ from kequn.web.deps import (
     workspace,
 )
 from kequn.web.errors import ApiError
-from kequn.web.personal import personal_view, sees_personal, shown_ids
+from kequn.web.personal import member_search, personal_view, sees_personal, shown_ids
 
 router = APIRouter(prefix="/api", tags=["segments"])
 
@@ -79,6 +79,7 @@ def segment_members(
     if sort not in sortable:
         raise ApiError(400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(sortable)))
     found = run_or_404(request, run)
+    search, only_id = member_search(request, user, q)  # a viewer's: a token, opened
     try:
         page = read.members(
             found,
@@ -88,9 +89,10 @@ def segment_members(
             limit=limit,
             sort=sort,
             descending=order == "desc",
-            search=q,
+            search=search,
             search_names=sees_personal(user),  # viewers may not probe names
             city=city,
+            only_id=only_id,
         )
     except KeyError as exc:
         segment = f"{dimension}={label}"
