@@ -26,6 +26,7 @@ from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 
 CORPUS = Path(__file__).parents[1] / "ingest" / "corpus"
+FILE_STEM = "订单-jessie_lee4275"
 TEAMS = ("sales", "marketing", "service")
 
 
@@ -42,7 +43,9 @@ def _taobao(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterator[tuple[Any, list[str]]]:
     folder = tmp_path_factory.mktemp("taobao-ids")
+    # one buyer's orders, saved under their nickname: a file's name is its sender's text
     export = _taobao(folder)
+    export = export.rename(export.with_name(f"{FILE_STEM}.csv"))
     with export.open(encoding="gbk", newline="") as fh:
         nicks = sorted({row["买家会员名"] for row in csv.DictReader(fh)})
     root = folder / "ws"
@@ -97,9 +100,14 @@ def test_a_viewer_sees_no_nickname_and_follows_tokens(shop: tuple[Any, list[str]
             records = viewer.get(f"/api/customers/{token}/records")
             assert records.status_code == 200, records.text
             assert records.json()["records"][0]["record_id"] == token
+            assert records.json()["records"][0]["file"] == "***.csv"
+            assert profile.json()["attributes"]["source_file"] == "***.csv"
             texts += [profile.text, records.text]
         for text in texts:
             assert _leaked(text, nicks) == []
+        status = viewer.get("/api/status")
+        assert status.json()["recent_imports"][0]["file"] == "***.csv"
+        texts.append(status.text)
         worklist = viewer.get("/api/worklists/marketing", params={"limit": 500}).json()
         assert {item["customer_id"] for item in worklist} <= set(shown)
     with httpx.Client(base_url=srv.url, timeout=120) as browser:
@@ -148,6 +156,9 @@ def test_an_admin_sees_the_ids(shop: tuple[Any, list[str]]) -> None:
         assert profile.json()["customer_id"] == real
         records = admin.get(f"/api/customers/{quote(real)}/records").json()
         assert records["records"][0]["source_id"] == nicks[0]
+        assert records["records"][0]["file"] == f"{FILE_STEM}.csv"
+        status = admin.get("/api/status").json()
+        assert status["recent_imports"][0]["file"] == f"{FILE_STEM}.csv"
         # a viewer's link, sent to an admin, opens the customer with the real id
         shared = admin.get(f"/api/customers/{id_cipher(srv.ws).seal(real)}")
         assert shared.status_code == 200, shared.text

@@ -31,6 +31,8 @@ Shown = TypeVar("Shown", dict[str, Any], list[dict[str, Any]])
 ID_KEYS = frozenset({"customer_id", "record_id", "person_id"})
 #: A record's id in its own source (the buyer's nickname of ``taobao:nickname``).
 SOURCE_ID = "source_id"
+#: The keys whose values name an imported file (``file_name``'s, without folders).
+FILE_KEYS = frozenset({"file", "source_file"})
 
 
 def sees_personal(user: User) -> bool:
@@ -233,7 +235,10 @@ def shown_ids(request: Request, user: User, data: Shown) -> Shown:
     """``data`` with every customer id in it as ``user`` may see it: as it is for those
     who see personal data; else as its token (:mod:`kequn.privacy.shown_ids`: an id may
     be a buyer's nickname), under :data:`ID_KEYS` and wherever else the same id is a
-    value (the ends of an identity link), a record's own id in its source masked."""
+    value (the ends of an identity link), a record's own id in its source masked, and
+    the names of imported files (:data:`FILE_KEYS`) masked but for their extension
+    (:func:`masked_file`: a file's name is whatever its sender called it, a buyer's
+    name or nickname among them)."""
     if sees_personal(user):
         return data
     seal = cipher(request).seal
@@ -262,11 +267,28 @@ def _sealed(value: Any, tokens: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [_sealed(item, tokens) for item in value]
     if isinstance(value, dict):
-        return {
-            key: mask(item, key) if key == SOURCE_ID else _sealed(item, tokens)
-            for key, item in value.items()
-        }
+        return {key: _sealed_item(key, item, tokens) for key, item in value.items()}
     return value
+
+
+def _sealed_item(key: str, item: Any, tokens: dict[str, str]) -> Any:
+    if key == SOURCE_ID:
+        return mask(item, key)
+    if key in FILE_KEYS and isinstance(item, str):
+        return masked_file(item)
+    return _sealed(item, tokens)
+
+
+def masked_file(path: str) -> str:
+    """A file's name as a viewer is shown it: ``***`` and its extension (``***.csv``),
+    which says what kind of file it was and nothing its name said."""
+    name = file_name(path)
+    if not name:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.isascii() and extension.isalnum() and len(extension) <= 5:
+        return f"***.{extension.lower()}"
+    return "***"
 
 
 def member_search(request: Request, user: User, q: str | None) -> tuple[str | None, str | None]:

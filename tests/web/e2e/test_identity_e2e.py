@@ -99,7 +99,8 @@ def test_a_viewer_follows_the_persons_token_to_its_records(
     page: Any, server: Site, login: Any, watch: Any
 ) -> None:
     """A viewer is shown ids as tokens (an id may be a buyer's nickname): the person's
-    page opens by its token and its records' ids are tokens, their own ids masked."""
+    page opens by its token and its records' ids are tokens, their own ids and their
+    files' names masked."""
     seal = id_cipher(server.ws).seal
     login("viewer")
     person = _person(server, "tmall:0000001")
@@ -114,8 +115,9 @@ def test_a_viewer_follows_the_persons_token_to_its_records(
     expect(page.locator("#linked-sources")).to_contain_text(seal(person))
     record = page.locator(f'#linked-records tr[data-record="{seal("tmall:0000001")}"]')
     expect(record).to_contain_text("***")
-    expect(record).to_contain_text("tmall.csv")
+    expect(record).to_contain_text("***.csv")  # the file's name masked, as its kind kept
     expect(page.locator("#linked-links tr").first).to_be_visible()
     shown = page.locator("main").inner_text()
     assert "0000001" not in shown
     assert person not in shown
+    assert "tmall.csv" not in shown

@@ -12,6 +12,7 @@ from kequn.service import workspace_status
 from kequn.store.access import PERMISSIONS, User, unfinished_erasures
 from kequn.web.deps import Reader, current_user, request_lang, workspace
 from kequn.web.errors import ApiError
+from kequn.web.personal import shown_ids
 
 router = APIRouter(prefix="/api", tags=["service"])
 #: FastAPI's /docs (Swagger UI) and /redoc load their scripts from a CDN: a blank page on
@@ -73,4 +74,4 @@ def status(request: Request, user: Reader) -> dict[str, Any]:
     run = found["settings"]["run"]
     if run.get("taxonomy"):  # kequn.toml may give a path anywhere on the server
         run["taxonomy"] = Path(str(run["taxonomy"])).name
-    return found
+    return shown_ids(request, user, found)  # a viewer: the imported files' names masked
