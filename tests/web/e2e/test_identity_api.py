@@ -11,6 +11,7 @@ import pytest
 from identity_site import Site, build, serving
 
 from kequn import identity
+from kequn.privacy.shown_ids import id_cipher
 from kequn.store.access import read_audit
 
 
@@ -104,14 +105,20 @@ def test_bad_decisions_are_json_errors(site: Site) -> None:
 
 def test_a_persons_records_and_segments_of_one_source(site: Site) -> None:
     person = _person(site, "tmall:0000001")
-    for role in ("viewer", "admin"):
+    # a viewer asks by the token it is shown for the person, and sees its records' ids
+    # as tokens, their ids in the source and their files' names masked
+    token = id_cipher(site.ws).seal(person)
+    for role, asked, record in (
+        ("viewer", token, ("tmall", "***", "***.csv")),
+        ("admin", person, ("tmall", "0000001", "tmall.csv")),
+    ):
         with site.client(role) as client:
-            found = client.get(f"/api/customers/{person}/records").json()
-        assert found["person_id"] == person
+            found = client.get(f"/api/customers/{asked}/records").json()
+        assert found["person_id"] == asked
         assert "tmall" in found["sources"]
-        assert ("tmall", "0000001", "tmall.csv") in {
-            (r["source"], r["source_id"], r["file"]) for r in found["records"]
-        }
+        assert record in {(r["source"], r["source_id"], r["file"]) for r in found["records"]}
+        if role == "viewer":
+            assert all(r["record_id"].startswith("c-") for r in found["records"])
         assert all(set(r) == {"record_id", "source", "source_id", "file", "sheet", "row", "import_id",
                               "city"}
                    for r in found["records"])  # fmt: skip
