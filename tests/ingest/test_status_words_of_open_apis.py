@@ -68,3 +68,50 @@ def test_weidian_statuses_of_the_open_api(ws: Workspace, tmp_path: Path) -> None
     assert result.unknown_statuses == {}
     got = {order: value[0] for order, value in _orders(ws).items()}
     assert got == {f"79{n:08d}": state for n, state in enumerate(words.values())}
+
+
+# 快手小店 批量导出: the header's first 52 columns as a public loader lists them
+# (github-code-index:55142619570; the profile's 61522271937 reviews the same 64)
+KUAISHOU = [
+    "订单号", "赠品订单号", "活动订单编号", "订单创建时间", "订单支付时间", "预售定金支付时间",
+    "订单状态", "实付款", "快递费", "店铺优惠", "平台补贴", "主播补贴", "混资活动优惠", "支付优惠",
+    "支付方式", "成交数量", "买家留言", "账号类型", "账号明细", "订单备注", "旗帜颜色", "售后状态",
+    "活动订单", "预售/承诺发货时间", "订单载体", "商品名称", "商品ID", "商品规格", "SKU编码",
+    "商品单价", "渠道", "CPS达人ID", "CPS达人昵称", "预估推广佣金", "预估推广者分佣比例", "团长ID",
+    "团长昵称", "快赚客ID", "快赚客昵称", "授权推广者ID", "授权推广者昵称", "收货人姓名",
+    "收货人电话", "收货地址-省", "收货地址-市", "收货地址-区", "收货地址-街道", "收货地址",
+    "发货时间", "快递公司", "快递单号", "物流信息",
+]  # fmt: skip
+
+
+def test_kuaishou_order_api_words(ws: Workspace, tmp_path: Path) -> None:
+    """快手's order API shows code 70 as 订单成功 and 80 as 订单失败 ("订单整单取消会转为订单
+    失败状态"; github-code-index:33450440885): both were refused as unknown statuses, the
+    successful sale with them."""
+    rows = []
+    for order, status, after_sale in (
+        ("3101", "订单成功", ""),
+        ("3102", "订单失败", ""),
+        ("3103", "订单失败", "退款成功"),
+        ("3104", "已付款", ""),
+    ):
+        row = dict.fromkeys(KUAISHOU, "")
+        row.update({
+            "订单号": f"\t2500000000{order}", "订单创建时间": "2025-03-01 10:00:00",
+            "订单支付时间": "2025-03-01 10:00:30", "订单状态": status, "实付款": "¥99.00",
+            "成交数量": "1", "售后状态": after_sale, "商品名称": "蛋白粉", "商品单价": "99.00",
+            "渠道": "自卖", "收货人姓名": "张*", "收货人电话": f"1380013{order}",
+            "收货地址-省": "浙江省", "收货地址-市": "杭州市",
+        })  # fmt: skip
+        rows.append([row[h] for h in KUAISHOU])
+    path = _write(tmp_path / "快手订单导出.csv", KUAISHOU, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "kuaishou"
+    assert result.rejected == 0, result.examples
+    got = {order[-4:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "3101": ("paid", Decimal("99.00"), Decimal("0.00")),
+        "3102": ("cancelled", Decimal("99.00"), Decimal("0.00")),
+        "3103": ("refunded", Decimal("99.00"), Decimal("99.00")),
+        "3104": ("paid", Decimal("99.00"), Decimal("0.00")),
+    }
