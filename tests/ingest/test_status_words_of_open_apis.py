@@ -115,3 +115,38 @@ def test_kuaishou_order_api_words(ws: Workspace, tmp_path: Path) -> None:
         "3103": ("refunded", Decimal("99.00"), Decimal("99.00")),
         "3104": ("paid", Decimal("99.00"), Decimal("0.00")),
     }
+
+
+# 京东 商家后台 order export, in the column order a public importer's dumped sample row
+# shows (github-code-index:44332149538)
+JD = [
+    "订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额",
+    "结算金额", "余额支付", "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址",
+    "联系电话", "订单备注", "发票类型", "发票抬头", "发票内容", "商家备注",
+    "商家备注等级（等级1-5为由高到低）", "运费金额", "付款确认时间", "增值税发票", "货号",
+    "订单完成时间", "订单来源", "订单渠道",
+]  # fmt: skip
+
+
+def test_jd_order_state_descriptions(ws: Workspace, tmp_path: Path) -> None:
+    """The JD order API documents its states as 已锁定 (LOCKED), POP暂停 (POP_ORDER_PAUSE)
+    and 等待发码 (WAIT_SEND_CODE, a paid LOC order; github-code-index:20684409627,
+    33450440885): all three were refused as unknown statuses."""
+    rows = []
+    for n, status in enumerate(("已锁定", "POP暂停", "等待发码", "完成")):
+        row = dict.fromkeys(JD, "")
+        row.update({
+            "订单号": f"2901234567{n}", "商品ID": "100012043978", "商品名称": "保温杯",
+            "订购数量": "1", "支付方式": "在线支付", "下单时间": "2025-03-01 10:00:00",
+            "京东价": "129.00", "订单金额": "129.00", "结算金额": "119.00", "余额支付": "0.00",
+            "应付金额": "119.00", "订单状态": status, "订单类型": "销售订单",
+            "下单帐号": f"jd_pin_{n}", "付款确认时间": "2025-03-01 10:01:00",
+            "订单来源": "移动端订单", "订单渠道": "暂无来源",
+        })  # fmt: skip
+        rows.append([row[h] for h in JD])
+    path = _write(tmp_path / "京东订单.csv", JD, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "jd"
+    assert result.rejected == 0, result.examples
+    got = {order[-1:]: value[0] for order, value in _orders(ws).items()}
+    assert got == {"0": "refunding", "1": "refunding", "2": "paid", "3": "paid"}
