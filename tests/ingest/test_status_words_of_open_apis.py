@@ -150,3 +150,46 @@ def test_jd_order_state_descriptions(ws: Workspace, tmp_path: Path) -> None:
     assert result.rejected == 0, result.examples
     got = {order[-1:]: value[0] for order, value in _orders(ws).items()}
     assert got == {"0": "refunding", "1": "refunding", "2": "paid", "3": "paid"}
+
+
+# 有赞: the 23 columns of a shop's order export as a public design note lists them
+# (github-code-index:61587040008: two files, 510,026 rows; 订单状态 待支付, 待发货, 已发货,
+# 已完成, 已关闭)
+YOUZAN = [
+    "订单号", "商品名称", "销售渠道", "订单类型", "订单来源", "交易成功时间", "订单实付金额",
+    "分销推广补差", "分销推广佣金", "商品规格", "商品规格ID", "规格编码", "商品编码", "商品单价",
+    "商品数量", "商品ID", "分销商商品推广补差", "商品推广佣金", "商品退款状态", "商品已退款金额",
+    "订单状态", "订单创建时间", "买家昵称",
+]  # fmt: skip
+
+
+def test_youzan_trade_statuses_of_the_4_api(ws: Workspace, tmp_path: Path) -> None:
+    """youzan.trades.sold.get 4.0 shows its statuses as 订单已支付, 待确认 (paid, waiting for
+    the group or the shop) and 买家已签收以及订单成功 (github-code-index:198748690,
+    28303689713, 22157266081): those orders were refused as unknown statuses. The export's
+    own words (61587040008) were known already."""
+    words = {
+        "订单已支付": "paid",
+        "待确认": "paid",
+        "待确认，包含待成团、待接单": "paid",
+        "买家已签收以及订单成功": "paid",
+        "待支付": "pending",
+        "已完成": "paid",
+    }
+    rows = []
+    for n, word in enumerate(words):
+        row = dict.fromkeys(YOUZAN, "")
+        row.update({
+            "订单号": f"E2025070110000000{n}", "商品名称": "婴儿湿巾", "销售渠道": "网店",
+            "订单类型": "普通订单", "订单来源": "微信小程序", "订单实付金额": "39.90",
+            "商品规格": "80抽", "规格编码": "SKU-80", "商品单价": "39.90", "商品数量": "1",
+            "商品已退款金额": "0", "订单状态": word, "订单创建时间": "2025-07-01 10:00:00",
+            "买家昵称": f"宝妈{n}",
+        })  # fmt: skip
+        rows.append([row[h] for h in YOUZAN])
+    path = _write(tmp_path / "有赞订单.csv", YOUZAN, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "youzan"
+    assert result.rejected == 0, result.examples
+    got = {order[-1:]: value[0] for order, value in _orders(ws).items()}
+    assert got == {str(n): state for n, state in enumerate(words.values())}
