@@ -193,3 +193,39 @@ def test_youzan_trade_statuses_of_the_4_api(ws: Workspace, tmp_path: Path) -> No
     assert result.rejected == 0, result.examples
     got = {order[-1:]: value[0] for order, value in _orders(ws).items()}
     assert got == {str(n): state for n, state in enumerate(words.values())}
+
+
+# 抖店 订单表 columns a 2022 cleaner of it reads (github-code-index:34074784961), with the
+# 流量来源 a dashboard's refresh reads too (github-code-index:61642790370)
+DOUYIN = [
+    "主订单编号", "子订单编号", "选购商品", "商品数量", "订单应付金额", "订单提交时间",
+    "支付完成时间", "订单状态", "售后状态", "商家编码", "商品ID", "达人昵称", "达人ID", "商品单价",
+    "流量来源",
+]  # fmt: skip
+
+
+def test_douyin_exchange_on_its_way_is_no_refund(ws: Workspace, tmp_path: Path) -> None:
+    """A dashboard's refresh of the 抖店 export counts every 售后状态 a refund but '-',
+    换货成功, 换货待收货 and 补寄成功 (github-code-index:61642790370): 换货待收货 (the
+    exchanged goods on their way) was named an unknown after-sale word."""
+    rows = [
+        [
+            f"\t69283746501234{order}", f"\t69283746501234{order}1", "纯棉睡衣", "1", "128.00",
+            "2025-05-01 10:00:00", "2025-05-01 10:00:30", status, after_sale, "PJ-01",
+            "\t3698271045123456789", "-", "-", "128.00", "商品卡",
+        ]
+        for order, status, after_sale in (
+            ("5101", "已完成", "换货待收货"),
+            ("5102", "已发货", "换货成功"),
+        )
+    ]  # fmt: skip
+    path = _write(tmp_path / "抖店订单导出.csv", DOUYIN, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "douyin"
+    assert result.rejected == 0, result.examples
+    assert result.unknown_refund_words == {}
+    got = {order[-4:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "5101": ("paid", Decimal("128.00"), Decimal("0.00")),
+        "5102": ("paid", Decimal("128.00"), Decimal("0.00")),
+    }
