@@ -229,3 +229,39 @@ def test_douyin_exchange_on_its_way_is_no_refund(ws: Workspace, tmp_path: Path) 
         "5101": ("paid", Decimal("128.00"), Decimal("0.00")),
         "5102": ("paid", Decimal("128.00"), Decimal("0.00")),
     }
+
+
+# 拼多多 商家后台 orders_export.csv as a public report script reads it (utf-8-sig, cells
+# padded with tabs; github-code-index:40189267514)
+PDD = [
+    "商品", "订单号", "订单状态", "商品总价(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)",
+    "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间", "商品id",
+    "样式ID", "商品规格", "售后状态", "快递单号", "快递公司", "订单成交时间",
+]  # fmt: skip
+
+
+def test_pdd_order_api_spellings(ws: Workspace, tmp_path: Path) -> None:
+    """The order API writes its statuses 已发货待签收 (no comma) and 无售后或售后关闭
+    (github-code-index:53133411544; an ERP's order page prints both, 59654253454): the
+    first was refused as an unknown status, the second named an unknown after-sale word."""
+    rows = [
+        [
+            "保温杯", f"\t250301-10000000000{n:04d}", status, "59.00\t", "0.00\t", "0.00\t",
+            "59.00\t", "59.00\t", "1\t", "2025-03-02 10:00:00", "", "\t123456", "\t654321",
+            "白色", after_sale, "\tYT1234567890", "圆通快递", "2025-03-01 10:00:00",
+        ]
+        for n, (status, after_sale) in enumerate((
+            ("已发货待签收", "无售后或售后关闭"),
+            ("已签收", "无售后或售后关闭"),
+        ))
+    ]  # fmt: skip
+    path = _write(tmp_path / "orders_export.csv", PDD, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "pdd"
+    assert result.rejected == 0, result.examples
+    assert result.unknown_refund_words == {}
+    got = {order[-1:]: value for order, value in _orders(ws).items()}
+    assert got == {
+        "0": ("paid", Decimal("59.00"), Decimal("0.00")),
+        "1": ("paid", Decimal("59.00"), Decimal("0.00")),
+    }
