@@ -204,10 +204,12 @@ DOUYIN = [
 ]  # fmt: skip
 
 
-def test_douyin_exchange_on_its_way_is_no_refund(ws: Workspace, tmp_path: Path) -> None:
+def test_douyin_exchanges_and_refused_refunds_are_no_refund(ws: Workspace, tmp_path: Path) -> None:
     """A dashboard's refresh of the 抖店 export counts every 售后状态 a refund but '-',
     换货成功, 换货待收货 and 补寄成功 (github-code-index:61642790370): 换货待收货 (the
-    exchanged goods on their way) was named an unknown after-sale word."""
+    exchanged goods on their way) was named an unknown after-sale word, as were the order
+    API's 退货后拒绝退款, 售后换货商家发货 and 售后换货用户收货 (doudian-sdk's
+    order_searchList_response.go: a refund refused after the return, and an exchange)."""
     rows = [
         [
             f"\t69283746501234{order}", f"\t69283746501234{order}1", "纯棉睡衣", "1", "128.00",
@@ -217,6 +219,9 @@ def test_douyin_exchange_on_its_way_is_no_refund(ws: Workspace, tmp_path: Path) 
         for order, status, after_sale in (
             ("5101", "已完成", "换货待收货"),
             ("5102", "已发货", "换货成功"),
+            ("5103", "已完成", "退货后拒绝退款"),
+            ("5104", "已发货", "售后换货商家发货"),
+            ("5105", "已完成", "售后换货用户收货"),
         )
     ]  # fmt: skip
     path = _write(tmp_path / "抖店订单导出.csv", DOUYIN, rows)
@@ -228,6 +233,9 @@ def test_douyin_exchange_on_its_way_is_no_refund(ws: Workspace, tmp_path: Path) 
     assert got == {
         "5101": ("paid", Decimal("128.00"), Decimal("0.00")),
         "5102": ("paid", Decimal("128.00"), Decimal("0.00")),
+        "5103": ("paid", Decimal("128.00"), Decimal("0.00")),
+        "5104": ("paid", Decimal("128.00"), Decimal("0.00")),
+        "5105": ("paid", Decimal("128.00"), Decimal("0.00")),
     }
 
 
