@@ -273,3 +273,49 @@ def test_pdd_order_api_spellings(ws: Workspace, tmp_path: Path) -> None:
         "0": ("paid", Decimal("59.00"), Decimal("0.00")),
         "1": ("paid", Decimal("59.00"), Decimal("0.00")),
     }
+
+
+def test_douyin_main_status_and_after_sale_list_words(ws: Workspace, tmp_path: Path) -> None:
+    """The order API's main_status (github-code-index:41384052242; ERPs read 21, 22, 39 as
+    refunded, and a response sample writes 22 as 发货后退款完成: 70525997113) and the
+    after-sale list's statuses (doudian-sdk afterSale_List_request.go). 部分支付 and the
+    refunds were refused as unknown statuses; the after-sale words were named unknown and
+    read as no refund, a refund under way with them."""
+    rows = [
+        [
+            f"\t69283746501234{order}", f"\t69283746501234{order}1", "纯棉睡衣", "1", "128.00",
+            "2025-05-01 10:00:00", paid_at, status, after_sale, "PJ-01",
+            "\t3698271045123456789", "-", "-", "128.00", "商品卡",
+        ]
+        for order, status, after_sale, paid_at in (
+            ("5201", "部分支付", "-", "-"),
+            ("5202", "发货前退款完结", "-", "2025-05-01 10:00:30"),
+            ("5203", "发货后退款完结", "-", "2025-05-01 10:00:30"),
+            ("5204", "收货后退款完结", "-", "2025-05-01 10:00:30"),
+            ("5205", "发货后退款完成", "-", "2025-05-01 10:00:30"),
+            ("5206", "已发货", "待商家同意", "2025-05-01 10:00:30"),
+            ("5207", "已完成", "待商家二次同意", "2025-05-01 10:00:30"),
+            ("5208", "已完成", "商家一次拒绝", "2025-05-01 10:00:30"),
+            ("5209", "已完成", "商家二次拒绝", "2025-05-01 10:00:30"),
+            ("5210", "已完成", "换货待买家收货", "2025-05-01 10:00:30"),
+        )
+    ]  # fmt: skip
+    path = _write(tmp_path / "抖店订单导出.csv", DOUYIN, rows)
+    result = import_file(ws, "orders", path)
+    assert result.format == "douyin"
+    assert result.rejected == 0, result.examples
+    assert result.unknown_refund_words == {}
+    got = {order[-4:]: (value[0], value[2]) for order, value in _orders(ws).items()}
+    refunded, none = Decimal("128.00"), Decimal("0.00")
+    assert got == {
+        "5201": ("pending", none),
+        "5202": ("refunded", refunded),
+        "5203": ("refunded", refunded),
+        "5204": ("refunded", refunded),
+        "5205": ("refunded", refunded),
+        "5206": ("refunding", none),
+        "5207": ("refunding", none),
+        "5208": ("paid", none),
+        "5209": ("paid", none),
+        "5210": ("paid", none),
+    }
