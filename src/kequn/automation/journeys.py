@@ -97,7 +97,7 @@ from kequn.automation.channel_models import (
 from kequn.automation.sandbox import template_env
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import t
-from kequn.core.invisible import VisibleName
+from kequn.core.invisible import VisibleName, VisibleText, refuse_invisible
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import catalogue
 from kequn.store.workspace import Workspace
@@ -198,6 +198,18 @@ class Journey(_Strict):
     stop: dt.date | None = None
     conversion_days: int = Field(default=30, ge=1, le=3650)
 
+    @model_validator(mode="after")
+    def _templates_visible(self) -> Journey:
+        """Its messages hold no invisible character: a U+202E in a subject showed it
+        reversed to every customer it went to, a zero-width space hid in a link."""
+        texts = [
+            (f"templates.{lang}.{field}", getattr(template, field))
+            for lang, template in self.templates.items()
+            for field in ("subject", "body")
+        ]
+        refuse_invisible("journey", self.id, texts)
+        return self
+
     @property
     def needs_consent(self) -> bool:
         """Marketing needs the customer's consent unless the journey says otherwise."""
@@ -234,8 +246,12 @@ class Movement(_Strict):
     entered: str | None = Field(default=None, description="dimension.label")
     left: str | None = Field(default=None, description="dimension.label")
     among: list[str] = Field(default_factory=list, description="dimension.label, all held")
-    zh: str = Field(default="", description="with {count}: 「{count} 位高价值客户进入沉睡」")
-    en: str = Field(default="", description="with {count}: '{count} high-value ... dormant'")
+    zh: VisibleText = Field(
+        default="", description="with {count}: 「{count} 位高价值客户进入沉睡」"
+    )
+    en: VisibleText = Field(
+        default="", description="with {count}: '{count} high-value ... dormant'"
+    )
 
     @model_validator(mode="before")
     @classmethod

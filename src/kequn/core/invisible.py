@@ -6,11 +6,15 @@ a second customer. A name an editor writes (a label's, a dimension's, a threshol
 journey's) refuses them: U+202E (right-to-left override) made a label named
 ``\\u202e户客级超`` show as 超级客户 reversed in the dashboard, the exports and the
 audit, and a zero-width space made two labels print alike. Refused rather than dropped:
-the name is in a file the editor keeps, and what the file says is what is shown.
+the name is in a file the editor keeps, and what the file says is what is shown. A text an
+editor writes for people to read (a label's reason, a strategy's actions, a journey's
+message, a digest's line) refuses them too, as :func:`invisible_in` finds them; it may
+hold a tab and line breaks, which a name may not.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -34,6 +38,8 @@ FORMAT = "\u00ad\u180e\u200e\u200f" + "".join(
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff" + FORMAT + CONTROLS
 
 _INVISIBLE_SET = frozenset(INVISIBLE + "\x00\t\n\r")
+#: in a text (a reason, a message's body): a tab and line breaks are its layout
+_INVISIBLE_IN_TEXT = frozenset(INVISIBLE + "\x00")
 
 
 def visible(text: str) -> str:
@@ -44,6 +50,40 @@ def visible(text: str) -> str:
             raise ValueError(t("name.invisible", char=f"U+{ord(char):04X}"))
     return text
 
+
+def invisible_in(text: str) -> str | None:
+    """The code point (``U+202E``) of the first character of :data:`INVISIBLE` (or NUL)
+    in a text an editor writes for people to read; None when it has none. Tabs and line
+    breaks are allowed: a message's body has lines."""
+    for char in text:
+        if char in _INVISIBLE_IN_TEXT:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def visible_text(text: str) -> str:
+    """``text`` when :func:`invisible_in` finds nothing in it; else a ``ValueError``
+    naming the character (after the field's path, which pydantic gives)."""
+    found = invisible_in(text)
+    if found is not None:
+        raise ValueError(t("text.invisible", char=found))
+    return text
+
+
+def refuse_invisible(kind: str, owner: str, texts: Iterable[tuple[str, str]]) -> None:
+    """A ``ValueError`` for the first of ``texts`` (field, text) holding an invisible
+    character, naming whose (``kind``: label, dimension or journey, and its id), the
+    field and the character; nothing when none does."""
+    for field, text in texts:
+        found = invisible_in(text)
+        if found is not None:
+            whose = t(f"text.owner.{kind}", id=owner)
+            raise ValueError(t("text.invisible_in", owner=whose, field=field, char=found))
+
+
+#: a text an editor writes for people to read (a digest's line): refused with an
+#: invisible character other than a tab or a line break (pydantic names the field)
+VisibleText = Annotated[str, AfterValidator(visible_text)]
 
 #: a name an editor writes, refused with an invisible character (pydantic names the field)
 VisibleName = Annotated[str, AfterValidator(visible)]

@@ -158,4 +158,23 @@ YAML: dict[str, tuple[str, str]] = {
         "第 {line} 行既不是 UTF-8 也不是 GBK 编码的文本",
         "line {line} is neither UTF-8 nor GBK text",
     ),
+    # a text an editor writes for people to read (kequn.core.invisible): after the
+    # field's path, or naming whose text and which field
+    "text.invisible": (
+        "文字含有不显示的字符 {char}（如从右到左覆盖、零宽空格）：文字会显示得与所写不同，请删去它",
+        (
+            "the text holds the invisible character {char} (such as a right-to-left override"
+            " or a zero-width space): it would show differently from what it says; remove it"
+        ),
+    ),
+    "text.invisible_in": (
+        "{owner} 的 {field} 含有不显示的字符 {char}（如从右到左覆盖、零宽空格）：文字会显示得与所写不同，请删去它",
+        (
+            "{owner}: {field} holds the invisible character {char} (such as a right-to-left"
+            " override or a zero-width space): it would show differently from what it says;"
+            " remove it"
+        ),
+    ),
+    "text.owner.label": ("标签 {id}", "label {id}"),
+    "text.owner.journey": ("旅程 {id}", "journey {id}"),
 }

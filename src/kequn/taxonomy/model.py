@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from kequn.core import validation, yamlfile
 from kequn.core.i18n import local, t
-from kequn.core.invisible import VisibleName
+from kequn.core.invisible import VisibleName, refuse_invisible
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
 
@@ -90,6 +90,20 @@ class Label(_Strict):
         if isinstance(data, dict) and isinstance(data.get("reason"), dict):
             return {**data, "reason": [data["reason"]]}
         return data
+
+    @model_validator(mode="after")
+    def _texts_visible(self) -> Label:
+        """Its reasons and actions, which people read, hold no invisible character (a
+        U+202E showed a reason reversed on the customer's page and in the exports)."""
+        texts = [
+            (f"reason[{i}].{lang}", getattr(variant, lang))
+            for i, variant in enumerate(self.reason)
+            for lang in ("zh", "en")
+        ]
+        if self.strategy is not None:
+            texts += [(f"strategy.actions[{i}]", a) for i, a in enumerate(self.strategy.actions)]
+        refuse_invisible("label", self.id, texts)
+        return self
 
 
 class Dimension(_Strict):

@@ -1,0 +1,43 @@
+"""A taxonomy file whose reason holds an invisible character is refused when it is read.
+
+The dashboard's save refuses it (tests/web/test_texts_with_invisible_characters); a file
+edited by hand is read by ``kequn taxonomy check`` and by every run through the same
+model, which let a U+202E (right-to-left override) in a reason through: the customer's
+page showed the reason reversed. The message names the file, the label, the field and the
+character, in the language asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kequn.cli import app
+from kequn.core import i18n
+from kequn.taxonomy.model import default_text
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "标签 prospect 的 reason[0].en 含有不显示的字符 U+FEFF"),
+        ("en", "label prospect: reason[0].en holds the invisible character U+FEFF"),
+    ],
+)
+def test_taxonomy_check_refuses_an_invisible_character_in_a_reason(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    text = default_text().replace('en: "no paid order yet', 'en: "no paid\\ufeff order yet', 1)
+    assert text != default_text()
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    i18n.set_lang(None)
+    result = runner.invoke(app, ["--lang", lang, "taxonomy", "check", str(path)])
+    i18n.set_lang(None)
+    words = " ".join(result.output.split())
+    assert result.exit_code != 0, words
+    assert "taxonomy.yaml" in words, words
+    assert said in words, words
