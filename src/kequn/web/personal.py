@@ -246,7 +246,49 @@ def shown_ids(request: Request, user: User, data: Shown) -> Shown:
     _collect(data, ids)
     tokens = {raw: seal(raw) for raw in ids}
     shown: Shown = _sealed(data, tokens)
-    return shown
+    return _files_unsaid(data, shown)
+
+
+#: the keys whose values are sentences a person reads (an import's summary lines, a
+#: message, an error), which may name the file they are about
+_SENTENCES = frozenset({"text", "message", "error"})
+
+
+def _files_unsaid(data: Any, shown: Shown) -> Shown:
+    """``shown`` with the names of the files ``data`` lists (:data:`FILE_KEYS`) masked
+    where its sentences say them too (an import's summary said "张伟的订单.csv has a
+    header and no rows" beside its masked ``file``). Names shorter than three
+    characters are left: masking "a" in every sentence would mask more than names."""
+    names: set[str] = set()
+    _file_names(data, names)
+    hidden = {name: masked_file(name) for name in names if len(name) >= 3}
+    if not hidden:
+        return shown
+    said: Shown = _in_sentences(shown, hidden)
+    return said
+
+
+def _file_names(value: Any, names: set[str]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in FILE_KEYS and isinstance(item, str) and item:
+                names.update({item, file_name(item)})
+            else:
+                _file_names(item, names)
+    elif isinstance(value, list):
+        for item in value:
+            _file_names(item, names)
+
+
+def _in_sentences(value: Any, hidden: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_in_sentences(item, hidden) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: _replaced(item, hidden) if key in _SENTENCES else _in_sentences(item, hidden)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _collect(value: Any, ids: set[str]) -> None:

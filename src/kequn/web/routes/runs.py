@@ -19,7 +19,7 @@ from kequn.store.access import User, audit
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job, for_viewer
-from kequn.web.personal import sees_personal
+from kequn.web.personal import sees_personal, shown_ids
 from kequn.web.render import render
 from kequn.web.schedule_view import without_error_texts
 
@@ -79,6 +79,9 @@ def job_status(
         job = for_viewer(job, lang)
         if job.get("kind") == "schedule":  # the scheduled job's record
             job = {**job, "result": without_error_texts(job.get("result"), lang)}
+        # an import's file named in its report and its summary's lines: ***.csv, as
+        # everywhere a viewer reads of an imported file
+        job = shown_ids(request, user, job)
     wanted = job.get("wanted")
     if wanted and not sees_personal(user):
         # a file read without its header row offers its first row as the headers
