@@ -13,6 +13,7 @@ from kequn.core.i18n import t
 from kequn.store.access import User
 from kequn.web.deps import current_user, forbidden, request_lang, workspace
 from kequn.web.errors import ApiError
+from kequn.web.personal import cipher
 
 router = APIRouter(prefix="/api/privacy", tags=["privacy"])
 
@@ -29,12 +30,15 @@ Admin = Annotated[User, Depends(admin)]
 
 
 def _subject(request: Request, given: str) -> str:
-    """The customer id a request names: the id given, or the one customer whose phone
-    or e-mail it is (:func:`kequn.privacy.contact.subjects`); a JSON 404 for none, a
-    409 listing the ids when several customers share it."""
+    """The customer id a request names: the id given, the one a token stands for (a
+    viewer's link, ``c-…``: :func:`kequn.web.personal.shown_ids`, opened as the customer
+    routes open it), or the one customer whose phone or e-mail it is
+    (:func:`kequn.privacy.contact.subjects`); a JSON 404 for none, a 409 listing the ids
+    when several customers share it."""
     from kequn.privacy.contact import subjects
 
-    found = subjects(workspace(request), given)
+    opened = cipher(request).open(given)
+    found = subjects(workspace(request), given if opened is None else opened)
     lang = request_lang(request)
     if not found:
         raise ApiError(404, "no_customer", t("privacy.no_customer", lang, id=given))
