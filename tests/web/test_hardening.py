@@ -367,7 +367,7 @@ def test_dashboard_error_pages_carry_their_status_and_the_language_s_words(serve
             assert client.get(path).status_code == 404, path
         refused = client.get("/identity", params={"lang": "zh"})
         assert refused.status_code == 403
-        assert "角色 查看者 无权执行此操作（运行分群）" in refused.text
+        assert "角色 查看者 无权执行此操作（复核身份匹配）" in refused.text
         api = client.post("/api/runs", params={"lang": "zh"})
         assert api.status_code == 403
         assert "查看者" in api.json()["error"]["message"]

@@ -112,7 +112,9 @@ def decide(request: Request, body: Decision, user: Reviewer) -> dict[str, Any]:
 def review_page(request: Request, user: PageUser) -> HTMLResponse:
     lang = request_lang(request)
     if not user.can("run"):
-        message = forbidden(lang, user.role, "run")
+        # said as the review's API says it: "运行分群" told a viewer opening the review
+        # that they may not classify
+        message = forbidden(lang, user.role, "identity")
         return error_page(request, user, message, 403)
     pairs = _pairs(request, user, 100)
     if pairs is not None:
