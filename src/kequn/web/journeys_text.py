@@ -65,7 +65,7 @@ JOURNEYS: dict[str, tuple[str, str]] = {
     "web.journeys.saved": ("已保存。", "Saved."),
     "web.journeys.valid": (
         "有效：{journeys} 个旅程，{channels} 个渠道。",
-        "Valid: {journeys} journeys, {channels} channels.",
+        ("Valid: {journeys} {journeys:journey|journeys}, {channels} {channels:channel|channels}."),
     ),
     "web.journeys.invalid": ("无效，未保存：", "Not valid, not saved:"),
     "web.journeys.at_line": ("第 {line} 行：{error}", "Line {line}: {error}"),

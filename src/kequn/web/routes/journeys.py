@@ -157,13 +157,15 @@ def list_journeys(request: Request, user: Reader) -> dict[str, Any]:
 def validate(request: Request, body: JourneysText, _user: Editor) -> dict[str, Any]:
     """Check journeys text without saving it: every problem with its line."""
     found, problems = view.validate(body.text, pipeline.workspace_taxonomy(workspace(request)))
+    lang = request_lang(request)
     if found is None:
-        lang = request_lang(request)
         return {
             "ok": False,
             "problems": [{**p, "text": _problem_text(p, lang)} for p in problems],
         }
-    return {"ok": True, "journeys": len(found.journeys), "channels": len(found.channels)}
+    counts = {"journeys": len(found.journeys), "channels": len(found.channels)}
+    # said here, where a count's noun takes its number ("1 channels" was filled in the page)
+    return {"ok": True, **counts, "message": t("web.journeys.valid", lang, **counts)}
 
 
 @router.put("/journeys", response_model=None)

@@ -59,7 +59,7 @@
         return false;
       }
       showProblems(problems, []);
-      setStatus(fill(box.dataset.valid, { journeys: num(r.data.journeys), channels: num(r.data.channels) }), true);
+      setStatus(r.data.message, true);
       if (saveButton) saveButton.disabled = text.value === original;
       if (journey) preview(text.value);
       return true;
