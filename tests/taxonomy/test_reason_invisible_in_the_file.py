@@ -41,3 +41,21 @@ def test_taxonomy_check_refuses_an_invisible_character_in_a_reason(
     assert result.exit_code != 0, words
     assert "taxonomy.yaml" in words, words
     assert said in words, words
+
+
+def test_a_run_made_before_the_check_is_still_read(tmp_path: Path) -> None:
+    """A run's own copy of its taxonomy was checked when the run was made; one made
+    before reasons were checked may hold a zero-width space pasted into a reason, and its
+    pages still name its segments (a workspace's file with the same text is refused)."""
+    from kequn.taxonomy.model import TaxonomyError, load_taxonomy
+
+    text = default_text().replace('en: "no paid order yet', 'en: "no paid\\u200b order yet', 1)
+    assert text != default_text()
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    stored = load_taxonomy(path, parse_rules=False)
+    assert stored.segment_name("lifecycle", "prospect", "en")
+    with pytest.raises(TaxonomyError, match="U\\+200B"):
+        load_taxonomy(path)
+    # and the other way round: refused first, then read as a run's copy
+    assert load_taxonomy(path, parse_rules=False).dimension("lifecycle") is not None

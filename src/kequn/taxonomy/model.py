@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -92,9 +93,12 @@ class Label(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _texts_visible(self) -> Label:
+    def _texts_visible(self, info: pydantic.ValidationInfo) -> Label:
         """Its reasons and actions, which people read, hold no invisible character (a
-        U+202E showed a reason reversed on the customer's page and in the exports)."""
+        U+202E showed a reason reversed on the customer's page and in the exports); not
+        checked in a run's own copy (``stored``): older runs' pasted ones still show."""
+        if info.context and info.context.get("stored"):
+            return self
         texts = [
             (f"reason[{i}].{lang}", getattr(variant, lang))
             for i, variant in enumerate(self.reason)
@@ -385,12 +389,14 @@ def load_taxonomy(path: Path | None = None, *, parse_rules: bool = True) -> Taxo
     """
     if path is not None:
         found = Path(path).stat()
-        cached = _loaded.get(Path(path))
+        # (a run's copy, its texts unchecked, is kept by its reader: not cached here)
+        cached = _loaded.get(Path(path)) if parse_rules else None
         if cached and cached[:2] == (found.st_mtime_ns, found.st_size):
             taxonomy = cached[2]
         else:
             taxonomy = _load_taxonomy(path, parse_rules)
-            _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
+            if parse_rules:
+                _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
     else:
         taxonomy = _load_taxonomy(None, parse_rules)
     if parse_rules:
@@ -435,7 +441,7 @@ def parse_taxonomy(text: str, where: str = "taxonomy", *, parse_rules: bool = Tr
     found = _parsed.get(key)
     if found is not None:
         return found
-    taxonomy = _parse_taxonomy(text, where)
+    taxonomy = _parse_taxonomy(text, where, stored=not parse_rules)
     if not parse_rules:
         return taxonomy
     _parse_all(taxonomy)
@@ -445,7 +451,7 @@ def parse_taxonomy(text: str, where: str = "taxonomy", *, parse_rules: bool = Tr
     return taxonomy
 
 
-def _parse_taxonomy(text: str, where: str) -> Taxonomy:
+def _parse_taxonomy(text: str, where: str, *, stored: bool = False) -> Taxonomy:
     try:
         data = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
@@ -454,7 +460,8 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
         # a CSV or a bare list given for a taxonomy parses as YAML, but not as a mapping
         raise TaxonomyError(t("taxonomy.not_mapping", file=where))
     try:
-        taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
+        context = {"stored": True} if stored else None
+        taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text}, context=context)
     except ValidationError as exc:
         raise TaxonomyError(f"{where}: {validation.problems(exc.errors())}") from exc
     ids = [d.id for d in taxonomy.dimensions]
