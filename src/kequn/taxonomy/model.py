@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -92,13 +91,12 @@ class Label(_Strict):
             return {**data, "reason": [data["reason"]]}
         return data
 
-    @model_validator(mode="after")
-    def _texts_visible(self, info: pydantic.ValidationInfo) -> Label:
+    def check_texts(self) -> None:
         """Its reasons and actions, which people read, hold no invisible character (a
-        U+202E showed a reason reversed on the customer's page and in the exports); not
-        checked in a run's own copy (``stored``): older runs' pasted ones still show."""
-        if info.context and info.context.get("stored"):
-            return self
+        U+202E showed a reason reversed on the customer's page and in the exports): a
+        ``ValueError`` otherwise. Checked with the rules (:func:`_parse_all`), so a run's
+        own copy, loaded without them, is read as it was written: a run made before this
+        check whose reason held a pasted zero-width space is still shown."""
         texts = [
             (f"reason[{i}].{lang}", getattr(variant, lang))
             for i, variant in enumerate(self.reason)
@@ -107,7 +105,6 @@ class Label(_Strict):
         if self.strategy is not None:
             texts += [(f"strategy.actions[{i}]", a) for i, a in enumerate(self.strategy.actions)]
         refuse_invisible("label", self.id, texts)
-        return self
 
 
 class Dimension(_Strict):
@@ -389,14 +386,12 @@ def load_taxonomy(path: Path | None = None, *, parse_rules: bool = True) -> Taxo
     """
     if path is not None:
         found = Path(path).stat()
-        # (a run's copy, its texts unchecked, is kept by its reader: not cached here)
-        cached = _loaded.get(Path(path)) if parse_rules else None
+        cached = _loaded.get(Path(path))
         if cached and cached[:2] == (found.st_mtime_ns, found.st_size):
             taxonomy = cached[2]
         else:
             taxonomy = _load_taxonomy(path, parse_rules)
-            if parse_rules:
-                _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
+            _loaded[Path(path)] = (found.st_mtime_ns, found.st_size, taxonomy)
     else:
         taxonomy = _load_taxonomy(None, parse_rules)
     if parse_rules:
@@ -441,7 +436,7 @@ def parse_taxonomy(text: str, where: str = "taxonomy", *, parse_rules: bool = Tr
     found = _parsed.get(key)
     if found is not None:
         return found
-    taxonomy = _parse_taxonomy(text, where, stored=not parse_rules)
+    taxonomy = _parse_taxonomy(text, where)
     if not parse_rules:
         return taxonomy
     _parse_all(taxonomy)
@@ -451,7 +446,7 @@ def parse_taxonomy(text: str, where: str = "taxonomy", *, parse_rules: bool = Tr
     return taxonomy
 
 
-def _parse_taxonomy(text: str, where: str, *, stored: bool = False) -> Taxonomy:
+def _parse_taxonomy(text: str, where: str) -> Taxonomy:
     try:
         data = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:  # the file, line, column and problem, in the language
@@ -460,8 +455,7 @@ def _parse_taxonomy(text: str, where: str, *, stored: bool = False) -> Taxonomy:
         # a CSV or a bare list given for a taxonomy parses as YAML, but not as a mapping
         raise TaxonomyError(t("taxonomy.not_mapping", file=where))
     try:
-        context = {"stored": True} if stored else None
-        taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text}, context=context)
+        taxonomy = Taxonomy.model_validate({**(data or {}), "source_text": text})
     except ValidationError as exc:
         raise TaxonomyError(f"{where}: {validation.problems(exc.errors())}") from exc
     ids = [d.id for d in taxonomy.dimensions]
@@ -487,6 +481,13 @@ def _parse_taxonomy(text: str, where: str, *, stored: bool = False) -> Taxonomy:
 
 
 def _parse_all(taxonomy: Taxonomy) -> None:
-    """Every rule of ``taxonomy`` parsed and checked (a problem names its file)."""
+    """Every rule of ``taxonomy`` parsed and checked, and the texts of its labels (a
+    problem names its file)."""
+    for dimension in taxonomy.dimensions:
+        for label in dimension.labels:
+            try:
+                label.check_texts()
+            except ValueError as exc:
+                raise TaxonomyError(f"{taxonomy._where}: {exc}") from None
     taxonomy.rules()
     taxonomy.reason_rules()
