@@ -86,8 +86,9 @@ def stage(
 ) -> StagedSource:
     """Stage ``source`` for validation. ``progress`` is called with rows read so far;
     ``header_row`` (1-based) overrides where the headers are found; ``check`` is given a
-    workbook's sheets' headers read from their first rows, before any is read whole, to
-    refuse it early (:func:`kequn.ingest.columns.refuse_unusable`)."""
+    workbook's sheets' headers read from their first rows, or a text file's header read
+    from its first 64 KiB, before any is read whole, to refuse it early
+    (:func:`kequn.ingest.columns.refuse_unusable`)."""
     suffix = source.suffix.lower()
     if not source.is_file():
         said = "import.is_folder" if source.is_dir() else "import.no_file"
@@ -99,11 +100,11 @@ def stage(
         if kind:
             biff = kind == "biff"
             return _stage_excel(source, workdir, sheet, progress, header_row, check, biff=biff)
-        return _stage_csv(source, workdir, encoding, progress, header_row)
+        return _stage_csv(source, workdir, encoding, progress, header_row, check)
     if suffix in {".xlsx", ".xlsm"}:
         return _stage_excel(source, workdir, sheet, progress, header_row, check)
     if suffix in {".xls", ".et"}:
-        return _stage_xls(source, workdir, encoding, sheet, progress, header_row)
+        return _stage_xls(source, workdir, encoding, sheet, progress, header_row, check)
     if suffix in {".parquet", ".pq"}:
         try:
             meta = pq.ParquetFile(source).metadata
@@ -122,19 +123,20 @@ def _stage_xls(
     sheet: str | None,
     progress: Callable[[int], None] | None,
     header_row: int | None,
+    check: Callable[[list[tuple[str, list[str]]]], None] | None = None,
 ) -> StagedSource:
     """A file named .xls or .et, read as what it holds: what platforms and ERPs export as
     "Excel" is often not (an .xlsx, a web page or tab-separated text under an .xls
     name); only a real BIFF workbook (or WPS .et) is read as one."""
     kind = sniff_xls(source)
     if kind == "zip":
-        return _stage_excel(source, workdir, sheet, progress, header_row)
+        return _stage_excel(source, workdir, sheet, progress, header_row, check)
     if kind == "text":
-        return _stage_csv(source, workdir, encoding, progress, header_row)
+        return _stage_csv(source, workdir, encoding, progress, header_row, check)
     if kind == "html":
         raise SourceError(t("import.xls_html", file=source.name))
     if kind == "biff":
-        return _stage_excel(source, workdir, sheet, progress, header_row, biff=True)
+        return _stage_excel(source, workdir, sheet, progress, header_row, check, biff=True)
     # anything else under an .xls name was "unsupported file type (supported: ...
     # .xls)", which said nothing of what is wrong with it
     said = "import.empty_file" if not source.stat().st_size else "import.not_a_workbook"
@@ -147,7 +149,11 @@ def _stage_csv(
     encoding: str | None,
     progress: Callable[[int], None] | None,
     header_row: int | None = None,
+    check: Callable[[list[tuple[str, list[str]]]], None] | None = None,
 ) -> StagedSource:
+    """A text file (CSV, TSV, ...) staged; its header, found in its first 64 KiB, is given
+    to ``check`` before the file is read whole: a 2 GB file of other columns was read to
+    its end (twice where Arrow's reading was not exact) before "no usable column"."""
     enc = encoding or detect_encoding(source)
     try:
         codecs.lookup(enc)
@@ -185,6 +191,8 @@ def _stage_csv(
     header = merged or header
     # the rows above the data: the header's and a second header row's
     above = skip + (1 if merged else 0)
+    if check:
+        check([(source.name, header)])
     out = workdir / f"stage-{source.stem[:40]}.parquet"
     unclosed = None
     try:
