@@ -16,6 +16,13 @@ _TOTAL_LATIN_RE = r"^\s*(total|totals|grand total|sum)\s*([:：]|$|[^a-z\s])"
 #: file: only such cells are cleaned and matched (1.9 s -> 0.1 s for a million rows)
 _TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsSgGｔＴｓＳｇＧ]"
 
+#: the characters a cell is trimmed of before it is compared with its header: those
+#: Python's str.strip() takes from the headers (the readers'), the full-width space U+3000
+#: and the no-break space U+00A0 among them (DuckDB's trim takes ASCII spaces only: a
+#: header pasted again with them was an order of status 订单状态), and the byte-order
+#: mark a second export pasted below the first opens with, as the first's is taken
+HEADER_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff"
+
 #: a row's one filled cell, first in the row, that is a code (C2, 1001, VIP-0042, an
 #: e-mail): the id of a record the file knows nothing else of (a member list's member
 #: with no name or phone yet), not a footnote (制表人：王五, 数据截止 2024-03-01), where it
@@ -74,10 +81,11 @@ class NonDataPass(Pass):
             for i in (i for i in fields if 0 < i < width):
                 lone += f" AND kq_blank(c{i})"
         # the header again: two or more cells, and at least half of those filled, are
-        # their columns' headers (a plain comparison: no cleaning of every cell)
+        # their columns' headers once trimmed of the spaces the headers were (a plain
+        # comparison: no cleaning of every cell)
         named = [(i, h.strip()) for i, h in enumerate(self.staged.headers) if h.strip()]
         same = [
-            f"coalesce(trim(CAST(c{i} AS VARCHAR)) = $headers[{n + 1}], false)::INT"
+            f"coalesce(trim(CAST(c{i} AS VARCHAR), $header_spaces) = $headers[{n + 1}], false)::INT"
             for n, (i, _) in enumerate(named)
         ]
         again = f"list_sum([{', '.join(same)}])" if same else "0"
@@ -100,6 +108,7 @@ class NonDataPass(Pass):
             total_start=_TOTAL_START,
             id_like=_ID_LIKE,
             headers=[h for _, h in named],
+            header_spaces=HEADER_SPACES,
         )
         self.con.execute(
             "CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_file "
