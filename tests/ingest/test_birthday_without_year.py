@@ -50,7 +50,7 @@ def test_a_birthday_without_a_year_keeps_the_customer_and_says_why(
     # the file's row 2 is its first customer's: row and column named, the cell quoted
     assert told[2]["column"] == "birth_date"
     assert told[2]["message"] == (
-        "生日 (birth_date) 03-15 has a month and day but no year: it was kept as the "
+        "生日 (birth date) 03-15 has a month and day but no year: it was kept as the "
         "birthday (month and day), with no birth date and no age derived from it; the "
         "customer was imported"
     )

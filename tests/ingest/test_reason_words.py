@@ -107,7 +107,8 @@ def test_the_chinese_import_and_quarantine_name_reasons_in_words(capsys, tmp_pat
     assert "不是可识别的金额" in said
     assert "在本文件中重复" in said
     assert "多于订单实付" in said
-    assert "订单编号 已隔离" in said  # the column in words too, not order_id
+    # the column in words too, not order_id: the file's header and the field's name
+    assert "订单号 (订单编号) 已隔离" in said
     for raw in _CODES:
         assert raw not in said
     # English names them in English words

@@ -63,7 +63,7 @@ def test_a_data_sheet_behind_a_cover_sheet_is_named(ws: Workspace, tmp_path: Pat
     ("lang", "example", "listed"),
     [
         ("en", "e.g. sheet 订单2, row 4: 下单时间", ["(sheet", "订单2)"]),
-        ("zh", "如工作表「订单2」第 4 行：下单时间", ["（工作表", "「订单2」）"]),
+        ("zh", "如工作表「订单2」第 4 行：下单时间", ["（工作", "「订单2」）"]),
     ],
 )
 def test_the_cli_tells_the_sheet_and_row(

@@ -333,8 +333,9 @@ def quarantine(
             if r.get("sheet")
             else Path(r["file"]).name,
             str(r["row"]),
-            # the column as the user knows it (下单时间 / order date, not ordered_at)
-            display.field(r["column"], _lang(), r["table"]) if r["column"] else "",
+            # the column as the user knows it: the file's header and the field's name
+            # (订单创建时间 (下单时间)), not ordered_at
+            r["column_label"],
             t(f"severity.{r['severity']}"),
             r["message"],
         )

@@ -12,7 +12,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kequn.core import display
 from kequn.core.i18n import MESSAGES, t
+from kequn.core.schema import TABLES
 from kequn.core.sheet_rows import sheet_row
 from kequn.ingest.importer import (
     ImportReport,
@@ -34,9 +36,19 @@ from kequn.store.workspace import Workspace
 
 
 def quarantine_rows(
-    ws: Workspace, *, table: str | None = None, limit: int = 1000, lang: str | None = None
+    ws: Workspace,
+    *,
+    table: str | None = None,
+    limit: int = 1000,
+    lang: str | None = None,
+    masked: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rejected rows and emptied values, newest import first, with reasons in plain words."""
+    """Rejected rows and emptied values, newest import first, with reasons in plain words
+    and each row's column as a person knows it (``column_label``: :func:`column_label`).
+    ``masked``: as one who may not see personal data reads them, each value ``***`` in
+    the message as it is written (not masked in the message after: a value such as "not
+    a date" took the reason's own words with it, "下单时间 is ***: ***"), the column by
+    its field's name, and no record."""
     query = (
         'SELECT q."table", q.file, q."row", q."column", q.reason, q.severity, q.value, q.detail, '
         "q.record, i.headers, i.mapping, i.sheets "
@@ -52,9 +64,10 @@ def quarantine_rows(
     with ws.read() as con:
         rows = con.execute(query, params).fetchall()
     out = []
-    for tbl, file, number, column, reason, severity, value, detail, record, *rest in rows:
+    for tbl, file, number, column, reason, severity, held, detail, record, *rest in rows:
         headers, mapping, sheets = rest
-        shown = _as_in_file(column, mapping)
+        shown = column_label(column, _header_of(column, mapping), tbl, lang, masked=masked)
+        value = "***" if masked and held not in (None, "") else held
         # the row as the workbook shows it: its sheet's own number, and the sheet
         parts = json.loads(sheets or "[]")
         sheet, row = (None, number) if number is None else sheet_row(number, parts)
@@ -64,26 +77,49 @@ def quarantine_rows(
                 "file": file,
                 "sheet": sheet,
                 "row": row,
-                "column": column,
+                "column": column,  # the field's id, for machines
+                "column_label": shown,
                 "reason": reason,  # the code, for machines
                 "reason_name": reason_name(reason, lang),  # the code in a few words
                 "severity": severity,
                 "value": value,
                 "message": explain_reason(reason, shown, value, detail, lang, parts),
-                "record": _record(record, headers),
+                "record": None if masked else _record(record, headers),
             }
         )
     return out
 
 
-def _as_in_file(column: str | None, mapping: str | None) -> str | None:
-    """A field as the person knows it: the file's header it was read from, with kequn's
-    name after it ("买家实际支付金额 (amount)"; "amount is not an amount" told nothing)."""
+def _header_of(column: str | None, mapping: str | None) -> str | None:
+    """The file's header a field was read from (the import's mapping: field -> header)."""
     try:
         header = json.loads(mapping).get(column) if mapping and column else None
     except (ValueError, AttributeError):
         header = None
-    return f"{header} ({column})" if header and header != column else column
+    return header if isinstance(header, str) and header.strip() else None
+
+
+def column_label(
+    column: str | None,
+    header: str | None,
+    table: str,
+    lang: str | None = None,
+    *,
+    masked: bool = False,
+) -> str:
+    """A field as a person knows it: the file's ``header`` it was read from, with the
+    field's name in the language after it (订单创建时间 (下单时间); it was "订单创建时间
+    (ordered_at)", kequn's internal id); the field's name alone where the header is that
+    name, or where ``masked`` (one who may not see personal data is told the field). An
+    id that has no name is shown as the file's header where there is one: kequn's id
+    is never shown beside it, only where it is the file's own header or all there is."""
+    if not column:
+        return ""
+    name = display.field(column, lang, table)
+    named = any(c.name == column for spec in TABLES.values() for c in spec.columns)
+    if header is None or (masked and named) or header == name:
+        return name
+    return f"{header} ({name})" if named else header
 
 
 def explain_reason(

@@ -72,7 +72,12 @@ def test_upload_shows_the_validation_report(
     assert re.search(r"3 rows: 2 accepted, 1 quarantined", status), status
     rows = page.locator("#quarantine tbody tr")
     assert rows.count() == 1
-    assert "ordered_at" in rows.first.inner_text()
+    # the column as the file names it and the field's name in the page's language, in
+    # the Column cell and the message alike, not kequn's internal id (ordered_at)
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[1] == "下单时间 (order time)", cells
+    assert cells[2].startswith("下单时间 (order time) is not a date"), cells
+    assert "ordered_at" not in rows.first.inner_text()
     # what the import found, as `kequn import` says it: the columns' use, the encoding
     said = page.inner_text("#upload-said")
     assert "订单编号 → order id" in said

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from kequn.core import display
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.ingest.quarantine import quarantine_rows
@@ -22,7 +21,7 @@ from kequn.store.access import User, audit
 from kequn.web.deps import Reader, need, request_lang, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job, without_personal
-from kequn.web.personal import personal_view
+from kequn.web.personal import personal_view, sees_personal
 
 router = APIRouter(prefix="/api", tags=["imports"])
 
@@ -280,8 +279,9 @@ def quarantine(
     lang = request_lang(request)
     if table is not None and table not in TABLES:
         raise _unknown_table("web.error.no_table", table, lang)
-    rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=lang)
-    for row in rows:  # the column as the user knows it: 下单时间 / order date, not order_date
-        column, table_name = row.get("column"), row.get("table") or "customers"
-        row["column_label"] = display.field(column, lang, table_name) if column else ""
+    # the column as the user knows it (the file's header and 下单时间 / order time, not
+    # ordered_at), and for one who may not see personal data the messages written with
+    # the values masked (personal_view masks them again)
+    masked = not sees_personal(user)
+    rows = quarantine_rows(workspace(request), table=table, limit=limit, lang=lang, masked=masked)
     return personal_view(request, user, rows, "quarantine.read", {"table": table})
