@@ -153,7 +153,12 @@ def _error_in_language(exc: BaseException) -> None:
 def _errors_said_in_language(step: Callable[..., Any], *args: Any, **options: Any) -> Any:
     try:
         return step(*args, **options)
-    except (typer.Exit, typer.Abort):
+    except typer.Exit:
+        raise
+    except typer.Abort as exc:
+        # a prompt answered "no" or Ctrl-D (``kequn privacy erase``): typer's main prints
+        # "Aborted." itself, before :class:`KequnGroup`'s main could change its words
+        _error_in_language(exc)
         raise
     except KeyboardInterrupt as exc:
         # typer turns it into a silent exit 130; kequn's main() says what it means
