@@ -55,6 +55,18 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'lates
 RunOpt = Annotated[
     str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
 ]
+#: the most rows a listing's --limit (or deliver's --batch) may ask for: more than a
+#: workspace holds, within the database's 64-bit counts (``--limit 99999999999999999999``
+#: stopped ``kequn worklist`` with an engine error that blamed the taxonomy's arithmetic)
+ROWS_MAX = 1_000_000_000
+#: the most days an option may count, as for kequn.toml's ``*_days`` settings: a day
+#: further than Python's dates reach stopped ``kequn privacy purge --days`` with a traceback
+DAYS_MAX = 36500
+ConversionDaysOpt = Annotated[
+    int | None,
+    typer.Option(help="Conversion window (default: each journey's)", min=1, max=DAYS_MAX),
+]
+BatchOpt = Annotated[int | None, typer.Option(help="Messages per batch", min=1, max=ROWS_MAX)]
 
 
 def _set_lang(lang: str | None) -> str | None:

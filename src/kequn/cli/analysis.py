@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kequn.cli._app import (
+    ROWS_MAX,
     AsOfOpt,
     JsonOpt,
     RunOpt,
@@ -280,7 +281,7 @@ def worklist_cmd(
     team: Annotated[str, typer.Option(help="marketing, sales or service")],
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
-    limit: Annotated[int, typer.Option(help="How many actions", min=1)] = 30,
+    limit: Annotated[int, typer.Option(help="How many actions", min=1, max=ROWS_MAX)] = 30,
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked actions for one team: highest-priority strategy first, then the biggest spender."""

@@ -14,6 +14,9 @@ from rich.text import Text
 from kequn.automation import install, rules_held
 from kequn.automation.reasons import error_text
 from kequn.cli._app import (
+    ROWS_MAX,
+    BatchOpt,
+    ConversionDaysOpt,
     JsonOpt,
     RunOpt,
     WorkspaceOpt,
@@ -62,7 +65,7 @@ def events_cmd(
         typer.Option("--run", help="Run id (or prefix); default: every run's events."),
     ] = None,
     customer: Annotated[str | None, typer.Option(help="One customer's events")] = None,
-    limit: Annotated[int, typer.Option(help="How many events to list", min=0)] = 20,
+    limit: Annotated[int, typer.Option(help="How many events to list", min=0, max=ROWS_MAX)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
@@ -340,9 +343,7 @@ def digest_build(
 @journeys_app.command("report")
 def journeys_report_cmd(
     workspace: WorkspaceOpt = None,
-    days: Annotated[
-        int | None, typer.Option(help="Conversion window (default: each journey's)", min=1)
-    ] = None,
+    days: ConversionDaysOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Does it work? Treated vs holdout per journey: conversion, revenue, 95% intervals."""
@@ -394,7 +395,7 @@ def journeys_report_cmd(
 def deliver_cmd(
     workspace: WorkspaceOpt = None,
     watch: Annotated[bool, typer.Option(help="Keep running, waiting for new messages")] = False,
-    batch: Annotated[int | None, typer.Option(help="Messages per batch", min=1)] = None,
+    batch: BatchOpt = None,
     lease: Annotated[
         float, typer.Option(help="Seconds a claimed batch stays claimed", min=1)
     ] = 300.0,
@@ -433,7 +434,7 @@ def outbox_cmd(
     status: Annotated[
         str | None, typer.Option(help="pending, sending, sent, dead or cancelled")
     ] = None,
-    limit: Annotated[int, typer.Option(help="How many messages to list", min=0)] = 20,
+    limit: Annotated[int, typer.Option(help="How many messages to list", min=0, max=ROWS_MAX)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Messages per journey, channel and status; with --status, the messages themselves."""

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from kequn.cli._app import (
+    ROWS_MAX,
     JsonOpt,
     WorkspaceOpt,
     _lang,
@@ -304,7 +305,7 @@ def quarantine(
     ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     table: Annotated[str | None, typer.Option(help="Only this table")] = None,
-    limit: Annotated[int, typer.Option(help="Most rows to show", min=0)] = 200,
+    limit: Annotated[int, typer.Option(help="Most rows to show", min=0, max=ROWS_MAX)] = 200,
     as_json: JsonOpt = False,
 ) -> None:
     """Show rejected rows and emptied values with file, row, column and reason."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.cli._app import ROWS_MAX, JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
@@ -44,7 +44,9 @@ def run_cmd(
 @identity_app.command("review")
 def review_cmd(
     workspace: WorkspaceOpt = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many pairs", min=0)] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", help="At most this many pairs", min=0, max=ROWS_MAX)
+    ] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """Uncertain pairs, most probable first, with their evidence. Decide with

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kequn.cli._app import (
+    DAYS_MAX,
     WorkspaceOpt,
     _lang,
     _print_json,
@@ -130,7 +131,11 @@ def purge_cmd(
     workspace: WorkspaceOpt = None,
     days: Annotated[
         int | None,
-        typer.Option(help="Older than this (default: quarantine_days under \\[privacy])", min=0),
+        typer.Option(
+            help="Older than this (default: quarantine_days under \\[privacy])",
+            min=0,
+            max=DAYS_MAX,
+        ),
     ] = None,
 ) -> None:
     """Remove quarantined rows of imports older than the retention period."""
