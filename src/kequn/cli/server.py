@@ -26,13 +26,22 @@ schedule_app = KequnTyper(
 app.add_typer(schedule_app, name="schedule")
 
 
+#: the most server processes: each is a whole server, started all at once, and
+#: ``--workers 99999999999999999999`` made one process object after another until memory
+#: ran out (a few thousand would have started as many servers)
+WORKERS_MAX = 64
+
+
 @app.command()
 def serve(
     workspace: WorkspaceOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Server processes (more use more cores for pages)", min=1)
+        int,
+        typer.Option(
+            help="Server processes (more use more cores for pages)", min=1, max=WORKERS_MAX
+        ),
     ] = 1,
     schedule: Annotated[
         bool,
