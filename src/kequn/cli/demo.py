@@ -15,13 +15,20 @@ from kequn.cli.analysis import _print_run, history_cmd, step_words
 from kequn.core import i18n
 from kequn.core.i18n import t
 
+#: the most customers the demo generates: their ids keep eight digits (C00000001); a
+#: number past it (--customers 99999999999999999999) made a workspace and wrote chunk
+#: after chunk of data for ever, until the disk was full
+CUSTOMERS_MAX = 99_999_999
+
 
 @app.command()
 def demo(
     workspace: Annotated[
         Path, typer.Option("--workspace", "-w", help="Where to create the demo workspace")
     ] = Path("demo-workspace"),
-    customers: Annotated[int, typer.Option(help="How many customers to generate", min=1)] = 20_000,
+    customers: Annotated[
+        int, typer.Option(help="How many customers to generate", min=1, max=CUSTOMERS_MAX)
+    ] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed", min=0)] = 7,
     runs: Annotated[
         bool, typer.Option("--runs/--no-runs", help="Classify at two dates a quarter apart")
