@@ -283,8 +283,9 @@ def quarantine_retry(
     from kequn.ingest.quarantine import retry
 
     mapping_file = MappingFile.load(mapping) if mapping else None
+    ws = _ws(workspace)
     reports = retry(
-        _ws(workspace),
+        ws,
         table,
         mapping=mapping_file,
         format=format,
@@ -294,7 +295,14 @@ def quarantine_retry(
         _print_json([r.to_dict() for r in reports])
         return
     if not reports:
-        console.print(t("quarantine.empty"))
+        from kequn.ingest.quarantine import quarantine_rows
+
+        # "empty" only when it is: rows of another table, or lines never read into
+        # fields (retry cannot read them), are still there
+        held = quarantine_rows(ws, limit=1)
+        console.print(
+            t("quarantine.nothing_to_retry", table=table) if held else t("quarantine.empty")
+        )
     for report in reports:
         console.print(t("quarantine.retried", file=report.file))
         print_import(report)

@@ -79,4 +79,9 @@ FILES: dict[str, tuple[str, str]] = {
     "import.duplicate_unused": ("第 {column} 列未使用", "column {column} is not used"),
     "import.table_customers": ("客户", "customers"),
     "import.table_events": ("互动", "interactions"),
+    # (retry with rows in the quarantine, none of them of this table or readable again)
+    "quarantine.nothing_to_retry": (
+        "没有可重新读取的被拒行（--table {table}）：其他表的行请用 --table 指定；未能读出字段的行（如引号未闭合）须在原文件中修正后重新导入。`kequn quarantine` 列出隔离区中的全部内容。",
+        "No rejected rows to read again (--table {table}): name another table with --table; a row never read into fields (such as one whose quote is never closed) must be mended in its file and imported again. `kequn quarantine` lists all it holds.",
+    ),
 }
