@@ -104,7 +104,9 @@ def global_options_first(args: list[str]) -> list[str]:
                 front.extend(args[i : i + 2])
                 i += 1
             else:
-                front.append(arg)
+                # the last word, its value missing: alone, so click says it needs one
+                # (in front of the command, "kequn status --lang" read "status" as it)
+                return [arg]
         else:
             rest.append(arg)
         i += 1
