@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kequn.cli._app import JsonOpt, _print_json, clv_app, console
+from kequn.cli._app import JsonOpt, _print_json, clv_app, console, output_file
 from kequn.core.i18n import t
 
 
@@ -34,6 +34,8 @@ def clv_fit(
     """Fit BG/NBD + Gamma-Gamma and compare predicted with actual holdout transactions."""
     from kequn.models.report import clv_holdout_report
 
+    if plot:
+        _plot_checked(plot)
     report = clv_holdout_report(
         transactions,
         _day(calibration_end, "--calibration-end"),
@@ -46,6 +48,17 @@ def clv_fit(
         _print_json(data)
         return
     _print_clv(data)
+
+
+def _plot_checked(path: Path) -> None:
+    """``--plot``, refused before the fit: a path that cannot be written, and matplotlib,
+    which draws it and is no dependency of kequn, missing (the fit ended in its
+    ModuleNotFoundError's traceback)."""
+    import importlib.util
+
+    output_file(path)
+    if importlib.util.find_spec("matplotlib") is None:
+        raise typer.BadParameter(t("clv.plot_needs_matplotlib"), param_hint="--plot")
 
 
 def _day(text: str, option: str) -> dt.date:

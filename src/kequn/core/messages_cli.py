@@ -129,6 +129,10 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "cli.bad_choice": ("没有 {value}：可选 {known}", "There is no {value}: use one of {known}"),
     "clv.bad_date": ("日期应写作 YYYY-MM-DD，而不是 {value}", "a date is YYYY-MM-DD, not {value}"),
+    "clv.plot_needs_matplotlib": (
+        "绘图需要 matplotlib，它不随 kequn 安装：先运行 pip install matplotlib，或去掉 --plot",
+        "the plot is drawn with matplotlib, which kequn does not install: pip install matplotlib first, or leave out --plot",
+    ),
     "clv.column.customer": ("客户编号", "customer id"),
     "clv.column.date": ("日期", "date"),
     "clv.column.amount": ("金额", "amount"),
