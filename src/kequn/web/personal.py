@@ -259,25 +259,14 @@ def _files_unsaid(data: Any, shown: Shown) -> Shown:
     where its sentences say them too (an import's summary said "张伟的订单.csv has a
     header and no rows" beside its masked ``file``). Names shorter than three
     characters are left: masking "a" in every sentence would mask more than names."""
-    names: set[str] = set()
-    _file_names(data, names)
+    files: set[str] = set()
+    _collect(data, files, FILE_KEYS)
+    names = files | {file_name(f) for f in files}
     hidden = {name: masked_file(name) for name in names if len(name) >= 3}
     if not hidden:
         return shown
     said: Shown = _in_sentences(shown, hidden)
     return said
-
-
-def _file_names(value: Any, names: set[str]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in FILE_KEYS and isinstance(item, str) and item:
-                names.update({item, file_name(item)})
-            else:
-                _file_names(item, names)
-    elif isinstance(value, list):
-        for item in value:
-            _file_names(item, names)
 
 
 def _in_sentences(value: Any, hidden: dict[str, str]) -> Any:
@@ -291,16 +280,18 @@ def _in_sentences(value: Any, hidden: dict[str, str]) -> Any:
     return value
 
 
-def _collect(value: Any, ids: set[str]) -> None:
+def _collect(value: Any, ids: set[str], keys: frozenset[str] = ID_KEYS) -> None:
+    """The non-empty strings under ``keys`` anywhere in ``value`` (customer ids, or with
+    :data:`FILE_KEYS` the imported files' names), added to ``ids``."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ID_KEYS and isinstance(item, str) and item:
+            if key in keys and isinstance(item, str) and item:
                 ids.add(item)
             else:
-                _collect(item, ids)
+                _collect(item, ids, keys)
     elif isinstance(value, list):
         for item in value:
-            _collect(item, ids)
+            _collect(item, ids, keys)
 
 
 def _sealed(value: Any, tokens: dict[str, str]) -> Any:
