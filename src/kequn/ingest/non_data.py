@@ -17,10 +17,10 @@ _TOTAL_LATIN_RE = r"^\s*(total|totals|grand total|sum)\s*([:：]|$|[^a-z\s])"
 _TOTAL_START = "^[\\s\u3000\u200b\u200c\u200d\u2060\ufeff='\"]*[合总小共tTsSgGｔＴｓＳｇＧ]"
 
 #: the characters a cell is trimmed of before it is compared with its header: those
-#: Python's str.strip() takes from the headers (the readers'), the full-width space U+3000
-#: and the no-break space U+00A0 among them (DuckDB's trim takes ASCII spaces only: a
-#: header pasted again with them was an order of status 订单状态), and the byte-order
-#: mark a second export pasted below the first opens with, as the first's is taken
+#: Python's str.strip() takes from the headers (the readers'), and the byte-order mark a
+#: second export pasted below the first opens with, as the first's is taken. DuckDB's
+#: trim takes the spaces (U+3000 and U+00A0 too) but leaves tabs and line breaks, which
+#: 拼多多 and 抖店 cells hold: a header pasted again so was an order of status 订单状态
 HEADER_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff"
 
 #: a row's one filled cell, first in the row, that is a code (C2, 1001, VIP-0042, an
