@@ -177,4 +177,31 @@ YAML: dict[str, tuple[str, str]] = {
     ),
     "text.owner.label": ("标签 {id}", "label {id}"),
     "text.owner.journey": ("旅程 {id}", "journey {id}"),
+    # a reason's template in taxonomy.yaml ({where}: dimension.label.reason, {lang}: zh/en)
+    "reason.problem": ("{where}（{lang}）：{problem}", "{where} ({lang}): {problem}"),
+    "reason.not_template": (
+        "不是有效的模板（{detail}）；请写成 {{名称:格式}}，如 {{spend:money}}",
+        "not a valid template ({detail}); write {{name:format}}, e.g. {{spend:money}}",
+    ),
+    "reason.unknown_name": (
+        "未知的名称 '{{{name}}}'（可用特征、阈值、维度）{hint}",
+        "unknown name '{{{name}}}' (features, thresholds, dimensions){hint}",
+    ),
+    "reason.did_you_mean": ("；是否想写 '{close}'？", "; did you mean '{close}'?"),
+    "reason.unknown_format": (
+        "未知的格式 '{{{name}:{fmt}}}'；可用格式：{formats}",
+        "unknown format '{{{name}:{fmt}}}'; formats: {formats}",
+    ),
+    "reason.not_number": (
+        "'{{{name}:{fmt}}}'：{name} 是{kind}，不是数字",
+        "'{{{name}:{fmt}}}': {name} is a {kind}, not a number",
+    ),
+    "reason.kind.string": ("文字", "string"),
+    "reason.kind.bool": ("是/否值", "bool"),
+    "reason.kind.map": ("键值表", "map"),
+    "reason.kind.date": ("日期", "date"),
+    "reason.not_dimension": (
+        "'{{{name}:label}}'：{name} 不是维度",
+        "'{{{name}:label}}': {name} is not a dimension",
+    ),
 }

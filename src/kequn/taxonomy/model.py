@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from kequn.core import validation, yamlfile
-from kequn.core.i18n import local, t
+from kequn.core.i18n import MESSAGES, local, t
 from kequn.core.invisible import VisibleName, refuse_invisible
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.features.catalogue import FEATURES, FORMATS, PARAMETERS, Feature, catalogue
@@ -307,7 +307,8 @@ class Taxonomy(_Strict):
                     for lang in ("zh", "en"):
                         problem = self._template_problem(getattr(variant, lang), names, extra)
                         if problem:
-                            raise TaxonomyError(f"{where} ({lang}): {problem}")
+                            said = t("reason.problem", where=where, lang=lang, problem=problem)
+                            raise TaxonomyError(said)
                     if variant.when:
                         try:
                             parsed[(dim.id, label.id, i)] = parse_rule(variant.when, names)
@@ -318,6 +319,7 @@ class Taxonomy(_Strict):
     def _template_problem(
         self, text: str, names: dict[str, str], extra: dict[str, Feature]
     ) -> str | None:
+        """What is wrong with a reason's template, in the language; None when nothing."""
         try:
             fields = [
                 (name, spec)
@@ -325,21 +327,22 @@ class Taxonomy(_Strict):
                 if name is not None
             ]
         except ValueError as exc:
-            return f"not a valid template ({exc}); write {{name:format}}, e.g. {{spend:money}}"
+            return t("reason.not_template", detail=str(exc))
         for name, spec in fields:
             if name not in names and name not in COMPUTED_PLACEHOLDERS:
                 close = difflib.get_close_matches(name, [*names, *COMPUTED_PLACEHOLDERS], n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                return f"unknown name '{{{name}}}' (features, thresholds, dimensions){hint}"
+                hint = t("reason.did_you_mean", close=close[0]) if close else ""
+                return t("reason.unknown_name", name=name, hint=hint)
             fmt = spec or self.format_of(name)
             if fmt not in FORMATS:
-                return f"unknown format '{{{name}:{fmt}}}'; formats: {', '.join(FORMATS)}"
+                return t("reason.unknown_format", name=name, fmt=fmt, formats=", ".join(FORMATS))
             kind = "string" if name in COMPUTED_PLACEHOLDERS else names.get(name, "string")
             if fmt in {"days", "ago", "money", "pct", "int", "number"} and kind != "number":
-                return f"'{{{name}:{fmt}}}': {name} is a {kind}, not a number"
+                said = t(f"reason.kind.{kind}") if f"reason.kind.{kind}" in MESSAGES else kind
+                return t("reason.not_number", name=name, fmt=fmt, kind=said)
             is_dimension = name in extra and extra[name].kind == "string" and self.dimension(name)
             if fmt == "label" and not is_dimension:
-                return f"'{{{name}:label}}': {name} is not a dimension"
+                return t("reason.not_dimension", name=name)
         return None
 
     def _parse_rules(self) -> dict[tuple[str, str], Rule]:
