@@ -59,3 +59,15 @@ def test_a_run_made_before_the_check_is_still_read(tmp_path: Path) -> None:
         load_taxonomy(path)
     # and the other way round: refused first, then read as a run's copy
     assert load_taxonomy(path, parse_rules=False).dimension("lifecycle") is not None
+
+
+def test_a_fallback_labels_reason_is_checked_too(tmp_path: Path) -> None:
+    """A dimension's fallback (``unknown``) is a label whose reason people read as well."""
+    from kequn.taxonomy.model import TaxonomyError, load_taxonomy
+
+    text = default_text().replace('en: "no income given"', 'en: "no\\u202e income given"', 1)
+    assert text != default_text()
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="U\\+202E"):
+        load_taxonomy(path)

@@ -486,8 +486,8 @@ def _parse_taxonomy(text: str, where: str) -> Taxonomy:
 def _parse_all(taxonomy: Taxonomy) -> None:
     """Every rule of ``taxonomy`` parsed and checked, and the texts of its labels (a
     problem names its file)."""
-    for dimension in taxonomy.dimensions:
-        for label in dimension.labels:
+    for dim in taxonomy.dimensions:
+        for label in [*dim.labels, *([dim.fallback] if dim.fallback else [])]:
             try:
                 label.check_texts()
             except ValueError as exc:
