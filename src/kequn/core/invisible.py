@@ -45,20 +45,25 @@ _INVISIBLE_IN_TEXT = frozenset(INVISIBLE + "\x00")
 def visible(text: str) -> str:
     """``text`` when it holds none of :data:`INVISIBLE` (nor NUL, a tab or a line break);
     else a ``ValueError`` naming the first such character by its code point."""
-    for char in text:
-        if char in _INVISIBLE_SET:
-            raise ValueError(t("name.invisible", char=f"U+{ord(char):04X}"))
+    found = _first(text, _INVISIBLE_SET)
+    if found is not None:
+        raise ValueError(t("name.invisible", char=found))
     return text
+
+
+def _first(text: str, chars: frozenset[str]) -> str | None:
+    """The code point (``U+202E``) of the first of ``chars`` in ``text``; None if none."""
+    for char in text:
+        if char in chars:
+            return f"U+{ord(char):04X}"
+    return None
 
 
 def invisible_in(text: str) -> str | None:
     """The code point (``U+202E``) of the first character of :data:`INVISIBLE` (or NUL)
     in a text an editor writes for people to read; None when it has none. Tabs and line
     breaks are allowed: a message's body has lines."""
-    for char in text:
-        if char in _INVISIBLE_IN_TEXT:
-            return f"U+{ord(char):04X}"
-    return None
+    return _first(text, _INVISIBLE_IN_TEXT)
 
 
 def visible_text(text: str) -> str:
