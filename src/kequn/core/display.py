@@ -48,6 +48,20 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "online": ("线上", "online"),
         "other": ("其他", "other"),
         "unknown": ("未知", "unknown"),
+        # the platforms an order export's orders came through (its profile's
+        # ``platform``: kequn.ingest.formats), stored as the orders' channel
+        "taobao": ("淘宝/天猫", "Taobao / Tmall"),
+        "jd": ("京东", "JD.com"),
+        "pdd": ("拼多多", "Pinduoduo"),
+        "douyin": ("抖音电商", "Douyin"),
+        "kuaishou": ("快手小店", "Kuaishou"),
+        "xiaohongshu": ("小红书", "Xiaohongshu (RED)"),
+        "youzan": ("有赞", "Youzan"),
+        "weidian": ("微店", "Weidian"),
+        "weixin_shop": ("微信小店", "WeChat Shop"),
+        "shopify": ("Shopify", "Shopify"),
+        "woocommerce": ("WooCommerce", "WooCommerce"),
+        "amazon": ("亚马逊", "Amazon"),
     },
     "event": {
         "view": ("浏览", "view"),
@@ -73,6 +87,27 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "baidu_cpc": ("百度竞价", "Baidu paid search"),
         "facebook_ads": ("Facebook 广告", "Facebook ads"),
         "utm_medium=cpc": ("付费搜索", "paid search"),
+    },
+    # the groups the reference tables (kequn/features/refdata) put a customer's own words
+    # in, named as the default taxonomy's labels of them name them (a test compares);
+    # ``other`` and ``unknown`` are not named beside a value: they say nothing of it
+    "source_group": {
+        "organic": ("自然流量", "Organic"),
+        "advertising": ("广告", "Advertising"),
+        "partner_referral": ("合作伙伴推荐", "Partner referral"),
+        "social": ("口碑社交", "Social and word of mouth"),
+        "direct": ("直接访问", "Direct"),
+    },
+    "channel_group": {"online": ("线上", "Online"), "offline": ("线下", "Offline")},
+    "industry_group": {
+        "raw_materials": ("原材料供应商", "Raw-material supplier"),
+        "components": ("零部件制造商", "Component maker"),
+        "finished_goods": ("成品制造商", "Finished-goods maker"),
+        "catering": ("餐饮", "Catering"),
+        "finance": ("金融", "Finance"),
+        "healthcare": ("医疗", "Healthcare"),
+        "other_services": ("其他服务业", "Other services"),
+        "retail": ("零售批发", "Retail and wholesale"),
     },
     "team": {
         "marketing": ("市场营销", "marketing"),
@@ -182,6 +217,13 @@ FIELD_DOMAINS = {
     "goal": "goal",
     "engine": "engine",
 }
+#: the customer fields a run groups (:mod:`kequn.features.attributes`): the feature that
+#: holds a customer's group, and the catalogue domain naming it
+FIELD_GROUPS = {
+    "source": ("source_group", "source_group"),
+    "preferred_channel": ("preferred_channel_group", "channel_group"),
+    "industry": ("industry_group", "industry_group"),
+}
 _UNITS: dict[str, tuple[str, str]] = {
     "days": ("{n} 天", "{n} days"),
     "day": ("{n} 天", "{n} day"),
@@ -205,6 +247,32 @@ def value(domain: str, code: Any, lang: str | None = None) -> str:
     if found is None:
         return str(code)
     return pick({"zh": found[0], "en": found[1]}, _lang(lang))
+
+
+def group_name(domain: str, group: Any, shown: str, lang: str | None = None) -> str:
+    """The name of the group a customer's own value is in (``source_group``'s
+    ``partner_referral`` for 合作伙伴推荐: Partner referral), to show beside the value as it
+    was written (``shown``), which stays the customer's data; "" when it would tell the
+    reader nothing: no group the catalogue names (``other``, ``unknown``), or the very
+    words shown (合作伙伴推荐 on a Chinese page)."""
+    if group is None or not known(domain, group):
+        return ""
+    name = value(domain, group, lang)
+    return "" if name.casefold() == str(shown).strip().casefold() else name
+
+
+def field_group(
+    name: str, raw: Any, features: dict[str, Any] | None, lang: str | None = None
+) -> str:
+    """:func:`group_name` of a customer field's value (:data:`FIELD_GROUPS`), from the
+    run's ``features`` of the customer; "" for a field no run groups, and for a code the
+    catalogue names already (``partner``: 合作伙伴 / partner)."""
+    if name not in FIELD_GROUPS or raw is None or raw == "":
+        return ""
+    if name in FIELD_DOMAINS and known(FIELD_DOMAINS[name], raw):
+        return ""
+    column, domain = FIELD_GROUPS[name]
+    return group_name(domain, (features or {}).get(column), str(raw), lang)
 
 
 def values(domain: str, codes: Iterable[Any], lang: str | None = None) -> str:

@@ -110,6 +110,25 @@ def forms_file_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def group_of(text: Any, table: dict[str, Any]) -> str:
+    """The group of ``table`` (``channels`` or ``sources``) that ``text`` is in, as
+    :func:`kequn.features.reference.channel_group_expr` and ``source_group_expr`` decide
+    it in a run: exact synonyms first, then contained keywords, in the table's group
+    order; ``other`` for text of no group, ``unknown`` for none. For one value a page
+    shows (an order's channel), where a run's features do not hold its group."""
+    norm = "" if text is None else str(text).strip().lower()
+    if not norm:
+        return "unknown"
+    groups: dict[str, Any] = table["groups"]
+    for group, spec in groups.items():
+        if norm in {str(v).strip().lower() for v in spec.get("exact", [])}:
+            return str(group)
+    for group, spec in groups.items():
+        if any(str(w).lower() in norm for w in spec.get("contains", [])):
+            return str(group)
+    return "other"
+
+
 @functools.cache
 def _packaged(name: str) -> dict[str, Any]:
     return dict(with_traditional(yamlfile.safe_load(_refdata(f"{name}.yaml"))))

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kequn.automation.schedule.text import step_detail
 from kequn.core import display
 from kequn.core.i18n import local, t
+from kequn.features.reftables import group_of, load_reference
 from kequn.snapshots import lookup
 from kequn.store.access import User
 from kequn.web.deps import request_user, workspace
@@ -50,6 +51,16 @@ def number(value: Any, lang: str) -> str:
     return display.number(value, lang)
 
 
+def channel_group(channel: Any, lang: str) -> str:
+    """The group (线上 / Online) of an order's or an interaction's channel as the shop
+    wrote it (抖音), to show beside it; "" for a channel code the catalogue names (web:
+    网站 / website) and for words of no group (:func:`kequn.core.display.group_name`)."""
+    if channel is None or channel == "" or display.known("channel", channel):
+        return ""
+    group = group_of(channel, load_reference("channels"))
+    return display.group_name("channel_group", group, str(channel), lang)
+
+
 def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
     """Template ``name`` in the request's language; a ``?lang=`` choice is remembered."""
     lang = request_lang(request)
@@ -75,6 +86,8 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         field=lambda name, table="customers": display.field(name, lang, table),
         step_detail=lambda step: step_detail(step, lang),
         field_value=lambda name, v: display.field_value(name, v, lang, currency),
+        field_group=lambda name, v, features: display.field_group(name, v, features, lang),
+        channel_group=lambda channel: channel_group(channel, lang),
         local=lambda item: local(item, lang),
         path=request.url.path,
         # the language switch keeps the rest of the page's query (its page, its search)

@@ -218,6 +218,9 @@ WEB: dict[str, tuple[str, str]] = {
     "web.customer.orders_chart": ("历次订单金额", "Orders over time"),
     "web.customer.events": ("互动", "Interactions"),
     "web.customer.strategy": ("建议", "What to do"),
+    # the group kequn put a customer's own value in, after the value as written:
+    # 合作伙伴推荐 (Partner referral), 抖音（线上）
+    "web.value.group": ("（{group}）", " ({group})"),
     # upload page
     "web.upload.title": ("导入数据", "Import data"),
     "web.upload.table": ("数据类型", "What the file holds"),
