@@ -299,6 +299,14 @@ def field(name: str, lang: str | None = None, table: str = "customers") -> str:
     return name
 
 
+def heading(name: str, lang: str | None = None, table: str = "customers") -> str:
+    """A schema column's name as a table's heading: :func:`field`, begun with a capital
+    in English (``city`` → City; 城市 as it is). The names are written in lower case to
+    be said within sentences ("the column city")."""
+    text = field(name, lang, table)
+    return text[:1].upper() + text[1:]
+
+
 def field_value(  # noqa: PLR0911 - one return per kind of field
     name: str, raw: Any, lang: str | None = None, currency: str = "CNY"
 ) -> str:

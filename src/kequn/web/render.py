@@ -84,6 +84,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         value=lambda domain, code: display.value(domain, code, lang),
         values=lambda domain, codes: display.values(domain, codes or (), lang),
         field=lambda name, table="customers": display.field(name, lang, table),
+        heading=lambda name, table="customers": display.heading(name, lang, table),
         step_detail=lambda step: step_detail(step, lang),
         field_value=lambda name, v: display.field_value(name, v, lang, currency),
         field_group=lambda name, v, features: display.field_group(name, v, features, lang),

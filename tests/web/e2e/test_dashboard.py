@@ -218,7 +218,7 @@ def test_customer_pages_in_both_languages(
     times and actions in the language (the screenshots in docs/screenshots)."""
     customer = _customer_of(server, nature)
     login()
-    for lang, words in (("zh", ("资料", "注册时间")), ("en", ("Profile", "created at"))):
+    for lang, words in (("zh", ("资料", "注册时间")), ("en", ("Profile", "Created at"))):
         page.goto(f"{server.url}/customers/{customer}?lang={lang}")
         _charts_drawn(page, "chart-orders")
         text = page.inner_text("main")
