@@ -22,9 +22,9 @@ from kequn.store.workspace import Workspace
 from kequn.taxonomy.model import load_taxonomy
 
 CUSTOMERS = (
-    "customer_id,name,kind,source,preferred_channel,industry\n"
-    "G1,成都恒通医院有限公司,enterprise,合作伙伴推荐,抖音,民营医院\n"
-    "G2,王芳,individual,展会,,\n"
+    "customer_id,name,kind,source,preferred_channel,industry,country\n"
+    "G1,成都恒通医院有限公司,enterprise,合作伙伴推荐,抖音,民营医院,CN\n"
+    "G2,王芳,individual,展会,,,中国\n"
 )
 ORDERS = (
     "order_id,customer_id,ordered_at,amount,channel\n"
@@ -78,6 +78,16 @@ def test_chinese_page_names_a_group_only_when_it_says_more(grouped: Any) -> None
     assert _cell(page, "industry") == "民营医院（医疗）"
     assert _cell(page, "preferred_channel") == "抖音（线上）"
     assert "淘宝/天猫" in _text(page.split('id="orders"')[1].split("</table>")[0])
+
+
+def test_a_country_is_named_in_the_pages_language(grouped: Any) -> None:
+    with grouped.client("admin") as client:
+        coded = client.get("/customers/G1", params={"lang": "en"}).text
+        named = client.get("/customers/G2", params={"lang": "en"}).text
+        chinese = client.get("/customers/G2", params={"lang": "zh"}).text
+    assert _cell(coded, "country") == "CN (China)"
+    assert _cell(named, "country") == "中国 (China)"
+    assert _cell(chinese, "country") == "中国"
 
 
 def test_words_of_no_group_are_shown_alone(grouped: Any) -> None:

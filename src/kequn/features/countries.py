@@ -47,6 +47,23 @@ def country_codes() -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
+@functools.cache
+def _table() -> dict[str, list[str]]:
+    return {
+        str(k): [str(w) for w in v] for k, v in (yamlfile.safe_load(countries_text()) or {}).items()
+    }
+
+
+def country_name(text: str | None, lang: str) -> str | None:
+    """The country ``text`` names (CN, China, 中國), by ISO 3166-1's short name in
+    ``lang`` (China; 中国: iso-codes' zh_CN), or None for text that names none."""
+    code = normalise_country(text)
+    words = _table().get(code or "")
+    if not words:
+        return None
+    return words[2] if lang == "zh" and len(words) > 2 else words[1]
+
+
 def normalise_country(text: str | None) -> str | None:
     """The Python twin of :func:`with_country_code`, for the home country setting: 中国,
     China or cn is CN, as a customer's country is (a shop that set 中国 had every Chinese

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kequn.automation.schedule.text import step_detail
 from kequn.core import display
 from kequn.core.i18n import local, t
+from kequn.features.countries import country_name
 from kequn.features.reftables import group_of, load_reference
 from kequn.snapshots import lookup
 from kequn.store.access import User
@@ -61,6 +62,17 @@ def channel_group(channel: Any, lang: str) -> str:
     return display.group_name("channel_group", group, str(channel), lang)
 
 
+def field_group(name: str, raw: Any, features: dict[str, Any] | None, lang: str) -> str:
+    """What to name beside a customer field's value as written: its group
+    (:func:`kequn.core.display.field_group`), or for a country its name in ``lang``
+    (CN: China / 中国), unless the value already says it."""
+    if name != "country":
+        return display.field_group(name, raw, features, lang)
+    shown = "" if raw is None else str(raw).strip()
+    named = country_name(shown, lang) if shown else None
+    return "" if named is None or named.casefold() == shown.casefold() else named
+
+
 def render(request: Request, name: str, user: User | None, **context: Any) -> HTMLResponse:
     """Template ``name`` in the request's language; a ``?lang=`` choice is remembered."""
     lang = request_lang(request)
@@ -87,7 +99,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         heading=lambda name, table="customers": display.heading(name, lang, table),
         step_detail=lambda step: step_detail(step, lang),
         field_value=lambda name, v: display.field_value(name, v, lang, currency),
-        field_group=lambda name, v, features: display.field_group(name, v, features, lang),
+        field_group=lambda name, v, features: field_group(name, v, features, lang),
         channel_group=lambda channel: channel_group(channel, lang),
         local=lambda item: local(item, lang),
         path=request.url.path,
