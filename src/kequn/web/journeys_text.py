@@ -12,6 +12,14 @@ JOURNEYS: dict[str, tuple[str, str]] = {
         "还没有旅程。在下方写入 journeys.yaml 并保存即可创建。",
         "There are no journeys yet. Write journeys.yaml below and save it to create some.",
     ),
+    # the same to a role that may not edit them (the editor below is read-only)
+    "web.journeys.none_readonly": (
+        "还没有旅程。分析师或管理员在 journeys.yaml 中写好旅程后，旅程会列在这里。",
+        (
+            "There are no journeys yet. They are listed here once an analyst or "
+            "administrator has written them in journeys.yaml."
+        ),
+    ),
     "web.journeys.file": ("journeys.yaml", "journeys.yaml"),
     "web.journeys.not_yaml": ("不是有效的 YAML：{detail}", "not valid YAML: {detail}"),
     "web.journeys.not_mapping": (
