@@ -283,7 +283,7 @@ WEB: dict[str, tuple[str, str]] = {
         "Your role can read the rules but not edit them.",
     ),
     # worklists
-    "web.worklist.title": ("{team} 工作清单", "{team} worklist"),
+    "web.worklist.title": ("{team}工作清单", "{team} worklist"),
     # a team no label's strategy names, or whose labels hold no one in the run
     "web.worklist.none": (
         "本次运行中没有需要{team}团队跟进的客户：分群规则里交给该团队的标签下都没有客户。",
