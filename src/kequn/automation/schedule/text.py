@@ -108,6 +108,11 @@ SCHEDULE: dict[str, tuple[str, str]] = {
         "投递循环：每 {seconds} 秒（有旅程时）；上次 {at}：发送 {sent}，失败 {failed}",
         "Delivery loop: every {seconds} s (when journeys exist); last at {at}: {sent} sent, {failed} failed",
     ),
+    # the loop has not passed yet (no journeys since the server started, or none ever)
+    "schedule.deliver_never": (
+        "投递循环：每 {seconds} 秒（有旅程时）；尚未运行过",
+        "Delivery loop: every {seconds} s (when journeys exist); it has not run yet",
+    ),
     "schedule.deliver_off": ("投递循环：关闭", "Delivery loop: off"),
     # a step's outcome as the job's record keeps it (runner.py), shown in words
     "schedule.detail.deliver": ("发送 {sent}，失败 {failed}", "sent {sent}, failed {failed}"),
