@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kequn.cli._app import JsonOpt, _print_json, clv_app, console, output_file
+from kequn.cli._app import JsonOpt, _print_json, clv_app, console, err, output_file
 from kequn.core.i18n import t
 
 
@@ -42,7 +42,9 @@ def clv_fit(
         _day(holdout_end, "--holdout-end") if holdout_end else None,
     )
     if plot:
-        report.save_plot(plot)
+        note = report.save_plot(plot)
+        if note:
+            err.print(note, style="yellow", soft_wrap=True)
     data = report.to_dict()
     if as_json:
         _print_json(data)

@@ -82,4 +82,17 @@ MODELS: dict[str, tuple[str, str]] = {
         "预测模型：买家人数自 {fitted} 起变化了 {change:.0%}，重新训练",
         "Models: the number of buyers changed by {change:.0%} since {fitted}, refitted",
     ),
+    # kequn clv fit --plot: the words drawn on the PNG
+    "clv.plot.title": (
+        "累计重复购买：预测与实际",
+        "Cumulative repeat transactions: predicted vs actual",
+    ),
+    "clv.plot.x": ("验证期第几周", "week of holdout"),
+    "clv.plot.y": ("累计重复购买次数", "cumulative repeat transactions"),
+    "clv.plot.actual": ("实际", "actual"),
+    "clv.plot.predicted": ("BG/NBD 预测", "BG/NBD"),
+    "clv.plot.no_cjk_font": (
+        "没有找到含汉字的字体，图中文字改用英文（安装 fonts-noto-cjk 等中文字体后即为中文）",
+        "no font with Chinese characters was found: the plot's words are in English (install a Chinese font such as fonts-noto-cjk)",
+    ),
 }

@@ -18,7 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
-from kequn.core.i18n import t
+from kequn.core.i18n import current_lang, t
 from kequn.features.btyd import btyd_summary, holdout_counts
 from kequn.models import TransactionsError
 from kequn.models.bgnbd import BetaGeoModel
@@ -51,23 +51,93 @@ class HoldoutReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def save_plot(self, path: Path) -> None:
-        """Cumulative predicted vs actual repeat transactions per week of the holdout."""
+    def save_plot(self, path: Path, lang: str | None = None) -> str | None:
+        """Cumulative predicted vs actual repeat transactions per week of the holdout,
+        its words in ``lang`` (default: the language in force); returns why they are
+        in English instead (no font installed has the Chinese characters), else None."""
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib import font_manager
 
+        words = plot_words(lang, {font.name for font in font_manager.fontManager.ttflist})
+        style: dict[str, Any] = {}
+        if words.font is not None:
+            style = {"font.family": "sans-serif", "font.sans-serif": [words.font]}
         weeks = [w["week"] for w in self.weekly]
-        fig, ax = plt.subplots(figsize=(7, 4))
-        ax.plot(weeks, [w["actual"] for w in self.weekly], label="actual")
-        ax.plot(weeks, [w["predicted"] for w in self.weekly], "--", label="BG/NBD")
-        ax.set_xlabel("week of holdout")
-        ax.set_ylabel("cumulative repeat transactions")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
+        with plt.rc_context(style):
+            fig, ax = plt.subplots(figsize=(7, 4))
+            ax.plot(weeks, [w["actual"] for w in self.weekly], label=words.actual)
+            ax.plot(weeks, [w["predicted"] for w in self.weekly], "--", label=words.predicted)
+            ax.set_title(words.title)
+            ax.set_xlabel(words.x)
+            ax.set_ylabel(words.y)
+            ax.legend()
+            fig.tight_layout()
+            fig.savefig(path, dpi=120)
+            plt.close(fig)
+        return words.note
+
+
+#: font families that have the plot's Chinese, the first installed one drawing it
+#: (Debian's fonts-noto-cjk, fonts-wqy-*, Adobe's, Windows' and macOS's); else any
+#: family with "CJK" in its name. An older matplotlib may know a .ttc file by its first
+#: font alone (Noto's: "Noto Sans CJK JP", which has the same Chinese characters)
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
+
+
+@dataclass(frozen=True)
+class PlotWords:
+    """The words on ``kequn clv fit --plot``'s PNG and the font to draw them with."""
+
+    title: str
+    x: str
+    y: str
+    actual: str
+    predicted: str
+    #: a family with their characters (None: matplotlib's own, DejaVu Sans)
+    font: str | None = None
+    #: why they are not in the language asked for, to be told beside the plot
+    note: str | None = None
+
+
+def plot_words(lang: str | None, fonts: set[str]) -> PlotWords:
+    """The plot's words in ``lang``, given the font families installed: Chinese only
+    with a font that has its characters (DejaVu Sans, matplotlib's, has none: each was
+    drawn as an empty box), else English with a note saying why."""
+    lang = lang or current_lang()
+    font = None
+    if lang == "zh":
+        installed = [name for name in CJK_FONTS if name in fonts]
+        installed += sorted(name for name in fonts if "CJK" in name)
+        font = installed[0] if installed else None
+    said = lang if font is not None else "en"
+    title, x, y, actual, predicted = (
+        t(f"clv.plot.{part}", said) for part in ("title", "x", "y", "actual", "predicted")
+    )
+    return PlotWords(
+        title,
+        x,
+        y,
+        actual,
+        predicted,
+        font=font,
+        note=t("clv.plot.no_cjk_font", lang) if lang == "zh" and font is None else None,
+    )
 
 
 def _pick(columns: list[str], wanted: tuple[str, ...], what: str, where: str) -> str:
