@@ -70,7 +70,7 @@ def test_the_words_typer_prints_are_typers() -> None:
 def test_lang_zh_prints_a_commands_help_in_chinese() -> None:
     out = help_of("--lang", "zh", "import", "--help")
     for zh in (
-        "用法：root import [OPTIONS]",  # (CliRunner calls kequn "root")
+        "用法：root import [选项]",  # (CliRunner calls kequn "root")
         "有问题的行连同原因放入隔离区",  # the docstring
         "customers（客户）、orders（订单）或 events（互动）",  # an argument
         "存放数据库地址的环境变量",  # an option

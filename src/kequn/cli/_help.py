@@ -22,7 +22,11 @@ from typer.models import CommandFunctionType
 from kequn.cli.help_zh import (
     ERRORS_ZH,
     HELP_ZH,
+    METAVARS_ZH,
+    OPTIONS_METAVAR_ZH,
+    RANGE_ZH,
     RICH_ZH,
+    SUBCOMMAND_METAVAR_ZH,
     USAGE_ERRORS_ZH,
     USAGE_ZH,
     VALUE_ERRORS_ZH,
@@ -90,14 +94,44 @@ def _in_language(command: Any, ctx: Any) -> Iterator[None]:
         changes += [(sub, "help", chinese(sub.help)), (sub, "short_help", chinese(sub.short_help))]
     changes += [(rich_utils, name, text) for name, text in RICH_ZH.items()]
     changes.append((rich_utils, "highlighter", _Folding(rich_utils.highlighter)))
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":
+        changes.append((command, "options_metavar", OPTIONS_METAVAR_ZH))
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        changes.append((command, "subcommand_metavar", SUBCOMMAND_METAVAR_ZH))
     before = [(target, name, getattr(target, name)) for target, name, _ in changes]
+    # the types and bounds beside the parameters: methods of each, shadowed by the
+    # instance's own attribute for the time of printing, and the attribute then removed
+    shadows = [shadow for p in command.get_params(ctx) for shadow in _types_in_chinese(p, ctx)]
     try:
-        for target, name, value in changes:
+        for target, name, value in changes + shadows:
             setattr(target, name, value)
         yield
     finally:
         for target, name, value in reversed(before):
             setattr(target, name, value)
+        for target, name, _ in shadows:
+            with contextlib.suppress(AttributeError):
+                delattr(target, name)
+
+
+def _types_in_chinese(param: Any, ctx: Any) -> list[tuple[object, str, object]]:
+    """What typer prints beside ``param`` in its Rich help, "<int range> [1<=x<=36500]",
+    as "<整数> [1 至 36500]": its type (:data:`~kequn.cli.help_zh.METAVARS_ZH`; a type
+    given as ``metavar=``, as a flag's empty one, is left) and its bounds."""
+    if not hasattr(param, "display_type_rich"):  # (click's own, not typer's)
+        return []
+    shadows: list[tuple[object, str, object]] = []
+    shown = param.display_type_rich(ctx)
+    if param.metavar is None and shown and shown.startswith("<") and shown.endswith(">"):
+        zh = METAVARS_ZH.get(shown[1:-1])
+        if zh is not None:
+            shadows.append((param, "display_type_rich", lambda ctx, zh=zh: f"<{zh}>"))
+    if param._get_number_range_help_str() is not None:
+        low, high = getattr(param, "min", None), getattr(param, "max", None)
+        which = "both" if low is not None and high is not None else "min" if high is None else "max"
+        said = RANGE_ZH[which].format(min=low, max=high)
+        shadows.append((param, "_get_number_range_help_str", lambda said=said: said))
+    return shadows
 
 
 def said_in_chinese(message: str) -> str:
@@ -139,6 +173,10 @@ def _error_in_language(exc: BaseException) -> None:
     command = getattr(getattr(exc, "ctx", None), "command", None)
     if command is not None and hasattr(command, "usage_prefix"):
         changes.append((command, "usage_prefix", USAGE_ZH))
+        if getattr(command, "options_metavar", None) == "[OPTIONS]":
+            changes.append((command, "options_metavar", OPTIONS_METAVAR_ZH))
+        if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+            changes.append((command, "subcommand_metavar", SUBCOMMAND_METAVAR_ZH))
     for target, name, value in changes:
         _changed.append((target, name, getattr(target, name)))
         setattr(target, name, value)

@@ -26,6 +26,32 @@ RICH_ZH: dict[str, str] = {
     "DEPRECATED_STRING": "（已弃用）",
 }
 
+#: the usage line's placeholders: a command's options, a group's command and its arguments
+OPTIONS_METAVAR_ZH = "[选项]"
+SUBCOMMAND_METAVAR_ZH = "命令 [参数]..."
+
+#: the type typer shows beside an option or argument ("<int range>", "<path>"), without
+#: its angle brackets; a type not here (a choice's values) is shown as typer shows it
+METAVARS_ZH: dict[str, str] = {
+    "str": "文本",
+    "int": "整数",
+    "int range": "整数",
+    "float": "数值",
+    "float range": "数值",
+    "bool": "是/否",
+    "path": "路径",
+    "file": "文件",
+    "dir": "文件夹",
+    "list[Path]": "路径…",
+}
+
+#: a number's bounds after its type ("[1<=x<=36500]" in English)
+RANGE_ZH: dict[str, str] = {
+    "both": "{min} 至 {max}",
+    "min": "不小于 {min}",
+    "max": "不大于 {max}",
+}
+
 HELP_ZH: dict[str, str] = {
     # kequn itself, and what typer and click add to it
     "kequn (客群): classify customers the way good CRM teams do, with reasons and strategies.": "kequn（客群）：像优秀的 CRM 团队一样为客户分群，每个标签都附有原因和策略。",
