@@ -12,6 +12,7 @@ from typing import NoReturn
 try:
     from kequn.cli import (  # noqa: F401 - importing registers the commands
         analysis,
+        analysis_taxonomy,
         automation,
         clv,
         data,
