@@ -108,6 +108,26 @@ def parse_as_of(
         raise typer.BadParameter(i18n.t("cli.bad_date", value=text), param_hint=option) from exc
 
 
+def given_id(what: str) -> Any:
+    """A callback for an id argument or option: an empty one (``kequn show ""``, or only
+    spaces) is a usage error saying so, exit 2; it was looked up and "not found" named
+    no id. ``what`` is the kind of id asked for, a key under ``cli.id.``."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            said = i18n.t("cli.empty_id", what=i18n.t(f"cli.id.{what}"))
+            raise typer.BadParameter(said)
+        return value
+
+    return check
+
+
+CustomerIdArg = Annotated[str, typer.Argument(help="Customer id", callback=given_id("customer"))]
+CustomerOpt = Annotated[
+    str | None, typer.Option(help="One customer's events", callback=given_id("customer"))
+]
+
+
 def one_of(value: str, known: Any, option: str) -> str:
     """``value`` if it is one of ``known``, else a usage error naming them (an unknown
     team or status listed nothing, as if there were nothing to list)."""

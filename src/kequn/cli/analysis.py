@@ -12,6 +12,7 @@ from rich.text import Text
 from kequn.cli._app import (
     ROWS_MAX,
     AsOfOpt,
+    CustomerIdArg,
     JsonOpt,
     RunOpt,
     WorkspaceOpt,
@@ -193,7 +194,7 @@ def _print_clusters(run: RunInfo, as_json: bool) -> None:
 
 @app.command()
 def show(
-    customer_id: Annotated[str, typer.Argument(help="Customer id")],
+    customer_id: CustomerIdArg,
     workspace: WorkspaceOpt = None,
     run_id: RunOpt = None,
     why_not: Annotated[

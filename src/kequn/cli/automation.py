@@ -17,6 +17,7 @@ from kequn.cli._app import (
     ROWS_MAX,
     BatchOpt,
     ConversionDaysOpt,
+    CustomerOpt,
     JsonOpt,
     RunOpt,
     WorkspaceOpt,
@@ -64,7 +65,7 @@ def events_cmd(
         str | None,
         typer.Option("--run", help="Run id (or prefix); default: every run's events."),
     ] = None,
-    customer: Annotated[str | None, typer.Option(help="One customer's events")] = None,
+    customer: CustomerOpt = None,
     limit: Annotated[int, typer.Option(help="How many events to list", min=0, max=ROWS_MAX)] = 20,
     as_json: JsonOpt = False,
 ) -> None:

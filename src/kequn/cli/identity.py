@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from kequn.cli._app import ROWS_MAX, JsonOpt, WorkspaceOpt, _print_json, _ws, app, console
+from kequn.cli._app import (
+    ROWS_MAX,
+    JsonOpt,
+    WorkspaceOpt,
+    _print_json,
+    _ws,
+    app,
+    console,
+    given_id,
+)
 from kequn.cli._help import KequnTyper
 from kequn.core.i18n import t
 
@@ -16,7 +25,12 @@ identity_app = KequnTyper(
 )
 app.add_typer(identity_app, name="identity")
 
-RecordArg = Annotated[str, typer.Argument(help="Customer record id (as imported, e.g. tmall:C001)")]
+RecordArg = Annotated[
+    str,
+    typer.Argument(
+        help="Customer record id (as imported, e.g. tmall:C001)", callback=given_id("record")
+    ),
+]
 
 
 @identity_app.command("run")
@@ -90,7 +104,12 @@ def reject_cmd(a: RecordArg, b: RecordArg, workspace: WorkspaceOpt = None) -> No
 
 @identity_app.command("split")
 def split_cmd(
-    target: Annotated[str, typer.Argument(help="A person id (P…) or a customer record id")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A person id (P…) or a customer record id", callback=given_id("person")
+        ),
+    ],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Undo a person: each of its records (or the one record named) stands alone, until

@@ -19,6 +19,7 @@ from kequn.cli._app import (
     app,
     console,
     err,
+    given_id,
     output_file,
 )
 from kequn.cli._help import KequnTyper
@@ -38,7 +39,11 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(runs_app, name="runs")
 
 CustomerArg = Annotated[
-    str, typer.Argument(help="Customer id, or the customer's phone number or e-mail address")
+    str,
+    typer.Argument(
+        help="Customer id, or the customer's phone number or e-mail address",
+        callback=given_id("contact"),
+    ),
 ]
 
 

@@ -393,6 +393,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "clv.repeats": ("校准期重复购买", "calibration repeats"),
     "clv.actual_mean": ("实际均值", "actual mean"),
     "clv.predicted_mean": ("预测均值", "predicted mean"),
+    "cli.empty_id": ("编号为空：请给出{what}", "the id is empty: give {what}"),
+    "cli.id.customer": (
+        "客户编号（可用 `kequn segments` 或看板查找）",
+        "a customer id (find ids with `kequn segments` or the dashboard)",
+    ),
+    "cli.id.contact": (
+        "客户编号、手机号或邮箱",
+        "a customer id, or the customer's phone number or e-mail address",
+    ),
+    "cli.id.record": ("客户记录编号（如 tmall:C001）", "a customer record id (e.g. tmall:C001)"),
+    "cli.id.person": ("人员编号（P…）或客户记录编号", "a person id (P…) or a customer record id"),
     "cli.bad_date": (
         "日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
         "a date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
