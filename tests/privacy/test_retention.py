@@ -231,8 +231,8 @@ def test_runs_pruned_after_each_run_by_the_setting_and_from_the_cli(tmp_path: Pa
     bad = runner.invoke(
         app, ["--lang", "en", "runs", "prune", "--keep-days", "0", "-w", str(ws.root)]
     )
-    assert bad.exit_code != 0
-    assert "not a number of days to keep" in str(bad.exception) + bad.output
+    assert bad.exit_code == 2  # a usage error, as other out-of-range options
+    assert "greater than or equal to 1" in " ".join(bad.output.replace("│", " ").split())
     assert len(list_runs(ws)) == 2
     assert any(e["action"] == "runs.prune" for e in read_audit(ws))
 
@@ -389,8 +389,8 @@ def test_segment_events_pruned_by_their_own_period(
             str(ws.root),
         ],
     )
-    assert bad.exit_code != 0
-    assert "not a number of days to keep" in str(bad.exception) + bad.output
+    assert bad.exit_code == 2
+    assert "greater than or equal to 1" in " ".join(bad.output.replace("│", " ").split())
     assert len(list_runs(ws)) == 8
     toml.write_text(
         toml.read_text(encoding="utf-8").replace(

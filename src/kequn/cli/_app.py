@@ -62,9 +62,15 @@ ROWS_MAX = 1_000_000_000
 #: the most days an option may count, as for kequn.toml's ``*_days`` settings: a day
 #: further than Python's dates reach stopped ``kequn privacy purge --days`` with a traceback
 DAYS_MAX = 36500
+#: the longest conversion window, as journeys.yaml's ``conversion_days`` allows
+#: (:class:`kequn.automation.journeys.Journey`; not imported here, where commands are
+#: registered: a test sees the two agree). ``journeys report --days`` took up to 36,500
+CONVERSION_DAYS_MAX = 3650
 ConversionDaysOpt = Annotated[
     int | None,
-    typer.Option(help="Conversion window (default: each journey's)", min=1, max=DAYS_MAX),
+    typer.Option(
+        help="Conversion window (default: each journey's)", min=1, max=CONVERSION_DAYS_MAX
+    ),
 ]
 BatchOpt = Annotated[int | None, typer.Option(help="Messages per batch", min=1, max=ROWS_MAX)]
 

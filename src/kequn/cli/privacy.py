@@ -173,6 +173,8 @@ def runs_prune(
             "--keep-days",
             help="Keep every run of this many days before the newest run's as-of date "
             "(default: keep_runs_days under \\[run] in kequn.toml).",
+            min=1,
+            max=DAYS_MAX,
         ),
     ] = None,
     keep_monthly: Annotated[
@@ -189,6 +191,8 @@ def runs_prune(
             "--keep-events-days",
             help="Keep the segment events of this many days before the newest run's as-of "
             "date (default: keep_events_days under \\[run] in kequn.toml).",
+            min=1,
+            max=DAYS_MAX,
         ),
     ] = None,
     dry_run: Annotated[
