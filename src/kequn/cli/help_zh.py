@@ -199,6 +199,7 @@ HELP_ZH: dict[str, str] = {
     "Do not ask (asked only on a terminal)": "不再询问确认（只在终端中才会询问）",
     "Remove quarantined rows of imports older than the retention period.": "删除隔离区中超过保留期的导入所留下的行。",
     "Older than this (default: quarantine_days under \\[privacy])": "删除超过这么多天的（默认：\\[privacy] 中的 quarantine_days）",
+    "Count the quarantined rows that would be removed; remove nothing.": "只统计将删除的隔离行数，不删除任何数据。",
     "Stored classification runs.": "已保存的分类运行。",
     "Delete a stored run and its lookup files.": "删除一次已保存的运行及其查找文件。",
     "Run id (or unique prefix)": "运行编号（或唯一的前缀）",

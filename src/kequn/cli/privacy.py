@@ -142,14 +142,32 @@ def purge_cmd(
             max=DAYS_MAX,
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Count the quarantined rows that would be removed; remove nothing."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (asked only on a terminal)")
+    ] = False,
 ) -> None:
     """Remove quarantined rows of imports older than the retention period."""
     from kequn.privacy.retention import purge_quarantine
     from kequn.snapshots.read import privacy_settings
 
     ws = _ws(workspace)
-    count = purge_quarantine(ws, days)
     shown = days if days is not None else privacy_settings(ws).quarantine_days
+    if dry_run or (not yes and sys.stdin.isatty()):
+        # (``--days 0`` takes every quarantined row: said, or asked, before it does)
+        count = purge_quarantine(ws, days, dry_run=True)
+        if dry_run:
+            console.print(t("privacy.would_purge", count=count, days=shown))
+            return
+        if count:
+            said = t("privacy.confirm_purge", count=count, days=shown, path=ws.root)
+            typer.confirm(said, abort=True)
+    count = purge_quarantine(ws, days)
     console.print(t("privacy.purged", count=count, days=shown))
 
 

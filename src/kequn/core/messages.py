@@ -225,6 +225,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已导出客户 {id} 的全部数据 → {file}",
         "Exported everything held about {id} → {file}",
     ),
+    "privacy.would_purge": (
+        "将删除 {days} 天前的隔离行 {count} 条（试运行：未删除任何数据）。",
+        "Would remove {count} quarantined {count:row|rows} older than {days} {days:day|days} (dry run: nothing removed).",
+    ),
+    "privacy.confirm_purge": (
+        "从 {path} 中删除 {days} 天前的隔离行 {count} 条？此操作无法撤销",
+        "Remove {count} quarantined {count:row|rows} older than {days} {days:day|days} from {path}? This cannot be undone",
+    ),
     "privacy.purged": (
         "已删除 {days} 天前的隔离行 {count} 条。",
         "Removed {count} quarantined {count:row|rows} older than {days} {days:day|days}.",

@@ -16,26 +16,37 @@ from kequn.snapshots.runs import get_run
 from kequn.store.access import audit
 from kequn.store.workspace import Workspace, WorkspaceError
 
+#: the imports whose quarantined rows are older than a cutoff (bound as ``?``): by when
+#: the import finished (else started), or by the time its id starts with
+_OLD_IMPORTS = """SELECT q.import_id FROM (SELECT DISTINCT import_id FROM quarantine) q
+    LEFT JOIN (SELECT import_id, max(coalesce(finished_at, started_at)) AS at
+               FROM imports GROUP BY 1) i USING (import_id)
+    WHERE coalesce(i.at, try_strptime(left(q.import_id, 14), '%Y%m%d%H%M%S')) < ?"""
+
 
 def purge_quarantine(
-    ws: Workspace, days: int | None = None, *, who: str = "cli", now: dt.datetime | None = None
+    ws: Workspace,
+    days: int | None = None,
+    *,
+    who: str = "cli",
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
 ) -> int:
     """Remove rejected rows of imports older than ``days`` (default: the workspace's
-    ``quarantine_days`` under ``[privacy]``); how many were removed."""
+    ``quarantine_days`` under ``[privacy]``); how many were removed (``dry_run``: how
+    many would be, nothing removed nor audited)."""
     days = privacy_settings(ws).quarantine_days if days is None else days
     if days is None or days < 0:
         raise WorkspaceError(t("privacy.no_retention"))
     cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days)
+    if dry_run:
+        with ws.read() as con:
+            query = f"SELECT count(*) FROM quarantine WHERE import_id IN ({_OLD_IMPORTS})"
+            found = con.execute(query, [cutoff]).fetchone()
+        return int(found[0]) if found else 0
     with ws.write() as con:
         removed = _delete(
-            con,
-            """DELETE FROM quarantine WHERE import_id IN (
-                SELECT q.import_id FROM (SELECT DISTINCT import_id FROM quarantine) q
-                LEFT JOIN (SELECT import_id, max(coalesce(finished_at, started_at)) AS at
-                           FROM imports GROUP BY 1) i USING (import_id)
-                WHERE coalesce(i.at, try_strptime(left(q.import_id, 14), '%Y%m%d%H%M%S'))
-                      < ?)""",
-            cutoff,
+            con, f"DELETE FROM quarantine WHERE import_id IN ({_OLD_IMPORTS})", cutoff
         )
         if removed:
             compact(con)
