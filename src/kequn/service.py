@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,26 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
         ],
         "runs": [r.summary() for r in list_runs(ws)[:5]],
     }
+
+
+def earliest_date(ws: Workspace) -> dt.date | None:
+    """The earliest date in the workspace's data: a customer's creation, an order or an
+    interaction (None: no dated row)."""
+    with ws.read() as con:
+        found = con.execute(
+            "SELECT least((SELECT min(created_at) FROM customers)::DATE,"
+            " (SELECT min(ordered_at) FROM orders)::DATE,"
+            " (SELECT min(occurred_at) FROM events)::DATE)"
+        ).fetchone()
+    return found[0] if found else None
+
+
+def before_data(ws: Workspace, as_of: dt.date | None) -> dt.date | None:
+    """The workspace's earliest date when ``as_of`` comes before it, else None. A run
+    as of such a date knows no customer yet: it classified nobody and, made last, became
+    the run the dashboard shows (``kequn run --as-of 1990-01-01``); the CLI and the API
+    refuse it unless asked for it."""
+    if as_of is None:
+        return None
+    earliest = earliest_date(ws)
+    return earliest if earliest is not None and as_of < earliest else None

@@ -56,13 +56,25 @@ def run(
     refit: Annotated[
         bool, typer.Option("--refit", help="Fit the models again even if stored ones are fresh")
     ] = False,
+    allow_before_data: Annotated[
+        bool,
+        typer.Option(
+            "--allow-before-data",
+            help="Run as of a date before the earliest customer, order or interaction too",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
     from kequn.engines.as_of import local_today
+    from kequn.service import before_data
 
     ws = _ws(workspace)
     day = parse_as_of(as_of, today=local_today(ws.settings.timezone))
+    earliest = None if allow_before_data else before_data(ws, day)
+    if earliest is not None:
+        said = t("run.before_data", as_of=day, earliest=earliest)
+        raise typer.BadParameter(said, param_hint="--as-of")
     info = classify(ws, as_of=day, engine_name=engine, with_models=models, refit=refit)
     if as_json:
         _print_json(info.to_dict())

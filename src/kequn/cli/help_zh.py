@@ -75,6 +75,7 @@ HELP_ZH: dict[str, str] = {
     "duckdb (default) or spark": "计算引擎：duckdb（默认）或 spark",
     "Fit the predictive models (CLV, P(alive), churn risk, clusters)": "训练预测模型（客户终身价值 CLV、存活概率 P(alive)、流失风险、聚类分群）",
     "Fit the models again even if stored ones are fresh": "即使已保存的模型尚未过期，也重新训练",
+    "Run as of a date before the earliest customer, order or interaction too": "运行日期早于最早的客户注册、订单或互动时也照样运行",
     "Customers and share per label for each dimension.": "各维度下每个标签的客户数与占比。",
     "One dimension (default: all), or 'cluster' for discovered segments": "只看一个维度（默认：全部），或用 'cluster' 查看数据发现分群",
     "Only customers having records from this source (e.g. taobao)": "只统计有该数据源记录的客户（如 taobao）",

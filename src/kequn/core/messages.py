@@ -416,6 +416,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
         "a date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
     ),
+    "run.before_data": (
+        "运行日期 {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），这次运行不会有任何客户，却会成为看板上最新的运行。请给出 {earliest} 或之后的日期；确实要这样运行，加上 --allow-before-data。",
+        "The run's date {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): such a run knows no customer, yet would be the dashboard's newest run. Give {earliest} or later, or add --allow-before-data if you mean it.",
+    ),
     "run.bad_as_of": (
         "运行日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
         "The run's date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",

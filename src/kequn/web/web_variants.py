@@ -14,6 +14,11 @@ from __future__ import annotations
 from kequn.core.i18n import MESSAGES, WEB_VARIANT
 
 VARIANTS: dict[str, tuple[str, str]] = {
+    # a run's date before any data (POST /api/runs)
+    "run.before_data": (
+        "运行日期 {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），这次运行不会有任何客户，却会成为看板上最新的运行。请给出 {earliest} 或之后的日期；确实要这样运行，请求中加上 allow_before_data: true。",
+        "The run's date {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): such a run knows no customer, yet would be the dashboard's newest run. Give {earliest} or later, or send allow_before_data: true if you mean it.",
+    ),
     # import failures (a job's error)
     "import.missing_required": (
         "{file}: 缺少必需的列 {missing}。文件中的列: {found}。请在导入页面为每一列选择文件中的表头（通过 API 上传时用 columns 参数）。",

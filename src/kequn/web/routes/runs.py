@@ -14,6 +14,7 @@ from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule
 from kequn.automation.schedule.text import EXAMPLE
 from kequn.core import display
 from kequn.core.i18n import t
+from kequn.service import before_data
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
@@ -29,6 +30,8 @@ router = APIRouter(tags=["runs"])
 class RunRequest(BaseModel):
     as_of: str | None = None
     models: bool = True
+    #: a date before the workspace's earliest data is refused without it (422)
+    allow_before_data: bool = False
 
 
 @router.post("/api/runs", status_code=202)
@@ -46,6 +49,10 @@ def start_run(
     except ValueError as exc:
         message = t("run.bad_as_of", request_lang(request), value=body.as_of)
         raise ApiError(422, "invalid_as_of", message) from exc
+    earliest = None if body.allow_before_data else before_data(ws, as_of)
+    if earliest is not None:
+        said = t("run.before_data", request_lang(request), as_of=as_of, earliest=earliest)
+        raise ApiError(422, "as_of_before_data", said)
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str) -> None:
