@@ -107,17 +107,21 @@ def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
         )
         lines = [
             f"{t('schedule.col.next')}: {_time(job['next'])}",
-            (
-                f"{t('schedule.col.last')}: {_time((last or {}).get('started_at'))} "
-                f"{t(f'schedule.outcome.{outcome}')}"
-            ),
+            # a job that has not run has no time to give ("Last run: not run yet")
+            f"{t('schedule.col.last')}: "
+            + (f"{_time(last.get('started_at'))} " if last else "")
+            + t(f"schedule.outcome.{outcome}"),
         ]
         if detail:
             lines.append(f"{t('schedule.col.detail')}: {detail}")
         for line in lines:
             console.print("  " + line, highlight=False, markup=False, soft_wrap=True)
     delivery = status["delivery"]
-    if delivery["every_seconds"] > 0:
+    if delivery["every_seconds"] > 0 and not delivery.get("at"):
+        # a loop that has not passed yet: no time and no counts to give (as the runs page)
+        seconds = f"{delivery['every_seconds']:g}"
+        console.print(t("schedule.deliver_never", seconds=seconds))
+    elif delivery["every_seconds"] > 0:
         console.print(
             t(
                 "schedule.deliver_loop",
