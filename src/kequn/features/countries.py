@@ -39,9 +39,8 @@ def countries_text() -> str:
 @functools.cache
 def country_codes() -> dict[str, str]:
     """Every name (trimmed, in lower case) and the code it names; a code names itself."""
-    table = yamlfile.safe_load(countries_text()) or {}
     names: dict[str, str] = {}
-    for code, words in {**table}.items():
+    for code, words in _table().items():
         for word in [code, *words, *OTHER_NAMES.get(str(code), [])]:
             names.setdefault(str(word).strip().lower(), str(code))
     return dict(sorted(names.items()))
@@ -49,6 +48,7 @@ def country_codes() -> dict[str, str]:
 
 @functools.cache
 def _table() -> dict[str, list[str]]:
+    """The ISO table as read: each code and its names (English, then the translations)."""
     return {
         str(k): [str(w) for w in v] for k, v in (yamlfile.safe_load(countries_text()) or {}).items()
     }
