@@ -24,7 +24,7 @@ import duckdb
 
 from kequn.snapshots import packed
 from kequn.snapshots.incremental import LABELS_VIEW, PACKED
-from kequn.snapshots.lookup_files import labels_sql, quoted
+from kequn.snapshots.lookup_files import SCAN_THREADS, labels_sql, quoted
 from kequn.snapshots.packed import _decoder, decoded, layout
 from kequn.snapshots.runs import RunInfo
 from kequn.store.workspace import opened_path
@@ -59,9 +59,9 @@ class Direct:
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             published = self._held.enter_context(self.run.workspace.read())
-            # one thread and the workspace's memory budget, like the server's other readers
+            # the workspace's memory budget, like the server's other readers
             limit = self.run.workspace.settings.memory_limit
-            con = duckdb.connect(config={"threads": 1, "memory_limit": limit})
+            con = duckdb.connect(config={"threads": SCAN_THREADS, "memory_limit": limit})
             try:
                 con.execute("SET enable_progress_bar = false")
                 # our own paths, quoted (ATTACH and views take no parameters)

@@ -79,6 +79,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
     INDEX_NAME,
     POINTS_NAME,
     ROW_GROUP_SIZE,
+    SCAN_THREADS,
     FileCopy,
     built_after_erasure,
     columns_path,
@@ -386,7 +387,7 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
     in another process, and perhaps built again since, is not read any more), else the
     view of the Parquet."""
     path, copy = index_path(run), columns_path(run)
-    ws = run.workspace
+    limit = run.workspace.settings.memory_limit
     with _guard:
         on = file_id(copy)
         con = _open.get(copy)
@@ -395,12 +396,11 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
             con = None
         if con is None and on is not None:
             try:
-                # lookups gain little from parallel scans: one thread per query keeps
-                # concurrent requests from oversubscribing the cores
+                # the sorted copy's lookups gain little from parallel scans (one thread)
                 con = duckdb.connect(
                     str(copy),
                     read_only=True,
-                    config={"threads": 1, "memory_limit": ws.settings.memory_limit},
+                    config={"threads": 1, "memory_limit": limit},
                 )
             except duckdb.Error:  # removed between the look and the open: the view
                 con = None
@@ -410,7 +410,7 @@ def _connection(run: RunInfo) -> tuple[duckdb.DuckDBPyConnection, Path]:
             return con, copy
         con = _open.get(path)
         if con is None:
-            con = duckdb.connect(config={"threads": 1, "memory_limit": ws.settings.memory_limit})
+            con = duckdb.connect(config={"threads": SCAN_THREADS, "memory_limit": limit})
             # the footers (~100 columns × row groups) parsed once, not per query
             con.execute("SET GLOBAL parquet_metadata_cache = true")
             con.execute(f"CREATE VIEW labels AS {labels_sql(run)}")
