@@ -180,17 +180,20 @@ def test_pages_read_before_the_lookup_files_scan_on_two_threads(ws: Workspace) -
     assert not lookup.is_ready(newest)
     with lookup.cursor(newest) as cur:
         found = cur.execute("SELECT current_setting('threads')").fetchone()
-    assert found is not None and found[0] == lookup.SCAN_THREADS == 2
+    assert found is not None
+    assert found[0] == lookup.SCAN_THREADS == 2
     with Direct(newest) as direct:
         con = direct._connection()
         found = con.execute("SELECT current_setting('threads')").fetchone()
-        assert found is not None and found[0] == 2
+        assert found is not None
+        assert found[0] == 2
         assert direct.record("labels", _heaviest(ws)) is not None
     lookup.build_index(newest)
     columns.build_columns(newest)
     with lookup.cursor(newest) as cur:
         found = cur.execute("SELECT current_setting('threads')").fetchone()
-    assert found is not None and found[0] == 1
+    assert found is not None
+    assert found[0] == 1
 
 
 def test_a_background_build_starts_when_no_page_is_being_answered(
