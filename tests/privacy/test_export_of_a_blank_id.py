@@ -1,8 +1,8 @@
 """A privacy export asked for a blank id (``GET /api/privacy/export/%20``): the id, once
 stripped, was empty, and every quarantined row "mentions" the empty text, so the export
 of nobody answered 200 with every rejected row of every customer, values and source
-records included, as if it were one person's data to hand over. Now it is a 404, as for
-any id the workspace holds nothing about."""
+records included, as if it were one person's data to hand over. Now it is refused: a 422
+saying the id is empty, as ``kequn privacy export " "`` says it (exit 2)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_a_blank_id_exports_nothing(tmp_path: Path, given: str) -> None:
         answer = client.get(
             f"/api/privacy/export/{given}", headers={"Authorization": f"Bearer {token}"}
         )
-    assert answer.status_code == 404, answer.text[:300]
-    assert answer.json()["error"]["code"] == "no_customer"
+    assert answer.status_code == 422, answer.text[:300]
+    assert answer.json()["error"]["code"] == "empty_id"
     assert PHONE not in answer.text
     assert privacy.export_person(ws, " ") is None

@@ -40,11 +40,29 @@ class UnknownCustomerError(Exception):
     """A customer id a route was given that names no customer the reader may ask for (a
     viewer's text that is no token of :mod:`kequn.privacy.shown_ids`): answered as for
     an id no customer has, a JSON 404 (``message``, the key saying it, names ``given``),
-    or the error page for a dashboard page."""
+    or the error page for a dashboard page. A blank id (:func:`refuse_blank_id`) is a 422
+    ``empty_id`` instead, as ``kequn show " "`` is a usage error saying the id is empty."""
 
-    def __init__(self, given: str, message: str = "web.error.no_customer") -> None:
+    def __init__(
+        self,
+        given: str,
+        message: str = "web.error.no_customer",
+        *,
+        status: int = 404,
+        code: str = "no_customer",
+    ) -> None:
         self.given = given
         self.message = message
+        self.status = status
+        self.code = code
+
+
+def refuse_blank_id(given: str, message: str = "web.error.empty_id") -> None:
+    """A customer id of nothing but spaces is said to be empty (422 ``empty_id``, in the
+    asker's language), whoever asks: it was looked up and answered "Customer   is not in
+    this run.", naming no id, where the CLI says the id is empty (exit 2)."""
+    if not given.strip():
+        raise UnknownCustomerError(given, message, status=422, code="empty_id")
 
 
 class LoginRequiredError(Exception):
@@ -63,7 +81,7 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
 
 async def unknown_customer(request: Request, exc: UnknownCustomerError) -> JSONResponse:
     message = t(exc.message, request_lang(request), id=exc.given)
-    return JSONResponse({"error": {"code": "no_customer", "message": message}}, status_code=404)
+    return JSONResponse({"error": {"code": exc.code, "message": message}}, status_code=exc.status)
 
 
 #: Starlette's own errors (no such path, a method the path does not take), in the

@@ -20,7 +20,7 @@ from kequn.snapshots.read import PERSONAL as PERSONAL_FIELDS
 from kequn.store.access import User, audit, mask
 from kequn.taxonomy.model import Taxonomy
 from kequn.web.deps import request_user, workspace
-from kequn.web.errors import UnknownCustomerError
+from kequn.web.errors import UnknownCustomerError, refuse_blank_id
 from kequn.web.rule_privacy import masked_reason, masked_rule, personal_literals
 
 PERSONAL = "personal"  # the permission to see personal data
@@ -345,6 +345,7 @@ def asked_customer(message: str = "web.error.no_customer") -> Callable[..., Awai
         user = request_user(request)
         if user is None:
             return customer_id  # the route's own sign-in answers
+        refuse_blank_id(customer_id)
         found = cipher(request).open(customer_id)
         if found is not None:  # a viewer's link opens for anyone (an admin sent it too)
             return found

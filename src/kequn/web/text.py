@@ -68,6 +68,15 @@ WEB: dict[str, tuple[str, str]] = {
         "This step failed. Why may quote customers' personal data, so only roles that see personal data (administrators, analysts) can read it.",
     ),
     "web.error.no_customer": ("这次运行中没有客户 {id}。", "Customer {id} is not in this run."),
+    # a customer id of nothing but spaces (the CLI's cli.empty_id, without its commands)
+    "web.error.empty_id": (
+        "客户编号为空：请给出一个客户编号（可在分群页面中找到）。",
+        "The customer id is empty: give a customer's id (a segment's page lists them).",
+    ),
+    "web.error.empty_contact": (
+        "客户编号为空：请给出客户编号、手机号或邮箱。",
+        "The customer id is empty: give a customer id, or the customer's phone number or e-mail address.",
+    ),
     # a customer's records are the workspace's data, not a run's
     "web.error.no_records": (
         "工作区中没有客户 {id} 的记录。",

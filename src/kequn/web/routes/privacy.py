@@ -12,7 +12,7 @@ from kequn import privacy
 from kequn.core.i18n import t
 from kequn.store.access import User
 from kequn.web.deps import current_user, forbidden, request_lang, workspace
-from kequn.web.errors import ApiError
+from kequn.web.errors import ApiError, refuse_blank_id
 from kequn.web.personal import cipher
 
 router = APIRouter(prefix="/api/privacy", tags=["privacy"])
@@ -37,6 +37,7 @@ def _subject(request: Request, given: str) -> str:
     when several customers share it."""
     from kequn.privacy.contact import subjects
 
+    refuse_blank_id(given, "web.error.empty_contact")
     opened = cipher(request).open(given)
     found = subjects(workspace(request), given if opened is None else opened)
     lang = request_lang(request)
