@@ -62,10 +62,23 @@ def channel_group(channel: Any, lang: str) -> str:
     return display.group_name("channel_group", group, str(channel), lang)
 
 
+#: the customer fields a reference table groups by their words alone (the table, the
+#: feature holding the run's group): the page decides their group from the words it shows,
+#: the customer's record as imported now, which a re-import may have changed since the
+#: run (百度推广 was shown with the run's group of 合作伙伴推荐, Partner referral)
+_WORD_GROUPS = {
+    "source": ("sources", "source_group"),
+    "preferred_channel": ("channels", "preferred_channel_group"),
+}
+
+
 def field_group(name: str, raw: Any, features: dict[str, Any] | None, lang: str) -> str:
     """What to name beside a customer field's value as written: its group
     (:func:`kequn.core.display.field_group`), or for a country its name in ``lang``
     (CN: China / 中国), unless the value already says it."""
+    if name in _WORD_GROUPS and raw is not None:
+        table, column = _WORD_GROUPS[name]
+        features = {**(features or {}), column: group_of(raw, load_reference(table))}
     if name != "country":
         return display.field_group(name, raw, features, lang)
     shown = "" if raw is None else str(raw).strip()
