@@ -86,3 +86,29 @@ def test_yes_is_not_asked(
     assert code == 0, out + err
     assert "Removed 2 quarantined rows" in out
     assert _quarantined(rejected) == 0
+
+
+def test_without_any_stdin_a_script_purges_and_erases_as_before(
+    rejected: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process started with its stdin closed (``kequn privacy purge <&-``, a service
+    given no input) has ``sys.stdin`` None: asking it whether it was a terminal ended
+    the purge and the erasure in a traceback (AttributeError), exit 1. No stdin is no
+    terminal: they go on as a script's do."""
+    monkeypatch.setattr("sys.stdin", None)
+    code, out, err = kequn_output(capsys, "privacy", "purge", "--days", "0",
+                                  "-w", rejected.root)  # fmt: skip
+    assert code == 0, out + err
+    assert "Traceback" not in out + err
+    assert _quarantined(rejected) == 0
+    people = tmp_path / "people.csv"
+    people.write_text("customer_id,name\nE1,Ana\n", encoding="utf-8")
+    import_file(rejected, "customers", people)
+    code, out, err = kequn_output(capsys, "privacy", "erase", "E1", "-w", rejected.root)
+    assert code == 0, out + err
+    with rejected.read() as con:
+        left = con.execute("SELECT count(*) FROM customers WHERE customer_id = 'E1'").fetchone()
+    assert left == (0,)

@@ -47,6 +47,18 @@ CustomerArg = Annotated[
 ]
 
 
+def _on_terminal() -> bool:
+    """Whether someone is there to be asked: stdin is a terminal. A process started with
+    its stdin closed (``kequn privacy purge <&-``, a service given no input) has
+    ``sys.stdin`` None, which ended the purge and the erasure in a traceback: it is a
+    script's, and goes on without asking."""
+    stdin = sys.stdin
+    try:
+        return stdin is not None and stdin.isatty()
+    except ValueError:  # a stdin closed while running
+        return False
+
+
 def _subject(ws: Workspace, given: str) -> str:
     """The customer id a request names: the id given, or the one customer whose phone or
     e-mail it is (several such: their ids listed, and the command stops)."""
@@ -112,7 +124,7 @@ def erase_cmd(
 
     ws = _ws(workspace)
     customer_id = _subject(ws, customer_id)
-    if not yes and sys.stdin.isatty():
+    if not yes and _on_terminal():
         typer.confirm(t("privacy.confirm_erase", id=customer_id, path=ws.root), abort=True)
     try:
         result = privacy.erase_person(ws, customer_id)
@@ -158,7 +170,7 @@ def purge_cmd(
 
     ws = _ws(workspace)
     shown = days if days is not None else privacy_settings(ws).quarantine_days
-    if dry_run or (not yes and sys.stdin.isatty()):
+    if dry_run or (not yes and _on_terminal()):
         # (``--days 0`` takes every quarantined row: said, or asked, before it does)
         count = purge_quarantine(ws, days, dry_run=True)
         if dry_run:
