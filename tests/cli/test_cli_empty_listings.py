@@ -64,3 +64,30 @@ def test_listings_with_entries_are_tables(
     assert "ana" in out
     assert "analyst" in out
     assert "No users yet" not in out
+
+
+def test_a_worklist_of_nobody_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A shop that has imported its customers and no orders yet: every label is the
+    marketing team's, and ``kequn worklist --team sales`` printed an empty table's
+    borders where the dashboard's sales worklist says why it is empty."""
+    from kequn.store.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws").root
+    customers = tmp_path / "客户.csv"
+    customers.write_text("客户编号,姓名\nC001,张伟\nC002,李娜\n", encoding="utf-8")
+    assert kequn_output(capsys, "import", "customers", customers, "-w", ws)[0] == 0
+    assert kequn_output(capsys, "run", "--no-models", "-w", ws)[0] == 0
+    for lang, words in (
+        ("en", "No customer in this run is for the sales team"),
+        ("zh", "本次运行中没有需要销售团队跟进的客户"),
+    ):
+        code, out, err = kequn_output(
+            capsys, "--lang", lang, "worklist", "--team", "sales", "-w", ws
+        )
+        assert code == 0, err
+        assert words in " ".join(out.split()), out
+        assert "┏" not in out
+    code, out, _ = kequn_output(capsys, "worklist", "--team", "marketing", "-w", ws)
+    assert code == 0
+    assert "┏" in out  # prospects are marketing's: still a table
+    assert "C001" in out

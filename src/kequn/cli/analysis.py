@@ -305,6 +305,9 @@ def worklist_cmd(
     if as_json:
         _print_json(rows)
         return
+    if not rows:  # a customers-only shop's sales team: a line, not an empty table
+        console.print(t("worklist.none", team=display.value("team", team, _lang())))
+        return
     out = Table()
     for key in ("col.customer", "col.spend", "col.segment", "col.action"):
         out.add_column(t(key), justify="right" if key == "col.spend" else "left")
