@@ -33,13 +33,13 @@ def test_chinese_event_types_are_counted(tmp_path: Path, lang: str) -> None:
     social = dict(shop["c3"]["types"])["social"]
     if lang == "zh":
         assert behaviour[1] == (
-            "尚未购买，但有浏览 1 次、咨询 1 次、点击 0 次、打开邮件 0 次，最近一次互动在 8 天前"
+            "尚无付款订单，但有浏览 1 次、咨询 1 次、点击 0 次、打开邮件 0 次，最近一次互动在 8 天前"
         )
         assert traits["functional_need"] == "咨询 1 次、服务工单 2 次"
         assert social == "社交型：经社交或口碑渠道获得"
     else:
         assert behaviour[1] == (
-            "no order yet, but views: 1, inquiries: 1, clicks: 0, email opens: 0; "
+            "no paid order yet, but views: 1, inquiries: 1, clicks: 0, email opens: 0; "
             "the latest 8 days ago"
         )
         assert traits["social"] == "shares: 2, referrals: 0"

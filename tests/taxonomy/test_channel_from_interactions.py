@@ -67,7 +67,7 @@ def test_channel_counts_orders_and_interactions(tmp_path: Path) -> None:
     # no order: the interactions alone decide
     assert found["chatter"] == (
         "online",
-        "no stated preference; no order yet, and 100% of interactions (total: 3) were online",
+        "no stated preference; no paid order yet, and 100% of interactions (total: 3) were online",
     )
     # one Tmall order, two store visits and a call: 3 of 4 contacts offline
     assert found["visitor"] == (

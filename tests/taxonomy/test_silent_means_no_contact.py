@@ -25,34 +25,34 @@ EXPECTED = {
         "form": (
             "potential_demand",
             (
-                "no order yet, but interactions: 1 (such as a form, a visit or a call); "
+                "no paid order yet, but interactions: 1 (such as a form, a visit or a call); "
                 "the latest 5 days ago"
             ),
         ),
         "visit": (
             "potential_demand",
             (
-                "no order yet, but interactions: 1 (such as a form, a visit or a call); "
+                "no paid order yet, but interactions: 1 (such as a form, a visit or a call); "
                 "the latest 10 days ago"
             ),
         ),
         "long_ago": (
             "silent",
-            "no order, and the latest interaction was 394 days ago, more than 180 days",
+            "no paid order, and the latest interaction was 394 days ago, more than 180 days",
         ),
-        "nothing": ("silent", "no order, and no interaction at all"),
+        "nothing": ("silent", "no paid order, and no interaction at all"),
     },
     "zh": {
         "form": (
             "potential_demand",
-            "尚未购买，但有互动 1 次（如留资、到访、来电），最近一次在 5 天前",
+            "尚无付款订单，但有互动 1 次（如留资、到访、来电），最近一次在 5 天前",
         ),
         "visit": (
             "potential_demand",
-            "尚未购买，但有互动 1 次（如留资、到访、来电），最近一次在 10 天前",
+            "尚无付款订单，但有互动 1 次（如留资、到访、来电），最近一次在 10 天前",
         ),
-        "long_ago": ("silent", "尚未购买，最近一次互动在 394 天前，超过 180 天"),
-        "nothing": ("silent", "尚未购买，也没有任何互动"),
+        "long_ago": ("silent", "尚无付款订单，最近一次互动在 394 天前，超过 180 天"),
+        "nothing": ("silent", "尚无付款订单，也没有任何互动"),
     },
 }
 
