@@ -57,7 +57,8 @@ _SUMS = (
 
 def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Per customer with any order row: ``state_rows`` (every row, any status or date)
-    and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
+    and :func:`order_totals` of all dated orders (NULL for customers without a paid or refunded
+    one)."""
     totals = order_totals(paid_orders(orders, None), dated_orders(orders), ctx)
     return _with_rows(orders, totals)
 
@@ -79,8 +80,11 @@ def _with_rows(rows: ir.Table, totals: ir.Table) -> ir.Table:
 
 def totals_of(state: ir.Table, table: str) -> ir.Table:
     """The totals a full build computes, from a state table: its customers with a paid
-    order (orders) or with a dated event (events), without ``state_rows``."""
-    present = state.orders.notnull() if table == "orders" else state.events.notnull()
+    or a refunded order (orders) or with a dated event (events), without ``state_rows``."""
+    if table == "orders":
+        present = state.orders.notnull() | state.refunds.notnull()
+    else:
+        present = state.events.notnull()
     return state.filter(present).drop("state_rows")
 
 
