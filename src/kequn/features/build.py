@@ -113,8 +113,7 @@ def channel_group(channel: ir.StringValue, ctx: FeatureContext) -> ir.StringValu
 def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """The per-customer order aggregates that do not depend on the as-of date (counts,
     sums, extremes, first/last dates, the inter-purchase statistics, the channel mix,
-    refunds), of the customers with a paid order in ``paid`` and of those with a refunded
-    order in ``orders`` (the refunds alone: ``orders`` and the rest NULL).
+    refunds), of the customers with a paid order in ``paid``.
 
     ``paid`` are :func:`paid_orders`, ``orders`` the dated orders they come from (refunds
     are counted there); each already limited to the dates wanted. Both the full build (up
@@ -148,21 +147,14 @@ def order_totals(paid: ir.Table, orders: ir.Table, ctx: FeatureContext) -> ir.Ta
         gap_sum=gaps.gap_days.sum(),
         gap_squares=(gaps.gap_days * gaps.gap_days).sum(),
     )
-    joined = agg.left_join(gap_stats, "customer_id")
-    bought = joined.select(
+    refunds = orders.filter(orders.status.isin(REFUND_STATUSES))
+    refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
+    joined = agg.left_join(gap_stats, "customer_id").left_join(refunds, "customer_id")
+    t = joined.select(
         *[joined[c] for c in agg.columns],
         gap_sum=joined.gap_sum.fill_null(0.0),
         gap_squares=joined.gap_squares.fill_null(0.0),
-    )
-    # a customer whose every order was refunded has refunds and no purchase: a row of
-    # its own (``orders`` NULL), or the feature said 0 refunds of them
-    refunds = orders.filter(orders.status.isin(REFUND_STATUSES))
-    refunds = refunds.group_by("customer_id").aggregate(refunds=refunds.count())
-    both = bought.outer_join(refunds, bought.customer_id == refunds.customer_id)
-    t = both.select(
-        ibis.coalesce(bought.customer_id, refunds.customer_id).name("customer_id"),
-        *[bought[c] for c in bought.columns if c != "customer_id"],
-        refunds=refunds.refunds,
+        refunds=joined.refunds,
     )
     return with_order_sums_derived(t)
 

@@ -81,9 +81,8 @@ from kequn.features.state_rows import (
 #: bump when the aggregates kept change: a state of another version is rebuilt
 #: (4: the orders' exact sums kept, kequn.features.state_rows adds to them; 5: the kept
 #: city_norm drops a 特别行政区, kequn.features.attributes._CITY_SUFFIX; 6: the events'
-#: online and offline counts, for the channel mix of orders and interactions together;
-#: 7: a row for each customer whose orders were all refunded, with their refunds)
-VERSION = 7
+#: online and offline counts, for the channel mix of orders and interactions together)
+VERSION = 6
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
