@@ -224,8 +224,8 @@ CLI: dict[str, tuple[str, str]] = {
         "No journey has put anyone in a treated or holdout group yet: there is no uplift to compare.",
     ),
     "outbox.empty": ("发件箱为空。", "The outbox is empty."),
-    # kequn worklist of a team whose labels hold no one in the run (the dashboard's
-    # worklist page says the same: web.worklist.none)
+    # kequn worklist, and the dashboard's worklist page, of a team no label's strategy
+    # names or whose labels hold no one in the run
     "worklist.none": (
         "本次运行中没有需要{team}团队跟进的客户：分群规则里交给该团队的标签下都没有客户。",
         "No customer in this run is for the {team} team: the labels whose strategy is the team's hold no one.",

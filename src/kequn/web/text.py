@@ -293,14 +293,7 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     # worklists
     "web.worklist.title": ("{team}工作清单", "{team} worklist"),
-    # a team no label's strategy names, or whose labels hold no one in the run
-    "web.worklist.none": (
-        "本次运行中没有需要{team}团队跟进的客户：分群规则里交给该团队的标签下都没有客户。",
-        (
-            "No customer in this run is for the {team} team: the labels whose strategy is"
-            " the team's hold no one."
-        ),
-    ),
+    # (a team whose labels hold no one in the run: the CLI's worklist.none, shared)
     "web.runs.none": (
         "还没有运行记录：导入数据并运行分群后，每次运行都会列在这里。",
         "No runs yet: each run is listed here once data has been imported and classified.",
