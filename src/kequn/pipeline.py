@@ -190,6 +190,7 @@ def features_with_models(
             stage=lambda expr, name: engine.materialize(expr, workdir / f"{name}.parquet"),
             totals=None if kept is None else (kept.orders, kept.events),
             attributes=None if kept is None else kept.attributes,
+            lone_refunds=None if kept is None else kept.lone_refunds,
         )
         features = engine.materialize(features, workdir / "features.parquet")
         if kept is not None:

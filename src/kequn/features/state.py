@@ -72,6 +72,7 @@ from kequn.features.state_files import remove as _remove
 from kequn.features.state_files import rows as _rows
 from kequn.features.state_rows import (
     event_state,
+    lone_refunds_of,
     order_state,
     split_appended,
     totals_of,
@@ -81,8 +82,9 @@ from kequn.features.state_rows import (
 #: bump when the aggregates kept change: a state of another version is rebuilt
 #: (4: the orders' exact sums kept, kequn.features.state_rows adds to them; 5: the kept
 #: city_norm drops a 特别行政区, kequn.features.attributes._CITY_SUFFIX; 6: the events'
-#: online and offline counts, for the channel mix of orders and interactions together)
-VERSION = 6
+#: online and offline counts, for the channel mix of orders and interactions together;
+#: 7: the refunds of a customer whose every order was refunded)
+VERSION = 7
 #: the state's folder, under the workspace root
 FOLDER = "feature-state"
 #: above this share of new or changed rows, the whole state is computed again
@@ -103,6 +105,9 @@ class Kept:
     orders: ir.Table
     events: ir.Table
     attributes: ir.Table
+    #: the refunds of the customers ``orders`` holds no paid order of
+    #: (:func:`~kequn.features.state_rows.lone_refunds_of`)
+    lone_refunds: ir.Table
     #: the file ``attributes`` reads (never rewritten in place: a new state writes a new
     #: file, an erasure replaces it), which a run links into its folder
     attributes_file: Path
@@ -259,6 +264,7 @@ def _update(
         totals_of(state["orders"], "orders"),
         totals_of(state["events"], "events"),
         _read(customers, folder / files[_ATTRIBUTES], "attributes"),
+        lone_refunds_of(state["orders"]),
         folder / files[_ATTRIBUTES],
     )
     return kept, Refresh(mode, touched)

@@ -34,6 +34,7 @@ from kequn.features.build import (
     FeatureContext,
     event_totals,
     order_totals,
+    refund_counts,
     with_order_sums_derived,
 )
 from kequn.features.dated import dated_events, dated_orders, paid_orders
@@ -57,9 +58,19 @@ _SUMS = (
 
 def order_state(orders: ir.Table, ctx: FeatureContext) -> ir.Table:
     """Per customer with any order row: ``state_rows`` (every row, any status or date)
-    and :func:`order_totals` of all dated orders (NULL for customers without a paid one)."""
-    totals = order_totals(paid_orders(orders, None), dated_orders(orders), ctx)
-    return _with_rows(orders, totals)
+    and :func:`order_totals` of all dated orders (NULL for customers without a paid one,
+    but ``refunds``: a customer whose every order was refunded keeps its count,
+    :func:`lone_refunds_of`)."""
+    dated = dated_orders(orders)
+    state = _with_rows(orders, order_totals(paid_orders(orders, None), dated, ctx))
+    lone = refund_counts(dated)
+    joined = state.left_join(lone.select("customer_id", _lone=lone.refunds), "customer_id")
+    return joined.select(
+        *[
+            joined[c] if c != "refunds" else ibis.coalesce(joined.refunds, joined._lone).name(c)
+            for c in state.columns
+        ]
+    )
 
 
 def event_state(events: ir.Table, ctx: FeatureContext) -> ir.Table:
@@ -82,6 +93,14 @@ def totals_of(state: ir.Table, table: str) -> ir.Table:
     order (orders) or with a dated event (events), without ``state_rows``."""
     present = state.orders.notnull() if table == "orders" else state.events.notnull()
     return state.filter(present).drop("state_rows")
+
+
+def lone_refunds_of(state: ir.Table) -> ir.Table:
+    """:func:`~kequn.features.build.refund_counts` of the customers the orders' state holds
+    no paid order of (:func:`totals_of` leaves them out), for
+    :func:`~kequn.features.build.build_features`."""
+    lone = state.filter(state.orders.isnull() & state.refunds.notnull())
+    return lone.select("customer_id", "refunds")
 
 
 def split_appended(
