@@ -1,7 +1,8 @@
 """``kequn show ""`` said "Customer  is not in this run", naming no id (and ``privacy
 export ""`` "holds nothing about customer ."). An empty id, or one of spaces only, is a
 usage error saying the id is empty, exit 2, in each command taking one, in both
-languages."""
+languages. So is an id of characters that print as nothing (zero-width spaces, a byte
+order mark, which ``kequn show`` looked up as an id)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ COMMANDS = [
     ("identity", "reject", "tmall:C001", " "),
     ("identity", "split", ""),
     ("events", "--customer", ""),
+    ("show", "\u200b"),
+    ("show", " \ufeff\u200c\u200d "),
+    ("privacy", "erase", "\u200b", "--yes"),
 ]
 
 

@@ -2,7 +2,9 @@
 404 "Customer   is not in this run.", naming no id, where ``kequn show " "`` (1e745dd)
 says the id is empty, exit 2. Every door now says the same: 422 ``empty_id`` in JSON
 with a message in the asker's language, or the error page for a browser, for every role
-(a blank id tells nothing about anyone), and for the privacy requests too."""
+(a blank id tells nothing about anyone), and for the privacy requests too. An id of
+characters that print as nothing (a zero-width space, a byte order mark) is blank too: it
+was looked up as an id."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ WORDS = {"en": "empty", "zh": "为空"}
 
 @pytest.mark.parametrize("role", ["admin", "viewer"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("given", ["%20", "%20%20%09"])
+@pytest.mark.parametrize(
+    "given", ["%20", "%20%20%09", "%E2%80%8B", "%20%EF%BB%BF%E2%80%8C%E2%80%8D"]
+)
 def test_a_blank_id_is_said_to_be_empty(server: Any, role: str, lang: str, given: str) -> None:
     with server.client(role) as client:
         for url in (f"/api/customers/{given}", f"/api/customers/{given}/records"):
@@ -45,10 +49,12 @@ def test_a_blank_id_on_a_page_is_the_error_page(server: Any, lang: str) -> None:
 def test_a_privacy_request_for_a_blank_id_is_said_to_be_empty(server: Any, lang: str) -> None:
     with server.client("admin") as client:
         exported = client.get("/api/privacy/export/%20%20", params={"lang": lang})
-        erased = client.post(
-            "/api/privacy/erase", json={"customer_id": "  "}, params={"lang": lang}
-        )
-    for answer in (exported, erased):
+        erased = [
+            client.post("/api/privacy/erase", json={"customer_id": given}, params={"lang": lang})
+            for given in ("  ", "\u200b", " \ufeff")
+        ]
+        exported_invisible = client.get("/api/privacy/export/%E2%80%8B", params={"lang": lang})
+    for answer in (exported, exported_invisible, *erased):
         assert answer.status_code == 422, answer.text
         error = answer.json()["error"]
         assert error["code"] == "empty_id", error

@@ -120,7 +120,9 @@ def given_id(what: str) -> Any:
     no id. ``what`` is the kind of id asked for, a key under ``cli.id.``."""
 
     def check(value: str | None) -> str | None:
-        if value is not None and not value.strip():
+        from kequn.core.invisible import blank  # its pydantic is not a command's to load
+
+        if value is not None and blank(value):
             said = i18n.t("cli.empty_id", what=i18n.t(f"cli.id.{what}"))
             raise typer.BadParameter(said)
         return value

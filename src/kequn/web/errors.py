@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kequn.core import validation
 from kequn.core.i18n import t
+from kequn.core.invisible import blank
 from kequn.store.workspace import WorkspaceError
 from kequn.taxonomy.model import TaxonomyError
 from kequn.web.lang import request_lang
@@ -58,10 +59,12 @@ class UnknownCustomerError(Exception):
 
 
 def refuse_blank_id(given: str, message: str = "web.error.empty_id") -> None:
-    """A customer id of nothing but spaces is said to be empty (422 ``empty_id``, in the
-    asker's language), whoever asks: it was looked up and answered "Customer   is not in
-    this run.", naming no id, where the CLI says the id is empty (exit 2)."""
-    if not given.strip():
+    """A customer id of nothing but spaces (or characters that print as nothing, a
+    zero-width space: :func:`kequn.core.invisible.blank`) is said to be empty (422
+    ``empty_id``, in the asker's language), whoever asks: it was looked up and answered
+    "Customer   is not in this run.", naming no id, where the CLI says the id is empty
+    (exit 2)."""
+    if blank(given):
         raise UnknownCustomerError(given, message, status=422, code="empty_id")
 
 
