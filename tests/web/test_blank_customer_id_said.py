@@ -4,7 +4,8 @@ says the id is empty, exit 2. Every door now says the same: 422 ``empty_id`` in 
 with a message in the asker's language, or the error page for a browser, for every role
 (a blank id tells nothing about anyone), and for the privacy requests too. An id of
 characters that print as nothing (a zero-width space, a byte order mark) is blank too: it
-was looked up as an id."""
+was looked up as an id. And an erasure asked for ``""`` answered 422 ``invalid_request``
+(pydantic's "at least 1 character") where ``" "`` said the id is empty."""
 
 from __future__ import annotations
 
@@ -59,3 +60,15 @@ def test_a_privacy_request_for_a_blank_id_is_said_to_be_empty(server: Any, lang:
         error = answer.json()["error"]
         assert error["code"] == "empty_id", error
         assert WORDS[lang] in error["message"], error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_erasure_of_nothing_is_said_to_be_empty(server: Any, lang: str) -> None:
+    with server.client("admin") as client:
+        nothing, spaces = (
+            client.post("/api/privacy/erase", json={"customer_id": given}, params={"lang": lang})
+            for given in ("", " ")
+        )
+    assert nothing.status_code == 422, nothing.text
+    assert nothing.json()["error"] == spaces.json()["error"]
+    assert nothing.json()["error"]["code"] == "empty_id"
