@@ -2,7 +2,8 @@
 export ""`` "holds nothing about customer ."). An empty id, or one of spaces only, is a
 usage error saying the id is empty, exit 2, in each command taking one, in both
 languages. So is an id of characters that print as nothing (zero-width spaces, a byte
-order mark, which ``kequn show`` looked up as an id)."""
+order mark, which ``kequn show`` looked up as an id), and an empty run id: ``--run ""``
+was a prefix of every run ("2 runs have ids starting with : …"), or named the only one."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ COMMANDS = [
     ("show", "\u200b"),
     ("show", " \ufeff\u200c\u200d "),
     ("privacy", "erase", "\u200b", "--yes"),
+    ("show", "--run", "", "C00001"),
+    ("segments", "--run", " "),
+    ("worklist", "--run", ""),
+    ("export", "--run", ""),
+    ("events", "--run", ""),
+    ("digest", "show", "--run", ""),
+    ("journeys", "process", "--run", "\u200b"),
+    ("history", "--before", ""),
+    ("history", "--after", " "),
 ]
 
 

@@ -52,9 +52,6 @@ WorkspaceOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD, 'latest' or 'today'")]
-RunOpt = Annotated[
-    str | None, typer.Option("--run", help="Run id (or prefix); default: the latest run.")
-]
 #: the most rows a listing's --limit (or deliver's --batch) may ask for: more than a
 #: workspace holds, within the database's 64-bit counts (``--limit 99999999999999999999``
 #: stopped ``kequn worklist`` with an engine error that blamed the taxonomy's arithmetic)
@@ -130,6 +127,14 @@ def given_id(what: str) -> Any:
     return check
 
 
+#: an empty run id (``--run ""``, ``--run "$RUN"`` with RUN unset) is a usage error: as a
+#: prefix it matched every run, and was "ambiguous" (or the only run)
+RunOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--run", help="Run id (or prefix); default: the latest run.", callback=given_id("run")
+    ),
+]
 CustomerIdArg = Annotated[str, typer.Argument(help="Customer id", callback=given_id("customer"))]
 CustomerOpt = Annotated[
     str | None, typer.Option(help="One customer's events", callback=given_id("customer"))

@@ -23,6 +23,7 @@ from kequn.cli._app import (
     app,
     console,
     err,
+    given_id,
     lazy_module,
     one_of,
     output_file,
@@ -364,8 +365,12 @@ def history_cmd(
         str, typer.Option(help="An exclusive dimension, e.g. lifecycle")
     ] = "lifecycle",
     workspace: WorkspaceOpt = None,
-    before: Annotated[str | None, typer.Option(help="Earlier run id")] = None,
-    after: Annotated[str | None, typer.Option(help="Later run id")] = None,
+    before: Annotated[
+        str | None, typer.Option(help="Earlier run id", callback=given_id("run"))
+    ] = None,
+    after: Annotated[
+        str | None, typer.Option(help="Later run id", callback=given_id("run"))
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The transition matrix of a dimension between two runs."""

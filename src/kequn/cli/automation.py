@@ -27,6 +27,7 @@ from kequn.cli._app import (
     app,
     console,
     err,
+    given_id,
     one_of,
     parse_as_of,
 )
@@ -63,7 +64,11 @@ def events_cmd(
     until: Annotated[str | None, typer.Option(help="Runs as of this date or earlier")] = None,
     run_id: Annotated[
         str | None,
-        typer.Option("--run", help="Run id (or prefix); default: every run's events."),
+        typer.Option(
+            "--run",
+            help="Run id (or prefix); default: every run's events.",
+            callback=given_id("run"),
+        ),
     ] = None,
     customer: CustomerOpt = None,
     limit: Annotated[int, typer.Option(help="How many events to list", min=0, max=ROWS_MAX)] = 20,

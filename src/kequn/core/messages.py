@@ -412,6 +412,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.id.record": ("客户记录编号（如 tmall:C001）", "a customer record id (e.g. tmall:C001)"),
     "cli.id.person": ("人员编号（P…）或客户记录编号", "a person id (P…) or a customer record id"),
+    "cli.id.run": (
+        "运行编号或其前缀（`kequn status` 列出各次运行）",
+        "a run id or its prefix (`kequn status` lists the runs)",
+    ),
     "cli.bad_date": (
         "日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
         "a date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
