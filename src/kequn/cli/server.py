@@ -12,6 +12,7 @@ from rich.text import Text
 
 from kequn.cli._app import JsonOpt, WorkspaceOpt, _print_json, _ws, app, console, err
 from kequn.cli._help import KequnTyper
+from kequn.core import display
 from kequn.core.i18n import t
 
 user_app = KequnTyper(
@@ -119,13 +120,13 @@ def schedule_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
     delivery = status["delivery"]
     if delivery["every_seconds"] > 0 and not delivery.get("at"):
         # a loop that has not passed yet: no time and no counts to give (as the runs page)
-        seconds = f"{delivery['every_seconds']:g}"
+        seconds = display.seconds(delivery["every_seconds"])
         console.print(t("schedule.deliver_never", seconds=seconds))
     elif delivery["every_seconds"] > 0:
         console.print(
             t(
                 "schedule.deliver_loop",
-                seconds=f"{delivery['every_seconds']:g}",
+                seconds=display.seconds(delivery["every_seconds"]),
                 at=_time(delivery.get("at")),
                 sent=delivery.get("sent", 0),
                 failed=delivery.get("failed", 0),

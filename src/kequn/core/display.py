@@ -395,6 +395,13 @@ def trimmed(number: float, decimals: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def seconds(raw: Any) -> str:
+    """A number of seconds (the delivery loop's): whole ones whole, the thousands grouped
+    (``1,000,000``, which ``%g`` wrote ``1e+06``, and 12,345,678 ``1.23457e+07``), a
+    fraction to at most three places (``0.5``)."""
+    return trimmed(float(raw), 3)
+
+
 def number(raw: Any, lang: str | None = None) -> str:
     """A count or measure; 万 for large ones in Chinese; at most one decimal."""
     if _missing(raw):

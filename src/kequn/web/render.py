@@ -104,6 +104,7 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         number=lambda v: number(v, lang),
         pct=lambda v: display.pct(v, lang),
         days=lambda v: display.days(v, lang),
+        seconds=display.seconds,
         when=lambda v: display.when(v, lang),
         day=display.day,
         value=lambda domain, code: display.value(domain, code, lang),
