@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.snapshots.runs import list_runs
-from kequn.store.workspace import Workspace
+from kequn.store.workspace import Workspace, WorkspaceError
 
 
 def workspace_status(ws: Workspace) -> dict[str, Any]:
@@ -57,3 +58,18 @@ def before_data(ws: Workspace, as_of: dt.date | None) -> dt.date | None:
         return None
     earliest = earliest_date(ws)
     return earliest if earliest is not None and as_of < earliest else None
+
+
+def refuse_setting_before_data(ws: Workspace, lang: str | None = None) -> None:
+    """A :class:`~kequn.store.workspace.WorkspaceError` (in ``lang``) naming kequn.toml's
+    ``[run] as_of`` when it is a date before the workspace's earliest data: a run given
+    no date takes it, and ``as_of = 1990-01-01`` made the empty newest run that ``kequn
+    run --as-of 1990-01-01`` and ``POST /api/runs`` refuse, and so did every nightly
+    run of the schedule. Nothing for "latest", "today" or a date within the data."""
+    rule = str(ws.settings.as_of or "latest")
+    if rule in ("latest", "today"):
+        return
+    day = dt.date.fromisoformat(rule)  # checked when the settings were read
+    earliest = before_data(ws, day)
+    if earliest is not None:
+        raise WorkspaceError(t("run.setting_before_data", lang, as_of=day, earliest=earliest))

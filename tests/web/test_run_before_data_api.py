@@ -29,3 +29,28 @@ def test_a_run_before_the_data_is_a_422(server: Any) -> None:
             assert "allow_before_data" in error["message"]
             assert "--" not in error["message"]  # no command-line option on the web
         assert client.get("/api/runs").json() == before  # no run was made
+
+
+def test_kequn_toml_as_of_before_the_data_is_a_422(shop_as_of_1990: Any, serve: Any) -> None:
+    """A run asked for without a date takes kequn.toml's ``[run] as_of``: set before the
+    data, it is refused the same way, naming kequn.toml and the key, unless the request
+    says ``allow_before_data``."""
+    from kequn.store.access import add_user
+
+    tokens = {"admin": add_user(shop_as_of_1990, "boss", "admin")}
+    with serve(shop_as_of_1990, tokens) as srv, srv.client("admin") as client:
+        for lang, words in (("en", "kequn.toml's [run] as_of = 1990-01-01 is before"),
+                            ("zh", "kequn.toml 中 [run] 的 as_of = 1990-01-01 早于")):  # fmt: skip
+            for body in (None, {"models": False}, {"as_of": "latest"}):
+                r = client.post("/api/runs", json=body, params={"lang": lang, "wait": "true"})
+                assert r.status_code == 422, r.text
+                error = r.json()["error"]
+                assert error["code"] == "as_of_before_data"
+                assert words in error["message"], error
+                assert "2025-03-01" in error["message"], error
+        assert client.get("/api/runs").json() == []  # no run was made
+        allowed = client.post(
+            "/api/runs", json={"models": False, "allow_before_data": True}, params={"wait": "true"}
+        )
+        assert allowed.status_code in (200, 202), allowed.text
+        assert [run["as_of"] for run in client.get("/api/runs").json()] == ["1990-01-01"]

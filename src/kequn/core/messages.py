@@ -420,6 +420,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日期应为 YYYY-MM-DD（1900-01-01 至今后十年内）、latest 或 today，而不是 {value}",
         "a date is YYYY-MM-DD (from 1900-01-01 to ten years from today), latest or today, not {value}",
     ),
+    "run.setting_before_data": (
+        'kequn.toml 中 [run] 的 as_of = {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），按它运行不会有任何客户，却会成为看板上最新的运行。请在 kequn.toml 中把 as_of 改为 {earliest} 或之后的日期，或改为 "latest"（数据中最新的日期）。',
+        "kequn.toml's [run] as_of = {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): a run as of it knows no customer, yet would be the dashboard's newest run. Set as_of in kequn.toml to {earliest} or later, or to \"latest\" (the newest date in the data).",
+    ),
     "run.before_data": (
         "运行日期 {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），这次运行不会有任何客户，却会成为看板上最新的运行。请给出 {earliest} 或之后的日期；确实要这样运行，加上 --allow-before-data。",
         "The run's date {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): such a run knows no customer, yet would be the dashboard's newest run. Give {earliest} or later, or add --allow-before-data if you mean it.",

@@ -14,9 +14,10 @@ from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule
 from kequn.automation.schedule.text import EXAMPLE
 from kequn.core import display
 from kequn.core.i18n import t
-from kequn.service import before_data
+from kequn.service import before_data, refuse_setting_before_data
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
+from kequn.store.workspace import WorkspaceError
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job, for_viewer
@@ -53,6 +54,11 @@ def start_run(
     if earliest is not None:
         said = t("run.before_data", request_lang(request), as_of=as_of, earliest=earliest)
         raise ApiError(422, "as_of_before_data", said)
+    if as_of is None and not body.allow_before_data:  # the run takes kequn.toml's as_of
+        try:
+            refuse_setting_before_data(ws, request_lang(request))
+        except WorkspaceError as exc:
+            raise ApiError(422, "as_of_before_data", str(exc)) from None
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str) -> None:
