@@ -79,6 +79,11 @@ FILES: dict[str, tuple[str, str]] = {
     "import.duplicate_unused": ("第 {column} 列未使用", "column {column} is not used"),
     "import.table_customers": ("客户", "customers"),
     "import.table_events": ("互动", "interactions"),
+    # a file mixing currencies: the rows not in the one kept (kequn.ingest.summary)
+    "import.currency_quarantined": (
+        "注意：文件中以 {currencies} 计价的订单（文件中的 {count} 行）与工作区的 {currency} 不同，且不能与以 {kept} 计价的订单相加，已隔离、未导入：换算后重新导入（隔离区列出这些行）。",
+        "Note: the file's orders in {currencies} ({count} of the file's rows) differ from the workspace's {currency} and cannot be added up with those in {kept}, so they were quarantined, not imported. Convert them and import them again (the quarantine lists those rows).",
+    ),
     # (retry with rows in the quarantine, none of them of this table or readable again)
     "quarantine.nothing_to_retry": (
         "没有可重新读取的被拒行（--table {table}）：其他表的行请用 --table 指定；未能读出字段的行（如引号未闭合）须在原文件中修正后重新导入。`kequn quarantine` 列出隔离区中的全部内容。",

@@ -435,8 +435,8 @@ INGEST: dict[str, tuple[str, str]] = {
         "Note: no column identifies buyers (buyer id, phone, e-mail); name one as customer_id with --mapping.",
     ),
     "import.currency_differs": (
-        "注意：文件的币种（{currencies}）与工作区的 {currency} 不同；金额未换算，请分开导入或换算后再导入。",
-        "Note: the file's currency ({currencies}) differs from the workspace's {currency}; amounts were not converted. Import them separately or convert first.",
+        "注意：文件中以 {currencies} 计价的金额与工作区的 {currency} 不同，已按原数值导入，未换算：请换算后重新导入，或导入到以 {currencies} 计价的工作区。",
+        "Note: the file's amounts in {currencies} differ from the workspace's {currency} and were imported as they are, not converted. Convert them and import them again, or import them into a workspace in {currencies}.",
     ),
     "import.lines": (
         "{orders} 个订单，{lines} 行商品明细",

@@ -67,3 +67,13 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def kept_currency(currencies: dict[str, int], mine: str) -> str | None:
+    """The currency whose orders an import of ``currencies`` (each with its rows) keeps:
+    the workspace's (``mine``) if the file has any, else its most common (ties: the first
+    by name); the others' rows are quarantined. None for a file that names none."""
+    if not currencies:
+        return None
+    mine = mine.upper()
+    return mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))

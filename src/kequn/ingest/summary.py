@@ -13,8 +13,9 @@ from kequn.core import display
 from kequn.core.i18n import current_lang, t
 from kequn.core.schema import TABLES
 from kequn.core.sheet_rows import sheet_row
+from kequn.ingest import reasons
 from kequn.ingest.reasons import quoted
-from kequn.ingest.report import ImportReport
+from kequn.ingest.report import ImportReport, kept_currency
 
 #: the rows left out, and the unknown words, told one by one (``--json`` has them all)
 SHOWN = 20
@@ -50,6 +51,9 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
         orders, items = f"{report.orders:,}", f"{report.lines:,}"
         lines.append(Line(t("import.lines", lang, orders=orders, lines=items)))
     for note in report.notes:
+        if note == "import.currency_differs" and report.currencies:
+            lines += _currency_lines(report, lang)
+            continue
         said = t(
             note,
             lang,
@@ -74,6 +78,34 @@ def format_lines(report: ImportReport, lang: str | None = None) -> list[Line]:
     if report.blank_rows:
         lines.append(Line(t("import.blank_rows", lang, count=report.blank_rows)))
     return lines + _unknown_words(report, lang)
+
+
+def _currency_lines(report: ImportReport, lang: str | None) -> list[Line]:
+    """What became of a file's amounts in other currencies than the workspace's, naming
+    only those: the ones kept (a file's one currency, or its most common when the
+    workspace's is not among them) were imported unconverted; the rest were quarantined
+    (the workspace's own, when kept, is not named: its amounts are what they say)."""
+    mine = (report.workspace_currency or "CNY").upper()
+    kept = kept_currency(report.currencies, mine)
+    others = [c for c in report.currencies if c != kept]
+    lines = []
+    if kept is not None and kept != mine:
+        said = t("import.currency_differs", lang, currencies=kept, currency=mine)
+        lines.append(Line(said, warn=True))
+    if others:
+        held = report.rejected_by_reason.get(reasons.OTHER_CURRENCY) or sum(
+            report.currencies[c] for c in others
+        )
+        said = t(
+            "import.currency_quarantined",
+            lang,
+            currencies=", ".join(others),
+            count=f"{held:,}",
+            currency=mine,
+            kept=kept,
+        )
+        lines.append(Line(said, warn=True))
+    return lines
 
 
 def column_name(column: str, table: str, lang: str | None = None) -> str:

@@ -9,6 +9,7 @@ import unicodedata
 
 from kequn.ingest import reasons
 from kequn.ingest.id_checks import IdCheckPass
+from kequn.ingest.report import kept_currency
 
 #: a totals row's first field, cleaned: the word alone (合计, 总计：, Grand Total)
 _TOTALS_FIELD = re.compile(
@@ -175,7 +176,7 @@ class ValidatePass(IdCheckPass):
         amounts would be added up as the same money ($35 shown as ¥35 next to €50). (A
         file in one currency other than the workspace's is imported with a note.)"""
         mine = self.ws.settings.currency.upper()
-        kept = mine if mine in currencies else min(currencies, key=lambda c: (-currencies[c], c))
+        kept = kept_currency(currencies, mine)
         self.sql(
             f"""INSERT INTO problems SELECT _row, 'amount', $reason, 'rejected',
                 upper(d_currency), $kept
