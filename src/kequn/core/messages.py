@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}：推算值（{raw}）低于下限，按 {value}计算",
         "{name}: derived as {raw}, below its lower bound; {value} is used",
     ),
+    "threshold.few_repeaters": (
+        "{name}：{value}，仅由 {repeaters} 位复购客户的订单推算（少于 {minimum} 位）：未必代表本企业；如已知，可在 taxonomy.yaml 中固定 {threshold}",
+        "{name}: {value}, derived from too few repeat buyers (repeat buyers: {repeaters}, fewer than {minimum}): it may not be the business's; pin {threshold} in taxonomy.yaml if you know it",
+    ),
     "threshold.ceiling": (
         "{name}：推算值（{raw}）高于上限，按 {value}计算",
         "{name}: derived as {raw}, above its upper bound; {value} is used",

@@ -14,6 +14,12 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
+#: fewer repeat buyers than this and their repeat purchases do not stand for the
+#: business's: the BG/NBD's dropout process is not identified
+#: (:mod:`kequn.models.predict`), and a purchase cycle taken as their median rests on a
+#: handful of customers (:mod:`kequn.taxonomy.thresholds` says so in the run's notes)
+MIN_REPEATERS = 30
+
 
 def purchase_days(
     orders: ir.Table,

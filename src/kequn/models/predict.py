@@ -34,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 
 from kequn.core.compute import Engine
+from kequn.features.btyd import MIN_REPEATERS
 from kequn.features.ranks import with_percent_rank
 
 if TYPE_CHECKING:  # imported where fitted: they pull in scipy and scikit-learn
@@ -46,8 +47,6 @@ PERIOD_DAYS = 365.0 / 12
 MONTHLY_DISCOUNT = 0.01
 GG_SAMPLE = 200_000
 MIN_BUYERS = 20
-#: fewer repeat buyers than this and the BG/NBD's dropout process is not identified
-MIN_REPEATERS = 30
 
 
 @dataclass

@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 from kequn.core.compute import Engine
 from kequn.core.rules import Rule, compile_rule
 from kequn.features.attributes import home_city_norm, normalise_country
+from kequn.features.btyd import MIN_REPEATERS
 from kequn.features.build import FeatureContext, derive_purchase_cycle, discrete_quantile
 from kequn.features.catalogue import FEATURES, PARAMETERS
 from kequn.features.places import normalise_province
@@ -54,11 +55,20 @@ def derive_thresholds(
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}
+    #: a purchase cycle's count of the repeat buyers it is the median of, read in the
+    #: same query as the cycle: the count's name there -> the threshold's
+    repeaters: dict[str, str] = {}
 
     def compute() -> None:
-        for name, value in scalars(engine, pending).items():
+        found = scalars(engine, pending)
+        for name, value in found.items():
+            if name in repeaters:
+                continue
             params[name] = finish(taxonomy.thresholds[name], value)
             note = derivation_note(name, taxonomy.thresholds[name], value, params[name])
+            if note is None and name in repeaters.values():
+                counted = next(k for k, v in repeaters.items() if v == name)
+                note = few_repeaters_note(name, taxonomy.thresholds[name], found[counted], value)
             if note is not None and notes is not None:
                 notes.append(note)
         pending.clear()
@@ -75,6 +85,9 @@ def derive_thresholds(
             params[name] = finish(th, settings.get(th.setting or "", th.default))
         elif th.derive == "purchase_cycle":
             pending[name] = derive_purchase_cycle(features)
+            counted = f"{name} repeaters"  # no threshold's name (those are identifiers)
+            repeaters[counted] = name
+            pending[counted] = features.mean_days_between_orders.count()
         else:
             table = features
             if th.where:
@@ -159,6 +172,27 @@ def derivation_note(name: str, th: Threshold, raw: Any, used: Any) -> dict[str, 
     derived = None if key == "threshold.default" else float(raw)
     params = {"threshold": name, "zh": th.zh, "en": th.en, "fmt": fmt}
     return {"key": key, "params": {**params, "raw": derived, "value": float(used)}}
+
+
+def few_repeaters_note(
+    name: str, th: Threshold, repeaters: Any, used: Any
+) -> dict[str, Any] | None:
+    """What a run says of a purchase cycle derived (and used as derived) from fewer
+    repeat buyers than :data:`~kequn.features.btyd.MIN_REPEATERS`: the median of one or
+    two customers' cycles is theirs, not the business's. The derived value is still used:
+    it is this business's own evidence, where the default is no one's, and a cycle that
+    switched to the default below the minimum would jump, and move every customer's
+    lifecycle, on the day one more customer came back."""
+    count = int(repeaters or 0)
+    if count <= 0 or count >= MIN_REPEATERS or not isinstance(used, int | float):
+        return None
+    shown = PARAMETERS.get("purchase_cycle_days")
+    fmt = shown.fmt if shown is not None and shown.fmt else "number"
+    params = {"threshold": name, "zh": th.zh, "en": th.en, "fmt": fmt}
+    return {
+        "key": "threshold.few_repeaters",
+        "params": {**params, "value": float(used), "repeaters": count, "minimum": MIN_REPEATERS},
+    }
 
 
 def finish(th: Threshold, value: Any) -> Any:
