@@ -375,7 +375,10 @@ def history_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The transition matrix of a dimension between two runs."""
+    """The transition matrix of a dimension between two runs: by default the newest and
+    the latest run of an earlier as-of date, as segment events compare (`kequn events`);
+    only when every run has the newest's date, the one made before it, whose movements no
+    event records."""
     data = reports.history(_ws(workspace), dimension, before=before, after=after)
     if as_json:
         _print_json(data)
@@ -410,3 +413,5 @@ def history_cmd(
     for a in labels_before:
         out.add_row(name(a), *[f"{cell.get((a, b), 0):,}" for b in labels_after])
     console.print(out)
+    if data.get("same_as_of"):
+        console.print(t("history.same_as_of", day=display.day(data["after"]["as_of"])))

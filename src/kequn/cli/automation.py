@@ -74,7 +74,9 @@ def events_cmd(
     limit: Annotated[int, typer.Option(help="How many events to list", min=0, max=ROWS_MAX)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Segment events: who entered or left each label, run by run (counts match `kequn history`)."""
+    """Segment events: who entered or left each label, each run against the latest run of
+    an earlier as-of date (counts match `kequn history`); a rerun of the same as-of date
+    records none against the first run of that date."""
     from kequn.automation.events import query_events
     from kequn.engines.as_of import local_today
 

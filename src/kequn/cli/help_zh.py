@@ -88,7 +88,7 @@ HELP_ZH: dict[str, str] = {
     "Output .csv or .xlsx": "输出文件（.csv 或 .xlsx）",
     "Only customers who allow marketing": "只导出同意接收营销信息的客户",
     "Column headers: ids (machine-readable, the default), zh or en (names)": "列标题：ids（机器可读的编号，默认）、zh 或 en（中文或英文名称）",
-    "The transition matrix of a dimension between two runs.": "一个维度在两次运行之间的迁移矩阵。",
+    "The transition matrix of a dimension between two runs: by default the newest and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the newest's date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较最新一次运行与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都与最新一次相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
     "Earlier run id": "较早一次运行的编号",
     "Later run id": "较晚一次运行的编号",
@@ -147,7 +147,7 @@ HELP_ZH: dict[str, str] = {
     "Read everything again, not only from the watermark": "全部重新读取，而不只是读取水位之后的数据",
     "List the saved sources: kind, table or query, watermark and the last sync (never the URL or its credentials).": "列出已保存的数据源：类型、表或查询、水位和上次同步（从不显示地址及其凭据）。",
     # events, journeys, digests, delivery
-    "Segment events: who entered or left each label, run by run (counts match `kequn history`).": "分群事件：每次运行中谁进入或离开了各个标签（数量与 `kequn history` 一致）。",
+    "Segment events: who entered or left each label, each run against the latest run of an earlier as-of date (counts match `kequn history`); a rerun of the same as-of date records none against the first run of that date.": "分群事件：每次运行与截至日期更早的最近一次运行相比，谁进入或离开了各个标签（数量与 `kequn history` 一致）；同一截至日期的重新运行不会相对于该日期的第一次运行记录事件。",
     "e.g. lifecycle": "维度，如 lifecycle",
     "Customers who entered this label": "进入该标签的客户",
     "Customers who left this label": "离开该标签的客户",

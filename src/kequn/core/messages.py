@@ -174,6 +174,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "features.kind.date": ("日期", "date"),
     "features.kind.bool": ("是/否", "yes/no"),
     "features.kind.map": ("键值表", "map"),
+    "history.same_as_of": (
+        "两次运行的截至日期都是 {day}：分群事件（kequn events、旅程）只把一次运行与截至日期更早的运行比较，因此这些变动不在其中。",
+        "Both runs are as of {day}: segment events (kequn events, journeys) compare a run only with a run of an earlier as-of date, so these movements are not among them.",
+    ),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
     "run.none": (
         "没有找到分类运行，先运行 `kequn run`。",

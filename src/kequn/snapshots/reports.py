@@ -416,6 +416,10 @@ def history(
         "dimension": dimension,
         "before": run_a.summary(),
         "after": run_b.summary(),
+        # two runs of one as-of date (a rerun, with no earlier-dated run to compare with,
+        # or named): movements no segment event records, since events compare a run only
+        # with a run of an earlier date (kequn.automation.events.previous_run)
+        "same_as_of": run_a.as_of_date == run_b.as_of_date,
         "moves": rows,
     }
 
