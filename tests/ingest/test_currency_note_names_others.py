@@ -5,6 +5,8 @@ currency (USD, EUR) differs from the workspace's USD; amounts were not converted
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 
 from kequn.ingest.importer import import_file
@@ -66,3 +68,23 @@ def test_two_foreign_currencies_say_which_was_kept_and_which_quarantined(
     assert held.startswith("Note: the file's orders in GBP (1 of the file's rows) differ")
     assert held.endswith("with those in EUR, so they were quarantined, not imported. "
                          "Convert them and import them again (the quarantine lists those rows).")  # fmt: skip
+
+
+def test_a_platform_export_in_its_own_currency_names_it(tmp_path: Path) -> None:
+    """A 快手 export (its amounts in CNY, no currency column) into a USD workspace: the
+    note named the currency '?' ("the file's currency (?)")."""
+    sys.path.insert(0, str(Path(__file__).parent / "corpus"))
+    try:
+        kuaishou = importlib.import_module("kuaishou")
+    finally:
+        sys.path.remove(str(Path(__file__).parent / "corpus"))
+    (tmp_path / "files").mkdir()
+    (path,) = kuaishou.build(tmp_path / "files")["files"]
+    ws = Workspace.init(tmp_path / "usd", Settings(currency="USD"))
+    assert _notes(ws, path, "en") == [
+        (
+            "Note: the file's amounts in CNY differ from the workspace's USD and were imported "
+            "as they are, not converted. Convert them and import them again, or import them "
+            "into a workspace in CNY."
+        )
+    ]

@@ -99,9 +99,11 @@ class ParsePass(CustomerColumnsPass):
         self.report.currencies = dict(shaped.currencies)
         self.report.unknown_refund_words = dict(shaped.unknown_refund_words)
         mine = self.ws.settings.currency.upper()
-        if any(c != mine for c in shaped.currencies) or (
-            not shaped.currencies and profile.currency and profile.currency.upper() != mine
-        ):
+        if not shaped.currencies and profile.currency and profile.currency.upper() != mine:
+            # an export with no currency column is all in its platform's (the summary
+            # names it: it said "the file's currency (?)")
+            self.report.currencies = {profile.currency.upper(): shaped.lines or shaped.orders}
+        if any(c != mine for c in self.report.currencies):
             self.report.notes.append(reasons.note("import.currency_differs"))
         used = {i for idx in found.values() for i in idx}
         self.report.ignored = [
