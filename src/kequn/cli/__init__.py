@@ -17,6 +17,7 @@ try:
         clv,
         data,
         demo,
+        digest,
         identity,
         privacy,
         server,
