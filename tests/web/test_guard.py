@@ -116,6 +116,23 @@ def test_a_streamed_body_is_counted_as_it_arrives(server: Any) -> None:
     assert response.json()["error"]["code"] == "too_large"
 
 
+def test_a_limit_of_a_million_mb_is_said_whole(tmp_path: Path, serve: Any) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    ws.settings.max_body_mb = 2_000_000
+    ws.save_settings()
+    token = add_user(ws, "owner", "admin")
+    with serve(ws, {"admin": token}) as srv:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Content-Length": str(3 * 10**12),  # announced only: never sent
+        }
+        status, body = _raw(srv, _head(srv, "POST", "/api/taxonomy/preview", headers))
+    assert status == 413
+    message = json.loads(body)["error"]["message"]
+    assert "2,000,000 MB" in message, message
+
+
 def test_the_upload_limit_comes_from_kequn_toml(tmp_path: Path, serve: Any) -> None:
     ws = Workspace.init(tmp_path / "ws")
     ws.settings.max_upload_mb = 0.05

@@ -41,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kequn.core import display
 from kequn.core.i18n import on_web, speaking, t
 from kequn.snapshots import columns
 from kequn.store.access import audit
@@ -223,7 +224,8 @@ class Guard:
         return refused or _error(401, "unauthorized", t("web.error.unauthorized", lang))
 
     def _too_large_error(self, request: Request, limit: int) -> ApiError:
-        mb = f"{limit / 1e6:g}"
+        # whole, the thousands grouped: %g wrote a limit of a million MB as 1e+06
+        mb = display.trimmed(limit / 1e6, 3)
         return ApiError(413, "too_large", t("web.error.too_large", request_lang(request), mb=mb))
 
     def _too_large(self, request: Request, limit: int) -> JSONResponse:
