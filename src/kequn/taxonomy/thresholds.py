@@ -55,20 +55,21 @@ def derive_thresholds(
     }
     params: dict[str, Any] = {}
     pending: dict[str, ir.Scalar] = {}
-    #: a purchase cycle's count of the repeat buyers it is the median of, read in the
-    #: same query as the cycle: the count's name there -> the threshold's
-    repeaters: dict[str, str] = {}
+    #: the purchase cycles' counts of the repeat buyers each is the median of, read in
+    #: the same query as the cycles, under their name and this suffix (no threshold's
+    #: name has a space: those are identifiers)
+    repeaters = " repeaters"
 
     def compute() -> None:
         found = scalars(engine, pending)
         for name, value in found.items():
-            if name in repeaters:
+            if name.endswith(repeaters):
                 continue
             params[name] = finish(taxonomy.thresholds[name], value)
             note = derivation_note(name, taxonomy.thresholds[name], value, params[name])
-            if note is None and name in repeaters.values():
-                counted = next(k for k, v in repeaters.items() if v == name)
-                note = few_repeaters_note(name, taxonomy.thresholds[name], found[counted], value)
+            if note is None and name + repeaters in found:
+                counted = found[name + repeaters]
+                note = few_repeaters_note(name, taxonomy.thresholds[name], counted, value)
             if note is not None and notes is not None:
                 notes.append(note)
         pending.clear()
@@ -85,9 +86,7 @@ def derive_thresholds(
             params[name] = finish(th, settings.get(th.setting or "", th.default))
         elif th.derive == "purchase_cycle":
             pending[name] = derive_purchase_cycle(features)
-            counted = f"{name} repeaters"  # no threshold's name (those are identifiers)
-            repeaters[counted] = name
-            pending[counted] = features.mean_days_between_orders.count()
+            pending[name + repeaters] = features.mean_days_between_orders.count()
         else:
             table = features
             if th.where:
