@@ -115,3 +115,29 @@ def test_an_edited_taxonomy_is_replaced_only_when_asked(
     assert ws.taxonomy_path.read_text(encoding="utf-8") == default_text()
     kept = list(ws.root.glob("taxonomy.yaml.*.bak"))
     assert [k.read_text(encoding="utf-8") for k in kept] == [mine]
+
+
+def test_an_earlier_default_differing_in_wording_only_is_told_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier default whose rules all stand (a reason reworded) labels nobody
+    differently: its note says so instead of listing no dimension (it read
+    "labels these dimensions differently: ." on the benchmark's workspace)."""
+    from kequn.core.i18n import t
+    from kequn.taxonomy import upgrade
+
+    text = default_text().replace("no paid order, and no interaction at all", "no order at all")
+    assert text != default_text()
+    known = upgrade._past_defaults() | {hashlib.sha256(text.encode()).hexdigest()}
+    monkeypatch.setattr(upgrade, "_past_defaults", lambda: known)
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert standing(path) == upgrade.Standing("outdated", ())
+    note = upgrade.outdated_note(path)
+    assert note is not None
+    for lang in ("zh", "en"):
+        said = t(note["key"], lang, **note["params"])
+        assert "taxonomy upgrade" in said
+        assert "：。" not in said
+        assert ": ." not in said
+    assert "no dimension labels customers differently" in t(note["key"], "en", **note["params"])

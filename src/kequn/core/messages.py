@@ -8,8 +8,8 @@ the predictive models' summaries in :mod:`kequn.core.messages_models`, automatio
 events, journeys and delivery in :mod:`kequn.core.messages_automation`, each quarantine
 reason in a few words in :mod:`kequn.core.messages_reasons`, a YAML file's problems in
 :mod:`kequn.core.messages_yaml`, a command cut short in :mod:`kequn.core.messages_recovery`,
-merged here; the web adds its own from
-:mod:`kequn.web.text`.
+a taxonomy against the default shipped in :mod:`kequn.core.messages_taxonomy`, merged
+here; the web adds its own from :mod:`kequn.web.text`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
 from kequn.core.messages_reasons import REASON_NAMES
 from kequn.core.messages_recovery import RECOVERY
+from kequn.core.messages_taxonomy import TAXONOMY
 from kequn.core.messages_yaml import YAML
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -456,6 +457,7 @@ MESSAGES.update(AUTOMATION)
 MESSAGES.update(MODELS)
 MESSAGES.update(RECOVERY)
 MESSAGES.update(CLI)
+MESSAGES.update(TAXONOMY)
 MESSAGES.update(REASON_NAMES)
 MESSAGES.update(YAML)
 MESSAGES.update(FILES)

@@ -78,6 +78,8 @@ def outdated_note(path: Path) -> dict[str, Any] | None:
     found = standing(path, detail=False)
     if found.state != "outdated":
         return None
+    if not found.changed:  # names, reasons or strategies only: no list to give
+        return {"key": "taxonomy.outdated_wording", "params": {}}
     return {"key": "taxonomy.outdated", "params": {"dimensions": ", ".join(found.changed)}}
 
 
