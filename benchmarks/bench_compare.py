@@ -255,12 +255,27 @@ def machine() -> str:
     )
 
 
+def compiled() -> None:
+    """kequn's modules compiled to bytecode, as an installed copy has them (and
+    ``scripts/setup.sh`` makes them): a timed command then loads each module it imports
+    instead of compiling it, which it cannot keep for the next command where the
+    environment says PYTHONDONTWRITEBYTECODE (this machine's does): 0.2-0.3 CPU-s a
+    command, a new process's cost no installed kequn pays."""
+    import compileall
+
+    import kequn
+
+    compileall.compile_dir(str(Path(kequn.__file__).parent), quiet=1)
+
+
 def prepare(size: int) -> tuple[Path, Path, int]:
-    """The orders Parquet file, the imported workspace and the order count for ``size``.
+    """The orders Parquet file, the imported workspace and the order count for ``size``
+    (kequn's modules compiled first: :func:`compiled`).
 
     ``kequn demo`` deletes its Parquet files once imported, so the files are generated
     with ``generate_demo`` and imported with ``kequn import``; cached across runs.
     """
+    compiled()
     root = CACHE / f"demo-{size}"
     data, ws, ready = root / "data", root / "ws", root / "ready"
     made = f"seed={SEED} purchase_rate={PURCHASE_RATE}\n"
