@@ -143,7 +143,8 @@ def test_chinese_help_wraps_rather_than_being_cut(monkeypatch: pytest.MonkeyPatc
 def test_the_kequn_command_prints_chinese_help_with_lang_anywhere(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The entry point (``kequn.cli:main``), ``--lang`` after ``--help`` as people type it."""
+    """The command's main (``kequn.cli:main``, which the program calls), ``--lang`` after
+    ``--help`` as people type it."""
     monkeypatch.setenv("COLUMNS", "200")
     with pytest.raises(SystemExit) as exit_:
         main(["import", "--help", "--lang", "zh"])

@@ -1,5 +1,5 @@
 """`python -m kequn.cli`."""
 
-from kequn.cli import main
+from kequn.cli import program
 
-main()
+program()
