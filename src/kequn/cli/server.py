@@ -189,10 +189,13 @@ def user_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a user (or replace their token) and print the token once."""
-    from kequn.store.access import ROLES, add_user, list_users
+    from kequn.store.access import NAME_MOST, ROLES, add_user, list_users, usable_name
 
     if role not in ROLES:
         err.print(t("user.bad_role", roles=", ".join(ROLES)))
+        raise typer.Exit(2)
+    if not usable_name(name):  # a usage error, like a wrong role: exit 2, before the workspace
+        err.print(t("user.bad_name", name=repr(name), most=NAME_MOST))
         raise typer.Exit(2)
     ws = _ws(workspace)
     replaced = any(u.name == name for u in list_users(ws))

@@ -410,10 +410,14 @@ CLI: dict[str, tuple[str, str]] = {
         ),
     ),
     "user.bad_name": (
-        "用户名 {name} 不可用：应为 1 到 {most} 个字符，不含换行等控制字符，首尾没有空格",
         (
-            "The user name {name} cannot be used: 1 to {most} characters, no line breaks or "
-            "other control characters, no space at either end"
+            "用户名 {name} 不可用：应为 1 到 {most} 个字符，不含换行、零宽空格等控制或不可见字符；"
+            "空格只能是词之间的单个普通空格（首尾不可有，不可连续）"
+        ),
+        (
+            "The user name {name} cannot be used: 1 to {most} characters, no line breaks,"
+            " zero-width spaces or other control or invisible characters; spaces only as"
+            " single plain spaces between words (none at either end, never two in a row)"
         ),
     ),
     "serve.port_in_use": (

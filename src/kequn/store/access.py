@@ -113,12 +113,17 @@ NAME_MOST = 64
 
 def usable_name(name: str) -> bool:
     """A user name kequn accepts: 1 to :data:`NAME_MOST` characters, none of them a
-    control character (a line break split ``kequn user list`` in two rows), no space
-    at either end (a name that only looks like another)."""
+    control or invisible character (a line break split ``kequn user list`` in two rows, a
+    zero-width space hides in the dashboard's "signed in as"), and spaces only as single
+    plain spaces between other characters: a space at either end, two in a row (the web
+    page shows them as one) or another kind of space (U+00A0, U+3000) make a name that
+    only looks like another. Quotes, ``<>``, ``[]`` and ``@`` are fine: every place a
+    name is shown escapes it (web pages) or prints it as written (CLI, JSON audit log)."""
     return (
         0 < len(name) <= NAME_MOST
         and name == name.strip()
-        and not any(unicodedata.category(c).startswith("C") for c in name)
+        and "  " not in name
+        and not any(unicodedata.category(c)[0] in "CZ" and c != " " for c in name)
     )
 
 
