@@ -198,6 +198,12 @@ WEB: dict[str, tuple[str, str]] = {
         "上次运行与本次运行没有共同的客户，没有可显示的流转。",
         "No customer is in both the previous run and the latest: there is no movement to show.",
     ),
+    # two runs of one as-of date (a rerun after a taxonomy edit or a re-import), as
+    # `kequn history` says with history.same_as_of; web wording, no command names
+    "web.overview.flow_same_day": (
+        "两次运行的截至日期都是 {day}（同一天重新运行）：分群事件和旅程只把一次运行与截至日期更早的运行比较，因此这些变动不会触发它们。",
+        "Both runs are as of {day} (a rerun of the same day): segment events and journeys compare a run only with a run of an earlier as-of date, so these movements do not trigger them.",
+    ),
     "web.overview.models": ("预测模型与阈值", "Models and thresholds"),
     "web.overview.clusters": ("数据发现分群", "Discovered segments"),
     "web.rfm.r": ("R 分（近度）", "R score (recency)"),
