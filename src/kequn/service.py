@@ -8,6 +8,7 @@ from typing import Any
 
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
+from kequn.engines.as_of import local_today
 from kequn.snapshots.runs import list_runs
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -73,3 +74,19 @@ def refuse_setting_before_data(ws: Workspace, lang: str | None = None) -> None:
     earliest = before_data(ws, day)
     if earliest is not None:
         raise WorkspaceError(t("run.setting_before_data", lang, as_of=day, earliest=earliest))
+
+
+def refuse_setting_after_today(ws: Workspace, lang: str | None = None) -> None:
+    """A :class:`~kequn.store.workspace.WorkspaceError` (in ``lang``) naming kequn.toml's
+    ``[run] as_of`` when it is a date after the workspace's today (in its time zone):
+    every run given no date (``kequn run``, the schedule's nightly run, the dashboard's
+    button) then classified customers as if nobody bought until that day, with only a
+    warning. ``kequn run --as-of`` a later date is a one-off the user typed and is still
+    run, with that warning; a date after the last order (a quiet shop) is fine."""
+    rule = str(ws.settings.as_of or "latest")
+    if rule in ("latest", "today"):
+        return
+    day = dt.date.fromisoformat(rule)  # checked when the settings were read
+    today = local_today(ws.settings.timezone)
+    if day > today:
+        raise WorkspaceError(t("run.setting_after_today", lang, as_of=day, today=today))

@@ -433,6 +433,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'kequn.toml 中 [run] 的 as_of = {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），按它运行不会有任何客户，却会成为看板上最新的运行。请在 kequn.toml 中把 as_of 改为 {earliest} 或之后的日期，或改为 "latest"（数据中最新的日期）。',
         "kequn.toml's [run] as_of = {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): a run as of it knows no customer, yet would be the dashboard's newest run. Set as_of in kequn.toml to {earliest} or later, or to \"latest\" (the newest date in the data).",
     ),
+    "run.setting_after_today": (
+        'kequn.toml 中 [run] 的 as_of = {as_of} 晚于今天（{today}）：不指定日期的每次运行（包括定时任务）都会把客户当作直到那天都没有购买来分群。请在 kequn.toml 中把 as_of 改为今天或更早的日期，或改为 "today"（今天）或 "latest"（数据中最新的日期）。',
+        'kequn.toml\'s [run] as_of = {as_of} is after today ({today}): every run given no date (scheduled ones too) would classify customers as if nobody buys until then. Set as_of in kequn.toml to today or an earlier date, or to "today" or "latest" (the newest date in the data).',
+    ),
     "run.before_data": (
         "运行日期 {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），这次运行不会有任何客户，却会成为看板上最新的运行。请给出 {earliest} 或之后的日期；确实要这样运行，加上 --allow-before-data。",
         "The run's date {as_of} is before the workspace's earliest data ({earliest}: its first customer, order or interaction): such a run knows no customer, yet would be the dashboard's newest run. Give {earliest} or later, or add --allow-before-data if you mean it.",

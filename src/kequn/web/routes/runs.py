@@ -14,7 +14,7 @@ from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule
 from kequn.automation.schedule.text import EXAMPLE
 from kequn.core import display
 from kequn.core.i18n import t
-from kequn.service import before_data, refuse_setting_before_data
+from kequn.service import before_data, refuse_setting_after_today, refuse_setting_before_data
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
 from kequn.store.workspace import WorkspaceError
@@ -54,7 +54,12 @@ def start_run(
     if earliest is not None:
         said = t("run.before_data", request_lang(request), as_of=as_of, earliest=earliest)
         raise ApiError(422, "as_of_before_data", said)
-    if as_of is None and not body.allow_before_data:  # the run takes kequn.toml's as_of
+    if as_of is None:  # the run takes kequn.toml's as_of
+        try:
+            refuse_setting_after_today(ws, request_lang(request))
+        except WorkspaceError as exc:
+            raise ApiError(422, "as_of_after_today", str(exc)) from None
+    if as_of is None and not body.allow_before_data:
         try:
             refuse_setting_before_data(ws, request_lang(request))
         except WorkspaceError as exc:
