@@ -7,7 +7,6 @@ are exempt."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from typer.testing import CliRunner
 from kequn.cli import app as cli
 from kequn.core.display import VALUES
 from kequn.core.schema import CUSTOMERS, EVENTS, ORDERS
-from kequn.demo import demo_workspace
-from kequn.pipeline import run as run_taxonomy
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 from kequn.web.app import create_app
@@ -84,11 +81,8 @@ def problems(text: str, exempt: set[str] = frozenset()) -> list[str]:  # type: i
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = demo_workspace(tmp_path_factory.mktemp("i18n"), 800, seed=5)
-    run_taxonomy(ws, as_of=date.fromisoformat("2026-06-30"))
-    run_taxonomy(ws, as_of=date.fromisoformat("2026-09-30"))
-    return ws
+def ws(two_run_shop: Workspace) -> Workspace:
+    return two_run_shop
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,22 @@
 """The segment page's export buttons gave a 中文 reader a spreadsheet headed customer_id,
 kind, name, days_since_last_order...: the API's export had no ``headers`` choice (the
 command's ``kequn export --headers zh``). The buttons now ask for the page's language,
-the API's default stays the ids, and a named header is still safe from formulas."""
+the API's default stays the ids, and a named header is still safe from formulas. A
+names export names the values too (the labels, not their ids), as the command does."""
 
 from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+
+from kequn.core.i18n import local
+from kequn.snapshots.read import require_run
+from kequn.snapshots.reports import export_segment
 
 SEGMENT = "/api/segments/lifecycle/active/export"
 
@@ -20,7 +26,7 @@ SEGMENT = "/api/segments/lifecycle/active/export"
     [("zh", "客户编号", "累计消费"), ("en", "customer id", "total spend")],
 )
 def test_the_page_exports_with_its_languages_headers(
-    server: Any, lang: str, customer: str, spend: str
+    server: Any, tmp_path: Path, lang: str, customer: str, spend: str
 ) -> None:
     with server.client("admin") as client:
         page = client.get("/segments/lifecycle/active", params={"lang": lang})
@@ -40,9 +46,20 @@ def test_the_page_exports_with_its_languages_headers(
         assert first[0] == customer, first[:5]
         assert spend in first, first
         rows = list(csv.reader(io.StringIO(named.text)))
-        ids = client.get(SEGMENT, params={"format": "csv"}).text
-        # the rows are those of the ids' export, only the header named
-        assert rows[1:] == list(csv.reader(io.StringIO(ids)))[1:]
+        ids = list(csv.reader(io.StringIO(client.get(SEGMENT, params={"format": "csv"}).text)))
+    # the rows are those of the ids' export, their values named as ``kequn export
+    # --headers`` names them (the one function): the lifecycle by the run's taxonomy
+    assert [r[0] for r in rows[1:]] == [r[0] for r in ids[1:]]
+    run = require_run(server.ws, None)
+    cli = tmp_path / "cli.csv"
+    export_segment(run, "lifecycle", "active", cli, headers=lang)
+    assert cli.read_bytes() == named.content
+    dim = run.taxonomy().dimension("lifecycle")
+    assert dim is not None
+    active = dim.label("active")
+    assert active is not None
+    column = ids[0].index("lifecycle")
+    assert {r[column] for r in rows[1:]} == {local(active, lang)}
 
 
 def test_the_api_keeps_ids_by_default_and_refuses_other_headers(server: Any) -> None:

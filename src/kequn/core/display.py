@@ -99,6 +99,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "direct": ("直接访问", "Direct"),
     },
     "channel_group": {"online": ("线上", "Online"), "offline": ("线下", "Offline")},
+    # a company's size tier (kequn.features.reftables.TIERS), by either standard
+    "company_size": {
+        "micro": ("微型", "micro"),
+        "small": ("小型", "small"),
+        "medium": ("中型", "medium"),
+        "large": ("大型", "large"),
+    },
     "industry_group": {
         "raw_materials": ("原材料供应商", "Raw-material supplier"),
         "components": ("零部件制造商", "Component maker"),
@@ -224,6 +231,17 @@ FIELD_GROUPS = {
     "preferred_channel": ("preferred_channel_group", "channel_group"),
     "industry": ("industry_group", "industry_group"),
 }
+#: the columns a run derives (:mod:`kequn.features.attributes`) whose values are
+#: catalogue codes, and the domain naming them (an export in names names them)
+FEATURE_DOMAINS = {
+    "nature": "kind",
+    "company_size_cn": "company_size",
+    "company_size_eu": "company_size",
+    **dict(FIELD_GROUPS.values()),
+}
+#: what such a column holds for a customer it puts in no group (``other``) or has no
+#: value of (``unknown``), named as a channel's are: a group's domain leaves them out
+UNGROUPED = ("other", "unknown")
 _UNITS: dict[str, tuple[str, str]] = {
     "days": ("{n} 天", "{n} days"),
     "day": ("{n} 天", "{n} day"),
@@ -247,6 +265,11 @@ def value(domain: str, code: Any, lang: str | None = None) -> str:
     if found is None:
         return str(code)
     return pick({"zh": found[0], "en": found[1]}, _lang(lang))
+
+
+def yes_no(flag: Any, lang: str | None = None) -> str:
+    """A true/false value as a person reads it: 是 / 否, yes / no."""
+    return _UNITS["yes" if flag else "no"][0 if _lang(lang) == "zh" else 1]
 
 
 def group_name(domain: str, group: Any, shown: str, lang: str | None = None) -> str:
@@ -326,7 +349,7 @@ def field_value(  # noqa: PLR0911 - one return per kind of field
     if name in ("employees", "age", "quantity"):
         return number(raw, lang)
     if name in ("marketing_consent", "sms_consent"):
-        return _UNITS["yes" if raw in (True, "true", "1", 1) else "no"][0 if lang == "zh" else 1]
+        return yes_no(raw in (True, "true", "1", 1), lang)
     return str(raw)
 
 

@@ -291,7 +291,9 @@ def export_segment(
     headers: str = "ids",
 ) -> int:
     """Write a segment's members (with the labels of every dimension) to CSV or Excel,
-    its header the columns' ids or (``headers`` zh or en) their names.
+    as stored (``headers`` ids: the columns' ids and the values' codes, for other tools)
+    or named in zh or en: the columns, and the values the product names
+    (:func:`kequn.snapshots.export_values.named_values`: labels, coded values, yes/no).
 
     ``consent_only`` keeps only customers whose ``marketing_consent`` is true (for a
     campaign). Text that a spreadsheet would run as a formula (starting with = + - @, a
@@ -311,6 +313,10 @@ def export_segment(
 
     out = Path(out)
     names = _header_names(run, headers)
+    if headers != "ids":
+        from kequn.snapshots.export_values import named_values
+
+        table = named_values(table, run.taxonomy(), headers)
     if out.suffix.lower() == ".xlsx":
         import openpyxl
         from openpyxl.cell import WriteOnlyCell

@@ -20,12 +20,6 @@ from kequn.features.reftables import TIERS, load_reference
 from kequn.taxonomy.model import Label, Taxonomy
 
 _NONE = {"zh": "未知", "en": "—"}
-_SIZE_NAMES = {
-    "large": ("大型", "large"),
-    "medium": ("中型", "medium"),
-    "small": ("小型", "small"),
-    "micro": ("微型", "micro"),
-}
 #: English names of the China 2017 standard's rows (the table names them in 中文)
 _CN_ROWS_EN = {
     "A": "agriculture",
