@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cli_helpers import kequn
+from cli_helpers import kequn, kequn_words
 from kequn.core import display
 from kequn.core.i18n import local
 from kequn.snapshots import read
@@ -122,3 +122,14 @@ def test_the_ids_export_keeps_the_codes(
     assert "partner_referral" in codes["source_group"]
     again = _export(capsys, two_run_shop, tmp_path / "again.csv", "ids")
     assert again == ids
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", ("label names", "yes/no")), ("zh", ("标签", "真假值"))]
+)
+def test_the_help_says_names_name_the_values(
+    capsys: pytest.CaptureFixture[str], lang: str, said: tuple[str, str]
+) -> None:
+    code, out = kequn_words(capsys, "--lang", lang, "export", "--help")
+    assert code == 0, out
+    assert all(words in out for words in said), out

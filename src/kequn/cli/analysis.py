@@ -340,7 +340,11 @@ def export(
         str,
         typer.Option(
             "--headers",
-            help="Column headers: ids (machine-readable, the default), zh or en (names)",
+            help=(
+                "Headers and values: ids (machine-readable, the default: column ids, codes, "
+                "true/false), or zh / en: column names, label names, named codes and yes/no "
+                "in that language"
+            ),
         ),
     ] = "ids",
 ) -> None:

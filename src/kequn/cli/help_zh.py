@@ -87,7 +87,9 @@ HELP_ZH: dict[str, str] = {
     "DIMENSION=LABEL, e.g. lifecycle=dormant": "维度=标签，如 lifecycle=dormant",
     "Output .csv or .xlsx": "输出文件（.csv 或 .xlsx）",
     "Only customers who allow marketing": "只导出同意接收营销信息的客户",
-    "Column headers: ids (machine-readable, the default), zh or en (names)": "列标题：ids（机器可读的编号，默认）、zh 或 en（中文或英文名称）",
+    "Headers and values: ids (machine-readable, the default: column ids, codes, true/false), or zh / en: column names, label names, named codes and yes/no in that language": (
+        "表头与取值：ids（机器可读，默认：列编号、代码、true/false），或 zh / en：列名、标签、有名称的代码和真假值（是/否）都写成该语言的名称"
+    ),
     "The transition matrix of a dimension between two runs: by default the newest and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the newest's date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较最新一次运行与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都与最新一次相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
     "Earlier run id": "较早一次运行的编号",

@@ -114,12 +114,16 @@ def export(
         str,
         Query(
             pattern="^(ids|zh|en)$",
-            description="column headers: ids (machine-readable), zh or en (names)",
+            description=(
+                "ids (machine-readable: column ids, codes, true/false), or zh / en: the "
+                "columns, labels, named codes and yes/no in that language"
+            ),
         ),
     ] = "ids",
 ) -> FileResponse:
     """A segment's members with every label, as CSV or Excel (``headers``: as
-    ``kequn export --headers``; the dashboard's buttons ask for its language's)."""
+    ``kequn export --headers``, through the same function; the dashboard's buttons ask
+    for its language's names)."""
     ws = workspace(request)
     found = run_or_404(request, run)
     folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir))
