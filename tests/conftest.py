@@ -67,3 +67,19 @@ def shop_as_of_1990(dated_shop: Workspace) -> Workspace:
     data["schedule"] = {"daily": {"at": "06:00", "steps": ["run"]}}
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return Workspace.open(dated_shop.root)
+
+
+@pytest.fixture
+def backfilled_shop(dated_shop: Workspace) -> tuple[Workspace, str, str]:
+    """:func:`dated_shop` with a run as of 2025-06-30 made first, then a backfill: a run
+    made after it for the earlier date 2025-05-15 (C2, who first ordered on 2025-06-01,
+    is a prospect in it and a new customer in the other). The workspace, the later-dated
+    run's id and the backfill's."""
+    import datetime as dt
+
+    from kequn.pipeline import run
+
+    later = run(dated_shop, as_of=dt.date(2025, 6, 30), with_models=False)
+    backfill = run(dated_shop, as_of=dt.date(2025, 5, 15), with_models=False)
+    assert backfill.created_at > later.created_at
+    return dated_shop, later.run_id, backfill.run_id

@@ -122,8 +122,8 @@ def events_cmd(
 
 
 def _newest_taxonomy(ws: Any) -> Taxonomy | None:
-    """The newest run's taxonomy (None before any run): what ``kequn events`` checks
-    names against and shows them by."""
+    """The current run's taxonomy (the latest as-of date; None before any run): what
+    ``kequn events`` checks names against and shows them by."""
     from kequn.snapshots.runs import get_run
 
     run = get_run(ws)

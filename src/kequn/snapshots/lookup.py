@@ -95,7 +95,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
     quoted,
 )
 from kequn.snapshots.packed import Points, quoted_name
-from kequn.snapshots.runs import RunInfo, get_run, list_runs
+from kequn.snapshots.runs import RunInfo, by_date, get_run, list_runs
 from kequn.store.workspace import Workspace, opened_path
 
 #: columns a segment page lists, besides the dimensions
@@ -233,14 +233,15 @@ def _previous(run: RunInfo, held: contextlib.ExitStack) -> RunInfo | None:
 
 
 def _prune(ws: Workspace, built: RunInfo) -> None:
-    """Remove the lookup files of runs older than the newest ``keep_lookups`` (a setting
-    in the workspace's ``kequn.toml``, 3 by default, at least 1; 2.7 GB each at 1M).
+    """Remove the lookup files of runs but the latest ``keep_lookups`` by as-of date (the
+    current run first: a backfill's build never takes its files; a setting in the
+    workspace's ``kequn.toml``, 3 by default, at least 1; 2.7 GB each at 1M).
 
     A process that has one open keeps reading it (its disk space returns when the last
     reader closes); one that looks later finds it gone and reads the run's Parquet and
     the workspace instead (:func:`reader`). A run whose files are being built (its lock
     held) is left alone."""
-    for old in list_runs(ws)[max(1, ws.settings.keep_lookups) :]:
+    for old in by_date(list_runs(ws))[max(1, ws.settings.keep_lookups) :]:
         folder = old.labels_path.parent
         if folder == built.labels_path.parent:
             continue
@@ -427,10 +428,11 @@ build_in_background = False
 def later(run: RunInfo) -> None:
     """Build the run's lookup files, then its columnar copy, in a background thread (once
     per run and process at a time, one run after another; after a failure not again for
-    a while). Only for the newest ``keep_lookups`` runs, whose files are kept: an older
-    run is read directly (its files would be pruned by the next build, and someone paging
-    through old runs would have each one's 2.7 GB at 1M built in turn)."""
-    newest = list_runs(run.workspace)[: max(1, run.workspace.settings.keep_lookups)]
+    a while). Only for the latest ``keep_lookups`` runs by as-of date, whose files are
+    kept: an older run (a backfill too) is read directly (its files would be pruned by
+    the next build, and someone paging through old runs would have each one's 2.7 GB at
+    1M built in turn)."""
+    newest = by_date(list_runs(run.workspace))[: max(1, run.workspace.settings.keep_lookups)]
     if any(r.run_id == run.run_id for r in newest):
         columns_later(run, before=build_index)
 
@@ -482,18 +484,15 @@ def reader(run: RunInfo) -> Iterator[Points | Direct]:
 
 
 def ready_run(ws: Workspace, run_id: str | None = None, *, wait: bool = True) -> RunInfo | None:
-    """The run to show: the one asked for, else the newest.
+    """The run to show: the one asked for, else the current one (the latest as-of date:
+    :func:`~kequn.snapshots.runs.current_run`, through ``get_run``).
 
     A run is shown as soon as it is published: until its lookup files are built, pages
     read its Parquet and the workspace (:func:`cursor`, :func:`reader`), and the server
     builds the files in the background. (``wait`` is kept for callers on the event loop;
     nothing is built here any more.)"""
     del wait
-    if run_id is not None:
-        return get_run(ws, run_id)
-    runs = list_runs(ws)
-    if not runs:
-        return None
-    if build_in_background and not is_ready(runs[0]):
-        later(runs[0])
-    return runs[0]
+    run = get_run(ws, run_id)
+    if run_id is None and run is not None and build_in_background and not is_ready(run):
+        later(run)
+    return run

@@ -336,30 +336,48 @@ def previous_run(run: RunInfo, runs: list[RunInfo] | None = None) -> RunInfo | N
         for r in (list_runs(run.workspace) if runs is None else runs)
         if r.as_of_date < run.as_of_date and r.run_id != run.run_id
     ]
-    return max(older, key=lambda r: (r.as_of_date, r.created_at), default=None)
+    return max(older, key=dated_order, default=None)
+
+
+def dated_order(run: RunInfo) -> tuple[dt.date, str]:
+    """How runs are ordered in time: by as-of date, then (a rerun of one date) by
+    creation time. Not by creation alone: a run made afterwards for an earlier date (a
+    backfill, ``kequn run --as-of`` a past day) is history, not the current state."""
+    return (run.as_of_date, run.created_at)
+
+
+def current_run(ws: Workspace, runs: Iterable[RunInfo] | None = None) -> RunInfo | None:
+    """The run every command, API route and page reads when none is named: the one with
+    the latest as-of date (of several at that date, the one created last), as
+    :func:`latest_pair` compares it; None before any run. ``runs``: the workspace's runs
+    already listed (:func:`list_runs`)."""
+    return max(list_runs(ws) if runs is None else runs, key=dated_order, default=None)
+
+
+def by_date(runs: Iterable[RunInfo]) -> list[RunInfo]:
+    """``runs`` latest first by :func:`dated_order`: the current run (:func:`current_run`)
+    first."""
+    return sorted(runs, key=dated_order, reverse=True)
 
 
 def latest_pair(ws: Workspace) -> tuple[RunInfo, RunInfo] | None:
-    """The run with the latest as-of date (ties: created last) and its :func:`previous_run`
-    (or, when every other run has the same date, the one created before it): what
-    ``kequn history`` and the overview compare by default."""
+    """The current run (:func:`current_run`: the latest as-of date, ties created last)
+    and its :func:`previous_run` (or, when every other run has the same date, the one
+    created before it): what ``kequn history`` and the overview compare by default."""
     runs = list_runs(ws)
-    if not runs:
+    newest = current_run(ws, runs)
+    if newest is None:
         return None
-
-    def order(r: RunInfo) -> tuple[dt.date, str]:
-        return (r.as_of_date, r.created_at)
-
-    newest = max(runs, key=order)
     # runs only at the newest date (a rerun after a taxonomy edit): the one made before it
     before = previous_run(newest, runs) or max(
-        (r for r in runs if order(r) < order(newest)), key=order, default=None
+        (r for r in runs if dated_order(r) < dated_order(newest)), key=dated_order, default=None
     )
     return (before, newest) if before is not None else None
 
 
 def list_runs(ws: Workspace) -> list[RunInfo]:
-    """Every finished run, newest first (by creation time).
+    """Every finished run, newest first (by creation time: a listing; the run read when
+    none is named is :func:`current_run`, the latest by as-of date).
 
     Runs are immutable and appear by a rename into ``runs/``, which changes the folder's
     modification time; the listing is cached until it does (the server asks per request).
@@ -383,10 +401,11 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
 
 
 def get_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
-    """A run by id (or unique prefix), or the newest one."""
+    """A run by id (or unique prefix), or, with no id, the current run
+    (:func:`current_run`: the latest as-of date, not the one made last)."""
     runs = list_runs(ws)
     if run_id is None:
-        return runs[0] if runs else None
+        return current_run(ws, runs)
     matches = [r for r in runs if r.run_id == run_id or r.run_id.startswith(run_id)]
     return matches[0] if len(matches) == 1 else None
 

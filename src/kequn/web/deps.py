@@ -176,7 +176,8 @@ PageUser = Annotated[User, Depends(page_user)]
 
 
 def run_or_404(request: Request, run_id: str | None) -> RunInfo:
-    """The run asked for (the latest one when ``run_id`` is None or empty), or a JSON
+    """The run asked for (when ``run_id`` is None or empty, the current one: the latest
+    as-of date, :func:`kequn.snapshots.runs.current_run`), or a JSON
     error saying why (:func:`no_such_run`)."""
     run_id = run_id or None
     run = lookup.ready_run(workspace(request), run_id)

@@ -114,7 +114,8 @@ def job_status(
 
 @router.get("/api/runs")
 def runs(request: Request, _user: Reader) -> list[dict[str, Any]]:
-    """Every finished run, newest first."""
+    """Every finished run, newest first (by creation: a listing; the run read when none
+    is named is the one with the latest as-of date)."""
     return [run.summary() for run in list_runs(workspace(request))]
 
 
