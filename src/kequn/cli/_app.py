@@ -132,7 +132,10 @@ def given_id(what: str) -> Any:
 RunOpt = Annotated[
     str | None,
     typer.Option(
-        "--run", help="Run id (or prefix); default: the latest run.", callback=given_id("run")
+        "--run",
+        help="Run id (or prefix); default: the run with the latest as-of date (of one date, "
+        "the one made last).",
+        callback=given_id("run"),
     ),
 ]
 CustomerIdArg = Annotated[str, typer.Argument(help="Customer id", callback=given_id("customer"))]

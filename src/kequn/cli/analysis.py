@@ -381,10 +381,10 @@ def history_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The transition matrix of a dimension between two runs: by default the newest and
-    the latest run of an earlier as-of date, as segment events compare (`kequn events`);
-    only when every run has the newest's date, the one made before it, whose movements no
-    event records."""
+    """The transition matrix of a dimension between two runs: by default the run with the
+    latest as-of date (of one date, the one made last) and the latest run of an earlier
+    as-of date, as segment events compare (`kequn events`); only when every run has the
+    same date, the one made before it, whose movements no event records."""
     data = reports.history(_ws(workspace), dimension, before=before, after=after)
     if as_json:
         _print_json(data)

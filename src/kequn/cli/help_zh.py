@@ -64,7 +64,7 @@ HELP_ZH: dict[str, str] = {
     "Folder to create the workspace in (the same as --workspace)": "在哪个文件夹创建工作区（与 --workspace 相同）",
     "Print machine-readable JSON.": "输出机器可读的 JSON。",
     "YYYY-MM-DD, 'latest' or 'today'": "截至日期：YYYY-MM-DD、'latest' 或 'today'",
-    "Run id (or prefix); default: the latest run.": "运行编号（或其前缀）；默认：最近一次运行。",
+    "Run id (or prefix); default: the run with the latest as-of date (of one date, the one made last).": "运行编号（或其前缀）；默认：截至日期最晚的运行（同一截至日期的取最后创建的一次）。",
     "Customer id": "客户编号",
     "Customer id, or the customer's phone number or e-mail address": "客户编号，或客户的手机号、邮箱",
     "marketing, sales or service": "marketing（市场营销）、sales（销售）或 service（客户服务）",
@@ -90,7 +90,7 @@ HELP_ZH: dict[str, str] = {
     "Headers and values: ids (machine-readable, the default: column ids, codes, true/false), or zh / en: column names, label names, named codes and yes/no in that language": (
         "表头与取值：ids（机器可读，默认：列编号、代码、true/false），或 zh / en：列名、标签、有名称的代码和真假值（是/否）都写成该语言的名称"
     ),
-    "The transition matrix of a dimension between two runs: by default the newest and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the newest's date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较最新一次运行与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都与最新一次相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
+    "The transition matrix of a dimension between two runs: by default the run with the latest as-of date (of one date, the one made last) and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the same date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较截至日期最晚的运行（同一截至日期的取最后创建的一次）与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
     "Earlier run id": "较早一次运行的编号",
     "Later run id": "较晚一次运行的编号",

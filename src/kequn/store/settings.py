@@ -53,7 +53,7 @@ class Settings:
     keep_events_days: int = 0  # after each run, remove older segment events (0: keep all)
     cny_per_unit: float = 1.0  # converts the currency to CNY for the China size standard
     eur_per_unit: float = 0.13  # converts the currency to EUR for the EU size standard
-    keep_lookups: int = 3  # newest runs whose dashboard lookup files are kept (2.7 GB at 1M)
+    keep_lookups: int = 3  # latest runs by as-of date whose lookup files are kept (2.7 GB at 1M)
     prepare_lookups: bool = False  # build a run's lookup files in the run (else: the server, after)
     max_body_mb: float = 1.0  # largest API request body the server reads (JSON, forms)
     max_upload_mb: float = 200.0  # largest file upload (POST /api/imports/...)
