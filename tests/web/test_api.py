@@ -265,14 +265,15 @@ def test_runs_jobs_history_and_models(server: Any) -> None:
     with server.client("analyst") as client:
         job = client.post("/api/runs?wait=true", json={"as_of": "2026-08-31"}).json()
         runs = client.get("/api/runs").json()
-        detail = client.get(f"/api/runs/{job['result']['run_id']}").json()
+        made = job["result"]["run_id"]
+        detail = client.get(f"/api/runs/{made}").json()
         polled = client.get(f"/api/jobs/{job['id']}").json()
-        history = client.get(
-            "/api/history", params={"before": runs[-1]["run_id"], "after": job["result"]["run_id"]}
-        ).json()
-        clusters = client.get("/api/clusters", params={"lang": "zh"}).json()
-        rfm = client.get("/api/rfm").json()
-        work = client.get("/api/worklists/sales", params={"limit": 5}).json()
+        history = client.get("/api/history", params={"before": runs[-1]["run_id"], "after": made})
+        history = history.json()
+        # named: a run of 2026-08-31 made after those of 2026-09-30 is not the default one
+        clusters = client.get("/api/clusters", params={"lang": "zh", "run": made}).json()
+        rfm = client.get("/api/rfm", params={"run": made}).json()
+        work = client.get("/api/worklists/sales", params={"limit": 5, "run": made}).json()
         bad_team = client.get("/api/worklists/finance")
     assert job["state"] == "done", job
     assert polled["state"] == "done"
