@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import kequn_output
+from kequn.snapshots.runs import list_runs
+from kequn.store.workspace import Workspace
 
 ORDERS = (
     "订单编号,客户编号,下单时间,实付金额,订单状态\n"
@@ -30,7 +32,11 @@ AGAIN = ORDERS.replace(
 def _refunds(capsys: pytest.CaptureFixture[str], ws: Path, out: Path, *run: str) -> dict[str, str]:
     code, _, err = kequn_output(capsys, "run", "--no-models", "-w", ws, *run)
     assert code == 0, err
-    code, _, err = kequn_output(capsys, "export", "lifecycle=prospect", "-o", out, "-w", ws)
+    # the run just made, named: one of an earlier date (a backfill) is not the default
+    made = list_runs(Workspace.open(ws))[0].run_id
+    code, _, err = kequn_output(
+        capsys, "export", "lifecycle=prospect", "-o", out, "-w", ws, "--run", made
+    )
     assert code == 0, err
     with out.open(encoding="utf-8") as f:
         return {row["customer_id"]: row["refunds"] for row in csv.DictReader(f)}
