@@ -61,32 +61,40 @@ def before_data(ws: Workspace, as_of: dt.date | None) -> dt.date | None:
     return earliest if earliest is not None and as_of < earliest else None
 
 
-def refuse_setting_before_data(ws: Workspace, lang: str | None = None) -> None:
-    """A :class:`~kequn.store.workspace.WorkspaceError` (in ``lang``) naming kequn.toml's
-    ``[run] as_of`` when it is a date before the workspace's earliest data: a run given
-    no date takes it, and ``as_of = 1990-01-01`` made the empty newest run that ``kequn
-    run --as-of 1990-01-01`` and ``POST /api/runs`` refuse, and so did every nightly
-    run of the schedule. Nothing for "latest", "today" or a date within the data."""
-    rule = str(ws.settings.as_of or "latest")
-    if rule in ("latest", "today"):
-        return
-    day = dt.date.fromisoformat(rule)  # checked when the settings were read
-    earliest = before_data(ws, day)
-    if earliest is not None:
-        raise WorkspaceError(t("run.setting_before_data", lang, as_of=day, earliest=earliest))
+class SettingRefusedError(WorkspaceError):
+    """kequn.toml's ``[run] as_of`` refused by :func:`refuse_setting`; ``code`` says why
+    (``as_of_after_today`` or ``as_of_before_data``, the API's error codes)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def refuse_setting_after_today(ws: Workspace, lang: str | None = None) -> None:
-    """A :class:`~kequn.store.workspace.WorkspaceError` (in ``lang``) naming kequn.toml's
-    ``[run] as_of`` when it is a date after the workspace's today (in its time zone):
-    every run given no date (``kequn run``, the schedule's nightly run, the dashboard's
-    button) then classified customers as if nobody bought until that day, with only a
-    warning. ``kequn run --as-of`` a later date is a one-off the user typed and is still
-    run, with that warning; a date after the last order (a quiet shop) is fine."""
+def refuse_setting(
+    ws: Workspace, lang: str | None = None, *, allow_before_data: bool = False
+) -> None:
+    """:class:`SettingRefusedError` (in ``lang``) naming kequn.toml's ``[run] as_of``, which a
+    run given no date takes (``kequn run``, ``import --run``, the schedule's nightly run,
+    the dashboard's button), when it is a date:
+
+    - after the workspace's today (in its time zone): every such run classified customers
+      as if nobody bought until that day, with only a warning. ``kequn run --as-of`` a
+      later date is a one-off the user typed and still runs, with that warning; a date
+      after the last order (a quiet shop) is fine;
+    - before the workspace's earliest data, unless ``allow_before_data``: ``as_of =
+      1990-01-01`` made the empty newest run that ``kequn run --as-of 1990-01-01`` and
+      ``POST /api/runs`` refuse, every night of the schedule.
+
+    Nothing for "latest", "today" or a date within the data."""
     rule = str(ws.settings.as_of or "latest")
     if rule in ("latest", "today"):
         return
     day = dt.date.fromisoformat(rule)  # checked when the settings were read
     today = local_today(ws.settings.timezone)
     if day > today:
-        raise WorkspaceError(t("run.setting_after_today", lang, as_of=day, today=today))
+        said = t("run.setting_after_today", lang, as_of=day, today=today)
+        raise SettingRefusedError(said, "as_of_after_today")
+    earliest = None if allow_before_data else before_data(ws, day)
+    if earliest is not None:
+        said = t("run.setting_before_data", lang, as_of=day, earliest=earliest)
+        raise SettingRefusedError(said, "as_of_before_data")

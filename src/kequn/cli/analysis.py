@@ -68,7 +68,7 @@ def run(
 ) -> None:
     """Classify every customer along every dimension and keep a dated snapshot."""
     from kequn.engines.as_of import local_today
-    from kequn.service import before_data, refuse_setting_after_today, refuse_setting_before_data
+    from kequn.service import before_data, refuse_setting
 
     ws = _ws(workspace)
     day = parse_as_of(as_of, today=local_today(ws.settings.timezone))
@@ -77,9 +77,7 @@ def run(
         said = t("run.before_data", as_of=day, earliest=earliest)
         raise typer.BadParameter(said, param_hint="--as-of")
     if day is None:  # the run takes kequn.toml's as_of
-        refuse_setting_after_today(ws)
-        if not allow_before_data:
-            refuse_setting_before_data(ws)
+        refuse_setting(ws, allow_before_data=allow_before_data)
     info = classify(ws, as_of=day, engine_name=engine, with_models=models, refit=refit)
     if as_json:
         _print_json(info.to_dict())

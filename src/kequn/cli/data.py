@@ -245,10 +245,9 @@ def _imported(ws: Any, report: Any, then_run: bool, as_json: bool) -> None:
     if not as_json:
         print_import(report)
     try:
-        from kequn.service import refuse_setting_after_today, refuse_setting_before_data
+        from kequn.service import refuse_setting
 
-        refuse_setting_after_today(ws)  # as `kequn run` refuses kequn.toml's as_of
-        refuse_setting_before_data(ws)
+        refuse_setting(ws)  # as `kequn run` refuses kequn.toml's as_of
         info = classify(ws)
     except Exception:
         # the import is committed whatever the run does: say so, and with --json still

@@ -61,13 +61,12 @@ def _sync(ws: Workspace, _job: Job) -> str:
 
 def _run(ws: Workspace, job: Job) -> str:
     from kequn import automation, pipeline
-    from kequn.service import refuse_setting_after_today, refuse_setting_before_data
+    from kequn.service import refuse_setting
 
     # kequn.toml's as_of before the data or after today is refused as `kequn run` refuses
     # it: the job's record says why (a WorkspaceError, told), and no empty run or one
     # classifying as if nobody bought until then becomes the newest
-    refuse_setting_after_today(ws)
-    refuse_setting_before_data(ws)
+    refuse_setting(ws)
     automation.install()  # the run's events and journeys, as from the CLI and the server
     info = pipeline.run(ws, who=f"schedule:{job.name}")
     return f"{info.run_id} ({info.customers})"

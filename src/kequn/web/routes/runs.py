@@ -14,10 +14,9 @@ from kequn.automation.schedule import ScheduleError, find_job, run_job, schedule
 from kequn.automation.schedule.text import EXAMPLE
 from kequn.core import display
 from kequn.core.i18n import t
-from kequn.service import before_data, refuse_setting_after_today, refuse_setting_before_data
+from kequn.service import SettingRefusedError, before_data, refuse_setting
 from kequn.snapshots.runs import list_runs
 from kequn.store.access import User, audit
-from kequn.store.workspace import WorkspaceError
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
 from kequn.web.jobs import Job, for_viewer
@@ -56,14 +55,9 @@ def start_run(
         raise ApiError(422, "as_of_before_data", said)
     if as_of is None:  # the run takes kequn.toml's as_of
         try:
-            refuse_setting_after_today(ws, request_lang(request))
-        except WorkspaceError as exc:
-            raise ApiError(422, "as_of_after_today", str(exc)) from None
-    if as_of is None and not body.allow_before_data:
-        try:
-            refuse_setting_before_data(ws, request_lang(request))
-        except WorkspaceError as exc:
-            raise ApiError(422, "as_of_before_data", str(exc)) from None
+            refuse_setting(ws, request_lang(request), allow_before_data=body.allow_before_data)
+        except SettingRefusedError as exc:
+            raise ApiError(422, exc.code, str(exc)) from None
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str) -> None:
