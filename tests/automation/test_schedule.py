@@ -430,3 +430,23 @@ def test_a_runs_state_file_is_per_job(aws: Workspace) -> None:
         "a.json",
         "b.json",
     }
+
+
+def test_a_time_zone_edited_while_serving_is_the_next_rounds(aws: Workspace) -> None:
+    """The server's schedule read ``[schedule]`` again each round but kept the settings
+    it started with: a time zone (or home city) edited meanwhile was not its jobs'."""
+    ws = set_schedule(aws, {"daily": {"at": "06:00", "steps": ["deliver"]}})
+    scheduler = Scheduler(ws, clock=Clock(at("2026-12-01T05:00")), deliver_seconds=0)
+    assert scheduler.tick() == []
+    assert scheduler.jobs["daily"].timezone == "Asia/Shanghai"
+    path = ws.root / "kequn.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data["business"]["timezone"] = "Europe/Berlin"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    scheduler.tick()
+    assert scheduler.jobs["daily"].timezone == "Europe/Berlin"
+    assert ws.settings.timezone == "Europe/Berlin"
+    data["business"]["timezone"] = "Mars/Base"  # spoiled: the round keeps what it had
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    scheduler.tick()
+    assert scheduler.jobs["daily"].timezone == "Europe/Berlin"

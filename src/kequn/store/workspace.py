@@ -63,6 +63,16 @@ ERASURES_FILE = "erasures"
 _GEN_RE = re.compile(r"^gen-(\d{6})\.duckdb$")
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file changed: its inode (a file replaced whole, as kequn and most
+    editors save), modification time and size; None if there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
 def resolve_root(path: str | os.PathLike[str] | None) -> Path:
     """The workspace folder: ``--workspace``, else ``KEQUN_WORKSPACE``, else the current folder."""
     if path:
@@ -77,6 +87,9 @@ class Workspace:
     def __init__(self, root: Path, settings: Settings) -> None:
         self.root = root
         self.settings = settings
+        # kequn.toml as it was when ``settings`` were read (see :meth:`reread_settings`)
+        self._settings_stamp = _stamp(root / CONFIG_NAME)
+        self._refused_stamp: tuple[int, int, int] | None = None
 
     # -- paths -------------------------------------------------------------------------
     @property
@@ -118,6 +131,7 @@ class Workspace:
             create_tables(con)
         # kequn.toml last: its presence is what marks a finished workspace
         _atomic_write(root / CONFIG_NAME, tomli_w.dumps(settings.to_toml()))
+        ws._settings_stamp = _stamp(root / CONFIG_NAME)
         return ws
 
     @classmethod
@@ -156,6 +170,32 @@ class Workspace:
                 if section not in data:
                     data[section] = values
         _atomic_write(config, tomli_w.dumps(data))
+        self._settings_stamp = _stamp(config)
+
+    def reread_settings(self, *, strict: bool = True) -> bool:
+        """Read kequn.toml again if it changed since the settings were read (or saved),
+        and whether it did. For a process that lives on, as ``kequn serve`` does: a home
+        city, currency or ``[run] as_of`` edited while it serves applies to the next run
+        and page, as it would to the next ``kequn`` command. A file that cannot be used
+        leaves the settings as they were; ``strict`` (for what would act on it: a run, an
+        import) refuses it as a command does, a :class:`WorkspaceError` naming the file
+        and the key, each time until it is mended; otherwise it is not read again until
+        it changes."""
+        config = self.root / CONFIG_NAME
+        stamp = _stamp(config)
+        if stamp is None or stamp == self._settings_stamp:
+            return False  # unchanged, or gone (a workspace being removed: said elsewhere)
+        if not strict and stamp == self._refused_stamp:
+            return False
+        try:
+            self.settings = read_settings(config)
+        except WorkspaceError:
+            self._refused_stamp = stamp
+            if strict:
+                raise
+            return False
+        self._settings_stamp = stamp
+        return True
 
     # -- generations -------------------------------------------------------------------
     def current_generation(self) -> str | None:

@@ -10,6 +10,7 @@ when missing), dashboard pages through :func:`page_user` (a redirect to the logi
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -90,10 +91,19 @@ def _mtime(path: Path) -> int | None:
         return None
 
 
-def workspace(request: Request) -> Workspace:
-    """The workspace the app serves (one per app, see :func:`kequn.web.app.create_app`)."""
+def workspace(request: Request, *, strict: bool = False) -> Workspace:
+    """The workspace the app serves (one per app, see :func:`kequn.web.app.create_app`),
+    with kequn.toml as it is now (:meth:`Workspace.reread_settings`): edited while the
+    server runs, it applies from the next request (the request and upload size limits
+    are the server's own, set as it starts). Spoiled meanwhile, pages and reads go on
+    with the settings last read (the runs page names the file); with ``strict``, for a
+    request that would act on them (a run, an import), it is refused in JSON naming the
+    file and key (409), as a ``kequn`` command refuses it, and the workspace given is a
+    copy of its own, whose settings stay as they are now for the whole job (an edit
+    while a run works does not change them halfway)."""
     ws: Workspace = request.app.state.ws
-    return ws
+    ws.reread_settings(strict=strict)
+    return copy.copy(ws) if strict else ws
 
 
 def forbidden(lang: str, role: str, permission: str) -> str:

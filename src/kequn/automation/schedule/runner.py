@@ -335,8 +335,10 @@ class Scheduler:
     def tick(self) -> list[dict[str, Any]]:
         """Run every job that is due now; returns their records (skips included)."""
         try:
+            # kequn.toml edited since (a home city, a time zone): the jobs run with it
+            self.ws.reread_settings()
             self.jobs = load_schedule(self.ws)
-        except ScheduleError as exc:  # keep the jobs last read until kequn.toml is fixed
+        except WorkspaceError as exc:  # keep what was last read until kequn.toml is fixed
             log.error("schedule: %s", exc)
         done = []
         self._retry_at = None

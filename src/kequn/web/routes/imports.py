@@ -85,7 +85,7 @@ def upload(
         )
     chosen = _columns(table, columns, lang)
     mapping = MappingFile(columns=dict(chosen), name="columns") if chosen else None
-    ws = workspace(request)
+    ws = workspace(request, strict=True)
     name = _upload_name(file.filename, lang)
     uploads = ws.tmp_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -251,7 +251,7 @@ def retry_quarantined(
     ):
         raise ApiError(400, "bad_statuses", t("web.error.bad_statuses", lang, allowed=allowed))
     mapping = MappingFile(statuses=words, name="statuses") if words else None
-    ws = workspace(request)
+    ws = workspace(request, strict=True)
 
     def work(job: Job) -> dict[str, Any]:
         job.update(step="validate")

@@ -42,7 +42,7 @@ def start_run(
     wait: bool = False,
 ) -> JSONResponse:
     """Start classifying every customer; poll ``/api/jobs/{id}`` for progress."""
-    ws = workspace(request)
+    ws = workspace(request, strict=True)
     body = body or RunRequest()
     try:  # checked before a job starts: a bad date is the request's fault (422)
         as_of = pipeline.as_of_from_text(body.as_of, pipeline.local_today(ws.settings.timezone))
