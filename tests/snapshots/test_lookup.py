@@ -18,6 +18,7 @@ from kequn.core.compute import parquet_glob
 from kequn.snapshots import lookup, packed
 from kequn.snapshots.direct import Direct
 from kequn.snapshots.runs import RunInfo, get_run
+from kequn.snapshots.tie_order import tie_order
 from kequn.store.workspace import Workspace
 
 
@@ -179,7 +180,7 @@ def test_top_members_are_each_segments_first_by_spend(run: RunInfo) -> None:
         )
         want = duckdb.execute(
             f'SELECT customer_id, spend FROM {run.rows_sql()} WHERE "{dimension}" = ? '
-            f"ORDER BY spend DESC NULLS LAST, customer_id LIMIT {lookup.TOP_MEMBERS}",
+            f"ORDER BY spend DESC NULLS LAST, {tie_order(run.ws)} LIMIT {lookup.TOP_MEMBERS}",
             [label],
         ).fetchall()
         assert top == want
@@ -190,7 +191,7 @@ def test_every_segment_keeps_its_first_members_in_order(
     run: RunInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each label of every dimension, exclusive or tag, keeps its first TOP_MEMBERS by
-    spend (ties by id), ranked 1..n; with a small cap so that segments overflow it."""
+    spend (ties as :mod:`kequn.snapshots.tie_order` orders them), ranked 1..n; with a small cap so that segments overflow it."""
     from kequn.taxonomy.model import load_taxonomy
 
     monkeypatch.setattr(lookup, "TOP_MEMBERS", 25)
@@ -206,7 +207,7 @@ def test_every_segment_keeps_its_first_members_in_order(
             )
             want = con.execute(
                 f'SELECT customer_id FROM {lookup.LABELS_VIEW} WHERE "{column}" = ? '
-                "ORDER BY spend DESC NULLS LAST, customer_id",
+                f"ORDER BY spend DESC NULLS LAST, {tie_order(run.ws)}",
                 [value],
             ).fetchall()
             got = con.execute(

@@ -16,6 +16,7 @@ import pytest
 from kequn.snapshots import lookup, read
 from kequn.snapshots.lookup import MEMBER_COLUMNS
 from kequn.snapshots.runs import RunInfo, get_run
+from kequn.snapshots.tie_order import tie_order
 from kequn.store.workspace import Workspace
 
 
@@ -43,16 +44,17 @@ Row = tuple[Any, ...]
 def _plain(
     run: RunInfo, columns: list[str], where: str, order: str, params: list[Any]
 ) -> list[Row]:
-    """The page as segment pages asked the run's rows for it."""
+    """The page as segment pages asked the run's rows for it (ties as pages order them)."""
     shown = ", ".join(f'"{c}"' for c in columns)
-    query = f"SELECT {shown} FROM {run.rows_sql()} WHERE {where} ORDER BY {order}, customer_id"
+    ties = tie_order(run.ws)
+    query = f"SELECT {shown} FROM {run.rows_sql()} WHERE {where} ORDER BY {order}, {ties}"
     return _con().execute(query + " LIMIT ? OFFSET ?", params).fetchall()
 
 
 def _split(
     run: RunInfo, columns: list[str], where: str, order: str, reads: list[str], params: list[Any]
 ) -> list[Row]:
-    query = run.page_sql(columns, where, order, reads)
+    query = run.page_sql(columns, where, order, reads, tie_order(run.ws))
     assert query is not None
     return _con().execute(query, params).fetchall()
 

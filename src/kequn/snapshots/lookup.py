@@ -96,6 +96,7 @@ from kequn.snapshots.lookup_files import (  # noqa: F401 - also known as lookup.
 )
 from kequn.snapshots.packed import Points, quoted_name
 from kequn.snapshots.runs import RunInfo, by_date, get_run, list_runs
+from kequn.snapshots.tie_order import tie_order
 from kequn.store.workspace import Workspace, opened_path
 
 #: columns a segment page lists, besides the dimensions
@@ -329,7 +330,7 @@ def _top_members(con: duckdb.DuckDBPyConnection, run: RunInfo) -> None:
     q = quoted_name
     con.execute(
         "CREATE TEMP TABLE _ranked AS SELECT customer_id, row_number() OVER "
-        f"(ORDER BY spend DESC NULLS LAST, customer_id) AS pos FROM {LABELS_VIEW}"
+        f"(ORDER BY spend DESC NULLS LAST, {tie_order(run.ws)}) AS pos FROM {LABELS_VIEW}"
     )
     con.execute(
         "CREATE TEMP TABLE _marks AS SELECT r.pos, "

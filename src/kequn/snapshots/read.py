@@ -26,6 +26,7 @@ from kequn.snapshots import linked, lookup
 from kequn.snapshots.lookup import MEMBER_COLUMNS
 from kequn.snapshots.packed import quoted_name
 from kequn.snapshots.runs import RunInfo, get_run, list_runs
+from kequn.snapshots.tie_order import tie_order
 from kequn.store.access import mask
 from kequn.store.settings import CONFIG_NAME, privacy_problems, refusal
 from kequn.store.workspace import Workspace, WorkspaceError
@@ -285,10 +286,11 @@ def members(
             [dimension, label, offset, offset + limit],
         )
     else:
-        query = f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, customer_id "
+        ties = tie_order(run.ws)  # not the ids' order: a viewer would read it (tie_order)
+        query = f"SELECT {columns} FROM labels WHERE {where} ORDER BY {order}, {ties} "
         query += "LIMIT ? OFFSET ?"
         if not lookup.columns_path(run).exists():  # (the sorted copy needs no help)
-            query = run.page_sql([*MEMBER_COLUMNS, *dims], where, order, reads) or query
+            query = run.page_sql([*MEMBER_COLUMNS, *dims], where, order, reads, ties) or query
         with lookup.cursor(run) as cur:
             rows = cur.execute(query, [*params, limit, offset]).fetchall()
     names = [*MEMBER_COLUMNS, *dims]

@@ -23,6 +23,7 @@ from kequn.snapshots.read import (
     segment_where,
 )
 from kequn.snapshots.runs import RunInfo, latest_pair
+from kequn.snapshots.tie_order import tie_key
 from kequn.store.workspace import Workspace, WorkspaceError
 
 
@@ -203,7 +204,10 @@ def worklist(run: RunInfo, team: str, *, lang: str = "en", limit: int = 50) -> l
     if not parts:
         return []
     union = ibis.union(*parts)
-    top = union.order_by([ibis.desc("priority"), ibis.desc("spend"), "customer_id"]).limit(limit)
+    key = tie_key(run.ws)  # ties not in the ids' order: a viewer would read it (tie_order)
+    ties = [] if key is None else [(union.customer_id + key).hash()]
+    order = [ibis.desc("priority"), ibis.desc("spend"), *ties, "customer_id"]
+    top = union.order_by(order).limit(limit)
     items = top.to_pyarrow().to_pylist()
     hints = _hints(run, labels, items, lang)
     out = []

@@ -136,10 +136,16 @@ class RunInfo:
         )
 
     def page_sql(
-        self, columns: Sequence[str], where: str, order: str, reads: Iterable[str]
+        self,
+        columns: Sequence[str],
+        where: str,
+        order: str,
+        reads: Iterable[str],
+        ties: str = "customer_id",
     ) -> str | None:
         """One page of the run's rows (:meth:`rows_sql`): ``columns`` of the rows matching
-        ``where`` in ``order`` then by customer id, from the query's last two parameters
+        ``where`` in ``order`` then in ``ties`` (SQL reading ``customer_id``: by default the
+        id; see :mod:`kequn.snapshots.tie_order`), from the query's last two parameters
         (``LIMIT ? OFFSET ?``, after those of ``where``). None when a plain query of the
         rows is as good: the run has no attributes file, or ``where`` and ``order`` read
         (``reads``) one of its columns.
@@ -152,7 +158,7 @@ class RunInfo:
         (the attributes of each customer, as the features and labels; the lookup file
         keys them so), so the rows of features and labels joined are the rows of the run
         with the attribute columns left out, filtered and ordered alike; the page's
-        order (ties by customer id) is the rows' order."""
+        order (then ``ties``) is the rows' order."""
         if not (self.features_path.exists() and self.attributes_path.is_file()):
             return None
         own = parquet_columns(self.features_path)
@@ -169,7 +175,7 @@ class RunInfo:
         page = (
             f"SELECT {', '.join(_name(c) for c in kept)} FROM (SELECT f.*, l.* EXCLUDE "
             f"(customer_id) FROM {features} AS f JOIN {labels} AS l USING (customer_id)) "
-            f"WHERE {where} ORDER BY {order}, customer_id LIMIT ? OFFSET ?"
+            f"WHERE {where} ORDER BY {order}, {ties} LIMIT ? OFFSET ?"
         )
         shown = ", ".join(_name(c) for c in columns)
         joined = ""
@@ -177,7 +183,7 @@ class RunInfo:
             picked = ", ".join(_name(c) for c in ("customer_id", *added))
             attributes = _read(self.attributes_path, "")
             joined = f" LEFT JOIN (SELECT {picked} FROM {attributes}) AS a USING (customer_id)"
-        return f"SELECT {shown} FROM ({page}) AS p{joined} ORDER BY {order}, customer_id"
+        return f"SELECT {shown} FROM ({page}) AS p{joined} ORDER BY {order}, {ties}"
 
     def rows(self, columns: Sequence[str] | None = None) -> pa.Table:
         """The run's rows (:meth:`rows_sql`) as an Arrow table: every column, or

@@ -72,10 +72,11 @@ def segment_members(
 ) -> dict[str, Any]:
     """One page of a segment's members, sorted and filtered."""
     lang = request_lang(request)
-    # a viewer sorting by name would learn the names' order, masked or not
+    # a viewer sorting by name would learn the names' order, masked or not; by id, the
+    # real ids' order behind the tokens (the k-th of ids numbered in sequence)
     sortable: tuple[str, ...] = read.MEMBER_COLUMNS
     if not sees_personal(user):
-        sortable = tuple(c for c in sortable if c not in read.PERSONAL)
+        sortable = tuple(c for c in sortable if c not in read.PERSONAL | {"customer_id"})
     if sort not in sortable:
         raise ApiError(400, "bad_sort", t("web.error.bad_sort", lang, allowed=", ".join(sortable)))
     found = run_or_404(request, run)
