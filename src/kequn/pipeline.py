@@ -33,6 +33,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn import identity
+from kequn.core import interrupts
 from kequn.core.compute import Engine, parquet_columns
 from kequn.core.gcpause import gc_paused
 from kequn.core.i18n import t
@@ -202,7 +203,7 @@ def features_with_models(
 
     if not with_models:
         return without_predictions(features), {"status": "skipped: run without models"}
-    stored = prepared.result() if prepared is not None else None
+    stored = interrupts.result(prepared) if prepared is not None else None
     return _predict(engine, ctx, workdir, features, ws, refit, stored)
 
 
@@ -234,11 +235,7 @@ def _prepare_models(
             log.debug("making the models ready ahead failed", exc_info=True)
         return stored
 
-    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kequn-models")
-    try:
-        return pool.submit(prepare)
-    finally:
-        pool.shutdown(wait=False)
+    return interrupts.in_thread(prepare, "kequn-models")  # (a daemon: see interrupts)
 
 
 def feature_state_enabled() -> bool:
@@ -418,7 +415,8 @@ def run(
 
     The predictive models stored in the workspace are reused while fresh; ``refit``
     fits them again regardless."""
-    notify = progress or (lambda _step: None)
+    # a Ctrl-C that Python dropped ends the run at its next step (see interrupts)
+    notify = interrupts.checked(progress or (lambda _step: None))
     taxonomy = workspace_taxonomy(ws)
     started = time.perf_counter()
     erasures = ws.erasures()  # before any data is read: see publish

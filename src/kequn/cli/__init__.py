@@ -32,7 +32,7 @@ try:
         sources,
     )
     from kequn.cli._app import app, err
-    from kequn.core import i18n
+    from kequn.core import i18n, interrupts
     from kequn.errors import interrupted, user_message
     from kequn.store import workspace
 except KeyboardInterrupt:  # Ctrl-C while kequn starts: nothing done, no traceback
@@ -82,7 +82,9 @@ def program() -> None:
     cycles among the objects frozen are not collected, a moment before the process's
     memory is returned whole. Not in :func:`main`, which tests call many times in one
     process (there, frozen objects would stay for the session; what importing this
-    module made is frozen once, as it is imported)."""
+    module made is frozen once, as it is imported). Ctrl-C is remembered as well as
+    raised (:mod:`kequn.core.interrupts`)."""
+    interrupts.install()  # a Ctrl-C Python drops is still the command's end
     try:
         main()
     finally:
