@@ -24,6 +24,14 @@ CLI: dict[str, tuple[str, str]] = {
         "the file is larger than the file system or the process allows",
     ),
     "error.os.read_only": ("只读文件系统", "the file system is read-only"),
+    "error.os.name_too_long": (
+        "名称过长（文件系统不接受这么长的文件名或路径）",
+        "the name is too long (the file system takes no file name or path that long)",
+    ),
+    "error.os.loop": (
+        "路径中的符号链接构成循环",
+        "the path's symbolic links form a loop",
+    ),
     "taxonomy.not_mapping": (
         "{file} 不是分类体系：顶层应为 dimensions:、thresholds: 等键（参考工作区的 taxonomy.yaml）。",
         "{file} is not a taxonomy: its top level should be keys such as dimensions: and thresholds: (see the workspace's taxonomy.yaml).",

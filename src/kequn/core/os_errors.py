@@ -19,6 +19,8 @@ REASONS = {
     errno.EDQUOT: "error.os.quota",
     errno.EFBIG: "error.os.too_large",
     errno.EROFS: "error.os.read_only",
+    errno.ENAMETOOLONG: "error.os.name_too_long",
+    errno.ELOOP: "error.os.loop",
 }
 
 

@@ -22,6 +22,7 @@ serialised by ``locks/write.lock``; old generations are removed once no reader h
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import random
@@ -74,11 +75,17 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 
 
 def resolve_root(path: str | os.PathLike[str] | None) -> Path:
-    """The workspace folder: ``--workspace``, else ``KEQUN_WORKSPACE``, else the current folder."""
-    if path:
-        return Path(path).expanduser().resolve()
-    env = os.environ.get("KEQUN_WORKSPACE")
-    return Path(env).expanduser().resolve() if env else Path.cwd()
+    """The workspace folder: ``--workspace``, else ``KEQUN_WORKSPACE``, else the current folder.
+
+    A path whose symbolic links loop is the operating system's ELOOP, told as such
+    (Python before 3.13 resolves it into a bare RuntimeError: a traceback)."""
+    given = path or os.environ.get("KEQUN_WORKSPACE")
+    if not given:
+        return Path.cwd()
+    try:
+        return Path(given).expanduser().resolve()
+    except RuntimeError as exc:  # "Symlink loop from '…'" (Python 3.11, 3.12)
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(given)) from exc
 
 
 class Workspace:
