@@ -212,7 +212,7 @@ HELP_ZH: dict[str, str] = {
     "Keep the segment events of this many days before the newest run's as-of date (default: keep_events_days under \\[run] in kequn.toml).": "保留最新一次运行截至日期之前这么多天内的分群事件（默认：kequn.toml 中 \\[run] 的 keep_events_days）。",
     "List the runs and count the events that would go; remove nothing.": "列出将被删除的运行、统计将被删除的事件，但不删除任何内容。",
     # serve, schedule, user
-    "Serve the REST API (/api, docs at /docs) and the dashboard; carry out the schedule.": "提供 REST API（/api，文档见 /docs）和看板，并执行定时任务。",
+    "Serve the REST API (/api, described at /openapi.json) and the dashboard; carry out the schedule.": "提供 REST API（/api，接口说明见 /openapi.json）和看板，并执行定时任务。",
     "Address to listen on": "监听地址",
     "Port to listen on": "监听端口",
     "Server processes (more use more cores for pages)": "服务进程数（越多，页面可用的 CPU 核越多）",

@@ -51,7 +51,8 @@ def serve(
         ),
     ] = True,
 ) -> None:
-    """Serve the REST API (/api, docs at /docs) and the dashboard; carry out the schedule."""
+    """Serve the REST API (/api, described at /openapi.json) and the dashboard; carry out the
+    schedule."""
     from kequn.web.server import ensure_free
     from kequn.web.server import serve as run_server
     from kequn.web.settings import ServerSettings
