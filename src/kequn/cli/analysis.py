@@ -234,6 +234,10 @@ def show(
     if data is None:
         err.print(t("show.no_customer", id=customer_id), soft_wrap=True)
         raise typer.Exit(1)
+    from kequn.store.access import audit
+
+    # a read of one person's data, recorded as the API's and the customer page's are
+    audit(run.workspace, "cli", "customer.read", {"customer_id": customer_id})
     if why_not is not None:
         _print_why_not(run, data, why_not, as_json)
         return
@@ -362,6 +366,10 @@ def export(
     count = reports.export_segment(
         run, dimension, label, output, consent_only=consent_only, headers=headers
     )
+    from kequn.store.access import audit
+
+    # an export holds names, phones and e-mails: recorded as the dashboard's download is
+    audit(run.workspace, "cli", "export", {"segment": f"{dimension}={label}", "rows": count})
     console.print(t("export.done", count=f"{count:,}", file=output))
 
 

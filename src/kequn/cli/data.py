@@ -161,6 +161,7 @@ def import_(
     from kequn.ingest.importer import import_file
     from kequn.ingest.mapping import MappingFile
     from kequn.ingest.readers import SourceError
+    from kequn.store.access import audit
 
     database = bool(from_url or url_env or url_file)
     if file is None and not database and table not in TABLES and Path(table).is_file():
@@ -201,6 +202,8 @@ def import_(
                 create_customers=create_customers,
                 progress=lambda _stage, rows: progress.update(task, completed=rows),
             )
+        # the database's table, or "query": never its address (`kequn sources` shows none)
+        audit(ws, "cli", "import", {"table": table, "database": db_table or "query"})
         _imported(ws, done.report, then_run, as_json)
         return
     assert file is not None
@@ -230,6 +233,7 @@ def import_(
             origin=source,
             default_origin=not no_source,
         )
+    audit(ws, "cli", "import", {"table": table, "file": file.name})
     _imported(ws, report, then_run, as_json)
 
 
