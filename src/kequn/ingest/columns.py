@@ -209,12 +209,8 @@ def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: Map
     after-sale id and refund amount empty or 0) tells an order sheet that notes a
     refund's number beside the orders refunded, which is read as orders."""
     if table != "orders":
-        found = formats.detect(staged.headers) if staged.positional else None
-        if found is not None:
-            what, name = t(f"import.table_{table}"), local(found)
-            raise SourceError(
-                t("import.platform_export_not_table", file=path.name, format=name, table=what)
-            )
+        if staged.positional:
+            refuse_other_table(table, path, staged.headers)
         return
     if "status" in matched.columns or "refunded" not in matched.columns:
         return
@@ -226,6 +222,19 @@ def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: Map
     if ids and not _order_without_refund(staged, ids[0], matched):
         column = staged.headers[ids[0]]
         raise SourceError(t("import.aftersale_other", file=path.name, column=column))
+
+
+def refuse_other_table(table: str, path: Path, headers: list[str]) -> None:
+    """Refuse a platform's order export (its ``headers`` fit a profile) given as
+    customers or interactions, naming the file, the platform and the command to use."""
+    if table == "orders":
+        return
+    found = formats.detect(headers)
+    if found is not None:
+        what, name = t(f"import.table_{table}"), local(found)
+        raise SourceError(
+            t("import.platform_export_not_table", file=path.name, format=name, table=what)
+        )
 
 
 def _order_without_refund(staged: StagedSource, id_index: int, matched: MappingResult) -> bool:
@@ -325,13 +334,20 @@ def refuse_unusable(
     :func:`kequn.ingest.sheets.header_candidates` reads them from their first rows) has
     a column of ``table``, before any sheet is read whole: a workbook of 8 sheets and
     770 MB of other columns was read to its end first. A named format, or a header a
-    platform's profile knows, is left to the import to judge (an order export given as
-    customers is told as such: :func:`refuse_after_sale`)."""
+    platform's profile knows, is left to the import to judge; but a platform's order
+    export given as customers or interactions is refused as one here
+    (:func:`refuse_other_table`), from the header of the sheet read first
+    (``found[0]``), as :func:`refuse_after_sale` refuses it once read: a 2 GB Taobao
+    export given as customers was read to its end (or to a damaged line far below,
+    told instead) before it was told for what it is."""
     if named:
         return
+    guess = not (mapping and mapping.columns)
+    if guess and found:
+        refuse_other_table(table, path, found[0][1])
     for _title, headers in found:
-        if not (mapping and mapping.columns) and formats.detect(headers):
-            return  # a platform's export: read, or told as one given for another table
+        if guess and formats.detect(headers):
+            return  # a platform's export: left to the import
         try:
             if match_headers(table, headers, mapping).columns:
                 return
