@@ -122,9 +122,9 @@ def test_a_text_order_export_is_refused_from_its_header(
     export = _export(name, tmp_path / "built")
     path = _grown(export, tmp_path / export.name)
     said = _refused(ws, table, path)
-    what = "customers" if table == "customers" else "interactions"
+    what = "a customers" if table == "customers" else "an interactions"
     assert said.startswith(f"{export.name} is a {platform}"), said
-    assert f"order export, not a {what} file" in said, said
+    assert f"order export, not {what} file" in said, said
     assert "kequn import orders" in said, said
     said = _refused(ws, table, path, "zh")
     assert said.startswith(f"{export.name} 是"), said

@@ -57,7 +57,7 @@ FILES: dict[str, tuple[str, str]] = {
     "quarantine.file_sheet": ("{file}（工作表「{sheet}」）", "{file} (sheet {sheet})"),
     "import.platform_export_not_table": (
         "{file} 是{format}的订单导出，不是{table}文件：请用 `kequn import orders` 导入（其中的买家会自动成为客户）；未导入任何内容。",
-        "{file} is a {format} order export, not a {table} file: import it with `kequn import orders` (its buyers become customers); nothing was imported.",
+        "{file} is a {format} order export, not {table} file: import it with `kequn import orders` (its buyers become customers); nothing was imported.",
     ),
     "import.header_again": (
         "跳过第 {row} 行：它重复了表头（{text}），不是数据",
@@ -77,8 +77,9 @@ FILES: dict[str, tuple[str, str]] = {
         "column {column} is read as part of the name",
     ),
     "import.duplicate_unused": ("第 {column} 列未使用", "column {column} is not used"),
-    "import.table_customers": ("客户", "customers"),
-    "import.table_events": ("互动", "interactions"),
+    # the table a file is not, as "not {table} file" says it (the article is the word's)
+    "import.table_customers": ("客户", "a customers"),
+    "import.table_events": ("互动", "an interactions"),
     # a file mixing currencies: the rows not in the one kept (kequn.ingest.summary)
     "import.currency_quarantined": (
         "注意：文件中以 {currencies} 计价的订单（文件中的 {count} 行）与工作区的 {currency} 不同，且不能与以 {kept} 计价的订单相加，已隔离、未导入：换算后重新导入（隔离区列出这些行）。",

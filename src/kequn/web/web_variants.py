@@ -58,7 +58,7 @@ VARIANTS: dict[str, tuple[str, str]] = {
     ),
     "import.platform_export_not_table": (
         "{file} 是{format}的订单导出，不是{table}文件：请在导入页面选择“订单”后重新上传（通过 API 则上传到 orders 表），其中的买家会自动成为客户；未导入任何内容。",
-        "{file} is a {format} order export, not a {table} file: upload it again as orders (Orders on the import page, or the orders table through the API), and its buyers become customers; nothing was imported.",
+        "{file} is a {format} order export, not {table} file: upload it again as orders (Orders on the import page, or the orders table through the API), and its buyers become customers; nothing was imported.",
     ),
     # what an import found (its summary's lines)
     "import.key_missing": (
