@@ -182,3 +182,85 @@ def test_a_mapping_naming_its_columns_still_reads_it_as_customers(
     report = import_file(ws, "customers", export, mapping=mapping)
     assert report.accepted > 0
     assert _counts(ws)[0] == report.accepted
+
+
+#: Shopify's customers export (Customers > Export, customers_export.csv) with its
+#: Customer ID, as formats/shopify.yaml's customers_export cites it
+#: (https://help.shopify.com/en/manual/customers/import-export-customers): a customers
+#: file, of no order's or interaction's required column
+SHOPIFY_CUSTOMERS = (
+    "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address City,"
+    "Default Address Province Code,Default Address Country Code,Phone,Accepts SMS Marketing,"
+    "Total Spent,Total Orders,Note,Tax Exempt,Tags\n"
+)
+
+
+def _customers_export(path: Path, damaged: bool = True) -> Path:
+    rows = "".join(
+        f"'72852142{i:05d},Jane{i},Doe,jane{i}@example.com,yes,New York,NY,US,"
+        f'\'+1212555{i % 10000:04d},no,90.00,2,,no,"VIP, newsletter"\n'
+        for i in range(4000)
+    )
+    path.write_bytes((SHOPIFY_CUSTOMERS + rows).encode("utf-8") + (DAMAGE if damaged else b""))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("table", "what"), [("orders", "an orders"), ("events", "an interactions")]
+)
+def test_a_customers_export_is_refused_from_its_header(
+    ws: Workspace, tmp_path: Path, table: str, what: str
+) -> None:
+    """Told only as lacking the table's columns, once read whole (or as damaged), it is
+    told as the customers export it is, and the command for it."""
+    path = _customers_export(tmp_path / "customers_export.csv")
+    assert path.stat().st_size > GROWN
+    said = _refused(ws, table, path)
+    assert said.startswith("customers_export.csv is a Shopify customers export"), said
+    assert f"not {what} file" in said, said
+    assert "kequn import customers" in said, said
+    said = _refused(ws, table, path, "zh")
+    assert said.startswith("customers_export.csv 是Shopify 客户导出"), said
+    assert "kequn import customers" in said, said
+
+
+def test_a_customers_export_is_still_customers(ws: Workspace, tmp_path: Path) -> None:
+    path = _customers_export(tmp_path / "customers_export.csv", damaged=False)
+    report = import_file(ws, "customers", path)
+    assert report.rejected == 0, report.examples
+    assert _counts(ws)[0] == 4000
+
+
+def test_a_customers_export_mapped_as_orders_is_told_its_missing_columns(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A mapping naming its columns is the user's word: the import goes on, to the
+    columns it still lacks, as before."""
+    path = _customers_export(tmp_path / "customers_export.csv", damaged=False)
+    mapping = MappingFile(columns={"customer_id": "Email", "amount": "Total Spent"})
+    with pytest.raises(SourceError) as raised:
+        import_file(ws, "orders", path, mapping=mapping)
+    said = str(raised.value)
+    assert "order_id" in said, said
+    assert "customers export" not in said, said
+
+
+def test_an_excel_97_workbook_is_told_the_same_once_read(ws: Workspace, tmp_path: Path) -> None:
+    """An Excel 97-2003 workbook's header is not read apart from its sheet (xlwt writes
+    the BIFF8 such files are), so it is read whole first, as before, then told alike."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("customers_export")
+    lines = [SHOPIFY_CUSTOMERS.strip().split(",")]
+    lines += [["1", "Jane", "Doe", "jane@example.com", "yes", "New York", "NY", "US"]]
+    for r, cells in enumerate(lines):
+        for c, value in enumerate(cells):
+            sheet.write(r, c, value)
+    path = tmp_path / "customers_export.xls"
+    book.save(str(path))
+    with pytest.raises(SourceError) as raised:
+        import_file(ws, "orders", path)
+    said = str(raised.value)
+    assert said.startswith("customers_export.xls is a Shopify customers export"), said
+    assert _counts(ws) == (0, 0, 0, 0, 0)

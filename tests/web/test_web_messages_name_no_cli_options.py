@@ -129,6 +129,33 @@ def test_an_export_uploaded_as_customers_says_to_upload_it_as_orders(
             assert "kequn import" not in message, message
 
 
+# Shopify's customers export (customers_export.csv), its columns as
+# https://help.shopify.com/en/manual/customers/import-export-customers lists them (and
+# src/kequn/ingest/formats/shopify.yaml cites)
+SHOPIFY_CUSTOMERS = (
+    "First Name,Last Name,Email,Company,Address1,Address2,City,Province,Province Code,"
+    "Country,Country Code,Zip,Phone,Accepts Email Marketing,Accepts SMS Marketing,"
+    "Total Spent,Total Orders,Tags,Note,Tax Exempt\n"
+    "Jane,Doe,jane@example.com,,1 Main St,,New York,New York,NY,United States,US,10001,"
+    "+12125550100,yes,no,90.00,2,,,no\n"
+)
+
+
+def test_a_customers_export_uploaded_as_orders_says_to_upload_it_as_customers(
+    ws: Workspace, serve: Any
+) -> None:
+    tokens = {"admin": add_user(ws, "owner", "admin")}
+    with serve(ws, tokens) as srv, srv.client("admin") as client:
+        for lang, words in (("zh", "Shopify 客户导出"), ("en", "Shopify customers export")):
+            failed = _upload(client, SHOPIFY_CUSTOMERS.encode(), lang, "customers_export.csv")
+            assert failed.status_code == 422, failed.text
+            message = failed.json()["error"]["message"]
+            assert words in message, message
+            assert "customers" in message, message
+            assert ("导入页面" if lang == "zh" else "import page") in message, message
+            assert "kequn import" not in message, message
+
+
 def test_an_unknown_run_points_to_the_runs_page(server: Any) -> None:
     with server.client("viewer") as client:
         for lang in ("zh", "en"):

@@ -77,9 +77,14 @@ FILES: dict[str, tuple[str, str]] = {
         "column {column} is read as part of the name",
     ),
     "import.duplicate_unused": ("第 {column} 列未使用", "column {column} is not used"),
+    "import.customers_export_not_table": (
+        "{file} 是{format}，不是{table}文件：请用 `kequn import customers` 导入；未导入任何内容。",
+        "{file} is a {format}, not {table} file: import it with `kequn import customers`; nothing was imported.",
+    ),
     # the table a file is not, as "not {table} file" says it (the article is the word's)
     "import.table_customers": ("客户", "a customers"),
     "import.table_events": ("互动", "an interactions"),
+    "import.table_orders": ("订单", "an orders"),
     # a file mixing currencies: the rows not in the one kept (kequn.ingest.summary)
     "import.currency_quarantined": (
         "注意：文件中以 {currencies} 计价的订单（文件中的 {count} 行）与工作区的 {currency} 不同，且不能与以 {kept} 计价的订单相加，已隔离、未导入：换算后重新导入（隔离区列出这些行）。",

@@ -203,14 +203,16 @@ def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: Map
     refund became a sale of its own, paid in full, doubling the order it refunds (天猫's
     is read by its profile, taobao_refunds). So is a platform's export a profile reads,
     given as customers or interactions: a Shopify orders_export.csv imported as customers
-    made a customer of each order, named #1001 and keyed by the order's Id.
+    made a customer of each order, named #1001 and keyed by the order's Id; and a
+    platform's customers export given as orders or interactions
+    (:func:`refuse_other_table`).
 
     Such a file is a refund in every row. A row of an order without a refund (its
     after-sale id and refund amount empty or 0) tells an order sheet that notes a
     refund's number beside the orders refunded, which is read as orders."""
+    if staged.positional:
+        refuse_other_table(table, path, staged.headers, matched)
     if table != "orders":
-        if staged.positional:
-            refuse_other_table(table, path, staged.headers)
         return
     if "status" in matched.columns or "refunded" not in matched.columns:
         return
@@ -224,17 +226,31 @@ def refuse_after_sale(table: str, path: Path, staged: StagedSource, matched: Map
         raise SourceError(t("import.aftersale_other", file=path.name, column=column))
 
 
-def refuse_other_table(table: str, path: Path, headers: list[str]) -> None:
-    """Refuse a platform's order export (its ``headers`` fit a profile) given as
-    customers or interactions, naming the file, the platform and the command to use."""
-    if table == "orders":
-        return
+def refuse_other_table(
+    table: str, path: Path, headers: list[str], matched: MappingResult | None
+) -> None:
+    """Refuse a file whose ``headers`` are another table's platform export, naming the
+    file, the export and the command to use: an order export (its headers fit a
+    profile) given as customers or interactions, and a platform's customers export
+    (Shopify's customers_export.csv) given as orders or interactions, lacking their
+    required columns (``matched``: its columns as ``table``'s; None: not known), which
+    was told only as columns not found."""
     found = formats.detect(headers)
-    if found is not None:
+    if table != "orders" and found is not None:
         what, name = t(f"import.table_{table}"), local(found)
         raise SourceError(
             t("import.platform_export_not_table", file=path.name, format=name, table=what)
         )
+    export = formats.customers_export_of(headers) if table != "customers" else None
+    if export is None or export.customers_export is None or found is not None or matched is None:
+        return
+    spec = TABLES[table].columns
+    if all(c.name in matched.columns or _derived_id(table, c.name) for c in spec if c.required):
+        return
+    what, name = t(f"import.table_{table}"), local(export.customers_export)
+    raise SourceError(
+        t("import.customers_export_not_table", file=path.name, format=name, table=what)
+    )
 
 
 def _order_without_refund(staged: StagedSource, id_index: int, matched: MappingResult) -> bool:
@@ -335,8 +351,9 @@ def refuse_unusable(
     a column of ``table``, before any sheet is read whole: a workbook of 8 sheets and
     770 MB of other columns was read to its end first. A named format, or a header a
     platform's profile knows, is left to the import to judge; but a platform's order
-    export given as customers or interactions is refused as one here
-    (:func:`refuse_other_table`), from the header of the sheet read first
+    export given as customers or interactions, or its customers export given as orders
+    or interactions, is refused as one here (:func:`refuse_other_table`), from the
+    header of the sheet read first
     (``found[0]``), as :func:`refuse_after_sale` refuses it once read: a 2 GB Taobao
     export given as customers was read to its end (or to a damaged line far below,
     told instead) before it was told for what it is."""
@@ -344,7 +361,11 @@ def refuse_unusable(
         return
     guess = not (mapping and mapping.columns)
     if guess and found:
-        refuse_other_table(table, path, found[0][1])
+        try:
+            matched: MappingResult | None = match_headers(table, found[0][1], mapping)
+        except SourceError:
+            matched = None  # the mapping file's own error is told where it was
+        refuse_other_table(table, path, found[0][1], matched)
     for _title, headers in found:
         if guess and formats.detect(headers):
             return  # a platform's export: left to the import

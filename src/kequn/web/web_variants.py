@@ -60,6 +60,10 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "{file} 是{format}的订单导出，不是{table}文件：请在导入页面选择“订单”后重新上传（通过 API 则上传到 orders 表），其中的买家会自动成为客户；未导入任何内容。",
         "{file} is a {format} order export, not {table} file: upload it again as orders (Orders on the import page, or the orders table through the API), and its buyers become customers; nothing was imported.",
     ),
+    "import.customers_export_not_table": (
+        "{file} 是{format}，不是{table}文件：请在导入页面选择“客户”后重新上传（通过 API 则上传到 customers 表）；未导入任何内容。",
+        "{file} is a {format}, not {table} file: upload it again as customers (Customers on the import page, or the customers table through the API); nothing was imported.",
+    ),
     # what an import found (its summary's lines)
     "import.key_missing": (
         "注意：文件中没有可识别买家的列（买家账号、手机、邮箱）；请导出带买家列的文件，或通过 API 上传时用 columns 参数指定 customer_id。",
