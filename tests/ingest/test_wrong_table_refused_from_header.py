@@ -264,3 +264,19 @@ def test_an_excel_97_workbook_is_told_the_same_once_read(ws: Workspace, tmp_path
     said = str(raised.value)
     assert said.startswith("customers_export.xls is a Shopify customers export"), said
     assert _counts(ws) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("named", "said"), [("taobao", "for order files only"), ("x", "no export")]
+)
+def test_a_format_named_for_customers_is_refused_before_the_file_is_read(
+    ws: Workspace, tmp_path: Path, named: str, said: str
+) -> None:
+    """An export format is an order export's: named for a customers file (or no format
+    at all) it is refused before a row is read, as it was only once all were."""
+    path = _customers_export(tmp_path / "customers_export.csv")
+    read: list[int] = []
+    with pytest.raises(SourceError, match=said):
+        import_file(ws, "customers", path, format=named, progress=lambda _s, n: read.append(n))
+    assert read == []
+    assert _counts(ws) == (0, 0, 0, 0, 0)

@@ -23,16 +23,23 @@ def profile_for(
     """The export profile for an order file: the one named, else the one detected. A
     name that is no format, or one given for customers or interactions, is refused: it
     was ignored without a word, and the file read as if the user had not named it."""
+    refuse_format(table, name)
+    if table != "orders" or not staged.positional:
+        return None
+    if name:
+        return formats.profiles()[name]
+    return formats.detect(staged.headers) if guess else None
+
+
+def refuse_format(table: str, name: str | None) -> None:
+    """Refuse a format ``name`` that is none, or is named for customers or interactions
+    (see :func:`profile_for`); :func:`kequn.ingest.importer.import_file` asks before
+    the file is read, which it was whole first."""
     known = formats.profiles()
     if name and name not in known:
         raise SourceError(t("import.unknown_format", format=name, known=", ".join(known)))
     if name and table != "orders":
         raise SourceError(t("import.format_orders_only", format=name))
-    if table != "orders" or not staged.positional:
-        return None
-    if name:
-        return known[name]
-    return formats.detect(staged.headers) if guess else None
 
 
 def profile_columns(

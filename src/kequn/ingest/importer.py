@@ -38,6 +38,7 @@ from kequn.ingest.columns import (
     profile_columns,
     profile_for,
     refuse_after_sale,
+    refuse_format,
     refuse_unusable,
     require_columns,
 )
@@ -104,6 +105,7 @@ def import_file(
     platform export's are the platform's (``default_origin``): see :func:`import_staged`.
     """
     check_table(table)
+    refuse_format(table, format or (mapping.format if mapping else None))
     path = Path(path).resolve()
     import_id = dt.datetime.now().strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6]
     sweep_stages(ws.tmp_dir)
