@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from kequn.core import interrupts
 from kequn.snapshots.runs import RunInfo
 
 __all__ = ["install", "on_publish", "prune_events", "prune_runs", "rules_held"]
@@ -50,6 +51,9 @@ def on_publish(run: RunInfo, _who: str) -> None:
     try:
         processed = process_run(run)
     except Exception:
+        # Ctrl-C in a query is DuckDB's "Query interrupted": the command's end, not a
+        # failure to log with its traceback (and carry on from, exiting 0)
+        interrupts.check()
         log.exception("automation: run %s was not processed", run.run_id)
         return
     if processed.get("rules_changed_skipped"):
@@ -57,6 +61,7 @@ def on_publish(run: RunInfo, _who: str) -> None:
     try:
         summary = build_digests(run)
     except Exception:
+        interrupts.check()
         log.exception("automation: run %s: team digests were not built", run.run_id)
         return
     if summary.get("error"):
@@ -96,6 +101,7 @@ def _pruned(run: RunInfo, what: str, prune: Callable[[], int]) -> int:
     except WorkspaceError as exc:
         log.error("automation: %s not pruned after run %s: %s", what, run.run_id, exc)
     except Exception:
+        interrupts.check()  # Ctrl-C (see on_publish)
         log.exception("automation: %s not pruned after run %s", what, run.run_id)
     return 0
 
