@@ -374,11 +374,18 @@ def latest_pair(ws: Workspace) -> tuple[RunInfo, RunInfo] | None:
     newest = current_run(ws, runs)
     if newest is None:
         return None
-    # runs only at the newest date (a rerun after a taxonomy edit): the one made before it
-    before = previous_run(newest, runs) or max(
-        (r for r in runs if dated_order(r) < dated_order(newest)), key=dated_order, default=None
-    )
+    before = compared_with(newest, runs)
     return (before, newest) if before is not None else None
+
+
+def compared_with(run: RunInfo, runs: list[RunInfo] | None = None) -> RunInfo | None:
+    """The run ``run``'s movements are counted from: its :func:`previous_run`, or, when
+    every earlier run has its date (a rerun after a taxonomy edit), the one made before
+    it at that date; None when ``run`` is the first in time."""
+    runs = list_runs(run.workspace) if runs is None else runs
+    return previous_run(run, runs) or max(
+        (r for r in runs if dated_order(r) < dated_order(run)), key=dated_order, default=None
+    )
 
 
 def list_runs(ws: Workspace) -> list[RunInfo]:

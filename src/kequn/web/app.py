@@ -26,8 +26,10 @@ from kequn.taxonomy.model import TaxonomyError
 from kequn.web import text  # noqa: F401 - registers the dashboard's messages
 from kequn.web.deps import Users
 from kequn.web.errors import (
+    PageError,
     UnknownCustomerError,
     add_handlers,
+    api_error,
     taxonomy_error,
     unknown_customer,
     workspace_error,
@@ -125,6 +127,8 @@ def create_app(
     app.exception_handler(WorkspaceError)(page_or_json(workspace_error))
     # a customer id a viewer may not ask for: as for no such customer (kequn.web.personal)
     app.exception_handler(UnknownCustomerError)(page_or_json(unknown_customer))
+    # a page's ?run= naming no one run: the API's answer, or the error page saying it
+    app.exception_handler(PageError)(page_or_json(api_error))
     for module in _ROUTERS:
         app.include_router(module.router)
     for router in _MORE_ROUTERS:

@@ -198,14 +198,14 @@ def run_or_404(request: Request, run_id: str | None) -> RunInfo:
     return run
 
 
-def no_such_run(request: Request, run_id: str) -> ApiError:
+def no_such_run(request: Request, run_id: str, kind: type[ApiError] = ApiError) -> ApiError:
     """Why no one run answers to ``run_id``, the same on every route: a 404 when no run
     has that id or prefix; a 409 (as for a phone several customers share) listing the
     runs when several have it (``runs`` in the JSON too): they exist, the request did
-    not say which one."""
+    not say which one. ``kind``: :class:`~kequn.web.errors.PageError` for a page."""
     ws, lang = workspace(request), request_lang(request)
     said = read.missing_run(ws, run_id, lang)
     matches = read.matching_runs(ws, run_id)
     if len(matches) > 1:
-        return ApiError(409, "ambiguous_run", said, {"runs": matches})
-    return ApiError(404, "unknown_run", said)
+        return kind(409, "ambiguous_run", said, {"runs": matches})
+    return kind(404, "unknown_run", said)

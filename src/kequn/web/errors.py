@@ -37,6 +37,12 @@ class ApiError(HTTPException):
         self.extra = extra or {}
 
 
+class PageError(ApiError):
+    """An :class:`ApiError` a dashboard page raises (a ``?run=`` naming no one run): the
+    error page with the same status and message in a signed-in browser, the API's JSON
+    for a client with a token (:func:`kequn.web.render.page_or_json`)."""
+
+
 class UnknownCustomerError(Exception):
     """A customer id a route was given that names no customer the reader may ask for (a
     viewer's text that is no token of :mod:`kequn.privacy.shown_ids`): answered as for
@@ -75,7 +81,7 @@ class LoginRequiredError(Exception):
         self.target = target
 
 
-async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": exc.code, "message": exc.detail, **exc.extra}},
         status_code=exc.status_code,
@@ -170,7 +176,7 @@ def add_handlers(app: FastAPI) -> None:
     Starlette picks the handler of the nearest class in an exception's MRO, so an
     ApiError gets its own code although it is an HTTPException too.
     """
-    app.exception_handler(ApiError)(_api_error)
+    app.exception_handler(ApiError)(api_error)
     # Starlette's own (a path no route has, a method a route does not take) too
     app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(invalid_json)

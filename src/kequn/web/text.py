@@ -180,6 +180,12 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.run.failed": ("运行失败：{error}", "The run failed: {error}"),
     "web.run.as_of": ("截至 {as_of} · 运行 {run_id}", "As of {as_of} · run {run_id}"),
+    # a page of one run's data showing a run named by ?run= (kequn.web.run_shown)
+    "web.run.not_current": (
+        "这里显示的是运行 {run_id}（截至 {as_of}），不是当前运行；当前运行是 {current}（截至 {current_as_of}）。",
+        "This page shows run {run_id} (as of {as_of}), not the current run: the current run is {current} (as of {current_as_of}).",
+    ),
+    "web.run.to_current": ("查看当前运行", "Show the current run"),
     # overview
     "web.overview.title": ("客群总览", "Customer overview"),
     "web.overview.pyramid": ("价值金字塔", "Value pyramid"),

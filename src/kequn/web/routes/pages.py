@@ -14,8 +14,9 @@ from kequn import pipeline
 from kequn.core.i18n import local, t
 from kequn.core.schema import ORDER_STATUSES
 from kequn.snapshots import lookup, read, reports
-from kequn.snapshots.runs import RunInfo, list_runs
+from kequn.snapshots.runs import RunInfo, compared_with, list_runs
 from kequn.store.access import User, audit, create_session, end_session, unfinished_erasures
+from kequn.store.workspace import Workspace
 from kequn.web.deps import (
     SESSION_COOKIE,
     TEAM_NAMES,
@@ -36,11 +37,16 @@ from kequn.web.personal import (
 )
 from kequn.web.render import error_page, render
 from kequn.web.rule_privacy import masked_rule
+from kequn.web.run_shown import Shown, current_href, shown_run
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50  # members per segment page
 MAX_PAGE = 1_000_000  # beyond any segment; larger numbers are refused, not sent to DuckDB
+
+#: the run a page shows (kequn.web.run_shown): an id or a unique prefix, as the API's
+#: ``run``; empty or absent, the current run
+RunAsked = Annotated[str | None, Query(description="a run's id or unique prefix")]
 
 
 def _latest(request: Request) -> RunInfo | None:
@@ -103,28 +109,23 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/")
-def overview(request: Request, user: PageUser) -> HTMLResponse:
+def overview(request: Request, user: PageUser, run: RunAsked = None) -> HTMLResponse:
     ws = workspace(request)
-    run = _latest(request)
     # an erasure cut short (kequn.store.access.erasure_started) is told to those who
     # erase, as every command tells it: the person may still be in runs and files
     erasures = unfinished_erasures(ws) if user.can("users") else []
-    if run is None:
+    shown = shown_run(request, run)
+    if shown is None:
         return render(request, "overview.html", user, run=None, erasures=erasures)
     lang = request_lang(request)
-    data = read.segments(run, lang=lang)
-    flow = None
+    data = read.segments(shown.run, lang=lang)
     runs = list_runs(ws)
-    if len(runs) >= 2:
-        try:
-            flow = reports.history(ws, "lifecycle")
-        except ValueError:
-            flow = None
-    taxonomy = run.taxonomy()
+    flow = _flow(ws, shown.run, runs, lang)
+    taxonomy = shown.run.taxonomy()
     names = {d.id: {lab.id: local(lab, lang) for lab in d.labels} for d in taxonomy.dimensions}
     charts = {
         "dimensions": data["dimensions"],
-        "rfm": read.rfm_grid(run),
+        "rfm": read.rfm_grid(shown.run),
         "flow": flow,
         "flow_names": _flow_names(runs, flow, lang),
         "names": names,
@@ -134,22 +135,45 @@ def overview(request: Request, user: PageUser) -> HTMLResponse:
             "customers": t("web.customers", lang),
         },
     }
-    clusters = reports.discovered_clusters(run, lang=lang)
+    clusters = reports.discovered_clusters(shown.run, lang=lang)
     models = [
-        *reports.run_notes(run, lang),
-        *reports.model_summary(run.models or {}, lang),
+        *reports.run_notes(shown.run, lang),
+        *reports.model_summary(shown.run.models or {}, lang),
     ]
     return render(
         request,
         "overview.html",
         user,
-        run=run,
+        **_run_context(request, shown),
         dimensions=data["dimensions"],
         charts=charts,
         clusters=clusters,
         models=models,
         erasures=erasures,
     )
+
+
+def _run_context(request: Request, shown: Shown) -> dict[str, Any]:
+    """What every page of one run's data says and links with: the run, whether it is the
+    current one (and the link to it), and its links keeping a run named."""
+    return {
+        "run": shown.run,
+        "shown": shown,
+        "link": shown.link,
+        "current_href": current_href(request),
+    }
+
+
+def _flow(ws: Workspace, run: RunInfo, runs: list[RunInfo], lang: str) -> dict[str, Any] | None:
+    """The lifecycle movements into ``run`` from the run it is compared with (for the
+    current run, the pair ``kequn history`` compares by default); None for the first."""
+    before = compared_with(run, runs)
+    if before is None:
+        return None
+    try:
+        return reports.history(ws, "lifecycle", before=before.run_id, after=run.run_id, lang=lang)
+    except ValueError:  # no lifecycle dimension in both runs
+        return None
 
 
 def _flow_names(runs: list[RunInfo], flow: dict[str, Any] | None, lang: str) -> Any:
@@ -187,11 +211,6 @@ def _to_overview(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/?lang={lang}" if lang else "/", status_code=303)
 
 
-def _loop_can_answer(request: Request) -> RunInfo | None:
-    """The run to show, if finding it cannot block (some run's lookup files are ready)."""
-    return lookup.ready_run(workspace(request), wait=False)
-
-
 @router.get("/segments/{dimension}/{label}")
 async def segment_page(
     request: Request,
@@ -200,26 +219,33 @@ async def segment_page(
     user: PageUser,
     page: Annotated[int, Query(ge=0, le=MAX_PAGE)] = 0,
     q: Annotated[str, Query(max_length=100)] = "",
-) -> HTMLResponse:
-    run = _loop_can_answer(request)
+    run: RunAsked = None,
+) -> Response:
+    shown = shown_run(request, run)
+    if shown is None:
+        return _to_overview(request)
     size = PAGE_SIZE
-    if run is not None and not q and read.stored_page(run, dimension, label, page * size, size):
-        return _segment(request, run, dimension, label, user, page, q)
-    return await run_in_threadpool(_segment, request, None, dimension, label, user, page, q)
+    # on the loop only from built lookup files: a run without them (an older one, or
+    # the current one until its files are built) is read from its Parquet, in a thread
+    if (
+        not q
+        and lookup.is_ready(shown.run)
+        and read.stored_page(shown.run, dimension, label, page * size, size)
+    ):
+        return _segment(request, shown, dimension, label, user, page, q)
+    return await run_in_threadpool(_segment, request, shown, dimension, label, user, page, q)
 
 
 def _segment(
     request: Request,
-    run: RunInfo | None,
+    shown: Shown,
     dimension: str,
     label: str,
     user: User,
     page: int,
     q: str,
 ) -> HTMLResponse:
-    run = run or _latest(request)
-    if run is None:
-        return _to_overview(request)  # type: ignore[return-value]
+    run = shown.run
     lang = request_lang(request)
     taxonomy = run.taxonomy()
     dim = taxonomy.dimension(dimension)
@@ -246,7 +272,7 @@ def _segment(
         request,
         "segment.html",
         user,
-        run=run,
+        **_run_context(request, shown),
         dim=dim,
         label=found,
         members=members,
@@ -261,19 +287,19 @@ async def customer_page(
     request: Request,
     customer_id: Annotated[str, Depends(asked_customer())],  # a viewer's token, opened
     user: PageUser,
-) -> HTMLResponse:
-    run = _loop_can_answer(request)
-    if run is not None:
-        return _customer(request, run, customer_id, user)
-    return await run_in_threadpool(_customer, request, None, customer_id, user)
+    run: RunAsked = None,
+) -> Response:
+    shown = shown_run(request, run)
+    if shown is None:
+        return _to_overview(request)
+    if lookup.is_ready(shown.run):  # (else read from the run's Parquet, in a thread)
+        return _customer(request, shown, customer_id, user)
+    return await run_in_threadpool(_customer, request, shown, customer_id, user)
 
 
-def _customer(request: Request, run: RunInfo | None, customer_id: str, user: User) -> HTMLResponse:
-    run = run or _latest(request)
+def _customer(request: Request, shown: Shown, customer_id: str, user: User) -> HTMLResponse:
     lang = request_lang(request)
-    if run is None:
-        return _to_overview(request)  # type: ignore[return-value]
-    data = read.profile(run, customer_id, lang)
+    data = read.profile(shown.run, customer_id, lang)
     if data is None:  # named as sent: a viewer's token stays one
         message = t("web.error.no_customer", lang, id=request.path_params["customer_id"])
         return error_page(request, user, message, 404)
@@ -282,7 +308,8 @@ def _customer(request: Request, run: RunInfo | None, customer_id: str, user: Use
         {"date": o["ordered_at"], "amount": o["amount"], "status": o["status"]}
         for o in reversed(data["orders"])
     ]
-    return render(request, "customer.html", user, run=run, c=data, timeline=timeline)
+    context = _run_context(request, shown)
+    return render(request, "customer.html", user, **context, c=data, timeline=timeline)
 
 
 @router.get("/upload")
@@ -308,13 +335,16 @@ def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle"
 
 
 @router.get("/worklists/{team}")
-def worklist_page(request: Request, team: str, user: PageUser) -> HTMLResponse:
+def worklist_page(request: Request, team: str, user: PageUser, run: RunAsked = None) -> Response:
     lang = request_lang(request)
     if team not in TEAM_NAMES:  # a 404 saying which teams there are, as the API's
         return error_page(request, user, t("web.error.unknown_team", lang), 404)
-    run = _latest(request)
-    if run is None:
-        return _to_overview(request)  # type: ignore[return-value]
-    items = shown_ids(request, user, reports.worklist(run, team, lang=lang, limit=100))
-    audit(workspace(request), user.name, "worklist.read", {"team": team, "run": run.run_id})
-    return render(request, "worklist.html", user, run=run, team=team, items=items)
+    shown = shown_run(request, run)
+    if shown is None:
+        return _to_overview(request)
+    found = reports.worklist(shown.run, team, lang=lang, limit=100)
+    items = shown_ids(request, user, found)
+    said = {"team": team, "run": shown.run.run_id}
+    audit(workspace(request), user.name, "worklist.read", said)
+    context = _run_context(request, shown)
+    return render(request, "worklist.html", user, **context, team=team, items=items)

@@ -1,0 +1,51 @@
+"""In a browser, the overview of an older run (``?run=``) says it is not the current run;
+its links keep the run from the overview to a segment and to a customer, each saying
+the same, and the note's link goes back to the current run. The dashboard showed only
+the current run: an older one could be read through the API and the CLI alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kequn.snapshots.runs import by_date, list_runs
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(
+    ("locale", "said", "back"),
+    [
+        ("en-US", "not the current run", "Show the current run"),
+        ("zh-CN", "不是当前运行", "查看当前运行"),
+    ],
+)
+def test_an_older_run_is_read_page_to_page_and_said_to_be_older(
+    signed_in: Any, server: Any, locale: str, said: str, back: str
+) -> None:
+    current, older = by_date(list_runs(server.ws))[:2]
+    opened = signed_in(server, role="viewer", locale=locale)
+    page = opened.page
+    page.goto(f"{server.url}/?run={older.run_id}")
+    for shown in (older.run_id, said, current.run_id):
+        expect(page.locator("#not-current")).to_contain_text(shown)
+    expect(page.locator("#run-info")).to_contain_text(older.run_id)
+
+    page.locator("#dim-lifecycle a").first.click()
+    page.wait_for_url(f"**/segments/lifecycle/*?run={older.run_id}")
+    expect(page.locator("#run-info")).to_contain_text(older.run_id)
+    expect(page.locator("#not-current")).to_contain_text(said)
+
+    page.locator("#members tbody a").first.click()
+    page.wait_for_url(f"**/customers/c-*?run={older.run_id}")
+    expect(page.locator("#run-info")).to_contain_text(older.run_id)
+    expect(page.locator("#customer-title")).to_contain_text("c-")  # a token, to a viewer
+
+    page.get_by_text(back).click()
+    expect(page.locator("#run-info")).to_contain_text(current.run_id)
+    expect(page.locator("#not-current")).to_have_count(0)
+    assert "run=" not in page.url
+    assert opened.errors == []
