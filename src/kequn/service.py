@@ -9,7 +9,7 @@ from typing import Any
 from kequn.core.i18n import t
 from kequn.core.schema import TABLES
 from kequn.engines.as_of import local_today
-from kequn.snapshots.runs import list_runs
+from kequn.snapshots.runs import listing
 from kequn.store.workspace import Workspace, WorkspaceError
 
 
@@ -34,7 +34,8 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
             {"table": a, "file": Path(b).name, "finished_at": str(c), "accepted": d, "rejected": e}
             for a, b, c, d, e in imports
         ],
-        "runs": [r.summary() for r in list_runs(ws)[:5]],
+        # the five made last, and the current run (the latest as-of date) if not among them
+        "runs": listing(ws, 5),
     }
 
 

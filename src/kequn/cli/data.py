@@ -380,13 +380,15 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     if not data["runs"]:
         console.print(t("status.no_runs"))
     for run in data["runs"]:
-        console.print(
-            t(
-                "status.run",
-                run_id=run["run_id"],
-                as_of=display.day(run["as_of"]),
-                engine=display.value("engine", run["engine"]),
-                customers=f"{run['customers']:,}",
-                seconds=f"{float(run['seconds']):.1f}",
-            )
+        said = t(
+            "status.run",
+            run_id=run["run_id"],
+            as_of=display.day(run["as_of"]),
+            engine=display.value("engine", run["engine"]),
+            customers=f"{run['customers']:,}",
+            seconds=f"{float(run['seconds']):.1f}",
         )
+        # the run read when none is named: not always the one made last (a backfill);
+        # a run's line is never folded (the mark would read as a line of its own)
+        mark = "  " + t("status.current") if run["current"] else ""
+        console.print(said + mark, soft_wrap=True)

@@ -469,4 +469,9 @@ CLI: dict[str, tuple[str, str]] = {
         "may not name an ID number column ({names}): an ID number is sensitive personal data, never shown to viewers",
     ),
     "settings.taxonomy": ("应为分类体系文件的路径", "should be the path of a taxonomy file"),
+    # `kequn status`: the run read when none is named (not always the one made last)
+    "status.current": (
+        "← 当前运行（未指定运行时读取）",
+        "← current run (read when none is named)",
+    ),
 }

@@ -413,6 +413,20 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
     return list(runs)
 
 
+def listing(ws: Workspace, limit: int | None = None) -> list[dict[str, Any]]:
+    """The runs' summaries newest first (by creation: :func:`list_runs`; the first
+    ``limit``, and then the current run if it is not among them), each saying whether it
+    is the current run (``current``: the one read when none is named, :func:`current_run`),
+    which a backfill made last is not."""
+    runs = list_runs(ws)
+    now = current_run(ws, runs)
+    shown = runs if limit is None else runs[:limit]
+    current_id = now.run_id if now is not None else None
+    if now is not None and all(r.run_id != current_id for r in shown):
+        shown.append(now)
+    return [{**r.summary(), "current": r.run_id == current_id} for r in shown]
+
+
 def get_run(ws: Workspace, run_id: str | None = None) -> RunInfo | None:
     """A run by id (or unique prefix), or, with no id, the current run
     (:func:`current_run`: the latest as-of date, not the one made last)."""

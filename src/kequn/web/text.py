@@ -310,6 +310,8 @@ WEB: dict[str, tuple[str, str]] = {
         "还没有运行记录：导入数据并运行分群后，每次运行都会列在这里。",
         "No runs yet: each run is listed here once data has been imported and classified.",
     ),
+    # the runs page: the run read when none is named (a backfill made last is not it)
+    "web.runs.current": ("当前运行", "current run"),
     "web.team.marketing": ("市场", "Marketing"),
     "web.team.sales": ("销售", "Sales"),
     "web.team.service": ("客服", "Service"),

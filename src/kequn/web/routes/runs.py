@@ -15,7 +15,7 @@ from kequn.automation.schedule.text import EXAMPLE
 from kequn.core import display
 from kequn.core.i18n import t
 from kequn.service import SettingRefusedError, before_data, refuse_setting
-from kequn.snapshots.runs import list_runs
+from kequn.snapshots.runs import listing
 from kequn.store.access import User, audit
 from kequn.web.deps import PageUser, Reader, need, request_lang, run_or_404, workspace
 from kequn.web.errors import ApiError
@@ -108,9 +108,10 @@ def job_status(
 
 @router.get("/api/runs")
 def runs(request: Request, _user: Reader) -> list[dict[str, Any]]:
-    """Every finished run, newest first (by creation: a listing; the run read when none
-    is named is the one with the latest as-of date)."""
-    return [run.summary() for run in list_runs(workspace(request))]
+    """Every finished run, newest first (by creation: a listing); ``current`` is true for
+    the run read when none is named, the one with the latest as-of date (a backfill,
+    made last for an earlier date, is not)."""
+    return listing(workspace(request))
 
 
 @router.get("/api/runs/{run_id}")
@@ -175,7 +176,7 @@ def runs_page(request: Request, user: PageUser) -> HTMLResponse:
         request,
         "runs.html",
         user,
-        runs=list_runs(ws),
+        runs=listing(ws),
         schedule=plan,
         schedule_error=problem,
         schedule_example=EXAMPLE,
