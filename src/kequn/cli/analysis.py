@@ -380,10 +380,17 @@ def history_cmd(
     ] = "lifecycle",
     workspace: WorkspaceOpt = None,
     before: Annotated[
-        str | None, typer.Option(help="Earlier run id", callback=given_id("run"))
+        str | None,
+        typer.Option(
+            help="Earlier run id (alone: compared with the current run)", callback=given_id("run")
+        ),
     ] = None,
     after: Annotated[
-        str | None, typer.Option(help="Later run id", callback=given_id("run"))
+        str | None,
+        typer.Option(
+            help="Later run id (alone: compared with the run before it in time)",
+            callback=given_id("run"),
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

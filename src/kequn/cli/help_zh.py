@@ -92,8 +92,8 @@ HELP_ZH: dict[str, str] = {
     ),
     "The transition matrix of a dimension between two runs: by default the run with the latest as-of date (of one date, the one made last) and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the same date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较截至日期最晚的运行（同一截至日期的取最后创建的一次）与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
-    "Earlier run id": "较早一次运行的编号",
-    "Later run id": "较晚一次运行的编号",
+    "Earlier run id (alone: compared with the current run)": "较早一次运行的编号（只给它时与当前运行比较）",
+    "Later run id (alone: compared with the run before it in time)": "较晚一次运行的编号（只给它时与时间上的前一次运行比较）",
     "List the names rules may use, with their meaning: the catalogue's, and the thresholds of the workspace's taxonomy.": "列出规则中可以使用的名称及其含义：特征目录中的名称，以及工作区分类体系中的阈值。",
     # taxonomy, clv
     "Inspect and validate the workspace taxonomy.": "查看并校验工作区的分群规则。",

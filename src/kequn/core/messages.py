@@ -180,6 +180,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Both runs are as of {day}: segment events (kequn events, journeys) compare a run only with a run of an earlier as-of date, so these movements are not among them.",
     ),
     "history.title": ("{dimension}：{before} → {after}", "{dimension}: {before} → {after}"),
+    # `kequn history` given one side: the run beside it in time, if there is one
+    "history.nothing_before": (
+        "运行 {run}（截至 {as_of}）之前没有更早的运行可以与它比较；请用 --before 指定较早的一次运行。",
+        "No run comes before run {run} (as of {as_of}) to compare it with; name the earlier run with --before.",
+    ),
+    "history.nothing_after": (
+        "运行 {run}（截至 {as_of}）不早于当前运行 {current}（截至 {current_as_of}），没有更晚的运行可以与它比较；请用 --after 指定较晚的一次运行。",
+        "Run {run} (as of {as_of}) is not earlier than the current run {current} (as of {current_as_of}): there is no later run to compare it with; name the later run with --after.",
+    ),
     "run.none": (
         "没有找到分类运行，先运行 `kequn run`。",
         "No classification run found; run `kequn run` first.",

@@ -22,7 +22,7 @@ from kequn.snapshots.read import (
     require_run,
     segment_where,
 )
-from kequn.snapshots.runs import RunInfo, latest_pair
+from kequn.snapshots.runs import RunInfo, compared_with, current_run, dated_order, latest_pair
 from kequn.snapshots.tie_order import tie_key
 from kequn.store.workspace import Workspace, WorkspaceError
 
@@ -390,13 +390,39 @@ def history(
 ) -> dict[str, Any]:
     """How many customers moved from each label to each other between two runs, on an
     exclusive dimension of both (never another column of the labels: a name or a city
-    is personal data)."""
+    is personal data).
+
+    By default the current run and the run before it in time (:func:`latest_pair`);
+    with ``after`` alone, that run and the run it is compared with the same way; with
+    ``before`` alone, that run and the current run, which must be later."""
     if after is None and before is None:
         # the newest as-of date against the run before it in time (as events compare)
         pair = latest_pair(ws)
         if pair is None:
             raise WorkspaceError(t("run.history_needs_two", lang))
         run_a, run_b = pair
+    elif before is None:
+        run_b = require_run(ws, after, lang)
+        found = compared_with(run_b)
+        if found is None:  # the first run in time
+            said = t("history.nothing_before", lang, run=run_b.run_id, as_of=run_b.as_of)
+            raise WorkspaceError(said)
+        run_a = found
+    elif after is None:
+        run_a = require_run(ws, before, lang)
+        now = current_run(ws)
+        if now is None or dated_order(now) <= dated_order(run_a):  # it, or later than it
+            raise WorkspaceError(
+                t(
+                    "history.nothing_after",
+                    lang,
+                    run=run_a.run_id,
+                    as_of=run_a.as_of,
+                    current=now.run_id if now else run_a.run_id,
+                    current_as_of=now.as_of if now else run_a.as_of,
+                )
+            )
+        run_b = now
     else:
         run_a, run_b = require_run(ws, before, lang), require_run(ws, after, lang)
     con = ibis.duckdb.connect()

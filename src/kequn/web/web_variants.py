@@ -14,6 +14,15 @@ from __future__ import annotations
 from kequn.core.i18n import MESSAGES, WEB_VARIANT
 
 VARIANTS: dict[str, tuple[str, str]] = {
+    # /api/history given one side (before= or after=) with nothing beside it in time
+    "history.nothing_before": (
+        "运行 {run}（截至 {as_of}）之前没有更早的运行可以与它比较；请用 before 参数指定较早的一次运行。",
+        "No run comes before run {run} (as of {as_of}) to compare it with; name the earlier run with before=.",
+    ),
+    "history.nothing_after": (
+        "运行 {run}（截至 {as_of}）不早于当前运行 {current}（截至 {current_as_of}），没有更晚的运行可以与它比较；请用 after 参数指定较晚的一次运行。",
+        "Run {run} (as of {as_of}) is not earlier than the current run {current} (as of {current_as_of}): there is no later run to compare it with; name the later run with after=.",
+    ),
     # a run's date before any data (POST /api/runs)
     "run.before_data": (
         "运行日期 {as_of} 早于工作区最早的数据（{earliest}：最早的客户注册、订单或互动），这次运行不会有任何客户，却会成为看板上最新的运行。请给出 {earliest} 或之后的日期；确实要这样运行，请求中加上 allow_before_data: true。",
