@@ -207,6 +207,12 @@ def import_(
         _imported(ws, done.report, then_run, as_json)
         return
     assert file is not None
+    if sheet:
+        from kequn.ingest.file_kind import has_sheets
+
+        if has_sheets(file) is False:  # a text file's or Parquet's: ignored without a word
+            said = t("import.sheet_without_sheets", option="--sheet", file=file.name)
+            raise typer.BadParameter(said, param_hint="--sheet")
     with _progress() as progress:
         task = progress.add_task(t("import.reading", file=file.name), total=None)
 

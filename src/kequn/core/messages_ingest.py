@@ -268,6 +268,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{options} 只用于导入文件；数据库来源按其列名读取：请去掉这些选项（列可用 --mapping 指定）。",
         "{options} are for importing a file; a database source is read by its columns: leave them out (name columns with --mapping).",
     ),
+    "import.sheet_without_sheets": (
+        "{file} 是 CSV 或 Parquet 文件，没有工作表：请去掉 {option}（它指定 Excel 工作簿中的工作表）。",
+        "{file} is a CSV or Parquet file, which has no sheets: leave out {option} (it names a sheet of an Excel workbook).",
+    ),
     "sources.file_or_database": (
         "请给出要导入的文件，或用 --from/--url-env/--url-file 指定数据库（二者选一）。",
         "Give a file to import, or a database with --from/--url-env/--url-file (one of the two).",

@@ -39,3 +39,23 @@ def sniff_xls(source: Path) -> str:
     if "\x00" not in text and ("\t" in first or "," in first):
         return "text"
     return "binary"
+
+
+def has_sheets(source: Path) -> bool | None:
+    """Whether ``source`` is read as a workbook, whose sheets ``--sheet`` names: True for
+    one (an .xlsx, an Excel 97-2003 file, a workbook renamed .csv), False for text and
+    Parquet, None where the reader is left to say what the file is (missing, a web page,
+    an unknown kind). As :func:`kequn.ingest.readers.stage` reads it."""
+    if not source.is_file():
+        return None
+    suffix = source.suffix.lower()
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return workbook_kind(source) is not None
+    if suffix in {".xlsx", ".xlsm"}:
+        return True
+    if suffix in {".xls", ".et"}:
+        kind = sniff_xls(source)
+        return True if kind in ("zip", "biff") else False if kind == "text" else None
+    if suffix in {".parquet", ".pq"}:
+        return False
+    return None

@@ -98,6 +98,13 @@ def upload(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    if sheet:
+        from kequn.ingest.file_kind import has_sheets
+
+        if has_sheets(target) is False:  # a text file's or Parquet's: ignored unsaid
+            shutil.rmtree(folder, ignore_errors=True)
+            said = t("import.sheet_without_sheets", lang, option="sheet", file=name)
+            raise ApiError(422, "sheet_without_sheets", said)
 
     def work(job: Job) -> dict[str, Any]:
         def progress(step: str, done: int) -> None:
