@@ -330,6 +330,10 @@ INGEST: dict[str, tuple[str, str]] = {
         "{file} 第 {row} 行之前没有表头。用 --header-row 指定表头所在行。",
         "{file} has no header by row {row}. Name the header row with --header-row.",
     ),
+    "import.header_row_past_end": (
+        "{file} 只有 {rows} 行：指定的表头行（第 {row} 行）超出了文件末尾。",
+        "{file} has only {rows} rows: the header row asked for (row {row}) is past its end.",
+    ),
     "import.no_sheet": (
         "{file} 中没有工作表 “{sheet}”。工作表：{sheets}",
         "{file} has no sheet “{sheet}”. Sheets: {sheets}",

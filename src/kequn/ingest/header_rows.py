@@ -14,10 +14,16 @@ an order with no buyer and an amount that is not a number.
 
 from __future__ import annotations
 
+import csv
 import functools
+import itertools
 import re
+from pathlib import Path
 
+from kequn.core.i18n import t
+from kequn.ingest.encoding import undecodable_line
 from kequn.ingest.mapping import normalise_header, strip_unit
+from kequn.ingest.source_error import SourceError
 
 #: rows scanned for the header: title rows and blank rows may come before it
 HEADER_SCAN = 30
@@ -128,3 +134,32 @@ def id_columns(rows: list[list[str]]) -> frozenset[int]:
     return frozenset(
         i for i, cell in enumerate(header) if normalise_header(strip_unit(str(cell))[0]) in ids
     )
+
+
+def first_records(source: Path, enc: str, delimiter: str, count: int) -> list[list[str]]:
+    """The first ``count`` records of a text file (fewer where it has fewer)."""
+    try:
+        with source.open("r", encoding=enc, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            return [list(r) for r in itertools.islice(reader, count)]
+    except csv.Error as exc:
+        raise SourceError(t("import.bad_csv", file=source.name, detail=exc)) from exc
+    except UnicodeError as exc:
+        line = undecodable_line(source, enc) or "?"
+        raise SourceError(
+            t("import.bad_encoding", file=source.name, encoding=enc, line=line)
+        ) from exc
+
+
+def header_at(rows: list[list[str]], header_row: int | None, file: str) -> int:
+    """Where the header is among a file's first ``rows`` (0-based): the row asked for
+    (``header_row``, 1-based), else the one found; a file that ends before it is an
+    error naming the file and its rows ("name the header row with --header-row"
+    answered a user who just had)."""
+    at = header_row - 1 if header_row else find_header(rows)
+    if at < len(rows):
+        return at
+    if header_row:
+        said = t("import.header_row_past_end", file=file, row=header_row, rows=len(rows))
+        raise SourceError(said)
+    raise SourceError(t("import.no_header_row", file=file, row=at + 1))

@@ -31,7 +31,12 @@ from kequn.ingest.csv_lines import Unclosed, file_lines
 from kequn.ingest.csv_lines import records as records_of
 from kequn.ingest.encoding import detect_encoding, undecodable_line
 from kequn.ingest.file_kind import sniff_xls, workbook_kind
-from kequn.ingest.header_rows import HEADER_SCAN, find_header, second_header
+from kequn.ingest.header_rows import (
+    HEADER_SCAN,
+    first_records,
+    header_at,
+    second_header,
+)
 from kequn.ingest.sheets import data_sheet, header_candidates, same_header_sheets
 from kequn.ingest.source_error import SourceError
 
@@ -161,7 +166,7 @@ def _stage_csv(
         raise SourceError(t("import.unknown_encoding", encoding=enc)) from None
     try:
         with source.open("r", encoding=enc, newline="") as fh:
-            sample = fh.read(64 * 1024)
+            sample = fh.read(_SAMPLE)
     except (UnicodeError, LookupError) as exc:
         # (UnicodeError: utf-16 asked of a file without its byte-order mark is no decode
         # error but that, raised as it was, in English and with a traceback)
@@ -182,9 +187,10 @@ def _stage_csv(
         )
     except csv.Error as exc:
         raise SourceError(t("import.bad_csv", file=source.name, detail=exc)) from exc
-    skip = header_row - 1 if header_row else find_header([list(r) for r in lines])
-    if skip >= len(lines):
-        raise SourceError(t("import.no_header_row", file=source.name, row=skip + 1))
+    if header_row and header_row > len(lines) and len(sample) >= _SAMPLE:
+        # a header row asked for below the sample: the file's first rows down to it
+        lines = first_records(source, enc, delimiter, header_row)
+    skip = header_at([list(r) for r in lines], header_row, source.name)
     header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
     found = [list(r) for r in lines]
     merged = None if header_row else second_header(found, skip)
@@ -225,6 +231,10 @@ def _stage_csv(
     if merged:
         staged.skipped.append(_second_row(skip + 2, found[skip + 1]))
     return staged
+
+
+#: the characters of a text file read first, to find its delimiter and header
+_SAMPLE = 64 * 1024
 
 
 def _second_row(number: int, cells: list[str]) -> dict[str, object]:
@@ -358,11 +368,10 @@ def _stage_excel(
         rows_iter: Iterator[tuple[object, ...]] = ws.iter_rows(values_only=True)
         # the first rows as found (the data among them read as every other row), and
         # as text for finding the header
-        first = [tuple(values) for values in itertools.islice(rows_iter, HEADER_SCAN)]
+        scan = max(HEADER_SCAN, header_row or 0)  # a header row asked for lower down
+        first = [tuple(values) for values in itertools.islice(rows_iter, scan)]
         head = [["" if v is None else str(v).strip() for v in values] for values in first]
-        at = header_row - 1 if header_row else find_header(head)
-        if at >= len(head):
-            raise SourceError(t("import.no_header_row", file=source.name, row=at + 1))
+        at = header_at(head, header_row, source.name)
         merged = None if header_row else second_header(head, at)
         header = merged or list(head[at])
         while header and header[-1] == "":
