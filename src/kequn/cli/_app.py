@@ -77,10 +77,13 @@ def _set_lang(lang: str | None) -> str | None:
     --help`` prints the help in Chinese (click handles an eager ``--help`` while parsing,
     before the callback of ``kequn`` runs)."""
     if lang:
-        if lang not in i18n.LANGS:
+        # written as ?lang= and KEQUN_LANG take it: ZH, zh-CN, en_US
+        chosen = i18n.language_of(lang)
+        if chosen is None:
             # told in the language of the environment (KEQUN_LANG, else the locale)
             raise typer.BadParameter(i18n.t("cli.bad_lang", value=lang), param_hint="--lang")
-        i18n.set_lang(lang)
+        i18n.set_lang(chosen)
+        return chosen
     return lang
 
 

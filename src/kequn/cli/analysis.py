@@ -353,7 +353,8 @@ def export(
     """Export a segment's members to CSV or Excel."""
     if "=" not in segment:
         raise typer.BadParameter(t("export.bad_segment", segment=segment))
-    if headers not in display.HEADER_MODES:
+    mode = display.header_mode(headers)
+    if mode is None:
         raise typer.BadParameter(t("export.bad_headers", value=headers), param_hint="--headers")
     dimension, label = segment.split("=", 1)
     run = read.require_run(_ws(workspace), run_id)
@@ -364,7 +365,7 @@ def export(
         said = t("export.bad_suffix", file=output.name, stem=output.stem)
         raise typer.BadParameter(said, param_hint="--output")
     count = reports.export_segment(
-        run, dimension, label, output, consent_only=consent_only, headers=headers
+        run, dimension, label, output, consent_only=consent_only, headers=mode
     )
     from kequn.store.access import audit
 

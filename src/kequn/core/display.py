@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kequn.core.i18n import current_lang, pick
+from kequn.core.i18n import current_lang, language_of, pick
 from kequn.core.schema import CUSTOMERS, EVENTS, ORDERS
 
 #: the value catalogue: domain -> code -> (中文, English)
@@ -454,6 +454,13 @@ def pct(raw: Any, lang: str | None = None) -> str:
 # -- export headers ----------------------------------------------------------------------
 
 HEADER_MODES = ("ids", "zh", "en")
+
+
+def header_mode(given: str) -> str | None:
+    """The export's headers asked for as ``given``: ``ids``, or a language written as the
+    language options take it (``zh``, ``ZH``, ``zh-CN``, ``en_US``:
+    :func:`kequn.core.i18n.language_of`); None for anything else."""
+    return "ids" if given == "ids" else language_of(given)
 
 
 def header(column: str, mode: str, names: dict[str, str] | None = None) -> str:

@@ -73,6 +73,17 @@ def current_lang() -> Lang:
     return "zh" if env.lower().startswith("zh") else "en"
 
 
+def language_of(tag: str | None) -> Lang | None:
+    """The language of a tag as people write it (``zh-CN``, ``ZH``, ``zh_CN``, ``en-US``),
+    or None for one kequn does not speak: what ``--lang``, ``?lang=`` and an export's
+    ``--headers`` / ``headers=`` accept alike."""
+    tag = (tag or "").strip().lower()
+    for lang in LANGS:
+        if tag == lang or tag.startswith((lang + "-", lang + "_")):
+            return lang
+    return None
+
+
 def set_lang(lang: str | None) -> None:
     """Fix the language for this process (``None`` goes back to the environment)."""
     global _current  # noqa: PLW0603 - one process-wide setting chosen by the CLI flag

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from kequn.core.i18n import language_of
+
+__all__ = ["LANG_COOKIE", "language_of", "request_lang"]
+
 LANG_COOKIE = "kequn_lang"
-
-
-def language_of(tag: str | None) -> str | None:
-    """The language of a tag as people write it (``zh-CN``, ``ZH``, ``zh_CN``, ``en-US``),
-    or None for one kequn does not speak."""
-    tag = (tag or "").strip().lower()
-    for lang in ("zh", "en"):
-        if tag == lang or tag.startswith((lang + "-", lang + "_")):
-            return lang
-    return None
 
 
 def request_lang(request: Request) -> str:

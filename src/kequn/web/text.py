@@ -106,6 +106,10 @@ WEB: dict[str, tuple[str, str]] = {
         "没有 {name} 这一列。列名可以是：{columns}",
         "There is no column {name}. The columns are: {columns}",
     ),
+    "web.error.bad_headers": (
+        "headers 只能是 ids、zh 或 en（也可写作 ZH、zh-CN、en-US），而不是 {value}",
+        "headers takes ids, zh or en (also written ZH, zh-CN, en-US), not {value}",
+    ),
     "web.error.unknown_segment": ("没有这个客群：{segment}", "No such segment: {segment}"),
     "web.error.unknown_team": (
         "团队只能是 marketing、sales 或 service。",

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from kequn.core.display import header_mode
 from kequn.core.i18n import t
 from kequn.snapshots import read, reports
 from kequn.snapshots.linked import UnknownSourceError
@@ -114,10 +115,11 @@ def export(
     headers: Annotated[
         str,
         Query(
-            pattern="^(ids|zh|en)$",
+            max_length=40,
             description=(
-                "ids (machine-readable: column ids, codes, true/false), or zh / en: the "
-                "columns, labels, named codes and yes/no in that language"
+                "ids (machine-readable: column ids, codes, true/false), or zh / en (as "
+                "lang= takes them: ZH, zh-CN, en-US): the columns, labels, named codes "
+                "and yes/no in that language"
             ),
         ),
     ] = "ids",
@@ -125,12 +127,16 @@ def export(
     """A segment's members with every label, as CSV or Excel (``headers``: as
     ``kequn export --headers``, through the same function; the dashboard's buttons ask
     for its language's names)."""
+    mode = header_mode(headers)
+    if mode is None:
+        said = t("web.error.bad_headers", request_lang(request), value=headers)
+        raise ApiError(422, "bad_headers", said)
     ws = workspace(request)
     found = run_or_404(request, run)
     folder = Path(tempfile.mkdtemp(dir=ws.tmp_dir))
     target = folder / f"{dimension}-{label}.{format}"
     try:
-        count = reports.export_segment(found, dimension, label, target, headers=headers)
+        count = reports.export_segment(found, dimension, label, target, headers=mode)
     except (KeyError, ValueError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         segment = f"{dimension}={label}"
