@@ -105,7 +105,7 @@ def test_records_and_segments_by_source_without_identity(ws: Workspace) -> None:
 def test_an_unknown_source_is_a_clear_error(ws: Workspace) -> None:
     run(ws, as_of=DAY, with_models=False)
     result = runner.invoke(app, ["segments", "--source", "nosuch", "-w", str(ws.root)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as an unknown --team is
     assert "There is no source nosuch" in result.output
     assert "tmall" in result.output  # the known ones are named
     with pytest.raises(linked.UnknownSourceError):

@@ -164,8 +164,8 @@ def segments_cmd(
     try:
         data = read.segments(run, dimension, lang=_lang(), source=source)
     except linked.UnknownSourceError as exc:
-        err.print(str(exc), soft_wrap=True, markup=False)
-        raise typer.Exit(1) from exc
+        # a usage error naming the sources, exit 2, as an unknown --team is
+        raise typer.BadParameter(str(exc), param_hint="--source") from exc
     if as_json:
         _print_json(data)
         return

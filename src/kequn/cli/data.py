@@ -279,10 +279,21 @@ quarantine_app = KequnTyper(
 app.add_typer(quarantine_app, name="quarantine")
 
 
+def _known_table(table: str | None) -> str | None:
+    """A ``--table`` that is none of kequn's tables is a usage error naming them, exit 2,
+    as an unknown ``--team`` is (it was exit 1, as if the workspace were at fault)."""
+    if table is not None and table not in TABLES:
+        said = t("import.bad_table", table=table, known=", ".join(TABLES))
+        raise typer.BadParameter(said, param_hint="--table")
+    return table
+
+
 @quarantine_app.command("retry")
 def quarantine_retry(
     workspace: WorkspaceOpt = None,
-    table: Annotated[str, typer.Option(help="customers, orders or events")] = "orders",
+    table: Annotated[
+        str, typer.Option(help="customers, orders or events", callback=_known_table)
+    ] = "orders",
     mapping: Annotated[
         Path | None,
         typer.Option(help="YAML mapping file, e.g. statuses: {待发货: paid}", exists=True),
@@ -325,7 +336,9 @@ def quarantine_retry(
 def quarantine(
     ctx: typer.Context,
     workspace: WorkspaceOpt = None,
-    table: Annotated[str | None, typer.Option(help="Only this table")] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Only this table", callback=_known_table)
+    ] = None,
     limit: Annotated[int, typer.Option(help="Most rows to show", min=0, max=ROWS_MAX)] = 200,
     as_json: JsonOpt = False,
 ) -> None:
