@@ -40,7 +40,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
         ),
         (
             ["segments", "--source", "nope"],
-            "Invalid value for --source: There is no source nope.",
+            "Invalid value for --source: There is no source nope",
             "--source 的值无效：没有数据源 nope",
         ),
     ],

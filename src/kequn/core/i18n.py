@@ -101,13 +101,28 @@ def chosen() -> bool:
     return bool(_here.get() or _current or os.environ.get("KEQUN_LANG"))
 
 
+#: the most of a text a user gave that a message quotes back (:func:`quoted`)
+QUOTED_MAX = 80
+
+
+def quoted(given: str, most: int = QUOTED_MAX) -> str:
+    """``given`` as a message quotes it back: its first ``most`` characters and an
+    ellipsis when it is longer. A run or customer id of 3,000 characters came back whole
+    in the API's 404 and the command's "not found", the message lost in it."""
+    return given if len(given) <= most else given[:most] + "…"
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """Translate ``key`` and fill in ``params`` (its web variant, if any, on the web:
-    :func:`on_web`)."""
+    :func:`on_web`). An ``id`` (a run's, a customer's, a journey's: what a user asked
+    for, quoted back) is :func:`quoted`, short, in every message alike."""
     zh, en = MESSAGES[key]
     if _web.get():
         zh, en = MESSAGES.get(key + WEB_VARIANT, (zh, en))
     template = zh if (lang or current_lang()) == "zh" else en
+    given = params.get("id")
+    if isinstance(given, str) and len(given) > QUOTED_MAX:
+        params = {**params, "id": quoted(given)}
     if "|" in template:  # a noun of a count (:class:`_Counted`)
         return _COUNTED.vformat(template, (), _Params(params))
     return template.format_map(_Params(params))

@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 import kequn.snapshots.linked_text  # noqa: F401 - registers the words its readers print
-from kequn.core.i18n import t
+from kequn.core.i18n import quoted, t
 from kequn.core.sheet_rows import sheet_row
 from kequn.snapshots import lookup
 from kequn.snapshots.packed import quoted_name
@@ -157,8 +157,11 @@ def require_source(ws: Workspace, source: str, lang: str | None = None) -> None:
     """A clear error when no record comes from ``source``."""
     known = workspace_sources(ws)
     if source not in known:
+        shown = quoted(source)  # (a name of 3,000 characters came back whole)
+        if not known:  # "Known: -"
+            raise UnknownSourceError(t("segments.no_sources", lang, source=shown))
         raise UnknownSourceError(
-            t("segments.unknown_source", lang, source=source, known=", ".join(known) or "-")
+            t("segments.unknown_source", lang, source=shown, known=", ".join(known))
         )
 
 

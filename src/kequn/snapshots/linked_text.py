@@ -38,6 +38,13 @@ LINKED_MESSAGES: dict[str, tuple[str, str]] = {
         "没有数据源 {source}。已有：{known}",
         "There is no source {source}. Known: {known}",
     ),
+    "segments.no_sources": (
+        "没有数据源 {source}：还没有任何记录来自有名称的数据源（导入时用 --source 命名）。",
+        (
+            "There is no source {source}: no record comes from a named source yet (name one"
+            " with --source when importing)."
+        ),
+    ),
 }
 
 MESSAGES.update(LINKED_MESSAGES)

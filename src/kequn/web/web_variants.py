@@ -87,6 +87,10 @@ VARIANTS: dict[str, tuple[str, str]] = {
         "source={source} 与 no_source=true 不能同时使用：前者把记录的编号存为 {source}:编号，后者按原样保留。请只选一个；未导入任何内容。",
         "source={source} and no_source=true contradict each other: the first stores the records' ids as {source}:ID, the second keeps them as given. Choose one; nothing was imported.",
     ),
+    "segments.no_sources": (
+        "没有数据源 {source}：还没有任何记录来自有名称的数据源（上传时用 source 参数命名）。",
+        "There is no source {source}: no record comes from a named source yet (name one with source= when uploading).",
+    ),
     "import.source_kept_ids": (
         "编号按原样保存（不加数据源前缀）：本工作区已有未注明数据源的这些买家或此平台的订单；如需分开，请在上传时用 source 参数指定数据源。",
         "Ids kept as given (no source prefix): this workspace already holds these buyers, or this platform's orders, without a source; to keep them apart, name a source with source= when uploading.",
