@@ -64,13 +64,16 @@ def test_a_header_row_past_the_end_says_how_many_rows(
     assert "--header-row" not in said
 
 
+@pytest.mark.parametrize("rows", [20, 3000])
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_header_row_below_the_first_rows_scanned_is_read(tmp_path: Path, kind: str) -> None:
-    # 39 note rows above the header, and enough rows after it that the text file is
-    # longer than the part read first to find its header
+def test_a_header_row_below_the_first_rows_scanned_is_read(
+    tmp_path: Path, kind: str, rows: int
+) -> None:
+    # 39 note rows above the header (below the 30 rows scanned for it), and a few rows
+    # after it, or enough that the text file is longer than the part read first
     make = _csv if kind == "csv" else _xlsx
-    source = make(tmp_path / f"orders.{kind}", 39, 3000)
+    source = make(tmp_path / f"orders.{kind}", 39, rows)
     staged = stage(source, tmp_path, header_row=40)
     assert staged.headers == HEADER.split(",")
-    assert staged.rows == 3000
+    assert staged.rows == rows
     assert staged.header_row == 40

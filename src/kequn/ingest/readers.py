@@ -187,8 +187,9 @@ def _stage_csv(
         )
     except csv.Error as exc:
         raise SourceError(t("import.bad_csv", file=source.name, detail=exc)) from exc
-    if header_row and header_row > len(lines) and len(sample) >= _SAMPLE:
-        # a header row asked for below the sample: the file's first rows down to it
+    if header_row and header_row > len(lines):
+        # a header row asked for below the rows scanned (or the sample): the file's
+        # first rows down to it
         lines = first_records(source, enc, delimiter, header_row)
     skip = header_at([list(r) for r in lines], header_row, source.name)
     header = [h.strip().lstrip("\ufeff") for h in lines[skip]]
