@@ -137,11 +137,17 @@ def id_columns(rows: list[list[str]]) -> frozenset[int]:
 
 
 def first_records(source: Path, enc: str, delimiter: str, count: int) -> list[list[str]]:
-    """The first ``count`` records of a text file (fewer where it has fewer)."""
+    """The first ``count`` records of a text file (fewer where it has fewer), for a
+    header asked for at row ``count``: the last one's fields, the ones above it empty
+    (one shared list: ``--header-row 99999999`` of a large file holds no more than a
+    pointer a row)."""
+    above: list[str] = []
     try:
         with source.open("r", encoding=enc, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
-            return [list(r) for r in itertools.islice(reader, count)]
+            found = [above for _ in itertools.islice(reader, count - 1)]
+            found.extend(list(r) for r in itertools.islice(reader, 1))
+            return found
     except csv.Error as exc:
         raise SourceError(t("import.bad_csv", file=source.name, detail=exc)) from exc
     except UnicodeError as exc:
