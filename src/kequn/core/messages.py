@@ -21,6 +21,7 @@ from kequn.core.messages_ingest import INGEST
 from kequn.core.messages_models import MODELS
 from kequn.core.messages_reasons import REASON_NAMES
 from kequn.core.messages_recovery import RECOVERY
+from kequn.core.messages_sources import SOURCES
 from kequn.core.messages_taxonomy import TAXONOMY
 from kequn.core.messages_yaml import YAML
 
@@ -466,6 +467,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(INGEST)
+MESSAGES.update(SOURCES)
 MESSAGES.update(AUTOMATION)
 MESSAGES.update(MODELS)
 MESSAGES.update(RECOVERY)
