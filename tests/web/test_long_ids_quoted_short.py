@@ -1,6 +1,7 @@
 """A run or customer id of 3,000 characters came back whole in the API's 404 (and the
 command's "not found"): the message is lost in it. What a message quotes of an id is
-its first 80 characters and an ellipsis. And a ``?source=`` of a workspace with no
+its first QUOTED_MAX (200) characters and an ellipsis (a viewer's token, ~90, is
+quoted whole). And a ``?source=`` of a workspace with no
 named source said "Known: -": it now says there is none yet."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from cli_helpers import kequn_words
+from kequn.core.i18n import QUOTED_MAX
 from kequn.ingest.importer import import_file
 from kequn.pipeline import run
 from kequn.store.access import add_user
@@ -31,9 +33,9 @@ def test_a_long_id_is_quoted_short(server: Any, path: str, params: dict[str, str
         answer = client.get(path, params={**params, "lang": "en"})
     assert answer.status_code == 404, answer.text[:300]
     message = answer.json()["error"]["message"]
-    assert "r" * 80 + "…" in message
-    assert "r" * 81 not in message
-    assert len(message) < 300
+    assert "r" * QUOTED_MAX + "…" in message
+    assert "r" * (QUOTED_MAX + 1) not in message
+    assert len(message) < QUOTED_MAX + 150
 
 
 def test_the_command_quotes_a_long_id_short(
@@ -41,8 +43,8 @@ def test_the_command_quotes_a_long_id_short(
 ) -> None:
     code, said = kequn_words(capsys, "--lang", "en", "show", LONG, "-w", server.ws.root)
     assert code == 1, said[:300]
-    assert "r" * 80 + "…" in said
-    assert "r" * 81 not in said
+    assert "r" * QUOTED_MAX + "…" in said
+    assert "r" * (QUOTED_MAX + 1) not in said
 
 
 @pytest.mark.parametrize(

@@ -101,8 +101,10 @@ def chosen() -> bool:
     return bool(_here.get() or _current or os.environ.get("KEQUN_LANG"))
 
 
-#: the most of a text a user gave that a message quotes back (:func:`quoted`)
-QUOTED_MAX = 80
+#: the most of a text a user gave that a message quotes back (:func:`quoted`): more than
+#: any id a business uses and the viewer's token of it (``c-…``, ~90 characters for a
+#: 10-character id, ~160 for 100), which a viewer must see whole to recognise
+QUOTED_MAX = 200
 
 
 def quoted(given: str, most: int = QUOTED_MAX) -> str:
