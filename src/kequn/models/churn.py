@@ -119,7 +119,9 @@ def feature_builder(
             orders = orders.semi_join(only, "customer_id")
             events = events.semi_join(only, "customer_id")
         features = buyer_behaviour(orders, events, at)
-        return engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
+        built = engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
+        engine.release_memory()  # the training rows are pulled into arrays next
+        return built
 
     return build
 
