@@ -1,6 +1,6 @@
 """After-sale exports: a platform's file of refunds, one row per refund of an order
-(天猫 / 淘宝 千牛's 退款管理 export: 退款编号, 订单编号, 买家退款金额, 退款状态 ...), read
-by a profile of ``kind: refunds`` (:mod:`kequn.ingest.formats`).
+(天猫 / 淘宝 千牛's 退款管理 export: 退款编号, 订单编号, 买家退款金额 or the newer 退给买家金额,
+退款状态 ...), read by a profile of ``kind: refunds`` (:mod:`kequn.ingest.formats`).
 
 Such a file holds no order: each row is a refund of an order the platform's order
 export stored. Its rows go through the refund rows' path (:mod:`kequn.ingest.refunds`),
