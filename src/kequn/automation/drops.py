@@ -51,7 +51,7 @@ from typing import Any
 from kequn.automation import db
 from kequn.automation.channels import one_line, single_address
 from kequn.automation.journeys import FileChannel, slug
-from kequn.snapshots.reports import safe_text
+from kequn.snapshots.export_files import safe_text
 from kequn.store.workspace import Workspace, exclusive
 
 #: how long a batch waits for another worker writing the same drop file
@@ -96,7 +96,7 @@ def text_cell(value: Any) -> Any:
     """A text cell of a drop file: never a formula a spreadsheet would run when the
     platform's file is opened in Excel or WPS (a name such as ``=HYPERLINK(…)``,
     ``+cmd``, ``-…`` or ``@…`` gets a leading ``'``, as segment exports do:
-    :func:`~kequn.snapshots.reports.safe_text`), and on one line (a control character or
+    :func:`~kequn.snapshots.export_files.safe_text`), and on one line (a control character or
     line break a space: a bare CR was written unquoted and split the row in two, and a
     platform reading lines takes a quoted line break for a new row)."""
     value = safe_text(value)

@@ -349,8 +349,12 @@ def export(
             ),
         ),
     ] = "ids",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists")
+    ] = False,
 ) -> None:
-    """Export a segment's members to CSV or Excel."""
+    """Export a segment's members to CSV or Excel (written whole, then put in place: an
+    existing file is replaced only with --force)."""
     if "=" not in segment:
         raise typer.BadParameter(t("export.bad_segment", segment=segment))
     mode = display.header_mode(headers)
@@ -364,9 +368,26 @@ def export(
         # out.pdf as text)
         said = t("export.bad_suffix", file=output.name, stem=output.stem)
         raise typer.BadParameter(said, param_hint="--output")
-    count = reports.export_segment(
-        run, dimension, label, output, consent_only=consent_only, headers=mode
-    )
+    exists = typer.BadParameter(t("export.exists", file=output), param_hint="--output")
+    if not force and output.exists():  # it was overwritten without a word
+        raise exists
+    cut: list[tuple[int, str]] = []
+    try:
+        count = reports.export_segment(
+            run,
+            dimension,
+            label,
+            output,
+            consent_only=consent_only,
+            headers=mode,
+            replace=force,
+            on_cut=lambda row, column: cut.append((row, column)),
+        )
+    except FileExistsError:  # made by another while this export was written
+        raise exists from None
+    if cut:
+        said = t("export.cut", count=f"{len(cut):,}", row=cut[0][0], column=cut[0][1])
+        err.print(said, style="yellow", soft_wrap=True)
     from kequn.store.access import audit
 
     # an export holds names, phones and e-mails: recorded as the dashboard's download is

@@ -83,13 +83,14 @@ HELP_ZH: dict[str, str] = {
     "DIMENSION=LABEL, e.g. value=high: which condition fails and by how much": "维度=标签，如 value=high：显示哪个条件未满足、还差多少",
     "Ranked actions for one team: highest-priority strategy first, then the biggest spender.": "一个团队的工作清单：按策略优先级从高到低排列，同级时消费最多的客户在前。",
     "How many actions": "列出多少条行动",
-    "Export a segment's members to CSV or Excel.": "把一个客群的客户导出为 CSV 或 Excel 文件。",
     "DIMENSION=LABEL, e.g. lifecycle=dormant": "维度=标签，如 lifecycle=dormant",
     "Output .csv or .xlsx": "输出文件（.csv 或 .xlsx）",
     "Only customers who allow marketing": "只导出同意接收营销信息的客户",
     "Headers and values: ids (machine-readable, the default: column ids, codes, true/false), or zh / en: column names, label names, named codes and yes/no in that language": (
         "表头与取值：ids（机器可读，默认：列编号、代码、true/false），或 zh / en：列名、标签、有名称的代码和真假值（是/否）都写成该语言的名称"
     ),
+    "Replace the output file if it exists": "输出文件已存在时覆盖它",
+    "Export a segment's members to CSV or Excel (written whole, then put in place: an existing file is replaced only with --force).": "把一个客群的成员导出为 CSV 或 Excel（完整写好后再放到目标位置：已有的文件只有加 --force 才会被覆盖）。",
     "The transition matrix of a dimension between two runs: by default the run with the latest as-of date (of one date, the one made last) and the latest run of an earlier as-of date, as segment events compare (`kequn events`); only when every run has the same date, the one made before it, whose movements no event records.": "一个维度在两次运行之间的迁移矩阵：默认比较截至日期最晚的运行（同一截至日期的取最后创建的一次）与截至日期更早的最近一次运行，与分群事件（`kequn events`）的比较方式相同；只有当所有运行的截至日期都相同时，才与它之前的那次运行比较，这些变动不会记录为事件。",
     "An exclusive dimension, e.g. lifecycle": "一个互斥维度，如 lifecycle",
     "Earlier run id (alone: compared with the current run)": "较早一次运行的编号（只给它时与当前运行比较）",

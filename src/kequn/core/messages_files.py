@@ -95,4 +95,13 @@ FILES: dict[str, tuple[str, str]] = {
         "没有可重新读取的被拒行（--table {table}）：其他表的行请用 --table 指定；未能读出字段的行（如引号未闭合）须在原文件中修正后重新导入。`kequn quarantine` 列出隔离区中的全部内容。",
         "No rejected rows to read again (--table {table}): name another table with --table; a row never read into fields (such as one whose quote is never closed) must be mended in its file and imported again. `kequn quarantine` lists all it holds.",
     ),
+    # a file kequn export writes (kequn.snapshots.export_files)
+    "export.exists": (
+        "{file} 已存在：加 --force 覆盖它，或用 -o 给出另一个文件名。",
+        "{file} already exists: add --force to replace it, or give another name with -o.",
+    ),
+    "export.cut": (
+        "注意：{count} 个单元格超过 Excel 单元格上限 32,767 个字符，已截断并以 … 结尾（第一个：第 {row} 行，列「{column}」）。导出为 .csv 可保留完整内容。",
+        "Note: {count} cells were longer than an Excel cell holds (32,767 characters) and were cut, ending with … (the first: row {row}, column {column}). Export as .csv to keep them whole.",
+    ),
 }

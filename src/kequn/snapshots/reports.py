@@ -10,8 +10,6 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from kequn.core.compute import parquet_glob
 from kequn.core.i18n import current_lang, local, t
@@ -293,6 +291,8 @@ def export_segment(
     *,
     consent_only: bool = False,
     headers: str = "ids",
+    replace: bool = True,
+    on_cut: Callable[[int, str], None] | None = None,
 ) -> int:
     """Write a segment's members (with the labels of every dimension) to CSV or Excel,
     as stored (``headers`` ids: the columns' ids and the values' codes, for other tools)
@@ -300,11 +300,10 @@ def export_segment(
     (:func:`kequn.snapshots.export_values.named_values`: labels, coded values, yes/no).
 
     ``consent_only`` keeps only customers whose ``marketing_consent`` is true (for a
-    campaign). Text that a spreadsheet would run as a formula (starting with = + - @, a
-    tab or a carriage return) is written, in CSV, with a leading ``'`` (OWASP's rule
-    against CSV injection); in Excel as a text cell with Excel's own quote prefix (the
-    style a typed ``'`` gives: shown as written, kept text when edited), where a ``'`` in
-    the text itself showed as part of the value. Numbers stay numbers."""
+    campaign). The file is written by :mod:`kequn.snapshots.export_files`: put in place
+    whole, an existing one replaced only with ``replace``, formulas quoted, text too long
+    for an Excel cell cut (each told to ``on_cut``: row and column). Numbers stay
+    numbers."""
     where, params = segment_where(run.taxonomy(), dimension, label)
     if consent_only:
         where += " AND marketing_consent IS TRUE"
@@ -314,6 +313,7 @@ def export_segment(
             params,
         ).fetch_arrow_table()
     from kequn.core.display import named_headers
+    from kequn.snapshots import export_files
 
     out = Path(out)
     names = _header_names(run, headers)
@@ -322,62 +322,16 @@ def export_segment(
 
         table = named_values(table, run.taxonomy(), headers)
     if out.suffix.lower() == ".xlsx":
-        import openpyxl
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        def cell(value: Any) -> Any:
-            value = _cell(value)
-            if not isinstance(value, str):
-                return value
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if not value.startswith(FORMULA_START):
-                return value
-            text = WriteOnlyCell(sheet, value=value)
-            text.data_type, text.quotePrefix = "s", True  # never a formula, as written
-            return text
-
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet(f"{dimension}={label}"[:31])
-        sheet.append([cell(c) for c in named_headers(table.column_names, names)])
-        for record in table.to_pylist():
-            sheet.append([cell(v) for v in record.values()])
-        book.save(out)
+        header = named_headers(table.column_names, names)
+        sheet = f"{dimension}={label}"
+        export_files.write_xlsx(
+            header, table.to_pylist(), out, sheet, replace=replace, on_cut=on_cut
+        )
     else:
-        import pyarrow.csv as pacsv
-
         simple = table.drop_columns([c for c in table.column_names if c == "attributes"])
         simple = simple.rename_columns(named_headers(simple.column_names, names))
-        # opened here, not by Arrow: Arrow's error for a folder that does not exist names
-        # no file, so it was a traceback rather than "cannot use PATH: no such folder"
-        with out.open("wb") as fh:
-            pacsv.write_csv(_safe_table(simple), fh)
+        export_files.write_csv(simple, out, replace=replace)
     return table.num_rows
-
-
-#: what makes a spreadsheet read a cell as a formula (OWASP, CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_RE = "^[=+\\-@\t\r]"
-
-
-def safe_text(value: Any) -> Any:
-    """Text a spreadsheet would evaluate, quoted with a leading ``'``; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _safe_table(table: pa.Table) -> pa.Table:
-    """:func:`safe_text` on every text column (and the header) of an Arrow table."""
-    columns = []
-    for column in table.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.match_substring_regex(column, _FORMULA_RE).fill_null(False)
-            quoted = pc.binary_join_element_wise("'", column, "")
-            columns.append(pc.if_else(risky, quoted, column))
-        else:
-            columns.append(column)
-    return pa.table(columns, names=[safe_text(n) for n in table.column_names])
 
 
 def history(
@@ -458,13 +412,3 @@ def history(
         "same_as_of": run_a.as_of_date == run_b.as_of_date,
         "moves": rows,
     }
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return (
-            ", ".join(f"{k}={v}" for k, v in value)
-            if value and isinstance(value[0], tuple)
-            else str(value)
-        )
-    return value
