@@ -372,13 +372,14 @@ def test_users_text_is_printed_as_written_and_bad_names_are_refused_in_words(
     shown = cli("show", "[bold red]C[/]")
     assert "Traceback" not in shown.stderr
     assert "[bold red]C[/]" in shown.stdout + shown.stderr  # as typed, not styled
-    for args, said in (
-        (("segments", "nope"), "There is no dimension nope"),
-        (("history", "--dimension", "name"), "name is not an exclusive dimension"),
-        (("export", "lifecycle=nope", "-o", str(tmp_path / "x.csv")), "No such segment"),
-        (("show", "C1", "--run", "nope"), "No run has the id (or prefix) nope"),
+    for args, said, code in (
+        # a dimension or segment that is not there is a usage error, exit 2
+        (("segments", "nope"), "There is no dimension nope", 2),
+        (("history", "--dimension", "name"), "name is not an exclusive dimension", 2),
+        (("export", "lifecycle=nope", "-o", str(tmp_path / "x.csv")), "No such segment", 2),
+        (("show", "C1", "--run", "nope"), "No run has the id (or prefix) nope", 1),
     ):
         refused = cli(*args)
-        assert refused.returncode == 1, (args, refused.stdout)
+        assert refused.returncode == code, (args, refused.stdout)
         assert said in refused.stderr, (args, refused.stderr)
         assert "Traceback" not in refused.stderr

@@ -35,17 +35,17 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
         ),
         (
             ["events", "--dimension", "lifecyle"],
-            1,
+            2,
             "There is no dimension lifecyle; known: lifecycle",
         ),
         (
             ["events", "--dimension", "lifecycle", "--entered", "dormnat"],
-            1,
+            2,
             "has no label dormnat; known: prospect",
         ),
         (
             ["events", "--dimension", "lifecycle", "--left", "dormnat", "--lang", "zh"],
-            1,
+            2,
             "维度 lifecycle 没有标签 dormnat",
         ),
         (["worklist", "--team", "salse", "--lang", "zh"], 2, "没有 salse：可选 marketing"),

@@ -49,6 +49,8 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
         # a rule's arithmetic on the data (an integer overflowing, a cast that cannot be):
         # the taxonomy or the data to look at, not a bug to report
         return i18n.t("error.out_of_range", lang, detail=str(exc).splitlines()[0])
+    if getattr(exc, "usage", False) is True and exc.args:  # a usage mistake, said already
+        return str(exc.args[0])
     if isinstance(exc, RuleError):
         return exc.message(lang)
     if isinstance(
@@ -69,6 +71,13 @@ def user_message(exc: BaseException, lang: str | None = None) -> str | None:  # 
     if type(exc).__name__ == "PySparkRuntimeError" and "JAVA_GATEWAY_EXITED" in str(exc):
         return i18n.t("error.spark_start", lang, detail=str(exc))  # (pyspark is an optional extra)
     return None
+
+
+def exit_status(exc: BaseException) -> int:
+    """The command's exit status for an error :func:`user_message` tells: 2 for a mistake
+    in what the command line asked (a dimension or label that is not there: the error
+    says ``usage``), as click's usage errors and the options' own checks exit; else 1."""
+    return 2 if getattr(exc, "usage", False) is True else 1
 
 
 class Interrupted(Exception):  # noqa: N818 - what happened, not a fault

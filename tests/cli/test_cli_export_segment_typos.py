@@ -41,7 +41,7 @@ def test_a_typo_lists_what_there_is(
     code, out, err = kequn_output(
         capsys, "--lang", lang, "export", segment, "-o", out_file, "-w", shop.root
     )
-    assert code == 1, out + err
+    assert code == 2, out + err
     assert words in " ".join(err.split())
     assert len(err.strip().splitlines()) == 1
     assert not out_file.exists()

@@ -28,12 +28,14 @@ def shop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return tmp_path
 
 
-def _refused(capsys: pytest.CaptureFixture[str], shop: Path, lang: str, *options: str) -> str:
+def _refused(
+    capsys: pytest.CaptureFixture[str], shop: Path, lang: str, *options: str, exit_code: int = 1
+) -> str:
     code, out, err = kequn_output(
         capsys, "--lang", lang, "import", "orders", shop / "orders.csv", "-w", shop / "shop",
         *options,
     )  # fmt: skip
-    assert code == 1, out + err
+    assert code == exit_code, out + err
     assert "Traceback" not in out + err
     assert len(err.strip().splitlines()) == 1, err
     code, out, _ = kequn_output(capsys, "status", "-w", shop / "shop", "--json")
@@ -127,7 +129,7 @@ def test_file_options_with_a_database_source(
         capsys, "--lang", lang, "import", "orders", "--from", "postgresql://kequn@127.0.0.1:9/shop",
         "--table", "orders", "--format", "taobao", "--sheet", "Sheet1", "-w", shop / "shop",
     )  # fmt: skip
-    assert code == 1, out + err
+    assert code == 2, out + err
     assert words in err
     assert "Traceback" not in out + err
 
@@ -142,5 +144,7 @@ def test_file_options_with_a_database_source(
 def test_a_source_and_no_source(
     shop: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
 ) -> None:
-    """The source won without a word: the user who also said --no-source got crm:C1."""
-    assert words in _refused(capsys, shop, lang, "--source", "crm", "--no-source")
+    """The source won without a word: the user who also said --no-source got crm:C1. A
+    usage error, exit 2 (it was 1, as if the file were at fault)."""
+    said = _refused(capsys, shop, lang, "--source", "crm", "--no-source", exit_code=2)
+    assert words in said

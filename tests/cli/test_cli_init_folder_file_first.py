@@ -54,7 +54,7 @@ def test_import_of_a_file_alone_says_to_name_the_table_first(
     code, out, err = kequn_output(
         capsys, "--lang", lang, "import", tmp_path / "orders.csv", "-w", tmp_path / "shop"
     )
-    assert code == 1
+    assert code == 2
     assert words in err
     assert "Traceback" not in out + err
     assert "customers, orders, events" in err

@@ -25,7 +25,7 @@ def _said(*args: object) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("command", "exit_code"),
     [
-        (["import", "order", "{file}"], 1),
+        (["import", "order", "{file}"], 2),
         (["quarantine", "--table", "order"], 2),
         (["quarantine", "retry", "--table", "order"], 2),
     ],

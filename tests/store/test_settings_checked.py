@@ -144,7 +144,7 @@ def test_an_engine_not_known_on_the_command_line(
     made: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, said = kequn_words(capsys, "--lang", "zh", "run", "-w", made, "--engine", "sqlite")
-    assert code == 1
+    assert code == 2
     assert "没有名为 sqlite 的引擎：请用 duckdb 或 spark" in said
     code, said = kequn_words(capsys, "run", "-w", made, "--engine", "sqlite")
     assert "There is no engine called sqlite: use duckdb or spark" in said

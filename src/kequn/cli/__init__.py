@@ -33,7 +33,7 @@ try:
     )
     from kequn.cli._app import app, err
     from kequn.core import i18n, interrupts
-    from kequn.errors import interrupted, user_message
+    from kequn.errors import exit_status, interrupted, user_message
     from kequn.store import workspace
 except KeyboardInterrupt:  # Ctrl-C while kequn starts: nothing done, no traceback
     raise SystemExit(130) from None
@@ -46,8 +46,9 @@ __all__ = ["app", "main", "program", "user_message"]
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command; errors a user can act on print one clear message (exit 1), not a
-    traceback, unless ``KEQUN_DEBUG`` is set."""
+    """Run the command; errors a user can act on print one clear message (exit 1, or 2
+    for a mistake in what was asked: :func:`kequn.errors.exit_status`), not a traceback,
+    unless ``KEQUN_DEBUG`` is set."""
     try:
         args = global_options_first(sys.argv[1:] if argv is None else list(argv))
         _unknown_language_said(args)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
             # an engine's error told in words: its traceback may still help; a file's
             # or a workspace's error says all there is
             err.print(i18n.t("error.debug"), style="dim", soft_wrap=True)
-        raise SystemExit(1) from None
+        raise SystemExit(exit_status(exc)) from None
 
 
 def program() -> None:

@@ -147,6 +147,14 @@ CustomerOpt = Annotated[
 ]
 
 
+class UsageMistake(Exception):  # noqa: N818 - what the user did, not a fault
+    """A command line asking what cannot be (a table that is not one, options that
+    contradict each other), told in one line as kequn's own errors are, and exit 2 as a
+    usage error (:func:`kequn.errors.exit_status`): the command did nothing."""
+
+    usage = True
+
+
 def one_of(value: str, known: Any, option: str) -> str:
     """``value`` if it is one of ``known``, else a usage error naming them (an unknown
     team or status listed nothing, as if there were nothing to list)."""

@@ -42,11 +42,21 @@ else:  # imported when a command reads a run, not when the commands are register
     linked = lazy_module("kequn.snapshots.linked")
 
 
+def _known_engine(name: str | None) -> str | None:
+    """An ``--engine`` that is neither is a usage error naming it, exit 2 (it was exit 1,
+    told when the run began, as if the workspace were at fault)."""
+    if name is not None and name not in ("duckdb", "spark"):
+        raise typer.BadParameter(t("run.bad_engine", name=name), param_hint="--engine")
+    return name
+
+
 @app.command()
 def run(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
-    engine: Annotated[str | None, typer.Option(help="duckdb (default) or spark")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="duckdb (default) or spark", callback=_known_engine)
+    ] = None,
     models: Annotated[
         bool,
         typer.Option(

@@ -33,7 +33,7 @@ from kequn.cli._app import (
 )
 from kequn.cli._help import KequnTyper
 from kequn.core import display, yamlfile
-from kequn.core.i18n import MESSAGES, current_lang, local, t
+from kequn.core.i18n import MESSAGES, current_lang, did_you_mean, local, t
 
 if TYPE_CHECKING:
     from kequn.taxonomy.model import Taxonomy
@@ -158,16 +158,13 @@ def _check_segment(taxonomy: Taxonomy | None, dimension: str | None, label: str 
         return
     dim = taxonomy.dimension(dimension)
     if dim is None:
-        known = ", ".join(d.id for d in taxonomy.dimensions)
-        raise UnknownDimensionError(
-            t("segments.unknown_dimension", dimension=dimension, known=known)
-        )
+        ids = [d.id for d in taxonomy.dimensions]
+        said = t("segments.unknown_dimension", dimension=dimension, known=", ".join(ids))
+        raise UnknownDimensionError(did_you_mean(said, dimension, ids))
     if label is not None and dim.label(label) is None:
-        every = [*dim.labels, *([dim.fallback] if dim.fallback else [])]
-        known = ", ".join(lab.id for lab in every)
-        raise UnknownDimensionError(
-            t("segments.unknown_label", dimension=dimension, label=label, known=known)
-        )
+        ids = [lab.id for lab in [*dim.labels, *([dim.fallback] if dim.fallback else [])]]
+        said = t("segments.unknown_label", dimension=dimension, label=label, known=", ".join(ids))
+        raise UnknownDimensionError(did_you_mean(said, label, ids))
 
 
 @journeys_app.command("check")

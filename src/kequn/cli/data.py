@@ -11,6 +11,7 @@ from rich.table import Table
 from kequn.cli._app import (
     ROWS_MAX,
     JsonOpt,
+    UsageMistake,
     WorkspaceOpt,
     _lang,
     _print_json,
@@ -24,7 +25,7 @@ from kequn.cli._help import KequnTyper
 from kequn.cli._import_text import _table_name, print_import
 from kequn.cli.analysis import _print_run, classify
 from kequn.core import display
-from kequn.core.i18n import t
+from kequn.core.i18n import did_you_mean, t
 from kequn.core.schema import TABLES
 
 #: whether an import (or a retry of its quarantined rows) makes the customers it names
@@ -160,20 +161,22 @@ def import_(
     to the quarantine with reasons."""
     from kequn.ingest.importer import import_file
     from kequn.ingest.mapping import MappingFile
-    from kequn.ingest.readers import SourceError
     from kequn.store.access import audit
 
+    # what the command line asks that cannot be is a usage mistake, exit 2, as click's
+    # own errors (they exited 1, as if the file or the workspace were at fault)
     database = bool(from_url or url_env or url_file)
     if file is None and not database and table not in TABLES and Path(table).is_file():
         # `kequn import taobao.xlsx`: the file was taken for the table, and "give a file to
         # import" would answer a user who just gave one
-        raise SourceError(t("import.table_first", file=table, known=", ".join(TABLES)))
+        raise UsageMistake(t("import.table_first", file=table, known=", ".join(TABLES)))
+    if table not in TABLES:  # `kequn import order FILE`
+        said = t("import.bad_table", table=table, known=", ".join(TABLES))
+        raise UsageMistake(did_you_mean(said, table, TABLES))
     if source and no_source:  # which was meant? (the source won without a word)
-        raise SourceError(t("import.source_and_no_source", source=source))
-    ws = _ws(workspace)
-    mapping_file = MappingFile.load(mapping) if mapping else None
+        raise UsageMistake(t("import.source_and_no_source", source=source))
     if database == (file is not None):
-        raise SourceError(t("sources.file_or_database"))
+        raise UsageMistake(t("sources.file_or_database"))
     given = {
         "--format": format,
         "--encoding": encoding,
@@ -182,7 +185,9 @@ def import_(
     }
     file_only = [name for name, value in given.items() if value]
     if database and file_only:  # they were ignored without a word
-        raise SourceError(t("sources.file_options", options=", ".join(file_only)))
+        raise UsageMistake(t("sources.file_options", options=", ".join(file_only)))
+    ws = _ws(workspace)
+    mapping_file = MappingFile.load(mapping) if mapping else None
     if database:
         from kequn.ingest.sources import import_database, resolve_url
 

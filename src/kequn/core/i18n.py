@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import os
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, cast
 
 from kequn.core.messages import MESSAGES  # the templates (data), kept apart from the logic
@@ -128,6 +128,17 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     if "|" in template:  # a noun of a count (:class:`_Counted`)
         return _COUNTED.vformat(template, (), _Params(params))
     return template.format_map(_Params(params))
+
+
+def did_you_mean(said: str, given: str, known: Iterable[str], lang: str | None = None) -> str:
+    """``said``, a message that ``given`` is none of ``known``, ending with the nearest of
+    them if one is near (``lifecyle``: "...; did you mean lifecycle?")."""
+    import difflib
+
+    close = difflib.get_close_matches(given, list(known), n=1, cutoff=0.6)
+    if not close:
+        return said
+    return said.rstrip(".。") + t("cli.did_you_mean", lang, close=close[0])
 
 
 def local(item: object, lang: str | None = None) -> str:

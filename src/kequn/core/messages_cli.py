@@ -47,6 +47,8 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "models.status.without_models": ("本次运行未使用模型", "the run was made without models"),
     "models.status.not_run": ("未运行", "not run"),
+    # after a name that is not there, the nearest that is (kequn.core.i18n.did_you_mean)
+    "cli.did_you_mean": ("；是否想写 {close}？", "; did you mean {close}?"),
     "segments.unknown_label": (
         "维度 {dimension} 没有标签 {label}；可选：{known}",
         "The dimension {dimension} has no label {label}; known: {known}",

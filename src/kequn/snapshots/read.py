@@ -17,7 +17,7 @@ from typing import Any, Literal
 import duckdb
 
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import local, t
+from kequn.core.i18n import did_you_mean, local, t
 from kequn.core.rules import Rule, RuleError, parse_rule
 from kequn.core.schema import TABLES
 from kequn.core.yamlfile import load_toml
@@ -127,7 +127,10 @@ def _quote(name: str, allowed: set[str] | frozenset[str]) -> str:
 
 class UnknownDimensionError(WorkspaceError, KeyError, ValueError):
     """A dimension or label the run's taxonomy does not have, told in words (callers that
-    catch a KeyError or a ValueError still catch it)."""
+    catch a KeyError or a ValueError still catch it). A mistake in what was asked, not a
+    failure: the command line's usage error, exit 2 (:func:`kequn.errors.exit_status`)."""
+
+    usage = True
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
@@ -144,8 +147,9 @@ def segment_where(taxonomy: Taxonomy, dimension: str, label: str) -> tuple[str, 
             else [d.id for d in taxonomy.dimensions]
         )
         segment = f"{dimension}={label}"
+        said = t("segments.unknown_segment", segment=segment, known=", ".join(known))
         raise UnknownDimensionError(
-            t("segments.unknown_segment", segment=segment, known=", ".join(known))
+            did_you_mean(said, segment if dim is not None else dimension, known)
         )
     if dim.type == "tags":
         column = dim.tag_column(label)
@@ -180,10 +184,9 @@ def segments(
     taxonomy = run.taxonomy()
     dims = [d for d in taxonomy.dimensions if dimension in (None, d.id)]
     if dimension and not dims:
-        known = ", ".join(d.id for d in taxonomy.dimensions)
-        raise UnknownDimensionError(
-            t("segments.unknown_dimension", lang, dimension=dimension, known=known)
-        )
+        ids = [d.id for d in taxonomy.dimensions]
+        said = t("segments.unknown_dimension", lang, dimension=dimension, known=", ".join(ids))
+        raise UnknownDimensionError(did_you_mean(said, dimension, ids, lang))
     customers, all_counts = run.customers, run.counts
     if source is not None:
         customers, all_counts = linked.counts_from_source(run, source, lang)

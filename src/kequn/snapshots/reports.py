@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kequn.core.compute import parquet_glob
-from kequn.core.i18n import current_lang, local, t
+from kequn.core.i18n import current_lang, did_you_mean, local, t
 from kequn.snapshots import lookup
 from kequn.snapshots.read import (
     UnknownDimensionError,
@@ -391,9 +391,8 @@ def history(
         if d.type == "exclusive" and d.id in in_b and d.id in a.columns and d.id in b.columns
     ]
     if dimension not in exclusive:
-        raise UnknownDimensionError(
-            t("history.not_exclusive", lang, dimension=dimension, known=", ".join(exclusive))
-        )
+        said = t("history.not_exclusive", lang, dimension=dimension, known=", ".join(exclusive))
+        raise UnknownDimensionError(did_you_mean(said, dimension, exclusive, lang))
     a = a.select("customer_id", before_label=a[dimension])
     b = b.select("customer_id", after_label=b[dimension])
     joined = a.outer_join(b, a.customer_id == b.customer_id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from kequn.core.i18n import local, pick, t
+from kequn.core.i18n import did_you_mean, local, pick, t
 from kequn.core.rules import (
     Condition,
     closest_paths,
@@ -123,15 +123,15 @@ def why_not(
     lang = "zh" if lang == "zh" else "en"
     dim = taxonomy.dimension(dimension)
     if dim is None:
-        known = ", ".join(d.id for d in taxonomy.dimensions)
-        raise ValueError(t("segments.unknown_dimension", lang, dimension=dimension, known=known))
+        ids = [d.id for d in taxonomy.dimensions]
+        said = t("segments.unknown_dimension", lang, dimension=dimension, known=", ".join(ids))
+        raise ValueError(did_you_mean(said, dimension, ids, lang))
     target = dim.label(label)
     if target is None:
-        every = [*dim.labels, *([dim.fallback] if dim.fallback else [])]
-        known = ", ".join(lab.id for lab in every)
-        raise ValueError(
-            t("segments.unknown_label", lang, dimension=dimension, label=label, known=known)
-        )
+        ids = [lab.id for lab in [*dim.labels, *([dim.fallback] if dim.fallback else [])]]
+        known = ", ".join(ids)
+        said = t("segments.unknown_label", lang, dimension=dimension, label=label, known=known)
+        raise ValueError(did_you_mean(said, label, ids, lang))
     values = {**params, **row}
     names = display_names(lang, taxonomy.extra_names())
     label_name = fmt_value(label, "label", lang, taxonomy=taxonomy, name=dim.id)
