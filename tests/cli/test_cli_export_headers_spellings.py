@@ -25,7 +25,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.mark.parametrize(
     ("given", "first"),
-    [("ZH", "客户编号"), ("zh-CN", "客户编号"), ("en_US", "customer id"), ("ids", "customer_id")],
+    [("ZH", "客户编号"), ("zh-CN", "客户编号"), ("en_US", "Customer id"), ("ids", "customer_id")],
 )
 def test_headers_written_as_a_language_is_written(
     shop: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, first: str

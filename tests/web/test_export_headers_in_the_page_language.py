@@ -23,7 +23,7 @@ SEGMENT = "/api/segments/lifecycle/active/export"
 
 @pytest.mark.parametrize(
     ("lang", "customer", "spend"),
-    [("zh", "客户编号", "累计消费"), ("en", "customer id", "total spend")],
+    [("zh", "客户编号", "累计消费"), ("en", "Customer id", "Total spend")],
 )
 def test_the_page_exports_with_its_languages_headers(
     server: Any, tmp_path: Path, lang: str, customer: str, spend: str

@@ -14,7 +14,7 @@ SEGMENT = "/api/segments/lifecycle/active/export"
 
 
 @pytest.mark.parametrize(
-    ("given", "first"), [("ZH", "客户编号"), ("zh-CN", "客户编号"), ("en-US", "customer id")]
+    ("given", "first"), [("ZH", "客户编号"), ("zh-CN", "客户编号"), ("en-US", "Customer id")]
 )
 def test_headers_written_as_lang_is_written(server: Any, given: str, first: str) -> None:
     with server.client("admin") as client:

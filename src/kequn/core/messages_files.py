@@ -95,6 +95,12 @@ FILES: dict[str, tuple[str, str]] = {
         "没有可重新读取的被拒行（--table {table}）：其他表的行请用 --table 指定；未能读出字段的行（如引号未闭合）须在原文件中修正后重新导入。`kequn quarantine` 列出隔离区中的全部内容。",
         "No rejected rows to read again (--table {table}): name another table with --table; a row never read into fields (such as one whose quote is never closed) must be mended in its file and imported again. `kequn quarantine` lists all it holds.",
     ),
+    # an export's headers in names (kequn.snapshots.reports._header_names): a dimension
+    # named as a customer's field is (性别, 行业), and a tag of a dimension
+    "export.segment_column": ("{name}（分群）", "{name} (segment)"),
+    "export.tag_column": ("{dimension}：{label}", "{dimension}: {label}"),
+    # a discovered cluster's number with its description
+    "export.cluster": ("{number} — {description}", "{number} — {description}"),
     # a file kequn export writes (kequn.snapshots.export_files)
     "export.exists": (
         "{file} 已存在：加 --force 覆盖它，或用 -o 给出另一个文件名。",

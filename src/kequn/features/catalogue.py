@@ -186,7 +186,7 @@ FEATURES: dict[str, Feature] = {
         _f("nature", "string", "客户性质", "nature"),
         _f("name", "string", "名称", "name"),
         _f("city", "string", "城市", "city"),
-        _f("city_norm", "string", "城市", "city"),
+        _f("city_norm", "string", "城市（归一）", "city (normalised)"),
         _f("province", "string", "省份", "province"),
         _f("province_norm", "string", "省份（归一）", "province (normalised)"),
         _f("country_norm", "string", "国家", "country"),

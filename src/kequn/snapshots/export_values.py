@@ -1,7 +1,10 @@
 """A segment export's values named for a person (``kequn export --headers zh`` / ``en``,
 the dashboard's export buttons): each dimension's labels by the run's taxonomy, the codes
 the value catalogue names (a customer's kind, a run's source group, a company's size...)
-and countries in the language, true and false as yes and no. Columns with nothing to name
+and countries in the language, true and false as yes and no, a discovered cluster's number
+with its description ("1 — mostly offline, large orders"). In English a name begins with a
+capital, as the labels do (the catalogue's names, said within sentences, are lower case:
+"small" stood beside the Company size column's "Small"). Columns with nothing to name
 (numbers, dates, a customer's own words) stay as they are.
 
 The names are looked up once per distinct value and put in place with Arrow's kernels, so
@@ -9,13 +12,14 @@ an export of any size costs a few column passes, never a Python step per row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kequn.core import display
-from kequn.core.i18n import local
+from kequn.core.i18n import local, t
 from kequn.taxonomy.model import Taxonomy
 
 
@@ -68,14 +72,52 @@ def _renamed(column: pa.ChunkedArray, name: Callable[[str], str | None]) -> pa.C
     return pc.coalesce(named_values, column)
 
 
-def named_values(table: pa.Table, taxonomy: Taxonomy, lang: str) -> pa.Table:
-    """``table`` (a run's labels) with its values named in ``lang`` (zh or en)."""
+def _capital(name: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """``name``, each name begun with a capital (English in a table's cell)."""
+
+    def capital(code: str) -> str | None:
+        named = name(code)
+        return named[:1].upper() + named[1:] if named else named
+
+    return capital
+
+
+def _clusters(column: pa.ChunkedArray, clusters: Sequence[Mapping[str, Any]], lang: str) -> Any:
+    """A run's discovered-cluster numbers, each with its description in ``lang`` (a
+    number the run's models do not describe: as it is, as text)."""
+    said = {
+        int(c["id"]): t("export.cluster", lang, number=c["id"], description=local(c, lang))
+        for c in clusters
+    }
+    numbers = pc.cast(column, pa.string())
+    if not said:
+        return numbers
+    codes = pa.array([str(n) for n in said], pa.string())
+    where = pc.index_in(numbers, value_set=codes)
+    return pc.coalesce(pc.take(pa.array(list(said.values()), pa.string()), where), numbers)
+
+
+def named_values(
+    table: pa.Table,
+    taxonomy: Taxonomy,
+    lang: str,
+    clusters: Sequence[Mapping[str, Any]] = (),
+) -> pa.Table:
+    """``table`` (a run's labels) with its values named in ``lang`` (zh or en);
+    ``clusters``: the run's discovered clusters (the models' ``clusters``), to describe
+    the ``cluster`` column's numbers."""
     namers = _namers(taxonomy, lang)
-    yes, no = pa.scalar(display.yes_no(True, lang)), pa.scalar(display.yes_no(False, lang))
+    yes_no = display.yes_no(True, lang), display.yes_no(False, lang)
+    if lang == "en":
+        namers = {column: _capital(name) for column, name in namers.items()}
+        yes_no = yes_no[0].capitalize(), yes_no[1].capitalize()
+    yes, no = pa.scalar(yes_no[0]), pa.scalar(yes_no[1])
     columns = []
     for field, column in zip(table.schema, table.columns, strict=True):
         if pa.types.is_boolean(field.type):
             columns.append(pc.if_else(column, yes, no))
+        elif field.name == "cluster" and pa.types.is_integer(field.type):
+            columns.append(_clusters(column, clusters, lang))
         elif field.name in namers and (
             pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
         ):

@@ -265,8 +265,13 @@ def _hints(
 
 def _header_names(run: RunInfo, lang: str) -> Callable[[str], str]:
     """A column id's name in ``lang`` (schema columns, features, dimensions and tags;
-    ``ids``: the id itself) for a run's export."""
+    ``ids``: the id itself) for a run's export: in English begun with a capital, as a
+    table's headings are (:func:`kequn.core.display.heading`; "customer id" stood beside
+    "Lifecycle"). A dimension named as a customer's field or a feature is (Gender, Nature,
+    Industry) says it is the segment ("Gender (segment)"), not the field's name with its
+    id ("Gender (gender_group)")."""
     from kequn.core import display
+    from kequn.core.schema import CUSTOMERS
     from kequn.features.catalogue import FEATURES, PARAMETERS
 
     if lang == "ids":
@@ -275,12 +280,22 @@ def _header_names(run: RunInfo, lang: str) -> Callable[[str], str]:
     names = {
         f.name: (f.zh if lang == "zh" else f.en) for f in [*FEATURES.values(), *PARAMETERS.values()]
     }
+    taken = {n.casefold() for n in names.values()}
+    taken |= {(c.zh if lang == "zh" else c.en).casefold() for c in CUSTOMERS.columns}
     for dim in run.taxonomy().dimensions:
-        names[dim.id] = local(dim, lang)
+        name = local(dim, lang)
+        taken_name = name.casefold() in taken
+        names[dim.id] = t("export.segment_column", lang, name=name) if taken_name else name
         if dim.type == "tags":
             for lab in dim.labels:
-                names[dim.tag_column(lab.id)] = f"{local(dim, lang)}：{local(lab, lang)}"
-    return lambda column: display.header(column, lang, names)
+                tag = t("export.tag_column", lang, dimension=name, label=local(lab, lang))
+                names[dim.tag_column(lab.id)] = tag
+
+    def header(column: str) -> str:
+        said = display.header(column, lang, names)
+        return said[:1].upper() + said[1:] if lang == "en" else said
+
+    return header
 
 
 def export_segment(
@@ -320,7 +335,8 @@ def export_segment(
     if headers != "ids":
         from kequn.snapshots.export_values import named_values
 
-        table = named_values(table, run.taxonomy(), headers)
+        clusters = ((run.models or {}).get("clusters") or {}).get("clusters") or []
+        table = named_values(table, run.taxonomy(), headers, clusters)
     if out.suffix.lower() == ".xlsx":
         header = named_headers(table.column_names, names)
         sheet = f"{dimension}={label}"
