@@ -353,9 +353,10 @@ def export(
         typer.Option(
             "--headers",
             help=(
-                "Headers and values: ids (machine-readable, the default: column ids, codes, "
-                "true/false), or zh / en: column names, label names, named codes and yes/no "
-                "in that language"
+                "Headers and values: ids (the default, machine-readable for other tools: "
+                "column ids, codes, true/false); zh: column names, label names, named codes "
+                "and yes/no in Chinese (客户编号, 忠诚客户, 是/否); en: the same in English "
+                "(Customer id, Loyal, Yes/No)"
             ),
         ),
     ] = "ids",

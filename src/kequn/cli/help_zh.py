@@ -86,8 +86,8 @@ HELP_ZH: dict[str, str] = {
     "DIMENSION=LABEL, e.g. lifecycle=dormant": "维度=标签，如 lifecycle=dormant",
     "Output .csv or .xlsx": "输出文件（.csv 或 .xlsx）",
     "Only customers who allow marketing": "只导出同意接收营销信息的客户",
-    "Headers and values: ids (machine-readable, the default: column ids, codes, true/false), or zh / en: column names, label names, named codes and yes/no in that language": (
-        "表头与取值：ids（机器可读，默认：列编号、代码、true/false），或 zh / en：列名、标签、有名称的代码和真假值（是/否）都写成该语言的名称"
+    "Headers and values: ids (the default, machine-readable for other tools: column ids, codes, true/false); zh: column names, label names, named codes and yes/no in Chinese (客户编号, 忠诚客户, 是/否); en: the same in English (Customer id, Loyal, Yes/No)": (
+        "表头与取值：ids（默认，供其他工具读取：列编号、代码、true/false）；zh：列名、标签、有名称的代码和真假值都用中文（客户编号、忠诚客户、是/否）；en：同样的内容用英文（Customer id、Loyal、Yes/No）"
     ),
     "Replace the output file if it exists": "输出文件已存在时覆盖它",
     "Export a segment's members to CSV or Excel (written whole, then put in place: an existing file is replaced only with --force).": "把一个客群的成员导出为 CSV 或 Excel（完整写好后再放到目标位置：已有的文件只有加 --force 才会被覆盖）。",
