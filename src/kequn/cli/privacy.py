@@ -89,6 +89,9 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write JSON here (default: stdout)")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists")
+    ] = False,
 ) -> None:
     """Everything held about one person: customer rows, orders, order lines, interactions,
     rejected rows mentioning them, and their labels in every stored run."""
@@ -96,6 +99,9 @@ def export_cmd(
 
     if output is not None:
         output_file(output)
+        if not force and output.exists():  # as kequn export: it was overwritten in place
+            said = t("export.exists", file=output)
+            raise typer.BadParameter(said, param_hint="--output")
     ws = _ws(workspace)
     customer_id = _subject(ws, customer_id)
     data = privacy.export_person(ws, customer_id)
@@ -105,8 +111,14 @@ def export_cmd(
     if output is None:
         _print_json(data)
         return
+    from kequn.snapshots.export_files import written_whole
+
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    output.write_text(text + "\n", encoding="utf-8")
+    try:
+        with written_whole(output, replace=force) as part:  # whole, or not at all
+            part.write_text(text + "\n", encoding="utf-8")
+    except FileExistsError:  # made meanwhile
+        raise typer.BadParameter(t("export.exists", file=output), param_hint="--output") from None
     console.print(t("privacy.exported", id=customer_id, file=output))
 
 
