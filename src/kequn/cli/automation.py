@@ -181,9 +181,11 @@ def journeys_check(
 
     ws = _ws(workspace)
     path = file or journeys_path(ws)
-    if not path.is_file():
+    if file is None and not path.is_file():
         err.print(t("automation.no_journeys"))
         raise typer.Exit(1)
+    # a file named that is not there, or a folder: told naming it, as `taxonomy check`
+    # tells it (it said "the workspace has no journeys.yaml", of a file it never read)
     try:
         found = parse_journeys(
             yamlfile.user_text(path.read_bytes()), workspace_taxonomy(ws), str(path)
