@@ -78,6 +78,6 @@ def test_an_unknown_table_that_is_no_file_is_still_told_as_one(
     code, _, err = kequn_output(
         capsys, "import", "order", tmp_path / "orders.csv", "-w", tmp_path / "shop"
     )
-    assert code == 1
+    assert code == 2  # a usage error, as an unknown --table is
     assert "order" in err
     assert "customers, orders, events" in err
