@@ -176,7 +176,10 @@ def test_export_headers(ws: Workspace, tmp_path: Path) -> None:
     for mode, expect in (("ids", "customer_id"), ("zh", "客户编号"), ("en", "customer id")):
         result = runner.invoke(
             cli,
-            ["export", "lifecycle=active", "-o", str(out), "--headers", mode, "-w", str(ws.root)],
+            [
+                *("export", "lifecycle=active", "-o", str(out), "--headers", mode),
+                *("-w", str(ws.root), "--force"),  # the same file each time
+            ],
         )
         assert result.exit_code == 0, result.output
         first = out.read_text("utf-8").splitlines()[0]
