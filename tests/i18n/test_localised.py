@@ -173,7 +173,7 @@ def test_the_check_sees_what_it_should() -> None:
 def test_export_headers(ws: Workspace, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "active.csv"
-    for mode, expect in (("ids", "customer_id"), ("zh", "客户编号"), ("en", "customer id")):
+    for mode, expect in (("ids", "customer_id"), ("zh", "客户编号"), ("en", "Customer id")):
         result = runner.invoke(
             cli,
             [
