@@ -50,6 +50,11 @@ WEB: dict[str, tuple[str, str]] = {
     ),
     "web.error.method": ("这个地址不接受此请求方法。", "This address does not take that method."),
     "web.error.invalid": ("请求无效：{problems}", "Invalid request: {problems}"),
+    # /api/history's before= or after= holding text no run's id can be (a path, a space)
+    "web.error.invalid_run": (
+        "{parameter}={value} 不是运行编号：运行编号（或其开头部分）只含字母、数字和“-”；运行页面（API：/api/runs）列出所有运行。",
+        "{parameter}={value} is not a run id: a run's id (or its first characters) has only letters, digits and '-'; the Runs page (API: /api/runs) lists the runs.",
+    ),
     "web.error.no_job": ("没有这个任务。", "No such job."),
     "web.error.job_stopped": (
         "运行此任务的服务器进程已停止，任务未完成。",

@@ -3,6 +3,7 @@ movement between runs."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -193,8 +194,10 @@ def history(
     before: str | None = None,
     after: str | None = None,
 ) -> dict[str, Any]:
-    """Customers moving between labels from one run to another (default: the last two)."""
+    """Customers moving between labels from one run to another (default: the last two);
+    a side sent empty is a side not given, as an empty ``run`` is everywhere."""
     ws, lang = workspace(request), request_lang(request)
+    before, after = _run_side("before", before, lang), _run_side("after", after, lang)
     for run_id in (before, after):
         # as every route's run: one run, else a 404 (none) or a 409 (several)
         if run_id and len(read.matching_runs(ws, run_id)) != 1:
@@ -203,3 +206,19 @@ def history(
         return reports.history(ws, dimension, before=before, after=after, lang=lang)
     except ValueError as exc:
         raise ApiError(404, "unknown_dimension", str(exc)) from exc
+
+
+#: what a run's id (``20260930-061500-20260930-a1b2``) or a prefix of one can be; any
+#: other text names no run and is said to be no id (422) rather than looked for
+_RUN_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+def _run_side(name: str, value: str | None, lang: str) -> str | None:
+    """``value`` of the parameter ``name`` (``before`` or ``after``): None when absent or
+    empty; a JSON 422 naming the parameter when no run's id could be it."""
+    if not value:
+        return None
+    if not _RUN_ID.fullmatch(value):
+        said = t("web.error.invalid_run", lang, parameter=name, value=value[:80])
+        raise ApiError(422, "invalid_run", said)
+    return value

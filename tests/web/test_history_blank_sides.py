@@ -1,0 +1,47 @@
+"""``/api/history?before=&after=`` (a form or a client sending every field, some left
+empty) is asked as if neither side were given, as an empty ``run=`` is everywhere: the
+empty text was taken as a prefix every run shares (409, "2 runs have ids starting with
+"). A side that cannot be a run's id at all (a path, a NUL, a page of text) is a 422
+naming the parameter, not a search for a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kequn.snapshots.runs import by_date, list_runs
+
+
+def test_empty_sides_are_the_default_pair(server: Any) -> None:
+    current, earlier = by_date(list_runs(server.ws))[:2]
+    with server.client("viewer") as client:
+        default = client.get("/api/history")
+        for params in ({"before": "", "after": ""}, {"before": ""}, {"after": ""}):
+            found = client.get("/api/history", params=params)
+            assert found.status_code == 200, (params, found.text)
+            body = found.json()
+            assert body["before"]["run_id"] == earlier.run_id
+            assert body["after"]["run_id"] == current.run_id
+            assert body["moves"] == default.json()["moves"]
+        # one side named, the other sent empty: that side alone
+        one = client.get("/api/history", params={"before": "", "after": current.run_id})
+        assert one.status_code == 200, one.text
+        assert one.json()["before"]["run_id"] == earlier.run_id
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is not a run id"), ("zh", "不是运行编号")])
+@pytest.mark.parametrize(
+    ("side", "value"),
+    [("before", "../x"), ("after", "a\x00b"), ("before", "2026 09"), ("after", "9" * 300)],
+)
+def test_a_side_no_run_id_can_be_is_a_422_naming_it(
+    server: Any, side: str, value: str, lang: str, words: str
+) -> None:
+    with server.client("viewer") as client:
+        found = client.get("/api/history", params={side: value, "lang": lang})
+    assert found.status_code == 422, found.text
+    error = found.json()["error"]
+    assert error["code"] == "invalid_run"
+    assert f"{side}=" in error["message"]
+    assert words in error["message"]
