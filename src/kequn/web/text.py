@@ -200,18 +200,32 @@ WEB: dict[str, tuple[str, str]] = {
     "web.overview.pyramid": ("价值金字塔", "Value pyramid"),
     "web.overview.funnel": ("生命周期漏斗", "Lifecycle funnel"),
     "web.overview.rfm": ("RFM 分布（R 分 × F 分）", "RFM grid (R score × F score)"),
-    "web.overview.flow": ("生命周期流转（上次 → 本次）", "Lifecycle movement (previous → latest)"),
+    # the movement chart's card: the runs it compares are named (the page may show an
+    # older run: ?run=, kequn.web.run_shown), not "previous → latest"
+    "web.overview.flow": ("生命周期流转", "Lifecycle movement"),
+    "web.overview.flow_between": (
+        "生命周期流转（截至 {before} → 截至 {after}）",
+        "Lifecycle movement (as of {before} → as of {after})",
+    ),
+    "web.overview.flow_runs": (
+        "从运行 {before} 到运行 {after}",
+        "From run {before} to run {after}",
+    ),
     "web.overview.flow_none": (
         "需要至少两次运行才能显示流转。",
         "Movement needs at least two runs.",
+    ),
+    "web.overview.flow_first": (
+        "运行 {run_id}（截至 {as_of}）是时间上最早的一次运行：没有更早的运行可以与它比较。",
+        "Run {run_id} (as of {as_of}) is the first in time: there is no earlier run to compare it with.",
     ),
     "web.overview.no_customers": (
         "这次运行没有客户：先导入数据，再运行一次。",
         "This run has no customers: import data, then run again.",
     ),
     "web.overview.flow_empty": (
-        "上次运行与本次运行没有共同的客户，没有可显示的流转。",
-        "No customer is in both the previous run and the latest: there is no movement to show.",
+        "运行 {before}（截至 {before_as_of}）与运行 {after}（截至 {after_as_of}）没有共同的客户，没有可显示的流转。",
+        "No customer is in both run {before} (as of {before_as_of}) and run {after} (as of {after_as_of}): there is no movement to show.",
     ),
     # two runs of one as-of date (a rerun after a taxonomy edit or a re-import), as
     # `kequn history` says with history.same_as_of; web wording, no command names

@@ -14,6 +14,7 @@ import pytest
 
 from kequn.ingest.importer import import_file
 from kequn.pipeline import run as run_taxonomy
+from kequn.snapshots.runs import by_date, list_runs
 from kequn.store.access import add_user
 from kequn.store.workspace import Workspace
 
@@ -41,18 +42,26 @@ def first_steps(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> Iterato
 @pytest.mark.parametrize(
     ("locale", "said"),
     [
-        ("en-US", "No customer is in both the previous run and the latest"),
-        ("zh-CN", "上次运行与本次运行没有共同的客户"),
+        ("en-US", "No customer is in both run {before} (as of 2026-09-01) and run {after}"),
+        (
+            "zh-CN",
+            "运行 {before}（截至 2026-09-01）与运行 {after}（截至 2026-09-30）没有共同的客户",
+        ),
     ],
 )
 def test_movement_card_says_nothing_moved(
     signed_in: Any, first_steps: Any, locale: str, said: str
 ) -> None:
+    """The card names the two runs (it said "the previous run and the latest", which an
+    older run's overview, ``?run=``, is not)."""
+    after, before = by_date(list_runs(first_steps.ws))
     opened = signed_in(first_steps, locale=locale)
     page = opened.page
     page.goto(first_steps.url + "/")
     expect(page.locator("#flow-empty")).to_be_visible()
-    expect(page.locator("#flow-empty")).to_contain_text(said)
+    expect(page.locator("#flow-empty")).to_contain_text(
+        said.format(before=before.run_id, after=after.run_id)
+    )
     expect(page.locator("#chart-flow")).to_be_hidden()
     expect(page.locator("#flow-none")).to_be_hidden()
     assert opened.errors == []

@@ -49,3 +49,41 @@ def test_an_older_run_is_read_page_to_page_and_said_to_be_older(
     expect(page.locator("#not-current")).to_have_count(0)
     assert "run=" not in page.url
     assert opened.errors == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "between", "first", "stale"),
+    [
+        (
+            "en-US",
+            "Lifecycle movement (as of 2026-06-30 → as of 2026-09-30)",
+            "Run {run} (as of 2026-06-30) is the first in time: there is no earlier run",
+            "previous → latest",
+        ),
+        (
+            "zh-CN",
+            "生命周期流转（截至 2026-06-30 → 截至 2026-09-30）",
+            "运行 {run}（截至 2026-06-30）是时间上最早的一次运行：没有更早的运行",
+            "上次 → 本次",
+        ),
+    ],
+)
+def test_the_movement_card_names_the_runs_it_compares(
+    signed_in: Any, server: Any, locale: str, between: str, first: str, stale: str
+) -> None:
+    """The card said "(previous → latest)" whichever run the overview showed, and, on the
+    first run in time of a workspace of several, that movement "needs at least two runs"."""
+    current, older = by_date(list_runs(server.ws))[:2]
+    opened = signed_in(server, role="viewer", locale=locale)
+    page = opened.page
+    page.goto(f"{server.url}/")
+    expect(page.locator("#flow-title")).to_have_text(between)
+    for run_id in (older.run_id, current.run_id):
+        expect(page.locator("#flow-runs")).to_contain_text(run_id)
+
+    page.goto(f"{server.url}/?run={older.run_id}")
+    expect(page.locator("#flow-none")).to_be_visible()
+    expect(page.locator("#flow-none")).to_contain_text(first.format(run=older.run_id))
+    expect(page.locator("#flow-title")).not_to_contain_text(stale)
+    expect(page.locator("#flow-runs")).to_have_count(0)
+    assert opened.errors == []

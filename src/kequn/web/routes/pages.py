@@ -120,7 +120,8 @@ def overview(request: Request, user: PageUser, run: RunAsked = None) -> HTMLResp
     lang = request_lang(request)
     data = read.segments(shown.run, lang=lang)
     runs = list_runs(ws)
-    flow = _flow(ws, shown.run, runs, lang)
+    earlier = compared_with(shown.run, runs)
+    flow = _flow(ws, shown.run, earlier, lang)
     taxonomy = shown.run.taxonomy()
     names = {d.id: {lab.id: local(lab, lang) for lab in d.labels} for d in taxonomy.dimensions}
     charts = {
@@ -150,6 +151,9 @@ def overview(request: Request, user: PageUser, run: RunAsked = None) -> HTMLResp
         clusters=clusters,
         models=models,
         erasures=erasures,
+        # the run shown is the first in time though others were made (an older run, or
+        # the current one before a backfill): no earlier run, rather than "two runs"
+        first_of_several=earlier is None and len(runs) > 1,
     )
 
 
@@ -164,10 +168,10 @@ def _run_context(request: Request, shown: Shown) -> dict[str, Any]:
     }
 
 
-def _flow(ws: Workspace, run: RunInfo, runs: list[RunInfo], lang: str) -> dict[str, Any] | None:
-    """The lifecycle movements into ``run`` from the run it is compared with (for the
-    current run, the pair ``kequn history`` compares by default); None for the first."""
-    before = compared_with(run, runs)
+def _flow(ws: Workspace, run: RunInfo, before: RunInfo | None, lang: str) -> dict[str, Any] | None:
+    """The lifecycle movements into ``run`` from ``before``, the run it is compared with
+    (:func:`~kequn.snapshots.runs.compared_with`: for the current run, the pair ``kequn
+    history`` compares by default); None for the first."""
     if before is None:
         return None
     try:
