@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from kequn.snapshots.runs import by_date, list_runs
+from kequn.core.display import day
+from kequn.snapshots.runs import by_date, compared_with, list_runs
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -56,14 +57,14 @@ def test_an_older_run_is_read_page_to_page_and_said_to_be_older(
     [
         (
             "en-US",
-            "Lifecycle movement (as of 2026-06-30 → as of 2026-09-30)",
-            "Run {run} (as of 2026-06-30) is the first in time: there is no earlier run",
+            "Lifecycle movement (as of {before} → as of {after})",
+            "Run {run} (as of {as_of}) is the first in time: there is no earlier run",
             "previous → latest",
         ),
         (
             "zh-CN",
-            "生命周期流转（截至 2026-06-30 → 截至 2026-09-30）",
-            "运行 {run}（截至 2026-06-30）是时间上最早的一次运行：没有更早的运行",
+            "生命周期流转（截至 {before} → 截至 {after}）",
+            "运行 {run}（截至 {as_of}）是时间上最早的一次运行：没有更早的运行",
             "上次 → 本次",
         ),
     ],
@@ -73,17 +74,23 @@ def test_the_movement_card_names_the_runs_it_compares(
 ) -> None:
     """The card said "(previous → latest)" whichever run the overview showed, and, on the
     first run in time of a workspace of several, that movement "needs at least two runs"."""
-    current, older = by_date(list_runs(server.ws))[:2]
+    runs = by_date(list_runs(server.ws))  # other tests here may have run again
+    current, earliest = runs[0], runs[-1]
+    before = compared_with(current, runs)
+    assert before is not None
     opened = signed_in(server, role="viewer", locale=locale)
     page = opened.page
     page.goto(f"{server.url}/")
-    expect(page.locator("#flow-title")).to_have_text(between)
-    for run_id in (older.run_id, current.run_id):
+    expect(page.locator("#flow-title")).to_have_text(
+        between.format(before=day(before.as_of), after=day(current.as_of))
+    )
+    for run_id in (before.run_id, current.run_id):
         expect(page.locator("#flow-runs")).to_contain_text(run_id)
 
-    page.goto(f"{server.url}/?run={older.run_id}")
+    page.goto(f"{server.url}/?run={earliest.run_id}")
     expect(page.locator("#flow-none")).to_be_visible()
-    expect(page.locator("#flow-none")).to_contain_text(first.format(run=older.run_id))
+    said = first.format(run=earliest.run_id, as_of=day(earliest.as_of))
+    expect(page.locator("#flow-none")).to_contain_text(said)
     expect(page.locator("#flow-title")).not_to_contain_text(stale)
     expect(page.locator("#flow-runs")).to_have_count(0)
     assert opened.errors == []
