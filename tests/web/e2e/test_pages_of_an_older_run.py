@@ -94,3 +94,32 @@ def test_the_movement_card_names_the_runs_it_compares(
     expect(page.locator("#flow-title")).not_to_contain_text(stale)
     expect(page.locator("#flow-runs")).to_have_count(0)
     assert opened.errors == []
+
+
+def test_the_header_s_links_keep_the_older_run(signed_in: Any, server: Any) -> None:
+    """The header's Overview and Worklists went to the current run from a page of an
+    older one, whose own links kept it: a reader following them read another run's
+    data while believing it the one they had chosen."""
+    older = by_date(list_runs(server.ws))[1]
+    opened = signed_in(server, role="viewer")
+    page = opened.page
+    page.goto(f"{server.url}/segments/lifecycle/active?run={older.run_id}")
+    expect(page.locator("#not-current")).to_be_visible()
+
+    page.locator("header nav a", has_text="Worklists").click()
+    page.wait_for_url(f"**/worklists/marketing?run={older.run_id}")
+    expect(page.locator("#not-current")).to_contain_text(older.run_id)
+
+    page.locator("header nav a", has_text="Overview").click()
+    page.wait_for_url(f"**/?run={older.run_id}")
+    expect(page.locator("#run-info")).to_contain_text(older.run_id)
+    expect(page.locator("#not-current")).to_be_visible()
+
+    # the current run's pages link to the current run, with no run= to carry
+    page.goto(f"{server.url}/segments/lifecycle/active")
+    for link in page.locator("header a").all():
+        assert "run=" not in (link.get_attribute("href") or ""), link
+    page.locator("header nav a", has_text="Worklists").click()
+    page.wait_for_url("**/worklists/marketing")
+    expect(page.locator("#not-current")).to_have_count(0)
+    assert opened.errors == []
