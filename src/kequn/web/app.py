@@ -20,6 +20,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kequn.store.workspace import Workspace, WorkspaceError
 from kequn.taxonomy.model import TaxonomyError
@@ -30,6 +31,7 @@ from kequn.web.errors import (
     UnknownCustomerError,
     add_handlers,
     api_error,
+    http_error,
     taxonomy_error,
     unknown_customer,
     workspace_error,
@@ -129,6 +131,9 @@ def create_app(
     app.exception_handler(UnknownCustomerError)(page_or_json(unknown_customer))
     # a page's ?run= naming no one run: the API's answer, or the error page saying it
     app.exception_handler(PageError)(page_or_json(api_error))
+    # an address no page has (a typo, /worklists/ without its team) opened in a
+    # signed-in browser: the error page, not the API's JSON shown raw
+    app.exception_handler(StarletteHTTPException)(page_or_json(http_error))
     for module in _ROUTERS:
         app.include_router(module.router)
     for router in _MORE_ROUTERS:

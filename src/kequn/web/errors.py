@@ -103,7 +103,7 @@ _STARLETTE = {404: "web.error.not_found", 405: "web.error.method"}
 _BODY = "web.error.body"
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     message = str(exc.detail)
     key = _STARLETTE.get(exc.status_code)
     if key and message == HTTPStatus(exc.status_code).phrase:
@@ -178,7 +178,7 @@ def add_handlers(app: FastAPI) -> None:
     """
     app.exception_handler(ApiError)(api_error)
     # Starlette's own (a path no route has, a method a route does not take) too
-    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(StarletteHTTPException)(http_error)
     app.exception_handler(RequestValidationError)(invalid_json)
     app.exception_handler(WorkspaceError)(workspace_error)
     app.exception_handler(TaxonomyError)(taxonomy_error)
