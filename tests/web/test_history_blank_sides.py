@@ -45,3 +45,18 @@ def test_a_side_no_run_id_can_be_is_a_422_naming_it(
     assert error["code"] == "invalid_run"
     assert f"{side}=" in error["message"]
     assert words in error["message"]
+
+
+def test_other_values_sent_empty_are_their_defaults(server: Any) -> None:
+    """``dimension=`` was "  is not an exclusive dimension" (404) and a members page's
+    ``sort=`` a 400 listing the columns, where ``run=``, ``q=`` and ``city=`` sent empty
+    are not given."""
+    with server.client("viewer") as client:
+        moved = client.get("/api/history", params={"dimension": "", "before": ""})
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["dimension"] == "lifecycle"
+        url = "/api/segments/lifecycle/active/members"
+        members = client.get(url, params={"sort": "", "q": "", "city": "", "run": ""})
+        assert members.status_code == 200, members.text
+        assert members.json()["sort"] == "spend"
+        assert members.json()["rows"] == client.get(url).json()["rows"]

@@ -77,6 +77,7 @@ def segment_members(
     # a viewer sorting by name would learn the names' order, masked or not; by id, the
     # real ids' order behind the tokens (the k-th of ids numbered in sequence)
     sortable: tuple[str, ...] = read.MEMBER_COLUMNS
+    sort = sort or "spend"  # sent empty: not given, as run=, q= and city=
     if not sees_personal(user):
         sortable = tuple(c for c in sortable if c not in read.PERSONAL | {"customer_id"})
     if sort not in sortable:
@@ -195,8 +196,10 @@ def history(
     after: str | None = None,
 ) -> dict[str, Any]:
     """Customers moving between labels from one run to another (default: the last two);
-    a side sent empty is a side not given, as an empty ``run`` is everywhere."""
+    a side (or the dimension) sent empty is one not given, as an empty ``run`` is
+    everywhere."""
     ws, lang = workspace(request), request_lang(request)
+    dimension = dimension or "lifecycle"
     before, after = _run_side("before", before, lang), _run_side("after", after, lang)
     for run_id in (before, after):
         # as every route's run: one run, else a 404 (none) or a 409 (several)
