@@ -323,9 +323,20 @@ def upload_page(request: Request, user: PageUser) -> HTMLResponse:
 
 
 @router.get("/taxonomy")
-def taxonomy_page(request: Request, user: PageUser, dimension: str = "lifecycle") -> HTMLResponse:
+def taxonomy_page(
+    request: Request, user: PageUser, dimension: Annotated[str, Query(max_length=64)] = ""
+) -> HTMLResponse:
     current = pipeline.workspace_taxonomy(workspace(request))
-    dim = current.dimension(dimension) or current.dimensions[0]
+    # none asked (or sent empty): the lifecycle, else the first; one the taxonomy lacks
+    # is said, not replaced by another under its address
+    first = current.dimension("lifecycle") or current.dimensions[0]
+    dim = current.dimension(dimension) if dimension else first
+    if dim is None:
+        known = ", ".join(d.id for d in current.dimensions)
+        said = t(
+            "segments.unknown_dimension", request_lang(request), dimension=dimension, known=known
+        )
+        return error_page(request, user, said, 404)
     hidden = hidden_literals(request, user, [lab.when for lab in dim.labels])
     return render(
         request,
