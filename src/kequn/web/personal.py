@@ -33,6 +33,9 @@ ID_KEYS = frozenset({"customer_id", "record_id", "person_id"})
 SOURCE_ID = "source_id"
 #: The keys whose values name an imported file (``file_name``'s, without folders).
 FILE_KEYS = frozenset({"file", "source_file"})
+#: The keys whose values map kequn's columns to a file's headers (an import's
+#: ``mapping``: ``customer_id`` → ``客户编号``): a header there is no customer's id.
+HEADER_MAPS = frozenset({"mapping"})
 
 
 def sees_personal(user: User) -> bool:
@@ -287,7 +290,7 @@ def _collect(value: Any, ids: set[str], keys: frozenset[str] = ID_KEYS) -> None:
         for key, item in value.items():
             if key in keys and isinstance(item, str) and item:
                 ids.add(item)
-            else:
+            elif key not in HEADER_MAPS:
                 _collect(item, ids, keys)
     elif isinstance(value, list):
         for item in value:
