@@ -203,8 +203,6 @@ def features_with_models(
 
     if not with_models:
         return without_predictions(features), {"status": "skipped: run without models"}
-    # what DuckDB kept from the features' stages, before the models' arrays come on top
-    engine.release_memory()
     stored = interrupts.result(prepared) if prepared is not None else None
     return _predict(engine, ctx, workdir, features, ws, refit, stored)
 

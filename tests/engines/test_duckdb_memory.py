@@ -1,5 +1,4 @@
-"""The embedded engine keeps what DuckDB read between its stages, and gives it back
-before the models."""
+"""The embedded engine gives back the memory DuckDB keeps between its stages."""
 
 from __future__ import annotations
 
@@ -29,14 +28,13 @@ def _used(engine: DuckDBEngine) -> int:
 
 
 @pytest.mark.parametrize("keep", ["", "0", "1", "serve"])
-def test_memory_given_back_before_the_models_keeps_the_limit(
+def test_a_stage_gives_back_what_it_read_and_keeps_the_limit(
     database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: str
 ) -> None:
-    """A stage written keeps the blocks its query read, for the next stage; once given
-    back (``release_memory``, before the models' arrays) they are no longer held (with
+    """After a stage is written, the blocks its query read are no longer held (with
     ``KEQUN_KEEP_DUCKDB_MEMORY=1``, or in ``kequn serve``, whose pages share the DuckDB
-    instance, they are), the limit is the one the engine was given, and the next stage
-    reads the same table correctly."""
+    instance, they are: what the release saves), the limit is the one the engine was
+    given, and the next stage reads the same table correctly."""
     from kequn.engines import duckdb as engine_module
 
     monkeypatch.setenv("KEQUN_KEEP_DUCKDB_MEMORY", keep if keep != "serve" else "")
@@ -52,8 +50,6 @@ def test_memory_given_back_before_the_models_keeps_the_limit(
         assert held > 20 * 2**20
         totals = orders.group_by("customer_id").aggregate(spend=orders.amount.sum())
         staged = engine.materialize(totals, tmp_path / "stage.parquet")
-        assert _used(engine) >= held  # the next stage reads the same blocks
-        engine.release_memory()
         after = _used(engine)
         if kept:
             assert after >= held

@@ -42,10 +42,6 @@ class Engine(abc.ABC):
         value = expr.execute()
         return value.item() if hasattr(value, "item") else value
 
-    def release_memory(self) -> None:  # noqa: B027 - optional hook
-        """Give back memory the engine keeps between queries, before the Python steps
-        that come next (the models' arrays) add their own."""
-
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the engine's resources."""
 

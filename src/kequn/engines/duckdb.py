@@ -27,7 +27,7 @@ from kequn.store.workspace import spill_prefix
 #: feature columns that alone ran a 500 MB limit out of memory at 1M customers.
 PARQUET_ROW_GROUP = 16_384
 
-#: give back DuckDB's kept memory before the models (:meth:`DuckDBEngine.release_memory`).
+#: give back DuckDB's kept memory after each stage (:meth:`DuckDBEngine.release_memory`).
 #: ``kequn serve`` turns it off: there a run's engine shares its DuckDB instance (the
 #: published generation, opened read-only) with the pages' readers, and a moment's low
 #: limit would fail their queries, or the release itself would fail while they hold memory.
@@ -132,17 +132,14 @@ class DuckDBEngine(Engine):
         holds the same strings (read back as VARCHAR), but the writer takes each
         column's dictionary from the type instead of hashing every row's string (a run's
         labels at 1M customers: 15 such columns of 39, 0.85 s to write as VARCHAR, 0.3-0.4
-        s as ENUMs).
-
-        What DuckDB keeps after the query (the blocks it read, its allocator's pages) is
-        kept for the next stage, which reads much of the same (:meth:`release_memory`
-        says where it is given back)."""
+        s as ENUMs)."""
         sql = _with_categories(self._compile(expr, categories=categories), categories or {})
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables, as to_parquet
         self.raw.execute(
             f"COPY ({sql}) TO {_text(str(path))} "
             f"(FORMAT 'parquet', ROW_GROUP_SIZE {PARQUET_ROW_GROUP})"
         )
+        self.release_memory()
         return self.written(path)
 
     def written(self, path: Path) -> ir.Table:
@@ -168,17 +165,14 @@ class DuckDBEngine(Engine):
         return _getvariable(name)
 
     def release_memory(self) -> None:
-        """Give back the memory DuckDB keeps between queries, before the models.
+        """Give back the memory DuckDB keeps between queries.
 
-        DuckDB keeps the blocks a query read (the workspace's tables, the stages' files)
-        and its allocator's free pages up to ``memory_limit``, after the query is done,
-        and the run's Python steps (the models' arrays, scikit-learn) come on top.
-        Lowering the limit for a moment evicts them (the usual workaround,
-        duckdb/duckdb#15174, #13037): at 1M customers a run's peak fell from 1.42-1.49 GB
-        to 1.03 GB, with a refit from 1.52 to 1.25 GB. Given back after every stage, the
-        next stage read much of the same again: a daily run at 1M spent about 1.4 CPU-s
-        more than when given back only before the models (the pipeline's call, and the
-        churn model's before its training rows), for the same peak (1.03-1.08 GB)."""
+        DuckDB keeps the blocks a query read (the workspace's tables) and its allocator's
+        free pages up to ``memory_limit``, after the query is done, and the run's Python
+        steps (the models' arrays, scikit-learn) come on top. Lowering the limit for a
+        moment evicts them (the usual workaround, duckdb/duckdb#15174, #13037): at 1M
+        customers a run's peak fell from 1.42-1.49 GB to 1.03 GB, with a refit from
+        1.52 to 1.25 GB; the next query reads what it needs again from the page cache."""
         keep = os.environ.get("KEQUN_KEEP_DUCKDB_MEMORY", "").strip().lower()
         if not release_between_stages or keep in ("1", "true", "yes", "on"):
             return

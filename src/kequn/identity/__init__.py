@@ -106,9 +106,6 @@ class PersonsEngine(Engine):
     def scalar(self, expr: ir.Scalar) -> Any:
         return self.inner.scalar(expr)
 
-    def release_memory(self) -> None:
-        self.inner.release_memory()
-
     def close(self) -> None:
         self.inner.close()
 

@@ -119,9 +119,7 @@ def feature_builder(
             orders = orders.semi_join(only, "customer_id")
             events = events.semi_join(only, "customer_id")
         features = buyer_behaviour(orders, events, at)
-        built = engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
-        engine.release_memory()  # the training rows are pulled into arrays next
-        return built
+        return engine.materialize(features, workdir / f"features-{day.isoformat()}.parquet")
 
     return build
 
