@@ -36,6 +36,11 @@ _FORMULA_RE = "^[=+\\-@\t\r]"
 XLSX_CELL_MAX = 32_767
 #: what ends a text cut to fit a cell
 CUT_MARK = "…"
+#: the bytes of the target's name the temporary file's name begins with: the rest
+#: (``.``, ``.``, mkstemp's 8 letters, ``.part``) keeps it well under the 255 bytes a
+#: name may have (NAME_MAX, https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/limits.h.html),
+#: so a name the file system takes is never refused for its temporary file's
+_PART_NAME_BYTES = 100
 
 
 def safe_text(value: Any) -> Any:
@@ -64,8 +69,9 @@ def written_whole(out: Path, *, replace: bool) -> Iterator[Path]:
     is flushed to disk and renamed to ``out`` (``replace`` False: unless ``out`` exists
     by then, :class:`FileExistsError`). On an error it is removed and ``out`` is as it
     was. A folder that refuses the temporary file is told as refusing ``out``."""
+    start = os.fsencode(out.name)[:_PART_NAME_BYTES].decode("utf-8", "ignore")
     try:
-        fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{start}.", suffix=".part")
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(out)) from None
     os.close(fd)
