@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, cast
@@ -114,10 +115,24 @@ def quoted(given: str, most: int = QUOTED_MAX) -> str:
     return given if len(given) <= most else given[:most] + "…"
 
 
+#: a message's parameters naming what a user asked for by name (a dimension, a label, a
+#: segment, a table: ``kequn segments NAME``, ``/api/history?dimension=``), quoted back
+#: as :func:`shown_name` (they came back whole, 5,000 characters of them, escapes raw)
+NAMED_KEYS = ("dimension", "label", "segment", "table")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown_name(given: str) -> str:
+    """A name a user gave, as a message quotes it back: :func:`quoted` (short), its
+    control characters written as escapes (``\\x1b``), never sent to a terminal raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", quoted(given))
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """Translate ``key`` and fill in ``params`` (its web variant, if any, on the web:
     :func:`on_web`). An ``id`` (a run's, a customer's, a journey's: what a user asked
-    for, quoted back) is :func:`quoted`, short, in every message alike."""
+    for, quoted back) is :func:`quoted`, short, in every message alike; a name of
+    :data:`NAMED_KEYS` is :func:`shown_name`."""
     zh, en = MESSAGES[key]
     if _web.get():
         zh, en = MESSAGES.get(key + WEB_VARIANT, (zh, en))
@@ -125,6 +140,9 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     given = params.get("id")
     if isinstance(given, str) and len(given) > QUOTED_MAX:
         params = {**params, "id": quoted(given)}
+    named = {k: shown_name(v) for k in NAMED_KEYS if isinstance(v := params.get(k), str)}
+    if named:
+        params = {**params, **named}
     if "|" in template:  # a noun of a count (:class:`_Counted`)
         return _COUNTED.vformat(template, (), _Params(params))
     return template.format_map(_Params(params))
