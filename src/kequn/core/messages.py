@@ -26,7 +26,8 @@ from kequn.core.messages_taxonomy import TAXONOMY
 from kequn.core.messages_yaml import YAML
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "segment.named": ("{dimension}：{label}", "{dimension}: {label}"),
+    # the taxonomy's own names, whole (not NAMED_KEYS: those are what a user typed)
+    "segment.named": ("{dimension_name}：{label_name}", "{dimension_name}: {label_name}"),
     "threshold.default": (
         "{name}：数据不足以推算，按默认值（{value}）计算",
         "{name}: too little data to derive it; the default, {value}, is used",

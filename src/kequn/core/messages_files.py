@@ -98,7 +98,7 @@ FILES: dict[str, tuple[str, str]] = {
     # an export's headers in names (kequn.snapshots.reports._header_names): a dimension
     # named as a customer's field is (性别, 行业), and a tag of a dimension
     "export.segment_column": ("{name}（分群）", "{name} (segment)"),
-    "export.tag_column": ("{dimension}：{label}", "{dimension}: {label}"),
+    "export.tag_column": ("{dimension_name}：{label_name}", "{dimension_name}: {label_name}"),
     # a discovered cluster's number with its description
     "export.cluster": ("{number} — {description}", "{number} — {description}"),
     # a file kequn export writes (kequn.snapshots.export_files)

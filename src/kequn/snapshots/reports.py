@@ -288,7 +288,7 @@ def _header_names(run: RunInfo, lang: str) -> Callable[[str], str]:
         names[dim.id] = t("export.segment_column", lang, name=name) if taken_name else name
         if dim.type == "tags":
             for lab in dim.labels:
-                tag = t("export.tag_column", lang, dimension=name, label=local(lab, lang))
+                tag = t("export.tag_column", lang, dimension_name=name, label_name=local(lab, lang))
                 names[dim.tag_column(lab.id)] = tag
 
     def header(column: str) -> str:

@@ -220,7 +220,9 @@ class Taxonomy(_Strict):
         label = dim.label(label_id) if dim is not None else None
         if dim is None or label is None:
             return f"{dim_id}.{label_id}"
-        return t("segment.named", lang, dimension=local(dim, lang), label=local(label, lang))
+        return t(
+            "segment.named", lang, dimension_name=local(dim, lang), label_name=local(label, lang)
+        )
 
     def extra_names(self, upto: int | None = None) -> dict[str, Feature]:
         """Thresholds, plus what earlier dimensions produce, as names usable in rules."""
